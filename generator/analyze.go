@@ -1,0 +1,325 @@
+package generator
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/tools/go/packages"
+)
+
+// analyzer turns one package's directives into models, checking each
+// against the function's types.
+type analyzer struct {
+	pkg   *packages.Package
+	errs  *errorList
+	names map[string]token.Position // generated package-level names, to catch clashes between directives
+}
+
+func analyzePackage(pkg *packages.Package, founds []*found, errs *errorList) *pkgModel {
+	a := &analyzer{pkg: pkg, errs: errs, names: make(map[string]token.Position)}
+	m := &pkgModel{path: pkg.PkgPath, name: pkg.Name, types: pkg.Types}
+	for _, f := range founds {
+		if fm := a.function(f); fm != nil {
+			m.funcs = append(m.funcs, fm)
+		}
+	}
+	return m
+}
+
+// function analyzes one directive, reporting every problem it finds; it
+// returns nil when there was one.
+func (a *analyzer) function(f *found) *funcModel {
+	before := len(*a.errs)
+	obj, ok := a.pkg.TypesInfo.Defs[f.decl.Name].(*types.Func)
+	if !ok {
+		a.errs.add(f.pos, "cannot resolve the type of %s", f.decl.Name.Name)
+		return nil
+	}
+	sig := obj.Type().(*types.Signature)
+	fm := &funcModel{pos: f.pos, decl: f.decl, obj: obj, sig: sig, dir: f.dir, name: obj.Name()}
+	a.results(f, fm)
+	a.receiver(f, fm)
+	a.params(f, fm)
+	a.chooseNames(f, fm)
+	if len(*a.errs) > before {
+		return nil
+	}
+	fm.fingerprint = fingerprint(f.decl, f.dir.Canonical, fm.results, a.pkg.Types)
+	return fm
+}
+
+func (a *analyzer) results(f *found, fm *funcModel) {
+	res := fm.sig.Results()
+	for i := range res.Len() {
+		fm.results = append(fm.results, res.At(i))
+	}
+	fm.errors = res.Len() > 0 && isError(res.At(res.Len()-1).Type())
+	switch {
+	case res.Len() == 0:
+		a.errs.add(f.pos, "%s has no results: there is nothing to cache", fm.name)
+	case res.Len() == 1 && fm.errors:
+		a.errs.add(f.pos, "%s returns only an error: there is nothing to cache", fm.name)
+	}
+	for _, r := range fm.results {
+		if !validType(r.Type()) {
+			a.errs.add(f.pos, "result %s of %s has an invalid type; fix the package's type errors first", r.Name(), fm.name)
+		}
+	}
+}
+
+func (a *analyzer) receiver(f *found, fm *funcModel) {
+	recv := fm.sig.Recv()
+	if recv == nil {
+		if f.dir.Receiver != ReceiverAuto {
+			a.errs.add(f.optionPos(f.dir.Offsets["receiver"]), "receiver= applies to methods; %s is a function", fm.name)
+		}
+		return
+	}
+	rm := &recvModel{name: recv.Name(), typ: recv.Type()}
+	base := types.Unalias(recv.Type())
+	if p, ok := base.(*types.Pointer); ok {
+		rm.pointer = true
+		base = types.Unalias(p.Elem())
+	}
+	rm.named, _ = base.(*types.Named)
+	if rm.named == nil {
+		a.errs.add(f.pos, "cannot resolve the receiver type of %s", fm.name)
+		return
+	}
+	if rm.name == "" || rm.name == "_" {
+		rm.name = "memoRecv"
+	}
+	fm.recv = rm
+	recvDesc := fmt.Sprintf("receiver of %s.%s", rm.named.Obj().Name(), fm.name)
+	switch f.dir.Receiver {
+	case ReceiverIgnore:
+	case ReceiverFields:
+		rm.keyed = true
+		if _, ok := rm.named.Underlying().(*types.Struct); !ok {
+			a.errs.add(f.optionPos(f.dir.Offsets["receiver"]), "receiver=fields needs a struct receiver; %s is %s", rm.named.Obj().Name(), typeString(rm.named.Underlying(), a.pkg.Types))
+			return
+		}
+		if p := keyProblem(recv.Type(), recvDesc, a.pkg.Types, map[types.Type]bool{}); p != "" {
+			a.errs.add(f.pos, "%s; use receiver=ignore or give the type a MemoKey method", p)
+		}
+	default:
+		if !hasKeyMethod(rm.named, a.pkg.Types) {
+			a.errs.add(f.pos, "method %s: say how the receiver enters the key: receiver=ignore (all receivers share entries), receiver=fields (key by its fields), or give %s a MemoKey(*memo.KeyWriter) method",
+				fm.name, rm.named.Obj().Name())
+			return
+		}
+		rm.keyed = true
+	}
+}
+
+func (a *analyzer) params(f *found, fm *funcModel) {
+	ps := fm.sig.Params()
+	var names []string
+	for i := range ps.Len() {
+		names = append(names, ps.At(i).Name())
+	}
+	ignored := make(map[string]bool)
+	for i, name := range f.dir.Ignore {
+		if !contains(names, name) || name == "_" {
+			a.errs.add(f.optionPos(f.dir.IgnoreOffsets[i]), "ignore=%s: %s has no parameter %q%s", name, fm.name, name, didYouMean(name, names))
+		}
+		ignored[name] = true
+	}
+	if nc := f.dir.NoCache; nc != "" {
+		a.nocache(f, fm, names)
+		ignored[nc] = true
+	}
+	reserved := reservedNames(fm, a.pkg.Types)
+	for i := range ps.Len() {
+		p := ps.At(i)
+		pm := paramModel{name: p.Name(), typ: p.Type(), variadic: fm.sig.Variadic() && i == ps.Len()-1}
+		if pm.name == "" || pm.name == "_" || reserved[pm.name] {
+			pm.name = "memoArg" + strconv.Itoa(i)
+		}
+		switch {
+		case !validType(p.Type()):
+			a.errs.add(f.pos, "parameter %s of %s has an invalid type; fix the package's type errors first", p.Name(), fm.name)
+		case isNamed(p.Type(), "context", "Context"):
+			if fm.ctxParam == "" {
+				fm.ctxParam = pm.name
+			}
+		case ignored[p.Name()] || p.Name() == "_":
+		default:
+			pm.keyed = true
+			if prob := keyProblem(p.Type(), "parameter "+p.Name(), a.pkg.Types, map[types.Type]bool{}); prob != "" {
+				a.errs.add(f.pos, "%s; add %s to ignore= or give the type a MemoKey(*memo.KeyWriter) method", prob, p.Name())
+			}
+		}
+		if fm.nocacheParam == "" && p.Name() == f.dir.NoCache {
+			fm.nocacheParam = pm.name
+		}
+		fm.params = append(fm.params, pm)
+	}
+}
+
+func (a *analyzer) nocache(f *found, fm *funcModel, names []string) {
+	nc := f.dir.NoCache
+	pos := f.optionPos(f.dir.Offsets["nocache"])
+	i := indexOf(names, nc)
+	if i < 0 {
+		a.errs.add(pos, "nocache=%s: %s has no parameter %q%s", nc, fm.name, nc, didYouMean(nc, names))
+		return
+	}
+	t := fm.sig.Params().At(i).Type()
+	if b, ok := t.Underlying().(*types.Basic); !ok || b.Info()&types.IsBoolean == 0 {
+		a.errs.add(pos, "nocache=%s: parameter %s is %s, want bool", nc, nc, typeString(t, a.pkg.Types))
+	}
+}
+
+// chooseNames chooses the wrapper's, the handle's and the internal names, and
+// checks that none is taken.
+func (a *analyzer) chooseNames(f *found, fm *funcModel) {
+	base := fm.name
+	fm.wrapper = fm.name + "Cached"
+	if f.dir.Name != "" {
+		base, fm.wrapper = f.dir.Name, f.dir.Name
+	}
+	fm.handle = base + "Memo"
+	fm.ident = fm.name
+	fm.handleType = fm.handle + "Handle"
+	if fm.recv != nil {
+		recvName := fm.recv.named.Obj().Name()
+		fm.ident = recvName + "_" + fm.name
+		fm.handleType = withCase(recvName+upperFirst(fm.handle)+"Handle", isExported(fm.handle))
+	}
+	namePos := f.pos
+	if f.dir.Name != "" {
+		namePos = f.optionPos(f.dir.Offsets["name"])
+	}
+	if fm.recv != nil {
+		for _, n := range []string{fm.wrapper, fm.handle} {
+			if obj, _, _ := types.LookupFieldOrMethod(fm.recv.named, true, a.pkg.Types, n); obj != nil {
+				a.errs.add(namePos, "%s already has a field or method %s (%s); choose another with name=", fm.recv.named.Obj().Name(), n, a.pkg.Fset.Position(obj.Pos()))
+			}
+			a.claim(namePos, fm.recv.named.Obj().Name()+"."+n)
+		}
+	} else {
+		for _, n := range []string{fm.wrapper, fm.handle} {
+			a.checkFree(namePos, n)
+		}
+	}
+	a.checkFree(namePos, fm.handleType)
+	for _, n := range []string{"memo" + fm.ident, "memo" + fm.ident + "Key", "memo" + fm.ident + "Results"} {
+		a.checkFree(f.pos, n)
+	}
+}
+
+// checkFree reports a package-level name that the package already declares
+// or that another directive generates.
+func (a *analyzer) checkFree(pos token.Position, name string) {
+	if obj := a.pkg.Types.Scope().Lookup(name); obj != nil {
+		a.errs.add(pos, "%s is already declared at %s; choose another name with name=", name, a.pkg.Fset.Position(obj.Pos()))
+	}
+	a.claim(pos, name)
+}
+
+func (a *analyzer) claim(pos token.Position, name string) {
+	if prev, ok := a.names[name]; ok {
+		a.errs.add(pos, "%s is also generated for the directive at %s; choose another name with name=", name, prev)
+		return
+	}
+	a.names[name] = pos
+}
+
+// reservedNames are the identifiers a wrapper's body refers to, which its
+// parameters must not shadow.
+func reservedNames(fm *funcModel, local *types.Package) map[string]bool {
+	r := map[string]bool{"memo": true, "context": true, "time": true, fm.name: true}
+	var visit func(t types.Type)
+	seen := map[types.Type]bool{}
+	visit = func(t types.Type) {
+		if seen[t] {
+			return
+		}
+		seen[t] = true
+		switch t := types.Unalias(t).(type) {
+		case *types.Named:
+			if pkg := t.Obj().Pkg(); pkg != nil && pkg != local {
+				r[pkg.Name()] = true
+			} else {
+				r[t.Obj().Name()] = true
+			}
+			for i := range t.TypeArgs().Len() {
+				visit(t.TypeArgs().At(i))
+			}
+		case *types.TypeParam:
+			r[t.Obj().Name()] = true
+		case *types.Pointer:
+			visit(t.Elem())
+		case *types.Slice:
+			visit(t.Elem())
+		case *types.Array:
+			visit(t.Elem())
+		case *types.Map:
+			visit(t.Key())
+			visit(t.Elem())
+		case *types.Chan:
+			visit(t.Elem())
+		case *types.Signature:
+			for _, tuple := range []*types.Tuple{t.Params(), t.Results()} {
+				for i := range tuple.Len() {
+					visit(tuple.At(i).Type())
+				}
+			}
+		case *types.Struct:
+			for i := range t.NumFields() {
+				visit(t.Field(i).Type())
+			}
+		}
+	}
+	for _, tuple := range []*types.Tuple{fm.sig.Params(), fm.sig.Results()} {
+		for i := range tuple.Len() {
+			visit(tuple.At(i).Type())
+		}
+	}
+	if fm.recv != nil {
+		visit(fm.recv.typ)
+		r[fm.recv.name] = true
+	}
+	return r
+}
+
+func validType(t types.Type) bool {
+	return !strings.Contains(types.TypeString(t, nil), "invalid type")
+}
+
+func contains(list []string, s string) bool { return indexOf(list, s) >= 0 }
+
+func indexOf(list []string, s string) int {
+	for i, v := range list {
+		if v == s {
+			return i
+		}
+	}
+	return -1
+}
+
+func isExported(name string) bool { return ast.IsExported(name) }
+
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToLower(r)) + s[n:]
+}
+
+func withCase(s string, exported bool) string {
+	if exported {
+		return upperFirst(s)
+	}
+	return lowerFirst(s)
+}

@@ -1,0 +1,476 @@
+package generator
+
+import (
+	"fmt"
+	"go/token"
+	"strconv"
+	"strings"
+	"time"
+
+	memoruntime "github.com/memogen/memogen/runtime"
+)
+
+// ReceiverMode says how a method's receiver enters the cache key.
+type ReceiverMode int
+
+const (
+	// ReceiverAuto is the mode when receiver= is absent: the receiver must
+	// have a key method, which later analysis checks.
+	ReceiverAuto ReceiverMode = iota
+	// ReceiverIgnore (receiver=ignore) leaves the receiver out of the key.
+	ReceiverIgnore
+	// ReceiverFields (receiver=fields) keys on the receiver's fields.
+	ReceiverFields
+)
+
+// String returns the receiver= spelling of m, or "auto" for ReceiverAuto,
+// which has none.
+func (m ReceiverMode) String() string {
+	switch m {
+	case ReceiverAuto:
+		return "auto"
+	case ReceiverIgnore:
+		return "ignore"
+	case ReceiverFields:
+		return "fields"
+	}
+	return fmt.Sprintf("ReceiverMode(%d)", int(m))
+}
+
+// Directive holds the options of one //memo:cache line.
+type Directive struct {
+	TTL      time.Duration // ttl=; 0 means no expiry
+	Ignore   []string      // ignore=; parameter names in the order written
+	NoCache  string        // nocache=; "" if absent
+	Backend  string        // backend=; "default" if absent
+	Size     int           // size=; 0 if absent
+	Version  string        // version=; "" if absent
+	Receiver ReceiverMode  // receiver=
+	Name     string        // name=; "" if absent
+	Codec    string        // codec=; "" if absent (e.g. "json", "msgpack+zstd")
+
+	// Canonical re-serializes the options so that it fingerprints the
+	// directive whatever order and spacing the user wrote. It lists the
+	// options in alphabetical order of name, separated by single spaces, each
+	// as name=value:
+	//
+	//	backend=redis codec=json ignore=logger,tracer name=getUser nocache=refresh receiver=fields size=10 ttl=10m0s version="release 2"
+	//
+	// backend is always present ("backend=default" when absent, so writing
+	// the default changes nothing); every other option is left out when it
+	// is at its absent value (ttl=0 is left out too, as it means no
+	// expiry). ttl is written as time.Duration.String writes it, size in
+	// decimal, ignore in the order written so that parsing Canonical gives
+	// back the same Ignore (reordering ignore= thus changes the fingerprint,
+	// which costs at most some cache misses). A value is quoted
+	// with strconv.Quote only when it would not re-parse bare or is better
+	// escaped: when it contains a space, a quote, a backslash, a
+	// non-printable character or invalid UTF-8.
+	// Parsing Canonical gives back the same Directive, apart from offsets.
+	Canonical string
+
+	// Offsets maps the name of each option given to the byte offset in the
+	// option text where its value starts (at the opening quote of a quoted
+	// value), so later analysis can point at, say, the nocache= value. It
+	// records an option even when its value was rejected, and keeps the
+	// first of duplicates.
+	Offsets map[string]int
+
+	// IgnoreOffsets holds, for each element of Ignore, the byte offset in
+	// the option text where it starts, so analysis can point at the one
+	// ignored name that matches no parameter. Inside a quoted value that
+	// uses escapes it falls back to the start of the value.
+	IgnoreOffsets []int
+}
+
+// OptionError is a mistake in a directive's option text.
+type OptionError struct {
+	Offset int    // byte offset within the option text where the problem starts
+	Msg    string // lower case, no trailing period, e.g. `unknown option "tll"; did you mean "ttl"?`
+}
+
+// ParseOptions parses the text following "//memo:cache" (it may start with
+// spaces, may be empty). It returns every mistake found, not just the first,
+// in the order they occur in text, so one run of the generator can report
+// them all; options without mistakes are still set in the Directive.
+//
+// Options are separated by runs of spaces and tabs, each written name=value.
+// A value is either bare, running to the next space or tab, or a Go
+// double-quoted string, which may contain spaces.
+func ParseOptions(text string) (Directive, []OptionError) {
+	p := parser{text: text, d: Directive{
+		Backend: memoruntime.DefaultBackend,
+		Offsets: map[string]int{},
+	}}
+	for i := skipBlanks(text, 0); i < len(text); i = skipBlanks(text, i) {
+		i = p.option(i)
+	}
+	p.d.Canonical = p.d.canonical()
+	return p.d, p.errs
+}
+
+// optionSpec describes one option name.
+type optionSpec struct {
+	name string
+	// set validates a non-empty value and stores it in the Directive.
+	set func(p *parser, v value)
+	// format returns the value Canonical shows, or "" to leave the option out.
+	format func(d *Directive) string
+}
+
+// options lists every option in the order Canonical writes them.
+var options = []optionSpec{
+	{"backend", (*parser).setBackend, func(d *Directive) string { return d.Backend }},
+	{"codec", (*parser).setCodec, func(d *Directive) string { return d.Codec }},
+	{"ignore", (*parser).setIgnore, func(d *Directive) string { return strings.Join(d.Ignore, ",") }},
+	{"name", (*parser).setName, func(d *Directive) string { return d.Name }},
+	{"nocache", (*parser).setNoCache, func(d *Directive) string { return d.NoCache }},
+	{"receiver", (*parser).setReceiver, formatReceiver},
+	{"size", (*parser).setSize, formatSize},
+	{"ttl", (*parser).setTTL, formatTTL},
+	{"version", (*parser).setVersion, func(d *Directive) string { return d.Version }},
+}
+
+// lookupOption returns the spec of the option called name.
+func lookupOption(name string) (optionSpec, bool) {
+	for _, o := range options {
+		if o.name == name {
+			return o, true
+		}
+	}
+	return optionSpec{}, false
+}
+
+// optionNames returns the option names, the candidates for "did you mean".
+func optionNames() []string {
+	names := make([]string, len(options))
+	for i, o := range options {
+		names[i] = o.name
+	}
+	return names
+}
+
+// parser accumulates the Directive and the mistakes found in one option text.
+type parser struct {
+	text string
+	d    Directive
+	errs []OptionError
+}
+
+// errorf records a mistake at offset and lets parsing go on.
+func (p *parser) errorf(offset int, format string, args ...any) {
+	p.errs = append(p.errs, OptionError{Offset: offset, Msg: fmt.Sprintf(format, args...)})
+}
+
+// value is one option value as written.
+type value struct {
+	text   string // the value, unquoted
+	offset int    // where the value starts in the option text; at the quote if quoted
+	// inner is where text[0] sits in the option text, or -1 when escapes in
+	// a quoted value make positions inside it impossible to map back.
+	inner int
+}
+
+// at returns the offset in the option text of byte i of v.text, or of the
+// whole value when that cannot be known.
+func (v value) at(i int) int {
+	if v.inner < 0 {
+		return v.offset
+	}
+	return v.inner + i
+}
+
+// option parses the option starting at start and returns where it ends.
+// The value is scanned even when the name is bad, so that a quoted value
+// containing spaces is skipped as one piece rather than misread as options.
+func (p *parser) option(start int) int {
+	nameEnd := scanTo(p.text, start, "= \t")
+	if nameEnd == len(p.text) || p.text[nameEnd] != '=' {
+		p.errorf(start, "missing \"=\" in %q", p.text[start:nameEnd])
+		return nameEnd
+	}
+	name := p.text[start:nameEnd]
+	spec, nameOK := p.checkName(start, name)
+	v, end, valueOK := p.scanValue(nameEnd + 1)
+	if nameOK {
+		p.d.Offsets[name] = v.offset
+		if valueOK {
+			p.setValue(spec, v)
+		}
+	}
+	return end
+}
+
+// checkName reports an empty, unknown or repeated option name and returns
+// the option's spec when the name is usable.
+func (p *parser) checkName(start int, name string) (optionSpec, bool) {
+	spec, known := lookupOption(name)
+	_, repeated := p.d.Offsets[name]
+	switch {
+	case name == "":
+		p.errorf(start, `missing option name before "="`)
+	case !known:
+		p.errorf(start, "unknown option %q%s", name, didYouMean(name, optionNames()))
+	case repeated:
+		p.errorf(start, "duplicate option %q", name)
+	default:
+		return spec, true
+	}
+	return optionSpec{}, false
+}
+
+// scanValue reads the value starting at start. It returns the value, where
+// it ends, and whether it was well formed.
+func (p *parser) scanValue(start int) (value, int, bool) {
+	if start < len(p.text) && p.text[start] == '"' {
+		return p.scanQuoted(start)
+	}
+	end := scanTo(p.text, start, " \t")
+	return value{text: p.text[start:end], offset: start, inner: start}, end, true
+}
+
+// scanQuoted reads the Go string literal starting at the quote at start.
+func (p *parser) scanQuoted(start int) (value, int, bool) {
+	i := start + 1
+	for i < len(p.text) && p.text[i] != '"' {
+		if p.text[i] == '\\' {
+			i++ // an escaped quote does not end the value
+		}
+		i++
+	}
+	if i >= len(p.text) {
+		p.errorf(start, "unterminated quoted value")
+		return value{offset: start, inner: -1}, len(p.text), false
+	}
+	closed := i + 1
+	raw := p.text[start:closed]
+	ok := true
+	s, err := strconv.Unquote(raw)
+	if err != nil {
+		p.errorf(start, "invalid quoted value: not a valid Go string literal")
+		ok = false
+	}
+	end := scanTo(p.text, closed, " \t")
+	if end > closed {
+		p.errorf(closed, "unexpected %q after quoted value", p.text[closed:end])
+		ok = false
+	}
+	inner := start + 1
+	if raw[1:len(raw)-1] != s {
+		inner = -1
+	}
+	return value{text: s, offset: start, inner: inner}, end, ok
+}
+
+// setValue rejects an empty value, which no option accepts, and hands the
+// others to the option's own check.
+func (p *parser) setValue(spec optionSpec, v value) {
+	if v.text == "" {
+		p.errorf(v.offset, "empty value for option %q", spec.name)
+		return
+	}
+	spec.set(p, v)
+}
+
+func (p *parser) setTTL(v value) {
+	ttl, err := time.ParseDuration(v.text)
+	switch {
+	case err != nil:
+		p.errorf(v.offset, `invalid ttl %q: want a duration such as "90s" or "1h30m"`, v.text)
+	case ttl < 0:
+		p.errorf(v.offset, "invalid ttl %q: must not be negative", v.text)
+	default:
+		p.d.TTL = ttl
+	}
+}
+
+// setSize accepts decimal digits only: strconv.Atoi alone would let "+5"
+// through, which nobody writes on purpose.
+func (p *parser) setSize(v value) {
+	n, err := strconv.Atoi(v.text)
+	switch {
+	case !containsOnly(v.text, digits) || err == nil && n < 1:
+		p.errorf(v.offset, "invalid size %q: want a positive integer", v.text)
+	case err != nil:
+		p.errorf(v.offset, "invalid size %q: too large", v.text)
+	default:
+		p.d.Size = n
+	}
+}
+
+func (p *parser) setReceiver(v value) {
+	modes := []ReceiverMode{ReceiverIgnore, ReceiverFields}
+	for _, m := range modes {
+		if v.text == m.String() {
+			p.d.Receiver = m
+			return
+		}
+	}
+	p.errorf(v.offset, `invalid receiver %q: want "ignore" or "fields"%s`, v.text,
+		didYouMean(v.text, []string{ReceiverIgnore.String(), ReceiverFields.String()}))
+}
+
+// setName checks that the name can be used as a Go identifier, since the
+// generator declares things with it.
+func (p *parser) setName(v value) {
+	if problem := identifierProblem(v.text); problem != "" {
+		p.errorf(v.offset, "invalid name %q: %s", v.text, problem)
+		return
+	}
+	p.d.Name = v.text
+}
+
+// setBackend restricts the name to what can follow MEMO_BACKEND_ in an
+// environment variable, where backends are bound.
+func (p *parser) setBackend(v value) {
+	if !containsOnly(v.text, wordChars) {
+		p.errorf(v.offset, "invalid backend %q: want only letters, digits and underscores", v.text)
+		return
+	}
+	p.d.Backend = v.text
+}
+
+// setIgnore checks each comma-separated parameter name; analysis later
+// checks that the names are parameters of the function.
+func (p *parser) setIgnore(v value) {
+	seen := map[string]bool{}
+	pos := 0
+	for name := range strings.SplitSeq(v.text, ",") {
+		at := v.at(pos)
+		pos += len(name) + 1
+		problem := identifierProblem(name)
+		switch {
+		case name == "":
+			p.errorf(at, "empty parameter name in ignore list")
+		case problem != "":
+			p.errorf(at, "invalid parameter %q in ignore list: %s", name, problem)
+		case seen[name]:
+			p.errorf(at, "duplicate parameter %q in ignore list", name)
+		default:
+			seen[name] = true
+			p.d.Ignore = append(p.d.Ignore, name)
+			p.d.IgnoreOffsets = append(p.d.IgnoreOffsets, at)
+		}
+	}
+}
+
+// setNoCache checks that the value can name a parameter; analysis later
+// checks that it does.
+func (p *parser) setNoCache(v value) {
+	if problem := identifierProblem(v.text); problem != "" {
+		p.errorf(v.offset, "invalid nocache %q: %s", v.text, problem)
+		return
+	}
+	p.d.NoCache = v.text
+}
+
+// setCodec accepts a pipeline of lower-case stage names joined by "+",
+// such as "msgpack+zstd"; which stages exist is for analysis to say.
+func (p *parser) setCodec(v value) {
+	for stage := range strings.SplitSeq(v.text, "+") {
+		if stage == "" || !containsOnly(stage, lowerDigits) {
+			p.errorf(v.offset, `invalid codec %q: want lower-case letters and digits, with "+" between stages, such as "json" or "msgpack+zstd"`, v.text)
+			return
+		}
+	}
+	p.d.Codec = v.text
+}
+
+// setVersion accepts any non-empty text: it only feeds the fingerprint.
+func (p *parser) setVersion(v value) {
+	p.d.Version = v.text
+}
+
+// identifierProblem explains why s cannot name a Go function or parameter,
+// or returns "" if it can. The blank identifier is refused because nothing
+// can refer to it.
+func identifierProblem(s string) string {
+	switch {
+	case token.IsKeyword(s):
+		return "want a Go identifier, not a keyword"
+	case s == "_":
+		return `want a Go identifier other than "_"`
+	case !token.IsIdentifier(s):
+		return "want a Go identifier"
+	}
+	return ""
+}
+
+const (
+	digits      = "0123456789"
+	lowerDigits = "abcdefghijklmnopqrstuvwxyz" + digits
+	wordChars   = "ABCDEFGHIJKLMNOPQRSTUVWXYZ_" + lowerDigits
+)
+
+// containsOnly reports whether every byte of s is one of chars.
+func containsOnly(s, chars string) bool {
+	for i := range len(s) {
+		if strings.IndexByte(chars, s[i]) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// scanTo returns the index of the first byte at or after i that is one of
+// stop, or len(s).
+func scanTo(s string, i int, stop string) int {
+	if j := strings.IndexAny(s[i:], stop); j >= 0 {
+		return i + j
+	}
+	return len(s)
+}
+
+// skipBlanks returns the index of the first byte at or after i that is not
+// a space or tab.
+func skipBlanks(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	return i
+}
+
+// canonical builds Directive.Canonical; see there for the form.
+func (d *Directive) canonical() string {
+	var parts []string
+	for _, o := range options {
+		if v := o.format(d); v != "" {
+			parts = append(parts, o.name+"="+quoteIfNeeded(v))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+func formatReceiver(d *Directive) string {
+	if d.Receiver == ReceiverAuto {
+		return ""
+	}
+	return d.Receiver.String()
+}
+
+func formatSize(d *Directive) string {
+	if d.Size == 0 {
+		return ""
+	}
+	return strconv.Itoa(d.Size)
+}
+
+func formatTTL(d *Directive) string {
+	if d.TTL == 0 {
+		return ""
+	}
+	return d.TTL.String()
+}
+
+// quoteIfNeeded quotes v when, written bare, it would not read back as v: a
+// space would end it, a leading quote would start a quoted value, and
+// control characters or invalid UTF-8 are safer escaped. strconv.Quote
+// changes exactly the characters of the last kinds, so comparing with it
+// finds them.
+func quoteIfNeeded(v string) string {
+	q := strconv.Quote(v)
+	if strings.Contains(v, " ") || q[1:len(q)-1] != v {
+		return q
+	}
+	return v
+}

@@ -1,0 +1,220 @@
+// Package generator turns //memo:cache directives into cached wrappers.
+//
+// It works in phases, one file each: load (go/packages) → scan (find the
+// directives) → directive (parse their options) → analyze (check them
+// against the types, choose names: the model) → render (emit code with
+// jennifer). [Generate] returns the files it would write; [Result.Commit]
+// writes them, so tests never touch a real tree.
+package generator
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+)
+
+// DefaultOutput is the name of the file generated in each package.
+const DefaultOutput = "memo_gen.go"
+
+// Options configure a run of the generator.
+type Options struct {
+	// Dir is the directory package patterns are relative to; "" means the
+	// current directory.
+	Dir string
+	// Tags are extra build tags to load packages with.
+	Tags []string
+	// Output is the generated file's name; "" means DefaultOutput.
+	Output string
+	// Env is the environment of the go command; nil means os.Environ().
+	Env []string
+}
+
+// Result is the outcome for one package.
+type Result struct {
+	PkgPath    string
+	OutputPath string
+	// Content is the generated file, or nil when the package has no
+	// directives, in which case no file should exist.
+	Content []byte
+	// Errs lists every mistake found in the package; Content is nil when
+	// there are any.
+	Errs []error
+}
+
+// Generate loads the packages patterns match and generates code for each.
+// The error reports a failure to load; mistakes in the code are in each
+// Result's Errs.
+func Generate(ctx context.Context, patterns []string, opts Options) ([]Result, error) {
+	if len(patterns) == 0 {
+		patterns = []string{"."}
+	}
+	output := opts.Output
+	if output == "" {
+		output = DefaultOutput
+	}
+	pkgs, err := load(ctx, patterns, opts)
+	if err != nil {
+		return nil, err
+	}
+	var results []Result
+	for _, pkg := range pkgs {
+		if len(pkg.GoFiles) == 0 && len(pkg.Errors) > 0 {
+			return nil, fmt.Errorf("loading %s: %v", pkg.PkgPath, pkg.Errors[0])
+		}
+		results = append(results, generatePackage(pkg, output))
+	}
+	return results, nil
+}
+
+func load(ctx context.Context, patterns []string, opts Options) ([]*packages.Package, error) {
+	cfg := &packages.Config{
+		Context: ctx,
+		Mode: packages.NeedName | packages.NeedFiles | packages.NeedSyntax |
+			packages.NeedTypes | packages.NeedTypesInfo | packages.NeedImports,
+		Dir:        opts.Dir,
+		Env:        opts.Env,
+		BuildFlags: []string{"-tags=" + strings.Join(append([]string{"memogen"}, opts.Tags...), ",")},
+	}
+	pkgs, err := packages.Load(cfg, patterns...)
+	if err != nil {
+		return nil, fmt.Errorf("loading packages: %w", err)
+	}
+	if len(pkgs) == 0 {
+		return nil, fmt.Errorf("no packages match %s", strings.Join(patterns, " "))
+	}
+	return pkgs, nil
+}
+
+// generatePackage runs the phases after loading for one package.
+func generatePackage(pkg *packages.Package, output string) Result {
+	res := Result{PkgPath: pkg.PkgPath, OutputPath: outputPath(pkg, output)}
+	var errs errorList
+	for _, e := range pkg.Errors {
+		// Type errors are expected while the generated file is left out
+		// (callers of the wrappers do not compile), whether the type checker
+		// or the compiler behind go list reports them; analysis reports
+		// those that touch an annotated signature.
+		if e.Kind == packages.TypeError || e.Kind == packages.ListError && strings.HasPrefix(e.Msg, "# ") {
+			continue
+		}
+		errs = append(errs, packageError(e))
+	}
+	if len(errs) > 0 {
+		res.Errs = errs.sorted()
+		return res
+	}
+	var founds []*found
+	for _, file := range pkg.Syntax {
+		founds = append(founds, scanFile(pkg.Fset, file, &errs)...)
+	}
+	if len(founds) == 0 && len(errs) == 0 {
+		return res
+	}
+	model := analyzePackage(pkg, founds, &errs)
+	if len(errs) > 0 {
+		res.Errs = errs.sorted()
+		return res
+	}
+	content, err := render(model)
+	if err != nil {
+		res.Errs = []error{err}
+		return res
+	}
+	res.Content = content
+	return res
+}
+
+func packageError(e packages.Error) error {
+	pos := parsePos(e.Pos)
+	if !pos.IsValid() {
+		return errors.New(e.Msg)
+	}
+	return &Error{Pos: pos, Msg: e.Msg}
+}
+
+// parsePos reads the "file:line:col" form packages.Error uses.
+func parsePos(s string) token.Position {
+	var p token.Position
+	parts := strings.Split(s, ":")
+	if len(parts) < 2 {
+		return p
+	}
+	var line, col int
+	if len(parts) >= 3 {
+		if _, err := fmt.Sscanf(parts[len(parts)-1], "%d", &col); err == nil {
+			if _, err := fmt.Sscanf(parts[len(parts)-2], "%d", &line); err == nil {
+				return token.Position{Filename: strings.Join(parts[:len(parts)-2], ":"), Line: line, Column: col}
+			}
+		}
+	}
+	if _, err := fmt.Sscanf(parts[len(parts)-1], "%d", &line); err == nil {
+		return token.Position{Filename: strings.Join(parts[:len(parts)-1], ":"), Line: line}
+	}
+	return p
+}
+
+func outputPath(pkg *packages.Package, output string) string {
+	files := append(append([]string{}, pkg.GoFiles...), pkg.IgnoredFiles...)
+	if len(files) == 0 {
+		return ""
+	}
+	return filepath.Join(filepath.Dir(files[0]), output)
+}
+
+// Commit writes the result's file, or removes a file memogen generated
+// earlier when the package no longer has directives. It refuses to
+// overwrite or remove a file that memogen did not generate.
+func (r Result) Commit() error {
+	if len(r.Errs) > 0 {
+		return fmt.Errorf("%s: not writing: the package has errors", r.PkgPath)
+	}
+	if r.OutputPath == "" {
+		return nil
+	}
+	old, err := os.ReadFile(r.OutputPath)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		if r.Content == nil {
+			return nil
+		}
+	case err != nil:
+		return err
+	case !isGenerated(old):
+		return fmt.Errorf("%s exists and was not generated by memogen; remove it or choose another -output", r.OutputPath)
+	case bytes.Equal(old, r.Content):
+		return nil
+	}
+	if r.Content == nil {
+		return os.Remove(r.OutputPath)
+	}
+	return os.WriteFile(r.OutputPath, r.Content, 0o644)
+}
+
+// Stale reports whether the file on disk differs from the result: missing,
+// out of date, or left over from directives that are gone.
+func (r Result) Stale() (bool, error) {
+	if r.OutputPath == "" {
+		return false, nil
+	}
+	old, err := os.ReadFile(r.OutputPath)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return r.Content != nil, nil
+	case err != nil:
+		return false, err
+	case r.Content == nil:
+		return isGenerated(old), nil
+	}
+	return !bytes.Equal(old, r.Content), nil
+}
+
+func isGenerated(src []byte) bool {
+	return bytes.HasPrefix(src, []byte("// "+header))
+}

@@ -1,0 +1,204 @@
+package generator
+
+import (
+	"fmt"
+	"go/types"
+)
+
+const runtimePath = "github.com/memogen/memogen/runtime"
+
+// keyKind is how one value enters a key. Analysis uses it to reject what
+// cannot be keyed; rendering uses it to choose the KeyWriter call.
+type keyKind int
+
+const (
+	kindInvalid    keyKind = iota
+	kindKeyMethod          // the type's own MemoKey(*memo.KeyWriter)
+	kindKeyerIface         // an interface whose method set has MemoKey
+	kindBinary             // encoding.BinaryMarshaler
+	kindTime               // time.Time
+	kindBool
+	kindInt
+	kindUint
+	kindFloat
+	kindComplex
+	kindString
+	kindBytes // []byte
+	kindSlice
+	kindArray
+	kindMap
+	kindPointer
+	kindStruct
+	kindTypeParam
+)
+
+// classify returns how a value of type t is keyed by code in package local,
+// or kindInvalid and the reason it cannot be.
+func classify(t types.Type, local *types.Package) (keyKind, string) {
+	t = types.Unalias(t)
+	if _, ok := t.(*types.TypeParam); ok {
+		return kindTypeParam, ""
+	}
+	if isNamed(t, "time", "Time") {
+		return kindTime, ""
+	}
+	if _, isPtr := t.Underlying().(*types.Pointer); !isPtr {
+		if _, isIface := t.Underlying().(*types.Interface); isIface {
+			if hasKeyMethod(t, local) {
+				return kindKeyerIface, ""
+			}
+			return kindInvalid, "an interface's dynamic value has no static encoding"
+		}
+		if hasKeyMethod(t, local) {
+			return kindKeyMethod, ""
+		}
+		if hasBinaryMarshaler(t, local) {
+			return kindBinary, ""
+		}
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		return classifyBasic(u)
+	case *types.Slice:
+		if b, ok := types.Unalias(u.Elem()).(*types.Basic); ok && b.Kind() == types.Byte {
+			return kindBytes, ""
+		}
+		return kindSlice, ""
+	case *types.Array:
+		return kindArray, ""
+	case *types.Map:
+		return kindMap, ""
+	case *types.Pointer:
+		return kindPointer, ""
+	case *types.Struct:
+		for i := range u.NumFields() {
+			f := u.Field(i)
+			if f.Name() != "_" && !f.Exported() && f.Pkg() != local {
+				return kindInvalid, fmt.Sprintf("struct %s has unexported field %s", typeString(t, local), f.Name())
+			}
+		}
+		return kindStruct, ""
+	case *types.Signature:
+		return kindInvalid, "a func has no value to key"
+	case *types.Chan:
+		return kindInvalid, "a channel has no value to key"
+	}
+	return kindInvalid, "it has no stable encoding"
+}
+
+func classifyBasic(b *types.Basic) (keyKind, string) {
+	info := b.Info()
+	switch {
+	case b.Kind() == types.UnsafePointer:
+		return kindInvalid, "an unsafe.Pointer has no value to key"
+	case info&types.IsBoolean != 0:
+		return kindBool, ""
+	case info&types.IsString != 0:
+		return kindString, ""
+	case info&types.IsComplex != 0:
+		return kindComplex, ""
+	case info&types.IsFloat != 0:
+		return kindFloat, ""
+	case info&types.IsUnsigned != 0:
+		return kindUint, ""
+	case info&types.IsInteger != 0:
+		return kindInt, ""
+	}
+	return kindInvalid, "it has no stable encoding"
+}
+
+// elemTypes returns the types a composite value's encoding recurses into,
+// with how each is reached, for error messages.
+func elemTypes(t types.Type, local *types.Package) (elems []types.Type, paths []string) {
+	switch u := t.Underlying().(type) {
+	case *types.Slice:
+		return []types.Type{u.Elem()}, []string{"[i]"}
+	case *types.Array:
+		return []types.Type{u.Elem()}, []string{"[i]"}
+	case *types.Map:
+		return []types.Type{u.Key(), u.Elem()}, []string{" key", "[k]"}
+	case *types.Pointer:
+		return []types.Type{u.Elem()}, []string{""}
+	case *types.Struct:
+		for i := range u.NumFields() {
+			if f := u.Field(i); f.Name() != "_" {
+				elems = append(elems, f.Type())
+				paths = append(paths, "."+f.Name())
+			}
+		}
+	}
+	return elems, paths
+}
+
+// keyProblem walks t and returns the first part that cannot be keyed, as
+// "<what> of type <T>: <reason>", or "".
+func keyProblem(t types.Type, what string, local *types.Package, seen map[types.Type]bool) string {
+	kind, reason := classify(t, local)
+	if kind == kindInvalid {
+		return fmt.Sprintf("%s of type %s cannot be keyed: %s", what, typeString(t, local), reason)
+	}
+	if named, ok := types.Unalias(t).(*types.Named); ok {
+		if seen[named] {
+			return ""
+		}
+		seen[named] = true
+	}
+	switch kind {
+	case kindSlice, kindArray, kindMap, kindPointer, kindStruct:
+		elems, paths := elemTypes(t, local)
+		for i, e := range elems {
+			if p := keyProblem(e, what+paths[i], local, seen); p != "" {
+				return p
+			}
+		}
+	}
+	return ""
+}
+
+// hasKeyMethod reports whether t or *t has MemoKey(*memo.KeyWriter).
+func hasKeyMethod(t types.Type, local *types.Package) bool {
+	obj, _, _ := types.LookupFieldOrMethod(t, true, local, "MemoKey")
+	fn, ok := obj.(*types.Func)
+	if !ok {
+		return false
+	}
+	sig := fn.Type().(*types.Signature)
+	if sig.Params().Len() != 1 || sig.Results().Len() != 0 {
+		return false
+	}
+	ptr, ok := sig.Params().At(0).Type().(*types.Pointer)
+	return ok && isNamed(ptr.Elem(), runtimePath, "KeyWriter")
+}
+
+// hasBinaryMarshaler reports whether t or *t has MarshalBinary() ([]byte, error).
+func hasBinaryMarshaler(t types.Type, local *types.Package) bool {
+	obj, _, _ := types.LookupFieldOrMethod(t, true, local, "MarshalBinary")
+	fn, ok := obj.(*types.Func)
+	if !ok {
+		return false
+	}
+	sig := fn.Type().(*types.Signature)
+	return sig.Params().Len() == 0 && sig.Results().Len() == 2 &&
+		types.Identical(sig.Results().At(0).Type(), types.NewSlice(types.Typ[types.Byte])) &&
+		isError(sig.Results().At(1).Type())
+}
+
+// isNamed reports whether t is the named type path.name.
+func isNamed(t types.Type, path, name string) bool {
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == path && n.Obj().Name() == name
+}
+
+func isError(t types.Type) bool {
+	return types.Identical(t, types.Universe.Lookup("error").Type())
+}
+
+// typeString spells t as the package local would.
+func typeString(t types.Type, local *types.Package) string {
+	return types.TypeString(t, func(p *types.Package) string {
+		if p == local {
+			return ""
+		}
+		return p.Name()
+	})
+}

@@ -1,0 +1,89 @@
+package generator
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+)
+
+// The model is what analysis makes of a package's directives and what
+// rendering turns into code: every name already chosen, every parameter
+// already sorted into keyed or not.
+
+// pkgModel is one package with directives.
+type pkgModel struct {
+	path  string // import path
+	name  string // package name
+	dir   string // directory of its files
+	types *types.Package
+	funcs []*funcModel
+}
+
+// funcModel is one memoized function or method.
+type funcModel struct {
+	pos  token.Position // of the directive
+	decl *ast.FuncDecl
+	obj  *types.Func
+	sig  *types.Signature
+	dir  Directive
+
+	name    string     // the original function's name
+	recv    *recvModel // nil for a plain function
+	params  []paramModel
+	results []*types.Var
+	errors  bool // the last result is an error
+
+	ctxParam     string // the first context.Context parameter, or ""
+	nocacheParam string // the nocache= parameter, or ""
+
+	wrapper     string // the wrapper's name
+	handle      string // the handle accessor's name
+	handleType  string // the handle's type name
+	ident       string // infix of the internal names: "Foo" or "T_Foo"
+	fingerprint string
+}
+
+// recvModel is a method's receiver.
+type recvModel struct {
+	name    string // as used in generated code
+	typ     types.Type
+	named   *types.Named // the receiver's base type
+	pointer bool
+	keyed   bool // part of the key (by key method or fields)
+}
+
+// paramModel is one parameter of the original function.
+type paramModel struct {
+	name     string // as used in generated code: renamed if "", "_" or clashing
+	typ      types.Type
+	keyed    bool
+	variadic bool // the last parameter of a variadic function, typ is a slice
+}
+
+// typeParams returns the function's type parameters: the receiver's for a
+// method, else its own.
+func (f *funcModel) typeParams() *types.TypeParamList {
+	if f.recv != nil {
+		return f.sig.RecvTypeParams()
+	}
+	return f.sig.TypeParams()
+}
+
+// valueResults are the results a cache entry holds: all but a final error.
+func (f *funcModel) valueResults() []*types.Var {
+	if f.errors {
+		return f.results[:len(f.results)-1]
+	}
+	return f.results
+}
+
+// keyedParams returns the parameters that enter the key.
+func (f *funcModel) keyedParams() []paramModel {
+	var out []paramModel
+	for _, p := range f.params {
+		if p.keyed {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,257 @@
+package generator
+
+import (
+	"fmt"
+	"go/types"
+	"strconv"
+
+	"github.com/dave/jennifer/jen"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// keyRenderer emits the code that writes arguments into a KeyWriter named
+// w. Named composite types get one helper function each, which makes
+// recursive types terminate and keeps wrappers short.
+type keyRenderer struct {
+	local   *types.Package
+	helpers typeutil.Map    // types.Type → helper name
+	taken   map[string]bool // helper names in use
+	pending []types.Type    // helpers named but not yet emitted
+}
+
+func newKeyRenderer(local *types.Package) *keyRenderer {
+	return &keyRenderer{local: local, taken: make(map[string]bool)}
+}
+
+// write appends to g the statements that key expr, of type t. expr must be
+// addressable (a variable, a field or element of one, or a dereference),
+// because key methods may have pointer receivers.
+func (k *keyRenderer) write(g *jen.Group, expr jen.Code, t types.Type, depth int) {
+	w := jen.Id("w")
+	kind, _ := classify(t, k.local)
+	switch kind {
+	case kindKeyMethod:
+		g.Add(jen.Add(expr).Dot("MemoKey").Call(w))
+	case kindKeyerIface:
+		g.If(jen.Add(expr).Op("==").Nil()).Block(
+			jen.Add(w).Dot("Present").Call(jen.False()),
+		).Else().Block(
+			jen.Add(w).Dot("Present").Call(jen.True()),
+			jen.Add(expr).Dot("MemoKey").Call(w),
+		)
+	case kindBinary:
+		arg := jen.Add(expr)
+		if types.NewMethodSet(t).Lookup(k.local, "MarshalBinary") == nil {
+			arg = jen.Op("&").Add(expr)
+		}
+		g.Add(w).Dot("BinaryMarshaler").Call(arg)
+	case kindTime:
+		g.Add(w).Dot("Time").Call(expr)
+	case kindBool:
+		g.Add(w).Dot("Bool").Call(convert("bool", expr, t))
+	case kindInt:
+		g.Add(w).Dot("Int").Call(convert("int64", expr, t))
+	case kindUint:
+		g.Add(w).Dot("Uint").Call(convert("uint64", expr, t))
+	case kindFloat:
+		g.Add(w).Dot("Float").Call(convert("float64", expr, t))
+	case kindComplex:
+		g.Add(w).Dot("Complex").Call(convert("complex128", expr, t))
+	case kindString:
+		g.Add(w).Dot("String").Call(convert("string", expr, t))
+	case kindBytes:
+		g.Add(w).Dot("Blob").Call(expr)
+	case kindTypeParam:
+		g.Qual(runtimePath, "Dynamic").Call(w, expr)
+	case kindSlice, kindArray, kindMap, kindPointer, kindStruct:
+		if name, ok := k.helper(t); ok {
+			g.Id(name).Call(w, jen.Op("&").Add(expr))
+			return
+		}
+		if hasTypeParams(t) && k.recursive(t) {
+			// A recursive generic type cannot be expanded inline, and a helper
+			// would need the type parameters in scope: key it dynamically.
+			g.Qual(runtimePath, "Dynamic").Call(w, expr)
+			return
+		}
+		k.writeComposite(g, expr, t, depth)
+	default:
+		panic(fmt.Sprintf("memogen: unkeyable %s passed analysis", t))
+	}
+}
+
+// writeComposite expands a slice, array, map, pointer or struct in place.
+func (k *keyRenderer) writeComposite(g *jen.Group, expr jen.Code, t types.Type, depth int) {
+	w := jen.Id("w")
+	d := strconv.Itoa(depth)
+	switch u := t.Underlying().(type) {
+	case *types.Slice:
+		g.Add(w).Dot("Len").Call(jen.Len(expr))
+		k.writeElems(g, expr, u.Elem(), depth)
+	case *types.Array:
+		k.writeElems(g, expr, u.Elem(), depth)
+	case *types.Map:
+		key, val := jen.Id("memoK"+d), jen.Id("memoV"+d)
+		g.Add(w).Dot("BeginMap").Call(jen.Len(expr))
+		g.For(jen.List(key, val).Op(":=").Range().Add(expr)).BlockFunc(func(g *jen.Group) {
+			g.Add(w).Dot("MapEntry").Call()
+			k.write(g, key, u.Key(), depth+1)
+			k.write(g, val, u.Elem(), depth+1)
+		})
+		g.Add(w).Dot("EndMap").Call()
+	case *types.Pointer:
+		g.If(jen.Add(expr).Op("==").Nil()).Block(
+			jen.Add(w).Dot("Present").Call(jen.False()),
+		).Else().BlockFunc(func(g *jen.Group) {
+			g.Add(w).Dot("Present").Call(jen.True())
+			if name, ok := k.helper(u.Elem()); ok {
+				g.Id(name).Call(w, expr)
+				return
+			}
+			k.write(g, jen.Parens(jen.Op("*").Add(expr)), u.Elem(), depth+1)
+		})
+	case *types.Struct:
+		for i := range u.NumFields() {
+			if f := u.Field(i); f.Name() != "_" {
+				k.write(g, jen.Add(expr).Dot(f.Name()), f.Type(), depth)
+			}
+		}
+	}
+}
+
+func (k *keyRenderer) writeElems(g *jen.Group, expr jen.Code, elem types.Type, depth int) {
+	i := jen.Id("memoI" + strconv.Itoa(depth))
+	g.For(jen.Add(i).Op(":=").Range().Add(expr)).BlockFunc(func(g *jen.Group) {
+		k.write(g, jen.Add(expr).Index(i), elem, depth+1)
+	})
+}
+
+// helper returns the name of the helper function that keys named type t,
+// planning one on first use. Only named composite types without type
+// parameters get a helper.
+func (k *keyRenderer) helper(t types.Type) (string, bool) {
+	named, ok := types.Unalias(t).(*types.Named)
+	if !ok || hasTypeParams(named) {
+		return "", false
+	}
+	switch kind, _ := classify(named, k.local); kind {
+	case kindSlice, kindArray, kindMap, kindPointer, kindStruct:
+	default:
+		return "", false
+	}
+	if name, ok := k.helpers.At(named).(string); ok {
+		return name, true
+	}
+	base := "memoKey" + upperFirst(named.Obj().Name())
+	name := base
+	for i := 2; k.taken[name]; i++ {
+		name = base + strconv.Itoa(i)
+	}
+	k.taken[name] = true
+	k.helpers.Set(named, name)
+	k.pending = append(k.pending, named)
+	return name, true
+}
+
+// emitHelpers appends every planned helper to f, including those that
+// emitting others plans.
+func (k *keyRenderer) emitHelpers(f *jen.File) {
+	for len(k.pending) > 0 {
+		t := k.pending[0]
+		k.pending = k.pending[1:]
+		name := k.helpers.At(t).(string)
+		recursive := k.recursive(t)
+		f.Commentf("%s writes the key of a %s.", name, typeString(t, k.local))
+		f.Func().Id(name).Params(
+			jen.Id("w").Op("*").Qual(runtimePath, "KeyWriter"),
+			jen.Id("v").Op("*").Add(typeExpr(t)),
+		).BlockFunc(func(g *jen.Group) {
+			if recursive {
+				g.If(jen.Op("!").Id("w").Dot("Enter").Call()).Block(jen.Return())
+			}
+			var expr jen.Code = jen.Parens(jen.Op("*").Id("v"))
+			if _, isStruct := t.Underlying().(*types.Struct); isStruct {
+				expr = jen.Id("v")
+			}
+			k.writeComposite(g, expr, t, 0)
+			if recursive {
+				g.Id("w").Dot("Leave").Call()
+			}
+		})
+		f.Line()
+	}
+}
+
+// recursive reports whether a value of named type t can contain another t.
+func (k *keyRenderer) recursive(t types.Type) bool {
+	target, ok := types.Unalias(t).(*types.Named)
+	if !ok {
+		return false
+	}
+	seen := make(map[types.Type]bool)
+	var reaches func(types.Type) bool
+	reaches = func(t types.Type) bool {
+		elems, _ := elemTypes(t, k.local)
+		for _, e := range elems {
+			e = types.Unalias(e)
+			if types.Identical(e, target) {
+				return true
+			}
+			if seen[e] {
+				continue
+			}
+			seen[e] = true
+			if kind, _ := classify(e, k.local); kind == kindKeyMethod || kind == kindBinary || kind == kindTime {
+				continue
+			}
+			if reaches(e) {
+				return true
+			}
+		}
+		return false
+	}
+	return reaches(target)
+}
+
+// convert wraps expr in a conversion to basic type name unless t is that
+// type already.
+func convert(name string, expr jen.Code, t types.Type) jen.Code {
+	if b, ok := types.Unalias(t).(*types.Basic); ok && b.Name() == name {
+		return expr
+	}
+	return jen.Id(name).Call(expr)
+}
+
+// hasTypeParams reports whether t mentions a type parameter.
+func hasTypeParams(t types.Type) bool {
+	found := false
+	var visit func(types.Type, int)
+	visit = func(t types.Type, depth int) {
+		if found || depth > 32 {
+			return
+		}
+		switch t := types.Unalias(t).(type) {
+		case *types.TypeParam:
+			found = true
+		case *types.Named:
+			for i := range t.TypeArgs().Len() {
+				visit(t.TypeArgs().At(i), depth+1)
+			}
+		case *types.Pointer:
+			visit(t.Elem(), depth+1)
+		case *types.Slice:
+			visit(t.Elem(), depth+1)
+		case *types.Array:
+			visit(t.Elem(), depth+1)
+		case *types.Map:
+			visit(t.Key(), depth+1)
+			visit(t.Elem(), depth+1)
+		case *types.Struct:
+			for i := range t.NumFields() {
+				visit(t.Field(i).Type(), depth+1)
+			}
+		}
+	}
+	visit(t, 0)
+	return found
+}

@@ -1,0 +1,88 @@
+package generator
+
+import (
+	"go/ast"
+	"go/token"
+	"strings"
+)
+
+const (
+	directivePrefix = "//memo:"
+	directiveName   = "cache"
+	directiveLine   = directivePrefix + directiveName
+)
+
+// found is one //memo:cache line and the function it documents.
+type found struct {
+	decl    *ast.FuncDecl
+	pos     token.Position // of the directive's "//"
+	options string         // the text after "//memo:cache"
+	dir     Directive
+}
+
+// optionPos returns the position of byte offset off within f.options.
+func (f *found) optionPos(off int) token.Position {
+	p := f.pos
+	p.Column += len(directiveLine) + off
+	p.Offset += len(directiveLine) + off
+	return p
+}
+
+// scanFile finds the directives of one file. A //memo: line that is not a
+// well-formed directive on a function's doc comment is an error.
+func scanFile(fset *token.FileSet, file *ast.File, errs *errorList) []*found {
+	owners := make(map[*ast.CommentGroup]ast.Decl)
+	for _, d := range file.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Doc != nil {
+				owners[d.Doc] = d
+			}
+		case *ast.GenDecl:
+			if d.Doc != nil {
+				owners[d.Doc] = d
+			}
+		}
+	}
+	var out []*found
+	for _, group := range file.Comments {
+		var seen *found
+		for _, c := range group.List {
+			if !strings.HasPrefix(c.Text, directivePrefix) {
+				continue
+			}
+			pos := fset.Position(c.Slash)
+			rest := c.Text[len(directivePrefix):]
+			name, _, _ := strings.Cut(rest, " ")
+			name, _, _ = strings.Cut(name, "\t")
+			if name != directiveName {
+				errs.add(pos, "unknown directive %q%s", "memo:"+name, didYouMean(name, []string{directiveName}))
+				continue
+			}
+			owner := owners[group]
+			decl, ok := owner.(*ast.FuncDecl)
+			switch {
+			case owner == nil:
+				errs.add(pos, "//memo:cache must be in the doc comment of a function or method")
+				continue
+			case !ok:
+				errs.add(pos, "//memo:cache annotates functions and methods, not %s declarations", owner.(*ast.GenDecl).Tok)
+				continue
+			case seen != nil:
+				errs.add(pos, "duplicate //memo:cache on %s (first at line %d)", decl.Name.Name, seen.pos.Line)
+				continue
+			}
+			f := &found{decl: decl, pos: pos, options: rest[len(directiveName):]}
+			d, optErrs := ParseOptions(f.options)
+			for _, e := range optErrs {
+				errs.add(f.optionPos(e.Offset), "%s", e.Msg)
+			}
+			f.dir = d
+			seen = f
+			if len(optErrs) == 0 {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,70 @@
+package generator
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// suggest returns the candidate closest to name by edit distance, or "" when
+// none is close enough.
+//
+// Distance is Levenshtein distance over runes, compared case-insensitively so
+// that "TTL" finds "ttl". Ties go to the smaller case-sensitive distance, then
+// to the earlier candidate, so the answer never depends on map order or luck.
+//
+// A candidate is close enough when its distance is at most max(1, n/3) and
+// less than n, where n is the number of runes in name: one typo is forgiven
+// in short names and about one per three runes in longer ones ("recevier"
+// finds "receiver"), but a name is never "corrected" into something it shares
+// nothing with, such as "b" for "a".
+func suggest(name string, candidates []string) string {
+	n := utf8.RuneCountInString(name)
+	limit := min(max(1, n/3), n-1)
+	lower := strings.ToLower(name)
+	best, bestFolded, bestExact := "", limit+1, 0
+	for _, c := range candidates {
+		folded := levenshtein(lower, strings.ToLower(c))
+		if folded > bestFolded {
+			continue
+		}
+		exact := levenshtein(name, c)
+		if folded < bestFolded || exact < bestExact {
+			best, bestFolded, bestExact = c, folded, exact
+		}
+	}
+	return best
+}
+
+// didYouMean formats suggest's answer as a suffix for an error message, or
+// returns "" when there is nothing to suggest.
+func didYouMean(name string, candidates []string) string {
+	if s := suggest(name, candidates); s != "" {
+		return fmt.Sprintf("; did you mean %q?", s)
+	}
+	return ""
+}
+
+// levenshtein returns the number of single-rune insertions, deletions and
+// substitutions that turn a into b. It keeps two rows of the usual table
+// because names are short and only the distance is wanted.
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i, x := range ra {
+		cur[0] = i + 1
+		for j, y := range rb {
+			cost := 1
+			if x == y {
+				cost = 0
+			}
+			cur[j+1] = min(prev[j+1]+1, cur[j]+1, prev[j]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

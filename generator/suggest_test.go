@@ -1,0 +1,68 @@
+package generator
+
+import "testing"
+
+func TestSuggest(t *testing.T) {
+	keys := []string{"backend", "codec", "ignore", "name", "nocache", "receiver", "size", "ttl", "version"}
+	tests := []struct {
+		name       string
+		candidates []string
+		want       string
+	}{
+		// One typo is forgiven in short names.
+		{"tll", keys, "ttl"},
+		{"tl", keys, "ttl"},
+		{"siz", keys, "size"},
+		{"codc", keys, "codec"},
+		{"loger", []string{"ctx", "logger", "id"}, "logger"},
+		// Longer names are forgiven about one edit per three runes, so a
+		// swapped pair of letters (two edits) is found from six runes on.
+		{"recevier", keys, "receiver"},
+		{"nocahce", keys, "nocache"},
+		{"feilds", []string{"ignore", "fields"}, "fields"},
+		{"igonre", keys, "ignore"},
+		// Case is ignored, so a name differing only in case is found...
+		{"TTL", keys, "ttl"},
+		{"userID", []string{"ctx", "userId"}, "userId"},
+		// ...but among equally close candidates, matching case wins,
+		{"Id", []string{"ID", "Id", "id"}, "Id"},
+		// and otherwise the earlier candidate wins.
+		{"ab", []string{"xb", "ax"}, "xb"},
+		// Nothing is suggested for names too far from every candidate.
+		{"expiry", keys, ""},
+		{"ctx", []string{"cfg"}, ""},
+		// A name is never "corrected" into one it shares nothing with.
+		{"a", []string{"b"}, ""},
+		{"a", []string{"A"}, "A"},
+		{"", keys, ""},
+		{"x", nil, ""},
+		// Non-ASCII names are compared rune by rune.
+		{"gröse", []string{"grosse", "grösse"}, "grösse"},
+	}
+	for _, tt := range tests {
+		if got := suggest(tt.name, tt.candidates); got != tt.want {
+			t.Errorf("suggest(%q, %q) = %q; want %q", tt.name, tt.candidates, got, tt.want)
+		}
+	}
+}
+
+func TestLevenshtein(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want int
+	}{
+		{"", "", 0},
+		{"", "abc", 3},
+		{"abc", "", 3},
+		{"ttl", "ttl", 0},
+		{"tll", "ttl", 1},
+		{"kitten", "sitting", 3},
+		{"recevier", "receiver", 2},
+		{"ö", "o", 1}, // one rune, though two bytes
+	}
+	for _, tt := range tests {
+		if got := levenshtein(tt.a, tt.b); got != tt.want {
+			t.Errorf("levenshtein(%q, %q) = %d; want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,219 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+)
+
+// A Call carries one invocation of a memoized function through the cache.
+// Generated code takes one from [Func.Begin], writes the keyed arguments to
+// [Call.Key], then either finds a result with [Lookup] or computes it with
+// [Run]; the handle methods end a Call with [Call.Forget] or
+// [Call.Contains]. Each of these ends the Call: it must not be used after.
+type Call struct {
+	w       KeyWriter
+	f       *Func
+	ctx     context.Context
+	cfg     *Config
+	b       *binding
+	refresh bool
+	start   time.Time // set when the call is observed
+}
+
+var callPool = sync.Pool{New: func() any { return new(Call) }}
+
+// Begin starts a call. ctx is the wrapper's context argument, or nil when the
+// function takes none; a waiter on a concurrent identical call stops waiting
+// when ctx ends.
+func (f *Func) Begin(ctx context.Context) *Call {
+	c := callPool.Get().(*Call)
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	c.f, c.ctx, c.cfg = f, ctx, currentConfig()
+	if c.cfg.observing() {
+		c.start = time.Now()
+	}
+	return c
+}
+
+// Key returns the writer for the call's keyed arguments.
+func (c *Call) Key() *KeyWriter { return &c.w }
+
+func (c *Call) release() {
+	c.w.Reset()
+	c.f, c.ctx, c.cfg, c.b, c.refresh, c.start = nil, nil, nil, nil, false, time.Time{}
+	callPool.Put(c)
+}
+
+// usable reports whether the call can go through the cache, binding the
+// backend if need be. An unusable call is counted and reported, and then
+// runs uncached.
+func (c *Call) usable() bool {
+	if c.b != nil {
+		return c.b.err == nil
+	}
+	if c.cfg.disabled() {
+		return false
+	}
+	c.b = c.f.bind()
+	if c.b.err != nil {
+		c.f.stats.failures.Add(1)
+		c.f.reportUnbound(c.ctx, c.cfg, c.b.err)
+		return false
+	}
+	if err := c.w.Err(); err != nil {
+		c.f.stats.failures.Add(1)
+		c.b = &binding{err: err}
+		if c.cfg.observing() {
+			c.f.report(c.ctx, c.cfg, nil, Uncached, c.start, 0, err)
+		}
+		return false
+	}
+	return true
+}
+
+// live reports whether an entry expiring at expires (Unix nanoseconds, 0
+// for never) is still valid.
+func (c *Call) live(expires int64) bool {
+	return expires == 0 || c.cfg.now().UnixNano() < expires
+}
+
+// Lookup returns the cached result of c's key, ending c on a hit. With
+// refresh set it skips the read, so that [Run] recomputes and stores a fresh
+// result.
+func Lookup[R any](c *Call, refresh bool) (result R, ok bool) {
+	if refresh {
+		c.refresh = true
+		return result, false
+	}
+	if !c.usable() {
+		return result, false
+	}
+	v, expires, found := c.b.table.Get(c.w.buf)
+	if !found || !c.live(expires) {
+		return result, false
+	}
+	if result, ok = v.(R); !ok {
+		return result, false
+	}
+	c.f.stats.hits.Add(1)
+	if c.cfg.observing() {
+		c.f.report(c.ctx, c.cfg, c.w.buf, Hit, c.start, expires, nil)
+	}
+	c.release()
+	return result, true
+}
+
+// Run computes c's result, once for all concurrent calls with the same key,
+// stores it unless compute fails, and ends c. compute runs the original
+// function with the caller's own arguments.
+func Run[R any](c *Call, compute func() (R, error)) (R, error) {
+	defer c.release()
+	if !c.usable() {
+		return compute()
+	}
+	f := c.f
+	for {
+		fc, leader := f.flight.join(c.w.buf)
+		if leader {
+			return leadCall(c, fc, compute)
+		}
+		select {
+		case <-fc.done:
+		case <-c.ctx.Done():
+			if f.info.Errors {
+				var zero R
+				return zero, c.ctx.Err()
+			}
+			return compute()
+		}
+		if fc.panicked != nil {
+			panic(fc.panicked)
+		}
+		if fc.goexit || (isContextErr(fc.err) && c.ctx.Err() == nil) {
+			continue // the leader gave up for its own reasons; take over
+		}
+		f.stats.shared.Add(1)
+		if c.cfg.observing() {
+			f.report(c.ctx, c.cfg, c.w.buf, Shared, c.start, fc.expires, fc.err)
+		}
+		result, _ := fc.val.(R)
+		return result, fc.err
+	}
+}
+
+// leadCall runs compute as the leader of fc, stores a successful result and
+// accounts for the outcome.
+func leadCall[R any](c *Call, fc *flightCall, compute func() (R, error)) (R, error) {
+	f := c.f
+	key := string(c.w.buf)
+	store := func(r R) int64 {
+		var expires int64
+		if f.info.TTL > 0 {
+			expires = c.cfg.now().Add(f.info.TTL).UnixNano()
+		}
+		c.b.table.Set(key, r, expires, sizeOf(r))
+		return expires
+	}
+	r, err := lead(&f.flight, key, fc, compute, store)
+	outcome := Miss
+	if c.refresh {
+		outcome = Refresh
+	}
+	f.stats.misses.Add(1)
+	if err != nil {
+		f.stats.errors.Add(1)
+	}
+	if c.cfg.observing() {
+		f.report(c.ctx, c.cfg, c.w.buf, outcome, c.start, fc.expires, err)
+	}
+	return r, err
+}
+
+// sizeOf returns the size in bytes of results whose size is plain to see.
+func sizeOf(v any) int64 {
+	switch v := v.(type) {
+	case string:
+		return int64(len(v))
+	case []byte:
+		return int64(len(v))
+	}
+	return 0
+}
+
+// Forget removes the cached result of c's key, and ends c.
+func (c *Call) Forget() error {
+	defer c.release()
+	if !c.usable() {
+		return c.bindErr()
+	}
+	c.b.table.Delete(c.w.buf)
+	return nil
+}
+
+// Contains reports, without calling the function, whether a live result is
+// cached for c's key, and ends c.
+func (c *Call) Contains() bool {
+	defer c.release()
+	if !c.usable() {
+		return false
+	}
+	_, expires, ok := c.b.table.Peek(c.w.buf)
+	return ok && c.live(expires)
+}
+
+// bindErr is why an unusable call cannot reach the cache, nil when caching is
+// merely disabled.
+func (c *Call) bindErr() error {
+	if c.b == nil {
+		return nil
+	}
+	return c.b.err
+}
+
+func isContextErr(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}

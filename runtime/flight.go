@@ -1,0 +1,118 @@
+package runtime
+
+import (
+	"bytes"
+	"fmt"
+	"runtime/debug"
+	"sync"
+)
+
+// PanicError is what a call that waited on a concurrent identical call
+// panics with when that call's function panicked: the value and the stack
+// of the goroutine that ran it. The goroutine that ran the function panics
+// with the original value.
+type PanicError struct {
+	Value any
+	Stack []byte
+}
+
+// Error returns the panic value and the stack it was raised on.
+func (p *PanicError) Error() string {
+	return fmt.Sprintf("memo: memoized function panicked: %v\n\n%s", p.Value, p.Stack)
+}
+
+// Unwrap returns the panic value when it is an error.
+func (p *PanicError) Unwrap() error {
+	err, _ := p.Value.(error)
+	return err
+}
+
+// flightCall is one run of a function that concurrent identical calls share.
+type flightCall struct {
+	done chan struct{} // closed when the fields below are final
+
+	val      any
+	err      error
+	expires  int64
+	panicked *PanicError // set when the function panicked
+	goexit   bool        // set when the function called runtime.Goexit
+}
+
+// flightGroup tracks the runs in progress, by key.
+type flightGroup struct {
+	mu sync.Mutex
+	m  map[string]*flightCall // guarded by mu
+}
+
+// join returns the run in progress for key, or starts one and reports that
+// the caller leads it.
+func (g *flightGroup) join(key []byte) (fc *flightCall, leader bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if fc, ok := g.m[string(key)]; ok {
+		return fc, false
+	}
+	if g.m == nil {
+		g.m = make(map[string]*flightCall)
+	}
+	fc = &flightCall{done: make(chan struct{})}
+	g.m[string(key)] = fc
+	return fc, true
+}
+
+// finish publishes fc's outcome to its waiters.
+func (g *flightGroup) finish(key string, fc *flightCall) {
+	g.mu.Lock()
+	if g.m[key] == fc {
+		delete(g.m, key)
+	}
+	g.mu.Unlock()
+	close(fc.done)
+}
+
+// lead runs compute for fc's waiters. It stores a successful result through
+// store before the waiters wake, so that later calls find it cached. A panic
+// is recorded for the waiters and raised again here with its original value;
+// a runtime.Goexit is recorded so that waiters run the function themselves.
+func lead[R any](g *flightGroup, key string, fc *flightCall, compute func() (R, error), store func(R) int64) (r R, err error) {
+	normal, recovered := false, false
+	var panicValue any
+	defer func() {
+		if !normal && !recovered {
+			fc.goexit = true
+		}
+		g.finish(key, fc)
+	}()
+	func() {
+		defer func() {
+			if normal {
+				return
+			}
+			if p := recover(); p != nil {
+				recovered = true
+				panicValue = p
+				fc.panicked = &PanicError{Value: p, Stack: trimStack(debug.Stack())}
+			}
+		}()
+		r, err = compute()
+		normal = true
+	}()
+	if recovered {
+		panic(panicValue)
+	}
+	fc.val, fc.err = r, err
+	if err == nil {
+		fc.expires = store(r)
+	}
+	return r, err
+}
+
+// trimStack drops the frames of the panic machinery above the panic site.
+func trimStack(stack []byte) []byte {
+	if i := bytes.Index(stack, []byte("panic(")); i >= 0 {
+		if j := bytes.IndexByte(stack[i:], '\n'); j >= 0 {
+			return stack[i+j+1:]
+		}
+	}
+	return stack
+}

@@ -1,0 +1,135 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+)
+
+// FuncInfo describes a memoized function. Generated code fills it in once
+// per function; the fields mirror the //memo:cache directive.
+type FuncInfo struct {
+	Package  string // import path of the function's package
+	Receiver string // receiver's type name for a method, else ""
+	Name     string // the function's name
+	// Fingerprint digests the function's syntax tree, its directive's
+	// options and its result types: a change to any of them orphans the
+	// entries byte-level backends hold.
+	Fingerprint string
+	Version     string        // version=
+	TTL         time.Duration // ttl=; 0 means no expiry
+	Backend     string        // backend=; "" means "default"
+	MaxEntries  int           // size=; 0 means no per-function bound
+	Codec       string        // codec=, for byte-level backends
+	Errors      bool          // whether the last result is an error
+}
+
+// A Func is the cache of one memoized function: its binding to a backend,
+// its in-flight calls and its counters. Generated code creates one per
+// function with [NewFunc]; every method is safe for concurrent use.
+type Func struct {
+	info   FuncInfo
+	id     FuncID
+	prefix []byte // identity, fingerprint and version: hashed before a byte-level key
+
+	bound    atomic.Pointer[binding] // the backend this Func last resolved
+	reported atomic.Bool             // whether an unbound backend was reported
+	flight   flightGroup
+	stats    counters
+}
+
+// binding is what a Func resolved its backend name to, valid while the
+// registry's generation is gen.
+type binding struct {
+	gen   uint64
+	table Table // the function's table in a ValueStore, or nil
+	err   error // why the backend cannot be used, or nil
+}
+
+// NewFunc returns the cache of the function info describes. It binds no
+// backend yet: that happens on first use.
+func NewFunc(info FuncInfo) *Func {
+	name := info.Name
+	if info.Receiver != "" {
+		name = info.Receiver + "." + info.Name
+	}
+	f := &Func{info: info, id: FuncID{Package: info.Package, Name: name}}
+	f.prefix = fmt.Appendf(nil, "%s\x00%s\x00%s\x00", f.id, info.Fingerprint, info.Version)
+	registerFunc(f)
+	return f
+}
+
+// ID returns the function's identity.
+func (f *Func) ID() FuncID { return f.id }
+
+// Info returns the description the Func was created with.
+func (f *Func) Info() FuncInfo { return f.info }
+
+// Stats returns the function's counters.
+func (f *Func) Stats() Stats { return f.stats.snapshot() }
+
+// Clear removes every cached result of the function.
+func (f *Func) Clear(ctx context.Context) error {
+	b := f.bind()
+	if b.err != nil {
+		return b.err
+	}
+	b.table.Clear()
+	return nil
+}
+
+func (f *Func) backendName() string {
+	if f.info.Backend == "" {
+		return DefaultBackend
+	}
+	return f.info.Backend
+}
+
+func (f *Func) onEvict(n int) { f.stats.evictions.Add(uint64(n)) }
+
+// bind returns the function's current binding, resolving it again after a
+// change to the registry.
+func (f *Func) bind() *binding {
+	gen := registry.gen.Load()
+	if b := f.bound.Load(); b != nil && b.gen == gen {
+		return b
+	}
+	return f.rebind(gen)
+}
+
+func (f *Func) rebind(gen uint64) *binding {
+	b := &binding{gen: gen}
+	backend, err := Resolve(f.backendName())
+	switch {
+	case err != nil:
+		b.err = err
+	default:
+		vs, ok := backend.(ValueStore)
+		if !ok {
+			b.err = fmt.Errorf("memo: backend %q (%T) keeps no values in memory", f.backendName(), backend)
+			break
+		}
+		b.table = vs.Table(TableConfig{Func: f.id, MaxEntries: f.info.MaxEntries, OnEvict: f.onEvict})
+	}
+	f.bound.Store(b)
+	return b
+}
+
+// reportUnbound tells the hook and the logger, once per function, that its
+// backend cannot be used.
+func (f *Func) reportUnbound(ctx context.Context, cfg *Config, err error) {
+	if !f.reported.CompareAndSwap(false, true) {
+		return
+	}
+	if cfg.Hook != nil {
+		cfg.Hook(CallInfo{Func: f.id, Outcome: Uncached, Err: err})
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	logger.LogAttrs(ctx, slog.LevelError, "memo: calls run uncached",
+		slog.String("func", f.id.String()), slog.Any("error", err))
+}

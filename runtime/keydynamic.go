@@ -1,0 +1,164 @@
+package runtime
+
+import (
+	"encoding"
+	"fmt"
+	"reflect"
+	"strconv"
+	"time"
+)
+
+// Keyer is implemented by types that write their own key.
+type Keyer interface {
+	MemoKey(w *KeyWriter)
+}
+
+// TypeKey writes the identity of type T: its fully qualified name. Generated
+// code for a generic function writes one per type parameter, so that F[int]
+// and F[string] never share entries.
+func TypeKey[T any](w *KeyWriter) {
+	w.String(typeName(reflect.TypeFor[T]()))
+}
+
+// Dynamic writes a value whose type is a type parameter, and so unknown when
+// the code was generated.
+//
+// This is the one place memogen keys by reflection: common types take a type
+// switch, [Keyer] and [encoding.BinaryMarshaler] are honoured, and anything
+// else is walked with package reflect under the same rules as generated code.
+// Values that cannot be keyed (funcs, channels, interfaces without a key
+// method, unexported struct fields) fail the key, and the call runs uncached.
+func Dynamic[T any](w *KeyWriter, v T) {
+	switch x := any(v).(type) {
+	case string:
+		w.String(x)
+	case int:
+		w.Int(int64(x))
+	case int64:
+		w.Int(x)
+	case uint64:
+		w.Uint(x)
+	case float64:
+		w.Float(x)
+	case bool:
+		w.Bool(x)
+	case []byte:
+		w.Blob(x)
+	case time.Time:
+		w.Time(x)
+	default:
+		w.reflectValue(reflect.ValueOf(&v).Elem())
+	}
+}
+
+func (w *KeyWriter) reflectValue(v reflect.Value) {
+	if w.err != nil {
+		return
+	}
+	if v.CanInterface() {
+		switch x := v.Interface().(type) {
+		case Keyer:
+			if v.Kind() == reflect.Pointer && v.IsNil() {
+				break
+			}
+			x.MemoKey(w)
+			return
+		case time.Time:
+			w.Time(x)
+			return
+		case encoding.BinaryMarshaler:
+			if v.Kind() == reflect.Pointer && v.IsNil() {
+				break
+			}
+			w.BinaryMarshaler(x)
+			return
+		}
+	}
+	switch v.Kind() {
+	case reflect.Bool:
+		w.Bool(v.Bool())
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		w.Int(v.Int())
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		w.Uint(v.Uint())
+	case reflect.Float32, reflect.Float64:
+		w.Float(v.Float())
+	case reflect.Complex64, reflect.Complex128:
+		w.Complex(v.Complex())
+	case reflect.String:
+		w.String(v.String())
+	case reflect.Slice:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			w.Blob(v.Bytes())
+			return
+		}
+		w.reflectList(v)
+	case reflect.Array:
+		w.reflectList(v)
+	case reflect.Pointer:
+		w.Present(!v.IsNil())
+		if !v.IsNil() && w.Enter() {
+			w.reflectValue(v.Elem())
+			w.Leave()
+		}
+	case reflect.Map:
+		w.BeginMap(v.Len())
+		if w.Enter() {
+			for it := v.MapRange(); it.Next(); {
+				w.MapEntry()
+				w.reflectValue(it.Key())
+				w.reflectValue(it.Value())
+			}
+			w.Leave()
+		}
+		w.EndMap()
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			if !t.Field(i).IsExported() {
+				w.Fail(fmt.Errorf("memo: key: %s has unexported field %s and no MemoKey method", typeName(t), t.Field(i).Name))
+				return
+			}
+			w.reflectValue(v.Field(i))
+		}
+	default:
+		w.Fail(fmt.Errorf("memo: key: cannot key a value of type %s; give it a MemoKey method", typeName(v.Type())))
+	}
+}
+
+func (w *KeyWriter) reflectList(v reflect.Value) {
+	w.Len(v.Len())
+	if !w.Enter() {
+		return
+	}
+	for i := range v.Len() {
+		w.reflectValue(v.Index(i))
+	}
+	w.Leave()
+}
+
+// typeName spells t with full import paths, so that equally named types of
+// different packages differ.
+func typeName(t reflect.Type) string {
+	if t.Name() != "" {
+		if t.PkgPath() == "" {
+			return t.Name()
+		}
+		return t.PkgPath() + "." + t.Name()
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return "*" + typeName(t.Elem())
+	case reflect.Slice:
+		return "[]" + typeName(t.Elem())
+	case reflect.Array:
+		return "[" + strconv.Itoa(t.Len()) + "]" + typeName(t.Elem())
+	case reflect.Map:
+		return "map[" + typeName(t.Key()) + "]" + typeName(t.Elem())
+	case reflect.Chan:
+		return "chan " + typeName(t.Elem())
+	}
+	// Unnamed structs, funcs and interfaces: the standard spelling names
+	// every field and method, which identifies them well enough.
+	return t.String()
+}

@@ -1,0 +1,219 @@
+package runtime
+
+import (
+	"bytes"
+	"encoding"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+)
+
+// MaxKeyDepth bounds how deeply [KeyWriter.Enter] lets key code nest. A
+// value that nests deeper (in practice: a cyclic one) makes the key fail,
+// and the call runs uncached.
+const MaxKeyDepth = 10_000
+
+// ErrKeyTooDeep reports a value nested deeper than [MaxKeyDepth], usually a
+// cycle of pointers, slices or maps.
+var ErrKeyTooDeep = errors.New("memo: key nests too deeply (cyclic value?)")
+
+// canonicalNaN is the one bit pattern every NaN is keyed as.
+const canonicalNaN = 0x7ff8000000000001
+
+// A KeyWriter accumulates the encoding of a call's keyed arguments.
+//
+// Generated code calls one method per scalar, in the static order of the
+// arguments' types, so the encoding needs no type tags: each method writes a
+// fixed-width value or a length prefix followed by the bytes, and the whole
+// is unambiguous. Types can take part by implementing
+//
+//	MemoKey(w *memo.KeyWriter)
+//
+// and writing their own state with these methods.
+//
+// The encoding rules a key relies on:
+//   - integers of every size are written as 8 bytes; floats by their IEEE 754
+//     bits, except that every NaN is written as one canonical NaN. -0 and +0
+//     stay distinct, because a function can tell them apart (1/x).
+//   - strings and byte slices are length-prefixed; a nil slice and an empty
+//     one are the same key.
+//   - a pointer writes whether it is nil before its pointee, so nil differs
+//     from a pointer to a zero value.
+//   - a map's entries are sorted by their encodings, so iteration order
+//     does not matter.
+//   - a time.Time is keyed by its instant (Unix seconds and nanoseconds), its
+//     location's name and its zone offset at that instant; the monotonic
+//     clock reading is dropped.
+//
+// A KeyWriter is not safe for concurrent use.
+type KeyWriter struct {
+	buf   []byte
+	err   error
+	depth int
+
+	mapStack []int     // entry start offsets of the maps being written
+	segs     []segment // scratch for sorting map entries
+	scratch  []byte    // scratch for sorting map entries
+}
+
+type segment struct{ start, end int }
+
+// Reset empties w for reuse, keeping its buffers.
+func (w *KeyWriter) Reset() {
+	w.buf = w.buf[:0]
+	w.err = nil
+	w.depth = 0
+	w.mapStack = w.mapStack[:0]
+}
+
+// Bytes returns the encoding written so far. It is valid until the next
+// write or Reset.
+func (w *KeyWriter) Bytes() []byte { return w.buf }
+
+// Err returns the first error recorded by [KeyWriter.Fail], or nil.
+func (w *KeyWriter) Err() error { return w.err }
+
+// Fail records err as the reason this key cannot be built; the call then runs
+// uncached. Only the first error is kept.
+func (w *KeyWriter) Fail(err error) {
+	if w.err == nil {
+		w.err = err
+	}
+}
+
+// Bool writes b.
+func (w *KeyWriter) Bool(b bool) {
+	var v byte
+	if b {
+		v = 1
+	}
+	w.buf = append(w.buf, v)
+}
+
+// Int writes an integer of any signed kind.
+func (w *KeyWriter) Int(v int64) { w.buf = binary.LittleEndian.AppendUint64(w.buf, uint64(v)) }
+
+// Uint writes an integer of any unsigned kind.
+func (w *KeyWriter) Uint(v uint64) { w.buf = binary.LittleEndian.AppendUint64(w.buf, v) }
+
+// Float writes a float64 or float32 by its bits; see [KeyWriter] for NaN and -0.
+func (w *KeyWriter) Float(v float64) {
+	bits := math.Float64bits(v)
+	if v != v {
+		bits = canonicalNaN
+	}
+	w.buf = binary.LittleEndian.AppendUint64(w.buf, bits)
+}
+
+// Complex writes a complex128 or complex64 as its two parts.
+func (w *KeyWriter) Complex(v complex128) {
+	w.Float(real(v))
+	w.Float(imag(v))
+}
+
+// Len writes a length or count, as a prefix to what follows.
+func (w *KeyWriter) Len(n int) { w.buf = binary.AppendUvarint(w.buf, uint64(n)) }
+
+// String writes s, length-prefixed.
+func (w *KeyWriter) String(s string) {
+	w.Len(len(s))
+	w.buf = append(w.buf, s...)
+}
+
+// Blob writes b, length-prefixed. A nil and an empty slice write the same.
+func (w *KeyWriter) Blob(b []byte) {
+	w.Len(len(b))
+	w.buf = append(w.buf, b...)
+}
+
+// Present writes whether a pointer, or an interface holding a key method, is
+// non-nil; the pointee follows when it is.
+func (w *KeyWriter) Present(ok bool) { w.Bool(ok) }
+
+// Time writes t's instant, location name and zone offset.
+func (w *KeyWriter) Time(t time.Time) {
+	_, offset := t.Zone()
+	w.Int(t.Unix())
+	w.Int(int64(t.Nanosecond()))
+	w.String(t.Location().String())
+	w.Int(int64(offset))
+}
+
+// BinaryMarshaler writes the bytes m.MarshalBinary returns; its error fails
+// the key.
+func (w *KeyWriter) BinaryMarshaler(m encoding.BinaryMarshaler) {
+	b, err := m.MarshalBinary()
+	if err != nil {
+		w.Fail(fmt.Errorf("memo: key: MarshalBinary: %w", err))
+		return
+	}
+	w.Blob(b)
+}
+
+// Enter marks the start of a value of a recursive type. It reports false,
+// and fails the key, once nesting passes [MaxKeyDepth]; the caller then
+// writes nothing more for that value. Every true Enter is paired with Leave.
+func (w *KeyWriter) Enter() bool {
+	if w.depth >= MaxKeyDepth {
+		w.Fail(ErrKeyTooDeep)
+		return false
+	}
+	w.depth++
+	return true
+}
+
+// Leave ends a value begun by a successful Enter.
+func (w *KeyWriter) Leave() { w.depth-- }
+
+// BeginMap writes a map's length and starts collecting its entries; call
+// MapEntry before writing each entry's key and value, and EndMap after the
+// last. Entries are sorted by their encoding, which makes the key independent
+// of iteration order. Maps may nest.
+func (w *KeyWriter) BeginMap(n int) {
+	w.Len(n)
+	w.mapStack = append(w.mapStack, -1) // frame marker
+}
+
+// MapEntry marks the start of one entry of the innermost map.
+func (w *KeyWriter) MapEntry() { w.mapStack = append(w.mapStack, len(w.buf)) }
+
+// EndMap sorts the innermost map's entries into canonical order.
+func (w *KeyWriter) EndMap() {
+	frame := len(w.mapStack) - 1
+	for frame >= 0 && w.mapStack[frame] != -1 {
+		frame--
+	}
+	if frame < 0 {
+		panic("memo: KeyWriter.EndMap without BeginMap")
+	}
+	starts := w.mapStack[frame+1:]
+	w.sortEntries(starts)
+	w.mapStack = w.mapStack[:frame]
+}
+
+func (w *KeyWriter) sortEntries(starts []int) {
+	if len(starts) < 2 {
+		return
+	}
+	w.segs = w.segs[:0]
+	for i, s := range starts {
+		end := len(w.buf)
+		if i+1 < len(starts) {
+			end = starts[i+1]
+		}
+		w.segs = append(w.segs, segment{s, end})
+	}
+	base := starts[0]
+	w.scratch = append(w.scratch[:0], w.buf[base:]...)
+	slices.SortFunc(w.segs, func(a, b segment) int {
+		return bytes.Compare(w.buf[a.start:a.end], w.buf[b.start:b.end])
+	})
+	out := w.buf[:base]
+	for _, s := range w.segs {
+		out = append(out, w.scratch[s.start-base:s.end-base]...)
+	}
+	w.buf = out
+}

@@ -1,0 +1,121 @@
+package runtime
+
+import (
+	"context"
+	"encoding/hex"
+	"log/slog"
+	"sync/atomic"
+	"time"
+)
+
+// Outcome says how a call was served.
+type Outcome int
+
+// The outcomes of a call.
+const (
+	// Hit: served from the cache.
+	Hit Outcome = iota + 1
+	// Miss: the function ran and, unless it failed, its result was stored.
+	Miss
+	// Shared: the call waited for a concurrent call with the same key and
+	// shared its result.
+	Shared
+	// Refresh: a nocache argument skipped the read; the function ran and its
+	// result was stored.
+	Refresh
+	// Uncached: the function ran without the cache: caching is disabled,
+	// the backend is unbound or failed, or the key could not be built.
+	Uncached
+)
+
+var outcomeNames = [...]string{Hit: "hit", Miss: "miss", Shared: "shared", Refresh: "refresh", Uncached: "uncached"}
+
+// String returns the outcome's name in lower case.
+func (o Outcome) String() string {
+	if o > 0 && int(o) < len(outcomeNames) {
+		return outcomeNames[o]
+	}
+	return "unknown"
+}
+
+// CallInfo describes one call, for [Config.Hook].
+type CallInfo struct {
+	Func    FuncID
+	Outcome Outcome
+	// Key identifies the argument set: 12 hex digits of its digest, or the
+	// whole encoded key in hex when Config.FullKeys is set.
+	Key string
+	// Expires is when the entry served or stored expires; zero for never,
+	// or when nothing was stored.
+	Expires time.Time
+	// Duration is the time the call took, the function's run included.
+	Duration time.Duration
+	// Err is the function's error, or the cache's own (an unbound or failed
+	// backend, a key that could not be built), which never reaches the
+	// caller.
+	Err error
+}
+
+// Stats are a function's counters since the program started.
+type Stats struct {
+	Hits      uint64 // calls served from the cache
+	Misses    uint64 // calls that ran the function to fill the cache
+	Shared    uint64 // calls that waited for a concurrent identical call
+	Errors    uint64 // runs whose function returned an error (not cached)
+	Failures  uint64 // cache failures: unbound or failing backend, unkeyable arguments
+	Evictions uint64 // entries evicted to make room
+}
+
+// counters are the atomic form of Stats.
+type counters struct {
+	hits, misses, shared, errors, failures, evictions atomic.Uint64
+}
+
+func (c *counters) snapshot() Stats {
+	return Stats{
+		Hits:      c.hits.Load(),
+		Misses:    c.misses.Load(),
+		Shared:    c.shared.Load(),
+		Errors:    c.errors.Load(),
+		Failures:  c.failures.Load(),
+		Evictions: c.evictions.Load(),
+	}
+}
+
+// report sends a finished call to the hook and the logger, when either is
+// set.
+func (f *Func) report(ctx context.Context, cfg *Config, key []byte, o Outcome, start time.Time, expires int64, err error) {
+	info := CallInfo{
+		Func:     f.id,
+		Outcome:  o,
+		Key:      keyLabel(key, cfg.FullKeys),
+		Duration: time.Since(start),
+		Err:      err,
+	}
+	if expires != 0 {
+		info.Expires = time.Unix(0, expires)
+	}
+	if cfg.Hook != nil {
+		cfg.Hook(info)
+	}
+	if cfg.Logger != nil && cfg.Logger.Enabled(ctx, slog.LevelDebug) {
+		attrs := []slog.Attr{
+			slog.String("func", f.id.String()),
+			slog.String("outcome", o.String()),
+			slog.String("key", info.Key),
+			slog.Duration("duration", info.Duration),
+		}
+		if err != nil {
+			attrs = append(attrs, slog.Any("error", err))
+		}
+		cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "memo call", attrs...)
+	}
+}
+
+func keyLabel(key []byte, full bool) string {
+	if full {
+		return hex.EncodeToString(key)
+	}
+	d := digestOf(nil, key)
+	return hex.EncodeToString(d[:6])
+}

@@ -1,0 +1,180 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// DefaultBackend is the name of the backend a directive without backend=
+// uses. Unless rebound, it is the in-memory store opened from "mem://".
+const DefaultBackend = "default"
+
+// ErrUnbound reports a backend name with nothing bound to it.
+var ErrUnbound = errors.New("memo: backend not bound")
+
+// An Opener opens a backend from a URL such as "mem://?size=100"; backend
+// packages register one per scheme with [RegisterScheme].
+type Opener func(u *url.URL) (Backend, error)
+
+// registry maps names to backends and schemes to openers. Its generation
+// counter lets every Func notice a rebinding with one atomic load.
+var registry struct {
+	mu       sync.Mutex
+	backends map[string]Backend // bound backends, by name; guarded by mu
+	failed   map[string]error   // names whose binding failed; guarded by mu
+	schemes  map[string]Opener  // guarded by mu
+	funcs    []*Func            // every Func created; guarded by mu
+	gen      atomic.Uint64      // bumped on every change to backends
+}
+
+// Register binds name to b, replacing any earlier binding, including one
+// made from the environment. Wrappers pick up the change on their next call.
+func Register(name string, b Backend) {
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
+	if registry.backends == nil {
+		registry.backends = make(map[string]Backend)
+	}
+	registry.backends[name] = b
+	delete(registry.failed, name)
+	registry.gen.Add(1)
+}
+
+// Unregister removes the binding of name; the next use binds it again from
+// the environment or, for "default", to a fresh in-memory store.
+func Unregister(name string) {
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
+	delete(registry.backends, name)
+	delete(registry.failed, name)
+	registry.gen.Add(1)
+}
+
+// RegisterScheme makes URLs of scheme openable by [Open] and by
+// MEMO_BACKEND_<NAME> bindings. Backend packages call it from init.
+func RegisterScheme(scheme string, open Opener) {
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
+	if registry.schemes == nil {
+		registry.schemes = make(map[string]Opener)
+	}
+	registry.schemes[scheme] = open
+}
+
+// Open opens a backend from a URL whose scheme a backend package registered.
+func Open(rawURL string) (Backend, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("memo: backend URL: %w", err)
+	}
+	registry.mu.Lock()
+	open := registry.schemes[u.Scheme]
+	registry.mu.Unlock()
+	if open == nil {
+		return nil, fmt.Errorf("memo: no backend for scheme %q; import its package, e.g. _ \"github.com/memogen/memogen/backends/%s\"", u.Scheme, schemePackage(u.Scheme))
+	}
+	return open(u)
+}
+
+func schemePackage(scheme string) string {
+	switch scheme {
+	case "mem":
+		return "memory"
+	case "rediss":
+		return "redis"
+	}
+	return scheme
+}
+
+// EnvVar returns the environment variable that binds backend name:
+// MEMO_BACKEND_ followed by name in upper case.
+func EnvVar(name string) string { return "MEMO_BACKEND_" + strings.ToUpper(name) }
+
+// Resolve returns the backend bound to name, binding it on first use from
+// MEMO_BACKEND_<NAME>, or for "default" to a new in-memory store.
+func Resolve(name string) (Backend, error) {
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
+	return lookupLocked(name)
+}
+
+func lookupLocked(name string) (Backend, error) {
+	if b, ok := registry.backends[name]; ok {
+		return b, nil
+	}
+	if err, ok := registry.failed[name]; ok {
+		return nil, err
+	}
+	b, err := bindLocked(name)
+	if err != nil {
+		if registry.failed == nil {
+			registry.failed = make(map[string]error)
+		}
+		registry.failed[name] = err
+		return nil, err
+	}
+	if registry.backends == nil {
+		registry.backends = make(map[string]Backend)
+	}
+	registry.backends[name] = b
+	return b, nil
+}
+
+// bindLocked opens the backend the environment names for name. Open takes
+// the lock itself, so this calls the opener directly.
+func bindLocked(name string) (Backend, error) {
+	raw, ok := os.LookupEnv(EnvVar(name))
+	switch {
+	case ok && raw != "":
+	case name == DefaultBackend:
+		raw = "mem://"
+	default:
+		return nil, fmt.Errorf("%w: %q (call memo.Register(%q, …) or set %s=<url>)", ErrUnbound, name, name, EnvVar(name))
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("memo: %s: %w", EnvVar(name), err)
+	}
+	open := registry.schemes[u.Scheme]
+	if open == nil {
+		return nil, fmt.Errorf("memo: backend %q: no backend for scheme %q; import _ \"github.com/memogen/memogen/backends/%s\"", name, u.Scheme, schemePackage(u.Scheme))
+	}
+	b, err := open(u)
+	if err != nil {
+		return nil, fmt.Errorf("memo: backend %q: %w", name, err)
+	}
+	return b, nil
+}
+
+// CheckBackends binds every backend that a memoized function of this
+// program names, and returns an error listing each one that cannot be bound.
+// Call it at startup to fail fast; without it, a wrapper whose backend is
+// unbound runs its function uncached and reports the error once.
+func CheckBackends() error {
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
+	names := make(map[string][]string)
+	for _, f := range registry.funcs {
+		names[f.backendName()] = append(names[f.backendName()], f.id.String())
+	}
+	var errs []error
+	for _, name := range slices.Sorted(maps.Keys(names)) {
+		if _, err := lookupLocked(name); err != nil {
+			errs = append(errs, fmt.Errorf("%w (used by %s)", err, strings.Join(names[name], ", ")))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func registerFunc(f *Func) {
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
+	registry.funcs = append(registry.funcs, f)
+}
