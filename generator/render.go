@@ -26,8 +26,12 @@ func render(m *pkgModel) ([]byte, error) {
 	f := jen.NewFilePathName(m.path, m.name)
 	f.HeaderComment("// " + header + "\n\n" + buildTag)
 	f.ImportAlias(runtimePath, "memo")
-	// The backend named "default" is a memory store unless rebound.
+	// The backend named "default" is a memory store unless rebound, and
+	// byte-level backends need the codecs the directives name.
 	f.Anon(memoryPath)
+	for _, path := range codecPackages(m.funcs) {
+		f.Anon(path)
+	}
 	keys := newKeyRenderer(m.types)
 	for _, fm := range m.funcs {
 		r := &funcRenderer{fm: fm, keys: keys}
@@ -208,6 +212,9 @@ func (r *funcRenderer) renderWrapper(f *jen.File) {
 			jen.List(jen.Id("memoR"), jen.Id("memoOK")).Op(":=").Qual(runtimePath, "Lookup").Types(r.valueType()).Call(jen.Id("memoCall"), refresh),
 			jen.Id("memoOK"),
 		).Block(jen.Return(r.unpack(jen.Nil())...))
+		if s := r.summarize(); s != nil {
+			g.Add(s)
+		}
 		errName := "_"
 		if fm.errors {
 			errName = "memoErr"
@@ -219,6 +226,21 @@ func (r *funcRenderer) renderWrapper(f *jen.File) {
 		g.Return(r.unpack(jen.Id("memoErr"))...)
 	})
 	f.Line()
+}
+
+// summarize tells the call how to describe its keyed arguments in a stored
+// entry, for people reading a cache.
+func (r *funcRenderer) summarize() jen.Code {
+	var args []jen.Code
+	for _, p := range r.fm.keyedParams() {
+		args = append(args, jen.Lit(p.name), jen.Id(p.name))
+	}
+	if len(args) == 0 {
+		return nil
+	}
+	return jen.Id("memoCall").Dot("Summarize").Call(jen.Func().Params().String().Block(
+		jen.Return(jen.Qual(runtimePath, "Describe").Call(args...)),
+	))
 }
 
 // computeBody calls the original function and packs its results.
@@ -463,6 +485,30 @@ func (f *funcModel) paramType(name string) types.Type {
 func isBool(t types.Type) bool {
 	b, ok := types.Unalias(t).(*types.Basic)
 	return ok && b.Kind() == types.Bool
+}
+
+// builtinCodecs are the codecs and compressors of memogen's codecs/
+// packages; other names are codecs the user registers.
+var builtinCodecs = map[string]bool{"json": true, "msgpack": true, "gob": true, "raw": true, "gzip": true, "zstd": true}
+
+// codecPackages returns the import paths of the built-in codecs the
+// functions use, msgpack standing in for directives that name none.
+func codecPackages(funcs []*funcModel) []string {
+	seen := make(map[string]bool)
+	var paths []string
+	for _, fm := range funcs {
+		spec := fm.dir.Codec
+		if spec == "" {
+			spec = "msgpack"
+		}
+		for _, name := range strings.Split(spec, "+") {
+			if builtinCodecs[name] && !seen[name] {
+				seen[name] = true
+				paths = append(paths, "github.com/memogen/memogen/codecs/"+name)
+			}
+		}
+	}
+	return paths
 }
 
 // wrap joins sentences into one paragraph and breaks it into lines of at

@@ -26,6 +26,9 @@ type Key struct {
 	// Digest is 32 lowercase hex digits: a 128-bit hash of the function's
 	// identity, its code fingerprint, its version and its keyed arguments.
 	Digest string
+	// Codec is the codec spec of the entry, e.g. "msgpack+zstd"; a backend
+	// that names files may use it as an extension.
+	Codec string
 }
 
 // A Backend stores encoded results: the byte-level interface that persistent
@@ -40,6 +43,35 @@ type Backend interface {
 	Delete(ctx context.Context, key Key) error
 	// Clear removes every entry of fn.
 	Clear(ctx context.Context, fn FuncID) error
+}
+
+// StoredEntry describes one stored entry, for listings.
+type StoredEntry struct {
+	Key     Key
+	Size    int64     // bytes stored
+	Created time.Time // zero when the backend cannot tell cheaply
+	Expires time.Time // zero for never
+	Summary string    // the keyed arguments, when known
+}
+
+// A Lister can enumerate its entries. The cache CLI needs it; wrappers do
+// not.
+type Lister interface {
+	// List calls yield for each entry of fn, or of every function when fn is
+	// the zero FuncID, until yield returns false.
+	List(ctx context.Context, fn FuncID, yield func(StoredEntry) bool) error
+}
+
+// PruneStats reports what a prune removed.
+type PruneStats struct {
+	Entries int   // entries removed
+	Bytes   int64 // bytes freed
+}
+
+// A Pruner can remove its expired entries on demand; backends whose server
+// expires entries itself need not.
+type Pruner interface {
+	Prune(ctx context.Context) (PruneStats, error)
 }
 
 // A ValueStore is a Backend that also keeps values as they are, in this

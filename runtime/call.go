@@ -19,7 +19,12 @@ type Call struct {
 	cfg     *Config
 	b       *binding
 	refresh bool
-	start   time.Time // set when the call is observed
+	start   time.Time     // set when the call is observed
+	key     Key           // the byte-level key, once computed
+	summary func() string // describes the keyed arguments, for byte-level entries
+
+	cacheErr  error // the cache's own failure during this call, for the hook
+	strictErr error // a backend failure to return instead of failing open
 }
 
 var callPool = sync.Pool{New: func() any { return new(Call) }}
@@ -42,9 +47,14 @@ func (f *Func) Begin(ctx context.Context) *Call {
 // Key returns the writer for the call's keyed arguments.
 func (c *Call) Key() *KeyWriter { return &c.w }
 
+// Summarize sets how to describe the call's keyed arguments in a stored
+// entry's metadata. Generated code calls it after a missed Lookup, so that
+// describing costs nothing on a hit.
+func (c *Call) Summarize(describe func() string) { c.summary = describe }
+
 func (c *Call) release() {
 	c.w.Reset()
-	c.f, c.ctx, c.cfg, c.b, c.refresh, c.start = nil, nil, nil, nil, false, time.Time{}
+	*c = Call{w: c.w}
 	callPool.Put(c)
 }
 
@@ -92,11 +102,17 @@ func Lookup[R any](c *Call, refresh bool) (result R, ok bool) {
 	if !c.usable() {
 		return result, false
 	}
-	v, expires, found := c.b.table.Get(c.w.buf)
-	if !found || !c.live(expires) {
-		return result, false
-	}
-	if result, ok = v.(R); !ok {
+	var expires int64
+	if c.b.table != nil {
+		v, exp, found := c.b.table.Get(c.w.buf)
+		if !found || !c.live(exp) {
+			return result, false
+		}
+		if result, ok = v.(R); !ok {
+			return result, false
+		}
+		expires = exp
+	} else if result, expires, ok = loadBytes[R](c); !ok {
 		return result, false
 	}
 	c.f.stats.hits.Add(1)
@@ -112,6 +128,10 @@ func Lookup[R any](c *Call, refresh bool) (result R, ok bool) {
 // function with the caller's own arguments.
 func Run[R any](c *Call, compute func() (R, error)) (R, error) {
 	defer c.release()
+	if c.strictErr != nil {
+		var zero R
+		return zero, c.strictErr
+	}
 	if !c.usable() {
 		return compute()
 	}
@@ -150,15 +170,7 @@ func Run[R any](c *Call, compute func() (R, error)) (R, error) {
 func leadCall[R any](c *Call, fc *flightCall, compute func() (R, error)) (R, error) {
 	f := c.f
 	key := string(c.w.buf)
-	store := func(r R) int64 {
-		var expires int64
-		if f.info.TTL > 0 {
-			expires = c.cfg.now().Add(f.info.TTL).UnixNano()
-		}
-		c.b.table.Set(key, r, expires, sizeOf(r))
-		return expires
-	}
-	r, err := lead(&f.flight, key, fc, compute, store)
+	r, err := lead(&f.flight, key, fc, compute, func(r R) (int64, error) { return store(c, key, r) })
 	outcome := Miss
 	if c.refresh {
 		outcome = Refresh
@@ -168,9 +180,23 @@ func leadCall[R any](c *Call, fc *flightCall, compute func() (R, error)) (R, err
 		f.stats.errors.Add(1)
 	}
 	if c.cfg.observing() {
-		f.report(c.ctx, c.cfg, c.w.buf, outcome, c.start, fc.expires, err)
+		f.report(c.ctx, c.cfg, c.w.buf, outcome, c.start, fc.expires, errors.Join(err, c.cacheErr))
 	}
 	return r, err
+}
+
+// store keeps a fresh result and returns its expiry. Its error is a
+// backend failure under Config.Strict; otherwise failures are only counted.
+func store[R any](c *Call, key string, r R) (int64, error) {
+	var expires int64
+	if ttl := c.f.info.TTL; ttl > 0 {
+		expires = c.cfg.now().Add(ttl).UnixNano()
+	}
+	if c.b.table != nil {
+		c.b.table.Set(key, r, expires, sizeOf(r))
+		return expires, nil
+	}
+	return expires, storeBytes(c, r, expires)
 }
 
 // sizeOf returns the size in bytes of results whose size is plain to see.
@@ -190,8 +216,13 @@ func (c *Call) Forget() error {
 	if !c.usable() {
 		return c.bindErr()
 	}
-	c.b.table.Delete(c.w.buf)
-	return nil
+	if c.b.table != nil {
+		c.b.table.Delete(c.w.buf)
+		return nil
+	}
+	ctx, cancel := c.opContext()
+	defer cancel()
+	return c.b.backend.Delete(ctx, c.byteKey())
 }
 
 // Contains reports, without calling the function, whether a live result is
@@ -201,8 +232,12 @@ func (c *Call) Contains() bool {
 	if !c.usable() {
 		return false
 	}
-	_, expires, ok := c.b.table.Peek(c.w.buf)
-	return ok && c.live(expires)
+	if c.b.table != nil {
+		_, expires, ok := c.b.table.Peek(c.w.buf)
+		return ok && c.live(expires)
+	}
+	e, ok := c.loadEntry()
+	return ok && !e.Expired(c.cfg.now())
 }
 
 // bindErr is why an unusable call cannot reach the cache, nil when caching is

@@ -25,7 +25,24 @@ type Config struct {
 	// Disabled turns every wrapper into a plain call, as MEMO_DISABLE=1
 	// does.
 	Disabled bool
+	// Strict makes a failing byte-level backend an error for functions
+	// whose last result is an error: the wrapper returns the backend's error
+	// instead of running the function uncached. By default the cache fails
+	// open: a dead backend never breaks the caller.
+	Strict bool
+	// Timeout bounds each backend operation; 0 means DefaultTimeout.
+	Timeout time.Duration
+	// MaxEntryBytes bounds an encoded entry; larger results are returned
+	// but not stored, and counted in Stats.Oversize. 0 means
+	// DefaultMaxEntryBytes.
+	MaxEntryBytes int
 }
+
+// Defaults of Config's fields.
+const (
+	DefaultTimeout       = 2 * time.Second
+	DefaultMaxEntryBytes = 32 << 20
+)
 
 var config atomic.Pointer[Config]
 
@@ -54,6 +71,20 @@ func (c *Config) now() time.Time {
 }
 
 func (c *Config) disabled() bool { return envDisabled || c.Disabled }
+
+func (c *Config) timeout() time.Duration {
+	if c.Timeout > 0 {
+		return c.Timeout
+	}
+	return DefaultTimeout
+}
+
+func (c *Config) maxEntryBytes() int {
+	if c.MaxEntryBytes > 0 {
+		return c.MaxEntryBytes
+	}
+	return DefaultMaxEntryBytes
+}
 
 // observing reports whether calls must be timed and reported.
 func (c *Config) observing() bool { return c.Hook != nil || c.Logger != nil }

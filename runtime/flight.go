@@ -71,10 +71,11 @@ func (g *flightGroup) finish(key string, fc *flightCall) {
 }
 
 // lead runs compute for fc's waiters. It stores a successful result through
-// store before the waiters wake, so that later calls find it cached. A panic
+// store before the waiters wake, so that later calls find it cached; a store
+// error becomes the call's error. A panic
 // is recorded for the waiters and raised again here with its original value;
 // a runtime.Goexit is recorded so that waiters run the function themselves.
-func lead[R any](g *flightGroup, key string, fc *flightCall, compute func() (R, error), store func(R) int64) (r R, err error) {
+func lead[R any](g *flightGroup, key string, fc *flightCall, compute func() (R, error), store func(R) (int64, error)) (r R, err error) {
 	normal, recovered := false, false
 	var panicValue any
 	defer func() {
@@ -100,10 +101,13 @@ func lead[R any](g *flightGroup, key string, fc *flightCall, compute func() (R, 
 	if recovered {
 		panic(panicValue)
 	}
-	fc.val, fc.err = r, err
 	if err == nil {
-		fc.expires = store(r)
+		if fc.expires, err = store(r); err != nil {
+			var zero R
+			r = zero
+		}
 	}
+	fc.val, fc.err = r, err
 	return r, err
 }
 

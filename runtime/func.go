@@ -43,9 +43,12 @@ type Func struct {
 // binding is what a Func resolved its backend name to, valid while the
 // registry's generation is gen.
 type binding struct {
-	gen   uint64
-	table Table // the function's table in a ValueStore, or nil
-	err   error // why the backend cannot be used, or nil
+	gen       uint64
+	table     Table   // the function's table in a ValueStore, or nil
+	backend   Backend // a byte-level backend, when table is nil
+	codec     Codec   // the codec for backend
+	codecSpec string  // the spec codec was looked up by
+	err       error   // why the backend cannot be used, or nil
 }
 
 // NewFunc returns the cache of the function info describes. It binds no
@@ -73,11 +76,16 @@ func (f *Func) Stats() Stats { return f.stats.snapshot() }
 // Clear removes every cached result of the function.
 func (f *Func) Clear(ctx context.Context) error {
 	b := f.bind()
-	if b.err != nil {
+	switch {
+	case b.err != nil:
 		return b.err
+	case b.table != nil:
+		b.table.Clear()
+		return nil
 	}
-	b.table.Clear()
-	return nil
+	ctx, cancel := context.WithTimeout(ctx, currentConfig().timeout())
+	defer cancel()
+	return b.backend.Clear(ctx, f.id)
 }
 
 func (f *Func) backendName() string {
@@ -106,12 +114,16 @@ func (f *Func) rebind(gen uint64) *binding {
 	case err != nil:
 		b.err = err
 	default:
-		vs, ok := backend.(ValueStore)
-		if !ok {
-			b.err = fmt.Errorf("memo: backend %q (%T) keeps no values in memory", f.backendName(), backend)
+		if vs, ok := backend.(ValueStore); ok {
+			b.table = vs.Table(TableConfig{Func: f.id, MaxEntries: f.info.MaxEntries, OnEvict: f.onEvict})
 			break
 		}
-		b.table = vs.Table(TableConfig{Func: f.id, MaxEntries: f.info.MaxEntries, OnEvict: f.onEvict})
+		b.backend = backend
+		b.codecSpec = f.info.Codec
+		if b.codecSpec == "" {
+			b.codecSpec = DefaultCodec
+		}
+		b.codec, b.err = LookupCodec(b.codecSpec)
 	}
 	f.bound.Store(b)
 	return b

@@ -63,12 +63,14 @@ type Stats struct {
 	Shared    uint64 // calls that waited for a concurrent identical call
 	Errors    uint64 // runs whose function returned an error (not cached)
 	Failures  uint64 // cache failures: unbound or failing backend, unkeyable arguments
+	Corrupt   uint64 // stored entries that failed to decode, deleted and recomputed
+	Oversize  uint64 // results larger than Config.MaxEntryBytes, not stored
 	Evictions uint64 // entries evicted to make room
 }
 
 // counters are the atomic form of Stats.
 type counters struct {
-	hits, misses, shared, errors, failures, evictions atomic.Uint64
+	hits, misses, shared, errors, failures, corrupt, oversize, evictions atomic.Uint64
 }
 
 func (c *counters) snapshot() Stats {
@@ -78,6 +80,8 @@ func (c *counters) snapshot() Stats {
 		Shared:    c.shared.Load(),
 		Errors:    c.errors.Load(),
 		Failures:  c.failures.Load(),
+		Corrupt:   c.corrupt.Load(),
+		Oversize:  c.oversize.Load(),
 		Evictions: c.evictions.Load(),
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	_ "github.com/memogen/memogen/backends/memory"
+	_ "github.com/memogen/memogen/codecs/msgpack"
 	memo "github.com/memogen/memogen/runtime"
 )
 
@@ -37,6 +38,9 @@ func WeatherCached(ctx context.Context, city string, refresh bool) (string, erro
 	if memoR, memoOK := memo.Lookup[string](memoCall, refresh); memoOK {
 		return memoR, nil
 	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("city", city)
+	})
 	memoR, memoErr := memo.Run(memoCall, func() (string, error) {
 		return Weather(ctx, city, refresh)
 	})
@@ -98,6 +102,9 @@ func WordCountCached(text string) int {
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("text", text)
+	})
 	memoR, _ := memo.Run(memoCall, func() (int, error) {
 		return WordCount(text), nil
 	})

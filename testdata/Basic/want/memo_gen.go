@@ -10,6 +10,7 @@ import (
 	"time"
 
 	_ "github.com/memogen/memogen/backends/memory"
+	_ "github.com/memogen/memogen/codecs/msgpack"
 	memo "github.com/memogen/memogen/runtime"
 )
 
@@ -38,6 +39,9 @@ func FetchUserCached(ctx context.Context, logger *slog.Logger, id int64, refresh
 	if memoR, memoOK := memo.Lookup[*User](memoCall, refresh); memoOK {
 		return memoR, nil
 	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("id", id)
+	})
 	memoR, memoErr := memo.Run(memoCall, func() (*User, error) {
 		return FetchUser(ctx, logger, id, refresh)
 	})
@@ -106,6 +110,9 @@ func SplitCached(s string, at int) (left string, right string) {
 	if memoR, memoOK := memo.Lookup[memoSplitResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1
 	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("s", s, "at", at)
+	})
 	memoR, _ := memo.Run(memoCall, func() (memoSplitResults, error) {
 		memoR0, memoR1 := Split(s, at)
 		return memoSplitResults{memoR0, memoR1}, nil
@@ -184,6 +191,9 @@ func SumCached(p Point, m map[string]int, ps *Point, xs ...int) int {
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("p", p, "m", m, "ps", ps, "xs", xs)
+	})
 	memoR, _ := memo.Run(memoCall, func() (int, error) {
 		return Sum(p, m, ps, xs...), nil
 	})
@@ -250,6 +260,9 @@ func MapCached[T any, U comparable](xs []T, f U) []T {
 	if memoR, memoOK := memo.Lookup[[]T](memoCall, false); memoOK {
 		return memoR
 	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("xs", xs, "f", f)
+	})
 	memoR, _ := memo.Run(memoCall, func() ([]T, error) {
 		return Map[T, U](xs, f), nil
 	})
@@ -331,6 +344,9 @@ func (s *Svc) LoadCached(t *Tree, memoArg1 int, b []byte) (string, int, error) {
 	if memoR, memoOK := memo.Lookup[memoSvc_LoadResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1, nil
 	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("t", t, "b", b)
+	})
 	memoR, memoErr := memo.Run(memoCall, func() (memoSvc_LoadResults, error) {
 		memoR0, memoR1, memoErr := s.Load(t, memoArg1, b)
 		return memoSvc_LoadResults{memoR0, memoR1}, memoErr

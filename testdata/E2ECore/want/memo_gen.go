@@ -11,6 +11,7 @@ import (
 	"time"
 
 	_ "github.com/memogen/memogen/backends/memory"
+	_ "github.com/memogen/memogen/codecs/msgpack"
 	memo "github.com/memogen/memogen/runtime"
 )
 
@@ -39,6 +40,9 @@ func FetchCached(ctx context.Context, logger *log.Logger, id int, refresh bool) 
 	if memoR, memoOK := memo.Lookup[string](memoCall, refresh); memoOK {
 		return memoR, nil
 	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("id", id)
+	})
 	memoR, memoErr := memo.Run(memoCall, func() (string, error) {
 		return Fetch(ctx, logger, id, refresh)
 	})
@@ -103,6 +107,9 @@ func JoinCached(sep string, parts ...string) string {
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("sep", sep, "parts", parts)
+	})
 	memoR, _ := memo.Run(memoCall, func() (string, error) {
 		return Join(sep, parts...), nil
 	})
@@ -172,6 +179,9 @@ func CachedDivide(a int, b int) (q int, r int, err error) {
 	if memoR, memoOK := memo.Lookup[memoDivideResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1, nil
 	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("a", a, "b", b)
+	})
 	memoR, memoErr := memo.Run(memoCall, func() (memoDivideResults, error) {
 		memoR0, memoR1, memoErr := Divide(a, b)
 		return memoDivideResults{memoR0, memoR1}, memoErr
@@ -237,6 +247,9 @@ func LargestCached[T cmp.Ordered](xs []T) T {
 	if memoR, memoOK := memo.Lookup[T](memoCall, false); memoOK {
 		return memoR
 	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("xs", xs)
+	})
 	memoR, _ := memo.Run(memoCall, func() (T, error) {
 		return Largest[T](xs), nil
 	})
@@ -299,6 +312,9 @@ func (c *Counter) SharedCached(n int) int {
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("n", n)
+	})
 	memoR, _ := memo.Run(memoCall, func() (int, error) {
 		return c.Shared(n), nil
 	})
@@ -364,6 +380,9 @@ func (c Counter) NamedCached(n int) string {
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("n", n)
+	})
 	memoR, _ := memo.Run(memoCall, func() (string, error) {
 		return c.Named(n), nil
 	})
@@ -434,6 +453,9 @@ func (a *Account) BalanceCached(currency string) int {
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("currency", currency)
+	})
 	memoR, _ := memo.Run(memoCall, func() (int, error) {
 		return a.Balance(currency), nil
 	})

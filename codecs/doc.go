@@ -1,0 +1,15 @@
+// Package codecs groups memogen's codecs and compressors, one package each.
+// Importing a package registers it with the runtime under its name, so that
+// a directive's codec= can name it:
+//
+//	json     encoding/json: readable entries (cat a file of the file backend)
+//	msgpack  github.com/vmihailenco/msgpack/v5: compact and fast; the default
+//	gob      encoding/gob: any gob-encodable type, Go to Go only
+//	raw      []byte and string results stored as they are
+//	gzip     compression (compress/gzip), as in codec=json+gzip
+//	zstd     compression (github.com/klauspost/compress/zstd), as in codec=msgpack+zstd
+//
+// Generated code imports the packages its directives name, and msgpack for
+// directives that name none. Register a codec of your own with
+// memo.RegisterCodec and name it in codec=.
+package codecs

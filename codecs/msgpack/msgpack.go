@@ -1,0 +1,25 @@
+// Package msgpack is memogen's MessagePack codec, the default of byte-level
+// backends: compact and fast. Importing it registers the codec "msgpack".
+package msgpack
+
+import (
+	"github.com/vmihailenco/msgpack/v5"
+
+	memo "github.com/memogen/memogen/runtime"
+)
+
+// Name is the codec's name in a directive's codec=.
+const Name = "msgpack"
+
+// Codec encodes results with github.com/vmihailenco/msgpack/v5.
+type Codec struct{}
+
+var _ memo.Codec = Codec{}
+
+// Marshal encodes v as MessagePack.
+func (Codec) Marshal(v any) ([]byte, error) { return msgpack.Marshal(v) }
+
+// Unmarshal decodes MessagePack data into v, a pointer.
+func (Codec) Unmarshal(data []byte, v any) error { return msgpack.Unmarshal(data, v) }
+
+func init() { memo.RegisterCodec(Name, Codec{}) }

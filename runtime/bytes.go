@@ -1,0 +1,159 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// This file is the path of byte-level backends: results are encoded by the
+// function's codec into an Entry, addressed by a digest Key, and every fault
+// (an unreachable backend, a corrupt entry, a result that does not decode)
+// degrades to a miss instead of reaching the caller.
+
+// byteKey returns the call's key for byte-level backends.
+func (c *Call) byteKey() Key {
+	if c.key.Digest == "" {
+		c.key = Key{Func: c.f.id, Digest: digestHex(c.f.prefix, c.w.buf), Codec: c.b.codecSpec}
+	}
+	return c.key
+}
+
+// opContext bounds one backend operation by Config.Timeout. It keeps the
+// caller's values but not its cancellation, so that a result computed just
+// before the caller gave up is still stored.
+func (c *Call) opContext() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(c.ctx), c.cfg.timeout())
+}
+
+// fail records a backend failure: counted, reported, and under
+// Config.Strict returned by Run for functions that return errors.
+func (c *Call) fail(err error) {
+	c.f.stats.failures.Add(1)
+	c.cacheErr = err
+	if c.cfg.Strict && c.f.info.Errors {
+		c.strictErr = err
+	}
+}
+
+// discard deletes an entry that cannot be used and counts it as corrupt; the
+// call goes on as a miss.
+func (c *Call) discard(err error) {
+	c.f.stats.corrupt.Add(1)
+	c.cacheErr = err
+	ctx, cancel := c.opContext()
+	defer cancel()
+	_ = c.b.backend.Delete(ctx, c.byteKey())
+}
+
+// loadEntry fetches and parses the call's entry; a missing entry, a failing
+// backend and a corrupt or foreign entry all report false.
+func (c *Call) loadEntry() (Entry, bool) {
+	ctx, cancel := c.opContext()
+	data, err := c.b.backend.Get(ctx, c.byteKey())
+	cancel()
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return Entry{}, false
+	case err != nil:
+		c.fail(fmt.Errorf("memo: %s: get: %w", c.f.backendName(), err))
+		return Entry{}, false
+	}
+	e, err := DecodeEntry(data)
+	if err == nil && e.Codec != c.b.codecSpec {
+		err = fmt.Errorf("%w: codec %q, want %q", ErrCorrupt, e.Codec, c.b.codecSpec)
+	}
+	if err != nil {
+		c.discard(err)
+		return Entry{}, false
+	}
+	return e, true
+}
+
+// loadBytes returns the call's live, decoded result from a byte-level
+// backend.
+func loadBytes[R any](c *Call) (result R, expires int64, ok bool) {
+	e, ok := c.loadEntry()
+	if !ok || e.Expired(c.cfg.now()) {
+		return result, 0, false
+	}
+	if err := unmarshal(c.b.codec, e.Payload, &result); err != nil {
+		c.discard(fmt.Errorf("%w: decoding: %v", ErrCorrupt, err))
+		var zero R
+		return zero, 0, false
+	}
+	if !e.Expires.IsZero() {
+		expires = e.Expires.UnixNano()
+	}
+	return result, expires, true
+}
+
+// storeBytes encodes and stores a fresh result.
+func storeBytes[R any](c *Call, r R, expires int64) error {
+	payload, err := marshal(c.b.codec, r)
+	if err != nil {
+		c.fail(fmt.Errorf("memo: encoding a result of %s with %s: %w", c.f.id, c.b.codecSpec, err))
+		return nil
+	}
+	e := Entry{Codec: c.b.codecSpec, Created: c.cfg.now(), Payload: payload}
+	if expires != 0 {
+		e.Expires = time.Unix(0, expires)
+	}
+	if c.summary != nil {
+		e.Summary = c.summary()
+	}
+	data := EncodeEntry(e)
+	if len(data) > c.cfg.maxEntryBytes() {
+		c.f.stats.oversize.Add(1)
+		return nil
+	}
+	ctx, cancel := c.opContext()
+	defer cancel()
+	if err := c.b.backend.Set(ctx, c.byteKey(), data, e.Expires); err != nil {
+		c.fail(fmt.Errorf("memo: %s: set: %w", c.f.backendName(), err))
+		return c.strictErr
+	}
+	return nil
+}
+
+// marshal and unmarshal turn a codec's panic on odd data into an error.
+func marshal(codec Codec, v any) (b []byte, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("codec panicked: %v", p)
+		}
+	}()
+	return codec.Marshal(v)
+}
+
+func unmarshal(codec Codec, data []byte, v any) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("codec panicked: %v", p)
+		}
+	}()
+	return codec.Unmarshal(data, v)
+}
+
+// Describe renders keyed arguments as name=value pairs for an entry's
+// metadata: Describe("id", 42, "name", "x") is `id=42 name="x"`.
+func Describe(namesAndValues ...any) string {
+	var b strings.Builder
+	for i := 0; i+1 < len(namesAndValues); i += 2 {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		switch v := namesAndValues[i+1].(type) {
+		case string:
+			fmt.Fprintf(&b, "%v=%q", namesAndValues[i], v)
+		default:
+			fmt.Fprintf(&b, "%v=%+v", namesAndValues[i], v)
+		}
+		if b.Len() > maxSummary {
+			break
+		}
+	}
+	return b.String()
+}
