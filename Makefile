@@ -8,6 +8,7 @@ GO ?= go
 # and stops; it first fails if any checked-in generated file is stale.
 test: vet check-generated
 	scripts/testservers.sh run -- $(GO) test -race -count=1 ./...
+	cd bench && $(GO) vet ./... && $(GO) test -race -count=1 ./...
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' | grep -v '^testdata/'))" || { gofmt -l $$(git ls-files '*.go' | grep -v '^testdata/'); echo 'gofmt needed'; exit 1; }
@@ -17,10 +18,12 @@ vet:
 # missing or stale; testdata goldens are compared by the generator's tests.
 check-generated:
 	$(GO) run ./cmd/memogen -check ./examples/...
+	cd bench && $(GO) tool memogen -check .
 
 # generate regenerates the examples' code.
 generate:
 	$(GO) generate ./examples/...
+	cd bench && $(GO) generate ./...
 
 # demo regenerates and runs examples/quickstart.
 demo:

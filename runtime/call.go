@@ -44,6 +44,21 @@ func (f *Func) Begin(ctx context.Context) *Call {
 	return c
 }
 
+// release returns c to the pool. It clears fields one by one rather than
+// assigning a zero Call: that keeps the hit path cheap.
+func (c *Call) release() {
+	c.w.Reset()
+	c.f, c.ctx, c.cfg, c.b = nil, nil, nil, nil
+	c.refresh, c.start = false, time.Time{}
+	if c.key.Digest != "" {
+		c.key = Key{}
+	}
+	if c.summary != nil || c.cacheErr != nil || c.strictErr != nil {
+		c.summary, c.cacheErr, c.strictErr = nil, nil, nil
+	}
+	callPool.Put(c)
+}
+
 // Key returns the writer for the call's keyed arguments.
 func (c *Call) Key() *KeyWriter { return &c.w }
 
@@ -51,12 +66,6 @@ func (c *Call) Key() *KeyWriter { return &c.w }
 // entry's metadata. Generated code calls it after a missed Lookup, so that
 // describing costs nothing on a hit.
 func (c *Call) Summarize(describe func() string) { c.summary = describe }
-
-func (c *Call) release() {
-	c.w.Reset()
-	*c = Call{w: c.w}
-	callPool.Put(c)
-}
 
 // usable reports whether the call can go through the cache, binding the
 // backend if need be. An unusable call is counted and reported, and then

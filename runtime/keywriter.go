@@ -46,7 +46,8 @@ const canonicalNaN = 0x7ff8000000000001
 //     does not matter.
 //   - a time.Time is keyed by its instant (Unix seconds and nanoseconds), its
 //     location's name and its zone offset at that instant; the monotonic
-//     clock reading is dropped.
+//     clock reading is dropped. The same instant in two zones makes two keys,
+//     because formatting it gives two results.
 //
 // A KeyWriter is not safe for concurrent use.
 type KeyWriter struct {
@@ -115,7 +116,13 @@ func (w *KeyWriter) Complex(v complex128) {
 }
 
 // Len writes a length or count, as a prefix to what follows.
-func (w *KeyWriter) Len(n int) { w.buf = binary.AppendUvarint(w.buf, uint64(n)) }
+func (w *KeyWriter) Len(n int) {
+	if uint(n) < 0x80 {
+		w.buf = append(w.buf, byte(n))
+		return
+	}
+	w.buf = binary.AppendUvarint(w.buf, uint64(n))
+}
 
 // String writes s, length-prefixed.
 func (w *KeyWriter) String(s string) {
@@ -133,11 +140,17 @@ func (w *KeyWriter) Blob(b []byte) {
 // non-nil; the pointee follows when it is.
 func (w *KeyWriter) Present(ok bool) { w.Bool(ok) }
 
-// Time writes t's instant, location name and zone offset.
+// Time writes t's instant, location name and zone offset. UTC, the common
+// case, takes a one-byte shortcut.
 func (w *KeyWriter) Time(t time.Time) {
-	_, offset := t.Zone()
 	w.Int(t.Unix())
-	w.Int(int64(t.Nanosecond()))
+	w.buf = binary.LittleEndian.AppendUint32(w.buf, uint32(t.Nanosecond()))
+	if loc := t.Location(); loc == time.UTC {
+		w.buf = append(w.buf, 0)
+		return
+	}
+	_, offset := t.Zone()
+	w.buf = append(w.buf, 1)
 	w.String(t.Location().String())
 	w.Int(int64(offset))
 }

@@ -72,6 +72,9 @@ Flags:
 
 // run is main without the process: it returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "cache" {
+		return runCache(ctx, args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("memogen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	check := fs.Bool("check", false, "change nothing; exit 1 naming each generated file that is missing or stale")

@@ -1,0 +1,226 @@
+// Package backendtest is the conformance suite every byte-level backend
+// passes: the behaviour of memo.Backend that the runtime relies on, and of
+// memo.Lister and memo.Pruner when a backend implements them.
+//
+// A backend's tests call [Run] with a function that opens a fresh, empty
+// backend:
+//
+//	func TestConformance(t *testing.T) {
+//		backendtest.Run(t, func(t *testing.T) memo.Backend { return newStore(t) })
+//	}
+package backendtest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	memo "github.com/memogen/memogen/runtime"
+)
+
+// Run checks the backend that open returns against the contract of
+// memo.Backend. Each subtest opens its own backend.
+func Run(t *testing.T, open func(t *testing.T) memo.Backend) {
+	tests := []struct {
+		name string
+		run  func(t *testing.T, b memo.Backend)
+	}{
+		{"GetMissing", testGetMissing},
+		{"SetGet", testSetGet},
+		{"Overwrite", testOverwrite},
+		{"Delete", testDelete},
+		{"Expired", testExpired},
+		{"ClearOneFunc", testClearOneFunc},
+		{"List", testList},
+		{"Prune", testPrune},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { tt.run(t, open(t)) })
+	}
+}
+
+var (
+	funcA  = memo.FuncID{Package: "example.com/conformance/p", Name: "F"}
+	funcA2 = memo.FuncID{Package: "example.com/conformance/p", Name: "F2"}
+	funcB  = memo.FuncID{Package: "example.com/conformance/p", Name: "T.Method"}
+)
+
+// key returns a key of fn whose digest encodes n.
+func key(fn memo.FuncID, n int) memo.Key {
+	return memo.Key{Func: fn, Digest: fmt.Sprintf("%032x", n), Codec: "json"}
+}
+
+// entry returns a valid stored entry with a recognisable payload.
+func entry(payload string, expires time.Time) []byte {
+	return memo.EncodeEntry(memo.Entry{
+		Codec:   "json",
+		Created: time.Now(),
+		Expires: expires,
+		Summary: "n=" + payload,
+		Payload: []byte(payload),
+	})
+}
+
+func set(t *testing.T, b memo.Backend, k memo.Key, value []byte, expires time.Time) {
+	t.Helper()
+	if err := b.Set(context.Background(), k, value, expires); err != nil {
+		t.Fatalf("Set(%v) = %v; want nil", k, err)
+	}
+}
+
+func wantValue(t *testing.T, b memo.Backend, k memo.Key, want []byte) {
+	t.Helper()
+	got, err := b.Get(context.Background(), k)
+	if err != nil {
+		t.Fatalf("Get(%v) = %v; want the value stored", k, err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("Get(%v) = %q; want %q", k, got, want)
+	}
+}
+
+func wantMissing(t *testing.T, b memo.Backend, k memo.Key) {
+	t.Helper()
+	got, err := b.Get(context.Background(), k)
+	if !errors.Is(err, memo.ErrNotFound) {
+		t.Fatalf("Get(%v) = %q, %v; want memo.ErrNotFound", k, got, err)
+	}
+}
+
+func testGetMissing(t *testing.T, b memo.Backend) {
+	wantMissing(t, b, key(funcA, 1))
+}
+
+func testSetGet(t *testing.T, b memo.Backend) {
+	v := entry(`"one"`, time.Time{})
+	set(t, b, key(funcA, 1), v, time.Time{})
+	wantValue(t, b, key(funcA, 1), v)
+	wantMissing(t, b, key(funcA, 2))
+	wantMissing(t, b, key(funcB, 1))
+}
+
+func testOverwrite(t *testing.T, b memo.Backend) {
+	set(t, b, key(funcA, 1), entry(`"old"`, time.Time{}), time.Time{})
+	v := entry(`"new"`, time.Time{})
+	set(t, b, key(funcA, 1), v, time.Time{})
+	wantValue(t, b, key(funcA, 1), v)
+}
+
+func testDelete(t *testing.T, b memo.Backend) {
+	set(t, b, key(funcA, 1), entry(`1`, time.Time{}), time.Time{})
+	for range 2 { // deleting an absent key is not an error
+		if err := b.Delete(context.Background(), key(funcA, 1)); err != nil {
+			t.Fatalf("Delete = %v; want nil", err)
+		}
+	}
+	wantMissing(t, b, key(funcA, 1))
+}
+
+func testExpired(t *testing.T, b memo.Backend) {
+	past := time.Now().Add(-time.Minute)
+	if err := b.Set(context.Background(), key(funcA, 1), entry(`1`, past), past); err != nil {
+		t.Fatalf("Set with a past expiry = %v; want nil (the entry is simply not served)", err)
+	}
+	wantMissing(t, b, key(funcA, 1))
+	future := time.Now().Add(time.Hour)
+	v := entry(`2`, future)
+	set(t, b, key(funcA, 2), v, future)
+	wantValue(t, b, key(funcA, 2), v)
+}
+
+func testClearOneFunc(t *testing.T, b memo.Backend) {
+	stored := make(map[memo.Key][]byte)
+	for i := range 3 {
+		for _, fn := range []memo.FuncID{funcA, funcA2, funcB} {
+			k, v := key(fn, i), entry(fmt.Sprintf("%q", fn.Name), time.Time{})
+			set(t, b, k, v, time.Time{})
+			stored[k] = v
+		}
+	}
+	if err := b.Clear(context.Background(), funcA); err != nil {
+		t.Fatalf("Clear(%v) = %v; want nil", funcA, err)
+	}
+	for i := range 3 {
+		wantMissing(t, b, key(funcA, i))
+		wantValue(t, b, key(funcA2, i), stored[key(funcA2, i)])
+		wantValue(t, b, key(funcB, i), stored[key(funcB, i)])
+	}
+}
+
+func testList(t *testing.T, b memo.Backend) {
+	l, ok := b.(memo.Lister)
+	if !ok {
+		t.Logf("%T does not list its entries", b)
+		return
+	}
+	expires := time.Now().Add(time.Hour).Truncate(time.Millisecond)
+	want := map[memo.Key]int{}
+	for i := range 2 {
+		for _, fn := range []memo.FuncID{funcA, funcB} {
+			v := entry(`"x"`, expires)
+			set(t, b, key(fn, i), v, expires)
+			want[key(fn, i)] = len(v)
+		}
+	}
+	got := listAll(t, l, memo.FuncID{})
+	if len(got) != len(want) {
+		t.Fatalf("List(all) returned %d entries; want %d: %v", len(got), len(want), got)
+	}
+	for _, e := range got {
+		k := e.Key
+		k.Codec = "json"
+		size, ok := want[k]
+		if !ok {
+			t.Errorf("List returned %v, which was never stored", e.Key)
+			continue
+		}
+		if e.Size != int64(size) {
+			t.Errorf("List: %v has Size %d; want %d", e.Key, e.Size, size)
+		}
+		if !e.Expires.IsZero() && !e.Expires.Equal(expires) {
+			t.Errorf("List: %v expires %v; want %v", e.Key, e.Expires, expires)
+		}
+	}
+	if got := listAll(t, l, funcB); len(got) != 2 {
+		t.Errorf("List(%v) returned %d entries; want 2", funcB, len(got))
+	}
+}
+
+func listAll(t *testing.T, l memo.Lister, fn memo.FuncID) []memo.StoredEntry {
+	t.Helper()
+	var out []memo.StoredEntry
+	if err := l.List(context.Background(), fn, func(e memo.StoredEntry) bool {
+		out = append(out, e)
+		return true
+	}); err != nil {
+		t.Fatalf("List(%v) = %v; want nil", fn, err)
+	}
+	return out
+}
+
+func testPrune(t *testing.T, b memo.Backend) {
+	p, ok := b.(memo.Pruner)
+	if !ok {
+		t.Logf("%T expires entries without pruning", b)
+		return
+	}
+	soon := time.Now().Add(time.Second)
+	set(t, b, key(funcA, 1), entry(`1`, soon), soon)
+	live := entry(`2`, time.Time{})
+	set(t, b, key(funcA, 2), live, time.Time{})
+	for time.Now().Before(soon.Add(50 * time.Millisecond)) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	stats, err := p.Prune(context.Background())
+	if err != nil {
+		t.Fatalf("Prune = %v; want nil", err)
+	}
+	if stats.Entries != 1 || stats.Bytes <= 0 {
+		t.Errorf("Prune removed %d entries, %d bytes; want 1 entry and its bytes", stats.Entries, stats.Bytes)
+	}
+	wantMissing(t, b, key(funcA, 1))
+	wantValue(t, b, key(funcA, 2), live)
+}

@@ -1,0 +1,287 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	memo "github.com/memogen/memogen/runtime"
+)
+
+const cacheUsage = `usage: memogen cache [-json] ls|stats|prune|clear <backend url> [function]
+
+Inspects and maintains a cache in any backend, by URL:
+
+  ls     list entries: function, digest, size, created, expires, arguments
+  stats  per-function totals: entries, bytes, expired entries
+  prune  remove expired entries (backends whose server expires entries
+         itself, such as Redis, have nothing to prune)
+  clear  remove every entry of one function, or of all functions
+
+A function is named by its import path and name, as listings show it:
+example.com/users.FetchUser, or example.com/users.Store.Load for a method.
+
+Output is a table by default and JSON with -json. Exit status: 0 on
+success, 1 when the backend fails, 2 on a usage mistake.
+
+Examples:
+  memogen cache ls file:///var/cache/myapp
+  memogen cache -json stats redis://127.0.0.1:6379/0
+  memogen cache clear s3://bucket/prefix?region=eu-west-1 example.com/users.FetchUser
+`
+
+// runCache is the cache subcommand.
+func runCache(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("memogen cache", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, cacheUsage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	rest := fs.Args()
+	if len(rest) < 2 || len(rest) > 3 {
+		fs.Usage()
+		return 2
+	}
+	verb, rawURL := rest[0], rest[1]
+	var fn memo.FuncID
+	if len(rest) == 3 {
+		var err error
+		if fn, err = parseFuncID(rest[2]); err != nil {
+			fmt.Fprintf(stderr, "memogen cache: %v\n", err)
+			return 2
+		}
+	}
+	if !slices.Contains([]string{"ls", "stats", "prune", "clear"}, verb) {
+		fmt.Fprintf(stderr, "memogen cache: unknown command %q (want ls, stats, prune or clear)\n", verb)
+		return 2
+	}
+	b, err := memo.Open(rawURL)
+	if err != nil {
+		fmt.Fprintf(stderr, "memogen cache: %v\n", err)
+		return 1
+	}
+	if c, ok := b.(io.Closer); ok {
+		defer c.Close()
+	}
+	out := &printer{w: stdout, json: *asJSON}
+	switch verb {
+	case "ls":
+		err = cacheList(ctx, b, fn, out)
+	case "stats":
+		err = cacheStats(ctx, b, fn, out)
+	case "prune":
+		err = cachePrune(ctx, b, out)
+	case "clear":
+		err = cacheClear(ctx, b, fn, out)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "memogen cache %s: %v\n", verb, err)
+		return 1
+	}
+	return 0
+}
+
+// parseFuncID reads "import/path.Name": the name starts at the first dot
+// after the last slash.
+func parseFuncID(s string) (memo.FuncID, error) {
+	slash := strings.LastIndex(s, "/")
+	dot := strings.Index(s[slash+1:], ".")
+	if dot <= 0 || slash+1+dot == len(s)-1 {
+		return memo.FuncID{}, fmt.Errorf("function %q: want import/path.Name, e.g. example.com/users.FetchUser", s)
+	}
+	return memo.FuncID{Package: s[:slash+1+dot], Name: s[slash+2+dot:]}, nil
+}
+
+func lister(b memo.Backend) (memo.Lister, error) {
+	l, ok := b.(memo.Lister)
+	if !ok {
+		return nil, fmt.Errorf("%T cannot list its entries", b)
+	}
+	return l, nil
+}
+
+func collect(ctx context.Context, b memo.Backend, fn memo.FuncID) ([]memo.StoredEntry, error) {
+	l, err := lister(b)
+	if err != nil {
+		return nil, err
+	}
+	var entries []memo.StoredEntry
+	err = l.List(ctx, fn, func(e memo.StoredEntry) bool {
+		entries = append(entries, e)
+		return true
+	})
+	slices.SortFunc(entries, func(a, b memo.StoredEntry) int {
+		return cmp.Or(cmp.Compare(a.Key.Func.String(), b.Key.Func.String()), cmp.Compare(a.Key.Digest, b.Key.Digest))
+	})
+	return entries, err
+}
+
+// entryRow is one entry as ls prints it.
+type entryRow struct {
+	Function string     `json:"function"`
+	Digest   string     `json:"digest"`
+	Size     int64      `json:"size"`
+	Created  *time.Time `json:"created,omitempty"`
+	Expires  *time.Time `json:"expires,omitempty"`
+	Args     string     `json:"args,omitempty"`
+}
+
+func cacheList(ctx context.Context, b memo.Backend, fn memo.FuncID, out *printer) error {
+	entries, err := collect(ctx, b, fn)
+	if err != nil {
+		return err
+	}
+	rows := make([]entryRow, 0, len(entries))
+	for _, e := range entries {
+		rows = append(rows, entryRow{
+			Function: e.Key.Func.String(), Digest: e.Key.Digest, Size: e.Size,
+			Created: timeOrNil(e.Created), Expires: timeOrNil(e.Expires), Args: e.Summary,
+		})
+	}
+	return out.print(rows, len(rows), []string{"FUNCTION", "DIGEST", "SIZE", "CREATED", "EXPIRES", "ARGS"}, func(i int) []string {
+		r := rows[i]
+		return []string{r.Function, r.Digest[:min(12, len(r.Digest))], fmt.Sprint(r.Size), formatTime(r.Created, "-"), formatTime(r.Expires, "never"), r.Args}
+	})
+}
+
+// statsRow is one function's totals.
+type statsRow struct {
+	Function string `json:"function"`
+	Entries  int    `json:"entries"`
+	Bytes    int64  `json:"bytes"`
+	Expired  int    `json:"expired"`
+}
+
+func cacheStats(ctx context.Context, b memo.Backend, fn memo.FuncID, out *printer) error {
+	entries, err := collect(ctx, b, fn)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	var rows []statsRow
+	for _, e := range entries {
+		name := e.Key.Func.String()
+		if len(rows) == 0 || rows[len(rows)-1].Function != name {
+			rows = append(rows, statsRow{Function: name})
+		}
+		r := &rows[len(rows)-1]
+		r.Entries++
+		r.Bytes += e.Size
+		if !e.Expires.IsZero() && !now.Before(e.Expires) {
+			r.Expired++
+		}
+	}
+	if rows == nil {
+		rows = []statsRow{}
+	}
+	return out.print(rows, len(rows), []string{"FUNCTION", "ENTRIES", "BYTES", "EXPIRED"}, func(i int) []string {
+		r := rows[i]
+		return []string{r.Function, fmt.Sprint(r.Entries), fmt.Sprint(r.Bytes), fmt.Sprint(r.Expired)}
+	})
+}
+
+func cachePrune(ctx context.Context, b memo.Backend, out *printer) error {
+	var stats memo.PruneStats
+	if p, ok := b.(memo.Pruner); ok {
+		var err error
+		if stats, err = p.Prune(ctx); err != nil {
+			return err
+		}
+	}
+	if out.json {
+		return out.encode(map[string]any{"entries": stats.Entries, "bytes": stats.Bytes})
+	}
+	_, err := fmt.Fprintf(out.w, "pruned %d expired entries, %d bytes\n", stats.Entries, stats.Bytes)
+	return err
+}
+
+func cacheClear(ctx context.Context, b memo.Backend, fn memo.FuncID, out *printer) error {
+	funcs := []memo.FuncID{fn}
+	if fn == (memo.FuncID{}) {
+		entries, err := collect(ctx, b, fn)
+		if err != nil {
+			return fmt.Errorf("clearing every function needs a listing: %w; name a function", err)
+		}
+		funcs = nil
+		for _, e := range entries {
+			if len(funcs) == 0 || funcs[len(funcs)-1] != e.Key.Func {
+				funcs = append(funcs, e.Key.Func)
+			}
+		}
+	}
+	for _, f := range funcs {
+		if err := b.Clear(ctx, f); err != nil {
+			return fmt.Errorf("%s: %w", f, err)
+		}
+	}
+	names := make([]string, len(funcs))
+	for i, f := range funcs {
+		names[i] = f.String()
+	}
+	if out.json {
+		return out.encode(map[string]any{"cleared": names})
+	}
+	for _, n := range names {
+		if _, err := fmt.Fprintf(out.w, "cleared %s\n", n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// printer writes rows as an aligned table or as JSON.
+type printer struct {
+	w    io.Writer
+	json bool
+}
+
+func (p *printer) encode(v any) error {
+	enc := json.NewEncoder(p.w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// print writes rows, a slice of n structs: as JSON, or as a table of the
+// cells row returns under header.
+func (p *printer) print(rows any, n int, header []string, row func(i int) []string) error {
+	if p.json {
+		return p.encode(rows)
+	}
+	tw := tabwriter.NewWriter(p.w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, strings.Join(header, "\t"))
+	for i := range n {
+		fmt.Fprintln(tw, strings.Join(row(i), "\t"))
+	}
+	return tw.Flush()
+}
+
+func timeOrNil(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC()
+	return &t
+}
+
+func formatTime(t *time.Time, zero string) string {
+	if t == nil {
+		return zero
+	}
+	return t.Format(time.RFC3339)
+}

@@ -1,0 +1,277 @@
+package runtime_test
+
+import (
+	"bytes"
+	"errors"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	memo "github.com/memogen/memogen/runtime"
+)
+
+// dynamicKey returns what Dynamic writes for v.
+func dynamicKey[T any](v T) []byte {
+	return keyOf(func(w *memo.KeyWriter) { memo.Dynamic(w, v) })
+}
+
+// dynamicErr returns the error Dynamic records for v.
+func dynamicErr[T any](v T) error {
+	var w memo.KeyWriter
+	memo.Dynamic(&w, v)
+	return w.Err()
+}
+
+// typeKey returns what TypeKey writes for T.
+func typeKey[T any]() []byte {
+	return keyOf(func(w *memo.KeyWriter) { memo.TypeKey[T](w) })
+}
+
+type (
+	ID       int
+	Name     string
+	Flags    []bool
+	Duration int64 // same name as time.Duration, another package
+
+	point struct{ X, Y float64 }
+	named struct {
+		Name  string
+		Tags  []string
+		Attrs map[string]int
+		Next  *named
+	}
+	withUnexported struct {
+		Public  int
+		private int
+	}
+	withFunc struct{ F func() }
+
+	// account keys itself by its ID only.
+	account struct {
+		ID      int
+		scratch []byte
+	}
+	node struct {
+		V    int
+		Next *node
+	}
+	list []list
+)
+
+func (a account) MemoKey(w *memo.KeyWriter) { w.Int(int64(a.ID)) }
+
+func TestDynamicMatchesStaticMethods(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 1, 2, 3, 4, 5, 6, time.FixedZone("CET", 3600))
+	cases := []struct {
+		name    string
+		dynamic []byte
+		static  func(w *memo.KeyWriter)
+	}{
+		{"string", dynamicKey("go"), func(w *memo.KeyWriter) { w.String("go") }},
+		{"int", dynamicKey(-7), func(w *memo.KeyWriter) { w.Int(-7) }},
+		{"int8", dynamicKey(int8(-7)), func(w *memo.KeyWriter) { w.Int(-7) }},
+		{"int32", dynamicKey(int32(1 << 30)), func(w *memo.KeyWriter) { w.Int(1 << 30) }},
+		{"int64", dynamicKey(int64(math.MinInt64)), func(w *memo.KeyWriter) { w.Int(math.MinInt64) }},
+		{"uint", dynamicKey(uint(7)), func(w *memo.KeyWriter) { w.Uint(7) }},
+		{"uint8", dynamicKey(uint8(255)), func(w *memo.KeyWriter) { w.Uint(255) }},
+		{"uint64", dynamicKey(uint64(math.MaxUint64)), func(w *memo.KeyWriter) { w.Uint(math.MaxUint64) }},
+		{"uintptr", dynamicKey(uintptr(9)), func(w *memo.KeyWriter) { w.Uint(9) }},
+		{"float64", dynamicKey(1.5), func(w *memo.KeyWriter) { w.Float(1.5) }},
+		{"float64 NaN", dynamicKey(math.NaN()), func(w *memo.KeyWriter) { w.Float(math.NaN()) }},
+		{"float32", dynamicKey(float32(0.1)), func(w *memo.KeyWriter) { w.Float(float64(float32(0.1))) }},
+		{"complex128", dynamicKey(complex(1, 2)), func(w *memo.KeyWriter) { w.Complex(complex(1, 2)) }},
+		{"complex64", dynamicKey(complex64(complex(1, 2))), func(w *memo.KeyWriter) { w.Complex(complex(1, 2)) }},
+		{"bool", dynamicKey(true), func(w *memo.KeyWriter) { w.Bool(true) }},
+		{"[]byte", dynamicKey([]byte("ab")), func(w *memo.KeyWriter) { w.Blob([]byte("ab")) }},
+		{"nil []byte", dynamicKey([]byte(nil)), func(w *memo.KeyWriter) { w.Blob(nil) }},
+		{"time.Time", dynamicKey(at), func(w *memo.KeyWriter) { w.Time(at) }},
+		{"named int keys like int", dynamicKey(ID(7)), func(w *memo.KeyWriter) { w.Int(7) }},
+		{"named string keys like string", dynamicKey(Name("go")), func(w *memo.KeyWriter) { w.String("go") }},
+		{"named slice keys like its elements", dynamicKey(Flags{true, false}), func(w *memo.KeyWriter) { w.Len(2); w.Bool(true); w.Bool(false) }},
+		{"[]string", dynamicKey([]string{"a", "bc"}), func(w *memo.KeyWriter) { w.Len(2); w.String("a"); w.String("bc") }},
+		{"nil []string is empty", dynamicKey([]string(nil)), func(w *memo.KeyWriter) { w.Len(0) }},
+		{"*int nil", dynamicKey((*int)(nil)), func(w *memo.KeyWriter) { w.Present(false) }},
+		{"*int", dynamicKey(new(int)), func(w *memo.KeyWriter) { w.Present(true); w.Int(0) }},
+		{"struct with exported fields", dynamicKey(point{1, 2}), func(w *memo.KeyWriter) { w.Float(1); w.Float(2) }},
+		{
+			"map[string]int",
+			dynamicKey(map[string]int{"b": 2, "a": 1}),
+			func(w *memo.KeyWriter) { writeMap(w, map[string]int{"a": 1, "b": 2}, []string{"a", "b"}) },
+		},
+		{"nil map is empty", dynamicKey(map[string]int(nil)), func(w *memo.KeyWriter) { w.BeginMap(0); w.EndMap() }},
+		{
+			"nested struct, slice, map and pointer",
+			dynamicKey(named{Name: "n", Tags: []string{"t"}, Attrs: map[string]int{"k": 1}, Next: &named{Name: "m"}}),
+			func(w *memo.KeyWriter) {
+				w.String("n")
+				w.Len(1)
+				w.String("t")
+				writeMap(w, map[string]int{"k": 1}, []string{"k"})
+				w.Present(true)
+				w.String("m")
+				w.Len(0)
+				w.BeginMap(0)
+				w.EndMap()
+				w.Present(false)
+			},
+		},
+		{"Keyer is honoured", dynamicKey(account{ID: 3, scratch: []byte("x")}), func(w *memo.KeyWriter) { w.Int(3) }},
+		{"BinaryMarshaler is honoured", dynamicKey(marshaler{data: []byte("ab")}), func(w *memo.KeyWriter) { w.Blob([]byte("ab")) }},
+	}
+	for _, tc := range cases {
+		if want := keyOf(tc.static); !bytes.Equal(tc.dynamic, want) {
+			t.Errorf("Dynamic(%s) = %x; want %x", tc.name, tc.dynamic, want)
+		}
+	}
+}
+
+func TestDynamicMapOrderDoesNotMatter(t *testing.T) {
+	t.Parallel()
+	m := make(map[int]string)
+	for i := range 100 {
+		m[i] = strings.Repeat("x", i%7)
+	}
+	first := dynamicKey(m)
+	for range 20 { // iteration order varies from one range to the next
+		if got := dynamicKey(m); !bytes.Equal(got, first) {
+			t.Fatalf("Dynamic of the same map = %x, then %x; want equal", first, got)
+		}
+	}
+}
+
+func TestDynamicKeyerIgnoresOtherState(t *testing.T) {
+	t.Parallel()
+	a := dynamicKey(account{ID: 1, scratch: []byte("a")})
+	b := dynamicKey(account{ID: 1, scratch: []byte("b")})
+	if !bytes.Equal(a, b) {
+		t.Errorf("Dynamic(account) = %x and %x for the same ID; want equal (MemoKey decides)", a, b)
+	}
+}
+
+func TestDynamicUnkeyableValuesFail(t *testing.T) {
+	t.Parallel()
+	ch := make(chan int)
+	cases := []struct {
+		name string
+		err  error
+		want string // in the message
+	}{
+		{"struct with an unexported field", dynamicErr(withUnexported{Public: 1}), "unexported field private"},
+		{"func", dynamicErr(func() {}), "cannot key"},
+		{"chan", dynamicErr(ch), "cannot key"},
+		{"struct with a func field", dynamicErr(withFunc{}), "cannot key"},
+		{"slice of funcs", dynamicErr([]func(){nil}), "cannot key"},
+		{"map with chan values", dynamicErr(map[string]chan int{"a": ch}), "cannot key"},
+		{"pointer to a struct with an unexported field", dynamicErr(&withUnexported{}), "unexported field"},
+		{"nil interface", dynamicErr[any](nil), "cannot key"},
+	}
+	for _, tc := range cases {
+		if tc.err == nil {
+			t.Errorf("Dynamic(%s): Err() = nil; want an error", tc.name)
+			continue
+		}
+		if !strings.Contains(tc.err.Error(), tc.want) {
+			t.Errorf("Dynamic(%s): Err() = %q; want it to mention %q", tc.name, tc.err, tc.want)
+		}
+	}
+}
+
+func TestDynamicBinaryMarshalerErrorFails(t *testing.T) {
+	t.Parallel()
+	errBad := errors.New("bad")
+	if err := dynamicErr(marshaler{err: errBad}); !errors.Is(err, errBad) {
+		t.Errorf("Dynamic(failing BinaryMarshaler): Err() = %v; want it to wrap %v", err, errBad)
+	}
+}
+
+func TestDynamicCyclesFailWithoutHanging(t *testing.T) {
+	t.Parallel()
+	ring := &node{V: 1}
+	ring.Next = &node{V: 2, Next: ring}
+	selfList := list{nil}
+	selfList[0] = selfList
+	selfMap := map[string]any{}
+	selfMap["me"] = selfMap
+	type mapNode map[string]mapNode
+	cyclicMap := mapNode{}
+	cyclicMap["me"] = cyclicMap
+
+	cases := []struct {
+		name string
+		err  func() error
+	}{
+		{"cyclic pointers", func() error { return dynamicErr(ring) }},
+		{"cyclic slice", func() error { return dynamicErr(selfList) }},
+		{"cyclic map", func() error { return dynamicErr(cyclicMap) }},
+	}
+	for _, tc := range cases {
+		done := make(chan error, 1)
+		go func() { done <- tc.err() }()
+		select {
+		case err := <-done:
+			if !errors.Is(err, memo.ErrKeyTooDeep) {
+				t.Errorf("Dynamic(%s): Err() = %v; want ErrKeyTooDeep", tc.name, err)
+			}
+		case <-time.After(time.Minute):
+			t.Fatalf("Dynamic(%s) did not return", tc.name)
+		}
+	}
+	// An interface holding the cycle cannot be keyed at all.
+	if err := dynamicErr(selfMap); err == nil {
+		t.Error("Dynamic(map[string]any holding itself): Err() = nil; want an error")
+	}
+}
+
+func TestDynamicDeepButAcyclicValue(t *testing.T) {
+	t.Parallel()
+	var head *node
+	for i := range memo.MaxKeyDepth / 2 {
+		head = &node{V: i, Next: head}
+	}
+	if err := dynamicErr(head); err != nil {
+		t.Errorf("Dynamic(list of %d nodes): Err() = %v; want nil", memo.MaxKeyDepth/2, err)
+	}
+}
+
+func TestTypeKey(t *testing.T) {
+	t.Parallel()
+	keys := map[string][]byte{
+		"int":            typeKey[int](),
+		"int64":          typeKey[int64](),
+		"string":         typeKey[string](),
+		"ID":             typeKey[ID](),
+		"time.Duration":  typeKey[time.Duration](),
+		"local Duration": typeKey[Duration](),
+		"[]int":          typeKey[[]int](),
+		"[]ID":           typeKey[[]ID](),
+		"*int":           typeKey[*int](),
+		"[2]int":         typeKey[[2]int](),
+		"[3]int":         typeKey[[3]int](),
+		"map[string]int": typeKey[map[string]int](),
+		"map[int]string": typeKey[map[int]string](),
+		"struct{X int}":  typeKey[struct{ X int }](),
+		"struct{Y int}":  typeKey[struct{ Y int }](),
+		"any":            typeKey[any](),
+		"error":          typeKey[error](),
+	}
+	seen := make(map[string]string)
+	for name, k := range keys {
+		if other, dup := seen[string(k)]; dup {
+			t.Errorf("TypeKey[%s] = TypeKey[%s] = %q; want them distinct", name, other, k)
+		}
+		seen[string(k)] = name
+	}
+	if !bytes.Equal(typeKey[int](), typeKey[int]()) {
+		t.Error("TypeKey[int] differs between calls; want it stable")
+	}
+	wantDuration := keyOf(func(w *memo.KeyWriter) { w.String("time.Duration") })
+	if got := typeKey[time.Duration](); !bytes.Equal(got, wantDuration) {
+		t.Errorf("TypeKey[time.Duration] = %q; want %q", got, wantDuration)
+	}
+	local := string(typeKey[Duration]())
+	if !strings.Contains(local, "github.com/memogen/memogen/runtime_test.Duration") {
+		t.Errorf("TypeKey[Duration] = %q; want the full import path", local)
+	}
+}
