@@ -1,0 +1,100 @@
+package runtime_test
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	memo "github.com/memogen/memogen/runtime"
+)
+
+func TestEntryRoundTrip(t *testing.T) {
+	in := memo.Entry{
+		Codec:   "msgpack+zstd",
+		Created: time.Unix(1_700_000_000, 123),
+		Expires: time.Unix(1_700_000_600, 0),
+		Summary: `id=42 name="a b"`,
+		Payload: []byte("\x00payload\nwith newline"),
+	}
+	data := memo.EncodeEntry(in)
+	line, _, _ := bytes.Cut(data, []byte("\n"))
+	if want := `memo1 msgpack+zstd 1700000000000000123 1700000600000000000 `; !strings.HasPrefix(string(line), want) {
+		t.Errorf("metadata line = %q; want it to start with %q", line, want)
+	}
+	if want := ` "id=42 name=\"a b\""`; !strings.HasSuffix(string(line), want) {
+		t.Errorf("metadata line = %q; want it to end with %q", line, want)
+	}
+	out, err := memo.DecodeEntry(data)
+	if err != nil {
+		t.Fatalf("DecodeEntry = %v; want nil", err)
+	}
+	if out.Codec != in.Codec || !out.Created.Equal(in.Created) || !out.Expires.Equal(in.Expires) ||
+		out.Summary != in.Summary || !bytes.Equal(out.Payload, in.Payload) {
+		t.Errorf("DecodeEntry(EncodeEntry(%+v)) = %+v", in, out)
+	}
+}
+
+func TestEntryNeverExpires(t *testing.T) {
+	out, err := memo.DecodeEntry(memo.EncodeEntry(memo.Entry{Codec: "json", Created: time.Unix(1, 0), Payload: []byte("1")}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !out.Expires.IsZero() || out.Expired(time.Now().Add(1000*time.Hour)) {
+		t.Errorf("an entry without expiry decoded as expiring at %v", out.Expires)
+	}
+}
+
+func TestEntrySummaryIsBounded(t *testing.T) {
+	data := memo.EncodeEntry(memo.Entry{Codec: "json", Summary: strings.Repeat("x", 10_000), Payload: []byte("1")})
+	if len(data) > 400 {
+		t.Errorf("entry with a 10000-byte summary is %d bytes; want the summary abbreviated", len(data))
+	}
+	if _, err := memo.DecodeEntry(data); err != nil {
+		t.Errorf("DecodeEntry = %v; want nil", err)
+	}
+}
+
+func TestDecodeEntryRejectsDamage(t *testing.T) {
+	good := memo.EncodeEntry(memo.Entry{Codec: "json", Created: time.Unix(5, 0), Payload: []byte(`{"a":1}`)})
+	flip := bytes.Clone(good)
+	flip[len(flip)-2] ^= 1
+	tests := map[string][]byte{
+		"empty":            nil,
+		"garbage":          []byte("not an entry at all"),
+		"truncated":        good[:len(good)-3],
+		"metadata only":    good[:bytes.IndexByte(good, '\n')],
+		"payload bit flip": flip,
+		"unknown version":  append([]byte("memo9"), good[len("memo1"):]...),
+		"bad number":       bytes.Replace(good, []byte(" 5000000000 "), []byte(" 5x00000000 "), 1),
+	}
+	for name, data := range tests {
+		if _, err := memo.DecodeEntry(data); !errors.Is(err, memo.ErrCorrupt) {
+			t.Errorf("%s: DecodeEntry = %v; want memo.ErrCorrupt", name, err)
+		}
+	}
+}
+
+func FuzzDecodeEntry(f *testing.F) {
+	f.Add(memo.EncodeEntry(memo.Entry{Codec: "json", Created: time.Unix(1, 2), Summary: "a=1", Payload: []byte("[1]")}))
+	f.Add([]byte("memo1 json 0 0 0000000000000000 \"\"\n"))
+	f.Add([]byte("memo1 json 1 2 zz \"unterminated\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		e, err := memo.DecodeEntry(data)
+		if err != nil {
+			if !errors.Is(err, memo.ErrCorrupt) {
+				t.Fatalf("DecodeEntry error %v is not ErrCorrupt", err)
+			}
+			return
+		}
+		again, err := memo.DecodeEntry(memo.EncodeEntry(e))
+		if err != nil {
+			t.Fatalf("re-encoded entry does not decode: %v", err)
+		}
+		summaryKept := len(e.Summary) > 256 || again.Summary == e.Summary // long summaries are abbreviated
+		if again.Codec != e.Codec || !bytes.Equal(again.Payload, e.Payload) || !summaryKept {
+			t.Fatalf("round trip changed the entry: %+v → %+v", e, again)
+		}
+	})
+}
