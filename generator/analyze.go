@@ -96,7 +96,10 @@ func (a *analyzer) receiver(f *found, fm *funcModel) {
 		rm.name = "memoRecv"
 	}
 	fm.recv = rm
-	recvDesc := fmt.Sprintf("receiver of %s.%s", rm.named.Obj().Name(), fm.name)
+	recvDesc := "receiver " + recv.Name()
+	if recv.Name() == "" || recv.Name() == "_" {
+		recvDesc = "receiver " + rm.named.Obj().Name()
+	}
 	switch f.dir.Receiver {
 	case ReceiverIgnore:
 	case ReceiverFields:
@@ -106,7 +109,7 @@ func (a *analyzer) receiver(f *found, fm *funcModel) {
 			return
 		}
 		if p := keyProblem(recv.Type(), recvDesc, a.pkg.Types, map[types.Type]bool{}); p != "" {
-			a.errs.add(f.pos, "%s; use receiver=ignore or give the type a MemoKey method", p)
+			a.errs.add(f.pos, "%s; use receiver=ignore or give %s a MemoKey(*memo.KeyWriter) method", p, rm.named.Obj().Name())
 		}
 	default:
 		if !hasKeyMethod(rm.named, a.pkg.Types) {
@@ -139,7 +142,7 @@ func (a *analyzer) params(f *found, fm *funcModel) {
 	for i := range ps.Len() {
 		p := ps.At(i)
 		pm := paramModel{name: p.Name(), typ: p.Type(), variadic: fm.sig.Variadic() && i == ps.Len()-1}
-		if pm.name == "" || pm.name == "_" || reserved[pm.name] {
+		if pm.name == "" || pm.name == "_" || reserved[pm.name] || generatedName(pm.name) {
 			pm.name = "memoArg" + strconv.Itoa(i)
 		}
 		switch {
@@ -197,39 +200,57 @@ func (a *analyzer) chooseNames(f *found, fm *funcModel) {
 	if f.dir.Name != "" {
 		namePos = f.optionPos(f.dir.Offsets["name"])
 	}
-	if fm.recv != nil {
-		for _, n := range []string{fm.wrapper, fm.handle} {
-			if obj, _, _ := types.LookupFieldOrMethod(fm.recv.named, true, a.pkg.Types, n); obj != nil {
-				a.errs.add(namePos, "%s already has a field or method %s (%s); choose another with name=", fm.recv.named.Obj().Name(), n, a.pkg.Fset.Position(obj.Pos()))
-			}
-			a.claim(namePos, fm.recv.named.Obj().Name()+"."+n)
-		}
-	} else {
-		for _, n := range []string{fm.wrapper, fm.handle} {
-			a.checkFree(namePos, n)
+	// The names derive from one another, so a clash of one usually brings
+	// more: report only the first.
+	ok := true
+	for _, n := range []string{fm.wrapper, fm.handle} {
+		if fm.recv != nil {
+			ok = ok && a.checkFreeMember(namePos, fm.recv.named, n)
+		} else {
+			ok = ok && a.checkFree(namePos, n, renameHint)
 		}
 	}
-	a.checkFree(namePos, fm.handleType)
+	ok = ok && a.checkFree(namePos, fm.handleType, renameHint)
+	// name= does not change the internal names, which follow the original.
+	internal := fmt.Sprintf("memogen declares it for the cache of %s; rename one of them", fm.name)
+	if fm.recv != nil {
+		internal = fmt.Sprintf("memogen declares it for the cache of %s.%s; rename one of them", fm.recv.named.Obj().Name(), fm.name)
+	}
 	for _, n := range []string{"memo" + fm.ident, "memo" + fm.ident + "Key", "memo" + fm.ident + "Results"} {
-		a.checkFree(f.pos, n)
+		ok = ok && a.checkFree(f.pos, n, internal)
 	}
 }
+
+// renameHint resolves a clash of the names name= sets.
+const renameHint = "choose another name with name="
 
 // checkFree reports a package-level name that the package already declares
-// or that another directive generates.
-func (a *analyzer) checkFree(pos token.Position, name string) {
+// or that another directive generates, with hint saying how to resolve it,
+// and returns whether the name is free.
+func (a *analyzer) checkFree(pos token.Position, name, hint string) bool {
 	if obj := a.pkg.Types.Scope().Lookup(name); obj != nil {
-		a.errs.add(pos, "%s is already declared at %s; choose another name with name=", name, a.pkg.Fset.Position(obj.Pos()))
+		a.errs.add(pos, "%s is already declared at %s; %s", name, a.pkg.Fset.Position(obj.Pos()), hint)
+		return false
 	}
-	a.claim(pos, name)
+	return a.claim(pos, name, hint)
 }
 
-func (a *analyzer) claim(pos token.Position, name string) {
+// checkFreeMember is checkFree for a method or field of type named.
+func (a *analyzer) checkFreeMember(pos token.Position, named *types.Named, name string) bool {
+	if obj, _, _ := types.LookupFieldOrMethod(named, true, a.pkg.Types, name); obj != nil {
+		a.errs.add(pos, "%s already has a field or method %s (%s); choose another with name=", named.Obj().Name(), name, a.pkg.Fset.Position(obj.Pos()))
+		return false
+	}
+	return a.claim(pos, named.Obj().Name()+"."+name, renameHint)
+}
+
+func (a *analyzer) claim(pos token.Position, name, hint string) bool {
 	if prev, ok := a.names[name]; ok {
-		a.errs.add(pos, "%s is also generated for the directive at %s; choose another name with name=", name, prev)
-		return
+		a.errs.add(pos, "%s is also generated for the directive at %s; %s", name, prev, hint)
+		return false
 	}
 	a.names[name] = pos
+	return true
 }
 
 // reservedNames are the identifiers a wrapper's body refers to, which its
@@ -288,6 +309,18 @@ func reservedNames(fm *funcModel, local *types.Package) map[string]bool {
 		r[fm.recv.name] = true
 	}
 	return r
+}
+
+// generatedName reports whether name has the form of memogen's own locals
+// (memoCall, memoR0, memoArg1…), which a parameter must not shadow; names
+// such as "memory" are left alone.
+func generatedName(name string) bool {
+	rest, ok := strings.CutPrefix(name, "memo")
+	if !ok {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(rest)
+	return rest == "" || unicode.IsUpper(r) || unicode.IsDigit(r)
 }
 
 func validType(t types.Type) bool {

@@ -65,35 +65,56 @@ func EncodeEntry(e Entry) []byte {
 // DecodeEntry parses a stored entry and verifies its checksum. Payload
 // aliases data.
 func DecodeEntry(data []byte) (Entry, error) {
-	var e Entry
 	nl := bytes.IndexByte(data, '\n')
 	if nl < 0 {
-		return e, fmt.Errorf("%w: no metadata line", ErrCorrupt)
+		return Entry{}, fmt.Errorf("%w: no metadata line", ErrCorrupt)
 	}
-	line, payload := string(data[:nl]), data[nl+1:]
+	e, sum, head, err := parseHeader(string(data[:nl]))
+	if err != nil {
+		return e, err
+	}
+	payload := data[nl+1:]
+	if checksum([]byte(head), payload) != sum {
+		return Entry{}, fmt.Errorf("%w: checksum mismatch", ErrCorrupt)
+	}
+	e.Payload = payload
+	return e, nil
+}
+
+// DecodeEntryHeader parses only an entry's metadata line, found at the start
+// of data, without the payload or its checksum: for listings and expiry
+// checks that read just the first bytes of an entry.
+func DecodeEntryHeader(data []byte) (Entry, error) {
+	line := data
+	if nl := bytes.IndexByte(data, '\n'); nl >= 0 {
+		line = data[:nl]
+	}
+	e, _, _, err := parseHeader(string(line))
+	return e, err
+}
+
+// parseHeader parses a metadata line; head is the part the checksum covers.
+func parseHeader(line string) (e Entry, sum uint64, head string, err error) {
 	fields := strings.SplitN(line, " ", 6)
 	if len(fields) != 6 {
-		return e, fmt.Errorf("%w: metadata has %d fields, want 6", ErrCorrupt, len(fields))
+		return e, 0, "", fmt.Errorf("%w: metadata has %d fields, want 6", ErrCorrupt, len(fields))
 	}
 	if fields[0] != entryMagic {
-		return e, fmt.Errorf("%w: unknown format %.16q", ErrCorrupt, fields[0])
+		return e, 0, "", fmt.Errorf("%w: unknown format %.16q", ErrCorrupt, fields[0])
 	}
 	created, err1 := strconv.ParseInt(fields[2], 10, 64)
 	expires, err2 := strconv.ParseInt(fields[3], 10, 64)
 	sum, err3 := strconv.ParseUint(fields[4], 16, 64)
 	summary, err4 := strconv.Unquote(fields[5])
 	if err := errors.Join(err1, err2, err3, err4); err != nil {
-		return e, fmt.Errorf("%w: %v", ErrCorrupt, err)
+		return e, 0, "", fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
-	head := line[:len(fields[0])+len(fields[1])+len(fields[2])+len(fields[3])+3]
-	if checksum([]byte(head), payload) != sum {
-		return e, fmt.Errorf("%w: checksum mismatch", ErrCorrupt)
-	}
-	e = Entry{Codec: fields[1], Created: time.Unix(0, created), Summary: summary, Payload: payload}
+	head = line[:len(fields[0])+len(fields[1])+len(fields[2])+len(fields[3])+3]
+	e = Entry{Codec: fields[1], Created: time.Unix(0, created), Summary: summary}
 	if expires != 0 {
 		e.Expires = time.Unix(0, expires)
 	}
-	return e, nil
+	return e, sum, head, nil
 }
 
 func checksum(head, payload []byte) uint64 {

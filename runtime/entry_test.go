@@ -98,3 +98,20 @@ func FuzzDecodeEntry(f *testing.F) {
 		}
 	})
 }
+
+func TestDecodeEntryHeader(t *testing.T) {
+	data := memo.EncodeEntry(memo.Entry{Codec: "json", Created: time.Unix(7, 0), Expires: time.Unix(9, 0), Summary: "k=1", Payload: []byte("[1,2,3]")})
+	nl := bytes.IndexByte(data, '\n')
+	for name, prefix := range map[string][]byte{"whole entry": data, "line only": data[:nl], "line and part of the payload": data[:nl+3]} {
+		e, err := memo.DecodeEntryHeader(prefix)
+		if err != nil {
+			t.Fatalf("%s: DecodeEntryHeader = %v; want nil", name, err)
+		}
+		if e.Codec != "json" || !e.Created.Equal(time.Unix(7, 0)) || !e.Expires.Equal(time.Unix(9, 0)) || e.Summary != "k=1" || e.Payload != nil {
+			t.Errorf("%s: DecodeEntryHeader = %+v", name, e)
+		}
+	}
+	if _, err := memo.DecodeEntryHeader([]byte("nonsense")); !errors.Is(err, memo.ErrCorrupt) {
+		t.Errorf("DecodeEntryHeader(nonsense) = %v; want memo.ErrCorrupt", err)
+	}
+}

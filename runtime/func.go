@@ -73,7 +73,9 @@ func (f *Func) Info() FuncInfo { return f.info }
 // Stats returns the function's counters.
 func (f *Func) Stats() Stats { return f.stats.snapshot() }
 
-// Clear removes every cached result of the function.
+// Clear removes every cached result of the function. It may take as long as
+// the backend needs (listing and deleting many objects), so ctx, not
+// Config.Timeout, bounds it.
 func (f *Func) Clear(ctx context.Context) error {
 	b := f.bind()
 	switch {
@@ -83,8 +85,6 @@ func (f *Func) Clear(ctx context.Context) error {
 		b.table.Clear()
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, currentConfig().timeout())
-	defer cancel()
 	return b.backend.Clear(ctx, f.id)
 }
 
