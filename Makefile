@@ -1,14 +1,15 @@
 # The two commands a fresh machine needs: `make demo` and `make test`.
 GO ?= go
 
-.PHONY: test demo generate check-generated vet bench fuzz
+.PHONY: test demo demo-file demo-redis demo-s3 generate check-generated vet bench fuzz
 
 # test runs the whole suite with the race detector against real Redis and S3
 # servers that scripts/testservers.sh installs or builds, starts on loopback
 # and stops; it first fails if any checked-in generated file is stale.
 test: vet check-generated
-	scripts/testservers.sh run -- $(GO) test -race -count=1 ./...
-	cd bench && $(GO) vet ./... && $(GO) test -race -count=1 ./...
+	cd bench && $(GO) vet ./...
+	scripts/testservers.sh run -- sh -c '$(GO) test -race -count=1 ./... && cd bench && $(GO) test -race -count=1 ./...'
+	$(GO) test -count=1 -run 'Alloc' ./runtime
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' | grep -v '^testdata/'))" || { gofmt -l $$(git ls-files '*.go' | grep -v '^testdata/'); echo 'gofmt needed'; exit 1; }
@@ -30,9 +31,28 @@ demo:
 	$(GO) generate ./examples/quickstart
 	$(GO) run ./examples/quickstart
 
-# bench compares key derivation and warm hits with the alternatives.
+# demo-file memoizes in files you can cat; run it twice to see the second
+# run served from disk.
+demo-file:
+	$(GO) generate ./examples/filecache
+	$(GO) run ./examples/filecache
+	$(GO) run ./examples/filecache
+
+# demo-redis and demo-s3 start real servers on loopback, run the example
+# twice against them (the second process is served by the first's entry),
+# and stop them.
+demo-redis:
+	$(GO) generate ./examples/rediscache
+	scripts/testservers.sh run -- sh -c 'export MEMO_BACKEND_SHARED="$$MEMO_REDIS_URL"; $(GO) run ./examples/rediscache && $(GO) run ./examples/rediscache'
+
+demo-s3:
+	$(GO) generate ./examples/s3cache
+	scripts/testservers.sh run -- sh -c 'export MEMO_BACKEND_BUCKET="$$MEMO_S3_URL"; $(GO) run ./examples/s3cache && $(GO) run ./examples/s3cache'
+
+# bench compares key derivation and warm hits with the alternatives, on
+# every backend against real Redis and S3 servers.
 bench:
-	cd bench && $(GO) test -run '^$$' -bench . -benchmem
+	scripts/testservers.sh run -- sh -c 'cd bench && $(GO) test -run "^$$" -bench . -benchmem'
 
 # fuzz runs each fuzz target for a short while.
 fuzz:

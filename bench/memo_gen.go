@@ -12,6 +12,269 @@ import (
 	memo "github.com/memogen/memogen/runtime"
 )
 
+// memoProfileFromFile is the cache of ProfileFromFile.
+var memoProfileFromFile = memo.NewFunc(memo.FuncInfo{
+	Backend:     "benchfile",
+	Fingerprint: "e17b6d20317819e76fbeade8260f666a",
+	Name:        "ProfileFromFile",
+	Package:     "github.com/memogen/memogen/bench",
+})
+
+// memoProfileFromFileKey writes the key of one call of ProfileFromFile.
+func memoProfileFromFileKey(w *memo.KeyWriter, id int64) {
+	w.Int(id)
+}
+
+// ProfileFromFileCached is the memoized form of [ProfileFromFile]: calls with
+// equal arguments share one result, computed once. The key is made of id.
+// Results live in the backend named "benchfile".
+func ProfileFromFileCached(id int64) Profile {
+	memoCall := memoProfileFromFile.Begin(nil)
+	memoProfileFromFileKey(memoCall.Key(), id)
+	if memoR, memoOK := memo.Lookup[Profile](memoCall, false); memoOK {
+		return memoR
+	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("id", id)
+	})
+	memoR, _ := memo.Run(memoCall, func() (Profile, error) {
+		return ProfileFromFile(id), nil
+	})
+	return memoR
+}
+
+// ProfileFromFileMemo returns the handle of [ProfileFromFileCached]'s cache,
+// to forget or look up one argument set, clear every entry, or read the
+// counters.
+func ProfileFromFileMemo() ProfileFromFileMemoHandle {
+	return ProfileFromFileMemoHandle{}
+}
+
+// ProfileFromFileMemoHandle controls the cache of [ProfileFromFileCached].
+type ProfileFromFileMemoHandle struct{}
+
+// Forget removes the cached result for these arguments, if any.
+func (h ProfileFromFileMemoHandle) Forget(id int64) error {
+	memoCall := memoProfileFromFile.Begin(nil)
+	memoProfileFromFileKey(memoCall.Key(), id)
+	return memoCall.Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments,
+// without calling ProfileFromFile.
+func (h ProfileFromFileMemoHandle) Contains(id int64) bool {
+	memoCall := memoProfileFromFile.Begin(nil)
+	memoProfileFromFileKey(memoCall.Key(), id)
+	return memoCall.Contains()
+}
+
+// Clear removes every cached result of ProfileFromFile.
+func (h ProfileFromFileMemoHandle) Clear(ctx context.Context) error {
+	return memoProfileFromFile.Clear(ctx)
+}
+
+// Stats returns the counters of [ProfileFromFileCached].
+func (h ProfileFromFileMemoHandle) Stats() memo.Stats {
+	return memoProfileFromFile.Stats()
+}
+
+// memoProfileFromRedis is the cache of ProfileFromRedis.
+var memoProfileFromRedis = memo.NewFunc(memo.FuncInfo{
+	Backend:     "benchredis",
+	Fingerprint: "e3305b1418b8dba91d26decf4909fea7",
+	Name:        "ProfileFromRedis",
+	Package:     "github.com/memogen/memogen/bench",
+})
+
+// memoProfileFromRedisKey writes the key of one call of ProfileFromRedis.
+func memoProfileFromRedisKey(w *memo.KeyWriter, id int64) {
+	w.Int(id)
+}
+
+// ProfileFromRedisCached is the memoized form of [ProfileFromRedis]: calls
+// with equal arguments share one result, computed once. The key is made of id.
+// Results live in the backend named "benchredis".
+func ProfileFromRedisCached(id int64) Profile {
+	memoCall := memoProfileFromRedis.Begin(nil)
+	memoProfileFromRedisKey(memoCall.Key(), id)
+	if memoR, memoOK := memo.Lookup[Profile](memoCall, false); memoOK {
+		return memoR
+	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("id", id)
+	})
+	memoR, _ := memo.Run(memoCall, func() (Profile, error) {
+		return ProfileFromRedis(id), nil
+	})
+	return memoR
+}
+
+// ProfileFromRedisMemo returns the handle of [ProfileFromRedisCached]'s cache,
+// to forget or look up one argument set, clear every entry, or read the
+// counters.
+func ProfileFromRedisMemo() ProfileFromRedisMemoHandle {
+	return ProfileFromRedisMemoHandle{}
+}
+
+// ProfileFromRedisMemoHandle controls the cache of [ProfileFromRedisCached].
+type ProfileFromRedisMemoHandle struct{}
+
+// Forget removes the cached result for these arguments, if any.
+func (h ProfileFromRedisMemoHandle) Forget(id int64) error {
+	memoCall := memoProfileFromRedis.Begin(nil)
+	memoProfileFromRedisKey(memoCall.Key(), id)
+	return memoCall.Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments,
+// without calling ProfileFromRedis.
+func (h ProfileFromRedisMemoHandle) Contains(id int64) bool {
+	memoCall := memoProfileFromRedis.Begin(nil)
+	memoProfileFromRedisKey(memoCall.Key(), id)
+	return memoCall.Contains()
+}
+
+// Clear removes every cached result of ProfileFromRedis.
+func (h ProfileFromRedisMemoHandle) Clear(ctx context.Context) error {
+	return memoProfileFromRedis.Clear(ctx)
+}
+
+// Stats returns the counters of [ProfileFromRedisCached].
+func (h ProfileFromRedisMemoHandle) Stats() memo.Stats {
+	return memoProfileFromRedis.Stats()
+}
+
+// memoProfileFromS3 is the cache of ProfileFromS3.
+var memoProfileFromS3 = memo.NewFunc(memo.FuncInfo{
+	Backend:     "benchs3",
+	Fingerprint: "76902fc36d087a68c3f90d72534af2ee",
+	Name:        "ProfileFromS3",
+	Package:     "github.com/memogen/memogen/bench",
+})
+
+// memoProfileFromS3Key writes the key of one call of ProfileFromS3.
+func memoProfileFromS3Key(w *memo.KeyWriter, id int64) {
+	w.Int(id)
+}
+
+// ProfileFromS3Cached is the memoized form of [ProfileFromS3]: calls with
+// equal arguments share one result, computed once. The key is made of id.
+// Results live in the backend named "benchs3".
+func ProfileFromS3Cached(id int64) Profile {
+	memoCall := memoProfileFromS3.Begin(nil)
+	memoProfileFromS3Key(memoCall.Key(), id)
+	if memoR, memoOK := memo.Lookup[Profile](memoCall, false); memoOK {
+		return memoR
+	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("id", id)
+	})
+	memoR, _ := memo.Run(memoCall, func() (Profile, error) {
+		return ProfileFromS3(id), nil
+	})
+	return memoR
+}
+
+// ProfileFromS3Memo returns the handle of [ProfileFromS3Cached]'s cache, to
+// forget or look up one argument set, clear every entry, or read the counters.
+func ProfileFromS3Memo() ProfileFromS3MemoHandle {
+	return ProfileFromS3MemoHandle{}
+}
+
+// ProfileFromS3MemoHandle controls the cache of [ProfileFromS3Cached].
+type ProfileFromS3MemoHandle struct{}
+
+// Forget removes the cached result for these arguments, if any.
+func (h ProfileFromS3MemoHandle) Forget(id int64) error {
+	memoCall := memoProfileFromS3.Begin(nil)
+	memoProfileFromS3Key(memoCall.Key(), id)
+	return memoCall.Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments,
+// without calling ProfileFromS3.
+func (h ProfileFromS3MemoHandle) Contains(id int64) bool {
+	memoCall := memoProfileFromS3.Begin(nil)
+	memoProfileFromS3Key(memoCall.Key(), id)
+	return memoCall.Contains()
+}
+
+// Clear removes every cached result of ProfileFromS3.
+func (h ProfileFromS3MemoHandle) Clear(ctx context.Context) error {
+	return memoProfileFromS3.Clear(ctx)
+}
+
+// Stats returns the counters of [ProfileFromS3Cached].
+func (h ProfileFromS3MemoHandle) Stats() memo.Stats {
+	return memoProfileFromS3.Stats()
+}
+
+// memoProfileFromTiered is the cache of ProfileFromTiered.
+var memoProfileFromTiered = memo.NewFunc(memo.FuncInfo{
+	Backend:     "benchtiered",
+	Fingerprint: "604f9b4d42f4a11a0546509f36b8ca94",
+	Name:        "ProfileFromTiered",
+	Package:     "github.com/memogen/memogen/bench",
+})
+
+// memoProfileFromTieredKey writes the key of one call of ProfileFromTiered.
+func memoProfileFromTieredKey(w *memo.KeyWriter, id int64) {
+	w.Int(id)
+}
+
+// ProfileFromTieredCached is the memoized form of [ProfileFromTiered]: calls
+// with equal arguments share one result, computed once. The key is made of id.
+// Results live in the backend named "benchtiered".
+func ProfileFromTieredCached(id int64) Profile {
+	memoCall := memoProfileFromTiered.Begin(nil)
+	memoProfileFromTieredKey(memoCall.Key(), id)
+	if memoR, memoOK := memo.Lookup[Profile](memoCall, false); memoOK {
+		return memoR
+	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("id", id)
+	})
+	memoR, _ := memo.Run(memoCall, func() (Profile, error) {
+		return ProfileFromTiered(id), nil
+	})
+	return memoR
+}
+
+// ProfileFromTieredMemo returns the handle of [ProfileFromTieredCached]'s
+// cache, to forget or look up one argument set, clear every entry, or read the
+// counters.
+func ProfileFromTieredMemo() ProfileFromTieredMemoHandle {
+	return ProfileFromTieredMemoHandle{}
+}
+
+// ProfileFromTieredMemoHandle controls the cache of [ProfileFromTieredCached].
+type ProfileFromTieredMemoHandle struct{}
+
+// Forget removes the cached result for these arguments, if any.
+func (h ProfileFromTieredMemoHandle) Forget(id int64) error {
+	memoCall := memoProfileFromTiered.Begin(nil)
+	memoProfileFromTieredKey(memoCall.Key(), id)
+	return memoCall.Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments,
+// without calling ProfileFromTiered.
+func (h ProfileFromTieredMemoHandle) Contains(id int64) bool {
+	memoCall := memoProfileFromTiered.Begin(nil)
+	memoProfileFromTieredKey(memoCall.Key(), id)
+	return memoCall.Contains()
+}
+
+// Clear removes every cached result of ProfileFromTiered.
+func (h ProfileFromTieredMemoHandle) Clear(ctx context.Context) error {
+	return memoProfileFromTiered.Clear(ctx)
+}
+
+// Stats returns the counters of [ProfileFromTieredCached].
+func (h ProfileFromTieredMemoHandle) Stats() memo.Stats {
+	return memoProfileFromTiered.Stats()
+}
+
 // memoSearch is the cache of Search.
 var memoSearch = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "8d3bacad7425ddac1ad9158eb49727b0",

@@ -139,10 +139,18 @@ func (a *analyzer) params(f *found, fm *funcModel) {
 		ignored[nc] = true
 	}
 	reserved := reservedNames(fm, a.pkg.Types)
+	if rm := fm.recv; rm != nil {
+		// The receiver, like a parameter, must not shadow what the body of
+		// the wrapper refers to; the parameters then avoid its name.
+		if rm.name != "memoRecv" && (reserved[rm.name] || generatedName(rm.name) || types.Universe.Lookup(rm.name) != nil) {
+			rm.name = "memoRecv"
+		}
+		reserved[rm.name] = true
+	}
 	for i := range ps.Len() {
 		p := ps.At(i)
 		pm := paramModel{name: p.Name(), typ: p.Type(), variadic: fm.sig.Variadic() && i == ps.Len()-1}
-		if pm.name == "" || pm.name == "_" || reserved[pm.name] || generatedName(pm.name) {
+		if pm.name == "" || pm.name == "_" || reserved[pm.name] || generatedName(pm.name) || types.Universe.Lookup(pm.name) != nil {
 			pm.name = "memoArg" + strconv.Itoa(i)
 		}
 		switch {
@@ -159,7 +167,7 @@ func (a *analyzer) params(f *found, fm *funcModel) {
 				a.errs.add(f.pos, "%s; add %s to ignore= or give the type a MemoKey(*memo.KeyWriter) method", prob, p.Name())
 			}
 		}
-		if fm.nocacheParam == "" && p.Name() == f.dir.NoCache {
+		if fm.nocacheParam == "" && f.dir.NoCache != "" && p.Name() == f.dir.NoCache {
 			fm.nocacheParam = pm.name
 		}
 		fm.params = append(fm.params, pm)
@@ -254,7 +262,7 @@ func (a *analyzer) claim(pos token.Position, name, hint string) bool {
 }
 
 // reservedNames are the identifiers a wrapper's body refers to, which its
-// parameters must not shadow.
+// receiver and parameters must not shadow.
 func reservedNames(fm *funcModel, local *types.Package) map[string]bool {
 	r := map[string]bool{"memo": true, "context": true, "time": true, fm.name: true}
 	var visit func(t types.Type)
@@ -306,7 +314,6 @@ func reservedNames(fm *funcModel, local *types.Package) map[string]bool {
 	}
 	if fm.recv != nil {
 		visit(fm.recv.typ)
-		r[fm.recv.name] = true
 	}
 	return r
 }

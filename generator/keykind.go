@@ -143,6 +143,13 @@ func keyProblem(t types.Type, what string, local *types.Package, seen map[types.
 		}
 		seen[named] = true
 	}
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		// A pointer and its pointee share a path, so a pointee that cannot
+		// be keyed is reported under the pointer type the path has.
+		if kind, reason := classify(p.Elem(), local); kind == kindInvalid {
+			return fmt.Sprintf("%s of type %s cannot be keyed: %s", what, typeString(t, local), reason)
+		}
+	}
 	switch kind {
 	case kindSlice, kindArray, kindMap, kindPointer, kindStruct:
 		elems, paths := elemTypes(t, local)
@@ -157,9 +164,8 @@ func keyProblem(t types.Type, what string, local *types.Package, seen map[types.
 
 // hasKeyMethod reports whether t or *t has MemoKey(*memo.KeyWriter).
 func hasKeyMethod(t types.Type, local *types.Package) bool {
-	obj, _, _ := types.LookupFieldOrMethod(t, true, local, "MemoKey")
-	fn, ok := obj.(*types.Func)
-	if !ok {
+	fn := ownMethod(t, local, "MemoKey")
+	if fn == nil {
 		return false
 	}
 	sig := fn.Type().(*types.Signature)
@@ -172,15 +178,27 @@ func hasKeyMethod(t types.Type, local *types.Package) bool {
 
 // hasBinaryMarshaler reports whether t or *t has MarshalBinary() ([]byte, error).
 func hasBinaryMarshaler(t types.Type, local *types.Package) bool {
-	obj, _, _ := types.LookupFieldOrMethod(t, true, local, "MarshalBinary")
-	fn, ok := obj.(*types.Func)
-	if !ok {
+	fn := ownMethod(t, local, "MarshalBinary")
+	if fn == nil {
 		return false
 	}
 	sig := fn.Type().(*types.Signature)
 	return sig.Params().Len() == 0 && sig.Results().Len() == 2 &&
 		types.Identical(sig.Results().At(0).Type(), types.NewSlice(types.Typ[types.Byte])) &&
 		isError(sig.Results().At(1).Type())
+}
+
+// ownMethod returns the method of t or *t called name, or nil when there is
+// none or it is promoted from an embedded field: a struct embedding a
+// time.Time or a type with a key method has fields of its own, which keying
+// by the promoted method would leave out of the key.
+func ownMethod(t types.Type, local *types.Package, name string) *types.Func {
+	obj, index, _ := types.LookupFieldOrMethod(t, true, local, name)
+	fn, ok := obj.(*types.Func)
+	if !ok || len(index) > 1 {
+		return nil
+	}
+	return fn
 }
 
 // isNamed reports whether t is the named type path.name.

@@ -32,7 +32,12 @@ func render(m *pkgModel) ([]byte, error) {
 	for _, path := range codecPackages(m.funcs) {
 		f.Anon(path)
 	}
-	keys := newKeyRenderer(m.types)
+	var generated []string
+	for _, fm := range m.funcs {
+		r := &funcRenderer{fm: fm}
+		generated = append(generated, r.funcVar(), r.keyFunc(), r.resultsType())
+	}
+	keys := newKeyRenderer(m.types, generated)
 	for _, fm := range m.funcs {
 		r := &funcRenderer{fm: fm, keys: keys}
 		r.render(f)

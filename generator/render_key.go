@@ -19,8 +19,14 @@ type keyRenderer struct {
 	pending []types.Type    // helpers named but not yet emitted
 }
 
-func newKeyRenderer(local *types.Package) *keyRenderer {
-	return &keyRenderer{local: local, taken: make(map[string]bool)}
+// newKeyRenderer returns a keyRenderer whose helpers avoid the package's
+// own names and the generated names reserved.
+func newKeyRenderer(local *types.Package, reserved []string) *keyRenderer {
+	k := &keyRenderer{local: local, taken: make(map[string]bool)}
+	for _, name := range append(local.Scope().Names(), reserved...) {
+		k.taken[name] = true
+	}
+	return k
 }
 
 // write appends to g the statements that key expr, of type t. expr must be
@@ -33,10 +39,13 @@ func (k *keyRenderer) write(g *jen.Group, expr jen.Code, t types.Type, depth int
 	case kindKeyMethod:
 		g.Add(jen.Add(expr).Dot("MemoKey").Call(w))
 	case kindKeyerIface:
+		// The dynamic type goes first: values of two types may write the
+		// same key (Circle{1} and Square{1}) and must not share an entry.
 		g.If(jen.Add(expr).Op("==").Nil()).Block(
 			jen.Add(w).Dot("Present").Call(jen.False()),
 		).Else().Block(
 			jen.Add(w).Dot("Present").Call(jen.True()),
+			jen.Add(w).Dot("String").Call(jen.Qual("reflect", "TypeOf").Call(expr).Dot("String").Call()),
 			jen.Add(expr).Dot("MemoKey").Call(w),
 		)
 	case kindBinary:
@@ -68,9 +77,10 @@ func (k *keyRenderer) write(g *jen.Group, expr jen.Code, t types.Type, depth int
 			g.Id(name).Call(w, jen.Op("&").Add(expr))
 			return
 		}
-		if hasTypeParams(t) && k.recursive(t) {
-			// A recursive generic type cannot be expanded inline, and a helper
-			// would need the type parameters in scope: key it dynamically.
+		if k.recursive(t) {
+			// A recursive type without a helper (a generic one, whose helper
+			// would need the type parameters in scope, or one this package
+			// cannot name) cannot be expanded inline: key it dynamically.
 			g.Qual(runtimePath, "Dynamic").Call(w, expr)
 			return
 		}
@@ -131,7 +141,7 @@ func (k *keyRenderer) writeElems(g *jen.Group, expr jen.Code, elem types.Type, d
 // parameters get a helper.
 func (k *keyRenderer) helper(t types.Type) (string, bool) {
 	named, ok := types.Unalias(t).(*types.Named)
-	if !ok || hasTypeParams(named) {
+	if !ok || hasTypeParams(named) || !nameable(named, k.local) {
 		return "", false
 	}
 	switch kind, _ := classify(named, k.local); kind {
@@ -167,6 +177,10 @@ func (k *keyRenderer) emitHelpers(f *jen.File) {
 			jen.Id("v").Op("*").Add(typeExpr(t)),
 		).BlockFunc(func(g *jen.Group) {
 			if recursive {
+				// Enter is false once the key has failed, so a cyclic value
+				// with two links back into the cycle (a tree with parent
+				// links) stops at once instead of being walked once per path
+				// down to MaxKeyDepth, which never ends.
 				g.If(jen.Op("!").Id("w").Dot("Enter").Call()).Block(jen.Return())
 			}
 			var expr jen.Code = jen.Parens(jen.Op("*").Id("v"))
@@ -211,6 +225,21 @@ func (k *keyRenderer) recursive(t types.Type) bool {
 		return false
 	}
 	return reaches(target)
+}
+
+// nameable reports whether code in package local can spell named type t,
+// which a helper's signature must: not when it, or a type argument, is
+// another package's unexported type.
+func nameable(t *types.Named, local *types.Package) bool {
+	if obj := t.Obj(); obj.Pkg() != nil && obj.Pkg() != local && !obj.Exported() {
+		return false
+	}
+	for i := range t.TypeArgs().Len() {
+		if arg, ok := types.Unalias(t.TypeArgs().At(i)).(*types.Named); ok && !nameable(arg, local) {
+			return false
+		}
+	}
+	return true
 }
 
 // convert wraps expr in a conversion to basic type name unless t is that

@@ -56,7 +56,7 @@ func scanFile(fset *token.FileSet, file *ast.File, errs *errorList) []*found {
 			name, _, _ := strings.Cut(rest, " ")
 			name, _, _ = strings.Cut(name, "\t")
 			if name != directiveName {
-				errs.add(pos, "unknown directive %q%s", "memo:"+name, didYouMean(name, []string{directiveName}))
+				errs.add(pos, "unknown directive %q%s", "memo:"+name, didYouMean("memo:"+name, []string{"memo:" + directiveName}))
 				continue
 			}
 			owner := owners[group]

@@ -15,12 +15,16 @@ func TestSuggest(t *testing.T) {
 		{"siz", keys, "size"},
 		{"codc", keys, "codec"},
 		{"loger", []string{"ctx", "logger", "id"}, "logger"},
-		// Longer names are forgiven about one edit per three runes, so a
-		// swapped pair of letters (two edits) is found from six runes on.
+		// A swapped pair of adjacent letters is one typo.
 		{"recevier", keys, "receiver"},
 		{"nocahce", keys, "nocache"},
 		{"feilds", []string{"ignore", "fields"}, "fields"},
 		{"igonre", keys, "ignore"},
+		{"cahce", []string{"cache"}, "cache"},
+		{"nmae", keys, "name"},
+		// Longer names are forgiven about one edit per three runes.
+		{"verison2", keys, "version"},
+		{"tllx", keys, ""},
 		// Case is ignored, so a name differing only in case is found...
 		{"TTL", keys, "ttl"},
 		{"userID", []string{"ctx", "userId"}, "userId"},
@@ -46,7 +50,7 @@ func TestSuggest(t *testing.T) {
 	}
 }
 
-func TestLevenshtein(t *testing.T) {
+func TestEditDistance(t *testing.T) {
 	tests := []struct {
 		a, b string
 		want int
@@ -57,12 +61,14 @@ func TestLevenshtein(t *testing.T) {
 		{"ttl", "ttl", 0},
 		{"tll", "ttl", 1},
 		{"kitten", "sitting", 3},
-		{"recevier", "receiver", 2},
-		{"ö", "o", 1}, // one rune, though two bytes
+		{"recevier", "receiver", 1},
+		{"ab", "ba", 1},
+		{"abc", "ca", 3}, // optimal string alignment: no edit of a swapped pair
+		{"ö", "o", 1},    // one rune, though two bytes
 	}
 	for _, tt := range tests {
-		if got := levenshtein(tt.a, tt.b); got != tt.want {
-			t.Errorf("levenshtein(%q, %q) = %d; want %d", tt.a, tt.b, got, tt.want)
+		if got := editDistance(tt.a, tt.b); got != tt.want {
+			t.Errorf("editDistance(%q, %q) = %d; want %d", tt.a, tt.b, got, tt.want)
 		}
 	}
 }

@@ -54,6 +54,11 @@ type StoredEntry struct {
 	Summary string    // the keyed arguments, when known
 }
 
+// Expired reports whether e has expired at now.
+func (e StoredEntry) Expired(now time.Time) bool {
+	return !e.Expires.IsZero() && !now.Before(e.Expires)
+}
+
 // A Lister can enumerate its entries. The cache CLI needs it; wrappers do
 // not.
 type Lister interface {

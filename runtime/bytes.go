@@ -28,13 +28,35 @@ func (c *Call) opContext() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(c.ctx), c.cfg.timeout())
 }
 
+// joinErrs joins errors, returning one of them unwrapped when the other is
+// nil, so that the hook sees the error itself whenever there is only one.
+func joinErrs(a, b error) error {
+	switch {
+	case a == nil:
+		return b
+	case b == nil:
+		return a
+	}
+	return errors.Join(a, b)
+}
+
 // fail records a backend failure: counted, reported, and under
 // Config.Strict returned by Run for functions that return errors.
 func (c *Call) fail(err error) {
 	c.f.stats.failures.Add(1)
-	c.cacheErr = err
+	c.cacheErr = joinErrs(c.cacheErr, err)
 	if c.cfg.Strict && c.f.info.Errors {
 		c.strictErr = err
+	}
+}
+
+// backendFailed records a failed backend operation and rests the backend:
+// for Config.Cooldown, calls skip it and run uncached, so that a dead
+// server costs one timeout, not one per call.
+func (c *Call) backendFailed(err error) {
+	c.fail(err)
+	if d := c.cfg.cooldown(); d > 0 {
+		c.b.restUntil.Store(c.cfg.now().Add(d).UnixNano())
 	}
 }
 
@@ -58,7 +80,7 @@ func (c *Call) loadEntry() (Entry, bool) {
 	case errors.Is(err, ErrNotFound):
 		return Entry{}, false
 	case err != nil:
-		c.fail(fmt.Errorf("memo: %s: get: %w", c.f.backendName(), err))
+		c.backendFailed(fmt.Errorf("memo: %s: get: %w", c.f.backendName(), err))
 		return Entry{}, false
 	}
 	e, err := DecodeEntry(data)
@@ -112,7 +134,7 @@ func storeBytes[R any](c *Call, r R, expires int64) error {
 	ctx, cancel := c.opContext()
 	defer cancel()
 	if err := c.b.backend.Set(ctx, c.byteKey(), data, e.Expires); err != nil {
-		c.fail(fmt.Errorf("memo: %s: set: %w", c.f.backendName(), err))
+		c.backendFailed(fmt.Errorf("memo: %s: set: %w", c.f.backendName(), err))
 		return c.strictErr
 	}
 	return nil

@@ -256,6 +256,35 @@ func TestBytesFailOpen(t *testing.T) {
 	}
 }
 
+func TestBytesCooldownSkipsAFailedBackend(t *testing.T) {
+	backend := &faulty{}
+	bf := newByteFunc(t, backend, memo.FuncInfo{Errors: true})
+	now := time.Unix(1_700_000_000, 0)
+	memo.Configure(memo.Config{
+		Cooldown: time.Minute,
+		Now:      func() time.Time { return now },
+		Hook:     func(c memo.CallInfo) { bf.hooks = append(bf.hooks, c) },
+	})
+	bf.mustCall(t, "hello", 1)
+	reached := backend.calls.Load()
+	if reached == 0 {
+		t.Fatal("the first call never reached the backend")
+	}
+	now = now.Add(59 * time.Second)
+	bf.mustCall(t, "hello", 2)
+	if n := backend.calls.Load(); n != reached {
+		t.Errorf("a call within the cooldown made %d backend operations; want none", n-reached)
+	}
+	if last := bf.hooks[len(bf.hooks)-1]; !errors.Is(last.Err, memo.ErrResting) || last.Outcome != memo.Uncached {
+		t.Errorf("hook saw %+v for a call within the cooldown; want Uncached with ErrResting", last)
+	}
+	now = now.Add(2 * time.Second)
+	bf.mustCall(t, "hello", 3)
+	if n := backend.calls.Load(); n == reached {
+		t.Error("a call after the cooldown did not reach the backend")
+	}
+}
+
 func TestBytesStrictReturnsBackendErrors(t *testing.T) {
 	backend := &faulty{}
 	bf := newByteFunc(t, backend, memo.FuncInfo{Errors: true})
@@ -266,6 +295,12 @@ func TestBytesStrictReturnsBackendErrors(t *testing.T) {
 	}
 	if bf.runs != 0 {
 		t.Errorf("under Strict the function ran %d times after the read failed; want 0", bf.runs)
+	}
+	if _, err := bf.call("hello"); !errors.Is(err, memo.ErrResting) {
+		t.Errorf("second call under Strict, within the cooldown = %v; want ErrResting", err)
+	}
+	if bf.runs != 0 {
+		t.Errorf("under Strict the function ran %d times while the backend rested; want 0", bf.runs)
 	}
 }
 

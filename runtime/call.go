@@ -83,7 +83,14 @@ func (c *Call) usable() bool {
 		c.f.reportUnbound(c.ctx, c.cfg, c.b.err)
 		return false
 	}
-	if err := c.w.Err(); err != nil {
+	err := c.w.Err()
+	if err == nil && c.b.backend != nil && c.b.resting(c.cfg.now()) {
+		err = ErrResting
+		if c.cfg.Strict && c.f.info.Errors {
+			c.strictErr = err
+		}
+	}
+	if err != nil {
 		c.f.stats.failures.Add(1)
 		c.b = &binding{err: err}
 		if c.cfg.observing() {
@@ -93,6 +100,10 @@ func (c *Call) usable() bool {
 	}
 	return true
 }
+
+// ErrResting reports a call that skipped its backend because an operation on
+// it failed less than Config.Cooldown ago.
+var ErrResting = errors.New("memo: backend resting after a failure")
 
 // live reports whether an entry expiring at expires (Unix nanoseconds, 0
 // for never) is still valid.
@@ -148,6 +159,9 @@ func Run[R any](c *Call, compute func() (R, error)) (R, error) {
 	for {
 		fc, leader := f.flight.join(c.w.buf)
 		if leader {
+			if r, ok := recheck[R](c, fc); ok {
+				return r, nil
+			}
 			return leadCall(c, fc, compute)
 		}
 		select {
@@ -174,6 +188,31 @@ func Run[R any](c *Call, compute func() (R, error)) (R, error) {
 	}
 }
 
+// recheck looks in an in-memory table once more after c became fc's leader:
+// a run that finished between c's missed Lookup and its joining the flight
+// has stored its result, which c and fc's waiters then share instead of
+// running the function again. Byte stores are not read twice: a second
+// round trip on every miss would cost more than the rare duplicate run.
+func recheck[R any](c *Call, fc *flightCall) (result R, ok bool) {
+	if c.refresh || c.b.table == nil {
+		return result, false
+	}
+	v, expires, found := c.b.table.Get(c.w.buf)
+	if !found || !c.live(expires) {
+		return result, false
+	}
+	if result, ok = v.(R); !ok {
+		return result, false
+	}
+	fc.val, fc.expires = result, expires
+	c.f.flight.finish(string(c.w.buf), fc)
+	c.f.stats.hits.Add(1)
+	if c.cfg.observing() {
+		c.f.report(c.ctx, c.cfg, c.w.buf, Hit, c.start, expires, nil)
+	}
+	return result, true
+}
+
 // leadCall runs compute as the leader of fc, stores a successful result and
 // accounts for the outcome.
 func leadCall[R any](c *Call, fc *flightCall, compute func() (R, error)) (R, error) {
@@ -189,7 +228,7 @@ func leadCall[R any](c *Call, fc *flightCall, compute func() (R, error)) (R, err
 		f.stats.errors.Add(1)
 	}
 	if c.cfg.observing() {
-		f.report(c.ctx, c.cfg, c.w.buf, outcome, c.start, fc.expires, errors.Join(err, c.cacheErr))
+		f.report(c.ctx, c.cfg, c.w.buf, outcome, c.start, fc.expires, joinErrs(err, c.cacheErr))
 	}
 	return r, err
 }

@@ -10,17 +10,22 @@ import (
 // Config holds the settings every memoized function shares. Its zero value
 // is the default: no hook, no logging, the real clock.
 type Config struct {
-	// Hook, if not nil, receives the outcome of every call. It runs on the
-	// caller's goroutine, so it must be quick and safe for concurrent use.
+	// Hook, if not nil, receives the outcome of every call that goes
+	// through the cache (calls made while caching is disabled do not). It
+	// runs on the caller's goroutine, so it must be quick and safe for
+	// concurrent use.
 	Hook func(CallInfo)
-	// Logger, if not nil, receives a debug record for every call, and an
-	// error record the first time a function's backend cannot be bound.
+	// Logger, if not nil, receives a debug record for every call. The
+	// error record written the first time a function's backend cannot be
+	// bound goes to Logger, or to slog.Default when Logger is nil, so that
+	// a misconfigured program is never silent.
 	// Records carry keys abbreviated to 12 hex digits of their digest
 	// unless FullKeys is set, because arguments may be sensitive.
 	Logger *slog.Logger
 	// FullKeys makes hooks and logs carry the whole encoded key, in hex.
 	FullKeys bool
-	// Now replaces time.Now for expiry decisions; tests set a fake clock.
+	// Now replaces time.Now for expiry and cooldown decisions; tests set a
+	// fake clock. Backends judge expiry by the system clock.
 	Now func() time.Time
 	// Disabled turns every wrapper into a plain call, as MEMO_DISABLE=1
 	// does.
@@ -32,6 +37,10 @@ type Config struct {
 	Strict bool
 	// Timeout bounds each backend operation; 0 means DefaultTimeout.
 	Timeout time.Duration
+	// Cooldown is how long calls skip a byte-level backend, running
+	// uncached, after one of its operations failed; 0 means DefaultCooldown,
+	// negative never skips.
+	Cooldown time.Duration
 	// MaxEntryBytes bounds an encoded entry; larger results are returned
 	// but not stored, and counted in Stats.Oversize. 0 means
 	// DefaultMaxEntryBytes.
@@ -41,6 +50,7 @@ type Config struct {
 // Defaults of Config's fields.
 const (
 	DefaultTimeout       = 2 * time.Second
+	DefaultCooldown      = time.Second
 	DefaultMaxEntryBytes = 32 << 20
 )
 
@@ -77,6 +87,13 @@ func (c *Config) timeout() time.Duration {
 		return c.Timeout
 	}
 	return DefaultTimeout
+}
+
+func (c *Config) cooldown() time.Duration {
+	if c.Cooldown != 0 {
+		return c.Cooldown
+	}
+	return DefaultCooldown
 }
 
 func (c *Config) maxEntryBytes() int {

@@ -67,21 +67,15 @@ func TestRunConcurrentCallsShareOneRun(t *testing.T) {
 	}
 }
 
-func TestRunConcurrentCallsWithDistinctKeysRunEach(t *testing.T) {
+func TestRunConcurrentCallsWithDistinctKeysGetTheirOwnResults(t *testing.T) {
 	t.Parallel()
 	f := newFunc(t, memo.FuncInfo{})
 	keys := []string{"a", "b", "c", "d"}
-	var runs sync.Map
 	var wg sync.WaitGroup
 	for range 10 {
 		for _, k := range keys {
 			wg.Go(func() {
-				got, err := get(f, k, func() (string, error) {
-					if _, dup := runs.LoadOrStore(k, true); dup {
-						t.Errorf("function ran twice for %q", k)
-					}
-					return "v" + k, nil
-				})
+				got, err := get(f, k, func() (string, error) { return "v" + k, nil })
 				if got != "v"+k || err != nil {
 					t.Errorf("get(%q) = %q, %v; want %q, nil", k, got, err, "v"+k)
 				}
@@ -408,5 +402,32 @@ func TestRunSharesErrorsWithWaiters(t *testing.T) {
 	}
 	if contains(f, "k") {
 		t.Error("Contains after an error = true; want errors not cached")
+	}
+}
+
+// TestRunAfterAnotherCallStoredSharesItsResult interleaves two calls by
+// hand: the first misses, the second runs and stores, and only then does the
+// first reach Run. It must find the stored result instead of running the
+// function a second time.
+func TestRunAfterAnotherCallStoredSharesItsResult(t *testing.T) {
+	f := newFunc(t, memo.FuncInfo{})
+	var c counter
+	first := f.Begin(nil)
+	first.Key().String("k")
+	if _, ok := memo.Lookup[string](first, false); ok {
+		t.Fatal("Lookup on an empty cache reported a hit")
+	}
+	if got, _ := get(f, "k", c.fn("second")); got != "second" {
+		t.Fatalf("second call = %q; want %q", got, "second")
+	}
+	got, err := memo.Run(first, c.fn("first"))
+	if got != "second" || err != nil {
+		t.Errorf("Run after the result was stored = %q, %v; want the stored %q", got, err, "second")
+	}
+	if c.runs() != 1 {
+		t.Errorf("function ran %d times; want 1", c.runs())
+	}
+	if st := f.Stats(); st.Hits != 1 || st.Misses != 1 {
+		t.Errorf("Stats() = %+v; want 1 hit and 1 miss", st)
 	}
 }

@@ -55,24 +55,29 @@ func (w *KeyWriter) reflectValue(v reflect.Value) {
 	if w.err != nil {
 		return
 	}
-	if v.CanInterface() {
-		switch x := v.Interface().(type) {
-		case Keyer:
-			if v.Kind() == reflect.Pointer && v.IsNil() {
-				break
-			}
-			x.MemoKey(w)
-			return
-		case time.Time:
-			w.Time(x)
-			return
-		case encoding.BinaryMarshaler:
-			if v.Kind() == reflect.Pointer && v.IsNil() {
-				break
-			}
-			w.BinaryMarshaler(x)
-			return
+	switch v.Kind() {
+	case reflect.Pointer:
+		// As in generated code: presence first, then the pointee keyed by
+		// its own rules, key methods included.
+		w.Present(!v.IsNil())
+		if !v.IsNil() && w.Enter() {
+			w.reflectValue(v.Elem())
+			w.Leave()
 		}
+		return
+	case reflect.Interface:
+		// The dynamic type is part of the key, so that values of two types
+		// with equal encodings never share an entry.
+		w.Present(!v.IsNil())
+		if !v.IsNil() && w.Enter() {
+			w.String(typeName(v.Elem().Type()))
+			w.reflectValue(v.Elem())
+			w.Leave()
+		}
+		return
+	}
+	if w.keyedByMethod(v) {
+		return
 	}
 	switch v.Kind() {
 	case reflect.Bool:
@@ -95,12 +100,6 @@ func (w *KeyWriter) reflectValue(v reflect.Value) {
 		w.reflectList(v)
 	case reflect.Array:
 		w.reflectList(v)
-	case reflect.Pointer:
-		w.Present(!v.IsNil())
-		if !v.IsNil() && w.Enter() {
-			w.reflectValue(v.Elem())
-			w.Leave()
-		}
 	case reflect.Map:
 		w.BeginMap(v.Len())
 		if w.Enter() {
@@ -124,6 +123,41 @@ func (w *KeyWriter) reflectValue(v reflect.Value) {
 	default:
 		w.Fail(fmt.Errorf("memo: key: cannot key a value of type %s; give it a MemoKey method", typeName(v.Type())))
 	}
+}
+
+// keyedByMethod writes v by its MemoKey or MarshalBinary method, or as a
+// time.Time, and reports whether it did. Methods with pointer receivers
+// count when v is addressable, as the pointee of a pointer is.
+func (w *KeyWriter) keyedByMethod(v reflect.Value) bool {
+	if !v.CanInterface() {
+		return false
+	}
+	if t, ok := v.Interface().(time.Time); ok {
+		w.Time(t)
+		return true
+	}
+	for _, x := range []reflect.Value{v, addr(v)} {
+		if !x.IsValid() {
+			continue
+		}
+		switch m := x.Interface().(type) {
+		case Keyer:
+			m.MemoKey(w)
+			return true
+		case encoding.BinaryMarshaler:
+			w.BinaryMarshaler(m)
+			return true
+		}
+	}
+	return false
+}
+
+// addr returns a pointer to v when v is addressable, or the zero Value.
+func addr(v reflect.Value) reflect.Value {
+	if v.CanAddr() && v.Addr().CanInterface() {
+		return v.Addr()
+	}
+	return reflect.Value{}
 }
 
 func (w *KeyWriter) reflectList(v reflect.Value) {

@@ -165,7 +165,7 @@ func TestDynamicUnkeyableValuesFail(t *testing.T) {
 		{"slice of funcs", dynamicErr([]func(){nil}), "cannot key"},
 		{"map with chan values", dynamicErr(map[string]chan int{"a": ch}), "cannot key"},
 		{"pointer to a struct with an unexported field", dynamicErr(&withUnexported{}), "unexported field"},
-		{"nil interface", dynamicErr[any](nil), "cannot key"},
+		{"interface holding a func", dynamicErr[any](func() {}), "cannot key"},
 	}
 	for _, tc := range cases {
 		if tc.err == nil {
@@ -273,5 +273,56 @@ func TestTypeKey(t *testing.T) {
 	local := string(typeKey[Duration]())
 	if !strings.Contains(local, "github.com/memogen/memogen/runtime_test.Duration") {
 		t.Errorf("TypeKey[Duration] = %q; want the full import path", local)
+	}
+}
+
+type celsius float64
+type kelvin float64
+
+func TestDynamicInterfaceKeysDynamicType(t *testing.T) {
+	t.Parallel()
+	keys := map[string][]byte{
+		"nil":         dynamicKey[any](nil),
+		"celsius(1)":  dynamicKey[any](celsius(1)),
+		"kelvin(1)":   dynamicKey[any](kelvin(1)),
+		"float64(1)":  dynamicKey[any](float64(1)),
+		"account{1}":  dynamicKey[any](account{ID: 1}),
+		"&account{1}": dynamicKey[any](&account{ID: 1}),
+	}
+	seen := map[string]string{}
+	for name, k := range keys {
+		if other, ok := seen[string(k)]; ok {
+			t.Errorf("Dynamic[any](%s) and Dynamic[any](%s) share the key %x", name, other, k)
+		}
+		seen[string(k)] = name
+	}
+	if a, b := dynamicKey[any](celsius(1)), dynamicKey[any](celsius(1)); !bytes.Equal(a, b) {
+		t.Errorf("Dynamic[any](celsius(1)) = %x then %x; want a stable key", a, b)
+	}
+}
+
+func TestDynamicPointerKeepsPresenceWithKeyMethods(t *testing.T) {
+	t.Parallel()
+	var nilTime *time.Time
+	zero := time.Time{}
+	var nilAccount *account
+	pairs := []struct {
+		name string
+		a, b []byte
+	}{
+		{"nil *time.Time vs &time.Time{}", dynamicKey(nilTime), dynamicKey(&zero)},
+		{"nil *account vs &account{}", dynamicKey(nilAccount), dynamicKey(&account{})},
+		{"&account{} vs account{}", dynamicKey(&account{ID: 1}), dynamicKey(account{ID: 1})},
+	}
+	for _, p := range pairs {
+		if bytes.Equal(p.a, p.b) {
+			t.Errorf("%s: both keyed %x; want distinct keys", p.name, p.a)
+		}
+	}
+	w := new(memo.KeyWriter)
+	w.Present(true)
+	account{ID: 7}.MemoKey(w)
+	if got := dynamicKey(&account{ID: 7}); !bytes.Equal(got, w.Bytes()) {
+		t.Errorf("Dynamic(&account{7}) = %x; want presence then MemoKey: %x", got, w.Bytes())
 	}
 }

@@ -166,10 +166,14 @@ func (w *KeyWriter) BinaryMarshaler(m encoding.BinaryMarshaler) {
 	w.Blob(b)
 }
 
-// Enter marks the start of a value of a recursive type. It reports false,
-// and fails the key, once nesting passes [MaxKeyDepth]; the caller then
-// writes nothing more for that value. Every true Enter is paired with Leave.
+// Enter marks the start of a value of a recursive type. It reports false
+// when the key has already failed, and fails the key once nesting passes
+// [MaxKeyDepth]; the caller then writes nothing more for that value. Every
+// true Enter is paired with Leave.
 func (w *KeyWriter) Enter() bool {
+	if w.err != nil {
+		return false
+	}
 	if w.depth >= MaxKeyDepth {
 		w.Fail(ErrKeyTooDeep)
 		return false

@@ -73,14 +73,19 @@ func TestKeyWriterEncodings(t *testing.T) {
 		{"Present(false)", func(w *memo.KeyWriter) { w.Present(false) }, "00"},
 		{"Present(true) then the pointee", func(w *memo.KeyWriter) { w.Present(true); w.Int(7) }, "01" + "0700000000000000"},
 		{
-			"Time is Unix seconds, nanoseconds, location name, zone offset",
+			"Time in UTC is Unix seconds, 4 bytes of nanoseconds, 0",
 			func(w *memo.KeyWriter) { w.Time(time.Unix(1, 2).UTC()) },
-			"0100000000000000" + "0200000000000000" + "03555443" + "0000000000000000",
+			"0100000000000000" + "02000000" + "00",
 		},
 		{
-			"Time in a fixed zone",
+			"the zero Time is in UTC",
+			func(w *memo.KeyWriter) { w.Time(time.Time{}) },
+			"00096e88f1ffffff" + "00000000" + "00", // -62135596800,
+		},
+		{
+			"Time elsewhere is Unix seconds, nanoseconds, 1, location name, zone offset",
 			func(w *memo.KeyWriter) { w.Time(time.Unix(1, 0).In(time.FixedZone("X", -3600))) },
-			"0100000000000000" + "0000000000000000" + "0158" + "f0f1ffffffffffff",
+			"0100000000000000" + "00000000" + "01" + "0158" + "f0f1ffffffffffff",
 		},
 		{"BinaryMarshaler writes its bytes as a blob", func(w *memo.KeyWriter) { w.BinaryMarshaler(marshaler{data: []byte("ab")}) }, "026162"},
 		{"BeginMap(0) EndMap", func(w *memo.KeyWriter) { w.BeginMap(0); w.EndMap() }, "00"},

@@ -50,9 +50,9 @@ type CallInfo struct {
 	Expires time.Time
 	// Duration is the time the call took, the function's run included.
 	Duration time.Duration
-	// Err is the function's error, or the cache's own (an unbound or failed
-	// backend, a key that could not be built), which never reaches the
-	// caller.
+	// Err is the function's error, the cache's own (a failed backend, a
+	// key that could not be built, a corrupt entry), which reaches the
+	// caller only under Config.Strict, or both joined.
 	Err error
 }
 

@@ -25,13 +25,21 @@ type Opener func(u *url.URL) (Backend, error)
 
 // registry maps names to backends and schemes to openers. Its generation
 // counter lets every Func notice a rebinding with one atomic load.
+//
+// Openers run with no registry lock held, so an opener may itself call
+// [Open] (the tiered and write-behind backends wrap another URL). binding
+// serializes first-use binding, so each name is opened at most once.
 var registry struct {
 	mu       sync.Mutex
 	backends map[string]Backend // bound backends, by name; guarded by mu
 	failed   map[string]error   // names whose binding failed; guarded by mu
-	schemes  map[string]Opener  // guarded by mu
 	funcs    []*Func            // every Func created; guarded by mu
 	gen      atomic.Uint64      // bumped on every change to backends
+
+	binding sync.Mutex // held while opening a backend from the environment
+
+	schemesMu sync.RWMutex
+	schemes   map[string]Opener // guarded by schemesMu
 }
 
 // Register binds name to b, replacing any earlier binding, including one
@@ -60,8 +68,8 @@ func Unregister(name string) {
 // RegisterScheme makes URLs of scheme openable by [Open] and by
 // MEMO_BACKEND_<NAME> bindings. Backend packages call it from init.
 func RegisterScheme(scheme string, open Opener) {
-	registry.mu.Lock()
-	defer registry.mu.Unlock()
+	registry.schemesMu.Lock()
+	defer registry.schemesMu.Unlock()
 	if registry.schemes == nil {
 		registry.schemes = make(map[string]Opener)
 	}
@@ -74,13 +82,17 @@ func Open(rawURL string) (Backend, error) {
 	if err != nil {
 		return nil, fmt.Errorf("memo: backend URL: %w", err)
 	}
-	registry.mu.Lock()
-	open := registry.schemes[u.Scheme]
-	registry.mu.Unlock()
+	open := opener(u.Scheme)
 	if open == nil {
 		return nil, fmt.Errorf("memo: no backend for scheme %q; import its package, e.g. _ \"github.com/memogen/memogen/backends/%s\"", u.Scheme, schemePackage(u.Scheme))
 	}
 	return open(u)
+}
+
+func opener(scheme string) Opener {
+	registry.schemesMu.RLock()
+	defer registry.schemesMu.RUnlock()
+	return registry.schemes[scheme]
 }
 
 func schemePackage(scheme string) string {
@@ -98,21 +110,23 @@ func schemePackage(scheme string) string {
 func EnvVar(name string) string { return "MEMO_BACKEND_" + strings.ToUpper(name) }
 
 // Resolve returns the backend bound to name, binding it on first use from
-// MEMO_BACKEND_<NAME>, or for "default" to a new in-memory store.
+// MEMO_BACKEND_<NAME>, or for "default" to a new in-memory store. A failed
+// binding is remembered until [Register] or [Unregister] changes the name.
 func Resolve(name string) (Backend, error) {
+	if b, err, ok := lookup(name); ok {
+		return b, err
+	}
+	registry.binding.Lock()
+	defer registry.binding.Unlock()
+	if b, err, ok := lookup(name); ok { // bound while we waited
+		return b, err
+	}
+	b, err := bind(name)
 	registry.mu.Lock()
 	defer registry.mu.Unlock()
-	return lookupLocked(name)
-}
-
-func lookupLocked(name string) (Backend, error) {
-	if b, ok := registry.backends[name]; ok {
-		return b, nil
+	if bound, ok := registry.backends[name]; ok { // Register won the race
+		return bound, nil
 	}
-	if err, ok := registry.failed[name]; ok {
-		return nil, err
-	}
-	b, err := bindLocked(name)
 	if err != nil {
 		if registry.failed == nil {
 			registry.failed = make(map[string]error)
@@ -127,9 +141,22 @@ func lookupLocked(name string) (Backend, error) {
 	return b, nil
 }
 
-// bindLocked opens the backend the environment names for name. Open takes
-// the lock itself, so this calls the opener directly.
-func bindLocked(name string) (Backend, error) {
+// lookup reports the binding or the remembered failure of name; ok is false
+// when name has not been tried yet.
+func lookup(name string) (b Backend, err error, ok bool) {
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
+	if b, ok := registry.backends[name]; ok {
+		return b, nil, true
+	}
+	if err, ok := registry.failed[name]; ok {
+		return nil, err, true
+	}
+	return nil, nil, false
+}
+
+// bind opens the backend the environment names for name.
+func bind(name string) (Backend, error) {
 	raw, ok := os.LookupEnv(EnvVar(name))
 	switch {
 	case ok && raw != "":
@@ -142,7 +169,7 @@ func bindLocked(name string) (Backend, error) {
 	if err != nil {
 		return nil, fmt.Errorf("memo: %s: %w", EnvVar(name), err)
 	}
-	open := registry.schemes[u.Scheme]
+	open := opener(u.Scheme)
 	if open == nil {
 		return nil, fmt.Errorf("memo: backend %q: no backend for scheme %q; import _ \"github.com/memogen/memogen/backends/%s\"", name, u.Scheme, schemePackage(u.Scheme))
 	}
@@ -159,14 +186,14 @@ func bindLocked(name string) (Backend, error) {
 // unbound runs its function uncached and reports the error once.
 func CheckBackends() error {
 	registry.mu.Lock()
-	defer registry.mu.Unlock()
 	names := make(map[string][]string)
 	for _, f := range registry.funcs {
 		names[f.backendName()] = append(names[f.backendName()], f.id.String())
 	}
+	registry.mu.Unlock()
 	var errs []error
 	for _, name := range slices.Sorted(maps.Keys(names)) {
-		if _, err := lookupLocked(name); err != nil {
+		if _, err := Resolve(name); err != nil {
 			errs = append(errs, fmt.Errorf("%w (used by %s)", err, strings.Join(names[name], ", ")))
 		}
 	}

@@ -2,6 +2,12 @@
 // passes: the behaviour of memo.Backend that the runtime relies on, and of
 // memo.Lister and memo.Pruner when a backend implements them.
 //
+// A backend that wraps another, such as a tiered or write-behind store,
+// implements memo.Lister and memo.Pruner but can list or prune only if what
+// it wraps can; otherwise List and Prune fail with an error wrapping
+// errors.ErrUnsupported, and the suite takes the backend for one that does
+// not list or prune.
+//
 // A backend's tests call [Run] with a function that opens a fresh, empty
 // backend:
 //
@@ -156,6 +162,13 @@ func testList(t *testing.T, b memo.Backend) {
 		t.Logf("%T does not list its entries", b)
 		return
 	}
+	empty, err := list(l, memo.FuncID{})
+	if unsupported(t, b, "list its entries", err) {
+		return
+	}
+	if err != nil || len(empty) != 0 {
+		t.Fatalf("List(all) of an empty backend = %v, %v; want no entries, nil", empty, err)
+	}
 	expires := time.Now().Add(time.Hour).Truncate(time.Millisecond)
 	want := map[memo.Key]int{}
 	for i := range 2 {
@@ -189,16 +202,35 @@ func testList(t *testing.T, b memo.Backend) {
 	}
 }
 
-func listAll(t *testing.T, l memo.Lister, fn memo.FuncID) []memo.StoredEntry {
-	t.Helper()
+// list returns the entries l lists for fn.
+func list(l memo.Lister, fn memo.FuncID) ([]memo.StoredEntry, error) {
 	var out []memo.StoredEntry
-	if err := l.List(context.Background(), fn, func(e memo.StoredEntry) bool {
+	err := l.List(context.Background(), fn, func(e memo.StoredEntry) bool {
 		out = append(out, e)
 		return true
-	}); err != nil {
+	})
+	return out, err
+}
+
+func listAll(t *testing.T, l memo.Lister, fn memo.FuncID) []memo.StoredEntry {
+	t.Helper()
+	out, err := list(l, fn)
+	if err != nil {
 		t.Fatalf("List(%v) = %v; want nil", fn, err)
 	}
 	return out
+}
+
+// unsupported reports whether err wraps errors.ErrUnsupported, as List and
+// Prune of a wrapper do when the backend it wraps cannot list or prune; if
+// so, it logs that b does not do what.
+func unsupported(t *testing.T, b memo.Backend, what string, err error) bool {
+	t.Helper()
+	if !errors.Is(err, errors.ErrUnsupported) {
+		return false
+	}
+	t.Logf("%T does not %s: %v", b, what, err)
+	return true
 }
 
 func testPrune(t *testing.T, b memo.Backend) {
@@ -207,6 +239,14 @@ func testPrune(t *testing.T, b memo.Backend) {
 		t.Logf("%T expires entries without pruning", b)
 		return
 	}
+	// Asked first, so that a backend that cannot prune costs no wait.
+	stats, err := p.Prune(context.Background())
+	if unsupported(t, b, "prune", err) {
+		return
+	}
+	if err != nil || stats != (memo.PruneStats{}) {
+		t.Fatalf("Prune of an empty backend = %+v, %v; want nothing removed, nil", stats, err)
+	}
 	soon := time.Now().Add(time.Second)
 	set(t, b, key(funcA, 1), entry(`1`, soon), soon)
 	live := entry(`2`, time.Time{})
@@ -214,7 +254,7 @@ func testPrune(t *testing.T, b memo.Backend) {
 	for time.Now().Before(soon.Add(50 * time.Millisecond)) {
 		time.Sleep(50 * time.Millisecond)
 	}
-	stats, err := p.Prune(context.Background())
+	stats, err = p.Prune(context.Background())
 	if err != nil {
 		t.Fatalf("Prune = %v; want nil", err)
 	}

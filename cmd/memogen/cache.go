@@ -183,7 +183,7 @@ func cacheStats(ctx context.Context, b memo.Backend, fn memo.FuncID, out *printe
 		r := &rows[len(rows)-1]
 		r.Entries++
 		r.Bytes += e.Size
-		if !e.Expires.IsZero() && !now.Before(e.Expires) {
+		if e.Expired(now) {
 			r.Expired++
 		}
 	}

@@ -47,9 +47,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 
@@ -61,11 +63,26 @@ func main() {
 }
 
 const usage = `usage: memogen [-check] [-output file] [-tags list] [packages]
+       memogen cache [-json] ls|stats|prune|clear <backend url> [function]
 
 memogen writes, for every package with //memo:cache directives, a file of
 cached wrappers (memo_gen.go unless -output says otherwise), and removes one
 it generated earlier when a package no longer has directives. Packages
-default to ".".
+default to ".". Mistakes are reported as file:line:col: memo: message, all
+of them, with exit status 1. "memogen cache -h" explains the cache command.
+
+Directive options, written //memo:cache name=value ... in a function's doc
+comment:
+
+  ttl=<duration>   entry lifetime (time.ParseDuration); absent or 0: no expiry
+  ignore=a,b       parameters left out of the key (context.Context always is)
+  nocache=<param>  a bool parameter; when true, skip the read, recompute, store
+  backend=<name>   a backend bound at run time; default "default" (in memory)
+  size=<n>         at most n entries for this function in the memory backend
+  version=<s>      a manual cache version; changing it orphans old entries
+  receiver=ignore|fields   for methods without a MemoKey method
+  name=<Ident>     the wrapper's name; default <Func>Cached
+  codec=<name>     the codec for byte-level backends, e.g. json, msgpack+zstd
 
 Flags:
 `
@@ -83,7 +100,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)
 		fs.PrintDefaults()
-		fmt.Fprint(stderr, "\nSee https://pkg.go.dev/github.com/memogen/memogen/cmd/memogen for the directive reference.\n")
+		fmt.Fprint(stderr, "\nSee https://pkg.go.dev/github.com/memogen/memogen/cmd/memogen for the manual.\n")
 	}
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
@@ -117,7 +134,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintf(stderr, "memogen: %v\n", err)
 				status = 1
 			} else if stale {
-				fmt.Fprintf(stderr, "memogen: %s is stale; run go generate\n", r.OutputPath)
+				fmt.Fprintf(stderr, "memogen: %s %s; run go generate\n", r.OutputPath, staleness(r))
 				status = 1
 			}
 			continue
@@ -128,4 +145,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return status
+}
+
+// staleness says how a stale result's file differs from what memogen would
+// write.
+func staleness(r generator.Result) string {
+	switch _, err := os.Stat(r.OutputPath); {
+	case r.Content == nil:
+		return "is left over: its package has no directives"
+	case errors.Is(err, fs.ErrNotExist):
+		return "is missing"
+	}
+	return "is out of date"
 }

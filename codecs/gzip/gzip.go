@@ -5,6 +5,7 @@ package gzip
 import (
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"io"
 
 	memo "github.com/memogen/memogen/runtime"
@@ -38,7 +39,20 @@ func (Compressor) Decompress(src []byte) ([]byte, error) {
 		return nil, err
 	}
 	defer r.Close()
-	return io.ReadAll(r)
+	out, err := io.ReadAll(io.LimitReader(r, maxDecodedSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(out) > maxDecodedSize {
+		return nil, errTooLarge
+	}
+	return out, nil
 }
+
+// maxDecodedSize bounds what one entry may decompress to, so that a corrupt
+// or hostile entry (a gzip bomb) cannot exhaust memory.
+const maxDecodedSize = 1 << 30
+
+var errTooLarge = errors.New("gzip: entry decompresses to more than 1 GiB")
 
 func init() { memo.RegisterCompressor(Name, Compressor{}) }

@@ -19,7 +19,14 @@ var _ memo.Codec = Codec{}
 // Marshal encodes v as MessagePack.
 func (Codec) Marshal(v any) ([]byte, error) { return msgpack.Marshal(v) }
 
-// Unmarshal decodes MessagePack data into v, a pointer.
-func (Codec) Unmarshal(data []byte, v any) error { return msgpack.Unmarshal(data, v) }
+// Unmarshal decodes MessagePack data into v, a pointer. It first checks
+// that every length the data declares fits in the data, so that a corrupt
+// entry is an error rather than a huge allocation.
+func (Codec) Unmarshal(data []byte, v any) error {
+	if err := checkLengths(data); err != nil {
+		return err
+	}
+	return msgpack.Unmarshal(data, v)
+}
 
 func init() { memo.RegisterCodec(Name, Codec{}) }

@@ -1,0 +1,73 @@
+package file_test
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"log"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/memogen/memogen/backends/file"
+	memo "github.com/memogen/memogen/runtime"
+)
+
+func ExampleNew() {
+	dir, err := os.MkdirTemp("", "memo-example-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+
+	store, err := file.New(file.Options{Dir: dir, MaxBytes: 1 << 30})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Generated code binds a store by name: memo.Register("disk", store).
+	// Here we store one entry directly, as the runtime would.
+	key := memo.Key{
+		Func:   memo.FuncID{Package: "example.com/users", Name: "Fetch"},
+		Digest: "0c3e9ad1b9e2f04c8a7d6e5f4a3b2c41",
+		Codec:  "json",
+	}
+	entry := memo.EncodeEntry(memo.Entry{
+		Codec:   "json",
+		Created: time.Unix(1700000000, 0),
+		Summary: "id=42",
+		Payload: []byte(`{"name":"Ada"}`),
+	})
+	if err := store.Set(context.Background(), key, entry, time.Time{}); err != nil {
+		log.Fatal(err)
+	}
+
+	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		data, err := os.ReadFile(path)
+		fmt.Printf("%s:\n%s\n", filepath.ToSlash(rel), data)
+		return err
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// example.com/users/Fetch/0c3e9ad1b9e2f04c8a7d6e5f4a3b2c41.json:
+	// memo1 json 1700000000000000000 0 be578e31e5768146 "id=42"
+	// {"name":"Ada"}
+}
+
+func ExampleOpen() {
+	// Importing package file registers the scheme; so does setting
+	// MEMO_BACKEND_<NAME>=file:///var/cache/myapp?max_bytes=1073741824.
+	b, err := memo.Open("file:///var/cache/myapp?max_bytes=1073741824&max_entries=100000")
+	fmt.Printf("%T %v\n", b, err)
+
+	_, err = memo.Open("file://cache")
+	fmt.Println(err)
+	// Output:
+	// *file.Store <nil>
+	// file: URL host "cache": want file:///absolute/path (three slashes)
+}

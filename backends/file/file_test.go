@@ -1,0 +1,800 @@
+package file_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/memogen/memogen/backends/backendtest"
+	"github.com/memogen/memogen/backends/file"
+	memo "github.com/memogen/memogen/runtime"
+)
+
+func TestConformance(t *testing.T) {
+	t.Parallel()
+	backendtest.Run(t, func(t *testing.T) memo.Backend {
+		s, _ := newStore(t, file.Options{})
+		return s
+	})
+}
+
+func TestConformanceBounded(t *testing.T) {
+	t.Parallel()
+	backendtest.Run(t, func(t *testing.T) memo.Backend {
+		s, _ := newStore(t, file.Options{MaxEntries: 1000, MaxBytes: 1 << 20})
+		return s
+	})
+}
+
+func TestLayout(t *testing.T) {
+	t.Parallel()
+	s, dir := newStore(t, file.Options{})
+	tests := []struct {
+		key  memo.Key
+		path string
+	}{
+		{key(fnF, 1, "json"), "example.com/p/F/00000000000000000000000000000001.json"},
+		{key(fnF, 2, "msgpack+zstd"), "example.com/p/F/00000000000000000000000000000002.msgpack.zstd"},
+		{key(fnMethod, 1, ""), "example.com/p/T.Method/00000000000000000000000000000001.bin"},
+		{key(fnNested, 1, "gob+gzip+zstd"), "example.com/p/F/G/00000000000000000000000000000001.gob.gzip.zstd"},
+	}
+	for _, tt := range tests {
+		v := entry(tt.path, time.Time{})
+		mustSet(t, s, tt.key, v)
+		got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(tt.path)))
+		if err != nil {
+			t.Fatalf("after Set(%v): %v", tt.key, err)
+		}
+		if !bytes.Equal(got, v) {
+			t.Errorf("file %s holds %q; want exactly the bytes stored, %q", tt.path, got, v)
+		}
+		if fi, _ := os.Stat(filepath.Join(dir, filepath.FromSlash(tt.path))); fi.Mode() != 0o600 {
+			t.Errorf("file %s has mode %v; want -rw-------", tt.path, fi.Mode())
+		}
+	}
+	for _, d := range []string{"", "example.com", "example.com/p", "example.com/p/F", "example.com/p/F/G", "example.com/p/T.Method"} {
+		fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(d)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode() != fs.ModeDir|0o700 {
+			t.Errorf("directory %q has mode %v; want drwx------", d, fi.Mode())
+		}
+	}
+	// No temporary file is left behind.
+	var keys []memo.Key
+	for _, tt := range tests {
+		keys = append(keys, tt.key)
+	}
+	wantFiles(t, dir, keys...)
+}
+
+func TestInvalidKeys(t *testing.T) {
+	t.Parallel()
+	parent := t.TempDir()
+	s, _ := newStore(t, file.Options{Dir: filepath.Join(parent, "cache")})
+	digest := key(fnF, 1, "").Digest
+	keys := []memo.Key{
+		{Func: memo.FuncID{Package: "", Name: "F"}, Digest: digest},
+		{Func: memo.FuncID{Package: "/abs/p", Name: "F"}, Digest: digest},
+		{Func: memo.FuncID{Package: "example.com/../../..", Name: "F"}, Digest: digest},
+		{Func: memo.FuncID{Package: "..", Name: "F"}, Digest: digest},
+		{Func: memo.FuncID{Package: "a//b", Name: "F"}, Digest: digest},
+		{Func: memo.FuncID{Package: "a/./b", Name: "F"}, Digest: digest},
+		{Func: memo.FuncID{Package: "p/", Name: "F"}, Digest: digest},
+		{Func: memo.FuncID{Package: ".hidden/p", Name: "F"}, Digest: digest},
+		{Func: memo.FuncID{Package: "a\x00b", Name: "F"}, Digest: digest},
+		{Func: memo.FuncID{Package: `a\..\..\b`, Name: "F"}, Digest: digest},
+		{Func: memo.FuncID{Package: "c:/p", Name: "F"}, Digest: digest},
+		{Func: memo.FuncID{Package: "p", Name: ""}, Digest: digest},
+		{Func: memo.FuncID{Package: "p", Name: ".."}, Digest: digest},
+		{Func: memo.FuncID{Package: "p", Name: "../../F"}, Digest: digest},
+		{Func: memo.FuncID{Package: "p", Name: ".F"}, Digest: digest},
+		{Func: fnF, Digest: ""},
+		{Func: fnF, Digest: strings.ToUpper("abcdef0123456789abcdef0123456789")},
+		{Func: fnF, Digest: digest[1:]},
+		{Func: fnF, Digest: digest + "0"},
+		{Func: fnF, Digest: "../../../../../../../etc/passwd00"},
+		{Func: fnF, Digest: digest, Codec: "json/../../x"},
+		{Func: fnF, Digest: digest, Codec: "json+"},
+		{Func: fnF, Digest: digest, Codec: "+zstd"},
+		{Func: fnF, Digest: digest, Codec: "json.v2"},
+		{Func: fnF, Digest: digest, Codec: "json\x00"},
+	}
+	ctx := context.Background()
+	for _, k := range keys {
+		if err := s.Set(ctx, k, entry("x", time.Time{}), time.Time{}); !errors.Is(err, file.ErrInvalidKey) {
+			t.Errorf("Set(%q) = %v; want file.ErrInvalidKey", k, err)
+		}
+		if _, err := s.Get(ctx, k); !errors.Is(err, file.ErrInvalidKey) {
+			t.Errorf("Get(%q) = %v; want file.ErrInvalidKey", k, err)
+		}
+		if err := s.Delete(ctx, k); !errors.Is(err, file.ErrInvalidKey) {
+			t.Errorf("Delete(%q) = %v; want file.ErrInvalidKey", k, err)
+		}
+		if k.Func == fnF {
+			continue
+		}
+		if err := s.Clear(ctx, k.Func); !errors.Is(err, file.ErrInvalidKey) {
+			t.Errorf("Clear(%q) = %v; want file.ErrInvalidKey", k.Func, err)
+		}
+		if err := s.List(ctx, k.Func, func(memo.StoredEntry) bool { return true }); !errors.Is(err, file.ErrInvalidKey) {
+			t.Errorf("List(%q) = %v; want file.ErrInvalidKey", k.Func, err)
+		}
+	}
+	if got := files(t, parent); len(got) != 0 {
+		t.Errorf("invalid keys created files %q", got)
+	}
+	if _, err := os.Stat(filepath.Join(parent, "cache")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("invalid keys created the store's directory (Stat = %v)", err)
+	}
+}
+
+func TestDeleteAbsent(t *testing.T) {
+	t.Parallel()
+	s, dir := newStore(t, file.Options{})
+	ctx := context.Background()
+	k := key(fnF, 1, "json")
+	if err := s.Delete(ctx, k); err != nil {
+		t.Errorf("Delete(%v) before anything was stored = %v; want nil", k, err)
+	}
+	mustSet(t, s, k, entry("1", time.Time{}))
+	for range 2 {
+		if err := s.Delete(ctx, k); err != nil {
+			t.Errorf("Delete(%v) = %v; want nil", k, err)
+		}
+	}
+	wantNotFound(t, s, k)
+	wantFiles(t, dir)
+}
+
+// TestConcurrentWritersSameKey has goroutines overwrite one key with entries
+// of many sizes while others read it: every read must be a whole entry.
+func TestConcurrentWritersSameKey(t *testing.T) {
+	t.Parallel()
+	s, dir := newStore(t, file.Options{})
+	k := key(fnF, 1, "json")
+	var writers, readers sync.WaitGroup
+	var done atomic.Bool
+	for w := range 6 {
+		writers.Go(func() {
+			for i := range 25 {
+				payload := strings.Repeat(string(rune('a'+w)), 1+(w*7919+i*104729)%(48<<10))
+				if err := s.Set(context.Background(), k, entry(payload, time.Time{}), time.Time{}); err != nil {
+					t.Errorf("Set(%v) = %v; want nil", k, err)
+					return
+				}
+			}
+		})
+	}
+	var reads atomic.Int64
+	for range 2 {
+		readers.Go(func() {
+			for !done.Load() {
+				data, err := s.Get(context.Background(), k)
+				if errors.Is(err, memo.ErrNotFound) {
+					continue
+				}
+				if err != nil {
+					t.Errorf("Get(%v) = %v", k, err)
+					return
+				}
+				wantValid(t, k, data)
+				reads.Add(1)
+			}
+		})
+	}
+	writers.Wait()
+	done.Store(true)
+	readers.Wait()
+	wantValid(t, k, mustGet(t, s, k))
+	wantFiles(t, dir, k)
+	t.Logf("%d whole reads", reads.Load())
+}
+
+func TestExpiry(t *testing.T) {
+	t.Parallel()
+	s, dir := newStore(t, file.Options{})
+	ctx := context.Background()
+	past, future := time.Now().Add(-time.Minute), time.Now().Add(time.Hour)
+
+	// The expiry is read from the metadata line, whatever Set was told.
+	expired := key(fnF, 1, "json")
+	mustSet(t, s, expired, entry("1", past))
+	wantNotFound(t, s, expired)
+	if _, err := os.Stat(pathOf(dir, expired)); err != nil {
+		t.Errorf("an expired entry's file is gone before Prune: %v", err)
+	}
+
+	live := key(fnF, 2, "json")
+	v := entry("2", future)
+	if err := s.Set(ctx, live, v, future); err != nil {
+		t.Fatalf("Set(%v) = %v", live, err)
+	}
+	if got := mustGet(t, s, live); !bytes.Equal(got, v) {
+		t.Errorf("Get(%v) = %q; want %q", live, got, v)
+	}
+
+	// Storing with an expiry already past removes the older entry.
+	if err := s.Set(ctx, live, entry("3", past), past); err != nil {
+		t.Fatalf("Set(%v) with a past expiry = %v; want nil", live, err)
+	}
+	wantNotFound(t, s, live)
+	wantFiles(t, dir, expired)
+}
+
+// TestUnreadableMetadata checks that a file that is not a valid entry
+// reaches the runtime as it is, for it to detect the corruption, unless its
+// metadata line says that it has expired.
+func TestUnreadableMetadata(t *testing.T) {
+	t.Parallel()
+	s, dir := newStore(t, file.Options{})
+	valid := entry(`{"name":"Ada"}`, time.Time{})
+	tampered := bytes.Clone(valid)
+	tampered[len(tampered)-2] = 'X'
+	expiredCut := entry(`{"name":"Ada"}`, time.Now().Add(-time.Minute))
+	expiredCut = expiredCut[:len(expiredCut)-3]
+	tests := []struct {
+		name    string
+		content []byte
+		expired bool
+	}{
+		{"garbage", []byte("\x00\xffnot an entry at all"), false},
+		{"empty", nil, false},
+		{"truncated payload", valid[:len(valid)-4], false},
+		{"truncated metadata", valid[:12], false},
+		{"tampered payload", tampered, false},
+		{"unknown format", append([]byte("memo9"), valid[5:]...), false},
+		{"expired and truncated", expiredCut, true},
+	}
+	for i, tt := range tests {
+		k := key(fnF, i, "json")
+		path := pathOf(dir, k)
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, tt.content, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Get(context.Background(), k)
+		if tt.expired {
+			if !errors.Is(err, memo.ErrNotFound) {
+				t.Errorf("%s: Get = %q, %v; want memo.ErrNotFound", tt.name, got, err)
+			}
+			continue
+		}
+		if err != nil || !bytes.Equal(got, tt.content) {
+			t.Errorf("%s: Get = %q, %v; want the file's bytes, %q", tt.name, got, err, tt.content)
+			continue
+		}
+		if _, err := memo.DecodeEntry(got); !errors.Is(err, memo.ErrCorrupt) {
+			t.Errorf("%s: DecodeEntry(Get) = %v; want memo.ErrCorrupt", tt.name, err)
+		}
+	}
+}
+
+// backdate sets the modification time of k's file: its recency.
+func backdate(t *testing.T, dir string, k memo.Key, age time.Duration) {
+	t.Helper()
+	when := time.Now().Add(-age)
+	if err := os.Chtimes(pathOf(dir, k), when, when); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestEvictByEntries(t *testing.T) {
+	t.Parallel()
+	s, dir := newStore(t, file.Options{MaxEntries: 3})
+	k := func(n int) memo.Key { return key(fnF, n, "json") }
+	for n := 1; n <= 3; n++ {
+		mustSet(t, s, k(n), entry("v", time.Time{}))
+	}
+	mustGet(t, s, k(1)) // 1 is now the most recently used
+	mustSet(t, s, k(4), entry("v", time.Time{}))
+	wantFiles(t, dir, k(1), k(3), k(4))
+	wantNotFound(t, s, k(2))
+}
+
+func TestEvictByBytes(t *testing.T) {
+	t.Parallel()
+	size := int64(len(entry("payload", time.Time{})))
+	s, dir := newStore(t, file.Options{MaxBytes: 3*size + size/2})
+	k := func(n int) memo.Key { return key(fnMethod, n, "msgpack+zstd") }
+	for n := 1; n <= 3; n++ {
+		mustSet(t, s, k(n), entry("payload", time.Time{}))
+	}
+	mustGet(t, s, k(1))
+	mustSet(t, s, k(4), entry("payload", time.Time{}))
+	wantFiles(t, dir, k(1), k(3), k(4))
+}
+
+// TestEvictAcrossFunctions checks that recency is global: the bound covers
+// every function's entries, and the oldest goes first wherever it is.
+func TestEvictAcrossFunctions(t *testing.T) {
+	t.Parallel()
+	s, dir := newStore(t, file.Options{MaxEntries: 3})
+	a, b, c, d := key(fnF, 1, "json"), key(fnF2, 1, "json"), key(fnMethod, 1, ""), key(fnNested, 1, "json")
+	for _, k := range []memo.Key{a, b, c} {
+		mustSet(t, s, k, entry("v", time.Time{}))
+	}
+	backdate(t, dir, c, time.Hour) // as if another process had written c long ago
+	mustSet(t, s, d, entry("v", time.Time{}))
+	wantFiles(t, dir, a, b, d)
+}
+
+// TestEvictToNineTenths checks that a store over its bound is cleaned to a
+// tenth below it, so that the next Sets need no scan.
+func TestEvictToNineTenths(t *testing.T) {
+	t.Parallel()
+	s, dir := newStore(t, file.Options{MaxEntries: 10})
+	var keys []memo.Key
+	for n := range 11 {
+		keys = append(keys, key(fnF, n, "json"))
+		mustSet(t, s, keys[n], entry("v", time.Time{}))
+	}
+	wantFiles(t, dir, keys[2:]...)
+}
+
+// TestEvictSparesNewEntry checks that an entry larger than MaxBytes is kept
+// until the next Set: a Set never evicts what it stored.
+func TestEvictSparesNewEntry(t *testing.T) {
+	t.Parallel()
+	s, dir := newStore(t, file.Options{MaxBytes: 10})
+	k1, k2 := key(fnF, 1, "json"), key(fnF, 2, "json")
+	mustSet(t, s, k1, entry("larger than ten bytes", time.Time{}))
+	wantFiles(t, dir, k1)
+	mustSet(t, s, k2, entry("larger than ten bytes", time.Time{}))
+	wantFiles(t, dir, k2)
+}
+
+// TestBoundsAcrossStores has two stores, standing for two processes, share
+// a directory: each counts only its own writes between scans, so the bound
+// holds approximately, and exactly again after a scan.
+func TestBoundsAcrossStores(t *testing.T) {
+	t.Parallel()
+	const bound = 4
+	a, dir := newStore(t, file.Options{MaxEntries: bound})
+	b, _ := newStore(t, file.Options{Dir: dir, MaxEntries: bound})
+	most := 0
+	for n := range 40 {
+		s := a
+		if n%2 == 1 {
+			s = b
+		}
+		mustSet(t, s, key(fnF, n, "json"), entry("v", time.Time{}))
+		most = max(most, len(files(t, dir)))
+	}
+	t.Logf("the directory held at most %d entries", most)
+	if most > 2*bound {
+		t.Errorf("two stores bounded to %d entries let the directory hold %d; want at most %d", bound, most, 2*bound)
+	}
+	// A store whose count is over the bound scans, and evicts by what it
+	// sees, whoever wrote it.
+	for n := 40; len(files(t, dir)) > bound; n++ {
+		if n == 40+2*bound {
+			t.Fatalf("%d entries after %d more Sets; want at most %d", len(files(t, dir)), n-40, bound)
+		}
+		mustSet(t, a, key(fnF, n, "json"), entry("v", time.Time{}))
+	}
+}
+
+// TestRecountAfterExternalRemoval checks that a store whose count is stale,
+// because files went behind its back, rescans instead of evicting entries
+// it no longer has to.
+func TestRecountAfterExternalRemoval(t *testing.T) {
+	t.Parallel()
+	s, dir := newStore(t, file.Options{MaxEntries: 3})
+	for n := range 3 {
+		mustSet(t, s, key(fnF, n, "json"), entry("v", time.Time{}))
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	fresh := []memo.Key{key(fnF2, 1, "json"), key(fnF2, 2, "json"), key(fnF2, 3, "json")}
+	for _, k := range fresh {
+		mustSet(t, s, k, entry("v", time.Time{}))
+	}
+	wantFiles(t, dir, fresh...)
+}
+
+func TestClear(t *testing.T) {
+	t.Parallel()
+	s, dir := newStore(t, file.Options{MaxEntries: 100})
+	ctx := context.Background()
+	if err := s.Clear(ctx, fnF); err != nil {
+		t.Errorf("Clear(%v) of an empty store = %v; want nil", fnF, err)
+	}
+	for n := range 3 {
+		for _, fn := range []memo.FuncID{fnF, fnF2, fnMethod} {
+			mustSet(t, s, key(fn, n, "json"), entry("v", time.Time{}))
+		}
+	}
+	if err := s.Clear(ctx, fnF); err != nil {
+		t.Fatalf("Clear(%v) = %v; want nil", fnF, err)
+	}
+	for n := range 3 {
+		wantNotFound(t, s, key(fnF, n, "json"))
+	}
+	if _, err := os.Stat(filepath.Join(dir, "example.com/p/F")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Clear(%v) left its directory (Stat = %v)", fnF, err)
+	}
+	var left []memo.Key
+	for n := range 3 {
+		left = append(left, key(fnF2, n, "json"), key(fnMethod, n, "json"))
+	}
+	wantFiles(t, dir, left...) // nothing under a temporary name either
+	// Writing again recreates the directory.
+	k := key(fnF, 7, "json")
+	mustSet(t, s, k, entry("again", time.Time{}))
+	mustGet(t, s, k)
+}
+
+// TestClearWhileWriting clears a function over and over while goroutines
+// write and read its entries: reads see whole entries or none, and writes
+// that lose their directory start again in a new one.
+func TestClearWhileWriting(t *testing.T) {
+	t.Parallel()
+	s, dir := newStore(t, file.Options{})
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	var done atomic.Bool
+	var failed atomic.Int64
+	for w := range 4 {
+		wg.Go(func() {
+			for i := 0; !done.Load(); i++ {
+				k := key(fnF, w*1000+i%10, "json")
+				if err := s.Set(ctx, k, entry(strings.Repeat("x", i), time.Time{}), time.Time{}); err != nil {
+					failed.Add(1) // a Clear took the retry's directory too
+				}
+				data, err := s.Get(ctx, k)
+				if err == nil {
+					wantValid(t, k, data)
+				} else if !errors.Is(err, memo.ErrNotFound) {
+					t.Errorf("Get(%v) = %v", k, err)
+				}
+			}
+		})
+	}
+	for range 20 {
+		time.Sleep(2 * time.Millisecond)
+		if err := s.Clear(ctx, fnF); err != nil {
+			t.Errorf("Clear(%v) = %v; want nil", fnF, err)
+		}
+	}
+	done.Store(true)
+	wg.Wait()
+	t.Logf("%d Sets failed", failed.Load())
+	if err := s.Clear(ctx, fnF); err != nil {
+		t.Fatalf("Clear(%v) = %v; want nil", fnF, err)
+	}
+	// A write racing a Clear may leave its temporary file in the cleared
+	// directory, for Prune; never an entry.
+	for _, f := range files(t, dir) {
+		if !strings.HasPrefix(f, ".clear-") {
+			t.Errorf("after Clear, %s is left", f)
+		}
+	}
+	k := key(fnF, 1, "json")
+	mustSet(t, s, k, entry("after", time.Time{}))
+	mustGet(t, s, k)
+}
+
+func TestList(t *testing.T) {
+	t.Parallel()
+	s, dir := newStore(t, file.Options{})
+	expires := time.Unix(4102444800, 0)
+	withExpiry := entry(`"soon"`, expires)
+	plain := entry(`"plain"`, time.Time{})
+	mustSet(t, s, key(fnF, 1, "json"), withExpiry)
+	mustSet(t, s, key(fnF, 2, "msgpack+zstd"), plain)
+	mustSet(t, s, key(fnMethod, 1, ""), plain)
+	mustSet(t, s, key(fnNested, 1, "json"), plain)
+	garbage := key(fnF, 3, "json")
+	if err := os.WriteFile(pathOf(dir, garbage), []byte("garbage"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Neither the store's own files nor foreign ones are entries.
+	for _, name := range []string{"example.com/p/F/.tmp-123", "example.com/p/F/README", "example.com/p/F/0123.json", "stray.json"} {
+		if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(name)), []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stored := func(k memo.Key, data []byte, expires time.Time) memo.StoredEntry {
+		var summary string
+		var when time.Time
+		if e, err := memo.DecodeEntry(data); err == nil {
+			summary, when = e.Summary, created
+		}
+		return memo.StoredEntry{Key: k, Size: int64(len(data)), Created: when, Expires: expires, Summary: summary}
+	}
+	entF1 := stored(key(fnF, 1, "json"), withExpiry, expires)
+	entF2 := stored(key(fnF, 2, "msgpack+zstd"), plain, time.Time{})
+	entF3 := stored(garbage, []byte("garbage"), time.Time{})
+	entNested := stored(key(fnNested, 1, "json"), plain, time.Time{})
+	entMethod := stored(key(fnMethod, 1, ""), plain, time.Time{})
+
+	list := func(fn memo.FuncID, limit int) []memo.StoredEntry {
+		t.Helper()
+		var got []memo.StoredEntry
+		err := s.List(context.Background(), fn, func(e memo.StoredEntry) bool {
+			got = append(got, e)
+			return len(got) < limit
+		})
+		if err != nil {
+			t.Fatalf("List(%v) = %v; want nil", fn, err)
+		}
+		return got
+	}
+	tests := []struct {
+		fn    memo.FuncID
+		limit int
+		want  []memo.StoredEntry
+	}{
+		{memo.FuncID{}, 100, []memo.StoredEntry{entF1, entF2, entF3, entNested, entMethod}},
+		{fnF, 100, []memo.StoredEntry{entF1, entF2, entF3}}, // not the nested package's
+		{fnNested, 100, []memo.StoredEntry{entNested}},
+		{fnMethod, 100, []memo.StoredEntry{entMethod}},
+		{fnF2, 100, nil},
+		{memo.FuncID{}, 2, []memo.StoredEntry{entF1, entF2}}, // yield stops the listing
+	}
+	for _, tt := range tests {
+		if got := list(tt.fn, tt.limit); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("List(%v), stopping after %d =\n%+v\nwant\n%+v", tt.fn, tt.limit, got, tt.want)
+		}
+	}
+}
+
+func TestPrune(t *testing.T) {
+	t.Parallel()
+	s, dir := newStore(t, file.Options{MaxEntries: 100})
+	past, future := time.Now().Add(-time.Minute), time.Now().Add(time.Hour)
+	expired := []memo.Key{key(fnF, 1, "json"), key(fnNested, 1, "json")}
+	live := []memo.Key{key(fnF, 2, "json"), key(fnF, 3, "json"), key(fnMethod, 1, "")}
+	var want memo.PruneStats
+	for _, k := range expired {
+		v := entry("old", past)
+		mustSet(t, s, k, v)
+		want.Entries++
+		want.Bytes += int64(len(v))
+	}
+	mustSet(t, s, live[0], entry("live", future))
+	mustSet(t, s, live[1], entry("forever", time.Time{}))
+	// Not expired as far as anyone can tell: the runtime deals with it.
+	if err := os.MkdirAll(filepath.Dir(pathOf(dir, live[2])), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(pathOf(dir, live[2]), []byte("garbage"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Leftovers of crashed processes go once they are an hour old.
+	leftover := func(name string, size int, age time.Duration) {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, bytes.Repeat([]byte("x"), size), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		when := time.Now().Add(-age)
+		for p := path; p != dir; p = filepath.Dir(p) {
+			if err := os.Chtimes(p, when, when); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	leftover("example.com/p/F/.tmp-stale", 100, 2*time.Hour)
+	leftover("example.com/p/F/.tmp-writing", 100, time.Minute)
+	leftover(".clear-stale/example.com/x", 50, 2*time.Hour)
+	leftover(".clear-clearing/y", 50, time.Minute)
+	want.Bytes += 100 + 50
+
+	got, err := s.Prune(context.Background())
+	if err != nil || got != want {
+		t.Errorf("Prune = %+v, %v; want %+v, nil", got, err, want)
+	}
+	for _, k := range expired {
+		if _, err := os.Stat(pathOf(dir, k)); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("Prune left expired %v (Stat = %v)", k, err)
+		}
+	}
+	gotFiles := files(t, dir)
+	wantRest := append(relPaths(live...), ".clear-clearing/y", "example.com/p/F/.tmp-writing")
+	slices.Sort(wantRest)
+	if !slices.Equal(gotFiles, wantRest) {
+		t.Errorf("after Prune, files = %q; want %q", gotFiles, wantRest)
+	}
+	if got, err := s.Prune(context.Background()); err != nil || got != (memo.PruneStats{}) {
+		t.Errorf("second Prune = %+v, %v; want nothing removed", got, err)
+	}
+}
+
+// TestUnwritableDirectory checks that a store that cannot write reports
+// it from Set and serves no entries, without panicking.
+func TestUnwritableDirectory(t *testing.T) {
+	t.Parallel()
+	t.Run("file in the way", func(t *testing.T) {
+		t.Parallel()
+		dir := filepath.Join(t.TempDir(), "cache")
+		if err := os.WriteFile(dir, []byte("not a directory"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		checkUnwritable(t, dir)
+	})
+	t.Run("read-only directory", func(t *testing.T) {
+		t.Parallel()
+		if os.Geteuid() == 0 {
+			t.Skip("root writes to read-only directories; the file-in-the-way case covers this")
+		}
+		dir := filepath.Join(t.TempDir(), "cache")
+		if err := os.Mkdir(dir, 0o500); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.Chmod(dir, 0o700) })
+		checkUnwritable(t, dir)
+	})
+}
+
+func checkUnwritable(t *testing.T, dir string) {
+	ctx := context.Background()
+	s, _ := newStore(t, file.Options{Dir: dir, MaxEntries: 10})
+	k := key(fnF, 1, "json")
+	if err := s.Set(ctx, k, entry("v", time.Time{}), time.Time{}); err == nil || errors.Is(err, file.ErrInvalidKey) {
+		t.Errorf("Set(%v) = %v; want an error from the file system", k, err)
+	}
+	wantNotFound(t, s, k)
+	if err := s.Delete(ctx, k); err != nil {
+		t.Errorf("Delete(%v) = %v; want nil", k, err)
+	}
+	if err := s.Clear(ctx, fnF); err != nil {
+		t.Errorf("Clear(%v) = %v; want nil", fnF, err)
+	}
+	n := 0
+	if err := s.List(ctx, memo.FuncID{}, func(memo.StoredEntry) bool { n++; return true }); err != nil || n != 0 {
+		t.Errorf("List = %v with %d entries; want nil, none", err, n)
+	}
+	if stats, err := s.Prune(ctx); err != nil || stats != (memo.PruneStats{}) {
+		t.Errorf("Prune = %+v, %v; want nothing, nil", stats, err)
+	}
+}
+
+func TestContextDone(t *testing.T) {
+	t.Parallel()
+	s, dir := newStore(t, file.Options{MaxEntries: 10})
+	k := key(fnF, 1, "json")
+	mustSet(t, s, k, entry("v", time.Time{}))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	ops := map[string]func() error{
+		"Get":    func() error { _, err := s.Get(ctx, k); return err },
+		"Set":    func() error { return s.Set(ctx, key(fnF, 2, "json"), entry("v", time.Time{}), time.Time{}) },
+		"Delete": func() error { return s.Delete(ctx, k) },
+		"Clear":  func() error { return s.Clear(ctx, fnF) },
+		"List":   func() error { return s.List(ctx, memo.FuncID{}, func(memo.StoredEntry) bool { return true }) },
+		"Prune":  func() error { _, err := s.Prune(ctx); return err },
+	}
+	for name, op := range ops {
+		if err := op(); !errors.Is(err, context.Canceled) {
+			t.Errorf("%s with a canceled context = %v; want context.Canceled", name, err)
+		}
+	}
+	wantFiles(t, dir, k)
+}
+
+func TestNew(t *testing.T) {
+	for _, opts := range []file.Options{
+		{},
+		{Dir: "/tmp/x", MaxBytes: -1},
+		{Dir: "/tmp/x", MaxEntries: -1},
+	} {
+		if s, err := file.New(opts); err == nil {
+			t.Errorf("New(%+v) = %v, nil; want an error", opts, s)
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Errorf("Must(Options{}) did not panic")
+		}
+	}()
+	file.Must(file.Options{})
+}
+
+// TestNewRelativeDir checks that a relative Dir is resolved when the store
+// is created, not on each use.
+func TestNewRelativeDir(t *testing.T) {
+	first := t.TempDir()
+	t.Chdir(first)
+	s, err := file.New(file.Options{Dir: "cache"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir())
+	k := key(fnF, 1, "json")
+	mustSet(t, s, k, entry("v", time.Time{}))
+	wantFiles(t, filepath.Join(first, "cache"), k)
+}
+
+func TestOpen(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	valid := []string{
+		"file://" + filepath.ToSlash(dir),
+		"file://" + filepath.ToSlash(dir) + "/",
+		"file://" + filepath.ToSlash(dir) + "/with%20space?max_bytes=0",
+		"file://" + filepath.ToSlash(dir) + "?max_bytes=1048576&max_entries=100",
+	}
+	for _, raw := range valid {
+		if b, err := memo.Open(raw); err != nil || b == nil {
+			t.Errorf("memo.Open(%q) = %v, %v; want a store", raw, b, err)
+		}
+	}
+	invalid := []struct{ url, want string }{
+		{"file://./relative", `host "."`},
+		{"file://cache/dir", `host "cache"`},
+		{"file:relative/dir", `"relative/dir" is relative`},
+		{"file://", "not absolute"},
+		{"file://user@/tmp/x", "want file:///absolute/path"},
+		{"file:///tmp/x?size=10", `unknown URL parameter "size"`},
+		{"file:///tmp/x?size=abc", `unknown URL parameter "size"`},
+		{"file:///tmp/x?max_bytes=-1", "max_bytes"},
+		{"file:///tmp/x?max_entries=ten", "max_entries"},
+		{"file:///tmp/x?max_entries=1&max_entries=2", "given 2 times"},
+		{"file:///tmp/x?max_bytes=%zz", "query"},
+	}
+	for _, tt := range invalid {
+		b, err := memo.Open(tt.url)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("memo.Open(%q) = %v, %v; want an error containing %q", tt.url, b, err, tt.want)
+		}
+	}
+}
+
+// TestOpenBounds checks that the URL's bounds reach the store.
+func TestOpenBounds(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	b, err := memo.Open("file://" + filepath.ToSlash(dir) + "?max_entries=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k1, k2 := key(fnF, 1, "json"), key(fnF, 2, "json")
+	mustSet(t, b, k1, entry("v", time.Time{}))
+	mustSet(t, b, k2, entry("v", time.Time{}))
+	wantFiles(t, dir, k2)
+}
+
+// TestSymlinkedDir checks that a store whose directory is a symbolic link,
+// as cache directories often are, lists, prunes and evicts its entries.
+func TestSymlinkedDir(t *testing.T) {
+	t.Parallel()
+	target := t.TempDir()
+	link := filepath.Join(t.TempDir(), "cache")
+	if err := os.Symlink(target, link); err != nil {
+		t.Skip("no symbolic links:", err)
+	}
+	s, _ := newStore(t, file.Options{Dir: link, MaxEntries: 2})
+	ctx := context.Background()
+	old := key(fnF, 1, "json")
+	mustSet(t, s, old, entry("old", time.Now().Add(-time.Minute)))
+	for n := 2; n <= 3; n++ {
+		mustSet(t, s, key(fnF, n, "json"), entry("v", time.Time{}))
+	}
+	wantFiles(t, target, key(fnF, 2, "json"), key(fnF, 3, "json"))
+	var listed []memo.Key
+	if err := s.List(ctx, memo.FuncID{}, func(e memo.StoredEntry) bool { listed = append(listed, e.Key); return true }); err != nil || len(listed) != 2 {
+		t.Errorf("List = %v, listing %v; want the 2 entries", err, listed)
+	}
+	mustSet(t, s, old, entry("old", time.Now().Add(-time.Minute)))
+	if stats, err := s.Prune(ctx); err != nil || stats.Entries != 1 {
+		t.Errorf("Prune = %+v, %v; want 1 entry removed", stats, err)
+	}
+}

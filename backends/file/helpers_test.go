@@ -1,0 +1,143 @@
+package file_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/memogen/memogen/backends/file"
+	memo "github.com/memogen/memogen/runtime"
+)
+
+var (
+	fnF      = memo.FuncID{Package: "example.com/p", Name: "F"}
+	fnF2     = memo.FuncID{Package: "example.com/p", Name: "F2"}
+	fnMethod = memo.FuncID{Package: "example.com/p", Name: "T.Method"}
+	// fnNested's package nests in fnF's directory.
+	fnNested = memo.FuncID{Package: "example.com/p/F", Name: "G"}
+)
+
+// created is the creation time of the entries tests store.
+var created = time.Unix(1700000000, 0)
+
+// newStore returns a store under a fresh directory, dir/cache, which the
+// store creates itself.
+func newStore(t *testing.T, opts file.Options) (s *file.Store, dir string) {
+	t.Helper()
+	if opts.Dir == "" {
+		opts.Dir = filepath.Join(t.TempDir(), "cache")
+	}
+	s, err := file.New(opts)
+	if err != nil {
+		t.Fatalf("New(%+v) = %v", opts, err)
+	}
+	return s, opts.Dir
+}
+
+// key returns a key of fn whose digest encodes n.
+func key(fn memo.FuncID, n int, codec string) memo.Key {
+	return memo.Key{Func: fn, Digest: fmt.Sprintf("%032x", n), Codec: codec}
+}
+
+// entry returns a stored entry, as the runtime writes them.
+func entry(payload string, expires time.Time) []byte {
+	return memo.EncodeEntry(memo.Entry{
+		Codec:   "json",
+		Created: created,
+		Expires: expires,
+		Summary: "n=" + payload,
+		Payload: []byte(payload),
+	})
+}
+
+// pathOf returns where the documented layout puts the entry of k.
+func pathOf(dir string, k memo.Key) string {
+	ext := strings.ReplaceAll(k.Codec, "+", ".")
+	if ext == "" {
+		ext = "bin"
+	}
+	return filepath.Join(dir, filepath.FromSlash(k.Func.Package), k.Func.Name, k.Digest+"."+ext)
+}
+
+func mustSet(t *testing.T, s memo.Backend, k memo.Key, value []byte) {
+	t.Helper()
+	if err := s.Set(context.Background(), k, value, time.Time{}); err != nil {
+		t.Fatalf("Set(%v) = %v; want nil", k, err)
+	}
+}
+
+func mustGet(t *testing.T, s memo.Backend, k memo.Key) []byte {
+	t.Helper()
+	got, err := s.Get(context.Background(), k)
+	if err != nil {
+		t.Fatalf("Get(%v) = %v; want the stored entry", k, err)
+	}
+	return got
+}
+
+func wantNotFound(t *testing.T, s memo.Backend, k memo.Key) {
+	t.Helper()
+	got, err := s.Get(context.Background(), k)
+	if !errors.Is(err, memo.ErrNotFound) {
+		t.Fatalf("Get(%v) = %q, %v; want memo.ErrNotFound", k, got, err)
+	}
+}
+
+// files returns the sorted paths, relative to dir and with slashes, of the
+// regular files under dir, the store's own included.
+func files(t *testing.T, dir string) []string {
+	t.Helper()
+	var paths []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() {
+			rel, _ := filepath.Rel(dir, path)
+			paths = append(paths, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(paths)
+	return paths
+}
+
+// relPaths returns where the layout puts keys, relative to dir, sorted.
+func relPaths(keys ...memo.Key) []string {
+	var paths []string
+	for _, k := range keys {
+		paths = append(paths, filepath.ToSlash(pathOf("", k)))
+	}
+	slices.Sort(paths)
+	return paths
+}
+
+// wantFiles fails unless the files under dir are exactly where the layout
+// puts keys.
+func wantFiles(t *testing.T, dir string, keys ...memo.Key) {
+	t.Helper()
+	got, want := files(t, dir), relPaths(keys...)
+	if !slices.Equal(got, want) {
+		t.Fatalf("files under the store = %q; want %q", got, want)
+	}
+}
+
+// wantValid fails unless data is a complete, intact entry.
+func wantValid(t *testing.T, k memo.Key, data []byte) {
+	t.Helper()
+	if _, err := memo.DecodeEntry(data); err != nil {
+		t.Errorf("Get(%v) returned %d bytes that do not decode: %v", k, len(data), err)
+	}
+}

@@ -1,0 +1,149 @@
+package file_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/memogen/memogen/backends/file"
+	memo "github.com/memogen/memogen/runtime"
+)
+
+// The test binary doubles as the writer process of
+// TestMultiProcessWriters: with writerDirEnv set, it writes the shared keys
+// into that directory and exits instead of running tests.
+const (
+	writerDirEnv   = "MEMOGEN_FILE_TEST_WRITER_DIR"
+	writerBoundEnv = "MEMOGEN_FILE_TEST_WRITER_MAX_ENTRIES"
+	writerRounds   = 60
+)
+
+// sharedKeys are the keys every writer process overwrites.
+var sharedKeys = []memo.Key{key(fnF, 1, "json"), key(fnF, 2, "json"), key(fnMethod, 1, "msgpack+zstd")}
+
+func TestMain(m *testing.M) {
+	if dir := os.Getenv(writerDirEnv); dir != "" {
+		if err := writeShared(dir, os.Getenv(writerBoundEnv)); err != nil {
+			fmt.Fprintln(os.Stderr, "writer:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// writeShared overwrites every shared key writerRounds times with entries
+// of varied sizes, so that a torn write would show as a short or mixed one.
+func writeShared(dir, maxEntries string) error {
+	n, err := strconv.Atoi(maxEntries)
+	if err != nil {
+		return err
+	}
+	s, err := file.New(file.Options{Dir: dir, MaxEntries: n})
+	if err != nil {
+		return err
+	}
+	fill := strconv.Itoa(os.Getpid())
+	for i := range writerRounds {
+		for j, k := range sharedKeys {
+			payload := strings.Repeat(fill, 1+(os.Getpid()+i*7919+j*104729)%(16<<10))
+			if err := s.Set(context.Background(), k, entry(payload, time.Time{}), time.Time{}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// TestMultiProcessWriters runs writer processes that overwrite the same
+// keys in one directory while this process reads them: every read is a
+// whole entry, or none.
+func TestMultiProcessWriters(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		maxEntries int
+	}{
+		{"unbounded", 0},
+		{"evicting", 2}, // fewer than the keys: writers evict each other's entries
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			const writers = 3
+			done := make(chan error, writers)
+			for range writers {
+				cmd := exec.Command(os.Args[0], "-test.run=^$")
+				cmd.Env = append(os.Environ(), writerDirEnv+"="+dir, writerBoundEnv+"="+strconv.Itoa(tt.maxEntries))
+				var stderr bytes.Buffer
+				cmd.Stderr = &stderr
+				if err := cmd.Start(); err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { cmd.Process.Kill() })
+				go func() {
+					err := cmd.Wait()
+					if err != nil {
+						err = fmt.Errorf("writer %d: %v: %s", cmd.Process.Pid, err, stderr.Bytes())
+					}
+					done <- err
+				}()
+			}
+			s, _ := newStore(t, file.Options{Dir: dir})
+			reads := 0
+			for running := writers; running > 0; {
+				select {
+				case err := <-done:
+					if err != nil {
+						t.Fatal(err)
+					}
+					running--
+				default:
+				}
+				for _, k := range sharedKeys {
+					data, err := s.Get(context.Background(), k)
+					if errors.Is(err, memo.ErrNotFound) {
+						continue
+					}
+					if err != nil {
+						t.Fatalf("Get(%v) = %v", k, err)
+					}
+					if _, err := memo.DecodeEntry(data); err != nil {
+						t.Fatalf("Get(%v) returned a torn entry of %d bytes: %v", k, len(data), err)
+					}
+					reads++
+				}
+			}
+			t.Logf("%d whole reads", reads)
+			found := 0
+			for _, k := range sharedKeys {
+				if data, err := s.Get(context.Background(), k); err == nil {
+					wantValid(t, k, data)
+					found++
+				}
+			}
+			// Each writer evicts by its own count, so with a bound only
+			// approximately kept, at least the last write is left.
+			if found == 0 || tt.maxEntries == 0 && found != len(sharedKeys) {
+				t.Errorf("%d of %d entries left", found, len(sharedKeys))
+			}
+			var stray []string
+			for _, f := range files(t, dir) {
+				if strings.Contains(f, "/.") {
+					stray = append(stray, f)
+				}
+			}
+			if len(stray) > 0 {
+				t.Errorf("writers left temporary files %q", stray)
+			}
+		})
+	}
+}

@@ -1,0 +1,504 @@
+package memory_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/memogen/memogen/backends/memory"
+	memo "github.com/memogen/memogen/runtime"
+)
+
+var (
+	funcA = memo.FuncID{Package: "example.com/p", Name: "A"}
+	funcB = memo.FuncID{Package: "example.com/p", Name: "B"}
+)
+
+// evictions counts what a table's OnEvict receives.
+type evictions struct{ n atomic.Int64 }
+
+func (e *evictions) add(n int) { e.n.Add(int64(n)) }
+
+// table returns fn's table in s with the given per-function bound.
+func table(s *memory.Store, fn memo.FuncID, max int, ev *evictions) memo.Table {
+	cfg := memo.TableConfig{Func: fn, MaxEntries: max}
+	if ev != nil {
+		cfg.OnEvict = ev.add
+	}
+	return s.Table(cfg)
+}
+
+// has reports which of keys t holds, without touching recency.
+func has(t memo.Table, keys ...string) string {
+	var held []string
+	for _, k := range keys {
+		if _, _, ok := t.Peek([]byte(k)); ok {
+			held = append(held, k)
+		}
+	}
+	return strings.Join(held, ",")
+}
+
+func set(t memo.Table, keys ...string) {
+	for _, k := range keys {
+		t.Set(k, "value of "+k, 0, 0)
+	}
+}
+
+func TestTableGetSetPeek(t *testing.T) {
+	t.Parallel()
+	tb := table(memory.New(memory.Options{}), funcA, 0, nil)
+	if v, exp, ok := tb.Get([]byte("k")); ok {
+		t.Errorf("Get(k) on an empty table = %v, %d, true; want ok false", v, exp)
+	}
+	tb.Set("k", 42, 1234, 0)
+	for _, op := range []struct {
+		name string
+		get  func([]byte) (any, int64, bool)
+	}{{"Get", tb.Get}, {"Peek", tb.Peek}} {
+		if v, exp, ok := op.get([]byte("k")); v != 42 || exp != 1234 || !ok {
+			t.Errorf("%s(k) = %v, %d, %v; want 42, 1234, true", op.name, v, exp, ok)
+		}
+	}
+	tb.Set("k", "replaced", 0, 0)
+	if v, exp, _ := tb.Get([]byte("k")); v != "replaced" || exp != 0 {
+		t.Errorf("Get(k) after a second Set = %v, %d; want replaced, 0", v, exp)
+	}
+	if n := tb.Len(); n != 1 {
+		t.Errorf("Len() = %d; want 1", n)
+	}
+}
+
+func TestTableKeepsValuesAsTheyAre(t *testing.T) {
+	t.Parallel()
+	tb := table(memory.New(memory.Options{}), funcA, 0, nil)
+	p := &struct{ N int }{7}
+	tb.Set("p", p, 0, 0)
+	if v, _, _ := tb.Get([]byte("p")); v != p {
+		t.Errorf("Get(p) = %p; want the very pointer stored, %p", v, p)
+	}
+}
+
+func TestTablesOfFunctionsAreSeparate(t *testing.T) {
+	t.Parallel()
+	s := memory.New(memory.Options{})
+	a, b := table(s, funcA, 0, nil), table(s, funcB, 0, nil)
+	a.Set("k", "a", 0, 0)
+	if _, _, ok := b.Get([]byte("k")); ok {
+		t.Error("B's table holds A's key; want tables kept apart")
+	}
+	if again := table(s, funcA, 0, nil); has(again, "k") != "k" {
+		t.Error("Table(A) a second time lost A's entry; want the same table")
+	}
+}
+
+func TestGetRefreshesRecencyPeekDoesNot(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name  string
+		touch func(tb memo.Table, key []byte)
+		want  string // held after touching a and adding c to a table of 2
+	}{
+		{"Get", func(tb memo.Table, k []byte) { tb.Get(k) }, "a,c"},
+		{"Peek", func(tb memo.Table, k []byte) { tb.Peek(k) }, "b,c"},
+		{"Set", func(tb memo.Table, k []byte) { tb.Set(string(k), "new", 0, 0) }, "a,c"},
+		{"nothing", func(memo.Table, []byte) {}, "b,c"},
+	}
+	for _, tc := range cases {
+		for _, bound := range []string{"store", "table"} {
+			opts, max := memory.Options{MaxEntries: 2}, 0
+			if bound == "table" {
+				opts, max = memory.Options{}, 2
+			}
+			tb := table(memory.New(opts), funcA, max, nil)
+			set(tb, "a", "b")
+			tc.touch(tb, []byte("a"))
+			set(tb, "c")
+			if got := has(tb, "a", "b", "c"); got != tc.want {
+				t.Errorf("%s bound: %s(a), then Set(c): table holds %s; want %s", bound, tc.name, got, tc.want)
+			}
+		}
+	}
+}
+
+func TestStoreMaxEntriesBoundsAllTables(t *testing.T) {
+	t.Parallel()
+	s := memory.New(memory.Options{MaxEntries: 3})
+	var evA, evB evictions
+	a, b := table(s, funcA, 0, &evA), table(s, funcB, 0, &evB)
+	set(a, "a1")
+	set(b, "b1")
+	set(a, "a2")
+	set(b, "b2") // evicts a1, the least recently used of all
+	if got, want := has(a, "a1", "a2")+"|"+has(b, "b1", "b2"), "a2|b1,b2"; got != want {
+		t.Errorf("tables hold %s; want %s", got, want)
+	}
+	if s.Len() != 3 {
+		t.Errorf("Len() = %d; want 3", s.Len())
+	}
+	if evA.n.Load() != 1 || evB.n.Load() != 0 {
+		t.Errorf("OnEvict counted %d for A, %d for B; want 1, 0 (the evicted entry's table is told)", evA.n.Load(), evB.n.Load())
+	}
+}
+
+func TestTableMaxEntriesEvictsOnlyItsOwn(t *testing.T) {
+	t.Parallel()
+	s := memory.New(memory.Options{})
+	var evA, evB evictions
+	a, b := table(s, funcA, 2, &evA), table(s, funcB, 0, &evB)
+	set(b, "b1") // the oldest entry of the store
+	set(a, "a1", "a2", "a3")
+	if got, want := has(a, "a1", "a2", "a3")+"|"+has(b, "b1"), "a2,a3|b1"; got != want {
+		t.Errorf("tables hold %s; want %s", got, want)
+	}
+	if a.Len() != 2 || s.Len() != 3 {
+		t.Errorf("A.Len() = %d, store Len() = %d; want 2, 3", a.Len(), s.Len())
+	}
+	if evA.n.Load() != 1 || evB.n.Load() != 0 {
+		t.Errorf("OnEvict counted %d for A, %d for B; want 1, 0", evA.n.Load(), evB.n.Load())
+	}
+}
+
+func TestTableConfigUpdatedByLaterTableCall(t *testing.T) {
+	t.Parallel()
+	s := memory.New(memory.Options{})
+	set(table(s, funcA, 0, nil), "a1", "a2", "a3")
+	var ev evictions
+	a := table(s, funcA, 2, &ev) // the function's bound changed, e.g. on rebinding
+	set(a, "a4")
+	if got := has(a, "a1", "a2", "a3", "a4"); got != "a3,a4" {
+		t.Errorf("after lowering the bound to 2 and adding a4: table holds %s; want a3,a4", got)
+	}
+	if ev.n.Load() != 2 {
+		t.Errorf("the new OnEvict counted %d; want 2", ev.n.Load())
+	}
+}
+
+func TestStoreMaxBytes(t *testing.T) {
+	t.Parallel()
+	s := memory.New(memory.Options{MaxBytes: 10})
+	var ev evictions
+	tb := table(s, funcA, 0, &ev)
+	steps := []struct {
+		key       string
+		size      int64
+		wantHeld  string
+		wantBytes int64
+	}{
+		{"a", 4, "a", 4},
+		{"b", 4, "a,b", 8},
+		{"c", 4, "b,c", 8},   // 12 > 10: a goes
+		{"b", 1, "b,c", 5},   // overwriting adjusts the total
+		{"d", 0, "b,c,d", 5}, // unknown sizes count as 0
+		{"e", 6, "b,d,e", 7}, // 11 > 10: c goes (b was refreshed by its Set)
+		{"f", 10, "f", 10},   // the oldest go until the rest fits: d, b, e
+	}
+	for _, st := range steps {
+		tb.Set(st.key, st.key, 0, st.size)
+		if got := has(tb, "a", "b", "c", "d", "e", "f"); got != st.wantHeld || s.Bytes() != st.wantBytes {
+			t.Errorf("Set(%s, size %d): holds %s, Bytes() = %d; want %s, %d", st.key, st.size, got, s.Bytes(), st.wantHeld, st.wantBytes)
+		}
+	}
+	if ev.n.Load() != 5 {
+		t.Errorf("OnEvict counted %d; want 5", ev.n.Load())
+	}
+}
+
+func TestOnEvictRunsOutsideTheLock(t *testing.T) {
+	t.Parallel()
+	s := memory.New(memory.Options{MaxEntries: 1})
+	var tb memo.Table
+	var seen []int
+	tb = s.Table(memo.TableConfig{Func: funcA, OnEvict: func(n int) {
+		// Each of these takes the store's lock.
+		seen = append(seen, n, tb.Len(), s.Len())
+		tb.Get([]byte("b"))
+		s.Bytes()
+	}})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		set(tb, "a", "b")
+	}()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("Set did not return: OnEvict calling into the store deadlocked")
+	}
+	if want := []int{1, 1, 1}; fmt.Sprint(seen) != fmt.Sprint(want) {
+		t.Errorf("OnEvict saw (n, table Len, store Len) = %v; want %v", seen, want)
+	}
+}
+
+func TestDeleteClearLenBytes(t *testing.T) {
+	t.Parallel()
+	s := memory.New(memory.Options{})
+	a, b := table(s, funcA, 0, nil), table(s, funcB, 0, nil)
+	a.Set("a1", "x", 0, 3)
+	a.Set("a2", "x", 0, 4)
+	b.Set("b1", "x", 0, 5)
+	check := func(when string, lenA, lenB, lenS int, bytes int64) {
+		t.Helper()
+		if a.Len() != lenA || b.Len() != lenB || s.Len() != lenS || s.Bytes() != bytes {
+			t.Errorf("%s: A.Len %d, B.Len %d, Len %d, Bytes %d; want %d, %d, %d, %d",
+				when, a.Len(), b.Len(), s.Len(), s.Bytes(), lenA, lenB, lenS, bytes)
+		}
+	}
+	check("after 3 Sets", 2, 1, 3, 12)
+	a.Delete([]byte("a1"))
+	check("after Delete(a1)", 1, 1, 2, 9)
+	a.Delete([]byte("absent"))
+	check("after deleting an absent key", 1, 1, 2, 9)
+	a.Clear()
+	check("after A.Clear()", 0, 1, 1, 5)
+	if has(b, "b1") != "b1" {
+		t.Error("A.Clear() removed B's entry; want only A's removed")
+	}
+	a.Set("a1", "x", 0, 1)
+	check("after Set on a cleared table", 1, 1, 2, 6)
+}
+
+func TestDeleteAndClearDoNotCountAsEvictions(t *testing.T) {
+	t.Parallel()
+	var ev evictions
+	tb := table(memory.New(memory.Options{}), funcA, 0, &ev)
+	set(tb, "a", "b")
+	tb.Delete([]byte("a"))
+	tb.Clear()
+	if ev.n.Load() != 0 {
+		t.Errorf("OnEvict counted %d after Delete and Clear; want 0", ev.n.Load())
+	}
+}
+
+func TestDefaultAndUnboundedEntryLimits(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		opts memory.Options
+		want int
+	}{
+		{memory.Options{}, memory.DefaultMaxEntries},
+		{memory.Options{MaxEntries: -1}, memory.DefaultMaxEntries + 1},
+	}
+	for _, tc := range cases {
+		s := memory.New(tc.opts)
+		tb := table(s, funcA, 0, nil)
+		for i := range memory.DefaultMaxEntries + 1 {
+			tb.Set(fmt.Sprint(i), i, 0, 0)
+		}
+		if s.Len() != tc.want {
+			t.Errorf("New(%+v) after %d Sets: Len() = %d; want %d", tc.opts, memory.DefaultMaxEntries+1, s.Len(), tc.want)
+		}
+	}
+}
+
+func key(fn memo.FuncID, digest string) memo.Key { return memo.Key{Func: fn, Digest: digest} }
+
+func TestBytesGetSetDelete(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := memory.New(memory.Options{})
+	k := key(funcA, "00112233445566778899aabbccddeeff")
+
+	if _, err := s.Get(ctx, k); !errors.Is(err, memo.ErrNotFound) {
+		t.Errorf("Get of an absent key = %v; want ErrNotFound", err)
+	}
+	value := []byte("payload")
+	if err := s.Set(ctx, k, value, time.Time{}); err != nil {
+		t.Fatalf("Set = %v", err)
+	}
+	value[0] = 'X' // the store copied it in
+	got, err := s.Get(ctx, k)
+	if string(got) != "payload" || err != nil {
+		t.Fatalf("Get = %q, %v; want payload, nil", got, err)
+	}
+	got[0] = 'Y' // and copies it out
+	if again, _ := s.Get(ctx, k); string(again) != "payload" {
+		t.Errorf("Get after changing an earlier result = %q; want payload", again)
+	}
+	if s.Bytes() != int64(len("payload")) {
+		t.Errorf("Bytes() = %d; want %d, the value's length", s.Bytes(), len("payload"))
+	}
+
+	if err := s.Delete(ctx, k); err != nil {
+		t.Fatalf("Delete = %v", err)
+	}
+	if _, err := s.Get(ctx, k); !errors.Is(err, memo.ErrNotFound) {
+		t.Errorf("Get after Delete = %v; want ErrNotFound", err)
+	}
+	if err := s.Delete(ctx, k); err != nil {
+		t.Errorf("Delete of an absent key = %v; want nil", err)
+	}
+}
+
+func TestBytesExpiry(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := memory.New(memory.Options{})
+	cases := []struct {
+		name    string
+		expires time.Time
+		found   bool
+	}{
+		{"never", time.Time{}, true},
+		{"in an hour", time.Now().Add(time.Hour), true},
+		{"an hour ago", time.Now().Add(-time.Hour), false},
+	}
+	for i, tc := range cases {
+		k := key(funcA, fmt.Sprintf("%032x", i))
+		s.Set(ctx, k, []byte("v"), tc.expires)
+		_, err := s.Get(ctx, k)
+		if found := err == nil; found != tc.found || (err != nil && !errors.Is(err, memo.ErrNotFound)) {
+			t.Errorf("Get of an entry expiring %s = %v; want found = %v", tc.name, err, tc.found)
+		}
+	}
+}
+
+func TestBytesClearRemovesOneFunction(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := memory.New(memory.Options{})
+	ka, kb := key(funcA, "aa"), key(funcB, "bb")
+	s.Set(ctx, ka, []byte("a"), time.Time{})
+	s.Set(ctx, kb, []byte("b"), time.Time{})
+	if err := s.Clear(ctx, funcA); err != nil {
+		t.Fatalf("Clear(A) = %v", err)
+	}
+	if _, err := s.Get(ctx, ka); !errors.Is(err, memo.ErrNotFound) {
+		t.Errorf("Get(A's key) after Clear(A) = %v; want ErrNotFound", err)
+	}
+	if v, err := s.Get(ctx, kb); string(v) != "b" || err != nil {
+		t.Errorf("Get(B's key) after Clear(A) = %q, %v; want b, nil", v, err)
+	}
+}
+
+func TestOpen(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		url      string
+		wantErr  string // "" for success
+		maxKeys  int    // when > 0, the store holds at most this many entries of size 1
+		maxBytes int64  // when > 0, the store holds at most this many bytes
+	}{
+		{url: "mem://"},
+		{url: "mem:"},
+		{url: "mem://?size=3", maxKeys: 3},
+		{url: "mem://?max_bytes=5", maxBytes: 5},
+		{url: "mem://?size=10&max_bytes=4", maxKeys: 10, maxBytes: 4},
+		{url: "mem://?size=0", wantErr: `memory: size="0": want a positive integer`},
+		{url: "mem://?size=-1", wantErr: `memory: size="-1": want a positive integer`},
+		{url: "mem://?size=x", wantErr: `memory: size="x": want a positive integer`},
+		{url: "mem://?size=1.5", wantErr: `memory: size="1.5"`},
+		{url: "mem://?max_bytes=0", wantErr: `memory: max_bytes="0": want a positive integer`},
+		{url: "mem://?max_bytes=1k", wantErr: `memory: max_bytes="1k"`},
+		{url: "mem://?ttl=1m", wantErr: `memory: unknown URL parameter "ttl" (want size, max_bytes)`},
+		{url: "redis://localhost", wantErr: `memory: scheme "redis", want mem`},
+	}
+	for _, tc := range cases {
+		u, err := url.Parse(tc.url)
+		if err != nil {
+			t.Fatalf("url.Parse(%q): %v", tc.url, err)
+		}
+		b, err := memory.Open(u)
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("Open(%q) error = %v; want one containing %q", tc.url, err, tc.wantErr)
+			}
+			continue
+		}
+		s, ok := b.(*memory.Store)
+		if err != nil || !ok {
+			t.Errorf("Open(%q) = %T, %v; want a *memory.Store", tc.url, b, err)
+			continue
+		}
+		tb := table(s, funcA, 0, nil)
+		for i := range 20 {
+			tb.Set(fmt.Sprint(i), i, 0, 1)
+		}
+		want := 20
+		if tc.maxKeys > 0 {
+			want = min(want, tc.maxKeys)
+		}
+		if tc.maxBytes > 0 {
+			want = min(want, int(tc.maxBytes))
+		}
+		if s.Len() != want {
+			t.Errorf("Open(%q): %d entries after 20 Sets of size 1; want %d", tc.url, s.Len(), want)
+		}
+	}
+}
+
+func TestMemSchemeIsRegistered(t *testing.T) {
+	t.Parallel()
+	b, err := memo.Open("mem://?size=1")
+	if _, ok := b.(*memory.Store); !ok || err != nil {
+		t.Errorf(`memo.Open("mem://?size=1") = %T, %v; want a *memory.Store`, b, err)
+	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	t.Parallel()
+	const (
+		maxStore = 50
+		maxTable = 20
+		workers  = 16
+		ops      = 2000
+	)
+	s := memory.New(memory.Options{MaxEntries: maxStore})
+	var ev evictions
+	fns := []memo.FuncID{funcA, funcB, {Package: "example.com/p", Name: "C"}, {Package: "example.com/p", Name: "D"}}
+	tables := make([]memo.Table, len(fns))
+	for i, fn := range fns {
+		tables[i] = table(s, fn, maxTable, &ev)
+	}
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := range ops {
+				tb := tables[(w+i)%len(tables)]
+				k := fmt.Sprint((w * i) % 64)
+				switch i % 8 {
+				case 0, 1, 2:
+					tb.Set(k, k, 0, 1)
+				case 3, 4:
+					if v, _, ok := tb.Get([]byte(k)); ok && v != k {
+						t.Errorf("Get(%q) = %v; want %q", k, v, k)
+					}
+				case 5:
+					tb.Peek([]byte(k))
+					tb.Len()
+				case 6:
+					tb.Delete([]byte(k))
+				case 7:
+					bk := key(fns[w%len(fns)], fmt.Sprintf("%032x", i%16))
+					s.Set(ctx, bk, []byte("v"), time.Time{})
+					s.Get(ctx, bk)
+					if i%64 == 7 {
+						s.Delete(ctx, bk)
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+
+	total := 0
+	for i, tb := range tables {
+		if n := tb.Len(); n > maxTable {
+			t.Errorf("table %d holds %d entries; want at most %d", i, n, maxTable)
+		}
+		total += tb.Len()
+	}
+	if s.Len() != total || s.Len() > maxStore {
+		t.Errorf("store Len() = %d, tables hold %d; want equal and at most %d", s.Len(), total, maxStore)
+	}
+	if s.Bytes() != int64(s.Len()) {
+		t.Errorf("Bytes() = %d; want %d, one byte per entry", s.Bytes(), s.Len())
+	}
+}

@@ -1,0 +1,88 @@
+package redis
+
+import (
+	"strings"
+	"testing"
+
+	memo "github.com/memogen/memogen/runtime"
+)
+
+const digest = "0123456789abcdef0123456789abcdef"
+
+func TestKey(t *testing.T) {
+	s := &Store{prefix: "memo"}
+	tests := []struct {
+		fn   memo.FuncID
+		want string
+	}{
+		{memo.FuncID{Package: "example.com/p", Name: "F"}, "memo:example.com/p.F:" + digest},
+		{memo.FuncID{Package: "example.com/p", Name: "T.Method"}, "memo:example.com/p.T.Method:" + digest},
+		{memo.FuncID{Package: "main", Name: "F"}, "memo:main.F:" + digest},
+	}
+	for _, tt := range tests {
+		if got := s.key(tt.fn, digest); got != tt.want {
+			t.Errorf("key(%v) = %q; want %q", tt.fn, got, tt.want)
+		}
+	}
+}
+
+func TestFuncPattern(t *testing.T) {
+	tests := []struct {
+		prefix string
+		fn     memo.FuncID
+		want   string
+	}{
+		{"memo", memo.FuncID{Package: "example.com/p", Name: "F"}, "memo:example.com/p.F:*"},
+		{"memo", memo.FuncID{Package: "example.com/p*", Name: "F"}, `memo:example.com/p\*.F:*`},
+		{"a[b]", memo.FuncID{Package: `x/q?\`, Name: "T.M"}, `a\[b\]:x/q\?\\.T.M:*`},
+	}
+	for _, tt := range tests {
+		s := &Store{prefix: tt.prefix}
+		if got := s.funcPattern(tt.fn); got != tt.want {
+			t.Errorf("funcPattern(%v) with prefix %q = %q; want %q", tt.fn, tt.prefix, got, tt.want)
+		}
+	}
+}
+
+func TestParseKey(t *testing.T) {
+	s := &Store{prefix: "memo"}
+	tests := []struct {
+		key    string
+		want   memo.Key
+		wantOK bool
+	}{
+		{"memo:example.com/p.F:" + digest, memo.Key{Func: memo.FuncID{Package: "example.com/p", Name: "F"}, Digest: digest}, true},
+		{"memo:example.com/p.T.Method:" + digest, memo.Key{Func: memo.FuncID{Package: "example.com/p", Name: "T.Method"}, Digest: digest}, true},
+		{"memo:main.F:" + digest, memo.Key{Func: memo.FuncID{Package: "main", Name: "F"}, Digest: digest}, true},
+		// The documented ambiguity: a dotted last path element.
+		{"memo:gopkg.in/yaml.v3.F:" + digest, memo.Key{Func: memo.FuncID{Package: "gopkg.in/yaml", Name: "v3.F"}, Digest: digest}, true},
+		{"other:example.com/p.F:" + digest, memo.Key{}, false},
+		{"memo:example.com/p.F:" + strings.ToUpper(digest), memo.Key{}, false},
+		{"memo:example.com/p.F:0123", memo.Key{}, false},
+		{"memo:example.com/p:" + digest, memo.Key{}, false},
+		{"memo:example.com/p.:" + digest, memo.Key{}, false},
+		{"memo:.F:" + digest, memo.Key{}, false},
+		{"memo:" + digest, memo.Key{}, false},
+		{"memo:nested:example.com/p.F:" + digest, memo.Key{}, false},
+	}
+	for _, tt := range tests {
+		got, ok := s.parseKey(tt.key)
+		if got != tt.want || ok != tt.wantOK {
+			t.Errorf("parseKey(%q) = %v, %v; want %v, %v", tt.key, got, ok, tt.want, tt.wantOK)
+		}
+	}
+}
+
+func TestParseKeyRoundTrip(t *testing.T) {
+	s := &Store{prefix: "app:memo"}
+	for _, fn := range []memo.FuncID{
+		{Package: "example.com/a/b", Name: "F"},
+		{Package: "example.com/a/b", Name: "T.M"},
+		{Package: "main", Name: "T.M"},
+	} {
+		got, ok := s.parseKey(s.key(fn, digest))
+		if want := (memo.Key{Func: fn, Digest: digest}); !ok || got != want {
+			t.Errorf("parseKey(key(%v)) = %v, %v; want %v, true", fn, got, ok, want)
+		}
+	}
+}

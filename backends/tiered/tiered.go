@@ -1,0 +1,268 @@
+// Package tiered puts a fast, in-process backend in front of a slower,
+// shared one: typically a memory store in front of Redis or S3, so that hot
+// entries cost a map lookup instead of a network round trip.
+//
+// Importing it registers the "tiered" URL scheme. Both tiers are URLs
+// themselves, query-escaped:
+//
+//	MEMO_BACKEND_<NAME>=tiered://?front=mem%3A%2F%2F%3Fsize%3D1000&back=redis%3A%2F%2F127.0.0.1%3A6379&front_ttl=30s
+//
+// front defaults to mem://, and front_ttl to DefaultFrontTTL; back is
+// required. Build the value with url.QueryEscape.
+//
+// # Consistency
+//
+// The front is a cache of the back, private to this process, and nothing
+// tells it when another process changes the back. A Set, Delete or Clear
+// made through this Store is seen at once by every later Get through it; one
+// made by another process, or directly on the back, stays invisible here
+// while the front holds a copy: at most Options.FrontTTL, and never past the
+// entry's own expiry. Choose FrontTTL as the staleness the application
+// tolerates after a result is recomputed or forgotten elsewhere. A Store
+// that is the only writer of its back can afford a long FrontTTL.
+package tiered
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"net/url"
+	"sync"
+	"time"
+
+	_ "github.com/memogen/memogen/backends/memory" // the default front, mem://
+	memo "github.com/memogen/memogen/runtime"
+)
+
+// DefaultFrontTTL is how long a copy lives in the front when Options leave
+// FrontTTL zero.
+const DefaultFrontTTL = time.Minute
+
+// Options configure a Store.
+type Options struct {
+	// FrontTTL bounds how long an entry may be served from the front
+	// without asking the back, and so how long a change made by another
+	// process may go unseen. The entry's own expiry bounds it too. 0 or
+	// negative means DefaultFrontTTL.
+	FrontTTL time.Duration
+}
+
+// A Store serves entries from its front and falls back to its back, filling
+// the front on the way. The back is the system of record: writes go to it
+// first. A Store is safe for concurrent use.
+type Store struct {
+	front, back memo.Backend
+	frontTTL    time.Duration
+	seed        maphash.Seed
+	// stripes order fills of the front with writes to the same keys; a key
+	// uses the stripe its digest hashes to.
+	stripes [64]stripe
+}
+
+// stripe keeps a Get that read the back before a concurrent write from
+// filling the front with the value the write replaced. Gets, Sets and
+// Deletes change a key's front copy with mu held and only if gen did not
+// move since they went to the back; Clear moves every stripe's gen before
+// it clears the front.
+type stripe struct {
+	mu  sync.Mutex
+	gen uint64 // writes to the back finished on the stripe's keys; guarded by mu
+}
+
+var (
+	_ memo.Backend = (*Store)(nil)
+	_ memo.Lister  = (*Store)(nil)
+	_ memo.Pruner  = (*Store)(nil)
+	_ io.Closer    = (*Store)(nil)
+)
+
+// New returns a store that keeps copies of back's entries in front. The
+// front should be fast and local, such as a *memory.Store; the Store takes
+// ownership of both, and Close closes them.
+func New(front, back memo.Backend, opts Options) *Store {
+	if opts.FrontTTL <= 0 {
+		opts.FrontTTL = DefaultFrontTTL
+	}
+	return &Store{front: front, back: back, frontTTL: opts.FrontTTL, seed: maphash.MakeSeed()}
+}
+
+// Open returns a store configured by a URL of the form
+// tiered://?front=<url>&back=<url>&front_ttl=<duration>, the nested URLs
+// query-escaped and opened with memo.Open.
+func Open(u *url.URL) (memo.Backend, error) {
+	if u.Scheme != "tiered" {
+		return nil, fmt.Errorf("tiered: scheme %q, want tiered", u.Scheme)
+	}
+	if u.Host != "" || u.Path != "" {
+		return nil, fmt.Errorf("tiered: unexpected %q before the query; want tiered://?front=…&back=…", u.Host+u.Path)
+	}
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return nil, fmt.Errorf("tiered: URL query: %w", err)
+	}
+	for name := range q {
+		if name != "front" && name != "back" && name != "front_ttl" {
+			return nil, fmt.Errorf("tiered: unknown URL parameter %q (want front, back, front_ttl; query-escape the nested URLs)", name)
+		}
+	}
+	var opts Options
+	if v := q.Get("front_ttl"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return nil, fmt.Errorf("tiered: front_ttl=%q: want a positive duration such as 30s", v)
+		}
+		opts.FrontTTL = d
+	}
+	backURL := q.Get("back")
+	if backURL == "" {
+		return nil, errors.New("tiered: no back= URL; want tiered://?back=<query-escaped URL>")
+	}
+	frontURL := q.Get("front")
+	if frontURL == "" {
+		frontURL = "mem://"
+	}
+	front, err := memo.Open(frontURL)
+	if err != nil {
+		return nil, fmt.Errorf("tiered: front: %w", err)
+	}
+	back, err := memo.Open(backURL)
+	if err != nil {
+		closeBackend(front)
+		return nil, fmt.Errorf("tiered: back: %w", err)
+	}
+	return New(front, back, opts), nil
+}
+
+func init() { memo.RegisterScheme("tiered", Open) }
+
+// Get returns the front's copy of key if it has one, else the back's value,
+// which it copies into the front. A failing front counts as a miss.
+func (s *Store) Get(ctx context.Context, key memo.Key) ([]byte, error) {
+	if value, err := s.front.Get(ctx, key); err == nil {
+		return value, nil
+	}
+	st := s.stripe(key)
+	st.mu.Lock()
+	gen := st.gen
+	st.mu.Unlock()
+	value, err := s.back.Get(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	// The back returns bytes only; the entry's metadata says when it
+	// expires. A value that is not an entry is served but not copied, since
+	// the front could outlive it.
+	e, err := memo.DecodeEntry(value)
+	if err != nil {
+		return value, nil
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.gen == gen {
+		s.fillLocked(ctx, key, value, e.Expires)
+	}
+	return value, nil
+}
+
+// Set stores value in the back, then in the front. If the back fails, Set
+// returns its error and drops the front's copy, so that the next Get asks
+// the back.
+func (s *Store) Set(ctx context.Context, key memo.Key, value []byte, expires time.Time) error {
+	st := s.stripe(key)
+	st.mu.Lock()
+	gen := st.gen
+	st.mu.Unlock()
+	err := s.back.Set(ctx, key, value, expires)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.gen++
+	// Another write to the stripe while this one reached the back may have
+	// landed in either order there, so the front cannot tell which value
+	// won; it forgets the key instead.
+	if err != nil || st.gen != gen+1 {
+		_ = s.front.Delete(ctx, key)
+		return err
+	}
+	s.fillLocked(ctx, key, value, expires)
+	return nil
+}
+
+// fillLocked copies value into the front until the sooner of expires and
+// the front TTL; an expired value removes the front's copy instead.
+func (s *Store) fillLocked(ctx context.Context, key memo.Key, value []byte, expires time.Time) {
+	now := time.Now()
+	if !expires.IsZero() && !now.Before(expires) {
+		_ = s.front.Delete(ctx, key)
+		return
+	}
+	until := now.Add(s.frontTTL)
+	if !expires.IsZero() && expires.Before(until) {
+		until = expires
+	}
+	if s.front.Set(ctx, key, value, until) != nil {
+		_ = s.front.Delete(ctx, key)
+	}
+}
+
+// Delete removes key from the back, then from the front.
+func (s *Store) Delete(ctx context.Context, key memo.Key) error {
+	err := s.back.Delete(ctx, key)
+	st := s.stripe(key)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.gen++
+	return errors.Join(err, s.front.Delete(ctx, key))
+}
+
+// Clear removes every entry of fn from the back, then from the front.
+func (s *Store) Clear(ctx context.Context, fn memo.FuncID) error {
+	err := s.back.Clear(ctx, fn)
+	for i := range s.stripes {
+		st := &s.stripes[i]
+		st.mu.Lock()
+		st.gen++
+		st.mu.Unlock()
+	}
+	// A Get that read the back before it was cleared has seen its stripe
+	// change and will not fill; one that filled earlier is removed here.
+	return errors.Join(err, s.front.Clear(ctx, fn))
+}
+
+// List lists the back's entries. It fails with an error wrapping
+// errors.ErrUnsupported if the back cannot list.
+func (s *Store) List(ctx context.Context, fn memo.FuncID, yield func(memo.StoredEntry) bool) error {
+	l, ok := s.back.(memo.Lister)
+	if !ok {
+		return fmt.Errorf("tiered: back %T cannot list its entries: %w", s.back, errors.ErrUnsupported)
+	}
+	return l.List(ctx, fn, yield)
+}
+
+// Prune prunes the back. It fails with an error wrapping
+// errors.ErrUnsupported if the back cannot prune, as a back whose server
+// expires entries itself need not. Front copies expire on their own.
+func (s *Store) Prune(ctx context.Context) (memo.PruneStats, error) {
+	p, ok := s.back.(memo.Pruner)
+	if !ok {
+		return memo.PruneStats{}, fmt.Errorf("tiered: back %T cannot prune: %w", s.back, errors.ErrUnsupported)
+	}
+	return p.Prune(ctx)
+}
+
+// Close closes the front and the back, those that are io.Closers.
+func (s *Store) Close() error {
+	return errors.Join(closeBackend(s.front), closeBackend(s.back))
+}
+
+func closeBackend(b memo.Backend) error {
+	if c, ok := b.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
+}
+
+func (s *Store) stripe(key memo.Key) *stripe {
+	return &s.stripes[maphash.String(s.seed, key.Digest)%uint64(len(s.stripes))]
+}

@@ -1,0 +1,425 @@
+package tiered
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/memogen/memogen/backends/backendtest"
+	"github.com/memogen/memogen/backends/memory"
+	memo "github.com/memogen/memogen/runtime"
+)
+
+var (
+	ctx   = context.Background()
+	funcA = memo.FuncID{Package: "example.com/p", Name: "A"}
+	funcB = memo.FuncID{Package: "example.com/p", Name: "B"}
+)
+
+func key(fn memo.FuncID, n int) memo.Key {
+	return memo.Key{Func: fn, Digest: fmt.Sprintf("%032x", n), Codec: "json"}
+}
+
+// entry returns a stored entry, as the runtime writes them; the same
+// arguments give the same bytes.
+func entry(payload string, expires time.Time) []byte {
+	created := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	return memo.EncodeEntry(memo.Entry{Codec: "json", Created: created, Expires: expires, Payload: []byte(payload)})
+}
+
+// newTiered returns a store whose front is a memory store and whose back is
+// a recorder.
+func newTiered(t *testing.T, opts Options) (*Store, *memory.Store, *recorder) {
+	t.Helper()
+	front, back := memory.New(memory.Options{MaxEntries: 100}), newRecorder()
+	s := New(front, back, opts)
+	t.Cleanup(func() { s.Close() })
+	return s, front, back
+}
+
+func mustSet(t *testing.T, b memo.Backend, k memo.Key, value []byte, expires time.Time) {
+	t.Helper()
+	if err := b.Set(ctx, k, value, expires); err != nil {
+		t.Fatalf("Set(%v) = %v; want nil", k, err)
+	}
+}
+
+func wantValue(t *testing.T, b memo.Backend, k memo.Key, want []byte) {
+	t.Helper()
+	got, err := b.Get(ctx, k)
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("Get(%v) = %q, %v; want %q", k, got, err, want)
+	}
+}
+
+func wantMissing(t *testing.T, b memo.Backend, k memo.Key) {
+	t.Helper()
+	if got, err := b.Get(ctx, k); !errors.Is(err, memo.ErrNotFound) {
+		t.Fatalf("Get(%v) = %q, %v; want memo.ErrNotFound", k, got, err)
+	}
+}
+
+func wantCalls(t *testing.T, back *recorder, method string, want int) {
+	t.Helper()
+	if got := back.Calls(method); got != want {
+		t.Fatalf("back.%s called %d times; want %d", method, got, want)
+	}
+}
+
+// frontExpiry returns when the front's copy of k expires, read from the
+// memory store's table.
+func frontExpiry(t *testing.T, front *memory.Store, k memo.Key) (expires time.Time, ok bool) {
+	t.Helper()
+	_, exp, ok := front.Table(memo.TableConfig{Func: k.Func}).Peek([]byte(k.Digest))
+	return time.Unix(0, exp), ok
+}
+
+func TestConformance(t *testing.T) {
+	backendtest.Run(t, func(t *testing.T) memo.Backend {
+		s, _, _ := newTiered(t, Options{})
+		return s
+	})
+}
+
+func TestHitsServedFromFront(t *testing.T) {
+	t.Parallel()
+	s, _, back := newTiered(t, Options{})
+	v := entry(`"v"`, time.Time{})
+	mustSet(t, s, key(funcA, 1), v, time.Time{})
+	for range 3 {
+		wantValue(t, s, key(funcA, 1), v)
+	}
+	wantCalls(t, back, "Set", 1)
+	wantCalls(t, back, "Get", 0)
+}
+
+func TestMissFillsFront(t *testing.T) {
+	t.Parallel()
+	s, front, back := newTiered(t, Options{})
+	v := entry(`"from another process"`, time.Time{})
+	mustSet(t, back, key(funcA, 1), v, time.Time{})
+	for range 3 {
+		wantValue(t, s, key(funcA, 1), v)
+	}
+	wantCalls(t, back, "Get", 1)
+	wantValue(t, front, key(funcA, 1), v)
+
+	wantMissing(t, s, key(funcA, 2))
+	wantMissing(t, s, key(funcA, 2))
+	wantCalls(t, back, "Get", 3)
+}
+
+func TestFrontExpiry(t *testing.T) {
+	t.Parallel()
+	const frontTTL = time.Minute
+	tests := []struct {
+		name    string
+		expires time.Duration // from now; 0 for never
+		byEntry bool          // whether the entry's expiry bounds the copy, else the front TTL
+	}{
+		{"never expires", 0, false},
+		{"expires after the front TTL", time.Hour, false},
+		{"expires within the front TTL", 10 * time.Second, true},
+	}
+	for _, tt := range tests {
+		for _, path := range []string{"Set", "fill"} {
+			t.Run(tt.name+"/"+path, func(t *testing.T) {
+				s, front, back := newTiered(t, Options{FrontTTL: frontTTL})
+				start := time.Now()
+				var expires time.Time
+				if tt.expires != 0 {
+					expires = start.Add(tt.expires)
+				}
+				k, v := key(funcA, 1), entry("1", expires)
+				if path == "Set" {
+					mustSet(t, s, k, v, expires)
+				} else {
+					mustSet(t, back, k, v, expires)
+					wantValue(t, s, k, v)
+				}
+				got, ok := frontExpiry(t, front, k)
+				if !ok {
+					t.Fatalf("the front holds no copy of %v", k)
+				}
+				if tt.byEntry {
+					if !got.Equal(expires) {
+						t.Errorf("front copy expires at %v; want the entry's expiry %v", got, expires)
+					}
+				} else if lo, hi := start.Add(frontTTL), time.Now().Add(frontTTL); got.Before(lo) || got.After(hi) {
+					t.Errorf("front copy expires at %v; want the front TTL after the write, in [%v, %v]", got, lo, hi)
+				}
+			})
+		}
+	}
+}
+
+func TestFrontCopyExpires(t *testing.T) {
+	t.Parallel()
+	s, _, back := newTiered(t, Options{FrontTTL: time.Millisecond})
+	k := key(funcA, 1)
+	mustSet(t, s, k, entry("1", time.Time{}), time.Time{})
+	newer := entry("2", time.Time{})
+	mustSet(t, back, k, newer, time.Time{}) // another process recomputes
+	time.Sleep(10 * time.Millisecond)
+	wantValue(t, s, k, newer)
+	wantCalls(t, back, "Get", 1)
+}
+
+func TestOtherWritersUnseenWithinFrontTTL(t *testing.T) {
+	t.Parallel()
+	s, _, back := newTiered(t, Options{FrontTTL: time.Hour})
+	k := key(funcA, 1)
+	old := entry("1", time.Time{})
+	mustSet(t, s, k, old, time.Time{})
+	mustSet(t, back, k, entry("2", time.Time{}), time.Time{})
+	wantValue(t, s, k, old)
+	if err := back.Delete(ctx, k); err != nil {
+		t.Fatal(err)
+	}
+	wantValue(t, s, k, old)
+}
+
+func TestDeleteVisibility(t *testing.T) {
+	t.Parallel()
+	s, front, back := newTiered(t, Options{})
+	k := key(funcA, 1)
+	mustSet(t, s, k, entry("1", time.Time{}), time.Time{})
+	wantValue(t, s, k, entry("1", time.Time{}))
+	if err := s.Delete(ctx, k); err != nil {
+		t.Fatalf("Delete = %v; want nil", err)
+	}
+	wantMissing(t, s, k)
+	wantMissing(t, front, k)
+	if _, ok := back.stored(k); ok {
+		t.Errorf("the back still holds %v after Delete", k)
+	}
+}
+
+func TestDeletedByAnotherProcess(t *testing.T) {
+	t.Parallel()
+	s, _, back := newTiered(t, Options{FrontTTL: time.Millisecond})
+	k := key(funcA, 1)
+	mustSet(t, s, k, entry("1", time.Time{}), time.Time{})
+	if err := back.Delete(ctx, k); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(10 * time.Millisecond)
+	wantMissing(t, s, k)
+}
+
+func TestClear(t *testing.T) {
+	t.Parallel()
+	s, front, back := newTiered(t, Options{})
+	for i := range 3 {
+		mustSet(t, s, key(funcA, i), entry("a", time.Time{}), time.Time{})
+		mustSet(t, s, key(funcB, i), entry("b", time.Time{}), time.Time{})
+	}
+	if err := s.Clear(ctx, funcA); err != nil {
+		t.Fatalf("Clear = %v; want nil", err)
+	}
+	for i := range 3 {
+		wantMissing(t, s, key(funcA, i))
+		wantMissing(t, front, key(funcA, i))
+		wantValue(t, s, key(funcB, i), entry("b", time.Time{}))
+	}
+	wantCalls(t, back, "Get", 3) // the misses of funcA only
+}
+
+func TestSetFailureKeepsFrontClean(t *testing.T) {
+	t.Parallel()
+	s, front, back := newTiered(t, Options{})
+	k := key(funcA, 1)
+	mustSet(t, s, k, entry("old", time.Time{}), time.Time{})
+	back.setErr = errors.New("back is down")
+	if err := s.Set(ctx, k, entry("new", time.Time{}), time.Time{}); !errors.Is(err, back.setErr) {
+		t.Fatalf("Set with a failing back = %v; want %v", err, back.setErr)
+	}
+	// The back may or may not have applied the write: the front must not
+	// guess.
+	wantMissing(t, front, k)
+	wantValue(t, s, k, entry("old", time.Time{}))
+}
+
+func TestValuesThatAreNotEntriesStayInBack(t *testing.T) {
+	t.Parallel()
+	s, _, back := newTiered(t, Options{})
+	k := key(funcA, 1)
+	mustSet(t, back, k, []byte("not an entry"), time.Time{})
+	wantValue(t, s, k, []byte("not an entry"))
+	wantValue(t, s, k, []byte("not an entry"))
+	wantCalls(t, back, "Get", 2)
+}
+
+// A Get that read the back just before a Delete must not put the deleted
+// value in the front.
+func TestGetRacingDeleteDoesNotRefill(t *testing.T) {
+	t.Parallel()
+	s, _, back := newTiered(t, Options{})
+	k := key(funcA, 1)
+	old := entry("old", time.Time{})
+	mustSet(t, back, k, old, time.Time{})
+	read, resume := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	back.afterGet = func(memo.Key) {
+		once.Do(func() {
+			close(read)
+			<-resume
+		})
+	}
+	type result struct {
+		value []byte
+		err   error
+	}
+	got := make(chan result)
+	go func() {
+		v, err := s.Get(ctx, k)
+		got <- result{v, err}
+	}()
+	<-read
+	if err := s.Delete(ctx, k); err != nil {
+		t.Fatal(err)
+	}
+	close(resume)
+	// The Get read the back before the Delete, so it may return the old
+	// value; later ones may not.
+	if r := <-got; r.err != nil || !bytes.Equal(r.value, old) {
+		t.Errorf("Get racing Delete = %q, %v; want %q", r.value, r.err, old)
+	}
+	wantMissing(t, s, k)
+}
+
+// Two Sets of one key that overlap may reach the back in one order and the
+// front in the other; the front must then defer to the back.
+func TestOverlappingSetsDeferToBack(t *testing.T) {
+	t.Parallel()
+	s, _, back := newTiered(t, Options{})
+	k := key(funcA, 1)
+	first, second := entry("first", time.Time{}), entry("second", time.Time{})
+	firstEntered, resumeFirst := make(chan struct{}), make(chan struct{})
+	secondStored, resumeSecond := make(chan struct{}), make(chan struct{})
+	back.beforeSet = func(_ memo.Key, v []byte) {
+		if bytes.Equal(v, first) {
+			close(firstEntered)
+			<-resumeFirst
+		}
+	}
+	back.afterSet = func(_ memo.Key, v []byte) {
+		if bytes.Equal(v, second) {
+			close(secondStored)
+			<-resumeSecond
+		}
+	}
+	errs := make(chan error, 2)
+	go func() { errs <- s.Set(ctx, k, first, time.Time{}) }()
+	<-firstEntered
+	go func() { errs <- s.Set(ctx, k, second, time.Time{}) }()
+	<-secondStored
+	close(resumeFirst) // first reaches the back last, and the front first
+	if err := <-errs; err != nil {
+		t.Fatalf("Set(first) = %v; want nil", err)
+	}
+	close(resumeSecond)
+	if err := <-errs; err != nil {
+		t.Fatalf("Set(second) = %v; want nil", err)
+	}
+	wantValue(t, s, k, first)
+}
+
+func TestListAndPruneDelegate(t *testing.T) {
+	t.Parallel()
+	s, _, back := newTiered(t, Options{})
+	past := time.Now().Add(-time.Second)
+	mustSet(t, back, key(funcA, 1), entry("1", past), past)
+	mustSet(t, s, key(funcA, 2), entry("2", time.Time{}), time.Time{})
+	n := 0
+	if err := s.List(ctx, funcA, func(memo.StoredEntry) bool { n++; return true }); err != nil || n != 2 {
+		t.Errorf("List = %v after %d entries; want nil after 2", err, n)
+	}
+	stats, err := s.Prune(ctx)
+	if err != nil || stats.Entries != 1 {
+		t.Errorf("Prune = %+v, %v; want 1 entry removed", stats, err)
+	}
+	wantCalls(t, back, "List", 1)
+	wantCalls(t, back, "Prune", 1)
+}
+
+func TestListAndPruneUnsupported(t *testing.T) {
+	t.Parallel()
+	s := New(memory.New(memory.Options{}), memory.New(memory.Options{}), Options{})
+	err := s.List(ctx, memo.FuncID{}, func(memo.StoredEntry) bool { return true })
+	if !errors.Is(err, errors.ErrUnsupported) {
+		t.Errorf("List with a memory back = %v; want errors.ErrUnsupported", err)
+	}
+	if stats, err := s.Prune(ctx); !errors.Is(err, errors.ErrUnsupported) || stats != (memo.PruneStats{}) {
+		t.Errorf("Prune with a memory back = %+v, %v; want nothing removed, errors.ErrUnsupported", stats, err)
+	}
+}
+
+func TestCloseClosesBothTiers(t *testing.T) {
+	t.Parallel()
+	front, back := newRecorder(), newRecorder()
+	if err := New(front, back, Options{}).Close(); err != nil {
+		t.Fatalf("Close = %v; want nil", err)
+	}
+	if front.closed != 1 || back.closed != 1 {
+		t.Errorf("Close closed the front %d and the back %d times; want 1 and 1", front.closed, back.closed)
+	}
+}
+
+func TestOpen(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		url      string
+		frontTTL time.Duration
+	}{
+		{"tiered://?front=" + url.QueryEscape("mem://?size=1000") + "&back=" + url.QueryEscape("mem://") + "&front_ttl=30s", 30 * time.Second},
+		{"tiered://?back=mem%3A%2F%2F", DefaultFrontTTL},
+		{"tiered://?back=" + url.QueryEscape("tiered://?back="+url.QueryEscape("mem://")), DefaultFrontTTL},
+	}
+	for _, tt := range tests {
+		b, err := memo.Open(tt.url)
+		if err != nil {
+			t.Errorf("Open(%q) = %v; want a store", tt.url, err)
+			continue
+		}
+		s := b.(*Store)
+		if s.frontTTL != tt.frontTTL {
+			t.Errorf("Open(%q): front TTL %v; want %v", tt.url, s.frontTTL, tt.frontTTL)
+		}
+		if _, ok := s.front.(*memory.Store); !ok {
+			t.Errorf("Open(%q): front is %T; want *memory.Store", tt.url, s.front)
+		}
+		mustSet(t, s, key(funcA, 1), entry("1", time.Time{}), time.Time{})
+		wantValue(t, s, key(funcA, 1), entry("1", time.Time{}))
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		url  string
+		want string
+	}{
+		{"tiered://", "no back= URL"},
+		{"tiered://?front=mem%3A%2F%2F", "no back= URL"},
+		{"tiered://?back=mem://?size=10&max_bytes=100", `unknown URL parameter "max_bytes"`},
+		{"tiered://?back=mem%3A%2F%2F&front_ttl=soon", `front_ttl="soon"`},
+		{"tiered://?back=mem%3A%2F%2F&front_ttl=-1s", `front_ttl="-1s"`},
+		{"tiered://?back=nosuch%3A%2F%2Fx", `back: memo: no backend for scheme "nosuch"`},
+		{"tiered://?front=mem%3A%2F%2F%3Fsize%3D0&back=mem%3A%2F%2F", "front: memory: size"},
+		{"tiered://mem/?back=mem%3A%2F%2F", "before the query"},
+		{"tiered://?back=mem%3A%2F%2F&x=%zz", "URL query"},
+	}
+	for _, tt := range tests {
+		_, err := memo.Open(tt.url)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Open(%q) = %v; want an error containing %q", tt.url, err, tt.want)
+		}
+	}
+}

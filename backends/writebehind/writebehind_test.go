@@ -1,0 +1,568 @@
+package writebehind
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/memogen/memogen/backends/backendtest"
+	"github.com/memogen/memogen/backends/memory"
+	memo "github.com/memogen/memogen/runtime"
+)
+
+var (
+	ctx   = context.Background()
+	funcA = memo.FuncID{Package: "example.com/p", Name: "A"}
+	funcB = memo.FuncID{Package: "example.com/p", Name: "B"}
+)
+
+func key(fn memo.FuncID, n int) memo.Key {
+	return memo.Key{Func: fn, Digest: fmt.Sprintf("%032x", n), Codec: "json"}
+}
+
+// newStore returns a store in front of back, closed when the test ends.
+func newStore(t *testing.T, back memo.Backend, opts Options) *Store {
+	t.Helper()
+	s := New(back, opts)
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// gate makes back's Set of the keys that hold returns true wait until the
+// returned release is called. Release may be called more than once; defer
+// it, so that the Close of a failed test can drain the queue.
+func gate(back *recorder, hold func(memo.Key) bool) (release func()) {
+	open := make(chan struct{})
+	var once sync.Once
+	back.beforeSet = func(k memo.Key, _ []byte) {
+		if hold(k) {
+			<-open
+		}
+	}
+	return func() { once.Do(func() { close(open) }) }
+}
+
+func holdAll(memo.Key) bool { return true }
+
+func mustSet(t *testing.T, b memo.Backend, k memo.Key, value string) {
+	t.Helper()
+	if err := b.Set(ctx, k, []byte(value), time.Time{}); err != nil {
+		t.Fatalf("Set(%v) = %v; want nil", k, err)
+	}
+}
+
+func mustDelete(t *testing.T, b memo.Backend, k memo.Key) {
+	t.Helper()
+	if err := b.Delete(ctx, k); err != nil {
+		t.Fatalf("Delete(%v) = %v; want nil", k, err)
+	}
+}
+
+func mustFlush(t *testing.T, s *Store) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := s.Flush(ctx); err != nil {
+		t.Fatalf("Flush = %v; want nil", err)
+	}
+}
+
+func wantValue(t *testing.T, b memo.Backend, k memo.Key, want string) {
+	t.Helper()
+	got, err := b.Get(ctx, k)
+	if err != nil || string(got) != want {
+		t.Fatalf("Get(%v) = %q, %v; want %q", k, got, err, want)
+	}
+}
+
+func wantMissing(t *testing.T, b memo.Backend, k memo.Key) {
+	t.Helper()
+	if got, err := b.Get(ctx, k); !errors.Is(err, memo.ErrNotFound) {
+		t.Fatalf("Get(%v) = %q, %v; want memo.ErrNotFound", k, got, err)
+	}
+}
+
+// wantStored checks what the back itself holds under k: want, or nothing
+// if want is "".
+func wantStored(t *testing.T, back *recorder, k memo.Key, want string) {
+	t.Helper()
+	got, ok := back.stored(k)
+	switch {
+	case want == "" && ok:
+		t.Fatalf("the back holds %q under %v; want nothing", got, k)
+	case want != "" && (!ok || string(got) != want):
+		t.Fatalf("the back holds %q (present: %v) under %v; want %q", got, ok, k, want)
+	}
+}
+
+func TestConformance(t *testing.T) {
+	backendtest.Run(t, func(t *testing.T) memo.Backend {
+		return newStore(t, newRecorder(), Options{})
+	})
+}
+
+func TestSetReturnsBeforeTheWrite(t *testing.T) {
+	t.Parallel()
+	back := newRecorder()
+	release := gate(back, holdAll)
+	defer release()
+	s := newStore(t, back, Options{})
+	k := key(funcA, 1)
+	mustSet(t, s, k, "v") // returns although the back is held
+	wantStored(t, back, k, "")
+	wantValue(t, s, k, "v")
+	release()
+	mustFlush(t, s)
+	wantStored(t, back, k, "v")
+}
+
+func TestGetSeesPendingDelete(t *testing.T) {
+	t.Parallel()
+	back := newRecorder()
+	k := key(funcA, 1)
+	mustSet(t, back, k, "old")
+	release := gate(back, func(key memo.Key) bool { return key != k })
+	defer release()
+	s := newStore(t, back, Options{})
+	mustSet(t, s, key(funcA, 2), "x") // occupies the only worker
+	mustDelete(t, s, k)
+	wantMissing(t, s, k)
+	wantStored(t, back, k, "old")
+	release()
+	mustFlush(t, s)
+	wantStored(t, back, k, "")
+}
+
+func TestPendingSetExpires(t *testing.T) {
+	t.Parallel()
+	back := newRecorder()
+	defer gate(back, holdAll)()
+	s := newStore(t, back, Options{})
+	k := key(funcA, 1)
+	if err := s.Set(ctx, k, []byte("v"), time.Now().Add(-time.Second)); err != nil {
+		t.Fatalf("Set = %v; want nil", err)
+	}
+	wantMissing(t, s, k)
+}
+
+func TestSetCopiesValue(t *testing.T) {
+	t.Parallel()
+	back := newRecorder()
+	release := gate(back, holdAll)
+	defer release()
+	s := newStore(t, back, Options{})
+	k, buf := key(funcA, 1), []byte("abc")
+	if err := s.Set(ctx, k, buf, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	copy(buf, "xyz")
+	wantValue(t, s, k, "abc")
+	got, _ := s.Get(ctx, k)
+	copy(got, "xyz")
+	wantValue(t, s, k, "abc")
+	release()
+	mustFlush(t, s)
+	wantStored(t, back, k, "abc")
+}
+
+// The last change to a key wins, whether the earlier one is still queued
+// or already being written when the later one arrives.
+func TestLastChangeWins(t *testing.T) {
+	t.Parallel()
+	type step struct {
+		del   bool
+		value string
+	}
+	set := func(v string) step { return step{value: v} }
+	del := step{del: true}
+	tests := []struct {
+		name     string
+		inFlight bool // whether the first change is being written when the others arrive
+		steps    []step
+		want     string // "" for missing
+	}{
+		{"delete after queued set", false, []step{set("a"), del}, ""},
+		{"delete after set being written", true, []step{set("a"), del}, ""},
+		{"set after queued delete", false, []step{del, set("b")}, "b"},
+		{"set after set being written", true, []step{set("a"), set("b")}, "b"},
+		{"set, delete, set", false, []step{set("a"), del, set("c")}, "c"},
+		{"set being written, set, delete", true, []step{set("a"), set("b"), del}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			back := newRecorder()
+			k := key(funcA, 1)
+			mustSet(t, back, k, "before")
+			started := make(chan struct{}, 1)
+			release := gate(back, func(memo.Key) bool {
+				select {
+				case started <- struct{}{}:
+				default:
+				}
+				return true
+			})
+			defer release()
+			s := newStore(t, back, Options{Workers: 1})
+			if !tt.inFlight {
+				mustSet(t, s, key(funcB, 1), "x") // holds the worker, so k waits in the queue
+			}
+			for i, st := range tt.steps {
+				if st.del {
+					mustDelete(t, s, k)
+				} else {
+					mustSet(t, s, k, st.value)
+				}
+				if i == 0 && tt.inFlight {
+					<-started
+				}
+			}
+			if tt.want == "" {
+				wantMissing(t, s, k)
+			} else {
+				wantValue(t, s, k, tt.want)
+			}
+			release()
+			mustFlush(t, s)
+			wantStored(t, back, k, tt.want)
+		})
+	}
+}
+
+func TestClearDropsQueuedChanges(t *testing.T) {
+	t.Parallel()
+	back := newRecorder()
+	for i := range 3 {
+		mustSet(t, back, key(funcA, i), "old")
+	}
+	mustSet(t, back, key(funcB, 0), "b")
+	started := make(chan struct{})
+	release := gate(back, func(k memo.Key) bool {
+		if k == key(funcA, 0) {
+			close(started)
+		}
+		return true
+	})
+	defer release()
+	s := newStore(t, back, Options{})
+	mustSet(t, s, key(funcA, 0), "new") // being written when Clear runs
+	<-started
+	mustSet(t, s, key(funcA, 1), "new") // queued
+	mustSet(t, s, key(funcB, 1), "b")   // another function's
+	if err := s.Clear(ctx, funcA); err != nil {
+		t.Fatalf("Clear = %v; want nil", err)
+	}
+	for i := range 3 {
+		wantMissing(t, s, key(funcA, i))
+	}
+	wantValue(t, s, key(funcB, 1), "b")
+	release()
+	mustFlush(t, s)
+	for i := range 3 {
+		wantStored(t, back, key(funcA, i), "")
+	}
+	wantStored(t, back, key(funcB, 0), "b")
+	wantStored(t, back, key(funcB, 1), "b")
+}
+
+func TestFlush(t *testing.T) {
+	t.Parallel()
+	back := newRecorder()
+	release := gate(back, holdAll)
+	defer release()
+	s := newStore(t, back, Options{Workers: 2})
+	for i := range 10 {
+		mustSet(t, s, key(funcA, i), "v")
+	}
+	short, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+	defer cancel()
+	if err := s.Flush(short); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Flush while the back is held = %v; want context.DeadlineExceeded", err)
+	}
+	release()
+	mustFlush(t, s)
+	for i := range 10 {
+		wantStored(t, back, key(funcA, i), "v")
+	}
+}
+
+func TestFullQueueWaits(t *testing.T) {
+	t.Parallel()
+	back := newRecorder()
+	release := gate(back, holdAll)
+	defer release()
+	s := newStore(t, back, Options{QueueSize: 1})
+	mustSet(t, s, key(funcA, 1), "1")
+	mustSet(t, s, key(funcA, 1), "2") // the same key always has room
+	short, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+	defer cancel()
+	if err := s.Set(short, key(funcA, 2), []byte("x"), time.Time{}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Set with a full queue = %v; want context.DeadlineExceeded", err)
+	}
+	wantMissing(t, s, key(funcA, 2))
+	done := make(chan error)
+	go func() { done <- s.Set(ctx, key(funcA, 2), []byte("y"), time.Time{}) }()
+	release()
+	if err := <-done; err != nil {
+		t.Fatalf("Set once the queue drains = %v; want nil", err)
+	}
+	mustFlush(t, s)
+	wantStored(t, back, key(funcA, 1), "2")
+	wantStored(t, back, key(funcA, 2), "y")
+}
+
+func TestCloseDrains(t *testing.T) {
+	t.Parallel()
+	back := newRecorder()
+	back.beforeSet = func(memo.Key, []byte) { time.Sleep(100 * time.Microsecond) }
+	s := New(back, Options{QueueSize: 16, Workers: 3})
+	const n = 300
+	for i := range n {
+		mustSet(t, s, key(funcA, i), fmt.Sprint(i))
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close = %v; want nil", err)
+	}
+	for i := range n {
+		wantStored(t, back, key(funcA, i), fmt.Sprint(i))
+	}
+	if back.closed != 1 {
+		t.Errorf("Close closed the back %d times; want 1", back.closed)
+	}
+	if err := s.Set(ctx, key(funcA, 0), []byte("late"), time.Time{}); !errors.Is(err, ErrClosed) {
+		t.Errorf("Set after Close = %v; want ErrClosed", err)
+	}
+	if err := s.Delete(ctx, key(funcA, 0)); !errors.Is(err, ErrClosed) {
+		t.Errorf("Delete after Close = %v; want ErrClosed", err)
+	}
+	if err := s.Clear(ctx, funcA); !errors.Is(err, ErrClosed) {
+		t.Errorf("Clear after Close = %v; want ErrClosed", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Errorf("second Close = %v; want nil", err)
+	}
+	if back.closed != 1 {
+		t.Errorf("two Closes closed the back %d times; want 1", back.closed)
+	}
+}
+
+func TestCloseWakesWaitingSet(t *testing.T) {
+	t.Parallel()
+	back := newRecorder()
+	release := gate(back, holdAll)
+	defer release()
+	s := New(back, Options{QueueSize: 1})
+	mustSet(t, s, key(funcA, 1), "1")
+	waiting := make(chan error)
+	go func() { waiting <- s.Set(ctx, key(funcA, 2), []byte("2"), time.Time{}) }()
+	closed := make(chan error)
+	go func() { closed <- s.Close() }()
+	release()
+	if err := <-closed; err != nil {
+		t.Fatalf("Close = %v; want nil", err)
+	}
+	// The waiting Set either found room before Close or was refused.
+	switch err := <-waiting; {
+	case err == nil:
+		wantStored(t, back, key(funcA, 2), "2")
+	case errors.Is(err, ErrClosed):
+		wantStored(t, back, key(funcA, 2), "")
+	default:
+		t.Errorf("Set waiting for room during Close = %v; want nil or ErrClosed", err)
+	}
+	wantStored(t, back, key(funcA, 1), "1")
+}
+
+func TestWriteErrors(t *testing.T) {
+	t.Parallel()
+	back := newRecorder()
+	back.setErr = errors.New("back is down")
+	var mu sync.Mutex
+	var failed []memo.Key
+	s := newStore(t, back, Options{OnError: func(k memo.Key, err error) {
+		if !errors.Is(err, back.setErr) {
+			t.Errorf("OnError(%v, %v); want %v", k, err, back.setErr)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		failed = append(failed, k)
+	}})
+	mustSet(t, s, key(funcA, 1), "1")
+	mustSet(t, s, key(funcA, 2), "2")
+	mustFlush(t, s)
+	if got := s.Errors(); got != 2 {
+		t.Errorf("Errors() = %d; want 2", got)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(failed) != 2 {
+		t.Errorf("OnError called for %v; want the 2 keys set", failed)
+	}
+	wantMissing(t, s, key(funcA, 1)) // a failed write is not retried
+}
+
+func TestErrorsCountedWithoutHook(t *testing.T) {
+	t.Parallel()
+	back := newRecorder()
+	back.setErr = errors.New("back is down")
+	s := newStore(t, back, Options{})
+	mustSet(t, s, key(funcA, 1), "1")
+	mustFlush(t, s)
+	if got := s.Errors(); got != 1 {
+		t.Errorf("Errors() = %d; want 1", got)
+	}
+}
+
+// Each goroutine owns its keys, so every Get must see exactly its own last
+// change, and after Close the back must hold it.
+func TestConcurrentReadYourWrites(t *testing.T) {
+	t.Parallel()
+	back := newRecorder()
+	back.beforeSet = func(memo.Key, []byte) { time.Sleep(time.Duration(rand.IntN(50)) * time.Microsecond) }
+	s := New(back, Options{QueueSize: 8, Workers: 4})
+	const goroutines, keysEach, ops = 8, 4, 300
+	final := make([]map[memo.Key]string, goroutines)
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		fn := memo.FuncID{Package: "example.com/p", Name: fmt.Sprint("F", g)}
+		want := make(map[memo.Key]string)
+		final[g] = want
+		wg.Go(func() {
+			for i := range ops {
+				k := key(fn, rand.IntN(keysEach))
+				var err error
+				switch r := rand.IntN(10); {
+				case r < 5:
+					want[k] = fmt.Sprint(g, "/", i)
+					err = s.Set(ctx, k, []byte(want[k]), time.Time{})
+				case r < 8:
+					delete(want, k)
+					err = s.Delete(ctx, k)
+				case r < 9:
+					clear(want)
+					err = s.Clear(ctx, fn)
+				default:
+					err = s.Flush(ctx)
+				}
+				if err != nil {
+					t.Errorf("operation %d = %v; want nil", i, err)
+					return
+				}
+				got, err := s.Get(ctx, k)
+				if v, ok := want[k]; (ok && (err != nil || string(got) != v)) || (!ok && !errors.Is(err, memo.ErrNotFound)) {
+					t.Errorf("Get(%v) after operation %d = %q, %v; want %q (present: %v)", k, i, got, err, v, ok)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close = %v; want nil", err)
+	}
+	for g, want := range final {
+		fn := memo.FuncID{Package: "example.com/p", Name: fmt.Sprint("F", g)}
+		for i := range keysEach {
+			wantStored(t, back, key(fn, i), want[key(fn, i)])
+		}
+	}
+}
+
+func TestListAndPrune(t *testing.T) {
+	t.Parallel()
+	back := newRecorder()
+	s := newStore(t, back, Options{})
+	past := time.Now().Add(-time.Second)
+	if err := s.Set(ctx, key(funcA, 1), []byte("1"), past); err != nil {
+		t.Fatal(err)
+	}
+	mustSet(t, s, key(funcA, 2), "2")
+	n := 0
+	if err := s.List(ctx, funcA, func(memo.StoredEntry) bool { n++; return true }); err != nil || n != 2 {
+		t.Errorf("List = %v after %d entries; want nil after the 2 queued", err, n)
+	}
+	if stats, err := s.Prune(ctx); err != nil || stats.Entries != 1 {
+		t.Errorf("Prune = %+v, %v; want 1 entry removed", stats, err)
+	}
+
+	s = newStore(t, memory.New(memory.Options{}), Options{})
+	err := s.List(ctx, memo.FuncID{}, func(memo.StoredEntry) bool { return true })
+	if !errors.Is(err, errors.ErrUnsupported) {
+		t.Errorf("List with a memory back = %v; want errors.ErrUnsupported", err)
+	}
+	if stats, err := s.Prune(ctx); !errors.Is(err, errors.ErrUnsupported) || stats != (memo.PruneStats{}) {
+		t.Errorf("Prune with a memory back = %+v, %v; want nothing removed, errors.ErrUnsupported", stats, err)
+	}
+}
+
+func TestOpen(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		url  string
+		want Options
+	}{
+		{"writebehind://?back=mem%3A%2F%2F", Options{QueueSize: DefaultQueueSize, Workers: DefaultWorkers, WriteTimeout: DefaultWriteTimeout}},
+		{"writebehind://?back=" + url.QueryEscape("mem://?size=10") + "&queue=8&workers=3&write_timeout=5s", Options{QueueSize: 8, Workers: 3, WriteTimeout: 5 * time.Second}},
+	}
+	for _, tt := range tests {
+		b, err := memo.Open(tt.url)
+		if err != nil {
+			t.Errorf("Open(%q) = %v; want a store", tt.url, err)
+			continue
+		}
+		s := b.(*Store)
+		if got := s.opts; got.QueueSize != tt.want.QueueSize || got.Workers != tt.want.Workers || got.WriteTimeout != tt.want.WriteTimeout {
+			t.Errorf("Open(%q): options %+v; want %+v", tt.url, s.opts, tt.want)
+		}
+		mustSet(t, s, key(funcA, 1), "1")
+		if err := s.Close(); err != nil {
+			t.Errorf("Close = %v; want nil", err)
+		}
+		wantValue(t, s, key(funcA, 1), "1")
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		url  string
+		want string
+	}{
+		{"writebehind://", "no back= URL"},
+		{"writebehind://?back=mem://?size=10&max_bytes=100", `unknown URL parameter "max_bytes"`},
+		{"writebehind://?back=mem%3A%2F%2F&queue=0", `queue="0"`},
+		{"writebehind://?back=mem%3A%2F%2F&workers=many", `workers="many"`},
+		{"writebehind://?back=mem%3A%2F%2F&write_timeout=1", `write_timeout="1"`},
+		{"writebehind://?back=nosuch%3A%2F%2Fx", `back: memo: no backend for scheme "nosuch"`},
+		{"writebehind://host?back=mem%3A%2F%2F", "before the query"},
+	}
+	for _, tt := range tests {
+		_, err := memo.Open(tt.url)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Open(%q) = %v; want an error containing %q", tt.url, err, tt.want)
+		}
+	}
+}
+
+func BenchmarkSet(b *testing.B) {
+	s := New(memory.New(memory.Options{}), Options{})
+	defer s.Close()
+	value := bytes.Repeat([]byte("x"), 256)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			i++
+			if err := s.Set(ctx, key(funcA, i%512), value, time.Time{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -1,0 +1,12 @@
+package main
+
+// The cache subcommand opens any backend URL, so it links every backend
+// that ships with memogen; each registers its URL scheme in init.
+import (
+	_ "github.com/memogen/memogen/backends/file"
+	_ "github.com/memogen/memogen/backends/memory"
+	_ "github.com/memogen/memogen/backends/redis"
+	_ "github.com/memogen/memogen/backends/s3"
+	_ "github.com/memogen/memogen/backends/tiered"
+	_ "github.com/memogen/memogen/backends/writebehind"
+)

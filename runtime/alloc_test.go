@@ -1,0 +1,49 @@
+//go:build !race
+
+// The race detector makes sync.Pool drop a random share of what is put in
+// it, so allocation counts are only meaningful without it.
+
+package runtime_test
+
+import (
+	"testing"
+
+	memo "github.com/memogen/memogen/runtime"
+)
+
+// lookupRequest is the key function memogen would generate for
+// func(name string, r request, n int, verbose bool).
+func lookupRequest(f *memo.Func, name string, r *request, n int, verbose bool) (string, bool) {
+	c := f.Begin(nil)
+	w := c.Key()
+	w.String(name)
+	w.String(r.Path)
+	w.Len(len(r.Tags))
+	for i := range r.Tags {
+		w.String(r.Tags[i])
+	}
+	w.Int(int64(n))
+	w.Bool(verbose)
+	if v, ok := memo.Lookup[string](c, false); ok {
+		return v, true
+	}
+	v, _ := memo.Run(c, func() (string, error) { return "result", nil })
+	return v, false
+}
+
+func TestWarmHitAllocatesNothing(t *testing.T) {
+	// Not parallel: AllocsPerRun counts the allocations of every goroutine.
+	f := newFunc(t, memo.FuncInfo{})
+	r := &request{Path: "/users", Tags: []string{"a", "bb"}}
+	if _, hit := lookupRequest(f, "lookup", r, 42, true); hit {
+		t.Fatal("first call hit; want a miss")
+	}
+	allocs := testing.AllocsPerRun(1000, func() {
+		if _, hit := lookupRequest(f, "lookup", r, 42, true); !hit {
+			t.Fatal("warm call missed; want a hit")
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("a warm hit on the default memory backend: %v allocations; want 0", allocs)
+	}
+}

@@ -1,0 +1,50 @@
+// Package errnames has generated names that clash.
+package errnames
+
+// Lookup is taken by a hand-written declaration below.
+//
+//memo:cache
+func Lookup(n int) int { return n }
+
+// LookupCached already exists.
+func LookupCached(n int) int { return n }
+
+// First and Second ask for the same wrapper name.
+//
+//memo:cache name=Cached
+func First(n int) int { return n }
+
+// Second clashes with First.
+//
+//memo:cache name=Cached
+func Second(n int) int { return n }
+
+// Twice has two directives.
+//
+//memo:cache ttl=1m
+//memo:cache ttl=2m
+func Twice(n int) int { return n }
+
+// Renamed asks for a name that exists.
+//
+//memo:cache name=Helper
+func Renamed(n int) int { return n }
+
+// Helper is hand-written.
+func Helper() {}
+
+// T has a method whose wrapper name is a field.
+type T struct{ GetCached int }
+
+// Get clashes with the GetCached field.
+//
+//memo:cache receiver=ignore
+func (t T) Get(n int) int { return n }
+
+// Internal's cache variable would be memoInternal, declared below; name= does
+// not change it.
+//
+//memo:cache name=Other
+func Internal(n int) int { return n }
+
+var memoInternal = 0

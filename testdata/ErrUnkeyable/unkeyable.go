@@ -1,0 +1,71 @@
+// Package errunkeyable has parameters that cannot be part of a key.
+package errunkeyable
+
+import (
+	"io"
+	"net/url"
+	"sync"
+	"unsafe"
+)
+
+// Chan takes a channel.
+//
+//memo:cache
+func Chan(c chan int) int { return 0 }
+
+// Func takes a func.
+//
+//memo:cache
+func Func(f func() int) int { return 0 }
+
+// Iface takes an interface without MemoKey.
+//
+//memo:cache
+func Iface(r io.Reader) int { return 0 }
+
+// Any takes an empty interface.
+//
+//memo:cache
+func Any(v any) int { return 0 }
+
+// Pointer takes an unsafe.Pointer.
+//
+//memo:cache
+func Pointer(p unsafe.Pointer) int { return 0 }
+
+// Mutex takes a struct of another package with unexported fields.
+//
+//memo:cache
+func Mutex(mu *sync.Mutex) int { return 0 }
+
+// User takes a *url.Userinfo, whose fields are unexported.
+//
+//memo:cache
+func User(u *url.Userinfo) int { return 0 }
+
+// Options has a func deep inside.
+type Options struct {
+	Name  string
+	Hooks []Hook
+}
+
+// Hook holds a func.
+type Hook struct {
+	Label string
+	Run   func()
+}
+
+// Nested takes a struct with a func field inside a slice of structs.
+//
+//memo:cache
+func Nested(opts Options) int { return 0 }
+
+// InMap takes a map whose values are channels.
+//
+//memo:cache
+func InMap(m map[string]chan int) int { return 0 }
+
+// Several has two unkeyable parameters; both are reported.
+//
+//memo:cache
+func Several(c chan int, f func()) int { return 0 }
