@@ -70,44 +70,52 @@ func (c *Call) discard(err error) {
 	_ = c.b.backend.Delete(ctx, c.byteKey())
 }
 
-// loadEntry fetches and parses the call's entry; a missing entry, a failing
-// backend and a corrupt or foreign entry all report false.
-func (c *Call) loadEntry() (Entry, bool) {
+// loadEntry fetches the call's entry, checks it and returns its payload
+// and expiry (Unix nanoseconds, 0 for never); a missing entry, a failing
+// backend and a corrupt or foreign entry all report false. It parses only
+// what a hit needs, allocating nothing beyond what the backend returned.
+func (c *Call) loadEntry() (payload []byte, expires int64, ok bool) {
 	ctx, cancel := c.opContext()
 	data, err := c.b.backend.Get(ctx, c.byteKey())
 	cancel()
 	switch {
 	case errors.Is(err, ErrNotFound):
-		return Entry{}, false
+		return nil, 0, false
 	case err != nil:
 		c.backendFailed(fmt.Errorf("memo: %s: get: %w", c.f.backendName(), err))
-		return Entry{}, false
+		return nil, 0, false
 	}
-	e, err := DecodeEntry(data)
-	if err == nil && e.Codec != c.b.codecSpec {
-		err = fmt.Errorf("%w: codec %q, want %q", ErrCorrupt, e.Codec, c.b.codecSpec)
+	l, err := splitEntry(data, true)
+	if err == nil && string(l.codec) != c.b.codecSpec {
+		err = fmt.Errorf("%w: codec %q, want %q", ErrCorrupt, l.codec, c.b.codecSpec)
+	}
+	if err == nil {
+		err = l.verify()
+	}
+	if err == nil {
+		var valid bool
+		if expires, valid = parseDecimal(l.expires); !valid {
+			err = fmt.Errorf("%w: expiry %.24q", ErrCorrupt, l.expires)
+		}
 	}
 	if err != nil {
 		c.discard(err)
-		return Entry{}, false
+		return nil, 0, false
 	}
-	return e, true
+	return l.payload, expires, true
 }
 
 // loadBytes returns the call's live, decoded result from a byte-level
 // backend.
 func loadBytes[R any](c *Call) (result R, expires int64, ok bool) {
-	e, ok := c.loadEntry()
-	if !ok || e.Expired(c.cfg.now()) {
+	payload, expires, ok := c.loadEntry()
+	if !ok || !c.live(expires) {
 		return result, 0, false
 	}
-	if err := unmarshal(c.b.codec, e.Payload, &result); err != nil {
+	if err := unmarshal(c.b.codec, payload, &result); err != nil {
 		c.discard(fmt.Errorf("%w: decoding: %v", ErrCorrupt, err))
 		var zero R
 		return zero, 0, false
-	}
-	if !e.Expires.IsZero() {
-		expires = e.Expires.UnixNano()
 	}
 	return result, expires, true
 }

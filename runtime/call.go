@@ -284,8 +284,8 @@ func (c *Call) Contains() bool {
 		_, expires, ok := c.b.table.Peek(c.w.buf)
 		return ok && c.live(expires)
 	}
-	e, ok := c.loadEntry()
-	return ok && !e.Expired(c.cfg.now())
+	_, expires, ok := c.loadEntry()
+	return ok && c.live(expires)
 }
 
 // bindErr is why an unusable call cannot reach the cache, nil when caching is

@@ -12,7 +12,7 @@ import (
 // accidental collision negligible, and the prefix carries the function's
 // identity, fingerprint and version, so a code change orphans old entries.
 func digestOf(prefix, key []byte) [16]byte {
-	h := xxh3.New()
+	var h xxh3.Hasher // as xxh3.New makes it, but on the stack
 	h.Write(prefix)
 	h.Write(key)
 	sum := h.Sum128()

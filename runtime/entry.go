@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/zeebo/xxh3"
@@ -65,60 +64,165 @@ func EncodeEntry(e Entry) []byte {
 // DecodeEntry parses a stored entry and verifies its checksum. Payload
 // aliases data.
 func DecodeEntry(data []byte) (Entry, error) {
-	nl := bytes.IndexByte(data, '\n')
-	if nl < 0 {
-		return Entry{}, fmt.Errorf("%w: no metadata line", ErrCorrupt)
-	}
-	e, sum, head, err := parseHeader(string(data[:nl]))
+	l, err := splitEntry(data, true)
 	if err != nil {
-		return e, err
+		return Entry{}, err
 	}
-	payload := data[nl+1:]
-	if checksum([]byte(head), payload) != sum {
-		return Entry{}, fmt.Errorf("%w: checksum mismatch", ErrCorrupt)
+	if err := l.verify(); err != nil {
+		return Entry{}, err
 	}
-	e.Payload = payload
-	return e, nil
+	return l.entry()
 }
 
 // DecodeEntryHeader parses only an entry's metadata line, found at the start
 // of data, without the payload or its checksum: for listings and expiry
 // checks that read just the first bytes of an entry.
 func DecodeEntryHeader(data []byte) (Entry, error) {
-	line := data
-	if nl := bytes.IndexByte(data, '\n'); nl >= 0 {
-		line = data[:nl]
+	l, err := splitEntry(data, false)
+	if err != nil {
+		return Entry{}, err
 	}
-	e, _, _, err := parseHeader(string(line))
-	return e, err
+	l.payload = nil
+	return l.entry()
 }
 
-// parseHeader parses a metadata line; head is the part the checksum covers.
-func parseHeader(line string) (e Entry, sum uint64, head string, err error) {
-	fields := strings.SplitN(line, " ", 6)
-	if len(fields) != 6 {
-		return e, 0, "", fmt.Errorf("%w: metadata has %d fields, want 6", ErrCorrupt, len(fields))
+// EntryExpires returns the expiry that the stored entry in data carries in
+// its metadata line, zero for never, without allocating: for backends that
+// enforce expiry on read. It does not verify the checksum.
+func EntryExpires(data []byte) (time.Time, error) {
+	l, err := splitEntry(data, false)
+	if err != nil {
+		return time.Time{}, err
 	}
-	if fields[0] != entryMagic {
-		return e, 0, "", fmt.Errorf("%w: unknown format %.16q", ErrCorrupt, fields[0])
+	expires, ok := parseDecimal(l.expires)
+	if !ok {
+		return time.Time{}, fmt.Errorf("%w: expiry %.24q", ErrCorrupt, l.expires)
 	}
-	created, err1 := strconv.ParseInt(fields[2], 10, 64)
-	expires, err2 := strconv.ParseInt(fields[3], 10, 64)
-	sum, err3 := strconv.ParseUint(fields[4], 16, 64)
-	summary, err4 := strconv.Unquote(fields[5])
-	if err := errors.Join(err1, err2, err3, err4); err != nil {
-		return e, 0, "", fmt.Errorf("%w: %v", ErrCorrupt, err)
+	return unixNano(expires), nil
+}
+
+// entryLine is a stored entry split into its fields, which alias the data.
+type entryLine struct {
+	codec   []byte
+	created []byte
+	expires []byte
+	sum     []byte
+	summary []byte // still quoted
+	head    []byte // the fields the checksum covers: magic to expires
+	payload []byte // nil when only the metadata line was asked for
+}
+
+// splitEntry splits data into the fields of its metadata line and, with
+// whole set, the payload that follows it. Without whole, data may end at
+// the line's newline or anywhere after it, or be just the line.
+func splitEntry(data []byte, whole bool) (l entryLine, err error) {
+	line := data
+	if nl := bytes.IndexByte(data, '\n'); nl >= 0 {
+		line, l.payload = data[:nl], data[nl+1:]
+	} else if whole {
+		return l, fmt.Errorf("%w: no metadata line", ErrCorrupt)
 	}
-	head = line[:len(fields[0])+len(fields[1])+len(fields[2])+len(fields[3])+3]
-	e = Entry{Codec: fields[1], Created: time.Unix(0, created), Summary: summary}
-	if expires != 0 {
-		e.Expires = time.Unix(0, expires)
+	var fields [5][]byte
+	rest := line
+	for i := range fields {
+		sp := bytes.IndexByte(rest, ' ')
+		if sp < 0 {
+			return l, fmt.Errorf("%w: metadata has %d fields, want 6", ErrCorrupt, i+1)
+		}
+		fields[i], rest = rest[:sp], rest[sp+1:]
 	}
-	return e, sum, head, nil
+	if string(fields[0]) != entryMagic {
+		return l, fmt.Errorf("%w: unknown format %.16q", ErrCorrupt, fields[0])
+	}
+	l.codec, l.created, l.expires, l.sum, l.summary = fields[1], fields[2], fields[3], fields[4], rest
+	l.head = line[:len(line)-len(rest)-len(l.sum)-2]
+	return l, nil
+}
+
+// verify checks the line's checksum against its payload.
+func (l *entryLine) verify() error {
+	sum, ok := parseHex64(l.sum)
+	if !ok {
+		return fmt.Errorf("%w: checksum %.24q", ErrCorrupt, l.sum)
+	}
+	if checksum(l.head, l.payload) != sum {
+		return fmt.Errorf("%w: checksum mismatch", ErrCorrupt)
+	}
+	return nil
+}
+
+// entry converts the line's fields.
+func (l *entryLine) entry() (Entry, error) {
+	created, ok1 := parseDecimal(l.created)
+	expires, ok2 := parseDecimal(l.expires)
+	summary, err := strconv.Unquote(string(l.summary))
+	if !ok1 || !ok2 || err != nil {
+		return Entry{}, fmt.Errorf("%w: metadata %.64q", ErrCorrupt, l.head)
+	}
+	return Entry{
+		Codec:   string(l.codec),
+		Created: time.Unix(0, created),
+		Expires: unixNano(expires),
+		Summary: summary,
+		Payload: l.payload,
+	}, nil
+}
+
+// unixNano is the time of n Unix nanoseconds, zero for 0.
+func unixNano(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n)
+}
+
+// parseDecimal parses an optionally negative decimal int64 without
+// allocating.
+func parseDecimal(b []byte) (int64, bool) {
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	if len(b) == 0 || len(b) > 19 {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	if n > 1<<63-1 {
+		return 0, false
+	}
+	if neg {
+		return -int64(n), true
+	}
+	return int64(n), true
+}
+
+// parseHex64 parses the 16 lowercase hex digits of a checksum.
+func parseHex64(b []byte) (uint64, bool) {
+	if len(b) != 16 {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range b {
+		switch {
+		case '0' <= c && c <= '9':
+			n = n<<4 | uint64(c-'0')
+		case 'a' <= c && c <= 'f':
+			n = n<<4 | uint64(c-'a'+10)
+		default:
+			return 0, false
+		}
+	}
+	return n, true
 }
 
 func checksum(head, payload []byte) uint64 {
-	h := xxh3.New()
+	var h xxh3.Hasher // as xxh3.New makes it, but on the stack
 	h.Write(head)
 	h.Write(payload)
 	return h.Sum64()

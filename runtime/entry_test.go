@@ -81,6 +81,11 @@ func FuzzDecodeEntry(f *testing.F) {
 	f.Add([]byte("memo1 json 0 0 0000000000000000 \"\"\n"))
 	f.Add([]byte("memo1 json 1 2 zz \"unterminated\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		if h, err := memo.DecodeEntryHeader(data); err == nil {
+			if exp, err := memo.EntryExpires(data); err != nil || !exp.Equal(h.Expires) {
+				t.Fatalf("EntryExpires = %v, %v; DecodeEntryHeader says %v", exp, err, h.Expires)
+			}
+		}
 		e, err := memo.DecodeEntry(data)
 		if err != nil {
 			if !errors.Is(err, memo.ErrCorrupt) {

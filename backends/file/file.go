@@ -54,8 +54,8 @@
 //
 // Options.MaxBytes and Options.MaxEntries bound the store, least recently
 // used entries evicted first. An entry's modification time is its recency:
-// Set sets it and Get refreshes it, which every process sharing the
-// directory sees. When a Set takes the store over a bound, the store scans
+// Set sets it and Get refreshes it when it is more than a minute old, which
+// every process sharing the directory sees. When a Set takes the store over a bound, the store scans
 // its directory and removes the least recently used entries until it holds
 // at most MaxEntries − MaxEntries/10 entries and MaxBytes − MaxBytes/10
 // bytes, so that a full store does not scan on every write (ccache cleans up
@@ -88,6 +88,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 
@@ -114,9 +115,10 @@ type Options struct {
 // directory. It is safe for concurrent use, and several processes may use
 // one directory at the same time.
 type Store struct {
-	dir   string // absolute and clean
-	opts  Options
-	usage usage
+	dir      string // absolute and clean
+	opts     Options
+	usage    usage
+	funcDirs sync.Map // memo.FuncID → its checked entry directory
 }
 
 var (
@@ -213,21 +215,29 @@ func (s *Store) Get(ctx context.Context, key memo.Key) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(path)
+	data, modified, err := readFile(path)
 	switch {
 	case absent(err):
 		return nil, memo.ErrNotFound
 	case err != nil:
 		return nil, fmt.Errorf("file: get: %w", err)
 	}
-	if entryExpired(data, time.Now()) {
+	now := time.Now()
+	if entryExpired(data, now) {
 		return nil, memo.ErrNotFound
 	}
-	now := time.Now()
-	// Recency is best effort: a read-only directory still serves hits.
-	_ = os.Chtimes(path, now, now)
+	// Recency is best effort, and coarse: a read-only directory still
+	// serves hits, and an entry used in the last touchInterval is not
+	// touched again, which spares a system call on most hits.
+	if now.Sub(modified) >= touchInterval {
+		_ = os.Chtimes(path, now, now)
+	}
 	return data, nil
 }
+
+// touchInterval is the granularity of recency: a hit refreshes an entry's
+// modification time only when it is older than this.
+const touchInterval = time.Minute
 
 // Set stores value under key, replacing any entry atomically. An expires
 // already past removes the key instead. Expiry is otherwise read back from

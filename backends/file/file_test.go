@@ -298,11 +298,42 @@ func TestEvictByEntries(t *testing.T) {
 	k := func(n int) memo.Key { return key(fnF, n, "json") }
 	for n := 1; n <= 3; n++ {
 		mustSet(t, s, k(n), entry("v", time.Time{}))
+		backdate(t, dir, k(n), time.Duration(4-n)*time.Hour) // 1 is the oldest
 	}
 	mustGet(t, s, k(1)) // 1 is now the most recently used
 	mustSet(t, s, k(4), entry("v", time.Time{}))
 	wantFiles(t, dir, k(1), k(3), k(4))
 	wantNotFound(t, s, k(2))
+}
+
+// TestRecentHitsDoNotTouch checks that recency is kept to the minute: a
+// hit on an entry used less than a minute ago leaves its file alone, and a
+// hit on an older one refreshes it.
+func TestRecentHitsDoNotTouch(t *testing.T) {
+	t.Parallel()
+	s, dir := newStore(t, file.Options{})
+	k := key(fnF, 1, "json")
+	mustSet(t, s, k, entry("v", time.Time{}))
+	backdate(t, dir, k, 30*time.Second)
+	before := modTime(t, dir, k)
+	mustGet(t, s, k)
+	if got := modTime(t, dir, k); !got.Equal(before) {
+		t.Errorf("a hit 30s after the last use moved the modification time from %v to %v; want it left alone", before, got)
+	}
+	backdate(t, dir, k, 2*time.Minute)
+	mustGet(t, s, k)
+	if got := modTime(t, dir, k); time.Since(got) > time.Minute {
+		t.Errorf("a hit 2m after the last use left the modification time at %v; want it refreshed", got)
+	}
+}
+
+func modTime(t *testing.T, dir string, k memo.Key) time.Time {
+	t.Helper()
+	fi, err := os.Stat(pathOf(dir, k))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.ModTime()
 }
 
 func TestEvictByBytes(t *testing.T) {
@@ -312,6 +343,7 @@ func TestEvictByBytes(t *testing.T) {
 	k := func(n int) memo.Key { return key(fnMethod, n, "msgpack+zstd") }
 	for n := 1; n <= 3; n++ {
 		mustSet(t, s, k(n), entry("payload", time.Time{}))
+		backdate(t, dir, k(n), time.Duration(4-n)*time.Hour)
 	}
 	mustGet(t, s, k(1))
 	mustSet(t, s, k(4), entry("payload", time.Time{}))

@@ -19,8 +19,8 @@ const maxHeader = 4096
 // parsed never expires here: whether an entry is intact is the runtime's
 // business, and it verifies the checksum on every hit.
 func entryExpired(data []byte, now time.Time) bool {
-	e, err := memo.DecodeEntryHeader(data[:min(len(data), maxHeader)])
-	return err == nil && e.Expired(now)
+	expires, err := memo.EntryExpires(data[:min(len(data), maxHeader)])
+	return err == nil && !expires.IsZero() && !now.Before(expires)
 }
 
 // readEntry describes the entry file at path from its size and metadata

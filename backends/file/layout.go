@@ -33,12 +33,24 @@ func (s *Store) entryPath(key memo.Key) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(dir, key.Digest+"."+ext), nil
+	return dir + string(filepath.Separator) + key.Digest + "." + ext, nil
 }
 
 // funcDir returns the directory of fn's entries. Every path element is
-// checked, so that no key reaches outside the store's directory.
+// checked, so that no key reaches outside the store's directory; valid
+// directories are remembered, since every call of a function asks again.
 func (s *Store) funcDir(fn memo.FuncID) (string, error) {
+	if dir, ok := s.funcDirs.Load(fn); ok {
+		return dir.(string), nil
+	}
+	dir, err := s.checkFuncDir(fn)
+	if err == nil {
+		s.funcDirs.Store(fn, dir)
+	}
+	return dir, err
+}
+
+func (s *Store) checkFuncDir(fn memo.FuncID) (string, error) {
 	if fn.Package == "" {
 		return "", fmt.Errorf("%w: %s: empty package path", ErrInvalidKey, fn)
 	}

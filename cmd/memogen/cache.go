@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"go/token"
 	"io"
 	"slices"
 	"strings"
@@ -22,8 +23,9 @@ Inspects and maintains a cache in any backend, by URL:
 
   ls     list entries: function, digest, size, created, expires, arguments
   stats  per-function totals: entries, bytes, expired entries
-  prune  remove expired entries (backends whose server expires entries
-         itself, such as Redis, have nothing to prune)
+  prune  remove expired entries, of every function (backends whose
+         server expires entries itself, such as Redis, have nothing to
+         prune)
   clear  remove every entry of one function, or of all functions
 
 A function is named by its import path and name, as listings show it:
@@ -59,22 +61,28 @@ func runCache(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	verb, rawURL := rest[0], rest[1]
-	var fn memo.FuncID
-	if len(rest) == 3 {
-		var err error
-		if fn, err = parseFuncID(rest[2]); err != nil {
-			fmt.Fprintf(stderr, "memogen cache: %v\n", err)
-			return 2
-		}
-	}
 	if !slices.Contains([]string{"ls", "stats", "prune", "clear"}, verb) {
 		fmt.Fprintf(stderr, "memogen cache: unknown command %q (want ls, stats, prune or clear)\n", verb)
 		return 2
 	}
+	var fns []memo.FuncID // nil: every function
+	if len(rest) == 3 {
+		if verb == "prune" {
+			fmt.Fprintln(stderr, "memogen cache: prune takes no function: it removes the expired entries of every function")
+			return 2
+		}
+		var err error
+		if fns, err = parseFuncIDs(rest[2]); err != nil {
+			fmt.Fprintf(stderr, "memogen cache: %v\n", err)
+			return 2
+		}
+	}
+	// Opening a backend connects to nothing, so its errors are mistakes in
+	// the URL.
 	b, err := memo.Open(rawURL)
 	if err != nil {
 		fmt.Fprintf(stderr, "memogen cache: %v\n", err)
-		return 1
+		return 2
 	}
 	if c, ok := b.(io.Closer); ok {
 		defer c.Close()
@@ -82,13 +90,13 @@ func runCache(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	out := &printer{w: stdout, json: *asJSON}
 	switch verb {
 	case "ls":
-		err = cacheList(ctx, b, fn, out)
+		err = cacheList(ctx, b, fns, out)
 	case "stats":
-		err = cacheStats(ctx, b, fn, out)
+		err = cacheStats(ctx, b, fns, out)
 	case "prune":
 		err = cachePrune(ctx, b, out)
 	case "clear":
-		err = cacheClear(ctx, b, fn, out)
+		err = cacheClear(ctx, b, fns, out)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "memogen cache %s: %v\n", verb, err)
@@ -97,15 +105,23 @@ func runCache(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	return 0
 }
 
-// parseFuncID reads "import/path.Name": the name starts at the first dot
-// after the last slash.
-func parseFuncID(s string) (memo.FuncID, error) {
-	slash := strings.LastIndex(s, "/")
-	dot := strings.Index(s[slash+1:], ".")
-	if dot <= 0 || slash+1+dot == len(s)-1 {
-		return memo.FuncID{}, fmt.Errorf("function %q: want import/path.Name, e.g. example.com/users.FetchUser", s)
+// parseFuncIDs reads a function as listings show it: "import/path.Name",
+// or "import/path.Type.Method" for a method. The last element of an import
+// path may have dots in it (gopkg.in/yaml.v3), so "a/b.c.D" is function D
+// of package a/b.c or method c.D of package a/b: it returns both readings,
+// and the commands act on each.
+func parseFuncIDs(s string) ([]memo.FuncID, error) {
+	parts := strings.Split(s[strings.LastIndex(s, "/")+1:], ".")
+	n := len(parts)
+	if n < 2 || parts[0] == "" || !token.IsIdentifier(parts[n-1]) {
+		return nil, fmt.Errorf("function %q: want import/path.Name, e.g. example.com/users.FetchUser", s)
 	}
-	return memo.FuncID{Package: s[:slash+1+dot], Name: s[slash+2+dot:]}, nil
+	ids := []memo.FuncID{{Package: strings.TrimSuffix(s, "."+parts[n-1]), Name: parts[n-1]}}
+	if n > 2 && token.IsIdentifier(parts[n-2]) {
+		method := parts[n-2] + "." + parts[n-1]
+		ids = append(ids, memo.FuncID{Package: strings.TrimSuffix(s, "."+method), Name: method})
+	}
+	return ids, nil
 }
 
 func lister(b memo.Backend) (memo.Lister, error) {
@@ -116,20 +132,33 @@ func lister(b memo.Backend) (memo.Lister, error) {
 	return l, nil
 }
 
-func collect(ctx context.Context, b memo.Backend, fn memo.FuncID) ([]memo.StoredEntry, error) {
+// collect returns the entries of fns, or of every function when fns is
+// nil, sorted by function and digest.
+func collect(ctx context.Context, b memo.Backend, fns []memo.FuncID) ([]memo.StoredEntry, error) {
 	l, err := lister(b)
 	if err != nil {
 		return nil, err
 	}
+	if fns == nil {
+		fns = []memo.FuncID{{}}
+	}
 	var entries []memo.StoredEntry
-	err = l.List(ctx, fn, func(e memo.StoredEntry) bool {
-		entries = append(entries, e)
-		return true
-	})
-	slices.SortFunc(entries, func(a, b memo.StoredEntry) int {
+	for _, fn := range fns {
+		err := l.List(ctx, fn, func(e memo.StoredEntry) bool {
+			entries = append(entries, e)
+			return true
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	compare := func(a, b memo.StoredEntry) int {
 		return cmp.Or(cmp.Compare(a.Key.Func.String(), b.Key.Func.String()), cmp.Compare(a.Key.Digest, b.Key.Digest))
-	})
-	return entries, err
+	}
+	slices.SortFunc(entries, compare)
+	// A store that keys entries by the function's name, as Redis does,
+	// lists the same entries under both readings of a dotted name.
+	return slices.CompactFunc(entries, func(a, b memo.StoredEntry) bool { return compare(a, b) == 0 }), nil
 }
 
 // entryRow is one entry as ls prints it.
@@ -142,8 +171,8 @@ type entryRow struct {
 	Args     string     `json:"args,omitempty"`
 }
 
-func cacheList(ctx context.Context, b memo.Backend, fn memo.FuncID, out *printer) error {
-	entries, err := collect(ctx, b, fn)
+func cacheList(ctx context.Context, b memo.Backend, fns []memo.FuncID, out *printer) error {
+	entries, err := collect(ctx, b, fns)
 	if err != nil {
 		return err
 	}
@@ -168,8 +197,8 @@ type statsRow struct {
 	Expired  int    `json:"expired"`
 }
 
-func cacheStats(ctx context.Context, b memo.Backend, fn memo.FuncID, out *printer) error {
-	entries, err := collect(ctx, b, fn)
+func cacheStats(ctx context.Context, b memo.Backend, fns []memo.FuncID, out *printer) error {
+	entries, err := collect(ctx, b, fns)
 	if err != nil {
 		return err
 	}
@@ -200,7 +229,9 @@ func cachePrune(ctx context.Context, b memo.Backend, out *printer) error {
 	var stats memo.PruneStats
 	if p, ok := b.(memo.Pruner); ok {
 		var err error
-		if stats, err = p.Prune(ctx); err != nil {
+		// A wrapper over a store that expires entries itself (tiered or
+		// write-behind over Redis) has nothing to prune either.
+		if stats, err = p.Prune(ctx); err != nil && !errors.Is(err, errors.ErrUnsupported) {
 			return err
 		}
 	}
@@ -211,29 +242,26 @@ func cachePrune(ctx context.Context, b memo.Backend, out *printer) error {
 	return err
 }
 
-func cacheClear(ctx context.Context, b memo.Backend, fn memo.FuncID, out *printer) error {
-	funcs := []memo.FuncID{fn}
-	if fn == (memo.FuncID{}) {
-		entries, err := collect(ctx, b, fn)
+func cacheClear(ctx context.Context, b memo.Backend, fns []memo.FuncID, out *printer) error {
+	if fns == nil {
+		entries, err := collect(ctx, b, nil)
 		if err != nil {
 			return fmt.Errorf("clearing every function needs a listing: %w; name a function", err)
 		}
-		funcs = nil
 		for _, e := range entries {
-			if len(funcs) == 0 || funcs[len(funcs)-1] != e.Key.Func {
-				funcs = append(funcs, e.Key.Func)
+			if len(fns) == 0 || fns[len(fns)-1] != e.Key.Func {
+				fns = append(fns, e.Key.Func)
 			}
 		}
 	}
-	for _, f := range funcs {
+	names := make([]string, 0, len(fns))
+	for _, f := range fns {
 		if err := b.Clear(ctx, f); err != nil {
 			return fmt.Errorf("%s: %w", f, err)
 		}
+		names = append(names, f.String())
 	}
-	names := make([]string, len(funcs))
-	for i, f := range funcs {
-		names[i] = f.String()
-	}
+	names = slices.Compact(names) // the readings of a dotted name share it
 	if out.json {
 		return out.encode(map[string]any{"cleared": names})
 	}

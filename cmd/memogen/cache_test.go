@@ -1,0 +1,614 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	_ "github.com/memogen/memogen/codecs/json"
+	memo "github.com/memogen/memogen/runtime"
+)
+
+// These tests run "memogen cache" against entries written the way the
+// runtime writes them, with fixed times, so that listings are exact.
+
+func TestCacheList(t *testing.T) {
+	t.Parallel()
+	u, b := fileCache(t)
+	populate(t, b, ada, bob, pending)
+	storeExpired(t, b, stale)
+
+	status, stdout, stderr := cache(t, "ls", u)
+	if status != 0 {
+		t.Fatalf("ls: status %d, stderr %q; want 0", status, stderr)
+	}
+	want := `FUNCTION                      DIGEST        SIZE  CREATED               EXPIRES               ARGS
+example.com/users.FetchUser   111111111111  71    2024-01-02T03:04:05Z  never                 id=1
+example.com/users.FetchUser   222222222222  89    2024-01-02T03:04:05Z  2100-01-01T00:00:00Z  id=2
+example.com/users.Store.Load  333333333333  82    2024-01-02T03:04:05Z  2001-01-01T00:00:00Z  key="a"
+example.com/users.Store.Load  444444444444  66    2024-01-02T03:04:05Z  never                 key="b"
+`
+	if stdout != want {
+		t.Errorf("ls printed\n%s\nwant\n%s", stdout, want)
+	}
+
+	status, stdout, stderr = cache(t, "ls", u, "example.com/users.Store.Load")
+	if status != 0 {
+		t.Fatalf("ls Store.Load: status %d, stderr %q; want 0", status, stderr)
+	}
+	want = `FUNCTION                      DIGEST        SIZE  CREATED               EXPIRES               ARGS
+example.com/users.Store.Load  333333333333  82    2024-01-02T03:04:05Z  2001-01-01T00:00:00Z  key="a"
+example.com/users.Store.Load  444444444444  66    2024-01-02T03:04:05Z  never                 key="b"
+`
+	if stdout != want {
+		t.Errorf("ls example.com/users.Store.Load printed\n%s\nwant\n%s", stdout, want)
+	}
+
+	status, stdout, stderr = cache(t, "ls", u, "example.com/users.Nothing")
+	if want := "FUNCTION  DIGEST  SIZE  CREATED  EXPIRES  ARGS\n"; status != 0 || stdout != want {
+		t.Errorf("ls of a function without entries: status %d, stdout %q, stderr %q; want 0, %q", status, stdout, stderr, want)
+	}
+}
+
+func TestCacheListJSON(t *testing.T) {
+	t.Parallel()
+	u, b := fileCache(t)
+	populate(t, b, ada, bob, pending)
+	storeExpired(t, b, stale)
+
+	rows := decodeJSON[[]map[string]any](t, "-json", "ls", u)
+	want := []map[string]any{ada.row(), bob.row(), stale.row(), pending.row()}
+	if !reflect.DeepEqual(rows, want) {
+		t.Errorf("-json ls = %v; want %v", rows, want)
+	}
+
+	rows = decodeJSON[[]map[string]any](t, "-json", "ls", u, "example.com/users.FetchUser")
+	if want := []map[string]any{ada.row(), bob.row()}; !reflect.DeepEqual(rows, want) {
+		t.Errorf("-json ls example.com/users.FetchUser = %v; want %v", rows, want)
+	}
+
+	rows = decodeJSON[[]map[string]any](t, "-json", "ls", u, "example.com/users.Nothing")
+	if rows == nil || len(rows) != 0 {
+		t.Errorf("-json ls of a function without entries = %#v; want []", rows)
+	}
+}
+
+func TestCacheStats(t *testing.T) {
+	t.Parallel()
+	u, b := fileCache(t)
+	populate(t, b, ada, bob, pending)
+	storeExpired(t, b, stale)
+
+	status, stdout, stderr := cache(t, "stats", u)
+	if status != 0 {
+		t.Fatalf("stats: status %d, stderr %q; want 0", status, stderr)
+	}
+	want := `FUNCTION                      ENTRIES  BYTES  EXPIRED
+example.com/users.FetchUser   2        160    0
+example.com/users.Store.Load  2        148    1
+`
+	if stdout != want {
+		t.Errorf("stats printed\n%s\nwant\n%s", stdout, want)
+	}
+
+	rows := decodeJSON[[]map[string]any](t, "-json", "stats", u, "example.com/users.Store.Load")
+	wantRows := []map[string]any{{
+		"function": "example.com/users.Store.Load", "entries": 2.0,
+		"bytes": float64(stale.size() + pending.size()), "expired": 1.0,
+	}}
+	if !reflect.DeepEqual(rows, wantRows) {
+		t.Errorf("-json stats example.com/users.Store.Load = %v; want %v", rows, wantRows)
+	}
+}
+
+func TestCachePrune(t *testing.T) {
+	t.Parallel()
+	u, b := fileCache(t)
+	populate(t, b, ada, bob, pending)
+	storeExpired(t, b, stale)
+
+	status, stdout, stderr := cache(t, "prune", u)
+	if want := fmt.Sprintf("pruned 1 expired entries, %d bytes\n", stale.size()); status != 0 || stdout != want {
+		t.Errorf("prune: status %d, stdout %q, stderr %q; want 0, %q", status, stdout, stderr, want)
+	}
+	assertStored(t, b, ada, bob, pending)
+
+	got := decodeJSON[map[string]any](t, "-json", "prune", u)
+	if want := map[string]any{"entries": 0.0, "bytes": 0.0}; !reflect.DeepEqual(got, want) {
+		t.Errorf("-json prune with nothing expired = %v; want %v", got, want)
+	}
+	assertStored(t, b, ada, bob, pending)
+}
+
+func TestCacheClear(t *testing.T) {
+	t.Parallel()
+	u, b := fileCache(t)
+	populate(t, b, ada, bob, pending)
+	storeExpired(t, b, stale)
+
+	status, stdout, stderr := cache(t, "clear", u, "example.com/users.FetchUser")
+	if want := "cleared example.com/users.FetchUser\n"; status != 0 || stdout != want {
+		t.Errorf("clear FetchUser: status %d, stdout %q, stderr %q; want 0, %q", status, stdout, stderr, want)
+	}
+	assertStored(t, b, stale, pending)
+
+	populate(t, b, ada)
+	status, stdout, stderr = cache(t, "clear", u)
+	if want := "cleared example.com/users.FetchUser\ncleared example.com/users.Store.Load\n"; status != 0 || stdout != want {
+		t.Errorf("clear: status %d, stdout %q, stderr %q; want 0, %q", status, stdout, stderr, want)
+	}
+	assertStored(t, b)
+
+	got := decodeJSON[map[string]any](t, "-json", "clear", u)
+	if want := map[string]any{"cleared": []any{}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("-json clear of an empty cache = %v; want %v", got, want)
+	}
+}
+
+// TestCacheDottedPackage names a function of a package whose last path
+// element has a dot: "gopkg.in/yaml.v3.Marshal" reads as function Marshal
+// of gopkg.in/yaml.v3 as well as method v3.Marshal of gopkg.in/yaml.
+func TestCacheDottedPackage(t *testing.T) {
+	t.Parallel()
+	u, b := fileCache(t)
+	marshal := fixture{fn: memo.FuncID{Package: "gopkg.in/yaml.v3", Name: "Marshal"}, n: 5, summary: "v=1", payload: `"1"`}
+	populate(t, b, marshal, ada)
+
+	rows := decodeJSON[[]map[string]any](t, "-json", "ls", u, "gopkg.in/yaml.v3.Marshal")
+	if want := []map[string]any{marshal.row()}; !reflect.DeepEqual(rows, want) {
+		t.Errorf("-json ls gopkg.in/yaml.v3.Marshal = %v; want %v", rows, want)
+	}
+	status, stdout, stderr := cache(t, "clear", u, "gopkg.in/yaml.v3.Marshal")
+	if want := "cleared gopkg.in/yaml.v3.Marshal\n"; status != 0 || stdout != want {
+		t.Errorf("clear gopkg.in/yaml.v3.Marshal: status %d, stdout %q, stderr %q; want 0, %q", status, stdout, stderr, want)
+	}
+	assertStored(t, b, ada)
+}
+
+func TestParseFuncIDs(t *testing.T) {
+	t.Parallel()
+	tests := map[string][]memo.FuncID{
+		"example.com/users.FetchUser":  {fetchUser},
+		"example.com/users.Store.Load": {{Package: "example.com/users.Store", Name: "Load"}, storeLoad},
+		"gopkg.in/yaml.v3.Marshal":     {{Package: "gopkg.in/yaml.v3", Name: "Marshal"}, {Package: "gopkg.in/yaml", Name: "v3.Marshal"}},
+		"strings.ToUpper":              {{Package: "strings", Name: "ToUpper"}},
+		"example.com.F":                {{Package: "example.com", Name: "F"}, {Package: "example", Name: "com.F"}},
+	}
+	for s, want := range tests {
+		if got, err := parseFuncIDs(s); err != nil || !slices.Equal(got, want) {
+			t.Errorf("parseFuncIDs(%q) = %v, %v; want %v, nil", s, got, err, want)
+		}
+	}
+}
+
+// TestCacheListsWhatWrappersStore fills a cache through the runtime, as a
+// generated wrapper does, and checks that ls shows its entries and that
+// clear makes the wrapper compute again.
+func TestCacheListsWhatWrappersStore(t *testing.T) {
+	t.Parallel()
+	u, b := fileCache(t)
+	name := "cachetest-" + t.Name()
+	memo.Register(name, b)
+	t.Cleanup(func() { memo.Unregister(name) })
+	f := memo.NewFunc(memo.FuncInfo{Package: "example.com/strs", Receiver: "Counter", Name: "Len", Backend: name, Codec: "json", TTL: time.Hour})
+	var runs int
+	strLen := func(s string) int {
+		c := f.Begin(context.Background())
+		c.Key().String(s)
+		if r, ok := memo.Lookup[int](c, false); ok {
+			return r
+		}
+		c.Summarize(func() string { return memo.Describe("s", s) })
+		r, _ := memo.Run(c, func() (int, error) {
+			runs++
+			return len(s), nil
+		})
+		return r
+	}
+	strLen("hello")
+	strLen("hi")
+	strLen("hello")
+	if runs != 2 {
+		t.Fatalf("three calls with two arguments ran the function %d times; want 2", runs)
+	}
+
+	rows := decodeJSON[[]entryRow](t, "-json", "ls", u)
+	if len(rows) != 2 {
+		t.Fatalf("-json ls listed %d entries; want 2: %+v", len(rows), rows)
+	}
+	dir := filepath.Join(strings.TrimPrefix(u, "file://"), "example.com", "strs", "Counter.Len")
+	args := make([]string, len(rows))
+	for i, r := range rows {
+		args[i] = r.Args
+		if r.Function != "example.com/strs.Counter.Len" {
+			t.Errorf("entry %d: function %q; want example.com/strs.Counter.Len", i, r.Function)
+		}
+		fi, err := os.Stat(filepath.Join(dir, r.Digest+".json"))
+		if err != nil {
+			t.Errorf("entry %d: digest %q names no file the wrapper stored: %v", i, r.Digest, err)
+		} else if r.Size != fi.Size() {
+			t.Errorf("entry %d: size %d; want %d, the file's", i, r.Size, fi.Size())
+		}
+		if r.Created == nil || r.Expires == nil || !r.Expires.After(*r.Created) {
+			t.Errorf("entry %d: created %v, expires %v; want both, expiry after creation", i, r.Created, r.Expires)
+		}
+	}
+	slices.Sort(args)
+	if want := []string{`s="hello"`, `s="hi"`}; !slices.Equal(args, want) {
+		t.Errorf("-json ls args = %q; want %q", args, want)
+	}
+
+	if status, _, stderr := cache(t, "clear", u, "example.com/strs.Counter.Len"); status != 0 {
+		t.Fatalf("clear: status %d, stderr %q; want 0", status, stderr)
+	}
+	strLen("hello")
+	if runs != 3 {
+		t.Errorf("after clear, the wrapper ran its function %d times in all; want 3", runs)
+	}
+}
+
+func TestCacheUsage(t *testing.T) {
+	t.Parallel()
+	u := "file://" + t.TempDir()
+	tests := []struct {
+		args       []string
+		wantStderr string
+	}{
+		{nil, "usage: memogen cache [-json] ls|stats|prune|clear <backend url> [function]"},
+		{[]string{"ls"}, "usage: memogen cache"},
+		{[]string{"ls", u, "example.com/p.F", "extra"}, "usage: memogen cache"},
+		{[]string{"-verbose", "ls", u}, "flag provided but not defined: -verbose"},
+		{[]string{"list", u}, `memogen cache: unknown command "list" (want ls, stats, prune or clear)`},
+		{[]string{"ls", "nosuch://x"}, `no backend for scheme "nosuch"`},
+		{[]string{"ls", "file:relative/dir"}, `file: URL path "relative/dir" is relative`},
+		{[]string{"ls", u, "FetchUser"}, `memogen cache: function "FetchUser": want import/path.Name`},
+		{[]string{"ls", u, "example.com/users"}, `function "example.com/users": want import/path.Name`},
+		{[]string{"clear", u, "example.com/users."}, `function "example.com/users.": want import/path.Name`},
+		{[]string{"stats", u, "example.com/users.Fetch-User"}, `function "example.com/users.Fetch-User": want import/path.Name`},
+		{[]string{"prune", u, "example.com/users.FetchUser"}, "memogen cache: prune takes no function"},
+	}
+	for _, tt := range tests {
+		status, stdout, stderr := cache(t, tt.args...)
+		if status != 2 || stdout != "" || !strings.Contains(stderr, tt.wantStderr) {
+			t.Errorf("memogen cache %q: status %d, stdout %q, stderr %q; want 2, nothing, a message with %q",
+				tt.args, status, stdout, stderr, tt.wantStderr)
+		}
+	}
+}
+
+func TestCacheHelp(t *testing.T) {
+	t.Parallel()
+	status, stdout, stderr := cache(t, "-h")
+	if status != 0 || stdout != "" {
+		t.Errorf("cache -h: status %d, stdout %q; want 0, nothing", status, stdout)
+	}
+	for _, want := range []string{"usage: memogen cache [-json] ls|stats|prune|clear", "ls     list entries", "stats  per-function totals", "prune  remove expired entries", "clear  remove every entry", "-json"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("cache -h output lacks %q:\n%s", want, stderr)
+		}
+	}
+}
+
+func TestCacheBackendFailure(t *testing.T) {
+	t.Parallel()
+	down := fmt.Sprintf("redis://127.0.0.1:%d/0?dial_timeout=100ms&max_retries=-1", closedPort(t))
+	loop := filepath.Join(t.TempDir(), "loop")
+	if err := os.Symlink("loop", loop); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args       []string
+		wantStderr string
+	}{
+		{[]string{"ls", down}, "memogen cache ls: redis: list:"},
+		{[]string{"stats", down, "example.com/users.FetchUser"}, "memogen cache stats: redis: list:"},
+		{[]string{"clear", down, "example.com/users.FetchUser"}, "memogen cache clear: example.com/users.FetchUser: redis: clear"},
+		{[]string{"clear", down}, "memogen cache clear: clearing every function needs a listing"},
+		{[]string{"ls", "file://" + loop}, "memogen cache ls: file: list:"},
+		{[]string{"prune", "file://" + loop}, "memogen cache prune: file: prune:"},
+	}
+	for _, tt := range tests {
+		status, stdout, stderr := cache(t, tt.args...)
+		if status != 1 || stdout != "" || !strings.HasPrefix(stderr, tt.wantStderr) {
+			t.Errorf("memogen cache %q: status %d, stdout %q, stderr %q; want 1, nothing, a message starting %q",
+				tt.args, status, stdout, stderr, tt.wantStderr)
+		}
+	}
+}
+
+// TestCacheRedis runs the commands against the server scripts/testservers.sh
+// starts. Redis expires entries itself, so there is nothing to prune.
+func TestCacheRedis(t *testing.T) {
+	t.Parallel()
+	raw := os.Getenv("MEMO_REDIS_URL")
+	if raw == "" {
+		t.Fatal("MEMO_REDIS_URL is not set: run through `make test` or scripts/testservers.sh run -- go test ./cmd/memogen/")
+	}
+	u := withParam(t, raw, "prefix", fmt.Sprintf("memotest-%s-%08x", t.Name(), rand.Uint32()))
+	b := openBackend(t, u)
+	t.Cleanup(func() { clearFixtures(t, b) })
+	populate(t, b, ada, bob, pending)
+
+	status, stdout, stderr := cache(t, "ls", u)
+	want := `FUNCTION                      DIGEST        SIZE  CREATED               EXPIRES               ARGS
+example.com/users.FetchUser   111111111111  71    2024-01-02T03:04:05Z  never                 id=1
+example.com/users.FetchUser   222222222222  89    2024-01-02T03:04:05Z  2100-01-01T00:00:00Z  id=2
+example.com/users.Store.Load  444444444444  66    2024-01-02T03:04:05Z  never                 key="b"
+`
+	if status != 0 || stdout != want {
+		t.Errorf("ls: status %d, stderr %q, stdout\n%s\nwant 0 and\n%s", status, stderr, stdout, want)
+	}
+
+	rows := decodeJSON[[]map[string]any](t, "-json", "stats", u, "example.com/users.FetchUser")
+	wantRows := []map[string]any{{"function": "example.com/users.FetchUser", "entries": 2.0, "bytes": float64(ada.size() + bob.size()), "expired": 0.0}}
+	if !reflect.DeepEqual(rows, wantRows) {
+		t.Errorf("-json stats example.com/users.FetchUser = %v; want %v", rows, wantRows)
+	}
+	// Both readings of Store.Load name the same Redis keys: each entry is
+	// listed once.
+	rows = decodeJSON[[]map[string]any](t, "-json", "ls", u, "example.com/users.Store.Load")
+	if want := []map[string]any{pending.row()}; !reflect.DeepEqual(rows, want) {
+		t.Errorf("-json ls example.com/users.Store.Load = %v; want %v", rows, want)
+	}
+
+	status, stdout, stderr = cache(t, "prune", u)
+	if want := "pruned 0 expired entries, 0 bytes\n"; status != 0 || stdout != want {
+		t.Errorf("prune: status %d, stdout %q, stderr %q; want 0, %q", status, stdout, stderr, want)
+	}
+	// Redis behind an in-memory front: neither tier has anything to prune.
+	tieredURL := "tiered://?front=" + url.QueryEscape("mem://") + "&back=" + url.QueryEscape(u)
+	status, stdout, stderr = cache(t, "prune", tieredURL)
+	if want := "pruned 0 expired entries, 0 bytes\n"; status != 0 || stdout != want {
+		t.Errorf("prune %s: status %d, stdout %q, stderr %q; want 0, %q", tieredURL, status, stdout, stderr, want)
+	}
+
+	status, stdout, stderr = cache(t, "clear", u, "example.com/users.Store.Load")
+	if want := "cleared example.com/users.Store.Load\n"; status != 0 || stdout != want {
+		t.Errorf("clear Store.Load: status %d, stdout %q, stderr %q; want 0, %q", status, stdout, stderr, want)
+	}
+	assertStored(t, b, ada, bob)
+
+	status, stdout, stderr = cache(t, "clear", u)
+	if want := "cleared example.com/users.FetchUser\n"; status != 0 || stdout != want {
+		t.Errorf("clear: status %d, stdout %q, stderr %q; want 0, %q", status, stdout, stderr, want)
+	}
+	assertStored(t, b)
+}
+
+// TestCacheS3 runs the commands against the server scripts/testservers.sh
+// starts. S3 reports when it wrote an object, not when its result was
+// computed, and keeps no summary of the arguments outside the object.
+func TestCacheS3(t *testing.T) {
+	t.Parallel()
+	raw := os.Getenv("MEMO_S3_URL")
+	if raw == "" || os.Getenv("AWS_ACCESS_KEY_ID") == "" {
+		t.Fatal("MEMO_S3_URL and AWS credentials are not set: run through `make test` or scripts/testservers.sh run -- go test ./cmd/memogen/")
+	}
+	parsed, err := url.Parse(raw)
+	if err != nil {
+		t.Fatalf("MEMO_S3_URL: %v", err)
+	}
+	parsed.Path = fmt.Sprintf("/%s-%08x", t.Name(), rand.Uint32())
+	u := parsed.String()
+	b := openBackend(t, u)
+	t.Cleanup(func() { clearFixtures(t, b) })
+	populate(t, b, ada, bob, stale, pending)
+
+	rows := decodeJSON[[]entryRow](t, "-json", "ls", u)
+	var got []string
+	for _, r := range rows {
+		got = append(got, fmt.Sprintf("%s %s %d %v %q", r.Function, r.Digest, r.Size, r.Expires, r.Args))
+		if r.Created == nil {
+			t.Errorf("-json ls: entry %s has no created time; want the object's", r.Digest)
+		}
+	}
+	var want []string
+	for _, f := range []fixture{ada, bob, stale, pending} {
+		var expires *time.Time
+		if !f.expires.IsZero() {
+			expires = &f.expires
+		}
+		want = append(want, fmt.Sprintf("%s %s %d %v %q", f.fn, f.digest(), f.size(), expires, ""))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("-json ls listed\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	status, stdout, stderr := cache(t, "stats", u)
+	wantStats := `FUNCTION                      ENTRIES  BYTES  EXPIRED
+example.com/users.FetchUser   2        160    0
+example.com/users.Store.Load  2        148    1
+`
+	if status != 0 || stdout != wantStats {
+		t.Errorf("stats: status %d, stderr %q, stdout\n%s\nwant 0 and\n%s", status, stderr, stdout, wantStats)
+	}
+
+	status, stdout, stderr = cache(t, "prune", u)
+	if want := fmt.Sprintf("pruned 1 expired entries, %d bytes\n", stale.size()); status != 0 || stdout != want {
+		t.Errorf("prune: status %d, stdout %q, stderr %q; want 0, %q", status, stdout, stderr, want)
+	}
+	assertStored(t, b, ada, bob, pending)
+
+	status, stdout, stderr = cache(t, "clear", u, "example.com/users.FetchUser")
+	if want := "cleared example.com/users.FetchUser\n"; status != 0 || stdout != want {
+		t.Errorf("clear FetchUser: status %d, stdout %q, stderr %q; want 0, %q", status, stdout, stderr, want)
+	}
+	assertStored(t, b, pending)
+
+	status, stdout, stderr = cache(t, "clear", u)
+	if want := "cleared example.com/users.Store.Load\n"; status != 0 || stdout != want {
+		t.Errorf("clear: status %d, stdout %q, stderr %q; want 0, %q", status, stdout, stderr, want)
+	}
+	assertStored(t, b)
+}
+
+// The fixture: two functions, one a method, with four entries computed at
+// created; stale has expired, bob expires in 2100.
+var (
+	fetchUser = memo.FuncID{Package: "example.com/users", Name: "FetchUser"}
+	storeLoad = memo.FuncID{Package: "example.com/users", Name: "Store.Load"}
+	created   = time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+
+	ada     = fixture{fn: fetchUser, n: 1, summary: "id=1", payload: `{"name":"Ada"}`}
+	bob     = fixture{fn: fetchUser, n: 2, expires: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), summary: "id=2", payload: `{"name":"Bob"}`}
+	stale   = fixture{fn: storeLoad, n: 3, expires: time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC), summary: `key="a"`, payload: `"x"`}
+	pending = fixture{fn: storeLoad, n: 4, summary: `key="b"`, payload: `"yz"`}
+)
+
+// A fixture is one stored result, in JSON, computed at created.
+type fixture struct {
+	fn      memo.FuncID
+	n       int       // the digest is n's hex digit, 32 times
+	expires time.Time // zero for never
+	summary string
+	payload string
+}
+
+func (f fixture) digest() string { return strings.Repeat(fmt.Sprintf("%x", f.n), 32) }
+
+func (f fixture) key() memo.Key { return memo.Key{Func: f.fn, Digest: f.digest(), Codec: "json"} }
+
+func (f fixture) data() []byte {
+	return memo.EncodeEntry(memo.Entry{Codec: "json", Created: created, Expires: f.expires, Summary: f.summary, Payload: []byte(f.payload)})
+}
+
+func (f fixture) size() int64 { return int64(len(f.data())) }
+
+// row is f as "memogen cache -json ls" prints it, decoded.
+func (f fixture) row() map[string]any {
+	r := map[string]any{"function": f.fn.String(), "digest": f.digest(), "size": float64(f.size()), "created": "2024-01-02T03:04:05Z", "args": f.summary}
+	if !f.expires.IsZero() {
+		r["expires"] = f.expires.Format(time.RFC3339)
+	}
+	return r
+}
+
+// cache runs "memogen cache" with args and returns its exit status and
+// output.
+func cache(t *testing.T, args ...string) (status int, stdout, stderr string) {
+	t.Helper()
+	return memogen(t, append([]string{"cache"}, args...)...)
+}
+
+// decodeJSON runs "memogen cache" with args, which must succeed, and
+// returns its output decoded.
+func decodeJSON[T any](t *testing.T, args ...string) T {
+	t.Helper()
+	status, stdout, stderr := cache(t, args...)
+	if status != 0 {
+		t.Fatalf("memogen cache %q: status %d, stderr %q; want 0", args, status, stderr)
+	}
+	var v T
+	if err := json.Unmarshal([]byte(stdout), &v); err != nil {
+		t.Fatalf("memogen cache %q printed %q: %v", args, stdout, err)
+	}
+	return v
+}
+
+// fileCache returns the URL of a file backend in a directory of t's own,
+// and the backend.
+func fileCache(t *testing.T) (string, memo.Backend) {
+	t.Helper()
+	u := "file://" + filepath.ToSlash(t.TempDir())
+	return u, openBackend(t, u)
+}
+
+// openBackend opens the backend at u and closes it when t ends.
+func openBackend(t *testing.T, u string) memo.Backend {
+	t.Helper()
+	b, err := memo.Open(u)
+	if err != nil {
+		t.Fatalf("memo.Open(%q) = %v", u, err)
+	}
+	if c, ok := b.(io.Closer); ok {
+		t.Cleanup(func() { c.Close() })
+	}
+	return b
+}
+
+// populate stores entries in b, each with its expiry.
+func populate(t *testing.T, b memo.Backend, entries ...fixture) {
+	t.Helper()
+	for _, f := range entries {
+		if err := b.Set(context.Background(), f.key(), f.data(), f.expires); err != nil {
+			t.Fatalf("Set(%v) = %v", f.key(), err)
+		}
+	}
+}
+
+// storeExpired stores an entry that has expired since it was stored: a
+// file backend refuses to store one past its expiry, but judges stored
+// entries by their metadata line.
+func storeExpired(t *testing.T, b memo.Backend, f fixture) {
+	t.Helper()
+	if err := b.Set(context.Background(), f.key(), f.data(), time.Time{}); err != nil {
+		t.Fatalf("Set(%v) = %v", f.key(), err)
+	}
+}
+
+// assertStored checks that b holds exactly the entries want.
+func assertStored(t *testing.T, b memo.Backend, want ...fixture) {
+	t.Helper()
+	var got []string
+	err := b.(memo.Lister).List(context.Background(), memo.FuncID{}, func(e memo.StoredEntry) bool {
+		got = append(got, e.Key.Func.String()+" "+e.Key.Digest)
+		return true
+	})
+	if err != nil {
+		t.Fatalf("List = %v", err)
+	}
+	var wantKeys []string
+	for _, f := range want {
+		wantKeys = append(wantKeys, f.fn.String()+" "+f.digest())
+	}
+	slices.Sort(got)
+	slices.Sort(wantKeys)
+	if !slices.Equal(got, wantKeys) {
+		t.Errorf("the backend holds %q; want %q", got, wantKeys)
+	}
+}
+
+// clearFixtures removes the fixture's entries from a shared server.
+func clearFixtures(t *testing.T, b memo.Backend) {
+	for _, fn := range []memo.FuncID{fetchUser, storeLoad} {
+		if err := b.Clear(context.Background(), fn); err != nil {
+			t.Errorf("Clear(%v) = %v", fn, err)
+		}
+	}
+}
+
+// withParam returns raw with the query parameter name set to value.
+func withParam(t *testing.T, raw, name, value string) string {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatalf("url.Parse(%q) = %v", raw, err)
+	}
+	q := u.Query()
+	q.Set(name, value)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// closedPort returns a loopback port that nothing listens on.
+func closedPort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	return port
+}
