@@ -340,7 +340,7 @@ func (h SearchMemoHandle) Stats() memo.Stats {
 	return memoSearch.Stats()
 }
 
-// memoKeyQuery writes the key of a Query.
+// memoKeyQuery writes the key of a value of type Query.
 func memoKeyQuery(w *memo.KeyWriter, v *Query) {
 	w.Len(len(v.Tags))
 	for memoI0 := range v.Tags {

@@ -28,7 +28,9 @@ type Options struct {
 	// Dir is the directory package patterns are relative to; "" means the
 	// current directory.
 	Dir string
-	// Tags are extra build tags to load packages with.
+	// Tags are extra build tags to load packages with. The generated file
+	// then requires them too, since it may call functions that only they
+	// build: generate once per tag set, each with its own Output.
 	Tags []string
 	// Output is the generated file's name; "" means DefaultOutput.
 	Output string
@@ -68,7 +70,7 @@ func Generate(ctx context.Context, patterns []string, opts Options) ([]Result, e
 		if len(pkg.GoFiles) == 0 && len(pkg.Errors) > 0 {
 			return nil, fmt.Errorf("loading %s: %v", pkg.PkgPath, pkg.Errors[0])
 		}
-		results = append(results, generatePackage(pkg, output))
+		results = append(results, generatePackage(pkg, output, opts.Tags))
 	}
 	return results, nil
 }
@@ -93,7 +95,7 @@ func load(ctx context.Context, patterns []string, opts Options) ([]*packages.Pac
 }
 
 // generatePackage runs the phases after loading for one package.
-func generatePackage(pkg *packages.Package, output string) Result {
+func generatePackage(pkg *packages.Package, output string, tags []string) Result {
 	res := Result{PkgPath: pkg.PkgPath, OutputPath: outputPath(pkg, output)}
 	var errs errorList
 	for _, e := range pkg.Errors {
@@ -122,6 +124,7 @@ func generatePackage(pkg *packages.Package, output string) Result {
 		res.Errs = errs.sorted()
 		return res
 	}
+	model.tags = tags
 	content, err := render(model)
 	if err != nil {
 		res.Errs = []error{err}

@@ -17,6 +17,7 @@ type pkgModel struct {
 	dir   string // directory of its files
 	types *types.Package
 	funcs []*funcModel
+	tags  []string // build tags the package was loaded with
 }
 
 // funcModel is one memoized function or method.

@@ -24,7 +24,11 @@ const (
 // render returns the generated file of one package.
 func render(m *pkgModel) ([]byte, error) {
 	f := jen.NewFilePathName(m.path, m.name)
-	f.HeaderComment("// " + header + "\n\n" + buildTag)
+	constraint := buildTag
+	for _, tag := range m.tags {
+		constraint += " && " + tag
+	}
+	f.HeaderComment("// " + header + "\n\n" + constraint)
 	f.ImportAlias(runtimePath, "memo")
 	// The backend named "default" is a memory store unless rebound, and
 	// byte-level backends need the codecs the directives name.

@@ -171,7 +171,7 @@ func (k *keyRenderer) emitHelpers(f *jen.File) {
 		k.pending = k.pending[1:]
 		name := k.helpers.At(t).(string)
 		recursive := k.recursive(t)
-		f.Commentf("%s writes the key of a %s.", name, typeString(t, k.local))
+		f.Commentf("%s writes the key of a value of type %s.", name, typeString(t, k.local))
 		f.Func().Id(name).Params(
 			jen.Id("w").Op("*").Qual(runtimePath, "KeyWriter"),
 			jen.Id("v").Op("*").Add(typeExpr(t)),

@@ -96,7 +96,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	check := fs.Bool("check", false, "change nothing; exit 1 naming each generated file that is missing or stale")
 	output := fs.String("output", generator.DefaultOutput, "name of the generated file in each package")
-	tags := fs.String("tags", "", "comma-separated build tags to load packages with")
+	tags := fs.String("tags", "", "comma-separated build tags to load packages with; the generated file requires them too, so give each tag set its own -output")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)
 		fs.PrintDefaults()

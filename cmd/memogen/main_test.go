@@ -251,6 +251,9 @@ func TestTagsFlag(t *testing.T) {
 	if !bytes.Contains(got, []byte("func SpecialCached(n int) int {")) || !bytes.Contains(got, []byte("func DoubleCached(n int) int {")) {
 		t.Errorf("with -tags special, memo_gen.go lacks SpecialCached or DoubleCached:\n%s", got)
 	}
+	if !bytes.Contains(got, []byte("\n//go:build !memogen && special\n")) {
+		t.Errorf("with -tags special, memo_gen.go is not constrained to the special tag:\n%s", got)
+	}
 }
 
 func TestErrorsArePositioned(t *testing.T) {

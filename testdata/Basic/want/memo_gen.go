@@ -390,18 +390,18 @@ func (h SvcLoadMemoHandle) Stats() memo.Stats {
 	return memoSvc_Load.Stats()
 }
 
-// memoKeyPoint writes the key of a Point.
+// memoKeyPoint writes the key of a value of type Point.
 func memoKeyPoint(w *memo.KeyWriter, v *Point) {
 	w.Float(v.X)
 	w.Float(v.Y)
 }
 
-// memoKeySvc writes the key of a Svc.
+// memoKeySvc writes the key of a value of type Svc.
 func memoKeySvc(w *memo.KeyWriter, v *Svc) {
 	w.String(v.Base)
 }
 
-// memoKeyTree writes the key of a Tree.
+// memoKeyTree writes the key of a value of type Tree.
 func memoKeyTree(w *memo.KeyWriter, v *Tree) {
 	if !w.Enter() {
 		return

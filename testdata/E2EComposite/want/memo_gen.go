@@ -754,13 +754,13 @@ func (h BillMemoHandle) Stats() memo.Stats {
 	return memoBill.Stats()
 }
 
-// memoKeyItem writes the key of a Item.
+// memoKeyItem writes the key of a value of type Item.
 func memoKeyItem(w *memo.KeyWriter, v *Item) {
 	w.String(v.SKU)
 	w.Int(int64(v.Qty))
 }
 
-// memoKeyAccount writes the key of a Account.
+// memoKeyAccount writes the key of a value of type Account.
 func memoKeyAccount(w *memo.KeyWriter, v *Account) {
 	w.String(v.Owner)
 	memoKeySecret(w, &v.key)
@@ -770,7 +770,7 @@ func memoKeyAccount(w *memo.KeyWriter, v *Account) {
 	}
 }
 
-// memoKeyDoc writes the key of a Doc.
+// memoKeyDoc writes the key of a value of type Doc.
 func memoKeyDoc(w *memo.KeyWriter, v *Doc) {
 	memoKeyBase(w, &v.Base)
 	if v.Meta == nil {
@@ -782,7 +782,7 @@ func memoKeyDoc(w *memo.KeyWriter, v *Doc) {
 	w.String(v.Title)
 }
 
-// memoKeyList writes the key of a List.
+// memoKeyList writes the key of a value of type List.
 func memoKeyList(w *memo.KeyWriter, v *List) {
 	if !w.Enter() {
 		return
@@ -797,7 +797,7 @@ func memoKeyList(w *memo.KeyWriter, v *List) {
 	w.Leave()
 }
 
-// memoKeyTree writes the key of a Tree.
+// memoKeyTree writes the key of a value of type Tree.
 func memoKeyTree(w *memo.KeyWriter, v *Tree) {
 	if !w.Enter() {
 		return
@@ -821,7 +821,7 @@ func memoKeyTree(w *memo.KeyWriter, v *Tree) {
 	w.Leave()
 }
 
-// memoKeyNode writes the key of a Node.
+// memoKeyNode writes the key of a value of type Node.
 func memoKeyNode(w *memo.KeyWriter, v *Node) {
 	if !w.Enter() {
 		return
@@ -834,7 +834,7 @@ func memoKeyNode(w *memo.KeyWriter, v *Node) {
 	w.Leave()
 }
 
-// memoKeyDir writes the key of a Dir.
+// memoKeyDir writes the key of a value of type Dir.
 func memoKeyDir(w *memo.KeyWriter, v *Dir) {
 	if !w.Enter() {
 		return
@@ -849,17 +849,17 @@ func memoKeyDir(w *memo.KeyWriter, v *Dir) {
 	w.Leave()
 }
 
-// memoKeySecret writes the key of a secret.
+// memoKeySecret writes the key of a value of type secret.
 func memoKeySecret(w *memo.KeyWriter, v *secret) {
 	w.Int(int64(v.pin))
 }
 
-// memoKeyBase writes the key of a Base.
+// memoKeyBase writes the key of a value of type Base.
 func memoKeyBase(w *memo.KeyWriter, v *Base) {
 	w.Int(int64(v.ID))
 }
 
-// memoKeyMeta writes the key of a Meta.
+// memoKeyMeta writes the key of a value of type Meta.
 func memoKeyMeta(w *memo.KeyWriter, v *Meta) {
 	w.Int(int64(v.Rev))
 }

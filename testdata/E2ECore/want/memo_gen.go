@@ -498,7 +498,7 @@ func (h AccountBalanceMemoHandle) Stats() memo.Stats {
 	return memoAccount_Balance.Stats()
 }
 
-// memoKeyCounter writes the key of a Counter.
+// memoKeyCounter writes the key of a value of type Counter.
 func memoKeyCounter(w *memo.KeyWriter, v *Counter) {
 	w.String(v.Name)
 }

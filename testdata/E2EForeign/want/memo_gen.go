@@ -76,7 +76,7 @@ func (h AreaMemoHandle) Stats() memo.Stats {
 	return memoArea.Stats()
 }
 
-// memoKeyBox writes the key of a shapes.Box.
+// memoKeyBox writes the key of a value of type shapes.Box.
 func memoKeyBox(w *memo.KeyWriter, v *shapes.Box) {
 	w.Int(int64(v.Min.X))
 	w.Int(int64(v.Min.Y))

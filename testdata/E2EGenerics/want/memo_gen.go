@@ -514,13 +514,13 @@ func (h ListRepeatMemoHandle[T]) Stats() memo.Stats {
 	return memoList_Repeat.Stats()
 }
 
-// memoKeyPair writes the key of a Pair[int, string].
+// memoKeyPair writes the key of a value of type Pair[int, string].
 func memoKeyPair(w *memo.KeyWriter, v *Pair[int, string]) {
 	w.Int(int64(v.First))
 	w.String(v.Second)
 }
 
-// memoKeyPair2 writes the key of a Pair[string, int].
+// memoKeyPair2 writes the key of a value of type Pair[string, int].
 func memoKeyPair2(w *memo.KeyWriter, v *Pair[string, int]) {
 	w.String(v.First)
 	w.Int(int64(v.Second))

@@ -430,13 +430,13 @@ func (h PromotedMemoHandle) Stats() memo.Stats {
 	return memoPromoted.Stats()
 }
 
-// memoKeyStamp writes the key of a Stamp.
+// memoKeyStamp writes the key of a value of type Stamp.
 func memoKeyStamp(w *memo.KeyWriter, v *Stamp) {
 	w.Time(v.Time)
 	w.String(v.Label)
 }
 
-// memoKeyAdmin writes the key of a Admin.
+// memoKeyAdmin writes the key of a value of type Admin.
 func memoKeyAdmin(w *memo.KeyWriter, v *Admin) {
 	v.User.MemoKey(w)
 	w.Int(int64(v.Level))

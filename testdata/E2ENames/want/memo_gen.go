@@ -882,13 +882,13 @@ func (memoH SvcPlusMemoHandle) Stats() memo.Stats {
 	return memoSvc_Plus.Stats()
 }
 
-// memoKeyItem2 writes the key of a Item.
+// memoKeyItem2 writes the key of a value of type Item.
 func memoKeyItem2(w *memo.KeyWriter, v *Item) {
 	w.String(v.Name)
 	w.Int(int64(v.N))
 }
 
-// memoKeySvc writes the key of a Svc.
+// memoKeySvc writes the key of a value of type Svc.
 func memoKeySvc(w *memo.KeyWriter, v *Svc) {
 	w.Int(int64(v.N))
 }
