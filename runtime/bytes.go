@@ -25,7 +25,7 @@ func (c *Call) byteKey() Key {
 // caller's values but not its cancellation, so that a result computed just
 // before the caller gave up is still stored.
 func (c *Call) opContext() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(c.ctx), c.cfg.timeout())
+	return newOpContext(c.ctx, c.cfg.timeout())
 }
 
 // joinErrs joins errors, returning one of them unwrapped when the other is
