@@ -66,7 +66,9 @@ func (c *opContext) Err() error {
 }
 
 // String names the context as context.WithTimeout's do, for debugging.
-func (c *opContext) String() string { return "memo.opContext.WithDeadline(" + c.deadline.String() + ")" }
+func (c *opContext) String() string {
+	return "memo.opContext.WithDeadline(" + c.deadline.String() + ")"
+}
 
 func (c *opContext) cancel() { c.end(context.Canceled) }
 
