@@ -103,17 +103,15 @@ func (a *analyzer) receiver(f *found, fm *funcModel) {
 	switch f.dir.Receiver {
 	case ReceiverIgnore:
 	case ReceiverFields:
+		// A struct is keyed by its fields; any other receiver (type ID
+		// int64, type IDs []int) by its value, as an argument would be.
 		rm.keyed = true
-		if _, ok := rm.named.Underlying().(*types.Struct); !ok {
-			a.errs.add(f.optionPos(f.dir.Offsets["receiver"]), "receiver=fields needs a struct receiver; %s is %s", rm.named.Obj().Name(), typeString(rm.named.Underlying(), a.pkg.Types))
-			return
-		}
 		if p := keyProblem(recv.Type(), recvDesc, a.pkg.Types, map[types.Type]bool{}); p != "" {
 			a.errs.add(f.pos, "%s; use receiver=ignore or give %s a MemoKey(*memo.KeyWriter) method", p, rm.named.Obj().Name())
 		}
 	default:
 		if !hasKeyMethod(rm.named, a.pkg.Types) {
-			a.errs.add(f.pos, "method %s: say how the receiver enters the key: receiver=ignore (all receivers share entries), receiver=fields (key by its fields), or give %s a MemoKey(*memo.KeyWriter) method",
+			a.errs.add(f.pos, "method %s: say how the receiver enters the key: receiver=ignore (all receivers share entries), receiver=fields (key by its fields or value), or give %s a MemoKey(*memo.KeyWriter) method",
 				fm.name, rm.named.Obj().Name())
 			return
 		}

@@ -19,7 +19,8 @@ const (
 	ReceiverAuto ReceiverMode = iota
 	// ReceiverIgnore (receiver=ignore) leaves the receiver out of the key.
 	ReceiverIgnore
-	// ReceiverFields (receiver=fields) keys on the receiver's fields.
+	// ReceiverFields (receiver=fields) keys on the receiver's value: a
+	// struct's fields, or the value of any other keyable type.
 	ReceiverFields
 )
 

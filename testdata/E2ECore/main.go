@@ -76,6 +76,24 @@ func (c Counter) Named(n int) string {
 	return fmt.Sprintf("%s:%d", c.Name, n)
 }
 
+// IDs is not a struct: receiver=fields keys it by its value.
+type IDs []int
+
+// Sum adds n to every ID.
+//
+//memo:cache receiver=fields
+func (ids *IDs) Sum(n int) int {
+	calls["Sum"]++
+	if ids == nil {
+		return -1
+	}
+	total := 0
+	for _, id := range *ids {
+		total += id + n
+	}
+	return total
+}
+
 // Account has a key method, so its methods are keyed by it.
 type Account struct {
 	ID      int
@@ -155,6 +173,12 @@ func main() {
 	show("c1.Named(2)", c1.NamedCached(2), " calls=", calls["Named"])
 	show("c2.Named(2)", c2.NamedCached(2), " calls=", calls["Named"])
 	show("copy of c1 .Named(2)", Counter{Name: "x"}.NamedCached(2), " calls=", calls["Named"])
+	ids, same, other := IDs{1, 2}, IDs{1, 2}, IDs{1, 3}
+	show("ids.Sum(1)", ids.SumCached(1), " calls=", calls["Sum"])
+	show("equal ids.Sum(1)", same.SumCached(1), " calls=", calls["Sum"])
+	show("other ids.Sum(1)", other.SumCached(1), " calls=", calls["Sum"])
+	var none *IDs
+	show("nil ids.Sum(1)", none.SumCached(1), " calls=", calls["Sum"])
 	acct1, acct1b := &Account{ID: 1}, &Account{ID: 1, scratch: []byte("x")}
 	show("acct1.Balance(eur)", acct1.BalanceCached("eur"), " calls=", calls["Balance"])
 	show("acct1b.Balance(eur)", acct1b.BalanceCached("eur"), " calls=", calls["Balance"])

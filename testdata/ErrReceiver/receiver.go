@@ -9,14 +9,6 @@ type Store struct{ Name string }
 //memo:cache
 func (s *Store) Get(id int) string { return "" }
 
-// IDs is not a struct.
-type IDs []int
-
-// Sum asks for fields of a slice.
-//
-//memo:cache receiver=fields
-func (ids IDs) Sum(n int) int { return n }
-
 // Plain is a function with receiver=.
 //
 //memo:cache receiver=ignore

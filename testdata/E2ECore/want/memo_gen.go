@@ -425,6 +425,78 @@ func (h CounterNamedMemoHandle) Stats() memo.Stats {
 	return memoCounter_Named.Stats()
 }
 
+// memoIDs_Sum is the cache of IDs.Sum.
+var memoIDs_Sum = memo.NewFunc(memo.FuncInfo{
+	Fingerprint: "6d72413faee4595b02d91dc44fcedb79",
+	Name:        "Sum",
+	Package:     "github.com/memogen/memogen/testdata/E2ECore",
+	Receiver:    "IDs",
+})
+
+// memoIDs_SumKey writes the key of one call of IDs.Sum.
+func memoIDs_SumKey(w *memo.KeyWriter, ids *IDs, n int) {
+	if ids == nil {
+		w.Present(false)
+	} else {
+		w.Present(true)
+		memoKeyIDs(w, ids)
+	}
+	w.Int(int64(n))
+}
+
+// SumCached is the memoized form of [IDs.Sum]: calls with equal receivers and
+// arguments share one result, computed once. The key is made of n.
+func (ids *IDs) SumCached(n int) int {
+	memoCall := memoIDs_Sum.Begin(nil)
+	memoIDs_SumKey(memoCall.Key(), ids, n)
+	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+		return memoR
+	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("n", n)
+	})
+	memoR, _ := memo.Run(memoCall, func() (int, error) {
+		return ids.Sum(n), nil
+	})
+	return memoR
+}
+
+// SumMemo returns the handle of [IDs.SumCached]'s cache, to forget or look up
+// one argument set, clear every entry, or read the counters.
+func (ids *IDs) SumMemo() IDsSumMemoHandle {
+	return IDsSumMemoHandle{recv: ids}
+}
+
+// IDsSumMemoHandle controls the cache of [IDs.SumCached].
+type IDsSumMemoHandle struct {
+	recv *IDs
+}
+
+// Forget removes the cached result for these arguments, if any.
+func (h IDsSumMemoHandle) Forget(n int) error {
+	memoCall := memoIDs_Sum.Begin(nil)
+	memoIDs_SumKey(memoCall.Key(), h.recv, n)
+	return memoCall.Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments,
+// without calling IDs.Sum.
+func (h IDsSumMemoHandle) Contains(n int) bool {
+	memoCall := memoIDs_Sum.Begin(nil)
+	memoIDs_SumKey(memoCall.Key(), h.recv, n)
+	return memoCall.Contains()
+}
+
+// Clear removes every cached result of IDs.Sum.
+func (h IDsSumMemoHandle) Clear(ctx context.Context) error {
+	return memoIDs_Sum.Clear(ctx)
+}
+
+// Stats returns the counters of [IDs.SumCached].
+func (h IDsSumMemoHandle) Stats() memo.Stats {
+	return memoIDs_Sum.Stats()
+}
+
 // memoAccount_Balance is the cache of Account.Balance.
 var memoAccount_Balance = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "397fa236d163847fa133625498e33a58",
@@ -501,4 +573,12 @@ func (h AccountBalanceMemoHandle) Stats() memo.Stats {
 // memoKeyCounter writes the key of a value of type Counter.
 func memoKeyCounter(w *memo.KeyWriter, v *Counter) {
 	w.String(v.Name)
+}
+
+// memoKeyIDs writes the key of a value of type IDs.
+func memoKeyIDs(w *memo.KeyWriter, v *IDs) {
+	w.Len(len((*v)))
+	for memoI0 := range *v {
+		w.Int(int64((*v)[memoI0]))
+	}
 }
