@@ -101,9 +101,24 @@ func (k *keyRenderer) writeComposite(g *jen.Group, expr jen.Code, t types.Type, 
 	case *types.Array:
 		k.writeElems(g, expr, u.Elem(), depth)
 	case *types.Map:
+		// A key or value that writes nothing (a set's struct{}) gets no
+		// variable, which Go would reject as unused.
 		key, val := jen.Id("memoK"+d), jen.Id("memoV"+d)
+		var vars []jen.Code
+		switch keyUsed, valUsed := !k.writesNothing(u.Key()), !k.writesNothing(u.Elem()); {
+		case valUsed && keyUsed:
+			vars = []jen.Code{key, val}
+		case valUsed:
+			vars = []jen.Code{jen.Id("_"), val}
+		case keyUsed:
+			vars = []jen.Code{key}
+		}
+		clause := jen.Range().Add(expr)
+		if vars != nil {
+			clause = jen.List(vars...).Op(":=").Range().Add(expr)
+		}
 		g.Add(w).Dot("BeginMap").Call(jen.Len(expr))
-		g.For(jen.List(key, val).Op(":=").Range().Add(expr)).BlockFunc(func(g *jen.Group) {
+		g.For(clause).BlockFunc(func(g *jen.Group) {
 			g.Add(w).Dot("MapEntry").Call()
 			k.write(g, key, u.Key(), depth+1)
 			k.write(g, val, u.Elem(), depth+1)
@@ -130,10 +145,43 @@ func (k *keyRenderer) writeComposite(g *jen.Group, expr jen.Code, t types.Type, 
 }
 
 func (k *keyRenderer) writeElems(g *jen.Group, expr jen.Code, elem types.Type, depth int) {
+	if k.writesNothing(elem) {
+		return // the length, written for slices, is the whole key
+	}
 	i := jen.Id("memoI" + strconv.Itoa(depth))
 	g.For(jen.Add(i).Op(":=").Range().Add(expr)).BlockFunc(func(g *jen.Group) {
 		k.write(g, jen.Add(expr).Index(i), elem, depth+1)
 	})
+}
+
+// writesNothing reports whether a value of type t, expanded in place, adds
+// nothing to the key: struct{}, structs and arrays made only of such
+// values, and zero-length arrays. Named types keyed by a helper call do not
+// count, since the call uses the value.
+func (k *keyRenderer) writesNothing(t types.Type) bool {
+	switch kind, _ := classify(t, k.local); kind {
+	case kindStruct, kindArray:
+	default:
+		return false
+	}
+	if named, ok := types.Unalias(t).(*types.Named); ok && !hasTypeParams(named) && nameable(named, k.local) {
+		return false
+	}
+	if k.recursive(t) {
+		return false
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Struct:
+		for i := range u.NumFields() {
+			if f := u.Field(i); f.Name() != "_" && !k.writesNothing(f.Type()) {
+				return false
+			}
+		}
+		return true
+	case *types.Array:
+		return u.Len() == 0 || k.writesNothing(u.Elem())
+	}
+	return false
 }
 
 // helper returns the name of the helper function that keys named type t,

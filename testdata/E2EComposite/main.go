@@ -194,6 +194,18 @@ func Bill(customer string, items ...Item) int {
 	return len(items)
 }
 
+// Set is a set of names, the usual map with struct{} values.
+type Set map[string]struct{}
+
+// Members takes values that add nothing to the key but their length or
+// presence: struct{} values, slices and arrays of struct{}.
+//
+//memo:cache
+func Members(s Set, marks []struct{}, pair [2]struct{}, byUnit map[struct{}]int, flags map[string]struct{}) int {
+	calls["Members"]++
+	return len(s) + len(marks) + len(pair) + byUnit[struct{}{}] + len(flags)
+}
+
 func main() {
 	var outcomes []string
 	memo.Configure(memo.Config{
@@ -297,6 +309,14 @@ func main() {
 	show("Bill(x, []Item{a:1, b:2}...)", BillCached("x", []Item{{"a", 1}, {"b", 2}}...), "Bill")
 	show("Bill(x)", BillCached("x"), "Bill")
 	show("Bill(x, a:1)", BillCached("x", Item{"a", 1}), "Bill")
+
+	fmt.Println("# sets and empty structs")
+	unit := map[struct{}]int{{}: 1}
+	show("Members({a b}, [2], 1, {c})", MembersCached(Set{"a": {}, "b": {}}, make([]struct{}, 2), [2]struct{}{}, unit, map[string]struct{}{"c": {}}), "Members")
+	show("Members(same)", MembersCached(Set{"b": {}, "a": {}}, make([]struct{}, 2), [2]struct{}{}, unit, map[string]struct{}{"c": {}}), "Members")
+	show("Members({a c}, ...): other set", MembersCached(Set{"a": {}, "c": {}}, make([]struct{}, 2), [2]struct{}{}, unit, map[string]struct{}{"c": {}}), "Members")
+	show("Members(..., [3], ...): other length", MembersCached(Set{"a": {}, "b": {}}, make([]struct{}, 3), [2]struct{}{}, unit, map[string]struct{}{"c": {}}), "Members")
+	show("Members(..., unit 2, ...)", MembersCached(Set{"a": {}, "b": {}}, make([]struct{}, 2), [2]struct{}{}, map[struct{}]int{{}: 2}, map[string]struct{}{"c": {}}), "Members")
 
 	fmt.Println("# hook outcomes of the cyclic calls")
 	for _, o := range outcomes {

@@ -754,6 +754,83 @@ func (h BillMemoHandle) Stats() memo.Stats {
 	return memoBill.Stats()
 }
 
+// memoMembers is the cache of Members.
+var memoMembers = memo.NewFunc(memo.FuncInfo{
+	Fingerprint: "10279e9c023ade785556201ec17af3dd",
+	Name:        "Members",
+	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
+})
+
+// memoMembersKey writes the key of one call of Members.
+func memoMembersKey(w *memo.KeyWriter, s Set, marks []struct{}, pair [2]struct{}, byUnit map[struct{}]int, flags map[string]struct{}) {
+	memoKeySet(w, &s)
+	w.Len(len(marks))
+	w.BeginMap(len(byUnit))
+	for _, memoV0 := range byUnit {
+		w.MapEntry()
+		w.Int(int64(memoV0))
+	}
+	w.EndMap()
+	w.BeginMap(len(flags))
+	for memoK0 := range flags {
+		w.MapEntry()
+		w.String(memoK0)
+	}
+	w.EndMap()
+}
+
+// MembersCached is the memoized form of [Members]: calls with equal arguments
+// share one result, computed once. The key is made of s, marks, pair, byUnit
+// and flags.
+func MembersCached(s Set, marks []struct{}, pair [2]struct{}, byUnit map[struct{}]int, flags map[string]struct{}) int {
+	memoCall := memoMembers.Begin(nil)
+	memoMembersKey(memoCall.Key(), s, marks, pair, byUnit, flags)
+	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+		return memoR
+	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("s", s, "marks", marks, "pair", pair, "byUnit", byUnit, "flags", flags)
+	})
+	memoR, _ := memo.Run(memoCall, func() (int, error) {
+		return Members(s, marks, pair, byUnit, flags), nil
+	})
+	return memoR
+}
+
+// MembersMemo returns the handle of [MembersCached]'s cache, to forget or look
+// up one argument set, clear every entry, or read the counters.
+func MembersMemo() MembersMemoHandle {
+	return MembersMemoHandle{}
+}
+
+// MembersMemoHandle controls the cache of [MembersCached].
+type MembersMemoHandle struct{}
+
+// Forget removes the cached result for these arguments, if any.
+func (h MembersMemoHandle) Forget(s Set, marks []struct{}, pair [2]struct{}, byUnit map[struct{}]int, flags map[string]struct{}) error {
+	memoCall := memoMembers.Begin(nil)
+	memoMembersKey(memoCall.Key(), s, marks, pair, byUnit, flags)
+	return memoCall.Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments,
+// without calling Members.
+func (h MembersMemoHandle) Contains(s Set, marks []struct{}, pair [2]struct{}, byUnit map[struct{}]int, flags map[string]struct{}) bool {
+	memoCall := memoMembers.Begin(nil)
+	memoMembersKey(memoCall.Key(), s, marks, pair, byUnit, flags)
+	return memoCall.Contains()
+}
+
+// Clear removes every cached result of Members.
+func (h MembersMemoHandle) Clear(ctx context.Context) error {
+	return memoMembers.Clear(ctx)
+}
+
+// Stats returns the counters of [MembersCached].
+func (h MembersMemoHandle) Stats() memo.Stats {
+	return memoMembers.Stats()
+}
+
 // memoKeyItem writes the key of a value of type Item.
 func memoKeyItem(w *memo.KeyWriter, v *Item) {
 	w.String(v.SKU)
@@ -847,6 +924,16 @@ func memoKeyDir(w *memo.KeyWriter, v *Dir) {
 	}
 	w.EndMap()
 	w.Leave()
+}
+
+// memoKeySet writes the key of a value of type Set.
+func memoKeySet(w *memo.KeyWriter, v *Set) {
+	w.BeginMap(len((*v)))
+	for memoK0 := range *v {
+		w.MapEntry()
+		w.String(memoK0)
+	}
+	w.EndMap()
 }
 
 // memoKeySecret writes the key of a value of type secret.
