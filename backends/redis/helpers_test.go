@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"os"
 	"os/exec"
 	"regexp"
 	"strconv"
@@ -16,20 +15,10 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/memogen/memogen/backends/backendtest"
 	"github.com/memogen/memogen/backends/redis"
 	memo "github.com/memogen/memogen/runtime"
 )
-
-// serverURL returns the URL of the test Redis server that
-// scripts/testservers.sh starts.
-func serverURL(t *testing.T) string {
-	t.Helper()
-	raw := os.Getenv("MEMO_REDIS_URL")
-	if raw == "" {
-		t.Fatal("MEMO_REDIS_URL is not set: run through `make test` or scripts/testservers.sh run -- go test ./backends/redis/")
-	}
-	return raw
-}
 
 var unsafeInName = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
 
@@ -58,7 +47,7 @@ func testPrefix(t *testing.T) string {
 // Store's back.
 func rawClient(t *testing.T) *goredis.Client {
 	t.Helper()
-	opts, err := goredis.ParseURL(serverURL(t))
+	opts, err := goredis.ParseURL(backendtest.RedisServer(t).String())
 	if err != nil {
 		t.Fatalf("MEMO_REDIS_URL: %v", err)
 	}
@@ -72,7 +61,7 @@ func rawClient(t *testing.T) *goredis.Client {
 func openStore(t *testing.T) (*redis.Store, string) {
 	t.Helper()
 	prefix := testPrefix(t)
-	return openURL(t, withParams(t, serverURL(t), "prefix", prefix)), prefix
+	return openURL(t, withParams(t, backendtest.RedisServer(t).String(), "prefix", prefix)), prefix
 }
 
 // openURL opens a Store from raw and closes it when t ends.

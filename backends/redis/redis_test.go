@@ -201,7 +201,7 @@ func TestClear(t *testing.T) {
 func TestClearManyBatches(t *testing.T) {
 	t.Parallel()
 	prefix := testPrefix(t)
-	s := openURL(t, withParams(t, serverURL(t), "prefix", prefix, "scan_count", "7"))
+	s := openURL(t, withParams(t, backendtest.RedisServer(t).String(), "prefix", prefix, "scan_count", "7"))
 	ctx := context.Background()
 	const n = 60
 	v := entryBytes(`1`, time.Now(), time.Time{}, "")
@@ -311,7 +311,7 @@ func TestList(t *testing.T) {
 func TestNestedPrefixes(t *testing.T) {
 	t.Parallel()
 	outer, prefix := openStore(t)
-	inner := openURL(t, withParams(t, serverURL(t), "prefix", prefix+":inner"))
+	inner := openURL(t, withParams(t, backendtest.RedisServer(t).String(), "prefix", prefix+":inner"))
 	ctx := context.Background()
 	v := entryBytes(`1`, time.Now(), time.Time{}, "")
 	for _, s := range []*redis.Store{outer, inner} {
@@ -332,7 +332,7 @@ func TestNestedPrefixes(t *testing.T) {
 
 func TestNew(t *testing.T) {
 	t.Parallel()
-	opts, err := goredis.ParseURL(serverURL(t))
+	opts, err := goredis.ParseURL(backendtest.RedisServer(t).String())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/memogen/memogen/backends/backendtest"
 	"github.com/memogen/memogen/backends/s3"
 	_ "github.com/memogen/memogen/codecs/msgpack"
 	memo "github.com/memogen/memogen/runtime"
@@ -30,14 +31,7 @@ import (
 // serverURL returns MEMO_S3_URL with a prefix unique to t.
 func serverURL(t *testing.T) *url.URL {
 	t.Helper()
-	raw := os.Getenv("MEMO_S3_URL")
-	if raw == "" || os.Getenv("AWS_ACCESS_KEY_ID") == "" {
-		t.Fatal("MEMO_S3_URL and AWS credentials are not set: run through `make test` or scripts/testservers.sh run -- go test ./backends/s3/")
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		t.Fatalf("MEMO_S3_URL: %v", err)
-	}
+	u := backendtest.S3Server(t)
 	u.Path = fmt.Sprintf("/%s-%08x", t.Name(), rand.Uint32())
 	return u
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -34,15 +33,7 @@ var (
 // serverOptions returns the options of MEMO_S3_URL with a fresh prefix.
 func serverOptions(t *testing.T) Options {
 	t.Helper()
-	raw := os.Getenv("MEMO_S3_URL")
-	if raw == "" || os.Getenv("AWS_ACCESS_KEY_ID") == "" {
-		t.Fatal("MEMO_S3_URL and AWS credentials are not set: run through `make test` or scripts/testservers.sh run -- go test ./backends/s3/")
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		t.Fatalf("MEMO_S3_URL: %v", err)
-	}
-	opts, err := parseURL(u)
+	opts, err := parseURL(backendtest.S3Server(t))
 	if err != nil {
 		t.Fatalf("MEMO_S3_URL: %v", err)
 	}

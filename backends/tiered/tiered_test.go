@@ -34,10 +34,10 @@ func entry(payload string, expires time.Time) []byte {
 }
 
 // newTiered returns a store whose front is a memory store and whose back is
-// a recorder.
-func newTiered(t *testing.T, opts Options) (*Store, *memory.Store, *recorder) {
+// a Recorder.
+func newTiered(t *testing.T, opts Options) (*Store, *memory.Store, *backendtest.Recorder) {
 	t.Helper()
-	front, back := memory.New(memory.Options{MaxEntries: 100}), newRecorder()
+	front, back := memory.New(memory.Options{MaxEntries: 100}), new(backendtest.Recorder)
 	s := New(front, back, opts)
 	t.Cleanup(func() { s.Close() })
 	return s, front, back
@@ -65,7 +65,7 @@ func wantMissing(t *testing.T, b memo.Backend, k memo.Key) {
 	}
 }
 
-func wantCalls(t *testing.T, back *recorder, method string, want int) {
+func wantCalls(t *testing.T, back *backendtest.Recorder, method string, want int) {
 	t.Helper()
 	if got := back.Calls(method); got != want {
 		t.Fatalf("back.%s called %d times; want %d", method, got, want)
@@ -196,7 +196,7 @@ func TestDeleteVisibility(t *testing.T) {
 	}
 	wantMissing(t, s, k)
 	wantMissing(t, front, k)
-	if _, ok := back.stored(k); ok {
+	if _, ok := back.Stored(k); ok {
 		t.Errorf("the back still holds %v after Delete", k)
 	}
 }
@@ -236,9 +236,9 @@ func TestSetFailureKeepsFrontClean(t *testing.T) {
 	s, front, back := newTiered(t, Options{})
 	k := key(funcA, 1)
 	mustSet(t, s, k, entry("old", time.Time{}), time.Time{})
-	back.setErr = errors.New("back is down")
-	if err := s.Set(ctx, k, entry("new", time.Time{}), time.Time{}); !errors.Is(err, back.setErr) {
-		t.Fatalf("Set with a failing back = %v; want %v", err, back.setErr)
+	back.SetErr = errors.New("back is down")
+	if err := s.Set(ctx, k, entry("new", time.Time{}), time.Time{}); !errors.Is(err, back.SetErr) {
+		t.Fatalf("Set with a failing back = %v; want %v", err, back.SetErr)
 	}
 	// The back may or may not have applied the write: the front must not
 	// guess.
@@ -266,7 +266,7 @@ func TestGetRacingDeleteDoesNotRefill(t *testing.T) {
 	mustSet(t, back, k, old, time.Time{})
 	read, resume := make(chan struct{}), make(chan struct{})
 	var once sync.Once
-	back.afterGet = func(memo.Key) {
+	back.AfterGet = func(memo.Key) {
 		once.Do(func() {
 			close(read)
 			<-resume
@@ -303,13 +303,13 @@ func TestOverlappingSetsDeferToBack(t *testing.T) {
 	first, second := entry("first", time.Time{}), entry("second", time.Time{})
 	firstEntered, resumeFirst := make(chan struct{}), make(chan struct{})
 	secondStored, resumeSecond := make(chan struct{}), make(chan struct{})
-	back.beforeSet = func(_ memo.Key, v []byte) {
+	back.BeforeSet = func(_ memo.Key, v []byte) {
 		if bytes.Equal(v, first) {
 			close(firstEntered)
 			<-resumeFirst
 		}
 	}
-	back.afterSet = func(_ memo.Key, v []byte) {
+	back.AfterSet = func(_ memo.Key, v []byte) {
 		if bytes.Equal(v, second) {
 			close(secondStored)
 			<-resumeSecond
@@ -363,12 +363,12 @@ func TestListAndPruneUnsupported(t *testing.T) {
 
 func TestCloseClosesBothTiers(t *testing.T) {
 	t.Parallel()
-	front, back := newRecorder(), newRecorder()
+	front, back := new(backendtest.Recorder), new(backendtest.Recorder)
 	if err := New(front, back, Options{}).Close(); err != nil {
 		t.Fatalf("Close = %v; want nil", err)
 	}
-	if front.closed != 1 || back.closed != 1 {
-		t.Errorf("Close closed the front %d and the back %d times; want 1 and 1", front.closed, back.closed)
+	if front.Calls("Close") != 1 || back.Calls("Close") != 1 {
+		t.Errorf("Close closed the front %d and the back %d times; want 1 and 1", front.Calls("Close"), back.Calls("Close"))
 	}
 }
 

@@ -1,33 +1,20 @@
 package writebehind
 
 import (
-	"context"
 	"fmt"
-	"io"
 	"net/url"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/memogen/memogen/backends/backendtest"
-	_ "github.com/memogen/memogen/codecs/json"
+	_ "github.com/memogen/memogen/backends/file"
+	_ "github.com/memogen/memogen/backends/redis"
+	_ "github.com/memogen/memogen/backends/s3"
 	memo "github.com/memogen/memogen/runtime"
 )
 
 // These tests run the Store over real backs: a directory, and the Redis and
 // S3-compatible servers of scripts/testservers.sh.
-
-// closedAtEnd closes b when t ends, and returns it.
-func closedAtEnd[B memo.Backend](t *testing.T, b B) B {
-	t.Cleanup(func() {
-		if c, ok := any(b).(io.Closer); ok {
-			if err := c.Close(); err != nil {
-				t.Errorf("Close = %v; want nil", err)
-			}
-		}
-	})
-	return b
-}
 
 // entryOf returns the stored entry of result n, as the runtime writes it.
 func entryOf(n int) string {
@@ -37,17 +24,17 @@ func entryOf(n int) string {
 
 func TestConformanceOverRealBacks(t *testing.T) {
 	t.Parallel()
-	for _, back := range realBacks {
-		t.Run(back.name, func(t *testing.T) {
+	for _, back := range backendtest.RealBackends {
+		t.Run(back.Name, func(t *testing.T) {
 			t.Parallel()
 			t.Run("New", func(t *testing.T) {
 				backendtest.Run(t, func(t *testing.T) memo.Backend {
-					return closedAtEnd(t, New(openURL(t, back.url(t)), Options{Workers: 2}))
+					return backendtest.ClosedAtEnd(t, New(backendtest.Open(t, back.URL(t)), Options{Workers: 2}))
 				})
 			})
 			t.Run("URL", func(t *testing.T) {
 				backendtest.Run(t, func(t *testing.T) memo.Backend {
-					b := closedAtEnd(t, openURL(t, "writebehind://?workers=2&back="+url.QueryEscape(back.url(t))))
+					b := backendtest.ClosedAtEnd(t, backendtest.Open(t, "writebehind://?workers=2&back="+url.QueryEscape(back.URL(t))))
 					if _, ok := b.(*Store); !ok {
 						t.Fatalf("memo.Open(writebehind://…) returned a %T; want *writebehind.Store", b)
 					}
@@ -71,7 +58,7 @@ func setMany(t *testing.T, s *Store, n int) {
 // would, holds the n entries setMany wrote.
 func wantAll(t *testing.T, raw string, n int) {
 	t.Helper()
-	fresh := closedAtEnd(t, openURL(t, raw))
+	fresh := backendtest.ClosedAtEnd(t, backendtest.Open(t, raw))
 	for i := range n {
 		wantValue(t, fresh, key(funcA, i), entryOf(i))
 	}
@@ -80,11 +67,11 @@ func wantAll(t *testing.T, raw string, n int) {
 func TestCloseLosesNothing(t *testing.T) {
 	t.Parallel()
 	const n = 100
-	for _, back := range realBacks {
-		t.Run(back.name, func(t *testing.T) {
+	for _, back := range backendtest.RealBackends {
+		t.Run(back.Name, func(t *testing.T) {
 			t.Parallel()
-			raw := back.url(t)
-			s := New(openURL(t, raw), Options{QueueSize: 16, Workers: 4})
+			raw := back.URL(t)
+			s := New(backendtest.Open(t, raw), Options{QueueSize: 16, Workers: 4})
 			setMany(t, s, n)
 			if err := s.Close(); err != nil {
 				t.Fatalf("Close = %v; want nil", err)
@@ -100,11 +87,11 @@ func TestCloseLosesNothing(t *testing.T) {
 func TestFlushReachesBack(t *testing.T) {
 	t.Parallel()
 	const n = 100
-	for _, back := range realBacks {
-		t.Run(back.name, func(t *testing.T) {
+	for _, back := range backendtest.RealBackends {
+		t.Run(back.Name, func(t *testing.T) {
 			t.Parallel()
-			raw := back.url(t)
-			s := closedAtEnd(t, New(openURL(t, raw), Options{QueueSize: 16, Workers: 4}))
+			raw := back.URL(t)
+			s := backendtest.ClosedAtEnd(t, New(backendtest.Open(t, raw), Options{QueueSize: 16, Workers: 4}))
 			setMany(t, s, n)
 			mustFlush(t, s)
 			if got := s.Errors(); got != 0 {
@@ -115,69 +102,24 @@ func TestFlushReachesBack(t *testing.T) {
 	}
 }
 
-// lengthFunc is a memoized "length of s", called as memogen's wrappers
-// call the runtime, and bound to a backend under a name of the test's own.
-type lengthFunc struct {
-	f    *memo.Func
-	runs atomic.Int64 // times the function body ran
-}
-
-func newLengthFunc(t *testing.T, b memo.Backend) *lengthFunc {
-	t.Helper()
-	name := "writebehind-" + uniqueName(t)
-	memo.Register(name, b)
-	t.Cleanup(func() { memo.Unregister(name) })
-	return &lengthFunc{f: memo.NewFunc(memo.FuncInfo{Package: "example.com/writebehind", Name: "Len", Backend: name, Codec: "json"})}
-}
-
-func (lf *lengthFunc) call(s string) (int, error) {
-	c := lf.f.Begin(context.Background())
-	c.Key().String(s)
-	if r, ok := memo.Lookup[int](c, false); ok {
-		return r, nil
-	}
-	c.Summarize(func() string { return memo.Describe("s", s) })
-	return memo.Run(c, func() (int, error) {
-		lf.runs.Add(1)
-		return len(s), nil
-	})
-}
-
-func (lf *lengthFunc) mustCall(t *testing.T, s string, wantRuns int64) {
-	t.Helper()
-	if got, err := lf.call(s); err != nil || got != len(s) {
-		t.Fatalf("call(%q) = %d, %v; want %d, nil", s, got, err, len(s))
-	}
-	if got := lf.runs.Load(); got != wantRuns {
-		t.Fatalf("after call(%q) the function ran %d times; want %d", s, got, wantRuns)
-	}
-}
-
-func wantStats(t *testing.T, lf *lengthFunc, want memo.Stats) {
-	t.Helper()
-	if got := lf.f.Stats(); got != want {
-		t.Errorf("Stats() = %+v; want %+v", got, want)
-	}
-}
-
 // Through the runtime, a write-behind store over files serves a repeated
 // call, and once it is closed, a file store on the same directory, as in
 // another process, serves the results it wrote.
 func TestRuntimeOverFile(t *testing.T) {
 	t.Parallel()
-	raw := fileURL(t)
-	s := New(openURL(t, raw), Options{})
-	lf := newLengthFunc(t, s)
-	lf.mustCall(t, "hello", 1)
-	lf.mustCall(t, "hello", 1)
-	lf.mustCall(t, "other", 2)
-	wantStats(t, lf, memo.Stats{Hits: 1, Misses: 2})
+	raw := backendtest.FileURL(t)
+	s := New(backendtest.Open(t, raw), Options{})
+	lf := backendtest.NewLenFunc(t, s)
+	lf.MustCall(t, "hello", 1)
+	lf.MustCall(t, "hello", 1)
+	lf.MustCall(t, "other", 2)
+	lf.WantStats(t, memo.Stats{Hits: 1, Misses: 2})
 	if err := s.Close(); err != nil {
 		t.Fatalf("Close = %v; want nil", err)
 	}
 
-	other := newLengthFunc(t, openURL(t, raw))
-	other.mustCall(t, "hello", 0)
-	other.mustCall(t, "other", 0)
-	wantStats(t, other, memo.Stats{Hits: 2})
+	other := backendtest.NewLenFunc(t, backendtest.Open(t, raw))
+	other.MustCall(t, "hello", 0)
+	other.MustCall(t, "other", 0)
+	other.WantStats(t, memo.Stats{Hits: 2})
 }

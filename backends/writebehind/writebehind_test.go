@@ -38,10 +38,10 @@ func newStore(t *testing.T, back memo.Backend, opts Options) *Store {
 // gate makes back's Set of the keys that hold returns true wait until the
 // returned release is called. Release may be called more than once; defer
 // it, so that the Close of a failed test can drain the queue.
-func gate(back *recorder, hold func(memo.Key) bool) (release func()) {
+func gate(back *backendtest.Recorder, hold func(memo.Key) bool) (release func()) {
 	open := make(chan struct{})
 	var once sync.Once
-	back.beforeSet = func(k memo.Key, _ []byte) {
+	back.BeforeSet = func(k memo.Key, _ []byte) {
 		if hold(k) {
 			<-open
 		}
@@ -91,9 +91,9 @@ func wantMissing(t *testing.T, b memo.Backend, k memo.Key) {
 
 // wantStored checks what the back itself holds under k: want, or nothing
 // if want is "".
-func wantStored(t *testing.T, back *recorder, k memo.Key, want string) {
+func wantStored(t *testing.T, back *backendtest.Recorder, k memo.Key, want string) {
 	t.Helper()
-	got, ok := back.stored(k)
+	got, ok := back.Stored(k)
 	switch {
 	case want == "" && ok:
 		t.Fatalf("the back holds %q under %v; want nothing", got, k)
@@ -104,13 +104,13 @@ func wantStored(t *testing.T, back *recorder, k memo.Key, want string) {
 
 func TestConformance(t *testing.T) {
 	backendtest.Run(t, func(t *testing.T) memo.Backend {
-		return newStore(t, newRecorder(), Options{})
+		return newStore(t, new(backendtest.Recorder), Options{})
 	})
 }
 
 func TestSetReturnsBeforeTheWrite(t *testing.T) {
 	t.Parallel()
-	back := newRecorder()
+	back := new(backendtest.Recorder)
 	release := gate(back, holdAll)
 	defer release()
 	s := newStore(t, back, Options{})
@@ -125,7 +125,7 @@ func TestSetReturnsBeforeTheWrite(t *testing.T) {
 
 func TestGetSeesPendingDelete(t *testing.T) {
 	t.Parallel()
-	back := newRecorder()
+	back := new(backendtest.Recorder)
 	k := key(funcA, 1)
 	mustSet(t, back, k, "old")
 	release := gate(back, func(key memo.Key) bool { return key != k })
@@ -142,7 +142,7 @@ func TestGetSeesPendingDelete(t *testing.T) {
 
 func TestPendingSetExpires(t *testing.T) {
 	t.Parallel()
-	back := newRecorder()
+	back := new(backendtest.Recorder)
 	defer gate(back, holdAll)()
 	s := newStore(t, back, Options{})
 	k := key(funcA, 1)
@@ -154,7 +154,7 @@ func TestPendingSetExpires(t *testing.T) {
 
 func TestSetCopiesValue(t *testing.T) {
 	t.Parallel()
-	back := newRecorder()
+	back := new(backendtest.Recorder)
 	release := gate(back, holdAll)
 	defer release()
 	s := newStore(t, back, Options{})
@@ -198,7 +198,7 @@ func TestLastChangeWins(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			back := newRecorder()
+			back := new(backendtest.Recorder)
 			k := key(funcA, 1)
 			mustSet(t, back, k, "before")
 			started := make(chan struct{}, 1)
@@ -238,7 +238,7 @@ func TestLastChangeWins(t *testing.T) {
 
 func TestClearDropsQueuedChanges(t *testing.T) {
 	t.Parallel()
-	back := newRecorder()
+	back := new(backendtest.Recorder)
 	for i := range 3 {
 		mustSet(t, back, key(funcA, i), "old")
 	}
@@ -274,7 +274,7 @@ func TestClearDropsQueuedChanges(t *testing.T) {
 
 func TestFlush(t *testing.T) {
 	t.Parallel()
-	back := newRecorder()
+	back := new(backendtest.Recorder)
 	release := gate(back, holdAll)
 	defer release()
 	s := newStore(t, back, Options{Workers: 2})
@@ -295,7 +295,7 @@ func TestFlush(t *testing.T) {
 
 func TestFullQueueWaits(t *testing.T) {
 	t.Parallel()
-	back := newRecorder()
+	back := new(backendtest.Recorder)
 	release := gate(back, holdAll)
 	defer release()
 	s := newStore(t, back, Options{QueueSize: 1})
@@ -320,8 +320,8 @@ func TestFullQueueWaits(t *testing.T) {
 
 func TestCloseDrains(t *testing.T) {
 	t.Parallel()
-	back := newRecorder()
-	back.beforeSet = func(memo.Key, []byte) { time.Sleep(100 * time.Microsecond) }
+	back := new(backendtest.Recorder)
+	back.BeforeSet = func(memo.Key, []byte) { time.Sleep(100 * time.Microsecond) }
 	s := New(back, Options{QueueSize: 16, Workers: 3})
 	const n = 300
 	for i := range n {
@@ -333,8 +333,8 @@ func TestCloseDrains(t *testing.T) {
 	for i := range n {
 		wantStored(t, back, key(funcA, i), fmt.Sprint(i))
 	}
-	if back.closed != 1 {
-		t.Errorf("Close closed the back %d times; want 1", back.closed)
+	if back.Calls("Close") != 1 {
+		t.Errorf("Close closed the back %d times; want 1", back.Calls("Close"))
 	}
 	if err := s.Set(ctx, key(funcA, 0), []byte("late"), time.Time{}); !errors.Is(err, ErrClosed) {
 		t.Errorf("Set after Close = %v; want ErrClosed", err)
@@ -348,14 +348,14 @@ func TestCloseDrains(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Errorf("second Close = %v; want nil", err)
 	}
-	if back.closed != 1 {
-		t.Errorf("two Closes closed the back %d times; want 1", back.closed)
+	if back.Calls("Close") != 1 {
+		t.Errorf("two Closes closed the back %d times; want 1", back.Calls("Close"))
 	}
 }
 
 func TestCloseWakesWaitingSet(t *testing.T) {
 	t.Parallel()
-	back := newRecorder()
+	back := new(backendtest.Recorder)
 	release := gate(back, holdAll)
 	defer release()
 	s := New(back, Options{QueueSize: 1})
@@ -382,13 +382,13 @@ func TestCloseWakesWaitingSet(t *testing.T) {
 
 func TestWriteErrors(t *testing.T) {
 	t.Parallel()
-	back := newRecorder()
-	back.setErr = errors.New("back is down")
+	back := new(backendtest.Recorder)
+	back.SetErr = errors.New("back is down")
 	var mu sync.Mutex
 	var failed []memo.Key
 	s := newStore(t, back, Options{OnError: func(k memo.Key, err error) {
-		if !errors.Is(err, back.setErr) {
-			t.Errorf("OnError(%v, %v); want %v", k, err, back.setErr)
+		if !errors.Is(err, back.SetErr) {
+			t.Errorf("OnError(%v, %v); want %v", k, err, back.SetErr)
 		}
 		mu.Lock()
 		defer mu.Unlock()
@@ -410,8 +410,8 @@ func TestWriteErrors(t *testing.T) {
 
 func TestErrorsCountedWithoutHook(t *testing.T) {
 	t.Parallel()
-	back := newRecorder()
-	back.setErr = errors.New("back is down")
+	back := new(backendtest.Recorder)
+	back.SetErr = errors.New("back is down")
 	s := newStore(t, back, Options{})
 	mustSet(t, s, key(funcA, 1), "1")
 	mustFlush(t, s)
@@ -424,8 +424,8 @@ func TestErrorsCountedWithoutHook(t *testing.T) {
 // change, and after Close the back must hold it.
 func TestConcurrentReadYourWrites(t *testing.T) {
 	t.Parallel()
-	back := newRecorder()
-	back.beforeSet = func(memo.Key, []byte) { time.Sleep(time.Duration(rand.IntN(50)) * time.Microsecond) }
+	back := new(backendtest.Recorder)
+	back.BeforeSet = func(memo.Key, []byte) { time.Sleep(time.Duration(rand.IntN(50)) * time.Microsecond) }
 	s := New(back, Options{QueueSize: 8, Workers: 4})
 	const goroutines, keysEach, ops = 8, 4, 300
 	final := make([]map[memo.Key]string, goroutines)
@@ -477,7 +477,7 @@ func TestConcurrentReadYourWrites(t *testing.T) {
 
 func TestListAndPrune(t *testing.T) {
 	t.Parallel()
-	back := newRecorder()
+	back := new(backendtest.Recorder)
 	s := newStore(t, back, Options{})
 	past := time.Now().Add(-time.Second)
 	if err := s.Set(ctx, key(funcA, 1), []byte("1"), past); err != nil {

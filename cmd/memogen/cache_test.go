@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/url"
 	"os"
@@ -16,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/memogen/memogen/backends/backendtest"
 	_ "github.com/memogen/memogen/codecs/json"
 	memo "github.com/memogen/memogen/runtime"
 )
@@ -331,13 +331,8 @@ func TestCacheBackendFailure(t *testing.T) {
 // starts. Redis expires entries itself, so there is nothing to prune.
 func TestCacheRedis(t *testing.T) {
 	t.Parallel()
-	raw := os.Getenv("MEMO_REDIS_URL")
-	if raw == "" {
-		t.Fatal("MEMO_REDIS_URL is not set: run through `make test` or scripts/testservers.sh run -- go test ./cmd/memogen/")
-	}
-	u := withParam(t, raw, "prefix", fmt.Sprintf("memotest-%s-%08x", t.Name(), rand.Uint32()))
+	u := backendtest.RedisURL(t)
 	b := openBackend(t, u)
-	t.Cleanup(func() { clearFixtures(t, b) })
 	populate(t, b, ada, bob, pending)
 
 	status, stdout, stderr := cache(t, "ls", u)
@@ -391,18 +386,8 @@ example.com/users.Store.Load  444444444444  66    2024-01-02T03:04:05Z  never   
 // computed, and keeps no summary of the arguments outside the object.
 func TestCacheS3(t *testing.T) {
 	t.Parallel()
-	raw := os.Getenv("MEMO_S3_URL")
-	if raw == "" || os.Getenv("AWS_ACCESS_KEY_ID") == "" {
-		t.Fatal("MEMO_S3_URL and AWS credentials are not set: run through `make test` or scripts/testservers.sh run -- go test ./cmd/memogen/")
-	}
-	parsed, err := url.Parse(raw)
-	if err != nil {
-		t.Fatalf("MEMO_S3_URL: %v", err)
-	}
-	parsed.Path = fmt.Sprintf("/%s-%08x", t.Name(), rand.Uint32())
-	u := parsed.String()
+	u := backendtest.S3URL(t)
 	b := openBackend(t, u)
-	t.Cleanup(func() { clearFixtures(t, b) })
 	populate(t, b, ada, bob, stale, pending)
 
 	rows := decodeJSON[[]entryRow](t, "-json", "ls", u)
@@ -577,28 +562,6 @@ func assertStored(t *testing.T, b memo.Backend, want ...fixture) {
 	if !slices.Equal(got, wantKeys) {
 		t.Errorf("the backend holds %q; want %q", got, wantKeys)
 	}
-}
-
-// clearFixtures removes the fixture's entries from a shared server.
-func clearFixtures(t *testing.T, b memo.Backend) {
-	for _, fn := range []memo.FuncID{fetchUser, storeLoad} {
-		if err := b.Clear(context.Background(), fn); err != nil {
-			t.Errorf("Clear(%v) = %v", fn, err)
-		}
-	}
-}
-
-// withParam returns raw with the query parameter name set to value.
-func withParam(t *testing.T, raw, name, value string) string {
-	t.Helper()
-	u, err := url.Parse(raw)
-	if err != nil {
-		t.Fatalf("url.Parse(%q) = %v", raw, err)
-	}
-	q := u.Query()
-	q.Set(name, value)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // closedPort returns a loopback port that nothing listens on.

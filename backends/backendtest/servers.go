@@ -1,0 +1,175 @@
+package backendtest
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	memo "github.com/memogen/memogen/runtime"
+)
+
+// RealBackends are the backends that a backend wrapping another is tested
+// over: a directory, and the Redis and S3-compatible servers that
+// scripts/testservers.sh starts. URL returns the URL of an empty one of t's
+// own. Opening these URLs needs the packages backends/file, backends/redis
+// and backends/s3, which the test imports for their side effects; this
+// package does not, so that it depends on no SDK.
+var RealBackends = []struct {
+	Name string
+	URL  func(t *testing.T) string
+}{
+	{"File", FileURL},
+	{"Redis", RedisURL},
+	{"S3", S3URL},
+}
+
+// FileURL returns the URL of a file backend in an empty directory of t's
+// own.
+func FileURL(t *testing.T) string {
+	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(t.TempDir())}).String()
+}
+
+// RedisURL returns the URL of a Redis backend on [RedisServer] under a key
+// prefix of t's own, so that tests share the server in parallel. When t
+// ends, it clears every function whose entries the backend lists.
+func RedisURL(t *testing.T) string {
+	t.Helper()
+	u := RedisServer(t)
+	q := u.Query()
+	q.Set("prefix", "memotest-"+uniqueName(t))
+	u.RawQuery = q.Encode()
+	return clearedAtEnd(t, u.String())
+}
+
+// S3URL returns the URL of an S3 backend on [S3Server] under a prefix of
+// t's own, so that tests share the bucket in parallel. When t ends, it
+// clears every function whose entries the backend lists.
+func S3URL(t *testing.T) string {
+	t.Helper()
+	u := S3Server(t)
+	u.Path = "/" + uniqueName(t)
+	return clearedAtEnd(t, u.String())
+}
+
+// RedisServer returns MEMO_REDIS_URL, the URL of the Redis server that
+// scripts/testservers.sh starts, and fails t if it is not set.
+func RedisServer(t *testing.T) *url.URL {
+	t.Helper()
+	raw := os.Getenv("MEMO_REDIS_URL")
+	if raw == "" {
+		noServer(t, "MEMO_REDIS_URL is not set")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatalf("MEMO_REDIS_URL: %v", err)
+	}
+	return u
+}
+
+// S3Server returns MEMO_S3_URL, the URL of the bucket on the
+// S3-compatible server that scripts/testservers.sh starts, and fails t if
+// it or the AWS credentials that the SDK reads are not set.
+func S3Server(t *testing.T) *url.URL {
+	t.Helper()
+	raw := os.Getenv("MEMO_S3_URL")
+	if raw == "" || os.Getenv("AWS_ACCESS_KEY_ID") == "" {
+		noServer(t, "MEMO_S3_URL and AWS credentials are not set")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatalf("MEMO_S3_URL: %v", err)
+	}
+	return u
+}
+
+// noServer fails t, which needs the servers of scripts/testservers.sh:
+// problem says what is missing.
+func noServer(t *testing.T, problem string) {
+	t.Helper()
+	t.Fatalf("%s: run through `make test` or scripts/testservers.sh run -- go test %s", problem, testedPackage())
+}
+
+// testedPackage returns the package under test as go test takes it from
+// its module's root, such as ./backends/redis/; go test runs a package's
+// tests in its directory.
+func testedPackage() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "./..."
+	}
+	for root := wd; ; root = filepath.Dir(root) {
+		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
+			rel, err := filepath.Rel(root, wd)
+			if err != nil || rel == "." {
+				return "./..."
+			}
+			return "./" + filepath.ToSlash(rel) + "/"
+		}
+		if filepath.Dir(root) == root {
+			return "./..."
+		}
+	}
+}
+
+var unsafeInName = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
+
+// uniqueName returns a name for t that no other test or run uses.
+func uniqueName(t *testing.T) string {
+	return fmt.Sprintf("%s-%08x", unsafeInName.ReplaceAllString(t.Name(), "_"), rand.Uint32())
+}
+
+// clearedAtEnd clears, when t ends, every function whose entries the
+// backend at raw lists, and returns raw.
+func clearedAtEnd(t *testing.T, raw string) string {
+	t.Cleanup(func() {
+		ctx := context.Background()
+		b := Open(t, raw)
+		if c, ok := b.(io.Closer); ok {
+			defer c.Close()
+		}
+		funcs := make(map[memo.FuncID]bool)
+		err := b.(memo.Lister).List(ctx, memo.FuncID{}, func(e memo.StoredEntry) bool {
+			funcs[e.Key.Func] = true
+			return true
+		})
+		for fn := range funcs {
+			if err == nil {
+				err = b.Clear(ctx, fn)
+			}
+		}
+		if err != nil {
+			t.Errorf("clearing the test's entries from %s: %v", raw, err)
+		}
+	})
+	return raw
+}
+
+// Open opens the backend at raw, whose scheme a backend package imported
+// by the test registered, and fails t if it cannot.
+func Open(t *testing.T, raw string) memo.Backend {
+	t.Helper()
+	b, err := memo.Open(raw)
+	if err != nil {
+		t.Fatalf("memo.Open(%q) = %v; want nil", raw, err)
+	}
+	return b
+}
+
+// ClosedAtEnd closes b, if it is an io.Closer, when t ends, reports an
+// error from Close, and returns b.
+func ClosedAtEnd[B memo.Backend](t *testing.T, b B) B {
+	t.Cleanup(func() {
+		if c, ok := any(b).(io.Closer); ok {
+			if err := c.Close(); err != nil {
+				t.Errorf("Close = %v; want nil", err)
+			}
+		}
+	})
+	return b
+}
