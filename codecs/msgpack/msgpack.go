@@ -3,6 +3,9 @@
 package msgpack
 
 import (
+	"bytes"
+	"sync"
+
 	"github.com/vmihailenco/msgpack/v5"
 
 	memo "github.com/memogen/memogen/runtime"
@@ -26,7 +29,26 @@ func (Codec) Unmarshal(data []byte, v any) error {
 	if err := checkLengths(data); err != nil {
 		return err
 	}
-	return msgpack.Unmarshal(data, v)
+	d := decoders.Get().(*decoder)
+	d.r.Reset(data)
+	d.dec.Reset(&d.r)
+	// Preallocating by declared lengths is safe once checkLengths has
+	// bounded them by the data's size.
+	d.dec.UsePreallocateValues(true)
+	err := d.dec.Decode(v)
+	d.dec.Reset(nil)
+	d.r.Reset(nil)
+	decoders.Put(d)
+	return err
 }
+
+// decoder is a reusable decoder with the reader it reads from, so that a
+// decode allocates only what it decodes.
+type decoder struct {
+	r   bytes.Reader
+	dec *msgpack.Decoder
+}
+
+var decoders = sync.Pool{New: func() any { return &decoder{dec: msgpack.NewDecoder(nil)} }}
 
 func init() { memo.RegisterCodec(Name, Codec{}) }
