@@ -45,7 +45,7 @@ func (k *keyRenderer) write(g *jen.Group, expr jen.Code, t types.Type, depth int
 			jen.Add(w).Dot("Present").Call(jen.False()),
 		).Else().Block(
 			jen.Add(w).Dot("Present").Call(jen.True()),
-			jen.Add(w).Dot("String").Call(jen.Qual("reflect", "TypeOf").Call(expr).Dot("String").Call()),
+			jen.Add(w).Dot("DynamicType").Call(expr),
 			jen.Add(expr).Dot("MemoKey").Call(w),
 		)
 	case kindBinary:
@@ -99,7 +99,9 @@ func (k *keyRenderer) writeComposite(g *jen.Group, expr jen.Code, t types.Type, 
 		g.Add(w).Dot("Len").Call(jen.Len(expr))
 		k.writeElems(g, expr, u.Elem(), depth)
 	case *types.Array:
-		k.writeElems(g, expr, u.Elem(), depth)
+		if u.Len() > 0 {
+			k.writeElems(g, expr, u.Elem(), depth)
+		}
 	case *types.Map:
 		// A key or value that writes nothing (a set's struct{}) gets no
 		// variable, which Go would reject as unused.

@@ -299,6 +299,14 @@ func TestBytesStrictReturnsBackendErrors(t *testing.T) {
 	if _, err := bf.call("hello"); !errors.Is(err, memo.ErrResting) {
 		t.Errorf("second call under Strict, within the cooldown = %v; want ErrResting", err)
 	}
+	c := bf.f.Begin(context.Background())
+	c.Key().String("hello")
+	if _, ok := memo.Lookup[int](c, true); ok {
+		t.Fatal("a refresh reported a hit")
+	}
+	if _, err := memo.Run(c, func() (int, error) { bf.runs++; return 5, nil }); !errors.Is(err, memo.ErrResting) {
+		t.Errorf("a refresh under Strict, within the cooldown = %v; want ErrResting", err)
+	}
 	if bf.runs != 0 {
 		t.Errorf("under Strict the function ran %d times while the backend rested; want 0", bf.runs)
 	}

@@ -153,6 +153,10 @@ func Run[R any](c *Call, compute func() (R, error)) (R, error) {
 		return zero, c.strictErr
 	}
 	if !c.usable() {
+		if c.strictErr != nil { // a refresh that found the backend resting
+			var zero R
+			return zero, c.strictErr
+		}
 		return compute()
 	}
 	f := c.f

@@ -193,11 +193,14 @@ func parseDecimal(b []byte) (int64, bool) {
 		}
 		n = n*10 + uint64(c-'0')
 	}
+	if neg {
+		if n > 1<<63 {
+			return 0, false
+		}
+		return int64(-n), true // -n wraps to math.MinInt64 for n = 1<<63
+	}
 	if n > 1<<63-1 {
 		return 0, false
-	}
-	if neg {
-		return -int64(n), true
 	}
 	return int64(n), true
 }

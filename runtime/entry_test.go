@@ -3,6 +3,7 @@ package runtime_test
 import (
 	"bytes"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -118,5 +119,15 @@ func TestDecodeEntryHeader(t *testing.T) {
 	}
 	if _, err := memo.DecodeEntryHeader([]byte("nonsense")); !errors.Is(err, memo.ErrCorrupt) {
 		t.Errorf("DecodeEntryHeader(nonsense) = %v; want memo.ErrCorrupt", err)
+	}
+}
+
+func TestEntryExtremeTimes(t *testing.T) {
+	for _, ns := range []int64{math.MinInt64, -1, 1, math.MaxInt64} {
+		e := memo.Entry{Codec: "json", Created: time.Unix(0, ns), Expires: time.Unix(0, ns), Payload: []byte("1")}
+		got, err := memo.DecodeEntry(memo.EncodeEntry(e))
+		if err != nil || !got.Created.Equal(e.Created) || !got.Expires.Equal(e.Expires) {
+			t.Errorf("round trip of times at %d ns = %+v, %v", ns, got, err)
+		}
 	}
 }

@@ -13,6 +13,13 @@ type Keyer interface {
 	MemoKey(w *KeyWriter)
 }
 
+// DynamicType writes the identity of v's dynamic type, its fully qualified
+// name. Generated code writes it before keying an interface value by its
+// MemoKey method, so that two types writing equal keys never share an entry.
+func (w *KeyWriter) DynamicType(v any) {
+	w.String(typeName(reflect.TypeOf(v)))
+}
+
 // TypeKey writes the identity of type T: its fully qualified name. Generated
 // code for a generic function writes one per type parameter, so that F[int]
 // and F[string] never share entries.
@@ -29,6 +36,13 @@ func TypeKey[T any](w *KeyWriter) {
 // Values that cannot be keyed (funcs, channels, interfaces without a key
 // method, unexported struct fields) fail the key, and the call runs uncached.
 func Dynamic[T any](w *KeyWriter, v T) {
+	if reflect.TypeFor[T]().Kind() == reflect.Interface {
+		// The type switch below sees the dynamic type; for an interface
+		// type argument the key must carry it, so that int(5) and
+		// int64(5) passed as any differ.
+		w.reflectValue(reflect.ValueOf(&v).Elem())
+		return
+	}
 	switch x := any(v).(type) {
 	case string:
 		w.String(x)
@@ -142,10 +156,42 @@ func (w *KeyWriter) keyedByMethod(v reflect.Value) bool {
 		}
 		switch m := x.Interface().(type) {
 		case Keyer:
+			if promoted(v.Type(), keyerType) {
+				return false
+			}
 			m.MemoKey(w)
 			return true
 		case encoding.BinaryMarshaler:
+			if promoted(v.Type(), binaryMarshalerType) {
+				return false
+			}
 			w.BinaryMarshaler(m)
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	keyerType           = reflect.TypeFor[Keyer]()
+	binaryMarshalerType = reflect.TypeFor[encoding.BinaryMarshaler]()
+)
+
+// promoted reports whether struct type t may have the methods of iface only
+// through an embedded field, as generated code judges: such a method keys
+// the embedded value alone, so the struct is keyed by its fields instead.
+// A struct that embeds a field with the methods and declares its own as
+// well is keyed by its fields too, which is never wrong, only finer.
+func promoted(t, iface reflect.Type) bool {
+	if t.Kind() != reflect.Struct {
+		return false
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.Anonymous {
+			continue
+		}
+		if f.Type.Implements(iface) || f.Type.Kind() != reflect.Pointer && reflect.PointerTo(f.Type).Implements(iface) {
 			return true
 		}
 	}

@@ -326,3 +326,59 @@ func TestDynamicPointerKeepsPresenceWithKeyMethods(t *testing.T) {
 		t.Errorf("Dynamic(&account{7}) = %x; want presence then MemoKey: %x", got, w.Bytes())
 	}
 }
+
+func TestDynamicInterfaceTypeArgumentKeysDynamicType(t *testing.T) {
+	t.Parallel()
+	groups := [][]any{
+		{"", false, nil},
+		{int(5), int64(5), uint64(5), int32(5)},
+		{"x", []byte("x")},
+		{1.0, int(4607182418800017408)},
+	}
+	for _, g := range groups {
+		seen := map[string]any{}
+		for _, v := range g {
+			k := string(dynamicKey[any](v))
+			if other, ok := seen[k]; ok {
+				t.Errorf("Dynamic[any](%#v) and Dynamic[any](%#v) share the key %x", v, other, k)
+			}
+			seen[k] = v
+		}
+	}
+}
+
+// stamped embeds time.Time, whose MarshalBinary it has only by promotion.
+type stamped struct {
+	time.Time
+	Name string
+}
+
+// Ledger is keyed by its ID alone.
+type Ledger struct{ ID int }
+
+// MemoKey writes the ID.
+func (l Ledger) MemoKey(w *memo.KeyWriter) { w.Int(int64(l.ID)) }
+
+// row embeds a Ledger, whose MemoKey it has only by promotion.
+type row struct {
+	Ledger
+	Name string
+}
+
+func TestDynamicPromotedKeyMethodsDoNotHideFields(t *testing.T) {
+	t.Parallel()
+	at := time.Unix(1_700_000_000, 0).UTC()
+	pairs := []struct {
+		name string
+		a, b []byte
+	}{
+		{"stamped", dynamicKey(stamped{at, "a"}), dynamicKey(stamped{at, "b"})},
+		{"row", dynamicKey(row{Ledger{ID: 1}, "a"}), dynamicKey(row{Ledger{ID: 1}, "b"})},
+		{"*row", dynamicKey(&row{Ledger{ID: 1}, "a"}), dynamicKey(&row{Ledger{ID: 1}, "b"})},
+	}
+	for _, p := range pairs {
+		if len(p.a) == 0 || bytes.Equal(p.a, p.b) {
+			t.Errorf("%s: values differing in Name have the keys %x and %x; a promoted key method must not hide the other fields", p.name, p.a, p.b)
+		}
+	}
+}

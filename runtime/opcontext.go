@@ -25,6 +25,12 @@ type opContext struct {
 // newOpContext returns the context of one operation and its cancel, which
 // the operation must call when it ends.
 func newOpContext(parent context.Context, timeout time.Duration) (*opContext, context.CancelFunc) {
+	if parent.Done() != nil {
+		// Hide the caller's cancellation from Value too, so that
+		// context.Cause reports this operation's own end, not the caller's.
+		// A parent that can never be cancelled has nothing to hide.
+		parent = context.WithoutCancel(parent)
+	}
 	c := &opContext{parent: parent, deadline: time.Now().Add(timeout)}
 	return c, c.cancel
 }

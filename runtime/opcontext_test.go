@@ -83,3 +83,21 @@ func TestOpContextDeadline(t *testing.T) {
 		t.Errorf("cancel after the deadline changed Err to %v; want DeadlineExceeded kept", err)
 	}
 }
+
+func TestOpContextCauseIsItsOwn(t *testing.T) {
+	parent, cancelParent := context.WithCancelCause(context.Background())
+	errCaller := errors.New("the caller gave up")
+	ctx, cancel := newOpContext(parent, time.Millisecond)
+	defer cancel()
+	cancelParent(errCaller)
+	<-ctx.Done()
+	if cause := context.Cause(ctx); !errors.Is(cause, context.DeadlineExceeded) {
+		t.Errorf("Cause = %v; want the operation's DeadlineExceeded, not the caller's cause", cause)
+	}
+	child, stop := context.WithCancel(ctx)
+	defer stop()
+	<-child.Done()
+	if cause := context.Cause(child); !errors.Is(cause, context.DeadlineExceeded) {
+		t.Errorf("Cause of a child = %v; want DeadlineExceeded", cause)
+	}
+}

@@ -3,6 +3,7 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"net/url"
 	"os"
@@ -27,8 +28,9 @@ type Opener func(u *url.URL) (Backend, error)
 // counter lets every Func notice a rebinding with one atomic load.
 //
 // Openers run with no registry lock held, so an opener may itself call
-// [Open] (the tiered and write-behind backends wrap another URL). binding
-// serializes first-use binding, so each name is opened at most once.
+// [Open] (the tiered and write-behind backends wrap another URL), or bind
+// another name. binding serializes the first use of each name, so that a
+// name is opened at most once while others bind in parallel.
 var registry struct {
 	mu       sync.Mutex
 	backends map[string]Backend // bound backends, by name; guarded by mu
@@ -36,7 +38,7 @@ var registry struct {
 	funcs    []*Func            // every Func created; guarded by mu
 	gen      atomic.Uint64      // bumped on every change to backends
 
-	binding sync.Mutex // held while opening a backend from the environment
+	binding map[string]*sync.Mutex // per name, held while opening it; guarded by mu
 
 	schemesMu sync.RWMutex
 	schemes   map[string]Opener // guarded by schemesMu
@@ -116,8 +118,9 @@ func Resolve(name string) (Backend, error) {
 	if b, err, ok := lookup(name); ok {
 		return b, err
 	}
-	registry.binding.Lock()
-	defer registry.binding.Unlock()
+	mu := bindingLock(name)
+	mu.Lock()
+	defer mu.Unlock()
 	if b, err, ok := lookup(name); ok { // bound while we waited
 		return b, err
 	}
@@ -125,6 +128,9 @@ func Resolve(name string) (Backend, error) {
 	registry.mu.Lock()
 	defer registry.mu.Unlock()
 	if bound, ok := registry.backends[name]; ok { // Register won the race
+		if c, ok := b.(io.Closer); ok {
+			c.Close()
+		}
 		return bound, nil
 	}
 	if err != nil {
@@ -139,6 +145,21 @@ func Resolve(name string) (Backend, error) {
 	}
 	registry.backends[name] = b
 	return b, nil
+}
+
+// bindingLock returns the mutex that serializes binding name.
+func bindingLock(name string) *sync.Mutex {
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
+	mu := registry.binding[name]
+	if mu == nil {
+		if registry.binding == nil {
+			registry.binding = make(map[string]*sync.Mutex)
+		}
+		mu = new(sync.Mutex)
+		registry.binding[name] = mu
+	}
+	return mu
 }
 
 // lookup reports the binding or the remembered failure of name; ok is false

@@ -339,3 +339,34 @@ func TestOpenerMayOpenAnotherURL(t *testing.T) {
 		t.Fatal("Resolve deadlocked on an opener that calls memo.Open")
 	}
 }
+
+// TestOpenerMayResolveAnotherName binds a name whose opener resolves a
+// second name from the environment; neither binding may wait on the other.
+func TestOpenerMayResolveAnotherName(t *testing.T) {
+	outer, inner := uniqueName(t), uniqueName(t)
+	scheme := "outer" + strings.ToLower(strings.NewReplacer("_", "").Replace(outer))
+	memo.RegisterScheme(scheme, func(u *url.URL) (memo.Backend, error) {
+		return memo.Resolve(inner)
+	})
+	t.Cleanup(func() { memo.Unregister(outer); memo.Unregister(inner) })
+	t.Setenv(memo.EnvVar(outer), scheme+"://")
+	t.Setenv(memo.EnvVar(inner), "mem://?size=2")
+	done := make(chan error, 1)
+	go func() {
+		_, err := memo.Resolve(outer)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Resolve(%q) = %v", outer, err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Resolve deadlocked on an opener that resolves another name")
+	}
+	a, _ := memo.Resolve(outer)
+	b, _ := memo.Resolve(inner)
+	if a != b {
+		t.Errorf("Resolve(%q) = %p, Resolve(%q) = %p; want the same store", outer, a, inner, b)
+	}
+}

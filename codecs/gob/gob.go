@@ -23,7 +23,11 @@ var _ memo.Codec = Codec{}
 // Marshal encodes v with a fresh gob encoder, so that each entry is
 // self-describing.
 func (Codec) Marshal(v any) ([]byte, error) {
-	defer guard(v)()
+	// Encoding may register types at any time: those of values met in
+	// interface fields for the first time. Marshal runs on misses only, so
+	// taking registry exclusively costs little.
+	registry.Lock()
+	defer registry.Unlock()
 	var buf bytes.Buffer
 	if err := gob.NewEncoder(&buf).Encode(v); err != nil {
 		return nil, err
@@ -33,32 +37,30 @@ func (Codec) Marshal(v any) ([]byte, error) {
 
 // Unmarshal decodes gob data into v, a pointer.
 func (Codec) Unmarshal(data []byte, v any) error {
-	defer guard(v)()
-	return gob.NewDecoder(bytes.NewReader(data)).Decode(v)
-}
-
-// encoding/gob registers a Go type in a process-wide table the first time
-// it encodes or decodes one, and its decoder reads that table without a
-// lock when it reports a type mismatch (golang/go#23328), which a corrupt
-// entry causes. So a type's first use takes registry exclusively, and every
-// later use shares it: registrations never overlap another gob call.
-var (
-	registry sync.RWMutex
-	seen     sync.Map // reflect.Type → struct{}, types gob has registered
-)
-
-// guard locks registry for a gob call on v and returns the unlock.
-func guard(v any) (unlock func()) {
 	t := reflect.TypeOf(v)
-	if _, ok := seen.Load(t); ok {
+	if _, ok := decoded.Load(t); ok {
 		registry.RLock()
-		return registry.RUnlock
+		defer registry.RUnlock()
+		return gob.NewDecoder(bytes.NewReader(data)).Decode(v)
 	}
 	registry.Lock()
-	return func() {
-		seen.Store(t, struct{}{})
-		registry.Unlock()
+	defer registry.Unlock()
+	err := gob.NewDecoder(bytes.NewReader(data)).Decode(v)
+	if err == nil {
+		decoded.Store(t, struct{}{})
 	}
+	return err
 }
+
+// encoding/gob registers Go types in a process-wide table as it meets them,
+// and its decoder reads that table without a lock when it reports a type
+// mismatch (golang/go#23328), which a corrupt entry causes. So every call
+// that may register takes registry exclusively: every Marshal, and the
+// first successful Unmarshal into each type; later decodes into a type
+// share it.
+var (
+	registry sync.RWMutex
+	decoded  sync.Map // reflect.Type → struct{}: decoded into successfully
+)
 
 func init() { memo.RegisterCodec(Name, Codec{}) }

@@ -9,13 +9,15 @@ import (
 // errTruncated reports data that ends inside a value.
 var errTruncated = errors.New("msgpack: data ends inside a value")
 
-// checkLengths walks the MessagePack values in data without decoding them
-// and fails when a declared length cannot fit in what remains: an array or
-// map announcing more elements than there are bytes left, a string longer
-// than the data. The decoder allocates by declared lengths, so without this
-// walk a corrupt or hostile entry of a few bytes could make it allocate
-// gigabytes. Every element takes at least one byte, so after the walk no
-// allocation exceeds a small multiple of len(data).
+// checkLengths walks the MessagePack value at the start of data without
+// decoding it and fails when a declared length cannot fit in what remains:
+// an array or map announcing more elements than there are bytes left, a
+// string longer than the data. The decoder allocates by declared lengths,
+// so without this walk a corrupt or hostile entry of a few bytes could make
+// it allocate gigabytes. Every element takes at least one byte, so after
+// the walk a decode allocates at most len(data) elements of the result's
+// element types; entries are bounded by memo.Config.MaxEntryBytes. The
+// payloads of extension types are opaque to the walk.
 func checkLengths(data []byte) error {
 	pos := 0
 	pending := 1 // values still to walk; containers add their elements

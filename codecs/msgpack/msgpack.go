@@ -32,9 +32,6 @@ func (Codec) Unmarshal(data []byte, v any) error {
 	d := decoders.Get().(*decoder)
 	d.r.Reset(data)
 	d.dec.Reset(&d.r)
-	// Preallocating by declared lengths is safe once checkLengths has
-	// bounded them by the data's size.
-	d.dec.UsePreallocateValues(true)
 	err := d.dec.Decode(v)
 	d.dec.Reset(nil)
 	d.r.Reset(nil)

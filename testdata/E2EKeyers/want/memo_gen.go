@@ -7,7 +7,6 @@ package main
 import (
 	"context"
 	"net/netip"
-	"reflect"
 
 	_ "github.com/memogen/memogen/backends/memory"
 	_ "github.com/memogen/memogen/codecs/msgpack"
@@ -241,7 +240,7 @@ func memoArea2Key(w *memo.KeyWriter, s Shape) {
 		w.Present(false)
 	} else {
 		w.Present(true)
-		w.String(reflect.TypeOf(s).String())
+		w.DynamicType(s)
 		s.MemoKey(w)
 	}
 }
@@ -310,7 +309,7 @@ func memoKeyedKey(w *memo.KeyWriter, k memo.Keyer) {
 		w.Present(false)
 	} else {
 		w.Present(true)
-		w.String(reflect.TypeOf(k).String())
+		w.DynamicType(k)
 		k.MemoKey(w)
 	}
 }
