@@ -142,6 +142,15 @@ func keyProblem(t types.Type, what string, local *types.Package, seen map[types.
 			return ""
 		}
 		seen[named] = true
+		// A recursive type that mentions a type parameter gets no helper
+		// (its signature would need the type parameters), so it is keyed
+		// by reflection, which cannot read unexported fields.
+		if hasTypeParams(named) && isRecursive(named, local) {
+			if field := unexportedField(named, local); field != "" {
+				return fmt.Sprintf("%s of type %s cannot be keyed: a recursive generic type is keyed by reflection, which cannot read the unexported field %s (export it)",
+					what, typeString(t, local), field)
+			}
+		}
 	}
 	if p, ok := t.Underlying().(*types.Pointer); ok {
 		// A pointer and its pointee share a path, so a pointee that cannot
@@ -160,6 +169,39 @@ func keyProblem(t types.Type, what string, local *types.Package, seen map[types.
 		}
 	}
 	return ""
+}
+
+// unexportedField returns the first unexported struct field, as
+// Type.field, that keying a value of type t by reflection would walk into,
+// or "" when there is none.
+func unexportedField(t types.Type, local *types.Package) string {
+	seen := make(map[types.Type]bool)
+	var find func(types.Type) string
+	find = func(t types.Type) string {
+		t = types.Unalias(t)
+		if seen[t] {
+			return ""
+		}
+		seen[t] = true
+		if kind, _ := classify(t, local); kind == kindKeyMethod || kind == kindBinary || kind == kindTime {
+			return ""
+		}
+		if st, ok := t.Underlying().(*types.Struct); ok {
+			for i := range st.NumFields() {
+				if f := st.Field(i); !f.Exported() && f.Name() != "_" {
+					return typeString(t, local) + "." + f.Name()
+				}
+			}
+		}
+		elems, _ := elemTypes(t, local)
+		for _, e := range elems {
+			if field := find(e); field != "" {
+				return field
+			}
+		}
+		return ""
+	}
+	return find(t)
 }
 
 // hasKeyMethod reports whether t or *t has MemoKey(*memo.KeyWriter).

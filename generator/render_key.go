@@ -247,7 +247,10 @@ func (k *keyRenderer) emitHelpers(f *jen.File) {
 }
 
 // recursive reports whether a value of named type t can contain another t.
-func (k *keyRenderer) recursive(t types.Type) bool {
+func (k *keyRenderer) recursive(t types.Type) bool { return isRecursive(t, k.local) }
+
+// isRecursive reports whether a value of named type t can contain another t.
+func isRecursive(t types.Type, local *types.Package) bool {
 	target, ok := types.Unalias(t).(*types.Named)
 	if !ok {
 		return false
@@ -255,7 +258,7 @@ func (k *keyRenderer) recursive(t types.Type) bool {
 	seen := make(map[types.Type]bool)
 	var reaches func(types.Type) bool
 	reaches = func(t types.Type) bool {
-		elems, _ := elemTypes(t, k.local)
+		elems, _ := elemTypes(t, local)
 		for _, e := range elems {
 			e = types.Unalias(e)
 			if types.Identical(e, target) {
@@ -265,7 +268,7 @@ func (k *keyRenderer) recursive(t types.Type) bool {
 				continue
 			}
 			seen[e] = true
-			if kind, _ := classify(e, k.local); kind == kindKeyMethod || kind == kindBinary || kind == kindTime {
+			if kind, _ := classify(e, local); kind == kindKeyMethod || kind == kindBinary || kind == kindTime {
 				continue
 			}
 			if reaches(e) {

@@ -128,6 +128,9 @@ func (w *KeyWriter) reflectValue(v reflect.Value) {
 	case reflect.Struct:
 		t := v.Type()
 		for i := range t.NumField() {
+			if t.Field(i).Name == "_" {
+				continue // blank fields hold nothing a program can read
+			}
 			if !t.Field(i).IsExported() {
 				w.Fail(fmt.Errorf("memo: key: %s has unexported field %s and no MemoKey method", typeName(t), t.Field(i).Name))
 				return

@@ -206,6 +206,15 @@ func Members(s Set, marks []struct{}, pair [2]struct{}, byUnit map[struct{}]int,
 	return len(s) + len(marks) + len(pair) + byUnit[struct{}{}] + len(flags)
 }
 
+// Zeros takes maps whose keys or values are zero-length arrays, which key
+// to nothing.
+//
+//memo:cache
+func Zeros(m map[string][0]int, k map[struct{ A [0]int }]bool, both map[[0]int][0]string) int {
+	calls["Zeros"]++
+	return len(m) + len(k) + len(both)
+}
+
 func main() {
 	var outcomes []string
 	memo.Configure(memo.Config{
@@ -309,6 +318,12 @@ func main() {
 	show("Bill(x, []Item{a:1, b:2}...)", BillCached("x", []Item{{"a", 1}, {"b", 2}}...), "Bill")
 	show("Bill(x)", BillCached("x"), "Bill")
 	show("Bill(x, a:1)", BillCached("x", Item{"a", 1}), "Bill")
+
+	fmt.Println("# zero-length arrays")
+	show("Zeros({a}, {true}, {})", ZerosCached(map[string][0]int{"a": {}}, map[struct{ A [0]int }]bool{{}: true}, nil), "Zeros")
+	show("Zeros(same)", ZerosCached(map[string][0]int{"a": {}}, map[struct{ A [0]int }]bool{{}: true}, nil), "Zeros")
+	show("Zeros({b}, {true}, {})", ZerosCached(map[string][0]int{"b": {}}, map[struct{ A [0]int }]bool{{}: true}, nil), "Zeros")
+	show("Zeros({a}, {false}, {})", ZerosCached(map[string][0]int{"a": {}}, map[struct{ A [0]int }]bool{{}: false}, nil), "Zeros")
 
 	fmt.Println("# sets and empty structs")
 	unit := map[struct{}]int{{}: 1}

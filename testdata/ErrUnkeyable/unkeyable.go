@@ -69,3 +69,14 @@ func InMap(m map[string]chan int) int { return 0 }
 //
 //memo:cache
 func Several(c chan int, f func()) int { return 0 }
+
+// node is a recursive generic list with unexported fields.
+type node[T any] struct {
+	val  T
+	next *node[T]
+}
+
+// SumList takes a recursive generic type that only reflection could key.
+//
+//memo:cache
+func SumList[T int | float64](n *node[T]) T { return n.val }

@@ -831,6 +831,93 @@ func (h MembersMemoHandle) Stats() memo.Stats {
 	return memoMembers.Stats()
 }
 
+// memoZeros is the cache of Zeros.
+var memoZeros = memo.NewFunc(memo.FuncInfo{
+	Fingerprint: "aef3d12d28355489eb32cc5de112c25b",
+	Name:        "Zeros",
+	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
+})
+
+// memoZerosKey writes the key of one call of Zeros.
+func memoZerosKey(w *memo.KeyWriter, m map[string][0]int, k map[struct {
+	A [0]int
+}]bool, both map[[0]int][0]string) {
+	w.BeginMap(len(m))
+	for memoK0 := range m {
+		w.MapEntry()
+		w.String(memoK0)
+	}
+	w.EndMap()
+	w.BeginMap(len(k))
+	for _, memoV0 := range k {
+		w.MapEntry()
+		w.Bool(memoV0)
+	}
+	w.EndMap()
+	w.BeginMap(len(both))
+	for range both {
+		w.MapEntry()
+	}
+	w.EndMap()
+}
+
+// ZerosCached is the memoized form of [Zeros]: calls with equal arguments
+// share one result, computed once. The key is made of m, k and both.
+func ZerosCached(m map[string][0]int, k map[struct {
+	A [0]int
+}]bool, both map[[0]int][0]string) int {
+	memoCall := memoZeros.Begin(nil)
+	memoZerosKey(memoCall.Key(), m, k, both)
+	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+		return memoR
+	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("m", m, "k", k, "both", both)
+	})
+	memoR, _ := memo.Run(memoCall, func() (int, error) {
+		return Zeros(m, k, both), nil
+	})
+	return memoR
+}
+
+// ZerosMemo returns the handle of [ZerosCached]'s cache, to forget or look up
+// one argument set, clear every entry, or read the counters.
+func ZerosMemo() ZerosMemoHandle {
+	return ZerosMemoHandle{}
+}
+
+// ZerosMemoHandle controls the cache of [ZerosCached].
+type ZerosMemoHandle struct{}
+
+// Forget removes the cached result for these arguments, if any.
+func (h ZerosMemoHandle) Forget(m map[string][0]int, k map[struct {
+	A [0]int
+}]bool, both map[[0]int][0]string) error {
+	memoCall := memoZeros.Begin(nil)
+	memoZerosKey(memoCall.Key(), m, k, both)
+	return memoCall.Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments,
+// without calling Zeros.
+func (h ZerosMemoHandle) Contains(m map[string][0]int, k map[struct {
+	A [0]int
+}]bool, both map[[0]int][0]string) bool {
+	memoCall := memoZeros.Begin(nil)
+	memoZerosKey(memoCall.Key(), m, k, both)
+	return memoCall.Contains()
+}
+
+// Clear removes every cached result of Zeros.
+func (h ZerosMemoHandle) Clear(ctx context.Context) error {
+	return memoZeros.Clear(ctx)
+}
+
+// Stats returns the counters of [ZerosCached].
+func (h ZerosMemoHandle) Stats() memo.Stats {
+	return memoZeros.Stats()
+}
+
 // memoKeyItem writes the key of a value of type Item.
 func memoKeyItem(w *memo.KeyWriter, v *Item) {
 	w.String(v.SKU)
