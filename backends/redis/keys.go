@@ -9,13 +9,24 @@ import (
 // key returns the Redis key of fn's entry with digest:
 // <prefix>:<import path>.<Func>:<digest>.
 func (s *Store) key(fn memo.FuncID, digest string) string {
-	return s.prefix + ":" + fn.String() + ":" + digest
+	return s.funcKeyPrefix(fn) + digest
+}
+
+// funcKeyPrefix returns "<prefix>:<import path>.<Func>:", remembered per
+// function, since every call of a function asks again.
+func (s *Store) funcKeyPrefix(fn memo.FuncID) string {
+	if p, ok := s.keyPrefixes.Load(fn); ok {
+		return p.(string)
+	}
+	p := s.prefix + ":" + fn.String() + ":"
+	s.keyPrefixes.Store(fn, p)
+	return p
 }
 
 // funcPattern returns the SCAN pattern that matches fn's keys and no other
 // function's, whatever glob metacharacters the prefix or names hold.
 func (s *Store) funcPattern(fn memo.FuncID) string {
-	return escapeGlob(s.prefix+":"+fn.String()+":") + "*"
+	return escapeGlob(s.funcKeyPrefix(fn)) + "*"
 }
 
 // escapeGlob quotes the characters that Redis's glob-style MATCH patterns

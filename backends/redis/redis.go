@@ -77,6 +77,7 @@ type Store struct {
 	// keys are spread over a cluster's primaries or a ring's shards.
 	eachNode    func(ctx context.Context, fn func(context.Context, commands) error) error
 	prefix      string
+	keyPrefixes sync.Map // memo.FuncID → its keys' common prefix
 	scanCount   int64
 	closeClient func() error // closes a client the Store created; nil for the caller's
 }
