@@ -323,3 +323,21 @@ func TestBytesUnknownCodecRunsUncached(t *testing.T) {
 		t.Errorf("hook saw %+v; want the unregistered codec reported once", bf.hooks)
 	}
 }
+
+func TestBytesUnstorableResultsRunUncached(t *testing.T) {
+	store := byteOnly{memory.New(memory.Options{})}
+	bf := newByteFunc(t, store, memo.FuncInfo{Unstorable: "result field Res.c is unexported"})
+	bf.mustCall(t, "hello", 1)
+	bf.mustCall(t, "hello", 2)
+	if st := bf.f.Stats(); st.Hits != 0 || st.Failures == 0 {
+		t.Errorf("Stats = %+v; want no hits and the failure counted", st)
+	}
+	if len(bf.hooks) == 0 || !errors.Is(bf.hooks[0].Err, memo.ErrUnstorable) || !strings.Contains(bf.hooks[0].Err.Error(), "Res.c is unexported") {
+		t.Errorf("hook saw %+v; want ErrUnstorable with the reason", bf.hooks)
+	}
+	// The in-memory store keeps values as they are: no round trip, so the
+	// same function caches there.
+	mem := newByteFunc(t, memory.New(memory.Options{}), memo.FuncInfo{Unstorable: "result field Res.c is unexported"})
+	mem.mustCall(t, "hello", 1)
+	mem.mustCall(t, "hello", 1)
+}

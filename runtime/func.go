@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync/atomic"
@@ -24,6 +25,12 @@ type FuncInfo struct {
 	MaxEntries  int           // size=; 0 means no per-function bound
 	Codec       string        // codec=, for byte-level backends
 	Errors      bool          // whether the last result is an error
+	// Unstorable, when not empty, says why the results cannot survive a
+	// byte-level backend's round trip (an unexported field, an interface
+	// whose dynamic type the codec would lose, a func). Bound to such a
+	// backend, the function runs uncached and the reason is reported once:
+	// a stored result would come back as a different value.
+	Unstorable string
 }
 
 // A Func is the cache of one memoized function: its binding to a backend,
@@ -132,11 +139,19 @@ func (f *Func) rebind(gen uint64) *binding {
 		if b.codecSpec == "" {
 			b.codecSpec = DefaultCodec
 		}
+		if f.info.Unstorable != "" {
+			b.err = fmt.Errorf("%w: %s: %s", ErrUnstorable, f.backendName(), f.info.Unstorable)
+			break
+		}
 		b.codec, b.err = LookupCodec(b.codecSpec)
 	}
 	f.bound.Store(b)
 	return b
 }
+
+// ErrUnstorable reports a function bound to a byte-level backend whose
+// results cannot be stored in bytes and read back as the same values.
+var ErrUnstorable = errors.New("memo: results cannot be stored in a byte-level backend")
 
 // reportUnbound tells the hook and the logger, once per function, that its
 // backend cannot be used.

@@ -4,7 +4,6 @@ import (
 	"encoding"
 	"fmt"
 	"reflect"
-	"strconv"
 	"time"
 )
 
@@ -13,18 +12,17 @@ type Keyer interface {
 	MemoKey(w *KeyWriter)
 }
 
-// DynamicType writes the identity of v's dynamic type, its fully qualified
-// name. Generated code writes it before keying an interface value by its
+// DynamicType writes the identity of v's dynamic type (see typeIdentity). Generated code writes it before keying an interface value by its
 // MemoKey method, so that two types writing equal keys never share an entry.
 func (w *KeyWriter) DynamicType(v any) {
-	w.String(typeName(reflect.TypeOf(v)))
+	w.String(typeIdentity(reflect.TypeOf(v)))
 }
 
-// TypeKey writes the identity of type T: its fully qualified name. Generated
+// TypeKey writes the identity of type T (see typeIdentity). Generated
 // code for a generic function writes one per type parameter, so that F[int]
 // and F[string] never share entries.
 func TypeKey[T any](w *KeyWriter) {
-	w.String(typeName(reflect.TypeFor[T]()))
+	w.String(typeIdentity(reflect.TypeFor[T]()))
 }
 
 // Dynamic writes a value whose type is a type parameter, and so unknown when
@@ -84,7 +82,7 @@ func (w *KeyWriter) reflectValue(v reflect.Value) {
 		// with equal encodings never share an entry.
 		w.Present(!v.IsNil())
 		if !v.IsNil() && w.Enter() {
-			w.String(typeName(v.Elem().Type()))
+			w.String(typeIdentity(v.Elem().Type()))
 			w.reflectValue(v.Elem())
 			w.Leave()
 		}
@@ -132,13 +130,13 @@ func (w *KeyWriter) reflectValue(v reflect.Value) {
 				continue // blank fields hold nothing a program can read
 			}
 			if !t.Field(i).IsExported() {
-				w.Fail(fmt.Errorf("memo: key: %s has unexported field %s and no MemoKey method", typeName(t), t.Field(i).Name))
+				w.Fail(fmt.Errorf("memo: key: %s has unexported field %s and no MemoKey method", t, t.Field(i).Name))
 				return
 			}
 			w.reflectValue(v.Field(i))
 		}
 	default:
-		w.Fail(fmt.Errorf("memo: key: cannot key a value of type %s; give it a MemoKey method", typeName(v.Type())))
+		w.Fail(fmt.Errorf("memo: key: cannot key a value of type %s; give it a MemoKey method", v.Type()))
 	}
 }
 
@@ -218,30 +216,4 @@ func (w *KeyWriter) reflectList(v reflect.Value) {
 		w.reflectValue(v.Index(i))
 	}
 	w.Leave()
-}
-
-// typeName spells t with full import paths, so that equally named types of
-// different packages differ.
-func typeName(t reflect.Type) string {
-	if t.Name() != "" {
-		if t.PkgPath() == "" {
-			return t.Name()
-		}
-		return t.PkgPath() + "." + t.Name()
-	}
-	switch t.Kind() {
-	case reflect.Pointer:
-		return "*" + typeName(t.Elem())
-	case reflect.Slice:
-		return "[]" + typeName(t.Elem())
-	case reflect.Array:
-		return "[" + strconv.Itoa(t.Len()) + "]" + typeName(t.Elem())
-	case reflect.Map:
-		return "map[" + typeName(t.Key()) + "]" + typeName(t.Elem())
-	case reflect.Chan:
-		return "chan " + typeName(t.Elem())
-	}
-	// Unnamed structs, funcs and interfaces: the standard spelling names
-	// every field and method, which identifies them well enough.
-	return t.String()
 }

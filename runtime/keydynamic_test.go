@@ -3,9 +3,11 @@ package runtime_test
 import (
 	"bytes"
 	"errors"
+	"html/template"
 	"math"
 	"strings"
 	"testing"
+	texttemplate "text/template"
 	"time"
 
 	memo "github.com/memogen/memogen/runtime"
@@ -266,7 +268,7 @@ func TestTypeKey(t *testing.T) {
 	if !bytes.Equal(typeKey[int](), typeKey[int]()) {
 		t.Error("TypeKey[int] differs between calls; want it stable")
 	}
-	wantDuration := keyOf(func(w *memo.KeyWriter) { w.String("time.Duration") })
+	wantDuration := keyOf(func(w *memo.KeyWriter) { w.String("time.Duration=int64") })
 	if got := typeKey[time.Duration](); !bytes.Equal(got, wantDuration) {
 		t.Errorf("TypeKey[time.Duration] = %q; want %q", got, wantDuration)
 	}
@@ -380,5 +382,32 @@ func TestDynamicPromotedKeyMethodsDoNotHideFields(t *testing.T) {
 		if len(p.a) == 0 || bytes.Equal(p.a, p.b) {
 			t.Errorf("%s: values differing in Name have the keys %x and %x; a promoted key method must not hide the other fields", p.name, p.a, p.b)
 		}
+	}
+}
+
+func TestTypeKeyTellsApartEquallyNamedTypes(t *testing.T) {
+	t.Parallel()
+	// Two types named T, declared in two functions: reflection names both
+	// runtime_test.T.
+	a := func() []byte { type T int8; return typeKey[T]() }()
+	b := func() []byte { type T int64; return typeKey[T]() }()
+	c := func() []byte { type T struct{ X int }; return typeKey[[]T]() }()
+	d := func() []byte { type T struct{ Y int }; return typeKey[[]T]() }()
+	if bytes.Equal(a, b) || bytes.Equal(c, d) {
+		t.Errorf("TypeKey of two local types named T: %q and %q, %q and %q; want them distinct", a, b, c, d)
+	}
+	// An unnamed struct naming equally named types of two packages: the
+	// package path, not its name, tells them apart.
+	e := typeKey[struct{ X template.HTML }]()
+	f := typeKey[struct{ X texttemplate.Template }]()
+	if bytes.Equal(e, f) || !bytes.Contains(e, []byte("html/template.HTML")) {
+		t.Errorf("TypeKey of structs naming html/template and text/template types = %q and %q; want full import paths", e, f)
+	}
+	type list struct {
+		V    int
+		Next *list
+	}
+	if k := typeKey[list](); !bytes.Contains(k, []byte("Next *github.com/memogen/memogen/runtime_test.list}")) {
+		t.Errorf("TypeKey of a recursive type = %q; want the recursion spelled by name", k)
 	}
 }
