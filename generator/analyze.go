@@ -16,20 +16,57 @@ import (
 // analyzer turns one package's directives into models, checking each
 // against the function's types.
 type analyzer struct {
-	pkg   *packages.Package
-	errs  *errorList
-	names map[string]token.Position // generated package-level names, to catch clashes between directives
+	pkg     *packages.Package
+	errs    *errorList
+	names   map[string]token.Position // generated package-level names, to catch clashes between directives
+	imports map[string]token.Position // names the package's files import, which no package-level name may reuse
 }
 
 func analyzePackage(pkg *packages.Package, founds []*found, errs *errorList) *pkgModel {
-	a := &analyzer{pkg: pkg, errs: errs, names: make(map[string]token.Position)}
+	a := &analyzer{pkg: pkg, errs: errs, names: make(map[string]token.Position), imports: fileImports(pkg)}
 	m := &pkgModel{path: pkg.PkgPath, name: pkg.Name, types: pkg.Types}
 	for _, f := range founds {
 		if fm := a.function(f); fm != nil {
 			m.funcs = append(m.funcs, fm)
 		}
 	}
+	// Internal names go last, so that they give way to the names users
+	// see, whichever directive comes first.
+	for _, fm := range m.funcs {
+		a.internalNames(fm)
+	}
+	m.taken = a.takenNames(m.funcs)
 	return m
+}
+
+// fileImports returns the names the package's files import, with where:
+// a package-level declaration of the same name would not compile.
+func fileImports(pkg *packages.Package) map[string]token.Position {
+	names := make(map[string]token.Position)
+	for _, file := range pkg.Syntax {
+		scope := pkg.TypesInfo.Scopes[file]
+		if scope == nil {
+			continue
+		}
+		// A dot import puts the other package's names in the file scope;
+		// they were declared elsewhere, so point at the import instead.
+		var dot token.Pos
+		for _, spec := range file.Imports {
+			if spec.Name != nil && spec.Name.Name == "." && !dot.IsValid() {
+				dot = spec.Pos()
+			}
+		}
+		for _, name := range scope.Names() {
+			pos := dot
+			if obj, ok := scope.Lookup(name).(*types.PkgName); ok {
+				pos = obj.Pos()
+			}
+			if _, ok := names[name]; !ok {
+				names[name] = pkg.Fset.Position(pos)
+			}
+		}
+	}
+	return names
 }
 
 // function analyzes one directive, reporting every problem it finds; it
@@ -51,6 +88,7 @@ func (a *analyzer) function(f *found) *funcModel {
 		return nil
 	}
 	fm.fingerprint = fingerprint(f.decl, f.dir.Canonical, fm.results, a.pkg.Types)
+	fm.unstorable = unstorable(fm.valueResults(), f.dir.Codec, a.pkg.Types)
 	return fm
 }
 
@@ -151,9 +189,17 @@ func (a *analyzer) params(f *found, fm *funcModel) {
 		if pm.name == "" || pm.name == "_" || reserved[pm.name] || generatedName(pm.name) || types.Universe.Lookup(pm.name) != nil {
 			pm.name = "memoArg" + strconv.Itoa(i)
 		}
+		// ignore= cannot name an unnamed parameter: naming it _ is the way
+		// to leave it out.
+		desc := "parameter " + p.Name()
+		hint := fmt.Sprintf("add %s to ignore= or give the type a MemoKey(*memo.KeyWriter) method", p.Name())
+		if p.Name() == "" {
+			desc = fmt.Sprintf("parameter %d (unnamed)", i+1)
+			hint = "name it _ to leave it out of the key, or give the type a MemoKey(*memo.KeyWriter) method"
+		}
 		switch {
 		case !validType(p.Type()):
-			a.errs.add(f.pos, "parameter %s of %s has an invalid type; fix the package's type errors first", p.Name(), fm.name)
+			a.errs.add(f.pos, "%s of %s has an invalid type; fix the package's type errors first", desc, fm.name)
 		case isNamed(p.Type(), "context", "Context"):
 			if fm.ctxParam == "" {
 				fm.ctxParam = pm.name
@@ -161,8 +207,8 @@ func (a *analyzer) params(f *found, fm *funcModel) {
 		case ignored[p.Name()] || p.Name() == "_":
 		default:
 			pm.keyed = true
-			if prob := keyProblem(p.Type(), "parameter "+p.Name(), a.pkg.Types, map[types.Type]bool{}); prob != "" {
-				a.errs.add(f.pos, "%s; add %s to ignore= or give the type a MemoKey(*memo.KeyWriter) method", prob, p.Name())
+			if prob := keyProblem(p.Type(), desc, a.pkg.Types, map[types.Type]bool{}); prob != "" {
+				a.errs.add(f.pos, "%s; %s", prob, hint)
 			}
 		}
 		if fm.nocacheParam == "" && f.dir.NoCache != "" && p.Name() == f.dir.NoCache {
@@ -186,8 +232,8 @@ func (a *analyzer) nocache(f *found, fm *funcModel, names []string) {
 	}
 }
 
-// chooseNames chooses the wrapper's, the handle's and the internal names, and
-// checks that none is taken.
+// chooseNames chooses the wrapper's and the handle's names, which users
+// see, and checks that none is taken.
 func (a *analyzer) chooseNames(f *found, fm *funcModel) {
 	base := fm.name
 	fm.wrapper = fm.name + "Cached"
@@ -195,16 +241,17 @@ func (a *analyzer) chooseNames(f *found, fm *funcModel) {
 		base, fm.wrapper = f.dir.Name, f.dir.Name
 	}
 	fm.handle = base + "Memo"
-	fm.ident = fm.name
 	fm.handleType = fm.handle + "Handle"
 	if fm.recv != nil {
 		recvName := fm.recv.named.Obj().Name()
-		fm.ident = recvName + "_" + fm.name
 		fm.handleType = withCase(recvName+upperFirst(fm.handle)+"Handle", isExported(fm.handle))
 	}
 	namePos := f.pos
 	if f.dir.Name != "" {
 		namePos = f.optionPos(f.dir.Offsets["name"])
+		if fm.recv == nil && !a.usableFuncName(namePos, f.dir.Name) {
+			return
+		}
 	}
 	// The names derive from one another, so a clash of one usually brings
 	// more: report only the first.
@@ -216,26 +263,108 @@ func (a *analyzer) chooseNames(f *found, fm *funcModel) {
 			ok = ok && a.checkFree(namePos, n, renameHint)
 		}
 	}
-	ok = ok && a.checkFree(namePos, fm.handleType, renameHint)
-	// name= does not change the internal names, which follow the original.
-	internal := fmt.Sprintf("memogen declares it for the cache of %s; rename one of them", fm.name)
+	if ok {
+		a.checkFree(namePos, fm.handleType, renameHint)
+	}
+}
+
+// usableFuncName reports whether name=name can name a package-level
+// wrapper, reporting why not at pos. A name the generated file imports
+// (memo, context, time) is usable: the import then takes another name.
+func (a *analyzer) usableFuncName(pos token.Position, name string) bool {
+	switch {
+	case name == "init":
+		a.errs.add(pos, `invalid name "init": a function named init initializes the package and cannot be called`)
+	case name == "main" && a.pkg.Name == "main":
+		a.errs.add(pos, `invalid name "main": in package main, main is the program's entry point`)
+	case types.Universe.Lookup(name) != nil:
+		a.errs.add(pos, "invalid name %q: it would shadow the predeclared identifier %s, which generated code uses", name, name)
+	default:
+		return true
+	}
+	return false
+}
+
+// internalNames chooses the names of the cache variable, the key function
+// and the results type: memo<Name>, memo<Name>Key and memo<Name>Results,
+// where Name is the wrapper's name= or else the function's, prefixed with
+// the receiver type for a method (memoStore_Load). They are the
+// generator's own, so rather than report a clash (with a function
+// Store_Load, or a variable of the package) it numbers them: memoStore_Load2.
+func (a *analyzer) internalNames(fm *funcModel) {
+	base := fm.name
+	if fm.dir.Name != "" {
+		base = fm.dir.Name
+	}
 	if fm.recv != nil {
-		internal = fmt.Sprintf("memogen declares it for the cache of %s.%s; rename one of them", fm.recv.named.Obj().Name(), fm.name)
+		base = fm.recv.named.Obj().Name() + "_" + base
 	}
-	for _, n := range []string{"memo" + fm.ident, "memo" + fm.ident + "Key", "memo" + fm.ident + "Results"} {
-		ok = ok && a.checkFree(f.pos, n, internal)
+	internal := func(ident string) []string {
+		return []string{"memo" + ident, "memo" + ident + "Key", "memo" + ident + "Results"}
 	}
+	free := func(ident string) bool {
+		for _, n := range internal(ident) {
+			if _, taken := a.names[n]; taken || a.pkg.Types.Scope().Lookup(n) != nil {
+				return false
+			}
+			if _, imported := a.imports[n]; imported {
+				return false
+			}
+		}
+		return true
+	}
+	fm.ident = base
+	for i := 2; !free(fm.ident); i++ {
+		fm.ident = base + strconv.Itoa(i)
+	}
+	for _, n := range internal(fm.ident) {
+		a.names[n] = fm.pos
+	}
+}
+
+// takenNames returns the names the generated file's imports must not take:
+// the package's own, the generated file's package-level names, and those
+// the wrappers declare (parameters, receivers, named results, type
+// parameters) or the generated code uses for its locals.
+func (a *analyzer) takenNames(funcs []*funcModel) map[string]bool {
+	taken := map[string]bool{"w": true, "v": true, "h": true, "ctx": true}
+	for _, name := range a.pkg.Types.Scope().Names() {
+		taken[name] = true
+	}
+	for name := range a.names {
+		taken[name] = true
+	}
+	for _, fm := range funcs {
+		for _, p := range fm.params {
+			taken[p.name] = true
+		}
+		if fm.recv != nil {
+			taken[fm.recv.name] = true
+		}
+		for _, r := range fm.results {
+			taken[r.Name()] = true
+		}
+		tps := fm.typeParams()
+		for i := range tps.Len() {
+			taken[tps.At(i).Obj().Name()] = true
+		}
+	}
+	return taken
 }
 
 // renameHint resolves a clash of the names name= sets.
 const renameHint = "choose another name with name="
 
 // checkFree reports a package-level name that the package already declares
-// or that another directive generates, with hint saying how to resolve it,
-// and returns whether the name is free.
+// or imports, or that another directive generates, with hint saying how to
+// resolve it, and returns whether the name is free.
 func (a *analyzer) checkFree(pos token.Position, name, hint string) bool {
 	if obj := a.pkg.Types.Scope().Lookup(name); obj != nil {
 		a.errs.add(pos, "%s is already declared at %s; %s", name, a.pkg.Fset.Position(obj.Pos()), hint)
+		return false
+	}
+	if at, ok := a.imports[name]; ok {
+		a.errs.add(pos, "%s is imported at %s, and a file's imports cannot share a name with a package-level declaration; %s", name, at, hint)
 		return false
 	}
 	return a.claim(pos, name, hint)

@@ -116,6 +116,9 @@ func generatePackage(pkg *packages.Package, output string, tags []string) Result
 	for _, file := range pkg.Syntax {
 		founds = append(founds, scanFile(pkg.Fset, file, &errs)...)
 	}
+	if dir := packageDir(pkg); dir != "" {
+		scanTestFiles(dir, &errs)
+	}
 	if len(founds) == 0 && len(errs) == 0 {
 		return res
 	}
@@ -164,11 +167,21 @@ func parsePos(s string) token.Position {
 }
 
 func outputPath(pkg *packages.Package, output string) string {
+	dir := packageDir(pkg)
+	if dir == "" {
+		return ""
+	}
+	return filepath.Join(dir, output)
+}
+
+// packageDir returns the directory of the package's files, or "" when it
+// has none.
+func packageDir(pkg *packages.Package) string {
 	files := append(append([]string{}, pkg.GoFiles...), pkg.IgnoredFiles...)
 	if len(files) == 0 {
 		return ""
 	}
-	return filepath.Join(filepath.Dir(files[0]), output)
+	return filepath.Dir(files[0])
 }
 
 // Commit writes the result's file, or removes a file memogen generated

@@ -18,6 +18,9 @@ type pkgModel struct {
 	types *types.Package
 	funcs []*funcModel
 	tags  []string // build tags the package was loaded with
+	// taken are the names the generated file's imports must avoid: the
+	// package's, and those the generated code declares.
+	taken map[string]bool
 }
 
 // funcModel is one memoized function or method.
@@ -40,7 +43,8 @@ type funcModel struct {
 	wrapper     string // the wrapper's name
 	handle      string // the handle accessor's name
 	handleType  string // the handle's type name
-	ident       string // infix of the internal names: "Foo" or "T_Foo"
+	ident       string // infix of the internal names: "Foo", "T_Foo", a name= value, maybe numbered
+	unstorable  string // why the results would not survive a byte-level backend, or ""
 	fingerprint string
 }
 

@@ -23,6 +23,42 @@ const (
 
 // render returns the generated file of one package.
 func render(m *pkgModel) ([]byte, error) {
+	// The file imports its packages under their usual names unless the
+	// package or the generated code itself uses the name (a var context,
+	// a func time, a wrapper called memo): then under an alias, which
+	// takes a second rendering, since jennifer names the imports as it
+	// renders.
+	aliases := make(map[string]string)
+	for {
+		src, declared, err := renderFile(m, aliases)
+		if err != nil {
+			return nil, err
+		}
+		clashes, err := clashingImports(src, m, declared)
+		if err != nil {
+			return nil, err
+		}
+		if len(clashes) == 0 {
+			// Group the standard library's imports apart, as goimports does.
+			out, err := imports.Process(DefaultOutput, src, &imports.Options{FormatOnly: true, Comments: true, TabIndent: true, TabWidth: 8})
+			if err != nil {
+				return nil, fmt.Errorf("%s: formatting generated code: %w", m.path, err)
+			}
+			return out, nil
+		}
+		for _, c := range clashes {
+			if _, again := aliases[c.path]; again {
+				return nil, fmt.Errorf("%s: no free name to import %s under", m.path, c.path)
+			}
+			aliases[c.path] = c.alias
+		}
+	}
+}
+
+// renderFile renders the generated file, importing the packages aliases
+// lists under the names it gives, and returns it with the package-level
+// names it declares beyond those the model chose (the key helpers).
+func renderFile(m *pkgModel, aliases map[string]string) ([]byte, map[string]bool, error) {
 	f := jen.NewFilePathName(m.path, m.name)
 	constraint := buildTag
 	for _, tag := range m.tags {
@@ -30,6 +66,9 @@ func render(m *pkgModel) ([]byte, error) {
 	}
 	f.HeaderComment("// " + header + "\n\n" + constraint)
 	f.ImportAlias(runtimePath, "memo")
+	for path, alias := range aliases {
+		f.ImportAlias(path, alias)
+	}
 	// The backend named "default" is a memory store unless rebound, and
 	// byte-level backends need the codecs the directives name.
 	f.Anon(memoryPath)
@@ -49,14 +88,9 @@ func render(m *pkgModel) ([]byte, error) {
 	keys.emitHelpers(f)
 	var buf bytes.Buffer
 	if err := f.Render(&buf); err != nil {
-		return nil, fmt.Errorf("%s: rendering generated code: %w", m.path, err)
+		return nil, nil, fmt.Errorf("%s: rendering generated code: %w", m.path, err)
 	}
-	// Group the standard library's imports apart, as goimports does.
-	out, err := imports.Process(DefaultOutput, buf.Bytes(), &imports.Options{FormatOnly: true, Comments: true, TabIndent: true, TabWidth: 8})
-	if err != nil {
-		return nil, fmt.Errorf("%s: formatting generated code: %w", m.path, err)
-	}
-	return out, nil
+	return buf.Bytes(), keys.taken, nil
 }
 
 // funcRenderer emits everything one memoized function needs.
@@ -128,6 +162,9 @@ func (r *funcRenderer) renderFuncVar(f *jen.File) {
 	}
 	if fm.errors {
 		info[jen.Id("Errors")] = jen.True()
+	}
+	if fm.unstorable != "" {
+		info[jen.Id("Unstorable")] = jen.Lit(fm.unstorable)
 	}
 	f.Commentf("%s is the cache of %s.", r.funcVar(), r.displayName())
 	f.Var().Id(r.funcVar()).Op("=").Qual(runtimePath, "NewFunc").Call(
@@ -455,6 +492,9 @@ func (r *funcRenderer) wrapperDoc() []string {
 	}
 	if b := fm.dir.Backend; b != "" && b != "default" {
 		lines = append(lines, fmt.Sprintf("Results live in the backend named %q.", b))
+	}
+	if fm.unstorable != "" {
+		lines = append(lines, fmt.Sprintf("In a byte-level backend (a file, Redis, S3) calls run uncached: %s.", fm.unstorable))
 	}
 	return lines
 }

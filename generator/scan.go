@@ -2,7 +2,9 @@ package generator
 
 import (
 	"go/ast"
+	goparser "go/parser"
 	"go/token"
+	"path/filepath"
 	"strings"
 )
 
@@ -85,4 +87,67 @@ func scanFile(fset *token.FileSet, file *ast.File, errs *errorList) []*found {
 		}
 	}
 	return out
+}
+
+// scanTestFiles reports every //memo:cache in the _test.go files of dir.
+// Packages are generated without their tests, which a non-test file cannot
+// refer to, so such a directive would be silently ignored and its wrapper
+// missing when the tests build.
+func scanTestFiles(dir string, errs *errorList) {
+	paths, _ := filepath.Glob(filepath.Join(dir, "*_test.go"))
+	fset := token.NewFileSet()
+	for _, path := range paths {
+		if base := filepath.Base(path); strings.HasPrefix(base, "_") || strings.HasPrefix(base, ".") {
+			continue // the go command ignores these files
+		}
+		// A file with syntax errors still yields its comments; go test
+		// reports the errors.
+		file, _ := goparser.ParseFile(fset, path, nil, goparser.ParseComments|goparser.SkipObjectResolution)
+		if file == nil {
+			continue
+		}
+		owners := make(map[*ast.CommentGroup]string)
+		for _, d := range file.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Doc != nil {
+				owners[fd.Doc] = funcDeclName(fd)
+			}
+		}
+		for _, group := range file.Comments {
+			for _, c := range group.List {
+				rest, ok := strings.CutPrefix(c.Text, directiveLine)
+				if !ok || rest != "" && rest[0] != ' ' && rest[0] != '\t' {
+					continue
+				}
+				what := "the function"
+				if name, ok := owners[group]; ok {
+					what = name
+				}
+				errs.add(fset.Position(c.Slash), "//memo:cache in a _test.go file is not supported (memogen generates code for the package without its tests); move %s to a non-test file", what)
+			}
+		}
+	}
+}
+
+// funcDeclName returns F for a function and T.M for a method.
+func funcDeclName(fd *ast.FuncDecl) string {
+	if fd.Recv == nil || len(fd.Recv.List) == 0 {
+		return fd.Name.Name
+	}
+	t := fd.Recv.List[0].Type
+	for {
+		switch e := t.(type) {
+		case *ast.StarExpr:
+			t = e.X
+		case *ast.ParenExpr:
+			t = e.X
+		case *ast.IndexExpr: // T[P]
+			t = e.X
+		case *ast.IndexListExpr: // T[K, V]
+			t = e.X
+		case *ast.Ident:
+			return e.Name + "." + fd.Name.Name
+		default:
+			return fd.Name.Name
+		}
+	}
 }

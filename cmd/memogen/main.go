@@ -12,7 +12,9 @@
 //
 // Then go generate writes memo_gen.go next to it, with FetchUserCached (the
 // same signature, served from a cache) and FetchUserMemo (a handle to forget,
-// look up and clear entries and read counters).
+// look up and clear entries and read counters). Directives belong in
+// non-test files: a package is generated without its tests, and a directive
+// in a _test.go file is reported as a mistake.
 //
 // Usage:
 //

@@ -129,4 +129,15 @@ func main() {
 	c := &cart{}
 	show("cart.total([{a 1} {b 2}])", c.totalCached([]Item{{"a", 1}, {"b", 2}}), "total")
 	show("cart.total([{a 1} {b 2}]) again", c.totalCached([]Item{{"a", 1}, {"b", 2}}), "total")
+
+	fmt.Println("# internal names that a function, a method and a variable share")
+	show("Box_Get(1)", Box_GetCached(1), "Box_Get")
+	show("Box_Get(1) again", Box_GetCached(1), "Box_Get")
+	show("Box{1}.Get(1)", Box{N: 1}.GetCached(1), "Box.Get")
+	show("Box{1}.Get(1) again", Box{N: 1}.GetCached(1), "Box.Get")
+	show("Box_GetMemo().Stats().Hits", Box_GetMemo().Stats().Hits, "Box_Get")
+	show("Box{}.GetMemo().Stats().Hits", Box{}.GetMemo().Stats().Hits, "Box.Get")
+	show("Taken(1)", TakenCached(1), "Taken")
+	show("Taken(1) again", TakenCached(1), "Taken")
+	show("memoTaken", memoTaken, "Taken")
 }

@@ -84,3 +84,34 @@ func (w Svc) Plus(h int) int {
 	calls["Plus"]++
 	return w.N + h
 }
+
+// Box's method Get and the function Box_Get would both have internal names
+// starting memoBox_Get; the method's are numbered instead.
+type Box struct{ N int }
+
+// Box_Get is a function whose name looks like a method's internal name.
+//
+//memo:cache
+func Box_Get(n int) int {
+	calls["Box_Get"]++
+	return -n
+}
+
+// Get is Box's method.
+//
+//memo:cache receiver=fields
+func (b Box) Get(n int) int {
+	calls["Box.Get"]++
+	return b.N + n
+}
+
+// memoTaken is the package's own; Taken's cache takes another name.
+var memoTaken = "the package's"
+
+// Taken's internal names would be memoTaken….
+//
+//memo:cache
+func Taken(n int) int {
+	calls["Taken"]++
+	return n + 1
+}

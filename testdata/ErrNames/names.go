@@ -1,6 +1,8 @@
 // Package errnames has generated names that clash.
 package errnames
 
+import "strings"
+
 // Lookup is taken by a hand-written declaration below.
 //
 //memo:cache
@@ -41,10 +43,22 @@ type T struct{ GetCached int }
 //memo:cache receiver=ignore
 func (t T) Get(n int) int { return n }
 
-// Internal's cache variable would be memoInternal, declared below; name= does
-// not change it.
+// Init asks for the name of a package initializer, which cannot be called.
 //
-//memo:cache name=Other
-func Internal(n int) int { return n }
+//memo:cache name=init
+func Init(n int) int { return n }
 
-var memoInternal = 0
+// Length asks for a predeclared name, which generated code uses.
+//
+//memo:cache name=len
+func Length(n int) int { return n }
+
+// Upper asks for a name the file imports.
+//
+//memo:cache name=strings
+func Upper(s string) string { return strings.ToUpper(s) }
+
+// Start asks for main, which outside package main is an ordinary name.
+//
+//memo:cache name=main
+func Start(n int) int { return n }

@@ -80,3 +80,9 @@ type node[T any] struct {
 //
 //memo:cache
 func SumList[T int | float64](n *node[T]) T { return n.val }
+
+// Unnamed has an unnamed parameter that cannot be keyed, which ignore=
+// cannot name.
+//
+//memo:cache
+func Unnamed(io.Reader, int) int { return 0 }

@@ -150,22 +150,22 @@ func (h JoinMemoHandle) Stats() memo.Stats {
 	return memoJoin.Stats()
 }
 
-// memoDivideResults holds the results of one call of Divide.
-type memoDivideResults struct {
+// memoCachedDivideResults holds the results of one call of Divide.
+type memoCachedDivideResults struct {
 	R0 int
 	R1 int
 }
 
-// memoDivide is the cache of Divide.
-var memoDivide = memo.NewFunc(memo.FuncInfo{
+// memoCachedDivide is the cache of Divide.
+var memoCachedDivide = memo.NewFunc(memo.FuncInfo{
 	Errors:      true,
 	Fingerprint: "0767ccc97b3f70773e3b337018b0e26a",
 	Name:        "Divide",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
 })
 
-// memoDivideKey writes the key of one call of Divide.
-func memoDivideKey(w *memo.KeyWriter, a int, b int) {
+// memoCachedDivideKey writes the key of one call of Divide.
+func memoCachedDivideKey(w *memo.KeyWriter, a int, b int) {
 	w.Int(int64(a))
 	w.Int(int64(b))
 }
@@ -174,17 +174,17 @@ func memoDivideKey(w *memo.KeyWriter, a int, b int) {
 // share one result, computed once. The key is made of a and b. Errors are
 // returned, not cached.
 func CachedDivide(a int, b int) (q int, r int, err error) {
-	memoCall := memoDivide.Begin(nil)
-	memoDivideKey(memoCall.Key(), a, b)
-	if memoR, memoOK := memo.Lookup[memoDivideResults](memoCall, false); memoOK {
+	memoCall := memoCachedDivide.Begin(nil)
+	memoCachedDivideKey(memoCall.Key(), a, b)
+	if memoR, memoOK := memo.Lookup[memoCachedDivideResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1, nil
 	}
 	memoCall.Summarize(func() string {
 		return memo.Describe("a", a, "b", b)
 	})
-	memoR, memoErr := memo.Run(memoCall, func() (memoDivideResults, error) {
+	memoR, memoErr := memo.Run(memoCall, func() (memoCachedDivideResults, error) {
 		memoR0, memoR1, memoErr := Divide(a, b)
-		return memoDivideResults{memoR0, memoR1}, memoErr
+		return memoCachedDivideResults{memoR0, memoR1}, memoErr
 	})
 	return memoR.R0, memoR.R1, memoErr
 }
@@ -200,27 +200,27 @@ type CachedDivideMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h CachedDivideMemoHandle) Forget(a int, b int) error {
-	memoCall := memoDivide.Begin(nil)
-	memoDivideKey(memoCall.Key(), a, b)
+	memoCall := memoCachedDivide.Begin(nil)
+	memoCachedDivideKey(memoCall.Key(), a, b)
 	return memoCall.Forget()
 }
 
 // Contains reports whether a live result is cached for these arguments,
 // without calling Divide.
 func (h CachedDivideMemoHandle) Contains(a int, b int) bool {
-	memoCall := memoDivide.Begin(nil)
-	memoDivideKey(memoCall.Key(), a, b)
+	memoCall := memoCachedDivide.Begin(nil)
+	memoCachedDivideKey(memoCall.Key(), a, b)
 	return memoCall.Contains()
 }
 
 // Clear removes every cached result of Divide.
 func (h CachedDivideMemoHandle) Clear(ctx context.Context) error {
-	return memoDivide.Clear(ctx)
+	return memoCachedDivide.Clear(ctx)
 }
 
 // Stats returns the counters of [CachedDivide].
 func (h CachedDivideMemoHandle) Stats() memo.Stats {
-	return memoDivide.Stats()
+	return memoCachedDivide.Stats()
 }
 
 // memoLargest is the cache of Largest.

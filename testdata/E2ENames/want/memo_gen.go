@@ -415,23 +415,23 @@ func (h lowerMemoHandle) Stats() memo.Stats {
 	return memolower.Stats()
 }
 
-// memoprice is the cache of price.
-var memoprice = memo.NewFunc(memo.FuncInfo{
+// memofetchPrice is the cache of price.
+var memofetchPrice = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "a703d19a00564f5789a768310ce9b06e",
 	Name:        "price",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
 
-// memopriceKey writes the key of one call of price.
-func memopriceKey(w *memo.KeyWriter, item string) {
+// memofetchPriceKey writes the key of one call of price.
+func memofetchPriceKey(w *memo.KeyWriter, item string) {
 	w.String(item)
 }
 
 // fetchPrice is the memoized form of [price]: calls with equal arguments share
 // one result, computed once. The key is made of item.
 func fetchPrice(item string) int {
-	memoCall := memoprice.Begin(nil)
-	memopriceKey(memoCall.Key(), item)
+	memoCall := memofetchPrice.Begin(nil)
+	memofetchPriceKey(memoCall.Key(), item)
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -455,46 +455,46 @@ type fetchPriceMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h fetchPriceMemoHandle) Forget(item string) error {
-	memoCall := memoprice.Begin(nil)
-	memopriceKey(memoCall.Key(), item)
+	memoCall := memofetchPrice.Begin(nil)
+	memofetchPriceKey(memoCall.Key(), item)
 	return memoCall.Forget()
 }
 
 // Contains reports whether a live result is cached for these arguments,
 // without calling price.
 func (h fetchPriceMemoHandle) Contains(item string) bool {
-	memoCall := memoprice.Begin(nil)
-	memopriceKey(memoCall.Key(), item)
+	memoCall := memofetchPrice.Begin(nil)
+	memofetchPriceKey(memoCall.Key(), item)
 	return memoCall.Contains()
 }
 
 // Clear removes every cached result of price.
 func (h fetchPriceMemoHandle) Clear(ctx context.Context) error {
-	return memoprice.Clear(ctx)
+	return memofetchPrice.Clear(ctx)
 }
 
 // Stats returns the counters of [fetchPrice].
 func (h fetchPriceMemoHandle) Stats() memo.Stats {
-	return memoprice.Stats()
+	return memofetchPrice.Stats()
 }
 
-// memofind is the cache of find.
-var memofind = memo.NewFunc(memo.FuncInfo{
+// memoLookup is the cache of find.
+var memoLookup = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "797d838ecdca134165e8e1c9c78afec0",
 	Name:        "find",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
 
-// memofindKey writes the key of one call of find.
-func memofindKey(w *memo.KeyWriter, key string) {
+// memoLookupKey writes the key of one call of find.
+func memoLookupKey(w *memo.KeyWriter, key string) {
 	w.String(key)
 }
 
 // Lookup is the memoized form of [find]: calls with equal arguments share one
 // result, computed once. The key is made of key.
 func Lookup(key string) string {
-	memoCall := memofind.Begin(nil)
-	memofindKey(memoCall.Key(), key)
+	memoCall := memoLookup.Begin(nil)
+	memoLookupKey(memoCall.Key(), key)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -518,27 +518,27 @@ type LookupMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h LookupMemoHandle) Forget(key string) error {
-	memoCall := memofind.Begin(nil)
-	memofindKey(memoCall.Key(), key)
+	memoCall := memoLookup.Begin(nil)
+	memoLookupKey(memoCall.Key(), key)
 	return memoCall.Forget()
 }
 
 // Contains reports whether a live result is cached for these arguments,
 // without calling find.
 func (h LookupMemoHandle) Contains(key string) bool {
-	memoCall := memofind.Begin(nil)
-	memofindKey(memoCall.Key(), key)
+	memoCall := memoLookup.Begin(nil)
+	memoLookupKey(memoCall.Key(), key)
 	return memoCall.Contains()
 }
 
 // Clear removes every cached result of find.
 func (h LookupMemoHandle) Clear(ctx context.Context) error {
-	return memofind.Clear(ctx)
+	return memoLookup.Clear(ctx)
 }
 
 // Stats returns the counters of [Lookup].
 func (h LookupMemoHandle) Stats() memo.Stats {
-	return memofind.Stats()
+	return memoLookup.Stats()
 }
 
 // memoKeyItem is the cache of KeyItem.
@@ -882,6 +882,199 @@ func (memoH SvcPlusMemoHandle) Stats() memo.Stats {
 	return memoSvc_Plus.Stats()
 }
 
+// memoBox_Get is the cache of Box_Get.
+var memoBox_Get = memo.NewFunc(memo.FuncInfo{
+	Fingerprint: "651105f5437f4b852a04b060c69d99ad",
+	Name:        "Box_Get",
+	Package:     "github.com/memogen/memogen/testdata/E2ENames",
+})
+
+// memoBox_GetKey writes the key of one call of Box_Get.
+func memoBox_GetKey(w *memo.KeyWriter, n int) {
+	w.Int(int64(n))
+}
+
+// Box_GetCached is the memoized form of [Box_Get]: calls with equal arguments
+// share one result, computed once. The key is made of n.
+func Box_GetCached(n int) int {
+	memoCall := memoBox_Get.Begin(nil)
+	memoBox_GetKey(memoCall.Key(), n)
+	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+		return memoR
+	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("n", n)
+	})
+	memoR, _ := memo.Run(memoCall, func() (int, error) {
+		return Box_Get(n), nil
+	})
+	return memoR
+}
+
+// Box_GetMemo returns the handle of [Box_GetCached]'s cache, to forget or look
+// up one argument set, clear every entry, or read the counters.
+func Box_GetMemo() Box_GetMemoHandle {
+	return Box_GetMemoHandle{}
+}
+
+// Box_GetMemoHandle controls the cache of [Box_GetCached].
+type Box_GetMemoHandle struct{}
+
+// Forget removes the cached result for these arguments, if any.
+func (h Box_GetMemoHandle) Forget(n int) error {
+	memoCall := memoBox_Get.Begin(nil)
+	memoBox_GetKey(memoCall.Key(), n)
+	return memoCall.Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments,
+// without calling Box_Get.
+func (h Box_GetMemoHandle) Contains(n int) bool {
+	memoCall := memoBox_Get.Begin(nil)
+	memoBox_GetKey(memoCall.Key(), n)
+	return memoCall.Contains()
+}
+
+// Clear removes every cached result of Box_Get.
+func (h Box_GetMemoHandle) Clear(ctx context.Context) error {
+	return memoBox_Get.Clear(ctx)
+}
+
+// Stats returns the counters of [Box_GetCached].
+func (h Box_GetMemoHandle) Stats() memo.Stats {
+	return memoBox_Get.Stats()
+}
+
+// memoBox_Get2 is the cache of Box.Get.
+var memoBox_Get2 = memo.NewFunc(memo.FuncInfo{
+	Fingerprint: "a062ab11ac9afb6bfc4a32b596a0158b",
+	Name:        "Get",
+	Package:     "github.com/memogen/memogen/testdata/E2ENames",
+	Receiver:    "Box",
+})
+
+// memoBox_Get2Key writes the key of one call of Box.Get.
+func memoBox_Get2Key(w *memo.KeyWriter, b Box, n int) {
+	memoKeyBox(w, &b)
+	w.Int(int64(n))
+}
+
+// GetCached is the memoized form of [Box.Get]: calls with equal receivers and
+// arguments share one result, computed once. The key is made of n.
+func (b Box) GetCached(n int) int {
+	memoCall := memoBox_Get2.Begin(nil)
+	memoBox_Get2Key(memoCall.Key(), b, n)
+	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+		return memoR
+	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("n", n)
+	})
+	memoR, _ := memo.Run(memoCall, func() (int, error) {
+		return b.Get(n), nil
+	})
+	return memoR
+}
+
+// GetMemo returns the handle of [Box.GetCached]'s cache, to forget or look up
+// one argument set, clear every entry, or read the counters.
+func (b Box) GetMemo() BoxGetMemoHandle {
+	return BoxGetMemoHandle{recv: b}
+}
+
+// BoxGetMemoHandle controls the cache of [Box.GetCached].
+type BoxGetMemoHandle struct {
+	recv Box
+}
+
+// Forget removes the cached result for these arguments, if any.
+func (h BoxGetMemoHandle) Forget(n int) error {
+	memoCall := memoBox_Get2.Begin(nil)
+	memoBox_Get2Key(memoCall.Key(), h.recv, n)
+	return memoCall.Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments,
+// without calling Box.Get.
+func (h BoxGetMemoHandle) Contains(n int) bool {
+	memoCall := memoBox_Get2.Begin(nil)
+	memoBox_Get2Key(memoCall.Key(), h.recv, n)
+	return memoCall.Contains()
+}
+
+// Clear removes every cached result of Box.Get.
+func (h BoxGetMemoHandle) Clear(ctx context.Context) error {
+	return memoBox_Get2.Clear(ctx)
+}
+
+// Stats returns the counters of [Box.GetCached].
+func (h BoxGetMemoHandle) Stats() memo.Stats {
+	return memoBox_Get2.Stats()
+}
+
+// memoTaken2 is the cache of Taken.
+var memoTaken2 = memo.NewFunc(memo.FuncInfo{
+	Fingerprint: "80f6893bd66e3c2a271cdf73e7fb56a6",
+	Name:        "Taken",
+	Package:     "github.com/memogen/memogen/testdata/E2ENames",
+})
+
+// memoTaken2Key writes the key of one call of Taken.
+func memoTaken2Key(w *memo.KeyWriter, n int) {
+	w.Int(int64(n))
+}
+
+// TakenCached is the memoized form of [Taken]: calls with equal arguments
+// share one result, computed once. The key is made of n.
+func TakenCached(n int) int {
+	memoCall := memoTaken2.Begin(nil)
+	memoTaken2Key(memoCall.Key(), n)
+	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+		return memoR
+	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("n", n)
+	})
+	memoR, _ := memo.Run(memoCall, func() (int, error) {
+		return Taken(n), nil
+	})
+	return memoR
+}
+
+// TakenMemo returns the handle of [TakenCached]'s cache, to forget or look up
+// one argument set, clear every entry, or read the counters.
+func TakenMemo() TakenMemoHandle {
+	return TakenMemoHandle{}
+}
+
+// TakenMemoHandle controls the cache of [TakenCached].
+type TakenMemoHandle struct{}
+
+// Forget removes the cached result for these arguments, if any.
+func (h TakenMemoHandle) Forget(n int) error {
+	memoCall := memoTaken2.Begin(nil)
+	memoTaken2Key(memoCall.Key(), n)
+	return memoCall.Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments,
+// without calling Taken.
+func (h TakenMemoHandle) Contains(n int) bool {
+	memoCall := memoTaken2.Begin(nil)
+	memoTaken2Key(memoCall.Key(), n)
+	return memoCall.Contains()
+}
+
+// Clear removes every cached result of Taken.
+func (h TakenMemoHandle) Clear(ctx context.Context) error {
+	return memoTaken2.Clear(ctx)
+}
+
+// Stats returns the counters of [TakenCached].
+func (h TakenMemoHandle) Stats() memo.Stats {
+	return memoTaken2.Stats()
+}
+
 // memoKeyItem2 writes the key of a value of type Item.
 func memoKeyItem2(w *memo.KeyWriter, v *Item) {
 	w.String(v.Name)
@@ -890,5 +1083,10 @@ func memoKeyItem2(w *memo.KeyWriter, v *Item) {
 
 // memoKeySvc writes the key of a value of type Svc.
 func memoKeySvc(w *memo.KeyWriter, v *Svc) {
+	w.Int(int64(v.N))
+}
+
+// memoKeyBox writes the key of a value of type Box.
+func memoKeyBox(w *memo.KeyWriter, v *Box) {
 	w.Int(int64(v.N))
 }
