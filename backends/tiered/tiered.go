@@ -59,6 +59,9 @@ type Store struct {
 	// stripes order fills of the front with writes to the same keys; a key
 	// uses the stripe its digest hashes to.
 	stripes [64]stripe
+
+	closeOnce sync.Once
+	closeErr  error // what the one Close returned
 }
 
 // stripe keeps a Get that read the back before a concurrent write from
@@ -251,9 +254,11 @@ func (s *Store) Prune(ctx context.Context) (memo.PruneStats, error) {
 	return p.Prune(ctx)
 }
 
-// Close closes the front and the back, those that are io.Closers.
+// Close closes the front and the back, those that are io.Closers, once;
+// later calls return what the first returned.
 func (s *Store) Close() error {
-	return errors.Join(closeBackend(s.front), closeBackend(s.back))
+	s.closeOnce.Do(func() { s.closeErr = errors.Join(closeBackend(s.front), closeBackend(s.back)) })
+	return s.closeErr
 }
 
 func closeBackend(b memo.Backend) error {

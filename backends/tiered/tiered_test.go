@@ -364,8 +364,12 @@ func TestListAndPruneUnsupported(t *testing.T) {
 func TestCloseClosesBothTiers(t *testing.T) {
 	t.Parallel()
 	front, back := new(backendtest.Recorder), new(backendtest.Recorder)
-	if err := New(front, back, Options{}).Close(); err != nil {
+	s := New(front, back, Options{})
+	if err := s.Close(); err != nil {
 		t.Fatalf("Close = %v; want nil", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("a second Close = %v; want nil, as the first", err)
 	}
 	if front.Calls("Close") != 1 || back.Calls("Close") != 1 {
 		t.Errorf("Close closed the front %d and the back %d times; want 1 and 1", front.Calls("Close"), back.Calls("Close"))
