@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -172,4 +173,17 @@ func ClosedAtEnd[B memo.Backend](t *testing.T, b B) B {
 		}
 	})
 	return b
+}
+
+// ClosedPort returns a loopback TCP port that nothing listens on, for tests
+// of a server that is down.
+func ClosedPort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	return port
 }

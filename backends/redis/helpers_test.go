@@ -103,18 +103,6 @@ func entryBytes(payload string, created, expires time.Time, summary string) []by
 	return memo.EncodeEntry(memo.Entry{Codec: "json", Created: created, Expires: expires, Summary: summary, Payload: []byte(payload)})
 }
 
-// closedPort returns a loopback port that nothing listens on.
-func closedPort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	return port
-}
-
 // redisServer is a private redis-server that a test may stop and restart.
 type redisServer struct {
 	t      *testing.T
@@ -134,7 +122,7 @@ func startRedis(t *testing.T) *redisServer {
 	srv := &redisServer{t: t, dir: t.TempDir()}
 	var err error
 	for range 3 { // another process may take the free port first
-		srv.port = closedPort(t)
+		srv.port = backendtest.ClosedPort(t)
 		if err = srv.start(); err == nil {
 			t.Cleanup(srv.stop)
 			return srv

@@ -392,7 +392,7 @@ func TestNew(t *testing.T) {
 
 func TestErrorsNameTheKey(t *testing.T) {
 	t.Parallel()
-	s := openURL(t, fmt.Sprintf("redis://127.0.0.1:%d/0?dial_timeout=200ms&max_retries=-1&prefix=p", closedPort(t)))
+	s := openURL(t, fmt.Sprintf("redis://127.0.0.1:%d/0?dial_timeout=200ms&max_retries=-1&prefix=p", backendtest.ClosedPort(t)))
 	ctx := context.Background()
 	k := key(funcF, 1)
 	want := "redis: get p:example.com/p.F:" + k.Digest + ": "

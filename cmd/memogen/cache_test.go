@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -302,7 +301,7 @@ func TestCacheHelp(t *testing.T) {
 
 func TestCacheBackendFailure(t *testing.T) {
 	t.Parallel()
-	down := fmt.Sprintf("redis://127.0.0.1:%d/0?dial_timeout=100ms&max_retries=-1", closedPort(t))
+	down := fmt.Sprintf("redis://127.0.0.1:%d/0?dial_timeout=100ms&max_retries=-1", backendtest.ClosedPort(t))
 	loop := filepath.Join(t.TempDir(), "loop")
 	if err := os.Symlink("loop", loop); err != nil {
 		t.Fatal(err)
@@ -562,16 +561,4 @@ func assertStored(t *testing.T, b memo.Backend, want ...fixture) {
 	if !slices.Equal(got, wantKeys) {
 		t.Errorf("the backend holds %q; want %q", got, wantKeys)
 	}
-}
-
-// closedPort returns a loopback port that nothing listens on.
-func closedPort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	return port
 }
