@@ -166,11 +166,46 @@ func (r *funcRenderer) renderFuncVar(f *jen.File) {
 	if fm.unstorable != "" {
 		info[jen.Id("Unstorable")] = jen.Lit(fm.unstorable)
 	}
-	f.Commentf("%s is the cache of %s.", r.funcVar(), r.displayName())
-	f.Var().Id(r.funcVar()).Op("=").Qual(runtimePath, "NewFunc").Call(
+	constructor := "NewFunc"
+	if r.generic() {
+		constructor = "NewGeneric"
+		f.Commentf("%s is the cache of %s, one per instantiation.", r.funcVar(), r.displayName())
+	} else {
+		f.Commentf("%s is the cache of %s.", r.funcVar(), r.displayName())
+	}
+	f.Var().Id(r.funcVar()).Op("=").Qual(runtimePath, constructor).Call(
 		jen.Qual(runtimePath, "FuncInfo").Values(info),
 	)
 	f.Line()
+}
+
+// generic reports whether the function has type parameters, its own or its
+// receiver's: then each instantiation has a cache of its own.
+func (r *funcRenderer) generic() bool { return r.fm.typeParams().Len() > 0 }
+
+// cache returns the expression of the memo.Func that serves a call: the
+// function's variable, or for a generic function its instantiation's Func,
+// which the runtime finds without allocating for up to three type
+// parameters.
+func (r *funcRenderer) cache() *jen.Statement {
+	tps := r.fm.typeParams()
+	g := jen.Id(r.funcVar())
+	switch n := tps.Len(); n {
+	case 0:
+		return g
+	case 1, 2, 3:
+		instance := "Instance"
+		if n > 1 {
+			instance = fmt.Sprintf("Instance%d", n)
+		}
+		return jen.Qual(runtimePath, instance).Types(typeParamNames(tps)...).Call(g)
+	default:
+		var types []jen.Code
+		for i := range n {
+			types = append(types, jen.Qual("reflect", "TypeFor").Types(jen.Id(tps.At(i).Obj().Name())).Call())
+		}
+		return g.Dot("InstanceOf").Call(types...)
+	}
 }
 
 // renderKeyFunc emits the function that writes a call's key: the type
@@ -225,7 +260,7 @@ func (r *funcRenderer) beginKey(recv jen.Code) []jen.Code {
 		args = append(args, jen.Id(p.name))
 	}
 	return []jen.Code{
-		jen.Id("memoCall").Op(":=").Id(r.funcVar()).Dot("Begin").Call(ctx),
+		jen.Id("memoCall").Op(":=").Add(r.cache()).Dot("Begin").Call(ctx),
 		jen.Id(r.keyFunc()).Types(typeParamNames(fm.typeParams())...).Call(args...),
 	}
 }
@@ -443,15 +478,19 @@ func (r *funcRenderer) renderHandle(f *jen.File) {
 	})
 	f.Line()
 
-	f.Commentf("Clear removes every cached result of %s.", r.displayName())
+	these := ""
+	if r.generic() {
+		these = " with these type arguments"
+	}
+	f.Commentf("Clear removes every cached result of %s%s.", r.displayName(), these)
 	method("Clear").Params(jen.Id("ctx").Qual("context", "Context")).Error().Block(
-		jen.Return(jen.Id(r.funcVar()).Dot("Clear").Call(jen.Id("ctx"))),
+		jen.Return(r.cache().Dot("Clear").Call(jen.Id("ctx"))),
 	)
 	f.Line()
 
-	f.Commentf("Stats returns the counters of %s.", r.wrapperRef())
+	f.Commentf("Stats returns the counters of %s%s.", r.wrapperRef(), these)
 	method("Stats").Params().Qual(runtimePath, "Stats").Block(
-		jen.Return(jen.Id(r.funcVar()).Dot("Stats").Call()),
+		jen.Return(r.cache().Dot("Stats").Call()),
 	)
 	f.Line()
 }

@@ -47,3 +47,26 @@ func TestWarmHitAllocatesNothing(t *testing.T) {
 		t.Errorf("a warm hit on the default memory backend: %v allocations; want 0", allocs)
 	}
 }
+
+func TestInstanceLookupAllocatesNothing(t *testing.T) {
+	// Not parallel: AllocsPerRun counts the allocations of every goroutine.
+	g := memo.NewGeneric(memo.FuncInfo{Package: testPackage, Name: uniqueName(t)})
+	for _, tc := range []struct {
+		name   string
+		lookup func() *memo.Func
+	}{
+		{"Instance[int]", func() *memo.Func { return memo.Instance[int](g) }},
+		{"Instance2[string, []byte]", func() *memo.Func { return memo.Instance2[string, []byte](g) }},
+		{"Instance3[int, string, bool]", func() *memo.Func { return memo.Instance3[int, string, bool](g) }},
+	} {
+		first := tc.lookup()
+		allocs := testing.AllocsPerRun(1000, func() {
+			if tc.lookup() != first {
+				t.Fatalf("%s returned another Func; want the first", tc.name)
+			}
+		})
+		if allocs != 0 {
+			t.Errorf("%s after the first: %v allocations; want 0", tc.name, allocs)
+		}
+	}
+}

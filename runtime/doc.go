@@ -4,7 +4,8 @@
 // typed, length-prefixed encodings (no reflection on that path), then asks
 // the function's [Func] for a cached result and, on a miss, runs the
 // original function once per key no matter how many goroutines ask at the
-// same time (duplicate-call suppression).
+// same time (duplicate-call suppression). A generic function has a
+// [Generic], which holds one Func per instantiation.
 //
 // Results live in a [Backend] bound by name at run time: [Register] binds one
 // in code, and MEMO_BACKEND_<NAME>=<url> binds one from the environment the

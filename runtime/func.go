@@ -12,9 +12,13 @@ import (
 // FuncInfo describes a memoized function. Generated code fills it in once
 // per function; the fields mirror the //memo:cache directive.
 type FuncInfo struct {
-	Package  string // import path of the function's package
-	Receiver string // receiver's type name for a method, else ""
-	Name     string // the function's name
+	Package string // import path of the function's package
+	// Receiver is the receiver's type name for a method, else "". Name is
+	// the function's name. An instance of a [Generic] adds its type
+	// arguments to the receiver's name for a method of a generic type
+	// ("List[int]"), else to the function's ("Map[int,string]").
+	Receiver string
+	Name     string
 	// Fingerprint digests the function's syntax tree, its directive's
 	// options and its result types: a change to any of them orphans the
 	// entries byte-level backends hold.
@@ -35,11 +39,13 @@ type FuncInfo struct {
 
 // A Func is the cache of one memoized function: its binding to a backend,
 // its in-flight calls and its counters. Generated code creates one per
-// function with [NewFunc]; every method is safe for concurrent use.
+// function with [NewFunc], and a generic function one per instantiation
+// through a [Generic]; every method is safe for concurrent use.
 type Func struct {
-	info   FuncInfo
-	id     FuncID
-	prefix []byte // identity, fingerprint and version: hashed before a byte-level key
+	info    FuncInfo
+	id      FuncID
+	prefix  []byte   // identity, fingerprint, version and type arguments: hashed before a byte-level key
+	generic *Generic // the generic function f is an instance of, or nil
 
 	bound    atomic.Pointer[binding] // the backend this Func last resolved
 	reported atomic.Bool             // whether an unbound backend was reported
@@ -70,14 +76,36 @@ func (b *binding) resting(now time.Time) bool {
 // NewFunc returns the cache of the function info describes. It binds no
 // backend yet: that happens on first use.
 func NewFunc(info FuncInfo) *Func {
+	return newFunc(info, "", nil)
+}
+
+// newFunc returns a Func; for an instance of generic, typeArgs are the
+// identities of its type arguments, which its key prefix carries.
+func newFunc(info FuncInfo, typeArgs string, generic *Generic) *Func {
+	f := &Func{info: info, id: info.id(), generic: generic}
+	f.prefix = fmt.Appendf(nil, "%s\x00%s\x00%s\x00", f.id, info.Fingerprint, info.Version)
+	if typeArgs != "" {
+		f.prefix = append(f.prefix, typeArgs...)
+	}
+	registerFunc(f)
+	return f
+}
+
+// id returns the identity of the function info describes.
+func (info FuncInfo) id() FuncID {
 	name := info.Name
 	if info.Receiver != "" {
 		name = info.Receiver + "." + info.Name
 	}
-	f := &Func{info: info, id: FuncID{Package: info.Package, Name: name}}
-	f.prefix = fmt.Appendf(nil, "%s\x00%s\x00%s\x00", f.id, info.Fingerprint, info.Version)
-	registerFunc(f)
-	return f
+	return FuncID{Package: info.Package, Name: name}
+}
+
+// backendName returns the name of the backend the function uses.
+func (info FuncInfo) backendName() string {
+	if info.Backend == "" {
+		return DefaultBackend
+	}
+	return info.Backend
 }
 
 // ID returns the function's identity.
@@ -104,12 +132,7 @@ func (f *Func) Clear(ctx context.Context) error {
 	return b.backend.Clear(ctx, f.id)
 }
 
-func (f *Func) backendName() string {
-	if f.info.Backend == "" {
-		return DefaultBackend
-	}
-	return f.info.Backend
-}
+func (f *Func) backendName() string { return f.info.backendName() }
 
 func (f *Func) onEvict(n int) { f.stats.evictions.Add(uint64(n)) }
 

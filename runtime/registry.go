@@ -36,6 +36,7 @@ var registry struct {
 	backends map[string]Backend // bound backends, by name; guarded by mu
 	failed   map[string]error   // names whose binding failed; guarded by mu
 	funcs    []*Func            // every Func created; guarded by mu
+	generics []*Generic         // every Generic created; guarded by mu
 	gen      atomic.Uint64      // bumped on every change to backends
 
 	binding map[string]*sync.Mutex // per name, held while opening it; guarded by mu
@@ -208,8 +209,13 @@ func bind(name string) (Backend, error) {
 func CheckBackends() error {
 	registry.mu.Lock()
 	names := make(map[string][]string)
+	for _, g := range registry.generics {
+		names[g.info.backendName()] = append(names[g.info.backendName()], g.id.String())
+	}
 	for _, f := range registry.funcs {
-		names[f.backendName()] = append(names[f.backendName()], f.id.String())
+		if f.generic == nil { // an instance shares its Generic's backend
+			names[f.backendName()] = append(names[f.backendName()], f.id.String())
+		}
 	}
 	registry.mu.Unlock()
 	var errs []error
@@ -225,4 +231,10 @@ func registerFunc(f *Func) {
 	registry.mu.Lock()
 	defer registry.mu.Unlock()
 	registry.funcs = append(registry.funcs, f)
+}
+
+func registerGeneric(g *Generic) {
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
+	registry.generics = append(registry.generics, g)
 }

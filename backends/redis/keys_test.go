@@ -35,6 +35,7 @@ func TestFuncPattern(t *testing.T) {
 		{"memo", memo.FuncID{Package: "example.com/p", Name: "F"}, "memo:example.com/p.F:*"},
 		{"memo", memo.FuncID{Package: "example.com/p*", Name: "F"}, `memo:example.com/p\*.F:*`},
 		{"a[b]", memo.FuncID{Package: `x/q?\`, Name: "T.M"}, `a\[b\]:x/q\?\\.T.M:*`},
+		{"memo", memo.FuncID{Package: "example.com/p", Name: "F[int]"}, `memo:example.com/p.F\[int\]:*`},
 	}
 	for _, tt := range tests {
 		s := &Store{prefix: tt.prefix}
@@ -79,6 +80,8 @@ func TestParseKeyRoundTrip(t *testing.T) {
 		{Package: "example.com/a/b", Name: "F"},
 		{Package: "example.com/a/b", Name: "T.M"},
 		{Package: "main", Name: "T.M"},
+		{Package: "example.com/a/b", Name: "Map[int,map[string][]uint8]"}, // instances of generic functions
+		{Package: "example.com/a/b", Name: "List[0123456789abcdef].Join"},
 	} {
 		got, ok := s.parseKey(s.key(fn, digest))
 		if want := (memo.Key{Func: fn, Digest: digest}); !ok || got != want {

@@ -109,19 +109,28 @@ func runCache(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 // or "import/path.Type.Method" for a method. The last element of an import
 // path may have dots in it (gopkg.in/yaml.v3), so "a/b.c.D" is function D
 // of package a/b.c or method c.D of package a/b: it returns both readings,
-// and the commands act on each.
+// and the commands act on each. One instantiation of a generic function
+// carries its type arguments: "a/b.Map[int,string]", "a/b.List[int].Join".
 func parseFuncIDs(s string) ([]memo.FuncID, error) {
 	parts := strings.Split(s[strings.LastIndex(s, "/")+1:], ".")
 	n := len(parts)
-	if n < 2 || parts[0] == "" || !token.IsIdentifier(parts[n-1]) {
+	if n < 2 || parts[0] == "" || !isFuncName(parts[n-1]) {
 		return nil, fmt.Errorf("function %q: want import/path.Name, e.g. example.com/users.FetchUser", s)
 	}
 	ids := []memo.FuncID{{Package: strings.TrimSuffix(s, "."+parts[n-1]), Name: parts[n-1]}}
-	if n > 2 && token.IsIdentifier(parts[n-2]) {
+	if n > 2 && isFuncName(parts[n-2]) {
 		method := parts[n-2] + "." + parts[n-1]
 		ids = append(ids, memo.FuncID{Package: strings.TrimSuffix(s, "."+method), Name: method})
 	}
 	return ids, nil
+}
+
+// isFuncName reports whether s names a function or a type in a FuncID: an
+// identifier, followed for an instantiation by its bracketed type arguments
+// as the runtime spells them, which hold no dots or slashes.
+func isFuncName(s string) bool {
+	name, args, generic := strings.Cut(s, "[")
+	return token.IsIdentifier(name) && (!generic || len(args) > 1 && strings.HasSuffix(args, "]"))
 }
 
 func lister(b memo.Backend) (memo.Lister, error) {

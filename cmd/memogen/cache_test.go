@@ -178,11 +178,19 @@ func TestCacheDottedPackage(t *testing.T) {
 func TestParseFuncIDs(t *testing.T) {
 	t.Parallel()
 	tests := map[string][]memo.FuncID{
-		"example.com/users.FetchUser":  {fetchUser},
-		"example.com/users.Store.Load": {{Package: "example.com/users.Store", Name: "Load"}, storeLoad},
-		"gopkg.in/yaml.v3.Marshal":     {{Package: "gopkg.in/yaml.v3", Name: "Marshal"}, {Package: "gopkg.in/yaml", Name: "v3.Marshal"}},
-		"strings.ToUpper":              {{Package: "strings", Name: "ToUpper"}},
-		"example.com.F":                {{Package: "example.com", Name: "F"}, {Package: "example", Name: "com.F"}},
+		"example.com/users.FetchUser":       {fetchUser},
+		"example.com/users.Store.Load":      {{Package: "example.com/users.Store", Name: "Load"}, storeLoad},
+		"gopkg.in/yaml.v3.Marshal":          {{Package: "gopkg.in/yaml.v3", Name: "Marshal"}, {Package: "gopkg.in/yaml", Name: "v3.Marshal"}},
+		"strings.ToUpper":                   {{Package: "strings", Name: "ToUpper"}},
+		"example.com.F":                     {{Package: "example.com", Name: "F"}, {Package: "example", Name: "com.F"}},
+		"example.com/p.Map[int,[]uint8]":    {{Package: "example.com/p", Name: "Map[int,[]uint8]"}},
+		"example.com/p.List[int].Join":      {{Package: "example.com/p.List[int]", Name: "Join"}, {Package: "example.com/p", Name: "List[int].Join"}},
+		"example.com/p.F[0123456789abcdef]": {{Package: "example.com/p", Name: "F[0123456789abcdef]"}},
+	}
+	for _, bad := range []string{"example.com/p.F[", "example.com/p.F[]", "example.com/p.[int]"} {
+		if got, err := parseFuncIDs(bad); err == nil {
+			t.Errorf("parseFuncIDs(%q) = %v, nil; want an error", bad, got)
+		}
 	}
 	for s, want := range tests {
 		if got, err := parseFuncIDs(s); err != nil || !slices.Equal(got, want) {
@@ -560,5 +568,42 @@ func assertStored(t *testing.T, b memo.Backend, want ...fixture) {
 	slices.Sort(wantKeys)
 	if !slices.Equal(got, wantKeys) {
 		t.Errorf("the backend holds %q; want %q", got, wantKeys)
+	}
+}
+
+// TestCacheActsOnOneInstantiation stores results of two instantiations of a
+// generic method in a file cache and checks that ls and clear name each
+// one alone.
+func TestCacheActsOnOneInstantiation(t *testing.T) {
+	t.Parallel()
+	u, b := fileCache(t)
+	name := "cachetest-" + t.Name()
+	memo.Register(name, b)
+	t.Cleanup(func() { memo.Unregister(name) })
+	g := memo.NewGeneric(memo.FuncInfo{Package: "example.com/lists", Receiver: "List", Name: "Len", Backend: name, Codec: "json"})
+	store := func(f *memo.Func) {
+		c := f.Begin(context.Background())
+		c.Key().String("k")
+		if _, ok := memo.Lookup[int](c, false); ok {
+			t.Fatalf("%s: a hit in an empty cache", f.ID())
+		}
+		memo.Run(c, func() (int, error) { return 1, nil })
+	}
+	ints, strs := memo.Instance[int](g), memo.Instance[string](g)
+	store(ints)
+	store(strs)
+
+	for _, f := range []*memo.Func{ints, strs} {
+		rows := decodeJSON[[]entryRow](t, "-json", "ls", u, f.ID().String())
+		if len(rows) != 1 || rows[0].Function != f.ID().String() {
+			t.Errorf("-json ls %s = %+v; want its one entry", f.ID(), rows)
+		}
+	}
+	if status, _, stderr := cache(t, "clear", u, ints.ID().String()); status != 0 {
+		t.Fatalf("clear %s: status %d, stderr %q; want 0", ints.ID(), status, stderr)
+	}
+	rows := decodeJSON[[]entryRow](t, "-json", "ls", u)
+	if len(rows) != 1 || rows[0].Function != "example.com/lists.List[string].Len" {
+		t.Errorf("-json ls after clear %s = %+v; want the one entry of example.com/lists.List[string].Len", ints.ID(), rows)
 	}
 }

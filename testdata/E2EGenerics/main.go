@@ -4,9 +4,12 @@ package main
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"slices"
 	"strings"
+
+	memo "github.com/memogen/memogen/runtime"
 )
 
 var calls = map[string]int{}
@@ -88,6 +91,25 @@ func depthOf[T any](t *Tree[T], onPath map[*Tree[T]]bool) int {
 		d = max(d, depthOf(k, onPath))
 	}
 	return d + 1
+}
+
+// Zero returns the zero value of T, whatever x is; each instantiation has a
+// cache of its own.
+//
+//memo:cache
+func Zero[T any](x T) T {
+	calls["Zero"]++
+	var zero T
+	return zero
+}
+
+// Quad has more type parameters than the runtime's allocation-free
+// instance lookups take.
+//
+//memo:cache
+func Quad[A, B, C, D any](a A, b B, c C, d D) string {
+	calls["Quad"]++
+	return fmt.Sprint(a, b, c, d)
 }
 
 // List is a generic type with memoized methods.
@@ -182,4 +204,39 @@ func main() {
 	show("List[string].Repeat(a, 2)", (&List[string]{}).RepeatCached("a", 2), "Repeat")
 	show("JoinMemo().Contains(,)", l1.JoinMemo().Contains(","), "Join")
 	show("RepeatMemo().Stats().Hits", l1.RepeatMemo().Stats().Hits, "Repeat")
+
+	fmt.Println("# one cache per instantiation")
+	ctx := context.Background()
+	show("Zero[int](5)", ZeroCached(5), "Zero")
+	show("Zero[string](a)", fmt.Sprintf("%q", ZeroCached("a")), "Zero")
+	show("Zero[float64](5)", ZeroCached(5.0), "Zero")
+	show("Zero[int](5) again", ZeroCached(5), "Zero")
+	show("ZeroMemo[int]().Stats()", hitsMisses(ZeroMemo[int]().Stats()), "Zero")
+	show("ZeroMemo[string]().Stats()", hitsMisses(ZeroMemo[string]().Stats()), "Zero")
+	show("ZeroMemo[float64]().Stats()", hitsMisses(ZeroMemo[float64]().Stats()), "Zero")
+	show("ZeroMemo[int]().Clear(ctx)", ZeroMemo[int]().Clear(ctx), "Zero")
+	show("ZeroMemo[int]().Contains(5)", ZeroMemo[int]().Contains(5), "Zero")
+	show("ZeroMemo[string]().Contains(a)", ZeroMemo[string]().Contains("a"), "Zero")
+	show("Zero[string](a) again: kept by Clear[int]", fmt.Sprintf("%q", ZeroCached("a")), "Zero")
+	show("Zero[int](5) after Clear", ZeroCached(5), "Zero")
+	show("ZeroMemo[string]().Stats()", hitsMisses(ZeroMemo[string]().Stats()), "Zero")
+
+	show("Quad(1, a, true, 2.5)", QuadCached(1, "a", true, 2.5), "Quad")
+	show("Quad(1, a, true, 2.5) again", QuadCached(1, "a", true, 2.5), "Quad")
+	show("Quad(1, a, true, int 2)", QuadCached(1, "a", true, 2), "Quad")
+	show("QuadMemo[int, string, bool, int]().Stats()", hitsMisses(QuadMemo[int, string, bool, int]().Stats()), "Quad")
+
+	fmt.Println("# a method's handle per receiver instantiation")
+	l64 := List[int64]{"l", []int64{1, 2}}
+	show("List[int] JoinMemo().Stats()", hitsMisses(l1.JoinMemo().Stats()), "Join")
+	show("List[int64] JoinMemo().Stats()", hitsMisses(l64.JoinMemo().Stats()), "Join")
+	show("List[int] JoinMemo().Clear(ctx)", l1.JoinMemo().Clear(ctx), "Join")
+	show("List[int] JoinMemo().Contains(,)", l1.JoinMemo().Contains(","), "Join")
+	show("List[int64] JoinMemo().Contains(,)", l64.JoinMemo().Contains(","), "Join")
+	show("List[int64]{l [1 2]}.Join(,) again: kept", l64.JoinCached(","), "Join")
+	show("List[int]{l [1 2]}.Join(,) after Clear", l1.JoinCached(","), "Join")
+	show("List[string] RepeatMemo().Stats()", hitsMisses((&List[string]{}).RepeatMemo().Stats()), "Repeat")
 }
+
+// hitsMisses shows the counters the program checks.
+func hitsMisses(s memo.Stats) string { return fmt.Sprintf("hits=%d misses=%d", s.Hits, s.Misses) }

@@ -234,8 +234,8 @@ func (h SumMemoHandle) Stats() memo.Stats {
 	return memoSum.Stats()
 }
 
-// memoMap is the cache of Map.
-var memoMap = memo.NewFunc(memo.FuncInfo{
+// memoMap is the cache of Map, one per instantiation.
+var memoMap = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "ff6e39e4f7fcb39d268cba3070d681bd",
 	Name:        "Map",
 	Package:     "github.com/memogen/memogen/testdata/Basic",
@@ -255,7 +255,7 @@ func memoMapKey[T any, U comparable](w *memo.KeyWriter, xs []T, f U) {
 // MapCached is the memoized form of [Map]: calls with equal arguments share
 // one result, computed once. The key is made of xs and f.
 func MapCached[T any, U comparable](xs []T, f U) []T {
-	memoCall := memoMap.Begin(nil)
+	memoCall := memo.Instance2[T, U](memoMap).Begin(nil)
 	memoMapKey[T, U](memoCall.Key(), xs, f)
 	if memoR, memoOK := memo.Lookup[[]T](memoCall, false); memoOK {
 		return memoR
@@ -280,7 +280,7 @@ type MapMemoHandle[T any, U comparable] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MapMemoHandle[T, U]) Forget(xs []T, f U) error {
-	memoCall := memoMap.Begin(nil)
+	memoCall := memo.Instance2[T, U](memoMap).Begin(nil)
 	memoMapKey[T, U](memoCall.Key(), xs, f)
 	return memoCall.Forget()
 }
@@ -288,19 +288,19 @@ func (h MapMemoHandle[T, U]) Forget(xs []T, f U) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Map.
 func (h MapMemoHandle[T, U]) Contains(xs []T, f U) bool {
-	memoCall := memoMap.Begin(nil)
+	memoCall := memo.Instance2[T, U](memoMap).Begin(nil)
 	memoMapKey[T, U](memoCall.Key(), xs, f)
 	return memoCall.Contains()
 }
 
-// Clear removes every cached result of Map.
+// Clear removes every cached result of Map with these type arguments.
 func (h MapMemoHandle[T, U]) Clear(ctx context.Context) error {
-	return memoMap.Clear(ctx)
+	return memo.Instance2[T, U](memoMap).Clear(ctx)
 }
 
-// Stats returns the counters of [MapCached].
+// Stats returns the counters of [MapCached] with these type arguments.
 func (h MapMemoHandle[T, U]) Stats() memo.Stats {
-	return memoMap.Stats()
+	return memo.Instance2[T, U](memoMap).Stats()
 }
 
 // memoSvc_LoadResults holds the results of one call of Load.

@@ -223,8 +223,8 @@ func (h CachedDivideMemoHandle) Stats() memo.Stats {
 	return memoCachedDivide.Stats()
 }
 
-// memoLargest is the cache of Largest.
-var memoLargest = memo.NewFunc(memo.FuncInfo{
+// memoLargest is the cache of Largest, one per instantiation.
+var memoLargest = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "fd3aef7ca5595cc3cfd12c03f0a68266",
 	Name:        "Largest",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
@@ -242,7 +242,7 @@ func memoLargestKey[T cmp.Ordered](w *memo.KeyWriter, xs []T) {
 // LargestCached is the memoized form of [Largest]: calls with equal arguments
 // share one result, computed once. The key is made of xs.
 func LargestCached[T cmp.Ordered](xs []T) T {
-	memoCall := memoLargest.Begin(nil)
+	memoCall := memo.Instance[T](memoLargest).Begin(nil)
 	memoLargestKey[T](memoCall.Key(), xs)
 	if memoR, memoOK := memo.Lookup[T](memoCall, false); memoOK {
 		return memoR
@@ -267,7 +267,7 @@ type LargestMemoHandle[T cmp.Ordered] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h LargestMemoHandle[T]) Forget(xs []T) error {
-	memoCall := memoLargest.Begin(nil)
+	memoCall := memo.Instance[T](memoLargest).Begin(nil)
 	memoLargestKey[T](memoCall.Key(), xs)
 	return memoCall.Forget()
 }
@@ -275,19 +275,19 @@ func (h LargestMemoHandle[T]) Forget(xs []T) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Largest.
 func (h LargestMemoHandle[T]) Contains(xs []T) bool {
-	memoCall := memoLargest.Begin(nil)
+	memoCall := memo.Instance[T](memoLargest).Begin(nil)
 	memoLargestKey[T](memoCall.Key(), xs)
 	return memoCall.Contains()
 }
 
-// Clear removes every cached result of Largest.
+// Clear removes every cached result of Largest with these type arguments.
 func (h LargestMemoHandle[T]) Clear(ctx context.Context) error {
-	return memoLargest.Clear(ctx)
+	return memo.Instance[T](memoLargest).Clear(ctx)
 }
 
-// Stats returns the counters of [LargestCached].
+// Stats returns the counters of [LargestCached] with these type arguments.
 func (h LargestMemoHandle[T]) Stats() memo.Stats {
-	return memoLargest.Stats()
+	return memo.Instance[T](memoLargest).Stats()
 }
 
 // memoCounter_Shared is the cache of Counter.Shared.

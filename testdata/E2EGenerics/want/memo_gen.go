@@ -7,14 +7,15 @@ package main
 import (
 	"cmp"
 	"context"
+	"reflect"
 
 	_ "github.com/memogen/memogen/backends/memory"
 	_ "github.com/memogen/memogen/codecs/msgpack"
 	memo "github.com/memogen/memogen/runtime"
 )
 
-// memoKeys is the cache of Keys.
-var memoKeys = memo.NewFunc(memo.FuncInfo{
+// memoKeys is the cache of Keys, one per instantiation.
+var memoKeys = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "3d0a4ee7cc1cb20402a2079ed7333457",
 	Name:        "Keys",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
@@ -36,7 +37,7 @@ func memoKeysKey[K cmp.Ordered, V any](w *memo.KeyWriter, m map[K]V) {
 // KeysCached is the memoized form of [Keys]: calls with equal arguments share
 // one result, computed once. The key is made of m.
 func KeysCached[K cmp.Ordered, V any](m map[K]V) []K {
-	memoCall := memoKeys.Begin(nil)
+	memoCall := memo.Instance2[K, V](memoKeys).Begin(nil)
 	memoKeysKey[K, V](memoCall.Key(), m)
 	if memoR, memoOK := memo.Lookup[[]K](memoCall, false); memoOK {
 		return memoR
@@ -61,7 +62,7 @@ type KeysMemoHandle[K cmp.Ordered, V any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h KeysMemoHandle[K, V]) Forget(m map[K]V) error {
-	memoCall := memoKeys.Begin(nil)
+	memoCall := memo.Instance2[K, V](memoKeys).Begin(nil)
 	memoKeysKey[K, V](memoCall.Key(), m)
 	return memoCall.Forget()
 }
@@ -69,23 +70,23 @@ func (h KeysMemoHandle[K, V]) Forget(m map[K]V) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Keys.
 func (h KeysMemoHandle[K, V]) Contains(m map[K]V) bool {
-	memoCall := memoKeys.Begin(nil)
+	memoCall := memo.Instance2[K, V](memoKeys).Begin(nil)
 	memoKeysKey[K, V](memoCall.Key(), m)
 	return memoCall.Contains()
 }
 
-// Clear removes every cached result of Keys.
+// Clear removes every cached result of Keys with these type arguments.
 func (h KeysMemoHandle[K, V]) Clear(ctx context.Context) error {
-	return memoKeys.Clear(ctx)
+	return memo.Instance2[K, V](memoKeys).Clear(ctx)
 }
 
-// Stats returns the counters of [KeysCached].
+// Stats returns the counters of [KeysCached] with these type arguments.
 func (h KeysMemoHandle[K, V]) Stats() memo.Stats {
-	return memoKeys.Stats()
+	return memo.Instance2[K, V](memoKeys).Stats()
 }
 
-// memoGroup is the cache of Group.
-var memoGroup = memo.NewFunc(memo.FuncInfo{
+// memoGroup is the cache of Group, one per instantiation.
+var memoGroup = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "7f8daecbe60a330269cc2c1d078bd4c5",
 	Name:        "Group",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
@@ -111,7 +112,7 @@ func memoGroupKey[T any, K comparable](w *memo.KeyWriter, xs []T, key map[int]K)
 // GroupCached is the memoized form of [Group]: calls with equal arguments
 // share one result, computed once. The key is made of xs and key.
 func GroupCached[T any, K comparable](xs []T, key map[int]K) map[K][]T {
-	memoCall := memoGroup.Begin(nil)
+	memoCall := memo.Instance2[T, K](memoGroup).Begin(nil)
 	memoGroupKey[T, K](memoCall.Key(), xs, key)
 	if memoR, memoOK := memo.Lookup[map[K][]T](memoCall, false); memoOK {
 		return memoR
@@ -136,7 +137,7 @@ type GroupMemoHandle[T any, K comparable] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h GroupMemoHandle[T, K]) Forget(xs []T, key map[int]K) error {
-	memoCall := memoGroup.Begin(nil)
+	memoCall := memo.Instance2[T, K](memoGroup).Begin(nil)
 	memoGroupKey[T, K](memoCall.Key(), xs, key)
 	return memoCall.Forget()
 }
@@ -144,19 +145,19 @@ func (h GroupMemoHandle[T, K]) Forget(xs []T, key map[int]K) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Group.
 func (h GroupMemoHandle[T, K]) Contains(xs []T, key map[int]K) bool {
-	memoCall := memoGroup.Begin(nil)
+	memoCall := memo.Instance2[T, K](memoGroup).Begin(nil)
 	memoGroupKey[T, K](memoCall.Key(), xs, key)
 	return memoCall.Contains()
 }
 
-// Clear removes every cached result of Group.
+// Clear removes every cached result of Group with these type arguments.
 func (h GroupMemoHandle[T, K]) Clear(ctx context.Context) error {
-	return memoGroup.Clear(ctx)
+	return memo.Instance2[T, K](memoGroup).Clear(ctx)
 }
 
-// Stats returns the counters of [GroupCached].
+// Stats returns the counters of [GroupCached] with these type arguments.
 func (h GroupMemoHandle[T, K]) Stats() memo.Stats {
-	return memoGroup.Stats()
+	return memo.Instance2[T, K](memoGroup).Stats()
 }
 
 // memoMinMaxResults holds the results of one call of MinMax.
@@ -165,8 +166,8 @@ type memoMinMaxResults[T cmp.Ordered] struct {
 	R1 T
 }
 
-// memoMinMax is the cache of MinMax.
-var memoMinMax = memo.NewFunc(memo.FuncInfo{
+// memoMinMax is the cache of MinMax, one per instantiation.
+var memoMinMax = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "749c5c3dd5d171fb61ebc87313d88e95",
 	Name:        "MinMax",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
@@ -184,7 +185,7 @@ func memoMinMaxKey[T cmp.Ordered](w *memo.KeyWriter, xs []T) {
 // MinMaxCached is the memoized form of [MinMax]: calls with equal arguments
 // share one result, computed once. The key is made of xs.
 func MinMaxCached[T cmp.Ordered](xs ...T) (lo T, hi T) {
-	memoCall := memoMinMax.Begin(nil)
+	memoCall := memo.Instance[T](memoMinMax).Begin(nil)
 	memoMinMaxKey[T](memoCall.Key(), xs)
 	if memoR, memoOK := memo.Lookup[memoMinMaxResults[T]](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1
@@ -210,7 +211,7 @@ type MinMaxMemoHandle[T cmp.Ordered] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MinMaxMemoHandle[T]) Forget(xs ...T) error {
-	memoCall := memoMinMax.Begin(nil)
+	memoCall := memo.Instance[T](memoMinMax).Begin(nil)
 	memoMinMaxKey[T](memoCall.Key(), xs)
 	return memoCall.Forget()
 }
@@ -218,19 +219,19 @@ func (h MinMaxMemoHandle[T]) Forget(xs ...T) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling MinMax.
 func (h MinMaxMemoHandle[T]) Contains(xs ...T) bool {
-	memoCall := memoMinMax.Begin(nil)
+	memoCall := memo.Instance[T](memoMinMax).Begin(nil)
 	memoMinMaxKey[T](memoCall.Key(), xs)
 	return memoCall.Contains()
 }
 
-// Clear removes every cached result of MinMax.
+// Clear removes every cached result of MinMax with these type arguments.
 func (h MinMaxMemoHandle[T]) Clear(ctx context.Context) error {
-	return memoMinMax.Clear(ctx)
+	return memo.Instance[T](memoMinMax).Clear(ctx)
 }
 
-// Stats returns the counters of [MinMaxCached].
+// Stats returns the counters of [MinMaxCached] with these type arguments.
 func (h MinMaxMemoHandle[T]) Stats() memo.Stats {
-	return memoMinMax.Stats()
+	return memo.Instance[T](memoMinMax).Stats()
 }
 
 // memoSwapResults holds the results of one call of Swap.
@@ -304,8 +305,8 @@ func (h SwapMemoHandle) Stats() memo.Stats {
 	return memoSwap.Stats()
 }
 
-// memoDepth is the cache of Depth.
-var memoDepth = memo.NewFunc(memo.FuncInfo{
+// memoDepth is the cache of Depth, one per instantiation.
+var memoDepth = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "3ff40dd9312218a028e39a665186c977",
 	Name:        "Depth",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
@@ -325,7 +326,7 @@ func memoDepthKey[T any](w *memo.KeyWriter, t *Tree[T]) {
 // DepthCached is the memoized form of [Depth]: calls with equal arguments
 // share one result, computed once. The key is made of t.
 func DepthCached[T any](t *Tree[T]) int {
-	memoCall := memoDepth.Begin(nil)
+	memoCall := memo.Instance[T](memoDepth).Begin(nil)
 	memoDepthKey[T](memoCall.Key(), t)
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
@@ -350,7 +351,7 @@ type DepthMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h DepthMemoHandle[T]) Forget(t *Tree[T]) error {
-	memoCall := memoDepth.Begin(nil)
+	memoCall := memo.Instance[T](memoDepth).Begin(nil)
 	memoDepthKey[T](memoCall.Key(), t)
 	return memoCall.Forget()
 }
@@ -358,23 +359,157 @@ func (h DepthMemoHandle[T]) Forget(t *Tree[T]) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Depth.
 func (h DepthMemoHandle[T]) Contains(t *Tree[T]) bool {
-	memoCall := memoDepth.Begin(nil)
+	memoCall := memo.Instance[T](memoDepth).Begin(nil)
 	memoDepthKey[T](memoCall.Key(), t)
 	return memoCall.Contains()
 }
 
-// Clear removes every cached result of Depth.
+// Clear removes every cached result of Depth with these type arguments.
 func (h DepthMemoHandle[T]) Clear(ctx context.Context) error {
-	return memoDepth.Clear(ctx)
+	return memo.Instance[T](memoDepth).Clear(ctx)
 }
 
-// Stats returns the counters of [DepthCached].
+// Stats returns the counters of [DepthCached] with these type arguments.
 func (h DepthMemoHandle[T]) Stats() memo.Stats {
-	return memoDepth.Stats()
+	return memo.Instance[T](memoDepth).Stats()
 }
 
-// memoList_Join is the cache of List.Join.
-var memoList_Join = memo.NewFunc(memo.FuncInfo{
+// memoZero is the cache of Zero, one per instantiation.
+var memoZero = memo.NewGeneric(memo.FuncInfo{
+	Fingerprint: "26d9637d91de85645a9c2c0eb213890f",
+	Name:        "Zero",
+	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
+})
+
+// memoZeroKey writes the key of one call of Zero.
+func memoZeroKey[T any](w *memo.KeyWriter, x T) {
+	memo.TypeKey[T](w)
+	memo.Dynamic(w, x)
+}
+
+// ZeroCached is the memoized form of [Zero]: calls with equal arguments share
+// one result, computed once. The key is made of x.
+func ZeroCached[T any](x T) T {
+	memoCall := memo.Instance[T](memoZero).Begin(nil)
+	memoZeroKey[T](memoCall.Key(), x)
+	if memoR, memoOK := memo.Lookup[T](memoCall, false); memoOK {
+		return memoR
+	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("x", x)
+	})
+	memoR, _ := memo.Run(memoCall, func() (T, error) {
+		return Zero[T](x), nil
+	})
+	return memoR
+}
+
+// ZeroMemo returns the handle of [ZeroCached]'s cache, to forget or look up
+// one argument set, clear every entry, or read the counters.
+func ZeroMemo[T any]() ZeroMemoHandle[T] {
+	return ZeroMemoHandle[T]{}
+}
+
+// ZeroMemoHandle controls the cache of [ZeroCached].
+type ZeroMemoHandle[T any] struct{}
+
+// Forget removes the cached result for these arguments, if any.
+func (h ZeroMemoHandle[T]) Forget(x T) error {
+	memoCall := memo.Instance[T](memoZero).Begin(nil)
+	memoZeroKey[T](memoCall.Key(), x)
+	return memoCall.Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments,
+// without calling Zero.
+func (h ZeroMemoHandle[T]) Contains(x T) bool {
+	memoCall := memo.Instance[T](memoZero).Begin(nil)
+	memoZeroKey[T](memoCall.Key(), x)
+	return memoCall.Contains()
+}
+
+// Clear removes every cached result of Zero with these type arguments.
+func (h ZeroMemoHandle[T]) Clear(ctx context.Context) error {
+	return memo.Instance[T](memoZero).Clear(ctx)
+}
+
+// Stats returns the counters of [ZeroCached] with these type arguments.
+func (h ZeroMemoHandle[T]) Stats() memo.Stats {
+	return memo.Instance[T](memoZero).Stats()
+}
+
+// memoQuad is the cache of Quad, one per instantiation.
+var memoQuad = memo.NewGeneric(memo.FuncInfo{
+	Fingerprint: "40c24e173fd5da42dae775961ae01a1f",
+	Name:        "Quad",
+	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
+})
+
+// memoQuadKey writes the key of one call of Quad.
+func memoQuadKey[A any, B any, C any, D any](w *memo.KeyWriter, a A, b B, c C, d D) {
+	memo.TypeKey[A](w)
+	memo.TypeKey[B](w)
+	memo.TypeKey[C](w)
+	memo.TypeKey[D](w)
+	memo.Dynamic(w, a)
+	memo.Dynamic(w, b)
+	memo.Dynamic(w, c)
+	memo.Dynamic(w, d)
+}
+
+// QuadCached is the memoized form of [Quad]: calls with equal arguments share
+// one result, computed once. The key is made of a, b, c and d.
+func QuadCached[A any, B any, C any, D any](a A, b B, c C, d D) string {
+	memoCall := memoQuad.InstanceOf(reflect.TypeFor[A](), reflect.TypeFor[B](), reflect.TypeFor[C](), reflect.TypeFor[D]()).Begin(nil)
+	memoQuadKey[A, B, C, D](memoCall.Key(), a, b, c, d)
+	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+		return memoR
+	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("a", a, "b", b, "c", c, "d", d)
+	})
+	memoR, _ := memo.Run(memoCall, func() (string, error) {
+		return Quad[A, B, C, D](a, b, c, d), nil
+	})
+	return memoR
+}
+
+// QuadMemo returns the handle of [QuadCached]'s cache, to forget or look up
+// one argument set, clear every entry, or read the counters.
+func QuadMemo[A any, B any, C any, D any]() QuadMemoHandle[A, B, C, D] {
+	return QuadMemoHandle[A, B, C, D]{}
+}
+
+// QuadMemoHandle controls the cache of [QuadCached].
+type QuadMemoHandle[A any, B any, C any, D any] struct{}
+
+// Forget removes the cached result for these arguments, if any.
+func (h QuadMemoHandle[A, B, C, D]) Forget(a A, b B, c C, d D) error {
+	memoCall := memoQuad.InstanceOf(reflect.TypeFor[A](), reflect.TypeFor[B](), reflect.TypeFor[C](), reflect.TypeFor[D]()).Begin(nil)
+	memoQuadKey[A, B, C, D](memoCall.Key(), a, b, c, d)
+	return memoCall.Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments,
+// without calling Quad.
+func (h QuadMemoHandle[A, B, C, D]) Contains(a A, b B, c C, d D) bool {
+	memoCall := memoQuad.InstanceOf(reflect.TypeFor[A](), reflect.TypeFor[B](), reflect.TypeFor[C](), reflect.TypeFor[D]()).Begin(nil)
+	memoQuadKey[A, B, C, D](memoCall.Key(), a, b, c, d)
+	return memoCall.Contains()
+}
+
+// Clear removes every cached result of Quad with these type arguments.
+func (h QuadMemoHandle[A, B, C, D]) Clear(ctx context.Context) error {
+	return memoQuad.InstanceOf(reflect.TypeFor[A](), reflect.TypeFor[B](), reflect.TypeFor[C](), reflect.TypeFor[D]()).Clear(ctx)
+}
+
+// Stats returns the counters of [QuadCached] with these type arguments.
+func (h QuadMemoHandle[A, B, C, D]) Stats() memo.Stats {
+	return memoQuad.InstanceOf(reflect.TypeFor[A](), reflect.TypeFor[B](), reflect.TypeFor[C](), reflect.TypeFor[D]()).Stats()
+}
+
+// memoList_Join is the cache of List.Join, one per instantiation.
+var memoList_Join = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "cbb62420814c8acf43ef384a0c91a2fa",
 	Name:        "Join",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
@@ -395,7 +530,7 @@ func memoList_JoinKey[T any](w *memo.KeyWriter, l List[T], sep string) {
 // JoinCached is the memoized form of [List.Join]: calls with equal receivers
 // and arguments share one result, computed once. The key is made of sep.
 func (l List[T]) JoinCached(sep string) string {
-	memoCall := memoList_Join.Begin(nil)
+	memoCall := memo.Instance[T](memoList_Join).Begin(nil)
 	memoList_JoinKey[T](memoCall.Key(), l, sep)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -422,7 +557,7 @@ type ListJoinMemoHandle[T any] struct {
 
 // Forget removes the cached result for these arguments, if any.
 func (h ListJoinMemoHandle[T]) Forget(sep string) error {
-	memoCall := memoList_Join.Begin(nil)
+	memoCall := memo.Instance[T](memoList_Join).Begin(nil)
 	memoList_JoinKey[T](memoCall.Key(), h.recv, sep)
 	return memoCall.Forget()
 }
@@ -430,23 +565,23 @@ func (h ListJoinMemoHandle[T]) Forget(sep string) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling List.Join.
 func (h ListJoinMemoHandle[T]) Contains(sep string) bool {
-	memoCall := memoList_Join.Begin(nil)
+	memoCall := memo.Instance[T](memoList_Join).Begin(nil)
 	memoList_JoinKey[T](memoCall.Key(), h.recv, sep)
 	return memoCall.Contains()
 }
 
-// Clear removes every cached result of List.Join.
+// Clear removes every cached result of List.Join with these type arguments.
 func (h ListJoinMemoHandle[T]) Clear(ctx context.Context) error {
-	return memoList_Join.Clear(ctx)
+	return memo.Instance[T](memoList_Join).Clear(ctx)
 }
 
-// Stats returns the counters of [List.JoinCached].
+// Stats returns the counters of [List.JoinCached] with these type arguments.
 func (h ListJoinMemoHandle[T]) Stats() memo.Stats {
-	return memoList_Join.Stats()
+	return memo.Instance[T](memoList_Join).Stats()
 }
 
-// memoList_Repeat is the cache of List.Repeat.
-var memoList_Repeat = memo.NewFunc(memo.FuncInfo{
+// memoList_Repeat is the cache of List.Repeat, one per instantiation.
+var memoList_Repeat = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "fdded673fbc5324ecd0c99194ecea38c",
 	Name:        "Repeat",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
@@ -464,7 +599,7 @@ func memoList_RepeatKey[T any](w *memo.KeyWriter, x T, n int) {
 // arguments share one result, computed once. The key is made of x and n. All
 // receivers share entries.
 func (l *List[T]) RepeatCached(x T, n int) []T {
-	memoCall := memoList_Repeat.Begin(nil)
+	memoCall := memo.Instance[T](memoList_Repeat).Begin(nil)
 	memoList_RepeatKey[T](memoCall.Key(), x, n)
 	if memoR, memoOK := memo.Lookup[[]T](memoCall, false); memoOK {
 		return memoR
@@ -491,7 +626,7 @@ type ListRepeatMemoHandle[T any] struct {
 
 // Forget removes the cached result for these arguments, if any.
 func (h ListRepeatMemoHandle[T]) Forget(x T, n int) error {
-	memoCall := memoList_Repeat.Begin(nil)
+	memoCall := memo.Instance[T](memoList_Repeat).Begin(nil)
 	memoList_RepeatKey[T](memoCall.Key(), x, n)
 	return memoCall.Forget()
 }
@@ -499,19 +634,19 @@ func (h ListRepeatMemoHandle[T]) Forget(x T, n int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling List.Repeat.
 func (h ListRepeatMemoHandle[T]) Contains(x T, n int) bool {
-	memoCall := memoList_Repeat.Begin(nil)
+	memoCall := memo.Instance[T](memoList_Repeat).Begin(nil)
 	memoList_RepeatKey[T](memoCall.Key(), x, n)
 	return memoCall.Contains()
 }
 
-// Clear removes every cached result of List.Repeat.
+// Clear removes every cached result of List.Repeat with these type arguments.
 func (h ListRepeatMemoHandle[T]) Clear(ctx context.Context) error {
-	return memoList_Repeat.Clear(ctx)
+	return memo.Instance[T](memoList_Repeat).Clear(ctx)
 }
 
-// Stats returns the counters of [List.RepeatCached].
+// Stats returns the counters of [List.RepeatCached] with these type arguments.
 func (h ListRepeatMemoHandle[T]) Stats() memo.Stats {
-	return memoList_Repeat.Stats()
+	return memo.Instance[T](memoList_Repeat).Stats()
 }
 
 // memoKeyPair writes the key of a value of type Pair[int, string].

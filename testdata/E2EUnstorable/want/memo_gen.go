@@ -689,8 +689,8 @@ func (h GobbedMemoHandle) Stats() memo.Stats {
 	return memoGobbed.Stats()
 }
 
-// memoSame is the cache of Same.
-var memoSame = memo.NewFunc(memo.FuncInfo{
+// memoSame is the cache of Same, one per instantiation.
+var memoSame = memo.NewGeneric(memo.FuncInfo{
 	Backend:     "disk",
 	Fingerprint: "970ba1e068bc2339f54ebdbe90b405fd",
 	Name:        "Same",
@@ -707,7 +707,7 @@ func memoSameKey[T any](w *memo.KeyWriter, v T) {
 // one result, computed once. The key is made of v. Results live in the backend
 // named "disk".
 func SameCached[T any](v T) T {
-	memoCall := memoSame.Begin(nil)
+	memoCall := memo.Instance[T](memoSame).Begin(nil)
 	memoSameKey[T](memoCall.Key(), v)
 	if memoR, memoOK := memo.Lookup[T](memoCall, false); memoOK {
 		return memoR
@@ -732,7 +732,7 @@ type SameMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h SameMemoHandle[T]) Forget(v T) error {
-	memoCall := memoSame.Begin(nil)
+	memoCall := memo.Instance[T](memoSame).Begin(nil)
 	memoSameKey[T](memoCall.Key(), v)
 	return memoCall.Forget()
 }
@@ -740,17 +740,17 @@ func (h SameMemoHandle[T]) Forget(v T) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Same.
 func (h SameMemoHandle[T]) Contains(v T) bool {
-	memoCall := memoSame.Begin(nil)
+	memoCall := memo.Instance[T](memoSame).Begin(nil)
 	memoSameKey[T](memoCall.Key(), v)
 	return memoCall.Contains()
 }
 
-// Clear removes every cached result of Same.
+// Clear removes every cached result of Same with these type arguments.
 func (h SameMemoHandle[T]) Clear(ctx context.Context) error {
-	return memoSame.Clear(ctx)
+	return memo.Instance[T](memoSame).Clear(ctx)
 }
 
-// Stats returns the counters of [SameCached].
+// Stats returns the counters of [SameCached] with these type arguments.
 func (h SameMemoHandle[T]) Stats() memo.Stats {
-	return memoSame.Stats()
+	return memo.Instance[T](memoSame).Stats()
 }

@@ -1,0 +1,166 @@
+package runtime
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/zeebo/xxh3"
+)
+
+// A Generic is the cache of a generic function, or of a method of a generic
+// type: one [Func] per instantiation, created on first use, so that each
+// instantiation has its own entries, counters, Clear and size= bound.
+// Generated code creates one per function with [NewGeneric] and finds an
+// instantiation's Func with [Instance], [Instance2], [Instance3] or
+// [Generic.InstanceOf]; every method is safe for concurrent use.
+type Generic struct {
+	info FuncInfo
+	id   FuncID
+
+	// instances maps the type arguments, as the lookup that found them
+	// spells them (a reflect.Type, a [2]reflect.Type, a [3]reflect.Type or
+	// a string of identities), to their *Func. Lookups take no lock.
+	instances sync.Map
+
+	mu         sync.Mutex       // serializes creating instances
+	byIdentity map[string]*Func // instances by their type arguments' identities; guarded by mu
+}
+
+// NewGeneric returns the cache of the generic function info describes. It
+// creates no Func yet: each instantiation gets one on first use. The
+// Generic is registered at once, so that [CheckBackends] checks its backend
+// before any instantiation is called.
+func NewGeneric(info FuncInfo) *Generic {
+	g := &Generic{info: info, id: info.id()}
+	registerGeneric(g)
+	return g
+}
+
+// ID returns the generic function's identity; each instance's adds its type
+// arguments.
+func (g *Generic) ID() FuncID { return g.id }
+
+// Info returns the description the Generic was created with.
+func (g *Generic) Info() FuncInfo { return g.info }
+
+// Instance returns the Func of g's instantiation with type argument T. A
+// lookup after the first allocates nothing.
+func Instance[T any](g *Generic) *Func {
+	t := reflect.TypeFor[T]()
+	if f, ok := g.instances.Load(t); ok {
+		return f.(*Func)
+	}
+	return g.create(t, []reflect.Type{t})
+}
+
+// Instance2 returns the Func of g's instantiation with type arguments T1
+// and T2. A lookup after the first allocates nothing.
+func Instance2[T1, T2 any](g *Generic) *Func {
+	key := [2]reflect.Type{reflect.TypeFor[T1](), reflect.TypeFor[T2]()}
+	if f, ok := g.instances.Load(key); ok {
+		return f.(*Func)
+	}
+	return g.create(key, key[:])
+}
+
+// Instance3 returns the Func of g's instantiation with type arguments T1, T2
+// and T3. A lookup after the first allocates nothing.
+func Instance3[T1, T2, T3 any](g *Generic) *Func {
+	key := [3]reflect.Type{reflect.TypeFor[T1](), reflect.TypeFor[T2](), reflect.TypeFor[T3]()}
+	if f, ok := g.instances.Load(key); ok {
+		return f.(*Func)
+	}
+	return g.create(key, key[:])
+}
+
+// InstanceOf returns the Func of g's instantiation with type arguments
+// types, for functions with more type parameters than [Instance3] takes.
+// Unlike those, it allocates on every call.
+func (g *Generic) InstanceOf(types ...reflect.Type) *Func {
+	key := typeArgIdentities(types)
+	if f, ok := g.instances.Load(key); ok {
+		return f.(*Func)
+	}
+	return g.create(key, types)
+}
+
+// create returns the Func of the instantiation with type arguments types,
+// creating it unless another lookup did, and remembers it under key.
+func (g *Generic) create(key any, types []reflect.Type) *Func {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if f, ok := g.instances.Load(key); ok {
+		return f.(*Func)
+	}
+	identities := typeArgIdentities(types)
+	f := g.byIdentity[identities]
+	if f == nil {
+		info := g.info
+		args := "[" + spellTypeArgs(types, identities) + "]"
+		if info.Receiver != "" {
+			info.Receiver += args
+		} else {
+			info.Name += args
+		}
+		f = newFunc(info, identities, g)
+		if g.byIdentity == nil {
+			g.byIdentity = make(map[string]*Func)
+		}
+		g.byIdentity[identities] = f
+	}
+	g.instances.Store(key, f)
+	return f
+}
+
+// typeArgIdentities joins the identities of types (see typeIdentity), each
+// ended by a NUL, which no identity contains.
+func typeArgIdentities(types []reflect.Type) string {
+	var b strings.Builder
+	for _, t := range types {
+		b.WriteString(typeIdentity(t))
+		b.WriteByte(0)
+	}
+	return b.String()
+}
+
+// maxSpelledTypeArgs bounds the type arguments an instance's name spells
+// out; longer ones are spelled by their hash.
+const maxSpelledTypeArgs = 64
+
+// spellTypeArgs returns how an instance's name spells its type arguments:
+// as Go spells them ("int", "string,[]uint8", "map[string]any") when they
+// are built of predeclared types alone, and else as 16 hex digits of a
+// hash of their identities. Only the first spelling is both readable and
+// unambiguous: a named type's identity holds its import path and structure.
+// Either way the name is a safe file name and Redis key element (no slash,
+// backslash, colon, dot, space or NUL), and the identities themselves go
+// into the instance's key prefix, so that a collision of names can never
+// mix entries.
+func spellTypeArgs(types []reflect.Type, identities string) string {
+	spelled := make([]string, len(types))
+	for i, t := range types {
+		spelled[i] = strings.ReplaceAll(typeIdentity(t), "interface{}", "any")
+	}
+	s := strings.Join(spelled, ",")
+	if len(s) <= maxSpelledTypeArgs && plainTypeArgs(s) {
+		return s
+	}
+	return fmt.Sprintf("%016x", xxh3.HashString(identities))
+}
+
+// plainTypeArgs reports whether s spells only predeclared types, slices,
+// arrays and maps of them: letters, digits, underscores, brackets and
+// commas.
+func plainTypeArgs(s string) bool {
+	for _, c := range []byte(s) {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case c == '_', c == '[', c == ']', c == ',':
+		default:
+			return false
+		}
+	}
+	return s != ""
+}
