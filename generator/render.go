@@ -208,8 +208,9 @@ func (r *funcRenderer) cache() *jen.Statement {
 	}
 }
 
-// renderKeyFunc emits the function that writes a call's key: the type
-// arguments, the receiver when keyed, then each keyed parameter.
+// renderKeyFunc emits the function that writes a call's key: the receiver
+// when keyed, then each keyed parameter. The type arguments of a generic
+// function need no place in it: each instantiation has a cache of its own.
 func (r *funcRenderer) renderKeyFunc(f *jen.File) {
 	fm := r.fm
 	params := []jen.Code{jen.Id("w").Op("*").Qual(runtimePath, "KeyWriter")}
@@ -221,10 +222,6 @@ func (r *funcRenderer) renderKeyFunc(f *jen.File) {
 	}
 	f.Commentf("%s writes the key of one call of %s.", r.keyFunc(), r.displayName())
 	f.Func().Id(r.keyFunc()).Types(typeParamsExpr(fm.typeParams())...).Params(params...).BlockFunc(func(g *jen.Group) {
-		tps := fm.typeParams()
-		for i := range tps.Len() {
-			g.Qual(runtimePath, "TypeKey").Types(jen.Id(tps.At(i).Obj().Name())).Call(jen.Id("w"))
-		}
 		if fm.recv != nil && fm.recv.keyed {
 			r.keys.write(g, jen.Id(keyParamName(fm.recv.name)), fm.recv.typ, 0)
 		}

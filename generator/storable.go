@@ -71,17 +71,13 @@ func (s *storeChecker) check(t types.Type, where string, direct bool) string {
 		return fmt.Sprintf("%s %s a func, which no codec can store", where, verb)
 	case *types.Chan:
 		return fmt.Sprintf("%s %s a channel, which no codec can store", where, verb)
-	case *types.Pointer:
-		return s.check(u.Elem(), where, false)
-	case *types.Slice:
-		return s.check(u.Elem(), where, false)
-	case *types.Array:
-		return s.check(u.Elem(), where, false)
-	case *types.Map:
-		if reason := s.check(u.Key(), where, false); reason != "" {
-			return reason
+	case *types.Pointer, *types.Slice, *types.Array, *types.Map:
+		elems, _ := elemTypes(t, s.local)
+		for _, e := range elems {
+			if reason := s.check(e, where, false); reason != "" {
+				return reason
+			}
 		}
-		return s.check(u.Elem(), where, false)
 	case *types.Struct:
 		for i := range u.NumFields() {
 			f := u.Field(i)

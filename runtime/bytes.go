@@ -45,6 +45,12 @@ func joinErrs(a, b error) error {
 func (c *Call) fail(err error) {
 	c.f.stats.failures.Add(1)
 	c.cacheErr = joinErrs(c.cacheErr, err)
+	c.strict(err)
+}
+
+// strict makes err the call's error under Config.Strict, for functions that
+// return errors.
+func (c *Call) strict(err error) {
 	if c.cfg.Strict && c.f.info.Errors {
 		c.strictErr = err
 	}

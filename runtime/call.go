@@ -86,9 +86,7 @@ func (c *Call) usable() bool {
 	err := c.w.Err()
 	if err == nil && c.b.backend != nil && c.b.resting(c.cfg.now()) {
 		err = ErrResting
-		if c.cfg.Strict && c.f.info.Errors {
-			c.strictErr = err
-		}
+		c.strict(err)
 	}
 	if err != nil {
 		c.f.stats.failures.Add(1)
@@ -124,23 +122,34 @@ func Lookup[R any](c *Call, refresh bool) (result R, ok bool) {
 	}
 	var expires int64
 	if c.b.table != nil {
-		v, exp, found := c.b.table.Get(c.w.buf)
-		if !found || !c.live(exp) {
-			return result, false
-		}
-		if result, ok = v.(R); !ok {
-			return result, false
-		}
-		expires = exp
-	} else if result, expires, ok = loadBytes[R](c); !ok {
+		result, expires, ok = loadTable[R](c)
+	} else {
+		result, expires, ok = loadBytes[R](c)
+	}
+	if !ok {
 		return result, false
 	}
+	c.hit(expires)
+	c.release()
+	return result, true
+}
+
+// loadTable returns the call's live result from an in-memory table.
+func loadTable[R any](c *Call) (result R, expires int64, ok bool) {
+	v, expires, found := c.b.table.Get(c.w.buf)
+	if !found || !c.live(expires) {
+		return result, 0, false
+	}
+	result, ok = v.(R)
+	return result, expires, ok
+}
+
+// hit accounts for a call served from the cache.
+func (c *Call) hit(expires int64) {
 	c.f.stats.hits.Add(1)
 	if c.cfg.observing() {
 		c.f.report(c.ctx, c.cfg, c.w.buf, Hit, c.start, expires, nil)
 	}
-	c.release()
-	return result, true
 }
 
 // Run computes c's result, once for all concurrent calls with the same key,
@@ -148,15 +157,14 @@ func Lookup[R any](c *Call, refresh bool) (result R, ok bool) {
 // function with the caller's own arguments.
 func Run[R any](c *Call, compute func() (R, error)) (R, error) {
 	defer c.release()
+	// Under Config.Strict a failed read, or a resting backend, is the
+	// call's error instead of a plain run.
+	usable := c.usable()
 	if c.strictErr != nil {
 		var zero R
 		return zero, c.strictErr
 	}
-	if !c.usable() {
-		if c.strictErr != nil { // a refresh that found the backend resting
-			var zero R
-			return zero, c.strictErr
-		}
+	if !usable {
 		return compute()
 	}
 	f := c.f
@@ -201,19 +209,13 @@ func recheck[R any](c *Call, fc *flightCall) (result R, ok bool) {
 	if c.refresh || c.b.table == nil {
 		return result, false
 	}
-	v, expires, found := c.b.table.Get(c.w.buf)
-	if !found || !c.live(expires) {
-		return result, false
-	}
-	if result, ok = v.(R); !ok {
+	result, expires, ok := loadTable[R](c)
+	if !ok {
 		return result, false
 	}
 	fc.val, fc.expires = result, expires
 	c.f.flight.finish(string(c.w.buf), fc)
-	c.f.stats.hits.Add(1)
-	if c.cfg.observing() {
-		c.f.report(c.ctx, c.cfg, c.w.buf, Hit, c.start, expires, nil)
-	}
+	c.hit(expires)
 	return result, true
 }
 

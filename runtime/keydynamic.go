@@ -18,9 +18,10 @@ func (w *KeyWriter) DynamicType(v any) {
 	w.String(typeIdentity(reflect.TypeOf(v)))
 }
 
-// TypeKey writes the identity of type T (see typeIdentity). Generated
-// code for a generic function writes one per type parameter, so that F[int]
-// and F[string] never share entries.
+// TypeKey writes the identity of type T: its full import path, name and
+// structure. A MemoKey method of a generic type can write its type
+// arguments with it. (Generated wrappers need not: each instantiation of a
+// generic function has a cache of its own, see [Generic].)
 func TypeKey[T any](w *KeyWriter) {
 	w.String(typeIdentity(reflect.TypeFor[T]()))
 }

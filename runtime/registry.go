@@ -187,17 +187,9 @@ func bind(name string) (Backend, error) {
 	default:
 		return nil, fmt.Errorf("%w: %q (call memo.Register(%q, …) or set %s=<url>)", ErrUnbound, name, name, EnvVar(name))
 	}
-	u, err := url.Parse(raw)
+	b, err := Open(raw)
 	if err != nil {
-		return nil, fmt.Errorf("memo: %s: %w", EnvVar(name), err)
-	}
-	open := opener(u.Scheme)
-	if open == nil {
-		return nil, fmt.Errorf("memo: backend %q: no backend for scheme %q; import _ \"github.com/memogen/memogen/backends/%s\"", name, u.Scheme, schemePackage(u.Scheme))
-	}
-	b, err := open(u)
-	if err != nil {
-		return nil, fmt.Errorf("memo: backend %q: %w", name, err)
+		return nil, fmt.Errorf("memo: backend %q from %s: %w", name, EnvVar(name), err)
 	}
 	return b, nil
 }

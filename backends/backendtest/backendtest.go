@@ -61,8 +61,8 @@ var (
 	funcB  = memo.FuncID{Package: "example.com/conformance/p", Name: "T.Method"}
 )
 
-// key returns a key of fn whose digest encodes n.
-func key(fn memo.FuncID, n int) memo.Key {
+// Key returns a key of fn whose digest encodes n, with the json codec.
+func Key(fn memo.FuncID, n int) memo.Key {
 	return memo.Key{Func: fn, Digest: fmt.Sprintf("%032x", n), Codec: "json"}
 }
 
@@ -77,14 +77,16 @@ func entry(payload string, expires time.Time) []byte {
 	})
 }
 
-func set(t *testing.T, b memo.Backend, k memo.Key, value []byte, expires time.Time) {
+// Set stores value under k until expires, failing t on an error.
+func Set(t *testing.T, b memo.Backend, k memo.Key, value []byte, expires time.Time) {
 	t.Helper()
 	if err := b.Set(context.Background(), k, value, expires); err != nil {
 		t.Fatalf("Set(%v) = %v; want nil", k, err)
 	}
 }
 
-func wantValue(t *testing.T, b memo.Backend, k memo.Key, want []byte) {
+// WantValue fails t unless b holds exactly want under k.
+func WantValue(t *testing.T, b memo.Backend, k memo.Key, want []byte) {
 	t.Helper()
 	got, err := b.Get(context.Background(), k)
 	if err != nil {
@@ -95,7 +97,8 @@ func wantValue(t *testing.T, b memo.Backend, k memo.Key, want []byte) {
 	}
 }
 
-func wantMissing(t *testing.T, b memo.Backend, k memo.Key) {
+// WantMissing fails t unless Get of k reports memo.ErrNotFound.
+func WantMissing(t *testing.T, b memo.Backend, k memo.Key) {
 	t.Helper()
 	got, err := b.Get(context.Background(), k)
 	if !errors.Is(err, memo.ErrNotFound) {
@@ -104,52 +107,52 @@ func wantMissing(t *testing.T, b memo.Backend, k memo.Key) {
 }
 
 func testGetMissing(t *testing.T, b memo.Backend) {
-	wantMissing(t, b, key(funcA, 1))
+	WantMissing(t, b, Key(funcA, 1))
 }
 
 func testSetGet(t *testing.T, b memo.Backend) {
 	v := entry(`"one"`, time.Time{})
-	set(t, b, key(funcA, 1), v, time.Time{})
-	wantValue(t, b, key(funcA, 1), v)
-	wantMissing(t, b, key(funcA, 2))
-	wantMissing(t, b, key(funcB, 1))
+	Set(t, b, Key(funcA, 1), v, time.Time{})
+	WantValue(t, b, Key(funcA, 1), v)
+	WantMissing(t, b, Key(funcA, 2))
+	WantMissing(t, b, Key(funcB, 1))
 }
 
 func testOverwrite(t *testing.T, b memo.Backend) {
-	set(t, b, key(funcA, 1), entry(`"old"`, time.Time{}), time.Time{})
+	Set(t, b, Key(funcA, 1), entry(`"old"`, time.Time{}), time.Time{})
 	v := entry(`"new"`, time.Time{})
-	set(t, b, key(funcA, 1), v, time.Time{})
-	wantValue(t, b, key(funcA, 1), v)
+	Set(t, b, Key(funcA, 1), v, time.Time{})
+	WantValue(t, b, Key(funcA, 1), v)
 }
 
 func testDelete(t *testing.T, b memo.Backend) {
-	set(t, b, key(funcA, 1), entry(`1`, time.Time{}), time.Time{})
+	Set(t, b, Key(funcA, 1), entry(`1`, time.Time{}), time.Time{})
 	for range 2 { // deleting an absent key is not an error
-		if err := b.Delete(context.Background(), key(funcA, 1)); err != nil {
+		if err := b.Delete(context.Background(), Key(funcA, 1)); err != nil {
 			t.Fatalf("Delete = %v; want nil", err)
 		}
 	}
-	wantMissing(t, b, key(funcA, 1))
+	WantMissing(t, b, Key(funcA, 1))
 }
 
 func testExpired(t *testing.T, b memo.Backend) {
 	past := time.Now().Add(-time.Minute)
-	if err := b.Set(context.Background(), key(funcA, 1), entry(`1`, past), past); err != nil {
+	if err := b.Set(context.Background(), Key(funcA, 1), entry(`1`, past), past); err != nil {
 		t.Fatalf("Set with a past expiry = %v; want nil (the entry is simply not served)", err)
 	}
-	wantMissing(t, b, key(funcA, 1))
+	WantMissing(t, b, Key(funcA, 1))
 	future := time.Now().Add(time.Hour)
 	v := entry(`2`, future)
-	set(t, b, key(funcA, 2), v, future)
-	wantValue(t, b, key(funcA, 2), v)
+	Set(t, b, Key(funcA, 2), v, future)
+	WantValue(t, b, Key(funcA, 2), v)
 }
 
 func testClearOneFunc(t *testing.T, b memo.Backend) {
 	stored := make(map[memo.Key][]byte)
 	for i := range 3 {
 		for _, fn := range []memo.FuncID{funcA, funcA2, funcB} {
-			k, v := key(fn, i), entry(fmt.Sprintf("%q", fn.Name), time.Time{})
-			set(t, b, k, v, time.Time{})
+			k, v := Key(fn, i), entry(fmt.Sprintf("%q", fn.Name), time.Time{})
+			Set(t, b, k, v, time.Time{})
 			stored[k] = v
 		}
 	}
@@ -157,9 +160,9 @@ func testClearOneFunc(t *testing.T, b memo.Backend) {
 		t.Fatalf("Clear(%v) = %v; want nil", funcA, err)
 	}
 	for i := range 3 {
-		wantMissing(t, b, key(funcA, i))
-		wantValue(t, b, key(funcA2, i), stored[key(funcA2, i)])
-		wantValue(t, b, key(funcB, i), stored[key(funcB, i)])
+		WantMissing(t, b, Key(funcA, i))
+		WantValue(t, b, Key(funcA2, i), stored[Key(funcA2, i)])
+		WantValue(t, b, Key(funcB, i), stored[Key(funcB, i)])
 	}
 }
 
@@ -181,8 +184,8 @@ func testList(t *testing.T, b memo.Backend) {
 	for i := range 2 {
 		for _, fn := range []memo.FuncID{funcA, funcB} {
 			v := entry(`"x"`, expires)
-			set(t, b, key(fn, i), v, expires)
-			want[key(fn, i)] = len(v)
+			Set(t, b, Key(fn, i), v, expires)
+			want[Key(fn, i)] = len(v)
 		}
 	}
 	got := listAll(t, l, memo.FuncID{})
@@ -255,9 +258,9 @@ func testPrune(t *testing.T, b memo.Backend) {
 		t.Fatalf("Prune of an empty backend = %+v, %v; want nothing removed, nil", stats, err)
 	}
 	soon := time.Now().Add(time.Second)
-	set(t, b, key(funcA, 1), entry(`1`, soon), soon)
+	Set(t, b, Key(funcA, 1), entry(`1`, soon), soon)
 	live := entry(`2`, time.Time{})
-	set(t, b, key(funcA, 2), live, time.Time{})
+	Set(t, b, Key(funcA, 2), live, time.Time{})
 	for time.Now().Before(soon.Add(50 * time.Millisecond)) {
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -268,6 +271,6 @@ func testPrune(t *testing.T, b memo.Backend) {
 	if stats.Entries != 1 || stats.Bytes <= 0 {
 		t.Errorf("Prune removed %d entries, %d bytes; want 1 entry and its bytes", stats.Entries, stats.Bytes)
 	}
-	wantMissing(t, b, key(funcA, 1))
-	wantValue(t, b, key(funcA, 2), live)
+	WantMissing(t, b, Key(funcA, 1))
+	WantValue(t, b, Key(funcA, 2), live)
 }

@@ -59,15 +59,15 @@ func TestRealBackIsShared(t *testing.T) {
 			raw := back.URL(t)
 			writer := openTiered(t, raw)
 			v := entry(`"shared"`, time.Time{})
-			mustSet(t, writer, key(funcA, 1), v, time.Time{})
-			mustSet(t, writer, key(funcB, 1), v, time.Time{})
-			wantValue(t, openTiered(t, raw), key(funcA, 1), v)
+			backendtest.Set(t, writer, backendtest.Key(funcA, 1), v, time.Time{})
+			backendtest.Set(t, writer, backendtest.Key(funcB, 1), v, time.Time{})
+			backendtest.WantValue(t, openTiered(t, raw), backendtest.Key(funcA, 1), v)
 			if err := writer.Clear(ctx, funcA); err != nil {
 				t.Fatalf("Clear(%v) = %v; want nil", funcA, err)
 			}
 			reader := openTiered(t, raw)
-			wantMissing(t, reader, key(funcA, 1))
-			wantValue(t, reader, key(funcB, 1), v)
+			backendtest.WantMissing(t, reader, backendtest.Key(funcA, 1))
+			backendtest.WantValue(t, reader, backendtest.Key(funcB, 1), v)
 		})
 	}
 }

@@ -157,14 +157,14 @@ func (s *Store) Get(ctx context.Context, key memo.Key) ([]byte, error) {
 	// The back returns bytes only; the entry's metadata says when it
 	// expires. A value that is not an entry is served but not copied, since
 	// the front could outlive it.
-	e, err := memo.DecodeEntry(value)
+	expires, err := memo.EntryExpires(value)
 	if err != nil {
 		return value, nil
 	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.gen == gen {
-		s.fillLocked(ctx, key, value, e.Expires)
+		s.fillLocked(ctx, key, value, expires)
 	}
 	return value, nil
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"net/url"
 	"strings"
 	"sync"
@@ -22,10 +21,6 @@ var (
 	funcB = memo.FuncID{Package: "example.com/p", Name: "B"}
 )
 
-func key(fn memo.FuncID, n int) memo.Key {
-	return memo.Key{Func: fn, Digest: fmt.Sprintf("%032x", n), Codec: "json"}
-}
-
 // entry returns a stored entry, as the runtime writes them; the same
 // arguments give the same bytes.
 func entry(payload string, expires time.Time) []byte {
@@ -41,28 +36,6 @@ func newTiered(t *testing.T, opts Options) (*Store, *memory.Store, *backendtest.
 	s := New(front, back, opts)
 	t.Cleanup(func() { s.Close() })
 	return s, front, back
-}
-
-func mustSet(t *testing.T, b memo.Backend, k memo.Key, value []byte, expires time.Time) {
-	t.Helper()
-	if err := b.Set(ctx, k, value, expires); err != nil {
-		t.Fatalf("Set(%v) = %v; want nil", k, err)
-	}
-}
-
-func wantValue(t *testing.T, b memo.Backend, k memo.Key, want []byte) {
-	t.Helper()
-	got, err := b.Get(ctx, k)
-	if err != nil || !bytes.Equal(got, want) {
-		t.Fatalf("Get(%v) = %q, %v; want %q", k, got, err, want)
-	}
-}
-
-func wantMissing(t *testing.T, b memo.Backend, k memo.Key) {
-	t.Helper()
-	if got, err := b.Get(ctx, k); !errors.Is(err, memo.ErrNotFound) {
-		t.Fatalf("Get(%v) = %q, %v; want memo.ErrNotFound", k, got, err)
-	}
 }
 
 func wantCalls(t *testing.T, back *backendtest.Recorder, method string, want int) {
@@ -91,9 +64,9 @@ func TestHitsServedFromFront(t *testing.T) {
 	t.Parallel()
 	s, _, back := newTiered(t, Options{})
 	v := entry(`"v"`, time.Time{})
-	mustSet(t, s, key(funcA, 1), v, time.Time{})
+	backendtest.Set(t, s, backendtest.Key(funcA, 1), v, time.Time{})
 	for range 3 {
-		wantValue(t, s, key(funcA, 1), v)
+		backendtest.WantValue(t, s, backendtest.Key(funcA, 1), v)
 	}
 	wantCalls(t, back, "Set", 1)
 	wantCalls(t, back, "Get", 0)
@@ -103,15 +76,15 @@ func TestMissFillsFront(t *testing.T) {
 	t.Parallel()
 	s, front, back := newTiered(t, Options{})
 	v := entry(`"from another process"`, time.Time{})
-	mustSet(t, back, key(funcA, 1), v, time.Time{})
+	backendtest.Set(t, back, backendtest.Key(funcA, 1), v, time.Time{})
 	for range 3 {
-		wantValue(t, s, key(funcA, 1), v)
+		backendtest.WantValue(t, s, backendtest.Key(funcA, 1), v)
 	}
 	wantCalls(t, back, "Get", 1)
-	wantValue(t, front, key(funcA, 1), v)
+	backendtest.WantValue(t, front, backendtest.Key(funcA, 1), v)
 
-	wantMissing(t, s, key(funcA, 2))
-	wantMissing(t, s, key(funcA, 2))
+	backendtest.WantMissing(t, s, backendtest.Key(funcA, 2))
+	backendtest.WantMissing(t, s, backendtest.Key(funcA, 2))
 	wantCalls(t, back, "Get", 3)
 }
 
@@ -136,12 +109,12 @@ func TestFrontExpiry(t *testing.T) {
 				if tt.expires != 0 {
 					expires = start.Add(tt.expires)
 				}
-				k, v := key(funcA, 1), entry("1", expires)
+				k, v := backendtest.Key(funcA, 1), entry("1", expires)
 				if path == "Set" {
-					mustSet(t, s, k, v, expires)
+					backendtest.Set(t, s, k, v, expires)
 				} else {
-					mustSet(t, back, k, v, expires)
-					wantValue(t, s, k, v)
+					backendtest.Set(t, back, k, v, expires)
+					backendtest.WantValue(t, s, k, v)
 				}
 				got, ok := frontExpiry(t, front, k)
 				if !ok {
@@ -162,40 +135,40 @@ func TestFrontExpiry(t *testing.T) {
 func TestFrontCopyExpires(t *testing.T) {
 	t.Parallel()
 	s, _, back := newTiered(t, Options{FrontTTL: time.Millisecond})
-	k := key(funcA, 1)
-	mustSet(t, s, k, entry("1", time.Time{}), time.Time{})
+	k := backendtest.Key(funcA, 1)
+	backendtest.Set(t, s, k, entry("1", time.Time{}), time.Time{})
 	newer := entry("2", time.Time{})
-	mustSet(t, back, k, newer, time.Time{}) // another process recomputes
+	backendtest.Set(t, back, k, newer, time.Time{}) // another process recomputes
 	time.Sleep(10 * time.Millisecond)
-	wantValue(t, s, k, newer)
+	backendtest.WantValue(t, s, k, newer)
 	wantCalls(t, back, "Get", 1)
 }
 
 func TestOtherWritersUnseenWithinFrontTTL(t *testing.T) {
 	t.Parallel()
 	s, _, back := newTiered(t, Options{FrontTTL: time.Hour})
-	k := key(funcA, 1)
+	k := backendtest.Key(funcA, 1)
 	old := entry("1", time.Time{})
-	mustSet(t, s, k, old, time.Time{})
-	mustSet(t, back, k, entry("2", time.Time{}), time.Time{})
-	wantValue(t, s, k, old)
+	backendtest.Set(t, s, k, old, time.Time{})
+	backendtest.Set(t, back, k, entry("2", time.Time{}), time.Time{})
+	backendtest.WantValue(t, s, k, old)
 	if err := back.Delete(ctx, k); err != nil {
 		t.Fatal(err)
 	}
-	wantValue(t, s, k, old)
+	backendtest.WantValue(t, s, k, old)
 }
 
 func TestDeleteVisibility(t *testing.T) {
 	t.Parallel()
 	s, front, back := newTiered(t, Options{})
-	k := key(funcA, 1)
-	mustSet(t, s, k, entry("1", time.Time{}), time.Time{})
-	wantValue(t, s, k, entry("1", time.Time{}))
+	k := backendtest.Key(funcA, 1)
+	backendtest.Set(t, s, k, entry("1", time.Time{}), time.Time{})
+	backendtest.WantValue(t, s, k, entry("1", time.Time{}))
 	if err := s.Delete(ctx, k); err != nil {
 		t.Fatalf("Delete = %v; want nil", err)
 	}
-	wantMissing(t, s, k)
-	wantMissing(t, front, k)
+	backendtest.WantMissing(t, s, k)
+	backendtest.WantMissing(t, front, k)
 	if _, ok := back.Stored(k); ok {
 		t.Errorf("the back still holds %v after Delete", k)
 	}
@@ -204,29 +177,29 @@ func TestDeleteVisibility(t *testing.T) {
 func TestDeletedByAnotherProcess(t *testing.T) {
 	t.Parallel()
 	s, _, back := newTiered(t, Options{FrontTTL: time.Millisecond})
-	k := key(funcA, 1)
-	mustSet(t, s, k, entry("1", time.Time{}), time.Time{})
+	k := backendtest.Key(funcA, 1)
+	backendtest.Set(t, s, k, entry("1", time.Time{}), time.Time{})
 	if err := back.Delete(ctx, k); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(10 * time.Millisecond)
-	wantMissing(t, s, k)
+	backendtest.WantMissing(t, s, k)
 }
 
 func TestClear(t *testing.T) {
 	t.Parallel()
 	s, front, back := newTiered(t, Options{})
 	for i := range 3 {
-		mustSet(t, s, key(funcA, i), entry("a", time.Time{}), time.Time{})
-		mustSet(t, s, key(funcB, i), entry("b", time.Time{}), time.Time{})
+		backendtest.Set(t, s, backendtest.Key(funcA, i), entry("a", time.Time{}), time.Time{})
+		backendtest.Set(t, s, backendtest.Key(funcB, i), entry("b", time.Time{}), time.Time{})
 	}
 	if err := s.Clear(ctx, funcA); err != nil {
 		t.Fatalf("Clear = %v; want nil", err)
 	}
 	for i := range 3 {
-		wantMissing(t, s, key(funcA, i))
-		wantMissing(t, front, key(funcA, i))
-		wantValue(t, s, key(funcB, i), entry("b", time.Time{}))
+		backendtest.WantMissing(t, s, backendtest.Key(funcA, i))
+		backendtest.WantMissing(t, front, backendtest.Key(funcA, i))
+		backendtest.WantValue(t, s, backendtest.Key(funcB, i), entry("b", time.Time{}))
 	}
 	wantCalls(t, back, "Get", 3) // the misses of funcA only
 }
@@ -234,25 +207,25 @@ func TestClear(t *testing.T) {
 func TestSetFailureKeepsFrontClean(t *testing.T) {
 	t.Parallel()
 	s, front, back := newTiered(t, Options{})
-	k := key(funcA, 1)
-	mustSet(t, s, k, entry("old", time.Time{}), time.Time{})
+	k := backendtest.Key(funcA, 1)
+	backendtest.Set(t, s, k, entry("old", time.Time{}), time.Time{})
 	back.SetErr = errors.New("back is down")
 	if err := s.Set(ctx, k, entry("new", time.Time{}), time.Time{}); !errors.Is(err, back.SetErr) {
 		t.Fatalf("Set with a failing back = %v; want %v", err, back.SetErr)
 	}
 	// The back may or may not have applied the write: the front must not
 	// guess.
-	wantMissing(t, front, k)
-	wantValue(t, s, k, entry("old", time.Time{}))
+	backendtest.WantMissing(t, front, k)
+	backendtest.WantValue(t, s, k, entry("old", time.Time{}))
 }
 
 func TestValuesThatAreNotEntriesStayInBack(t *testing.T) {
 	t.Parallel()
 	s, _, back := newTiered(t, Options{})
-	k := key(funcA, 1)
-	mustSet(t, back, k, []byte("not an entry"), time.Time{})
-	wantValue(t, s, k, []byte("not an entry"))
-	wantValue(t, s, k, []byte("not an entry"))
+	k := backendtest.Key(funcA, 1)
+	backendtest.Set(t, back, k, []byte("not an entry"), time.Time{})
+	backendtest.WantValue(t, s, k, []byte("not an entry"))
+	backendtest.WantValue(t, s, k, []byte("not an entry"))
 	wantCalls(t, back, "Get", 2)
 }
 
@@ -261,9 +234,9 @@ func TestValuesThatAreNotEntriesStayInBack(t *testing.T) {
 func TestGetRacingDeleteDoesNotRefill(t *testing.T) {
 	t.Parallel()
 	s, _, back := newTiered(t, Options{})
-	k := key(funcA, 1)
+	k := backendtest.Key(funcA, 1)
 	old := entry("old", time.Time{})
-	mustSet(t, back, k, old, time.Time{})
+	backendtest.Set(t, back, k, old, time.Time{})
 	read, resume := make(chan struct{}), make(chan struct{})
 	var once sync.Once
 	back.AfterGet = func(memo.Key) {
@@ -291,7 +264,7 @@ func TestGetRacingDeleteDoesNotRefill(t *testing.T) {
 	if r := <-got; r.err != nil || !bytes.Equal(r.value, old) {
 		t.Errorf("Get racing Delete = %q, %v; want %q", r.value, r.err, old)
 	}
-	wantMissing(t, s, k)
+	backendtest.WantMissing(t, s, k)
 }
 
 // Two Sets of one key that overlap may reach the back in one order and the
@@ -299,7 +272,7 @@ func TestGetRacingDeleteDoesNotRefill(t *testing.T) {
 func TestOverlappingSetsDeferToBack(t *testing.T) {
 	t.Parallel()
 	s, _, back := newTiered(t, Options{})
-	k := key(funcA, 1)
+	k := backendtest.Key(funcA, 1)
 	first, second := entry("first", time.Time{}), entry("second", time.Time{})
 	firstEntered, resumeFirst := make(chan struct{}), make(chan struct{})
 	secondStored, resumeSecond := make(chan struct{}), make(chan struct{})
@@ -328,15 +301,15 @@ func TestOverlappingSetsDeferToBack(t *testing.T) {
 	if err := <-errs; err != nil {
 		t.Fatalf("Set(second) = %v; want nil", err)
 	}
-	wantValue(t, s, k, first)
+	backendtest.WantValue(t, s, k, first)
 }
 
 func TestListAndPruneDelegate(t *testing.T) {
 	t.Parallel()
 	s, _, back := newTiered(t, Options{})
 	past := time.Now().Add(-time.Second)
-	mustSet(t, back, key(funcA, 1), entry("1", past), past)
-	mustSet(t, s, key(funcA, 2), entry("2", time.Time{}), time.Time{})
+	backendtest.Set(t, back, backendtest.Key(funcA, 1), entry("1", past), past)
+	backendtest.Set(t, s, backendtest.Key(funcA, 2), entry("2", time.Time{}), time.Time{})
 	n := 0
 	if err := s.List(ctx, funcA, func(memo.StoredEntry) bool { n++; return true }); err != nil || n != 2 {
 		t.Errorf("List = %v after %d entries; want nil after 2", err, n)
@@ -399,8 +372,8 @@ func TestOpen(t *testing.T) {
 		if _, ok := s.front.(*memory.Store); !ok {
 			t.Errorf("Open(%q): front is %T; want *memory.Store", tt.url, s.front)
 		}
-		mustSet(t, s, key(funcA, 1), entry("1", time.Time{}), time.Time{})
-		wantValue(t, s, key(funcA, 1), entry("1", time.Time{}))
+		backendtest.Set(t, s, backendtest.Key(funcA, 1), entry("1", time.Time{}), time.Time{})
+		backendtest.WantValue(t, s, backendtest.Key(funcA, 1), entry("1", time.Time{}))
 	}
 }
 

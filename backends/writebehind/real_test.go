@@ -50,7 +50,7 @@ func TestConformanceOverRealBacks(t *testing.T) {
 func setMany(t *testing.T, s *Store, n int) {
 	t.Helper()
 	for i := range n {
-		mustSet(t, s, key(funcA, i), entryOf(i))
+		mustSet(t, s, backendtest.Key(funcA, i), entryOf(i))
 	}
 }
 
@@ -60,7 +60,7 @@ func wantAll(t *testing.T, raw string, n int) {
 	t.Helper()
 	fresh := backendtest.ClosedAtEnd(t, backendtest.Open(t, raw))
 	for i := range n {
-		wantValue(t, fresh, key(funcA, i), entryOf(i))
+		wantValue(t, fresh, backendtest.Key(funcA, i), entryOf(i))
 	}
 }
 

@@ -23,10 +23,6 @@ var (
 	funcB = memo.FuncID{Package: "example.com/p", Name: "B"}
 )
 
-func key(fn memo.FuncID, n int) memo.Key {
-	return memo.Key{Func: fn, Digest: fmt.Sprintf("%032x", n), Codec: "json"}
-}
-
 // newStore returns a store in front of back, closed when the test ends.
 func newStore(t *testing.T, back memo.Backend, opts Options) *Store {
 	t.Helper()
@@ -82,13 +78,6 @@ func wantValue(t *testing.T, b memo.Backend, k memo.Key, want string) {
 	}
 }
 
-func wantMissing(t *testing.T, b memo.Backend, k memo.Key) {
-	t.Helper()
-	if got, err := b.Get(ctx, k); !errors.Is(err, memo.ErrNotFound) {
-		t.Fatalf("Get(%v) = %q, %v; want memo.ErrNotFound", k, got, err)
-	}
-}
-
 // wantStored checks what the back itself holds under k: want, or nothing
 // if want is "".
 func wantStored(t *testing.T, back *backendtest.Recorder, k memo.Key, want string) {
@@ -114,7 +103,7 @@ func TestSetReturnsBeforeTheWrite(t *testing.T) {
 	release := gate(back, holdAll)
 	defer release()
 	s := newStore(t, back, Options{})
-	k := key(funcA, 1)
+	k := backendtest.Key(funcA, 1)
 	mustSet(t, s, k, "v") // returns although the back is held
 	wantStored(t, back, k, "")
 	wantValue(t, s, k, "v")
@@ -126,14 +115,14 @@ func TestSetReturnsBeforeTheWrite(t *testing.T) {
 func TestGetSeesPendingDelete(t *testing.T) {
 	t.Parallel()
 	back := new(backendtest.Recorder)
-	k := key(funcA, 1)
+	k := backendtest.Key(funcA, 1)
 	mustSet(t, back, k, "old")
 	release := gate(back, func(key memo.Key) bool { return key != k })
 	defer release()
 	s := newStore(t, back, Options{})
-	mustSet(t, s, key(funcA, 2), "x") // occupies the only worker
+	mustSet(t, s, backendtest.Key(funcA, 2), "x") // occupies the only worker
 	mustDelete(t, s, k)
-	wantMissing(t, s, k)
+	backendtest.WantMissing(t, s, k)
 	wantStored(t, back, k, "old")
 	release()
 	mustFlush(t, s)
@@ -145,11 +134,11 @@ func TestPendingSetExpires(t *testing.T) {
 	back := new(backendtest.Recorder)
 	defer gate(back, holdAll)()
 	s := newStore(t, back, Options{})
-	k := key(funcA, 1)
+	k := backendtest.Key(funcA, 1)
 	if err := s.Set(ctx, k, []byte("v"), time.Now().Add(-time.Second)); err != nil {
 		t.Fatalf("Set = %v; want nil", err)
 	}
-	wantMissing(t, s, k)
+	backendtest.WantMissing(t, s, k)
 }
 
 func TestSetCopiesValue(t *testing.T) {
@@ -158,7 +147,7 @@ func TestSetCopiesValue(t *testing.T) {
 	release := gate(back, holdAll)
 	defer release()
 	s := newStore(t, back, Options{})
-	k, buf := key(funcA, 1), []byte("abc")
+	k, buf := backendtest.Key(funcA, 1), []byte("abc")
 	if err := s.Set(ctx, k, buf, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +188,7 @@ func TestLastChangeWins(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			back := new(backendtest.Recorder)
-			k := key(funcA, 1)
+			k := backendtest.Key(funcA, 1)
 			mustSet(t, back, k, "before")
 			started := make(chan struct{}, 1)
 			release := gate(back, func(memo.Key) bool {
@@ -212,7 +201,7 @@ func TestLastChangeWins(t *testing.T) {
 			defer release()
 			s := newStore(t, back, Options{Workers: 1})
 			if !tt.inFlight {
-				mustSet(t, s, key(funcB, 1), "x") // holds the worker, so k waits in the queue
+				mustSet(t, s, backendtest.Key(funcB, 1), "x") // holds the worker, so k waits in the queue
 			}
 			for i, st := range tt.steps {
 				if st.del {
@@ -225,7 +214,7 @@ func TestLastChangeWins(t *testing.T) {
 				}
 			}
 			if tt.want == "" {
-				wantMissing(t, s, k)
+				backendtest.WantMissing(t, s, k)
 			} else {
 				wantValue(t, s, k, tt.want)
 			}
@@ -240,36 +229,36 @@ func TestClearDropsQueuedChanges(t *testing.T) {
 	t.Parallel()
 	back := new(backendtest.Recorder)
 	for i := range 3 {
-		mustSet(t, back, key(funcA, i), "old")
+		mustSet(t, back, backendtest.Key(funcA, i), "old")
 	}
-	mustSet(t, back, key(funcB, 0), "b")
+	mustSet(t, back, backendtest.Key(funcB, 0), "b")
 	started := make(chan struct{})
 	release := gate(back, func(k memo.Key) bool {
-		if k == key(funcA, 0) {
+		if k == backendtest.Key(funcA, 0) {
 			close(started)
 		}
 		return true
 	})
 	defer release()
 	s := newStore(t, back, Options{})
-	mustSet(t, s, key(funcA, 0), "new") // being written when Clear runs
+	mustSet(t, s, backendtest.Key(funcA, 0), "new") // being written when Clear runs
 	<-started
-	mustSet(t, s, key(funcA, 1), "new") // queued
-	mustSet(t, s, key(funcB, 1), "b")   // another function's
+	mustSet(t, s, backendtest.Key(funcA, 1), "new") // queued
+	mustSet(t, s, backendtest.Key(funcB, 1), "b")   // another function's
 	if err := s.Clear(ctx, funcA); err != nil {
 		t.Fatalf("Clear = %v; want nil", err)
 	}
 	for i := range 3 {
-		wantMissing(t, s, key(funcA, i))
+		backendtest.WantMissing(t, s, backendtest.Key(funcA, i))
 	}
-	wantValue(t, s, key(funcB, 1), "b")
+	wantValue(t, s, backendtest.Key(funcB, 1), "b")
 	release()
 	mustFlush(t, s)
 	for i := range 3 {
-		wantStored(t, back, key(funcA, i), "")
+		wantStored(t, back, backendtest.Key(funcA, i), "")
 	}
-	wantStored(t, back, key(funcB, 0), "b")
-	wantStored(t, back, key(funcB, 1), "b")
+	wantStored(t, back, backendtest.Key(funcB, 0), "b")
+	wantStored(t, back, backendtest.Key(funcB, 1), "b")
 }
 
 func TestFlush(t *testing.T) {
@@ -279,7 +268,7 @@ func TestFlush(t *testing.T) {
 	defer release()
 	s := newStore(t, back, Options{Workers: 2})
 	for i := range 10 {
-		mustSet(t, s, key(funcA, i), "v")
+		mustSet(t, s, backendtest.Key(funcA, i), "v")
 	}
 	short, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
 	defer cancel()
@@ -289,7 +278,7 @@ func TestFlush(t *testing.T) {
 	release()
 	mustFlush(t, s)
 	for i := range 10 {
-		wantStored(t, back, key(funcA, i), "v")
+		wantStored(t, back, backendtest.Key(funcA, i), "v")
 	}
 }
 
@@ -299,23 +288,23 @@ func TestFullQueueWaits(t *testing.T) {
 	release := gate(back, holdAll)
 	defer release()
 	s := newStore(t, back, Options{QueueSize: 1})
-	mustSet(t, s, key(funcA, 1), "1")
-	mustSet(t, s, key(funcA, 1), "2") // the same key always has room
+	mustSet(t, s, backendtest.Key(funcA, 1), "1")
+	mustSet(t, s, backendtest.Key(funcA, 1), "2") // the same key always has room
 	short, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
 	defer cancel()
-	if err := s.Set(short, key(funcA, 2), []byte("x"), time.Time{}); !errors.Is(err, context.DeadlineExceeded) {
+	if err := s.Set(short, backendtest.Key(funcA, 2), []byte("x"), time.Time{}); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Set with a full queue = %v; want context.DeadlineExceeded", err)
 	}
-	wantMissing(t, s, key(funcA, 2))
+	backendtest.WantMissing(t, s, backendtest.Key(funcA, 2))
 	done := make(chan error)
-	go func() { done <- s.Set(ctx, key(funcA, 2), []byte("y"), time.Time{}) }()
+	go func() { done <- s.Set(ctx, backendtest.Key(funcA, 2), []byte("y"), time.Time{}) }()
 	release()
 	if err := <-done; err != nil {
 		t.Fatalf("Set once the queue drains = %v; want nil", err)
 	}
 	mustFlush(t, s)
-	wantStored(t, back, key(funcA, 1), "2")
-	wantStored(t, back, key(funcA, 2), "y")
+	wantStored(t, back, backendtest.Key(funcA, 1), "2")
+	wantStored(t, back, backendtest.Key(funcA, 2), "y")
 }
 
 func TestCloseDrains(t *testing.T) {
@@ -325,21 +314,21 @@ func TestCloseDrains(t *testing.T) {
 	s := New(back, Options{QueueSize: 16, Workers: 3})
 	const n = 300
 	for i := range n {
-		mustSet(t, s, key(funcA, i), fmt.Sprint(i))
+		mustSet(t, s, backendtest.Key(funcA, i), fmt.Sprint(i))
 	}
 	if err := s.Close(); err != nil {
 		t.Fatalf("Close = %v; want nil", err)
 	}
 	for i := range n {
-		wantStored(t, back, key(funcA, i), fmt.Sprint(i))
+		wantStored(t, back, backendtest.Key(funcA, i), fmt.Sprint(i))
 	}
 	if back.Calls("Close") != 1 {
 		t.Errorf("Close closed the back %d times; want 1", back.Calls("Close"))
 	}
-	if err := s.Set(ctx, key(funcA, 0), []byte("late"), time.Time{}); !errors.Is(err, ErrClosed) {
+	if err := s.Set(ctx, backendtest.Key(funcA, 0), []byte("late"), time.Time{}); !errors.Is(err, ErrClosed) {
 		t.Errorf("Set after Close = %v; want ErrClosed", err)
 	}
-	if err := s.Delete(ctx, key(funcA, 0)); !errors.Is(err, ErrClosed) {
+	if err := s.Delete(ctx, backendtest.Key(funcA, 0)); !errors.Is(err, ErrClosed) {
 		t.Errorf("Delete after Close = %v; want ErrClosed", err)
 	}
 	if err := s.Clear(ctx, funcA); !errors.Is(err, ErrClosed) {
@@ -359,9 +348,9 @@ func TestCloseWakesWaitingSet(t *testing.T) {
 	release := gate(back, holdAll)
 	defer release()
 	s := New(back, Options{QueueSize: 1})
-	mustSet(t, s, key(funcA, 1), "1")
+	mustSet(t, s, backendtest.Key(funcA, 1), "1")
 	waiting := make(chan error)
-	go func() { waiting <- s.Set(ctx, key(funcA, 2), []byte("2"), time.Time{}) }()
+	go func() { waiting <- s.Set(ctx, backendtest.Key(funcA, 2), []byte("2"), time.Time{}) }()
 	closed := make(chan error)
 	go func() { closed <- s.Close() }()
 	release()
@@ -371,13 +360,13 @@ func TestCloseWakesWaitingSet(t *testing.T) {
 	// The waiting Set either found room before Close or was refused.
 	switch err := <-waiting; {
 	case err == nil:
-		wantStored(t, back, key(funcA, 2), "2")
+		wantStored(t, back, backendtest.Key(funcA, 2), "2")
 	case errors.Is(err, ErrClosed):
-		wantStored(t, back, key(funcA, 2), "")
+		wantStored(t, back, backendtest.Key(funcA, 2), "")
 	default:
 		t.Errorf("Set waiting for room during Close = %v; want nil or ErrClosed", err)
 	}
-	wantStored(t, back, key(funcA, 1), "1")
+	wantStored(t, back, backendtest.Key(funcA, 1), "1")
 }
 
 func TestWriteErrors(t *testing.T) {
@@ -394,8 +383,8 @@ func TestWriteErrors(t *testing.T) {
 		defer mu.Unlock()
 		failed = append(failed, k)
 	}})
-	mustSet(t, s, key(funcA, 1), "1")
-	mustSet(t, s, key(funcA, 2), "2")
+	mustSet(t, s, backendtest.Key(funcA, 1), "1")
+	mustSet(t, s, backendtest.Key(funcA, 2), "2")
 	mustFlush(t, s)
 	if got := s.Errors(); got != 2 {
 		t.Errorf("Errors() = %d; want 2", got)
@@ -405,7 +394,7 @@ func TestWriteErrors(t *testing.T) {
 	if len(failed) != 2 {
 		t.Errorf("OnError called for %v; want the 2 keys set", failed)
 	}
-	wantMissing(t, s, key(funcA, 1)) // a failed write is not retried
+	backendtest.WantMissing(t, s, backendtest.Key(funcA, 1)) // a failed write is not retried
 }
 
 func TestErrorsCountedWithoutHook(t *testing.T) {
@@ -413,7 +402,7 @@ func TestErrorsCountedWithoutHook(t *testing.T) {
 	back := new(backendtest.Recorder)
 	back.SetErr = errors.New("back is down")
 	s := newStore(t, back, Options{})
-	mustSet(t, s, key(funcA, 1), "1")
+	mustSet(t, s, backendtest.Key(funcA, 1), "1")
 	mustFlush(t, s)
 	if got := s.Errors(); got != 1 {
 		t.Errorf("Errors() = %d; want 1", got)
@@ -436,7 +425,7 @@ func TestConcurrentReadYourWrites(t *testing.T) {
 		final[g] = want
 		wg.Go(func() {
 			for i := range ops {
-				k := key(fn, rand.IntN(keysEach))
+				k := backendtest.Key(fn, rand.IntN(keysEach))
 				var err error
 				switch r := rand.IntN(10); {
 				case r < 5:
@@ -470,7 +459,7 @@ func TestConcurrentReadYourWrites(t *testing.T) {
 	for g, want := range final {
 		fn := memo.FuncID{Package: "example.com/p", Name: fmt.Sprint("F", g)}
 		for i := range keysEach {
-			wantStored(t, back, key(fn, i), want[key(fn, i)])
+			wantStored(t, back, backendtest.Key(fn, i), want[backendtest.Key(fn, i)])
 		}
 	}
 }
@@ -480,10 +469,10 @@ func TestListAndPrune(t *testing.T) {
 	back := new(backendtest.Recorder)
 	s := newStore(t, back, Options{})
 	past := time.Now().Add(-time.Second)
-	if err := s.Set(ctx, key(funcA, 1), []byte("1"), past); err != nil {
+	if err := s.Set(ctx, backendtest.Key(funcA, 1), []byte("1"), past); err != nil {
 		t.Fatal(err)
 	}
-	mustSet(t, s, key(funcA, 2), "2")
+	mustSet(t, s, backendtest.Key(funcA, 2), "2")
 	n := 0
 	if err := s.List(ctx, funcA, func(memo.StoredEntry) bool { n++; return true }); err != nil || n != 2 {
 		t.Errorf("List = %v after %d entries; want nil after the 2 queued", err, n)
@@ -521,11 +510,11 @@ func TestOpen(t *testing.T) {
 		if got := s.opts; got.QueueSize != tt.want.QueueSize || got.Workers != tt.want.Workers || got.WriteTimeout != tt.want.WriteTimeout {
 			t.Errorf("Open(%q): options %+v; want %+v", tt.url, s.opts, tt.want)
 		}
-		mustSet(t, s, key(funcA, 1), "1")
+		mustSet(t, s, backendtest.Key(funcA, 1), "1")
 		if err := s.Close(); err != nil {
 			t.Errorf("Close = %v; want nil", err)
 		}
-		wantValue(t, s, key(funcA, 1), "1")
+		wantValue(t, s, backendtest.Key(funcA, 1), "1")
 	}
 }
 
@@ -560,7 +549,7 @@ func BenchmarkSet(b *testing.B) {
 		i := 0
 		for pb.Next() {
 			i++
-			if err := s.Set(ctx, key(funcA, i%512), value, time.Time{}); err != nil {
+			if err := s.Set(ctx, backendtest.Key(funcA, i%512), value, time.Time{}); err != nil {
 				b.Fatal(err)
 			}
 		}

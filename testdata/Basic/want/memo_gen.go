@@ -243,8 +243,6 @@ var memoMap = memo.NewGeneric(memo.FuncInfo{
 
 // memoMapKey writes the key of one call of Map.
 func memoMapKey[T any, U comparable](w *memo.KeyWriter, xs []T, f U) {
-	memo.TypeKey[T](w)
-	memo.TypeKey[U](w)
 	w.Len(len(xs))
 	for memoI0 := range xs {
 		memo.Dynamic(w, xs[memoI0])

@@ -232,7 +232,6 @@ var memoLargest = memo.NewGeneric(memo.FuncInfo{
 
 // memoLargestKey writes the key of one call of Largest.
 func memoLargestKey[T cmp.Ordered](w *memo.KeyWriter, xs []T) {
-	memo.TypeKey[T](w)
 	w.Len(len(xs))
 	for memoI0 := range xs {
 		memo.Dynamic(w, xs[memoI0])

@@ -23,8 +23,6 @@ var memoKeys = memo.NewGeneric(memo.FuncInfo{
 
 // memoKeysKey writes the key of one call of Keys.
 func memoKeysKey[K cmp.Ordered, V any](w *memo.KeyWriter, m map[K]V) {
-	memo.TypeKey[K](w)
-	memo.TypeKey[V](w)
 	w.BeginMap(len(m))
 	for memoK0, memoV0 := range m {
 		w.MapEntry()
@@ -94,8 +92,6 @@ var memoGroup = memo.NewGeneric(memo.FuncInfo{
 
 // memoGroupKey writes the key of one call of Group.
 func memoGroupKey[T any, K comparable](w *memo.KeyWriter, xs []T, key map[int]K) {
-	memo.TypeKey[T](w)
-	memo.TypeKey[K](w)
 	w.Len(len(xs))
 	for memoI0 := range xs {
 		memo.Dynamic(w, xs[memoI0])
@@ -175,7 +171,6 @@ var memoMinMax = memo.NewGeneric(memo.FuncInfo{
 
 // memoMinMaxKey writes the key of one call of MinMax.
 func memoMinMaxKey[T cmp.Ordered](w *memo.KeyWriter, xs []T) {
-	memo.TypeKey[T](w)
 	w.Len(len(xs))
 	for memoI0 := range xs {
 		memo.Dynamic(w, xs[memoI0])
@@ -314,7 +309,6 @@ var memoDepth = memo.NewGeneric(memo.FuncInfo{
 
 // memoDepthKey writes the key of one call of Depth.
 func memoDepthKey[T any](w *memo.KeyWriter, t *Tree[T]) {
-	memo.TypeKey[T](w)
 	if t == nil {
 		w.Present(false)
 	} else {
@@ -383,7 +377,6 @@ var memoZero = memo.NewGeneric(memo.FuncInfo{
 
 // memoZeroKey writes the key of one call of Zero.
 func memoZeroKey[T any](w *memo.KeyWriter, x T) {
-	memo.TypeKey[T](w)
 	memo.Dynamic(w, x)
 }
 
@@ -447,10 +440,6 @@ var memoQuad = memo.NewGeneric(memo.FuncInfo{
 
 // memoQuadKey writes the key of one call of Quad.
 func memoQuadKey[A any, B any, C any, D any](w *memo.KeyWriter, a A, b B, c C, d D) {
-	memo.TypeKey[A](w)
-	memo.TypeKey[B](w)
-	memo.TypeKey[C](w)
-	memo.TypeKey[D](w)
 	memo.Dynamic(w, a)
 	memo.Dynamic(w, b)
 	memo.Dynamic(w, c)
@@ -518,7 +507,6 @@ var memoList_Join = memo.NewGeneric(memo.FuncInfo{
 
 // memoList_JoinKey writes the key of one call of List.Join.
 func memoList_JoinKey[T any](w *memo.KeyWriter, l List[T], sep string) {
-	memo.TypeKey[T](w)
 	w.String(l.Name)
 	w.Len(len(l.Items))
 	for memoI0 := range l.Items {
@@ -590,7 +578,6 @@ var memoList_Repeat = memo.NewGeneric(memo.FuncInfo{
 
 // memoList_RepeatKey writes the key of one call of List.Repeat.
 func memoList_RepeatKey[T any](w *memo.KeyWriter, x T, n int) {
-	memo.TypeKey[T](w)
 	memo.Dynamic(w, x)
 	w.Int(int64(n))
 }

@@ -699,7 +699,6 @@ var memoSame = memo.NewGeneric(memo.FuncInfo{
 
 // memoSameKey writes the key of one call of Same.
 func memoSameKey[T any](w *memo.KeyWriter, v T) {
-	memo.TypeKey[T](w)
 	memo.Dynamic(w, v)
 }
 
