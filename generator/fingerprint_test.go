@@ -283,7 +283,7 @@ func (o Out) Describe() string { return "OUT" }
 			"helper.go": "package p\n\n// double doubles.\nfunc double(x int) int { return x * 2 }\n",
 		},
 		edit: map[string]string{
-			"p.go": "package p\n\n\n\n// F returns twice x.\n//\n//memo:cache\nfunc F(x int) int {\n\t// the helper does it\n\treturn double(x)\n}\n",
+			"p.go":      "package p\n\n\n\n// F returns twice x.\n//\n//memo:cache\nfunc F(x int) int {\n\t// the helper does it\n\treturn double(x)\n}\n",
 			"helper.go": "package p\n\n// double returns x twice.\nfunc double(x int) int {\n\treturn x*2 // no overflow check\n}\n",
 		},
 	},
