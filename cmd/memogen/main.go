@@ -151,6 +151,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return status
 }
 
+// maxNamed is how many functions -check names when more changed.
+const maxNamed = 10
+
 // staleness says how a stale result's file differs from what memogen would
 // write.
 func staleness(r generator.Result) string {
@@ -166,6 +169,8 @@ func staleness(r generator.Result) string {
 		return "is out of date"
 	case len(changed) == 1:
 		return "is out of date: the fingerprint of " + changed[0] + " changed (its code or code and types it depends on)"
+	case len(changed) > maxNamed:
+		changed = append(changed[:maxNamed], fmt.Sprintf("and %d more", len(changed)-maxNamed))
 	}
 	return "is out of date: the fingerprints of " + strings.Join(changed, ", ") + " changed (their code or code and types they depend on)"
 }
