@@ -2,6 +2,7 @@ package generator
 
 import (
 	"archive/zip"
+	"cmp"
 	"context"
 	"os"
 	"path/filepath"
@@ -48,9 +49,10 @@ func generatedFingerprints(t *testing.T, dir string, env ...string) map[string]s
 const fpModule = "module example.com/fp\n\ngo 1.26.0\n"
 
 // fingerprintCase is a module, an edit of some of its files, and whether
-// the edit must change the fingerprint of example.com/fp.F.
+// the edit must change the fingerprint of example.com/fp.F (or of fn).
 type fingerprintCase struct {
 	name    string
+	fn      string // "T.M" for a method; "" means F
 	files   map[string]string
 	edit    map[string]string
 	changes bool
@@ -114,6 +116,25 @@ type Out struct{ N int }
 
 func (o *Out) UnmarshalJSON(b []byte) error { o.N = len(b); return nil }
 `},
+		changes: true,
+	},
+	{
+		name: "marshaler method edited",
+		files: map[string]string{
+			"p.go":   "package p\n\n//memo:cache codec=json\nfunc F(n int) Out { return Out{N: n} }\n",
+			"out.go": "package p\n\ntype Out struct{ N int }\n\nfunc (o Out) MarshalText() ([]byte, error) { return []byte(\"n\"), nil }\n",
+		},
+		edit:    map[string]string{"out.go": "package p\n\ntype Out struct{ N int }\n\nfunc (o Out) MarshalText() ([]byte, error) { return []byte(\"N\"), nil }\n"},
+		changes: true,
+	},
+	{
+		name: "keyed receiver's fields reordered",
+		fn:   "Pair.F",
+		files: map[string]string{
+			"p.go":    "package p\n\n//memo:cache receiver=fields\nfunc (p Pair) F() int { return p.A - p.B }\n",
+			"pair.go": "package p\n\ntype Pair struct{ A, B int }\n",
+		},
+		edit:    map[string]string{"pair.go": "package p\n\ntype Pair struct{ B, A int }\n"},
 		changes: true,
 	},
 	{
@@ -297,20 +318,21 @@ func TestFingerprintCoverage(t *testing.T) {
 	for _, tc := range fingerprintCases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
+			fn := cmp.Or(tc.fn, "F")
 			dir := t.TempDir()
 			writeFiles(t, dir, map[string]string{"go.mod": fpModule})
 			writeFiles(t, dir, tc.files)
-			before := generatedFingerprints(t, dir)["example.com/fp.F"]
+			before := generatedFingerprints(t, dir)["example.com/fp."+fn]
 			if before == "" {
-				t.Fatal("no fingerprint for F")
+				t.Fatalf("no fingerprint for %s", fn)
 			}
 			writeFiles(t, dir, tc.edit)
-			after := generatedFingerprints(t, dir)["example.com/fp.F"]
+			after := generatedFingerprints(t, dir)["example.com/fp."+fn]
 			switch {
 			case tc.changes && after == before:
-				t.Errorf("fingerprint of F unchanged (%s); want a new one", before)
+				t.Errorf("fingerprint of %s unchanged (%s); want a new one", fn, before)
 			case !tc.changes && after != before:
-				t.Errorf("fingerprint of F changed (%s → %s); want it unchanged", before, after)
+				t.Errorf("fingerprint of %s changed (%s → %s); want it unchanged", fn, before, after)
 			}
 		})
 	}
