@@ -2,8 +2,8 @@
 //
 // It works in phases, one file each: load (go/packages) → scan (find the
 // directives) → directive (parse their options) → analyze (check them
-// against the types, choose names: the model) → render (emit code with
-// jennifer). [Generate] returns the files it would write; [Result.Commit]
+// against the types, choose names, digest what each function reaches into
+// its fingerprint: the model) → render (emit code with jennifer). [Generate] returns the files it would write; [Result.Commit]
 // writes them, so tests never touch a real tree.
 package generator
 
