@@ -410,3 +410,33 @@ func publish(t *testing.T, proxy, module, version string, files map[string]strin
 		t.Fatal(err)
 	}
 }
+
+// TestFingerprintNamedFiles generates for named files, which the go command
+// cannot load together with other packages: a package they import is then
+// covered by the contents of its files, so that even a comment counts.
+func TestFingerprintNamedFiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"go.mod": fpModule,
+		"p.go":   "package p\n\nimport \"example.com/fp/q\"\n\n//memo:cache\nfunc F(x int) int { return q.Double(x) }\n",
+		"q/q.go": "package q\n\nfunc Double(x int) int { return x * 2 }\n",
+	})
+	fingerprint := func() string {
+		t.Helper()
+		opts := Options{Dir: dir, Env: append(os.Environ(), "GOWORK=off")}
+		results, err := Generate(context.Background(), []string{"p.go"}, opts)
+		if err != nil {
+			t.Fatalf("Generate: %v", err)
+		}
+		if len(results) != 1 || len(results[0].Errs) > 0 {
+			t.Fatalf("Generate: %+v", results)
+		}
+		return fingerprints(results[0].Content)["F"]
+	}
+	before := fingerprint()
+	writeFiles(t, dir, map[string]string{"q/q.go": "package q\n\n// Double doubles.\nfunc Double(x int) int { return x * 2 }\n"})
+	if after := fingerprint(); before == "" || after == before {
+		t.Errorf("fingerprint of F %q after editing q, %q before; want a new one", after, before)
+	}
+}
