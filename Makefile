@@ -50,9 +50,11 @@ demo-s3:
 	scripts/testservers.sh run -- sh -c 'export MEMO_BACKEND_BUCKET="$$MEMO_S3_URL"; $(GO) run ./examples/s3cache && $(GO) run ./examples/s3cache'
 
 # bench compares key derivation and warm hits with the alternatives, on
-# every backend against real Redis and S3 servers.
+# every backend against real Redis and S3 servers, then times the
+# generator on a package of 500 memoized functions (after loading it).
 bench:
 	scripts/testservers.sh run -- sh -c 'cd bench && $(GO) test -run "^$$" -bench . -benchmem'
+	$(GO) test ./generator -run '^$$' -bench Generate500 -benchmem
 
 # fuzz runs each fuzz target for a short while.
 fuzz:

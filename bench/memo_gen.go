@@ -15,7 +15,7 @@ import (
 // memoProfileFromFile is the cache of ProfileFromFile.
 var memoProfileFromFile = memo.NewFunc(memo.FuncInfo{
 	Backend:     "benchfile",
-	Fingerprint: "e17b6d20317819e76fbeade8260f666a",
+	Fingerprint: "c7e8e6f9103e586f95872a877298795f",
 	Name:        "ProfileFromFile",
 	Package:     "github.com/memogen/memogen/bench",
 })
@@ -81,7 +81,7 @@ func (h ProfileFromFileMemoHandle) Stats() memo.Stats {
 // memoProfileFromRedis is the cache of ProfileFromRedis.
 var memoProfileFromRedis = memo.NewFunc(memo.FuncInfo{
 	Backend:     "benchredis",
-	Fingerprint: "e3305b1418b8dba91d26decf4909fea7",
+	Fingerprint: "30a9b62f66e7251aad0f79589a4b97a2",
 	Name:        "ProfileFromRedis",
 	Package:     "github.com/memogen/memogen/bench",
 })
@@ -147,7 +147,7 @@ func (h ProfileFromRedisMemoHandle) Stats() memo.Stats {
 // memoProfileFromS3 is the cache of ProfileFromS3.
 var memoProfileFromS3 = memo.NewFunc(memo.FuncInfo{
 	Backend:     "benchs3",
-	Fingerprint: "76902fc36d087a68c3f90d72534af2ee",
+	Fingerprint: "942ecf7fc7e464ed8215af9b8938cc82",
 	Name:        "ProfileFromS3",
 	Package:     "github.com/memogen/memogen/bench",
 })
@@ -212,7 +212,7 @@ func (h ProfileFromS3MemoHandle) Stats() memo.Stats {
 // memoProfileFromTiered is the cache of ProfileFromTiered.
 var memoProfileFromTiered = memo.NewFunc(memo.FuncInfo{
 	Backend:     "benchtiered",
-	Fingerprint: "604f9b4d42f4a11a0546509f36b8ca94",
+	Fingerprint: "e4fe21cf1f0675e917e6bbaadf280644",
 	Name:        "ProfileFromTiered",
 	Package:     "github.com/memogen/memogen/bench",
 })
@@ -277,7 +277,7 @@ func (h ProfileFromTieredMemoHandle) Stats() memo.Stats {
 
 // memoSearch is the cache of Search.
 var memoSearch = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "8d3bacad7425ddac1ad9158eb49727b0",
+	Fingerprint: "9b74617d41f6174e239ef1e951f12014",
 	Name:        "Search",
 	Package:     "github.com/memogen/memogen/bench",
 })

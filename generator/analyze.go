@@ -17,13 +17,14 @@ import (
 // against the function's types.
 type analyzer struct {
 	pkg     *packages.Package
+	fp      *fingerprinter
 	errs    *errorList
 	names   map[string]token.Position // generated package-level names, to catch clashes between directives
 	imports map[string]token.Position // names the package's files import, which no package-level name may reuse
 }
 
-func analyzePackage(pkg *packages.Package, founds []*found, errs *errorList) *pkgModel {
-	a := &analyzer{pkg: pkg, errs: errs, names: make(map[string]token.Position), imports: fileImports(pkg)}
+func analyzePackage(pkg *packages.Package, fp *fingerprinter, founds []*found, errs *errorList) *pkgModel {
+	a := &analyzer{pkg: pkg, fp: fp, errs: errs, names: make(map[string]token.Position), imports: fileImports(pkg)}
 	m := &pkgModel{path: pkg.PkgPath, name: pkg.Name, types: pkg.Types}
 	for _, f := range founds {
 		if fm := a.function(f); fm != nil {
@@ -87,7 +88,7 @@ func (a *analyzer) function(f *found) *funcModel {
 	if len(*a.errs) > before {
 		return nil
 	}
-	fm.fingerprint = fingerprint(f.decl, f.dir.Canonical, fm.results, a.pkg.Types)
+	fm.fingerprint = a.fp.fingerprint(fm)
 	fm.unstorable = unstorable(fm.valueResults(), f.dir.Codec, a.pkg.Types)
 	return fm
 }

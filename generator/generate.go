@@ -2,8 +2,8 @@
 //
 // It works in phases, one file each: load (go/packages) → scan (find the
 // directives) → directive (parse their options) → analyze (check them
-// against the types, choose names: the model) → render (emit code with
-// jennifer). [Generate] returns the files it would write; [Result.Commit]
+// against the types, choose names, digest what each function reaches into
+// its fingerprint: the model) → render (emit code with jennifer). [Generate] returns the files it would write; [Result.Commit]
 // writes them, so tests never touch a real tree.
 package generator
 
@@ -61,41 +61,23 @@ func Generate(ctx context.Context, patterns []string, opts Options) ([]Result, e
 	if output == "" {
 		output = DefaultOutput
 	}
-	pkgs, err := load(ctx, patterns, opts)
+	l, err := load(ctx, patterns, opts)
 	if err != nil {
 		return nil, err
 	}
+	fp := newFingerprinter(l)
 	var results []Result
-	for _, pkg := range pkgs {
+	for _, pkg := range l.targets {
 		if len(pkg.GoFiles) == 0 && len(pkg.Errors) > 0 {
 			return nil, fmt.Errorf("loading %s: %v", pkg.PkgPath, pkg.Errors[0])
 		}
-		results = append(results, generatePackage(pkg, output, opts.Tags))
+		results = append(results, generatePackage(pkg, fp, output, opts.Tags))
 	}
 	return results, nil
 }
 
-func load(ctx context.Context, patterns []string, opts Options) ([]*packages.Package, error) {
-	cfg := &packages.Config{
-		Context: ctx,
-		Mode: packages.NeedName | packages.NeedFiles | packages.NeedSyntax |
-			packages.NeedTypes | packages.NeedTypesInfo | packages.NeedImports,
-		Dir:        opts.Dir,
-		Env:        opts.Env,
-		BuildFlags: []string{"-tags=" + strings.Join(append([]string{"memogen"}, opts.Tags...), ",")},
-	}
-	pkgs, err := packages.Load(cfg, patterns...)
-	if err != nil {
-		return nil, fmt.Errorf("loading packages: %w", err)
-	}
-	if len(pkgs) == 0 {
-		return nil, fmt.Errorf("no packages match %s", strings.Join(patterns, " "))
-	}
-	return pkgs, nil
-}
-
 // generatePackage runs the phases after loading for one package.
-func generatePackage(pkg *packages.Package, output string, tags []string) Result {
+func generatePackage(pkg *packages.Package, fp *fingerprinter, output string, tags []string) Result {
 	res := Result{PkgPath: pkg.PkgPath, OutputPath: outputPath(pkg, output)}
 	var errs errorList
 	for _, e := range pkg.Errors {
@@ -122,7 +104,7 @@ func generatePackage(pkg *packages.Package, output string, tags []string) Result
 	if len(founds) == 0 && len(errs) == 0 {
 		return res
 	}
-	model := analyzePackage(pkg, founds, &errs)
+	model := analyzePackage(pkg, fp, founds, &errs)
 	if len(errs) > 0 {
 		res.Errs = errs.sorted()
 		return res

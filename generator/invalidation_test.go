@@ -48,54 +48,144 @@ func main() {
 // function's body is edited and code regenerated, the old entry is not
 // served; a comment-only edit keeps the entry.
 func TestCodeChangeInvalidates(t *testing.T) {
+	p := newProgram(t)
+	p.write(strings.Replace(invalidationProgram, "BODY", "10", 1))
+	p.run("40 true")  // computed and stored
+	p.run("40 false") // served from the entry the first run stored
+
+	p.write(strings.Replace(invalidationProgram, "BODY", "100", 1))
+	p.run("400 true") // the edited function's old entry is not served
+	p.run("400 false")
+
+	commented := strings.Replace(invalidationProgram, "// Price is what", "// Price, reworded, is what", 1)
+	p.write(strings.Replace(commented, "BODY", "100", 1))
+	p.run("400 false") // comments are not code: the entry stays valid
+}
+
+// typesProgram memoizes three functions whose old entries would be wrong
+// values after an edit of a type alone, their own code unchanged.
+const typesProgram = `package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/memogen/memogen/backends/file"
+	memo "github.com/memogen/memogen/runtime"
+)
+
+TYPES
+
+var computed = map[string]bool{}
+
+// Route's parameter type has its fields reordered: the key bytes of
+// Transfer{From: "b", To: "a"} become those Transfer{From: "a", To: "b"}
+// had.
+//
+//memo:cache backend=disk
+func Route(t Transfer) string {
+	computed["Route"] = true
+	return t.From + "->" + t.To
+}
+
+// Half's result type becomes a float64: 3/2 is no longer 1.
+//
+//memo:cache backend=disk
+func Half(x int) Temp {
+	computed["Half"] = true
+	return Temp(x) / 2
+}
+
+// Count's result field gains a json tag: an old entry would decode into an
+// empty field.
+//
+//memo:cache backend=disk codec=json
+func Count(n int) Out {
+	computed["Count"] = true
+	return Out{N: n}
+}
+
+func main() {
+	store, err := file.New(file.Options{Dir: os.Args[1]})
+	if err != nil {
+		panic(err)
+	}
+	memo.Register("disk", store)
+	fmt.Println(RouteCached(Transfer{From: os.Args[2], To: os.Args[3]}), computed["Route"])
+	fmt.Println(HalfCached(3), computed["Half"])
+	fmt.Println(CountCached(1).N, computed["Count"])
+}
+`
+
+// TestTypeChangeInvalidates edits only the types of memoized functions'
+// parameters and results, regenerates, and runs the program against the
+// entries stored before: each function recomputes and returns the right
+// value, where serving the old entries would return a wrong one.
+func TestTypeChangeInvalidates(t *testing.T) {
+	before := "type Transfer struct{ From, To string }\n\ntype Temp int\n\ntype Out struct{ N int }"
+	after := "type Transfer struct{ To, From string }\n\ntype Temp float64\n\ntype Out struct {\n\tN int `json:\"count\"`\n}"
+	p := newProgram(t)
+	p.write(strings.Replace(typesProgram, "TYPES", before, 1))
+	p.run("a->b true\n1 true\n1 true", "a", "b")
+	p.run("a->b false\n1 false\n1 false", "a", "b")
+
+	p.write(strings.Replace(typesProgram, "TYPES", after, 1))
+	p.run("b->a true\n1.5 true\n1 true", "b", "a")
+	p.run("b->a false\n1.5 false\n1 false", "b", "a")
+}
+
+// program is a main package in a module of its own, generated and run
+// against one cache directory.
+type program struct {
+	t     *testing.T
+	dir   string
+	cache string
+}
+
+func newProgram(t *testing.T) *program {
+	t.Helper()
 	root, err := filepath.Abs("..")
 	if err != nil {
 		t.Fatal(err)
 	}
-	mod := newTempModule(t, root)
-	cache := t.TempDir()
-	write := func(src string) {
-		t.Helper()
-		if err := os.WriteFile(filepath.Join(mod, "main.go"), []byte(src), 0o644); err != nil {
+	return &program{t: t, dir: newTempModule(t, root), cache: t.TempDir()}
+}
+
+// write replaces main.go and generates its code.
+func (p *program) write(src string) {
+	t := p.t
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(p.dir, "main.go"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	results, err := generator.Generate(context.Background(), []string{"."}, generator.Options{Dir: p.dir})
+	if err != nil {
+		t.Fatalf("Generate: %v", err)
+	}
+	for _, r := range results {
+		if len(r.Errs) > 0 {
+			t.Fatalf("Generate: %v", r.Errs)
+		}
+		if err := r.Commit(); err != nil {
 			t.Fatal(err)
 		}
-		results, err := generator.Generate(context.Background(), []string{"."}, generator.Options{Dir: mod})
-		if err != nil {
-			t.Fatalf("Generate: %v", err)
-		}
-		for _, r := range results {
-			if len(r.Errs) > 0 {
-				t.Fatalf("Generate: %v", r.Errs)
-			}
-			if err := r.Commit(); err != nil {
-				t.Fatal(err)
-			}
-		}
 	}
-	run := func(want string) {
-		t.Helper()
-		cmd := exec.Command("go", "run", ".", cache)
-		cmd.Dir = mod
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("go run: %v\n%s", err, out)
-		}
-		if got := strings.TrimSpace(string(out)); got != want {
-			t.Fatalf("program printed %q; want %q", got, want)
-		}
+}
+
+// run runs the program with args after the cache directory and checks
+// what it prints.
+func (p *program) run(want string, args ...string) {
+	t := p.t
+	t.Helper()
+	cmd := exec.Command("go", append([]string{"run", ".", p.cache}, args...)...)
+	cmd.Dir = p.dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go run: %v\n%s", err, out)
 	}
-
-	write(strings.Replace(invalidationProgram, "BODY", "10", 1))
-	run("40 true")  // computed and stored
-	run("40 false") // served from the entry the first run stored
-
-	write(strings.Replace(invalidationProgram, "BODY", "100", 1))
-	run("400 true") // the edited function's old entry is not served
-	run("400 false")
-
-	commented := strings.Replace(invalidationProgram, "// Price is what", "// Price, reworded, is what", 1)
-	write(strings.Replace(commented, "BODY", "100", 1))
-	run("400 false") // comments are not code: the entry stays valid
+	if got := strings.TrimSpace(string(out)); got != want {
+		t.Fatalf("program printed %q; want %q", got, want)
+	}
 }
 
 // newTempModule returns a module directory that requires this repository

@@ -19,9 +19,10 @@ type FuncInfo struct {
 	// ("List[int]"), else to the function's ("Map[int,string]").
 	Receiver string
 	Name     string
-	// Fingerprint digests the function's syntax tree, its directive's
-	// options and its result types: a change to any of them orphans the
-	// entries byte-level backends hold.
+	// Fingerprint digests the directive's options, the function's code and
+	// the code, constants and types it reaches (see the README's
+	// "Invalidation by code"): a change to any of them orphans the entries
+	// byte-level backends hold.
 	Fingerprint string
 	Version     string        // version=
 	TTL         time.Duration // ttl=; 0 means no expiry

@@ -23,7 +23,9 @@
 //
 // Packages default to ".". With -check, memogen changes nothing and exits
 // with status 1 when a generated file is missing, out of date, or left
-// over, naming each one. Mistakes in directives are reported as
+// over, naming each one, and for a file out of date the functions whose
+// fingerprint changed: an edit of their code, or of code or types they
+// reach, that regenerating turns into new cache keys. Mistakes in directives are reported as
 // file:line:col: memo: message, all of them, with exit status 1.
 //
 // Install it as a module tool:
@@ -149,6 +151,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return status
 }
 
+// maxNamed is how many functions -check names when more changed.
+const maxNamed = 10
+
 // staleness says how a stale result's file differs from what memogen would
 // write.
 func staleness(r generator.Result) string {
@@ -158,5 +163,14 @@ func staleness(r generator.Result) string {
 	case errors.Is(err, fs.ErrNotExist):
 		return "is missing"
 	}
-	return "is out of date"
+	changed, err := r.ChangedFunctions()
+	switch {
+	case err != nil || len(changed) == 0:
+		return "is out of date"
+	case len(changed) == 1:
+		return "is out of date: the fingerprint of " + changed[0] + " changed (its code or code and types it depends on)"
+	case len(changed) > maxNamed:
+		changed = append(changed[:maxNamed], fmt.Sprintf("and %d more", len(changed)-maxNamed))
+	}
+	return "is out of date: the fingerprints of " + strings.Join(changed, ", ") + " changed (their code or code and types they depend on)"
 }

@@ -170,6 +170,55 @@ func TestCheck(t *testing.T) {
 	}
 }
 
+// TestCheckNamesFunctionsOfEditedHelpers edits code the memoized functions
+// reach, in another package, and code none of them reaches: -check reports
+// the first, naming the functions whose fingerprint changed, and not the
+// second.
+func TestCheckNamesFunctionsOfEditedHelpers(t *testing.T) {
+	const calc = `package calc
+
+// Scale multiplies.
+func Scale(n int) int { return n * 10 }
+
+// Unused is reached by nothing memoized.
+func Unused() int { return 1 }
+`
+	const m = `package m
+
+import "example.com/m/calc"
+
+// Price prices.
+//
+//memo:cache
+func Price(n int) int { return calc.Scale(n) + 1 }
+
+// Cost costs.
+//
+//memo:cache
+func Cost(n int) int { return calc.Scale(n) - 1 }
+
+// Flat is flat.
+//
+//memo:cache
+func Flat(n int) int { return n }
+`
+	dir := newModule(t, map[string]string{"m.go": m, "calc/calc.go": calc})
+	gen := filepath.Join(dir, "memo_gen.go")
+	mustRun(t, "./...")
+
+	writeFile(t, filepath.Join(dir, "calc", "calc.go"), strings.Replace(calc, "return 1", "return 2", 1))
+	if status, _, stderr := memogen(t, "-check", "./..."); status != 0 {
+		t.Errorf("-check after editing an unreached function: status %d; want 0\n%s", status, stderr)
+	}
+
+	writeFile(t, filepath.Join(dir, "calc", "calc.go"), strings.Replace(calc, "n * 10", "n * 11", 1))
+	status, _, stderr := memogen(t, "-check", "./...")
+	want := gen + " is out of date: the fingerprints of Cost, Price changed"
+	if status != 1 || !strings.Contains(stderr, want) {
+		t.Errorf("-check after editing a helper: status %d, stderr %q; want 1 and %q", status, stderr, want)
+	}
+}
+
 func TestRemovingDirectivesRemovesFile(t *testing.T) {
 	dir := newModule(t, map[string]string{"m.go": doubleSrc})
 	gen := filepath.Join(dir, "memo_gen.go")

@@ -18,7 +18,7 @@ var memoBuildReport = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Errors:      true,
-	Fingerprint: "83bcd44441b7cb8c21b228ecb2a2012d",
+	Fingerprint: "344314dbdb02d4c1221b299a58cf4f1b",
 	Name:        "BuildReport",
 	Package:     "github.com/memogen/memogen/examples/filecache",
 	TTL:         24 * time.Hour,

@@ -16,7 +16,7 @@ import (
 // memoWeather is the cache of Weather.
 var memoWeather = memo.NewFunc(memo.FuncInfo{
 	Errors:      true,
-	Fingerprint: "f3d3a9082e38e556d2f1db164349b047",
+	Fingerprint: "6dddfc4b7b4863df85eae780c2b27bae",
 	Name:        "Weather",
 	Package:     "github.com/memogen/memogen/examples/quickstart",
 	TTL:         5 * time.Minute,
@@ -83,7 +83,7 @@ func (h WeatherMemoHandle) Stats() memo.Stats {
 
 // memoWordCount is the cache of WordCount.
 var memoWordCount = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "6047b2c09376d26bf8f97967a7bc9512",
+	Fingerprint: "3fe09ee3ab4a146268743a7d54d3b54f",
 	MaxEntries:  1000,
 	Name:        "WordCount",
 	Package:     "github.com/memogen/memogen/examples/quickstart",

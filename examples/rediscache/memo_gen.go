@@ -17,7 +17,7 @@ import (
 var memoExchangeRate = memo.NewFunc(memo.FuncInfo{
 	Backend:     "shared",
 	Errors:      true,
-	Fingerprint: "b8ac0a6b85486ad1e43f9570df249ff9",
+	Fingerprint: "2c70297dc8982b20afb8592d6ca61f14",
 	Name:        "ExchangeRate",
 	Package:     "github.com/memogen/memogen/examples/rediscache",
 	TTL:         time.Minute,

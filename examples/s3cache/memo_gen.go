@@ -18,7 +18,7 @@ var memoThumbnail = memo.NewFunc(memo.FuncInfo{
 	Backend:     "bucket",
 	Codec:       "raw+zstd",
 	Errors:      true,
-	Fingerprint: "7d5a663462b8343f2c41c86f9ef88806",
+	Fingerprint: "a92a355a55539dedde379e3161bc9ea6",
 	Name:        "Thumbnail",
 	Package:     "github.com/memogen/memogen/examples/s3cache",
 })

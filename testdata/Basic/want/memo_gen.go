@@ -17,7 +17,7 @@ import (
 // memoFetchUser is the cache of FetchUser.
 var memoFetchUser = memo.NewFunc(memo.FuncInfo{
 	Errors:      true,
-	Fingerprint: "04f2671b24b718479e7d9540ecc4c3ac",
+	Fingerprint: "f5d07b2ec760f2da748e6304bcaac4e0",
 	Name:        "FetchUser",
 	Package:     "github.com/memogen/memogen/testdata/Basic",
 	TTL:         10 * time.Minute,
@@ -90,7 +90,7 @@ type memoSplitResults struct {
 
 // memoSplit is the cache of Split.
 var memoSplit = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "3a7761c86e363dee3003b3b2d58fa626",
+	Fingerprint: "faa796268b646683c0995f20de44986d",
 	MaxEntries:  100,
 	Name:        "Split",
 	Package:     "github.com/memogen/memogen/testdata/Basic",
@@ -156,7 +156,7 @@ func (h SplitMemoHandle) Stats() memo.Stats {
 
 // memoSum is the cache of Sum.
 var memoSum = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "087e2d60bd2cbdb262bd2c4e9f3c076c",
+	Fingerprint: "e019b183def6a4c98826dea92d5b4fe7",
 	Name:        "Sum",
 	Package:     "github.com/memogen/memogen/testdata/Basic",
 })
@@ -236,7 +236,7 @@ func (h SumMemoHandle) Stats() memo.Stats {
 
 // memoMap is the cache of Map, one per instantiation.
 var memoMap = memo.NewGeneric(memo.FuncInfo{
-	Fingerprint: "ff6e39e4f7fcb39d268cba3070d681bd",
+	Fingerprint: "ec3a6d6df0e6f9834f36d7e2522f293b",
 	Name:        "Map",
 	Package:     "github.com/memogen/memogen/testdata/Basic",
 })
@@ -310,7 +310,7 @@ type memoSvc_LoadResults struct {
 // memoSvc_Load is the cache of Svc.Load.
 var memoSvc_Load = memo.NewFunc(memo.FuncInfo{
 	Errors:      true,
-	Fingerprint: "741fed7ce7f697c0b1dc9cd8d68536e1",
+	Fingerprint: "e9fce7142830eab5c0917fac89b9ba95",
 	Name:        "Load",
 	Package:     "github.com/memogen/memogen/testdata/Basic",
 	Receiver:    "Svc",

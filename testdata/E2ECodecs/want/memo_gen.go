@@ -22,7 +22,7 @@ import (
 var memoJSONReport = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
-	Fingerprint: "53d88324977d7a8e3d080b414a8ee236",
+	Fingerprint: "0cf692ed1319a26202f79998e251f6d9",
 	Name:        "JSONReport",
 	Package:     "github.com/memogen/memogen/testdata/E2ECodecs",
 })
@@ -88,7 +88,7 @@ func (h JSONReportMemoHandle) Stats() memo.Stats {
 var memoPacked = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "msgpack+zstd",
-	Fingerprint: "cab1971ce51bfae56a79d03ccb2f1164",
+	Fingerprint: "351b8ffdbc8380cd8f18392a854805a4",
 	Name:        "Packed",
 	Package:     "github.com/memogen/memogen/testdata/E2ECodecs",
 })
@@ -155,7 +155,7 @@ var memoGobbed = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob+gzip",
 	Errors:      true,
-	Fingerprint: "8baa98d14dd0caa98739b3d173047dbc",
+	Fingerprint: "0045e5d1ec93ad678633ebf6e4a1f41b",
 	Name:        "Gobbed",
 	Package:     "github.com/memogen/memogen/testdata/E2ECodecs",
 })
@@ -221,7 +221,7 @@ func (h GobbedMemoHandle) Stats() memo.Stats {
 var memoRaw = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "raw",
-	Fingerprint: "03f10f4fed9c048b154fc0bb541a92b6",
+	Fingerprint: "90ea6628a10491ed842f46e27b7ca543",
 	Name:        "Raw",
 	Package:     "github.com/memogen/memogen/testdata/E2ECodecs",
 })
@@ -287,7 +287,7 @@ func (h RawMemoHandle) Stats() memo.Stats {
 var memoText = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "raw+zstd",
-	Fingerprint: "697fec56d3820abdbccf795143eed5d0",
+	Fingerprint: "140efe70662fe7d8804e559984a2748e",
 	Name:        "Text",
 	Package:     "github.com/memogen/memogen/testdata/E2ECodecs",
 })
@@ -353,7 +353,7 @@ func (h TextMemoHandle) Stats() memo.Stats {
 var memoCounts = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json+gzip",
-	Fingerprint: "e6f12ebd6ceffb8e77da47215b52b8c9",
+	Fingerprint: "81c3334a60b6b861e94faee9ee101307",
 	Name:        "Counts",
 	Package:     "github.com/memogen/memogen/testdata/E2ECodecs",
 	TTL:         time.Hour,

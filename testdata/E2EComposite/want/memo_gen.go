@@ -14,7 +14,7 @@ import (
 
 // memoTotal is the cache of Total.
 var memoTotal = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "7c4ecfa8ebfe67c16331a6cb11c06ad7",
+	Fingerprint: "055ce9862bc63932e6e8d5b4f737fe04",
 	Name:        "Total",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -80,7 +80,7 @@ func (h TotalMemoHandle) Stats() memo.Stats {
 
 // memoSizes is the cache of Sizes.
 var memoSizes = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "1a2f910292f0d6d6ce6dd44d326b29d4",
+	Fingerprint: "19a07d873101d808d6464d71cc03ee71",
 	Name:        "Sizes",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -152,7 +152,7 @@ func (h SizesMemoHandle) Stats() memo.Stats {
 
 // memoDeep is the cache of Deep.
 var memoDeep = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "0c21b6bd97cdd6d8a1aee87f2c0f7af6",
+	Fingerprint: "098116ce1ac104f4d9d623d9b07fec9b",
 	Name:        "Deep",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -227,7 +227,7 @@ func (h DeepMemoHandle) Stats() memo.Stats {
 
 // memoDeref is the cache of Deref.
 var memoDeref = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "a3d8d777d76c4ca4abc3100b24e68f1a",
+	Fingerprint: "c14afc7fabe621fd879c25d60a29240a",
 	Name:        "Deref",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -301,7 +301,7 @@ func (h DerefMemoHandle) Stats() memo.Stats {
 
 // memoDescribe is the cache of Describe.
 var memoDescribe = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "59fae9bdf6cd7bc7f372212ee3700513",
+	Fingerprint: "3103ddc156d339e582d32eadc89a2bde",
 	Name:        "Describe",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -364,7 +364,7 @@ func (h DescribeMemoHandle) Stats() memo.Stats {
 
 // memoRender is the cache of Render.
 var memoRender = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "fdaae55ad40aa8234d1c41a056d3c735",
+	Fingerprint: "ed39b1a51bd431f0889dd7f255838a04",
 	Name:        "Render",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -427,7 +427,7 @@ func (h RenderMemoHandle) Stats() memo.Stats {
 
 // memoSum is the cache of Sum.
 var memoSum = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "d5854eefcbcafb5c1230b4dacf1c0d51",
+	Fingerprint: "632c59f94206e15c4da9665c59d60749",
 	Name:        "Sum",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -495,7 +495,7 @@ func (h SumMemoHandle) Stats() memo.Stats {
 
 // memoNames is the cache of Names.
 var memoNames = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "094561cebe65034ba56633659ba674a6",
+	Fingerprint: "6a3b79e3cca2811fb1ecc486ce8fe490",
 	Name:        "Names",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -563,7 +563,7 @@ func (h NamesMemoHandle) Stats() memo.Stats {
 
 // memoCount is the cache of Count.
 var memoCount = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "adabd3552958ecda150fe22ebd82c922",
+	Fingerprint: "64b85e2f90a684f9efdac46d26076c4f",
 	Name:        "Count",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -626,7 +626,7 @@ func (h CountMemoHandle) Stats() memo.Stats {
 
 // memoEntries is the cache of Entries.
 var memoEntries = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "71d831135c76f8695bed4059fe4a459c",
+	Fingerprint: "89e99bb616a34ba46d62fda392423730",
 	Name:        "Entries",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -689,7 +689,7 @@ func (h EntriesMemoHandle) Stats() memo.Stats {
 
 // memoBill is the cache of Bill.
 var memoBill = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "39cb6261cd51c699951eb01d0c2ea589",
+	Fingerprint: "98dfee3990f5ea1251795e0c6995fc79",
 	Name:        "Bill",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -756,7 +756,7 @@ func (h BillMemoHandle) Stats() memo.Stats {
 
 // memoMembers is the cache of Members.
 var memoMembers = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "10279e9c023ade785556201ec17af3dd",
+	Fingerprint: "5000436332495f9580d1598771885498",
 	Name:        "Members",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -833,7 +833,7 @@ func (h MembersMemoHandle) Stats() memo.Stats {
 
 // memoZeros is the cache of Zeros.
 var memoZeros = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "aef3d12d28355489eb32cc5de112c25b",
+	Fingerprint: "96ba40ac7955cac5382ae2180d1f3a9f",
 	Name:        "Zeros",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })

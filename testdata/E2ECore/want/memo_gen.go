@@ -18,7 +18,7 @@ import (
 // memoFetch is the cache of Fetch.
 var memoFetch = memo.NewFunc(memo.FuncInfo{
 	Errors:      true,
-	Fingerprint: "725aaa404ec838de67ad108125f2d0c5",
+	Fingerprint: "fd3792dd2391179dea3f51a09f02b55b",
 	Name:        "Fetch",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
 	TTL:         time.Minute,
@@ -85,7 +85,7 @@ func (h FetchMemoHandle) Stats() memo.Stats {
 
 // memoJoin is the cache of Join.
 var memoJoin = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "1ef5b71c15f3a819b213b7af4c2bd5b4",
+	Fingerprint: "6488c1c8339008aa4ce84db3e66d3d2e",
 	Name:        "Join",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
 })
@@ -159,7 +159,7 @@ type memoCachedDivideResults struct {
 // memoCachedDivide is the cache of Divide.
 var memoCachedDivide = memo.NewFunc(memo.FuncInfo{
 	Errors:      true,
-	Fingerprint: "0767ccc97b3f70773e3b337018b0e26a",
+	Fingerprint: "9a2f89333cabbafc0ae22dbd7f47045a",
 	Name:        "Divide",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
 })
@@ -225,7 +225,7 @@ func (h CachedDivideMemoHandle) Stats() memo.Stats {
 
 // memoLargest is the cache of Largest, one per instantiation.
 var memoLargest = memo.NewGeneric(memo.FuncInfo{
-	Fingerprint: "fd3aef7ca5595cc3cfd12c03f0a68266",
+	Fingerprint: "c4e42c3fb84684e8c308a21554bcd666",
 	Name:        "Largest",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
 })
@@ -291,7 +291,7 @@ func (h LargestMemoHandle[T]) Stats() memo.Stats {
 
 // memoCounter_Shared is the cache of Counter.Shared.
 var memoCounter_Shared = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "75b6e4254897dbd4cd98248a93360100",
+	Fingerprint: "cc2fdab6a15fce259aef0e637679d6e1",
 	Name:        "Shared",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
 	Receiver:    "Counter",
@@ -358,7 +358,7 @@ func (h CounterSharedMemoHandle) Stats() memo.Stats {
 
 // memoCounter_Named is the cache of Counter.Named.
 var memoCounter_Named = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "2e3a6210cfc68971d9e5714af5c2f064",
+	Fingerprint: "f5b5e57ed16fe47854b63213fe8cd21a",
 	Name:        "Named",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
 	Receiver:    "Counter",
@@ -426,7 +426,7 @@ func (h CounterNamedMemoHandle) Stats() memo.Stats {
 
 // memoIDs_Sum is the cache of IDs.Sum.
 var memoIDs_Sum = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "6d72413faee4595b02d91dc44fcedb79",
+	Fingerprint: "39d90ef4b21dae8ff314d9e681c5f2b3",
 	Name:        "Sum",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
 	Receiver:    "IDs",
@@ -498,7 +498,7 @@ func (h IDsSumMemoHandle) Stats() memo.Stats {
 
 // memoAccount_Balance is the cache of Account.Balance.
 var memoAccount_Balance = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "397fa236d163847fa133625498e33a58",
+	Fingerprint: "b0081b5476010aeec6863d6c8af8b03f",
 	Name:        "Balance",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
 	Receiver:    "Account",

@@ -15,7 +15,7 @@ import (
 
 // memoArea is the cache of Area.
 var memoArea = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "97a128973af9696cc9e62dbfd65f9649",
+	Fingerprint: "3f2e51cc32cd4dbcc9adffd10dc13f16",
 	Name:        "Area",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeign",
 })

@@ -16,7 +16,7 @@ import (
 
 // memoKeys is the cache of Keys, one per instantiation.
 var memoKeys = memo.NewGeneric(memo.FuncInfo{
-	Fingerprint: "3d0a4ee7cc1cb20402a2079ed7333457",
+	Fingerprint: "dcd02976488cca55ff0472f808fe2e70",
 	Name:        "Keys",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
 })
@@ -85,7 +85,7 @@ func (h KeysMemoHandle[K, V]) Stats() memo.Stats {
 
 // memoGroup is the cache of Group, one per instantiation.
 var memoGroup = memo.NewGeneric(memo.FuncInfo{
-	Fingerprint: "7f8daecbe60a330269cc2c1d078bd4c5",
+	Fingerprint: "146783004e42755574a3e1e3bf0febb5",
 	Name:        "Group",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
 })
@@ -164,7 +164,7 @@ type memoMinMaxResults[T cmp.Ordered] struct {
 
 // memoMinMax is the cache of MinMax, one per instantiation.
 var memoMinMax = memo.NewGeneric(memo.FuncInfo{
-	Fingerprint: "749c5c3dd5d171fb61ebc87313d88e95",
+	Fingerprint: "f4206304881bcb5669a9a99288af7b33",
 	Name:        "MinMax",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
 })
@@ -237,7 +237,7 @@ type memoSwapResults struct {
 
 // memoSwap is the cache of Swap.
 var memoSwap = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "e359129914181fa71047ed25d5da0864",
+	Fingerprint: "e70779dc2f833ae7701e748a160f06c5",
 	Name:        "Swap",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
 })
@@ -302,7 +302,7 @@ func (h SwapMemoHandle) Stats() memo.Stats {
 
 // memoDepth is the cache of Depth, one per instantiation.
 var memoDepth = memo.NewGeneric(memo.FuncInfo{
-	Fingerprint: "3ff40dd9312218a028e39a665186c977",
+	Fingerprint: "d8ac1f03e7a07043def6f58d294da853",
 	Name:        "Depth",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
 })
@@ -370,7 +370,7 @@ func (h DepthMemoHandle[T]) Stats() memo.Stats {
 
 // memoZero is the cache of Zero, one per instantiation.
 var memoZero = memo.NewGeneric(memo.FuncInfo{
-	Fingerprint: "26d9637d91de85645a9c2c0eb213890f",
+	Fingerprint: "8607544cac8c0bf6bff0f7a7182e4a2e",
 	Name:        "Zero",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
 })
@@ -433,7 +433,7 @@ func (h ZeroMemoHandle[T]) Stats() memo.Stats {
 
 // memoQuad is the cache of Quad, one per instantiation.
 var memoQuad = memo.NewGeneric(memo.FuncInfo{
-	Fingerprint: "40c24e173fd5da42dae775961ae01a1f",
+	Fingerprint: "5aa8f7972c8c4e95a9eadf0c6c70d008",
 	Name:        "Quad",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
 })
@@ -499,7 +499,7 @@ func (h QuadMemoHandle[A, B, C, D]) Stats() memo.Stats {
 
 // memoList_Join is the cache of List.Join, one per instantiation.
 var memoList_Join = memo.NewGeneric(memo.FuncInfo{
-	Fingerprint: "cbb62420814c8acf43ef384a0c91a2fa",
+	Fingerprint: "2bf4fa9552d5b026b504c2916ab89fe4",
 	Name:        "Join",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
 	Receiver:    "List",
@@ -570,7 +570,7 @@ func (h ListJoinMemoHandle[T]) Stats() memo.Stats {
 
 // memoList_Repeat is the cache of List.Repeat, one per instantiation.
 var memoList_Repeat = memo.NewGeneric(memo.FuncInfo{
-	Fingerprint: "fdded673fbc5324ecd0c99194ecea38c",
+	Fingerprint: "e731dfbb78c5ea0a7024063dcf6bd3bd",
 	Name:        "Repeat",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
 	Receiver:    "List",

@@ -15,7 +15,7 @@ import (
 
 // memoGreet is the cache of Greet.
 var memoGreet = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "85acb50239dbca86ce2530d8c0a4eb15",
+	Fingerprint: "a74a8828c8bfbda3744fb74c20211309",
 	Name:        "Greet",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
 })
@@ -79,7 +79,7 @@ func (h GreetMemoHandle) Stats() memo.Stats {
 
 // memoAudit is the cache of Audit.
 var memoAudit = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "1b28b85900ad2f39876a7643920def12",
+	Fingerprint: "619dbd97b3fab71cfb606adbd7143071",
 	Name:        "Audit",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
 })
@@ -164,7 +164,7 @@ func (h AuditMemoHandle) Stats() memo.Stats {
 
 // memoClimate is the cache of Climate.
 var memoClimate = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "ef5364ad50c599d8d93020a82a909ee9",
+	Fingerprint: "371eaababd774dc0de690f0d1af35a4c",
 	Name:        "Climate",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
 })
@@ -229,7 +229,7 @@ func (h ClimateMemoHandle) Stats() memo.Stats {
 
 // memoArea2 is the cache of Area2.
 var memoArea2 = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "33ebcea90a5610d451ae963e35107d59",
+	Fingerprint: "f1717f574143518aa90f1406820e5420",
 	Name:        "Area2",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
 })
@@ -298,7 +298,7 @@ func (h Area2MemoHandle) Stats() memo.Stats {
 
 // memoKeyed is the cache of Keyed.
 var memoKeyed = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "b90cecd2d118e4b6985bc9c7cb1eb286",
+	Fingerprint: "26b58821b13c8b39193d692809be403b",
 	Name:        "Keyed",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
 })
@@ -367,7 +367,7 @@ func (h KeyedMemoHandle) Stats() memo.Stats {
 
 // memoPromoted is the cache of Promoted.
 var memoPromoted = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "c813f1bb866c2fb4ebb3306fa2e0a115",
+	Fingerprint: "8ebb016911e185373d35e0cd72b54796",
 	Name:        "Promoted",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
 })

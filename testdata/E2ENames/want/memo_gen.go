@@ -15,7 +15,7 @@ import (
 
 // memoShadow is the cache of Shadow.
 var memoShadow = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "c65d2fed0f19261daae9ce262893aad3",
+	Fingerprint: "e638099b7308bcac949b57199269d798",
 	Name:        "Shadow",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -88,7 +88,7 @@ func (memoH ShadowMemoHandle) Stats() memo.Stats {
 
 // memoAnonymous is the cache of Anonymous.
 var memoAnonymous = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "118296c265307f0f05e7a5bebfd789d4",
+	Fingerprint: "832f96e01e34a749c1e4fdd8b51f4c54",
 	Name:        "Anonymous",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -153,7 +153,7 @@ func (h AnonymousMemoHandle) Stats() memo.Stats {
 
 // memoBlank is the cache of Blank.
 var memoBlank = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "22ccbc2d718b8c134b9cdc25bd3fc792",
+	Fingerprint: "f731c3253abd183801e326c34e4f11fd",
 	Name:        "Blank",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -217,7 +217,7 @@ func (h BlankMemoHandle) Stats() memo.Stats {
 // memoNamed is the cache of Named.
 var memoNamed = memo.NewFunc(memo.FuncInfo{
 	Errors:      true,
-	Fingerprint: "6aec878ff58fa8e0d38dea981158e225",
+	Fingerprint: "68cf0a6e04d03bb993ee2fdf14b4866f",
 	Name:        "Named",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -289,7 +289,7 @@ type memoThreeResults struct {
 // memoThree is the cache of Three.
 var memoThree = memo.NewFunc(memo.FuncInfo{
 	Errors:      true,
-	Fingerprint: "f73c0b284691b77edc2502ce8d305c18",
+	Fingerprint: "c09fadbcc65be3236a117f9adffe048c",
 	Name:        "Three",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -354,7 +354,7 @@ func (h ThreeMemoHandle) Stats() memo.Stats {
 
 // memolower is the cache of lower.
 var memolower = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "bd9f7b03cdb529263efa5031a3c95c95",
+	Fingerprint: "a9d6caf4ea4e78928dffaea6eaed2e2e",
 	Name:        "lower",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -417,7 +417,7 @@ func (h lowerMemoHandle) Stats() memo.Stats {
 
 // memofetchPrice is the cache of price.
 var memofetchPrice = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "a703d19a00564f5789a768310ce9b06e",
+	Fingerprint: "8cfebdea455b65b793147ccebadead3d",
 	Name:        "price",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -480,7 +480,7 @@ func (h fetchPriceMemoHandle) Stats() memo.Stats {
 
 // memoLookup is the cache of find.
 var memoLookup = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "797d838ecdca134165e8e1c9c78afec0",
+	Fingerprint: "1a9903e2fd25e820efb5700a3572f00f",
 	Name:        "find",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -543,7 +543,7 @@ func (h LookupMemoHandle) Stats() memo.Stats {
 
 // memoKeyItem is the cache of KeyItem.
 var memoKeyItem = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "13c40d6459dd2c805f94b0372aa007cb",
+	Fingerprint: "995fcb143b77ee2f39e8989bb984605d",
 	Name:        "KeyItem",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -606,7 +606,7 @@ func (h KeyItemMemoHandle) Stats() memo.Stats {
 
 // memocart_total is the cache of cart.total.
 var memocart_total = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "d89ba24714c169371d2c3adda5b81de8",
+	Fingerprint: "2fbf14723d705f1e8d04fef80ab92ffa",
 	Name:        "total",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 	Receiver:    "cart",
@@ -676,7 +676,7 @@ func (h cartTotalMemoHandle) Stats() memo.Stats {
 
 // memoSvc_Get is the cache of Svc.Get.
 var memoSvc_Get = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "cb0222dd08c899fbcc464653b6a770fa",
+	Fingerprint: "d0cbc5b1ace094d10e73334683d3f1e2",
 	Name:        "Get",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 	Receiver:    "Svc",
@@ -750,7 +750,7 @@ func (h SvcGetMemoHandle) Stats() memo.Stats {
 
 // memoSvc_Since is the cache of Svc.Since.
 var memoSvc_Since = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "389af1a5bbe0baa9ec41f3098a7cb026",
+	Fingerprint: "ea636a1c113a38cbd9399e76cbd35bc2",
 	Name:        "Since",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 	Receiver:    "Svc",
@@ -817,7 +817,7 @@ func (h SvcSinceMemoHandle) Stats() memo.Stats {
 
 // memoSvc_Plus is the cache of Svc.Plus.
 var memoSvc_Plus = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "5829d022609754267d42823d0f9da131",
+	Fingerprint: "3ff2467743aaf7e401a889bb0be4ea6f",
 	Name:        "Plus",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 	Receiver:    "Svc",
@@ -884,7 +884,7 @@ func (memoH SvcPlusMemoHandle) Stats() memo.Stats {
 
 // memoBox_Get is the cache of Box_Get.
 var memoBox_Get = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "651105f5437f4b852a04b060c69d99ad",
+	Fingerprint: "6ed558c66057c5d9db764fe8e9b4e795",
 	Name:        "Box_Get",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -947,7 +947,7 @@ func (h Box_GetMemoHandle) Stats() memo.Stats {
 
 // memoBox_Get2 is the cache of Box.Get.
 var memoBox_Get2 = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "a062ab11ac9afb6bfc4a32b596a0158b",
+	Fingerprint: "b98215ef6ab118c690fb641093bccb6a",
 	Name:        "Get",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 	Receiver:    "Box",
@@ -1014,7 +1014,7 @@ func (h BoxGetMemoHandle) Stats() memo.Stats {
 
 // memoTaken2 is the cache of Taken.
 var memoTaken2 = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "80f6893bd66e3c2a271cdf73e7fb56a6",
+	Fingerprint: "4acb597dea1fb9a9897aef118445f7e0",
 	Name:        "Taken",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })

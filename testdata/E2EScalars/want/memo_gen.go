@@ -15,7 +15,7 @@ import (
 
 // memoInts is the cache of Ints.
 var memoInts = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "2f96dcc34a192b403e014044236209c7",
+	Fingerprint: "d98dec31c19857d82114303cbca813e9",
 	Name:        "Ints",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
 })
@@ -83,7 +83,7 @@ func (h IntsMemoHandle) Stats() memo.Stats {
 
 // memoUints is the cache of Uints.
 var memoUints = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "42e382989e182d7a4882bffa02014187",
+	Fingerprint: "6da6a6804b0aae6064708126e1f5ce5c",
 	Name:        "Uints",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
 })
@@ -152,7 +152,7 @@ func (h UintsMemoHandle) Stats() memo.Stats {
 
 // memoFloats is the cache of Floats.
 var memoFloats = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "3598c9543552ecf603128942e46b231a",
+	Fingerprint: "28091bcd45802ba81d0496ddcfc8aa13",
 	Name:        "Floats",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
 })
@@ -218,7 +218,7 @@ func (h FloatsMemoHandle) Stats() memo.Stats {
 
 // memoText is the cache of Text.
 var memoText = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "8e22e276c394275b063dfd1bc056bf4c",
+	Fingerprint: "9eaca96fa35198de78371a064f9361d8",
 	Name:        "Text",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
 })
@@ -283,7 +283,7 @@ func (h TextMemoHandle) Stats() memo.Stats {
 
 // memoArrays is the cache of Arrays.
 var memoArrays = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "2bf7e318fa9a493fd0059c90aea4af58",
+	Fingerprint: "3d1400e6a54d0f76d1ef7d9ceea968b5",
 	Name:        "Arrays",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
 })
@@ -356,7 +356,7 @@ func (h ArraysMemoHandle) Stats() memo.Stats {
 
 // memoNamed is the cache of Named.
 var memoNamed = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "e59f6dc0fa322ee56917cf61461ea536",
+	Fingerprint: "b6556b16f4621ca7197525cd89b5780c",
 	Name:        "Named",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
 })
@@ -425,7 +425,7 @@ func (h NamedMemoHandle) Stats() memo.Stats {
 
 // memoWhen is the cache of When.
 var memoWhen = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "0f2269d0fee951dfa6b6bf4ccd4d4971",
+	Fingerprint: "4d8c2837067ed5a2783dfde80245a39b",
 	Name:        "When",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
 })

@@ -18,7 +18,7 @@ import (
 // memocontext is the cache of Lookup.
 var memocontext = memort2.NewFunc(memort2.FuncInfo{
 	Errors:      true,
-	Fingerprint: "b23c034e3b0d4a1f8536d76b3c8d0527",
+	Fingerprint: "cd3e1566974697e44dc1e50d24cf291e",
 	Name:        "Lookup",
 	Package:     "github.com/memogen/memogen/testdata/E2EShadow",
 	TTL:         memotime.Minute,
@@ -86,7 +86,7 @@ func (h contextMemoHandle) Stats() memort2.Stats {
 
 // memoSlot is the cache of Slot.
 var memoSlot = memort2.NewFunc(memort2.FuncInfo{
-	Fingerprint: "4b11a98b4c933a69373d375598b2d582",
+	Fingerprint: "1496572b6ac45fc03e35d7fbabfc6192",
 	Name:        "Slot",
 	Package:     "github.com/memogen/memogen/testdata/E2EShadow",
 	Unstorable:  "result 1 is an unsafe.Pointer, which no codec can store",

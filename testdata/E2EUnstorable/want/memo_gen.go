@@ -19,7 +19,7 @@ import (
 // memoSecret is the cache of Secret.
 var memoSecret = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
-	Fingerprint: "2427d857fa82864c83f67e073cb243da",
+	Fingerprint: "b3aca0121741d1d2537d86e476ecfe92",
 	Name:        "Secret",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 	Unstorable:  "result field Res.c is unexported",
@@ -85,7 +85,7 @@ func (h SecretMemoHandle) Stats() memo.Stats {
 
 // memoKept is the cache of Kept.
 var memoKept = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "d047121133b470b6ae7298fd5483758d",
+	Fingerprint: "3a4bccfde706d6cbec5a96e1803dbe4f",
 	Name:        "Kept",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 	Unstorable:  "result field Res.c is unexported",
@@ -152,7 +152,7 @@ func (h KeptMemoHandle) Stats() memo.Stats {
 var memoShape = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
-	Fingerprint: "e1323356dd5c2b507066ac40ea6ca751",
+	Fingerprint: "a0f6a0b9b5e829019ccbc3adf342ca35",
 	Name:        "Shape",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 	Unstorable:  "result 1 is an interface (fmt.Stringer); its dynamic type would not survive the codec",
@@ -221,7 +221,7 @@ func (h ShapeMemoHandle) Stats() memo.Stats {
 var memoCounter = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Errors:      true,
-	Fingerprint: "e40645a969f115170da8282be3968a76",
+	Fingerprint: "090dfea2883b65db2c4801b0b4daadd6",
 	Name:        "Counter",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 	Unstorable:  "result 1 is a func, which no codec can store",
@@ -289,7 +289,7 @@ func (h CounterMemoHandle) Stats() memo.Stats {
 // memoGrow is the cache of Grow.
 var memoGrow = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
-	Fingerprint: "0696dcf41f47775503335f0a77fd9f58",
+	Fingerprint: "93927ca8b0c4e45906e22e7d142351f9",
 	Name:        "Grow",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 	Unstorable:  "result field Meta.label is unexported",
@@ -356,7 +356,7 @@ func (h GrowMemoHandle) Stats() memo.Stats {
 // memoChain is the cache of Chain.
 var memoChain = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
-	Fingerprint: "661362d90985d3c8ac760379eacc4327",
+	Fingerprint: "85275027f60f82d4d43db6ba6554b00f",
 	Name:        "Chain",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 })
@@ -422,7 +422,7 @@ func (h ChainMemoHandle) Stats() memo.Stats {
 var memoStamped = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
-	Fingerprint: "cc31710e81b9ac1d474250e56eb7b7da",
+	Fingerprint: "6359250693c32def4121fae47f53437a",
 	Name:        "Stamped",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 })
@@ -493,7 +493,7 @@ type memoPackResults struct {
 // memoPack is the cache of Pack.
 var memoPack = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
-	Fingerprint: "c5152ca8346c31214f9a6a20d8861c3b",
+	Fingerprint: "f08f04acd138942893abb0a4fad96b32",
 	Name:        "Pack",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 })
@@ -559,7 +559,7 @@ func (h PackMemoHandle) Stats() memo.Stats {
 // memoPipes is the cache of Pipes.
 var memoPipes = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
-	Fingerprint: "7415927ca8c43686039dab934837603b",
+	Fingerprint: "d5d82d05b463ee6ee5afc4f6d17c8aaf",
 	Name:        "Pipes",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 	Unstorable:  "result 1 contains a channel, which no codec can store",
@@ -627,7 +627,7 @@ func (h PipesMemoHandle) Stats() memo.Stats {
 var memoGobbed = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob",
-	Fingerprint: "f9a535208d4ed05d2a89c3dd00c5b386",
+	Fingerprint: "e8c2c23c79ae88941aeff5743b38b3f3",
 	Name:        "Gobbed",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 })
@@ -692,7 +692,7 @@ func (h GobbedMemoHandle) Stats() memo.Stats {
 // memoSame is the cache of Same, one per instantiation.
 var memoSame = memo.NewGeneric(memo.FuncInfo{
 	Backend:     "disk",
-	Fingerprint: "970ba1e068bc2339f54ebdbe90b405fd",
+	Fingerprint: "feb72cbe9f6e9284b136200c3a978681",
 	Name:        "Same",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 })
