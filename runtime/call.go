@@ -188,7 +188,7 @@ func Run[R any](c *Call, compute func() (R, error)) (R, error) {
 		if fc.panicked != nil {
 			panic(fc.panicked)
 		}
-		if fc.goexit || (isContextErr(fc.err) && c.ctx.Err() == nil) {
+		if fc.goexit || (fc.abandoned && isContextErr(fc.err) && c.ctx.Err() == nil) {
 			continue // the leader gave up for its own reasons; take over
 		}
 		f.stats.shared.Add(1)
@@ -224,7 +224,7 @@ func recheck[R any](c *Call, fc *flightCall) (result R, ok bool) {
 func leadCall[R any](c *Call, fc *flightCall, compute func() (R, error)) (R, error) {
 	f := c.f
 	key := string(c.w.buf)
-	r, err := lead(&f.flight, key, fc, compute, func(r R) (int64, error) { return store(c, key, r) })
+	r, err := lead(c.ctx, &f.flight, key, fc, compute, func(r R) (int64, error) { return store(c, key, r) })
 	outcome := Miss
 	if c.refresh {
 		outcome = Refresh
