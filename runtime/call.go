@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"errors"
+	"reflect"
 	"sync"
 	"time"
 )
@@ -141,6 +142,11 @@ func loadTable[R any](c *Call) (result R, expires int64, ok bool) {
 		return result, 0, false
 	}
 	result, ok = v.(R)
+	if !ok && v == nil && reflect.TypeFor[R]().Kind() == reflect.Interface {
+		// A nil interface result is stored as a nil any, which no type
+		// assertion accepts: it is R's zero value, and a hit.
+		ok = true
+	}
 	return result, expires, ok
 }
 
