@@ -12,10 +12,27 @@ type Keyer interface {
 	MemoKey(w *KeyWriter)
 }
 
-// DynamicType writes the identity of v's dynamic type (see typeIdentity). Generated code writes it before keying an interface value by its
-// MemoKey method, so that two types writing equal keys never share an entry.
-func (w *KeyWriter) DynamicType(v any) {
-	w.String(typeIdentity(reflect.TypeOf(v)))
+// Keyer writes v, a value of an interface type whose method set has
+// MemoKey: whether it is nil, then its dynamic type's identity (see
+// typeIdentity), so that two types writing equal keys never share an
+// entry, then what its MemoKey method writes. A nil pointer held in v is
+// keyed as the nil pointer of its type without calling MemoKey, which would
+// panic for a method with a value receiver: every nil pointer of one type
+// is the same value. Generated code keys interface arguments with it; a
+// MemoKey method can key an interface field with it too.
+func (w *KeyWriter) Keyer(v Keyer) {
+	w.Present(v != nil)
+	if v == nil {
+		return
+	}
+	t := reflect.TypeOf(v)
+	if t.Kind() == reflect.Pointer && reflect.ValueOf(v).IsNil() {
+		// No type identity starts with "nil ": import paths hold no space.
+		w.String("nil " + typeIdentity(t))
+		return
+	}
+	w.String(typeIdentity(t))
+	v.MemoKey(w)
 }
 
 // TypeKey writes the identity of type T: its full import path, name and
