@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"sync"
 	"time"
@@ -85,6 +86,9 @@ func (c *Call) usable() bool {
 		return false
 	}
 	err := c.w.Err()
+	if err == nil && c.w.local && c.b.table == nil {
+		err = fmt.Errorf("%s: %w", c.f.backendName(), ErrAmbiguousType)
+	}
 	if err == nil && c.b.backend != nil && c.b.resting(c.cfg.now()) {
 		err = ErrResting
 		c.strict(err)

@@ -14,7 +14,7 @@ type Keyer interface {
 
 // Keyer writes v, a value of an interface type whose method set has
 // MemoKey: whether it is nil, then its dynamic type's identity (see
-// typeIdentity), so that two types writing equal keys never share an
+// typeid.go), so that two types writing equal keys never share an
 // entry, then what its MemoKey method writes. A nil pointer held in v is
 // keyed as the nil pointer of its type without calling MemoKey, which would
 // panic for a method with a value receiver: every nil pointer of one type
@@ -28,19 +28,21 @@ func (w *KeyWriter) Keyer(v Keyer) {
 	t := reflect.TypeOf(v)
 	if t.Kind() == reflect.Pointer && reflect.ValueOf(v).IsNil() {
 		// No type identity starts with "nil ": import paths hold no space.
-		w.String("nil " + typeIdentity(t))
+		id, local := typeIdentity(t)
+		w.local = w.local || local
+		w.String("nil " + id)
 		return
 	}
-	w.String(typeIdentity(t))
+	w.writeType(t)
 	v.MemoKey(w)
 }
 
 // TypeKey writes the identity of type T: its full import path, name and
-// structure. A MemoKey method of a generic type can write its type
+// structure (see typeid.go). A MemoKey method of a generic type can write its type
 // arguments with it. (Generated wrappers need not: each instantiation of a
 // generic function has a cache of its own, see [Generic].)
 func TypeKey[T any](w *KeyWriter) {
-	w.String(typeIdentity(reflect.TypeFor[T]()))
+	w.writeType(reflect.TypeFor[T]())
 }
 
 // Dynamic writes a value whose type is a type parameter, and so unknown when
@@ -100,7 +102,7 @@ func (w *KeyWriter) reflectValue(v reflect.Value) {
 		// with equal encodings never share an entry.
 		w.Present(!v.IsNil())
 		if !v.IsNil() && w.Enter() {
-			w.String(typeIdentity(v.Elem().Type()))
+			w.writeType(v.Elem().Type())
 			w.reflectValue(v.Elem())
 			w.Leave()
 		}

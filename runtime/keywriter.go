@@ -59,6 +59,10 @@ type KeyWriter struct {
 	buf   []byte
 	err   error
 	depth int
+	// local is set when the key names a type that another type of the
+	// program shares its spelling with: the key tells them apart in this
+	// process only (see ErrAmbiguousType).
+	local bool
 
 	mapStack []int     // entry start offsets of the maps being written
 	segs     []segment // scratch for sorting map entries
@@ -72,6 +76,7 @@ func (w *KeyWriter) Reset() {
 	w.buf = w.buf[:0]
 	w.err = nil
 	w.depth = 0
+	w.local = false
 	w.mapStack = w.mapStack[:0]
 }
 
