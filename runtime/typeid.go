@@ -44,8 +44,8 @@ var ErrAmbiguousType = errors.New("memo: a type shares its name and structure wi
 
 // typeInfo is what the process knows of one type.
 type typeInfo struct {
-	spelling string        // stable across processes; see spellType
-	ranked   string        // spelling#rank: distinct in this process
+	spelling string         // stable across processes; see spellType
+	ranked   string         // spelling#rank: distinct in this process
 	group    *spellingGroup // every type of this process with this spelling
 }
 
