@@ -38,8 +38,8 @@ func (w *KeyWriter) Keyer(v Keyer) {
 }
 
 // TypeKey writes the identity of type T: its full import path, name and
-// structure (see typeid.go). A MemoKey method of a generic type can write its type
-// arguments with it. (Generated wrappers need not: each instantiation of a
+// structure (see typeid.go). A MemoKey method of a generic type can write
+// its type arguments with it. (Generated wrappers need not: each instantiation of a
 // generic function has a cache of its own, see [Generic].)
 func TypeKey[T any](w *KeyWriter) {
 	w.writeType(reflect.TypeFor[T]())

@@ -31,9 +31,8 @@ import (
 // them stay in memory: a byte-level backend runs such calls uncached
 // (ErrAmbiguousType), because another process could give the ranks to the
 // types the other way round. Before a process meets the second type, it
-// cannot know the spelling is ambiguous: give such types distinct names, or
-// declare one at package level, when a byte-level backend is shared by
-// processes that use different ones.
+// cannot know the spelling is ambiguous: give such types distinct names
+// when a byte-level backend is shared by processes that use different ones.
 
 // ErrAmbiguousType reports a call whose key or type arguments involve a
 // type that shares its name and structure with another type of the
