@@ -39,15 +39,10 @@ func (k *keyRenderer) write(g *jen.Group, expr jen.Code, t types.Type, depth int
 	case kindKeyMethod:
 		g.Add(jen.Add(expr).Dot("MemoKey").Call(w))
 	case kindKeyerIface:
-		// The dynamic type goes first: values of two types may write the
-		// same key (Circle{1} and Square{1}) and must not share an entry.
-		g.If(jen.Add(expr).Op("==").Nil()).Block(
-			jen.Add(w).Dot("Present").Call(jen.False()),
-		).Else().Block(
-			jen.Add(w).Dot("Present").Call(jen.True()),
-			jen.Add(w).Dot("DynamicType").Call(expr),
-			jen.Add(expr).Dot("MemoKey").Call(w),
-		)
+		// The runtime writes the dynamic type first, since values of two
+		// types may write the same key (Circle{1} and Square{1}), and keys a
+		// nil pointer inside the interface without calling its MemoKey.
+		g.Add(w).Dot("Keyer").Call(expr)
 	case kindBinary:
 		arg := jen.Add(expr)
 		if types.NewMethodSet(t).Lookup(k.local, "MarshalBinary") == nil {

@@ -24,7 +24,9 @@ func (id FuncID) String() string { return id.Package + "." + id.Name }
 type Key struct {
 	Func FuncID
 	// Digest is 32 lowercase hex digits: a 128-bit hash of the function's
-	// identity, its code fingerprint, its version and its keyed arguments.
+	// identity, its code fingerprint, its version, its type arguments and
+	// its keyed arguments. Every stored [Entry] names the digest it
+	// answers, and the runtime serves it under that key alone.
 	Digest string
 	// Codec is the codec spec of the entry, e.g. "msgpack+zstd"; a backend
 	// that names files may use it as an extension.

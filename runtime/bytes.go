@@ -92,11 +92,19 @@ func (c *Call) loadEntry() (payload []byte, expires int64, ok bool) {
 		return nil, 0, false
 	}
 	l, err := splitEntry(data, true)
+	if errors.Is(err, ErrOldEntry) {
+		return nil, 0, false // not damage: the fresh result replaces it
+	}
 	if err == nil && string(l.codec) != c.b.codecSpec {
 		err = fmt.Errorf("%w: codec %q, want %q", ErrCorrupt, l.codec, c.b.codecSpec)
 	}
 	if err == nil {
 		err = l.verify()
+	}
+	if err == nil && string(l.digest) != c.key.Digest {
+		// Intact, but moved or copied here from another key: another
+		// argument's entry, or another function's.
+		err = fmt.Errorf("%w: entry answers key %s, read under %s", ErrCorrupt, l.digest, c.key.Digest)
 	}
 	if err == nil {
 		var valid bool
@@ -133,7 +141,7 @@ func storeBytes[R any](c *Call, r R, expires int64) error {
 		c.fail(fmt.Errorf("memo: encoding a result of %s with %s: %w", c.f.id, c.b.codecSpec, err))
 		return nil
 	}
-	e := Entry{Codec: c.b.codecSpec, Created: c.cfg.now(), Payload: payload}
+	e := Entry{Codec: c.b.codecSpec, Created: c.cfg.now(), Digest: c.byteKey().Digest, Payload: payload}
 	if expires != 0 {
 		e.Expires = time.Unix(0, expires)
 	}

@@ -111,16 +111,24 @@ func TestBytesHitAndMetadata(t *testing.T) {
 }
 
 func TestBytesCorruptEntriesAreMisses(t *testing.T) {
-	valid := func(payload string) []byte {
-		return memo.EncodeEntry(memo.Entry{Codec: "json", Created: time.Now(), Payload: []byte(payload)})
+	// Each damaged entry is built for the key it is stored under, so that
+	// only the named damage makes it corrupt.
+	valid := func(key memo.Key, payload string) []byte {
+		return memo.EncodeEntry(memo.Entry{Codec: "json", Created: time.Now(), Digest: key.Digest, Payload: []byte(payload)})
 	}
-	tests := map[string][]byte{
-		"garbage":                []byte("\x00\x01 definitely not an entry"),
-		"truncated":              valid("5")[:20],
-		"unknown format version": append([]byte("memo7"), valid("5")[5:]...),
-		"checksum mismatch":      append(valid("5")[:len(valid("5"))-1], '6'),
-		"foreign codec":          memo.EncodeEntry(memo.Entry{Codec: "gob", Payload: []byte("5")}),
-		"wrong result type":      valid(`"five"`),
+	tests := map[string]func(memo.Key) []byte{
+		"garbage":                func(memo.Key) []byte { return []byte("\x00\x01 definitely not an entry") },
+		"truncated":              func(k memo.Key) []byte { return valid(k, "5")[:20] },
+		"unknown format version": func(k memo.Key) []byte { return append([]byte("memo7"), valid(k, "5")[5:]...) },
+		"checksum mismatch":      func(k memo.Key) []byte { v := valid(k, "5"); return append(v[:len(v)-1], '6') },
+		"foreign codec": func(k memo.Key) []byte {
+			return memo.EncodeEntry(memo.Entry{Codec: "gob", Digest: k.Digest, Payload: []byte("5")})
+		},
+		"wrong result type": func(k memo.Key) []byte { return valid(k, `"five"`) },
+		"another key's entry": func(k memo.Key) []byte {
+			other := memo.Key{Digest: strings.Repeat("0", 32)}
+			return valid(other, "5")
+		},
 	}
 	for name, bad := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -128,7 +136,7 @@ func TestBytesCorruptEntriesAreMisses(t *testing.T) {
 			bf := newByteFunc(t, store, memo.FuncInfo{})
 			bf.mustCall(t, "hello", 1)
 			key := store.lastSet
-			if err := store.Backend.Set(context.Background(), key, bad, time.Time{}); err != nil {
+			if err := store.Backend.Set(context.Background(), key, bad(key), time.Time{}); err != nil {
 				t.Fatal(err)
 			}
 			bf.hooks = nil
@@ -143,12 +151,32 @@ func TestBytesCorruptEntriesAreMisses(t *testing.T) {
 			if err != nil {
 				t.Fatalf("after recomputing, Get = %v; want the fresh entry", err)
 			}
-			if e, err := memo.DecodeEntry(data); err != nil || string(e.Payload) != "5" {
-				t.Errorf("after recomputing, the entry is %q (%v); want a valid entry of 5", data, err)
+			if e, err := memo.DecodeEntry(data); err != nil || string(e.Payload) != "5" || e.Digest != key.Digest {
+				t.Errorf("after recomputing, the entry is %q (%v); want a valid entry of 5 for key %s", data, err, key.Digest)
 			}
 			bf.mustCall(t, "hello", 2) // and now a hit
 		})
 	}
+}
+
+func TestBytesPreviousFormatIsAPlainMiss(t *testing.T) {
+	store := &recording{Backend: memory.New(memory.Options{})}
+	bf := newByteFunc(t, store, memo.FuncInfo{})
+	bf.mustCall(t, "hello", 1)
+	key := store.lastSet
+	old := []byte("memo1 json 1700000000000000000 0 0a6fb8b6e2b7c3a1 \"s=\\\"hello\\\"\"\n5")
+	if err := store.Backend.Set(context.Background(), key, old, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	bf.hooks = nil
+	bf.mustCall(t, "hello", 2)
+	if st := bf.f.Stats(); st.Corrupt != 0 {
+		t.Errorf("Stats().Corrupt = %d after reading a memo1 entry; want 0: an old format is not damage", st.Corrupt)
+	}
+	if len(bf.hooks) != 1 || bf.hooks[0].Outcome != memo.Miss || bf.hooks[0].Err != nil {
+		t.Errorf("hook saw %+v; want one plain miss", bf.hooks)
+	}
+	bf.mustCall(t, "hello", 2) // the fresh entry replaced it
 }
 
 // recording remembers the last key set.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"testing"
 	"time"
 
@@ -60,6 +61,36 @@ func TestCacheResultOfAnotherTypeIsAMiss(t *testing.T) {
 	got, err := get(f, "k", func() (int, error) { return 7, nil })
 	if got != 7 || err != nil {
 		t.Errorf("get[int] over a cached string = %d, %v; want 7, nil (a miss)", got, err)
+	}
+}
+
+// A nil interface result is a result like any other: cached, a hit, and
+// reported by Contains.
+func TestCacheNilInterfaceResultIsAHit(t *testing.T) {
+	t.Parallel()
+	f := newFunc(t, memo.FuncInfo{})
+	runs := 0
+	compute := func() (io.Reader, error) {
+		runs++
+		return nil, nil
+	}
+	for i := range 3 {
+		if r, err := get(f, "k", compute); r != nil || err != nil {
+			t.Fatalf("call %d = %v, %v; want nil, nil", i+1, r, err)
+		}
+	}
+	if runs != 1 {
+		t.Errorf("3 calls ran the function %d times; want 1", runs)
+	}
+	if want := (memo.Stats{Hits: 2, Misses: 1}); f.Stats() != want {
+		t.Errorf("Stats() = %+v; want %+v", f.Stats(), want)
+	}
+	if !contains(f, "k") {
+		t.Error("Contains = false; want the nil result cached")
+	}
+	// A nil interface is no value of a concrete type.
+	if got, _ := get(f, "k", func() (int, error) { return 7, nil }); got != 7 {
+		t.Errorf("get[int] over a cached nil io.Reader = %d; want 7 (a miss)", got)
 	}
 }
 

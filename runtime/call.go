@@ -3,6 +3,8 @@ package runtime
 import (
 	"context"
 	"errors"
+	"fmt"
+	"reflect"
 	"sync"
 	"time"
 )
@@ -84,6 +86,9 @@ func (c *Call) usable() bool {
 		return false
 	}
 	err := c.w.Err()
+	if err == nil && c.w.local && c.b.table == nil {
+		err = fmt.Errorf("%s: %w", c.f.backendName(), ErrAmbiguousType)
+	}
 	if err == nil && c.b.backend != nil && c.b.resting(c.cfg.now()) {
 		err = ErrResting
 		c.strict(err)
@@ -141,6 +146,11 @@ func loadTable[R any](c *Call) (result R, expires int64, ok bool) {
 		return result, 0, false
 	}
 	result, ok = v.(R)
+	if !ok && v == nil && reflect.TypeFor[R]().Kind() == reflect.Interface {
+		// A nil interface result is stored as a nil any, which no type
+		// assertion accepts: it is R's zero value, and a hit.
+		ok = true
+	}
 	return result, expires, ok
 }
 
@@ -188,7 +198,7 @@ func Run[R any](c *Call, compute func() (R, error)) (R, error) {
 		if fc.panicked != nil {
 			panic(fc.panicked)
 		}
-		if fc.goexit || (isContextErr(fc.err) && c.ctx.Err() == nil) {
+		if fc.goexit || (fc.abandoned && isContextErr(fc.err) && c.ctx.Err() == nil) {
 			continue // the leader gave up for its own reasons; take over
 		}
 		f.stats.shared.Add(1)
@@ -224,7 +234,7 @@ func recheck[R any](c *Call, fc *flightCall) (result R, ok bool) {
 func leadCall[R any](c *Call, fc *flightCall, compute func() (R, error)) (R, error) {
 	f := c.f
 	key := string(c.w.buf)
-	r, err := lead(&f.flight, key, fc, compute, func(r R) (int64, error) { return store(c, key, r) })
+	r, err := lead(c.ctx, &f.flight, key, fc, compute, func(r R) (int64, error) { return store(c, key, r) })
 	outcome := Miss
 	if c.refresh {
 		outcome = Refresh

@@ -11,11 +11,21 @@ import (
 )
 
 // ErrCorrupt reports stored bytes that are not a valid entry: torn,
-// truncated, tampered with, or of an unknown format version.
+// truncated, tampered with, of an unknown format version, or answering
+// another key than the one they were read under.
 var ErrCorrupt = errors.New("memo: corrupt entry")
 
-// entryMagic starts every entry and carries the format version.
-const entryMagic = "memo1"
+// ErrOldEntry reports an entry written in a previous format version, which
+// did not name its key. It wraps [ErrCorrupt]; the runtime treats such an
+// entry as a plain miss, and the fresh result replaces it.
+var ErrOldEntry = fmt.Errorf("%w: previous format", ErrCorrupt)
+
+// entryMagic starts every entry and carries the format version;
+// oldEntryMagic is the previous version's.
+const (
+	entryMagic    = "memo2"
+	oldEntryMagic = "memo1"
+)
 
 // maxSummary bounds the readable summary of the arguments an entry carries.
 const maxSummary = 256
@@ -23,17 +33,26 @@ const maxSummary = 256
 // An Entry is what byte-level backends store: one text line of metadata,
 // then the encoded result. The line makes a stored file readable with cat:
 //
-//	memo1 <codec> <created> <expires> <checksum> <summary>
+//	memo2 <codec> <created> <expires> <key> <checksum> <summary>
 //
-// created and expires are Unix nanoseconds (expires 0 for never), checksum
-// is the XXH3-64 of the line's first four fields and the payload in hex, and
-// summary is a Go-quoted, abbreviated rendering of the keyed arguments.
+// created and expires are Unix nanoseconds (expires 0 for never); key is
+// the [Key.Digest] of the key the entry answers, the 128-bit hash of the
+// function's identity, fingerprint, version, type arguments and keyed
+// arguments; checksum is the XXH3-64 of the line's first five fields and
+// the payload, in hex; summary is a Go-quoted, abbreviated rendering of the
+// keyed arguments, for people. Because the checksum covers the key, an
+// entry moved, copied or swapped to another key (another argument, another
+// function) is detected on read and treated as a miss, as is an entry of
+// the previous format, memo1, which did not name its key.
 type Entry struct {
 	Codec   string    // codec spec, e.g. "msgpack+zstd"
 	Created time.Time // when the result was computed
 	Expires time.Time // zero for never
-	Summary string    // the keyed arguments, for people
-	Payload []byte    // the encoded result
+	// Digest is the Key.Digest of the key the entry answers: 32 lowercase
+	// hex digits. An entry with anything else fails to decode.
+	Digest  string
+	Summary string // the keyed arguments, for people
+	Payload []byte // the encoded result
 }
 
 // Expired reports whether e has expired at now.
@@ -51,7 +70,7 @@ func EncodeEntry(e Entry) []byte {
 	if len(summary) > maxSummary {
 		summary = summary[:maxSummary] + "…"
 	}
-	head := fmt.Appendf(nil, "%s %s %d %d", entryMagic, e.Codec, e.Created.UnixNano(), expires)
+	head := fmt.Appendf(nil, "%s %s %d %d %s", entryMagic, e.Codec, e.Created.UnixNano(), expires, e.Digest)
 	sum := checksum(head, e.Payload)
 	out := make([]byte, 0, len(head)+len(summary)+len(e.Payload)+32)
 	out = append(out, head...)
@@ -62,7 +81,8 @@ func EncodeEntry(e Entry) []byte {
 }
 
 // DecodeEntry parses a stored entry and verifies its checksum. Payload
-// aliases data.
+// aliases data. The caller must still check that the entry's Digest is
+// that of the key it read the entry under: an entry answers one key only.
 func DecodeEntry(data []byte) (Entry, error) {
 	l, err := splitEntry(data, true)
 	if err != nil {
@@ -101,14 +121,25 @@ func EntryExpires(data []byte) (time.Time, error) {
 	return unixNano(expires), nil
 }
 
+// EntryAnswers reports whether the metadata line of the stored entry in
+// data names key, without allocating or verifying the checksum: for
+// backends that copy entries between tiers and should copy only those that
+// answer the key they were read under. The runtime checks every entry it
+// serves either way.
+func EntryAnswers(data []byte, key Key) bool {
+	l, err := splitEntry(data, false)
+	return err == nil && string(l.digest) == key.Digest
+}
+
 // entryLine is a stored entry split into its fields, which alias the data.
 type entryLine struct {
 	codec   []byte
 	created []byte
 	expires []byte
+	digest  []byte // the digest of the key the entry answers
 	sum     []byte
 	summary []byte // still quoted
-	head    []byte // the fields the checksum covers: magic to expires
+	head    []byte // the fields the checksum covers: magic to digest
 	payload []byte // nil when only the metadata line was asked for
 }
 
@@ -122,21 +153,41 @@ func splitEntry(data []byte, whole bool) (l entryLine, err error) {
 	} else if whole {
 		return l, fmt.Errorf("%w: no metadata line", ErrCorrupt)
 	}
-	var fields [5][]byte
-	rest := line
+	magic, rest, _ := bytes.Cut(line, []byte(" "))
+	switch string(magic) {
+	case entryMagic:
+	case oldEntryMagic:
+		return l, ErrOldEntry
+	default:
+		return l, fmt.Errorf("%w: unknown format %.16q", ErrCorrupt, magic)
+	}
+	var fields [5][]byte // codec, created, expires, digest, checksum
 	for i := range fields {
 		sp := bytes.IndexByte(rest, ' ')
 		if sp < 0 {
-			return l, fmt.Errorf("%w: metadata has %d fields, want 6", ErrCorrupt, i+1)
+			return l, fmt.Errorf("%w: metadata has %d fields, want 7", ErrCorrupt, i+2)
 		}
 		fields[i], rest = rest[:sp], rest[sp+1:]
 	}
-	if string(fields[0]) != entryMagic {
-		return l, fmt.Errorf("%w: unknown format %.16q", ErrCorrupt, fields[0])
+	if !isDigest(fields[3]) {
+		return l, fmt.Errorf("%w: key digest %.40q", ErrCorrupt, fields[3])
 	}
-	l.codec, l.created, l.expires, l.sum, l.summary = fields[1], fields[2], fields[3], fields[4], rest
+	l.codec, l.created, l.expires, l.digest, l.sum, l.summary = fields[0], fields[1], fields[2], fields[3], fields[4], rest
 	l.head = line[:len(line)-len(rest)-len(l.sum)-2]
 	return l, nil
+}
+
+// isDigest reports whether b is 32 lowercase hex digits, as Key.Digest is.
+func isDigest(b []byte) bool {
+	if len(b) != 32 {
+		return false
+	}
+	for _, c := range b {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // verify checks the line's checksum against its payload.
@@ -163,6 +214,7 @@ func (l *entryLine) entry() (Entry, error) {
 		Codec:   string(l.codec),
 		Created: time.Unix(0, created),
 		Expires: unixNano(expires),
+		Digest:  string(l.digest),
 		Summary: summary,
 		Payload: l.payload,
 	}, nil

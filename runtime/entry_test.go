@@ -11,17 +11,24 @@ import (
 	memo "github.com/memogen/memogen/runtime"
 )
 
+// digestA and digestB are the digests of two keys.
+const (
+	digestA = "0123456789abcdef0123456789abcdef"
+	digestB = "fedcba9876543210fedcba9876543210"
+)
+
 func TestEntryRoundTrip(t *testing.T) {
 	in := memo.Entry{
 		Codec:   "msgpack+zstd",
 		Created: time.Unix(1_700_000_000, 123),
 		Expires: time.Unix(1_700_000_600, 0),
+		Digest:  digestA,
 		Summary: `id=42 name="a b"`,
 		Payload: []byte("\x00payload\nwith newline"),
 	}
 	data := memo.EncodeEntry(in)
 	line, _, _ := bytes.Cut(data, []byte("\n"))
-	if want := `memo1 msgpack+zstd 1700000000000000123 1700000600000000000 `; !strings.HasPrefix(string(line), want) {
+	if want := `memo2 msgpack+zstd 1700000000000000123 1700000600000000000 ` + digestA + ` `; !strings.HasPrefix(string(line), want) {
 		t.Errorf("metadata line = %q; want it to start with %q", line, want)
 	}
 	if want := ` "id=42 name=\"a b\""`; !strings.HasSuffix(string(line), want) {
@@ -32,13 +39,13 @@ func TestEntryRoundTrip(t *testing.T) {
 		t.Fatalf("DecodeEntry = %v; want nil", err)
 	}
 	if out.Codec != in.Codec || !out.Created.Equal(in.Created) || !out.Expires.Equal(in.Expires) ||
-		out.Summary != in.Summary || !bytes.Equal(out.Payload, in.Payload) {
+		out.Digest != in.Digest || out.Summary != in.Summary || !bytes.Equal(out.Payload, in.Payload) {
 		t.Errorf("DecodeEntry(EncodeEntry(%+v)) = %+v", in, out)
 	}
 }
 
 func TestEntryNeverExpires(t *testing.T) {
-	out, err := memo.DecodeEntry(memo.EncodeEntry(memo.Entry{Codec: "json", Created: time.Unix(1, 0), Payload: []byte("1")}))
+	out, err := memo.DecodeEntry(memo.EncodeEntry(memo.Entry{Codec: "json", Digest: digestA, Created: time.Unix(1, 0), Payload: []byte("1")}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +55,7 @@ func TestEntryNeverExpires(t *testing.T) {
 }
 
 func TestEntrySummaryIsBounded(t *testing.T) {
-	data := memo.EncodeEntry(memo.Entry{Codec: "json", Summary: strings.Repeat("x", 10_000), Payload: []byte("1")})
+	data := memo.EncodeEntry(memo.Entry{Codec: "json", Digest: digestA, Summary: strings.Repeat("x", 10_000), Payload: []byte("1")})
 	if len(data) > 400 {
 		t.Errorf("entry with a 10000-byte summary is %d bytes; want the summary abbreviated", len(data))
 	}
@@ -58,7 +65,7 @@ func TestEntrySummaryIsBounded(t *testing.T) {
 }
 
 func TestDecodeEntryRejectsDamage(t *testing.T) {
-	good := memo.EncodeEntry(memo.Entry{Codec: "json", Created: time.Unix(5, 0), Payload: []byte(`{"a":1}`)})
+	good := memo.EncodeEntry(memo.Entry{Codec: "json", Digest: digestA, Created: time.Unix(5, 0), Payload: []byte(`{"a":1}`)})
 	flip := bytes.Clone(good)
 	flip[len(flip)-2] ^= 1
 	tests := map[string][]byte{
@@ -67,8 +74,13 @@ func TestDecodeEntryRejectsDamage(t *testing.T) {
 		"truncated":        good[:len(good)-3],
 		"metadata only":    good[:bytes.IndexByte(good, '\n')],
 		"payload bit flip": flip,
-		"unknown version":  append([]byte("memo9"), good[len("memo1"):]...),
+		"unknown version":  append([]byte("memo9"), good[len("memo2"):]...),
 		"bad number":       bytes.Replace(good, []byte(" 5000000000 "), []byte(" 5x00000000 "), 1),
+		"another key":      bytes.Replace(good, []byte(digestA), []byte(digestB), 1),
+		"short key":        bytes.Replace(good, []byte(digestA), []byte(digestA[:31]), 1),
+		"upper-case key":   bytes.Replace(good, []byte(digestA), []byte(strings.ToUpper(digestA)), 1),
+		"no key":           bytes.Replace(good, []byte(digestA+" "), nil, 1),
+		"previous format":  []byte("memo1 json 5000000000 0 4c2bd1bd3c7b5e1d \"\"\n{\"a\":1}"),
 	}
 	for name, data := range tests {
 		if _, err := memo.DecodeEntry(data); !errors.Is(err, memo.ErrCorrupt) {
@@ -77,10 +89,37 @@ func TestDecodeEntryRejectsDamage(t *testing.T) {
 	}
 }
 
+func TestOldEntriesAreTheirOwnError(t *testing.T) {
+	old := []byte("memo1 json 5000000000 0 4c2bd1bd3c7b5e1d \"id=1\"\n1")
+	for name, decode := range map[string]func([]byte) error{
+		"DecodeEntry":       func(b []byte) error { _, err := memo.DecodeEntry(b); return err },
+		"DecodeEntryHeader": func(b []byte) error { _, err := memo.DecodeEntryHeader(b); return err },
+		"EntryExpires":      func(b []byte) error { _, err := memo.EntryExpires(b); return err },
+	} {
+		if err := decode(old); !errors.Is(err, memo.ErrOldEntry) || !errors.Is(err, memo.ErrCorrupt) {
+			t.Errorf("%s(memo1 entry) = %v; want memo.ErrOldEntry, which is memo.ErrCorrupt", name, err)
+		}
+	}
+}
+
+func TestEntryAnswers(t *testing.T) {
+	data := memo.EncodeEntry(memo.Entry{Codec: "json", Digest: digestA, Payload: []byte("1")})
+	if !memo.EntryAnswers(data, memo.Key{Digest: digestA}) {
+		t.Errorf("EntryAnswers(entry of A, A) = false; want true")
+	}
+	if memo.EntryAnswers(data, memo.Key{Digest: digestB}) {
+		t.Errorf("EntryAnswers(entry of A, B) = true; want false")
+	}
+	if memo.EntryAnswers([]byte("garbage"), memo.Key{Digest: digestA}) {
+		t.Errorf("EntryAnswers(garbage, A) = true; want false")
+	}
+}
+
 func FuzzDecodeEntry(f *testing.F) {
-	f.Add(memo.EncodeEntry(memo.Entry{Codec: "json", Created: time.Unix(1, 2), Summary: "a=1", Payload: []byte("[1]")}))
+	f.Add(memo.EncodeEntry(memo.Entry{Codec: "json", Digest: digestA, Created: time.Unix(1, 2), Summary: "a=1", Payload: []byte("[1]")}))
+	f.Add([]byte("memo2 json 0 0 0123456789abcdef0123456789abcdef 0000000000000000 \"\"\n"))
+	f.Add([]byte("memo2 json 1 2 0123456789abcdef0123456789abcdef zz \"unterminated\n"))
 	f.Add([]byte("memo1 json 0 0 0000000000000000 \"\"\n"))
-	f.Add([]byte("memo1 json 1 2 zz \"unterminated\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if h, err := memo.DecodeEntryHeader(data); err == nil {
 			if exp, err := memo.EntryExpires(data); err != nil || !exp.Equal(h.Expires) {
@@ -99,21 +138,21 @@ func FuzzDecodeEntry(f *testing.F) {
 			t.Fatalf("re-encoded entry does not decode: %v", err)
 		}
 		summaryKept := len(e.Summary) > 256 || again.Summary == e.Summary // long summaries are abbreviated
-		if again.Codec != e.Codec || !bytes.Equal(again.Payload, e.Payload) || !summaryKept {
+		if again.Codec != e.Codec || again.Digest != e.Digest || !bytes.Equal(again.Payload, e.Payload) || !summaryKept {
 			t.Fatalf("round trip changed the entry: %+v → %+v", e, again)
 		}
 	})
 }
 
 func TestDecodeEntryHeader(t *testing.T) {
-	data := memo.EncodeEntry(memo.Entry{Codec: "json", Created: time.Unix(7, 0), Expires: time.Unix(9, 0), Summary: "k=1", Payload: []byte("[1,2,3]")})
+	data := memo.EncodeEntry(memo.Entry{Codec: "json", Digest: digestA, Created: time.Unix(7, 0), Expires: time.Unix(9, 0), Summary: "k=1", Payload: []byte("[1,2,3]")})
 	nl := bytes.IndexByte(data, '\n')
 	for name, prefix := range map[string][]byte{"whole entry": data, "line only": data[:nl], "line and part of the payload": data[:nl+3]} {
 		e, err := memo.DecodeEntryHeader(prefix)
 		if err != nil {
 			t.Fatalf("%s: DecodeEntryHeader = %v; want nil", name, err)
 		}
-		if e.Codec != "json" || !e.Created.Equal(time.Unix(7, 0)) || !e.Expires.Equal(time.Unix(9, 0)) || e.Summary != "k=1" || e.Payload != nil {
+		if e.Codec != "json" || !e.Created.Equal(time.Unix(7, 0)) || !e.Expires.Equal(time.Unix(9, 0)) || e.Digest != digestA || e.Summary != "k=1" || e.Payload != nil {
 			t.Errorf("%s: DecodeEntryHeader = %+v", name, e)
 		}
 	}
@@ -124,7 +163,7 @@ func TestDecodeEntryHeader(t *testing.T) {
 
 func TestEntryExtremeTimes(t *testing.T) {
 	for _, ns := range []int64{math.MinInt64, -1, 1, math.MaxInt64} {
-		e := memo.Entry{Codec: "json", Created: time.Unix(0, ns), Expires: time.Unix(0, ns), Payload: []byte("1")}
+		e := memo.Entry{Codec: "json", Digest: digestA, Created: time.Unix(0, ns), Expires: time.Unix(0, ns), Payload: []byte("1")}
 		got, err := memo.DecodeEntry(memo.EncodeEntry(e))
 		if err != nil || !got.Created.Equal(e.Created) || !got.Expires.Equal(e.Expires) {
 			t.Errorf("round trip of times at %d ns = %+v, %v", ns, got, err)

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"runtime/debug"
 	"sync"
@@ -36,6 +37,13 @@ type flightCall struct {
 	expires  int64
 	panicked *PanicError // set when the function panicked
 	goexit   bool        // set when the function called runtime.Goexit
+	// abandoned is set when the leader's own context had ended by the time
+	// the function returned: a context error is then the leader's alone,
+	// and a waiter whose context is live runs the function itself. A
+	// context error the function returned while the leader's context was
+	// live (a downstream timeout of its own) is its result, shared like any
+	// other error.
+	abandoned bool
 }
 
 // flightGroup tracks the runs in progress, by key.
@@ -70,18 +78,20 @@ func (g *flightGroup) finish(key string, fc *flightCall) {
 	close(fc.done)
 }
 
-// lead runs compute for fc's waiters. It stores a successful result through
-// store before the waiters wake, so that later calls find it cached; a store
-// error becomes the call's error. A panic
-// is recorded for the waiters and raised again here with its original value;
-// a runtime.Goexit is recorded so that waiters run the function themselves.
-func lead[R any](g *flightGroup, key string, fc *flightCall, compute func() (R, error), store func(R) (int64, error)) (r R, err error) {
+// lead runs compute for fc's waiters, on behalf of a caller whose context
+// is ctx. It stores a successful result through store before the waiters
+// wake, so that later calls find it cached; a store error becomes the
+// call's error. A panic is recorded for the waiters and raised again here
+// with its original value; a runtime.Goexit is recorded so that waiters run
+// the function themselves, and so is whether ctx had ended.
+func lead[R any](ctx context.Context, g *flightGroup, key string, fc *flightCall, compute func() (R, error), store func(R) (int64, error)) (r R, err error) {
 	normal, recovered := false, false
 	var panicValue any
 	defer func() {
 		if !normal && !recovered {
 			fc.goexit = true
 		}
+		fc.abandoned = ctx.Err() != nil
 		g.finish(key, fc)
 	}()
 	func() {

@@ -3,6 +3,7 @@ package runtime_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -369,6 +370,45 @@ func TestRunLeaderContextErrorIsNotShared(t *testing.T) {
 	}
 	if !contains(f, "k") {
 		t.Error("Contains after the waiter's run = false; want its result cached")
+	}
+}
+
+// A context error that the function returns while its caller's context is
+// live (a downstream call of its own timed out) is its result: the waiters
+// share it, rather than each running the function again in turn.
+func TestRunFunctionsOwnContextErrorIsShared(t *testing.T) {
+	t.Parallel()
+	const n = 20
+	f := newFunc(t, memo.FuncInfo{Errors: true})
+	errDownstream := fmt.Errorf("fetching the rate: %w", context.DeadlineExceeded)
+	var runs atomic.Int64
+	release := make(chan struct{})
+	compute := func() (string, error) {
+		runs.Add(1)
+		<-release
+		return "", errDownstream
+	}
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { _, errs[i] = cached(context.Background(), f, "k", false, compute) })
+	}
+	waitForWaiters(t, n-1)
+	close(release)
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	within(t, done, "concurrent calls")
+
+	if r := runs.Load(); r != 1 {
+		t.Errorf("%d concurrent calls ran the function %d times; want 1", n, r)
+	}
+	for i, err := range errs {
+		if err != errDownstream {
+			t.Errorf("call %d got %v; want the shared %v", i, err, errDownstream)
+		}
+	}
+	if st := f.Stats(); st.Misses != 1 || st.Shared != n-1 || st.Errors != 1 {
+		t.Errorf("Stats() = %+v; want 1 miss, %d shared, 1 error", st, n-1)
 	}
 }
 

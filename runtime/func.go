@@ -47,6 +47,10 @@ type Func struct {
 	id      FuncID
 	prefix  []byte   // identity, fingerprint, version and type arguments: hashed before a byte-level key
 	generic *Generic // the generic function f is an instance of, or nil
+	// typeArgs are the type arguments of an instance of a generic
+	// function; if another type of the program shares the spelling of
+	// one, byte-level backends cannot tell the instances apart.
+	typeArgs []*typeInfo
 
 	bound    atomic.Pointer[binding] // the backend this Func last resolved
 	reported atomic.Bool             // whether an unbound backend was reported
@@ -81,7 +85,7 @@ func NewFunc(info FuncInfo) *Func {
 }
 
 // newFunc returns a Func; for an instance of generic, typeArgs are the
-// identities of its type arguments, which its key prefix carries.
+// spellings of its type arguments, which its key prefix carries.
 func newFunc(info FuncInfo, typeArgs string, generic *Generic) *Func {
 	f := &Func{info: info, id: info.id(), generic: generic}
 	f.prefix = fmt.Appendf(nil, "%s\x00%s\x00%s\x00", f.id, info.Fingerprint, info.Version)
@@ -165,6 +169,10 @@ func (f *Func) rebind(gen uint64) *binding {
 		}
 		if f.info.Unstorable != "" {
 			b.err = fmt.Errorf("%w: %s: %s", ErrUnstorable, f.backendName(), f.info.Unstorable)
+			break
+		}
+		if err := errAmbiguous(f.typeArgs); err != nil {
+			b.err = fmt.Errorf("%s: %w", f.backendName(), err)
 			break
 		}
 		b.codec, b.err = LookupCodec(b.codecSpec)

@@ -21,11 +21,11 @@ type Generic struct {
 
 	// instances maps the type arguments, as the lookup that found them
 	// spells them (a reflect.Type, a [2]reflect.Type, a [3]reflect.Type or
-	// a string of identities), to their *Func. Lookups take no lock.
+	// a string of ranked identities), to their *Func. Lookups take no lock.
 	instances sync.Map
 
-	mu         sync.Mutex       // serializes creating instances
-	byIdentity map[string]*Func // instances by their type arguments' identities; guarded by mu
+	mu      sync.Mutex       // serializes creating instances
+	byTypes map[string]*Func // instances by rankedTypeArgs of their type arguments; guarded by mu
 }
 
 // NewGeneric returns the cache of the generic function info describes. It
@@ -79,7 +79,7 @@ func Instance3[T1, T2, T3 any](g *Generic) *Func {
 // types, for functions with more type parameters than [Instance3] takes.
 // Unlike those, it allocates on every call.
 func (g *Generic) InstanceOf(types ...reflect.Type) *Func {
-	key := typeArgIdentities(types)
+	key := rankedTypeArgs(typeInfosOf(types))
 	if f, ok := g.instances.Load(key); ok {
 		return f.(*Func)
 	}
@@ -88,38 +88,71 @@ func (g *Generic) InstanceOf(types ...reflect.Type) *Func {
 
 // create returns the Func of the instantiation with type arguments types,
 // creating it unless another lookup did, and remembers it under key.
+// Distinct types make distinct instances, even types that share a
+// spelling (see typeid.go).
 func (g *Generic) create(key any, types []reflect.Type) *Func {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if f, ok := g.instances.Load(key); ok {
 		return f.(*Func)
 	}
-	identities := typeArgIdentities(types)
-	f := g.byIdentity[identities]
+	infos := typeInfosOf(types)
+	ranked := rankedTypeArgs(infos)
+	f := g.byTypes[ranked]
 	if f == nil {
+		spellings := typeArgSpellings(infos)
+		named := spellings
+		if errAmbiguous(infos) != nil {
+			// Another instance may have the same spellings: the name,
+			// by which memory stores find an instance's table, must
+			// differ.
+			named = ranked
+		}
 		info := g.info
-		args := "[" + spellTypeArgs(types, identities) + "]"
+		args := "[" + spellTypeArgs(infos, named) + "]"
 		if info.Receiver != "" {
 			info.Receiver += args
 		} else {
 			info.Name += args
 		}
-		f = newFunc(info, identities, g)
-		if g.byIdentity == nil {
-			g.byIdentity = make(map[string]*Func)
+		f = newFunc(info, spellings, g)
+		f.typeArgs = infos
+		if g.byTypes == nil {
+			g.byTypes = make(map[string]*Func)
 		}
-		g.byIdentity[identities] = f
+		g.byTypes[ranked] = f
 	}
 	g.instances.Store(key, f)
 	return f
 }
 
-// typeArgIdentities joins the identities of types (see typeIdentity), each
-// ended by a NUL, which no identity contains.
-func typeArgIdentities(types []reflect.Type) string {
+func typeInfosOf(types []reflect.Type) []*typeInfo {
+	infos := make([]*typeInfo, len(types))
+	for i, t := range types {
+		infos[i] = typeInfoOf(t)
+	}
+	return infos
+}
+
+// typeArgSpellings joins the spellings of type arguments, which a byte-level
+// key prefix carries, each ended by a NUL, which no spelling contains.
+func typeArgSpellings(infos []*typeInfo) string {
 	var b strings.Builder
-	for _, t := range types {
-		b.WriteString(typeIdentity(t))
+	for _, info := range infos {
+		b.WriteString(info.spelling)
+		b.WriteByte(0)
+	}
+	return b.String()
+}
+
+// rankedTypeArgs joins the ranked identities of type arguments: distinct
+// for distinct types in this process, even when their spellings are equal.
+// A ranked identity is its spelling, "#" and a number, and no spelling
+// ends in "#" and digits, so the join is unambiguous.
+func rankedTypeArgs(infos []*typeInfo) string {
+	var b strings.Builder
+	for _, info := range infos {
+		b.WriteString(info.ranked)
 		b.WriteByte(0)
 	}
 	return b.String()
@@ -132,22 +165,24 @@ const maxSpelledTypeArgs = 64
 // spellTypeArgs returns how an instance's name spells its type arguments:
 // as Go spells them ("int", "string,[]uint8", "map[string]any") when they
 // are built of predeclared types alone, and else as 16 hex digits of a
-// hash of their identities. Only the first spelling is both readable and
-// unambiguous: a named type's identity holds its import path and structure.
-// Either way the name is a safe file name and Redis key element (no slash,
-// backslash, colon, dot, space or NUL), and the identities themselves go
-// into the instance's key prefix, so that a collision of names can never
-// mix entries.
-func spellTypeArgs(types []reflect.Type, identities string) string {
-	spelled := make([]string, len(types))
-	for i, t := range types {
-		spelled[i] = strings.ReplaceAll(typeIdentity(t), "interface{}", "any")
+// hash of key, their joined spellings (see typeid.go), or their ranked
+// identities when a spelling is ambiguous, so that each instance has a
+// table of its own in a memory store. Only the first is both readable and
+// unambiguous: a named type's spelling holds its import path and
+// structure. Either way the name is a safe file name and Redis key element
+// (no slash, backslash, colon, dot, space or NUL), and the spellings
+// themselves go into the instance's key prefix, so that a collision of
+// names can never mix entries.
+func spellTypeArgs(infos []*typeInfo, key string) string {
+	spelled := make([]string, len(infos))
+	for i, info := range infos {
+		spelled[i] = strings.ReplaceAll(info.spelling, "interface{}", "any")
 	}
 	s := strings.Join(spelled, ",")
 	if len(s) <= maxSpelledTypeArgs && plainTypeArgs(s) {
 		return s
 	}
-	return fmt.Sprintf("%016x", xxh3.HashString(identities))
+	return fmt.Sprintf("%016x", xxh3.HashString(key))
 }
 
 // plainTypeArgs reports whether s spells only predeclared types, slices,

@@ -1,8 +1,10 @@
 package runtime_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"reflect"
 	"regexp"
 	"strings"
@@ -226,5 +228,115 @@ func TestCheckBackendsListsGenericBeforeAnyInstance(t *testing.T) {
 	register(t, unbound, memory.New(memory.Options{}))
 	if err := memo.CheckBackends(); err != nil && strings.Contains(err.Error(), g.ID().String()) {
 		t.Errorf("CheckBackends() after Register = %q; want no mention of %s", err, g.ID())
+	}
+}
+
+// sameNamedTypes returns two types of one name and structure, declared
+// inside two functions: two types, which reflection spells alike. Each
+// test that calls it gets types of its own, through its own pair of
+// functions.
+func sameNamedTypes() (a, b reflect.Type, va, vb any) {
+	return localInFirst(), localInSecond(), localValueFirst(), localValueSecond()
+}
+
+func localInFirst() reflect.Type {
+	type Loc struct{ X int }
+	return reflect.TypeFor[Loc]()
+}
+
+func localInSecond() reflect.Type {
+	type Loc struct{ X int }
+	return reflect.TypeFor[Loc]()
+}
+
+func localValueFirst() any  { type Pin struct{ X int }; return Pin{1} }
+func localValueSecond() any { type Pin struct{ X int }; return Pin{1} }
+
+func TestLocalTypesOfOneNameAreTwoInstances(t *testing.T) {
+	t.Parallel()
+	a, b, _, _ := sameNamedTypes()
+	if a == b || a.String() != b.String() {
+		t.Fatalf("the test needs two types that reflection spells alike; got %v and %v", a, b)
+	}
+	g := newGeneric(t, memo.FuncInfo{})
+	fa, fb := g.InstanceOf(a), g.InstanceOf(b)
+	if fa == fb {
+		t.Fatalf("InstanceOf(%v) and InstanceOf(%v) of two local types returned one Func; want one each", a, b)
+	}
+	if fa.ID() == fb.ID() {
+		t.Errorf("both instances are named %v; want two names, since memory stores find tables by name", fa.ID())
+	}
+	if g.InstanceOf(a) != fa || g.InstanceOf(b) != fb {
+		t.Errorf("a second lookup returned another Func; want the same")
+	}
+	var c counter
+	get(fa, "k", c.fn("first"))
+	if got, _ := get(fb, "k", c.fn("second")); got != "second" || c.runs() != 2 {
+		t.Errorf("the second type's call = %q after %d runs; want second after 2: the types share no entry", got, c.runs())
+	}
+}
+
+// Byte-level backends, which other processes share, cannot tell the types
+// apart: calls of both instances run uncached there, and the hook is told.
+func TestLocalTypesOfOneNameRunUncachedInByteStores(t *testing.T) {
+	name := uniqueName(t)
+	register(t, name, byteOnly{memory.New(memory.Options{})})
+	g := newGeneric(t, memo.FuncInfo{Backend: name, Codec: "json"})
+	a := localByteFirst()
+	fa := g.InstanceOf(a)
+	var c counter
+	get(fa, "k", c.fn("v"))
+	get(fa, "k", c.fn("v"))
+	if c.runs() != 1 {
+		t.Fatalf("before the second type is met, the first's calls ran %d times; want 1 (cached)", c.runs())
+	}
+	var rec recorder
+	configure(t, memo.Config{Hook: rec.Hook, Logger: slog.New(slog.DiscardHandler)})
+	fb := g.InstanceOf(localByteSecond())
+	get(fb, "k", c.fn("v"))
+	get(fa, "k", c.fn("v"))
+	if c.runs() != 3 {
+		t.Errorf("after the second type is met, calls of both ran %d times in all; want 3 (uncached)", c.runs())
+	}
+	calls := rec.Calls()
+	if len(calls) != 2 || !errors.Is(calls[0].Err, memo.ErrAmbiguousType) || !errors.Is(calls[1].Err, memo.ErrAmbiguousType) {
+		t.Errorf("hook saw %+v; want each instance reported once with memo.ErrAmbiguousType", calls)
+	}
+}
+
+func localByteFirst() reflect.Type {
+	type Acct struct{ ID int }
+	return reflect.TypeFor[Acct]()
+}
+
+func localByteSecond() reflect.Type {
+	type Acct struct{ ID int }
+	return reflect.TypeFor[Acct]()
+}
+
+// Keys that name types (an interface's dynamic type, TypeKey) tell two
+// local types of one name apart in this process, and byte-level backends
+// run their calls uncached.
+func TestLocalTypesOfOneNameInKeys(t *testing.T) {
+	_, _, va, vb := sameNamedTypes()
+	if ka, kb := dynamicKey(va), dynamicKey(vb); bytes.Equal(ka, kb) {
+		t.Errorf("Dynamic[any] of two local types keyed both %x; want two keys", ka)
+	}
+	name := uniqueName(t)
+	register(t, name, byteOnly{memory.New(memory.Options{})})
+	f := newFunc(t, memo.FuncInfo{Backend: name, Codec: "json"})
+	var rec recorder
+	configure(t, memo.Config{Hook: rec.Hook})
+	runs := 0
+	for range 2 {
+		c := f.Begin(nil)
+		memo.Dynamic[any](c.Key(), va)
+		if _, ok := memo.Lookup[int](c, false); ok {
+			t.Fatal("Lookup hit; want the call uncached")
+		}
+		memo.Run(c, func() (int, error) { runs++; return 1, nil })
+	}
+	if calls := rec.Calls(); runs != 2 || len(calls) != 2 || calls[0].Outcome != memo.Uncached || !errors.Is(calls[0].Err, memo.ErrAmbiguousType) {
+		t.Errorf("two calls keyed by an ambiguous type ran %d times, hook saw %+v; want 2 uncached runs with memo.ErrAmbiguousType", runs, calls)
 	}
 }

@@ -12,18 +12,37 @@ type Keyer interface {
 	MemoKey(w *KeyWriter)
 }
 
-// DynamicType writes the identity of v's dynamic type (see typeIdentity). Generated code writes it before keying an interface value by its
-// MemoKey method, so that two types writing equal keys never share an entry.
-func (w *KeyWriter) DynamicType(v any) {
-	w.String(typeIdentity(reflect.TypeOf(v)))
+// Keyer writes v, a value of an interface type whose method set has
+// MemoKey: whether it is nil, then its dynamic type's identity (see
+// typeid.go), so that two types writing equal keys never share an
+// entry, then what its MemoKey method writes. A nil pointer held in v is
+// keyed as the nil pointer of its type without calling MemoKey, which would
+// panic for a method with a value receiver: every nil pointer of one type
+// is the same value. Generated code keys interface arguments with it; a
+// MemoKey method can key an interface field with it too.
+func (w *KeyWriter) Keyer(v Keyer) {
+	w.Present(v != nil)
+	if v == nil {
+		return
+	}
+	t := reflect.TypeOf(v)
+	if t.Kind() == reflect.Pointer && reflect.ValueOf(v).IsNil() {
+		// No type identity starts with "nil ": import paths hold no space.
+		id, local := typeIdentity(t)
+		w.local = w.local || local
+		w.String("nil " + id)
+		return
+	}
+	w.writeType(t)
+	v.MemoKey(w)
 }
 
 // TypeKey writes the identity of type T: its full import path, name and
-// structure. A MemoKey method of a generic type can write its type
-// arguments with it. (Generated wrappers need not: each instantiation of a
+// structure (see typeid.go). A MemoKey method of a generic type can write
+// its type arguments with it. (Generated wrappers need not: each instantiation of a
 // generic function has a cache of its own, see [Generic].)
 func TypeKey[T any](w *KeyWriter) {
-	w.String(typeIdentity(reflect.TypeFor[T]()))
+	w.writeType(reflect.TypeFor[T]())
 }
 
 // Dynamic writes a value whose type is a type parameter, and so unknown when
@@ -83,7 +102,7 @@ func (w *KeyWriter) reflectValue(v reflect.Value) {
 		// with equal encodings never share an entry.
 		w.Present(!v.IsNil())
 		if !v.IsNil() && w.Enter() {
-			w.String(typeIdentity(v.Elem().Type()))
+			w.writeType(v.Elem().Type())
 			w.reflectValue(v.Elem())
 			w.Leave()
 		}

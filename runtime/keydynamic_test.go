@@ -411,3 +411,49 @@ func TestTypeKeyTellsApartEquallyNamedTypes(t *testing.T) {
 		t.Errorf("TypeKey of a recursive type = %q; want the recursion spelled by name", k)
 	}
 }
+
+// valueKeyer has a MemoKey method with a value receiver, which a nil
+// *valueKeyer cannot call; ptrKeyer's has a pointer receiver.
+type valueKeyer struct{ N int }
+
+func (v valueKeyer) MemoKey(w *memo.KeyWriter) { w.Int(int64(v.N)) }
+
+type ptrKeyer struct{ N int }
+
+func (p *ptrKeyer) MemoKey(w *memo.KeyWriter) { w.Int(int64(p.N)) }
+
+func keyerKey(v memo.Keyer) []byte {
+	var w memo.KeyWriter
+	w.Keyer(v)
+	return bytes.Clone(w.Bytes())
+}
+
+func TestKeyerKeysNilPointersWithoutCallingMemoKey(t *testing.T) {
+	t.Parallel()
+	keys := map[string][]byte{
+		"nil":                keyerKey(nil),
+		"(*valueKeyer)(nil)": keyerKey((*valueKeyer)(nil)), // calling MemoKey would panic
+		"&valueKeyer{}":      keyerKey(&valueKeyer{}),
+		"valueKeyer{}":       keyerKey(valueKeyer{}),
+		"(*ptrKeyer)(nil)":   keyerKey((*ptrKeyer)(nil)), // so would this MemoKey
+		"&ptrKeyer{}":        keyerKey(&ptrKeyer{}),
+	}
+	seen := map[string]string{}
+	for name, k := range keys {
+		if other, ok := seen[string(k)]; ok {
+			t.Errorf("Keyer(%s) and Keyer(%s) share the key %x", name, other, k)
+		}
+		seen[string(k)] = name
+	}
+	if a, b := keyerKey((*valueKeyer)(nil)), keyerKey((*valueKeyer)(nil)); !bytes.Equal(a, b) {
+		t.Errorf("Keyer((*valueKeyer)(nil)) = %x then %x; want one key", a, b)
+	}
+	// A value that is not a nil pointer: presence, its type, its MemoKey.
+	var want memo.KeyWriter
+	want.Present(true)
+	memo.TypeKey[valueKeyer](&want)
+	want.Int(3)
+	if got := keyerKey(valueKeyer{N: 3}); !bytes.Equal(got, want.Bytes()) {
+		t.Errorf("Keyer(valueKeyer{3}) = %x; want %x", got, want.Bytes())
+	}
+}

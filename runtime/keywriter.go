@@ -44,16 +44,25 @@ const canonicalNaN = 0x7ff8000000000001
 //     from a pointer to a zero value.
 //   - a map's entries are sorted by their encodings, so iteration order
 //     does not matter.
-//   - a time.Time is keyed by its instant (Unix seconds and nanoseconds), its
-//     location's name and its zone offset at that instant; the monotonic
-//     clock reading is dropped. The same instant in two zones makes two keys,
-//     because formatting it gives two results.
+//   - a time.Time is keyed by its instant (Unix seconds and nanoseconds) and
+//     its zone; the monotonic clock reading is dropped. UTC is one zone; a
+//     named location is keyed by its name and its offset at that instant;
+//     time.Local, whose name "Local" says nothing about the zone a host is
+//     in, by the zone in effect at that instant: its abbreviation and offset
+//     ("CET" +1h for Europe/Paris in January, "WAT" +1h for Africa/Lagos).
+//     The same instant in two zones makes two keys, because formatting it
+//     gives two results; so does an instant in UTC and in a time.Local that
+//     is UTC, since t.Location() tells them apart.
 //
 // A KeyWriter is not safe for concurrent use.
 type KeyWriter struct {
 	buf   []byte
 	err   error
 	depth int
+	// local is set when the key names a type that another type of the
+	// program shares its spelling with: the key tells them apart in this
+	// process only (see ErrAmbiguousType).
+	local bool
 
 	mapStack []int     // entry start offsets of the maps being written
 	segs     []segment // scratch for sorting map entries
@@ -67,6 +76,7 @@ func (w *KeyWriter) Reset() {
 	w.buf = w.buf[:0]
 	w.err = nil
 	w.depth = 0
+	w.local = false
 	w.mapStack = w.mapStack[:0]
 }
 
@@ -140,18 +150,29 @@ func (w *KeyWriter) Blob(b []byte) {
 // non-nil; the pointee follows when it is.
 func (w *KeyWriter) Present(ok bool) { w.Bool(ok) }
 
-// Time writes t's instant, location name and zone offset. UTC, the common
-// case, takes a one-byte shortcut.
+// Time writes t's instant and zone: for UTC, the common case, a one-byte
+// tag; for time.Local, a tag, then the abbreviation and offset of the zone
+// in effect at t; for any other location, a tag, then its name and its
+// offset at t.
 func (w *KeyWriter) Time(t time.Time) {
 	w.Int(t.Unix())
 	w.buf = binary.LittleEndian.AppendUint32(w.buf, uint32(t.Nanosecond()))
-	if loc := t.Location(); loc == time.UTC {
+	loc := t.Location()
+	if loc == time.UTC {
 		w.buf = append(w.buf, 0)
 		return
 	}
-	_, offset := t.Zone()
-	w.buf = append(w.buf, 1)
-	w.String(t.Location().String())
+	zone, offset := t.Zone()
+	if loc == time.Local || loc.String() == "Local" {
+		// Every host's local location is named "Local": two hosts in
+		// different zones that share an offset that day (Paris and Lagos in
+		// January) must not share a key, so the zone itself is keyed.
+		w.buf = append(w.buf, 2)
+		w.String(zone)
+	} else {
+		w.buf = append(w.buf, 1)
+		w.String(loc.String())
+	}
 	w.Int(int64(offset))
 }
 

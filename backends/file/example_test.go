@@ -34,6 +34,7 @@ func ExampleNew() {
 	entry := memo.EncodeEntry(memo.Entry{
 		Codec:   "json",
 		Created: time.Unix(1700000000, 0),
+		Digest:  key.Digest,
 		Summary: "id=42",
 		Payload: []byte(`{"name":"Ada"}`),
 	})
@@ -55,7 +56,7 @@ func ExampleNew() {
 	}
 	// Output:
 	// example.com/users/Fetch/0c3e9ad1b9e2f04c8a7d6e5f4a3b2c41.json:
-	// memo1 json 1700000000000000000 0 be578e31e5768146 "id=42"
+	// memo2 json 1700000000000000000 0 0c3e9ad1b9e2f04c8a7d6e5f4a3b2c41 e1176ac837a1091b "id=42"
 	// {"name":"Ada"}
 }
 

@@ -20,11 +20,13 @@
 // replaced by ".", such as "json" or "msgpack.zstd", or "bin" for an empty
 // spec. A file holds exactly the bytes the runtime stored: a line of
 // metadata (see [memo.Entry]), then the encoded result. cat shows when an
-// entry was computed, when it expires and for which arguments, and a JSON
-// entry shows its result:
+// entry was computed, when it expires, the digest of the key it answers
+// (the file's own name: a file renamed, copied or swapped to another path
+// is a miss, which the runtime deletes) and for which arguments, and a
+// JSON entry shows its result:
 //
 //	$ cat /var/cache/myapp/example.com/users/Fetch/0c3e…41.json
-//	memo1 json 1700000000000000000 1700000600000000000 5f0e… "id=42"
+//	memo2 json 1700000000000000000 1700000600000000000 0c3e…41 5f0e… "id=42"
 //	{"name":"Ada"}
 //
 // Names that start with a dot belong to the store itself (files being

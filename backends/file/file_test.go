@@ -599,6 +599,13 @@ func TestPrune(t *testing.T) {
 		want.Entries++
 		want.Bytes += int64(len(v))
 	}
+	// An entry of the previous format, which no reader serves, goes too.
+	oldFormat := key(fnF, 4, "json")
+	oldEntry := []byte("memo1 json 1700000000000000000 0 be578e31e5768146 \"n=4\"\n4")
+	mustSet(t, s, oldFormat, oldEntry)
+	expired = append(expired, oldFormat)
+	want.Entries++
+	want.Bytes += int64(len(oldEntry))
 	mustSet(t, s, live[0], entry("live", future))
 	mustSet(t, s, live[1], entry("forever", time.Time{}))
 	// Not expired as far as anyone can tell: the runtime deals with it.

@@ -23,30 +23,42 @@ func entryExpired(data []byte, now time.Time) bool {
 	return err == nil && !expires.IsZero() && !now.Before(expires)
 }
 
+// entryFile is what a listing learns of an entry file.
+type entryFile struct {
+	memo.StoredEntry
+	info fs.FileInfo // nil when the file has gone
+	// old is set for an entry of the previous format, which no reader
+	// serves: the runtime takes it for a miss and replaces it.
+	old bool
+}
+
 // readEntry describes the entry file at path from its size and metadata
-// line, leaving the metadata zero when the line cannot be parsed. It also
-// returns the file's info, nil with no error when the file has gone.
-func readEntry(path string, key memo.Key) (memo.StoredEntry, fs.FileInfo, error) {
+// line, leaving the metadata zero when the line cannot be parsed.
+func readEntry(path string, key memo.Key) (entryFile, error) {
 	f, err := os.Open(path)
 	if absent(err) {
-		return memo.StoredEntry{}, nil, nil
+		return entryFile{}, nil
 	}
 	if err != nil {
-		return memo.StoredEntry{}, nil, err
+		return entryFile{}, err
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return memo.StoredEntry{}, nil, err
+		return entryFile{}, err
 	}
 	buf := make([]byte, min(fi.Size(), maxHeader))
 	n, err := io.ReadFull(f, buf)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return memo.StoredEntry{}, nil, err
+		return entryFile{}, err
 	}
-	e := memo.StoredEntry{Key: key, Size: fi.Size()}
-	if h, err := memo.DecodeEntryHeader(buf[:n]); err == nil {
+	e := entryFile{StoredEntry: memo.StoredEntry{Key: key, Size: fi.Size()}, info: fi}
+	h, err := memo.DecodeEntryHeader(buf[:n])
+	switch {
+	case err == nil:
 		e.Created, e.Expires, e.Summary = h.Created, h.Expires, h.Summary
+	case errors.Is(err, memo.ErrOldEntry):
+		e.old = true
 	}
-	return e, fi, nil
+	return e, nil
 }

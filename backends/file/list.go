@@ -32,13 +32,13 @@ func (s *Store) List(ctx context.Context, fn memo.FuncID, yield func(memo.Stored
 		root, recursive = dir, false
 	}
 	err := s.walk(ctx, root, recursive, func(path string, key memo.Key, _ fs.DirEntry) error {
-		e, fi, err := readEntry(path, key)
+		e, err := readEntry(path, key)
 		switch {
 		case err != nil:
 			return err
-		case fi == nil:
+		case e.info == nil:
 			return nil
-		case !yield(e):
+		case !yield(e.StoredEntry):
 			return fs.SkipAll
 		}
 		return nil
@@ -49,23 +49,24 @@ func (s *Store) List(ctx context.Context, fn memo.FuncID, yield func(memo.Stored
 	return nil
 }
 
-// Prune removes expired entries, and the temporary files and directories
-// that crashed processes, or writes racing a Clear, left behind more than
-// an hour ago. It reports the expired entries removed and the bytes freed,
-// leftovers included.
+// Prune removes expired entries, entries of the previous format (which no
+// reader serves, see [memo.ErrOldEntry]), and the temporary files and
+// directories that crashed processes, or writes racing a Clear, left behind
+// more than an hour ago. It reports the entries removed and the bytes
+// freed, leftovers included.
 func (s *Store) Prune(ctx context.Context) (memo.PruneStats, error) {
 	var stats memo.PruneStats
 	var entryBytes int64
 	now := time.Now()
 	pruneEntry := func(path string, key memo.Key, _ fs.DirEntry) error {
-		e, fi, err := readEntry(path, key)
-		if err != nil || fi == nil || !e.Expired(now) {
+		e, err := readEntry(path, key)
+		if err != nil || e.info == nil || !e.Expired(now) && !e.old {
 			return err
 		}
-		removed, err := removeIfUnchanged(path, fi)
+		removed, err := removeIfUnchanged(path, e.info)
 		if removed {
 			stats.Entries++
-			entryBytes += fi.Size()
+			entryBytes += e.info.Size()
 		}
 		return err
 	}

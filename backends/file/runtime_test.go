@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/memogen/memogen/backends/backendtest"
 	"github.com/memogen/memogen/backends/file"
 	_ "github.com/memogen/memogen/codecs/json"
 	memo "github.com/memogen/memogen/runtime"
@@ -90,8 +91,8 @@ func TestThroughRuntime(t *testing.T) {
 		return string(line), payload
 	}
 	meta, payload := readEntry()
-	if !strings.HasPrefix(meta, "memo1 json ") || !strings.HasSuffix(meta, ` "id=42"`) {
-		t.Errorf("metadata line = %q; want memo1 json … \"id=42\"", meta)
+	if !strings.HasPrefix(meta, "memo2 json ") || !strings.HasSuffix(meta, ` "id=42"`) {
+		t.Errorf("metadata line = %q; want memo2 json … \"id=42\"", meta)
 	}
 	var got user
 	if err := json.Unmarshal(payload, &got); err != nil || got != want {
@@ -138,4 +139,34 @@ func TestThroughRuntime(t *testing.T) {
 		t.Errorf("after a fingerprint change, files = %q; want the old entry and the new", paths)
 	}
 	check(f, runsBefore+1) // the old code's entry is still there for it
+}
+
+// An entry file renamed over another argument's, or copied into another
+// function's directory, is a miss: its metadata line names the key it
+// answers, under the checksum, and the runtime compares it with the key
+// it read the file under.
+func TestEntryFilesAnswerForOneKey(t *testing.T) {
+	t.Parallel()
+	s, dir := newStore(t, file.Options{})
+	swap := func(t *testing.T, a, c memo.Key) {
+		t.Helper()
+		pa, pc := pathOf(dir, a), pathOf(dir, c)
+		tmp := pa + ".swap"
+		for _, mv := range [][2]string{{pa, tmp}, {pc, pa}, {tmp, pc}} {
+			if err := os.Rename(mv[0], mv[1]); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	place := func(t *testing.T, from, to memo.Key) {
+		t.Helper()
+		data, err := os.ReadFile(pathOf(dir, from))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(pathOf(dir, to), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	backendtest.EntryKeys(t, s, swap, place)
 }

@@ -406,3 +406,31 @@ func TestErrorsNameTheKey(t *testing.T) {
 		t.Errorf("List on a closed port = %v; want an error starting \"redis: list: \"", err)
 	}
 }
+
+// Values renamed over another argument's key, or copied to another
+// function's key, in Redis itself are misses: an entry names the key it
+// answers, under its checksum, and the runtime compares it with the key it
+// read the value under.
+func TestEntriesAnswerForOneKey(t *testing.T) {
+	t.Parallel()
+	s, prefix := openStore(t)
+	raw := rawClient(t)
+	ctx := context.Background()
+	name := func(k memo.Key) string { return prefix + ":" + k.Func.String() + ":" + k.Digest }
+	swap := func(t *testing.T, a, c memo.Key) {
+		t.Helper()
+		tmp := name(a) + ".swap"
+		for _, mv := range [][2]string{{name(a), tmp}, {name(c), name(a)}, {tmp, name(c)}} {
+			if err := raw.Rename(ctx, mv[0], mv[1]).Err(); err != nil {
+				t.Fatalf("RENAME %s %s: %v", mv[0], mv[1], err)
+			}
+		}
+	}
+	place := func(t *testing.T, from, to memo.Key) {
+		t.Helper()
+		if err := raw.Copy(ctx, name(from), name(to), 0, true).Err(); err != nil {
+			t.Fatalf("COPY %s %s REPLACE: %v", name(from), name(to), err)
+		}
+	}
+	backendtest.EntryKeys(t, s, swap, place)
+}

@@ -520,3 +520,12 @@ func TestParseObjectKey(t *testing.T) {
 		}
 	}
 }
+
+// Objects overwritten with another argument's entry, or another function's,
+// are misses: an entry names the key it answers, under its checksum, and
+// the runtime compares it with the key it read the object under.
+func TestEntriesAnswerForOneKey(t *testing.T) {
+	t.Parallel()
+	s := newStore(t, serverOptions(t))
+	backendtest.EntryKeys(t, s, backendtest.SwapValues(s), backendtest.CopyValue(s))
+}

@@ -156,9 +156,10 @@ func (s *Store) Get(ctx context.Context, key memo.Key) ([]byte, error) {
 	}
 	// The back returns bytes only; the entry's metadata says when it
 	// expires. A value that is not an entry is served but not copied, since
-	// the front could outlive it.
+	// the front could outlive it; nor is an entry that answers another key
+	// than the one it was read under, which the runtime rejects and deletes.
 	expires, err := memo.EntryExpires(value)
-	if err != nil {
+	if err != nil || !memo.EntryAnswers(value, key) {
 		return value, nil
 	}
 	st.mu.Lock()

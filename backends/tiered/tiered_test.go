@@ -21,11 +21,16 @@ var (
 	funcB = memo.FuncID{Package: "example.com/p", Name: "B"}
 )
 
+// entryDigest is the key digest the test entries carry: that of
+// backendtest.Key(f, 1), the key that tests which fill the front read. The
+// front is filled only with entries that answer the key read.
+const entryDigest = "00000000000000000000000000000001"
+
 // entry returns a stored entry, as the runtime writes them; the same
 // arguments give the same bytes.
 func entry(payload string, expires time.Time) []byte {
 	created := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	return memo.EncodeEntry(memo.Entry{Codec: "json", Created: created, Expires: expires, Payload: []byte(payload)})
+	return memo.EncodeEntry(memo.Entry{Codec: "json", Digest: entryDigest, Created: created, Expires: expires, Payload: []byte(payload)})
 }
 
 // newTiered returns a store whose front is a memory store and whose back is
@@ -398,5 +403,31 @@ func TestOpenErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("Open(%q) = %v; want an error containing %q", tt.url, err, tt.want)
 		}
+	}
+}
+
+// An entry swapped or copied to another key in the front, the back's
+// entries intact, is a miss: the runtime checks the key every entry names,
+// whichever tier served it, and its deletion clears both tiers.
+func TestFrontEntriesAnswerForOneKey(t *testing.T) {
+	t.Parallel()
+	s, front, back := newTiered(t, Options{})
+	backendtest.EntryKeys(t, s, backendtest.SwapValues(front), backendtest.CopyValue(front))
+	wantCalls(t, back, "Get", 3) // the first three misses; the front served the rest
+}
+
+// The front copies only entries that answer the key they were read under.
+func TestMisplacedEntryStaysInBack(t *testing.T) {
+	t.Parallel()
+	s, front, back := newTiered(t, Options{})
+	k := backendtest.Key(funcA, 2) // entry() names backendtest.Key(f, 1)
+	v := entry("1", time.Time{})
+	backendtest.Set(t, back, k, v, time.Time{})
+	for range 2 {
+		backendtest.WantValue(t, s, k, v)
+	}
+	wantCalls(t, back, "Get", 2)
+	if _, ok := frontExpiry(t, front, k); ok {
+		t.Errorf("the front holds a copy of an entry naming another key")
 	}
 }

@@ -555,3 +555,18 @@ func BenchmarkSet(b *testing.B) {
 		}
 	})
 }
+
+// An entry swapped or copied to another key while it waits in the queue is
+// a miss, as it is in any backend: the runtime checks the key every entry
+// names, wherever it was read from.
+func TestQueuedEntriesAnswerForOneKey(t *testing.T) {
+	t.Parallel()
+	back := new(backendtest.Recorder)
+	release := gate(back, holdAll) // every change stays queued
+	defer release()
+	s := newStore(t, back, Options{})
+	backendtest.EntryKeys(t, s, backendtest.SwapValues(s), backendtest.CopyValue(s))
+	if n := back.Calls("Get"); n != 3 {
+		t.Errorf("the back was read %d times; want 3, the first three misses: every entry was still queued", n)
+	}
+}

@@ -33,10 +33,10 @@ func TestCacheList(t *testing.T) {
 		t.Fatalf("ls: status %d, stderr %q; want 0", status, stderr)
 	}
 	want := `FUNCTION                      DIGEST        SIZE  CREATED               EXPIRES               ARGS
-example.com/users.FetchUser   111111111111  71    2024-01-02T03:04:05Z  never                 id=1
-example.com/users.FetchUser   222222222222  89    2024-01-02T03:04:05Z  2100-01-01T00:00:00Z  id=2
-example.com/users.Store.Load  333333333333  82    2024-01-02T03:04:05Z  2001-01-01T00:00:00Z  key="a"
-example.com/users.Store.Load  444444444444  66    2024-01-02T03:04:05Z  never                 key="b"
+example.com/users.FetchUser   111111111111  104   2024-01-02T03:04:05Z  never                 id=1
+example.com/users.FetchUser   222222222222  122   2024-01-02T03:04:05Z  2100-01-01T00:00:00Z  id=2
+example.com/users.Store.Load  333333333333  115   2024-01-02T03:04:05Z  2001-01-01T00:00:00Z  key="a"
+example.com/users.Store.Load  444444444444  99    2024-01-02T03:04:05Z  never                 key="b"
 `
 	if stdout != want {
 		t.Errorf("ls printed\n%s\nwant\n%s", stdout, want)
@@ -47,8 +47,8 @@ example.com/users.Store.Load  444444444444  66    2024-01-02T03:04:05Z  never   
 		t.Fatalf("ls Store.Load: status %d, stderr %q; want 0", status, stderr)
 	}
 	want = `FUNCTION                      DIGEST        SIZE  CREATED               EXPIRES               ARGS
-example.com/users.Store.Load  333333333333  82    2024-01-02T03:04:05Z  2001-01-01T00:00:00Z  key="a"
-example.com/users.Store.Load  444444444444  66    2024-01-02T03:04:05Z  never                 key="b"
+example.com/users.Store.Load  333333333333  115   2024-01-02T03:04:05Z  2001-01-01T00:00:00Z  key="a"
+example.com/users.Store.Load  444444444444  99    2024-01-02T03:04:05Z  never                 key="b"
 `
 	if stdout != want {
 		t.Errorf("ls example.com/users.Store.Load printed\n%s\nwant\n%s", stdout, want)
@@ -94,8 +94,8 @@ func TestCacheStats(t *testing.T) {
 		t.Fatalf("stats: status %d, stderr %q; want 0", status, stderr)
 	}
 	want := `FUNCTION                      ENTRIES  BYTES  EXPIRED
-example.com/users.FetchUser   2        160    0
-example.com/users.Store.Load  2        148    1
+example.com/users.FetchUser   2        226    0
+example.com/users.Store.Load  2        214    1
 `
 	if stdout != want {
 		t.Errorf("stats printed\n%s\nwant\n%s", stdout, want)
@@ -344,9 +344,9 @@ func TestCacheRedis(t *testing.T) {
 
 	status, stdout, stderr := cache(t, "ls", u)
 	want := `FUNCTION                      DIGEST        SIZE  CREATED               EXPIRES               ARGS
-example.com/users.FetchUser   111111111111  71    2024-01-02T03:04:05Z  never                 id=1
-example.com/users.FetchUser   222222222222  89    2024-01-02T03:04:05Z  2100-01-01T00:00:00Z  id=2
-example.com/users.Store.Load  444444444444  66    2024-01-02T03:04:05Z  never                 key="b"
+example.com/users.FetchUser   111111111111  104   2024-01-02T03:04:05Z  never                 id=1
+example.com/users.FetchUser   222222222222  122   2024-01-02T03:04:05Z  2100-01-01T00:00:00Z  id=2
+example.com/users.Store.Load  444444444444  99    2024-01-02T03:04:05Z  never                 key="b"
 `
 	if status != 0 || stdout != want {
 		t.Errorf("ls: status %d, stderr %q, stdout\n%s\nwant 0 and\n%s", status, stderr, stdout, want)
@@ -419,8 +419,8 @@ func TestCacheS3(t *testing.T) {
 
 	status, stdout, stderr := cache(t, "stats", u)
 	wantStats := `FUNCTION                      ENTRIES  BYTES  EXPIRED
-example.com/users.FetchUser   2        160    0
-example.com/users.Store.Load  2        148    1
+example.com/users.FetchUser   2        226    0
+example.com/users.Store.Load  2        214    1
 `
 	if status != 0 || stdout != wantStats {
 		t.Errorf("stats: status %d, stderr %q, stdout\n%s\nwant 0 and\n%s", status, stderr, stdout, wantStats)
@@ -472,7 +472,7 @@ func (f fixture) digest() string { return strings.Repeat(fmt.Sprintf("%x", f.n),
 func (f fixture) key() memo.Key { return memo.Key{Func: f.fn, Digest: f.digest(), Codec: "json"} }
 
 func (f fixture) data() []byte {
-	return memo.EncodeEntry(memo.Entry{Codec: "json", Created: created, Expires: f.expires, Summary: f.summary, Payload: []byte(f.payload)})
+	return memo.EncodeEntry(memo.Entry{Codec: "json", Digest: f.digest(), Created: created, Expires: f.expires, Summary: f.summary, Payload: []byte(f.payload)})
 }
 
 func (f fixture) size() int64 { return int64(len(f.data())) }

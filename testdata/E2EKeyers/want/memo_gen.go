@@ -236,13 +236,7 @@ var memoArea2 = memo.NewFunc(memo.FuncInfo{
 
 // memoArea2Key writes the key of one call of Area2.
 func memoArea2Key(w *memo.KeyWriter, s Shape) {
-	if s == nil {
-		w.Present(false)
-	} else {
-		w.Present(true)
-		w.DynamicType(s)
-		s.MemoKey(w)
-	}
+	w.Keyer(s)
 }
 
 // Area2Cached is the memoized form of [Area2]: calls with equal arguments
@@ -305,13 +299,7 @@ var memoKeyed = memo.NewFunc(memo.FuncInfo{
 
 // memoKeyedKey writes the key of one call of Keyed.
 func memoKeyedKey(w *memo.KeyWriter, k memo.Keyer) {
-	if k == nil {
-		w.Present(false)
-	} else {
-		w.Present(true)
-		w.DynamicType(k)
-		k.MemoKey(w)
-	}
+	w.Keyer(k)
 }
 
 // KeyedCached is the memoized form of [Keyed]: calls with equal arguments
