@@ -498,7 +498,7 @@ func (h IDsSumMemoHandle) Stats() memo.Stats {
 
 // memoAccount_Balance is the cache of Account.Balance.
 var memoAccount_Balance = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "b0081b5476010aeec6863d6c8af8b03f",
+	Fingerprint: "301640d1153bb420685065792b77d120",
 	Name:        "Balance",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
 	Receiver:    "Account",

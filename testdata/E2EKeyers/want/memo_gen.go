@@ -15,7 +15,7 @@ import (
 
 // memoGreet is the cache of Greet.
 var memoGreet = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "a74a8828c8bfbda3744fb74c20211309",
+	Fingerprint: "7ee9a7fc6f068bdb2cae4b32138864a6",
 	Name:        "Greet",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
 })
@@ -79,7 +79,7 @@ func (h GreetMemoHandle) Stats() memo.Stats {
 
 // memoAudit is the cache of Audit.
 var memoAudit = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "619dbd97b3fab71cfb606adbd7143071",
+	Fingerprint: "0896c185cd4ee700e7b4986d8cfde651",
 	Name:        "Audit",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
 })
@@ -229,7 +229,7 @@ func (h ClimateMemoHandle) Stats() memo.Stats {
 
 // memoArea2 is the cache of Area2.
 var memoArea2 = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "f1717f574143518aa90f1406820e5420",
+	Fingerprint: "b0c2534b48ccd7633d1077ef80dee2a0",
 	Name:        "Area2",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
 })
@@ -292,7 +292,7 @@ func (h Area2MemoHandle) Stats() memo.Stats {
 
 // memoKeyed is the cache of Keyed.
 var memoKeyed = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "26b58821b13c8b39193d692809be403b",
+	Fingerprint: "b98058b631b1438ec8e4e267e9ba6535",
 	Name:        "Keyed",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
 })
@@ -355,7 +355,7 @@ func (h KeyedMemoHandle) Stats() memo.Stats {
 
 // memoPromoted is the cache of Promoted.
 var memoPromoted = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "8ebb016911e185373d35e0cd72b54796",
+	Fingerprint: "a3009b862ff7adfeca36d9d4de5687be",
 	Name:        "Promoted",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
 })

@@ -18,7 +18,7 @@ import (
 var memoBalance = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
-	Fingerprint: "e6ca6c740a9845b6946a742f7a9d23bb",
+	Fingerprint: "b7a97b84fc7f41903d778b23df4c503d",
 	Name:        "Balance",
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
 })
@@ -84,7 +84,7 @@ func (h BalanceMemoHandle) Stats() memo.Stats {
 var memoLimit = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
-	Fingerprint: "24eb5986ee7c460e028b5974d658bff2",
+	Fingerprint: "c8f260f8d62d02a32bb7688e9b542754",
 	Name:        "Limit",
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
 })
@@ -148,7 +148,7 @@ func (h LimitMemoHandle) Stats() memo.Stats {
 
 // memoLabel is the cache of Label, one per instantiation.
 var memoLabel = memo.NewGeneric(memo.FuncInfo{
-	Fingerprint: "64472ccb838466a3aae4a17a42579fcd",
+	Fingerprint: "97f1769a7ab7ab42d8471e39f2076504",
 	Name:        "Label",
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
 })
@@ -213,7 +213,7 @@ func (h LabelMemoHandle[T]) Stats() memo.Stats {
 var memoDiskLabel = memo.NewGeneric(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
-	Fingerprint: "9a90716e538d13d61fbad8f90ba50669",
+	Fingerprint: "c4065ef121b741ba5bd5bbdd4a9b4f05",
 	Name:        "DiskLabel",
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
 })
@@ -277,7 +277,7 @@ func (h DiskLabelMemoHandle[T]) Stats() memo.Stats {
 
 // memoDescribe is the cache of Describe.
 var memoDescribe = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "517175baf7802d74d5b7bdd18c353b22",
+	Fingerprint: "352c736e458bbdef6d42f32ba7e05c5c",
 	Name:        "Describe",
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
 })
@@ -340,7 +340,7 @@ func (h DescribeMemoHandle) Stats() memo.Stats {
 
 // memoOpen is the cache of Open.
 var memoOpen = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "d09f70257863bdf42b0935d03ed9e192",
+	Fingerprint: "42702575e96bfc1eabf349945e1f8dec",
 	Name:        "Open",
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
 	Unstorable:  "result 1 is an interface (io.Reader); its dynamic type would not survive the codec",
