@@ -460,28 +460,6 @@ func TestOpenBounds(t *testing.T) {
 	}
 }
 
-// TestUnboundedURL checks that max_entries=0 lifts the default bound.
-func TestUnboundedURL(t *testing.T) {
-	t.Parallel()
-	for _, tt := range []struct {
-		url  string
-		want int
-	}{{"mem://", memory.DefaultMaxEntries}, {"mem://?max_entries=0", memory.DefaultMaxEntries + 1}} {
-		b, err := memo.Open(tt.url)
-		if err != nil {
-			t.Fatalf("memo.Open(%q) = %v", tt.url, err)
-		}
-		s := b.(*memory.Store)
-		tb := table(s, funcA, 0, nil)
-		for i := range memory.DefaultMaxEntries + 1 {
-			tb.Set(fmt.Sprint(i), i, 0, 0)
-		}
-		if s.Len() != tt.want {
-			t.Errorf("memo.Open(%q): %d entries after %d Sets; want %d", tt.url, s.Len(), memory.DefaultMaxEntries+1, tt.want)
-		}
-	}
-}
-
 func TestConcurrentUse(t *testing.T) {
 	t.Parallel()
 	const (
