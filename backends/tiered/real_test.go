@@ -20,7 +20,7 @@ import (
 // backURL, and closes it when t ends.
 func openTiered(t *testing.T, backURL string) memo.Backend {
 	t.Helper()
-	raw := "tiered://?front=" + url.QueryEscape("mem://?size=1000") + "&back=" + url.QueryEscape(backURL) + "&front_ttl=1m"
+	raw := "tiered://?front=" + url.QueryEscape("mem://?max_entries=1000") + "&back=" + url.QueryEscape(backURL) + "&front_ttl=1m"
 	return backendtest.ClosedAtEnd(t, backendtest.Open(t, raw))
 }
 

@@ -498,7 +498,7 @@ func TestOpen(t *testing.T) {
 		want Options
 	}{
 		{"writebehind://?back=mem%3A%2F%2F", Options{QueueSize: DefaultQueueSize, Workers: DefaultWorkers, WriteTimeout: DefaultWriteTimeout}},
-		{"writebehind://?back=" + url.QueryEscape("mem://?size=10") + "&queue=8&workers=3&write_timeout=5s", Options{QueueSize: 8, Workers: 3, WriteTimeout: 5 * time.Second}},
+		{"writebehind://?back=" + url.QueryEscape("mem://?max_entries=10") + "&queue=8&workers=3&write_timeout=5s", Options{QueueSize: 8, Workers: 3, WriteTimeout: 5 * time.Second}},
 	}
 	for _, tt := range tests {
 		b, err := memo.Open(tt.url)
@@ -525,7 +525,7 @@ func TestOpenErrors(t *testing.T) {
 		want string
 	}{
 		{"writebehind://", "no back= URL"},
-		{"writebehind://?back=mem://?size=10&max_bytes=100", `unknown URL parameter "max_bytes"`},
+		{"writebehind://?back=mem://?max_entries=10&max_bytes=100", `unknown URL parameter "max_bytes"`},
 		{"writebehind://?back=mem%3A%2F%2F&queue=0", `queue="0"`},
 		{"writebehind://?back=mem%3A%2F%2F&workers=many", `workers="many"`},
 		{"writebehind://?back=mem%3A%2F%2F&write_timeout=1", `write_timeout="1"`},

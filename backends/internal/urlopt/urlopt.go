@@ -157,7 +157,7 @@ func (q *Query) lookup(name string) ([]string, bool) {
 // String returns the parameter name, "" when absent. An empty value is a
 // mistake: leaving the parameter out is how to ask for the default.
 func (q *Query) String(name string) string {
-	return Value(q, name, "a value; leave the parameter out for the default", func(s string) (string, bool) {
+	return Value(q, name, "a non-empty value", func(s string) (string, bool) {
 		return s, s != ""
 	})
 }

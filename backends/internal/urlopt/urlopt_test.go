@@ -83,7 +83,7 @@ func TestMistakes(t *testing.T) {
 		{"demo://?size=3", `demo: unknown URL parameter "size" (want addr, count, max_bytes, name, verbose or wait)`},
 		{"demo://?=3", `demo: unknown URL parameter "" (want addr, count, max_bytes, name, verbose or wait)`},
 		{"demo://?count=1&count=2", `demo: URL parameter count is given 2 times; give it once`},
-		{"demo://?name=", `demo: invalid URL parameter name="": want a value; leave the parameter out for the default`},
+		{"demo://?name=", `demo: invalid URL parameter name="": want a non-empty value`},
 		{"demo://?count=", `demo: invalid URL parameter count="": want an integer from 1 to 10`},
 		{"demo://?count=0", `demo: invalid URL parameter count="0": want an integer from 1 to 10`},
 		{"demo://?count=11", `demo: invalid URL parameter count="11": want an integer from 1 to 10`},
