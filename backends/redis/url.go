@@ -90,7 +90,7 @@ func ParseURL(rawURL string) (Options, error) {
 			p.set(q, p.name, o)
 			continue
 		}
-		p.set(q, p.name, new(goredis.UniversalOptions)) // known, but misplaced
+		p.set(q, p.name, new(uopts)) // known, but misplaced
 		if q.Has(p.name) {
 			q.Errorf("URL parameter %s applies to %s URLs only", p.name, p.on)
 		}
@@ -157,44 +157,74 @@ func (d deployment) String() string {
 	return strings.Join(names, " and ")
 }
 
+// uopts are the options of a go-redis client of any deployment.
+type uopts = goredis.UniversalOptions
+
+// A setter reads the URL parameter name from q into a field of o.
+type setter func(q *urlopt.Query, name string, o *uopts)
+
 // clientParams are the URL parameters that configure the go-redis client,
 // each on the deployments whose client has the field it sets.
 var clientParams = []struct {
 	name string
 	on   deployment
-	set  func(q *urlopt.Query, name string, o *goredis.UniversalOptions)
+	set  setter
 }{
-	{"client_name", anywhere, func(q *urlopt.Query, n string, o *goredis.UniversalOptions) { o.ClientName = q.String(n) }},
-	{"protocol", anywhere, func(q *urlopt.Query, n string, o *goredis.UniversalOptions) { o.Protocol = q.Int(n, 2, 3) }},
-	{"max_retries", anywhere, func(q *urlopt.Query, n string, o *goredis.UniversalOptions) { o.MaxRetries = q.Int(n, -1, math.MaxInt) }},
-	{"min_retry_backoff", anywhere, func(q *urlopt.Query, n string, o *goredis.UniversalOptions) { o.MinRetryBackoff = timeout(q, n) }},
-	{"max_retry_backoff", anywhere, func(q *urlopt.Query, n string, o *goredis.UniversalOptions) { o.MaxRetryBackoff = timeout(q, n) }},
-	{"dial_timeout", anywhere, func(q *urlopt.Query, n string, o *goredis.UniversalOptions) { o.DialTimeout = timeout(q, n) }},
-	{"dialer_retries", anywhere, func(q *urlopt.Query, n string, o *goredis.UniversalOptions) { o.DialerRetries = q.Int(n, 0, math.MaxInt) }},
-	{"dialer_retry_timeout", anywhere, func(q *urlopt.Query, n string, o *goredis.UniversalOptions) { o.DialerRetryTimeout = timeout(q, n) }},
-	{"read_timeout", anywhere, func(q *urlopt.Query, n string, o *goredis.UniversalOptions) { o.ReadTimeout = timeout(q, n) }},
-	{"write_timeout", anywhere, func(q *urlopt.Query, n string, o *goredis.UniversalOptions) { o.WriteTimeout = timeout(q, n) }},
-	{"pool_fifo", anywhere, func(q *urlopt.Query, n string, o *goredis.UniversalOptions) { o.PoolFIFO = q.Bool(n) }},
-	{"pool_size", anywhere, func(q *urlopt.Query, n string, o *goredis.UniversalOptions) { o.PoolSize = q.Int(n, 1, math.MaxInt) }},
-	{"pool_timeout", anywhere, func(q *urlopt.Query, n string, o *goredis.UniversalOptions) { o.PoolTimeout = timeout(q, n) }},
-	{"min_idle_conns", anywhere, func(q *urlopt.Query, n string, o *goredis.UniversalOptions) { o.MinIdleConns = q.Int(n, 0, math.MaxInt) }},
-	{"max_idle_conns", anywhere, func(q *urlopt.Query, n string, o *goredis.UniversalOptions) { o.MaxIdleConns = q.Int(n, 0, math.MaxInt) }},
-	{"max_active_conns", anywhere, func(q *urlopt.Query, n string, o *goredis.UniversalOptions) { o.MaxActiveConns = q.Int(n, 0, math.MaxInt) }},
-	{"max_concurrent_dials", anywhere, func(q *urlopt.Query, n string, o *goredis.UniversalOptions) { o.MaxConcurrentDials = q.Int(n, 0, math.MaxInt) }},
-	{"pipeline_pool_size", anywhere, func(q *urlopt.Query, n string, o *goredis.UniversalOptions) { o.PipelinePoolSize = q.Int(n, -1, math.MaxInt) }},
-	{"pipeline_read_buffer_size", anywhere, func(q *urlopt.Query, n string, o *goredis.UniversalOptions) { o.PipelineReadBufferSize = int(q.Bytes(n)) }},
-	{"pipeline_write_buffer_size", anywhere, func(q *urlopt.Query, n string, o *goredis.UniversalOptions) { o.PipelineWriteBufferSize = int(q.Bytes(n)) }},
-	{"conn_max_idle_time", anywhere, func(q *urlopt.Query, n string, o *goredis.UniversalOptions) { o.ConnMaxIdleTime = timeout(q, n) }},
-	{"conn_max_lifetime", anywhere, func(q *urlopt.Query, n string, o *goredis.UniversalOptions) { o.ConnMaxLifetime = timeout(q, n) }},
-	{"conn_max_lifetime_jitter", anywhere, func(q *urlopt.Query, n string, o *goredis.UniversalOptions) { o.ConnMaxLifetimeJitter = timeout(q, n) }},
-	{"read_only", cluster | sentinel, func(q *urlopt.Query, n string, o *goredis.UniversalOptions) { o.ReadOnly = q.Bool(n) }},
-	{"route_by_latency", cluster | sentinel, func(q *urlopt.Query, n string, o *goredis.UniversalOptions) { o.RouteByLatency = q.Bool(n) }},
-	{"route_by_latency_tolerance", cluster | sentinel, func(q *urlopt.Query, n string, o *goredis.UniversalOptions) { o.RouteByLatencyTolerance = timeout(q, n) }},
-	{"route_randomly", cluster | sentinel, func(q *urlopt.Query, n string, o *goredis.UniversalOptions) { o.RouteRandomly = q.Bool(n) }},
-	{"max_redirects", cluster, func(q *urlopt.Query, n string, o *goredis.UniversalOptions) { o.MaxRedirects = q.Int(n, -1, math.MaxInt) }},
-	{"failing_timeout_seconds", cluster, func(q *urlopt.Query, n string, o *goredis.UniversalOptions) { o.FailingTimeoutSeconds = q.Int(n, 1, math.MaxInt) }},
-	{"username", sentinel, func(q *urlopt.Query, n string, o *goredis.UniversalOptions) { o.Username = q.String(n) }},
-	{"password", sentinel, func(q *urlopt.Query, n string, o *goredis.UniversalOptions) { o.Password = q.String(n) }},
+	{"client_name", anywhere, stringParam(func(o *uopts) *string { return &o.ClientName })},
+	{"protocol", anywhere, intRangeParam(2, 3, func(o *uopts) *int { return &o.Protocol })},
+	{"max_retries", anywhere, intParam(-1, func(o *uopts) *int { return &o.MaxRetries })},
+	{"min_retry_backoff", anywhere, durationParam(func(o *uopts) *time.Duration { return &o.MinRetryBackoff })},
+	{"max_retry_backoff", anywhere, durationParam(func(o *uopts) *time.Duration { return &o.MaxRetryBackoff })},
+	{"dial_timeout", anywhere, durationParam(func(o *uopts) *time.Duration { return &o.DialTimeout })},
+	{"dialer_retries", anywhere, intParam(0, func(o *uopts) *int { return &o.DialerRetries })},
+	{"dialer_retry_timeout", anywhere, durationParam(func(o *uopts) *time.Duration { return &o.DialerRetryTimeout })},
+	{"read_timeout", anywhere, durationParam(func(o *uopts) *time.Duration { return &o.ReadTimeout })},
+	{"write_timeout", anywhere, durationParam(func(o *uopts) *time.Duration { return &o.WriteTimeout })},
+	{"pool_fifo", anywhere, boolParam(func(o *uopts) *bool { return &o.PoolFIFO })},
+	{"pool_size", anywhere, intParam(1, func(o *uopts) *int { return &o.PoolSize })},
+	{"pool_timeout", anywhere, durationParam(func(o *uopts) *time.Duration { return &o.PoolTimeout })},
+	{"min_idle_conns", anywhere, intParam(0, func(o *uopts) *int { return &o.MinIdleConns })},
+	{"max_idle_conns", anywhere, intParam(0, func(o *uopts) *int { return &o.MaxIdleConns })},
+	{"max_active_conns", anywhere, intParam(0, func(o *uopts) *int { return &o.MaxActiveConns })},
+	{"max_concurrent_dials", anywhere, intParam(0, func(o *uopts) *int { return &o.MaxConcurrentDials })},
+	{"pipeline_pool_size", anywhere, intParam(-1, func(o *uopts) *int { return &o.PipelinePoolSize })},
+	{"pipeline_read_buffer_size", anywhere, sizeParam(func(o *uopts) *int { return &o.PipelineReadBufferSize })},
+	{"pipeline_write_buffer_size", anywhere, sizeParam(func(o *uopts) *int { return &o.PipelineWriteBufferSize })},
+	{"conn_max_idle_time", anywhere, durationParam(func(o *uopts) *time.Duration { return &o.ConnMaxIdleTime })},
+	{"conn_max_lifetime", anywhere, durationParam(func(o *uopts) *time.Duration { return &o.ConnMaxLifetime })},
+	{"conn_max_lifetime_jitter", anywhere, durationParam(func(o *uopts) *time.Duration { return &o.ConnMaxLifetimeJitter })},
+	{"read_only", cluster | sentinel, boolParam(func(o *uopts) *bool { return &o.ReadOnly })},
+	{"route_by_latency", cluster | sentinel, boolParam(func(o *uopts) *bool { return &o.RouteByLatency })},
+	{"route_by_latency_tolerance", cluster | sentinel, durationParam(func(o *uopts) *time.Duration { return &o.RouteByLatencyTolerance })},
+	{"route_randomly", cluster | sentinel, boolParam(func(o *uopts) *bool { return &o.RouteRandomly })},
+	{"max_redirects", cluster, intParam(-1, func(o *uopts) *int { return &o.MaxRedirects })},
+	{"failing_timeout_seconds", cluster, intParam(1, func(o *uopts) *int { return &o.FailingTimeoutSeconds })},
+	{"username", sentinel, stringParam(func(o *uopts) *string { return &o.Username })},
+	{"password", sentinel, stringParam(func(o *uopts) *string { return &o.Password })},
+}
+
+func stringParam(field func(*uopts) *string) setter {
+	return func(q *urlopt.Query, name string, o *uopts) { *field(o) = q.String(name) }
+}
+
+func boolParam(field func(*uopts) *bool) setter {
+	return func(q *urlopt.Query, name string, o *uopts) { *field(o) = q.Bool(name) }
+}
+
+func intParam(min int, field func(*uopts) *int) setter {
+	return intRangeParam(min, math.MaxInt, field)
+}
+
+func intRangeParam(min, max int, field func(*uopts) *int) setter {
+	return func(q *urlopt.Query, name string, o *uopts) { *field(o) = q.Int(name, min, max) }
+}
+
+func sizeParam(field func(*uopts) *int) setter {
+	return func(q *urlopt.Query, name string, o *uopts) { *field(o) = int(q.Bytes(name)) }
+}
+
+func durationParam(field func(*uopts) *time.Duration) setter {
+	return func(q *urlopt.Query, name string, o *uopts) { *field(o) = timeout(q, name) }
 }
 
 // timeout reads a duration parameter of the go-redis client: a duration
