@@ -2,6 +2,9 @@ package backendtest
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
+	"regexp"
 	"sync/atomic"
 	"testing"
 
@@ -63,4 +66,11 @@ func (lf *LenFunc) WantStats(t *testing.T, want memo.Stats) {
 	if got := lf.f.Stats(); got != want {
 		t.Errorf("Stats() = %+v; want %+v", got, want)
 	}
+}
+
+var unsafeInName = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
+
+// uniqueName returns a name for t that no other test or run uses.
+func uniqueName(t *testing.T) string {
+	return fmt.Sprintf("%s-%08x", unsafeInName.ReplaceAllString(t.Name(), "_"), rand.Uint32())
 }

@@ -15,6 +15,7 @@ import (
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/memogen/memogen/backends/backendtest"
+	"github.com/memogen/memogen/internal/testservers"
 	memo "github.com/memogen/memogen/runtime"
 )
 
@@ -32,7 +33,7 @@ var (
 // serverOptions returns the options of MEMO_S3_URL with a fresh prefix.
 func serverOptions(t *testing.T) Options {
 	t.Helper()
-	opts, err := ParseURL(backendtest.S3Server(t).String())
+	opts, err := ParseURL(testservers.S3Server(t).String())
 	if err != nil {
 		t.Fatalf("MEMO_S3_URL: %v", err)
 	}
