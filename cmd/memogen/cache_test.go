@@ -294,19 +294,6 @@ func TestCacheUsage(t *testing.T) {
 	}
 }
 
-func TestCacheHelp(t *testing.T) {
-	t.Parallel()
-	status, stdout, stderr := cache(t, "-h")
-	if status != 0 || stdout != "" {
-		t.Errorf("cache -h: status %d, stdout %q; want 0, nothing", status, stdout)
-	}
-	for _, want := range []string{"usage: memogen cache [-json] ls|stats|prune|clear", "ls     list entries", "stats  per-function totals", "prune  remove expired entries", "clear  remove every entry", "-json"} {
-		if !strings.Contains(stderr, want) {
-			t.Errorf("cache -h output lacks %q:\n%s", want, stderr)
-		}
-	}
-}
-
 func TestCacheBackendFailure(t *testing.T) {
 	t.Parallel()
 	down := fmt.Sprintf("redis://127.0.0.1:%d/0?dial_timeout=100ms&max_retries=-1", testservers.ClosedPort(t))
