@@ -14,7 +14,7 @@
 // A backend's ParseURL calls [Parse], reads each parameter it knows with a
 // typed getter, and returns [Query.Err]:
 //
-//	u, q, err := urlopt.Parse("memory", rawURL, "mem")
+//	_, q, err := urlopt.Parse("memory", rawURL, "mem")
 //	if err != nil {
 //		return Options{}, err
 //	}
