@@ -3,7 +3,6 @@ package bench
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"net/url"
 	"os"
@@ -25,6 +24,7 @@ import (
 	_ "github.com/memogen/memogen/backends/redis" // the redis:// scheme
 	_ "github.com/memogen/memogen/backends/s3"    // the s3:// scheme
 	"github.com/memogen/memogen/backends/tiered"
+	"github.com/memogen/memogen/internal/testservers"
 	memo "github.com/memogen/memogen/runtime"
 )
 
@@ -60,6 +60,11 @@ var (
 // MEMO_S3_URL).
 func openStores(tb testing.TB) *stores {
 	tb.Helper()
+	for _, name := range []string{"MEMO_REDIS_URL", "MEMO_S3_URL"} {
+		if os.Getenv(name) == "" {
+			testservers.Missing(tb, name+" not set")
+		}
+	}
 	storesOnce.Do(func() { shared, storesErr = bindStores() })
 	if storesErr != nil {
 		tb.Fatal(storesErr)
@@ -69,9 +74,6 @@ func openStores(tb testing.TB) *stores {
 
 func bindStores() (*stores, error) {
 	redisURL, s3URL := os.Getenv("MEMO_REDIS_URL"), os.Getenv("MEMO_S3_URL")
-	if redisURL == "" || s3URL == "" {
-		return nil, fmt.Errorf("MEMO_REDIS_URL and MEMO_S3_URL are not set: run `make bench`, or scripts/testservers.sh run -- go test -bench . ./bench/")
-	}
 	ctx := context.Background()
 	run := strconv.FormatInt(time.Now().UnixNano(), 36) // keeps runs apart on shared servers
 	s := &stores{}

@@ -142,8 +142,10 @@ func lookupOption(name string) (optionSpec, bool) {
 	return optionSpec{}, false
 }
 
-// optionNames returns the option names, the candidates for "did you mean".
-func optionNames() []string {
+// OptionNames returns the name of every directive option, in alphabetical
+// order: the candidates for "did you mean", and what memogen's manual must
+// document.
+func OptionNames() []string {
 	names := make([]string, len(options))
 	for i, o := range options {
 		names[i] = o.name
@@ -211,7 +213,7 @@ func (p *parser) checkName(start int, name string) (optionSpec, bool) {
 	case name == "":
 		p.errorf(start, `missing option name before "="`)
 	case !known:
-		p.errorf(start, "unknown option %q%s", name, didYouMean(name, optionNames()))
+		p.errorf(start, "unknown option %q%s", name, didYouMean(name, OptionNames()))
 	case repeated:
 		p.errorf(start, "duplicate option %q", name)
 	default:

@@ -20,7 +20,7 @@ const DefaultBackend = "default"
 // ErrUnbound reports a backend name with nothing bound to it.
 var ErrUnbound = errors.New("memo: backend not bound")
 
-// An Opener opens a backend from a URL such as "mem://?size=100"; backend
+// An Opener opens a backend from a URL such as "mem://?max_entries=100"; backend
 // packages register one per scheme with [RegisterScheme].
 type Opener func(u *url.URL) (Backend, error)
 

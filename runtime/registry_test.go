@@ -174,14 +174,14 @@ func TestBackendFromEnvironment(t *testing.T) {
 	quiet(t)
 	name := uniqueName(t)
 	t.Cleanup(func() { memo.Unregister(name) })
-	t.Setenv(memo.EnvVar(name), "mem://?size=2")
+	t.Setenv(memo.EnvVar(name), "mem://?max_entries=2")
 	f := newFunc(t, memo.FuncInfo{Backend: name})
 	var c counter
 	for _, k := range []string{"a", "b", "c"} {
 		get(f, k, c.fn(k))
 	}
 	if st := f.Stats(); st.Evictions != 1 || st.Failures != 0 {
-		t.Errorf("3 keys in a mem://?size=2 store: Stats() = %+v; want 1 eviction, no failures", st)
+		t.Errorf("3 keys in a mem://?max_entries=2 store: Stats() = %+v; want 1 eviction, no failures", st)
 	}
 	b, err := memo.Resolve(name)
 	if err != nil {
@@ -250,9 +250,9 @@ func TestBackendFromEnvironmentErrors(t *testing.T) {
 	}{
 		{"mem://%zz", []string{"MEMO_BACKEND_", "invalid URL escape"}},
 		{"nosuch://host", []string{`no backend for scheme "nosuch"`, `_ "github.com/memogen/memogen/backends/nosuch"`}},
-		{"mem://?size=x", []string{`memory: size="x"`}},
-		{"mem://?size=0", []string{`memory: size="0"`}},
-		{"mem://?sise=10", []string{`unknown URL parameter "sise"`}},
+		{"mem://?max_entries=x", []string{`memory: invalid URL parameter max_entries="x"`}},
+		{"mem://?max_entries=-1", []string{`memory: invalid URL parameter max_entries="-1"`}},
+		{"mem://?max_entrie=10", []string{`unknown URL parameter "max_entrie"; did you mean "max_entries"?`}},
 	}
 	for _, tc := range cases {
 		name := uniqueName(t)
@@ -280,10 +280,10 @@ func TestOpen(t *testing.T) {
 		wantErr string // "" for success
 	}{
 		{"mem://", ""},
-		{"mem://?size=10", ""},
-		{"mem://?size=10&max_bytes=1024", ""},
-		{"mem://?size=x", `memory: size="x": want a positive integer`},
-		{"mem://?max_bytes=-1", `memory: max_bytes="-1": want a positive integer`},
+		{"mem://?max_entries=10", ""},
+		{"mem://?max_entries=10&max_bytes=1024", ""},
+		{"mem://?max_entries=x", `memory: invalid URL parameter max_entries="x": want a non-negative integer`},
+		{"mem://?max_bytes=-1", `memory: invalid URL parameter max_bytes="-1": want a size in bytes such as 1048576 or 64MiB`},
 		{"nosuch://", `memo: no backend for scheme "nosuch"; import its package, e.g. _ "github.com/memogen/memogen/backends/nosuch"`},
 		{"rediss://host", `backends/redis"`},
 		{"", `no backend for scheme ""`},
@@ -321,7 +321,7 @@ func TestOpenerMayOpenAnotherURL(t *testing.T) {
 	name := uniqueName(t)
 	scheme := "nest" + strings.ToLower(strings.NewReplacer("_", "", "/", "").Replace(name))
 	memo.RegisterScheme(scheme, func(u *url.URL) (memo.Backend, error) {
-		return memo.Open("mem://?size=3")
+		return memo.Open("mem://?max_entries=3")
 	})
 	t.Cleanup(func() { memo.Unregister(name) })
 	t.Setenv(memo.EnvVar(name), scheme+"://")
@@ -350,7 +350,7 @@ func TestOpenerMayResolveAnotherName(t *testing.T) {
 	})
 	t.Cleanup(func() { memo.Unregister(outer); memo.Unregister(inner) })
 	t.Setenv(memo.EnvVar(outer), scheme+"://")
-	t.Setenv(memo.EnvVar(inner), "mem://?size=2")
+	t.Setenv(memo.EnvVar(inner), "mem://?max_entries=2")
 	done := make(chan error, 1)
 	go func() {
 		_, err := memo.Resolve(outer)

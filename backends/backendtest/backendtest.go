@@ -16,9 +16,7 @@
 //	}
 //
 // The package also holds what the tests of several backends share: a
-// [Recorder], to count a wrapped backend's calls and make them fail; the
-// URLs of empty real backends of a test's own ([FileURL], [RedisURL],
-// [S3URL]) on the servers that scripts/testservers.sh starts; and a
+// [Recorder], to count a wrapped backend's calls and make them fail, and a
 // memoized function, [LenFunc], to drive a backend through the runtime.
 // Only tests import it.
 package backendtest

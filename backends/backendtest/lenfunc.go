@@ -2,6 +2,9 @@ package backendtest
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
+	"regexp"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -109,4 +112,11 @@ func (l *keyLog) Set(ctx context.Context, key memo.Key, value []byte, expires ti
 		l.mu.Unlock()
 	}
 	return l.Backend.Set(ctx, key, value, expires)
+}
+
+var unsafeInName = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
+
+// uniqueName returns a name for t that no other test or run uses.
+func uniqueName(t *testing.T) string {
+	return fmt.Sprintf("%s-%08x", unsafeInName.ReplaceAllString(t.Name(), "_"), rand.Uint32())
 }

@@ -60,15 +60,15 @@ func ExampleNew() {
 	// {"name":"Ada"}
 }
 
-func ExampleOpen() {
-	// Importing package file registers the scheme; so does setting
-	// MEMO_BACKEND_<NAME>=file:///var/cache/myapp?max_bytes=1073741824.
-	b, err := memo.Open("file:///var/cache/myapp?max_bytes=1073741824&max_entries=100000")
-	fmt.Printf("%T %v\n", b, err)
+// ParseURL reads the options of a file:// URL, as MEMO_BACKEND_<NAME>
+// gives it.
+func ExampleParseURL() {
+	opts, err := file.ParseURL("file:///var/cache/myapp?max_bytes=1GiB&max_entries=100000")
+	fmt.Printf("%+v %v\n", opts, err)
 
-	_, err = memo.Open("file://cache")
+	_, err = file.ParseURL("file://cache")
 	fmt.Println(err)
 	// Output:
-	// *file.Store <nil>
+	// {Dir:/var/cache/myapp MaxBytes:1073741824 MaxEntries:100000} <nil>
 	// file: URL host "cache": want file:///absolute/path (three slashes)
 }

@@ -3,10 +3,9 @@
 //
 // Importing it registers the "file" URL scheme, so that
 //
-//	MEMO_BACKEND_<NAME>=file:///var/cache/myapp?max_bytes=1073741824&max_entries=100000
+//	MEMO_BACKEND_<NAME>=file:///var/cache/myapp?max_bytes=1GiB&max_entries=100000
 //
-// binds a backend from the environment. The path must be absolute;
-// max_bytes and max_entries are optional, and 0 or absent means no bound.
+// binds a backend from the environment; see [ParseURL] for the form.
 //
 // # Layout
 //
@@ -84,16 +83,15 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"maps"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
-	"slices"
-	"strconv"
 	"sync"
 	"syscall"
 	"time"
 
+	"github.com/memogen/memogen/backends/internal/urlopt"
 	memo "github.com/memogen/memogen/runtime"
 )
 
@@ -147,65 +145,58 @@ func New(opts Options) (*Store, error) {
 	return &Store{dir: dir, opts: opts}, nil
 }
 
-// Must is like New but panics on invalid options.
-func Must(opts Options) *Store {
-	s, err := New(opts)
+// Must returns s, and panics if err is not nil. It suits package-level
+// variables: var cache = file.Must(file.New(opts)).
+func Must(s *Store, err error) *Store {
 	if err != nil {
 		panic(err)
 	}
 	return s
 }
 
-// Open returns a store configured by a URL of the form
-// file:///abs/path?max_bytes=N&max_entries=N, both parameters optional.
-func Open(u *url.URL) (memo.Backend, error) {
-	opts, err := parseURL(u)
+// ParseURL returns the options that a URL of the form
+//
+//	file:///absolute/path?max_bytes=N&max_entries=N
+//
+// describes. The path, with three slashes, sets Options.Dir. Both
+// parameters are optional: max_bytes sets Options.MaxBytes, a size such as
+// 1073741824 or 1GiB, and max_entries sets Options.MaxEntries; absent or 0
+// means no bound. An unknown, repeated or malformed parameter is an error.
+func ParseURL(rawURL string) (Options, error) {
+	u, q, err := urlopt.Parse("file", rawURL, "file")
+	if err != nil {
+		return Options{}, err
+	}
+	const form = "want file:///absolute/path"
+	switch {
+	case u.Opaque != "":
+		return Options{}, fmt.Errorf("file: URL path %q is relative; %s", u.Opaque, form)
+	case u.User != nil || u.Host != "":
+		return Options{}, fmt.Errorf("file: URL host %q: %s (three slashes)", u.Host, form)
+	case u.Path == "" || !filepath.IsAbs(filepath.FromSlash(u.Path)):
+		return Options{}, fmt.Errorf("file: URL path %q is not absolute; %s", u.Path, form)
+	}
+	opts := Options{
+		Dir:        filepath.Clean(filepath.FromSlash(u.Path)),
+		MaxBytes:   q.Bytes("max_bytes"),
+		MaxEntries: q.Int("max_entries", 0, math.MaxInt),
+	}
+	if err := q.Err(); err != nil {
+		return Options{}, err
+	}
+	return opts, nil
+}
+
+// open is the opener of file:// URLs.
+func open(u *url.URL) (memo.Backend, error) {
+	opts, err := ParseURL(u.String())
 	if err != nil {
 		return nil, err
 	}
 	return New(opts)
 }
 
-func init() { memo.RegisterScheme("file", Open) }
-
-func parseURL(u *url.URL) (Options, error) {
-	var opts Options
-	const form = "want file:///absolute/path"
-	switch {
-	case u.Scheme != "file":
-		return opts, fmt.Errorf("file: scheme %q, want file", u.Scheme)
-	case u.Opaque != "":
-		return opts, fmt.Errorf("file: URL path %q is relative; %s", u.Opaque, form)
-	case u.User != nil || u.Host != "":
-		return opts, fmt.Errorf("file: URL host %q: %s (three slashes)", u.Host, form)
-	case u.Path == "" || !filepath.IsAbs(filepath.FromSlash(u.Path)):
-		return opts, fmt.Errorf("file: URL path %q is not absolute; %s", u.Path, form)
-	}
-	opts.Dir = filepath.Clean(filepath.FromSlash(u.Path))
-	q, err := url.ParseQuery(u.RawQuery)
-	if err != nil {
-		return opts, fmt.Errorf("file: URL query: %w", err)
-	}
-	for _, name := range slices.Sorted(maps.Keys(q)) {
-		values := q[name]
-		if name != "max_bytes" && name != "max_entries" {
-			return opts, fmt.Errorf("file: unknown URL parameter %q (want max_bytes, max_entries)", name)
-		}
-		if len(values) > 1 {
-			return opts, fmt.Errorf("file: URL parameter %q is given %d times", name, len(values))
-		}
-		n, err := strconv.ParseInt(values[0], 10, 64)
-		if err != nil || n < 0 || name == "max_entries" && int64(int(n)) != n {
-			return opts, fmt.Errorf("file: %s=%q: want a non-negative integer", name, values[0])
-		}
-		if name == "max_bytes" {
-			opts.MaxBytes = n
-		} else {
-			opts.MaxEntries = int(n)
-		}
-	}
-	return opts, nil
-}
+func init() { memo.RegisterScheme("file", open) }
 
 // Get returns the entry stored under key, or memo.ErrNotFound if there is
 // none or it has expired. A hit makes the entry the most recently used.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -742,12 +743,19 @@ func TestNew(t *testing.T) {
 			t.Errorf("New(%+v) = %v, nil; want an error", opts, s)
 		}
 	}
+}
+
+func TestMust(t *testing.T) {
+	dir := t.TempDir()
+	if s := file.Must(file.New(file.Options{Dir: dir})); s == nil {
+		t.Errorf("Must(New(%q)) = nil; want the store", dir)
+	}
 	defer func() {
-		if recover() == nil {
-			t.Errorf("Must(Options{}) did not panic")
+		if r := recover(); r == nil || fmt.Sprint(r) != "file: Options.Dir is empty" {
+			t.Errorf("Must(New(Options{})) panicked with %v; want New's error", r)
 		}
 	}()
-	file.Must(file.Options{})
+	file.Must(file.New(file.Options{}))
 }
 
 // TestNewRelativeDir checks that a relative Dir is resolved when the store
@@ -765,37 +773,48 @@ func TestNewRelativeDir(t *testing.T) {
 	wantFiles(t, filepath.Join(first, "cache"), k)
 }
 
-func TestOpen(t *testing.T) {
+func TestParseURL(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	valid := []string{
-		"file://" + filepath.ToSlash(dir),
-		"file://" + filepath.ToSlash(dir) + "/",
-		"file://" + filepath.ToSlash(dir) + "/with%20space?max_bytes=0",
-		"file://" + filepath.ToSlash(dir) + "?max_bytes=1048576&max_entries=100",
+	tests := []struct {
+		url  string
+		want file.Options
+	}{
+		{"file:///var/cache/app", file.Options{Dir: "/var/cache/app"}},
+		{"file:///var/cache/app/", file.Options{Dir: "/var/cache/app"}},
+		{"file:///var/cache/with%20space?max_bytes=0", file.Options{Dir: "/var/cache/with space"}},
+		{"file:///var/cache/app?max_bytes=1048576&max_entries=100", file.Options{Dir: "/var/cache/app", MaxBytes: 1 << 20, MaxEntries: 100}},
+		{"file:///var/cache/app?max_bytes=1GiB&max_entries=0", file.Options{Dir: "/var/cache/app", MaxBytes: 1 << 30}},
 	}
-	for _, raw := range valid {
-		if b, err := memo.Open(raw); err != nil || b == nil {
-			t.Errorf("memo.Open(%q) = %v, %v; want a store", raw, b, err)
+	for _, tt := range tests {
+		if got, err := file.ParseURL(tt.url); err != nil || got != tt.want {
+			t.Errorf("ParseURL(%q) = %+v, %v; want %+v, nil", tt.url, got, err, tt.want)
 		}
 	}
-	invalid := []struct{ url, want string }{
-		{"file://./relative", `host "."`},
-		{"file://cache/dir", `host "cache"`},
-		{"file:relative/dir", `"relative/dir" is relative`},
-		{"file://", "not absolute"},
-		{"file://user@/tmp/x", "want file:///absolute/path"},
-		{"file:///tmp/x?size=10", `unknown URL parameter "size"`},
-		{"file:///tmp/x?size=abc", `unknown URL parameter "size"`},
-		{"file:///tmp/x?max_bytes=-1", "max_bytes"},
-		{"file:///tmp/x?max_entries=ten", "max_entries"},
-		{"file:///tmp/x?max_entries=1&max_entries=2", "given 2 times"},
-		{"file:///tmp/x?max_bytes=%zz", "query"},
+}
+
+func TestParseURLErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ url, want string }{
+		{"file://./relative", `file: URL host ".": want file:///absolute/path (three slashes)`},
+		{"file://cache/dir", `file: URL host "cache": want file:///absolute/path (three slashes)`},
+		{"file:relative/dir", `file: URL path "relative/dir" is relative; want file:///absolute/path`},
+		{"file://", `file: URL path "" is not absolute; want file:///absolute/path`},
+		{"file://user@/tmp/x", `file: URL host "": want file:///absolute/path (three slashes)`},
+		{"mem://", `file: URL scheme "mem", want file`},
+		{"file:///tmp/x?max_entires=10", `file: unknown URL parameter "max_entires"; did you mean "max_entries"?`},
+		{"file:///tmp/x?size=10", `file: unknown URL parameter "size" (want max_bytes or max_entries)`},
+		{"file:///tmp/x?max_bytes=-1", `file: invalid URL parameter max_bytes="-1": want a size in bytes such as 1048576 or 64MiB`},
+		{"file:///tmp/x?max_entries=ten", `file: invalid URL parameter max_entries="ten": want a non-negative integer`},
+		{"file:///tmp/x?max_entries=1&max_entries=2", `file: URL parameter max_entries is given 2 times; give it once`},
+		{"file:///tmp/x?max_bytes=%zz", `file: URL query: invalid URL escape "%zz"`},
 	}
-	for _, tt := range invalid {
-		b, err := memo.Open(tt.url)
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("memo.Open(%q) = %v, %v; want an error containing %q", tt.url, b, err, tt.want)
+	for _, tt := range tests {
+		got, err := file.ParseURL(tt.url)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("ParseURL(%q) = %+v, %v; want the error\n%s", tt.url, got, err, tt.want)
+		}
+		if _, err := memo.Open(tt.url); strings.HasPrefix(tt.url, "file:") && (err == nil || err.Error() != tt.want) {
+			t.Errorf("memo.Open(%q) = %v; want the error\n%s", tt.url, err, tt.want)
 		}
 	}
 }

@@ -32,14 +32,15 @@ func ExampleNew() {
 	// carol Carol true
 }
 
-// Open configures a store from a URL, as MEMO_BACKEND_<NAME> does.
-func ExampleOpen() {
-	b, err := memo.Open("mem://?size=1000&max_bytes=1048576")
-	fmt.Printf("%T %v\n", b, err)
+// ParseURL reads the options of a mem:// URL, as MEMO_BACKEND_<NAME>
+// gives it.
+func ExampleParseURL() {
+	opts, err := memory.ParseURL("mem://?max_entries=1000&max_bytes=64MiB")
+	fmt.Printf("%+v %v\n", opts, err)
 
-	_, err = memo.Open("mem://?size=lots")
+	_, err = memory.ParseURL("mem://?max_entrys=lots")
 	fmt.Println(err)
 	// Output:
-	// *memory.Store <nil>
-	// memory: size="lots": want a positive integer
+	// {MaxEntries:1000 MaxBytes:67108864} <nil>
+	// memory: unknown URL parameter "max_entrys"; did you mean "max_entries"?
 }

@@ -3,10 +3,11 @@
 //
 // Importing it registers the "mem" URL scheme, so that
 //
-//	MEMO_BACKEND_<NAME>=mem://?size=1000&max_bytes=67108864
+//	MEMO_BACKEND_<NAME>=mem://?max_entries=1000&max_bytes=64MiB
 //
-// binds a backend from the environment. Generated code imports it, because
-// the backend named "default" is a memory store unless rebound.
+// binds a backend from the environment; see [ParseURL] for the parameters.
+// Generated code imports it, because the backend named "default" is a
+// memory store unless rebound.
 //
 // # Values are shared, not copied
 //
@@ -19,11 +20,11 @@
 package memory
 
 import (
-	"fmt"
+	"math"
 	"net/url"
-	"strconv"
 	"sync"
 
+	"github.com/memogen/memogen/backends/internal/urlopt"
 	memo "github.com/memogen/memogen/runtime"
 )
 
@@ -66,37 +67,45 @@ func New(opts Options) *Store {
 	return s
 }
 
-// Open returns a store configured by a URL of the form
-// mem://?size=N&max_bytes=M, both optional.
-func Open(u *url.URL) (memo.Backend, error) {
-	if u.Scheme != "mem" {
-		return nil, fmt.Errorf("memory: scheme %q, want mem", u.Scheme)
+// ParseURL returns the options that a URL of the form
+//
+//	mem://?max_entries=N&max_bytes=N
+//
+// describes. Both parameters are optional: max_entries sets
+// Options.MaxEntries, DefaultMaxEntries when absent and no bound when 0;
+// max_bytes sets Options.MaxBytes, a size such as 1048576 or 64MiB, no
+// bound when absent or 0. An unknown, repeated or malformed parameter is an
+// error.
+func ParseURL(rawURL string) (Options, error) {
+	u, q, err := urlopt.Parse("memory", rawURL, "mem")
+	if err != nil {
+		return Options{}, err
+	}
+	if err := urlopt.QueryOnly("memory", u, "mem://?max_entries=N&max_bytes=N"); err != nil {
+		return Options{}, err
 	}
 	var opts Options
-	q := u.Query()
-	for name := range q {
-		if name != "size" && name != "max_bytes" {
-			return nil, fmt.Errorf("memory: unknown URL parameter %q (want size, max_bytes)", name)
-		}
+	opts.MaxEntries = q.Int("max_entries", 0, math.MaxInt)
+	if opts.MaxEntries == 0 && q.Has("max_entries") {
+		opts.MaxEntries = -1 // the URL's 0, no bound, is Options' negative
 	}
-	if v := q.Get("size"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return nil, fmt.Errorf("memory: size=%q: want a positive integer", v)
-		}
-		opts.MaxEntries = n
+	opts.MaxBytes = q.Bytes("max_bytes")
+	if err := q.Err(); err != nil {
+		return Options{}, err
 	}
-	if v := q.Get("max_bytes"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 1 {
-			return nil, fmt.Errorf("memory: max_bytes=%q: want a positive integer", v)
-		}
-		opts.MaxBytes = n
+	return opts, nil
+}
+
+// open is the opener of mem:// URLs.
+func open(u *url.URL) (memo.Backend, error) {
+	opts, err := ParseURL(u.String())
+	if err != nil {
+		return nil, err
 	}
 	return New(opts), nil
 }
 
-func init() { memo.RegisterScheme("mem", Open) }
+func init() { memo.RegisterScheme("mem", open) }
 
 // Table returns the table of cfg.Func, creating it on first use. A later
 // call for the same function updates its bound and eviction callback.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -377,67 +376,87 @@ func TestBytesClearRemovesOneFunction(t *testing.T) {
 	}
 }
 
-func TestOpen(t *testing.T) {
+func TestParseURL(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		url      string
-		wantErr  string // "" for success
-		maxKeys  int    // when > 0, the store holds at most this many entries of size 1
-		maxBytes int64  // when > 0, the store holds at most this many bytes
+	tests := []struct {
+		url  string
+		want memory.Options
 	}{
-		{url: "mem://"},
-		{url: "mem:"},
-		{url: "mem://?size=3", maxKeys: 3},
-		{url: "mem://?max_bytes=5", maxBytes: 5},
-		{url: "mem://?size=10&max_bytes=4", maxKeys: 10, maxBytes: 4},
-		{url: "mem://?size=0", wantErr: `memory: size="0": want a positive integer`},
-		{url: "mem://?size=-1", wantErr: `memory: size="-1": want a positive integer`},
-		{url: "mem://?size=x", wantErr: `memory: size="x": want a positive integer`},
-		{url: "mem://?size=1.5", wantErr: `memory: size="1.5"`},
-		{url: "mem://?max_bytes=0", wantErr: `memory: max_bytes="0": want a positive integer`},
-		{url: "mem://?max_bytes=1k", wantErr: `memory: max_bytes="1k"`},
-		{url: "mem://?ttl=1m", wantErr: `memory: unknown URL parameter "ttl" (want size, max_bytes)`},
-		{url: "redis://localhost", wantErr: `memory: scheme "redis", want mem`},
+		{"mem://", memory.Options{}},
+		{"mem:", memory.Options{}},
+		{"mem://?max_entries=3", memory.Options{MaxEntries: 3}},
+		{"mem://?max_entries=0", memory.Options{MaxEntries: -1}},
+		{"mem://?max_bytes=5", memory.Options{MaxBytes: 5}},
+		{"mem://?max_bytes=0", memory.Options{}},
+		{"mem://?max_bytes=64MiB", memory.Options{MaxBytes: 64 << 20}},
+		{"mem://?max_entries=10&max_bytes=4", memory.Options{MaxEntries: 10, MaxBytes: 4}},
 	}
-	for _, tc := range cases {
-		u, err := url.Parse(tc.url)
-		if err != nil {
-			t.Fatalf("url.Parse(%q): %v", tc.url, err)
-		}
-		b, err := memory.Open(u)
-		if tc.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-				t.Errorf("Open(%q) error = %v; want one containing %q", tc.url, err, tc.wantErr)
-			}
-			continue
-		}
-		s, ok := b.(*memory.Store)
-		if err != nil || !ok {
-			t.Errorf("Open(%q) = %T, %v; want a *memory.Store", tc.url, b, err)
-			continue
-		}
-		tb := table(s, funcA, 0, nil)
-		for i := range 20 {
-			tb.Set(fmt.Sprint(i), i, 0, 1)
-		}
-		want := 20
-		if tc.maxKeys > 0 {
-			want = min(want, tc.maxKeys)
-		}
-		if tc.maxBytes > 0 {
-			want = min(want, int(tc.maxBytes))
-		}
-		if s.Len() != want {
-			t.Errorf("Open(%q): %d entries after 20 Sets of size 1; want %d", tc.url, s.Len(), want)
+	for _, tt := range tests {
+		if got, err := memory.ParseURL(tt.url); err != nil || got != tt.want {
+			t.Errorf("ParseURL(%q) = %+v, %v; want %+v, nil", tt.url, got, err, tt.want)
 		}
 	}
 }
 
-func TestMemSchemeIsRegistered(t *testing.T) {
+func TestParseURLErrors(t *testing.T) {
 	t.Parallel()
-	b, err := memo.Open("mem://?size=1")
-	if _, ok := b.(*memory.Store); !ok || err != nil {
-		t.Errorf(`memo.Open("mem://?size=1") = %T, %v; want a *memory.Store`, b, err)
+	tests := []struct {
+		url  string
+		want string
+	}{
+		{"mem://?max_entrie=3", `memory: unknown URL parameter "max_entrie"; did you mean "max_entries"?`},
+		{"mem://?size=3", `memory: unknown URL parameter "size" (want max_bytes or max_entries)`},
+		{"mem://?max_entries=1&max_entries=2", `memory: URL parameter max_entries is given 2 times; give it once`},
+		{"mem://?max_entries=-1", `memory: invalid URL parameter max_entries="-1": want a non-negative integer`},
+		{"mem://?max_entries=x", `memory: invalid URL parameter max_entries="x": want a non-negative integer`},
+		{"mem://?max_entries=1.5", `memory: invalid URL parameter max_entries="1.5": want a non-negative integer`},
+		{"mem://?max_bytes=1k", `memory: invalid URL parameter max_bytes="1k": want a size in bytes such as 1048576 or 64MiB`},
+		{"mem://?max_bytes=", `memory: invalid URL parameter max_bytes="": want a size in bytes such as 1048576 or 64MiB`},
+		{"mem://?max_bytes=%zz", `memory: URL query: invalid URL escape "%zz"`},
+		{"mem://cache?max_entries=3", `memory: URL has "cache" before the query; want mem://?max_entries=N&max_bytes=N`},
+		{"redis://localhost", `memory: URL scheme "redis", want mem`},
+		{"mem://?max_entries=x&ttl=1m", `memory: invalid URL parameter max_entries="x": want a non-negative integer` + "\n" +
+			`memory: unknown URL parameter "ttl" (want max_bytes or max_entries)`},
+	}
+	for _, tt := range tests {
+		got, err := memory.ParseURL(tt.url)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("ParseURL(%q) = %+v, %v; want the error\n%s", tt.url, got, err, tt.want)
+		}
+		if _, err := memo.Open(tt.url); tt.url[:4] == "mem:" && (err == nil || err.Error() != tt.want) {
+			t.Errorf("memo.Open(%q) = %v; want the error\n%s", tt.url, err, tt.want)
+		}
+	}
+}
+
+// TestOpenBounds checks that the mem scheme's opener applies the bounds
+// the URL sets.
+func TestOpenBounds(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		url  string
+		want int // entries after 200 Sets of size 1
+	}{
+		{"mem://", 200},
+		{"mem://?max_entries=3", 3},
+		{"mem://?max_bytes=5", 5},
+		{"mem://?max_entries=10&max_bytes=4", 4},
+		{"mem://?max_entries=0", 200},
+	}
+	for _, tt := range tests {
+		b, err := memo.Open(tt.url)
+		s, ok := b.(*memory.Store)
+		if err != nil || !ok {
+			t.Errorf("memo.Open(%q) = %T, %v; want a *memory.Store", tt.url, b, err)
+			continue
+		}
+		tb := table(s, funcA, 0, nil)
+		for i := range 200 {
+			tb.Set(fmt.Sprint(i), i, 0, 1)
+		}
+		if s.Len() != tt.want {
+			t.Errorf("memo.Open(%q): %d entries after 200 Sets of size 1; want %d", tt.url, s.Len(), tt.want)
+		}
 	}
 }
 

@@ -2,7 +2,6 @@ package redis_test
 
 import (
 	"log"
-	"net/url"
 
 	goredis "github.com/redis/go-redis/v9"
 
@@ -11,18 +10,16 @@ import (
 )
 
 // Binding the backend that //memo:cache backend=shared names to Redis, from
-// a URL. Setting MEMO_BACKEND_SHARED to the same URL does it without code.
-// (No output: it needs a server.)
-func ExampleOpen() {
-	u, err := url.Parse("redis://localhost:6379/0?prefix=myapp&dial_timeout=1s")
+// a URL. Setting MEMO_BACKEND_SHARED to the same URL does it without code;
+// ParseURL serves code that adjusts the options first. (No output: it
+// needs a server.)
+func ExampleParseURL() {
+	opts, err := redis.ParseURL("redis://localhost:6379/0?prefix=myapp&dial_timeout=1s")
 	if err != nil {
 		log.Fatal(err)
 	}
-	store, err := redis.Open(u)
-	if err != nil {
-		log.Fatal(err)
-	}
-	memo.Register("shared", store)
+	opts.ClientOptions.PoolSize = 4
+	memo.Register("shared", redis.Must(redis.New(opts)))
 }
 
 // Sharing a go-redis client the program already has.

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/memogen/memogen/backends/backendtest"
 	_ "github.com/memogen/memogen/codecs/msgpack"
+	"github.com/memogen/memogen/internal/testservers"
 	memo "github.com/memogen/memogen/runtime"
 )
 
@@ -132,7 +132,7 @@ var slowParams = []string{"dial_timeout", "10s", "read_timeout", "10s", "write_t
 func TestUnreachableFailsOpen(t *testing.T) {
 	var log hookLog
 	configure(t, memo.Config{Hook: log.hook})
-	s := openURL(t, fmt.Sprintf("redis://127.0.0.1:%d/0?dial_timeout=100ms", backendtest.ClosedPort(t)))
+	s := openURL(t, fmt.Sprintf("redis://127.0.0.1:%d/0?dial_timeout=100ms", testservers.ClosedPort(t)))
 	w := newWrapper(t, s)
 
 	w.mustCall(t, 3)
@@ -152,7 +152,7 @@ func TestUnreachableFailsOpen(t *testing.T) {
 
 func TestUnreachableStrict(t *testing.T) {
 	configure(t, memo.Config{Strict: true})
-	s := openURL(t, fmt.Sprintf("redis://127.0.0.1:%d/0?dial_timeout=100ms", backendtest.ClosedPort(t)))
+	s := openURL(t, fmt.Sprintf("redis://127.0.0.1:%d/0?dial_timeout=100ms", testservers.ClosedPort(t)))
 	w := newWrapper(t, s)
 
 	start := time.Now()

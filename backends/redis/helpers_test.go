@@ -15,8 +15,8 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
-	"github.com/memogen/memogen/backends/backendtest"
 	"github.com/memogen/memogen/backends/redis"
+	"github.com/memogen/memogen/internal/testservers"
 	memo "github.com/memogen/memogen/runtime"
 )
 
@@ -47,7 +47,7 @@ func testPrefix(t *testing.T) string {
 // Store's back.
 func rawClient(t *testing.T) *goredis.Client {
 	t.Helper()
-	opts, err := goredis.ParseURL(backendtest.RedisServer(t).String())
+	opts, err := goredis.ParseURL(testservers.RedisServer(t).String())
 	if err != nil {
 		t.Fatalf("MEMO_REDIS_URL: %v", err)
 	}
@@ -61,7 +61,7 @@ func rawClient(t *testing.T) *goredis.Client {
 func openStore(t *testing.T) (*redis.Store, string) {
 	t.Helper()
 	prefix := testPrefix(t)
-	return openURL(t, withParams(t, backendtest.RedisServer(t).String(), "prefix", prefix)), prefix
+	return openURL(t, withParams(t, testservers.RedisServer(t).String(), "prefix", prefix)), prefix
 }
 
 // openURL opens a Store from raw and closes it when t ends.
@@ -122,12 +122,12 @@ type redisServer struct {
 func startRedis(t *testing.T) *redisServer {
 	t.Helper()
 	if _, err := exec.LookPath("redis-server"); err != nil {
-		t.Fatalf("redis-server is not installed (%v): run through `make test` or scripts/testservers.sh run -- go test ./backends/redis/", err)
+		testservers.Missing(t, "redis-server not installed")
 	}
 	srv := &redisServer{t: t, dir: t.TempDir()}
 	var err error
 	for range 3 { // another process may take the free port first
-		srv.port = backendtest.ClosedPort(t)
+		srv.port = testservers.ClosedPort(t)
 		if err = srv.start(); err == nil {
 			t.Cleanup(srv.stop)
 			return srv

@@ -6,9 +6,36 @@
 //
 //	MEMO_BACKEND_<NAME>=redis://user:pass@localhost:6379/0?prefix=memo
 //
-// binds a backend from the environment; see [Open] for the URL forms, which
-// also select Redis Cluster and Sentinel. Code that holds a go-redis client
-// already passes it to [New].
+// binds a backend from the environment; see [ParseURL] for the URL forms,
+// which also select Redis Cluster and Sentinel. Code that holds a go-redis
+// client already passes it to [New].
+//
+// # URL parameters
+//
+//	prefix        Options.Prefix, which starts every key (default memo)
+//	scan_count    Options.ScanCount, the COUNT hint of SCAN (default 1000)
+//	master_name   the name of the primary that Sentinels watch; selects
+//	              Sentinel
+//	addr          host:port of one more cluster seed or Sentinel; may repeat
+//	username      with master_name, the primary's user
+//	password      with master_name, the primary's password
+//	skip_verify   with rediss://, true skips verifying the server's
+//	              certificate
+//
+// Every other parameter sets the go-redis client option of the same name
+// in goredis.UniversalOptions, in snake case: client_name, protocol (2 or
+// 3), max_retries (-1 for none), min_retry_backoff, max_retry_backoff,
+// dial_timeout, dialer_retries, dialer_retry_timeout, read_timeout,
+// write_timeout, pool_fifo, pool_size, pool_timeout, min_idle_conns,
+// max_idle_conns, max_active_conns, max_concurrent_dials,
+// pipeline_pool_size (-1 for no pool), pipeline_read_buffer_size,
+// pipeline_write_buffer_size (sizes such as 64KiB), conn_max_idle_time,
+// conn_max_lifetime and conn_max_lifetime_jitter; with Redis Cluster or
+// Sentinel also read_only (reads from replicas), route_by_latency,
+// route_by_latency_tolerance and route_randomly; with Redis Cluster also
+// max_redirects and failing_timeout_seconds. Durations are written like
+// 500ms or 2s, and 0 turns a time limit off. An unknown, repeated or
+// malformed parameter is an error.
 //
 // # Keys
 //
@@ -25,7 +52,7 @@
 // # Time limits
 //
 // The runtime bounds each backend operation by memo.Config.Timeout through
-// its context. Clients that [Open] and [Options.ClientOptions] create honour
+// its context. Clients made from a URL or [Options.ClientOptions] honour
 // context deadlines; a client passed in [Options.Client] should set
 // ContextTimeoutEnabled too, or go-redis bounds commands only by its own
 // read and write timeouts.
@@ -145,43 +172,33 @@ func newStore(client goredis.UniversalClient, prefix string, scanCount int, clos
 	return s
 }
 
-// Open returns a Store configured by a URL of one of these forms:
-//
-//	redis://[user:pass@]host[:port][/db][?param=value&...]
-//	rediss://...                      the same over TLS
-//	redis://[user:pass@]host1:port1,host2:port2[/0][?addr=host3:port3&...]
-//	                                  Redis Cluster, from these seed nodes
-//	redis://[user:pass@]sentinel1:port1[,...][/db]?master_name=name[&...]
-//	                                  the primary that Sentinels name
-//
-// The parameters prefix and scan_count set [Options.Prefix] and
-// [Options.ScanCount]; every other one goes to go-redis's ParseURL,
-// ParseClusterURL or ParseFailoverURL: dial_timeout, read_timeout,
-// pool_size, skip_verify and the rest. With master_name, the user and
-// password in the URL are the Sentinels'; the primary's are the username
-// and password parameters. IPv6 addresses beyond the first go in addr=
-// parameters, as a URL's host cannot list several.
-//
-// The client honours context deadlines, so memo.Config.Timeout bounds each
-// command. Like New, Open does not connect yet: a server that is down when
-// a program binds its backend does not disable caching for the program's
-// life.
-func Open(u *url.URL) (memo.Backend, error) {
-	cfg, err := parseURL(u)
+// Must returns s, and panics if err is not nil. It suits package-level
+// variables: var cache = redis.Must(redis.New(opts)).
+func Must(s *Store, err error) *Store {
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// open is the opener of redis:// and rediss:// URLs. Like New, it does not
+// connect yet: a server that is down when a program binds its backend does
+// not disable caching for the program's life.
+func open(u *url.URL) (memo.Backend, error) {
+	opts, err := ParseURL(u.String())
 	if err != nil {
 		return nil, err
 	}
-	client := cfg.newClient()
-	return newStore(client, cfg.prefix, cfg.scanCount, client.Close), nil
+	return New(opts)
 }
 
 func init() {
-	memo.RegisterScheme("redis", Open)
-	memo.RegisterScheme("rediss", Open)
+	memo.RegisterScheme("redis", open)
+	memo.RegisterScheme("rediss", open)
 }
 
-// Close closes the client the Store created from a URL or from
-// Options.ClientOptions; a client passed in Options.Client is left open.
+// Close closes the client the Store created from Options.ClientOptions, as
+// for a URL; a client passed in Options.Client is left open.
 func (s *Store) Close() error {
 	if s.closeClient == nil {
 		return nil

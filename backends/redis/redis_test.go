@@ -13,6 +13,7 @@ import (
 
 	"github.com/memogen/memogen/backends/backendtest"
 	"github.com/memogen/memogen/backends/redis"
+	"github.com/memogen/memogen/internal/testservers"
 	memo "github.com/memogen/memogen/runtime"
 )
 
@@ -201,7 +202,7 @@ func TestClear(t *testing.T) {
 func TestClearManyBatches(t *testing.T) {
 	t.Parallel()
 	prefix := testPrefix(t)
-	s := openURL(t, withParams(t, backendtest.RedisServer(t).String(), "prefix", prefix, "scan_count", "7"))
+	s := openURL(t, withParams(t, testservers.RedisServer(t).String(), "prefix", prefix, "scan_count", "7"))
 	ctx := context.Background()
 	const n = 60
 	v := entryBytes(`1`, time.Now(), time.Time{}, "")
@@ -311,7 +312,7 @@ func TestList(t *testing.T) {
 func TestNestedPrefixes(t *testing.T) {
 	t.Parallel()
 	outer, prefix := openStore(t)
-	inner := openURL(t, withParams(t, backendtest.RedisServer(t).String(), "prefix", prefix+":inner"))
+	inner := openURL(t, withParams(t, testservers.RedisServer(t).String(), "prefix", prefix+":inner"))
 	ctx := context.Background()
 	v := entryBytes(`1`, time.Now(), time.Time{}, "")
 	for _, s := range []*redis.Store{outer, inner} {
@@ -332,7 +333,7 @@ func TestNestedPrefixes(t *testing.T) {
 
 func TestNew(t *testing.T) {
 	t.Parallel()
-	opts, err := goredis.ParseURL(backendtest.RedisServer(t).String())
+	opts, err := goredis.ParseURL(testservers.RedisServer(t).String())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -392,7 +393,7 @@ func TestNew(t *testing.T) {
 
 func TestErrorsNameTheKey(t *testing.T) {
 	t.Parallel()
-	s := openURL(t, fmt.Sprintf("redis://127.0.0.1:%d/0?dial_timeout=200ms&max_retries=-1&prefix=p", backendtest.ClosedPort(t)))
+	s := openURL(t, fmt.Sprintf("redis://127.0.0.1:%d/0?dial_timeout=200ms&max_retries=-1&prefix=p", testservers.ClosedPort(t)))
 	ctx := context.Background()
 	k := key(funcF, 1)
 	want := "redis: get p:example.com/p.F:" + k.Digest + ": "

@@ -1,115 +1,241 @@
 package redis
 
 import (
-	"errors"
+	"crypto/tls"
 	"fmt"
+	"math"
 	"net"
-	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/memogen/memogen/backends/internal/urlopt"
 )
 
-// urlConfig is what a backend URL says: the Store's own settings and the
-// options of exactly one kind of client.
-type urlConfig struct {
-	prefix    string
-	scanCount int
-	simple    *goredis.Options         // one server
-	cluster   *goredis.ClusterOptions  // several addresses: Redis Cluster
-	failover  *goredis.FailoverOptions // master_name=: Sentinel
-}
-
-// parseURL reads a backend URL of the forms that [Open] documents. Several
-// hosts become go-redis's addr= parameters, after the first.
-func parseURL(u *url.URL) (urlConfig, error) {
-	var cfg urlConfig
-	if u.Scheme != "redis" && u.Scheme != "rediss" {
-		return cfg, fmt.Errorf("redis: URL scheme %q, want redis or rediss", u.Scheme)
+// ParseURL returns the options that a URL of one of these forms describes:
+//
+//	redis://[user:pass@]host[:port][/db][?param=value&...]
+//	rediss://...                      the same over TLS
+//	redis://[user:pass@]host1:port1,host2:port2[/0][?addr=host3:port3&...]
+//	                                  Redis Cluster, from these seed nodes
+//	redis://[user:pass@]sentinel1:port1[,...][/db]?master_name=name[&...]
+//	                                  the primary that Sentinels name
+//
+// The host defaults to localhost and the port to 6379. prefix and
+// scan_count set Options.Prefix and Options.ScanCount; every other
+// parameter configures Options.ClientOptions, the go-redis client, and is
+// named after its field in snake case (dial_timeout sets DialTimeout). The
+// package doc lists them. An unknown, repeated or malformed parameter, or
+// one that does not apply to the URL's deployment, is an error.
+//
+// With master_name, the user and password in the URL are the Sentinels';
+// the primary's are the username and password parameters. IPv6 addresses
+// beyond the first go in addr= parameters, as a URL's host cannot list
+// several.
+func ParseURL(rawURL string) (Options, error) {
+	u, q, err := urlopt.Parse("redis", rawURL, "redis", "rediss")
+	if err != nil {
+		return Options{}, err
 	}
 	if u.Opaque != "" {
-		return cfg, fmt.Errorf("redis: URL %s:%s has no //: want %s://host:port/db", u.Scheme, u.Opaque, u.Scheme)
+		return Options{}, fmt.Errorf("redis: URL %s:%s has no //: want %s://host:port/db", u.Scheme, u.Opaque, u.Scheme)
 	}
-	q := u.Query()
-	if vs, ok := q["prefix"]; ok {
-		cfg.prefix = vs[len(vs)-1]
-		if cfg.prefix == "" {
-			return cfg, errors.New("redis: URL parameter prefix is empty; leave it out for the default " + strconv.Quote(DefaultPrefix))
-		}
-		q.Del("prefix")
+	opts := Options{
+		Prefix:        q.String("prefix"),
+		ScanCount:     q.Int("scan_count", 1, math.MaxInt),
+		ClientOptions: &goredis.UniversalOptions{MasterName: q.String("master_name")},
 	}
-	if vs, ok := q["scan_count"]; ok {
-		n, err := strconv.Atoi(vs[len(vs)-1])
-		if err != nil || n < 1 {
-			return cfg, fmt.Errorf("redis: URL parameter scan_count=%q: want a positive integer", vs[len(vs)-1])
-		}
-		cfg.scanCount = n
-		q.Del("scan_count")
-	}
+	o := opts.ClientOptions
 
-	// go-redis takes one address in the host and the others as addr=.
 	hosts := strings.Split(u.Host, ",")
-	if len(hosts) > 1 {
-		for i, h := range hosts {
-			if h == "" {
-				return cfg, fmt.Errorf("redis: URL host %q has an empty address", u.Host)
-			}
-			hosts[i] = withPort(h)
+	for i, h := range hosts {
+		if h == "" && len(hosts) > 1 {
+			return Options{}, fmt.Errorf("redis: URL host %q has an empty address", u.Host)
 		}
-		for _, h := range hosts[1:] {
-			q.Add("addr", h)
-		}
+		hosts[i] = withPort(h)
 	}
-	forRedis := *u
-	forRedis.Host = hosts[0]
-	forRedis.RawQuery = q.Encode()
-	raw := forRedis.String()
+	o.Addrs = hosts
+	for _, a := range q.Strings("addr") {
+		if h, p, err := net.SplitHostPort(a); err != nil || h == "" || p == "" {
+			q.Errorf("invalid URL parameter addr=%q: want host:port", a)
+			continue
+		}
+		o.Addrs = append(o.Addrs, a)
+	}
+	kind := deploymentOf(o)
 
-	var err error
-	switch {
-	case q.Has("master_name"):
-		cfg.failover, err = goredis.ParseFailoverURL(raw)
-		if err == nil {
-			cfg.failover.ContextTimeoutEnabled = true
-		}
-	case q.Has("addr"):
-		if db := strings.Trim(u.Path, "/"); db != "" && db != "0" {
-			return cfg, fmt.Errorf("redis: URL path %q selects a database, but a cluster has only database 0", u.Path)
-		}
-		cfg.cluster, err = goredis.ParseClusterURL(raw)
-		if err == nil {
-			cfg.cluster.ContextTimeoutEnabled = true
-		}
-	default:
-		cfg.simple, err = goredis.ParseURL(raw)
-		if err == nil {
-			cfg.simple.ContextTimeoutEnabled = true
+	user := u.User.Username()
+	password, _ := u.User.Password()
+	if kind == sentinel {
+		o.SentinelUsername, o.SentinelPassword = user, password
+	} else {
+		o.Username, o.Password = user, password
+	}
+	if db := strings.Trim(u.Path, "/"); db != "" {
+		n, err := strconv.Atoi(db)
+		switch {
+		case kind == cluster && db != "0":
+			q.Errorf("URL path %q selects a database, but a cluster has only database 0", u.Path)
+		case err != nil || n < 0:
+			q.Errorf("URL path %q: want a database number such as /0", u.Path)
+		default:
+			o.DB = n
 		}
 	}
-	if err != nil {
-		return cfg, fmt.Errorf("redis: parsing URL: %w", err)
+
+	for _, p := range clientParams {
+		if p.on&kind != 0 {
+			p.set(q, p.name, o)
+			continue
+		}
+		p.set(q, p.name, new(uopts)) // known, but misplaced
+		if q.Has(p.name) {
+			q.Errorf("URL parameter %s applies to %s URLs only", p.name, p.on)
+		}
 	}
-	return cfg, nil
+	skipVerify := q.Bool("skip_verify")
+	if u.Scheme == "rediss" {
+		host, _, _ := net.SplitHostPort(hosts[0])
+		o.TLSConfig = &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12, InsecureSkipVerify: skipVerify}
+	} else if q.Has("skip_verify") {
+		q.Errorf("URL parameter skip_verify applies to rediss:// URLs only")
+	}
+	if err := q.Err(); err != nil {
+		return Options{}, err
+	}
+	return opts, nil
 }
 
-// withPort adds Redis's default port to an address without one.
+// withPort adds Redis's default port to an address without one, and
+// localhost to an empty one.
 func withPort(addr string) string {
 	if _, _, err := net.SplitHostPort(addr); err == nil {
 		return addr
 	}
+	if addr == "" {
+		addr = "localhost"
+	}
 	return net.JoinHostPort(strings.Trim(addr, "[]"), "6379")
 }
 
-// newClient returns a client of the kind the URL selected.
-func (c *urlConfig) newClient() goredis.UniversalClient {
+// A deployment is the kind of Redis a URL reaches, which decides the client
+// that goredis.NewUniversalClient creates; a set of them is a bit mask.
+type deployment uint8
+
+const (
+	single   deployment = 1 << iota // one server
+	cluster                         // several addresses: Redis Cluster
+	sentinel                        // master_name=: the primary Sentinels name
+	anywhere = single | cluster | sentinel
+)
+
+// deploymentOf returns the deployment o reaches, as NewUniversalClient
+// decides it.
+func deploymentOf(o *goredis.UniversalOptions) deployment {
 	switch {
-	case c.failover != nil && (c.failover.RouteByLatency || c.failover.RouteRandomly):
-		return goredis.NewFailoverClusterClient(c.failover) // reads from replicas too
-	case c.failover != nil:
-		return goredis.NewFailoverClient(c.failover)
-	case c.cluster != nil:
-		return goredis.NewClusterClient(c.cluster)
+	case o.MasterName != "":
+		return sentinel
+	case len(o.Addrs) > 1:
+		return cluster
 	}
-	return goredis.NewClient(c.simple)
+	return single
+}
+
+// String names the deployments in d, for errors.
+func (d deployment) String() string {
+	var names []string
+	for _, k := range []struct {
+		d    deployment
+		name string
+	}{{single, "single-server"}, {cluster, "Redis Cluster"}, {sentinel, "Sentinel"}} {
+		if d&k.d != 0 {
+			names = append(names, k.name)
+		}
+	}
+	return strings.Join(names, " and ")
+}
+
+// uopts are the options of a go-redis client of any deployment.
+type uopts = goredis.UniversalOptions
+
+// A setter reads the URL parameter name from q into a field of o.
+type setter func(q *urlopt.Query, name string, o *uopts)
+
+// clientParams are the URL parameters that configure the go-redis client,
+// each on the deployments whose client has the field it sets.
+var clientParams = []struct {
+	name string
+	on   deployment
+	set  setter
+}{
+	{"client_name", anywhere, stringParam(func(o *uopts) *string { return &o.ClientName })},
+	{"protocol", anywhere, intRangeParam(2, 3, func(o *uopts) *int { return &o.Protocol })},
+	{"max_retries", anywhere, intParam(-1, func(o *uopts) *int { return &o.MaxRetries })},
+	{"min_retry_backoff", anywhere, durationParam(func(o *uopts) *time.Duration { return &o.MinRetryBackoff })},
+	{"max_retry_backoff", anywhere, durationParam(func(o *uopts) *time.Duration { return &o.MaxRetryBackoff })},
+	{"dial_timeout", anywhere, durationParam(func(o *uopts) *time.Duration { return &o.DialTimeout })},
+	{"dialer_retries", anywhere, intParam(0, func(o *uopts) *int { return &o.DialerRetries })},
+	{"dialer_retry_timeout", anywhere, durationParam(func(o *uopts) *time.Duration { return &o.DialerRetryTimeout })},
+	{"read_timeout", anywhere, durationParam(func(o *uopts) *time.Duration { return &o.ReadTimeout })},
+	{"write_timeout", anywhere, durationParam(func(o *uopts) *time.Duration { return &o.WriteTimeout })},
+	{"pool_fifo", anywhere, boolParam(func(o *uopts) *bool { return &o.PoolFIFO })},
+	{"pool_size", anywhere, intParam(1, func(o *uopts) *int { return &o.PoolSize })},
+	{"pool_timeout", anywhere, durationParam(func(o *uopts) *time.Duration { return &o.PoolTimeout })},
+	{"min_idle_conns", anywhere, intParam(0, func(o *uopts) *int { return &o.MinIdleConns })},
+	{"max_idle_conns", anywhere, intParam(0, func(o *uopts) *int { return &o.MaxIdleConns })},
+	{"max_active_conns", anywhere, intParam(0, func(o *uopts) *int { return &o.MaxActiveConns })},
+	{"max_concurrent_dials", anywhere, intParam(0, func(o *uopts) *int { return &o.MaxConcurrentDials })},
+	{"pipeline_pool_size", anywhere, intParam(-1, func(o *uopts) *int { return &o.PipelinePoolSize })},
+	{"pipeline_read_buffer_size", anywhere, sizeParam(func(o *uopts) *int { return &o.PipelineReadBufferSize })},
+	{"pipeline_write_buffer_size", anywhere, sizeParam(func(o *uopts) *int { return &o.PipelineWriteBufferSize })},
+	{"conn_max_idle_time", anywhere, durationParam(func(o *uopts) *time.Duration { return &o.ConnMaxIdleTime })},
+	{"conn_max_lifetime", anywhere, durationParam(func(o *uopts) *time.Duration { return &o.ConnMaxLifetime })},
+	{"conn_max_lifetime_jitter", anywhere, durationParam(func(o *uopts) *time.Duration { return &o.ConnMaxLifetimeJitter })},
+	{"read_only", cluster | sentinel, boolParam(func(o *uopts) *bool { return &o.ReadOnly })},
+	{"route_by_latency", cluster | sentinel, boolParam(func(o *uopts) *bool { return &o.RouteByLatency })},
+	{"route_by_latency_tolerance", cluster | sentinel, durationParam(func(o *uopts) *time.Duration { return &o.RouteByLatencyTolerance })},
+	{"route_randomly", cluster | sentinel, boolParam(func(o *uopts) *bool { return &o.RouteRandomly })},
+	{"max_redirects", cluster, intParam(-1, func(o *uopts) *int { return &o.MaxRedirects })},
+	{"failing_timeout_seconds", cluster, intParam(1, func(o *uopts) *int { return &o.FailingTimeoutSeconds })},
+	{"username", sentinel, stringParam(func(o *uopts) *string { return &o.Username })},
+	{"password", sentinel, stringParam(func(o *uopts) *string { return &o.Password })},
+}
+
+func stringParam(field func(*uopts) *string) setter {
+	return func(q *urlopt.Query, name string, o *uopts) { *field(o) = q.String(name) }
+}
+
+func boolParam(field func(*uopts) *bool) setter {
+	return func(q *urlopt.Query, name string, o *uopts) { *field(o) = q.Bool(name) }
+}
+
+func intParam(min int, field func(*uopts) *int) setter {
+	return intRangeParam(min, math.MaxInt, field)
+}
+
+func intRangeParam(min, max int, field func(*uopts) *int) setter {
+	return func(q *urlopt.Query, name string, o *uopts) { *field(o) = q.Int(name, min, max) }
+}
+
+func sizeParam(field func(*uopts) *int) setter {
+	return func(q *urlopt.Query, name string, o *uopts) { *field(o) = int(q.Bytes(name)) }
+}
+
+func durationParam(field func(*uopts) *time.Duration) setter {
+	return func(q *urlopt.Query, name string, o *uopts) { *field(o) = timeout(q, name) }
+}
+
+// timeout reads a duration parameter of the go-redis client: a duration
+// such as 500ms, where 0 or a negative one turns the limit off, which
+// go-redis spells -1; 0 in its Options means its default instead.
+func timeout(q *urlopt.Query, name string) time.Duration {
+	return urlopt.Value(q, name, "a duration such as 500ms, or 0 for none", func(s string) (time.Duration, bool) {
+		d, err := time.ParseDuration(s)
+		if err == nil && d <= 0 {
+			d = -1
+		}
+		return d, err == nil
+	})
 }

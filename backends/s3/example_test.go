@@ -26,16 +26,18 @@ func Example() {
 	// in s3://my-cache/memo/, shared by every process that binds it.
 }
 
-// Open is what binds a backend from the environment: in a program that
+// A URL is what binds a backend from the environment: in a program that
 // imports this package, setting
 //
 //	MEMO_BACKEND_SHARED=s3://my-cache/memo?region=eu-west-1&max_attempts=2
 //
-// needs no code at all. memo.Open does the same from a URL in code.
-func ExampleOpen() {
-	store, err := memo.Open("s3://my-cache/memo?region=eu-west-1&max_attempts=2")
+// needs no code at all. ParseURL reads such a URL into Options, for code
+// that adjusts them before calling New; Must suits package-level variables.
+func ExampleParseURL() {
+	opts, err := s3.ParseURL("s3://my-cache/memo?region=eu-west-1&max_attempts=2")
 	if err != nil {
 		log.Fatal(err)
 	}
+	store := s3.Must(s3.New(context.Background(), opts))
 	memo.Register("shared", store)
 }

@@ -18,9 +18,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/memogen/memogen/backends/backendtest"
 	"github.com/memogen/memogen/backends/s3"
 	_ "github.com/memogen/memogen/codecs/msgpack"
+	"github.com/memogen/memogen/internal/testservers"
 	memo "github.com/memogen/memogen/runtime"
 )
 
@@ -31,7 +31,7 @@ import (
 // serverURL returns MEMO_S3_URL with a prefix unique to t.
 func serverURL(t *testing.T) *url.URL {
 	t.Helper()
-	u := backendtest.S3Server(t)
+	u := testservers.S3Server(t)
 	u.Path = fmt.Sprintf("/%s-%08x", t.Name(), rand.Uint32())
 	return u
 }

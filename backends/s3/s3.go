@@ -13,11 +13,13 @@
 //	endpoint      the service's base URL (default: AWS, or AWS_ENDPOINT_URL_S3)
 //	path_style    true to address the bucket as endpoint/bucket, as most
 //	              S3-compatible servers want (default false: bucket.endpoint)
-//	max_attempts  attempts per request, retries included (default: the SDK's,
-//	              3 unless AWS_MAX_ATTEMPTS says otherwise)
-//	page_size     keys per listing page and per batch delete (default 1000)
+//	max_attempts  attempts per request, retries included, 1 to 1024 (default:
+//	              the SDK's, 3 unless AWS_MAX_ATTEMPTS says otherwise)
+//	page_size     keys per listing page and per batch delete, 1 to 1000
+//	              (default 1000)
 //
-// and any other parameter is an error. Credentials come from the AWS SDK's
+// and an unknown, repeated or malformed parameter is an error (see
+// [ParseURL]). Credentials come from the AWS SDK's
 // default chain: environment variables, shared config and credentials
 // files, SSO, web identity, and the EC2 or ECS metadata services.
 //
@@ -69,14 +71,13 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/memogen/memogen/backends/internal/urlopt"
 	memo "github.com/memogen/memogen/runtime"
 )
 
@@ -219,68 +220,45 @@ func Must(s *Store, err error) *Store {
 	return s
 }
 
-// Open returns a store configured by a URL of the form
-// s3://bucket/prefix?region=R&endpoint=E&path_style=true&max_attempts=N&page_size=N,
-// every part but the bucket optional.
-func Open(u *url.URL) (memo.Backend, error) {
-	opts, err := parseURL(u)
+// maxAttempts bounds the max_attempts URL parameter.
+const maxAttempts = 1 << 10
+
+// ParseURL returns the options that a URL of the form
+//
+//	s3://bucket/prefix?region=R&endpoint=E&path_style=true&max_attempts=N&page_size=N
+//
+// describes, every part but the bucket optional; the package doc lists the
+// parameters. An unknown, repeated or malformed parameter is an error.
+func ParseURL(rawURL string) (Options, error) {
+	u, q, err := urlopt.Parse("s3", rawURL, "s3")
+	if err != nil {
+		return Options{}, err
+	}
+	if u.Opaque != "" || u.User != nil || u.Host == "" || u.Port() != "" {
+		return Options{}, fmt.Errorf("s3: URL %q: want s3://bucket/prefix?params", u.Redacted())
+	}
+	opts := Options{
+		Bucket:      u.Host,
+		Prefix:      u.Path,
+		Region:      q.String("region"),
+		Endpoint:    q.String("endpoint"),
+		PathStyle:   q.Bool("path_style"),
+		MaxAttempts: q.Int("max_attempts", 1, maxAttempts),
+		PageSize:    q.Int("page_size", 1, MaxPageSize),
+	}
+	if err := q.Err(); err != nil {
+		return Options{}, err
+	}
+	return opts, nil
+}
+
+// open is the opener of s3:// URLs.
+func open(u *url.URL) (memo.Backend, error) {
+	opts, err := ParseURL(u.String())
 	if err != nil {
 		return nil, err
 	}
 	return New(context.Background(), opts)
 }
 
-func init() { memo.RegisterScheme("s3", Open) }
-
-// urlParams are the query parameters an s3:// URL may carry.
-var urlParams = []string{"region", "endpoint", "path_style", "max_attempts", "page_size"}
-
-// parseURL returns the options u describes.
-func parseURL(u *url.URL) (Options, error) {
-	var opts Options
-	if u.Scheme != "s3" {
-		return opts, fmt.Errorf("s3: scheme %q, want s3", u.Scheme)
-	}
-	if u.Opaque != "" || u.User != nil || u.Host == "" || u.Port() != "" || u.Fragment != "" {
-		return opts, fmt.Errorf("s3: URL %q: want s3://bucket/prefix?params", u.Redacted())
-	}
-	opts.Bucket, opts.Prefix = u.Host, u.Path
-	q := u.Query()
-	for name, values := range q {
-		if !slices.Contains(urlParams, name) {
-			return opts, fmt.Errorf("s3: unknown URL parameter %q (want %s)", name, strings.Join(urlParams, ", "))
-		}
-		if len(values) > 1 {
-			return opts, fmt.Errorf("s3: URL parameter %q given %d times", name, len(values))
-		}
-	}
-	opts.Region, opts.Endpoint = q.Get("region"), q.Get("endpoint")
-	if v := q.Get("path_style"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return opts, fmt.Errorf("s3: path_style=%q: want true or false", v)
-		}
-		opts.PathStyle = b
-	}
-	var err error
-	if opts.MaxAttempts, err = positiveParam(q, "max_attempts", 1<<10); err != nil {
-		return opts, err
-	}
-	if opts.PageSize, err = positiveParam(q, "page_size", MaxPageSize); err != nil {
-		return opts, err
-	}
-	return opts, nil
-}
-
-// positiveParam returns the integer parameter name of q, 0 when absent.
-func positiveParam(q url.Values, name string, max int) (int, error) {
-	v := q.Get(name)
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 || n > max {
-		return 0, fmt.Errorf("s3: %s=%q: want an integer from 1 to %d", name, v, max)
-	}
-	return n, nil
-}
+func init() { memo.RegisterScheme("s3", open) }

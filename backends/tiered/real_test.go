@@ -10,6 +10,7 @@ import (
 	"github.com/memogen/memogen/backends/memory"
 	_ "github.com/memogen/memogen/backends/redis"
 	_ "github.com/memogen/memogen/backends/s3"
+	"github.com/memogen/memogen/internal/testservers"
 	memo "github.com/memogen/memogen/runtime"
 )
 
@@ -20,19 +21,19 @@ import (
 // backURL, and closes it when t ends.
 func openTiered(t *testing.T, backURL string) memo.Backend {
 	t.Helper()
-	raw := "tiered://?front=" + url.QueryEscape("mem://?size=1000") + "&back=" + url.QueryEscape(backURL) + "&front_ttl=1m"
-	return backendtest.ClosedAtEnd(t, backendtest.Open(t, raw))
+	raw := "tiered://?front=" + url.QueryEscape("mem://?max_entries=1000") + "&back=" + url.QueryEscape(backURL) + "&front_ttl=1m"
+	return testservers.ClosedAtEnd(t, testservers.Open(t, raw))
 }
 
 func TestConformanceOverRealBacks(t *testing.T) {
 	t.Parallel()
-	for _, back := range backendtest.RealBackends {
+	for _, back := range testservers.RealBackends {
 		t.Run(back.Name, func(t *testing.T) {
 			t.Parallel()
 			t.Run("New", func(t *testing.T) {
 				backendtest.Run(t, func(t *testing.T) memo.Backend {
 					front := memory.New(memory.Options{MaxEntries: 1000})
-					return backendtest.ClosedAtEnd(t, New(front, backendtest.Open(t, back.URL(t)), Options{}))
+					return testservers.ClosedAtEnd(t, New(front, testservers.Open(t, back.URL(t)), Options{}))
 				})
 			})
 			t.Run("URL", func(t *testing.T) {
@@ -53,7 +54,7 @@ func TestConformanceOverRealBacks(t *testing.T) {
 // cleared.
 func TestRealBackIsShared(t *testing.T) {
 	t.Parallel()
-	for _, back := range backendtest.RealBackends {
+	for _, back := range testservers.RealBackends {
 		t.Run(back.Name, func(t *testing.T) {
 			t.Parallel()
 			raw := back.URL(t)
@@ -77,14 +78,14 @@ func TestRealBackIsShared(t *testing.T) {
 // from Redis.
 func TestRuntimeOverRedis(t *testing.T) {
 	t.Parallel()
-	raw := backendtest.RedisURL(t)
+	raw := testservers.RedisURL(t)
 	lf := backendtest.NewLenFunc(t, openTiered(t, raw))
 	lf.MustCall(t, "hello", 1)
 	lf.MustCall(t, "hello", 1)
 	lf.MustCall(t, "other", 2)
 	lf.WantStats(t, memo.Stats{Hits: 1, Misses: 2})
 
-	redis := backendtest.ClosedAtEnd(t, backendtest.Open(t, raw))
+	redis := testservers.ClosedAtEnd(t, testservers.Open(t, raw))
 	n := 0
 	err := redis.(memo.Lister).List(ctx, lf.ID(), func(memo.StoredEntry) bool { n++; return true })
 	if err != nil || n != 2 {

@@ -5,10 +5,10 @@
 // Importing it registers the "tiered" URL scheme. Both tiers are URLs
 // themselves, query-escaped:
 //
-//	MEMO_BACKEND_<NAME>=tiered://?front=mem%3A%2F%2F%3Fsize%3D1000&back=redis%3A%2F%2F127.0.0.1%3A6379&front_ttl=30s
+//	MEMO_BACKEND_<NAME>=tiered://?front=mem%3A%2F%2F%3Fmax_entries%3D1000&back=redis%3A%2F%2F127.0.0.1%3A6379&front_ttl=30s
 //
 // front defaults to mem://, and front_ttl to DefaultFrontTTL; back is
-// required. Build the value with url.QueryEscape.
+// required (see [ParseURL]). Build the value with url.QueryEscape.
 //
 // # Consistency
 //
@@ -29,9 +29,11 @@ import (
 	"hash/maphash"
 	"io"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/memogen/memogen/backends/internal/urlopt"
 	_ "github.com/memogen/memogen/backends/memory" // the default front, mem://
 	memo "github.com/memogen/memogen/runtime"
 )
@@ -91,54 +93,67 @@ func New(front, back memo.Backend, opts Options) *Store {
 	return &Store{front: front, back: back, frontTTL: opts.FrontTTL, seed: maphash.MakeSeed()}
 }
 
-// Open returns a store configured by a URL of the form
-// tiered://?front=<url>&back=<url>&front_ttl=<duration>, the nested URLs
-// query-escaped and opened with memo.Open.
-func Open(u *url.URL) (memo.Backend, error) {
-	if u.Scheme != "tiered" {
-		return nil, fmt.Errorf("tiered: scheme %q, want tiered", u.Scheme)
-	}
-	if u.Host != "" || u.Path != "" {
-		return nil, fmt.Errorf("tiered: unexpected %q before the query; want tiered://?front=…&back=…", u.Host+u.Path)
-	}
-	q, err := url.ParseQuery(u.RawQuery)
+// A URLConfig is what a tiered:// URL describes: the URLs of the two
+// tiers, for memo.Open, and the Store's options.
+type URLConfig struct {
+	Front string // the front's URL; "mem://" when the URL names none
+	Back  string // the back's URL
+	Options
+}
+
+// ParseURL returns the configuration that a URL of the form
+//
+//	tiered://?front=<url>&back=<url>&front_ttl=<duration>
+//
+// describes, the nested URLs query-escaped (url.QueryEscape). back is
+// required; front defaults to mem://; front_ttl sets Options.FrontTTL, a
+// positive duration such as 30s, DefaultFrontTTL when absent. An unknown,
+// repeated or malformed parameter is an error. ParseURL does not open the
+// tiers.
+func ParseURL(rawURL string) (URLConfig, error) {
+	u, q, err := urlopt.Parse("tiered", rawURL, "tiered")
 	if err != nil {
-		return nil, fmt.Errorf("tiered: URL query: %w", err)
+		return URLConfig{}, err
 	}
-	for name := range q {
-		if name != "front" && name != "back" && name != "front_ttl" {
-			return nil, fmt.Errorf("tiered: unknown URL parameter %q (want front, back, front_ttl; query-escape the nested URLs)", name)
+	if err := urlopt.QueryOnly("tiered", u, "tiered://?front=…&back=…"); err != nil {
+		return URLConfig{}, err
+	}
+	cfg := URLConfig{Front: q.String("front"), Back: q.String("back")}
+	cfg.FrontTTL = q.Duration("front_ttl")
+	if cfg.Front == "" {
+		cfg.Front = "mem://"
+	}
+	if !q.Has("back") {
+		q.Errorf("no back= URL; want tiered://?back=<query-escaped URL>")
+	}
+	if err := q.Err(); err != nil {
+		if strings.Contains(u.RawQuery, "://") {
+			err = fmt.Errorf("%w\ntiered: query-escape the URLs in front= and back= (url.QueryEscape)", err)
 		}
+		return URLConfig{}, err
 	}
-	var opts Options
-	if v := q.Get("front_ttl"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return nil, fmt.Errorf("tiered: front_ttl=%q: want a positive duration such as 30s", v)
-		}
-		opts.FrontTTL = d
+	return cfg, nil
+}
+
+// open is the opener of tiered:// URLs: it opens both tiers with memo.Open.
+func open(u *url.URL) (memo.Backend, error) {
+	cfg, err := ParseURL(u.String())
+	if err != nil {
+		return nil, err
 	}
-	backURL := q.Get("back")
-	if backURL == "" {
-		return nil, errors.New("tiered: no back= URL; want tiered://?back=<query-escaped URL>")
-	}
-	frontURL := q.Get("front")
-	if frontURL == "" {
-		frontURL = "mem://"
-	}
-	front, err := memo.Open(frontURL)
+	front, err := memo.Open(cfg.Front)
 	if err != nil {
 		return nil, fmt.Errorf("tiered: front: %w", err)
 	}
-	back, err := memo.Open(backURL)
+	back, err := memo.Open(cfg.Back)
 	if err != nil {
 		closeBackend(front)
 		return nil, fmt.Errorf("tiered: back: %w", err)
 	}
-	return New(front, back, opts), nil
+	return New(front, back, cfg.Options), nil
 }
 
-func init() { memo.RegisterScheme("tiered", Open) }
+func init() { memo.RegisterScheme("tiered", open) }
 
 // Get returns the front's copy of key if it has one, else the back's value,
 // which it copies into the front. A failing front counts as a miss.

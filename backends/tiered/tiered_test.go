@@ -354,13 +354,63 @@ func TestCloseClosesBothTiers(t *testing.T) {
 	}
 }
 
+func TestParseURL(t *testing.T) {
+	t.Parallel()
+	mem10 := url.QueryEscape("mem://?max_entries=10")
+	tests := []struct {
+		url  string
+		want URLConfig
+	}{
+		{"tiered://?back=mem%3A%2F%2F", URLConfig{Front: "mem://", Back: "mem://"}},
+		{"tiered://?back=mem://", URLConfig{Front: "mem://", Back: "mem://"}},
+		{"tiered://?front=" + mem10 + "&back=" + url.QueryEscape("redis://h:6379/0?prefix=p") + "&front_ttl=30s",
+			URLConfig{Front: "mem://?max_entries=10", Back: "redis://h:6379/0?prefix=p", Options: Options{FrontTTL: 30 * time.Second}}},
+		{"tiered:?back=" + mem10, URLConfig{Front: "mem://", Back: "mem://?max_entries=10"}},
+	}
+	for _, tt := range tests {
+		if got, err := ParseURL(tt.url); err != nil || got != tt.want {
+			t.Errorf("ParseURL(%q) = %+v, %v; want %+v, nil", tt.url, got, err, tt.want)
+		}
+	}
+}
+
+func TestParseURLErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		url  string
+		want string
+	}{
+		{"tiered://", `tiered: no back= URL; want tiered://?back=<query-escaped URL>`},
+		{"tiered://?front=mem%3A%2F%2F", `tiered: no back= URL; want tiered://?back=<query-escaped URL>`},
+		{"tiered://?back=", `tiered: invalid URL parameter back="": want a non-empty value`},
+		{"tiered://?back=mem%3A%2F%2F&frnot=mem%3A%2F%2F", `tiered: unknown URL parameter "frnot"; did you mean "front"?`},
+		{"tiered://?back=mem%3A%2F%2F&back=mem%3A%2F%2F", `tiered: URL parameter back is given 2 times; give it once`},
+		{"tiered://?back=mem://?max_entries=10&max_bytes=100", `tiered: unknown URL parameter "max_bytes" (want back, front or front_ttl)` + "\n" +
+			`tiered: query-escape the URLs in front= and back= (url.QueryEscape)`},
+		{"tiered://?back=mem%3A%2F%2F&front_ttl=soon", `tiered: invalid URL parameter front_ttl="soon": want a positive duration such as 30s`},
+		{"tiered://?back=mem%3A%2F%2F&front_ttl=-1s", `tiered: invalid URL parameter front_ttl="-1s": want a positive duration such as 30s`},
+		{"tiered://mem/?back=mem%3A%2F%2F", `tiered: URL has "mem/" before the query; want tiered://?front=…&back=…`},
+		{"tiered://?back=mem%3A%2F%2F&x=%zz", `tiered: URL query: invalid URL escape "%zz"`},
+		{"mem://?back=mem%3A%2F%2F", `tiered: URL scheme "mem", want tiered`},
+	}
+	for _, tt := range tests {
+		got, err := ParseURL(tt.url)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("ParseURL(%q) = %+v, %v; want the error\n%s", tt.url, got, err, tt.want)
+		}
+		if _, err := memo.Open(tt.url); strings.HasPrefix(tt.url, "tiered:") && (err == nil || err.Error() != tt.want) {
+			t.Errorf("memo.Open(%q) = %v; want the error\n%s", tt.url, err, tt.want)
+		}
+	}
+}
+
 func TestOpen(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		url      string
 		frontTTL time.Duration
 	}{
-		{"tiered://?front=" + url.QueryEscape("mem://?size=1000") + "&back=" + url.QueryEscape("mem://") + "&front_ttl=30s", 30 * time.Second},
+		{"tiered://?front=" + url.QueryEscape("mem://?max_entries=1000") + "&back=" + url.QueryEscape("mem://") + "&front_ttl=30s", 30 * time.Second},
 		{"tiered://?back=mem%3A%2F%2F", DefaultFrontTTL},
 		{"tiered://?back=" + url.QueryEscape("tiered://?back="+url.QueryEscape("mem://")), DefaultFrontTTL},
 	}
@@ -382,26 +432,20 @@ func TestOpen(t *testing.T) {
 	}
 }
 
-func TestOpenErrors(t *testing.T) {
+// TestOpenTierErrors checks that a tier that cannot be opened fails the
+// opening, saying which.
+func TestOpenTierErrors(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		url  string
 		want string
 	}{
-		{"tiered://", "no back= URL"},
-		{"tiered://?front=mem%3A%2F%2F", "no back= URL"},
-		{"tiered://?back=mem://?size=10&max_bytes=100", `unknown URL parameter "max_bytes"`},
-		{"tiered://?back=mem%3A%2F%2F&front_ttl=soon", `front_ttl="soon"`},
-		{"tiered://?back=mem%3A%2F%2F&front_ttl=-1s", `front_ttl="-1s"`},
-		{"tiered://?back=nosuch%3A%2F%2Fx", `back: memo: no backend for scheme "nosuch"`},
-		{"tiered://?front=mem%3A%2F%2F%3Fsize%3D0&back=mem%3A%2F%2F", "front: memory: size"},
-		{"tiered://mem/?back=mem%3A%2F%2F", "before the query"},
-		{"tiered://?back=mem%3A%2F%2F&x=%zz", "URL query"},
+		{"tiered://?back=nosuch%3A%2F%2Fx", `tiered: back: memo: no backend for scheme "nosuch"; import its package, e.g. _ "github.com/memogen/memogen/backends/nosuch"`},
+		{"tiered://?front=mem%3A%2F%2F%3Fsize%3D0&back=mem%3A%2F%2F", `tiered: front: memory: unknown URL parameter "size" (want max_bytes or max_entries)`},
 	}
 	for _, tt := range tests {
-		_, err := memo.Open(tt.url)
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("Open(%q) = %v; want an error containing %q", tt.url, err, tt.want)
+		if _, err := memo.Open(tt.url); err == nil || err.Error() != tt.want {
+			t.Errorf("memo.Open(%q) = %v; want the error\n%s", tt.url, err, tt.want)
 		}
 	}
 }

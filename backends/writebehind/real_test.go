@@ -10,6 +10,7 @@ import (
 	_ "github.com/memogen/memogen/backends/file"
 	_ "github.com/memogen/memogen/backends/redis"
 	_ "github.com/memogen/memogen/backends/s3"
+	"github.com/memogen/memogen/internal/testservers"
 	memo "github.com/memogen/memogen/runtime"
 )
 
@@ -29,17 +30,17 @@ func entryOf(n int) string {
 
 func TestConformanceOverRealBacks(t *testing.T) {
 	t.Parallel()
-	for _, back := range backendtest.RealBackends {
+	for _, back := range testservers.RealBackends {
 		t.Run(back.Name, func(t *testing.T) {
 			t.Parallel()
 			t.Run("New", func(t *testing.T) {
 				backendtest.Run(t, func(t *testing.T) memo.Backend {
-					return backendtest.ClosedAtEnd(t, New(backendtest.Open(t, back.URL(t)), Options{Workers: 2}))
+					return testservers.ClosedAtEnd(t, New(testservers.Open(t, back.URL(t)), Options{Workers: 2}))
 				})
 			})
 			t.Run("URL", func(t *testing.T) {
 				backendtest.Run(t, func(t *testing.T) memo.Backend {
-					b := backendtest.ClosedAtEnd(t, backendtest.Open(t, "writebehind://?workers=2&back="+url.QueryEscape(back.URL(t))))
+					b := testservers.ClosedAtEnd(t, testservers.Open(t, "writebehind://?workers=2&back="+url.QueryEscape(back.URL(t))))
 					if _, ok := b.(*Store); !ok {
 						t.Fatalf("memo.Open(writebehind://…) returned a %T; want *writebehind.Store", b)
 					}
@@ -63,7 +64,7 @@ func setMany(t *testing.T, s *Store, n int) {
 // would, holds the n entries setMany wrote.
 func wantAll(t *testing.T, raw string, n int) {
 	t.Helper()
-	fresh := backendtest.ClosedAtEnd(t, backendtest.Open(t, raw))
+	fresh := testservers.ClosedAtEnd(t, testservers.Open(t, raw))
 	for i := range n {
 		wantValue(t, fresh, backendtest.Key(funcA, i), entryOf(i))
 	}
@@ -72,11 +73,11 @@ func wantAll(t *testing.T, raw string, n int) {
 func TestCloseLosesNothing(t *testing.T) {
 	t.Parallel()
 	const n = 100
-	for _, back := range backendtest.RealBackends {
+	for _, back := range testservers.RealBackends {
 		t.Run(back.Name, func(t *testing.T) {
 			t.Parallel()
 			raw := back.URL(t)
-			s := New(backendtest.Open(t, raw), Options{QueueSize: 16, Workers: 4})
+			s := New(testservers.Open(t, raw), Options{QueueSize: 16, Workers: 4})
 			setMany(t, s, n)
 			if err := s.Close(); err != nil {
 				t.Fatalf("Close = %v; want nil", err)
@@ -92,11 +93,11 @@ func TestCloseLosesNothing(t *testing.T) {
 func TestFlushReachesBack(t *testing.T) {
 	t.Parallel()
 	const n = 100
-	for _, back := range backendtest.RealBackends {
+	for _, back := range testservers.RealBackends {
 		t.Run(back.Name, func(t *testing.T) {
 			t.Parallel()
 			raw := back.URL(t)
-			s := backendtest.ClosedAtEnd(t, New(backendtest.Open(t, raw), Options{QueueSize: 16, Workers: 4}))
+			s := testservers.ClosedAtEnd(t, New(testservers.Open(t, raw), Options{QueueSize: 16, Workers: 4}))
 			setMany(t, s, n)
 			mustFlush(t, s)
 			if got := s.Errors(); got != 0 {
@@ -112,8 +113,8 @@ func TestFlushReachesBack(t *testing.T) {
 // another process, serves the results it wrote.
 func TestRuntimeOverFile(t *testing.T) {
 	t.Parallel()
-	raw := backendtest.FileURL(t)
-	s := New(backendtest.Open(t, raw), Options{})
+	raw := testservers.FileURL(t)
+	s := New(testservers.Open(t, raw), Options{})
 	lf := backendtest.NewLenFunc(t, s)
 	lf.MustCall(t, "hello", 1)
 	lf.MustCall(t, "hello", 1)
@@ -123,7 +124,7 @@ func TestRuntimeOverFile(t *testing.T) {
 		t.Fatalf("Close = %v; want nil", err)
 	}
 
-	other := backendtest.NewLenFunc(t, backendtest.Open(t, raw))
+	other := backendtest.NewLenFunc(t, testservers.Open(t, raw))
 	other.MustCall(t, "hello", 0)
 	other.MustCall(t, "other", 0)
 	other.WantStats(t, memo.Stats{Hits: 2})

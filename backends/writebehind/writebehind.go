@@ -6,10 +6,10 @@
 // Importing it registers the "writebehind" URL scheme; the back is a URL
 // itself, query-escaped:
 //
-//	MEMO_BACKEND_<NAME>=writebehind://?back=file%3A%2F%2F%2Fvar%2Fcache%2Fmemo&queue=1024&workers=2
+//	MEMO_BACKEND_<NAME>=writebehind://?back=file%3A%2F%2F%2Fvar%2Fcache%2Fmemo&queue_size=1024&workers=2
 //
-// back is required; queue, workers and write_timeout default to
-// DefaultQueueSize, DefaultWorkers and DefaultWriteTimeout.
+// back is required; queue_size, workers and write_timeout default to
+// DefaultQueueSize, DefaultWorkers and DefaultWriteTimeout (see [ParseURL]).
 //
 // # Guarantees
 //
@@ -34,13 +34,15 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"net/url"
 	"slices"
-	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/memogen/memogen/backends/internal/urlopt"
 	memo "github.com/memogen/memogen/runtime"
 )
 
@@ -144,57 +146,61 @@ func New(back memo.Backend, opts Options) *Store {
 	return s
 }
 
-// Open returns a store configured by a URL of the form
-// writebehind://?back=<url>&queue=N&workers=N&write_timeout=<duration>, the
-// back's URL query-escaped and opened with memo.Open.
-func Open(u *url.URL) (memo.Backend, error) {
-	if u.Scheme != "writebehind" {
-		return nil, fmt.Errorf("writebehind: scheme %q, want writebehind", u.Scheme)
-	}
-	if u.Host != "" || u.Path != "" {
-		return nil, fmt.Errorf("writebehind: unexpected %q before the query; want writebehind://?back=…", u.Host+u.Path)
-	}
-	q, err := url.ParseQuery(u.RawQuery)
+// A URLConfig is what a writebehind:// URL describes: the URL of the back,
+// for memo.Open, and the Store's options.
+type URLConfig struct {
+	Back string // the back's URL
+	Options
+}
+
+// ParseURL returns the configuration that a URL of the form
+//
+//	writebehind://?back=<url>&queue_size=N&workers=N&write_timeout=<duration>
+//
+// describes, the back's URL query-escaped (url.QueryEscape). back is
+// required; queue_size and workers, positive integers, and write_timeout, a
+// positive duration such as 10s, set the Options fields of the same names,
+// their defaults when absent. An unknown, repeated or malformed parameter
+// is an error. ParseURL does not open the back.
+func ParseURL(rawURL string) (URLConfig, error) {
+	u, q, err := urlopt.Parse("writebehind", rawURL, "writebehind")
 	if err != nil {
-		return nil, fmt.Errorf("writebehind: URL query: %w", err)
+		return URLConfig{}, err
 	}
-	var opts Options
-	for name := range q {
-		v := q.Get(name)
-		switch name {
-		case "back":
-		case "queue", "workers":
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 {
-				return nil, fmt.Errorf("writebehind: %s=%q: want a positive integer", name, v)
-			}
-			if name == "queue" {
-				opts.QueueSize = n
-			} else {
-				opts.Workers = n
-			}
-		case "write_timeout":
-			d, err := time.ParseDuration(v)
-			if err != nil || d <= 0 {
-				return nil, fmt.Errorf("writebehind: write_timeout=%q: want a positive duration such as 10s", v)
-			}
-			opts.WriteTimeout = d
-		default:
-			return nil, fmt.Errorf("writebehind: unknown URL parameter %q (want back, queue, workers, write_timeout; query-escape the back's URL)", name)
+	if err := urlopt.QueryOnly("writebehind", u, "writebehind://?back=…"); err != nil {
+		return URLConfig{}, err
+	}
+	cfg := URLConfig{Back: q.String("back")}
+	cfg.QueueSize = q.Int("queue_size", 1, math.MaxInt)
+	cfg.Workers = q.Int("workers", 1, math.MaxInt)
+	cfg.WriteTimeout = q.Duration("write_timeout")
+	if !q.Has("back") {
+		q.Errorf("no back= URL; want writebehind://?back=<query-escaped URL>")
+	}
+	if err := q.Err(); err != nil {
+		if strings.Contains(u.RawQuery, "://") {
+			err = fmt.Errorf("%w\nwritebehind: query-escape the URL in back= (url.QueryEscape)", err)
 		}
+		return URLConfig{}, err
 	}
-	backURL := q.Get("back")
-	if backURL == "" {
-		return nil, errors.New("writebehind: no back= URL; want writebehind://?back=<query-escaped URL>")
+	return cfg, nil
+}
+
+// open is the opener of writebehind:// URLs: it opens the back with
+// memo.Open.
+func open(u *url.URL) (memo.Backend, error) {
+	cfg, err := ParseURL(u.String())
+	if err != nil {
+		return nil, err
 	}
-	back, err := memo.Open(backURL)
+	back, err := memo.Open(cfg.Back)
 	if err != nil {
 		return nil, fmt.Errorf("writebehind: back: %w", err)
 	}
-	return New(back, opts), nil
+	return New(back, cfg.Options), nil
 }
 
-func init() { memo.RegisterScheme("writebehind", Open) }
+func init() { memo.RegisterScheme("writebehind", open) }
 
 // Get returns the value of key's queued Set, memo.ErrNotFound for a queued
 // Delete, and otherwise asks the back.

@@ -491,6 +491,55 @@ func TestListAndPrune(t *testing.T) {
 	}
 }
 
+func TestParseURL(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		url  string
+		want URLConfig
+	}{
+		{"writebehind://?back=mem%3A%2F%2F", URLConfig{Back: "mem://"}},
+		{"writebehind:?back=mem://", URLConfig{Back: "mem://"}},
+		{"writebehind://?back=" + url.QueryEscape("mem://?max_entries=10") + "&queue_size=8&workers=3&write_timeout=5s",
+			URLConfig{Back: "mem://?max_entries=10", Options: Options{QueueSize: 8, Workers: 3, WriteTimeout: 5 * time.Second}}},
+	}
+	for _, tt := range tests {
+		got, err := ParseURL(tt.url)
+		if err != nil || got.Back != tt.want.Back || got.QueueSize != tt.want.QueueSize || got.Workers != tt.want.Workers ||
+			got.WriteTimeout != tt.want.WriteTimeout || got.OnError != nil {
+			t.Errorf("ParseURL(%q) = %+v, %v; want %+v, nil", tt.url, got, err, tt.want)
+		}
+	}
+}
+
+func TestParseURLErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		url  string
+		want string
+	}{
+		{"writebehind://", `writebehind: no back= URL; want writebehind://?back=<query-escaped URL>`},
+		{"writebehind://?back=mem%3A%2F%2F&queue_szie=8", `writebehind: unknown URL parameter "queue_szie"; did you mean "queue_size"?`},
+		{"writebehind://?back=mem%3A%2F%2F&queue=8", `writebehind: unknown URL parameter "queue" (want back, queue_size, workers or write_timeout)`},
+		{"writebehind://?back=mem%3A%2F%2F&workers=1&workers=2", `writebehind: URL parameter workers is given 2 times; give it once`},
+		{"writebehind://?back=mem://?max_entries=10&max_bytes=100", `writebehind: unknown URL parameter "max_bytes" (want back, queue_size, workers or write_timeout)` + "\n" +
+			`writebehind: query-escape the URL in back= (url.QueryEscape)`},
+		{"writebehind://?back=mem%3A%2F%2F&queue_size=0", `writebehind: invalid URL parameter queue_size="0": want a positive integer`},
+		{"writebehind://?back=mem%3A%2F%2F&workers=many", `writebehind: invalid URL parameter workers="many": want a positive integer`},
+		{"writebehind://?back=mem%3A%2F%2F&write_timeout=1", `writebehind: invalid URL parameter write_timeout="1": want a positive duration such as 30s`},
+		{"writebehind://host?back=mem%3A%2F%2F", `writebehind: URL has "host" before the query; want writebehind://?back=…`},
+		{"file:///tmp", `writebehind: URL scheme "file", want writebehind`},
+	}
+	for _, tt := range tests {
+		got, err := ParseURL(tt.url)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("ParseURL(%q) = %+v, %v; want the error\n%s", tt.url, got, err, tt.want)
+		}
+		if _, err := memo.Open(tt.url); strings.HasPrefix(tt.url, "writebehind:") && (err == nil || err.Error() != tt.want) {
+			t.Errorf("memo.Open(%q) = %v; want the error\n%s", tt.url, err, tt.want)
+		}
+	}
+}
+
 func TestOpen(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -498,7 +547,7 @@ func TestOpen(t *testing.T) {
 		want Options
 	}{
 		{"writebehind://?back=mem%3A%2F%2F", Options{QueueSize: DefaultQueueSize, Workers: DefaultWorkers, WriteTimeout: DefaultWriteTimeout}},
-		{"writebehind://?back=" + url.QueryEscape("mem://?size=10") + "&queue=8&workers=3&write_timeout=5s", Options{QueueSize: 8, Workers: 3, WriteTimeout: 5 * time.Second}},
+		{"writebehind://?back=" + url.QueryEscape("mem://?max_entries=10") + "&queue_size=8&workers=3&write_timeout=5s", Options{QueueSize: 8, Workers: 3, WriteTimeout: 5 * time.Second}},
 	}
 	for _, tt := range tests {
 		b, err := memo.Open(tt.url)
@@ -518,25 +567,14 @@ func TestOpen(t *testing.T) {
 	}
 }
 
-func TestOpenErrors(t *testing.T) {
+// TestOpenBackError checks that a back that cannot be opened fails the
+// opening.
+func TestOpenBackError(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		url  string
-		want string
-	}{
-		{"writebehind://", "no back= URL"},
-		{"writebehind://?back=mem://?size=10&max_bytes=100", `unknown URL parameter "max_bytes"`},
-		{"writebehind://?back=mem%3A%2F%2F&queue=0", `queue="0"`},
-		{"writebehind://?back=mem%3A%2F%2F&workers=many", `workers="many"`},
-		{"writebehind://?back=mem%3A%2F%2F&write_timeout=1", `write_timeout="1"`},
-		{"writebehind://?back=nosuch%3A%2F%2Fx", `back: memo: no backend for scheme "nosuch"`},
-		{"writebehind://host?back=mem%3A%2F%2F", "before the query"},
-	}
-	for _, tt := range tests {
-		_, err := memo.Open(tt.url)
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("Open(%q) = %v; want an error containing %q", tt.url, err, tt.want)
-		}
+	raw := "writebehind://?back=nosuch%3A%2F%2Fx"
+	want := `writebehind: back: memo: no backend for scheme "nosuch"; import its package, e.g. _ "github.com/memogen/memogen/backends/nosuch"`
+	if _, err := memo.Open(raw); err == nil || err.Error() != want {
+		t.Errorf("memo.Open(%q) = %v; want the error\n%s", raw, err, want)
 	}
 }
 

@@ -17,47 +17,35 @@ import (
 	memo "github.com/memogen/memogen/runtime"
 )
 
+// cacheUsage is what a mistake in a cache command line prints; -h prints
+// the manual's section on the cache command.
 const cacheUsage = `usage: memogen cache [-json] ls|stats|prune|clear <backend url> [function]
-
-Inspects and maintains a cache in any backend, by URL:
-
-  ls     list entries: function, digest, size, created, expires, arguments
-  stats  per-function totals: entries, bytes, expired entries
-  prune  remove expired entries, of every function (backends whose
-         server expires entries itself, such as Redis, have nothing to
-         prune)
-  clear  remove every entry of one function, or of all functions
-
-A function is named by its import path and name, as listings show it:
-example.com/users.FetchUser, or example.com/users.Store.Load for a method.
-
-Output is a table by default and JSON with -json. Exit status: 0 on
-success, 1 when the backend fails, 2 on a usage mistake.
-
-Examples:
-  memogen cache ls file:///var/cache/myapp
-  memogen cache -json stats redis://127.0.0.1:6379/0
-  memogen cache clear s3://bucket/prefix?region=eu-west-1 example.com/users.FetchUser
+Run memogen cache -h for the details.
 `
+
+// newCacheFlagSet returns the flag set of the cache command, which reports
+// mistakes to stderr, and its -json flag.
+func newCacheFlagSet(stderr io.Writer) (*flag.FlagSet, *bool) {
+	fs := flag.NewFlagSet("memogen cache", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {} // runCache prints the manual or the usage
+	return fs, fs.Bool("json", false, "print JSON instead of a table")
+}
 
 // runCache is the cache subcommand.
 func runCache(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("memogen cache", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	asJSON := fs.Bool("json", false, "print JSON instead of a table")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, cacheUsage)
-		fs.PrintDefaults()
-	}
+	fs, asJSON := newCacheFlagSet(stderr)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, cacheManual())
 			return 0
 		}
+		fmt.Fprint(stderr, cacheUsage)
 		return 2
 	}
 	rest := fs.Args()
 	if len(rest) < 2 || len(rest) > 3 {
-		fs.Usage()
+		fmt.Fprint(stderr, cacheUsage)
 		return 2
 	}
 	verb, rawURL := rest[0], rest[1]

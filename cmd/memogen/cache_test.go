@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/memogen/memogen/backends/backendtest"
 	_ "github.com/memogen/memogen/codecs/json"
+	"github.com/memogen/memogen/internal/testservers"
 	memo "github.com/memogen/memogen/runtime"
 )
 
@@ -294,22 +294,9 @@ func TestCacheUsage(t *testing.T) {
 	}
 }
 
-func TestCacheHelp(t *testing.T) {
-	t.Parallel()
-	status, stdout, stderr := cache(t, "-h")
-	if status != 0 || stdout != "" {
-		t.Errorf("cache -h: status %d, stdout %q; want 0, nothing", status, stdout)
-	}
-	for _, want := range []string{"usage: memogen cache [-json] ls|stats|prune|clear", "ls     list entries", "stats  per-function totals", "prune  remove expired entries", "clear  remove every entry", "-json"} {
-		if !strings.Contains(stderr, want) {
-			t.Errorf("cache -h output lacks %q:\n%s", want, stderr)
-		}
-	}
-}
-
 func TestCacheBackendFailure(t *testing.T) {
 	t.Parallel()
-	down := fmt.Sprintf("redis://127.0.0.1:%d/0?dial_timeout=100ms&max_retries=-1", backendtest.ClosedPort(t))
+	down := fmt.Sprintf("redis://127.0.0.1:%d/0?dial_timeout=100ms&max_retries=-1", testservers.ClosedPort(t))
 	loop := filepath.Join(t.TempDir(), "loop")
 	if err := os.Symlink("loop", loop); err != nil {
 		t.Fatal(err)
@@ -338,7 +325,7 @@ func TestCacheBackendFailure(t *testing.T) {
 // starts. Redis expires entries itself, so there is nothing to prune.
 func TestCacheRedis(t *testing.T) {
 	t.Parallel()
-	u := backendtest.RedisURL(t)
+	u := testservers.RedisURL(t)
 	b := openBackend(t, u)
 	populate(t, b, ada, bob, pending)
 
@@ -393,7 +380,7 @@ example.com/users.Store.Load  444444444444  99    2024-01-02T03:04:05Z  never   
 // computed, and keeps no summary of the arguments outside the object.
 func TestCacheS3(t *testing.T) {
 	t.Parallel()
-	u := backendtest.S3URL(t)
+	u := testservers.S3URL(t)
 	b := openBackend(t, u)
 	populate(t, b, ada, bob, stale, pending)
 

@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"go/parser"
-	"go/token"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -330,58 +328,12 @@ func TestErrorsArePositioned(t *testing.T) {
 	}
 }
 
-func TestHelp(t *testing.T) {
-	status, stdout, stderr := memogen(t, "-h")
-	if status != 0 {
-		t.Errorf("-h: status %d; want 0", status)
+// TestUsageMistake checks that a mistake in the command line prints the
+// usage, not the manual, and exits with status 2.
+func TestUsageMistake(t *testing.T) {
+	status, stdout, stderr := memogen(t, "-no-such-flag")
+	want := "flag provided but not defined: -no-such-flag\n" + usage
+	if status != 2 || stdout != "" || stderr != want {
+		t.Errorf("memogen -no-such-flag: status %d, stdout %q, stderr %q; want 2, nothing, %q", status, stdout, stderr, want)
 	}
-	help := stdout + stderr
-	for _, want := range []string{
-		"usage: memogen", "-check", "-output", "-tags",
-		"ttl=", "ignore=", "nocache=", "backend=", "size=", "version=", "receiver=ignore|fields", "name=", "codec=",
-	} {
-		if !strings.Contains(help, want) {
-			t.Errorf("-h output lacks %q:\n%s", want, help)
-		}
-	}
-	if status, _, _ := memogen(t, "-no-such-flag"); status != 2 {
-		t.Errorf("unknown flag: status %d; want 2", status)
-	}
-}
-
-// TestUsageListsDocOptions keeps the option reference of -h in step with
-// the package documentation's.
-func TestUsageListsDocOptions(t *testing.T) {
-	f, err := parser.ParseFile(token.NewFileSet(), "main.go", nil, parser.ParseComments|parser.PackageClauseOnly)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, section, ok := strings.Cut(f.Doc.Text(), "# Directive options")
-	if !ok {
-		t.Fatal(`package doc has no "# Directive options" section`)
-	}
-	var n int
-	for line := range strings.Lines(section) {
-		if line = strings.TrimSpace(line); line == "" {
-			continue
-		}
-		n++
-		if !containsFields(usage, line) {
-			t.Errorf("usage lacks the documented option line %q", line)
-		}
-	}
-	if n == 0 {
-		t.Error("no option lines found in the package doc")
-	}
-}
-
-// containsFields reports whether s has a line whose words are line's.
-func containsFields(s, line string) bool {
-	want := strings.Join(strings.Fields(line), " ")
-	for l := range strings.Lines(s) {
-		if strings.Join(strings.Fields(l), " ") == want {
-			return true
-		}
-	}
-	return false
 }

@@ -84,7 +84,7 @@ func main() {
 		panic(err)
 	}
 	defer os.RemoveAll(dir)
-	memo.Register("disk", file.Must(file.Options{Dir: dir}))
+	memo.Register("disk", file.Must(file.New(file.Options{Dir: dir})))
 	var outcomes []string
 	memo.Configure(memo.Config{Hook: func(c memo.CallInfo) {
 		s := c.Func.Name + ":" + c.Outcome.String()

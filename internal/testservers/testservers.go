@@ -1,4 +1,13 @@
-package backendtest
+// Package testservers gives memogen's own tests the real backends they run
+// against: a directory, and the Redis and S3-compatible servers that
+// scripts/testservers.sh starts and names in MEMO_REDIS_URL and
+// MEMO_S3_URL. Only tests import it.
+//
+// A test that needs a server the environment lacks is skipped, with a
+// message naming the variable, so that `go test ./...` passes on a fresh
+// clone; with MEMO_REQUIRE_SERVERS=1, which `make test` and CI set, it
+// fails instead, so that they never skip in silence.
+package testservers
 
 import (
 	"context"
@@ -15,12 +24,28 @@ import (
 	memo "github.com/memogen/memogen/runtime"
 )
 
+// RequireVar names the variable that turns a missing server from a skip
+// into a failure when it is 1.
+const RequireVar = "MEMO_REQUIRE_SERVERS"
+
+// Missing skips t, which needs what the environment lacks (problem says
+// what, such as "MEMO_REDIS_URL not set"), or fails it when
+// MEMO_REQUIRE_SERVERS is 1.
+func Missing(t testing.TB, problem string) {
+	t.Helper()
+	msg := fmt.Sprintf("%s; run `make test` to start real servers, or scripts/testservers.sh run -- go test %s", problem, testedPackage())
+	if os.Getenv(RequireVar) == "1" {
+		t.Fatalf("%s (%s=1)", msg, RequireVar)
+	} else {
+		t.Skip(msg)
+	}
+}
+
 // RealBackends are the backends that a backend wrapping another is tested
 // over: a directory, and the Redis and S3-compatible servers that
 // scripts/testservers.sh starts. URL returns the URL of an empty one of t's
 // own. Opening these URLs needs the packages backends/file, backends/redis
-// and backends/s3, which the test imports for their side effects; this
-// package does not, so that it depends on no SDK.
+// and backends/s3, which the test imports for their side effects.
 var RealBackends = []struct {
 	Name string
 	URL  func(t *testing.T) string
@@ -59,41 +84,38 @@ func S3URL(t *testing.T) string {
 }
 
 // RedisServer returns MEMO_REDIS_URL, the URL of the Redis server that
-// scripts/testservers.sh starts, and fails t if it is not set.
-func RedisServer(t *testing.T) *url.URL {
+// scripts/testservers.sh starts, and skips t if it is not set (see
+// [Missing]).
+func RedisServer(t testing.TB) *url.URL {
 	t.Helper()
-	raw := os.Getenv("MEMO_REDIS_URL")
+	return server(t, "MEMO_REDIS_URL")
+}
+
+// S3Server returns MEMO_S3_URL, the URL of the bucket on the S3-compatible
+// server that scripts/testservers.sh starts, and skips t if it or the AWS
+// credentials that the SDK reads are not set (see [Missing]).
+func S3Server(t testing.TB) *url.URL {
+	t.Helper()
+	u := server(t, "MEMO_S3_URL")
+	if os.Getenv("AWS_ACCESS_KEY_ID") == "" {
+		Missing(t, "AWS_ACCESS_KEY_ID not set")
+	}
+	return u
+}
+
+// server returns the URL in the variable name, and skips t when it is not
+// set.
+func server(t testing.TB, name string) *url.URL {
+	t.Helper()
+	raw := os.Getenv(name)
 	if raw == "" {
-		noServer(t, "MEMO_REDIS_URL is not set")
+		Missing(t, name+" not set")
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		t.Fatalf("MEMO_REDIS_URL: %v", err)
+		t.Fatalf("%s: %v", name, err)
 	}
 	return u
-}
-
-// S3Server returns MEMO_S3_URL, the URL of the bucket on the
-// S3-compatible server that scripts/testservers.sh starts, and fails t if
-// it or the AWS credentials that the SDK reads are not set.
-func S3Server(t *testing.T) *url.URL {
-	t.Helper()
-	raw := os.Getenv("MEMO_S3_URL")
-	if raw == "" || os.Getenv("AWS_ACCESS_KEY_ID") == "" {
-		noServer(t, "MEMO_S3_URL and AWS credentials are not set")
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		t.Fatalf("MEMO_S3_URL: %v", err)
-	}
-	return u
-}
-
-// noServer fails t, which needs the servers of scripts/testservers.sh:
-// problem says what is missing.
-func noServer(t *testing.T, problem string) {
-	t.Helper()
-	t.Fatalf("%s: run through `make test` or scripts/testservers.sh run -- go test %s", problem, testedPackage())
 }
 
 // testedPackage returns the package under test as go test takes it from

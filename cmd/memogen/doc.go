@@ -1,0 +1,246 @@
+// Memogen generates memoized wrappers for Go functions and methods annotated
+// with //memo:cache directives. This is its manual; memogen -h prints it.
+//
+// Annotate a function in its doc comment and add a go:generate line:
+//
+//	//go:generate go tool memogen
+//
+//	// FetchUser loads a user.
+//	//
+//	//memo:cache ttl=10m ignore=logger nocache=refresh
+//	func FetchUser(ctx context.Context, logger *slog.Logger, id int64, refresh bool) (*User, error)
+//
+// Then go generate writes memo_gen.go next to it, with FetchUserCached (the
+// same signature, served from a cache) and FetchUserMemo (a handle to forget,
+// look up and clear entries and read counters).
+//
+// Usage:
+//
+//	memogen [-check] [-output file] [-tags list] [packages]
+//	memogen cache [-json] ls|stats|prune|clear <backend url> [function]
+//
+// Packages default to ".". For every package with directives, memogen
+// writes one file of wrappers, and removes the file it generated earlier
+// when a package no longer has directives. The flags are:
+//
+//	-check         change nothing; exit 1 naming each generated file that
+//	               is missing, out of date or left over (for CI), and for
+//	               a file out of date the functions whose fingerprint
+//	               changed: an edit of their code, or of code or types
+//	               they reach, that regenerating turns into new cache keys
+//	-output file   the generated file's name in each package (default
+//	               memo_gen.go)
+//	-tags list     comma-separated build tags to load packages with; the
+//	               generated file requires them too (//go:build !memogen &&
+//	               a && b), so give each tag set its own -output
+//
+// Mistakes in directives are reported as file:line:col: memo: message, all
+// of them in one run, with a "did you mean" for a typo, and memogen exits
+// with status 1; a usage mistake exits with status 2.
+//
+// Install memogen as a module tool (Go 1.24+):
+//
+//	go get -tool github.com/memogen/memogen/cmd/memogen
+//
+// or run it without installing:
+//
+//	//go:generate go run github.com/memogen/memogen/cmd/memogen
+//
+// # Directives
+//
+// A //memo:cache line goes in the doc comment of a top-level function or a
+// method, in a non-test file: a package is generated without its tests, so
+// a directive in a _test.go file is reported as a mistake. It takes
+// space-separated name=value options; a value with spaces is a Go quoted
+// string (version="v 2"):
+//
+//	ttl=<duration>   entry lifetime (time.ParseDuration); absent or 0: no expiry
+//	ignore=a,b       parameters left out of the key (context.Context always is)
+//	nocache=<param>  a bool parameter; when true, skip the read, recompute, store
+//	backend=<name>   a backend bound at run time; default "default" (in memory)
+//	size=<n>         at most n entries for this function in the memory backend
+//	version=<s>      a manual cache version; changing it orphans old entries
+//	receiver=ignore|fields   for methods without a MemoKey method
+//	name=<Ident>     the wrapper's name; default <Func>Cached
+//	codec=<name>     the codec for byte-level backends, e.g. json, msgpack+zstd
+//
+// The nocache parameter is left out of the key. receiver=ignore leaves a
+// method's receiver out of the key; receiver=fields keys it by its value (a
+// struct's fields); without either, the receiver type needs a
+// MemoKey(*memo.KeyWriter) method. name= may not be init, a predeclared
+// identifier, a name a file of the package imports, or main in package
+// main. The codecs are msgpack (the default), json, gob and raw ([]byte and
+// string results), optionally followed by a compressor, +gzip or +zstd.
+//
+// Keyed arguments are encoded with typed, length-prefixed encodings: every
+// basic type, strings, byte slices, arrays, slices, maps, pointers,
+// structs, named types, time.Time, and any type with a
+// MemoKey(*memo.KeyWriter) or MarshalBinary method. An interface, a func, a
+// channel or another package's struct with unexported fields cannot be
+// keyed: memogen says so and suggests ignore= or a key method. Each key also
+// covers a fingerprint of the function's syntax tree, its directive and its
+// result types, so that editing a function orphans its old entries.
+//
+// # The generated API
+//
+// For func FetchUser(...) (*User, error) memogen generates:
+//
+//	FetchUserCached(...) (*User, error)   the wrapper, with the same signature:
+//	                                      type parameters, variadics, named
+//	                                      results and all
+//	FetchUserMemo() FetchUserMemoHandle   the cache's handle
+//	FetchUserMemo().Forget(...) error     forget the result for one argument set
+//	FetchUserMemo().Contains(...) bool    whether a live result is cached
+//	FetchUserMemo().Clear(ctx) error      remove every entry of the function
+//	FetchUserMemo().Stats() memo.Stats    hits, misses, shared waits, errors,
+//	                                      cache failures, corrupt entries,
+//	                                      oversize results, evictions
+//
+// Forget and Contains take the wrapper's arguments. For a method (s *Store)
+// Load the wrapper is the method s.LoadCached and the handle s.LoadMemo().
+// A generic function's handle is generic too, MapMemo[int](), and each
+// instantiation has a cache, counters and size= bound of its own; listings
+// name it Map[int], or by a hash of its type arguments when they are not
+// built of predeclared types. With name=GetUser the names are GetUser and
+// GetUserMemo; an unexported function gets unexported names.
+//
+// A non-nil error from a function whose last result is an error is returned
+// and not cached. Concurrent calls with the same arguments run the function
+// once and share its result, error or panic. A wrapper fails open: a dead
+// or slow backend, a corrupt entry or an argument that cannot be keyed at
+// run time makes it run the function uncached, and the problem is counted
+// and reported to the hook that memo.Configure installs (see go doc
+// github.com/memogen/memogen/runtime).
+//
+// # Backends
+//
+// A directive's backend= names a backend, bound at run time by memo.Register
+// in code, or by the variable MEMO_BACKEND_<NAME> (see Environment) the
+// first time it is needed. The backend named default is an in-memory store
+// unless rebound; it keeps results as they are, shared with every caller,
+// so treat them as read-only. Generated code imports the memory backend; a
+// program imports the other backend packages it binds by URL:
+//
+//	import _ "github.com/memogen/memogen/backends/redis"
+//
+// A backend URL's parameters follow one rule in every backend: each is named
+// after the Options field it sets, sizes are written 1048576 or 64MiB (B, KB,
+// MB, GB, TB, KiB, MiB, GiB, TiB), durations 30s or 1m30s, and an unknown,
+// repeated or malformed parameter is an error that names the backend and
+// the parameter. Each backend package's ParseURL returns the Options a URL
+// describes. The schemes:
+//
+//	mem://?max_entries=N&max_bytes=N
+//	  max_entries  entries of all functions (default 100000; 0: no bound)
+//	  max_bytes    total size of the entries whose size is known (default
+//	               and 0: no bound)
+//
+//	file:///absolute/path?max_entries=N&max_bytes=N
+//	  max_entries  entries (default and 0: no bound)
+//	  max_bytes    total size of the entry files (default and 0: no bound)
+//
+// The file backend keeps one readable file per entry under the directory,
+// written atomically and shared by every process of one user; a bounded
+// store evicts the least recently used entries first.
+//
+//	redis://[user:pass@]host[:port][/db][?params]
+//	rediss://...                                    the same over TLS
+//	redis://host1:port1,host2:port2[/0][?params]    Redis Cluster
+//	redis://sentinel1:port1[,...][/db]?master_name=name[&params]
+//	                                                Sentinel
+//	  prefix        starts every key (default memo)
+//	  scan_count    keys SCAN examines per round trip (default 1000)
+//	  master_name   the primary that Sentinels name; selects Sentinel
+//	  addr          host:port of one more cluster seed or Sentinel; may repeat
+//	  username      with master_name, the primary's user (the URL's are the
+//	                Sentinels')
+//	  password      with master_name, the primary's password
+//	  skip_verify   with rediss://, true skips verifying the certificate
+//
+// The other redis parameters set the go-redis client option of the same
+// name: client_name, protocol (2 or 3), max_retries (-1 for none),
+// min_retry_backoff, max_retry_backoff, dial_timeout, dialer_retries,
+// dialer_retry_timeout, read_timeout, write_timeout, pool_fifo, pool_size,
+// pool_timeout, min_idle_conns, max_idle_conns, max_active_conns,
+// max_concurrent_dials, pipeline_pool_size (-1 for none),
+// pipeline_read_buffer_size, pipeline_write_buffer_size (sizes),
+// conn_max_idle_time, conn_max_lifetime and conn_max_lifetime_jitter; with
+// Redis Cluster or Sentinel also read_only (read from replicas),
+// route_by_latency, route_by_latency_tolerance and route_randomly; with
+// Redis Cluster also max_redirects and failing_timeout_seconds. A duration
+// of 0 turns a time limit off. Redis expires entries itself.
+//
+//	s3://bucket/prefix?params
+//	  region        the bucket's region (default: AWS_REGION or the shared
+//	                config)
+//	  endpoint      an S3-compatible service's base URL, such as
+//	                http://127.0.0.1:9000 (default: AWS or AWS_ENDPOINT_URL_S3)
+//	  path_style    true to address the bucket as endpoint/bucket
+//	  max_attempts  attempts per request, 1 to 1024 (default: the SDK's)
+//	  page_size     keys per listing page and batch delete, 1 to 1000
+//	                (default 1000)
+//
+// The s3 backend takes its credentials from the AWS SDK's default chain
+// (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, shared config and
+// credentials files, SSO, instance roles) and keeps each entry's expiry in
+// its object's metadata.
+//
+//	tiered://?front=<url>&back=<url>&front_ttl=<duration>
+//	  back          the URL of the shared backend, query-escaped; required
+//	  front         the URL of the local backend, query-escaped (default
+//	                mem://)
+//	  front_ttl     how long a copy may be served from the front (default 1m)
+//
+//	writebehind://?back=<url>&queue_size=N&workers=N&write_timeout=<duration>
+//	  back          the URL of the backend written to, query-escaped; required
+//	  queue_size    keys with changes not yet written (default 1024)
+//	  workers       goroutines writing to the back (default 1)
+//	  write_timeout bound of each write to the back (default 30s)
+//
+// A tiered store serves a local copy for up to front_ttl, so a change made
+// by another process may go unseen that long. A write-behind store returns
+// from a write at once and writes in the background; changes still queued
+// when the process exits are lost unless it calls Flush or Close.
+//
+// # Environment
+//
+//	MEMO_BACKEND_<NAME>=<url>
+//	    binds the backend that directives name <name>: NAME is the name in
+//	    upper case, MEMO_BACKEND_DEFAULT for the default backend. It is
+//	    read when the backend is first used; memo.Register in code takes
+//	    precedence. A URL that cannot be opened leaves the functions that
+//	    use the backend uncached, and the error is reported once to the
+//	    hook and the logger; memo.CheckBackends reports it at startup.
+//	MEMO_DISABLE=1
+//	    makes every wrapper a plain call, as memo.Config.Disabled does; it
+//	    is read once, when the program starts.
+//
+// The s3 backend also reads the AWS SDK's variables, such as AWS_REGION,
+// AWS_ENDPOINT_URL_S3, AWS_MAX_ATTEMPTS and AWS_PROFILE.
+//
+// # The cache command
+//
+// The cache command inspects and maintains a cache in any backend, by the
+// URLs above:
+//
+//	memogen cache [-json] ls|stats|prune|clear <backend url> [function]
+//
+//	ls     list entries: function, digest, size, created, expires, arguments
+//	stats  per-function totals: entries, bytes, expired entries
+//	prune  remove expired entries, of every function (backends whose
+//	       server expires entries itself, such as Redis, have nothing to
+//	       prune)
+//	clear  remove every entry of one function, or of all functions
+//
+// A function is named by its import path and name, as listings show it:
+// example.com/users.FetchUser, example.com/users.Store.Load for a method,
+// example.com/users.Map[int] for one instantiation of a generic function.
+// Output is a table, or JSON with -json. The exit status is 0 on success,
+// 1 when the backend fails and 2 on a usage mistake (an unknown command, a
+// malformed URL or function name). Examples:
+//
+//	memogen cache ls file:///var/cache/myapp
+//	memogen cache -json stats redis://127.0.0.1:6379/0
+//	memogen cache prune file:///var/cache/myapp
+//	memogen cache clear 's3://bucket/prefix?region=eu-west-1' example.com/users.FetchUser
+package main
