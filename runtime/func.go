@@ -35,6 +35,13 @@ type FuncInfo struct {
 	// backend, the function runs uncached and the reason is reported once:
 	// a stored result would come back as a different value.
 	Unstorable string
+	// Recursive says the result types can hold themselves (through
+	// pointers, slices, maps or interfaces). Bound to a byte-level
+	// backend, each result is checked before it is encoded, and one that
+	// holds a cycle, or nests deeper than the codec can take, is returned
+	// but not stored: encoding it would overflow the stack. Such a call is
+	// counted as a failure and reported with [ErrUnstorable].
+	Recursive bool
 }
 
 // A Func is the cache of one memoized function: its binding to a backend,

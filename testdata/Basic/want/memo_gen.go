@@ -239,6 +239,7 @@ var memoMap = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "ff6e39e4f7fcb39d268cba3070d681bd",
 	Name:        "Map",
 	Package:     "github.com/memogen/memogen/testdata/Basic",
+	Recursive:   true,
 })
 
 // memoMapKey writes the key of one call of Map.

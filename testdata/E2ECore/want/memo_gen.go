@@ -228,6 +228,7 @@ var memoLargest = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "fd3aef7ca5595cc3cfd12c03f0a68266",
 	Name:        "Largest",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
+	Recursive:   true,
 })
 
 // memoLargestKey writes the key of one call of Largest.

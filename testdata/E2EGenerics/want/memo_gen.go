@@ -19,6 +19,7 @@ var memoKeys = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "3d0a4ee7cc1cb20402a2079ed7333457",
 	Name:        "Keys",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
+	Recursive:   true,
 })
 
 // memoKeysKey writes the key of one call of Keys.
@@ -88,6 +89,7 @@ var memoGroup = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "7f8daecbe60a330269cc2c1d078bd4c5",
 	Name:        "Group",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
+	Recursive:   true,
 })
 
 // memoGroupKey writes the key of one call of Group.
@@ -167,6 +169,7 @@ var memoMinMax = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "749c5c3dd5d171fb61ebc87313d88e95",
 	Name:        "MinMax",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
+	Recursive:   true,
 })
 
 // memoMinMaxKey writes the key of one call of MinMax.
@@ -373,6 +376,7 @@ var memoZero = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "26d9637d91de85645a9c2c0eb213890f",
 	Name:        "Zero",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
+	Recursive:   true,
 })
 
 // memoZeroKey writes the key of one call of Zero.
@@ -574,6 +578,7 @@ var memoList_Repeat = memo.NewGeneric(memo.FuncInfo{
 	Name:        "Repeat",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
 	Receiver:    "List",
+	Recursive:   true,
 })
 
 // memoList_RepeatKey writes the key of one call of List.Repeat.
