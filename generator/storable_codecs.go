@@ -39,7 +39,7 @@ type codecRules struct {
 // Name([]byte) error, or, with stream set, Name(*stream) error.
 type methodSig struct {
 	name    string
-	marshal bool     // returns the bytes; else takes them
+	marshal bool      // returns the bytes; else takes them
 	stream  [2]string // package path and name of a stream type the method takes, if any
 }
 

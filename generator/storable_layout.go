@@ -129,7 +129,9 @@ func jsonCandidates(st *types.Struct, outer layoutField, onPath map[*types.Struc
 			continue
 		}
 		field := layoutField{index: []int{i}, vars: []*types.Var{sf}}.prefixed(outer)
-		lose := func(kind lossKind) { *out = append(*out, candidate{field: field, problem: &fieldProblem{kind: kind, field: field}}) }
+		lose := func(kind lossKind) {
+			*out = append(*out, candidate{field: field, problem: &fieldProblem{kind: kind, field: field}})
+		}
 		ft := derefUnnamed(sf.Type())
 		inner, isStruct := ft.Underlying().(*types.Struct)
 		if !sf.Exported() && (!sf.Embedded() || !isStruct) {
