@@ -123,13 +123,14 @@ func (s *storeChecker) check(t types.Type, where string, v visit) string {
 // structFields checks the fields of a struct the codec encodes field by
 // field: that the codec keeps each, and that each survives it.
 func (s *storeChecker) structFields(t types.Type, st *types.Struct, where string, v visit) string {
-	root := where + " field "
+	root, owner := where+" field ", ""
 	if named, ok := t.(*types.Named); ok {
-		root = "field " + s.typeString(named) + "."
+		owner = s.typeString(named) + "."
+		root = "field " + owner
 	}
 	kept, problem := s.rules.layout(st)
 	if problem != nil {
-		return s.describe(problem, root) + s.ignoredMethods(t)
+		return s.describe(problem, root, owner) + s.ignoredMethods(t)
 	}
 	for _, f := range kept {
 		fv := visit{direct: true, addressable: v.addressable}
@@ -145,13 +146,14 @@ func (s *storeChecker) structFields(t types.Type, st *types.Struct, where string
 	return ""
 }
 
-// describe spells a field the codec loses, the field named from root.
-func (s *storeChecker) describe(p *fieldProblem, root string) string {
+// describe spells a field the codec loses: root names it ("field T.",
+// "result 1 field "), owner the field that hides it ("T.", "").
+func (s *storeChecker) describe(p *fieldProblem, root, owner string) string {
 	subject := root + p.field.path() + s.pos(p.field.last())
 	codec := s.rules.name
 	var other string
 	if p.other != nil {
-		other = root + p.other.path() + s.pos(p.other.last())
+		other = owner + p.other.path() + s.pos(p.other.last())
 	}
 	switch p.kind {
 	case lostUnexported:
