@@ -180,7 +180,9 @@ func (f *Func) rebind(gen uint64) *binding {
 }
 
 // ErrUnstorable reports a function bound to a byte-level backend whose
-// results cannot be stored in bytes and read back as the same values.
+// results cannot be stored in bytes and read back as the same values, or
+// one result that cannot be encoded: it holds a cycle, or nests deeper than
+// the codec can take.
 var ErrUnstorable = errors.New("memo: results cannot be stored in a byte-level backend")
 
 // reportUnbound tells the hook and the logger, once per function, that its
