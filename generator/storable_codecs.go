@@ -249,46 +249,22 @@ func derefStruct(t types.Type) (*types.Struct, bool) {
 	return st, ok
 }
 
-// jsonMapKey returns why encoding/json would not read back a map key of
-// type k as written, or "". json writes a key of string kind as it is, else
-// by MarshalText, else an integer in decimal; it reads a key by
-// UnmarshalText when the key's pointer type has it, else as a string or an
-// integer.
+// jsonMapKey returns why encoding/json could not write or read back a map
+// key of type k, or "". json writes a key of string kind as it is, else by
+// MarshalText, else an integer in decimal; it reads a key by UnmarshalText
+// when the key's pointer type has it, else as a string or an integer. When
+// it writes a key one way and reads it the other, whether the key comes
+// back depends on what the text methods do, which only the value shows.
 func (s *storeChecker) jsonMapKey(k types.Type, where, verb string) string {
-	const (
-		unsupported = iota
-		plain
-		text
-	)
-	kind := func(t types.Type) int {
-		if b, ok := t.Underlying().(*types.Basic); ok && b.Info()&(types.IsString|types.IsInteger) != 0 {
-			return plain
-		}
-		return unsupported
-	}
-	isString := func(t types.Type) bool {
-		b, ok := t.Underlying().(*types.Basic)
-		return ok && b.Info()&types.IsString != 0
-	}
-	enc := kind(k)
-	switch {
-	case isString(k):
-	case firstMethod([]methodSig{marshalText}, types.NewMethodSet(k)).tier == 0:
-		enc = text
-	}
-	dec := kind(k)
-	if firstMethod([]methodSig{unmarshalText}, types.NewMethodSet(types.NewPointer(k))).tier == 0 {
-		dec = text
-	}
+	b, ok := k.Underlying().(*types.Basic)
+	plain := ok && b.Info()&(types.IsString|types.IsInteger) != 0
 	name := s.typeString(k) + s.typePos(k)
-	ways := [...]string{unsupported: "", plain: "as it is", text: "with its text methods"}
 	switch {
-	case enc == unsupported:
+	case plain:
+	case firstMethod([]methodSig{marshalText}, types.NewMethodSet(k)).tier < 0:
 		return fmt.Sprintf("%s %s a map with keys of type %s, which json cannot write", where, verb, name)
-	case dec == unsupported:
+	case firstMethod([]methodSig{unmarshalText}, types.NewMethodSet(types.NewPointer(k))).tier < 0:
 		return fmt.Sprintf("%s %s a map with keys of type %s, which json cannot read", where, verb, name)
-	case enc != dec:
-		return fmt.Sprintf("%s %s a map with keys of type %s, which json would write %s and read %s", where, verb, name, ways[enc], ways[dec])
 	}
 	return ""
 }

@@ -320,7 +320,7 @@ func (fs *msgpackStruct) fail(p *fieldProblem) {
 // claim makes name read into field: a field written under that name is
 // then lost, unless fields are read by position.
 func (fs *msgpackStruct) claim(name string, field layoutField, kind lossKind, written bool) {
-	if j, taken := fs.byName[name]; taken && j >= 0 && !fs.asArray {
+	if j, taken := fs.byName[name]; taken && j >= 0 && !fs.asArray && !slices.Equal(fs.list[j].index, field.index) {
 		fs.fail(&fieldProblem{kind: kind, field: fs.list[j], other: &field, name: name})
 	}
 	fs.byName[name] = -1
@@ -379,12 +379,13 @@ func msgpackFields(st *types.Struct, onPath map[*types.Struct]bool) *msgpackStru
 // that is tagged inline (inlineFields), and reports whether it did.
 func msgpackInlines(fs *msgpackStruct, sf *types.Var, field layoutField, tag msgpackTag, onPath map[*types.Struct]bool) bool {
 	t := sf.Type()
+	pointer := false
 	for {
 		p, ok := types.Unalias(t).(*types.Pointer)
 		if !ok {
 			break
 		}
-		t = p.Elem()
+		t, pointer = p.Elem(), true
 	}
 	inner, ok := t.Underlying().(*types.Struct)
 	if !ok {
@@ -400,6 +401,11 @@ func msgpackInlines(fs *msgpackStruct, sf *types.Var, field layoutField, tag msg
 	}
 	if onPath[inner] {
 		fs.fail(&fieldProblem{kind: lostSelfEmbedded, field: field})
+		return true
+	}
+	if pointer && !sf.Exported() {
+		// It cannot allocate the struct to read the fields into.
+		fs.fail(&fieldProblem{kind: lostUnexportedPointer, field: field})
 		return true
 	}
 	onPath[inner] = true
