@@ -46,8 +46,9 @@ func sampleUser() user {
 	}
 }
 
-// equalUsers compares users, times by instant: msgpack brings a time back
-// in the local zone, json and gob in a fixed zone without its name.
+// equalUsers compares users, times by instant: json and gob bring a time
+// back in a fixed zone without its name (msgpack keeps it: see
+// codecs/msgpack's tests).
 func equalUsers(a, b user) bool {
 	if !a.Joined.Equal(b.Joined) {
 		return false

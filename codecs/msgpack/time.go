@@ -36,8 +36,12 @@ const (
 	zoneFixed byte = 4
 )
 
-// instantLen is the length of a payload's kind, seconds and nanoseconds.
-const instantLen = 13
+// instantLen is the length of a payload's kind, seconds and nanoseconds;
+// maxTimeLen that of the longest payload, with an offset and two names.
+const (
+	instantLen = 13
+	maxTimeLen = instantLen + 4 + 1 + 255 + 1 + 255
+)
 
 // errZoneless reports a time in the standard timestamp format inside an
 // entry: it would come back in the reader's local zone.
@@ -101,6 +105,9 @@ func decodeTime(d *msgpack.Decoder, v reflect.Value, n int) error {
 
 // readForeignTime reads a time for a decoder other than this codec's.
 func readForeignTime(d *msgpack.Decoder, n int) (time.Time, error) {
+	if n > maxTimeLen {
+		return time.Time{}, errTimePayload
+	}
 	if n > 12 {
 		payload := make([]byte, n)
 		if err := d.ReadFull(payload); err != nil {

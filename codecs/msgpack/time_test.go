@@ -339,6 +339,11 @@ func TestFormatsMeet(t *testing.T) {
 	if err := msgpack.Unmarshal(ours, &back); err != nil || zoned(back.T) != zoned(in.T) {
 		t.Errorf("msgpack.Unmarshal(the codec's entry) = %s, %v; want %s", zoned(back.T), err, zoned(in.T))
 	}
+	// A huge declared length is an error, not an allocation.
+	huge := []byte{0x81, 0xa1, 'T', 0xc9, 0x7f, 0xff, 0xff, 0xff, 0xff}
+	if err := msgpack.Unmarshal(huge, &back); err == nil {
+		t.Errorf("msgpack.Unmarshal(a time of 2 GiB) = nil error; want one")
+	}
 	standard, err := msgpack.Marshal(in)
 	if err != nil {
 		t.Fatal(err)
