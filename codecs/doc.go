@@ -12,4 +12,11 @@
 // Generated code imports the packages its directives name, and msgpack for
 // directives that name none. Register a codec of your own with
 // memo.RegisterCodec and name it in codec=.
+//
+// Each codec's package says what it keeps of a value. memogen reads a
+// function's result types at generation time and refuses what the
+// function's codec would not bring back as stored: an unexported field, a
+// field tagged "-", marshaling methods the codec does not call. The
+// codecs encode a result addressable, so that marshaling methods declared
+// on its pointer type apply to it as to the values it holds.
 package codecs

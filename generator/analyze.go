@@ -89,7 +89,10 @@ func (a *analyzer) function(f *found) *funcModel {
 		return nil
 	}
 	fm.fingerprint = a.fp.fingerprint(fm)
-	fm.unstorable = unstorable(fm.valueResults(), f.dir.Codec, a.pkg.Types)
+	fm.unstorable = unstorable(fm.valueResults(), f.dir.Codec, a.pkg.Types, a.pkg.Fset)
+	if fm.unstorable == "" && rulesFor(f.dir.Codec) != rawRules {
+		fm.mayRecurse, fm.recursive = mayRecurse(fm.valueResults())
+	}
 	return fm
 }
 

@@ -45,6 +45,8 @@ type funcModel struct {
 	handleType  string // the handle's type name
 	ident       string // infix of the internal names: "Foo", "T_Foo", a name= value, maybe numbered
 	unstorable  string // why the results would not survive a byte-level backend, or ""
+	mayRecurse  bool   // the results may hold themselves: checked before encoding
+	recursive   bool   // a result type reaches itself (a list, a tree)
 	fingerprint string
 }
 

@@ -166,6 +166,9 @@ func (r *funcRenderer) renderFuncVar(f *jen.File) {
 	if fm.unstorable != "" {
 		info[jen.Id("Unstorable")] = jen.Lit(fm.unstorable)
 	}
+	if fm.mayRecurse {
+		info[jen.Id("Recursive")] = jen.True()
+	}
 	constructor := "NewFunc"
 	if r.generic() {
 		constructor = "NewGeneric"
@@ -530,7 +533,10 @@ func (r *funcRenderer) wrapperDoc() []string {
 		lines = append(lines, fmt.Sprintf("Results live in the backend named %q.", b))
 	}
 	if fm.unstorable != "" {
-		lines = append(lines, fmt.Sprintf("In a byte-level backend (a file, Redis, S3) calls run uncached: %s.", fm.unstorable))
+		lines = append(lines, fmt.Sprintf("Results are kept only in memory: bound to a byte-level backend (a file, Redis, S3), calls run uncached, because %s.", fm.unstorable))
+	}
+	if fm.recursive {
+		lines = append(lines, "A result that holds a cycle is returned but not stored in a byte-level backend: encoding it would never end.")
 	}
 	return lines
 }

@@ -183,10 +183,12 @@ func TestBytesPreviousFormatIsAPlainMiss(t *testing.T) {
 type recording struct {
 	memo.Backend
 	lastSet memo.Key
+	sets    int
 }
 
 func (r *recording) Set(ctx context.Context, k memo.Key, v []byte, e time.Time) error {
 	r.lastSet = k
+	r.sets++
 	return r.Backend.Set(ctx, k, v, e)
 }
 

@@ -36,6 +36,13 @@ type FuncInfo struct {
 	// backend, the function runs uncached and the reason is reported once:
 	// a stored result would come back as a different value.
 	Unstorable string
+	// Recursive says the result types can hold themselves (through
+	// pointers, slices, maps or interfaces). Bound to a byte-level
+	// backend, each result is checked before it is encoded, and one that
+	// holds a cycle, or nests deeper than the codec can take, is returned
+	// but not stored: encoding it would overflow the stack. Such a call is
+	// counted as a failure and reported with [ErrUnstorable].
+	Recursive bool
 }
 
 // A Func is the cache of one memoized function: its binding to a backend,
@@ -182,7 +189,9 @@ func (f *Func) rebind(gen uint64) *binding {
 }
 
 // ErrUnstorable reports a function bound to a byte-level backend whose
-// results cannot be stored in bytes and read back as the same values.
+// results cannot be stored in bytes and read back as the same values, or
+// one result that cannot be encoded: it holds a cycle, or nests deeper than
+// the codec can take.
 var ErrUnstorable = errors.New("memo: results cannot be stored in a byte-level backend")
 
 // reportUnbound tells the hook and the logger, once per function, that its

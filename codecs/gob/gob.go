@@ -1,5 +1,17 @@
 // Package gob is memogen's encoding/gob codec, for Go-to-Go entries of any
 // gob-encodable type. Importing it registers the codec "gob".
+//
+// encoding/gob keeps exported fields, an embedded struct as a field of its
+// own, and the dynamic type of an interface whose concrete type is
+// registered with gob.Register. It calls a type's GobEncode and GobDecode,
+// or else its MarshalBinary and UnmarshalBinary (never MarshalText or
+// MarshalJSON). The result itself is made addressable first, so that such
+// methods declared on its pointer type are called for it as for the values
+// it holds in struct fields and slices. memogen refuses at generation time
+// what gob drops: unexported fields, funcs and channels. Other losses
+// depend on the value: gob sends no zero values, so an empty slice or map
+// comes back nil and a pointer to a zero value may come back nil; a time
+// keeps its instant and offset but not its location's name.
 package gob
 
 import (
@@ -29,6 +41,13 @@ func (Codec) Marshal(v any) ([]byte, error) {
 	registry.Lock()
 	defer registry.Unlock()
 	var buf bytes.Buffer
+	if v != nil {
+		// gob flattens pointers: a pointer to a copy is encoded as the
+		// value is, with the copy addressable.
+		p := reflect.New(reflect.TypeOf(v))
+		p.Elem().Set(reflect.ValueOf(v))
+		v = p.Interface()
+	}
 	if err := gob.NewEncoder(&buf).Encode(v); err != nil {
 		return nil, err
 	}

@@ -1,10 +1,49 @@
 // Package msgpack is memogen's MessagePack codec, the default of byte-level
 // backends: compact and fast. Importing it registers the codec "msgpack".
+//
+// It encodes with github.com/vmihailenco/msgpack/v5, with two changes that
+// make a result come back as the value stored:
+//
+//   - A time.Time keeps its zone: its instant (without the monotonic
+//     reading), its location and its zone's abbreviation and offset. A time
+//     in UTC comes back in UTC; in a location time.LoadLocation knows
+//     ("Asia/Tokyo"), in that location when the reading process knows it
+//     with the same zone at that instant; in time.Local, in time.Local when
+//     the reading process's local zone has the same abbreviation and offset
+//     at that instant; otherwise, and for a time.FixedZone, in a fixed zone
+//     of the same abbreviation and offset: always the same instant and wall
+//     clock. A time in a location that is none of these (one made by
+//     time.LoadLocationFromTZData) is not stored: encoding it fails.
+//   - The result itself is addressable, so that marshaling methods declared
+//     on its pointer type are called for it as for the values it holds.
+//
+// vmihailenco/msgpack chooses a type's encoder from a process-wide table,
+// with no per-encoder override, so importing this package registers
+// time.Time's extension (type -1) in that table. Encoders and decoders
+// other than this codec's still write and read MessagePack's standard
+// timestamp, byte for byte as before, reading it in the local zone; they
+// also read the codec's longer form, with its zone. Encoding a time through
+// them allocates a small buffer it did not before. The library writes the
+// values of a map[string]any itself, in the standard format, so a time
+// held there does not keep its zone: the codec does not read such an
+// entry back (memogen refuses interface-typed results for msgpack anyway). A program that registers its
+// own extension for time.Time replaces this one, and its times then lose
+// their zone in entries again: the codec reads a time without its zone as
+// a corrupt entry, never as a time in the wrong zone.
+//
+// Results are encoded field by field, except for types that encode
+// themselves for MessagePack: with EncodeMsgpack and DecodeMsgpack,
+// MarshalMsgpack and UnmarshalMsgpack, MarshalBinary and UnmarshalBinary, or
+// MarshalText and UnmarshalText, in that order of preference. MarshalJSON
+// is not called. Unexported fields and fields tagged msgpack:"-" are not
+// stored; memogen refuses such results at generation time.
 package msgpack
 
 import (
 	"bytes"
+	"reflect"
 	"sync"
+	"time"
 
 	"github.com/vmihailenco/msgpack/v5"
 
@@ -20,7 +59,36 @@ type Codec struct{}
 var _ memo.Codec = Codec{}
 
 // Marshal encodes v as MessagePack.
-func (Codec) Marshal(v any) ([]byte, error) { return msgpack.Marshal(v) }
+func (Codec) Marshal(v any) ([]byte, error) {
+	e := encoders.Get().(*encoder)
+	e.w.bytes = e.w.bytes[:0]
+	e.enc.Reset(&e.w)
+	var err error
+	if v == nil {
+		err = e.enc.EncodeNil()
+	} else {
+		err = e.enc.EncodeValue(addressable(v))
+	}
+	var out []byte
+	if err == nil {
+		out = bytes.Clone(e.w.bytes)
+	}
+	e.enc.Reset(nil)
+	if cap(e.w.bytes) <= maxPooledBytes {
+		encoders.Put(e)
+	}
+	return out, err
+}
+
+// addressable returns a copy of v that can be addressed, as the values it
+// holds in struct fields and slices can, so that methods on its pointer
+// type apply to it too.
+func addressable(v any) reflect.Value {
+	rv := reflect.ValueOf(v)
+	p := reflect.New(rv.Type()).Elem()
+	p.Set(rv)
+	return p
+}
 
 // Unmarshal decodes MessagePack data into v, a pointer. It first checks
 // that every length the data declares fits in the data, so that a corrupt
@@ -30,19 +98,41 @@ func (Codec) Unmarshal(data []byte, v any) error {
 		return err
 	}
 	d := decoders.Get().(*decoder)
-	d.r.Reset(data)
+	d.r.reset(data)
 	d.dec.Reset(&d.r)
-	err := d.dec.Decode(v)
+	var err error
+	if t, ok := v.(*time.Time); ok {
+		// Decode reads a *time.Time itself, without the extension.
+		err = d.dec.DecodeValue(reflect.ValueOf(t).Elem())
+	} else {
+		err = d.dec.Decode(v)
+	}
 	d.dec.Reset(nil)
-	d.r.Reset(nil)
+	d.r.reset(nil)
 	decoders.Put(d)
 	return err
 }
 
+// encoder is a reusable encoder with the buffer it writes to.
+type encoder struct {
+	w   entryWriter
+	enc *msgpack.Encoder
+}
+
+// maxPooledBytes bounds the buffers kept for reuse, so that one huge result
+// does not stay in memory.
+const maxPooledBytes = 64 << 10
+
+var encoders = sync.Pool{New: func() any {
+	e := new(encoder)
+	e.enc = msgpack.NewEncoder(&e.w)
+	return e
+}}
+
 // decoder is a reusable decoder with the reader it reads from, so that a
 // decode allocates only what it decodes.
 type decoder struct {
-	r   bytes.Reader
+	r   entryReader
 	dec *msgpack.Decoder
 }
 

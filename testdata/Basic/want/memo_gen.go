@@ -239,6 +239,7 @@ var memoMap = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "ec3a6d6df0e6f9834f36d7e2522f293b",
 	Name:        "Map",
 	Package:     "github.com/memogen/memogen/testdata/Basic",
+	Recursive:   true,
 })
 
 // memoMapKey writes the key of one call of Map.

@@ -228,6 +228,7 @@ var memoLargest = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "c4e42c3fb84684e8c308a21554bcd666",
 	Name:        "Largest",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
+	Recursive:   true,
 })
 
 // memoLargestKey writes the key of one call of Largest.

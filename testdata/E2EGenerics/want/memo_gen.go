@@ -19,6 +19,7 @@ var memoKeys = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "dcd02976488cca55ff0472f808fe2e70",
 	Name:        "Keys",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
+	Recursive:   true,
 })
 
 // memoKeysKey writes the key of one call of Keys.
@@ -88,6 +89,7 @@ var memoGroup = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "146783004e42755574a3e1e3bf0febb5",
 	Name:        "Group",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
+	Recursive:   true,
 })
 
 // memoGroupKey writes the key of one call of Group.
@@ -167,6 +169,7 @@ var memoMinMax = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "f4206304881bcb5669a9a99288af7b33",
 	Name:        "MinMax",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
+	Recursive:   true,
 })
 
 // memoMinMaxKey writes the key of one call of MinMax.
@@ -373,6 +376,7 @@ var memoZero = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "8607544cac8c0bf6bff0f7a7182e4a2e",
 	Name:        "Zero",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
+	Recursive:   true,
 })
 
 // memoZeroKey writes the key of one call of Zero.
@@ -574,6 +578,7 @@ var memoList_Repeat = memo.NewGeneric(memo.FuncInfo{
 	Name:        "Repeat",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
 	Receiver:    "List",
+	Recursive:   true,
 })
 
 // memoList_RepeatKey writes the key of one call of List.Repeat.

@@ -98,9 +98,9 @@ func memoSlotKey(w *memort2.KeyWriter, i int) {
 }
 
 // SlotCached is the memoized form of [Slot]: calls with equal arguments share
-// one result, computed once. The key is made of i. In a byte-level backend (a
-// file, Redis, S3) calls run uncached: result 1 is an unsafe.Pointer, which no
-// codec can store.
+// one result, computed once. The key is made of i. Results are kept only in
+// memory: bound to a byte-level backend (a file, Redis, S3), calls run
+// uncached, because result 1 is an unsafe.Pointer, which no codec can store.
 func SlotCached(i int) memounsafe.Pointer {
 	memoCall := memoSlot.Begin(nil)
 	memoSlotKey(memoCall.Key(), i)

@@ -22,7 +22,7 @@ var memoSecret = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "b3aca0121741d1d2537d86e476ecfe92",
 	Name:        "Secret",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
-	Unstorable:  "result field Res.c is unexported",
+	Unstorable:  "field Res.c (main.go:27) is unexported: msgpack would drop it",
 })
 
 // memoSecretKey writes the key of one call of Secret.
@@ -32,8 +32,9 @@ func memoSecretKey(w *memo.KeyWriter, n int) {
 
 // SecretCached is the memoized form of [Secret]: calls with equal arguments
 // share one result, computed once. The key is made of n. Results live in the
-// backend named "disk". In a byte-level backend (a file, Redis, S3) calls run
-// uncached: result field Res.c is unexported.
+// backend named "disk". Results are kept only in memory: bound to a byte-level
+// backend (a file, Redis, S3), calls run uncached, because field Res.c
+// (main.go:27) is unexported: msgpack would drop it.
 func SecretCached(n int) Res {
 	memoCall := memoSecret.Begin(nil)
 	memoSecretKey(memoCall.Key(), n)
@@ -88,7 +89,7 @@ var memoKept = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "3a4bccfde706d6cbec5a96e1803dbe4f",
 	Name:        "Kept",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
-	Unstorable:  "result field Res.c is unexported",
+	Unstorable:  "field Res.c (main.go:27) is unexported: msgpack would drop it",
 })
 
 // memoKeptKey writes the key of one call of Kept.
@@ -97,8 +98,10 @@ func memoKeptKey(w *memo.KeyWriter, n int) {
 }
 
 // KeptCached is the memoized form of [Kept]: calls with equal arguments share
-// one result, computed once. The key is made of n. In a byte-level backend (a
-// file, Redis, S3) calls run uncached: result field Res.c is unexported.
+// one result, computed once. The key is made of n. Results are kept only in
+// memory: bound to a byte-level backend (a file, Redis, S3), calls run
+// uncached, because field Res.c (main.go:27) is unexported: msgpack would drop
+// it.
 func KeptCached(n int) Res {
 	memoCall := memoKept.Begin(nil)
 	memoKeptKey(memoCall.Key(), n)
@@ -155,7 +158,7 @@ var memoShape = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "a0f6a0b9b5e829019ccbc3adf342ca35",
 	Name:        "Shape",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
-	Unstorable:  "result 1 is an interface (fmt.Stringer); its dynamic type would not survive the codec",
+	Unstorable:  "result 1 is an interface (fmt.Stringer): json would lose its dynamic type",
 })
 
 // memoShapeKey writes the key of one call of Shape.
@@ -165,9 +168,9 @@ func memoShapeKey(w *memo.KeyWriter, n int) {
 
 // ShapeCached is the memoized form of [Shape]: calls with equal arguments
 // share one result, computed once. The key is made of n. Results live in the
-// backend named "disk". In a byte-level backend (a file, Redis, S3) calls run
-// uncached: result 1 is an interface (fmt.Stringer); its dynamic type would
-// not survive the codec.
+// backend named "disk". Results are kept only in memory: bound to a byte-level
+// backend (a file, Redis, S3), calls run uncached, because result 1 is an
+// interface (fmt.Stringer): json would lose its dynamic type.
 func ShapeCached(n int) fmt.Stringer {
 	memoCall := memoShape.Begin(nil)
 	memoShapeKey(memoCall.Key(), n)
@@ -234,9 +237,9 @@ func memoCounterKey(w *memo.KeyWriter, n int) {
 
 // CounterCached is the memoized form of [Counter]: calls with equal arguments
 // share one result, computed once. The key is made of n. Errors are returned,
-// not cached. Results live in the backend named "disk". In a byte-level
-// backend (a file, Redis, S3) calls run uncached: result 1 is a func, which no
-// codec can store.
+// not cached. Results live in the backend named "disk". Results are kept only
+// in memory: bound to a byte-level backend (a file, Redis, S3), calls run
+// uncached, because result 1 is a func, which no codec can store.
 func CounterCached(n int) (func() int, error) {
 	memoCall := memoCounter.Begin(nil)
 	memoCounterKey(memoCall.Key(), n)
@@ -292,7 +295,7 @@ var memoGrow = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "93927ca8b0c4e45906e22e7d142351f9",
 	Name:        "Grow",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
-	Unstorable:  "result field Meta.label is unexported",
+	Unstorable:  "field Meta.label (main.go:73) is unexported: msgpack would drop it",
 })
 
 // memoGrowKey writes the key of one call of Grow.
@@ -302,8 +305,9 @@ func memoGrowKey(w *memo.KeyWriter, n int) {
 
 // GrowCached is the memoized form of [Grow]: calls with equal arguments share
 // one result, computed once. The key is made of n. Results live in the backend
-// named "disk". In a byte-level backend (a file, Redis, S3) calls run
-// uncached: result field Meta.label is unexported.
+// named "disk". Results are kept only in memory: bound to a byte-level backend
+// (a file, Redis, S3), calls run uncached, because field Meta.label
+// (main.go:73) is unexported: msgpack would drop it.
 func GrowCached(n int) Tree {
 	memoCall := memoGrow.Begin(nil)
 	memoGrowKey(memoCall.Key(), n)
@@ -359,6 +363,7 @@ var memoChain = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "85275027f60f82d4d43db6ba6554b00f",
 	Name:        "Chain",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
+	Recursive:   true,
 })
 
 // memoChainKey writes the key of one call of Chain.
@@ -368,7 +373,8 @@ func memoChainKey(w *memo.KeyWriter, n int) {
 
 // ChainCached is the memoized form of [Chain]: calls with equal arguments
 // share one result, computed once. The key is made of n. Results live in the
-// backend named "disk".
+// backend named "disk". A result that holds a cycle is returned but not stored
+// in a byte-level backend: encoding it would never end.
 func ChainCached(n int) *Node {
 	memoCall := memoChain.Begin(nil)
 	memoChainKey(memoCall.Key(), n)
@@ -572,8 +578,9 @@ func memoPipesKey(w *memo.KeyWriter, n int) {
 
 // PipesCached is the memoized form of [Pipes]: calls with equal arguments
 // share one result, computed once. The key is made of n. Results live in the
-// backend named "disk". In a byte-level backend (a file, Redis, S3) calls run
-// uncached: result 1 contains a channel, which no codec can store.
+// backend named "disk". Results are kept only in memory: bound to a byte-level
+// backend (a file, Redis, S3), calls run uncached, because result 1 contains a
+// channel, which no codec can store.
 func PipesCached(n int) map[string]chan int {
 	memoCall := memoPipes.Begin(nil)
 	memoPipesKey(memoCall.Key(), n)
@@ -630,6 +637,7 @@ var memoGobbed = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "e8c2c23c79ae88941aeff5743b38b3f3",
 	Name:        "Gobbed",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
+	Recursive:   true,
 })
 
 // memoGobbedKey writes the key of one call of Gobbed.
@@ -695,6 +703,7 @@ var memoSame = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "feb72cbe9f6e9284b136200c3a978681",
 	Name:        "Same",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
+	Recursive:   true,
 })
 
 // memoSameKey writes the key of one call of Same.

@@ -1,0 +1,71 @@
+package msgpack
+
+import (
+	"errors"
+	"io"
+)
+
+// entryWriter is what this codec's encoders write to; finding one behind
+// an encoder tells the time extension that the encoder is this codec's.
+type entryWriter struct {
+	bytes   []byte
+	scratch []byte // the payload of the time being written
+}
+
+func (w *entryWriter) Write(p []byte) (int, error) {
+	w.bytes = append(w.bytes, p...)
+	return len(p), nil
+}
+
+func (w *entryWriter) WriteByte(c byte) error {
+	w.bytes = append(w.bytes, c)
+	return nil
+}
+
+// entryReader is what this codec's decoders read from: an entry's bytes,
+// which the time extension reads in place.
+type entryReader struct {
+	data []byte
+	pos  int
+}
+
+func (r *entryReader) reset(data []byte) { r.data, r.pos = data, 0 }
+
+func (r *entryReader) Read(p []byte) (int, error) {
+	if r.pos >= len(r.data) {
+		if len(p) == 0 {
+			return 0, nil
+		}
+		return 0, io.EOF
+	}
+	n := copy(p, r.data[r.pos:])
+	r.pos += n
+	return n, nil
+}
+
+func (r *entryReader) ReadByte() (byte, error) {
+	if r.pos >= len(r.data) {
+		return 0, io.EOF
+	}
+	c := r.data[r.pos]
+	r.pos++
+	return c, nil
+}
+
+func (r *entryReader) UnreadByte() error {
+	if r.pos == 0 {
+		return errors.New("msgpack: UnreadByte at the start of an entry")
+	}
+	r.pos--
+	return nil
+}
+
+// next returns the next n bytes in place.
+func (r *entryReader) next(n int) ([]byte, error) {
+	if n < 0 || n > len(r.data)-r.pos {
+		return nil, io.ErrUnexpectedEOF
+	}
+	b := r.data[r.pos : r.pos+n : r.pos+n]
+	r.pos += n
+	return b, nil
+}
