@@ -124,7 +124,7 @@ func main() {
 		panic(err)
 	}
 	defer os.RemoveAll(dir)
-	memo.Register("disk", file.Must(file.Options{Dir: dir}))
+	memo.Register("disk", file.Must(file.New(file.Options{Dir: dir})))
 	var outcomes []string
 	memo.Configure(memo.Config{Hook: func(c memo.CallInfo) {
 		name, _, _ := strings.Cut(c.Func.Name, "[") // instances: Label[<hash of the type>]

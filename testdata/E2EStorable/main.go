@@ -220,7 +220,7 @@ func main() {
 		}
 		defer os.RemoveAll(dir)
 	}
-	memo.Register("disk", file.Must(file.Options{Dir: dir}))
+	memo.Register("disk", file.Must(file.New(file.Options{Dir: dir})))
 	var reports []string
 	memo.Configure(memo.Config{
 		Hook: func(c memo.CallInfo) {

@@ -343,7 +343,7 @@ var memoOpen = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "42702575e96bfc1eabf349945e1f8dec",
 	Name:        "Open",
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
-	Unstorable:  "result 1 is an interface (io.Reader); its dynamic type would not survive the codec",
+	Unstorable:  "result 1 is an interface (io.Reader): msgpack would lose its dynamic type",
 })
 
 // memoOpenKey writes the key of one call of Open.
@@ -352,9 +352,10 @@ func memoOpenKey(w *memo.KeyWriter, name string) {
 }
 
 // OpenCached is the memoized form of [Open]: calls with equal arguments share
-// one result, computed once. The key is made of name. In a byte-level backend
-// (a file, Redis, S3) calls run uncached: result 1 is an interface
-// (io.Reader); its dynamic type would not survive the codec.
+// one result, computed once. The key is made of name. Results are kept only in
+// memory: bound to a byte-level backend (a file, Redis, S3), calls run
+// uncached, because result 1 is an interface (io.Reader): msgpack would lose
+// its dynamic type.
 func OpenCached(name string) io.Reader {
 	memoCall := memoOpen.Begin(nil)
 	memoOpenKey(memoCall.Key(), name)

@@ -17,7 +17,7 @@ import (
 // memoPrice is the cache of Price.
 var memoPrice = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
-	Fingerprint: "ab814c2a3864b9a0d758a31fcdc658ad",
+	Fingerprint: "00c1e7acfb708bbb1f0b5d7fdebfb0d3",
 	Name:        "Price",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 	Unstorable:  "field Money.cents (main.go:28) is unexported: msgpack would drop it (msgpack does not call Money's MarshalJSON and UnmarshalJSON)",
@@ -87,7 +87,7 @@ func (h PriceMemoHandle) Stats() memo.Stats {
 var memoPriceJSON = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
-	Fingerprint: "8509048918c4568696da8a8bd86ccace",
+	Fingerprint: "e0a6fd885f539ebfc13daddd2b29034e",
 	Name:        "PriceJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 })
@@ -153,7 +153,7 @@ func (h PriceJSONMemoHandle) Stats() memo.Stats {
 var memoRelease = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
-	Fingerprint: "74e1944654f5b030da9c6b9b684b7f5e",
+	Fingerprint: "7489fc16fb7a98c15f7459488c45ebe1",
 	Name:        "Release",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 	Unstorable:  "field Version.n (main.go:53) is unexported: json would drop it (json does not call Version's MarshalBinary and UnmarshalBinary)",
@@ -223,7 +223,7 @@ func (h ReleaseMemoHandle) Stats() memo.Stats {
 var memoLoadUser = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
-	Fingerprint: "d78fec439dc696ac58ac5a8a36cf0e71",
+	Fingerprint: "43788c156c453c5ed0967f118a7493de",
 	Name:        "LoadUser",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 	Unstorable:  "field User.PasswordHash (main.go:75) is tagged json:\"-\": json would drop it",
@@ -291,7 +291,7 @@ func (h LoadUserMemoHandle) Stats() memo.Stats {
 // memoOpen is the cache of Open.
 var memoOpen = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
-	Fingerprint: "0e1f493aa133065f012e7e0b03edd87a",
+	Fingerprint: "2c6b162098b051898e4c56afc42d84e2",
 	Name:        "Open",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 	Unstorable:  "field Session.Token (main.go:89) is tagged msgpack:\"-\": msgpack would drop it",
@@ -360,7 +360,7 @@ func (h OpenMemoHandle) Stats() memo.Stats {
 var memoItemJSON = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
-	Fingerprint: "9b73c555add3e5531b8de63afef0557b",
+	Fingerprint: "d4e9f5d9079d8a0eda75d3fce44a63a9",
 	Name:        "ItemJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 	Unstorable:  "field Item.Base.ID (main.go:101) is hidden by Item.ID (main.go:106), of the same name \"ID\": json would drop it",
@@ -429,7 +429,7 @@ func (h ItemJSONMemoHandle) Stats() memo.Stats {
 // memoItemMsgpack is the cache of ItemMsgpack.
 var memoItemMsgpack = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
-	Fingerprint: "1cbeeac4bc6b3cdb4847381b5dd3979e",
+	Fingerprint: "bb1399ac2a766f59688e555cdd491e1a",
 	Name:        "ItemMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 	Unstorable:  "field Item.Base.ID (main.go:101) is hidden by Item.ID (main.go:106), of the same name \"ID\": msgpack would drop it",
@@ -499,7 +499,7 @@ func (h ItemMsgpackMemoHandle) Stats() memo.Stats {
 var memoItemGob = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob",
-	Fingerprint: "74e3e851e57d21d9f049818fb4201a8f",
+	Fingerprint: "0c1ff2ec609017a56f7dc392eb57f0f3",
 	Name:        "ItemGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 })
@@ -564,7 +564,7 @@ func (h ItemGobMemoHandle) Stats() memo.Stats {
 // memoChain is the cache of Chain.
 var memoChain = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
-	Fingerprint: "622d1928e36186a436901c7e936995fd",
+	Fingerprint: "1dcc88ed18c5c428703153b107aedae6",
 	Name:        "Chain",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 	Recursive:   true,
@@ -633,7 +633,7 @@ func (h ChainMemoHandle) Stats() memo.Stats {
 var memoChainGob = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob",
-	Fingerprint: "0746df8aea815d5caca09542d3d38d5f",
+	Fingerprint: "b971382dd9bcb500a4a35e36f940c0c7",
 	Name:        "ChainGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 	Recursive:   true,
@@ -702,7 +702,7 @@ func (h ChainGobMemoHandle) Stats() memo.Stats {
 // memoMeeting is the cache of Meeting.
 var memoMeeting = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
-	Fingerprint: "5a96a3b3de8150f7fbd2e255b6bfa435",
+	Fingerprint: "14e855a6a7136c79fc2c3da88257789a",
 	Name:        "Meeting",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 })
