@@ -126,11 +126,15 @@ func loadBytes[R any](c *Call) (result R, expires int64, ok bool) {
 	return result, expires, true
 }
 
-// storeBytes encodes and stores a fresh result.
+// storeBytes encodes and stores a fresh result, unless it would not read
+// back equal.
 func storeBytes[R any](c *Call, r R, expires int64) error {
 	payload, err := marshal(c.b.codec, r)
 	if err != nil {
 		c.fail(fmt.Errorf("memo: encoding a result of %s with %s: %w", c.f.id, c.b.codecSpec, err))
+		return nil
+	}
+	if !readsBack(c, &r, payload) {
 		return nil
 	}
 	e := Entry{Codec: c.b.codecSpec, Created: c.cfg.now(), Payload: payload}

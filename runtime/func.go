@@ -35,6 +35,20 @@ type FuncInfo struct {
 	// backend, the function runs uncached and the reason is reported once:
 	// a stored result would come back as a different value.
 	Unstorable string
+	// Equal, when not nil, is a func(d *Diff, a, b *R) bool, where R is
+	// the type Lookup and Run are called with: it reports whether b, what
+	// a's encoding decodes to, equals a (see [Diff]). Generated code sets
+	// it from the result types, reflection-free; without it, and for a
+	// generic function, whose result types vary by instantiation, results
+	// are compared by [Diff.Reflect].
+	Equal any
+	// NoVerify (verify=false) stores results in byte-level backends
+	// without decoding them first to check that they read back equal.
+	NoVerify bool
+	// KeepsLocal says that the codec reads a time in time.Local back in
+	// the zone it was stored in, whatever the reading process's time.Local
+	// (memogen's msgpack does; json and gob store an offset alone).
+	KeepsLocal bool
 }
 
 // A Func is the cache of one memoized function: its binding to a backend,
@@ -47,10 +61,11 @@ type Func struct {
 	prefix  []byte   // identity, fingerprint, version and type arguments: hashed before a byte-level key
 	generic *Generic // the generic function f is an instance of, or nil
 
-	bound    atomic.Pointer[binding] // the backend this Func last resolved
-	reported atomic.Bool             // whether an unbound backend was reported
-	flight   flightGroup
-	stats    counters
+	bound      atomic.Pointer[binding] // the backend this Func last resolved
+	reported   atomic.Bool             // whether an unbound backend was reported
+	mismatched atomic.Bool             // whether a result that read back different was reported
+	flight     flightGroup
+	stats      counters
 }
 
 // binding is what a Func resolved its backend name to, valid while the

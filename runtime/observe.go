@@ -66,23 +66,27 @@ type Stats struct {
 	Corrupt   uint64 // stored entries that failed to decode, deleted and recomputed
 	Oversize  uint64 // results larger than Config.MaxEntryBytes, not stored
 	Evictions uint64 // entries evicted to make room
+	// Unstorable counts results not stored because they would not read
+	// back equal: decoding what was encoded gave a different value.
+	Unstorable uint64
 }
 
 // counters are the atomic form of Stats.
 type counters struct {
-	hits, misses, shared, errors, failures, corrupt, oversize, evictions atomic.Uint64
+	hits, misses, shared, errors, failures, corrupt, oversize, evictions, unstorable atomic.Uint64
 }
 
 func (c *counters) snapshot() Stats {
 	return Stats{
-		Hits:      c.hits.Load(),
-		Misses:    c.misses.Load(),
-		Shared:    c.shared.Load(),
-		Errors:    c.errors.Load(),
-		Failures:  c.failures.Load(),
-		Corrupt:   c.corrupt.Load(),
-		Oversize:  c.oversize.Load(),
-		Evictions: c.evictions.Load(),
+		Hits:       c.hits.Load(),
+		Misses:     c.misses.Load(),
+		Shared:     c.shared.Load(),
+		Errors:     c.errors.Load(),
+		Failures:   c.failures.Load(),
+		Corrupt:    c.corrupt.Load(),
+		Oversize:   c.oversize.Load(),
+		Evictions:  c.evictions.Load(),
+		Unstorable: c.unstorable.Load(),
 	}
 }
 
