@@ -14,7 +14,9 @@ import (
 
 // memoTotal is the cache of Total.
 var memoTotal = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "7c4ecfa8ebfe67c16331a6cb11c06ad7",
+	KeepsLocal:  true,
 	Name:        "Total",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -80,7 +82,9 @@ func (h TotalMemoHandle) Stats() memo.Stats {
 
 // memoSizes is the cache of Sizes.
 var memoSizes = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "1a2f910292f0d6d6ce6dd44d326b29d4",
+	KeepsLocal:  true,
 	Name:        "Sizes",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -152,7 +156,9 @@ func (h SizesMemoHandle) Stats() memo.Stats {
 
 // memoDeep is the cache of Deep.
 var memoDeep = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "0c21b6bd97cdd6d8a1aee87f2c0f7af6",
+	KeepsLocal:  true,
 	Name:        "Deep",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -227,7 +233,9 @@ func (h DeepMemoHandle) Stats() memo.Stats {
 
 // memoDeref is the cache of Deref.
 var memoDeref = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "a3d8d777d76c4ca4abc3100b24e68f1a",
+	KeepsLocal:  true,
 	Name:        "Deref",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -301,7 +309,9 @@ func (h DerefMemoHandle) Stats() memo.Stats {
 
 // memoDescribe is the cache of Describe.
 var memoDescribe = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "59fae9bdf6cd7bc7f372212ee3700513",
+	KeepsLocal:  true,
 	Name:        "Describe",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -364,7 +374,9 @@ func (h DescribeMemoHandle) Stats() memo.Stats {
 
 // memoRender is the cache of Render.
 var memoRender = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "fdaae55ad40aa8234d1c41a056d3c735",
+	KeepsLocal:  true,
 	Name:        "Render",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -427,7 +439,9 @@ func (h RenderMemoHandle) Stats() memo.Stats {
 
 // memoSum is the cache of Sum.
 var memoSum = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "d5854eefcbcafb5c1230b4dacf1c0d51",
+	KeepsLocal:  true,
 	Name:        "Sum",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -495,7 +509,9 @@ func (h SumMemoHandle) Stats() memo.Stats {
 
 // memoNames is the cache of Names.
 var memoNames = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "094561cebe65034ba56633659ba674a6",
+	KeepsLocal:  true,
 	Name:        "Names",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -563,7 +579,9 @@ func (h NamesMemoHandle) Stats() memo.Stats {
 
 // memoCount is the cache of Count.
 var memoCount = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "adabd3552958ecda150fe22ebd82c922",
+	KeepsLocal:  true,
 	Name:        "Count",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -626,7 +644,9 @@ func (h CountMemoHandle) Stats() memo.Stats {
 
 // memoEntries is the cache of Entries.
 var memoEntries = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "71d831135c76f8695bed4059fe4a459c",
+	KeepsLocal:  true,
 	Name:        "Entries",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -689,7 +709,9 @@ func (h EntriesMemoHandle) Stats() memo.Stats {
 
 // memoBill is the cache of Bill.
 var memoBill = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "39cb6261cd51c699951eb01d0c2ea589",
+	KeepsLocal:  true,
 	Name:        "Bill",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -756,7 +778,9 @@ func (h BillMemoHandle) Stats() memo.Stats {
 
 // memoMembers is the cache of Members.
 var memoMembers = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "10279e9c023ade785556201ec17af3dd",
+	KeepsLocal:  true,
 	Name:        "Members",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -833,7 +857,9 @@ func (h MembersMemoHandle) Stats() memo.Stats {
 
 // memoZeros is the cache of Zeros.
 var memoZeros = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "aef3d12d28355489eb32cc5de112c25b",
+	KeepsLocal:  true,
 	Name:        "Zeros",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -1036,4 +1062,20 @@ func memoKeyBase(w *memo.KeyWriter, v *Base) {
 // memoKeyMeta writes the key of a value of type Meta.
 func memoKeyMeta(w *memo.KeyWriter, v *Meta) {
 	w.Int(int64(v.Rev))
+}
+
+// memoEqualInt compares a result of type int with what its encoding decodes to.
+func memoEqualInt(d *memo.Diff, a, b *int) bool {
+	if *a != *b {
+		return d.Differ(*a, *b, "")
+	}
+	return true
+}
+
+// memoEqualString compares a result of type string with what its encoding decodes to.
+func memoEqualString(d *memo.Diff, a, b *string) bool {
+	if *a != *b {
+		return d.Differ(*a, *b, "")
+	}
+	return true
 }

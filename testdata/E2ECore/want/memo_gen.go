@@ -17,8 +17,10 @@ import (
 
 // memoFetch is the cache of Fetch.
 var memoFetch = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Errors:      true,
 	Fingerprint: "725aaa404ec838de67ad108125f2d0c5",
+	KeepsLocal:  true,
 	Name:        "Fetch",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
 	TTL:         time.Minute,
@@ -85,7 +87,9 @@ func (h FetchMemoHandle) Stats() memo.Stats {
 
 // memoJoin is the cache of Join.
 var memoJoin = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "1ef5b71c15f3a819b213b7af4c2bd5b4",
+	KeepsLocal:  true,
 	Name:        "Join",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
 })
@@ -158,8 +162,10 @@ type memoCachedDivideResults struct {
 
 // memoCachedDivide is the cache of Divide.
 var memoCachedDivide = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoCachedDivideEqual,
 	Errors:      true,
 	Fingerprint: "0767ccc97b3f70773e3b337018b0e26a",
+	KeepsLocal:  true,
 	Name:        "Divide",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
 })
@@ -226,6 +232,7 @@ func (h CachedDivideMemoHandle) Stats() memo.Stats {
 // memoLargest is the cache of Largest, one per instantiation.
 var memoLargest = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "fd3aef7ca5595cc3cfd12c03f0a68266",
+	KeepsLocal:  true,
 	Name:        "Largest",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
 })
@@ -291,7 +298,9 @@ func (h LargestMemoHandle[T]) Stats() memo.Stats {
 
 // memoCounter_Shared is the cache of Counter.Shared.
 var memoCounter_Shared = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "75b6e4254897dbd4cd98248a93360100",
+	KeepsLocal:  true,
 	Name:        "Shared",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
 	Receiver:    "Counter",
@@ -358,7 +367,9 @@ func (h CounterSharedMemoHandle) Stats() memo.Stats {
 
 // memoCounter_Named is the cache of Counter.Named.
 var memoCounter_Named = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "2e3a6210cfc68971d9e5714af5c2f064",
+	KeepsLocal:  true,
 	Name:        "Named",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
 	Receiver:    "Counter",
@@ -426,7 +437,9 @@ func (h CounterNamedMemoHandle) Stats() memo.Stats {
 
 // memoIDs_Sum is the cache of IDs.Sum.
 var memoIDs_Sum = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "6d72413faee4595b02d91dc44fcedb79",
+	KeepsLocal:  true,
 	Name:        "Sum",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
 	Receiver:    "IDs",
@@ -498,7 +511,9 @@ func (h IDsSumMemoHandle) Stats() memo.Stats {
 
 // memoAccount_Balance is the cache of Account.Balance.
 var memoAccount_Balance = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "397fa236d163847fa133625498e33a58",
+	KeepsLocal:  true,
 	Name:        "Balance",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
 	Receiver:    "Account",
@@ -580,4 +595,31 @@ func memoKeyIDs(w *memo.KeyWriter, v *IDs) {
 	for memoI0 := range *v {
 		w.Int(int64((*v)[memoI0]))
 	}
+}
+
+// memoEqualString compares a result of type string with what its encoding decodes to.
+func memoEqualString(d *memo.Diff, a, b *string) bool {
+	if *a != *b {
+		return d.Differ(*a, *b, "")
+	}
+	return true
+}
+
+// memoCachedDivideEqual compares the results of a call of Divide with what their encoding decodes to.
+func memoCachedDivideEqual(d *memo.Diff, a, b *memoCachedDivideResults) bool {
+	if a.R0 != b.R0 {
+		return d.Differ(a.R0, b.R0, " 1")
+	}
+	if a.R1 != b.R1 {
+		return d.Differ(a.R1, b.R1, " 2")
+	}
+	return true
+}
+
+// memoEqualInt compares a result of type int with what its encoding decodes to.
+func memoEqualInt(d *memo.Diff, a, b *int) bool {
+	if *a != *b {
+		return d.Differ(*a, *b, "")
+	}
+	return true
 }

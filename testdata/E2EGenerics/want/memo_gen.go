@@ -17,6 +17,7 @@ import (
 // memoKeys is the cache of Keys, one per instantiation.
 var memoKeys = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "3d0a4ee7cc1cb20402a2079ed7333457",
+	KeepsLocal:  true,
 	Name:        "Keys",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
 })
@@ -86,6 +87,7 @@ func (h KeysMemoHandle[K, V]) Stats() memo.Stats {
 // memoGroup is the cache of Group, one per instantiation.
 var memoGroup = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "7f8daecbe60a330269cc2c1d078bd4c5",
+	KeepsLocal:  true,
 	Name:        "Group",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
 })
@@ -165,6 +167,7 @@ type memoMinMaxResults[T cmp.Ordered] struct {
 // memoMinMax is the cache of MinMax, one per instantiation.
 var memoMinMax = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "749c5c3dd5d171fb61ebc87313d88e95",
+	KeepsLocal:  true,
 	Name:        "MinMax",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
 })
@@ -237,7 +240,9 @@ type memoSwapResults struct {
 
 // memoSwap is the cache of Swap.
 var memoSwap = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoSwapEqual,
 	Fingerprint: "e359129914181fa71047ed25d5da0864",
+	KeepsLocal:  true,
 	Name:        "Swap",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
 })
@@ -303,6 +308,7 @@ func (h SwapMemoHandle) Stats() memo.Stats {
 // memoDepth is the cache of Depth, one per instantiation.
 var memoDepth = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "3ff40dd9312218a028e39a665186c977",
+	KeepsLocal:  true,
 	Name:        "Depth",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
 })
@@ -371,6 +377,7 @@ func (h DepthMemoHandle[T]) Stats() memo.Stats {
 // memoZero is the cache of Zero, one per instantiation.
 var memoZero = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "26d9637d91de85645a9c2c0eb213890f",
+	KeepsLocal:  true,
 	Name:        "Zero",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
 })
@@ -434,6 +441,7 @@ func (h ZeroMemoHandle[T]) Stats() memo.Stats {
 // memoQuad is the cache of Quad, one per instantiation.
 var memoQuad = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "40c24e173fd5da42dae775961ae01a1f",
+	KeepsLocal:  true,
 	Name:        "Quad",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
 })
@@ -500,6 +508,7 @@ func (h QuadMemoHandle[A, B, C, D]) Stats() memo.Stats {
 // memoList_Join is the cache of List.Join, one per instantiation.
 var memoList_Join = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "cbb62420814c8acf43ef384a0c91a2fa",
+	KeepsLocal:  true,
 	Name:        "Join",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
 	Receiver:    "List",
@@ -571,6 +580,7 @@ func (h ListJoinMemoHandle[T]) Stats() memo.Stats {
 // memoList_Repeat is the cache of List.Repeat, one per instantiation.
 var memoList_Repeat = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "fdded673fbc5324ecd0c99194ecea38c",
+	KeepsLocal:  true,
 	Name:        "Repeat",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
 	Receiver:    "List",
@@ -646,4 +656,37 @@ func memoKeyPair(w *memo.KeyWriter, v *Pair[int, string]) {
 func memoKeyPair2(w *memo.KeyWriter, v *Pair[string, int]) {
 	w.String(v.First)
 	w.Int(int64(v.Second))
+}
+
+// memoSwapEqual compares the results of a call of Swap with what their encoding decodes to.
+func memoSwapEqual(d *memo.Diff, a, b *memoSwapResults) bool {
+	if !memoEqualPair(d, &a.R0, &b.R0) {
+		return d.At(" 1")
+	}
+	if !memoEqualPair2(d, &a.R1, &b.R1) {
+		return d.At(" 2")
+	}
+	return true
+}
+
+// memoEqualPair compares a value of type Pair[string, int] with what its encoding decodes to.
+func memoEqualPair(d *memo.Diff, a, b *Pair[string, int]) bool {
+	if a.First != b.First {
+		return d.Differ(a.First, b.First, ".First")
+	}
+	if a.Second != b.Second {
+		return d.Differ(a.Second, b.Second, ".Second")
+	}
+	return true
+}
+
+// memoEqualPair2 compares a value of type Pair[int, string] with what its encoding decodes to.
+func memoEqualPair2(d *memo.Diff, a, b *Pair[int, string]) bool {
+	if a.First != b.First {
+		return d.Differ(a.First, b.First, ".First")
+	}
+	if a.Second != b.Second {
+		return d.Differ(a.Second, b.Second, ".Second")
+	}
+	return true
 }

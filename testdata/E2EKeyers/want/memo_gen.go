@@ -15,7 +15,9 @@ import (
 
 // memoGreet is the cache of Greet.
 var memoGreet = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "85acb50239dbca86ce2530d8c0a4eb15",
+	KeepsLocal:  true,
 	Name:        "Greet",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
 })
@@ -79,7 +81,9 @@ func (h GreetMemoHandle) Stats() memo.Stats {
 
 // memoAudit is the cache of Audit.
 var memoAudit = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "1b28b85900ad2f39876a7643920def12",
+	KeepsLocal:  true,
 	Name:        "Audit",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
 })
@@ -164,7 +168,9 @@ func (h AuditMemoHandle) Stats() memo.Stats {
 
 // memoClimate is the cache of Climate.
 var memoClimate = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "ef5364ad50c599d8d93020a82a909ee9",
+	KeepsLocal:  true,
 	Name:        "Climate",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
 })
@@ -229,7 +235,9 @@ func (h ClimateMemoHandle) Stats() memo.Stats {
 
 // memoArea2 is the cache of Area2.
 var memoArea2 = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "33ebcea90a5610d451ae963e35107d59",
+	KeepsLocal:  true,
 	Name:        "Area2",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
 })
@@ -298,7 +306,9 @@ func (h Area2MemoHandle) Stats() memo.Stats {
 
 // memoKeyed is the cache of Keyed.
 var memoKeyed = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "b90cecd2d118e4b6985bc9c7cb1eb286",
+	KeepsLocal:  true,
 	Name:        "Keyed",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
 })
@@ -367,7 +377,9 @@ func (h KeyedMemoHandle) Stats() memo.Stats {
 
 // memoPromoted is the cache of Promoted.
 var memoPromoted = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "c813f1bb866c2fb4ebb3306fa2e0a115",
+	KeepsLocal:  true,
 	Name:        "Promoted",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
 })
@@ -439,4 +451,20 @@ func memoKeyStamp(w *memo.KeyWriter, v *Stamp) {
 func memoKeyAdmin(w *memo.KeyWriter, v *Admin) {
 	v.User.MemoKey(w)
 	w.Int(int64(v.Level))
+}
+
+// memoEqualString compares a result of type string with what its encoding decodes to.
+func memoEqualString(d *memo.Diff, a, b *string) bool {
+	if *a != *b {
+		return d.Differ(*a, *b, "")
+	}
+	return true
+}
+
+// memoEqualInt compares a result of type int with what its encoding decodes to.
+func memoEqualInt(d *memo.Diff, a, b *int) bool {
+	if *a != *b {
+		return d.Differ(*a, *b, "")
+	}
+	return true
 }

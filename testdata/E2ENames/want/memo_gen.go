@@ -15,7 +15,9 @@ import (
 
 // memoShadow is the cache of Shadow.
 var memoShadow = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "c65d2fed0f19261daae9ce262893aad3",
+	KeepsLocal:  true,
 	Name:        "Shadow",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -88,7 +90,9 @@ func (memoH ShadowMemoHandle) Stats() memo.Stats {
 
 // memoAnonymous is the cache of Anonymous.
 var memoAnonymous = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "118296c265307f0f05e7a5bebfd789d4",
+	KeepsLocal:  true,
 	Name:        "Anonymous",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -153,7 +157,9 @@ func (h AnonymousMemoHandle) Stats() memo.Stats {
 
 // memoBlank is the cache of Blank.
 var memoBlank = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "22ccbc2d718b8c134b9cdc25bd3fc792",
+	KeepsLocal:  true,
 	Name:        "Blank",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -216,8 +222,10 @@ func (h BlankMemoHandle) Stats() memo.Stats {
 
 // memoNamed is the cache of Named.
 var memoNamed = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Errors:      true,
 	Fingerprint: "6aec878ff58fa8e0d38dea981158e225",
+	KeepsLocal:  true,
 	Name:        "Named",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -288,8 +296,10 @@ type memoThreeResults struct {
 
 // memoThree is the cache of Three.
 var memoThree = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoThreeEqual,
 	Errors:      true,
 	Fingerprint: "f73c0b284691b77edc2502ce8d305c18",
+	KeepsLocal:  true,
 	Name:        "Three",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -354,7 +364,9 @@ func (h ThreeMemoHandle) Stats() memo.Stats {
 
 // memolower is the cache of lower.
 var memolower = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "bd9f7b03cdb529263efa5031a3c95c95",
+	KeepsLocal:  true,
 	Name:        "lower",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -417,7 +429,9 @@ func (h lowerMemoHandle) Stats() memo.Stats {
 
 // memofetchPrice is the cache of price.
 var memofetchPrice = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "a703d19a00564f5789a768310ce9b06e",
+	KeepsLocal:  true,
 	Name:        "price",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -480,7 +494,9 @@ func (h fetchPriceMemoHandle) Stats() memo.Stats {
 
 // memoLookup is the cache of find.
 var memoLookup = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "797d838ecdca134165e8e1c9c78afec0",
+	KeepsLocal:  true,
 	Name:        "find",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -543,7 +559,9 @@ func (h LookupMemoHandle) Stats() memo.Stats {
 
 // memoKeyItem is the cache of KeyItem.
 var memoKeyItem = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "13c40d6459dd2c805f94b0372aa007cb",
+	KeepsLocal:  true,
 	Name:        "KeyItem",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -606,7 +624,9 @@ func (h KeyItemMemoHandle) Stats() memo.Stats {
 
 // memocart_total is the cache of cart.total.
 var memocart_total = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "d89ba24714c169371d2c3adda5b81de8",
+	KeepsLocal:  true,
 	Name:        "total",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 	Receiver:    "cart",
@@ -676,7 +696,9 @@ func (h cartTotalMemoHandle) Stats() memo.Stats {
 
 // memoSvc_Get is the cache of Svc.Get.
 var memoSvc_Get = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "cb0222dd08c899fbcc464653b6a770fa",
+	KeepsLocal:  true,
 	Name:        "Get",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 	Receiver:    "Svc",
@@ -750,7 +772,9 @@ func (h SvcGetMemoHandle) Stats() memo.Stats {
 
 // memoSvc_Since is the cache of Svc.Since.
 var memoSvc_Since = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoSvc_SinceEqual,
 	Fingerprint: "389af1a5bbe0baa9ec41f3098a7cb026",
+	KeepsLocal:  true,
 	Name:        "Since",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 	Receiver:    "Svc",
@@ -817,7 +841,9 @@ func (h SvcSinceMemoHandle) Stats() memo.Stats {
 
 // memoSvc_Plus is the cache of Svc.Plus.
 var memoSvc_Plus = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "5829d022609754267d42823d0f9da131",
+	KeepsLocal:  true,
 	Name:        "Plus",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 	Receiver:    "Svc",
@@ -884,7 +910,9 @@ func (memoH SvcPlusMemoHandle) Stats() memo.Stats {
 
 // memoBox_Get is the cache of Box_Get.
 var memoBox_Get = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "651105f5437f4b852a04b060c69d99ad",
+	KeepsLocal:  true,
 	Name:        "Box_Get",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -947,7 +975,9 @@ func (h Box_GetMemoHandle) Stats() memo.Stats {
 
 // memoBox_Get2 is the cache of Box.Get.
 var memoBox_Get2 = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "a062ab11ac9afb6bfc4a32b596a0158b",
+	KeepsLocal:  true,
 	Name:        "Get",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 	Receiver:    "Box",
@@ -1014,7 +1044,9 @@ func (h BoxGetMemoHandle) Stats() memo.Stats {
 
 // memoTaken2 is the cache of Taken.
 var memoTaken2 = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "80f6893bd66e3c2a271cdf73e7fb56a6",
+	KeepsLocal:  true,
 	Name:        "Taken",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -1089,4 +1121,47 @@ func memoKeySvc(w *memo.KeyWriter, v *Svc) {
 // memoKeyBox writes the key of a value of type Box.
 func memoKeyBox(w *memo.KeyWriter, v *Box) {
 	w.Int(int64(v.N))
+}
+
+// memoEqualString compares a result of type string with what its encoding decodes to.
+func memoEqualString(d *memo.Diff, a, b *string) bool {
+	if *a != *b {
+		return d.Differ(*a, *b, "")
+	}
+	return true
+}
+
+// memoEqualInt compares a result of type int with what its encoding decodes to.
+func memoEqualInt(d *memo.Diff, a, b *int) bool {
+	if *a != *b {
+		return d.Differ(*a, *b, "")
+	}
+	return true
+}
+
+// memoThreeEqual compares the results of a call of Three with what their encoding decodes to.
+func memoThreeEqual(d *memo.Diff, a, b *memoThreeResults) bool {
+	if a.R0 != b.R0 {
+		return d.Differ(a.R0, b.R0, " 1")
+	}
+	if a.R1 != b.R1 {
+		return d.Differ(a.R1, b.R1, " 2")
+	}
+	if !memo.SameLen(d, a.R2, b.R2) {
+		return d.At(" 3")
+	}
+	for i := range a.R2 {
+		if a.R2[i] != b.R2[i] {
+			return d.Differ(a.R2[i], b.R2[i], " 3[%d]", i)
+		}
+	}
+	return true
+}
+
+// memoSvc_SinceEqual compares a result of Svc.Since with what its encoding decodes to.
+func memoSvc_SinceEqual(d *memo.Diff, a, b *time.Duration) bool {
+	if *a != *b {
+		return d.Differ(*a, *b, "")
+	}
+	return true
 }

@@ -15,7 +15,9 @@ import (
 
 // memoInts is the cache of Ints.
 var memoInts = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "2f96dcc34a192b403e014044236209c7",
+	KeepsLocal:  true,
 	Name:        "Ints",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
 })
@@ -83,7 +85,9 @@ func (h IntsMemoHandle) Stats() memo.Stats {
 
 // memoUints is the cache of Uints.
 var memoUints = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "42e382989e182d7a4882bffa02014187",
+	KeepsLocal:  true,
 	Name:        "Uints",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
 })
@@ -152,7 +156,9 @@ func (h UintsMemoHandle) Stats() memo.Stats {
 
 // memoFloats is the cache of Floats.
 var memoFloats = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "3598c9543552ecf603128942e46b231a",
+	KeepsLocal:  true,
 	Name:        "Floats",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
 })
@@ -218,7 +224,9 @@ func (h FloatsMemoHandle) Stats() memo.Stats {
 
 // memoText is the cache of Text.
 var memoText = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "8e22e276c394275b063dfd1bc056bf4c",
+	KeepsLocal:  true,
 	Name:        "Text",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
 })
@@ -283,7 +291,9 @@ func (h TextMemoHandle) Stats() memo.Stats {
 
 // memoArrays is the cache of Arrays.
 var memoArrays = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "2bf7e318fa9a493fd0059c90aea4af58",
+	KeepsLocal:  true,
 	Name:        "Arrays",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
 })
@@ -356,7 +366,9 @@ func (h ArraysMemoHandle) Stats() memo.Stats {
 
 // memoNamed is the cache of Named.
 var memoNamed = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "e59f6dc0fa322ee56917cf61461ea536",
+	KeepsLocal:  true,
 	Name:        "Named",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
 })
@@ -425,7 +437,9 @@ func (h NamedMemoHandle) Stats() memo.Stats {
 
 // memoWhen is the cache of When.
 var memoWhen = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "0f2269d0fee951dfa6b6bf4ccd4d4971",
+	KeepsLocal:  true,
 	Name:        "When",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
 })
@@ -484,4 +498,20 @@ func (h WhenMemoHandle) Clear(ctx context.Context) error {
 // Stats returns the counters of [WhenCached].
 func (h WhenMemoHandle) Stats() memo.Stats {
 	return memoWhen.Stats()
+}
+
+// memoEqualString compares a result of type string with what its encoding decodes to.
+func memoEqualString(d *memo.Diff, a, b *string) bool {
+	if *a != *b {
+		return d.Differ(*a, *b, "")
+	}
+	return true
+}
+
+// memoEqualInt compares a result of type int with what its encoding decodes to.
+func memoEqualInt(d *memo.Diff, a, b *int) bool {
+	if *a != *b {
+		return d.Differ(*a, *b, "")
+	}
+	return true
 }

@@ -356,7 +356,9 @@ func (h GrowMemoHandle) Stats() memo.Stats {
 // memoChain is the cache of Chain.
 var memoChain = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
+	Equal:       memoChainEqual,
 	Fingerprint: "661362d90985d3c8ac760379eacc4327",
+	KeepsLocal:  true,
 	Name:        "Chain",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 })
@@ -422,6 +424,7 @@ func (h ChainMemoHandle) Stats() memo.Stats {
 var memoStamped = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
+	Equal:       memoStampedEqual,
 	Fingerprint: "cc31710e81b9ac1d474250e56eb7b7da",
 	Name:        "Stamped",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
@@ -493,7 +496,9 @@ type memoPackResults struct {
 // memoPack is the cache of Pack.
 var memoPack = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
+	Equal:       memoPackEqual,
 	Fingerprint: "c5152ca8346c31214f9a6a20d8861c3b",
+	KeepsLocal:  true,
 	Name:        "Pack",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 })
@@ -627,6 +632,7 @@ func (h PipesMemoHandle) Stats() memo.Stats {
 var memoGobbed = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob",
+	Equal:       memoGobbedEqual,
 	Fingerprint: "f9a535208d4ed05d2a89c3dd00c5b386",
 	Name:        "Gobbed",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
@@ -693,6 +699,7 @@ func (h GobbedMemoHandle) Stats() memo.Stats {
 var memoSame = memo.NewGeneric(memo.FuncInfo{
 	Backend:     "disk",
 	Fingerprint: "970ba1e068bc2339f54ebdbe90b405fd",
+	KeepsLocal:  true,
 	Name:        "Same",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 })
@@ -752,4 +759,59 @@ func (h SameMemoHandle[T]) Clear(ctx context.Context) error {
 // Stats returns the counters of [SameCached] with these type arguments.
 func (h SameMemoHandle[T]) Stats() memo.Stats {
 	return memo.Instance[T](memoSame).Stats()
+}
+
+// memoChainEqual compares a result of Chain with what its encoding decodes to.
+func memoChainEqual(d *memo.Diff, a, b **Node) bool {
+	if !memo.SameNil(d, *a, *b) {
+		return false
+	}
+	return *a == nil || memoEqualNode(d, *a, *b)
+}
+
+// memoStampedEqual compares a result of Stamped with what its encoding decodes to.
+func memoStampedEqual(d *memo.Diff, a, b *Stamp) bool {
+	return d.SameEncoding(a, b)
+}
+
+// memoPackEqual compares the results of a call of Pack with what their encoding decodes to.
+func memoPackEqual(d *memo.Diff, a, b *memoPackResults) bool {
+	if !d.SameEncoding(&a.R0, &b.R0) {
+		return d.At(" 1")
+	}
+	if !memo.SameMapLen(d, a.R1, b.R1) {
+		return d.At(" 2")
+	}
+	for k, va := range a.R1 {
+		vb, ok := b.R1[k]
+		if !ok {
+			return d.Missing(k, " 2")
+		}
+		if !d.Time(va, vb) {
+			return d.At(" 2[%q]", k)
+		}
+	}
+	return true
+}
+
+// memoGobbedEqual compares a result of Gobbed with what its encoding decodes to.
+func memoGobbedEqual(d *memo.Diff, a, b *fmt.Stringer) bool {
+	return d.Reflect(a, b)
+}
+
+// memoEqualNode compares a value of type Node with what its encoding decodes to.
+func memoEqualNode(d *memo.Diff, a, b *Node) bool {
+	if d.Visited(a, b) {
+		return true
+	}
+	if a.Val != b.Val {
+		return d.Differ(a.Val, b.Val, ".Val")
+	}
+	if !memo.SameNil(d, a.Next, b.Next) {
+		return d.At(".Next")
+	}
+	if a.Next != nil && !memoEqualNode(d, a.Next, b.Next) {
+		return d.At(".Next")
+	}
+	return true
 }
