@@ -18,12 +18,12 @@ import (
 // they compare without reflection, except where generated code cannot
 // look: an interface's dynamic value, another package's unexported fields.
 type equalRenderer struct {
-	local   *types.Package
-	taken   map[string]bool // package-level names in use, shared with the key helpers
+	local *types.Package
+	taken map[string]bool // package-level names in use, shared with the key helpers
 	// helpers maps a named type to its helpers' names by variant (a
 	// map[string]string), a basic type to its comparison's name.
 	helpers typeutil.Map
-	pending []equalFunc     // functions named but not yet emitted
+	pending []equalFunc // functions named but not yet emitted
 }
 
 // equalFunc is one comparison function to emit.
@@ -139,9 +139,9 @@ func (e *equalRenderer) helper(t types.Type, class string) (string, bool) {
 	name := e.claim("memoEqual" + upperFirst(named.Obj().Name()))
 	variants[variant] = name
 	e.pending = append(e.pending, equalFunc{
-		name:  name,
-		doc:   fmt.Sprintf("%s compares a value of type %s with what its encoding decodes to.", name, typeString(named, e.local)),
-		param: typeExpr(named),
+		name:   name,
+		doc:    fmt.Sprintf("%s compares a value of type %s with what its encoding decodes to.", name, typeString(named, e.local)),
+		param:  typeExpr(named),
 		t:      named,
 		class:  class,
 		expand: true,

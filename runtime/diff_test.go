@@ -141,8 +141,12 @@ func TestDiffGobRoundTrips(t *testing.T) {
 		diff func(t *testing.T) string
 		want string
 	}{
-		{"empty slice", func(t *testing.T) string { return roundTrip(t, gobCodec{}, "gob", false, record{Hash: "h", Tags: []string{}}) }, "result.Tags: [] became nil"},
-		{"empty map kept", func(t *testing.T) string { return roundTrip(t, gobCodec{}, "gob", false, record{Meta: map[string]*item{}}) }, ""},
+		{"empty slice", func(t *testing.T) string {
+			return roundTrip(t, gobCodec{}, "gob", false, record{Hash: "h", Tags: []string{}})
+		}, "result.Tags: [] became nil"},
+		{"empty map kept", func(t *testing.T) string {
+			return roundTrip(t, gobCodec{}, "gob", false, record{Meta: map[string]*item{}})
+		}, ""},
 		{"pointer to zero", func(t *testing.T) string { return roundTrip(t, gobCodec{}, "gob", false, struct{ P *int }{&zero}) }, "result.P: &0 became nil"},
 		{"whole record", func(t *testing.T) string {
 			return roundTrip(t, gobCodec{}, "gob", false, record{Hash: "h", Tags: []string{"a"}, Items: []item{{N: 1, When: time.Unix(5, 0).UTC()}}})
