@@ -15,7 +15,9 @@ import (
 // memoProfileFromFile is the cache of ProfileFromFile.
 var memoProfileFromFile = memo.NewFunc(memo.FuncInfo{
 	Backend:     "benchfile",
+	Equal:       memoEqualProfile,
 	Fingerprint: "e17b6d20317819e76fbeade8260f666a",
+	KeepsLocal:  true,
 	Name:        "ProfileFromFile",
 	Package:     "github.com/memogen/memogen/bench",
 })
@@ -81,7 +83,9 @@ func (h ProfileFromFileMemoHandle) Stats() memo.Stats {
 // memoProfileFromRedis is the cache of ProfileFromRedis.
 var memoProfileFromRedis = memo.NewFunc(memo.FuncInfo{
 	Backend:     "benchredis",
+	Equal:       memoEqualProfile,
 	Fingerprint: "e3305b1418b8dba91d26decf4909fea7",
+	KeepsLocal:  true,
 	Name:        "ProfileFromRedis",
 	Package:     "github.com/memogen/memogen/bench",
 })
@@ -147,7 +151,9 @@ func (h ProfileFromRedisMemoHandle) Stats() memo.Stats {
 // memoProfileFromS3 is the cache of ProfileFromS3.
 var memoProfileFromS3 = memo.NewFunc(memo.FuncInfo{
 	Backend:     "benchs3",
+	Equal:       memoEqualProfile,
 	Fingerprint: "76902fc36d087a68c3f90d72534af2ee",
+	KeepsLocal:  true,
 	Name:        "ProfileFromS3",
 	Package:     "github.com/memogen/memogen/bench",
 })
@@ -212,7 +218,9 @@ func (h ProfileFromS3MemoHandle) Stats() memo.Stats {
 // memoProfileFromTiered is the cache of ProfileFromTiered.
 var memoProfileFromTiered = memo.NewFunc(memo.FuncInfo{
 	Backend:     "benchtiered",
+	Equal:       memoEqualProfile,
 	Fingerprint: "604f9b4d42f4a11a0546509f36b8ca94",
+	KeepsLocal:  true,
 	Name:        "ProfileFromTiered",
 	Package:     "github.com/memogen/memogen/bench",
 })
@@ -277,7 +285,9 @@ func (h ProfileFromTieredMemoHandle) Stats() memo.Stats {
 
 // memoSearch is the cache of Search.
 var memoSearch = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualResult,
 	Fingerprint: "8d3bacad7425ddac1ad9158eb49727b0",
+	KeepsLocal:  true,
 	Name:        "Search",
 	Package:     "github.com/memogen/memogen/bench",
 })
@@ -349,4 +359,43 @@ func memoKeyQuery(w *memo.KeyWriter, v *Query) {
 	w.Int(int64(v.Limit))
 	w.Time(v.Since)
 	w.Bool(v.Desc)
+}
+
+// memoEqualProfile compares a value of type Profile with what its encoding decodes to.
+func memoEqualProfile(d *memo.Diff, a, b *Profile) bool {
+	if a.ID != b.ID {
+		return d.Differ(a.ID, b.ID, ".ID")
+	}
+	if a.Name != b.Name {
+		return d.Differ(a.Name, b.Name, ".Name")
+	}
+	if a.Email != b.Email {
+		return d.Differ(a.Email, b.Email, ".Email")
+	}
+	if !memo.SameLen(d, a.Tags, b.Tags) {
+		return d.At(".Tags")
+	}
+	for i := range a.Tags {
+		if a.Tags[i] != b.Tags[i] {
+			return d.Differ(a.Tags[i], b.Tags[i], ".Tags[%d]", i)
+		}
+	}
+	if !memo.SameFloat(a.Score, b.Score) {
+		return d.Differ(a.Score, b.Score, ".Score")
+	}
+	if a.Active != b.Active {
+		return d.Differ(a.Active, b.Active, ".Active")
+	}
+	return true
+}
+
+// memoEqualResult compares a value of type Result with what its encoding decodes to.
+func memoEqualResult(d *memo.Diff, a, b *Result) bool {
+	if a.Hits != b.Hits {
+		return d.Differ(a.Hits, b.Hits, ".Hits")
+	}
+	if a.First != b.First {
+		return d.Differ(a.First, b.First, ".First")
+	}
+	return true
 }
