@@ -187,8 +187,11 @@ func (f *Func) rebind(gen uint64) *binding {
 	return b
 }
 
-// ErrUnstorable reports a function bound to a byte-level backend whose
-// results cannot be stored in bytes and read back as the same values.
+// ErrUnstorable reports results that cannot be stored in bytes and read
+// back as the same values: all the results of a function, as its types
+// show (bound to a byte-level backend, it runs uncached), or one result,
+// found at store time to read back different (it is returned, not
+// stored).
 var ErrUnstorable = errors.New("memo: results cannot be stored in a byte-level backend")
 
 // reportUnbound tells the hook and the logger, once per function, that its

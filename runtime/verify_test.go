@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"log/slog"
+	"os"
+	"os/exec"
 	"reflect"
 	"strings"
 	"testing"
@@ -201,5 +203,26 @@ func TestVerifyCustomCodec(t *testing.T) {
 	v.call(t, "abcdef", 3)
 	if got := v.reports(); len(got) != 1 || !strings.HasSuffix(got[0], `codec truncating: result: "ABCDEF" became "ABCD"`) {
 		t.Errorf("hook heard %q; want the truncated string reported", got)
+	}
+}
+
+// TestVerifyOffByEnvironment runs itself again with MEMO_NOVERIFY=1, which
+// the runtime reads at startup: there, gob's nil for an empty slice is
+// stored and served.
+func TestVerifyOffByEnvironment(t *testing.T) {
+	if os.Getenv("MEMO_NOVERIFY") == "1" {
+		v := newVerified(t, byteOnly{memory.New(memory.Options{})}, memo.FuncInfo{Codec: "gob"}, memo.Config{}, tagsOf)
+		v.call(t, "", 1)
+		if r, _ := get(v.f, "", func() ([]string, error) { v.runs++; return tagsOf(""), nil }); r != nil || v.runs != 1 {
+			t.Fatalf("under MEMO_NOVERIFY=1 the second call = %#v after %d runs; want the stored nil, 1 run", r, v.runs)
+		}
+		t.Log("stored unverified")
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestVerifyOffByEnvironment$", "-test.v")
+	cmd.Env = append(os.Environ(), "MEMO_NOVERIFY=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "stored unverified") {
+		t.Errorf("under MEMO_NOVERIFY=1: %v\n%s", err, out)
 	}
 }
