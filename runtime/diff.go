@@ -22,7 +22,7 @@ import (
 // returns true when they are equal. On the first difference it records
 // what differs with [Diff.Differ] (or a helper that does) and returns
 // false; each caller on the way up prepends where with [Diff.At]. Nothing
-// is formatted and nothing allocates unless a difference is found.
+// is formatted unless a difference is found.
 //
 // Equality is stricter than ==, as a round trip must be:
 //   - floats are equal when their values are, NaN equals NaN, and -0 differs

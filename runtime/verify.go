@@ -31,13 +31,22 @@ func readsBack[R any](c *Call, r *R, payload []byte) bool {
 		return true
 	}
 	c.f.stats.unstorable.Add(1)
-	c.f.reportMismatch(c, fmt.Errorf("%w: %s: codec %s: %s", ErrUnstorable, c.f.backendName(), c.b.codecSpec, d))
+	if !c.f.mismatched.Load() {
+		c.f.reportMismatch(c, fmt.Errorf("%w: %s: codec %s: %s", ErrUnstorable, c.f.backendName(), c.b.codecSpec, d))
+	}
 	return false
 }
 
 // equal compares a with b by the function's generated comparison, or by
-// reflection when it has none of the right type.
-func equal[R any](d *Diff, generated any, a, b *R) bool {
+// reflection when it has none of the right type. A comparison that panics
+// (a self-marshaling value's method, say) counts as a difference: the
+// result is then not stored, and the caller still gets it.
+func equal[R any](d *Diff, generated any, a, b *R) (same bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			same, d.reason, d.path = false, fmt.Sprintf("comparing panicked: %v", p), nil
+		}
+	}()
 	if eq, ok := generated.(func(*Diff, *R, *R) bool); ok {
 		return eq(d, a, b)
 	}

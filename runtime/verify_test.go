@@ -226,3 +226,13 @@ func TestVerifyOffByEnvironment(t *testing.T) {
 		t.Errorf("under MEMO_NOVERIFY=1: %v\n%s", err, out)
 	}
 }
+
+func TestVerifyComparisonPanicIsADifference(t *testing.T) {
+	equal := func(d *memo.Diff, a, b *[]string) bool { panic("boom") }
+	v := newVerified(t, byteOnly{memory.New(memory.Options{})}, memo.FuncInfo{Codec: "gob", Equal: equal}, memo.Config{}, tagsOf)
+	v.call(t, "a", 1)
+	v.call(t, "a", 2)
+	if got := v.reports(); len(got) != 1 || !strings.HasSuffix(got[0], "codec gob: result: comparing panicked: boom") {
+		t.Errorf("hook heard %q; want the panic reported as a difference", got)
+	}
+}
