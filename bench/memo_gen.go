@@ -635,7 +635,8 @@ func memoKeyQuery(w *memo.KeyWriter, v *Query) {
 	w.Bool(v.Desc)
 }
 
-// memoEqualProfile compares a value of type Profile with what its encoding decodes to.
+// memoEqualProfile compares a value of type Profile with what its encoding
+// decodes to.
 func memoEqualProfile(d *memo.Diff, a, b *Profile) bool {
 	if a.ID != b.ID {
 		return d.Differ(a.ID, b.ID, ".ID")
@@ -663,7 +664,8 @@ func memoEqualProfile(d *memo.Diff, a, b *Profile) bool {
 	return true
 }
 
-// memoEqualResult compares a value of type Result with what its encoding decodes to.
+// memoEqualResult compares a value of type Result with what its encoding
+// decodes to.
 func memoEqualResult(d *memo.Diff, a, b *Result) bool {
 	if a.Hits != b.Hits {
 		return d.Differ(a.Hits, b.Hits, ".Hits")

@@ -138,9 +138,10 @@ func (e *equalRenderer) helper(t types.Type, class string) (string, bool) {
 	}
 	name := e.claim("memoEqual" + upperFirst(named.Obj().Name()))
 	variants[variant] = name
+	encodedBy := e.encodedBy(named, variant)
 	e.pending = append(e.pending, equalFunc{
 		name:   name,
-		doc:    fmt.Sprintf("%s compares a value of type %s with what its encoding decodes to.", name, typeString(named, e.local)),
+		doc:    fmt.Sprintf("%s compares a value of type %s with what its %sencoding decodes to.", name, typeString(named, e.local), encodedBy),
 		param:  typeExpr(named),
 		t:      named,
 		class:  class,
@@ -155,7 +156,9 @@ func (e *equalRenderer) emit(f *jen.File) {
 	for len(e.pending) > 0 {
 		fn := e.pending[0]
 		e.pending = e.pending[1:]
-		f.Comment(fn.doc)
+		for _, line := range wrap([]string{fn.doc}, 76) {
+			f.Comment(line)
+		}
 		f.Func().Id(fn.name).Params(
 			jen.Id("d").Op("*").Qual(runtimePath, "Diff"),
 			jen.List(jen.Id("a"), jen.Id("b")).Op("*").Add(fn.param),
@@ -491,6 +494,28 @@ func (e *equalRenderer) variant(t types.Type, class string) string {
 	}
 	walk(t)
 	return b.String()
+}
+
+// encodedBy names, for a helper's doc, the codecs whose comparisons of t
+// the variant serves, when not all of them ("gob or msgpack "), else "".
+func (e *equalRenderer) encodedBy(t types.Type, variant string) string {
+	var names []string
+	for _, c := range []string{"gob", "json", "msgpack"} {
+		if e.variant(t, c) == variant {
+			names = append(names, c)
+		}
+	}
+	others := e.variant(t, "") == variant
+	switch {
+	case others && len(names) == 3:
+		return ""
+	case others:
+		names = append(names, "another codec's")
+	}
+	if len(names) == 1 {
+		return names[0] + " "
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1] + " "
 }
 
 // recursive reports whether a value of named type t can contain another t

@@ -84,7 +84,8 @@ func (h BuildReportMemoHandle) Stats() memo.Stats {
 	return memoBuildReport.Stats()
 }
 
-// memoEqualReport compares a value of type Report with what its encoding decodes to.
+// memoEqualReport compares a value of type Report with what its encoding
+// decodes to.
 func memoEqualReport(d *memo.Diff, a, b *Report) bool {
 	if a.Region != b.Region {
 		return d.Differ(a.Region, b.Region, ".Region")

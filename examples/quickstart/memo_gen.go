@@ -149,7 +149,8 @@ func (h WordCountMemoHandle) Stats() memo.Stats {
 	return memoWordCount.Stats()
 }
 
-// memoEqualString compares a result of type string with what its encoding decodes to.
+// memoEqualString compares a result of type string with what its encoding
+// decodes to.
 func memoEqualString(d *memo.Diff, a, b *string) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")
@@ -157,7 +158,8 @@ func memoEqualString(d *memo.Diff, a, b *string) bool {
 	return true
 }
 
-// memoEqualInt compares a result of type int with what its encoding decodes to.
+// memoEqualInt compares a result of type int with what its encoding decodes
+// to.
 func memoEqualInt(d *memo.Diff, a, b *int) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")

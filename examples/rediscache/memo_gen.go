@@ -84,7 +84,8 @@ func (h ExchangeRateMemoHandle) Stats() memo.Stats {
 	return memoExchangeRate.Stats()
 }
 
-// memoEqualFloat64 compares a result of type float64 with what its encoding decodes to.
+// memoEqualFloat64 compares a result of type float64 with what its encoding
+// decodes to.
 func memoEqualFloat64(d *memo.Diff, a, b *float64) bool {
 	if !memo.SameFloat(*a, *b) {
 		return d.Differ(*a, *b, "")

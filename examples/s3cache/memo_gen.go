@@ -83,7 +83,8 @@ func (h ThumbnailMemoHandle) Stats() memo.Stats {
 	return memoThumbnail.Stats()
 }
 
-// memoThumbnailEqual compares a result of Thumbnail with what its encoding decodes to.
+// memoThumbnailEqual compares a result of Thumbnail with what its encoding
+// decodes to.
 func memoThumbnailEqual(d *memo.Diff, a, b *[]byte) bool {
 	if !memo.SameLen(d, *a, *b) {
 		return false

@@ -9,6 +9,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -134,6 +135,45 @@ func AccountGob(owner string) Account {
 	return account(owner)
 }
 
+// Label marshals itself for json only; msgpack encodes its field, so each
+// codec gets a comparison of its own.
+type Label struct{ Text string }
+
+// MarshalJSON writes the text with a prefix.
+func (l Label) MarshalJSON() ([]byte, error) { return json.Marshal("label:" + l.Text) }
+
+// UnmarshalJSON reads it back.
+func (l *Label) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	l.Text = strings.TrimPrefix(s, "label:")
+	return nil
+}
+
+// Tagged holds labels: its comparison differs by codec too.
+type Tagged struct {
+	Main  Label
+	Extra map[string]Label
+}
+
+// LabelJSON and LabelMsgpack store the same labels with two codecs.
+//
+//memo:cache backend=disk codec=json
+func LabelJSON(text string) Tagged {
+	calls["LabelJSON"]++
+	return Tagged{Main: Label{text}, Extra: map[string]Label{"up": {text + "!"}}}
+}
+
+// LabelMsgpack is LabelJSON in MessagePack.
+//
+//memo:cache backend=disk codec=msgpack
+func LabelMsgpack(text string) Tagged {
+	calls["LabelMsgpack"]++
+	return Tagged{Main: Label{text}, Extra: map[string]Label{"up": {text + "!"}}}
+}
+
 // Stamped embeds a time.Time, whose MarshalJSON it gets: json writes the
 // time alone and drops Note.
 type Stamped struct {
@@ -211,6 +251,8 @@ func main() {
 			a := c.get("ada")
 			fmt.Printf("%-19s = %s %d %v %v %v calls=%d\n", c.name+"(ada)", a.Owner, a.Balance.cents, a.Debt, a.Host, a.Limits["day"], calls[c.name])
 		}
+		fmt.Printf("LabelJSON(x)     = %v calls=%d\n", LabelJSONCached("x"), calls["LabelJSON"])
+		fmt.Printf("LabelMsgpack(x)  = %v calls=%d\n", LabelMsgpackCached("x"), calls["LabelMsgpack"])
 		s := StampCached("lunch")
 		fmt.Printf("Stamp(lunch)     = %q calls=%d\n", s.Note, calls["Stamp"])
 		fmt.Printf("Ratio(1, 4)      = %v calls=%d\n", RatioCached(1, 4), calls["Ratio1"])

@@ -426,7 +426,8 @@ func memoKeyTree(w *memo.KeyWriter, v *Tree) {
 	w.Leave()
 }
 
-// memoFetchUserEqual compares a result of FetchUser with what its encoding decodes to.
+// memoFetchUserEqual compares a result of FetchUser with what its encoding
+// decodes to.
 func memoFetchUserEqual(d *memo.Diff, a, b **User) bool {
 	if !memo.SameNil(d, *a, *b) {
 		return false
@@ -434,7 +435,8 @@ func memoFetchUserEqual(d *memo.Diff, a, b **User) bool {
 	return *a == nil || memoEqualUser(d, *a, *b)
 }
 
-// memoSplitEqual compares the results of a call of Split with what their encoding decodes to.
+// memoSplitEqual compares the results of a call of Split with what their
+// encoding decodes to.
 func memoSplitEqual(d *memo.Diff, a, b *memoSplitResults) bool {
 	if a.R0 != b.R0 {
 		return d.Differ(a.R0, b.R0, " 1")
@@ -445,7 +447,8 @@ func memoSplitEqual(d *memo.Diff, a, b *memoSplitResults) bool {
 	return true
 }
 
-// memoEqualInt compares a result of type int with what its encoding decodes to.
+// memoEqualInt compares a result of type int with what its encoding decodes
+// to.
 func memoEqualInt(d *memo.Diff, a, b *int) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")
@@ -453,7 +456,8 @@ func memoEqualInt(d *memo.Diff, a, b *int) bool {
 	return true
 }
 
-// memoSvc_LoadEqual compares the results of a call of Svc.Load with what their encoding decodes to.
+// memoSvc_LoadEqual compares the results of a call of Svc.Load with what their
+// encoding decodes to.
 func memoSvc_LoadEqual(d *memo.Diff, a, b *memoSvc_LoadResults) bool {
 	if a.R0 != b.R0 {
 		return d.Differ(a.R0, b.R0, " 1")
@@ -464,7 +468,8 @@ func memoSvc_LoadEqual(d *memo.Diff, a, b *memoSvc_LoadResults) bool {
 	return true
 }
 
-// memoEqualUser compares a value of type User with what its encoding decodes to.
+// memoEqualUser compares a value of type User with what its encoding decodes
+// to.
 func memoEqualUser(d *memo.Diff, a, b *User) bool {
 	if a.ID != b.ID {
 		return d.Differ(a.ID, b.ID, ".ID")

@@ -423,7 +423,8 @@ func (h CountsMemoHandle) Stats() memo.Stats {
 	return memoCounts.Stats()
 }
 
-// memoEqualReport compares a value of type Report with what its encoding decodes to.
+// memoEqualReport compares a value of type Report with what its encoding
+// decodes to.
 func memoEqualReport(d *memo.Diff, a, b *Report) bool {
 	if a.Region != b.Region {
 		return d.Differ(a.Region, b.Region, ".Region")
@@ -455,7 +456,8 @@ func memoRawEqual(d *memo.Diff, a, b *[]byte) bool {
 	return true
 }
 
-// memoEqualString compares a result of type string with what its encoding decodes to.
+// memoEqualString compares a result of type string with what its encoding
+// decodes to.
 func memoEqualString(d *memo.Diff, a, b *string) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")
@@ -463,7 +465,8 @@ func memoEqualString(d *memo.Diff, a, b *string) bool {
 	return true
 }
 
-// memoCountsEqual compares a result of Counts with what its encoding decodes to.
+// memoCountsEqual compares a result of Counts with what its encoding decodes
+// to.
 func memoCountsEqual(d *memo.Diff, a, b *map[string]int) bool {
 	if !memo.SameMapLen(d, *a, *b) {
 		return false

@@ -1064,7 +1064,8 @@ func memoKeyMeta(w *memo.KeyWriter, v *Meta) {
 	w.Int(int64(v.Rev))
 }
 
-// memoEqualInt compares a result of type int with what its encoding decodes to.
+// memoEqualInt compares a result of type int with what its encoding decodes
+// to.
 func memoEqualInt(d *memo.Diff, a, b *int) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")
@@ -1072,7 +1073,8 @@ func memoEqualInt(d *memo.Diff, a, b *int) bool {
 	return true
 }
 
-// memoEqualString compares a result of type string with what its encoding decodes to.
+// memoEqualString compares a result of type string with what its encoding
+// decodes to.
 func memoEqualString(d *memo.Diff, a, b *string) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")

@@ -597,7 +597,8 @@ func memoKeyIDs(w *memo.KeyWriter, v *IDs) {
 	}
 }
 
-// memoEqualString compares a result of type string with what its encoding decodes to.
+// memoEqualString compares a result of type string with what its encoding
+// decodes to.
 func memoEqualString(d *memo.Diff, a, b *string) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")
@@ -605,7 +606,8 @@ func memoEqualString(d *memo.Diff, a, b *string) bool {
 	return true
 }
 
-// memoCachedDivideEqual compares the results of a call of Divide with what their encoding decodes to.
+// memoCachedDivideEqual compares the results of a call of Divide with what
+// their encoding decodes to.
 func memoCachedDivideEqual(d *memo.Diff, a, b *memoCachedDivideResults) bool {
 	if a.R0 != b.R0 {
 		return d.Differ(a.R0, b.R0, " 1")
@@ -616,7 +618,8 @@ func memoCachedDivideEqual(d *memo.Diff, a, b *memoCachedDivideResults) bool {
 	return true
 }
 
-// memoEqualInt compares a result of type int with what its encoding decodes to.
+// memoEqualInt compares a result of type int with what its encoding decodes
+// to.
 func memoEqualInt(d *memo.Diff, a, b *int) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")

@@ -350,6 +350,141 @@ func (h AccountGobMemoHandle) Stats() memo.Stats {
 	return memoAccountGob.Stats()
 }
 
+// memoLabelJSON is the cache of LabelJSON.
+var memoLabelJSON = memo.NewFunc(memo.FuncInfo{
+	Backend:     "disk",
+	Codec:       "json",
+	Equal:       memoEqualTagged,
+	Fingerprint: "c9b0239a6563568e8ed709f60132ac89",
+	Name:        "LabelJSON",
+	Package:     "github.com/memogen/memogen/testdata/E2EEquality",
+})
+
+// memoLabelJSONKey writes the key of one call of LabelJSON.
+func memoLabelJSONKey(w *memo.KeyWriter, text string) {
+	w.String(text)
+}
+
+// LabelJSONCached is the memoized form of [LabelJSON]: calls with equal
+// arguments share one result, computed once. The key is made of text. Results
+// live in the backend named "disk".
+func LabelJSONCached(text string) Tagged {
+	memoCall := memoLabelJSON.Begin(nil)
+	memoLabelJSONKey(memoCall.Key(), text)
+	if memoR, memoOK := memo.Lookup[Tagged](memoCall, false); memoOK {
+		return memoR
+	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("text", text)
+	})
+	memoR, _ := memo.Run(memoCall, func() (Tagged, error) {
+		return LabelJSON(text), nil
+	})
+	return memoR
+}
+
+// LabelJSONMemo returns the handle of [LabelJSONCached]'s cache, to forget or
+// look up one argument set, clear every entry, or read the counters.
+func LabelJSONMemo() LabelJSONMemoHandle {
+	return LabelJSONMemoHandle{}
+}
+
+// LabelJSONMemoHandle controls the cache of [LabelJSONCached].
+type LabelJSONMemoHandle struct{}
+
+// Forget removes the cached result for these arguments, if any.
+func (h LabelJSONMemoHandle) Forget(text string) error {
+	memoCall := memoLabelJSON.Begin(nil)
+	memoLabelJSONKey(memoCall.Key(), text)
+	return memoCall.Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments,
+// without calling LabelJSON.
+func (h LabelJSONMemoHandle) Contains(text string) bool {
+	memoCall := memoLabelJSON.Begin(nil)
+	memoLabelJSONKey(memoCall.Key(), text)
+	return memoCall.Contains()
+}
+
+// Clear removes every cached result of LabelJSON.
+func (h LabelJSONMemoHandle) Clear(ctx context.Context) error {
+	return memoLabelJSON.Clear(ctx)
+}
+
+// Stats returns the counters of [LabelJSONCached].
+func (h LabelJSONMemoHandle) Stats() memo.Stats {
+	return memoLabelJSON.Stats()
+}
+
+// memoLabelMsgpack is the cache of LabelMsgpack.
+var memoLabelMsgpack = memo.NewFunc(memo.FuncInfo{
+	Backend:     "disk",
+	Codec:       "msgpack",
+	Equal:       memoEqualTagged2,
+	Fingerprint: "1bb34d39ea7bd80b64ce40360c0641cf",
+	KeepsLocal:  true,
+	Name:        "LabelMsgpack",
+	Package:     "github.com/memogen/memogen/testdata/E2EEquality",
+})
+
+// memoLabelMsgpackKey writes the key of one call of LabelMsgpack.
+func memoLabelMsgpackKey(w *memo.KeyWriter, text string) {
+	w.String(text)
+}
+
+// LabelMsgpackCached is the memoized form of [LabelMsgpack]: calls with equal
+// arguments share one result, computed once. The key is made of text. Results
+// live in the backend named "disk".
+func LabelMsgpackCached(text string) Tagged {
+	memoCall := memoLabelMsgpack.Begin(nil)
+	memoLabelMsgpackKey(memoCall.Key(), text)
+	if memoR, memoOK := memo.Lookup[Tagged](memoCall, false); memoOK {
+		return memoR
+	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("text", text)
+	})
+	memoR, _ := memo.Run(memoCall, func() (Tagged, error) {
+		return LabelMsgpack(text), nil
+	})
+	return memoR
+}
+
+// LabelMsgpackMemo returns the handle of [LabelMsgpackCached]'s cache, to
+// forget or look up one argument set, clear every entry, or read the counters.
+func LabelMsgpackMemo() LabelMsgpackMemoHandle {
+	return LabelMsgpackMemoHandle{}
+}
+
+// LabelMsgpackMemoHandle controls the cache of [LabelMsgpackCached].
+type LabelMsgpackMemoHandle struct{}
+
+// Forget removes the cached result for these arguments, if any.
+func (h LabelMsgpackMemoHandle) Forget(text string) error {
+	memoCall := memoLabelMsgpack.Begin(nil)
+	memoLabelMsgpackKey(memoCall.Key(), text)
+	return memoCall.Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments,
+// without calling LabelMsgpack.
+func (h LabelMsgpackMemoHandle) Contains(text string) bool {
+	memoCall := memoLabelMsgpack.Begin(nil)
+	memoLabelMsgpackKey(memoCall.Key(), text)
+	return memoCall.Contains()
+}
+
+// Clear removes every cached result of LabelMsgpack.
+func (h LabelMsgpackMemoHandle) Clear(ctx context.Context) error {
+	return memoLabelMsgpack.Clear(ctx)
+}
+
+// Stats returns the counters of [LabelMsgpackCached].
+func (h LabelMsgpackMemoHandle) Stats() memo.Stats {
+	return memoLabelMsgpack.Stats()
+}
+
 // memoStamp is the cache of Stamp.
 var memoStamp = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
@@ -493,7 +628,8 @@ func memoListEqual(d *memo.Diff, a, b **Node) bool {
 	return *a == nil || memoEqualNode(d, *a, *b)
 }
 
-// memoEqualTree compares a value of type Tree with what its encoding decodes to.
+// memoEqualTree compares a value of type Tree with what its encoding decodes
+// to.
 func memoEqualTree(d *memo.Diff, a, b *Tree) bool {
 	if d.Visited(a, b) {
 		return true
@@ -545,7 +681,8 @@ func memoEqualTree(d *memo.Diff, a, b *Tree) bool {
 	return true
 }
 
-// memoEqualAccount compares a value of type Account with what its encoding decodes to.
+// memoEqualAccount compares a value of type Account with what its gob, json or
+// msgpack encoding decodes to.
 func memoEqualAccount(d *memo.Diff, a, b *Account) bool {
 	if a.Owner != b.Owner {
 		return d.Differ(a.Owner, b.Owner, ".Owner")
@@ -585,7 +722,50 @@ func memoEqualAccount(d *memo.Diff, a, b *Account) bool {
 	return true
 }
 
-// memoEqualStamped compares a value of type Stamped with what its encoding decodes to.
+// memoEqualTagged compares a value of type Tagged with what its json encoding
+// decodes to.
+func memoEqualTagged(d *memo.Diff, a, b *Tagged) bool {
+	if !d.SameEncoding(&a.Main, &b.Main) {
+		return d.At(".Main")
+	}
+	if !memo.SameMapLen(d, a.Extra, b.Extra) {
+		return d.At(".Extra")
+	}
+	for k, va := range a.Extra {
+		vb, ok := b.Extra[k]
+		if !ok {
+			return d.Missing(k, ".Extra")
+		}
+		if !d.SameEncoding(&va, &vb) {
+			return d.At(".Extra[%q]", k)
+		}
+	}
+	return true
+}
+
+// memoEqualTagged2 compares a value of type Tagged with what its gob, msgpack
+// or another codec's encoding decodes to.
+func memoEqualTagged2(d *memo.Diff, a, b *Tagged) bool {
+	if !memoEqualLabel(d, &a.Main, &b.Main) {
+		return d.At(".Main")
+	}
+	if !memo.SameMapLen(d, a.Extra, b.Extra) {
+		return d.At(".Extra")
+	}
+	for k, va := range a.Extra {
+		vb, ok := b.Extra[k]
+		if !ok {
+			return d.Missing(k, ".Extra")
+		}
+		if !memoEqualLabel(d, &va, &vb) {
+			return d.At(".Extra[%q]", k)
+		}
+	}
+	return true
+}
+
+// memoEqualStamped compares a value of type Stamped with what its encoding
+// decodes to.
 func memoEqualStamped(d *memo.Diff, a, b *Stamped) bool {
 	if !d.Time(a.Time, b.Time) {
 		return d.At(".Time")
@@ -596,7 +776,8 @@ func memoEqualStamped(d *memo.Diff, a, b *Stamped) bool {
 	return true
 }
 
-// memoEqualFloat64 compares a result of type float64 with what its encoding decodes to.
+// memoEqualFloat64 compares a result of type float64 with what its encoding
+// decodes to.
 func memoEqualFloat64(d *memo.Diff, a, b *float64) bool {
 	if !memo.SameFloat(*a, *b) {
 		return d.Differ(*a, *b, "")
@@ -604,7 +785,8 @@ func memoEqualFloat64(d *memo.Diff, a, b *float64) bool {
 	return true
 }
 
-// memoEqualNode compares a value of type Node with what its encoding decodes to.
+// memoEqualNode compares a value of type Node with what its encoding decodes
+// to.
 func memoEqualNode(d *memo.Diff, a, b *Node) bool {
 	if d.Visited(a, b) {
 		return true
@@ -617,6 +799,15 @@ func memoEqualNode(d *memo.Diff, a, b *Node) bool {
 	}
 	if a.Next != nil && !memoEqualNode(d, a.Next, b.Next) {
 		return d.At(".Next")
+	}
+	return true
+}
+
+// memoEqualLabel compares a value of type Label with what its gob, msgpack or
+// another codec's encoding decodes to.
+func memoEqualLabel(d *memo.Diff, a, b *Label) bool {
+	if a.Text != b.Text {
+		return d.Differ(a.Text, b.Text, ".Text")
 	}
 	return true
 }

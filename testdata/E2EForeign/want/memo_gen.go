@@ -92,7 +92,8 @@ func memoKeyBox(w *memo.KeyWriter, v *shapes.Box) {
 	}
 }
 
-// memoEqualInt compares a result of type int with what its encoding decodes to.
+// memoEqualInt compares a result of type int with what its encoding decodes
+// to.
 func memoEqualInt(d *memo.Diff, a, b *int) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")

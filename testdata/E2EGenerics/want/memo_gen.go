@@ -658,7 +658,8 @@ func memoKeyPair2(w *memo.KeyWriter, v *Pair[string, int]) {
 	w.Int(int64(v.Second))
 }
 
-// memoSwapEqual compares the results of a call of Swap with what their encoding decodes to.
+// memoSwapEqual compares the results of a call of Swap with what their
+// encoding decodes to.
 func memoSwapEqual(d *memo.Diff, a, b *memoSwapResults) bool {
 	if !memoEqualPair(d, &a.R0, &b.R0) {
 		return d.At(" 1")
@@ -669,7 +670,8 @@ func memoSwapEqual(d *memo.Diff, a, b *memoSwapResults) bool {
 	return true
 }
 
-// memoEqualPair compares a value of type Pair[string, int] with what its encoding decodes to.
+// memoEqualPair compares a value of type Pair[string, int] with what its
+// encoding decodes to.
 func memoEqualPair(d *memo.Diff, a, b *Pair[string, int]) bool {
 	if a.First != b.First {
 		return d.Differ(a.First, b.First, ".First")
@@ -680,7 +682,8 @@ func memoEqualPair(d *memo.Diff, a, b *Pair[string, int]) bool {
 	return true
 }
 
-// memoEqualPair2 compares a value of type Pair[int, string] with what its encoding decodes to.
+// memoEqualPair2 compares a value of type Pair[int, string] with what its
+// encoding decodes to.
 func memoEqualPair2(d *memo.Diff, a, b *Pair[int, string]) bool {
 	if a.First != b.First {
 		return d.Differ(a.First, b.First, ".First")

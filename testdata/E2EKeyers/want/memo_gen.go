@@ -453,7 +453,8 @@ func memoKeyAdmin(w *memo.KeyWriter, v *Admin) {
 	w.Int(int64(v.Level))
 }
 
-// memoEqualString compares a result of type string with what its encoding decodes to.
+// memoEqualString compares a result of type string with what its encoding
+// decodes to.
 func memoEqualString(d *memo.Diff, a, b *string) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")
@@ -461,7 +462,8 @@ func memoEqualString(d *memo.Diff, a, b *string) bool {
 	return true
 }
 
-// memoEqualInt compares a result of type int with what its encoding decodes to.
+// memoEqualInt compares a result of type int with what its encoding decodes
+// to.
 func memoEqualInt(d *memo.Diff, a, b *int) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")

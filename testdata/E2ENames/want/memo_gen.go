@@ -1123,7 +1123,8 @@ func memoKeyBox(w *memo.KeyWriter, v *Box) {
 	w.Int(int64(v.N))
 }
 
-// memoEqualString compares a result of type string with what its encoding decodes to.
+// memoEqualString compares a result of type string with what its encoding
+// decodes to.
 func memoEqualString(d *memo.Diff, a, b *string) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")
@@ -1131,7 +1132,8 @@ func memoEqualString(d *memo.Diff, a, b *string) bool {
 	return true
 }
 
-// memoEqualInt compares a result of type int with what its encoding decodes to.
+// memoEqualInt compares a result of type int with what its encoding decodes
+// to.
 func memoEqualInt(d *memo.Diff, a, b *int) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")
@@ -1139,7 +1141,8 @@ func memoEqualInt(d *memo.Diff, a, b *int) bool {
 	return true
 }
 
-// memoThreeEqual compares the results of a call of Three with what their encoding decodes to.
+// memoThreeEqual compares the results of a call of Three with what their
+// encoding decodes to.
 func memoThreeEqual(d *memo.Diff, a, b *memoThreeResults) bool {
 	if a.R0 != b.R0 {
 		return d.Differ(a.R0, b.R0, " 1")
@@ -1158,7 +1161,8 @@ func memoThreeEqual(d *memo.Diff, a, b *memoThreeResults) bool {
 	return true
 }
 
-// memoSvc_SinceEqual compares a result of Svc.Since with what its encoding decodes to.
+// memoSvc_SinceEqual compares a result of Svc.Since with what its encoding
+// decodes to.
 func memoSvc_SinceEqual(d *memo.Diff, a, b *time.Duration) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")

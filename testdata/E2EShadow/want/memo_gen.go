@@ -157,7 +157,8 @@ func memoKeyMemo(w *memort2.KeyWriter, v *memo) {
 	w.Int(int64(v.x))
 }
 
-// memoEqualString compares a result of type string with what its encoding decodes to.
+// memoEqualString compares a result of type string with what its encoding
+// decodes to.
 func memoEqualString(d *memort2.Diff, a, b *string) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")

@@ -769,12 +769,14 @@ func memoChainEqual(d *memo.Diff, a, b **Node) bool {
 	return *a == nil || memoEqualNode(d, *a, *b)
 }
 
-// memoStampedEqual compares a result of Stamped with what its encoding decodes to.
+// memoStampedEqual compares a result of Stamped with what its encoding decodes
+// to.
 func memoStampedEqual(d *memo.Diff, a, b *Stamp) bool {
 	return d.SameEncoding(a, b)
 }
 
-// memoPackEqual compares the results of a call of Pack with what their encoding decodes to.
+// memoPackEqual compares the results of a call of Pack with what their
+// encoding decodes to.
 func memoPackEqual(d *memo.Diff, a, b *memoPackResults) bool {
 	if !d.SameEncoding(&a.R0, &b.R0) {
 		return d.At(" 1")
@@ -794,12 +796,14 @@ func memoPackEqual(d *memo.Diff, a, b *memoPackResults) bool {
 	return true
 }
 
-// memoGobbedEqual compares a result of Gobbed with what its encoding decodes to.
+// memoGobbedEqual compares a result of Gobbed with what its encoding decodes
+// to.
 func memoGobbedEqual(d *memo.Diff, a, b *fmt.Stringer) bool {
 	return d.Reflect(a, b)
 }
 
-// memoEqualNode compares a value of type Node with what its encoding decodes to.
+// memoEqualNode compares a value of type Node with what its encoding decodes
+// to.
 func memoEqualNode(d *memo.Diff, a, b *Node) bool {
 	if d.Visited(a, b) {
 		return true

@@ -559,7 +559,8 @@ func (h UncheckedMemoHandle) Stats() memo.Stats {
 	return memoUnchecked.Stats()
 }
 
-// memoCountsEqual compares a result of Counts with what its encoding decodes to.
+// memoCountsEqual compares a result of Counts with what its encoding decodes
+// to.
 func memoCountsEqual(d *memo.Diff, a, b *[]int) bool {
 	if !memo.SameLen(d, *a, *b) {
 		return false
@@ -572,7 +573,8 @@ func memoCountsEqual(d *memo.Diff, a, b *[]int) bool {
 	return true
 }
 
-// memoEqualSetting compares a value of type Setting with what its encoding decodes to.
+// memoEqualSetting compares a value of type Setting with what its encoding
+// decodes to.
 func memoEqualSetting(d *memo.Diff, a, b *Setting) bool {
 	if a.Name != b.Name {
 		return d.Differ(a.Name, b.Name, ".Name")
@@ -597,7 +599,8 @@ func memoEqualDoc(d *memo.Diff, a, b *Doc) bool {
 	return true
 }
 
-// memoScheduleEqual compares a result of Schedule with what its encoding decodes to.
+// memoScheduleEqual compares a result of Schedule with what its encoding
+// decodes to.
 func memoScheduleEqual(d *memo.Diff, a, b *[]Event) bool {
 	if !memo.SameLen(d, *a, *b) {
 		return false
@@ -610,12 +613,14 @@ func memoScheduleEqual(d *memo.Diff, a, b *[]Event) bool {
 	return true
 }
 
-// memoMeetingEqual compares a result of Meeting with what its encoding decodes to.
+// memoMeetingEqual compares a result of Meeting with what its encoding decodes
+// to.
 func memoMeetingEqual(d *memo.Diff, a, b *time.Time) bool {
 	return d.Time(*a, *b)
 }
 
-// memoSplitEqual compares the results of a call of Split with what their encoding decodes to.
+// memoSplitEqual compares the results of a call of Split with what their
+// encoding decodes to.
 func memoSplitEqual(d *memo.Diff, a, b *memoSplitResults) bool {
 	if a.R0 != b.R0 {
 		return d.Differ(a.R0, b.R0, " 1")
@@ -631,7 +636,8 @@ func memoSplitEqual(d *memo.Diff, a, b *memoSplitResults) bool {
 	return true
 }
 
-// memoEqualEvent compares a value of type Event with what its encoding decodes to.
+// memoEqualEvent compares a value of type Event with what its encoding decodes
+// to.
 func memoEqualEvent(d *memo.Diff, a, b *Event) bool {
 	if a.Name != b.Name {
 		return d.Differ(a.Name, b.Name, ".Name")
