@@ -51,8 +51,9 @@ type CallInfo struct {
 	// Duration is the time the call took, the function's run included.
 	Duration time.Duration
 	// Err is the function's error, the cache's own (a failed backend, a
-	// key that could not be built, a corrupt entry), which reaches the
-	// caller only under Config.Strict, or both joined.
+	// key that could not be built, a corrupt entry, the first result of a
+	// function that would not read back equal), which reaches the caller
+	// only under Config.Strict, or both joined.
 	Err error
 }
 
