@@ -316,3 +316,17 @@ func TestDiffHelpers(t *testing.T) {
 		t.Error("SameComplex does not compare parts as SameFloat does")
 	}
 }
+
+// stamped gets time.Time's MarshalJSON, which json then uses for the whole
+// struct, dropping Note.
+type stamped struct {
+	time.Time
+	Note string
+}
+
+func TestDiffPromotedMarshalerIsNotTheStructs(t *testing.T) {
+	got := roundTrip(t, jsonCodec{}, "json", false, stamped{time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), "lunch"})
+	if want := `result.Note: "lunch" became ""`; got != want {
+		t.Errorf("difference = %q; want %q", got, want)
+	}
+}

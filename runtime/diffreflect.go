@@ -170,14 +170,19 @@ var selfEncoders = map[string][]string{
 
 // marshalsItselfFor reports whether the codec named codec encodes a value
 // of type t by one of its methods (or its pointer's). Pointers and
-// interfaces are compared by what they hold, which may itself.
+// interfaces are compared by what they hold, which may itself. A method a
+// struct has from an embedded field does not count: a struct embedding a
+// time.Time gets its MarshalJSON, which leaves the struct's other fields
+// out. (Reflection cannot tell such a method from one the struct declares
+// over it, as the generator can; it then compares field by field, the
+// stricter way.)
 func marshalsItselfFor(t reflect.Type, codec string) bool {
 	if k := t.Kind(); k == reflect.Pointer || k == reflect.Interface {
 		return false
 	}
 	for _, name := range selfEncoders[codec] {
 		m, ok := reflect.PointerTo(t).MethodByName(name)
-		if !ok {
+		if !ok || promotedMethod(t, name) {
 			continue
 		}
 		mt := m.Type // the receiver first
@@ -188,6 +193,28 @@ func marshalsItselfFor(t reflect.Type, codec string) bool {
 			continue
 		}
 		if mt.NumIn() == 1 && mt.NumOut() == 2 && mt.Out(0) == bytesType && mt.Out(1) == errorType {
+			return true
+		}
+	}
+	return false
+}
+
+// promotedMethod reports whether struct type t may have its method name
+// from an embedded field (see promoted, its counterpart for keys).
+func promotedMethod(t reflect.Type, name string) bool {
+	if t.Kind() != reflect.Struct {
+		return false
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.Anonymous {
+			continue
+		}
+		ft := f.Type
+		if ft.Kind() != reflect.Pointer {
+			ft = reflect.PointerTo(ft)
+		}
+		if _, ok := ft.MethodByName(name); ok {
 			return true
 		}
 	}
