@@ -12,10 +12,286 @@ import (
 	memo "github.com/memogen/memogen/runtime"
 )
 
+// memoMissBytes is the cache of MissBytes.
+var memoMissBytes = memo.NewFunc(memo.FuncInfo{
+	Backend:     "benchmissbytes",
+	Equal:       memoEqualProfile,
+	Fingerprint: "30190ce35081d1d8ef449eaabf594513",
+	KeepsLocal:  true,
+	Name:        "MissBytes",
+	Package:     "github.com/memogen/memogen/bench",
+})
+
+// memoMissBytesKey writes the key of one call of MissBytes.
+func memoMissBytesKey(w *memo.KeyWriter, id int64) {
+	w.Int(id)
+}
+
+// MissBytesCached is the memoized form of [MissBytes]: calls with equal
+// arguments share one result, computed once. The key is made of id. Results
+// live in the backend named "benchmissbytes".
+func MissBytesCached(id int64) Profile {
+	memoCall := memoMissBytes.Begin(nil)
+	memoMissBytesKey(memoCall.Key(), id)
+	if memoR, memoOK := memo.Lookup[Profile](memoCall, false); memoOK {
+		return memoR
+	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("id", id)
+	})
+	memoR, _ := memo.Run(memoCall, func() (Profile, error) {
+		return MissBytes(id), nil
+	})
+	return memoR
+}
+
+// MissBytesMemo returns the handle of [MissBytesCached]'s cache, to forget or
+// look up one argument set, clear every entry, or read the counters.
+func MissBytesMemo() MissBytesMemoHandle {
+	return MissBytesMemoHandle{}
+}
+
+// MissBytesMemoHandle controls the cache of [MissBytesCached].
+type MissBytesMemoHandle struct{}
+
+// Forget removes the cached result for these arguments, if any.
+func (h MissBytesMemoHandle) Forget(id int64) error {
+	memoCall := memoMissBytes.Begin(nil)
+	memoMissBytesKey(memoCall.Key(), id)
+	return memoCall.Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments,
+// without calling MissBytes.
+func (h MissBytesMemoHandle) Contains(id int64) bool {
+	memoCall := memoMissBytes.Begin(nil)
+	memoMissBytesKey(memoCall.Key(), id)
+	return memoCall.Contains()
+}
+
+// Clear removes every cached result of MissBytes.
+func (h MissBytesMemoHandle) Clear(ctx context.Context) error {
+	return memoMissBytes.Clear(ctx)
+}
+
+// Stats returns the counters of [MissBytesCached].
+func (h MissBytesMemoHandle) Stats() memo.Stats {
+	return memoMissBytes.Stats()
+}
+
+// memoMissBytesUnverified is the cache of MissBytesUnverified.
+var memoMissBytesUnverified = memo.NewFunc(memo.FuncInfo{
+	Backend:     "benchmissbytes",
+	Fingerprint: "a801005d9504a249f93d580dbf0c7880",
+	Name:        "MissBytesUnverified",
+	NoVerify:    true,
+	Package:     "github.com/memogen/memogen/bench",
+})
+
+// memoMissBytesUnverifiedKey writes the key of one call of MissBytesUnverified.
+func memoMissBytesUnverifiedKey(w *memo.KeyWriter, id int64) {
+	w.Int(id)
+}
+
+// MissBytesUnverifiedCached is the memoized form of [MissBytesUnverified]:
+// calls with equal arguments share one result, computed once. The key is made
+// of id. Results live in the backend named "benchmissbytes". Results are
+// stored in byte-level backends without checking that they read back equal
+// (verify=false): a result the codec changes, such as an empty slice gob reads
+// back as nil, would be served changed.
+func MissBytesUnverifiedCached(id int64) Profile {
+	memoCall := memoMissBytesUnverified.Begin(nil)
+	memoMissBytesUnverifiedKey(memoCall.Key(), id)
+	if memoR, memoOK := memo.Lookup[Profile](memoCall, false); memoOK {
+		return memoR
+	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("id", id)
+	})
+	memoR, _ := memo.Run(memoCall, func() (Profile, error) {
+		return MissBytesUnverified(id), nil
+	})
+	return memoR
+}
+
+// MissBytesUnverifiedMemo returns the handle of [MissBytesUnverifiedCached]'s
+// cache, to forget or look up one argument set, clear every entry, or read the
+// counters.
+func MissBytesUnverifiedMemo() MissBytesUnverifiedMemoHandle {
+	return MissBytesUnverifiedMemoHandle{}
+}
+
+// MissBytesUnverifiedMemoHandle controls the cache of [MissBytesUnverifiedCached].
+type MissBytesUnverifiedMemoHandle struct{}
+
+// Forget removes the cached result for these arguments, if any.
+func (h MissBytesUnverifiedMemoHandle) Forget(id int64) error {
+	memoCall := memoMissBytesUnverified.Begin(nil)
+	memoMissBytesUnverifiedKey(memoCall.Key(), id)
+	return memoCall.Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments,
+// without calling MissBytesUnverified.
+func (h MissBytesUnverifiedMemoHandle) Contains(id int64) bool {
+	memoCall := memoMissBytesUnverified.Begin(nil)
+	memoMissBytesUnverifiedKey(memoCall.Key(), id)
+	return memoCall.Contains()
+}
+
+// Clear removes every cached result of MissBytesUnverified.
+func (h MissBytesUnverifiedMemoHandle) Clear(ctx context.Context) error {
+	return memoMissBytesUnverified.Clear(ctx)
+}
+
+// Stats returns the counters of [MissBytesUnverifiedCached].
+func (h MissBytesUnverifiedMemoHandle) Stats() memo.Stats {
+	return memoMissBytesUnverified.Stats()
+}
+
+// memoMissFile is the cache of MissFile.
+var memoMissFile = memo.NewFunc(memo.FuncInfo{
+	Backend:     "benchmissfile",
+	Equal:       memoEqualProfile,
+	Fingerprint: "3a9d1d74540b519f22ee58fc375d5683",
+	KeepsLocal:  true,
+	Name:        "MissFile",
+	Package:     "github.com/memogen/memogen/bench",
+})
+
+// memoMissFileKey writes the key of one call of MissFile.
+func memoMissFileKey(w *memo.KeyWriter, id int64) {
+	w.Int(id)
+}
+
+// MissFileCached is the memoized form of [MissFile]: calls with equal
+// arguments share one result, computed once. The key is made of id. Results
+// live in the backend named "benchmissfile".
+func MissFileCached(id int64) Profile {
+	memoCall := memoMissFile.Begin(nil)
+	memoMissFileKey(memoCall.Key(), id)
+	if memoR, memoOK := memo.Lookup[Profile](memoCall, false); memoOK {
+		return memoR
+	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("id", id)
+	})
+	memoR, _ := memo.Run(memoCall, func() (Profile, error) {
+		return MissFile(id), nil
+	})
+	return memoR
+}
+
+// MissFileMemo returns the handle of [MissFileCached]'s cache, to forget or
+// look up one argument set, clear every entry, or read the counters.
+func MissFileMemo() MissFileMemoHandle {
+	return MissFileMemoHandle{}
+}
+
+// MissFileMemoHandle controls the cache of [MissFileCached].
+type MissFileMemoHandle struct{}
+
+// Forget removes the cached result for these arguments, if any.
+func (h MissFileMemoHandle) Forget(id int64) error {
+	memoCall := memoMissFile.Begin(nil)
+	memoMissFileKey(memoCall.Key(), id)
+	return memoCall.Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments,
+// without calling MissFile.
+func (h MissFileMemoHandle) Contains(id int64) bool {
+	memoCall := memoMissFile.Begin(nil)
+	memoMissFileKey(memoCall.Key(), id)
+	return memoCall.Contains()
+}
+
+// Clear removes every cached result of MissFile.
+func (h MissFileMemoHandle) Clear(ctx context.Context) error {
+	return memoMissFile.Clear(ctx)
+}
+
+// Stats returns the counters of [MissFileCached].
+func (h MissFileMemoHandle) Stats() memo.Stats {
+	return memoMissFile.Stats()
+}
+
+// memoMissFileUnverified is the cache of MissFileUnverified.
+var memoMissFileUnverified = memo.NewFunc(memo.FuncInfo{
+	Backend:     "benchmissfile",
+	Fingerprint: "2fb1a75d1b7b1233edc8e005c7c707df",
+	Name:        "MissFileUnverified",
+	NoVerify:    true,
+	Package:     "github.com/memogen/memogen/bench",
+})
+
+// memoMissFileUnverifiedKey writes the key of one call of MissFileUnverified.
+func memoMissFileUnverifiedKey(w *memo.KeyWriter, id int64) {
+	w.Int(id)
+}
+
+// MissFileUnverifiedCached is the memoized form of [MissFileUnverified]: calls
+// with equal arguments share one result, computed once. The key is made of id.
+// Results live in the backend named "benchmissfile". Results are stored in
+// byte-level backends without checking that they read back equal
+// (verify=false): a result the codec changes, such as an empty slice gob reads
+// back as nil, would be served changed.
+func MissFileUnverifiedCached(id int64) Profile {
+	memoCall := memoMissFileUnverified.Begin(nil)
+	memoMissFileUnverifiedKey(memoCall.Key(), id)
+	if memoR, memoOK := memo.Lookup[Profile](memoCall, false); memoOK {
+		return memoR
+	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("id", id)
+	})
+	memoR, _ := memo.Run(memoCall, func() (Profile, error) {
+		return MissFileUnverified(id), nil
+	})
+	return memoR
+}
+
+// MissFileUnverifiedMemo returns the handle of [MissFileUnverifiedCached]'s
+// cache, to forget or look up one argument set, clear every entry, or read the
+// counters.
+func MissFileUnverifiedMemo() MissFileUnverifiedMemoHandle {
+	return MissFileUnverifiedMemoHandle{}
+}
+
+// MissFileUnverifiedMemoHandle controls the cache of [MissFileUnverifiedCached].
+type MissFileUnverifiedMemoHandle struct{}
+
+// Forget removes the cached result for these arguments, if any.
+func (h MissFileUnverifiedMemoHandle) Forget(id int64) error {
+	memoCall := memoMissFileUnverified.Begin(nil)
+	memoMissFileUnverifiedKey(memoCall.Key(), id)
+	return memoCall.Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments,
+// without calling MissFileUnverified.
+func (h MissFileUnverifiedMemoHandle) Contains(id int64) bool {
+	memoCall := memoMissFileUnverified.Begin(nil)
+	memoMissFileUnverifiedKey(memoCall.Key(), id)
+	return memoCall.Contains()
+}
+
+// Clear removes every cached result of MissFileUnverified.
+func (h MissFileUnverifiedMemoHandle) Clear(ctx context.Context) error {
+	return memoMissFileUnverified.Clear(ctx)
+}
+
+// Stats returns the counters of [MissFileUnverifiedCached].
+func (h MissFileUnverifiedMemoHandle) Stats() memo.Stats {
+	return memoMissFileUnverified.Stats()
+}
+
 // memoProfileFromFile is the cache of ProfileFromFile.
 var memoProfileFromFile = memo.NewFunc(memo.FuncInfo{
 	Backend:     "benchfile",
+	Equal:       memoEqualProfile,
 	Fingerprint: "c7e8e6f9103e586f95872a877298795f",
+	KeepsLocal:  true,
 	Name:        "ProfileFromFile",
 	Package:     "github.com/memogen/memogen/bench",
 })
@@ -81,7 +357,9 @@ func (h ProfileFromFileMemoHandle) Stats() memo.Stats {
 // memoProfileFromRedis is the cache of ProfileFromRedis.
 var memoProfileFromRedis = memo.NewFunc(memo.FuncInfo{
 	Backend:     "benchredis",
+	Equal:       memoEqualProfile,
 	Fingerprint: "30a9b62f66e7251aad0f79589a4b97a2",
+	KeepsLocal:  true,
 	Name:        "ProfileFromRedis",
 	Package:     "github.com/memogen/memogen/bench",
 })
@@ -147,7 +425,9 @@ func (h ProfileFromRedisMemoHandle) Stats() memo.Stats {
 // memoProfileFromS3 is the cache of ProfileFromS3.
 var memoProfileFromS3 = memo.NewFunc(memo.FuncInfo{
 	Backend:     "benchs3",
+	Equal:       memoEqualProfile,
 	Fingerprint: "942ecf7fc7e464ed8215af9b8938cc82",
+	KeepsLocal:  true,
 	Name:        "ProfileFromS3",
 	Package:     "github.com/memogen/memogen/bench",
 })
@@ -212,7 +492,9 @@ func (h ProfileFromS3MemoHandle) Stats() memo.Stats {
 // memoProfileFromTiered is the cache of ProfileFromTiered.
 var memoProfileFromTiered = memo.NewFunc(memo.FuncInfo{
 	Backend:     "benchtiered",
+	Equal:       memoEqualProfile,
 	Fingerprint: "e4fe21cf1f0675e917e6bbaadf280644",
+	KeepsLocal:  true,
 	Name:        "ProfileFromTiered",
 	Package:     "github.com/memogen/memogen/bench",
 })
@@ -277,7 +559,9 @@ func (h ProfileFromTieredMemoHandle) Stats() memo.Stats {
 
 // memoSearch is the cache of Search.
 var memoSearch = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualResult,
 	Fingerprint: "9b74617d41f6174e239ef1e951f12014",
+	KeepsLocal:  true,
 	Name:        "Search",
 	Package:     "github.com/memogen/memogen/bench",
 })
@@ -349,4 +633,45 @@ func memoKeyQuery(w *memo.KeyWriter, v *Query) {
 	w.Int(int64(v.Limit))
 	w.Time(v.Since)
 	w.Bool(v.Desc)
+}
+
+// memoEqualProfile compares a value of type Profile with what its encoding
+// decodes to.
+func memoEqualProfile(d *memo.Diff, a, b *Profile) bool {
+	if a.ID != b.ID {
+		return d.Differ(a.ID, b.ID, ".ID")
+	}
+	if a.Name != b.Name {
+		return d.Differ(a.Name, b.Name, ".Name")
+	}
+	if a.Email != b.Email {
+		return d.Differ(a.Email, b.Email, ".Email")
+	}
+	if !memo.SameLen(d, a.Tags, b.Tags) {
+		return d.At(".Tags")
+	}
+	for i := range a.Tags {
+		if a.Tags[i] != b.Tags[i] {
+			return d.Differ(a.Tags[i], b.Tags[i], ".Tags[%d]", i)
+		}
+	}
+	if !memo.SameFloat(a.Score, b.Score) {
+		return d.Differ(a.Score, b.Score, ".Score")
+	}
+	if a.Active != b.Active {
+		return d.Differ(a.Active, b.Active, ".Active")
+	}
+	return true
+}
+
+// memoEqualResult compares a value of type Result with what its encoding
+// decodes to.
+func memoEqualResult(d *memo.Diff, a, b *Result) bool {
+	if a.Hits != b.Hits {
+		return d.Differ(a.Hits, b.Hits, ".Hits")
+	}
+	if a.First != b.First {
+		return d.Differ(a.First, b.First, ".First")
+	}
+	return true
 }

@@ -49,19 +49,20 @@ type Directive struct {
 	Receiver ReceiverMode  // receiver=
 	Name     string        // name=; "" if absent
 	Codec    string        // codec=; "" if absent (e.g. "json", "msgpack+zstd")
+	NoVerify bool          // verify=false; results are then stored unchecked
 
 	// Canonical re-serializes the options so that it fingerprints the
 	// directive whatever order and spacing the user wrote. It lists the
 	// options in alphabetical order of name, separated by single spaces, each
 	// as name=value:
 	//
-	//	backend=redis codec=json ignore=logger,tracer name=getUser nocache=refresh receiver=fields size=10 ttl=10m0s version="release 2"
+	//	backend=redis codec=json ignore=logger,tracer name=getUser nocache=refresh receiver=fields size=10 ttl=10m0s verify=false version="release 2"
 	//
 	// backend is always present ("backend=default" when absent, so writing
 	// the default changes nothing); every other option is left out when it
 	// is at its absent value (ttl=0 is left out too, as it means no
-	// expiry). ttl is written as time.Duration.String writes it, size in
-	// decimal, ignore in the order written so that parsing Canonical gives
+	// expiry, and so is verify=true, the default). ttl is written as
+	// time.Duration.String writes it, size in decimal, ignore in the order written so that parsing Canonical gives
 	// back the same Ignore (reordering ignore= thus changes the fingerprint,
 	// which costs at most some cache misses). A value is quoted
 	// with strconv.Quote only when it would not re-parse bare or is better
@@ -129,6 +130,7 @@ var options = []optionSpec{
 	{"receiver", (*parser).setReceiver, formatReceiver},
 	{"size", (*parser).setSize, formatSize},
 	{"ttl", (*parser).setTTL, formatTTL},
+	{"verify", (*parser).setVerify, formatVerify},
 	{"version", (*parser).setVersion, func(d *Directive) string { return d.Version }},
 }
 
@@ -379,6 +381,19 @@ func (p *parser) setCodec(v value) {
 	p.d.Codec = v.text
 }
 
+// setVerify accepts true, the default, and false, which stores results in
+// byte-level backends without checking that they read back equal.
+func (p *parser) setVerify(v value) {
+	switch v.text {
+	case "true":
+		p.d.NoVerify = false
+	case "false":
+		p.d.NoVerify = true
+	default:
+		p.errorf(v.offset, `invalid verify %q: want "true" or "false"%s`, v.text, didYouMean(v.text, []string{"true", "false"}))
+	}
+}
+
 // setVersion accepts any non-empty text: it only feeds the fingerprint.
 func (p *parser) setVersion(v value) {
 	p.d.Version = v.text
@@ -456,6 +471,13 @@ func formatSize(d *Directive) string {
 		return ""
 	}
 	return strconv.Itoa(d.Size)
+}
+
+func formatVerify(d *Directive) string {
+	if d.NoVerify {
+		return "false"
+	}
+	return ""
 }
 
 func formatTTL(d *Directive) string {

@@ -61,6 +61,11 @@ var validOptions = []struct {
 	{"version=a=b", Directive{Version: "a=b"}},
 	{`version=a"b`, Directive{Version: `a"b`}},
 
+	// verify= turns store-time verification off, or spells the default.
+	{"verify=false", Directive{NoVerify: true}},
+	{"verify=true", Directive{}},
+	{`verify="false"`, Directive{NoVerify: true}},
+
 	// Any value may be quoted.
 	{`name="quoted" ttl="5s"`, Directive{Name: "quoted", TTL: 5 * time.Second}},
 
@@ -179,6 +184,13 @@ var invalidOptions = []struct {
 	{"codec=msgpack,zstd", []OptionError{{6, `invalid codec "msgpack,zstd": ` + codecWant}}},
 	{"codec=json-v2", []OptionError{{6, `invalid codec "json-v2": ` + codecWant}}},
 
+	// verify= is true or false, spelled so.
+	{"verify=flase", []OptionError{{7, `invalid verify "flase": want "true" or "false"; did you mean "false"?`}}},
+	{"verify=False", []OptionError{{7, `invalid verify "False": want "true" or "false"; did you mean "false"?`}}},
+	{"verify=off", []OptionError{{7, `invalid verify "off": want "true" or "false"`}}},
+	{"verify=0", []OptionError{{7, `invalid verify "0": want "true" or "false"`}}},
+	{"verfiy=false", []OptionError{{0, `unknown option "verfiy"; did you mean "verify"?`}}},
+
 	// Quoted values must be well-formed Go strings, followed by a space or the end.
 	{`version="release 2`, []OptionError{{8, `unterminated quoted value`}}},
 	{`version="abc\"`, []OptionError{{8, `unterminated quoted value`}}},
@@ -269,8 +281,10 @@ func TestCanonical(t *testing.T) {
 		{"ttl=10m", "backend=default ttl=10m0s"},
 		{"ttl=0s", "backend=default"},
 		// Options are sorted by name and values normalized.
-		{`version="release 2" ttl=90m size=010 receiver=fields nocache=refresh name=getUser ignore=logger,tracer codec=msgpack+zstd backend=redis`,
-			`backend=redis codec=msgpack+zstd ignore=logger,tracer name=getUser nocache=refresh receiver=fields size=10 ttl=1h30m0s version="release 2"`},
+		{`version="release 2" verify=false ttl=90m size=010 receiver=fields nocache=refresh name=getUser ignore=logger,tracer codec=msgpack+zstd backend=redis`,
+			`backend=redis codec=msgpack+zstd ignore=logger,tracer name=getUser nocache=refresh receiver=fields size=10 ttl=1h30m0s verify=false version="release 2"`},
+		// The default verify=true is left out, as if absent.
+		{"verify=true", "backend=default"},
 		// Quotes are written only where needed.
 		{`name="get" version="v2"`, "backend=default name=get version=v2"},
 		{`version="a\"b"`, `backend=default version="a\"b"`},

@@ -81,11 +81,13 @@ func renderFile(m *pkgModel, aliases map[string]string) ([]byte, map[string]bool
 		generated = append(generated, r.funcVar(), r.keyFunc(), r.resultsType())
 	}
 	keys := newKeyRenderer(m.types, generated)
+	equal := newEqualRenderer(m.types, keys.taken)
 	for _, fm := range m.funcs {
-		r := &funcRenderer{fm: fm, keys: keys}
+		r := &funcRenderer{fm: fm, keys: keys, equal: equal}
 		r.render(f)
 	}
 	keys.emitHelpers(f)
+	equal.emit(f)
 	var buf bytes.Buffer
 	if err := f.Render(&buf); err != nil {
 		return nil, nil, fmt.Errorf("%s: rendering generated code: %w", m.path, err)
@@ -95,8 +97,9 @@ func renderFile(m *pkgModel, aliases map[string]string) ([]byte, map[string]bool
 
 // funcRenderer emits everything one memoized function needs.
 type funcRenderer struct {
-	fm   *funcModel
-	keys *keyRenderer
+	fm    *funcModel
+	keys  *keyRenderer
+	equal *equalRenderer
 }
 
 func (r *funcRenderer) funcVar() string     { return "memo" + r.fm.ident }
@@ -168,6 +171,17 @@ func (r *funcRenderer) renderFuncVar(f *jen.File) {
 	}
 	if fm.mayRecurse {
 		info[jen.Id("Recursive")] = jen.True()
+	}
+	if fm.unstorable == "" {
+		switch {
+		case fm.dir.NoVerify:
+			info[jen.Id("NoVerify")] = jen.True()
+		case keepsLocal(fm.dir.Codec):
+			info[jen.Id("KeepsLocal")] = jen.True()
+		}
+	}
+	if eq := r.equal.equality(r); eq != nil {
+		info[jen.Id("Equal")] = eq
 	}
 	constructor := "NewFunc"
 	if r.generic() {
@@ -537,6 +551,9 @@ func (r *funcRenderer) wrapperDoc() []string {
 	}
 	if fm.recursive {
 		lines = append(lines, "A result that holds a cycle is returned but not stored in a byte-level backend: encoding it would never end.")
+	}
+	if fm.unstorable == "" && fm.dir.NoVerify {
+		lines = append(lines, "Results are stored in byte-level backends without checking that they read back equal (verify=false): a result the codec changes, such as an empty slice gob reads back as nil, would be served changed.")
 	}
 	return lines
 }

@@ -134,19 +134,22 @@ func loadBytes[R any](c *Call) (result R, expires int64, ok bool) {
 	return result, expires, true
 }
 
-// storeBytes encodes and stores a fresh result. A result that holds a
-// cycle, or nests too deep for the codec, is not encoded: that would
-// overflow the stack. It is returned, and the call counted as a failure.
+// storeBytes encodes and stores a fresh result, unless it would not read
+// back equal. A result that holds a cycle, or nests too deep for the codec,
+// is not encoded: that would overflow the stack.
 func storeBytes[R any](c *Call, r R, expires int64) error {
 	if c.f.info.Recursive {
 		if err := checkNesting(r, nestingLimit(c.b.codecSpec)); err != nil {
-			c.fail(fmt.Errorf("%w: %s: %w", ErrUnstorable, c.f.backendName(), err))
+			c.notStored(fmt.Errorf("%w: %s: %w", ErrUnstorable, c.f.backendName(), err))
 			return nil
 		}
 	}
 	payload, err := marshal(c.b.codec, r)
 	if err != nil {
-		c.fail(fmt.Errorf("memo: encoding a result of %s with %s: %w", c.f.id, c.b.codecSpec, err))
+		c.notStored(fmt.Errorf("%w: %s: codec %s cannot encode the result: %w", ErrUnstorable, c.f.backendName(), c.b.codecSpec, err))
+		return nil
+	}
+	if !readsBack(c, &r, payload) {
 		return nil
 	}
 	e := Entry{Codec: c.b.codecSpec, Created: c.cfg.now(), Digest: c.byteKey().Digest, Payload: payload}

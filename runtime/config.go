@@ -45,6 +45,14 @@ type Config struct {
 	// but not stored, and counted in Stats.Oversize. 0 means
 	// DefaultMaxEntryBytes.
 	MaxEntryBytes int
+	// NoVerify stores results in byte-level backends without first
+	// decoding each one to check that it reads back equal, for every
+	// function, as MEMO_NOVERIFY=1 does; verify=false does it for one.
+	// Verification costs a decode and a comparison per stored result, on
+	// misses only; without it, a result the codec changes (an empty slice
+	// gob reads back as nil, invalid UTF-8 json replaces, a time zone json
+	// reduces to an offset) is served changed on every later hit.
+	NoVerify bool
 }
 
 // Defaults of Config's fields.
@@ -59,8 +67,11 @@ var config atomic.Pointer[Config]
 // envDisabled is MEMO_DISABLE, read once at startup.
 var envDisabled = os.Getenv("MEMO_DISABLE") == "1"
 
+// envNoVerify is MEMO_NOVERIFY, read once at startup.
+var envNoVerify = os.Getenv("MEMO_NOVERIFY") == "1"
+
 // Configure replaces the shared settings. MEMO_DISABLE=1 in the environment
-// disables caching whatever c says.
+// disables caching whatever c says, and MEMO_NOVERIFY=1 verification.
 func Configure(c Config) { config.Store(&c) }
 
 // currentConfig returns the settings in force.
@@ -81,6 +92,8 @@ func (c *Config) now() time.Time {
 }
 
 func (c *Config) disabled() bool { return envDisabled || c.Disabled }
+
+func (c *Config) noVerify() bool { return envNoVerify || c.NoVerify }
 
 func (c *Config) timeout() time.Duration {
 	if c.Timeout > 0 {

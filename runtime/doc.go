@@ -13,6 +13,14 @@
 // store of package github.com/memogen/memogen/backends/memory unless
 // rebound. MEMO_DISABLE=1 turns every wrapper into a plain call.
 //
+// A result goes into a byte-level backend only if it reads back equal:
+// the runtime decodes what it encoded and compares the two, with the
+// comparison generated code supplies ([FuncInfo.Equal], [Diff]), before
+// storing. A result that would come back different is returned, not
+// stored, counted in [Stats].Unstorable and reported once per function as
+// [ErrUnstorable]. MEMO_NOVERIFY=1, [Config].NoVerify and a directive's
+// verify=false skip the check.
+//
 // # The package name
 //
 // The package is named runtime because it is memogen's run-time half, and the

@@ -43,6 +43,20 @@ type FuncInfo struct {
 	// but not stored: encoding it would overflow the stack. Such a call is
 	// counted as a failure and reported with [ErrUnstorable].
 	Recursive bool
+	// Equal, when not nil, is a func(d *Diff, a, b *R) bool, where R is
+	// the type Lookup and Run are called with: it reports whether b, what
+	// a's encoding decodes to, equals a (see [Diff]). Generated code sets
+	// it from the result types, reflection-free; without it, and for a
+	// generic function, whose result types vary by instantiation, results
+	// are compared by [Diff.Reflect].
+	Equal any
+	// NoVerify (verify=false) stores results in byte-level backends
+	// without decoding them first to check that they read back equal.
+	NoVerify bool
+	// KeepsLocal says that the codec reads a time in time.Local back in
+	// the zone it was stored in, whatever the reading process's time.Local
+	// (memogen's msgpack does; json and gob store an offset alone).
+	KeepsLocal bool
 }
 
 // A Func is the cache of one memoized function: its binding to a backend,
@@ -59,10 +73,11 @@ type Func struct {
 	// one, byte-level backends cannot tell the instances apart.
 	typeArgs []*typeInfo
 
-	bound    atomic.Pointer[binding] // the backend this Func last resolved
-	reported atomic.Bool             // whether an unbound backend was reported
-	flight   flightGroup
-	stats    counters
+	bound      atomic.Pointer[binding] // the backend this Func last resolved
+	reported   atomic.Bool             // whether an unbound backend was reported
+	mismatched atomic.Bool             // whether a result that read back different was reported
+	flight     flightGroup
+	stats      counters
 }
 
 // binding is what a Func resolved its backend name to, valid while the
@@ -188,10 +203,11 @@ func (f *Func) rebind(gen uint64) *binding {
 	return b
 }
 
-// ErrUnstorable reports a function bound to a byte-level backend whose
-// results cannot be stored in bytes and read back as the same values, or
-// one result that cannot be encoded: it holds a cycle, or nests deeper than
-// the codec can take.
+// ErrUnstorable reports results that cannot be stored in bytes and read
+// back as the same values: all the results of a function, as its types
+// show (bound to a byte-level backend, it runs uncached), or one result,
+// found at store time to hold a cycle, to nest deeper than the codec can
+// take, or to read back different (it is returned, not stored).
 var ErrUnstorable = errors.New("memo: results cannot be stored in a byte-level backend")
 
 // reportUnbound tells the hook and the logger, once per function, that its

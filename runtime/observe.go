@@ -51,8 +51,9 @@ type CallInfo struct {
 	// Duration is the time the call took, the function's run included.
 	Duration time.Duration
 	// Err is the function's error, the cache's own (a failed backend, a
-	// key that could not be built, a corrupt entry), which reaches the
-	// caller only under Config.Strict, or both joined.
+	// key that could not be built, a corrupt entry, the first result of a
+	// function that would not read back equal), which reaches the caller
+	// only under Config.Strict, or both joined.
 	Err error
 }
 
@@ -66,23 +67,29 @@ type Stats struct {
 	Corrupt   uint64 // stored entries that failed to decode, deleted and recomputed
 	Oversize  uint64 // results larger than Config.MaxEntryBytes, not stored
 	Evictions uint64 // entries evicted to make room
+	// Unstorable counts results returned but not stored because they
+	// would not read back equal (decoding what was encoded gave a
+	// different value), the codec could not encode them, or they hold a
+	// cycle.
+	Unstorable uint64
 }
 
 // counters are the atomic form of Stats.
 type counters struct {
-	hits, misses, shared, errors, failures, corrupt, oversize, evictions atomic.Uint64
+	hits, misses, shared, errors, failures, corrupt, oversize, evictions, unstorable atomic.Uint64
 }
 
 func (c *counters) snapshot() Stats {
 	return Stats{
-		Hits:      c.hits.Load(),
-		Misses:    c.misses.Load(),
-		Shared:    c.shared.Load(),
-		Errors:    c.errors.Load(),
-		Failures:  c.failures.Load(),
-		Corrupt:   c.corrupt.Load(),
-		Oversize:  c.oversize.Load(),
-		Evictions: c.evictions.Load(),
+		Hits:       c.hits.Load(),
+		Misses:     c.misses.Load(),
+		Shared:     c.shared.Load(),
+		Errors:     c.errors.Load(),
+		Failures:   c.failures.Load(),
+		Corrupt:    c.corrupt.Load(),
+		Oversize:   c.oversize.Load(),
+		Evictions:  c.evictions.Load(),
+		Unstorable: c.unstorable.Load(),
 	}
 }
 

@@ -41,9 +41,11 @@ func (Codec) Marshal(v any) ([]byte, error) {
 	registry.Lock()
 	defer registry.Unlock()
 	var buf bytes.Buffer
-	if v != nil {
+	if v != nil && reflect.TypeOf(v).Kind() != reflect.Pointer {
 		// gob flattens pointers: a pointer to a copy is encoded as the
-		// value is, with the copy addressable.
+		// value is, with the copy addressable. A pointer is left as it
+		// is: its value is addressable already, and gob panics on a
+		// pointer to a pointer whose element encodes itself (*big.Int).
 		p := reflect.New(reflect.TypeOf(v))
 		p.Elem().Set(reflect.ValueOf(v))
 		v = p.Interface()

@@ -1,6 +1,7 @@
 package gob_test
 
 import (
+	"math/big"
 	"reflect"
 	"strconv"
 	"sync"
@@ -64,4 +65,20 @@ func TestCorruptDecodesRaceNoRegistration(t *testing.T) {
 		}
 	})
 	wg.Wait()
+}
+
+// A pointer whose element encodes itself (big.Int's GobEncode is on *Int)
+// is encoded as it is, not through a pointer to it, on which gob panics.
+func TestMarshalPointerToSelfEncoder(t *testing.T) {
+	data, err := memogob.Codec{}.Marshal(big.NewInt(-99))
+	if err != nil {
+		t.Fatalf("Marshal(big.NewInt(-99)): %v", err)
+	}
+	var got *big.Int
+	if err := (memogob.Codec{}).Unmarshal(data, &got); err != nil {
+		t.Fatalf("Unmarshal: %v", err)
+	}
+	if got == nil || got.Int64() != -99 {
+		t.Fatalf("round trip of -99 = %v", got)
+	}
 }

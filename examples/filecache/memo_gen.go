@@ -17,6 +17,7 @@ import (
 var memoBuildReport = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
+	Equal:       memoEqualReport,
 	Errors:      true,
 	Fingerprint: "344314dbdb02d4c1221b299a58cf4f1b",
 	Name:        "BuildReport",
@@ -81,4 +82,24 @@ func (h BuildReportMemoHandle) Clear(ctx context.Context) error {
 // Stats returns the counters of [BuildReportCached].
 func (h BuildReportMemoHandle) Stats() memo.Stats {
 	return memoBuildReport.Stats()
+}
+
+// memoEqualReport compares a value of type Report with what its encoding
+// decodes to.
+func memoEqualReport(d *memo.Diff, a, b *Report) bool {
+	if a.Region != b.Region {
+		return d.Differ(a.Region, b.Region, ".Region")
+	}
+	if a.Total != b.Total {
+		return d.Differ(a.Total, b.Total, ".Total")
+	}
+	if !memo.SameLen(d, a.Top, b.Top) {
+		return d.At(".Top")
+	}
+	for i := range a.Top {
+		if a.Top[i] != b.Top[i] {
+			return d.Differ(a.Top[i], b.Top[i], ".Top[%d]", i)
+		}
+	}
+	return true
 }

@@ -15,8 +15,10 @@ import (
 
 // memoWeather is the cache of Weather.
 var memoWeather = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Errors:      true,
 	Fingerprint: "6dddfc4b7b4863df85eae780c2b27bae",
+	KeepsLocal:  true,
 	Name:        "Weather",
 	Package:     "github.com/memogen/memogen/examples/quickstart",
 	TTL:         5 * time.Minute,
@@ -83,7 +85,9 @@ func (h WeatherMemoHandle) Stats() memo.Stats {
 
 // memoWordCount is the cache of WordCount.
 var memoWordCount = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "3fe09ee3ab4a146268743a7d54d3b54f",
+	KeepsLocal:  true,
 	MaxEntries:  1000,
 	Name:        "WordCount",
 	Package:     "github.com/memogen/memogen/examples/quickstart",
@@ -143,4 +147,22 @@ func (h WordCountMemoHandle) Clear(ctx context.Context) error {
 // Stats returns the counters of [WordCountCached].
 func (h WordCountMemoHandle) Stats() memo.Stats {
 	return memoWordCount.Stats()
+}
+
+// memoEqualString compares a result of type string with what its encoding
+// decodes to.
+func memoEqualString(d *memo.Diff, a, b *string) bool {
+	if *a != *b {
+		return d.Differ(*a, *b, "")
+	}
+	return true
+}
+
+// memoEqualInt compares a result of type int with what its encoding decodes
+// to.
+func memoEqualInt(d *memo.Diff, a, b *int) bool {
+	if *a != *b {
+		return d.Differ(*a, *b, "")
+	}
+	return true
 }

@@ -16,8 +16,10 @@ import (
 // memoExchangeRate is the cache of ExchangeRate.
 var memoExchangeRate = memo.NewFunc(memo.FuncInfo{
 	Backend:     "shared",
+	Equal:       memoEqualFloat64,
 	Errors:      true,
 	Fingerprint: "2c70297dc8982b20afb8592d6ca61f14",
+	KeepsLocal:  true,
 	Name:        "ExchangeRate",
 	Package:     "github.com/memogen/memogen/examples/rediscache",
 	TTL:         time.Minute,
@@ -80,4 +82,13 @@ func (h ExchangeRateMemoHandle) Clear(ctx context.Context) error {
 // Stats returns the counters of [ExchangeRateCached].
 func (h ExchangeRateMemoHandle) Stats() memo.Stats {
 	return memoExchangeRate.Stats()
+}
+
+// memoEqualFloat64 compares a result of type float64 with what its encoding
+// decodes to.
+func memoEqualFloat64(d *memo.Diff, a, b *float64) bool {
+	if !memo.SameFloat(*a, *b) {
+		return d.Differ(*a, *b, "")
+	}
+	return true
 }

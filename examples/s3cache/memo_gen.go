@@ -17,6 +17,7 @@ import (
 var memoThumbnail = memo.NewFunc(memo.FuncInfo{
 	Backend:     "bucket",
 	Codec:       "raw+zstd",
+	Equal:       memoThumbnailEqual,
 	Errors:      true,
 	Fingerprint: "a92a355a55539dedde379e3161bc9ea6",
 	Name:        "Thumbnail",
@@ -80,4 +81,18 @@ func (h ThumbnailMemoHandle) Clear(ctx context.Context) error {
 // Stats returns the counters of [ThumbnailCached].
 func (h ThumbnailMemoHandle) Stats() memo.Stats {
 	return memoThumbnail.Stats()
+}
+
+// memoThumbnailEqual compares a result of Thumbnail with what its encoding
+// decodes to.
+func memoThumbnailEqual(d *memo.Diff, a, b *[]byte) bool {
+	if !memo.SameLen(d, *a, *b) {
+		return false
+	}
+	for i := range *a {
+		if (*a)[i] != (*b)[i] {
+			return d.Differ((*a)[i], (*b)[i], "[%d]", i)
+		}
+	}
+	return true
 }

@@ -38,3 +38,13 @@ func (p Point) BadReceiver(n int) int { return n }
 //
 //memo:cache ttl=forever size=-3 recevier=ignore
 func (p Point) Several(n int) int { return n }
+
+// BadVerify spells false another way.
+//
+//memo:cache verify=no
+func BadVerify(n int) int { return n }
+
+// VerifyTypo misspells both the option and its value.
+//
+//memo:cache verfiy=false verify=flase
+func VerifyTypo(n int) int { return n }

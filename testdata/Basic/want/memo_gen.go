@@ -16,8 +16,10 @@ import (
 
 // memoFetchUser is the cache of FetchUser.
 var memoFetchUser = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoFetchUserEqual,
 	Errors:      true,
 	Fingerprint: "f5d07b2ec760f2da748e6304bcaac4e0",
+	KeepsLocal:  true,
 	Name:        "FetchUser",
 	Package:     "github.com/memogen/memogen/testdata/Basic",
 	TTL:         10 * time.Minute,
@@ -90,7 +92,9 @@ type memoSplitResults struct {
 
 // memoSplit is the cache of Split.
 var memoSplit = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoSplitEqual,
 	Fingerprint: "faa796268b646683c0995f20de44986d",
+	KeepsLocal:  true,
 	MaxEntries:  100,
 	Name:        "Split",
 	Package:     "github.com/memogen/memogen/testdata/Basic",
@@ -156,7 +160,9 @@ func (h SplitMemoHandle) Stats() memo.Stats {
 
 // memoSum is the cache of Sum.
 var memoSum = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "e019b183def6a4c98826dea92d5b4fe7",
+	KeepsLocal:  true,
 	Name:        "Sum",
 	Package:     "github.com/memogen/memogen/testdata/Basic",
 })
@@ -237,6 +243,7 @@ func (h SumMemoHandle) Stats() memo.Stats {
 // memoMap is the cache of Map, one per instantiation.
 var memoMap = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "ec3a6d6df0e6f9834f36d7e2522f293b",
+	KeepsLocal:  true,
 	Name:        "Map",
 	Package:     "github.com/memogen/memogen/testdata/Basic",
 	Recursive:   true,
@@ -310,8 +317,10 @@ type memoSvc_LoadResults struct {
 
 // memoSvc_Load is the cache of Svc.Load.
 var memoSvc_Load = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoSvc_LoadEqual,
 	Errors:      true,
 	Fingerprint: "e9fce7142830eab5c0917fac89b9ba95",
+	KeepsLocal:  true,
 	Name:        "Load",
 	Package:     "github.com/memogen/memogen/testdata/Basic",
 	Receiver:    "Svc",
@@ -416,4 +425,69 @@ func memoKeyTree(w *memo.KeyWriter, v *Tree) {
 	}
 	w.Int(int64(v.V))
 	w.Leave()
+}
+
+// memoFetchUserEqual compares a result of FetchUser with what its encoding
+// decodes to.
+func memoFetchUserEqual(d *memo.Diff, a, b **User) bool {
+	if !memo.SameNil(d, *a, *b) {
+		return false
+	}
+	return *a == nil || memoEqualUser(d, *a, *b)
+}
+
+// memoSplitEqual compares the results of a call of Split with what their
+// encoding decodes to.
+func memoSplitEqual(d *memo.Diff, a, b *memoSplitResults) bool {
+	if a.R0 != b.R0 {
+		return d.Differ(a.R0, b.R0, " 1")
+	}
+	if a.R1 != b.R1 {
+		return d.Differ(a.R1, b.R1, " 2")
+	}
+	return true
+}
+
+// memoEqualInt compares a result of type int with what its encoding decodes
+// to.
+func memoEqualInt(d *memo.Diff, a, b *int) bool {
+	if *a != *b {
+		return d.Differ(*a, *b, "")
+	}
+	return true
+}
+
+// memoSvc_LoadEqual compares the results of a call of Svc.Load with what their
+// encoding decodes to.
+func memoSvc_LoadEqual(d *memo.Diff, a, b *memoSvc_LoadResults) bool {
+	if a.R0 != b.R0 {
+		return d.Differ(a.R0, b.R0, " 1")
+	}
+	if a.R1 != b.R1 {
+		return d.Differ(a.R1, b.R1, " 2")
+	}
+	return true
+}
+
+// memoEqualUser compares a value of type User with what its encoding decodes
+// to.
+func memoEqualUser(d *memo.Diff, a, b *User) bool {
+	if a.ID != b.ID {
+		return d.Differ(a.ID, b.ID, ".ID")
+	}
+	if a.Name != b.Name {
+		return d.Differ(a.Name, b.Name, ".Name")
+	}
+	if !memo.SameLen(d, a.Tags, b.Tags) {
+		return d.At(".Tags")
+	}
+	for i := range a.Tags {
+		if a.Tags[i] != b.Tags[i] {
+			return d.Differ(a.Tags[i], b.Tags[i], ".Tags[%d]", i)
+		}
+	}
+	if !d.Time(a.Since, b.Since) {
+		return d.At(".Since")
+	}
+	return true
 }

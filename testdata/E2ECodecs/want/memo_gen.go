@@ -22,6 +22,7 @@ import (
 var memoJSONReport = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
+	Equal:       memoEqualReport,
 	Fingerprint: "0cf692ed1319a26202f79998e251f6d9",
 	Name:        "JSONReport",
 	Package:     "github.com/memogen/memogen/testdata/E2ECodecs",
@@ -88,7 +89,9 @@ func (h JSONReportMemoHandle) Stats() memo.Stats {
 var memoPacked = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "msgpack+zstd",
+	Equal:       memoEqualReport,
 	Fingerprint: "351b8ffdbc8380cd8f18392a854805a4",
+	KeepsLocal:  true,
 	Name:        "Packed",
 	Package:     "github.com/memogen/memogen/testdata/E2ECodecs",
 })
@@ -154,6 +157,7 @@ func (h PackedMemoHandle) Stats() memo.Stats {
 var memoGobbed = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob+gzip",
+	Equal:       memoEqualReport,
 	Errors:      true,
 	Fingerprint: "0045e5d1ec93ad678633ebf6e4a1f41b",
 	Name:        "Gobbed",
@@ -221,6 +225,7 @@ func (h GobbedMemoHandle) Stats() memo.Stats {
 var memoRaw = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "raw",
+	Equal:       memoRawEqual,
 	Fingerprint: "90ea6628a10491ed842f46e27b7ca543",
 	Name:        "Raw",
 	Package:     "github.com/memogen/memogen/testdata/E2ECodecs",
@@ -287,6 +292,7 @@ func (h RawMemoHandle) Stats() memo.Stats {
 var memoText = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "raw+zstd",
+	Equal:       memoEqualString,
 	Fingerprint: "140efe70662fe7d8804e559984a2748e",
 	Name:        "Text",
 	Package:     "github.com/memogen/memogen/testdata/E2ECodecs",
@@ -353,6 +359,7 @@ func (h TextMemoHandle) Stats() memo.Stats {
 var memoCounts = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json+gzip",
+	Equal:       memoCountsEqual,
 	Fingerprint: "81c3334a60b6b861e94faee9ee101307",
 	Name:        "Counts",
 	Package:     "github.com/memogen/memogen/testdata/E2ECodecs",
@@ -414,4 +421,64 @@ func (h CountsMemoHandle) Clear(ctx context.Context) error {
 // Stats returns the counters of [CountsCached].
 func (h CountsMemoHandle) Stats() memo.Stats {
 	return memoCounts.Stats()
+}
+
+// memoEqualReport compares a value of type Report with what its encoding
+// decodes to.
+func memoEqualReport(d *memo.Diff, a, b *Report) bool {
+	if a.Region != b.Region {
+		return d.Differ(a.Region, b.Region, ".Region")
+	}
+	if a.Total != b.Total {
+		return d.Differ(a.Total, b.Total, ".Total")
+	}
+	if !memo.SameLen(d, a.Tags, b.Tags) {
+		return d.At(".Tags")
+	}
+	for i := range a.Tags {
+		if a.Tags[i] != b.Tags[i] {
+			return d.Differ(a.Tags[i], b.Tags[i], ".Tags[%d]", i)
+		}
+	}
+	return true
+}
+
+// memoRawEqual compares a result of Raw with what its encoding decodes to.
+func memoRawEqual(d *memo.Diff, a, b *[]byte) bool {
+	if !memo.SameLen(d, *a, *b) {
+		return false
+	}
+	for i := range *a {
+		if (*a)[i] != (*b)[i] {
+			return d.Differ((*a)[i], (*b)[i], "[%d]", i)
+		}
+	}
+	return true
+}
+
+// memoEqualString compares a result of type string with what its encoding
+// decodes to.
+func memoEqualString(d *memo.Diff, a, b *string) bool {
+	if *a != *b {
+		return d.Differ(*a, *b, "")
+	}
+	return true
+}
+
+// memoCountsEqual compares a result of Counts with what its encoding decodes
+// to.
+func memoCountsEqual(d *memo.Diff, a, b *map[string]int) bool {
+	if !memo.SameMapLen(d, *a, *b) {
+		return false
+	}
+	for k, va := range *a {
+		vb, ok := (*b)[k]
+		if !ok {
+			return d.Missing(k, "")
+		}
+		if va != vb {
+			return d.Differ(va, vb, "[%q]", k)
+		}
+	}
+	return true
 }

@@ -14,7 +14,9 @@ import (
 
 // memoTotal is the cache of Total.
 var memoTotal = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "055ce9862bc63932e6e8d5b4f737fe04",
+	KeepsLocal:  true,
 	Name:        "Total",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -80,7 +82,9 @@ func (h TotalMemoHandle) Stats() memo.Stats {
 
 // memoSizes is the cache of Sizes.
 var memoSizes = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "19a07d873101d808d6464d71cc03ee71",
+	KeepsLocal:  true,
 	Name:        "Sizes",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -152,7 +156,9 @@ func (h SizesMemoHandle) Stats() memo.Stats {
 
 // memoDeep is the cache of Deep.
 var memoDeep = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "098116ce1ac104f4d9d623d9b07fec9b",
+	KeepsLocal:  true,
 	Name:        "Deep",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -227,7 +233,9 @@ func (h DeepMemoHandle) Stats() memo.Stats {
 
 // memoDeref is the cache of Deref.
 var memoDeref = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "c14afc7fabe621fd879c25d60a29240a",
+	KeepsLocal:  true,
 	Name:        "Deref",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -301,7 +309,9 @@ func (h DerefMemoHandle) Stats() memo.Stats {
 
 // memoDescribe is the cache of Describe.
 var memoDescribe = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "3103ddc156d339e582d32eadc89a2bde",
+	KeepsLocal:  true,
 	Name:        "Describe",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -364,7 +374,9 @@ func (h DescribeMemoHandle) Stats() memo.Stats {
 
 // memoRender is the cache of Render.
 var memoRender = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "ed39b1a51bd431f0889dd7f255838a04",
+	KeepsLocal:  true,
 	Name:        "Render",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -427,7 +439,9 @@ func (h RenderMemoHandle) Stats() memo.Stats {
 
 // memoSum is the cache of Sum.
 var memoSum = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "632c59f94206e15c4da9665c59d60749",
+	KeepsLocal:  true,
 	Name:        "Sum",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -495,7 +509,9 @@ func (h SumMemoHandle) Stats() memo.Stats {
 
 // memoNames is the cache of Names.
 var memoNames = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "6a3b79e3cca2811fb1ecc486ce8fe490",
+	KeepsLocal:  true,
 	Name:        "Names",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -563,7 +579,9 @@ func (h NamesMemoHandle) Stats() memo.Stats {
 
 // memoCount is the cache of Count.
 var memoCount = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "64b85e2f90a684f9efdac46d26076c4f",
+	KeepsLocal:  true,
 	Name:        "Count",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -626,7 +644,9 @@ func (h CountMemoHandle) Stats() memo.Stats {
 
 // memoEntries is the cache of Entries.
 var memoEntries = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "89e99bb616a34ba46d62fda392423730",
+	KeepsLocal:  true,
 	Name:        "Entries",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -689,7 +709,9 @@ func (h EntriesMemoHandle) Stats() memo.Stats {
 
 // memoBill is the cache of Bill.
 var memoBill = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "98dfee3990f5ea1251795e0c6995fc79",
+	KeepsLocal:  true,
 	Name:        "Bill",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -756,7 +778,9 @@ func (h BillMemoHandle) Stats() memo.Stats {
 
 // memoMembers is the cache of Members.
 var memoMembers = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "5000436332495f9580d1598771885498",
+	KeepsLocal:  true,
 	Name:        "Members",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -833,7 +857,9 @@ func (h MembersMemoHandle) Stats() memo.Stats {
 
 // memoZeros is the cache of Zeros.
 var memoZeros = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "96ba40ac7955cac5382ae2180d1f3a9f",
+	KeepsLocal:  true,
 	Name:        "Zeros",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
@@ -1036,4 +1062,22 @@ func memoKeyBase(w *memo.KeyWriter, v *Base) {
 // memoKeyMeta writes the key of a value of type Meta.
 func memoKeyMeta(w *memo.KeyWriter, v *Meta) {
 	w.Int(int64(v.Rev))
+}
+
+// memoEqualInt compares a result of type int with what its encoding decodes
+// to.
+func memoEqualInt(d *memo.Diff, a, b *int) bool {
+	if *a != *b {
+		return d.Differ(*a, *b, "")
+	}
+	return true
+}
+
+// memoEqualString compares a result of type string with what its encoding
+// decodes to.
+func memoEqualString(d *memo.Diff, a, b *string) bool {
+	if *a != *b {
+		return d.Differ(*a, *b, "")
+	}
+	return true
 }

@@ -17,8 +17,10 @@ import (
 
 // memoFetch is the cache of Fetch.
 var memoFetch = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Errors:      true,
 	Fingerprint: "fd3792dd2391179dea3f51a09f02b55b",
+	KeepsLocal:  true,
 	Name:        "Fetch",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
 	TTL:         time.Minute,
@@ -85,7 +87,9 @@ func (h FetchMemoHandle) Stats() memo.Stats {
 
 // memoJoin is the cache of Join.
 var memoJoin = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "6488c1c8339008aa4ce84db3e66d3d2e",
+	KeepsLocal:  true,
 	Name:        "Join",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
 })
@@ -158,8 +162,10 @@ type memoCachedDivideResults struct {
 
 // memoCachedDivide is the cache of Divide.
 var memoCachedDivide = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoCachedDivideEqual,
 	Errors:      true,
 	Fingerprint: "9a2f89333cabbafc0ae22dbd7f47045a",
+	KeepsLocal:  true,
 	Name:        "Divide",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
 })
@@ -226,6 +232,7 @@ func (h CachedDivideMemoHandle) Stats() memo.Stats {
 // memoLargest is the cache of Largest, one per instantiation.
 var memoLargest = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "c4e42c3fb84684e8c308a21554bcd666",
+	KeepsLocal:  true,
 	Name:        "Largest",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
 	Recursive:   true,
@@ -292,7 +299,9 @@ func (h LargestMemoHandle[T]) Stats() memo.Stats {
 
 // memoCounter_Shared is the cache of Counter.Shared.
 var memoCounter_Shared = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "cc2fdab6a15fce259aef0e637679d6e1",
+	KeepsLocal:  true,
 	Name:        "Shared",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
 	Receiver:    "Counter",
@@ -359,7 +368,9 @@ func (h CounterSharedMemoHandle) Stats() memo.Stats {
 
 // memoCounter_Named is the cache of Counter.Named.
 var memoCounter_Named = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "f5b5e57ed16fe47854b63213fe8cd21a",
+	KeepsLocal:  true,
 	Name:        "Named",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
 	Receiver:    "Counter",
@@ -427,7 +438,9 @@ func (h CounterNamedMemoHandle) Stats() memo.Stats {
 
 // memoIDs_Sum is the cache of IDs.Sum.
 var memoIDs_Sum = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "39d90ef4b21dae8ff314d9e681c5f2b3",
+	KeepsLocal:  true,
 	Name:        "Sum",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
 	Receiver:    "IDs",
@@ -499,7 +512,9 @@ func (h IDsSumMemoHandle) Stats() memo.Stats {
 
 // memoAccount_Balance is the cache of Account.Balance.
 var memoAccount_Balance = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "301640d1153bb420685065792b77d120",
+	KeepsLocal:  true,
 	Name:        "Balance",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
 	Receiver:    "Account",
@@ -581,4 +596,34 @@ func memoKeyIDs(w *memo.KeyWriter, v *IDs) {
 	for memoI0 := range *v {
 		w.Int(int64((*v)[memoI0]))
 	}
+}
+
+// memoEqualString compares a result of type string with what its encoding
+// decodes to.
+func memoEqualString(d *memo.Diff, a, b *string) bool {
+	if *a != *b {
+		return d.Differ(*a, *b, "")
+	}
+	return true
+}
+
+// memoCachedDivideEqual compares the results of a call of Divide with what
+// their encoding decodes to.
+func memoCachedDivideEqual(d *memo.Diff, a, b *memoCachedDivideResults) bool {
+	if a.R0 != b.R0 {
+		return d.Differ(a.R0, b.R0, " 1")
+	}
+	if a.R1 != b.R1 {
+		return d.Differ(a.R1, b.R1, " 2")
+	}
+	return true
+}
+
+// memoEqualInt compares a result of type int with what its encoding decodes
+// to.
+func memoEqualInt(d *memo.Diff, a, b *int) bool {
+	if *a != *b {
+		return d.Differ(*a, *b, "")
+	}
+	return true
 }

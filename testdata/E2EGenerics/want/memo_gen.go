@@ -17,6 +17,7 @@ import (
 // memoKeys is the cache of Keys, one per instantiation.
 var memoKeys = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "dcd02976488cca55ff0472f808fe2e70",
+	KeepsLocal:  true,
 	Name:        "Keys",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
 	Recursive:   true,
@@ -87,6 +88,7 @@ func (h KeysMemoHandle[K, V]) Stats() memo.Stats {
 // memoGroup is the cache of Group, one per instantiation.
 var memoGroup = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "146783004e42755574a3e1e3bf0febb5",
+	KeepsLocal:  true,
 	Name:        "Group",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
 	Recursive:   true,
@@ -167,6 +169,7 @@ type memoMinMaxResults[T cmp.Ordered] struct {
 // memoMinMax is the cache of MinMax, one per instantiation.
 var memoMinMax = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "f4206304881bcb5669a9a99288af7b33",
+	KeepsLocal:  true,
 	Name:        "MinMax",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
 	Recursive:   true,
@@ -240,7 +243,9 @@ type memoSwapResults struct {
 
 // memoSwap is the cache of Swap.
 var memoSwap = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoSwapEqual,
 	Fingerprint: "e70779dc2f833ae7701e748a160f06c5",
+	KeepsLocal:  true,
 	Name:        "Swap",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
 })
@@ -306,6 +311,7 @@ func (h SwapMemoHandle) Stats() memo.Stats {
 // memoDepth is the cache of Depth, one per instantiation.
 var memoDepth = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "d8ac1f03e7a07043def6f58d294da853",
+	KeepsLocal:  true,
 	Name:        "Depth",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
 })
@@ -374,6 +380,7 @@ func (h DepthMemoHandle[T]) Stats() memo.Stats {
 // memoZero is the cache of Zero, one per instantiation.
 var memoZero = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "8607544cac8c0bf6bff0f7a7182e4a2e",
+	KeepsLocal:  true,
 	Name:        "Zero",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
 	Recursive:   true,
@@ -438,6 +445,7 @@ func (h ZeroMemoHandle[T]) Stats() memo.Stats {
 // memoQuad is the cache of Quad, one per instantiation.
 var memoQuad = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "5aa8f7972c8c4e95a9eadf0c6c70d008",
+	KeepsLocal:  true,
 	Name:        "Quad",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
 })
@@ -504,6 +512,7 @@ func (h QuadMemoHandle[A, B, C, D]) Stats() memo.Stats {
 // memoList_Join is the cache of List.Join, one per instantiation.
 var memoList_Join = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "2bf4fa9552d5b026b504c2916ab89fe4",
+	KeepsLocal:  true,
 	Name:        "Join",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
 	Receiver:    "List",
@@ -575,6 +584,7 @@ func (h ListJoinMemoHandle[T]) Stats() memo.Stats {
 // memoList_Repeat is the cache of List.Repeat, one per instantiation.
 var memoList_Repeat = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "e731dfbb78c5ea0a7024063dcf6bd3bd",
+	KeepsLocal:  true,
 	Name:        "Repeat",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
 	Receiver:    "List",
@@ -651,4 +661,40 @@ func memoKeyPair(w *memo.KeyWriter, v *Pair[int, string]) {
 func memoKeyPair2(w *memo.KeyWriter, v *Pair[string, int]) {
 	w.String(v.First)
 	w.Int(int64(v.Second))
+}
+
+// memoSwapEqual compares the results of a call of Swap with what their
+// encoding decodes to.
+func memoSwapEqual(d *memo.Diff, a, b *memoSwapResults) bool {
+	if !memoEqualPair(d, &a.R0, &b.R0) {
+		return d.At(" 1")
+	}
+	if !memoEqualPair2(d, &a.R1, &b.R1) {
+		return d.At(" 2")
+	}
+	return true
+}
+
+// memoEqualPair compares a value of type Pair[string, int] with what its
+// encoding decodes to.
+func memoEqualPair(d *memo.Diff, a, b *Pair[string, int]) bool {
+	if a.First != b.First {
+		return d.Differ(a.First, b.First, ".First")
+	}
+	if a.Second != b.Second {
+		return d.Differ(a.Second, b.Second, ".Second")
+	}
+	return true
+}
+
+// memoEqualPair2 compares a value of type Pair[int, string] with what its
+// encoding decodes to.
+func memoEqualPair2(d *memo.Diff, a, b *Pair[int, string]) bool {
+	if a.First != b.First {
+		return d.Differ(a.First, b.First, ".First")
+	}
+	if a.Second != b.Second {
+		return d.Differ(a.Second, b.Second, ".Second")
+	}
+	return true
 }

@@ -15,7 +15,9 @@ import (
 
 // memoGreet is the cache of Greet.
 var memoGreet = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "7ee9a7fc6f068bdb2cae4b32138864a6",
+	KeepsLocal:  true,
 	Name:        "Greet",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
 })
@@ -79,7 +81,9 @@ func (h GreetMemoHandle) Stats() memo.Stats {
 
 // memoAudit is the cache of Audit.
 var memoAudit = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "0896c185cd4ee700e7b4986d8cfde651",
+	KeepsLocal:  true,
 	Name:        "Audit",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
 })
@@ -164,7 +168,9 @@ func (h AuditMemoHandle) Stats() memo.Stats {
 
 // memoClimate is the cache of Climate.
 var memoClimate = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "371eaababd774dc0de690f0d1af35a4c",
+	KeepsLocal:  true,
 	Name:        "Climate",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
 })
@@ -229,7 +235,9 @@ func (h ClimateMemoHandle) Stats() memo.Stats {
 
 // memoArea2 is the cache of Area2.
 var memoArea2 = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "b0c2534b48ccd7633d1077ef80dee2a0",
+	KeepsLocal:  true,
 	Name:        "Area2",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
 })
@@ -292,7 +300,9 @@ func (h Area2MemoHandle) Stats() memo.Stats {
 
 // memoKeyed is the cache of Keyed.
 var memoKeyed = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "b98058b631b1438ec8e4e267e9ba6535",
+	KeepsLocal:  true,
 	Name:        "Keyed",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
 })
@@ -355,7 +365,9 @@ func (h KeyedMemoHandle) Stats() memo.Stats {
 
 // memoPromoted is the cache of Promoted.
 var memoPromoted = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "a3009b862ff7adfeca36d9d4de5687be",
+	KeepsLocal:  true,
 	Name:        "Promoted",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
 })
@@ -427,4 +439,22 @@ func memoKeyStamp(w *memo.KeyWriter, v *Stamp) {
 func memoKeyAdmin(w *memo.KeyWriter, v *Admin) {
 	v.User.MemoKey(w)
 	w.Int(int64(v.Level))
+}
+
+// memoEqualString compares a result of type string with what its encoding
+// decodes to.
+func memoEqualString(d *memo.Diff, a, b *string) bool {
+	if *a != *b {
+		return d.Differ(*a, *b, "")
+	}
+	return true
+}
+
+// memoEqualInt compares a result of type int with what its encoding decodes
+// to.
+func memoEqualInt(d *memo.Diff, a, b *int) bool {
+	if *a != *b {
+		return d.Differ(*a, *b, "")
+	}
+	return true
 }

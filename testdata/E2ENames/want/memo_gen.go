@@ -15,7 +15,9 @@ import (
 
 // memoShadow is the cache of Shadow.
 var memoShadow = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "e638099b7308bcac949b57199269d798",
+	KeepsLocal:  true,
 	Name:        "Shadow",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -88,7 +90,9 @@ func (memoH ShadowMemoHandle) Stats() memo.Stats {
 
 // memoAnonymous is the cache of Anonymous.
 var memoAnonymous = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "832f96e01e34a749c1e4fdd8b51f4c54",
+	KeepsLocal:  true,
 	Name:        "Anonymous",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -153,7 +157,9 @@ func (h AnonymousMemoHandle) Stats() memo.Stats {
 
 // memoBlank is the cache of Blank.
 var memoBlank = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "f731c3253abd183801e326c34e4f11fd",
+	KeepsLocal:  true,
 	Name:        "Blank",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -216,8 +222,10 @@ func (h BlankMemoHandle) Stats() memo.Stats {
 
 // memoNamed is the cache of Named.
 var memoNamed = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Errors:      true,
 	Fingerprint: "68cf0a6e04d03bb993ee2fdf14b4866f",
+	KeepsLocal:  true,
 	Name:        "Named",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -288,8 +296,10 @@ type memoThreeResults struct {
 
 // memoThree is the cache of Three.
 var memoThree = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoThreeEqual,
 	Errors:      true,
 	Fingerprint: "c09fadbcc65be3236a117f9adffe048c",
+	KeepsLocal:  true,
 	Name:        "Three",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -354,7 +364,9 @@ func (h ThreeMemoHandle) Stats() memo.Stats {
 
 // memolower is the cache of lower.
 var memolower = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "a9d6caf4ea4e78928dffaea6eaed2e2e",
+	KeepsLocal:  true,
 	Name:        "lower",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -417,7 +429,9 @@ func (h lowerMemoHandle) Stats() memo.Stats {
 
 // memofetchPrice is the cache of price.
 var memofetchPrice = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "8cfebdea455b65b793147ccebadead3d",
+	KeepsLocal:  true,
 	Name:        "price",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -480,7 +494,9 @@ func (h fetchPriceMemoHandle) Stats() memo.Stats {
 
 // memoLookup is the cache of find.
 var memoLookup = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "1a9903e2fd25e820efb5700a3572f00f",
+	KeepsLocal:  true,
 	Name:        "find",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -543,7 +559,9 @@ func (h LookupMemoHandle) Stats() memo.Stats {
 
 // memoKeyItem is the cache of KeyItem.
 var memoKeyItem = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "995fcb143b77ee2f39e8989bb984605d",
+	KeepsLocal:  true,
 	Name:        "KeyItem",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -606,7 +624,9 @@ func (h KeyItemMemoHandle) Stats() memo.Stats {
 
 // memocart_total is the cache of cart.total.
 var memocart_total = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "2fbf14723d705f1e8d04fef80ab92ffa",
+	KeepsLocal:  true,
 	Name:        "total",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 	Receiver:    "cart",
@@ -676,7 +696,9 @@ func (h cartTotalMemoHandle) Stats() memo.Stats {
 
 // memoSvc_Get is the cache of Svc.Get.
 var memoSvc_Get = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "d0cbc5b1ace094d10e73334683d3f1e2",
+	KeepsLocal:  true,
 	Name:        "Get",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 	Receiver:    "Svc",
@@ -750,7 +772,9 @@ func (h SvcGetMemoHandle) Stats() memo.Stats {
 
 // memoSvc_Since is the cache of Svc.Since.
 var memoSvc_Since = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoSvc_SinceEqual,
 	Fingerprint: "ea636a1c113a38cbd9399e76cbd35bc2",
+	KeepsLocal:  true,
 	Name:        "Since",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 	Receiver:    "Svc",
@@ -817,7 +841,9 @@ func (h SvcSinceMemoHandle) Stats() memo.Stats {
 
 // memoSvc_Plus is the cache of Svc.Plus.
 var memoSvc_Plus = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "3ff2467743aaf7e401a889bb0be4ea6f",
+	KeepsLocal:  true,
 	Name:        "Plus",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 	Receiver:    "Svc",
@@ -884,7 +910,9 @@ func (memoH SvcPlusMemoHandle) Stats() memo.Stats {
 
 // memoBox_Get is the cache of Box_Get.
 var memoBox_Get = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "6ed558c66057c5d9db764fe8e9b4e795",
+	KeepsLocal:  true,
 	Name:        "Box_Get",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -947,7 +975,9 @@ func (h Box_GetMemoHandle) Stats() memo.Stats {
 
 // memoBox_Get2 is the cache of Box.Get.
 var memoBox_Get2 = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "b98215ef6ab118c690fb641093bccb6a",
+	KeepsLocal:  true,
 	Name:        "Get",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 	Receiver:    "Box",
@@ -1014,7 +1044,9 @@ func (h BoxGetMemoHandle) Stats() memo.Stats {
 
 // memoTaken2 is the cache of Taken.
 var memoTaken2 = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "4acb597dea1fb9a9897aef118445f7e0",
+	KeepsLocal:  true,
 	Name:        "Taken",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
@@ -1089,4 +1121,51 @@ func memoKeySvc(w *memo.KeyWriter, v *Svc) {
 // memoKeyBox writes the key of a value of type Box.
 func memoKeyBox(w *memo.KeyWriter, v *Box) {
 	w.Int(int64(v.N))
+}
+
+// memoEqualString compares a result of type string with what its encoding
+// decodes to.
+func memoEqualString(d *memo.Diff, a, b *string) bool {
+	if *a != *b {
+		return d.Differ(*a, *b, "")
+	}
+	return true
+}
+
+// memoEqualInt compares a result of type int with what its encoding decodes
+// to.
+func memoEqualInt(d *memo.Diff, a, b *int) bool {
+	if *a != *b {
+		return d.Differ(*a, *b, "")
+	}
+	return true
+}
+
+// memoThreeEqual compares the results of a call of Three with what their
+// encoding decodes to.
+func memoThreeEqual(d *memo.Diff, a, b *memoThreeResults) bool {
+	if a.R0 != b.R0 {
+		return d.Differ(a.R0, b.R0, " 1")
+	}
+	if a.R1 != b.R1 {
+		return d.Differ(a.R1, b.R1, " 2")
+	}
+	if !memo.SameLen(d, a.R2, b.R2) {
+		return d.At(" 3")
+	}
+	for i := range a.R2 {
+		if a.R2[i] != b.R2[i] {
+			return d.Differ(a.R2[i], b.R2[i], " 3[%d]", i)
+		}
+	}
+	return true
+}
+
+// memoSvc_SinceEqual compares a result of Svc.Since with what its encoding
+// decodes to.
+func memoSvc_SinceEqual(d *memo.Diff, a, b *time.Duration) bool {
+	if *a != *b {
+		return d.Differ(*a, *b, "")
+	}
+	return true
 }

@@ -18,6 +18,7 @@ import (
 var memoBalance = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
+	Equal:       memoEqualInt,
 	Fingerprint: "b7a97b84fc7f41903d778b23df4c503d",
 	Name:        "Balance",
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
@@ -84,6 +85,7 @@ func (h BalanceMemoHandle) Stats() memo.Stats {
 var memoLimit = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
+	Equal:       memoEqualInt,
 	Fingerprint: "c8f260f8d62d02a32bb7688e9b542754",
 	Name:        "Limit",
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
@@ -149,6 +151,7 @@ func (h LimitMemoHandle) Stats() memo.Stats {
 // memoLabel is the cache of Label, one per instantiation.
 var memoLabel = memo.NewGeneric(memo.FuncInfo{
 	Fingerprint: "97f1769a7ab7ab42d8471e39f2076504",
+	KeepsLocal:  true,
 	Name:        "Label",
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
 })
@@ -277,7 +280,9 @@ func (h DiskLabelMemoHandle[T]) Stats() memo.Stats {
 
 // memoDescribe is the cache of Describe.
 var memoDescribe = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "352c736e458bbdef6d42f32ba7e05c5c",
+	KeepsLocal:  true,
 	Name:        "Describe",
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
 })
@@ -403,4 +408,22 @@ func (h OpenMemoHandle) Clear(ctx context.Context) error {
 // Stats returns the counters of [OpenCached].
 func (h OpenMemoHandle) Stats() memo.Stats {
 	return memoOpen.Stats()
+}
+
+// memoEqualInt compares a result of type int with what its encoding decodes
+// to.
+func memoEqualInt(d *memo.Diff, a, b *int) bool {
+	if *a != *b {
+		return d.Differ(*a, *b, "")
+	}
+	return true
+}
+
+// memoEqualString compares a result of type string with what its encoding
+// decodes to.
+func memoEqualString(d *memo.Diff, a, b *string) bool {
+	if *a != *b {
+		return d.Differ(*a, *b, "")
+	}
+	return true
 }

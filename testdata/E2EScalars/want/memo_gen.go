@@ -15,7 +15,9 @@ import (
 
 // memoInts is the cache of Ints.
 var memoInts = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "d98dec31c19857d82114303cbca813e9",
+	KeepsLocal:  true,
 	Name:        "Ints",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
 })
@@ -83,7 +85,9 @@ func (h IntsMemoHandle) Stats() memo.Stats {
 
 // memoUints is the cache of Uints.
 var memoUints = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "6da6a6804b0aae6064708126e1f5ce5c",
+	KeepsLocal:  true,
 	Name:        "Uints",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
 })
@@ -152,7 +156,9 @@ func (h UintsMemoHandle) Stats() memo.Stats {
 
 // memoFloats is the cache of Floats.
 var memoFloats = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "28091bcd45802ba81d0496ddcfc8aa13",
+	KeepsLocal:  true,
 	Name:        "Floats",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
 })
@@ -218,7 +224,9 @@ func (h FloatsMemoHandle) Stats() memo.Stats {
 
 // memoText is the cache of Text.
 var memoText = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "9eaca96fa35198de78371a064f9361d8",
+	KeepsLocal:  true,
 	Name:        "Text",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
 })
@@ -283,7 +291,9 @@ func (h TextMemoHandle) Stats() memo.Stats {
 
 // memoArrays is the cache of Arrays.
 var memoArrays = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualInt,
 	Fingerprint: "3d1400e6a54d0f76d1ef7d9ceea968b5",
+	KeepsLocal:  true,
 	Name:        "Arrays",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
 })
@@ -356,7 +366,9 @@ func (h ArraysMemoHandle) Stats() memo.Stats {
 
 // memoNamed is the cache of Named.
 var memoNamed = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "b6556b16f4621ca7197525cd89b5780c",
+	KeepsLocal:  true,
 	Name:        "Named",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
 })
@@ -425,7 +437,9 @@ func (h NamedMemoHandle) Stats() memo.Stats {
 
 // memoWhen is the cache of When.
 var memoWhen = memo.NewFunc(memo.FuncInfo{
+	Equal:       memoEqualString,
 	Fingerprint: "4d8c2837067ed5a2783dfde80245a39b",
+	KeepsLocal:  true,
 	Name:        "When",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
 })
@@ -484,4 +498,22 @@ func (h WhenMemoHandle) Clear(ctx context.Context) error {
 // Stats returns the counters of [WhenCached].
 func (h WhenMemoHandle) Stats() memo.Stats {
 	return memoWhen.Stats()
+}
+
+// memoEqualString compares a result of type string with what its encoding
+// decodes to.
+func memoEqualString(d *memo.Diff, a, b *string) bool {
+	if *a != *b {
+		return d.Differ(*a, *b, "")
+	}
+	return true
+}
+
+// memoEqualInt compares a result of type int with what its encoding decodes
+// to.
+func memoEqualInt(d *memo.Diff, a, b *int) bool {
+	if *a != *b {
+		return d.Differ(*a, *b, "")
+	}
+	return true
 }

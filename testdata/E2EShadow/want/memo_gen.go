@@ -17,8 +17,10 @@ import (
 
 // memocontext is the cache of Lookup.
 var memocontext = memort2.NewFunc(memort2.FuncInfo{
+	Equal:       memoEqualString,
 	Errors:      true,
 	Fingerprint: "cd3e1566974697e44dc1e50d24cf291e",
+	KeepsLocal:  true,
 	Name:        "Lookup",
 	Package:     "github.com/memogen/memogen/testdata/E2EShadow",
 	TTL:         memotime.Minute,
@@ -153,4 +155,13 @@ func (h SlotMemoHandle) Stats() memort2.Stats {
 // memoKeyMemo writes the key of a value of type memo.
 func memoKeyMemo(w *memort2.KeyWriter, v *memo) {
 	w.Int(int64(v.x))
+}
+
+// memoEqualString compares a result of type string with what its encoding
+// decodes to.
+func memoEqualString(d *memort2.Diff, a, b *string) bool {
+	if *a != *b {
+		return d.Differ(*a, *b, "")
+	}
+	return true
 }

@@ -87,6 +87,7 @@ func (h PriceMemoHandle) Stats() memo.Stats {
 var memoPriceJSON = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
+	Equal:       memoPriceJSONEqual,
 	Fingerprint: "e0a6fd885f539ebfc13daddd2b29034e",
 	Name:        "PriceJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
@@ -499,6 +500,7 @@ func (h ItemMsgpackMemoHandle) Stats() memo.Stats {
 var memoItemGob = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob",
+	Equal:       memoEqualItem,
 	Fingerprint: "0c1ff2ec609017a56f7dc392eb57f0f3",
 	Name:        "ItemGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
@@ -564,7 +566,9 @@ func (h ItemGobMemoHandle) Stats() memo.Stats {
 // memoChain is the cache of Chain.
 var memoChain = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
+	Equal:       memoChainEqual,
 	Fingerprint: "1dcc88ed18c5c428703153b107aedae6",
+	KeepsLocal:  true,
 	Name:        "Chain",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 	Recursive:   true,
@@ -633,6 +637,7 @@ func (h ChainMemoHandle) Stats() memo.Stats {
 var memoChainGob = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob",
+	Equal:       memoChainGobEqual,
 	Fingerprint: "b971382dd9bcb500a4a35e36f940c0c7",
 	Name:        "ChainGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
@@ -702,7 +707,9 @@ func (h ChainGobMemoHandle) Stats() memo.Stats {
 // memoMeeting is the cache of Meeting.
 var memoMeeting = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
+	Equal:       memoEqualSchedule,
 	Fingerprint: "14e855a6a7136c79fc2c3da88257789a",
+	KeepsLocal:  true,
 	Name:        "Meeting",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 })
@@ -762,4 +769,110 @@ func (h MeetingMemoHandle) Clear(ctx context.Context) error {
 // Stats returns the counters of [MeetingCached].
 func (h MeetingMemoHandle) Stats() memo.Stats {
 	return memoMeeting.Stats()
+}
+
+// memoPriceJSONEqual compares a result of PriceJSON with what its encoding
+// decodes to.
+func memoPriceJSONEqual(d *memo.Diff, a, b *Money) bool {
+	return d.SameEncoding(a, b)
+}
+
+// memoEqualItem compares a value of type Item with what its encoding decodes
+// to.
+func memoEqualItem(d *memo.Diff, a, b *Item) bool {
+	if !memoEqualBase(d, &a.Base, &b.Base) {
+		return d.At(".Base")
+	}
+	if a.ID != b.ID {
+		return d.Differ(a.ID, b.ID, ".ID")
+	}
+	return true
+}
+
+// memoChainEqual compares a result of Chain with what its encoding decodes to.
+func memoChainEqual(d *memo.Diff, a, b **Node) bool {
+	if !memo.SameNil(d, *a, *b) {
+		return false
+	}
+	return *a == nil || memoEqualNode(d, *a, *b)
+}
+
+// memoChainGobEqual compares a result of ChainGob with what its encoding
+// decodes to.
+func memoChainGobEqual(d *memo.Diff, a, b **Node) bool {
+	if !memo.SameNil(d, *a, *b) {
+		return false
+	}
+	return *a == nil || memoEqualNode(d, *a, *b)
+}
+
+// memoEqualSchedule compares a value of type Schedule with what its encoding
+// decodes to.
+func memoEqualSchedule(d *memo.Diff, a, b *Schedule) bool {
+	if !d.Time(a.Local, b.Local) {
+		return d.At(".Local")
+	}
+	if !d.Time(a.Named, b.Named) {
+		return d.At(".Named")
+	}
+	if !d.Time(a.UTC, b.UTC) {
+		return d.At(".UTC")
+	}
+	if !d.Time(a.Fixed, b.Fixed) {
+		return d.At(".Fixed")
+	}
+	if !memo.SameMapLen(d, a.Nested, b.Nested) {
+		return d.At(".Nested")
+	}
+	for k, va := range a.Nested {
+		vb, ok := b.Nested[k]
+		if !ok {
+			return d.Missing(k, ".Nested")
+		}
+		if !memo.SameLen(d, va, vb) {
+			return d.At(".Nested[%q]", k)
+		}
+		for i1 := range va {
+			if !memo.SameNil(d, va[i1], vb[i1]) {
+				return d.At(".Nested[%q][%d]", k, i1)
+			}
+			if va[i1] != nil && !d.Time(*va[i1], *vb[i1]) {
+				return d.At(".Nested[%q][%d]", k, i1)
+			}
+		}
+	}
+	return true
+}
+
+// memoEqualBase compares a value of type Base with what its encoding decodes
+// to.
+func memoEqualBase(d *memo.Diff, a, b *Base) bool {
+	if a.ID != b.ID {
+		return d.Differ(a.ID, b.ID, ".ID")
+	}
+	return true
+}
+
+// memoEqualNode compares a value of type Node with what its encoding decodes
+// to.
+func memoEqualNode(d *memo.Diff, a, b *Node) bool {
+	if d.Visited(a, b) {
+		return true
+	}
+	if a.Val != b.Val {
+		return d.Differ(a.Val, b.Val, ".Val")
+	}
+	if !memo.SameNil(d, a.Prev, b.Prev) {
+		return d.At(".Prev")
+	}
+	if a.Prev != nil && !memoEqualNode(d, a.Prev, b.Prev) {
+		return d.At(".Prev")
+	}
+	if !memo.SameNil(d, a.Next, b.Next) {
+		return d.At(".Next")
+	}
+	if a.Next != nil && !memoEqualNode(d, a.Next, b.Next) {
+		return d.At(".Next")
+	}
+	return true
 }

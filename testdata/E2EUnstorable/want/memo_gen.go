@@ -360,7 +360,9 @@ func (h GrowMemoHandle) Stats() memo.Stats {
 // memoChain is the cache of Chain.
 var memoChain = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
+	Equal:       memoChainEqual,
 	Fingerprint: "85275027f60f82d4d43db6ba6554b00f",
+	KeepsLocal:  true,
 	Name:        "Chain",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 	Recursive:   true,
@@ -428,6 +430,7 @@ func (h ChainMemoHandle) Stats() memo.Stats {
 var memoStamped = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
+	Equal:       memoStampedEqual,
 	Fingerprint: "6359250693c32def4121fae47f53437a",
 	Name:        "Stamped",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
@@ -499,7 +502,9 @@ type memoPackResults struct {
 // memoPack is the cache of Pack.
 var memoPack = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
+	Equal:       memoPackEqual,
 	Fingerprint: "f08f04acd138942893abb0a4fad96b32",
+	KeepsLocal:  true,
 	Name:        "Pack",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 })
@@ -634,6 +639,7 @@ func (h PipesMemoHandle) Stats() memo.Stats {
 var memoGobbed = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob",
+	Equal:       memoGobbedEqual,
 	Fingerprint: "e8c2c23c79ae88941aeff5743b38b3f3",
 	Name:        "Gobbed",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
@@ -701,6 +707,7 @@ func (h GobbedMemoHandle) Stats() memo.Stats {
 var memoSame = memo.NewGeneric(memo.FuncInfo{
 	Backend:     "disk",
 	Fingerprint: "feb72cbe9f6e9284b136200c3a978681",
+	KeepsLocal:  true,
 	Name:        "Same",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 	Recursive:   true,
@@ -761,4 +768,63 @@ func (h SameMemoHandle[T]) Clear(ctx context.Context) error {
 // Stats returns the counters of [SameCached] with these type arguments.
 func (h SameMemoHandle[T]) Stats() memo.Stats {
 	return memo.Instance[T](memoSame).Stats()
+}
+
+// memoChainEqual compares a result of Chain with what its encoding decodes to.
+func memoChainEqual(d *memo.Diff, a, b **Node) bool {
+	if !memo.SameNil(d, *a, *b) {
+		return false
+	}
+	return *a == nil || memoEqualNode(d, *a, *b)
+}
+
+// memoStampedEqual compares a result of Stamped with what its encoding decodes
+// to.
+func memoStampedEqual(d *memo.Diff, a, b *Stamp) bool {
+	return d.SameEncoding(a, b)
+}
+
+// memoPackEqual compares the results of a call of Pack with what their
+// encoding decodes to.
+func memoPackEqual(d *memo.Diff, a, b *memoPackResults) bool {
+	if !d.SameEncoding(&a.R0, &b.R0) {
+		return d.At(" 1")
+	}
+	if !memo.SameMapLen(d, a.R1, b.R1) {
+		return d.At(" 2")
+	}
+	for k, va := range a.R1 {
+		vb, ok := b.R1[k]
+		if !ok {
+			return d.Missing(k, " 2")
+		}
+		if !d.Time(va, vb) {
+			return d.At(" 2[%q]", k)
+		}
+	}
+	return true
+}
+
+// memoGobbedEqual compares a result of Gobbed with what its encoding decodes
+// to.
+func memoGobbedEqual(d *memo.Diff, a, b *fmt.Stringer) bool {
+	return d.Reflect(a, b)
+}
+
+// memoEqualNode compares a value of type Node with what its encoding decodes
+// to.
+func memoEqualNode(d *memo.Diff, a, b *Node) bool {
+	if d.Visited(a, b) {
+		return true
+	}
+	if a.Val != b.Val {
+		return d.Differ(a.Val, b.Val, ".Val")
+	}
+	if !memo.SameNil(d, a.Next, b.Next) {
+		return d.At(".Next")
+	}
+	if a.Next != nil && !memoEqualNode(d, a.Next, b.Next) {
+		return d.At(".Next")
+	}
+	return true
 }
