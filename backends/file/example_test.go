@@ -43,6 +43,9 @@ func ExampleNew() {
 
 	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
+			if err == nil && d.Name() == ".memogen" {
+				return fs.SkipDir // the store's own files
+			}
 			return err
 		}
 		rel, _ := filepath.Rel(dir, path)

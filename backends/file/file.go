@@ -6,7 +6,9 @@
 //	MEMO_BACKEND_<NAME>=file:///var/cache/myapp?max_bytes=1073741824&max_entries=100000
 //
 // binds a backend from the environment. The path must be absolute;
-// max_bytes and max_entries are optional, and 0 or absent means no bound.
+// max_bytes and max_entries are optional, and 0 or absent means no bound;
+// trust_dir=1 accepts a directory that others may write to (see
+// Permissions).
 //
 // # Layout
 //
@@ -27,22 +29,29 @@
 //	memo1 json 1700000000000000000 1700000600000000000 5f0e… "id=42"
 //	{"name":"Ada"}
 //
-// Names that start with a dot belong to the store itself (files being
-// written, directories being cleared); listings skip them, and no path
-// element of a key may start with one. A package whose import path is
-// another package's path followed by one of that package's function names
-// nests inside that function's directory, so clearing the function also
-// drops the nested package's entries, which costs only their recomputation.
+// The store keeps its own files in <dir>/.memogen: tmp/, where entries are
+// written before they are renamed into place, and the count of entries that
+// the processes sharing the directory keep together. No path element of a
+// key may start with a dot, so no key reaches them.
+//
+// # What the store touches
+//
+// A directory may hold other files than entries: the store neither lists,
+// evicts, prunes nor clears a file unless its name is an entry's and it
+// starts with an entry's metadata line, and it removes a directory only
+// when it has emptied it itself, with rmdir, which removes nothing else.
+// Temporary files live in .memogen/tmp alone, and a failed write removes
+// its own. A package whose import path is another package's path followed
+// by one of that package's function names nests inside that function's
+// directory; clearing the function leaves the nested package's entries.
 //
 // # Atomicity and sharing
 //
-// A write goes to a temporary file in the entry's directory, which is
-// synced, closed and renamed over the entry: a reader sees the old entry or
-// the new one, never a torn one, however many goroutines and processes
-// write the same key. Processes share a directory with no lock and no
-// daemon, relying on rename alone. [Store.Clear] renames the function's
-// directory away before removing it, so that its entries vanish at once; a
-// write that loses its directory this way starts again in a new one.
+// A write goes to a temporary file, which is synced, closed and renamed
+// over the entry: a reader sees the old entry or the new one, never a torn
+// one, however many goroutines and processes write the same key. Processes
+// share a directory with no daemon, relying on rename, and on a flock
+// around the few bytes of the shared count.
 //
 // Expiry is read from an entry's metadata line with the system clock: Get
 // reports an expired entry as [memo.ErrNotFound], and the file stays until
@@ -55,32 +64,52 @@
 // Options.MaxBytes and Options.MaxEntries bound the store, least recently
 // used entries evicted first. An entry's modification time is its recency:
 // Set sets it and Get refreshes it when it is more than a minute old, which
-// every process sharing the directory sees. When a Set takes the store over a bound, the store scans
-// its directory and removes the least recently used entries until it holds
-// at most MaxEntries − MaxEntries/10 entries and MaxBytes − MaxBytes/10
-// bytes, so that a full store does not scan on every write (ccache cleans up
-// to a fraction of its limit for the same reason). The entry just written
-// is never evicted by its own Set.
+// every process sharing the directory sees.
 //
-// To notice crossing a bound, each process counts the entries and bytes it
-// adds and removes, starting from a scan on its first Set. It scans again
-// every 1000 Sets, and whenever its count crosses a bound, but it does not
-// see other processes' writes in between, so with several processes the
-// bounds hold approximately: the directory may exceed them until some
-// process's count or periodic scan catches up.
+// The processes sharing a directory keep one count of its entries and
+// bytes, in .memogen/usage, under a flock. A Set reserves its bytes in that
+// count before writing, so that the entries plus the files being written
+// never exceed a bound by more than its slack, a tenth of it (and at least
+// one entry or byte), however many goroutines and processes write: a Set
+// that would go past that asks for eviction and waits for up to three
+// eviction rounds, and no longer than its context allows, then fails with
+// [ErrFull]. An entry larger than MaxBytes is refused at once.
+//
+// Eviction runs on a goroutine of its own, in one process at a time, when a
+// Set takes the count over a bound: it scans the directory and removes the
+// least recently used entries until the count is a tenth below each bound,
+// so that a full store does not scan on every write. The scan also corrects
+// the count, which drifts when a process crashes between a write and its
+// count, or when files are removed by hand; it runs every max(1000,
+// entries) Sets even within the bounds. Until it does, the count may be off
+// by such changes.
 //
 // # Permissions
 //
 // Directories are created with mode 0700 and files with mode 0600, because
 // results may be as private as the data they were computed from. Processes
 // sharing a directory must therefore run as the same user.
+//
+// An entry in the directory is returned to every caller, so the store
+// refuses, with [ErrUnsafeDir], a directory that another user could write
+// to: the root Dir, and every directory below it, must be owned by the
+// process's effective user and writable by no group or other user. Neither
+// may a directory below the root be a symbolic link, and entries are opened
+// without following one. Dir itself may be a symbolic link owned by that
+// user or by root; the directories above Dir are not checked, so a
+// world-writable parent such as /tmp is fine when it has the sticky bit.
+// New checks Dir when it exists, and every operation checks what it has not
+// checked yet; a store that fails the check serves no call, and the runtime
+// runs the calls uncached and reports why. Options.TrustDir, trust_dir=1 in
+// a URL, accepts directories that other users own or may write to, for a
+// cache shared on purpose; it still refuses symbolic links.
 package file
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"net/url"
@@ -89,6 +118,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -109,26 +139,38 @@ type Options struct {
 	MaxBytes int64
 	// MaxEntries bounds the number of entries; 0 means no bound.
 	MaxEntries int
+	// TrustDir accepts a Dir, or directories below it, that another user
+	// owns or that group or others may write to; by default the store
+	// refuses them with ErrUnsafeDir. It never accepts a symbolic link
+	// below Dir.
+	TrustDir bool
 }
 
 // A Store is a [memo.Backend] keeping each entry in a file under a
 // directory. It is safe for concurrent use, and several processes may use
 // one directory at the same time.
 type Store struct {
-	dir      string // absolute and clean
-	opts     Options
-	usage    usage
-	funcDirs sync.Map // memo.FuncID → its checked entry directory
+	dir       string // absolute and clean
+	opts      Options
+	funcDirs  sync.Map    // memo.FuncID → *funcDir
+	rootReady atomic.Bool // the root exists and passed its checks
+	ownReady  atomic.Bool // the store's own directories exist and passed their checks
+	usage     usage
+	evictor   evictor
+	foreign   sync.Map // path → fs.FileInfo of a file with an entry's name that is not one
+	stats     struct{ evictions, scans, refused atomic.Uint64 }
 }
 
 var (
 	_ memo.Backend = (*Store)(nil)
 	_ memo.Lister  = (*Store)(nil)
 	_ memo.Pruner  = (*Store)(nil)
+	_ io.Closer    = (*Store)(nil)
 )
 
-// New returns a store of the entries under opts.Dir. It does not touch the
-// file system.
+// New returns a store of the entries under opts.Dir. It creates nothing;
+// if the directory exists, New checks that no other user may write to it
+// (see Permissions in the package documentation).
 func New(opts Options) (*Store, error) {
 	switch {
 	case opts.Dir == "":
@@ -142,7 +184,12 @@ func New(opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("file: Options.Dir: %w", err)
 	}
-	return &Store{dir: dir, opts: opts}, nil
+	s := &Store{dir: dir, opts: opts}
+	s.usage.token = make(chan struct{}, 1)
+	if err := s.checkRoot(false); err != nil && !absent(err) {
+		return nil, err
+	}
+	return s, nil
 }
 
 // Must is like New but panics on invalid options.
@@ -155,7 +202,8 @@ func Must(opts Options) *Store {
 }
 
 // Open returns a store configured by a URL of the form
-// file:///abs/path?max_bytes=N&max_entries=N, both parameters optional.
+// file:///abs/path?max_bytes=N&max_entries=N&trust_dir=1, every parameter
+// optional.
 func Open(u *url.URL) (memo.Backend, error) {
 	opts, err := parseURL(u)
 	if err != nil {
@@ -186,11 +234,17 @@ func parseURL(u *url.URL) (Options, error) {
 	}
 	for _, name := range slices.Sorted(maps.Keys(q)) {
 		values := q[name]
-		if name != "max_bytes" && name != "max_entries" {
-			return opts, fmt.Errorf("file: unknown URL parameter %q (want max_bytes, max_entries)", name)
+		if name != "max_bytes" && name != "max_entries" && name != "trust_dir" {
+			return opts, fmt.Errorf("file: unknown URL parameter %q (want max_bytes, max_entries, trust_dir)", name)
 		}
 		if len(values) > 1 {
 			return opts, fmt.Errorf("file: URL parameter %q is given %d times", name, len(values))
+		}
+		if name == "trust_dir" {
+			if opts.TrustDir, err = strconv.ParseBool(values[0]); err != nil {
+				return opts, fmt.Errorf("file: trust_dir=%q: want 1 or 0", values[0])
+			}
+			continue
 		}
 		n, err := strconv.ParseInt(values[0], 10, 64)
 		if err != nil || n < 0 || name == "max_entries" && int64(int(n)) != n {
@@ -208,12 +262,18 @@ func parseURL(u *url.URL) (Options, error) {
 // Get returns the entry stored under key, or memo.ErrNotFound if there is
 // none or it has expired. A hit makes the entry the most recently used.
 func (s *Store) Get(ctx context.Context, key memo.Key) ([]byte, error) {
-	path, err := s.entryPath(key)
+	path, dir, err := s.entryPath(key)
 	if err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if err := s.prepare(dir, false); err != nil {
+		if absent(err) {
+			return nil, memo.ErrNotFound
+		}
+		return nil, fmt.Errorf("file: get: %w", err)
 	}
 	data, modified, err := readFile(path)
 	switch {
@@ -242,9 +302,10 @@ const touchInterval = time.Minute
 // Set stores value under key, replacing any entry atomically. An expires
 // already past removes the key instead. Expiry is otherwise read back from
 // value's metadata line, so a value that is not a stored entry never
-// expires here.
+// expires here. With bounds, Set may wait for eviction, or fail with
+// ErrFull; see Bounds in the package documentation.
 func (s *Store) Set(ctx context.Context, key memo.Key, value []byte, expires time.Time) error {
-	path, err := s.entryPath(key)
+	path, dir, err := s.entryPath(key)
 	if err != nil {
 		return err
 	}
@@ -252,33 +313,68 @@ func (s *Store) Set(ctx context.Context, key memo.Key, value []byte, expires tim
 		return err
 	}
 	if !expires.IsZero() && !time.Now().Before(expires) {
-		return s.remove(path)
+		return s.remove(ctx, dir, path)
 	}
-	old := s.sizeIfCounted(path)
-	if err := writeFile(path, value); err != nil {
+	if err := s.prepare(dir, true); err != nil {
 		return fmt.Errorf("file: set: %w", err)
 	}
-	if err := s.added(ctx, path, int64(len(value)), old); err != nil {
-		return fmt.Errorf("file: stored %s but evicting failed: %w", path, err)
+	old := int64(-1)
+	if fi, err := os.Lstat(path); err == nil && fi.Mode().IsRegular() {
+		old = fi.Size()
+	}
+	size := int64(len(value))
+	if err := s.admit(ctx, size); err != nil {
+		return err
+	}
+	err = s.writeFile(dir, path, value)
+	if c := s.settle(ctx, size, old, err == nil); s.wantsRound(c) {
+		s.kick(0)
+	}
+	if err != nil {
+		return fmt.Errorf("file: set: %w", err)
 	}
 	return nil
 }
 
 // Delete removes key; deleting an absent key is not an error.
 func (s *Store) Delete(ctx context.Context, key memo.Key) error {
-	path, err := s.entryPath(key)
+	path, dir, err := s.entryPath(key)
 	if err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.remove(path)
+	return s.remove(ctx, dir, path)
 }
 
-// Clear removes every entry of fn: it renames fn's directory to a
-// temporary name under the store's directory, which takes the entries away
-// at once, then removes that directory.
+// remove deletes the entry file at path, in dir, counting it out.
+func (s *Store) remove(ctx context.Context, dir *funcDir, path string) error {
+	if err := s.prepare(dir, false); err != nil {
+		if absent(err) {
+			return nil
+		}
+		return fmt.Errorf("file: delete: %w", err)
+	}
+	fi, err := os.Lstat(path)
+	if err == nil {
+		err = os.Remove(path)
+	}
+	switch {
+	case absent(err):
+		return nil
+	case err != nil:
+		return fmt.Errorf("file: delete: %w", err)
+	}
+	if fi.Mode().IsRegular() {
+		s.removed(ctx, 1, fi.Size())
+	}
+	return nil
+}
+
+// Clear removes every entry of fn, and then fn's directory and those of
+// its package if that empties them. Files in fn's directory that are not
+// entries stay, and so do the entries of a package nested in it.
 func (s *Store) Clear(ctx context.Context, fn memo.FuncID) error {
 	dir, err := s.funcDir(fn)
 	if err != nil {
@@ -287,53 +383,57 @@ func (s *Store) Clear(ctx context.Context, fn memo.FuncID) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	trash := filepath.Join(s.dir, clearPrefix+rand.Text())
-	if err := os.Rename(dir, trash); err != nil {
+	if err := s.prepare(dir, false); err != nil {
 		if absent(err) {
 			return nil
 		}
 		return fmt.Errorf("file: clear %s: %w", fn, err)
 	}
-	if s.bounded() {
-		s.usage.removed(countEntries(trash))
-	}
-	// The entries are gone; removing their files is housekeeping. A write
-	// that resolved the directory's old name before the rename can still
-	// create its temporary file in it, making the first removal fail; what
-	// a second one leaves, Prune collects.
-	if os.RemoveAll(trash) != nil {
-		_ = os.RemoveAll(trash)
-	}
-	return nil
-}
-
-// remove deletes the entry file at path, counting it out.
-func (s *Store) remove(path string) error {
-	size := s.sizeIfCounted(path)
-	err := os.Remove(path)
-	switch {
-	case absent(err):
+	ents, err := os.ReadDir(dir.path)
+	if absent(err) {
 		return nil
-	case err != nil:
-		return fmt.Errorf("file: delete: %w", err)
 	}
-	if size >= 0 {
-		s.usage.removed(1, size)
+	var n int
+	var size int64
+	for _, d := range ents {
+		if err == nil {
+			err = ctx.Err()
+		}
+		if err != nil {
+			break
+		}
+		path := dir.path + string(filepath.Separator) + d.Name()
+		key, ok := s.keyOf(path)
+		if !ok || !d.Type().IsRegular() {
+			continue
+		}
+		_, fi, isEntry, rerr := readEntry(path, key)
+		if rerr != nil || !isEntry {
+			err = rerr
+			continue
+		}
+		if rerr := os.Remove(path); rerr != nil && !absent(rerr) {
+			err = rerr
+			continue
+		}
+		n++
+		size += fi.Size()
+	}
+	s.removed(ctx, n, size)
+	s.removeEmptied([]string{dir.path})
+	if err != nil {
+		return fmt.Errorf("file: clear %s: %w", fn, err)
 	}
 	return nil
 }
 
-// sizeIfCounted returns the size of the file at path when the store counts
-// its usage and the file exists, else -1.
-func (s *Store) sizeIfCounted(path string) int64 {
-	if !s.bounded() {
-		return -1
-	}
-	fi, err := os.Lstat(path)
-	if err != nil {
-		return -1
-	}
-	return fi.Size()
+// Close stops the store's eviction, if running, writes this process's
+// changes to the shared count and closes the count's file. A closed store
+// may still be used: it opens again what it needs.
+func (s *Store) Close() error {
+	s.stopEvicting()
+	s.closeCounts()
+	return nil
 }
 
 // absent reports whether err means that there is no file at a path: it or

@@ -23,30 +23,35 @@ func entryExpired(data []byte, now time.Time) bool {
 	return err == nil && !expires.IsZero() && !now.Before(expires)
 }
 
-// readEntry describes the entry file at path from its size and metadata
-// line, leaving the metadata zero when the line cannot be parsed. It also
-// returns the file's info, nil with no error when the file has gone.
-func readEntry(path string, key memo.Key) (memo.StoredEntry, fs.FileInfo, error) {
-	f, err := os.Open(path)
+// readEntry describes the file at path, which has the name of key's entry,
+// from its size and metadata line. isEntry is false when the file does not
+// start with an entry's metadata line, as the runtime writes it: such a
+// file is not the store's, whatever its name, and the store neither lists
+// nor removes it. fi is nil, with no error, when the file has gone.
+func readEntry(path string, key memo.Key) (e memo.StoredEntry, fi fs.FileInfo, isEntry bool, err error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|noFollow, 0)
 	if absent(err) {
-		return memo.StoredEntry{}, nil, nil
+		return e, nil, false, nil
 	}
 	if err != nil {
-		return memo.StoredEntry{}, nil, err
+		return e, nil, false, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return memo.StoredEntry{}, nil, err
+	if fi, err = f.Stat(); err != nil {
+		return e, nil, false, err
+	}
+	if !fi.Mode().IsRegular() {
+		return e, fi, false, nil
 	}
 	buf := make([]byte, min(fi.Size(), maxHeader))
 	n, err := io.ReadFull(f, buf)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return memo.StoredEntry{}, nil, err
+		return e, nil, false, err
 	}
-	e := memo.StoredEntry{Key: key, Size: fi.Size()}
-	if h, err := memo.DecodeEntryHeader(buf[:n]); err == nil {
-		e.Created, e.Expires, e.Summary = h.Created, h.Expires, h.Summary
+	h, err := memo.DecodeEntryHeader(buf[:n])
+	if err != nil {
+		return e, fi, false, nil
 	}
-	return e, fi, nil
+	e = memo.StoredEntry{Key: key, Size: fi.Size(), Created: h.Created, Expires: h.Expires, Summary: h.Summary}
+	return e, fi, true, nil
 }
