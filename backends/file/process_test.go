@@ -20,7 +20,8 @@ import (
 
 // The test binary doubles as the writer process of
 // TestMultiProcessWriters: with writerDirEnv set, it writes the shared keys
-// into that directory and exits instead of running tests.
+// into that directory and exits instead of running tests; and of
+// TestBoundsUnderLoad, with stressDirEnv set.
 const (
 	writerDirEnv   = "MEMOGEN_FILE_TEST_WRITER_DIR"
 	writerBoundEnv = "MEMOGEN_FILE_TEST_WRITER_MAX_ENTRIES"
@@ -31,6 +32,13 @@ const (
 var sharedKeys = []memo.Key{key(fnF, 1, "json"), key(fnF, 2, "json"), key(fnMethod, 1, "msgpack+zstd")}
 
 func TestMain(m *testing.M) {
+	if dir := os.Getenv(stressDirEnv); dir != "" {
+		if err := runStressWriter(dir); err != nil {
+			fmt.Fprintln(os.Stderr, "stress writer:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	if dir := os.Getenv(writerDirEnv); dir != "" {
 		if err := writeShared(dir, os.Getenv(writerBoundEnv)); err != nil {
 			fmt.Fprintln(os.Stderr, "writer:", err)
