@@ -39,12 +39,12 @@ func slack(bound int64) int64 { return max(1, bound/10) }
 // bounded reports whether the store has bounds to keep.
 func (s *Store) bounded() bool { return s.opts.MaxBytes > 0 || s.opts.MaxEntries > 0 }
 
-// fits reports whether a file of size bytes can be written without the
-// entries and the files being written exceeding a bound by more than its
-// slack.
-func (s *Store) fits(c counts, size int64) bool {
+// fits reports whether a file of size bytes, adding entries entries (1 for
+// a new key, 0 for one replaced), can be written without the entries and
+// the files being written exceeding a bound by more than its slack.
+func (s *Store) fits(c counts, entries, size int64) bool {
 	e, b := int64(s.opts.MaxEntries), s.opts.MaxBytes
-	return (e == 0 || c.entries+c.writingEntries+1 <= e+slack(e)) &&
+	return (e == 0 || c.entries+c.writingEntries+entries <= e+slack(e)) &&
 		(b == 0 || c.bytes+c.writingBytes+size <= b+slack(b))
 }
 
@@ -72,16 +72,16 @@ func (s *Store) wantsRound(c counts) bool {
 		c.entries < 0 || c.bytes < 0)
 }
 
-// admit reserves room for a file of size bytes. When the store is full it
-// asks for eviction and waits, for up to maxWaits rounds and no longer than
-// ctx allows, then refuses with ErrFull.
-func (s *Store) admit(ctx context.Context, size int64) error {
+// admit reserves room for a file of size bytes adding entries entries.
+// When the store is full it asks for eviction and waits, for up to maxWaits
+// rounds and no longer than ctx allows, then refuses with ErrFull.
+func (s *Store) admit(ctx context.Context, entries, size int64) error {
 	if b := s.opts.MaxBytes; b > 0 && size > b {
 		s.stats.refused.Add(1)
 		return fmt.Errorf("%w: an entry of %d bytes is larger than max_bytes, %d", ErrFull, size, b)
 	}
 	for waits := 0; ; waits++ {
-		c, ok, err := s.reserve(ctx, size)
+		c, ok, err := s.reserve(ctx, entries, size)
 		if err != nil {
 			return fmt.Errorf("file: set: counting: %w", err)
 		}
@@ -200,7 +200,7 @@ func (s *Store) evictRound(ctx context.Context, want int64) error {
 	if err != nil {
 		return err
 	}
-	needsRoom := func(c counts) bool { return want > 0 && !s.fits(c, want) }
+	needsRoom := func(c counts) bool { return want > 0 && !s.fits(c, 1, want) }
 	if !s.wantsRound(c) && !needsRoom(c) {
 		return nil // another process did it while we waited
 	}

@@ -24,6 +24,7 @@ func ExampleNew() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	defer store.Close()
 	// Generated code binds a store by name: memo.Register("disk", store).
 	// Here we store one entry directly, as the runtime would.
 	key := memo.Key{

@@ -186,7 +186,9 @@ func New(opts Options) (*Store, error) {
 	}
 	s := &Store{dir: dir, opts: opts}
 	s.usage.token = make(chan struct{}, 1)
-	if err := s.checkRoot(false); err != nil && !absent(err) {
+	// Other errors, such as a directory that cannot be read, are the
+	// operations' to report.
+	if err := s.checkRoot(false); errors.Is(err, ErrUnsafeDir) {
 		return nil, err
 	}
 	return s, nil
@@ -318,12 +320,12 @@ func (s *Store) Set(ctx context.Context, key memo.Key, value []byte, expires tim
 	if err := s.prepare(dir, true); err != nil {
 		return fmt.Errorf("file: set: %w", err)
 	}
-	old := int64(-1)
+	old, entries := int64(-1), int64(1)
 	if fi, err := os.Lstat(path); err == nil && fi.Mode().IsRegular() {
-		old = fi.Size()
+		old, entries = fi.Size(), 0
 	}
 	size := int64(len(value))
-	if err := s.admit(ctx, size); err != nil {
+	if err := s.admit(ctx, entries, size); err != nil {
 		return err
 	}
 	err = s.writeFile(dir, path, value)

@@ -782,6 +782,7 @@ func TestNewRelativeDir(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { s.Close() })
 	t.Chdir(t.TempDir())
 	k := key(fnF, 1, "json")
 	mustSet(t, s, k, entry("v", time.Time{}))
@@ -831,6 +832,7 @@ func TestOpenBounds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { b.(*file.Store).Close() })
 	k1, k2 := key(fnF, 1, "json"), key(fnF, 2, "json")
 	mustSet(t, b, k1, entry("v", time.Time{}))
 	mustSet(t, b, k2, entry("v", time.Time{}))

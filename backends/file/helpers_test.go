@@ -38,6 +38,7 @@ func newStore(t *testing.T, opts file.Options) (s *file.Store, dir string) {
 	if err != nil {
 		t.Fatalf("New(%+v) = %v", opts, err)
 	}
+	t.Cleanup(func() { s.Close() }) // before the directory is removed
 	return s, opts.Dir
 }
 

@@ -154,7 +154,7 @@ func (s *Store) checkMode(path string, fi fs.FileInfo) error {
 			"use a directory of your own, or add trust_dir=1 to the URL (Options.TrustDir) to accept it", ErrUnsafeDir, path, uid, os.Geteuid())
 	}
 	if fi.Mode().Perm()&0o022 != 0 {
-		return fmt.Errorf("%w: %s is writable by group or others (mode %v), who could plant entries in it; "+
+		return fmt.Errorf("%w: %s is writable by group or others (mode %04o), who could plant entries in it; "+
 			"run chmod go-w %s, or add trust_dir=1 to the URL (Options.TrustDir) if they are trusted", ErrUnsafeDir, path, fi.Mode().Perm(), path)
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -101,6 +102,7 @@ func TestUnsafeRoot(t *testing.T) {
 			if err != nil {
 				t.Fatalf("New with TrustDir = %v; want a store", err)
 			}
+			t.Cleanup(func() { s.Close() })
 			mustSet(t, s, k, entry("v", time.Time{}))
 			mustGet(t, s, k)
 		}
@@ -233,11 +235,11 @@ func TestSymlinkBelowRoot(t *testing.T) {
 func TestUnsafeDirRunsUncached(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "cache")
 	mkdirMode(t, dir, 0o777)
-	const name = "filetest-unsafe"
+	const name = "filetest_unsafe"
 	t.Setenv(memo.EnvVar(name), "file://"+filepath.ToSlash(dir))
 	var mu sync.Mutex
 	var reported []error
-	memo.Configure(memo.Config{Hook: func(c memo.CallInfo) {
+	memo.Configure(memo.Config{Logger: slog.New(slog.DiscardHandler), Hook: func(c memo.CallInfo) {
 		if errors.Is(c.Err, file.ErrUnsafeDir) {
 			mu.Lock()
 			reported = append(reported, c.Err)

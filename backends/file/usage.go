@@ -217,14 +217,15 @@ func (s *Store) closeCounts() {
 	<-s.usage.token
 }
 
-// reserve counts a file of size bytes about to be written, if it fits
-// under the ceilings; ok is false when it does not.
-func (s *Store) reserve(ctx context.Context, size int64) (c counts, ok bool, err error) {
+// reserve counts a file of size bytes about to be written, which adds
+// entries entries (0 when it replaces one), if it fits under the ceilings;
+// ok is false when it does not.
+func (s *Store) reserve(ctx context.Context, entries, size int64) (c counts, ok bool, err error) {
 	return s.update(ctx, func(c *counts) bool {
-		if !s.fits(*c, size) {
+		if !s.fits(*c, entries, size) {
 			return false
 		}
-		c.writingEntries++
+		c.writingEntries += entries
 		c.writingBytes += size
 		return true
 	})
@@ -232,16 +233,21 @@ func (s *Store) reserve(ctx context.Context, size int64) (c counts, ok bool, err
 
 // settle ends the reservation of a file of size bytes: written reports
 // whether it became an entry, replacing one of old bytes, or none if old is
-// negative.
+// negative. A scan finds the old file or the new one at the path, never
+// neither, so only a new entry, and bytes beyond the old ones, count as
+// added.
 func (s *Store) settle(ctx context.Context, size, old int64, written bool) counts {
 	d := counts{writingEntries: -1, writingBytes: -size}
+	if old >= 0 {
+		d.writingEntries = 0
+	}
 	if written {
 		d.entries, d.bytes = 1, size
 		d.addedEntries, d.addedBytes = 1, size
 		d.sets = 1
 		if old >= 0 {
-			d.entries--
-			d.bytes -= old
+			d.entries, d.bytes = 0, size-old
+			d.addedEntries, d.addedBytes = 0, max(0, size-old)
 		}
 	}
 	return s.change(ctx, d)

@@ -28,6 +28,12 @@ Inspects and maintains a cache in any backend, by URL:
          prune)
   clear  remove every entry of one function, or of all functions
 
+In a directory, prune and clear remove only what memogen wrote: files
+that start with an entry's metadata line, its own stale temporary files,
+and the directories they leave empty. Other files stay, whatever their
+names. A directory that another user owns or may write to is refused
+unless its URL says trust_dir=1.
+
 A function is named by its import path and name, as listings show it:
 example.com/users.FetchUser, or example.com/users.Store.Load for a method.
 
@@ -78,7 +84,7 @@ func runCache(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 	}
 	// Opening a backend connects to nothing, so its errors are mistakes in
-	// the URL.
+	// the URL, or a directory that the URL must say it trusts.
 	b, err := memo.Open(rawURL)
 	if err != nil {
 		fmt.Fprintf(stderr, "memogen cache: %v\n", err)
