@@ -44,15 +44,15 @@ func (s *Store) bounded() bool { return s.opts.MaxBytes > 0 || s.opts.MaxEntries
 // the files being written exceeding a bound by more than its slack.
 func (s *Store) fits(c counts, entries, size int64) bool {
 	e, b := int64(s.opts.MaxEntries), s.opts.MaxBytes
-	return (e == 0 || c.entries+c.writingEntries+entries <= e+slack(e)) &&
-		(b == 0 || c.bytes+c.writingBytes+size <= b+slack(b))
+	return (e == 0 || c.entries+c.writingEntries()+entries <= e+slack(e)) &&
+		(b == 0 || c.bytes+c.writingBytes()+size <= b+slack(b))
 }
 
 // over reports whether the entries and the files being written exceed a
 // bound.
 func (s *Store) over(c counts) bool {
 	e, b := int64(s.opts.MaxEntries), s.opts.MaxBytes
-	return e > 0 && c.entries+c.writingEntries > e || b > 0 && c.bytes+c.writingBytes > b
+	return e > 0 && c.entries+c.writingEntries() > e || b > 0 && c.bytes+c.writingBytes() > b
 }
 
 // underTarget reports whether the count is within the level eviction
@@ -61,8 +61,8 @@ func (s *Store) over(c counts) bool {
 // its limit for the same reason).
 func (s *Store) underTarget(c counts) bool {
 	e, b := int64(s.opts.MaxEntries), s.opts.MaxBytes
-	return (e == 0 || c.entries+c.writingEntries <= e-e/10) &&
-		(b == 0 || c.bytes+c.writingBytes <= b-b/10)
+	return (e == 0 || c.entries+c.writingEntries() <= e-e/10) &&
+		(b == 0 || c.bytes+c.writingBytes() <= b-b/10)
 }
 
 // wantsRound reports whether the count calls for an eviction round: it is
@@ -72,34 +72,35 @@ func (s *Store) wantsRound(c counts) bool {
 		c.entries < 0 || c.bytes < 0)
 }
 
-// admit reserves room for a file of size bytes adding entries entries.
-// When the store is full it asks for eviction and waits, for up to maxWaits
-// rounds and no longer than ctx allows, then refuses with ErrFull.
-func (s *Store) admit(ctx context.Context, entries, size int64) error {
+// admit reserves room for a file of size bytes adding entries entries,
+// and returns the minute of the reservation. When the store is full it asks
+// for eviction and waits, for up to maxWaits rounds and no longer than ctx
+// allows, then refuses with ErrFull.
+func (s *Store) admit(ctx context.Context, entries, size int64) (minute int64, err error) {
 	if b := s.opts.MaxBytes; b > 0 && size > b {
 		s.stats.refused.Add(1)
-		return fmt.Errorf("%w: an entry of %d bytes is larger than max_bytes, %d", ErrFull, size, b)
+		return 0, fmt.Errorf("%w: an entry of %d bytes is larger than max_bytes, %d", ErrFull, size, b)
 	}
 	for waits := 0; ; waits++ {
 		c, ok, err := s.reserve(ctx, entries, size)
 		if err != nil {
-			return fmt.Errorf("file: set: counting: %w", err)
+			return 0, fmt.Errorf("file: set: counting: %w", err)
 		}
 		if ok {
 			// Eviction is asked for once the write is done and counted,
 			// so that a scan does not both find it and hear of it.
-			return nil
+			return c.writingMinute, nil
 		}
 		if waits == maxWaits {
 			s.stats.refused.Add(1)
-			return fmt.Errorf("%w: %d entries and %d bytes stored or being written, after %d eviction rounds", ErrFull,
-				c.entries+c.writingEntries, c.bytes+c.writingBytes, maxWaits)
+			return 0, fmt.Errorf("%w: %d entries and %d bytes stored or being written, after %d eviction rounds", ErrFull,
+				c.entries+c.writingEntries(), c.bytes+c.writingBytes(), maxWaits)
 		}
 		select {
 		case <-s.kick(size):
 		case <-ctx.Done():
 			s.stats.refused.Add(1)
-			return fmt.Errorf("%w: waiting for eviction: %w", ErrFull, context.Cause(ctx))
+			return 0, fmt.Errorf("%w: waiting for eviction: %w", ErrFull, context.Cause(ctx))
 		}
 	}
 }
@@ -217,7 +218,6 @@ func (s *Store) evictRound(ctx context.Context, want int64) error {
 	s.stats.scans.Add(1)
 	c, _, err = s.update(ctx, func(c *counts) bool {
 		c.entries, c.bytes = found.entries+c.addedEntries, found.bytes+c.addedBytes
-		c.writingEntries, c.writingBytes = found.writingEntries, found.writingBytes
 		c.sets, c.scanned = 0, 1
 		return true
 	})
@@ -291,7 +291,7 @@ func (s *Store) evictFile(f storedFile) (counted, evicted bool, err error) {
 }
 
 // scan walks the directory and returns its entry files, with their number
-// and size, and the number and size of the files being written.
+// and size.
 func (s *Store) scan(ctx context.Context) (files []storedFile, found counts, err error) {
 	err = s.walk(ctx, s.dir, true, func(path string, _ memo.Key, d fs.DirEntry) error {
 		fi, err := d.Info()
@@ -311,18 +311,6 @@ func (s *Store) scan(ctx context.Context) (files []storedFile, found counts, err
 	})
 	if err != nil {
 		return nil, found, err
-	}
-	// Listed after the entries, so that a file renamed in between is
-	// counted twice rather than missed.
-	ents, err := os.ReadDir(filepath.Join(s.dir, ownDir, tmpDir))
-	if err != nil && !absent(err) {
-		return nil, found, err
-	}
-	for _, d := range ents {
-		if fi, err := d.Info(); err == nil && fi.Mode().IsRegular() {
-			found.writingEntries++
-			found.writingBytes += fi.Size()
-		}
 	}
 	return files, found, nil
 }
@@ -379,7 +367,7 @@ func (s *Store) Stats() Stats {
 	return Stats{
 		Entries:   c.entries,
 		Bytes:     c.bytes,
-		Writing:   c.writingBytes,
+		Writing:   c.writingBytes(),
 		Evictions: s.stats.evictions.Load(),
 		Scans:     s.stats.scans.Load(),
 		Refused:   s.stats.refused.Load(),

@@ -325,11 +325,12 @@ func (s *Store) Set(ctx context.Context, key memo.Key, value []byte, expires tim
 		old, entries = fi.Size(), 0
 	}
 	size := int64(len(value))
-	if err := s.admit(ctx, entries, size); err != nil {
+	minute, err := s.admit(ctx, entries, size)
+	if err != nil {
 		return err
 	}
 	err = s.writeFile(dir, path, value)
-	if c := s.settle(ctx, size, old, err == nil); s.wantsRound(c) {
+	if c := s.settle(ctx, minute, entries, size, old, err == nil); s.wantsRound(c) {
 		s.kick(0)
 	}
 	if err != nil {
@@ -398,28 +399,29 @@ func (s *Store) Clear(ctx context.Context, fn memo.FuncID) error {
 	var n int
 	var size int64
 	for _, d := range ents {
-		if err == nil {
-			err = ctx.Err()
-		}
 		if err != nil {
 			break
 		}
+		if err = ctx.Err(); err != nil || !d.Type().IsRegular() {
+			continue
+		}
 		path := dir.path + string(filepath.Separator) + d.Name()
 		key, ok := s.keyOf(path)
-		if !ok || !d.Type().IsRegular() {
+		if !ok {
 			continue
 		}
 		_, fi, isEntry, rerr := readEntry(path, key)
-		if rerr != nil || !isEntry {
-			err = rerr
+		if err = rerr; err != nil || !isEntry || fi == nil {
 			continue
 		}
-		if rerr := os.Remove(path); rerr != nil && !absent(rerr) {
-			err = rerr
+		if err = os.Remove(path); absent(err) {
+			err = nil
 			continue
 		}
-		n++
-		size += fi.Size()
+		if err == nil {
+			n++
+			size += fi.Size()
+		}
 	}
 	s.removed(ctx, n, size)
 	s.removeEmptied([]string{dir.path})

@@ -85,17 +85,21 @@ func runStressWriter(dir string) error {
 	return nil
 }
 
-// usageNow measures the function's directory and the temporary files: one
-// listing of each, the entries first, so that a file renamed in between
-// is missed rather than counted twice.
+// usageNow measures the entries of the function's directory and the
+// temporary files together: it lists both directories, then looks at each
+// file listed. A file it counts was there when listed and when looked at,
+// so at the end of the listings, when every file counted was there at
+// once: the sum is never more than the directory held at that moment.
 func usageNow(dir string) (entries, bytes int64) {
-	for _, sub := range []string{filepath.Dir(pathOf(dir, key(fnF, 0, "json"))), filepath.Join(dir, ".memogen", "tmp")} {
-		ents, _ := os.ReadDir(sub)
-		for _, d := range ents {
-			if fi, err := d.Info(); err == nil && fi.Mode().IsRegular() {
-				entries++
-				bytes += fi.Size()
-			}
+	var listed []os.DirEntry
+	for _, sub := range []string{filepath.Join(dir, ".memogen", "tmp"), filepath.Dir(pathOf(dir, key(fnF, 0, "json")))} {
+		ents, _ := os.ReadDir(sub) // no stat: names and types only
+		listed = append(listed, ents...)
+	}
+	for _, d := range listed {
+		if fi, err := d.Info(); err == nil && fi.Mode().IsRegular() {
+			entries++
+			bytes += fi.Size()
 		}
 	}
 	return entries, bytes

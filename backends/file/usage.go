@@ -15,40 +15,77 @@ import (
 // a small file, <dir>/.memogen/usage, read and rewritten under an exclusive
 // flock by each change. A Set reserves its bytes there before it writes, so
 // that the bounds hold across processes, and settles the reservation after
-// the rename. A scan, which the evictor makes now and then, corrects what
-// the deltas missed: entries written by processes that crashed, files
-// removed by hand. While it walks, Sets record what they add, and the scan
-// adds that to what it found: what the walk both saw and was told of is
-// counted twice, which errs toward evicting, never toward overflowing.
+// the rename. A reservation that is not settled within a minute or two,
+// because its process crashed, is dropped. A scan, which the evictor makes
+// now and then, corrects what the deltas missed: entries written by
+// processes that crashed, files removed by hand. While it walks, Sets
+// record what they add, and the scan adds that to what it found: what the
+// walk both saw and was told of is counted twice, which errs toward
+// evicting, never toward overflowing.
 
 // counts is what the count file holds.
 type counts struct {
-	entries, bytes               int64 // entry files
-	writingEntries, writingBytes int64 // files being written, reserved by Sets
-	addedEntries, addedBytes     int64 // entries written since the current scan began
-	sets                         int64 // Sets done since the last scan
-	scanned                      int64 // 1 once a scan has set the counts
+	entries, bytes int64 // entry files
+	// writing holds the reservations of Sets still writing, by the minute
+	// they were made: [0] in writingMinute, [1] in the minute before.
+	// Older ones are dropped.
+	writing                  [2]reservation
+	writingMinute            int64 // Unix minutes
+	addedEntries, addedBytes int64 // entries written since the current scan began
+	sets                     int64 // Sets done since the last scan
+	scanned                  int64 // 1 once a scan has set the counts
 }
 
-// add adds the changes d describes.
+// A reservation is room taken by files being written.
+type reservation struct{ entries, bytes int64 }
+
+// add adds the changes to entries that d describes; reservations are not
+// changes but taken and released under the lock.
 func (c *counts) add(d counts) {
 	c.entries += d.entries
 	c.bytes += d.bytes
-	c.writingEntries = max(0, c.writingEntries+d.writingEntries)
-	c.writingBytes = max(0, c.writingBytes+d.writingBytes)
 	c.addedEntries += d.addedEntries
 	c.addedBytes += d.addedBytes
 	c.sets += d.sets
+}
+
+// writingEntries returns the entries reserved by Sets still writing.
+func (c *counts) writingEntries() int64 { return c.writing[0].entries + c.writing[1].entries }
+
+// writingBytes returns the bytes reserved by Sets still writing.
+func (c *counts) writingBytes() int64 { return c.writing[0].bytes + c.writing[1].bytes }
+
+// age moves the reservations on to minute, dropping those made before the
+// minute before it. A clock that went back changes nothing.
+func (c *counts) age(minute int64) {
+	switch d := minute - c.writingMinute; {
+	case d <= 0:
+		return
+	case d == 1:
+		c.writing = [2]reservation{{}, c.writing[0]}
+	default:
+		c.writing = [2]reservation{}
+	}
+	c.writingMinute = minute
+}
+
+// release ends r, reserved in minute, unless it was dropped.
+func (c *counts) release(minute int64, r reservation) {
+	if i := c.writingMinute - minute; i == 0 || i == 1 {
+		c.writing[i].entries = max(0, c.writing[i].entries-r.entries)
+		c.writing[i].bytes = max(0, c.writing[i].bytes-r.bytes)
+	}
 }
 
 // The count file is usageMagic, then the fields of counts in order, each a
 // little-endian int64. A file of another size or magic counts as fresh.
 var usageMagic = binary.LittleEndian.Uint64([]byte("memocnt1"))
 
-const usageSize = 8 * 10
+const usageSize = 8 * 12
 
 func (c *counts) words() []*int64 {
-	return []*int64{&c.entries, &c.bytes, &c.writingEntries, &c.writingBytes,
+	return []*int64{&c.entries, &c.bytes,
+		&c.writing[0].entries, &c.writing[0].bytes, &c.writing[1].entries, &c.writing[1].bytes, &c.writingMinute,
 		&c.addedEntries, &c.addedBytes, &c.sets, &c.scanned}
 }
 
@@ -69,6 +106,9 @@ func (c *counts) encode(buf []byte) {
 		binary.LittleEndian.PutUint64(buf[8*(i+1):], uint64(*w))
 	}
 }
+
+// minute returns the current Unix minute, by which reservations age.
+func minute() int64 { return time.Now().Unix() / 60 }
 
 // usage is this process's handle on the count file.
 type usage struct {
@@ -111,6 +151,7 @@ func (s *Store) update(ctx context.Context, change func(*counts) bool) (c counts
 	u.pending = counts{}
 	u.mu.Unlock()
 	c.add(pending)
+	c.age(minute())
 	ok = change == nil || change(&c)
 	c.encode(buf[:])
 	if _, err := f.WriteAt(buf[:], 0); err != nil {
@@ -217,30 +258,29 @@ func (s *Store) closeCounts() {
 	<-s.usage.token
 }
 
-// reserve counts a file of size bytes about to be written, which adds
-// entries entries (0 when it replaces one), if it fits under the ceilings;
-// ok is false when it does not.
+// reserve reserves room for a file of size bytes about to be written,
+// which adds entries entries (0 when it replaces one), if it fits under the
+// ceilings; ok is false when it does not. It returns the minute of the
+// reservation, for settle.
 func (s *Store) reserve(ctx context.Context, entries, size int64) (c counts, ok bool, err error) {
 	return s.update(ctx, func(c *counts) bool {
 		if !s.fits(*c, entries, size) {
 			return false
 		}
-		c.writingEntries += entries
-		c.writingBytes += size
+		c.writing[0].entries += entries
+		c.writing[0].bytes += size
 		return true
 	})
 }
 
-// settle ends the reservation of a file of size bytes: written reports
-// whether it became an entry, replacing one of old bytes, or none if old is
-// negative. A scan finds the old file or the new one at the path, never
-// neither, so only a new entry, and bytes beyond the old ones, count as
-// added.
-func (s *Store) settle(ctx context.Context, size, old int64, written bool) counts {
-	d := counts{writingEntries: -1, writingBytes: -size}
-	if old >= 0 {
-		d.writingEntries = 0
-	}
+// settle ends the reservation, made in minute, of a file of size bytes
+// adding entries entries: written reports whether it became an entry,
+// replacing one of old bytes, or none if old is negative. A scan finds the
+// old file or the new one at the path, never neither, so only a new entry,
+// and bytes beyond the old ones, count as added. If the lock does not come
+// before ctx ends, the reservation is left to age out.
+func (s *Store) settle(ctx context.Context, minute, entries, size, old int64, written bool) counts {
+	var d counts
 	if written {
 		d.entries, d.bytes = 1, size
 		d.addedEntries, d.addedBytes = 1, size
@@ -250,7 +290,18 @@ func (s *Store) settle(ctx context.Context, size, old int64, written bool) count
 			d.addedEntries, d.addedBytes = 0, max(0, size-old)
 		}
 	}
-	return s.change(ctx, d)
+	c, _, err := s.update(ctx, func(c *counts) bool {
+		c.release(minute, reservation{entries, size})
+		c.add(d)
+		return true
+	})
+	if err != nil {
+		s.usage.mu.Lock()
+		s.usage.pending.add(d)
+		s.usage.mu.Unlock()
+		return s.lastCounts()
+	}
+	return c
 }
 
 // removed counts n entries of size bytes out.
