@@ -67,22 +67,25 @@
 // every process sharing the directory sees.
 //
 // The processes sharing a directory keep one count of its entries and
-// bytes, in .memogen/usage, under a flock. A Set reserves its bytes in that
-// count before writing, so that the entries plus the files being written
-// never exceed a bound by more than its slack, a tenth of it (and at least
-// one entry or byte), however many goroutines and processes write: a Set
-// that would go past that asks for eviction and waits for up to three
-// eviction rounds, and no longer than its context allows, then fails with
-// [ErrFull]. An entry larger than MaxBytes is refused at once.
+// bytes, in .memogen/usage, under a flock. A Set reserves its bytes, and
+// its entry if the key is new, in that count before it writes, and settles
+// after the rename, so that the entries plus the files being written never
+// exceed a bound by more than its slack, a tenth of the bound and at least
+// one entry or byte, however many goroutines and processes write. A Set
+// that would go past that asks for eviction and waits, for up to three
+// eviction rounds and no longer than its context allows, then fails with
+// [ErrFull]; an entry larger than MaxBytes fails at once.
 //
-// Eviction runs on a goroutine of its own, in one process at a time, when a
-// Set takes the count over a bound: it scans the directory and removes the
-// least recently used entries until the count is a tenth below each bound,
-// so that a full store does not scan on every write. The scan also corrects
-// the count, which drifts when a process crashes between a write and its
-// count, or when files are removed by hand; it runs every max(1000,
-// entries) Sets even within the bounds. Until it does, the count may be off
-// by such changes.
+// Eviction runs on a goroutine of its own, in one process at a time, once a
+// Set has taken the count over a bound: it scans the directory and removes
+// the least recently used entries until the count is a tenth below each
+// bound, so that a full store does not scan on every write. The scan also
+// corrects the count for what it was not told: entries whose process
+// crashed before counting them, files removed by hand. It runs every
+// max(1000, entries) Sets as well. A reservation that is not settled within
+// a minute or two, because its process crashed, is dropped. Until then the
+// count may be off by such changes; otherwise it errs toward evicting,
+// never toward holding more.
 //
 // # Permissions
 //
@@ -92,12 +95,14 @@
 //
 // An entry in the directory is returned to every caller, so the store
 // refuses, with [ErrUnsafeDir], a directory that another user could write
-// to: the root Dir, and every directory below it, must be owned by the
-// process's effective user and writable by no group or other user. Neither
-// may a directory below the root be a symbolic link, and entries are opened
-// without following one. Dir itself may be a symbolic link owned by that
-// user or by root; the directories above Dir are not checked, so a
-// world-writable parent such as /tmp is fine when it has the sticky bit.
+// to: the root Dir, every directory below it, and any directory the store
+// sets out to create on the way to Dir but finds made by someone else,
+// must be owned by the process's effective user and writable by no group
+// or other user. Neither may a directory below the root be a symbolic
+// link, and entries are opened without following one. Dir itself may be a
+// symbolic link owned by that user or by root. The directories above Dir
+// that already exist are not checked: a world-writable parent such as /tmp
+// is fine, since its sticky bit keeps others from renaming Dir away.
 // New checks Dir when it exists, and every operation checks what it has not
 // checked yet; a store that fails the check serves no call, and the runtime
 // runs the calls uncached and reports why. Options.TrustDir, trust_dir=1 in
