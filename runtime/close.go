@@ -28,8 +28,9 @@ type ContextCloser interface {
 // closed on a goroutine of its own, and Close stops waiting for it when ctx
 // ends. A backend bound under several names is closed once. Close is
 // idempotent: it never closes a backend twice. Names stay bound, so calls
-// made after Close reach closed backends, which fail, and run uncached. It
-// returns the errors of every backend, joined.
+// made after Close reach closed backends; those that then fail, as a
+// write-behind store refuses changes, run uncached. It returns the errors
+// of every backend, joined.
 //
 // Close runs only when the program gets to it: a crash, os.Exit, log.Fatal
 // or an unrecovered panic skips deferred calls, and whatever a backend had
