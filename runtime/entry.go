@@ -157,7 +157,10 @@ func splitEntry(data []byte, whole bool) (l entryLine, err error) {
 	switch string(magic) {
 	case entryMagic:
 	case oldEntryMagic:
-		return l, ErrOldEntry
+		if isOldLine(rest) {
+			return l, ErrOldEntry
+		}
+		return l, fmt.Errorf("%w: malformed line of the previous format", ErrCorrupt)
 	default:
 		return l, fmt.Errorf("%w: unknown format %.16q", ErrCorrupt, magic)
 	}
@@ -175,6 +178,26 @@ func splitEntry(data []byte, whole bool) (l entryLine, err error) {
 	l.codec, l.created, l.expires, l.digest, l.sum, l.summary = fields[0], fields[1], fields[2], fields[3], fields[4], rest
 	l.head = line[:len(line)-len(rest)-len(l.sum)-2]
 	return l, nil
+}
+
+// isOldLine reports whether rest, a metadata line after its magic, has the
+// fields of the previous format: codec, created, expires, a checksum of 16
+// hex digits and a quoted summary. A file that merely starts with its magic
+// is not an entry, and the stores must leave it alone.
+func isOldLine(rest []byte) bool {
+	var fields [4][]byte // codec, created, expires, checksum
+	for i := range fields {
+		sp := bytes.IndexByte(rest, ' ')
+		if sp < 0 {
+			return false
+		}
+		fields[i], rest = rest[:sp], rest[sp+1:]
+	}
+	_, createdOK := parseDecimal(fields[1])
+	_, expiresOK := parseDecimal(fields[2])
+	_, sumOK := parseHex64(fields[3])
+	_, err := strconv.Unquote(string(rest))
+	return len(fields[0]) > 0 && createdOK && expiresOK && sumOK && err == nil
 }
 
 // isDigest reports whether b is 32 lowercase hex digits, as Key.Digest is.

@@ -40,6 +40,8 @@ var registry struct {
 	gen      atomic.Uint64      // bumped on every change to backends
 
 	binding map[string]*sync.Mutex // per name, held while opening it; guarded by mu
+	order   []string               // bound names, the most recently bound last; guarded by mu
+	closed  []Backend              // backends that Close closed; guarded by mu
 
 	schemesMu sync.RWMutex
 	schemes   map[string]Opener // guarded by schemesMu
@@ -55,6 +57,7 @@ func Register(name string, b Backend) {
 	}
 	registry.backends[name] = b
 	delete(registry.failed, name)
+	registry.order = append(slices.DeleteFunc(registry.order, func(n string) bool { return n == name }), name)
 	registry.gen.Add(1)
 }
 
@@ -65,6 +68,7 @@ func Unregister(name string) {
 	defer registry.mu.Unlock()
 	delete(registry.backends, name)
 	delete(registry.failed, name)
+	registry.order = slices.DeleteFunc(registry.order, func(n string) bool { return n == name })
 	registry.gen.Add(1)
 }
 
@@ -145,6 +149,7 @@ func Resolve(name string) (Backend, error) {
 		registry.backends = make(map[string]Backend)
 	}
 	registry.backends[name] = b
+	registry.order = append(registry.order, name)
 	return b, nil
 }
 

@@ -24,6 +24,7 @@ func ExampleNew() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	defer store.Close()
 	// Generated code binds a store by name: memo.Register("disk", store).
 	// Here we store one entry directly, as the runtime would.
 	key := memo.Key{
@@ -44,6 +45,9 @@ func ExampleNew() {
 
 	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
+			if err == nil && d.Name() == ".memogen" {
+				return fs.SkipDir // the store's own files
+			}
 			return err
 		}
 		rel, _ := filepath.Rel(dir, path)
@@ -69,6 +73,6 @@ func ExampleParseURL() {
 	_, err = file.ParseURL("file://cache")
 	fmt.Println(err)
 	// Output:
-	// {Dir:/var/cache/myapp MaxBytes:1073741824 MaxEntries:100000} <nil>
+	// {Dir:/var/cache/myapp MaxBytes:1073741824 MaxEntries:100000 TrustDir:false} <nil>
 	// file: URL host "cache": want file:///absolute/path (three slashes)
 }

@@ -6,6 +6,8 @@
 //	MEMO_BACKEND_<NAME>=file:///var/cache/myapp?max_bytes=1GiB&max_entries=100000
 //
 // binds a backend from the environment; see [ParseURL] for the form.
+// trust_dir=1 accepts a directory that others may write to (see
+// Permissions).
 //
 // # Layout
 //
@@ -28,22 +30,29 @@
 //	memo2 json 1700000000000000000 1700000600000000000 0c3e…41 5f0e… "id=42"
 //	{"name":"Ada"}
 //
-// Names that start with a dot belong to the store itself (files being
-// written, directories being cleared); listings skip them, and no path
-// element of a key may start with one. A package whose import path is
-// another package's path followed by one of that package's function names
-// nests inside that function's directory, so clearing the function also
-// drops the nested package's entries, which costs only their recomputation.
+// The store keeps its own files in <dir>/.memogen: tmp/, where entries are
+// written before they are renamed into place, and the count of entries that
+// the processes sharing the directory keep together. No path element of a
+// key may start with a dot, so no key reaches them.
+//
+// # What the store touches
+//
+// A directory may hold other files than entries: the store neither lists,
+// evicts, prunes nor clears a file unless its name is an entry's and it
+// starts with an entry's metadata line, and it removes a directory only
+// when it has emptied it itself, with rmdir, which removes nothing else.
+// Temporary files live in .memogen/tmp alone, and a failed write removes
+// its own. A package whose import path is another package's path followed
+// by one of that package's function names nests inside that function's
+// directory; clearing the function leaves the nested package's entries.
 //
 // # Atomicity and sharing
 //
-// A write goes to a temporary file in the entry's directory, which is
-// synced, closed and renamed over the entry: a reader sees the old entry or
-// the new one, never a torn one, however many goroutines and processes
-// write the same key. Processes share a directory with no lock and no
-// daemon, relying on rename alone. [Store.Clear] renames the function's
-// directory away before removing it, so that its entries vanish at once; a
-// write that loses its directory this way starts again in a new one.
+// A write goes to a temporary file, which is synced, closed and renamed
+// over the entry: a reader sees the old entry or the new one, never a torn
+// one, however many goroutines and processes write the same key. Processes
+// share a directory with no daemon, relying on rename, and on a flock
+// around the few bytes of the shared count.
 //
 // Expiry is read from an entry's metadata line with the system clock: Get
 // reports an expired entry as [memo.ErrNotFound], and the file stays until
@@ -56,38 +65,64 @@
 // Options.MaxBytes and Options.MaxEntries bound the store, least recently
 // used entries evicted first. An entry's modification time is its recency:
 // Set sets it and Get refreshes it when it is more than a minute old, which
-// every process sharing the directory sees. When a Set takes the store over a bound, the store scans
-// its directory and removes the least recently used entries until it holds
-// at most MaxEntries − MaxEntries/10 entries and MaxBytes − MaxBytes/10
-// bytes, so that a full store does not scan on every write (ccache cleans up
-// to a fraction of its limit for the same reason). The entry just written
-// is never evicted by its own Set.
+// every process sharing the directory sees.
 //
-// To notice crossing a bound, each process counts the entries and bytes it
-// adds and removes, starting from a scan on its first Set. It scans again
-// every 1000 Sets, and whenever its count crosses a bound, but it does not
-// see other processes' writes in between, so with several processes the
-// bounds hold approximately: the directory may exceed them until some
-// process's count or periodic scan catches up.
+// The processes sharing a directory keep one count of its entries and
+// bytes, in .memogen/usage, under a flock. A Set reserves its bytes, and
+// its entry if the key is new, in that count before it writes, and settles
+// after the rename, so that the entries plus the files being written never
+// exceed a bound by more than its slack, a tenth of the bound and at least
+// one entry or byte, however many goroutines and processes write. A Set
+// that would go past that asks for eviction and waits, for up to three
+// eviction rounds and no longer than its context allows, then fails with
+// [ErrFull]; an entry larger than MaxBytes fails at once.
+//
+// Eviction runs on a goroutine of its own, in one process at a time, once a
+// Set has taken the count over a bound: it scans the directory and removes
+// the least recently used entries until the count is a tenth below each
+// bound, so that a full store does not scan on every write. The scan also
+// corrects the count for what it was not told: entries whose process
+// crashed before counting them, files removed by hand. It runs every
+// max(1000, entries) Sets as well. A reservation that is not settled within
+// a minute or two, because its process crashed, is dropped. Until then the
+// count may be off by such changes; otherwise it errs toward evicting,
+// never toward holding more.
 //
 // # Permissions
 //
 // Directories are created with mode 0700 and files with mode 0600, because
 // results may be as private as the data they were computed from. Processes
 // sharing a directory must therefore run as the same user.
+//
+// An entry in the directory is returned to every caller, so the store
+// refuses, with [ErrUnsafeDir], a directory that another user could write
+// to: the root Dir, every directory below it, and any directory the store
+// sets out to create on the way to Dir but finds made by someone else,
+// must be owned by the process's effective user and writable by no group
+// or other user. Neither may a directory below the root be a symbolic
+// link, and entries are opened without following one. Dir itself may be a
+// symbolic link owned by that user or by root. The directories above Dir
+// that already exist are not checked: a world-writable parent such as /tmp
+// is fine, since its sticky bit keeps others from renaming Dir away.
+// New checks Dir when it exists, and every operation checks what it has not
+// checked yet; a store that fails the check serves no call, and the runtime
+// runs the calls uncached and reports why. Options.TrustDir, trust_dir=1 in
+// a URL, accepts directories that other users own or may write to, for a
+// cache shared on purpose; it still refuses symbolic links.
 package file
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
 	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -109,26 +144,38 @@ type Options struct {
 	MaxBytes int64
 	// MaxEntries bounds the number of entries; 0 means no bound.
 	MaxEntries int
+	// TrustDir accepts a Dir, or directories below it, that another user
+	// owns or that group or others may write to; by default the store
+	// refuses them with ErrUnsafeDir. It never accepts a symbolic link
+	// below Dir.
+	TrustDir bool
 }
 
 // A Store is a [memo.Backend] keeping each entry in a file under a
 // directory. It is safe for concurrent use, and several processes may use
 // one directory at the same time.
 type Store struct {
-	dir      string // absolute and clean
-	opts     Options
-	usage    usage
-	funcDirs sync.Map // memo.FuncID → its checked entry directory
+	dir       string // absolute and clean
+	opts      Options
+	funcDirs  sync.Map    // memo.FuncID → *funcDir
+	rootReady atomic.Bool // the root exists and passed its checks
+	ownReady  atomic.Bool // the store's own directories exist and passed their checks
+	usage     usage
+	evictor   evictor
+	foreign   sync.Map // path → fs.FileInfo of a file with an entry's name that is not one
+	stats     struct{ evictions, scans, refused atomic.Uint64 }
 }
 
 var (
 	_ memo.Backend = (*Store)(nil)
 	_ memo.Lister  = (*Store)(nil)
 	_ memo.Pruner  = (*Store)(nil)
+	_ io.Closer    = (*Store)(nil)
 )
 
-// New returns a store of the entries under opts.Dir. It does not touch the
-// file system.
+// New returns a store of the entries under opts.Dir. It creates nothing;
+// if the directory exists, New checks that no other user may write to it
+// (see Permissions in the package documentation).
 func New(opts Options) (*Store, error) {
 	switch {
 	case opts.Dir == "":
@@ -142,7 +189,14 @@ func New(opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("file: Options.Dir: %w", err)
 	}
-	return &Store{dir: dir, opts: opts}, nil
+	s := &Store{dir: dir, opts: opts}
+	s.usage.token = make(chan struct{}, 1)
+	// Other errors, such as a directory that cannot be read, are the
+	// operations' to report.
+	if err := s.checkRoot(false); errors.Is(err, ErrUnsafeDir) {
+		return nil, err
+	}
+	return s, nil
 }
 
 // Must returns s, and panics if err is not nil. It suits package-level
@@ -156,12 +210,13 @@ func Must(s *Store, err error) *Store {
 
 // ParseURL returns the options that a URL of the form
 //
-//	file:///absolute/path?max_bytes=N&max_entries=N
+//	file:///absolute/path?max_bytes=N&max_entries=N&trust_dir=1
 //
-// describes. The path, with three slashes, sets Options.Dir. Both
-// parameters are optional: max_bytes sets Options.MaxBytes, a size such as
-// 1073741824 or 1GiB, and max_entries sets Options.MaxEntries; absent or 0
-// means no bound. An unknown, repeated or malformed parameter is an error.
+// describes. The path, with three slashes, sets Options.Dir. Every
+// parameter is optional: max_bytes sets Options.MaxBytes, a size such as
+// 1073741824 or 1GiB, and max_entries sets Options.MaxEntries, absent or 0
+// meaning no bound; trust_dir sets Options.TrustDir. An unknown, repeated
+// or malformed parameter is an error.
 func ParseURL(rawURL string) (Options, error) {
 	u, q, err := urlopt.Parse("file", rawURL, "file")
 	if err != nil {
@@ -180,6 +235,7 @@ func ParseURL(rawURL string) (Options, error) {
 		Dir:        filepath.Clean(filepath.FromSlash(u.Path)),
 		MaxBytes:   q.Bytes("max_bytes"),
 		MaxEntries: q.Int("max_entries", 0, math.MaxInt),
+		TrustDir:   q.Bool("trust_dir"),
 	}
 	if err := q.Err(); err != nil {
 		return Options{}, err
@@ -201,12 +257,18 @@ func init() { memo.RegisterScheme("file", open) }
 // Get returns the entry stored under key, or memo.ErrNotFound if there is
 // none or it has expired. A hit makes the entry the most recently used.
 func (s *Store) Get(ctx context.Context, key memo.Key) ([]byte, error) {
-	path, err := s.entryPath(key)
+	path, dir, err := s.entryPath(key)
 	if err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if err := s.prepare(dir, false); err != nil {
+		if absent(err) {
+			return nil, memo.ErrNotFound
+		}
+		return nil, fmt.Errorf("file: get: %w", err)
 	}
 	data, modified, err := readFile(path)
 	switch {
@@ -235,9 +297,10 @@ const touchInterval = time.Minute
 // Set stores value under key, replacing any entry atomically. An expires
 // already past removes the key instead. Expiry is otherwise read back from
 // value's metadata line, so a value that is not a stored entry never
-// expires here.
+// expires here. With bounds, Set may wait for eviction, or fail with
+// ErrFull; see Bounds in the package documentation.
 func (s *Store) Set(ctx context.Context, key memo.Key, value []byte, expires time.Time) error {
-	path, err := s.entryPath(key)
+	path, dir, err := s.entryPath(key)
 	if err != nil {
 		return err
 	}
@@ -245,33 +308,69 @@ func (s *Store) Set(ctx context.Context, key memo.Key, value []byte, expires tim
 		return err
 	}
 	if !expires.IsZero() && !time.Now().Before(expires) {
-		return s.remove(path)
+		return s.remove(ctx, dir, path)
 	}
-	old := s.sizeIfCounted(path)
-	if err := writeFile(path, value); err != nil {
+	if err := s.prepare(dir, true); err != nil {
 		return fmt.Errorf("file: set: %w", err)
 	}
-	if err := s.added(ctx, path, int64(len(value)), old); err != nil {
-		return fmt.Errorf("file: stored %s but evicting failed: %w", path, err)
+	old, entries := int64(-1), int64(1)
+	if fi, err := os.Lstat(path); err == nil && fi.Mode().IsRegular() {
+		old, entries = fi.Size(), 0
+	}
+	size := int64(len(value))
+	minute, err := s.admit(ctx, entries, size)
+	if err != nil {
+		return err
+	}
+	err = s.writeFile(dir, path, value)
+	if c := s.settle(ctx, minute, entries, size, old, err == nil); s.wantsRound(c) {
+		s.kick(0)
+	}
+	if err != nil {
+		return fmt.Errorf("file: set: %w", err)
 	}
 	return nil
 }
 
 // Delete removes key; deleting an absent key is not an error.
 func (s *Store) Delete(ctx context.Context, key memo.Key) error {
-	path, err := s.entryPath(key)
+	path, dir, err := s.entryPath(key)
 	if err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.remove(path)
+	return s.remove(ctx, dir, path)
 }
 
-// Clear removes every entry of fn: it renames fn's directory to a
-// temporary name under the store's directory, which takes the entries away
-// at once, then removes that directory.
+// remove deletes the entry file at path, in dir, counting it out.
+func (s *Store) remove(ctx context.Context, dir *funcDir, path string) error {
+	if err := s.prepare(dir, false); err != nil {
+		if absent(err) {
+			return nil
+		}
+		return fmt.Errorf("file: delete: %w", err)
+	}
+	fi, err := os.Lstat(path)
+	if err == nil {
+		err = os.Remove(path)
+	}
+	switch {
+	case absent(err):
+		return nil
+	case err != nil:
+		return fmt.Errorf("file: delete: %w", err)
+	}
+	if fi.Mode().IsRegular() {
+		s.removed(ctx, 1, fi.Size())
+	}
+	return nil
+}
+
+// Clear removes every entry of fn, and then fn's directory and those of
+// its package if that empties them. Files in fn's directory that are not
+// entries stay, and so do the entries of a package nested in it.
 func (s *Store) Clear(ctx context.Context, fn memo.FuncID) error {
 	dir, err := s.funcDir(fn)
 	if err != nil {
@@ -280,53 +379,58 @@ func (s *Store) Clear(ctx context.Context, fn memo.FuncID) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	trash := filepath.Join(s.dir, clearPrefix+rand.Text())
-	if err := os.Rename(dir, trash); err != nil {
+	if err := s.prepare(dir, false); err != nil {
 		if absent(err) {
 			return nil
 		}
 		return fmt.Errorf("file: clear %s: %w", fn, err)
 	}
-	if s.bounded() {
-		s.usage.removed(countEntries(trash))
-	}
-	// The entries are gone; removing their files is housekeeping. A write
-	// that resolved the directory's old name before the rename can still
-	// create its temporary file in it, making the first removal fail; what
-	// a second one leaves, Prune collects.
-	if os.RemoveAll(trash) != nil {
-		_ = os.RemoveAll(trash)
-	}
-	return nil
-}
-
-// remove deletes the entry file at path, counting it out.
-func (s *Store) remove(path string) error {
-	size := s.sizeIfCounted(path)
-	err := os.Remove(path)
-	switch {
-	case absent(err):
+	ents, err := os.ReadDir(dir.path)
+	if absent(err) {
 		return nil
-	case err != nil:
-		return fmt.Errorf("file: delete: %w", err)
 	}
-	if size >= 0 {
-		s.usage.removed(1, size)
+	var n int
+	var size int64
+	for _, d := range ents {
+		if err != nil {
+			break
+		}
+		if err = ctx.Err(); err != nil || !d.Type().IsRegular() {
+			continue
+		}
+		path := dir.path + string(filepath.Separator) + d.Name()
+		key, ok := s.keyOf(path)
+		if !ok {
+			continue
+		}
+		e, rerr := readEntry(path, key)
+		if err = rerr; err != nil || !e.isEntry || e.info == nil {
+			continue
+		}
+		if err = os.Remove(path); absent(err) {
+			err = nil
+			continue
+		}
+		if err == nil {
+			n++
+			size += e.info.Size()
+		}
+	}
+	s.removed(ctx, n, size)
+	s.removeEmptied([]string{dir.path})
+	if err != nil {
+		return fmt.Errorf("file: clear %s: %w", fn, err)
 	}
 	return nil
 }
 
-// sizeIfCounted returns the size of the file at path when the store counts
-// its usage and the file exists, else -1.
-func (s *Store) sizeIfCounted(path string) int64 {
-	if !s.bounded() {
-		return -1
-	}
-	fi, err := os.Lstat(path)
-	if err != nil {
-		return -1
-	}
-	return fi.Size()
+// Close stops the store's eviction, if running, writes this process's
+// changes to the shared count and closes the count's file. A closed store
+// may still be used: it opens again what it needs.
+func (s *Store) Close() error {
+	s.stopEvicting()
+	s.closeCounts()
+	return nil
 }
 
 // absent reports whether err means that there is no file at a path: it or

@@ -303,8 +303,12 @@ func TestEvictByEntries(t *testing.T) {
 	}
 	mustGet(t, s, k(1)) // 1 is now the most recently used
 	mustSet(t, s, k(4), entry("v", time.Time{}))
+	settled(s)
 	wantFiles(t, dir, k(1), k(3), k(4))
 	wantNotFound(t, s, k(2))
+	if st := s.Stats(); st.Evictions != 1 || st.Entries != 3 {
+		t.Errorf("Stats() = %+v; want 1 eviction and 3 entries", st)
+	}
 }
 
 // TestRecentHitsDoNotTouch checks that recency is kept to the minute: a
@@ -347,7 +351,10 @@ func TestEvictByBytes(t *testing.T) {
 		backdate(t, dir, k(n), time.Duration(4-n)*time.Hour)
 	}
 	mustGet(t, s, k(1))
+	// A fourth entry would take the store past its bound and slack: the
+	// Set waits for the eviction that makes room.
 	mustSet(t, s, k(4), entry("payload", time.Time{}))
+	settled(s)
 	wantFiles(t, dir, k(1), k(3), k(4))
 }
 
@@ -362,6 +369,7 @@ func TestEvictAcrossFunctions(t *testing.T) {
 	}
 	backdate(t, dir, c, time.Hour) // as if another process had written c long ago
 	mustSet(t, s, d, entry("v", time.Time{}))
+	settled(s)
 	wantFiles(t, dir, a, b, d)
 }
 
@@ -375,49 +383,63 @@ func TestEvictToNineTenths(t *testing.T) {
 		keys = append(keys, key(fnF, n, "json"))
 		mustSet(t, s, keys[n], entry("v", time.Time{}))
 	}
+	settled(s)
 	wantFiles(t, dir, keys[2:]...)
 }
 
-// TestEvictSparesNewEntry checks that an entry larger than MaxBytes is kept
-// until the next Set: a Set never evicts what it stored.
-func TestEvictSparesNewEntry(t *testing.T) {
+// TestRefuseLargerThanBound checks that an entry larger than MaxBytes is
+// refused, leaving nothing behind, since no eviction could make room.
+func TestRefuseLargerThanBound(t *testing.T) {
 	t.Parallel()
-	s, dir := newStore(t, file.Options{MaxBytes: 10})
+	small := entry("v", time.Time{})
+	s, dir := newStore(t, file.Options{MaxBytes: int64(len(small))})
 	k1, k2 := key(fnF, 1, "json"), key(fnF, 2, "json")
-	mustSet(t, s, k1, entry("larger than ten bytes", time.Time{}))
+	mustSet(t, s, k1, small)
+	err := s.Set(context.Background(), k2, entry("larger than the bound", time.Time{}), time.Time{})
+	if !errors.Is(err, file.ErrFull) {
+		t.Errorf("Set of an entry larger than MaxBytes = %v; want file.ErrFull", err)
+	}
+	settled(s)
 	wantFiles(t, dir, k1)
-	mustSet(t, s, k2, entry("larger than ten bytes", time.Time{}))
-	wantFiles(t, dir, k2)
+	if tmp := tempFiles(t, dir); len(tmp) > 0 {
+		t.Errorf("temporary files %q left", tmp)
+	}
+	if st := s.Stats(); st.Refused != 1 {
+		t.Errorf("Stats().Refused = %d; want 1", st.Refused)
+	}
 }
 
 // TestBoundsAcrossStores has two stores, standing for two processes, share
-// a directory: each counts only its own writes between scans, so the bound
-// holds approximately, and exactly again after a scan.
+// a directory: they keep one count, so the directory never holds more than
+// the bound and its slack, and eviction brings it under the bound.
 func TestBoundsAcrossStores(t *testing.T) {
 	t.Parallel()
-	const bound = 4
+	const bound = 10 // slack 1
 	a, dir := newStore(t, file.Options{MaxEntries: bound})
 	b, _ := newStore(t, file.Options{Dir: dir, MaxEntries: bound})
 	most := 0
-	for n := range 40 {
+	for n := range 60 {
 		s := a
 		if n%2 == 1 {
 			s = b
 		}
-		mustSet(t, s, key(fnF, n, "json"), entry("v", time.Time{}))
+		// Without waiting for eviction, as concurrent callers would.
+		if err := s.Set(context.Background(), key(fnF, n, "json"), entry("v", time.Time{}), time.Time{}); err != nil {
+			t.Fatalf("Set = %v", err)
+		}
 		most = max(most, len(files(t, dir)))
 	}
+	settled(a)
+	settled(b)
 	t.Logf("the directory held at most %d entries", most)
-	if most > 2*bound {
-		t.Errorf("two stores bounded to %d entries let the directory hold %d; want at most %d", bound, most, 2*bound)
+	if most > bound+1 {
+		t.Errorf("two stores bounded to %d entries let the directory hold %d; want at most %d", bound, most, bound+1)
 	}
-	// A store whose count is over the bound scans, and evicts by what it
-	// sees, whoever wrote it.
-	for n := 40; len(files(t, dir)) > bound; n++ {
-		if n == 40+2*bound {
-			t.Fatalf("%d entries after %d more Sets; want at most %d", len(files(t, dir)), n-40, bound)
-		}
-		mustSet(t, a, key(fnF, n, "json"), entry("v", time.Time{}))
+	if n := len(files(t, dir)); n > bound {
+		t.Errorf("%d entries once eviction ended; want at most %d", n, bound)
+	}
+	if a.Stats().Evictions+b.Stats().Evictions == 0 {
+		t.Errorf("Stats() report no evictions")
 	}
 }
 
@@ -437,6 +459,7 @@ func TestRecountAfterExternalRemoval(t *testing.T) {
 	for _, k := range fresh {
 		mustSet(t, s, k, entry("v", time.Time{}))
 	}
+	settled(s)
 	wantFiles(t, dir, fresh...)
 }
 
@@ -510,12 +533,11 @@ func TestClearWhileWriting(t *testing.T) {
 	if err := s.Clear(ctx, fnF); err != nil {
 		t.Fatalf("Clear(%v) = %v; want nil", fnF, err)
 	}
-	// A write racing a Clear may leave its temporary file in the cleared
-	// directory, for Prune; never an entry.
-	for _, f := range files(t, dir) {
-		if !strings.HasPrefix(f, ".clear-") {
-			t.Errorf("after Clear, %s is left", f)
-		}
+	if left := files(t, dir); len(left) > 0 {
+		t.Errorf("after Clear, %q are left", left)
+	}
+	if tmp := tempFiles(t, dir); len(tmp) > 0 {
+		t.Errorf("writes left temporary files %q", tmp)
 	}
 	k := key(fnF, 1, "json")
 	mustSet(t, s, k, entry("after", time.Time{}))
@@ -532,11 +554,12 @@ func TestList(t *testing.T) {
 	mustSet(t, s, key(fnF, 2, "msgpack+zstd"), plain)
 	mustSet(t, s, key(fnMethod, 1, ""), plain)
 	mustSet(t, s, key(fnNested, 1, "json"), plain)
+	// A file with an entry's name that does not start with an entry's
+	// metadata line is not the store's; neither are other names.
 	garbage := key(fnF, 3, "json")
 	if err := os.WriteFile(pathOf(dir, garbage), []byte("garbage"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	// Neither the store's own files nor foreign ones are entries.
 	for _, name := range []string{"example.com/p/F/.tmp-123", "example.com/p/F/README", "example.com/p/F/0123.json", "stray.json"} {
 		if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(name)), []byte("x"), 0o600); err != nil {
 			t.Fatal(err)
@@ -552,7 +575,6 @@ func TestList(t *testing.T) {
 	}
 	entF1 := stored(key(fnF, 1, "json"), withExpiry, expires)
 	entF2 := stored(key(fnF, 2, "msgpack+zstd"), plain, time.Time{})
-	entF3 := stored(garbage, []byte("garbage"), time.Time{})
 	entNested := stored(key(fnNested, 1, "json"), plain, time.Time{})
 	entMethod := stored(key(fnMethod, 1, ""), plain, time.Time{})
 
@@ -573,8 +595,8 @@ func TestList(t *testing.T) {
 		limit int
 		want  []memo.StoredEntry
 	}{
-		{memo.FuncID{}, 100, []memo.StoredEntry{entF1, entF2, entF3, entNested, entMethod}},
-		{fnF, 100, []memo.StoredEntry{entF1, entF2, entF3}}, // not the nested package's
+		{memo.FuncID{}, 100, []memo.StoredEntry{entF1, entF2, entNested, entMethod}},
+		{fnF, 100, []memo.StoredEntry{entF1, entF2}}, // not the nested package's
 		{fnNested, 100, []memo.StoredEntry{entNested}},
 		{fnMethod, 100, []memo.StoredEntry{entMethod}},
 		{fnF2, 100, nil},
@@ -616,8 +638,9 @@ func TestPrune(t *testing.T) {
 	if err := os.WriteFile(pathOf(dir, live[2]), []byte("garbage"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	// Leftovers of crashed processes go once they are an hour old.
-	leftover := func(name string, size int, age time.Duration) {
+	// Temporary files that crashed processes left go once they are an hour
+	// old, and only from the store's own directory.
+	write := func(name string, size int, age time.Duration) {
 		path := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			t.Fatal(err)
@@ -626,17 +649,17 @@ func TestPrune(t *testing.T) {
 			t.Fatal(err)
 		}
 		when := time.Now().Add(-age)
-		for p := path; p != dir; p = filepath.Dir(p) {
-			if err := os.Chtimes(p, when, when); err != nil {
-				t.Fatal(err)
-			}
+		if err := os.Chtimes(path, when, when); err != nil {
+			t.Fatal(err)
 		}
 	}
-	leftover("example.com/p/F/.tmp-stale", 100, 2*time.Hour)
-	leftover("example.com/p/F/.tmp-writing", 100, time.Minute)
-	leftover(".clear-stale/example.com/x", 50, 2*time.Hour)
-	leftover(".clear-clearing/y", 50, time.Minute)
-	want.Bytes += 100 + 50
+	write(".memogen/tmp/123.tmp", 100, 2*time.Hour)
+	write(".memogen/tmp/456.tmp", 100, time.Minute)
+	want.Bytes += 100
+	// Names the store once gave its temporary files, but not its own here.
+	write("example.com/p/F/.tmp-stale", 100, 2*time.Hour)
+	write(".clear-stale/example.com/x", 50, 2*time.Hour)
+	write("project/.tmp-keep/notes.txt", 10, 2*time.Hour)
 
 	got, err := s.Prune(context.Background())
 	if err != nil || got != want {
@@ -647,11 +670,18 @@ func TestPrune(t *testing.T) {
 			t.Errorf("Prune left expired %v (Stat = %v)", k, err)
 		}
 	}
+	// The nested package's directory held only the expired entry.
+	if _, err := os.Stat(filepath.Join(dir, "example.com/p/F/G")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Prune left the directory it emptied (Stat = %v)", err)
+	}
 	gotFiles := files(t, dir)
-	wantRest := append(relPaths(live...), ".clear-clearing/y", "example.com/p/F/.tmp-writing")
+	wantRest := append(relPaths(live...), ".clear-stale/example.com/x", "example.com/p/F/.tmp-stale", "project/.tmp-keep/notes.txt")
 	slices.Sort(wantRest)
 	if !slices.Equal(gotFiles, wantRest) {
 		t.Errorf("after Prune, files = %q; want %q", gotFiles, wantRest)
+	}
+	if tmp := tempFiles(t, dir); !slices.Equal(tmp, []string{"456.tmp"}) {
+		t.Errorf("after Prune, temporary files = %q; want the recent one, 456.tmp", tmp)
 	}
 	if got, err := s.Prune(context.Background()); err != nil || got != (memo.PruneStats{}) {
 		t.Errorf("second Prune = %+v, %v; want nothing removed", got, err)
@@ -767,6 +797,7 @@ func TestNewRelativeDir(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { s.Close() })
 	t.Chdir(t.TempDir())
 	k := key(fnF, 1, "json")
 	mustSet(t, s, k, entry("v", time.Time{}))
@@ -802,7 +833,7 @@ func TestParseURLErrors(t *testing.T) {
 		{"file://user@/tmp/x", `file: URL host "": want file:///absolute/path (three slashes)`},
 		{"mem://", `file: URL scheme "mem", want file`},
 		{"file:///tmp/x?max_entires=10", `file: unknown URL parameter "max_entires"; did you mean "max_entries"?`},
-		{"file:///tmp/x?size=10", `file: unknown URL parameter "size" (want max_bytes or max_entries)`},
+		{"file:///tmp/x?size=10", `file: unknown URL parameter "size" (want max_bytes, max_entries or trust_dir)`},
 		{"file:///tmp/x?max_bytes=-1", `file: invalid URL parameter max_bytes="-1": want a size in bytes such as 1048576 or 64MiB`},
 		{"file:///tmp/x?max_entries=ten", `file: invalid URL parameter max_entries="ten": want a non-negative integer`},
 		{"file:///tmp/x?max_entries=1&max_entries=2", `file: URL parameter max_entries is given 2 times; give it once`},
@@ -827,9 +858,11 @@ func TestOpenBounds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { b.(*file.Store).Close() })
 	k1, k2 := key(fnF, 1, "json"), key(fnF, 2, "json")
 	mustSet(t, b, k1, entry("v", time.Time{}))
 	mustSet(t, b, k2, entry("v", time.Time{}))
+	settled(b.(*file.Store))
 	wantFiles(t, dir, k2)
 }
 
@@ -849,6 +882,7 @@ func TestSymlinkedDir(t *testing.T) {
 	for n := 2; n <= 3; n++ {
 		mustSet(t, s, key(fnF, n, "json"), entry("v", time.Time{}))
 	}
+	settled(s)
 	wantFiles(t, target, key(fnF, 2, "json"), key(fnF, 3, "json"))
 	var listed []memo.Key
 	if err := s.List(ctx, memo.FuncID{}, func(e memo.StoredEntry) bool { listed = append(listed, e.Key); return true }); err != nil || len(listed) != 2 {

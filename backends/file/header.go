@@ -23,19 +23,24 @@ func entryExpired(data []byte, now time.Time) bool {
 	return err == nil && !expires.IsZero() && !now.Before(expires)
 }
 
-// entryFile is what a listing learns of an entry file.
+// entryFile is what the store learns of a file named like an entry.
 type entryFile struct {
 	memo.StoredEntry
 	info fs.FileInfo // nil when the file has gone
+	// isEntry is set when the file starts with an entry's metadata line,
+	// as the runtime writes it: a file without one is not the store's,
+	// whatever its name, and the store neither lists nor removes it.
+	isEntry bool
 	// old is set for an entry of the previous format, which no reader
 	// serves: the runtime takes it for a miss and replaces it.
 	old bool
 }
 
-// readEntry describes the entry file at path from its size and metadata
-// line, leaving the metadata zero when the line cannot be parsed.
+// readEntry describes the file at path, which has the name of key's entry,
+// from its size and metadata line, leaving the metadata zero when the line
+// cannot be parsed.
 func readEntry(path string, key memo.Key) (entryFile, error) {
-	f, err := os.Open(path)
+	f, err := os.OpenFile(path, os.O_RDONLY|noFollow, 0)
 	if absent(err) {
 		return entryFile{}, nil
 	}
@@ -47,18 +52,22 @@ func readEntry(path string, key memo.Key) (entryFile, error) {
 	if err != nil {
 		return entryFile{}, err
 	}
+	e := entryFile{StoredEntry: memo.StoredEntry{Key: key, Size: fi.Size()}, info: fi}
+	if !fi.Mode().IsRegular() {
+		return e, nil
+	}
 	buf := make([]byte, min(fi.Size(), maxHeader))
 	n, err := io.ReadFull(f, buf)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return entryFile{}, err
 	}
-	e := entryFile{StoredEntry: memo.StoredEntry{Key: key, Size: fi.Size()}, info: fi}
 	h, err := memo.DecodeEntryHeader(buf[:n])
 	switch {
 	case err == nil:
 		e.Created, e.Expires, e.Summary = h.Created, h.Expires, h.Summary
+		e.isEntry = true
 	case errors.Is(err, memo.ErrOldEntry):
-		e.old = true
+		e.isEntry, e.old = true, true
 	}
 	return e, nil
 }

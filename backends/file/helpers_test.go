@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -37,6 +38,7 @@ func newStore(t *testing.T, opts file.Options) (s *file.Store, dir string) {
 	if err != nil {
 		t.Fatalf("New(%+v) = %v", opts, err)
 	}
+	t.Cleanup(func() { s.Close() }) // before the directory is removed
 	return s, opts.Dir
 }
 
@@ -71,10 +73,16 @@ func pathOf(dir string, k memo.Key) string {
 	return filepath.Join(dir, filepath.FromSlash(k.Func.Package), k.Func.Name, k.Digest+"."+ext)
 }
 
+// mustSet stores value under k and, in a file store, waits for the
+// eviction the Set asked for, so that tests see an order of events that
+// does not depend on scheduling.
 func mustSet(t *testing.T, s memo.Backend, k memo.Key, value []byte) {
 	t.Helper()
 	if err := s.Set(context.Background(), k, value, time.Time{}); err != nil {
 		t.Fatalf("Set(%v) = %v; want nil", k, err)
+	}
+	if fs, ok := s.(*file.Store); ok {
+		settled(fs)
 	}
 }
 
@@ -96,7 +104,7 @@ func wantNotFound(t *testing.T, s memo.Backend, k memo.Key) {
 }
 
 // files returns the sorted paths, relative to dir and with slashes, of the
-// regular files under dir, the store's own included.
+// regular files under dir, but for the store's own in dir/.memogen.
 func files(t *testing.T, dir string) []string {
 	t.Helper()
 	var paths []string
@@ -106,6 +114,9 @@ func files(t *testing.T, dir string) []string {
 		}
 		if err != nil {
 			return err
+		}
+		if d.IsDir() && path == filepath.Join(dir, ".memogen") {
+			return fs.SkipDir
 		}
 		if d.Type().IsRegular() {
 			rel, _ := filepath.Rel(dir, path)
@@ -147,3 +158,21 @@ func wantValid(t *testing.T, k memo.Key, data []byte) {
 		t.Errorf("Get(%v) returned %d bytes that do not decode: %v", k, len(data), err)
 	}
 }
+
+// tempFiles returns the names of the files being written, or left by
+// failed writes, in the store's temporary directory under dir.
+func tempFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(filepath.Join(dir, ".memogen", "tmp"))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, d := range ents {
+		names = append(names, d.Name())
+	}
+	return names
+}
+
+// settled waits for the evictions that s's Sets asked for.
+func settled(s *file.Store) { file.WaitEvictions(s) }

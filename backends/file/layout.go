@@ -1,9 +1,12 @@
 package file
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	memo "github.com/memogen/memogen/runtime"
 )
@@ -11,43 +14,108 @@ import (
 // This file maps keys to paths and back:
 // <dir>/<import path>/<func>/<digest>.<ext>.
 
-// Prefixes of the names the store gives its own files and directories.
+// The store's own directory, beside the entries: its name starts with a
+// dot, which no path element of a key may.
 const (
-	tempPrefix  = ".tmp-"   // an entry being written
-	clearPrefix = ".clear-" // a function's directory being removed
+	ownDir    = ".memogen"   // <dir>/.memogen, created by the store
+	tmpDir    = "tmp"        // <dir>/.memogen/tmp: entries being written
+	usageFile = "usage"      // <dir>/.memogen/usage: the shared count
+	evictLock = "evict.lock" // <dir>/.memogen/evict.lock: held by the process evicting
 )
 
 // binExt is the extension of an entry whose codec spec is empty.
 const binExt = "bin"
 
-// entryPath returns the file of key.
-func (s *Store) entryPath(key memo.Key) (string, error) {
+// A funcDir is the directory of one function's entries.
+type funcDir struct {
+	path string
+	// ready is set once the directories from the root down to path have
+	// passed their checks and exist; a write that finds one gone, or the
+	// removal of an emptied directory, clears it.
+	ready atomic.Bool
+}
+
+// entryPath returns the file of key and the directory it is in.
+func (s *Store) entryPath(key memo.Key) (string, *funcDir, error) {
 	dir, err := s.funcDir(key.Func)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if !isDigest(key.Digest) {
-		return "", fmt.Errorf("%w: digest %q is not 32 lowercase hex digits", ErrInvalidKey, key.Digest)
+		return "", nil, fmt.Errorf("%w: digest %q is not 32 lowercase hex digits", ErrInvalidKey, key.Digest)
 	}
 	ext, err := extension(key.Codec)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	return dir + string(filepath.Separator) + key.Digest + "." + ext, nil
+	return dir.path + string(filepath.Separator) + key.Digest + "." + ext, dir, nil
 }
 
 // funcDir returns the directory of fn's entries. Every path element is
 // checked, so that no key reaches outside the store's directory; valid
 // directories are remembered, since every call of a function asks again.
-func (s *Store) funcDir(fn memo.FuncID) (string, error) {
+func (s *Store) funcDir(fn memo.FuncID) (*funcDir, error) {
 	if dir, ok := s.funcDirs.Load(fn); ok {
-		return dir.(string), nil
+		return dir.(*funcDir), nil
 	}
-	dir, err := s.checkFuncDir(fn)
+	path, err := s.checkFuncDir(fn)
+	if err != nil {
+		return nil, err
+	}
+	dir, _ := s.funcDirs.LoadOrStore(fn, &funcDir{path: path})
+	return dir.(*funcDir), nil
+}
+
+// prepare checks the directories from the root down to dir, creating the
+// missing ones when create is set. Without create, a missing directory is
+// an error for which absent reports true.
+func (s *Store) prepare(dir *funcDir, create bool) error {
+	if dir.ready.Load() && s.rootReady.Load() {
+		return nil
+	}
+	err := s.checkDirs(dir.path, create)
 	if err == nil {
-		s.funcDirs.Store(fn, dir)
+		dir.ready.Store(true)
 	}
-	return dir, err
+	return err
+}
+
+// checkDirs checks the root and the directories below it down to dir,
+// creating the missing ones when create is set. A root found gone on the
+// way, removed since it was checked, is made again.
+func (s *Store) checkDirs(dir string, create bool) error {
+	err := s.checkRoot(create)
+	if err == nil {
+		err = s.checkBelow(dir, create)
+	}
+	if create && errors.Is(err, fs.ErrNotExist) {
+		s.rootReady.Store(false)
+		if err = s.checkRoot(true); err == nil {
+			err = s.checkBelow(dir, true)
+		}
+	}
+	return err
+}
+
+// forgetDirs makes every function's directory be checked again on its next
+// use, after the store removed emptied directories.
+func (s *Store) forgetDirs() {
+	s.funcDirs.Range(func(_, dir any) bool {
+		dir.(*funcDir).ready.Store(false)
+		return true
+	})
+}
+
+// checkOwn checks the store's own directories, creating them if need be.
+func (s *Store) checkOwn() error {
+	if s.ownReady.Load() && s.rootReady.Load() {
+		return nil
+	}
+	err := s.checkDirs(filepath.Join(s.dir, ownDir, tmpDir), true)
+	if err == nil {
+		s.ownReady.Store(true)
+	}
+	return err
 }
 
 func (s *Store) checkFuncDir(fn memo.FuncID) (string, error) {

@@ -6,15 +6,15 @@ import (
 	"time"
 )
 
-// readFile returns the contents and modification time of the file at path.
-// It makes the system calls os.ReadFile makes (open, fstat, read, close)
+// readFile returns the contents and modification time of the file at path,
+// refusing to follow a symbolic link. It makes the system calls os.ReadFile makes (open, fstat, read, close)
 // without an os.File, whose set-up (a non-blocking mode switch, a poller
 // check, a cleanup) costs as much again on a small file.
 func readFile(path string) ([]byte, time.Time, error) {
 	var fd int
 	var err error
 	for {
-		fd, err = syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+		fd, err = syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC|syscall.O_NOFOLLOW, 0)
 		if err != syscall.EINTR {
 			break
 		}

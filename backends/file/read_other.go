@@ -10,9 +10,10 @@ import (
 )
 
 // readFile returns the contents and modification time of the file at path,
-// with the system calls of os.ReadFile: open, fstat, read, close.
+// with the system calls of os.ReadFile: open, fstat, read, close. Where
+// open can refuse a symbolic link, it does.
 func readFile(path string) ([]byte, time.Time, error) {
-	f, err := os.Open(path)
+	f, err := os.OpenFile(path, os.O_RDONLY|noFollow, 0)
 	if err != nil {
 		return nil, time.Time{}, err
 	}

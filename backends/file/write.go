@@ -8,34 +8,50 @@ import (
 	"time"
 )
 
-// writeFile replaces the file at path with data so that readers, in any
-// process, see the old content or the new, never part of either.
-func writeFile(path string, data []byte) error {
-	err := writeOnce(path, data)
-	if errors.Is(err, fs.ErrNotExist) {
-		// A concurrent Clear moved the directory away, with the temporary
-		// file in it; write again in a new directory.
-		err = writeOnce(path, data)
+// writeFile replaces the file at path, in dir, with data, so that readers
+// in any process see the old content or the new, never part of either. It
+// writes a temporary file in the store's own directory and renames it over
+// path. A directory that vanished meanwhile, under a Clear, a Prune or a
+// person, is made again, twice at most. The temporary file never outlives
+// a failure.
+func (s *Store) writeFile(dir *funcDir, path string, data []byte) error {
+	var err error
+	for range 3 {
+		if err = s.checkOwn(); err != nil {
+			return err
+		}
+		var tmp string
+		if tmp, err = s.writeTemp(data); err == nil {
+			if err = os.Rename(tmp, path); err != nil {
+				_ = os.Remove(tmp)
+			}
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		s.rootReady.Store(false)
+		s.ownReady.Store(false)
+		dir.ready.Store(false)
+		if err = s.prepare(dir, true); err != nil {
+			return err
+		}
 	}
 	return err
 }
 
-// writeOnce writes data to a temporary file beside path and renames it over
-// path. The file's modification time is set from the Go clock, which Get
-// uses too, so that recency orders writes and reads consistently.
-func writeOnce(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, tempPrefix+"*")
+// writeTemp writes data to a new file in the store's temporary directory,
+// synced, with mode 0600 whatever the umask, and modified now by the Go
+// clock, which Get uses too, so that recency orders writes and reads
+// consistently. It returns the file's path, or removes it on failure.
+func (s *Store) writeTemp(data []byte) (string, error) {
+	f, err := os.CreateTemp(filepath.Join(s.dir, ownDir, tmpDir), "*.tmp")
 	if err != nil {
-		return err
+		return "", err
 	}
 	tmp := f.Name()
 	_, err = f.Write(data)
 	if err == nil {
-		err = f.Chmod(0o600) // exactly, whatever the umask
+		err = f.Chmod(0o600)
 	}
 	if err == nil {
 		err = f.Sync()
@@ -47,11 +63,9 @@ func writeOnce(path string, data []byte) error {
 		now := time.Now()
 		err = os.Chtimes(tmp, now, now)
 	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
 	if err != nil {
 		_ = os.Remove(tmp)
+		return "", err
 	}
-	return err
+	return tmp, nil
 }

@@ -129,3 +129,47 @@ func TestRuntimeOverFile(t *testing.T) {
 	other.MustCall(t, "other", 0)
 	other.WantStats(t, memo.Stats{Hits: 2})
 }
+
+// TestMemoCloseDrainsTheQueue stores 2,000 results through the runtime in
+// a write-behind store over files, twice what its queue holds, and ends as
+// a program returning from main does, with memo.Close: every result
+// reaches the files. memo.Close closes every bound backend, so this test
+// does not run in parallel.
+func TestMemoCloseDrainsTheQueue(t *testing.T) {
+	raw := testservers.FileURL(t)
+	s := New(testservers.Open(t, raw), Options{Workers: 4})
+	const name = "writebehind-memo-close"
+	memo.Register(name, s)
+	t.Cleanup(func() { memo.Unregister(name) })
+	f := memo.NewFunc(memo.FuncInfo{Package: "example.com/writebehind", Name: "Square", Backend: name, Codec: "json"})
+	const n = 2000
+	for i := range n {
+		c := f.Begin(ctx)
+		c.Key().Int(int64(i))
+		if _, ok := memo.Lookup[int](c, false); ok {
+			t.Fatalf("call %d hit a cache that never held it", i)
+		}
+		if got, err := memo.Run(c, func() (int, error) { return i * i, nil }); got != i*i || err != nil {
+			t.Fatalf("call %d = %d, %v; want %d, nil", i, got, err, i*i)
+		}
+	}
+	if st := f.Stats(); st.Misses != n || st.Failures != 0 {
+		t.Fatalf("Stats() = %+v; want %d misses and no failure", st, n)
+	}
+	queued := s.Len()
+	if err := memo.Close(ctx); err != nil {
+		t.Fatalf("memo.Close = %v; want nil", err)
+	}
+	if st := s.Stats(); st != (Stats{Written: n}) {
+		t.Errorf("after memo.Close, Stats() = %+v; want %+v", st, Stats{Written: n})
+	}
+	stored := 0
+	err := testservers.Open(t, raw).(memo.Lister).List(ctx, f.ID(), func(memo.StoredEntry) bool {
+		stored++
+		return true
+	})
+	if err != nil || stored != n {
+		t.Errorf("the files hold %d entries, %v; want all %d", stored, err, n)
+	}
+	t.Logf("%d keys were still queued when memo.Close began", queued)
+}

@@ -20,10 +20,19 @@
 // sees only the latest. Clear drops the function's queued changes before it
 // clears the back.
 //
-// The price is durability: a change is lost if the process exits before it
-// is written, and a write that fails is reported (see Options.OnError and
-// [Store.Errors]) but not retried. Call [Store.Flush] or [Store.Close]
-// before exiting. Other processes see a change only once it is written.
+// The price is durability: a write that fails is reported (see
+// Options.OnError and [Store.Errors]) but not retried, other processes see
+// a change only once it is written, and the changes still queued when the
+// process ends are lost. [Store.Close] writes them; so does memo.Close,
+// which closes every bound backend: a program that ends by returning from
+// main should
+//
+//	defer memo.Close(context.Background())
+//
+// A crash, SIGKILL, os.Exit, log.Fatal or an unrecovered panic runs no
+// deferred call, and loses the queue: up to QueueSize keys, as many as
+// [Store.Len] reports at that moment. Flush with a deadline bounds the wait
+// at exit; a queue that outlives it is lost the same way.
 package writebehind
 
 import (
@@ -85,6 +94,7 @@ type Store struct {
 	queue     chan *record // records awaiting a worker; never more than QueueSize, so sends do not block
 	workers   sync.WaitGroup
 	failures  atomic.Uint64 // failed writes
+	written   atomic.Uint64 // successful writes
 	closeOnce func() error  // drains and stops the workers, once
 
 	mu       sync.Mutex
@@ -327,6 +337,26 @@ func (s *Store) Flush(ctx context.Context) error {
 // Errors returns the number of writes to the back that have failed.
 func (s *Store) Errors() uint64 { return s.failures.Load() }
 
+// Len returns the number of keys with changes not yet written to the back:
+// what the process would lose if it ended now without Close.
+func (s *Store) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.pending)
+}
+
+// Stats are a Store's counters.
+type Stats struct {
+	Queued  int    // keys with changes not yet written, as Len reports
+	Written uint64 // writes to the back that succeeded
+	Errors  uint64 // writes to the back that failed, as Errors reports
+}
+
+// Stats returns the store's counters.
+func (s *Store) Stats() Stats {
+	return Stats{Queued: s.Len(), Written: s.written.Load(), Errors: s.failures.Load()}
+}
+
 // List waits for the changes queued so far to be written, then lists the
 // back's entries. It fails with an error wrapping errors.ErrUnsupported if
 // the back cannot list.
@@ -397,6 +427,8 @@ func (s *Store) write(r *record) {
 			if s.opts.OnError != nil {
 				s.opts.OnError(key, err)
 			}
+		} else {
+			s.written.Add(1)
 		}
 		s.mu.Lock()
 		r.writing = false

@@ -397,6 +397,30 @@ func TestWriteErrors(t *testing.T) {
 	backendtest.WantMissing(t, s, backendtest.Key(funcA, 1)) // a failed write is not retried
 }
 
+// TestLenAndStats checks that the queue's length, what exiting without
+// Close would lose, and the writes are counted.
+func TestLenAndStats(t *testing.T) {
+	t.Parallel()
+	back := new(backendtest.Recorder)
+	release := gate(back, holdAll)
+	defer release()
+	s := newStore(t, back, Options{})
+	for i := range 3 {
+		mustSet(t, s, backendtest.Key(funcA, i), "v")
+	}
+	mustSet(t, s, backendtest.Key(funcA, 0), "w") // the same key: still 3 queued
+	if got := s.Len(); got != 3 {
+		t.Errorf("Len() with 3 keys queued = %d; want 3", got)
+	}
+	release()
+	mustFlush(t, s)
+	// Key 0 is written once, or twice if a worker took its first change
+	// before the second.
+	if got := s.Stats(); got.Queued != 0 || got.Written < 3 || got.Written > 4 || got.Errors != 0 {
+		t.Errorf("Stats() after Flush = %+v; want nothing queued, 3 or 4 writes, no error", got)
+	}
+}
+
 func TestErrorsCountedWithoutHook(t *testing.T) {
 	t.Parallel()
 	back := new(backendtest.Recorder)

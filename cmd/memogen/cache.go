@@ -66,7 +66,7 @@ func runCache(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 	}
 	// Opening a backend connects to nothing, so its errors are mistakes in
-	// the URL.
+	// the URL, or a directory that the URL must say it trusts.
 	b, err := memo.Open(rawURL)
 	if err != nil {
 		fmt.Fprintf(stderr, "memogen cache: %v\n", err)

@@ -155,6 +155,53 @@ func TestCacheClear(t *testing.T) {
 	}
 }
 
+// TestCacheLeavesOtherFiles runs clear and prune on a directory where a
+// person's files sit among the entries, some named as entries are: only
+// entries go, and only the directories that held nothing else.
+func TestCacheLeavesOtherFiles(t *testing.T) {
+	t.Parallel()
+	u, b := fileCache(t)
+	dir := strings.TrimPrefix(u, "file://")
+	theirs := map[string]string{
+		"2024/IMG_0001.jpg":                                  "\xff\xd8\xff photo",
+		"0123456789abcdef0123456789abcdef.json":              "{}",
+		"photos/album/0123456789abcdef0123456789abcdef.json": `{"user": "data"}`,
+		"example.com/users/FetchUser/notes.txt":              "mine",
+		"project/.tmp-keep/keep.txt":                         "kept",
+		"project/.clear-x/keep.txt":                          "kept",
+	}
+	old := time.Now().Add(-48 * time.Hour)
+	for name, content := range theirs {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(path, old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	populate(t, b, ada, bob, pending)
+	storeExpired(t, b, stale)
+	for _, args := range [][]string{{"prune", u}, {"clear", u}} {
+		if status, stdout, stderr := cache(t, args...); status != 0 {
+			t.Fatalf("memogen cache %q: status %d, stdout %q, stderr %q; want 0", args, status, stdout, stderr)
+		}
+		for name, content := range theirs {
+			got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+			if err != nil || string(got) != content {
+				t.Errorf("after memogen cache %s, %s holds %q, %v; want %q", args[0], name, got, err, content)
+			}
+		}
+	}
+	assertStored(t, b)
+	if _, err := os.Stat(filepath.Join(dir, "example.com/users/Store.Load")); !os.IsNotExist(err) {
+		t.Errorf("clear left the directory it emptied (Stat = %v)", err)
+	}
+}
+
 // TestCacheDottedPackage names a function of a package whose last path
 // element has a dot: "gopkg.in/yaml.v3.Marshal" reads as function Marshal
 // of gopkg.in/yaml.v3 as well as method v3.Marshal of gopkg.in/yaml.

@@ -63,6 +63,8 @@
 //	receiver=ignore|fields   for methods without a MemoKey method
 //	name=<Ident>     the wrapper's name; default <Func>Cached
 //	codec=<name>     the codec for byte-level backends, e.g. json, msgpack+zstd
+//	verify=false     store results in byte-level backends without first
+//	                 checking that they read back equal (default true)
 //
 // The nocache parameter is left out of the key. receiver=ignore leaves a
 // method's receiver out of the key; receiver=fields keys it by its value (a
@@ -135,13 +137,16 @@
 //	  max_bytes    total size of the entries whose size is known (default
 //	               and 0: no bound)
 //
-//	file:///absolute/path?max_entries=N&max_bytes=N
+//	file:///absolute/path?max_entries=N&max_bytes=N&trust_dir=1
 //	  max_entries  entries (default and 0: no bound)
 //	  max_bytes    total size of the entry files (default and 0: no bound)
+//	  trust_dir    1 accepts a directory that another user owns or that
+//	               group or others may write to (default: refused)
 //
 // The file backend keeps one readable file per entry under the directory,
 // written atomically and shared by every process of one user; a bounded
-// store evicts the least recently used entries first.
+// store evicts the least recently used entries first, and every process
+// sharing the directory keeps its bounds, exceeded by at most a tenth.
 //
 //	redis://[user:pass@]host[:port][/db][?params]
 //	rediss://...                                    the same over TLS
@@ -200,7 +205,8 @@
 // A tiered store serves a local copy for up to front_ttl, so a change made
 // by another process may go unseen that long. A write-behind store returns
 // from a write at once and writes in the background; changes still queued
-// when the process exits are lost unless it calls Flush or Close.
+// when the process exits are lost unless it calls memo.Close, Flush or
+// Close.
 //
 // # Environment
 //
@@ -214,6 +220,10 @@
 //	MEMO_DISABLE=1
 //	    makes every wrapper a plain call, as memo.Config.Disabled does; it
 //	    is read once, when the program starts.
+//	MEMO_NOVERIFY=1
+//	    stores results in byte-level backends without decoding them first
+//	    to check that they read back equal, for every function, as
+//	    memo.Config.NoVerify does; it is read once, when the program starts.
 //
 // The s3 backend also reads the AWS SDK's variables, such as AWS_REGION,
 // AWS_ENDPOINT_URL_S3, AWS_MAX_ATTEMPTS and AWS_PROFILE.
@@ -231,6 +241,11 @@
 //	       server expires entries itself, such as Redis, have nothing to
 //	       prune)
 //	clear  remove every entry of one function, or of all functions
+//
+// In a directory, prune and clear remove only what memogen wrote: files
+// that start with an entry's metadata line, its own stale temporary files,
+// and the directories they leave empty; other files stay, whatever their
+// names.
 //
 // A function is named by its import path and name, as listings show it:
 // example.com/users.FetchUser, example.com/users.Store.Load for a method,

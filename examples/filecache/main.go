@@ -7,6 +7,7 @@ package main
 //go:generate go run github.com/memogen/memogen/cmd/memogen
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -32,6 +33,9 @@ func BuildReport(region string, year int) (Report, error) {
 }
 
 func main() {
+	// Close drains and closes the bound backends when main returns; a crash
+	// or os.Exit skips it.
+	defer memo.Close(context.Background())
 	dir := filepath.Join(os.TempDir(), "memogen-filecache-demo")
 	if len(os.Args) > 1 {
 		dir = os.Args[1]

@@ -30,6 +30,9 @@ func WordCount(text string) int {
 }
 
 func main() {
+	// Close drains and closes the bound backends when main returns; a crash
+	// or os.Exit skips it.
+	defer memo.Close(context.Background())
 	ctx := context.Background()
 	memo.Configure(memo.Config{Hook: func(c memo.CallInfo) {
 		fmt.Printf("  %-14s %-8s key=%s took %s\n", c.Func.Name, c.Outcome, c.Key, c.Duration.Round(10*time.Millisecond))

@@ -28,6 +28,9 @@ func ExchangeRate(ctx context.Context, from, to string) (float64, error) {
 }
 
 func main() {
+	// Close drains and closes the bound backends when main returns; a crash
+	// or os.Exit skips it.
+	defer memo.Close(context.Background())
 	if err := memo.CheckBackends(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

@@ -27,6 +27,9 @@ func Thumbnail(ctx context.Context, image string, width int) ([]byte, error) {
 }
 
 func main() {
+	// Close drains and closes the bound backends when main returns; a crash
+	// or os.Exit skips it.
+	defer memo.Close(context.Background())
 	if err := memo.CheckBackends(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
