@@ -384,8 +384,13 @@ func fuzzCompressor(f *testing.F, c memo.Compressor) {
 		}
 		f.Add(data)
 	}
+	lc := c.(memo.LimitedCompressor)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, _ = c.Decompress(data) // must not panic
+		lim := memo.Limits{MaxBytes: 64 << 10}
+		if got := allocated(func() { _, _ = lc.DecompressLimited(data, lim) }); got > 4*uint64(lim.MaxBytes) {
+			t.Fatalf("DecompressLimited(%q) with MaxBytes %d allocated %d bytes", data, lim.MaxBytes, got)
+		}
 		out, err := c.Compress(data)
 		if err != nil {
 			t.Fatalf("Compress = %v; want nil", err)
