@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"runtime"
+	"sync"
 	"testing"
 	"time"
 
@@ -51,23 +52,39 @@ func zstdStreamed(data []byte, window int) []byte {
 
 var zstdEncoder, _ = kzstd.NewWriter(nil)
 
+// The bombs repeat a gzip member or a zstd frame of zeros, compressed once:
+// gzip takes seconds to compress megabytes under the race detector.
+var (
+	gzipZeros = sync.OnceValue(func() []byte { return gzipped(make([]byte, 256<<10)) })
+	zstdZeros = sync.OnceValue(func() []byte { return zstdStreamed(make([]byte, 1<<20), 64<<10) })
+)
+
+// gzipBomb returns gzip data that decompresses to prefix, then n × 256 KiB
+// of zeros: one member after another, as gzip allows.
+func gzipBomb(prefix []byte, n int) []byte {
+	return append(gzipped(prefix), bytes.Repeat(gzipZeros(), n)...)
+}
+
+// zstdStreamBomb returns zstd frames that declare no content size and
+// decompress to n MiB of zeros.
+func zstdStreamBomb(n int) []byte { return bytes.Repeat(zstdZeros(), n) }
+
 // compressionBombs decompress to 16 MiB each, 64 times testLimits.MaxBytes.
 func compressionBombs() []struct {
 	name string
 	comp memo.LimitedCompressor
 	data []byte
 } {
-	zeros := make([]byte, 16<<20)
 	return []struct {
 		name string
 		comp memo.LimitedCompressor
 		data []byte
 	}{
-		{"gzip", gzip.Compressor{}, gzipped(zeros)},
-		{"zstd, content size declared", zstd.New(), zstdEncoder.EncodeAll(zeros, nil)},
-		{"zstd, streamed with a small window", zstd.New(), zstdStreamed(zeros, 64<<10)},
-		{"zstd, streamed with a window over the limit", zstd.New(), zstdStreamed(zeros, 8<<20)},
-		{"zstd, a small frame then a streamed one", zstd.New(), append(zstdEncoder.EncodeAll([]byte("small"), nil), zstdStreamed(zeros, 64<<10)...)},
+		{"gzip", gzip.Compressor{}, gzipBomb(nil, 64)},
+		{"zstd, content size declared", zstd.New(), zstdEncoder.EncodeAll(make([]byte, 16<<20), nil)},
+		{"zstd, streamed with a small window", zstd.New(), zstdStreamBomb(16)},
+		{"zstd, streamed with a window over the limit", zstd.New(), zstdStreamed(make([]byte, 1<<20), 8<<20)},
+		{"zstd, a small frame then a streamed one", zstd.New(), append(zstdEncoder.EncodeAll([]byte("small"), nil), zstdStreamBomb(16)...)},
 	}
 }
 

@@ -127,7 +127,7 @@ func loadBytes[R any](c *Call) (result R, expires int64, ok bool) {
 			c.fail(fmt.Errorf("memo: %s: decoding a result of %s: %w", c.f.backendName(), c.f.id, err))
 			return zero, 0, false
 		}
-		c.discard(fmt.Errorf("%w: decoding: %v", ErrCorrupt, err))
+		c.discard(fmt.Errorf("%w: decoding: %w", ErrCorrupt, err))
 		return zero, 0, false
 	}
 	return result, expires, true

@@ -193,7 +193,8 @@ func Run[R any](c *Call, compute func() (R, error)) (R, error) {
 		}
 		f.stats.shared.Add(1)
 		if c.cfg.observing() {
-			f.report(c.ctx, c.cfg, c.w.buf, Shared, c.start, fc.expires, fc.err)
+			// The waiter's own read may have failed, or found a corrupt entry.
+			f.report(c.ctx, c.cfg, c.w.buf, Shared, c.start, fc.expires, joinErrs(fc.err, c.cacheErr))
 		}
 		result, _ := fc.val.(R)
 		return result, fc.err
