@@ -50,7 +50,6 @@ func array32(n int, elem ...byte) []byte {
 // bin32 returns the header of MessagePack binary data of n bytes.
 func bin32(n int) []byte { return binary.BigEndian.AppendUint32([]byte{0xc6}, uint32(n)) }
 
-
 // recorder collects what Config.Hook receives.
 type recorder struct {
 	mu    sync.Mutex
@@ -249,4 +248,3 @@ func TestBombRedis(t *testing.T) {
 	p := plant(t, backendtest.RedisURL(t), "msgpack", []big{{A: [64]int64{1}}}, array32(200_000, 0xc0))
 	p.detonate(t, 1)
 }
-
