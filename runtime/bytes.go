@@ -61,6 +61,7 @@ func (c *Call) strict(err error) {
 // server costs one timeout, not one per call.
 func (c *Call) backendFailed(err error) {
 	c.fail(err)
+	c.backendDown = true
 	if d := c.cfg.cooldown(); d > 0 {
 		c.b.restUntil.Store(c.cfg.now().Add(d).UnixNano())
 	}

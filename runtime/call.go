@@ -25,6 +25,9 @@ type Call struct {
 
 	cacheErr  error // the cache's own failure during this call, for the hook
 	strictErr error // a backend failure to return instead of failing open
+
+	backendDown bool  // an operation of this call on its backend failed
+	probeUntil  int64 // when probing a resting backend, the rest it extended; see rest.go
 }
 
 var callPool = sync.Pool{New: func() any { return new(Call) }}
@@ -53,8 +56,9 @@ func (c *Call) release() {
 	if c.key.Digest != "" {
 		c.key = Key{}
 	}
-	if c.summary != nil || c.cacheErr != nil || c.strictErr != nil {
+	if c.summary != nil || c.cacheErr != nil || c.strictErr != nil || c.probeUntil != 0 {
 		c.summary, c.cacheErr, c.strictErr = nil, nil, nil
+		c.backendDown, c.probeUntil = false, 0
 	}
 	callPool.Put(c)
 }
@@ -84,7 +88,7 @@ func (c *Call) usable() bool {
 		return false
 	}
 	err := c.w.Err()
-	if err == nil && c.b.backend != nil && c.b.resting(c.cfg.now()) {
+	if err == nil && c.b.backend != nil && c.rests() {
 		err = ErrResting
 		c.strict(err)
 	}
@@ -125,6 +129,7 @@ func Lookup[R any](c *Call, refresh bool) (result R, ok bool) {
 		result, expires, ok = loadTable[R](c)
 	} else {
 		result, expires, ok = loadBytes[R](c)
+		c.probed()
 	}
 	if !ok {
 		return result, false
@@ -251,7 +256,12 @@ func store[R any](c *Call, key string, r R) (int64, error) {
 		c.b.table.Set(key, r, expires, sizeOf(r))
 		return expires, nil
 	}
-	return expires, storeBytes(c, r, expires)
+	if !c.writable() {
+		return 0, nil
+	}
+	err := storeBytes(c, r, expires)
+	c.probed()
+	return expires, err
 }
 
 // sizeOf returns the size in bytes of results whose size is plain to see.
@@ -277,7 +287,11 @@ func (c *Call) Forget() error {
 	}
 	ctx, cancel := c.opContext()
 	defer cancel()
-	return c.b.backend.Delete(ctx, c.byteKey())
+	err := c.b.backend.Delete(ctx, c.byteKey())
+	if err == nil {
+		c.probed()
+	}
+	return err
 }
 
 // Contains reports, without calling the function, whether a live result is
@@ -292,6 +306,7 @@ func (c *Call) Contains() bool {
 		return ok && c.live(expires)
 	}
 	_, expires, ok := c.loadEntry()
+	c.probed()
 	return ok && c.live(expires)
 }
 
