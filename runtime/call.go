@@ -66,6 +66,17 @@ func (c *Call) release() {
 // Key returns the writer for the call's keyed arguments.
 func (c *Call) Key() *KeyWriter { return &c.w }
 
+// keyBytes returns the call's encoded key for reports: never nil, so that
+// the empty key of a function without keyed arguments has a label.
+func (c *Call) keyBytes() []byte {
+	if c.w.buf == nil {
+		return emptyKey
+	}
+	return c.w.buf
+}
+
+var emptyKey = []byte{}
+
 // Summarize sets how to describe the call's keyed arguments in a stored
 // entry's metadata. Generated code calls it after a missed Lookup, so that
 // describing costs nothing on a hit.
@@ -96,7 +107,11 @@ func (c *Call) usable() bool {
 		c.f.stats.failures.Add(1)
 		c.b = &binding{err: err}
 		if c.cfg.observing() {
-			c.f.report(c.ctx, c.cfg, nil, Uncached, c.start, 0, err)
+			var key []byte // none when the arguments could not be keyed
+			if err == ErrResting {
+				key = c.keyBytes()
+			}
+			c.f.report(c.ctx, c.cfg, key, Uncached, c.start, 0, err)
 		}
 		return false
 	}
@@ -153,7 +168,7 @@ func loadTable[R any](c *Call) (result R, expires int64, ok bool) {
 func (c *Call) hit(expires int64) {
 	c.f.stats.hits.Add(1)
 	if c.cfg.observing() {
-		c.f.report(c.ctx, c.cfg, c.w.buf, Hit, c.start, expires, nil)
+		c.f.report(c.ctx, c.cfg, c.keyBytes(), Hit, c.start, expires, nil)
 	}
 }
 
@@ -199,7 +214,7 @@ func Run[R any](c *Call, compute func() (R, error)) (R, error) {
 		f.stats.shared.Add(1)
 		if c.cfg.observing() {
 			// The waiter's own read may have failed, or found a corrupt entry.
-			f.report(c.ctx, c.cfg, c.w.buf, Shared, c.start, fc.expires, joinErrs(fc.err, c.cacheErr))
+			f.report(c.ctx, c.cfg, c.keyBytes(), Shared, c.start, fc.expires, joinErrs(fc.err, c.cacheErr))
 		}
 		result, _ := fc.val.(R)
 		return result, fc.err
@@ -240,7 +255,7 @@ func leadCall[R any](c *Call, fc *flightCall, compute func() (R, error)) (R, err
 		f.stats.errors.Add(1)
 	}
 	if c.cfg.observing() {
-		f.report(c.ctx, c.cfg, c.w.buf, outcome, c.start, fc.expires, joinErrs(err, c.cacheErr))
+		f.report(c.ctx, c.cfg, c.keyBytes(), outcome, c.start, fc.expires, joinErrs(err, c.cacheErr))
 	}
 	return r, err
 }
