@@ -63,6 +63,11 @@ var envDisabled = os.Getenv("MEMO_DISABLE") == "1"
 // disables caching whatever c says.
 func Configure(c Config) { config.Store(&c) }
 
+// Logger returns the Config.Logger in force, nil when none is set. Backend
+// packages send their clients' own diagnostics there, at debug level, where
+// those clients would write to stderr.
+func Logger() *slog.Logger { return currentConfig().Logger }
+
 // currentConfig returns the settings in force.
 func currentConfig() *Config {
 	if c := config.Load(); c != nil {
