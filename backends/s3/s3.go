@@ -16,10 +16,24 @@
 //	max_attempts  attempts per request, retries included (default: the SDK's,
 //	              3 unless AWS_MAX_ATTEMPTS says otherwise)
 //	page_size     keys per listing page and per batch delete (default 1000)
+//	ec2_metadata  true to let the SDK ask the EC2 instance-metadata service
+//	              for credentials (default false)
 //
-// and any other parameter is an error. Credentials come from the AWS SDK's
-// default chain: environment variables, shared config and credentials
-// files, SSO, web identity, and the EC2 or ECS metadata services.
+// and any other parameter is an error.
+//
+// # Credentials
+//
+// Credentials come from the AWS SDK's default chain, in this order: the
+// environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN),
+// the shared config and credentials files (~/.aws/config, ~/.aws/credentials,
+// AWS_PROFILE), SSO, web identity (AWS_WEB_IDENTITY_TOKEN_FILE, as on EKS),
+// and the ECS container credentials endpoint. The last link of the SDK's
+// chain, the EC2 instance-metadata service at 169.254.169.254, is off unless
+// [Options.EC2Metadata] or ec2_metadata=true turns it on, or the
+// environment sets AWS_EC2_METADATA_DISABLED=false: off EC2, the SDK would
+// otherwise spend each credential lookup that finds nothing else waiting
+// on an address nothing answers, and tests and the memogen command would
+// probe it.
 //
 // # Layout
 //
@@ -69,12 +83,14 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
 	memo "github.com/memogen/memogen/runtime"
@@ -109,10 +125,15 @@ type Options struct {
 	// PageSize bounds the keys of each listing page and of each batch
 	// delete. 0 means MaxPageSize.
 	PageSize int
+	// EC2Metadata lets the SDK's default credential chain end with the EC2
+	// instance-metadata service, as programs that run on EC2 with an
+	// instance role need. It is off by default; AWS_EC2_METADATA_DISABLED=false
+	// in the environment turns it on too.
+	EC2Metadata bool
 	// Client, if not nil, is the S3 client to use, as configured by the
 	// caller (credentials, HTTP client, middleware). Region, Endpoint,
-	// PathStyle and MaxAttempts configure the client New builds, so they
-	// must be left zero with it.
+	// PathStyle, MaxAttempts and EC2Metadata configure the client New
+	// builds, so they must be left zero with it.
 	Client *awss3.Client
 }
 
@@ -165,8 +186,8 @@ func New(ctx context.Context, opts Options) (*Store, error) {
 		s.root = prefix + "/"
 	}
 	if opts.Client != nil {
-		if opts.Region != "" || opts.Endpoint != "" || opts.PathStyle || opts.MaxAttempts != 0 {
-			return nil, fmt.Errorf("s3: Options.Client is set: configure region, endpoint, path style and attempts on the client")
+		if opts.Region != "" || opts.Endpoint != "" || opts.PathStyle || opts.MaxAttempts != 0 || opts.EC2Metadata {
+			return nil, fmt.Errorf("s3: Options.Client is set: configure region, endpoint, path style, attempts and credentials on the client")
 		}
 		s.client = opts.Client
 		return s, nil
@@ -191,6 +212,9 @@ func newClient(ctx context.Context, opts Options) (*awss3.Client, error) {
 	var load []func(*config.LoadOptions) error
 	if opts.Region != "" {
 		load = append(load, config.WithRegion(opts.Region))
+	}
+	if !opts.EC2Metadata && os.Getenv("AWS_EC2_METADATA_DISABLED") != "false" {
+		load = append(load, config.WithEC2IMDSClientEnableState(imds.ClientDisabled))
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, load...)
 	if err != nil {
@@ -220,7 +244,7 @@ func Must(s *Store, err error) *Store {
 }
 
 // Open returns a store configured by a URL of the form
-// s3://bucket/prefix?region=R&endpoint=E&path_style=true&max_attempts=N&page_size=N,
+// s3://bucket/prefix?region=R&endpoint=E&path_style=true&max_attempts=N&page_size=N&ec2_metadata=true,
 // every part but the bucket optional.
 func Open(u *url.URL) (memo.Backend, error) {
 	opts, err := parseURL(u)
@@ -233,7 +257,7 @@ func Open(u *url.URL) (memo.Backend, error) {
 func init() { memo.RegisterScheme("s3", Open) }
 
 // urlParams are the query parameters an s3:// URL may carry.
-var urlParams = []string{"region", "endpoint", "path_style", "max_attempts", "page_size"}
+var urlParams = []string{"region", "endpoint", "path_style", "max_attempts", "page_size", "ec2_metadata"}
 
 // parseURL returns the options u describes.
 func parseURL(u *url.URL) (Options, error) {
@@ -255,12 +279,14 @@ func parseURL(u *url.URL) (Options, error) {
 		}
 	}
 	opts.Region, opts.Endpoint = q.Get("region"), q.Get("endpoint")
-	if v := q.Get("path_style"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return opts, fmt.Errorf("s3: path_style=%q: want true or false", v)
+	for name, dst := range map[string]*bool{"path_style": &opts.PathStyle, "ec2_metadata": &opts.EC2Metadata} {
+		if v := q.Get(name); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return opts, fmt.Errorf("s3: %s=%q: want true or false", name, v)
+			}
+			*dst = b
 		}
-		opts.PathStyle = b
 	}
 	var err error
 	if opts.MaxAttempts, err = positiveParam(q, "max_attempts", 1<<10); err != nil {

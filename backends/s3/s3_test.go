@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -398,6 +401,7 @@ func TestParseURL(t *testing.T) {
 			Options{Bucket: "b", Prefix: "/p", Endpoint: "http://127.0.0.1:9000", Region: "us-east-1", PathStyle: true, MaxAttempts: 1, PageSize: 7},
 		},
 		{"s3://b?path_style=false", Options{Bucket: "b"}},
+		{"s3://b?ec2_metadata=true", Options{Bucket: "b", EC2Metadata: true}},
 	} {
 		u, err := url.Parse(tt.url)
 		if err != nil {
@@ -416,6 +420,7 @@ func TestParseURL(t *testing.T) {
 		"s3://b?regoin=eu-west-1",
 		"s3://b?region=a&region=b",
 		"s3://b?path_style=yes",
+		"s3://b?ec2_metadata=maybe",
 		"s3://b?max_attempts=0",
 		"s3://b?page_size=1001",
 		"s3://b?page_size=-1",
@@ -448,6 +453,7 @@ func TestNewRejects(t *testing.T) {
 		{Bucket: "b", Region: "us-east-1", Endpoint: "127.0.0.1:9000"},
 		{Bucket: "b", Client: client, Region: "us-east-1"},
 		{Bucket: "b", Client: client, PathStyle: true},
+		{Bucket: "b", Client: client, EC2Metadata: true},
 	} {
 		if _, err := New(context.Background(), opts); err == nil {
 			t.Errorf("New(%+v) = nil error; want one", opts)
@@ -518,5 +524,54 @@ func TestParseObjectKey(t *testing.T) {
 				t.Errorf("root %q: parseObjectKey(%q) = %v, %q, true; want false", root, name, fn, digest)
 			}
 		}
+	}
+}
+
+// TestNoInstanceMetadataProbe changes the environment, so it does not run
+// in parallel. With no credentials anywhere else, a store asks the EC2
+// instance-metadata service for them only when told to.
+func TestNoInstanceMetadataProbe(t *testing.T) {
+	var probes atomic.Int64
+	imds := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		probes.Add(1)
+		if r.Method == http.MethodPut && r.URL.Path == "/latest/api/token" {
+			w.Header().Set("X-Aws-Ec2-Metadata-Token-Ttl-Seconds", "60")
+			_, _ = w.Write([]byte("token"))
+			return
+		}
+		http.Error(w, "no role here", http.StatusNotFound)
+	}))
+	t.Cleanup(imds.Close)
+	none := t.TempDir() + "/none"
+	for _, name := range []string{
+		"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+		"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+		"AWS_EC2_METADATA_DISABLED",
+	} {
+		t.Setenv(name, "")
+	}
+	t.Setenv("AWS_CONFIG_FILE", none)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", none)
+	t.Setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.URL)
+
+	get := func(opts Options) error {
+		opts.Bucket, opts.Region, opts.MaxAttempts = "b", "us-east-1", 1
+		opts.Endpoint, opts.PathStyle = "http://127.0.0.1:1", true // credentials come first
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_, err := newStore(t, opts).Get(ctx, key(funcF, 1))
+		return err
+	}
+	if err := get(Options{}); err == nil {
+		t.Fatal("Get without credentials = nil error; want one")
+	}
+	if n := probes.Load(); n != 0 {
+		t.Errorf("a store made %d requests to the instance-metadata service; want none by default", n)
+	}
+	if err := get(Options{EC2Metadata: true}); err == nil {
+		t.Fatal("Get without credentials = nil error; want one")
+	}
+	if probes.Load() == 0 {
+		t.Error("a store with EC2Metadata made no request to the instance-metadata service; want it to ask")
 	}
 }
