@@ -59,7 +59,7 @@ fuzz:
 	$(GO) test ./generator -run '^$$' -fuzz FuzzParseOptions -fuzztime 30s
 	$(GO) test ./runtime -run '^$$' -fuzz FuzzKeyWriter -fuzztime 30s
 	$(GO) test ./runtime -run '^$$' -fuzz FuzzDecodeEntry -fuzztime 30s
-	$(GO) test ./codecs/msgpack -run '^$$' -fuzz FuzzCheckLengths -fuzztime 30s
+	$(GO) test ./codecs/msgpack -run '^$$' -fuzz FuzzGuard -fuzztime 30s
 	$(GO) test ./codecs -run '^$$' -fuzz FuzzMsgpackUnmarshal -fuzztime 30s
 	$(GO) test ./codecs -run '^$$' -fuzz FuzzZstdDecompress -fuzztime 30s
 	$(GO) test ./codecs -run '^$$' -fuzz FuzzGzipDecompress -fuzztime 30s

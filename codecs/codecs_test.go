@@ -360,11 +360,19 @@ func fuzzSeeds(f *testing.F, c memo.Codec) {
 	}
 }
 
+// FuzzMsgpackUnmarshal checks that decoding never panics, and never
+// allocates more than the limits allow.
 func FuzzMsgpackUnmarshal(f *testing.F) {
 	fuzzSeeds(f, msgpack.Codec{})
+	lim := memo.Limits{MaxBytes: 64 << 10, MaxAlloc: 256 << 10}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var v fuzzResult
 		_ = msgpack.Codec{}.Unmarshal(data, &v)
+		var w fuzzResult
+		// The slack covers a decoder the pool had dropped.
+		if got := allocated(func() { _ = msgpack.Codec{}.UnmarshalLimited(data, &w, lim) }); got > uint64(lim.MaxAlloc)+16<<10 {
+			t.Fatalf("UnmarshalLimited(% x) allocated %d bytes; want at most MaxAlloc, %d", data, got, lim.MaxAlloc)
+		}
 	})
 }
 
