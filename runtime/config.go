@@ -35,14 +35,18 @@ type Config struct {
 	// instead of running the function uncached. By default the cache fails
 	// open: a dead backend never breaks the caller.
 	Strict bool
-	// Timeout bounds each backend operation; 0 means DefaultTimeout.
+	// Timeout bounds each backend operation, and the decompression of
+	// each entry read; 0 means DefaultTimeout.
 	Timeout time.Duration
 	// Cooldown is how long calls skip a byte-level backend, running
 	// uncached, after one of its operations failed; 0 means DefaultCooldown,
 	// negative never skips.
 	Cooldown time.Duration
 	// MaxEntryBytes bounds an encoded entry; larger results are returned
-	// but not stored, and counted in Stats.Oversize. 0 means
+	// but not stored, and counted in Stats.Oversize. It bounds reading
+	// too, through [Limits]: an entry read back that is, or decompresses
+	// to, more, or whose decoding would allocate more than
+	// DecodeAllocFactor times it, is corrupt. 0 means
 	// DefaultMaxEntryBytes.
 	MaxEntryBytes int
 }
