@@ -333,7 +333,7 @@ func (w *walker) walk(s *shape) error {
 	case kindStruct:
 		return w.structValue(h, s)
 	}
-	// Scalars, byte arrays, time.Time, and strings from anything but str
+	// Scalars, byte arrays, and strings from anything but str
 	// and bin (which the decoder refuses): nothing to allocate.
 	return w.rest(h)
 }

@@ -19,8 +19,9 @@ type shape struct {
 	kind shapeKind
 	elem *shape // slice, array and pointer: the element; map: the value
 	key  *shape // map: the key
-	// size is, for a slice, its element's size; for a pointer and an
-	// opaque pointer type, its pointee's; for a map, the cost of an entry.
+	// size is, for a slice, its element's size; for a pointer, its
+	// pointee's; for a map, the cost of an entry; for an opaque type, what
+	// a value costs besides twice its bytes: its pointee for a pointer.
 	size   int64
 	n      int               // array: its length
 	fields map[string]*field // struct: by every name the decoder accepts
@@ -37,7 +38,7 @@ type field struct {
 type shapeKind uint8
 
 const (
-	kindSkip   shapeKind = iota // scalars, byte arrays, time.Time: decoding allocates nothing
+	kindSkip   shapeKind = iota // scalars and byte arrays: decoding allocates nothing
 	kindAny                     // an interface: decoded into maps, slices and boxed values
 	kindString                  // a string
 	kindBytes                   // a []byte
@@ -46,8 +47,12 @@ const (
 	kindMap                     // a map
 	kindPtr                     // a pointer
 	kindStruct                  // a struct the decoder walks field by field
-	kindOpaque                  // a type that decodes itself; size is its pointee's for a pointer
+	kindOpaque                  // a type that decodes itself, time.Time included
 )
+
+// timeCost bounds what decoding a time.Time may allocate besides its
+// bytes: a Location and its name.
+const timeCost = 256
 
 var (
 	shapes sync.Map // reflect.Type → *shape
@@ -95,7 +100,9 @@ func (b *shapeBuilder) build(t reflect.Type) *shape {
 	b.seen[t] = s // before the elements, which may lead back to t
 	kind := t.Kind()
 	switch {
-	case t == timeType: // a registered extension that allocates nothing
+	case t == timeType:
+		// A registered extension: decoding may make a Location, for a zone.
+		s.kind, s.size = kindOpaque, timeCost
 		return s
 	case kind == reflect.Pointer && t.Elem() == timeType:
 		s.kind, s.elem, s.size = kindPtr, b.build(t.Elem()), int64(t.Elem().Size())
