@@ -12,4 +12,11 @@
 // Generated code imports the packages its directives name, and msgpack for
 // directives that name none. Register a codec of your own with
 // memo.RegisterCodec and name it in codec=.
+//
+// Entries come from stores others may write to, so reading one is bounded
+// by memo.Limits, derived from memo.Config.MaxEntryBytes: gzip and zstd
+// stop decompressing at the limit, and msgpack walks the data along the
+// result type to refuse, before decoding, an entry that would allocate more
+// than memo.DecodeAllocFactor times it (codecs/msgpack/guard.go). json and
+// gob decode what fits the limit without such a walk.
 package codecs
