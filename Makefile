@@ -64,7 +64,7 @@ fuzz:
 	$(GO) test ./runtime -run '^$$' -fuzz FuzzKeyWriter -fuzztime 30s
 	$(GO) test ./runtime -run '^$$' -fuzz FuzzDecodeEntry -fuzztime 30s
 	$(GO) test ./runtime -run '^$$' -fuzz FuzzEntryKey -fuzztime 30s
-	$(GO) test ./codecs/msgpack -run '^$$' -fuzz FuzzCheckLengths -fuzztime 30s
+	$(GO) test ./codecs/msgpack -run '^$$' -fuzz FuzzGuard -fuzztime 30s
 	$(GO) test ./codecs/msgpack -run '^$$' -fuzz FuzzTimeExt -fuzztime 30s
 	$(GO) test ./codecs -run '^$$' -fuzz FuzzMsgpackUnmarshal -fuzztime 30s
 	$(GO) test ./codecs -run '^$$' -fuzz FuzzZstdDecompress -fuzztime 30s

@@ -362,11 +362,19 @@ func fuzzSeeds(f *testing.F, c memo.Codec) {
 	}
 }
 
+// FuzzMsgpackUnmarshal checks that decoding never panics, and never
+// allocates more than the limits allow.
 func FuzzMsgpackUnmarshal(f *testing.F) {
 	fuzzSeeds(f, msgpack.Codec{})
+	lim := memo.Limits{MaxBytes: 64 << 10, MaxAlloc: 256 << 10}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var v fuzzResult
 		_ = msgpack.Codec{}.Unmarshal(data, &v)
+		var w fuzzResult
+		// The slack covers a decoder the pool had dropped.
+		if got := allocated(func() { _ = msgpack.Codec{}.UnmarshalLimited(data, &w, lim) }); got > uint64(lim.MaxAlloc)+16<<10 {
+			t.Fatalf("UnmarshalLimited(% x) allocated %d bytes; want at most MaxAlloc, %d", data, got, lim.MaxAlloc)
+		}
 	})
 }
 
@@ -386,8 +394,15 @@ func fuzzCompressor(f *testing.F, c memo.Compressor) {
 		}
 		f.Add(data)
 	}
+	lc := c.(memo.LimitedCompressor)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, _ = c.Decompress(data) // must not panic
+		// Twice the limit for a doubling buffer, and a streaming decoder's
+		// own buffers.
+		lim := memo.Limits{MaxBytes: 64 << 10}
+		if got := allocated(func() { _, _ = lc.DecompressLimited(data, lim) }); got > 2*uint64(lim.MaxBytes)+1<<20 {
+			t.Fatalf("DecompressLimited(%q) with MaxBytes %d allocated %d bytes", data, lim.MaxBytes, got)
+		}
 		out, err := c.Compress(data)
 		if err != nil {
 			t.Fatalf("Compress = %v; want nil", err)

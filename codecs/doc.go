@@ -19,4 +19,11 @@
 // field tagged "-", marshaling methods the codec does not call. The
 // codecs encode a result addressable, so that marshaling methods declared
 // on its pointer type apply to it as to the values it holds.
+//
+// Entries come from stores others may write to, so reading one is bounded
+// by memo.Limits, derived from memo.Config.MaxEntryBytes: gzip and zstd
+// stop decompressing at the limit, and msgpack walks the data along the
+// result type to refuse, before decoding, an entry that would allocate more
+// than memo.DecodeAllocFactor times it (codecs/msgpack/guard.go). json and
+// gob decode what fits the limit without such a walk.
 package codecs

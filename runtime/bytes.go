@@ -61,6 +61,7 @@ func (c *Call) strict(err error) {
 // server costs one timeout, not one per call.
 func (c *Call) backendFailed(err error) {
 	c.fail(err)
+	c.backendDown = true
 	if d := c.cfg.cooldown(); d > 0 {
 		c.b.restUntil.Store(c.cfg.now().Add(d).UnixNano())
 	}
@@ -126,9 +127,16 @@ func loadBytes[R any](c *Call) (result R, expires int64, ok bool) {
 	if !ok || !c.live(expires) {
 		return result, 0, false
 	}
-	if err := unmarshal(c.b.codec, payload, &result); err != nil {
-		c.discard(fmt.Errorf("%w: decoding: %v", ErrCorrupt, err))
+	lim := c.cfg.limits(time.Now().Add(c.cfg.timeout()))
+	if err := unmarshal(c.b.codec, payload, &result, lim); err != nil {
 		var zero R
+		if errors.Is(err, context.DeadlineExceeded) {
+			// A slow decode of an entry within the limits says the process
+			// is loaded, not that the entry is bad: keep it.
+			c.fail(fmt.Errorf("memo: %s: decoding a result of %s: %w", c.f.backendName(), c.f.id, err))
+			return zero, 0, false
+		}
+		c.discard(fmt.Errorf("%w: decoding: %w", ErrCorrupt, err))
 		return zero, 0, false
 	}
 	return result, expires, true
@@ -183,13 +191,13 @@ func marshal(codec Codec, v any) (b []byte, err error) {
 	return codec.Marshal(v)
 }
 
-func unmarshal(codec Codec, data []byte, v any) (err error) {
+func unmarshal(codec Codec, data []byte, v any, lim Limits) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("codec panicked: %v", p)
 		}
 	}()
-	return codec.Unmarshal(data, v)
+	return unmarshalWithin(codec, data, v, lim)
 }
 
 // Describe renders keyed arguments as name=value pairs for an entry's

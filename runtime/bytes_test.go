@@ -307,6 +307,8 @@ func TestBytesCooldownSkipsAFailedBackend(t *testing.T) {
 	}
 	if last := bf.hooks[len(bf.hooks)-1]; !errors.Is(last.Err, memo.ErrResting) || last.Outcome != memo.Uncached {
 		t.Errorf("hook saw %+v for a call within the cooldown; want Uncached with ErrResting", last)
+	} else if first := bf.hooks[0]; last.Key != first.Key || !hexLabel.MatchString(last.Key) {
+		t.Errorf("hook saw Key %q for a resting call; want the key's label %q, as for the first call", last.Key, first.Key)
 	}
 	now = now.Add(2 * time.Second)
 	bf.mustCall(t, "hello", 3)

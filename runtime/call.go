@@ -27,6 +27,9 @@ type Call struct {
 
 	cacheErr  error // the cache's own failure during this call, for the hook
 	strictErr error // a backend failure to return instead of failing open
+
+	backendDown bool  // an operation of this call on its backend failed
+	probeUntil  int64 // when probing a resting backend, the rest it extended; see rest.go
 }
 
 var callPool = sync.Pool{New: func() any { return new(Call) }}
@@ -55,14 +58,26 @@ func (c *Call) release() {
 	if c.key.Digest != "" {
 		c.key = Key{}
 	}
-	if c.summary != nil || c.cacheErr != nil || c.strictErr != nil {
+	if c.summary != nil || c.cacheErr != nil || c.strictErr != nil || c.probeUntil != 0 {
 		c.summary, c.cacheErr, c.strictErr = nil, nil, nil
+		c.backendDown, c.probeUntil = false, 0
 	}
 	callPool.Put(c)
 }
 
 // Key returns the writer for the call's keyed arguments.
 func (c *Call) Key() *KeyWriter { return &c.w }
+
+// keyBytes returns the call's encoded key for reports: never nil, so that
+// the empty key of a function without keyed arguments has a label.
+func (c *Call) keyBytes() []byte {
+	if c.w.buf == nil {
+		return emptyKey
+	}
+	return c.w.buf
+}
+
+var emptyKey = []byte{}
 
 // Summarize sets how to describe the call's keyed arguments in a stored
 // entry's metadata. Generated code calls it after a missed Lookup, so that
@@ -89,7 +104,7 @@ func (c *Call) usable() bool {
 	if err == nil && c.w.local && c.b.table == nil {
 		err = fmt.Errorf("%s: %w", c.f.backendName(), ErrAmbiguousType)
 	}
-	if err == nil && c.b.backend != nil && c.b.resting(c.cfg.now()) {
+	if err == nil && c.b.backend != nil && c.rests() {
 		err = ErrResting
 		c.strict(err)
 	}
@@ -97,7 +112,11 @@ func (c *Call) usable() bool {
 		c.f.stats.failures.Add(1)
 		c.b = &binding{err: err}
 		if c.cfg.observing() {
-			c.f.report(c.ctx, c.cfg, nil, Uncached, c.start, 0, err)
+			var key []byte // none when the arguments could not be keyed
+			if err == ErrResting {
+				key = c.keyBytes()
+			}
+			c.f.report(c.ctx, c.cfg, key, Uncached, c.start, 0, err)
 		}
 		return false
 	}
@@ -130,6 +149,7 @@ func Lookup[R any](c *Call, refresh bool) (result R, ok bool) {
 		result, expires, ok = loadTable[R](c)
 	} else {
 		result, expires, ok = loadBytes[R](c)
+		c.probed()
 	}
 	if !ok {
 		return result, false
@@ -158,7 +178,7 @@ func loadTable[R any](c *Call) (result R, expires int64, ok bool) {
 func (c *Call) hit(expires int64) {
 	c.f.stats.hits.Add(1)
 	if c.cfg.observing() {
-		c.f.report(c.ctx, c.cfg, c.w.buf, Hit, c.start, expires, nil)
+		c.f.report(c.ctx, c.cfg, c.keyBytes(), Hit, c.start, expires, nil)
 	}
 }
 
@@ -203,7 +223,8 @@ func Run[R any](c *Call, compute func() (R, error)) (R, error) {
 		}
 		f.stats.shared.Add(1)
 		if c.cfg.observing() {
-			f.report(c.ctx, c.cfg, c.w.buf, Shared, c.start, fc.expires, fc.err)
+			// The waiter's own read may have failed, or found a corrupt entry.
+			f.report(c.ctx, c.cfg, c.keyBytes(), Shared, c.start, fc.expires, joinErrs(fc.err, c.cacheErr))
 		}
 		result, _ := fc.val.(R)
 		return result, fc.err
@@ -244,7 +265,7 @@ func leadCall[R any](c *Call, fc *flightCall, compute func() (R, error)) (R, err
 		f.stats.errors.Add(1)
 	}
 	if c.cfg.observing() {
-		f.report(c.ctx, c.cfg, c.w.buf, outcome, c.start, fc.expires, joinErrs(err, c.cacheErr))
+		f.report(c.ctx, c.cfg, c.keyBytes(), outcome, c.start, fc.expires, joinErrs(err, c.cacheErr))
 	}
 	return r, err
 }
@@ -260,7 +281,12 @@ func store[R any](c *Call, key string, r R) (int64, error) {
 		c.b.table.Set(key, r, expires, sizeOf(r))
 		return expires, nil
 	}
-	return expires, storeBytes(c, r, expires)
+	if !c.writable() {
+		return 0, nil
+	}
+	err := storeBytes(c, r, expires)
+	c.probed()
+	return expires, err
 }
 
 // sizeOf returns the size in bytes of results whose size is plain to see.
@@ -286,7 +312,11 @@ func (c *Call) Forget() error {
 	}
 	ctx, cancel := c.opContext()
 	defer cancel()
-	return c.b.backend.Delete(ctx, c.byteKey())
+	err := c.b.backend.Delete(ctx, c.byteKey())
+	if err == nil {
+		c.probed()
+	}
+	return err
 }
 
 // Contains reports, without calling the function, whether a live result is
@@ -301,6 +331,7 @@ func (c *Call) Contains() bool {
 		return ok && c.live(expires)
 	}
 	_, expires, ok := c.loadEntry()
+	c.probed()
 	return ok && c.live(expires)
 }
 

@@ -94,11 +94,17 @@ func (c *chain) Marshal(v any) ([]byte, error) {
 }
 
 func (c *chain) Unmarshal(data []byte, v any) error {
+	return c.UnmarshalLimited(data, v, DefaultLimits())
+}
+
+// UnmarshalLimited undoes the compressors right to left, each within lim,
+// and decodes the result within lim.
+func (c *chain) UnmarshalLimited(data []byte, v any, lim Limits) error {
 	var err error
 	for i := len(c.compressors) - 1; i >= 0; i-- {
-		if data, err = c.compressors[i].Decompress(data); err != nil {
+		if data, err = decompressWithin(c.compressors[i], data, lim); err != nil {
 			return err
 		}
 	}
-	return c.base.Unmarshal(data, v)
+	return unmarshalWithin(c.base, data, v, lim)
 }

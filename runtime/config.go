@@ -35,14 +35,18 @@ type Config struct {
 	// instead of running the function uncached. By default the cache fails
 	// open: a dead backend never breaks the caller.
 	Strict bool
-	// Timeout bounds each backend operation; 0 means DefaultTimeout.
+	// Timeout bounds each backend operation, and the decompression of
+	// each entry read; 0 means DefaultTimeout.
 	Timeout time.Duration
 	// Cooldown is how long calls skip a byte-level backend, running
 	// uncached, after one of its operations failed; 0 means DefaultCooldown,
 	// negative never skips.
 	Cooldown time.Duration
 	// MaxEntryBytes bounds an encoded entry; larger results are returned
-	// but not stored, and counted in Stats.Oversize. 0 means
+	// but not stored, and counted in Stats.Oversize. It bounds reading
+	// too, through [Limits]: an entry read back that is, or decompresses
+	// to, more, or whose decoding would allocate more than
+	// DecodeAllocFactor times it, is corrupt. 0 means
 	// DefaultMaxEntryBytes.
 	MaxEntryBytes int
 	// NoVerify stores results in byte-level backends without first
@@ -73,6 +77,11 @@ var envNoVerify = os.Getenv("MEMO_NOVERIFY") == "1"
 // Configure replaces the shared settings. MEMO_DISABLE=1 in the environment
 // disables caching whatever c says, and MEMO_NOVERIFY=1 verification.
 func Configure(c Config) { config.Store(&c) }
+
+// Logger returns the Config.Logger in force, nil when none is set. Backend
+// packages send their clients' own diagnostics there, at debug level, where
+// those clients would write to stderr.
+func Logger() *slog.Logger { return currentConfig().Logger }
 
 // currentConfig returns the settings in force.
 func currentConfig() *Config {

@@ -103,6 +103,9 @@ func TestHookReceivesEveryCachedCall(t *testing.T) {
 			t.Errorf("call %d (%v): Err = %v; want %v", i, w.outcome, got.Err, w.err)
 		}
 		if w.arg == "" {
+			if got.Key != "" {
+				t.Errorf("call %d (%v): Key = %q for arguments that could not be keyed; want none", i, w.outcome, got.Key)
+			}
 			continue
 		}
 		if !hexLabel.MatchString(got.Key) {
@@ -221,5 +224,37 @@ func TestLoggerWithoutDebugLevelGetsNoCallRecords(t *testing.T) {
 	get(f, "k", func() (string, error) { return "v", nil })
 	if logs.String() != "" {
 		t.Errorf("an info-level logger received:\n%s\nwant no records for calls", logs.String())
+	}
+}
+
+// A call whose arguments could not be keyed has no key label; a function
+// without keyed arguments has the label of its empty key.
+func TestKeyLabelOnlyWithAKey(t *testing.T) {
+	var hook recorder
+	var logs safeBuffer
+	configure(t, memo.Config{
+		Hook:   hook.Hook,
+		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	})
+	f := newFunc(t, memo.FuncInfo{})
+	unkeyable(f, func() (string, error) { return "", nil })
+	c := f.Begin(nil) // no keyed arguments
+	if _, ok := memo.Lookup[string](c, false); !ok {
+		_, _ = memo.Run(c, func() (string, error) { return "v", nil })
+	}
+
+	calls := hook.Calls()
+	if len(calls) != 2 || calls[0].Outcome != memo.Uncached || calls[1].Outcome != memo.Miss {
+		t.Fatalf("hook received %+v; want an uncached call, then a miss", calls)
+	}
+	if calls[0].Key != "" {
+		t.Errorf("uncached call without a key: Key = %q; want none", calls[0].Key)
+	}
+	if !hexLabel.MatchString(calls[1].Key) {
+		t.Errorf("call with an empty key: Key = %q; want 12 hex digits", calls[1].Key)
+	}
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	if len(lines) != 2 || strings.Contains(lines[0], "key=") || !strings.Contains(lines[1], "key=") {
+		t.Errorf("logger received %q; want a record without key=, then one with it", lines)
 	}
 }

@@ -90,14 +90,7 @@ type binding struct {
 	codecSpec string  // the spec codec was looked up by
 	err       error   // why the backend cannot be used, or nil
 
-	restUntil atomic.Int64 // Unix nanoseconds until which a failed backend is skipped
-}
-
-// resting reports whether, at now, the binding's backend failed recently
-// enough to be skipped.
-func (b *binding) resting(now time.Time) bool {
-	until := b.restUntil.Load()
-	return until != 0 && now.UnixNano() < until
+	restUntil atomic.Int64 // Unix nanoseconds until which a failed backend is skipped; see rest.go
 }
 
 // NewFunc returns the cache of the function info describes. It binds no

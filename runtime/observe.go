@@ -43,7 +43,8 @@ type CallInfo struct {
 	Func    FuncID
 	Outcome Outcome
 	// Key identifies the argument set: 12 hex digits of its digest, or the
-	// whole encoded key in hex when Config.FullKeys is set.
+	// whole encoded key in hex when Config.FullKeys is set. It is empty
+	// when the arguments could not be keyed, and for an unbound backend.
 	Key string
 	// Expires is when the entry served or stored expires; zero for never,
 	// or when nothing was stored.
@@ -94,14 +95,18 @@ func (c *counters) snapshot() Stats {
 }
 
 // report sends a finished call to the hook and the logger, when either is
-// set.
+// set. key is nil for a call whose key could not be built, which then has
+// no label; an empty key, of a function without keyed arguments, is not
+// nil (see Call.keyBytes).
 func (f *Func) report(ctx context.Context, cfg *Config, key []byte, o Outcome, start time.Time, expires int64, err error) {
 	info := CallInfo{
 		Func:     f.id,
 		Outcome:  o,
-		Key:      keyLabel(key, cfg.FullKeys),
 		Duration: time.Since(start),
 		Err:      err,
+	}
+	if key != nil {
+		info.Key = keyLabel(key, cfg.FullKeys)
 	}
 	if expires != 0 {
 		info.Expires = time.Unix(0, expires)
@@ -113,9 +118,11 @@ func (f *Func) report(ctx context.Context, cfg *Config, key []byte, o Outcome, s
 		attrs := []slog.Attr{
 			slog.String("func", f.id.String()),
 			slog.String("outcome", o.String()),
-			slog.String("key", info.Key),
-			slog.Duration("duration", info.Duration),
 		}
+		if key != nil {
+			attrs = append(attrs, slog.String("key", info.Key))
+		}
+		attrs = append(attrs, slog.Duration("duration", info.Duration))
 		if err != nil {
 			attrs = append(attrs, slog.Any("error", err))
 		}

@@ -3,6 +3,7 @@ package runtime
 import (
 	"fmt"
 	"log/slog"
+	"time"
 )
 
 // This file is store-time verification: a result goes into a byte-level
@@ -25,7 +26,7 @@ func readsBack[R any](c *Call, r *R, payload []byte) bool {
 	}
 	d := newDiff(c.b.codec, c.b.codecSpec, c.f.info.KeepsLocal)
 	var back R
-	if err := unmarshal(c.b.codec, payload, &back); err != nil {
+	if err := unmarshal(c.b.codec, payload, &back, c.cfg.limits(time.Time{})); err != nil {
 		d.reason = "does not decode: " + err.Error()
 	} else if equal(d, c.f.info.Equal, r, &back) {
 		return true

@@ -295,3 +295,120 @@ func TestCorruptEntry(t *testing.T) {
 	w.mustCall(t, 7)
 	w.wantExecs(t, 3) // served from the fresh entry
 }
+
+// countingBackend counts the operations of the backend it wraps, and those
+// that failed other than for an absent key: the timeouts, on a hung server.
+type countingBackend struct {
+	memo.Backend
+	gets, sets, failed atomic.Int64
+}
+
+func (b *countingBackend) Get(ctx context.Context, key memo.Key) ([]byte, error) {
+	b.gets.Add(1)
+	v, err := b.Backend.Get(ctx, key)
+	if err != nil && !errors.Is(err, memo.ErrNotFound) {
+		b.failed.Add(1)
+	}
+	return v, err
+}
+
+func (b *countingBackend) Set(ctx context.Context, key memo.Key, value []byte, expires time.Time) error {
+	b.sets.Add(1)
+	err := b.Backend.Set(ctx, key, value, expires)
+	if err != nil {
+		b.failed.Add(1)
+	}
+	return err
+}
+
+// want fails t unless the backend saw gets reads, sets writes and failed
+// failures.
+func (b *countingBackend) want(t *testing.T, when string, gets, sets, failed int64) {
+	t.Helper()
+	if g, s, f := b.gets.Load(), b.sets.Load(), b.failed.Load(); g != gets || s != sets || f != failed {
+		t.Errorf("%s: %d gets, %d sets, %d failed; want %d, %d, %d", when, g, s, f, gets, sets, failed)
+	}
+}
+
+// fakeClock is a settable memo.Config.Now.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time // guarded by mu
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// callAll makes n concurrent calls, with keys from first on.
+func (w *wrapper) callAll(t *testing.T, first int64, n int) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			n := first + int64(i)
+			if got, err := w.call(context.Background(), n); got != n*n || err != nil {
+				t.Errorf("call(%d) = %d, %v; want %d, nil", n, got, err, n*n)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// An outage costs a call one timeout, not a failed read and then a failed
+// write; once a failure is recorded, the others rest, and when the rest is
+// over one call probes the server while the others keep resting.
+func TestHungServerCostsOneTimeout(t *testing.T) {
+	clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	configure(t, memo.Config{Now: clock.Now, Cooldown: time.Minute})
+	hung := &countingBackend{Backend: openURL(t, withParams(t, "redis://"+silentServer(t)+"/0", slowParams...))}
+	w := newWrapper(t, hung)
+
+	w.mustCall(t, 1)
+	hung.want(t, "one call", 1, 0, 1)
+
+	w.callAll(t, 10, 8)
+	hung.want(t, "8 calls while the server rests", 1, 0, 1)
+
+	clock.Advance(2 * time.Minute)
+	w.callAll(t, 20, 8)
+	hung.want(t, "8 calls after the cooldown", 2, 0, 2)
+	w.wantExecs(t, 17)
+	if st := w.f.Stats(); st.Failures != 17 {
+		t.Errorf("Stats().Failures = %d; want 17: 2 timeouts and 15 calls that rested", st.Failures)
+	}
+}
+
+// Calls whose reads began before the first failure was recorded each wait
+// for their own deadline, but none of them writes.
+func TestHungServerConcurrentCalls(t *testing.T) {
+	configure(t, memo.Config{Cooldown: time.Hour})
+	hung := &countingBackend{Backend: openURL(t, withParams(t, "redis://"+silentServer(t)+"/0", slowParams...))}
+	w := newWrapper(t, hung)
+	var started sync.WaitGroup
+	started.Add(4)
+	hung.Backend = &startGate{Backend: hung.Backend, started: &started}
+	w.callAll(t, 1, 4)
+	hung.want(t, "4 calls that began together", 4, 0, 4)
+}
+
+// startGate holds each Get until the number of Gets its WaitGroup counts
+// have begun, so that they are all under way before any fails.
+type startGate struct {
+	memo.Backend
+	started *sync.WaitGroup
+}
+
+func (g *startGate) Get(ctx context.Context, key memo.Key) ([]byte, error) {
+	g.started.Done()
+	g.started.Wait()
+	return g.Backend.Get(ctx, key)
+}

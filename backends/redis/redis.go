@@ -49,6 +49,15 @@
 // no pruning. Clearing a function and listing entries walk the keys with
 // SCAN, never KEYS, on every primary of a cluster.
 //
+// # Logging
+//
+// go-redis writes its own diagnostics, such as a "failed to dial" line for
+// every connection attempt during an outage, to stderr. Importing this
+// package routes them, for every go-redis client of the process, to
+// memo.Config.Logger at debug level, or nowhere when no logger is set; a
+// program that wants them elsewhere calls goredis.SetLogger after the
+// import.
+//
 // # Time limits
 //
 // The runtime bounds each backend operation by memo.Config.Timeout through

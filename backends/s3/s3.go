@@ -17,11 +17,25 @@
 //	              the SDK's, 3 unless AWS_MAX_ATTEMPTS says otherwise)
 //	page_size     keys per listing page and per batch delete, 1 to 1000
 //	              (default 1000)
+//	ec2_metadata  true to let the SDK ask the EC2 instance-metadata service
+//	              for credentials (default false)
 //
 // and an unknown, repeated or malformed parameter is an error (see
-// [ParseURL]). Credentials come from the AWS SDK's
-// default chain: environment variables, shared config and credentials
-// files, SSO, web identity, and the EC2 or ECS metadata services.
+// [ParseURL]).
+//
+// # Credentials
+//
+// Credentials come from the AWS SDK's default chain, in this order: the
+// environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN),
+// the shared config and credentials files (~/.aws/config, ~/.aws/credentials,
+// AWS_PROFILE), SSO, web identity (AWS_WEB_IDENTITY_TOKEN_FILE, as on EKS),
+// and the ECS container credentials endpoint. The last link of the SDK's
+// chain, the EC2 instance-metadata service at 169.254.169.254, is off unless
+// [Options.EC2Metadata] or ec2_metadata=true turns it on, or the
+// environment sets AWS_EC2_METADATA_DISABLED=false: off EC2, the SDK would
+// otherwise spend each credential lookup that finds nothing else waiting
+// on an address nothing answers, and tests and the memogen command would
+// probe it.
 //
 // # Layout
 //
@@ -71,10 +85,12 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/memogen/memogen/backends/internal/urlopt"
@@ -110,10 +126,15 @@ type Options struct {
 	// PageSize bounds the keys of each listing page and of each batch
 	// delete. 0 means MaxPageSize.
 	PageSize int
+	// EC2Metadata lets the SDK's default credential chain end with the EC2
+	// instance-metadata service, as programs that run on EC2 with an
+	// instance role need. It is off by default; AWS_EC2_METADATA_DISABLED=false
+	// in the environment turns it on too.
+	EC2Metadata bool
 	// Client, if not nil, is the S3 client to use, as configured by the
 	// caller (credentials, HTTP client, middleware). Region, Endpoint,
-	// PathStyle and MaxAttempts configure the client New builds, so they
-	// must be left zero with it.
+	// PathStyle, MaxAttempts and EC2Metadata configure the client New
+	// builds, so they must be left zero with it.
 	Client *awss3.Client
 }
 
@@ -166,8 +187,8 @@ func New(ctx context.Context, opts Options) (*Store, error) {
 		s.root = prefix + "/"
 	}
 	if opts.Client != nil {
-		if opts.Region != "" || opts.Endpoint != "" || opts.PathStyle || opts.MaxAttempts != 0 {
-			return nil, fmt.Errorf("s3: Options.Client is set: configure region, endpoint, path style and attempts on the client")
+		if opts.Region != "" || opts.Endpoint != "" || opts.PathStyle || opts.MaxAttempts != 0 || opts.EC2Metadata {
+			return nil, fmt.Errorf("s3: Options.Client is set: configure region, endpoint, path style, attempts and credentials on the client")
 		}
 		s.client = opts.Client
 		return s, nil
@@ -192,6 +213,9 @@ func newClient(ctx context.Context, opts Options) (*awss3.Client, error) {
 	var load []func(*config.LoadOptions) error
 	if opts.Region != "" {
 		load = append(load, config.WithRegion(opts.Region))
+	}
+	if !opts.EC2Metadata && os.Getenv("AWS_EC2_METADATA_DISABLED") != "false" {
+		load = append(load, config.WithEC2IMDSClientEnableState(imds.ClientDisabled))
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, load...)
 	if err != nil {
@@ -225,7 +249,7 @@ const maxAttempts = 1 << 10
 
 // ParseURL returns the options that a URL of the form
 //
-//	s3://bucket/prefix?region=R&endpoint=E&path_style=true&max_attempts=N&page_size=N
+//	s3://bucket/prefix?region=R&endpoint=E&path_style=true&max_attempts=N&page_size=N&ec2_metadata=true
 //
 // describes, every part but the bucket optional; the package doc lists the
 // parameters. An unknown, repeated or malformed parameter is an error.
@@ -245,6 +269,7 @@ func ParseURL(rawURL string) (Options, error) {
 		PathStyle:   q.Bool("path_style"),
 		MaxAttempts: q.Int("max_attempts", 1, maxAttempts),
 		PageSize:    q.Int("page_size", 1, MaxPageSize),
+		EC2Metadata: q.Bool("ec2_metadata"),
 	}
 	if err := q.Err(); err != nil {
 		return Options{}, err

@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -398,6 +401,7 @@ func TestParseURL(t *testing.T) {
 			Options{Bucket: "b", Prefix: "/p", Endpoint: "http://127.0.0.1:9000", Region: "us-east-1", PathStyle: true, MaxAttempts: 1, PageSize: 7},
 		},
 		{"s3://b?path_style=false&max_attempts=1024&page_size=1000", Options{Bucket: "b", MaxAttempts: 1024, PageSize: 1000}},
+		{"s3://b?ec2_metadata=true", Options{Bucket: "b", EC2Metadata: true}},
 	} {
 		if got, err := ParseURL(tt.url); err != nil || got != tt.want {
 			t.Errorf("ParseURL(%q) = %+v, %v; want %+v, nil", tt.url, got, err, tt.want)
@@ -415,13 +419,14 @@ func TestParseURLErrors(t *testing.T) {
 		{"s3://b:9000", `s3: URL "s3://b:9000": want s3://bucket/prefix?params`},
 		{"s3://b#frag", `s3: URL fragment "#frag": a backend URL has none; escape a # in a value as %23`},
 		{"s3://b?regoin=eu-west-1", `s3: unknown URL parameter "regoin"; did you mean "region"?`},
-		{"s3://b?bucket=b", `s3: unknown URL parameter "bucket" (want endpoint, max_attempts, page_size, path_style or region)`},
+		{"s3://b?bucket=b", `s3: unknown URL parameter "bucket" (want ec2_metadata, endpoint, max_attempts, page_size, path_style or region)`},
 		{"s3://b?region=a&region=b", `s3: URL parameter region is given 2 times; give it once`},
 		{"s3://b?region=", `s3: invalid URL parameter region="": want a non-empty value`},
 		{"s3://b?path_style=yes", `s3: invalid URL parameter path_style="yes": want true or false`},
 		{"s3://b?max_attempts=0", `s3: invalid URL parameter max_attempts="0": want an integer from 1 to 1024`},
 		{"s3://b?page_size=1001", `s3: invalid URL parameter page_size="1001": want an integer from 1 to 1000`},
 		{"s3://b?page_size=-1", `s3: invalid URL parameter page_size="-1": want an integer from 1 to 1000`},
+		{"s3://b?ec2_metadata=maybe", `s3: invalid URL parameter ec2_metadata="maybe": want true or false`},
 	} {
 		got, err := ParseURL(tt.url)
 		if err == nil || err.Error() != tt.want {
@@ -446,6 +451,7 @@ func TestNewRejects(t *testing.T) {
 		{Bucket: "b", Region: "us-east-1", Endpoint: "127.0.0.1:9000"},
 		{Bucket: "b", Client: client, Region: "us-east-1"},
 		{Bucket: "b", Client: client, PathStyle: true},
+		{Bucket: "b", Client: client, EC2Metadata: true},
 	} {
 		if _, err := New(context.Background(), opts); err == nil {
 			t.Errorf("New(%+v) = nil error; want one", opts)
@@ -526,4 +532,53 @@ func TestEntriesAnswerForOneKey(t *testing.T) {
 	t.Parallel()
 	s := newStore(t, serverOptions(t))
 	backendtest.EntryKeys(t, s, backendtest.SwapValues(s), backendtest.CopyValue(s))
+}
+
+// TestNoInstanceMetadataProbe changes the environment, so it does not run
+// in parallel. With no credentials anywhere else, a store asks the EC2
+// instance-metadata service for them only when told to.
+func TestNoInstanceMetadataProbe(t *testing.T) {
+	var probes atomic.Int64
+	imds := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		probes.Add(1)
+		if r.Method == http.MethodPut && r.URL.Path == "/latest/api/token" {
+			w.Header().Set("X-Aws-Ec2-Metadata-Token-Ttl-Seconds", "60")
+			_, _ = w.Write([]byte("token"))
+			return
+		}
+		http.Error(w, "no role here", http.StatusNotFound)
+	}))
+	t.Cleanup(imds.Close)
+	none := t.TempDir() + "/none"
+	for _, name := range []string{
+		"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+		"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+		"AWS_EC2_METADATA_DISABLED",
+	} {
+		t.Setenv(name, "")
+	}
+	t.Setenv("AWS_CONFIG_FILE", none)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", none)
+	t.Setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.URL)
+
+	get := func(opts Options) error {
+		opts.Bucket, opts.Region, opts.MaxAttempts = "b", "us-east-1", 1
+		opts.Endpoint, opts.PathStyle = "http://127.0.0.1:1", true // credentials come first
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_, err := newStore(t, opts).Get(ctx, key(funcF, 1))
+		return err
+	}
+	if err := get(Options{}); err == nil {
+		t.Fatal("Get without credentials = nil error; want one")
+	}
+	if n := probes.Load(); n != 0 {
+		t.Errorf("a store made %d requests to the instance-metadata service; want none by default", n)
+	}
+	if err := get(Options{EC2Metadata: true}); err == nil {
+		t.Fatal("Get without credentials = nil error; want one")
+	}
+	if probes.Load() == 0 {
+		t.Error("a store with EC2Metadata made no request to the instance-metadata service; want it to ask")
+	}
 }

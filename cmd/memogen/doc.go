@@ -184,6 +184,8 @@
 //	  max_attempts  attempts per request, 1 to 1024 (default: the SDK's)
 //	  page_size     keys per listing page and batch delete, 1 to 1000
 //	                (default 1000)
+//	  ec2_metadata  true to let the AWS SDK ask the EC2 instance-metadata
+//	                service for credentials (default false: never asked)
 //
 // The s3 backend takes its credentials from the AWS SDK's default chain
 // (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, shared config and

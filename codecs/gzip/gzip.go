@@ -5,9 +5,10 @@ package gzip
 import (
 	"bytes"
 	"compress/gzip"
-	"errors"
-	"io"
+	"encoding/binary"
+	"sync"
 
+	"github.com/memogen/memogen/codecs/internal/bounded"
 	memo "github.com/memogen/memogen/runtime"
 )
 
@@ -17,7 +18,7 @@ const Name = "gzip"
 // Compressor compresses with gzip at the default level.
 type Compressor struct{}
 
-var _ memo.Compressor = Compressor{}
+var _ memo.LimitedCompressor = Compressor{}
 
 // Compress returns src compressed.
 func (Compressor) Compress(src []byte) ([]byte, error) {
@@ -32,27 +33,42 @@ func (Compressor) Compress(src []byte) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Decompress returns src decompressed.
-func (Compressor) Decompress(src []byte) ([]byte, error) {
-	r, err := gzip.NewReader(bytes.NewReader(src))
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	out, err := io.ReadAll(io.LimitReader(r, maxDecodedSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(out) > maxDecodedSize {
-		return nil, errTooLarge
-	}
-	return out, nil
+// Decompress returns src decompressed, within memo.DefaultLimits.
+func (c Compressor) Decompress(src []byte) ([]byte, error) {
+	return c.DecompressLimited(src, memo.DefaultLimits())
 }
 
-// maxDecodedSize bounds what one entry may decompress to, so that a corrupt
-// or hostile entry (a gzip bomb) cannot exhaust memory.
-const maxDecodedSize = 1 << 30
+// maxRatio is the most that deflate can expand: 258 bytes from 2 bits.
+const maxRatio = 1032
 
-var errTooLarge = errors.New("gzip: entry decompresses to more than 1 GiB")
+// DecompressLimited returns src decompressed. It streams, and stops as soon
+// as the output exceeds lim.MaxBytes (a gzip bomb), or when lim.Deadline
+// passes, so that a hostile entry costs at most lim.MaxBytes of output. The
+// size the gzip trailer claims, clamped by what deflate can expand src to,
+// sizes the first buffer.
+func (Compressor) DecompressLimited(src []byte, lim memo.Limits) ([]byte, error) {
+	r := readers.Get().(*reader)
+	defer readers.Put(r)
+	r.src.Reset(src)
+	if err := r.gz.Reset(&r.src); err != nil {
+		return nil, err
+	}
+	hint := 0
+	if len(src) >= 4 {
+		hint = int(min(uint64(binary.LittleEndian.Uint32(src[len(src)-4:])), uint64(len(src))*maxRatio))
+	}
+	out, err := bounded.ReadAll(&r.gz, lim, hint)
+	r.src.Reset(nil)
+	return out, err
+}
+
+// reader is a gzip reader with the bytes.Reader it reads, reused across
+// calls: a fresh one allocates the 32 KiB window and tables of inflate.
+type reader struct {
+	src bytes.Reader
+	gz  gzip.Reader
+}
+
+var readers = sync.Pool{New: func() any { return new(reader) }}
 
 func init() { memo.RegisterCompressor(Name, Compressor{}) }

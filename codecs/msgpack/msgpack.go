@@ -41,6 +41,7 @@ package msgpack
 
 import (
 	"bytes"
+	"fmt"
 	"reflect"
 	"sync"
 	"time"
@@ -56,7 +57,7 @@ const Name = "msgpack"
 // Codec encodes results with github.com/vmihailenco/msgpack/v5.
 type Codec struct{}
 
-var _ memo.Codec = Codec{}
+var _ memo.LimitedCodec = Codec{}
 
 // Marshal encodes v as MessagePack.
 func (Codec) Marshal(v any) ([]byte, error) {
@@ -90,11 +91,23 @@ func addressable(v any) reflect.Value {
 	return p
 }
 
-// Unmarshal decodes MessagePack data into v, a pointer. It first checks
-// that every length the data declares fits in the data, so that a corrupt
-// entry is an error rather than a huge allocation.
-func (Codec) Unmarshal(data []byte, v any) error {
-	if err := checkLengths(data); err != nil {
+// Unmarshal decodes MessagePack data into v, a pointer, within
+// memo.DefaultLimits.
+func (c Codec) Unmarshal(data []byte, v any) error {
+	return c.UnmarshalLimited(data, v, memo.DefaultLimits())
+}
+
+// UnmarshalLimited decodes MessagePack data into v, a pointer, after a
+// guard has walked the data along v's type and found that decoding it
+// allocates at most lim.MaxAlloc: a corrupt or hostile entry is an error
+// wrapping memo.ErrTooLarge, not a huge allocation. See guard.go for what
+// the guard charges.
+func (Codec) UnmarshalLimited(data []byte, v any, lim memo.Limits) error {
+	t := reflect.TypeOf(v)
+	if t == nil || t.Kind() != reflect.Pointer {
+		return fmt.Errorf("msgpack: cannot decode into %T: want a pointer", v)
+	}
+	if _, err := guard(data, shapeOf(t.Elem()), lim.MaxAlloc); err != nil {
 		return err
 	}
 	d := decoders.Get().(*decoder)
