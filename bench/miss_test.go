@@ -26,7 +26,7 @@ func bindMissStores(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		memo.Register("benchmissfile", file.Must(file.Options{Dir: filepath.Join(dir, "memo")}))
+		memo.Register("benchmissfile", file.Must(file.New(file.Options{Dir: filepath.Join(dir, "memo")})))
 	})
 }
 
