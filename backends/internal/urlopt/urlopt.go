@@ -32,6 +32,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/memogen/memogen/internal/suggest"
 )
 
 // A Query holds the parameters of one backend URL and the mistakes found in
@@ -102,7 +104,7 @@ func (q *Query) Err() error {
 		if slices.Contains(q.known, name) {
 			continue
 		}
-		if s := suggest(name, q.known); s != "" {
+		if s := suggest.Closest(name, q.known); s != "" {
 			errs = append(errs, fmt.Errorf("%s: unknown URL parameter %q; did you mean %q?", q.backend, name, s))
 		} else {
 			errs = append(errs, fmt.Errorf("%s: unknown URL parameter %q (want %s)", q.backend, name, list(q.known)))

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/memogen/memogen/internal/suggest"
 )
 
 // demo is what readDemo reads from a URL.
@@ -198,7 +200,7 @@ func TestSuggest(t *testing.T) {
 		{"b", ""},
 	}
 	for _, tt := range tests {
-		if got := suggest(tt.name, candidates); got != tt.want {
+		if got := suggest.Closest(tt.name, candidates); got != tt.want {
 			t.Errorf("suggest(%q) = %q; want %q", tt.name, got, tt.want)
 		}
 	}

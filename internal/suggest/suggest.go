@@ -1,14 +1,17 @@
-package urlopt
+// Package suggest finds the name a typo meant, so that a mistake in a
+// directive and one in a backend URL are corrected alike: the generator and
+// the backends' URL parser both use it.
+package suggest
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 )
 
-// suggest returns the candidate closest to name by edit distance, or "" when
-// none is close enough. It mirrors the generator's, so that a typo in a
-// backend URL is corrected as one in a directive is; backends do not
-// import the generator.
+
+// Closest returns the candidate closest to name by edit distance, or "" when
+// none is close enough.
 //
 // Distance is edit distance over runes (see [editDistance]), compared
 // case-insensitively so that "TTL" finds "ttl". Ties go to the smaller
@@ -20,7 +23,7 @@ import (
 // in short names ("cahce" finds "cache") and about one per three runes in
 // longer ones, but a name is never "corrected" into something it shares
 // nothing with, such as "b" for "a".
-func suggest(name string, candidates []string) string {
+func Closest(name string, candidates []string) string {
 	n := utf8.RuneCountInString(name)
 	limit := min(max(1, n/3), n-1)
 	lower := strings.ToLower(name)
@@ -36,6 +39,15 @@ func suggest(name string, candidates []string) string {
 		}
 	}
 	return best
+}
+
+// DidYouMean formats Closest's answer as a suffix for an error message,
+// `; did you mean "x"?`, or returns "" when there is nothing to suggest.
+func DidYouMean(name string, candidates []string) string {
+	if s := Closest(name, candidates); s != "" {
+		return fmt.Sprintf("; did you mean %q?", s)
+	}
+	return ""
 }
 
 // editDistance returns the number of single-rune insertions, deletions,

@@ -1,4 +1,4 @@
-package generator
+package suggest
 
 import "testing"
 
@@ -44,8 +44,8 @@ func TestSuggest(t *testing.T) {
 		{"gröse", []string{"grosse", "grösse"}, "grösse"},
 	}
 	for _, tt := range tests {
-		if got := suggest(tt.name, tt.candidates); got != tt.want {
-			t.Errorf("suggest(%q, %q) = %q; want %q", tt.name, tt.candidates, got, tt.want)
+		if got := Closest(tt.name, tt.candidates); got != tt.want {
+			t.Errorf("Closest(%q, %q) = %q; want %q", tt.name, tt.candidates, got, tt.want)
 		}
 	}
 }
