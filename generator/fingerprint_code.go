@@ -68,6 +68,10 @@ func (w *codeWalker) visit(n ast.Node) bool {
 		if w.info.Uses[n.Sel] == nil {
 			w.unresolved(n)
 		}
+	case *ast.IndexExpr:
+		w.wrapperTypeArgs(n.X, n.Index)
+	case *ast.IndexListExpr:
+		w.wrapperTypeArgs(n.X, n.Indices...)
 	case *ast.CallExpr:
 		w.call(n)
 	case *ast.AssignStmt:
@@ -166,9 +170,13 @@ func (w *codeWalker) wrapper(key string) {
 }
 
 // wrapperOf returns the function behind the wrapper that fun names
-// (Wrapper or pkg.Wrapper), or nil.
+// (Wrapper, pkg.Wrapper, instantiated or not), or nil.
 func (w *codeWalker) wrapperOf(fun ast.Expr) *types.Func {
 	switch f := ast.Unparen(fun).(type) {
+	case *ast.IndexExpr: // Wrapper[T]
+		return w.wrapperOf(f.X)
+	case *ast.IndexListExpr:
+		return w.wrapperOf(f.X)
 	case *ast.Ident:
 		if w.info.Uses[f] == nil {
 			return w.fp.wrappers[w.pkg.Path()+"."+f.Name]
@@ -181,6 +189,20 @@ func (w *codeWalker) wrapperOf(fun ast.Expr) *types.Func {
 		}
 	}
 	return nil
+}
+
+// wrapperTypeArgs records the explicit type arguments of a generic
+// wrapper, whose instantiation the type checker cannot see, as type
+// arguments (see visit).
+func (w *codeWalker) wrapperTypeArgs(fun ast.Expr, indices ...ast.Expr) {
+	if w.wrapperOf(fun) == nil {
+		return
+	}
+	for _, index := range indices {
+		if tv, ok := w.info.Types[index]; ok && tv.IsType() {
+			w.converted(tv.Type)
+		}
+	}
 }
 
 // unresolved records a selector the type checker could not resolve:

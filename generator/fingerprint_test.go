@@ -591,6 +591,24 @@ func F(a, b int) Age { return Min(Age(a), Age(b)) }
 		changes: true,
 	},
 	{
+		name: "String of an argument of a generic wrapper edited",
+		files: map[string]string{
+			"p.go":     "package p\n\nimport \"fmt\"\n\n//memo:cache\nfunc Show[T any](v T) string { return fmt.Sprint(v) }\n\n//memo:cache\nfunc F(n int) string { return ShowCached(Label(n)) }\n",
+			"label.go": "package p\n\ntype Label int\n\nfunc (l Label) String() string { return \"label\" }\n",
+		},
+		edit:    map[string]string{"label.go": "package p\n\ntype Label int\n\nfunc (l Label) String() string { return \"LABEL\" }\n"},
+		changes: true,
+	},
+	{
+		name: "String of an explicit type argument of a generic wrapper edited",
+		files: map[string]string{
+			"p.go":     "package p\n\nimport \"fmt\"\n\n//memo:cache\nfunc Show[T any](v T) string { return fmt.Sprint(v) }\n\n//memo:cache\nfunc F(n int) string { return ShowCached[Label](7) }\n",
+			"label.go": "package p\n\ntype Label int\n\nfunc (l Label) String() string { return \"label\" }\n",
+		},
+		edit:    map[string]string{"label.go": "package p\n\ntype Label int\n\nfunc (l Label) String() string { return \"LABEL\" }\n"},
+		changes: true,
+	},
+	{
 		name: "alias to a basic type changed",
 		files: map[string]string{
 			"p.go":   "package p\n\n//memo:cache\nfunc F(n int) float64 { v := Num(n); return float64(v / 2) }\n",
