@@ -16,7 +16,7 @@ import (
 var memoMissBytes = memo.NewFunc(memo.FuncInfo{
 	Backend:     "benchmissbytes",
 	Equal:       memoEqualProfile,
-	Fingerprint: "30190ce35081d1d8ef449eaabf594513",
+	Fingerprint: "a23d5b58e99866c95dbdfe4d163a78b4",
 	KeepsLocal:  true,
 	Name:        "MissBytes",
 	Package:     "github.com/memogen/memogen/bench",
@@ -82,7 +82,7 @@ func (h MissBytesMemoHandle) Stats() memo.Stats {
 // memoMissBytesUnverified is the cache of MissBytesUnverified.
 var memoMissBytesUnverified = memo.NewFunc(memo.FuncInfo{
 	Backend:     "benchmissbytes",
-	Fingerprint: "a801005d9504a249f93d580dbf0c7880",
+	Fingerprint: "9fed169625066a50230c4c0d98849ec2",
 	Name:        "MissBytesUnverified",
 	NoVerify:    true,
 	Package:     "github.com/memogen/memogen/bench",
@@ -153,7 +153,7 @@ func (h MissBytesUnverifiedMemoHandle) Stats() memo.Stats {
 var memoMissFile = memo.NewFunc(memo.FuncInfo{
 	Backend:     "benchmissfile",
 	Equal:       memoEqualProfile,
-	Fingerprint: "3a9d1d74540b519f22ee58fc375d5683",
+	Fingerprint: "de551f55d6bf9b0c14ad70e52db8898c",
 	KeepsLocal:  true,
 	Name:        "MissFile",
 	Package:     "github.com/memogen/memogen/bench",
@@ -219,7 +219,7 @@ func (h MissFileMemoHandle) Stats() memo.Stats {
 // memoMissFileUnverified is the cache of MissFileUnverified.
 var memoMissFileUnverified = memo.NewFunc(memo.FuncInfo{
 	Backend:     "benchmissfile",
-	Fingerprint: "2fb1a75d1b7b1233edc8e005c7c707df",
+	Fingerprint: "0a363da758127e2c57135530239ba5bc",
 	Name:        "MissFileUnverified",
 	NoVerify:    true,
 	Package:     "github.com/memogen/memogen/bench",
@@ -290,7 +290,7 @@ func (h MissFileUnverifiedMemoHandle) Stats() memo.Stats {
 var memoProfileFromFile = memo.NewFunc(memo.FuncInfo{
 	Backend:     "benchfile",
 	Equal:       memoEqualProfile,
-	Fingerprint: "c7e8e6f9103e586f95872a877298795f",
+	Fingerprint: "eed534f7773c29a7ebf8a2b1858e0aee",
 	KeepsLocal:  true,
 	Name:        "ProfileFromFile",
 	Package:     "github.com/memogen/memogen/bench",
@@ -358,7 +358,7 @@ func (h ProfileFromFileMemoHandle) Stats() memo.Stats {
 var memoProfileFromRedis = memo.NewFunc(memo.FuncInfo{
 	Backend:     "benchredis",
 	Equal:       memoEqualProfile,
-	Fingerprint: "30a9b62f66e7251aad0f79589a4b97a2",
+	Fingerprint: "482c10c1c035ec2020fb08135e45b50d",
 	KeepsLocal:  true,
 	Name:        "ProfileFromRedis",
 	Package:     "github.com/memogen/memogen/bench",
@@ -426,7 +426,7 @@ func (h ProfileFromRedisMemoHandle) Stats() memo.Stats {
 var memoProfileFromS3 = memo.NewFunc(memo.FuncInfo{
 	Backend:     "benchs3",
 	Equal:       memoEqualProfile,
-	Fingerprint: "942ecf7fc7e464ed8215af9b8938cc82",
+	Fingerprint: "db82208fc04713c707052c8bd4558623",
 	KeepsLocal:  true,
 	Name:        "ProfileFromS3",
 	Package:     "github.com/memogen/memogen/bench",
@@ -493,7 +493,7 @@ func (h ProfileFromS3MemoHandle) Stats() memo.Stats {
 var memoProfileFromTiered = memo.NewFunc(memo.FuncInfo{
 	Backend:     "benchtiered",
 	Equal:       memoEqualProfile,
-	Fingerprint: "e4fe21cf1f0675e917e6bbaadf280644",
+	Fingerprint: "039585e3458a5aec6a8a6b68a0ccaf4c",
 	KeepsLocal:  true,
 	Name:        "ProfileFromTiered",
 	Package:     "github.com/memogen/memogen/bench",
@@ -560,7 +560,7 @@ func (h ProfileFromTieredMemoHandle) Stats() memo.Stats {
 // memoSearch is the cache of Search.
 var memoSearch = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualResult,
-	Fingerprint: "9b74617d41f6174e239ef1e951f12014",
+	Fingerprint: "1d4b25f26dde4a32933e0fb49952dd7b",
 	KeepsLocal:  true,
 	Name:        "Search",
 	Package:     "github.com/memogen/memogen/bench",

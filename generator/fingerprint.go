@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"go/ast"
 	"go/types"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -21,12 +19,16 @@ import (
 // function can reach statically, as a graph of nodes:
 //
 //   - the code of every function and method of the local modules (see
-//     localModule) that the function reaches: calls, method values,
-//     functions referenced as values, calls through an interface (every
-//     type of the loaded local packages that implements it contributes its
-//     method), the methods of a value converted to an interface, and
-//     generated wrappers called by name (through the function they wrap);
-//   - the package-level constants that code reads, by value;
+//     localModule) that the function reaches, with the Go version of its
+//     file: calls, method values, functions referenced as values, calls
+//     through an interface, and generated wrappers called by name
+//     (through the function they wrap);
+//   - for a value converted to an interface (an argument, an assignment,
+//     a result, an element, a send, a range assignment) and for a type
+//     argument, all the methods of every named type reachable from its
+//     type (see convNode): code out of sight may call any of them;
+//   - the package-level constants that code reads, by value, and the
+//     structure behind every alias it names;
 //   - the full definition of every type named in that code or in the
 //     function's signature, transitively: fields and their order, names,
 //     embedding, tags, underlying types, type parameters and arguments,
@@ -35,7 +37,16 @@ import (
 //     exported structure and those methods' signatures, not the Go
 //     version, so that generated files do not depend on the toolchain
 //     that wrote them;
+//   - for a local package with files that build constraints leave out,
+//     the contents of all its files (see sourcesNode);
 //   - for anything of another module, the module's path and version.
+//
+// What generated code hides from the type checker (generated files are
+// left out of the load) and what an interface call may run are resolved
+// over the function's scope: its package and the local packages it
+// imports, directly or not (see scope). The scope, unlike the set of
+// packages a run loads, depends on the function alone, so a package
+// generated alone gets the fingerprints it gets with the whole module.
 //
 // A node's digest covers only its own definition (syntax without
 // positions or comments, and what each name in it resolves to); the
@@ -45,65 +56,73 @@ import (
 // the code of the standard library and of other modules beyond their
 // versions: version= is for those.
 type fingerprinter struct {
-	modules map[string]*packages.Module // by package path; nil for the standard library
-	files   map[string][]string         // Go files by package path
-	source  map[string]bool             // paths of the packages loaded with syntax
-	decls   map[*types.Func]funcSource  // declarations of the functions of those packages
+	modules map[string]*packages.Module  // by package path; nil for the standard library
+	files   map[string][]string          // Go files by package path
+	ignored map[string][]string          // files build constraints leave out, by package path
+	imports map[string][]string          // imported paths by package path
+	source  map[string]*packages.Package // the packages loaded with syntax, by path
+	decls   map[*types.Func]funcSource   // declarations of the functions of those packages
 	// wrappers maps "path.Wrapper" and "path.T.Wrapper" to the function a
 	// generated wrapper calls: generated files are left out of the load,
 	// so a call of a wrapper is an unresolved name.
 	wrappers map[string]*types.Func
-	concrete []*types.Named            // the loaded packages' package-level types other than interfaces
-	byMethod map[string][]*types.Named // concrete types by the names of their methods (and their pointers'), built on first use
-	nodes    map[string]*node
-	impls    map[string][]*node // implementations of an interface method, by its receiver and name
+	// wrappersByName maps a package path and a wrapper's name, without
+	// its receiver, to the functions such wrappers call.
+	wrappersByName map[string]map[string][]*types.Func
+	indexes        map[string]*pkgIndex   // by package path, built on first use
+	scopes         map[string][]string    // by the path of a fingerprinted function's package
+	convs          map[types.Type][]*node // convNodes by type
+	nodes          map[string]*node
 }
 
-// funcSource is a function's declaration and its package.
+// funcSource is a function's declaration, its file and its package.
 type funcSource struct {
 	decl *ast.FuncDecl
+	file *ast.File
 	pkg  *packages.Package
 }
 
 // node is one thing a fingerprint covers: a function's code, a type's
-// definition, a constant's value, a module's version.
+// definition, a constant's value, a module's version, the methods a
+// conversion reaches, or what a name may stand for in the function's
+// scope.
 type node struct {
-	key    string // "f:path.Name", "f:path.T.M", "t:path.T[args]", "c:path.C", "m:module@version", "files:path"
+	key    string // "f:path.Name", "f:path.T.M", "t:path.T[args]", "c:path.C", "m:module@version", "files:path", "src:path", "v:path.T[args]", "i:…", "n:Name", "r:Name"
 	digest []byte // of the node's own definition
 	edges  []*node
+	// resolve, for a node whose meaning depends on the fingerprinted
+	// function's scope, returns what it stands for in one package of it;
+	// resolved caches the union over a scope, by the scope's package.
+	resolve  func(path string) []*node
+	resolved map[string][]*node
 }
 
 func newFingerprinter(l *loaded) *fingerprinter {
 	fp := &fingerprinter{
-		modules:  l.modules,
-		files:    l.files,
-		source:   make(map[string]bool),
-		decls:    make(map[*types.Func]funcSource),
-		wrappers: make(map[string]*types.Func),
-		nodes:    make(map[string]*node),
-		impls:    make(map[string][]*node),
+		modules:        l.modules,
+		files:          l.files,
+		ignored:        l.ignored,
+		imports:        l.imports,
+		source:         make(map[string]*packages.Package),
+		decls:          make(map[*types.Func]funcSource),
+		wrappers:       make(map[string]*types.Func),
+		wrappersByName: make(map[string]map[string][]*types.Func),
+		indexes:        make(map[string]*pkgIndex),
+		scopes:         make(map[string][]string),
+		convs:          make(map[types.Type][]*node),
+		nodes:          make(map[string]*node),
 	}
 	for _, p := range l.source {
-		fp.source[p.PkgPath] = true
+		fp.source[p.PkgPath] = p
 		for _, file := range p.Syntax {
 			for _, d := range file.Decls {
 				if fd, ok := d.(*ast.FuncDecl); ok {
 					if fn, ok := p.TypesInfo.Defs[fd.Name].(*types.Func); ok {
-						fp.decls[fn] = funcSource{decl: fd, pkg: p}
+						fp.decls[fn] = funcSource{decl: fd, file: file, pkg: p}
 					}
 				}
 			}
 			fp.indexWrappers(p, file)
-		}
-		scope := p.Types.Scope()
-		for _, name := range scope.Names() {
-			tn, ok := scope.Lookup(name).(*types.TypeName)
-			if !ok || tn.IsAlias() {
-				continue
-			}
-			if named, ok := tn.Type().(*types.Named); ok && !types.IsInterface(named) {
-				fp.concrete = append(fp.concrete, named)
-			}
 		}
 	}
 	return fp
@@ -121,6 +140,12 @@ func (fp *fingerprinter) indexWrappers(p *packages.Package, file *ast.File) {
 		if name == "" {
 			name = fn.Name() + "Cached"
 		}
+		byName := fp.wrappersByName[p.PkgPath]
+		if byName == nil {
+			byName = make(map[string][]*types.Func)
+			fp.wrappersByName[p.PkgPath] = byName
+		}
+		byName[name] = append(byName[name], fn)
 		if recv := recvNamed(fn); recv != nil {
 			name = recv.Obj().Name() + "." + name
 		}
@@ -146,15 +171,16 @@ func (fp *fingerprinter) fingerprint(fm *funcModel) string {
 		roots = append(roots, fp.typeNodes(t)...)
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "memogen fingerprint 2\x00%s\x00%s\x00", fm.dir.Canonical, root.key)
-	for _, n := range closure(roots) {
+	fmt.Fprintf(h, "memogen fingerprint 3\x00%s\x00%s\x00", fm.dir.Canonical, root.key)
+	for _, n := range fp.closure(roots, fm.obj.Pkg().Path()) {
 		fmt.Fprintf(h, "%s\x00%x\x00", n.key, n.digest)
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// closure returns the nodes reachable from roots, sorted by key.
-func closure(roots []*node) []*node {
+// closure returns the nodes reachable from roots, sorted by key, resolving
+// the nodes that depend on the scope in the scope of the package at path.
+func (fp *fingerprinter) closure(roots []*node, path string) []*node {
 	seen := make(map[*node]bool)
 	var out []*node
 	stack := slices.Clone(roots)
@@ -167,6 +193,9 @@ func closure(roots []*node) []*node {
 		seen[n] = true
 		out = append(out, n)
 		stack = append(stack, n.edges...)
+		if n.resolve != nil {
+			stack = append(stack, fp.resolveIn(n, path)...)
+		}
 	}
 	slices.SortFunc(out, func(a, b *node) int { return strings.Compare(a.key, b.key) })
 	return out
@@ -177,11 +206,10 @@ func closure(roots []*node) []*node {
 func (fp *fingerprinter) local(path string) bool { return localModule(fp.modules[path]) }
 
 // funcNodes returns the nodes a reference to fn brings in: its code, or
-// for an interface method the code of every implementation in the loaded
-// packages.
+// for an interface method the node of its implementations in the scope.
 func (fp *fingerprinter) funcNodes(fn *types.Func) []*node {
 	if abstract(fn) {
-		return fp.implementations(fn)
+		return []*node{fp.implementationsNode(fn)}
 	}
 	if n := fp.funcNode(fn); n != nil {
 		return []*node{n}
@@ -201,7 +229,7 @@ func (fp *fingerprinter) funcNode(fn *types.Func) *node {
 	src, ok := fp.decls[fn]
 	switch {
 	case ok:
-	case fp.source[path]:
+	case fp.source[path] != nil:
 		return nil // declared outside Go syntax: assembly, cgo
 	case fp.local(path):
 		return fp.filesNode(path)
@@ -214,10 +242,10 @@ func (fp *fingerprinter) funcNode(fn *types.Func) *node {
 	}
 	n := &node{key: key}
 	fp.nodes[key] = n // before walking: recursion ends here
-	n.digest, n.edges = fp.walkCode(src)
-	if m := fp.moduleNode(path); m != nil {
-		n.edges = append(n.edges, m)
-	}
+	var edges edgeSet
+	n.digest, edges = fp.walkCode(src)
+	edges.add(fp.moduleNode(path), fp.sourcesNode(path))
+	n.edges = edges.list
 	return n
 }
 
@@ -236,7 +264,7 @@ func (fp *fingerprinter) constNode(c *types.Const) *node {
 	fmt.Fprintf(h, "%s\x00", c.Val().ExactString())
 	w := &typeWriter{fp: fp, h: h, edges: &edges}
 	w.write(c.Type())
-	edges.add(fp.moduleNode(path))
+	edges.add(fp.moduleNode(path), fp.sourcesNode(path))
 	n.digest, n.edges = h.Sum(nil), edges.list
 	return n
 }
@@ -258,81 +286,6 @@ func (fp *fingerprinter) moduleNode(path string) *node {
 	n := &node{key: key}
 	fp.nodes[key] = n
 	return n
-}
-
-// filesNode returns the node of a local package loaded without syntax: the
-// contents of all its files, so that any edit counts.
-func (fp *fingerprinter) filesNode(path string) *node {
-	key := "files:" + path
-	if n, ok := fp.nodes[key]; ok {
-		return n
-	}
-	n := &node{key: key}
-	fp.nodes[key] = n
-	h := sha256.New()
-	files := slices.Clone(fp.files[path])
-	slices.SortFunc(files, func(a, b string) int { return strings.Compare(filepath.Base(a), filepath.Base(b)) })
-	for _, f := range files {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			src = []byte(err.Error())
-		}
-		fmt.Fprintf(h, "%s\x00%d\x00%s", filepath.Base(f), len(src), src)
-	}
-	n.digest = h.Sum(nil)
-	if m := fp.moduleNode(path); m != nil {
-		n.edges = []*node{m}
-	}
-	return n
-}
-
-// implementations returns the nodes of the methods that a call of the
-// interface method fn may run: those of every concrete type of the loaded
-// packages that implements fn's interface. A generic type is counted when
-// it has a method of that name.
-func (fp *fingerprinter) implementations(fn *types.Func) []*node {
-	recv := fn.Signature().Recv().Type()
-	key := types.TypeString(recv, pathQualifier) + "." + fn.Id()
-	if nodes, ok := fp.impls[key]; ok {
-		return nodes
-	}
-	iface, _ := recv.Underlying().(*types.Interface)
-	if fp.byMethod == nil {
-		fp.indexMethods()
-	}
-	var out []*node
-	for _, t := range fp.byMethod[fn.Name()] {
-		if iface != nil && t.TypeParams().Len() == 0 {
-			var ptr types.Type = types.NewPointer(t)
-			if iface.IsMethodSet() {
-				if !types.Implements(t, iface) && !types.Implements(ptr, iface) {
-					continue
-				}
-			} else if !types.Satisfies(t, iface) && !types.Satisfies(ptr, iface) {
-				continue
-			}
-		}
-		obj, _, _ := types.LookupFieldOrMethod(t, true, fn.Pkg(), fn.Name())
-		if m, ok := obj.(*types.Func); ok && !abstract(m) {
-			if n := fp.funcNode(m); n != nil {
-				out = append(out, n)
-			}
-		}
-	}
-	fp.impls[key] = out
-	return out
-}
-
-// indexMethods indexes the concrete types by the names of their methods.
-func (fp *fingerprinter) indexMethods() {
-	fp.byMethod = make(map[string][]*types.Named)
-	for _, t := range fp.concrete {
-		ms := types.NewMethodSet(types.NewPointer(t))
-		for i := range ms.Len() {
-			name := ms.At(i).Obj().Name()
-			fp.byMethod[name] = append(fp.byMethod[name], t)
-		}
-	}
 }
 
 // abstract reports whether fn is an interface's method.

@@ -260,6 +260,450 @@ func (Square) Scale(x float64) float64 { return x * x * 2 }
 		changes: true,
 	},
 	{
+		name: "method called on a wrapper's result edited",
+		files: map[string]string{
+			"p.go": "package p\n\n//memo:cache\nfunc F(sku string) int { q := GetQuoteCached(sku); return q.Total() }\n",
+			"quote.go": `package p
+
+type Quote struct{ Base, Tax int }
+
+func (q Quote) Total() int { return q.Base + 2*q.Tax }
+
+//memo:cache
+func GetQuote(sku string) Quote { return Quote{Base: 100, Tax: 20} }
+`,
+		},
+		edit: map[string]string{"quote.go": `package p
+
+type Quote struct{ Base, Tax int }
+
+func (q Quote) Total() int { return q.Base + 3*q.Tax }
+
+//memo:cache
+func GetQuote(sku string) Quote { return Quote{Base: 100, Tax: 20} }
+`},
+		changes: true,
+	},
+	{
+		name: "method of a wrapper's result in another package edited",
+		files: map[string]string{
+			"p.go": "package p\n\nimport \"example.com/fp/q\"\n\n//memo:cache\nfunc F(sku string) int { return q.GetQuoteCached(sku).Total() }\n",
+			"q/q.go": `package q
+
+type Quote struct{ Base, Tax int }
+
+func (q *Quote) Total() int { return q.Base + 2*q.Tax }
+
+//memo:cache
+func GetQuote(sku string) *Quote { return &Quote{Base: 100, Tax: 20} }
+`,
+		},
+		edit: map[string]string{"q/q.go": `package q
+
+type Quote struct{ Base, Tax int }
+
+func (q *Quote) Total() int { return q.Base + 3*q.Tax }
+
+//memo:cache
+func GetQuote(sku string) *Quote { return &Quote{Base: 100, Tax: 20} }
+`},
+		changes: true,
+	},
+	{
+		name: "wrapper's result converted to an interface, nested method edited",
+		files: map[string]string{
+			"p.go": "package p\n\nimport \"fmt\"\n\n//memo:cache\nfunc F(sku string) string { return fmt.Sprint(GetQuoteCached(sku).Lines()[0]) }\n",
+			"quote.go": `package p
+
+type Quote struct{ Base int }
+
+func (q Quote) Lines() []Line { return []Line{{q.Base}} }
+
+type Line struct{ N int }
+
+func (l Line) String() string { return "line" }
+
+//memo:cache
+func GetQuote(sku string) Quote { return Quote{Base: 100} }
+`,
+		},
+		edit: map[string]string{"quote.go": `package p
+
+type Quote struct{ Base int }
+
+func (q Quote) Lines() []Line { return []Line{{q.Base}} }
+
+type Line struct{ N int }
+
+func (l Line) String() string { return "LINE" }
+
+//memo:cache
+func GetQuote(sku string) Quote { return Quote{Base: 100} }
+`},
+		changes: true,
+	},
+	{
+		name: "wrapper promoted through an embedded field edited",
+		files: map[string]string{
+			"p.go": `package p
+
+type Service struct {
+	*Store
+	Name string
+}
+
+//memo:cache
+func F(n int) int {
+	svc := Service{Store: &Store{Region: "eu"}, Name: "x"}
+	return svc.LoadCached(n)
+}
+`,
+			"store.go": "package p\n\ntype Store struct{ Region string }\n\n//memo:cache receiver=fields\nfunc (s *Store) Load(n int) int { return n * 11 }\n",
+		},
+		edit:    map[string]string{"store.go": "package p\n\ntype Store struct{ Region string }\n\n//memo:cache receiver=fields\nfunc (s *Store) Load(n int) int { return n * 12 }\n"},
+		changes: true,
+	},
+	{
+		name: "wrapper called through an interface edited",
+		files: map[string]string{
+			"p.go": `package p
+
+type Loader interface{ LoadCached(n int) int }
+
+//memo:cache
+func F(n int) int {
+	var l Loader = &Store{Region: "eu"}
+	return l.LoadCached(n)
+}
+`,
+			"store.go": "package p\n\ntype Store struct{ Region string }\n\n//memo:cache receiver=fields\nfunc (s *Store) Load(n int) int { return n * 11 }\n",
+		},
+		edit:    map[string]string{"store.go": "package p\n\ntype Store struct{ Region string }\n\n//memo:cache receiver=fields\nfunc (s *Store) Load(n int) int { return n * 12 }\n"},
+		changes: true,
+	},
+	{
+		name: "String of a type nested in a formatted value edited",
+		files: map[string]string{
+			"p.go": "package p\n\nimport \"fmt\"\n\n//memo:cache\nfunc F(n int) string { return fmt.Sprintf(\"%v\", Order{Lines: []Line{{Status: Status(n)}}}) }\n",
+			"order.go": `package p
+
+type Order struct{ Lines []Line }
+
+type Line struct{ Status Status }
+
+type Status int
+
+func (s Status) String() string { return "status" }
+`,
+		},
+		edit: map[string]string{"order.go": `package p
+
+type Order struct{ Lines []Line }
+
+type Line struct{ Status Status }
+
+type Status int
+
+func (s Status) String() string { return "STATUS" }
+`},
+		changes: true,
+	},
+	{
+		name: "String added to a type nested in a formatted value",
+		files: map[string]string{
+			"p.go":     "package p\n\nimport \"fmt\"\n\n//memo:cache\nfunc F(n int) string { return fmt.Sprint(Swatch{Color(n)}) }\n",
+			"color.go": "package p\n\ntype Swatch struct{ C Color }\n\ntype Color int\n",
+		},
+		edit:    map[string]string{"color.go": "package p\n\ntype Swatch struct{ C Color }\n\ntype Color int\n\nfunc (c Color) String() string { return \"colour\" }\n"},
+		changes: true,
+	},
+	{
+		name: "String of a map key and of a pointed-to field edited",
+		files: map[string]string{
+			"p.go":     "package p\n\nimport \"fmt\"\n\n//memo:cache\nfunc F(n int) string { return fmt.Sprint(map[Wrapper]int{{M: new(Money)}: n}) }\n",
+			"money.go": "package p\n\ntype Wrapper struct{ M *Money }\n\ntype Money int\n\nfunc (m Money) String() string { return \"money\" }\n",
+		},
+		edit:    map[string]string{"money.go": "package p\n\ntype Wrapper struct{ M *Money }\n\ntype Money int\n\nfunc (m Money) String() string { return \"MONEY\" }\n"},
+		changes: true,
+	},
+	{
+		name: "MarshalXML of a nested type edited",
+		files: map[string]string{
+			"p.go": "package p\n\nimport \"encoding/xml\"\n\n//memo:cache\nfunc F(n int) string { b, _ := xml.Marshal(Doc{A: Attr(n)}); return string(b) }\n",
+			"doc.go": `package p
+
+import "encoding/xml"
+
+type Doc struct{ A Attr }
+
+type Attr int
+
+func (a Attr) MarshalXML(e *xml.Encoder, start xml.StartElement) error { return e.EncodeElement("v1", start) }
+`,
+		},
+		edit: map[string]string{"doc.go": `package p
+
+import "encoding/xml"
+
+type Doc struct{ A Attr }
+
+type Attr int
+
+func (a Attr) MarshalXML(e *xml.Encoder, start xml.StartElement) error { return e.EncodeElement("v2", start) }
+`},
+		changes: true,
+	},
+	{
+		name: "method a template calls on a method's result edited",
+		files: map[string]string{
+			"p.go": `package p
+
+import (
+	"strings"
+	"text/template"
+)
+
+var tmpl = template.Must(template.New("x").Parse("{{.Customer.Address.City}}"))
+
+//memo:cache
+func F(name string) string {
+	var b strings.Builder
+	tmpl.Execute(&b, Invoice{Customer: Customer{Name: name}})
+	return b.String()
+}
+`,
+			"invoice.go": `package p
+
+type Invoice struct{ Customer Customer }
+
+type Customer struct{ Name string }
+
+func (c Customer) Address() *Address { return &Address{Street: c.Name} }
+
+type Address struct{ Street string }
+
+func (a *Address) City() string { return "city of " + a.Street }
+`,
+		},
+		edit: map[string]string{"invoice.go": `package p
+
+type Invoice struct{ Customer Customer }
+
+type Customer struct{ Name string }
+
+func (c Customer) Address() *Address { return &Address{Street: c.Name} }
+
+type Address struct{ Street string }
+
+func (a *Address) City() string { return "town of " + a.Street }
+`},
+		changes: true,
+	},
+	{
+		name: "String of a value range-assigned to an interface variable edited",
+		files: map[string]string{
+			"p.go": `package p
+
+import "fmt"
+
+//memo:cache
+func F(n int) string {
+	var s fmt.Stringer
+	for _, s = range []Tag{Tag(n)} {
+	}
+	return fmt.Sprint(s)
+}
+`,
+			"tag.go": "package p\n\ntype Tag int\n\nfunc (t Tag) String() string { return \"tag\" }\n",
+		},
+		edit:    map[string]string{"tag.go": "package p\n\ntype Tag int\n\nfunc (t Tag) String() string { return \"TAG\" }\n"},
+		changes: true,
+	},
+	{
+		name: "String of a value appended to a slice of any edited",
+		files: map[string]string{
+			"p.go":   "package p\n\nimport \"fmt\"\n\n//memo:cache\nfunc F(n int) string { var xs []any; xs = append(xs, Tag(n)); return fmt.Sprint(xs...) }\n",
+			"tag.go": "package p\n\ntype Tag int\n\nfunc (t Tag) String() string { return \"tag\" }\n",
+		},
+		edit:    map[string]string{"tag.go": "package p\n\ntype Tag int\n\nfunc (t Tag) String() string { return \"TAG\" }\n"},
+		changes: true,
+	},
+	{
+		name: "implementation of a constraint mentioning a type parameter edited",
+		files: map[string]string{
+			"p.go": `package p
+
+import "example.com/fp/shapes"
+
+type Areaer[T any] interface {
+	*T
+	Area() int
+}
+
+func TotalArea[T any, PT Areaer[T]](items []T) int {
+	total := 0
+	for i := range items {
+		total += PT(&items[i]).Area()
+	}
+	return total
+}
+
+//memo:cache
+func F(side int) int { return TotalArea([]shapes.Square{{Side: side}}) }
+`,
+			"shapes/shapes.go": "package shapes\n\ntype Square struct{ Side int }\n\nfunc (s *Square) Area() int { return s.Side * s.Side }\n",
+		},
+		edit:    map[string]string{"shapes/shapes.go": "package shapes\n\ntype Square struct{ Side int }\n\nfunc (s *Square) Area() int { return s.Side * 4 }\n"},
+		changes: true,
+	},
+	{
+		name: "implementation of a self-referential constraint edited",
+		files: map[string]string{
+			"p.go": `package p
+
+type Lesser[T any] interface{ Less(T) bool }
+
+func Min[T Lesser[T]](xs ...T) T {
+	m := xs[0]
+	for _, x := range xs[1:] {
+		if x.Less(m) {
+			m = x
+		}
+	}
+	return m
+}
+
+//memo:cache
+func F(a, b int) Age { return Min(Age(a), Age(b)) }
+`,
+			"age.go": "package p\n\ntype Age int\n\nfunc (a Age) Less(b Age) bool { return a < b }\n",
+		},
+		edit:    map[string]string{"age.go": "package p\n\ntype Age int\n\nfunc (a Age) Less(b Age) bool { return a > b }\n"},
+		changes: true,
+	},
+	{
+		name: "String of a type argument formatted by generic code edited",
+		files: map[string]string{
+			"p.go":     "package p\n\nimport \"fmt\"\n\nfunc Show[T any](v T) string { return fmt.Sprint(v) }\n\n//memo:cache\nfunc F(n int) string { return Show(Label(n)) }\n",
+			"label.go": "package p\n\ntype Label int\n\nfunc (l Label) String() string { return \"label\" }\n",
+		},
+		edit:    map[string]string{"label.go": "package p\n\ntype Label int\n\nfunc (l Label) String() string { return \"LABEL\" }\n"},
+		changes: true,
+	},
+	{
+		name: "String of an argument of a generic wrapper edited",
+		files: map[string]string{
+			"p.go":     "package p\n\nimport \"fmt\"\n\n//memo:cache\nfunc Show[T any](v T) string { return fmt.Sprint(v) }\n\n//memo:cache\nfunc F(n int) string { return ShowCached(Label(n)) }\n",
+			"label.go": "package p\n\ntype Label int\n\nfunc (l Label) String() string { return \"label\" }\n",
+		},
+		edit:    map[string]string{"label.go": "package p\n\ntype Label int\n\nfunc (l Label) String() string { return \"LABEL\" }\n"},
+		changes: true,
+	},
+	{
+		name: "String of an explicit type argument of a generic wrapper edited",
+		files: map[string]string{
+			"p.go":     "package p\n\nimport \"fmt\"\n\n//memo:cache\nfunc Show[T any](v T) string { return fmt.Sprint(v) }\n\n//memo:cache\nfunc F(n int) string { return ShowCached[Label](7) }\n",
+			"label.go": "package p\n\ntype Label int\n\nfunc (l Label) String() string { return \"label\" }\n",
+		},
+		edit:    map[string]string{"label.go": "package p\n\ntype Label int\n\nfunc (l Label) String() string { return \"LABEL\" }\n"},
+		changes: true,
+	},
+	{
+		name: "alias to a basic type changed",
+		files: map[string]string{
+			"p.go":   "package p\n\n//memo:cache\nfunc F(n int) float64 { v := Num(n); return float64(v / 2) }\n",
+			"num.go": "package p\n\ntype Num = int\n",
+		},
+		edit:    map[string]string{"num.go": "package p\n\ntype Num = float64\n"},
+		changes: true,
+	},
+	{
+		name: "alias to an array type changed",
+		files: map[string]string{
+			"p.go":    "package p\n\n//memo:cache\nfunc F(n int) int { var p Pair; return len(p) + n }\n",
+			"pair.go": "package p\n\ntype Pair = [2]int\n",
+		},
+		edit:    map[string]string{"pair.go": "package p\n\ntype Pair = [3]int\n"},
+		changes: true,
+	},
+	{
+		name: "generic alias changed",
+		files: map[string]string{
+			"p.go":   "package p\n\n//memo:cache\nfunc F(n int) int { var v Vec[int]; return len(v) + n }\n",
+			"vec.go": "package p\n\ntype Vec[T any] = [3]T\n",
+		},
+		edit:    map[string]string{"vec.go": "package p\n\ntype Vec[T any] = [4]T\n"},
+		changes: true,
+	},
+	{
+		name: "variant of a build-constrained file left out of the load edited",
+		files: map[string]string{
+			"p.go":         "package p\n\n//memo:cache\nfunc F(n int) int { return n * rate() }\n",
+			"rate.go":      "//go:build !special\n\npackage p\n\nfunc rate() int { return 2 }\n",
+			"rate_spec.go": "//go:build special\n\npackage p\n\nfunc rate() int { return 4 }\n",
+		},
+		edit:    map[string]string{"rate_spec.go": "//go:build special\n\npackage p\n\nfunc rate() int { return 5 }\n"},
+		changes: true,
+	},
+	{
+		name: "other platform's variant edited",
+		files: map[string]string{
+			"p.go":            "package p\n\nimport \"example.com/fp/q\"\n\n//memo:cache\nfunc F(n int) int { return n * q.Rate() }\n",
+			"q/rate.go":       "//go:build !plan9\n\npackage q\n\nfunc Rate() int { return 2 }\n",
+			"q/rate_plan9.go": "package q\n\nfunc Rate() int { return 4 }\n",
+		},
+		edit:    map[string]string{"q/rate_plan9.go": "package q\n\nfunc Rate() int { return 5 }\n"},
+		changes: true,
+	},
+	{
+		name: "test file of a build-constrained package edited",
+		files: map[string]string{
+			"p.go":         "package p\n\n//memo:cache\nfunc F(n int) int { return n * rate() }\n",
+			"rate.go":      "//go:build !special\n\npackage p\n\nfunc rate() int { return 2 }\n",
+			"rate_spec.go": "//go:build special\n\npackage p\n\nfunc rate() int { return 4 }\n",
+			"p_test.go":    "package p\n\nimport \"testing\"\n\nfunc TestRate(t *testing.T) {}\n",
+		},
+		edit: map[string]string{"p_test.go": "package p\n\nimport \"testing\"\n\nfunc TestRate(t *testing.T) { t.Log(rate()) }\n"},
+	},
+	{
+		name: "file's Go version lowered",
+		files: map[string]string{
+			"p.go": `package p
+
+//memo:cache
+func F(n int) int {
+	var fs []func() int
+	for i := 0; i < n; i++ {
+		fs = append(fs, func() int { return i })
+	}
+	total := 0
+	for _, f := range fs {
+		total += f()
+	}
+	return total
+}
+`,
+		},
+		edit: map[string]string{"p.go": `//go:build go1.21
+
+package p
+
+//memo:cache
+func F(n int) int {
+	var fs []func() int
+	for i := 0; i < n; i++ {
+		fs = append(fs, func() int { return i })
+	}
+	total := 0
+	for _, f := range fs {
+		total += f()
+	}
+	return total
+}
+`},
+		changes: true,
+	},
+	{
 		name: "unrelated function edited",
 		files: map[string]string{
 			"p.go": "package p\n\n//memo:cache\nfunc F(x int) int { return double(x) }\n",
@@ -438,5 +882,110 @@ func TestFingerprintNamedFiles(t *testing.T) {
 	writeFiles(t, dir, map[string]string{"q/q.go": "package q\n\n// Double doubles.\nfunc Double(x int) int { return x * 2 }\n"})
 	if after := fingerprint(); before == "" || after == before {
 		t.Errorf("fingerprint of F %q after editing q, %q before; want a new one", after, before)
+	}
+}
+
+// generateContents generates for patterns in the module in dir and
+// returns the generated files' contents by package path.
+func generateContents(t *testing.T, dir string, patterns ...string) map[string]string {
+	t.Helper()
+	opts := Options{Dir: dir, Env: append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")}
+	results, err := Generate(context.Background(), patterns, opts)
+	if err != nil {
+		t.Fatalf("Generate: %v", err)
+	}
+	out := make(map[string]string)
+	for _, r := range results {
+		if len(r.Errs) > 0 {
+			t.Fatalf("Generate %s: %v", r.PkgPath, r.Errs)
+		}
+		if r.Content != nil {
+			out[r.PkgPath] = string(r.Content)
+		}
+	}
+	return out
+}
+
+// TestFingerprintLoadSet generates a package alone and together with a
+// package that imports it and implements its interface: the fingerprints
+// must not depend on which packages are loaded, or -check of ./... would
+// fail after generating for the package alone.
+func TestFingerprintLoadSet(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"go.mod": fpModule,
+		"main.go": `package main
+
+import (
+	"fmt"
+
+	"example.com/fp/lib"
+)
+
+type special struct{}
+
+func (special) Price(n int) int { return n * 99 }
+
+//memo:cache
+func Special(n int) int { var p lib.Pricer = special{}; return p.Price(n) }
+
+func main() { fmt.Println(lib.Total(2), Special(1)) }
+`,
+		"lib/lib.go": `package lib
+
+import "fmt"
+
+type Pricer interface{ Price(n int) int }
+
+type flat struct{}
+
+func (flat) Price(n int) int { return n * 10 }
+
+//memo:cache
+func Total(n int) int { var p Pricer = flat{}; return p.Price(n) }
+
+//memo:cache
+func Describe(sku string) string { return fmt.Sprint(sku) + fmt.Sprint(lookupCached(sku).Name()) }
+
+type item struct{ sku string }
+
+func (i item) Name() string { return "item " + i.sku }
+
+//memo:cache
+func lookup(sku string) item { return item{sku} }
+`,
+	})
+	alone := generateContents(t, filepath.Join(dir, "lib"), ".")["example.com/fp/lib"]
+	all := generateContents(t, dir, "./...")["example.com/fp/lib"]
+	if alone == "" || alone != all {
+		t.Errorf("lib's generated file differs when generated alone:\n%s\nand with ./...:\n%s", alone, all)
+	}
+}
+
+// TestFingerprintIgnoresGeneratedFile writes the generated file of a
+// package with build-constrained files, which the fingerprints digest in
+// full, and generates again: memogen's own output must not count, or the
+// file would never be up to date.
+func TestFingerprintIgnoresGeneratedFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"go.mod":       fpModule,
+		"p.go":         "package p\n\n//memo:cache\nfunc F(n int) int { return n * rate() }\n",
+		"rate.go":      "//go:build !special\n\npackage p\n\nfunc rate() int { return 2 }\n",
+		"rate_spec.go": "//go:build special\n\npackage p\n\nfunc rate() int { return 4 }\n",
+	})
+	opts := Options{Dir: dir, Env: append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")}
+	results, err := Generate(context.Background(), []string{"."}, opts)
+	if err != nil || len(results) != 1 || len(results[0].Errs) > 0 {
+		t.Fatalf("Generate: %v %+v", err, results)
+	}
+	if err := results[0].Commit(); err != nil {
+		t.Fatal(err)
+	}
+	again := generateContents(t, dir, ".")["example.com/fp"]
+	if again != string(results[0].Content) {
+		t.Errorf("regenerated file differs once the generated file exists:\n%s\nwant:\n%s", again, results[0].Content)
 	}
 }

@@ -48,7 +48,7 @@ func (fp *fingerprinter) typeNode(t *types.Named) *node {
 	var edges edgeSet
 	w := &typeWriter{fp: fp, h: h, edges: &edges}
 	switch {
-	case fp.local(path) || fp.source[path]:
+	case fp.local(path) || fp.source[path] != nil:
 		w.all = true
 		tps := t.Origin().TypeParams()
 		for i := range tps.Len() {
@@ -66,7 +66,7 @@ func (fp *fingerprinter) typeNode(t *types.Named) *node {
 			w.write(args.At(i))
 		}
 	}
-	edges.add(fp.moduleNode(path))
+	edges.add(fp.moduleNode(path), fp.sourcesNode(path))
 	n.digest, n.edges = h.Sum(nil), edges.list
 	return n
 }

@@ -22,6 +22,13 @@ type loaded struct {
 	// files gives the Go files of every package in the import graph, by
 	// path, to digest a local package whose syntax was not loaded.
 	files map[string][]string
+	// ignored gives the files of every package in the import graph that
+	// build constraints leave out of this load, by path.
+	ignored map[string][]string
+	// imports gives the paths every package in the import graph imports,
+	// by path: the packages a fingerprint resolves interface calls over
+	// follow from it, not from which packages the patterns load.
+	imports map[string][]string
 }
 
 // load loads the packages patterns match. A first, cheap pass lists the
@@ -43,7 +50,12 @@ func load(ctx context.Context, patterns []string, opts Options) (*loaded, error)
 	if len(graph) == 0 {
 		return nil, fmt.Errorf("no packages match %s", strings.Join(patterns, " "))
 	}
-	l := &loaded{modules: make(map[string]*packages.Module), files: make(map[string][]string)}
+	l := &loaded{
+		modules: make(map[string]*packages.Module),
+		files:   make(map[string][]string),
+		ignored: make(map[string][]string),
+		imports: make(map[string][]string),
+	}
 	targets := make(map[string]bool)
 	for _, p := range graph {
 		targets[p.ID] = true
@@ -51,6 +63,11 @@ func load(ctx context.Context, patterns []string, opts Options) (*loaded, error)
 	packages.Visit(graph, nil, func(p *packages.Package) {
 		l.modules[p.PkgPath] = p.Module
 		l.files[p.PkgPath] = p.GoFiles
+		l.ignored[p.PkgPath] = p.IgnoredFiles
+		for _, imp := range p.Imports {
+			l.imports[p.PkgPath] = append(l.imports[p.PkgPath], imp.PkgPath)
+		}
+		slices.Sort(l.imports[p.PkgPath])
 	})
 
 	// The go command cannot list named files with packages: then the

@@ -80,8 +80,12 @@
 // MemoKey(*memo.KeyWriter) or MarshalBinary method. An interface, a func, a
 // channel or another package's struct with unexported fields cannot be
 // keyed: memogen says so and suggests ignore= or a key method. Each key also
-// covers a fingerprint of the function's syntax tree, its directive and its
-// result types, so that editing a function orphans its old entries.
+// covers a fingerprint of the function's directive and code, and of the
+// code, constants and types of your module it can reach (the README's
+// "Invalidation by code" says exactly what), so that editing any of them
+// orphans its old entries. A function that reaches a package with files
+// for other platforms or tag sets gets a fingerprint that depends on the
+// platform generating it: run go generate and memogen -check on one.
 //
 // # The generated API
 //

@@ -19,7 +19,7 @@ var memoBuildReport = memo.NewFunc(memo.FuncInfo{
 	Codec:       "json",
 	Equal:       memoEqualReport,
 	Errors:      true,
-	Fingerprint: "344314dbdb02d4c1221b299a58cf4f1b",
+	Fingerprint: "674c1782c83f03ffd310f517c90d751b",
 	Name:        "BuildReport",
 	Package:     "github.com/memogen/memogen/examples/filecache",
 	TTL:         24 * time.Hour,

@@ -17,7 +17,7 @@ import (
 var memoWeather = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
 	Errors:      true,
-	Fingerprint: "6dddfc4b7b4863df85eae780c2b27bae",
+	Fingerprint: "16e8c1ba4105363d0dfaac008e33b8fe",
 	KeepsLocal:  true,
 	Name:        "Weather",
 	Package:     "github.com/memogen/memogen/examples/quickstart",
@@ -86,7 +86,7 @@ func (h WeatherMemoHandle) Stats() memo.Stats {
 // memoWordCount is the cache of WordCount.
 var memoWordCount = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "3fe09ee3ab4a146268743a7d54d3b54f",
+	Fingerprint: "fffb29b3f65094bd760814e503ebc4e6",
 	KeepsLocal:  true,
 	MaxEntries:  1000,
 	Name:        "WordCount",

@@ -18,7 +18,7 @@ var memoExchangeRate = memo.NewFunc(memo.FuncInfo{
 	Backend:     "shared",
 	Equal:       memoEqualFloat64,
 	Errors:      true,
-	Fingerprint: "2c70297dc8982b20afb8592d6ca61f14",
+	Fingerprint: "aede0c83356983d36e2c21cb1819d54b",
 	KeepsLocal:  true,
 	Name:        "ExchangeRate",
 	Package:     "github.com/memogen/memogen/examples/rediscache",

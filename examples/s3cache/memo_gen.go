@@ -19,7 +19,7 @@ var memoThumbnail = memo.NewFunc(memo.FuncInfo{
 	Codec:       "raw+zstd",
 	Equal:       memoThumbnailEqual,
 	Errors:      true,
-	Fingerprint: "a92a355a55539dedde379e3161bc9ea6",
+	Fingerprint: "fc5d29ad9d307c704d0646a74342a9d9",
 	Name:        "Thumbnail",
 	Package:     "github.com/memogen/memogen/examples/s3cache",
 })

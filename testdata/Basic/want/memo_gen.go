@@ -18,7 +18,7 @@ import (
 var memoFetchUser = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoFetchUserEqual,
 	Errors:      true,
-	Fingerprint: "f5d07b2ec760f2da748e6304bcaac4e0",
+	Fingerprint: "8bd1551851b4e45691a9837d7aeed82f",
 	KeepsLocal:  true,
 	Name:        "FetchUser",
 	Package:     "github.com/memogen/memogen/testdata/Basic",
@@ -93,7 +93,7 @@ type memoSplitResults struct {
 // memoSplit is the cache of Split.
 var memoSplit = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoSplitEqual,
-	Fingerprint: "faa796268b646683c0995f20de44986d",
+	Fingerprint: "05dae044944baac7f364639a2e9a90d7",
 	KeepsLocal:  true,
 	MaxEntries:  100,
 	Name:        "Split",
@@ -161,7 +161,7 @@ func (h SplitMemoHandle) Stats() memo.Stats {
 // memoSum is the cache of Sum.
 var memoSum = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "e019b183def6a4c98826dea92d5b4fe7",
+	Fingerprint: "da8fee7014383ba01efbd14d07c7e871",
 	KeepsLocal:  true,
 	Name:        "Sum",
 	Package:     "github.com/memogen/memogen/testdata/Basic",
@@ -242,7 +242,7 @@ func (h SumMemoHandle) Stats() memo.Stats {
 
 // memoMap is the cache of Map, one per instantiation.
 var memoMap = memo.NewGeneric(memo.FuncInfo{
-	Fingerprint: "ec3a6d6df0e6f9834f36d7e2522f293b",
+	Fingerprint: "681f4547060973c704d9ee387256b6e2",
 	KeepsLocal:  true,
 	Name:        "Map",
 	Package:     "github.com/memogen/memogen/testdata/Basic",
@@ -319,7 +319,7 @@ type memoSvc_LoadResults struct {
 var memoSvc_Load = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoSvc_LoadEqual,
 	Errors:      true,
-	Fingerprint: "e9fce7142830eab5c0917fac89b9ba95",
+	Fingerprint: "801ea5ef9a7f959e132d918f9abf85dd",
 	KeepsLocal:  true,
 	Name:        "Load",
 	Package:     "github.com/memogen/memogen/testdata/Basic",

@@ -23,7 +23,7 @@ var memoJSONReport = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Equal:       memoEqualReport,
-	Fingerprint: "0cf692ed1319a26202f79998e251f6d9",
+	Fingerprint: "a33d02f4197788d6b94ccbbe6b192d27",
 	Name:        "JSONReport",
 	Package:     "github.com/memogen/memogen/testdata/E2ECodecs",
 })
@@ -90,7 +90,7 @@ var memoPacked = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "msgpack+zstd",
 	Equal:       memoEqualReport,
-	Fingerprint: "351b8ffdbc8380cd8f18392a854805a4",
+	Fingerprint: "79673079520cdd543bec282d98ba3ea6",
 	KeepsLocal:  true,
 	Name:        "Packed",
 	Package:     "github.com/memogen/memogen/testdata/E2ECodecs",
@@ -159,7 +159,7 @@ var memoGobbed = memo.NewFunc(memo.FuncInfo{
 	Codec:       "gob+gzip",
 	Equal:       memoEqualReport,
 	Errors:      true,
-	Fingerprint: "0045e5d1ec93ad678633ebf6e4a1f41b",
+	Fingerprint: "03b08edcdaa1cafd4243b94952bffad8",
 	Name:        "Gobbed",
 	Package:     "github.com/memogen/memogen/testdata/E2ECodecs",
 })
@@ -226,7 +226,7 @@ var memoRaw = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "raw",
 	Equal:       memoRawEqual,
-	Fingerprint: "90ea6628a10491ed842f46e27b7ca543",
+	Fingerprint: "ad1474d2df11a0a965820bde799cab3a",
 	Name:        "Raw",
 	Package:     "github.com/memogen/memogen/testdata/E2ECodecs",
 })
@@ -293,7 +293,7 @@ var memoText = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "raw+zstd",
 	Equal:       memoEqualString,
-	Fingerprint: "140efe70662fe7d8804e559984a2748e",
+	Fingerprint: "0eb36c25e9513662a844733bcc4dec9e",
 	Name:        "Text",
 	Package:     "github.com/memogen/memogen/testdata/E2ECodecs",
 })
@@ -360,7 +360,7 @@ var memoCounts = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json+gzip",
 	Equal:       memoCountsEqual,
-	Fingerprint: "81c3334a60b6b861e94faee9ee101307",
+	Fingerprint: "d7c1960868693beedc44393f7662a64f",
 	Name:        "Counts",
 	Package:     "github.com/memogen/memogen/testdata/E2ECodecs",
 	TTL:         time.Hour,

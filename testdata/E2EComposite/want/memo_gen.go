@@ -15,7 +15,7 @@ import (
 // memoTotal is the cache of Total.
 var memoTotal = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "055ce9862bc63932e6e8d5b4f737fe04",
+	Fingerprint: "338ad1b18ffa16369dc880fdf3b0a4ca",
 	KeepsLocal:  true,
 	Name:        "Total",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
@@ -83,7 +83,7 @@ func (h TotalMemoHandle) Stats() memo.Stats {
 // memoSizes is the cache of Sizes.
 var memoSizes = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "19a07d873101d808d6464d71cc03ee71",
+	Fingerprint: "f0f3b3942e94f72e799815065d9c72a6",
 	KeepsLocal:  true,
 	Name:        "Sizes",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
@@ -157,7 +157,7 @@ func (h SizesMemoHandle) Stats() memo.Stats {
 // memoDeep is the cache of Deep.
 var memoDeep = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "098116ce1ac104f4d9d623d9b07fec9b",
+	Fingerprint: "ff443407e5388d0b3086f8e816600efb",
 	KeepsLocal:  true,
 	Name:        "Deep",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
@@ -234,7 +234,7 @@ func (h DeepMemoHandle) Stats() memo.Stats {
 // memoDeref is the cache of Deref.
 var memoDeref = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "c14afc7fabe621fd879c25d60a29240a",
+	Fingerprint: "562654c6dafb879cfdb0fdd231470fa4",
 	KeepsLocal:  true,
 	Name:        "Deref",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
@@ -310,7 +310,7 @@ func (h DerefMemoHandle) Stats() memo.Stats {
 // memoDescribe is the cache of Describe.
 var memoDescribe = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "3103ddc156d339e582d32eadc89a2bde",
+	Fingerprint: "79d034a696cfece289607b09a5d7ebae",
 	KeepsLocal:  true,
 	Name:        "Describe",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
@@ -375,7 +375,7 @@ func (h DescribeMemoHandle) Stats() memo.Stats {
 // memoRender is the cache of Render.
 var memoRender = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "ed39b1a51bd431f0889dd7f255838a04",
+	Fingerprint: "b17d98375346f5ed55e599ae090d7f10",
 	KeepsLocal:  true,
 	Name:        "Render",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
@@ -440,7 +440,7 @@ func (h RenderMemoHandle) Stats() memo.Stats {
 // memoSum is the cache of Sum.
 var memoSum = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "632c59f94206e15c4da9665c59d60749",
+	Fingerprint: "e0650b9ffc88a7edf2b14e3e89e89d8a",
 	KeepsLocal:  true,
 	Name:        "Sum",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
@@ -510,7 +510,7 @@ func (h SumMemoHandle) Stats() memo.Stats {
 // memoNames is the cache of Names.
 var memoNames = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "6a3b79e3cca2811fb1ecc486ce8fe490",
+	Fingerprint: "e27b64079667c2fef3f6a43fbbff73d1",
 	KeepsLocal:  true,
 	Name:        "Names",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
@@ -580,7 +580,7 @@ func (h NamesMemoHandle) Stats() memo.Stats {
 // memoCount is the cache of Count.
 var memoCount = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "64b85e2f90a684f9efdac46d26076c4f",
+	Fingerprint: "a644163052331a3d0b9310be5c095a3c",
 	KeepsLocal:  true,
 	Name:        "Count",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
@@ -645,7 +645,7 @@ func (h CountMemoHandle) Stats() memo.Stats {
 // memoEntries is the cache of Entries.
 var memoEntries = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "89e99bb616a34ba46d62fda392423730",
+	Fingerprint: "2853c6fb62fdaf52a578522b57b526f6",
 	KeepsLocal:  true,
 	Name:        "Entries",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
@@ -710,7 +710,7 @@ func (h EntriesMemoHandle) Stats() memo.Stats {
 // memoBill is the cache of Bill.
 var memoBill = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "98dfee3990f5ea1251795e0c6995fc79",
+	Fingerprint: "3e93d2264a15beb47b0e70bd2d3ccf58",
 	KeepsLocal:  true,
 	Name:        "Bill",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
@@ -779,7 +779,7 @@ func (h BillMemoHandle) Stats() memo.Stats {
 // memoMembers is the cache of Members.
 var memoMembers = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "5000436332495f9580d1598771885498",
+	Fingerprint: "066747b48365503bafab9fb3d336256d",
 	KeepsLocal:  true,
 	Name:        "Members",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
@@ -858,7 +858,7 @@ func (h MembersMemoHandle) Stats() memo.Stats {
 // memoZeros is the cache of Zeros.
 var memoZeros = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "96ba40ac7955cac5382ae2180d1f3a9f",
+	Fingerprint: "76742779d121555154cb0cc58f11d917",
 	KeepsLocal:  true,
 	Name:        "Zeros",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",

@@ -19,7 +19,7 @@ import (
 var memoFetch = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
 	Errors:      true,
-	Fingerprint: "fd3792dd2391179dea3f51a09f02b55b",
+	Fingerprint: "53a1170e706c2d11d33758f69ba9a98d",
 	KeepsLocal:  true,
 	Name:        "Fetch",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
@@ -88,7 +88,7 @@ func (h FetchMemoHandle) Stats() memo.Stats {
 // memoJoin is the cache of Join.
 var memoJoin = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "6488c1c8339008aa4ce84db3e66d3d2e",
+	Fingerprint: "8f3eea0ee93970875da7e530961ae83e",
 	KeepsLocal:  true,
 	Name:        "Join",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
@@ -164,7 +164,7 @@ type memoCachedDivideResults struct {
 var memoCachedDivide = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoCachedDivideEqual,
 	Errors:      true,
-	Fingerprint: "9a2f89333cabbafc0ae22dbd7f47045a",
+	Fingerprint: "fd03c026f1f17a6258ccc21bcbf22239",
 	KeepsLocal:  true,
 	Name:        "Divide",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
@@ -231,7 +231,7 @@ func (h CachedDivideMemoHandle) Stats() memo.Stats {
 
 // memoLargest is the cache of Largest, one per instantiation.
 var memoLargest = memo.NewGeneric(memo.FuncInfo{
-	Fingerprint: "c4e42c3fb84684e8c308a21554bcd666",
+	Fingerprint: "57ddf93788b9ef97ab76b2f93acdfb2c",
 	KeepsLocal:  true,
 	Name:        "Largest",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
@@ -300,7 +300,7 @@ func (h LargestMemoHandle[T]) Stats() memo.Stats {
 // memoCounter_Shared is the cache of Counter.Shared.
 var memoCounter_Shared = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "cc2fdab6a15fce259aef0e637679d6e1",
+	Fingerprint: "28e1a166475ab2c63a9e29dd477f72c1",
 	KeepsLocal:  true,
 	Name:        "Shared",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
@@ -369,7 +369,7 @@ func (h CounterSharedMemoHandle) Stats() memo.Stats {
 // memoCounter_Named is the cache of Counter.Named.
 var memoCounter_Named = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "f5b5e57ed16fe47854b63213fe8cd21a",
+	Fingerprint: "135e81631f882aece9324e494a2fec74",
 	KeepsLocal:  true,
 	Name:        "Named",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
@@ -439,7 +439,7 @@ func (h CounterNamedMemoHandle) Stats() memo.Stats {
 // memoIDs_Sum is the cache of IDs.Sum.
 var memoIDs_Sum = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "39d90ef4b21dae8ff314d9e681c5f2b3",
+	Fingerprint: "6583886797d22444c74e3d1c30b94569",
 	KeepsLocal:  true,
 	Name:        "Sum",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
@@ -513,7 +513,7 @@ func (h IDsSumMemoHandle) Stats() memo.Stats {
 // memoAccount_Balance is the cache of Account.Balance.
 var memoAccount_Balance = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "301640d1153bb420685065792b77d120",
+	Fingerprint: "1914ff8615637623274c131593fb3e0a",
 	KeepsLocal:  true,
 	Name:        "Balance",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",

@@ -19,7 +19,7 @@ import (
 var memoList = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Equal:       memoListEqual,
-	Fingerprint: "7745ba5fffc5cb23af49d8126ff65692",
+	Fingerprint: "e23ac9aa67025a45218e5a16cfa3d04b",
 	KeepsLocal:  true,
 	Name:        "List",
 	Package:     "github.com/memogen/memogen/testdata/E2EEquality",
@@ -89,7 +89,7 @@ var memoGrow = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob",
 	Equal:       memoEqualTree,
-	Fingerprint: "7e97d4e1ff5f6e5e4b432507122a7dcb",
+	Fingerprint: "6446001368b3fa3eb60d37a801efcd6a",
 	Name:        "Grow",
 	Package:     "github.com/memogen/memogen/testdata/E2EEquality",
 	Recursive:   true,
@@ -158,7 +158,7 @@ var memoAccountJSON = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Equal:       memoEqualAccount,
-	Fingerprint: "ed92c9198c615c463a4efaee9a8a5f9f",
+	Fingerprint: "f0f0eed1871f886d33ec10e9f2dc2079",
 	Name:        "AccountJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EEquality",
 })
@@ -224,7 +224,7 @@ func (h AccountJSONMemoHandle) Stats() memo.Stats {
 var memoAccountMsgpack = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Equal:       memoEqualAccount,
-	Fingerprint: "1ce3a25cb3d23d9e99f0e5a2470599fd",
+	Fingerprint: "4cfc368902bb65d65443e0bf6425ed4e",
 	KeepsLocal:  true,
 	Name:        "AccountMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EEquality",
@@ -292,7 +292,7 @@ var memoAccountGob = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob+gzip",
 	Equal:       memoEqualAccount,
-	Fingerprint: "0be012b75d8bb091bd3ca9e2960cda92",
+	Fingerprint: "cd9bf656482851ca026f064dd9784bbb",
 	Name:        "AccountGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EEquality",
 })
@@ -359,7 +359,7 @@ var memoLabelJSON = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Equal:       memoEqualTagged,
-	Fingerprint: "37cd1ab5d3df73396f9609d9533f6756",
+	Fingerprint: "2e3bb47ac388d99999ce96a878a4f302",
 	Name:        "LabelJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EEquality",
 })
@@ -426,7 +426,7 @@ var memoLabelMsgpack = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "msgpack",
 	Equal:       memoEqualTagged2,
-	Fingerprint: "2143e39016833ffb18aa91baeca9e461",
+	Fingerprint: "f6847f0c518c8a65452d615894c16214",
 	KeepsLocal:  true,
 	Name:        "LabelMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EEquality",
@@ -493,7 +493,7 @@ func (h LabelMsgpackMemoHandle) Stats() memo.Stats {
 var memoStamp = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
-	Fingerprint: "ff9511166637de360d20e227ade4e038",
+	Fingerprint: "e7568304762f976b55806c7d0dc4685b",
 	Name:        "Stamp",
 	Package:     "github.com/memogen/memogen/testdata/E2EEquality",
 	Unstorable:  "type Stamped (main.go:179) gets MarshalJSON from its embedded Time: json would write only that and drop field Note (main.go:181)",
@@ -564,7 +564,7 @@ var memoRatio = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "signless",
 	Equal:       memoEqualFloat64,
-	Fingerprint: "3486d62ea093de74b557932f70531c31",
+	Fingerprint: "61c882905ab5a604c6748cabf93c3436",
 	Name:        "Ratio",
 	Package:     "github.com/memogen/memogen/testdata/E2EEquality",
 })

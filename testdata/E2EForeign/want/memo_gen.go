@@ -16,7 +16,7 @@ import (
 // memoArea is the cache of Area.
 var memoArea = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "3f2e51cc32cd4dbcc9adffd10dc13f16",
+	Fingerprint: "6aada3dc0cd8abef0a8ac3b7f5f00706",
 	KeepsLocal:  true,
 	Name:        "Area",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeign",

@@ -16,7 +16,7 @@ import (
 
 // memoKeys is the cache of Keys, one per instantiation.
 var memoKeys = memo.NewGeneric(memo.FuncInfo{
-	Fingerprint: "dcd02976488cca55ff0472f808fe2e70",
+	Fingerprint: "6a35f8d7270c6c0e29478373ef4145a7",
 	KeepsLocal:  true,
 	Name:        "Keys",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
@@ -87,7 +87,7 @@ func (h KeysMemoHandle[K, V]) Stats() memo.Stats {
 
 // memoGroup is the cache of Group, one per instantiation.
 var memoGroup = memo.NewGeneric(memo.FuncInfo{
-	Fingerprint: "146783004e42755574a3e1e3bf0febb5",
+	Fingerprint: "4322a62438cf815f4c8542a4a28df462",
 	KeepsLocal:  true,
 	Name:        "Group",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
@@ -168,7 +168,7 @@ type memoMinMaxResults[T cmp.Ordered] struct {
 
 // memoMinMax is the cache of MinMax, one per instantiation.
 var memoMinMax = memo.NewGeneric(memo.FuncInfo{
-	Fingerprint: "f4206304881bcb5669a9a99288af7b33",
+	Fingerprint: "87970d49ae66f848fc8a1b461fcb7848",
 	KeepsLocal:  true,
 	Name:        "MinMax",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
@@ -244,7 +244,7 @@ type memoSwapResults struct {
 // memoSwap is the cache of Swap.
 var memoSwap = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoSwapEqual,
-	Fingerprint: "e70779dc2f833ae7701e748a160f06c5",
+	Fingerprint: "13063e0aaa255cfdb4d4ad2c4f91bdb8",
 	KeepsLocal:  true,
 	Name:        "Swap",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
@@ -310,7 +310,7 @@ func (h SwapMemoHandle) Stats() memo.Stats {
 
 // memoDepth is the cache of Depth, one per instantiation.
 var memoDepth = memo.NewGeneric(memo.FuncInfo{
-	Fingerprint: "d8ac1f03e7a07043def6f58d294da853",
+	Fingerprint: "1b7592b1c6f4eb85799ad33fcad3320b",
 	KeepsLocal:  true,
 	Name:        "Depth",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
@@ -379,7 +379,7 @@ func (h DepthMemoHandle[T]) Stats() memo.Stats {
 
 // memoZero is the cache of Zero, one per instantiation.
 var memoZero = memo.NewGeneric(memo.FuncInfo{
-	Fingerprint: "8607544cac8c0bf6bff0f7a7182e4a2e",
+	Fingerprint: "f9c3c6b398557d4f3f796165e6b4a469",
 	KeepsLocal:  true,
 	Name:        "Zero",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
@@ -444,7 +444,7 @@ func (h ZeroMemoHandle[T]) Stats() memo.Stats {
 
 // memoQuad is the cache of Quad, one per instantiation.
 var memoQuad = memo.NewGeneric(memo.FuncInfo{
-	Fingerprint: "5aa8f7972c8c4e95a9eadf0c6c70d008",
+	Fingerprint: "28b968d554cf52054ca97c47914ec4c2",
 	KeepsLocal:  true,
 	Name:        "Quad",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
@@ -511,7 +511,7 @@ func (h QuadMemoHandle[A, B, C, D]) Stats() memo.Stats {
 
 // memoList_Join is the cache of List.Join, one per instantiation.
 var memoList_Join = memo.NewGeneric(memo.FuncInfo{
-	Fingerprint: "2bf4fa9552d5b026b504c2916ab89fe4",
+	Fingerprint: "5a1708aabd434703989ab62a863cac06",
 	KeepsLocal:  true,
 	Name:        "Join",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
@@ -583,7 +583,7 @@ func (h ListJoinMemoHandle[T]) Stats() memo.Stats {
 
 // memoList_Repeat is the cache of List.Repeat, one per instantiation.
 var memoList_Repeat = memo.NewGeneric(memo.FuncInfo{
-	Fingerprint: "e731dfbb78c5ea0a7024063dcf6bd3bd",
+	Fingerprint: "86c33183bfb878cf8b07503fa868cc95",
 	KeepsLocal:  true,
 	Name:        "Repeat",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",

@@ -16,7 +16,7 @@ import (
 // memoGreet is the cache of Greet.
 var memoGreet = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "7ee9a7fc6f068bdb2cae4b32138864a6",
+	Fingerprint: "6a519393a1948c6459b6cef168b9849e",
 	KeepsLocal:  true,
 	Name:        "Greet",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -82,7 +82,7 @@ func (h GreetMemoHandle) Stats() memo.Stats {
 // memoAudit is the cache of Audit.
 var memoAudit = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "0896c185cd4ee700e7b4986d8cfde651",
+	Fingerprint: "6847d05277ad05a7ba8b5273f95d6775",
 	KeepsLocal:  true,
 	Name:        "Audit",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -169,7 +169,7 @@ func (h AuditMemoHandle) Stats() memo.Stats {
 // memoClimate is the cache of Climate.
 var memoClimate = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "371eaababd774dc0de690f0d1af35a4c",
+	Fingerprint: "1fcefb93811c3ca054fb542ecd3cf0a8",
 	KeepsLocal:  true,
 	Name:        "Climate",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -236,7 +236,7 @@ func (h ClimateMemoHandle) Stats() memo.Stats {
 // memoArea2 is the cache of Area2.
 var memoArea2 = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "b0c2534b48ccd7633d1077ef80dee2a0",
+	Fingerprint: "c339c8b2a98ad5463e1e1cb100f86ed5",
 	KeepsLocal:  true,
 	Name:        "Area2",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -301,7 +301,7 @@ func (h Area2MemoHandle) Stats() memo.Stats {
 // memoKeyed is the cache of Keyed.
 var memoKeyed = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "b98058b631b1438ec8e4e267e9ba6535",
+	Fingerprint: "55dc235523d473cb1782363c51d97be1",
 	KeepsLocal:  true,
 	Name:        "Keyed",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -366,7 +366,7 @@ func (h KeyedMemoHandle) Stats() memo.Stats {
 // memoPromoted is the cache of Promoted.
 var memoPromoted = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "a3009b862ff7adfeca36d9d4de5687be",
+	Fingerprint: "0a3c3cc85701cc794763d0f2c69bb0bd",
 	KeepsLocal:  true,
 	Name:        "Promoted",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",

@@ -16,7 +16,7 @@ import (
 // memoShadow is the cache of Shadow.
 var memoShadow = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "e638099b7308bcac949b57199269d798",
+	Fingerprint: "bf75affca2b2f3fcbcbd1007a5cb7d99",
 	KeepsLocal:  true,
 	Name:        "Shadow",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
@@ -91,7 +91,7 @@ func (memoH ShadowMemoHandle) Stats() memo.Stats {
 // memoAnonymous is the cache of Anonymous.
 var memoAnonymous = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "832f96e01e34a749c1e4fdd8b51f4c54",
+	Fingerprint: "e251504108d21010be218863d8f099f7",
 	KeepsLocal:  true,
 	Name:        "Anonymous",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
@@ -158,7 +158,7 @@ func (h AnonymousMemoHandle) Stats() memo.Stats {
 // memoBlank is the cache of Blank.
 var memoBlank = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "f731c3253abd183801e326c34e4f11fd",
+	Fingerprint: "aeb86049cd4157030896b4de5e71df52",
 	KeepsLocal:  true,
 	Name:        "Blank",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
@@ -224,7 +224,7 @@ func (h BlankMemoHandle) Stats() memo.Stats {
 var memoNamed = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualInt,
 	Errors:      true,
-	Fingerprint: "68cf0a6e04d03bb993ee2fdf14b4866f",
+	Fingerprint: "3e6f9ee7bc6e06dd70a6939bda2b6647",
 	KeepsLocal:  true,
 	Name:        "Named",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
@@ -298,7 +298,7 @@ type memoThreeResults struct {
 var memoThree = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoThreeEqual,
 	Errors:      true,
-	Fingerprint: "c09fadbcc65be3236a117f9adffe048c",
+	Fingerprint: "95afc8060b7435fa11ff91eaa3a26d09",
 	KeepsLocal:  true,
 	Name:        "Three",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
@@ -365,7 +365,7 @@ func (h ThreeMemoHandle) Stats() memo.Stats {
 // memolower is the cache of lower.
 var memolower = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "a9d6caf4ea4e78928dffaea6eaed2e2e",
+	Fingerprint: "7c57ea3ff0450a686c9d94d97a4c2bcd",
 	KeepsLocal:  true,
 	Name:        "lower",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
@@ -430,7 +430,7 @@ func (h lowerMemoHandle) Stats() memo.Stats {
 // memofetchPrice is the cache of price.
 var memofetchPrice = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "8cfebdea455b65b793147ccebadead3d",
+	Fingerprint: "a96f148c049370360a9d25d256ad8727",
 	KeepsLocal:  true,
 	Name:        "price",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
@@ -495,7 +495,7 @@ func (h fetchPriceMemoHandle) Stats() memo.Stats {
 // memoLookup is the cache of find.
 var memoLookup = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "1a9903e2fd25e820efb5700a3572f00f",
+	Fingerprint: "c5e6c8619688d36edd5ed7780535f2bb",
 	KeepsLocal:  true,
 	Name:        "find",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
@@ -560,7 +560,7 @@ func (h LookupMemoHandle) Stats() memo.Stats {
 // memoKeyItem is the cache of KeyItem.
 var memoKeyItem = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "995fcb143b77ee2f39e8989bb984605d",
+	Fingerprint: "b68821e08425f1d56bdd4ec234f12456",
 	KeepsLocal:  true,
 	Name:        "KeyItem",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
@@ -625,7 +625,7 @@ func (h KeyItemMemoHandle) Stats() memo.Stats {
 // memocart_total is the cache of cart.total.
 var memocart_total = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "2fbf14723d705f1e8d04fef80ab92ffa",
+	Fingerprint: "189ad9419858838004b7c68ff26c07a8",
 	KeepsLocal:  true,
 	Name:        "total",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
@@ -697,7 +697,7 @@ func (h cartTotalMemoHandle) Stats() memo.Stats {
 // memoSvc_Get is the cache of Svc.Get.
 var memoSvc_Get = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "d0cbc5b1ace094d10e73334683d3f1e2",
+	Fingerprint: "813533013cab66b1ba7fd14d235fab57",
 	KeepsLocal:  true,
 	Name:        "Get",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
@@ -773,7 +773,7 @@ func (h SvcGetMemoHandle) Stats() memo.Stats {
 // memoSvc_Since is the cache of Svc.Since.
 var memoSvc_Since = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoSvc_SinceEqual,
-	Fingerprint: "ea636a1c113a38cbd9399e76cbd35bc2",
+	Fingerprint: "42276651c50918ed50a31cb4e43164c2",
 	KeepsLocal:  true,
 	Name:        "Since",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
@@ -842,7 +842,7 @@ func (h SvcSinceMemoHandle) Stats() memo.Stats {
 // memoSvc_Plus is the cache of Svc.Plus.
 var memoSvc_Plus = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "3ff2467743aaf7e401a889bb0be4ea6f",
+	Fingerprint: "268076b21765f79c6f559919326834ff",
 	KeepsLocal:  true,
 	Name:        "Plus",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
@@ -911,7 +911,7 @@ func (memoH SvcPlusMemoHandle) Stats() memo.Stats {
 // memoBox_Get is the cache of Box_Get.
 var memoBox_Get = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "6ed558c66057c5d9db764fe8e9b4e795",
+	Fingerprint: "c139df0316662323a1102f8f7ea3627b",
 	KeepsLocal:  true,
 	Name:        "Box_Get",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
@@ -976,7 +976,7 @@ func (h Box_GetMemoHandle) Stats() memo.Stats {
 // memoBox_Get2 is the cache of Box.Get.
 var memoBox_Get2 = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "b98215ef6ab118c690fb641093bccb6a",
+	Fingerprint: "3b62debb6034d9a366bf6a674d004fc9",
 	KeepsLocal:  true,
 	Name:        "Get",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
@@ -1045,7 +1045,7 @@ func (h BoxGetMemoHandle) Stats() memo.Stats {
 // memoTaken2 is the cache of Taken.
 var memoTaken2 = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "4acb597dea1fb9a9897aef118445f7e0",
+	Fingerprint: "bdac0ef1bb6c0df765eb8d75ed1b718a",
 	KeepsLocal:  true,
 	Name:        "Taken",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",

@@ -19,7 +19,7 @@ var memoBalance = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Equal:       memoEqualInt,
-	Fingerprint: "b7a97b84fc7f41903d778b23df4c503d",
+	Fingerprint: "8ff280988c1e11f1df50a410321aa501",
 	Name:        "Balance",
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
 })
@@ -86,7 +86,7 @@ var memoLimit = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Equal:       memoEqualInt,
-	Fingerprint: "c8f260f8d62d02a32bb7688e9b542754",
+	Fingerprint: "2b70235e5c445bdded84122bdf821f60",
 	Name:        "Limit",
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
 })
@@ -150,7 +150,7 @@ func (h LimitMemoHandle) Stats() memo.Stats {
 
 // memoLabel is the cache of Label, one per instantiation.
 var memoLabel = memo.NewGeneric(memo.FuncInfo{
-	Fingerprint: "97f1769a7ab7ab42d8471e39f2076504",
+	Fingerprint: "455345c295bdd29da2a1116825fa6ebf",
 	KeepsLocal:  true,
 	Name:        "Label",
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
@@ -216,7 +216,7 @@ func (h LabelMemoHandle[T]) Stats() memo.Stats {
 var memoDiskLabel = memo.NewGeneric(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
-	Fingerprint: "c4065ef121b741ba5bd5bbdd4a9b4f05",
+	Fingerprint: "a4d709958ba08661bef401300f5f73cb",
 	Name:        "DiskLabel",
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
 })
@@ -281,7 +281,7 @@ func (h DiskLabelMemoHandle[T]) Stats() memo.Stats {
 // memoDescribe is the cache of Describe.
 var memoDescribe = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "352c736e458bbdef6d42f32ba7e05c5c",
+	Fingerprint: "a1fc3b9e2960fed112d508f036848506",
 	KeepsLocal:  true,
 	Name:        "Describe",
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
@@ -345,7 +345,7 @@ func (h DescribeMemoHandle) Stats() memo.Stats {
 
 // memoOpen is the cache of Open.
 var memoOpen = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "42702575e96bfc1eabf349945e1f8dec",
+	Fingerprint: "e22afb25602a53b3993d0988e4f588ce",
 	Name:        "Open",
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
 	Unstorable:  "result 1 is an interface (io.Reader): msgpack would lose its dynamic type",

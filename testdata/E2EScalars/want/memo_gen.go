@@ -16,7 +16,7 @@ import (
 // memoInts is the cache of Ints.
 var memoInts = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "d98dec31c19857d82114303cbca813e9",
+	Fingerprint: "a8ce1dffd4fce7c619637f1d5fcd00f6",
 	KeepsLocal:  true,
 	Name:        "Ints",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
@@ -86,7 +86,7 @@ func (h IntsMemoHandle) Stats() memo.Stats {
 // memoUints is the cache of Uints.
 var memoUints = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "6da6a6804b0aae6064708126e1f5ce5c",
+	Fingerprint: "a70ba2d99e8bcce4ba0aee0e08586acc",
 	KeepsLocal:  true,
 	Name:        "Uints",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
@@ -157,7 +157,7 @@ func (h UintsMemoHandle) Stats() memo.Stats {
 // memoFloats is the cache of Floats.
 var memoFloats = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "28091bcd45802ba81d0496ddcfc8aa13",
+	Fingerprint: "00e7caa0e7bfc0238c5342b08cc93647",
 	KeepsLocal:  true,
 	Name:        "Floats",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
@@ -225,7 +225,7 @@ func (h FloatsMemoHandle) Stats() memo.Stats {
 // memoText is the cache of Text.
 var memoText = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "9eaca96fa35198de78371a064f9361d8",
+	Fingerprint: "2247ab9da71cfd5f948aced4b854b296",
 	KeepsLocal:  true,
 	Name:        "Text",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
@@ -292,7 +292,7 @@ func (h TextMemoHandle) Stats() memo.Stats {
 // memoArrays is the cache of Arrays.
 var memoArrays = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "3d1400e6a54d0f76d1ef7d9ceea968b5",
+	Fingerprint: "0db962e1ee82c5788e57ba3c1b31d668",
 	KeepsLocal:  true,
 	Name:        "Arrays",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
@@ -367,7 +367,7 @@ func (h ArraysMemoHandle) Stats() memo.Stats {
 // memoNamed is the cache of Named.
 var memoNamed = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "b6556b16f4621ca7197525cd89b5780c",
+	Fingerprint: "32176c63376ccbad93682bbbb3b66331",
 	KeepsLocal:  true,
 	Name:        "Named",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
@@ -438,7 +438,7 @@ func (h NamedMemoHandle) Stats() memo.Stats {
 // memoWhen is the cache of When.
 var memoWhen = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "4d8c2837067ed5a2783dfde80245a39b",
+	Fingerprint: "b603f83d47e1c8f46d606bc4175a61b7",
 	KeepsLocal:  true,
 	Name:        "When",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",

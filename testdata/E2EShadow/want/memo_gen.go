@@ -19,7 +19,7 @@ import (
 var memocontext = memort2.NewFunc(memort2.FuncInfo{
 	Equal:       memoEqualString,
 	Errors:      true,
-	Fingerprint: "cd3e1566974697e44dc1e50d24cf291e",
+	Fingerprint: "1b89b751059fca84b8e0ff28f454acf3",
 	KeepsLocal:  true,
 	Name:        "Lookup",
 	Package:     "github.com/memogen/memogen/testdata/E2EShadow",
@@ -88,7 +88,7 @@ func (h contextMemoHandle) Stats() memort2.Stats {
 
 // memoSlot is the cache of Slot.
 var memoSlot = memort2.NewFunc(memort2.FuncInfo{
-	Fingerprint: "1496572b6ac45fc03e35d7fbabfc6192",
+	Fingerprint: "267b53a1651f38b6a225d07ae8453692",
 	Name:        "Slot",
 	Package:     "github.com/memogen/memogen/testdata/E2EShadow",
 	Unstorable:  "result 1 is an unsafe.Pointer, which no codec can store",

@@ -17,7 +17,7 @@ import (
 // memoPrice is the cache of Price.
 var memoPrice = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
-	Fingerprint: "00c1e7acfb708bbb1f0b5d7fdebfb0d3",
+	Fingerprint: "643c8038b93aee4d3b8f1b6a89e15e06",
 	Name:        "Price",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 	Unstorable:  "field Money.cents (main.go:28) is unexported: msgpack would drop it (msgpack does not call Money's MarshalJSON and UnmarshalJSON)",
@@ -88,7 +88,7 @@ var memoPriceJSON = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Equal:       memoPriceJSONEqual,
-	Fingerprint: "e0a6fd885f539ebfc13daddd2b29034e",
+	Fingerprint: "faf1f1e8a75e4ae1c8d3cb1785e21370",
 	Name:        "PriceJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 })
@@ -154,7 +154,7 @@ func (h PriceJSONMemoHandle) Stats() memo.Stats {
 var memoRelease = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
-	Fingerprint: "7489fc16fb7a98c15f7459488c45ebe1",
+	Fingerprint: "04e52fc2cbc61218b7ac5bd41a6565b2",
 	Name:        "Release",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 	Unstorable:  "field Version.n (main.go:53) is unexported: json would drop it (json does not call Version's MarshalBinary and UnmarshalBinary)",
@@ -224,7 +224,7 @@ func (h ReleaseMemoHandle) Stats() memo.Stats {
 var memoLoadUser = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
-	Fingerprint: "43788c156c453c5ed0967f118a7493de",
+	Fingerprint: "2fd2fa5096e6d6cda79aa74b94f64083",
 	Name:        "LoadUser",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 	Unstorable:  "field User.PasswordHash (main.go:75) is tagged json:\"-\": json would drop it",
@@ -292,7 +292,7 @@ func (h LoadUserMemoHandle) Stats() memo.Stats {
 // memoOpen is the cache of Open.
 var memoOpen = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
-	Fingerprint: "2c6b162098b051898e4c56afc42d84e2",
+	Fingerprint: "11d455b9703ce410f78e368dfeb1358b",
 	Name:        "Open",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 	Unstorable:  "field Session.Token (main.go:89) is tagged msgpack:\"-\": msgpack would drop it",
@@ -361,7 +361,7 @@ func (h OpenMemoHandle) Stats() memo.Stats {
 var memoItemJSON = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
-	Fingerprint: "d4e9f5d9079d8a0eda75d3fce44a63a9",
+	Fingerprint: "d9c94d6342e369ee71e998cdb813a1fa",
 	Name:        "ItemJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 	Unstorable:  "field Item.Base.ID (main.go:101) is hidden by Item.ID (main.go:106), of the same name \"ID\": json would drop it",
@@ -430,7 +430,7 @@ func (h ItemJSONMemoHandle) Stats() memo.Stats {
 // memoItemMsgpack is the cache of ItemMsgpack.
 var memoItemMsgpack = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
-	Fingerprint: "bb1399ac2a766f59688e555cdd491e1a",
+	Fingerprint: "8134a92dbdb4ee8bb2054ab838681688",
 	Name:        "ItemMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 	Unstorable:  "field Item.Base.ID (main.go:101) is hidden by Item.ID (main.go:106), of the same name \"ID\": msgpack would drop it",
@@ -501,7 +501,7 @@ var memoItemGob = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob",
 	Equal:       memoEqualItem,
-	Fingerprint: "0c1ff2ec609017a56f7dc392eb57f0f3",
+	Fingerprint: "ee5cd27f374965f4b6752cce0c1b0677",
 	Name:        "ItemGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 })
@@ -567,7 +567,7 @@ func (h ItemGobMemoHandle) Stats() memo.Stats {
 var memoChain = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Equal:       memoChainEqual,
-	Fingerprint: "1dcc88ed18c5c428703153b107aedae6",
+	Fingerprint: "cb699b73f9a29cd4fc230040ce35cf2e",
 	KeepsLocal:  true,
 	Name:        "Chain",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
@@ -638,7 +638,7 @@ var memoChainGob = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob",
 	Equal:       memoChainGobEqual,
-	Fingerprint: "b971382dd9bcb500a4a35e36f940c0c7",
+	Fingerprint: "a87d3d67f3a7c0afb643fcb3c47cd04e",
 	Name:        "ChainGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 	Recursive:   true,
@@ -708,7 +708,7 @@ func (h ChainGobMemoHandle) Stats() memo.Stats {
 var memoMeeting = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Equal:       memoEqualSchedule,
-	Fingerprint: "14e855a6a7136c79fc2c3da88257789a",
+	Fingerprint: "9a9e588737192a2cc82d9bba94c0f721",
 	KeepsLocal:  true,
 	Name:        "Meeting",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",

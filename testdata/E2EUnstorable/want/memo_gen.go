@@ -19,7 +19,7 @@ import (
 // memoSecret is the cache of Secret.
 var memoSecret = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
-	Fingerprint: "b3aca0121741d1d2537d86e476ecfe92",
+	Fingerprint: "7642737c15b2d78836c63a94d054c6c7",
 	Name:        "Secret",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 	Unstorable:  "field Res.c (main.go:27) is unexported: msgpack would drop it",
@@ -86,7 +86,7 @@ func (h SecretMemoHandle) Stats() memo.Stats {
 
 // memoKept is the cache of Kept.
 var memoKept = memo.NewFunc(memo.FuncInfo{
-	Fingerprint: "3a4bccfde706d6cbec5a96e1803dbe4f",
+	Fingerprint: "562fc1af7320864ffa1f2646e6a400d9",
 	Name:        "Kept",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 	Unstorable:  "field Res.c (main.go:27) is unexported: msgpack would drop it",
@@ -155,7 +155,7 @@ func (h KeptMemoHandle) Stats() memo.Stats {
 var memoShape = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
-	Fingerprint: "a0f6a0b9b5e829019ccbc3adf342ca35",
+	Fingerprint: "8630cea0568ff5a818ad82af314032d8",
 	Name:        "Shape",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 	Unstorable:  "result 1 is an interface (fmt.Stringer): json would lose its dynamic type",
@@ -224,7 +224,7 @@ func (h ShapeMemoHandle) Stats() memo.Stats {
 var memoCounter = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Errors:      true,
-	Fingerprint: "090dfea2883b65db2c4801b0b4daadd6",
+	Fingerprint: "bc697955aa4b60dae8891410de0d39d7",
 	Name:        "Counter",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 	Unstorable:  "result 1 is a func, which no codec can store",
@@ -292,7 +292,7 @@ func (h CounterMemoHandle) Stats() memo.Stats {
 // memoGrow is the cache of Grow.
 var memoGrow = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
-	Fingerprint: "93927ca8b0c4e45906e22e7d142351f9",
+	Fingerprint: "77e19f66fbd28c7f378665b573dbd339",
 	Name:        "Grow",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 	Unstorable:  "field Meta.label (main.go:73) is unexported: msgpack would drop it",
@@ -361,7 +361,7 @@ func (h GrowMemoHandle) Stats() memo.Stats {
 var memoChain = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Equal:       memoChainEqual,
-	Fingerprint: "85275027f60f82d4d43db6ba6554b00f",
+	Fingerprint: "5648aa16bf7e21b6e269d30792fdef2b",
 	KeepsLocal:  true,
 	Name:        "Chain",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
@@ -431,7 +431,7 @@ var memoStamped = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Equal:       memoStampedEqual,
-	Fingerprint: "6359250693c32def4121fae47f53437a",
+	Fingerprint: "6270b3851ee93ee8c4d30992dd136ce1",
 	Name:        "Stamped",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 })
@@ -503,7 +503,7 @@ type memoPackResults struct {
 var memoPack = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Equal:       memoPackEqual,
-	Fingerprint: "f08f04acd138942893abb0a4fad96b32",
+	Fingerprint: "fd389986e676fc220a50269d2d1acb02",
 	KeepsLocal:  true,
 	Name:        "Pack",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
@@ -570,7 +570,7 @@ func (h PackMemoHandle) Stats() memo.Stats {
 // memoPipes is the cache of Pipes.
 var memoPipes = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
-	Fingerprint: "d5d82d05b463ee6ee5afc4f6d17c8aaf",
+	Fingerprint: "9ba5b7604976d1f7535cf3f76236d0c9",
 	Name:        "Pipes",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 	Unstorable:  "result 1 contains a channel, which no codec can store",
@@ -640,7 +640,7 @@ var memoGobbed = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob",
 	Equal:       memoGobbedEqual,
-	Fingerprint: "e8c2c23c79ae88941aeff5743b38b3f3",
+	Fingerprint: "5d49a0d7131354fbdbfd56161bc502c9",
 	Name:        "Gobbed",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 	Recursive:   true,
@@ -706,7 +706,7 @@ func (h GobbedMemoHandle) Stats() memo.Stats {
 // memoSame is the cache of Same, one per instantiation.
 var memoSame = memo.NewGeneric(memo.FuncInfo{
 	Backend:     "disk",
-	Fingerprint: "feb72cbe9f6e9284b136200c3a978681",
+	Fingerprint: "fd8f8606b51c0860d2b2f67724affe74",
 	KeepsLocal:  true,
 	Name:        "Same",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",

@@ -19,7 +19,7 @@ var memoCounts = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob",
 	Equal:       memoCountsEqual,
-	Fingerprint: "e4054e7f9bafa38e41ced3ea8900f3bd",
+	Fingerprint: "fdc52db83f93cb1d7c92466b84bedc57",
 	Name:        "Counts",
 	Package:     "github.com/memogen/memogen/testdata/E2EVerify",
 })
@@ -86,7 +86,7 @@ var memoLevel = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob",
 	Equal:       memoEqualSetting,
-	Fingerprint: "51e99c1997243dd9582d6b3a5b3b174a",
+	Fingerprint: "e84eee8948eb293efb2042c9f8614ac7",
 	Name:        "Level",
 	Package:     "github.com/memogen/memogen/testdata/E2EVerify",
 })
@@ -153,7 +153,7 @@ var memoFetch = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Equal:       memoEqualDoc,
-	Fingerprint: "8094051073b531aa3406bc3134c4dc33",
+	Fingerprint: "93c3656e708dd18da6094b7e54d47889",
 	Name:        "Fetch",
 	Package:     "github.com/memogen/memogen/testdata/E2EVerify",
 })
@@ -220,7 +220,7 @@ var memoSchedule = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Equal:       memoScheduleEqual,
-	Fingerprint: "7bdce35aab95e54827f07072bec1027c",
+	Fingerprint: "9aab0d6b52367ed907cc03ff77c2c939",
 	Name:        "Schedule",
 	Package:     "github.com/memogen/memogen/testdata/E2EVerify",
 })
@@ -287,7 +287,7 @@ var memoMeeting = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Equal:       memoMeetingEqual,
-	Fingerprint: "1d7c9a905b38674ca6bdb528a209685e",
+	Fingerprint: "92d3e73fa6aeadc27e87c39da4788792",
 	Name:        "Meeting",
 	Package:     "github.com/memogen/memogen/testdata/E2EVerify",
 })
@@ -360,7 +360,7 @@ var memoSplit = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob",
 	Equal:       memoSplitEqual,
-	Fingerprint: "2e13feed7189d73fdafbcff9e2b7e20e",
+	Fingerprint: "ceb7c33400b1c58d6d021f2279dd5f72",
 	Name:        "Split",
 	Package:     "github.com/memogen/memogen/testdata/E2EVerify",
 })
@@ -427,7 +427,7 @@ func (h SplitMemoHandle) Stats() memo.Stats {
 var memoWrap = memo.NewGeneric(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob",
-	Fingerprint: "86c8107188983a27ee4f8e6e13bd52d4",
+	Fingerprint: "9ace7d4affb91b3b3a4b1cc813267c91",
 	Name:        "Wrap",
 	Package:     "github.com/memogen/memogen/testdata/E2EVerify",
 	Recursive:   true,
@@ -494,7 +494,7 @@ func (h WrapMemoHandle[T]) Stats() memo.Stats {
 var memoUnchecked = memo.NewFunc(memo.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob",
-	Fingerprint: "7f88bae51d2d98668c4c8baa66c22dfa",
+	Fingerprint: "78b52c8e97994eca6983cb4c67b0d3e7",
 	Name:        "Unchecked",
 	NoVerify:    true,
 	Package:     "github.com/memogen/memogen/testdata/E2EVerify",

@@ -1,0 +1,85 @@
+package generator
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// filesNode returns the node of a local package loaded without syntax: the
+// contents of all its files, so that any edit counts.
+func (fp *fingerprinter) filesNode(path string) *node {
+	key := "files:" + path
+	if n, ok := fp.nodes[key]; ok {
+		return n
+	}
+	n := &node{key: key, digest: digestFiles(fp.files[path])}
+	fp.nodes[key] = n
+	var edges edgeSet
+	edges.add(fp.moduleNode(path), fp.sourcesNode(path))
+	n.edges = edges.list
+	return n
+}
+
+// sourcesNode returns the node of the full contents of a local package
+// whose files build constraints partly leave out of the load (for another
+// platform, another tag set, another Go version), or nil: a fingerprint
+// computed on one platform cannot see the code another platform compiles,
+// so every edit of any variant changes it. Test files and memogen's own
+// output do not count.
+func (fp *fingerprinter) sourcesNode(path string) *node {
+	if !fp.local(path) {
+		return nil
+	}
+	key := "src:" + path
+	if n, ok := fp.nodes[key]; ok {
+		return n
+	}
+	var ignored []string
+	for _, f := range fp.ignored[path] {
+		if strings.HasSuffix(f, ".go") && !strings.HasSuffix(f, "_test.go") && !generatedByMemogen(f) {
+			ignored = append(ignored, f)
+		}
+	}
+	var n *node
+	if len(ignored) > 0 {
+		n = &node{key: key, digest: digestFiles(append(slices.Clone(fp.files[path]), ignored...))}
+	}
+	fp.nodes[key] = n
+	return n
+}
+
+// generatedByMemogen reports whether the file at path begins with the
+// header of memogen's output.
+func generatedByMemogen(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	want := []byte("// " + header + "\n")
+	got := make([]byte, len(want))
+	n, _ := io.ReadFull(f, got)
+	return bytes.Equal(got[:n], want)
+}
+
+// digestFiles digests the names and contents of files, in the order of
+// their names; a file that cannot be read contributes the error.
+func digestFiles(files []string) []byte {
+	files = slices.Clone(files)
+	slices.SortFunc(files, func(a, b string) int { return strings.Compare(filepath.Base(a), filepath.Base(b)) })
+	h := sha256.New()
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			src = []byte(err.Error())
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00%s", filepath.Base(f), len(src), src)
+	}
+	return h.Sum(nil)
+}
