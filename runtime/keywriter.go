@@ -64,10 +64,9 @@ type KeyWriter struct {
 	buf   []byte
 	err   error
 	depth int
-	// local is set when the key names a type that another type of the
-	// program shares its spelling with: the key tells them apart in this
-	// process only (see ErrAmbiguousType).
-	local bool
+	// localType is the first type the key names whose identity is valid
+	// in this process only (see errLocal), or nil.
+	localType *typeInfo
 
 	mapStack []int     // entry start offsets of the maps being written
 	segs     []segment // scratch for sorting map entries
@@ -81,7 +80,7 @@ func (w *KeyWriter) Reset() {
 	w.buf = w.buf[:0]
 	w.err = nil
 	w.depth = 0
-	w.local = false
+	w.localType = nil
 	w.mapStack = w.mapStack[:0]
 }
 
