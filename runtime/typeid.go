@@ -40,12 +40,13 @@ import (
 // A spelling names the main package by the import path the program was
 // built from instead (example.com/cmd/a.Item), as the program's build
 // information records it, and as tests of the package already spell it.
-// A program built from files named on the command line (go run main.go)
-// or in GOPATH mode has no such path: every one is "command-line-arguments"
-// or nothing. Its types of package main are then told apart in this
-// process only, as ambiguous types are, and calls that involve them run
-// uncached on byte-level backends (ErrUnnamedMain): another program of
-// that kind could declare the same names with another meaning.
+// A program built from files named on the command line (go run main.go),
+// or without module information (GOPATH mode, some build systems), has no
+// such path: every one is "command-line-arguments" or nothing. Its types
+// of package main are then told apart in this process only, as ambiguous
+// types are, and calls that involve them run uncached on byte-level
+// backends (ErrUnnamedMain): another program of that kind could declare
+// the same names with another meaning.
 
 // ErrAmbiguousType reports a call whose key or type arguments involve a
 // type that shares its name and structure with another type of the
@@ -56,10 +57,10 @@ var ErrAmbiguousType = errors.New("memo: a type shares its name and structure wi
 
 // ErrUnnamedMain reports a call whose key or type arguments involve a type
 // of package main in a program built without an import path for it (go
-// run main.go, GOPATH mode): byte-level backends, which other programs
-// share, cannot tell it from their types of the same name, so the call
-// runs uncached there. Build the program from its package (go build ./cmd/a,
-// go run .) to cache such calls.
+// run main.go, GOPATH mode, builds without module information): byte-level
+// backends, which other programs share, cannot tell it from their types of
+// the same name, so the call runs uncached there. Build the program from
+// its package (go build ./cmd/a, go run .) to cache such calls.
 var ErrUnnamedMain = errors.New("memo: a type of package main of a program built from files, without an import path; byte-level backends cannot tell it from other programs' types")
 
 // mainPath returns the import path of the program's main package, or ""
