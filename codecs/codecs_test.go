@@ -2,6 +2,7 @@ package codecs_test
 
 import (
 	"bytes"
+	stdgob "encoding/gob"
 	"math/rand/v2"
 	"reflect"
 	"strconv"
@@ -448,6 +449,64 @@ func TestPointerMethodsApplyToTheResult(t *testing.T) {
 		}{selfish{1}, []selfish{{2}, {3}}}
 		if got := roundTrip(t, c.codec, in); !reflect.DeepEqual(got, in) {
 			t.Errorf("%s: %+v came back %+v", c.name, in, got)
+		}
+	}
+}
+
+// shape is an interface result type; square and circle are its dynamic
+// types, registered with gob.
+type shape interface{ Area() float64 }
+
+type square struct{ Side float64 }
+
+func (s square) Area() float64 { return s.Side * s.Side }
+
+type circle struct{ R float64 }
+
+func (c circle) Area() float64 { return 3 * c.R * c.R }
+
+func init() {
+	stdgob.Register(square{})
+	stdgob.Register(circle{})
+}
+
+// The runtime hands Marshal a pointer to a result of interface type (see
+// memo.Codec). json and msgpack, which do not keep interfaces, encode it
+// byte for byte as the dynamic value it holds; gob writes the dynamic
+// type's name, and decoding into the interface brings it back.
+func TestInterfaceResults(t *testing.T) {
+	t.Parallel()
+	values := []any{square{2}, "text", 1.5, true, map[string]any{"a": 1.0}, nil}
+	for _, c := range []memo.Codec{json.Codec{}, msgpack.Codec{}} {
+		for _, v := range values {
+			want, err := c.Marshal(v)
+			if err != nil {
+				t.Fatalf("%T.Marshal(%#v) = %v", c, v, err)
+			}
+			if got, err := c.Marshal(&v); err != nil || !bytes.Equal(got, want) {
+				t.Errorf("%T.Marshal(pointer to any(%#v)) = %q, %v; want %q as for the value", c, v, got, err, want)
+			}
+		}
+	}
+	var c gob.Codec
+	for _, v := range []shape{square{2}, circle{1}, nil} {
+		data, err := c.Marshal(&v)
+		if err != nil {
+			t.Fatalf("gob Marshal(pointer to shape(%#v)) = %v", v, err)
+		}
+		var got shape = square{99} // decoding must replace it, nil included
+		if err := c.Unmarshal(data, &got); err != nil || got != v {
+			t.Errorf("gob round trip of shape(%#v) = %#v, %v; want %#v", v, got, err, v)
+		}
+	}
+	for _, v := range []any{square{2}, "text", 7, nil} {
+		data, err := c.Marshal(&v)
+		if err != nil {
+			t.Fatalf("gob Marshal(pointer to any(%#v)) = %v", v, err)
+		}
+		var got any
+		if err := c.Unmarshal(data, &got); err != nil || got != v {
+			t.Errorf("gob round trip of any(%#v) = %#v, %v; want %#v", v, got, err, v)
 		}
 	}
 }

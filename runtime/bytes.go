@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -152,7 +153,7 @@ func storeBytes[R any](c *Call, r R, expires int64) error {
 			return nil
 		}
 	}
-	payload, err := marshal(c.b.codec, r)
+	payload, err := marshal(c.b.codec, encodable(&r))
 	if err != nil {
 		c.notStored(fmt.Errorf("%w: %s: codec %s cannot encode the result: %w", ErrUnstorable, c.f.backendName(), c.b.codecSpec, err))
 		return nil
@@ -179,6 +180,19 @@ func storeBytes[R any](c *Call, r R, expires int64) error {
 		return c.strictErr
 	}
 	return nil
+}
+
+// encodable returns what a codec's Marshal receives for the result *r: the
+// result, or r itself when R is an interface type. Boxed in an any, an
+// interface result would keep its dynamic type alone, and a codec that
+// keeps interfaces (gob) must see the interface type to write the dynamic
+// type's name, which decoding into *R reads back. Codecs that do not keep
+// interfaces encode the pointer as they would the dynamic value.
+func encodable[R any](r *R) any {
+	if reflect.TypeFor[R]().Kind() == reflect.Interface {
+		return r
+	}
+	return *r
 }
 
 // marshal and unmarshal turn a codec's panic on odd data into an error.

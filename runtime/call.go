@@ -101,8 +101,8 @@ func (c *Call) usable() bool {
 		return false
 	}
 	err := c.w.Err()
-	if err == nil && c.w.local && c.b.table == nil {
-		err = fmt.Errorf("%s: %w", c.f.backendName(), ErrAmbiguousType)
+	if err == nil && c.w.localType != nil && c.b.table == nil {
+		err = fmt.Errorf("%s: %w", c.f.backendName(), errLocal(c.w.localType))
 	}
 	if err == nil && c.b.backend != nil && c.rests() {
 		err = ErrResting

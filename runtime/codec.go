@@ -10,9 +10,13 @@ import (
 // codec=. Generated code imports its package.
 const DefaultCodec = "msgpack"
 
-// A Codec turns results into bytes and back. Unmarshal receives a pointer to
-// a zero value of the result type. Codec packages register one by name with
-// [RegisterCodec]; a directive's codec= names it.
+// A Codec turns results into bytes and back. Marshal receives the result,
+// except when the result type is an interface type: then a pointer to it,
+// because the result boxed in Marshal's any would have lost the interface
+// type (a codec that does not keep interfaces encodes the pointer as the
+// value it points to). Unmarshal receives a pointer to a zero value of the
+// result type. Codec packages register one by name with [RegisterCodec]; a
+// directive's codec= names it.
 type Codec interface {
 	Marshal(v any) ([]byte, error)
 	Unmarshal(data []byte, v any) error

@@ -69,8 +69,9 @@ type Func struct {
 	prefix  []byte   // identity, fingerprint, version and type arguments: hashed before a byte-level key
 	generic *Generic // the generic function f is an instance of, or nil
 	// typeArgs are the type arguments of an instance of a generic
-	// function; if another type of the program shares the spelling of
-	// one, byte-level backends cannot tell the instances apart.
+	// function; if the identity of one is valid in this process only
+	// (see errLocal), byte-level backends cannot tell the instance from
+	// another.
 	typeArgs []*typeInfo
 
 	bound      atomic.Pointer[binding] // the backend this Func last resolved
@@ -186,7 +187,7 @@ func (f *Func) rebind(gen uint64) *binding {
 			b.err = fmt.Errorf("%w: %s: %s", ErrUnstorable, f.backendName(), f.info.Unstorable)
 			break
 		}
-		if err := errAmbiguous(f.typeArgs); err != nil {
+		if err := errLocal(f.typeArgs...); err != nil {
 			b.err = fmt.Errorf("%s: %w", f.backendName(), err)
 			break
 		}

@@ -102,7 +102,7 @@ func (g *Generic) create(key any, types []reflect.Type) *Func {
 	if f == nil {
 		spellings := typeArgSpellings(infos)
 		named := spellings
-		if errAmbiguous(infos) != nil {
+		if anyAmbiguous(infos) {
 			// Another instance may have the same spellings: the name,
 			// by which memory stores find an instance's table, must
 			// differ.

@@ -28,8 +28,9 @@ func (w *KeyWriter) Keyer(v Keyer) {
 	t := reflect.TypeOf(v)
 	if t.Kind() == reflect.Pointer && reflect.ValueOf(v).IsNil() {
 		// No type identity starts with "nil ": import paths hold no space.
-		id, local := typeIdentity(t)
-		w.local = w.local || local
+		info := typeInfoOf(t)
+		id, local := info.identity()
+		w.markLocal(info, local)
 		w.String("nil " + id)
 		return
 	}

@@ -48,21 +48,25 @@ const canonicalNaN = 0x7ff8000000000001
 //     its zone; the monotonic clock reading is dropped. UTC is one zone; a
 //     named location is keyed by its name and its offset at that instant;
 //     time.Local, whose name "Local" says nothing about the zone a host is
-//     in, by the zone in effect at that instant: its abbreviation and offset
-//     ("CET" +1h for Europe/Paris in January, "WAT" +1h for Africa/Lagos).
-//     The same instant in two zones makes two keys, because formatting it
-//     gives two results; so does an instant in UTC and in a time.Local that
-//     is UTC, since t.Location() tells them apart.
+//     in, by the zone in effect at that instant, its abbreviation and offset
+//     ("CET" +1h for Europe/Paris in January, "WAT" +1h for Africa/Lagos),
+//     and by a digest of its whole schedule: every zone it passes through
+//     and when, up to the year 2100 (see localzone.go). Paris and Algiers,
+//     both "CET" +1h in January, make two keys, because six months later
+//     one is in summer time and the other is not; two hosts whose local
+//     zones follow the same rules make one. The same instant in two zones
+//     makes two keys, because formatting it gives two results; so does an
+//     instant in UTC and in a time.Local that is UTC, since t.Location()
+//     tells them apart.
 //
 // A KeyWriter is not safe for concurrent use.
 type KeyWriter struct {
 	buf   []byte
 	err   error
 	depth int
-	// local is set when the key names a type that another type of the
-	// program shares its spelling with: the key tells them apart in this
-	// process only (see ErrAmbiguousType).
-	local bool
+	// localType is the first type the key names whose identity is valid
+	// in this process only (see errLocal), or nil.
+	localType *typeInfo
 
 	mapStack []int     // entry start offsets of the maps being written
 	segs     []segment // scratch for sorting map entries
@@ -76,7 +80,7 @@ func (w *KeyWriter) Reset() {
 	w.buf = w.buf[:0]
 	w.err = nil
 	w.depth = 0
-	w.local = false
+	w.localType = nil
 	w.mapStack = w.mapStack[:0]
 }
 
@@ -151,9 +155,9 @@ func (w *KeyWriter) Blob(b []byte) {
 func (w *KeyWriter) Present(ok bool) { w.Bool(ok) }
 
 // Time writes t's instant and zone: for UTC, the common case, a one-byte
-// tag; for time.Local, a tag, then the abbreviation and offset of the zone
-// in effect at t; for any other location, a tag, then its name and its
-// offset at t.
+// tag; for time.Local, a tag, then the abbreviation of the zone in effect
+// at t, its offset and the digest of the location's schedule; for any
+// other location, a tag, then its name and its offset at t.
 func (w *KeyWriter) Time(t time.Time) {
 	w.Int(t.Unix())
 	w.buf = binary.LittleEndian.AppendUint32(w.buf, uint32(t.Nanosecond()))
@@ -166,13 +170,17 @@ func (w *KeyWriter) Time(t time.Time) {
 	if loc == time.Local || loc.String() == "Local" {
 		// Every host's local location is named "Local": two hosts in
 		// different zones that share an offset that day (Paris and Lagos in
-		// January) must not share a key, so the zone itself is keyed.
+		// January) must not share a key, so the zone itself is keyed, and
+		// so are its rules, which tell apart hosts that share the zone
+		// that day but not the next summer (Paris and Algiers).
 		w.buf = append(w.buf, 2)
 		w.String(zone)
-	} else {
-		w.buf = append(w.buf, 1)
-		w.String(loc.String())
+		w.Int(int64(offset))
+		w.buf = append(w.buf, localDigest(loc)[:]...)
+		return
 	}
+	w.buf = append(w.buf, 1)
+	w.String(loc.String())
 	w.Int(int64(offset))
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -12,7 +13,7 @@ import (
 
 // A type's identity has two parts, for two audiences.
 //
-// Its spelling (see spellType) is its full import path, name and structure:
+// Its spelling (see speller) is its full import path, name and structure:
 // stable from one run of a program to the next and from one build to the
 // next, so byte-level backends, which outlive a process, key by it. The
 // structure tells apart equally named types that reflection cannot: types
@@ -33,6 +34,19 @@ import (
 // types the other way round. Before a process meets the second type, it
 // cannot know the spelling is ambiguous: give such types distinct names
 // when a byte-level backend is shared by processes that use different ones.
+//
+// Reflection names the package of every program's main package "main", so
+// that two programs that each declare main.Item would spell them alike.
+// A spelling names the main package by the import path the program was
+// built from instead (example.com/cmd/a.Item), as the program's build
+// information records it, and as tests of the package already spell it.
+// A program built from files named on the command line (go run main.go),
+// or without module information (GOPATH mode, some build systems), has no
+// such path: every one is "command-line-arguments" or nothing. Its types
+// of package main are then told apart in this process only, as ambiguous
+// types are, and calls that involve them run uncached on byte-level
+// backends (ErrUnnamedMain): another program of that kind could declare
+// the same names with another meaning.
 
 // ErrAmbiguousType reports a call whose key or type arguments involve a
 // type that shares its name and structure with another type of the
@@ -41,11 +55,32 @@ import (
 // cannot, so the call runs uncached there.
 var ErrAmbiguousType = errors.New("memo: a type shares its name and structure with another type of this program; byte-level backends cannot tell them apart")
 
+// ErrUnnamedMain reports a call whose key or type arguments involve a type
+// of package main in a program built without an import path for it (go
+// run main.go, GOPATH mode, builds without module information): byte-level
+// backends, which other programs share, cannot tell it from their types of
+// the same name, so the call runs uncached there. Build the program from
+// its package (go build ./cmd/a, go run .) to cache such calls.
+var ErrUnnamedMain = errors.New("memo: a type of package main of a program built from files, without an import path; byte-level backends cannot tell it from other programs' types")
+
+// mainPath returns the import path of the program's main package, or ""
+// when the program was built without one.
+var mainPath = sync.OnceValue(func() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok || info.Path == "command-line-arguments" {
+		return ""
+	}
+	return info.Path
+})
+
 // typeInfo is what the process knows of one type.
 type typeInfo struct {
-	spelling string         // stable across processes; see spellType
+	spelling string         // stable across processes; see speller
 	ranked   string         // spelling#rank: distinct in this process
 	group    *spellingGroup // every type of this process with this spelling
+	// unnamedMain is set when the spelling names package main of a
+	// program built without its import path: valid in this process only.
+	unnamedMain bool
 }
 
 // spellingGroup counts the types of one spelling this process has met.
@@ -71,9 +106,9 @@ func typeInfoOf(t reflect.Type) *typeInfo {
 	if info, ok := typeInfos.Load(t); ok {
 		return info.(*typeInfo)
 	}
-	var b strings.Builder
-	spellType(&b, t, make(map[reflect.Type]bool))
-	spelling := b.String()
+	sp := speller{expanding: make(map[reflect.Type]bool), mainPkg: "main", mainPath: mainPath()}
+	sp.spell(t)
+	spelling := sp.b.String()
 
 	typeSpellings.mu.Lock()
 	defer typeSpellings.mu.Unlock()
@@ -96,75 +131,123 @@ func typeInfoOf(t reflect.Type) *typeInfo {
 		// now run uncached: rebinding tells them.
 		registry.gen.Add(1)
 	}
-	info := &typeInfo{spelling: spelling, ranked: spelling + "#" + strconv.Itoa(g.types), group: g}
+	info := &typeInfo{spelling: spelling, ranked: spelling + "#" + strconv.Itoa(g.types), group: g, unnamedMain: sp.unnamedMain}
 	typeInfos.Store(t, info)
 	return info
 }
 
-// typeIdentity spells t for keys: its spelling, and whether the spelling is
-// ambiguous, in which case it is ranked and valid in this process only.
-func typeIdentity(t reflect.Type) (id string, local bool) {
-	info := typeInfoOf(t)
+// identity spells the type for keys: its spelling, and whether the
+// spelling is valid in this process only, ranked when it is ambiguous.
+func (info *typeInfo) identity() (id string, local bool) {
 	if info.group.ambiguous.Load() {
 		return info.ranked, true
 	}
-	return info.spelling, false
+	return info.spelling, info.unnamedMain
 }
 
 // writeType writes the identity of t, marking the key as valid in this
-// process only when t's spelling is ambiguous.
+// process only when t's identity is.
 func (w *KeyWriter) writeType(t reflect.Type) {
-	id, local := typeIdentity(t)
-	if local {
-		w.local = true
-	}
+	info := typeInfoOf(t)
+	id, local := info.identity()
+	w.markLocal(info, local)
 	w.String(id)
 }
 
-// errAmbiguous describes the ambiguous types among types, nil if none.
-func errAmbiguous(types []*typeInfo) error {
+// markLocal remembers info as the first type that makes the key valid in
+// this process only, when local says it does.
+func (w *KeyWriter) markLocal(info *typeInfo, local bool) {
+	if local && w.localType == nil {
+		w.localType = info
+	}
+}
+
+// errLocal describes the first of types whose identity is valid in this
+// process only, nil if none: byte-level backends cannot tell it from
+// another type.
+func errLocal(types ...*typeInfo) error {
 	for _, info := range types {
-		if info.group.ambiguous.Load() {
+		switch {
+		case info.group.ambiguous.Load():
 			return fmt.Errorf("%w: %s", ErrAmbiguousType, info.spelling)
+		case info.unnamedMain:
+			return fmt.Errorf("%w: %s", ErrUnnamedMain, info.spelling)
 		}
 	}
 	return nil
 }
 
-// spellType writes t; a named type already being spelled is written by
-// name alone, which ends recursion.
-func spellType(b *strings.Builder, t reflect.Type, expanding map[reflect.Type]bool) {
+// anyAmbiguous reports whether the spelling of one of types is ambiguous.
+func anyAmbiguous(types []*typeInfo) bool {
+	for _, info := range types {
+		if info.group.ambiguous.Load() {
+			return true
+		}
+	}
+	return false
+}
+
+// A speller writes the spelling of types.
+type speller struct {
+	b         strings.Builder
+	expanding map[reflect.Type]bool // named types being spelled
+	// mainPkg is the package path reflection gives the main package,
+	// "main", and mainPath the import path written in its place, "" when
+	// the program has none (see mainPath).
+	mainPkg, mainPath string
+	// unnamedMain is set once a spelling names the main package while
+	// mainPath is "".
+	unnamedMain bool
+}
+
+// pkg writes the package path of a type, field or method.
+func (s *speller) pkg(path string) {
+	switch {
+	case path != s.mainPkg:
+		s.b.WriteString(path)
+	case s.mainPath == "":
+		s.unnamedMain = true
+		s.b.WriteString(path)
+	default:
+		s.b.WriteString(s.mainPath)
+	}
+}
+
+// spell writes t; a named type already being spelled is written by name
+// alone, which ends recursion.
+func (s *speller) spell(t reflect.Type) {
+	b := &s.b
 	if t.Name() != "" {
 		if t.PkgPath() != "" {
-			b.WriteString(t.PkgPath())
+			s.pkg(t.PkgPath())
 			b.WriteByte('.')
 		}
 		b.WriteString(t.Name())
-		if t.PkgPath() == "" || expanding[t] {
+		if t.PkgPath() == "" || s.expanding[t] {
 			return // predeclared, or recursive
 		}
-		expanding[t] = true
-		defer delete(expanding, t)
+		s.expanding[t] = true
+		defer delete(s.expanding, t)
 		b.WriteByte('=')
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
 		b.WriteByte('*')
-		spellType(b, t.Elem(), expanding)
+		s.spell(t.Elem())
 	case reflect.Slice:
 		b.WriteString("[]")
-		spellType(b, t.Elem(), expanding)
+		s.spell(t.Elem())
 	case reflect.Array:
 		b.WriteString("[" + strconv.Itoa(t.Len()) + "]")
-		spellType(b, t.Elem(), expanding)
+		s.spell(t.Elem())
 	case reflect.Map:
 		b.WriteString("map[")
-		spellType(b, t.Key(), expanding)
+		s.spell(t.Key())
 		b.WriteByte(']')
-		spellType(b, t.Elem(), expanding)
+		s.spell(t.Elem())
 	case reflect.Chan:
 		b.WriteString(t.ChanDir().String() + " ")
-		spellType(b, t.Elem(), expanding)
+		s.spell(t.Elem())
 	case reflect.Struct:
 		b.WriteString("struct{")
 		for i := range t.NumField() {
@@ -176,10 +259,11 @@ func spellType(b *strings.Builder, t reflect.Type, expanding map[reflect.Type]bo
 				b.WriteString("embedded ")
 			}
 			if f.PkgPath != "" { // unexported: the package is part of its name
-				b.WriteString(f.PkgPath + ".")
+				s.pkg(f.PkgPath)
+				b.WriteByte('.')
 			}
 			b.WriteString(f.Name + " ")
-			spellType(b, f.Type, expanding)
+			s.spell(f.Type)
 			if f.Tag != "" {
 				b.WriteString(" " + strconv.Quote(string(f.Tag)))
 			}
@@ -194,14 +278,14 @@ func spellType(b *strings.Builder, t reflect.Type, expanding map[reflect.Type]bo
 			if t.IsVariadic() && i == t.NumIn()-1 {
 				b.WriteString("...")
 			}
-			spellType(b, t.In(i), expanding)
+			s.spell(t.In(i))
 		}
 		b.WriteString(")(")
 		for i := range t.NumOut() {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			spellType(b, t.Out(i), expanding)
+			s.spell(t.Out(i))
 		}
 		b.WriteByte(')')
 	case reflect.Interface:
@@ -212,10 +296,11 @@ func spellType(b *strings.Builder, t reflect.Type, expanding map[reflect.Type]bo
 				b.WriteString("; ")
 			}
 			if m.PkgPath != "" {
-				b.WriteString(m.PkgPath + ".")
+				s.pkg(m.PkgPath)
+				b.WriteByte('.')
 			}
 			b.WriteString(m.Name + " ")
-			spellType(b, m.Type, expanding)
+			s.spell(m.Type)
 		}
 		b.WriteByte('}')
 	default: // bool, numbers, string, unsafe.Pointer

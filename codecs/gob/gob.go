@@ -3,7 +3,10 @@
 //
 // encoding/gob keeps exported fields, an embedded struct as a field of its
 // own, and the dynamic type of an interface whose concrete type is
-// registered with gob.Register. It calls a type's GobEncode and GobDecode,
+// registered with gob.Register, in a field or as the result itself (any,
+// or an interface of the user's own): the runtime hands Marshal a pointer
+// to a result of interface type, so that gob writes the dynamic type's
+// name, and a nil one comes back nil. It calls a type's GobEncode and GobDecode,
 // or else its MarshalBinary and UnmarshalBinary (never MarshalText or
 // MarshalJSON). The result itself is made addressable first, so that such
 // methods declared on its pointer type are called for it as for the values
@@ -44,8 +47,9 @@ func (Codec) Marshal(v any) ([]byte, error) {
 	if v != nil && reflect.TypeOf(v).Kind() != reflect.Pointer {
 		// gob flattens pointers: a pointer to a copy is encoded as the
 		// value is, with the copy addressable. A pointer is left as it
-		// is: its value is addressable already, and gob panics on a
-		// pointer to a pointer whose element encodes itself (*big.Int).
+		// is: its value is addressable already, gob panics on a pointer
+		// to a pointer whose element encodes itself (*big.Int), and a
+		// pointer to an interface is how gob is told to write one.
 		p := reflect.New(reflect.TypeOf(v))
 		p.Elem().Set(reflect.ValueOf(v))
 		v = p.Interface()

@@ -513,7 +513,7 @@ func (h IDsSumMemoHandle) Stats() memo.Stats {
 // memoAccount_Balance is the cache of Account.Balance.
 var memoAccount_Balance = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "1914ff8615637623274c131593fb3e0a",
+	Fingerprint: "d6a341ad6638c209d06b79b933d986ae",
 	KeepsLocal:  true,
 	Name:        "Balance",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",

@@ -16,7 +16,7 @@ import (
 // memoGreet is the cache of Greet.
 var memoGreet = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "6a519393a1948c6459b6cef168b9849e",
+	Fingerprint: "1fad788297ceb88fc9d22717bc4b8fc2",
 	KeepsLocal:  true,
 	Name:        "Greet",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -82,7 +82,7 @@ func (h GreetMemoHandle) Stats() memo.Stats {
 // memoAudit is the cache of Audit.
 var memoAudit = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "6847d05277ad05a7ba8b5273f95d6775",
+	Fingerprint: "0dfd4926138920253e7abe69be547441",
 	KeepsLocal:  true,
 	Name:        "Audit",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -236,7 +236,7 @@ func (h ClimateMemoHandle) Stats() memo.Stats {
 // memoArea2 is the cache of Area2.
 var memoArea2 = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "c339c8b2a98ad5463e1e1cb100f86ed5",
+	Fingerprint: "b16caa7e70ffb76db0ac89b0e5fc394b",
 	KeepsLocal:  true,
 	Name:        "Area2",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -301,7 +301,7 @@ func (h Area2MemoHandle) Stats() memo.Stats {
 // memoKeyed is the cache of Keyed.
 var memoKeyed = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "55dc235523d473cb1782363c51d97be1",
+	Fingerprint: "00336bcb50e3cad35b3455c9f5b2223b",
 	KeepsLocal:  true,
 	Name:        "Keyed",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -366,7 +366,7 @@ func (h KeyedMemoHandle) Stats() memo.Stats {
 // memoPromoted is the cache of Promoted.
 var memoPromoted = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "0a3c3cc85701cc794763d0f2c69bb0bd",
+	Fingerprint: "aa19d28ed486856b57a30b704c8bdf3d",
 	KeepsLocal:  true,
 	Name:        "Promoted",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",

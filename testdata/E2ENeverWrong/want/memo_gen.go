@@ -281,7 +281,7 @@ func (h DiskLabelMemoHandle[T]) Stats() memo.Stats {
 // memoDescribe is the cache of Describe.
 var memoDescribe = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "a1fc3b9e2960fed112d508f036848506",
+	Fingerprint: "c8fc4de8aa4adbef886e77b2714838b9",
 	KeepsLocal:  true,
 	Name:        "Describe",
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
