@@ -160,7 +160,7 @@ func TestDynamicUnkeyableValuesFail(t *testing.T) {
 		err  error
 		want string // in the message
 	}{
-		{"struct with an unexported field", dynamicErr(withUnexported{Public: 1}), "unexported field private"},
+		{"struct with an unexported field", dynamicErr(withUnexported{Public: 1, private: 2}), "unexported field private"},
 		{"func", dynamicErr(func() {}), "cannot key"},
 		{"chan", dynamicErr(ch), "cannot key"},
 		{"struct with a func field", dynamicErr(withFunc{}), "cannot key"},
