@@ -77,7 +77,7 @@ func newByteFunc(t *testing.T, store memo.Backend, info memo.FuncInfo) *byteFunc
 
 func (bf *byteFunc) call(s string) (int, error) {
 	c := bf.f.Begin(context.Background())
-	c.Key().String(s)
+	c.Key().Text(s)
 	if r, ok := memo.Lookup[int](c, false); ok {
 		return r, nil
 	}
@@ -332,7 +332,7 @@ func TestBytesStrictReturnsBackendErrors(t *testing.T) {
 		t.Errorf("second call under Strict, within the cooldown = %v; want ErrResting", err)
 	}
 	c := bf.f.Begin(context.Background())
-	c.Key().String("hello")
+	c.Key().Text("hello")
 	if _, ok := memo.Lookup[int](c, true); ok {
 		t.Fatal("a refresh reported a hit")
 	}

@@ -164,7 +164,7 @@ func TestHookFullKeys(t *testing.T) {
 	configure(t, memo.Config{Hook: hook.Hook, FullKeys: true})
 	f := newFunc(t, memo.FuncInfo{})
 	get(f, "secret", func() (string, error) { return "v", nil })
-	want := hex.EncodeToString(keyOf(func(w *memo.KeyWriter) { w.String("secret") }))
+	want := hex.EncodeToString(keyOf(func(w *memo.KeyWriter) { w.Text("secret") }))
 	calls := hook.Calls()
 	if len(calls) != 1 || calls[0].Key != want {
 		t.Errorf("hook received %+v; want one call with Key %q, the whole key in hex", calls, want)

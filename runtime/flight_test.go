@@ -472,7 +472,7 @@ func TestRunAfterAnotherCallStoredSharesItsResult(t *testing.T) {
 	f := newFunc(t, memo.FuncInfo{})
 	var c counter
 	first := f.Begin(nil)
-	first.Key().String("k")
+	first.Key().Text("k")
 	if _, ok := memo.Lookup[string](first, false); ok {
 		t.Fatal("Lookup on an empty cache reported a hit")
 	}

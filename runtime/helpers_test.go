@@ -48,7 +48,7 @@ func newFunc(t *testing.T, info memo.FuncInfo) *memo.Func {
 // (R, error) with nocache=refresh: it keys arg and calls compute on a miss.
 func cached[R any](ctx context.Context, f *memo.Func, arg string, refresh bool, compute func() (R, error)) (R, error) {
 	c := f.Begin(ctx)
-	c.Key().String(arg)
+	c.Key().Text(arg)
 	if r, ok := memo.Lookup[R](c, refresh); ok {
 		return r, nil
 	}
@@ -58,7 +58,7 @@ func cached[R any](ctx context.Context, f *memo.Func, arg string, refresh bool, 
 // get is cached for a function without a context or refresh argument.
 func get[R any](f *memo.Func, arg string, compute func() (R, error)) (R, error) {
 	c := f.Begin(nil)
-	c.Key().String(arg)
+	c.Key().Text(arg)
 	if r, ok := memo.Lookup[R](c, false); ok {
 		return r, nil
 	}
@@ -68,13 +68,13 @@ func get[R any](f *memo.Func, arg string, compute func() (R, error)) (R, error) 
 // contains and forget are the generated handle's methods.
 func contains(f *memo.Func, arg string) bool {
 	c := f.Begin(nil)
-	c.Key().String(arg)
+	c.Key().Text(arg)
 	return c.Contains()
 }
 
 func forget(f *memo.Func, arg string) error {
 	c := f.Begin(nil)
-	c.Key().String(arg)
+	c.Key().Text(arg)
 	return c.Forget()
 }
 

@@ -118,7 +118,7 @@ func (w *KeyWriter) writeType(t reflect.Type) {
 	if local {
 		w.local = true
 	}
-	w.String(id)
+	w.Text(id)
 }
 
 // errAmbiguous describes the ambiguous types among types, nil if none.

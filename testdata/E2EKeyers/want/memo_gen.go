@@ -16,7 +16,7 @@ import (
 // memoGreet is the cache of Greet.
 var memoGreet = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "7ee9a7fc6f068bdb2cae4b32138864a6",
+	Fingerprint: "e7a0fc8afbea88fcc7fc309ffce02c09",
 	KeepsLocal:  true,
 	Name:        "Greet",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -82,7 +82,7 @@ func (h GreetMemoHandle) Stats() memo.Stats {
 // memoAudit is the cache of Audit.
 var memoAudit = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "0896c185cd4ee700e7b4986d8cfde651",
+	Fingerprint: "e41e61b771c38f01e69d0dfe269b5fa4",
 	KeepsLocal:  true,
 	Name:        "Audit",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -102,14 +102,14 @@ func memoAuditKey(w *memo.KeyWriter, u *User, s *Session, all []Session, by map[
 		w.Present(true)
 		(*s).MemoKey(w)
 	}
-	w.Len(len(all))
+	w.Length(len(all))
 	for memoI0 := range all {
 		all[memoI0].MemoKey(w)
 	}
 	w.BeginMap(len(by))
 	for memoK0, memoV0 := range by {
 		w.MapEntry()
-		w.String(memoK0)
+		w.Text(memoK0)
 		memoV0.MemoKey(w)
 	}
 	w.EndMap()
@@ -432,7 +432,7 @@ func (h PromotedMemoHandle) Stats() memo.Stats {
 // memoKeyStamp writes the key of a value of type Stamp.
 func memoKeyStamp(w *memo.KeyWriter, v *Stamp) {
 	w.Time(v.Time)
-	w.String(v.Label)
+	w.Text(v.Label)
 }
 
 // memoKeyAdmin writes the key of a value of type Admin.
