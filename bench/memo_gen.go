@@ -568,7 +568,7 @@ var memoSearch = memo.NewFunc(memo.FuncInfo{
 
 // memoSearchKey writes the key of one call of Search.
 func memoSearchKey(w *memo.KeyWriter, index string, q Query, page int) {
-	w.String(index)
+	w.Text(index)
 	memoKeyQuery(w, &q)
 	w.Int(int64(page))
 }
@@ -626,9 +626,9 @@ func (h SearchMemoHandle) Stats() memo.Stats {
 
 // memoKeyQuery writes the key of a value of type Query.
 func memoKeyQuery(w *memo.KeyWriter, v *Query) {
-	w.Len(len(v.Tags))
+	w.Length(len(v.Tags))
 	for memoI0 := range v.Tags {
-		w.String(v.Tags[memoI0])
+		w.Text(v.Tags[memoI0])
 	}
 	w.Int(int64(v.Limit))
 	w.Time(v.Since)

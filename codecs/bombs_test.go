@@ -130,7 +130,7 @@ func plant[R any](t *testing.T, rawURL, codec string, want R, bomb []byte) *plan
 // returns want.
 func (p *planted[R]) call() error {
 	c := p.f.Begin(context.Background())
-	c.Key().String("key")
+	c.Key().Text("key")
 	got, ok := memo.Lookup[R](c, false)
 	var err error
 	if !ok {

@@ -1,7 +1,6 @@
 package generator
 
 import (
-	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -80,7 +79,7 @@ func (a *analyzer) function(f *found) *funcModel {
 		return nil
 	}
 	sig := obj.Type().(*types.Signature)
-	fm := &funcModel{pos: f.pos, decl: f.decl, obj: obj, sig: sig, dir: f.dir, name: obj.Name()}
+	fm := &funcModel{pos: f.pos, obj: obj, sig: sig, dir: f.dir, name: obj.Name()}
 	a.results(f, fm)
 	a.receiver(f, fm)
 	a.params(f, fm)
@@ -96,6 +95,8 @@ func (a *analyzer) function(f *found) *funcModel {
 	return fm
 }
 
+// results models the results, reporting a function with nothing to cache
+// and results of invalid types.
 func (a *analyzer) results(f *found, fm *funcModel) {
 	res := fm.sig.Results()
 	for i := range res.Len() {
@@ -108,17 +109,19 @@ func (a *analyzer) results(f *found, fm *funcModel) {
 	case res.Len() == 1 && fm.errors:
 		a.errs.add(f.pos, "%s returns only an error: there is nothing to cache", fm.name)
 	}
-	for _, r := range fm.results {
-		if !validType(r.Type()) {
-			a.errs.add(f.pos, "result %s of %s has an invalid type; fix the package's type errors first", r.Name(), fm.name)
+	for i, r := range fm.results {
+		if invalidType(r.Type()) {
+			a.errs.add(f.pos, "%s of %s has an invalid type; fix the package's type errors first", varDesc("result", r, i), fm.name)
 		}
 	}
 }
 
+// receiver models a method's receiver, checking that receiver= or a key
+// method says how it enters the key.
 func (a *analyzer) receiver(f *found, fm *funcModel) {
 	recv := fm.sig.Recv()
 	if recv == nil {
-		if f.dir.Receiver != ReceiverAuto {
+		if f.dir.Receiver != receiverAuto {
 			a.errs.add(f.optionPos(f.dir.Offsets["receiver"]), "receiver= applies to methods; %s is a function", fm.name)
 		}
 		return
@@ -126,7 +129,6 @@ func (a *analyzer) receiver(f *found, fm *funcModel) {
 	rm := &recvModel{name: recv.Name(), typ: recv.Type()}
 	base := types.Unalias(recv.Type())
 	if p, ok := base.(*types.Pointer); ok {
-		rm.pointer = true
 		base = types.Unalias(p.Elem())
 	}
 	rm.named, _ = base.(*types.Named)
@@ -143,8 +145,8 @@ func (a *analyzer) receiver(f *found, fm *funcModel) {
 		recvDesc = "receiver " + rm.named.Obj().Name()
 	}
 	switch f.dir.Receiver {
-	case ReceiverIgnore:
-	case ReceiverFields:
+	case receiverIgnore:
+	case receiverFields:
 		// A struct is keyed by its fields; any other receiver (type ID
 		// int64, type IDs []int) by its value, as an argument would be.
 		rm.keyed = true
@@ -158,81 +160,6 @@ func (a *analyzer) receiver(f *found, fm *funcModel) {
 			return
 		}
 		rm.keyed = true
-	}
-}
-
-func (a *analyzer) params(f *found, fm *funcModel) {
-	ps := fm.sig.Params()
-	var names []string
-	for i := range ps.Len() {
-		names = append(names, ps.At(i).Name())
-	}
-	ignored := make(map[string]bool)
-	for i, name := range f.dir.Ignore {
-		if !contains(names, name) || name == "_" {
-			a.errs.add(f.optionPos(f.dir.IgnoreOffsets[i]), "ignore=%s: %s has no parameter %q%s", name, fm.name, name, didYouMean(name, names))
-		}
-		ignored[name] = true
-	}
-	if nc := f.dir.NoCache; nc != "" {
-		a.nocache(f, fm, names)
-		ignored[nc] = true
-	}
-	reserved := reservedNames(fm, a.pkg.Types)
-	if rm := fm.recv; rm != nil {
-		// The receiver, like a parameter, must not shadow what the body of
-		// the wrapper refers to; the parameters then avoid its name.
-		if rm.name != "memoRecv" && (reserved[rm.name] || generatedName(rm.name) || types.Universe.Lookup(rm.name) != nil) {
-			rm.name = "memoRecv"
-		}
-		reserved[rm.name] = true
-	}
-	for i := range ps.Len() {
-		p := ps.At(i)
-		pm := paramModel{name: p.Name(), typ: p.Type(), variadic: fm.sig.Variadic() && i == ps.Len()-1}
-		if pm.name == "" || pm.name == "_" || reserved[pm.name] || generatedName(pm.name) || types.Universe.Lookup(pm.name) != nil {
-			pm.name = "memoArg" + strconv.Itoa(i)
-		}
-		// ignore= cannot name an unnamed parameter: naming it _ is the way
-		// to leave it out.
-		desc := "parameter " + p.Name()
-		hint := fmt.Sprintf("add %s to ignore= or give the type a MemoKey(*memo.KeyWriter) method", p.Name())
-		if p.Name() == "" {
-			desc = fmt.Sprintf("parameter %d (unnamed)", i+1)
-			hint = "name it _ to leave it out of the key, or give the type a MemoKey(*memo.KeyWriter) method"
-		}
-		switch {
-		case !validType(p.Type()):
-			a.errs.add(f.pos, "%s of %s has an invalid type; fix the package's type errors first", desc, fm.name)
-		case isNamed(p.Type(), "context", "Context"):
-			if fm.ctxParam == "" {
-				fm.ctxParam = pm.name
-			}
-		case ignored[p.Name()] || p.Name() == "_":
-		default:
-			pm.keyed = true
-			if prob := keyProblem(p.Type(), desc, a.pkg.Types, map[types.Type]bool{}); prob != "" {
-				a.errs.add(f.pos, "%s; %s", prob, hint)
-			}
-		}
-		if fm.nocacheParam == "" && f.dir.NoCache != "" && p.Name() == f.dir.NoCache {
-			fm.nocacheParam = pm.name
-		}
-		fm.params = append(fm.params, pm)
-	}
-}
-
-func (a *analyzer) nocache(f *found, fm *funcModel, names []string) {
-	nc := f.dir.NoCache
-	pos := f.optionPos(f.dir.Offsets["nocache"])
-	i := indexOf(names, nc)
-	if i < 0 {
-		a.errs.add(pos, "nocache=%s: %s has no parameter %q%s", nc, fm.name, nc, didYouMean(nc, names))
-		return
-	}
-	t := fm.sig.Params().At(i).Type()
-	if b, ok := t.Underlying().(*types.Basic); !ok || b.Info()&types.IsBoolean == 0 {
-		a.errs.add(pos, "nocache=%s: parameter %s is %s, want bool", nc, nc, typeString(t, a.pkg.Types))
 	}
 }
 
@@ -459,10 +386,6 @@ func generatedName(name string) bool {
 	}
 	r, _ := utf8.DecodeRuneInString(rest)
 	return rest == "" || unicode.IsUpper(r) || unicode.IsDigit(r)
-}
-
-func validType(t types.Type) bool {
-	return !strings.Contains(types.TypeString(t, nil), "invalid type")
 }
 
 func contains(list []string, s string) bool { return indexOf(list, s) >= 0 }

@@ -10,43 +10,43 @@ import (
 	memoruntime "github.com/memogen/memogen/runtime"
 )
 
-// ReceiverMode says how a method's receiver enters the cache key.
-type ReceiverMode int
+// receiverMode says how a method's receiver enters the cache key.
+type receiverMode int
 
 const (
-	// ReceiverAuto is the mode when receiver= is absent: the receiver must
+	// receiverAuto is the mode when receiver= is absent: the receiver must
 	// have a key method, which later analysis checks.
-	ReceiverAuto ReceiverMode = iota
-	// ReceiverIgnore (receiver=ignore) leaves the receiver out of the key.
-	ReceiverIgnore
-	// ReceiverFields (receiver=fields) keys on the receiver's value: a
+	receiverAuto receiverMode = iota
+	// receiverIgnore (receiver=ignore) leaves the receiver out of the key.
+	receiverIgnore
+	// receiverFields (receiver=fields) keys on the receiver's value: a
 	// struct's fields, or the value of any other keyable type.
-	ReceiverFields
+	receiverFields
 )
 
-// String returns the receiver= spelling of m, or "auto" for ReceiverAuto,
+// String returns the receiver= spelling of m, or "auto" for receiverAuto,
 // which has none.
-func (m ReceiverMode) String() string {
+func (m receiverMode) String() string {
 	switch m {
-	case ReceiverAuto:
+	case receiverAuto:
 		return "auto"
-	case ReceiverIgnore:
+	case receiverIgnore:
 		return "ignore"
-	case ReceiverFields:
+	case receiverFields:
 		return "fields"
 	}
-	return fmt.Sprintf("ReceiverMode(%d)", int(m))
+	return fmt.Sprintf("receiverMode(%d)", int(m))
 }
 
-// Directive holds the options of one //memo:cache line.
-type Directive struct {
+// directive holds the options of one //memo:cache line.
+type directive struct {
 	TTL      time.Duration // ttl=; 0 means no expiry
 	Ignore   []string      // ignore=; parameter names in the order written
 	NoCache  string        // nocache=; "" if absent
 	Backend  string        // backend=; "default" if absent
 	Size     int           // size=; 0 if absent
 	Version  string        // version=; "" if absent
-	Receiver ReceiverMode  // receiver=
+	Receiver receiverMode  // receiver=
 	Name     string        // name=; "" if absent
 	Codec    string        // codec=; "" if absent (e.g. "json", "msgpack+zstd")
 	NoVerify bool          // verify=false; results are then stored unchecked
@@ -68,7 +68,7 @@ type Directive struct {
 	// with strconv.Quote only when it would not re-parse bare or is better
 	// escaped: when it contains a space, a quote, a backslash, a
 	// non-printable character or invalid UTF-8.
-	// Parsing Canonical gives back the same Directive, apart from offsets.
+	// Parsing Canonical gives back the same directive, apart from offsets.
 	Canonical string
 
 	// Offsets maps the name of each option given to the byte offset in the
@@ -85,22 +85,22 @@ type Directive struct {
 	IgnoreOffsets []int
 }
 
-// OptionError is a mistake in a directive's option text.
-type OptionError struct {
+// optionError is a mistake in a directive's option text.
+type optionError struct {
 	Offset int    // byte offset within the option text where the problem starts
 	Msg    string // lower case, no trailing period, e.g. `unknown option "tll"; did you mean "ttl"?`
 }
 
-// ParseOptions parses the text following "//memo:cache" (it may start with
+// parseOptions parses the text following "//memo:cache" (it may start with
 // spaces, may be empty). It returns every mistake found, not just the first,
 // in the order they occur in text, so one run of the generator can report
-// them all; options without mistakes are still set in the Directive.
+// them all; options without mistakes are still set in the directive.
 //
 // Options are separated by runs of spaces and tabs, each written name=value.
 // A value is either bare, running to the next space or tab, or a Go
 // double-quoted string, which may contain spaces.
-func ParseOptions(text string) (Directive, []OptionError) {
-	p := parser{text: text, d: Directive{
+func parseOptions(text string) (directive, []optionError) {
+	p := parser{text: text, d: directive{
 		Backend: memoruntime.DefaultBackend,
 		Offsets: map[string]int{},
 	}}
@@ -114,24 +114,24 @@ func ParseOptions(text string) (Directive, []OptionError) {
 // optionSpec describes one option name.
 type optionSpec struct {
 	name string
-	// set validates a non-empty value and stores it in the Directive.
+	// set validates a non-empty value and stores it in the directive.
 	set func(p *parser, v value)
 	// format returns the value Canonical shows, or "" to leave the option out.
-	format func(d *Directive) string
+	format func(d *directive) string
 }
 
 // options lists every option in the order Canonical writes them.
 var options = []optionSpec{
-	{"backend", (*parser).setBackend, func(d *Directive) string { return d.Backend }},
-	{"codec", (*parser).setCodec, func(d *Directive) string { return d.Codec }},
-	{"ignore", (*parser).setIgnore, func(d *Directive) string { return strings.Join(d.Ignore, ",") }},
-	{"name", (*parser).setName, func(d *Directive) string { return d.Name }},
-	{"nocache", (*parser).setNoCache, func(d *Directive) string { return d.NoCache }},
+	{"backend", (*parser).setBackend, func(d *directive) string { return d.Backend }},
+	{"codec", (*parser).setCodec, func(d *directive) string { return d.Codec }},
+	{"ignore", (*parser).setIgnore, func(d *directive) string { return strings.Join(d.Ignore, ",") }},
+	{"name", (*parser).setName, func(d *directive) string { return d.Name }},
+	{"nocache", (*parser).setNoCache, func(d *directive) string { return d.NoCache }},
 	{"receiver", (*parser).setReceiver, formatReceiver},
 	{"size", (*parser).setSize, formatSize},
 	{"ttl", (*parser).setTTL, formatTTL},
 	{"verify", (*parser).setVerify, formatVerify},
-	{"version", (*parser).setVersion, func(d *Directive) string { return d.Version }},
+	{"version", (*parser).setVersion, func(d *directive) string { return d.Version }},
 }
 
 // lookupOption returns the spec of the option called name.
@@ -155,16 +155,16 @@ func OptionNames() []string {
 	return names
 }
 
-// parser accumulates the Directive and the mistakes found in one option text.
+// parser accumulates the directive and the mistakes found in one option text.
 type parser struct {
 	text string
-	d    Directive
-	errs []OptionError
+	d    directive
+	errs []optionError
 }
 
 // errorf records a mistake at offset and lets parsing go on.
 func (p *parser) errorf(offset int, format string, args ...any) {
-	p.errs = append(p.errs, OptionError{Offset: offset, Msg: fmt.Sprintf(format, args...)})
+	p.errs = append(p.errs, optionError{Offset: offset, Msg: fmt.Sprintf(format, args...)})
 }
 
 // value is one option value as written.
@@ -304,7 +304,7 @@ func (p *parser) setSize(v value) {
 }
 
 func (p *parser) setReceiver(v value) {
-	modes := []ReceiverMode{ReceiverIgnore, ReceiverFields}
+	modes := []receiverMode{receiverIgnore, receiverFields}
 	for _, m := range modes {
 		if v.text == m.String() {
 			p.d.Receiver = m
@@ -312,7 +312,7 @@ func (p *parser) setReceiver(v value) {
 		}
 	}
 	p.errorf(v.offset, `invalid receiver %q: want "ignore" or "fields"%s`, v.text,
-		didYouMean(v.text, []string{ReceiverIgnore.String(), ReceiverFields.String()}))
+		didYouMean(v.text, []string{receiverIgnore.String(), receiverFields.String()}))
 }
 
 // setName checks that the name can be used as a Go identifier, since the
@@ -448,8 +448,8 @@ func skipBlanks(s string, i int) int {
 	return i
 }
 
-// canonical builds Directive.Canonical; see there for the form.
-func (d *Directive) canonical() string {
+// canonical builds directive.Canonical; see there for the form.
+func (d *directive) canonical() string {
 	var parts []string
 	for _, o := range options {
 		if v := o.format(d); v != "" {
@@ -459,28 +459,28 @@ func (d *Directive) canonical() string {
 	return strings.Join(parts, " ")
 }
 
-func formatReceiver(d *Directive) string {
-	if d.Receiver == ReceiverAuto {
+func formatReceiver(d *directive) string {
+	if d.Receiver == receiverAuto {
 		return ""
 	}
 	return d.Receiver.String()
 }
 
-func formatSize(d *Directive) string {
+func formatSize(d *directive) string {
 	if d.Size == 0 {
 		return ""
 	}
 	return strconv.Itoa(d.Size)
 }
 
-func formatVerify(d *Directive) string {
+func formatVerify(d *directive) string {
 	if d.NoVerify {
 		return "false"
 	}
 	return ""
 }
 
-func formatTTL(d *Directive) string {
+func formatTTL(d *directive) string {
 	if d.TTL == 0 {
 		return ""
 	}

@@ -7,97 +7,97 @@ import (
 	"time"
 )
 
-// validOptions are option texts ParseOptions accepts, with the Directive
+// validOptions are option texts parseOptions accepts, with the directive
 // each yields. Backend is "default" where want leaves it empty; positions
 // and Canonical are checked by their own tests.
 var validOptions = []struct {
 	text string
-	want Directive
+	want directive
 }{
 	// Nothing given: every option is absent.
-	{"", Directive{}},
-	{" \t ", Directive{}},
+	{"", directive{}},
+	{" \t ", directive{}},
 
 	// ttl= takes a Go duration; 0 means no expiry.
-	{" ttl=10m", Directive{TTL: 10 * time.Minute}},
-	{"ttl=1h30m", Directive{TTL: 90 * time.Minute}},
-	{"ttl=1.5s", Directive{TTL: 1500 * time.Millisecond}},
-	{"ttl=0", Directive{}},
+	{" ttl=10m", directive{TTL: 10 * time.Minute}},
+	{"ttl=1h30m", directive{TTL: 90 * time.Minute}},
+	{"ttl=1.5s", directive{TTL: 1500 * time.Millisecond}},
+	{"ttl=0", directive{}},
 
 	// ignore= takes parameter names, kept in the order written.
-	{"ignore=logger", Directive{Ignore: []string{"logger"}}},
-	{"ignore=logger,tracer", Directive{Ignore: []string{"logger", "tracer"}}},
-	{"ignore=tracer,logger", Directive{Ignore: []string{"tracer", "logger"}}},
-	{"ignore=ctx,_x,ä", Directive{Ignore: []string{"ctx", "_x", "ä"}}},
+	{"ignore=logger", directive{Ignore: []string{"logger"}}},
+	{"ignore=logger,tracer", directive{Ignore: []string{"logger", "tracer"}}},
+	{"ignore=tracer,logger", directive{Ignore: []string{"tracer", "logger"}}},
+	{"ignore=ctx,_x,ä", directive{Ignore: []string{"ctx", "_x", "ä"}}},
 
 	// nocache= and name= take identifiers.
-	{"nocache=refresh", Directive{NoCache: "refresh"}},
-	{"name=cachedUser", Directive{Name: "cachedUser"}},
+	{"nocache=refresh", directive{NoCache: "refresh"}},
+	{"name=cachedUser", directive{Name: "cachedUser"}},
 
 	// backend= takes letters, digits and underscores; "default" is the default.
-	{"backend=redis", Directive{Backend: "redis"}},
-	{"backend=Redis_2", Directive{Backend: "Redis_2"}},
-	{"backend=default", Directive{}},
+	{"backend=redis", directive{Backend: "redis"}},
+	{"backend=Redis_2", directive{Backend: "Redis_2"}},
+	{"backend=default", directive{}},
 
 	// size= takes a positive decimal integer.
-	{"size=100", Directive{Size: 100}},
-	{"size=1", Directive{Size: 1}},
-	{"size=007", Directive{Size: 7}},
+	{"size=100", directive{Size: 100}},
+	{"size=1", directive{Size: 1}},
+	{"size=007", directive{Size: 7}},
 
 	// receiver= is ignore or fields.
-	{"receiver=ignore", Directive{Receiver: ReceiverIgnore}},
-	{"receiver=fields", Directive{Receiver: ReceiverFields}},
+	{"receiver=ignore", directive{Receiver: receiverIgnore}},
+	{"receiver=fields", directive{Receiver: receiverFields}},
 
 	// codec= is one or more lower-case stages joined by "+".
-	{"codec=json", Directive{Codec: "json"}},
-	{"codec=msgpack+zstd", Directive{Codec: "msgpack+zstd"}},
-	{"codec=gob+s2+base64", Directive{Codec: "gob+s2+base64"}},
+	{"codec=json", directive{Codec: "json"}},
+	{"codec=msgpack+zstd", directive{Codec: "msgpack+zstd"}},
+	{"codec=gob+s2+base64", directive{Codec: "gob+s2+base64"}},
 
 	// version= takes any text; quote it to include spaces.
-	{"version=v2", Directive{Version: "v2"}},
-	{"version=2024-01-01", Directive{Version: "2024-01-01"}},
-	{`version="release 2"`, Directive{Version: "release 2"}},
-	{`version="tab\there \"quoted\""`, Directive{Version: "tab\there \"quoted\""}},
-	{"version=a=b", Directive{Version: "a=b"}},
-	{`version=a"b`, Directive{Version: `a"b`}},
+	{"version=v2", directive{Version: "v2"}},
+	{"version=2024-01-01", directive{Version: "2024-01-01"}},
+	{`version="release 2"`, directive{Version: "release 2"}},
+	{`version="tab\there \"quoted\""`, directive{Version: "tab\there \"quoted\""}},
+	{"version=a=b", directive{Version: "a=b"}},
+	{`version=a"b`, directive{Version: `a"b`}},
 
 	// verify= turns store-time verification off, or spells the default.
-	{"verify=false", Directive{NoVerify: true}},
-	{"verify=true", Directive{}},
-	{`verify="false"`, Directive{NoVerify: true}},
+	{"verify=false", directive{NoVerify: true}},
+	{"verify=true", directive{}},
+	{`verify="false"`, directive{NoVerify: true}},
 
 	// Any value may be quoted.
-	{`name="quoted" ttl="5s"`, Directive{Name: "quoted", TTL: 5 * time.Second}},
+	{`name="quoted" ttl="5s"`, directive{Name: "quoted", TTL: 5 * time.Second}},
 
 	// Options are separated by runs of spaces and tabs, in any order.
-	{"ttl=10m\tignore=logger  nocache=refresh ", Directive{
+	{"ttl=10m\tignore=logger  nocache=refresh ", directive{
 		TTL: 10 * time.Minute, Ignore: []string{"logger"}, NoCache: "refresh",
 	}},
-	{"receiver=fields codec=json size=10 name=get backend=mem version=3 nocache=fresh ignore=a,b ttl=1h", Directive{
-		Receiver: ReceiverFields, Codec: "json", Size: 10, Name: "get", Backend: "mem",
+	{"receiver=fields codec=json size=10 name=get backend=mem version=3 nocache=fresh ignore=a,b ttl=1h", directive{
+		Receiver: receiverFields, Codec: "json", Size: 10, Name: "get", Backend: "mem",
 		Version: "3", NoCache: "fresh", Ignore: []string{"a", "b"}, TTL: time.Hour,
 	}},
 }
 
 func TestParseOptions(t *testing.T) {
 	for _, tt := range validOptions {
-		got, errs := ParseOptions(tt.text)
+		got, errs := parseOptions(tt.text)
 		if errs != nil {
-			t.Errorf("ParseOptions(%q) errors = %v; want none", tt.text, errs)
+			t.Errorf("parseOptions(%q) errors = %v; want none", tt.text, errs)
 		}
 		want := tt.want
 		if want.Backend == "" {
 			want.Backend = "default"
 		}
 		if got := withoutPositions(got); !reflect.DeepEqual(got, want) {
-			t.Errorf("ParseOptions(%q) = %+v; want %+v", tt.text, got, want)
+			t.Errorf("parseOptions(%q) = %+v; want %+v", tt.text, got, want)
 		}
 	}
 }
 
 // withoutPositions clears what depends on the text as written rather than
 // on what it means, and Canonical, which TestCanonical checks.
-func withoutPositions(d Directive) Directive {
+func withoutPositions(d directive) directive {
 	d.Offsets, d.IgnoreOffsets, d.Canonical = nil, nil, ""
 	return d
 }
@@ -107,109 +107,109 @@ const codecWant = `want lower-case letters and digits, with "+" between stages, 
 // invalidOptions are option texts with mistakes, and the errors each yields.
 var invalidOptions = []struct {
 	text string
-	want []OptionError
+	want []optionError
 }{
 	// Each option is name=value.
-	{"ttl", []OptionError{{0, `missing "=" in "ttl"`}}},
-	{"  nocache", []OptionError{{2, `missing "=" in "nocache"`}}},
-	{"ttl 10m", []OptionError{{0, `missing "=" in "ttl"`}, {4, `missing "=" in "10m"`}}},
-	{"=10m", []OptionError{{0, `missing option name before "="`}}},
-	{"ttl=", []OptionError{{4, `empty value for option "ttl"`}}},
-	{"ttl= size=1", []OptionError{{4, `empty value for option "ttl"`}}},
-	{`version=""`, []OptionError{{8, `empty value for option "version"`}}},
+	{"ttl", []optionError{{0, `missing "=" in "ttl"`}}},
+	{"  nocache", []optionError{{2, `missing "=" in "nocache"`}}},
+	{"ttl 10m", []optionError{{0, `missing "=" in "ttl"`}, {4, `missing "=" in "10m"`}}},
+	{"=10m", []optionError{{0, `missing option name before "="`}}},
+	{"ttl=", []optionError{{4, `empty value for option "ttl"`}}},
+	{"ttl= size=1", []optionError{{4, `empty value for option "ttl"`}}},
+	{`version=""`, []optionError{{8, `empty value for option "version"`}}},
 
 	// Unknown names get a suggestion when one is close.
-	{"tll=10m", []OptionError{{0, `unknown option "tll"; did you mean "ttl"?`}}},
-	{"TTL=10m", []OptionError{{0, `unknown option "TTL"; did you mean "ttl"?`}}},
-	{"recevier=fields", []OptionError{{0, `unknown option "recevier"; did you mean "receiver"?`}}},
-	{"igonre=a", []OptionError{{0, `unknown option "igonre"; did you mean "ignore"?`}}},
-	{"expiry=10m", []OptionError{{0, `unknown option "expiry"`}}},
-	{`"ttl"=10m`, []OptionError{{0, `unknown option "\"ttl\""`}}},
+	{"tll=10m", []optionError{{0, `unknown option "tll"; did you mean "ttl"?`}}},
+	{"TTL=10m", []optionError{{0, `unknown option "TTL"; did you mean "ttl"?`}}},
+	{"recevier=fields", []optionError{{0, `unknown option "recevier"; did you mean "receiver"?`}}},
+	{"igonre=a", []optionError{{0, `unknown option "igonre"; did you mean "ignore"?`}}},
+	{"expiry=10m", []optionError{{0, `unknown option "expiry"`}}},
+	{`"ttl"=10m`, []optionError{{0, `unknown option "\"ttl\""`}}},
 
 	// Each option may be given once; the first is kept.
-	{"ttl=1m ttl=2m", []OptionError{{7, `duplicate option "ttl"`}}},
-	{"ttl=1m ttl=oops", []OptionError{{7, `duplicate option "ttl"`}}},
+	{"ttl=1m ttl=2m", []optionError{{7, `duplicate option "ttl"`}}},
+	{"ttl=1m ttl=oops", []optionError{{7, `duplicate option "ttl"`}}},
 
 	// ttl= must be a non-negative duration.
-	{"ttl=10x", []OptionError{{4, `invalid ttl "10x": want a duration such as "90s" or "1h30m"`}}},
-	{"ttl=10", []OptionError{{4, `invalid ttl "10": want a duration such as "90s" or "1h30m"`}}},
-	{"ttl=-5m", []OptionError{{4, `invalid ttl "-5m": must not be negative`}}},
+	{"ttl=10x", []optionError{{4, `invalid ttl "10x": want a duration such as "90s" or "1h30m"`}}},
+	{"ttl=10", []optionError{{4, `invalid ttl "10": want a duration such as "90s" or "1h30m"`}}},
+	{"ttl=-5m", []optionError{{4, `invalid ttl "-5m": must not be negative`}}},
 
 	// size= must be a positive decimal integer.
-	{"size=0", []OptionError{{5, `invalid size "0": want a positive integer`}}},
-	{"size=-1", []OptionError{{5, `invalid size "-1": want a positive integer`}}},
-	{"size=+5", []OptionError{{5, `invalid size "+5": want a positive integer`}}},
-	{"size=1.5", []OptionError{{5, `invalid size "1.5": want a positive integer`}}},
-	{"size=ten", []OptionError{{5, `invalid size "ten": want a positive integer`}}},
-	{"size=99999999999999999999", []OptionError{{5, `invalid size "99999999999999999999": too large`}}},
+	{"size=0", []optionError{{5, `invalid size "0": want a positive integer`}}},
+	{"size=-1", []optionError{{5, `invalid size "-1": want a positive integer`}}},
+	{"size=+5", []optionError{{5, `invalid size "+5": want a positive integer`}}},
+	{"size=1.5", []optionError{{5, `invalid size "1.5": want a positive integer`}}},
+	{"size=ten", []optionError{{5, `invalid size "ten": want a positive integer`}}},
+	{"size=99999999999999999999", []optionError{{5, `invalid size "99999999999999999999": too large`}}},
 
 	// receiver= must be ignore or fields.
-	{"receiver=feilds", []OptionError{{9, `invalid receiver "feilds": want "ignore" or "fields"; did you mean "fields"?`}}},
-	{"receiver=Ignore", []OptionError{{9, `invalid receiver "Ignore": want "ignore" or "fields"; did you mean "ignore"?`}}},
-	{"receiver=auto", []OptionError{{9, `invalid receiver "auto": want "ignore" or "fields"`}}},
+	{"receiver=feilds", []optionError{{9, `invalid receiver "feilds": want "ignore" or "fields"; did you mean "fields"?`}}},
+	{"receiver=Ignore", []optionError{{9, `invalid receiver "Ignore": want "ignore" or "fields"; did you mean "ignore"?`}}},
+	{"receiver=auto", []optionError{{9, `invalid receiver "auto": want "ignore" or "fields"`}}},
 
 	// name= must be a Go identifier other than a keyword or "_".
-	{"name=1abc", []OptionError{{5, `invalid name "1abc": want a Go identifier`}}},
-	{"name=get-user", []OptionError{{5, `invalid name "get-user": want a Go identifier`}}},
-	{"name=func", []OptionError{{5, `invalid name "func": want a Go identifier, not a keyword`}}},
-	{"name=_", []OptionError{{5, `invalid name "_": want a Go identifier other than "_"`}}},
+	{"name=1abc", []optionError{{5, `invalid name "1abc": want a Go identifier`}}},
+	{"name=get-user", []optionError{{5, `invalid name "get-user": want a Go identifier`}}},
+	{"name=func", []optionError{{5, `invalid name "func": want a Go identifier, not a keyword`}}},
+	{"name=_", []optionError{{5, `invalid name "_": want a Go identifier other than "_"`}}},
 
 	// backend= must fit in an environment variable name.
-	{"backend=redis-1", []OptionError{{8, `invalid backend "redis-1": want only letters, digits and underscores`}}},
-	{"backend=rédis", []OptionError{{8, `invalid backend "rédis": want only letters, digits and underscores`}}},
+	{"backend=redis-1", []optionError{{8, `invalid backend "redis-1": want only letters, digits and underscores`}}},
+	{"backend=rédis", []optionError{{8, `invalid backend "rédis": want only letters, digits and underscores`}}},
 
 	// ignore= must be a comma-separated list of distinct identifiers;
 	// errors point at the element.
-	{"ignore=a,,b", []OptionError{{9, `empty parameter name in ignore list`}}},
-	{"ignore=a,", []OptionError{{9, `empty parameter name in ignore list`}}},
-	{"ignore=,a", []OptionError{{7, `empty parameter name in ignore list`}}},
-	{"ignore=a,1b", []OptionError{{9, `invalid parameter "1b" in ignore list: want a Go identifier`}}},
-	{"ignore=a,type", []OptionError{{9, `invalid parameter "type" in ignore list: want a Go identifier, not a keyword`}}},
-	{"ignore=_", []OptionError{{7, `invalid parameter "_" in ignore list: want a Go identifier other than "_"`}}},
-	{"ignore=a,b,a", []OptionError{{11, `duplicate parameter "a" in ignore list`}}},
-	{`ignore="a, b"`, []OptionError{{10, `invalid parameter " b" in ignore list: want a Go identifier`}}},
+	{"ignore=a,,b", []optionError{{9, `empty parameter name in ignore list`}}},
+	{"ignore=a,", []optionError{{9, `empty parameter name in ignore list`}}},
+	{"ignore=,a", []optionError{{7, `empty parameter name in ignore list`}}},
+	{"ignore=a,1b", []optionError{{9, `invalid parameter "1b" in ignore list: want a Go identifier`}}},
+	{"ignore=a,type", []optionError{{9, `invalid parameter "type" in ignore list: want a Go identifier, not a keyword`}}},
+	{"ignore=_", []optionError{{7, `invalid parameter "_" in ignore list: want a Go identifier other than "_"`}}},
+	{"ignore=a,b,a", []optionError{{11, `duplicate parameter "a" in ignore list`}}},
+	{`ignore="a, b"`, []optionError{{10, `invalid parameter " b" in ignore list: want a Go identifier`}}},
 	// Where escapes hide the element's position, the error points at the value.
-	{`ignore="a,\x31"`, []OptionError{{7, `invalid parameter "1" in ignore list: want a Go identifier`}}},
+	{`ignore="a,\x31"`, []optionError{{7, `invalid parameter "1" in ignore list: want a Go identifier`}}},
 
 	// nocache= must be an identifier.
-	{"nocache=1x", []OptionError{{8, `invalid nocache "1x": want a Go identifier`}}},
-	{"nocache=refresh,force", []OptionError{{8, `invalid nocache "refresh,force": want a Go identifier`}}},
-	{"nocache=range", []OptionError{{8, `invalid nocache "range": want a Go identifier, not a keyword`}}},
+	{"nocache=1x", []optionError{{8, `invalid nocache "1x": want a Go identifier`}}},
+	{"nocache=refresh,force", []optionError{{8, `invalid nocache "refresh,force": want a Go identifier`}}},
+	{"nocache=range", []optionError{{8, `invalid nocache "range": want a Go identifier, not a keyword`}}},
 
 	// codec= must be lower-case stages joined by "+".
-	{"codec=JSON", []OptionError{{6, `invalid codec "JSON": ` + codecWant}}},
-	{"codec=json+", []OptionError{{6, `invalid codec "json+": ` + codecWant}}},
-	{"codec=+zstd", []OptionError{{6, `invalid codec "+zstd": ` + codecWant}}},
-	{"codec=msgpack++zstd", []OptionError{{6, `invalid codec "msgpack++zstd": ` + codecWant}}},
-	{"codec=msgpack,zstd", []OptionError{{6, `invalid codec "msgpack,zstd": ` + codecWant}}},
-	{"codec=json-v2", []OptionError{{6, `invalid codec "json-v2": ` + codecWant}}},
+	{"codec=JSON", []optionError{{6, `invalid codec "JSON": ` + codecWant}}},
+	{"codec=json+", []optionError{{6, `invalid codec "json+": ` + codecWant}}},
+	{"codec=+zstd", []optionError{{6, `invalid codec "+zstd": ` + codecWant}}},
+	{"codec=msgpack++zstd", []optionError{{6, `invalid codec "msgpack++zstd": ` + codecWant}}},
+	{"codec=msgpack,zstd", []optionError{{6, `invalid codec "msgpack,zstd": ` + codecWant}}},
+	{"codec=json-v2", []optionError{{6, `invalid codec "json-v2": ` + codecWant}}},
 
 	// verify= is true or false, spelled so.
-	{"verify=flase", []OptionError{{7, `invalid verify "flase": want "true" or "false"; did you mean "false"?`}}},
-	{"verify=False", []OptionError{{7, `invalid verify "False": want "true" or "false"; did you mean "false"?`}}},
-	{"verify=off", []OptionError{{7, `invalid verify "off": want "true" or "false"`}}},
-	{"verify=0", []OptionError{{7, `invalid verify "0": want "true" or "false"`}}},
-	{"verfiy=false", []OptionError{{0, `unknown option "verfiy"; did you mean "verify"?`}}},
+	{"verify=flase", []optionError{{7, `invalid verify "flase": want "true" or "false"; did you mean "false"?`}}},
+	{"verify=False", []optionError{{7, `invalid verify "False": want "true" or "false"; did you mean "false"?`}}},
+	{"verify=off", []optionError{{7, `invalid verify "off": want "true" or "false"`}}},
+	{"verify=0", []optionError{{7, `invalid verify "0": want "true" or "false"`}}},
+	{"verfiy=false", []optionError{{0, `unknown option "verfiy"; did you mean "verify"?`}}},
 
 	// Quoted values must be well-formed Go strings, followed by a space or the end.
-	{`version="release 2`, []OptionError{{8, `unterminated quoted value`}}},
-	{`version="abc\"`, []OptionError{{8, `unterminated quoted value`}}},
-	{`version="a"b`, []OptionError{{11, `unexpected "b" after quoted value`}}},
-	{`version="\q"`, []OptionError{{8, `invalid quoted value: not a valid Go string literal`}}},
-	{`version="\q"x`, []OptionError{
+	{`version="release 2`, []optionError{{8, `unterminated quoted value`}}},
+	{`version="abc\"`, []optionError{{8, `unterminated quoted value`}}},
+	{`version="a"b`, []optionError{{11, `unexpected "b" after quoted value`}}},
+	{`version="\q"`, []optionError{{8, `invalid quoted value: not a valid Go string literal`}}},
+	{`version="\q"x`, []optionError{
 		{8, `invalid quoted value: not a valid Go string literal`},
 		{12, `unexpected "x" after quoted value`},
 	}},
 
 	// A quoted value is skipped as one piece even after an unknown name.
-	{`foo="a b" ttl=x`, []OptionError{
+	{`foo="a b" ttl=x`, []optionError{
 		{0, `unknown option "foo"`},
 		{14, `invalid ttl "x": want a duration such as "90s" or "1h30m"`},
 	}},
-	{`foo="a b`, []OptionError{{0, `unknown option "foo"`}, {4, `unterminated quoted value`}}},
+	{`foo="a b`, []optionError{{0, `unknown option "foo"`}, {4, `unterminated quoted value`}}},
 
 	// Every mistake is reported, in text order.
-	{"tll=10m size=0 receiver=feilds ignore=a,,a name=ok", []OptionError{
+	{"tll=10m size=0 receiver=feilds ignore=a,,a name=ok", []optionError{
 		{0, `unknown option "tll"; did you mean "ttl"?`},
 		{13, `invalid size "0": want a positive integer`},
 		{24, `invalid receiver "feilds": want "ignore" or "fields"; did you mean "fields"?`},
@@ -220,8 +220,8 @@ var invalidOptions = []struct {
 
 func TestParseOptionsErrors(t *testing.T) {
 	for _, tt := range invalidOptions {
-		if _, errs := ParseOptions(tt.text); !reflect.DeepEqual(errs, tt.want) {
-			t.Errorf("ParseOptions(%q) errors = %v; want %v", tt.text, errs, tt.want)
+		if _, errs := parseOptions(tt.text); !reflect.DeepEqual(errs, tt.want) {
+			t.Errorf("parseOptions(%q) errors = %v; want %v", tt.text, errs, tt.want)
 		}
 	}
 }
@@ -230,10 +230,10 @@ func TestParseOptionsErrors(t *testing.T) {
 // in one element of ignore=, does not lose the others.
 func TestParseOptionsKeepsGoodOptions(t *testing.T) {
 	text := "ttl=5m tll=1m size=0 ignore=a,1b,c"
-	d, errs := ParseOptions(text)
-	want := Directive{TTL: 5 * time.Minute, Backend: "default", Ignore: []string{"a", "c"}}
+	d, errs := parseOptions(text)
+	want := directive{TTL: 5 * time.Minute, Backend: "default", Ignore: []string{"a", "c"}}
 	if got := withoutPositions(d); !reflect.DeepEqual(got, want) || len(errs) != 3 {
-		t.Errorf("ParseOptions(%q) = %+v, %d errors; want %+v, 3 errors", text, got, len(errs), want)
+		t.Errorf("parseOptions(%q) = %+v, %d errors; want %+v, 3 errors", text, got, len(errs), want)
 	}
 }
 
@@ -260,12 +260,12 @@ func TestParseOptionsOffsets(t *testing.T) {
 		{"tll=1m", map[string]int{}, nil},
 	}
 	for _, tt := range tests {
-		d, _ := ParseOptions(tt.text)
+		d, _ := parseOptions(tt.text)
 		if !reflect.DeepEqual(d.Offsets, tt.offsets) {
-			t.Errorf("ParseOptions(%q).Offsets = %v; want %v", tt.text, d.Offsets, tt.offsets)
+			t.Errorf("parseOptions(%q).Offsets = %v; want %v", tt.text, d.Offsets, tt.offsets)
 		}
 		if !slices.Equal(d.IgnoreOffsets, tt.ignoreOffsets) {
-			t.Errorf("ParseOptions(%q).IgnoreOffsets = %v; want %v", tt.text, d.IgnoreOffsets, tt.ignoreOffsets)
+			t.Errorf("parseOptions(%q).IgnoreOffsets = %v; want %v", tt.text, d.IgnoreOffsets, tt.ignoreOffsets)
 		}
 	}
 }
@@ -297,8 +297,8 @@ func TestCanonical(t *testing.T) {
 		{"ignore=b,a", "backend=default ignore=b,a"},
 	}
 	for _, tt := range tests {
-		if d, _ := ParseOptions(tt.text); d.Canonical != tt.want {
-			t.Errorf("ParseOptions(%q).Canonical = %q; want %q", tt.text, d.Canonical, tt.want)
+		if d, _ := parseOptions(tt.text); d.Canonical != tt.want {
+			t.Errorf("parseOptions(%q).Canonical = %q; want %q", tt.text, d.Canonical, tt.want)
 		}
 	}
 }
@@ -312,34 +312,34 @@ func TestCanonicalIgnoresLayout(t *testing.T) {
 		`nocache="refresh"   ttl=10m0s backend=default`,
 		"ttl=600000ms nocache=refresh",
 	}
-	want, _ := ParseOptions(same[0])
+	want, _ := parseOptions(same[0])
 	for _, text := range same[1:] {
-		if got, _ := ParseOptions(text); got.Canonical != want.Canonical {
-			t.Errorf("ParseOptions(%q).Canonical = %q; want %q, as for %q", text, got.Canonical, want.Canonical, same[0])
+		if got, _ := parseOptions(text); got.Canonical != want.Canonical {
+			t.Errorf("parseOptions(%q).Canonical = %q; want %q, as for %q", text, got.Canonical, want.Canonical, same[0])
 		}
 	}
 }
 
 func TestReceiverModeString(t *testing.T) {
 	tests := []struct {
-		mode ReceiverMode
+		mode receiverMode
 		want string
 	}{
-		{ReceiverAuto, "auto"},
-		{ReceiverIgnore, "ignore"},
-		{ReceiverFields, "fields"},
-		{ReceiverMode(7), "ReceiverMode(7)"},
+		{receiverAuto, "auto"},
+		{receiverIgnore, "ignore"},
+		{receiverFields, "fields"},
+		{receiverMode(7), "receiverMode(7)"},
 	}
 	for _, tt := range tests {
 		if got := tt.mode.String(); got != tt.want {
-			t.Errorf("ReceiverMode(%d).String() = %q; want %q", int(tt.mode), got, tt.want)
+			t.Errorf("receiverMode(%d).String() = %q; want %q", int(tt.mode), got, tt.want)
 		}
 	}
 }
 
-// FuzzParseOptions checks that ParseOptions never panics, that errors and
+// FuzzParseOptions checks that parseOptions never panics, that errors and
 // offsets stay inside the text and come in text order, and that when there
-// are no errors, Canonical parses without errors into the same Directive.
+// are no errors, Canonical parses without errors into the same directive.
 func FuzzParseOptions(f *testing.F) {
 	for _, tt := range validOptions {
 		f.Add(tt.text)
@@ -351,44 +351,44 @@ func FuzzParseOptions(f *testing.F) {
 	f.Add("version=\"\\u00e9\\x00\" name=\xff ignore=a,\xff")
 	f.Add("version=\x00\n\r")
 	f.Fuzz(func(t *testing.T, text string) {
-		d, errs := ParseOptions(text)
+		d, errs := parseOptions(text)
 		checkPositions(t, text, d, errs)
 		if len(errs) > 0 {
 			return
 		}
-		again, errs := ParseOptions(d.Canonical)
+		again, errs := parseOptions(d.Canonical)
 		if errs != nil {
-			t.Fatalf("ParseOptions(%q) errors = %v; want none, as %q is the Canonical of %q", d.Canonical, errs, d.Canonical, text)
+			t.Fatalf("parseOptions(%q) errors = %v; want none, as %q is the Canonical of %q", d.Canonical, errs, d.Canonical, text)
 		}
 		d.Offsets, d.IgnoreOffsets = nil, nil
 		again.Offsets, again.IgnoreOffsets = nil, nil
 		if !reflect.DeepEqual(again, d) {
-			t.Errorf("ParseOptions(%q) = %+v; want %+v, as for %q", again.Canonical, again, d, text)
+			t.Errorf("parseOptions(%q) = %+v; want %+v, as for %q", again.Canonical, again, d, text)
 		}
 	})
 }
 
-// checkPositions checks that every offset ParseOptions returned for text
+// checkPositions checks that every offset parseOptions returned for text
 // lies in [0, len(text)] and that errors come in text order.
-func checkPositions(t *testing.T, text string, d Directive, errs []OptionError) {
+func checkPositions(t *testing.T, text string, d directive, errs []optionError) {
 	t.Helper()
 	inText := func(off int) bool { return 0 <= off && off <= len(text) }
 	for i, e := range errs {
 		if !inText(e.Offset) || e.Msg == "" {
-			t.Errorf("ParseOptions(%q) error %d = %+v; want an offset in [0, %d] and a message", text, i, e, len(text))
+			t.Errorf("parseOptions(%q) error %d = %+v; want an offset in [0, %d] and a message", text, i, e, len(text))
 		}
 		if i > 0 && e.Offset < errs[i-1].Offset {
-			t.Errorf("ParseOptions(%q) errors = %v; want them in text order", text, errs)
+			t.Errorf("parseOptions(%q) errors = %v; want them in text order", text, errs)
 		}
 	}
 	for name, off := range d.Offsets {
 		if !inText(off) {
-			t.Errorf("ParseOptions(%q).Offsets[%q] = %d; want it in [0, %d]", text, name, off, len(text))
+			t.Errorf("parseOptions(%q).Offsets[%q] = %d; want it in [0, %d]", text, name, off, len(text))
 		}
 	}
 	for _, off := range d.IgnoreOffsets {
 		if !inText(off) {
-			t.Errorf("ParseOptions(%q).IgnoreOffsets = %v; want them in [0, %d]", text, d.IgnoreOffsets, len(text))
+			t.Errorf("parseOptions(%q).IgnoreOffsets = %v; want them in [0, %d]", text, d.IgnoreOffsets, len(text))
 		}
 	}
 }

@@ -7,14 +7,15 @@ import (
 	"slices"
 )
 
-// Error is a mistake in the user's code or directives, at a position.
-type Error struct {
+// posError is a mistake in the user's code or directives, at a position.
+type posError struct {
 	Pos token.Position
 	Msg string
 }
 
-// Error returns "file:line:col: memo: message".
-func (e *Error) Error() string {
+// Error returns "file:line:col: memo: message", or "memo: message" without
+// a position.
+func (e *posError) Error() string {
 	if !e.Pos.IsValid() {
 		return "memo: " + e.Msg
 	}
@@ -26,7 +27,7 @@ func (e *Error) Error() string {
 type errorList []error
 
 func (l *errorList) add(pos token.Position, format string, args ...any) {
-	*l = append(*l, &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)})
+	*l = append(*l, &posError{Pos: pos, Msg: fmt.Sprintf(format, args...)})
 }
 
 // sorted returns the errors ordered by file, line and column, without
@@ -45,7 +46,7 @@ func (l errorList) sorted() []error {
 }
 
 func position(err error) token.Position {
-	if e, ok := err.(*Error); ok {
+	if e, ok := err.(*posError); ok {
 		return e.Pos
 	}
 	return token.Position{}

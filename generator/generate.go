@@ -40,13 +40,17 @@ type Options struct {
 
 // Result is the outcome for one package.
 type Result struct {
-	PkgPath    string
+	// PkgPath is the package's import path.
+	PkgPath string
+	// OutputPath is the path of the file generated in the package's
+	// directory, or "" when the package has no files.
 	OutputPath string
 	// Content is the generated file, or nil when the package has no
 	// directives, in which case no file should exist.
 	Content []byte
-	// Errs lists every mistake found in the package; Content is nil when
-	// there are any.
+	// Errs lists every mistake found in the package, sorted by position;
+	// one in the user's code prints as "file:line:col: memo: message".
+	// Content is nil when there are any.
 	Errs []error
 }
 
@@ -124,7 +128,7 @@ func packageError(e packages.Error) error {
 	if !pos.IsValid() {
 		return errors.New(e.Msg)
 	}
-	return &Error{Pos: pos, Msg: e.Msg}
+	return &posError{Pos: pos, Msg: e.Msg}
 }
 
 // parsePos reads the "file:line:col" form packages.Error uses.

@@ -90,7 +90,7 @@ func compareGolden(t *testing.T, path string, got []byte) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (rerun with -update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
+		t.Errorf("output differs from %s (rerun with -update to accept):\n%s", path, unifiedDiff(path, "generated", want, got))
 	}
 }
 

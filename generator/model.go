@@ -1,7 +1,6 @@
 package generator
 
 import (
-	"go/ast"
 	"go/token"
 	"go/types"
 )
@@ -14,7 +13,6 @@ import (
 type pkgModel struct {
 	path  string // import path
 	name  string // package name
-	dir   string // directory of its files
 	types *types.Package
 	funcs []*funcModel
 	tags  []string // build tags the package was loaded with
@@ -25,11 +23,10 @@ type pkgModel struct {
 
 // funcModel is one memoized function or method.
 type funcModel struct {
-	pos  token.Position // of the directive
-	decl *ast.FuncDecl
-	obj  *types.Func
-	sig  *types.Signature
-	dir  Directive
+	pos token.Position // of the directive
+	obj *types.Func
+	sig *types.Signature
+	dir directive
 
 	name    string     // the original function's name
 	recv    *recvModel // nil for a plain function
@@ -52,11 +49,10 @@ type funcModel struct {
 
 // recvModel is a method's receiver.
 type recvModel struct {
-	name    string // as used in generated code
-	typ     types.Type
-	named   *types.Named // the receiver's base type
-	pointer bool
-	keyed   bool // part of the key (by key method or fields)
+	name  string // as used in generated code
+	typ   types.Type
+	named *types.Named // the receiver's base type
+	keyed bool         // part of the key (by key method or fields)
 }
 
 // paramModel is one parameter of the original function.

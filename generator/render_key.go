@@ -62,7 +62,7 @@ func (k *keyRenderer) write(g *jen.Group, expr jen.Code, t types.Type, depth int
 	case kindComplex:
 		g.Add(w).Dot("Complex").Call(convert("complex128", expr, t))
 	case kindString:
-		g.Add(w).Dot("String").Call(convert("string", expr, t))
+		g.Add(w).Dot("Text").Call(convert("string", expr, t))
 	case kindBytes:
 		g.Add(w).Dot("Blob").Call(expr)
 	case kindTypeParam:
@@ -91,7 +91,7 @@ func (k *keyRenderer) writeComposite(g *jen.Group, expr jen.Code, t types.Type, 
 	d := strconv.Itoa(depth)
 	switch u := t.Underlying().(type) {
 	case *types.Slice:
-		g.Add(w).Dot("Len").Call(jen.Len(expr))
+		g.Add(w).Dot("Length").Call(jen.Len(expr))
 		k.writeElems(g, expr, u.Elem(), depth)
 	case *types.Array:
 		if u.Len() > 0 {

@@ -19,7 +19,7 @@ type found struct {
 	decl    *ast.FuncDecl
 	pos     token.Position // of the directive's "//"
 	options string         // the text after "//memo:cache"
-	dir     Directive
+	dir     directive
 }
 
 // optionPos returns the position of byte offset off within f.options.
@@ -75,7 +75,7 @@ func scanFile(fset *token.FileSet, file *ast.File, errs *errorList) []*found {
 				continue
 			}
 			f := &found{decl: decl, pos: pos, options: rest[len(directiveName):]}
-			d, optErrs := ParseOptions(f.options)
+			d, optErrs := parseOptions(f.options)
 			for _, e := range optErrs {
 				errs.add(f.optionPos(e.Offset), "%s", e.Msg)
 			}

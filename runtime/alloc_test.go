@@ -17,11 +17,11 @@ import (
 func lookupRequest(f *memo.Func, name string, r *request, n int, verbose bool) (string, bool) {
 	c := f.Begin(nil)
 	w := c.Key()
-	w.String(name)
-	w.String(r.Path)
-	w.Len(len(r.Tags))
+	w.Text(name)
+	w.Text(r.Path)
+	w.Length(len(r.Tags))
 	for i := range r.Tags {
-		w.String(r.Tags[i])
+		w.Text(r.Tags[i])
 	}
 	w.Int(int64(n))
 	w.Bool(verbose)

@@ -57,14 +57,14 @@ func (c *Call) strict(err error) {
 	}
 }
 
-// backendFailed records a failed backend operation and rests the backend:
-// for Config.Cooldown, calls skip it and run uncached, so that a dead
-// server costs one timeout, not one per call.
+// backendFailed records a failed backend operation and starts the
+// backend's cooldown: for Config.Cooldown, calls skip it and run uncached,
+// so that a dead server costs one timeout, not one per call.
 func (c *Call) backendFailed(err error) {
 	c.fail(err)
 	c.backendDown = true
 	if d := c.cfg.cooldown(); d > 0 {
-		c.b.restUntil.Store(c.cfg.now().Add(d).UnixNano())
+		c.b.cooldownUntil.Store(c.cfg.now().Add(d).UnixNano())
 	}
 }
 

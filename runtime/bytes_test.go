@@ -77,7 +77,7 @@ func newByteFunc(t *testing.T, store memo.Backend, info memo.FuncInfo) *byteFunc
 
 func (bf *byteFunc) call(s string) (int, error) {
 	c := bf.f.Begin(context.Background())
-	c.Key().String(s)
+	c.Key().Text(s)
 	if r, ok := memo.Lookup[int](c, false); ok {
 		return r, nil
 	}
@@ -305,10 +305,10 @@ func TestBytesCooldownSkipsAFailedBackend(t *testing.T) {
 	if n := backend.calls.Load(); n != reached {
 		t.Errorf("a call within the cooldown made %d backend operations; want none", n-reached)
 	}
-	if last := bf.hooks[len(bf.hooks)-1]; !errors.Is(last.Err, memo.ErrResting) || last.Outcome != memo.Uncached {
-		t.Errorf("hook saw %+v for a call within the cooldown; want Uncached with ErrResting", last)
+	if last := bf.hooks[len(bf.hooks)-1]; !errors.Is(last.Err, memo.ErrCoolingDown) || last.Outcome != memo.Uncached {
+		t.Errorf("hook saw %+v for a call within the cooldown; want Uncached with ErrCoolingDown", last)
 	} else if first := bf.hooks[0]; last.Key != first.Key || !hexLabel.MatchString(last.Key) {
-		t.Errorf("hook saw Key %q for a resting call; want the key's label %q, as for the first call", last.Key, first.Key)
+		t.Errorf("hook saw Key %q for a call during the cooldown; want the key's label %q, as for the first call", last.Key, first.Key)
 	}
 	now = now.Add(2 * time.Second)
 	bf.mustCall(t, "hello", 3)
@@ -328,16 +328,16 @@ func TestBytesStrictReturnsBackendErrors(t *testing.T) {
 	if bf.runs != 0 {
 		t.Errorf("under Strict the function ran %d times after the read failed; want 0", bf.runs)
 	}
-	if _, err := bf.call("hello"); !errors.Is(err, memo.ErrResting) {
-		t.Errorf("second call under Strict, within the cooldown = %v; want ErrResting", err)
+	if _, err := bf.call("hello"); !errors.Is(err, memo.ErrCoolingDown) {
+		t.Errorf("second call under Strict, within the cooldown = %v; want ErrCoolingDown", err)
 	}
 	c := bf.f.Begin(context.Background())
-	c.Key().String("hello")
+	c.Key().Text("hello")
 	if _, ok := memo.Lookup[int](c, true); ok {
 		t.Fatal("a refresh reported a hit")
 	}
-	if _, err := memo.Run(c, func() (int, error) { bf.runs++; return 5, nil }); !errors.Is(err, memo.ErrResting) {
-		t.Errorf("a refresh under Strict, within the cooldown = %v; want ErrResting", err)
+	if _, err := memo.Run(c, func() (int, error) { bf.runs++; return 5, nil }); !errors.Is(err, memo.ErrCoolingDown) {
+		t.Errorf("a refresh under Strict, within the cooldown = %v; want ErrCoolingDown", err)
 	}
 	if bf.runs != 0 {
 		t.Errorf("under Strict the function ran %d times while the backend rested; want 0", bf.runs)

@@ -29,7 +29,7 @@ type Call struct {
 	strictErr error // a backend failure to return instead of failing open
 
 	backendDown bool  // an operation of this call on its backend failed
-	probeUntil  int64 // when probing a resting backend, the rest it extended; see rest.go
+	probeUntil  int64 // when probing a backend cooling down, the cooldown it extended; see cooldown.go
 }
 
 var callPool = sync.Pool{New: func() any { return new(Call) }}
@@ -104,8 +104,8 @@ func (c *Call) usable() bool {
 	if err == nil && c.w.localType != nil && c.b.table == nil {
 		err = fmt.Errorf("%s: %w", c.f.backendName(), errLocal(c.w.localType))
 	}
-	if err == nil && c.b.backend != nil && c.rests() {
-		err = ErrResting
+	if err == nil && c.b.backend != nil && c.coolingDown() {
+		err = ErrCoolingDown
 		c.strict(err)
 	}
 	if err != nil {
@@ -113,7 +113,7 @@ func (c *Call) usable() bool {
 		c.b = &binding{err: err}
 		if c.cfg.observing() {
 			var key []byte // none when the arguments could not be keyed
-			if err == ErrResting {
+			if err == ErrCoolingDown {
 				key = c.keyBytes()
 			}
 			c.f.report(c.ctx, c.cfg, key, Uncached, c.start, 0, err)
@@ -123,9 +123,9 @@ func (c *Call) usable() bool {
 	return true
 }
 
-// ErrResting reports a call that skipped its backend because an operation on
-// it failed less than Config.Cooldown ago.
-var ErrResting = errors.New("memo: backend resting after a failure")
+// ErrCoolingDown reports a call that skipped its backend because an
+// operation on it failed less than Config.Cooldown ago.
+var ErrCoolingDown = errors.New("memo: backend cooling down after a failure")
 
 // live reports whether an entry expiring at expires (Unix nanoseconds, 0
 // for never) is still valid.
@@ -187,7 +187,7 @@ func (c *Call) hit(expires int64) {
 // function with the caller's own arguments.
 func Run[R any](c *Call, compute func() (R, error)) (R, error) {
 	defer c.release()
-	// Under Config.Strict a failed read, or a resting backend, is the
+	// Under Config.Strict a failed read, or a backend cooling down, is the
 	// call's error instead of a plain run.
 	usable := c.usable()
 	if c.strictErr != nil {

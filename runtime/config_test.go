@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	memo "github.com/memogen/memogen/runtime"
@@ -122,38 +123,40 @@ func TestHookReceivesEveryCachedCall(t *testing.T) {
 }
 
 func TestHookReceivesSharedCalls(t *testing.T) {
-	var hook recorder
-	configure(t, memo.Config{Hook: hook.Hook})
-	f := newFunc(t, memo.FuncInfo{})
-	started, release := make(chan struct{}), make(chan struct{})
-	leaderDone := make(chan struct{})
-	go func() {
-		defer close(leaderDone)
-		get(f, "k", func() (string, error) {
-			close(started)
-			<-release
-			return "v", nil
-		})
-	}()
-	<-started
-	waiterDone := make(chan struct{})
-	go func() {
-		defer close(waiterDone)
-		get(f, "k", func() (string, error) { return "v", nil })
-	}()
-	waitForWaiters(t, 1)
-	close(release)
-	within(t, leaderDone, "leader")
-	within(t, waiterDone, "waiter")
+	synctest.Test(t, func(t *testing.T) {
+		var hook recorder
+		configure(t, memo.Config{Hook: hook.Hook})
+		f := newFunc(t, memo.FuncInfo{})
+		started, release := make(chan struct{}), make(chan struct{})
+		leaderDone := make(chan struct{})
+		go func() {
+			defer close(leaderDone)
+			get(f, "k", func() (string, error) {
+				close(started)
+				<-release
+				return "v", nil
+			})
+		}()
+		<-started
+		waiterDone := make(chan struct{})
+		go func() {
+			defer close(waiterDone)
+			get(f, "k", func() (string, error) { return "v", nil })
+		}()
+		synctest.Wait() // the leader blocks in its function, the others wait for it
+		close(release)
+		within(t, leaderDone, "leader")
+		within(t, waiterDone, "waiter")
 
-	var outcomes []string
-	for _, c := range hook.Calls() {
-		outcomes = append(outcomes, c.Outcome.String())
-	}
-	slices.Sort(outcomes)
-	if want := []string{"miss", "shared"}; !slices.Equal(outcomes, want) {
-		t.Errorf("hook outcomes = %v; want %v", outcomes, want)
-	}
+		var outcomes []string
+		for _, c := range hook.Calls() {
+			outcomes = append(outcomes, c.Outcome.String())
+		}
+		slices.Sort(outcomes)
+		if want := []string{"miss", "shared"}; !slices.Equal(outcomes, want) {
+			t.Errorf("hook outcomes = %v; want %v", outcomes, want)
+		}
+	})
 }
 
 func TestHookFullKeys(t *testing.T) {
@@ -161,7 +164,7 @@ func TestHookFullKeys(t *testing.T) {
 	configure(t, memo.Config{Hook: hook.Hook, FullKeys: true})
 	f := newFunc(t, memo.FuncInfo{})
 	get(f, "secret", func() (string, error) { return "v", nil })
-	want := hex.EncodeToString(keyOf(func(w *memo.KeyWriter) { w.String("secret") }))
+	want := hex.EncodeToString(keyOf(func(w *memo.KeyWriter) { w.Text("secret") }))
 	calls := hook.Calls()
 	if len(calls) != 1 || calls[0].Key != want {
 		t.Errorf("hook received %+v; want one call with Key %q, the whole key in hex", calls, want)

@@ -13,7 +13,7 @@ import (
 // integers take 8 bytes, little endian.
 func ExampleKeyWriter() {
 	var w memo.KeyWriter
-	w.String("go")
+	w.Text("go")
 	w.Int(1)
 	fmt.Printf("% x\n", w.Bytes())
 
@@ -22,10 +22,10 @@ func ExampleKeyWriter() {
 	w.Reset()
 	w.BeginMap(2)
 	w.MapEntry()
-	w.String("b")
+	w.Text("b")
 	w.Int(2)
 	w.MapEntry()
-	w.String("a")
+	w.Text("a")
 	w.Int(1)
 	w.EndMap()
 	fmt.Printf("% x\n", w.Bytes())
@@ -76,7 +76,7 @@ var memoUpper = memo.NewFunc(memo.FuncInfo{Package: "example.com/text", Name: "U
 
 func UpperCached(s string) string {
 	c := memoUpper.Begin(nil)
-	c.Key().String(s)
+	c.Key().Text(s)
 	if r, ok := memo.Lookup[string](c, false); ok {
 		return r
 	}
@@ -114,7 +114,7 @@ var memoGreet = memo.NewFunc(memo.FuncInfo{Package: "example.com/hello", Name: "
 
 func GreetCached(ctx context.Context, name string) (string, error) {
 	c := memoGreet.Begin(ctx)
-	c.Key().String(name)
+	c.Key().Text(name)
 	if r, ok := memo.Lookup[string](c, false); ok {
 		return r, nil
 	}

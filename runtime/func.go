@@ -91,7 +91,7 @@ type binding struct {
 	codecSpec string  // the spec codec was looked up by
 	err       error   // why the backend cannot be used, or nil
 
-	restUntil atomic.Int64 // Unix nanoseconds until which a failed backend is skipped; see rest.go
+	cooldownUntil atomic.Int64 // Unix nanoseconds until which a failed backend is skipped; see cooldown.go
 }
 
 // NewFunc returns the cache of the function info describes. It binds no

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -49,7 +48,7 @@ func newFunc(t *testing.T, info memo.FuncInfo) *memo.Func {
 // (R, error) with nocache=refresh: it keys arg and calls compute on a miss.
 func cached[R any](ctx context.Context, f *memo.Func, arg string, refresh bool, compute func() (R, error)) (R, error) {
 	c := f.Begin(ctx)
-	c.Key().String(arg)
+	c.Key().Text(arg)
 	if r, ok := memo.Lookup[R](c, refresh); ok {
 		return r, nil
 	}
@@ -59,7 +58,7 @@ func cached[R any](ctx context.Context, f *memo.Func, arg string, refresh bool, 
 // get is cached for a function without a context or refresh argument.
 func get[R any](f *memo.Func, arg string, compute func() (R, error)) (R, error) {
 	c := f.Begin(nil)
-	c.Key().String(arg)
+	c.Key().Text(arg)
 	if r, ok := memo.Lookup[R](c, false); ok {
 		return r, nil
 	}
@@ -69,13 +68,13 @@ func get[R any](f *memo.Func, arg string, compute func() (R, error)) (R, error) 
 // contains and forget are the generated handle's methods.
 func contains(f *memo.Func, arg string) bool {
 	c := f.Begin(nil)
-	c.Key().String(arg)
+	c.Key().Text(arg)
 	return c.Contains()
 }
 
 func forget(f *memo.Func, arg string) error {
 	c := f.Begin(nil)
-	c.Key().String(arg)
+	c.Key().Text(arg)
 	return c.Forget()
 }
 
@@ -95,44 +94,6 @@ func (c *counter) runs() int64 { return c.n.Load() }
 // deadline bounds every wait in these tests, so that a bug shows as a
 // failure instead of a hung test binary.
 const deadline = 30 * time.Second
-
-// waitForWaiters waits until n goroutines started by the current top-level
-// test are blocked in memo.Run, waiting for a concurrent identical call;
-// goroutines that lead a call are not counted.
-func waitForWaiters(t *testing.T, n int) {
-	t.Helper()
-	marker := "runtime_test." + strings.Split(t.Name(), "/")[0] + "."
-	stop := time.Now().Add(deadline)
-	buf := make([]byte, 1<<20)
-	for {
-		for {
-			m := runtime.Stack(buf, true)
-			if m < len(buf) {
-				buf = buf[:m]
-				break
-			}
-			buf = make([]byte, 2*len(buf))
-		}
-		got := 0
-		for _, g := range bytes.Split(buf, []byte("\n\n")) {
-			header, _, _ := bytes.Cut(g, []byte("\n"))
-			if bytes.Contains(header, []byte("[select")) &&
-				bytes.Contains(g, []byte("memogen/runtime.Run[")) &&
-				!bytes.Contains(g, []byte("memogen/runtime.leadCall[")) &&
-				bytes.Contains(g, []byte(marker)) {
-				got++
-			}
-		}
-		if got >= n {
-			return
-		}
-		if time.Now().After(stop) {
-			t.Fatalf("%d goroutines wait in memo.Run after %v; want %d", got, deadline, n)
-		}
-		time.Sleep(time.Millisecond)
-		buf = buf[:cap(buf)]
-	}
-}
 
 // within fails t unless done is closed before the deadline.
 func within(t *testing.T, done <-chan struct{}, what string) {

@@ -31,7 +31,7 @@ func (w *KeyWriter) Keyer(v Keyer) {
 		info := typeInfoOf(t)
 		id, local := info.identity()
 		w.markLocal(info, local)
-		w.String("nil " + id)
+		w.Text("nil " + id)
 		return
 	}
 	w.writeType(t)
@@ -64,7 +64,7 @@ func Dynamic[T any](w *KeyWriter, v T) {
 	}
 	switch x := any(v).(type) {
 	case string:
-		w.String(x)
+		w.Text(x)
 	case int:
 		w.Int(int64(x))
 	case int64:
@@ -124,7 +124,7 @@ func (w *KeyWriter) reflectValue(v reflect.Value) {
 	case reflect.Complex64, reflect.Complex128:
 		w.Complex(v.Complex())
 	case reflect.String:
-		w.String(v.String())
+		w.Text(v.String())
 	case reflect.Slice:
 		if v.Type().Elem().Kind() == reflect.Uint8 {
 			w.Blob(v.Bytes())
@@ -229,7 +229,7 @@ func addr(v reflect.Value) reflect.Value {
 }
 
 func (w *KeyWriter) reflectList(v reflect.Value) {
-	w.Len(v.Len())
+	w.Length(v.Len())
 	if !w.Enter() {
 		return
 	}

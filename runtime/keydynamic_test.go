@@ -71,7 +71,7 @@ func TestDynamicMatchesStaticMethods(t *testing.T) {
 		dynamic []byte
 		static  func(w *memo.KeyWriter)
 	}{
-		{"string", dynamicKey("go"), func(w *memo.KeyWriter) { w.String("go") }},
+		{"string", dynamicKey("go"), func(w *memo.KeyWriter) { w.Text("go") }},
 		{"int", dynamicKey(-7), func(w *memo.KeyWriter) { w.Int(-7) }},
 		{"int8", dynamicKey(int8(-7)), func(w *memo.KeyWriter) { w.Int(-7) }},
 		{"int32", dynamicKey(int32(1 << 30)), func(w *memo.KeyWriter) { w.Int(1 << 30) }},
@@ -90,10 +90,10 @@ func TestDynamicMatchesStaticMethods(t *testing.T) {
 		{"nil []byte", dynamicKey([]byte(nil)), func(w *memo.KeyWriter) { w.Blob(nil) }},
 		{"time.Time", dynamicKey(at), func(w *memo.KeyWriter) { w.Time(at) }},
 		{"named int keys like int", dynamicKey(ID(7)), func(w *memo.KeyWriter) { w.Int(7) }},
-		{"named string keys like string", dynamicKey(Name("go")), func(w *memo.KeyWriter) { w.String("go") }},
-		{"named slice keys like its elements", dynamicKey(Flags{true, false}), func(w *memo.KeyWriter) { w.Len(2); w.Bool(true); w.Bool(false) }},
-		{"[]string", dynamicKey([]string{"a", "bc"}), func(w *memo.KeyWriter) { w.Len(2); w.String("a"); w.String("bc") }},
-		{"nil []string is empty", dynamicKey([]string(nil)), func(w *memo.KeyWriter) { w.Len(0) }},
+		{"named string keys like string", dynamicKey(Name("go")), func(w *memo.KeyWriter) { w.Text("go") }},
+		{"named slice keys like its elements", dynamicKey(Flags{true, false}), func(w *memo.KeyWriter) { w.Length(2); w.Bool(true); w.Bool(false) }},
+		{"[]string", dynamicKey([]string{"a", "bc"}), func(w *memo.KeyWriter) { w.Length(2); w.Text("a"); w.Text("bc") }},
+		{"nil []string is empty", dynamicKey([]string(nil)), func(w *memo.KeyWriter) { w.Length(0) }},
 		{"*int nil", dynamicKey((*int)(nil)), func(w *memo.KeyWriter) { w.Present(false) }},
 		{"*int", dynamicKey(new(int)), func(w *memo.KeyWriter) { w.Present(true); w.Int(0) }},
 		{"struct with exported fields", dynamicKey(point{1, 2}), func(w *memo.KeyWriter) { w.Float(1); w.Float(2) }},
@@ -107,13 +107,13 @@ func TestDynamicMatchesStaticMethods(t *testing.T) {
 			"nested struct, slice, map and pointer",
 			dynamicKey(named{Name: "n", Tags: []string{"t"}, Attrs: map[string]int{"k": 1}, Next: &named{Name: "m"}}),
 			func(w *memo.KeyWriter) {
-				w.String("n")
-				w.Len(1)
-				w.String("t")
+				w.Text("n")
+				w.Length(1)
+				w.Text("t")
 				writeMap(w, map[string]int{"k": 1}, []string{"k"})
 				w.Present(true)
-				w.String("m")
-				w.Len(0)
+				w.Text("m")
+				w.Length(0)
 				w.BeginMap(0)
 				w.EndMap()
 				w.Present(false)
@@ -160,7 +160,7 @@ func TestDynamicUnkeyableValuesFail(t *testing.T) {
 		err  error
 		want string // in the message
 	}{
-		{"struct with an unexported field", dynamicErr(withUnexported{Public: 1}), "unexported field private"},
+		{"struct with an unexported field", dynamicErr(withUnexported{Public: 1, private: 2}), "unexported field private"},
 		{"func", dynamicErr(func() {}), "cannot key"},
 		{"chan", dynamicErr(ch), "cannot key"},
 		{"struct with a func field", dynamicErr(withFunc{}), "cannot key"},
@@ -268,7 +268,7 @@ func TestTypeKey(t *testing.T) {
 	if !bytes.Equal(typeKey[int](), typeKey[int]()) {
 		t.Error("TypeKey[int] differs between calls; want it stable")
 	}
-	wantDuration := keyOf(func(w *memo.KeyWriter) { w.String("time.Duration=int64") })
+	wantDuration := keyOf(func(w *memo.KeyWriter) { w.Text("time.Duration=int64") })
 	if got := typeKey[time.Duration](); !bytes.Equal(got, wantDuration) {
 		t.Errorf("TypeKey[time.Duration] = %q; want %q", got, wantDuration)
 	}

@@ -129,8 +129,10 @@ func (w *KeyWriter) Complex(v complex128) {
 	w.Float(imag(v))
 }
 
-// Len writes a length or count, as a prefix to what follows.
-func (w *KeyWriter) Len(n int) {
+// Length writes a length or count, as a prefix to what follows: a key
+// method writes a slice's length before its elements, so that two slice
+// fields holding [a b] and [c], or [a] and [b c], make two keys.
+func (w *KeyWriter) Length(n int) {
 	if uint(n) < 0x80 {
 		w.buf = append(w.buf, byte(n))
 		return
@@ -138,15 +140,15 @@ func (w *KeyWriter) Len(n int) {
 	w.buf = binary.AppendUvarint(w.buf, uint64(n))
 }
 
-// String writes s, length-prefixed.
-func (w *KeyWriter) String(s string) {
-	w.Len(len(s))
+// Text writes the string s, length-prefixed.
+func (w *KeyWriter) Text(s string) {
+	w.Length(len(s))
 	w.buf = append(w.buf, s...)
 }
 
 // Blob writes b, length-prefixed. A nil and an empty slice write the same.
 func (w *KeyWriter) Blob(b []byte) {
-	w.Len(len(b))
+	w.Length(len(b))
 	w.buf = append(w.buf, b...)
 }
 
@@ -174,13 +176,13 @@ func (w *KeyWriter) Time(t time.Time) {
 		// so are its rules, which tell apart hosts that share the zone
 		// that day but not the next summer (Paris and Algiers).
 		w.buf = append(w.buf, 2)
-		w.String(zone)
+		w.Text(zone)
 		w.Int(int64(offset))
 		w.buf = append(w.buf, localDigest(loc)[:]...)
 		return
 	}
 	w.buf = append(w.buf, 1)
-	w.String(loc.String())
+	w.Text(loc.String())
 	w.Int(int64(offset))
 }
 
@@ -219,7 +221,7 @@ func (w *KeyWriter) Leave() { w.depth-- }
 // last. Entries are sorted by their encoding, which makes the key independent
 // of iteration order. Maps may nest.
 func (w *KeyWriter) BeginMap(n int) {
-	w.Len(n)
+	w.Length(n)
 	w.mapStack = append(w.mapStack, -1) // frame marker
 }
 

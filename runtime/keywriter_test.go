@@ -60,13 +60,13 @@ func TestKeyWriterEncodings(t *testing.T) {
 		{"Float(float32 NaN) is the canonical NaN", func(w *memo.KeyWriter) { w.Float(float64(float32(math.NaN()))) }, "010000000000f87f"},
 		{"Float(float32(1.5))", func(w *memo.KeyWriter) { w.Float(float64(float32(1.5))) }, "000000000000f83f"},
 		{"Complex(1-0i) is real then imaginary part", func(w *memo.KeyWriter) { w.Complex(complex(1, math.Copysign(0, -1))) }, "000000000000f03f" + "0000000000000080"},
-		{"Len(0)", func(w *memo.KeyWriter) { w.Len(0) }, "00"},
-		{"Len(127) is one varint byte", func(w *memo.KeyWriter) { w.Len(127) }, "7f"},
-		{"Len(128) is two varint bytes", func(w *memo.KeyWriter) { w.Len(128) }, "8001"},
-		{"Len(300)", func(w *memo.KeyWriter) { w.Len(300) }, "ac02"},
-		{`String("")`, func(w *memo.KeyWriter) { w.String("") }, "00"},
-		{`String("go") is length-prefixed`, func(w *memo.KeyWriter) { w.String("go") }, "02676f"},
-		{`String("é") counts bytes`, func(w *memo.KeyWriter) { w.String("é") }, "02c3a9"},
+		{"Length(0)", func(w *memo.KeyWriter) { w.Length(0) }, "00"},
+		{"Length(127) is one varint byte", func(w *memo.KeyWriter) { w.Length(127) }, "7f"},
+		{"Length(128) is two varint bytes", func(w *memo.KeyWriter) { w.Length(128) }, "8001"},
+		{"Length(300)", func(w *memo.KeyWriter) { w.Length(300) }, "ac02"},
+		{`Text("")`, func(w *memo.KeyWriter) { w.Text("") }, "00"},
+		{`Text("go") is length-prefixed`, func(w *memo.KeyWriter) { w.Text("go") }, "02676f"},
+		{`Text("é") counts bytes`, func(w *memo.KeyWriter) { w.Text("é") }, "02c3a9"},
 		{"Blob(nil)", func(w *memo.KeyWriter) { w.Blob(nil) }, "00"},
 		{"Blob([]byte{})", func(w *memo.KeyWriter) { w.Blob([]byte{}) }, "00"},
 		{"Blob([]byte{1, 2})", func(w *memo.KeyWriter) { w.Blob([]byte{1, 2}) }, "020102"},
@@ -94,16 +94,16 @@ func TestKeyWriterEncodings(t *testing.T) {
 			func(w *memo.KeyWriter) {
 				w.BeginMap(2)
 				w.MapEntry()
-				w.String("b")
+				w.Text("b")
 				w.Bool(true)
 				w.MapEntry()
-				w.String("a")
+				w.Text("a")
 				w.Bool(false)
 				w.EndMap()
 			},
 			"02" + "016100" + "016201",
 		},
-		{"values follow each other without separators", func(w *memo.KeyWriter) { w.Bool(true); w.String("x"); w.Len(1) }, "01" + "0178" + "01"},
+		{"values follow each other without separators", func(w *memo.KeyWriter) { w.Bool(true); w.Text("x"); w.Length(1) }, "01" + "0178" + "01"},
 	}
 	for _, tc := range cases {
 		if got := hexKey(tc.write); got != tc.want {
@@ -118,7 +118,7 @@ func writeMap(w *memo.KeyWriter, m map[string]int, order []string) {
 	w.BeginMap(len(m))
 	for _, k := range order {
 		w.MapEntry()
-		w.String(k)
+		w.Text(k)
 		w.Int(int64(m[k]))
 	}
 	w.EndMap()
@@ -130,7 +130,7 @@ func writeNested(w *memo.KeyWriter, m map[string]map[string]int, outer []string,
 	w.BeginMap(len(m))
 	for _, k := range outer {
 		w.MapEntry()
-		w.String(k)
+		w.Text(k)
 		inner := slices.Sorted(maps.Keys(m[k]))
 		if reverseInner {
 			slices.Reverse(inner)
@@ -173,8 +173,8 @@ func TestKeyWriterEquivalences(t *testing.T) {
 		},
 		{
 			"nil and empty slices are the same key",
-			func(w *memo.KeyWriter) { w.Len(len(nilSlice)) },
-			func(w *memo.KeyWriter) { w.Len(len([]string{})) },
+			func(w *memo.KeyWriter) { w.Length(len(nilSlice)) },
+			func(w *memo.KeyWriter) { w.Length(len([]string{})) },
 			true,
 		},
 		{
@@ -191,8 +191,8 @@ func TestKeyWriterEquivalences(t *testing.T) {
 		},
 		{
 			"string boundaries are part of the key",
-			func(w *memo.KeyWriter) { w.String("ab"); w.String("c") },
-			func(w *memo.KeyWriter) { w.String("a"); w.String("bc") },
+			func(w *memo.KeyWriter) { w.Text("ab"); w.Text("c") },
+			func(w *memo.KeyWriter) { w.Text("a"); w.Text("bc") },
 			false,
 		},
 		{
@@ -255,8 +255,8 @@ func TestKeyWriterEquivalences(t *testing.T) {
 		},
 		{
 			"what follows a map is not sorted into it",
-			func(w *memo.KeyWriter) { writeMap(w, map[string]int{"b": 1}, []string{"b"}); w.String("a") },
-			func(w *memo.KeyWriter) { writeMap(w, map[string]int{"b": 1}, []string{"b"}); w.String("a") },
+			func(w *memo.KeyWriter) { writeMap(w, map[string]int{"b": 1}, []string{"b"}); w.Text("a") },
+			func(w *memo.KeyWriter) { writeMap(w, map[string]int{"b": 1}, []string{"b"}); w.Text("a") },
 			true,
 		},
 	}
@@ -272,7 +272,7 @@ func TestKeyWriterMapThenTrailingValue(t *testing.T) {
 	t.Parallel()
 	got := hexKey(func(w *memo.KeyWriter) {
 		writeMap(w, map[string]int{"b": 1, "a": 2}, []string{"b", "a"})
-		w.String("z")
+		w.Text("z")
 	})
 	want := "02" + "0161" + "0200000000000000" + "0162" + "0100000000000000" + "017a"
 	if got != want {
@@ -353,7 +353,7 @@ func TestKeyWriterReset(t *testing.T) {
 	fresh := keyOf(func(w *memo.KeyWriter) { writeMap(w, map[string]int{"a": 1, "b": 2}, []string{"b", "a"}) })
 
 	var w memo.KeyWriter
-	w.String("left over")
+	w.Text("left over")
 	w.BeginMap(3) // abandoned mid-map
 	w.MapEntry()
 	w.Fail(errors.New("boom"))
@@ -387,17 +387,17 @@ type keyTuple struct {
 
 // writeTuple writes t as generated code would.
 func writeTuple(w *memo.KeyWriter, t keyTuple) {
-	w.String(t.S)
-	w.Len(len(t.L))
+	w.Text(t.S)
+	w.Length(len(t.L))
 	for _, s := range t.L {
-		w.String(s)
+		w.Text(s)
 	}
 	w.Int(t.I)
 	w.Bool(t.B)
 	w.BeginMap(len(t.M))
 	for k, v := range t.M {
 		w.MapEntry()
-		w.String(k)
+		w.Text(k)
 		w.Int(int64(v))
 	}
 	w.EndMap()
@@ -527,11 +527,11 @@ type request struct {
 }
 
 func writeRequestKey(w *memo.KeyWriter, name string, r *request, n int, at time.Time, verbose bool) {
-	w.String(name)
-	w.String(r.Path)
-	w.Len(len(r.Tags))
+	w.Text(name)
+	w.Text(r.Path)
+	w.Length(len(r.Tags))
 	for i := range r.Tags {
-		w.String(r.Tags[i])
+		w.Text(r.Tags[i])
 	}
 	w.Int(int64(n))
 	w.Time(at)

@@ -151,7 +151,7 @@ func (w *KeyWriter) writeType(t reflect.Type) {
 	info := typeInfoOf(t)
 	id, local := info.identity()
 	w.markLocal(info, local)
-	w.String(id)
+	w.Text(id)
 }
 
 // markLocal remembers info as the first type that makes the key valid in

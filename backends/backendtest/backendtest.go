@@ -8,8 +8,8 @@
 // errors.ErrUnsupported, and the suite takes the backend for one that does
 // not list or prune.
 //
-// A backend's tests call [Run] with a function that opens a fresh, empty
-// backend:
+// A backend's tests call [Run], or [RunInBubble] for a backend that talks
+// to no server, with a function that opens a fresh, empty backend:
 //
 //	func TestConformance(t *testing.T) {
 //		backendtest.Run(t, func(t *testing.T) memo.Backend { return newStore(t) })
@@ -27,14 +27,31 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	memo "github.com/memogen/memogen/runtime"
 )
 
 // Run checks the backend that open returns against the contract of
-// memo.Backend. Each subtest opens its own backend.
+// memo.Backend. Each subtest opens its own backend. Run waits on the real
+// clock for an entry to expire, about a second, as a backend whose server
+// keeps the time needs; a backend that runs wholly in this process should
+// use [RunInBubble].
 func Run(t *testing.T, open func(t *testing.T) memo.Backend) {
+	run(t, open, false)
+}
+
+// RunInBubble is [Run] with each subtest, open included, inside a
+// testing/synctest bubble, whose fake clock makes waiting for an entry to
+// expire instant. The backend must run wholly in this process (in memory,
+// in files, or wrapping such a backend): a server's clock is real, and the
+// goroutines of its client's connections would outlive the bubble.
+func RunInBubble(t *testing.T, open func(t *testing.T) memo.Backend) {
+	run(t, open, true)
+}
+
+func run(t *testing.T, open func(t *testing.T) memo.Backend, bubble bool) {
 	tests := []struct {
 		name string
 		run  func(t *testing.T, b memo.Backend)
@@ -49,7 +66,13 @@ func Run(t *testing.T, open func(t *testing.T) memo.Backend) {
 		{"Prune", testPrune},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) { tt.run(t, open(t)) })
+		t.Run(tt.name, func(t *testing.T) {
+			if !bubble {
+				tt.run(t, open(t))
+				return
+			}
+			synctest.Test(t, func(t *testing.T) { tt.run(t, open(t)) })
+		})
 	}
 }
 

@@ -52,7 +52,7 @@ func (lf *LenFunc) ID() memo.FuncID { return lf.f.ID() }
 
 func (lf *LenFunc) call(s string) (int, error) {
 	c := lf.f.Begin(context.Background())
-	c.Key().String(s)
+	c.Key().Text(s)
 	if r, ok := memo.Lookup[int](c, false); ok {
 		return r, nil
 	}

@@ -23,7 +23,7 @@ import (
 
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	backendtest.Run(t, func(t *testing.T) memo.Backend {
+	backendtest.RunInBubble(t, func(t *testing.T) memo.Backend {
 		s, _ := newStore(t, file.Options{})
 		return s
 	})
@@ -31,7 +31,7 @@ func TestConformance(t *testing.T) {
 
 func TestConformanceBounded(t *testing.T) {
 	t.Parallel()
-	backendtest.Run(t, func(t *testing.T) memo.Backend {
+	backendtest.RunInBubble(t, func(t *testing.T) memo.Backend {
 		s, _ := newStore(t, file.Options{MaxEntries: 1000, MaxBytes: 1 << 20})
 		return s
 	})
@@ -505,12 +505,17 @@ func TestClearWhileWriting(t *testing.T) {
 	var wg sync.WaitGroup
 	var done atomic.Bool
 	var failed atomic.Int64
+	wrote := make(chan struct{}, 1) // a token per write, dropped while one waits
 	for w := range 4 {
 		wg.Go(func() {
 			for i := 0; !done.Load(); i++ {
 				k := key(fnF, w*1000+i%10, "json")
 				if err := s.Set(ctx, k, entry(strings.Repeat("x", i), time.Time{}), time.Time{}); err != nil {
 					failed.Add(1) // a Clear took the retry's directory too
+				}
+				select {
+				case wrote <- struct{}{}:
+				default:
 				}
 				data, err := s.Get(ctx, k)
 				if err == nil {
@@ -522,7 +527,9 @@ func TestClearWhileWriting(t *testing.T) {
 		})
 	}
 	for range 20 {
-		time.Sleep(2 * time.Millisecond)
+		for range 8 { // writes between Clears, however fast the machine
+			<-wrote
+		}
 		if err := s.Clear(ctx, fnF); err != nil {
 			t.Errorf("Clear(%v) = %v; want nil", fnF, err)
 		}

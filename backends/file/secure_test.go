@@ -251,7 +251,7 @@ func TestUnsafeDirRunsUncached(t *testing.T) {
 	runs := 0
 	for range 3 {
 		c := f.Begin(context.Background())
-		c.Key().String("x")
+		c.Key().Text("x")
 		if _, ok := memo.Lookup[int](c, false); ok {
 			t.Fatal("a hit from a refused directory")
 		}

@@ -168,7 +168,7 @@ func TestUnreachableStrict(t *testing.T) {
 
 func TestServerStops(t *testing.T) {
 	// No cooldown: the calls right after the restart must reach Redis
-	// rather than rest after the failures.
+	// rather than skip it after the failures.
 	configure(t, memo.Config{Cooldown: -1})
 	srv := startRedis(t)
 	s := openURL(t, srv.url(append([]string{"prefix", testPrefix(t)}, slowParams...)...))
@@ -364,8 +364,9 @@ func (w *wrapper) callAll(t *testing.T, first int64, n int) {
 }
 
 // An outage costs a call one timeout, not a failed read and then a failed
-// write; once a failure is recorded, the others rest, and when the rest is
-// over one call probes the server while the others keep resting.
+// write; once a failure is recorded, the others skip the server during the
+// cooldown, and when it is over one call probes the server while the others
+// keep skipping it.
 func TestHungServerCostsOneTimeout(t *testing.T) {
 	clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	configure(t, memo.Config{Now: clock.Now, Cooldown: time.Minute})
@@ -376,7 +377,7 @@ func TestHungServerCostsOneTimeout(t *testing.T) {
 	hung.want(t, "one call", 1, 0, 1)
 
 	w.callAll(t, 10, 8)
-	hung.want(t, "8 calls while the server rests", 1, 0, 1)
+	hung.want(t, "8 calls during the cooldown", 1, 0, 1)
 
 	clock.Advance(2 * time.Minute)
 	w.callAll(t, 20, 8)

@@ -134,6 +134,7 @@ func TestRedisExpires(t *testing.T) {
 		t.Fatalf("Set = %v; want nil", err)
 	}
 	// Only Redis can remove the key: the Store does nothing after Set.
+	// Redis keeps the time, so this wait is on the real clock.
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
 		n, err := raw.Exists(ctx, name).Result()
 		if err != nil {

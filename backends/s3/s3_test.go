@@ -231,6 +231,8 @@ func TestExpiryEnforcedOnRead(t *testing.T) {
 	set(t, s, key(funcF, 2), "fresh", time.Now().Add(time.Hour))
 	wantValue(t, s, key(funcF, 2), "fresh")
 
+	// The Store talks to a real server, whose network I/O a synctest
+	// bubble cannot wait for: this wait is on the real clock.
 	soon := time.Now().Add(300 * time.Millisecond)
 	set(t, s, key(funcF, 3), "brief", soon)
 	time.Sleep(time.Until(soon))

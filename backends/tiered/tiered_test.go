@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/memogen/memogen/backends/backendtest"
@@ -59,7 +60,7 @@ func frontExpiry(t *testing.T, front *memory.Store, k memo.Key) (expires time.Ti
 }
 
 func TestConformance(t *testing.T) {
-	backendtest.Run(t, func(t *testing.T) memo.Backend {
+	backendtest.RunInBubble(t, func(t *testing.T) memo.Backend {
 		s, _, _ := newTiered(t, Options{})
 		return s
 	})
@@ -108,30 +109,34 @@ func TestFrontExpiry(t *testing.T) {
 	for _, tt := range tests {
 		for _, path := range []string{"Set", "fill"} {
 			t.Run(tt.name+"/"+path, func(t *testing.T) {
-				s, front, back := newTiered(t, Options{FrontTTL: frontTTL})
-				start := time.Now()
-				var expires time.Time
-				if tt.expires != 0 {
-					expires = start.Add(tt.expires)
-				}
-				k, v := backendtest.Key(funcA, 1), entry("1", expires)
-				if path == "Set" {
-					backendtest.Set(t, s, k, v, expires)
-				} else {
-					backendtest.Set(t, back, k, v, expires)
-					backendtest.WantValue(t, s, k, v)
-				}
-				got, ok := frontExpiry(t, front, k)
-				if !ok {
-					t.Fatalf("the front holds no copy of %v", k)
-				}
-				if tt.byEntry {
-					if !got.Equal(expires) {
-						t.Errorf("front copy expires at %v; want the entry's expiry %v", got, expires)
+				// In a synctest bubble the clock stands still while the
+				// test runs, so the front's expiry is exact.
+				synctest.Test(t, func(t *testing.T) {
+					s, front, back := newTiered(t, Options{FrontTTL: frontTTL})
+					now := time.Now()
+					var expires time.Time
+					if tt.expires != 0 {
+						expires = now.Add(tt.expires)
 					}
-				} else if lo, hi := start.Add(frontTTL), time.Now().Add(frontTTL); got.Before(lo) || got.After(hi) {
-					t.Errorf("front copy expires at %v; want the front TTL after the write, in [%v, %v]", got, lo, hi)
-				}
+					k, v := backendtest.Key(funcA, 1), entry("1", expires)
+					if path == "Set" {
+						backendtest.Set(t, s, k, v, expires)
+					} else {
+						backendtest.Set(t, back, k, v, expires)
+						backendtest.WantValue(t, s, k, v)
+					}
+					got, ok := frontExpiry(t, front, k)
+					if !ok {
+						t.Fatalf("the front holds no copy of %v", k)
+					}
+					want := now.Add(frontTTL)
+					if tt.byEntry {
+						want = expires
+					}
+					if !got.Equal(want) {
+						t.Errorf("front copy expires at %v; want %v (by the entry's expiry: %v)", got, want, tt.byEntry)
+					}
+				})
 			})
 		}
 	}
@@ -139,14 +144,20 @@ func TestFrontExpiry(t *testing.T) {
 
 func TestFrontCopyExpires(t *testing.T) {
 	t.Parallel()
-	s, _, back := newTiered(t, Options{FrontTTL: time.Millisecond})
-	k := backendtest.Key(funcA, 1)
-	backendtest.Set(t, s, k, entry("1", time.Time{}), time.Time{})
-	newer := entry("2", time.Time{})
-	backendtest.Set(t, back, k, newer, time.Time{}) // another process recomputes
-	time.Sleep(10 * time.Millisecond)
-	backendtest.WantValue(t, s, k, newer)
-	wantCalls(t, back, "Get", 1)
+	synctest.Test(t, func(t *testing.T) {
+		s, _, back := newTiered(t, Options{FrontTTL: time.Minute})
+		k := backendtest.Key(funcA, 1)
+		old := entry("1", time.Time{})
+		backendtest.Set(t, s, k, old, time.Time{})
+		newer := entry("2", time.Time{})
+		backendtest.Set(t, back, k, newer, time.Time{}) // another process recomputes
+		time.Sleep(time.Minute - time.Nanosecond)
+		backendtest.WantValue(t, s, k, old)
+		wantCalls(t, back, "Get", 0)
+		time.Sleep(time.Nanosecond)
+		backendtest.WantValue(t, s, k, newer)
+		wantCalls(t, back, "Get", 1)
+	})
 }
 
 func TestOtherWritersUnseenWithinFrontTTL(t *testing.T) {
@@ -181,14 +192,16 @@ func TestDeleteVisibility(t *testing.T) {
 
 func TestDeletedByAnotherProcess(t *testing.T) {
 	t.Parallel()
-	s, _, back := newTiered(t, Options{FrontTTL: time.Millisecond})
-	k := backendtest.Key(funcA, 1)
-	backendtest.Set(t, s, k, entry("1", time.Time{}), time.Time{})
-	if err := back.Delete(ctx, k); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(10 * time.Millisecond)
-	backendtest.WantMissing(t, s, k)
+	synctest.Test(t, func(t *testing.T) {
+		s, _, back := newTiered(t, Options{FrontTTL: time.Minute})
+		k := backendtest.Key(funcA, 1)
+		backendtest.Set(t, s, k, entry("1", time.Time{}), time.Time{})
+		if err := back.Delete(ctx, k); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Minute)
+		backendtest.WantMissing(t, s, k)
+	})
 }
 
 func TestClear(t *testing.T) {

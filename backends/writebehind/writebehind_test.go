@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/memogen/memogen/backends/backendtest"
@@ -92,7 +93,7 @@ func wantStored(t *testing.T, back *backendtest.Recorder, k memo.Key, want strin
 }
 
 func TestConformance(t *testing.T) {
-	backendtest.Run(t, func(t *testing.T) memo.Backend {
+	backendtest.RunInBubble(t, func(t *testing.T) memo.Backend {
 		return newStore(t, new(backendtest.Recorder), Options{})
 	})
 }
@@ -284,62 +285,70 @@ func TestFlush(t *testing.T) {
 
 func TestFullQueueWaits(t *testing.T) {
 	t.Parallel()
-	back := new(backendtest.Recorder)
-	release := gate(back, holdAll)
-	defer release()
-	s := newStore(t, back, Options{QueueSize: 1})
-	mustSet(t, s, backendtest.Key(funcA, 1), "1")
-	mustSet(t, s, backendtest.Key(funcA, 1), "2") // the same key always has room
-	short, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
-	defer cancel()
-	if err := s.Set(short, backendtest.Key(funcA, 2), []byte("x"), time.Time{}); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("Set with a full queue = %v; want context.DeadlineExceeded", err)
-	}
-	backendtest.WantMissing(t, s, backendtest.Key(funcA, 2))
-	done := make(chan error)
-	go func() { done <- s.Set(ctx, backendtest.Key(funcA, 2), []byte("y"), time.Time{}) }()
-	release()
-	if err := <-done; err != nil {
-		t.Fatalf("Set once the queue drains = %v; want nil", err)
-	}
-	mustFlush(t, s)
-	wantStored(t, back, backendtest.Key(funcA, 1), "2")
-	wantStored(t, back, backendtest.Key(funcA, 2), "y")
+	synctest.Test(t, func(t *testing.T) {
+		back := new(backendtest.Recorder)
+		release := gate(back, holdAll)
+		defer release()
+		s := newStore(t, back, Options{QueueSize: 1})
+		mustSet(t, s, backendtest.Key(funcA, 1), "1")
+		mustSet(t, s, backendtest.Key(funcA, 1), "2") // the same key always has room
+		start := time.Now()
+		short, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+		defer cancel()
+		if err := s.Set(short, backendtest.Key(funcA, 2), []byte("x"), time.Time{}); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("Set with a full queue = %v; want context.DeadlineExceeded", err)
+		}
+		if waited := time.Since(start); waited != 20*time.Millisecond {
+			t.Errorf("Set with a full queue returned after %v; want 20ms, when its context ended", waited)
+		}
+		backendtest.WantMissing(t, s, backendtest.Key(funcA, 2))
+		done := make(chan error)
+		go func() { done <- s.Set(ctx, backendtest.Key(funcA, 2), []byte("y"), time.Time{}) }()
+		release()
+		if err := <-done; err != nil {
+			t.Fatalf("Set once the queue drains = %v; want nil", err)
+		}
+		mustFlush(t, s)
+		wantStored(t, back, backendtest.Key(funcA, 1), "2")
+		wantStored(t, back, backendtest.Key(funcA, 2), "y")
+	})
 }
 
 func TestCloseDrains(t *testing.T) {
 	t.Parallel()
-	back := new(backendtest.Recorder)
-	back.BeforeSet = func(memo.Key, []byte) { time.Sleep(100 * time.Microsecond) }
-	s := New(back, Options{QueueSize: 16, Workers: 3})
-	const n = 300
-	for i := range n {
-		mustSet(t, s, backendtest.Key(funcA, i), fmt.Sprint(i))
-	}
-	if err := s.Close(); err != nil {
-		t.Fatalf("Close = %v; want nil", err)
-	}
-	for i := range n {
-		wantStored(t, back, backendtest.Key(funcA, i), fmt.Sprint(i))
-	}
-	if back.Calls("Close") != 1 {
-		t.Errorf("Close closed the back %d times; want 1", back.Calls("Close"))
-	}
-	if err := s.Set(ctx, backendtest.Key(funcA, 0), []byte("late"), time.Time{}); !errors.Is(err, ErrClosed) {
-		t.Errorf("Set after Close = %v; want ErrClosed", err)
-	}
-	if err := s.Delete(ctx, backendtest.Key(funcA, 0)); !errors.Is(err, ErrClosed) {
-		t.Errorf("Delete after Close = %v; want ErrClosed", err)
-	}
-	if err := s.Clear(ctx, funcA); !errors.Is(err, ErrClosed) {
-		t.Errorf("Clear after Close = %v; want ErrClosed", err)
-	}
-	if err := s.Close(); err != nil {
-		t.Errorf("second Close = %v; want nil", err)
-	}
-	if back.Calls("Close") != 1 {
-		t.Errorf("two Closes closed the back %d times; want 1", back.Calls("Close"))
-	}
+	synctest.Test(t, func(t *testing.T) {
+		back := new(backendtest.Recorder)
+		back.BeforeSet = func(memo.Key, []byte) { time.Sleep(100 * time.Microsecond) }
+		s := New(back, Options{QueueSize: 16, Workers: 3})
+		const n = 300
+		for i := range n {
+			mustSet(t, s, backendtest.Key(funcA, i), fmt.Sprint(i))
+		}
+		if err := s.Close(); err != nil {
+			t.Fatalf("Close = %v; want nil", err)
+		}
+		for i := range n {
+			wantStored(t, back, backendtest.Key(funcA, i), fmt.Sprint(i))
+		}
+		if back.Calls("Close") != 1 {
+			t.Errorf("Close closed the back %d times; want 1", back.Calls("Close"))
+		}
+		if err := s.Set(ctx, backendtest.Key(funcA, 0), []byte("late"), time.Time{}); !errors.Is(err, ErrClosed) {
+			t.Errorf("Set after Close = %v; want ErrClosed", err)
+		}
+		if err := s.Delete(ctx, backendtest.Key(funcA, 0)); !errors.Is(err, ErrClosed) {
+			t.Errorf("Delete after Close = %v; want ErrClosed", err)
+		}
+		if err := s.Clear(ctx, funcA); !errors.Is(err, ErrClosed) {
+			t.Errorf("Clear after Close = %v; want ErrClosed", err)
+		}
+		if err := s.Close(); err != nil {
+			t.Errorf("second Close = %v; want nil", err)
+		}
+		if back.Calls("Close") != 1 {
+			t.Errorf("two Closes closed the back %d times; want 1", back.Calls("Close"))
+		}
+	})
 }
 
 func TestCloseWakesWaitingSet(t *testing.T) {
@@ -437,55 +446,57 @@ func TestErrorsCountedWithoutHook(t *testing.T) {
 // change, and after Close the back must hold it.
 func TestConcurrentReadYourWrites(t *testing.T) {
 	t.Parallel()
-	back := new(backendtest.Recorder)
-	back.BeforeSet = func(memo.Key, []byte) { time.Sleep(time.Duration(rand.IntN(50)) * time.Microsecond) }
-	s := New(back, Options{QueueSize: 8, Workers: 4})
-	const goroutines, keysEach, ops = 8, 4, 300
-	final := make([]map[memo.Key]string, goroutines)
-	var wg sync.WaitGroup
-	for g := range goroutines {
-		fn := memo.FuncID{Package: "example.com/p", Name: fmt.Sprint("F", g)}
-		want := make(map[memo.Key]string)
-		final[g] = want
-		wg.Go(func() {
-			for i := range ops {
-				k := backendtest.Key(fn, rand.IntN(keysEach))
-				var err error
-				switch r := rand.IntN(10); {
-				case r < 5:
-					want[k] = fmt.Sprint(g, "/", i)
-					err = s.Set(ctx, k, []byte(want[k]), time.Time{})
-				case r < 8:
-					delete(want, k)
-					err = s.Delete(ctx, k)
-				case r < 9:
-					clear(want)
-					err = s.Clear(ctx, fn)
-				default:
-					err = s.Flush(ctx)
+	synctest.Test(t, func(t *testing.T) {
+		back := new(backendtest.Recorder)
+		back.BeforeSet = func(memo.Key, []byte) { time.Sleep(time.Duration(rand.IntN(50)) * time.Microsecond) }
+		s := New(back, Options{QueueSize: 8, Workers: 4})
+		const goroutines, keysEach, ops = 8, 4, 300
+		final := make([]map[memo.Key]string, goroutines)
+		var wg sync.WaitGroup
+		for g := range goroutines {
+			fn := memo.FuncID{Package: "example.com/p", Name: fmt.Sprint("F", g)}
+			want := make(map[memo.Key]string)
+			final[g] = want
+			wg.Go(func() {
+				for i := range ops {
+					k := backendtest.Key(fn, rand.IntN(keysEach))
+					var err error
+					switch r := rand.IntN(10); {
+					case r < 5:
+						want[k] = fmt.Sprint(g, "/", i)
+						err = s.Set(ctx, k, []byte(want[k]), time.Time{})
+					case r < 8:
+						delete(want, k)
+						err = s.Delete(ctx, k)
+					case r < 9:
+						clear(want)
+						err = s.Clear(ctx, fn)
+					default:
+						err = s.Flush(ctx)
+					}
+					if err != nil {
+						t.Errorf("operation %d = %v; want nil", i, err)
+						return
+					}
+					got, err := s.Get(ctx, k)
+					if v, ok := want[k]; (ok && (err != nil || string(got) != v)) || (!ok && !errors.Is(err, memo.ErrNotFound)) {
+						t.Errorf("Get(%v) after operation %d = %q, %v; want %q (present: %v)", k, i, got, err, v, ok)
+						return
+					}
 				}
-				if err != nil {
-					t.Errorf("operation %d = %v; want nil", i, err)
-					return
-				}
-				got, err := s.Get(ctx, k)
-				if v, ok := want[k]; (ok && (err != nil || string(got) != v)) || (!ok && !errors.Is(err, memo.ErrNotFound)) {
-					t.Errorf("Get(%v) after operation %d = %q, %v; want %q (present: %v)", k, i, got, err, v, ok)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	if err := s.Close(); err != nil {
-		t.Fatalf("Close = %v; want nil", err)
-	}
-	for g, want := range final {
-		fn := memo.FuncID{Package: "example.com/p", Name: fmt.Sprint("F", g)}
-		for i := range keysEach {
-			wantStored(t, back, backendtest.Key(fn, i), want[backendtest.Key(fn, i)])
+			})
 		}
-	}
+		wg.Wait()
+		if err := s.Close(); err != nil {
+			t.Fatalf("Close = %v; want nil", err)
+		}
+		for g, want := range final {
+			fn := memo.FuncID{Package: "example.com/p", Name: fmt.Sprint("F", g)}
+			for i := range keysEach {
+				wantStored(t, back, backendtest.Key(fn, i), want[backendtest.Key(fn, i)])
+			}
+		}
+	})
 }
 
 func TestListAndPrune(t *testing.T) {

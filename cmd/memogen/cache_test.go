@@ -259,7 +259,7 @@ func TestCacheListsWhatWrappersStore(t *testing.T) {
 	var runs int
 	strLen := func(s string) int {
 		c := f.Begin(context.Background())
-		c.Key().String(s)
+		c.Key().Text(s)
 		if r, ok := memo.Lookup[int](c, false); ok {
 			return r
 		}
@@ -617,7 +617,7 @@ func TestCacheActsOnOneInstantiation(t *testing.T) {
 	g := memo.NewGeneric(memo.FuncInfo{Package: "example.com/lists", Receiver: "List", Name: "Len", Backend: name, Codec: "json"})
 	store := func(f *memo.Func) {
 		c := f.Begin(context.Background())
-		c.Key().String("k")
+		c.Key().Text("k")
 		if _, ok := memo.Lookup[int](c, false); ok {
 			t.Fatalf("%s: a hit in an empty cache", f.ID())
 		}

@@ -27,7 +27,7 @@ var memoBuildReport = memo.NewFunc(memo.FuncInfo{
 
 // memoBuildReportKey writes the key of one call of BuildReport.
 func memoBuildReportKey(w *memo.KeyWriter, region string, year int) {
-	w.String(region)
+	w.Text(region)
 	w.Int(int64(year))
 }
 

@@ -26,7 +26,7 @@ var memoWeather = memo.NewFunc(memo.FuncInfo{
 
 // memoWeatherKey writes the key of one call of Weather.
 func memoWeatherKey(w *memo.KeyWriter, city string) {
-	w.String(city)
+	w.Text(city)
 }
 
 // WeatherCached is the memoized form of [Weather]: calls with equal arguments
@@ -95,7 +95,7 @@ var memoWordCount = memo.NewFunc(memo.FuncInfo{
 
 // memoWordCountKey writes the key of one call of WordCount.
 func memoWordCountKey(w *memo.KeyWriter, text string) {
-	w.String(text)
+	w.Text(text)
 }
 
 // WordCountCached is the memoized form of [WordCount]: calls with equal

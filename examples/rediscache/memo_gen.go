@@ -27,8 +27,8 @@ var memoExchangeRate = memo.NewFunc(memo.FuncInfo{
 
 // memoExchangeRateKey writes the key of one call of ExchangeRate.
 func memoExchangeRateKey(w *memo.KeyWriter, from string, to string) {
-	w.String(from)
-	w.String(to)
+	w.Text(from)
+	w.Text(to)
 }
 
 // ExchangeRateCached is the memoized form of [ExchangeRate]: calls with equal

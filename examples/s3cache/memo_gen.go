@@ -26,7 +26,7 @@ var memoThumbnail = memo.NewFunc(memo.FuncInfo{
 
 // memoThumbnailKey writes the key of one call of Thumbnail.
 func memoThumbnailKey(w *memo.KeyWriter, image string, width int) {
-	w.String(image)
+	w.Text(image)
 	w.Int(int64(width))
 }
 

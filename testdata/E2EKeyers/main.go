@@ -31,7 +31,7 @@ type Session struct {
 }
 
 // MemoKey writes the token.
-func (s *Session) MemoKey(w *memo.KeyWriter) { w.String(s.Token) }
+func (s *Session) MemoKey(w *memo.KeyWriter) { w.Text(s.Token) }
 
 // Greet takes values with key methods of both receiver kinds.
 //

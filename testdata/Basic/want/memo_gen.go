@@ -102,7 +102,7 @@ var memoSplit = memo.NewFunc(memo.FuncInfo{
 
 // memoSplitKey writes the key of one call of Split.
 func memoSplitKey(w *memo.KeyWriter, s string, at int) {
-	w.String(s)
+	w.Text(s)
 	w.Int(int64(at))
 }
 
@@ -173,7 +173,7 @@ func memoSumKey(w *memo.KeyWriter, p Point, m map[string]int, ps *Point, xs []in
 	w.BeginMap(len(m))
 	for memoK0, memoV0 := range m {
 		w.MapEntry()
-		w.String(memoK0)
+		w.Text(memoK0)
 		w.Int(int64(memoV0))
 	}
 	w.EndMap()
@@ -183,7 +183,7 @@ func memoSumKey(w *memo.KeyWriter, p Point, m map[string]int, ps *Point, xs []in
 		w.Present(true)
 		memoKeyPoint(w, ps)
 	}
-	w.Len(len(xs))
+	w.Length(len(xs))
 	for memoI0 := range xs {
 		w.Int(int64(xs[memoI0]))
 	}
@@ -251,7 +251,7 @@ var memoMap = memo.NewGeneric(memo.FuncInfo{
 
 // memoMapKey writes the key of one call of Map.
 func memoMapKey[T any, U comparable](w *memo.KeyWriter, xs []T, f U) {
-	w.Len(len(xs))
+	w.Length(len(xs))
 	for memoI0 := range xs {
 		memo.Dynamic(w, xs[memoI0])
 	}
@@ -406,7 +406,7 @@ func memoKeyPoint(w *memo.KeyWriter, v *Point) {
 
 // memoKeySvc writes the key of a value of type Svc.
 func memoKeySvc(w *memo.KeyWriter, v *Svc) {
-	w.String(v.Base)
+	w.Text(v.Base)
 }
 
 // memoKeyTree writes the key of a value of type Tree.
@@ -414,7 +414,7 @@ func memoKeyTree(w *memo.KeyWriter, v *Tree) {
 	if !w.Enter() {
 		return
 	}
-	w.Len(len(v.Kids))
+	w.Length(len(v.Kids))
 	for memoI0 := range v.Kids {
 		if v.Kids[memoI0] == nil {
 			w.Present(false)

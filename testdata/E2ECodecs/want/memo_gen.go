@@ -30,7 +30,7 @@ var memoJSONReport = memo.NewFunc(memo.FuncInfo{
 
 // memoJSONReportKey writes the key of one call of JSONReport.
 func memoJSONReportKey(w *memo.KeyWriter, region string) {
-	w.String(region)
+	w.Text(region)
 }
 
 // JSONReportCached is the memoized form of [JSONReport]: calls with equal
@@ -98,7 +98,7 @@ var memoPacked = memo.NewFunc(memo.FuncInfo{
 
 // memoPackedKey writes the key of one call of Packed.
 func memoPackedKey(w *memo.KeyWriter, region string) {
-	w.String(region)
+	w.Text(region)
 }
 
 // PackedCached is the memoized form of [Packed]: calls with equal arguments
@@ -166,7 +166,7 @@ var memoGobbed = memo.NewFunc(memo.FuncInfo{
 
 // memoGobbedKey writes the key of one call of Gobbed.
 func memoGobbedKey(w *memo.KeyWriter, region string) {
-	w.String(region)
+	w.Text(region)
 }
 
 // GobbedCached is the memoized form of [Gobbed]: calls with equal arguments
@@ -300,7 +300,7 @@ var memoText = memo.NewFunc(memo.FuncInfo{
 
 // memoTextKey writes the key of one call of Text.
 func memoTextKey(w *memo.KeyWriter, s string) {
-	w.String(s)
+	w.Text(s)
 }
 
 // TextCached is the memoized form of [Text]: calls with equal arguments share

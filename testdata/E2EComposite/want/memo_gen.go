@@ -23,7 +23,7 @@ var memoTotal = memo.NewFunc(memo.FuncInfo{
 
 // memoTotalKey writes the key of one call of Total.
 func memoTotalKey(w *memo.KeyWriter, items []Item) {
-	w.Len(len(items))
+	w.Length(len(items))
 	for memoI0 := range items {
 		memoKeyItem(w, &items[memoI0])
 	}
@@ -94,8 +94,8 @@ func memoSizesKey(w *memo.KeyWriter, m map[string][]int) {
 	w.BeginMap(len(m))
 	for memoK0, memoV0 := range m {
 		w.MapEntry()
-		w.String(memoK0)
-		w.Len(len(memoV0))
+		w.Text(memoK0)
+		w.Length(len(memoV0))
 		for memoI1 := range memoV0 {
 			w.Int(int64(memoV0[memoI1]))
 		}
@@ -168,12 +168,12 @@ func memoDeepKey(w *memo.KeyWriter, m map[string]map[int]string) {
 	w.BeginMap(len(m))
 	for memoK0, memoV0 := range m {
 		w.MapEntry()
-		w.String(memoK0)
+		w.Text(memoK0)
 		w.BeginMap(len(memoV0))
 		for memoK1, memoV1 := range memoV0 {
 			w.MapEntry()
 			w.Int(int64(memoK1))
-			w.String(memoV1)
+			w.Text(memoV1)
 		}
 		w.EndMap()
 	}
@@ -718,8 +718,8 @@ var memoBill = memo.NewFunc(memo.FuncInfo{
 
 // memoBillKey writes the key of one call of Bill.
 func memoBillKey(w *memo.KeyWriter, customer string, items []Item) {
-	w.String(customer)
-	w.Len(len(items))
+	w.Text(customer)
+	w.Length(len(items))
 	for memoI0 := range items {
 		memoKeyItem(w, &items[memoI0])
 	}
@@ -788,7 +788,7 @@ var memoMembers = memo.NewFunc(memo.FuncInfo{
 // memoMembersKey writes the key of one call of Members.
 func memoMembersKey(w *memo.KeyWriter, s Set, marks []struct{}, pair [2]struct{}, byUnit map[struct{}]int, flags map[string]struct{}) {
 	memoKeySet(w, &s)
-	w.Len(len(marks))
+	w.Length(len(marks))
 	w.BeginMap(len(byUnit))
 	for _, memoV0 := range byUnit {
 		w.MapEntry()
@@ -798,7 +798,7 @@ func memoMembersKey(w *memo.KeyWriter, s Set, marks []struct{}, pair [2]struct{}
 	w.BeginMap(len(flags))
 	for memoK0 := range flags {
 		w.MapEntry()
-		w.String(memoK0)
+		w.Text(memoK0)
 	}
 	w.EndMap()
 }
@@ -871,7 +871,7 @@ func memoZerosKey(w *memo.KeyWriter, m map[string][0]int, k map[struct {
 	w.BeginMap(len(m))
 	for memoK0 := range m {
 		w.MapEntry()
-		w.String(memoK0)
+		w.Text(memoK0)
 	}
 	w.EndMap()
 	w.BeginMap(len(k))
@@ -946,17 +946,17 @@ func (h ZerosMemoHandle) Stats() memo.Stats {
 
 // memoKeyItem writes the key of a value of type Item.
 func memoKeyItem(w *memo.KeyWriter, v *Item) {
-	w.String(v.SKU)
+	w.Text(v.SKU)
 	w.Int(int64(v.Qty))
 }
 
 // memoKeyAccount writes the key of a value of type Account.
 func memoKeyAccount(w *memo.KeyWriter, v *Account) {
-	w.String(v.Owner)
+	w.Text(v.Owner)
 	memoKeySecret(w, &v.key)
-	w.Len(len(v.tags))
+	w.Length(len(v.tags))
 	for memoI0 := range v.tags {
-		w.String(v.tags[memoI0])
+		w.Text(v.tags[memoI0])
 	}
 }
 
@@ -969,7 +969,7 @@ func memoKeyDoc(w *memo.KeyWriter, v *Doc) {
 		w.Present(true)
 		memoKeyMeta(w, v.Meta)
 	}
-	w.String(v.Title)
+	w.Text(v.Title)
 }
 
 // memoKeyList writes the key of a value of type List.
@@ -992,14 +992,14 @@ func memoKeyTree(w *memo.KeyWriter, v *Tree) {
 	if !w.Enter() {
 		return
 	}
-	w.String(v.Name)
+	w.Text(v.Name)
 	if v.Parent == nil {
 		w.Present(false)
 	} else {
 		w.Present(true)
 		memoKeyTree(w, v.Parent)
 	}
-	w.Len(len(v.Kids))
+	w.Length(len(v.Kids))
 	for memoI0 := range v.Kids {
 		if v.Kids[memoI0] == nil {
 			w.Present(false)
@@ -1017,7 +1017,7 @@ func memoKeyNode(w *memo.KeyWriter, v *Node) {
 		return
 	}
 	w.Int(int64(v.V))
-	w.Len(len(v.Kids))
+	w.Length(len(v.Kids))
 	for memoI0 := range v.Kids {
 		memoKeyNode(w, &v.Kids[memoI0])
 	}
@@ -1032,7 +1032,7 @@ func memoKeyDir(w *memo.KeyWriter, v *Dir) {
 	w.BeginMap(len((*v)))
 	for memoK0, memoV0 := range *v {
 		w.MapEntry()
-		w.String(memoK0)
+		w.Text(memoK0)
 		memoKeyDir(w, &memoV0)
 	}
 	w.EndMap()
@@ -1044,7 +1044,7 @@ func memoKeySet(w *memo.KeyWriter, v *Set) {
 	w.BeginMap(len((*v)))
 	for memoK0 := range *v {
 		w.MapEntry()
-		w.String(memoK0)
+		w.Text(memoK0)
 	}
 	w.EndMap()
 }

@@ -96,10 +96,10 @@ var memoJoin = memo.NewFunc(memo.FuncInfo{
 
 // memoJoinKey writes the key of one call of Join.
 func memoJoinKey(w *memo.KeyWriter, sep string, parts []string) {
-	w.String(sep)
-	w.Len(len(parts))
+	w.Text(sep)
+	w.Length(len(parts))
 	for memoI0 := range parts {
-		w.String(parts[memoI0])
+		w.Text(parts[memoI0])
 	}
 }
 
@@ -240,7 +240,7 @@ var memoLargest = memo.NewGeneric(memo.FuncInfo{
 
 // memoLargestKey writes the key of one call of Largest.
 func memoLargestKey[T cmp.Ordered](w *memo.KeyWriter, xs []T) {
-	w.Len(len(xs))
+	w.Length(len(xs))
 	for memoI0 := range xs {
 		memo.Dynamic(w, xs[memoI0])
 	}
@@ -528,7 +528,7 @@ func memoAccount_BalanceKey(w *memo.KeyWriter, a *Account, currency string) {
 		w.Present(true)
 		(*a).MemoKey(w)
 	}
-	w.String(currency)
+	w.Text(currency)
 }
 
 // BalanceCached is the memoized form of [Account.Balance]: calls with equal
@@ -587,12 +587,12 @@ func (h AccountBalanceMemoHandle) Stats() memo.Stats {
 
 // memoKeyCounter writes the key of a value of type Counter.
 func memoKeyCounter(w *memo.KeyWriter, v *Counter) {
-	w.String(v.Name)
+	w.Text(v.Name)
 }
 
 // memoKeyIDs writes the key of a value of type IDs.
 func memoKeyIDs(w *memo.KeyWriter, v *IDs) {
-	w.Len(len((*v)))
+	w.Length(len((*v)))
 	for memoI0 := range *v {
 		w.Int(int64((*v)[memoI0]))
 	}

@@ -97,7 +97,7 @@ var memoGrow = memo.NewFunc(memo.FuncInfo{
 
 // memoGrowKey writes the key of one call of Grow.
 func memoGrowKey(w *memo.KeyWriter, name string) {
-	w.String(name)
+	w.Text(name)
 }
 
 // GrowCached is the memoized form of [Grow]: calls with equal arguments share
@@ -165,7 +165,7 @@ var memoAccountJSON = memo.NewFunc(memo.FuncInfo{
 
 // memoAccountJSONKey writes the key of one call of AccountJSON.
 func memoAccountJSONKey(w *memo.KeyWriter, owner string) {
-	w.String(owner)
+	w.Text(owner)
 }
 
 // AccountJSONCached is the memoized form of [AccountJSON]: calls with equal
@@ -232,7 +232,7 @@ var memoAccountMsgpack = memo.NewFunc(memo.FuncInfo{
 
 // memoAccountMsgpackKey writes the key of one call of AccountMsgpack.
 func memoAccountMsgpackKey(w *memo.KeyWriter, owner string) {
-	w.String(owner)
+	w.Text(owner)
 }
 
 // AccountMsgpackCached is the memoized form of [AccountMsgpack]: calls with
@@ -299,7 +299,7 @@ var memoAccountGob = memo.NewFunc(memo.FuncInfo{
 
 // memoAccountGobKey writes the key of one call of AccountGob.
 func memoAccountGobKey(w *memo.KeyWriter, owner string) {
-	w.String(owner)
+	w.Text(owner)
 }
 
 // AccountGobCached is the memoized form of [AccountGob]: calls with equal
@@ -366,7 +366,7 @@ var memoLabelJSON = memo.NewFunc(memo.FuncInfo{
 
 // memoLabelJSONKey writes the key of one call of LabelJSON.
 func memoLabelJSONKey(w *memo.KeyWriter, text string) {
-	w.String(text)
+	w.Text(text)
 }
 
 // LabelJSONCached is the memoized form of [LabelJSON]: calls with equal
@@ -434,7 +434,7 @@ var memoLabelMsgpack = memo.NewFunc(memo.FuncInfo{
 
 // memoLabelMsgpackKey writes the key of one call of LabelMsgpack.
 func memoLabelMsgpackKey(w *memo.KeyWriter, text string) {
-	w.String(text)
+	w.Text(text)
 }
 
 // LabelMsgpackCached is the memoized form of [LabelMsgpack]: calls with equal
@@ -501,7 +501,7 @@ var memoStamp = memo.NewFunc(memo.FuncInfo{
 
 // memoStampKey writes the key of one call of Stamp.
 func memoStampKey(w *memo.KeyWriter, note string) {
-	w.String(note)
+	w.Text(note)
 }
 
 // StampCached is the memoized form of [Stamp]: calls with equal arguments

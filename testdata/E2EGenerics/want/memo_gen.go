@@ -96,7 +96,7 @@ var memoGroup = memo.NewGeneric(memo.FuncInfo{
 
 // memoGroupKey writes the key of one call of Group.
 func memoGroupKey[T any, K comparable](w *memo.KeyWriter, xs []T, key map[int]K) {
-	w.Len(len(xs))
+	w.Length(len(xs))
 	for memoI0 := range xs {
 		memo.Dynamic(w, xs[memoI0])
 	}
@@ -177,7 +177,7 @@ var memoMinMax = memo.NewGeneric(memo.FuncInfo{
 
 // memoMinMaxKey writes the key of one call of MinMax.
 func memoMinMaxKey[T cmp.Ordered](w *memo.KeyWriter, xs []T) {
-	w.Len(len(xs))
+	w.Length(len(xs))
 	for memoI0 := range xs {
 		memo.Dynamic(w, xs[memoI0])
 	}
@@ -520,12 +520,12 @@ var memoList_Join = memo.NewGeneric(memo.FuncInfo{
 
 // memoList_JoinKey writes the key of one call of List.Join.
 func memoList_JoinKey[T any](w *memo.KeyWriter, l List[T], sep string) {
-	w.String(l.Name)
-	w.Len(len(l.Items))
+	w.Text(l.Name)
+	w.Length(len(l.Items))
 	for memoI0 := range l.Items {
 		memo.Dynamic(w, l.Items[memoI0])
 	}
-	w.String(sep)
+	w.Text(sep)
 }
 
 // JoinCached is the memoized form of [List.Join]: calls with equal receivers
@@ -654,12 +654,12 @@ func (h ListRepeatMemoHandle[T]) Stats() memo.Stats {
 // memoKeyPair writes the key of a value of type Pair[int, string].
 func memoKeyPair(w *memo.KeyWriter, v *Pair[int, string]) {
 	w.Int(int64(v.First))
-	w.String(v.Second)
+	w.Text(v.Second)
 }
 
 // memoKeyPair2 writes the key of a value of type Pair[string, int].
 func memoKeyPair2(w *memo.KeyWriter, v *Pair[string, int]) {
-	w.String(v.First)
+	w.Text(v.First)
 	w.Int(int64(v.Second))
 }
 

@@ -16,7 +16,7 @@ import (
 // memoGreet is the cache of Greet.
 var memoGreet = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "1fad788297ceb88fc9d22717bc4b8fc2",
+	Fingerprint: "431d5d8a1fdb417cda4235acddc4ef97",
 	KeepsLocal:  true,
 	Name:        "Greet",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -82,7 +82,7 @@ func (h GreetMemoHandle) Stats() memo.Stats {
 // memoAudit is the cache of Audit.
 var memoAudit = memo.NewFunc(memo.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "0dfd4926138920253e7abe69be547441",
+	Fingerprint: "119f99039278ed9a9a5ddf5b49af7bd2",
 	KeepsLocal:  true,
 	Name:        "Audit",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -102,14 +102,14 @@ func memoAuditKey(w *memo.KeyWriter, u *User, s *Session, all []Session, by map[
 		w.Present(true)
 		(*s).MemoKey(w)
 	}
-	w.Len(len(all))
+	w.Length(len(all))
 	for memoI0 := range all {
 		all[memoI0].MemoKey(w)
 	}
 	w.BeginMap(len(by))
 	for memoK0, memoV0 := range by {
 		w.MapEntry()
-		w.String(memoK0)
+		w.Text(memoK0)
 		memoV0.MemoKey(w)
 	}
 	w.EndMap()
@@ -432,7 +432,7 @@ func (h PromotedMemoHandle) Stats() memo.Stats {
 // memoKeyStamp writes the key of a value of type Stamp.
 func memoKeyStamp(w *memo.KeyWriter, v *Stamp) {
 	w.Time(v.Time)
-	w.String(v.Label)
+	w.Text(v.Label)
 }
 
 // memoKeyAdmin writes the key of a value of type Admin.

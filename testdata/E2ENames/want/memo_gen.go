@@ -24,11 +24,11 @@ var memoShadow = memo.NewFunc(memo.FuncInfo{
 
 // memoShadowKey writes the key of one call of Shadow.
 func memoShadowKey(w *memo.KeyWriter, memoW string, h int, memoArg5 int, memoArg6 Label, parts []int, memoArg8 bool) {
-	w.String(memoW)
+	w.Text(memoW)
 	w.Int(int64(h))
 	w.Int(int64(memoArg5))
-	w.String(string(memoArg6))
-	w.Len(len(parts))
+	w.Text(string(memoArg6))
+	w.Length(len(parts))
 	for memoI0 := range parts {
 		w.Int(int64(parts[memoI0]))
 	}
@@ -100,7 +100,7 @@ var memoAnonymous = memo.NewFunc(memo.FuncInfo{
 // memoAnonymousKey writes the key of one call of Anonymous.
 func memoAnonymousKey(w *memo.KeyWriter, memoArg0 int, memoArg1 string) {
 	w.Int(int64(memoArg0))
-	w.String(memoArg1)
+	w.Text(memoArg1)
 }
 
 // AnonymousCached is the memoized form of [Anonymous]: calls with equal
@@ -166,7 +166,7 @@ var memoBlank = memo.NewFunc(memo.FuncInfo{
 
 // memoBlankKey writes the key of one call of Blank.
 func memoBlankKey(w *memo.KeyWriter, s string) {
-	w.String(s)
+	w.Text(s)
 }
 
 // BlankCached is the memoized form of [Blank]: calls with equal arguments
@@ -306,7 +306,7 @@ var memoThree = memo.NewFunc(memo.FuncInfo{
 
 // memoThreeKey writes the key of one call of Three.
 func memoThreeKey(w *memo.KeyWriter, s string) {
-	w.String(s)
+	w.Text(s)
 }
 
 // ThreeCached is the memoized form of [Three]: calls with equal arguments
@@ -438,7 +438,7 @@ var memofetchPrice = memo.NewFunc(memo.FuncInfo{
 
 // memofetchPriceKey writes the key of one call of price.
 func memofetchPriceKey(w *memo.KeyWriter, item string) {
-	w.String(item)
+	w.Text(item)
 }
 
 // fetchPrice is the memoized form of [price]: calls with equal arguments share
@@ -503,7 +503,7 @@ var memoLookup = memo.NewFunc(memo.FuncInfo{
 
 // memoLookupKey writes the key of one call of find.
 func memoLookupKey(w *memo.KeyWriter, key string) {
-	w.String(key)
+	w.Text(key)
 }
 
 // Lookup is the memoized form of [find]: calls with equal arguments share one
@@ -634,7 +634,7 @@ var memocart_total = memo.NewFunc(memo.FuncInfo{
 
 // memocart_totalKey writes the key of one call of cart.total.
 func memocart_totalKey(w *memo.KeyWriter, items []Item) {
-	w.Len(len(items))
+	w.Length(len(items))
 	for memoI0 := range items {
 		memoKeyItem2(w, &items[memoI0])
 	}
@@ -1109,7 +1109,7 @@ func (h TakenMemoHandle) Stats() memo.Stats {
 
 // memoKeyItem2 writes the key of a value of type Item.
 func memoKeyItem2(w *memo.KeyWriter, v *Item) {
-	w.String(v.Name)
+	w.Text(v.Name)
 	w.Int(int64(v.N))
 }
 

@@ -26,7 +26,7 @@ var memoBalance = memo.NewFunc(memo.FuncInfo{
 
 // memoBalanceKey writes the key of one call of Balance.
 func memoBalanceKey(w *memo.KeyWriter, name string) {
-	w.String(name)
+	w.Text(name)
 }
 
 // BalanceCached is the memoized form of [Balance]: calls with equal arguments
@@ -93,7 +93,7 @@ var memoLimit = memo.NewFunc(memo.FuncInfo{
 
 // memoLimitKey writes the key of one call of Limit.
 func memoLimitKey(w *memo.KeyWriter, name string) {
-	w.String(name)
+	w.Text(name)
 }
 
 // LimitCached is the memoized form of [Limit]: calls with equal arguments
@@ -353,7 +353,7 @@ var memoOpen = memo.NewFunc(memo.FuncInfo{
 
 // memoOpenKey writes the key of one call of Open.
 func memoOpenKey(w *memo.KeyWriter, name string) {
-	w.String(name)
+	w.Text(name)
 }
 
 // OpenCached is the memoized form of [Open]: calls with equal arguments share

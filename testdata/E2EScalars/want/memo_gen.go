@@ -234,7 +234,7 @@ var memoText = memo.NewFunc(memo.FuncInfo{
 // memoTextKey writes the key of one call of Text.
 func memoTextKey(w *memo.KeyWriter, b bool, s string, raw []byte) {
 	w.Bool(b)
-	w.String(s)
+	w.Text(s)
 	w.Blob(raw)
 }
 
@@ -376,12 +376,12 @@ var memoNamed = memo.NewFunc(memo.FuncInfo{
 // memoNamedKey writes the key of one call of Named.
 func memoNamedKey(w *memo.KeyWriter, id ID, l Label, f Flag, r Ratio, b Blob, c Count, n Name) {
 	w.Int(int64(id))
-	w.String(string(l))
+	w.Text(string(l))
 	w.Bool(bool(f))
 	w.Float(float64(r))
 	w.Blob(b)
 	w.Int(int64(c))
-	w.String(n)
+	w.Text(n)
 }
 
 // NamedCached is the memoized form of [Named]: calls with equal arguments

@@ -232,7 +232,7 @@ var memoLoadUser = memo.NewFunc(memo.FuncInfo{
 
 // memoLoadUserKey writes the key of one call of LoadUser.
 func memoLoadUserKey(w *memo.KeyWriter, name string) {
-	w.String(name)
+	w.Text(name)
 }
 
 // LoadUserCached is the memoized form of [LoadUser]: calls with equal

@@ -160,7 +160,7 @@ var memoFetch = memo.NewFunc(memo.FuncInfo{
 
 // memoFetchKey writes the key of one call of Fetch.
 func memoFetchKey(w *memo.KeyWriter, name string) {
-	w.String(name)
+	w.Text(name)
 }
 
 // FetchCached is the memoized form of [Fetch]: calls with equal arguments
@@ -227,7 +227,7 @@ var memoSchedule = memo.NewFunc(memo.FuncInfo{
 
 // memoScheduleKey writes the key of one call of Schedule.
 func memoScheduleKey(w *memo.KeyWriter, zone string) {
-	w.String(zone)
+	w.Text(zone)
 }
 
 // ScheduleCached is the memoized form of [Schedule]: calls with equal
@@ -367,7 +367,7 @@ var memoSplit = memo.NewFunc(memo.FuncInfo{
 
 // memoSplitKey writes the key of one call of Split.
 func memoSplitKey(w *memo.KeyWriter, s string) {
-	w.String(s)
+	w.Text(s)
 }
 
 // SplitCached is the memoized form of [Split]: calls with equal arguments
