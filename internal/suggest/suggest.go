@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 )
 
-
 // Closest returns the candidate closest to name by edit distance, or "" when
 // none is close enough.
 //
