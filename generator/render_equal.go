@@ -291,9 +291,7 @@ func (e *equalRenderer) compare(a, b jen.Code, t types.Type, p path, depth int, 
 	switch {
 	case isNamed(t, "time", "Time"):
 		return []jen.Code{check(diff().Dot("Time").Call(a, b), p)}
-	case e.byEncoding(t, class):
-		return []jen.Code{check(diff().Dot("SameEncoding").Call(addr(a), addr(b)), p)}
-	case e.opaque(t):
+	case e.byEncoding(t, class), e.opaque(t):
 		return []jen.Code{check(diff().Dot("Reflect").Call(addr(a), addr(b)), p)}
 	}
 	if name, ok := e.helper(t, class); ok {
@@ -410,8 +408,8 @@ func (e *equalRenderer) opaque(t types.Type) bool {
 	return isParam
 }
 
-// byEncoding reports whether a value of type t is compared by its encoding
-// because a codec of class encodes it by a method of its own (not one
+// byEncoding reports whether a codec of class encodes a value of type t by
+// a method of its own (not one
 // promoted from an embedded field, which would leave the other fields
 // out: a struct embedding a time.Time is compared field by field).
 func (e *equalRenderer) byEncoding(t types.Type, class string) bool {

@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"reflect"
@@ -30,14 +29,15 @@ import (
 //   - a nil slice or map differs from an empty one, a nil pointer from a
 //     pointer to a zero value;
 //   - times are compared by [Diff.Time];
-//   - a value that marshals itself for the codec is compared by its
-//     encoding, with [Diff.SameEncoding];
-//   - an interface, a type whose fields generated code cannot read, and
-//     anything whose type is a type parameter are compared by reflection,
-//     with [Diff.Reflect], under these same rules.
+//   - a value that marshals itself for the codec, an interface, a type
+//     whose fields generated code cannot read, and anything whose type is a
+//     type parameter are compared by reflection, with [Diff.Reflect], under
+//     these same rules, unexported fields included: a type's marshaling
+//     methods are not taken at their word, since re-encoding what they
+//     decoded cannot show what they lost (json.RawMessage compacted, a
+//     big.Float's precision, a net.IPNet's 4-byte IP grown to 16).
 type Diff struct {
-	codec      Codec          // re-encodes values that marshal themselves
-	codecName  string         // the codec spec's first stage: which methods count as marshaling
+	codecName  string         // the codec spec's first stage, for messages
 	keepsLocal bool           // whether the codec reads a time in time.Local back in it
 	local      *time.Location // time.Local; tests stand another zone in
 
@@ -47,11 +47,11 @@ type Diff struct {
 	seen   map[[2]any]struct{}
 }
 
-// newDiff returns a Diff for values encoded with codec, registered under
+// newDiff returns a Diff for values encoded with the codec registered under
 // spec.
-func newDiff(codec Codec, spec string, keepsLocal bool) *Diff {
+func newDiff(spec string, keepsLocal bool) *Diff {
 	name, _, _ := strings.Cut(spec, "+")
-	return &Diff{codec: codec, codecName: name, keepsLocal: keepsLocal, local: time.Local}
+	return &Diff{codecName: name, keepsLocal: keepsLocal, local: time.Local}
 }
 
 // String returns the difference found, as "result.Tags: [] became nil",
@@ -190,34 +190,6 @@ func (d *Diff) location(t time.Time) string {
 		return "UTC"
 	}
 	return "Local"
-}
-
-// SameEncoding reports whether the values pa and pb point to encode to
-// the same bytes, and records the difference when not. Generated code
-// compares this way a type that marshals itself for the codec (with
-// MarshalJSON, MarshalBinary or the like): its encoding, not its fields,
-// is what the codec keeps, and fields it leaves out on purpose (a cache, a
-// mutex) must not count. Encoding what was decoded must give back what was
-// stored; the type's methods are taken at their word beyond that.
-func (d *Diff) SameEncoding(pa, pb any) bool {
-	ea, errA := marshal(d.codec, pa)
-	eb, errB := marshal(d.codec, pb)
-	switch {
-	case errA != nil:
-		d.reason = "cannot be encoded again: " + errA.Error()
-	case errB != nil:
-		d.reason = "its decoded value cannot be encoded: " + errB.Error()
-	case !bytes.Equal(ea, eb):
-		a, b := describe(reflect.ValueOf(pa).Elem()), describe(reflect.ValueOf(pb).Elem())
-		if a == b {
-			d.reason = a + " encodes differently once decoded"
-		} else {
-			d.reason = a + " became " + b
-		}
-	default:
-		return true
-	}
-	return false
 }
 
 // maxDescribed bounds the description of a value in a difference.

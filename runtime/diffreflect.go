@@ -35,13 +35,6 @@ func (d *Diff) reflect(a, b reflect.Value, top bool) bool {
 			}
 		}
 	}
-	if marshalsItselfFor(t, d.codecName) {
-		if pa, ok := pointerTo(a); ok {
-			if pb, ok := pointerTo(b); ok {
-				return d.SameEncoding(pa.Interface(), pb.Interface())
-			}
-		}
-	}
 	switch t.Kind() {
 	case reflect.Bool:
 		return a.Bool() == b.Bool() || d.Differ(a, b, "")
@@ -156,76 +149,6 @@ func (d *Diff) visitedAt(a, b reflect.Value) bool {
 	return d.Visited(at{a.Type(), a.Pointer()}, at{b.Type(), b.Pointer()})
 }
 
-// selfEncoders lists, for each built-in codec, the methods by which a
-// value encodes itself instead of being encoded field by field. The
-// generator holds the same list (generator/render_equal.go), so that
-// generated and reflective comparisons agree; a codec of the user's own
-// is assumed to use none, which compares such values field by field, the
-// stricter way.
-var selfEncoders = map[string][]string{
-	"json":    {"MarshalJSON", "MarshalText"},
-	"gob":     {"GobEncode", "MarshalBinary", "MarshalText"},
-	"msgpack": {"EncodeMsgpack", "MarshalMsgpack", "MarshalBinary", "MarshalText"},
-}
-
-// marshalsItselfFor reports whether the codec named codec encodes a value
-// of type t by one of its methods (or its pointer's). Pointers and
-// interfaces are compared by what they hold, which may itself. A method a
-// struct has from an embedded field does not count: a struct embedding a
-// time.Time gets its MarshalJSON, which leaves the struct's other fields
-// out. (Reflection cannot tell such a method from one the struct declares
-// over it, as the generator can; it then compares field by field, the
-// stricter way.)
-func marshalsItselfFor(t reflect.Type, codec string) bool {
-	if k := t.Kind(); k == reflect.Pointer || k == reflect.Interface {
-		return false
-	}
-	for _, name := range selfEncoders[codec] {
-		m, ok := reflect.PointerTo(t).MethodByName(name)
-		if !ok || promotedMethod(t, name) {
-			continue
-		}
-		mt := m.Type // the receiver first
-		if name == "EncodeMsgpack" {
-			if mt.NumIn() == 2 && mt.NumOut() == 1 && mt.Out(0) == errorType {
-				return true
-			}
-			continue
-		}
-		if mt.NumIn() == 1 && mt.NumOut() == 2 && mt.Out(0) == bytesType && mt.Out(1) == errorType {
-			return true
-		}
-	}
-	return false
-}
-
-// promotedMethod reports whether struct type t may have its method name
-// from an embedded field (see promoted, its counterpart for keys).
-func promotedMethod(t reflect.Type, name string) bool {
-	if t.Kind() != reflect.Struct {
-		return false
-	}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if !f.Anonymous {
-			continue
-		}
-		ft := f.Type
-		if ft.Kind() != reflect.Pointer {
-			ft = reflect.PointerTo(ft)
-		}
-		if _, ok := ft.MethodByName(name); ok {
-			return true
-		}
-	}
-	return false
-}
-
-var (
-	errorType = reflect.TypeFor[error]()
-	bytesType = reflect.TypeFor[[]byte]()
-)
-
 // isResultsStruct reports whether t is the struct generated code declares
 // for the several results of a function, memo<Name>Results with fields R0,
 // R1 and so on.
@@ -254,18 +177,4 @@ func readable(v reflect.Value) (reflect.Value, bool) {
 		return reflect.NewAt(v.Type(), unsafe.Pointer(v.UnsafeAddr())).Elem(), true
 	}
 	return reflect.Value{}, false
-}
-
-// pointerTo returns a readable pointer to v, copying v when it is not
-// addressable.
-func pointerTo(v reflect.Value) (reflect.Value, bool) {
-	if v.CanAddr() {
-		return reflect.NewAt(v.Type(), unsafe.Pointer(v.UnsafeAddr())), true
-	}
-	if !v.CanInterface() {
-		return reflect.Value{}, false
-	}
-	p := reflect.New(v.Type())
-	p.Elem().Set(v)
-	return p, true
 }

@@ -24,7 +24,7 @@ func readsBack[R any](c *Call, r *R, payload []byte) bool {
 	if c.f.info.NoVerify || c.cfg.noVerify() {
 		return true
 	}
-	d := newDiff(c.b.codec, c.b.codecSpec, c.f.info.KeepsLocal)
+	d := newDiff(c.b.codecSpec, c.f.info.KeepsLocal)
 	var back R
 	if err := unmarshal(c.b.codec, payload, &back, c.cfg.limits(time.Time{})); err != nil {
 		d.reason = "does not decode: " + err.Error()

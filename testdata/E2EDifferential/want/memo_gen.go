@@ -5241,7 +5241,7 @@ func memoEqualStamps(d *memo.Diff, a, b *Stamps) bool {
 // memoMoneyJSONEqual compares a result of MoneyJSON with what its encoding
 // decodes to.
 func memoMoneyJSONEqual(d *memo.Diff, a, b *Money) bool {
-	return d.SameEncoding(a, b)
+	return d.Reflect(a, b)
 }
 
 // memoEqualSecret compares a value of type Secret with what its encoding

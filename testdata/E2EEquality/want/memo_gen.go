@@ -694,16 +694,16 @@ func memoEqualAccount(d *memo.Diff, a, b *Account) bool {
 	if a.Owner != b.Owner {
 		return d.Differ(a.Owner, b.Owner, ".Owner")
 	}
-	if !d.SameEncoding(&a.Balance, &b.Balance) {
+	if !d.Reflect(&a.Balance, &b.Balance) {
 		return d.At(".Balance")
 	}
 	if !memo.SameNil(d, a.Debt, b.Debt) {
 		return d.At(".Debt")
 	}
-	if a.Debt != nil && !d.SameEncoding(a.Debt, b.Debt) {
+	if a.Debt != nil && !d.Reflect(a.Debt, b.Debt) {
 		return d.At(".Debt")
 	}
-	if !d.SameEncoding(&a.Host, &b.Host) {
+	if !d.Reflect(&a.Host, &b.Host) {
 		return d.At(".Host")
 	}
 	if !d.Time(a.Opened, b.Opened) {
@@ -721,7 +721,7 @@ func memoEqualAccount(d *memo.Diff, a, b *Account) bool {
 			return d.At(".Limits[%q]", k)
 		}
 		for i1 := range va {
-			if !d.SameEncoding(&va[i1], &vb[i1]) {
+			if !d.Reflect(&va[i1], &vb[i1]) {
 				return d.At(".Limits[%q][%d]", k, i1)
 			}
 		}
@@ -732,7 +732,7 @@ func memoEqualAccount(d *memo.Diff, a, b *Account) bool {
 // memoEqualTagged compares a value of type Tagged with what its json encoding
 // decodes to.
 func memoEqualTagged(d *memo.Diff, a, b *Tagged) bool {
-	if !d.SameEncoding(&a.Main, &b.Main) {
+	if !d.Reflect(&a.Main, &b.Main) {
 		return d.At(".Main")
 	}
 	if !memo.SameMapLen(d, a.Extra, b.Extra) {
@@ -743,7 +743,7 @@ func memoEqualTagged(d *memo.Diff, a, b *Tagged) bool {
 		if !ok {
 			return d.Missing(k, ".Extra")
 		}
-		if !d.SameEncoding(&va, &vb) {
+		if !d.Reflect(&va, &vb) {
 			return d.At(".Extra[%q]", k)
 		}
 	}

@@ -774,7 +774,7 @@ func (h MeetingMemoHandle) Stats() memo.Stats {
 // memoPriceJSONEqual compares a result of PriceJSON with what its encoding
 // decodes to.
 func memoPriceJSONEqual(d *memo.Diff, a, b *Money) bool {
-	return d.SameEncoding(a, b)
+	return d.Reflect(a, b)
 }
 
 // memoEqualItem compares a value of type Item with what its encoding decodes

@@ -781,13 +781,13 @@ func memoChainEqual(d *memo.Diff, a, b **Node) bool {
 // memoStampedEqual compares a result of Stamped with what its encoding decodes
 // to.
 func memoStampedEqual(d *memo.Diff, a, b *Stamp) bool {
-	return d.SameEncoding(a, b)
+	return d.Reflect(a, b)
 }
 
 // memoPackEqual compares the results of a call of Pack with what their
 // encoding decodes to.
 func memoPackEqual(d *memo.Diff, a, b *memoPackResults) bool {
-	if !d.SameEncoding(&a.R0, &b.R0) {
+	if !d.Reflect(&a.R0, &b.R0) {
 		return d.At(" 1")
 	}
 	if !memo.SameMapLen(d, a.R1, b.R1) {
