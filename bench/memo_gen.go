@@ -286,6 +286,73 @@ func (h MissFileUnverifiedMemoHandle) Stats() memo.Stats {
 	return memoMissFileUnverified.Stats()
 }
 
+// memoMissMemory is the cache of MissMemory.
+var memoMissMemory = memo.NewFunc(memo.FuncInfo{
+	Backend:     "benchmissmem",
+	Equal:       memoEqualProfile,
+	Fingerprint: "167dbc06a0c56a29af70441a5f31d745",
+	KeepsLocal:  true,
+	Name:        "MissMemory",
+	Package:     "github.com/memogen/memogen/bench",
+})
+
+// memoMissMemoryKey writes the key of one call of MissMemory.
+func memoMissMemoryKey(w *memo.KeyWriter, id int64) {
+	w.Int(id)
+}
+
+// MissMemoryCached is the memoized form of [MissMemory]: calls with equal
+// arguments share one result, computed once. The key is made of id. Results
+// live in the backend named "benchmissmem".
+func MissMemoryCached(id int64) Profile {
+	memoCall := memoMissMemory.Begin(nil)
+	memoMissMemoryKey(memoCall.Key(), id)
+	if memoR, memoOK := memo.Lookup[Profile](memoCall, false); memoOK {
+		return memoR
+	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("id", id)
+	})
+	memoR, _ := memo.Run(memoCall, func() (Profile, error) {
+		return MissMemory(id), nil
+	})
+	return memoR
+}
+
+// MissMemoryMemo returns the handle of [MissMemoryCached]'s cache, to forget
+// or look up one argument set, clear every entry, or read the counters.
+func MissMemoryMemo() MissMemoryMemoHandle {
+	return MissMemoryMemoHandle{}
+}
+
+// MissMemoryMemoHandle controls the cache of [MissMemoryCached].
+type MissMemoryMemoHandle struct{}
+
+// Forget removes the cached result for these arguments, if any.
+func (h MissMemoryMemoHandle) Forget(id int64) error {
+	memoCall := memoMissMemory.Begin(nil)
+	memoMissMemoryKey(memoCall.Key(), id)
+	return memoCall.Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments,
+// without calling MissMemory.
+func (h MissMemoryMemoHandle) Contains(id int64) bool {
+	memoCall := memoMissMemory.Begin(nil)
+	memoMissMemoryKey(memoCall.Key(), id)
+	return memoCall.Contains()
+}
+
+// Clear removes every cached result of MissMemory.
+func (h MissMemoryMemoHandle) Clear(ctx context.Context) error {
+	return memoMissMemory.Clear(ctx)
+}
+
+// Stats returns the counters of [MissMemoryCached].
+func (h MissMemoryMemoHandle) Stats() memo.Stats {
+	return memoMissMemory.Stats()
+}
+
 // memoProfileFromFile is the cache of ProfileFromFile.
 var memoProfileFromFile = memo.NewFunc(memo.FuncInfo{
 	Backend:     "benchfile",
