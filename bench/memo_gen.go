@@ -20,6 +20,7 @@ var memoMissBytes = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "MissBytes",
 	Package:     "github.com/memogen/memogen/bench",
+	Size:        memoSizeOfProfile,
 })
 
 // memoMissBytesKey writes the key of one call of MissBytes.
@@ -86,6 +87,7 @@ var memoMissBytesUnverified = memo.NewFunc(memo.FuncInfo{
 	Name:        "MissBytesUnverified",
 	NoVerify:    true,
 	Package:     "github.com/memogen/memogen/bench",
+	Size:        memoSizeOfProfile,
 })
 
 // memoMissBytesUnverifiedKey writes the key of one call of MissBytesUnverified.
@@ -157,6 +159,7 @@ var memoMissFile = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "MissFile",
 	Package:     "github.com/memogen/memogen/bench",
+	Size:        memoSizeOfProfile,
 })
 
 // memoMissFileKey writes the key of one call of MissFile.
@@ -223,6 +226,7 @@ var memoMissFileUnverified = memo.NewFunc(memo.FuncInfo{
 	Name:        "MissFileUnverified",
 	NoVerify:    true,
 	Package:     "github.com/memogen/memogen/bench",
+	Size:        memoSizeOfProfile,
 })
 
 // memoMissFileUnverifiedKey writes the key of one call of MissFileUnverified.
@@ -294,6 +298,7 @@ var memoMissMemory = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "MissMemory",
 	Package:     "github.com/memogen/memogen/bench",
+	Size:        memoSizeOfProfile,
 })
 
 // memoMissMemoryKey writes the key of one call of MissMemory.
@@ -361,6 +366,7 @@ var memoProfileFromFile = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "ProfileFromFile",
 	Package:     "github.com/memogen/memogen/bench",
+	Size:        memoSizeOfProfile,
 })
 
 // memoProfileFromFileKey writes the key of one call of ProfileFromFile.
@@ -429,6 +435,7 @@ var memoProfileFromRedis = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "ProfileFromRedis",
 	Package:     "github.com/memogen/memogen/bench",
+	Size:        memoSizeOfProfile,
 })
 
 // memoProfileFromRedisKey writes the key of one call of ProfileFromRedis.
@@ -497,6 +504,7 @@ var memoProfileFromS3 = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "ProfileFromS3",
 	Package:     "github.com/memogen/memogen/bench",
+	Size:        memoSizeOfProfile,
 })
 
 // memoProfileFromS3Key writes the key of one call of ProfileFromS3.
@@ -564,6 +572,7 @@ var memoProfileFromTiered = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "ProfileFromTiered",
 	Package:     "github.com/memogen/memogen/bench",
+	Size:        memoSizeOfProfile,
 })
 
 // memoProfileFromTieredKey writes the key of one call of ProfileFromTiered.
@@ -631,6 +640,7 @@ var memoSearch = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "Search",
 	Package:     "github.com/memogen/memogen/bench",
+	Size:        memoSizeOfResult,
 })
 
 // memoSearchKey writes the key of one call of Search.
@@ -741,4 +751,35 @@ func memoEqualResult(d *memo.Diff, a, b *Result) bool {
 		return d.Differ(a.First, b.First, ".First")
 	}
 	return true
+}
+
+// memoSizeOfProfile estimates the bytes a result of type Profile references
+// outside itself.
+func memoSizeOfProfile(r Profile) int64 {
+	return memoSizeProfile(&r)
+}
+
+// memoSizeOfResult estimates the bytes a result of type Result references
+// outside itself.
+func memoSizeOfResult(r Result) int64 {
+	return memoSizeResult(&r)
+}
+
+// memoSizeProfile estimates the bytes a value of type Profile references
+// outside itself.
+func memoSizeProfile(v *Profile) int64 {
+	var n int64
+	n += int64(len(v.Name))
+	n += int64(len(v.Email))
+	n += memo.SliceSize(v.Tags)
+	for i := range v.Tags {
+		n += int64(len(v.Tags[i]))
+	}
+	return n
+}
+
+// memoSizeResult estimates the bytes a value of type Result references outside
+// itself.
+func memoSizeResult(v *Result) int64 {
+	return int64(len(v.First))
 }

@@ -571,6 +571,7 @@ var memoSecretMsgpack = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "SecretMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfSecret,
 })
 
 // memoSecretMsgpackKey writes the key of one call of SecretMsgpack.
@@ -637,6 +638,7 @@ var memoSecretJSON = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "4be952e926009741435370e0966cfb64",
 	Name:        "SecretJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfSecret,
 	Unstorable:  "field Secret.PasswordHash (main.go:63) is tagged json:\"-\": json would drop it",
 })
 
@@ -707,6 +709,7 @@ var memoSecretGob = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "1847b87fef1d3f3d86864885369b6559",
 	Name:        "SecretGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfSecret,
 })
 
 // memoSecretGobKey writes the key of one call of SecretGob.
@@ -775,6 +778,7 @@ var memoSecretZstd = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "SecretZstd",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfSecret,
 })
 
 // memoSecretZstdKey writes the key of one call of SecretZstd.
@@ -841,6 +845,7 @@ var memoMsgSecretMsgpack = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "6211639ddbb1dff367ff79e97099e49c",
 	Name:        "MsgSecretMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfMsgSecret,
 	Unstorable:  "field MsgSecret.Token (main.go:69) is tagged msgpack:\"-\": msgpack would drop it",
 })
 
@@ -913,6 +918,7 @@ var memoMsgSecretJSON = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "64fb231df89599ad263b7803599775fb",
 	Name:        "MsgSecretJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfMsgSecret,
 })
 
 // memoMsgSecretJSONKey writes the key of one call of MsgSecretJSON.
@@ -980,6 +986,7 @@ var memoMsgSecretGob = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "dafd4cdce2cf6439776944b45cfa95d6",
 	Name:        "MsgSecretGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfMsgSecret,
 })
 
 // memoMsgSecretGobKey writes the key of one call of MsgSecretGob.
@@ -1046,6 +1053,7 @@ var memoMsgSecretZstd = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "fb36dbaf2ae277c93ba5fad639268162",
 	Name:        "MsgSecretZstd",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfMsgSecret,
 	Unstorable:  "field MsgSecret.Token (main.go:69) is tagged msgpack:\"-\": msgpack would drop it",
 })
 
@@ -1116,6 +1124,7 @@ var memoShadowMsgpack = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "19a2d83ef78ba2e0df4106f81c7b5571",
 	Name:        "ShadowMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfItem,
 	Unstorable:  "field Item.Base.ID (main.go:73) is hidden by Item.ID (main.go:78), of the same name \"ID\": msgpack would drop it",
 })
 
@@ -1186,6 +1195,7 @@ var memoShadowJSON = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "76144a20794f79bd69b3b6bb4f8ccc27",
 	Name:        "ShadowJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfItem,
 	Unstorable:  "field Item.Base.ID (main.go:73) is hidden by Item.ID (main.go:78), of the same name \"ID\": json would drop it",
 })
 
@@ -1257,6 +1267,7 @@ var memoShadowGob = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "f873bf0828db869b2fcc0bd582d276dc",
 	Name:        "ShadowGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfItem,
 })
 
 // memoShadowGobKey writes the key of one call of ShadowGob.
@@ -1323,6 +1334,7 @@ var memoShadowZstd = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "baf61d51e206c8a7345eb9c308249ef3",
 	Name:        "ShadowZstd",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfItem,
 	Unstorable:  "field Item.Base.ID (main.go:73) is hidden by Item.ID (main.go:78), of the same name \"ID\": msgpack would drop it",
 })
 
@@ -1395,6 +1407,7 @@ var memoBagMsgpack = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "BagMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfBag,
 })
 
 // memoBagMsgpackKey writes the key of one call of BagMsgpack.
@@ -1462,6 +1475,7 @@ var memoBagJSON = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "57f2922e674cd20984c25072eafc91cc",
 	Name:        "BagJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfBag,
 })
 
 // memoBagJSONKey writes the key of one call of BagJSON.
@@ -1529,6 +1543,7 @@ var memoBagGob = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "da3fe45ab90ac6b213e552824b707b31",
 	Name:        "BagGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfBag,
 })
 
 // memoBagGobKey writes the key of one call of BagGob.
@@ -1597,6 +1612,7 @@ var memoBagZstd = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "BagZstd",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfBag,
 })
 
 // memoBagZstdKey writes the key of one call of BagZstd.
@@ -1665,6 +1681,7 @@ var memoPtrsMsgpack = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "PtrsMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfPtrs,
 })
 
 // memoPtrsMsgpackKey writes the key of one call of PtrsMsgpack.
@@ -1732,6 +1749,7 @@ var memoPtrsJSON = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "16765caaa2c9f7137f9222b143d6c43e",
 	Name:        "PtrsJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfPtrs,
 })
 
 // memoPtrsJSONKey writes the key of one call of PtrsJSON.
@@ -1799,6 +1817,7 @@ var memoPtrsGob = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "448a306ce4e103124aabfc2dfcc222f0",
 	Name:        "PtrsGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfPtrs,
 })
 
 // memoPtrsGobKey writes the key of one call of PtrsGob.
@@ -1867,6 +1886,7 @@ var memoPtrsZstd = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "PtrsZstd",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfPtrs,
 })
 
 // memoPtrsZstdKey writes the key of one call of PtrsZstd.
@@ -1935,6 +1955,7 @@ var memoEmptyMsgpack = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "EmptyMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfSliceInt,
 })
 
 // memoEmptyMsgpackKey writes the key of one call of EmptyMsgpack.
@@ -2002,6 +2023,7 @@ var memoEmptyJSON = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "e41e95f039f3614a88ac5523234be56b",
 	Name:        "EmptyJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfSliceInt,
 })
 
 // memoEmptyJSONKey writes the key of one call of EmptyJSON.
@@ -2069,6 +2091,7 @@ var memoEmptyGob = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "b3eb7e9ef4a15d66be8091e0ad2b6a2e",
 	Name:        "EmptyGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfSliceInt,
 })
 
 // memoEmptyGobKey writes the key of one call of EmptyGob.
@@ -2137,6 +2160,7 @@ var memoEmptyZstd = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "EmptyZstd",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfSliceInt,
 })
 
 // memoEmptyZstdKey writes the key of one call of EmptyZstd.
@@ -2205,6 +2229,7 @@ var memoNilSliceMsgpack = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "NilSliceMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfSliceInt,
 })
 
 // memoNilSliceMsgpackKey writes the key of one call of NilSliceMsgpack.
@@ -2273,6 +2298,7 @@ var memoNilSliceJSON = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "337c115c156104a87e0568a4b49511c2",
 	Name:        "NilSliceJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfSliceInt,
 })
 
 // memoNilSliceJSONKey writes the key of one call of NilSliceJSON.
@@ -2340,6 +2366,7 @@ var memoNilSliceGob = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "3ac2a9816edde64aa54917f75a7e5a91",
 	Name:        "NilSliceGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfSliceInt,
 })
 
 // memoNilSliceGobKey writes the key of one call of NilSliceGob.
@@ -2408,6 +2435,7 @@ var memoNilSliceZstd = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "NilSliceZstd",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfSliceInt,
 })
 
 // memoNilSliceZstdKey writes the key of one call of NilSliceZstd.
@@ -2746,6 +2774,7 @@ var memoTextMsgpack = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "TextMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfString,
 })
 
 // memoTextMsgpackKey writes the key of one call of TextMsgpack.
@@ -2813,6 +2842,7 @@ var memoTextJSON = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "ac1d04bac4430945736331ffecd72a66",
 	Name:        "TextJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfString,
 })
 
 // memoTextJSONKey writes the key of one call of TextJSON.
@@ -2880,6 +2910,7 @@ var memoTextGob = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "792621d23dd5e746a3b416487aaa3f6b",
 	Name:        "TextGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfString,
 })
 
 // memoTextGobKey writes the key of one call of TextGob.
@@ -2948,6 +2979,7 @@ var memoTextZstd = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "TextZstd",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfString,
 })
 
 // memoTextZstdKey writes the key of one call of TextZstd.
@@ -3016,6 +3048,7 @@ var memoPlainMsgpack = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "PlainMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfPlain,
 })
 
 // memoPlainMsgpackKey writes the key of one call of PlainMsgpack.
@@ -3083,6 +3116,7 @@ var memoPlainJSON = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "19c9ede7676a3173b00546bbcf624364",
 	Name:        "PlainJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfPlain,
 })
 
 // memoPlainJSONKey writes the key of one call of PlainJSON.
@@ -3150,6 +3184,7 @@ var memoPlainGob = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "2bc0984bca91bc8ea537d122c76d0e8d",
 	Name:        "PlainGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfPlain,
 })
 
 // memoPlainGobKey writes the key of one call of PlainGob.
@@ -3218,6 +3253,7 @@ var memoPlainZstd = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "PlainZstd",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfPlain,
 })
 
 // memoPlainZstdKey writes the key of one call of PlainZstd.
@@ -3286,6 +3322,7 @@ var memoNamedMsgpack = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "NamedMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfNames,
 })
 
 // memoNamedMsgpackKey writes the key of one call of NamedMsgpack.
@@ -3353,6 +3390,7 @@ var memoNamedJSON = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "f9d70e10f2288e5de8f29dd0e3eaadbe",
 	Name:        "NamedJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfNames,
 })
 
 // memoNamedJSONKey writes the key of one call of NamedJSON.
@@ -3420,6 +3458,7 @@ var memoNamedGob = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "4ed9b310dd49567349e3220182f2a73d",
 	Name:        "NamedGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfNames,
 })
 
 // memoNamedGobKey writes the key of one call of NamedGob.
@@ -3488,6 +3527,7 @@ var memoNamedZstd = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "NamedZstd",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfNames,
 })
 
 // memoNamedZstdKey writes the key of one call of NamedZstd.
@@ -3556,6 +3596,7 @@ var memoNestedMsgpack = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "NestedMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfPtrOuter,
 })
 
 // memoNestedMsgpackKey writes the key of one call of NestedMsgpack.
@@ -3623,6 +3664,7 @@ var memoNestedJSON = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "dacb5458254342899e066fd01e107894",
 	Name:        "NestedJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfPtrOuter,
 })
 
 // memoNestedJSONKey writes the key of one call of NestedJSON.
@@ -3690,6 +3732,7 @@ var memoNestedGob = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "9aed9f293e06337d52b5cbd5158a2e26",
 	Name:        "NestedGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfPtrOuter,
 })
 
 // memoNestedGobKey writes the key of one call of NestedGob.
@@ -3758,6 +3801,7 @@ var memoNestedZstd = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "NestedZstd",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfPtrOuter,
 })
 
 // memoNestedZstdKey writes the key of one call of NestedZstd.
@@ -3827,6 +3871,7 @@ var memoCycleMsgpack = memo.NewFunc(memo.FuncInfo{
 	Name:        "CycleMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
 	Recursive:   true,
+	Size:        memoSizeOfPtrNode,
 })
 
 // memoCycleMsgpackKey writes the key of one call of CycleMsgpack.
@@ -3896,6 +3941,7 @@ var memoCycleJSON = memo.NewFunc(memo.FuncInfo{
 	Name:        "CycleJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
 	Recursive:   true,
+	Size:        memoSizeOfPtrNode,
 })
 
 // memoCycleJSONKey writes the key of one call of CycleJSON.
@@ -3965,6 +4011,7 @@ var memoCycleGob = memo.NewFunc(memo.FuncInfo{
 	Name:        "CycleGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
 	Recursive:   true,
+	Size:        memoSizeOfPtrNode,
 })
 
 // memoCycleGobKey writes the key of one call of CycleGob.
@@ -4035,6 +4082,7 @@ var memoCycleZstd = memo.NewFunc(memo.FuncInfo{
 	Name:        "CycleZstd",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
 	Recursive:   true,
+	Size:        memoSizeOfPtrNode,
 })
 
 // memoCycleZstdKey writes the key of one call of CycleZstd.
@@ -4105,6 +4153,7 @@ var memoTreeMsgpack = memo.NewFunc(memo.FuncInfo{
 	Name:        "TreeMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
 	Recursive:   true,
+	Size:        memoSizeOfPtrNode,
 })
 
 // memoTreeMsgpackKey writes the key of one call of TreeMsgpack.
@@ -4174,6 +4223,7 @@ var memoTreeJSON = memo.NewFunc(memo.FuncInfo{
 	Name:        "TreeJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
 	Recursive:   true,
+	Size:        memoSizeOfPtrNode,
 })
 
 // memoTreeJSONKey writes the key of one call of TreeJSON.
@@ -4243,6 +4293,7 @@ var memoTreeGob = memo.NewFunc(memo.FuncInfo{
 	Name:        "TreeGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
 	Recursive:   true,
+	Size:        memoSizeOfPtrNode,
 })
 
 // memoTreeGobKey writes the key of one call of TreeGob.
@@ -4313,6 +4364,7 @@ var memoTreeZstd = memo.NewFunc(memo.FuncInfo{
 	Name:        "TreeZstd",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
 	Recursive:   true,
+	Size:        memoSizeOfPtrNode,
 })
 
 // memoTreeZstdKey writes the key of one call of TreeZstd.
@@ -4380,6 +4432,7 @@ var memoAnyMsgpack = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "7c08afe4243aeeb29aae454467bc4d6e",
 	Name:        "AnyMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfAny,
 	Unstorable:  "result 1 is an interface (any): msgpack would lose its dynamic type",
 })
 
@@ -4449,6 +4502,7 @@ var memoAnyJSON = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "bb567ef6ac5f5b04ed9d47e7952567c7",
 	Name:        "AnyJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfAny,
 	Unstorable:  "result 1 is an interface (any): json would lose its dynamic type",
 })
 
@@ -4520,6 +4574,7 @@ var memoAnyGob = memo.NewFunc(memo.FuncInfo{
 	Name:        "AnyGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
 	Recursive:   true,
+	Size:        memoSizeOfAny,
 })
 
 // memoAnyGobKey writes the key of one call of AnyGob.
@@ -4586,6 +4641,7 @@ var memoAnyZstd = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "af3a7cbdcb306eb3ee2c4eede710b3ba",
 	Name:        "AnyZstd",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfAny,
 	Unstorable:  "result 1 is an interface (any): msgpack would lose its dynamic type",
 })
 
@@ -4664,6 +4720,7 @@ var memoMultiMsgpack = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "MultiMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoMultiMsgpackSize,
 })
 
 // memoMultiMsgpackKey writes the key of one call of MultiMsgpack.
@@ -4739,6 +4796,7 @@ var memoMultiJSON = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "fa6e2d36593adf968299c3b3aeee4dbe",
 	Name:        "MultiJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoMultiJSONSize,
 })
 
 // memoMultiJSONKey writes the key of one call of MultiJSON.
@@ -4814,6 +4872,7 @@ var memoMultiGob = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "2805b270543e00e687aa7316a92869b1",
 	Name:        "MultiGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoMultiGobSize,
 })
 
 // memoMultiGobKey writes the key of one call of MultiGob.
@@ -4890,6 +4949,7 @@ var memoMultiZstd = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "MultiZstd",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoMultiZstdSize,
 })
 
 // memoMultiZstdKey writes the key of one call of MultiZstd.
@@ -5730,4 +5790,207 @@ func memoEqualInner(d *memo.Diff, a, b *Inner) bool {
 		}
 	}
 	return true
+}
+
+// memoSizeOfSecret estimates the bytes a result of type Secret references
+// outside itself.
+func memoSizeOfSecret(r Secret) int64 {
+	return memoSizeSecret(&r)
+}
+
+// memoSizeOfMsgSecret estimates the bytes a result of type MsgSecret
+// references outside itself.
+func memoSizeOfMsgSecret(r MsgSecret) int64 {
+	return memoSizeMsgSecret(&r)
+}
+
+// memoSizeOfItem estimates the bytes a result of type Item references outside
+// itself.
+func memoSizeOfItem(r Item) int64 {
+	return memoSizeItem(&r)
+}
+
+// memoSizeOfBag estimates the bytes a result of type Bag references outside
+// itself.
+func memoSizeOfBag(r Bag) int64 {
+	return memoSizeBag(&r)
+}
+
+// memoSizeOfPtrs estimates the bytes a result of type Ptrs references outside
+// itself.
+func memoSizeOfPtrs(r Ptrs) int64 {
+	return memoSizePtrs(&r)
+}
+
+// memoSizeOfSliceInt estimates the bytes a result of type []int references
+// outside itself.
+func memoSizeOfSliceInt(r []int) int64 {
+	return memo.SliceSize(r)
+}
+
+// memoSizeOfString estimates the bytes a result of type string references
+// outside itself.
+func memoSizeOfString(r string) int64 {
+	return int64(len(r))
+}
+
+// memoSizeOfPlain estimates the bytes a result of type Plain references
+// outside itself.
+func memoSizeOfPlain(r Plain) int64 {
+	return memoSizePlain(&r)
+}
+
+// memoSizeOfNames estimates the bytes a result of type Names references
+// outside itself.
+func memoSizeOfNames(r Names) int64 {
+	return memoSizeNames(&r)
+}
+
+// memoSizeOfPtrOuter estimates the bytes a result of type *Outer references
+// outside itself.
+func memoSizeOfPtrOuter(r *Outer) int64 {
+	var n int64
+	if r != nil {
+		n += memo.PointeeSize(r)
+		n += memoSizeOuter(r)
+	}
+	return n
+}
+
+// memoSizeOfPtrNode estimates the bytes a result of type *Node references
+// outside itself.
+func memoSizeOfPtrNode(r *Node) int64 {
+	return memo.DynamicSize(r)
+}
+
+// memoSizeOfAny estimates the bytes a result of type any references outside
+// itself.
+func memoSizeOfAny(r any) int64 {
+	return memo.DynamicSize(r)
+}
+
+// memoMultiMsgpackSize estimates the bytes the results of a call of
+// MultiMsgpack reference outside themselves.
+func memoMultiMsgpackSize(r memoMultiMsgpackResults) int64 {
+	return memoSizePlain(&r.R1)
+}
+
+// memoMultiJSONSize estimates the bytes the results of a call of MultiJSON
+// reference outside themselves.
+func memoMultiJSONSize(r memoMultiJSONResults) int64 {
+	return memoSizePlain(&r.R1)
+}
+
+// memoMultiGobSize estimates the bytes the results of a call of MultiGob
+// reference outside themselves.
+func memoMultiGobSize(r memoMultiGobResults) int64 {
+	return memoSizePlain(&r.R1)
+}
+
+// memoMultiZstdSize estimates the bytes the results of a call of MultiZstd
+// reference outside themselves.
+func memoMultiZstdSize(r memoMultiZstdResults) int64 {
+	return memoSizePlain(&r.R1)
+}
+
+// memoSizeSecret estimates the bytes a value of type Secret references outside
+// itself.
+func memoSizeSecret(v *Secret) int64 {
+	var n int64
+	n += int64(len(v.User))
+	n += int64(len(v.PasswordHash))
+	return n
+}
+
+// memoSizeMsgSecret estimates the bytes a value of type MsgSecret references
+// outside itself.
+func memoSizeMsgSecret(v *MsgSecret) int64 {
+	var n int64
+	n += int64(len(v.User))
+	n += int64(len(v.Token))
+	return n
+}
+
+// memoSizeItem estimates the bytes a value of type Item references outside
+// itself.
+func memoSizeItem(v *Item) int64 {
+	return int64(len(v.ID))
+}
+
+// memoSizeBag estimates the bytes a value of type Bag references outside
+// itself.
+func memoSizeBag(v *Bag) int64 {
+	var n int64
+	n += memo.MapSize(v.M)
+	for k, e := range v.M {
+		n += int64(len(k))
+		n += memo.SliceSize(e)
+	}
+	return n
+}
+
+// memoSizePtrs estimates the bytes a value of type Ptrs references outside
+// itself.
+func memoSizePtrs(v *Ptrs) int64 {
+	var n int64
+	if v.Zero != nil {
+		n += memo.PointeeSize(v.Zero)
+	}
+	if v.Set != nil {
+		n += memo.PointeeSize(v.Set)
+	}
+	if v.Nil != nil {
+		n += memo.PointeeSize(v.Nil)
+		n += int64(len(*v.Nil))
+	}
+	return n
+}
+
+// memoSizePlain estimates the bytes a value of type Plain references outside
+// itself.
+func memoSizePlain(v *Plain) int64 {
+	var n int64
+	n += int64(len(v.Name))
+	n += memo.SliceSize(v.Tags)
+	for i := range v.Tags {
+		n += int64(len(v.Tags[i]))
+	}
+	return n
+}
+
+// memoSizeNames estimates the bytes a value of type Names references outside
+// itself.
+func memoSizeNames(v *Names) int64 {
+	var n int64
+	n += memo.SliceSize(*v)
+	for i := range *v {
+		n += int64(len((*v)[i]))
+	}
+	return n
+}
+
+// memoSizeOuter estimates the bytes a value of type Outer references outside
+// itself.
+func memoSizeOuter(v *Outer) int64 {
+	var n int64
+	n += memoSizeInner(&v.Inner)
+	n += memo.SliceSize(v.List)
+	for i := range v.List {
+		n += memoSizeInner(&v.List[i])
+	}
+	return n
+}
+
+// memoSizeInner estimates the bytes a value of type Inner references outside
+// itself.
+func memoSizeInner(v *Inner) int64 {
+	var n int64
+	n += memo.MapSize(v.Vals)
+	for _, e := range v.Vals {
+		if e != nil {
+			n += memo.PointeeSize(e)
+			n += memoSizePlain(e)
+		}
+	}
+	return n
 }
