@@ -19,9 +19,11 @@ const (
 // sizeWalker estimates by reflection the bytes a value references.
 type sizeWalker struct {
 	budget int // values it may still walk
-	// seen holds the pointers, maps and slices of elements that reference
-	// memory already counted: memory two parts of a value share is counted
-	// once, and a cycle ends where it closes.
+	// seen holds the pointers walked, and the maps and slices whose
+	// elements can lead on to further pointers, maps, slices or
+	// interfaces: a cycle ends where it closes, and memory that two parts
+	// of a value share through them is counted once. A slice or map of
+	// strings or numbers, which can lead nowhere, is not recorded.
 	seen map[sizeKey]struct{}
 }
 
@@ -44,14 +46,14 @@ func (w *sizeWalker) extra(v reflect.Value, depth int) int64 {
 	case reflect.String:
 		return int64(v.Len())
 	case reflect.Slice:
-		if v.Cap() == 0 || holds(t.Elem()) && !w.first(v) {
+		if v.Cap() == 0 || links(t.Elem()) && !w.first(v) {
 			return 0
 		}
 		return int64(v.Cap())*int64(t.Elem().Size()) + w.elems(v, depth+1)
 	case reflect.Array:
 		return w.elems(v, depth) // its elements are inline
 	case reflect.Map:
-		if v.IsNil() || !w.first(v) {
+		if v.IsNil() || (links(t.Key()) || links(t.Elem())) && !w.first(v) {
 			return 0
 		}
 		return mapSize(v.Len(), int64(t.Key().Size()+t.Elem().Size())) + w.entries(v, depth)
@@ -155,34 +157,55 @@ func boxSize(t reflect.Type) int64 {
 	return int64(t.Size())
 }
 
-// holdsCache caches holds for struct types, which it walks field by field.
-var holdsCache sync.Map // reflect.Type → bool
+// reach says what a value of a type can reference, as holds and links
+// report it.
+type reach uint8
+
+const (
+	reachStrings reach = 1 << iota // string bytes
+	reachLinks                     // a pointer, a slice, a map or an interface
+)
+
+// reachCache caches reachOf for struct types, which it walks field by
+// field.
+var reachCache sync.Map // reflect.Type → reach
+
+// reachOf returns what a value of type t can reference. A time.Time's
+// location is shared, not counted.
+func reachOf(t reflect.Type) reach {
+	switch t.Kind() {
+	case reflect.String:
+		return reachStrings
+	case reflect.Slice, reflect.Map, reflect.Pointer, reflect.Interface:
+		return reachLinks
+	case reflect.Array:
+		if t.Len() == 0 {
+			return 0
+		}
+		return reachOf(t.Elem())
+	case reflect.Struct:
+		if t == timeType {
+			return 0
+		}
+		if r, ok := reachCache.Load(t); ok {
+			return r.(reach)
+		}
+		var r reach
+		for i := range t.NumField() {
+			r |= reachOf(t.Field(i).Type)
+		}
+		reachCache.Store(t, r)
+		return r
+	}
+	return 0
+}
 
 // holds reports whether a value of type t can reference memory outside
 // itself that an estimate counts: through a string, a slice, a map, a
-// pointer or an interface. A time.Time's location is shared, not counted.
-func holds(t reflect.Type) bool {
-	switch t.Kind() {
-	case reflect.String, reflect.Slice, reflect.Map, reflect.Pointer, reflect.Interface:
-		return true
-	case reflect.Array:
-		return t.Len() > 0 && holds(t.Elem())
-	case reflect.Struct:
-		if t == timeType {
-			return false
-		}
-		if h, ok := holdsCache.Load(t); ok {
-			return h.(bool)
-		}
-		h := false
-		for i := range t.NumField() {
-			if holds(t.Field(i).Type) {
-				h = true
-				break
-			}
-		}
-		holdsCache.Store(t, h)
-		return h
-	}
-	return false
-}
+// pointer or an interface.
+func holds(t reflect.Type) bool { return reachOf(t) != 0 }
+
+// links reports whether a value of type t can reference a pointer, a
+// slice, a map or an interface, and so lead back to memory already
+// counted.
+func links(t reflect.Type) bool { return reachOf(t)&reachLinks != 0 }
