@@ -20,6 +20,7 @@ var memoMissBytes = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "MissBytes",
 	Package:     "github.com/memogen/memogen/bench",
+	Size:        memoSizeOfProfile,
 })
 
 // memoMissBytesKey writes the key of one call of MissBytes.
@@ -86,6 +87,7 @@ var memoMissBytesUnverified = memo.NewFunc(memo.FuncInfo{
 	Name:        "MissBytesUnverified",
 	NoVerify:    true,
 	Package:     "github.com/memogen/memogen/bench",
+	Size:        memoSizeOfProfile,
 })
 
 // memoMissBytesUnverifiedKey writes the key of one call of MissBytesUnverified.
@@ -157,6 +159,7 @@ var memoMissFile = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "MissFile",
 	Package:     "github.com/memogen/memogen/bench",
+	Size:        memoSizeOfProfile,
 })
 
 // memoMissFileKey writes the key of one call of MissFile.
@@ -223,6 +226,7 @@ var memoMissFileUnverified = memo.NewFunc(memo.FuncInfo{
 	Name:        "MissFileUnverified",
 	NoVerify:    true,
 	Package:     "github.com/memogen/memogen/bench",
+	Size:        memoSizeOfProfile,
 })
 
 // memoMissFileUnverifiedKey writes the key of one call of MissFileUnverified.
@@ -286,6 +290,74 @@ func (h MissFileUnverifiedMemoHandle) Stats() memo.Stats {
 	return memoMissFileUnverified.Stats()
 }
 
+// memoMissMemory is the cache of MissMemory.
+var memoMissMemory = memo.NewFunc(memo.FuncInfo{
+	Backend:     "benchmissmem",
+	Equal:       memoEqualProfile,
+	Fingerprint: "167dbc06a0c56a29af70441a5f31d745",
+	KeepsLocal:  true,
+	Name:        "MissMemory",
+	Package:     "github.com/memogen/memogen/bench",
+	Size:        memoSizeOfProfile,
+})
+
+// memoMissMemoryKey writes the key of one call of MissMemory.
+func memoMissMemoryKey(w *memo.KeyWriter, id int64) {
+	w.Int(id)
+}
+
+// MissMemoryCached is the memoized form of [MissMemory]: calls with equal
+// arguments share one result, computed once. The key is made of id. Results
+// live in the backend named "benchmissmem".
+func MissMemoryCached(id int64) Profile {
+	memoCall := memoMissMemory.Begin(nil)
+	memoMissMemoryKey(memoCall.Key(), id)
+	if memoR, memoOK := memo.Lookup[Profile](memoCall, false); memoOK {
+		return memoR
+	}
+	memoCall.Summarize(func() string {
+		return memo.Describe("id", id)
+	})
+	memoR, _ := memo.Run(memoCall, func() (Profile, error) {
+		return MissMemory(id), nil
+	})
+	return memoR
+}
+
+// MissMemoryMemo returns the handle of [MissMemoryCached]'s cache, to forget
+// or look up one argument set, clear every entry, or read the counters.
+func MissMemoryMemo() MissMemoryMemoHandle {
+	return MissMemoryMemoHandle{}
+}
+
+// MissMemoryMemoHandle controls the cache of [MissMemoryCached].
+type MissMemoryMemoHandle struct{}
+
+// Forget removes the cached result for these arguments, if any.
+func (h MissMemoryMemoHandle) Forget(id int64) error {
+	memoCall := memoMissMemory.Begin(nil)
+	memoMissMemoryKey(memoCall.Key(), id)
+	return memoCall.Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments,
+// without calling MissMemory.
+func (h MissMemoryMemoHandle) Contains(id int64) bool {
+	memoCall := memoMissMemory.Begin(nil)
+	memoMissMemoryKey(memoCall.Key(), id)
+	return memoCall.Contains()
+}
+
+// Clear removes every cached result of MissMemory.
+func (h MissMemoryMemoHandle) Clear(ctx context.Context) error {
+	return memoMissMemory.Clear(ctx)
+}
+
+// Stats returns the counters of [MissMemoryCached].
+func (h MissMemoryMemoHandle) Stats() memo.Stats {
+	return memoMissMemory.Stats()
+}
+
 // memoProfileFromFile is the cache of ProfileFromFile.
 var memoProfileFromFile = memo.NewFunc(memo.FuncInfo{
 	Backend:     "benchfile",
@@ -294,6 +366,7 @@ var memoProfileFromFile = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "ProfileFromFile",
 	Package:     "github.com/memogen/memogen/bench",
+	Size:        memoSizeOfProfile,
 })
 
 // memoProfileFromFileKey writes the key of one call of ProfileFromFile.
@@ -362,6 +435,7 @@ var memoProfileFromRedis = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "ProfileFromRedis",
 	Package:     "github.com/memogen/memogen/bench",
+	Size:        memoSizeOfProfile,
 })
 
 // memoProfileFromRedisKey writes the key of one call of ProfileFromRedis.
@@ -430,6 +504,7 @@ var memoProfileFromS3 = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "ProfileFromS3",
 	Package:     "github.com/memogen/memogen/bench",
+	Size:        memoSizeOfProfile,
 })
 
 // memoProfileFromS3Key writes the key of one call of ProfileFromS3.
@@ -497,6 +572,7 @@ var memoProfileFromTiered = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "ProfileFromTiered",
 	Package:     "github.com/memogen/memogen/bench",
+	Size:        memoSizeOfProfile,
 })
 
 // memoProfileFromTieredKey writes the key of one call of ProfileFromTiered.
@@ -564,6 +640,7 @@ var memoSearch = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "Search",
 	Package:     "github.com/memogen/memogen/bench",
+	Size:        memoSizeOfResult,
 })
 
 // memoSearchKey writes the key of one call of Search.
@@ -674,4 +751,35 @@ func memoEqualResult(d *memo.Diff, a, b *Result) bool {
 		return d.Differ(a.First, b.First, ".First")
 	}
 	return true
+}
+
+// memoSizeOfProfile estimates the bytes a result of type Profile references
+// outside itself.
+func memoSizeOfProfile(r Profile) int64 {
+	return memoSizeProfile(&r)
+}
+
+// memoSizeOfResult estimates the bytes a result of type Result references
+// outside itself.
+func memoSizeOfResult(r Result) int64 {
+	return memoSizeResult(&r)
+}
+
+// memoSizeProfile estimates the bytes a value of type Profile references
+// outside itself.
+func memoSizeProfile(v *Profile) int64 {
+	var n int64
+	n += int64(len(v.Name))
+	n += int64(len(v.Email))
+	n += memo.SliceSize(v.Tags)
+	for i := range v.Tags {
+		n += int64(len(v.Tags[i]))
+	}
+	return n
+}
+
+// memoSizeResult estimates the bytes a value of type Result references outside
+// itself.
+func memoSizeResult(v *Result) int64 {
+	return int64(len(v.First))
 }

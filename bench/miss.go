@@ -25,3 +25,9 @@ func MissFile(id int64) Profile { return LoadProfile(id) }
 //
 //memo:cache backend=benchmissfile verify=false
 func MissFileUnverified(id int64) Profile { return LoadProfile(id) }
+
+// MissMemory is LoadProfile cached in a memory store bounded by bytes: a
+// miss there keeps the result as it is, after estimating its size.
+//
+//memo:cache backend=benchmissmem
+func MissMemory(id int64) Profile { return LoadProfile(id) }

@@ -22,6 +22,7 @@ var missOnce sync.Once
 func bindMissStores(b *testing.B) {
 	missOnce.Do(func() {
 		memo.Register("benchmissbytes", byteStore{memory.New(memory.Options{MaxEntries: 1 << 16})})
+		memo.Register("benchmissmem", memory.New(memory.Options{MaxEntries: 1 << 14, MaxBytes: 64 << 20}))
 		dir, err := os.MkdirTemp("", "memogen-bench-miss-")
 		if err != nil {
 			b.Fatal(err)
@@ -33,7 +34,9 @@ func bindMissStores(b *testing.B) {
 // BenchmarkMiss measures a miss that stores its result (run, encode,
 // store) with store-time verification, which decodes the encoding and
 // compares it with the result by the generated comparison, and without
-// (verify=false). Every iteration asks for a new id.
+// (verify=false), and a miss on a memory store bounded by bytes, which
+// keeps the result itself after estimating its size. Every iteration asks
+// for a new id.
 func BenchmarkMiss(b *testing.B) {
 	bindMissStores(b)
 	var id int64
@@ -49,6 +52,7 @@ func BenchmarkMiss(b *testing.B) {
 			}
 		})
 	}
+	run("memory", MissMemoryCached, MissMemoryMemo().Stats)
 	run("bytes/verified", MissBytesCached, MissBytesMemo().Stats)
 	run("bytes/unverified", MissBytesUnverifiedCached, MissBytesUnverifiedMemo().Stats)
 	run("file/verified", MissFileCached, MissFileMemo().Stats)

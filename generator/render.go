@@ -82,12 +82,14 @@ func renderFile(m *pkgModel, aliases map[string]string) ([]byte, map[string]bool
 	}
 	keys := newKeyRenderer(m.types, generated)
 	equal := newEqualRenderer(m.types, keys.taken)
+	sizes := newSizeRenderer(m.types, keys.taken)
 	for _, fm := range m.funcs {
-		r := &funcRenderer{fm: fm, keys: keys, equal: equal}
+		r := &funcRenderer{fm: fm, keys: keys, equal: equal, sizes: sizes}
 		r.render(f)
 	}
 	keys.emitHelpers(f)
 	equal.emit(f)
+	sizes.emit(f)
 	var buf bytes.Buffer
 	if err := f.Render(&buf); err != nil {
 		return nil, nil, fmt.Errorf("%s: rendering generated code: %w", m.path, err)
@@ -100,6 +102,7 @@ type funcRenderer struct {
 	fm    *funcModel
 	keys  *keyRenderer
 	equal *equalRenderer
+	sizes *sizeRenderer
 }
 
 func (r *funcRenderer) funcVar() string     { return "memo" + r.fm.ident }
@@ -182,6 +185,9 @@ func (r *funcRenderer) renderFuncVar(f *jen.File) {
 	}
 	if eq := r.equal.equality(r); eq != nil {
 		info[jen.Id("Equal")] = eq
+	}
+	if size := r.sizes.estimator(r); size != nil {
+		info[jen.Id("Size")] = size
 	}
 	constructor := "NewFunc"
 	if r.generic() {

@@ -225,6 +225,9 @@ func deref(ptr jen.Code) jen.Code { return dereference{jen.Op("*").Add(ptr), ptr
 // as Go selects through pointers to structs.
 func selector(x jen.Code) *jen.Statement {
 	if d, ok := x.(dereference); ok {
+		if _, nested := d.ptr.(dereference); nested {
+			return jen.Parens(d.ptr) // (*p).F, through a named pointer type
+		}
 		return jen.Add(d.ptr)
 	}
 	return jen.Add(x)

@@ -111,8 +111,10 @@ type Table interface {
 	Get(key []byte) (value any, expires int64, ok bool)
 	// Peek is Get without marking the entry used.
 	Peek(key []byte) (value any, expires int64, ok bool)
-	// Set stores value under key; size is its size in bytes when known,
-	// else 0.
+	// Set stores value under key; size is the bytes the value keeps
+	// alive, estimated: its own size and what it references (see
+	// [FuncInfo.Size]). The store adds what it spends on the key and the
+	// entry.
 	Set(key string, value any, expires int64, size int64)
 	// Delete removes key.
 	Delete(key []byte)

@@ -278,7 +278,7 @@ func store[R any](c *Call, key string, r R) (int64, error) {
 		expires = c.cfg.now().Add(ttl).UnixNano()
 	}
 	if c.b.table != nil {
-		c.b.table.Set(key, r, expires, sizeOf(r))
+		c.b.table.Set(key, r, expires, resultSize(c.f, r))
 		return expires, nil
 	}
 	if !c.writable() {
@@ -287,17 +287,6 @@ func store[R any](c *Call, key string, r R) (int64, error) {
 	err := storeBytes(c, r, expires)
 	c.probed()
 	return expires, err
-}
-
-// sizeOf returns the size in bytes of results whose size is plain to see.
-func sizeOf(v any) int64 {
-	switch v := v.(type) {
-	case string:
-		return int64(len(v))
-	case []byte:
-		return int64(len(v))
-	}
-	return 0
 }
 
 // Forget removes the cached result of c's key, and ends c.

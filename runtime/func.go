@@ -50,6 +50,19 @@ type FuncInfo struct {
 	// generic function, whose result types vary by instantiation, results
 	// are compared by [Diff.Reflect].
 	Equal any
+	// Size, when not nil, is a func(r R) int64, where R is the type Lookup
+	// and Run are called with: it estimates the bytes r references outside
+	// itself (the backing arrays of its strings, slices and maps, what its
+	// pointers and interfaces hold), which a memory store bounded by bytes
+	// counts with the result's own size and its key. It takes r by value:
+	// a pointer, passed through an interface, would move every result to
+	// the heap. Generated code sets it from the result types,
+	// reflection-free where it can see them ([SliceSize], [MapSize],
+	// [PointeeSize], [DynamicSize], [ReferencedSize]), and leaves it nil
+	// for results that reference nothing; without it, and for a generic
+	// function, the runtime estimates by reflection ([ReferencedSize]),
+	// which stops at once for such results.
+	Size any
 	// NoVerify (verify=false) stores results in byte-level backends
 	// without decoding them first to check that they read back equal.
 	NoVerify bool

@@ -1,5 +1,5 @@
 // Package memory is memogen's in-process backend: a least-recently-used
-// store bounded by entry count and, where sizes are known, by bytes.
+// store bounded by entry count and by bytes.
 //
 // Importing it registers the "mem" URL scheme, so that
 //
@@ -17,6 +17,25 @@
 // that hold pointers, slices or maps therefore share memory with the cache,
 // and every caller must treat them as read-only. A function whose callers
 // mutate its results should return copies, or use a byte-level backend.
+//
+// # What max_bytes counts
+//
+// A store bounded by bytes counts, for each entry, an estimate of the
+// memory the entry keeps alive: its key as the table stores it (the
+// encoded arguments, or a byte-level entry's digest), [EntryOverhead] for
+// the entry and its map slot, and the value's size. A result's size is
+// its own size plus everything it references: the backing arrays of its
+// strings, slices and maps, what its pointers point to and its interfaces
+// hold. Generated code estimates it without reflection from the result
+// types (memo.FuncInfo.Size); the runtime estimates by reflection the
+// results of generic functions, interfaces' dynamic values, types that
+// hold themselves and other packages' unexported fields, walking at most
+// 16384 values and sampling long slices and maps. An encoded value counts
+// its bytes. Estimates leave out allocators' rounding, a func's closure
+// and a channel's buffer, and count memory a result shares with the rest
+// of the program as its own, so the heap a full store holds is of the
+// order of max_bytes, not exactly it: filled with results that each hold a kilobyte, or under keys of a
+// kilobyte, a store bounded to 10 MB holds 10 to 11 MB.
 package memory
 
 import (
@@ -37,8 +56,10 @@ type Options struct {
 	// recently used is evicted first. 0 means DefaultMaxEntries; negative
 	// means no bound.
 	MaxEntries int
-	// MaxBytes bounds the total size of entries whose size is known
-	// (strings, byte slices, encoded values); 0 means no bound.
+	// MaxBytes bounds the estimated bytes of all entries together, keys
+	// and overhead included (see "What max_bytes counts"); the least
+	// recently used is evicted first, but the latest entry always stays,
+	// however large. 0 means no bound.
 	MaxBytes int64
 }
 
@@ -135,7 +156,8 @@ func (s *Store) Len() int {
 	return s.entries
 }
 
-// Bytes returns the total known size of the entries.
+// Bytes returns the estimated bytes of all entries, as Options.MaxBytes
+// counts them.
 func (s *Store) Bytes() int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()

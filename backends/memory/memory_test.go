@@ -179,9 +179,14 @@ func TestTableConfigUpdatedByLaterTableCall(t *testing.T) {
 	}
 }
 
+// cost is what an entry under key holding a value of size counts against
+// Options.MaxBytes.
+func cost(key string, size int64) int64 { return memory.EntryOverhead + int64(len(key)) + size }
+
 func TestStoreMaxBytes(t *testing.T) {
 	t.Parallel()
-	s := memory.New(memory.Options{MaxBytes: 10})
+	c := cost("a", 0) // an entry of a one-byte key and a value of no size
+	s := memory.New(memory.Options{MaxBytes: 3*c + 10})
 	var ev evictions
 	tb := table(s, funcA, 0, &ev)
 	steps := []struct {
@@ -190,13 +195,13 @@ func TestStoreMaxBytes(t *testing.T) {
 		wantHeld  string
 		wantBytes int64
 	}{
-		{"a", 4, "a", 4},
-		{"b", 4, "a,b", 8},
-		{"c", 4, "b,c", 8},   // 12 > 10: a goes
-		{"b", 1, "b,c", 5},   // overwriting adjusts the total
-		{"d", 0, "b,c,d", 5}, // unknown sizes count as 0
-		{"e", 6, "b,d,e", 7}, // 11 > 10: c goes (b was refreshed by its Set)
-		{"f", 10, "f", 10},   // the oldest go until the rest fits: d, b, e
+		{"a", 4, "a", c + 4},
+		{"b", 4, "a,b", 2*c + 8},
+		{"c", 4, "b,c", 2*c + 8},       // 3c+12 > 3c+10: a goes
+		{"b", 1, "b,c", 2*c + 5},       // overwriting adjusts the total
+		{"d", 0, "b,c,d", 3*c + 5},     // a value of no size still costs its entry
+		{"e", 6, "b,d,e", 3*c + 7},     // 4c+11 > 3c+10: c goes (b was refreshed by its Set)
+		{"f", 2*c + 10, "f", 3*c + 10}, // the oldest go until the rest fits: b, d, e
 	}
 	for _, st := range steps {
 		tb.Set(st.key, st.key, 0, st.size)
@@ -249,18 +254,19 @@ func TestDeleteClearLenBytes(t *testing.T) {
 				when, a.Len(), b.Len(), s.Len(), s.Bytes(), lenA, lenB, lenS, bytes)
 		}
 	}
-	check("after 3 Sets", 2, 1, 3, 12)
+	a1, a2, b1 := cost("a1", 3), cost("a2", 4), cost("b1", 5)
+	check("after 3 Sets", 2, 1, 3, a1+a2+b1)
 	a.Delete([]byte("a1"))
-	check("after Delete(a1)", 1, 1, 2, 9)
+	check("after Delete(a1)", 1, 1, 2, a2+b1)
 	a.Delete([]byte("absent"))
-	check("after deleting an absent key", 1, 1, 2, 9)
+	check("after deleting an absent key", 1, 1, 2, a2+b1)
 	a.Clear()
-	check("after A.Clear()", 0, 1, 1, 5)
+	check("after A.Clear()", 0, 1, 1, b1)
 	if has(b, "b1") != "b1" {
 		t.Error("A.Clear() removed B's entry; want only A's removed")
 	}
 	a.Set("a1", "x", 0, 1)
-	check("after Set on a cleared table", 1, 1, 2, 6)
+	check("after Set on a cleared table", 1, 1, 2, cost("a1", 1)+b1)
 }
 
 func TestDeleteAndClearDoNotCountAsEvictions(t *testing.T) {
@@ -320,8 +326,8 @@ func TestBytesGetSetDelete(t *testing.T) {
 	if again, _ := s.Get(ctx, k); string(again) != "payload" {
 		t.Errorf("Get after changing an earlier result = %q; want payload", again)
 	}
-	if s.Bytes() != int64(len("payload")) {
-		t.Errorf("Bytes() = %d; want %d, the value's length", s.Bytes(), len("payload"))
+	if want := cost(k.Digest, int64(len("payload"))); s.Bytes() != want {
+		t.Errorf("Bytes() = %d; want %d, the value's length with the digest and the entry", s.Bytes(), want)
 	}
 
 	if err := s.Delete(ctx, k); err != nil {
@@ -435,12 +441,12 @@ func TestOpenBounds(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		url  string
-		want int // entries after 200 Sets of size 1
+		want int // entries after 200 Sets of size 1 under three-digit keys
 	}{
 		{"mem://", 200},
 		{"mem://?max_entries=3", 3},
-		{"mem://?max_bytes=5", 5},
-		{"mem://?max_entries=10&max_bytes=4", 4},
+		{fmt.Sprintf("mem://?max_bytes=%d", 5*cost("000", 1)), 5},
+		{fmt.Sprintf("mem://?max_entries=10&max_bytes=%d", 4*cost("000", 1)), 4},
 		{"mem://?max_entries=0", 200},
 	}
 	for _, tt := range tests {
@@ -452,7 +458,7 @@ func TestOpenBounds(t *testing.T) {
 		}
 		tb := table(s, funcA, 0, nil)
 		for i := range 200 {
-			tb.Set(fmt.Sprint(i), i, 0, 1)
+			tb.Set(fmt.Sprintf("%03d", i), i, 0, 1)
 		}
 		if s.Len() != tt.want {
 			t.Errorf("memo.Open(%q): %d entries after 200 Sets of size 1; want %d", tt.url, s.Len(), tt.want)
@@ -517,7 +523,9 @@ func TestConcurrentUse(t *testing.T) {
 	if s.Len() != total || s.Len() > maxStore {
 		t.Errorf("store Len() = %d, tables hold %d; want equal and at most %d", s.Len(), total, maxStore)
 	}
-	if s.Bytes() != int64(s.Len()) {
-		t.Errorf("Bytes() = %d; want %d, one byte per entry", s.Bytes(), s.Len())
+	// Values are one byte; table keys one or two, byte-level digests 32.
+	n := int64(s.Len())
+	if low, high := n*cost("k", 1), n*cost(strings.Repeat("k", 32), 1); s.Bytes() < low || s.Bytes() > high {
+		t.Errorf("Bytes() = %d for %d entries; want between %d and %d", s.Bytes(), n, low, high)
 	}
 }

@@ -38,8 +38,10 @@ func (t *table) Peek(key []byte) (value any, expires int64, ok bool) {
 }
 
 // Set stores value under key, evicting least recently used entries to stay
-// within the table's and the store's bounds.
+// within the table's and the store's bounds. size is the value's estimated
+// size; the entry counts its key and the store's overhead too.
 func (t *table) Set(key string, value any, expires int64, size int64) {
+	size = entrySize(key, size)
 	s := t.s
 	s.mu.Lock()
 	if e := t.m[key]; e != nil {

@@ -138,8 +138,9 @@
 //
 //	mem://?max_entries=N&max_bytes=N
 //	  max_entries  entries of all functions (default 100000; 0: no bound)
-//	  max_bytes    total size of the entries whose size is known (default
-//	               and 0: no bound)
+//	  max_bytes    estimated bytes of all entries: keys, 144 bytes of
+//	               overhead each, and what each result keeps alive (its
+//	               strings, slices, maps, pointees); default and 0: no bound
 //
 //	file:///absolute/path?max_entries=N&max_bytes=N&trust_dir=1
 //	  max_entries  entries (default and 0: no bound)

@@ -22,6 +22,7 @@ var memoBuildReport = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "674c1782c83f03ffd310f517c90d751b",
 	Name:        "BuildReport",
 	Package:     "github.com/memogen/memogen/examples/filecache",
+	Size:        memoSizeOfReport,
 	TTL:         24 * time.Hour,
 })
 
@@ -102,4 +103,22 @@ func memoEqualReport(d *memo.Diff, a, b *Report) bool {
 		}
 	}
 	return true
+}
+
+// memoSizeOfReport estimates the bytes a result of type Report references
+// outside itself.
+func memoSizeOfReport(r Report) int64 {
+	return memoSizeReport(&r)
+}
+
+// memoSizeReport estimates the bytes a value of type Report references outside
+// itself.
+func memoSizeReport(v *Report) int64 {
+	var n int64
+	n += int64(len(v.Region))
+	n += memo.SliceSize(v.Top)
+	for i := range v.Top {
+		n += int64(len(v.Top[i]))
+	}
+	return n
 }

@@ -21,6 +21,7 @@ var memoWeather = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "Weather",
 	Package:     "github.com/memogen/memogen/examples/quickstart",
+	Size:        memoSizeOfString,
 	TTL:         5 * time.Minute,
 })
 
@@ -165,4 +166,10 @@ func memoEqualInt(d *memo.Diff, a, b *int) bool {
 		return d.Differ(*a, *b, "")
 	}
 	return true
+}
+
+// memoSizeOfString estimates the bytes a result of type string references
+// outside itself.
+func memoSizeOfString(r string) int64 {
+	return int64(len(r))
 }

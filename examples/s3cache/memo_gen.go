@@ -22,6 +22,7 @@ var memoThumbnail = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "fc5d29ad9d307c704d0646a74342a9d9",
 	Name:        "Thumbnail",
 	Package:     "github.com/memogen/memogen/examples/s3cache",
+	Size:        memoSizeOfSliceByte,
 })
 
 // memoThumbnailKey writes the key of one call of Thumbnail.
@@ -95,4 +96,10 @@ func memoThumbnailEqual(d *memo.Diff, a, b *[]byte) bool {
 		}
 	}
 	return true
+}
+
+// memoSizeOfSliceByte estimates the bytes a result of type []byte references
+// outside itself.
+func memoSizeOfSliceByte(r []byte) int64 {
+	return memo.SliceSize(r)
 }

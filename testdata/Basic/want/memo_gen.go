@@ -22,6 +22,7 @@ var memoFetchUser = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "FetchUser",
 	Package:     "github.com/memogen/memogen/testdata/Basic",
+	Size:        memoSizeOfPtrUser,
 	TTL:         10 * time.Minute,
 })
 
@@ -98,6 +99,7 @@ var memoSplit = memo.NewFunc(memo.FuncInfo{
 	MaxEntries:  100,
 	Name:        "Split",
 	Package:     "github.com/memogen/memogen/testdata/Basic",
+	Size:        memoSplitSize,
 })
 
 // memoSplitKey writes the key of one call of Split.
@@ -324,6 +326,7 @@ var memoSvc_Load = memo.NewFunc(memo.FuncInfo{
 	Name:        "Load",
 	Package:     "github.com/memogen/memogen/testdata/Basic",
 	Receiver:    "Svc",
+	Size:        memoSvc_LoadSize,
 })
 
 // memoSvc_LoadKey writes the key of one call of Svc.Load.
@@ -490,4 +493,42 @@ func memoEqualUser(d *memo.Diff, a, b *User) bool {
 		return d.At(".Since")
 	}
 	return true
+}
+
+// memoSizeOfPtrUser estimates the bytes a result of type *User references
+// outside itself.
+func memoSizeOfPtrUser(r *User) int64 {
+	var n int64
+	if r != nil {
+		n += memo.PointeeSize(r)
+		n += memoSizeUser(r)
+	}
+	return n
+}
+
+// memoSplitSize estimates the bytes the results of a call of Split reference
+// outside themselves.
+func memoSplitSize(r memoSplitResults) int64 {
+	var n int64
+	n += int64(len(r.R0))
+	n += int64(len(r.R1))
+	return n
+}
+
+// memoSvc_LoadSize estimates the bytes the results of a call of Svc.Load
+// reference outside themselves.
+func memoSvc_LoadSize(r memoSvc_LoadResults) int64 {
+	return int64(len(r.R0))
+}
+
+// memoSizeUser estimates the bytes a value of type User references outside
+// itself.
+func memoSizeUser(v *User) int64 {
+	var n int64
+	n += int64(len(v.Name))
+	n += memo.SliceSize(v.Tags)
+	for i := range v.Tags {
+		n += int64(len(v.Tags[i]))
+	}
+	return n
 }

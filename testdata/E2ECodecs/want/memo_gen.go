@@ -26,6 +26,7 @@ var memoJSONReport = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "a33d02f4197788d6b94ccbbe6b192d27",
 	Name:        "JSONReport",
 	Package:     "github.com/memogen/memogen/testdata/E2ECodecs",
+	Size:        memoSizeOfReport,
 })
 
 // memoJSONReportKey writes the key of one call of JSONReport.
@@ -94,6 +95,7 @@ var memoPacked = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "Packed",
 	Package:     "github.com/memogen/memogen/testdata/E2ECodecs",
+	Size:        memoSizeOfReport,
 })
 
 // memoPackedKey writes the key of one call of Packed.
@@ -162,6 +164,7 @@ var memoGobbed = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "03b08edcdaa1cafd4243b94952bffad8",
 	Name:        "Gobbed",
 	Package:     "github.com/memogen/memogen/testdata/E2ECodecs",
+	Size:        memoSizeOfReport,
 })
 
 // memoGobbedKey writes the key of one call of Gobbed.
@@ -229,6 +232,7 @@ var memoRaw = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "ad1474d2df11a0a965820bde799cab3a",
 	Name:        "Raw",
 	Package:     "github.com/memogen/memogen/testdata/E2ECodecs",
+	Size:        memoSizeOfSliceByte,
 })
 
 // memoRawKey writes the key of one call of Raw.
@@ -296,6 +300,7 @@ var memoText = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "0eb36c25e9513662a844733bcc4dec9e",
 	Name:        "Text",
 	Package:     "github.com/memogen/memogen/testdata/E2ECodecs",
+	Size:        memoSizeOfString,
 })
 
 // memoTextKey writes the key of one call of Text.
@@ -363,6 +368,7 @@ var memoCounts = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "d7c1960868693beedc44393f7662a64f",
 	Name:        "Counts",
 	Package:     "github.com/memogen/memogen/testdata/E2ECodecs",
+	Size:        memoSizeOfMapStringInt,
 	TTL:         time.Hour,
 })
 
@@ -481,4 +487,45 @@ func memoCountsEqual(d *memo.Diff, a, b *map[string]int) bool {
 		}
 	}
 	return true
+}
+
+// memoSizeOfReport estimates the bytes a result of type Report references
+// outside itself.
+func memoSizeOfReport(r Report) int64 {
+	return memoSizeReport(&r)
+}
+
+// memoSizeOfSliceByte estimates the bytes a result of type []byte references
+// outside itself.
+func memoSizeOfSliceByte(r []byte) int64 {
+	return memo.SliceSize(r)
+}
+
+// memoSizeOfString estimates the bytes a result of type string references
+// outside itself.
+func memoSizeOfString(r string) int64 {
+	return int64(len(r))
+}
+
+// memoSizeOfMapStringInt estimates the bytes a result of type map[string]int
+// references outside itself.
+func memoSizeOfMapStringInt(r map[string]int) int64 {
+	var n int64
+	n += memo.MapSize(r)
+	for k := range r {
+		n += int64(len(k))
+	}
+	return n
+}
+
+// memoSizeReport estimates the bytes a value of type Report references outside
+// itself.
+func memoSizeReport(v *Report) int64 {
+	var n int64
+	n += int64(len(v.Region))
+	n += memo.SliceSize(v.Tags)
+	for i := range v.Tags {
+		n += int64(len(v.Tags[i]))
+	}
+	return n
 }

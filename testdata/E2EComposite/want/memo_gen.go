@@ -238,6 +238,7 @@ var memoDeref = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "Deref",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
+	Size:        memoSizeOfString,
 })
 
 // memoDerefKey writes the key of one call of Deref.
@@ -314,6 +315,7 @@ var memoDescribe = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "Describe",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
+	Size:        memoSizeOfString,
 })
 
 // memoDescribeKey writes the key of one call of Describe.
@@ -379,6 +381,7 @@ var memoRender = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "Render",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
+	Size:        memoSizeOfString,
 })
 
 // memoRenderKey writes the key of one call of Render.
@@ -514,6 +517,7 @@ var memoNames = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "Names",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
+	Size:        memoSizeOfString,
 })
 
 // memoNamesKey writes the key of one call of Names.
@@ -1080,4 +1084,10 @@ func memoEqualString(d *memo.Diff, a, b *string) bool {
 		return d.Differ(*a, *b, "")
 	}
 	return true
+}
+
+// memoSizeOfString estimates the bytes a result of type string references
+// outside itself.
+func memoSizeOfString(r string) int64 {
+	return int64(len(r))
 }

@@ -23,6 +23,7 @@ var memoFetch = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "Fetch",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
+	Size:        memoSizeOfString,
 	TTL:         time.Minute,
 })
 
@@ -92,6 +93,7 @@ var memoJoin = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "Join",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
+	Size:        memoSizeOfString,
 })
 
 // memoJoinKey writes the key of one call of Join.
@@ -374,6 +376,7 @@ var memoCounter_Named = memo.NewFunc(memo.FuncInfo{
 	Name:        "Named",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
 	Receiver:    "Counter",
+	Size:        memoSizeOfString,
 })
 
 // memoCounter_NamedKey writes the key of one call of Counter.Named.
@@ -626,4 +629,10 @@ func memoEqualInt(d *memo.Diff, a, b *int) bool {
 		return d.Differ(*a, *b, "")
 	}
 	return true
+}
+
+// memoSizeOfString estimates the bytes a result of type string references
+// outside itself.
+func memoSizeOfString(r string) int64 {
+	return int64(len(r))
 }

@@ -571,6 +571,7 @@ var memoSecretMsgpack = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "SecretMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfSecret,
 })
 
 // memoSecretMsgpackKey writes the key of one call of SecretMsgpack.
@@ -637,6 +638,7 @@ var memoSecretJSON = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "0ff27a4fdcdcd8c0218fba8378f04411",
 	Name:        "SecretJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfSecret,
 	Unstorable:  "field Secret.PasswordHash (main.go:63) is tagged json:\"-\": json would drop it",
 })
 
@@ -707,6 +709,7 @@ var memoSecretGob = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "2d3458ea5d674a39b444dfc7a2f6463c",
 	Name:        "SecretGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfSecret,
 })
 
 // memoSecretGobKey writes the key of one call of SecretGob.
@@ -775,6 +778,7 @@ var memoSecretZstd = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "SecretZstd",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfSecret,
 })
 
 // memoSecretZstdKey writes the key of one call of SecretZstd.
@@ -841,6 +845,7 @@ var memoMsgSecretMsgpack = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "ce77d673569799224390dffd41dfddc2",
 	Name:        "MsgSecretMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfMsgSecret,
 	Unstorable:  "field MsgSecret.Token (main.go:69) is tagged msgpack:\"-\": msgpack would drop it",
 })
 
@@ -913,6 +918,7 @@ var memoMsgSecretJSON = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "5d287d01645b8d852e48ecb5218fc357",
 	Name:        "MsgSecretJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfMsgSecret,
 })
 
 // memoMsgSecretJSONKey writes the key of one call of MsgSecretJSON.
@@ -980,6 +986,7 @@ var memoMsgSecretGob = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "e0f09c6c1bdef5be8bc3907709505dc0",
 	Name:        "MsgSecretGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfMsgSecret,
 })
 
 // memoMsgSecretGobKey writes the key of one call of MsgSecretGob.
@@ -1046,6 +1053,7 @@ var memoMsgSecretZstd = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "bf1fc43edfbe5747533f9bb0e80aa892",
 	Name:        "MsgSecretZstd",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfMsgSecret,
 	Unstorable:  "field MsgSecret.Token (main.go:69) is tagged msgpack:\"-\": msgpack would drop it",
 })
 
@@ -1116,6 +1124,7 @@ var memoShadowMsgpack = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "fc6d1c17a857fdff12d29802f2d8dc43",
 	Name:        "ShadowMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfItem,
 	Unstorable:  "field Item.Base.ID (main.go:73) is hidden by Item.ID (main.go:78), of the same name \"ID\": msgpack would drop it",
 })
 
@@ -1186,6 +1195,7 @@ var memoShadowJSON = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "be84e448278069d48ab94c0430667526",
 	Name:        "ShadowJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfItem,
 	Unstorable:  "field Item.Base.ID (main.go:73) is hidden by Item.ID (main.go:78), of the same name \"ID\": json would drop it",
 })
 
@@ -1257,6 +1267,7 @@ var memoShadowGob = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "1a86e08d85810208d98e9828d601b198",
 	Name:        "ShadowGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfItem,
 })
 
 // memoShadowGobKey writes the key of one call of ShadowGob.
@@ -1323,6 +1334,7 @@ var memoShadowZstd = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "51bb45495a31ff40cceed1f63a723093",
 	Name:        "ShadowZstd",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfItem,
 	Unstorable:  "field Item.Base.ID (main.go:73) is hidden by Item.ID (main.go:78), of the same name \"ID\": msgpack would drop it",
 })
 
@@ -1395,6 +1407,7 @@ var memoBagMsgpack = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "BagMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfBag,
 })
 
 // memoBagMsgpackKey writes the key of one call of BagMsgpack.
@@ -1462,6 +1475,7 @@ var memoBagJSON = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "eb16f9c758f940b5b325cff85bf2aec1",
 	Name:        "BagJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfBag,
 })
 
 // memoBagJSONKey writes the key of one call of BagJSON.
@@ -1529,6 +1543,7 @@ var memoBagGob = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "143a87566d3fa69b166fa89c0d393e2e",
 	Name:        "BagGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfBag,
 })
 
 // memoBagGobKey writes the key of one call of BagGob.
@@ -1597,6 +1612,7 @@ var memoBagZstd = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "BagZstd",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfBag,
 })
 
 // memoBagZstdKey writes the key of one call of BagZstd.
@@ -1665,6 +1681,7 @@ var memoPtrsMsgpack = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "PtrsMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfPtrs,
 })
 
 // memoPtrsMsgpackKey writes the key of one call of PtrsMsgpack.
@@ -1732,6 +1749,7 @@ var memoPtrsJSON = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "310a49de9c3403b50cefc657da4e3d6e",
 	Name:        "PtrsJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfPtrs,
 })
 
 // memoPtrsJSONKey writes the key of one call of PtrsJSON.
@@ -1799,6 +1817,7 @@ var memoPtrsGob = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "da6a27ef9c3443b2a9294960a5bd56e5",
 	Name:        "PtrsGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfPtrs,
 })
 
 // memoPtrsGobKey writes the key of one call of PtrsGob.
@@ -1867,6 +1886,7 @@ var memoPtrsZstd = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "PtrsZstd",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfPtrs,
 })
 
 // memoPtrsZstdKey writes the key of one call of PtrsZstd.
@@ -1935,6 +1955,7 @@ var memoEmptyMsgpack = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "EmptyMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfSliceInt,
 })
 
 // memoEmptyMsgpackKey writes the key of one call of EmptyMsgpack.
@@ -2002,6 +2023,7 @@ var memoEmptyJSON = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "394ea44b959b04536b9bd8bc7761e165",
 	Name:        "EmptyJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfSliceInt,
 })
 
 // memoEmptyJSONKey writes the key of one call of EmptyJSON.
@@ -2069,6 +2091,7 @@ var memoEmptyGob = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "5a156086f09c761eb6958644ce3fa076",
 	Name:        "EmptyGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfSliceInt,
 })
 
 // memoEmptyGobKey writes the key of one call of EmptyGob.
@@ -2137,6 +2160,7 @@ var memoEmptyZstd = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "EmptyZstd",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfSliceInt,
 })
 
 // memoEmptyZstdKey writes the key of one call of EmptyZstd.
@@ -2205,6 +2229,7 @@ var memoNilSliceMsgpack = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "NilSliceMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfSliceInt,
 })
 
 // memoNilSliceMsgpackKey writes the key of one call of NilSliceMsgpack.
@@ -2273,6 +2298,7 @@ var memoNilSliceJSON = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "33bed6b98db9d96e01b9b4ef5d6fca90",
 	Name:        "NilSliceJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfSliceInt,
 })
 
 // memoNilSliceJSONKey writes the key of one call of NilSliceJSON.
@@ -2340,6 +2366,7 @@ var memoNilSliceGob = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "2def92b75e4ce283d2c0efe207600a6d",
 	Name:        "NilSliceGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfSliceInt,
 })
 
 // memoNilSliceGobKey writes the key of one call of NilSliceGob.
@@ -2408,6 +2435,7 @@ var memoNilSliceZstd = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "NilSliceZstd",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfSliceInt,
 })
 
 // memoNilSliceZstdKey writes the key of one call of NilSliceZstd.
@@ -2746,6 +2774,7 @@ var memoTextMsgpack = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "TextMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfString,
 })
 
 // memoTextMsgpackKey writes the key of one call of TextMsgpack.
@@ -2813,6 +2842,7 @@ var memoTextJSON = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "6cb0e3251fe040b5c0ffd4b0461f67e8",
 	Name:        "TextJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfString,
 })
 
 // memoTextJSONKey writes the key of one call of TextJSON.
@@ -2880,6 +2910,7 @@ var memoTextGob = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "eb24df01817f05ee12ee51d0fb49f11e",
 	Name:        "TextGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfString,
 })
 
 // memoTextGobKey writes the key of one call of TextGob.
@@ -2948,6 +2979,7 @@ var memoTextZstd = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "TextZstd",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfString,
 })
 
 // memoTextZstdKey writes the key of one call of TextZstd.
@@ -3016,6 +3048,7 @@ var memoPlainMsgpack = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "PlainMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfPlain,
 })
 
 // memoPlainMsgpackKey writes the key of one call of PlainMsgpack.
@@ -3083,6 +3116,7 @@ var memoPlainJSON = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "bd9d84af449eda9d18f7ae8286a31329",
 	Name:        "PlainJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfPlain,
 })
 
 // memoPlainJSONKey writes the key of one call of PlainJSON.
@@ -3150,6 +3184,7 @@ var memoPlainGob = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "d6f28e0b6090eec09d55bf72bbd4235e",
 	Name:        "PlainGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfPlain,
 })
 
 // memoPlainGobKey writes the key of one call of PlainGob.
@@ -3218,6 +3253,7 @@ var memoPlainZstd = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "PlainZstd",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfPlain,
 })
 
 // memoPlainZstdKey writes the key of one call of PlainZstd.
@@ -3286,6 +3322,7 @@ var memoNamedMsgpack = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "NamedMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfNames,
 })
 
 // memoNamedMsgpackKey writes the key of one call of NamedMsgpack.
@@ -3353,6 +3390,7 @@ var memoNamedJSON = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "ffe0c47850393c25821ab29d740d6ed0",
 	Name:        "NamedJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfNames,
 })
 
 // memoNamedJSONKey writes the key of one call of NamedJSON.
@@ -3420,6 +3458,7 @@ var memoNamedGob = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "f49d743b8ea6ab3f5da054016b881f68",
 	Name:        "NamedGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfNames,
 })
 
 // memoNamedGobKey writes the key of one call of NamedGob.
@@ -3488,6 +3527,7 @@ var memoNamedZstd = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "NamedZstd",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfNames,
 })
 
 // memoNamedZstdKey writes the key of one call of NamedZstd.
@@ -3556,6 +3596,7 @@ var memoNestedMsgpack = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "NestedMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfPtrOuter,
 })
 
 // memoNestedMsgpackKey writes the key of one call of NestedMsgpack.
@@ -3623,6 +3664,7 @@ var memoNestedJSON = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "36a0b517db203f04aa99f02f14f1fc6a",
 	Name:        "NestedJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfPtrOuter,
 })
 
 // memoNestedJSONKey writes the key of one call of NestedJSON.
@@ -3690,6 +3732,7 @@ var memoNestedGob = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "ebd58ead4232f0e5b7ff4b5a2c83d76b",
 	Name:        "NestedGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfPtrOuter,
 })
 
 // memoNestedGobKey writes the key of one call of NestedGob.
@@ -3758,6 +3801,7 @@ var memoNestedZstd = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "NestedZstd",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfPtrOuter,
 })
 
 // memoNestedZstdKey writes the key of one call of NestedZstd.
@@ -3827,6 +3871,7 @@ var memoCycleMsgpack = memo.NewFunc(memo.FuncInfo{
 	Name:        "CycleMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
 	Recursive:   true,
+	Size:        memoSizeOfPtrNode,
 })
 
 // memoCycleMsgpackKey writes the key of one call of CycleMsgpack.
@@ -3896,6 +3941,7 @@ var memoCycleJSON = memo.NewFunc(memo.FuncInfo{
 	Name:        "CycleJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
 	Recursive:   true,
+	Size:        memoSizeOfPtrNode,
 })
 
 // memoCycleJSONKey writes the key of one call of CycleJSON.
@@ -3965,6 +4011,7 @@ var memoCycleGob = memo.NewFunc(memo.FuncInfo{
 	Name:        "CycleGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
 	Recursive:   true,
+	Size:        memoSizeOfPtrNode,
 })
 
 // memoCycleGobKey writes the key of one call of CycleGob.
@@ -4035,6 +4082,7 @@ var memoCycleZstd = memo.NewFunc(memo.FuncInfo{
 	Name:        "CycleZstd",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
 	Recursive:   true,
+	Size:        memoSizeOfPtrNode,
 })
 
 // memoCycleZstdKey writes the key of one call of CycleZstd.
@@ -4105,6 +4153,7 @@ var memoTreeMsgpack = memo.NewFunc(memo.FuncInfo{
 	Name:        "TreeMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
 	Recursive:   true,
+	Size:        memoSizeOfPtrNode,
 })
 
 // memoTreeMsgpackKey writes the key of one call of TreeMsgpack.
@@ -4174,6 +4223,7 @@ var memoTreeJSON = memo.NewFunc(memo.FuncInfo{
 	Name:        "TreeJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
 	Recursive:   true,
+	Size:        memoSizeOfPtrNode,
 })
 
 // memoTreeJSONKey writes the key of one call of TreeJSON.
@@ -4243,6 +4293,7 @@ var memoTreeGob = memo.NewFunc(memo.FuncInfo{
 	Name:        "TreeGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
 	Recursive:   true,
+	Size:        memoSizeOfPtrNode,
 })
 
 // memoTreeGobKey writes the key of one call of TreeGob.
@@ -4313,6 +4364,7 @@ var memoTreeZstd = memo.NewFunc(memo.FuncInfo{
 	Name:        "TreeZstd",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
 	Recursive:   true,
+	Size:        memoSizeOfPtrNode,
 })
 
 // memoTreeZstdKey writes the key of one call of TreeZstd.
@@ -4380,6 +4432,7 @@ var memoAnyMsgpack = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "fa43e37ca7cdc7ece8a92c63cd128142",
 	Name:        "AnyMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfAny,
 	Unstorable:  "result 1 is an interface (any): msgpack would lose its dynamic type",
 })
 
@@ -4449,6 +4502,7 @@ var memoAnyJSON = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "d8ab390d37400ef0a1b68dd132162c65",
 	Name:        "AnyJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfAny,
 	Unstorable:  "result 1 is an interface (any): json would lose its dynamic type",
 })
 
@@ -4520,6 +4574,7 @@ var memoAnyGob = memo.NewFunc(memo.FuncInfo{
 	Name:        "AnyGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
 	Recursive:   true,
+	Size:        memoSizeOfAny,
 })
 
 // memoAnyGobKey writes the key of one call of AnyGob.
@@ -4586,6 +4641,7 @@ var memoAnyZstd = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "1e1ac1045ba1dbbee6ed1ab7e759b8f7",
 	Name:        "AnyZstd",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoSizeOfAny,
 	Unstorable:  "result 1 is an interface (any): msgpack would lose its dynamic type",
 })
 
@@ -4664,6 +4720,7 @@ var memoMultiMsgpack = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "MultiMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoMultiMsgpackSize,
 })
 
 // memoMultiMsgpackKey writes the key of one call of MultiMsgpack.
@@ -4739,6 +4796,7 @@ var memoMultiJSON = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "840882ffc40aa9a66919ca8fca53b172",
 	Name:        "MultiJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoMultiJSONSize,
 })
 
 // memoMultiJSONKey writes the key of one call of MultiJSON.
@@ -4814,6 +4872,7 @@ var memoMultiGob = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "68bd92ddfd43d813bacec1349a3d39e8",
 	Name:        "MultiGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoMultiGobSize,
 })
 
 // memoMultiGobKey writes the key of one call of MultiGob.
@@ -4890,6 +4949,7 @@ var memoMultiZstd = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "MultiZstd",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
+	Size:        memoMultiZstdSize,
 })
 
 // memoMultiZstdKey writes the key of one call of MultiZstd.
@@ -5730,4 +5790,207 @@ func memoEqualInner(d *memo.Diff, a, b *Inner) bool {
 		}
 	}
 	return true
+}
+
+// memoSizeOfSecret estimates the bytes a result of type Secret references
+// outside itself.
+func memoSizeOfSecret(r Secret) int64 {
+	return memoSizeSecret(&r)
+}
+
+// memoSizeOfMsgSecret estimates the bytes a result of type MsgSecret
+// references outside itself.
+func memoSizeOfMsgSecret(r MsgSecret) int64 {
+	return memoSizeMsgSecret(&r)
+}
+
+// memoSizeOfItem estimates the bytes a result of type Item references outside
+// itself.
+func memoSizeOfItem(r Item) int64 {
+	return memoSizeItem(&r)
+}
+
+// memoSizeOfBag estimates the bytes a result of type Bag references outside
+// itself.
+func memoSizeOfBag(r Bag) int64 {
+	return memoSizeBag(&r)
+}
+
+// memoSizeOfPtrs estimates the bytes a result of type Ptrs references outside
+// itself.
+func memoSizeOfPtrs(r Ptrs) int64 {
+	return memoSizePtrs(&r)
+}
+
+// memoSizeOfSliceInt estimates the bytes a result of type []int references
+// outside itself.
+func memoSizeOfSliceInt(r []int) int64 {
+	return memo.SliceSize(r)
+}
+
+// memoSizeOfString estimates the bytes a result of type string references
+// outside itself.
+func memoSizeOfString(r string) int64 {
+	return int64(len(r))
+}
+
+// memoSizeOfPlain estimates the bytes a result of type Plain references
+// outside itself.
+func memoSizeOfPlain(r Plain) int64 {
+	return memoSizePlain(&r)
+}
+
+// memoSizeOfNames estimates the bytes a result of type Names references
+// outside itself.
+func memoSizeOfNames(r Names) int64 {
+	return memoSizeNames(&r)
+}
+
+// memoSizeOfPtrOuter estimates the bytes a result of type *Outer references
+// outside itself.
+func memoSizeOfPtrOuter(r *Outer) int64 {
+	var n int64
+	if r != nil {
+		n += memo.PointeeSize(r)
+		n += memoSizeOuter(r)
+	}
+	return n
+}
+
+// memoSizeOfPtrNode estimates the bytes a result of type *Node references
+// outside itself.
+func memoSizeOfPtrNode(r *Node) int64 {
+	return memo.DynamicSize(r)
+}
+
+// memoSizeOfAny estimates the bytes a result of type any references outside
+// itself.
+func memoSizeOfAny(r any) int64 {
+	return memo.DynamicSize(r)
+}
+
+// memoMultiMsgpackSize estimates the bytes the results of a call of
+// MultiMsgpack reference outside themselves.
+func memoMultiMsgpackSize(r memoMultiMsgpackResults) int64 {
+	return memoSizePlain(&r.R1)
+}
+
+// memoMultiJSONSize estimates the bytes the results of a call of MultiJSON
+// reference outside themselves.
+func memoMultiJSONSize(r memoMultiJSONResults) int64 {
+	return memoSizePlain(&r.R1)
+}
+
+// memoMultiGobSize estimates the bytes the results of a call of MultiGob
+// reference outside themselves.
+func memoMultiGobSize(r memoMultiGobResults) int64 {
+	return memoSizePlain(&r.R1)
+}
+
+// memoMultiZstdSize estimates the bytes the results of a call of MultiZstd
+// reference outside themselves.
+func memoMultiZstdSize(r memoMultiZstdResults) int64 {
+	return memoSizePlain(&r.R1)
+}
+
+// memoSizeSecret estimates the bytes a value of type Secret references outside
+// itself.
+func memoSizeSecret(v *Secret) int64 {
+	var n int64
+	n += int64(len(v.User))
+	n += int64(len(v.PasswordHash))
+	return n
+}
+
+// memoSizeMsgSecret estimates the bytes a value of type MsgSecret references
+// outside itself.
+func memoSizeMsgSecret(v *MsgSecret) int64 {
+	var n int64
+	n += int64(len(v.User))
+	n += int64(len(v.Token))
+	return n
+}
+
+// memoSizeItem estimates the bytes a value of type Item references outside
+// itself.
+func memoSizeItem(v *Item) int64 {
+	return int64(len(v.ID))
+}
+
+// memoSizeBag estimates the bytes a value of type Bag references outside
+// itself.
+func memoSizeBag(v *Bag) int64 {
+	var n int64
+	n += memo.MapSize(v.M)
+	for k, e := range v.M {
+		n += int64(len(k))
+		n += memo.SliceSize(e)
+	}
+	return n
+}
+
+// memoSizePtrs estimates the bytes a value of type Ptrs references outside
+// itself.
+func memoSizePtrs(v *Ptrs) int64 {
+	var n int64
+	if v.Zero != nil {
+		n += memo.PointeeSize(v.Zero)
+	}
+	if v.Set != nil {
+		n += memo.PointeeSize(v.Set)
+	}
+	if v.Nil != nil {
+		n += memo.PointeeSize(v.Nil)
+		n += int64(len(*v.Nil))
+	}
+	return n
+}
+
+// memoSizePlain estimates the bytes a value of type Plain references outside
+// itself.
+func memoSizePlain(v *Plain) int64 {
+	var n int64
+	n += int64(len(v.Name))
+	n += memo.SliceSize(v.Tags)
+	for i := range v.Tags {
+		n += int64(len(v.Tags[i]))
+	}
+	return n
+}
+
+// memoSizeNames estimates the bytes a value of type Names references outside
+// itself.
+func memoSizeNames(v *Names) int64 {
+	var n int64
+	n += memo.SliceSize(*v)
+	for i := range *v {
+		n += int64(len((*v)[i]))
+	}
+	return n
+}
+
+// memoSizeOuter estimates the bytes a value of type Outer references outside
+// itself.
+func memoSizeOuter(v *Outer) int64 {
+	var n int64
+	n += memoSizeInner(&v.Inner)
+	n += memo.SliceSize(v.List)
+	for i := range v.List {
+		n += memoSizeInner(&v.List[i])
+	}
+	return n
+}
+
+// memoSizeInner estimates the bytes a value of type Inner references outside
+// itself.
+func memoSizeInner(v *Inner) int64 {
+	var n int64
+	n += memo.MapSize(v.Vals)
+	for _, e := range v.Vals {
+		if e != nil {
+			n += memo.PointeeSize(e)
+			n += memoSizePlain(e)
+		}
+	}
+	return n
 }

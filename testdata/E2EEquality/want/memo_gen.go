@@ -24,6 +24,7 @@ var memoList = memo.NewFunc(memo.FuncInfo{
 	Name:        "List",
 	Package:     "github.com/memogen/memogen/testdata/E2EEquality",
 	Recursive:   true,
+	Size:        memoSizeOfPtrNode,
 })
 
 // memoListKey writes the key of one call of List.
@@ -93,6 +94,7 @@ var memoGrow = memo.NewFunc(memo.FuncInfo{
 	Name:        "Grow",
 	Package:     "github.com/memogen/memogen/testdata/E2EEquality",
 	Recursive:   true,
+	Size:        memoSizeOfTree,
 })
 
 // memoGrowKey writes the key of one call of Grow.
@@ -161,6 +163,7 @@ var memoAccountJSON = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "f0f0eed1871f886d33ec10e9f2dc2079",
 	Name:        "AccountJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EEquality",
+	Size:        memoSizeOfAccount,
 })
 
 // memoAccountJSONKey writes the key of one call of AccountJSON.
@@ -228,6 +231,7 @@ var memoAccountMsgpack = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "AccountMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EEquality",
+	Size:        memoSizeOfAccount,
 })
 
 // memoAccountMsgpackKey writes the key of one call of AccountMsgpack.
@@ -295,6 +299,7 @@ var memoAccountGob = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "cd9bf656482851ca026f064dd9784bbb",
 	Name:        "AccountGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EEquality",
+	Size:        memoSizeOfAccount,
 })
 
 // memoAccountGobKey writes the key of one call of AccountGob.
@@ -362,6 +367,7 @@ var memoLabelJSON = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "2e3bb47ac388d99999ce96a878a4f302",
 	Name:        "LabelJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EEquality",
+	Size:        memoSizeOfTagged,
 })
 
 // memoLabelJSONKey writes the key of one call of LabelJSON.
@@ -430,6 +436,7 @@ var memoLabelMsgpack = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "LabelMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EEquality",
+	Size:        memoSizeOfTagged,
 })
 
 // memoLabelMsgpackKey writes the key of one call of LabelMsgpack.
@@ -496,6 +503,7 @@ var memoStamp = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "e7568304762f976b55806c7d0dc4685b",
 	Name:        "Stamp",
 	Package:     "github.com/memogen/memogen/testdata/E2EEquality",
+	Size:        memoSizeOfStamped,
 	Unstorable:  "type Stamped (main.go:179) gets MarshalJSON from its embedded Time: json would write only that and drop field Note (main.go:181)",
 })
 
@@ -805,4 +813,74 @@ func memoEqualLabel(d *memo.Diff, a, b *Label) bool {
 		return d.Differ(a.Text, b.Text, ".Text")
 	}
 	return true
+}
+
+// memoSizeOfPtrNode estimates the bytes a result of type *Node references
+// outside itself.
+func memoSizeOfPtrNode(r *Node) int64 {
+	return memo.DynamicSize(r)
+}
+
+// memoSizeOfTree estimates the bytes a result of type Tree references outside
+// itself.
+func memoSizeOfTree(r Tree) int64 {
+	return memo.ReferencedSize(&r)
+}
+
+// memoSizeOfAccount estimates the bytes a result of type Account references
+// outside itself.
+func memoSizeOfAccount(r Account) int64 {
+	return memoSizeAccount(&r)
+}
+
+// memoSizeOfTagged estimates the bytes a result of type Tagged references
+// outside itself.
+func memoSizeOfTagged(r Tagged) int64 {
+	return memoSizeTagged(&r)
+}
+
+// memoSizeOfStamped estimates the bytes a result of type Stamped references
+// outside itself.
+func memoSizeOfStamped(r Stamped) int64 {
+	return memoSizeStamped(&r)
+}
+
+// memoSizeAccount estimates the bytes a value of type Account references
+// outside itself.
+func memoSizeAccount(v *Account) int64 {
+	var n int64
+	n += int64(len(v.Owner))
+	n += memo.DynamicSize(v.Debt)
+	n += memo.ReferencedSize(&v.Host)
+	n += memo.MapSize(v.Limits)
+	for k, e := range v.Limits {
+		n += int64(len(k))
+		n += memo.SliceSize(e)
+	}
+	return n
+}
+
+// memoSizeTagged estimates the bytes a value of type Tagged references outside
+// itself.
+func memoSizeTagged(v *Tagged) int64 {
+	var n int64
+	n += memoSizeLabel(&v.Main)
+	n += memo.MapSize(v.Extra)
+	for k, e := range v.Extra {
+		n += int64(len(k))
+		n += memoSizeLabel(&e)
+	}
+	return n
+}
+
+// memoSizeStamped estimates the bytes a value of type Stamped references
+// outside itself.
+func memoSizeStamped(v *Stamped) int64 {
+	return int64(len(v.Note))
+}
+
+// memoSizeLabel estimates the bytes a value of type Label references outside
+// itself.
+func memoSizeLabel(v *Label) int64 {
+	return int64(len(v.Text))
 }

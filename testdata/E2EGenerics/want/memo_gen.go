@@ -248,6 +248,7 @@ var memoSwap = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "Swap",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
+	Size:        memoSwapSize,
 })
 
 // memoSwapKey writes the key of one call of Swap.
@@ -697,4 +698,25 @@ func memoEqualPair2(d *memo.Diff, a, b *Pair[int, string]) bool {
 		return d.Differ(a.Second, b.Second, ".Second")
 	}
 	return true
+}
+
+// memoSwapSize estimates the bytes the results of a call of Swap reference
+// outside themselves.
+func memoSwapSize(r memoSwapResults) int64 {
+	var n int64
+	n += memoSizePair(&r.R0)
+	n += memoSizePair2(&r.R1)
+	return n
+}
+
+// memoSizePair estimates the bytes a value of type Pair[string, int]
+// references outside itself.
+func memoSizePair(v *Pair[string, int]) int64 {
+	return int64(len(v.First))
+}
+
+// memoSizePair2 estimates the bytes a value of type Pair[int, string]
+// references outside itself.
+func memoSizePair2(v *Pair[int, string]) int64 {
+	return int64(len(v.Second))
 }

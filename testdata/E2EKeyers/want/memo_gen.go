@@ -20,6 +20,7 @@ var memoGreet = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "Greet",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
+	Size:        memoSizeOfString,
 })
 
 // memoGreetKey writes the key of one call of Greet.
@@ -173,6 +174,7 @@ var memoClimate = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "Climate",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
+	Size:        memoSizeOfString,
 })
 
 // memoClimateKey writes the key of one call of Climate.
@@ -240,6 +242,7 @@ var memoArea2 = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "Area2",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
+	Size:        memoSizeOfString,
 })
 
 // memoArea2Key writes the key of one call of Area2.
@@ -305,6 +308,7 @@ var memoKeyed = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "Keyed",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
+	Size:        memoSizeOfString,
 })
 
 // memoKeyedKey writes the key of one call of Keyed.
@@ -370,6 +374,7 @@ var memoPromoted = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "Promoted",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
+	Size:        memoSizeOfString,
 })
 
 // memoPromotedKey writes the key of one call of Promoted.
@@ -457,4 +462,10 @@ func memoEqualInt(d *memo.Diff, a, b *int) bool {
 		return d.Differ(*a, *b, "")
 	}
 	return true
+}
+
+// memoSizeOfString estimates the bytes a result of type string references
+// outside itself.
+func memoSizeOfString(r string) int64 {
+	return int64(len(r))
 }

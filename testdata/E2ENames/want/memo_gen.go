@@ -20,6 +20,7 @@ var memoShadow = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "Shadow",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
+	Size:        memoSizeOfString,
 })
 
 // memoShadowKey writes the key of one call of Shadow.
@@ -95,6 +96,7 @@ var memoAnonymous = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "Anonymous",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
+	Size:        memoSizeOfString,
 })
 
 // memoAnonymousKey writes the key of one call of Anonymous.
@@ -162,6 +164,7 @@ var memoBlank = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "Blank",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
+	Size:        memoSizeOfString,
 })
 
 // memoBlankKey writes the key of one call of Blank.
@@ -302,6 +305,7 @@ var memoThree = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "Three",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
+	Size:        memoThreeSize,
 })
 
 // memoThreeKey writes the key of one call of Three.
@@ -499,6 +503,7 @@ var memoLookup = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "find",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
+	Size:        memoSizeOfString,
 })
 
 // memoLookupKey writes the key of one call of find.
@@ -564,6 +569,7 @@ var memoKeyItem = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "KeyItem",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
+	Size:        memoSizeOfString,
 })
 
 // memoKeyItemKey writes the key of one call of KeyItem.
@@ -1168,4 +1174,19 @@ func memoSvc_SinceEqual(d *memo.Diff, a, b *time.Duration) bool {
 		return d.Differ(*a, *b, "")
 	}
 	return true
+}
+
+// memoSizeOfString estimates the bytes a result of type string references
+// outside itself.
+func memoSizeOfString(r string) int64 {
+	return int64(len(r))
+}
+
+// memoThreeSize estimates the bytes the results of a call of Three reference
+// outside themselves.
+func memoThreeSize(r memoThreeResults) int64 {
+	var n int64
+	n += int64(len(r.R1))
+	n += memo.SliceSize(r.R2)
+	return n
 }

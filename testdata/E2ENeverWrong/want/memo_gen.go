@@ -285,6 +285,7 @@ var memoDescribe = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "Describe",
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
+	Size:        memoSizeOfString,
 })
 
 // memoDescribeKey writes the key of one call of Describe.
@@ -348,6 +349,7 @@ var memoOpen = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "e22afb25602a53b3993d0988e4f588ce",
 	Name:        "Open",
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
+	Size:        memoSizeOfReader,
 	Unstorable:  "result 1 is an interface (io.Reader): msgpack would lose its dynamic type",
 })
 
@@ -426,4 +428,16 @@ func memoEqualString(d *memo.Diff, a, b *string) bool {
 		return d.Differ(*a, *b, "")
 	}
 	return true
+}
+
+// memoSizeOfString estimates the bytes a result of type string references
+// outside itself.
+func memoSizeOfString(r string) int64 {
+	return int64(len(r))
+}
+
+// memoSizeOfReader estimates the bytes a result of type io.Reader references
+// outside itself.
+func memoSizeOfReader(r io.Reader) int64 {
+	return memo.DynamicSize(r)
 }

@@ -20,6 +20,7 @@ var memoInts = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "Ints",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
+	Size:        memoSizeOfString,
 })
 
 // memoIntsKey writes the key of one call of Ints.
@@ -90,6 +91,7 @@ var memoUints = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "Uints",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
+	Size:        memoSizeOfString,
 })
 
 // memoUintsKey writes the key of one call of Uints.
@@ -161,6 +163,7 @@ var memoFloats = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "Floats",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
+	Size:        memoSizeOfString,
 })
 
 // memoFloatsKey writes the key of one call of Floats.
@@ -229,6 +232,7 @@ var memoText = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "Text",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
+	Size:        memoSizeOfString,
 })
 
 // memoTextKey writes the key of one call of Text.
@@ -371,6 +375,7 @@ var memoNamed = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "Named",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
+	Size:        memoSizeOfString,
 })
 
 // memoNamedKey writes the key of one call of Named.
@@ -442,6 +447,7 @@ var memoWhen = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "When",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
+	Size:        memoSizeOfString,
 })
 
 // memoWhenKey writes the key of one call of When.
@@ -516,4 +522,10 @@ func memoEqualInt(d *memo.Diff, a, b *int) bool {
 		return d.Differ(*a, *b, "")
 	}
 	return true
+}
+
+// memoSizeOfString estimates the bytes a result of type string references
+// outside itself.
+func memoSizeOfString(r string) int64 {
+	return int64(len(r))
 }

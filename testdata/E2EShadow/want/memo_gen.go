@@ -23,6 +23,7 @@ var memocontext = memort2.NewFunc(memort2.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "Lookup",
 	Package:     "github.com/memogen/memogen/testdata/E2EShadow",
+	Size:        memoSizeOfString,
 	TTL:         memotime.Minute,
 })
 
@@ -164,4 +165,10 @@ func memoEqualString(d *memort2.Diff, a, b *string) bool {
 		return d.Differ(*a, *b, "")
 	}
 	return true
+}
+
+// memoSizeOfString estimates the bytes a result of type string references
+// outside itself.
+func memoSizeOfString(r string) int64 {
+	return int64(len(r))
 }

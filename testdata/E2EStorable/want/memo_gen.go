@@ -227,6 +227,7 @@ var memoLoadUser = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "2fd2fa5096e6d6cda79aa74b94f64083",
 	Name:        "LoadUser",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
+	Size:        memoSizeOfUser,
 	Unstorable:  "field User.PasswordHash (main.go:75) is tagged json:\"-\": json would drop it",
 })
 
@@ -295,6 +296,7 @@ var memoOpen = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "11d455b9703ce410f78e368dfeb1358b",
 	Name:        "Open",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
+	Size:        memoSizeOfSession,
 	Unstorable:  "field Session.Token (main.go:89) is tagged msgpack:\"-\": msgpack would drop it",
 })
 
@@ -364,6 +366,7 @@ var memoItemJSON = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "d9c94d6342e369ee71e998cdb813a1fa",
 	Name:        "ItemJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
+	Size:        memoSizeOfItem,
 	Unstorable:  "field Item.Base.ID (main.go:101) is hidden by Item.ID (main.go:106), of the same name \"ID\": json would drop it",
 })
 
@@ -433,6 +436,7 @@ var memoItemMsgpack = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "8134a92dbdb4ee8bb2054ab838681688",
 	Name:        "ItemMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
+	Size:        memoSizeOfItem,
 	Unstorable:  "field Item.Base.ID (main.go:101) is hidden by Item.ID (main.go:106), of the same name \"ID\": msgpack would drop it",
 })
 
@@ -504,6 +508,7 @@ var memoItemGob = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "ee5cd27f374965f4b6752cce0c1b0677",
 	Name:        "ItemGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
+	Size:        memoSizeOfItem,
 })
 
 // memoItemGobKey writes the key of one call of ItemGob.
@@ -572,6 +577,7 @@ var memoChain = memo.NewFunc(memo.FuncInfo{
 	Name:        "Chain",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 	Recursive:   true,
+	Size:        memoSizeOfPtrNode,
 })
 
 // memoChainKey writes the key of one call of Chain.
@@ -642,6 +648,7 @@ var memoChainGob = memo.NewFunc(memo.FuncInfo{
 	Name:        "ChainGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 	Recursive:   true,
+	Size:        memoSizeOfPtrNode,
 })
 
 // memoChainGobKey writes the key of one call of ChainGob.
@@ -712,6 +719,7 @@ var memoMeeting = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "Meeting",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
+	Size:        memoSizeOfSchedule,
 })
 
 // memoMeetingKey writes the key of one call of Meeting.
@@ -875,4 +883,70 @@ func memoEqualNode(d *memo.Diff, a, b *Node) bool {
 		return d.At(".Next")
 	}
 	return true
+}
+
+// memoSizeOfUser estimates the bytes a result of type User references outside
+// itself.
+func memoSizeOfUser(r User) int64 {
+	return memoSizeUser(&r)
+}
+
+// memoSizeOfSession estimates the bytes a result of type Session references
+// outside itself.
+func memoSizeOfSession(r Session) int64 {
+	return memoSizeSession(&r)
+}
+
+// memoSizeOfItem estimates the bytes a result of type Item references outside
+// itself.
+func memoSizeOfItem(r Item) int64 {
+	return memoSizeItem(&r)
+}
+
+// memoSizeOfPtrNode estimates the bytes a result of type *Node references
+// outside itself.
+func memoSizeOfPtrNode(r *Node) int64 {
+	return memo.DynamicSize(r)
+}
+
+// memoSizeOfSchedule estimates the bytes a result of type Schedule references
+// outside itself.
+func memoSizeOfSchedule(r Schedule) int64 {
+	return memoSizeSchedule(&r)
+}
+
+// memoSizeUser estimates the bytes a value of type User references outside
+// itself.
+func memoSizeUser(v *User) int64 {
+	var n int64
+	n += int64(len(v.Name))
+	n += int64(len(v.PasswordHash))
+	return n
+}
+
+// memoSizeSession estimates the bytes a value of type Session references
+// outside itself.
+func memoSizeSession(v *Session) int64 {
+	return int64(len(v.Token))
+}
+
+// memoSizeItem estimates the bytes a value of type Item references outside
+// itself.
+func memoSizeItem(v *Item) int64 {
+	return int64(len(v.ID))
+}
+
+// memoSizeSchedule estimates the bytes a value of type Schedule references
+// outside itself.
+func memoSizeSchedule(v *Schedule) int64 {
+	var n int64
+	n += memo.MapSize(v.Nested)
+	for k, e := range v.Nested {
+		n += int64(len(k))
+		n += memo.SliceSize(e)
+		for i1 := range e {
+			n += memo.DynamicSize(e[i1])
+		}
+	}
+	return n
 }

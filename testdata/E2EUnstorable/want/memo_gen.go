@@ -158,6 +158,7 @@ var memoShape = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "8630cea0568ff5a818ad82af314032d8",
 	Name:        "Shape",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
+	Size:        memoSizeOfStringer,
 	Unstorable:  "result 1 is an interface (fmt.Stringer): json would lose its dynamic type",
 })
 
@@ -295,6 +296,7 @@ var memoGrow = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "77e19f66fbd28c7f378665b573dbd339",
 	Name:        "Grow",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
+	Size:        memoSizeOfTree,
 	Unstorable:  "field Meta.label (main.go:73) is unexported: msgpack would drop it",
 })
 
@@ -366,6 +368,7 @@ var memoChain = memo.NewFunc(memo.FuncInfo{
 	Name:        "Chain",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 	Recursive:   true,
+	Size:        memoSizeOfPtrNode,
 })
 
 // memoChainKey writes the key of one call of Chain.
@@ -434,6 +437,7 @@ var memoStamped = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "6270b3851ee93ee8c4d30992dd136ce1",
 	Name:        "Stamped",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
+	Size:        memoSizeOfStamp,
 })
 
 // memoStampedKey writes the key of one call of Stamped.
@@ -507,6 +511,7 @@ var memoPack = memo.NewFunc(memo.FuncInfo{
 	KeepsLocal:  true,
 	Name:        "Pack",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
+	Size:        memoPackSize,
 })
 
 // memoPackKey writes the key of one call of Pack.
@@ -573,6 +578,7 @@ var memoPipes = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "9ba5b7604976d1f7535cf3f76236d0c9",
 	Name:        "Pipes",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
+	Size:        memoPipesSize,
 	Unstorable:  "result 1 contains a channel, which no codec can store",
 })
 
@@ -644,6 +650,7 @@ var memoGobbed = memo.NewFunc(memo.FuncInfo{
 	Name:        "Gobbed",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 	Recursive:   true,
+	Size:        memoSizeOfStringer,
 })
 
 // memoGobbedKey writes the key of one call of Gobbed.
@@ -827,4 +834,56 @@ func memoEqualNode(d *memo.Diff, a, b *Node) bool {
 		return d.At(".Next")
 	}
 	return true
+}
+
+// memoSizeOfStringer estimates the bytes a result of type fmt.Stringer
+// references outside itself.
+func memoSizeOfStringer(r fmt.Stringer) int64 {
+	return memo.DynamicSize(r)
+}
+
+// memoSizeOfTree estimates the bytes a result of type Tree references outside
+// itself.
+func memoSizeOfTree(r Tree) int64 {
+	return memo.ReferencedSize(&r)
+}
+
+// memoSizeOfPtrNode estimates the bytes a result of type *Node references
+// outside itself.
+func memoSizeOfPtrNode(r *Node) int64 {
+	return memo.DynamicSize(r)
+}
+
+// memoSizeOfStamp estimates the bytes a result of type Stamp references
+// outside itself.
+func memoSizeOfStamp(r Stamp) int64 {
+	return memoSizeStamp(&r)
+}
+
+// memoPackSize estimates the bytes the results of a call of Pack reference
+// outside themselves.
+func memoPackSize(r memoPackResults) int64 {
+	var n int64
+	n += memo.MapSize(r.R1)
+	for k := range r.R1 {
+		n += int64(len(k))
+	}
+	return n
+}
+
+// memoPipesSize estimates the bytes a result of Pipes references outside
+// itself.
+func memoPipesSize(r map[string]chan int) int64 {
+	var n int64
+	n += memo.MapSize(r)
+	for k := range r {
+		n += int64(len(k))
+	}
+	return n
+}
+
+// memoSizeStamp estimates the bytes a value of type Stamp references outside
+// itself.
+func memoSizeStamp(v *Stamp) int64 {
+	return int64(len(v.at))
 }

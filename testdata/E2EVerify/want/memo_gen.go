@@ -22,6 +22,7 @@ var memoCounts = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "fdc52db83f93cb1d7c92466b84bedc57",
 	Name:        "Counts",
 	Package:     "github.com/memogen/memogen/testdata/E2EVerify",
+	Size:        memoSizeOfSliceInt,
 })
 
 // memoCountsKey writes the key of one call of Counts.
@@ -89,6 +90,7 @@ var memoLevel = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "e84eee8948eb293efb2042c9f8614ac7",
 	Name:        "Level",
 	Package:     "github.com/memogen/memogen/testdata/E2EVerify",
+	Size:        memoSizeOfSetting,
 })
 
 // memoLevelKey writes the key of one call of Level.
@@ -156,6 +158,7 @@ var memoFetch = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "93c3656e708dd18da6094b7e54d47889",
 	Name:        "Fetch",
 	Package:     "github.com/memogen/memogen/testdata/E2EVerify",
+	Size:        memoSizeOfDoc,
 })
 
 // memoFetchKey writes the key of one call of Fetch.
@@ -223,6 +226,7 @@ var memoSchedule = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "9aab0d6b52367ed907cc03ff77c2c939",
 	Name:        "Schedule",
 	Package:     "github.com/memogen/memogen/testdata/E2EVerify",
+	Size:        memoSizeOfSliceEvent,
 })
 
 // memoScheduleKey writes the key of one call of Schedule.
@@ -363,6 +367,7 @@ var memoSplit = memo.NewFunc(memo.FuncInfo{
 	Fingerprint: "ceb7c33400b1c58d6d021f2279dd5f72",
 	Name:        "Split",
 	Package:     "github.com/memogen/memogen/testdata/E2EVerify",
+	Size:        memoSplitSize,
 })
 
 // memoSplitKey writes the key of one call of Split.
@@ -498,6 +503,7 @@ var memoUnchecked = memo.NewFunc(memo.FuncInfo{
 	Name:        "Unchecked",
 	NoVerify:    true,
 	Package:     "github.com/memogen/memogen/testdata/E2EVerify",
+	Size:        memoSizeOfSliceInt,
 })
 
 // memoUncheckedKey writes the key of one call of Unchecked.
@@ -647,4 +653,71 @@ func memoEqualEvent(d *memo.Diff, a, b *Event) bool {
 		return d.At(".When")
 	}
 	return true
+}
+
+// memoSizeOfSliceInt estimates the bytes a result of type []int references
+// outside itself.
+func memoSizeOfSliceInt(r []int) int64 {
+	return memo.SliceSize(r)
+}
+
+// memoSizeOfSetting estimates the bytes a result of type Setting references
+// outside itself.
+func memoSizeOfSetting(r Setting) int64 {
+	return memoSizeSetting(&r)
+}
+
+// memoSizeOfDoc estimates the bytes a result of type Doc references outside
+// itself.
+func memoSizeOfDoc(r Doc) int64 {
+	return memoSizeDoc(&r)
+}
+
+// memoSizeOfSliceEvent estimates the bytes a result of type []Event references
+// outside itself.
+func memoSizeOfSliceEvent(r []Event) int64 {
+	var n int64
+	n += memo.SliceSize(r)
+	for i := range r {
+		n += memoSizeEvent(&r[i])
+	}
+	return n
+}
+
+// memoSplitSize estimates the bytes the results of a call of Split reference
+// outside themselves.
+func memoSplitSize(r memoSplitResults) int64 {
+	var n int64
+	n += int64(len(r.R0))
+	n += memo.SliceSize(r.R1)
+	for i := range r.R1 {
+		n += int64(len(r.R1[i]))
+	}
+	return n
+}
+
+// memoSizeSetting estimates the bytes a value of type Setting references
+// outside itself.
+func memoSizeSetting(v *Setting) int64 {
+	var n int64
+	n += int64(len(v.Name))
+	if v.Level != nil {
+		n += memo.PointeeSize(v.Level)
+	}
+	return n
+}
+
+// memoSizeDoc estimates the bytes a value of type Doc references outside
+// itself.
+func memoSizeDoc(v *Doc) int64 {
+	var n int64
+	n += int64(len(v.Title))
+	n += int64(len(v.Hash))
+	return n
+}
+
+// memoSizeEvent estimates the bytes a value of type Event references outside
+// itself.
+func memoSizeEvent(v *Event) int64 {
+	return int64(len(v.Name))
 }
