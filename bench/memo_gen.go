@@ -294,7 +294,7 @@ func (h MissFileUnverifiedMemoHandle) Stats() memo.Stats {
 var memoMissMemory = memo.NewFunc(memo.FuncInfo{
 	Backend:     "benchmissmem",
 	Equal:       memoEqualProfile,
-	Fingerprint: "167dbc06a0c56a29af70441a5f31d745",
+	Fingerprint: "ff2f53bf17e2c16cfb3e0d0aac0cacee",
 	KeepsLocal:  true,
 	Name:        "MissMemory",
 	Package:     "github.com/memogen/memogen/bench",

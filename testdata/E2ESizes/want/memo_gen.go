@@ -16,7 +16,7 @@ import (
 var memoText = memo.NewFunc(memo.FuncInfo{
 	Backend:     "sizes",
 	Equal:       memoEqualString,
-	Fingerprint: "dd34acc985d40e0b3bf9a2d6e22a902a",
+	Fingerprint: "d8bb126b231595b5b4bcad95e3718b2f",
 	KeepsLocal:  true,
 	Name:        "Text",
 	Package:     "github.com/memogen/memogen/testdata/E2ESizes",
@@ -78,7 +78,7 @@ func (h TextMemoHandle) Stats() memo.Stats {
 var memoOneRecord = memo.NewFunc(memo.FuncInfo{
 	Backend:     "sizes",
 	Equal:       memoEqualRecord,
-	Fingerprint: "b72e98dc89ed04230cf2deb605acef35",
+	Fingerprint: "b7c1a2d1295e913873b27765d9ca1957",
 	KeepsLocal:  true,
 	Name:        "OneRecord",
 	Package:     "github.com/memogen/memogen/testdata/E2ESizes",
@@ -141,7 +141,7 @@ func (h OneRecordMemoHandle) Stats() memo.Stats {
 var memoOneLeaf = memo.NewFunc(memo.FuncInfo{
 	Backend:     "sizes",
 	Equal:       memoOneLeafEqual,
-	Fingerprint: "04547130c7091a2bd9f40a004a3b0150",
+	Fingerprint: "37cc3ff040704f80b5b87f637d5306ef",
 	KeepsLocal:  true,
 	Name:        "OneLeaf",
 	Package:     "github.com/memogen/memogen/testdata/E2ESizes",
@@ -203,7 +203,7 @@ func (h OneLeafMemoHandle) Stats() memo.Stats {
 var memoIndex = memo.NewFunc(memo.FuncInfo{
 	Backend:     "sizes",
 	Equal:       memoIndexEqual,
-	Fingerprint: "3c2d23f7d3a05997fecc1d817f5c92ec",
+	Fingerprint: "bbe5425baa0bec093c1eb9dea7543cde",
 	KeepsLocal:  true,
 	Name:        "Index",
 	Package:     "github.com/memogen/memogen/testdata/E2ESizes",
@@ -264,7 +264,7 @@ func (h IndexMemoHandle) Stats() memo.Stats {
 // memoOneDoc is the cache of OneDoc.
 var memoOneDoc = memo.NewFunc(memo.FuncInfo{
 	Backend:     "sizes",
-	Fingerprint: "2a2244ff31cd1f61c0956cc305963202",
+	Fingerprint: "fc52e2e80e099a996ac8ac4d32a92fff",
 	Name:        "OneDoc",
 	Package:     "github.com/memogen/memogen/testdata/E2ESizes",
 	Size:        memoSizeOfDoc,
@@ -329,7 +329,7 @@ func (h OneDocMemoHandle) Stats() memo.Stats {
 var memoRing = memo.NewFunc(memo.FuncInfo{
 	Backend:     "sizes",
 	Equal:       memoRingEqual,
-	Fingerprint: "096915f8eb71c56c37f0c012b338b4c1",
+	Fingerprint: "f11dd7a4893c72b49efc7217378ea52b",
 	KeepsLocal:  true,
 	Name:        "Ring",
 	Package:     "github.com/memogen/memogen/testdata/E2ESizes",
@@ -400,7 +400,7 @@ type memoPairResults struct {
 var memoPair = memo.NewFunc(memo.FuncInfo{
 	Backend:     "sizes",
 	Equal:       memoPairEqual,
-	Fingerprint: "7b236797f13e881fb92b7ee2ca8db6b5",
+	Fingerprint: "214137a978ae7a54d456e9cfff0e741f",
 	KeepsLocal:  true,
 	Name:        "Pair",
 	Package:     "github.com/memogen/memogen/testdata/E2ESizes",
@@ -463,7 +463,7 @@ func (h PairMemoHandle) Stats() memo.Stats {
 var memoOneFlat = memo.NewFunc(memo.FuncInfo{
 	Backend:     "sizes",
 	Equal:       memoEqualFlat,
-	Fingerprint: "2a163ac362e3648702f545284876491d",
+	Fingerprint: "905ee4e56fca7e4309c0b9cdc8c9ac24",
 	KeepsLocal:  true,
 	Name:        "OneFlat",
 	Package:     "github.com/memogen/memogen/testdata/E2ESizes",
@@ -523,7 +523,7 @@ func (h OneFlatMemoHandle) Stats() memo.Stats {
 // memoThree is the cache of Three, one per instantiation.
 var memoThree = memo.NewGeneric(memo.FuncInfo{
 	Backend:     "sizes",
-	Fingerprint: "c8d9cbd2bdb2185fdae8f76ba49fcea2",
+	Fingerprint: "29b1dc00da6ba9b40099aca0fd5f71a0",
 	KeepsLocal:  true,
 	Name:        "Three",
 	Package:     "github.com/memogen/memogen/testdata/E2ESizes",
@@ -585,7 +585,7 @@ func (h ThreeMemoHandle[T]) Stats() memo.Stats {
 var memoOneID = memo.NewFunc(memo.FuncInfo{
 	Backend:     "sizes",
 	Equal:       memoOneIDEqual,
-	Fingerprint: "50f54841963cfd0e91f8505bba975993",
+	Fingerprint: "5f974fee5ace5cc5e997dec77e2fbb26",
 	KeepsLocal:  true,
 	Name:        "OneID",
 	Package:     "github.com/memogen/memogen/testdata/E2ESizes",
@@ -647,7 +647,7 @@ func (h OneIDMemoHandle) Stats() memo.Stats {
 var memoOneRefs = memo.NewFunc(memo.FuncInfo{
 	Backend:     "sizes",
 	Equal:       memoEqualRefs,
-	Fingerprint: "456fe960de28a5e22333f5eb58504e02",
+	Fingerprint: "6ba2aa0c9a7605951a88489a52dfb7e4",
 	KeepsLocal:  true,
 	Name:        "OneRefs",
 	Package:     "github.com/memogen/memogen/testdata/E2ESizes",
@@ -708,7 +708,7 @@ func (h OneRefsMemoHandle) Stats() memo.Stats {
 // memoAnything is the cache of Anything.
 var memoAnything = memo.NewFunc(memo.FuncInfo{
 	Backend:     "sizes",
-	Fingerprint: "2c044244b76878e7723b6f6bfcc03c10",
+	Fingerprint: "bbdd39a6fe6fe4a9014d3ff91afd2c22",
 	Name:        "Anything",
 	Package:     "github.com/memogen/memogen/testdata/E2ESizes",
 	Size:        memoSizeOfAny,
@@ -773,7 +773,7 @@ func (h AnythingMemoHandle) Stats() memo.Stats {
 var memoLoad = memo.NewFunc(memo.FuncInfo{
 	Backend:     "bounded",
 	Equal:       memoEqualRecord,
-	Fingerprint: "e14365368a80811ae3124224245eb27c",
+	Fingerprint: "171db7a22394ad07c82240436415219d",
 	KeepsLocal:  true,
 	Name:        "Load",
 	Package:     "github.com/memogen/memogen/testdata/E2ESizes",
