@@ -53,7 +53,7 @@ var (
 // guard checks data against the shape of its target within budget bytes,
 // and returns what the decode was charged.
 func guard(data []byte, s *shape, budget int64) (charged int64, err error) {
-	w := walker{data: data, left: budget}
+	w := walker{data: data, left: budget, budget: budget}
 	if err := w.charge(decodeOverhead); err != nil {
 		return 0, err
 	}
@@ -69,6 +69,7 @@ type walker struct {
 	data    []byte
 	pos     int
 	left    int64 // budget not yet charged
+	budget  int64 // the whole budget, for messages
 	depth   int   // values being walked, the current one included
 	deepest int   // the greatest depth reached, charged for its stack
 }
@@ -196,7 +197,7 @@ func (w *walker) head() (header, error) {
 // charge takes n bytes from the budget.
 func (w *walker) charge(n int64) error {
 	if n > w.left {
-		return fmt.Errorf("%w: decoding would allocate more than %d bytes", memo.ErrTooLarge, w.left+n)
+		return fmt.Errorf("%w: decoding would allocate more than the %d bytes allowed", memo.ErrTooLarge, w.budget)
 	}
 	w.left -= n
 	return nil
