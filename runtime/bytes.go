@@ -64,7 +64,7 @@ func (c *Call) backendFailed(err error) {
 	c.fail(err)
 	c.backendDown = true
 	if d := c.cfg.cooldown(); d > 0 {
-		c.b.cooldownUntil.Store(c.cfg.now().Add(d).UnixNano())
+		c.b.health.cooldownUntil.Store(c.cfg.now().Add(d).UnixNano())
 	}
 }
 
