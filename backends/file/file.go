@@ -256,6 +256,10 @@ func init() { memo.RegisterScheme("file", open) }
 
 // Get returns the entry stored under key, or memo.ErrNotFound if there is
 // none or it has expired. A hit makes the entry the most recently used.
+// A file larger than the entry limit (memo.DefaultLimits().MaxBytes) is
+// not read: Get returns an error wrapping memo.ErrTooLarge, for the runtime
+// to delete it. A symbolic link, FIFO or device at the entry's path is
+// neither followed, read nor waited on: Get reports memo.ErrNotFound.
 func (s *Store) Get(ctx context.Context, key memo.Key) ([]byte, error) {
 	path, dir, err := s.entryPath(key)
 	if err != nil {
