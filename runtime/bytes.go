@@ -64,7 +64,7 @@ func (c *Call) backendFailed(err error) {
 	c.fail(err)
 	c.backendDown = true
 	if d := c.cfg.cooldown(); d > 0 {
-		c.b.cooldownUntil.Store(c.cfg.now().Add(d).UnixNano())
+		c.b.health.cooldownUntil.Store(c.cfg.now().Add(d).UnixNano())
 	}
 }
 
@@ -89,8 +89,16 @@ func (c *Call) loadEntry() (payload []byte, expires int64, ok bool) {
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return nil, 0, false
+	case errors.Is(err, ErrTooLarge):
+		// The backend refused to read an entry over the limit whole: it
+		// is corrupt or hostile, not a sign that the backend is down.
+		c.discard(fmt.Errorf("%w: %s: get: %w", ErrCorrupt, c.f.backendName(), err))
+		return nil, 0, false
 	case err != nil:
 		c.backendFailed(fmt.Errorf("memo: %s: get: %w", c.f.backendName(), err))
+		return nil, 0, false
+	case len(data) > c.cfg.maxEntryBytes():
+		c.discard(fmt.Errorf("%w: %w", ErrCorrupt, oversize("entry", len(data), c.cfg.maxEntryBytes())))
 		return nil, 0, false
 	}
 	l, err := splitEntry(data, true)

@@ -110,7 +110,7 @@ func (c *Call) usable() bool {
 	}
 	if err != nil {
 		c.f.stats.failures.Add(1)
-		c.b = &binding{err: err}
+		c.b = &binding{err: err, health: c.b.health}
 		if c.cfg.observing() {
 			var key []byte // none when the arguments could not be keyed
 			if err == ErrCoolingDown {

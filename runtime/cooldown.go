@@ -1,15 +1,18 @@
 package runtime
 
+import "sync/atomic"
+
 // This file keeps a failing byte-level backend from costing a timeout per
-// call. The first failed operation starts a cooldown of the binding, for
-// Config.Cooldown: calls that begin during it run uncached without
-// touching the backend. When the cooldown is over, the first call to come
+// call. The first failed operation starts a cooldown of the backend, for
+// Config.Cooldown: calls that begin during it, of every function bound to
+// the backend's name, run uncached without touching the backend. When the cooldown is over, the first call to come
 // probes the backend and extends the cooldown for every other call by one
 // more; its success ends the cooldown at once, its failure starts another.
 // A call whose read failed does not also write, nor does one that finds
 // the backend cooling down when its result is ready. So an outage costs
 // each call at most one timeout, and once the first failure is recorded,
-// costs one probe per cooldown in all.
+// costs one probe per cooldown in all, however many functions (and
+// instances of generic functions) use the backend.
 //
 // Operations already under way when the first failure is recorded still
 // run to their own deadline: a client blocked reading a socket honours its
@@ -21,7 +24,7 @@ package runtime
 // When the cooldown is over and no call probes yet, the call becomes the
 // probe.
 func (c *Call) coolingDown() bool {
-	until := c.b.cooldownUntil.Load()
+	until := c.b.health.cooldownUntil.Load()
 	if until == 0 {
 		return false
 	}
@@ -30,7 +33,7 @@ func (c *Call) coolingDown() bool {
 		return true
 	}
 	next := now.Add(c.cfg.cooldown()).UnixNano()
-	if !c.b.cooldownUntil.CompareAndSwap(until, next) {
+	if !c.b.health.cooldownUntil.CompareAndSwap(until, next) {
 		return true // another call took the probe
 	}
 	c.probeUntil = next
@@ -41,7 +44,7 @@ func (c *Call) coolingDown() bool {
 // operation failed, or another call's failure has started another since.
 func (c *Call) probed() {
 	if c.probeUntil != 0 && !c.backendDown {
-		c.b.cooldownUntil.CompareAndSwap(c.probeUntil, 0)
+		c.b.health.cooldownUntil.CompareAndSwap(c.probeUntil, 0)
 	}
 }
 
@@ -52,6 +55,13 @@ func (c *Call) writable() bool {
 	if c.backendDown {
 		return false
 	}
-	until := c.b.cooldownUntil.Load()
+	until := c.b.health.cooldownUntil.Load()
 	return until == 0 || until == c.probeUntil || c.cfg.now().UnixNano() >= until
+}
+
+// backendHealth is the cooldown state of the backend bound to one name. The
+// registry keeps one per name, replaced when the name is bound anew, and
+// every binding to the name points to it.
+type backendHealth struct {
+	cooldownUntil atomic.Int64 // Unix nanoseconds until which the backend is skipped, or 0
 }

@@ -103,8 +103,9 @@ type binding struct {
 	codec     Codec   // the codec for backend
 	codecSpec string  // the spec codec was looked up by
 	err       error   // why the backend cannot be used, or nil
-
-	cooldownUntil atomic.Int64 // Unix nanoseconds until which a failed backend is skipped; see cooldown.go
+	// health is the cooldown state of the backend bound to the name,
+	// which every Func bound to it shares; see cooldown.go.
+	health *backendHealth
 }
 
 // NewFunc returns the cache of the function info describes. It binds no
@@ -181,7 +182,7 @@ func (f *Func) bind() *binding {
 }
 
 func (f *Func) rebind(gen uint64) *binding {
-	b := &binding{gen: gen}
+	b := &binding{gen: gen, health: healthOf(f.backendName())}
 	backend, err := Resolve(f.backendName())
 	switch {
 	case err != nil:

@@ -66,8 +66,22 @@ type Limits struct {
 const DecodeAllocFactor = 16
 
 // ErrTooLarge reports an entry that would decompress or decode to more than
-// its Limits allow: corrupt or hostile.
+// its Limits allow: corrupt or hostile. A [Backend] whose Get finds an entry
+// larger than Limits.MaxBytes (see [DefaultLimits]) returns an error
+// wrapping it instead of reading the entry whole; the runtime then deletes
+// the entry and counts it in Stats.Corrupt, as it does a corrupt one, and
+// does not take the backend for a failing one.
 var ErrTooLarge = errors.New("memo: entry exceeds the decoding limits")
+
+// EntryTooLarge returns the error, wrapping [ErrTooLarge], that a backend's
+// Get returns for an entry of size bytes (or more: -1 when unknown) over
+// the limit max.
+func EntryTooLarge(size int64, max int) error {
+	if size < 0 {
+		return fmt.Errorf("%w: entry of more than %d bytes, the limit", ErrTooLarge, max)
+	}
+	return fmt.Errorf("%w: entry of %d bytes, over the limit of %d", ErrTooLarge, size, max)
+}
 
 // DefaultLimits returns the limits of the Config in force, without a
 // deadline: what codecs apply when called through Unmarshal and Decompress

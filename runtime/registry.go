@@ -39,9 +39,10 @@ var registry struct {
 	generics []*Generic         // every Generic created; guarded by mu
 	gen      atomic.Uint64      // bumped on every change to backends
 
-	binding map[string]*sync.Mutex // per name, held while opening it; guarded by mu
-	order   []string               // bound names, the most recently bound last; guarded by mu
-	closed  []Backend              // backends that Close closed; guarded by mu
+	binding map[string]*sync.Mutex    // per name, held while opening it; guarded by mu
+	order   []string                  // bound names, the most recently bound last; guarded by mu
+	closed  []Backend                 // backends that Close closed; guarded by mu
+	health  map[string]*backendHealth // cooldown state, by name, of the backend bound to it; guarded by mu
 
 	schemesMu sync.RWMutex
 	schemes   map[string]Opener // guarded by schemesMu
@@ -57,6 +58,7 @@ func Register(name string, b Backend) {
 	}
 	registry.backends[name] = b
 	delete(registry.failed, name)
+	delete(registry.health, name) // a new backend starts healthy
 	registry.order = append(slices.DeleteFunc(registry.order, func(n string) bool { return n == name }), name)
 	registry.gen.Add(1)
 }
@@ -68,6 +70,7 @@ func Unregister(name string) {
 	defer registry.mu.Unlock()
 	delete(registry.backends, name)
 	delete(registry.failed, name)
+	delete(registry.health, name)
 	registry.order = slices.DeleteFunc(registry.order, func(n string) bool { return n == name })
 	registry.gen.Add(1)
 }
@@ -151,6 +154,23 @@ func Resolve(name string) (Backend, error) {
 	registry.backends[name] = b
 	registry.order = append(registry.order, name)
 	return b, nil
+}
+
+// healthOf returns the cooldown state of the backend bound to name, which
+// every function using the name shares, so that an outage costs the
+// program one timeout, not one per function.
+func healthOf(name string) *backendHealth {
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
+	h := registry.health[name]
+	if h == nil {
+		if registry.health == nil {
+			registry.health = make(map[string]*backendHealth)
+		}
+		h = new(backendHealth)
+		registry.health[name] = h
+	}
+	return h
 }
 
 // bindingLock returns the mutex that serializes binding name.

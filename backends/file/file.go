@@ -256,6 +256,10 @@ func init() { memo.RegisterScheme("file", open) }
 
 // Get returns the entry stored under key, or memo.ErrNotFound if there is
 // none or it has expired. A hit makes the entry the most recently used.
+// A file larger than the entry limit (memo.DefaultLimits().MaxBytes) is
+// not read: Get returns an error wrapping memo.ErrTooLarge, for the runtime
+// to delete it. A symbolic link, FIFO or device at the entry's path is
+// neither followed, read nor waited on: Get reports memo.ErrNotFound.
 func (s *Store) Get(ctx context.Context, key memo.Key) ([]byte, error) {
 	path, dir, err := s.entryPath(key)
 	if err != nil {
@@ -270,9 +274,12 @@ func (s *Store) Get(ctx context.Context, key memo.Key) ([]byte, error) {
 		}
 		return nil, fmt.Errorf("file: get: %w", err)
 	}
-	data, modified, err := readFile(path)
+	data, modified, err := readFile(path, memo.DefaultLimits().MaxBytes)
 	switch {
-	case absent(err):
+	case absent(err), errors.Is(err, errNotRegular), err != nil && foreignAt(path):
+		// A symbolic link, a FIFO or a device at an entry's path is not
+		// the store's: a miss, which a new result replaces; the store
+		// neither reads nor deletes it.
 		return nil, memo.ErrNotFound
 	case err != nil:
 		return nil, fmt.Errorf("file: get: %w", err)
@@ -431,6 +438,18 @@ func (s *Store) Close() error {
 	s.stopEvicting()
 	s.closeCounts()
 	return nil
+}
+
+// errNotRegular reports a file at an entry's path that is not a regular
+// file: a FIFO, a device, a socket or a directory.
+var errNotRegular = errors.New("file: not a regular file")
+
+// foreignAt reports whether what stands at path, not followed, is anything
+// but a regular file: open fails on a symbolic link with an error that
+// varies by system (ELOOP, EMLINK, EFTYPE), so a failed open asks again.
+func foreignAt(path string) bool {
+	fi, err := os.Lstat(path)
+	return err == nil && !fi.Mode().IsRegular()
 }
 
 // absent reports whether err means that there is no file at a path: it or

@@ -40,7 +40,7 @@ type entryFile struct {
 // from its size and metadata line, leaving the metadata zero when the line
 // cannot be parsed.
 func readEntry(path string, key memo.Key) (entryFile, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|noFollow, 0)
+	f, err := os.OpenFile(path, os.O_RDONLY|noFollow|nonBlock, 0)
 	if absent(err) {
 		return entryFile{}, nil
 	}

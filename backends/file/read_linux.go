@@ -2,19 +2,25 @@ package file
 
 import (
 	"io/fs"
+	"slices"
 	"syscall"
 	"time"
+
+	memo "github.com/memogen/memogen/runtime"
 )
 
 // readFile returns the contents and modification time of the file at path,
-// refusing to follow a symbolic link. It makes the system calls os.ReadFile makes (open, fstat, read, close)
-// without an os.File, whose set-up (a non-blocking mode switch, a poller
-// check, a cleanup) costs as much again on a small file.
-func readFile(path string) ([]byte, time.Time, error) {
+// refusing to follow a symbolic link, to wait on a FIFO or device (it opens
+// without blocking and reads regular files alone: errNotRegular) and to read
+// more than limit bytes (an error wrapping memo.ErrTooLarge). It makes the
+// system calls os.ReadFile makes (open, fstat, read, close) without an
+// os.File, whose set-up (a non-blocking mode switch, a poller check, a
+// cleanup) costs as much again on a small file.
+func readFile(path string, limit int) ([]byte, time.Time, error) {
 	var fd int
 	var err error
 	for {
-		fd, err = syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC|syscall.O_NOFOLLOW, 0)
+		fd, err = syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
 		if err != syscall.EINTR {
 			break
 		}
@@ -27,8 +33,15 @@ func readFile(path string) ([]byte, time.Time, error) {
 	if err := syscall.Fstat(fd, &st); err != nil {
 		return nil, time.Time{}, &fs.PathError{Op: "fstat", Path: path, Err: err}
 	}
+	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
+		return nil, time.Time{}, errNotRegular
+	}
+	if st.Size > int64(limit) {
+		return nil, time.Time{}, memo.EntryTooLarge(st.Size, limit)
+	}
 	// One byte more than the size, so that reaching the end of the file
-	// takes no second buffer; a file that grew since the fstat grows it.
+	// takes no second buffer; a file that grew since the fstat grows it,
+	// up to one byte over the limit.
 	data := make([]byte, 0, st.Size+1)
 	for {
 		n, err := syscall.Read(fd, data[len(data):cap(data)])
@@ -41,8 +54,11 @@ func readFile(path string) ([]byte, time.Time, error) {
 			return data, time.Unix(st.Mtim.Unix()), nil
 		}
 		data = data[:len(data)+n]
+		if len(data) > limit {
+			return nil, time.Time{}, memo.EntryTooLarge(-1, limit)
+		}
 		if len(data) == cap(data) {
-			data = append(data, 0)[:len(data)]
+			data = slices.Grow(data, min(len(data), limit+1-len(data)))
 		}
 	}
 }

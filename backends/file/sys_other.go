@@ -15,6 +15,9 @@ const permsApply = false
 // checks directories with Lstat instead.
 const noFollow = 0
 
+// nonBlock is 0 where open has no non-blocking flag.
+const nonBlock = 0
+
 // tryLock succeeds at once: without flock, processes sharing a directory
 // update its count without a lock, and the count drifts until the next scan.
 func tryLock(*os.File) (bool, error) { return true, nil }

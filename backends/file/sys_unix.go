@@ -15,6 +15,10 @@ const permsApply = true
 // noFollow makes an open fail on a symbolic link rather than follow it.
 const noFollow = syscall.O_NOFOLLOW
 
+// nonBlock makes an open of a FIFO return at once rather than wait for a
+// writer; reads of regular files are unaffected.
+const nonBlock = syscall.O_NONBLOCK
+
 // tryLock takes an exclusive flock on f without waiting; it reports false
 // when another open file, in this process or another, holds one.
 func tryLock(f *os.File) (bool, error) {

@@ -122,7 +122,7 @@ type Store struct {
 // no more of go-redis than it uses. A whole deployment (a node, or a cluster
 // routing each key to its slot) and one node of a cluster both provide them.
 type commands interface {
-	Get(ctx context.Context, key string) *goredis.StringCmd
+	GetRange(ctx context.Context, key string, start, end int64) *goredis.StringCmd
 	Set(ctx context.Context, key string, value any, expiration time.Duration) *goredis.StatusCmd
 	Del(ctx context.Context, keys ...string) *goredis.IntCmd
 	Scan(ctx context.Context, cursor uint64, match string, count int64) *goredis.ScanCmd
@@ -218,15 +218,25 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// Get returns the entry stored under key, or memo.ErrNotFound.
+// Get returns the entry stored under key, or memo.ErrNotFound. It reads no
+// more than one byte over the entry limit (memo.DefaultLimits().MaxBytes):
+// a longer value, which another client may have put under the key, is
+// refused with an error wrapping memo.ErrTooLarge, for the runtime to
+// delete.
 func (s *Store) Get(ctx context.Context, key memo.Key) ([]byte, error) {
 	k := s.key(key.Func, key.Digest)
-	data, err := s.rdb.Get(ctx, k).Bytes()
+	limit := memo.DefaultLimits().MaxBytes
+	// GETRANGE reads like GET, an expired key being absent, but within a
+	// bound; it answers an absent key with an empty value, and no entry
+	// is empty.
+	data, err := s.rdb.GetRange(ctx, k, 0, int64(limit)).Bytes()
 	switch {
-	case errors.Is(err, goredis.Nil):
+	case errors.Is(err, goredis.Nil), err == nil && len(data) == 0:
 		return nil, memo.ErrNotFound
 	case err != nil:
 		return nil, fmt.Errorf("redis: get %s: %w", k, err)
+	case len(data) > limit:
+		return nil, fmt.Errorf("redis: get %s: %w", k, memo.EntryTooLarge(-1, limit))
 	}
 	return data, nil
 }

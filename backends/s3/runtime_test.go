@@ -1,6 +1,7 @@
 package s3_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -118,25 +120,31 @@ func TestEndpointDown(t *testing.T) {
 	}
 }
 
+// directStore returns a Store under u and the client it is given, with
+// which tests write behind its back.
+func directStore(t *testing.T, u *url.URL) (client *awss3.Client, bucket, prefix string, store *s3.Store) {
+	t.Helper()
+	cfg, err := config.LoadDefaultConfig(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	client = awss3.NewFromConfig(cfg, func(o *awss3.Options) {
+		o.BaseEndpoint = aws.String(os.Getenv("MEMO_S3_ENDPOINT"))
+		o.UsePathStyle = true
+	})
+	bucket, prefix = u.Host, strings.TrimPrefix(u.Path, "/")
+	store, err = s3.New(context.Background(), s3.Options{Bucket: bucket, Prefix: prefix, Client: client})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client, bucket, prefix, store
+}
+
 func TestCorruptEntryIsRecomputed(t *testing.T) {
 	u := serverURL(t)
 	configure(t, memo.Config{Timeout: 5 * time.Second})
 	ctx := context.Background()
-
-	// The Store is given a client built here, which also writes the garbage.
-	cfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	client := awss3.NewFromConfig(cfg, func(o *awss3.Options) {
-		o.BaseEndpoint = aws.String(os.Getenv("MEMO_S3_ENDPOINT"))
-		o.UsePathStyle = true
-	})
-	bucket, prefix := u.Host, strings.TrimPrefix(u.Path, "/")
-	store, err := s3.New(ctx, s3.Options{Bucket: bucket, Prefix: prefix, Client: client})
-	if err != nil {
-		t.Fatal(err)
-	}
+	client, bucket, prefix, store := directStore(t, u)
 	f := bind(t, store)
 	var runs atomic.Int64
 
@@ -182,4 +190,52 @@ func TestCorruptEntryIsRecomputed(t *testing.T) {
 	if got := f.Stats(); got != want {
 		t.Errorf("Stats() = %+v; want %+v", got, want)
 	}
+}
+
+// An object over Config.MaxEntryBytes under an entry's key, which another
+// client put there, is refused by its length, unread: the runtime takes it
+// for a corrupt entry, deletes it and recomputes, allocating nothing near
+// the object's size.
+func TestOversizedObjectIsCorrupt(t *testing.T) {
+	const limit = 4096
+	u := serverURL(t)
+	configure(t, memo.Config{Timeout: 5 * time.Second, MaxEntryBytes: limit})
+	ctx := context.Background()
+	client, bucket, prefix, store := directStore(t, u)
+	f := bind(t, store)
+	var runs atomic.Int64
+	call := func(wantRuns int64) {
+		t.Helper()
+		if got, err := double(ctx, f, &runs, 21); got != 42 || err != nil || runs.Load() != wantRuns {
+			t.Fatalf("F(21) = %d, %v after %d runs; want 42, nil after %d", got, err, runs.Load(), wantRuns)
+		}
+	}
+	call(1)
+	folder := prefix + "/example.com/p/F/"
+	list, err := client.ListObjectsV2(ctx, &awss3.ListObjectsV2Input{Bucket: &bucket, Prefix: &folder})
+	if err != nil || len(list.Contents) != 1 {
+		t.Fatalf("ListObjectsV2(%q) = %v; want the one entry", folder, err)
+	}
+	name := list.Contents[0].Key
+	for i, size := range []int{limit + 1, 8 << 20} {
+		_, err = client.PutObject(ctx, &awss3.PutObjectInput{Bucket: &bucket, Key: name, Body: bytes.NewReader(bytes.Repeat([]byte{'x'}, size))})
+		if err != nil {
+			t.Fatalf("PutObject(%q) = %v", *name, err)
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		call(int64(i + 2))
+		runtime.ReadMemStats(&after)
+		if alloc := after.TotalAlloc - before.TotalAlloc; size > 1<<20 && alloc > uint64(size)/8 {
+			t.Errorf("reading a %d-byte object allocated %d bytes; want well below its size", size, alloc)
+		}
+		if st := f.Stats(); st.Corrupt != uint64(i+1) || st.Failures != 0 {
+			t.Errorf("after a %d-byte object: Stats = %+v; want %d corrupt, no failure", size, st, i+1)
+		}
+		head, err := client.HeadObject(ctx, &awss3.HeadObjectInput{Bucket: &bucket, Key: name})
+		if err != nil || aws.ToInt64(head.ContentLength) > limit {
+			t.Fatalf("HeadObject(%q) after recomputing = %v; want a fresh entry within the limit", *name, err)
+		}
+	}
+	call(3) // a hit on the fresh entry
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"slices"
 	"strings"
@@ -24,10 +25,6 @@ const (
 	expiresMeta = "memo-expires" // RFC 3339 in UTC; absent for never
 	codecMeta   = "memo-codec"   // the key's codec spec, for listings
 )
-
-// maxPrealloc bounds the buffer Get sizes by a response's Content-Length
-// before reading it, so that a wrong length cannot exhaust memory.
-const maxPrealloc = 32 << 20
 
 // Get returns the entry stored under key, or memo.ErrNotFound if there is
 // none or its recorded expiry has passed. An expired object is left for a
@@ -49,12 +46,23 @@ func (s *Store) Get(ctx context.Context, key memo.Key) ([]byte, error) {
 	if expires, _ := expiresOf(out.Metadata); !expires.IsZero() && !time.Now().Before(expires) {
 		return nil, memo.ErrNotFound
 	}
-	var buf bytes.Buffer
-	if n := aws.ToInt64(out.ContentLength); n > 0 {
-		buf.Grow(int(min(n, maxPrealloc)) + bytes.MinRead) // room to read EOF without growing
+	// An object over the entry limit, which another client may have put
+	// under the key, is refused by its length, unread, or once the body
+	// has gone one byte past the limit, whatever its length claimed.
+	limit := memo.DefaultLimits().MaxBytes
+	n := aws.ToInt64(out.ContentLength)
+	if n > int64(limit) {
+		return nil, fmt.Errorf("s3: get %s: %w", name, memo.EntryTooLarge(n, limit))
 	}
-	if _, err := buf.ReadFrom(out.Body); err != nil {
+	var buf bytes.Buffer
+	if n > 0 {
+		buf.Grow(int(n) + bytes.MinRead) // room to read EOF without growing
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(out.Body, int64(limit)+1)); err != nil {
 		return nil, fmt.Errorf("s3: get %s: reading the body: %w", name, err)
+	}
+	if buf.Len() > limit {
+		return nil, fmt.Errorf("s3: get %s: %w", name, memo.EntryTooLarge(-1, limit))
 	}
 	return buf.Bytes(), nil
 }
