@@ -89,9 +89,11 @@ func (c *Call) loadEntry() (payload []byte, expires int64, ok bool) {
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return nil, 0, false
-	case errors.Is(err, ErrTooLarge):
-		// The backend refused to read an entry over the limit whole: it
-		// is corrupt or hostile, not a sign that the backend is down.
+	case errors.Is(err, ErrTooLarge), errors.Is(err, ErrCorrupt):
+		// The backend refused to read an entry over the limit whole, or
+		// found something that is not an entry at its place (a Redis list):
+		// the entry is corrupt or hostile, not a sign that the backend is
+		// down, which would cool it down for every function.
 		c.discard(fmt.Errorf("%w: %s: get: %w", ErrCorrupt, c.f.backendName(), err))
 		return nil, 0, false
 	case err != nil:
@@ -166,6 +168,11 @@ func storeBytes[R any](c *Call, r R, expires int64) error {
 		c.notStored(fmt.Errorf("%w: %s: codec %s cannot encode the result: %w", ErrUnstorable, c.f.backendName(), c.b.codecSpec, err))
 		return nil
 	}
+	if len(payload) > c.cfg.maxEntryBytes() {
+		// Too large to store, and to verify within the decoding limits.
+		c.f.stats.oversize.Add(1)
+		return nil
+	}
 	if !readsBack(c, &r, payload) {
 		return nil
 	}
@@ -184,7 +191,14 @@ func storeBytes[R any](c *Call, r R, expires int64) error {
 	ctx, cancel := c.opContext()
 	defer cancel()
 	if err := c.b.backend.Set(ctx, c.byteKey(), data, e.Expires); err != nil {
-		c.backendFailed(fmt.Errorf("memo: %s: set: %w", c.f.backendName(), err))
+		err = fmt.Errorf("memo: %s: set: %w", c.f.backendName(), err)
+		if errors.Is(err, ErrCorrupt) {
+			// Something that is not an entry holds this key's place: a
+			// failure of this call, not an outage of the backend.
+			c.fail(err)
+		} else {
+			c.backendFailed(err)
+		}
 		return c.strictErr
 	}
 	return nil

@@ -373,3 +373,28 @@ func TestBytesUnstorableResultsRunUncached(t *testing.T) {
 	mem.mustCall(t, "hello", 1)
 	mem.mustCall(t, "hello", 1)
 }
+
+// A payload over Config.MaxEntryBytes is oversize, not a result that failed
+// to read back: verification decodes within the same limit, and must not
+// count it as unstorable.
+func TestBytesOversizePayloadIsNotUnstorable(t *testing.T) {
+	store := &recording{Backend: memory.New(memory.Options{})}
+	bf := newByteFunc(t, store, memo.FuncInfo{Codec: "msgpack"})
+	memo.Configure(memo.Config{MaxEntryBytes: 100})
+	for i := range 2 {
+		c := bf.f.Begin(nil)
+		c.Key().Int(int64(i))
+		if _, ok := memo.Lookup[[]byte](c, false); ok {
+			t.Fatal("a hit in an empty store")
+		}
+		if got, _ := memo.Run(c, func() ([]byte, error) { return make([]byte, 5000), nil }); len(got) != 5000 {
+			t.Fatalf("Run returned %d bytes; want 5000", len(got))
+		}
+	}
+	if st := bf.f.Stats(); st.Oversize != 2 || st.Unstorable != 0 {
+		t.Errorf("Stats = %+v; want 2 oversize, none unstorable", st)
+	}
+	if store.sets != 0 {
+		t.Errorf("the store got %d entries; want none", store.sets)
+	}
+}

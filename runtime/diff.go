@@ -44,6 +44,11 @@ type Diff struct {
 	reason string   // what differs, once found
 	path   []string // where, innermost segment first
 	visits int      // calls of Visited, to start recording pairs late
+	// hidden counts the unexported fields the comparison is inside. There
+	// a nil slice or map equals an empty one: no caller can tell them
+	// apart (a zero big.Int holds either), and refusing them would refuse
+	// everyday values.
+	hidden int
 	seen   map[[2]any]struct{}
 }
 

@@ -357,3 +357,26 @@ func TestDiffSelfMarshalersLosses(t *testing.T) {
 		}
 	}
 }
+
+// Inside other packages' unexported fields a nil slice equals an empty
+// one: a zero big.Int computed by arithmetic holds an empty slice and reads
+// back with a nil one, and no caller can tell.
+func TestDiffZeroBigInt(t *testing.T) {
+	zero := new(big.Int).Sub(big.NewInt(3), big.NewInt(3))
+	for _, codec := range []struct {
+		c    Codec
+		spec string
+	}{{jsonCodec{}, "json"}, {gobCodec{}, "gob"}} {
+		if got := roundTrip(t, codec.c, codec.spec, false, zero); got != "" {
+			t.Errorf("%s: zero big.Int differs: %s", codec.spec, got)
+		}
+		type account struct{ Balance *big.Int }
+		if got := roundTrip(t, codec.c, codec.spec, false, account{zero}); got != "" {
+			t.Errorf("%s: account of zero differs: %s", codec.spec, got)
+		}
+	}
+	// Exported fields still tell nil from empty.
+	if got := roundTrip(t, gobCodec{}, "gob", false, struct{ Tags []string }{[]string{}}); got == "" {
+		t.Error("gob: an empty exported slice read back nil without a difference")
+	}
+}

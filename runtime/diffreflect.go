@@ -57,7 +57,7 @@ func (d *Diff) reflect(a, b reflect.Value, top bool) bool {
 		return true
 	case reflect.Slice:
 		switch {
-		case a.IsNil() != b.IsNil():
+		case a.IsNil() != b.IsNil() && (d.hidden == 0 || a.Len() > 0 || b.Len() > 0):
 			return d.Differ(a, b, "")
 		case a.Len() != b.Len():
 			d.reason = fmt.Sprintf("%d elements became %d", a.Len(), b.Len())
@@ -97,7 +97,14 @@ func (d *Diff) reflect(a, b reflect.Value, top bool) bool {
 			if f.Name == "_" {
 				continue
 			}
-			if !d.reflect(a.Field(i), b.Field(i), false) {
+			if !f.IsExported() {
+				d.hidden++
+			}
+			same := d.reflect(a.Field(i), b.Field(i), false)
+			if !f.IsExported() {
+				d.hidden--
+			}
+			if !same {
 				if results {
 					return d.At(" %d", i+1)
 				}
@@ -114,12 +121,12 @@ func (d *Diff) reflect(a, b reflect.Value, top bool) bool {
 // reflectMap compares two maps key by key.
 func (d *Diff) reflectMap(a, b reflect.Value) bool {
 	switch {
-	case a.IsNil() != b.IsNil():
+	case a.IsNil() != b.IsNil() && (d.hidden == 0 || a.Len() > 0 || b.Len() > 0):
 		return d.Differ(a, b, "")
 	case a.Len() != b.Len():
 		d.reason = fmt.Sprintf("%d entries became %d", a.Len(), b.Len())
 		return false
-	case a.IsNil(), d.visitedAt(a, b):
+	case a.Len() == 0, d.visitedAt(a, b):
 		return true
 	}
 	iter := a.MapRange()

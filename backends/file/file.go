@@ -334,6 +334,12 @@ func (s *Store) Set(ctx context.Context, key memo.Key, value []byte, expires tim
 		s.kick(0)
 	}
 	if err != nil {
+		if fi, lerr := os.Lstat(path); lerr == nil && !fi.Mode().IsRegular() {
+			// A directory or another file that is not an entry holds the
+			// entry's place: this entry cannot be stored, but the store is
+			// not down, so the runtime must not cool it down.
+			return fmt.Errorf("file: set: %w: %s is not a regular file: %w", memo.ErrCorrupt, path, err)
+		}
 		return fmt.Errorf("file: set: %w", err)
 	}
 	return nil

@@ -150,3 +150,25 @@ func TestSymlinkAtEntryPathIsAMiss(t *testing.T) {
 	}
 	checkRuns(t, call, runs, 2)
 }
+
+// A directory at an entry's path makes that entry unstorable: a miss and a
+// failed store, counted, but not an outage that would cool the store down
+// for every function. The directory is left alone.
+func TestDirectoryAtEntryPathIsNotAnOutage(t *testing.T) {
+	f, call, runs, path := hostileFunc(t)
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(path, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	checkRuns(t, call, runs, 2)
+	checkRuns(t, call, runs, 3) // no cooldown: the read is tried, and misses
+	// Cooling down, the third call would have run uncached, not as a miss.
+	if st := f.Stats(); st.Failures != 2 || st.Misses != 3 {
+		t.Errorf("Stats = %+v; want 3 misses and 2 failures (the two stores)", st)
+	}
+	if fi, err := os.Lstat(path); err != nil || !fi.IsDir() {
+		t.Errorf("the directory at the entry's path = %v, %v; want it left alone", fi, err)
+	}
+}

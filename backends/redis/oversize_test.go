@@ -50,3 +50,31 @@ func TestOversizedEntry(t *testing.T) {
 	w.mustCall(t, 8)
 	w.wantExecs(t, 3) // served from the fresh entry
 }
+
+// A key of another type where an entry belongs (a list, say) is a corrupt
+// entry, deleted and recomputed: not an outage, which would cool the
+// backend down for every function.
+func TestWrongTypeIsCorrupt(t *testing.T) {
+	s, prefix := openStore(t)
+	raw := rawClient(t)
+	ctx := context.Background()
+	w := newWrapper(t, s)
+
+	w.mustCall(t, 8)
+	keys, err := raw.Keys(ctx, prefix+":*").Result()
+	if err != nil || len(keys) != 1 {
+		t.Fatalf("keys under %s = %q, %v; want the one entry stored", prefix, keys, err)
+	}
+	if err := raw.Del(ctx, keys[0]).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.RPush(ctx, keys[0], "x").Err(); err != nil {
+		t.Fatal(err)
+	}
+	w.mustCall(t, 8)
+	if st := w.f.Stats(); st.Corrupt != 1 || st.Failures != 0 {
+		t.Errorf("after a list at the entry's key: Stats = %+v; want one corrupt entry, no failure", st)
+	}
+	w.mustCall(t, 8)
+	w.wantExecs(t, 2) // the fresh entry serves the third call
+}

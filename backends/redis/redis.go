@@ -72,6 +72,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -233,6 +234,10 @@ func (s *Store) Get(ctx context.Context, key memo.Key) ([]byte, error) {
 	switch {
 	case errors.Is(err, goredis.Nil), err == nil && len(data) == 0:
 		return nil, memo.ErrNotFound
+	case err != nil && strings.HasPrefix(err.Error(), "WRONGTYPE"):
+		// A key of another type where an entry belongs: corrupt, so that
+		// the runtime deletes it rather than taking Redis for down.
+		return nil, fmt.Errorf("redis: get %s: %w: %w", k, memo.ErrCorrupt, err)
 	case err != nil:
 		return nil, fmt.Errorf("redis: get %s: %w", k, err)
 	case len(data) > limit:
