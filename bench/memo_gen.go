@@ -32,7 +32,7 @@ func memoMissBytesKey(w *memo.KeyWriter, id int64) {
 // arguments share one result, computed once. The key is made of id. Results
 // live in the backend named "benchmissbytes".
 func MissBytesCached(id int64) Profile {
-	memoCall := memoMissBytes.Begin(nil)
+	memoCall := memoMissBytes.Begin(context.Background())
 	memoMissBytesKey(memoCall.Key(), id)
 	if memoR, memoOK := memo.Lookup[Profile](memoCall, false); memoOK {
 		return memoR
@@ -57,7 +57,7 @@ type MissBytesMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MissBytesMemoHandle) Forget(id int64) error {
-	memoCall := memoMissBytes.Begin(nil)
+	memoCall := memoMissBytes.Begin(context.Background())
 	memoMissBytesKey(memoCall.Key(), id)
 	return memoCall.Forget()
 }
@@ -65,7 +65,7 @@ func (h MissBytesMemoHandle) Forget(id int64) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling MissBytes.
 func (h MissBytesMemoHandle) Contains(id int64) bool {
-	memoCall := memoMissBytes.Begin(nil)
+	memoCall := memoMissBytes.Begin(context.Background())
 	memoMissBytesKey(memoCall.Key(), id)
 	return memoCall.Contains()
 }
@@ -102,7 +102,7 @@ func memoMissBytesUnverifiedKey(w *memo.KeyWriter, id int64) {
 // (verify=false): a result the codec changes, such as an empty slice gob reads
 // back as nil, would be served changed.
 func MissBytesUnverifiedCached(id int64) Profile {
-	memoCall := memoMissBytesUnverified.Begin(nil)
+	memoCall := memoMissBytesUnverified.Begin(context.Background())
 	memoMissBytesUnverifiedKey(memoCall.Key(), id)
 	if memoR, memoOK := memo.Lookup[Profile](memoCall, false); memoOK {
 		return memoR
@@ -128,7 +128,7 @@ type MissBytesUnverifiedMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MissBytesUnverifiedMemoHandle) Forget(id int64) error {
-	memoCall := memoMissBytesUnverified.Begin(nil)
+	memoCall := memoMissBytesUnverified.Begin(context.Background())
 	memoMissBytesUnverifiedKey(memoCall.Key(), id)
 	return memoCall.Forget()
 }
@@ -136,7 +136,7 @@ func (h MissBytesUnverifiedMemoHandle) Forget(id int64) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling MissBytesUnverified.
 func (h MissBytesUnverifiedMemoHandle) Contains(id int64) bool {
-	memoCall := memoMissBytesUnverified.Begin(nil)
+	memoCall := memoMissBytesUnverified.Begin(context.Background())
 	memoMissBytesUnverifiedKey(memoCall.Key(), id)
 	return memoCall.Contains()
 }
@@ -171,7 +171,7 @@ func memoMissFileKey(w *memo.KeyWriter, id int64) {
 // arguments share one result, computed once. The key is made of id. Results
 // live in the backend named "benchmissfile".
 func MissFileCached(id int64) Profile {
-	memoCall := memoMissFile.Begin(nil)
+	memoCall := memoMissFile.Begin(context.Background())
 	memoMissFileKey(memoCall.Key(), id)
 	if memoR, memoOK := memo.Lookup[Profile](memoCall, false); memoOK {
 		return memoR
@@ -196,7 +196,7 @@ type MissFileMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MissFileMemoHandle) Forget(id int64) error {
-	memoCall := memoMissFile.Begin(nil)
+	memoCall := memoMissFile.Begin(context.Background())
 	memoMissFileKey(memoCall.Key(), id)
 	return memoCall.Forget()
 }
@@ -204,7 +204,7 @@ func (h MissFileMemoHandle) Forget(id int64) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling MissFile.
 func (h MissFileMemoHandle) Contains(id int64) bool {
-	memoCall := memoMissFile.Begin(nil)
+	memoCall := memoMissFile.Begin(context.Background())
 	memoMissFileKey(memoCall.Key(), id)
 	return memoCall.Contains()
 }
@@ -241,7 +241,7 @@ func memoMissFileUnverifiedKey(w *memo.KeyWriter, id int64) {
 // (verify=false): a result the codec changes, such as an empty slice gob reads
 // back as nil, would be served changed.
 func MissFileUnverifiedCached(id int64) Profile {
-	memoCall := memoMissFileUnverified.Begin(nil)
+	memoCall := memoMissFileUnverified.Begin(context.Background())
 	memoMissFileUnverifiedKey(memoCall.Key(), id)
 	if memoR, memoOK := memo.Lookup[Profile](memoCall, false); memoOK {
 		return memoR
@@ -267,7 +267,7 @@ type MissFileUnverifiedMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MissFileUnverifiedMemoHandle) Forget(id int64) error {
-	memoCall := memoMissFileUnverified.Begin(nil)
+	memoCall := memoMissFileUnverified.Begin(context.Background())
 	memoMissFileUnverifiedKey(memoCall.Key(), id)
 	return memoCall.Forget()
 }
@@ -275,7 +275,7 @@ func (h MissFileUnverifiedMemoHandle) Forget(id int64) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling MissFileUnverified.
 func (h MissFileUnverifiedMemoHandle) Contains(id int64) bool {
-	memoCall := memoMissFileUnverified.Begin(nil)
+	memoCall := memoMissFileUnverified.Begin(context.Background())
 	memoMissFileUnverifiedKey(memoCall.Key(), id)
 	return memoCall.Contains()
 }
@@ -310,7 +310,7 @@ func memoMissMemoryKey(w *memo.KeyWriter, id int64) {
 // arguments share one result, computed once. The key is made of id. Results
 // live in the backend named "benchmissmem".
 func MissMemoryCached(id int64) Profile {
-	memoCall := memoMissMemory.Begin(nil)
+	memoCall := memoMissMemory.Begin(context.Background())
 	memoMissMemoryKey(memoCall.Key(), id)
 	if memoR, memoOK := memo.Lookup[Profile](memoCall, false); memoOK {
 		return memoR
@@ -335,7 +335,7 @@ type MissMemoryMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MissMemoryMemoHandle) Forget(id int64) error {
-	memoCall := memoMissMemory.Begin(nil)
+	memoCall := memoMissMemory.Begin(context.Background())
 	memoMissMemoryKey(memoCall.Key(), id)
 	return memoCall.Forget()
 }
@@ -343,7 +343,7 @@ func (h MissMemoryMemoHandle) Forget(id int64) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling MissMemory.
 func (h MissMemoryMemoHandle) Contains(id int64) bool {
-	memoCall := memoMissMemory.Begin(nil)
+	memoCall := memoMissMemory.Begin(context.Background())
 	memoMissMemoryKey(memoCall.Key(), id)
 	return memoCall.Contains()
 }
@@ -378,7 +378,7 @@ func memoProfileFromFileKey(w *memo.KeyWriter, id int64) {
 // equal arguments share one result, computed once. The key is made of id.
 // Results live in the backend named "benchfile".
 func ProfileFromFileCached(id int64) Profile {
-	memoCall := memoProfileFromFile.Begin(nil)
+	memoCall := memoProfileFromFile.Begin(context.Background())
 	memoProfileFromFileKey(memoCall.Key(), id)
 	if memoR, memoOK := memo.Lookup[Profile](memoCall, false); memoOK {
 		return memoR
@@ -404,7 +404,7 @@ type ProfileFromFileMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ProfileFromFileMemoHandle) Forget(id int64) error {
-	memoCall := memoProfileFromFile.Begin(nil)
+	memoCall := memoProfileFromFile.Begin(context.Background())
 	memoProfileFromFileKey(memoCall.Key(), id)
 	return memoCall.Forget()
 }
@@ -412,7 +412,7 @@ func (h ProfileFromFileMemoHandle) Forget(id int64) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling ProfileFromFile.
 func (h ProfileFromFileMemoHandle) Contains(id int64) bool {
-	memoCall := memoProfileFromFile.Begin(nil)
+	memoCall := memoProfileFromFile.Begin(context.Background())
 	memoProfileFromFileKey(memoCall.Key(), id)
 	return memoCall.Contains()
 }
@@ -447,7 +447,7 @@ func memoProfileFromRedisKey(w *memo.KeyWriter, id int64) {
 // with equal arguments share one result, computed once. The key is made of id.
 // Results live in the backend named "benchredis".
 func ProfileFromRedisCached(id int64) Profile {
-	memoCall := memoProfileFromRedis.Begin(nil)
+	memoCall := memoProfileFromRedis.Begin(context.Background())
 	memoProfileFromRedisKey(memoCall.Key(), id)
 	if memoR, memoOK := memo.Lookup[Profile](memoCall, false); memoOK {
 		return memoR
@@ -473,7 +473,7 @@ type ProfileFromRedisMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ProfileFromRedisMemoHandle) Forget(id int64) error {
-	memoCall := memoProfileFromRedis.Begin(nil)
+	memoCall := memoProfileFromRedis.Begin(context.Background())
 	memoProfileFromRedisKey(memoCall.Key(), id)
 	return memoCall.Forget()
 }
@@ -481,7 +481,7 @@ func (h ProfileFromRedisMemoHandle) Forget(id int64) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling ProfileFromRedis.
 func (h ProfileFromRedisMemoHandle) Contains(id int64) bool {
-	memoCall := memoProfileFromRedis.Begin(nil)
+	memoCall := memoProfileFromRedis.Begin(context.Background())
 	memoProfileFromRedisKey(memoCall.Key(), id)
 	return memoCall.Contains()
 }
@@ -516,7 +516,7 @@ func memoProfileFromS3Key(w *memo.KeyWriter, id int64) {
 // equal arguments share one result, computed once. The key is made of id.
 // Results live in the backend named "benchs3".
 func ProfileFromS3Cached(id int64) Profile {
-	memoCall := memoProfileFromS3.Begin(nil)
+	memoCall := memoProfileFromS3.Begin(context.Background())
 	memoProfileFromS3Key(memoCall.Key(), id)
 	if memoR, memoOK := memo.Lookup[Profile](memoCall, false); memoOK {
 		return memoR
@@ -541,7 +541,7 @@ type ProfileFromS3MemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ProfileFromS3MemoHandle) Forget(id int64) error {
-	memoCall := memoProfileFromS3.Begin(nil)
+	memoCall := memoProfileFromS3.Begin(context.Background())
 	memoProfileFromS3Key(memoCall.Key(), id)
 	return memoCall.Forget()
 }
@@ -549,7 +549,7 @@ func (h ProfileFromS3MemoHandle) Forget(id int64) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling ProfileFromS3.
 func (h ProfileFromS3MemoHandle) Contains(id int64) bool {
-	memoCall := memoProfileFromS3.Begin(nil)
+	memoCall := memoProfileFromS3.Begin(context.Background())
 	memoProfileFromS3Key(memoCall.Key(), id)
 	return memoCall.Contains()
 }
@@ -584,7 +584,7 @@ func memoProfileFromTieredKey(w *memo.KeyWriter, id int64) {
 // with equal arguments share one result, computed once. The key is made of id.
 // Results live in the backend named "benchtiered".
 func ProfileFromTieredCached(id int64) Profile {
-	memoCall := memoProfileFromTiered.Begin(nil)
+	memoCall := memoProfileFromTiered.Begin(context.Background())
 	memoProfileFromTieredKey(memoCall.Key(), id)
 	if memoR, memoOK := memo.Lookup[Profile](memoCall, false); memoOK {
 		return memoR
@@ -610,7 +610,7 @@ type ProfileFromTieredMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ProfileFromTieredMemoHandle) Forget(id int64) error {
-	memoCall := memoProfileFromTiered.Begin(nil)
+	memoCall := memoProfileFromTiered.Begin(context.Background())
 	memoProfileFromTieredKey(memoCall.Key(), id)
 	return memoCall.Forget()
 }
@@ -618,7 +618,7 @@ func (h ProfileFromTieredMemoHandle) Forget(id int64) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling ProfileFromTiered.
 func (h ProfileFromTieredMemoHandle) Contains(id int64) bool {
-	memoCall := memoProfileFromTiered.Begin(nil)
+	memoCall := memoProfileFromTiered.Begin(context.Background())
 	memoProfileFromTieredKey(memoCall.Key(), id)
 	return memoCall.Contains()
 }
@@ -653,7 +653,7 @@ func memoSearchKey(w *memo.KeyWriter, index string, q Query, page int) {
 // SearchCached is the memoized form of [Search]: calls with equal arguments
 // share one result, computed once. The key is made of index, q and page.
 func SearchCached(index string, q Query, page int) Result {
-	memoCall := memoSearch.Begin(nil)
+	memoCall := memoSearch.Begin(context.Background())
 	memoSearchKey(memoCall.Key(), index, q, page)
 	if memoR, memoOK := memo.Lookup[Result](memoCall, false); memoOK {
 		return memoR
@@ -678,7 +678,7 @@ type SearchMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h SearchMemoHandle) Forget(index string, q Query, page int) error {
-	memoCall := memoSearch.Begin(nil)
+	memoCall := memoSearch.Begin(context.Background())
 	memoSearchKey(memoCall.Key(), index, q, page)
 	return memoCall.Forget()
 }
@@ -686,7 +686,7 @@ func (h SearchMemoHandle) Forget(index string, q Query, page int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Search.
 func (h SearchMemoHandle) Contains(index string, q Query, page int) bool {
-	memoCall := memoSearch.Begin(nil)
+	memoCall := memoSearch.Begin(context.Background())
 	memoSearchKey(memoCall.Key(), index, q, page)
 	return memoCall.Contains()
 }

@@ -268,7 +268,7 @@ func keyParamName(name string) string {
 // recv is the receiver expression for methods.
 func (r *funcRenderer) beginKey(recv jen.Code) []jen.Code {
 	fm := r.fm
-	ctx := jen.Nil()
+	ctx := jen.Qual("context", "Background").Call() // never nil: staticcheck SA1012
 	if fm.ctxParam != "" {
 		ctx = jen.Id(fm.ctxParam)
 	}

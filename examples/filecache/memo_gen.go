@@ -37,7 +37,7 @@ func memoBuildReportKey(w *memo.KeyWriter, region string, year int) {
 // year. Results expire after 24h0m0s. Errors are returned, not cached. Results
 // live in the backend named "disk".
 func BuildReportCached(region string, year int) (Report, error) {
-	memoCall := memoBuildReport.Begin(nil)
+	memoCall := memoBuildReport.Begin(context.Background())
 	memoBuildReportKey(memoCall.Key(), region, year)
 	if memoR, memoOK := memo.Lookup[Report](memoCall, false); memoOK {
 		return memoR, nil
@@ -62,7 +62,7 @@ type BuildReportMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h BuildReportMemoHandle) Forget(region string, year int) error {
-	memoCall := memoBuildReport.Begin(nil)
+	memoCall := memoBuildReport.Begin(context.Background())
 	memoBuildReportKey(memoCall.Key(), region, year)
 	return memoCall.Forget()
 }
@@ -70,7 +70,7 @@ func (h BuildReportMemoHandle) Forget(region string, year int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling BuildReport.
 func (h BuildReportMemoHandle) Contains(region string, year int) bool {
-	memoCall := memoBuildReport.Begin(nil)
+	memoCall := memoBuildReport.Begin(context.Background())
 	memoBuildReportKey(memoCall.Key(), region, year)
 	return memoCall.Contains()
 }

@@ -102,7 +102,7 @@ func memoWordCountKey(w *memo.KeyWriter, text string) {
 // WordCountCached is the memoized form of [WordCount]: calls with equal
 // arguments share one result, computed once. The key is made of text.
 func WordCountCached(text string) int {
-	memoCall := memoWordCount.Begin(nil)
+	memoCall := memoWordCount.Begin(context.Background())
 	memoWordCountKey(memoCall.Key(), text)
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
@@ -127,7 +127,7 @@ type WordCountMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h WordCountMemoHandle) Forget(text string) error {
-	memoCall := memoWordCount.Begin(nil)
+	memoCall := memoWordCount.Begin(context.Background())
 	memoWordCountKey(memoCall.Key(), text)
 	return memoCall.Forget()
 }
@@ -135,7 +135,7 @@ func (h WordCountMemoHandle) Forget(text string) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling WordCount.
 func (h WordCountMemoHandle) Contains(text string) bool {
-	memoCall := memoWordCount.Begin(nil)
+	memoCall := memoWordCount.Begin(context.Background())
 	memoWordCountKey(memoCall.Key(), text)
 	return memoCall.Contains()
 }

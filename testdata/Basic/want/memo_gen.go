@@ -111,7 +111,7 @@ func memoSplitKey(w *memo.KeyWriter, s string, at int) {
 // SplitCached is the memoized form of [Split]: calls with equal arguments
 // share one result, computed once. The key is made of s and at.
 func SplitCached(s string, at int) (left string, right string) {
-	memoCall := memoSplit.Begin(nil)
+	memoCall := memoSplit.Begin(context.Background())
 	memoSplitKey(memoCall.Key(), s, at)
 	if memoR, memoOK := memo.Lookup[memoSplitResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1
@@ -137,7 +137,7 @@ type SplitMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h SplitMemoHandle) Forget(s string, at int) error {
-	memoCall := memoSplit.Begin(nil)
+	memoCall := memoSplit.Begin(context.Background())
 	memoSplitKey(memoCall.Key(), s, at)
 	return memoCall.Forget()
 }
@@ -145,7 +145,7 @@ func (h SplitMemoHandle) Forget(s string, at int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Split.
 func (h SplitMemoHandle) Contains(s string, at int) bool {
-	memoCall := memoSplit.Begin(nil)
+	memoCall := memoSplit.Begin(context.Background())
 	memoSplitKey(memoCall.Key(), s, at)
 	return memoCall.Contains()
 }
@@ -194,7 +194,7 @@ func memoSumKey(w *memo.KeyWriter, p Point, m map[string]int, ps *Point, xs []in
 // SumCached is the memoized form of [Sum]: calls with equal arguments share
 // one result, computed once. The key is made of p, m, ps and xs.
 func SumCached(p Point, m map[string]int, ps *Point, xs ...int) int {
-	memoCall := memoSum.Begin(nil)
+	memoCall := memoSum.Begin(context.Background())
 	memoSumKey(memoCall.Key(), p, m, ps, xs)
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
@@ -219,7 +219,7 @@ type SumMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h SumMemoHandle) Forget(p Point, m map[string]int, ps *Point, xs ...int) error {
-	memoCall := memoSum.Begin(nil)
+	memoCall := memoSum.Begin(context.Background())
 	memoSumKey(memoCall.Key(), p, m, ps, xs)
 	return memoCall.Forget()
 }
@@ -227,7 +227,7 @@ func (h SumMemoHandle) Forget(p Point, m map[string]int, ps *Point, xs ...int) e
 // Contains reports whether a live result is cached for these arguments,
 // without calling Sum.
 func (h SumMemoHandle) Contains(p Point, m map[string]int, ps *Point, xs ...int) bool {
-	memoCall := memoSum.Begin(nil)
+	memoCall := memoSum.Begin(context.Background())
 	memoSumKey(memoCall.Key(), p, m, ps, xs)
 	return memoCall.Contains()
 }
@@ -263,7 +263,7 @@ func memoMapKey[T any, U comparable](w *memo.KeyWriter, xs []T, f U) {
 // MapCached is the memoized form of [Map]: calls with equal arguments share
 // one result, computed once. The key is made of xs and f.
 func MapCached[T any, U comparable](xs []T, f U) []T {
-	memoCall := memo.Instance2[T, U](memoMap).Begin(nil)
+	memoCall := memo.Instance2[T, U](memoMap).Begin(context.Background())
 	memoMapKey[T, U](memoCall.Key(), xs, f)
 	if memoR, memoOK := memo.Lookup[[]T](memoCall, false); memoOK {
 		return memoR
@@ -288,7 +288,7 @@ type MapMemoHandle[T any, U comparable] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MapMemoHandle[T, U]) Forget(xs []T, f U) error {
-	memoCall := memo.Instance2[T, U](memoMap).Begin(nil)
+	memoCall := memo.Instance2[T, U](memoMap).Begin(context.Background())
 	memoMapKey[T, U](memoCall.Key(), xs, f)
 	return memoCall.Forget()
 }
@@ -296,7 +296,7 @@ func (h MapMemoHandle[T, U]) Forget(xs []T, f U) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Map.
 func (h MapMemoHandle[T, U]) Contains(xs []T, f U) bool {
-	memoCall := memo.Instance2[T, U](memoMap).Begin(nil)
+	memoCall := memo.Instance2[T, U](memoMap).Begin(context.Background())
 	memoMapKey[T, U](memoCall.Key(), xs, f)
 	return memoCall.Contains()
 }
@@ -350,7 +350,7 @@ func memoSvc_LoadKey(w *memo.KeyWriter, s *Svc, t *Tree, b []byte) {
 // and arguments share one result, computed once. The key is made of t and b.
 // Errors are returned, not cached.
 func (s *Svc) LoadCached(t *Tree, memoArg1 int, b []byte) (string, int, error) {
-	memoCall := memoSvc_Load.Begin(nil)
+	memoCall := memoSvc_Load.Begin(context.Background())
 	memoSvc_LoadKey(memoCall.Key(), s, t, b)
 	if memoR, memoOK := memo.Lookup[memoSvc_LoadResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1, nil
@@ -378,7 +378,7 @@ type SvcLoadMemoHandle struct {
 
 // Forget removes the cached result for these arguments, if any.
 func (h SvcLoadMemoHandle) Forget(t *Tree, memoArg1 int, b []byte) error {
-	memoCall := memoSvc_Load.Begin(nil)
+	memoCall := memoSvc_Load.Begin(context.Background())
 	memoSvc_LoadKey(memoCall.Key(), h.recv, t, b)
 	return memoCall.Forget()
 }
@@ -386,7 +386,7 @@ func (h SvcLoadMemoHandle) Forget(t *Tree, memoArg1 int, b []byte) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Svc.Load.
 func (h SvcLoadMemoHandle) Contains(t *Tree, memoArg1 int, b []byte) bool {
-	memoCall := memoSvc_Load.Begin(nil)
+	memoCall := memoSvc_Load.Begin(context.Background())
 	memoSvc_LoadKey(memoCall.Key(), h.recv, t, b)
 	return memoCall.Contains()
 }

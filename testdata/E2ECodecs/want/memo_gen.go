@@ -38,7 +38,7 @@ func memoJSONReportKey(w *memo.KeyWriter, region string) {
 // arguments share one result, computed once. The key is made of region.
 // Results live in the backend named "disk".
 func JSONReportCached(region string) Report {
-	memoCall := memoJSONReport.Begin(nil)
+	memoCall := memoJSONReport.Begin(context.Background())
 	memoJSONReportKey(memoCall.Key(), region)
 	if memoR, memoOK := memo.Lookup[Report](memoCall, false); memoOK {
 		return memoR
@@ -63,7 +63,7 @@ type JSONReportMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h JSONReportMemoHandle) Forget(region string) error {
-	memoCall := memoJSONReport.Begin(nil)
+	memoCall := memoJSONReport.Begin(context.Background())
 	memoJSONReportKey(memoCall.Key(), region)
 	return memoCall.Forget()
 }
@@ -71,7 +71,7 @@ func (h JSONReportMemoHandle) Forget(region string) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling JSONReport.
 func (h JSONReportMemoHandle) Contains(region string) bool {
-	memoCall := memoJSONReport.Begin(nil)
+	memoCall := memoJSONReport.Begin(context.Background())
 	memoJSONReportKey(memoCall.Key(), region)
 	return memoCall.Contains()
 }
@@ -107,7 +107,7 @@ func memoPackedKey(w *memo.KeyWriter, region string) {
 // share one result, computed once. The key is made of region. Results live in
 // the backend named "disk".
 func PackedCached(region string) Report {
-	memoCall := memoPacked.Begin(nil)
+	memoCall := memoPacked.Begin(context.Background())
 	memoPackedKey(memoCall.Key(), region)
 	if memoR, memoOK := memo.Lookup[Report](memoCall, false); memoOK {
 		return memoR
@@ -132,7 +132,7 @@ type PackedMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h PackedMemoHandle) Forget(region string) error {
-	memoCall := memoPacked.Begin(nil)
+	memoCall := memoPacked.Begin(context.Background())
 	memoPackedKey(memoCall.Key(), region)
 	return memoCall.Forget()
 }
@@ -140,7 +140,7 @@ func (h PackedMemoHandle) Forget(region string) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Packed.
 func (h PackedMemoHandle) Contains(region string) bool {
-	memoCall := memoPacked.Begin(nil)
+	memoCall := memoPacked.Begin(context.Background())
 	memoPackedKey(memoCall.Key(), region)
 	return memoCall.Contains()
 }
@@ -176,7 +176,7 @@ func memoGobbedKey(w *memo.KeyWriter, region string) {
 // share one result, computed once. The key is made of region. Errors are
 // returned, not cached. Results live in the backend named "disk".
 func GobbedCached(region string) (Report, error) {
-	memoCall := memoGobbed.Begin(nil)
+	memoCall := memoGobbed.Begin(context.Background())
 	memoGobbedKey(memoCall.Key(), region)
 	if memoR, memoOK := memo.Lookup[Report](memoCall, false); memoOK {
 		return memoR, nil
@@ -201,7 +201,7 @@ type GobbedMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h GobbedMemoHandle) Forget(region string) error {
-	memoCall := memoGobbed.Begin(nil)
+	memoCall := memoGobbed.Begin(context.Background())
 	memoGobbedKey(memoCall.Key(), region)
 	return memoCall.Forget()
 }
@@ -209,7 +209,7 @@ func (h GobbedMemoHandle) Forget(region string) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Gobbed.
 func (h GobbedMemoHandle) Contains(region string) bool {
-	memoCall := memoGobbed.Begin(nil)
+	memoCall := memoGobbed.Begin(context.Background())
 	memoGobbedKey(memoCall.Key(), region)
 	return memoCall.Contains()
 }
@@ -244,7 +244,7 @@ func memoRawKey(w *memo.KeyWriter, n int) {
 // one result, computed once. The key is made of n. Results live in the backend
 // named "disk".
 func RawCached(n int) []byte {
-	memoCall := memoRaw.Begin(nil)
+	memoCall := memoRaw.Begin(context.Background())
 	memoRawKey(memoCall.Key(), n)
 	if memoR, memoOK := memo.Lookup[[]byte](memoCall, false); memoOK {
 		return memoR
@@ -269,7 +269,7 @@ type RawMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h RawMemoHandle) Forget(n int) error {
-	memoCall := memoRaw.Begin(nil)
+	memoCall := memoRaw.Begin(context.Background())
 	memoRawKey(memoCall.Key(), n)
 	return memoCall.Forget()
 }
@@ -277,7 +277,7 @@ func (h RawMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Raw.
 func (h RawMemoHandle) Contains(n int) bool {
-	memoCall := memoRaw.Begin(nil)
+	memoCall := memoRaw.Begin(context.Background())
 	memoRawKey(memoCall.Key(), n)
 	return memoCall.Contains()
 }
@@ -312,7 +312,7 @@ func memoTextKey(w *memo.KeyWriter, s string) {
 // one result, computed once. The key is made of s. Results live in the backend
 // named "disk".
 func TextCached(s string) string {
-	memoCall := memoText.Begin(nil)
+	memoCall := memoText.Begin(context.Background())
 	memoTextKey(memoCall.Key(), s)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -337,7 +337,7 @@ type TextMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h TextMemoHandle) Forget(s string) error {
-	memoCall := memoText.Begin(nil)
+	memoCall := memoText.Begin(context.Background())
 	memoTextKey(memoCall.Key(), s)
 	return memoCall.Forget()
 }
@@ -345,7 +345,7 @@ func (h TextMemoHandle) Forget(s string) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Text.
 func (h TextMemoHandle) Contains(s string) bool {
-	memoCall := memoText.Begin(nil)
+	memoCall := memoText.Begin(context.Background())
 	memoTextKey(memoCall.Key(), s)
 	return memoCall.Contains()
 }
@@ -381,7 +381,7 @@ func memoCountsKey(w *memo.KeyWriter, n int) {
 // share one result, computed once. The key is made of n. Results expire after
 // 1h0m0s. Results live in the backend named "disk".
 func CountsCached(n int) map[string]int {
-	memoCall := memoCounts.Begin(nil)
+	memoCall := memoCounts.Begin(context.Background())
 	memoCountsKey(memoCall.Key(), n)
 	if memoR, memoOK := memo.Lookup[map[string]int](memoCall, false); memoOK {
 		return memoR
@@ -406,7 +406,7 @@ type CountsMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h CountsMemoHandle) Forget(n int) error {
-	memoCall := memoCounts.Begin(nil)
+	memoCall := memoCounts.Begin(context.Background())
 	memoCountsKey(memoCall.Key(), n)
 	return memoCall.Forget()
 }
@@ -414,7 +414,7 @@ func (h CountsMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Counts.
 func (h CountsMemoHandle) Contains(n int) bool {
-	memoCall := memoCounts.Begin(nil)
+	memoCall := memoCounts.Begin(context.Background())
 	memoCountsKey(memoCall.Key(), n)
 	return memoCall.Contains()
 }

@@ -32,7 +32,7 @@ func memoTotalKey(w *memo.KeyWriter, items []Item) {
 // TotalCached is the memoized form of [Total]: calls with equal arguments
 // share one result, computed once. The key is made of items.
 func TotalCached(items []Item) int {
-	memoCall := memoTotal.Begin(nil)
+	memoCall := memoTotal.Begin(context.Background())
 	memoTotalKey(memoCall.Key(), items)
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
@@ -57,7 +57,7 @@ type TotalMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h TotalMemoHandle) Forget(items []Item) error {
-	memoCall := memoTotal.Begin(nil)
+	memoCall := memoTotal.Begin(context.Background())
 	memoTotalKey(memoCall.Key(), items)
 	return memoCall.Forget()
 }
@@ -65,7 +65,7 @@ func (h TotalMemoHandle) Forget(items []Item) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Total.
 func (h TotalMemoHandle) Contains(items []Item) bool {
-	memoCall := memoTotal.Begin(nil)
+	memoCall := memoTotal.Begin(context.Background())
 	memoTotalKey(memoCall.Key(), items)
 	return memoCall.Contains()
 }
@@ -106,7 +106,7 @@ func memoSizesKey(w *memo.KeyWriter, m map[string][]int) {
 // SizesCached is the memoized form of [Sizes]: calls with equal arguments
 // share one result, computed once. The key is made of m.
 func SizesCached(m map[string][]int) int {
-	memoCall := memoSizes.Begin(nil)
+	memoCall := memoSizes.Begin(context.Background())
 	memoSizesKey(memoCall.Key(), m)
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
@@ -131,7 +131,7 @@ type SizesMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h SizesMemoHandle) Forget(m map[string][]int) error {
-	memoCall := memoSizes.Begin(nil)
+	memoCall := memoSizes.Begin(context.Background())
 	memoSizesKey(memoCall.Key(), m)
 	return memoCall.Forget()
 }
@@ -139,7 +139,7 @@ func (h SizesMemoHandle) Forget(m map[string][]int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Sizes.
 func (h SizesMemoHandle) Contains(m map[string][]int) bool {
-	memoCall := memoSizes.Begin(nil)
+	memoCall := memoSizes.Begin(context.Background())
 	memoSizesKey(memoCall.Key(), m)
 	return memoCall.Contains()
 }
@@ -183,7 +183,7 @@ func memoDeepKey(w *memo.KeyWriter, m map[string]map[int]string) {
 // DeepCached is the memoized form of [Deep]: calls with equal arguments share
 // one result, computed once. The key is made of m.
 func DeepCached(m map[string]map[int]string) int {
-	memoCall := memoDeep.Begin(nil)
+	memoCall := memoDeep.Begin(context.Background())
 	memoDeepKey(memoCall.Key(), m)
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
@@ -208,7 +208,7 @@ type DeepMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h DeepMemoHandle) Forget(m map[string]map[int]string) error {
-	memoCall := memoDeep.Begin(nil)
+	memoCall := memoDeep.Begin(context.Background())
 	memoDeepKey(memoCall.Key(), m)
 	return memoCall.Forget()
 }
@@ -216,7 +216,7 @@ func (h DeepMemoHandle) Forget(m map[string]map[int]string) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Deep.
 func (h DeepMemoHandle) Contains(m map[string]map[int]string) bool {
-	memoCall := memoDeep.Begin(nil)
+	memoCall := memoDeep.Begin(context.Background())
 	memoDeepKey(memoCall.Key(), m)
 	return memoCall.Contains()
 }
@@ -260,7 +260,7 @@ func memoDerefKey(w *memo.KeyWriter, p *int, it *Item) {
 // DerefCached is the memoized form of [Deref]: calls with equal arguments
 // share one result, computed once. The key is made of p and it.
 func DerefCached(p *int, it *Item) string {
-	memoCall := memoDeref.Begin(nil)
+	memoCall := memoDeref.Begin(context.Background())
 	memoDerefKey(memoCall.Key(), p, it)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -285,7 +285,7 @@ type DerefMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h DerefMemoHandle) Forget(p *int, it *Item) error {
-	memoCall := memoDeref.Begin(nil)
+	memoCall := memoDeref.Begin(context.Background())
 	memoDerefKey(memoCall.Key(), p, it)
 	return memoCall.Forget()
 }
@@ -293,7 +293,7 @@ func (h DerefMemoHandle) Forget(p *int, it *Item) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Deref.
 func (h DerefMemoHandle) Contains(p *int, it *Item) bool {
-	memoCall := memoDeref.Begin(nil)
+	memoCall := memoDeref.Begin(context.Background())
 	memoDerefKey(memoCall.Key(), p, it)
 	return memoCall.Contains()
 }
@@ -326,7 +326,7 @@ func memoDescribeKey(w *memo.KeyWriter, a Account) {
 // DescribeCached is the memoized form of [Describe]: calls with equal
 // arguments share one result, computed once. The key is made of a.
 func DescribeCached(a Account) string {
-	memoCall := memoDescribe.Begin(nil)
+	memoCall := memoDescribe.Begin(context.Background())
 	memoDescribeKey(memoCall.Key(), a)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -351,7 +351,7 @@ type DescribeMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h DescribeMemoHandle) Forget(a Account) error {
-	memoCall := memoDescribe.Begin(nil)
+	memoCall := memoDescribe.Begin(context.Background())
 	memoDescribeKey(memoCall.Key(), a)
 	return memoCall.Forget()
 }
@@ -359,7 +359,7 @@ func (h DescribeMemoHandle) Forget(a Account) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Describe.
 func (h DescribeMemoHandle) Contains(a Account) bool {
-	memoCall := memoDescribe.Begin(nil)
+	memoCall := memoDescribe.Begin(context.Background())
 	memoDescribeKey(memoCall.Key(), a)
 	return memoCall.Contains()
 }
@@ -392,7 +392,7 @@ func memoRenderKey(w *memo.KeyWriter, d Doc) {
 // RenderCached is the memoized form of [Render]: calls with equal arguments
 // share one result, computed once. The key is made of d.
 func RenderCached(d Doc) string {
-	memoCall := memoRender.Begin(nil)
+	memoCall := memoRender.Begin(context.Background())
 	memoRenderKey(memoCall.Key(), d)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -417,7 +417,7 @@ type RenderMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h RenderMemoHandle) Forget(d Doc) error {
-	memoCall := memoRender.Begin(nil)
+	memoCall := memoRender.Begin(context.Background())
 	memoRenderKey(memoCall.Key(), d)
 	return memoCall.Forget()
 }
@@ -425,7 +425,7 @@ func (h RenderMemoHandle) Forget(d Doc) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Render.
 func (h RenderMemoHandle) Contains(d Doc) bool {
-	memoCall := memoRender.Begin(nil)
+	memoCall := memoRender.Begin(context.Background())
 	memoRenderKey(memoCall.Key(), d)
 	return memoCall.Contains()
 }
@@ -462,7 +462,7 @@ func memoSumKey(w *memo.KeyWriter, l *List) {
 // SumCached is the memoized form of [Sum]: calls with equal arguments share
 // one result, computed once. The key is made of l.
 func SumCached(l *List) int {
-	memoCall := memoSum.Begin(nil)
+	memoCall := memoSum.Begin(context.Background())
 	memoSumKey(memoCall.Key(), l)
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
@@ -487,7 +487,7 @@ type SumMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h SumMemoHandle) Forget(l *List) error {
-	memoCall := memoSum.Begin(nil)
+	memoCall := memoSum.Begin(context.Background())
 	memoSumKey(memoCall.Key(), l)
 	return memoCall.Forget()
 }
@@ -495,7 +495,7 @@ func (h SumMemoHandle) Forget(l *List) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Sum.
 func (h SumMemoHandle) Contains(l *List) bool {
-	memoCall := memoSum.Begin(nil)
+	memoCall := memoSum.Begin(context.Background())
 	memoSumKey(memoCall.Key(), l)
 	return memoCall.Contains()
 }
@@ -533,7 +533,7 @@ func memoNamesKey(w *memo.KeyWriter, t *Tree) {
 // NamesCached is the memoized form of [Names]: calls with equal arguments
 // share one result, computed once. The key is made of t.
 func NamesCached(t *Tree) string {
-	memoCall := memoNames.Begin(nil)
+	memoCall := memoNames.Begin(context.Background())
 	memoNamesKey(memoCall.Key(), t)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -558,7 +558,7 @@ type NamesMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NamesMemoHandle) Forget(t *Tree) error {
-	memoCall := memoNames.Begin(nil)
+	memoCall := memoNames.Begin(context.Background())
 	memoNamesKey(memoCall.Key(), t)
 	return memoCall.Forget()
 }
@@ -566,7 +566,7 @@ func (h NamesMemoHandle) Forget(t *Tree) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Names.
 func (h NamesMemoHandle) Contains(t *Tree) bool {
-	memoCall := memoNames.Begin(nil)
+	memoCall := memoNames.Begin(context.Background())
 	memoNamesKey(memoCall.Key(), t)
 	return memoCall.Contains()
 }
@@ -598,7 +598,7 @@ func memoCountKey(w *memo.KeyWriter, n Node) {
 // CountCached is the memoized form of [Count]: calls with equal arguments
 // share one result, computed once. The key is made of n.
 func CountCached(n Node) int {
-	memoCall := memoCount.Begin(nil)
+	memoCall := memoCount.Begin(context.Background())
 	memoCountKey(memoCall.Key(), n)
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
@@ -623,7 +623,7 @@ type CountMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h CountMemoHandle) Forget(n Node) error {
-	memoCall := memoCount.Begin(nil)
+	memoCall := memoCount.Begin(context.Background())
 	memoCountKey(memoCall.Key(), n)
 	return memoCall.Forget()
 }
@@ -631,7 +631,7 @@ func (h CountMemoHandle) Forget(n Node) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Count.
 func (h CountMemoHandle) Contains(n Node) bool {
-	memoCall := memoCount.Begin(nil)
+	memoCall := memoCount.Begin(context.Background())
 	memoCountKey(memoCall.Key(), n)
 	return memoCall.Contains()
 }
@@ -663,7 +663,7 @@ func memoEntriesKey(w *memo.KeyWriter, d Dir) {
 // EntriesCached is the memoized form of [Entries]: calls with equal arguments
 // share one result, computed once. The key is made of d.
 func EntriesCached(d Dir) int {
-	memoCall := memoEntries.Begin(nil)
+	memoCall := memoEntries.Begin(context.Background())
 	memoEntriesKey(memoCall.Key(), d)
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
@@ -688,7 +688,7 @@ type EntriesMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h EntriesMemoHandle) Forget(d Dir) error {
-	memoCall := memoEntries.Begin(nil)
+	memoCall := memoEntries.Begin(context.Background())
 	memoEntriesKey(memoCall.Key(), d)
 	return memoCall.Forget()
 }
@@ -696,7 +696,7 @@ func (h EntriesMemoHandle) Forget(d Dir) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Entries.
 func (h EntriesMemoHandle) Contains(d Dir) bool {
-	memoCall := memoEntries.Begin(nil)
+	memoCall := memoEntries.Begin(context.Background())
 	memoEntriesKey(memoCall.Key(), d)
 	return memoCall.Contains()
 }
@@ -732,7 +732,7 @@ func memoBillKey(w *memo.KeyWriter, customer string, items []Item) {
 // BillCached is the memoized form of [Bill]: calls with equal arguments share
 // one result, computed once. The key is made of customer and items.
 func BillCached(customer string, items ...Item) int {
-	memoCall := memoBill.Begin(nil)
+	memoCall := memoBill.Begin(context.Background())
 	memoBillKey(memoCall.Key(), customer, items)
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
@@ -757,7 +757,7 @@ type BillMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h BillMemoHandle) Forget(customer string, items ...Item) error {
-	memoCall := memoBill.Begin(nil)
+	memoCall := memoBill.Begin(context.Background())
 	memoBillKey(memoCall.Key(), customer, items)
 	return memoCall.Forget()
 }
@@ -765,7 +765,7 @@ func (h BillMemoHandle) Forget(customer string, items ...Item) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Bill.
 func (h BillMemoHandle) Contains(customer string, items ...Item) bool {
-	memoCall := memoBill.Begin(nil)
+	memoCall := memoBill.Begin(context.Background())
 	memoBillKey(memoCall.Key(), customer, items)
 	return memoCall.Contains()
 }
@@ -811,7 +811,7 @@ func memoMembersKey(w *memo.KeyWriter, s Set, marks []struct{}, pair [2]struct{}
 // share one result, computed once. The key is made of s, marks, pair, byUnit
 // and flags.
 func MembersCached(s Set, marks []struct{}, pair [2]struct{}, byUnit map[struct{}]int, flags map[string]struct{}) int {
-	memoCall := memoMembers.Begin(nil)
+	memoCall := memoMembers.Begin(context.Background())
 	memoMembersKey(memoCall.Key(), s, marks, pair, byUnit, flags)
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
@@ -836,7 +836,7 @@ type MembersMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MembersMemoHandle) Forget(s Set, marks []struct{}, pair [2]struct{}, byUnit map[struct{}]int, flags map[string]struct{}) error {
-	memoCall := memoMembers.Begin(nil)
+	memoCall := memoMembers.Begin(context.Background())
 	memoMembersKey(memoCall.Key(), s, marks, pair, byUnit, flags)
 	return memoCall.Forget()
 }
@@ -844,7 +844,7 @@ func (h MembersMemoHandle) Forget(s Set, marks []struct{}, pair [2]struct{}, byU
 // Contains reports whether a live result is cached for these arguments,
 // without calling Members.
 func (h MembersMemoHandle) Contains(s Set, marks []struct{}, pair [2]struct{}, byUnit map[struct{}]int, flags map[string]struct{}) bool {
-	memoCall := memoMembers.Begin(nil)
+	memoCall := memoMembers.Begin(context.Background())
 	memoMembersKey(memoCall.Key(), s, marks, pair, byUnit, flags)
 	return memoCall.Contains()
 }
@@ -896,7 +896,7 @@ func memoZerosKey(w *memo.KeyWriter, m map[string][0]int, k map[struct {
 func ZerosCached(m map[string][0]int, k map[struct {
 	A [0]int
 }]bool, both map[[0]int][0]string) int {
-	memoCall := memoZeros.Begin(nil)
+	memoCall := memoZeros.Begin(context.Background())
 	memoZerosKey(memoCall.Key(), m, k, both)
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
@@ -923,7 +923,7 @@ type ZerosMemoHandle struct{}
 func (h ZerosMemoHandle) Forget(m map[string][0]int, k map[struct {
 	A [0]int
 }]bool, both map[[0]int][0]string) error {
-	memoCall := memoZeros.Begin(nil)
+	memoCall := memoZeros.Begin(context.Background())
 	memoZerosKey(memoCall.Key(), m, k, both)
 	return memoCall.Forget()
 }
@@ -933,7 +933,7 @@ func (h ZerosMemoHandle) Forget(m map[string][0]int, k map[struct {
 func (h ZerosMemoHandle) Contains(m map[string][0]int, k map[struct {
 	A [0]int
 }]bool, both map[[0]int][0]string) bool {
-	memoCall := memoZeros.Begin(nil)
+	memoCall := memoZeros.Begin(context.Background())
 	memoZerosKey(memoCall.Key(), m, k, both)
 	return memoCall.Contains()
 }

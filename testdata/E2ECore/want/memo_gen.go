@@ -108,7 +108,7 @@ func memoJoinKey(w *memo.KeyWriter, sep string, parts []string) {
 // JoinCached is the memoized form of [Join]: calls with equal arguments share
 // one result, computed once. The key is made of sep and parts.
 func JoinCached(sep string, parts ...string) string {
-	memoCall := memoJoin.Begin(nil)
+	memoCall := memoJoin.Begin(context.Background())
 	memoJoinKey(memoCall.Key(), sep, parts)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -133,7 +133,7 @@ type JoinMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h JoinMemoHandle) Forget(sep string, parts ...string) error {
-	memoCall := memoJoin.Begin(nil)
+	memoCall := memoJoin.Begin(context.Background())
 	memoJoinKey(memoCall.Key(), sep, parts)
 	return memoCall.Forget()
 }
@@ -141,7 +141,7 @@ func (h JoinMemoHandle) Forget(sep string, parts ...string) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Join.
 func (h JoinMemoHandle) Contains(sep string, parts ...string) bool {
-	memoCall := memoJoin.Begin(nil)
+	memoCall := memoJoin.Begin(context.Background())
 	memoJoinKey(memoCall.Key(), sep, parts)
 	return memoCall.Contains()
 }
@@ -182,7 +182,7 @@ func memoCachedDivideKey(w *memo.KeyWriter, a int, b int) {
 // share one result, computed once. The key is made of a and b. Errors are
 // returned, not cached.
 func CachedDivide(a int, b int) (q int, r int, err error) {
-	memoCall := memoCachedDivide.Begin(nil)
+	memoCall := memoCachedDivide.Begin(context.Background())
 	memoCachedDivideKey(memoCall.Key(), a, b)
 	if memoR, memoOK := memo.Lookup[memoCachedDivideResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1, nil
@@ -208,7 +208,7 @@ type CachedDivideMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h CachedDivideMemoHandle) Forget(a int, b int) error {
-	memoCall := memoCachedDivide.Begin(nil)
+	memoCall := memoCachedDivide.Begin(context.Background())
 	memoCachedDivideKey(memoCall.Key(), a, b)
 	return memoCall.Forget()
 }
@@ -216,7 +216,7 @@ func (h CachedDivideMemoHandle) Forget(a int, b int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Divide.
 func (h CachedDivideMemoHandle) Contains(a int, b int) bool {
-	memoCall := memoCachedDivide.Begin(nil)
+	memoCall := memoCachedDivide.Begin(context.Background())
 	memoCachedDivideKey(memoCall.Key(), a, b)
 	return memoCall.Contains()
 }
@@ -251,7 +251,7 @@ func memoLargestKey[T cmp.Ordered](w *memo.KeyWriter, xs []T) {
 // LargestCached is the memoized form of [Largest]: calls with equal arguments
 // share one result, computed once. The key is made of xs.
 func LargestCached[T cmp.Ordered](xs []T) T {
-	memoCall := memo.Instance[T](memoLargest).Begin(nil)
+	memoCall := memo.Instance[T](memoLargest).Begin(context.Background())
 	memoLargestKey[T](memoCall.Key(), xs)
 	if memoR, memoOK := memo.Lookup[T](memoCall, false); memoOK {
 		return memoR
@@ -276,7 +276,7 @@ type LargestMemoHandle[T cmp.Ordered] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h LargestMemoHandle[T]) Forget(xs []T) error {
-	memoCall := memo.Instance[T](memoLargest).Begin(nil)
+	memoCall := memo.Instance[T](memoLargest).Begin(context.Background())
 	memoLargestKey[T](memoCall.Key(), xs)
 	return memoCall.Forget()
 }
@@ -284,7 +284,7 @@ func (h LargestMemoHandle[T]) Forget(xs []T) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Largest.
 func (h LargestMemoHandle[T]) Contains(xs []T) bool {
-	memoCall := memo.Instance[T](memoLargest).Begin(nil)
+	memoCall := memo.Instance[T](memoLargest).Begin(context.Background())
 	memoLargestKey[T](memoCall.Key(), xs)
 	return memoCall.Contains()
 }
@@ -318,7 +318,7 @@ func memoCounter_SharedKey(w *memo.KeyWriter, n int) {
 // arguments share one result, computed once. The key is made of n. All
 // receivers share entries.
 func (c *Counter) SharedCached(n int) int {
-	memoCall := memoCounter_Shared.Begin(nil)
+	memoCall := memoCounter_Shared.Begin(context.Background())
 	memoCounter_SharedKey(memoCall.Key(), n)
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
@@ -345,7 +345,7 @@ type CounterSharedMemoHandle struct {
 
 // Forget removes the cached result for these arguments, if any.
 func (h CounterSharedMemoHandle) Forget(n int) error {
-	memoCall := memoCounter_Shared.Begin(nil)
+	memoCall := memoCounter_Shared.Begin(context.Background())
 	memoCounter_SharedKey(memoCall.Key(), n)
 	return memoCall.Forget()
 }
@@ -353,7 +353,7 @@ func (h CounterSharedMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Counter.Shared.
 func (h CounterSharedMemoHandle) Contains(n int) bool {
-	memoCall := memoCounter_Shared.Begin(nil)
+	memoCall := memoCounter_Shared.Begin(context.Background())
 	memoCounter_SharedKey(memoCall.Key(), n)
 	return memoCall.Contains()
 }
@@ -389,7 +389,7 @@ func memoCounter_NamedKey(w *memo.KeyWriter, c Counter, n int) {
 // receivers and arguments share one result, computed once. The key is made of
 // n.
 func (c Counter) NamedCached(n int) string {
-	memoCall := memoCounter_Named.Begin(nil)
+	memoCall := memoCounter_Named.Begin(context.Background())
 	memoCounter_NamedKey(memoCall.Key(), c, n)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -416,7 +416,7 @@ type CounterNamedMemoHandle struct {
 
 // Forget removes the cached result for these arguments, if any.
 func (h CounterNamedMemoHandle) Forget(n int) error {
-	memoCall := memoCounter_Named.Begin(nil)
+	memoCall := memoCounter_Named.Begin(context.Background())
 	memoCounter_NamedKey(memoCall.Key(), h.recv, n)
 	return memoCall.Forget()
 }
@@ -424,7 +424,7 @@ func (h CounterNamedMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Counter.Named.
 func (h CounterNamedMemoHandle) Contains(n int) bool {
-	memoCall := memoCounter_Named.Begin(nil)
+	memoCall := memoCounter_Named.Begin(context.Background())
 	memoCounter_NamedKey(memoCall.Key(), h.recv, n)
 	return memoCall.Contains()
 }
@@ -463,7 +463,7 @@ func memoIDs_SumKey(w *memo.KeyWriter, ids *IDs, n int) {
 // SumCached is the memoized form of [IDs.Sum]: calls with equal receivers and
 // arguments share one result, computed once. The key is made of n.
 func (ids *IDs) SumCached(n int) int {
-	memoCall := memoIDs_Sum.Begin(nil)
+	memoCall := memoIDs_Sum.Begin(context.Background())
 	memoIDs_SumKey(memoCall.Key(), ids, n)
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
@@ -490,7 +490,7 @@ type IDsSumMemoHandle struct {
 
 // Forget removes the cached result for these arguments, if any.
 func (h IDsSumMemoHandle) Forget(n int) error {
-	memoCall := memoIDs_Sum.Begin(nil)
+	memoCall := memoIDs_Sum.Begin(context.Background())
 	memoIDs_SumKey(memoCall.Key(), h.recv, n)
 	return memoCall.Forget()
 }
@@ -498,7 +498,7 @@ func (h IDsSumMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling IDs.Sum.
 func (h IDsSumMemoHandle) Contains(n int) bool {
-	memoCall := memoIDs_Sum.Begin(nil)
+	memoCall := memoIDs_Sum.Begin(context.Background())
 	memoIDs_SumKey(memoCall.Key(), h.recv, n)
 	return memoCall.Contains()
 }
@@ -538,7 +538,7 @@ func memoAccount_BalanceKey(w *memo.KeyWriter, a *Account, currency string) {
 // receivers and arguments share one result, computed once. The key is made of
 // currency.
 func (a *Account) BalanceCached(currency string) int {
-	memoCall := memoAccount_Balance.Begin(nil)
+	memoCall := memoAccount_Balance.Begin(context.Background())
 	memoAccount_BalanceKey(memoCall.Key(), a, currency)
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
@@ -565,7 +565,7 @@ type AccountBalanceMemoHandle struct {
 
 // Forget removes the cached result for these arguments, if any.
 func (h AccountBalanceMemoHandle) Forget(currency string) error {
-	memoCall := memoAccount_Balance.Begin(nil)
+	memoCall := memoAccount_Balance.Begin(context.Background())
 	memoAccount_BalanceKey(memoCall.Key(), h.recv, currency)
 	return memoCall.Forget()
 }
@@ -573,7 +573,7 @@ func (h AccountBalanceMemoHandle) Forget(currency string) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Account.Balance.
 func (h AccountBalanceMemoHandle) Contains(currency string) bool {
-	memoCall := memoAccount_Balance.Begin(nil)
+	memoCall := memoAccount_Balance.Begin(context.Background())
 	memoAccount_BalanceKey(memoCall.Key(), h.recv, currency)
 	return memoCall.Contains()
 }

@@ -35,7 +35,7 @@ func memoStampsMsgpackKey(w *memo.KeyWriter, k int) {
 // equal arguments share one result, computed once. The key is made of k.
 // Results live in the backend named "store".
 func StampsMsgpackCached(k int) Stamps {
-	memoCall := memoStampsMsgpack.Begin(nil)
+	memoCall := memoStampsMsgpack.Begin(context.Background())
 	memoStampsMsgpackKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Stamps](memoCall, false); memoOK {
 		return memoR
@@ -60,7 +60,7 @@ type StampsMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h StampsMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoStampsMsgpack.Begin(nil)
+	memoCall := memoStampsMsgpack.Begin(context.Background())
 	memoStampsMsgpackKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -68,7 +68,7 @@ func (h StampsMsgpackMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling StampsMsgpack.
 func (h StampsMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoStampsMsgpack.Begin(nil)
+	memoCall := memoStampsMsgpack.Begin(context.Background())
 	memoStampsMsgpackKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -102,7 +102,7 @@ func memoStampsJSONKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func StampsJSONCached(k int) Stamps {
-	memoCall := memoStampsJSON.Begin(nil)
+	memoCall := memoStampsJSON.Begin(context.Background())
 	memoStampsJSONKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Stamps](memoCall, false); memoOK {
 		return memoR
@@ -127,7 +127,7 @@ type StampsJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h StampsJSONMemoHandle) Forget(k int) error {
-	memoCall := memoStampsJSON.Begin(nil)
+	memoCall := memoStampsJSON.Begin(context.Background())
 	memoStampsJSONKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -135,7 +135,7 @@ func (h StampsJSONMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling StampsJSON.
 func (h StampsJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoStampsJSON.Begin(nil)
+	memoCall := memoStampsJSON.Begin(context.Background())
 	memoStampsJSONKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -169,7 +169,7 @@ func memoStampsGobKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func StampsGobCached(k int) Stamps {
-	memoCall := memoStampsGob.Begin(nil)
+	memoCall := memoStampsGob.Begin(context.Background())
 	memoStampsGobKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Stamps](memoCall, false); memoOK {
 		return memoR
@@ -194,7 +194,7 @@ type StampsGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h StampsGobMemoHandle) Forget(k int) error {
-	memoCall := memoStampsGob.Begin(nil)
+	memoCall := memoStampsGob.Begin(context.Background())
 	memoStampsGobKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -202,7 +202,7 @@ func (h StampsGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling StampsGob.
 func (h StampsGobMemoHandle) Contains(k int) bool {
-	memoCall := memoStampsGob.Begin(nil)
+	memoCall := memoStampsGob.Begin(context.Background())
 	memoStampsGobKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -237,7 +237,7 @@ func memoStampsZstdKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func StampsZstdCached(k int) Stamps {
-	memoCall := memoStampsZstd.Begin(nil)
+	memoCall := memoStampsZstd.Begin(context.Background())
 	memoStampsZstdKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Stamps](memoCall, false); memoOK {
 		return memoR
@@ -262,7 +262,7 @@ type StampsZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h StampsZstdMemoHandle) Forget(k int) error {
-	memoCall := memoStampsZstd.Begin(nil)
+	memoCall := memoStampsZstd.Begin(context.Background())
 	memoStampsZstdKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -270,7 +270,7 @@ func (h StampsZstdMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling StampsZstd.
 func (h StampsZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoStampsZstd.Begin(nil)
+	memoCall := memoStampsZstd.Begin(context.Background())
 	memoStampsZstdKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -307,7 +307,7 @@ func memoMoneyMsgpackKey(w *memo.KeyWriter, k int) {
 // Money.cents (main.go:52) is unexported: msgpack would drop it (msgpack does
 // not call Money's MarshalJSON and UnmarshalJSON).
 func MoneyMsgpackCached(k int) Money {
-	memoCall := memoMoneyMsgpack.Begin(nil)
+	memoCall := memoMoneyMsgpack.Begin(context.Background())
 	memoMoneyMsgpackKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Money](memoCall, false); memoOK {
 		return memoR
@@ -332,7 +332,7 @@ type MoneyMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MoneyMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoMoneyMsgpack.Begin(nil)
+	memoCall := memoMoneyMsgpack.Begin(context.Background())
 	memoMoneyMsgpackKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -340,7 +340,7 @@ func (h MoneyMsgpackMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling MoneyMsgpack.
 func (h MoneyMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoMoneyMsgpack.Begin(nil)
+	memoCall := memoMoneyMsgpack.Begin(context.Background())
 	memoMoneyMsgpackKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -374,7 +374,7 @@ func memoMoneyJSONKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func MoneyJSONCached(k int) Money {
-	memoCall := memoMoneyJSON.Begin(nil)
+	memoCall := memoMoneyJSON.Begin(context.Background())
 	memoMoneyJSONKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Money](memoCall, false); memoOK {
 		return memoR
@@ -399,7 +399,7 @@ type MoneyJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MoneyJSONMemoHandle) Forget(k int) error {
-	memoCall := memoMoneyJSON.Begin(nil)
+	memoCall := memoMoneyJSON.Begin(context.Background())
 	memoMoneyJSONKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -407,7 +407,7 @@ func (h MoneyJSONMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling MoneyJSON.
 func (h MoneyJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoMoneyJSON.Begin(nil)
+	memoCall := memoMoneyJSON.Begin(context.Background())
 	memoMoneyJSONKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -444,7 +444,7 @@ func memoMoneyGobKey(w *memo.KeyWriter, k int) {
 // Money.cents (main.go:52) is unexported: gob would drop it (gob does not call
 // Money's MarshalJSON and UnmarshalJSON).
 func MoneyGobCached(k int) Money {
-	memoCall := memoMoneyGob.Begin(nil)
+	memoCall := memoMoneyGob.Begin(context.Background())
 	memoMoneyGobKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Money](memoCall, false); memoOK {
 		return memoR
@@ -469,7 +469,7 @@ type MoneyGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MoneyGobMemoHandle) Forget(k int) error {
-	memoCall := memoMoneyGob.Begin(nil)
+	memoCall := memoMoneyGob.Begin(context.Background())
 	memoMoneyGobKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -477,7 +477,7 @@ func (h MoneyGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling MoneyGob.
 func (h MoneyGobMemoHandle) Contains(k int) bool {
-	memoCall := memoMoneyGob.Begin(nil)
+	memoCall := memoMoneyGob.Begin(context.Background())
 	memoMoneyGobKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -514,7 +514,7 @@ func memoMoneyZstdKey(w *memo.KeyWriter, k int) {
 // Money.cents (main.go:52) is unexported: msgpack would drop it (msgpack does
 // not call Money's MarshalJSON and UnmarshalJSON).
 func MoneyZstdCached(k int) Money {
-	memoCall := memoMoneyZstd.Begin(nil)
+	memoCall := memoMoneyZstd.Begin(context.Background())
 	memoMoneyZstdKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Money](memoCall, false); memoOK {
 		return memoR
@@ -539,7 +539,7 @@ type MoneyZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MoneyZstdMemoHandle) Forget(k int) error {
-	memoCall := memoMoneyZstd.Begin(nil)
+	memoCall := memoMoneyZstd.Begin(context.Background())
 	memoMoneyZstdKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -547,7 +547,7 @@ func (h MoneyZstdMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling MoneyZstd.
 func (h MoneyZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoMoneyZstd.Begin(nil)
+	memoCall := memoMoneyZstd.Begin(context.Background())
 	memoMoneyZstdKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -583,7 +583,7 @@ func memoSecretMsgpackKey(w *memo.KeyWriter, k int) {
 // equal arguments share one result, computed once. The key is made of k.
 // Results live in the backend named "store".
 func SecretMsgpackCached(k int) Secret {
-	memoCall := memoSecretMsgpack.Begin(nil)
+	memoCall := memoSecretMsgpack.Begin(context.Background())
 	memoSecretMsgpackKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Secret](memoCall, false); memoOK {
 		return memoR
@@ -608,7 +608,7 @@ type SecretMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h SecretMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoSecretMsgpack.Begin(nil)
+	memoCall := memoSecretMsgpack.Begin(context.Background())
 	memoSecretMsgpackKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -616,7 +616,7 @@ func (h SecretMsgpackMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling SecretMsgpack.
 func (h SecretMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoSecretMsgpack.Begin(nil)
+	memoCall := memoSecretMsgpack.Begin(context.Background())
 	memoSecretMsgpackKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -653,7 +653,7 @@ func memoSecretJSONKey(w *memo.KeyWriter, k int) {
 // a byte-level backend (a file, Redis, S3), calls run uncached, because field
 // Secret.PasswordHash (main.go:63) is tagged json:"-": json would drop it.
 func SecretJSONCached(k int) Secret {
-	memoCall := memoSecretJSON.Begin(nil)
+	memoCall := memoSecretJSON.Begin(context.Background())
 	memoSecretJSONKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Secret](memoCall, false); memoOK {
 		return memoR
@@ -678,7 +678,7 @@ type SecretJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h SecretJSONMemoHandle) Forget(k int) error {
-	memoCall := memoSecretJSON.Begin(nil)
+	memoCall := memoSecretJSON.Begin(context.Background())
 	memoSecretJSONKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -686,7 +686,7 @@ func (h SecretJSONMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling SecretJSON.
 func (h SecretJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoSecretJSON.Begin(nil)
+	memoCall := memoSecretJSON.Begin(context.Background())
 	memoSecretJSONKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -721,7 +721,7 @@ func memoSecretGobKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func SecretGobCached(k int) Secret {
-	memoCall := memoSecretGob.Begin(nil)
+	memoCall := memoSecretGob.Begin(context.Background())
 	memoSecretGobKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Secret](memoCall, false); memoOK {
 		return memoR
@@ -746,7 +746,7 @@ type SecretGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h SecretGobMemoHandle) Forget(k int) error {
-	memoCall := memoSecretGob.Begin(nil)
+	memoCall := memoSecretGob.Begin(context.Background())
 	memoSecretGobKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -754,7 +754,7 @@ func (h SecretGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling SecretGob.
 func (h SecretGobMemoHandle) Contains(k int) bool {
-	memoCall := memoSecretGob.Begin(nil)
+	memoCall := memoSecretGob.Begin(context.Background())
 	memoSecretGobKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -790,7 +790,7 @@ func memoSecretZstdKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func SecretZstdCached(k int) Secret {
-	memoCall := memoSecretZstd.Begin(nil)
+	memoCall := memoSecretZstd.Begin(context.Background())
 	memoSecretZstdKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Secret](memoCall, false); memoOK {
 		return memoR
@@ -815,7 +815,7 @@ type SecretZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h SecretZstdMemoHandle) Forget(k int) error {
-	memoCall := memoSecretZstd.Begin(nil)
+	memoCall := memoSecretZstd.Begin(context.Background())
 	memoSecretZstdKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -823,7 +823,7 @@ func (h SecretZstdMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling SecretZstd.
 func (h SecretZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoSecretZstd.Begin(nil)
+	memoCall := memoSecretZstd.Begin(context.Background())
 	memoSecretZstdKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -861,7 +861,7 @@ func memoMsgSecretMsgpackKey(w *memo.KeyWriter, k int) {
 // because field MsgSecret.Token (main.go:69) is tagged msgpack:"-": msgpack
 // would drop it.
 func MsgSecretMsgpackCached(k int) MsgSecret {
-	memoCall := memoMsgSecretMsgpack.Begin(nil)
+	memoCall := memoMsgSecretMsgpack.Begin(context.Background())
 	memoMsgSecretMsgpackKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[MsgSecret](memoCall, false); memoOK {
 		return memoR
@@ -887,7 +887,7 @@ type MsgSecretMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MsgSecretMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoMsgSecretMsgpack.Begin(nil)
+	memoCall := memoMsgSecretMsgpack.Begin(context.Background())
 	memoMsgSecretMsgpackKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -895,7 +895,7 @@ func (h MsgSecretMsgpackMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling MsgSecretMsgpack.
 func (h MsgSecretMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoMsgSecretMsgpack.Begin(nil)
+	memoCall := memoMsgSecretMsgpack.Begin(context.Background())
 	memoMsgSecretMsgpackKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -930,7 +930,7 @@ func memoMsgSecretJSONKey(w *memo.KeyWriter, k int) {
 // equal arguments share one result, computed once. The key is made of k.
 // Results live in the backend named "store".
 func MsgSecretJSONCached(k int) MsgSecret {
-	memoCall := memoMsgSecretJSON.Begin(nil)
+	memoCall := memoMsgSecretJSON.Begin(context.Background())
 	memoMsgSecretJSONKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[MsgSecret](memoCall, false); memoOK {
 		return memoR
@@ -955,7 +955,7 @@ type MsgSecretJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MsgSecretJSONMemoHandle) Forget(k int) error {
-	memoCall := memoMsgSecretJSON.Begin(nil)
+	memoCall := memoMsgSecretJSON.Begin(context.Background())
 	memoMsgSecretJSONKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -963,7 +963,7 @@ func (h MsgSecretJSONMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling MsgSecretJSON.
 func (h MsgSecretJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoMsgSecretJSON.Begin(nil)
+	memoCall := memoMsgSecretJSON.Begin(context.Background())
 	memoMsgSecretJSONKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -998,7 +998,7 @@ func memoMsgSecretGobKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func MsgSecretGobCached(k int) MsgSecret {
-	memoCall := memoMsgSecretGob.Begin(nil)
+	memoCall := memoMsgSecretGob.Begin(context.Background())
 	memoMsgSecretGobKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[MsgSecret](memoCall, false); memoOK {
 		return memoR
@@ -1023,7 +1023,7 @@ type MsgSecretGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MsgSecretGobMemoHandle) Forget(k int) error {
-	memoCall := memoMsgSecretGob.Begin(nil)
+	memoCall := memoMsgSecretGob.Begin(context.Background())
 	memoMsgSecretGobKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -1031,7 +1031,7 @@ func (h MsgSecretGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling MsgSecretGob.
 func (h MsgSecretGobMemoHandle) Contains(k int) bool {
-	memoCall := memoMsgSecretGob.Begin(nil)
+	memoCall := memoMsgSecretGob.Begin(context.Background())
 	memoMsgSecretGobKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -1069,7 +1069,7 @@ func memoMsgSecretZstdKey(w *memo.KeyWriter, k int) {
 // because field MsgSecret.Token (main.go:69) is tagged msgpack:"-": msgpack
 // would drop it.
 func MsgSecretZstdCached(k int) MsgSecret {
-	memoCall := memoMsgSecretZstd.Begin(nil)
+	memoCall := memoMsgSecretZstd.Begin(context.Background())
 	memoMsgSecretZstdKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[MsgSecret](memoCall, false); memoOK {
 		return memoR
@@ -1094,7 +1094,7 @@ type MsgSecretZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MsgSecretZstdMemoHandle) Forget(k int) error {
-	memoCall := memoMsgSecretZstd.Begin(nil)
+	memoCall := memoMsgSecretZstd.Begin(context.Background())
 	memoMsgSecretZstdKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -1102,7 +1102,7 @@ func (h MsgSecretZstdMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling MsgSecretZstd.
 func (h MsgSecretZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoMsgSecretZstd.Begin(nil)
+	memoCall := memoMsgSecretZstd.Begin(context.Background())
 	memoMsgSecretZstdKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -1140,7 +1140,7 @@ func memoShadowMsgpackKey(w *memo.KeyWriter, k int) {
 // because field Item.Base.ID (main.go:73) is hidden by Item.ID (main.go:78),
 // of the same name "ID": msgpack would drop it.
 func ShadowMsgpackCached(k int) Item {
-	memoCall := memoShadowMsgpack.Begin(nil)
+	memoCall := memoShadowMsgpack.Begin(context.Background())
 	memoShadowMsgpackKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Item](memoCall, false); memoOK {
 		return memoR
@@ -1165,7 +1165,7 @@ type ShadowMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ShadowMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoShadowMsgpack.Begin(nil)
+	memoCall := memoShadowMsgpack.Begin(context.Background())
 	memoShadowMsgpackKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -1173,7 +1173,7 @@ func (h ShadowMsgpackMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling ShadowMsgpack.
 func (h ShadowMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoShadowMsgpack.Begin(nil)
+	memoCall := memoShadowMsgpack.Begin(context.Background())
 	memoShadowMsgpackKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -1211,7 +1211,7 @@ func memoShadowJSONKey(w *memo.KeyWriter, k int) {
 // Item.Base.ID (main.go:73) is hidden by Item.ID (main.go:78), of the same
 // name "ID": json would drop it.
 func ShadowJSONCached(k int) Item {
-	memoCall := memoShadowJSON.Begin(nil)
+	memoCall := memoShadowJSON.Begin(context.Background())
 	memoShadowJSONKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Item](memoCall, false); memoOK {
 		return memoR
@@ -1236,7 +1236,7 @@ type ShadowJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ShadowJSONMemoHandle) Forget(k int) error {
-	memoCall := memoShadowJSON.Begin(nil)
+	memoCall := memoShadowJSON.Begin(context.Background())
 	memoShadowJSONKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -1244,7 +1244,7 @@ func (h ShadowJSONMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling ShadowJSON.
 func (h ShadowJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoShadowJSON.Begin(nil)
+	memoCall := memoShadowJSON.Begin(context.Background())
 	memoShadowJSONKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -1279,7 +1279,7 @@ func memoShadowGobKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func ShadowGobCached(k int) Item {
-	memoCall := memoShadowGob.Begin(nil)
+	memoCall := memoShadowGob.Begin(context.Background())
 	memoShadowGobKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Item](memoCall, false); memoOK {
 		return memoR
@@ -1304,7 +1304,7 @@ type ShadowGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ShadowGobMemoHandle) Forget(k int) error {
-	memoCall := memoShadowGob.Begin(nil)
+	memoCall := memoShadowGob.Begin(context.Background())
 	memoShadowGobKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -1312,7 +1312,7 @@ func (h ShadowGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling ShadowGob.
 func (h ShadowGobMemoHandle) Contains(k int) bool {
-	memoCall := memoShadowGob.Begin(nil)
+	memoCall := memoShadowGob.Begin(context.Background())
 	memoShadowGobKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -1350,7 +1350,7 @@ func memoShadowZstdKey(w *memo.KeyWriter, k int) {
 // Item.Base.ID (main.go:73) is hidden by Item.ID (main.go:78), of the same
 // name "ID": msgpack would drop it.
 func ShadowZstdCached(k int) Item {
-	memoCall := memoShadowZstd.Begin(nil)
+	memoCall := memoShadowZstd.Begin(context.Background())
 	memoShadowZstdKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Item](memoCall, false); memoOK {
 		return memoR
@@ -1375,7 +1375,7 @@ type ShadowZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ShadowZstdMemoHandle) Forget(k int) error {
-	memoCall := memoShadowZstd.Begin(nil)
+	memoCall := memoShadowZstd.Begin(context.Background())
 	memoShadowZstdKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -1383,7 +1383,7 @@ func (h ShadowZstdMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling ShadowZstd.
 func (h ShadowZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoShadowZstd.Begin(nil)
+	memoCall := memoShadowZstd.Begin(context.Background())
 	memoShadowZstdKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -1419,7 +1419,7 @@ func memoBagMsgpackKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func BagMsgpackCached(k int) Bag {
-	memoCall := memoBagMsgpack.Begin(nil)
+	memoCall := memoBagMsgpack.Begin(context.Background())
 	memoBagMsgpackKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Bag](memoCall, false); memoOK {
 		return memoR
@@ -1444,7 +1444,7 @@ type BagMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h BagMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoBagMsgpack.Begin(nil)
+	memoCall := memoBagMsgpack.Begin(context.Background())
 	memoBagMsgpackKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -1452,7 +1452,7 @@ func (h BagMsgpackMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling BagMsgpack.
 func (h BagMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoBagMsgpack.Begin(nil)
+	memoCall := memoBagMsgpack.Begin(context.Background())
 	memoBagMsgpackKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -1487,7 +1487,7 @@ func memoBagJSONKey(w *memo.KeyWriter, k int) {
 // share one result, computed once. The key is made of k. Results live in the
 // backend named "store".
 func BagJSONCached(k int) Bag {
-	memoCall := memoBagJSON.Begin(nil)
+	memoCall := memoBagJSON.Begin(context.Background())
 	memoBagJSONKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Bag](memoCall, false); memoOK {
 		return memoR
@@ -1512,7 +1512,7 @@ type BagJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h BagJSONMemoHandle) Forget(k int) error {
-	memoCall := memoBagJSON.Begin(nil)
+	memoCall := memoBagJSON.Begin(context.Background())
 	memoBagJSONKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -1520,7 +1520,7 @@ func (h BagJSONMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling BagJSON.
 func (h BagJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoBagJSON.Begin(nil)
+	memoCall := memoBagJSON.Begin(context.Background())
 	memoBagJSONKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -1555,7 +1555,7 @@ func memoBagGobKey(w *memo.KeyWriter, k int) {
 // share one result, computed once. The key is made of k. Results live in the
 // backend named "store".
 func BagGobCached(k int) Bag {
-	memoCall := memoBagGob.Begin(nil)
+	memoCall := memoBagGob.Begin(context.Background())
 	memoBagGobKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Bag](memoCall, false); memoOK {
 		return memoR
@@ -1580,7 +1580,7 @@ type BagGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h BagGobMemoHandle) Forget(k int) error {
-	memoCall := memoBagGob.Begin(nil)
+	memoCall := memoBagGob.Begin(context.Background())
 	memoBagGobKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -1588,7 +1588,7 @@ func (h BagGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling BagGob.
 func (h BagGobMemoHandle) Contains(k int) bool {
-	memoCall := memoBagGob.Begin(nil)
+	memoCall := memoBagGob.Begin(context.Background())
 	memoBagGobKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -1624,7 +1624,7 @@ func memoBagZstdKey(w *memo.KeyWriter, k int) {
 // share one result, computed once. The key is made of k. Results live in the
 // backend named "store".
 func BagZstdCached(k int) Bag {
-	memoCall := memoBagZstd.Begin(nil)
+	memoCall := memoBagZstd.Begin(context.Background())
 	memoBagZstdKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Bag](memoCall, false); memoOK {
 		return memoR
@@ -1649,7 +1649,7 @@ type BagZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h BagZstdMemoHandle) Forget(k int) error {
-	memoCall := memoBagZstd.Begin(nil)
+	memoCall := memoBagZstd.Begin(context.Background())
 	memoBagZstdKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -1657,7 +1657,7 @@ func (h BagZstdMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling BagZstd.
 func (h BagZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoBagZstd.Begin(nil)
+	memoCall := memoBagZstd.Begin(context.Background())
 	memoBagZstdKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -1693,7 +1693,7 @@ func memoPtrsMsgpackKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func PtrsMsgpackCached(k int) Ptrs {
-	memoCall := memoPtrsMsgpack.Begin(nil)
+	memoCall := memoPtrsMsgpack.Begin(context.Background())
 	memoPtrsMsgpackKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Ptrs](memoCall, false); memoOK {
 		return memoR
@@ -1718,7 +1718,7 @@ type PtrsMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h PtrsMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoPtrsMsgpack.Begin(nil)
+	memoCall := memoPtrsMsgpack.Begin(context.Background())
 	memoPtrsMsgpackKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -1726,7 +1726,7 @@ func (h PtrsMsgpackMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling PtrsMsgpack.
 func (h PtrsMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoPtrsMsgpack.Begin(nil)
+	memoCall := memoPtrsMsgpack.Begin(context.Background())
 	memoPtrsMsgpackKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -1761,7 +1761,7 @@ func memoPtrsJSONKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func PtrsJSONCached(k int) Ptrs {
-	memoCall := memoPtrsJSON.Begin(nil)
+	memoCall := memoPtrsJSON.Begin(context.Background())
 	memoPtrsJSONKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Ptrs](memoCall, false); memoOK {
 		return memoR
@@ -1786,7 +1786,7 @@ type PtrsJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h PtrsJSONMemoHandle) Forget(k int) error {
-	memoCall := memoPtrsJSON.Begin(nil)
+	memoCall := memoPtrsJSON.Begin(context.Background())
 	memoPtrsJSONKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -1794,7 +1794,7 @@ func (h PtrsJSONMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling PtrsJSON.
 func (h PtrsJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoPtrsJSON.Begin(nil)
+	memoCall := memoPtrsJSON.Begin(context.Background())
 	memoPtrsJSONKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -1829,7 +1829,7 @@ func memoPtrsGobKey(w *memo.KeyWriter, k int) {
 // share one result, computed once. The key is made of k. Results live in the
 // backend named "store".
 func PtrsGobCached(k int) Ptrs {
-	memoCall := memoPtrsGob.Begin(nil)
+	memoCall := memoPtrsGob.Begin(context.Background())
 	memoPtrsGobKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Ptrs](memoCall, false); memoOK {
 		return memoR
@@ -1854,7 +1854,7 @@ type PtrsGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h PtrsGobMemoHandle) Forget(k int) error {
-	memoCall := memoPtrsGob.Begin(nil)
+	memoCall := memoPtrsGob.Begin(context.Background())
 	memoPtrsGobKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -1862,7 +1862,7 @@ func (h PtrsGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling PtrsGob.
 func (h PtrsGobMemoHandle) Contains(k int) bool {
-	memoCall := memoPtrsGob.Begin(nil)
+	memoCall := memoPtrsGob.Begin(context.Background())
 	memoPtrsGobKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -1898,7 +1898,7 @@ func memoPtrsZstdKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func PtrsZstdCached(k int) Ptrs {
-	memoCall := memoPtrsZstd.Begin(nil)
+	memoCall := memoPtrsZstd.Begin(context.Background())
 	memoPtrsZstdKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Ptrs](memoCall, false); memoOK {
 		return memoR
@@ -1923,7 +1923,7 @@ type PtrsZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h PtrsZstdMemoHandle) Forget(k int) error {
-	memoCall := memoPtrsZstd.Begin(nil)
+	memoCall := memoPtrsZstd.Begin(context.Background())
 	memoPtrsZstdKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -1931,7 +1931,7 @@ func (h PtrsZstdMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling PtrsZstd.
 func (h PtrsZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoPtrsZstd.Begin(nil)
+	memoCall := memoPtrsZstd.Begin(context.Background())
 	memoPtrsZstdKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -1967,7 +1967,7 @@ func memoEmptyMsgpackKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func EmptyMsgpackCached(k int) []int {
-	memoCall := memoEmptyMsgpack.Begin(nil)
+	memoCall := memoEmptyMsgpack.Begin(context.Background())
 	memoEmptyMsgpackKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[[]int](memoCall, false); memoOK {
 		return memoR
@@ -1992,7 +1992,7 @@ type EmptyMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h EmptyMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoEmptyMsgpack.Begin(nil)
+	memoCall := memoEmptyMsgpack.Begin(context.Background())
 	memoEmptyMsgpackKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -2000,7 +2000,7 @@ func (h EmptyMsgpackMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling EmptyMsgpack.
 func (h EmptyMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoEmptyMsgpack.Begin(nil)
+	memoCall := memoEmptyMsgpack.Begin(context.Background())
 	memoEmptyMsgpackKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -2035,7 +2035,7 @@ func memoEmptyJSONKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func EmptyJSONCached(k int) []int {
-	memoCall := memoEmptyJSON.Begin(nil)
+	memoCall := memoEmptyJSON.Begin(context.Background())
 	memoEmptyJSONKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[[]int](memoCall, false); memoOK {
 		return memoR
@@ -2060,7 +2060,7 @@ type EmptyJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h EmptyJSONMemoHandle) Forget(k int) error {
-	memoCall := memoEmptyJSON.Begin(nil)
+	memoCall := memoEmptyJSON.Begin(context.Background())
 	memoEmptyJSONKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -2068,7 +2068,7 @@ func (h EmptyJSONMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling EmptyJSON.
 func (h EmptyJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoEmptyJSON.Begin(nil)
+	memoCall := memoEmptyJSON.Begin(context.Background())
 	memoEmptyJSONKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -2103,7 +2103,7 @@ func memoEmptyGobKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func EmptyGobCached(k int) []int {
-	memoCall := memoEmptyGob.Begin(nil)
+	memoCall := memoEmptyGob.Begin(context.Background())
 	memoEmptyGobKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[[]int](memoCall, false); memoOK {
 		return memoR
@@ -2128,7 +2128,7 @@ type EmptyGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h EmptyGobMemoHandle) Forget(k int) error {
-	memoCall := memoEmptyGob.Begin(nil)
+	memoCall := memoEmptyGob.Begin(context.Background())
 	memoEmptyGobKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -2136,7 +2136,7 @@ func (h EmptyGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling EmptyGob.
 func (h EmptyGobMemoHandle) Contains(k int) bool {
-	memoCall := memoEmptyGob.Begin(nil)
+	memoCall := memoEmptyGob.Begin(context.Background())
 	memoEmptyGobKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -2172,7 +2172,7 @@ func memoEmptyZstdKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func EmptyZstdCached(k int) []int {
-	memoCall := memoEmptyZstd.Begin(nil)
+	memoCall := memoEmptyZstd.Begin(context.Background())
 	memoEmptyZstdKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[[]int](memoCall, false); memoOK {
 		return memoR
@@ -2197,7 +2197,7 @@ type EmptyZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h EmptyZstdMemoHandle) Forget(k int) error {
-	memoCall := memoEmptyZstd.Begin(nil)
+	memoCall := memoEmptyZstd.Begin(context.Background())
 	memoEmptyZstdKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -2205,7 +2205,7 @@ func (h EmptyZstdMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling EmptyZstd.
 func (h EmptyZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoEmptyZstd.Begin(nil)
+	memoCall := memoEmptyZstd.Begin(context.Background())
 	memoEmptyZstdKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -2241,7 +2241,7 @@ func memoNilSliceMsgpackKey(w *memo.KeyWriter, k int) {
 // equal arguments share one result, computed once. The key is made of k.
 // Results live in the backend named "store".
 func NilSliceMsgpackCached(k int) []int {
-	memoCall := memoNilSliceMsgpack.Begin(nil)
+	memoCall := memoNilSliceMsgpack.Begin(context.Background())
 	memoNilSliceMsgpackKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[[]int](memoCall, false); memoOK {
 		return memoR
@@ -2267,7 +2267,7 @@ type NilSliceMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NilSliceMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoNilSliceMsgpack.Begin(nil)
+	memoCall := memoNilSliceMsgpack.Begin(context.Background())
 	memoNilSliceMsgpackKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -2275,7 +2275,7 @@ func (h NilSliceMsgpackMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling NilSliceMsgpack.
 func (h NilSliceMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoNilSliceMsgpack.Begin(nil)
+	memoCall := memoNilSliceMsgpack.Begin(context.Background())
 	memoNilSliceMsgpackKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -2310,7 +2310,7 @@ func memoNilSliceJSONKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func NilSliceJSONCached(k int) []int {
-	memoCall := memoNilSliceJSON.Begin(nil)
+	memoCall := memoNilSliceJSON.Begin(context.Background())
 	memoNilSliceJSONKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[[]int](memoCall, false); memoOK {
 		return memoR
@@ -2335,7 +2335,7 @@ type NilSliceJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NilSliceJSONMemoHandle) Forget(k int) error {
-	memoCall := memoNilSliceJSON.Begin(nil)
+	memoCall := memoNilSliceJSON.Begin(context.Background())
 	memoNilSliceJSONKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -2343,7 +2343,7 @@ func (h NilSliceJSONMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling NilSliceJSON.
 func (h NilSliceJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoNilSliceJSON.Begin(nil)
+	memoCall := memoNilSliceJSON.Begin(context.Background())
 	memoNilSliceJSONKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -2378,7 +2378,7 @@ func memoNilSliceGobKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func NilSliceGobCached(k int) []int {
-	memoCall := memoNilSliceGob.Begin(nil)
+	memoCall := memoNilSliceGob.Begin(context.Background())
 	memoNilSliceGobKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[[]int](memoCall, false); memoOK {
 		return memoR
@@ -2403,7 +2403,7 @@ type NilSliceGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NilSliceGobMemoHandle) Forget(k int) error {
-	memoCall := memoNilSliceGob.Begin(nil)
+	memoCall := memoNilSliceGob.Begin(context.Background())
 	memoNilSliceGobKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -2411,7 +2411,7 @@ func (h NilSliceGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling NilSliceGob.
 func (h NilSliceGobMemoHandle) Contains(k int) bool {
-	memoCall := memoNilSliceGob.Begin(nil)
+	memoCall := memoNilSliceGob.Begin(context.Background())
 	memoNilSliceGobKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -2447,7 +2447,7 @@ func memoNilSliceZstdKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func NilSliceZstdCached(k int) []int {
-	memoCall := memoNilSliceZstd.Begin(nil)
+	memoCall := memoNilSliceZstd.Begin(context.Background())
 	memoNilSliceZstdKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[[]int](memoCall, false); memoOK {
 		return memoR
@@ -2472,7 +2472,7 @@ type NilSliceZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NilSliceZstdMemoHandle) Forget(k int) error {
-	memoCall := memoNilSliceZstd.Begin(nil)
+	memoCall := memoNilSliceZstd.Begin(context.Background())
 	memoNilSliceZstdKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -2480,7 +2480,7 @@ func (h NilSliceZstdMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling NilSliceZstd.
 func (h NilSliceZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoNilSliceZstd.Begin(nil)
+	memoCall := memoNilSliceZstd.Begin(context.Background())
 	memoNilSliceZstdKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -2515,7 +2515,7 @@ func memoNaNMsgpackKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func NaNMsgpackCached(k int) Reading {
-	memoCall := memoNaNMsgpack.Begin(nil)
+	memoCall := memoNaNMsgpack.Begin(context.Background())
 	memoNaNMsgpackKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Reading](memoCall, false); memoOK {
 		return memoR
@@ -2540,7 +2540,7 @@ type NaNMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NaNMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoNaNMsgpack.Begin(nil)
+	memoCall := memoNaNMsgpack.Begin(context.Background())
 	memoNaNMsgpackKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -2548,7 +2548,7 @@ func (h NaNMsgpackMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling NaNMsgpack.
 func (h NaNMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoNaNMsgpack.Begin(nil)
+	memoCall := memoNaNMsgpack.Begin(context.Background())
 	memoNaNMsgpackKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -2582,7 +2582,7 @@ func memoNaNJSONKey(w *memo.KeyWriter, k int) {
 // share one result, computed once. The key is made of k. Results live in the
 // backend named "store".
 func NaNJSONCached(k int) Reading {
-	memoCall := memoNaNJSON.Begin(nil)
+	memoCall := memoNaNJSON.Begin(context.Background())
 	memoNaNJSONKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Reading](memoCall, false); memoOK {
 		return memoR
@@ -2607,7 +2607,7 @@ type NaNJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NaNJSONMemoHandle) Forget(k int) error {
-	memoCall := memoNaNJSON.Begin(nil)
+	memoCall := memoNaNJSON.Begin(context.Background())
 	memoNaNJSONKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -2615,7 +2615,7 @@ func (h NaNJSONMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling NaNJSON.
 func (h NaNJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoNaNJSON.Begin(nil)
+	memoCall := memoNaNJSON.Begin(context.Background())
 	memoNaNJSONKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -2649,7 +2649,7 @@ func memoNaNGobKey(w *memo.KeyWriter, k int) {
 // share one result, computed once. The key is made of k. Results live in the
 // backend named "store".
 func NaNGobCached(k int) Reading {
-	memoCall := memoNaNGob.Begin(nil)
+	memoCall := memoNaNGob.Begin(context.Background())
 	memoNaNGobKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Reading](memoCall, false); memoOK {
 		return memoR
@@ -2674,7 +2674,7 @@ type NaNGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NaNGobMemoHandle) Forget(k int) error {
-	memoCall := memoNaNGob.Begin(nil)
+	memoCall := memoNaNGob.Begin(context.Background())
 	memoNaNGobKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -2682,7 +2682,7 @@ func (h NaNGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling NaNGob.
 func (h NaNGobMemoHandle) Contains(k int) bool {
-	memoCall := memoNaNGob.Begin(nil)
+	memoCall := memoNaNGob.Begin(context.Background())
 	memoNaNGobKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -2717,7 +2717,7 @@ func memoNaNZstdKey(w *memo.KeyWriter, k int) {
 // share one result, computed once. The key is made of k. Results live in the
 // backend named "store".
 func NaNZstdCached(k int) Reading {
-	memoCall := memoNaNZstd.Begin(nil)
+	memoCall := memoNaNZstd.Begin(context.Background())
 	memoNaNZstdKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Reading](memoCall, false); memoOK {
 		return memoR
@@ -2742,7 +2742,7 @@ type NaNZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NaNZstdMemoHandle) Forget(k int) error {
-	memoCall := memoNaNZstd.Begin(nil)
+	memoCall := memoNaNZstd.Begin(context.Background())
 	memoNaNZstdKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -2750,7 +2750,7 @@ func (h NaNZstdMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling NaNZstd.
 func (h NaNZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoNaNZstd.Begin(nil)
+	memoCall := memoNaNZstd.Begin(context.Background())
 	memoNaNZstdKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -2786,7 +2786,7 @@ func memoTextMsgpackKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func TextMsgpackCached(k int) string {
-	memoCall := memoTextMsgpack.Begin(nil)
+	memoCall := memoTextMsgpack.Begin(context.Background())
 	memoTextMsgpackKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -2811,7 +2811,7 @@ type TextMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h TextMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoTextMsgpack.Begin(nil)
+	memoCall := memoTextMsgpack.Begin(context.Background())
 	memoTextMsgpackKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -2819,7 +2819,7 @@ func (h TextMsgpackMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling TextMsgpack.
 func (h TextMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoTextMsgpack.Begin(nil)
+	memoCall := memoTextMsgpack.Begin(context.Background())
 	memoTextMsgpackKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -2854,7 +2854,7 @@ func memoTextJSONKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func TextJSONCached(k int) string {
-	memoCall := memoTextJSON.Begin(nil)
+	memoCall := memoTextJSON.Begin(context.Background())
 	memoTextJSONKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -2879,7 +2879,7 @@ type TextJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h TextJSONMemoHandle) Forget(k int) error {
-	memoCall := memoTextJSON.Begin(nil)
+	memoCall := memoTextJSON.Begin(context.Background())
 	memoTextJSONKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -2887,7 +2887,7 @@ func (h TextJSONMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling TextJSON.
 func (h TextJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoTextJSON.Begin(nil)
+	memoCall := memoTextJSON.Begin(context.Background())
 	memoTextJSONKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -2922,7 +2922,7 @@ func memoTextGobKey(w *memo.KeyWriter, k int) {
 // share one result, computed once. The key is made of k. Results live in the
 // backend named "store".
 func TextGobCached(k int) string {
-	memoCall := memoTextGob.Begin(nil)
+	memoCall := memoTextGob.Begin(context.Background())
 	memoTextGobKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -2947,7 +2947,7 @@ type TextGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h TextGobMemoHandle) Forget(k int) error {
-	memoCall := memoTextGob.Begin(nil)
+	memoCall := memoTextGob.Begin(context.Background())
 	memoTextGobKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -2955,7 +2955,7 @@ func (h TextGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling TextGob.
 func (h TextGobMemoHandle) Contains(k int) bool {
-	memoCall := memoTextGob.Begin(nil)
+	memoCall := memoTextGob.Begin(context.Background())
 	memoTextGobKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -2991,7 +2991,7 @@ func memoTextZstdKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func TextZstdCached(k int) string {
-	memoCall := memoTextZstd.Begin(nil)
+	memoCall := memoTextZstd.Begin(context.Background())
 	memoTextZstdKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -3016,7 +3016,7 @@ type TextZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h TextZstdMemoHandle) Forget(k int) error {
-	memoCall := memoTextZstd.Begin(nil)
+	memoCall := memoTextZstd.Begin(context.Background())
 	memoTextZstdKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -3024,7 +3024,7 @@ func (h TextZstdMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling TextZstd.
 func (h TextZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoTextZstd.Begin(nil)
+	memoCall := memoTextZstd.Begin(context.Background())
 	memoTextZstdKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -3060,7 +3060,7 @@ func memoPlainMsgpackKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func PlainMsgpackCached(k int) Plain {
-	memoCall := memoPlainMsgpack.Begin(nil)
+	memoCall := memoPlainMsgpack.Begin(context.Background())
 	memoPlainMsgpackKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Plain](memoCall, false); memoOK {
 		return memoR
@@ -3085,7 +3085,7 @@ type PlainMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h PlainMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoPlainMsgpack.Begin(nil)
+	memoCall := memoPlainMsgpack.Begin(context.Background())
 	memoPlainMsgpackKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -3093,7 +3093,7 @@ func (h PlainMsgpackMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling PlainMsgpack.
 func (h PlainMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoPlainMsgpack.Begin(nil)
+	memoCall := memoPlainMsgpack.Begin(context.Background())
 	memoPlainMsgpackKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -3128,7 +3128,7 @@ func memoPlainJSONKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func PlainJSONCached(k int) Plain {
-	memoCall := memoPlainJSON.Begin(nil)
+	memoCall := memoPlainJSON.Begin(context.Background())
 	memoPlainJSONKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Plain](memoCall, false); memoOK {
 		return memoR
@@ -3153,7 +3153,7 @@ type PlainJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h PlainJSONMemoHandle) Forget(k int) error {
-	memoCall := memoPlainJSON.Begin(nil)
+	memoCall := memoPlainJSON.Begin(context.Background())
 	memoPlainJSONKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -3161,7 +3161,7 @@ func (h PlainJSONMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling PlainJSON.
 func (h PlainJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoPlainJSON.Begin(nil)
+	memoCall := memoPlainJSON.Begin(context.Background())
 	memoPlainJSONKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -3196,7 +3196,7 @@ func memoPlainGobKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func PlainGobCached(k int) Plain {
-	memoCall := memoPlainGob.Begin(nil)
+	memoCall := memoPlainGob.Begin(context.Background())
 	memoPlainGobKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Plain](memoCall, false); memoOK {
 		return memoR
@@ -3221,7 +3221,7 @@ type PlainGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h PlainGobMemoHandle) Forget(k int) error {
-	memoCall := memoPlainGob.Begin(nil)
+	memoCall := memoPlainGob.Begin(context.Background())
 	memoPlainGobKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -3229,7 +3229,7 @@ func (h PlainGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling PlainGob.
 func (h PlainGobMemoHandle) Contains(k int) bool {
-	memoCall := memoPlainGob.Begin(nil)
+	memoCall := memoPlainGob.Begin(context.Background())
 	memoPlainGobKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -3265,7 +3265,7 @@ func memoPlainZstdKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func PlainZstdCached(k int) Plain {
-	memoCall := memoPlainZstd.Begin(nil)
+	memoCall := memoPlainZstd.Begin(context.Background())
 	memoPlainZstdKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Plain](memoCall, false); memoOK {
 		return memoR
@@ -3290,7 +3290,7 @@ type PlainZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h PlainZstdMemoHandle) Forget(k int) error {
-	memoCall := memoPlainZstd.Begin(nil)
+	memoCall := memoPlainZstd.Begin(context.Background())
 	memoPlainZstdKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -3298,7 +3298,7 @@ func (h PlainZstdMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling PlainZstd.
 func (h PlainZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoPlainZstd.Begin(nil)
+	memoCall := memoPlainZstd.Begin(context.Background())
 	memoPlainZstdKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -3334,7 +3334,7 @@ func memoNamedMsgpackKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func NamedMsgpackCached(k int) Names {
-	memoCall := memoNamedMsgpack.Begin(nil)
+	memoCall := memoNamedMsgpack.Begin(context.Background())
 	memoNamedMsgpackKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Names](memoCall, false); memoOK {
 		return memoR
@@ -3359,7 +3359,7 @@ type NamedMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NamedMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoNamedMsgpack.Begin(nil)
+	memoCall := memoNamedMsgpack.Begin(context.Background())
 	memoNamedMsgpackKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -3367,7 +3367,7 @@ func (h NamedMsgpackMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling NamedMsgpack.
 func (h NamedMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoNamedMsgpack.Begin(nil)
+	memoCall := memoNamedMsgpack.Begin(context.Background())
 	memoNamedMsgpackKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -3402,7 +3402,7 @@ func memoNamedJSONKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func NamedJSONCached(k int) Names {
-	memoCall := memoNamedJSON.Begin(nil)
+	memoCall := memoNamedJSON.Begin(context.Background())
 	memoNamedJSONKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Names](memoCall, false); memoOK {
 		return memoR
@@ -3427,7 +3427,7 @@ type NamedJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NamedJSONMemoHandle) Forget(k int) error {
-	memoCall := memoNamedJSON.Begin(nil)
+	memoCall := memoNamedJSON.Begin(context.Background())
 	memoNamedJSONKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -3435,7 +3435,7 @@ func (h NamedJSONMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling NamedJSON.
 func (h NamedJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoNamedJSON.Begin(nil)
+	memoCall := memoNamedJSON.Begin(context.Background())
 	memoNamedJSONKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -3470,7 +3470,7 @@ func memoNamedGobKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func NamedGobCached(k int) Names {
-	memoCall := memoNamedGob.Begin(nil)
+	memoCall := memoNamedGob.Begin(context.Background())
 	memoNamedGobKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Names](memoCall, false); memoOK {
 		return memoR
@@ -3495,7 +3495,7 @@ type NamedGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NamedGobMemoHandle) Forget(k int) error {
-	memoCall := memoNamedGob.Begin(nil)
+	memoCall := memoNamedGob.Begin(context.Background())
 	memoNamedGobKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -3503,7 +3503,7 @@ func (h NamedGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling NamedGob.
 func (h NamedGobMemoHandle) Contains(k int) bool {
-	memoCall := memoNamedGob.Begin(nil)
+	memoCall := memoNamedGob.Begin(context.Background())
 	memoNamedGobKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -3539,7 +3539,7 @@ func memoNamedZstdKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func NamedZstdCached(k int) Names {
-	memoCall := memoNamedZstd.Begin(nil)
+	memoCall := memoNamedZstd.Begin(context.Background())
 	memoNamedZstdKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[Names](memoCall, false); memoOK {
 		return memoR
@@ -3564,7 +3564,7 @@ type NamedZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NamedZstdMemoHandle) Forget(k int) error {
-	memoCall := memoNamedZstd.Begin(nil)
+	memoCall := memoNamedZstd.Begin(context.Background())
 	memoNamedZstdKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -3572,7 +3572,7 @@ func (h NamedZstdMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling NamedZstd.
 func (h NamedZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoNamedZstd.Begin(nil)
+	memoCall := memoNamedZstd.Begin(context.Background())
 	memoNamedZstdKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -3608,7 +3608,7 @@ func memoNestedMsgpackKey(w *memo.KeyWriter, k int) {
 // equal arguments share one result, computed once. The key is made of k.
 // Results live in the backend named "store".
 func NestedMsgpackCached(k int) *Outer {
-	memoCall := memoNestedMsgpack.Begin(nil)
+	memoCall := memoNestedMsgpack.Begin(context.Background())
 	memoNestedMsgpackKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[*Outer](memoCall, false); memoOK {
 		return memoR
@@ -3633,7 +3633,7 @@ type NestedMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NestedMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoNestedMsgpack.Begin(nil)
+	memoCall := memoNestedMsgpack.Begin(context.Background())
 	memoNestedMsgpackKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -3641,7 +3641,7 @@ func (h NestedMsgpackMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling NestedMsgpack.
 func (h NestedMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoNestedMsgpack.Begin(nil)
+	memoCall := memoNestedMsgpack.Begin(context.Background())
 	memoNestedMsgpackKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -3676,7 +3676,7 @@ func memoNestedJSONKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func NestedJSONCached(k int) *Outer {
-	memoCall := memoNestedJSON.Begin(nil)
+	memoCall := memoNestedJSON.Begin(context.Background())
 	memoNestedJSONKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[*Outer](memoCall, false); memoOK {
 		return memoR
@@ -3701,7 +3701,7 @@ type NestedJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NestedJSONMemoHandle) Forget(k int) error {
-	memoCall := memoNestedJSON.Begin(nil)
+	memoCall := memoNestedJSON.Begin(context.Background())
 	memoNestedJSONKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -3709,7 +3709,7 @@ func (h NestedJSONMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling NestedJSON.
 func (h NestedJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoNestedJSON.Begin(nil)
+	memoCall := memoNestedJSON.Begin(context.Background())
 	memoNestedJSONKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -3744,7 +3744,7 @@ func memoNestedGobKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func NestedGobCached(k int) *Outer {
-	memoCall := memoNestedGob.Begin(nil)
+	memoCall := memoNestedGob.Begin(context.Background())
 	memoNestedGobKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[*Outer](memoCall, false); memoOK {
 		return memoR
@@ -3769,7 +3769,7 @@ type NestedGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NestedGobMemoHandle) Forget(k int) error {
-	memoCall := memoNestedGob.Begin(nil)
+	memoCall := memoNestedGob.Begin(context.Background())
 	memoNestedGobKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -3777,7 +3777,7 @@ func (h NestedGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling NestedGob.
 func (h NestedGobMemoHandle) Contains(k int) bool {
-	memoCall := memoNestedGob.Begin(nil)
+	memoCall := memoNestedGob.Begin(context.Background())
 	memoNestedGobKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -3813,7 +3813,7 @@ func memoNestedZstdKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func NestedZstdCached(k int) *Outer {
-	memoCall := memoNestedZstd.Begin(nil)
+	memoCall := memoNestedZstd.Begin(context.Background())
 	memoNestedZstdKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[*Outer](memoCall, false); memoOK {
 		return memoR
@@ -3838,7 +3838,7 @@ type NestedZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NestedZstdMemoHandle) Forget(k int) error {
-	memoCall := memoNestedZstd.Begin(nil)
+	memoCall := memoNestedZstd.Begin(context.Background())
 	memoNestedZstdKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -3846,7 +3846,7 @@ func (h NestedZstdMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling NestedZstd.
 func (h NestedZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoNestedZstd.Begin(nil)
+	memoCall := memoNestedZstd.Begin(context.Background())
 	memoNestedZstdKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -3884,7 +3884,7 @@ func memoCycleMsgpackKey(w *memo.KeyWriter, k int) {
 // live in the backend named "store". A result that holds a cycle is returned
 // but not stored in a byte-level backend: encoding it would never end.
 func CycleMsgpackCached(k int) *Node {
-	memoCall := memoCycleMsgpack.Begin(nil)
+	memoCall := memoCycleMsgpack.Begin(context.Background())
 	memoCycleMsgpackKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
@@ -3909,7 +3909,7 @@ type CycleMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h CycleMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoCycleMsgpack.Begin(nil)
+	memoCall := memoCycleMsgpack.Begin(context.Background())
 	memoCycleMsgpackKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -3917,7 +3917,7 @@ func (h CycleMsgpackMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling CycleMsgpack.
 func (h CycleMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoCycleMsgpack.Begin(nil)
+	memoCall := memoCycleMsgpack.Begin(context.Background())
 	memoCycleMsgpackKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -3954,7 +3954,7 @@ func memoCycleJSONKey(w *memo.KeyWriter, k int) {
 // live in the backend named "store". A result that holds a cycle is returned
 // but not stored in a byte-level backend: encoding it would never end.
 func CycleJSONCached(k int) *Node {
-	memoCall := memoCycleJSON.Begin(nil)
+	memoCall := memoCycleJSON.Begin(context.Background())
 	memoCycleJSONKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
@@ -3979,7 +3979,7 @@ type CycleJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h CycleJSONMemoHandle) Forget(k int) error {
-	memoCall := memoCycleJSON.Begin(nil)
+	memoCall := memoCycleJSON.Begin(context.Background())
 	memoCycleJSONKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -3987,7 +3987,7 @@ func (h CycleJSONMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling CycleJSON.
 func (h CycleJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoCycleJSON.Begin(nil)
+	memoCall := memoCycleJSON.Begin(context.Background())
 	memoCycleJSONKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -4024,7 +4024,7 @@ func memoCycleGobKey(w *memo.KeyWriter, k int) {
 // live in the backend named "store". A result that holds a cycle is returned
 // but not stored in a byte-level backend: encoding it would never end.
 func CycleGobCached(k int) *Node {
-	memoCall := memoCycleGob.Begin(nil)
+	memoCall := memoCycleGob.Begin(context.Background())
 	memoCycleGobKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
@@ -4049,7 +4049,7 @@ type CycleGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h CycleGobMemoHandle) Forget(k int) error {
-	memoCall := memoCycleGob.Begin(nil)
+	memoCall := memoCycleGob.Begin(context.Background())
 	memoCycleGobKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -4057,7 +4057,7 @@ func (h CycleGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling CycleGob.
 func (h CycleGobMemoHandle) Contains(k int) bool {
-	memoCall := memoCycleGob.Begin(nil)
+	memoCall := memoCycleGob.Begin(context.Background())
 	memoCycleGobKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -4095,7 +4095,7 @@ func memoCycleZstdKey(w *memo.KeyWriter, k int) {
 // live in the backend named "store". A result that holds a cycle is returned
 // but not stored in a byte-level backend: encoding it would never end.
 func CycleZstdCached(k int) *Node {
-	memoCall := memoCycleZstd.Begin(nil)
+	memoCall := memoCycleZstd.Begin(context.Background())
 	memoCycleZstdKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
@@ -4120,7 +4120,7 @@ type CycleZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h CycleZstdMemoHandle) Forget(k int) error {
-	memoCall := memoCycleZstd.Begin(nil)
+	memoCall := memoCycleZstd.Begin(context.Background())
 	memoCycleZstdKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -4128,7 +4128,7 @@ func (h CycleZstdMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling CycleZstd.
 func (h CycleZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoCycleZstd.Begin(nil)
+	memoCall := memoCycleZstd.Begin(context.Background())
 	memoCycleZstdKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -4166,7 +4166,7 @@ func memoTreeMsgpackKey(w *memo.KeyWriter, k int) {
 // live in the backend named "store". A result that holds a cycle is returned
 // but not stored in a byte-level backend: encoding it would never end.
 func TreeMsgpackCached(k int) *Node {
-	memoCall := memoTreeMsgpack.Begin(nil)
+	memoCall := memoTreeMsgpack.Begin(context.Background())
 	memoTreeMsgpackKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
@@ -4191,7 +4191,7 @@ type TreeMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h TreeMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoTreeMsgpack.Begin(nil)
+	memoCall := memoTreeMsgpack.Begin(context.Background())
 	memoTreeMsgpackKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -4199,7 +4199,7 @@ func (h TreeMsgpackMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling TreeMsgpack.
 func (h TreeMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoTreeMsgpack.Begin(nil)
+	memoCall := memoTreeMsgpack.Begin(context.Background())
 	memoTreeMsgpackKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -4236,7 +4236,7 @@ func memoTreeJSONKey(w *memo.KeyWriter, k int) {
 // live in the backend named "store". A result that holds a cycle is returned
 // but not stored in a byte-level backend: encoding it would never end.
 func TreeJSONCached(k int) *Node {
-	memoCall := memoTreeJSON.Begin(nil)
+	memoCall := memoTreeJSON.Begin(context.Background())
 	memoTreeJSONKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
@@ -4261,7 +4261,7 @@ type TreeJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h TreeJSONMemoHandle) Forget(k int) error {
-	memoCall := memoTreeJSON.Begin(nil)
+	memoCall := memoTreeJSON.Begin(context.Background())
 	memoTreeJSONKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -4269,7 +4269,7 @@ func (h TreeJSONMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling TreeJSON.
 func (h TreeJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoTreeJSON.Begin(nil)
+	memoCall := memoTreeJSON.Begin(context.Background())
 	memoTreeJSONKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -4306,7 +4306,7 @@ func memoTreeGobKey(w *memo.KeyWriter, k int) {
 // backend named "store". A result that holds a cycle is returned but not
 // stored in a byte-level backend: encoding it would never end.
 func TreeGobCached(k int) *Node {
-	memoCall := memoTreeGob.Begin(nil)
+	memoCall := memoTreeGob.Begin(context.Background())
 	memoTreeGobKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
@@ -4331,7 +4331,7 @@ type TreeGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h TreeGobMemoHandle) Forget(k int) error {
-	memoCall := memoTreeGob.Begin(nil)
+	memoCall := memoTreeGob.Begin(context.Background())
 	memoTreeGobKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -4339,7 +4339,7 @@ func (h TreeGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling TreeGob.
 func (h TreeGobMemoHandle) Contains(k int) bool {
-	memoCall := memoTreeGob.Begin(nil)
+	memoCall := memoTreeGob.Begin(context.Background())
 	memoTreeGobKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -4377,7 +4377,7 @@ func memoTreeZstdKey(w *memo.KeyWriter, k int) {
 // live in the backend named "store". A result that holds a cycle is returned
 // but not stored in a byte-level backend: encoding it would never end.
 func TreeZstdCached(k int) *Node {
-	memoCall := memoTreeZstd.Begin(nil)
+	memoCall := memoTreeZstd.Begin(context.Background())
 	memoTreeZstdKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
@@ -4402,7 +4402,7 @@ type TreeZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h TreeZstdMemoHandle) Forget(k int) error {
-	memoCall := memoTreeZstd.Begin(nil)
+	memoCall := memoTreeZstd.Begin(context.Background())
 	memoTreeZstdKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -4410,7 +4410,7 @@ func (h TreeZstdMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling TreeZstd.
 func (h TreeZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoTreeZstd.Begin(nil)
+	memoCall := memoTreeZstd.Begin(context.Background())
 	memoTreeZstdKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -4447,7 +4447,7 @@ func memoAnyMsgpackKey(w *memo.KeyWriter, k int) {
 // a byte-level backend (a file, Redis, S3), calls run uncached, because result
 // 1 is an interface (any): msgpack would lose its dynamic type.
 func AnyMsgpackCached(k int) any {
-	memoCall := memoAnyMsgpack.Begin(nil)
+	memoCall := memoAnyMsgpack.Begin(context.Background())
 	memoAnyMsgpackKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[any](memoCall, false); memoOK {
 		return memoR
@@ -4472,7 +4472,7 @@ type AnyMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h AnyMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoAnyMsgpack.Begin(nil)
+	memoCall := memoAnyMsgpack.Begin(context.Background())
 	memoAnyMsgpackKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -4480,7 +4480,7 @@ func (h AnyMsgpackMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling AnyMsgpack.
 func (h AnyMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoAnyMsgpack.Begin(nil)
+	memoCall := memoAnyMsgpack.Begin(context.Background())
 	memoAnyMsgpackKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -4517,7 +4517,7 @@ func memoAnyJSONKey(w *memo.KeyWriter, k int) {
 // byte-level backend (a file, Redis, S3), calls run uncached, because result 1
 // is an interface (any): json would lose its dynamic type.
 func AnyJSONCached(k int) any {
-	memoCall := memoAnyJSON.Begin(nil)
+	memoCall := memoAnyJSON.Begin(context.Background())
 	memoAnyJSONKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[any](memoCall, false); memoOK {
 		return memoR
@@ -4542,7 +4542,7 @@ type AnyJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h AnyJSONMemoHandle) Forget(k int) error {
-	memoCall := memoAnyJSON.Begin(nil)
+	memoCall := memoAnyJSON.Begin(context.Background())
 	memoAnyJSONKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -4550,7 +4550,7 @@ func (h AnyJSONMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling AnyJSON.
 func (h AnyJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoAnyJSON.Begin(nil)
+	memoCall := memoAnyJSON.Begin(context.Background())
 	memoAnyJSONKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -4586,7 +4586,7 @@ func memoAnyGobKey(w *memo.KeyWriter, k int) {
 // share one result, computed once. The key is made of k. Results live in the
 // backend named "store".
 func AnyGobCached(k int) any {
-	memoCall := memoAnyGob.Begin(nil)
+	memoCall := memoAnyGob.Begin(context.Background())
 	memoAnyGobKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[any](memoCall, false); memoOK {
 		return memoR
@@ -4611,7 +4611,7 @@ type AnyGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h AnyGobMemoHandle) Forget(k int) error {
-	memoCall := memoAnyGob.Begin(nil)
+	memoCall := memoAnyGob.Begin(context.Background())
 	memoAnyGobKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -4619,7 +4619,7 @@ func (h AnyGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling AnyGob.
 func (h AnyGobMemoHandle) Contains(k int) bool {
-	memoCall := memoAnyGob.Begin(nil)
+	memoCall := memoAnyGob.Begin(context.Background())
 	memoAnyGobKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -4656,7 +4656,7 @@ func memoAnyZstdKey(w *memo.KeyWriter, k int) {
 // byte-level backend (a file, Redis, S3), calls run uncached, because result 1
 // is an interface (any): msgpack would lose its dynamic type.
 func AnyZstdCached(k int) any {
-	memoCall := memoAnyZstd.Begin(nil)
+	memoCall := memoAnyZstd.Begin(context.Background())
 	memoAnyZstdKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[any](memoCall, false); memoOK {
 		return memoR
@@ -4681,7 +4681,7 @@ type AnyZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h AnyZstdMemoHandle) Forget(k int) error {
-	memoCall := memoAnyZstd.Begin(nil)
+	memoCall := memoAnyZstd.Begin(context.Background())
 	memoAnyZstdKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -4689,7 +4689,7 @@ func (h AnyZstdMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling AnyZstd.
 func (h AnyZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoAnyZstd.Begin(nil)
+	memoCall := memoAnyZstd.Begin(context.Background())
 	memoAnyZstdKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -4732,7 +4732,7 @@ func memoMultiMsgpackKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Errors are
 // returned, not cached. Results live in the backend named "store".
 func MultiMsgpackCached(k int) (int, Plain, error) {
-	memoCall := memoMultiMsgpack.Begin(nil)
+	memoCall := memoMultiMsgpack.Begin(context.Background())
 	memoMultiMsgpackKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[memoMultiMsgpackResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1, nil
@@ -4758,7 +4758,7 @@ type MultiMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MultiMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoMultiMsgpack.Begin(nil)
+	memoCall := memoMultiMsgpack.Begin(context.Background())
 	memoMultiMsgpackKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -4766,7 +4766,7 @@ func (h MultiMsgpackMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling MultiMsgpack.
 func (h MultiMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoMultiMsgpack.Begin(nil)
+	memoCall := memoMultiMsgpack.Begin(context.Background())
 	memoMultiMsgpackKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -4808,7 +4808,7 @@ func memoMultiJSONKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Errors are
 // returned, not cached. Results live in the backend named "store".
 func MultiJSONCached(k int) (int, Plain, error) {
-	memoCall := memoMultiJSON.Begin(nil)
+	memoCall := memoMultiJSON.Begin(context.Background())
 	memoMultiJSONKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[memoMultiJSONResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1, nil
@@ -4834,7 +4834,7 @@ type MultiJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MultiJSONMemoHandle) Forget(k int) error {
-	memoCall := memoMultiJSON.Begin(nil)
+	memoCall := memoMultiJSON.Begin(context.Background())
 	memoMultiJSONKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -4842,7 +4842,7 @@ func (h MultiJSONMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling MultiJSON.
 func (h MultiJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoMultiJSON.Begin(nil)
+	memoCall := memoMultiJSON.Begin(context.Background())
 	memoMultiJSONKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -4884,7 +4884,7 @@ func memoMultiGobKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Errors are
 // returned, not cached. Results live in the backend named "store".
 func MultiGobCached(k int) (int, Plain, error) {
-	memoCall := memoMultiGob.Begin(nil)
+	memoCall := memoMultiGob.Begin(context.Background())
 	memoMultiGobKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[memoMultiGobResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1, nil
@@ -4910,7 +4910,7 @@ type MultiGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MultiGobMemoHandle) Forget(k int) error {
-	memoCall := memoMultiGob.Begin(nil)
+	memoCall := memoMultiGob.Begin(context.Background())
 	memoMultiGobKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -4918,7 +4918,7 @@ func (h MultiGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling MultiGob.
 func (h MultiGobMemoHandle) Contains(k int) bool {
-	memoCall := memoMultiGob.Begin(nil)
+	memoCall := memoMultiGob.Begin(context.Background())
 	memoMultiGobKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -4961,7 +4961,7 @@ func memoMultiZstdKey(w *memo.KeyWriter, k int) {
 // arguments share one result, computed once. The key is made of k. Errors are
 // returned, not cached. Results live in the backend named "store".
 func MultiZstdCached(k int) (int, Plain, error) {
-	memoCall := memoMultiZstd.Begin(nil)
+	memoCall := memoMultiZstd.Begin(context.Background())
 	memoMultiZstdKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[memoMultiZstdResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1, nil
@@ -4987,7 +4987,7 @@ type MultiZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MultiZstdMemoHandle) Forget(k int) error {
-	memoCall := memoMultiZstd.Begin(nil)
+	memoCall := memoMultiZstd.Begin(context.Background())
 	memoMultiZstdKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -4995,7 +4995,7 @@ func (h MultiZstdMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling MultiZstd.
 func (h MultiZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoMultiZstd.Begin(nil)
+	memoCall := memoMultiZstd.Begin(context.Background())
 	memoMultiZstdKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -5030,7 +5030,7 @@ func memoBoxedMsgpackKey[T any](w *memo.KeyWriter, v T) {
 // arguments share one result, computed once. The key is made of v. Results
 // live in the backend named "store".
 func BoxedMsgpackCached[T any](v T) Box[T] {
-	memoCall := memo.Instance[T](memoBoxedMsgpack).Begin(nil)
+	memoCall := memo.Instance[T](memoBoxedMsgpack).Begin(context.Background())
 	memoBoxedMsgpackKey[T](memoCall.Key(), v)
 	if memoR, memoOK := memo.Lookup[Box[T]](memoCall, false); memoOK {
 		return memoR
@@ -5055,7 +5055,7 @@ type BoxedMsgpackMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h BoxedMsgpackMemoHandle[T]) Forget(v T) error {
-	memoCall := memo.Instance[T](memoBoxedMsgpack).Begin(nil)
+	memoCall := memo.Instance[T](memoBoxedMsgpack).Begin(context.Background())
 	memoBoxedMsgpackKey[T](memoCall.Key(), v)
 	return memoCall.Forget()
 }
@@ -5063,7 +5063,7 @@ func (h BoxedMsgpackMemoHandle[T]) Forget(v T) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling BoxedMsgpack.
 func (h BoxedMsgpackMemoHandle[T]) Contains(v T) bool {
-	memoCall := memo.Instance[T](memoBoxedMsgpack).Begin(nil)
+	memoCall := memo.Instance[T](memoBoxedMsgpack).Begin(context.Background())
 	memoBoxedMsgpackKey[T](memoCall.Key(), v)
 	return memoCall.Contains()
 }
@@ -5097,7 +5097,7 @@ func memoBoxedJSONKey[T any](w *memo.KeyWriter, v T) {
 // arguments share one result, computed once. The key is made of v. Results
 // live in the backend named "store".
 func BoxedJSONCached[T any](v T) Box[T] {
-	memoCall := memo.Instance[T](memoBoxedJSON).Begin(nil)
+	memoCall := memo.Instance[T](memoBoxedJSON).Begin(context.Background())
 	memoBoxedJSONKey[T](memoCall.Key(), v)
 	if memoR, memoOK := memo.Lookup[Box[T]](memoCall, false); memoOK {
 		return memoR
@@ -5122,7 +5122,7 @@ type BoxedJSONMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h BoxedJSONMemoHandle[T]) Forget(v T) error {
-	memoCall := memo.Instance[T](memoBoxedJSON).Begin(nil)
+	memoCall := memo.Instance[T](memoBoxedJSON).Begin(context.Background())
 	memoBoxedJSONKey[T](memoCall.Key(), v)
 	return memoCall.Forget()
 }
@@ -5130,7 +5130,7 @@ func (h BoxedJSONMemoHandle[T]) Forget(v T) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling BoxedJSON.
 func (h BoxedJSONMemoHandle[T]) Contains(v T) bool {
-	memoCall := memo.Instance[T](memoBoxedJSON).Begin(nil)
+	memoCall := memo.Instance[T](memoBoxedJSON).Begin(context.Background())
 	memoBoxedJSONKey[T](memoCall.Key(), v)
 	return memoCall.Contains()
 }
@@ -5164,7 +5164,7 @@ func memoBoxedGobKey[T any](w *memo.KeyWriter, v T) {
 // arguments share one result, computed once. The key is made of v. Results
 // live in the backend named "store".
 func BoxedGobCached[T any](v T) Box[T] {
-	memoCall := memo.Instance[T](memoBoxedGob).Begin(nil)
+	memoCall := memo.Instance[T](memoBoxedGob).Begin(context.Background())
 	memoBoxedGobKey[T](memoCall.Key(), v)
 	if memoR, memoOK := memo.Lookup[Box[T]](memoCall, false); memoOK {
 		return memoR
@@ -5189,7 +5189,7 @@ type BoxedGobMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h BoxedGobMemoHandle[T]) Forget(v T) error {
-	memoCall := memo.Instance[T](memoBoxedGob).Begin(nil)
+	memoCall := memo.Instance[T](memoBoxedGob).Begin(context.Background())
 	memoBoxedGobKey[T](memoCall.Key(), v)
 	return memoCall.Forget()
 }
@@ -5197,7 +5197,7 @@ func (h BoxedGobMemoHandle[T]) Forget(v T) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling BoxedGob.
 func (h BoxedGobMemoHandle[T]) Contains(v T) bool {
-	memoCall := memo.Instance[T](memoBoxedGob).Begin(nil)
+	memoCall := memo.Instance[T](memoBoxedGob).Begin(context.Background())
 	memoBoxedGobKey[T](memoCall.Key(), v)
 	return memoCall.Contains()
 }
@@ -5232,7 +5232,7 @@ func memoBoxedZstdKey[T any](w *memo.KeyWriter, v T) {
 // arguments share one result, computed once. The key is made of v. Results
 // live in the backend named "store".
 func BoxedZstdCached[T any](v T) Box[T] {
-	memoCall := memo.Instance[T](memoBoxedZstd).Begin(nil)
+	memoCall := memo.Instance[T](memoBoxedZstd).Begin(context.Background())
 	memoBoxedZstdKey[T](memoCall.Key(), v)
 	if memoR, memoOK := memo.Lookup[Box[T]](memoCall, false); memoOK {
 		return memoR
@@ -5257,7 +5257,7 @@ type BoxedZstdMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h BoxedZstdMemoHandle[T]) Forget(v T) error {
-	memoCall := memo.Instance[T](memoBoxedZstd).Begin(nil)
+	memoCall := memo.Instance[T](memoBoxedZstd).Begin(context.Background())
 	memoBoxedZstdKey[T](memoCall.Key(), v)
 	return memoCall.Forget()
 }
@@ -5265,7 +5265,7 @@ func (h BoxedZstdMemoHandle[T]) Forget(v T) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling BoxedZstd.
 func (h BoxedZstdMemoHandle[T]) Contains(v T) bool {
-	memoCall := memo.Instance[T](memoBoxedZstd).Begin(nil)
+	memoCall := memo.Instance[T](memoBoxedZstd).Begin(context.Background())
 	memoBoxedZstdKey[T](memoCall.Key(), v)
 	return memoCall.Contains()
 }

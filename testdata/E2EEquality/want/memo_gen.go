@@ -37,7 +37,7 @@ func memoListKey(w *memo.KeyWriter, n int) {
 // named "disk". A result that holds a cycle is returned but not stored in a
 // byte-level backend: encoding it would never end.
 func ListCached(n int) *Node {
-	memoCall := memoList.Begin(nil)
+	memoCall := memoList.Begin(context.Background())
 	memoListKey(memoCall.Key(), n)
 	if memoR, memoOK := memo.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
@@ -62,7 +62,7 @@ type ListMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ListMemoHandle) Forget(n int) error {
-	memoCall := memoList.Begin(nil)
+	memoCall := memoList.Begin(context.Background())
 	memoListKey(memoCall.Key(), n)
 	return memoCall.Forget()
 }
@@ -70,7 +70,7 @@ func (h ListMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling List.
 func (h ListMemoHandle) Contains(n int) bool {
-	memoCall := memoList.Begin(nil)
+	memoCall := memoList.Begin(context.Background())
 	memoListKey(memoCall.Key(), n)
 	return memoCall.Contains()
 }
@@ -107,7 +107,7 @@ func memoGrowKey(w *memo.KeyWriter, name string) {
 // backend named "disk". A result that holds a cycle is returned but not stored
 // in a byte-level backend: encoding it would never end.
 func GrowCached(name string) Tree {
-	memoCall := memoGrow.Begin(nil)
+	memoCall := memoGrow.Begin(context.Background())
 	memoGrowKey(memoCall.Key(), name)
 	if memoR, memoOK := memo.Lookup[Tree](memoCall, false); memoOK {
 		return memoR
@@ -132,7 +132,7 @@ type GrowMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h GrowMemoHandle) Forget(name string) error {
-	memoCall := memoGrow.Begin(nil)
+	memoCall := memoGrow.Begin(context.Background())
 	memoGrowKey(memoCall.Key(), name)
 	return memoCall.Forget()
 }
@@ -140,7 +140,7 @@ func (h GrowMemoHandle) Forget(name string) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Grow.
 func (h GrowMemoHandle) Contains(name string) bool {
-	memoCall := memoGrow.Begin(nil)
+	memoCall := memoGrow.Begin(context.Background())
 	memoGrowKey(memoCall.Key(), name)
 	return memoCall.Contains()
 }
@@ -175,7 +175,7 @@ func memoAccountJSONKey(w *memo.KeyWriter, owner string) {
 // arguments share one result, computed once. The key is made of owner. Results
 // live in the backend named "disk".
 func AccountJSONCached(owner string) Account {
-	memoCall := memoAccountJSON.Begin(nil)
+	memoCall := memoAccountJSON.Begin(context.Background())
 	memoAccountJSONKey(memoCall.Key(), owner)
 	if memoR, memoOK := memo.Lookup[Account](memoCall, false); memoOK {
 		return memoR
@@ -200,7 +200,7 @@ type AccountJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h AccountJSONMemoHandle) Forget(owner string) error {
-	memoCall := memoAccountJSON.Begin(nil)
+	memoCall := memoAccountJSON.Begin(context.Background())
 	memoAccountJSONKey(memoCall.Key(), owner)
 	return memoCall.Forget()
 }
@@ -208,7 +208,7 @@ func (h AccountJSONMemoHandle) Forget(owner string) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling AccountJSON.
 func (h AccountJSONMemoHandle) Contains(owner string) bool {
-	memoCall := memoAccountJSON.Begin(nil)
+	memoCall := memoAccountJSON.Begin(context.Background())
 	memoAccountJSONKey(memoCall.Key(), owner)
 	return memoCall.Contains()
 }
@@ -243,7 +243,7 @@ func memoAccountMsgpackKey(w *memo.KeyWriter, owner string) {
 // equal arguments share one result, computed once. The key is made of owner.
 // Results live in the backend named "disk".
 func AccountMsgpackCached(owner string) Account {
-	memoCall := memoAccountMsgpack.Begin(nil)
+	memoCall := memoAccountMsgpack.Begin(context.Background())
 	memoAccountMsgpackKey(memoCall.Key(), owner)
 	if memoR, memoOK := memo.Lookup[Account](memoCall, false); memoOK {
 		return memoR
@@ -268,7 +268,7 @@ type AccountMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h AccountMsgpackMemoHandle) Forget(owner string) error {
-	memoCall := memoAccountMsgpack.Begin(nil)
+	memoCall := memoAccountMsgpack.Begin(context.Background())
 	memoAccountMsgpackKey(memoCall.Key(), owner)
 	return memoCall.Forget()
 }
@@ -276,7 +276,7 @@ func (h AccountMsgpackMemoHandle) Forget(owner string) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling AccountMsgpack.
 func (h AccountMsgpackMemoHandle) Contains(owner string) bool {
-	memoCall := memoAccountMsgpack.Begin(nil)
+	memoCall := memoAccountMsgpack.Begin(context.Background())
 	memoAccountMsgpackKey(memoCall.Key(), owner)
 	return memoCall.Contains()
 }
@@ -311,7 +311,7 @@ func memoAccountGobKey(w *memo.KeyWriter, owner string) {
 // arguments share one result, computed once. The key is made of owner. Results
 // live in the backend named "disk".
 func AccountGobCached(owner string) Account {
-	memoCall := memoAccountGob.Begin(nil)
+	memoCall := memoAccountGob.Begin(context.Background())
 	memoAccountGobKey(memoCall.Key(), owner)
 	if memoR, memoOK := memo.Lookup[Account](memoCall, false); memoOK {
 		return memoR
@@ -336,7 +336,7 @@ type AccountGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h AccountGobMemoHandle) Forget(owner string) error {
-	memoCall := memoAccountGob.Begin(nil)
+	memoCall := memoAccountGob.Begin(context.Background())
 	memoAccountGobKey(memoCall.Key(), owner)
 	return memoCall.Forget()
 }
@@ -344,7 +344,7 @@ func (h AccountGobMemoHandle) Forget(owner string) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling AccountGob.
 func (h AccountGobMemoHandle) Contains(owner string) bool {
-	memoCall := memoAccountGob.Begin(nil)
+	memoCall := memoAccountGob.Begin(context.Background())
 	memoAccountGobKey(memoCall.Key(), owner)
 	return memoCall.Contains()
 }
@@ -379,7 +379,7 @@ func memoLabelJSONKey(w *memo.KeyWriter, text string) {
 // arguments share one result, computed once. The key is made of text. Results
 // live in the backend named "disk".
 func LabelJSONCached(text string) Tagged {
-	memoCall := memoLabelJSON.Begin(nil)
+	memoCall := memoLabelJSON.Begin(context.Background())
 	memoLabelJSONKey(memoCall.Key(), text)
 	if memoR, memoOK := memo.Lookup[Tagged](memoCall, false); memoOK {
 		return memoR
@@ -404,7 +404,7 @@ type LabelJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h LabelJSONMemoHandle) Forget(text string) error {
-	memoCall := memoLabelJSON.Begin(nil)
+	memoCall := memoLabelJSON.Begin(context.Background())
 	memoLabelJSONKey(memoCall.Key(), text)
 	return memoCall.Forget()
 }
@@ -412,7 +412,7 @@ func (h LabelJSONMemoHandle) Forget(text string) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling LabelJSON.
 func (h LabelJSONMemoHandle) Contains(text string) bool {
-	memoCall := memoLabelJSON.Begin(nil)
+	memoCall := memoLabelJSON.Begin(context.Background())
 	memoLabelJSONKey(memoCall.Key(), text)
 	return memoCall.Contains()
 }
@@ -448,7 +448,7 @@ func memoLabelMsgpackKey(w *memo.KeyWriter, text string) {
 // arguments share one result, computed once. The key is made of text. Results
 // live in the backend named "disk".
 func LabelMsgpackCached(text string) Tagged {
-	memoCall := memoLabelMsgpack.Begin(nil)
+	memoCall := memoLabelMsgpack.Begin(context.Background())
 	memoLabelMsgpackKey(memoCall.Key(), text)
 	if memoR, memoOK := memo.Lookup[Tagged](memoCall, false); memoOK {
 		return memoR
@@ -473,7 +473,7 @@ type LabelMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h LabelMsgpackMemoHandle) Forget(text string) error {
-	memoCall := memoLabelMsgpack.Begin(nil)
+	memoCall := memoLabelMsgpack.Begin(context.Background())
 	memoLabelMsgpackKey(memoCall.Key(), text)
 	return memoCall.Forget()
 }
@@ -481,7 +481,7 @@ func (h LabelMsgpackMemoHandle) Forget(text string) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling LabelMsgpack.
 func (h LabelMsgpackMemoHandle) Contains(text string) bool {
-	memoCall := memoLabelMsgpack.Begin(nil)
+	memoCall := memoLabelMsgpack.Begin(context.Background())
 	memoLabelMsgpackKey(memoCall.Key(), text)
 	return memoCall.Contains()
 }
@@ -519,7 +519,7 @@ func memoStampKey(w *memo.KeyWriter, note string) {
 // Stamped (main.go:179) gets MarshalJSON from its embedded Time: json would
 // write only that and drop field Note (main.go:181).
 func StampCached(note string) Stamped {
-	memoCall := memoStamp.Begin(nil)
+	memoCall := memoStamp.Begin(context.Background())
 	memoStampKey(memoCall.Key(), note)
 	if memoR, memoOK := memo.Lookup[Stamped](memoCall, false); memoOK {
 		return memoR
@@ -544,7 +544,7 @@ type StampMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h StampMemoHandle) Forget(note string) error {
-	memoCall := memoStamp.Begin(nil)
+	memoCall := memoStamp.Begin(context.Background())
 	memoStampKey(memoCall.Key(), note)
 	return memoCall.Forget()
 }
@@ -552,7 +552,7 @@ func (h StampMemoHandle) Forget(note string) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Stamp.
 func (h StampMemoHandle) Contains(note string) bool {
-	memoCall := memoStamp.Begin(nil)
+	memoCall := memoStamp.Begin(context.Background())
 	memoStampKey(memoCall.Key(), note)
 	return memoCall.Contains()
 }
@@ -587,7 +587,7 @@ func memoRatioKey(w *memo.KeyWriter, x float64, y float64) {
 // share one result, computed once. The key is made of x and y. Results live in
 // the backend named "disk".
 func RatioCached(x float64, y float64) float64 {
-	memoCall := memoRatio.Begin(nil)
+	memoCall := memoRatio.Begin(context.Background())
 	memoRatioKey(memoCall.Key(), x, y)
 	if memoR, memoOK := memo.Lookup[float64](memoCall, false); memoOK {
 		return memoR
@@ -612,7 +612,7 @@ type RatioMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h RatioMemoHandle) Forget(x float64, y float64) error {
-	memoCall := memoRatio.Begin(nil)
+	memoCall := memoRatio.Begin(context.Background())
 	memoRatioKey(memoCall.Key(), x, y)
 	return memoCall.Forget()
 }
@@ -620,7 +620,7 @@ func (h RatioMemoHandle) Forget(x float64, y float64) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Ratio.
 func (h RatioMemoHandle) Contains(x float64, y float64) bool {
-	memoCall := memoRatio.Begin(nil)
+	memoCall := memoRatio.Begin(context.Background())
 	memoRatioKey(memoCall.Key(), x, y)
 	return memoCall.Contains()
 }

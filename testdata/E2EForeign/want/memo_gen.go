@@ -30,7 +30,7 @@ func memoAreaKey(w *memo.KeyWriter, b shapes.Box) {
 // AreaCached is the memoized form of [Area]: calls with equal arguments share
 // one result, computed once. The key is made of b.
 func AreaCached(b shapes.Box) int {
-	memoCall := memoArea.Begin(nil)
+	memoCall := memoArea.Begin(context.Background())
 	memoAreaKey(memoCall.Key(), b)
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
@@ -55,7 +55,7 @@ type AreaMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h AreaMemoHandle) Forget(b shapes.Box) error {
-	memoCall := memoArea.Begin(nil)
+	memoCall := memoArea.Begin(context.Background())
 	memoAreaKey(memoCall.Key(), b)
 	return memoCall.Forget()
 }
@@ -63,7 +63,7 @@ func (h AreaMemoHandle) Forget(b shapes.Box) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Area.
 func (h AreaMemoHandle) Contains(b shapes.Box) bool {
-	memoCall := memoArea.Begin(nil)
+	memoCall := memoArea.Begin(context.Background())
 	memoAreaKey(memoCall.Key(), b)
 	return memoCall.Contains()
 }

@@ -37,7 +37,7 @@ func memoKeysKey[K cmp.Ordered, V any](w *memo.KeyWriter, m map[K]V) {
 // KeysCached is the memoized form of [Keys]: calls with equal arguments share
 // one result, computed once. The key is made of m.
 func KeysCached[K cmp.Ordered, V any](m map[K]V) []K {
-	memoCall := memo.Instance2[K, V](memoKeys).Begin(nil)
+	memoCall := memo.Instance2[K, V](memoKeys).Begin(context.Background())
 	memoKeysKey[K, V](memoCall.Key(), m)
 	if memoR, memoOK := memo.Lookup[[]K](memoCall, false); memoOK {
 		return memoR
@@ -62,7 +62,7 @@ type KeysMemoHandle[K cmp.Ordered, V any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h KeysMemoHandle[K, V]) Forget(m map[K]V) error {
-	memoCall := memo.Instance2[K, V](memoKeys).Begin(nil)
+	memoCall := memo.Instance2[K, V](memoKeys).Begin(context.Background())
 	memoKeysKey[K, V](memoCall.Key(), m)
 	return memoCall.Forget()
 }
@@ -70,7 +70,7 @@ func (h KeysMemoHandle[K, V]) Forget(m map[K]V) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Keys.
 func (h KeysMemoHandle[K, V]) Contains(m map[K]V) bool {
-	memoCall := memo.Instance2[K, V](memoKeys).Begin(nil)
+	memoCall := memo.Instance2[K, V](memoKeys).Begin(context.Background())
 	memoKeysKey[K, V](memoCall.Key(), m)
 	return memoCall.Contains()
 }
@@ -112,7 +112,7 @@ func memoGroupKey[T any, K comparable](w *memo.KeyWriter, xs []T, key map[int]K)
 // GroupCached is the memoized form of [Group]: calls with equal arguments
 // share one result, computed once. The key is made of xs and key.
 func GroupCached[T any, K comparable](xs []T, key map[int]K) map[K][]T {
-	memoCall := memo.Instance2[T, K](memoGroup).Begin(nil)
+	memoCall := memo.Instance2[T, K](memoGroup).Begin(context.Background())
 	memoGroupKey[T, K](memoCall.Key(), xs, key)
 	if memoR, memoOK := memo.Lookup[map[K][]T](memoCall, false); memoOK {
 		return memoR
@@ -137,7 +137,7 @@ type GroupMemoHandle[T any, K comparable] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h GroupMemoHandle[T, K]) Forget(xs []T, key map[int]K) error {
-	memoCall := memo.Instance2[T, K](memoGroup).Begin(nil)
+	memoCall := memo.Instance2[T, K](memoGroup).Begin(context.Background())
 	memoGroupKey[T, K](memoCall.Key(), xs, key)
 	return memoCall.Forget()
 }
@@ -145,7 +145,7 @@ func (h GroupMemoHandle[T, K]) Forget(xs []T, key map[int]K) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Group.
 func (h GroupMemoHandle[T, K]) Contains(xs []T, key map[int]K) bool {
-	memoCall := memo.Instance2[T, K](memoGroup).Begin(nil)
+	memoCall := memo.Instance2[T, K](memoGroup).Begin(context.Background())
 	memoGroupKey[T, K](memoCall.Key(), xs, key)
 	return memoCall.Contains()
 }
@@ -186,7 +186,7 @@ func memoMinMaxKey[T cmp.Ordered](w *memo.KeyWriter, xs []T) {
 // MinMaxCached is the memoized form of [MinMax]: calls with equal arguments
 // share one result, computed once. The key is made of xs.
 func MinMaxCached[T cmp.Ordered](xs ...T) (lo T, hi T) {
-	memoCall := memo.Instance[T](memoMinMax).Begin(nil)
+	memoCall := memo.Instance[T](memoMinMax).Begin(context.Background())
 	memoMinMaxKey[T](memoCall.Key(), xs)
 	if memoR, memoOK := memo.Lookup[memoMinMaxResults[T]](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1
@@ -212,7 +212,7 @@ type MinMaxMemoHandle[T cmp.Ordered] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MinMaxMemoHandle[T]) Forget(xs ...T) error {
-	memoCall := memo.Instance[T](memoMinMax).Begin(nil)
+	memoCall := memo.Instance[T](memoMinMax).Begin(context.Background())
 	memoMinMaxKey[T](memoCall.Key(), xs)
 	return memoCall.Forget()
 }
@@ -220,7 +220,7 @@ func (h MinMaxMemoHandle[T]) Forget(xs ...T) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling MinMax.
 func (h MinMaxMemoHandle[T]) Contains(xs ...T) bool {
-	memoCall := memo.Instance[T](memoMinMax).Begin(nil)
+	memoCall := memo.Instance[T](memoMinMax).Begin(context.Background())
 	memoMinMaxKey[T](memoCall.Key(), xs)
 	return memoCall.Contains()
 }
@@ -260,7 +260,7 @@ func memoSwapKey(w *memo.KeyWriter, p Pair[int, string], q Pair[string, int]) {
 // SwapCached is the memoized form of [Swap]: calls with equal arguments share
 // one result, computed once. The key is made of p and q.
 func SwapCached(p Pair[int, string], q Pair[string, int]) (Pair[string, int], Pair[int, string]) {
-	memoCall := memoSwap.Begin(nil)
+	memoCall := memoSwap.Begin(context.Background())
 	memoSwapKey(memoCall.Key(), p, q)
 	if memoR, memoOK := memo.Lookup[memoSwapResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1
@@ -286,7 +286,7 @@ type SwapMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h SwapMemoHandle) Forget(p Pair[int, string], q Pair[string, int]) error {
-	memoCall := memoSwap.Begin(nil)
+	memoCall := memoSwap.Begin(context.Background())
 	memoSwapKey(memoCall.Key(), p, q)
 	return memoCall.Forget()
 }
@@ -294,7 +294,7 @@ func (h SwapMemoHandle) Forget(p Pair[int, string], q Pair[string, int]) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Swap.
 func (h SwapMemoHandle) Contains(p Pair[int, string], q Pair[string, int]) bool {
-	memoCall := memoSwap.Begin(nil)
+	memoCall := memoSwap.Begin(context.Background())
 	memoSwapKey(memoCall.Key(), p, q)
 	return memoCall.Contains()
 }
@@ -330,7 +330,7 @@ func memoDepthKey[T any](w *memo.KeyWriter, t *Tree[T]) {
 // DepthCached is the memoized form of [Depth]: calls with equal arguments
 // share one result, computed once. The key is made of t.
 func DepthCached[T any](t *Tree[T]) int {
-	memoCall := memo.Instance[T](memoDepth).Begin(nil)
+	memoCall := memo.Instance[T](memoDepth).Begin(context.Background())
 	memoDepthKey[T](memoCall.Key(), t)
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
@@ -355,7 +355,7 @@ type DepthMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h DepthMemoHandle[T]) Forget(t *Tree[T]) error {
-	memoCall := memo.Instance[T](memoDepth).Begin(nil)
+	memoCall := memo.Instance[T](memoDepth).Begin(context.Background())
 	memoDepthKey[T](memoCall.Key(), t)
 	return memoCall.Forget()
 }
@@ -363,7 +363,7 @@ func (h DepthMemoHandle[T]) Forget(t *Tree[T]) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Depth.
 func (h DepthMemoHandle[T]) Contains(t *Tree[T]) bool {
-	memoCall := memo.Instance[T](memoDepth).Begin(nil)
+	memoCall := memo.Instance[T](memoDepth).Begin(context.Background())
 	memoDepthKey[T](memoCall.Key(), t)
 	return memoCall.Contains()
 }
@@ -395,7 +395,7 @@ func memoZeroKey[T any](w *memo.KeyWriter, x T) {
 // ZeroCached is the memoized form of [Zero]: calls with equal arguments share
 // one result, computed once. The key is made of x.
 func ZeroCached[T any](x T) T {
-	memoCall := memo.Instance[T](memoZero).Begin(nil)
+	memoCall := memo.Instance[T](memoZero).Begin(context.Background())
 	memoZeroKey[T](memoCall.Key(), x)
 	if memoR, memoOK := memo.Lookup[T](memoCall, false); memoOK {
 		return memoR
@@ -420,7 +420,7 @@ type ZeroMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ZeroMemoHandle[T]) Forget(x T) error {
-	memoCall := memo.Instance[T](memoZero).Begin(nil)
+	memoCall := memo.Instance[T](memoZero).Begin(context.Background())
 	memoZeroKey[T](memoCall.Key(), x)
 	return memoCall.Forget()
 }
@@ -428,7 +428,7 @@ func (h ZeroMemoHandle[T]) Forget(x T) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Zero.
 func (h ZeroMemoHandle[T]) Contains(x T) bool {
-	memoCall := memo.Instance[T](memoZero).Begin(nil)
+	memoCall := memo.Instance[T](memoZero).Begin(context.Background())
 	memoZeroKey[T](memoCall.Key(), x)
 	return memoCall.Contains()
 }
@@ -462,7 +462,7 @@ func memoQuadKey[A any, B any, C any, D any](w *memo.KeyWriter, a A, b B, c C, d
 // QuadCached is the memoized form of [Quad]: calls with equal arguments share
 // one result, computed once. The key is made of a, b, c and d.
 func QuadCached[A any, B any, C any, D any](a A, b B, c C, d D) string {
-	memoCall := memoQuad.InstanceOf(reflect.TypeFor[A](), reflect.TypeFor[B](), reflect.TypeFor[C](), reflect.TypeFor[D]()).Begin(nil)
+	memoCall := memoQuad.InstanceOf(reflect.TypeFor[A](), reflect.TypeFor[B](), reflect.TypeFor[C](), reflect.TypeFor[D]()).Begin(context.Background())
 	memoQuadKey[A, B, C, D](memoCall.Key(), a, b, c, d)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -487,7 +487,7 @@ type QuadMemoHandle[A any, B any, C any, D any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h QuadMemoHandle[A, B, C, D]) Forget(a A, b B, c C, d D) error {
-	memoCall := memoQuad.InstanceOf(reflect.TypeFor[A](), reflect.TypeFor[B](), reflect.TypeFor[C](), reflect.TypeFor[D]()).Begin(nil)
+	memoCall := memoQuad.InstanceOf(reflect.TypeFor[A](), reflect.TypeFor[B](), reflect.TypeFor[C](), reflect.TypeFor[D]()).Begin(context.Background())
 	memoQuadKey[A, B, C, D](memoCall.Key(), a, b, c, d)
 	return memoCall.Forget()
 }
@@ -495,7 +495,7 @@ func (h QuadMemoHandle[A, B, C, D]) Forget(a A, b B, c C, d D) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Quad.
 func (h QuadMemoHandle[A, B, C, D]) Contains(a A, b B, c C, d D) bool {
-	memoCall := memoQuad.InstanceOf(reflect.TypeFor[A](), reflect.TypeFor[B](), reflect.TypeFor[C](), reflect.TypeFor[D]()).Begin(nil)
+	memoCall := memoQuad.InstanceOf(reflect.TypeFor[A](), reflect.TypeFor[B](), reflect.TypeFor[C](), reflect.TypeFor[D]()).Begin(context.Background())
 	memoQuadKey[A, B, C, D](memoCall.Key(), a, b, c, d)
 	return memoCall.Contains()
 }
@@ -532,7 +532,7 @@ func memoList_JoinKey[T any](w *memo.KeyWriter, l List[T], sep string) {
 // JoinCached is the memoized form of [List.Join]: calls with equal receivers
 // and arguments share one result, computed once. The key is made of sep.
 func (l List[T]) JoinCached(sep string) string {
-	memoCall := memo.Instance[T](memoList_Join).Begin(nil)
+	memoCall := memo.Instance[T](memoList_Join).Begin(context.Background())
 	memoList_JoinKey[T](memoCall.Key(), l, sep)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -559,7 +559,7 @@ type ListJoinMemoHandle[T any] struct {
 
 // Forget removes the cached result for these arguments, if any.
 func (h ListJoinMemoHandle[T]) Forget(sep string) error {
-	memoCall := memo.Instance[T](memoList_Join).Begin(nil)
+	memoCall := memo.Instance[T](memoList_Join).Begin(context.Background())
 	memoList_JoinKey[T](memoCall.Key(), h.recv, sep)
 	return memoCall.Forget()
 }
@@ -567,7 +567,7 @@ func (h ListJoinMemoHandle[T]) Forget(sep string) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling List.Join.
 func (h ListJoinMemoHandle[T]) Contains(sep string) bool {
-	memoCall := memo.Instance[T](memoList_Join).Begin(nil)
+	memoCall := memo.Instance[T](memoList_Join).Begin(context.Background())
 	memoList_JoinKey[T](memoCall.Key(), h.recv, sep)
 	return memoCall.Contains()
 }
@@ -602,7 +602,7 @@ func memoList_RepeatKey[T any](w *memo.KeyWriter, x T, n int) {
 // arguments share one result, computed once. The key is made of x and n. All
 // receivers share entries.
 func (l *List[T]) RepeatCached(x T, n int) []T {
-	memoCall := memo.Instance[T](memoList_Repeat).Begin(nil)
+	memoCall := memo.Instance[T](memoList_Repeat).Begin(context.Background())
 	memoList_RepeatKey[T](memoCall.Key(), x, n)
 	if memoR, memoOK := memo.Lookup[[]T](memoCall, false); memoOK {
 		return memoR
@@ -629,7 +629,7 @@ type ListRepeatMemoHandle[T any] struct {
 
 // Forget removes the cached result for these arguments, if any.
 func (h ListRepeatMemoHandle[T]) Forget(x T, n int) error {
-	memoCall := memo.Instance[T](memoList_Repeat).Begin(nil)
+	memoCall := memo.Instance[T](memoList_Repeat).Begin(context.Background())
 	memoList_RepeatKey[T](memoCall.Key(), x, n)
 	return memoCall.Forget()
 }
@@ -637,7 +637,7 @@ func (h ListRepeatMemoHandle[T]) Forget(x T, n int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling List.Repeat.
 func (h ListRepeatMemoHandle[T]) Contains(x T, n int) bool {
-	memoCall := memo.Instance[T](memoList_Repeat).Begin(nil)
+	memoCall := memo.Instance[T](memoList_Repeat).Begin(context.Background())
 	memoList_RepeatKey[T](memoCall.Key(), x, n)
 	return memoCall.Contains()
 }

@@ -32,7 +32,7 @@ func memoGreetKey(w *memo.KeyWriter, u User, s Session) {
 // GreetCached is the memoized form of [Greet]: calls with equal arguments
 // share one result, computed once. The key is made of u and s.
 func GreetCached(u User, s Session) string {
-	memoCall := memoGreet.Begin(nil)
+	memoCall := memoGreet.Begin(context.Background())
 	memoGreetKey(memoCall.Key(), u, s)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -57,7 +57,7 @@ type GreetMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h GreetMemoHandle) Forget(u User, s Session) error {
-	memoCall := memoGreet.Begin(nil)
+	memoCall := memoGreet.Begin(context.Background())
 	memoGreetKey(memoCall.Key(), u, s)
 	return memoCall.Forget()
 }
@@ -65,7 +65,7 @@ func (h GreetMemoHandle) Forget(u User, s Session) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Greet.
 func (h GreetMemoHandle) Contains(u User, s Session) bool {
-	memoCall := memoGreet.Begin(nil)
+	memoCall := memoGreet.Begin(context.Background())
 	memoGreetKey(memoCall.Key(), u, s)
 	return memoCall.Contains()
 }
@@ -119,7 +119,7 @@ func memoAuditKey(w *memo.KeyWriter, u *User, s *Session, all []Session, by map[
 // AuditCached is the memoized form of [Audit]: calls with equal arguments
 // share one result, computed once. The key is made of u, s, all and by.
 func AuditCached(u *User, s *Session, all []Session, by map[string]User) int {
-	memoCall := memoAudit.Begin(nil)
+	memoCall := memoAudit.Begin(context.Background())
 	memoAuditKey(memoCall.Key(), u, s, all, by)
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
@@ -144,7 +144,7 @@ type AuditMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h AuditMemoHandle) Forget(u *User, s *Session, all []Session, by map[string]User) error {
-	memoCall := memoAudit.Begin(nil)
+	memoCall := memoAudit.Begin(context.Background())
 	memoAuditKey(memoCall.Key(), u, s, all, by)
 	return memoCall.Forget()
 }
@@ -152,7 +152,7 @@ func (h AuditMemoHandle) Forget(u *User, s *Session, all []Session, by map[strin
 // Contains reports whether a live result is cached for these arguments,
 // without calling Audit.
 func (h AuditMemoHandle) Contains(u *User, s *Session, all []Session, by map[string]User) bool {
-	memoCall := memoAudit.Begin(nil)
+	memoCall := memoAudit.Begin(context.Background())
 	memoAuditKey(memoCall.Key(), u, s, all, by)
 	return memoCall.Contains()
 }
@@ -187,7 +187,7 @@ func memoClimateKey(w *memo.KeyWriter, t Celsius, s Span, addr netip.Addr) {
 // ClimateCached is the memoized form of [Climate]: calls with equal arguments
 // share one result, computed once. The key is made of t, s and addr.
 func ClimateCached(t Celsius, s Span, addr netip.Addr) string {
-	memoCall := memoClimate.Begin(nil)
+	memoCall := memoClimate.Begin(context.Background())
 	memoClimateKey(memoCall.Key(), t, s, addr)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -212,7 +212,7 @@ type ClimateMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ClimateMemoHandle) Forget(t Celsius, s Span, addr netip.Addr) error {
-	memoCall := memoClimate.Begin(nil)
+	memoCall := memoClimate.Begin(context.Background())
 	memoClimateKey(memoCall.Key(), t, s, addr)
 	return memoCall.Forget()
 }
@@ -220,7 +220,7 @@ func (h ClimateMemoHandle) Forget(t Celsius, s Span, addr netip.Addr) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Climate.
 func (h ClimateMemoHandle) Contains(t Celsius, s Span, addr netip.Addr) bool {
-	memoCall := memoClimate.Begin(nil)
+	memoCall := memoClimate.Begin(context.Background())
 	memoClimateKey(memoCall.Key(), t, s, addr)
 	return memoCall.Contains()
 }
@@ -253,7 +253,7 @@ func memoArea2Key(w *memo.KeyWriter, s Shape) {
 // Area2Cached is the memoized form of [Area2]: calls with equal arguments
 // share one result, computed once. The key is made of s.
 func Area2Cached(s Shape) string {
-	memoCall := memoArea2.Begin(nil)
+	memoCall := memoArea2.Begin(context.Background())
 	memoArea2Key(memoCall.Key(), s)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -278,7 +278,7 @@ type Area2MemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h Area2MemoHandle) Forget(s Shape) error {
-	memoCall := memoArea2.Begin(nil)
+	memoCall := memoArea2.Begin(context.Background())
 	memoArea2Key(memoCall.Key(), s)
 	return memoCall.Forget()
 }
@@ -286,7 +286,7 @@ func (h Area2MemoHandle) Forget(s Shape) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Area2.
 func (h Area2MemoHandle) Contains(s Shape) bool {
-	memoCall := memoArea2.Begin(nil)
+	memoCall := memoArea2.Begin(context.Background())
 	memoArea2Key(memoCall.Key(), s)
 	return memoCall.Contains()
 }
@@ -319,7 +319,7 @@ func memoKeyedKey(w *memo.KeyWriter, k memo.Keyer) {
 // KeyedCached is the memoized form of [Keyed]: calls with equal arguments
 // share one result, computed once. The key is made of k.
 func KeyedCached(k memo.Keyer) string {
-	memoCall := memoKeyed.Begin(nil)
+	memoCall := memoKeyed.Begin(context.Background())
 	memoKeyedKey(memoCall.Key(), k)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -344,7 +344,7 @@ type KeyedMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h KeyedMemoHandle) Forget(k memo.Keyer) error {
-	memoCall := memoKeyed.Begin(nil)
+	memoCall := memoKeyed.Begin(context.Background())
 	memoKeyedKey(memoCall.Key(), k)
 	return memoCall.Forget()
 }
@@ -352,7 +352,7 @@ func (h KeyedMemoHandle) Forget(k memo.Keyer) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Keyed.
 func (h KeyedMemoHandle) Contains(k memo.Keyer) bool {
-	memoCall := memoKeyed.Begin(nil)
+	memoCall := memoKeyed.Begin(context.Background())
 	memoKeyedKey(memoCall.Key(), k)
 	return memoCall.Contains()
 }
@@ -386,7 +386,7 @@ func memoPromotedKey(w *memo.KeyWriter, s Stamp, a Admin) {
 // PromotedCached is the memoized form of [Promoted]: calls with equal
 // arguments share one result, computed once. The key is made of s and a.
 func PromotedCached(s Stamp, a Admin) string {
-	memoCall := memoPromoted.Begin(nil)
+	memoCall := memoPromoted.Begin(context.Background())
 	memoPromotedKey(memoCall.Key(), s, a)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -411,7 +411,7 @@ type PromotedMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h PromotedMemoHandle) Forget(s Stamp, a Admin) error {
-	memoCall := memoPromoted.Begin(nil)
+	memoCall := memoPromoted.Begin(context.Background())
 	memoPromotedKey(memoCall.Key(), s, a)
 	return memoCall.Forget()
 }
@@ -419,7 +419,7 @@ func (h PromotedMemoHandle) Forget(s Stamp, a Admin) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Promoted.
 func (h PromotedMemoHandle) Contains(s Stamp, a Admin) bool {
-	memoCall := memoPromoted.Begin(nil)
+	memoCall := memoPromoted.Begin(context.Background())
 	memoPromotedKey(memoCall.Key(), s, a)
 	return memoCall.Contains()
 }

@@ -109,7 +109,7 @@ func memoAnonymousKey(w *memo.KeyWriter, memoArg0 int, memoArg1 string) {
 // arguments share one result, computed once. The key is made of memoArg0 and
 // memoArg1.
 func AnonymousCached(memoArg0 int, memoArg1 string) string {
-	memoCall := memoAnonymous.Begin(nil)
+	memoCall := memoAnonymous.Begin(context.Background())
 	memoAnonymousKey(memoCall.Key(), memoArg0, memoArg1)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -134,7 +134,7 @@ type AnonymousMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h AnonymousMemoHandle) Forget(memoArg0 int, memoArg1 string) error {
-	memoCall := memoAnonymous.Begin(nil)
+	memoCall := memoAnonymous.Begin(context.Background())
 	memoAnonymousKey(memoCall.Key(), memoArg0, memoArg1)
 	return memoCall.Forget()
 }
@@ -142,7 +142,7 @@ func (h AnonymousMemoHandle) Forget(memoArg0 int, memoArg1 string) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Anonymous.
 func (h AnonymousMemoHandle) Contains(memoArg0 int, memoArg1 string) bool {
-	memoCall := memoAnonymous.Begin(nil)
+	memoCall := memoAnonymous.Begin(context.Background())
 	memoAnonymousKey(memoCall.Key(), memoArg0, memoArg1)
 	return memoCall.Contains()
 }
@@ -175,7 +175,7 @@ func memoBlankKey(w *memo.KeyWriter, s string) {
 // BlankCached is the memoized form of [Blank]: calls with equal arguments
 // share one result, computed once. The key is made of s.
 func BlankCached(memoArg0 int, s string, memoArg2 bool) string {
-	memoCall := memoBlank.Begin(nil)
+	memoCall := memoBlank.Begin(context.Background())
 	memoBlankKey(memoCall.Key(), s)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -200,7 +200,7 @@ type BlankMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h BlankMemoHandle) Forget(memoArg0 int, s string, memoArg2 bool) error {
-	memoCall := memoBlank.Begin(nil)
+	memoCall := memoBlank.Begin(context.Background())
 	memoBlankKey(memoCall.Key(), s)
 	return memoCall.Forget()
 }
@@ -208,7 +208,7 @@ func (h BlankMemoHandle) Forget(memoArg0 int, s string, memoArg2 bool) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Blank.
 func (h BlankMemoHandle) Contains(memoArg0 int, s string, memoArg2 bool) bool {
-	memoCall := memoBlank.Begin(nil)
+	memoCall := memoBlank.Begin(context.Background())
 	memoBlankKey(memoCall.Key(), s)
 	return memoCall.Contains()
 }
@@ -242,7 +242,7 @@ func memoNamedKey(w *memo.KeyWriter, n int) {
 // share one result, computed once. The key is made of n. Errors are returned,
 // not cached.
 func NamedCached(n int) (half int, err error) {
-	memoCall := memoNamed.Begin(nil)
+	memoCall := memoNamed.Begin(context.Background())
 	memoNamedKey(memoCall.Key(), n)
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR, nil
@@ -267,7 +267,7 @@ type NamedMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NamedMemoHandle) Forget(n int) error {
-	memoCall := memoNamed.Begin(nil)
+	memoCall := memoNamed.Begin(context.Background())
 	memoNamedKey(memoCall.Key(), n)
 	return memoCall.Forget()
 }
@@ -275,7 +275,7 @@ func (h NamedMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Named.
 func (h NamedMemoHandle) Contains(n int) bool {
-	memoCall := memoNamed.Begin(nil)
+	memoCall := memoNamed.Begin(context.Background())
 	memoNamedKey(memoCall.Key(), n)
 	return memoCall.Contains()
 }
@@ -317,7 +317,7 @@ func memoThreeKey(w *memo.KeyWriter, s string) {
 // share one result, computed once. The key is made of s. Errors are returned,
 // not cached.
 func ThreeCached(s string) (int, string, []byte, error) {
-	memoCall := memoThree.Begin(nil)
+	memoCall := memoThree.Begin(context.Background())
 	memoThreeKey(memoCall.Key(), s)
 	if memoR, memoOK := memo.Lookup[memoThreeResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1, memoR.R2, nil
@@ -343,7 +343,7 @@ type ThreeMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ThreeMemoHandle) Forget(s string) error {
-	memoCall := memoThree.Begin(nil)
+	memoCall := memoThree.Begin(context.Background())
 	memoThreeKey(memoCall.Key(), s)
 	return memoCall.Forget()
 }
@@ -351,7 +351,7 @@ func (h ThreeMemoHandle) Forget(s string) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Three.
 func (h ThreeMemoHandle) Contains(s string) bool {
-	memoCall := memoThree.Begin(nil)
+	memoCall := memoThree.Begin(context.Background())
 	memoThreeKey(memoCall.Key(), s)
 	return memoCall.Contains()
 }
@@ -383,7 +383,7 @@ func memolowerKey(w *memo.KeyWriter, n int) {
 // lowerCached is the memoized form of [lower]: calls with equal arguments
 // share one result, computed once. The key is made of n.
 func lowerCached(n int) int {
-	memoCall := memolower.Begin(nil)
+	memoCall := memolower.Begin(context.Background())
 	memolowerKey(memoCall.Key(), n)
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
@@ -408,7 +408,7 @@ type lowerMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h lowerMemoHandle) Forget(n int) error {
-	memoCall := memolower.Begin(nil)
+	memoCall := memolower.Begin(context.Background())
 	memolowerKey(memoCall.Key(), n)
 	return memoCall.Forget()
 }
@@ -416,7 +416,7 @@ func (h lowerMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling lower.
 func (h lowerMemoHandle) Contains(n int) bool {
-	memoCall := memolower.Begin(nil)
+	memoCall := memolower.Begin(context.Background())
 	memolowerKey(memoCall.Key(), n)
 	return memoCall.Contains()
 }
@@ -448,7 +448,7 @@ func memofetchPriceKey(w *memo.KeyWriter, item string) {
 // fetchPrice is the memoized form of [price]: calls with equal arguments share
 // one result, computed once. The key is made of item.
 func fetchPrice(item string) int {
-	memoCall := memofetchPrice.Begin(nil)
+	memoCall := memofetchPrice.Begin(context.Background())
 	memofetchPriceKey(memoCall.Key(), item)
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
@@ -473,7 +473,7 @@ type fetchPriceMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h fetchPriceMemoHandle) Forget(item string) error {
-	memoCall := memofetchPrice.Begin(nil)
+	memoCall := memofetchPrice.Begin(context.Background())
 	memofetchPriceKey(memoCall.Key(), item)
 	return memoCall.Forget()
 }
@@ -481,7 +481,7 @@ func (h fetchPriceMemoHandle) Forget(item string) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling price.
 func (h fetchPriceMemoHandle) Contains(item string) bool {
-	memoCall := memofetchPrice.Begin(nil)
+	memoCall := memofetchPrice.Begin(context.Background())
 	memofetchPriceKey(memoCall.Key(), item)
 	return memoCall.Contains()
 }
@@ -514,7 +514,7 @@ func memoLookupKey(w *memo.KeyWriter, key string) {
 // Lookup is the memoized form of [find]: calls with equal arguments share one
 // result, computed once. The key is made of key.
 func Lookup(key string) string {
-	memoCall := memoLookup.Begin(nil)
+	memoCall := memoLookup.Begin(context.Background())
 	memoLookupKey(memoCall.Key(), key)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -539,7 +539,7 @@ type LookupMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h LookupMemoHandle) Forget(key string) error {
-	memoCall := memoLookup.Begin(nil)
+	memoCall := memoLookup.Begin(context.Background())
 	memoLookupKey(memoCall.Key(), key)
 	return memoCall.Forget()
 }
@@ -547,7 +547,7 @@ func (h LookupMemoHandle) Forget(key string) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling find.
 func (h LookupMemoHandle) Contains(key string) bool {
-	memoCall := memoLookup.Begin(nil)
+	memoCall := memoLookup.Begin(context.Background())
 	memoLookupKey(memoCall.Key(), key)
 	return memoCall.Contains()
 }
@@ -580,7 +580,7 @@ func memoKeyItemKey(w *memo.KeyWriter, it Item) {
 // KeyItemCached is the memoized form of [KeyItem]: calls with equal arguments
 // share one result, computed once. The key is made of it.
 func KeyItemCached(it Item) string {
-	memoCall := memoKeyItem.Begin(nil)
+	memoCall := memoKeyItem.Begin(context.Background())
 	memoKeyItemKey(memoCall.Key(), it)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -605,7 +605,7 @@ type KeyItemMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h KeyItemMemoHandle) Forget(it Item) error {
-	memoCall := memoKeyItem.Begin(nil)
+	memoCall := memoKeyItem.Begin(context.Background())
 	memoKeyItemKey(memoCall.Key(), it)
 	return memoCall.Forget()
 }
@@ -613,7 +613,7 @@ func (h KeyItemMemoHandle) Forget(it Item) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling KeyItem.
 func (h KeyItemMemoHandle) Contains(it Item) bool {
-	memoCall := memoKeyItem.Begin(nil)
+	memoCall := memoKeyItem.Begin(context.Background())
 	memoKeyItemKey(memoCall.Key(), it)
 	return memoCall.Contains()
 }
@@ -650,7 +650,7 @@ func memocart_totalKey(w *memo.KeyWriter, items []Item) {
 // share one result, computed once. The key is made of items. All receivers
 // share entries.
 func (c *cart) totalCached(items []Item) int {
-	memoCall := memocart_total.Begin(nil)
+	memoCall := memocart_total.Begin(context.Background())
 	memocart_totalKey(memoCall.Key(), items)
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
@@ -677,7 +677,7 @@ type cartTotalMemoHandle struct {
 
 // Forget removes the cached result for these arguments, if any.
 func (h cartTotalMemoHandle) Forget(items []Item) error {
-	memoCall := memocart_total.Begin(nil)
+	memoCall := memocart_total.Begin(context.Background())
 	memocart_totalKey(memoCall.Key(), items)
 	return memoCall.Forget()
 }
@@ -685,7 +685,7 @@ func (h cartTotalMemoHandle) Forget(items []Item) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling cart.total.
 func (h cartTotalMemoHandle) Contains(items []Item) bool {
-	memoCall := memocart_total.Begin(nil)
+	memoCall := memocart_total.Begin(context.Background())
 	memocart_totalKey(memoCall.Key(), items)
 	return memoCall.Contains()
 }
@@ -726,7 +726,7 @@ func memoSvc_GetKey(w *memo.KeyWriter, memoRecv *Svc, id int) {
 // is true the cache is not read: Svc.Get runs and its result replaces the
 // cached one.
 func (memoRecv *Svc) GetCached(id int, force Force) int {
-	memoCall := memoSvc_Get.Begin(nil)
+	memoCall := memoSvc_Get.Begin(context.Background())
 	memoSvc_GetKey(memoCall.Key(), memoRecv, id)
 	if memoR, memoOK := memo.Lookup[int](memoCall, bool(force)); memoOK {
 		return memoR
@@ -753,7 +753,7 @@ type SvcGetMemoHandle struct {
 
 // Forget removes the cached result for these arguments, if any.
 func (h SvcGetMemoHandle) Forget(id int, force Force) error {
-	memoCall := memoSvc_Get.Begin(nil)
+	memoCall := memoSvc_Get.Begin(context.Background())
 	memoSvc_GetKey(memoCall.Key(), h.recv, id)
 	return memoCall.Forget()
 }
@@ -761,7 +761,7 @@ func (h SvcGetMemoHandle) Forget(id int, force Force) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Svc.Get.
 func (h SvcGetMemoHandle) Contains(id int, force Force) bool {
-	memoCall := memoSvc_Get.Begin(nil)
+	memoCall := memoSvc_Get.Begin(context.Background())
 	memoSvc_GetKey(memoCall.Key(), h.recv, id)
 	return memoCall.Contains()
 }
@@ -795,7 +795,7 @@ func memoSvc_SinceKey(w *memo.KeyWriter, d int) {
 // share one result, computed once. The key is made of d. All receivers share
 // entries.
 func (memoRecv *Svc) SinceCached(d int) time.Duration {
-	memoCall := memoSvc_Since.Begin(nil)
+	memoCall := memoSvc_Since.Begin(context.Background())
 	memoSvc_SinceKey(memoCall.Key(), d)
 	if memoR, memoOK := memo.Lookup[time.Duration](memoCall, false); memoOK {
 		return memoR
@@ -822,7 +822,7 @@ type SvcSinceMemoHandle struct {
 
 // Forget removes the cached result for these arguments, if any.
 func (h SvcSinceMemoHandle) Forget(d int) error {
-	memoCall := memoSvc_Since.Begin(nil)
+	memoCall := memoSvc_Since.Begin(context.Background())
 	memoSvc_SinceKey(memoCall.Key(), d)
 	return memoCall.Forget()
 }
@@ -830,7 +830,7 @@ func (h SvcSinceMemoHandle) Forget(d int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Svc.Since.
 func (h SvcSinceMemoHandle) Contains(d int) bool {
-	memoCall := memoSvc_Since.Begin(nil)
+	memoCall := memoSvc_Since.Begin(context.Background())
 	memoSvc_SinceKey(memoCall.Key(), d)
 	return memoCall.Contains()
 }
@@ -864,7 +864,7 @@ func memoSvc_PlusKey(w *memo.KeyWriter, memoW Svc, h int) {
 // PlusCached is the memoized form of [Svc.Plus]: calls with equal receivers
 // and arguments share one result, computed once. The key is made of h.
 func (w Svc) PlusCached(h int) int {
-	memoCall := memoSvc_Plus.Begin(nil)
+	memoCall := memoSvc_Plus.Begin(context.Background())
 	memoSvc_PlusKey(memoCall.Key(), w, h)
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
@@ -891,7 +891,7 @@ type SvcPlusMemoHandle struct {
 
 // Forget removes the cached result for these arguments, if any.
 func (memoH SvcPlusMemoHandle) Forget(h int) error {
-	memoCall := memoSvc_Plus.Begin(nil)
+	memoCall := memoSvc_Plus.Begin(context.Background())
 	memoSvc_PlusKey(memoCall.Key(), memoH.recv, h)
 	return memoCall.Forget()
 }
@@ -899,7 +899,7 @@ func (memoH SvcPlusMemoHandle) Forget(h int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Svc.Plus.
 func (memoH SvcPlusMemoHandle) Contains(h int) bool {
-	memoCall := memoSvc_Plus.Begin(nil)
+	memoCall := memoSvc_Plus.Begin(context.Background())
 	memoSvc_PlusKey(memoCall.Key(), memoH.recv, h)
 	return memoCall.Contains()
 }
@@ -931,7 +931,7 @@ func memoBox_GetKey(w *memo.KeyWriter, n int) {
 // Box_GetCached is the memoized form of [Box_Get]: calls with equal arguments
 // share one result, computed once. The key is made of n.
 func Box_GetCached(n int) int {
-	memoCall := memoBox_Get.Begin(nil)
+	memoCall := memoBox_Get.Begin(context.Background())
 	memoBox_GetKey(memoCall.Key(), n)
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
@@ -956,7 +956,7 @@ type Box_GetMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h Box_GetMemoHandle) Forget(n int) error {
-	memoCall := memoBox_Get.Begin(nil)
+	memoCall := memoBox_Get.Begin(context.Background())
 	memoBox_GetKey(memoCall.Key(), n)
 	return memoCall.Forget()
 }
@@ -964,7 +964,7 @@ func (h Box_GetMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Box_Get.
 func (h Box_GetMemoHandle) Contains(n int) bool {
-	memoCall := memoBox_Get.Begin(nil)
+	memoCall := memoBox_Get.Begin(context.Background())
 	memoBox_GetKey(memoCall.Key(), n)
 	return memoCall.Contains()
 }
@@ -998,7 +998,7 @@ func memoBox_Get2Key(w *memo.KeyWriter, b Box, n int) {
 // GetCached is the memoized form of [Box.Get]: calls with equal receivers and
 // arguments share one result, computed once. The key is made of n.
 func (b Box) GetCached(n int) int {
-	memoCall := memoBox_Get2.Begin(nil)
+	memoCall := memoBox_Get2.Begin(context.Background())
 	memoBox_Get2Key(memoCall.Key(), b, n)
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
@@ -1025,7 +1025,7 @@ type BoxGetMemoHandle struct {
 
 // Forget removes the cached result for these arguments, if any.
 func (h BoxGetMemoHandle) Forget(n int) error {
-	memoCall := memoBox_Get2.Begin(nil)
+	memoCall := memoBox_Get2.Begin(context.Background())
 	memoBox_Get2Key(memoCall.Key(), h.recv, n)
 	return memoCall.Forget()
 }
@@ -1033,7 +1033,7 @@ func (h BoxGetMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Box.Get.
 func (h BoxGetMemoHandle) Contains(n int) bool {
-	memoCall := memoBox_Get2.Begin(nil)
+	memoCall := memoBox_Get2.Begin(context.Background())
 	memoBox_Get2Key(memoCall.Key(), h.recv, n)
 	return memoCall.Contains()
 }
@@ -1065,7 +1065,7 @@ func memoTaken2Key(w *memo.KeyWriter, n int) {
 // TakenCached is the memoized form of [Taken]: calls with equal arguments
 // share one result, computed once. The key is made of n.
 func TakenCached(n int) int {
-	memoCall := memoTaken2.Begin(nil)
+	memoCall := memoTaken2.Begin(context.Background())
 	memoTaken2Key(memoCall.Key(), n)
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
@@ -1090,7 +1090,7 @@ type TakenMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h TakenMemoHandle) Forget(n int) error {
-	memoCall := memoTaken2.Begin(nil)
+	memoCall := memoTaken2.Begin(context.Background())
 	memoTaken2Key(memoCall.Key(), n)
 	return memoCall.Forget()
 }
@@ -1098,7 +1098,7 @@ func (h TakenMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Taken.
 func (h TakenMemoHandle) Contains(n int) bool {
-	memoCall := memoTaken2.Begin(nil)
+	memoCall := memoTaken2.Begin(context.Background())
 	memoTaken2Key(memoCall.Key(), n)
 	return memoCall.Contains()
 }

@@ -33,7 +33,7 @@ func memoBalanceKey(w *memo.KeyWriter, name string) {
 // share one result, computed once. The key is made of name. Results live in
 // the backend named "disk".
 func BalanceCached(name string) int {
-	memoCall := memoBalance.Begin(nil)
+	memoCall := memoBalance.Begin(context.Background())
 	memoBalanceKey(memoCall.Key(), name)
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
@@ -58,7 +58,7 @@ type BalanceMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h BalanceMemoHandle) Forget(name string) error {
-	memoCall := memoBalance.Begin(nil)
+	memoCall := memoBalance.Begin(context.Background())
 	memoBalanceKey(memoCall.Key(), name)
 	return memoCall.Forget()
 }
@@ -66,7 +66,7 @@ func (h BalanceMemoHandle) Forget(name string) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Balance.
 func (h BalanceMemoHandle) Contains(name string) bool {
-	memoCall := memoBalance.Begin(nil)
+	memoCall := memoBalance.Begin(context.Background())
 	memoBalanceKey(memoCall.Key(), name)
 	return memoCall.Contains()
 }
@@ -100,7 +100,7 @@ func memoLimitKey(w *memo.KeyWriter, name string) {
 // share one result, computed once. The key is made of name. Results live in
 // the backend named "disk".
 func LimitCached(name string) int {
-	memoCall := memoLimit.Begin(nil)
+	memoCall := memoLimit.Begin(context.Background())
 	memoLimitKey(memoCall.Key(), name)
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
@@ -125,7 +125,7 @@ type LimitMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h LimitMemoHandle) Forget(name string) error {
-	memoCall := memoLimit.Begin(nil)
+	memoCall := memoLimit.Begin(context.Background())
 	memoLimitKey(memoCall.Key(), name)
 	return memoCall.Forget()
 }
@@ -133,7 +133,7 @@ func (h LimitMemoHandle) Forget(name string) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Limit.
 func (h LimitMemoHandle) Contains(name string) bool {
-	memoCall := memoLimit.Begin(nil)
+	memoCall := memoLimit.Begin(context.Background())
 	memoLimitKey(memoCall.Key(), name)
 	return memoCall.Contains()
 }
@@ -164,7 +164,7 @@ func memoLabelKey[T any](w *memo.KeyWriter, v T) {
 // LabelCached is the memoized form of [Label]: calls with equal arguments
 // share one result, computed once. The key is made of v.
 func LabelCached[T any](v T) string {
-	memoCall := memo.Instance[T](memoLabel).Begin(nil)
+	memoCall := memo.Instance[T](memoLabel).Begin(context.Background())
 	memoLabelKey[T](memoCall.Key(), v)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -189,7 +189,7 @@ type LabelMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h LabelMemoHandle[T]) Forget(v T) error {
-	memoCall := memo.Instance[T](memoLabel).Begin(nil)
+	memoCall := memo.Instance[T](memoLabel).Begin(context.Background())
 	memoLabelKey[T](memoCall.Key(), v)
 	return memoCall.Forget()
 }
@@ -197,7 +197,7 @@ func (h LabelMemoHandle[T]) Forget(v T) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Label.
 func (h LabelMemoHandle[T]) Contains(v T) bool {
-	memoCall := memo.Instance[T](memoLabel).Begin(nil)
+	memoCall := memo.Instance[T](memoLabel).Begin(context.Background())
 	memoLabelKey[T](memoCall.Key(), v)
 	return memoCall.Contains()
 }
@@ -230,7 +230,7 @@ func memoDiskLabelKey[T any](w *memo.KeyWriter, v T) {
 // arguments share one result, computed once. The key is made of v. Results
 // live in the backend named "disk".
 func DiskLabelCached[T any](v T) string {
-	memoCall := memo.Instance[T](memoDiskLabel).Begin(nil)
+	memoCall := memo.Instance[T](memoDiskLabel).Begin(context.Background())
 	memoDiskLabelKey[T](memoCall.Key(), v)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -255,7 +255,7 @@ type DiskLabelMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h DiskLabelMemoHandle[T]) Forget(v T) error {
-	memoCall := memo.Instance[T](memoDiskLabel).Begin(nil)
+	memoCall := memo.Instance[T](memoDiskLabel).Begin(context.Background())
 	memoDiskLabelKey[T](memoCall.Key(), v)
 	return memoCall.Forget()
 }
@@ -263,7 +263,7 @@ func (h DiskLabelMemoHandle[T]) Forget(v T) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling DiskLabel.
 func (h DiskLabelMemoHandle[T]) Contains(v T) bool {
-	memoCall := memo.Instance[T](memoDiskLabel).Begin(nil)
+	memoCall := memo.Instance[T](memoDiskLabel).Begin(context.Background())
 	memoDiskLabelKey[T](memoCall.Key(), v)
 	return memoCall.Contains()
 }
@@ -296,7 +296,7 @@ func memoDescribeKey(w *memo.KeyWriter, s Shape) {
 // DescribeCached is the memoized form of [Describe]: calls with equal
 // arguments share one result, computed once. The key is made of s.
 func DescribeCached(s Shape) string {
-	memoCall := memoDescribe.Begin(nil)
+	memoCall := memoDescribe.Begin(context.Background())
 	memoDescribeKey(memoCall.Key(), s)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -321,7 +321,7 @@ type DescribeMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h DescribeMemoHandle) Forget(s Shape) error {
-	memoCall := memoDescribe.Begin(nil)
+	memoCall := memoDescribe.Begin(context.Background())
 	memoDescribeKey(memoCall.Key(), s)
 	return memoCall.Forget()
 }
@@ -329,7 +329,7 @@ func (h DescribeMemoHandle) Forget(s Shape) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Describe.
 func (h DescribeMemoHandle) Contains(s Shape) bool {
-	memoCall := memoDescribe.Begin(nil)
+	memoCall := memoDescribe.Begin(context.Background())
 	memoDescribeKey(memoCall.Key(), s)
 	return memoCall.Contains()
 }
@@ -364,7 +364,7 @@ func memoOpenKey(w *memo.KeyWriter, name string) {
 // uncached, because result 1 is an interface (io.Reader): msgpack would lose
 // its dynamic type.
 func OpenCached(name string) io.Reader {
-	memoCall := memoOpen.Begin(nil)
+	memoCall := memoOpen.Begin(context.Background())
 	memoOpenKey(memoCall.Key(), name)
 	if memoR, memoOK := memo.Lookup[io.Reader](memoCall, false); memoOK {
 		return memoR
@@ -389,7 +389,7 @@ type OpenMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h OpenMemoHandle) Forget(name string) error {
-	memoCall := memoOpen.Begin(nil)
+	memoCall := memoOpen.Begin(context.Background())
 	memoOpenKey(memoCall.Key(), name)
 	return memoCall.Forget()
 }
@@ -397,7 +397,7 @@ func (h OpenMemoHandle) Forget(name string) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Open.
 func (h OpenMemoHandle) Contains(name string) bool {
-	memoCall := memoOpen.Begin(nil)
+	memoCall := memoOpen.Begin(context.Background())
 	memoOpenKey(memoCall.Key(), name)
 	return memoCall.Contains()
 }

@@ -36,7 +36,7 @@ func memoIntsKey(w *memo.KeyWriter, a int, b int8, c int16, d int32, e int64, r 
 // IntsCached is the memoized form of [Ints]: calls with equal arguments share
 // one result, computed once. The key is made of a, b, c, d, e and r.
 func IntsCached(a int, b int8, c int16, d int32, e int64, r rune) string {
-	memoCall := memoInts.Begin(nil)
+	memoCall := memoInts.Begin(context.Background())
 	memoIntsKey(memoCall.Key(), a, b, c, d, e, r)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -61,7 +61,7 @@ type IntsMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h IntsMemoHandle) Forget(a int, b int8, c int16, d int32, e int64, r rune) error {
-	memoCall := memoInts.Begin(nil)
+	memoCall := memoInts.Begin(context.Background())
 	memoIntsKey(memoCall.Key(), a, b, c, d, e, r)
 	return memoCall.Forget()
 }
@@ -69,7 +69,7 @@ func (h IntsMemoHandle) Forget(a int, b int8, c int16, d int32, e int64, r rune)
 // Contains reports whether a live result is cached for these arguments,
 // without calling Ints.
 func (h IntsMemoHandle) Contains(a int, b int8, c int16, d int32, e int64, r rune) bool {
-	memoCall := memoInts.Begin(nil)
+	memoCall := memoInts.Begin(context.Background())
 	memoIntsKey(memoCall.Key(), a, b, c, d, e, r)
 	return memoCall.Contains()
 }
@@ -108,7 +108,7 @@ func memoUintsKey(w *memo.KeyWriter, a uint, b uint8, c uint16, d uint32, e uint
 // UintsCached is the memoized form of [Uints]: calls with equal arguments
 // share one result, computed once. The key is made of a, b, c, d, e, p and y.
 func UintsCached(a uint, b uint8, c uint16, d uint32, e uint64, p uintptr, y byte) string {
-	memoCall := memoUints.Begin(nil)
+	memoCall := memoUints.Begin(context.Background())
 	memoUintsKey(memoCall.Key(), a, b, c, d, e, p, y)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -133,7 +133,7 @@ type UintsMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h UintsMemoHandle) Forget(a uint, b uint8, c uint16, d uint32, e uint64, p uintptr, y byte) error {
-	memoCall := memoUints.Begin(nil)
+	memoCall := memoUints.Begin(context.Background())
 	memoUintsKey(memoCall.Key(), a, b, c, d, e, p, y)
 	return memoCall.Forget()
 }
@@ -141,7 +141,7 @@ func (h UintsMemoHandle) Forget(a uint, b uint8, c uint16, d uint32, e uint64, p
 // Contains reports whether a live result is cached for these arguments,
 // without calling Uints.
 func (h UintsMemoHandle) Contains(a uint, b uint8, c uint16, d uint32, e uint64, p uintptr, y byte) bool {
-	memoCall := memoUints.Begin(nil)
+	memoCall := memoUints.Begin(context.Background())
 	memoUintsKey(memoCall.Key(), a, b, c, d, e, p, y)
 	return memoCall.Contains()
 }
@@ -177,7 +177,7 @@ func memoFloatsKey(w *memo.KeyWriter, f32 float32, f64 float64, c64 complex64, c
 // FloatsCached is the memoized form of [Floats]: calls with equal arguments
 // share one result, computed once. The key is made of f32, f64, c64 and c128.
 func FloatsCached(f32 float32, f64 float64, c64 complex64, c128 complex128) string {
-	memoCall := memoFloats.Begin(nil)
+	memoCall := memoFloats.Begin(context.Background())
 	memoFloatsKey(memoCall.Key(), f32, f64, c64, c128)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -202,7 +202,7 @@ type FloatsMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h FloatsMemoHandle) Forget(f32 float32, f64 float64, c64 complex64, c128 complex128) error {
-	memoCall := memoFloats.Begin(nil)
+	memoCall := memoFloats.Begin(context.Background())
 	memoFloatsKey(memoCall.Key(), f32, f64, c64, c128)
 	return memoCall.Forget()
 }
@@ -210,7 +210,7 @@ func (h FloatsMemoHandle) Forget(f32 float32, f64 float64, c64 complex64, c128 c
 // Contains reports whether a live result is cached for these arguments,
 // without calling Floats.
 func (h FloatsMemoHandle) Contains(f32 float32, f64 float64, c64 complex64, c128 complex128) bool {
-	memoCall := memoFloats.Begin(nil)
+	memoCall := memoFloats.Begin(context.Background())
 	memoFloatsKey(memoCall.Key(), f32, f64, c64, c128)
 	return memoCall.Contains()
 }
@@ -245,7 +245,7 @@ func memoTextKey(w *memo.KeyWriter, b bool, s string, raw []byte) {
 // TextCached is the memoized form of [Text]: calls with equal arguments share
 // one result, computed once. The key is made of b, s and raw.
 func TextCached(b bool, s string, raw []byte) string {
-	memoCall := memoText.Begin(nil)
+	memoCall := memoText.Begin(context.Background())
 	memoTextKey(memoCall.Key(), b, s, raw)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -270,7 +270,7 @@ type TextMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h TextMemoHandle) Forget(b bool, s string, raw []byte) error {
-	memoCall := memoText.Begin(nil)
+	memoCall := memoText.Begin(context.Background())
 	memoTextKey(memoCall.Key(), b, s, raw)
 	return memoCall.Forget()
 }
@@ -278,7 +278,7 @@ func (h TextMemoHandle) Forget(b bool, s string, raw []byte) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Text.
 func (h TextMemoHandle) Contains(b bool, s string, raw []byte) bool {
-	memoCall := memoText.Begin(nil)
+	memoCall := memoText.Begin(context.Background())
 	memoTextKey(memoCall.Key(), b, s, raw)
 	return memoCall.Contains()
 }
@@ -320,7 +320,7 @@ func memoArraysKey(w *memo.KeyWriter, xs [3]int, digest [4]byte, grid [2][2]bool
 // ArraysCached is the memoized form of [Arrays]: calls with equal arguments
 // share one result, computed once. The key is made of xs, digest and grid.
 func ArraysCached(xs [3]int, digest [4]byte, grid [2][2]bool) int {
-	memoCall := memoArrays.Begin(nil)
+	memoCall := memoArrays.Begin(context.Background())
 	memoArraysKey(memoCall.Key(), xs, digest, grid)
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
@@ -345,7 +345,7 @@ type ArraysMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ArraysMemoHandle) Forget(xs [3]int, digest [4]byte, grid [2][2]bool) error {
-	memoCall := memoArrays.Begin(nil)
+	memoCall := memoArrays.Begin(context.Background())
 	memoArraysKey(memoCall.Key(), xs, digest, grid)
 	return memoCall.Forget()
 }
@@ -353,7 +353,7 @@ func (h ArraysMemoHandle) Forget(xs [3]int, digest [4]byte, grid [2][2]bool) err
 // Contains reports whether a live result is cached for these arguments,
 // without calling Arrays.
 func (h ArraysMemoHandle) Contains(xs [3]int, digest [4]byte, grid [2][2]bool) bool {
-	memoCall := memoArrays.Begin(nil)
+	memoCall := memoArrays.Begin(context.Background())
 	memoArraysKey(memoCall.Key(), xs, digest, grid)
 	return memoCall.Contains()
 }
@@ -392,7 +392,7 @@ func memoNamedKey(w *memo.KeyWriter, id ID, l Label, f Flag, r Ratio, b Blob, c 
 // NamedCached is the memoized form of [Named]: calls with equal arguments
 // share one result, computed once. The key is made of id, l, f, r, b, c and n.
 func NamedCached(id ID, l Label, f Flag, r Ratio, b Blob, c Count, n Name) string {
-	memoCall := memoNamed.Begin(nil)
+	memoCall := memoNamed.Begin(context.Background())
 	memoNamedKey(memoCall.Key(), id, l, f, r, b, c, n)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -417,7 +417,7 @@ type NamedMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NamedMemoHandle) Forget(id ID, l Label, f Flag, r Ratio, b Blob, c Count, n Name) error {
-	memoCall := memoNamed.Begin(nil)
+	memoCall := memoNamed.Begin(context.Background())
 	memoNamedKey(memoCall.Key(), id, l, f, r, b, c, n)
 	return memoCall.Forget()
 }
@@ -425,7 +425,7 @@ func (h NamedMemoHandle) Forget(id ID, l Label, f Flag, r Ratio, b Blob, c Count
 // Contains reports whether a live result is cached for these arguments,
 // without calling Named.
 func (h NamedMemoHandle) Contains(id ID, l Label, f Flag, r Ratio, b Blob, c Count, n Name) bool {
-	memoCall := memoNamed.Begin(nil)
+	memoCall := memoNamed.Begin(context.Background())
 	memoNamedKey(memoCall.Key(), id, l, f, r, b, c, n)
 	return memoCall.Contains()
 }
@@ -458,7 +458,7 @@ func memoWhenKey(w *memo.KeyWriter, t time.Time) {
 // WhenCached is the memoized form of [When]: calls with equal arguments share
 // one result, computed once. The key is made of t.
 func WhenCached(t time.Time) string {
-	memoCall := memoWhen.Begin(nil)
+	memoCall := memoWhen.Begin(context.Background())
 	memoWhenKey(memoCall.Key(), t)
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -483,7 +483,7 @@ type WhenMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h WhenMemoHandle) Forget(t time.Time) error {
-	memoCall := memoWhen.Begin(nil)
+	memoCall := memoWhen.Begin(context.Background())
 	memoWhenKey(memoCall.Key(), t)
 	return memoCall.Forget()
 }
@@ -491,7 +491,7 @@ func (h WhenMemoHandle) Forget(t time.Time) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling When.
 func (h WhenMemoHandle) Contains(t time.Time) bool {
-	memoCall := memoWhen.Begin(nil)
+	memoCall := memoWhen.Begin(context.Background())
 	memoWhenKey(memoCall.Key(), t)
 	return memoCall.Contains()
 }

@@ -105,7 +105,7 @@ func memoSlotKey(w *memort2.KeyWriter, i int) {
 // memory: bound to a byte-level backend (a file, Redis, S3), calls run
 // uncached, because result 1 is an unsafe.Pointer, which no codec can store.
 func SlotCached(i int) memounsafe.Pointer {
-	memoCall := memoSlot.Begin(nil)
+	memoCall := memoSlot.Begin(memoctx.Background())
 	memoSlotKey(memoCall.Key(), i)
 	if memoR, memoOK := memort2.Lookup[memounsafe.Pointer](memoCall, false); memoOK {
 		return memoR
@@ -130,7 +130,7 @@ type SlotMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h SlotMemoHandle) Forget(i int) error {
-	memoCall := memoSlot.Begin(nil)
+	memoCall := memoSlot.Begin(memoctx.Background())
 	memoSlotKey(memoCall.Key(), i)
 	return memoCall.Forget()
 }
@@ -138,7 +138,7 @@ func (h SlotMemoHandle) Forget(i int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Slot.
 func (h SlotMemoHandle) Contains(i int) bool {
-	memoCall := memoSlot.Begin(nil)
+	memoCall := memoSlot.Begin(memoctx.Background())
 	memoSlotKey(memoCall.Key(), i)
 	return memoCall.Contains()
 }

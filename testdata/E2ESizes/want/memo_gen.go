@@ -29,7 +29,7 @@ func memoTextKey(w *memo.KeyWriter) {}
 // TextCached is the memoized form of [Text]: calls with equal arguments share
 // one result, computed once. Results live in the backend named "sizes".
 func TextCached() string {
-	memoCall := memoText.Begin(nil)
+	memoCall := memoText.Begin(context.Background())
 	memoTextKey(memoCall.Key())
 	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
 		return memoR
@@ -51,7 +51,7 @@ type TextMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h TextMemoHandle) Forget() error {
-	memoCall := memoText.Begin(nil)
+	memoCall := memoText.Begin(context.Background())
 	memoTextKey(memoCall.Key())
 	return memoCall.Forget()
 }
@@ -59,7 +59,7 @@ func (h TextMemoHandle) Forget() error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Text.
 func (h TextMemoHandle) Contains() bool {
-	memoCall := memoText.Begin(nil)
+	memoCall := memoText.Begin(context.Background())
 	memoTextKey(memoCall.Key())
 	return memoCall.Contains()
 }
@@ -92,7 +92,7 @@ func memoOneRecordKey(w *memo.KeyWriter) {}
 // arguments share one result, computed once. Results live in the backend named
 // "sizes".
 func OneRecordCached() Record {
-	memoCall := memoOneRecord.Begin(nil)
+	memoCall := memoOneRecord.Begin(context.Background())
 	memoOneRecordKey(memoCall.Key())
 	if memoR, memoOK := memo.Lookup[Record](memoCall, false); memoOK {
 		return memoR
@@ -114,7 +114,7 @@ type OneRecordMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h OneRecordMemoHandle) Forget() error {
-	memoCall := memoOneRecord.Begin(nil)
+	memoCall := memoOneRecord.Begin(context.Background())
 	memoOneRecordKey(memoCall.Key())
 	return memoCall.Forget()
 }
@@ -122,7 +122,7 @@ func (h OneRecordMemoHandle) Forget() error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling OneRecord.
 func (h OneRecordMemoHandle) Contains() bool {
-	memoCall := memoOneRecord.Begin(nil)
+	memoCall := memoOneRecord.Begin(context.Background())
 	memoOneRecordKey(memoCall.Key())
 	return memoCall.Contains()
 }
@@ -154,7 +154,7 @@ func memoOneLeafKey(w *memo.KeyWriter) {}
 // OneLeafCached is the memoized form of [OneLeaf]: calls with equal arguments
 // share one result, computed once. Results live in the backend named "sizes".
 func OneLeafCached() *Leaf {
-	memoCall := memoOneLeaf.Begin(nil)
+	memoCall := memoOneLeaf.Begin(context.Background())
 	memoOneLeafKey(memoCall.Key())
 	if memoR, memoOK := memo.Lookup[*Leaf](memoCall, false); memoOK {
 		return memoR
@@ -176,7 +176,7 @@ type OneLeafMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h OneLeafMemoHandle) Forget() error {
-	memoCall := memoOneLeaf.Begin(nil)
+	memoCall := memoOneLeaf.Begin(context.Background())
 	memoOneLeafKey(memoCall.Key())
 	return memoCall.Forget()
 }
@@ -184,7 +184,7 @@ func (h OneLeafMemoHandle) Forget() error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling OneLeaf.
 func (h OneLeafMemoHandle) Contains() bool {
-	memoCall := memoOneLeaf.Begin(nil)
+	memoCall := memoOneLeaf.Begin(context.Background())
 	memoOneLeafKey(memoCall.Key())
 	return memoCall.Contains()
 }
@@ -216,7 +216,7 @@ func memoIndexKey(w *memo.KeyWriter) {}
 // IndexCached is the memoized form of [Index]: calls with equal arguments
 // share one result, computed once. Results live in the backend named "sizes".
 func IndexCached() map[string][]int {
-	memoCall := memoIndex.Begin(nil)
+	memoCall := memoIndex.Begin(context.Background())
 	memoIndexKey(memoCall.Key())
 	if memoR, memoOK := memo.Lookup[map[string][]int](memoCall, false); memoOK {
 		return memoR
@@ -238,7 +238,7 @@ type IndexMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h IndexMemoHandle) Forget() error {
-	memoCall := memoIndex.Begin(nil)
+	memoCall := memoIndex.Begin(context.Background())
 	memoIndexKey(memoCall.Key())
 	return memoCall.Forget()
 }
@@ -246,7 +246,7 @@ func (h IndexMemoHandle) Forget() error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Index.
 func (h IndexMemoHandle) Contains() bool {
-	memoCall := memoIndex.Begin(nil)
+	memoCall := memoIndex.Begin(context.Background())
 	memoIndexKey(memoCall.Key())
 	return memoCall.Contains()
 }
@@ -280,7 +280,7 @@ func memoOneDocKey(w *memo.KeyWriter) {}
 // Redis, S3), calls run uncached, because field Doc.Extra is an interface
 // (any): msgpack would lose its dynamic type.
 func OneDocCached() Doc {
-	memoCall := memoOneDoc.Begin(nil)
+	memoCall := memoOneDoc.Begin(context.Background())
 	memoOneDocKey(memoCall.Key())
 	if memoR, memoOK := memo.Lookup[Doc](memoCall, false); memoOK {
 		return memoR
@@ -302,7 +302,7 @@ type OneDocMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h OneDocMemoHandle) Forget() error {
-	memoCall := memoOneDoc.Begin(nil)
+	memoCall := memoOneDoc.Begin(context.Background())
 	memoOneDocKey(memoCall.Key())
 	return memoCall.Forget()
 }
@@ -310,7 +310,7 @@ func (h OneDocMemoHandle) Forget() error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling OneDoc.
 func (h OneDocMemoHandle) Contains() bool {
-	memoCall := memoOneDoc.Begin(nil)
+	memoCall := memoOneDoc.Begin(context.Background())
 	memoOneDocKey(memoCall.Key())
 	return memoCall.Contains()
 }
@@ -345,7 +345,7 @@ func memoRingKey(w *memo.KeyWriter) {}
 // result that holds a cycle is returned but not stored in a byte-level
 // backend: encoding it would never end.
 func RingCached() *Chain {
-	memoCall := memoRing.Begin(nil)
+	memoCall := memoRing.Begin(context.Background())
 	memoRingKey(memoCall.Key())
 	if memoR, memoOK := memo.Lookup[*Chain](memoCall, false); memoOK {
 		return memoR
@@ -367,7 +367,7 @@ type RingMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h RingMemoHandle) Forget() error {
-	memoCall := memoRing.Begin(nil)
+	memoCall := memoRing.Begin(context.Background())
 	memoRingKey(memoCall.Key())
 	return memoCall.Forget()
 }
@@ -375,7 +375,7 @@ func (h RingMemoHandle) Forget() error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Ring.
 func (h RingMemoHandle) Contains() bool {
-	memoCall := memoRing.Begin(nil)
+	memoCall := memoRing.Begin(context.Background())
 	memoRingKey(memoCall.Key())
 	return memoCall.Contains()
 }
@@ -413,7 +413,7 @@ func memoPairKey(w *memo.KeyWriter) {}
 // PairCached is the memoized form of [Pair]: calls with equal arguments share
 // one result, computed once. Results live in the backend named "sizes".
 func PairCached() (string, []byte) {
-	memoCall := memoPair.Begin(nil)
+	memoCall := memoPair.Begin(context.Background())
 	memoPairKey(memoCall.Key())
 	if memoR, memoOK := memo.Lookup[memoPairResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1
@@ -436,7 +436,7 @@ type PairMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h PairMemoHandle) Forget() error {
-	memoCall := memoPair.Begin(nil)
+	memoCall := memoPair.Begin(context.Background())
 	memoPairKey(memoCall.Key())
 	return memoCall.Forget()
 }
@@ -444,7 +444,7 @@ func (h PairMemoHandle) Forget() error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Pair.
 func (h PairMemoHandle) Contains() bool {
-	memoCall := memoPair.Begin(nil)
+	memoCall := memoPair.Begin(context.Background())
 	memoPairKey(memoCall.Key())
 	return memoCall.Contains()
 }
@@ -475,7 +475,7 @@ func memoOneFlatKey(w *memo.KeyWriter) {}
 // OneFlatCached is the memoized form of [OneFlat]: calls with equal arguments
 // share one result, computed once. Results live in the backend named "sizes".
 func OneFlatCached() Flat {
-	memoCall := memoOneFlat.Begin(nil)
+	memoCall := memoOneFlat.Begin(context.Background())
 	memoOneFlatKey(memoCall.Key())
 	if memoR, memoOK := memo.Lookup[Flat](memoCall, false); memoOK {
 		return memoR
@@ -497,7 +497,7 @@ type OneFlatMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h OneFlatMemoHandle) Forget() error {
-	memoCall := memoOneFlat.Begin(nil)
+	memoCall := memoOneFlat.Begin(context.Background())
 	memoOneFlatKey(memoCall.Key())
 	return memoCall.Forget()
 }
@@ -505,7 +505,7 @@ func (h OneFlatMemoHandle) Forget() error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling OneFlat.
 func (h OneFlatMemoHandle) Contains() bool {
-	memoCall := memoOneFlat.Begin(nil)
+	memoCall := memoOneFlat.Begin(context.Background())
 	memoOneFlatKey(memoCall.Key())
 	return memoCall.Contains()
 }
@@ -536,7 +536,7 @@ func memoThreeKey[T any](w *memo.KeyWriter) {}
 // ThreeCached is the memoized form of [Three]: calls with equal arguments
 // share one result, computed once. Results live in the backend named "sizes".
 func ThreeCached[T any]() []T {
-	memoCall := memo.Instance[T](memoThree).Begin(nil)
+	memoCall := memo.Instance[T](memoThree).Begin(context.Background())
 	memoThreeKey[T](memoCall.Key())
 	if memoR, memoOK := memo.Lookup[[]T](memoCall, false); memoOK {
 		return memoR
@@ -558,7 +558,7 @@ type ThreeMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ThreeMemoHandle[T]) Forget() error {
-	memoCall := memo.Instance[T](memoThree).Begin(nil)
+	memoCall := memo.Instance[T](memoThree).Begin(context.Background())
 	memoThreeKey[T](memoCall.Key())
 	return memoCall.Forget()
 }
@@ -566,7 +566,7 @@ func (h ThreeMemoHandle[T]) Forget() error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Three.
 func (h ThreeMemoHandle[T]) Contains() bool {
-	memoCall := memo.Instance[T](memoThree).Begin(nil)
+	memoCall := memo.Instance[T](memoThree).Begin(context.Background())
 	memoThreeKey[T](memoCall.Key())
 	return memoCall.Contains()
 }
@@ -598,7 +598,7 @@ func memoOneIDKey(w *memo.KeyWriter) {}
 // OneIDCached is the memoized form of [OneID]: calls with equal arguments
 // share one result, computed once. Results live in the backend named "sizes".
 func OneIDCached() ID {
-	memoCall := memoOneID.Begin(nil)
+	memoCall := memoOneID.Begin(context.Background())
 	memoOneIDKey(memoCall.Key())
 	if memoR, memoOK := memo.Lookup[ID](memoCall, false); memoOK {
 		return memoR
@@ -620,7 +620,7 @@ type OneIDMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h OneIDMemoHandle) Forget() error {
-	memoCall := memoOneID.Begin(nil)
+	memoCall := memoOneID.Begin(context.Background())
 	memoOneIDKey(memoCall.Key())
 	return memoCall.Forget()
 }
@@ -628,7 +628,7 @@ func (h OneIDMemoHandle) Forget() error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling OneID.
 func (h OneIDMemoHandle) Contains() bool {
-	memoCall := memoOneID.Begin(nil)
+	memoCall := memoOneID.Begin(context.Background())
 	memoOneIDKey(memoCall.Key())
 	return memoCall.Contains()
 }
@@ -660,7 +660,7 @@ func memoOneRefsKey(w *memo.KeyWriter) {}
 // OneRefsCached is the memoized form of [OneRefs]: calls with equal arguments
 // share one result, computed once. Results live in the backend named "sizes".
 func OneRefsCached() Refs {
-	memoCall := memoOneRefs.Begin(nil)
+	memoCall := memoOneRefs.Begin(context.Background())
 	memoOneRefsKey(memoCall.Key())
 	if memoR, memoOK := memo.Lookup[Refs](memoCall, false); memoOK {
 		return memoR
@@ -682,7 +682,7 @@ type OneRefsMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h OneRefsMemoHandle) Forget() error {
-	memoCall := memoOneRefs.Begin(nil)
+	memoCall := memoOneRefs.Begin(context.Background())
 	memoOneRefsKey(memoCall.Key())
 	return memoCall.Forget()
 }
@@ -690,7 +690,7 @@ func (h OneRefsMemoHandle) Forget() error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling OneRefs.
 func (h OneRefsMemoHandle) Contains() bool {
-	memoCall := memoOneRefs.Begin(nil)
+	memoCall := memoOneRefs.Begin(context.Background())
 	memoOneRefsKey(memoCall.Key())
 	return memoCall.Contains()
 }
@@ -724,7 +724,7 @@ func memoAnythingKey(w *memo.KeyWriter) {}
 // file, Redis, S3), calls run uncached, because result 1 is an interface
 // (any): msgpack would lose its dynamic type.
 func AnythingCached() any {
-	memoCall := memoAnything.Begin(nil)
+	memoCall := memoAnything.Begin(context.Background())
 	memoAnythingKey(memoCall.Key())
 	if memoR, memoOK := memo.Lookup[any](memoCall, false); memoOK {
 		return memoR
@@ -746,7 +746,7 @@ type AnythingMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h AnythingMemoHandle) Forget() error {
-	memoCall := memoAnything.Begin(nil)
+	memoCall := memoAnything.Begin(context.Background())
 	memoAnythingKey(memoCall.Key())
 	return memoCall.Forget()
 }
@@ -754,7 +754,7 @@ func (h AnythingMemoHandle) Forget() error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Anything.
 func (h AnythingMemoHandle) Contains() bool {
-	memoCall := memoAnything.Begin(nil)
+	memoCall := memoAnything.Begin(context.Background())
 	memoAnythingKey(memoCall.Key())
 	return memoCall.Contains()
 }
@@ -789,7 +789,7 @@ func memoLoadKey(w *memo.KeyWriter, id int64) {
 // one result, computed once. The key is made of id. Results live in the
 // backend named "bounded".
 func LoadCached(id int64) Record {
-	memoCall := memoLoad.Begin(nil)
+	memoCall := memoLoad.Begin(context.Background())
 	memoLoadKey(memoCall.Key(), id)
 	if memoR, memoOK := memo.Lookup[Record](memoCall, false); memoOK {
 		return memoR
@@ -814,7 +814,7 @@ type LoadMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h LoadMemoHandle) Forget(id int64) error {
-	memoCall := memoLoad.Begin(nil)
+	memoCall := memoLoad.Begin(context.Background())
 	memoLoadKey(memoCall.Key(), id)
 	return memoCall.Forget()
 }
@@ -822,7 +822,7 @@ func (h LoadMemoHandle) Forget(id int64) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Load.
 func (h LoadMemoHandle) Contains(id int64) bool {
-	memoCall := memoLoad.Begin(nil)
+	memoCall := memoLoad.Begin(context.Background())
 	memoLoadKey(memoCall.Key(), id)
 	return memoCall.Contains()
 }

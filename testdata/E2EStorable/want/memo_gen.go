@@ -35,7 +35,7 @@ func memoPriceKey(w *memo.KeyWriter, id int) {
 // (main.go:28) is unexported: msgpack would drop it (msgpack does not call
 // Money's MarshalJSON and UnmarshalJSON).
 func PriceCached(id int) Money {
-	memoCall := memoPrice.Begin(nil)
+	memoCall := memoPrice.Begin(context.Background())
 	memoPriceKey(memoCall.Key(), id)
 	if memoR, memoOK := memo.Lookup[Money](memoCall, false); memoOK {
 		return memoR
@@ -60,7 +60,7 @@ type PriceMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h PriceMemoHandle) Forget(id int) error {
-	memoCall := memoPrice.Begin(nil)
+	memoCall := memoPrice.Begin(context.Background())
 	memoPriceKey(memoCall.Key(), id)
 	return memoCall.Forget()
 }
@@ -68,7 +68,7 @@ func (h PriceMemoHandle) Forget(id int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Price.
 func (h PriceMemoHandle) Contains(id int) bool {
-	memoCall := memoPrice.Begin(nil)
+	memoCall := memoPrice.Begin(context.Background())
 	memoPriceKey(memoCall.Key(), id)
 	return memoCall.Contains()
 }
@@ -102,7 +102,7 @@ func memoPriceJSONKey(w *memo.KeyWriter, id int) {
 // arguments share one result, computed once. The key is made of id. Results
 // live in the backend named "disk".
 func PriceJSONCached(id int) Money {
-	memoCall := memoPriceJSON.Begin(nil)
+	memoCall := memoPriceJSON.Begin(context.Background())
 	memoPriceJSONKey(memoCall.Key(), id)
 	if memoR, memoOK := memo.Lookup[Money](memoCall, false); memoOK {
 		return memoR
@@ -127,7 +127,7 @@ type PriceJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h PriceJSONMemoHandle) Forget(id int) error {
-	memoCall := memoPriceJSON.Begin(nil)
+	memoCall := memoPriceJSON.Begin(context.Background())
 	memoPriceJSONKey(memoCall.Key(), id)
 	return memoCall.Forget()
 }
@@ -135,7 +135,7 @@ func (h PriceJSONMemoHandle) Forget(id int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling PriceJSON.
 func (h PriceJSONMemoHandle) Contains(id int) bool {
-	memoCall := memoPriceJSON.Begin(nil)
+	memoCall := memoPriceJSON.Begin(context.Background())
 	memoPriceJSONKey(memoCall.Key(), id)
 	return memoCall.Contains()
 }
@@ -172,7 +172,7 @@ func memoReleaseKey(w *memo.KeyWriter, n int) {
 // (main.go:53) is unexported: json would drop it (json does not call Version's
 // MarshalBinary and UnmarshalBinary).
 func ReleaseCached(n int) Version {
-	memoCall := memoRelease.Begin(nil)
+	memoCall := memoRelease.Begin(context.Background())
 	memoReleaseKey(memoCall.Key(), n)
 	if memoR, memoOK := memo.Lookup[Version](memoCall, false); memoOK {
 		return memoR
@@ -197,7 +197,7 @@ type ReleaseMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ReleaseMemoHandle) Forget(n int) error {
-	memoCall := memoRelease.Begin(nil)
+	memoCall := memoRelease.Begin(context.Background())
 	memoReleaseKey(memoCall.Key(), n)
 	return memoCall.Forget()
 }
@@ -205,7 +205,7 @@ func (h ReleaseMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Release.
 func (h ReleaseMemoHandle) Contains(n int) bool {
-	memoCall := memoRelease.Begin(nil)
+	memoCall := memoRelease.Begin(context.Background())
 	memoReleaseKey(memoCall.Key(), n)
 	return memoCall.Contains()
 }
@@ -242,7 +242,7 @@ func memoLoadUserKey(w *memo.KeyWriter, name string) {
 // a byte-level backend (a file, Redis, S3), calls run uncached, because field
 // User.PasswordHash (main.go:75) is tagged json:"-": json would drop it.
 func LoadUserCached(name string) User {
-	memoCall := memoLoadUser.Begin(nil)
+	memoCall := memoLoadUser.Begin(context.Background())
 	memoLoadUserKey(memoCall.Key(), name)
 	if memoR, memoOK := memo.Lookup[User](memoCall, false); memoOK {
 		return memoR
@@ -267,7 +267,7 @@ type LoadUserMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h LoadUserMemoHandle) Forget(name string) error {
-	memoCall := memoLoadUser.Begin(nil)
+	memoCall := memoLoadUser.Begin(context.Background())
 	memoLoadUserKey(memoCall.Key(), name)
 	return memoCall.Forget()
 }
@@ -275,7 +275,7 @@ func (h LoadUserMemoHandle) Forget(name string) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling LoadUser.
 func (h LoadUserMemoHandle) Contains(name string) bool {
-	memoCall := memoLoadUser.Begin(nil)
+	memoCall := memoLoadUser.Begin(context.Background())
 	memoLoadUserKey(memoCall.Key(), name)
 	return memoCall.Contains()
 }
@@ -311,7 +311,7 @@ func memoOpenKey(w *memo.KeyWriter, id int) {
 // backend (a file, Redis, S3), calls run uncached, because field Session.Token
 // (main.go:89) is tagged msgpack:"-": msgpack would drop it.
 func OpenCached(id int) Session {
-	memoCall := memoOpen.Begin(nil)
+	memoCall := memoOpen.Begin(context.Background())
 	memoOpenKey(memoCall.Key(), id)
 	if memoR, memoOK := memo.Lookup[Session](memoCall, false); memoOK {
 		return memoR
@@ -336,7 +336,7 @@ type OpenMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h OpenMemoHandle) Forget(id int) error {
-	memoCall := memoOpen.Begin(nil)
+	memoCall := memoOpen.Begin(context.Background())
 	memoOpenKey(memoCall.Key(), id)
 	return memoCall.Forget()
 }
@@ -344,7 +344,7 @@ func (h OpenMemoHandle) Forget(id int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Open.
 func (h OpenMemoHandle) Contains(id int) bool {
-	memoCall := memoOpen.Begin(nil)
+	memoCall := memoOpen.Begin(context.Background())
 	memoOpenKey(memoCall.Key(), id)
 	return memoCall.Contains()
 }
@@ -382,7 +382,7 @@ func memoItemJSONKey(w *memo.KeyWriter, n int) {
 // Item.Base.ID (main.go:101) is hidden by Item.ID (main.go:106), of the same
 // name "ID": json would drop it.
 func ItemJSONCached(n int) Item {
-	memoCall := memoItemJSON.Begin(nil)
+	memoCall := memoItemJSON.Begin(context.Background())
 	memoItemJSONKey(memoCall.Key(), n)
 	if memoR, memoOK := memo.Lookup[Item](memoCall, false); memoOK {
 		return memoR
@@ -407,7 +407,7 @@ type ItemJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ItemJSONMemoHandle) Forget(n int) error {
-	memoCall := memoItemJSON.Begin(nil)
+	memoCall := memoItemJSON.Begin(context.Background())
 	memoItemJSONKey(memoCall.Key(), n)
 	return memoCall.Forget()
 }
@@ -415,7 +415,7 @@ func (h ItemJSONMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling ItemJSON.
 func (h ItemJSONMemoHandle) Contains(n int) bool {
-	memoCall := memoItemJSON.Begin(nil)
+	memoCall := memoItemJSON.Begin(context.Background())
 	memoItemJSONKey(memoCall.Key(), n)
 	return memoCall.Contains()
 }
@@ -452,7 +452,7 @@ func memoItemMsgpackKey(w *memo.KeyWriter, n int) {
 // Item.Base.ID (main.go:101) is hidden by Item.ID (main.go:106), of the same
 // name "ID": msgpack would drop it.
 func ItemMsgpackCached(n int) Item {
-	memoCall := memoItemMsgpack.Begin(nil)
+	memoCall := memoItemMsgpack.Begin(context.Background())
 	memoItemMsgpackKey(memoCall.Key(), n)
 	if memoR, memoOK := memo.Lookup[Item](memoCall, false); memoOK {
 		return memoR
@@ -477,7 +477,7 @@ type ItemMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ItemMsgpackMemoHandle) Forget(n int) error {
-	memoCall := memoItemMsgpack.Begin(nil)
+	memoCall := memoItemMsgpack.Begin(context.Background())
 	memoItemMsgpackKey(memoCall.Key(), n)
 	return memoCall.Forget()
 }
@@ -485,7 +485,7 @@ func (h ItemMsgpackMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling ItemMsgpack.
 func (h ItemMsgpackMemoHandle) Contains(n int) bool {
-	memoCall := memoItemMsgpack.Begin(nil)
+	memoCall := memoItemMsgpack.Begin(context.Background())
 	memoItemMsgpackKey(memoCall.Key(), n)
 	return memoCall.Contains()
 }
@@ -520,7 +520,7 @@ func memoItemGobKey(w *memo.KeyWriter, n int) {
 // share one result, computed once. The key is made of n. Results live in the
 // backend named "disk".
 func ItemGobCached(n int) Item {
-	memoCall := memoItemGob.Begin(nil)
+	memoCall := memoItemGob.Begin(context.Background())
 	memoItemGobKey(memoCall.Key(), n)
 	if memoR, memoOK := memo.Lookup[Item](memoCall, false); memoOK {
 		return memoR
@@ -545,7 +545,7 @@ type ItemGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ItemGobMemoHandle) Forget(n int) error {
-	memoCall := memoItemGob.Begin(nil)
+	memoCall := memoItemGob.Begin(context.Background())
 	memoItemGobKey(memoCall.Key(), n)
 	return memoCall.Forget()
 }
@@ -553,7 +553,7 @@ func (h ItemGobMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling ItemGob.
 func (h ItemGobMemoHandle) Contains(n int) bool {
-	memoCall := memoItemGob.Begin(nil)
+	memoCall := memoItemGob.Begin(context.Background())
 	memoItemGobKey(memoCall.Key(), n)
 	return memoCall.Contains()
 }
@@ -591,7 +591,7 @@ func memoChainKey(w *memo.KeyWriter, n int, doubly bool) {
 // live in the backend named "disk". A result that holds a cycle is returned
 // but not stored in a byte-level backend: encoding it would never end.
 func ChainCached(n int, doubly bool) *Node {
-	memoCall := memoChain.Begin(nil)
+	memoCall := memoChain.Begin(context.Background())
 	memoChainKey(memoCall.Key(), n, doubly)
 	if memoR, memoOK := memo.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
@@ -616,7 +616,7 @@ type ChainMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ChainMemoHandle) Forget(n int, doubly bool) error {
-	memoCall := memoChain.Begin(nil)
+	memoCall := memoChain.Begin(context.Background())
 	memoChainKey(memoCall.Key(), n, doubly)
 	return memoCall.Forget()
 }
@@ -624,7 +624,7 @@ func (h ChainMemoHandle) Forget(n int, doubly bool) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Chain.
 func (h ChainMemoHandle) Contains(n int, doubly bool) bool {
-	memoCall := memoChain.Begin(nil)
+	memoCall := memoChain.Begin(context.Background())
 	memoChainKey(memoCall.Key(), n, doubly)
 	return memoCall.Contains()
 }
@@ -663,7 +663,7 @@ func memoChainGobKey(w *memo.KeyWriter, n int, doubly bool) {
 // returned but not stored in a byte-level backend: encoding it would never
 // end.
 func ChainGobCached(n int, doubly bool) *Node {
-	memoCall := memoChainGob.Begin(nil)
+	memoCall := memoChainGob.Begin(context.Background())
 	memoChainGobKey(memoCall.Key(), n, doubly)
 	if memoR, memoOK := memo.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
@@ -688,7 +688,7 @@ type ChainGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ChainGobMemoHandle) Forget(n int, doubly bool) error {
-	memoCall := memoChainGob.Begin(nil)
+	memoCall := memoChainGob.Begin(context.Background())
 	memoChainGobKey(memoCall.Key(), n, doubly)
 	return memoCall.Forget()
 }
@@ -696,7 +696,7 @@ func (h ChainGobMemoHandle) Forget(n int, doubly bool) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling ChainGob.
 func (h ChainGobMemoHandle) Contains(n int, doubly bool) bool {
-	memoCall := memoChainGob.Begin(nil)
+	memoCall := memoChainGob.Begin(context.Background())
 	memoChainGobKey(memoCall.Key(), n, doubly)
 	return memoCall.Contains()
 }
@@ -731,7 +731,7 @@ func memoMeetingKey(w *memo.KeyWriter, id int) {
 // share one result, computed once. The key is made of id. Results live in the
 // backend named "disk".
 func MeetingCached(id int) Schedule {
-	memoCall := memoMeeting.Begin(nil)
+	memoCall := memoMeeting.Begin(context.Background())
 	memoMeetingKey(memoCall.Key(), id)
 	if memoR, memoOK := memo.Lookup[Schedule](memoCall, false); memoOK {
 		return memoR
@@ -756,7 +756,7 @@ type MeetingMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MeetingMemoHandle) Forget(id int) error {
-	memoCall := memoMeeting.Begin(nil)
+	memoCall := memoMeeting.Begin(context.Background())
 	memoMeetingKey(memoCall.Key(), id)
 	return memoCall.Forget()
 }
@@ -764,7 +764,7 @@ func (h MeetingMemoHandle) Forget(id int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Meeting.
 func (h MeetingMemoHandle) Contains(id int) bool {
-	memoCall := memoMeeting.Begin(nil)
+	memoCall := memoMeeting.Begin(context.Background())
 	memoMeetingKey(memoCall.Key(), id)
 	return memoCall.Contains()
 }

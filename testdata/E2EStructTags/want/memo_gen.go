@@ -36,7 +36,7 @@ func SumCached(p struct {
 	X int "json:\"invalid type\""
 	Y int "json:\"y\""
 }) int {
-	memoCall := memoSum.Begin(nil)
+	memoCall := memoSum.Begin(context.Background())
 	memoSumKey(memoCall.Key(), p)
 	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
 		return memoR
@@ -64,7 +64,7 @@ func (h SumMemoHandle) Forget(p struct {
 	X int "json:\"invalid type\""
 	Y int "json:\"y\""
 }) error {
-	memoCall := memoSum.Begin(nil)
+	memoCall := memoSum.Begin(context.Background())
 	memoSumKey(memoCall.Key(), p)
 	return memoCall.Forget()
 }
@@ -75,7 +75,7 @@ func (h SumMemoHandle) Contains(p struct {
 	X int "json:\"invalid type\""
 	Y int "json:\"y\""
 }) bool {
-	memoCall := memoSum.Begin(nil)
+	memoCall := memoSum.Begin(context.Background())
 	memoSumKey(memoCall.Key(), p)
 	return memoCall.Contains()
 }

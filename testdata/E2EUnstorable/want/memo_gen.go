@@ -36,7 +36,7 @@ func memoSecretKey(w *memo.KeyWriter, n int) {
 // backend (a file, Redis, S3), calls run uncached, because field Res.c
 // (main.go:27) is unexported: msgpack would drop it.
 func SecretCached(n int) Res {
-	memoCall := memoSecret.Begin(nil)
+	memoCall := memoSecret.Begin(context.Background())
 	memoSecretKey(memoCall.Key(), n)
 	if memoR, memoOK := memo.Lookup[Res](memoCall, false); memoOK {
 		return memoR
@@ -61,7 +61,7 @@ type SecretMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h SecretMemoHandle) Forget(n int) error {
-	memoCall := memoSecret.Begin(nil)
+	memoCall := memoSecret.Begin(context.Background())
 	memoSecretKey(memoCall.Key(), n)
 	return memoCall.Forget()
 }
@@ -69,7 +69,7 @@ func (h SecretMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Secret.
 func (h SecretMemoHandle) Contains(n int) bool {
-	memoCall := memoSecret.Begin(nil)
+	memoCall := memoSecret.Begin(context.Background())
 	memoSecretKey(memoCall.Key(), n)
 	return memoCall.Contains()
 }
@@ -103,7 +103,7 @@ func memoKeptKey(w *memo.KeyWriter, n int) {
 // uncached, because field Res.c (main.go:27) is unexported: msgpack would drop
 // it.
 func KeptCached(n int) Res {
-	memoCall := memoKept.Begin(nil)
+	memoCall := memoKept.Begin(context.Background())
 	memoKeptKey(memoCall.Key(), n)
 	if memoR, memoOK := memo.Lookup[Res](memoCall, false); memoOK {
 		return memoR
@@ -128,7 +128,7 @@ type KeptMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h KeptMemoHandle) Forget(n int) error {
-	memoCall := memoKept.Begin(nil)
+	memoCall := memoKept.Begin(context.Background())
 	memoKeptKey(memoCall.Key(), n)
 	return memoCall.Forget()
 }
@@ -136,7 +136,7 @@ func (h KeptMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Kept.
 func (h KeptMemoHandle) Contains(n int) bool {
-	memoCall := memoKept.Begin(nil)
+	memoCall := memoKept.Begin(context.Background())
 	memoKeptKey(memoCall.Key(), n)
 	return memoCall.Contains()
 }
@@ -173,7 +173,7 @@ func memoShapeKey(w *memo.KeyWriter, n int) {
 // backend (a file, Redis, S3), calls run uncached, because result 1 is an
 // interface (fmt.Stringer): json would lose its dynamic type.
 func ShapeCached(n int) fmt.Stringer {
-	memoCall := memoShape.Begin(nil)
+	memoCall := memoShape.Begin(context.Background())
 	memoShapeKey(memoCall.Key(), n)
 	if memoR, memoOK := memo.Lookup[fmt.Stringer](memoCall, false); memoOK {
 		return memoR
@@ -198,7 +198,7 @@ type ShapeMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ShapeMemoHandle) Forget(n int) error {
-	memoCall := memoShape.Begin(nil)
+	memoCall := memoShape.Begin(context.Background())
 	memoShapeKey(memoCall.Key(), n)
 	return memoCall.Forget()
 }
@@ -206,7 +206,7 @@ func (h ShapeMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Shape.
 func (h ShapeMemoHandle) Contains(n int) bool {
-	memoCall := memoShape.Begin(nil)
+	memoCall := memoShape.Begin(context.Background())
 	memoShapeKey(memoCall.Key(), n)
 	return memoCall.Contains()
 }
@@ -242,7 +242,7 @@ func memoCounterKey(w *memo.KeyWriter, n int) {
 // in memory: bound to a byte-level backend (a file, Redis, S3), calls run
 // uncached, because result 1 is a func, which no codec can store.
 func CounterCached(n int) (func() int, error) {
-	memoCall := memoCounter.Begin(nil)
+	memoCall := memoCounter.Begin(context.Background())
 	memoCounterKey(memoCall.Key(), n)
 	if memoR, memoOK := memo.Lookup[func() int](memoCall, false); memoOK {
 		return memoR, nil
@@ -267,7 +267,7 @@ type CounterMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h CounterMemoHandle) Forget(n int) error {
-	memoCall := memoCounter.Begin(nil)
+	memoCall := memoCounter.Begin(context.Background())
 	memoCounterKey(memoCall.Key(), n)
 	return memoCall.Forget()
 }
@@ -275,7 +275,7 @@ func (h CounterMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Counter.
 func (h CounterMemoHandle) Contains(n int) bool {
-	memoCall := memoCounter.Begin(nil)
+	memoCall := memoCounter.Begin(context.Background())
 	memoCounterKey(memoCall.Key(), n)
 	return memoCall.Contains()
 }
@@ -311,7 +311,7 @@ func memoGrowKey(w *memo.KeyWriter, n int) {
 // (a file, Redis, S3), calls run uncached, because field Meta.label
 // (main.go:73) is unexported: msgpack would drop it.
 func GrowCached(n int) Tree {
-	memoCall := memoGrow.Begin(nil)
+	memoCall := memoGrow.Begin(context.Background())
 	memoGrowKey(memoCall.Key(), n)
 	if memoR, memoOK := memo.Lookup[Tree](memoCall, false); memoOK {
 		return memoR
@@ -336,7 +336,7 @@ type GrowMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h GrowMemoHandle) Forget(n int) error {
-	memoCall := memoGrow.Begin(nil)
+	memoCall := memoGrow.Begin(context.Background())
 	memoGrowKey(memoCall.Key(), n)
 	return memoCall.Forget()
 }
@@ -344,7 +344,7 @@ func (h GrowMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Grow.
 func (h GrowMemoHandle) Contains(n int) bool {
-	memoCall := memoGrow.Begin(nil)
+	memoCall := memoGrow.Begin(context.Background())
 	memoGrowKey(memoCall.Key(), n)
 	return memoCall.Contains()
 }
@@ -381,7 +381,7 @@ func memoChainKey(w *memo.KeyWriter, n int) {
 // backend named "disk". A result that holds a cycle is returned but not stored
 // in a byte-level backend: encoding it would never end.
 func ChainCached(n int) *Node {
-	memoCall := memoChain.Begin(nil)
+	memoCall := memoChain.Begin(context.Background())
 	memoChainKey(memoCall.Key(), n)
 	if memoR, memoOK := memo.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
@@ -406,7 +406,7 @@ type ChainMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ChainMemoHandle) Forget(n int) error {
-	memoCall := memoChain.Begin(nil)
+	memoCall := memoChain.Begin(context.Background())
 	memoChainKey(memoCall.Key(), n)
 	return memoCall.Forget()
 }
@@ -414,7 +414,7 @@ func (h ChainMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Chain.
 func (h ChainMemoHandle) Contains(n int) bool {
-	memoCall := memoChain.Begin(nil)
+	memoCall := memoChain.Begin(context.Background())
 	memoChainKey(memoCall.Key(), n)
 	return memoCall.Contains()
 }
@@ -449,7 +449,7 @@ func memoStampedKey(w *memo.KeyWriter, n int) {
 // share one result, computed once. The key is made of n. Results live in the
 // backend named "disk".
 func StampedCached(n int) Stamp {
-	memoCall := memoStamped.Begin(nil)
+	memoCall := memoStamped.Begin(context.Background())
 	memoStampedKey(memoCall.Key(), n)
 	if memoR, memoOK := memo.Lookup[Stamp](memoCall, false); memoOK {
 		return memoR
@@ -474,7 +474,7 @@ type StampedMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h StampedMemoHandle) Forget(n int) error {
-	memoCall := memoStamped.Begin(nil)
+	memoCall := memoStamped.Begin(context.Background())
 	memoStampedKey(memoCall.Key(), n)
 	return memoCall.Forget()
 }
@@ -482,7 +482,7 @@ func (h StampedMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Stamped.
 func (h StampedMemoHandle) Contains(n int) bool {
-	memoCall := memoStamped.Begin(nil)
+	memoCall := memoStamped.Begin(context.Background())
 	memoStampedKey(memoCall.Key(), n)
 	return memoCall.Contains()
 }
@@ -523,7 +523,7 @@ func memoPackKey(w *memo.KeyWriter, n int) {
 // one result, computed once. The key is made of n. Results live in the backend
 // named "disk".
 func PackCached(n int) (Packed, map[string]time.Time) {
-	memoCall := memoPack.Begin(nil)
+	memoCall := memoPack.Begin(context.Background())
 	memoPackKey(memoCall.Key(), n)
 	if memoR, memoOK := memo.Lookup[memoPackResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1
@@ -549,7 +549,7 @@ type PackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h PackMemoHandle) Forget(n int) error {
-	memoCall := memoPack.Begin(nil)
+	memoCall := memoPack.Begin(context.Background())
 	memoPackKey(memoCall.Key(), n)
 	return memoCall.Forget()
 }
@@ -557,7 +557,7 @@ func (h PackMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Pack.
 func (h PackMemoHandle) Contains(n int) bool {
-	memoCall := memoPack.Begin(nil)
+	memoCall := memoPack.Begin(context.Background())
 	memoPackKey(memoCall.Key(), n)
 	return memoCall.Contains()
 }
@@ -593,7 +593,7 @@ func memoPipesKey(w *memo.KeyWriter, n int) {
 // backend (a file, Redis, S3), calls run uncached, because result 1 contains a
 // channel, which no codec can store.
 func PipesCached(n int) map[string]chan int {
-	memoCall := memoPipes.Begin(nil)
+	memoCall := memoPipes.Begin(context.Background())
 	memoPipesKey(memoCall.Key(), n)
 	if memoR, memoOK := memo.Lookup[map[string]chan int](memoCall, false); memoOK {
 		return memoR
@@ -618,7 +618,7 @@ type PipesMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h PipesMemoHandle) Forget(n int) error {
-	memoCall := memoPipes.Begin(nil)
+	memoCall := memoPipes.Begin(context.Background())
 	memoPipesKey(memoCall.Key(), n)
 	return memoCall.Forget()
 }
@@ -626,7 +626,7 @@ func (h PipesMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Pipes.
 func (h PipesMemoHandle) Contains(n int) bool {
-	memoCall := memoPipes.Begin(nil)
+	memoCall := memoPipes.Begin(context.Background())
 	memoPipesKey(memoCall.Key(), n)
 	return memoCall.Contains()
 }
@@ -662,7 +662,7 @@ func memoGobbedKey(w *memo.KeyWriter, n int) {
 // share one result, computed once. The key is made of n. Results live in the
 // backend named "disk".
 func GobbedCached(n int) fmt.Stringer {
-	memoCall := memoGobbed.Begin(nil)
+	memoCall := memoGobbed.Begin(context.Background())
 	memoGobbedKey(memoCall.Key(), n)
 	if memoR, memoOK := memo.Lookup[fmt.Stringer](memoCall, false); memoOK {
 		return memoR
@@ -687,7 +687,7 @@ type GobbedMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h GobbedMemoHandle) Forget(n int) error {
-	memoCall := memoGobbed.Begin(nil)
+	memoCall := memoGobbed.Begin(context.Background())
 	memoGobbedKey(memoCall.Key(), n)
 	return memoCall.Forget()
 }
@@ -695,7 +695,7 @@ func (h GobbedMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Gobbed.
 func (h GobbedMemoHandle) Contains(n int) bool {
-	memoCall := memoGobbed.Begin(nil)
+	memoCall := memoGobbed.Begin(context.Background())
 	memoGobbedKey(memoCall.Key(), n)
 	return memoCall.Contains()
 }
@@ -729,7 +729,7 @@ func memoSameKey[T any](w *memo.KeyWriter, v T) {
 // one result, computed once. The key is made of v. Results live in the backend
 // named "disk".
 func SameCached[T any](v T) T {
-	memoCall := memo.Instance[T](memoSame).Begin(nil)
+	memoCall := memo.Instance[T](memoSame).Begin(context.Background())
 	memoSameKey[T](memoCall.Key(), v)
 	if memoR, memoOK := memo.Lookup[T](memoCall, false); memoOK {
 		return memoR
@@ -754,7 +754,7 @@ type SameMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h SameMemoHandle[T]) Forget(v T) error {
-	memoCall := memo.Instance[T](memoSame).Begin(nil)
+	memoCall := memo.Instance[T](memoSame).Begin(context.Background())
 	memoSameKey[T](memoCall.Key(), v)
 	return memoCall.Forget()
 }
@@ -762,7 +762,7 @@ func (h SameMemoHandle[T]) Forget(v T) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Same.
 func (h SameMemoHandle[T]) Contains(v T) bool {
-	memoCall := memo.Instance[T](memoSame).Begin(nil)
+	memoCall := memo.Instance[T](memoSame).Begin(context.Background())
 	memoSameKey[T](memoCall.Key(), v)
 	return memoCall.Contains()
 }

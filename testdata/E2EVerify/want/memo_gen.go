@@ -34,7 +34,7 @@ func memoCountsKey(w *memo.KeyWriter, n int) {
 // share one result, computed once. The key is made of n. Results live in the
 // backend named "disk".
 func CountsCached(n int) []int {
-	memoCall := memoCounts.Begin(nil)
+	memoCall := memoCounts.Begin(context.Background())
 	memoCountsKey(memoCall.Key(), n)
 	if memoR, memoOK := memo.Lookup[[]int](memoCall, false); memoOK {
 		return memoR
@@ -59,7 +59,7 @@ type CountsMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h CountsMemoHandle) Forget(n int) error {
-	memoCall := memoCounts.Begin(nil)
+	memoCall := memoCounts.Begin(context.Background())
 	memoCountsKey(memoCall.Key(), n)
 	return memoCall.Forget()
 }
@@ -67,7 +67,7 @@ func (h CountsMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Counts.
 func (h CountsMemoHandle) Contains(n int) bool {
-	memoCall := memoCounts.Begin(nil)
+	memoCall := memoCounts.Begin(context.Background())
 	memoCountsKey(memoCall.Key(), n)
 	return memoCall.Contains()
 }
@@ -102,7 +102,7 @@ func memoLevelKey(w *memo.KeyWriter, n int) {
 // share one result, computed once. The key is made of n. Results live in the
 // backend named "disk".
 func LevelCached(n int) Setting {
-	memoCall := memoLevel.Begin(nil)
+	memoCall := memoLevel.Begin(context.Background())
 	memoLevelKey(memoCall.Key(), n)
 	if memoR, memoOK := memo.Lookup[Setting](memoCall, false); memoOK {
 		return memoR
@@ -127,7 +127,7 @@ type LevelMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h LevelMemoHandle) Forget(n int) error {
-	memoCall := memoLevel.Begin(nil)
+	memoCall := memoLevel.Begin(context.Background())
 	memoLevelKey(memoCall.Key(), n)
 	return memoCall.Forget()
 }
@@ -135,7 +135,7 @@ func (h LevelMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Level.
 func (h LevelMemoHandle) Contains(n int) bool {
-	memoCall := memoLevel.Begin(nil)
+	memoCall := memoLevel.Begin(context.Background())
 	memoLevelKey(memoCall.Key(), n)
 	return memoCall.Contains()
 }
@@ -170,7 +170,7 @@ func memoFetchKey(w *memo.KeyWriter, name string) {
 // share one result, computed once. The key is made of name. Results live in
 // the backend named "disk".
 func FetchCached(name string) Doc {
-	memoCall := memoFetch.Begin(nil)
+	memoCall := memoFetch.Begin(context.Background())
 	memoFetchKey(memoCall.Key(), name)
 	if memoR, memoOK := memo.Lookup[Doc](memoCall, false); memoOK {
 		return memoR
@@ -195,7 +195,7 @@ type FetchMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h FetchMemoHandle) Forget(name string) error {
-	memoCall := memoFetch.Begin(nil)
+	memoCall := memoFetch.Begin(context.Background())
 	memoFetchKey(memoCall.Key(), name)
 	return memoCall.Forget()
 }
@@ -203,7 +203,7 @@ func (h FetchMemoHandle) Forget(name string) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Fetch.
 func (h FetchMemoHandle) Contains(name string) bool {
-	memoCall := memoFetch.Begin(nil)
+	memoCall := memoFetch.Begin(context.Background())
 	memoFetchKey(memoCall.Key(), name)
 	return memoCall.Contains()
 }
@@ -238,7 +238,7 @@ func memoScheduleKey(w *memo.KeyWriter, zone string) {
 // arguments share one result, computed once. The key is made of zone. Results
 // live in the backend named "disk".
 func ScheduleCached(zone string) []Event {
-	memoCall := memoSchedule.Begin(nil)
+	memoCall := memoSchedule.Begin(context.Background())
 	memoScheduleKey(memoCall.Key(), zone)
 	if memoR, memoOK := memo.Lookup[[]Event](memoCall, false); memoOK {
 		return memoR
@@ -263,7 +263,7 @@ type ScheduleMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ScheduleMemoHandle) Forget(zone string) error {
-	memoCall := memoSchedule.Begin(nil)
+	memoCall := memoSchedule.Begin(context.Background())
 	memoScheduleKey(memoCall.Key(), zone)
 	return memoCall.Forget()
 }
@@ -271,7 +271,7 @@ func (h ScheduleMemoHandle) Forget(zone string) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Schedule.
 func (h ScheduleMemoHandle) Contains(zone string) bool {
-	memoCall := memoSchedule.Begin(nil)
+	memoCall := memoSchedule.Begin(context.Background())
 	memoScheduleKey(memoCall.Key(), zone)
 	return memoCall.Contains()
 }
@@ -305,7 +305,7 @@ func memoMeetingKey(w *memo.KeyWriter, day int) {
 // share one result, computed once. The key is made of day. Results live in the
 // backend named "disk".
 func MeetingCached(day int) time.Time {
-	memoCall := memoMeeting.Begin(nil)
+	memoCall := memoMeeting.Begin(context.Background())
 	memoMeetingKey(memoCall.Key(), day)
 	if memoR, memoOK := memo.Lookup[time.Time](memoCall, false); memoOK {
 		return memoR
@@ -330,7 +330,7 @@ type MeetingMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MeetingMemoHandle) Forget(day int) error {
-	memoCall := memoMeeting.Begin(nil)
+	memoCall := memoMeeting.Begin(context.Background())
 	memoMeetingKey(memoCall.Key(), day)
 	return memoCall.Forget()
 }
@@ -338,7 +338,7 @@ func (h MeetingMemoHandle) Forget(day int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Meeting.
 func (h MeetingMemoHandle) Contains(day int) bool {
-	memoCall := memoMeeting.Begin(nil)
+	memoCall := memoMeeting.Begin(context.Background())
 	memoMeetingKey(memoCall.Key(), day)
 	return memoCall.Contains()
 }
@@ -379,7 +379,7 @@ func memoSplitKey(w *memo.KeyWriter, s string) {
 // share one result, computed once. The key is made of s. Results live in the
 // backend named "disk".
 func SplitCached(s string) (string, []string) {
-	memoCall := memoSplit.Begin(nil)
+	memoCall := memoSplit.Begin(context.Background())
 	memoSplitKey(memoCall.Key(), s)
 	if memoR, memoOK := memo.Lookup[memoSplitResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1
@@ -405,7 +405,7 @@ type SplitMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h SplitMemoHandle) Forget(s string) error {
-	memoCall := memoSplit.Begin(nil)
+	memoCall := memoSplit.Begin(context.Background())
 	memoSplitKey(memoCall.Key(), s)
 	return memoCall.Forget()
 }
@@ -413,7 +413,7 @@ func (h SplitMemoHandle) Forget(s string) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Split.
 func (h SplitMemoHandle) Contains(s string) bool {
-	memoCall := memoSplit.Begin(nil)
+	memoCall := memoSplit.Begin(context.Background())
 	memoSplitKey(memoCall.Key(), s)
 	return memoCall.Contains()
 }
@@ -447,7 +447,7 @@ func memoWrapKey[T any](w *memo.KeyWriter, v T) {
 // one result, computed once. The key is made of v. Results live in the backend
 // named "disk".
 func WrapCached[T any](v T) []T {
-	memoCall := memo.Instance[T](memoWrap).Begin(nil)
+	memoCall := memo.Instance[T](memoWrap).Begin(context.Background())
 	memoWrapKey[T](memoCall.Key(), v)
 	if memoR, memoOK := memo.Lookup[[]T](memoCall, false); memoOK {
 		return memoR
@@ -472,7 +472,7 @@ type WrapMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h WrapMemoHandle[T]) Forget(v T) error {
-	memoCall := memo.Instance[T](memoWrap).Begin(nil)
+	memoCall := memo.Instance[T](memoWrap).Begin(context.Background())
 	memoWrapKey[T](memoCall.Key(), v)
 	return memoCall.Forget()
 }
@@ -480,7 +480,7 @@ func (h WrapMemoHandle[T]) Forget(v T) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Wrap.
 func (h WrapMemoHandle[T]) Contains(v T) bool {
-	memoCall := memo.Instance[T](memoWrap).Begin(nil)
+	memoCall := memo.Instance[T](memoWrap).Begin(context.Background())
 	memoWrapKey[T](memoCall.Key(), v)
 	return memoCall.Contains()
 }
@@ -518,7 +518,7 @@ func memoUncheckedKey(w *memo.KeyWriter, n int) {
 // codec changes, such as an empty slice gob reads back as nil, would be served
 // changed.
 func UncheckedCached(n int) []int {
-	memoCall := memoUnchecked.Begin(nil)
+	memoCall := memoUnchecked.Begin(context.Background())
 	memoUncheckedKey(memoCall.Key(), n)
 	if memoR, memoOK := memo.Lookup[[]int](memoCall, false); memoOK {
 		return memoR
@@ -543,7 +543,7 @@ type UncheckedMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h UncheckedMemoHandle) Forget(n int) error {
-	memoCall := memoUnchecked.Begin(nil)
+	memoCall := memoUnchecked.Begin(context.Background())
 	memoUncheckedKey(memoCall.Key(), n)
 	return memoCall.Forget()
 }
@@ -551,7 +551,7 @@ func (h UncheckedMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Unchecked.
 func (h UncheckedMemoHandle) Contains(n int) bool {
-	memoCall := memoUnchecked.Begin(nil)
+	memoCall := memoUnchecked.Begin(context.Background())
 	memoUncheckedKey(memoCall.Key(), n)
 	return memoCall.Contains()
 }
