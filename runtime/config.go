@@ -2,9 +2,9 @@ package runtime
 
 import (
 	"log/slog"
-	"os"
-	"sync/atomic"
 	"time"
+
+	"github.com/memogen/memogen/runtime/internal/state"
 )
 
 // Config holds the settings every memoized function shares. Its zero value
@@ -44,7 +44,7 @@ type Config struct {
 	Cooldown time.Duration
 	// MaxEntryBytes bounds an encoded entry; larger results are returned
 	// but not stored, and counted in Stats.Oversize. It bounds reading
-	// too, through [Limits]: an entry read back that is, or decompresses
+	// too, through store.Limits: an entry read back that is, or decompresses
 	// to, more, or whose decoding would allocate more than
 	// DecodeAllocFactor times it, is corrupt. 0 means
 	// DefaultMaxEntryBytes.
@@ -66,64 +66,22 @@ const (
 	DefaultMaxEntryBytes = 32 << 20
 )
 
-var config atomic.Pointer[Config]
-
-// envDisabled is MEMO_DISABLE, read once at startup.
-var envDisabled = os.Getenv("MEMO_DISABLE") == "1"
-
-// envNoVerify is MEMO_NOVERIFY, read once at startup.
-var envNoVerify = os.Getenv("MEMO_NOVERIFY") == "1"
-
 // Configure replaces the shared settings. MEMO_DISABLE=1 in the environment
 // disables caching whatever c says, and MEMO_NOVERIFY=1 verification.
-func Configure(c Config) { config.Store(&c) }
+func Configure(c Config) {
+	n := c.MaxEntryBytes
+	if n <= 0 {
+		n = DefaultMaxEntryBytes
+	}
+	state.Set(&state.Settings{Config: &c, MaxEntryBytes: n})
+}
 
 // Logger returns the Config.Logger in force, nil when none is set. Backend
 // packages send their clients' own diagnostics there, at debug level, where
 // those clients would write to stderr.
-func Logger() *slog.Logger { return currentConfig().Logger }
-
-// currentConfig returns the settings in force.
-func currentConfig() *Config {
-	if c := config.Load(); c != nil {
-		return c
+func Logger() *slog.Logger {
+	if c, ok := state.Current().Config.(*Config); ok {
+		return c.Logger
 	}
-	return &defaultConfig
+	return nil
 }
-
-var defaultConfig Config
-
-func (c *Config) now() time.Time {
-	if c.Now != nil {
-		return c.Now()
-	}
-	return time.Now()
-}
-
-func (c *Config) disabled() bool { return envDisabled || c.Disabled }
-
-func (c *Config) noVerify() bool { return envNoVerify || c.NoVerify }
-
-func (c *Config) timeout() time.Duration {
-	if c.Timeout > 0 {
-		return c.Timeout
-	}
-	return DefaultTimeout
-}
-
-func (c *Config) cooldown() time.Duration {
-	if c.Cooldown != 0 {
-		return c.Cooldown
-	}
-	return DefaultCooldown
-}
-
-func (c *Config) maxEntryBytes() int {
-	if c.MaxEntryBytes > 0 {
-		return c.MaxEntryBytes
-	}
-	return DefaultMaxEntryBytes
-}
-
-// observing reports whether calls must be timed and reported.
-func (c *Config) observing() bool { return c.Hook != nil || c.Logger != nil }

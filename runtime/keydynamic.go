@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"reflect"
 	"time"
+
+	"github.com/memogen/memogen/runtime/internal/typeid"
 )
 
 // Keyer is implemented by types that write their own key.
@@ -14,7 +16,7 @@ type Keyer interface {
 
 // Keyer writes v, a value of an interface type whose method set has
 // MemoKey: whether it is nil, then its dynamic type's identity (see
-// typeid.go), so that two types writing equal keys never share an
+// [ErrAmbiguousType]), so that two types writing equal keys never share an
 // entry, then what its MemoKey method writes. A nil pointer held in v is
 // keyed as the nil pointer of its type without calling MemoKey, which would
 // panic for a method with a value receiver: every nil pointer of one type
@@ -28,8 +30,8 @@ func (w *KeyWriter) Keyer(v Keyer) {
 	t := reflect.TypeOf(v)
 	if t.Kind() == reflect.Pointer && reflect.ValueOf(v).IsNil() {
 		// No type identity starts with "nil ": import paths hold no space.
-		info := typeInfoOf(t)
-		id, local := info.identity()
+		info := typeid.Of(t)
+		id, local := info.Identity()
 		w.markLocal(info, local)
 		w.Text("nil " + id)
 		return
@@ -39,15 +41,17 @@ func (w *KeyWriter) Keyer(v Keyer) {
 }
 
 // TypeKey writes the identity of type T: its full import path, name and
-// structure (see typeid.go). A MemoKey method of a generic type can write
-// its type arguments with it. (Generated wrappers need not: each instantiation of a
-// generic function has a cache of its own, see [Generic].)
+// structure (see [ErrAmbiguousType]). A MemoKey method of a generic type can
+// write its type arguments with it. (Generated wrappers need not: each
+// instantiation of a generic function has a cache of its own.)
 func TypeKey[T any](w *KeyWriter) {
 	w.writeType(reflect.TypeFor[T]())
 }
 
 // Dynamic writes a value whose type is a type parameter, and so unknown when
-// the code was generated.
+// the code was generated; a MemoKey method of a generic type can write its
+// fields of type-parameter types with it, as generated wrappers write such
+// arguments.
 //
 // This is the one place memogen keys by reflection: common types take a type
 // switch, [Keyer] and [encoding.BinaryMarshaler] are honoured, and anything
@@ -237,4 +241,34 @@ func (w *KeyWriter) reflectList(v reflect.Value) {
 		w.reflectValue(v.Index(i))
 	}
 	w.Leave()
+}
+
+// writeType writes the identity of t, marking the key as valid in this
+// process only when t's identity is.
+func (w *KeyWriter) writeType(t reflect.Type) {
+	info := typeid.Of(t)
+	id, local := info.Identity()
+	w.markLocal(info, local)
+	w.Text(id)
+}
+
+// markLocal remembers info as the first type that makes the key valid in
+// this process only, when local says it does.
+func (w *KeyWriter) markLocal(info *typeid.Info, local bool) {
+	if local && w.localType == nil {
+		w.localType = info
+	}
+}
+
+// LocalErr returns nil when every type the key names (through
+// [KeyWriter.Keyer], [TypeKey] or [Dynamic]) is identified alike in every
+// process, and otherwise an error wrapping [ErrAmbiguousType] or
+// [ErrUnnamedMain] that names the first that is not: such a key can address
+// an in-memory backend, but not a byte-level one, which other processes
+// share. Generated code runs such a call uncached on a byte-level backend.
+func (w *KeyWriter) LocalErr() error {
+	if w.localType == nil {
+		return nil
+	}
+	return typeid.ErrLocal(w.localType)
 }

@@ -9,6 +9,8 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"github.com/memogen/memogen/runtime/internal/typeid"
 )
 
 // MaxKeyDepth bounds how deeply [KeyWriter.Enter] lets key code nest. A
@@ -66,7 +68,7 @@ type KeyWriter struct {
 	depth int
 	// localType is the first type the key names whose identity is valid
 	// in this process only (see errLocal), or nil.
-	localType *typeInfo
+	localType *typeid.Info
 
 	mapStack []int     // entry start offsets of the maps being written
 	segs     []segment // scratch for sorting map entries
@@ -75,7 +77,8 @@ type KeyWriter struct {
 
 type segment struct{ start, end int }
 
-// Reset empties w for reuse, keeping its buffers.
+// Reset empties w for reuse, keeping its buffers, as generated code does
+// between calls.
 func (w *KeyWriter) Reset() {
 	w.buf = w.buf[:0]
 	w.err = nil
@@ -84,8 +87,9 @@ func (w *KeyWriter) Reset() {
 	w.mapStack = w.mapStack[:0]
 }
 
-// Bytes returns the encoding written so far. It is valid until the next
-// write or Reset.
+// Bytes returns the encoding written so far: the key that addresses the
+// call's entry in an in-memory table, and that a byte-level backend's key
+// digests. It is valid until the next write or Reset.
 func (w *KeyWriter) Bytes() []byte { return w.buf }
 
 // Err returns the first error recorded by [KeyWriter.Fail], or nil.

@@ -1,11 +1,9 @@
 package runtime
 
 import (
-	"context"
-	"encoding/hex"
-	"log/slog"
-	"sync/atomic"
 	"time"
+
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // Outcome says how a call was served.
@@ -40,7 +38,7 @@ func (o Outcome) String() string {
 
 // CallInfo describes one call, for [Config.Hook].
 type CallInfo struct {
-	Func    FuncID
+	Func    store.FuncID
 	Outcome Outcome
 	// Key identifies the argument set: 12 hex digits of its digest, or the
 	// whole encoded key in hex when Config.FullKeys is set. It is empty
@@ -73,67 +71,4 @@ type Stats struct {
 	// different value), the codec could not encode them, or they hold a
 	// cycle.
 	Unstorable uint64
-}
-
-// counters are the atomic form of Stats.
-type counters struct {
-	hits, misses, shared, errors, failures, corrupt, oversize, evictions, unstorable atomic.Uint64
-}
-
-func (c *counters) snapshot() Stats {
-	return Stats{
-		Hits:       c.hits.Load(),
-		Misses:     c.misses.Load(),
-		Shared:     c.shared.Load(),
-		Errors:     c.errors.Load(),
-		Failures:   c.failures.Load(),
-		Corrupt:    c.corrupt.Load(),
-		Oversize:   c.oversize.Load(),
-		Evictions:  c.evictions.Load(),
-		Unstorable: c.unstorable.Load(),
-	}
-}
-
-// report sends a finished call to the hook and the logger, when either is
-// set. key is nil for a call whose key could not be built, which then has
-// no label; an empty key, of a function without keyed arguments, is not
-// nil (see Call.keyBytes).
-func (f *Func) report(ctx context.Context, cfg *Config, key []byte, o Outcome, start time.Time, expires int64, err error) {
-	info := CallInfo{
-		Func:     f.id,
-		Outcome:  o,
-		Duration: time.Since(start),
-		Err:      err,
-	}
-	if key != nil {
-		info.Key = keyLabel(key, cfg.FullKeys)
-	}
-	if expires != 0 {
-		info.Expires = time.Unix(0, expires)
-	}
-	if cfg.Hook != nil {
-		cfg.Hook(info)
-	}
-	if cfg.Logger != nil && cfg.Logger.Enabled(ctx, slog.LevelDebug) {
-		attrs := []slog.Attr{
-			slog.String("func", f.id.String()),
-			slog.String("outcome", o.String()),
-		}
-		if key != nil {
-			attrs = append(attrs, slog.String("key", info.Key))
-		}
-		attrs = append(attrs, slog.Duration("duration", info.Duration))
-		if err != nil {
-			attrs = append(attrs, slog.Any("error", err))
-		}
-		cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "memo call", attrs...)
-	}
-}
-
-func keyLabel(key []byte, full bool) string {
-	if full {
-		return hex.EncodeToString(key)
-	}
-	d := digestOf(nil, key)
-	return hex.EncodeToString(d[:6])
 }

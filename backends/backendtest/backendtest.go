@@ -30,7 +30,7 @@ import (
 	"testing/synctest"
 	"time"
 
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // Run checks the backend that open returns against the contract of
@@ -38,7 +38,7 @@ import (
 // clock for an entry to expire, about a second, as a backend whose server
 // keeps the time needs; a backend that runs wholly in this process should
 // use [RunInBubble].
-func Run(t *testing.T, open func(t *testing.T) memo.Backend) {
+func Run(t *testing.T, open func(t *testing.T) store.Backend) {
 	run(t, open, false)
 }
 
@@ -47,14 +47,14 @@ func Run(t *testing.T, open func(t *testing.T) memo.Backend) {
 // expire instant. The backend must run wholly in this process (in memory,
 // in files, or wrapping such a backend): a server's clock is real, and the
 // goroutines of its client's connections would outlive the bubble.
-func RunInBubble(t *testing.T, open func(t *testing.T) memo.Backend) {
+func RunInBubble(t *testing.T, open func(t *testing.T) store.Backend) {
 	run(t, open, true)
 }
 
-func run(t *testing.T, open func(t *testing.T) memo.Backend, bubble bool) {
+func run(t *testing.T, open func(t *testing.T) store.Backend, bubble bool) {
 	tests := []struct {
 		name string
-		run  func(t *testing.T, b memo.Backend)
+		run  func(t *testing.T, b store.Backend)
 	}{
 		{"GetMissing", testGetMissing},
 		{"SetGet", testSetGet},
@@ -77,14 +77,14 @@ func run(t *testing.T, open func(t *testing.T) memo.Backend, bubble bool) {
 }
 
 var (
-	funcA  = memo.FuncID{Package: "example.com/conformance/p", Name: "F"}
-	funcA2 = memo.FuncID{Package: "example.com/conformance/p", Name: "F2"}
-	funcB  = memo.FuncID{Package: "example.com/conformance/p", Name: "T.Method"}
+	funcA  = store.FuncID{Package: "example.com/conformance/p", Name: "F"}
+	funcA2 = store.FuncID{Package: "example.com/conformance/p", Name: "F2"}
+	funcB  = store.FuncID{Package: "example.com/conformance/p", Name: "T.Method"}
 )
 
 // Key returns a key of fn whose digest encodes n, with the json codec.
-func Key(fn memo.FuncID, n int) memo.Key {
-	return memo.Key{Func: fn, Digest: fmt.Sprintf("%032x", n), Codec: "json"}
+func Key(fn store.FuncID, n int) store.Key {
+	return store.Key{Func: fn, Digest: fmt.Sprintf("%032x", n), Codec: "json"}
 }
 
 // entryDigest is the key digest the test entries carry. These tests use
@@ -94,7 +94,7 @@ const entryDigest = "0123456789abcdef0123456789abcdef"
 
 // entry returns a valid stored entry with a recognisable payload.
 func entry(payload string, expires time.Time) []byte {
-	return memo.EncodeEntry(memo.Entry{
+	return store.EncodeEntry(store.Entry{
 		Codec:   "json",
 		Created: time.Now(),
 		Digest:  entryDigest,
@@ -105,7 +105,7 @@ func entry(payload string, expires time.Time) []byte {
 }
 
 // Set stores value under k until expires, failing t on an error.
-func Set(t *testing.T, b memo.Backend, k memo.Key, value []byte, expires time.Time) {
+func Set(t *testing.T, b store.Backend, k store.Key, value []byte, expires time.Time) {
 	t.Helper()
 	if err := b.Set(context.Background(), k, value, expires); err != nil {
 		t.Fatalf("Set(%v) = %v; want nil", k, err)
@@ -113,7 +113,7 @@ func Set(t *testing.T, b memo.Backend, k memo.Key, value []byte, expires time.Ti
 }
 
 // WantValue fails t unless b holds exactly want under k.
-func WantValue(t *testing.T, b memo.Backend, k memo.Key, want []byte) {
+func WantValue(t *testing.T, b store.Backend, k store.Key, want []byte) {
 	t.Helper()
 	got, err := b.Get(context.Background(), k)
 	if err != nil {
@@ -125,19 +125,19 @@ func WantValue(t *testing.T, b memo.Backend, k memo.Key, want []byte) {
 }
 
 // WantMissing fails t unless Get of k reports memo.ErrNotFound.
-func WantMissing(t *testing.T, b memo.Backend, k memo.Key) {
+func WantMissing(t *testing.T, b store.Backend, k store.Key) {
 	t.Helper()
 	got, err := b.Get(context.Background(), k)
-	if !errors.Is(err, memo.ErrNotFound) {
+	if !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("Get(%v) = %q, %v; want memo.ErrNotFound", k, got, err)
 	}
 }
 
-func testGetMissing(t *testing.T, b memo.Backend) {
+func testGetMissing(t *testing.T, b store.Backend) {
 	WantMissing(t, b, Key(funcA, 1))
 }
 
-func testSetGet(t *testing.T, b memo.Backend) {
+func testSetGet(t *testing.T, b store.Backend) {
 	v := entry(`"one"`, time.Time{})
 	Set(t, b, Key(funcA, 1), v, time.Time{})
 	WantValue(t, b, Key(funcA, 1), v)
@@ -145,14 +145,14 @@ func testSetGet(t *testing.T, b memo.Backend) {
 	WantMissing(t, b, Key(funcB, 1))
 }
 
-func testOverwrite(t *testing.T, b memo.Backend) {
+func testOverwrite(t *testing.T, b store.Backend) {
 	Set(t, b, Key(funcA, 1), entry(`"old"`, time.Time{}), time.Time{})
 	v := entry(`"new"`, time.Time{})
 	Set(t, b, Key(funcA, 1), v, time.Time{})
 	WantValue(t, b, Key(funcA, 1), v)
 }
 
-func testDelete(t *testing.T, b memo.Backend) {
+func testDelete(t *testing.T, b store.Backend) {
 	Set(t, b, Key(funcA, 1), entry(`1`, time.Time{}), time.Time{})
 	for range 2 { // deleting an absent key is not an error
 		if err := b.Delete(context.Background(), Key(funcA, 1)); err != nil {
@@ -162,7 +162,7 @@ func testDelete(t *testing.T, b memo.Backend) {
 	WantMissing(t, b, Key(funcA, 1))
 }
 
-func testExpired(t *testing.T, b memo.Backend) {
+func testExpired(t *testing.T, b store.Backend) {
 	past := time.Now().Add(-time.Minute)
 	if err := b.Set(context.Background(), Key(funcA, 1), entry(`1`, past), past); err != nil {
 		t.Fatalf("Set with a past expiry = %v; want nil (the entry is simply not served)", err)
@@ -174,10 +174,10 @@ func testExpired(t *testing.T, b memo.Backend) {
 	WantValue(t, b, Key(funcA, 2), v)
 }
 
-func testClearOneFunc(t *testing.T, b memo.Backend) {
-	stored := make(map[memo.Key][]byte)
+func testClearOneFunc(t *testing.T, b store.Backend) {
+	stored := make(map[store.Key][]byte)
 	for i := range 3 {
-		for _, fn := range []memo.FuncID{funcA, funcA2, funcB} {
+		for _, fn := range []store.FuncID{funcA, funcA2, funcB} {
 			k, v := Key(fn, i), entry(fmt.Sprintf("%q", fn.Name), time.Time{})
 			Set(t, b, k, v, time.Time{})
 			stored[k] = v
@@ -193,13 +193,13 @@ func testClearOneFunc(t *testing.T, b memo.Backend) {
 	}
 }
 
-func testList(t *testing.T, b memo.Backend) {
-	l, ok := b.(memo.Lister)
+func testList(t *testing.T, b store.Backend) {
+	l, ok := b.(store.Lister)
 	if !ok {
 		t.Logf("%T does not list its entries", b)
 		return
 	}
-	empty, err := list(l, memo.FuncID{})
+	empty, err := list(l, store.FuncID{})
 	if unsupported(t, b, "list its entries", err) {
 		return
 	}
@@ -207,15 +207,15 @@ func testList(t *testing.T, b memo.Backend) {
 		t.Fatalf("List(all) of an empty backend = %v, %v; want no entries, nil", empty, err)
 	}
 	expires := time.Now().Add(time.Hour).Truncate(time.Millisecond)
-	want := map[memo.Key]int{}
+	want := map[store.Key]int{}
 	for i := range 2 {
-		for _, fn := range []memo.FuncID{funcA, funcB} {
+		for _, fn := range []store.FuncID{funcA, funcB} {
 			v := entry(`"x"`, expires)
 			Set(t, b, Key(fn, i), v, expires)
 			want[Key(fn, i)] = len(v)
 		}
 	}
-	got := listAll(t, l, memo.FuncID{})
+	got := listAll(t, l, store.FuncID{})
 	if len(got) != len(want) {
 		t.Fatalf("List(all) returned %d entries; want %d: %v", len(got), len(want), got)
 	}
@@ -240,16 +240,16 @@ func testList(t *testing.T, b memo.Backend) {
 }
 
 // list returns the entries l lists for fn.
-func list(l memo.Lister, fn memo.FuncID) ([]memo.StoredEntry, error) {
-	var out []memo.StoredEntry
-	err := l.List(context.Background(), fn, func(e memo.StoredEntry) bool {
+func list(l store.Lister, fn store.FuncID) ([]store.StoredEntry, error) {
+	var out []store.StoredEntry
+	err := l.List(context.Background(), fn, func(e store.StoredEntry) bool {
 		out = append(out, e)
 		return true
 	})
 	return out, err
 }
 
-func listAll(t *testing.T, l memo.Lister, fn memo.FuncID) []memo.StoredEntry {
+func listAll(t *testing.T, l store.Lister, fn store.FuncID) []store.StoredEntry {
 	t.Helper()
 	out, err := list(l, fn)
 	if err != nil {
@@ -261,7 +261,7 @@ func listAll(t *testing.T, l memo.Lister, fn memo.FuncID) []memo.StoredEntry {
 // unsupported reports whether err wraps errors.ErrUnsupported, as List and
 // Prune of a wrapper do when the backend it wraps cannot list or prune; if
 // so, it logs that b does not do what.
-func unsupported(t *testing.T, b memo.Backend, what string, err error) bool {
+func unsupported(t *testing.T, b store.Backend, what string, err error) bool {
 	t.Helper()
 	if !errors.Is(err, errors.ErrUnsupported) {
 		return false
@@ -270,8 +270,8 @@ func unsupported(t *testing.T, b memo.Backend, what string, err error) bool {
 	return true
 }
 
-func testPrune(t *testing.T, b memo.Backend) {
-	p, ok := b.(memo.Pruner)
+func testPrune(t *testing.T, b store.Backend) {
+	p, ok := b.(store.Pruner)
 	if !ok {
 		t.Logf("%T expires entries without pruning", b)
 		return
@@ -281,7 +281,7 @@ func testPrune(t *testing.T, b memo.Backend) {
 	if unsupported(t, b, "prune", err) {
 		return
 	}
-	if err != nil || stats != (memo.PruneStats{}) {
+	if err != nil || stats != (store.PruneStats{}) {
 		t.Fatalf("Prune of an empty backend = %+v, %v; want nothing removed, nil", stats, err)
 	}
 	soon := time.Now().Add(time.Second)

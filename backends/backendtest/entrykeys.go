@@ -6,6 +6,7 @@ import (
 	"time"
 
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // EntryKeys checks, through the runtime, that a stored entry answers for
@@ -16,7 +17,7 @@ import (
 // [CopyValue] do it through b itself. Afterwards every call recomputes its
 // own result instead of serving the other key's, and counts the entry it
 // found as corrupt.
-func EntryKeys(t *testing.T, b memo.Backend, swap func(t *testing.T, a, c memo.Key), place func(t *testing.T, from, to memo.Key)) {
+func EntryKeys(t *testing.T, b store.Backend, swap func(t *testing.T, a, c store.Key), place func(t *testing.T, from, to store.Key)) {
 	t.Helper()
 	balance := NewNamedLenFunc(t, b, "Balance", 1)
 	doubled := NewNamedLenFunc(t, b, "Doubled", 2)
@@ -41,8 +42,8 @@ func EntryKeys(t *testing.T, b memo.Backend, swap func(t *testing.T, a, c memo.K
 
 // SwapValues exchanges the bytes b holds under a and c through b itself,
 // failing t on an error.
-func SwapValues(b memo.Backend) func(t *testing.T, a, c memo.Key) {
-	return func(t *testing.T, a, c memo.Key) {
+func SwapValues(b store.Backend) func(t *testing.T, a, c store.Key) {
+	return func(t *testing.T, a, c store.Key) {
 		t.Helper()
 		va, vc := mustGet(t, b, a), mustGet(t, b, c)
 		Set(t, b, a, vc, time.Time{})
@@ -52,15 +53,15 @@ func SwapValues(b memo.Backend) func(t *testing.T, a, c memo.Key) {
 
 // CopyValue stores the bytes b holds under from under to as well, through
 // b itself, failing t on an error.
-func CopyValue(b memo.Backend) func(t *testing.T, from, to memo.Key) {
-	return func(t *testing.T, from, to memo.Key) {
+func CopyValue(b store.Backend) func(t *testing.T, from, to store.Key) {
+	return func(t *testing.T, from, to store.Key) {
 		t.Helper()
 		Set(t, b, to, mustGet(t, b, from), time.Time{})
 	}
 }
 
 // mustGet returns what b holds under k, failing t on an error.
-func mustGet(t *testing.T, b memo.Backend, k memo.Key) []byte {
+func mustGet(t *testing.T, b store.Backend, k store.Key) []byte {
 	t.Helper()
 	v, err := b.Get(context.Background(), k)
 	if err != nil {

@@ -12,13 +12,15 @@ import (
 
 	_ "github.com/memogen/memogen/codecs/json" // the codec of LenFunc's results
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/memoimpl"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // A LenFunc is a memoized "length of s, times a scale" that calls the
 // runtime as memogen's generated wrappers do, so that a test sees what a
 // backend does for a program, and counts how many times its body runs.
 type LenFunc struct {
-	f     *memo.Func
+	f     *memoimpl.Func
 	scale int
 	runs  atomic.Int64 // times the function body ran
 	keys  *keyLog      // the keys its entries were stored under, by argument
@@ -29,7 +31,7 @@ type LenFunc struct {
 // byte-level backend, even if it keeps values in memory. Every LenFunc is the same
 // function, so one over a backend that another wrote to, as in another
 // process, finds its results.
-func NewLenFunc(t *testing.T, b memo.Backend) *LenFunc {
+func NewLenFunc(t *testing.T, b store.Backend) *LenFunc {
 	t.Helper()
 	return NewNamedLenFunc(t, b, "Len", 1)
 }
@@ -37,27 +39,27 @@ func NewLenFunc(t *testing.T, b memo.Backend) *LenFunc {
 // NewNamedLenFunc is NewLenFunc for the function name, whose results are
 // len(s)*scale: two names are two functions, whose entries must never
 // answer for each other.
-func NewNamedLenFunc(t *testing.T, b memo.Backend, name string, scale int) *LenFunc {
+func NewNamedLenFunc(t *testing.T, b store.Backend, name string, scale int) *LenFunc {
 	t.Helper()
 	backendName := "backendtest-" + uniqueName(t)
-	keys := &keyLog{Backend: b, keys: make(map[string]memo.Key)}
+	keys := &keyLog{Backend: b, keys: make(map[string]store.Key)}
 	memo.Register(backendName, keys)
 	t.Cleanup(func() { memo.Unregister(backendName) })
-	info := memo.FuncInfo{Package: "example.com/backendtest", Name: name, Backend: backendName, Codec: "json"}
-	return &LenFunc{f: memo.NewFunc(info), scale: scale, keys: keys}
+	info := memoimpl.FuncInfo{Package: "example.com/backendtest", Name: name, Backend: backendName, Codec: "json"}
+	return &LenFunc{f: memoimpl.NewFunc(info), scale: scale, keys: keys}
 }
 
 // ID returns the identity under which the function's entries are stored.
-func (lf *LenFunc) ID() memo.FuncID { return lf.f.ID() }
+func (lf *LenFunc) ID() store.FuncID { return lf.f.ID() }
 
 func (lf *LenFunc) call(s string) (int, error) {
 	c := lf.f.Begin(context.Background())
 	c.Key().Text(s)
-	if r, ok := memo.Lookup[int](c, false); ok {
+	if r, ok := memoimpl.Lookup[int](c, false); ok {
 		return r, nil
 	}
-	c.Summarize(func() string { return memo.Describe("s", s) })
-	return memo.Run(c, func() (int, error) {
+	c.Summarize(func() string { return memoimpl.Describe("s", s) })
+	return memoimpl.Run(c, func() (int, error) {
 		lf.runs.Add(1)
 		return len(s) * lf.scale, nil
 	})
@@ -86,11 +88,11 @@ func (lf *LenFunc) WantStats(t *testing.T, want memo.Stats) {
 
 // Key returns the key under which the runtime stored the function's result
 // for s, failing t if it stored none.
-func (lf *LenFunc) Key(t *testing.T, s string) memo.Key {
+func (lf *LenFunc) Key(t *testing.T, s string) store.Key {
 	t.Helper()
 	lf.keys.mu.Lock()
 	defer lf.keys.mu.Unlock()
-	k, ok := lf.keys.keys[memo.Describe("s", s)]
+	k, ok := lf.keys.keys[memoimpl.Describe("s", s)]
 	if !ok {
 		t.Fatalf("%s(%q) stored no entry", lf.f.ID().Name, s)
 	}
@@ -100,13 +102,13 @@ func (lf *LenFunc) Key(t *testing.T, s string) memo.Key {
 // keyLog passes a backend's calls through, and remembers under which key
 // each entry was set, by the summary of arguments the entry carries.
 type keyLog struct {
-	memo.Backend
+	store.Backend
 	mu   sync.Mutex
-	keys map[string]memo.Key // guarded by mu
+	keys map[string]store.Key // guarded by mu
 }
 
-func (l *keyLog) Set(ctx context.Context, key memo.Key, value []byte, expires time.Time) error {
-	if h, err := memo.DecodeEntryHeader(value); err == nil {
+func (l *keyLog) Set(ctx context.Context, key store.Key, value []byte, expires time.Time) error {
+	if h, err := store.DecodeEntryHeader(value); err == nil {
 		l.mu.Lock()
 		l.keys[h.Summary] = key
 		l.mu.Unlock()

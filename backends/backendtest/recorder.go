@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // A Recorder is an instrumented map, a memo.Backend, memo.Lister and
@@ -16,15 +16,15 @@ import (
 // those. The zero value is an empty Recorder.
 type Recorder struct {
 	mu      sync.Mutex
-	entries map[memo.Key]recordedEntry // guarded by mu
-	calls   map[string]int             // by method name; guarded by mu
+	entries map[store.Key]recordedEntry // guarded by mu
+	calls   map[string]int              // by method name; guarded by mu
 
 	// Set these before the calls they affect, not while any is running;
 	// the Recorder reads them without locking.
-	SetErr    error                  // returned by Set, which then stores nothing
-	BeforeSet func(memo.Key, []byte) // runs at the start of Set
-	AfterSet  func(memo.Key, []byte) // runs after Set has stored the value
-	AfterGet  func(memo.Key)         // runs after Get has read the map
+	SetErr    error                   // returned by Set, which then stores nothing
+	BeforeSet func(store.Key, []byte) // runs at the start of Set
+	AfterSet  func(store.Key, []byte) // runs after Set has stored the value
+	AfterGet  func(store.Key)         // runs after Get has read the map
 }
 
 type recordedEntry struct {
@@ -33,9 +33,9 @@ type recordedEntry struct {
 }
 
 var (
-	_ memo.Backend = (*Recorder)(nil)
-	_ memo.Lister  = (*Recorder)(nil)
-	_ memo.Pruner  = (*Recorder)(nil)
+	_ store.Backend = (*Recorder)(nil)
+	_ store.Lister  = (*Recorder)(nil)
+	_ store.Pruner  = (*Recorder)(nil)
 )
 
 // count counts a call of method and returns how many there have been.
@@ -57,7 +57,7 @@ func (r *Recorder) Calls(method string) int {
 }
 
 // Stored returns what the map holds under key, expired or not.
-func (r *Recorder) Stored(key memo.Key) (value []byte, ok bool) {
+func (r *Recorder) Stored(key store.Key) (value []byte, ok bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	e, ok := r.entries[key]
@@ -65,7 +65,7 @@ func (r *Recorder) Stored(key memo.Key) (value []byte, ok bool) {
 }
 
 // Get returns a copy of the value stored under key unless it has expired.
-func (r *Recorder) Get(ctx context.Context, key memo.Key) ([]byte, error) {
+func (r *Recorder) Get(ctx context.Context, key store.Key) ([]byte, error) {
 	r.count("Get")
 	r.mu.Lock()
 	e, ok := r.entries[key]
@@ -74,13 +74,13 @@ func (r *Recorder) Get(ctx context.Context, key memo.Key) ([]byte, error) {
 		r.AfterGet(key)
 	}
 	if !ok || (!e.expires.IsZero() && !time.Now().Before(e.expires)) {
-		return nil, memo.ErrNotFound
+		return nil, store.ErrNotFound
 	}
 	return append([]byte(nil), e.value...), nil
 }
 
 // Set stores a copy of value under key, or returns SetErr if it is set.
-func (r *Recorder) Set(ctx context.Context, key memo.Key, value []byte, expires time.Time) error {
+func (r *Recorder) Set(ctx context.Context, key store.Key, value []byte, expires time.Time) error {
 	r.count("Set")
 	if r.BeforeSet != nil {
 		r.BeforeSet(key, value)
@@ -90,7 +90,7 @@ func (r *Recorder) Set(ctx context.Context, key memo.Key, value []byte, expires 
 	}
 	r.mu.Lock()
 	if r.entries == nil {
-		r.entries = make(map[memo.Key]recordedEntry)
+		r.entries = make(map[store.Key]recordedEntry)
 	}
 	r.entries[key] = recordedEntry{append([]byte(nil), value...), expires}
 	r.mu.Unlock()
@@ -101,7 +101,7 @@ func (r *Recorder) Set(ctx context.Context, key memo.Key, value []byte, expires 
 }
 
 // Delete removes the entry under key.
-func (r *Recorder) Delete(ctx context.Context, key memo.Key) error {
+func (r *Recorder) Delete(ctx context.Context, key store.Key) error {
 	r.count("Delete")
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -110,7 +110,7 @@ func (r *Recorder) Delete(ctx context.Context, key memo.Key) error {
 }
 
 // Clear removes every entry of fn.
-func (r *Recorder) Clear(ctx context.Context, fn memo.FuncID) error {
+func (r *Recorder) Clear(ctx context.Context, fn store.FuncID) error {
 	r.count("Clear")
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -124,13 +124,13 @@ func (r *Recorder) Clear(ctx context.Context, fn memo.FuncID) error {
 
 // List yields the entries of fn, or every entry if fn is zero, in no
 // particular order.
-func (r *Recorder) List(ctx context.Context, fn memo.FuncID, yield func(memo.StoredEntry) bool) error {
+func (r *Recorder) List(ctx context.Context, fn store.FuncID, yield func(store.StoredEntry) bool) error {
 	r.count("List")
 	r.mu.Lock()
-	var list []memo.StoredEntry
+	var list []store.StoredEntry
 	for k, e := range r.entries {
-		if fn == (memo.FuncID{}) || k.Func == fn {
-			list = append(list, memo.StoredEntry{Key: k, Size: int64(len(e.value)), Expires: e.expires})
+		if fn == (store.FuncID{}) || k.Func == fn {
+			list = append(list, store.StoredEntry{Key: k, Size: int64(len(e.value)), Expires: e.expires})
 		}
 	}
 	r.mu.Unlock()
@@ -143,11 +143,11 @@ func (r *Recorder) List(ctx context.Context, fn memo.FuncID, yield func(memo.Sto
 }
 
 // Prune removes the entries that have expired.
-func (r *Recorder) Prune(ctx context.Context) (memo.PruneStats, error) {
+func (r *Recorder) Prune(ctx context.Context) (store.PruneStats, error) {
 	r.count("Prune")
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	var stats memo.PruneStats
+	var stats store.PruneStats
 	now := time.Now()
 	for k, e := range r.entries {
 		if !e.expires.IsZero() && !now.Before(e.expires) {

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"sync"
 
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // ErrFull reports a Set refused because the store stayed at its ceiling,
@@ -278,7 +278,7 @@ func (s *Store) evictFile(f storedFile) (counted, evicted bool, err error) {
 	if !os.SameFile(f.info, cur) || !cur.ModTime().Equal(f.info.ModTime()) {
 		return false, false, nil // used or replaced since the scan: no longer the least recent
 	}
-	e, err := readEntry(f.path, memo.Key{})
+	e, err := readEntry(f.path, store.Key{})
 	if err != nil {
 		return false, false, err
 	}
@@ -293,7 +293,7 @@ func (s *Store) evictFile(f storedFile) (counted, evicted bool, err error) {
 // scan walks the directory and returns its entry files, with their number
 // and size.
 func (s *Store) scan(ctx context.Context) (files []storedFile, found counts, err error) {
-	err = s.walk(ctx, s.dir, true, func(path string, _ memo.Key, d fs.DirEntry) error {
+	err = s.walk(ctx, s.dir, true, func(path string, _ store.Key, d fs.DirEntry) error {
 		fi, err := d.Info()
 		if absent(err) {
 			return nil

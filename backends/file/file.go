@@ -127,7 +127,7 @@ import (
 	"time"
 
 	"github.com/memogen/memogen/backends/internal/urlopt"
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // ErrInvalidKey reports a key or function that cannot name a file inside
@@ -167,10 +167,10 @@ type Store struct {
 }
 
 var (
-	_ memo.Backend = (*Store)(nil)
-	_ memo.Lister  = (*Store)(nil)
-	_ memo.Pruner  = (*Store)(nil)
-	_ io.Closer    = (*Store)(nil)
+	_ store.Backend = (*Store)(nil)
+	_ store.Lister  = (*Store)(nil)
+	_ store.Pruner  = (*Store)(nil)
+	_ io.Closer     = (*Store)(nil)
 )
 
 // New returns a store of the entries under opts.Dir. It creates nothing;
@@ -244,7 +244,7 @@ func ParseURL(rawURL string) (Options, error) {
 }
 
 // open is the opener of file:// URLs.
-func open(u *url.URL) (memo.Backend, error) {
+func open(u *url.URL) (store.Backend, error) {
 	opts, err := ParseURL(u.String())
 	if err != nil {
 		return nil, err
@@ -252,7 +252,7 @@ func open(u *url.URL) (memo.Backend, error) {
 	return New(opts)
 }
 
-func init() { memo.RegisterScheme("file", open) }
+func init() { store.RegisterScheme("file", open) }
 
 // Get returns the entry stored under key, or memo.ErrNotFound if there is
 // none or it has expired. A hit makes the entry the most recently used.
@@ -260,7 +260,7 @@ func init() { memo.RegisterScheme("file", open) }
 // not read: Get returns an error wrapping memo.ErrTooLarge, for the runtime
 // to delete it. A symbolic link, FIFO or device at the entry's path is
 // neither followed, read nor waited on: Get reports memo.ErrNotFound.
-func (s *Store) Get(ctx context.Context, key memo.Key) ([]byte, error) {
+func (s *Store) Get(ctx context.Context, key store.Key) ([]byte, error) {
 	path, dir, err := s.entryPath(key)
 	if err != nil {
 		return nil, err
@@ -270,23 +270,23 @@ func (s *Store) Get(ctx context.Context, key memo.Key) ([]byte, error) {
 	}
 	if err := s.prepare(dir, false); err != nil {
 		if absent(err) {
-			return nil, memo.ErrNotFound
+			return nil, store.ErrNotFound
 		}
 		return nil, fmt.Errorf("file: get: %w", err)
 	}
-	data, modified, err := readFile(path, memo.DefaultLimits().MaxBytes)
+	data, modified, err := readFile(path, store.DefaultLimits().MaxBytes)
 	switch {
 	case absent(err), errors.Is(err, errNotRegular), err != nil && foreignAt(path):
 		// A symbolic link, a FIFO or a device at an entry's path is not
 		// the store's: a miss, which a new result replaces; the store
 		// neither reads nor deletes it.
-		return nil, memo.ErrNotFound
+		return nil, store.ErrNotFound
 	case err != nil:
 		return nil, fmt.Errorf("file: get: %w", err)
 	}
 	now := time.Now()
 	if entryExpired(data, now) {
-		return nil, memo.ErrNotFound
+		return nil, store.ErrNotFound
 	}
 	// Recency is best effort, and coarse: a read-only directory still
 	// serves hits, and an entry used in the last touchInterval is not
@@ -306,7 +306,7 @@ const touchInterval = time.Minute
 // value's metadata line, so a value that is not a stored entry never
 // expires here. With bounds, Set may wait for eviction, or fail with
 // ErrFull; see Bounds in the package documentation.
-func (s *Store) Set(ctx context.Context, key memo.Key, value []byte, expires time.Time) error {
+func (s *Store) Set(ctx context.Context, key store.Key, value []byte, expires time.Time) error {
 	path, dir, err := s.entryPath(key)
 	if err != nil {
 		return err
@@ -338,7 +338,7 @@ func (s *Store) Set(ctx context.Context, key memo.Key, value []byte, expires tim
 			// A directory or another file that is not an entry holds the
 			// entry's place: this entry cannot be stored, but the store is
 			// not down, so the runtime must not cool it down.
-			return fmt.Errorf("file: set: %w: %s is not a regular file: %w", memo.ErrCorrupt, path, err)
+			return fmt.Errorf("file: set: %w: %s is not a regular file: %w", store.ErrCorrupt, path, err)
 		}
 		return fmt.Errorf("file: set: %w", err)
 	}
@@ -346,7 +346,7 @@ func (s *Store) Set(ctx context.Context, key memo.Key, value []byte, expires tim
 }
 
 // Delete removes key; deleting an absent key is not an error.
-func (s *Store) Delete(ctx context.Context, key memo.Key) error {
+func (s *Store) Delete(ctx context.Context, key store.Key) error {
 	path, dir, err := s.entryPath(key)
 	if err != nil {
 		return err
@@ -384,7 +384,7 @@ func (s *Store) remove(ctx context.Context, dir *funcDir, path string) error {
 // Clear removes every entry of fn, and then fn's directory and those of
 // its package if that empties them. Files in fn's directory that are not
 // entries stay, and so do the entries of a package nested in it.
-func (s *Store) Clear(ctx context.Context, fn memo.FuncID) error {
+func (s *Store) Clear(ctx context.Context, fn store.FuncID) error {
 	dir, err := s.funcDir(fn)
 	if err != nil {
 		return err

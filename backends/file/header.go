@@ -7,7 +7,7 @@ import (
 	"os"
 	"time"
 
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // maxHeader bounds the bytes read for a metadata line: a 256-byte summary
@@ -19,13 +19,13 @@ const maxHeader = 4096
 // parsed never expires here: whether an entry is intact is the runtime's
 // business, and it verifies the checksum on every hit.
 func entryExpired(data []byte, now time.Time) bool {
-	expires, err := memo.EntryExpires(data[:min(len(data), maxHeader)])
+	expires, err := store.EntryExpires(data[:min(len(data), maxHeader)])
 	return err == nil && !expires.IsZero() && !now.Before(expires)
 }
 
 // entryFile is what the store learns of a file named like an entry.
 type entryFile struct {
-	memo.StoredEntry
+	store.StoredEntry
 	info fs.FileInfo // nil when the file has gone
 	// isEntry is set when the file starts with an entry's metadata line,
 	// as the runtime writes it: a file without one is not the store's,
@@ -39,7 +39,7 @@ type entryFile struct {
 // readEntry describes the file at path, which has the name of key's entry,
 // from its size and metadata line, leaving the metadata zero when the line
 // cannot be parsed.
-func readEntry(path string, key memo.Key) (entryFile, error) {
+func readEntry(path string, key store.Key) (entryFile, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY|noFollow|nonBlock, 0)
 	if absent(err) {
 		return entryFile{}, nil
@@ -52,7 +52,7 @@ func readEntry(path string, key memo.Key) (entryFile, error) {
 	if err != nil {
 		return entryFile{}, err
 	}
-	e := entryFile{StoredEntry: memo.StoredEntry{Key: key, Size: fi.Size()}, info: fi}
+	e := entryFile{StoredEntry: store.StoredEntry{Key: key, Size: fi.Size()}, info: fi}
 	if !fi.Mode().IsRegular() {
 		return e, nil
 	}
@@ -61,12 +61,12 @@ func readEntry(path string, key memo.Key) (entryFile, error) {
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return entryFile{}, err
 	}
-	h, err := memo.DecodeEntryHeader(buf[:n])
+	h, err := store.DecodeEntryHeader(buf[:n])
 	switch {
 	case err == nil:
 		e.Created, e.Expires, e.Summary = h.Created, h.Expires, h.Summary
 		e.isEntry = true
-	case errors.Is(err, memo.ErrOldEntry):
+	case errors.Is(err, store.ErrOldEntry):
 		e.isEntry, e.old = true, true
 	}
 	return e, nil

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // This file maps keys to paths and back:
@@ -36,7 +36,7 @@ type funcDir struct {
 }
 
 // entryPath returns the file of key and the directory it is in.
-func (s *Store) entryPath(key memo.Key) (string, *funcDir, error) {
+func (s *Store) entryPath(key store.Key) (string, *funcDir, error) {
 	dir, err := s.funcDir(key.Func)
 	if err != nil {
 		return "", nil, err
@@ -54,7 +54,7 @@ func (s *Store) entryPath(key memo.Key) (string, *funcDir, error) {
 // funcDir returns the directory of fn's entries. Every path element is
 // checked, so that no key reaches outside the store's directory; valid
 // directories are remembered, since every call of a function asks again.
-func (s *Store) funcDir(fn memo.FuncID) (*funcDir, error) {
+func (s *Store) funcDir(fn store.FuncID) (*funcDir, error) {
 	if dir, ok := s.funcDirs.Load(fn); ok {
 		return dir.(*funcDir), nil
 	}
@@ -118,7 +118,7 @@ func (s *Store) checkOwn() error {
 	return err
 }
 
-func (s *Store) checkFuncDir(fn memo.FuncID) (string, error) {
+func (s *Store) checkFuncDir(fn store.FuncID) (string, error) {
 	if fn.Package == "" {
 		return "", fmt.Errorf("%w: %s: empty package path", ErrInvalidKey, fn)
 	}
@@ -179,27 +179,27 @@ func extension(codec string) (string, error) {
 
 // keyOf returns the key of the entry file at path, a file under the store's
 // directory, or false if the name is not one the store gives entries.
-func (s *Store) keyOf(path string) (memo.Key, bool) {
+func (s *Store) keyOf(path string) (store.Key, bool) {
 	rel, err := filepath.Rel(s.dir, path)
 	if err != nil {
-		return memo.Key{}, false
+		return store.Key{}, false
 	}
 	elems := strings.Split(filepath.ToSlash(rel), "/")
 	if len(elems) < 3 {
-		return memo.Key{}, false
+		return store.Key{}, false
 	}
 	name := elems[len(elems)-1]
 	digest, ext, ok := strings.Cut(name, ".")
 	if !ok || !isDigest(digest) {
-		return memo.Key{}, false
+		return store.Key{}, false
 	}
 	codec := ""
 	if ext != binExt {
 		codec = strings.ReplaceAll(ext, ".", "+")
 	}
 	if e, err := extension(codec); err != nil || e != ext {
-		return memo.Key{}, false
+		return store.Key{}, false
 	}
-	fn := memo.FuncID{Package: strings.Join(elems[:len(elems)-2], "/"), Name: elems[len(elems)-2]}
-	return memo.Key{Func: fn, Digest: digest, Codec: codec}, true
+	fn := store.FuncID{Package: strings.Join(elems[:len(elems)-2], "/"), Name: elems[len(elems)-2]}
+	return store.Key{Func: fn, Digest: digest, Codec: codec}, true
 }

@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"time"
 
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // staleAfter is how old a temporary file must be for Prune to take it for
@@ -26,9 +26,9 @@ const staleAfter = time.Hour
 // an entry's metadata line; other files are not the store's and are not
 // listed. Created, Expires and Summary come from that line; Size is the
 // file's size.
-func (s *Store) List(ctx context.Context, fn memo.FuncID, yield func(memo.StoredEntry) bool) error {
+func (s *Store) List(ctx context.Context, fn store.FuncID, yield func(store.StoredEntry) bool) error {
 	root, recursive := s.dir, true
-	if fn != (memo.FuncID{}) {
+	if fn != (store.FuncID{}) {
 		dir, err := s.funcDir(fn)
 		if err != nil {
 			return err
@@ -46,7 +46,7 @@ func (s *Store) List(ctx context.Context, fn memo.FuncID, yield func(memo.Stored
 		}
 		return fmt.Errorf("file: list: %w", err)
 	}
-	err := s.walk(ctx, root, recursive, func(path string, key memo.Key, _ fs.DirEntry) error {
+	err := s.walk(ctx, root, recursive, func(path string, key store.Key, _ fs.DirEntry) error {
 		e, err := readEntry(path, key)
 		switch {
 		case err != nil:
@@ -68,8 +68,8 @@ func (s *Store) List(ctx context.Context, fn memo.FuncID, yield func(memo.Stored
 // reports the entries removed and the bytes freed, temporary files
 // included. It removes nothing else: no file that is not an entry, and no
 // directory that is not empty.
-func (s *Store) Prune(ctx context.Context) (memo.PruneStats, error) {
-	var stats memo.PruneStats
+func (s *Store) Prune(ctx context.Context) (store.PruneStats, error) {
+	var stats store.PruneStats
 	if err := s.checkRoot(false); err != nil {
 		if absent(err) {
 			return stats, ctx.Err()
@@ -79,7 +79,7 @@ func (s *Store) Prune(ctx context.Context) (memo.PruneStats, error) {
 	var entryBytes int64
 	emptied := make(map[string]bool)
 	now := time.Now()
-	err := s.walk(ctx, s.dir, true, func(path string, key memo.Key, _ fs.DirEntry) error {
+	err := s.walk(ctx, s.dir, true, func(path string, key store.Key, _ fs.DirEntry) error {
 		e, err := readEntry(path, key)
 		if err != nil || !e.isEntry || !e.Expired(now) && !e.old {
 			return err
@@ -182,7 +182,7 @@ func (s *Store) removeEmptied(dirs []string) {
 // and never descends into them, nor follows a symbolic link. What vanishes
 // during the walk is skipped, since other processes may be removing
 // entries; so is a missing root.
-func (s *Store) walk(ctx context.Context, root string, recursive bool, entry func(path string, key memo.Key, d fs.DirEntry) error) error {
+func (s *Store) walk(ctx context.Context, root string, recursive bool, entry func(path string, key store.Key, d fs.DirEntry) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}

@@ -6,7 +6,7 @@ import (
 	"syscall"
 	"time"
 
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // readFile returns the contents and modification time of the file at path,
@@ -37,7 +37,7 @@ func readFile(path string, limit int) ([]byte, time.Time, error) {
 		return nil, time.Time{}, errNotRegular
 	}
 	if st.Size > int64(limit) {
-		return nil, time.Time{}, memo.EntryTooLarge(st.Size, limit)
+		return nil, time.Time{}, store.EntryTooLarge(st.Size, limit)
 	}
 	// One byte more than the size, so that reaching the end of the file
 	// takes no second buffer; a file that grew since the fstat grows it,
@@ -55,7 +55,7 @@ func readFile(path string, limit int) ([]byte, time.Time, error) {
 		}
 		data = data[:len(data)+n]
 		if len(data) > limit {
-			return nil, time.Time{}, memo.EntryTooLarge(-1, limit)
+			return nil, time.Time{}, store.EntryTooLarge(-1, limit)
 		}
 		if len(data) == cap(data) {
 			data = slices.Grow(data, min(len(data), limit+1-len(data)))

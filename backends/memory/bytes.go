@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // The byte-level methods make a Store usable wherever a [memo.Backend] is,
@@ -12,21 +12,21 @@ import (
 // keyed by digest in the function's table, and values are copied in and out.
 
 // Get returns a copy of the bytes stored under key, or memo.ErrNotFound.
-func (s *Store) Get(ctx context.Context, key memo.Key) ([]byte, error) {
+func (s *Store) Get(ctx context.Context, key store.Key) ([]byte, error) {
 	t := s.table(key.Func)
 	v, expires, ok := t.Get([]byte(key.Digest))
 	if !ok || (expires != 0 && time.Now().UnixNano() >= expires) {
-		return nil, memo.ErrNotFound
+		return nil, store.ErrNotFound
 	}
 	b, ok := v.([]byte)
 	if !ok {
-		return nil, memo.ErrNotFound
+		return nil, store.ErrNotFound
 	}
 	return append([]byte(nil), b...), nil
 }
 
 // Set stores a copy of value under key until expires.
-func (s *Store) Set(ctx context.Context, key memo.Key, value []byte, expires time.Time) error {
+func (s *Store) Set(ctx context.Context, key store.Key, value []byte, expires time.Time) error {
 	var exp int64
 	if !expires.IsZero() {
 		exp = expires.UnixNano()
@@ -37,20 +37,20 @@ func (s *Store) Set(ctx context.Context, key memo.Key, value []byte, expires tim
 }
 
 // Delete removes key.
-func (s *Store) Delete(ctx context.Context, key memo.Key) error {
+func (s *Store) Delete(ctx context.Context, key store.Key) error {
 	s.table(key.Func).Delete([]byte(key.Digest))
 	return nil
 }
 
 // Clear removes every entry of fn.
-func (s *Store) Clear(ctx context.Context, fn memo.FuncID) error {
+func (s *Store) Clear(ctx context.Context, fn store.FuncID) error {
 	s.table(fn).Clear()
 	return nil
 }
 
 // table returns fn's table for byte-level use, leaving its bound alone.
-func (s *Store) table(fn memo.FuncID) *table {
+func (s *Store) table(fn store.FuncID) *table {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.tableLocked(fn, memo.TableConfig{})
+	return s.tableLocked(fn, store.TableConfig{})
 }

@@ -44,7 +44,7 @@ import (
 	"sync"
 
 	"github.com/memogen/memogen/backends/internal/urlopt"
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // DefaultMaxEntries bounds a store whose Options leave MaxEntries zero.
@@ -67,15 +67,15 @@ type Options struct {
 type Store struct {
 	mu      sync.Mutex
 	opts    Options
-	tables  map[memo.FuncID]*table // guarded by mu
-	lru     ring                   // every entry, most recently used first; guarded by mu
-	entries int                    // guarded by mu
-	bytes   int64                  // guarded by mu
+	tables  map[store.FuncID]*table // guarded by mu
+	lru     ring                    // every entry, most recently used first; guarded by mu
+	entries int                     // guarded by mu
+	bytes   int64                   // guarded by mu
 }
 
 var (
-	_ memo.ValueStore = (*Store)(nil)
-	_ memo.Table      = (*table)(nil)
+	_ store.ValueStore = (*Store)(nil)
+	_ store.Table      = (*table)(nil)
 )
 
 // New returns an empty store.
@@ -83,7 +83,7 @@ func New(opts Options) *Store {
 	if opts.MaxEntries == 0 {
 		opts.MaxEntries = DefaultMaxEntries
 	}
-	s := &Store{opts: opts, tables: make(map[memo.FuncID]*table)}
+	s := &Store{opts: opts, tables: make(map[store.FuncID]*table)}
 	s.lru.init(global)
 	return s
 }
@@ -118,7 +118,7 @@ func ParseURL(rawURL string) (Options, error) {
 }
 
 // open is the opener of mem:// URLs.
-func open(u *url.URL) (memo.Backend, error) {
+func open(u *url.URL) (store.Backend, error) {
 	opts, err := ParseURL(u.String())
 	if err != nil {
 		return nil, err
@@ -126,17 +126,17 @@ func open(u *url.URL) (memo.Backend, error) {
 	return New(opts), nil
 }
 
-func init() { memo.RegisterScheme("mem", open) }
+func init() { store.RegisterScheme("mem", open) }
 
 // Table returns the table of cfg.Func, creating it on first use. A later
 // call for the same function updates its bound and eviction callback.
-func (s *Store) Table(cfg memo.TableConfig) memo.Table {
+func (s *Store) Table(cfg store.TableConfig) store.Table {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.tableLocked(cfg.Func, cfg)
 }
 
-func (s *Store) tableLocked(fn memo.FuncID, cfg memo.TableConfig) *table {
+func (s *Store) tableLocked(fn store.FuncID, cfg store.TableConfig) *table {
 	t := s.tables[fn]
 	if t == nil {
 		t = &table{s: s, m: make(map[string]*entry)}

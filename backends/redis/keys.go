@@ -3,18 +3,18 @@ package redis
 import (
 	"strings"
 
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // key returns the Redis key of fn's entry with digest:
 // <prefix>:<import path>.<Func>:<digest>.
-func (s *Store) key(fn memo.FuncID, digest string) string {
+func (s *Store) key(fn store.FuncID, digest string) string {
 	return s.funcKeyPrefix(fn) + digest
 }
 
 // funcKeyPrefix returns "<prefix>:<import path>.<Func>:", remembered per
 // function, since every call of a function asks again.
-func (s *Store) funcKeyPrefix(fn memo.FuncID) string {
+func (s *Store) funcKeyPrefix(fn store.FuncID) string {
 	if p, ok := s.keyPrefixes.Load(fn); ok {
 		return p.(string)
 	}
@@ -25,7 +25,7 @@ func (s *Store) funcKeyPrefix(fn memo.FuncID) string {
 
 // funcPattern returns the SCAN pattern that matches fn's keys and no other
 // function's, whatever glob metacharacters the prefix or names hold.
-func (s *Store) funcPattern(fn memo.FuncID) string {
+func (s *Store) funcPattern(fn store.FuncID) string {
 	return escapeGlob(s.funcKeyPrefix(fn)) + "*"
 }
 
@@ -52,7 +52,7 @@ func escapeGlob(s string) string {
 // is right unless the package path's last element has a dot in it
 // (gopkg.in/yaml.v3): the key alone cannot tell that package's F from
 // method v3.F of gopkg.in/yaml.
-func (s *Store) parseKey(k string) (key memo.Key, ok bool) {
+func (s *Store) parseKey(k string) (key store.Key, ok bool) {
 	rest, ok := strings.CutPrefix(k, s.prefix+":")
 	if !ok {
 		return key, false
@@ -74,7 +74,7 @@ func (s *Store) parseKey(k string) (key memo.Key, ok bool) {
 	if dot == len(id)-1 {
 		return key, false
 	}
-	return memo.Key{Func: memo.FuncID{Package: id[:dot], Name: id[dot+1:]}, Digest: digest}, true
+	return store.Key{Func: store.FuncID{Package: id[:dot], Name: id[dot+1:]}, Digest: digest}, true
 }
 
 // isDigest reports whether s has the form of memo.Key.Digest: 32 lowercase

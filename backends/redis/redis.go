@@ -76,9 +76,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/memogen/memogen/runtime/store"
 	goredis "github.com/redis/go-redis/v9"
-
-	memo "github.com/memogen/memogen/runtime"
 )
 
 // Defaults of Options' fields.
@@ -131,8 +130,8 @@ type commands interface {
 }
 
 var (
-	_ memo.Backend = (*Store)(nil)
-	_ memo.Lister  = (*Store)(nil)
+	_ store.Backend = (*Store)(nil)
+	_ store.Lister  = (*Store)(nil)
 )
 
 // New returns a Store that talks to Redis through opts.Client, or through a
@@ -194,7 +193,7 @@ func Must(s *Store, err error) *Store {
 // open is the opener of redis:// and rediss:// URLs. Like New, it does not
 // connect yet: a server that is down when a program binds its backend does
 // not disable caching for the program's life.
-func open(u *url.URL) (memo.Backend, error) {
+func open(u *url.URL) (store.Backend, error) {
 	opts, err := ParseURL(u.String())
 	if err != nil {
 		return nil, err
@@ -203,8 +202,8 @@ func open(u *url.URL) (memo.Backend, error) {
 }
 
 func init() {
-	memo.RegisterScheme("redis", open)
-	memo.RegisterScheme("rediss", open)
+	store.RegisterScheme("redis", open)
+	store.RegisterScheme("rediss", open)
 }
 
 // Close closes the client the Store created from Options.ClientOptions, as
@@ -224,24 +223,24 @@ func (s *Store) Close() error {
 // a longer value, which another client may have put under the key, is
 // refused with an error wrapping memo.ErrTooLarge, for the runtime to
 // delete.
-func (s *Store) Get(ctx context.Context, key memo.Key) ([]byte, error) {
+func (s *Store) Get(ctx context.Context, key store.Key) ([]byte, error) {
 	k := s.key(key.Func, key.Digest)
-	limit := memo.DefaultLimits().MaxBytes
+	limit := store.DefaultLimits().MaxBytes
 	// GETRANGE reads like GET, an expired key being absent, but within a
 	// bound; it answers an absent key with an empty value, and no entry
 	// is empty.
 	data, err := s.rdb.GetRange(ctx, k, 0, int64(limit)).Bytes()
 	switch {
 	case errors.Is(err, goredis.Nil), err == nil && len(data) == 0:
-		return nil, memo.ErrNotFound
+		return nil, store.ErrNotFound
 	case err != nil && strings.HasPrefix(err.Error(), "WRONGTYPE"):
 		// A key of another type where an entry belongs: corrupt, so that
 		// the runtime deletes it rather than taking Redis for down.
-		return nil, fmt.Errorf("redis: get %s: %w: %w", k, memo.ErrCorrupt, err)
+		return nil, fmt.Errorf("redis: get %s: %w: %w", k, store.ErrCorrupt, err)
 	case err != nil:
 		return nil, fmt.Errorf("redis: get %s: %w", k, err)
 	case len(data) > limit:
-		return nil, fmt.Errorf("redis: get %s: %w", k, memo.EntryTooLarge(-1, limit))
+		return nil, fmt.Errorf("redis: get %s: %w", k, store.EntryTooLarge(-1, limit))
 	}
 	return data, nil
 }
@@ -249,7 +248,7 @@ func (s *Store) Get(ctx context.Context, key memo.Key) ([]byte, error) {
 // Set stores value under key with a TTL that ends at expires; a zero
 // expires means no TTL. A value that has expired already is not stored, and
 // replaces any older value by deleting it.
-func (s *Store) Set(ctx context.Context, key memo.Key, value []byte, expires time.Time) error {
+func (s *Store) Set(ctx context.Context, key store.Key, value []byte, expires time.Time) error {
 	k := s.key(key.Func, key.Digest)
 	var ttl time.Duration
 	if !expires.IsZero() {
@@ -271,7 +270,7 @@ func (s *Store) Set(ctx context.Context, key memo.Key, value []byte, expires tim
 }
 
 // Delete removes key; deleting an absent key is not an error.
-func (s *Store) Delete(ctx context.Context, key memo.Key) error {
+func (s *Store) Delete(ctx context.Context, key store.Key) error {
 	k := s.key(key.Func, key.Digest)
 	if err := s.rdb.Del(ctx, k).Err(); err != nil {
 		return fmt.Errorf("redis: delete %s: %w", k, err)
@@ -282,7 +281,7 @@ func (s *Store) Delete(ctx context.Context, key memo.Key) error {
 // Clear removes every entry of fn: it scans for the function's keys and
 // unlinks them a batch at a time, so Redis frees their memory in the
 // background.
-func (s *Store) Clear(ctx context.Context, fn memo.FuncID) error {
+func (s *Store) Clear(ctx context.Context, fn store.FuncID) error {
 	err := s.scan(ctx, s.funcPattern(fn), func(ctx context.Context, node commands, keys []string) error {
 		// One UNLINK per key: a cluster refuses a multi-key command whose
 		// keys hash to different slots.
@@ -311,9 +310,9 @@ var errStop = errors.New("redis: listing stopped")
 // the split after a dotted last path element: an entry of gopkg.in/yaml.v3's
 // F shows as gopkg.in/yaml's v3.F. In a cluster, yield is called from one
 // goroutine at a time.
-func (s *Store) List(ctx context.Context, fn memo.FuncID, yield func(memo.StoredEntry) bool) error {
+func (s *Store) List(ctx context.Context, fn store.FuncID, yield func(store.StoredEntry) bool) error {
 	pattern := s.funcPattern(fn)
-	if fn == (memo.FuncID{}) {
+	if fn == (store.FuncID{}) {
 		pattern = escapeGlob(s.prefix) + ":*"
 	}
 	var mu sync.Mutex // serialises yield across the nodes of a cluster
@@ -343,9 +342,9 @@ func (s *Store) List(ctx context.Context, fn memo.FuncID, yield func(memo.Stored
 // describe reads the size and metadata of the entries under keys. A key
 // that vanished since the scan is left out; when fn is not zero, every key
 // belongs to it.
-func (s *Store) describe(ctx context.Context, node commands, fn memo.FuncID, keys []string) ([]memo.StoredEntry, error) {
+func (s *Store) describe(ctx context.Context, node commands, fn store.FuncID, keys []string) ([]store.StoredEntry, error) {
 	type pending struct {
-		key  memo.Key
+		key  store.Key
 		head *goredis.StringCmd
 		size *goredis.IntCmd
 	}
@@ -356,7 +355,7 @@ func (s *Store) describe(ctx context.Context, node commands, fn memo.FuncID, key
 			if !ok {
 				continue // not an entry, though under the prefix
 			}
-			if fn != (memo.FuncID{}) {
+			if fn != (store.FuncID{}) {
 				key.Func = fn // exact, where parsing guesses at dotted paths
 			}
 			batch = append(batch, pending{key, p.GetRange(ctx, k, 0, metaBytes-1), p.StrLen(ctx, k)})
@@ -366,16 +365,16 @@ func (s *Store) describe(ctx context.Context, node commands, fn memo.FuncID, key
 	if err != nil {
 		return nil, err
 	}
-	entries := make([]memo.StoredEntry, 0, len(batch))
+	entries := make([]store.StoredEntry, 0, len(batch))
 	for _, b := range batch {
 		size := b.size.Val()
 		if size == 0 {
 			continue
 		}
-		e := memo.StoredEntry{Key: b.key, Size: size}
+		e := store.StoredEntry{Key: b.key, Size: size}
 		// The checksum covers the payload, left unread: a listing shows what
 		// an entry's metadata claims, or none when it does not parse.
-		if h, err := memo.DecodeEntryHeader([]byte(b.head.Val())); err == nil {
+		if h, err := store.DecodeEntryHeader([]byte(b.head.Val())); err == nil {
 			e.Key.Codec, e.Created, e.Expires, e.Summary = h.Codec, h.Created, h.Expires, h.Summary
 		}
 		entries = append(entries, e)

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // digestLen is the length of a memo.Key's digest: 32 lowercase hex digits.
@@ -12,7 +12,7 @@ const digestLen = 32
 
 // objectKey returns the object that holds key's entry:
 // <prefix>/<import path>/<Func>/<digest>.
-func (s *Store) objectKey(key memo.Key) (string, error) {
+func (s *Store) objectKey(key store.Key) (string, error) {
 	folder, err := s.folder(key.Func)
 	if err != nil {
 		return "", err
@@ -25,7 +25,7 @@ func (s *Store) objectKey(key memo.Key) (string, error) {
 
 // folder returns the prefix of every object of fn, ending in a slash so that
 // the folder of F does not hold the entries of F2.
-func (s *Store) folder(fn memo.FuncID) (string, error) {
+func (s *Store) folder(fn store.FuncID) (string, error) {
 	if !validPath(fn.Package) || !validName(fn.Name) {
 		return "", fmt.Errorf("s3: function %q: want an import path and a name", fn)
 	}
@@ -34,7 +34,7 @@ func (s *Store) folder(fn memo.FuncID) (string, error) {
 
 // parseObjectKey returns the function and digest of the entry an object
 // under s.root holds, or false for an object of another shape.
-func (s *Store) parseObjectKey(objectKey string) (fn memo.FuncID, digest string, ok bool) {
+func (s *Store) parseObjectKey(objectKey string) (fn store.FuncID, digest string, ok bool) {
 	rest, ok := strings.CutPrefix(objectKey, s.root)
 	if !ok {
 		return fn, "", false
@@ -47,7 +47,7 @@ func (s *Store) parseObjectKey(objectKey string) (fn memo.FuncID, digest string,
 	if !ok || !validPath(pkg) || !validName(name) {
 		return fn, "", false
 	}
-	return memo.FuncID{Package: pkg, Name: name}, digest, true
+	return store.FuncID{Package: pkg, Name: name}, digest, true
 }
 
 // cutLast splits s around its last slash.

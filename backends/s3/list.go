@@ -8,9 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/memogen/memogen/runtime/store"
 	"golang.org/x/sync/errgroup"
-
-	memo "github.com/memogen/memogen/runtime"
 )
 
 // headConcurrency bounds the HEAD requests one listing or prune has in
@@ -23,9 +22,9 @@ const headConcurrency = 16
 // HEAD; Summary is left empty, since it is only in the object's body.
 // Objects beneath the prefix that do not have the layout of an entry are
 // skipped.
-func (s *Store) List(ctx context.Context, fn memo.FuncID, yield func(memo.StoredEntry) bool) error {
+func (s *Store) List(ctx context.Context, fn store.FuncID, yield func(store.StoredEntry) bool) error {
 	prefix := s.root
-	if fn != (memo.FuncID{}) {
+	if fn != (store.FuncID{}) {
 		var err error
 		if prefix, err = s.folder(fn); err != nil {
 			return err
@@ -52,14 +51,14 @@ func (s *Store) List(ctx context.Context, fn memo.FuncID, yield func(memo.Stored
 // at a time, and reports how many it deleted and their size. On an error,
 // the stats count what was deleted before it. An entry rewritten between
 // its HEAD and the delete is deleted too: that costs one recomputation.
-func (s *Store) Prune(ctx context.Context) (memo.PruneStats, error) {
-	var stats memo.PruneStats
+func (s *Store) Prune(ctx context.Context) (store.PruneStats, error) {
+	var stats store.PruneStats
 	now := time.Now()
 	for objs, err := range s.pages(ctx, s.root) {
 		if err != nil {
 			return stats, err
 		}
-		entries, err := s.describe(ctx, objs, memo.FuncID{})
+		entries, err := s.describe(ctx, objs, store.FuncID{})
 		if err != nil {
 			return stats, err
 		}
@@ -85,7 +84,7 @@ func (s *Store) Prune(ctx context.Context) (memo.PruneStats, error) {
 
 // storedObject is a listed entry and the object that holds it.
 type storedObject struct {
-	memo.StoredEntry
+	store.StoredEntry
 	name string // the object's key
 }
 
@@ -96,12 +95,12 @@ type storedObject struct {
 // that were deleted since the listing, are left out. An expiry that does
 // not parse counts as never, so that Prune deletes only what it
 // understands.
-func (s *Store) describe(ctx context.Context, objs []types.Object, only memo.FuncID) ([]storedObject, error) {
+func (s *Store) describe(ctx context.Context, objs []types.Object, only store.FuncID) ([]storedObject, error) {
 	entries := make([]storedObject, 0, len(objs))
 	for _, o := range objs {
 		name := aws.ToString(o.Key)
-		if fn, digest, ok := s.parseObjectKey(name); ok && (only == (memo.FuncID{}) || fn == only) {
-			entries = append(entries, storedObject{StoredEntry: memo.StoredEntry{Key: memo.Key{Func: fn, Digest: digest}}, name: name})
+		if fn, digest, ok := s.parseObjectKey(name); ok && (only == (store.FuncID{}) || fn == only) {
+			entries = append(entries, storedObject{StoredEntry: store.StoredEntry{Key: store.Key{Func: fn, Digest: digest}}, name: name})
 		}
 	}
 	found := make([]bool, len(entries))

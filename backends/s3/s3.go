@@ -92,9 +92,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
-
 	"github.com/memogen/memogen/backends/internal/urlopt"
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // MaxPageSize is the largest Options.PageSize: S3 lists at most 1000 keys
@@ -157,9 +156,9 @@ type Store struct {
 }
 
 var (
-	_ memo.Backend = (*Store)(nil)
-	_ memo.Lister  = (*Store)(nil)
-	_ memo.Pruner  = (*Store)(nil)
+	_ store.Backend = (*Store)(nil)
+	_ store.Lister  = (*Store)(nil)
+	_ store.Pruner  = (*Store)(nil)
 )
 
 // New returns a store for the bucket and prefix opts name. Unless
@@ -278,7 +277,7 @@ func ParseURL(rawURL string) (Options, error) {
 }
 
 // open is the opener of s3:// URLs.
-func open(u *url.URL) (memo.Backend, error) {
+func open(u *url.URL) (store.Backend, error) {
 	opts, err := ParseURL(u.String())
 	if err != nil {
 		return nil, err
@@ -286,4 +285,4 @@ func open(u *url.URL) (memo.Backend, error) {
 	return New(context.Background(), opts)
 }
 
-func init() { memo.RegisterScheme("s3", open) }
+func init() { store.RegisterScheme("s3", open) }

@@ -15,8 +15,7 @@ import (
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
-
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // The object metadata a Store writes, without the x-amz-meta- prefix. The
@@ -30,29 +29,29 @@ const (
 // none or its recorded expiry has passed. An expired object is left for a
 // fresh result or a prune to replace: deleting it here would lengthen the
 // miss and could race with a concurrent Set.
-func (s *Store) Get(ctx context.Context, key memo.Key) ([]byte, error) {
+func (s *Store) Get(ctx context.Context, key store.Key) ([]byte, error) {
 	name, err := s.objectKey(key)
 	if err != nil {
 		return nil, err
 	}
 	out, err := s.client.GetObject(ctx, &awss3.GetObjectInput{Bucket: &s.bucket, Key: &name})
 	if isNotFound(err) {
-		return nil, memo.ErrNotFound
+		return nil, store.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("s3: get %s: %w", name, err)
 	}
 	defer out.Body.Close()
 	if expires, _ := expiresOf(out.Metadata); !expires.IsZero() && !time.Now().Before(expires) {
-		return nil, memo.ErrNotFound
+		return nil, store.ErrNotFound
 	}
 	// An object over the entry limit, which another client may have put
 	// under the key, is refused by its length, unread, or once the body
 	// has gone one byte past the limit, whatever its length claimed.
-	limit := memo.DefaultLimits().MaxBytes
+	limit := store.DefaultLimits().MaxBytes
 	n := aws.ToInt64(out.ContentLength)
 	if n > int64(limit) {
-		return nil, fmt.Errorf("s3: get %s: %w", name, memo.EntryTooLarge(n, limit))
+		return nil, fmt.Errorf("s3: get %s: %w", name, store.EntryTooLarge(n, limit))
 	}
 	var buf bytes.Buffer
 	if n > 0 {
@@ -62,13 +61,13 @@ func (s *Store) Get(ctx context.Context, key memo.Key) ([]byte, error) {
 		return nil, fmt.Errorf("s3: get %s: reading the body: %w", name, err)
 	}
 	if buf.Len() > limit {
-		return nil, fmt.Errorf("s3: get %s: %w", name, memo.EntryTooLarge(-1, limit))
+		return nil, fmt.Errorf("s3: get %s: %w", name, store.EntryTooLarge(-1, limit))
 	}
 	return buf.Bytes(), nil
 }
 
 // Set stores value as the object of key, its expiry in its metadata.
-func (s *Store) Set(ctx context.Context, key memo.Key, value []byte, expires time.Time) error {
+func (s *Store) Set(ctx context.Context, key store.Key, value []byte, expires time.Time) error {
 	name, err := s.objectKey(key)
 	if err != nil {
 		return err
@@ -95,7 +94,7 @@ func (s *Store) Set(ctx context.Context, key memo.Key, value []byte, expires tim
 }
 
 // Delete removes the object of key; S3 reports success for an absent one.
-func (s *Store) Delete(ctx context.Context, key memo.Key) error {
+func (s *Store) Delete(ctx context.Context, key store.Key) error {
 	name, err := s.objectKey(key)
 	if err != nil {
 		return err
@@ -108,7 +107,7 @@ func (s *Store) Delete(ctx context.Context, key memo.Key) error {
 }
 
 // Clear deletes the entries in fn's folder, a listing page at a time.
-func (s *Store) Clear(ctx context.Context, fn memo.FuncID) error {
+func (s *Store) Clear(ctx context.Context, fn store.FuncID) error {
 	folder, err := s.folder(fn)
 	if err != nil {
 		return err

@@ -36,6 +36,7 @@ import (
 	"github.com/memogen/memogen/backends/internal/urlopt"
 	_ "github.com/memogen/memogen/backends/memory" // the default front, mem://
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // DefaultFrontTTL is how long a copy lives in the front when Options leave
@@ -55,7 +56,7 @@ type Options struct {
 // the front on the way. The back is the system of record: writes go to it
 // first. A Store is safe for concurrent use.
 type Store struct {
-	front, back memo.Backend
+	front, back store.Backend
 	frontTTL    time.Duration
 	seed        maphash.Seed
 	// stripes order fills of the front with writes to the same keys; a key
@@ -77,16 +78,16 @@ type stripe struct {
 }
 
 var (
-	_ memo.Backend = (*Store)(nil)
-	_ memo.Lister  = (*Store)(nil)
-	_ memo.Pruner  = (*Store)(nil)
-	_ io.Closer    = (*Store)(nil)
+	_ store.Backend = (*Store)(nil)
+	_ store.Lister  = (*Store)(nil)
+	_ store.Pruner  = (*Store)(nil)
+	_ io.Closer     = (*Store)(nil)
 )
 
 // New returns a store that keeps copies of back's entries in front. The
 // front should be fast and local, such as a *memory.Store; the Store takes
 // ownership of both, and Close closes them.
-func New(front, back memo.Backend, opts Options) *Store {
+func New(front, back store.Backend, opts Options) *Store {
 	if opts.FrontTTL <= 0 {
 		opts.FrontTTL = DefaultFrontTTL
 	}
@@ -136,7 +137,7 @@ func ParseURL(rawURL string) (URLConfig, error) {
 }
 
 // open is the opener of tiered:// URLs: it opens both tiers with memo.Open.
-func open(u *url.URL) (memo.Backend, error) {
+func open(u *url.URL) (store.Backend, error) {
 	cfg, err := ParseURL(u.String())
 	if err != nil {
 		return nil, err
@@ -153,11 +154,11 @@ func open(u *url.URL) (memo.Backend, error) {
 	return New(front, back, cfg.Options), nil
 }
 
-func init() { memo.RegisterScheme("tiered", open) }
+func init() { store.RegisterScheme("tiered", open) }
 
 // Get returns the front's copy of key if it has one, else the back's value,
 // which it copies into the front. A failing front counts as a miss.
-func (s *Store) Get(ctx context.Context, key memo.Key) ([]byte, error) {
+func (s *Store) Get(ctx context.Context, key store.Key) ([]byte, error) {
 	if value, err := s.front.Get(ctx, key); err == nil {
 		return value, nil
 	}
@@ -173,8 +174,8 @@ func (s *Store) Get(ctx context.Context, key memo.Key) ([]byte, error) {
 	// expires. A value that is not an entry is served but not copied, since
 	// the front could outlive it; nor is an entry that answers another key
 	// than the one it was read under, which the runtime rejects and deletes.
-	expires, err := memo.EntryExpires(value)
-	if err != nil || !memo.EntryAnswers(value, key) {
+	expires, err := store.EntryExpires(value)
+	if err != nil || !store.EntryAnswers(value, key) {
 		return value, nil
 	}
 	st.mu.Lock()
@@ -188,7 +189,7 @@ func (s *Store) Get(ctx context.Context, key memo.Key) ([]byte, error) {
 // Set stores value in the back, then in the front. If the back fails, Set
 // returns its error and drops the front's copy, so that the next Get asks
 // the back.
-func (s *Store) Set(ctx context.Context, key memo.Key, value []byte, expires time.Time) error {
+func (s *Store) Set(ctx context.Context, key store.Key, value []byte, expires time.Time) error {
 	st := s.stripe(key)
 	st.mu.Lock()
 	gen := st.gen
@@ -210,7 +211,7 @@ func (s *Store) Set(ctx context.Context, key memo.Key, value []byte, expires tim
 
 // fillLocked copies value into the front until the sooner of expires and
 // the front TTL; an expired value removes the front's copy instead.
-func (s *Store) fillLocked(ctx context.Context, key memo.Key, value []byte, expires time.Time) {
+func (s *Store) fillLocked(ctx context.Context, key store.Key, value []byte, expires time.Time) {
 	now := time.Now()
 	if !expires.IsZero() && !now.Before(expires) {
 		_ = s.front.Delete(ctx, key)
@@ -226,7 +227,7 @@ func (s *Store) fillLocked(ctx context.Context, key memo.Key, value []byte, expi
 }
 
 // Delete removes key from the back, then from the front.
-func (s *Store) Delete(ctx context.Context, key memo.Key) error {
+func (s *Store) Delete(ctx context.Context, key store.Key) error {
 	err := s.back.Delete(ctx, key)
 	st := s.stripe(key)
 	st.mu.Lock()
@@ -236,7 +237,7 @@ func (s *Store) Delete(ctx context.Context, key memo.Key) error {
 }
 
 // Clear removes every entry of fn from the back, then from the front.
-func (s *Store) Clear(ctx context.Context, fn memo.FuncID) error {
+func (s *Store) Clear(ctx context.Context, fn store.FuncID) error {
 	err := s.back.Clear(ctx, fn)
 	for i := range s.stripes {
 		st := &s.stripes[i]
@@ -251,8 +252,8 @@ func (s *Store) Clear(ctx context.Context, fn memo.FuncID) error {
 
 // List lists the back's entries. It fails with an error wrapping
 // errors.ErrUnsupported if the back cannot list.
-func (s *Store) List(ctx context.Context, fn memo.FuncID, yield func(memo.StoredEntry) bool) error {
-	l, ok := s.back.(memo.Lister)
+func (s *Store) List(ctx context.Context, fn store.FuncID, yield func(store.StoredEntry) bool) error {
+	l, ok := s.back.(store.Lister)
 	if !ok {
 		return fmt.Errorf("tiered: back %T cannot list its entries: %w", s.back, errors.ErrUnsupported)
 	}
@@ -262,10 +263,10 @@ func (s *Store) List(ctx context.Context, fn memo.FuncID, yield func(memo.Stored
 // Prune prunes the back. It fails with an error wrapping
 // errors.ErrUnsupported if the back cannot prune, as a back whose server
 // expires entries itself need not. Front copies expire on their own.
-func (s *Store) Prune(ctx context.Context) (memo.PruneStats, error) {
-	p, ok := s.back.(memo.Pruner)
+func (s *Store) Prune(ctx context.Context) (store.PruneStats, error) {
+	p, ok := s.back.(store.Pruner)
 	if !ok {
-		return memo.PruneStats{}, fmt.Errorf("tiered: back %T cannot prune: %w", s.back, errors.ErrUnsupported)
+		return store.PruneStats{}, fmt.Errorf("tiered: back %T cannot prune: %w", s.back, errors.ErrUnsupported)
 	}
 	return p.Prune(ctx)
 }
@@ -277,13 +278,13 @@ func (s *Store) Close() error {
 	return s.closeErr
 }
 
-func closeBackend(b memo.Backend) error {
+func closeBackend(b store.Backend) error {
 	if c, ok := b.(io.Closer); ok {
 		return c.Close()
 	}
 	return nil
 }
 
-func (s *Store) stripe(key memo.Key) *stripe {
+func (s *Store) stripe(key store.Key) *stripe {
 	return &s.stripes[maphash.String(s.seed, key.Digest)%uint64(len(s.stripes))]
 }

@@ -53,6 +53,7 @@ import (
 
 	"github.com/memogen/memogen/backends/internal/urlopt"
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // Defaults of Options' fields.
@@ -83,13 +84,13 @@ type Options struct {
 	// OnError, if not nil, is called with every write to the back that
 	// failed, on a worker's goroutine; with several workers it must be safe
 	// for concurrent use. Failures are counted in [Store.Errors] either way.
-	OnError func(memo.Key, error)
+	OnError func(store.Key, error)
 }
 
 // A Store queues changes for a back backend and writes them in the
 // background. It is safe for concurrent use.
 type Store struct {
-	back      memo.Backend
+	back      store.Backend
 	opts      Options
 	queue     chan *record // records awaiting a worker; never more than QueueSize, so sends do not block
 	workers   sync.WaitGroup
@@ -98,16 +99,16 @@ type Store struct {
 	closeOnce func() error  // drains and stops the workers, once
 
 	mu       sync.Mutex
-	pending  map[memo.Key]*record // keys with changes not yet written; guarded by mu
-	seq      uint64               // changes accepted so far; guarded by mu
-	progress chan struct{}        // closed and replaced when a write ends or the store closes; guarded by mu
-	closed   bool                 // guarded by mu
+	pending  map[store.Key]*record // keys with changes not yet written; guarded by mu
+	seq      uint64                // changes accepted so far; guarded by mu
+	progress chan struct{}         // closed and replaced when a write ends or the store closes; guarded by mu
+	closed   bool                  // guarded by mu
 }
 
 // record is the change queued for one key: the state the key must reach in
 // the back. Its fields are guarded by Store.mu.
 type record struct {
-	key     memo.Key
+	key     store.Key
 	value   []byte
 	expires time.Time
 	deleted bool
@@ -122,16 +123,16 @@ type record struct {
 }
 
 var (
-	_ memo.Backend = (*Store)(nil)
-	_ memo.Lister  = (*Store)(nil)
-	_ memo.Pruner  = (*Store)(nil)
-	_ io.Closer    = (*Store)(nil)
+	_ store.Backend = (*Store)(nil)
+	_ store.Lister  = (*Store)(nil)
+	_ store.Pruner  = (*Store)(nil)
+	_ io.Closer     = (*Store)(nil)
 )
 
 // New returns a store that writes to back in the background, and starts its
 // workers. The Store takes ownership of back; Close writes what is queued,
 // stops the workers and closes back if it is an io.Closer.
-func New(back memo.Backend, opts Options) *Store {
+func New(back store.Backend, opts Options) *Store {
 	if opts.QueueSize <= 0 {
 		opts.QueueSize = DefaultQueueSize
 	}
@@ -145,7 +146,7 @@ func New(back memo.Backend, opts Options) *Store {
 		back:     back,
 		opts:     opts,
 		queue:    make(chan *record, opts.QueueSize),
-		pending:  make(map[memo.Key]*record),
+		pending:  make(map[store.Key]*record),
 		progress: make(chan struct{}),
 	}
 	s.closeOnce = sync.OnceValue(s.shutdown)
@@ -198,7 +199,7 @@ func ParseURL(rawURL string) (URLConfig, error) {
 
 // open is the opener of writebehind:// URLs: it opens the back with
 // memo.Open.
-func open(u *url.URL) (memo.Backend, error) {
+func open(u *url.URL) (store.Backend, error) {
 	cfg, err := ParseURL(u.String())
 	if err != nil {
 		return nil, err
@@ -210,11 +211,11 @@ func open(u *url.URL) (memo.Backend, error) {
 	return New(back, cfg.Options), nil
 }
 
-func init() { memo.RegisterScheme("writebehind", open) }
+func init() { store.RegisterScheme("writebehind", open) }
 
 // Get returns the value of key's queued Set, memo.ErrNotFound for a queued
 // Delete, and otherwise asks the back.
-func (s *Store) Get(ctx context.Context, key memo.Key) ([]byte, error) {
+func (s *Store) Get(ctx context.Context, key store.Key) ([]byte, error) {
 	s.mu.Lock()
 	r := s.pending[key]
 	if r == nil {
@@ -224,7 +225,7 @@ func (s *Store) Get(ctx context.Context, key memo.Key) ([]byte, error) {
 	value, expires, deleted := r.value, r.expires, r.deleted
 	s.mu.Unlock()
 	if deleted || (!expires.IsZero() && !time.Now().Before(expires)) {
-		return nil, memo.ErrNotFound
+		return nil, store.ErrNotFound
 	}
 	return bytes.Clone(value), nil
 }
@@ -232,7 +233,7 @@ func (s *Store) Get(ctx context.Context, key memo.Key) ([]byte, error) {
 // Set queues the storing of a copy of value under key and returns. If
 // QueueSize other keys are already queued, it waits for room until ctx
 // ends; it never drops a change. After Close it returns ErrClosed.
-func (s *Store) Set(ctx context.Context, key memo.Key, value []byte, expires time.Time) error {
+func (s *Store) Set(ctx context.Context, key store.Key, value []byte, expires time.Time) error {
 	value = bytes.Clone(value)
 	return s.change(ctx, key, func(r *record) {
 		r.value, r.expires, r.deleted = value, expires, false
@@ -241,7 +242,7 @@ func (s *Store) Set(ctx context.Context, key memo.Key, value []byte, expires tim
 
 // Delete queues the removal of key, and waits for room as Set does. From
 // then on, Get reports key missing.
-func (s *Store) Delete(ctx context.Context, key memo.Key) error {
+func (s *Store) Delete(ctx context.Context, key store.Key) error {
 	return s.change(ctx, key, func(r *record) {
 		r.value, r.expires, r.deleted = nil, time.Time{}, true
 	})
@@ -249,7 +250,7 @@ func (s *Store) Delete(ctx context.Context, key memo.Key) error {
 
 // change applies set to key's record, queueing a new record if the key has
 // none.
-func (s *Store) change(ctx context.Context, key memo.Key, set func(*record)) error {
+func (s *Store) change(ctx context.Context, key store.Key, set func(*record)) error {
 	s.mu.Lock()
 	for {
 		if s.closed {
@@ -285,7 +286,7 @@ func (s *Store) change(ctx context.Context, key memo.Key, set func(*record)) err
 // Clear turns the queued changes of fn into deletions, so that Get reports
 // them missing and none is written after the back is cleared, then clears
 // fn in the back.
-func (s *Store) Clear(ctx context.Context, fn memo.FuncID) error {
+func (s *Store) Clear(ctx context.Context, fn store.FuncID) error {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -360,8 +361,8 @@ func (s *Store) Stats() Stats {
 // List waits for the changes queued so far to be written, then lists the
 // back's entries. It fails with an error wrapping errors.ErrUnsupported if
 // the back cannot list.
-func (s *Store) List(ctx context.Context, fn memo.FuncID, yield func(memo.StoredEntry) bool) error {
-	l, ok := s.back.(memo.Lister)
+func (s *Store) List(ctx context.Context, fn store.FuncID, yield func(store.StoredEntry) bool) error {
+	l, ok := s.back.(store.Lister)
 	if !ok {
 		return fmt.Errorf("writebehind: back %T cannot list its entries: %w", s.back, errors.ErrUnsupported)
 	}
@@ -374,13 +375,13 @@ func (s *Store) List(ctx context.Context, fn memo.FuncID, yield func(memo.Stored
 // Prune waits for the changes queued so far to be written, then prunes the
 // back. It fails with an error wrapping errors.ErrUnsupported if the back
 // cannot prune, as a back whose server expires entries itself need not.
-func (s *Store) Prune(ctx context.Context) (memo.PruneStats, error) {
-	p, ok := s.back.(memo.Pruner)
+func (s *Store) Prune(ctx context.Context) (store.PruneStats, error) {
+	p, ok := s.back.(store.Pruner)
 	if !ok {
-		return memo.PruneStats{}, fmt.Errorf("writebehind: back %T cannot prune: %w", s.back, errors.ErrUnsupported)
+		return store.PruneStats{}, fmt.Errorf("writebehind: back %T cannot prune: %w", s.back, errors.ErrUnsupported)
 	}
 	if err := s.Flush(ctx); err != nil {
-		return memo.PruneStats{}, err
+		return store.PruneStats{}, err
 	}
 	return p.Prune(ctx)
 }
@@ -441,7 +442,7 @@ func (s *Store) write(r *record) {
 	}
 }
 
-func (s *Store) apply(key memo.Key, value []byte, expires time.Time, deleted bool) error {
+func (s *Store) apply(key store.Key, value []byte, expires time.Time, deleted bool) error {
 	ctx, cancel := context.WithTimeout(context.Background(), s.opts.WriteTimeout)
 	defer cancel()
 	if deleted {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // cacheUsage is what a mistake in a cache command line prints; -h prints
@@ -53,7 +54,7 @@ func runCache(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "memogen cache: unknown command %q (want ls, stats, prune or clear)\n", verb)
 		return 2
 	}
-	var fns []memo.FuncID // nil: every function
+	var fns []store.FuncID // nil: every function
 	if len(rest) == 3 {
 		if verb == "prune" {
 			fmt.Fprintln(stderr, "memogen cache: prune takes no function: it removes the expired entries of every function")
@@ -99,16 +100,16 @@ func runCache(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 // of package a/b.c or method c.D of package a/b: it returns both readings,
 // and the commands act on each. One instantiation of a generic function
 // carries its type arguments: "a/b.Map[int,string]", "a/b.List[int].Join".
-func parseFuncIDs(s string) ([]memo.FuncID, error) {
+func parseFuncIDs(s string) ([]store.FuncID, error) {
 	parts := strings.Split(s[strings.LastIndex(s, "/")+1:], ".")
 	n := len(parts)
 	if n < 2 || parts[0] == "" || !isFuncName(parts[n-1]) {
 		return nil, fmt.Errorf("function %q: want import/path.Name, e.g. example.com/users.FetchUser", s)
 	}
-	ids := []memo.FuncID{{Package: strings.TrimSuffix(s, "."+parts[n-1]), Name: parts[n-1]}}
+	ids := []store.FuncID{{Package: strings.TrimSuffix(s, "."+parts[n-1]), Name: parts[n-1]}}
 	if n > 2 && isFuncName(parts[n-2]) {
 		method := parts[n-2] + "." + parts[n-1]
-		ids = append(ids, memo.FuncID{Package: strings.TrimSuffix(s, "."+method), Name: method})
+		ids = append(ids, store.FuncID{Package: strings.TrimSuffix(s, "."+method), Name: method})
 	}
 	return ids, nil
 }
@@ -121,8 +122,8 @@ func isFuncName(s string) bool {
 	return token.IsIdentifier(name) && (!generic || len(args) > 1 && strings.HasSuffix(args, "]"))
 }
 
-func lister(b memo.Backend) (memo.Lister, error) {
-	l, ok := b.(memo.Lister)
+func lister(b store.Backend) (store.Lister, error) {
+	l, ok := b.(store.Lister)
 	if !ok {
 		return nil, fmt.Errorf("%T cannot list its entries", b)
 	}
@@ -131,17 +132,17 @@ func lister(b memo.Backend) (memo.Lister, error) {
 
 // collect returns the entries of fns, or of every function when fns is
 // nil, sorted by function and digest.
-func collect(ctx context.Context, b memo.Backend, fns []memo.FuncID) ([]memo.StoredEntry, error) {
+func collect(ctx context.Context, b store.Backend, fns []store.FuncID) ([]store.StoredEntry, error) {
 	l, err := lister(b)
 	if err != nil {
 		return nil, err
 	}
 	if fns == nil {
-		fns = []memo.FuncID{{}}
+		fns = []store.FuncID{{}}
 	}
-	var entries []memo.StoredEntry
+	var entries []store.StoredEntry
 	for _, fn := range fns {
-		err := l.List(ctx, fn, func(e memo.StoredEntry) bool {
+		err := l.List(ctx, fn, func(e store.StoredEntry) bool {
 			entries = append(entries, e)
 			return true
 		})
@@ -149,13 +150,13 @@ func collect(ctx context.Context, b memo.Backend, fns []memo.FuncID) ([]memo.Sto
 			return nil, err
 		}
 	}
-	compare := func(a, b memo.StoredEntry) int {
+	compare := func(a, b store.StoredEntry) int {
 		return cmp.Or(cmp.Compare(a.Key.Func.String(), b.Key.Func.String()), cmp.Compare(a.Key.Digest, b.Key.Digest))
 	}
 	slices.SortFunc(entries, compare)
 	// A store that keys entries by the function's name, as Redis does,
 	// lists the same entries under both readings of a dotted name.
-	return slices.CompactFunc(entries, func(a, b memo.StoredEntry) bool { return compare(a, b) == 0 }), nil
+	return slices.CompactFunc(entries, func(a, b store.StoredEntry) bool { return compare(a, b) == 0 }), nil
 }
 
 // entryRow is one entry as ls prints it.
@@ -168,7 +169,7 @@ type entryRow struct {
 	Args     string     `json:"args,omitempty"`
 }
 
-func cacheList(ctx context.Context, b memo.Backend, fns []memo.FuncID, out *printer) error {
+func cacheList(ctx context.Context, b store.Backend, fns []store.FuncID, out *printer) error {
 	entries, err := collect(ctx, b, fns)
 	if err != nil {
 		return err
@@ -194,7 +195,7 @@ type statsRow struct {
 	Expired  int    `json:"expired"`
 }
 
-func cacheStats(ctx context.Context, b memo.Backend, fns []memo.FuncID, out *printer) error {
+func cacheStats(ctx context.Context, b store.Backend, fns []store.FuncID, out *printer) error {
 	entries, err := collect(ctx, b, fns)
 	if err != nil {
 		return err
@@ -222,9 +223,9 @@ func cacheStats(ctx context.Context, b memo.Backend, fns []memo.FuncID, out *pri
 	})
 }
 
-func cachePrune(ctx context.Context, b memo.Backend, out *printer) error {
-	var stats memo.PruneStats
-	if p, ok := b.(memo.Pruner); ok {
+func cachePrune(ctx context.Context, b store.Backend, out *printer) error {
+	var stats store.PruneStats
+	if p, ok := b.(store.Pruner); ok {
 		var err error
 		// A wrapper over a store that expires entries itself (tiered or
 		// write-behind over Redis) has nothing to prune either.
@@ -239,7 +240,7 @@ func cachePrune(ctx context.Context, b memo.Backend, out *printer) error {
 	return err
 }
 
-func cacheClear(ctx context.Context, b memo.Backend, fns []memo.FuncID, out *printer) error {
+func cacheClear(ctx context.Context, b store.Backend, fns []store.FuncID, out *printer) error {
 	if fns == nil {
 		entries, err := collect(ctx, b, nil)
 		if err != nil {

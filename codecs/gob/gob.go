@@ -23,7 +23,7 @@ import (
 	"reflect"
 	"sync"
 
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // Name is the codec's name in a directive's codec=.
@@ -33,7 +33,7 @@ const Name = "gob"
 // their concrete types registered with gob.Register.
 type Codec struct{}
 
-var _ memo.Codec = Codec{}
+var _ store.Codec = Codec{}
 
 // Marshal encodes v with a fresh gob encoder, so that each entry is
 // self-describing.
@@ -88,4 +88,4 @@ var (
 	decoded  sync.Map // reflect.Type → struct{}: decoded into successfully
 )
 
-func init() { memo.RegisterCodec(Name, Codec{}) }
+func init() { store.RegisterCodec(Name, Codec{}) }

@@ -9,7 +9,7 @@ import (
 	"sync"
 
 	"github.com/memogen/memogen/codecs/internal/bounded"
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // Name is the compressor's name in a directive's codec=.
@@ -18,7 +18,7 @@ const Name = "gzip"
 // Compressor compresses with gzip at the default level.
 type Compressor struct{}
 
-var _ memo.LimitedCompressor = Compressor{}
+var _ store.LimitedCompressor = Compressor{}
 
 // Compress returns src compressed.
 func (Compressor) Compress(src []byte) ([]byte, error) {
@@ -35,7 +35,7 @@ func (Compressor) Compress(src []byte) ([]byte, error) {
 
 // Decompress returns src decompressed, within memo.DefaultLimits.
 func (c Compressor) Decompress(src []byte) ([]byte, error) {
-	return c.DecompressLimited(src, memo.DefaultLimits())
+	return c.DecompressLimited(src, store.DefaultLimits())
 }
 
 // maxRatio is the most that deflate can expand: 258 bytes from 2 bits.
@@ -46,7 +46,7 @@ const maxRatio = 1032
 // passes, so that a hostile entry costs at most lim.MaxBytes of output. The
 // size the gzip trailer claims, clamped by what deflate can expand src to,
 // sizes the first buffer.
-func (Compressor) DecompressLimited(src []byte, lim memo.Limits) ([]byte, error) {
+func (Compressor) DecompressLimited(src []byte, lim store.Limits) ([]byte, error) {
 	r := readers.Get().(*reader)
 	defer readers.Put(r)
 	r.src.Reset(src)
@@ -71,4 +71,4 @@ type reader struct {
 
 var readers = sync.Pool{New: func() any { return new(reader) }}
 
-func init() { memo.RegisterCompressor(Name, Compressor{}) }
+func init() { store.RegisterCompressor(Name, Compressor{}) }

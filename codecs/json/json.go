@@ -20,7 +20,7 @@ import (
 	"encoding/json"
 	"reflect"
 
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // Name is the codec's name in a directive's codec=.
@@ -31,7 +31,7 @@ const Name = "json"
 // that must come back as their original dynamic type.
 type Codec struct{}
 
-var _ memo.Codec = Codec{}
+var _ store.Codec = Codec{}
 
 // Marshal encodes v as JSON.
 func (Codec) Marshal(v any) ([]byte, error) {
@@ -48,4 +48,4 @@ func (Codec) Marshal(v any) ([]byte, error) {
 // Unmarshal decodes JSON data into v, a pointer.
 func (Codec) Unmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
 
-func init() { memo.RegisterCodec(Name, Codec{}) }
+func init() { store.RegisterCodec(Name, Codec{}) }

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"math"
 
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // The guard walks the MessagePack value at the start of data, without
@@ -197,7 +197,7 @@ func (w *walker) head() (header, error) {
 // charge takes n bytes from the budget.
 func (w *walker) charge(n int64) error {
 	if n > w.left {
-		return fmt.Errorf("%w: decoding would allocate more than the %d bytes allowed", memo.ErrTooLarge, w.budget)
+		return fmt.Errorf("%w: decoding would allocate more than the %d bytes allowed", store.ErrTooLarge, w.budget)
 	}
 	w.left -= n
 	return nil

@@ -46,9 +46,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/memogen/memogen/runtime/store"
 	"github.com/vmihailenco/msgpack/v5"
-
-	memo "github.com/memogen/memogen/runtime"
 )
 
 // Name is the codec's name in a directive's codec=.
@@ -57,7 +56,7 @@ const Name = "msgpack"
 // Codec encodes results with github.com/vmihailenco/msgpack/v5.
 type Codec struct{}
 
-var _ memo.LimitedCodec = Codec{}
+var _ store.LimitedCodec = Codec{}
 
 // Marshal encodes v as MessagePack.
 func (Codec) Marshal(v any) ([]byte, error) {
@@ -94,7 +93,7 @@ func addressable(v any) reflect.Value {
 // Unmarshal decodes MessagePack data into v, a pointer, within
 // memo.DefaultLimits.
 func (c Codec) Unmarshal(data []byte, v any) error {
-	return c.UnmarshalLimited(data, v, memo.DefaultLimits())
+	return c.UnmarshalLimited(data, v, store.DefaultLimits())
 }
 
 // UnmarshalLimited decodes MessagePack data into v, a pointer, after a
@@ -102,7 +101,7 @@ func (c Codec) Unmarshal(data []byte, v any) error {
 // allocates at most lim.MaxAlloc: a corrupt or hostile entry is an error
 // wrapping memo.ErrTooLarge, not a huge allocation. See guard.go for what
 // the guard charges.
-func (Codec) UnmarshalLimited(data []byte, v any, lim memo.Limits) error {
+func (Codec) UnmarshalLimited(data []byte, v any, lim store.Limits) error {
 	t := reflect.TypeOf(v)
 	if t == nil || t.Kind() != reflect.Pointer {
 		return fmt.Errorf("msgpack: cannot decode into %T: want a pointer", v)
@@ -151,4 +150,4 @@ type decoder struct {
 
 var decoders = sync.Pool{New: func() any { return &decoder{dec: msgpack.NewDecoder(nil)} }}
 
-func init() { memo.RegisterCodec(Name, Codec{}) }
+func init() { store.RegisterCodec(Name, Codec{}) }

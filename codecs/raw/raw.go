@@ -5,7 +5,7 @@ package raw
 import (
 	"fmt"
 
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // Name is the codec's name in a directive's codec=.
@@ -14,7 +14,7 @@ const Name = "raw"
 // Codec stores []byte and string results without encoding them.
 type Codec struct{}
 
-var _ memo.Codec = Codec{}
+var _ store.Codec = Codec{}
 
 // Marshal returns v's bytes; v must be a []byte or a string.
 func (Codec) Marshal(v any) ([]byte, error) {
@@ -40,4 +40,4 @@ func (Codec) Unmarshal(data []byte, v any) error {
 	return fmt.Errorf("raw: cannot decode into %T: the raw codec takes []byte and string results", v)
 }
 
-func init() { memo.RegisterCodec(Name, Codec{}) }
+func init() { store.RegisterCodec(Name, Codec{}) }

@@ -9,9 +9,8 @@ import (
 	"fmt"
 
 	"github.com/klauspost/compress/zstd"
-
 	"github.com/memogen/memogen/codecs/internal/bounded"
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // Name is the compressor's name in a directive's codec=.
@@ -25,7 +24,7 @@ type Compressor struct {
 	dec *zstd.Decoder // decodes into a buffer of the declared size, and no further
 }
 
-var _ memo.LimitedCompressor = (*Compressor)(nil)
+var _ store.LimitedCompressor = (*Compressor)(nil)
 
 // New returns a compressor.
 func New() *Compressor {
@@ -48,7 +47,7 @@ func (c *Compressor) Compress(src []byte) ([]byte, error) {
 
 // Decompress returns src decompressed, within memo.DefaultLimits.
 func (c *Compressor) Decompress(src []byte) ([]byte, error) {
-	return c.DecompressLimited(src, memo.DefaultLimits())
+	return c.DecompressLimited(src, store.DefaultLimits())
 }
 
 // DecompressLimited returns src decompressed, in at most lim.MaxBytes.
@@ -60,7 +59,7 @@ func (c *Compressor) Decompress(src []byte) ([]byte, error) {
 // streamed, with a window of at most lim.MaxBytes, and stops at the first
 // byte over the limit or when lim.Deadline passes between blocks. Past
 // lim.Deadline, nothing is decoded.
-func (c *Compressor) DecompressLimited(src []byte, lim memo.Limits) ([]byte, error) {
+func (c *Compressor) DecompressLimited(src []byte, lim store.Limits) ([]byte, error) {
 	if len(src) == 0 {
 		return nil, nil // the empty stream
 	}
@@ -83,7 +82,7 @@ func (c *Compressor) DecompressLimited(src []byte, lim memo.Limits) ([]byte, err
 
 // limitErr marks the decoder's refusals to grow past its bounds as
 // memo.ErrTooLarge.
-func limitErr(err error, lim memo.Limits) error {
+func limitErr(err error, lim store.Limits) error {
 	for _, tooLarge := range []error{zstd.ErrDecoderSizeExceeded, zstd.ErrWindowSizeExceeded, zstd.ErrFrameSizeExceeded} {
 		if errors.Is(err, tooLarge) {
 			return fmt.Errorf("%w: %w", bounded.TooLarge(lim), err)
@@ -94,7 +93,7 @@ func limitErr(err error, lim memo.Limits) error {
 
 // stream decodes src, whose first frame does not declare its size, with a
 // decoder of its own whose window fits the limit.
-func (c *Compressor) stream(src []byte, lim memo.Limits) ([]byte, error) {
+func (c *Compressor) stream(src []byte, lim store.Limits) ([]byte, error) {
 	window := uint64(max(lim.MaxBytes, zstd.MinWindowSize))
 	d, err := zstd.NewReader(bytes.NewReader(src),
 		zstd.WithDecoderConcurrency(1), // synchronous: no goroutines
@@ -109,4 +108,4 @@ func (c *Compressor) stream(src []byte, lim memo.Limits) ([]byte, error) {
 	return out, limitErr(err, lim)
 }
 
-func init() { memo.RegisterCompressor(Name, New()) }
+func init() { store.RegisterCompressor(Name, New()) }

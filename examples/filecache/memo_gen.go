@@ -11,10 +11,11 @@ import (
 	_ "github.com/memogen/memogen/backends/memory"
 	_ "github.com/memogen/memogen/codecs/json"
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // memoBuildReport is the cache of BuildReport.
-var memoBuildReport = memo.NewFunc(memo.FuncInfo{
+var memoBuildReport = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Equal:       memoEqualReport,
@@ -39,13 +40,13 @@ func memoBuildReportKey(w *memo.KeyWriter, region string, year int) {
 func BuildReportCached(region string, year int) (Report, error) {
 	memoCall := memoBuildReport.Begin(context.Background())
 	memoBuildReportKey(memoCall.Key(), region, year)
-	if memoR, memoOK := memo.Lookup[Report](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Report](memoCall, false); memoOK {
 		return memoR, nil
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("region", region, "year", year)
+		return memoimpl.Describe("region", region, "year", year)
 	})
-	memoR, memoErr := memo.Run(memoCall, func() (Report, error) {
+	memoR, memoErr := memoimpl.Run(memoCall, func() (Report, error) {
 		return BuildReport(region, year)
 	})
 	return memoR, memoErr
@@ -87,14 +88,14 @@ func (h BuildReportMemoHandle) Stats() memo.Stats {
 
 // memoEqualReport compares a value of type Report with what its encoding
 // decodes to.
-func memoEqualReport(d *memo.Diff, a, b *Report) bool {
+func memoEqualReport(d *memoimpl.Diff, a, b *Report) bool {
 	if a.Region != b.Region {
 		return d.Differ(a.Region, b.Region, ".Region")
 	}
 	if a.Total != b.Total {
 		return d.Differ(a.Total, b.Total, ".Total")
 	}
-	if !memo.SameLen(d, a.Top, b.Top) {
+	if !memoimpl.SameLen(d, a.Top, b.Top) {
 		return d.At(".Top")
 	}
 	for i := range a.Top {
@@ -116,7 +117,7 @@ func memoSizeOfReport(r Report) int64 {
 func memoSizeReport(v *Report) int64 {
 	var n int64
 	n += int64(len(v.Region))
-	n += memo.SliceSize(v.Top)
+	n += memoimpl.SliceSize(v.Top)
 	for i := range v.Top {
 		n += int64(len(v.Top[i]))
 	}

@@ -11,10 +11,11 @@ import (
 	_ "github.com/memogen/memogen/backends/memory"
 	_ "github.com/memogen/memogen/codecs/msgpack"
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // memoWeather is the cache of Weather.
-var memoWeather = memo.NewFunc(memo.FuncInfo{
+var memoWeather = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
 	Errors:      true,
 	Fingerprint: "16e8c1ba4105363d0dfaac008e33b8fe",
@@ -38,13 +39,13 @@ func memoWeatherKey(w *memo.KeyWriter, city string) {
 func WeatherCached(ctx context.Context, city string, refresh bool) (string, error) {
 	memoCall := memoWeather.Begin(ctx)
 	memoWeatherKey(memoCall.Key(), city)
-	if memoR, memoOK := memo.Lookup[string](memoCall, refresh); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, refresh); memoOK {
 		return memoR, nil
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("city", city)
+		return memoimpl.Describe("city", city)
 	})
-	memoR, memoErr := memo.Run(memoCall, func() (string, error) {
+	memoR, memoErr := memoimpl.Run(memoCall, func() (string, error) {
 		return Weather(ctx, city, refresh)
 	})
 	return memoR, memoErr
@@ -85,7 +86,7 @@ func (h WeatherMemoHandle) Stats() memo.Stats {
 }
 
 // memoWordCount is the cache of WordCount.
-var memoWordCount = memo.NewFunc(memo.FuncInfo{
+var memoWordCount = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
 	Fingerprint: "fffb29b3f65094bd760814e503ebc4e6",
 	KeepsLocal:  true,
@@ -104,13 +105,13 @@ func memoWordCountKey(w *memo.KeyWriter, text string) {
 func WordCountCached(text string) int {
 	memoCall := memoWordCount.Begin(context.Background())
 	memoWordCountKey(memoCall.Key(), text)
-	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("text", text)
+		return memoimpl.Describe("text", text)
 	})
-	memoR, _ := memo.Run(memoCall, func() (int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
 		return WordCount(text), nil
 	})
 	return memoR
@@ -152,7 +153,7 @@ func (h WordCountMemoHandle) Stats() memo.Stats {
 
 // memoEqualString compares a result of type string with what its encoding
 // decodes to.
-func memoEqualString(d *memo.Diff, a, b *string) bool {
+func memoEqualString(d *memoimpl.Diff, a, b *string) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")
 	}
@@ -161,7 +162,7 @@ func memoEqualString(d *memo.Diff, a, b *string) bool {
 
 // memoEqualInt compares a result of type int with what its encoding decodes
 // to.
-func memoEqualInt(d *memo.Diff, a, b *int) bool {
+func memoEqualInt(d *memoimpl.Diff, a, b *int) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")
 	}

@@ -11,10 +11,11 @@ import (
 	_ "github.com/memogen/memogen/backends/memory"
 	_ "github.com/memogen/memogen/codecs/msgpack"
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // memoExchangeRate is the cache of ExchangeRate.
-var memoExchangeRate = memo.NewFunc(memo.FuncInfo{
+var memoExchangeRate = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "shared",
 	Equal:       memoEqualFloat64,
 	Errors:      true,
@@ -38,13 +39,13 @@ func memoExchangeRateKey(w *memo.KeyWriter, from string, to string) {
 func ExchangeRateCached(ctx context.Context, from string, to string) (float64, error) {
 	memoCall := memoExchangeRate.Begin(ctx)
 	memoExchangeRateKey(memoCall.Key(), from, to)
-	if memoR, memoOK := memo.Lookup[float64](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[float64](memoCall, false); memoOK {
 		return memoR, nil
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("from", from, "to", to)
+		return memoimpl.Describe("from", from, "to", to)
 	})
-	memoR, memoErr := memo.Run(memoCall, func() (float64, error) {
+	memoR, memoErr := memoimpl.Run(memoCall, func() (float64, error) {
 		return ExchangeRate(ctx, from, to)
 	})
 	return memoR, memoErr
@@ -86,8 +87,8 @@ func (h ExchangeRateMemoHandle) Stats() memo.Stats {
 
 // memoEqualFloat64 compares a result of type float64 with what its encoding
 // decodes to.
-func memoEqualFloat64(d *memo.Diff, a, b *float64) bool {
-	if !memo.SameFloat(*a, *b) {
+func memoEqualFloat64(d *memoimpl.Diff, a, b *float64) bool {
+	if !memoimpl.SameFloat(*a, *b) {
 		return d.Differ(*a, *b, "")
 	}
 	return true

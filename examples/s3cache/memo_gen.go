@@ -11,10 +11,11 @@ import (
 	_ "github.com/memogen/memogen/codecs/raw"
 	_ "github.com/memogen/memogen/codecs/zstd"
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // memoThumbnail is the cache of Thumbnail.
-var memoThumbnail = memo.NewFunc(memo.FuncInfo{
+var memoThumbnail = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "bucket",
 	Codec:       "raw+zstd",
 	Equal:       memoThumbnailEqual,
@@ -38,13 +39,13 @@ func memoThumbnailKey(w *memo.KeyWriter, image string, width int) {
 func ThumbnailCached(ctx context.Context, image string, width int) ([]byte, error) {
 	memoCall := memoThumbnail.Begin(ctx)
 	memoThumbnailKey(memoCall.Key(), image, width)
-	if memoR, memoOK := memo.Lookup[[]byte](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[[]byte](memoCall, false); memoOK {
 		return memoR, nil
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("image", image, "width", width)
+		return memoimpl.Describe("image", image, "width", width)
 	})
-	memoR, memoErr := memo.Run(memoCall, func() ([]byte, error) {
+	memoR, memoErr := memoimpl.Run(memoCall, func() ([]byte, error) {
 		return Thumbnail(ctx, image, width)
 	})
 	return memoR, memoErr
@@ -86,8 +87,8 @@ func (h ThumbnailMemoHandle) Stats() memo.Stats {
 
 // memoThumbnailEqual compares a result of Thumbnail with what its encoding
 // decodes to.
-func memoThumbnailEqual(d *memo.Diff, a, b *[]byte) bool {
-	if !memo.SameLen(d, *a, *b) {
+func memoThumbnailEqual(d *memoimpl.Diff, a, b *[]byte) bool {
+	if !memoimpl.SameLen(d, *a, *b) {
 		return false
 	}
 	for i := range *a {
@@ -101,5 +102,5 @@ func memoThumbnailEqual(d *memo.Diff, a, b *[]byte) bool {
 // memoSizeOfSliceByte estimates the bytes a result of type []byte references
 // outside itself.
 func memoSizeOfSliceByte(r []byte) int64 {
-	return memo.SliceSize(r)
+	return memoimpl.SliceSize(r)
 }

@@ -22,6 +22,7 @@ import (
 	"testing"
 
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // RequireVar names the variable that turns a missing server from a skip
@@ -156,8 +157,8 @@ func clearedAtEnd(t *testing.T, raw string) string {
 		if c, ok := b.(io.Closer); ok {
 			defer c.Close()
 		}
-		funcs := make(map[memo.FuncID]bool)
-		err := b.(memo.Lister).List(ctx, memo.FuncID{}, func(e memo.StoredEntry) bool {
+		funcs := make(map[store.FuncID]bool)
+		err := b.(store.Lister).List(ctx, store.FuncID{}, func(e store.StoredEntry) bool {
 			funcs[e.Key.Func] = true
 			return true
 		})
@@ -175,7 +176,7 @@ func clearedAtEnd(t *testing.T, raw string) string {
 
 // Open opens the backend at raw, whose scheme a backend package imported
 // by the test registered, and fails t if it cannot.
-func Open(t *testing.T, raw string) memo.Backend {
+func Open(t *testing.T, raw string) store.Backend {
 	t.Helper()
 	b, err := memo.Open(raw)
 	if err != nil {
@@ -186,7 +187,7 @@ func Open(t *testing.T, raw string) memo.Backend {
 
 // ClosedAtEnd closes b, if it is an io.Closer, when t ends, reports an
 // error from Close, and returns b.
-func ClosedAtEnd[B memo.Backend](t *testing.T, b B) B {
+func ClosedAtEnd[B store.Backend](t *testing.T, b B) B {
 	t.Cleanup(func() {
 		if c, ok := any(b).(io.Closer); ok {
 			if err := c.Close(); err != nil {

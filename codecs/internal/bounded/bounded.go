@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // firstChunk is the capacity ReadAll starts with when the caller has no
@@ -20,7 +20,7 @@ const firstChunk = 4 << 10
 // lim.Deadline passes between two reads. hint, when positive, is the size r
 // is expected to yield; it is clamped to lim.MaxBytes. Growing by doubling,
 // ReadAll allocates less than twice what it returns, plus the hint.
-func ReadAll(r io.Reader, lim memo.Limits, hint int) ([]byte, error) {
+func ReadAll(r io.Reader, lim store.Limits, hint int) ([]byte, error) {
 	if hint <= 0 {
 		hint = firstChunk
 	}
@@ -51,6 +51,6 @@ func ReadAll(r io.Reader, lim memo.Limits, hint int) ([]byte, error) {
 
 // TooLarge returns the error of a payload that decompresses to more than
 // lim.MaxBytes.
-func TooLarge(lim memo.Limits) error {
-	return fmt.Errorf("%w: decompresses to more than %d bytes", memo.ErrTooLarge, lim.MaxBytes)
+func TooLarge(lim store.Limits) error {
+	return fmt.Errorf("%w: decompresses to more than %d bytes", store.ErrTooLarge, lim.MaxBytes)
 }

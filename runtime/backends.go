@@ -1,0 +1,51 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/memogen/memogen/runtime/internal/registry"
+	"github.com/memogen/memogen/runtime/store"
+)
+
+// DefaultBackend is the name of the backend a directive without backend=
+// uses. Unless rebound, it is the in-memory store opened from "mem://".
+const DefaultBackend = "default"
+
+// DefaultCodec is the codec of byte-level backends for a directive without
+// codec=. Generated code imports its package.
+const DefaultCodec = "msgpack"
+
+// ErrUnbound reports a backend name with nothing bound to it.
+var ErrUnbound = registry.ErrUnbound
+
+// Register binds name to b, replacing any earlier binding, including one
+// made from the environment. Wrappers pick up the change on their next call.
+func Register(name string, b store.Backend) { registry.Register(name, b) }
+
+// Unregister removes the binding of name; the next use binds it again from
+// the environment or, for "default", to a fresh in-memory store.
+func Unregister(name string) { registry.Unregister(name) }
+
+// Open opens a backend from a URL whose scheme a backend package
+// registered, such as "file:///var/cache/app" once
+// github.com/memogen/memogen/backends/file is imported.
+func Open(rawURL string) (store.Backend, error) { return registry.Open(rawURL) }
+
+// CheckBackends binds every backend that a memoized function of this
+// program names, and returns an error listing each one that cannot be bound.
+// Call it at startup to fail fast; without it, a wrapper whose backend is
+// unbound runs its function uncached and reports the error once.
+func CheckBackends() error {
+	users := registry.Users()
+	var errs []error
+	for _, name := range slices.Sorted(maps.Keys(users)) {
+		if _, err := registry.Resolve(name); err != nil {
+			errs = append(errs, fmt.Errorf("%w (used by %s)", err, strings.Join(users[name], ", ")))
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,33 @@
+package runtime
+
+import (
+	"errors"
+
+	"github.com/memogen/memogen/runtime/internal/typeid"
+)
+
+// ErrUnstorable reports results that cannot be stored in bytes and read
+// back as the same values: all the results of a function, as its types
+// show (bound to a byte-level backend, it runs uncached), or one result,
+// found at store time to hold a cycle, to nest deeper than the codec can
+// take, or to read back different (it is returned, not stored).
+var ErrUnstorable = errors.New("memo: results cannot be stored in a byte-level backend")
+
+// ErrCoolingDown reports a call that skipped its backend because an
+// operation on it failed less than Config.Cooldown ago.
+var ErrCoolingDown = errors.New("memo: backend cooling down after a failure")
+
+// ErrAmbiguousType reports a call whose key or type arguments involve a type
+// that shares its name and structure with another type of the program, such
+// as two types declared inside two functions: memory tables tell them apart,
+// but byte-level backends, which other processes share, cannot, so the call
+// runs uncached there.
+var ErrAmbiguousType = typeid.ErrAmbiguousType
+
+// ErrUnnamedMain reports a call whose key or type arguments involve a type
+// of package main in a program built without an import path for it (go run
+// main.go, GOPATH mode, builds without module information): byte-level
+// backends, which other programs share, cannot tell it from their types of
+// the same name, so the call runs uncached there. Build the program from its
+// package (go build ./cmd/a, go run .) to cache such calls.
+var ErrUnnamedMain = typeid.ErrUnnamedMain

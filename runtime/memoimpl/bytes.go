@@ -1,0 +1,249 @@
+package memoimpl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
+	"reflect"
+	"strings"
+	"time"
+)
+
+// This file is the path of byte-level backends: results are encoded by the
+// function's codec into an Entry, addressed by a digest Key, and every fault
+// (an unreachable backend, a corrupt entry, a result that does not decode)
+// degrades to a miss instead of reaching the caller.
+
+// byteKey returns the call's key for byte-level backends.
+func (c *Call) byteKey() store.Key {
+	if c.key.Digest == "" {
+		c.key = store.Key{Func: c.f.id, Digest: digestHex(c.f.prefix, c.w.Bytes()), Codec: c.b.codecSpec}
+	}
+	return c.key
+}
+
+// opContext bounds one backend operation by Config.Timeout. It keeps the
+// caller's values but not its cancellation, so that a result computed just
+// before the caller gave up is still stored.
+func (c *Call) opContext() (context.Context, context.CancelFunc) {
+	return newOpContext(c.ctx, c.cfg.timeout())
+}
+
+// joinErrs joins errors, returning one of them unwrapped when the other is
+// nil, so that the hook sees the error itself whenever there is only one.
+func joinErrs(a, b error) error {
+	switch {
+	case a == nil:
+		return b
+	case b == nil:
+		return a
+	}
+	return errors.Join(a, b)
+}
+
+// fail records a backend failure: counted, reported, and under
+// Config.Strict returned by Run for functions that return errors.
+func (c *Call) fail(err error) {
+	c.f.stats.failures.Add(1)
+	c.cacheErr = joinErrs(c.cacheErr, err)
+	c.strict(err)
+}
+
+// strict makes err the call's error under Config.Strict, for functions that
+// return errors.
+func (c *Call) strict(err error) {
+	if c.cfg.Strict && c.f.info.Errors {
+		c.strictErr = err
+	}
+}
+
+// backendFailed records a failed backend operation and starts the
+// backend's cooldown: for Config.Cooldown, calls skip it and run uncached,
+// so that a dead server costs one timeout, not one per call.
+func (c *Call) backendFailed(err error) {
+	c.fail(err)
+	c.backendDown = true
+	if d := c.cfg.cooldown(); d > 0 {
+		c.b.health.CooldownUntil.Store(c.cfg.now().Add(d).UnixNano())
+	}
+}
+
+// discard deletes an entry that cannot be used and counts it as corrupt; the
+// call goes on as a miss.
+func (c *Call) discard(err error) {
+	c.f.stats.corrupt.Add(1)
+	c.cacheErr = err
+	ctx, cancel := c.opContext()
+	defer cancel()
+	_ = c.b.backend.Delete(ctx, c.byteKey())
+}
+
+// loadEntry fetches the call's entry, checks it and returns its payload
+// and expiry (Unix nanoseconds, 0 for never); a missing entry, a failing
+// backend and a corrupt or foreign entry all report false. It parses only
+// what a hit needs, allocating nothing beyond what the backend returned.
+func (c *Call) loadEntry() (payload []byte, expires int64, ok bool) {
+	ctx, cancel := c.opContext()
+	data, err := c.b.backend.Get(ctx, c.byteKey())
+	cancel()
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return nil, 0, false
+	case errors.Is(err, store.ErrTooLarge), errors.Is(err, store.ErrCorrupt):
+		// The backend refused to read an entry over the limit whole, or
+		// found something that is not an entry at its place (a Redis list):
+		// the entry is corrupt or hostile, not a sign that the backend is
+		// down, which would cool it down for every function.
+		c.discard(fmt.Errorf("%w: %s: get: %w", store.ErrCorrupt, c.f.backendName(), err))
+		return nil, 0, false
+	case err != nil:
+		c.backendFailed(fmt.Errorf("memo: %s: get: %w", c.f.backendName(), err))
+		return nil, 0, false
+	case len(data) > c.cfg.maxEntryBytes():
+		c.discard(fmt.Errorf("%w: %w", store.ErrCorrupt, store.EntryTooLarge(int64(len(data)), c.cfg.maxEntryBytes())))
+		return nil, 0, false
+	}
+	payload, expiry, err := store.CheckEntry(data, c.key)
+	switch {
+	case errors.Is(err, store.ErrOldEntry):
+		return nil, 0, false // not damage: the fresh result replaces it
+	case err != nil:
+		c.discard(err)
+		return nil, 0, false
+	case !expiry.IsZero():
+		expires = expiry.UnixNano()
+	}
+	return payload, expires, true
+}
+
+// loadBytes returns the call's live, decoded result from a byte-level
+// backend.
+func loadBytes[R any](c *Call) (result R, expires int64, ok bool) {
+	payload, expires, ok := c.loadEntry()
+	if !ok || !c.live(expires) {
+		return result, 0, false
+	}
+	lim := c.cfg.limits(time.Now().Add(c.cfg.timeout()))
+	if err := unmarshal(c.b.codec, payload, &result, lim); err != nil {
+		var zero R
+		if errors.Is(err, context.DeadlineExceeded) {
+			// A slow decode of an entry within the limits says the process
+			// is loaded, not that the entry is bad: keep it.
+			c.fail(fmt.Errorf("memo: %s: decoding a result of %s: %w", c.f.backendName(), c.f.id, err))
+			return zero, 0, false
+		}
+		c.discard(fmt.Errorf("%w: decoding: %w", store.ErrCorrupt, err))
+		return zero, 0, false
+	}
+	return result, expires, true
+}
+
+// storeBytes encodes and stores a fresh result, unless it would not read
+// back equal. A result that holds a cycle, or nests too deep for the codec,
+// is not encoded: that would overflow the stack.
+func storeBytes[R any](c *Call, r R, expires int64) error {
+	if c.f.info.Recursive {
+		if err := checkNesting(r, nestingLimit(c.b.codecSpec)); err != nil {
+			c.notStored(fmt.Errorf("%w: %s: %w", memo.ErrUnstorable, c.f.backendName(), err))
+			return nil
+		}
+	}
+	payload, err := marshal(c.b.codec, encodable(&r))
+	if err != nil {
+		c.notStored(fmt.Errorf("%w: %s: codec %s cannot encode the result: %w", memo.ErrUnstorable, c.f.backendName(), c.b.codecSpec, err))
+		return nil
+	}
+	if len(payload) > c.cfg.maxEntryBytes() {
+		// Too large to store, and to verify within the decoding limits.
+		c.f.stats.oversize.Add(1)
+		return nil
+	}
+	if !readsBack(c, &r, payload) {
+		return nil
+	}
+	e := store.Entry{Codec: c.b.codecSpec, Created: c.cfg.now(), Digest: c.byteKey().Digest, Payload: payload}
+	if expires != 0 {
+		e.Expires = time.Unix(0, expires)
+	}
+	if c.summary != nil {
+		e.Summary = c.summary()
+	}
+	data := store.EncodeEntry(e)
+	if len(data) > c.cfg.maxEntryBytes() {
+		c.f.stats.oversize.Add(1)
+		return nil
+	}
+	ctx, cancel := c.opContext()
+	defer cancel()
+	if err := c.b.backend.Set(ctx, c.byteKey(), data, e.Expires); err != nil {
+		err = fmt.Errorf("memo: %s: set: %w", c.f.backendName(), err)
+		if errors.Is(err, store.ErrCorrupt) {
+			// Something that is not an entry holds this key's place: a
+			// failure of this call, not an outage of the backend.
+			c.fail(err)
+		} else {
+			c.backendFailed(err)
+		}
+		return c.strictErr
+	}
+	return nil
+}
+
+// encodable returns what a codec's Marshal receives for the result *r: the
+// result, or r itself when R is an interface type. Boxed in an any, an
+// interface result would keep its dynamic type alone, and a codec that
+// keeps interfaces (gob) must see the interface type to write the dynamic
+// type's name, which decoding into *R reads back. Codecs that do not keep
+// interfaces encode the pointer as they would the dynamic value.
+func encodable[R any](r *R) any {
+	if reflect.TypeFor[R]().Kind() == reflect.Interface {
+		return r
+	}
+	return *r
+}
+
+// marshal and unmarshal turn a codec's panic on odd data into an error.
+func marshal(codec store.Codec, v any) (b []byte, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("codec panicked: %v", p)
+		}
+	}()
+	return codec.Marshal(v)
+}
+
+func unmarshal(codec store.Codec, data []byte, v any, lim store.Limits) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("codec panicked: %v", p)
+		}
+	}()
+	return store.UnmarshalLimited(codec, data, v, lim)
+}
+
+// maxSummary is how much of a summary [store.EncodeEntry] keeps; Describe
+// stops past it.
+const maxSummary = 256
+
+// Describe renders keyed arguments as name=value pairs for an entry's
+// metadata: Describe("id", 42, "name", "x") is `id=42 name="x"`.
+func Describe(namesAndValues ...any) string {
+	var b strings.Builder
+	for i := 0; i+1 < len(namesAndValues); i += 2 {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		switch v := namesAndValues[i+1].(type) {
+		case string:
+			fmt.Fprintf(&b, "%v=%q", namesAndValues[i], v)
+		default:
+			fmt.Fprintf(&b, "%v=%+v", namesAndValues[i], v)
+		}
+		if b.Len() > maxSummary {
+			break
+		}
+	}
+	return b.String()
+}

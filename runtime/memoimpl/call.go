@@ -1,0 +1,338 @@
+package memoimpl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
+	"reflect"
+	"sync"
+	"time"
+)
+
+// A Call carries one invocation of a memoized function through the cache.
+// Generated code takes one from [Func.Begin], writes the keyed arguments to
+// [Call.Key], then either finds a result with [Lookup] or computes it with
+// [Run]; the handle methods end a Call with [Call.Forget] or
+// [Call.Contains]. Each of these ends the Call: it must not be used after.
+type Call struct {
+	w       memo.KeyWriter
+	f       *Func
+	ctx     context.Context
+	cfg     *config
+	b       *binding
+	refresh bool
+	start   time.Time     // set when the call is observed
+	key     store.Key     // the byte-level key, once computed
+	summary func() string // describes the keyed arguments, for byte-level entries
+
+	cacheErr  error // the cache's own failure during this call, for the hook
+	strictErr error // a backend failure to return instead of failing open
+
+	backendDown bool  // an operation of this call on its backend failed
+	probeUntil  int64 // when probing a backend cooling down, the cooldown it extended; see cooldown.go
+}
+
+var callPool = sync.Pool{New: func() any { return new(Call) }}
+
+// Begin starts a call. ctx is the wrapper's context argument, or nil when the
+// function takes none; a waiter on a concurrent identical call stops waiting
+// when ctx ends.
+func (f *Func) Begin(ctx context.Context) *Call {
+	c := callPool.Get().(*Call)
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	c.f, c.ctx, c.cfg = f, ctx, currentConfig()
+	if c.cfg.observing() {
+		c.start = time.Now()
+	}
+	return c
+}
+
+// release returns c to the pool. It clears fields one by one rather than
+// assigning a zero Call: that keeps the hit path cheap.
+func (c *Call) release() {
+	c.w.Reset()
+	c.f, c.ctx, c.cfg, c.b = nil, nil, nil, nil
+	c.refresh, c.start = false, time.Time{}
+	if c.key.Digest != "" {
+		c.key = store.Key{}
+	}
+	if c.summary != nil || c.cacheErr != nil || c.strictErr != nil || c.probeUntil != 0 {
+		c.summary, c.cacheErr, c.strictErr = nil, nil, nil
+		c.backendDown, c.probeUntil = false, 0
+	}
+	callPool.Put(c)
+}
+
+// Key returns the writer for the call's keyed arguments.
+func (c *Call) Key() *memo.KeyWriter { return &c.w }
+
+// keyBytes returns the call's encoded key for reports: never nil, so that
+// the empty key of a function without keyed arguments has a label.
+func (c *Call) keyBytes() []byte {
+	if key := c.w.Bytes(); key != nil {
+		return key
+	}
+	return emptyKey
+}
+
+var emptyKey = []byte{}
+
+// Summarize sets how to describe the call's keyed arguments in a stored
+// entry's metadata. Generated code calls it after a missed Lookup, so that
+// describing costs nothing on a hit.
+func (c *Call) Summarize(describe func() string) { c.summary = describe }
+
+// usable reports whether the call can go through the cache, binding the
+// backend if need be. An unusable call is counted and reported, and then
+// runs uncached.
+func (c *Call) usable() bool {
+	if c.b != nil {
+		return c.b.err == nil
+	}
+	if c.cfg.disabled() {
+		return false
+	}
+	c.b = c.f.bind()
+	if c.b.err != nil {
+		c.f.stats.failures.Add(1)
+		c.f.reportUnbound(c.ctx, c.cfg, c.b.err)
+		return false
+	}
+	err := c.w.Err()
+	if err == nil && c.b.table == nil {
+		if local := c.w.LocalErr(); local != nil {
+			err = fmt.Errorf("%s: %w", c.f.backendName(), local)
+		}
+	}
+	if err == nil && c.b.backend != nil && c.coolingDown() {
+		err = memo.ErrCoolingDown
+		c.strict(err)
+	}
+	if err != nil {
+		c.f.stats.failures.Add(1)
+		c.b = &binding{err: err, health: c.b.health}
+		if c.cfg.observing() {
+			var key []byte // none when the arguments could not be keyed
+			if err == memo.ErrCoolingDown {
+				key = c.keyBytes()
+			}
+			c.f.report(c.ctx, c.cfg, key, memo.Uncached, c.start, 0, err)
+		}
+		return false
+	}
+	return true
+}
+
+// live reports whether an entry expiring at expires (Unix nanoseconds, 0
+// for never) is still valid.
+func (c *Call) live(expires int64) bool {
+	return expires == 0 || c.cfg.now().UnixNano() < expires
+}
+
+// Lookup returns the cached result of c's key, ending c on a hit. With
+// refresh set it skips the read, so that [Run] recomputes and stores a fresh
+// result.
+func Lookup[R any](c *Call, refresh bool) (result R, ok bool) {
+	if refresh {
+		c.refresh = true
+		return result, false
+	}
+	if !c.usable() {
+		return result, false
+	}
+	var expires int64
+	if c.b.table != nil {
+		result, expires, ok = loadTable[R](c)
+	} else {
+		result, expires, ok = loadBytes[R](c)
+		c.probed()
+	}
+	if !ok {
+		return result, false
+	}
+	c.hit(expires)
+	c.release()
+	return result, true
+}
+
+// loadTable returns the call's live result from an in-memory table.
+func loadTable[R any](c *Call) (result R, expires int64, ok bool) {
+	v, expires, found := c.b.table.Get(c.w.Bytes())
+	if !found || !c.live(expires) {
+		return result, 0, false
+	}
+	result, ok = v.(R)
+	if !ok && v == nil && reflect.TypeFor[R]().Kind() == reflect.Interface {
+		// A nil interface result is stored as a nil any, which no type
+		// assertion accepts: it is R's zero value, and a hit.
+		ok = true
+	}
+	return result, expires, ok
+}
+
+// hit accounts for a call served from the cache.
+func (c *Call) hit(expires int64) {
+	c.f.stats.hits.Add(1)
+	if c.cfg.observing() {
+		c.f.report(c.ctx, c.cfg, c.keyBytes(), memo.Hit, c.start, expires, nil)
+	}
+}
+
+// Run computes c's result, once for all concurrent calls with the same key,
+// stores it unless compute fails, and ends c. compute runs the original
+// function with the caller's own arguments.
+func Run[R any](c *Call, compute func() (R, error)) (R, error) {
+	defer c.release()
+	// Under Config.Strict a failed read, or a backend cooling down, is the
+	// call's error instead of a plain run.
+	usable := c.usable()
+	if c.strictErr != nil {
+		var zero R
+		return zero, c.strictErr
+	}
+	if !usable {
+		return compute()
+	}
+	f := c.f
+	for {
+		fc, leader := f.flight.join(c.w.Bytes())
+		if leader {
+			if r, ok := recheck[R](c, fc); ok {
+				return r, nil
+			}
+			return leadCall(c, fc, compute)
+		}
+		select {
+		case <-fc.done:
+		case <-c.ctx.Done():
+			if f.info.Errors {
+				var zero R
+				return zero, c.ctx.Err()
+			}
+			return compute()
+		}
+		if fc.panicked != nil {
+			panic(fc.panicked)
+		}
+		if fc.goexit || (fc.abandoned && isContextErr(fc.err) && c.ctx.Err() == nil) {
+			continue // the leader gave up for its own reasons; take over
+		}
+		f.stats.shared.Add(1)
+		if c.cfg.observing() {
+			// The waiter's own read may have failed, or found a corrupt entry.
+			f.report(c.ctx, c.cfg, c.keyBytes(), memo.Shared, c.start, fc.expires, joinErrs(fc.err, c.cacheErr))
+		}
+		result, _ := fc.val.(R)
+		return result, fc.err
+	}
+}
+
+// recheck looks in an in-memory table once more after c became fc's leader:
+// a run that finished between c's missed Lookup and its joining the flight
+// has stored its result, which c and fc's waiters then share instead of
+// running the function again. Byte stores are not read twice: a second
+// round trip on every miss would cost more than the rare duplicate run.
+func recheck[R any](c *Call, fc *flightCall) (result R, ok bool) {
+	if c.refresh || c.b.table == nil {
+		return result, false
+	}
+	result, expires, ok := loadTable[R](c)
+	if !ok {
+		return result, false
+	}
+	fc.val, fc.expires = result, expires
+	c.f.flight.finish(string(c.w.Bytes()), fc)
+	c.hit(expires)
+	return result, true
+}
+
+// leadCall runs compute as the leader of fc, stores a successful result and
+// accounts for the outcome.
+func leadCall[R any](c *Call, fc *flightCall, compute func() (R, error)) (R, error) {
+	f := c.f
+	key := string(c.w.Bytes())
+	r, err := lead(c.ctx, &f.flight, key, fc, compute, func(r R) (int64, error) { return keep(c, key, r) })
+	outcome := memo.Miss
+	if c.refresh {
+		outcome = memo.Refresh
+	}
+	f.stats.misses.Add(1)
+	if err != nil {
+		f.stats.errors.Add(1)
+	}
+	if c.cfg.observing() {
+		f.report(c.ctx, c.cfg, c.keyBytes(), outcome, c.start, fc.expires, joinErrs(err, c.cacheErr))
+	}
+	return r, err
+}
+
+// keep stores a fresh result and returns its expiry. Its error is a
+// backend failure under Config.Strict; otherwise failures are only counted.
+func keep[R any](c *Call, key string, r R) (int64, error) {
+	var expires int64
+	if ttl := c.f.info.TTL; ttl > 0 {
+		expires = c.cfg.now().Add(ttl).UnixNano()
+	}
+	if c.b.table != nil {
+		c.b.table.Set(key, r, expires, resultSize(c.f, r))
+		return expires, nil
+	}
+	if !c.writable() {
+		return 0, nil
+	}
+	err := storeBytes(c, r, expires)
+	c.probed()
+	return expires, err
+}
+
+// Forget removes the cached result of c's key, and ends c.
+func (c *Call) Forget() error {
+	defer c.release()
+	if !c.usable() {
+		return c.bindErr()
+	}
+	if c.b.table != nil {
+		c.b.table.Delete(c.w.Bytes())
+		return nil
+	}
+	ctx, cancel := c.opContext()
+	defer cancel()
+	err := c.b.backend.Delete(ctx, c.byteKey())
+	if err == nil {
+		c.probed()
+	}
+	return err
+}
+
+// Contains reports, without calling the function, whether a live result is
+// cached for c's key, and ends c.
+func (c *Call) Contains() bool {
+	defer c.release()
+	if !c.usable() {
+		return false
+	}
+	if c.b.table != nil {
+		_, expires, ok := c.b.table.Peek(c.w.Bytes())
+		return ok && c.live(expires)
+	}
+	_, expires, ok := c.loadEntry()
+	c.probed()
+	return ok && c.live(expires)
+}
+
+// bindErr is why an unusable call cannot reach the cache, nil when caching is
+// merely disabled.
+func (c *Call) bindErr() error {
+	if c.b == nil {
+		return nil
+	}
+	return c.b.err
+}
+
+func isContextErr(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}

@@ -1,0 +1,231 @@
+package memoimpl
+
+import (
+	"context"
+	"fmt"
+	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/internal/registry"
+	"github.com/memogen/memogen/runtime/internal/typeid"
+	"github.com/memogen/memogen/runtime/store"
+	"log/slog"
+	"sync/atomic"
+	"time"
+)
+
+// FuncInfo describes a memoized function. Generated code fills it in once
+// per function; the fields mirror the //memo:cache directive.
+type FuncInfo struct {
+	Package string // import path of the function's package
+	// Receiver is the receiver's type name for a method, else "". Name is
+	// the function's name. An instance of a [Generic] adds its type
+	// arguments to the receiver's name for a method of a generic type
+	// ("List[int]"), else to the function's ("Map[int,string]").
+	Receiver string
+	Name     string
+	// Fingerprint digests the directive's options, the function's code and
+	// the code, constants and types it reaches (see the README's
+	// "Invalidation by code"): a change to any of them orphans the entries
+	// byte-level backends hold.
+	Fingerprint string
+	Version     string        // version=
+	TTL         time.Duration // ttl=; 0 means no expiry
+	Backend     string        // backend=; "" means "default"
+	MaxEntries  int           // size=; 0 means no per-function bound
+	Codec       string        // codec=, for byte-level backends
+	Errors      bool          // whether the last result is an error
+	// Unstorable, when not empty, says why the results cannot survive a
+	// byte-level backend's round trip (an unexported field, an interface
+	// whose dynamic type the codec would lose, a func). Bound to such a
+	// backend, the function runs uncached and the reason is reported once:
+	// a stored result would come back as a different value.
+	Unstorable string
+	// Recursive says the result types can hold themselves (through
+	// pointers, slices, maps or interfaces). Bound to a byte-level
+	// backend, each result is checked before it is encoded, and one that
+	// holds a cycle, or nests deeper than the codec can take, is returned
+	// but not stored: encoding it would overflow the stack. Such a call is
+	// counted as a failure and reported with [ErrUnstorable].
+	Recursive bool
+	// Equal, when not nil, is a func(d *Diff, a, b *R) bool, where R is
+	// the type Lookup and Run are called with: it reports whether b, what
+	// a's encoding decodes to, equals a (see [Diff]). Generated code sets
+	// it from the result types, reflection-free; without it, and for a
+	// generic function, whose result types vary by instantiation, results
+	// are compared by [Diff.Reflect].
+	Equal any
+	// Size, when not nil, is a func(r R) int64, where R is the type Lookup
+	// and Run are called with: it estimates the bytes r references outside
+	// itself (the backing arrays of its strings, slices and maps, what its
+	// pointers and interfaces hold), which a memory store bounded by bytes
+	// counts with the result's own size and its key. It takes r by value:
+	// a pointer, passed through an interface, would move every result to
+	// the heap. Generated code sets it from the result types,
+	// reflection-free where it can see them ([SliceSize], [MapSize],
+	// [PointeeSize], [DynamicSize], [ReferencedSize]), and leaves it nil
+	// for results that reference nothing; without it, and for a generic
+	// function, the runtime estimates by reflection ([ReferencedSize]),
+	// which stops at once for such results.
+	Size any
+	// NoVerify (verify=false) stores results in byte-level backends
+	// without decoding them first to check that they read back equal.
+	NoVerify bool
+	// KeepsLocal says that the codec reads a time in time.Local back in
+	// the zone it was stored in, whatever the reading process's time.Local
+	// (memogen's msgpack does; json and gob store an offset alone).
+	KeepsLocal bool
+}
+
+// A Func is the cache of one memoized function: its binding to a backend,
+// its in-flight calls and its counters. Generated code creates one per
+// function with [NewFunc], and a generic function one per instantiation
+// through a [Generic]; every method is safe for concurrent use.
+type Func struct {
+	info    FuncInfo
+	id      store.FuncID
+	prefix  []byte   // identity, fingerprint, version and type arguments: hashed before a byte-level key
+	generic *Generic // the generic function f is an instance of, or nil
+	// typeArgs are the type arguments of an instance of a generic
+	// function; if the identity of one is valid in this process only
+	// (see errLocal), byte-level backends cannot tell the instance from
+	// another.
+	typeArgs []*typeid.Info
+
+	bound      atomic.Pointer[binding] // the backend this Func last resolved
+	reported   atomic.Bool             // whether an unbound backend was reported
+	mismatched atomic.Bool             // whether a result that read back different was reported
+	flight     flightGroup
+	stats      counters
+}
+
+// binding is what a Func resolved its backend name to, valid while the
+// registry's generation is gen.
+type binding struct {
+	gen       uint64
+	table     store.Table   // the function's table in a ValueStore, or nil
+	backend   store.Backend // a byte-level backend, when table is nil
+	codec     store.Codec   // the codec for backend
+	codecSpec string        // the spec codec was looked up by
+	err       error         // why the backend cannot be used, or nil
+	// health is the cooldown state of the backend bound to the name,
+	// which every Func bound to it shares; see cooldown.go.
+	health *registry.Health
+}
+
+// NewFunc returns the cache of the function info describes. It binds no
+// backend yet: that happens on first use.
+func NewFunc(info FuncInfo) *Func {
+	return newFunc(info, "", nil)
+}
+
+// newFunc returns a Func; for an instance of generic, typeArgs are the
+// spellings of its type arguments, which its key prefix carries.
+func newFunc(info FuncInfo, typeArgs string, generic *Generic) *Func {
+	f := &Func{info: info, id: info.id(), generic: generic}
+	f.prefix = fmt.Appendf(nil, "%s\x00%s\x00%s\x00", f.id, info.Fingerprint, info.Version)
+	if typeArgs != "" {
+		f.prefix = append(f.prefix, typeArgs...)
+	}
+	if generic == nil { // an instance shares its Generic's backend
+		registry.Use(info.backendName(), f.id.String(), false)
+	}
+	return f
+}
+
+// id returns the identity of the function info describes.
+func (info FuncInfo) id() store.FuncID {
+	name := info.Name
+	if info.Receiver != "" {
+		name = info.Receiver + "." + info.Name
+	}
+	return store.FuncID{Package: info.Package, Name: name}
+}
+
+// backendName returns the name of the backend the function uses.
+func (info FuncInfo) backendName() string {
+	if info.Backend == "" {
+		return memo.DefaultBackend
+	}
+	return info.Backend
+}
+
+// ID returns the function's identity.
+func (f *Func) ID() store.FuncID { return f.id }
+
+// Stats returns the function's counters.
+func (f *Func) Stats() memo.Stats { return f.stats.snapshot() }
+
+// Clear removes every cached result of the function. It may take as long as
+// the backend needs (listing and deleting many objects), so ctx, not
+// Config.Timeout, bounds it.
+func (f *Func) Clear(ctx context.Context) error {
+	b := f.bind()
+	switch {
+	case b.err != nil:
+		return b.err
+	case b.table != nil:
+		b.table.Clear()
+		return nil
+	}
+	return b.backend.Clear(ctx, f.id)
+}
+
+func (f *Func) backendName() string { return f.info.backendName() }
+
+func (f *Func) onEvict(n int) { f.stats.evictions.Add(uint64(n)) }
+
+// bind returns the function's current binding, resolving it again after a
+// change to the registry.
+func (f *Func) bind() *binding {
+	gen := registry.Gen()
+	if b := f.bound.Load(); b != nil && b.gen == gen {
+		return b
+	}
+	return f.rebind(gen)
+}
+
+func (f *Func) rebind(gen uint64) *binding {
+	b := &binding{gen: gen, health: registry.HealthOf(f.backendName())}
+	backend, err := registry.Resolve(f.backendName())
+	switch {
+	case err != nil:
+		b.err = err
+	default:
+		if vs, ok := backend.(store.ValueStore); ok {
+			b.table = vs.Table(store.TableConfig{Func: f.id, MaxEntries: f.info.MaxEntries, OnEvict: f.onEvict})
+			break
+		}
+		b.backend = backend
+		b.codecSpec = f.info.Codec
+		if b.codecSpec == "" {
+			b.codecSpec = memo.DefaultCodec
+		}
+		if f.info.Unstorable != "" {
+			b.err = fmt.Errorf("%w: %s: %s", memo.ErrUnstorable, f.backendName(), f.info.Unstorable)
+			break
+		}
+		if err := typeid.ErrLocal(f.typeArgs...); err != nil {
+			b.err = fmt.Errorf("%s: %w", f.backendName(), err)
+			break
+		}
+		b.codec, b.err = store.LookupCodec(b.codecSpec)
+	}
+	f.bound.Store(b)
+	return b
+}
+
+// reportUnbound tells the hook and the logger, once per function, that its
+// backend cannot be used.
+func (f *Func) reportUnbound(ctx context.Context, cfg *config, err error) {
+	if !f.reported.CompareAndSwap(false, true) {
+		return
+	}
+	if cfg.Hook != nil {
+		cfg.Hook(memo.CallInfo{Func: f.id, Outcome: memo.Uncached, Err: err})
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	logger.LogAttrs(ctx, slog.LevelError, "memo: calls run uncached",
+		slog.String("func", f.id.String()), slog.Any("error", err))
+}
