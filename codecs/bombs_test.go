@@ -23,6 +23,8 @@ import (
 	_ "github.com/memogen/memogen/backends/redis"
 	"github.com/memogen/memogen/internal/testservers"
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/memoimpl"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // bombMaxEntry is the Config.MaxEntryBytes of these tests.
@@ -78,7 +80,7 @@ func uniqueName(t *testing.T) string {
 
 // planted is a memoized function whose one entry an attacker replaced.
 type planted[R any] struct {
-	f     *memo.Func
+	f     *memoimpl.Func
 	want  R
 	bomb  int          // bytes planted
 	runs  atomic.Int64 // runs of the function
@@ -97,14 +99,14 @@ func plant[R any](t *testing.T, rawURL, codec string, want R, bomb []byte) *plan
 	name := uniqueName(t)
 	memo.Register(name, backend)
 	t.Cleanup(func() { memo.Unregister(name) })
-	p.f = memo.NewFunc(memo.FuncInfo{Package: "example.com/bombs", Name: name, Backend: name, Codec: codec, Errors: true})
+	p.f = memoimpl.NewFunc(memoimpl.FuncInfo{Package: "example.com/bombs", Name: name, Backend: name, Codec: codec, Errors: true})
 	if err := p.call(); err != nil {
 		t.Fatal(err)
 	}
 
 	ctx := context.Background()
-	var keys []memo.Key
-	err := backend.(memo.Lister).List(ctx, p.f.ID(), func(e memo.StoredEntry) bool {
+	var keys []store.Key
+	err := backend.(store.Lister).List(ctx, p.f.ID(), func(e store.StoredEntry) bool {
 		keys = append(keys, e.Key)
 		return true
 	})
@@ -115,12 +117,12 @@ func plant[R any](t *testing.T, rawURL, codec string, want R, bomb []byte) *plan
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := memo.DecodeEntry(stored)
+	e, err := store.DecodeEntry(stored)
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.Payload = bomb
-	if err := backend.Set(ctx, keys[0], memo.EncodeEntry(e), e.Expires); err != nil {
+	if err := backend.Set(ctx, keys[0], store.EncodeEntry(e), e.Expires); err != nil {
 		t.Fatal(err)
 	}
 	return p
@@ -131,10 +133,10 @@ func plant[R any](t *testing.T, rawURL, codec string, want R, bomb []byte) *plan
 func (p *planted[R]) call() error {
 	c := p.f.Begin(context.Background())
 	c.Key().Text("key")
-	got, ok := memo.Lookup[R](c, false)
+	got, ok := memoimpl.Lookup[R](c, false)
 	var err error
 	if !ok {
-		got, err = memo.Run(c, func() (R, error) {
+		got, err = memoimpl.Run(c, func() (R, error) {
 			p.runs.Add(1)
 			return p.want, nil
 		})
@@ -189,7 +191,7 @@ func (p *planted[R]) detonate(t *testing.T, readers int) {
 	}
 	var tooLarge bool
 	for _, ci := range p.hooks.Calls() {
-		tooLarge = tooLarge || errors.Is(ci.Err, memo.ErrTooLarge) && errors.Is(ci.Err, memo.ErrCorrupt)
+		tooLarge = tooLarge || errors.Is(ci.Err, store.ErrTooLarge) && errors.Is(ci.Err, store.ErrCorrupt)
 	}
 	if !tooLarge {
 		t.Errorf("no CallInfo.Err wraps memo.ErrTooLarge and memo.ErrCorrupt; got %v", p.hooks.Calls())

@@ -16,7 +16,7 @@ import (
 	"github.com/memogen/memogen/codecs/msgpack"
 	"github.com/memogen/memogen/codecs/raw"
 	"github.com/memogen/memogen/codecs/zstd"
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // user is a typical result: exported fields of every common kind.
@@ -68,7 +68,7 @@ func equalUsers(a, b user) bool {
 // structuredCodecs are the codecs that take any result type.
 var structuredCodecs = []struct {
 	name  string
-	codec memo.Codec
+	codec store.Codec
 }{
 	{json.Name, json.Codec{}},
 	{msgpack.Name, msgpack.Codec{}},
@@ -76,7 +76,7 @@ var structuredCodecs = []struct {
 }
 
 // roundTrip encodes v and decodes it into a new R, as the runtime does.
-func roundTrip[R any](t *testing.T, c memo.Codec, v R) R {
+func roundTrip[R any](t *testing.T, c store.Codec, v R) R {
 	t.Helper()
 	data, err := c.Marshal(v)
 	if err != nil {
@@ -180,7 +180,7 @@ func TestChains(t *testing.T) {
 	for _, spec := range []string{"json+gzip", "msgpack+zstd", "gob+gzip+zstd", "raw+zstd", "json+zstd+gzip"} {
 		t.Run(spec, func(t *testing.T) {
 			t.Parallel()
-			c, err := memo.LookupCodec(spec)
+			c, err := store.LookupCodec(spec)
 			if err != nil {
 				t.Fatalf("LookupCodec(%q) = %v; want a codec", spec, err)
 			}
@@ -199,7 +199,7 @@ func TestChains(t *testing.T) {
 			if got := roundTrip(t, c, u); !equalUsers(got, u) {
 				t.Errorf("got %+v; want %+v", got, u)
 			}
-			base, _ := memo.LookupCodec(strings.Split(spec, "+")[0])
+			base, _ := store.LookupCodec(strings.Split(spec, "+")[0])
 			plain, _ := base.Marshal(u)
 			chained, _ := c.Marshal(u)
 			if len(chained) >= len(plain) {
@@ -212,7 +212,7 @@ func TestChains(t *testing.T) {
 // Compressors apply left to right and are undone right to left.
 func TestChainOrder(t *testing.T) {
 	t.Parallel()
-	c, err := memo.LookupCodec("gob+gzip+zstd")
+	c, err := store.LookupCodec("gob+gzip+zstd")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +247,7 @@ func TestLookupUnknown(t *testing.T) {
 		{"json+msgpack", []string{`compressor "msgpack" is not registered`}},
 	}
 	for _, tt := range tests {
-		_, err := memo.LookupCodec(tt.spec)
+		_, err := store.LookupCodec(tt.spec)
 		if err == nil {
 			t.Errorf("LookupCodec(%q) = nil error; want one", tt.spec)
 			continue
@@ -279,7 +279,7 @@ func TestCompressorsRoundTrip(t *testing.T) {
 
 var compressors = []struct {
 	name string
-	comp memo.Compressor
+	comp store.Compressor
 }{
 	{gzip.Name, gzip.Compressor{}},
 	{zstd.Name, zstd.New()},
@@ -346,7 +346,7 @@ type fuzzResult struct {
 	F []byte
 }
 
-func fuzzSeeds(f *testing.F, c memo.Codec) {
+func fuzzSeeds(f *testing.F, c store.Codec) {
 	f.Helper()
 	when := time.Unix(1700000000, 5)
 	seeds := []fuzzResult{
@@ -367,7 +367,7 @@ func fuzzSeeds(f *testing.F, c memo.Codec) {
 // allocates more than the limits allow.
 func FuzzMsgpackUnmarshal(f *testing.F) {
 	fuzzSeeds(f, msgpack.Codec{})
-	lim := memo.Limits{MaxBytes: 64 << 10, MaxAlloc: 256 << 10}
+	lim := store.Limits{MaxBytes: 64 << 10, MaxAlloc: 256 << 10}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var v fuzzResult
 		_ = msgpack.Codec{}.Unmarshal(data, &v)
@@ -387,7 +387,7 @@ func FuzzJSONUnmarshal(f *testing.F) {
 	})
 }
 
-func fuzzCompressor(f *testing.F, c memo.Compressor) {
+func fuzzCompressor(f *testing.F, c store.Compressor) {
 	for _, s := range [][]byte{{}, []byte("hello, hello, hello"), randomBytes(7, 64)} {
 		data, err := c.Compress(s)
 		if err != nil {
@@ -395,12 +395,12 @@ func fuzzCompressor(f *testing.F, c memo.Compressor) {
 		}
 		f.Add(data)
 	}
-	lc := c.(memo.LimitedCompressor)
+	lc := c.(store.LimitedCompressor)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, _ = c.Decompress(data) // must not panic
 		// Twice the limit for a doubling buffer, and a streaming decoder's
 		// own buffers.
-		lim := memo.Limits{MaxBytes: 64 << 10}
+		lim := store.Limits{MaxBytes: 64 << 10}
 		if got := allocated(func() { _, _ = lc.DecompressLimited(data, lim) }); got > 2*uint64(lim.MaxBytes)+1<<20 {
 			t.Fatalf("DecompressLimited(%q) with MaxBytes %d allocated %d bytes", data, lim.MaxBytes, got)
 		}
@@ -477,7 +477,7 @@ func init() {
 func TestInterfaceResults(t *testing.T) {
 	t.Parallel()
 	values := []any{square{2}, "text", 1.5, true, map[string]any{"a": 1.0}, nil}
-	for _, c := range []memo.Codec{json.Codec{}, msgpack.Codec{}} {
+	for _, c := range []store.Codec{json.Codec{}, msgpack.Codec{}} {
 		for _, v := range values {
 			want, err := c.Marshal(v)
 			if err != nil {

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	_ "github.com/memogen/memogen/codecs/gzip"
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // lines is a codec of one's own: it stores []string results one per line.
@@ -34,16 +34,16 @@ func (lines) Unmarshal(data []byte, v any) error {
 //	//memo:cache backend=shared codec=lines+gzip
 //	func Hosts(ctx context.Context, zone string) ([]string, error)
 func Example_registerCodec() {
-	memo.RegisterCodec("lines", lines{})
+	store.RegisterCodec("lines", lines{})
 
-	plain, err := memo.LookupCodec("lines")
+	plain, err := store.LookupCodec("lines")
 	if err != nil {
 		panic(err)
 	}
 	data, _ := plain.Marshal([]string{"a.example.com", "b.example.com"})
 	fmt.Printf("%s\n", data)
 
-	compressed, err := memo.LookupCodec("lines+gzip")
+	compressed, err := store.LookupCodec("lines+gzip")
 	if err != nil {
 		panic(err)
 	}

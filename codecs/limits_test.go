@@ -11,16 +11,15 @@ import (
 	"time"
 
 	kzstd "github.com/klauspost/compress/zstd"
-
 	"github.com/memogen/memogen/codecs/gzip"
 	"github.com/memogen/memogen/codecs/zstd"
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // These tests measure allocation, so none runs in parallel.
 
 // testLimits are the limits of a reader with a 256 KiB MaxEntryBytes.
-var testLimits = memo.Limits{MaxBytes: 256 << 10, MaxAlloc: memo.DecodeAllocFactor * 256 << 10}
+var testLimits = store.Limits{MaxBytes: 256 << 10, MaxAlloc: store.DecodeAllocFactor * 256 << 10}
 
 // allocated returns the bytes f allocates on the heap.
 func allocated(f func()) uint64 {
@@ -72,12 +71,12 @@ func zstdStreamBomb(n int) []byte { return bytes.Repeat(zstdZeros(), n) }
 // compressionBombs decompress to 16 MiB each, 64 times testLimits.MaxBytes.
 func compressionBombs() []struct {
 	name string
-	comp memo.LimitedCompressor
+	comp store.LimitedCompressor
 	data []byte
 } {
 	return []struct {
 		name string
-		comp memo.LimitedCompressor
+		comp store.LimitedCompressor
 		data []byte
 	}{
 		{"gzip", gzip.Compressor{}, gzipBomb(nil, 64)},
@@ -93,7 +92,7 @@ func TestDecompressLimitedStopsBombs(t *testing.T) {
 		var err error
 		_, _ = b.comp.DecompressLimited(b.data, testLimits) // pools and decoders warm
 		got := allocated(func() { _, err = b.comp.DecompressLimited(b.data, testLimits) })
-		if !errors.Is(err, memo.ErrTooLarge) {
+		if !errors.Is(err, store.ErrTooLarge) {
 			t.Errorf("%s bomb of %d bytes: DecompressLimited = %v; want memo.ErrTooLarge", b.name, len(b.data), err)
 		}
 		// Twice the limit for a doubling buffer, and a streaming decoder's
@@ -109,7 +108,7 @@ func TestDecompressLimitedUpToTheLimit(t *testing.T) {
 	over := append(exact, '!')
 	for _, c := range []struct {
 		name     string
-		comp     memo.LimitedCompressor
+		comp     store.LimitedCompressor
 		compress func([]byte) []byte
 	}{
 		{"gzip", gzip.Compressor{}, gzipped},
@@ -119,7 +118,7 @@ func TestDecompressLimitedUpToTheLimit(t *testing.T) {
 		if out, err := c.comp.DecompressLimited(c.compress(exact), testLimits); err != nil || !bytes.Equal(out, exact) {
 			t.Errorf("%s: DecompressLimited of exactly MaxBytes = %d bytes, %v; want them back", c.name, len(out), err)
 		}
-		if _, err := c.comp.DecompressLimited(c.compress(over), testLimits); !errors.Is(err, memo.ErrTooLarge) {
+		if _, err := c.comp.DecompressLimited(c.compress(over), testLimits); !errors.Is(err, store.ErrTooLarge) {
 			t.Errorf("%s: DecompressLimited of MaxBytes+1 = %v; want memo.ErrTooLarge", c.name, err)
 		}
 	}
@@ -131,7 +130,7 @@ func TestDecompressLimitedDeadline(t *testing.T) {
 	data := bytes.Repeat([]byte("memo"), 1000)
 	for _, c := range []struct {
 		name string
-		comp memo.LimitedCompressor
+		comp store.LimitedCompressor
 		src  []byte
 	}{
 		{"gzip", gzip.Compressor{}, gzipped(data)},
@@ -146,11 +145,11 @@ func TestDecompressLimitedDeadline(t *testing.T) {
 // A chain undoes its compressors within the limits, and refuses a payload
 // that decompresses to more.
 func TestChainUnmarshalLimited(t *testing.T) {
-	c, err := memo.LookupCodec("msgpack+gzip")
+	c, err := store.LookupCodec("msgpack+gzip")
 	if err != nil {
 		t.Fatal(err)
 	}
-	lc, ok := c.(memo.LimitedCodec)
+	lc, ok := c.(store.LimitedCodec)
 	if !ok {
 		t.Fatalf("LookupCodec(msgpack+gzip) is a %T, not a memo.LimitedCodec", c)
 	}
@@ -159,10 +158,10 @@ func TestChainUnmarshalLimited(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out []byte
-	if err := lc.UnmarshalLimited(data, &out, testLimits); !errors.Is(err, memo.ErrTooLarge) {
+	if err := lc.UnmarshalLimited(data, &out, testLimits); !errors.Is(err, store.ErrTooLarge) {
 		t.Errorf("UnmarshalLimited of 1 MiB with MaxBytes 256 KiB = %v; want memo.ErrTooLarge", err)
 	}
-	if err := lc.UnmarshalLimited(data, &out, memo.DefaultLimits()); err != nil || len(out) != 1<<20 {
+	if err := lc.UnmarshalLimited(data, &out, store.DefaultLimits()); err != nil || len(out) != 1<<20 {
 		t.Errorf("UnmarshalLimited of 1 MiB with the default limits = %d bytes, %v; want 1 MiB", len(out), err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/memogen/memogen/backends/memory"
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // Key code writes one value per argument; strings are length-prefixed and
@@ -38,15 +39,15 @@ func ExampleKeyWriter() {
 //
 //	//memo:cache
 //	func Double(n int) int
-var memoDouble = memo.NewFunc(memo.FuncInfo{Package: "example.com/calc", Name: "Double"})
+var memoDouble = memoimpl.NewFunc(memoimpl.FuncInfo{Package: "example.com/calc", Name: "Double"})
 
 func DoubleCached(n int) int {
 	c := memoDouble.Begin(nil)
 	c.Key().Int(int64(n))
-	if r, ok := memo.Lookup[int](c, false); ok {
+	if r, ok := memoimpl.Lookup[int](c, false); ok {
 		return r
 	}
-	r, _ := memo.Run(c, func() (int, error) {
+	r, _ := memoimpl.Run(c, func() (int, error) {
 		fmt.Println("computing", n)
 		return 2 * n, nil
 	})
@@ -72,15 +73,15 @@ func ExampleFunc() {
 //
 //	//memo:cache backend=example-small
 //	func Upper(s string) string
-var memoUpper = memo.NewFunc(memo.FuncInfo{Package: "example.com/text", Name: "Upper", Backend: "example-small"})
+var memoUpper = memoimpl.NewFunc(memoimpl.FuncInfo{Package: "example.com/text", Name: "Upper", Backend: "example-small"})
 
 func UpperCached(s string) string {
 	c := memoUpper.Begin(nil)
 	c.Key().Text(s)
-	if r, ok := memo.Lookup[string](c, false); ok {
+	if r, ok := memoimpl.Lookup[string](c, false); ok {
 		return r
 	}
-	r, _ := memo.Run(c, func() (string, error) {
+	r, _ := memoimpl.Run(c, func() (string, error) {
 		fmt.Println("computing", s)
 		return strings.ToUpper(s), nil
 	})
@@ -110,15 +111,15 @@ func ExampleRegister() {
 //
 //	//memo:cache
 //	func Greet(ctx context.Context, name string) (string, error)
-var memoGreet = memo.NewFunc(memo.FuncInfo{Package: "example.com/hello", Name: "Greet", Errors: true})
+var memoGreet = memoimpl.NewFunc(memoimpl.FuncInfo{Package: "example.com/hello", Name: "Greet", Errors: true})
 
 func GreetCached(ctx context.Context, name string) (string, error) {
 	c := memoGreet.Begin(ctx)
 	c.Key().Text(name)
-	if r, ok := memo.Lookup[string](c, false); ok {
+	if r, ok := memoimpl.Lookup[string](c, false); ok {
 		return r, nil
 	}
-	return memo.Run(c, func() (string, error) {
+	return memoimpl.Run(c, func() (string, error) {
 		if name == "" {
 			return "", fmt.Errorf("no name")
 		}

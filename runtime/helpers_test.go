@@ -12,6 +12,7 @@ import (
 
 	_ "github.com/memogen/memogen/backends/memory" // the "mem" scheme and the default backend
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // testPackage is the import path of the functions tests memoize.
@@ -34,45 +35,45 @@ func uniqueName(t *testing.T) string {
 
 // newFunc returns a Func of its own for t, as generated code declares one
 // per memoized function.
-func newFunc(t *testing.T, info memo.FuncInfo) *memo.Func {
+func newFunc(t *testing.T, info memoimpl.FuncInfo) *memoimpl.Func {
 	if info.Package == "" {
 		info.Package = testPackage
 	}
 	if info.Name == "" {
 		info.Name = uniqueName(t)
 	}
-	return memo.NewFunc(info)
+	return memoimpl.NewFunc(info)
 }
 
 // cached is what memogen generates for func(ctx, arg string, refresh bool)
 // (R, error) with nocache=refresh: it keys arg and calls compute on a miss.
-func cached[R any](ctx context.Context, f *memo.Func, arg string, refresh bool, compute func() (R, error)) (R, error) {
+func cached[R any](ctx context.Context, f *memoimpl.Func, arg string, refresh bool, compute func() (R, error)) (R, error) {
 	c := f.Begin(ctx)
 	c.Key().Text(arg)
-	if r, ok := memo.Lookup[R](c, refresh); ok {
+	if r, ok := memoimpl.Lookup[R](c, refresh); ok {
 		return r, nil
 	}
-	return memo.Run(c, compute)
+	return memoimpl.Run(c, compute)
 }
 
 // get is cached for a function without a context or refresh argument.
-func get[R any](f *memo.Func, arg string, compute func() (R, error)) (R, error) {
+func get[R any](f *memoimpl.Func, arg string, compute func() (R, error)) (R, error) {
 	c := f.Begin(nil)
 	c.Key().Text(arg)
-	if r, ok := memo.Lookup[R](c, false); ok {
+	if r, ok := memoimpl.Lookup[R](c, false); ok {
 		return r, nil
 	}
-	return memo.Run(c, compute)
+	return memoimpl.Run(c, compute)
 }
 
 // contains and forget are the generated handle's methods.
-func contains(f *memo.Func, arg string) bool {
+func contains(f *memoimpl.Func, arg string) bool {
 	c := f.Begin(nil)
 	c.Key().Text(arg)
 	return c.Contains()
 }
 
-func forget(f *memo.Func, arg string) error {
+func forget(f *memoimpl.Func, arg string) error {
 	c := f.Begin(nil)
 	c.Key().Text(arg)
 	return c.Forget()

@@ -13,6 +13,7 @@ import (
 	_ "time/tzdata" // the zones of TestTimeLocalIsKeyedByItsRules on any host
 
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // hostLocal returns the time.Local of a host whose zone is zone: a location
@@ -124,13 +125,13 @@ func TestTimeInTimeLocal(t *testing.T) {
 
 // halfYearOn is a memoized function of a time: it formats the instant
 // twenty-six weeks later, in the time's own location.
-func halfYearOn(f *memo.Func, at time.Time, runs *int) string {
+func halfYearOn(f *memoimpl.Func, at time.Time, runs *int) string {
 	c := f.Begin(nil)
 	c.Key().Time(at)
-	if r, ok := memo.Lookup[string](c, false); ok {
+	if r, ok := memoimpl.Lookup[string](c, false); ok {
 		return r
 	}
-	r, _ := memo.Run(c, func() (string, error) {
+	r, _ := memoimpl.Run(c, func() (string, error) {
 		*runs++
 		return at.Add(26 * 7 * 24 * time.Hour).Format("2006-01-02 15:04 MST"), nil
 	})
@@ -161,7 +162,7 @@ func TestTimeLocalIsKeyedByItsRules(t *testing.T) {
 		{"Europe/Paris", "Africa/Algiers", [2]string{"2026-07-16 14:00 CEST", "2026-07-16 13:00 CET"}},
 		{"America/Denver", "America/Phoenix", [2]string{"2026-07-16 06:00 MDT", "2026-07-16 05:00 MST"}},
 	} {
-		f := newFunc(t, memo.FuncInfo{})
+		f := newFunc(t, memoimpl.FuncInfo{})
 		runs := 0
 		var keys [2][]byte
 		for i, zone := range []string{tc.first, tc.second} {

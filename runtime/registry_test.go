@@ -14,10 +14,13 @@ import (
 
 	"github.com/memogen/memogen/backends/memory"
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/internal/registry"
+	"github.com/memogen/memogen/runtime/memoimpl"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // register binds name to b for the rest of the test.
-func register(t *testing.T, name string, b memo.Backend) {
+func register(t *testing.T, name string, b store.Backend) {
 	t.Cleanup(func() { memo.Unregister(name) })
 	memo.Register(name, b)
 }
@@ -32,7 +35,7 @@ func TestRegisterRebindsOnNextCall(t *testing.T) {
 	quiet(t)
 	name := uniqueName(t)
 	t.Cleanup(func() { memo.Unregister(name) })
-	f := newFunc(t, memo.FuncInfo{Backend: name})
+	f := newFunc(t, memoimpl.FuncInfo{Backend: name})
 	var c counter
 
 	first := memory.New(memory.Options{})
@@ -71,7 +74,7 @@ func TestResolveReturnsRegisteredBackend(t *testing.T) {
 	name := uniqueName(t)
 	s := memory.New(memory.Options{})
 	register(t, name, s)
-	b, err := memo.Resolve(name)
+	b, err := registry.Resolve(name)
 	if b != s || err != nil {
 		t.Errorf("Resolve(%q) = %v, %v; want the registered store, nil", name, b, err)
 	}
@@ -85,7 +88,7 @@ func TestUnboundBackendRunsUncachedAndReportsOnce(t *testing.T) {
 		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})
 	name := uniqueName(t)
-	f := newFunc(t, memo.FuncInfo{Backend: name, Errors: true})
+	f := newFunc(t, memoimpl.FuncInfo{Backend: name, Errors: true})
 	var c counter
 	for i := range 3 {
 		if got, err := get(f, "k", c.fn("v")); got != "v" || err != nil {
@@ -106,7 +109,7 @@ func TestUnboundBackendRunsUncachedAndReportsOnce(t *testing.T) {
 	if got := calls[0]; got.Func != f.ID() || got.Outcome != memo.Uncached || !errors.Is(got.Err, memo.ErrUnbound) {
 		t.Errorf("hook received %+v; want Func %v, Outcome uncached, Err wrapping ErrUnbound", got, f.ID())
 	}
-	for _, want := range []string{fmt.Sprintf("%q", name), memo.EnvVar(name) + "=<url>", "memo.Register"} {
+	for _, want := range []string{fmt.Sprintf("%q", name), registry.EnvVar(name) + "=<url>", "memo.Register"} {
 		if !strings.Contains(calls[0].Err.Error(), want) {
 			t.Errorf("error %q does not mention %s", calls[0].Err, want)
 		}
@@ -137,10 +140,10 @@ func TestCheckBackendsListsUnboundNamesAndTheirFunctions(t *testing.T) {
 	quiet(t)
 	unbound1, unbound2, bound := uniqueName(t), uniqueName(t), uniqueName(t)
 	register(t, bound, memory.New(memory.Options{}))
-	f1 := newFunc(t, memo.FuncInfo{Backend: unbound1})
-	f2 := newFunc(t, memo.FuncInfo{Backend: unbound1})
-	f3 := newFunc(t, memo.FuncInfo{Backend: unbound2})
-	f4 := newFunc(t, memo.FuncInfo{Backend: bound})
+	f1 := newFunc(t, memoimpl.FuncInfo{Backend: unbound1})
+	f2 := newFunc(t, memoimpl.FuncInfo{Backend: unbound1})
+	f3 := newFunc(t, memoimpl.FuncInfo{Backend: unbound2})
+	f4 := newFunc(t, memoimpl.FuncInfo{Backend: bound})
 
 	err := memo.CheckBackends()
 	if !errors.Is(err, memo.ErrUnbound) {
@@ -174,8 +177,8 @@ func TestBackendFromEnvironment(t *testing.T) {
 	quiet(t)
 	name := uniqueName(t)
 	t.Cleanup(func() { memo.Unregister(name) })
-	t.Setenv(memo.EnvVar(name), "mem://?max_entries=2")
-	f := newFunc(t, memo.FuncInfo{Backend: name})
+	t.Setenv(registry.EnvVar(name), "mem://?max_entries=2")
+	f := newFunc(t, memoimpl.FuncInfo{Backend: name})
 	var c counter
 	for _, k := range []string{"a", "b", "c"} {
 		get(f, k, c.fn(k))
@@ -183,7 +186,7 @@ func TestBackendFromEnvironment(t *testing.T) {
 	if st := f.Stats(); st.Evictions != 1 || st.Failures != 0 {
 		t.Errorf("3 keys in a mem://?max_entries=2 store: Stats() = %+v; want 1 eviction, no failures", st)
 	}
-	b, err := memo.Resolve(name)
+	b, err := registry.Resolve(name)
 	if err != nil {
 		t.Fatalf("Resolve(%q) = %v", name, err)
 	}
@@ -196,13 +199,13 @@ func TestUnregisterRereadsEnvironment(t *testing.T) {
 	quiet(t)
 	name := uniqueName(t)
 	t.Cleanup(func() { memo.Unregister(name) })
-	if _, err := memo.Resolve(name); !errors.Is(err, memo.ErrUnbound) {
+	if _, err := registry.Resolve(name); !errors.Is(err, memo.ErrUnbound) {
 		t.Fatalf("Resolve(%q) with no binding = %v; want ErrUnbound", name, err)
 	}
-	t.Setenv(memo.EnvVar(name), "mem://")
+	t.Setenv(registry.EnvVar(name), "mem://")
 	memo.Unregister(name)
-	if _, err := memo.Resolve(name); err != nil {
-		t.Errorf("Resolve(%q) after setting %s and Unregister = %v; want nil", name, memo.EnvVar(name), err)
+	if _, err := registry.Resolve(name); err != nil {
+		t.Errorf("Resolve(%q) after setting %s and Unregister = %v; want nil", name, registry.EnvVar(name), err)
 	}
 }
 
@@ -210,29 +213,29 @@ func TestRegisterReplacesEnvironmentBinding(t *testing.T) {
 	quiet(t)
 	name := uniqueName(t)
 	t.Cleanup(func() { memo.Unregister(name) })
-	t.Setenv(memo.EnvVar(name), "mem://")
-	fromEnv, err := memo.Resolve(name)
+	t.Setenv(registry.EnvVar(name), "mem://")
+	fromEnv, err := registry.Resolve(name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := memory.New(memory.Options{})
 	memo.Register(name, s)
-	if b, _ := memo.Resolve(name); b != s || b == fromEnv {
+	if b, _ := registry.Resolve(name); b != s || b == fromEnv {
 		t.Errorf("Resolve(%q) after Register = %p; want the registered %p", name, b, s)
 	}
 }
 
 func TestUnregisterDefaultBindsFreshMemoryStore(t *testing.T) {
 	quiet(t)
-	f := newFunc(t, memo.FuncInfo{})
+	f := newFunc(t, memoimpl.FuncInfo{})
 	var c counter
 	get(f, "k", c.fn("v"))
-	before, err := memo.Resolve(memo.DefaultBackend)
+	before, err := registry.Resolve(memo.DefaultBackend)
 	if err != nil {
 		t.Fatalf("Resolve(%q) = %v", memo.DefaultBackend, err)
 	}
 	memo.Unregister(memo.DefaultBackend)
-	after, err := memo.Resolve(memo.DefaultBackend)
+	after, err := registry.Resolve(memo.DefaultBackend)
 	if _, ok := after.(*memory.Store); !ok || err != nil || after == before {
 		t.Fatalf("Resolve(%q) after Unregister = %T %p, %v; want a fresh *memory.Store", memo.DefaultBackend, after, after, err)
 	}
@@ -256,19 +259,19 @@ func TestBackendFromEnvironmentErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		name := uniqueName(t)
-		t.Setenv(memo.EnvVar(name), tc.url)
-		_, err := memo.Resolve(name)
+		t.Setenv(registry.EnvVar(name), tc.url)
+		_, err := registry.Resolve(name)
 		if err == nil {
-			t.Errorf("%s=%s: Resolve = nil error; want one", memo.EnvVar(name), tc.url)
+			t.Errorf("%s=%s: Resolve = nil error; want one", registry.EnvVar(name), tc.url)
 			continue
 		}
 		for _, want := range tc.want {
 			if !strings.Contains(err.Error(), want) {
-				t.Errorf("%s=%s: Resolve error %q does not mention %s", memo.EnvVar(name), tc.url, err, want)
+				t.Errorf("%s=%s: Resolve error %q does not mention %s", registry.EnvVar(name), tc.url, err, want)
 			}
 		}
-		if !strings.Contains(err.Error(), name) && !strings.Contains(err.Error(), memo.EnvVar(name)) {
-			t.Errorf("%s=%s: Resolve error %q names neither the backend nor its variable", memo.EnvVar(name), tc.url, err)
+		if !strings.Contains(err.Error(), name) && !strings.Contains(err.Error(), registry.EnvVar(name)) {
+			t.Errorf("%s=%s: Resolve error %q names neither the backend nor its variable", registry.EnvVar(name), tc.url, err)
 		}
 	}
 }
@@ -308,7 +311,7 @@ func TestEnvVar(t *testing.T) {
 		{"Users_2", "MEMO_BACKEND_USERS_2"},
 	}
 	for _, tc := range cases {
-		if got := memo.EnvVar(tc.name); got != tc.want {
+		if got := registry.EnvVar(tc.name); got != tc.want {
 			t.Errorf("EnvVar(%q) = %q; want %q", tc.name, got, tc.want)
 		}
 	}
@@ -320,14 +323,14 @@ func TestEnvVar(t *testing.T) {
 func TestOpenerMayOpenAnotherURL(t *testing.T) {
 	name := uniqueName(t)
 	scheme := "nest" + strings.ToLower(strings.NewReplacer("_", "", "/", "").Replace(name))
-	memo.RegisterScheme(scheme, func(u *url.URL) (memo.Backend, error) {
+	store.RegisterScheme(scheme, func(u *url.URL) (store.Backend, error) {
 		return memo.Open("mem://?max_entries=3")
 	})
 	t.Cleanup(func() { memo.Unregister(name) })
-	t.Setenv(memo.EnvVar(name), scheme+"://")
+	t.Setenv(registry.EnvVar(name), scheme+"://")
 	done := make(chan error, 1)
 	go func() {
-		_, err := memo.Resolve(name)
+		_, err := registry.Resolve(name)
 		done <- err
 	}()
 	select {
@@ -345,15 +348,15 @@ func TestOpenerMayOpenAnotherURL(t *testing.T) {
 func TestOpenerMayResolveAnotherName(t *testing.T) {
 	outer, inner := uniqueName(t), uniqueName(t)
 	scheme := "outer" + strings.ToLower(strings.NewReplacer("_", "").Replace(outer))
-	memo.RegisterScheme(scheme, func(u *url.URL) (memo.Backend, error) {
-		return memo.Resolve(inner)
+	store.RegisterScheme(scheme, func(u *url.URL) (store.Backend, error) {
+		return registry.Resolve(inner)
 	})
 	t.Cleanup(func() { memo.Unregister(outer); memo.Unregister(inner) })
-	t.Setenv(memo.EnvVar(outer), scheme+"://")
-	t.Setenv(memo.EnvVar(inner), "mem://?max_entries=2")
+	t.Setenv(registry.EnvVar(outer), scheme+"://")
+	t.Setenv(registry.EnvVar(inner), "mem://?max_entries=2")
 	done := make(chan error, 1)
 	go func() {
-		_, err := memo.Resolve(outer)
+		_, err := registry.Resolve(outer)
 		done <- err
 	}()
 	select {
@@ -364,8 +367,8 @@ func TestOpenerMayResolveAnotherName(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Resolve deadlocked on an opener that resolves another name")
 	}
-	a, _ := memo.Resolve(outer)
-	b, _ := memo.Resolve(inner)
+	a, _ := registry.Resolve(outer)
+	b, _ := registry.Resolve(inner)
 	if a != b {
 		t.Errorf("Resolve(%q) = %p, Resolve(%q) = %p; want the same store", outer, a, inner, b)
 	}

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/memogen/memogen/backends/file"
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 func ExampleNew() {
@@ -20,26 +20,26 @@ func ExampleNew() {
 	}
 	defer os.RemoveAll(dir)
 
-	store, err := file.New(file.Options{Dir: dir, MaxBytes: 1 << 30})
+	disk, err := file.New(file.Options{Dir: dir, MaxBytes: 1 << 30})
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer store.Close()
-	// Generated code binds a store by name: memo.Register("disk", store).
+	defer disk.Close()
+	// Generated code binds a store by name: memo.Register("disk", disk).
 	// Here we store one entry directly, as the runtime would.
-	key := memo.Key{
-		Func:   memo.FuncID{Package: "example.com/users", Name: "Fetch"},
+	key := store.Key{
+		Func:   store.FuncID{Package: "example.com/users", Name: "Fetch"},
 		Digest: "0c3e9ad1b9e2f04c8a7d6e5f4a3b2c41",
 		Codec:  "json",
 	}
-	entry := memo.EncodeEntry(memo.Entry{
+	entry := store.EncodeEntry(store.Entry{
 		Codec:   "json",
 		Created: time.Unix(1700000000, 0),
 		Digest:  key.Digest,
 		Summary: "id=42",
 		Payload: []byte(`{"name":"Ada"}`),
 	})
-	if err := store.Set(context.Background(), key, entry, time.Time{}); err != nil {
+	if err := disk.Set(context.Background(), key, entry, time.Time{}); err != nil {
 		log.Fatal(err)
 	}
 

@@ -19,11 +19,12 @@ import (
 	"github.com/memogen/memogen/backends/backendtest"
 	"github.com/memogen/memogen/backends/file"
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	backendtest.RunInBubble(t, func(t *testing.T) memo.Backend {
+	backendtest.RunInBubble(t, func(t *testing.T) store.Backend {
 		s, _ := newStore(t, file.Options{})
 		return s
 	})
@@ -31,7 +32,7 @@ func TestConformance(t *testing.T) {
 
 func TestConformanceBounded(t *testing.T) {
 	t.Parallel()
-	backendtest.RunInBubble(t, func(t *testing.T) memo.Backend {
+	backendtest.RunInBubble(t, func(t *testing.T) store.Backend {
 		s, _ := newStore(t, file.Options{MaxEntries: 1000, MaxBytes: 1 << 20})
 		return s
 	})
@@ -41,7 +42,7 @@ func TestLayout(t *testing.T) {
 	t.Parallel()
 	s, dir := newStore(t, file.Options{})
 	tests := []struct {
-		key  memo.Key
+		key  store.Key
 		path string
 	}{
 		{key(fnF, 1, "json"), "example.com/p/F/00000000000000000000000000000001.json"},
@@ -73,7 +74,7 @@ func TestLayout(t *testing.T) {
 		}
 	}
 	// No temporary file is left behind.
-	var keys []memo.Key
+	var keys []store.Key
 	for _, tt := range tests {
 		keys = append(keys, tt.key)
 	}
@@ -85,22 +86,22 @@ func TestInvalidKeys(t *testing.T) {
 	parent := t.TempDir()
 	s, _ := newStore(t, file.Options{Dir: filepath.Join(parent, "cache")})
 	digest := key(fnF, 1, "").Digest
-	keys := []memo.Key{
-		{Func: memo.FuncID{Package: "", Name: "F"}, Digest: digest},
-		{Func: memo.FuncID{Package: "/abs/p", Name: "F"}, Digest: digest},
-		{Func: memo.FuncID{Package: "example.com/../../..", Name: "F"}, Digest: digest},
-		{Func: memo.FuncID{Package: "..", Name: "F"}, Digest: digest},
-		{Func: memo.FuncID{Package: "a//b", Name: "F"}, Digest: digest},
-		{Func: memo.FuncID{Package: "a/./b", Name: "F"}, Digest: digest},
-		{Func: memo.FuncID{Package: "p/", Name: "F"}, Digest: digest},
-		{Func: memo.FuncID{Package: ".hidden/p", Name: "F"}, Digest: digest},
-		{Func: memo.FuncID{Package: "a\x00b", Name: "F"}, Digest: digest},
-		{Func: memo.FuncID{Package: `a\..\..\b`, Name: "F"}, Digest: digest},
-		{Func: memo.FuncID{Package: "c:/p", Name: "F"}, Digest: digest},
-		{Func: memo.FuncID{Package: "p", Name: ""}, Digest: digest},
-		{Func: memo.FuncID{Package: "p", Name: ".."}, Digest: digest},
-		{Func: memo.FuncID{Package: "p", Name: "../../F"}, Digest: digest},
-		{Func: memo.FuncID{Package: "p", Name: ".F"}, Digest: digest},
+	keys := []store.Key{
+		{Func: store.FuncID{Package: "", Name: "F"}, Digest: digest},
+		{Func: store.FuncID{Package: "/abs/p", Name: "F"}, Digest: digest},
+		{Func: store.FuncID{Package: "example.com/../../..", Name: "F"}, Digest: digest},
+		{Func: store.FuncID{Package: "..", Name: "F"}, Digest: digest},
+		{Func: store.FuncID{Package: "a//b", Name: "F"}, Digest: digest},
+		{Func: store.FuncID{Package: "a/./b", Name: "F"}, Digest: digest},
+		{Func: store.FuncID{Package: "p/", Name: "F"}, Digest: digest},
+		{Func: store.FuncID{Package: ".hidden/p", Name: "F"}, Digest: digest},
+		{Func: store.FuncID{Package: "a\x00b", Name: "F"}, Digest: digest},
+		{Func: store.FuncID{Package: `a\..\..\b`, Name: "F"}, Digest: digest},
+		{Func: store.FuncID{Package: "c:/p", Name: "F"}, Digest: digest},
+		{Func: store.FuncID{Package: "p", Name: ""}, Digest: digest},
+		{Func: store.FuncID{Package: "p", Name: ".."}, Digest: digest},
+		{Func: store.FuncID{Package: "p", Name: "../../F"}, Digest: digest},
+		{Func: store.FuncID{Package: "p", Name: ".F"}, Digest: digest},
 		{Func: fnF, Digest: ""},
 		{Func: fnF, Digest: strings.ToUpper("abcdef0123456789abcdef0123456789")},
 		{Func: fnF, Digest: digest[1:]},
@@ -129,7 +130,7 @@ func TestInvalidKeys(t *testing.T) {
 		if err := s.Clear(ctx, k.Func); !errors.Is(err, file.ErrInvalidKey) {
 			t.Errorf("Clear(%q) = %v; want file.ErrInvalidKey", k.Func, err)
 		}
-		if err := s.List(ctx, k.Func, func(memo.StoredEntry) bool { return true }); !errors.Is(err, file.ErrInvalidKey) {
+		if err := s.List(ctx, k.Func, func(store.StoredEntry) bool { return true }); !errors.Is(err, file.ErrInvalidKey) {
 			t.Errorf("List(%q) = %v; want file.ErrInvalidKey", k.Func, err)
 		}
 	}
@@ -183,7 +184,7 @@ func TestConcurrentWritersSameKey(t *testing.T) {
 		readers.Go(func() {
 			for !done.Load() {
 				data, err := s.Get(context.Background(), k)
-				if errors.Is(err, memo.ErrNotFound) {
+				if errors.Is(err, store.ErrNotFound) {
 					continue
 				}
 				if err != nil {
@@ -269,7 +270,7 @@ func TestUnreadableMetadata(t *testing.T) {
 		}
 		got, err := s.Get(context.Background(), k)
 		if tt.expired {
-			if !errors.Is(err, memo.ErrNotFound) {
+			if !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("%s: Get = %q, %v; want memo.ErrNotFound", tt.name, got, err)
 			}
 			continue
@@ -278,14 +279,14 @@ func TestUnreadableMetadata(t *testing.T) {
 			t.Errorf("%s: Get = %q, %v; want the file's bytes, %q", tt.name, got, err, tt.content)
 			continue
 		}
-		if _, err := memo.DecodeEntry(got); !errors.Is(err, memo.ErrCorrupt) {
+		if _, err := store.DecodeEntry(got); !errors.Is(err, store.ErrCorrupt) {
 			t.Errorf("%s: DecodeEntry(Get) = %v; want memo.ErrCorrupt", tt.name, err)
 		}
 	}
 }
 
 // backdate sets the modification time of k's file: its recency.
-func backdate(t *testing.T, dir string, k memo.Key, age time.Duration) {
+func backdate(t *testing.T, dir string, k store.Key, age time.Duration) {
 	t.Helper()
 	when := time.Now().Add(-age)
 	if err := os.Chtimes(pathOf(dir, k), when, when); err != nil {
@@ -296,7 +297,7 @@ func backdate(t *testing.T, dir string, k memo.Key, age time.Duration) {
 func TestEvictByEntries(t *testing.T) {
 	t.Parallel()
 	s, dir := newStore(t, file.Options{MaxEntries: 3})
-	k := func(n int) memo.Key { return key(fnF, n, "json") }
+	k := func(n int) store.Key { return key(fnF, n, "json") }
 	for n := 1; n <= 3; n++ {
 		mustSet(t, s, k(n), entry("v", time.Time{}))
 		backdate(t, dir, k(n), time.Duration(4-n)*time.Hour) // 1 is the oldest
@@ -332,7 +333,7 @@ func TestRecentHitsDoNotTouch(t *testing.T) {
 	}
 }
 
-func modTime(t *testing.T, dir string, k memo.Key) time.Time {
+func modTime(t *testing.T, dir string, k store.Key) time.Time {
 	t.Helper()
 	fi, err := os.Stat(pathOf(dir, k))
 	if err != nil {
@@ -345,7 +346,7 @@ func TestEvictByBytes(t *testing.T) {
 	t.Parallel()
 	size := int64(len(entry("payload", time.Time{})))
 	s, dir := newStore(t, file.Options{MaxBytes: 3*size + size/2})
-	k := func(n int) memo.Key { return key(fnMethod, n, "msgpack+zstd") }
+	k := func(n int) store.Key { return key(fnMethod, n, "msgpack+zstd") }
 	for n := 1; n <= 3; n++ {
 		mustSet(t, s, k(n), entry("payload", time.Time{}))
 		backdate(t, dir, k(n), time.Duration(4-n)*time.Hour)
@@ -364,7 +365,7 @@ func TestEvictAcrossFunctions(t *testing.T) {
 	t.Parallel()
 	s, dir := newStore(t, file.Options{MaxEntries: 3})
 	a, b, c, d := key(fnF, 1, "json"), key(fnF2, 1, "json"), key(fnMethod, 1, ""), key(fnNested, 1, "json")
-	for _, k := range []memo.Key{a, b, c} {
+	for _, k := range []store.Key{a, b, c} {
 		mustSet(t, s, k, entry("v", time.Time{}))
 	}
 	backdate(t, dir, c, time.Hour) // as if another process had written c long ago
@@ -378,7 +379,7 @@ func TestEvictAcrossFunctions(t *testing.T) {
 func TestEvictToNineTenths(t *testing.T) {
 	t.Parallel()
 	s, dir := newStore(t, file.Options{MaxEntries: 10})
-	var keys []memo.Key
+	var keys []store.Key
 	for n := range 11 {
 		keys = append(keys, key(fnF, n, "json"))
 		mustSet(t, s, keys[n], entry("v", time.Time{}))
@@ -455,7 +456,7 @@ func TestRecountAfterExternalRemoval(t *testing.T) {
 	if err := os.RemoveAll(dir); err != nil {
 		t.Fatal(err)
 	}
-	fresh := []memo.Key{key(fnF2, 1, "json"), key(fnF2, 2, "json"), key(fnF2, 3, "json")}
+	fresh := []store.Key{key(fnF2, 1, "json"), key(fnF2, 2, "json"), key(fnF2, 3, "json")}
 	for _, k := range fresh {
 		mustSet(t, s, k, entry("v", time.Time{}))
 	}
@@ -471,7 +472,7 @@ func TestClear(t *testing.T) {
 		t.Errorf("Clear(%v) of an empty store = %v; want nil", fnF, err)
 	}
 	for n := range 3 {
-		for _, fn := range []memo.FuncID{fnF, fnF2, fnMethod} {
+		for _, fn := range []store.FuncID{fnF, fnF2, fnMethod} {
 			mustSet(t, s, key(fn, n, "json"), entry("v", time.Time{}))
 		}
 	}
@@ -484,7 +485,7 @@ func TestClear(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "example.com/p/F")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("Clear(%v) left its directory (Stat = %v)", fnF, err)
 	}
-	var left []memo.Key
+	var left []store.Key
 	for n := range 3 {
 		left = append(left, key(fnF2, n, "json"), key(fnMethod, n, "json"))
 	}
@@ -520,7 +521,7 @@ func TestClearWhileWriting(t *testing.T) {
 				data, err := s.Get(ctx, k)
 				if err == nil {
 					wantValid(t, k, data)
-				} else if !errors.Is(err, memo.ErrNotFound) {
+				} else if !errors.Is(err, store.ErrNotFound) {
 					t.Errorf("Get(%v) = %v", k, err)
 				}
 			}
@@ -572,23 +573,23 @@ func TestList(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	stored := func(k memo.Key, data []byte, expires time.Time) memo.StoredEntry {
+	stored := func(k store.Key, data []byte, expires time.Time) store.StoredEntry {
 		var summary string
 		var when time.Time
-		if e, err := memo.DecodeEntry(data); err == nil {
+		if e, err := store.DecodeEntry(data); err == nil {
 			summary, when = e.Summary, created
 		}
-		return memo.StoredEntry{Key: k, Size: int64(len(data)), Created: when, Expires: expires, Summary: summary}
+		return store.StoredEntry{Key: k, Size: int64(len(data)), Created: when, Expires: expires, Summary: summary}
 	}
 	entF1 := stored(key(fnF, 1, "json"), withExpiry, expires)
 	entF2 := stored(key(fnF, 2, "msgpack+zstd"), plain, time.Time{})
 	entNested := stored(key(fnNested, 1, "json"), plain, time.Time{})
 	entMethod := stored(key(fnMethod, 1, ""), plain, time.Time{})
 
-	list := func(fn memo.FuncID, limit int) []memo.StoredEntry {
+	list := func(fn store.FuncID, limit int) []store.StoredEntry {
 		t.Helper()
-		var got []memo.StoredEntry
-		err := s.List(context.Background(), fn, func(e memo.StoredEntry) bool {
+		var got []store.StoredEntry
+		err := s.List(context.Background(), fn, func(e store.StoredEntry) bool {
 			got = append(got, e)
 			return len(got) < limit
 		})
@@ -598,16 +599,16 @@ func TestList(t *testing.T) {
 		return got
 	}
 	tests := []struct {
-		fn    memo.FuncID
+		fn    store.FuncID
 		limit int
-		want  []memo.StoredEntry
+		want  []store.StoredEntry
 	}{
-		{memo.FuncID{}, 100, []memo.StoredEntry{entF1, entF2, entNested, entMethod}},
-		{fnF, 100, []memo.StoredEntry{entF1, entF2}}, // not the nested package's
-		{fnNested, 100, []memo.StoredEntry{entNested}},
-		{fnMethod, 100, []memo.StoredEntry{entMethod}},
+		{store.FuncID{}, 100, []store.StoredEntry{entF1, entF2, entNested, entMethod}},
+		{fnF, 100, []store.StoredEntry{entF1, entF2}}, // not the nested package's
+		{fnNested, 100, []store.StoredEntry{entNested}},
+		{fnMethod, 100, []store.StoredEntry{entMethod}},
 		{fnF2, 100, nil},
-		{memo.FuncID{}, 2, []memo.StoredEntry{entF1, entF2}}, // yield stops the listing
+		{store.FuncID{}, 2, []store.StoredEntry{entF1, entF2}}, // yield stops the listing
 	}
 	for _, tt := range tests {
 		if got := list(tt.fn, tt.limit); !reflect.DeepEqual(got, tt.want) {
@@ -620,9 +621,9 @@ func TestPrune(t *testing.T) {
 	t.Parallel()
 	s, dir := newStore(t, file.Options{MaxEntries: 100})
 	past, future := time.Now().Add(-time.Minute), time.Now().Add(time.Hour)
-	expired := []memo.Key{key(fnF, 1, "json"), key(fnNested, 1, "json")}
-	live := []memo.Key{key(fnF, 2, "json"), key(fnF, 3, "json"), key(fnMethod, 1, "")}
-	var want memo.PruneStats
+	expired := []store.Key{key(fnF, 1, "json"), key(fnNested, 1, "json")}
+	live := []store.Key{key(fnF, 2, "json"), key(fnF, 3, "json"), key(fnMethod, 1, "")}
+	var want store.PruneStats
 	for _, k := range expired {
 		v := entry("old", past)
 		mustSet(t, s, k, v)
@@ -690,7 +691,7 @@ func TestPrune(t *testing.T) {
 	if tmp := tempFiles(t, dir); !slices.Equal(tmp, []string{"456.tmp"}) {
 		t.Errorf("after Prune, temporary files = %q; want the recent one, 456.tmp", tmp)
 	}
-	if got, err := s.Prune(context.Background()); err != nil || got != (memo.PruneStats{}) {
+	if got, err := s.Prune(context.Background()); err != nil || got != (store.PruneStats{}) {
 		t.Errorf("second Prune = %+v, %v; want nothing removed", got, err)
 	}
 }
@@ -739,10 +740,10 @@ func checkUnwritable(t *testing.T, dir string) {
 		t.Errorf("Clear(%v) = %v; want nil", fnF, err)
 	}
 	n := 0
-	if err := s.List(ctx, memo.FuncID{}, func(memo.StoredEntry) bool { n++; return true }); err != nil || n != 0 {
+	if err := s.List(ctx, store.FuncID{}, func(store.StoredEntry) bool { n++; return true }); err != nil || n != 0 {
 		t.Errorf("List = %v with %d entries; want nil, none", err, n)
 	}
-	if stats, err := s.Prune(ctx); err != nil || stats != (memo.PruneStats{}) {
+	if stats, err := s.Prune(ctx); err != nil || stats != (store.PruneStats{}) {
 		t.Errorf("Prune = %+v, %v; want nothing, nil", stats, err)
 	}
 }
@@ -759,7 +760,7 @@ func TestContextDone(t *testing.T) {
 		"Set":    func() error { return s.Set(ctx, key(fnF, 2, "json"), entry("v", time.Time{}), time.Time{}) },
 		"Delete": func() error { return s.Delete(ctx, k) },
 		"Clear":  func() error { return s.Clear(ctx, fnF) },
-		"List":   func() error { return s.List(ctx, memo.FuncID{}, func(memo.StoredEntry) bool { return true }) },
+		"List":   func() error { return s.List(ctx, store.FuncID{}, func(store.StoredEntry) bool { return true }) },
 		"Prune":  func() error { _, err := s.Prune(ctx); return err },
 	}
 	for name, op := range ops {
@@ -891,8 +892,8 @@ func TestSymlinkedDir(t *testing.T) {
 	}
 	settled(s)
 	wantFiles(t, target, key(fnF, 2, "json"), key(fnF, 3, "json"))
-	var listed []memo.Key
-	if err := s.List(ctx, memo.FuncID{}, func(e memo.StoredEntry) bool { listed = append(listed, e.Key); return true }); err != nil || len(listed) != 2 {
+	var listed []store.Key
+	if err := s.List(ctx, store.FuncID{}, func(e store.StoredEntry) bool { listed = append(listed, e.Key); return true }); err != nil || len(listed) != 2 {
 		t.Errorf("List = %v, listing %v; want the 2 entries", err, listed)
 	}
 	mustSet(t, s, old, entry("old", time.Now().Add(-time.Minute)))

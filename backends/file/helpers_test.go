@@ -13,15 +13,15 @@ import (
 	"time"
 
 	"github.com/memogen/memogen/backends/file"
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 var (
-	fnF      = memo.FuncID{Package: "example.com/p", Name: "F"}
-	fnF2     = memo.FuncID{Package: "example.com/p", Name: "F2"}
-	fnMethod = memo.FuncID{Package: "example.com/p", Name: "T.Method"}
+	fnF      = store.FuncID{Package: "example.com/p", Name: "F"}
+	fnF2     = store.FuncID{Package: "example.com/p", Name: "F2"}
+	fnMethod = store.FuncID{Package: "example.com/p", Name: "T.Method"}
 	// fnNested's package nests in fnF's directory.
-	fnNested = memo.FuncID{Package: "example.com/p/F", Name: "G"}
+	fnNested = store.FuncID{Package: "example.com/p/F", Name: "G"}
 )
 
 // created is the creation time of the entries tests store.
@@ -43,8 +43,8 @@ func newStore(t *testing.T, opts file.Options) (s *file.Store, dir string) {
 }
 
 // key returns a key of fn whose digest encodes n.
-func key(fn memo.FuncID, n int, codec string) memo.Key {
-	return memo.Key{Func: fn, Digest: fmt.Sprintf("%032x", n), Codec: codec}
+func key(fn store.FuncID, n int, codec string) store.Key {
+	return store.Key{Func: fn, Digest: fmt.Sprintf("%032x", n), Codec: codec}
 }
 
 // entryDigest is the key digest the test entries carry. These tests use
@@ -54,7 +54,7 @@ const entryDigest = "0123456789abcdef0123456789abcdef"
 
 // entry returns a stored entry, as the runtime writes them.
 func entry(payload string, expires time.Time) []byte {
-	return memo.EncodeEntry(memo.Entry{
+	return store.EncodeEntry(store.Entry{
 		Codec:   "json",
 		Created: created,
 		Digest:  entryDigest,
@@ -65,7 +65,7 @@ func entry(payload string, expires time.Time) []byte {
 }
 
 // pathOf returns where the documented layout puts the entry of k.
-func pathOf(dir string, k memo.Key) string {
+func pathOf(dir string, k store.Key) string {
 	ext := strings.ReplaceAll(k.Codec, "+", ".")
 	if ext == "" {
 		ext = "bin"
@@ -76,7 +76,7 @@ func pathOf(dir string, k memo.Key) string {
 // mustSet stores value under k and, in a file store, waits for the
 // eviction the Set asked for, so that tests see an order of events that
 // does not depend on scheduling.
-func mustSet(t *testing.T, s memo.Backend, k memo.Key, value []byte) {
+func mustSet(t *testing.T, s store.Backend, k store.Key, value []byte) {
 	t.Helper()
 	if err := s.Set(context.Background(), k, value, time.Time{}); err != nil {
 		t.Fatalf("Set(%v) = %v; want nil", k, err)
@@ -86,7 +86,7 @@ func mustSet(t *testing.T, s memo.Backend, k memo.Key, value []byte) {
 	}
 }
 
-func mustGet(t *testing.T, s memo.Backend, k memo.Key) []byte {
+func mustGet(t *testing.T, s store.Backend, k store.Key) []byte {
 	t.Helper()
 	got, err := s.Get(context.Background(), k)
 	if err != nil {
@@ -95,10 +95,10 @@ func mustGet(t *testing.T, s memo.Backend, k memo.Key) []byte {
 	return got
 }
 
-func wantNotFound(t *testing.T, s memo.Backend, k memo.Key) {
+func wantNotFound(t *testing.T, s store.Backend, k store.Key) {
 	t.Helper()
 	got, err := s.Get(context.Background(), k)
-	if !errors.Is(err, memo.ErrNotFound) {
+	if !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("Get(%v) = %q, %v; want memo.ErrNotFound", k, got, err)
 	}
 }
@@ -132,7 +132,7 @@ func files(t *testing.T, dir string) []string {
 }
 
 // relPaths returns where the layout puts keys, relative to dir, sorted.
-func relPaths(keys ...memo.Key) []string {
+func relPaths(keys ...store.Key) []string {
 	var paths []string
 	for _, k := range keys {
 		paths = append(paths, filepath.ToSlash(pathOf("", k)))
@@ -143,7 +143,7 @@ func relPaths(keys ...memo.Key) []string {
 
 // wantFiles fails unless the files under dir are exactly where the layout
 // puts keys.
-func wantFiles(t *testing.T, dir string, keys ...memo.Key) {
+func wantFiles(t *testing.T, dir string, keys ...store.Key) {
 	t.Helper()
 	got, want := files(t, dir), relPaths(keys...)
 	if !slices.Equal(got, want) {
@@ -152,9 +152,9 @@ func wantFiles(t *testing.T, dir string, keys ...memo.Key) {
 }
 
 // wantValid fails unless data is a complete, intact entry.
-func wantValid(t *testing.T, k memo.Key, data []byte) {
+func wantValid(t *testing.T, k store.Key, data []byte) {
 	t.Helper()
-	if _, err := memo.DecodeEntry(data); err != nil {
+	if _, err := store.DecodeEntry(data); err != nil {
 		t.Errorf("Get(%v) returned %d bytes that do not decode: %v", k, len(data), err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/memogen/memogen/backends/file"
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // hostileLimit is the Config.MaxEntryBytes of the tests of entries that a
@@ -24,7 +25,7 @@ const hostileLimit = 4096
 // has stored its entry; call runs it, runs counts its executions and path
 // is its entry's file. Tests using it must not be parallel: the Config is
 // shared.
-func hostileFunc(t *testing.T) (f *memo.Func, call func() user, runs *atomic.Int64, path string) {
+func hostileFunc(t *testing.T) (f *memoimpl.Func, call func() user, runs *atomic.Int64, path string) {
 	t.Helper()
 	s, dir := newStore(t, file.Options{})
 	name := "filehostile"
@@ -32,7 +33,7 @@ func hostileFunc(t *testing.T) (f *memo.Func, call func() user, runs *atomic.Int
 	t.Cleanup(func() { memo.Unregister(name) })
 	memo.Configure(memo.Config{MaxEntryBytes: hostileLimit})
 	t.Cleanup(func() { memo.Configure(memo.Config{}) })
-	f = memo.NewFunc(memo.FuncInfo{
+	f = memoimpl.NewFunc(memoimpl.FuncInfo{
 		Package: "example.com/hostile", Name: "F", Fingerprint: "00000000000000000000000000000001",
 		Backend: name, Codec: "json", Errors: true,
 	})
@@ -41,10 +42,10 @@ func hostileFunc(t *testing.T) (f *memo.Func, call func() user, runs *atomic.Int
 		t.Helper()
 		c := f.Begin(context.Background())
 		c.Key().Int(7)
-		if r, ok := memo.Lookup[user](c, false); ok {
+		if r, ok := memoimpl.Lookup[user](c, false); ok {
 			return r
 		}
-		r, err := memo.Run(c, func() (user, error) {
+		r, err := memoimpl.Run(c, func() (user, error) {
 			runs.Add(1)
 			return user{Name: "Ada", ID: 7}, nil
 		})

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/memogen/memogen/backends/file"
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // userTree is a person's files mixed into a cache directory: some named as
@@ -94,7 +94,7 @@ func TestOnlyOwnFilesTouched(t *testing.T) {
 	mustGet(t, s, key(fnMethod, 1, "json"))
 	wantUserTree(t, dir, "Clear")
 	// What listings take for functions, a person's directories hold no entry.
-	for _, fn := range []memo.FuncID{{Package: "photos", Name: "album"}, fnF2} {
+	for _, fn := range []store.FuncID{{Package: "photos", Name: "album"}, fnF2} {
 		if err := s.Clear(ctx, fn); err != nil {
 			t.Fatalf("Clear(%v) = %v", fn, err)
 		}
@@ -117,13 +117,13 @@ func TestOnlyOwnFilesTouched(t *testing.T) {
 	}
 	wantUserTree(t, dir, "eviction")
 	var entries int
-	if err := s.List(ctx, memo.FuncID{}, func(memo.StoredEntry) bool { entries++; return true }); err != nil || entries != 4 {
+	if err := s.List(ctx, store.FuncID{}, func(store.StoredEntry) bool { entries++; return true }); err != nil || entries != 4 {
 		t.Errorf("List found %d entries, %v; want the bound, 4", entries, err)
 	}
 
 	// Clearing the last entries removes the directories memogen made for
 	// them, and no other.
-	for _, fn := range []memo.FuncID{fnF2, fnMethod} {
+	for _, fn := range []store.FuncID{fnF2, fnMethod} {
 		if err := s.Clear(ctx, fn); err != nil {
 			t.Fatalf("Clear(%v) = %v", fn, err)
 		}

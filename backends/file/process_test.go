@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/memogen/memogen/backends/file"
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // The test binary doubles as the writer process of
@@ -29,7 +29,7 @@ const (
 )
 
 // sharedKeys are the keys every writer process overwrites.
-var sharedKeys = []memo.Key{key(fnF, 1, "json"), key(fnF, 2, "json"), key(fnMethod, 1, "msgpack+zstd")}
+var sharedKeys = []store.Key{key(fnF, 1, "json"), key(fnF, 2, "json"), key(fnMethod, 1, "msgpack+zstd")}
 
 func TestMain(m *testing.M) {
 	if dir := os.Getenv(stressDirEnv); dir != "" {
@@ -124,13 +124,13 @@ func TestMultiProcessWriters(t *testing.T) {
 				}
 				for _, k := range sharedKeys {
 					data, err := s.Get(context.Background(), k)
-					if errors.Is(err, memo.ErrNotFound) {
+					if errors.Is(err, store.ErrNotFound) {
 						continue
 					}
 					if err != nil {
 						t.Fatalf("Get(%v) = %v", k, err)
 					}
-					if _, err := memo.DecodeEntry(data); err != nil {
+					if _, err := store.DecodeEntry(data); err != nil {
 						t.Fatalf("Get(%v) returned a torn entry of %d bytes: %v", k, len(data), err)
 					}
 					reads++

@@ -16,6 +16,8 @@ import (
 	"github.com/memogen/memogen/backends/file"
 	_ "github.com/memogen/memogen/codecs/json"
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/memoimpl"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 type user struct {
@@ -32,7 +34,7 @@ func TestThroughRuntime(t *testing.T) {
 	memo.Register("filetest", s)
 	t.Cleanup(func() { memo.Unregister("filetest") })
 
-	info := memo.FuncInfo{
+	info := memoimpl.FuncInfo{
 		Package:     "example.com/p",
 		Name:        "F",
 		Fingerprint: "00000000000000000000000000000001",
@@ -42,15 +44,15 @@ func TestThroughRuntime(t *testing.T) {
 		TTL:         time.Hour,
 	}
 	var runs atomic.Int64
-	call := func(f *memo.Func, id int64) user {
+	call := func(f *memoimpl.Func, id int64) user {
 		t.Helper()
 		c := f.Begin(context.Background())
 		c.Key().Int(id)
-		if r, ok := memo.Lookup[user](c, false); ok {
+		if r, ok := memoimpl.Lookup[user](c, false); ok {
 			return r
 		}
-		c.Summarize(func() string { return memo.Describe("id", id) })
-		r, err := memo.Run(c, func() (user, error) {
+		c.Summarize(func() string { return memoimpl.Describe("id", id) })
+		r, err := memoimpl.Run(c, func() (user, error) {
 			runs.Add(1)
 			return user{Name: "Ada", ID: id}, nil
 		})
@@ -60,14 +62,14 @@ func TestThroughRuntime(t *testing.T) {
 		return r
 	}
 	want := user{Name: "Ada", ID: 42}
-	check := func(f *memo.Func, wantRuns int64) {
+	check := func(f *memoimpl.Func, wantRuns int64) {
 		t.Helper()
 		if got := call(f, 42); got != want || runs.Load() != wantRuns {
 			t.Fatalf("call(42) = %+v after %d runs; want %+v after %d", got, runs.Load(), want, wantRuns)
 		}
 	}
 
-	f := memo.NewFunc(info)
+	f := memoimpl.NewFunc(info)
 	check(f, 1)
 	check(f, 1)
 	if st := f.Stats(); st.Hits != 1 || st.Misses != 1 {
@@ -123,7 +125,7 @@ func TestThroughRuntime(t *testing.T) {
 		if err != nil {
 			t.Fatalf("after a %s entry: %v; want the entry replaced", d.name, err)
 		}
-		if _, err := memo.DecodeEntry(data); err != nil {
+		if _, err := store.DecodeEntry(data); err != nil {
 			t.Errorf("after a %s entry: the file holds %q: %v; want a valid entry", d.name, data, err)
 		}
 		check(f, int64(2+i))
@@ -132,7 +134,7 @@ func TestThroughRuntime(t *testing.T) {
 
 	// Another fingerprint is another key: the old entry is not used.
 	info.Fingerprint = "00000000000000000000000000000002"
-	f2 := memo.NewFunc(info)
+	f2 := memoimpl.NewFunc(info)
 	check(f2, runsBefore+1)
 	check(f2, runsBefore+1)
 	if paths, _ := filepath.Glob(filepath.Join(dir, "example.com", "p", "F", "*.json")); len(paths) != 2 {
@@ -148,7 +150,7 @@ func TestThroughRuntime(t *testing.T) {
 func TestEntryFilesAnswerForOneKey(t *testing.T) {
 	t.Parallel()
 	s, dir := newStore(t, file.Options{})
-	swap := func(t *testing.T, a, c memo.Key) {
+	swap := func(t *testing.T, a, c store.Key) {
 		t.Helper()
 		pa, pc := pathOf(dir, a), pathOf(dir, c)
 		tmp := pa + ".swap"
@@ -158,7 +160,7 @@ func TestEntryFilesAnswerForOneKey(t *testing.T) {
 			}
 		}
 	}
-	place := func(t *testing.T, from, to memo.Key) {
+	place := func(t *testing.T, from, to store.Key) {
 		t.Helper()
 		data, err := os.ReadFile(pathOf(dir, from))
 		if err != nil {

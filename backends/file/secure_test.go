@@ -14,10 +14,12 @@ import (
 
 	"github.com/memogen/memogen/backends/file"
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/memoimpl"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // plant writes, as another user would, the entry of k under dir.
-func plant(t *testing.T, dir string, k memo.Key) []byte {
+func plant(t *testing.T, dir string, k store.Key) []byte {
 	t.Helper()
 	data := entry("planted", time.Time{})
 	path := pathOf(dir, k)
@@ -173,7 +175,7 @@ func TestSymlinkBelowRoot(t *testing.T) {
 		expired := key(fnF, 2, "json")
 		planted := entry("planted", time.Time{})
 		plantedExpired := entry("old", time.Now().Add(-time.Hour))
-		for k, data := range map[memo.Key][]byte{k: planted, expired: plantedExpired} {
+		for k, data := range map[store.Key][]byte{k: planted, expired: plantedExpired} {
 			if err := os.WriteFile(filepath.Join(outside, filepath.Base(pathOf("", k))), data, 0o600); err != nil {
 				t.Fatal(err)
 			}
@@ -189,15 +191,15 @@ func TestSymlinkBelowRoot(t *testing.T) {
 		wantUnsafe(t, "Set", s.Set(ctx, k, entry("new", time.Time{}), time.Time{}), "is a symbolic link")
 		wantUnsafe(t, "Delete", s.Delete(ctx, k), "is a symbolic link")
 		wantUnsafe(t, "Clear", s.Clear(ctx, fnF), "is a symbolic link")
-		wantUnsafe(t, "List", s.List(ctx, fnF, func(memo.StoredEntry) bool { return true }), "is a symbolic link")
-		var listed []memo.Key
-		if err := s.List(ctx, memo.FuncID{}, func(e memo.StoredEntry) bool { listed = append(listed, e.Key); return true }); err != nil || len(listed) != 1 {
+		wantUnsafe(t, "List", s.List(ctx, fnF, func(store.StoredEntry) bool { return true }), "is a symbolic link")
+		var listed []store.Key
+		if err := s.List(ctx, store.FuncID{}, func(e store.StoredEntry) bool { listed = append(listed, e.Key); return true }); err != nil || len(listed) != 1 {
 			t.Errorf("List of every function = %v, %v; want only %v", listed, err, key(fnF2, 1, "json"))
 		}
-		if stats, err := s.Prune(ctx); err != nil || stats != (memo.PruneStats{}) {
+		if stats, err := s.Prune(ctx); err != nil || stats != (store.PruneStats{}) {
 			t.Errorf("Prune = %+v, %v; want nothing removed", stats, err)
 		}
-		for k, data := range map[memo.Key][]byte{k: planted, expired: plantedExpired} {
+		for k, data := range map[store.Key][]byte{k: planted, expired: plantedExpired} {
 			if got, err := os.ReadFile(filepath.Join(outside, filepath.Base(pathOf("", k)))); err != nil || !bytes.Equal(got, data) {
 				t.Errorf("the file outside the store holds %q, %v; want it untouched", got, err)
 			}
@@ -236,7 +238,7 @@ func TestUnsafeDirRunsUncached(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "cache")
 	mkdirMode(t, dir, 0o777)
 	const name = "filetest_unsafe"
-	t.Setenv(memo.EnvVar(name), "file://"+filepath.ToSlash(dir))
+	t.Setenv("MEMO_BACKEND_FILETEST_UNSAFE", "file://"+filepath.ToSlash(dir))
 	var mu sync.Mutex
 	var reported []error
 	memo.Configure(memo.Config{Logger: slog.New(slog.DiscardHandler), Hook: func(c memo.CallInfo) {
@@ -247,15 +249,15 @@ func TestUnsafeDirRunsUncached(t *testing.T) {
 		}
 	}})
 	t.Cleanup(func() { memo.Configure(memo.Config{}) })
-	f := memo.NewFunc(memo.FuncInfo{Package: "example.com/unsafe", Name: "F", Backend: name, Codec: "json"})
+	f := memoimpl.NewFunc(memoimpl.FuncInfo{Package: "example.com/unsafe", Name: "F", Backend: name, Codec: "json"})
 	runs := 0
 	for range 3 {
 		c := f.Begin(context.Background())
 		c.Key().Text("x")
-		if _, ok := memo.Lookup[int](c, false); ok {
+		if _, ok := memoimpl.Lookup[int](c, false); ok {
 			t.Fatal("a hit from a refused directory")
 		}
-		n, err := memo.Run(c, func() (int, error) { runs++; return 7, nil })
+		n, err := memoimpl.Run(c, func() (int, error) { runs++; return 7, nil })
 		if n != 7 || err != nil {
 			t.Fatalf("call = %d, %v; want 7, nil", n, err)
 		}

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/memogen/memogen/backends/file"
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // The bounds under load: stressProcs copies of the test binary and the test
@@ -52,7 +52,7 @@ func stress(dir, who string) (file.Stats, int64, error) {
 		wg.Go(func() {
 			r := rand.New(rand.NewPCG(uint64(os.Getpid()), uint64(w)))
 			for i := range stressSets {
-				k := memo.Key{Func: fnF, Digest: fmt.Sprintf("%08x%08x%016x", os.Getpid(), w, i), Codec: "json"}
+				k := store.Key{Func: fnF, Digest: fmt.Sprintf("%08x%08x%016x", os.Getpid(), w, i), Codec: "json"}
 				payload := strings.Repeat(who, (1024+r.IntN(3072))/len(who))
 				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second) // the runtime's default
 				err := s.Set(ctx, k, entry(payload, time.Time{}), time.Time{})

@@ -4,15 +4,15 @@ import (
 	"fmt"
 
 	"github.com/memogen/memogen/backends/memory"
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // A store keeps each function's values in a table of its own, least
 // recently used first out.
 func ExampleNew() {
-	store := memory.New(memory.Options{MaxEntries: 2})
-	users := store.Table(memo.TableConfig{
-		Func:    memo.FuncID{Package: "example.com/app", Name: "LoadUser"},
+	mem := memory.New(memory.Options{MaxEntries: 2})
+	users := mem.Table(store.TableConfig{
+		Func:    store.FuncID{Package: "example.com/app", Name: "LoadUser"},
 		OnEvict: func(n int) { fmt.Println("evicted", n) },
 	})
 

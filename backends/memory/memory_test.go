@@ -12,11 +12,12 @@ import (
 
 	"github.com/memogen/memogen/backends/memory"
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 var (
-	funcA = memo.FuncID{Package: "example.com/p", Name: "A"}
-	funcB = memo.FuncID{Package: "example.com/p", Name: "B"}
+	funcA = store.FuncID{Package: "example.com/p", Name: "A"}
+	funcB = store.FuncID{Package: "example.com/p", Name: "B"}
 )
 
 // evictions counts what a table's OnEvict receives.
@@ -25,8 +26,8 @@ type evictions struct{ n atomic.Int64 }
 func (e *evictions) add(n int) { e.n.Add(int64(n)) }
 
 // table returns fn's table in s with the given per-function bound.
-func table(s *memory.Store, fn memo.FuncID, max int, ev *evictions) memo.Table {
-	cfg := memo.TableConfig{Func: fn, MaxEntries: max}
+func table(s *memory.Store, fn store.FuncID, max int, ev *evictions) store.Table {
+	cfg := store.TableConfig{Func: fn, MaxEntries: max}
 	if ev != nil {
 		cfg.OnEvict = ev.add
 	}
@@ -34,7 +35,7 @@ func table(s *memory.Store, fn memo.FuncID, max int, ev *evictions) memo.Table {
 }
 
 // has reports which of keys t holds, without touching recency.
-func has(t memo.Table, keys ...string) string {
+func has(t store.Table, keys ...string) string {
 	var held []string
 	for _, k := range keys {
 		if _, _, ok := t.Peek([]byte(k)); ok {
@@ -44,7 +45,7 @@ func has(t memo.Table, keys ...string) string {
 	return strings.Join(held, ",")
 }
 
-func set(t memo.Table, keys ...string) {
+func set(t store.Table, keys ...string) {
 	for _, k := range keys {
 		t.Set(k, "value of "+k, 0, 0)
 	}
@@ -101,13 +102,13 @@ func TestGetRefreshesRecencyPeekDoesNot(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name  string
-		touch func(tb memo.Table, key []byte)
+		touch func(tb store.Table, key []byte)
 		want  string // held after touching a and adding c to a table of 2
 	}{
-		{"Get", func(tb memo.Table, k []byte) { tb.Get(k) }, "a,c"},
-		{"Peek", func(tb memo.Table, k []byte) { tb.Peek(k) }, "b,c"},
-		{"Set", func(tb memo.Table, k []byte) { tb.Set(string(k), "new", 0, 0) }, "a,c"},
-		{"nothing", func(memo.Table, []byte) {}, "b,c"},
+		{"Get", func(tb store.Table, k []byte) { tb.Get(k) }, "a,c"},
+		{"Peek", func(tb store.Table, k []byte) { tb.Peek(k) }, "b,c"},
+		{"Set", func(tb store.Table, k []byte) { tb.Set(string(k), "new", 0, 0) }, "a,c"},
+		{"nothing", func(store.Table, []byte) {}, "b,c"},
 	}
 	for _, tc := range cases {
 		for _, bound := range []string{"store", "table"} {
@@ -217,9 +218,9 @@ func TestStoreMaxBytes(t *testing.T) {
 func TestOnEvictRunsOutsideTheLock(t *testing.T) {
 	t.Parallel()
 	s := memory.New(memory.Options{MaxEntries: 1})
-	var tb memo.Table
+	var tb store.Table
 	var seen []int
-	tb = s.Table(memo.TableConfig{Func: funcA, OnEvict: func(n int) {
+	tb = s.Table(store.TableConfig{Func: funcA, OnEvict: func(n int) {
 		// Each of these takes the store's lock.
 		seen = append(seen, n, tb.Len(), s.Len())
 		tb.Get([]byte("b"))
@@ -302,7 +303,7 @@ func TestDefaultAndUnboundedEntryLimits(t *testing.T) {
 	}
 }
 
-func key(fn memo.FuncID, digest string) memo.Key { return memo.Key{Func: fn, Digest: digest} }
+func key(fn store.FuncID, digest string) store.Key { return store.Key{Func: fn, Digest: digest} }
 
 func TestBytesGetSetDelete(t *testing.T) {
 	t.Parallel()
@@ -310,7 +311,7 @@ func TestBytesGetSetDelete(t *testing.T) {
 	s := memory.New(memory.Options{})
 	k := key(funcA, "00112233445566778899aabbccddeeff")
 
-	if _, err := s.Get(ctx, k); !errors.Is(err, memo.ErrNotFound) {
+	if _, err := s.Get(ctx, k); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Get of an absent key = %v; want ErrNotFound", err)
 	}
 	value := []byte("payload")
@@ -333,7 +334,7 @@ func TestBytesGetSetDelete(t *testing.T) {
 	if err := s.Delete(ctx, k); err != nil {
 		t.Fatalf("Delete = %v", err)
 	}
-	if _, err := s.Get(ctx, k); !errors.Is(err, memo.ErrNotFound) {
+	if _, err := s.Get(ctx, k); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Get after Delete = %v; want ErrNotFound", err)
 	}
 	if err := s.Delete(ctx, k); err != nil {
@@ -358,7 +359,7 @@ func TestBytesExpiry(t *testing.T) {
 		k := key(funcA, fmt.Sprintf("%032x", i))
 		s.Set(ctx, k, []byte("v"), tc.expires)
 		_, err := s.Get(ctx, k)
-		if found := err == nil; found != tc.found || (err != nil && !errors.Is(err, memo.ErrNotFound)) {
+		if found := err == nil; found != tc.found || (err != nil && !errors.Is(err, store.ErrNotFound)) {
 			t.Errorf("Get of an entry expiring %s = %v; want found = %v", tc.name, err, tc.found)
 		}
 	}
@@ -374,7 +375,7 @@ func TestBytesClearRemovesOneFunction(t *testing.T) {
 	if err := s.Clear(ctx, funcA); err != nil {
 		t.Fatalf("Clear(A) = %v", err)
 	}
-	if _, err := s.Get(ctx, ka); !errors.Is(err, memo.ErrNotFound) {
+	if _, err := s.Get(ctx, ka); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Get(A's key) after Clear(A) = %v; want ErrNotFound", err)
 	}
 	if v, err := s.Get(ctx, kb); string(v) != "b" || err != nil {
@@ -476,8 +477,8 @@ func TestConcurrentUse(t *testing.T) {
 	)
 	s := memory.New(memory.Options{MaxEntries: maxStore})
 	var ev evictions
-	fns := []memo.FuncID{funcA, funcB, {Package: "example.com/p", Name: "C"}, {Package: "example.com/p", Name: "D"}}
-	tables := make([]memo.Table, len(fns))
+	fns := []store.FuncID{funcA, funcB, {Package: "example.com/p", Name: "C"}, {Package: "example.com/p", Name: "D"}}
+	tables := make([]store.Table, len(fns))
 	for i, fn := range fns {
 		tables[i] = table(s, fn, maxTable, &ev)
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/memogen/memogen/runtime/memoimpl"
+	"github.com/memogen/memogen/runtime/store"
 	"io"
 	"net"
 	"strings"
@@ -33,18 +35,18 @@ const callBound = 10 * opTimeout
 // wrapper is a memoized function square(n) = n*n bound to a backend, called
 // as generated code calls it.
 type wrapper struct {
-	f     *memo.Func
+	f     *memoimpl.Func
 	execs atomic.Int64 // runs of square
 }
 
 // newWrapper binds store to a backend name of t's own and returns a
 // memoized function that uses it.
-func newWrapper(t *testing.T, store memo.Backend) *wrapper {
+func newWrapper(t *testing.T, st store.Backend) *wrapper {
 	t.Helper()
 	name := "redis-" + unsafeInName.ReplaceAllString(t.Name(), "_")
-	memo.Register(name, store)
+	memo.Register(name, st)
 	t.Cleanup(func() { memo.Unregister(name) })
-	return &wrapper{f: memo.NewFunc(memo.FuncInfo{
+	return &wrapper{f: memoimpl.NewFunc(memoimpl.FuncInfo{
 		Package: "example.com/p",
 		Name:    "F",
 		Backend: name,
@@ -57,11 +59,11 @@ func newWrapper(t *testing.T, store memo.Backend) *wrapper {
 func (w *wrapper) call(ctx context.Context, n int64) (int64, error) {
 	c := w.f.Begin(ctx)
 	c.Key().Int(n)
-	if r, ok := memo.Lookup[int64](c, false); ok {
+	if r, ok := memoimpl.Lookup[int64](c, false); ok {
 		return r, nil
 	}
-	c.Summarize(func() string { return memo.Describe("n", n) })
-	return memo.Run(c, func() (int64, error) {
+	c.Summarize(func() string { return memoimpl.Describe("n", n) })
+	return memoimpl.Run(c, func() (int64, error) {
 		w.execs.Add(1)
 		return n * n, nil
 	})
@@ -288,7 +290,7 @@ func TestCorruptEntry(t *testing.T) {
 		if err != nil {
 			t.Fatalf("GET %s after the recomputation = %v; want a fresh entry", name, err)
 		}
-		if _, err := memo.DecodeEntry(data); err != nil {
+		if _, err := store.DecodeEntry(data); err != nil {
 			t.Errorf("the entry stored after the recomputation: %v; want a valid entry", err)
 		}
 	}
@@ -299,20 +301,20 @@ func TestCorruptEntry(t *testing.T) {
 // countingBackend counts the operations of the backend it wraps, and those
 // that failed other than for an absent key: the timeouts, on a hung server.
 type countingBackend struct {
-	memo.Backend
+	store.Backend
 	gets, sets, failed atomic.Int64
 }
 
-func (b *countingBackend) Get(ctx context.Context, key memo.Key) ([]byte, error) {
+func (b *countingBackend) Get(ctx context.Context, key store.Key) ([]byte, error) {
 	b.gets.Add(1)
 	v, err := b.Backend.Get(ctx, key)
-	if err != nil && !errors.Is(err, memo.ErrNotFound) {
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		b.failed.Add(1)
 	}
 	return v, err
 }
 
-func (b *countingBackend) Set(ctx context.Context, key memo.Key, value []byte, expires time.Time) error {
+func (b *countingBackend) Set(ctx context.Context, key store.Key, value []byte, expires time.Time) error {
 	b.sets.Add(1)
 	err := b.Backend.Set(ctx, key, value, expires)
 	if err != nil {
@@ -404,11 +406,11 @@ func TestHungServerConcurrentCalls(t *testing.T) {
 // startGate holds each Get until the number of Gets its WaitGroup counts
 // have begun, so that they are all under way before any fails.
 type startGate struct {
-	memo.Backend
+	store.Backend
 	started *sync.WaitGroup
 }
 
-func (g *startGate) Get(ctx context.Context, key memo.Key) ([]byte, error) {
+func (g *startGate) Get(ctx context.Context, key store.Key) ([]byte, error) {
 	g.started.Done()
 	g.started.Wait()
 	return g.Backend.Get(ctx, key)

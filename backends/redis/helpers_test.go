@@ -13,11 +13,11 @@ import (
 	"testing"
 	"time"
 
-	goredis "github.com/redis/go-redis/v9"
-
 	"github.com/memogen/memogen/backends/redis"
 	"github.com/memogen/memogen/internal/testservers"
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
+	goredis "github.com/redis/go-redis/v9"
 )
 
 var unsafeInName = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
@@ -105,7 +105,7 @@ const entryDigest = "0123456789abcdef0123456789abcdef"
 
 // entryBytes returns a valid stored entry.
 func entryBytes(payload string, created, expires time.Time, summary string) []byte {
-	return memo.EncodeEntry(memo.Entry{Codec: "json", Digest: entryDigest, Created: created, Expires: expires, Summary: summary, Payload: []byte(payload)})
+	return store.EncodeEntry(store.Entry{Codec: "json", Digest: entryDigest, Created: created, Expires: expires, Summary: summary, Payload: []byte(payload)})
 }
 
 // redisServer is a private redis-server that a test may stop and restart.

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 const digest = "0123456789abcdef0123456789abcdef"
@@ -12,12 +12,12 @@ const digest = "0123456789abcdef0123456789abcdef"
 func TestKey(t *testing.T) {
 	s := &Store{prefix: "memo"}
 	tests := []struct {
-		fn   memo.FuncID
+		fn   store.FuncID
 		want string
 	}{
-		{memo.FuncID{Package: "example.com/p", Name: "F"}, "memo:example.com/p.F:" + digest},
-		{memo.FuncID{Package: "example.com/p", Name: "T.Method"}, "memo:example.com/p.T.Method:" + digest},
-		{memo.FuncID{Package: "main", Name: "F"}, "memo:main.F:" + digest},
+		{store.FuncID{Package: "example.com/p", Name: "F"}, "memo:example.com/p.F:" + digest},
+		{store.FuncID{Package: "example.com/p", Name: "T.Method"}, "memo:example.com/p.T.Method:" + digest},
+		{store.FuncID{Package: "main", Name: "F"}, "memo:main.F:" + digest},
 	}
 	for _, tt := range tests {
 		if got := s.key(tt.fn, digest); got != tt.want {
@@ -29,13 +29,13 @@ func TestKey(t *testing.T) {
 func TestFuncPattern(t *testing.T) {
 	tests := []struct {
 		prefix string
-		fn     memo.FuncID
+		fn     store.FuncID
 		want   string
 	}{
-		{"memo", memo.FuncID{Package: "example.com/p", Name: "F"}, "memo:example.com/p.F:*"},
-		{"memo", memo.FuncID{Package: "example.com/p*", Name: "F"}, `memo:example.com/p\*.F:*`},
-		{"a[b]", memo.FuncID{Package: `x/q?\`, Name: "T.M"}, `a\[b\]:x/q\?\\.T.M:*`},
-		{"memo", memo.FuncID{Package: "example.com/p", Name: "F[int]"}, `memo:example.com/p.F\[int\]:*`},
+		{"memo", store.FuncID{Package: "example.com/p", Name: "F"}, "memo:example.com/p.F:*"},
+		{"memo", store.FuncID{Package: "example.com/p*", Name: "F"}, `memo:example.com/p\*.F:*`},
+		{"a[b]", store.FuncID{Package: `x/q?\`, Name: "T.M"}, `a\[b\]:x/q\?\\.T.M:*`},
+		{"memo", store.FuncID{Package: "example.com/p", Name: "F[int]"}, `memo:example.com/p.F\[int\]:*`},
 	}
 	for _, tt := range tests {
 		s := &Store{prefix: tt.prefix}
@@ -49,22 +49,22 @@ func TestParseKey(t *testing.T) {
 	s := &Store{prefix: "memo"}
 	tests := []struct {
 		key    string
-		want   memo.Key
+		want   store.Key
 		wantOK bool
 	}{
-		{"memo:example.com/p.F:" + digest, memo.Key{Func: memo.FuncID{Package: "example.com/p", Name: "F"}, Digest: digest}, true},
-		{"memo:example.com/p.T.Method:" + digest, memo.Key{Func: memo.FuncID{Package: "example.com/p", Name: "T.Method"}, Digest: digest}, true},
-		{"memo:main.F:" + digest, memo.Key{Func: memo.FuncID{Package: "main", Name: "F"}, Digest: digest}, true},
+		{"memo:example.com/p.F:" + digest, store.Key{Func: store.FuncID{Package: "example.com/p", Name: "F"}, Digest: digest}, true},
+		{"memo:example.com/p.T.Method:" + digest, store.Key{Func: store.FuncID{Package: "example.com/p", Name: "T.Method"}, Digest: digest}, true},
+		{"memo:main.F:" + digest, store.Key{Func: store.FuncID{Package: "main", Name: "F"}, Digest: digest}, true},
 		// The documented ambiguity: a dotted last path element.
-		{"memo:gopkg.in/yaml.v3.F:" + digest, memo.Key{Func: memo.FuncID{Package: "gopkg.in/yaml", Name: "v3.F"}, Digest: digest}, true},
-		{"other:example.com/p.F:" + digest, memo.Key{}, false},
-		{"memo:example.com/p.F:" + strings.ToUpper(digest), memo.Key{}, false},
-		{"memo:example.com/p.F:0123", memo.Key{}, false},
-		{"memo:example.com/p:" + digest, memo.Key{}, false},
-		{"memo:example.com/p.:" + digest, memo.Key{}, false},
-		{"memo:.F:" + digest, memo.Key{}, false},
-		{"memo:" + digest, memo.Key{}, false},
-		{"memo:nested:example.com/p.F:" + digest, memo.Key{}, false},
+		{"memo:gopkg.in/yaml.v3.F:" + digest, store.Key{Func: store.FuncID{Package: "gopkg.in/yaml", Name: "v3.F"}, Digest: digest}, true},
+		{"other:example.com/p.F:" + digest, store.Key{}, false},
+		{"memo:example.com/p.F:" + strings.ToUpper(digest), store.Key{}, false},
+		{"memo:example.com/p.F:0123", store.Key{}, false},
+		{"memo:example.com/p:" + digest, store.Key{}, false},
+		{"memo:example.com/p.:" + digest, store.Key{}, false},
+		{"memo:.F:" + digest, store.Key{}, false},
+		{"memo:" + digest, store.Key{}, false},
+		{"memo:nested:example.com/p.F:" + digest, store.Key{}, false},
 	}
 	for _, tt := range tests {
 		got, ok := s.parseKey(tt.key)
@@ -76,7 +76,7 @@ func TestParseKey(t *testing.T) {
 
 func TestParseKeyRoundTrip(t *testing.T) {
 	s := &Store{prefix: "app:memo"}
-	for _, fn := range []memo.FuncID{
+	for _, fn := range []store.FuncID{
 		{Package: "example.com/a/b", Name: "F"},
 		{Package: "example.com/a/b", Name: "T.M"},
 		{Package: "main", Name: "T.M"},
@@ -84,7 +84,7 @@ func TestParseKeyRoundTrip(t *testing.T) {
 		{Package: "example.com/a/b", Name: "List[0123456789abcdef].Join"},
 	} {
 		got, ok := s.parseKey(s.key(fn, digest))
-		if want := (memo.Key{Func: fn, Digest: digest}); !ok || got != want {
+		if want := (store.Key{Func: fn, Digest: digest}); !ok || got != want {
 			t.Errorf("parseKey(key(%v)) = %v, %v; want %v, true", fn, got, ok, want)
 		}
 	}

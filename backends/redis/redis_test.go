@@ -9,27 +9,26 @@ import (
 	"testing"
 	"time"
 
-	goredis "github.com/redis/go-redis/v9"
-
 	"github.com/memogen/memogen/backends/backendtest"
 	"github.com/memogen/memogen/backends/redis"
 	"github.com/memogen/memogen/internal/testservers"
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
+	goredis "github.com/redis/go-redis/v9"
 )
 
 var (
-	funcF      = memo.FuncID{Package: "example.com/p", Name: "F"}
-	funcF2     = memo.FuncID{Package: "example.com/p", Name: "F2"}
-	funcMethod = memo.FuncID{Package: "example.com/p", Name: "T.Method"}
+	funcF      = store.FuncID{Package: "example.com/p", Name: "F"}
+	funcF2     = store.FuncID{Package: "example.com/p", Name: "F2"}
+	funcMethod = store.FuncID{Package: "example.com/p", Name: "T.Method"}
 )
 
-func key(fn memo.FuncID, n int) memo.Key {
-	return memo.Key{Func: fn, Digest: digestOf(n), Codec: "json"}
+func key(fn store.FuncID, n int) store.Key {
+	return store.Key{Func: fn, Digest: digestOf(n), Codec: "json"}
 }
 
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	backendtest.Run(t, func(t *testing.T) memo.Backend {
+	backendtest.Run(t, func(t *testing.T) store.Backend {
 		s, _ := openStore(t)
 		return s
 	})
@@ -40,7 +39,7 @@ func TestGetSetDelete(t *testing.T) {
 	s, _ := openStore(t)
 	ctx := context.Background()
 	k := key(funcF, 1)
-	if got, err := s.Get(ctx, k); !errors.Is(err, memo.ErrNotFound) {
+	if got, err := s.Get(ctx, k); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("Get(%v) before Set = %q, %v; want memo.ErrNotFound", k, got, err)
 	}
 	v := entryBytes(`"v"`, time.Now(), time.Time{}, "n=1")
@@ -50,7 +49,7 @@ func TestGetSetDelete(t *testing.T) {
 	if got, err := s.Get(ctx, k); err != nil || !bytes.Equal(got, v) {
 		t.Fatalf("Get(%v) = %q, %v; want %q, nil", k, got, err, v)
 	}
-	if got, err := s.Get(ctx, key(funcF, 2)); !errors.Is(err, memo.ErrNotFound) {
+	if got, err := s.Get(ctx, key(funcF, 2)); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Get of another digest = %q, %v; want memo.ErrNotFound", got, err)
 	}
 	for range 2 {
@@ -58,7 +57,7 @@ func TestGetSetDelete(t *testing.T) {
 			t.Fatalf("Delete(%v) = %v; want nil, also for an absent key", k, err)
 		}
 	}
-	if got, err := s.Get(ctx, k); !errors.Is(err, memo.ErrNotFound) {
+	if got, err := s.Get(ctx, k); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Get(%v) after Delete = %q, %v; want memo.ErrNotFound", k, got, err)
 	}
 }
@@ -68,7 +67,7 @@ func TestKeyFormat(t *testing.T) {
 	s, prefix := openStore(t)
 	raw := rawClient(t)
 	ctx := context.Background()
-	for _, fn := range []memo.FuncID{funcF, funcMethod} {
+	for _, fn := range []store.FuncID{funcF, funcMethod} {
 		k := key(fn, 7)
 		v := entryBytes(`7`, time.Now(), time.Time{}, "")
 		if err := s.Set(ctx, k, v, time.Time{}); err != nil {
@@ -117,7 +116,7 @@ func TestSetExpired(t *testing.T) {
 	if err := s.Set(ctx, k, entryBytes(`"new"`, time.Now(), past, ""), past); err != nil {
 		t.Fatalf("Set with a past expiry = %v; want nil", err)
 	}
-	if got, err := s.Get(ctx, k); !errors.Is(err, memo.ErrNotFound) {
+	if got, err := s.Get(ctx, k); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Get after Set with a past expiry = %q, %v; want memo.ErrNotFound (the older value is gone too)", got, err)
 	}
 }
@@ -150,14 +149,14 @@ func TestRedisExpires(t *testing.T) {
 	if time.Now().Before(expires) {
 		t.Errorf("Redis removed %s before it expired", name)
 	}
-	if got, err := s.Get(ctx, k); !errors.Is(err, memo.ErrNotFound) {
+	if got, err := s.Get(ctx, k); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Get after expiry = %q, %v; want memo.ErrNotFound", got, err)
 	}
 }
 
 func TestClear(t *testing.T) {
 	t.Parallel()
-	funcs := []memo.FuncID{
+	funcs := []store.FuncID{
 		funcF,
 		funcF2, // F is a prefix of its name
 		funcMethod,
@@ -189,7 +188,7 @@ func TestClear(t *testing.T) {
 				for i := range 3 {
 					_, err := s.Get(ctx, key(fn, i))
 					switch {
-					case fn == target && !errors.Is(err, memo.ErrNotFound):
+					case fn == target && !errors.Is(err, store.ErrNotFound):
 						t.Errorf("Get(%v) after Clear(%v) = %v; want memo.ErrNotFound", key(fn, i), target, err)
 					case fn != target && err != nil:
 						t.Errorf("Get(%v) after Clear(%v) = %v; want the value, untouched", key(fn, i), target, err)
@@ -208,7 +207,7 @@ func TestClearManyBatches(t *testing.T) {
 	const n = 60
 	v := entryBytes(`1`, time.Now(), time.Time{}, "")
 	for i := range n {
-		for _, fn := range []memo.FuncID{funcF, funcF2} {
+		for _, fn := range []store.FuncID{funcF, funcF2} {
 			if err := s.Set(ctx, key(fn, i), v, time.Time{}); err != nil {
 				t.Fatalf("Set = %v; want nil", err)
 			}
@@ -217,7 +216,7 @@ func TestClearManyBatches(t *testing.T) {
 	if err := s.Clear(ctx, funcF); err != nil {
 		t.Fatalf("Clear = %v; want nil", err)
 	}
-	if got := list(t, s, memo.FuncID{}); len(got) != n {
+	if got := list(t, s, store.FuncID{}); len(got) != n {
 		t.Errorf("after Clear(%v), %d entries remain; want the %d of %v", funcF, len(got), n, funcF2)
 	}
 	if got := list(t, s, funcF); len(got) != 0 {
@@ -225,10 +224,10 @@ func TestClearManyBatches(t *testing.T) {
 	}
 }
 
-func list(t *testing.T, s *redis.Store, fn memo.FuncID) map[memo.Key]memo.StoredEntry {
+func list(t *testing.T, s *redis.Store, fn store.FuncID) map[store.Key]store.StoredEntry {
 	t.Helper()
-	got := make(map[memo.Key]memo.StoredEntry)
-	err := s.List(context.Background(), fn, func(e memo.StoredEntry) bool {
+	got := make(map[store.Key]store.StoredEntry)
+	err := s.List(context.Background(), fn, func(e store.StoredEntry) bool {
 		if _, dup := got[e.Key]; dup {
 			t.Errorf("List(%v) yielded %v twice", fn, e.Key)
 		}
@@ -249,7 +248,7 @@ func TestList(t *testing.T) {
 	created := time.Now().Add(-time.Minute).Round(0)
 	expires := time.Now().Add(time.Hour).Round(0)
 	longSummary := strings.Repeat("\x00", 300) // quoted, far longer than the bytes
-	stored := map[memo.Key][]byte{
+	stored := map[store.Key][]byte{
 		key(funcF, 1):      entryBytes(`1`, created, expires, "n=1"),
 		key(funcF, 2):      entryBytes(`2`, created, time.Time{}, longSummary),
 		key(funcMethod, 1): entryBytes(strings.Repeat("x", 10_000), created, time.Time{}, `s="method"`),
@@ -273,7 +272,7 @@ func TestList(t *testing.T) {
 		}
 	}
 
-	all := list(t, s, memo.FuncID{})
+	all := list(t, s, store.FuncID{})
 	if len(all) != len(stored)+1 {
 		t.Errorf("List(all) yielded %d entries; want %d: %v", len(all), len(stored)+1, all)
 	}
@@ -283,7 +282,7 @@ func TestList(t *testing.T) {
 			t.Errorf("List(all) left out %v", k)
 			continue
 		}
-		d, err := memo.DecodeEntry(v)
+		d, err := store.DecodeEntry(v)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -305,7 +304,7 @@ func TestList(t *testing.T) {
 	}
 
 	calls := 0
-	if err := s.List(ctx, memo.FuncID{}, func(memo.StoredEntry) bool { calls++; return false }); err != nil || calls != 1 {
+	if err := s.List(ctx, store.FuncID{}, func(store.StoredEntry) bool { calls++; return false }); err != nil || calls != 1 {
 		t.Errorf("List with a yield that returns false: %d calls, error %v; want 1 call, nil", calls, err)
 	}
 }
@@ -321,7 +320,7 @@ func TestNestedPrefixes(t *testing.T) {
 			t.Fatalf("Set = %v; want nil", err)
 		}
 	}
-	if got := list(t, outer, memo.FuncID{}); len(got) != 1 {
+	if got := list(t, outer, store.FuncID{}); len(got) != 1 {
 		t.Errorf("List(all) of prefix %s = %v; want its own entry only", prefix, got)
 	}
 	if err := outer.Clear(ctx, funcF); err != nil {
@@ -387,7 +386,7 @@ func TestNew(t *testing.T) {
 	if err := owned.Close(); err != nil {
 		t.Fatalf("Close = %v; want nil", err)
 	}
-	if _, err := owned.Get(ctx, k); err == nil || errors.Is(err, memo.ErrNotFound) || !strings.HasPrefix(err.Error(), "redis: ") {
+	if _, err := owned.Get(ctx, k); err == nil || errors.Is(err, store.ErrNotFound) || !strings.HasPrefix(err.Error(), "redis: ") {
 		t.Errorf("Get after Close = %v; want a \"redis: \" error from the closed client", err)
 	}
 }
@@ -404,7 +403,7 @@ func TestErrorsNameTheKey(t *testing.T) {
 	if err := s.Clear(ctx, funcF); err == nil || !strings.HasPrefix(err.Error(), "redis: clear example.com/p.F: ") {
 		t.Errorf("Clear on a closed port = %v; want an error starting \"redis: clear example.com/p.F: \"", err)
 	}
-	if err := s.List(ctx, memo.FuncID{}, func(memo.StoredEntry) bool { return true }); err == nil || !strings.HasPrefix(err.Error(), "redis: list: ") {
+	if err := s.List(ctx, store.FuncID{}, func(store.StoredEntry) bool { return true }); err == nil || !strings.HasPrefix(err.Error(), "redis: list: ") {
 		t.Errorf("List on a closed port = %v; want an error starting \"redis: list: \"", err)
 	}
 }
@@ -418,8 +417,8 @@ func TestEntriesAnswerForOneKey(t *testing.T) {
 	s, prefix := openStore(t)
 	raw := rawClient(t)
 	ctx := context.Background()
-	name := func(k memo.Key) string { return prefix + ":" + k.Func.String() + ":" + k.Digest }
-	swap := func(t *testing.T, a, c memo.Key) {
+	name := func(k store.Key) string { return prefix + ":" + k.Func.String() + ":" + k.Digest }
+	swap := func(t *testing.T, a, c store.Key) {
 		t.Helper()
 		tmp := name(a) + ".swap"
 		for _, mv := range [][2]string{{name(a), tmp}, {name(c), name(a)}, {tmp, name(c)}} {
@@ -428,7 +427,7 @@ func TestEntriesAnswerForOneKey(t *testing.T) {
 			}
 		}
 	}
-	place := func(t *testing.T, from, to memo.Key) {
+	place := func(t *testing.T, from, to store.Key) {
 		t.Helper()
 		if err := raw.Copy(ctx, name(from), name(to), 0, true).Err(); err != nil {
 			t.Fatalf("COPY %s %s REPLACE: %v", name(from), name(to), err)

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/memogen/memogen/runtime/memoimpl"
+	"github.com/memogen/memogen/runtime/store"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -45,23 +47,23 @@ func configure(t *testing.T, c memo.Config) {
 }
 
 // bind registers b under a name unique to t and returns a Func that uses it.
-func bind(t *testing.T, b memo.Backend) *memo.Func {
+func bind(t *testing.T, b store.Backend) *memoimpl.Func {
 	name := fmt.Sprintf("s3test-%s-%08x", t.Name(), rand.Uint32())
 	memo.Register(name, b)
 	t.Cleanup(func() { memo.Unregister(name) })
-	return memo.NewFunc(memo.FuncInfo{Package: "example.com/p", Name: "F", Backend: name, Errors: true, TTL: time.Hour})
+	return memoimpl.NewFunc(memoimpl.FuncInfo{Package: "example.com/p", Name: "F", Backend: name, Errors: true, TTL: time.Hour})
 }
 
 // double is what memogen generates for func F(x int64) (int64, error),
 // which doubles x and counts its runs.
-func double(ctx context.Context, f *memo.Func, runs *atomic.Int64, x int64) (int64, error) {
+func double(ctx context.Context, f *memoimpl.Func, runs *atomic.Int64, x int64) (int64, error) {
 	call := f.Begin(ctx)
 	call.Key().Int(x)
-	if r, ok := memo.Lookup[int64](call, false); ok {
+	if r, ok := memoimpl.Lookup[int64](call, false); ok {
 		return r, nil
 	}
-	call.Summarize(func() string { return memo.Describe("x", x) })
-	return memo.Run(call, func() (int64, error) {
+	call.Summarize(func() string { return memoimpl.Describe("x", x) })
+	return memoimpl.Run(call, func() (int64, error) {
 		runs.Add(1)
 		return 2 * x, nil
 	})
@@ -122,7 +124,7 @@ func TestEndpointDown(t *testing.T) {
 
 // directStore returns a Store under u and the client it is given, with
 // which tests write behind its back.
-func directStore(t *testing.T, u *url.URL) (client *awss3.Client, bucket, prefix string, store *s3.Store) {
+func directStore(t *testing.T, u *url.URL) (client *awss3.Client, bucket, prefix string, st *s3.Store) {
 	t.Helper()
 	cfg, err := config.LoadDefaultConfig(context.Background())
 	if err != nil {
@@ -133,19 +135,19 @@ func directStore(t *testing.T, u *url.URL) (client *awss3.Client, bucket, prefix
 		o.UsePathStyle = true
 	})
 	bucket, prefix = u.Host, strings.TrimPrefix(u.Path, "/")
-	store, err = s3.New(context.Background(), s3.Options{Bucket: bucket, Prefix: prefix, Client: client})
+	st, err = s3.New(context.Background(), s3.Options{Bucket: bucket, Prefix: prefix, Client: client})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return client, bucket, prefix, store
+	return client, bucket, prefix, st
 }
 
 func TestCorruptEntryIsRecomputed(t *testing.T) {
 	u := serverURL(t)
 	configure(t, memo.Config{Timeout: 5 * time.Second})
 	ctx := context.Background()
-	client, bucket, prefix, store := directStore(t, u)
-	f := bind(t, store)
+	client, bucket, prefix, st := directStore(t, u)
+	f := bind(t, st)
 	var runs atomic.Int64
 
 	call := func(wantRuns int64) {
@@ -181,7 +183,7 @@ func TestCorruptEntryIsRecomputed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := memo.DecodeEntry(data); err != nil {
+	if _, err := store.DecodeEntry(data); err != nil {
 		t.Errorf("entry after recomputing: %v; want a valid entry", err)
 	}
 	call(2) // hit on the replacement
@@ -201,8 +203,8 @@ func TestOversizedObjectIsCorrupt(t *testing.T) {
 	u := serverURL(t)
 	configure(t, memo.Config{Timeout: 5 * time.Second, MaxEntryBytes: limit})
 	ctx := context.Background()
-	client, bucket, prefix, store := directStore(t, u)
-	f := bind(t, store)
+	client, bucket, prefix, st := directStore(t, u)
+	f := bind(t, st)
 	var runs atomic.Int64
 	call := func(wantRuns int64) {
 		t.Helper()

@@ -16,10 +16,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
-
 	"github.com/memogen/memogen/backends/backendtest"
 	"github.com/memogen/memogen/internal/testservers"
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // These tests talk to the real S3-compatible server that
@@ -27,10 +27,10 @@ import (
 // that they run in parallel and never see each other's objects.
 
 var (
-	funcF       = memo.FuncID{Package: "example.com/p", Name: "F"}
-	funcF2      = memo.FuncID{Package: "example.com/p", Name: "F2"}
-	funcMethod  = memo.FuncID{Package: "example.com/p", Name: "T.Method"}
-	funcNestedG = memo.FuncID{Package: "example.com/p/F", Name: "G"} // its folder is inside F's
+	funcF       = store.FuncID{Package: "example.com/p", Name: "F"}
+	funcF2      = store.FuncID{Package: "example.com/p", Name: "F2"}
+	funcMethod  = store.FuncID{Package: "example.com/p", Name: "T.Method"}
+	funcNestedG = store.FuncID{Package: "example.com/p/F", Name: "G"} // its folder is inside F's
 )
 
 // serverOptions returns the options of MEMO_S3_URL with a fresh prefix.
@@ -58,18 +58,18 @@ func newStore(t *testing.T, opts Options) *Store {
 	return s
 }
 
-func key(fn memo.FuncID, n int) memo.Key {
-	return memo.Key{Func: fn, Digest: fmt.Sprintf("%032x", n), Codec: "msgpack"}
+func key(fn store.FuncID, n int) store.Key {
+	return store.Key{Func: fn, Digest: fmt.Sprintf("%032x", n), Codec: "msgpack"}
 }
 
-func set(t *testing.T, s *Store, k memo.Key, value string, expires time.Time) {
+func set(t *testing.T, s *Store, k store.Key, value string, expires time.Time) {
 	t.Helper()
 	if err := s.Set(context.Background(), k, []byte(value), expires); err != nil {
 		t.Fatalf("Set(%v) = %v", k, err)
 	}
 }
 
-func wantValue(t *testing.T, s *Store, k memo.Key, want string) {
+func wantValue(t *testing.T, s *Store, k store.Key, want string) {
 	t.Helper()
 	got, err := s.Get(context.Background(), k)
 	if err != nil || string(got) != want {
@@ -77,10 +77,10 @@ func wantValue(t *testing.T, s *Store, k memo.Key, want string) {
 	}
 }
 
-func wantMissing(t *testing.T, s *Store, k memo.Key) {
+func wantMissing(t *testing.T, s *Store, k store.Key) {
 	t.Helper()
 	got, err := s.Get(context.Background(), k)
-	if !errors.Is(err, memo.ErrNotFound) {
+	if !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("Get(%v) = %q, %v; want memo.ErrNotFound", k, got, err)
 	}
 }
@@ -113,10 +113,10 @@ func putRaw(t *testing.T, s *Store, name, body string, meta map[string]string) {
 	}
 }
 
-func listAll(t *testing.T, s *Store, fn memo.FuncID) []memo.StoredEntry {
+func listAll(t *testing.T, s *Store, fn store.FuncID) []store.StoredEntry {
 	t.Helper()
-	var got []memo.StoredEntry
-	err := s.List(context.Background(), fn, func(e memo.StoredEntry) bool {
+	var got []store.StoredEntry
+	err := s.List(context.Background(), fn, func(e store.StoredEntry) bool {
 		got = append(got, e)
 		return true
 	})
@@ -126,7 +126,7 @@ func listAll(t *testing.T, s *Store, fn memo.FuncID) []memo.StoredEntry {
 	return got
 }
 
-func digests(entries []memo.StoredEntry) []string {
+func digests(entries []store.StoredEntry) []string {
 	var ds []string
 	for _, e := range entries {
 		ds = append(ds, e.Key.Digest)
@@ -136,7 +136,7 @@ func digests(entries []memo.StoredEntry) []string {
 
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	backendtest.Run(t, func(t *testing.T) memo.Backend { return newStore(t, serverOptions(t)) })
+	backendtest.Run(t, func(t *testing.T) store.Backend { return newStore(t, serverOptions(t)) })
 }
 
 func TestGetSetDelete(t *testing.T) {
@@ -173,8 +173,8 @@ func TestKeyLayout(t *testing.T) {
 		opts := base
 		opts.Prefix = tt.prefix
 		s := newStore(t, opts)
-		k1 := memo.Key{Func: memo.FuncID{Package: pkg, Name: "F"}, Digest: "0123456789abcdef0123456789abcdef", Codec: "msgpack+zstd"}
-		k2 := memo.Key{Func: memo.FuncID{Package: pkg, Name: "T.Method"}, Digest: "fedcba9876543210fedcba9876543210", Codec: "json"}
+		k1 := store.Key{Func: store.FuncID{Package: pkg, Name: "F"}, Digest: "0123456789abcdef0123456789abcdef", Codec: "msgpack+zstd"}
+		k2 := store.Key{Func: store.FuncID{Package: pkg, Name: "T.Method"}, Digest: "fedcba9876543210fedcba9876543210", Codec: "json"}
 		expires := time.Date(2100, 1, 2, 3, 4, 5, 6, time.UTC)
 		set(t, s, k1, "v1", expires)
 		set(t, s, k2, "v2", time.Time{})
@@ -243,7 +243,7 @@ func TestExpiryEnforcedOnRead(t *testing.T) {
 	name, _ := s.objectKey(key(funcF, 4))
 	putRaw(t, s, name, "odd", map[string]string{"memo-expires": "tomorrow"})
 	wantValue(t, s, key(funcF, 4), "odd")
-	if _, err := s.Get(ctx, memo.Key{Func: funcF, Digest: "not-hex"}); err == nil || errors.Is(err, memo.ErrNotFound) {
+	if _, err := s.Get(ctx, store.Key{Func: funcF, Digest: "not-hex"}); err == nil || errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Get with a malformed digest = %v; want an error other than memo.ErrNotFound", err)
 	}
 }
@@ -251,7 +251,7 @@ func TestExpiryEnforcedOnRead(t *testing.T) {
 func TestClearOneFunction(t *testing.T) {
 	t.Parallel()
 	s := newStore(t, serverOptions(t))
-	others := []memo.FuncID{funcF2, funcMethod, funcNestedG}
+	others := []store.FuncID{funcF2, funcMethod, funcNestedG}
 	for i := range 3 {
 		set(t, s, key(funcF, i), "f", time.Time{})
 		for _, fn := range others {
@@ -270,7 +270,7 @@ func TestClearOneFunction(t *testing.T) {
 	if err := s.Clear(context.Background(), funcF); err != nil {
 		t.Errorf("Clear(%v) of nothing = %v; want nil", funcF, err)
 	}
-	if err := s.Clear(context.Background(), memo.FuncID{}); err == nil {
+	if err := s.Clear(context.Background(), store.FuncID{}); err == nil {
 		t.Errorf("Clear(zero FuncID) = nil; want an error, not a cleared prefix")
 	}
 }
@@ -301,7 +301,7 @@ func TestPagination(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Prune = %v", err)
 	}
-	if want := (memo.PruneStats{Entries: 10, Bytes: 20}); stats != want {
+	if want := (store.PruneStats{Entries: 10, Bytes: 20}); stats != want {
 		t.Errorf("Prune over pages of 7 = %+v; want %+v", stats, want)
 	}
 	if err := s.Clear(context.Background(), funcF); err != nil {
@@ -323,7 +323,7 @@ func TestList(t *testing.T) {
 	putRaw(t, s, s.root+"README", "not an entry", nil)
 	putRaw(t, s, s.root+"example.com/p/F/notes/0123", "not an entry", nil)
 
-	all := listAll(t, s, memo.FuncID{})
+	all := listAll(t, s, store.FuncID{})
 	if len(all) != 4 {
 		t.Fatalf("List(all) = %d entries %+v; want the 4 stored, and no other objects", len(all), all)
 	}
@@ -343,7 +343,7 @@ func TestList(t *testing.T) {
 	}
 
 	calls := 0
-	err := s.List(context.Background(), memo.FuncID{}, func(memo.StoredEntry) bool {
+	err := s.List(context.Background(), store.FuncID{}, func(store.StoredEntry) bool {
 		calls++
 		return false
 	})
@@ -368,10 +368,10 @@ func TestPrune(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Prune = %v", err)
 	}
-	if want := (memo.PruneStats{Entries: 2, Bytes: int64(len("expired") + len("gone"))}); stats != want {
+	if want := (store.PruneStats{Entries: 2, Bytes: int64(len("expired") + len("gone"))}); stats != want {
 		t.Errorf("Prune = %+v; want %+v", stats, want)
 	}
-	for _, k := range []memo.Key{key(funcF, 1), key(funcMethod, 1)} {
+	for _, k := range []store.Key{key(funcF, 1), key(funcMethod, 1)} {
 		name, _ := s.objectKey(k)
 		if got := objectKeys(t, s, name); len(got) != 0 {
 			t.Errorf("after Prune, expired %q still stored", name)
@@ -383,7 +383,7 @@ func TestPrune(t *testing.T) {
 	if got := objectKeys(t, s, s.root+"README"); len(got) != 1 {
 		t.Errorf("Prune deleted %sREADME, which is not an entry", s.root)
 	}
-	if stats, err := s.Prune(context.Background()); err != nil || stats != (memo.PruneStats{}) {
+	if stats, err := s.Prune(context.Background()); err != nil || stats != (store.PruneStats{}) {
 		t.Errorf("second Prune = %+v, %v; want nothing removed", stats, err)
 	}
 }
@@ -484,14 +484,14 @@ func TestInvalidKeys(t *testing.T) {
 	// Keys are checked before any request, so no server is needed.
 	s := newStore(t, Options{Bucket: "b", Region: "us-east-1", Endpoint: "http://127.0.0.1:1"})
 	ctx := context.Background()
-	for _, k := range []memo.Key{
+	for _, k := range []store.Key{
 		{Func: funcF, Digest: "0123"},
 		{Func: funcF, Digest: "0123456789ABCDEF0123456789ABCDEF"},
-		{Func: memo.FuncID{Package: "example.com/p", Name: "a/b"}, Digest: key(funcF, 1).Digest},
-		{Func: memo.FuncID{Package: "../p", Name: "F"}, Digest: key(funcF, 1).Digest},
-		{Func: memo.FuncID{Name: "F"}, Digest: key(funcF, 1).Digest},
+		{Func: store.FuncID{Package: "example.com/p", Name: "a/b"}, Digest: key(funcF, 1).Digest},
+		{Func: store.FuncID{Package: "../p", Name: "F"}, Digest: key(funcF, 1).Digest},
+		{Func: store.FuncID{Name: "F"}, Digest: key(funcF, 1).Digest},
 	} {
-		if _, err := s.Get(ctx, k); err == nil || errors.Is(err, memo.ErrNotFound) || !strings.HasPrefix(err.Error(), "s3: ") {
+		if _, err := s.Get(ctx, k); err == nil || errors.Is(err, store.ErrNotFound) || !strings.HasPrefix(err.Error(), "s3: ") {
 			t.Errorf("Get(%+v) = %v; want an s3: error", k, err)
 		}
 		if err := s.Set(ctx, k, nil, time.Time{}); err == nil {
@@ -504,7 +504,7 @@ func TestParseObjectKey(t *testing.T) {
 	t.Parallel()
 	for _, root := range []string{"", "memo/"} {
 		s := &Store{root: root}
-		for _, k := range []memo.Key{key(funcF, 1), key(funcMethod, 2), key(funcNestedG, 3)} {
+		for _, k := range []store.Key{key(funcF, 1), key(funcMethod, 2), key(funcNestedG, 3)} {
 			name, err := s.objectKey(k)
 			if err != nil {
 				t.Fatal(err)

@@ -1,6 +1,7 @@
 package tiered
 
 import (
+	"github.com/memogen/memogen/runtime/store"
 	"net/url"
 	"testing"
 	"time"
@@ -19,7 +20,7 @@ import (
 
 // openTiered opens, by URL, a Store with a memory front over the back at
 // backURL, and closes it when t ends.
-func openTiered(t *testing.T, backURL string) memo.Backend {
+func openTiered(t *testing.T, backURL string) store.Backend {
 	t.Helper()
 	raw := "tiered://?front=" + url.QueryEscape("mem://?max_entries=1000") + "&back=" + url.QueryEscape(backURL) + "&front_ttl=1m"
 	return testservers.ClosedAtEnd(t, testservers.Open(t, raw))
@@ -31,13 +32,13 @@ func TestConformanceOverRealBacks(t *testing.T) {
 		t.Run(back.Name, func(t *testing.T) {
 			t.Parallel()
 			t.Run("New", func(t *testing.T) {
-				backendtest.Run(t, func(t *testing.T) memo.Backend {
+				backendtest.Run(t, func(t *testing.T) store.Backend {
 					front := memory.New(memory.Options{MaxEntries: 1000})
 					return testservers.ClosedAtEnd(t, New(front, testservers.Open(t, back.URL(t)), Options{}))
 				})
 			})
 			t.Run("URL", func(t *testing.T) {
-				backendtest.Run(t, func(t *testing.T) memo.Backend {
+				backendtest.Run(t, func(t *testing.T) store.Backend {
 					b := openTiered(t, back.URL(t))
 					if _, ok := b.(*Store); !ok {
 						t.Fatalf("memo.Open(tiered://…) returned a %T; want *tiered.Store", b)
@@ -87,7 +88,7 @@ func TestRuntimeOverRedis(t *testing.T) {
 
 	redis := testservers.ClosedAtEnd(t, testservers.Open(t, raw))
 	n := 0
-	err := redis.(memo.Lister).List(ctx, lf.ID(), func(memo.StoredEntry) bool { n++; return true })
+	err := redis.(store.Lister).List(ctx, lf.ID(), func(store.StoredEntry) bool { n++; return true })
 	if err != nil || n != 2 {
 		t.Fatalf("Redis lists %d entries of %v, %v; want 2, nil", n, lf.ID(), err)
 	}

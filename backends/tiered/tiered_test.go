@@ -14,12 +14,13 @@ import (
 	"github.com/memogen/memogen/backends/backendtest"
 	"github.com/memogen/memogen/backends/memory"
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 var (
 	ctx   = context.Background()
-	funcA = memo.FuncID{Package: "example.com/p", Name: "A"}
-	funcB = memo.FuncID{Package: "example.com/p", Name: "B"}
+	funcA = store.FuncID{Package: "example.com/p", Name: "A"}
+	funcB = store.FuncID{Package: "example.com/p", Name: "B"}
 )
 
 // entryDigest is the key digest the test entries carry: that of
@@ -31,7 +32,7 @@ const entryDigest = "00000000000000000000000000000001"
 // arguments give the same bytes.
 func entry(payload string, expires time.Time) []byte {
 	created := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	return memo.EncodeEntry(memo.Entry{Codec: "json", Digest: entryDigest, Created: created, Expires: expires, Payload: []byte(payload)})
+	return store.EncodeEntry(store.Entry{Codec: "json", Digest: entryDigest, Created: created, Expires: expires, Payload: []byte(payload)})
 }
 
 // newTiered returns a store whose front is a memory store and whose back is
@@ -53,14 +54,14 @@ func wantCalls(t *testing.T, back *backendtest.Recorder, method string, want int
 
 // frontExpiry returns when the front's copy of k expires, read from the
 // memory store's table.
-func frontExpiry(t *testing.T, front *memory.Store, k memo.Key) (expires time.Time, ok bool) {
+func frontExpiry(t *testing.T, front *memory.Store, k store.Key) (expires time.Time, ok bool) {
 	t.Helper()
-	_, exp, ok := front.Table(memo.TableConfig{Func: k.Func}).Peek([]byte(k.Digest))
+	_, exp, ok := front.Table(store.TableConfig{Func: k.Func}).Peek([]byte(k.Digest))
 	return time.Unix(0, exp), ok
 }
 
 func TestConformance(t *testing.T) {
-	backendtest.RunInBubble(t, func(t *testing.T) memo.Backend {
+	backendtest.RunInBubble(t, func(t *testing.T) store.Backend {
 		s, _, _ := newTiered(t, Options{})
 		return s
 	})
@@ -257,7 +258,7 @@ func TestGetRacingDeleteDoesNotRefill(t *testing.T) {
 	backendtest.Set(t, back, k, old, time.Time{})
 	read, resume := make(chan struct{}), make(chan struct{})
 	var once sync.Once
-	back.AfterGet = func(memo.Key) {
+	back.AfterGet = func(store.Key) {
 		once.Do(func() {
 			close(read)
 			<-resume
@@ -294,13 +295,13 @@ func TestOverlappingSetsDeferToBack(t *testing.T) {
 	first, second := entry("first", time.Time{}), entry("second", time.Time{})
 	firstEntered, resumeFirst := make(chan struct{}), make(chan struct{})
 	secondStored, resumeSecond := make(chan struct{}), make(chan struct{})
-	back.BeforeSet = func(_ memo.Key, v []byte) {
+	back.BeforeSet = func(_ store.Key, v []byte) {
 		if bytes.Equal(v, first) {
 			close(firstEntered)
 			<-resumeFirst
 		}
 	}
-	back.AfterSet = func(_ memo.Key, v []byte) {
+	back.AfterSet = func(_ store.Key, v []byte) {
 		if bytes.Equal(v, second) {
 			close(secondStored)
 			<-resumeSecond
@@ -329,7 +330,7 @@ func TestListAndPruneDelegate(t *testing.T) {
 	backendtest.Set(t, back, backendtest.Key(funcA, 1), entry("1", past), past)
 	backendtest.Set(t, s, backendtest.Key(funcA, 2), entry("2", time.Time{}), time.Time{})
 	n := 0
-	if err := s.List(ctx, funcA, func(memo.StoredEntry) bool { n++; return true }); err != nil || n != 2 {
+	if err := s.List(ctx, funcA, func(store.StoredEntry) bool { n++; return true }); err != nil || n != 2 {
 		t.Errorf("List = %v after %d entries; want nil after 2", err, n)
 	}
 	stats, err := s.Prune(ctx)
@@ -343,11 +344,11 @@ func TestListAndPruneDelegate(t *testing.T) {
 func TestListAndPruneUnsupported(t *testing.T) {
 	t.Parallel()
 	s := New(memory.New(memory.Options{}), memory.New(memory.Options{}), Options{})
-	err := s.List(ctx, memo.FuncID{}, func(memo.StoredEntry) bool { return true })
+	err := s.List(ctx, store.FuncID{}, func(store.StoredEntry) bool { return true })
 	if !errors.Is(err, errors.ErrUnsupported) {
 		t.Errorf("List with a memory back = %v; want errors.ErrUnsupported", err)
 	}
-	if stats, err := s.Prune(ctx); !errors.Is(err, errors.ErrUnsupported) || stats != (memo.PruneStats{}) {
+	if stats, err := s.Prune(ctx); !errors.Is(err, errors.ErrUnsupported) || stats != (store.PruneStats{}) {
 		t.Errorf("Prune with a memory back = %+v, %v; want nothing removed, errors.ErrUnsupported", stats, err)
 	}
 }

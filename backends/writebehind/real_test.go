@@ -12,6 +12,8 @@ import (
 	_ "github.com/memogen/memogen/backends/s3"
 	"github.com/memogen/memogen/internal/testservers"
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/memoimpl"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // These tests run the Store over real backs: a directory, and the Redis and
@@ -25,7 +27,7 @@ const entryDigest = "0123456789abcdef0123456789abcdef"
 // entryOf returns the stored entry of result n, as the runtime writes it.
 func entryOf(n int) string {
 	created := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	return string(memo.EncodeEntry(memo.Entry{Codec: "json", Digest: entryDigest, Created: created, Payload: fmt.Append(nil, n)}))
+	return string(store.EncodeEntry(store.Entry{Codec: "json", Digest: entryDigest, Created: created, Payload: fmt.Append(nil, n)}))
 }
 
 func TestConformanceOverRealBacks(t *testing.T) {
@@ -34,12 +36,12 @@ func TestConformanceOverRealBacks(t *testing.T) {
 		t.Run(back.Name, func(t *testing.T) {
 			t.Parallel()
 			t.Run("New", func(t *testing.T) {
-				backendtest.Run(t, func(t *testing.T) memo.Backend {
+				backendtest.Run(t, func(t *testing.T) store.Backend {
 					return testservers.ClosedAtEnd(t, New(testservers.Open(t, back.URL(t)), Options{Workers: 2}))
 				})
 			})
 			t.Run("URL", func(t *testing.T) {
-				backendtest.Run(t, func(t *testing.T) memo.Backend {
+				backendtest.Run(t, func(t *testing.T) store.Backend {
 					b := testservers.ClosedAtEnd(t, testservers.Open(t, "writebehind://?workers=2&back="+url.QueryEscape(back.URL(t))))
 					if _, ok := b.(*Store); !ok {
 						t.Fatalf("memo.Open(writebehind://…) returned a %T; want *writebehind.Store", b)
@@ -141,15 +143,15 @@ func TestMemoCloseDrainsTheQueue(t *testing.T) {
 	const name = "writebehind-memo-close"
 	memo.Register(name, s)
 	t.Cleanup(func() { memo.Unregister(name) })
-	f := memo.NewFunc(memo.FuncInfo{Package: "example.com/writebehind", Name: "Square", Backend: name, Codec: "json"})
+	f := memoimpl.NewFunc(memoimpl.FuncInfo{Package: "example.com/writebehind", Name: "Square", Backend: name, Codec: "json"})
 	const n = 2000
 	for i := range n {
 		c := f.Begin(ctx)
 		c.Key().Int(int64(i))
-		if _, ok := memo.Lookup[int](c, false); ok {
+		if _, ok := memoimpl.Lookup[int](c, false); ok {
 			t.Fatalf("call %d hit a cache that never held it", i)
 		}
-		if got, err := memo.Run(c, func() (int, error) { return i * i, nil }); got != i*i || err != nil {
+		if got, err := memoimpl.Run(c, func() (int, error) { return i * i, nil }); got != i*i || err != nil {
 			t.Fatalf("call %d = %d, %v; want %d, nil", i, got, err, i*i)
 		}
 	}
@@ -164,7 +166,7 @@ func TestMemoCloseDrainsTheQueue(t *testing.T) {
 		t.Errorf("after memo.Close, Stats() = %+v; want %+v", st, Stats{Written: n})
 	}
 	stored := 0
-	err := testservers.Open(t, raw).(memo.Lister).List(ctx, f.ID(), func(memo.StoredEntry) bool {
+	err := testservers.Open(t, raw).(store.Lister).List(ctx, f.ID(), func(store.StoredEntry) bool {
 		stored++
 		return true
 	})

@@ -16,16 +16,17 @@ import (
 	"github.com/memogen/memogen/backends/backendtest"
 	"github.com/memogen/memogen/backends/memory"
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 var (
 	ctx   = context.Background()
-	funcA = memo.FuncID{Package: "example.com/p", Name: "A"}
-	funcB = memo.FuncID{Package: "example.com/p", Name: "B"}
+	funcA = store.FuncID{Package: "example.com/p", Name: "A"}
+	funcB = store.FuncID{Package: "example.com/p", Name: "B"}
 )
 
 // newStore returns a store in front of back, closed when the test ends.
-func newStore(t *testing.T, back memo.Backend, opts Options) *Store {
+func newStore(t *testing.T, back store.Backend, opts Options) *Store {
 	t.Helper()
 	s := New(back, opts)
 	t.Cleanup(func() { s.Close() })
@@ -35,10 +36,10 @@ func newStore(t *testing.T, back memo.Backend, opts Options) *Store {
 // gate makes back's Set of the keys that hold returns true wait until the
 // returned release is called. Release may be called more than once; defer
 // it, so that the Close of a failed test can drain the queue.
-func gate(back *backendtest.Recorder, hold func(memo.Key) bool) (release func()) {
+func gate(back *backendtest.Recorder, hold func(store.Key) bool) (release func()) {
 	open := make(chan struct{})
 	var once sync.Once
-	back.BeforeSet = func(k memo.Key, _ []byte) {
+	back.BeforeSet = func(k store.Key, _ []byte) {
 		if hold(k) {
 			<-open
 		}
@@ -46,16 +47,16 @@ func gate(back *backendtest.Recorder, hold func(memo.Key) bool) (release func())
 	return func() { once.Do(func() { close(open) }) }
 }
 
-func holdAll(memo.Key) bool { return true }
+func holdAll(store.Key) bool { return true }
 
-func mustSet(t *testing.T, b memo.Backend, k memo.Key, value string) {
+func mustSet(t *testing.T, b store.Backend, k store.Key, value string) {
 	t.Helper()
 	if err := b.Set(ctx, k, []byte(value), time.Time{}); err != nil {
 		t.Fatalf("Set(%v) = %v; want nil", k, err)
 	}
 }
 
-func mustDelete(t *testing.T, b memo.Backend, k memo.Key) {
+func mustDelete(t *testing.T, b store.Backend, k store.Key) {
 	t.Helper()
 	if err := b.Delete(ctx, k); err != nil {
 		t.Fatalf("Delete(%v) = %v; want nil", k, err)
@@ -71,7 +72,7 @@ func mustFlush(t *testing.T, s *Store) {
 	}
 }
 
-func wantValue(t *testing.T, b memo.Backend, k memo.Key, want string) {
+func wantValue(t *testing.T, b store.Backend, k store.Key, want string) {
 	t.Helper()
 	got, err := b.Get(ctx, k)
 	if err != nil || string(got) != want {
@@ -81,7 +82,7 @@ func wantValue(t *testing.T, b memo.Backend, k memo.Key, want string) {
 
 // wantStored checks what the back itself holds under k: want, or nothing
 // if want is "".
-func wantStored(t *testing.T, back *backendtest.Recorder, k memo.Key, want string) {
+func wantStored(t *testing.T, back *backendtest.Recorder, k store.Key, want string) {
 	t.Helper()
 	got, ok := back.Stored(k)
 	switch {
@@ -93,7 +94,7 @@ func wantStored(t *testing.T, back *backendtest.Recorder, k memo.Key, want strin
 }
 
 func TestConformance(t *testing.T) {
-	backendtest.RunInBubble(t, func(t *testing.T) memo.Backend {
+	backendtest.RunInBubble(t, func(t *testing.T) store.Backend {
 		return newStore(t, new(backendtest.Recorder), Options{})
 	})
 }
@@ -118,7 +119,7 @@ func TestGetSeesPendingDelete(t *testing.T) {
 	back := new(backendtest.Recorder)
 	k := backendtest.Key(funcA, 1)
 	mustSet(t, back, k, "old")
-	release := gate(back, func(key memo.Key) bool { return key != k })
+	release := gate(back, func(key store.Key) bool { return key != k })
 	defer release()
 	s := newStore(t, back, Options{})
 	mustSet(t, s, backendtest.Key(funcA, 2), "x") // occupies the only worker
@@ -192,7 +193,7 @@ func TestLastChangeWins(t *testing.T) {
 			k := backendtest.Key(funcA, 1)
 			mustSet(t, back, k, "before")
 			started := make(chan struct{}, 1)
-			release := gate(back, func(memo.Key) bool {
+			release := gate(back, func(store.Key) bool {
 				select {
 				case started <- struct{}{}:
 				default:
@@ -234,7 +235,7 @@ func TestClearDropsQueuedChanges(t *testing.T) {
 	}
 	mustSet(t, back, backendtest.Key(funcB, 0), "b")
 	started := make(chan struct{})
-	release := gate(back, func(k memo.Key) bool {
+	release := gate(back, func(k store.Key) bool {
 		if k == backendtest.Key(funcA, 0) {
 			close(started)
 		}
@@ -318,7 +319,7 @@ func TestCloseDrains(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		back := new(backendtest.Recorder)
-		back.BeforeSet = func(memo.Key, []byte) { time.Sleep(100 * time.Microsecond) }
+		back.BeforeSet = func(store.Key, []byte) { time.Sleep(100 * time.Microsecond) }
 		s := New(back, Options{QueueSize: 16, Workers: 3})
 		const n = 300
 		for i := range n {
@@ -383,8 +384,8 @@ func TestWriteErrors(t *testing.T) {
 	back := new(backendtest.Recorder)
 	back.SetErr = errors.New("back is down")
 	var mu sync.Mutex
-	var failed []memo.Key
-	s := newStore(t, back, Options{OnError: func(k memo.Key, err error) {
+	var failed []store.Key
+	s := newStore(t, back, Options{OnError: func(k store.Key, err error) {
 		if !errors.Is(err, back.SetErr) {
 			t.Errorf("OnError(%v, %v); want %v", k, err, back.SetErr)
 		}
@@ -448,14 +449,14 @@ func TestConcurrentReadYourWrites(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		back := new(backendtest.Recorder)
-		back.BeforeSet = func(memo.Key, []byte) { time.Sleep(time.Duration(rand.IntN(50)) * time.Microsecond) }
+		back.BeforeSet = func(store.Key, []byte) { time.Sleep(time.Duration(rand.IntN(50)) * time.Microsecond) }
 		s := New(back, Options{QueueSize: 8, Workers: 4})
 		const goroutines, keysEach, ops = 8, 4, 300
-		final := make([]map[memo.Key]string, goroutines)
+		final := make([]map[store.Key]string, goroutines)
 		var wg sync.WaitGroup
 		for g := range goroutines {
-			fn := memo.FuncID{Package: "example.com/p", Name: fmt.Sprint("F", g)}
-			want := make(map[memo.Key]string)
+			fn := store.FuncID{Package: "example.com/p", Name: fmt.Sprint("F", g)}
+			want := make(map[store.Key]string)
 			final[g] = want
 			wg.Go(func() {
 				for i := range ops {
@@ -479,7 +480,7 @@ func TestConcurrentReadYourWrites(t *testing.T) {
 						return
 					}
 					got, err := s.Get(ctx, k)
-					if v, ok := want[k]; (ok && (err != nil || string(got) != v)) || (!ok && !errors.Is(err, memo.ErrNotFound)) {
+					if v, ok := want[k]; (ok && (err != nil || string(got) != v)) || (!ok && !errors.Is(err, store.ErrNotFound)) {
 						t.Errorf("Get(%v) after operation %d = %q, %v; want %q (present: %v)", k, i, got, err, v, ok)
 						return
 					}
@@ -491,7 +492,7 @@ func TestConcurrentReadYourWrites(t *testing.T) {
 			t.Fatalf("Close = %v; want nil", err)
 		}
 		for g, want := range final {
-			fn := memo.FuncID{Package: "example.com/p", Name: fmt.Sprint("F", g)}
+			fn := store.FuncID{Package: "example.com/p", Name: fmt.Sprint("F", g)}
 			for i := range keysEach {
 				wantStored(t, back, backendtest.Key(fn, i), want[backendtest.Key(fn, i)])
 			}
@@ -509,7 +510,7 @@ func TestListAndPrune(t *testing.T) {
 	}
 	mustSet(t, s, backendtest.Key(funcA, 2), "2")
 	n := 0
-	if err := s.List(ctx, funcA, func(memo.StoredEntry) bool { n++; return true }); err != nil || n != 2 {
+	if err := s.List(ctx, funcA, func(store.StoredEntry) bool { n++; return true }); err != nil || n != 2 {
 		t.Errorf("List = %v after %d entries; want nil after the 2 queued", err, n)
 	}
 	if stats, err := s.Prune(ctx); err != nil || stats.Entries != 1 {
@@ -517,11 +518,11 @@ func TestListAndPrune(t *testing.T) {
 	}
 
 	s = newStore(t, memory.New(memory.Options{}), Options{})
-	err := s.List(ctx, memo.FuncID{}, func(memo.StoredEntry) bool { return true })
+	err := s.List(ctx, store.FuncID{}, func(store.StoredEntry) bool { return true })
 	if !errors.Is(err, errors.ErrUnsupported) {
 		t.Errorf("List with a memory back = %v; want errors.ErrUnsupported", err)
 	}
-	if stats, err := s.Prune(ctx); !errors.Is(err, errors.ErrUnsupported) || stats != (memo.PruneStats{}) {
+	if stats, err := s.Prune(ctx); !errors.Is(err, errors.ErrUnsupported) || stats != (store.PruneStats{}) {
 		t.Errorf("Prune with a memory back = %+v, %v; want nothing removed, errors.ErrUnsupported", stats, err)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/memogen/memogen/runtime/memoimpl"
+	"github.com/memogen/memogen/runtime/store"
 	"io"
 	"net/url"
 	"os"
@@ -208,7 +210,7 @@ func TestCacheLeavesOtherFiles(t *testing.T) {
 func TestCacheDottedPackage(t *testing.T) {
 	t.Parallel()
 	u, b := fileCache(t)
-	marshal := fixture{fn: memo.FuncID{Package: "gopkg.in/yaml.v3", Name: "Marshal"}, n: 5, summary: "v=1", payload: `"1"`}
+	marshal := fixture{fn: store.FuncID{Package: "gopkg.in/yaml.v3", Name: "Marshal"}, n: 5, summary: "v=1", payload: `"1"`}
 	populate(t, b, marshal, ada)
 
 	rows := decodeJSON[[]map[string]any](t, "-json", "ls", u, "gopkg.in/yaml.v3.Marshal")
@@ -224,7 +226,7 @@ func TestCacheDottedPackage(t *testing.T) {
 
 func TestParseFuncIDs(t *testing.T) {
 	t.Parallel()
-	tests := map[string][]memo.FuncID{
+	tests := map[string][]store.FuncID{
 		"example.com/users.FetchUser":       {fetchUser},
 		"example.com/users.Store.Load":      {{Package: "example.com/users.Store", Name: "Load"}, storeLoad},
 		"gopkg.in/yaml.v3.Marshal":          {{Package: "gopkg.in/yaml.v3", Name: "Marshal"}, {Package: "gopkg.in/yaml", Name: "v3.Marshal"}},
@@ -255,16 +257,16 @@ func TestCacheListsWhatWrappersStore(t *testing.T) {
 	name := "cachetest-" + t.Name()
 	memo.Register(name, b)
 	t.Cleanup(func() { memo.Unregister(name) })
-	f := memo.NewFunc(memo.FuncInfo{Package: "example.com/strs", Receiver: "Counter", Name: "Len", Backend: name, Codec: "json", TTL: time.Hour})
+	f := memoimpl.NewFunc(memoimpl.FuncInfo{Package: "example.com/strs", Receiver: "Counter", Name: "Len", Backend: name, Codec: "json", TTL: time.Hour})
 	var runs int
 	strLen := func(s string) int {
 		c := f.Begin(context.Background())
 		c.Key().Text(s)
-		if r, ok := memo.Lookup[int](c, false); ok {
+		if r, ok := memoimpl.Lookup[int](c, false); ok {
 			return r
 		}
-		c.Summarize(func() string { return memo.Describe("s", s) })
-		r, _ := memo.Run(c, func() (int, error) {
+		c.Summarize(func() string { return memoimpl.Describe("s", s) })
+		r, _ := memoimpl.Run(c, func() (int, error) {
 			runs++
 			return len(s), nil
 		})
@@ -482,8 +484,8 @@ example.com/users.Store.Load  2        214    1
 // The fixture: two functions, one a method, with four entries computed at
 // created; stale has expired, bob expires in 2100.
 var (
-	fetchUser = memo.FuncID{Package: "example.com/users", Name: "FetchUser"}
-	storeLoad = memo.FuncID{Package: "example.com/users", Name: "Store.Load"}
+	fetchUser = store.FuncID{Package: "example.com/users", Name: "FetchUser"}
+	storeLoad = store.FuncID{Package: "example.com/users", Name: "Store.Load"}
 	created   = time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
 
 	ada     = fixture{fn: fetchUser, n: 1, summary: "id=1", payload: `{"name":"Ada"}`}
@@ -494,7 +496,7 @@ var (
 
 // A fixture is one stored result, in JSON, computed at created.
 type fixture struct {
-	fn      memo.FuncID
+	fn      store.FuncID
 	n       int       // the digest is n's hex digit, 32 times
 	expires time.Time // zero for never
 	summary string
@@ -503,10 +505,10 @@ type fixture struct {
 
 func (f fixture) digest() string { return strings.Repeat(fmt.Sprintf("%x", f.n), 32) }
 
-func (f fixture) key() memo.Key { return memo.Key{Func: f.fn, Digest: f.digest(), Codec: "json"} }
+func (f fixture) key() store.Key { return store.Key{Func: f.fn, Digest: f.digest(), Codec: "json"} }
 
 func (f fixture) data() []byte {
-	return memo.EncodeEntry(memo.Entry{Codec: "json", Digest: f.digest(), Created: created, Expires: f.expires, Summary: f.summary, Payload: []byte(f.payload)})
+	return store.EncodeEntry(store.Entry{Codec: "json", Digest: f.digest(), Created: created, Expires: f.expires, Summary: f.summary, Payload: []byte(f.payload)})
 }
 
 func (f fixture) size() int64 { return int64(len(f.data())) }
@@ -544,14 +546,14 @@ func decodeJSON[T any](t *testing.T, args ...string) T {
 
 // fileCache returns the URL of a file backend in a directory of t's own,
 // and the backend.
-func fileCache(t *testing.T) (string, memo.Backend) {
+func fileCache(t *testing.T) (string, store.Backend) {
 	t.Helper()
 	u := "file://" + filepath.ToSlash(t.TempDir())
 	return u, openBackend(t, u)
 }
 
 // openBackend opens the backend at u and closes it when t ends.
-func openBackend(t *testing.T, u string) memo.Backend {
+func openBackend(t *testing.T, u string) store.Backend {
 	t.Helper()
 	b, err := memo.Open(u)
 	if err != nil {
@@ -564,7 +566,7 @@ func openBackend(t *testing.T, u string) memo.Backend {
 }
 
 // populate stores entries in b, each with its expiry.
-func populate(t *testing.T, b memo.Backend, entries ...fixture) {
+func populate(t *testing.T, b store.Backend, entries ...fixture) {
 	t.Helper()
 	for _, f := range entries {
 		if err := b.Set(context.Background(), f.key(), f.data(), f.expires); err != nil {
@@ -576,7 +578,7 @@ func populate(t *testing.T, b memo.Backend, entries ...fixture) {
 // storeExpired stores an entry that has expired since it was stored: a
 // file backend refuses to store one past its expiry, but judges stored
 // entries by their metadata line.
-func storeExpired(t *testing.T, b memo.Backend, f fixture) {
+func storeExpired(t *testing.T, b store.Backend, f fixture) {
 	t.Helper()
 	if err := b.Set(context.Background(), f.key(), f.data(), time.Time{}); err != nil {
 		t.Fatalf("Set(%v) = %v", f.key(), err)
@@ -584,10 +586,10 @@ func storeExpired(t *testing.T, b memo.Backend, f fixture) {
 }
 
 // assertStored checks that b holds exactly the entries want.
-func assertStored(t *testing.T, b memo.Backend, want ...fixture) {
+func assertStored(t *testing.T, b store.Backend, want ...fixture) {
 	t.Helper()
 	var got []string
-	err := b.(memo.Lister).List(context.Background(), memo.FuncID{}, func(e memo.StoredEntry) bool {
+	err := b.(store.Lister).List(context.Background(), store.FuncID{}, func(e store.StoredEntry) bool {
 		got = append(got, e.Key.Func.String()+" "+e.Key.Digest)
 		return true
 	})
@@ -614,20 +616,20 @@ func TestCacheActsOnOneInstantiation(t *testing.T) {
 	name := "cachetest-" + t.Name()
 	memo.Register(name, b)
 	t.Cleanup(func() { memo.Unregister(name) })
-	g := memo.NewGeneric(memo.FuncInfo{Package: "example.com/lists", Receiver: "List", Name: "Len", Backend: name, Codec: "json"})
-	store := func(f *memo.Func) {
+	g := memoimpl.NewGeneric(memoimpl.FuncInfo{Package: "example.com/lists", Receiver: "List", Name: "Len", Backend: name, Codec: "json"})
+	st := func(f *memoimpl.Func) {
 		c := f.Begin(context.Background())
 		c.Key().Text("k")
-		if _, ok := memo.Lookup[int](c, false); ok {
+		if _, ok := memoimpl.Lookup[int](c, false); ok {
 			t.Fatalf("%s: a hit in an empty cache", f.ID())
 		}
-		memo.Run(c, func() (int, error) { return 1, nil })
+		memoimpl.Run(c, func() (int, error) { return 1, nil })
 	}
-	ints, strs := memo.Instance[int](g), memo.Instance[string](g)
-	store(ints)
-	store(strs)
+	ints, strs := memoimpl.Instance[int](g), memoimpl.Instance[string](g)
+	st(ints)
+	st(strs)
 
-	for _, f := range []*memo.Func{ints, strs} {
+	for _, f := range []*memoimpl.Func{ints, strs} {
 		rows := decodeJSON[[]entryRow](t, "-json", "ls", u, f.ID().String())
 		if len(rows) != 1 || rows[0].Function != f.ID().String() {
 			t.Errorf("-json ls %s = %+v; want its one entry", f.ID(), rows)

@@ -10,9 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/memogen/memogen/runtime/store"
 	"github.com/vmihailenco/msgpack/v5"
-
-	memo "github.com/memogen/memogen/runtime"
 )
 
 type sample struct {
@@ -34,7 +33,7 @@ type sample struct {
 type big struct{ A [64]int64 }
 
 // unlimited leaves the guard only lengths and depth to check.
-var unlimited = memo.Limits{MaxBytes: math.MaxInt32, MaxAlloc: math.MaxInt64 / 8}
+var unlimited = store.Limits{MaxBytes: math.MaxInt32, MaxAlloc: math.MaxInt64 / 8}
 
 // allocated returns the bytes f allocates on the heap.
 func allocated(f func()) uint64 {
@@ -175,11 +174,11 @@ func TestGuardChargesWhatDecodingAllocates(t *testing.T) {
 }
 
 func TestUnmarshalLimitedRefusesBombs(t *testing.T) {
-	lim := memo.Limits{MaxBytes: 16 << 10, MaxAlloc: memo.DecodeAllocFactor * 16 << 10}
+	lim := store.Limits{MaxBytes: 16 << 10, MaxAlloc: store.DecodeAllocFactor * 16 << 10}
 	for _, b := range bombs {
 		var err error
 		got := allocated(func() { err = (Codec{}).UnmarshalLimited(b.data, b.target(), lim) })
-		if !errors.Is(err, memo.ErrTooLarge) && !errors.Is(err, errTooDeep) {
+		if !errors.Is(err, store.ErrTooLarge) && !errors.Is(err, errTooDeep) {
 			t.Errorf("%s: UnmarshalLimited = %v; want memo.ErrTooLarge", b.name, err)
 		}
 		if got > 16<<10 {

@@ -3,6 +3,8 @@ package memoimpl_test
 import (
 	"context"
 	"fmt"
+	"github.com/memogen/memogen/runtime/memoimpl"
+	"github.com/memogen/memogen/runtime/store"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -14,7 +16,7 @@ import (
 // lenFunc is a memoized "length of s" of its own name, bound to backend.
 func lenFunc(t *testing.T, backend string, runs *atomic.Int64) func(s string) {
 	t.Helper()
-	f := newFunc(t, memo.FuncInfo{Backend: backend, Codec: "json", Errors: true})
+	f := newFunc(t, memoimpl.FuncInfo{Backend: backend, Codec: "json", Errors: true})
 	return func(s string) {
 		t.Helper()
 		got, err := get(f, s, func() (int, error) { runs.Add(1); return len(s), nil })
@@ -80,18 +82,18 @@ func TestRegisterEndsTheCooldown(t *testing.T) {
 // limit, as the file, Redis and S3 stores refuse an entry they will not
 // read whole; it counts its deletes.
 type tooLarge struct {
-	memo.Backend
+	store.Backend
 	deletes atomic.Int64
 }
 
-func (b *tooLarge) Get(ctx context.Context, k memo.Key) ([]byte, error) {
+func (b *tooLarge) Get(ctx context.Context, k store.Key) ([]byte, error) {
 	if _, err := b.Backend.Get(ctx, k); err != nil {
 		return nil, err
 	}
-	return nil, fmt.Errorf("test: get: %w", memo.EntryTooLarge(1<<40, memo.DefaultLimits().MaxBytes))
+	return nil, fmt.Errorf("test: get: %w", store.EntryTooLarge(1<<40, store.DefaultLimits().MaxBytes))
 }
 
-func (b *tooLarge) Delete(ctx context.Context, k memo.Key) error {
+func (b *tooLarge) Delete(ctx context.Context, k store.Key) error {
 	b.deletes.Add(1)
 	return b.Backend.Delete(ctx, k)
 }
@@ -105,7 +107,7 @@ func TestBackendTooLargeIsCorrupt(t *testing.T) {
 	t.Cleanup(func() { memo.Unregister(name) })
 	configure(t, memo.Config{Cooldown: time.Hour})
 	var runs atomic.Int64
-	f := newFunc(t, memo.FuncInfo{Backend: name, Codec: "json", Errors: true})
+	f := newFunc(t, memoimpl.FuncInfo{Backend: name, Codec: "json", Errors: true})
 	call := func(s string) {
 		t.Helper()
 		if got, err := get(f, s, func() (int, error) { runs.Add(1); return len(s), nil }); got != len(s) || err != nil {
@@ -123,12 +125,12 @@ func TestBackendTooLargeIsCorrupt(t *testing.T) {
 // An entry longer than Config.MaxEntryBytes that a backend returns whole is
 // corrupt too.
 func TestEntryOverTheLimitIsCorrupt(t *testing.T) {
-	store := byteOnly{memory.New(memory.Options{})}
+	st := byteOnly{memory.New(memory.Options{})}
 	name := uniqueName(t)
-	memo.Register(name, store)
+	memo.Register(name, st)
 	t.Cleanup(func() { memo.Unregister(name) })
 	var runs atomic.Int64
-	f := newFunc(t, memo.FuncInfo{Backend: name, Codec: "json", Errors: true})
+	f := newFunc(t, memoimpl.FuncInfo{Backend: name, Codec: "json", Errors: true})
 	call := func() {
 		t.Helper()
 		if got, err := get(f, "abc", func() (int, error) { runs.Add(1); return 3, nil }); got != 3 || err != nil {

@@ -3,6 +3,8 @@ package memoimpl_test
 import (
 	"context"
 	"errors"
+	"github.com/memogen/memogen/runtime/memoimpl"
+	"github.com/memogen/memogen/runtime/store"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -20,7 +22,7 @@ import (
 
 // byteOnly hides the memory store's in-process tables, so that the runtime
 // encodes results as it does for files, Redis and S3.
-type byteOnly struct{ memo.Backend }
+type byteOnly struct{ store.Backend }
 
 // faulty fails every operation, or blocks until the context ends.
 type faulty struct {
@@ -39,28 +41,28 @@ func (f *faulty) wait(ctx context.Context) error {
 	return errDown
 }
 
-func (f *faulty) Get(ctx context.Context, k memo.Key) ([]byte, error) { return nil, f.wait(ctx) }
-func (f *faulty) Set(ctx context.Context, k memo.Key, v []byte, e time.Time) error {
+func (f *faulty) Get(ctx context.Context, k store.Key) ([]byte, error) { return nil, f.wait(ctx) }
+func (f *faulty) Set(ctx context.Context, k store.Key, v []byte, e time.Time) error {
 	return f.wait(ctx)
 }
-func (f *faulty) Delete(ctx context.Context, k memo.Key) error    { return f.wait(ctx) }
-func (f *faulty) Clear(ctx context.Context, fn memo.FuncID) error { return f.wait(ctx) }
+func (f *faulty) Delete(ctx context.Context, k store.Key) error    { return f.wait(ctx) }
+func (f *faulty) Clear(ctx context.Context, fn store.FuncID) error { return f.wait(ctx) }
 
 // byteFunc is a memoized "length of s" bound to a fresh byte store.
 type byteFunc struct {
-	f     *memo.Func
-	store memo.Backend
+	f     *memoimpl.Func
+	st    store.Backend
 	runs  int
 	hooks []memo.CallInfo
 }
 
 var byteFuncs atomic.Int64
 
-func newByteFunc(t *testing.T, store memo.Backend, info memo.FuncInfo) *byteFunc {
+func newByteFunc(t *testing.T, st store.Backend, info memoimpl.FuncInfo) *byteFunc {
 	t.Helper()
-	bf := &byteFunc{store: store}
+	bf := &byteFunc{st: st}
 	name := "bytes" + strings.ReplaceAll(t.Name(), "/", "_")
-	memo.Register(name, store)
+	memo.Register(name, st)
 	t.Cleanup(func() { memo.Unregister(name) })
 	if info.Name == "" {
 		info.Name = "Len" + string(rune('A'+byteFuncs.Add(1)%26))
@@ -69,7 +71,7 @@ func newByteFunc(t *testing.T, store memo.Backend, info memo.FuncInfo) *byteFunc
 	if info.Codec == "" {
 		info.Codec = "json"
 	}
-	bf.f = memo.NewFunc(info)
+	bf.f = memoimpl.NewFunc(info)
 	memo.Configure(memo.Config{Hook: func(c memo.CallInfo) { bf.hooks = append(bf.hooks, c) }})
 	t.Cleanup(func() { memo.Configure(memo.Config{}) })
 	return bf
@@ -78,11 +80,11 @@ func newByteFunc(t *testing.T, store memo.Backend, info memo.FuncInfo) *byteFunc
 func (bf *byteFunc) call(s string) (int, error) {
 	c := bf.f.Begin(context.Background())
 	c.Key().Text(s)
-	if r, ok := memo.Lookup[int](c, false); ok {
+	if r, ok := memoimpl.Lookup[int](c, false); ok {
 		return r, nil
 	}
-	c.Summarize(func() string { return memo.Describe("s", s) })
-	return memo.Run(c, func() (int, error) {
+	c.Summarize(func() string { return memoimpl.Describe("s", s) })
+	return memoimpl.Run(c, func() (int, error) {
 		bf.runs++
 		return len(s), nil
 	})
@@ -100,8 +102,8 @@ func (bf *byteFunc) mustCall(t *testing.T, s string, wantRuns int) {
 }
 
 func TestBytesHitAndMetadata(t *testing.T) {
-	store := memory.New(memory.Options{})
-	bf := newByteFunc(t, byteOnly{store}, memo.FuncInfo{TTL: time.Hour})
+	st := memory.New(memory.Options{})
+	bf := newByteFunc(t, byteOnly{st}, memoimpl.FuncInfo{TTL: time.Hour})
 	bf.mustCall(t, "hello", 1)
 	bf.mustCall(t, "hello", 1)
 	bf.mustCall(t, "other", 2)
@@ -113,30 +115,30 @@ func TestBytesHitAndMetadata(t *testing.T) {
 func TestBytesCorruptEntriesAreMisses(t *testing.T) {
 	// Each damaged entry is built for the key it is stored under, so that
 	// only the named damage makes it corrupt.
-	valid := func(key memo.Key, payload string) []byte {
-		return memo.EncodeEntry(memo.Entry{Codec: "json", Created: time.Now(), Digest: key.Digest, Payload: []byte(payload)})
+	valid := func(key store.Key, payload string) []byte {
+		return store.EncodeEntry(store.Entry{Codec: "json", Created: time.Now(), Digest: key.Digest, Payload: []byte(payload)})
 	}
-	tests := map[string]func(memo.Key) []byte{
-		"garbage":                func(memo.Key) []byte { return []byte("\x00\x01 definitely not an entry") },
-		"truncated":              func(k memo.Key) []byte { return valid(k, "5")[:20] },
-		"unknown format version": func(k memo.Key) []byte { return append([]byte("memo7"), valid(k, "5")[5:]...) },
-		"checksum mismatch":      func(k memo.Key) []byte { v := valid(k, "5"); return append(v[:len(v)-1], '6') },
-		"foreign codec": func(k memo.Key) []byte {
-			return memo.EncodeEntry(memo.Entry{Codec: "gob", Digest: k.Digest, Payload: []byte("5")})
+	tests := map[string]func(store.Key) []byte{
+		"garbage":                func(store.Key) []byte { return []byte("\x00\x01 definitely not an entry") },
+		"truncated":              func(k store.Key) []byte { return valid(k, "5")[:20] },
+		"unknown format version": func(k store.Key) []byte { return append([]byte("memo7"), valid(k, "5")[5:]...) },
+		"checksum mismatch":      func(k store.Key) []byte { v := valid(k, "5"); return append(v[:len(v)-1], '6') },
+		"foreign codec": func(k store.Key) []byte {
+			return store.EncodeEntry(store.Entry{Codec: "gob", Digest: k.Digest, Payload: []byte("5")})
 		},
-		"wrong result type": func(k memo.Key) []byte { return valid(k, `"five"`) },
-		"another key's entry": func(k memo.Key) []byte {
-			other := memo.Key{Digest: strings.Repeat("0", 32)}
+		"wrong result type": func(k store.Key) []byte { return valid(k, `"five"`) },
+		"another key's entry": func(k store.Key) []byte {
+			other := store.Key{Digest: strings.Repeat("0", 32)}
 			return valid(other, "5")
 		},
 	}
 	for name, bad := range tests {
 		t.Run(name, func(t *testing.T) {
-			store := &recording{Backend: memory.New(memory.Options{})}
-			bf := newByteFunc(t, store, memo.FuncInfo{})
+			st := &recording{Backend: memory.New(memory.Options{})}
+			bf := newByteFunc(t, st, memoimpl.FuncInfo{})
 			bf.mustCall(t, "hello", 1)
-			key := store.lastSet
-			if err := store.Backend.Set(context.Background(), key, bad(key), time.Time{}); err != nil {
+			key := st.lastSet
+			if err := st.Backend.Set(context.Background(), key, bad(key), time.Time{}); err != nil {
 				t.Fatal(err)
 			}
 			bf.hooks = nil
@@ -144,14 +146,14 @@ func TestBytesCorruptEntriesAreMisses(t *testing.T) {
 			if st := bf.f.Stats(); st.Corrupt != 1 {
 				t.Errorf("Stats().Corrupt = %d; want 1", st.Corrupt)
 			}
-			if len(bf.hooks) != 1 || bf.hooks[0].Outcome != memo.Miss || !errors.Is(bf.hooks[0].Err, memo.ErrCorrupt) {
+			if len(bf.hooks) != 1 || bf.hooks[0].Outcome != memo.Miss || !errors.Is(bf.hooks[0].Err, store.ErrCorrupt) {
 				t.Errorf("hook saw %+v; want one miss whose Err is memo.ErrCorrupt", bf.hooks)
 			}
-			data, err := store.Backend.Get(context.Background(), key)
+			data, err := st.Backend.Get(context.Background(), key)
 			if err != nil {
 				t.Fatalf("after recomputing, Get = %v; want the fresh entry", err)
 			}
-			if e, err := memo.DecodeEntry(data); err != nil || string(e.Payload) != "5" || e.Digest != key.Digest {
+			if e, err := store.DecodeEntry(data); err != nil || string(e.Payload) != "5" || e.Digest != key.Digest {
 				t.Errorf("after recomputing, the entry is %q (%v); want a valid entry of 5 for key %s", data, err, key.Digest)
 			}
 			bf.mustCall(t, "hello", 2) // and now a hit
@@ -160,12 +162,12 @@ func TestBytesCorruptEntriesAreMisses(t *testing.T) {
 }
 
 func TestBytesPreviousFormatIsAPlainMiss(t *testing.T) {
-	store := &recording{Backend: memory.New(memory.Options{})}
-	bf := newByteFunc(t, store, memo.FuncInfo{})
+	st := &recording{Backend: memory.New(memory.Options{})}
+	bf := newByteFunc(t, st, memoimpl.FuncInfo{})
 	bf.mustCall(t, "hello", 1)
-	key := store.lastSet
+	key := st.lastSet
 	old := []byte("memo1 json 1700000000000000000 0 0a6fb8b6e2b7c3a1 \"s=\\\"hello\\\"\"\n5")
-	if err := store.Backend.Set(context.Background(), key, old, time.Time{}); err != nil {
+	if err := st.Backend.Set(context.Background(), key, old, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	bf.hooks = nil
@@ -181,12 +183,12 @@ func TestBytesPreviousFormatIsAPlainMiss(t *testing.T) {
 
 // recording remembers the last key set.
 type recording struct {
-	memo.Backend
-	lastSet memo.Key
+	store.Backend
+	lastSet store.Key
 	sets    int
 }
 
-func (r *recording) Set(ctx context.Context, k memo.Key, v []byte, e time.Time) error {
+func (r *recording) Set(ctx context.Context, k store.Key, v []byte, e time.Time) error {
 	r.lastSet = k
 	r.sets++
 	return r.Backend.Set(ctx, k, v, e)
@@ -196,43 +198,43 @@ func TestBytesEntryCarriesSummaryAndExpiry(t *testing.T) {
 	// The memory store checks expiry against the real clock, so the fake one
 	// runs ahead of it.
 	now := time.Now().Add(time.Hour).Truncate(time.Second)
-	store := &recording{Backend: memory.New(memory.Options{})}
-	bf := newByteFunc(t, store, memo.FuncInfo{TTL: time.Minute})
+	st := &recording{Backend: memory.New(memory.Options{})}
+	bf := newByteFunc(t, st, memoimpl.FuncInfo{TTL: time.Minute})
 	memo.Configure(memo.Config{Now: func() time.Time { return now }})
 	bf.mustCall(t, "hello", 1)
-	data, err := store.Backend.Get(context.Background(), store.lastSet)
+	data, err := st.Backend.Get(context.Background(), st.lastSet)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := memo.DecodeEntry(data)
+	e, err := store.DecodeEntry(data)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if e.Summary != `s="hello"` || !e.Created.Equal(now) || !e.Expires.Equal(now.Add(time.Minute)) || string(e.Payload) != "5" {
 		t.Errorf("stored entry = %+v; want summary s=\"hello\", created %v, expiring a minute later, payload 5", e, now)
 	}
-	if len(store.lastSet.Digest) != 32 || store.lastSet.Codec != "json" {
-		t.Errorf("key = %+v; want a 32-hex-digit digest and codec json", store.lastSet)
+	if len(st.lastSet.Digest) != 32 || st.lastSet.Codec != "json" {
+		t.Errorf("key = %+v; want a 32-hex-digit digest and codec json", st.lastSet)
 	}
 	now = now.Add(2 * time.Minute)
 	bf.mustCall(t, "hello", 2) // expired by the entry's own expiry
 }
 
 func TestBytesFingerprintAndVersionOrphanEntries(t *testing.T) {
-	store := byteOnly{memory.New(memory.Options{})}
+	st := byteOnly{memory.New(memory.Options{})}
 	runs := 0
-	call := func(info memo.FuncInfo) {
-		f := memo.NewFunc(info)
+	call := func(info memoimpl.FuncInfo) {
+		f := memoimpl.NewFunc(info)
 		c := f.Begin(nil)
 		c.Key().Int(1)
-		if _, ok := memo.Lookup[int](c, false); ok {
+		if _, ok := memoimpl.Lookup[int](c, false); ok {
 			return
 		}
-		memo.Run(c, func() (int, error) { runs++; return 1, nil })
+		memoimpl.Run(c, func() (int, error) { runs++; return 1, nil })
 	}
-	memo.Register("orphans", store)
+	memo.Register("orphans", st)
 	t.Cleanup(func() { memo.Unregister("orphans") })
-	base := memo.FuncInfo{Package: "example.com/p", Name: "F", Backend: "orphans", Codec: "json", Fingerprint: "aaaa"}
+	base := memoimpl.FuncInfo{Package: "example.com/p", Name: "F", Backend: "orphans", Codec: "json", Fingerprint: "aaaa"}
 	call(base)
 	call(base)
 	if runs != 1 {
@@ -253,16 +255,16 @@ func TestBytesFingerprintAndVersionOrphanEntries(t *testing.T) {
 }
 
 func TestBytesOversizeIsReturnedNotStored(t *testing.T) {
-	store := &recording{Backend: memory.New(memory.Options{})}
-	bf := newByteFunc(t, store, memo.FuncInfo{})
+	st := &recording{Backend: memory.New(memory.Options{})}
+	bf := newByteFunc(t, st, memoimpl.FuncInfo{})
 	memo.Configure(memo.Config{MaxEntryBytes: 10})
 	bf.mustCall(t, "hello", 1)
 	bf.mustCall(t, "hello", 2)
 	if st := bf.f.Stats(); st.Oversize != 2 || st.Hits != 0 {
 		t.Errorf("Stats = %+v; want 2 oversize results and no hits", st)
 	}
-	if store.lastSet.Digest != "" {
-		t.Errorf("an oversize result was stored under %+v", store.lastSet)
+	if st.lastSet.Digest != "" {
+		t.Errorf("an oversize result was stored under %+v", st.lastSet)
 	}
 }
 
@@ -271,7 +273,7 @@ func TestBytesFailOpen(t *testing.T) {
 		name := map[bool]string{false: "failing", true: "hanging"}[block]
 		t.Run(name, func(t *testing.T) {
 			backend := &faulty{block: block}
-			bf := newByteFunc(t, backend, memo.FuncInfo{Errors: true})
+			bf := newByteFunc(t, backend, memoimpl.FuncInfo{Errors: true})
 			memo.Configure(memo.Config{Timeout: 20 * time.Millisecond, Hook: func(c memo.CallInfo) { bf.hooks = append(bf.hooks, c) }})
 			bf.mustCall(t, "hello", 1)
 			bf.mustCall(t, "hello", 2)
@@ -288,7 +290,7 @@ func TestBytesFailOpen(t *testing.T) {
 
 func TestBytesCooldownSkipsAFailedBackend(t *testing.T) {
 	backend := &faulty{}
-	bf := newByteFunc(t, backend, memo.FuncInfo{Errors: true})
+	bf := newByteFunc(t, backend, memoimpl.FuncInfo{Errors: true})
 	now := time.Unix(1_700_000_000, 0)
 	memo.Configure(memo.Config{
 		Cooldown: time.Minute,
@@ -319,7 +321,7 @@ func TestBytesCooldownSkipsAFailedBackend(t *testing.T) {
 
 func TestBytesStrictReturnsBackendErrors(t *testing.T) {
 	backend := &faulty{}
-	bf := newByteFunc(t, backend, memo.FuncInfo{Errors: true})
+	bf := newByteFunc(t, backend, memoimpl.FuncInfo{Errors: true})
 	memo.Configure(memo.Config{Strict: true})
 	_, err := bf.call("hello")
 	if !errors.Is(err, errDown) {
@@ -333,10 +335,10 @@ func TestBytesStrictReturnsBackendErrors(t *testing.T) {
 	}
 	c := bf.f.Begin(context.Background())
 	c.Key().Text("hello")
-	if _, ok := memo.Lookup[int](c, true); ok {
+	if _, ok := memoimpl.Lookup[int](c, true); ok {
 		t.Fatal("a refresh reported a hit")
 	}
-	if _, err := memo.Run(c, func() (int, error) { bf.runs++; return 5, nil }); !errors.Is(err, memo.ErrCoolingDown) {
+	if _, err := memoimpl.Run(c, func() (int, error) { bf.runs++; return 5, nil }); !errors.Is(err, memo.ErrCoolingDown) {
 		t.Errorf("a refresh under Strict, within the cooldown = %v; want ErrCoolingDown", err)
 	}
 	if bf.runs != 0 {
@@ -345,7 +347,7 @@ func TestBytesStrictReturnsBackendErrors(t *testing.T) {
 }
 
 func TestBytesUnknownCodecRunsUncached(t *testing.T) {
-	bf := newByteFunc(t, byteOnly{memory.New(memory.Options{})}, memo.FuncInfo{Codec: "nosuchcodec"})
+	bf := newByteFunc(t, byteOnly{memory.New(memory.Options{})}, memoimpl.FuncInfo{Codec: "nosuchcodec"})
 	bf.mustCall(t, "hello", 1)
 	bf.mustCall(t, "hello", 2)
 	if st := bf.f.Stats(); st.Failures != 2 {
@@ -357,8 +359,8 @@ func TestBytesUnknownCodecRunsUncached(t *testing.T) {
 }
 
 func TestBytesUnstorableResultsRunUncached(t *testing.T) {
-	store := byteOnly{memory.New(memory.Options{})}
-	bf := newByteFunc(t, store, memo.FuncInfo{Unstorable: "result field Res.c is unexported"})
+	st := byteOnly{memory.New(memory.Options{})}
+	bf := newByteFunc(t, st, memoimpl.FuncInfo{Unstorable: "result field Res.c is unexported"})
 	bf.mustCall(t, "hello", 1)
 	bf.mustCall(t, "hello", 2)
 	if st := bf.f.Stats(); st.Hits != 0 || st.Failures == 0 {
@@ -369,7 +371,7 @@ func TestBytesUnstorableResultsRunUncached(t *testing.T) {
 	}
 	// The in-memory store keeps values as they are: no round trip, so the
 	// same function caches there.
-	mem := newByteFunc(t, memory.New(memory.Options{}), memo.FuncInfo{Unstorable: "result field Res.c is unexported"})
+	mem := newByteFunc(t, memory.New(memory.Options{}), memoimpl.FuncInfo{Unstorable: "result field Res.c is unexported"})
 	mem.mustCall(t, "hello", 1)
 	mem.mustCall(t, "hello", 1)
 }
@@ -378,23 +380,23 @@ func TestBytesUnstorableResultsRunUncached(t *testing.T) {
 // to read back: verification decodes within the same limit, and must not
 // count it as unstorable.
 func TestBytesOversizePayloadIsNotUnstorable(t *testing.T) {
-	store := &recording{Backend: memory.New(memory.Options{})}
-	bf := newByteFunc(t, store, memo.FuncInfo{Codec: "msgpack"})
+	st := &recording{Backend: memory.New(memory.Options{})}
+	bf := newByteFunc(t, st, memoimpl.FuncInfo{Codec: "msgpack"})
 	memo.Configure(memo.Config{MaxEntryBytes: 100})
 	for i := range 2 {
 		c := bf.f.Begin(nil)
 		c.Key().Int(int64(i))
-		if _, ok := memo.Lookup[[]byte](c, false); ok {
+		if _, ok := memoimpl.Lookup[[]byte](c, false); ok {
 			t.Fatal("a hit in an empty store")
 		}
-		if got, _ := memo.Run(c, func() ([]byte, error) { return make([]byte, 5000), nil }); len(got) != 5000 {
+		if got, _ := memoimpl.Run(c, func() ([]byte, error) { return make([]byte, 5000), nil }); len(got) != 5000 {
 			t.Fatalf("Run returned %d bytes; want 5000", len(got))
 		}
 	}
 	if st := bf.f.Stats(); st.Oversize != 2 || st.Unstorable != 0 {
 		t.Errorf("Stats = %+v; want 2 oversize, none unstorable", st)
 	}
-	if store.sets != 0 {
-		t.Errorf("the store got %d entries; want none", store.sets)
+	if st.sets != 0 {
+		t.Errorf("the store got %d entries; want none", st.sets)
 	}
 }

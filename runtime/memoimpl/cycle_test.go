@@ -9,6 +9,7 @@ import (
 	_ "github.com/memogen/memogen/codecs/msgpack"
 	_ "github.com/memogen/memogen/codecs/zstd"
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/memoimpl"
 )
 
 type ring struct {
@@ -40,15 +41,15 @@ func TestCyclicResultsAreReturnedNotStored(t *testing.T) {
 	for _, codec := range []string{"msgpack", "gob", "json", "msgpack+zstd"} {
 		t.Run(codec, func(t *testing.T) {
 			store := &recording{Backend: memory.New(memory.Options{})}
-			bf := newByteFunc(t, store, memo.FuncInfo{Codec: codec, Recursive: true})
+			bf := newByteFunc(t, store, memoimpl.FuncInfo{Codec: codec, Recursive: true})
 			runs := 0
 			call := func(closed bool) *ring {
 				c := bf.f.Begin(nil)
 				c.Key().Bool(closed)
-				if r, ok := memo.Lookup[*ring](c, false); ok {
+				if r, ok := memoimpl.Lookup[*ring](c, false); ok {
 					return r
 				}
-				r, _ := memo.Run(c, func() (*ring, error) { runs++; return newRing(3, closed), nil })
+				r, _ := memoimpl.Run(c, func() (*ring, error) { runs++; return newRing(3, closed), nil })
 				return r
 			}
 			for i := 1; i <= 2; i++ {

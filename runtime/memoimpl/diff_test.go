@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // These tests hold the comparison rules themselves; verify_test.go drives
@@ -37,7 +39,7 @@ func (gobCodec) Unmarshal(data []byte, v any) error {
 
 // roundTrip encodes v with codec, decodes it into a fresh value and
 // returns what Diff.Reflect says of the two ("" when equal).
-func roundTrip[R any](t *testing.T, codec Codec, spec string, keepsLocal bool, v R) string {
+func roundTrip[R any](t *testing.T, codec store.Codec, spec string, keepsLocal bool, v R) string {
 	t.Helper()
 	data, err := codec.Marshal(v)
 	if err != nil {
@@ -364,7 +366,7 @@ func TestDiffSelfMarshalersLosses(t *testing.T) {
 func TestDiffZeroBigInt(t *testing.T) {
 	zero := new(big.Int).Sub(big.NewInt(3), big.NewInt(3))
 	for _, codec := range []struct {
-		c    Codec
+		c    store.Codec
 		spec string
 	}{{jsonCodec{}, "json"}, {gobCodec{}, "gob"}} {
 		if got := roundTrip(t, codec.c, codec.spec, false, zero); got != "" {

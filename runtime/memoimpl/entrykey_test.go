@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/memogen/memogen/runtime/memoimpl"
+	"github.com/memogen/memogen/runtime/store"
 	"sync"
 	"testing"
 	"time"
@@ -15,13 +17,13 @@ import (
 // keyedStore is a byte-level store that remembers under which key each
 // call's entry was stored, so that a test can move entries between keys.
 type keyedStore struct {
-	memo.Backend
+	store.Backend
 	mu   sync.Mutex
-	keys map[string]memo.Key // by function name and the summary of arguments the entry carries
+	keys map[string]store.Key // by function name and the summary of arguments the entry carries
 }
 
-func (s *keyedStore) Set(ctx context.Context, k memo.Key, v []byte, e time.Time) error {
-	if h, err := memo.DecodeEntryHeader(v); err == nil {
+func (s *keyedStore) Set(ctx context.Context, k store.Key, v []byte, e time.Time) error {
+	if h, err := store.DecodeEntryHeader(v); err == nil {
 		s.mu.Lock()
 		s.keys[k.Func.Name+" "+h.Summary] = k
 		s.mu.Unlock()
@@ -31,7 +33,7 @@ func (s *keyedStore) Set(ctx context.Context, k memo.Key, v []byte, e time.Time)
 
 // key returns the key of the last entry stored for function name with
 // arguments summary.
-func (s *keyedStore) key(name, summary string) (memo.Key, bool) {
+func (s *keyedStore) key(name, summary string) (store.Key, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	k, ok := s.keys[name+" "+summary]
@@ -41,10 +43,10 @@ func (s *keyedStore) key(name, summary string) (memo.Key, bool) {
 // entryKeyFuncs are two memoized functions of one argument, each of whose
 // results differs from every other result of both, so that an entry served
 // for the wrong key shows as a wrong value.
-var entryKeyFuncs = sync.OnceValue(func() [2]*memo.Func {
-	var fs [2]*memo.Func
+var entryKeyFuncs = sync.OnceValue(func() [2]*memoimpl.Func {
+	var fs [2]*memoimpl.Func
 	for i := range fs {
-		fs[i] = memo.NewFunc(memo.FuncInfo{Package: "example.com/entrykey", Name: fmt.Sprintf("F%d", i), Backend: "entrykey", Codec: "json"})
+		fs[i] = memoimpl.NewFunc(memoimpl.FuncInfo{Package: "example.com/entrykey", Name: fmt.Sprintf("F%d", i), Backend: "entrykey", Codec: "json"})
 	}
 	return fs
 })
@@ -71,8 +73,8 @@ func FuzzEntryKey(f *testing.F) {
 		if len(ops) > 30 {
 			return // ten ops reach any mix of moves; longer inputs only slow minimizing
 		}
-		store := &keyedStore{Backend: byteOnly{memory.New(memory.Options{})}, keys: make(map[string]memo.Key)}
-		memo.Register("entrykey", store)
+		st := &keyedStore{Backend: byteOnly{memory.New(memory.Options{})}, keys: make(map[string]store.Key)}
+		memo.Register("entrykey", st)
 		defer memo.Unregister("entrykey")
 		var outcomes []memo.CallInfo
 		memo.Configure(memo.Config{Hook: func(c memo.CallInfo) { outcomes = append(outcomes, c) }})
@@ -83,19 +85,19 @@ func FuzzEntryKey(f *testing.F) {
 		call := func(fn, arg int) {
 			c := funcs[fn].Begin(ctx)
 			c.Key().Int(int64(arg))
-			got, ok := memo.Lookup[int](c, false)
+			got, ok := memoimpl.Lookup[int](c, false)
 			if !ok {
-				c.Summarize(func() string { return memo.Describe("arg", arg) })
-				got, _ = memo.Run(c, func() (int, error) { return entryKeyResult(fn, arg), nil })
+				c.Summarize(func() string { return memoimpl.Describe("arg", arg) })
+				got, _ = memoimpl.Run(c, func() (int, error) { return entryKeyResult(fn, arg), nil })
 			}
 			if want := entryKeyResult(fn, arg); got != want {
 				t.Fatalf("F%d(%d) = %d; want %d", fn, arg, got, want)
 			}
 		}
 		// keyOf returns the stored key of the function and argument b names.
-		keyOf := func(b byte) (memo.Key, bool) {
+		keyOf := func(b byte) (store.Key, bool) {
 			fn, arg := int(b>>2)&1, int(b)%entryKeyArgs
-			return store.key(funcs[fn].ID().Name, memo.Describe("arg", arg))
+			return st.key(funcs[fn].ID().Name, memoimpl.Describe("arg", arg))
 		}
 		for fn := range funcs {
 			for arg := range entryKeyArgs {
@@ -105,8 +107,8 @@ func FuzzEntryKey(f *testing.F) {
 		for i := 0; i+2 < len(ops); i += 3 {
 			from, okFrom := keyOf(ops[i+1])
 			to, okTo := keyOf(ops[i+2])
-			get := func(k memo.Key) []byte {
-				v, err := store.Get(ctx, k)
+			get := func(k store.Key) []byte {
+				v, err := st.Get(ctx, k)
 				if err != nil {
 					return nil
 				}
@@ -117,26 +119,26 @@ func FuzzEntryKey(f *testing.F) {
 			case 1: // swap
 				if okFrom && okTo {
 					vf, vt := get(from), get(to)
-					_ = store.Backend.Set(ctx, from, vt, time.Time{})
-					_ = store.Backend.Set(ctx, to, vf, time.Time{})
+					_ = st.Backend.Set(ctx, from, vt, time.Time{})
+					_ = st.Backend.Set(ctx, to, vf, time.Time{})
 				}
 			case 2: // copy
 				if okFrom && okTo {
-					_ = store.Backend.Set(ctx, to, get(from), time.Time{})
+					_ = st.Backend.Set(ctx, to, get(from), time.Time{})
 				}
 			case 3: // the fuzzer's own bytes
 				if okTo {
-					_ = store.Backend.Set(ctx, to, junk, time.Time{})
+					_ = st.Backend.Set(ctx, to, junk, time.Time{})
 				}
 			case 4: // flip a bit
 				if v := get(to); okTo && len(v) > 0 {
 					v[int(ops[i+1])%len(v)] ^= 1 << (ops[i+2] % 8)
-					_ = store.Backend.Set(ctx, to, v, time.Time{})
+					_ = st.Backend.Set(ctx, to, v, time.Time{})
 				}
 			case 5: // a prefix of an entry, then the fuzzer's bytes
 				if v := get(from); okFrom && okTo {
 					v = append(v[:int(ops[i+2])%(len(v)+1)], junk...)
-					_ = store.Backend.Set(ctx, to, v, time.Time{})
+					_ = st.Backend.Set(ctx, to, v, time.Time{})
 				}
 			}
 			call(int(ops[i+1]>>2)&1, int(ops[i+1])%entryKeyArgs)
@@ -145,7 +147,7 @@ func FuzzEntryKey(f *testing.F) {
 		for _, o := range outcomes {
 			switch {
 			case o.Outcome == memo.Hit && o.Err == nil:
-			case o.Outcome == memo.Miss && (o.Err == nil || errors.Is(o.Err, memo.ErrCorrupt)):
+			case o.Outcome == memo.Miss && (o.Err == nil || errors.Is(o.Err, store.ErrCorrupt)):
 			default:
 				t.Fatalf("a call of %v was a %v (%v); want only hits, and misses that found nothing or a corrupt entry", o.Func, o.Outcome, o.Err)
 			}

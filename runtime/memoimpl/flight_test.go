@@ -12,6 +12,7 @@ import (
 	"time"
 
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // result is what the functions of these tests return; a pointer, so that a
@@ -22,7 +23,7 @@ func TestRunConcurrentCallsShareOneRun(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		const n = 100
-		f := newFunc(t, memo.FuncInfo{})
+		f := newFunc(t, memoimpl.FuncInfo{})
 		var runs atomic.Int64
 		release := make(chan struct{})
 		compute := func() (*result, error) {
@@ -73,7 +74,7 @@ func TestRunConcurrentCallsShareOneRun(t *testing.T) {
 
 func TestRunConcurrentCallsWithDistinctKeysGetTheirOwnResults(t *testing.T) {
 	t.Parallel()
-	f := newFunc(t, memo.FuncInfo{})
+	f := newFunc(t, memoimpl.FuncInfo{})
 	keys := []string{"a", "b", "c", "d"}
 	var wg sync.WaitGroup
 	for range 10 {
@@ -93,7 +94,7 @@ func TestRunPanicReachesEveryCaller(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		const waiters = 3
-		f := newFunc(t, memo.FuncInfo{Errors: true})
+		f := newFunc(t, memoimpl.FuncInfo{Errors: true})
 		errBoom := errors.New("boom")
 		started, release := make(chan struct{}), make(chan struct{})
 
@@ -156,7 +157,7 @@ func TestRunPanicReachesEveryCaller(t *testing.T) {
 func TestRunPanicWithNonErrorValue(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f := newFunc(t, memo.FuncInfo{})
+		f := newFunc(t, memoimpl.FuncInfo{})
 		started, release := make(chan struct{}), make(chan struct{})
 		leader := make(chan any, 1)
 		go func() {
@@ -193,7 +194,7 @@ func TestRunGoexitLetsWaitersTakeOver(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		const waiters = 5
-		f := newFunc(t, memo.FuncInfo{})
+		f := newFunc(t, memoimpl.FuncInfo{})
 		started, release := make(chan struct{}), make(chan struct{})
 
 		leaderDone := make(chan struct{})
@@ -245,7 +246,7 @@ func TestRunGoexitLetsWaitersTakeOver(t *testing.T) {
 func TestRunCancelledWaiterReturnsContextError(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f := newFunc(t, memo.FuncInfo{Errors: true})
+		f := newFunc(t, memoimpl.FuncInfo{Errors: true})
 		ctx := context.Background()
 		started, release := make(chan struct{}), make(chan struct{})
 
@@ -306,7 +307,7 @@ func TestRunCancelledWaiterReturnsContextError(t *testing.T) {
 func TestRunCancelledWaiterWithoutErrorResultRunsFunction(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f := newFunc(t, memo.FuncInfo{Errors: false})
+		f := newFunc(t, memoimpl.FuncInfo{Errors: false})
 		started, release := make(chan struct{}), make(chan struct{})
 		leader := make(chan string, 1)
 		go func() {
@@ -341,7 +342,7 @@ func TestRunCancelledWaiterWithoutErrorResultRunsFunction(t *testing.T) {
 func TestRunLeaderContextErrorIsNotShared(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f := newFunc(t, memo.FuncInfo{Errors: true})
+		f := newFunc(t, memoimpl.FuncInfo{Errors: true})
 		leaderCtx, cancelLeader := context.WithCancel(context.Background())
 		started, release := make(chan struct{}), make(chan struct{})
 
@@ -395,7 +396,7 @@ func TestRunFunctionsOwnContextErrorIsShared(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		const n = 20
-		f := newFunc(t, memo.FuncInfo{Errors: true})
+		f := newFunc(t, memoimpl.FuncInfo{Errors: true})
 		errDownstream := fmt.Errorf("fetching the rate: %w", context.DeadlineExceeded)
 		var runs atomic.Int64
 		release := make(chan struct{})
@@ -432,7 +433,7 @@ func TestRunFunctionsOwnContextErrorIsShared(t *testing.T) {
 func TestRunSharesErrorsWithWaiters(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		f := newFunc(t, memo.FuncInfo{Errors: true})
+		f := newFunc(t, memoimpl.FuncInfo{Errors: true})
 		errFailed := errors.New("failed")
 		started, release := make(chan struct{}), make(chan struct{})
 		leader := make(chan error, 1)
@@ -469,17 +470,17 @@ func TestRunSharesErrorsWithWaiters(t *testing.T) {
 // first reach Run. It must find the stored result instead of running the
 // function a second time.
 func TestRunAfterAnotherCallStoredSharesItsResult(t *testing.T) {
-	f := newFunc(t, memo.FuncInfo{})
+	f := newFunc(t, memoimpl.FuncInfo{})
 	var c counter
 	first := f.Begin(nil)
 	first.Key().Text("k")
-	if _, ok := memo.Lookup[string](first, false); ok {
+	if _, ok := memoimpl.Lookup[string](first, false); ok {
 		t.Fatal("Lookup on an empty cache reported a hit")
 	}
 	if got, _ := get(f, "k", c.fn("second")); got != "second" {
 		t.Fatalf("second call = %q; want %q", got, "second")
 	}
-	got, err := memo.Run(first, c.fn("first"))
+	got, err := memoimpl.Run(first, c.fn("first"))
 	if got != "second" || err != nil {
 		t.Errorf("Run after the result was stored = %q, %v; want the stored %q", got, err, "second")
 	}

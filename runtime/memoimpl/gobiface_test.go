@@ -10,6 +10,7 @@ import (
 	"github.com/memogen/memogen/backends/file"
 	_ "github.com/memogen/memogen/codecs/gob"
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // gobPlain and gobSquare are concrete types of interface results, which
@@ -49,7 +50,7 @@ func storedAndServed[R any](t *testing.T, value R) (firstRuns, secondRuns int, s
 		t.Cleanup(func() { store.Close() })
 		memo.Register(backend, store)
 		t.Cleanup(func() { memo.Unregister(backend) })
-		f := memo.NewFunc(memo.FuncInfo{Package: testPackage, Name: name, Backend: backend, Codec: "gob"})
+		f := memoimpl.NewFunc(memoimpl.FuncInfo{Package: testPackage, Name: name, Backend: backend, Codec: "gob"})
 		runs := 0
 		r, err := get(f, "arg", func() (R, error) { runs++; return value, nil })
 		if err != nil {
@@ -113,7 +114,7 @@ func TestGobInterfaceResultOfAnUnregisteredType(t *testing.T) {
 	if a != 1 || b != 1 || first.Unstorable != 1 || !reflect.DeepEqual(served, want) {
 		t.Errorf("unregistered dynamic type: ran %d then %d times, %d unstorable, second got %#v; want 1, 1, 1 and %#v", a, b, first.Unstorable, served, want)
 	}
-	if reason := "type not registered for interface: runtime_test.gobUnregistered"; !strings.Contains(log.String(), reason) {
+	if reason := "type not registered for interface: memoimpl_test.gobUnregistered"; !strings.Contains(log.String(), reason) {
 		t.Errorf("logged %q; want the reason %q", log.String(), reason)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/memogen/memogen/backends/memory"
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // sizeLeaf and sizeNode are shapes the reflective estimate walks.
@@ -55,7 +56,7 @@ func TestReferencedSize(t *testing.T) {
 		{"pointer", size(&sizeLeaf{Name: "abc"}), int64(unsafe.Sizeof(sizeLeaf{})) + 3},
 		{"a pointer held twice, counted once", size([]*sizeLeaf{shared, shared}), 2*word + int64(unsafe.Sizeof(sizeLeaf{})) + 6},
 		{"a cycle, each node once", size(ring[0]), 3*int64(unsafe.Sizeof(sizeNode{})) + 6},
-		{"map", size(map[string]int{"k": 1}), memo.MapSize(map[string]int{"k": 1}) + 1},
+		{"map", size(map[string]int{"k": 1}), memoimpl.MapSize(map[string]int{"k": 1}) + 1},
 		{"nil map", size(map[string]int(nil)), 0},
 		{"interface holding a string", size([]any{"abcd"}), str + str + 4},
 		{"interface holding a pointer, not boxed", size([]any{&sizeLeaf{}}), 2*word + int64(unsafe.Sizeof(sizeLeaf{}))},
@@ -72,7 +73,7 @@ func TestReferencedSize(t *testing.T) {
 }
 
 // size returns what v references, as the runtime estimates it.
-func size[T any](v T) int64 { return memo.ReferencedSize(&v) }
+func size[T any](v T) int64 { return memoimpl.ReferencedSize(&v) }
 
 func TestDynamicSize(t *testing.T) {
 	t.Parallel()
@@ -90,7 +91,7 @@ func TestDynamicSize(t *testing.T) {
 		{"struct", sizeLeaf{Name: "ab"}, int64(unsafe.Sizeof(sizeLeaf{})) + 2},
 	}
 	for _, tt := range tests {
-		if got := memo.DynamicSize(tt.v); got != tt.want {
+		if got := memoimpl.DynamicSize(tt.v); got != tt.want {
 			t.Errorf("DynamicSize(%s) = %d; want %d", tt.name, got, tt.want)
 		}
 	}
@@ -113,20 +114,20 @@ func TestReferencedSizeIsBounded(t *testing.T) {
 
 func TestSliceMapPointeeSize(t *testing.T) {
 	t.Parallel()
-	if got := memo.SliceSize(make([]int32, 1, 10)); got != 40 {
+	if got := memoimpl.SliceSize(make([]int32, 1, 10)); got != 40 {
 		t.Errorf("SliceSize([]int32 of capacity 10) = %d; want 40", got)
 	}
-	if got := memo.PointeeSize(&[3]int64{}); got != 24 {
+	if got := memoimpl.PointeeSize(&[3]int64{}); got != 24 {
 		t.Errorf("PointeeSize(*[3]int64) = %d; want 24", got)
 	}
-	if got := memo.PointeeSize((*[3]int64)(nil)); got != 0 {
+	if got := memoimpl.PointeeSize((*[3]int64)(nil)); got != 0 {
 		t.Errorf("PointeeSize(nil) = %d; want 0", got)
 	}
-	if got := memo.MapSize(map[int]int(nil)); got != 0 {
+	if got := memoimpl.MapSize(map[int]int(nil)); got != 0 {
 		t.Errorf("MapSize(nil) = %d; want 0", got)
 	}
 	eight := map[int]int{1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 6: 6, 7: 7, 8: 8}
-	if one, eight := memo.MapSize(map[int]int{1: 1}), memo.MapSize(eight); one != eight || one != 48+8*17 {
+	if one, eight := memoimpl.MapSize(map[int]int{1: 1}), memoimpl.MapSize(eight); one != eight || one != 48+8*17 {
 		t.Errorf("MapSize of 1 entry = %d, of 8 = %d; want both a header and one group, %d", one, eight, 48+8*17)
 	}
 }
@@ -154,7 +155,7 @@ func TestMapSizeTracksTheHeap(t *testing.T) {
 		held[i] = m
 	}
 	grown := float64(liveHeap() - before)
-	estimate := float64(maps * memo.MapSize(held[0]))
+	estimate := float64(maps * memoimpl.MapSize(held[0]))
 	runtime.KeepAlive(held)
 	if ratio := grown / estimate; ratio < 0.6 || ratio > 1.6 {
 		t.Errorf("%d maps of %d entries grew the heap by %.0f bytes; estimated %.0f, a ratio of %.2f; want within 0.6 and 1.6",
@@ -171,7 +172,7 @@ type sizeRecord struct {
 
 // sizeOfRecord is what memogen generates for sizeRecord
 // (memo.FuncInfo.Size).
-func sizeOfRecord(r sizeRecord) int64 { return memo.SliceSize(r.Data) }
+func sizeOfRecord(r sizeRecord) int64 { return memoimpl.SliceSize(r.Data) }
 
 // TestMaxBytesBoundsTheHeap fills memory stores bounded to 10 MB with
 // results and keys whose bytes the store once did not count, and checks
@@ -187,23 +188,23 @@ func TestMaxBytesBoundsTheHeap(t *testing.T) {
 	}
 	cases := []struct {
 		name string
-		info memo.FuncInfo
-		fill func(f *memo.Func, i int)
+		info memoimpl.FuncInfo
+		fill func(f *memoimpl.Func, i int)
 	}{
 		{
 			"struct results, generated estimator",
-			memo.FuncInfo{Size: sizeOfRecord},
-			func(f *memo.Func, i int) { get(f, strconv.Itoa(i), record) },
+			memoimpl.FuncInfo{Size: sizeOfRecord},
+			func(f *memoimpl.Func, i int) { get(f, strconv.Itoa(i), record) },
 		},
 		{
 			"struct results, reflective estimate",
-			memo.FuncInfo{},
-			func(f *memo.Func, i int) { get(f, strconv.Itoa(i), record) },
+			memoimpl.FuncInfo{},
+			func(f *memoimpl.Func, i int) { get(f, strconv.Itoa(i), record) },
 		},
 		{
 			"1 KB string keys",
-			memo.FuncInfo{},
-			func(f *memo.Func, i int) {
+			memoimpl.FuncInfo{},
+			func(f *memoimpl.Func, i int) {
 				get(f, fmt.Sprintf("%01024d", i), func() (int64, error) { return int64(i), nil })
 			},
 		},

@@ -6,6 +6,7 @@
 package memoimpl_test
 
 import (
+	"github.com/memogen/memogen/runtime/memoimpl"
 	"strconv"
 	"testing"
 
@@ -27,8 +28,8 @@ func TestMissSizeEstimateAllocatesNothing(t *testing.T) {
 	// Not parallel: AllocsPerRun counts the allocations of every goroutine.
 	name := uniqueName(t)
 	memo.Register(name, memory.New(memory.Options{MaxEntries: 64}))
-	estimated := newFunc(t, memo.FuncInfo{Backend: name, Size: sizeOfRecord})
-	flat := newFunc(t, memo.FuncInfo{Backend: name})
+	estimated := newFunc(t, memoimpl.FuncInfo{Backend: name, Size: sizeOfRecord})
+	flat := newFunc(t, memoimpl.FuncInfo{Backend: name})
 	i := 1000 // strconv.Itoa allocates from 100 on, for both
 	missEstimated := func() {
 		i++

@@ -3,6 +3,8 @@ package memoimpl_test
 import (
 	"bytes"
 	"errors"
+	"github.com/memogen/memogen/runtime/memoimpl"
+	"github.com/memogen/memogen/runtime/store"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -19,21 +21,22 @@ import (
 // compute gives, bound to a fresh store, recording what the hook and the
 // logger hear.
 type verified[R any] struct {
-	f       *memo.Func
+	f       *memoimpl.Func
+	backend string // the name f's backend is bound to
 	compute func(arg string) R
 	runs    int
 	hooks   []memo.CallInfo
 	log     bytes.Buffer
 }
 
-func newVerified[R any](t *testing.T, store memo.Backend, info memo.FuncInfo, cfg memo.Config, compute func(string) R) *verified[R] {
+func newVerified[R any](t *testing.T, backend store.Backend, info memoimpl.FuncInfo, cfg memo.Config, compute func(string) R) *verified[R] {
 	t.Helper()
 	v := &verified[R]{compute: compute}
 	name := uniqueName(t)
-	memo.Register(name, store)
+	memo.Register(name, backend)
 	t.Cleanup(func() { memo.Unregister(name) })
 	info.Backend = name
-	v.f = newFunc(t, info)
+	v.f, v.backend = newFunc(t, info), name
 	cfg.Hook = func(c memo.CallInfo) { v.hooks = append(v.hooks, c) }
 	cfg.Logger = slog.New(slog.NewTextHandler(&v.log, &slog.HandlerOptions{Level: slog.LevelError}))
 	memo.Configure(cfg)
@@ -78,13 +81,13 @@ func tagsOf(arg string) []string {
 }
 
 func TestVerifyKeepsWhatWouldReadBackDifferent(t *testing.T) {
-	v := newVerified(t, byteOnly{memory.New(memory.Options{})}, memo.FuncInfo{Codec: "gob"}, memo.Config{}, tagsOf)
+	v := newVerified(t, byteOnly{memory.New(memory.Options{})}, memoimpl.FuncInfo{Codec: "gob"}, memo.Config{}, tagsOf)
 	for runs := 1; runs <= 3; runs++ {
 		if got := v.call(t, "", runs); got == nil {
 			t.Fatal("call returned nil; want the empty slice the function returned")
 		}
 	}
-	want := []string{"miss: memo: results cannot be stored in a byte-level backend: " + v.f.Info().Backend + ": codec gob: result: [] became nil"}
+	want := []string{"miss: memo: results cannot be stored in a byte-level backend: " + v.backend + ": codec gob: result: [] became nil"}
 	if got := v.reports(); !reflect.DeepEqual(got, want) {
 		t.Errorf("hook heard %q; want once %q", got, want)
 	}
@@ -107,9 +110,9 @@ func TestVerifyKeepsWhatWouldReadBackDifferent(t *testing.T) {
 
 func TestVerifyUsesTheGeneratedComparison(t *testing.T) {
 	compared := 0
-	equal := func(d *memo.Diff, a, b *[]string) bool {
+	equal := func(d *memoimpl.Diff, a, b *[]string) bool {
 		compared++
-		if !memo.SameLen(d, *a, *b) {
+		if !memoimpl.SameLen(d, *a, *b) {
 			return false
 		}
 		for i := range *a {
@@ -119,7 +122,7 @@ func TestVerifyUsesTheGeneratedComparison(t *testing.T) {
 		}
 		return true
 	}
-	v := newVerified(t, byteOnly{memory.New(memory.Options{})}, memo.FuncInfo{Codec: "gob", Equal: equal}, memo.Config{}, tagsOf)
+	v := newVerified(t, byteOnly{memory.New(memory.Options{})}, memoimpl.FuncInfo{Codec: "gob", Equal: equal}, memo.Config{}, tagsOf)
 	v.call(t, "", 1)
 	v.call(t, "x", 2)
 	v.call(t, "x", 2)
@@ -133,8 +136,8 @@ func TestVerifyUsesTheGeneratedComparison(t *testing.T) {
 
 func TestVerifyFallsBackToReflection(t *testing.T) {
 	// An Equal of another type than the results' is not called.
-	wrong := func(d *memo.Diff, a, b *int) bool { panic("called") }
-	v := newVerified(t, byteOnly{memory.New(memory.Options{})}, memo.FuncInfo{Codec: "gob", Equal: wrong}, memo.Config{}, tagsOf)
+	wrong := func(d *memoimpl.Diff, a, b *int) bool { panic("called") }
+	v := newVerified(t, byteOnly{memory.New(memory.Options{})}, memoimpl.FuncInfo{Codec: "gob", Equal: wrong}, memo.Config{}, tagsOf)
 	v.call(t, "", 1)
 	v.call(t, "", 2)
 	if st := v.f.Stats(); st.Unstorable != 2 {
@@ -144,11 +147,11 @@ func TestVerifyFallsBackToReflection(t *testing.T) {
 
 func TestVerifyOff(t *testing.T) {
 	for name, off := range map[string]struct {
-		info memo.FuncInfo
+		info memoimpl.FuncInfo
 		cfg  memo.Config
 	}{
-		"verify=false": {memo.FuncInfo{Codec: "gob", NoVerify: true}, memo.Config{}},
-		"Config":       {memo.FuncInfo{Codec: "gob"}, memo.Config{NoVerify: true}},
+		"verify=false": {memoimpl.FuncInfo{Codec: "gob", NoVerify: true}, memo.Config{}},
+		"Config":       {memoimpl.FuncInfo{Codec: "gob"}, memo.Config{NoVerify: true}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			v := newVerified(t, byteOnly{memory.New(memory.Options{})}, off.info, off.cfg, tagsOf)
@@ -167,8 +170,8 @@ func TestVerifyOff(t *testing.T) {
 }
 
 func TestVerifySkipsValueStores(t *testing.T) {
-	equal := func(d *memo.Diff, a, b *[]string) bool { panic("a value store compared a result") }
-	v := newVerified(t, memory.New(memory.Options{}), memo.FuncInfo{Codec: "gob", Equal: equal}, memo.Config{}, tagsOf)
+	equal := func(d *memoimpl.Diff, a, b *[]string) bool { panic("a value store compared a result") }
+	v := newVerified(t, memory.New(memory.Options{}), memoimpl.FuncInfo{Codec: "gob", Equal: equal}, memo.Config{}, tagsOf)
 	v.call(t, "", 1)
 	v.call(t, "", 1)
 }
@@ -195,8 +198,8 @@ func (truncating) Unmarshal(data []byte, v any) error {
 }
 
 func TestVerifyCustomCodec(t *testing.T) {
-	memo.RegisterCodec("truncating", truncating{})
-	v := newVerified(t, byteOnly{memory.New(memory.Options{})}, memo.FuncInfo{Codec: "truncating"}, memo.Config{}, strings.ToUpper)
+	store.RegisterCodec("truncating", truncating{})
+	v := newVerified(t, byteOnly{memory.New(memory.Options{})}, memoimpl.FuncInfo{Codec: "truncating"}, memo.Config{}, strings.ToUpper)
 	v.call(t, "abc", 1)
 	v.call(t, "abc", 1)
 	v.call(t, "abcdef", 2)
@@ -211,7 +214,7 @@ func TestVerifyCustomCodec(t *testing.T) {
 // stored and served.
 func TestVerifyOffByEnvironment(t *testing.T) {
 	if os.Getenv("MEMO_NOVERIFY") == "1" {
-		v := newVerified(t, byteOnly{memory.New(memory.Options{})}, memo.FuncInfo{Codec: "gob"}, memo.Config{}, tagsOf)
+		v := newVerified(t, byteOnly{memory.New(memory.Options{})}, memoimpl.FuncInfo{Codec: "gob"}, memo.Config{}, tagsOf)
 		v.call(t, "", 1)
 		if r, _ := get(v.f, "", func() ([]string, error) { v.runs++; return tagsOf(""), nil }); r != nil || v.runs != 1 {
 			t.Fatalf("under MEMO_NOVERIFY=1 the second call = %#v after %d runs; want the stored nil, 1 run", r, v.runs)
@@ -228,8 +231,8 @@ func TestVerifyOffByEnvironment(t *testing.T) {
 }
 
 func TestVerifyComparisonPanicIsADifference(t *testing.T) {
-	equal := func(d *memo.Diff, a, b *[]string) bool { panic("boom") }
-	v := newVerified(t, byteOnly{memory.New(memory.Options{})}, memo.FuncInfo{Codec: "gob", Equal: equal}, memo.Config{}, tagsOf)
+	equal := func(d *memoimpl.Diff, a, b *[]string) bool { panic("boom") }
+	v := newVerified(t, byteOnly{memory.New(memory.Options{})}, memoimpl.FuncInfo{Codec: "gob", Equal: equal}, memo.Config{}, tagsOf)
 	v.call(t, "a", 1)
 	v.call(t, "a", 2)
 	if got := v.reports(); len(got) != 1 || !strings.HasSuffix(got[0], "codec gob: result: comparing panicked: boom") {

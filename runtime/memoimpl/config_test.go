@@ -1,4 +1,4 @@
-package runtime_test
+package memoimpl_test
 
 // The tests of this file change the global configuration, so none of them is
 // parallel.
@@ -16,11 +16,12 @@ import (
 	"time"
 
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/memoimpl"
 )
 
 func TestConfigDisabledMakesPlainCalls(t *testing.T) {
 	configure(t, memo.Config{Disabled: true})
-	f := newFunc(t, memo.FuncInfo{})
+	f := newFunc(t, memoimpl.FuncInfo{})
 	var c counter
 	for i := range 3 {
 		if got, err := get(f, "k", c.fn("v")); got != "v" || err != nil {
@@ -54,7 +55,7 @@ func TestHookReceivesEveryCachedCall(t *testing.T) {
 	clock := newFakeClock()
 	configure(t, memo.Config{Hook: hook.Hook, Now: clock.Now})
 	const ttl = time.Minute
-	f := newFunc(t, memo.FuncInfo{TTL: ttl, Errors: true})
+	f := newFunc(t, memoimpl.FuncInfo{TTL: ttl, Errors: true})
 	ctx := context.Background()
 	errFailed := errors.New("failed")
 	expires := clock.Now().Add(ttl)
@@ -126,7 +127,7 @@ func TestHookReceivesSharedCalls(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var hook recorder
 		configure(t, memo.Config{Hook: hook.Hook})
-		f := newFunc(t, memo.FuncInfo{})
+		f := newFunc(t, memoimpl.FuncInfo{})
 		started, release := make(chan struct{}), make(chan struct{})
 		leaderDone := make(chan struct{})
 		go func() {
@@ -162,7 +163,7 @@ func TestHookReceivesSharedCalls(t *testing.T) {
 func TestHookFullKeys(t *testing.T) {
 	var hook recorder
 	configure(t, memo.Config{Hook: hook.Hook, FullKeys: true})
-	f := newFunc(t, memo.FuncInfo{})
+	f := newFunc(t, memoimpl.FuncInfo{})
 	get(f, "secret", func() (string, error) { return "v", nil })
 	want := hex.EncodeToString(keyOf(func(w *memo.KeyWriter) { w.Text("secret") }))
 	calls := hook.Calls()
@@ -175,7 +176,7 @@ func TestHookNotCalledWithoutConfig(t *testing.T) {
 	var hook recorder
 	configure(t, memo.Config{Hook: hook.Hook})
 	memo.Configure(memo.Config{})
-	f := newFunc(t, memo.FuncInfo{})
+	f := newFunc(t, memoimpl.FuncInfo{})
 	get(f, "k", func() (string, error) { return "v", nil })
 	if calls := hook.Calls(); len(calls) != 0 {
 		t.Errorf("hook of a replaced Config received %+v; want nothing", calls)
@@ -187,7 +188,7 @@ func TestLoggerDebugRecords(t *testing.T) {
 	configure(t, memo.Config{
 		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})
-	f := newFunc(t, memo.FuncInfo{Errors: true})
+	f := newFunc(t, memoimpl.FuncInfo{Errors: true})
 	get(f, "k", func() (string, error) { return "v", nil })
 	get(f, "k", func() (string, error) { return "v", nil })
 	get(f, "e", func() (string, error) { return "", errors.New("failed") })
@@ -222,7 +223,7 @@ func TestLoggerWithoutDebugLevelGetsNoCallRecords(t *testing.T) {
 	configure(t, memo.Config{
 		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo})),
 	})
-	f := newFunc(t, memo.FuncInfo{})
+	f := newFunc(t, memoimpl.FuncInfo{})
 	get(f, "k", func() (string, error) { return "v", nil })
 	get(f, "k", func() (string, error) { return "v", nil })
 	if logs.String() != "" {
@@ -239,11 +240,11 @@ func TestKeyLabelOnlyWithAKey(t *testing.T) {
 		Hook:   hook.Hook,
 		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})
-	f := newFunc(t, memo.FuncInfo{})
+	f := newFunc(t, memoimpl.FuncInfo{})
 	unkeyable(f, func() (string, error) { return "", nil })
 	c := f.Begin(nil) // no keyed arguments
-	if _, ok := memo.Lookup[string](c, false); !ok {
-		_, _ = memo.Run(c, func() (string, error) { return "v", nil })
+	if _, ok := memoimpl.Lookup[string](c, false); !ok {
+		_, _ = memoimpl.Run(c, func() (string, error) { return "v", nil })
 	}
 
 	calls := hook.Calls()
