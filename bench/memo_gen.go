@@ -10,10 +10,11 @@ import (
 	_ "github.com/memogen/memogen/backends/memory"
 	_ "github.com/memogen/memogen/codecs/msgpack"
 	memo "github.com/memogen/memogen/runtime"
+	memoimpl "github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // memoMissBytes is the cache of MissBytes.
-var memoMissBytes = memo.NewFunc(memo.FuncInfo{
+var memoMissBytes = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "benchmissbytes",
 	Equal:       memoEqualProfile,
 	Fingerprint: "a23d5b58e99866c95dbdfe4d163a78b4",
@@ -34,13 +35,13 @@ func memoMissBytesKey(w *memo.KeyWriter, id int64) {
 func MissBytesCached(id int64) Profile {
 	memoCall := memoMissBytes.Begin(context.Background())
 	memoMissBytesKey(memoCall.Key(), id)
-	if memoR, memoOK := memo.Lookup[Profile](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Profile](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("id", id)
+		return memoimpl.Describe("id", id)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Profile, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Profile, error) {
 		return MissBytes(id), nil
 	})
 	return memoR
@@ -81,7 +82,7 @@ func (h MissBytesMemoHandle) Stats() memo.Stats {
 }
 
 // memoMissBytesUnverified is the cache of MissBytesUnverified.
-var memoMissBytesUnverified = memo.NewFunc(memo.FuncInfo{
+var memoMissBytesUnverified = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "benchmissbytes",
 	Fingerprint: "9fed169625066a50230c4c0d98849ec2",
 	Name:        "MissBytesUnverified",
@@ -104,13 +105,13 @@ func memoMissBytesUnverifiedKey(w *memo.KeyWriter, id int64) {
 func MissBytesUnverifiedCached(id int64) Profile {
 	memoCall := memoMissBytesUnverified.Begin(context.Background())
 	memoMissBytesUnverifiedKey(memoCall.Key(), id)
-	if memoR, memoOK := memo.Lookup[Profile](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Profile](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("id", id)
+		return memoimpl.Describe("id", id)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Profile, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Profile, error) {
 		return MissBytesUnverified(id), nil
 	})
 	return memoR
@@ -152,7 +153,7 @@ func (h MissBytesUnverifiedMemoHandle) Stats() memo.Stats {
 }
 
 // memoMissFile is the cache of MissFile.
-var memoMissFile = memo.NewFunc(memo.FuncInfo{
+var memoMissFile = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "benchmissfile",
 	Equal:       memoEqualProfile,
 	Fingerprint: "de551f55d6bf9b0c14ad70e52db8898c",
@@ -173,13 +174,13 @@ func memoMissFileKey(w *memo.KeyWriter, id int64) {
 func MissFileCached(id int64) Profile {
 	memoCall := memoMissFile.Begin(context.Background())
 	memoMissFileKey(memoCall.Key(), id)
-	if memoR, memoOK := memo.Lookup[Profile](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Profile](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("id", id)
+		return memoimpl.Describe("id", id)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Profile, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Profile, error) {
 		return MissFile(id), nil
 	})
 	return memoR
@@ -220,7 +221,7 @@ func (h MissFileMemoHandle) Stats() memo.Stats {
 }
 
 // memoMissFileUnverified is the cache of MissFileUnverified.
-var memoMissFileUnverified = memo.NewFunc(memo.FuncInfo{
+var memoMissFileUnverified = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "benchmissfile",
 	Fingerprint: "0a363da758127e2c57135530239ba5bc",
 	Name:        "MissFileUnverified",
@@ -243,13 +244,13 @@ func memoMissFileUnverifiedKey(w *memo.KeyWriter, id int64) {
 func MissFileUnverifiedCached(id int64) Profile {
 	memoCall := memoMissFileUnverified.Begin(context.Background())
 	memoMissFileUnverifiedKey(memoCall.Key(), id)
-	if memoR, memoOK := memo.Lookup[Profile](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Profile](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("id", id)
+		return memoimpl.Describe("id", id)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Profile, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Profile, error) {
 		return MissFileUnverified(id), nil
 	})
 	return memoR
@@ -291,7 +292,7 @@ func (h MissFileUnverifiedMemoHandle) Stats() memo.Stats {
 }
 
 // memoMissMemory is the cache of MissMemory.
-var memoMissMemory = memo.NewFunc(memo.FuncInfo{
+var memoMissMemory = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "benchmissmem",
 	Equal:       memoEqualProfile,
 	Fingerprint: "ff2f53bf17e2c16cfb3e0d0aac0cacee",
@@ -312,13 +313,13 @@ func memoMissMemoryKey(w *memo.KeyWriter, id int64) {
 func MissMemoryCached(id int64) Profile {
 	memoCall := memoMissMemory.Begin(context.Background())
 	memoMissMemoryKey(memoCall.Key(), id)
-	if memoR, memoOK := memo.Lookup[Profile](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Profile](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("id", id)
+		return memoimpl.Describe("id", id)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Profile, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Profile, error) {
 		return MissMemory(id), nil
 	})
 	return memoR
@@ -359,7 +360,7 @@ func (h MissMemoryMemoHandle) Stats() memo.Stats {
 }
 
 // memoProfileFromFile is the cache of ProfileFromFile.
-var memoProfileFromFile = memo.NewFunc(memo.FuncInfo{
+var memoProfileFromFile = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "benchfile",
 	Equal:       memoEqualProfile,
 	Fingerprint: "eed534f7773c29a7ebf8a2b1858e0aee",
@@ -380,13 +381,13 @@ func memoProfileFromFileKey(w *memo.KeyWriter, id int64) {
 func ProfileFromFileCached(id int64) Profile {
 	memoCall := memoProfileFromFile.Begin(context.Background())
 	memoProfileFromFileKey(memoCall.Key(), id)
-	if memoR, memoOK := memo.Lookup[Profile](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Profile](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("id", id)
+		return memoimpl.Describe("id", id)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Profile, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Profile, error) {
 		return ProfileFromFile(id), nil
 	})
 	return memoR
@@ -428,7 +429,7 @@ func (h ProfileFromFileMemoHandle) Stats() memo.Stats {
 }
 
 // memoProfileFromRedis is the cache of ProfileFromRedis.
-var memoProfileFromRedis = memo.NewFunc(memo.FuncInfo{
+var memoProfileFromRedis = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "benchredis",
 	Equal:       memoEqualProfile,
 	Fingerprint: "482c10c1c035ec2020fb08135e45b50d",
@@ -449,13 +450,13 @@ func memoProfileFromRedisKey(w *memo.KeyWriter, id int64) {
 func ProfileFromRedisCached(id int64) Profile {
 	memoCall := memoProfileFromRedis.Begin(context.Background())
 	memoProfileFromRedisKey(memoCall.Key(), id)
-	if memoR, memoOK := memo.Lookup[Profile](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Profile](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("id", id)
+		return memoimpl.Describe("id", id)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Profile, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Profile, error) {
 		return ProfileFromRedis(id), nil
 	})
 	return memoR
@@ -497,7 +498,7 @@ func (h ProfileFromRedisMemoHandle) Stats() memo.Stats {
 }
 
 // memoProfileFromS3 is the cache of ProfileFromS3.
-var memoProfileFromS3 = memo.NewFunc(memo.FuncInfo{
+var memoProfileFromS3 = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "benchs3",
 	Equal:       memoEqualProfile,
 	Fingerprint: "db82208fc04713c707052c8bd4558623",
@@ -518,13 +519,13 @@ func memoProfileFromS3Key(w *memo.KeyWriter, id int64) {
 func ProfileFromS3Cached(id int64) Profile {
 	memoCall := memoProfileFromS3.Begin(context.Background())
 	memoProfileFromS3Key(memoCall.Key(), id)
-	if memoR, memoOK := memo.Lookup[Profile](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Profile](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("id", id)
+		return memoimpl.Describe("id", id)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Profile, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Profile, error) {
 		return ProfileFromS3(id), nil
 	})
 	return memoR
@@ -565,7 +566,7 @@ func (h ProfileFromS3MemoHandle) Stats() memo.Stats {
 }
 
 // memoProfileFromTiered is the cache of ProfileFromTiered.
-var memoProfileFromTiered = memo.NewFunc(memo.FuncInfo{
+var memoProfileFromTiered = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "benchtiered",
 	Equal:       memoEqualProfile,
 	Fingerprint: "039585e3458a5aec6a8a6b68a0ccaf4c",
@@ -586,13 +587,13 @@ func memoProfileFromTieredKey(w *memo.KeyWriter, id int64) {
 func ProfileFromTieredCached(id int64) Profile {
 	memoCall := memoProfileFromTiered.Begin(context.Background())
 	memoProfileFromTieredKey(memoCall.Key(), id)
-	if memoR, memoOK := memo.Lookup[Profile](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Profile](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("id", id)
+		return memoimpl.Describe("id", id)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Profile, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Profile, error) {
 		return ProfileFromTiered(id), nil
 	})
 	return memoR
@@ -634,7 +635,7 @@ func (h ProfileFromTieredMemoHandle) Stats() memo.Stats {
 }
 
 // memoSearch is the cache of Search.
-var memoSearch = memo.NewFunc(memo.FuncInfo{
+var memoSearch = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualResult,
 	Fingerprint: "1d4b25f26dde4a32933e0fb49952dd7b",
 	KeepsLocal:  true,
@@ -655,13 +656,13 @@ func memoSearchKey(w *memo.KeyWriter, index string, q Query, page int) {
 func SearchCached(index string, q Query, page int) Result {
 	memoCall := memoSearch.Begin(context.Background())
 	memoSearchKey(memoCall.Key(), index, q, page)
-	if memoR, memoOK := memo.Lookup[Result](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Result](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("index", index, "q", q, "page", page)
+		return memoimpl.Describe("index", index, "q", q, "page", page)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Result, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Result, error) {
 		return Search(index, q, page), nil
 	})
 	return memoR
@@ -714,7 +715,7 @@ func memoKeyQuery(w *memo.KeyWriter, v *Query) {
 
 // memoEqualProfile compares a value of type Profile with what its encoding
 // decodes to.
-func memoEqualProfile(d *memo.Diff, a, b *Profile) bool {
+func memoEqualProfile(d *memoimpl.Diff, a, b *Profile) bool {
 	if a.ID != b.ID {
 		return d.Differ(a.ID, b.ID, ".ID")
 	}
@@ -724,7 +725,7 @@ func memoEqualProfile(d *memo.Diff, a, b *Profile) bool {
 	if a.Email != b.Email {
 		return d.Differ(a.Email, b.Email, ".Email")
 	}
-	if !memo.SameLen(d, a.Tags, b.Tags) {
+	if !memoimpl.SameLen(d, a.Tags, b.Tags) {
 		return d.At(".Tags")
 	}
 	for i := range a.Tags {
@@ -732,7 +733,7 @@ func memoEqualProfile(d *memo.Diff, a, b *Profile) bool {
 			return d.Differ(a.Tags[i], b.Tags[i], ".Tags[%d]", i)
 		}
 	}
-	if !memo.SameFloat(a.Score, b.Score) {
+	if !memoimpl.SameFloat(a.Score, b.Score) {
 		return d.Differ(a.Score, b.Score, ".Score")
 	}
 	if a.Active != b.Active {
@@ -743,7 +744,7 @@ func memoEqualProfile(d *memo.Diff, a, b *Profile) bool {
 
 // memoEqualResult compares a value of type Result with what its encoding
 // decodes to.
-func memoEqualResult(d *memo.Diff, a, b *Result) bool {
+func memoEqualResult(d *memoimpl.Diff, a, b *Result) bool {
 	if a.Hits != b.Hits {
 		return d.Differ(a.Hits, b.Hits, ".Hits")
 	}
@@ -771,7 +772,7 @@ func memoSizeProfile(v *Profile) int64 {
 	var n int64
 	n += int64(len(v.Name))
 	n += int64(len(v.Email))
-	n += memo.SliceSize(v.Tags)
+	n += memoimpl.SliceSize(v.Tags)
 	for i := range v.Tags {
 		n += int64(len(v.Tags[i]))
 	}

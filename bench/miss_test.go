@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"github.com/memogen/memogen/runtime/store"
 	"os"
 	"path/filepath"
 	"sync"
@@ -14,7 +15,7 @@ import (
 // byteStore hides the memory store's in-process tables, so that results
 // are encoded and stored as bytes, as for files, Redis and S3, at the cost
 // of a map insert.
-type byteStore struct{ memo.Backend }
+type byteStore struct{ store.Backend }
 
 var missOnce sync.Once
 

@@ -322,7 +322,7 @@ func (a *analyzer) claim(pos token.Position, name, hint string) bool {
 // reservedNames are the identifiers a wrapper's body refers to, which its
 // receiver and parameters must not shadow.
 func reservedNames(fm *funcModel, local *types.Package) map[string]bool {
-	r := map[string]bool{"memo": true, "context": true, "time": true, fm.name: true}
+	r := map[string]bool{"memo": true, "memoimpl": true, "context": true, "time": true, fm.name: true}
 	var visit func(t types.Type)
 	seen := map[types.Type]bool{}
 	visit = func(t types.Type) {

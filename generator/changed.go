@@ -37,7 +37,7 @@ func (r Result) ChangedFunctions() ([]string, error) {
 }
 
 // fingerprints returns the fingerprints a generated file holds, by
-// function (F or T.M): the Fingerprint of each memo.FuncInfo literal. A
+// function (F or T.M): the Fingerprint of each memoimpl.FuncInfo literal. A
 // file that does not parse has none.
 func fingerprints(src []byte) map[string]string {
 	file, err := goparser.ParseFile(token.NewFileSet(), "", src, goparser.SkipObjectResolution)

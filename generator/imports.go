@@ -10,10 +10,11 @@ import (
 	"strings"
 )
 
-// The generated file imports the runtime as memo, context, time, and the
-// packages of the types it spells. A name that the package declares, or
-// that the generated code declares itself, cannot also name an import of
-// the file: such an import is aliased instead (memort, memoctx, memotime).
+// The generated file imports the runtime as memo and memoimpl, context,
+// time, and the packages of the types it spells. A name that the package
+// declares, or that the generated code declares itself, cannot also name an
+// import of the file: such an import is aliased instead (memort,
+// memortimpl, memoctx, memotime).
 
 // importClash is an import whose name the package or the generated code
 // already uses, and the alias to import it under instead.
@@ -21,7 +22,7 @@ type importClash struct{ path, alias string }
 
 // fallbackAliases are the first aliases tried for the packages every
 // generated file may import; another package's is its name after "memo".
-var fallbackAliases = map[string]string{runtimePath: "memort", "context": "memoctx", "time": "memotime"}
+var fallbackAliases = map[string]string{runtimePath: "memort", implPath: "memortimpl", "context": "memoctx", "time": "memotime"}
 
 // clashingImports returns the imports of src whose names are taken by the
 // package (m.taken) or by what the file declares, each with a free alias.

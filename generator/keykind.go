@@ -5,7 +5,13 @@ import (
 	"go/types"
 )
 
-const runtimePath = "github.com/memogen/memogen/runtime"
+// runtimePath is the runtime's user-facing package, which generated code
+// imports as memo for the names its users see (memo.KeyWriter,
+// memo.Stats); implPath is the plumbing it calls for the rest.
+const (
+	runtimePath = "github.com/memogen/memogen/runtime"
+	implPath    = runtimePath + "/memoimpl"
+)
 
 // keyKind is how one value enters a key. Analysis uses it to reject what
 // cannot be keyed; rendering uses it to choose the KeyWriter call.

@@ -66,6 +66,7 @@ func renderFile(m *pkgModel, aliases map[string]string) ([]byte, map[string]bool
 	}
 	f.HeaderComment("// " + header + "\n\n" + constraint)
 	f.ImportAlias(runtimePath, "memo")
+	f.ImportAlias(implPath, "memoimpl")
 	for path, alias := range aliases {
 		f.ImportAlias(path, alias)
 	}
@@ -196,8 +197,8 @@ func (r *funcRenderer) renderFuncVar(f *jen.File) {
 	} else {
 		f.Commentf("%s is the cache of %s.", r.funcVar(), r.displayName())
 	}
-	f.Var().Id(r.funcVar()).Op("=").Qual(runtimePath, constructor).Call(
-		jen.Qual(runtimePath, "FuncInfo").Values(info),
+	f.Var().Id(r.funcVar()).Op("=").Qual(implPath, constructor).Call(
+		jen.Qual(implPath, "FuncInfo").Values(info),
 	)
 	f.Line()
 }
@@ -206,7 +207,7 @@ func (r *funcRenderer) renderFuncVar(f *jen.File) {
 // receiver's: then each instantiation has a cache of its own.
 func (r *funcRenderer) generic() bool { return r.fm.typeParams().Len() > 0 }
 
-// cache returns the expression of the memo.Func that serves a call: the
+// cache returns the expression of the memoimpl.Func that serves a call: the
 // function's variable, or for a generic function its instantiation's Func,
 // which the runtime finds without allocating for up to three type
 // parameters.
@@ -221,7 +222,7 @@ func (r *funcRenderer) cache() *jen.Statement {
 		if n > 1 {
 			instance = fmt.Sprintf("Instance%d", n)
 		}
-		return jen.Qual(runtimePath, instance).Types(typeParamNames(tps)...).Call(g)
+		return jen.Qual(implPath, instance).Types(typeParamNames(tps)...).Call(g)
 	default:
 		var types []jen.Code
 		for i := range n {
@@ -310,7 +311,7 @@ func (r *funcRenderer) renderWrapper(f *jen.File) {
 			}
 		}
 		g.If(
-			jen.List(jen.Id("memoR"), jen.Id("memoOK")).Op(":=").Qual(runtimePath, "Lookup").Types(r.valueType()).Call(jen.Id("memoCall"), refresh),
+			jen.List(jen.Id("memoR"), jen.Id("memoOK")).Op(":=").Qual(implPath, "Lookup").Types(r.valueType()).Call(jen.Id("memoCall"), refresh),
 			jen.Id("memoOK"),
 		).Block(jen.Return(r.unpack(jen.Nil())...))
 		if s := r.summarize(); s != nil {
@@ -320,7 +321,7 @@ func (r *funcRenderer) renderWrapper(f *jen.File) {
 		if fm.errors {
 			errName = "memoErr"
 		}
-		g.List(jen.Id("memoR"), jen.Id(errName)).Op(":=").Qual(runtimePath, "Run").Call(
+		g.List(jen.Id("memoR"), jen.Id(errName)).Op(":=").Qual(implPath, "Run").Call(
 			jen.Id("memoCall"),
 			jen.Func().Params().Params(r.valueType(), jen.Error()).BlockFunc(r.computeBody),
 		)
@@ -340,7 +341,7 @@ func (r *funcRenderer) summarize() jen.Code {
 		return nil
 	}
 	return jen.Id("memoCall").Dot("Summarize").Call(jen.Func().Params().String().Block(
-		jen.Return(jen.Qual(runtimePath, "Describe").Call(args...)),
+		jen.Return(jen.Qual(implPath, "Describe").Call(args...)),
 	))
 }
 

@@ -12,7 +12,7 @@ import (
 
 // equalRenderer emits the functions that compare a result with what its
 // encoding decodes to, which the runtime calls before a byte-level backend
-// stores the result (memo.FuncInfo.Equal, memo.Diff): one per named
+// stores the result (memoimpl.FuncInfo.Equal, memoimpl.Diff): one per named
 // composite type, shared by the functions whose results use it, and one
 // per function whose result type has no name. They know every type, so
 // they compare without reflection, except where generated code cannot
@@ -160,7 +160,7 @@ func (e *equalRenderer) emit(f *jen.File) {
 			f.Comment(line)
 		}
 		f.Func().Id(fn.name).Params(
-			jen.Id("d").Op("*").Qual(runtimePath, "Diff"),
+			jen.Id("d").Op("*").Qual(implPath, "Diff"),
 			jen.List(jen.Id("a"), jen.Id("b")).Op("*").Add(fn.param),
 		).Bool().BlockFunc(func(g *jen.Group) {
 			if fn.t != nil && e.recursive(fn.t, fn.class) {
@@ -241,7 +241,7 @@ func indexed(x jen.Code) *jen.Statement {
 	return jen.Add(x)
 }
 
-// diff is the comparison functions' *memo.Diff parameter.
+// diff is the comparison functions' *memoimpl.Diff parameter.
 func diff() *jen.Statement { return jen.Id("d") }
 
 // fail returns from a comparison function after a callee found a
@@ -303,10 +303,10 @@ func (e *equalRenderer) compare(a, b jen.Code, t types.Type, p path, depth int, 
 	if u, ok := t.Underlying().(*types.Basic); ok {
 		switch {
 		case u.Info()&types.IsFloat != 0:
-			same := jen.Qual(runtimePath, "SameFloat").Call(convert("float64", a, t), convert("float64", b, t))
+			same := jen.Qual(implPath, "SameFloat").Call(convert("float64", a, t), convert("float64", b, t))
 			return []jen.Code{differs(jen.Op("!").Add(same), same, a, b, p)}
 		case u.Info()&types.IsComplex != 0:
-			same := jen.Qual(runtimePath, "SameComplex").Call(convert("complex128", a, t), convert("complex128", b, t))
+			same := jen.Qual(implPath, "SameComplex").Call(convert("complex128", a, t), convert("complex128", b, t))
 			return []jen.Code{differs(jen.Op("!").Add(same), same, a, b, p)}
 		}
 		return []jen.Code{differs(jen.Add(a).Op("!=").Add(b), jen.Add(a).Op("==").Add(b), a, b, p)}
@@ -343,7 +343,7 @@ func (e *equalRenderer) compareComposite(a, b jen.Code, t types.Type, p path, de
 		body := e.compare(indexed(a).Index(i), indexed(b).Index(i), elem, p.with("[%d]", i), depth+1, class)
 		var out []jen.Code
 		if _, ok := u.(*types.Slice); ok {
-			out = append(out, check(jen.Qual(runtimePath, "SameLen").Call(diff(), a, b), p))
+			out = append(out, check(jen.Qual(implPath, "SameLen").Call(diff(), a, b), p))
 		}
 		if len(body) > 0 {
 			out = append(out, jen.For(jen.Add(i).Op(":=").Range().Add(a)).Block(body...))
@@ -365,9 +365,9 @@ func (e *equalRenderer) compareComposite(a, b jen.Code, t types.Type, p path, de
 				jen.If(jen.List(jen.Id("_"), ok).Op(":=").Add(indexed(b).Index(k)), jen.Op("!").Add(ok)).Block(jen.Return(diff().Dot("Missing").Call(p.call(k)...))),
 			)
 		}
-		return []jen.Code{check(jen.Qual(runtimePath, "SameMapLen").Call(diff(), a, b), p), loop}
+		return []jen.Code{check(jen.Qual(implPath, "SameMapLen").Call(diff(), a, b), p), loop}
 	case *types.Pointer:
-		out := []jen.Code{check(jen.Qual(runtimePath, "SameNil").Call(diff(), a, b), p)}
+		out := []jen.Code{check(jen.Qual(implPath, "SameNil").Call(diff(), a, b), p)}
 		body := e.compare(deref(a), deref(b), u.Elem(), p, depth, class)
 		if len(body) == 1 {
 			if g, ok := body[0].(guard); ok {

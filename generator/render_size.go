@@ -11,7 +11,7 @@ import (
 
 // sizeRenderer emits the functions that estimate the bytes a result
 // references outside itself, which a memory store bounded by bytes counts
-// with the result's own size and its key (memo.FuncInfo.Size): one per
+// with the result's own size and its key (memoimpl.FuncInfo.Size): one per
 // named composite type, shared by the functions whose results use it, and
 // one per function whose result type has no name. They know every type,
 // so they count the backing arrays of strings, slices and maps and what
@@ -252,10 +252,10 @@ func (s *sizeRenderer) count(x jen.Code, t types.Type, depth int) []jen.Code {
 		return jen.Op("&").Add(x)
 	}
 	if _, ok := t.Underlying().(*types.Interface); ok {
-		return []jen.Code{add(jen.Qual(runtimePath, "DynamicSize").Call(x))}
+		return []jen.Code{add(jen.Qual(implPath, "DynamicSize").Call(x))}
 	}
 	if s.reflected(t) {
-		return []jen.Code{add(jen.Qual(runtimePath, "ReferencedSize").Call(addr(x)))}
+		return []jen.Code{add(jen.Qual(implPath, "ReferencedSize").Call(addr(x)))}
 	}
 	if name, ok := s.helper(t); ok {
 		return []jen.Code{add(jen.Id(name).Call(addr(x)))}
@@ -288,7 +288,7 @@ func (s *sizeRenderer) countComposite(x jen.Code, t types.Type, depth int) []jen
 		elem := u.(interface{ Elem() types.Type }).Elem()
 		var out []jen.Code
 		if _, ok := u.(*types.Slice); ok {
-			out = append(out, add(jen.Qual(runtimePath, "SliceSize").Call(x)))
+			out = append(out, add(jen.Qual(implPath, "SliceSize").Call(x)))
 		}
 		i := local("i")
 		if body := s.count(indexed(x).Index(i), elem, depth+1); len(body) > 0 {
@@ -296,7 +296,7 @@ func (s *sizeRenderer) countComposite(x jen.Code, t types.Type, depth int) []jen
 		}
 		return out
 	case *types.Map:
-		out := []jen.Code{add(jen.Qual(runtimePath, "MapSize").Call(x))}
+		out := []jen.Code{add(jen.Qual(implPath, "MapSize").Call(x))}
 		k, e := local("k"), local("e")
 		keys := s.count(k, u.Key(), depth+1)
 		elems := s.count(e, u.Elem(), depth+1)
@@ -313,9 +313,9 @@ func (s *sizeRenderer) countComposite(x jen.Code, t types.Type, depth int) []jen
 		if s.reflected(u.Elem()) {
 			// The runtime walks the pointer too, so that a cycle back to
 			// it ends there.
-			return []jen.Code{add(jen.Qual(runtimePath, "DynamicSize").Call(x))}
+			return []jen.Code{add(jen.Qual(implPath, "DynamicSize").Call(x))}
 		}
-		body := append([]jen.Code{add(jen.Qual(runtimePath, "PointeeSize").Call(x))}, s.count(deref(x), u.Elem(), depth)...)
+		body := append([]jen.Code{add(jen.Qual(implPath, "PointeeSize").Call(x))}, s.count(deref(x), u.Elem(), depth)...)
 		return []jen.Code{jen.If(jen.Add(x).Op("!=").Nil()).Block(body...)}
 	}
 	return nil

@@ -11,7 +11,7 @@ import (
 	_ "github.com/memogen/memogen/backends/memory"
 	_ "github.com/memogen/memogen/codecs/json"
 	memo "github.com/memogen/memogen/runtime"
-	"github.com/memogen/memogen/runtime/memoimpl"
+	memoimpl "github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // memoBuildReport is the cache of BuildReport.

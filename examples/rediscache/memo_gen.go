@@ -11,7 +11,7 @@ import (
 	_ "github.com/memogen/memogen/backends/memory"
 	_ "github.com/memogen/memogen/codecs/msgpack"
 	memo "github.com/memogen/memogen/runtime"
-	"github.com/memogen/memogen/runtime/memoimpl"
+	memoimpl "github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // memoExchangeRate is the cache of ExchangeRate.

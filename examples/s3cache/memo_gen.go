@@ -11,7 +11,7 @@ import (
 	_ "github.com/memogen/memogen/codecs/raw"
 	_ "github.com/memogen/memogen/codecs/zstd"
 	memo "github.com/memogen/memogen/runtime"
-	"github.com/memogen/memogen/runtime/memoimpl"
+	memoimpl "github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // memoThumbnail is the cache of Thumbnail.

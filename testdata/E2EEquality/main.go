@@ -1,11 +1,10 @@
 // Command e2eequality stores results of many shapes in files, under each
 // codec, and shows that the generated comparisons find a round trip equal
-// wherever it is (recursive values, maps of pointers, arrays, NaN, values
-// that marshal themselves, another package's types with unexported
-// fields), so that verification costs no caching, and unequal where a
-// codec loses something the types do not show (a struct embedding a
-// time.Time, whose other fields json drops; -0 under a codec that loses
-// its sign).
+// wherever it is (recursive values, maps of pointers, arrays, NaN, values that
+// marshal themselves, another package's types with unexported fields), so that
+// verification costs no caching, and unequal where a codec loses something the
+// types do not show (a struct embedding a time.Time, whose other fields json
+// drops; -0 under a codec that loses its sign).
 package main
 
 import (
@@ -24,6 +23,7 @@ import (
 
 	"github.com/memogen/memogen/backends/file"
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 var calls = map[string]int{}
@@ -226,7 +226,7 @@ func main() {
 	}
 	defer os.RemoveAll(dir)
 	memo.Register("disk", file.Must(file.New(file.Options{Dir: dir})))
-	memo.RegisterCodec("signless", signless{})
+	store.RegisterCodec("signless", signless{})
 	var reports []string
 	memo.Configure(memo.Config{
 		Hook: func(c memo.CallInfo) {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/memogen/memogen/backends/file"
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 var calls = map[string]int{}
@@ -130,7 +131,7 @@ func main() {
 		name, _, _ := strings.Cut(c.Func.Name, "[") // instances: Label[<hash of the type>]
 		o := name + ":" + c.Outcome.String()
 		switch {
-		case errors.Is(c.Err, memo.ErrCorrupt):
+		case errors.Is(c.Err, store.ErrCorrupt):
 			o += " (corrupt entry)"
 		case errors.Is(c.Err, memo.ErrAmbiguousType):
 			o += " (ambiguous type)"
@@ -163,7 +164,7 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
-	e, err := memo.DecodeEntry(data)
+	e, err := store.DecodeEntry(data)
 	if err != nil {
 		panic(err)
 	}

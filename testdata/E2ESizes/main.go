@@ -1,7 +1,7 @@
 // Command e2esizes stores results of many shapes in a memory store bounded
 // by bytes and shows what each entry counts: the store's overhead, the
 // result's own size, and what the result references, which the generated
-// estimator (memo.FuncInfo.Size) counts without reflection. The functions
+// estimator (memoimpl.FuncInfo.Size) counts without reflection. The functions
 // take no arguments, so that their keys are empty; each line checks the
 // count against the bytes the value is known to hold and against the
 // runtime's reflective estimate. The last lines fill a bounded store with
@@ -17,6 +17,7 @@ import (
 
 	"github.com/memogen/memogen/backends/memory"
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // Record is 96 bytes holding a kilobyte.
@@ -179,7 +180,7 @@ func show[R any](name string, get func() R, want int64) {
 	before := store.Bytes()
 	r := get()
 	counted := store.Bytes() - before - memory.EntryOverhead
-	reflected := int64(unsafe.Sizeof(r)) + memo.ReferencedSize(&r)
+	reflected := int64(unsafe.Sizeof(r)) + memoimpl.ReferencedSize(&r)
 	verdict := "ok"
 	if counted != want || reflected != want {
 		verdict = "WRONG"

@@ -12,10 +12,11 @@ import (
 	_ "github.com/memogen/memogen/backends/memory"
 	_ "github.com/memogen/memogen/codecs/msgpack"
 	memo "github.com/memogen/memogen/runtime"
+	memoimpl "github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // memoFetchUser is the cache of FetchUser.
-var memoFetchUser = memo.NewFunc(memo.FuncInfo{
+var memoFetchUser = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoFetchUserEqual,
 	Errors:      true,
 	Fingerprint: "8bd1551851b4e45691a9837d7aeed82f",
@@ -39,13 +40,13 @@ func memoFetchUserKey(w *memo.KeyWriter, id int64) {
 func FetchUserCached(ctx context.Context, logger *slog.Logger, id int64, refresh bool) (*User, error) {
 	memoCall := memoFetchUser.Begin(ctx)
 	memoFetchUserKey(memoCall.Key(), id)
-	if memoR, memoOK := memo.Lookup[*User](memoCall, refresh); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[*User](memoCall, refresh); memoOK {
 		return memoR, nil
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("id", id)
+		return memoimpl.Describe("id", id)
 	})
-	memoR, memoErr := memo.Run(memoCall, func() (*User, error) {
+	memoR, memoErr := memoimpl.Run(memoCall, func() (*User, error) {
 		return FetchUser(ctx, logger, id, refresh)
 	})
 	return memoR, memoErr
@@ -92,7 +93,7 @@ type memoSplitResults struct {
 }
 
 // memoSplit is the cache of Split.
-var memoSplit = memo.NewFunc(memo.FuncInfo{
+var memoSplit = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoSplitEqual,
 	Fingerprint: "05dae044944baac7f364639a2e9a90d7",
 	KeepsLocal:  true,
@@ -113,13 +114,13 @@ func memoSplitKey(w *memo.KeyWriter, s string, at int) {
 func SplitCached(s string, at int) (left string, right string) {
 	memoCall := memoSplit.Begin(context.Background())
 	memoSplitKey(memoCall.Key(), s, at)
-	if memoR, memoOK := memo.Lookup[memoSplitResults](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[memoSplitResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("s", s, "at", at)
+		return memoimpl.Describe("s", s, "at", at)
 	})
-	memoR, _ := memo.Run(memoCall, func() (memoSplitResults, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (memoSplitResults, error) {
 		memoR0, memoR1 := Split(s, at)
 		return memoSplitResults{memoR0, memoR1}, nil
 	})
@@ -161,7 +162,7 @@ func (h SplitMemoHandle) Stats() memo.Stats {
 }
 
 // memoSum is the cache of Sum.
-var memoSum = memo.NewFunc(memo.FuncInfo{
+var memoSum = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
 	Fingerprint: "da8fee7014383ba01efbd14d07c7e871",
 	KeepsLocal:  true,
@@ -196,13 +197,13 @@ func memoSumKey(w *memo.KeyWriter, p Point, m map[string]int, ps *Point, xs []in
 func SumCached(p Point, m map[string]int, ps *Point, xs ...int) int {
 	memoCall := memoSum.Begin(context.Background())
 	memoSumKey(memoCall.Key(), p, m, ps, xs)
-	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("p", p, "m", m, "ps", ps, "xs", xs)
+		return memoimpl.Describe("p", p, "m", m, "ps", ps, "xs", xs)
 	})
-	memoR, _ := memo.Run(memoCall, func() (int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
 		return Sum(p, m, ps, xs...), nil
 	})
 	return memoR
@@ -243,7 +244,7 @@ func (h SumMemoHandle) Stats() memo.Stats {
 }
 
 // memoMap is the cache of Map, one per instantiation.
-var memoMap = memo.NewGeneric(memo.FuncInfo{
+var memoMap = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Fingerprint: "681f4547060973c704d9ee387256b6e2",
 	KeepsLocal:  true,
 	Name:        "Map",
@@ -263,15 +264,15 @@ func memoMapKey[T any, U comparable](w *memo.KeyWriter, xs []T, f U) {
 // MapCached is the memoized form of [Map]: calls with equal arguments share
 // one result, computed once. The key is made of xs and f.
 func MapCached[T any, U comparable](xs []T, f U) []T {
-	memoCall := memo.Instance2[T, U](memoMap).Begin(context.Background())
+	memoCall := memoimpl.Instance2[T, U](memoMap).Begin(context.Background())
 	memoMapKey[T, U](memoCall.Key(), xs, f)
-	if memoR, memoOK := memo.Lookup[[]T](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[[]T](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("xs", xs, "f", f)
+		return memoimpl.Describe("xs", xs, "f", f)
 	})
-	memoR, _ := memo.Run(memoCall, func() ([]T, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() ([]T, error) {
 		return Map[T, U](xs, f), nil
 	})
 	return memoR
@@ -288,7 +289,7 @@ type MapMemoHandle[T any, U comparable] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MapMemoHandle[T, U]) Forget(xs []T, f U) error {
-	memoCall := memo.Instance2[T, U](memoMap).Begin(context.Background())
+	memoCall := memoimpl.Instance2[T, U](memoMap).Begin(context.Background())
 	memoMapKey[T, U](memoCall.Key(), xs, f)
 	return memoCall.Forget()
 }
@@ -296,19 +297,19 @@ func (h MapMemoHandle[T, U]) Forget(xs []T, f U) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Map.
 func (h MapMemoHandle[T, U]) Contains(xs []T, f U) bool {
-	memoCall := memo.Instance2[T, U](memoMap).Begin(context.Background())
+	memoCall := memoimpl.Instance2[T, U](memoMap).Begin(context.Background())
 	memoMapKey[T, U](memoCall.Key(), xs, f)
 	return memoCall.Contains()
 }
 
 // Clear removes every cached result of Map with these type arguments.
 func (h MapMemoHandle[T, U]) Clear(ctx context.Context) error {
-	return memo.Instance2[T, U](memoMap).Clear(ctx)
+	return memoimpl.Instance2[T, U](memoMap).Clear(ctx)
 }
 
 // Stats returns the counters of [MapCached] with these type arguments.
 func (h MapMemoHandle[T, U]) Stats() memo.Stats {
-	return memo.Instance2[T, U](memoMap).Stats()
+	return memoimpl.Instance2[T, U](memoMap).Stats()
 }
 
 // memoSvc_LoadResults holds the results of one call of Load.
@@ -318,7 +319,7 @@ type memoSvc_LoadResults struct {
 }
 
 // memoSvc_Load is the cache of Svc.Load.
-var memoSvc_Load = memo.NewFunc(memo.FuncInfo{
+var memoSvc_Load = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoSvc_LoadEqual,
 	Errors:      true,
 	Fingerprint: "801ea5ef9a7f959e132d918f9abf85dd",
@@ -352,13 +353,13 @@ func memoSvc_LoadKey(w *memo.KeyWriter, s *Svc, t *Tree, b []byte) {
 func (s *Svc) LoadCached(t *Tree, memoArg1 int, b []byte) (string, int, error) {
 	memoCall := memoSvc_Load.Begin(context.Background())
 	memoSvc_LoadKey(memoCall.Key(), s, t, b)
-	if memoR, memoOK := memo.Lookup[memoSvc_LoadResults](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[memoSvc_LoadResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1, nil
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("t", t, "b", b)
+		return memoimpl.Describe("t", t, "b", b)
 	})
-	memoR, memoErr := memo.Run(memoCall, func() (memoSvc_LoadResults, error) {
+	memoR, memoErr := memoimpl.Run(memoCall, func() (memoSvc_LoadResults, error) {
 		memoR0, memoR1, memoErr := s.Load(t, memoArg1, b)
 		return memoSvc_LoadResults{memoR0, memoR1}, memoErr
 	})
@@ -432,8 +433,8 @@ func memoKeyTree(w *memo.KeyWriter, v *Tree) {
 
 // memoFetchUserEqual compares a result of FetchUser with what its encoding
 // decodes to.
-func memoFetchUserEqual(d *memo.Diff, a, b **User) bool {
-	if !memo.SameNil(d, *a, *b) {
+func memoFetchUserEqual(d *memoimpl.Diff, a, b **User) bool {
+	if !memoimpl.SameNil(d, *a, *b) {
 		return false
 	}
 	return *a == nil || memoEqualUser(d, *a, *b)
@@ -441,7 +442,7 @@ func memoFetchUserEqual(d *memo.Diff, a, b **User) bool {
 
 // memoSplitEqual compares the results of a call of Split with what their
 // encoding decodes to.
-func memoSplitEqual(d *memo.Diff, a, b *memoSplitResults) bool {
+func memoSplitEqual(d *memoimpl.Diff, a, b *memoSplitResults) bool {
 	if a.R0 != b.R0 {
 		return d.Differ(a.R0, b.R0, " 1")
 	}
@@ -453,7 +454,7 @@ func memoSplitEqual(d *memo.Diff, a, b *memoSplitResults) bool {
 
 // memoEqualInt compares a result of type int with what its encoding decodes
 // to.
-func memoEqualInt(d *memo.Diff, a, b *int) bool {
+func memoEqualInt(d *memoimpl.Diff, a, b *int) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")
 	}
@@ -462,7 +463,7 @@ func memoEqualInt(d *memo.Diff, a, b *int) bool {
 
 // memoSvc_LoadEqual compares the results of a call of Svc.Load with what their
 // encoding decodes to.
-func memoSvc_LoadEqual(d *memo.Diff, a, b *memoSvc_LoadResults) bool {
+func memoSvc_LoadEqual(d *memoimpl.Diff, a, b *memoSvc_LoadResults) bool {
 	if a.R0 != b.R0 {
 		return d.Differ(a.R0, b.R0, " 1")
 	}
@@ -474,14 +475,14 @@ func memoSvc_LoadEqual(d *memo.Diff, a, b *memoSvc_LoadResults) bool {
 
 // memoEqualUser compares a value of type User with what its encoding decodes
 // to.
-func memoEqualUser(d *memo.Diff, a, b *User) bool {
+func memoEqualUser(d *memoimpl.Diff, a, b *User) bool {
 	if a.ID != b.ID {
 		return d.Differ(a.ID, b.ID, ".ID")
 	}
 	if a.Name != b.Name {
 		return d.Differ(a.Name, b.Name, ".Name")
 	}
-	if !memo.SameLen(d, a.Tags, b.Tags) {
+	if !memoimpl.SameLen(d, a.Tags, b.Tags) {
 		return d.At(".Tags")
 	}
 	for i := range a.Tags {
@@ -500,7 +501,7 @@ func memoEqualUser(d *memo.Diff, a, b *User) bool {
 func memoSizeOfPtrUser(r *User) int64 {
 	var n int64
 	if r != nil {
-		n += memo.PointeeSize(r)
+		n += memoimpl.PointeeSize(r)
 		n += memoSizeUser(r)
 	}
 	return n
@@ -526,7 +527,7 @@ func memoSvc_LoadSize(r memoSvc_LoadResults) int64 {
 func memoSizeUser(v *User) int64 {
 	var n int64
 	n += int64(len(v.Name))
-	n += memo.SliceSize(v.Tags)
+	n += memoimpl.SliceSize(v.Tags)
 	for i := range v.Tags {
 		n += int64(len(v.Tags[i]))
 	}

@@ -16,10 +16,11 @@ import (
 	_ "github.com/memogen/memogen/codecs/raw"
 	_ "github.com/memogen/memogen/codecs/zstd"
 	memo "github.com/memogen/memogen/runtime"
+	memoimpl "github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // memoJSONReport is the cache of JSONReport.
-var memoJSONReport = memo.NewFunc(memo.FuncInfo{
+var memoJSONReport = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Equal:       memoEqualReport,
@@ -40,13 +41,13 @@ func memoJSONReportKey(w *memo.KeyWriter, region string) {
 func JSONReportCached(region string) Report {
 	memoCall := memoJSONReport.Begin(context.Background())
 	memoJSONReportKey(memoCall.Key(), region)
-	if memoR, memoOK := memo.Lookup[Report](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Report](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("region", region)
+		return memoimpl.Describe("region", region)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Report, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Report, error) {
 		return JSONReport(region), nil
 	})
 	return memoR
@@ -87,7 +88,7 @@ func (h JSONReportMemoHandle) Stats() memo.Stats {
 }
 
 // memoPacked is the cache of Packed.
-var memoPacked = memo.NewFunc(memo.FuncInfo{
+var memoPacked = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "msgpack+zstd",
 	Equal:       memoEqualReport,
@@ -109,13 +110,13 @@ func memoPackedKey(w *memo.KeyWriter, region string) {
 func PackedCached(region string) Report {
 	memoCall := memoPacked.Begin(context.Background())
 	memoPackedKey(memoCall.Key(), region)
-	if memoR, memoOK := memo.Lookup[Report](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Report](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("region", region)
+		return memoimpl.Describe("region", region)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Report, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Report, error) {
 		return Packed(region), nil
 	})
 	return memoR
@@ -156,7 +157,7 @@ func (h PackedMemoHandle) Stats() memo.Stats {
 }
 
 // memoGobbed is the cache of Gobbed.
-var memoGobbed = memo.NewFunc(memo.FuncInfo{
+var memoGobbed = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob+gzip",
 	Equal:       memoEqualReport,
@@ -178,13 +179,13 @@ func memoGobbedKey(w *memo.KeyWriter, region string) {
 func GobbedCached(region string) (Report, error) {
 	memoCall := memoGobbed.Begin(context.Background())
 	memoGobbedKey(memoCall.Key(), region)
-	if memoR, memoOK := memo.Lookup[Report](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Report](memoCall, false); memoOK {
 		return memoR, nil
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("region", region)
+		return memoimpl.Describe("region", region)
 	})
-	memoR, memoErr := memo.Run(memoCall, func() (Report, error) {
+	memoR, memoErr := memoimpl.Run(memoCall, func() (Report, error) {
 		return Gobbed(region)
 	})
 	return memoR, memoErr
@@ -225,7 +226,7 @@ func (h GobbedMemoHandle) Stats() memo.Stats {
 }
 
 // memoRaw is the cache of Raw.
-var memoRaw = memo.NewFunc(memo.FuncInfo{
+var memoRaw = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "raw",
 	Equal:       memoRawEqual,
@@ -246,13 +247,13 @@ func memoRawKey(w *memo.KeyWriter, n int) {
 func RawCached(n int) []byte {
 	memoCall := memoRaw.Begin(context.Background())
 	memoRawKey(memoCall.Key(), n)
-	if memoR, memoOK := memo.Lookup[[]byte](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[[]byte](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("n", n)
+		return memoimpl.Describe("n", n)
 	})
-	memoR, _ := memo.Run(memoCall, func() ([]byte, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() ([]byte, error) {
 		return Raw(n), nil
 	})
 	return memoR
@@ -293,7 +294,7 @@ func (h RawMemoHandle) Stats() memo.Stats {
 }
 
 // memoText is the cache of Text.
-var memoText = memo.NewFunc(memo.FuncInfo{
+var memoText = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "raw+zstd",
 	Equal:       memoEqualString,
@@ -314,13 +315,13 @@ func memoTextKey(w *memo.KeyWriter, s string) {
 func TextCached(s string) string {
 	memoCall := memoText.Begin(context.Background())
 	memoTextKey(memoCall.Key(), s)
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("s", s)
+		return memoimpl.Describe("s", s)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return Text(s), nil
 	})
 	return memoR
@@ -361,7 +362,7 @@ func (h TextMemoHandle) Stats() memo.Stats {
 }
 
 // memoCounts is the cache of Counts.
-var memoCounts = memo.NewFunc(memo.FuncInfo{
+var memoCounts = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json+gzip",
 	Equal:       memoCountsEqual,
@@ -383,13 +384,13 @@ func memoCountsKey(w *memo.KeyWriter, n int) {
 func CountsCached(n int) map[string]int {
 	memoCall := memoCounts.Begin(context.Background())
 	memoCountsKey(memoCall.Key(), n)
-	if memoR, memoOK := memo.Lookup[map[string]int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[map[string]int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("n", n)
+		return memoimpl.Describe("n", n)
 	})
-	memoR, _ := memo.Run(memoCall, func() (map[string]int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (map[string]int, error) {
 		return Counts(n), nil
 	})
 	return memoR
@@ -431,14 +432,14 @@ func (h CountsMemoHandle) Stats() memo.Stats {
 
 // memoEqualReport compares a value of type Report with what its encoding
 // decodes to.
-func memoEqualReport(d *memo.Diff, a, b *Report) bool {
+func memoEqualReport(d *memoimpl.Diff, a, b *Report) bool {
 	if a.Region != b.Region {
 		return d.Differ(a.Region, b.Region, ".Region")
 	}
 	if a.Total != b.Total {
 		return d.Differ(a.Total, b.Total, ".Total")
 	}
-	if !memo.SameLen(d, a.Tags, b.Tags) {
+	if !memoimpl.SameLen(d, a.Tags, b.Tags) {
 		return d.At(".Tags")
 	}
 	for i := range a.Tags {
@@ -450,8 +451,8 @@ func memoEqualReport(d *memo.Diff, a, b *Report) bool {
 }
 
 // memoRawEqual compares a result of Raw with what its encoding decodes to.
-func memoRawEqual(d *memo.Diff, a, b *[]byte) bool {
-	if !memo.SameLen(d, *a, *b) {
+func memoRawEqual(d *memoimpl.Diff, a, b *[]byte) bool {
+	if !memoimpl.SameLen(d, *a, *b) {
 		return false
 	}
 	for i := range *a {
@@ -464,7 +465,7 @@ func memoRawEqual(d *memo.Diff, a, b *[]byte) bool {
 
 // memoEqualString compares a result of type string with what its encoding
 // decodes to.
-func memoEqualString(d *memo.Diff, a, b *string) bool {
+func memoEqualString(d *memoimpl.Diff, a, b *string) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")
 	}
@@ -473,8 +474,8 @@ func memoEqualString(d *memo.Diff, a, b *string) bool {
 
 // memoCountsEqual compares a result of Counts with what its encoding decodes
 // to.
-func memoCountsEqual(d *memo.Diff, a, b *map[string]int) bool {
-	if !memo.SameMapLen(d, *a, *b) {
+func memoCountsEqual(d *memoimpl.Diff, a, b *map[string]int) bool {
+	if !memoimpl.SameMapLen(d, *a, *b) {
 		return false
 	}
 	for k, va := range *a {
@@ -498,7 +499,7 @@ func memoSizeOfReport(r Report) int64 {
 // memoSizeOfSliceByte estimates the bytes a result of type []byte references
 // outside itself.
 func memoSizeOfSliceByte(r []byte) int64 {
-	return memo.SliceSize(r)
+	return memoimpl.SliceSize(r)
 }
 
 // memoSizeOfString estimates the bytes a result of type string references
@@ -511,7 +512,7 @@ func memoSizeOfString(r string) int64 {
 // references outside itself.
 func memoSizeOfMapStringInt(r map[string]int) int64 {
 	var n int64
-	n += memo.MapSize(r)
+	n += memoimpl.MapSize(r)
 	for k := range r {
 		n += int64(len(k))
 	}
@@ -523,7 +524,7 @@ func memoSizeOfMapStringInt(r map[string]int) int64 {
 func memoSizeReport(v *Report) int64 {
 	var n int64
 	n += int64(len(v.Region))
-	n += memo.SliceSize(v.Tags)
+	n += memoimpl.SliceSize(v.Tags)
 	for i := range v.Tags {
 		n += int64(len(v.Tags[i]))
 	}

@@ -10,10 +10,11 @@ import (
 	_ "github.com/memogen/memogen/backends/memory"
 	_ "github.com/memogen/memogen/codecs/msgpack"
 	memo "github.com/memogen/memogen/runtime"
+	memoimpl "github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // memoTotal is the cache of Total.
-var memoTotal = memo.NewFunc(memo.FuncInfo{
+var memoTotal = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
 	Fingerprint: "338ad1b18ffa16369dc880fdf3b0a4ca",
 	KeepsLocal:  true,
@@ -34,13 +35,13 @@ func memoTotalKey(w *memo.KeyWriter, items []Item) {
 func TotalCached(items []Item) int {
 	memoCall := memoTotal.Begin(context.Background())
 	memoTotalKey(memoCall.Key(), items)
-	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("items", items)
+		return memoimpl.Describe("items", items)
 	})
-	memoR, _ := memo.Run(memoCall, func() (int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
 		return Total(items), nil
 	})
 	return memoR
@@ -81,7 +82,7 @@ func (h TotalMemoHandle) Stats() memo.Stats {
 }
 
 // memoSizes is the cache of Sizes.
-var memoSizes = memo.NewFunc(memo.FuncInfo{
+var memoSizes = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
 	Fingerprint: "f0f3b3942e94f72e799815065d9c72a6",
 	KeepsLocal:  true,
@@ -108,13 +109,13 @@ func memoSizesKey(w *memo.KeyWriter, m map[string][]int) {
 func SizesCached(m map[string][]int) int {
 	memoCall := memoSizes.Begin(context.Background())
 	memoSizesKey(memoCall.Key(), m)
-	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("m", m)
+		return memoimpl.Describe("m", m)
 	})
-	memoR, _ := memo.Run(memoCall, func() (int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
 		return Sizes(m), nil
 	})
 	return memoR
@@ -155,7 +156,7 @@ func (h SizesMemoHandle) Stats() memo.Stats {
 }
 
 // memoDeep is the cache of Deep.
-var memoDeep = memo.NewFunc(memo.FuncInfo{
+var memoDeep = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
 	Fingerprint: "ff443407e5388d0b3086f8e816600efb",
 	KeepsLocal:  true,
@@ -185,13 +186,13 @@ func memoDeepKey(w *memo.KeyWriter, m map[string]map[int]string) {
 func DeepCached(m map[string]map[int]string) int {
 	memoCall := memoDeep.Begin(context.Background())
 	memoDeepKey(memoCall.Key(), m)
-	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("m", m)
+		return memoimpl.Describe("m", m)
 	})
-	memoR, _ := memo.Run(memoCall, func() (int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
 		return Deep(m), nil
 	})
 	return memoR
@@ -232,7 +233,7 @@ func (h DeepMemoHandle) Stats() memo.Stats {
 }
 
 // memoDeref is the cache of Deref.
-var memoDeref = memo.NewFunc(memo.FuncInfo{
+var memoDeref = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
 	Fingerprint: "562654c6dafb879cfdb0fdd231470fa4",
 	KeepsLocal:  true,
@@ -262,13 +263,13 @@ func memoDerefKey(w *memo.KeyWriter, p *int, it *Item) {
 func DerefCached(p *int, it *Item) string {
 	memoCall := memoDeref.Begin(context.Background())
 	memoDerefKey(memoCall.Key(), p, it)
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("p", p, "it", it)
+		return memoimpl.Describe("p", p, "it", it)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return Deref(p, it), nil
 	})
 	return memoR
@@ -309,7 +310,7 @@ func (h DerefMemoHandle) Stats() memo.Stats {
 }
 
 // memoDescribe is the cache of Describe.
-var memoDescribe = memo.NewFunc(memo.FuncInfo{
+var memoDescribe = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
 	Fingerprint: "79d034a696cfece289607b09a5d7ebae",
 	KeepsLocal:  true,
@@ -328,13 +329,13 @@ func memoDescribeKey(w *memo.KeyWriter, a Account) {
 func DescribeCached(a Account) string {
 	memoCall := memoDescribe.Begin(context.Background())
 	memoDescribeKey(memoCall.Key(), a)
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("a", a)
+		return memoimpl.Describe("a", a)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return Describe(a), nil
 	})
 	return memoR
@@ -375,7 +376,7 @@ func (h DescribeMemoHandle) Stats() memo.Stats {
 }
 
 // memoRender is the cache of Render.
-var memoRender = memo.NewFunc(memo.FuncInfo{
+var memoRender = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
 	Fingerprint: "b17d98375346f5ed55e599ae090d7f10",
 	KeepsLocal:  true,
@@ -394,13 +395,13 @@ func memoRenderKey(w *memo.KeyWriter, d Doc) {
 func RenderCached(d Doc) string {
 	memoCall := memoRender.Begin(context.Background())
 	memoRenderKey(memoCall.Key(), d)
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("d", d)
+		return memoimpl.Describe("d", d)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return Render(d), nil
 	})
 	return memoR
@@ -441,7 +442,7 @@ func (h RenderMemoHandle) Stats() memo.Stats {
 }
 
 // memoSum is the cache of Sum.
-var memoSum = memo.NewFunc(memo.FuncInfo{
+var memoSum = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
 	Fingerprint: "e0650b9ffc88a7edf2b14e3e89e89d8a",
 	KeepsLocal:  true,
@@ -464,13 +465,13 @@ func memoSumKey(w *memo.KeyWriter, l *List) {
 func SumCached(l *List) int {
 	memoCall := memoSum.Begin(context.Background())
 	memoSumKey(memoCall.Key(), l)
-	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("l", l)
+		return memoimpl.Describe("l", l)
 	})
-	memoR, _ := memo.Run(memoCall, func() (int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
 		return Sum(l), nil
 	})
 	return memoR
@@ -511,7 +512,7 @@ func (h SumMemoHandle) Stats() memo.Stats {
 }
 
 // memoNames is the cache of Names.
-var memoNames = memo.NewFunc(memo.FuncInfo{
+var memoNames = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
 	Fingerprint: "e27b64079667c2fef3f6a43fbbff73d1",
 	KeepsLocal:  true,
@@ -535,13 +536,13 @@ func memoNamesKey(w *memo.KeyWriter, t *Tree) {
 func NamesCached(t *Tree) string {
 	memoCall := memoNames.Begin(context.Background())
 	memoNamesKey(memoCall.Key(), t)
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("t", t)
+		return memoimpl.Describe("t", t)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return Names(t), nil
 	})
 	return memoR
@@ -582,7 +583,7 @@ func (h NamesMemoHandle) Stats() memo.Stats {
 }
 
 // memoCount is the cache of Count.
-var memoCount = memo.NewFunc(memo.FuncInfo{
+var memoCount = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
 	Fingerprint: "a644163052331a3d0b9310be5c095a3c",
 	KeepsLocal:  true,
@@ -600,13 +601,13 @@ func memoCountKey(w *memo.KeyWriter, n Node) {
 func CountCached(n Node) int {
 	memoCall := memoCount.Begin(context.Background())
 	memoCountKey(memoCall.Key(), n)
-	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("n", n)
+		return memoimpl.Describe("n", n)
 	})
-	memoR, _ := memo.Run(memoCall, func() (int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
 		return Count(n), nil
 	})
 	return memoR
@@ -647,7 +648,7 @@ func (h CountMemoHandle) Stats() memo.Stats {
 }
 
 // memoEntries is the cache of Entries.
-var memoEntries = memo.NewFunc(memo.FuncInfo{
+var memoEntries = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
 	Fingerprint: "2853c6fb62fdaf52a578522b57b526f6",
 	KeepsLocal:  true,
@@ -665,13 +666,13 @@ func memoEntriesKey(w *memo.KeyWriter, d Dir) {
 func EntriesCached(d Dir) int {
 	memoCall := memoEntries.Begin(context.Background())
 	memoEntriesKey(memoCall.Key(), d)
-	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("d", d)
+		return memoimpl.Describe("d", d)
 	})
-	memoR, _ := memo.Run(memoCall, func() (int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
 		return Entries(d), nil
 	})
 	return memoR
@@ -712,7 +713,7 @@ func (h EntriesMemoHandle) Stats() memo.Stats {
 }
 
 // memoBill is the cache of Bill.
-var memoBill = memo.NewFunc(memo.FuncInfo{
+var memoBill = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
 	Fingerprint: "3e93d2264a15beb47b0e70bd2d3ccf58",
 	KeepsLocal:  true,
@@ -734,13 +735,13 @@ func memoBillKey(w *memo.KeyWriter, customer string, items []Item) {
 func BillCached(customer string, items ...Item) int {
 	memoCall := memoBill.Begin(context.Background())
 	memoBillKey(memoCall.Key(), customer, items)
-	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("customer", customer, "items", items)
+		return memoimpl.Describe("customer", customer, "items", items)
 	})
-	memoR, _ := memo.Run(memoCall, func() (int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
 		return Bill(customer, items...), nil
 	})
 	return memoR
@@ -781,7 +782,7 @@ func (h BillMemoHandle) Stats() memo.Stats {
 }
 
 // memoMembers is the cache of Members.
-var memoMembers = memo.NewFunc(memo.FuncInfo{
+var memoMembers = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
 	Fingerprint: "066747b48365503bafab9fb3d336256d",
 	KeepsLocal:  true,
@@ -813,13 +814,13 @@ func memoMembersKey(w *memo.KeyWriter, s Set, marks []struct{}, pair [2]struct{}
 func MembersCached(s Set, marks []struct{}, pair [2]struct{}, byUnit map[struct{}]int, flags map[string]struct{}) int {
 	memoCall := memoMembers.Begin(context.Background())
 	memoMembersKey(memoCall.Key(), s, marks, pair, byUnit, flags)
-	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("s", s, "marks", marks, "pair", pair, "byUnit", byUnit, "flags", flags)
+		return memoimpl.Describe("s", s, "marks", marks, "pair", pair, "byUnit", byUnit, "flags", flags)
 	})
-	memoR, _ := memo.Run(memoCall, func() (int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
 		return Members(s, marks, pair, byUnit, flags), nil
 	})
 	return memoR
@@ -860,7 +861,7 @@ func (h MembersMemoHandle) Stats() memo.Stats {
 }
 
 // memoZeros is the cache of Zeros.
-var memoZeros = memo.NewFunc(memo.FuncInfo{
+var memoZeros = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
 	Fingerprint: "76742779d121555154cb0cc58f11d917",
 	KeepsLocal:  true,
@@ -898,13 +899,13 @@ func ZerosCached(m map[string][0]int, k map[struct {
 }]bool, both map[[0]int][0]string) int {
 	memoCall := memoZeros.Begin(context.Background())
 	memoZerosKey(memoCall.Key(), m, k, both)
-	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("m", m, "k", k, "both", both)
+		return memoimpl.Describe("m", m, "k", k, "both", both)
 	})
-	memoR, _ := memo.Run(memoCall, func() (int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
 		return Zeros(m, k, both), nil
 	})
 	return memoR
@@ -1070,7 +1071,7 @@ func memoKeyMeta(w *memo.KeyWriter, v *Meta) {
 
 // memoEqualInt compares a result of type int with what its encoding decodes
 // to.
-func memoEqualInt(d *memo.Diff, a, b *int) bool {
+func memoEqualInt(d *memoimpl.Diff, a, b *int) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")
 	}
@@ -1079,7 +1080,7 @@ func memoEqualInt(d *memo.Diff, a, b *int) bool {
 
 // memoEqualString compares a result of type string with what its encoding
 // decodes to.
-func memoEqualString(d *memo.Diff, a, b *string) bool {
+func memoEqualString(d *memoimpl.Diff, a, b *string) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")
 	}

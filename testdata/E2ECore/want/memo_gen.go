@@ -13,10 +13,11 @@ import (
 	_ "github.com/memogen/memogen/backends/memory"
 	_ "github.com/memogen/memogen/codecs/msgpack"
 	memo "github.com/memogen/memogen/runtime"
+	memoimpl "github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // memoFetch is the cache of Fetch.
-var memoFetch = memo.NewFunc(memo.FuncInfo{
+var memoFetch = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
 	Errors:      true,
 	Fingerprint: "53a1170e706c2d11d33758f69ba9a98d",
@@ -40,13 +41,13 @@ func memoFetchKey(w *memo.KeyWriter, id int) {
 func FetchCached(ctx context.Context, logger *log.Logger, id int, refresh bool) (string, error) {
 	memoCall := memoFetch.Begin(ctx)
 	memoFetchKey(memoCall.Key(), id)
-	if memoR, memoOK := memo.Lookup[string](memoCall, refresh); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, refresh); memoOK {
 		return memoR, nil
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("id", id)
+		return memoimpl.Describe("id", id)
 	})
-	memoR, memoErr := memo.Run(memoCall, func() (string, error) {
+	memoR, memoErr := memoimpl.Run(memoCall, func() (string, error) {
 		return Fetch(ctx, logger, id, refresh)
 	})
 	return memoR, memoErr
@@ -87,7 +88,7 @@ func (h FetchMemoHandle) Stats() memo.Stats {
 }
 
 // memoJoin is the cache of Join.
-var memoJoin = memo.NewFunc(memo.FuncInfo{
+var memoJoin = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
 	Fingerprint: "8f3eea0ee93970875da7e530961ae83e",
 	KeepsLocal:  true,
@@ -110,13 +111,13 @@ func memoJoinKey(w *memo.KeyWriter, sep string, parts []string) {
 func JoinCached(sep string, parts ...string) string {
 	memoCall := memoJoin.Begin(context.Background())
 	memoJoinKey(memoCall.Key(), sep, parts)
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("sep", sep, "parts", parts)
+		return memoimpl.Describe("sep", sep, "parts", parts)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return Join(sep, parts...), nil
 	})
 	return memoR
@@ -163,7 +164,7 @@ type memoCachedDivideResults struct {
 }
 
 // memoCachedDivide is the cache of Divide.
-var memoCachedDivide = memo.NewFunc(memo.FuncInfo{
+var memoCachedDivide = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoCachedDivideEqual,
 	Errors:      true,
 	Fingerprint: "fd03c026f1f17a6258ccc21bcbf22239",
@@ -184,13 +185,13 @@ func memoCachedDivideKey(w *memo.KeyWriter, a int, b int) {
 func CachedDivide(a int, b int) (q int, r int, err error) {
 	memoCall := memoCachedDivide.Begin(context.Background())
 	memoCachedDivideKey(memoCall.Key(), a, b)
-	if memoR, memoOK := memo.Lookup[memoCachedDivideResults](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[memoCachedDivideResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1, nil
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("a", a, "b", b)
+		return memoimpl.Describe("a", a, "b", b)
 	})
-	memoR, memoErr := memo.Run(memoCall, func() (memoCachedDivideResults, error) {
+	memoR, memoErr := memoimpl.Run(memoCall, func() (memoCachedDivideResults, error) {
 		memoR0, memoR1, memoErr := Divide(a, b)
 		return memoCachedDivideResults{memoR0, memoR1}, memoErr
 	})
@@ -232,7 +233,7 @@ func (h CachedDivideMemoHandle) Stats() memo.Stats {
 }
 
 // memoLargest is the cache of Largest, one per instantiation.
-var memoLargest = memo.NewGeneric(memo.FuncInfo{
+var memoLargest = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Fingerprint: "57ddf93788b9ef97ab76b2f93acdfb2c",
 	KeepsLocal:  true,
 	Name:        "Largest",
@@ -251,15 +252,15 @@ func memoLargestKey[T cmp.Ordered](w *memo.KeyWriter, xs []T) {
 // LargestCached is the memoized form of [Largest]: calls with equal arguments
 // share one result, computed once. The key is made of xs.
 func LargestCached[T cmp.Ordered](xs []T) T {
-	memoCall := memo.Instance[T](memoLargest).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoLargest).Begin(context.Background())
 	memoLargestKey[T](memoCall.Key(), xs)
-	if memoR, memoOK := memo.Lookup[T](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[T](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("xs", xs)
+		return memoimpl.Describe("xs", xs)
 	})
-	memoR, _ := memo.Run(memoCall, func() (T, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (T, error) {
 		return Largest[T](xs), nil
 	})
 	return memoR
@@ -276,7 +277,7 @@ type LargestMemoHandle[T cmp.Ordered] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h LargestMemoHandle[T]) Forget(xs []T) error {
-	memoCall := memo.Instance[T](memoLargest).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoLargest).Begin(context.Background())
 	memoLargestKey[T](memoCall.Key(), xs)
 	return memoCall.Forget()
 }
@@ -284,23 +285,23 @@ func (h LargestMemoHandle[T]) Forget(xs []T) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Largest.
 func (h LargestMemoHandle[T]) Contains(xs []T) bool {
-	memoCall := memo.Instance[T](memoLargest).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoLargest).Begin(context.Background())
 	memoLargestKey[T](memoCall.Key(), xs)
 	return memoCall.Contains()
 }
 
 // Clear removes every cached result of Largest with these type arguments.
 func (h LargestMemoHandle[T]) Clear(ctx context.Context) error {
-	return memo.Instance[T](memoLargest).Clear(ctx)
+	return memoimpl.Instance[T](memoLargest).Clear(ctx)
 }
 
 // Stats returns the counters of [LargestCached] with these type arguments.
 func (h LargestMemoHandle[T]) Stats() memo.Stats {
-	return memo.Instance[T](memoLargest).Stats()
+	return memoimpl.Instance[T](memoLargest).Stats()
 }
 
 // memoCounter_Shared is the cache of Counter.Shared.
-var memoCounter_Shared = memo.NewFunc(memo.FuncInfo{
+var memoCounter_Shared = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
 	Fingerprint: "28e1a166475ab2c63a9e29dd477f72c1",
 	KeepsLocal:  true,
@@ -320,13 +321,13 @@ func memoCounter_SharedKey(w *memo.KeyWriter, n int) {
 func (c *Counter) SharedCached(n int) int {
 	memoCall := memoCounter_Shared.Begin(context.Background())
 	memoCounter_SharedKey(memoCall.Key(), n)
-	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("n", n)
+		return memoimpl.Describe("n", n)
 	})
-	memoR, _ := memo.Run(memoCall, func() (int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
 		return c.Shared(n), nil
 	})
 	return memoR
@@ -369,7 +370,7 @@ func (h CounterSharedMemoHandle) Stats() memo.Stats {
 }
 
 // memoCounter_Named is the cache of Counter.Named.
-var memoCounter_Named = memo.NewFunc(memo.FuncInfo{
+var memoCounter_Named = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
 	Fingerprint: "135e81631f882aece9324e494a2fec74",
 	KeepsLocal:  true,
@@ -391,13 +392,13 @@ func memoCounter_NamedKey(w *memo.KeyWriter, c Counter, n int) {
 func (c Counter) NamedCached(n int) string {
 	memoCall := memoCounter_Named.Begin(context.Background())
 	memoCounter_NamedKey(memoCall.Key(), c, n)
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("n", n)
+		return memoimpl.Describe("n", n)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return c.Named(n), nil
 	})
 	return memoR
@@ -440,7 +441,7 @@ func (h CounterNamedMemoHandle) Stats() memo.Stats {
 }
 
 // memoIDs_Sum is the cache of IDs.Sum.
-var memoIDs_Sum = memo.NewFunc(memo.FuncInfo{
+var memoIDs_Sum = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
 	Fingerprint: "6583886797d22444c74e3d1c30b94569",
 	KeepsLocal:  true,
@@ -465,13 +466,13 @@ func memoIDs_SumKey(w *memo.KeyWriter, ids *IDs, n int) {
 func (ids *IDs) SumCached(n int) int {
 	memoCall := memoIDs_Sum.Begin(context.Background())
 	memoIDs_SumKey(memoCall.Key(), ids, n)
-	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("n", n)
+		return memoimpl.Describe("n", n)
 	})
-	memoR, _ := memo.Run(memoCall, func() (int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
 		return ids.Sum(n), nil
 	})
 	return memoR
@@ -514,9 +515,9 @@ func (h IDsSumMemoHandle) Stats() memo.Stats {
 }
 
 // memoAccount_Balance is the cache of Account.Balance.
-var memoAccount_Balance = memo.NewFunc(memo.FuncInfo{
+var memoAccount_Balance = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "d6a341ad6638c209d06b79b933d986ae",
+	Fingerprint: "140f8794987f4f16253884d500577c36",
 	KeepsLocal:  true,
 	Name:        "Balance",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
@@ -540,13 +541,13 @@ func memoAccount_BalanceKey(w *memo.KeyWriter, a *Account, currency string) {
 func (a *Account) BalanceCached(currency string) int {
 	memoCall := memoAccount_Balance.Begin(context.Background())
 	memoAccount_BalanceKey(memoCall.Key(), a, currency)
-	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("currency", currency)
+		return memoimpl.Describe("currency", currency)
 	})
-	memoR, _ := memo.Run(memoCall, func() (int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
 		return a.Balance(currency), nil
 	})
 	return memoR
@@ -603,7 +604,7 @@ func memoKeyIDs(w *memo.KeyWriter, v *IDs) {
 
 // memoEqualString compares a result of type string with what its encoding
 // decodes to.
-func memoEqualString(d *memo.Diff, a, b *string) bool {
+func memoEqualString(d *memoimpl.Diff, a, b *string) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")
 	}
@@ -612,7 +613,7 @@ func memoEqualString(d *memo.Diff, a, b *string) bool {
 
 // memoCachedDivideEqual compares the results of a call of Divide with what
 // their encoding decodes to.
-func memoCachedDivideEqual(d *memo.Diff, a, b *memoCachedDivideResults) bool {
+func memoCachedDivideEqual(d *memoimpl.Diff, a, b *memoCachedDivideResults) bool {
 	if a.R0 != b.R0 {
 		return d.Differ(a.R0, b.R0, " 1")
 	}
@@ -624,7 +625,7 @@ func memoCachedDivideEqual(d *memo.Diff, a, b *memoCachedDivideResults) bool {
 
 // memoEqualInt compares a result of type int with what its encoding decodes
 // to.
-func memoEqualInt(d *memo.Diff, a, b *int) bool {
+func memoEqualInt(d *memoimpl.Diff, a, b *int) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")
 	}

@@ -13,10 +13,11 @@ import (
 	_ "github.com/memogen/memogen/codecs/msgpack"
 	_ "github.com/memogen/memogen/codecs/zstd"
 	memo "github.com/memogen/memogen/runtime"
+	memoimpl "github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // memoStampsMsgpack is the cache of StampsMsgpack.
-var memoStampsMsgpack = memo.NewFunc(memo.FuncInfo{
+var memoStampsMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack",
 	Equal:       memoEqualStamps,
@@ -37,13 +38,13 @@ func memoStampsMsgpackKey(w *memo.KeyWriter, k int) {
 func StampsMsgpackCached(k int) Stamps {
 	memoCall := memoStampsMsgpack.Begin(context.Background())
 	memoStampsMsgpackKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Stamps](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Stamps](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Stamps, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Stamps, error) {
 		return StampsMsgpack(k), nil
 	})
 	return memoR
@@ -84,7 +85,7 @@ func (h StampsMsgpackMemoHandle) Stats() memo.Stats {
 }
 
 // memoStampsJSON is the cache of StampsJSON.
-var memoStampsJSON = memo.NewFunc(memo.FuncInfo{
+var memoStampsJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "json",
 	Equal:       memoEqualStamps,
@@ -104,13 +105,13 @@ func memoStampsJSONKey(w *memo.KeyWriter, k int) {
 func StampsJSONCached(k int) Stamps {
 	memoCall := memoStampsJSON.Begin(context.Background())
 	memoStampsJSONKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Stamps](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Stamps](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Stamps, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Stamps, error) {
 		return StampsJSON(k), nil
 	})
 	return memoR
@@ -151,7 +152,7 @@ func (h StampsJSONMemoHandle) Stats() memo.Stats {
 }
 
 // memoStampsGob is the cache of StampsGob.
-var memoStampsGob = memo.NewFunc(memo.FuncInfo{
+var memoStampsGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "gob",
 	Equal:       memoEqualStamps,
@@ -171,13 +172,13 @@ func memoStampsGobKey(w *memo.KeyWriter, k int) {
 func StampsGobCached(k int) Stamps {
 	memoCall := memoStampsGob.Begin(context.Background())
 	memoStampsGobKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Stamps](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Stamps](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Stamps, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Stamps, error) {
 		return StampsGob(k), nil
 	})
 	return memoR
@@ -218,7 +219,7 @@ func (h StampsGobMemoHandle) Stats() memo.Stats {
 }
 
 // memoStampsZstd is the cache of StampsZstd.
-var memoStampsZstd = memo.NewFunc(memo.FuncInfo{
+var memoStampsZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack+zstd",
 	Equal:       memoEqualStamps,
@@ -239,13 +240,13 @@ func memoStampsZstdKey(w *memo.KeyWriter, k int) {
 func StampsZstdCached(k int) Stamps {
 	memoCall := memoStampsZstd.Begin(context.Background())
 	memoStampsZstdKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Stamps](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Stamps](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Stamps, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Stamps, error) {
 		return StampsZstd(k), nil
 	})
 	return memoR
@@ -286,7 +287,7 @@ func (h StampsZstdMemoHandle) Stats() memo.Stats {
 }
 
 // memoMoneyMsgpack is the cache of MoneyMsgpack.
-var memoMoneyMsgpack = memo.NewFunc(memo.FuncInfo{
+var memoMoneyMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack",
 	Fingerprint: "141a18a578f1465ffb80cda303a59593",
@@ -309,13 +310,13 @@ func memoMoneyMsgpackKey(w *memo.KeyWriter, k int) {
 func MoneyMsgpackCached(k int) Money {
 	memoCall := memoMoneyMsgpack.Begin(context.Background())
 	memoMoneyMsgpackKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Money](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Money](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Money, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Money, error) {
 		return MoneyMsgpack(k), nil
 	})
 	return memoR
@@ -356,7 +357,7 @@ func (h MoneyMsgpackMemoHandle) Stats() memo.Stats {
 }
 
 // memoMoneyJSON is the cache of MoneyJSON.
-var memoMoneyJSON = memo.NewFunc(memo.FuncInfo{
+var memoMoneyJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "json",
 	Equal:       memoMoneyJSONEqual,
@@ -376,13 +377,13 @@ func memoMoneyJSONKey(w *memo.KeyWriter, k int) {
 func MoneyJSONCached(k int) Money {
 	memoCall := memoMoneyJSON.Begin(context.Background())
 	memoMoneyJSONKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Money](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Money](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Money, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Money, error) {
 		return MoneyJSON(k), nil
 	})
 	return memoR
@@ -423,7 +424,7 @@ func (h MoneyJSONMemoHandle) Stats() memo.Stats {
 }
 
 // memoMoneyGob is the cache of MoneyGob.
-var memoMoneyGob = memo.NewFunc(memo.FuncInfo{
+var memoMoneyGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "gob",
 	Fingerprint: "89d8792ab8d2f7439f68337eb5f74f2b",
@@ -446,13 +447,13 @@ func memoMoneyGobKey(w *memo.KeyWriter, k int) {
 func MoneyGobCached(k int) Money {
 	memoCall := memoMoneyGob.Begin(context.Background())
 	memoMoneyGobKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Money](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Money](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Money, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Money, error) {
 		return MoneyGob(k), nil
 	})
 	return memoR
@@ -493,7 +494,7 @@ func (h MoneyGobMemoHandle) Stats() memo.Stats {
 }
 
 // memoMoneyZstd is the cache of MoneyZstd.
-var memoMoneyZstd = memo.NewFunc(memo.FuncInfo{
+var memoMoneyZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack+zstd",
 	Fingerprint: "674b2d0ce4bc7415fef378446b99c0db",
@@ -516,13 +517,13 @@ func memoMoneyZstdKey(w *memo.KeyWriter, k int) {
 func MoneyZstdCached(k int) Money {
 	memoCall := memoMoneyZstd.Begin(context.Background())
 	memoMoneyZstdKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Money](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Money](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Money, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Money, error) {
 		return MoneyZstd(k), nil
 	})
 	return memoR
@@ -563,7 +564,7 @@ func (h MoneyZstdMemoHandle) Stats() memo.Stats {
 }
 
 // memoSecretMsgpack is the cache of SecretMsgpack.
-var memoSecretMsgpack = memo.NewFunc(memo.FuncInfo{
+var memoSecretMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack",
 	Equal:       memoEqualSecret,
@@ -585,13 +586,13 @@ func memoSecretMsgpackKey(w *memo.KeyWriter, k int) {
 func SecretMsgpackCached(k int) Secret {
 	memoCall := memoSecretMsgpack.Begin(context.Background())
 	memoSecretMsgpackKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Secret](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Secret](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Secret, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Secret, error) {
 		return SecretMsgpack(k), nil
 	})
 	return memoR
@@ -632,7 +633,7 @@ func (h SecretMsgpackMemoHandle) Stats() memo.Stats {
 }
 
 // memoSecretJSON is the cache of SecretJSON.
-var memoSecretJSON = memo.NewFunc(memo.FuncInfo{
+var memoSecretJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "json",
 	Fingerprint: "0ff27a4fdcdcd8c0218fba8378f04411",
@@ -655,13 +656,13 @@ func memoSecretJSONKey(w *memo.KeyWriter, k int) {
 func SecretJSONCached(k int) Secret {
 	memoCall := memoSecretJSON.Begin(context.Background())
 	memoSecretJSONKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Secret](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Secret](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Secret, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Secret, error) {
 		return SecretJSON(k), nil
 	})
 	return memoR
@@ -702,7 +703,7 @@ func (h SecretJSONMemoHandle) Stats() memo.Stats {
 }
 
 // memoSecretGob is the cache of SecretGob.
-var memoSecretGob = memo.NewFunc(memo.FuncInfo{
+var memoSecretGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "gob",
 	Equal:       memoEqualSecret,
@@ -723,13 +724,13 @@ func memoSecretGobKey(w *memo.KeyWriter, k int) {
 func SecretGobCached(k int) Secret {
 	memoCall := memoSecretGob.Begin(context.Background())
 	memoSecretGobKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Secret](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Secret](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Secret, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Secret, error) {
 		return SecretGob(k), nil
 	})
 	return memoR
@@ -770,7 +771,7 @@ func (h SecretGobMemoHandle) Stats() memo.Stats {
 }
 
 // memoSecretZstd is the cache of SecretZstd.
-var memoSecretZstd = memo.NewFunc(memo.FuncInfo{
+var memoSecretZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack+zstd",
 	Equal:       memoEqualSecret,
@@ -792,13 +793,13 @@ func memoSecretZstdKey(w *memo.KeyWriter, k int) {
 func SecretZstdCached(k int) Secret {
 	memoCall := memoSecretZstd.Begin(context.Background())
 	memoSecretZstdKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Secret](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Secret](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Secret, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Secret, error) {
 		return SecretZstd(k), nil
 	})
 	return memoR
@@ -839,7 +840,7 @@ func (h SecretZstdMemoHandle) Stats() memo.Stats {
 }
 
 // memoMsgSecretMsgpack is the cache of MsgSecretMsgpack.
-var memoMsgSecretMsgpack = memo.NewFunc(memo.FuncInfo{
+var memoMsgSecretMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack",
 	Fingerprint: "ce77d673569799224390dffd41dfddc2",
@@ -863,13 +864,13 @@ func memoMsgSecretMsgpackKey(w *memo.KeyWriter, k int) {
 func MsgSecretMsgpackCached(k int) MsgSecret {
 	memoCall := memoMsgSecretMsgpack.Begin(context.Background())
 	memoMsgSecretMsgpackKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[MsgSecret](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[MsgSecret](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (MsgSecret, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (MsgSecret, error) {
 		return MsgSecretMsgpack(k), nil
 	})
 	return memoR
@@ -911,7 +912,7 @@ func (h MsgSecretMsgpackMemoHandle) Stats() memo.Stats {
 }
 
 // memoMsgSecretJSON is the cache of MsgSecretJSON.
-var memoMsgSecretJSON = memo.NewFunc(memo.FuncInfo{
+var memoMsgSecretJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "json",
 	Equal:       memoEqualMsgSecret,
@@ -932,13 +933,13 @@ func memoMsgSecretJSONKey(w *memo.KeyWriter, k int) {
 func MsgSecretJSONCached(k int) MsgSecret {
 	memoCall := memoMsgSecretJSON.Begin(context.Background())
 	memoMsgSecretJSONKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[MsgSecret](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[MsgSecret](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (MsgSecret, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (MsgSecret, error) {
 		return MsgSecretJSON(k), nil
 	})
 	return memoR
@@ -979,7 +980,7 @@ func (h MsgSecretJSONMemoHandle) Stats() memo.Stats {
 }
 
 // memoMsgSecretGob is the cache of MsgSecretGob.
-var memoMsgSecretGob = memo.NewFunc(memo.FuncInfo{
+var memoMsgSecretGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "gob",
 	Equal:       memoEqualMsgSecret,
@@ -1000,13 +1001,13 @@ func memoMsgSecretGobKey(w *memo.KeyWriter, k int) {
 func MsgSecretGobCached(k int) MsgSecret {
 	memoCall := memoMsgSecretGob.Begin(context.Background())
 	memoMsgSecretGobKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[MsgSecret](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[MsgSecret](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (MsgSecret, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (MsgSecret, error) {
 		return MsgSecretGob(k), nil
 	})
 	return memoR
@@ -1047,7 +1048,7 @@ func (h MsgSecretGobMemoHandle) Stats() memo.Stats {
 }
 
 // memoMsgSecretZstd is the cache of MsgSecretZstd.
-var memoMsgSecretZstd = memo.NewFunc(memo.FuncInfo{
+var memoMsgSecretZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack+zstd",
 	Fingerprint: "bf1fc43edfbe5747533f9bb0e80aa892",
@@ -1071,13 +1072,13 @@ func memoMsgSecretZstdKey(w *memo.KeyWriter, k int) {
 func MsgSecretZstdCached(k int) MsgSecret {
 	memoCall := memoMsgSecretZstd.Begin(context.Background())
 	memoMsgSecretZstdKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[MsgSecret](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[MsgSecret](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (MsgSecret, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (MsgSecret, error) {
 		return MsgSecretZstd(k), nil
 	})
 	return memoR
@@ -1118,7 +1119,7 @@ func (h MsgSecretZstdMemoHandle) Stats() memo.Stats {
 }
 
 // memoShadowMsgpack is the cache of ShadowMsgpack.
-var memoShadowMsgpack = memo.NewFunc(memo.FuncInfo{
+var memoShadowMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack",
 	Fingerprint: "fc6d1c17a857fdff12d29802f2d8dc43",
@@ -1142,13 +1143,13 @@ func memoShadowMsgpackKey(w *memo.KeyWriter, k int) {
 func ShadowMsgpackCached(k int) Item {
 	memoCall := memoShadowMsgpack.Begin(context.Background())
 	memoShadowMsgpackKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Item](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Item](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Item, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Item, error) {
 		return ShadowMsgpack(k), nil
 	})
 	return memoR
@@ -1189,7 +1190,7 @@ func (h ShadowMsgpackMemoHandle) Stats() memo.Stats {
 }
 
 // memoShadowJSON is the cache of ShadowJSON.
-var memoShadowJSON = memo.NewFunc(memo.FuncInfo{
+var memoShadowJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "json",
 	Fingerprint: "be84e448278069d48ab94c0430667526",
@@ -1213,13 +1214,13 @@ func memoShadowJSONKey(w *memo.KeyWriter, k int) {
 func ShadowJSONCached(k int) Item {
 	memoCall := memoShadowJSON.Begin(context.Background())
 	memoShadowJSONKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Item](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Item](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Item, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Item, error) {
 		return ShadowJSON(k), nil
 	})
 	return memoR
@@ -1260,7 +1261,7 @@ func (h ShadowJSONMemoHandle) Stats() memo.Stats {
 }
 
 // memoShadowGob is the cache of ShadowGob.
-var memoShadowGob = memo.NewFunc(memo.FuncInfo{
+var memoShadowGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "gob",
 	Equal:       memoEqualItem,
@@ -1281,13 +1282,13 @@ func memoShadowGobKey(w *memo.KeyWriter, k int) {
 func ShadowGobCached(k int) Item {
 	memoCall := memoShadowGob.Begin(context.Background())
 	memoShadowGobKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Item](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Item](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Item, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Item, error) {
 		return ShadowGob(k), nil
 	})
 	return memoR
@@ -1328,7 +1329,7 @@ func (h ShadowGobMemoHandle) Stats() memo.Stats {
 }
 
 // memoShadowZstd is the cache of ShadowZstd.
-var memoShadowZstd = memo.NewFunc(memo.FuncInfo{
+var memoShadowZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack+zstd",
 	Fingerprint: "51bb45495a31ff40cceed1f63a723093",
@@ -1352,13 +1353,13 @@ func memoShadowZstdKey(w *memo.KeyWriter, k int) {
 func ShadowZstdCached(k int) Item {
 	memoCall := memoShadowZstd.Begin(context.Background())
 	memoShadowZstdKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Item](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Item](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Item, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Item, error) {
 		return ShadowZstd(k), nil
 	})
 	return memoR
@@ -1399,7 +1400,7 @@ func (h ShadowZstdMemoHandle) Stats() memo.Stats {
 }
 
 // memoBagMsgpack is the cache of BagMsgpack.
-var memoBagMsgpack = memo.NewFunc(memo.FuncInfo{
+var memoBagMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack",
 	Equal:       memoEqualBag,
@@ -1421,13 +1422,13 @@ func memoBagMsgpackKey(w *memo.KeyWriter, k int) {
 func BagMsgpackCached(k int) Bag {
 	memoCall := memoBagMsgpack.Begin(context.Background())
 	memoBagMsgpackKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Bag](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Bag](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Bag, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Bag, error) {
 		return BagMsgpack(k), nil
 	})
 	return memoR
@@ -1468,7 +1469,7 @@ func (h BagMsgpackMemoHandle) Stats() memo.Stats {
 }
 
 // memoBagJSON is the cache of BagJSON.
-var memoBagJSON = memo.NewFunc(memo.FuncInfo{
+var memoBagJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "json",
 	Equal:       memoEqualBag,
@@ -1489,13 +1490,13 @@ func memoBagJSONKey(w *memo.KeyWriter, k int) {
 func BagJSONCached(k int) Bag {
 	memoCall := memoBagJSON.Begin(context.Background())
 	memoBagJSONKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Bag](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Bag](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Bag, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Bag, error) {
 		return BagJSON(k), nil
 	})
 	return memoR
@@ -1536,7 +1537,7 @@ func (h BagJSONMemoHandle) Stats() memo.Stats {
 }
 
 // memoBagGob is the cache of BagGob.
-var memoBagGob = memo.NewFunc(memo.FuncInfo{
+var memoBagGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "gob",
 	Equal:       memoEqualBag,
@@ -1557,13 +1558,13 @@ func memoBagGobKey(w *memo.KeyWriter, k int) {
 func BagGobCached(k int) Bag {
 	memoCall := memoBagGob.Begin(context.Background())
 	memoBagGobKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Bag](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Bag](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Bag, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Bag, error) {
 		return BagGob(k), nil
 	})
 	return memoR
@@ -1604,7 +1605,7 @@ func (h BagGobMemoHandle) Stats() memo.Stats {
 }
 
 // memoBagZstd is the cache of BagZstd.
-var memoBagZstd = memo.NewFunc(memo.FuncInfo{
+var memoBagZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack+zstd",
 	Equal:       memoEqualBag,
@@ -1626,13 +1627,13 @@ func memoBagZstdKey(w *memo.KeyWriter, k int) {
 func BagZstdCached(k int) Bag {
 	memoCall := memoBagZstd.Begin(context.Background())
 	memoBagZstdKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Bag](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Bag](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Bag, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Bag, error) {
 		return BagZstd(k), nil
 	})
 	return memoR
@@ -1673,7 +1674,7 @@ func (h BagZstdMemoHandle) Stats() memo.Stats {
 }
 
 // memoPtrsMsgpack is the cache of PtrsMsgpack.
-var memoPtrsMsgpack = memo.NewFunc(memo.FuncInfo{
+var memoPtrsMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack",
 	Equal:       memoEqualPtrs,
@@ -1695,13 +1696,13 @@ func memoPtrsMsgpackKey(w *memo.KeyWriter, k int) {
 func PtrsMsgpackCached(k int) Ptrs {
 	memoCall := memoPtrsMsgpack.Begin(context.Background())
 	memoPtrsMsgpackKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Ptrs](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Ptrs](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Ptrs, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Ptrs, error) {
 		return PtrsMsgpack(k), nil
 	})
 	return memoR
@@ -1742,7 +1743,7 @@ func (h PtrsMsgpackMemoHandle) Stats() memo.Stats {
 }
 
 // memoPtrsJSON is the cache of PtrsJSON.
-var memoPtrsJSON = memo.NewFunc(memo.FuncInfo{
+var memoPtrsJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "json",
 	Equal:       memoEqualPtrs,
@@ -1763,13 +1764,13 @@ func memoPtrsJSONKey(w *memo.KeyWriter, k int) {
 func PtrsJSONCached(k int) Ptrs {
 	memoCall := memoPtrsJSON.Begin(context.Background())
 	memoPtrsJSONKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Ptrs](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Ptrs](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Ptrs, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Ptrs, error) {
 		return PtrsJSON(k), nil
 	})
 	return memoR
@@ -1810,7 +1811,7 @@ func (h PtrsJSONMemoHandle) Stats() memo.Stats {
 }
 
 // memoPtrsGob is the cache of PtrsGob.
-var memoPtrsGob = memo.NewFunc(memo.FuncInfo{
+var memoPtrsGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "gob",
 	Equal:       memoEqualPtrs,
@@ -1831,13 +1832,13 @@ func memoPtrsGobKey(w *memo.KeyWriter, k int) {
 func PtrsGobCached(k int) Ptrs {
 	memoCall := memoPtrsGob.Begin(context.Background())
 	memoPtrsGobKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Ptrs](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Ptrs](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Ptrs, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Ptrs, error) {
 		return PtrsGob(k), nil
 	})
 	return memoR
@@ -1878,7 +1879,7 @@ func (h PtrsGobMemoHandle) Stats() memo.Stats {
 }
 
 // memoPtrsZstd is the cache of PtrsZstd.
-var memoPtrsZstd = memo.NewFunc(memo.FuncInfo{
+var memoPtrsZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack+zstd",
 	Equal:       memoEqualPtrs,
@@ -1900,13 +1901,13 @@ func memoPtrsZstdKey(w *memo.KeyWriter, k int) {
 func PtrsZstdCached(k int) Ptrs {
 	memoCall := memoPtrsZstd.Begin(context.Background())
 	memoPtrsZstdKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Ptrs](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Ptrs](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Ptrs, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Ptrs, error) {
 		return PtrsZstd(k), nil
 	})
 	return memoR
@@ -1947,7 +1948,7 @@ func (h PtrsZstdMemoHandle) Stats() memo.Stats {
 }
 
 // memoEmptyMsgpack is the cache of EmptyMsgpack.
-var memoEmptyMsgpack = memo.NewFunc(memo.FuncInfo{
+var memoEmptyMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack",
 	Equal:       memoEmptyMsgpackEqual,
@@ -1969,13 +1970,13 @@ func memoEmptyMsgpackKey(w *memo.KeyWriter, k int) {
 func EmptyMsgpackCached(k int) []int {
 	memoCall := memoEmptyMsgpack.Begin(context.Background())
 	memoEmptyMsgpackKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[[]int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[[]int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() ([]int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() ([]int, error) {
 		return EmptyMsgpack(k), nil
 	})
 	return memoR
@@ -2016,7 +2017,7 @@ func (h EmptyMsgpackMemoHandle) Stats() memo.Stats {
 }
 
 // memoEmptyJSON is the cache of EmptyJSON.
-var memoEmptyJSON = memo.NewFunc(memo.FuncInfo{
+var memoEmptyJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "json",
 	Equal:       memoEmptyJSONEqual,
@@ -2037,13 +2038,13 @@ func memoEmptyJSONKey(w *memo.KeyWriter, k int) {
 func EmptyJSONCached(k int) []int {
 	memoCall := memoEmptyJSON.Begin(context.Background())
 	memoEmptyJSONKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[[]int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[[]int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() ([]int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() ([]int, error) {
 		return EmptyJSON(k), nil
 	})
 	return memoR
@@ -2084,7 +2085,7 @@ func (h EmptyJSONMemoHandle) Stats() memo.Stats {
 }
 
 // memoEmptyGob is the cache of EmptyGob.
-var memoEmptyGob = memo.NewFunc(memo.FuncInfo{
+var memoEmptyGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "gob",
 	Equal:       memoEmptyGobEqual,
@@ -2105,13 +2106,13 @@ func memoEmptyGobKey(w *memo.KeyWriter, k int) {
 func EmptyGobCached(k int) []int {
 	memoCall := memoEmptyGob.Begin(context.Background())
 	memoEmptyGobKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[[]int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[[]int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() ([]int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() ([]int, error) {
 		return EmptyGob(k), nil
 	})
 	return memoR
@@ -2152,7 +2153,7 @@ func (h EmptyGobMemoHandle) Stats() memo.Stats {
 }
 
 // memoEmptyZstd is the cache of EmptyZstd.
-var memoEmptyZstd = memo.NewFunc(memo.FuncInfo{
+var memoEmptyZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack+zstd",
 	Equal:       memoEmptyZstdEqual,
@@ -2174,13 +2175,13 @@ func memoEmptyZstdKey(w *memo.KeyWriter, k int) {
 func EmptyZstdCached(k int) []int {
 	memoCall := memoEmptyZstd.Begin(context.Background())
 	memoEmptyZstdKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[[]int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[[]int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() ([]int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() ([]int, error) {
 		return EmptyZstd(k), nil
 	})
 	return memoR
@@ -2221,7 +2222,7 @@ func (h EmptyZstdMemoHandle) Stats() memo.Stats {
 }
 
 // memoNilSliceMsgpack is the cache of NilSliceMsgpack.
-var memoNilSliceMsgpack = memo.NewFunc(memo.FuncInfo{
+var memoNilSliceMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack",
 	Equal:       memoNilSliceMsgpackEqual,
@@ -2243,13 +2244,13 @@ func memoNilSliceMsgpackKey(w *memo.KeyWriter, k int) {
 func NilSliceMsgpackCached(k int) []int {
 	memoCall := memoNilSliceMsgpack.Begin(context.Background())
 	memoNilSliceMsgpackKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[[]int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[[]int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() ([]int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() ([]int, error) {
 		return NilSliceMsgpack(k), nil
 	})
 	return memoR
@@ -2291,7 +2292,7 @@ func (h NilSliceMsgpackMemoHandle) Stats() memo.Stats {
 }
 
 // memoNilSliceJSON is the cache of NilSliceJSON.
-var memoNilSliceJSON = memo.NewFunc(memo.FuncInfo{
+var memoNilSliceJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "json",
 	Equal:       memoNilSliceJSONEqual,
@@ -2312,13 +2313,13 @@ func memoNilSliceJSONKey(w *memo.KeyWriter, k int) {
 func NilSliceJSONCached(k int) []int {
 	memoCall := memoNilSliceJSON.Begin(context.Background())
 	memoNilSliceJSONKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[[]int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[[]int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() ([]int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() ([]int, error) {
 		return NilSliceJSON(k), nil
 	})
 	return memoR
@@ -2359,7 +2360,7 @@ func (h NilSliceJSONMemoHandle) Stats() memo.Stats {
 }
 
 // memoNilSliceGob is the cache of NilSliceGob.
-var memoNilSliceGob = memo.NewFunc(memo.FuncInfo{
+var memoNilSliceGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "gob",
 	Equal:       memoNilSliceGobEqual,
@@ -2380,13 +2381,13 @@ func memoNilSliceGobKey(w *memo.KeyWriter, k int) {
 func NilSliceGobCached(k int) []int {
 	memoCall := memoNilSliceGob.Begin(context.Background())
 	memoNilSliceGobKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[[]int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[[]int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() ([]int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() ([]int, error) {
 		return NilSliceGob(k), nil
 	})
 	return memoR
@@ -2427,7 +2428,7 @@ func (h NilSliceGobMemoHandle) Stats() memo.Stats {
 }
 
 // memoNilSliceZstd is the cache of NilSliceZstd.
-var memoNilSliceZstd = memo.NewFunc(memo.FuncInfo{
+var memoNilSliceZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack+zstd",
 	Equal:       memoNilSliceZstdEqual,
@@ -2449,13 +2450,13 @@ func memoNilSliceZstdKey(w *memo.KeyWriter, k int) {
 func NilSliceZstdCached(k int) []int {
 	memoCall := memoNilSliceZstd.Begin(context.Background())
 	memoNilSliceZstdKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[[]int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[[]int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() ([]int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() ([]int, error) {
 		return NilSliceZstd(k), nil
 	})
 	return memoR
@@ -2496,7 +2497,7 @@ func (h NilSliceZstdMemoHandle) Stats() memo.Stats {
 }
 
 // memoNaNMsgpack is the cache of NaNMsgpack.
-var memoNaNMsgpack = memo.NewFunc(memo.FuncInfo{
+var memoNaNMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack",
 	Equal:       memoEqualReading,
@@ -2517,13 +2518,13 @@ func memoNaNMsgpackKey(w *memo.KeyWriter, k int) {
 func NaNMsgpackCached(k int) Reading {
 	memoCall := memoNaNMsgpack.Begin(context.Background())
 	memoNaNMsgpackKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Reading](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Reading](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Reading, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Reading, error) {
 		return NaNMsgpack(k), nil
 	})
 	return memoR
@@ -2564,7 +2565,7 @@ func (h NaNMsgpackMemoHandle) Stats() memo.Stats {
 }
 
 // memoNaNJSON is the cache of NaNJSON.
-var memoNaNJSON = memo.NewFunc(memo.FuncInfo{
+var memoNaNJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "json",
 	Equal:       memoEqualReading,
@@ -2584,13 +2585,13 @@ func memoNaNJSONKey(w *memo.KeyWriter, k int) {
 func NaNJSONCached(k int) Reading {
 	memoCall := memoNaNJSON.Begin(context.Background())
 	memoNaNJSONKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Reading](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Reading](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Reading, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Reading, error) {
 		return NaNJSON(k), nil
 	})
 	return memoR
@@ -2631,7 +2632,7 @@ func (h NaNJSONMemoHandle) Stats() memo.Stats {
 }
 
 // memoNaNGob is the cache of NaNGob.
-var memoNaNGob = memo.NewFunc(memo.FuncInfo{
+var memoNaNGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "gob",
 	Equal:       memoEqualReading,
@@ -2651,13 +2652,13 @@ func memoNaNGobKey(w *memo.KeyWriter, k int) {
 func NaNGobCached(k int) Reading {
 	memoCall := memoNaNGob.Begin(context.Background())
 	memoNaNGobKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Reading](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Reading](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Reading, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Reading, error) {
 		return NaNGob(k), nil
 	})
 	return memoR
@@ -2698,7 +2699,7 @@ func (h NaNGobMemoHandle) Stats() memo.Stats {
 }
 
 // memoNaNZstd is the cache of NaNZstd.
-var memoNaNZstd = memo.NewFunc(memo.FuncInfo{
+var memoNaNZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack+zstd",
 	Equal:       memoEqualReading,
@@ -2719,13 +2720,13 @@ func memoNaNZstdKey(w *memo.KeyWriter, k int) {
 func NaNZstdCached(k int) Reading {
 	memoCall := memoNaNZstd.Begin(context.Background())
 	memoNaNZstdKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Reading](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Reading](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Reading, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Reading, error) {
 		return NaNZstd(k), nil
 	})
 	return memoR
@@ -2766,7 +2767,7 @@ func (h NaNZstdMemoHandle) Stats() memo.Stats {
 }
 
 // memoTextMsgpack is the cache of TextMsgpack.
-var memoTextMsgpack = memo.NewFunc(memo.FuncInfo{
+var memoTextMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack",
 	Equal:       memoEqualString,
@@ -2788,13 +2789,13 @@ func memoTextMsgpackKey(w *memo.KeyWriter, k int) {
 func TextMsgpackCached(k int) string {
 	memoCall := memoTextMsgpack.Begin(context.Background())
 	memoTextMsgpackKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return TextMsgpack(k), nil
 	})
 	return memoR
@@ -2835,7 +2836,7 @@ func (h TextMsgpackMemoHandle) Stats() memo.Stats {
 }
 
 // memoTextJSON is the cache of TextJSON.
-var memoTextJSON = memo.NewFunc(memo.FuncInfo{
+var memoTextJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "json",
 	Equal:       memoEqualString,
@@ -2856,13 +2857,13 @@ func memoTextJSONKey(w *memo.KeyWriter, k int) {
 func TextJSONCached(k int) string {
 	memoCall := memoTextJSON.Begin(context.Background())
 	memoTextJSONKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return TextJSON(k), nil
 	})
 	return memoR
@@ -2903,7 +2904,7 @@ func (h TextJSONMemoHandle) Stats() memo.Stats {
 }
 
 // memoTextGob is the cache of TextGob.
-var memoTextGob = memo.NewFunc(memo.FuncInfo{
+var memoTextGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "gob",
 	Equal:       memoEqualString,
@@ -2924,13 +2925,13 @@ func memoTextGobKey(w *memo.KeyWriter, k int) {
 func TextGobCached(k int) string {
 	memoCall := memoTextGob.Begin(context.Background())
 	memoTextGobKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return TextGob(k), nil
 	})
 	return memoR
@@ -2971,7 +2972,7 @@ func (h TextGobMemoHandle) Stats() memo.Stats {
 }
 
 // memoTextZstd is the cache of TextZstd.
-var memoTextZstd = memo.NewFunc(memo.FuncInfo{
+var memoTextZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack+zstd",
 	Equal:       memoEqualString,
@@ -2993,13 +2994,13 @@ func memoTextZstdKey(w *memo.KeyWriter, k int) {
 func TextZstdCached(k int) string {
 	memoCall := memoTextZstd.Begin(context.Background())
 	memoTextZstdKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return TextZstd(k), nil
 	})
 	return memoR
@@ -3040,7 +3041,7 @@ func (h TextZstdMemoHandle) Stats() memo.Stats {
 }
 
 // memoPlainMsgpack is the cache of PlainMsgpack.
-var memoPlainMsgpack = memo.NewFunc(memo.FuncInfo{
+var memoPlainMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack",
 	Equal:       memoEqualPlain,
@@ -3062,13 +3063,13 @@ func memoPlainMsgpackKey(w *memo.KeyWriter, k int) {
 func PlainMsgpackCached(k int) Plain {
 	memoCall := memoPlainMsgpack.Begin(context.Background())
 	memoPlainMsgpackKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Plain](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Plain](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Plain, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Plain, error) {
 		return PlainMsgpack(k), nil
 	})
 	return memoR
@@ -3109,7 +3110,7 @@ func (h PlainMsgpackMemoHandle) Stats() memo.Stats {
 }
 
 // memoPlainJSON is the cache of PlainJSON.
-var memoPlainJSON = memo.NewFunc(memo.FuncInfo{
+var memoPlainJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "json",
 	Equal:       memoEqualPlain,
@@ -3130,13 +3131,13 @@ func memoPlainJSONKey(w *memo.KeyWriter, k int) {
 func PlainJSONCached(k int) Plain {
 	memoCall := memoPlainJSON.Begin(context.Background())
 	memoPlainJSONKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Plain](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Plain](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Plain, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Plain, error) {
 		return PlainJSON(k), nil
 	})
 	return memoR
@@ -3177,7 +3178,7 @@ func (h PlainJSONMemoHandle) Stats() memo.Stats {
 }
 
 // memoPlainGob is the cache of PlainGob.
-var memoPlainGob = memo.NewFunc(memo.FuncInfo{
+var memoPlainGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "gob",
 	Equal:       memoEqualPlain,
@@ -3198,13 +3199,13 @@ func memoPlainGobKey(w *memo.KeyWriter, k int) {
 func PlainGobCached(k int) Plain {
 	memoCall := memoPlainGob.Begin(context.Background())
 	memoPlainGobKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Plain](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Plain](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Plain, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Plain, error) {
 		return PlainGob(k), nil
 	})
 	return memoR
@@ -3245,7 +3246,7 @@ func (h PlainGobMemoHandle) Stats() memo.Stats {
 }
 
 // memoPlainZstd is the cache of PlainZstd.
-var memoPlainZstd = memo.NewFunc(memo.FuncInfo{
+var memoPlainZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack+zstd",
 	Equal:       memoEqualPlain,
@@ -3267,13 +3268,13 @@ func memoPlainZstdKey(w *memo.KeyWriter, k int) {
 func PlainZstdCached(k int) Plain {
 	memoCall := memoPlainZstd.Begin(context.Background())
 	memoPlainZstdKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Plain](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Plain](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Plain, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Plain, error) {
 		return PlainZstd(k), nil
 	})
 	return memoR
@@ -3314,7 +3315,7 @@ func (h PlainZstdMemoHandle) Stats() memo.Stats {
 }
 
 // memoNamedMsgpack is the cache of NamedMsgpack.
-var memoNamedMsgpack = memo.NewFunc(memo.FuncInfo{
+var memoNamedMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack",
 	Equal:       memoEqualNames,
@@ -3336,13 +3337,13 @@ func memoNamedMsgpackKey(w *memo.KeyWriter, k int) {
 func NamedMsgpackCached(k int) Names {
 	memoCall := memoNamedMsgpack.Begin(context.Background())
 	memoNamedMsgpackKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Names](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Names](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Names, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Names, error) {
 		return NamedMsgpack(k), nil
 	})
 	return memoR
@@ -3383,7 +3384,7 @@ func (h NamedMsgpackMemoHandle) Stats() memo.Stats {
 }
 
 // memoNamedJSON is the cache of NamedJSON.
-var memoNamedJSON = memo.NewFunc(memo.FuncInfo{
+var memoNamedJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "json",
 	Equal:       memoEqualNames,
@@ -3404,13 +3405,13 @@ func memoNamedJSONKey(w *memo.KeyWriter, k int) {
 func NamedJSONCached(k int) Names {
 	memoCall := memoNamedJSON.Begin(context.Background())
 	memoNamedJSONKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Names](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Names](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Names, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Names, error) {
 		return NamedJSON(k), nil
 	})
 	return memoR
@@ -3451,7 +3452,7 @@ func (h NamedJSONMemoHandle) Stats() memo.Stats {
 }
 
 // memoNamedGob is the cache of NamedGob.
-var memoNamedGob = memo.NewFunc(memo.FuncInfo{
+var memoNamedGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "gob",
 	Equal:       memoEqualNames,
@@ -3472,13 +3473,13 @@ func memoNamedGobKey(w *memo.KeyWriter, k int) {
 func NamedGobCached(k int) Names {
 	memoCall := memoNamedGob.Begin(context.Background())
 	memoNamedGobKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Names](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Names](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Names, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Names, error) {
 		return NamedGob(k), nil
 	})
 	return memoR
@@ -3519,7 +3520,7 @@ func (h NamedGobMemoHandle) Stats() memo.Stats {
 }
 
 // memoNamedZstd is the cache of NamedZstd.
-var memoNamedZstd = memo.NewFunc(memo.FuncInfo{
+var memoNamedZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack+zstd",
 	Equal:       memoEqualNames,
@@ -3541,13 +3542,13 @@ func memoNamedZstdKey(w *memo.KeyWriter, k int) {
 func NamedZstdCached(k int) Names {
 	memoCall := memoNamedZstd.Begin(context.Background())
 	memoNamedZstdKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[Names](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Names](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Names, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Names, error) {
 		return NamedZstd(k), nil
 	})
 	return memoR
@@ -3588,7 +3589,7 @@ func (h NamedZstdMemoHandle) Stats() memo.Stats {
 }
 
 // memoNestedMsgpack is the cache of NestedMsgpack.
-var memoNestedMsgpack = memo.NewFunc(memo.FuncInfo{
+var memoNestedMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack",
 	Equal:       memoNestedMsgpackEqual,
@@ -3610,13 +3611,13 @@ func memoNestedMsgpackKey(w *memo.KeyWriter, k int) {
 func NestedMsgpackCached(k int) *Outer {
 	memoCall := memoNestedMsgpack.Begin(context.Background())
 	memoNestedMsgpackKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[*Outer](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[*Outer](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (*Outer, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (*Outer, error) {
 		return NestedMsgpack(k), nil
 	})
 	return memoR
@@ -3657,7 +3658,7 @@ func (h NestedMsgpackMemoHandle) Stats() memo.Stats {
 }
 
 // memoNestedJSON is the cache of NestedJSON.
-var memoNestedJSON = memo.NewFunc(memo.FuncInfo{
+var memoNestedJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "json",
 	Equal:       memoNestedJSONEqual,
@@ -3678,13 +3679,13 @@ func memoNestedJSONKey(w *memo.KeyWriter, k int) {
 func NestedJSONCached(k int) *Outer {
 	memoCall := memoNestedJSON.Begin(context.Background())
 	memoNestedJSONKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[*Outer](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[*Outer](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (*Outer, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (*Outer, error) {
 		return NestedJSON(k), nil
 	})
 	return memoR
@@ -3725,7 +3726,7 @@ func (h NestedJSONMemoHandle) Stats() memo.Stats {
 }
 
 // memoNestedGob is the cache of NestedGob.
-var memoNestedGob = memo.NewFunc(memo.FuncInfo{
+var memoNestedGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "gob",
 	Equal:       memoNestedGobEqual,
@@ -3746,13 +3747,13 @@ func memoNestedGobKey(w *memo.KeyWriter, k int) {
 func NestedGobCached(k int) *Outer {
 	memoCall := memoNestedGob.Begin(context.Background())
 	memoNestedGobKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[*Outer](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[*Outer](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (*Outer, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (*Outer, error) {
 		return NestedGob(k), nil
 	})
 	return memoR
@@ -3793,7 +3794,7 @@ func (h NestedGobMemoHandle) Stats() memo.Stats {
 }
 
 // memoNestedZstd is the cache of NestedZstd.
-var memoNestedZstd = memo.NewFunc(memo.FuncInfo{
+var memoNestedZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack+zstd",
 	Equal:       memoNestedZstdEqual,
@@ -3815,13 +3816,13 @@ func memoNestedZstdKey(w *memo.KeyWriter, k int) {
 func NestedZstdCached(k int) *Outer {
 	memoCall := memoNestedZstd.Begin(context.Background())
 	memoNestedZstdKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[*Outer](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[*Outer](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (*Outer, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (*Outer, error) {
 		return NestedZstd(k), nil
 	})
 	return memoR
@@ -3862,7 +3863,7 @@ func (h NestedZstdMemoHandle) Stats() memo.Stats {
 }
 
 // memoCycleMsgpack is the cache of CycleMsgpack.
-var memoCycleMsgpack = memo.NewFunc(memo.FuncInfo{
+var memoCycleMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack",
 	Equal:       memoCycleMsgpackEqual,
@@ -3886,13 +3887,13 @@ func memoCycleMsgpackKey(w *memo.KeyWriter, k int) {
 func CycleMsgpackCached(k int) *Node {
 	memoCall := memoCycleMsgpack.Begin(context.Background())
 	memoCycleMsgpackKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[*Node](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (*Node, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (*Node, error) {
 		return CycleMsgpack(k), nil
 	})
 	return memoR
@@ -3933,7 +3934,7 @@ func (h CycleMsgpackMemoHandle) Stats() memo.Stats {
 }
 
 // memoCycleJSON is the cache of CycleJSON.
-var memoCycleJSON = memo.NewFunc(memo.FuncInfo{
+var memoCycleJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "json",
 	Equal:       memoCycleJSONEqual,
@@ -3956,13 +3957,13 @@ func memoCycleJSONKey(w *memo.KeyWriter, k int) {
 func CycleJSONCached(k int) *Node {
 	memoCall := memoCycleJSON.Begin(context.Background())
 	memoCycleJSONKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[*Node](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (*Node, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (*Node, error) {
 		return CycleJSON(k), nil
 	})
 	return memoR
@@ -4003,7 +4004,7 @@ func (h CycleJSONMemoHandle) Stats() memo.Stats {
 }
 
 // memoCycleGob is the cache of CycleGob.
-var memoCycleGob = memo.NewFunc(memo.FuncInfo{
+var memoCycleGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "gob",
 	Equal:       memoCycleGobEqual,
@@ -4026,13 +4027,13 @@ func memoCycleGobKey(w *memo.KeyWriter, k int) {
 func CycleGobCached(k int) *Node {
 	memoCall := memoCycleGob.Begin(context.Background())
 	memoCycleGobKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[*Node](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (*Node, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (*Node, error) {
 		return CycleGob(k), nil
 	})
 	return memoR
@@ -4073,7 +4074,7 @@ func (h CycleGobMemoHandle) Stats() memo.Stats {
 }
 
 // memoCycleZstd is the cache of CycleZstd.
-var memoCycleZstd = memo.NewFunc(memo.FuncInfo{
+var memoCycleZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack+zstd",
 	Equal:       memoCycleZstdEqual,
@@ -4097,13 +4098,13 @@ func memoCycleZstdKey(w *memo.KeyWriter, k int) {
 func CycleZstdCached(k int) *Node {
 	memoCall := memoCycleZstd.Begin(context.Background())
 	memoCycleZstdKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[*Node](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (*Node, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (*Node, error) {
 		return CycleZstd(k), nil
 	})
 	return memoR
@@ -4144,7 +4145,7 @@ func (h CycleZstdMemoHandle) Stats() memo.Stats {
 }
 
 // memoTreeMsgpack is the cache of TreeMsgpack.
-var memoTreeMsgpack = memo.NewFunc(memo.FuncInfo{
+var memoTreeMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack",
 	Equal:       memoTreeMsgpackEqual,
@@ -4168,13 +4169,13 @@ func memoTreeMsgpackKey(w *memo.KeyWriter, k int) {
 func TreeMsgpackCached(k int) *Node {
 	memoCall := memoTreeMsgpack.Begin(context.Background())
 	memoTreeMsgpackKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[*Node](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (*Node, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (*Node, error) {
 		return TreeMsgpack(k), nil
 	})
 	return memoR
@@ -4215,7 +4216,7 @@ func (h TreeMsgpackMemoHandle) Stats() memo.Stats {
 }
 
 // memoTreeJSON is the cache of TreeJSON.
-var memoTreeJSON = memo.NewFunc(memo.FuncInfo{
+var memoTreeJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "json",
 	Equal:       memoTreeJSONEqual,
@@ -4238,13 +4239,13 @@ func memoTreeJSONKey(w *memo.KeyWriter, k int) {
 func TreeJSONCached(k int) *Node {
 	memoCall := memoTreeJSON.Begin(context.Background())
 	memoTreeJSONKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[*Node](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (*Node, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (*Node, error) {
 		return TreeJSON(k), nil
 	})
 	return memoR
@@ -4285,7 +4286,7 @@ func (h TreeJSONMemoHandle) Stats() memo.Stats {
 }
 
 // memoTreeGob is the cache of TreeGob.
-var memoTreeGob = memo.NewFunc(memo.FuncInfo{
+var memoTreeGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "gob",
 	Equal:       memoTreeGobEqual,
@@ -4308,13 +4309,13 @@ func memoTreeGobKey(w *memo.KeyWriter, k int) {
 func TreeGobCached(k int) *Node {
 	memoCall := memoTreeGob.Begin(context.Background())
 	memoTreeGobKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[*Node](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (*Node, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (*Node, error) {
 		return TreeGob(k), nil
 	})
 	return memoR
@@ -4355,7 +4356,7 @@ func (h TreeGobMemoHandle) Stats() memo.Stats {
 }
 
 // memoTreeZstd is the cache of TreeZstd.
-var memoTreeZstd = memo.NewFunc(memo.FuncInfo{
+var memoTreeZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack+zstd",
 	Equal:       memoTreeZstdEqual,
@@ -4379,13 +4380,13 @@ func memoTreeZstdKey(w *memo.KeyWriter, k int) {
 func TreeZstdCached(k int) *Node {
 	memoCall := memoTreeZstd.Begin(context.Background())
 	memoTreeZstdKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[*Node](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (*Node, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (*Node, error) {
 		return TreeZstd(k), nil
 	})
 	return memoR
@@ -4426,7 +4427,7 @@ func (h TreeZstdMemoHandle) Stats() memo.Stats {
 }
 
 // memoAnyMsgpack is the cache of AnyMsgpack.
-var memoAnyMsgpack = memo.NewFunc(memo.FuncInfo{
+var memoAnyMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack",
 	Fingerprint: "fa43e37ca7cdc7ece8a92c63cd128142",
@@ -4449,13 +4450,13 @@ func memoAnyMsgpackKey(w *memo.KeyWriter, k int) {
 func AnyMsgpackCached(k int) any {
 	memoCall := memoAnyMsgpack.Begin(context.Background())
 	memoAnyMsgpackKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[any](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[any](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (any, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (any, error) {
 		return AnyMsgpack(k), nil
 	})
 	return memoR
@@ -4496,7 +4497,7 @@ func (h AnyMsgpackMemoHandle) Stats() memo.Stats {
 }
 
 // memoAnyJSON is the cache of AnyJSON.
-var memoAnyJSON = memo.NewFunc(memo.FuncInfo{
+var memoAnyJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "json",
 	Fingerprint: "d8ab390d37400ef0a1b68dd132162c65",
@@ -4519,13 +4520,13 @@ func memoAnyJSONKey(w *memo.KeyWriter, k int) {
 func AnyJSONCached(k int) any {
 	memoCall := memoAnyJSON.Begin(context.Background())
 	memoAnyJSONKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[any](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[any](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (any, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (any, error) {
 		return AnyJSON(k), nil
 	})
 	return memoR
@@ -4566,7 +4567,7 @@ func (h AnyJSONMemoHandle) Stats() memo.Stats {
 }
 
 // memoAnyGob is the cache of AnyGob.
-var memoAnyGob = memo.NewFunc(memo.FuncInfo{
+var memoAnyGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "gob",
 	Equal:       memoAnyGobEqual,
@@ -4588,13 +4589,13 @@ func memoAnyGobKey(w *memo.KeyWriter, k int) {
 func AnyGobCached(k int) any {
 	memoCall := memoAnyGob.Begin(context.Background())
 	memoAnyGobKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[any](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[any](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (any, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (any, error) {
 		return AnyGob(k), nil
 	})
 	return memoR
@@ -4635,7 +4636,7 @@ func (h AnyGobMemoHandle) Stats() memo.Stats {
 }
 
 // memoAnyZstd is the cache of AnyZstd.
-var memoAnyZstd = memo.NewFunc(memo.FuncInfo{
+var memoAnyZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack+zstd",
 	Fingerprint: "1e1ac1045ba1dbbee6ed1ab7e759b8f7",
@@ -4658,13 +4659,13 @@ func memoAnyZstdKey(w *memo.KeyWriter, k int) {
 func AnyZstdCached(k int) any {
 	memoCall := memoAnyZstd.Begin(context.Background())
 	memoAnyZstdKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[any](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[any](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (any, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (any, error) {
 		return AnyZstd(k), nil
 	})
 	return memoR
@@ -4711,7 +4712,7 @@ type memoMultiMsgpackResults struct {
 }
 
 // memoMultiMsgpack is the cache of MultiMsgpack.
-var memoMultiMsgpack = memo.NewFunc(memo.FuncInfo{
+var memoMultiMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack",
 	Equal:       memoMultiMsgpackEqual,
@@ -4734,13 +4735,13 @@ func memoMultiMsgpackKey(w *memo.KeyWriter, k int) {
 func MultiMsgpackCached(k int) (int, Plain, error) {
 	memoCall := memoMultiMsgpack.Begin(context.Background())
 	memoMultiMsgpackKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[memoMultiMsgpackResults](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[memoMultiMsgpackResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1, nil
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, memoErr := memo.Run(memoCall, func() (memoMultiMsgpackResults, error) {
+	memoR, memoErr := memoimpl.Run(memoCall, func() (memoMultiMsgpackResults, error) {
 		memoR0, memoR1, memoErr := MultiMsgpack(k)
 		return memoMultiMsgpackResults{memoR0, memoR1}, memoErr
 	})
@@ -4788,7 +4789,7 @@ type memoMultiJSONResults struct {
 }
 
 // memoMultiJSON is the cache of MultiJSON.
-var memoMultiJSON = memo.NewFunc(memo.FuncInfo{
+var memoMultiJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "json",
 	Equal:       memoMultiJSONEqual,
@@ -4810,13 +4811,13 @@ func memoMultiJSONKey(w *memo.KeyWriter, k int) {
 func MultiJSONCached(k int) (int, Plain, error) {
 	memoCall := memoMultiJSON.Begin(context.Background())
 	memoMultiJSONKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[memoMultiJSONResults](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[memoMultiJSONResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1, nil
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, memoErr := memo.Run(memoCall, func() (memoMultiJSONResults, error) {
+	memoR, memoErr := memoimpl.Run(memoCall, func() (memoMultiJSONResults, error) {
 		memoR0, memoR1, memoErr := MultiJSON(k)
 		return memoMultiJSONResults{memoR0, memoR1}, memoErr
 	})
@@ -4864,7 +4865,7 @@ type memoMultiGobResults struct {
 }
 
 // memoMultiGob is the cache of MultiGob.
-var memoMultiGob = memo.NewFunc(memo.FuncInfo{
+var memoMultiGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "gob",
 	Equal:       memoMultiGobEqual,
@@ -4886,13 +4887,13 @@ func memoMultiGobKey(w *memo.KeyWriter, k int) {
 func MultiGobCached(k int) (int, Plain, error) {
 	memoCall := memoMultiGob.Begin(context.Background())
 	memoMultiGobKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[memoMultiGobResults](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[memoMultiGobResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1, nil
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, memoErr := memo.Run(memoCall, func() (memoMultiGobResults, error) {
+	memoR, memoErr := memoimpl.Run(memoCall, func() (memoMultiGobResults, error) {
 		memoR0, memoR1, memoErr := MultiGob(k)
 		return memoMultiGobResults{memoR0, memoR1}, memoErr
 	})
@@ -4940,7 +4941,7 @@ type memoMultiZstdResults struct {
 }
 
 // memoMultiZstd is the cache of MultiZstd.
-var memoMultiZstd = memo.NewFunc(memo.FuncInfo{
+var memoMultiZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack+zstd",
 	Equal:       memoMultiZstdEqual,
@@ -4963,13 +4964,13 @@ func memoMultiZstdKey(w *memo.KeyWriter, k int) {
 func MultiZstdCached(k int) (int, Plain, error) {
 	memoCall := memoMultiZstd.Begin(context.Background())
 	memoMultiZstdKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[memoMultiZstdResults](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[memoMultiZstdResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1, nil
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, memoErr := memo.Run(memoCall, func() (memoMultiZstdResults, error) {
+	memoR, memoErr := memoimpl.Run(memoCall, func() (memoMultiZstdResults, error) {
 		memoR0, memoR1, memoErr := MultiZstd(k)
 		return memoMultiZstdResults{memoR0, memoR1}, memoErr
 	})
@@ -5011,7 +5012,7 @@ func (h MultiZstdMemoHandle) Stats() memo.Stats {
 }
 
 // memoBoxedMsgpack is the cache of BoxedMsgpack, one per instantiation.
-var memoBoxedMsgpack = memo.NewGeneric(memo.FuncInfo{
+var memoBoxedMsgpack = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack",
 	Fingerprint: "543fcc0e49eea5b8f760e718ecdaa79d",
@@ -5030,15 +5031,15 @@ func memoBoxedMsgpackKey[T any](w *memo.KeyWriter, v T) {
 // arguments share one result, computed once. The key is made of v. Results
 // live in the backend named "store".
 func BoxedMsgpackCached[T any](v T) Box[T] {
-	memoCall := memo.Instance[T](memoBoxedMsgpack).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoBoxedMsgpack).Begin(context.Background())
 	memoBoxedMsgpackKey[T](memoCall.Key(), v)
-	if memoR, memoOK := memo.Lookup[Box[T]](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Box[T]](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("v", v)
+		return memoimpl.Describe("v", v)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Box[T], error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Box[T], error) {
 		return BoxedMsgpack[T](v), nil
 	})
 	return memoR
@@ -5055,7 +5056,7 @@ type BoxedMsgpackMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h BoxedMsgpackMemoHandle[T]) Forget(v T) error {
-	memoCall := memo.Instance[T](memoBoxedMsgpack).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoBoxedMsgpack).Begin(context.Background())
 	memoBoxedMsgpackKey[T](memoCall.Key(), v)
 	return memoCall.Forget()
 }
@@ -5063,23 +5064,23 @@ func (h BoxedMsgpackMemoHandle[T]) Forget(v T) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling BoxedMsgpack.
 func (h BoxedMsgpackMemoHandle[T]) Contains(v T) bool {
-	memoCall := memo.Instance[T](memoBoxedMsgpack).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoBoxedMsgpack).Begin(context.Background())
 	memoBoxedMsgpackKey[T](memoCall.Key(), v)
 	return memoCall.Contains()
 }
 
 // Clear removes every cached result of BoxedMsgpack with these type arguments.
 func (h BoxedMsgpackMemoHandle[T]) Clear(ctx context.Context) error {
-	return memo.Instance[T](memoBoxedMsgpack).Clear(ctx)
+	return memoimpl.Instance[T](memoBoxedMsgpack).Clear(ctx)
 }
 
 // Stats returns the counters of [BoxedMsgpackCached] with these type arguments.
 func (h BoxedMsgpackMemoHandle[T]) Stats() memo.Stats {
-	return memo.Instance[T](memoBoxedMsgpack).Stats()
+	return memoimpl.Instance[T](memoBoxedMsgpack).Stats()
 }
 
 // memoBoxedJSON is the cache of BoxedJSON, one per instantiation.
-var memoBoxedJSON = memo.NewGeneric(memo.FuncInfo{
+var memoBoxedJSON = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "json",
 	Fingerprint: "d44fa30e1eab318e9b83253cf60be2bc",
@@ -5097,15 +5098,15 @@ func memoBoxedJSONKey[T any](w *memo.KeyWriter, v T) {
 // arguments share one result, computed once. The key is made of v. Results
 // live in the backend named "store".
 func BoxedJSONCached[T any](v T) Box[T] {
-	memoCall := memo.Instance[T](memoBoxedJSON).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoBoxedJSON).Begin(context.Background())
 	memoBoxedJSONKey[T](memoCall.Key(), v)
-	if memoR, memoOK := memo.Lookup[Box[T]](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Box[T]](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("v", v)
+		return memoimpl.Describe("v", v)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Box[T], error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Box[T], error) {
 		return BoxedJSON[T](v), nil
 	})
 	return memoR
@@ -5122,7 +5123,7 @@ type BoxedJSONMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h BoxedJSONMemoHandle[T]) Forget(v T) error {
-	memoCall := memo.Instance[T](memoBoxedJSON).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoBoxedJSON).Begin(context.Background())
 	memoBoxedJSONKey[T](memoCall.Key(), v)
 	return memoCall.Forget()
 }
@@ -5130,23 +5131,23 @@ func (h BoxedJSONMemoHandle[T]) Forget(v T) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling BoxedJSON.
 func (h BoxedJSONMemoHandle[T]) Contains(v T) bool {
-	memoCall := memo.Instance[T](memoBoxedJSON).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoBoxedJSON).Begin(context.Background())
 	memoBoxedJSONKey[T](memoCall.Key(), v)
 	return memoCall.Contains()
 }
 
 // Clear removes every cached result of BoxedJSON with these type arguments.
 func (h BoxedJSONMemoHandle[T]) Clear(ctx context.Context) error {
-	return memo.Instance[T](memoBoxedJSON).Clear(ctx)
+	return memoimpl.Instance[T](memoBoxedJSON).Clear(ctx)
 }
 
 // Stats returns the counters of [BoxedJSONCached] with these type arguments.
 func (h BoxedJSONMemoHandle[T]) Stats() memo.Stats {
-	return memo.Instance[T](memoBoxedJSON).Stats()
+	return memoimpl.Instance[T](memoBoxedJSON).Stats()
 }
 
 // memoBoxedGob is the cache of BoxedGob, one per instantiation.
-var memoBoxedGob = memo.NewGeneric(memo.FuncInfo{
+var memoBoxedGob = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "gob",
 	Fingerprint: "5afdd895e71d4f988004d0920efb37fb",
@@ -5164,15 +5165,15 @@ func memoBoxedGobKey[T any](w *memo.KeyWriter, v T) {
 // arguments share one result, computed once. The key is made of v. Results
 // live in the backend named "store".
 func BoxedGobCached[T any](v T) Box[T] {
-	memoCall := memo.Instance[T](memoBoxedGob).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoBoxedGob).Begin(context.Background())
 	memoBoxedGobKey[T](memoCall.Key(), v)
-	if memoR, memoOK := memo.Lookup[Box[T]](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Box[T]](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("v", v)
+		return memoimpl.Describe("v", v)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Box[T], error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Box[T], error) {
 		return BoxedGob[T](v), nil
 	})
 	return memoR
@@ -5189,7 +5190,7 @@ type BoxedGobMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h BoxedGobMemoHandle[T]) Forget(v T) error {
-	memoCall := memo.Instance[T](memoBoxedGob).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoBoxedGob).Begin(context.Background())
 	memoBoxedGobKey[T](memoCall.Key(), v)
 	return memoCall.Forget()
 }
@@ -5197,23 +5198,23 @@ func (h BoxedGobMemoHandle[T]) Forget(v T) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling BoxedGob.
 func (h BoxedGobMemoHandle[T]) Contains(v T) bool {
-	memoCall := memo.Instance[T](memoBoxedGob).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoBoxedGob).Begin(context.Background())
 	memoBoxedGobKey[T](memoCall.Key(), v)
 	return memoCall.Contains()
 }
 
 // Clear removes every cached result of BoxedGob with these type arguments.
 func (h BoxedGobMemoHandle[T]) Clear(ctx context.Context) error {
-	return memo.Instance[T](memoBoxedGob).Clear(ctx)
+	return memoimpl.Instance[T](memoBoxedGob).Clear(ctx)
 }
 
 // Stats returns the counters of [BoxedGobCached] with these type arguments.
 func (h BoxedGobMemoHandle[T]) Stats() memo.Stats {
-	return memo.Instance[T](memoBoxedGob).Stats()
+	return memoimpl.Instance[T](memoBoxedGob).Stats()
 }
 
 // memoBoxedZstd is the cache of BoxedZstd, one per instantiation.
-var memoBoxedZstd = memo.NewGeneric(memo.FuncInfo{
+var memoBoxedZstd = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack+zstd",
 	Fingerprint: "4dad3bfca6be0f5555ee880125227f20",
@@ -5232,15 +5233,15 @@ func memoBoxedZstdKey[T any](w *memo.KeyWriter, v T) {
 // arguments share one result, computed once. The key is made of v. Results
 // live in the backend named "store".
 func BoxedZstdCached[T any](v T) Box[T] {
-	memoCall := memo.Instance[T](memoBoxedZstd).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoBoxedZstd).Begin(context.Background())
 	memoBoxedZstdKey[T](memoCall.Key(), v)
-	if memoR, memoOK := memo.Lookup[Box[T]](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Box[T]](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("v", v)
+		return memoimpl.Describe("v", v)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Box[T], error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Box[T], error) {
 		return BoxedZstd[T](v), nil
 	})
 	return memoR
@@ -5257,7 +5258,7 @@ type BoxedZstdMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h BoxedZstdMemoHandle[T]) Forget(v T) error {
-	memoCall := memo.Instance[T](memoBoxedZstd).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoBoxedZstd).Begin(context.Background())
 	memoBoxedZstdKey[T](memoCall.Key(), v)
 	return memoCall.Forget()
 }
@@ -5265,24 +5266,24 @@ func (h BoxedZstdMemoHandle[T]) Forget(v T) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling BoxedZstd.
 func (h BoxedZstdMemoHandle[T]) Contains(v T) bool {
-	memoCall := memo.Instance[T](memoBoxedZstd).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoBoxedZstd).Begin(context.Background())
 	memoBoxedZstdKey[T](memoCall.Key(), v)
 	return memoCall.Contains()
 }
 
 // Clear removes every cached result of BoxedZstd with these type arguments.
 func (h BoxedZstdMemoHandle[T]) Clear(ctx context.Context) error {
-	return memo.Instance[T](memoBoxedZstd).Clear(ctx)
+	return memoimpl.Instance[T](memoBoxedZstd).Clear(ctx)
 }
 
 // Stats returns the counters of [BoxedZstdCached] with these type arguments.
 func (h BoxedZstdMemoHandle[T]) Stats() memo.Stats {
-	return memo.Instance[T](memoBoxedZstd).Stats()
+	return memoimpl.Instance[T](memoBoxedZstd).Stats()
 }
 
 // memoEqualStamps compares a value of type Stamps with what its encoding
 // decodes to.
-func memoEqualStamps(d *memo.Diff, a, b *Stamps) bool {
+func memoEqualStamps(d *memoimpl.Diff, a, b *Stamps) bool {
 	if !d.Time(a.UTC, b.UTC) {
 		return d.At(".UTC")
 	}
@@ -5300,13 +5301,13 @@ func memoEqualStamps(d *memo.Diff, a, b *Stamps) bool {
 
 // memoMoneyJSONEqual compares a result of MoneyJSON with what its encoding
 // decodes to.
-func memoMoneyJSONEqual(d *memo.Diff, a, b *Money) bool {
+func memoMoneyJSONEqual(d *memoimpl.Diff, a, b *Money) bool {
 	return d.Reflect(a, b)
 }
 
 // memoEqualSecret compares a value of type Secret with what its encoding
 // decodes to.
-func memoEqualSecret(d *memo.Diff, a, b *Secret) bool {
+func memoEqualSecret(d *memoimpl.Diff, a, b *Secret) bool {
 	if a.User != b.User {
 		return d.Differ(a.User, b.User, ".User")
 	}
@@ -5318,7 +5319,7 @@ func memoEqualSecret(d *memo.Diff, a, b *Secret) bool {
 
 // memoEqualMsgSecret compares a value of type MsgSecret with what its encoding
 // decodes to.
-func memoEqualMsgSecret(d *memo.Diff, a, b *MsgSecret) bool {
+func memoEqualMsgSecret(d *memoimpl.Diff, a, b *MsgSecret) bool {
 	if a.User != b.User {
 		return d.Differ(a.User, b.User, ".User")
 	}
@@ -5330,7 +5331,7 @@ func memoEqualMsgSecret(d *memo.Diff, a, b *MsgSecret) bool {
 
 // memoEqualItem compares a value of type Item with what its encoding decodes
 // to.
-func memoEqualItem(d *memo.Diff, a, b *Item) bool {
+func memoEqualItem(d *memoimpl.Diff, a, b *Item) bool {
 	if !memoEqualBase(d, &a.Base, &b.Base) {
 		return d.At(".Base")
 	}
@@ -5341,8 +5342,8 @@ func memoEqualItem(d *memo.Diff, a, b *Item) bool {
 }
 
 // memoEqualBag compares a value of type Bag with what its encoding decodes to.
-func memoEqualBag(d *memo.Diff, a, b *Bag) bool {
-	if !memo.SameMapLen(d, a.M, b.M) {
+func memoEqualBag(d *memoimpl.Diff, a, b *Bag) bool {
+	if !memoimpl.SameMapLen(d, a.M, b.M) {
 		return d.At(".M")
 	}
 	for k, va := range a.M {
@@ -5350,7 +5351,7 @@ func memoEqualBag(d *memo.Diff, a, b *Bag) bool {
 		if !ok {
 			return d.Missing(k, ".M")
 		}
-		if !memo.SameLen(d, va, vb) {
+		if !memoimpl.SameLen(d, va, vb) {
 			return d.At(".M[%q]", k)
 		}
 		for i1 := range va {
@@ -5364,20 +5365,20 @@ func memoEqualBag(d *memo.Diff, a, b *Bag) bool {
 
 // memoEqualPtrs compares a value of type Ptrs with what its encoding decodes
 // to.
-func memoEqualPtrs(d *memo.Diff, a, b *Ptrs) bool {
-	if !memo.SameNil(d, a.Zero, b.Zero) {
+func memoEqualPtrs(d *memoimpl.Diff, a, b *Ptrs) bool {
+	if !memoimpl.SameNil(d, a.Zero, b.Zero) {
 		return d.At(".Zero")
 	}
 	if a.Zero != nil && *a.Zero != *b.Zero {
 		return d.Differ(*a.Zero, *b.Zero, ".Zero")
 	}
-	if !memo.SameNil(d, a.Set, b.Set) {
+	if !memoimpl.SameNil(d, a.Set, b.Set) {
 		return d.At(".Set")
 	}
 	if a.Set != nil && *a.Set != *b.Set {
 		return d.Differ(*a.Set, *b.Set, ".Set")
 	}
-	if !memo.SameNil(d, a.Nil, b.Nil) {
+	if !memoimpl.SameNil(d, a.Nil, b.Nil) {
 		return d.At(".Nil")
 	}
 	if a.Nil != nil && *a.Nil != *b.Nil {
@@ -5388,8 +5389,8 @@ func memoEqualPtrs(d *memo.Diff, a, b *Ptrs) bool {
 
 // memoEmptyMsgpackEqual compares a result of EmptyMsgpack with what its
 // encoding decodes to.
-func memoEmptyMsgpackEqual(d *memo.Diff, a, b *[]int) bool {
-	if !memo.SameLen(d, *a, *b) {
+func memoEmptyMsgpackEqual(d *memoimpl.Diff, a, b *[]int) bool {
+	if !memoimpl.SameLen(d, *a, *b) {
 		return false
 	}
 	for i := range *a {
@@ -5402,8 +5403,8 @@ func memoEmptyMsgpackEqual(d *memo.Diff, a, b *[]int) bool {
 
 // memoEmptyJSONEqual compares a result of EmptyJSON with what its encoding
 // decodes to.
-func memoEmptyJSONEqual(d *memo.Diff, a, b *[]int) bool {
-	if !memo.SameLen(d, *a, *b) {
+func memoEmptyJSONEqual(d *memoimpl.Diff, a, b *[]int) bool {
+	if !memoimpl.SameLen(d, *a, *b) {
 		return false
 	}
 	for i := range *a {
@@ -5416,8 +5417,8 @@ func memoEmptyJSONEqual(d *memo.Diff, a, b *[]int) bool {
 
 // memoEmptyGobEqual compares a result of EmptyGob with what its encoding
 // decodes to.
-func memoEmptyGobEqual(d *memo.Diff, a, b *[]int) bool {
-	if !memo.SameLen(d, *a, *b) {
+func memoEmptyGobEqual(d *memoimpl.Diff, a, b *[]int) bool {
+	if !memoimpl.SameLen(d, *a, *b) {
 		return false
 	}
 	for i := range *a {
@@ -5430,8 +5431,8 @@ func memoEmptyGobEqual(d *memo.Diff, a, b *[]int) bool {
 
 // memoEmptyZstdEqual compares a result of EmptyZstd with what its encoding
 // decodes to.
-func memoEmptyZstdEqual(d *memo.Diff, a, b *[]int) bool {
-	if !memo.SameLen(d, *a, *b) {
+func memoEmptyZstdEqual(d *memoimpl.Diff, a, b *[]int) bool {
+	if !memoimpl.SameLen(d, *a, *b) {
 		return false
 	}
 	for i := range *a {
@@ -5444,8 +5445,8 @@ func memoEmptyZstdEqual(d *memo.Diff, a, b *[]int) bool {
 
 // memoNilSliceMsgpackEqual compares a result of NilSliceMsgpack with what its
 // encoding decodes to.
-func memoNilSliceMsgpackEqual(d *memo.Diff, a, b *[]int) bool {
-	if !memo.SameLen(d, *a, *b) {
+func memoNilSliceMsgpackEqual(d *memoimpl.Diff, a, b *[]int) bool {
+	if !memoimpl.SameLen(d, *a, *b) {
 		return false
 	}
 	for i := range *a {
@@ -5458,8 +5459,8 @@ func memoNilSliceMsgpackEqual(d *memo.Diff, a, b *[]int) bool {
 
 // memoNilSliceJSONEqual compares a result of NilSliceJSON with what its
 // encoding decodes to.
-func memoNilSliceJSONEqual(d *memo.Diff, a, b *[]int) bool {
-	if !memo.SameLen(d, *a, *b) {
+func memoNilSliceJSONEqual(d *memoimpl.Diff, a, b *[]int) bool {
+	if !memoimpl.SameLen(d, *a, *b) {
 		return false
 	}
 	for i := range *a {
@@ -5472,8 +5473,8 @@ func memoNilSliceJSONEqual(d *memo.Diff, a, b *[]int) bool {
 
 // memoNilSliceGobEqual compares a result of NilSliceGob with what its encoding
 // decodes to.
-func memoNilSliceGobEqual(d *memo.Diff, a, b *[]int) bool {
-	if !memo.SameLen(d, *a, *b) {
+func memoNilSliceGobEqual(d *memoimpl.Diff, a, b *[]int) bool {
+	if !memoimpl.SameLen(d, *a, *b) {
 		return false
 	}
 	for i := range *a {
@@ -5486,8 +5487,8 @@ func memoNilSliceGobEqual(d *memo.Diff, a, b *[]int) bool {
 
 // memoNilSliceZstdEqual compares a result of NilSliceZstd with what its
 // encoding decodes to.
-func memoNilSliceZstdEqual(d *memo.Diff, a, b *[]int) bool {
-	if !memo.SameLen(d, *a, *b) {
+func memoNilSliceZstdEqual(d *memoimpl.Diff, a, b *[]int) bool {
+	if !memoimpl.SameLen(d, *a, *b) {
 		return false
 	}
 	for i := range *a {
@@ -5500,11 +5501,11 @@ func memoNilSliceZstdEqual(d *memo.Diff, a, b *[]int) bool {
 
 // memoEqualReading compares a value of type Reading with what its encoding
 // decodes to.
-func memoEqualReading(d *memo.Diff, a, b *Reading) bool {
-	if !memo.SameFloat(float64(a.Temp), float64(b.Temp)) {
+func memoEqualReading(d *memoimpl.Diff, a, b *Reading) bool {
+	if !memoimpl.SameFloat(float64(a.Temp), float64(b.Temp)) {
 		return d.Differ(a.Temp, b.Temp, ".Temp")
 	}
-	if !memo.SameFloat(a.Raw, b.Raw) {
+	if !memoimpl.SameFloat(a.Raw, b.Raw) {
 		return d.Differ(a.Raw, b.Raw, ".Raw")
 	}
 	if a.N != b.N {
@@ -5515,7 +5516,7 @@ func memoEqualReading(d *memo.Diff, a, b *Reading) bool {
 
 // memoEqualString compares a result of type string with what its encoding
 // decodes to.
-func memoEqualString(d *memo.Diff, a, b *string) bool {
+func memoEqualString(d *memoimpl.Diff, a, b *string) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")
 	}
@@ -5524,11 +5525,11 @@ func memoEqualString(d *memo.Diff, a, b *string) bool {
 
 // memoEqualPlain compares a value of type Plain with what its encoding decodes
 // to.
-func memoEqualPlain(d *memo.Diff, a, b *Plain) bool {
+func memoEqualPlain(d *memoimpl.Diff, a, b *Plain) bool {
 	if a.Name != b.Name {
 		return d.Differ(a.Name, b.Name, ".Name")
 	}
-	if !memo.SameLen(d, a.Tags, b.Tags) {
+	if !memoimpl.SameLen(d, a.Tags, b.Tags) {
 		return d.At(".Tags")
 	}
 	for i := range a.Tags {
@@ -5547,8 +5548,8 @@ func memoEqualPlain(d *memo.Diff, a, b *Plain) bool {
 
 // memoEqualNames compares a value of type Names with what its encoding decodes
 // to.
-func memoEqualNames(d *memo.Diff, a, b *Names) bool {
-	if !memo.SameLen(d, *a, *b) {
+func memoEqualNames(d *memoimpl.Diff, a, b *Names) bool {
+	if !memoimpl.SameLen(d, *a, *b) {
 		return false
 	}
 	for i := range *a {
@@ -5561,8 +5562,8 @@ func memoEqualNames(d *memo.Diff, a, b *Names) bool {
 
 // memoNestedMsgpackEqual compares a result of NestedMsgpack with what its
 // encoding decodes to.
-func memoNestedMsgpackEqual(d *memo.Diff, a, b **Outer) bool {
-	if !memo.SameNil(d, *a, *b) {
+func memoNestedMsgpackEqual(d *memoimpl.Diff, a, b **Outer) bool {
+	if !memoimpl.SameNil(d, *a, *b) {
 		return false
 	}
 	return *a == nil || memoEqualOuter(d, *a, *b)
@@ -5570,8 +5571,8 @@ func memoNestedMsgpackEqual(d *memo.Diff, a, b **Outer) bool {
 
 // memoNestedJSONEqual compares a result of NestedJSON with what its encoding
 // decodes to.
-func memoNestedJSONEqual(d *memo.Diff, a, b **Outer) bool {
-	if !memo.SameNil(d, *a, *b) {
+func memoNestedJSONEqual(d *memoimpl.Diff, a, b **Outer) bool {
+	if !memoimpl.SameNil(d, *a, *b) {
 		return false
 	}
 	return *a == nil || memoEqualOuter(d, *a, *b)
@@ -5579,8 +5580,8 @@ func memoNestedJSONEqual(d *memo.Diff, a, b **Outer) bool {
 
 // memoNestedGobEqual compares a result of NestedGob with what its encoding
 // decodes to.
-func memoNestedGobEqual(d *memo.Diff, a, b **Outer) bool {
-	if !memo.SameNil(d, *a, *b) {
+func memoNestedGobEqual(d *memoimpl.Diff, a, b **Outer) bool {
+	if !memoimpl.SameNil(d, *a, *b) {
 		return false
 	}
 	return *a == nil || memoEqualOuter(d, *a, *b)
@@ -5588,8 +5589,8 @@ func memoNestedGobEqual(d *memo.Diff, a, b **Outer) bool {
 
 // memoNestedZstdEqual compares a result of NestedZstd with what its encoding
 // decodes to.
-func memoNestedZstdEqual(d *memo.Diff, a, b **Outer) bool {
-	if !memo.SameNil(d, *a, *b) {
+func memoNestedZstdEqual(d *memoimpl.Diff, a, b **Outer) bool {
+	if !memoimpl.SameNil(d, *a, *b) {
 		return false
 	}
 	return *a == nil || memoEqualOuter(d, *a, *b)
@@ -5597,8 +5598,8 @@ func memoNestedZstdEqual(d *memo.Diff, a, b **Outer) bool {
 
 // memoCycleMsgpackEqual compares a result of CycleMsgpack with what its
 // encoding decodes to.
-func memoCycleMsgpackEqual(d *memo.Diff, a, b **Node) bool {
-	if !memo.SameNil(d, *a, *b) {
+func memoCycleMsgpackEqual(d *memoimpl.Diff, a, b **Node) bool {
+	if !memoimpl.SameNil(d, *a, *b) {
 		return false
 	}
 	return *a == nil || memoEqualNode(d, *a, *b)
@@ -5606,8 +5607,8 @@ func memoCycleMsgpackEqual(d *memo.Diff, a, b **Node) bool {
 
 // memoCycleJSONEqual compares a result of CycleJSON with what its encoding
 // decodes to.
-func memoCycleJSONEqual(d *memo.Diff, a, b **Node) bool {
-	if !memo.SameNil(d, *a, *b) {
+func memoCycleJSONEqual(d *memoimpl.Diff, a, b **Node) bool {
+	if !memoimpl.SameNil(d, *a, *b) {
 		return false
 	}
 	return *a == nil || memoEqualNode(d, *a, *b)
@@ -5615,8 +5616,8 @@ func memoCycleJSONEqual(d *memo.Diff, a, b **Node) bool {
 
 // memoCycleGobEqual compares a result of CycleGob with what its encoding
 // decodes to.
-func memoCycleGobEqual(d *memo.Diff, a, b **Node) bool {
-	if !memo.SameNil(d, *a, *b) {
+func memoCycleGobEqual(d *memoimpl.Diff, a, b **Node) bool {
+	if !memoimpl.SameNil(d, *a, *b) {
 		return false
 	}
 	return *a == nil || memoEqualNode(d, *a, *b)
@@ -5624,8 +5625,8 @@ func memoCycleGobEqual(d *memo.Diff, a, b **Node) bool {
 
 // memoCycleZstdEqual compares a result of CycleZstd with what its encoding
 // decodes to.
-func memoCycleZstdEqual(d *memo.Diff, a, b **Node) bool {
-	if !memo.SameNil(d, *a, *b) {
+func memoCycleZstdEqual(d *memoimpl.Diff, a, b **Node) bool {
+	if !memoimpl.SameNil(d, *a, *b) {
 		return false
 	}
 	return *a == nil || memoEqualNode(d, *a, *b)
@@ -5633,8 +5634,8 @@ func memoCycleZstdEqual(d *memo.Diff, a, b **Node) bool {
 
 // memoTreeMsgpackEqual compares a result of TreeMsgpack with what its encoding
 // decodes to.
-func memoTreeMsgpackEqual(d *memo.Diff, a, b **Node) bool {
-	if !memo.SameNil(d, *a, *b) {
+func memoTreeMsgpackEqual(d *memoimpl.Diff, a, b **Node) bool {
+	if !memoimpl.SameNil(d, *a, *b) {
 		return false
 	}
 	return *a == nil || memoEqualNode(d, *a, *b)
@@ -5642,8 +5643,8 @@ func memoTreeMsgpackEqual(d *memo.Diff, a, b **Node) bool {
 
 // memoTreeJSONEqual compares a result of TreeJSON with what its encoding
 // decodes to.
-func memoTreeJSONEqual(d *memo.Diff, a, b **Node) bool {
-	if !memo.SameNil(d, *a, *b) {
+func memoTreeJSONEqual(d *memoimpl.Diff, a, b **Node) bool {
+	if !memoimpl.SameNil(d, *a, *b) {
 		return false
 	}
 	return *a == nil || memoEqualNode(d, *a, *b)
@@ -5651,8 +5652,8 @@ func memoTreeJSONEqual(d *memo.Diff, a, b **Node) bool {
 
 // memoTreeGobEqual compares a result of TreeGob with what its encoding decodes
 // to.
-func memoTreeGobEqual(d *memo.Diff, a, b **Node) bool {
-	if !memo.SameNil(d, *a, *b) {
+func memoTreeGobEqual(d *memoimpl.Diff, a, b **Node) bool {
+	if !memoimpl.SameNil(d, *a, *b) {
 		return false
 	}
 	return *a == nil || memoEqualNode(d, *a, *b)
@@ -5660,8 +5661,8 @@ func memoTreeGobEqual(d *memo.Diff, a, b **Node) bool {
 
 // memoTreeZstdEqual compares a result of TreeZstd with what its encoding
 // decodes to.
-func memoTreeZstdEqual(d *memo.Diff, a, b **Node) bool {
-	if !memo.SameNil(d, *a, *b) {
+func memoTreeZstdEqual(d *memoimpl.Diff, a, b **Node) bool {
+	if !memoimpl.SameNil(d, *a, *b) {
 		return false
 	}
 	return *a == nil || memoEqualNode(d, *a, *b)
@@ -5669,13 +5670,13 @@ func memoTreeZstdEqual(d *memo.Diff, a, b **Node) bool {
 
 // memoAnyGobEqual compares a result of AnyGob with what its encoding decodes
 // to.
-func memoAnyGobEqual(d *memo.Diff, a, b *any) bool {
+func memoAnyGobEqual(d *memoimpl.Diff, a, b *any) bool {
 	return d.Reflect(a, b)
 }
 
 // memoMultiMsgpackEqual compares the results of a call of MultiMsgpack with
 // what their encoding decodes to.
-func memoMultiMsgpackEqual(d *memo.Diff, a, b *memoMultiMsgpackResults) bool {
+func memoMultiMsgpackEqual(d *memoimpl.Diff, a, b *memoMultiMsgpackResults) bool {
 	if a.R0 != b.R0 {
 		return d.Differ(a.R0, b.R0, " 1")
 	}
@@ -5687,7 +5688,7 @@ func memoMultiMsgpackEqual(d *memo.Diff, a, b *memoMultiMsgpackResults) bool {
 
 // memoMultiJSONEqual compares the results of a call of MultiJSON with what
 // their encoding decodes to.
-func memoMultiJSONEqual(d *memo.Diff, a, b *memoMultiJSONResults) bool {
+func memoMultiJSONEqual(d *memoimpl.Diff, a, b *memoMultiJSONResults) bool {
 	if a.R0 != b.R0 {
 		return d.Differ(a.R0, b.R0, " 1")
 	}
@@ -5699,7 +5700,7 @@ func memoMultiJSONEqual(d *memo.Diff, a, b *memoMultiJSONResults) bool {
 
 // memoMultiGobEqual compares the results of a call of MultiGob with what their
 // encoding decodes to.
-func memoMultiGobEqual(d *memo.Diff, a, b *memoMultiGobResults) bool {
+func memoMultiGobEqual(d *memoimpl.Diff, a, b *memoMultiGobResults) bool {
 	if a.R0 != b.R0 {
 		return d.Differ(a.R0, b.R0, " 1")
 	}
@@ -5711,7 +5712,7 @@ func memoMultiGobEqual(d *memo.Diff, a, b *memoMultiGobResults) bool {
 
 // memoMultiZstdEqual compares the results of a call of MultiZstd with what
 // their encoding decodes to.
-func memoMultiZstdEqual(d *memo.Diff, a, b *memoMultiZstdResults) bool {
+func memoMultiZstdEqual(d *memoimpl.Diff, a, b *memoMultiZstdResults) bool {
 	if a.R0 != b.R0 {
 		return d.Differ(a.R0, b.R0, " 1")
 	}
@@ -5723,7 +5724,7 @@ func memoMultiZstdEqual(d *memo.Diff, a, b *memoMultiZstdResults) bool {
 
 // memoEqualBase compares a value of type Base with what its encoding decodes
 // to.
-func memoEqualBase(d *memo.Diff, a, b *Base) bool {
+func memoEqualBase(d *memoimpl.Diff, a, b *Base) bool {
 	if a.ID != b.ID {
 		return d.Differ(a.ID, b.ID, ".ID")
 	}
@@ -5732,11 +5733,11 @@ func memoEqualBase(d *memo.Diff, a, b *Base) bool {
 
 // memoEqualOuter compares a value of type Outer with what its encoding decodes
 // to.
-func memoEqualOuter(d *memo.Diff, a, b *Outer) bool {
+func memoEqualOuter(d *memoimpl.Diff, a, b *Outer) bool {
 	if !memoEqualInner(d, &a.Inner, &b.Inner) {
 		return d.At(".Inner")
 	}
-	if !memo.SameLen(d, a.List, b.List) {
+	if !memoimpl.SameLen(d, a.List, b.List) {
 		return d.At(".List")
 	}
 	for i := range a.List {
@@ -5749,20 +5750,20 @@ func memoEqualOuter(d *memo.Diff, a, b *Outer) bool {
 
 // memoEqualNode compares a value of type Node with what its encoding decodes
 // to.
-func memoEqualNode(d *memo.Diff, a, b *Node) bool {
+func memoEqualNode(d *memoimpl.Diff, a, b *Node) bool {
 	if d.Visited(a, b) {
 		return true
 	}
 	if a.V != b.V {
 		return d.Differ(a.V, b.V, ".V")
 	}
-	if !memo.SameNil(d, a.Next, b.Next) {
+	if !memoimpl.SameNil(d, a.Next, b.Next) {
 		return d.At(".Next")
 	}
 	if a.Next != nil && !memoEqualNode(d, a.Next, b.Next) {
 		return d.At(".Next")
 	}
-	if !memo.SameNil(d, a.Prev, b.Prev) {
+	if !memoimpl.SameNil(d, a.Prev, b.Prev) {
 		return d.At(".Prev")
 	}
 	if a.Prev != nil && !memoEqualNode(d, a.Prev, b.Prev) {
@@ -5773,8 +5774,8 @@ func memoEqualNode(d *memo.Diff, a, b *Node) bool {
 
 // memoEqualInner compares a value of type Inner with what its encoding decodes
 // to.
-func memoEqualInner(d *memo.Diff, a, b *Inner) bool {
-	if !memo.SameMapLen(d, a.Vals, b.Vals) {
+func memoEqualInner(d *memoimpl.Diff, a, b *Inner) bool {
+	if !memoimpl.SameMapLen(d, a.Vals, b.Vals) {
 		return d.At(".Vals")
 	}
 	for k, va := range a.Vals {
@@ -5782,7 +5783,7 @@ func memoEqualInner(d *memo.Diff, a, b *Inner) bool {
 		if !ok {
 			return d.Missing(k, ".Vals")
 		}
-		if !memo.SameNil(d, va, vb) {
+		if !memoimpl.SameNil(d, va, vb) {
 			return d.At(".Vals[%v]", k)
 		}
 		if va != nil && !memoEqualPlain(d, va, vb) {
@@ -5825,7 +5826,7 @@ func memoSizeOfPtrs(r Ptrs) int64 {
 // memoSizeOfSliceInt estimates the bytes a result of type []int references
 // outside itself.
 func memoSizeOfSliceInt(r []int) int64 {
-	return memo.SliceSize(r)
+	return memoimpl.SliceSize(r)
 }
 
 // memoSizeOfString estimates the bytes a result of type string references
@@ -5851,7 +5852,7 @@ func memoSizeOfNames(r Names) int64 {
 func memoSizeOfPtrOuter(r *Outer) int64 {
 	var n int64
 	if r != nil {
-		n += memo.PointeeSize(r)
+		n += memoimpl.PointeeSize(r)
 		n += memoSizeOuter(r)
 	}
 	return n
@@ -5860,13 +5861,13 @@ func memoSizeOfPtrOuter(r *Outer) int64 {
 // memoSizeOfPtrNode estimates the bytes a result of type *Node references
 // outside itself.
 func memoSizeOfPtrNode(r *Node) int64 {
-	return memo.DynamicSize(r)
+	return memoimpl.DynamicSize(r)
 }
 
 // memoSizeOfAny estimates the bytes a result of type any references outside
 // itself.
 func memoSizeOfAny(r any) int64 {
-	return memo.DynamicSize(r)
+	return memoimpl.DynamicSize(r)
 }
 
 // memoMultiMsgpackSize estimates the bytes the results of a call of
@@ -5921,10 +5922,10 @@ func memoSizeItem(v *Item) int64 {
 // itself.
 func memoSizeBag(v *Bag) int64 {
 	var n int64
-	n += memo.MapSize(v.M)
+	n += memoimpl.MapSize(v.M)
 	for k, e := range v.M {
 		n += int64(len(k))
-		n += memo.SliceSize(e)
+		n += memoimpl.SliceSize(e)
 	}
 	return n
 }
@@ -5934,13 +5935,13 @@ func memoSizeBag(v *Bag) int64 {
 func memoSizePtrs(v *Ptrs) int64 {
 	var n int64
 	if v.Zero != nil {
-		n += memo.PointeeSize(v.Zero)
+		n += memoimpl.PointeeSize(v.Zero)
 	}
 	if v.Set != nil {
-		n += memo.PointeeSize(v.Set)
+		n += memoimpl.PointeeSize(v.Set)
 	}
 	if v.Nil != nil {
-		n += memo.PointeeSize(v.Nil)
+		n += memoimpl.PointeeSize(v.Nil)
 		n += int64(len(*v.Nil))
 	}
 	return n
@@ -5951,7 +5952,7 @@ func memoSizePtrs(v *Ptrs) int64 {
 func memoSizePlain(v *Plain) int64 {
 	var n int64
 	n += int64(len(v.Name))
-	n += memo.SliceSize(v.Tags)
+	n += memoimpl.SliceSize(v.Tags)
 	for i := range v.Tags {
 		n += int64(len(v.Tags[i]))
 	}
@@ -5962,7 +5963,7 @@ func memoSizePlain(v *Plain) int64 {
 // itself.
 func memoSizeNames(v *Names) int64 {
 	var n int64
-	n += memo.SliceSize(*v)
+	n += memoimpl.SliceSize(*v)
 	for i := range *v {
 		n += int64(len((*v)[i]))
 	}
@@ -5974,7 +5975,7 @@ func memoSizeNames(v *Names) int64 {
 func memoSizeOuter(v *Outer) int64 {
 	var n int64
 	n += memoSizeInner(&v.Inner)
-	n += memo.SliceSize(v.List)
+	n += memoimpl.SliceSize(v.List)
 	for i := range v.List {
 		n += memoSizeInner(&v.List[i])
 	}
@@ -5985,10 +5986,10 @@ func memoSizeOuter(v *Outer) int64 {
 // itself.
 func memoSizeInner(v *Inner) int64 {
 	var n int64
-	n += memo.MapSize(v.Vals)
+	n += memoimpl.MapSize(v.Vals)
 	for _, e := range v.Vals {
 		if e != nil {
-			n += memo.PointeeSize(e)
+			n += memoimpl.PointeeSize(e)
 			n += memoSizePlain(e)
 		}
 	}

@@ -13,10 +13,11 @@ import (
 	_ "github.com/memogen/memogen/codecs/json"
 	_ "github.com/memogen/memogen/codecs/msgpack"
 	memo "github.com/memogen/memogen/runtime"
+	memoimpl "github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // memoList is the cache of List.
-var memoList = memo.NewFunc(memo.FuncInfo{
+var memoList = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Equal:       memoListEqual,
 	Fingerprint: "e23ac9aa67025a45218e5a16cfa3d04b",
@@ -39,13 +40,13 @@ func memoListKey(w *memo.KeyWriter, n int) {
 func ListCached(n int) *Node {
 	memoCall := memoList.Begin(context.Background())
 	memoListKey(memoCall.Key(), n)
-	if memoR, memoOK := memo.Lookup[*Node](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("n", n)
+		return memoimpl.Describe("n", n)
 	})
-	memoR, _ := memo.Run(memoCall, func() (*Node, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (*Node, error) {
 		return List(n), nil
 	})
 	return memoR
@@ -86,7 +87,7 @@ func (h ListMemoHandle) Stats() memo.Stats {
 }
 
 // memoGrow is the cache of Grow.
-var memoGrow = memo.NewFunc(memo.FuncInfo{
+var memoGrow = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob",
 	Equal:       memoEqualTree,
@@ -109,13 +110,13 @@ func memoGrowKey(w *memo.KeyWriter, name string) {
 func GrowCached(name string) Tree {
 	memoCall := memoGrow.Begin(context.Background())
 	memoGrowKey(memoCall.Key(), name)
-	if memoR, memoOK := memo.Lookup[Tree](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Tree](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("name", name)
+		return memoimpl.Describe("name", name)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Tree, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Tree, error) {
 		return Grow(name), nil
 	})
 	return memoR
@@ -156,7 +157,7 @@ func (h GrowMemoHandle) Stats() memo.Stats {
 }
 
 // memoAccountJSON is the cache of AccountJSON.
-var memoAccountJSON = memo.NewFunc(memo.FuncInfo{
+var memoAccountJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Equal:       memoEqualAccount,
@@ -177,13 +178,13 @@ func memoAccountJSONKey(w *memo.KeyWriter, owner string) {
 func AccountJSONCached(owner string) Account {
 	memoCall := memoAccountJSON.Begin(context.Background())
 	memoAccountJSONKey(memoCall.Key(), owner)
-	if memoR, memoOK := memo.Lookup[Account](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Account](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("owner", owner)
+		return memoimpl.Describe("owner", owner)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Account, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Account, error) {
 		return AccountJSON(owner), nil
 	})
 	return memoR
@@ -224,7 +225,7 @@ func (h AccountJSONMemoHandle) Stats() memo.Stats {
 }
 
 // memoAccountMsgpack is the cache of AccountMsgpack.
-var memoAccountMsgpack = memo.NewFunc(memo.FuncInfo{
+var memoAccountMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Equal:       memoEqualAccount,
 	Fingerprint: "4cfc368902bb65d65443e0bf6425ed4e",
@@ -245,13 +246,13 @@ func memoAccountMsgpackKey(w *memo.KeyWriter, owner string) {
 func AccountMsgpackCached(owner string) Account {
 	memoCall := memoAccountMsgpack.Begin(context.Background())
 	memoAccountMsgpackKey(memoCall.Key(), owner)
-	if memoR, memoOK := memo.Lookup[Account](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Account](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("owner", owner)
+		return memoimpl.Describe("owner", owner)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Account, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Account, error) {
 		return AccountMsgpack(owner), nil
 	})
 	return memoR
@@ -292,7 +293,7 @@ func (h AccountMsgpackMemoHandle) Stats() memo.Stats {
 }
 
 // memoAccountGob is the cache of AccountGob.
-var memoAccountGob = memo.NewFunc(memo.FuncInfo{
+var memoAccountGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob+gzip",
 	Equal:       memoEqualAccount,
@@ -313,13 +314,13 @@ func memoAccountGobKey(w *memo.KeyWriter, owner string) {
 func AccountGobCached(owner string) Account {
 	memoCall := memoAccountGob.Begin(context.Background())
 	memoAccountGobKey(memoCall.Key(), owner)
-	if memoR, memoOK := memo.Lookup[Account](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Account](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("owner", owner)
+		return memoimpl.Describe("owner", owner)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Account, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Account, error) {
 		return AccountGob(owner), nil
 	})
 	return memoR
@@ -360,7 +361,7 @@ func (h AccountGobMemoHandle) Stats() memo.Stats {
 }
 
 // memoLabelJSON is the cache of LabelJSON.
-var memoLabelJSON = memo.NewFunc(memo.FuncInfo{
+var memoLabelJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Equal:       memoEqualTagged,
@@ -381,13 +382,13 @@ func memoLabelJSONKey(w *memo.KeyWriter, text string) {
 func LabelJSONCached(text string) Tagged {
 	memoCall := memoLabelJSON.Begin(context.Background())
 	memoLabelJSONKey(memoCall.Key(), text)
-	if memoR, memoOK := memo.Lookup[Tagged](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Tagged](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("text", text)
+		return memoimpl.Describe("text", text)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Tagged, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Tagged, error) {
 		return LabelJSON(text), nil
 	})
 	return memoR
@@ -428,7 +429,7 @@ func (h LabelJSONMemoHandle) Stats() memo.Stats {
 }
 
 // memoLabelMsgpack is the cache of LabelMsgpack.
-var memoLabelMsgpack = memo.NewFunc(memo.FuncInfo{
+var memoLabelMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "msgpack",
 	Equal:       memoEqualTagged2,
@@ -450,13 +451,13 @@ func memoLabelMsgpackKey(w *memo.KeyWriter, text string) {
 func LabelMsgpackCached(text string) Tagged {
 	memoCall := memoLabelMsgpack.Begin(context.Background())
 	memoLabelMsgpackKey(memoCall.Key(), text)
-	if memoR, memoOK := memo.Lookup[Tagged](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Tagged](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("text", text)
+		return memoimpl.Describe("text", text)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Tagged, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Tagged, error) {
 		return LabelMsgpack(text), nil
 	})
 	return memoR
@@ -497,7 +498,7 @@ func (h LabelMsgpackMemoHandle) Stats() memo.Stats {
 }
 
 // memoStamp is the cache of Stamp.
-var memoStamp = memo.NewFunc(memo.FuncInfo{
+var memoStamp = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Fingerprint: "e7568304762f976b55806c7d0dc4685b",
@@ -521,13 +522,13 @@ func memoStampKey(w *memo.KeyWriter, note string) {
 func StampCached(note string) Stamped {
 	memoCall := memoStamp.Begin(context.Background())
 	memoStampKey(memoCall.Key(), note)
-	if memoR, memoOK := memo.Lookup[Stamped](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Stamped](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("note", note)
+		return memoimpl.Describe("note", note)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Stamped, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Stamped, error) {
 		return Stamp(note), nil
 	})
 	return memoR
@@ -568,7 +569,7 @@ func (h StampMemoHandle) Stats() memo.Stats {
 }
 
 // memoRatio is the cache of Ratio.
-var memoRatio = memo.NewFunc(memo.FuncInfo{
+var memoRatio = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "signless",
 	Equal:       memoEqualFloat64,
@@ -589,13 +590,13 @@ func memoRatioKey(w *memo.KeyWriter, x float64, y float64) {
 func RatioCached(x float64, y float64) float64 {
 	memoCall := memoRatio.Begin(context.Background())
 	memoRatioKey(memoCall.Key(), x, y)
-	if memoR, memoOK := memo.Lookup[float64](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[float64](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("x", x, "y", y)
+		return memoimpl.Describe("x", x, "y", y)
 	})
-	memoR, _ := memo.Run(memoCall, func() (float64, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (float64, error) {
 		return Ratio(x, y), nil
 	})
 	return memoR
@@ -636,8 +637,8 @@ func (h RatioMemoHandle) Stats() memo.Stats {
 }
 
 // memoListEqual compares a result of List with what its encoding decodes to.
-func memoListEqual(d *memo.Diff, a, b **Node) bool {
-	if !memo.SameNil(d, *a, *b) {
+func memoListEqual(d *memoimpl.Diff, a, b **Node) bool {
+	if !memoimpl.SameNil(d, *a, *b) {
 		return false
 	}
 	return *a == nil || memoEqualNode(d, *a, *b)
@@ -645,14 +646,14 @@ func memoListEqual(d *memo.Diff, a, b **Node) bool {
 
 // memoEqualTree compares a value of type Tree with what its encoding decodes
 // to.
-func memoEqualTree(d *memo.Diff, a, b *Tree) bool {
+func memoEqualTree(d *memoimpl.Diff, a, b *Tree) bool {
 	if d.Visited(a, b) {
 		return true
 	}
 	if a.Name != b.Name {
 		return d.Differ(a.Name, b.Name, ".Name")
 	}
-	if !memo.SameLen(d, a.Kids, b.Kids) {
+	if !memoimpl.SameLen(d, a.Kids, b.Kids) {
 		return d.At(".Kids")
 	}
 	for i := range a.Kids {
@@ -660,7 +661,7 @@ func memoEqualTree(d *memo.Diff, a, b *Tree) bool {
 			return d.At(".Kids[%d]", i)
 		}
 	}
-	if !memo.SameMapLen(d, a.Index, b.Index) {
+	if !memoimpl.SameMapLen(d, a.Index, b.Index) {
 		return d.At(".Index")
 	}
 	for k, va := range a.Index {
@@ -668,7 +669,7 @@ func memoEqualTree(d *memo.Diff, a, b *Tree) bool {
 		if !ok {
 			return d.Missing(k, ".Index")
 		}
-		if !memo.SameNil(d, va, vb) {
+		if !memoimpl.SameNil(d, va, vb) {
 			return d.At(".Index[%q]", k)
 		}
 		if va != nil && !memoEqualTree(d, va, vb) {
@@ -682,10 +683,10 @@ func memoEqualTree(d *memo.Diff, a, b *Tree) bool {
 			}
 		}
 	}
-	if !memo.SameComplex(a.Ratio, b.Ratio) {
+	if !memoimpl.SameComplex(a.Ratio, b.Ratio) {
 		return d.Differ(a.Ratio, b.Ratio, ".Ratio")
 	}
-	if !memo.SameMapLen(d, a.Set, b.Set) {
+	if !memoimpl.SameMapLen(d, a.Set, b.Set) {
 		return d.At(".Set")
 	}
 	for k := range a.Set {
@@ -698,14 +699,14 @@ func memoEqualTree(d *memo.Diff, a, b *Tree) bool {
 
 // memoEqualAccount compares a value of type Account with what its gob, json or
 // msgpack encoding decodes to.
-func memoEqualAccount(d *memo.Diff, a, b *Account) bool {
+func memoEqualAccount(d *memoimpl.Diff, a, b *Account) bool {
 	if a.Owner != b.Owner {
 		return d.Differ(a.Owner, b.Owner, ".Owner")
 	}
 	if !d.Reflect(&a.Balance, &b.Balance) {
 		return d.At(".Balance")
 	}
-	if !memo.SameNil(d, a.Debt, b.Debt) {
+	if !memoimpl.SameNil(d, a.Debt, b.Debt) {
 		return d.At(".Debt")
 	}
 	if a.Debt != nil && !d.Reflect(a.Debt, b.Debt) {
@@ -717,7 +718,7 @@ func memoEqualAccount(d *memo.Diff, a, b *Account) bool {
 	if !d.Time(a.Opened, b.Opened) {
 		return d.At(".Opened")
 	}
-	if !memo.SameMapLen(d, a.Limits, b.Limits) {
+	if !memoimpl.SameMapLen(d, a.Limits, b.Limits) {
 		return d.At(".Limits")
 	}
 	for k, va := range a.Limits {
@@ -725,7 +726,7 @@ func memoEqualAccount(d *memo.Diff, a, b *Account) bool {
 		if !ok {
 			return d.Missing(k, ".Limits")
 		}
-		if !memo.SameLen(d, va, vb) {
+		if !memoimpl.SameLen(d, va, vb) {
 			return d.At(".Limits[%q]", k)
 		}
 		for i1 := range va {
@@ -739,11 +740,11 @@ func memoEqualAccount(d *memo.Diff, a, b *Account) bool {
 
 // memoEqualTagged compares a value of type Tagged with what its json encoding
 // decodes to.
-func memoEqualTagged(d *memo.Diff, a, b *Tagged) bool {
+func memoEqualTagged(d *memoimpl.Diff, a, b *Tagged) bool {
 	if !d.Reflect(&a.Main, &b.Main) {
 		return d.At(".Main")
 	}
-	if !memo.SameMapLen(d, a.Extra, b.Extra) {
+	if !memoimpl.SameMapLen(d, a.Extra, b.Extra) {
 		return d.At(".Extra")
 	}
 	for k, va := range a.Extra {
@@ -760,11 +761,11 @@ func memoEqualTagged(d *memo.Diff, a, b *Tagged) bool {
 
 // memoEqualTagged2 compares a value of type Tagged with what its gob, msgpack
 // or another codec's encoding decodes to.
-func memoEqualTagged2(d *memo.Diff, a, b *Tagged) bool {
+func memoEqualTagged2(d *memoimpl.Diff, a, b *Tagged) bool {
 	if !memoEqualLabel(d, &a.Main, &b.Main) {
 		return d.At(".Main")
 	}
-	if !memo.SameMapLen(d, a.Extra, b.Extra) {
+	if !memoimpl.SameMapLen(d, a.Extra, b.Extra) {
 		return d.At(".Extra")
 	}
 	for k, va := range a.Extra {
@@ -781,8 +782,8 @@ func memoEqualTagged2(d *memo.Diff, a, b *Tagged) bool {
 
 // memoEqualFloat64 compares a result of type float64 with what its encoding
 // decodes to.
-func memoEqualFloat64(d *memo.Diff, a, b *float64) bool {
-	if !memo.SameFloat(*a, *b) {
+func memoEqualFloat64(d *memoimpl.Diff, a, b *float64) bool {
+	if !memoimpl.SameFloat(*a, *b) {
 		return d.Differ(*a, *b, "")
 	}
 	return true
@@ -790,14 +791,14 @@ func memoEqualFloat64(d *memo.Diff, a, b *float64) bool {
 
 // memoEqualNode compares a value of type Node with what its encoding decodes
 // to.
-func memoEqualNode(d *memo.Diff, a, b *Node) bool {
+func memoEqualNode(d *memoimpl.Diff, a, b *Node) bool {
 	if d.Visited(a, b) {
 		return true
 	}
-	if !memo.SameFloat(a.Val, b.Val) {
+	if !memoimpl.SameFloat(a.Val, b.Val) {
 		return d.Differ(a.Val, b.Val, ".Val")
 	}
-	if !memo.SameNil(d, a.Next, b.Next) {
+	if !memoimpl.SameNil(d, a.Next, b.Next) {
 		return d.At(".Next")
 	}
 	if a.Next != nil && !memoEqualNode(d, a.Next, b.Next) {
@@ -808,7 +809,7 @@ func memoEqualNode(d *memo.Diff, a, b *Node) bool {
 
 // memoEqualLabel compares a value of type Label with what its gob, msgpack or
 // another codec's encoding decodes to.
-func memoEqualLabel(d *memo.Diff, a, b *Label) bool {
+func memoEqualLabel(d *memoimpl.Diff, a, b *Label) bool {
 	if a.Text != b.Text {
 		return d.Differ(a.Text, b.Text, ".Text")
 	}
@@ -818,13 +819,13 @@ func memoEqualLabel(d *memo.Diff, a, b *Label) bool {
 // memoSizeOfPtrNode estimates the bytes a result of type *Node references
 // outside itself.
 func memoSizeOfPtrNode(r *Node) int64 {
-	return memo.DynamicSize(r)
+	return memoimpl.DynamicSize(r)
 }
 
 // memoSizeOfTree estimates the bytes a result of type Tree references outside
 // itself.
 func memoSizeOfTree(r Tree) int64 {
-	return memo.ReferencedSize(&r)
+	return memoimpl.ReferencedSize(&r)
 }
 
 // memoSizeOfAccount estimates the bytes a result of type Account references
@@ -850,12 +851,12 @@ func memoSizeOfStamped(r Stamped) int64 {
 func memoSizeAccount(v *Account) int64 {
 	var n int64
 	n += int64(len(v.Owner))
-	n += memo.DynamicSize(v.Debt)
-	n += memo.ReferencedSize(&v.Host)
-	n += memo.MapSize(v.Limits)
+	n += memoimpl.DynamicSize(v.Debt)
+	n += memoimpl.ReferencedSize(&v.Host)
+	n += memoimpl.MapSize(v.Limits)
 	for k, e := range v.Limits {
 		n += int64(len(k))
-		n += memo.SliceSize(e)
+		n += memoimpl.SliceSize(e)
 	}
 	return n
 }
@@ -865,7 +866,7 @@ func memoSizeAccount(v *Account) int64 {
 func memoSizeTagged(v *Tagged) int64 {
 	var n int64
 	n += memoSizeLabel(&v.Main)
-	n += memo.MapSize(v.Extra)
+	n += memoimpl.MapSize(v.Extra)
 	for k, e := range v.Extra {
 		n += int64(len(k))
 		n += memoSizeLabel(&e)

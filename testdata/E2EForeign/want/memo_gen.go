@@ -10,11 +10,12 @@ import (
 	_ "github.com/memogen/memogen/backends/memory"
 	_ "github.com/memogen/memogen/codecs/msgpack"
 	memo "github.com/memogen/memogen/runtime"
+	memoimpl "github.com/memogen/memogen/runtime/memoimpl"
 	shapes "github.com/memogen/memogen/testdata/E2EForeign/shapes"
 )
 
 // memoArea is the cache of Area.
-var memoArea = memo.NewFunc(memo.FuncInfo{
+var memoArea = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
 	Fingerprint: "6aada3dc0cd8abef0a8ac3b7f5f00706",
 	KeepsLocal:  true,
@@ -32,13 +33,13 @@ func memoAreaKey(w *memo.KeyWriter, b shapes.Box) {
 func AreaCached(b shapes.Box) int {
 	memoCall := memoArea.Begin(context.Background())
 	memoAreaKey(memoCall.Key(), b)
-	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("b", b)
+		return memoimpl.Describe("b", b)
 	})
-	memoR, _ := memo.Run(memoCall, func() (int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
 		return Area(b), nil
 	})
 	return memoR
@@ -94,7 +95,7 @@ func memoKeyBox(w *memo.KeyWriter, v *shapes.Box) {
 
 // memoEqualInt compares a result of type int with what its encoding decodes
 // to.
-func memoEqualInt(d *memo.Diff, a, b *int) bool {
+func memoEqualInt(d *memoimpl.Diff, a, b *int) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")
 	}

@@ -12,10 +12,11 @@ import (
 	_ "github.com/memogen/memogen/backends/memory"
 	_ "github.com/memogen/memogen/codecs/msgpack"
 	memo "github.com/memogen/memogen/runtime"
+	memoimpl "github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // memoKeys is the cache of Keys, one per instantiation.
-var memoKeys = memo.NewGeneric(memo.FuncInfo{
+var memoKeys = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Fingerprint: "6a35f8d7270c6c0e29478373ef4145a7",
 	KeepsLocal:  true,
 	Name:        "Keys",
@@ -37,15 +38,15 @@ func memoKeysKey[K cmp.Ordered, V any](w *memo.KeyWriter, m map[K]V) {
 // KeysCached is the memoized form of [Keys]: calls with equal arguments share
 // one result, computed once. The key is made of m.
 func KeysCached[K cmp.Ordered, V any](m map[K]V) []K {
-	memoCall := memo.Instance2[K, V](memoKeys).Begin(context.Background())
+	memoCall := memoimpl.Instance2[K, V](memoKeys).Begin(context.Background())
 	memoKeysKey[K, V](memoCall.Key(), m)
-	if memoR, memoOK := memo.Lookup[[]K](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[[]K](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("m", m)
+		return memoimpl.Describe("m", m)
 	})
-	memoR, _ := memo.Run(memoCall, func() ([]K, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() ([]K, error) {
 		return Keys[K, V](m), nil
 	})
 	return memoR
@@ -62,7 +63,7 @@ type KeysMemoHandle[K cmp.Ordered, V any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h KeysMemoHandle[K, V]) Forget(m map[K]V) error {
-	memoCall := memo.Instance2[K, V](memoKeys).Begin(context.Background())
+	memoCall := memoimpl.Instance2[K, V](memoKeys).Begin(context.Background())
 	memoKeysKey[K, V](memoCall.Key(), m)
 	return memoCall.Forget()
 }
@@ -70,23 +71,23 @@ func (h KeysMemoHandle[K, V]) Forget(m map[K]V) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Keys.
 func (h KeysMemoHandle[K, V]) Contains(m map[K]V) bool {
-	memoCall := memo.Instance2[K, V](memoKeys).Begin(context.Background())
+	memoCall := memoimpl.Instance2[K, V](memoKeys).Begin(context.Background())
 	memoKeysKey[K, V](memoCall.Key(), m)
 	return memoCall.Contains()
 }
 
 // Clear removes every cached result of Keys with these type arguments.
 func (h KeysMemoHandle[K, V]) Clear(ctx context.Context) error {
-	return memo.Instance2[K, V](memoKeys).Clear(ctx)
+	return memoimpl.Instance2[K, V](memoKeys).Clear(ctx)
 }
 
 // Stats returns the counters of [KeysCached] with these type arguments.
 func (h KeysMemoHandle[K, V]) Stats() memo.Stats {
-	return memo.Instance2[K, V](memoKeys).Stats()
+	return memoimpl.Instance2[K, V](memoKeys).Stats()
 }
 
 // memoGroup is the cache of Group, one per instantiation.
-var memoGroup = memo.NewGeneric(memo.FuncInfo{
+var memoGroup = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Fingerprint: "4322a62438cf815f4c8542a4a28df462",
 	KeepsLocal:  true,
 	Name:        "Group",
@@ -112,15 +113,15 @@ func memoGroupKey[T any, K comparable](w *memo.KeyWriter, xs []T, key map[int]K)
 // GroupCached is the memoized form of [Group]: calls with equal arguments
 // share one result, computed once. The key is made of xs and key.
 func GroupCached[T any, K comparable](xs []T, key map[int]K) map[K][]T {
-	memoCall := memo.Instance2[T, K](memoGroup).Begin(context.Background())
+	memoCall := memoimpl.Instance2[T, K](memoGroup).Begin(context.Background())
 	memoGroupKey[T, K](memoCall.Key(), xs, key)
-	if memoR, memoOK := memo.Lookup[map[K][]T](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[map[K][]T](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("xs", xs, "key", key)
+		return memoimpl.Describe("xs", xs, "key", key)
 	})
-	memoR, _ := memo.Run(memoCall, func() (map[K][]T, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (map[K][]T, error) {
 		return Group[T, K](xs, key), nil
 	})
 	return memoR
@@ -137,7 +138,7 @@ type GroupMemoHandle[T any, K comparable] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h GroupMemoHandle[T, K]) Forget(xs []T, key map[int]K) error {
-	memoCall := memo.Instance2[T, K](memoGroup).Begin(context.Background())
+	memoCall := memoimpl.Instance2[T, K](memoGroup).Begin(context.Background())
 	memoGroupKey[T, K](memoCall.Key(), xs, key)
 	return memoCall.Forget()
 }
@@ -145,19 +146,19 @@ func (h GroupMemoHandle[T, K]) Forget(xs []T, key map[int]K) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Group.
 func (h GroupMemoHandle[T, K]) Contains(xs []T, key map[int]K) bool {
-	memoCall := memo.Instance2[T, K](memoGroup).Begin(context.Background())
+	memoCall := memoimpl.Instance2[T, K](memoGroup).Begin(context.Background())
 	memoGroupKey[T, K](memoCall.Key(), xs, key)
 	return memoCall.Contains()
 }
 
 // Clear removes every cached result of Group with these type arguments.
 func (h GroupMemoHandle[T, K]) Clear(ctx context.Context) error {
-	return memo.Instance2[T, K](memoGroup).Clear(ctx)
+	return memoimpl.Instance2[T, K](memoGroup).Clear(ctx)
 }
 
 // Stats returns the counters of [GroupCached] with these type arguments.
 func (h GroupMemoHandle[T, K]) Stats() memo.Stats {
-	return memo.Instance2[T, K](memoGroup).Stats()
+	return memoimpl.Instance2[T, K](memoGroup).Stats()
 }
 
 // memoMinMaxResults holds the results of one call of MinMax.
@@ -167,7 +168,7 @@ type memoMinMaxResults[T cmp.Ordered] struct {
 }
 
 // memoMinMax is the cache of MinMax, one per instantiation.
-var memoMinMax = memo.NewGeneric(memo.FuncInfo{
+var memoMinMax = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Fingerprint: "87970d49ae66f848fc8a1b461fcb7848",
 	KeepsLocal:  true,
 	Name:        "MinMax",
@@ -186,15 +187,15 @@ func memoMinMaxKey[T cmp.Ordered](w *memo.KeyWriter, xs []T) {
 // MinMaxCached is the memoized form of [MinMax]: calls with equal arguments
 // share one result, computed once. The key is made of xs.
 func MinMaxCached[T cmp.Ordered](xs ...T) (lo T, hi T) {
-	memoCall := memo.Instance[T](memoMinMax).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoMinMax).Begin(context.Background())
 	memoMinMaxKey[T](memoCall.Key(), xs)
-	if memoR, memoOK := memo.Lookup[memoMinMaxResults[T]](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[memoMinMaxResults[T]](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("xs", xs)
+		return memoimpl.Describe("xs", xs)
 	})
-	memoR, _ := memo.Run(memoCall, func() (memoMinMaxResults[T], error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (memoMinMaxResults[T], error) {
 		memoR0, memoR1 := MinMax[T](xs...)
 		return memoMinMaxResults[T]{memoR0, memoR1}, nil
 	})
@@ -212,7 +213,7 @@ type MinMaxMemoHandle[T cmp.Ordered] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MinMaxMemoHandle[T]) Forget(xs ...T) error {
-	memoCall := memo.Instance[T](memoMinMax).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoMinMax).Begin(context.Background())
 	memoMinMaxKey[T](memoCall.Key(), xs)
 	return memoCall.Forget()
 }
@@ -220,19 +221,19 @@ func (h MinMaxMemoHandle[T]) Forget(xs ...T) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling MinMax.
 func (h MinMaxMemoHandle[T]) Contains(xs ...T) bool {
-	memoCall := memo.Instance[T](memoMinMax).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoMinMax).Begin(context.Background())
 	memoMinMaxKey[T](memoCall.Key(), xs)
 	return memoCall.Contains()
 }
 
 // Clear removes every cached result of MinMax with these type arguments.
 func (h MinMaxMemoHandle[T]) Clear(ctx context.Context) error {
-	return memo.Instance[T](memoMinMax).Clear(ctx)
+	return memoimpl.Instance[T](memoMinMax).Clear(ctx)
 }
 
 // Stats returns the counters of [MinMaxCached] with these type arguments.
 func (h MinMaxMemoHandle[T]) Stats() memo.Stats {
-	return memo.Instance[T](memoMinMax).Stats()
+	return memoimpl.Instance[T](memoMinMax).Stats()
 }
 
 // memoSwapResults holds the results of one call of Swap.
@@ -242,7 +243,7 @@ type memoSwapResults struct {
 }
 
 // memoSwap is the cache of Swap.
-var memoSwap = memo.NewFunc(memo.FuncInfo{
+var memoSwap = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoSwapEqual,
 	Fingerprint: "13063e0aaa255cfdb4d4ad2c4f91bdb8",
 	KeepsLocal:  true,
@@ -262,13 +263,13 @@ func memoSwapKey(w *memo.KeyWriter, p Pair[int, string], q Pair[string, int]) {
 func SwapCached(p Pair[int, string], q Pair[string, int]) (Pair[string, int], Pair[int, string]) {
 	memoCall := memoSwap.Begin(context.Background())
 	memoSwapKey(memoCall.Key(), p, q)
-	if memoR, memoOK := memo.Lookup[memoSwapResults](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[memoSwapResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("p", p, "q", q)
+		return memoimpl.Describe("p", p, "q", q)
 	})
-	memoR, _ := memo.Run(memoCall, func() (memoSwapResults, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (memoSwapResults, error) {
 		memoR0, memoR1 := Swap(p, q)
 		return memoSwapResults{memoR0, memoR1}, nil
 	})
@@ -310,7 +311,7 @@ func (h SwapMemoHandle) Stats() memo.Stats {
 }
 
 // memoDepth is the cache of Depth, one per instantiation.
-var memoDepth = memo.NewGeneric(memo.FuncInfo{
+var memoDepth = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Fingerprint: "1b7592b1c6f4eb85799ad33fcad3320b",
 	KeepsLocal:  true,
 	Name:        "Depth",
@@ -330,15 +331,15 @@ func memoDepthKey[T any](w *memo.KeyWriter, t *Tree[T]) {
 // DepthCached is the memoized form of [Depth]: calls with equal arguments
 // share one result, computed once. The key is made of t.
 func DepthCached[T any](t *Tree[T]) int {
-	memoCall := memo.Instance[T](memoDepth).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoDepth).Begin(context.Background())
 	memoDepthKey[T](memoCall.Key(), t)
-	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("t", t)
+		return memoimpl.Describe("t", t)
 	})
-	memoR, _ := memo.Run(memoCall, func() (int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
 		return Depth[T](t), nil
 	})
 	return memoR
@@ -355,7 +356,7 @@ type DepthMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h DepthMemoHandle[T]) Forget(t *Tree[T]) error {
-	memoCall := memo.Instance[T](memoDepth).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoDepth).Begin(context.Background())
 	memoDepthKey[T](memoCall.Key(), t)
 	return memoCall.Forget()
 }
@@ -363,23 +364,23 @@ func (h DepthMemoHandle[T]) Forget(t *Tree[T]) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Depth.
 func (h DepthMemoHandle[T]) Contains(t *Tree[T]) bool {
-	memoCall := memo.Instance[T](memoDepth).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoDepth).Begin(context.Background())
 	memoDepthKey[T](memoCall.Key(), t)
 	return memoCall.Contains()
 }
 
 // Clear removes every cached result of Depth with these type arguments.
 func (h DepthMemoHandle[T]) Clear(ctx context.Context) error {
-	return memo.Instance[T](memoDepth).Clear(ctx)
+	return memoimpl.Instance[T](memoDepth).Clear(ctx)
 }
 
 // Stats returns the counters of [DepthCached] with these type arguments.
 func (h DepthMemoHandle[T]) Stats() memo.Stats {
-	return memo.Instance[T](memoDepth).Stats()
+	return memoimpl.Instance[T](memoDepth).Stats()
 }
 
 // memoZero is the cache of Zero, one per instantiation.
-var memoZero = memo.NewGeneric(memo.FuncInfo{
+var memoZero = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Fingerprint: "f9c3c6b398557d4f3f796165e6b4a469",
 	KeepsLocal:  true,
 	Name:        "Zero",
@@ -395,15 +396,15 @@ func memoZeroKey[T any](w *memo.KeyWriter, x T) {
 // ZeroCached is the memoized form of [Zero]: calls with equal arguments share
 // one result, computed once. The key is made of x.
 func ZeroCached[T any](x T) T {
-	memoCall := memo.Instance[T](memoZero).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoZero).Begin(context.Background())
 	memoZeroKey[T](memoCall.Key(), x)
-	if memoR, memoOK := memo.Lookup[T](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[T](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("x", x)
+		return memoimpl.Describe("x", x)
 	})
-	memoR, _ := memo.Run(memoCall, func() (T, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (T, error) {
 		return Zero[T](x), nil
 	})
 	return memoR
@@ -420,7 +421,7 @@ type ZeroMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ZeroMemoHandle[T]) Forget(x T) error {
-	memoCall := memo.Instance[T](memoZero).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoZero).Begin(context.Background())
 	memoZeroKey[T](memoCall.Key(), x)
 	return memoCall.Forget()
 }
@@ -428,23 +429,23 @@ func (h ZeroMemoHandle[T]) Forget(x T) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Zero.
 func (h ZeroMemoHandle[T]) Contains(x T) bool {
-	memoCall := memo.Instance[T](memoZero).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoZero).Begin(context.Background())
 	memoZeroKey[T](memoCall.Key(), x)
 	return memoCall.Contains()
 }
 
 // Clear removes every cached result of Zero with these type arguments.
 func (h ZeroMemoHandle[T]) Clear(ctx context.Context) error {
-	return memo.Instance[T](memoZero).Clear(ctx)
+	return memoimpl.Instance[T](memoZero).Clear(ctx)
 }
 
 // Stats returns the counters of [ZeroCached] with these type arguments.
 func (h ZeroMemoHandle[T]) Stats() memo.Stats {
-	return memo.Instance[T](memoZero).Stats()
+	return memoimpl.Instance[T](memoZero).Stats()
 }
 
 // memoQuad is the cache of Quad, one per instantiation.
-var memoQuad = memo.NewGeneric(memo.FuncInfo{
+var memoQuad = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Fingerprint: "28b968d554cf52054ca97c47914ec4c2",
 	KeepsLocal:  true,
 	Name:        "Quad",
@@ -464,13 +465,13 @@ func memoQuadKey[A any, B any, C any, D any](w *memo.KeyWriter, a A, b B, c C, d
 func QuadCached[A any, B any, C any, D any](a A, b B, c C, d D) string {
 	memoCall := memoQuad.InstanceOf(reflect.TypeFor[A](), reflect.TypeFor[B](), reflect.TypeFor[C](), reflect.TypeFor[D]()).Begin(context.Background())
 	memoQuadKey[A, B, C, D](memoCall.Key(), a, b, c, d)
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("a", a, "b", b, "c", c, "d", d)
+		return memoimpl.Describe("a", a, "b", b, "c", c, "d", d)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return Quad[A, B, C, D](a, b, c, d), nil
 	})
 	return memoR
@@ -511,7 +512,7 @@ func (h QuadMemoHandle[A, B, C, D]) Stats() memo.Stats {
 }
 
 // memoList_Join is the cache of List.Join, one per instantiation.
-var memoList_Join = memo.NewGeneric(memo.FuncInfo{
+var memoList_Join = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Fingerprint: "5a1708aabd434703989ab62a863cac06",
 	KeepsLocal:  true,
 	Name:        "Join",
@@ -532,15 +533,15 @@ func memoList_JoinKey[T any](w *memo.KeyWriter, l List[T], sep string) {
 // JoinCached is the memoized form of [List.Join]: calls with equal receivers
 // and arguments share one result, computed once. The key is made of sep.
 func (l List[T]) JoinCached(sep string) string {
-	memoCall := memo.Instance[T](memoList_Join).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoList_Join).Begin(context.Background())
 	memoList_JoinKey[T](memoCall.Key(), l, sep)
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("sep", sep)
+		return memoimpl.Describe("sep", sep)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return l.Join(sep), nil
 	})
 	return memoR
@@ -559,7 +560,7 @@ type ListJoinMemoHandle[T any] struct {
 
 // Forget removes the cached result for these arguments, if any.
 func (h ListJoinMemoHandle[T]) Forget(sep string) error {
-	memoCall := memo.Instance[T](memoList_Join).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoList_Join).Begin(context.Background())
 	memoList_JoinKey[T](memoCall.Key(), h.recv, sep)
 	return memoCall.Forget()
 }
@@ -567,23 +568,23 @@ func (h ListJoinMemoHandle[T]) Forget(sep string) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling List.Join.
 func (h ListJoinMemoHandle[T]) Contains(sep string) bool {
-	memoCall := memo.Instance[T](memoList_Join).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoList_Join).Begin(context.Background())
 	memoList_JoinKey[T](memoCall.Key(), h.recv, sep)
 	return memoCall.Contains()
 }
 
 // Clear removes every cached result of List.Join with these type arguments.
 func (h ListJoinMemoHandle[T]) Clear(ctx context.Context) error {
-	return memo.Instance[T](memoList_Join).Clear(ctx)
+	return memoimpl.Instance[T](memoList_Join).Clear(ctx)
 }
 
 // Stats returns the counters of [List.JoinCached] with these type arguments.
 func (h ListJoinMemoHandle[T]) Stats() memo.Stats {
-	return memo.Instance[T](memoList_Join).Stats()
+	return memoimpl.Instance[T](memoList_Join).Stats()
 }
 
 // memoList_Repeat is the cache of List.Repeat, one per instantiation.
-var memoList_Repeat = memo.NewGeneric(memo.FuncInfo{
+var memoList_Repeat = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Fingerprint: "86c33183bfb878cf8b07503fa868cc95",
 	KeepsLocal:  true,
 	Name:        "Repeat",
@@ -602,15 +603,15 @@ func memoList_RepeatKey[T any](w *memo.KeyWriter, x T, n int) {
 // arguments share one result, computed once. The key is made of x and n. All
 // receivers share entries.
 func (l *List[T]) RepeatCached(x T, n int) []T {
-	memoCall := memo.Instance[T](memoList_Repeat).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoList_Repeat).Begin(context.Background())
 	memoList_RepeatKey[T](memoCall.Key(), x, n)
-	if memoR, memoOK := memo.Lookup[[]T](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[[]T](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("x", x, "n", n)
+		return memoimpl.Describe("x", x, "n", n)
 	})
-	memoR, _ := memo.Run(memoCall, func() ([]T, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() ([]T, error) {
 		return l.Repeat(x, n), nil
 	})
 	return memoR
@@ -629,7 +630,7 @@ type ListRepeatMemoHandle[T any] struct {
 
 // Forget removes the cached result for these arguments, if any.
 func (h ListRepeatMemoHandle[T]) Forget(x T, n int) error {
-	memoCall := memo.Instance[T](memoList_Repeat).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoList_Repeat).Begin(context.Background())
 	memoList_RepeatKey[T](memoCall.Key(), x, n)
 	return memoCall.Forget()
 }
@@ -637,19 +638,19 @@ func (h ListRepeatMemoHandle[T]) Forget(x T, n int) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling List.Repeat.
 func (h ListRepeatMemoHandle[T]) Contains(x T, n int) bool {
-	memoCall := memo.Instance[T](memoList_Repeat).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoList_Repeat).Begin(context.Background())
 	memoList_RepeatKey[T](memoCall.Key(), x, n)
 	return memoCall.Contains()
 }
 
 // Clear removes every cached result of List.Repeat with these type arguments.
 func (h ListRepeatMemoHandle[T]) Clear(ctx context.Context) error {
-	return memo.Instance[T](memoList_Repeat).Clear(ctx)
+	return memoimpl.Instance[T](memoList_Repeat).Clear(ctx)
 }
 
 // Stats returns the counters of [List.RepeatCached] with these type arguments.
 func (h ListRepeatMemoHandle[T]) Stats() memo.Stats {
-	return memo.Instance[T](memoList_Repeat).Stats()
+	return memoimpl.Instance[T](memoList_Repeat).Stats()
 }
 
 // memoKeyPair writes the key of a value of type Pair[int, string].
@@ -666,7 +667,7 @@ func memoKeyPair2(w *memo.KeyWriter, v *Pair[string, int]) {
 
 // memoSwapEqual compares the results of a call of Swap with what their
 // encoding decodes to.
-func memoSwapEqual(d *memo.Diff, a, b *memoSwapResults) bool {
+func memoSwapEqual(d *memoimpl.Diff, a, b *memoSwapResults) bool {
 	if !memoEqualPair(d, &a.R0, &b.R0) {
 		return d.At(" 1")
 	}
@@ -678,7 +679,7 @@ func memoSwapEqual(d *memo.Diff, a, b *memoSwapResults) bool {
 
 // memoEqualPair compares a value of type Pair[string, int] with what its
 // encoding decodes to.
-func memoEqualPair(d *memo.Diff, a, b *Pair[string, int]) bool {
+func memoEqualPair(d *memoimpl.Diff, a, b *Pair[string, int]) bool {
 	if a.First != b.First {
 		return d.Differ(a.First, b.First, ".First")
 	}
@@ -690,7 +691,7 @@ func memoEqualPair(d *memo.Diff, a, b *Pair[string, int]) bool {
 
 // memoEqualPair2 compares a value of type Pair[int, string] with what its
 // encoding decodes to.
-func memoEqualPair2(d *memo.Diff, a, b *Pair[int, string]) bool {
+func memoEqualPair2(d *memoimpl.Diff, a, b *Pair[int, string]) bool {
 	if a.First != b.First {
 		return d.Differ(a.First, b.First, ".First")
 	}

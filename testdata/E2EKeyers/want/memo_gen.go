@@ -11,12 +11,13 @@ import (
 	_ "github.com/memogen/memogen/backends/memory"
 	_ "github.com/memogen/memogen/codecs/msgpack"
 	memo "github.com/memogen/memogen/runtime"
+	memoimpl "github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // memoGreet is the cache of Greet.
-var memoGreet = memo.NewFunc(memo.FuncInfo{
+var memoGreet = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "431d5d8a1fdb417cda4235acddc4ef97",
+	Fingerprint: "9b00da28857a00974689450eb25ba8f1",
 	KeepsLocal:  true,
 	Name:        "Greet",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -34,13 +35,13 @@ func memoGreetKey(w *memo.KeyWriter, u User, s Session) {
 func GreetCached(u User, s Session) string {
 	memoCall := memoGreet.Begin(context.Background())
 	memoGreetKey(memoCall.Key(), u, s)
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("u", u, "s", s)
+		return memoimpl.Describe("u", u, "s", s)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return Greet(u, s), nil
 	})
 	return memoR
@@ -81,9 +82,9 @@ func (h GreetMemoHandle) Stats() memo.Stats {
 }
 
 // memoAudit is the cache of Audit.
-var memoAudit = memo.NewFunc(memo.FuncInfo{
+var memoAudit = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "119f99039278ed9a9a5ddf5b49af7bd2",
+	Fingerprint: "a6e45994d4a4be5e46626e9a4df794da",
 	KeepsLocal:  true,
 	Name:        "Audit",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -121,13 +122,13 @@ func memoAuditKey(w *memo.KeyWriter, u *User, s *Session, all []Session, by map[
 func AuditCached(u *User, s *Session, all []Session, by map[string]User) int {
 	memoCall := memoAudit.Begin(context.Background())
 	memoAuditKey(memoCall.Key(), u, s, all, by)
-	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("u", u, "s", s, "all", all, "by", by)
+		return memoimpl.Describe("u", u, "s", s, "all", all, "by", by)
 	})
-	memoR, _ := memo.Run(memoCall, func() (int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
 		return Audit(u, s, all, by), nil
 	})
 	return memoR
@@ -168,7 +169,7 @@ func (h AuditMemoHandle) Stats() memo.Stats {
 }
 
 // memoClimate is the cache of Climate.
-var memoClimate = memo.NewFunc(memo.FuncInfo{
+var memoClimate = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
 	Fingerprint: "1fcefb93811c3ca054fb542ecd3cf0a8",
 	KeepsLocal:  true,
@@ -189,13 +190,13 @@ func memoClimateKey(w *memo.KeyWriter, t Celsius, s Span, addr netip.Addr) {
 func ClimateCached(t Celsius, s Span, addr netip.Addr) string {
 	memoCall := memoClimate.Begin(context.Background())
 	memoClimateKey(memoCall.Key(), t, s, addr)
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("t", t, "s", s, "addr", addr)
+		return memoimpl.Describe("t", t, "s", s, "addr", addr)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return Climate(t, s, addr), nil
 	})
 	return memoR
@@ -236,9 +237,9 @@ func (h ClimateMemoHandle) Stats() memo.Stats {
 }
 
 // memoArea2 is the cache of Area2.
-var memoArea2 = memo.NewFunc(memo.FuncInfo{
+var memoArea2 = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "b16caa7e70ffb76db0ac89b0e5fc394b",
+	Fingerprint: "e83874497f3e8028496eb3ee2293bf73",
 	KeepsLocal:  true,
 	Name:        "Area2",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -255,13 +256,13 @@ func memoArea2Key(w *memo.KeyWriter, s Shape) {
 func Area2Cached(s Shape) string {
 	memoCall := memoArea2.Begin(context.Background())
 	memoArea2Key(memoCall.Key(), s)
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("s", s)
+		return memoimpl.Describe("s", s)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return Area2(s), nil
 	})
 	return memoR
@@ -302,9 +303,9 @@ func (h Area2MemoHandle) Stats() memo.Stats {
 }
 
 // memoKeyed is the cache of Keyed.
-var memoKeyed = memo.NewFunc(memo.FuncInfo{
+var memoKeyed = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "00336bcb50e3cad35b3455c9f5b2223b",
+	Fingerprint: "a5864c5728fd77dab172c94ef7d0a678",
 	KeepsLocal:  true,
 	Name:        "Keyed",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -321,13 +322,13 @@ func memoKeyedKey(w *memo.KeyWriter, k memo.Keyer) {
 func KeyedCached(k memo.Keyer) string {
 	memoCall := memoKeyed.Begin(context.Background())
 	memoKeyedKey(memoCall.Key(), k)
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("k", k)
+		return memoimpl.Describe("k", k)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return Keyed(k), nil
 	})
 	return memoR
@@ -368,9 +369,9 @@ func (h KeyedMemoHandle) Stats() memo.Stats {
 }
 
 // memoPromoted is the cache of Promoted.
-var memoPromoted = memo.NewFunc(memo.FuncInfo{
+var memoPromoted = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "aa19d28ed486856b57a30b704c8bdf3d",
+	Fingerprint: "aed0eaeaf0e78321372df6ef0528ca32",
 	KeepsLocal:  true,
 	Name:        "Promoted",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -388,13 +389,13 @@ func memoPromotedKey(w *memo.KeyWriter, s Stamp, a Admin) {
 func PromotedCached(s Stamp, a Admin) string {
 	memoCall := memoPromoted.Begin(context.Background())
 	memoPromotedKey(memoCall.Key(), s, a)
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("s", s, "a", a)
+		return memoimpl.Describe("s", s, "a", a)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return Promoted(s, a), nil
 	})
 	return memoR
@@ -448,7 +449,7 @@ func memoKeyAdmin(w *memo.KeyWriter, v *Admin) {
 
 // memoEqualString compares a result of type string with what its encoding
 // decodes to.
-func memoEqualString(d *memo.Diff, a, b *string) bool {
+func memoEqualString(d *memoimpl.Diff, a, b *string) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")
 	}
@@ -457,7 +458,7 @@ func memoEqualString(d *memo.Diff, a, b *string) bool {
 
 // memoEqualInt compares a result of type int with what its encoding decodes
 // to.
-func memoEqualInt(d *memo.Diff, a, b *int) bool {
+func memoEqualInt(d *memoimpl.Diff, a, b *int) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")
 	}

@@ -11,10 +11,11 @@ import (
 	_ "github.com/memogen/memogen/backends/memory"
 	_ "github.com/memogen/memogen/codecs/msgpack"
 	memo "github.com/memogen/memogen/runtime"
+	memoimpl "github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // memoShadow is the cache of Shadow.
-var memoShadow = memo.NewFunc(memo.FuncInfo{
+var memoShadow = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
 	Fingerprint: "bf75affca2b2f3fcbcbd1007a5cb7d99",
 	KeepsLocal:  true,
@@ -43,13 +44,13 @@ func memoShadowKey(w *memo.KeyWriter, memoW string, h int, memoArg5 int, memoArg
 func ShadowCached(memoArg0 context.Context, memoArg1 time.Duration, memoArg2 bool, w string, h int, memoArg5 int, memoArg6 Label, parts []int, memoArg8 bool) string {
 	memoCall := memoShadow.Begin(memoArg0)
 	memoShadowKey(memoCall.Key(), w, h, memoArg5, memoArg6, parts, memoArg8)
-	if memoR, memoOK := memo.Lookup[string](memoCall, memoArg2); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, memoArg2); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("w", w, "h", h, "memoArg5", memoArg5, "memoArg6", memoArg6, "parts", parts, "memoArg8", memoArg8)
+		return memoimpl.Describe("w", w, "h", h, "memoArg5", memoArg5, "memoArg6", memoArg6, "parts", parts, "memoArg8", memoArg8)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return Shadow(memoArg0, memoArg1, memoArg2, w, h, memoArg5, memoArg6, parts, memoArg8), nil
 	})
 	return memoR
@@ -90,7 +91,7 @@ func (memoH ShadowMemoHandle) Stats() memo.Stats {
 }
 
 // memoAnonymous is the cache of Anonymous.
-var memoAnonymous = memo.NewFunc(memo.FuncInfo{
+var memoAnonymous = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
 	Fingerprint: "e251504108d21010be218863d8f099f7",
 	KeepsLocal:  true,
@@ -111,13 +112,13 @@ func memoAnonymousKey(w *memo.KeyWriter, memoArg0 int, memoArg1 string) {
 func AnonymousCached(memoArg0 int, memoArg1 string) string {
 	memoCall := memoAnonymous.Begin(context.Background())
 	memoAnonymousKey(memoCall.Key(), memoArg0, memoArg1)
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("memoArg0", memoArg0, "memoArg1", memoArg1)
+		return memoimpl.Describe("memoArg0", memoArg0, "memoArg1", memoArg1)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return Anonymous(memoArg0, memoArg1), nil
 	})
 	return memoR
@@ -158,7 +159,7 @@ func (h AnonymousMemoHandle) Stats() memo.Stats {
 }
 
 // memoBlank is the cache of Blank.
-var memoBlank = memo.NewFunc(memo.FuncInfo{
+var memoBlank = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
 	Fingerprint: "aeb86049cd4157030896b4de5e71df52",
 	KeepsLocal:  true,
@@ -177,13 +178,13 @@ func memoBlankKey(w *memo.KeyWriter, s string) {
 func BlankCached(memoArg0 int, s string, memoArg2 bool) string {
 	memoCall := memoBlank.Begin(context.Background())
 	memoBlankKey(memoCall.Key(), s)
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("s", s)
+		return memoimpl.Describe("s", s)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return Blank(memoArg0, s, memoArg2), nil
 	})
 	return memoR
@@ -224,7 +225,7 @@ func (h BlankMemoHandle) Stats() memo.Stats {
 }
 
 // memoNamed is the cache of Named.
-var memoNamed = memo.NewFunc(memo.FuncInfo{
+var memoNamed = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
 	Errors:      true,
 	Fingerprint: "3e6f9ee7bc6e06dd70a6939bda2b6647",
@@ -244,13 +245,13 @@ func memoNamedKey(w *memo.KeyWriter, n int) {
 func NamedCached(n int) (half int, err error) {
 	memoCall := memoNamed.Begin(context.Background())
 	memoNamedKey(memoCall.Key(), n)
-	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR, nil
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("n", n)
+		return memoimpl.Describe("n", n)
 	})
-	memoR, memoErr := memo.Run(memoCall, func() (int, error) {
+	memoR, memoErr := memoimpl.Run(memoCall, func() (int, error) {
 		return Named(n)
 	})
 	return memoR, memoErr
@@ -298,7 +299,7 @@ type memoThreeResults struct {
 }
 
 // memoThree is the cache of Three.
-var memoThree = memo.NewFunc(memo.FuncInfo{
+var memoThree = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoThreeEqual,
 	Errors:      true,
 	Fingerprint: "95afc8060b7435fa11ff91eaa3a26d09",
@@ -319,13 +320,13 @@ func memoThreeKey(w *memo.KeyWriter, s string) {
 func ThreeCached(s string) (int, string, []byte, error) {
 	memoCall := memoThree.Begin(context.Background())
 	memoThreeKey(memoCall.Key(), s)
-	if memoR, memoOK := memo.Lookup[memoThreeResults](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[memoThreeResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1, memoR.R2, nil
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("s", s)
+		return memoimpl.Describe("s", s)
 	})
-	memoR, memoErr := memo.Run(memoCall, func() (memoThreeResults, error) {
+	memoR, memoErr := memoimpl.Run(memoCall, func() (memoThreeResults, error) {
 		memoR0, memoR1, memoR2, memoErr := Three(s)
 		return memoThreeResults{memoR0, memoR1, memoR2}, memoErr
 	})
@@ -367,7 +368,7 @@ func (h ThreeMemoHandle) Stats() memo.Stats {
 }
 
 // memolower is the cache of lower.
-var memolower = memo.NewFunc(memo.FuncInfo{
+var memolower = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
 	Fingerprint: "7c57ea3ff0450a686c9d94d97a4c2bcd",
 	KeepsLocal:  true,
@@ -385,13 +386,13 @@ func memolowerKey(w *memo.KeyWriter, n int) {
 func lowerCached(n int) int {
 	memoCall := memolower.Begin(context.Background())
 	memolowerKey(memoCall.Key(), n)
-	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("n", n)
+		return memoimpl.Describe("n", n)
 	})
-	memoR, _ := memo.Run(memoCall, func() (int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
 		return lower(n), nil
 	})
 	return memoR
@@ -432,7 +433,7 @@ func (h lowerMemoHandle) Stats() memo.Stats {
 }
 
 // memofetchPrice is the cache of price.
-var memofetchPrice = memo.NewFunc(memo.FuncInfo{
+var memofetchPrice = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
 	Fingerprint: "a96f148c049370360a9d25d256ad8727",
 	KeepsLocal:  true,
@@ -450,13 +451,13 @@ func memofetchPriceKey(w *memo.KeyWriter, item string) {
 func fetchPrice(item string) int {
 	memoCall := memofetchPrice.Begin(context.Background())
 	memofetchPriceKey(memoCall.Key(), item)
-	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("item", item)
+		return memoimpl.Describe("item", item)
 	})
-	memoR, _ := memo.Run(memoCall, func() (int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
 		return price(item), nil
 	})
 	return memoR
@@ -497,7 +498,7 @@ func (h fetchPriceMemoHandle) Stats() memo.Stats {
 }
 
 // memoLookup is the cache of find.
-var memoLookup = memo.NewFunc(memo.FuncInfo{
+var memoLookup = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
 	Fingerprint: "c5e6c8619688d36edd5ed7780535f2bb",
 	KeepsLocal:  true,
@@ -516,13 +517,13 @@ func memoLookupKey(w *memo.KeyWriter, key string) {
 func Lookup(key string) string {
 	memoCall := memoLookup.Begin(context.Background())
 	memoLookupKey(memoCall.Key(), key)
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("key", key)
+		return memoimpl.Describe("key", key)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return find(key), nil
 	})
 	return memoR
@@ -563,7 +564,7 @@ func (h LookupMemoHandle) Stats() memo.Stats {
 }
 
 // memoKeyItem is the cache of KeyItem.
-var memoKeyItem = memo.NewFunc(memo.FuncInfo{
+var memoKeyItem = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
 	Fingerprint: "b68821e08425f1d56bdd4ec234f12456",
 	KeepsLocal:  true,
@@ -582,13 +583,13 @@ func memoKeyItemKey(w *memo.KeyWriter, it Item) {
 func KeyItemCached(it Item) string {
 	memoCall := memoKeyItem.Begin(context.Background())
 	memoKeyItemKey(memoCall.Key(), it)
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("it", it)
+		return memoimpl.Describe("it", it)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return KeyItem(it), nil
 	})
 	return memoR
@@ -629,7 +630,7 @@ func (h KeyItemMemoHandle) Stats() memo.Stats {
 }
 
 // memocart_total is the cache of cart.total.
-var memocart_total = memo.NewFunc(memo.FuncInfo{
+var memocart_total = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
 	Fingerprint: "189ad9419858838004b7c68ff26c07a8",
 	KeepsLocal:  true,
@@ -652,13 +653,13 @@ func memocart_totalKey(w *memo.KeyWriter, items []Item) {
 func (c *cart) totalCached(items []Item) int {
 	memoCall := memocart_total.Begin(context.Background())
 	memocart_totalKey(memoCall.Key(), items)
-	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("items", items)
+		return memoimpl.Describe("items", items)
 	})
-	memoR, _ := memo.Run(memoCall, func() (int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
 		return c.total(items), nil
 	})
 	return memoR
@@ -701,7 +702,7 @@ func (h cartTotalMemoHandle) Stats() memo.Stats {
 }
 
 // memoSvc_Get is the cache of Svc.Get.
-var memoSvc_Get = memo.NewFunc(memo.FuncInfo{
+var memoSvc_Get = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
 	Fingerprint: "813533013cab66b1ba7fd14d235fab57",
 	KeepsLocal:  true,
@@ -728,13 +729,13 @@ func memoSvc_GetKey(w *memo.KeyWriter, memoRecv *Svc, id int) {
 func (memoRecv *Svc) GetCached(id int, force Force) int {
 	memoCall := memoSvc_Get.Begin(context.Background())
 	memoSvc_GetKey(memoCall.Key(), memoRecv, id)
-	if memoR, memoOK := memo.Lookup[int](memoCall, bool(force)); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, bool(force)); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("id", id)
+		return memoimpl.Describe("id", id)
 	})
-	memoR, _ := memo.Run(memoCall, func() (int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
 		return memoRecv.Get(id, force), nil
 	})
 	return memoR
@@ -777,7 +778,7 @@ func (h SvcGetMemoHandle) Stats() memo.Stats {
 }
 
 // memoSvc_Since is the cache of Svc.Since.
-var memoSvc_Since = memo.NewFunc(memo.FuncInfo{
+var memoSvc_Since = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoSvc_SinceEqual,
 	Fingerprint: "42276651c50918ed50a31cb4e43164c2",
 	KeepsLocal:  true,
@@ -797,13 +798,13 @@ func memoSvc_SinceKey(w *memo.KeyWriter, d int) {
 func (memoRecv *Svc) SinceCached(d int) time.Duration {
 	memoCall := memoSvc_Since.Begin(context.Background())
 	memoSvc_SinceKey(memoCall.Key(), d)
-	if memoR, memoOK := memo.Lookup[time.Duration](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[time.Duration](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("d", d)
+		return memoimpl.Describe("d", d)
 	})
-	memoR, _ := memo.Run(memoCall, func() (time.Duration, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (time.Duration, error) {
 		return memoRecv.Since(d), nil
 	})
 	return memoR
@@ -846,7 +847,7 @@ func (h SvcSinceMemoHandle) Stats() memo.Stats {
 }
 
 // memoSvc_Plus is the cache of Svc.Plus.
-var memoSvc_Plus = memo.NewFunc(memo.FuncInfo{
+var memoSvc_Plus = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
 	Fingerprint: "268076b21765f79c6f559919326834ff",
 	KeepsLocal:  true,
@@ -866,13 +867,13 @@ func memoSvc_PlusKey(w *memo.KeyWriter, memoW Svc, h int) {
 func (w Svc) PlusCached(h int) int {
 	memoCall := memoSvc_Plus.Begin(context.Background())
 	memoSvc_PlusKey(memoCall.Key(), w, h)
-	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("h", h)
+		return memoimpl.Describe("h", h)
 	})
-	memoR, _ := memo.Run(memoCall, func() (int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
 		return w.Plus(h), nil
 	})
 	return memoR
@@ -915,7 +916,7 @@ func (memoH SvcPlusMemoHandle) Stats() memo.Stats {
 }
 
 // memoBox_Get is the cache of Box_Get.
-var memoBox_Get = memo.NewFunc(memo.FuncInfo{
+var memoBox_Get = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
 	Fingerprint: "c139df0316662323a1102f8f7ea3627b",
 	KeepsLocal:  true,
@@ -933,13 +934,13 @@ func memoBox_GetKey(w *memo.KeyWriter, n int) {
 func Box_GetCached(n int) int {
 	memoCall := memoBox_Get.Begin(context.Background())
 	memoBox_GetKey(memoCall.Key(), n)
-	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("n", n)
+		return memoimpl.Describe("n", n)
 	})
-	memoR, _ := memo.Run(memoCall, func() (int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
 		return Box_Get(n), nil
 	})
 	return memoR
@@ -980,7 +981,7 @@ func (h Box_GetMemoHandle) Stats() memo.Stats {
 }
 
 // memoBox_Get2 is the cache of Box.Get.
-var memoBox_Get2 = memo.NewFunc(memo.FuncInfo{
+var memoBox_Get2 = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
 	Fingerprint: "3b62debb6034d9a366bf6a674d004fc9",
 	KeepsLocal:  true,
@@ -1000,13 +1001,13 @@ func memoBox_Get2Key(w *memo.KeyWriter, b Box, n int) {
 func (b Box) GetCached(n int) int {
 	memoCall := memoBox_Get2.Begin(context.Background())
 	memoBox_Get2Key(memoCall.Key(), b, n)
-	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("n", n)
+		return memoimpl.Describe("n", n)
 	})
-	memoR, _ := memo.Run(memoCall, func() (int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
 		return b.Get(n), nil
 	})
 	return memoR
@@ -1049,7 +1050,7 @@ func (h BoxGetMemoHandle) Stats() memo.Stats {
 }
 
 // memoTaken2 is the cache of Taken.
-var memoTaken2 = memo.NewFunc(memo.FuncInfo{
+var memoTaken2 = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
 	Fingerprint: "bdac0ef1bb6c0df765eb8d75ed1b718a",
 	KeepsLocal:  true,
@@ -1067,13 +1068,13 @@ func memoTaken2Key(w *memo.KeyWriter, n int) {
 func TakenCached(n int) int {
 	memoCall := memoTaken2.Begin(context.Background())
 	memoTaken2Key(memoCall.Key(), n)
-	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("n", n)
+		return memoimpl.Describe("n", n)
 	})
-	memoR, _ := memo.Run(memoCall, func() (int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
 		return Taken(n), nil
 	})
 	return memoR
@@ -1131,7 +1132,7 @@ func memoKeyBox(w *memo.KeyWriter, v *Box) {
 
 // memoEqualString compares a result of type string with what its encoding
 // decodes to.
-func memoEqualString(d *memo.Diff, a, b *string) bool {
+func memoEqualString(d *memoimpl.Diff, a, b *string) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")
 	}
@@ -1140,7 +1141,7 @@ func memoEqualString(d *memo.Diff, a, b *string) bool {
 
 // memoEqualInt compares a result of type int with what its encoding decodes
 // to.
-func memoEqualInt(d *memo.Diff, a, b *int) bool {
+func memoEqualInt(d *memoimpl.Diff, a, b *int) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")
 	}
@@ -1149,14 +1150,14 @@ func memoEqualInt(d *memo.Diff, a, b *int) bool {
 
 // memoThreeEqual compares the results of a call of Three with what their
 // encoding decodes to.
-func memoThreeEqual(d *memo.Diff, a, b *memoThreeResults) bool {
+func memoThreeEqual(d *memoimpl.Diff, a, b *memoThreeResults) bool {
 	if a.R0 != b.R0 {
 		return d.Differ(a.R0, b.R0, " 1")
 	}
 	if a.R1 != b.R1 {
 		return d.Differ(a.R1, b.R1, " 2")
 	}
-	if !memo.SameLen(d, a.R2, b.R2) {
+	if !memoimpl.SameLen(d, a.R2, b.R2) {
 		return d.At(" 3")
 	}
 	for i := range a.R2 {
@@ -1169,7 +1170,7 @@ func memoThreeEqual(d *memo.Diff, a, b *memoThreeResults) bool {
 
 // memoSvc_SinceEqual compares a result of Svc.Since with what its encoding
 // decodes to.
-func memoSvc_SinceEqual(d *memo.Diff, a, b *time.Duration) bool {
+func memoSvc_SinceEqual(d *memoimpl.Diff, a, b *time.Duration) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")
 	}
@@ -1187,6 +1188,6 @@ func memoSizeOfString(r string) int64 {
 func memoThreeSize(r memoThreeResults) int64 {
 	var n int64
 	n += int64(len(r.R1))
-	n += memo.SliceSize(r.R2)
+	n += memoimpl.SliceSize(r.R2)
 	return n
 }

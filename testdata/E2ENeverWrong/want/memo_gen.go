@@ -12,10 +12,11 @@ import (
 	_ "github.com/memogen/memogen/codecs/json"
 	_ "github.com/memogen/memogen/codecs/msgpack"
 	memo "github.com/memogen/memogen/runtime"
+	memoimpl "github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // memoBalance is the cache of Balance.
-var memoBalance = memo.NewFunc(memo.FuncInfo{
+var memoBalance = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Equal:       memoEqualInt,
@@ -35,13 +36,13 @@ func memoBalanceKey(w *memo.KeyWriter, name string) {
 func BalanceCached(name string) int {
 	memoCall := memoBalance.Begin(context.Background())
 	memoBalanceKey(memoCall.Key(), name)
-	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("name", name)
+		return memoimpl.Describe("name", name)
 	})
-	memoR, _ := memo.Run(memoCall, func() (int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
 		return Balance(name), nil
 	})
 	return memoR
@@ -82,7 +83,7 @@ func (h BalanceMemoHandle) Stats() memo.Stats {
 }
 
 // memoLimit is the cache of Limit.
-var memoLimit = memo.NewFunc(memo.FuncInfo{
+var memoLimit = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Equal:       memoEqualInt,
@@ -102,13 +103,13 @@ func memoLimitKey(w *memo.KeyWriter, name string) {
 func LimitCached(name string) int {
 	memoCall := memoLimit.Begin(context.Background())
 	memoLimitKey(memoCall.Key(), name)
-	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("name", name)
+		return memoimpl.Describe("name", name)
 	})
-	memoR, _ := memo.Run(memoCall, func() (int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
 		return Limit(name), nil
 	})
 	return memoR
@@ -149,7 +150,7 @@ func (h LimitMemoHandle) Stats() memo.Stats {
 }
 
 // memoLabel is the cache of Label, one per instantiation.
-var memoLabel = memo.NewGeneric(memo.FuncInfo{
+var memoLabel = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Fingerprint: "455345c295bdd29da2a1116825fa6ebf",
 	KeepsLocal:  true,
 	Name:        "Label",
@@ -164,15 +165,15 @@ func memoLabelKey[T any](w *memo.KeyWriter, v T) {
 // LabelCached is the memoized form of [Label]: calls with equal arguments
 // share one result, computed once. The key is made of v.
 func LabelCached[T any](v T) string {
-	memoCall := memo.Instance[T](memoLabel).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoLabel).Begin(context.Background())
 	memoLabelKey[T](memoCall.Key(), v)
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("v", v)
+		return memoimpl.Describe("v", v)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return Label[T](v), nil
 	})
 	return memoR
@@ -189,7 +190,7 @@ type LabelMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h LabelMemoHandle[T]) Forget(v T) error {
-	memoCall := memo.Instance[T](memoLabel).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoLabel).Begin(context.Background())
 	memoLabelKey[T](memoCall.Key(), v)
 	return memoCall.Forget()
 }
@@ -197,23 +198,23 @@ func (h LabelMemoHandle[T]) Forget(v T) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Label.
 func (h LabelMemoHandle[T]) Contains(v T) bool {
-	memoCall := memo.Instance[T](memoLabel).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoLabel).Begin(context.Background())
 	memoLabelKey[T](memoCall.Key(), v)
 	return memoCall.Contains()
 }
 
 // Clear removes every cached result of Label with these type arguments.
 func (h LabelMemoHandle[T]) Clear(ctx context.Context) error {
-	return memo.Instance[T](memoLabel).Clear(ctx)
+	return memoimpl.Instance[T](memoLabel).Clear(ctx)
 }
 
 // Stats returns the counters of [LabelCached] with these type arguments.
 func (h LabelMemoHandle[T]) Stats() memo.Stats {
-	return memo.Instance[T](memoLabel).Stats()
+	return memoimpl.Instance[T](memoLabel).Stats()
 }
 
 // memoDiskLabel is the cache of DiskLabel, one per instantiation.
-var memoDiskLabel = memo.NewGeneric(memo.FuncInfo{
+var memoDiskLabel = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Fingerprint: "a4d709958ba08661bef401300f5f73cb",
@@ -230,15 +231,15 @@ func memoDiskLabelKey[T any](w *memo.KeyWriter, v T) {
 // arguments share one result, computed once. The key is made of v. Results
 // live in the backend named "disk".
 func DiskLabelCached[T any](v T) string {
-	memoCall := memo.Instance[T](memoDiskLabel).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoDiskLabel).Begin(context.Background())
 	memoDiskLabelKey[T](memoCall.Key(), v)
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("v", v)
+		return memoimpl.Describe("v", v)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return DiskLabel[T](v), nil
 	})
 	return memoR
@@ -255,7 +256,7 @@ type DiskLabelMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h DiskLabelMemoHandle[T]) Forget(v T) error {
-	memoCall := memo.Instance[T](memoDiskLabel).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoDiskLabel).Begin(context.Background())
 	memoDiskLabelKey[T](memoCall.Key(), v)
 	return memoCall.Forget()
 }
@@ -263,25 +264,25 @@ func (h DiskLabelMemoHandle[T]) Forget(v T) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling DiskLabel.
 func (h DiskLabelMemoHandle[T]) Contains(v T) bool {
-	memoCall := memo.Instance[T](memoDiskLabel).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoDiskLabel).Begin(context.Background())
 	memoDiskLabelKey[T](memoCall.Key(), v)
 	return memoCall.Contains()
 }
 
 // Clear removes every cached result of DiskLabel with these type arguments.
 func (h DiskLabelMemoHandle[T]) Clear(ctx context.Context) error {
-	return memo.Instance[T](memoDiskLabel).Clear(ctx)
+	return memoimpl.Instance[T](memoDiskLabel).Clear(ctx)
 }
 
 // Stats returns the counters of [DiskLabelCached] with these type arguments.
 func (h DiskLabelMemoHandle[T]) Stats() memo.Stats {
-	return memo.Instance[T](memoDiskLabel).Stats()
+	return memoimpl.Instance[T](memoDiskLabel).Stats()
 }
 
 // memoDescribe is the cache of Describe.
-var memoDescribe = memo.NewFunc(memo.FuncInfo{
+var memoDescribe = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "c8fc4de8aa4adbef886e77b2714838b9",
+	Fingerprint: "1b6204ca2cc49f81fd0500df69c61f27",
 	KeepsLocal:  true,
 	Name:        "Describe",
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
@@ -298,13 +299,13 @@ func memoDescribeKey(w *memo.KeyWriter, s Shape) {
 func DescribeCached(s Shape) string {
 	memoCall := memoDescribe.Begin(context.Background())
 	memoDescribeKey(memoCall.Key(), s)
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("s", s)
+		return memoimpl.Describe("s", s)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return Describe(s), nil
 	})
 	return memoR
@@ -345,7 +346,7 @@ func (h DescribeMemoHandle) Stats() memo.Stats {
 }
 
 // memoOpen is the cache of Open.
-var memoOpen = memo.NewFunc(memo.FuncInfo{
+var memoOpen = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Fingerprint: "e22afb25602a53b3993d0988e4f588ce",
 	Name:        "Open",
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
@@ -366,13 +367,13 @@ func memoOpenKey(w *memo.KeyWriter, name string) {
 func OpenCached(name string) io.Reader {
 	memoCall := memoOpen.Begin(context.Background())
 	memoOpenKey(memoCall.Key(), name)
-	if memoR, memoOK := memo.Lookup[io.Reader](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[io.Reader](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("name", name)
+		return memoimpl.Describe("name", name)
 	})
-	memoR, _ := memo.Run(memoCall, func() (io.Reader, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (io.Reader, error) {
 		return Open(name), nil
 	})
 	return memoR
@@ -414,7 +415,7 @@ func (h OpenMemoHandle) Stats() memo.Stats {
 
 // memoEqualInt compares a result of type int with what its encoding decodes
 // to.
-func memoEqualInt(d *memo.Diff, a, b *int) bool {
+func memoEqualInt(d *memoimpl.Diff, a, b *int) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")
 	}
@@ -423,7 +424,7 @@ func memoEqualInt(d *memo.Diff, a, b *int) bool {
 
 // memoEqualString compares a result of type string with what its encoding
 // decodes to.
-func memoEqualString(d *memo.Diff, a, b *string) bool {
+func memoEqualString(d *memoimpl.Diff, a, b *string) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")
 	}
@@ -439,5 +440,5 @@ func memoSizeOfString(r string) int64 {
 // memoSizeOfReader estimates the bytes a result of type io.Reader references
 // outside itself.
 func memoSizeOfReader(r io.Reader) int64 {
-	return memo.DynamicSize(r)
+	return memoimpl.DynamicSize(r)
 }

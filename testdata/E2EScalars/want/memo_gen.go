@@ -11,10 +11,11 @@ import (
 	_ "github.com/memogen/memogen/backends/memory"
 	_ "github.com/memogen/memogen/codecs/msgpack"
 	memo "github.com/memogen/memogen/runtime"
+	memoimpl "github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // memoInts is the cache of Ints.
-var memoInts = memo.NewFunc(memo.FuncInfo{
+var memoInts = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
 	Fingerprint: "a8ce1dffd4fce7c619637f1d5fcd00f6",
 	KeepsLocal:  true,
@@ -38,13 +39,13 @@ func memoIntsKey(w *memo.KeyWriter, a int, b int8, c int16, d int32, e int64, r 
 func IntsCached(a int, b int8, c int16, d int32, e int64, r rune) string {
 	memoCall := memoInts.Begin(context.Background())
 	memoIntsKey(memoCall.Key(), a, b, c, d, e, r)
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("a", a, "b", b, "c", c, "d", d, "e", e, "r", r)
+		return memoimpl.Describe("a", a, "b", b, "c", c, "d", d, "e", e, "r", r)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return Ints(a, b, c, d, e, r), nil
 	})
 	return memoR
@@ -85,7 +86,7 @@ func (h IntsMemoHandle) Stats() memo.Stats {
 }
 
 // memoUints is the cache of Uints.
-var memoUints = memo.NewFunc(memo.FuncInfo{
+var memoUints = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
 	Fingerprint: "a70ba2d99e8bcce4ba0aee0e08586acc",
 	KeepsLocal:  true,
@@ -110,13 +111,13 @@ func memoUintsKey(w *memo.KeyWriter, a uint, b uint8, c uint16, d uint32, e uint
 func UintsCached(a uint, b uint8, c uint16, d uint32, e uint64, p uintptr, y byte) string {
 	memoCall := memoUints.Begin(context.Background())
 	memoUintsKey(memoCall.Key(), a, b, c, d, e, p, y)
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("a", a, "b", b, "c", c, "d", d, "e", e, "p", p, "y", y)
+		return memoimpl.Describe("a", a, "b", b, "c", c, "d", d, "e", e, "p", p, "y", y)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return Uints(a, b, c, d, e, p, y), nil
 	})
 	return memoR
@@ -157,7 +158,7 @@ func (h UintsMemoHandle) Stats() memo.Stats {
 }
 
 // memoFloats is the cache of Floats.
-var memoFloats = memo.NewFunc(memo.FuncInfo{
+var memoFloats = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
 	Fingerprint: "00e7caa0e7bfc0238c5342b08cc93647",
 	KeepsLocal:  true,
@@ -179,13 +180,13 @@ func memoFloatsKey(w *memo.KeyWriter, f32 float32, f64 float64, c64 complex64, c
 func FloatsCached(f32 float32, f64 float64, c64 complex64, c128 complex128) string {
 	memoCall := memoFloats.Begin(context.Background())
 	memoFloatsKey(memoCall.Key(), f32, f64, c64, c128)
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("f32", f32, "f64", f64, "c64", c64, "c128", c128)
+		return memoimpl.Describe("f32", f32, "f64", f64, "c64", c64, "c128", c128)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return Floats(f32, f64, c64, c128), nil
 	})
 	return memoR
@@ -226,7 +227,7 @@ func (h FloatsMemoHandle) Stats() memo.Stats {
 }
 
 // memoText is the cache of Text.
-var memoText = memo.NewFunc(memo.FuncInfo{
+var memoText = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
 	Fingerprint: "2247ab9da71cfd5f948aced4b854b296",
 	KeepsLocal:  true,
@@ -247,13 +248,13 @@ func memoTextKey(w *memo.KeyWriter, b bool, s string, raw []byte) {
 func TextCached(b bool, s string, raw []byte) string {
 	memoCall := memoText.Begin(context.Background())
 	memoTextKey(memoCall.Key(), b, s, raw)
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("b", b, "s", s, "raw", raw)
+		return memoimpl.Describe("b", b, "s", s, "raw", raw)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return Text(b, s, raw), nil
 	})
 	return memoR
@@ -294,7 +295,7 @@ func (h TextMemoHandle) Stats() memo.Stats {
 }
 
 // memoArrays is the cache of Arrays.
-var memoArrays = memo.NewFunc(memo.FuncInfo{
+var memoArrays = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
 	Fingerprint: "0db962e1ee82c5788e57ba3c1b31d668",
 	KeepsLocal:  true,
@@ -322,13 +323,13 @@ func memoArraysKey(w *memo.KeyWriter, xs [3]int, digest [4]byte, grid [2][2]bool
 func ArraysCached(xs [3]int, digest [4]byte, grid [2][2]bool) int {
 	memoCall := memoArrays.Begin(context.Background())
 	memoArraysKey(memoCall.Key(), xs, digest, grid)
-	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("xs", xs, "digest", digest, "grid", grid)
+		return memoimpl.Describe("xs", xs, "digest", digest, "grid", grid)
 	})
-	memoR, _ := memo.Run(memoCall, func() (int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
 		return Arrays(xs, digest, grid), nil
 	})
 	return memoR
@@ -369,7 +370,7 @@ func (h ArraysMemoHandle) Stats() memo.Stats {
 }
 
 // memoNamed is the cache of Named.
-var memoNamed = memo.NewFunc(memo.FuncInfo{
+var memoNamed = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
 	Fingerprint: "32176c63376ccbad93682bbbb3b66331",
 	KeepsLocal:  true,
@@ -394,13 +395,13 @@ func memoNamedKey(w *memo.KeyWriter, id ID, l Label, f Flag, r Ratio, b Blob, c 
 func NamedCached(id ID, l Label, f Flag, r Ratio, b Blob, c Count, n Name) string {
 	memoCall := memoNamed.Begin(context.Background())
 	memoNamedKey(memoCall.Key(), id, l, f, r, b, c, n)
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("id", id, "l", l, "f", f, "r", r, "b", b, "c", c, "n", n)
+		return memoimpl.Describe("id", id, "l", l, "f", f, "r", r, "b", b, "c", c, "n", n)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return Named(id, l, f, r, b, c, n), nil
 	})
 	return memoR
@@ -441,7 +442,7 @@ func (h NamedMemoHandle) Stats() memo.Stats {
 }
 
 // memoWhen is the cache of When.
-var memoWhen = memo.NewFunc(memo.FuncInfo{
+var memoWhen = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
 	Fingerprint: "b603f83d47e1c8f46d606bc4175a61b7",
 	KeepsLocal:  true,
@@ -460,13 +461,13 @@ func memoWhenKey(w *memo.KeyWriter, t time.Time) {
 func WhenCached(t time.Time) string {
 	memoCall := memoWhen.Begin(context.Background())
 	memoWhenKey(memoCall.Key(), t)
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("t", t)
+		return memoimpl.Describe("t", t)
 	})
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return When(t), nil
 	})
 	return memoR
@@ -508,7 +509,7 @@ func (h WhenMemoHandle) Stats() memo.Stats {
 
 // memoEqualString compares a result of type string with what its encoding
 // decodes to.
-func memoEqualString(d *memo.Diff, a, b *string) bool {
+func memoEqualString(d *memoimpl.Diff, a, b *string) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")
 	}
@@ -517,7 +518,7 @@ func memoEqualString(d *memo.Diff, a, b *string) bool {
 
 // memoEqualInt compares a result of type int with what its encoding decodes
 // to.
-func memoEqualInt(d *memo.Diff, a, b *int) bool {
+func memoEqualInt(d *memoimpl.Diff, a, b *int) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")
 	}

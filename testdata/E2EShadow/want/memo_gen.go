@@ -13,10 +13,11 @@ import (
 	_ "github.com/memogen/memogen/backends/memory"
 	_ "github.com/memogen/memogen/codecs/msgpack"
 	memort2 "github.com/memogen/memogen/runtime"
+	memoimpl "github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // memocontext is the cache of Lookup.
-var memocontext = memort2.NewFunc(memort2.FuncInfo{
+var memocontext = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
 	Errors:      true,
 	Fingerprint: "1b89b751059fca84b8e0ff28f454acf3",
@@ -41,13 +42,13 @@ func memocontextKey(w *memort2.KeyWriter, m memo, mode memofs.FileMode, d memoti
 func context(ctx memoctx.Context, m memo, mode memofs.FileMode, d memotime.Duration) (string, error) {
 	memoCall := memocontext.Begin(ctx)
 	memocontextKey(memoCall.Key(), m, mode, d)
-	if memoR, memoOK := memort2.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR, nil
 	}
 	memoCall.Summarize(func() string {
-		return memort2.Describe("m", m, "mode", mode, "d", d)
+		return memoimpl.Describe("m", m, "mode", mode, "d", d)
 	})
-	memoR, memoErr := memort2.Run(memoCall, func() (string, error) {
+	memoR, memoErr := memoimpl.Run(memoCall, func() (string, error) {
 		return Lookup(ctx, m, mode, d)
 	})
 	return memoR, memoErr
@@ -88,7 +89,7 @@ func (h contextMemoHandle) Stats() memort2.Stats {
 }
 
 // memoSlot is the cache of Slot.
-var memoSlot = memort2.NewFunc(memort2.FuncInfo{
+var memoSlot = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Fingerprint: "267b53a1651f38b6a225d07ae8453692",
 	Name:        "Slot",
 	Package:     "github.com/memogen/memogen/testdata/E2EShadow",
@@ -107,13 +108,13 @@ func memoSlotKey(w *memort2.KeyWriter, i int) {
 func SlotCached(i int) memounsafe.Pointer {
 	memoCall := memoSlot.Begin(memoctx.Background())
 	memoSlotKey(memoCall.Key(), i)
-	if memoR, memoOK := memort2.Lookup[memounsafe.Pointer](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[memounsafe.Pointer](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memort2.Describe("i", i)
+		return memoimpl.Describe("i", i)
 	})
-	memoR, _ := memort2.Run(memoCall, func() (memounsafe.Pointer, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (memounsafe.Pointer, error) {
 		return Slot(i), nil
 	})
 	return memoR
@@ -160,7 +161,7 @@ func memoKeyMemo(w *memort2.KeyWriter, v *memo) {
 
 // memoEqualString compares a result of type string with what its encoding
 // decodes to.
-func memoEqualString(d *memort2.Diff, a, b *string) bool {
+func memoEqualString(d *memoimpl.Diff, a, b *string) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")
 	}

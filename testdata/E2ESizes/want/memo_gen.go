@@ -10,10 +10,11 @@ import (
 	_ "github.com/memogen/memogen/backends/memory"
 	_ "github.com/memogen/memogen/codecs/msgpack"
 	memo "github.com/memogen/memogen/runtime"
+	memoimpl "github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // memoText is the cache of Text.
-var memoText = memo.NewFunc(memo.FuncInfo{
+var memoText = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "sizes",
 	Equal:       memoEqualString,
 	Fingerprint: "d8bb126b231595b5b4bcad95e3718b2f",
@@ -31,10 +32,10 @@ func memoTextKey(w *memo.KeyWriter) {}
 func TextCached() string {
 	memoCall := memoText.Begin(context.Background())
 	memoTextKey(memoCall.Key())
-	if memoR, memoOK := memo.Lookup[string](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
-	memoR, _ := memo.Run(memoCall, func() (string, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
 		return Text(), nil
 	})
 	return memoR
@@ -75,7 +76,7 @@ func (h TextMemoHandle) Stats() memo.Stats {
 }
 
 // memoOneRecord is the cache of OneRecord.
-var memoOneRecord = memo.NewFunc(memo.FuncInfo{
+var memoOneRecord = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "sizes",
 	Equal:       memoEqualRecord,
 	Fingerprint: "b7c1a2d1295e913873b27765d9ca1957",
@@ -94,10 +95,10 @@ func memoOneRecordKey(w *memo.KeyWriter) {}
 func OneRecordCached() Record {
 	memoCall := memoOneRecord.Begin(context.Background())
 	memoOneRecordKey(memoCall.Key())
-	if memoR, memoOK := memo.Lookup[Record](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Record](memoCall, false); memoOK {
 		return memoR
 	}
-	memoR, _ := memo.Run(memoCall, func() (Record, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Record, error) {
 		return OneRecord(), nil
 	})
 	return memoR
@@ -138,7 +139,7 @@ func (h OneRecordMemoHandle) Stats() memo.Stats {
 }
 
 // memoOneLeaf is the cache of OneLeaf.
-var memoOneLeaf = memo.NewFunc(memo.FuncInfo{
+var memoOneLeaf = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "sizes",
 	Equal:       memoOneLeafEqual,
 	Fingerprint: "37cc3ff040704f80b5b87f637d5306ef",
@@ -156,10 +157,10 @@ func memoOneLeafKey(w *memo.KeyWriter) {}
 func OneLeafCached() *Leaf {
 	memoCall := memoOneLeaf.Begin(context.Background())
 	memoOneLeafKey(memoCall.Key())
-	if memoR, memoOK := memo.Lookup[*Leaf](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[*Leaf](memoCall, false); memoOK {
 		return memoR
 	}
-	memoR, _ := memo.Run(memoCall, func() (*Leaf, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (*Leaf, error) {
 		return OneLeaf(), nil
 	})
 	return memoR
@@ -200,7 +201,7 @@ func (h OneLeafMemoHandle) Stats() memo.Stats {
 }
 
 // memoIndex is the cache of Index.
-var memoIndex = memo.NewFunc(memo.FuncInfo{
+var memoIndex = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "sizes",
 	Equal:       memoIndexEqual,
 	Fingerprint: "bbe5425baa0bec093c1eb9dea7543cde",
@@ -218,10 +219,10 @@ func memoIndexKey(w *memo.KeyWriter) {}
 func IndexCached() map[string][]int {
 	memoCall := memoIndex.Begin(context.Background())
 	memoIndexKey(memoCall.Key())
-	if memoR, memoOK := memo.Lookup[map[string][]int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[map[string][]int](memoCall, false); memoOK {
 		return memoR
 	}
-	memoR, _ := memo.Run(memoCall, func() (map[string][]int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (map[string][]int, error) {
 		return Index(), nil
 	})
 	return memoR
@@ -262,7 +263,7 @@ func (h IndexMemoHandle) Stats() memo.Stats {
 }
 
 // memoOneDoc is the cache of OneDoc.
-var memoOneDoc = memo.NewFunc(memo.FuncInfo{
+var memoOneDoc = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "sizes",
 	Fingerprint: "fc52e2e80e099a996ac8ac4d32a92fff",
 	Name:        "OneDoc",
@@ -282,10 +283,10 @@ func memoOneDocKey(w *memo.KeyWriter) {}
 func OneDocCached() Doc {
 	memoCall := memoOneDoc.Begin(context.Background())
 	memoOneDocKey(memoCall.Key())
-	if memoR, memoOK := memo.Lookup[Doc](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Doc](memoCall, false); memoOK {
 		return memoR
 	}
-	memoR, _ := memo.Run(memoCall, func() (Doc, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Doc, error) {
 		return OneDoc(), nil
 	})
 	return memoR
@@ -326,7 +327,7 @@ func (h OneDocMemoHandle) Stats() memo.Stats {
 }
 
 // memoRing is the cache of Ring.
-var memoRing = memo.NewFunc(memo.FuncInfo{
+var memoRing = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "sizes",
 	Equal:       memoRingEqual,
 	Fingerprint: "f11dd7a4893c72b49efc7217378ea52b",
@@ -347,10 +348,10 @@ func memoRingKey(w *memo.KeyWriter) {}
 func RingCached() *Chain {
 	memoCall := memoRing.Begin(context.Background())
 	memoRingKey(memoCall.Key())
-	if memoR, memoOK := memo.Lookup[*Chain](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[*Chain](memoCall, false); memoOK {
 		return memoR
 	}
-	memoR, _ := memo.Run(memoCall, func() (*Chain, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (*Chain, error) {
 		return Ring(), nil
 	})
 	return memoR
@@ -397,7 +398,7 @@ type memoPairResults struct {
 }
 
 // memoPair is the cache of Pair.
-var memoPair = memo.NewFunc(memo.FuncInfo{
+var memoPair = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "sizes",
 	Equal:       memoPairEqual,
 	Fingerprint: "214137a978ae7a54d456e9cfff0e741f",
@@ -415,10 +416,10 @@ func memoPairKey(w *memo.KeyWriter) {}
 func PairCached() (string, []byte) {
 	memoCall := memoPair.Begin(context.Background())
 	memoPairKey(memoCall.Key())
-	if memoR, memoOK := memo.Lookup[memoPairResults](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[memoPairResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1
 	}
-	memoR, _ := memo.Run(memoCall, func() (memoPairResults, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (memoPairResults, error) {
 		memoR0, memoR1 := Pair()
 		return memoPairResults{memoR0, memoR1}, nil
 	})
@@ -460,7 +461,7 @@ func (h PairMemoHandle) Stats() memo.Stats {
 }
 
 // memoOneFlat is the cache of OneFlat.
-var memoOneFlat = memo.NewFunc(memo.FuncInfo{
+var memoOneFlat = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "sizes",
 	Equal:       memoEqualFlat,
 	Fingerprint: "905ee4e56fca7e4309c0b9cdc8c9ac24",
@@ -477,10 +478,10 @@ func memoOneFlatKey(w *memo.KeyWriter) {}
 func OneFlatCached() Flat {
 	memoCall := memoOneFlat.Begin(context.Background())
 	memoOneFlatKey(memoCall.Key())
-	if memoR, memoOK := memo.Lookup[Flat](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Flat](memoCall, false); memoOK {
 		return memoR
 	}
-	memoR, _ := memo.Run(memoCall, func() (Flat, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Flat, error) {
 		return OneFlat(), nil
 	})
 	return memoR
@@ -521,7 +522,7 @@ func (h OneFlatMemoHandle) Stats() memo.Stats {
 }
 
 // memoThree is the cache of Three, one per instantiation.
-var memoThree = memo.NewGeneric(memo.FuncInfo{
+var memoThree = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Backend:     "sizes",
 	Fingerprint: "29b1dc00da6ba9b40099aca0fd5f71a0",
 	KeepsLocal:  true,
@@ -536,12 +537,12 @@ func memoThreeKey[T any](w *memo.KeyWriter) {}
 // ThreeCached is the memoized form of [Three]: calls with equal arguments
 // share one result, computed once. Results live in the backend named "sizes".
 func ThreeCached[T any]() []T {
-	memoCall := memo.Instance[T](memoThree).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoThree).Begin(context.Background())
 	memoThreeKey[T](memoCall.Key())
-	if memoR, memoOK := memo.Lookup[[]T](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[[]T](memoCall, false); memoOK {
 		return memoR
 	}
-	memoR, _ := memo.Run(memoCall, func() ([]T, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() ([]T, error) {
 		return Three[T](), nil
 	})
 	return memoR
@@ -558,7 +559,7 @@ type ThreeMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ThreeMemoHandle[T]) Forget() error {
-	memoCall := memo.Instance[T](memoThree).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoThree).Begin(context.Background())
 	memoThreeKey[T](memoCall.Key())
 	return memoCall.Forget()
 }
@@ -566,23 +567,23 @@ func (h ThreeMemoHandle[T]) Forget() error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Three.
 func (h ThreeMemoHandle[T]) Contains() bool {
-	memoCall := memo.Instance[T](memoThree).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoThree).Begin(context.Background())
 	memoThreeKey[T](memoCall.Key())
 	return memoCall.Contains()
 }
 
 // Clear removes every cached result of Three with these type arguments.
 func (h ThreeMemoHandle[T]) Clear(ctx context.Context) error {
-	return memo.Instance[T](memoThree).Clear(ctx)
+	return memoimpl.Instance[T](memoThree).Clear(ctx)
 }
 
 // Stats returns the counters of [ThreeCached] with these type arguments.
 func (h ThreeMemoHandle[T]) Stats() memo.Stats {
-	return memo.Instance[T](memoThree).Stats()
+	return memoimpl.Instance[T](memoThree).Stats()
 }
 
 // memoOneID is the cache of OneID.
-var memoOneID = memo.NewFunc(memo.FuncInfo{
+var memoOneID = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "sizes",
 	Equal:       memoOneIDEqual,
 	Fingerprint: "5f974fee5ace5cc5e997dec77e2fbb26",
@@ -600,10 +601,10 @@ func memoOneIDKey(w *memo.KeyWriter) {}
 func OneIDCached() ID {
 	memoCall := memoOneID.Begin(context.Background())
 	memoOneIDKey(memoCall.Key())
-	if memoR, memoOK := memo.Lookup[ID](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[ID](memoCall, false); memoOK {
 		return memoR
 	}
-	memoR, _ := memo.Run(memoCall, func() (ID, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (ID, error) {
 		return OneID(), nil
 	})
 	return memoR
@@ -644,7 +645,7 @@ func (h OneIDMemoHandle) Stats() memo.Stats {
 }
 
 // memoOneRefs is the cache of OneRefs.
-var memoOneRefs = memo.NewFunc(memo.FuncInfo{
+var memoOneRefs = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "sizes",
 	Equal:       memoEqualRefs,
 	Fingerprint: "6ba2aa0c9a7605951a88489a52dfb7e4",
@@ -662,10 +663,10 @@ func memoOneRefsKey(w *memo.KeyWriter) {}
 func OneRefsCached() Refs {
 	memoCall := memoOneRefs.Begin(context.Background())
 	memoOneRefsKey(memoCall.Key())
-	if memoR, memoOK := memo.Lookup[Refs](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Refs](memoCall, false); memoOK {
 		return memoR
 	}
-	memoR, _ := memo.Run(memoCall, func() (Refs, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Refs, error) {
 		return OneRefs(), nil
 	})
 	return memoR
@@ -706,7 +707,7 @@ func (h OneRefsMemoHandle) Stats() memo.Stats {
 }
 
 // memoAnything is the cache of Anything.
-var memoAnything = memo.NewFunc(memo.FuncInfo{
+var memoAnything = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "sizes",
 	Fingerprint: "bbdd39a6fe6fe4a9014d3ff91afd2c22",
 	Name:        "Anything",
@@ -726,10 +727,10 @@ func memoAnythingKey(w *memo.KeyWriter) {}
 func AnythingCached() any {
 	memoCall := memoAnything.Begin(context.Background())
 	memoAnythingKey(memoCall.Key())
-	if memoR, memoOK := memo.Lookup[any](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[any](memoCall, false); memoOK {
 		return memoR
 	}
-	memoR, _ := memo.Run(memoCall, func() (any, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (any, error) {
 		return Anything(), nil
 	})
 	return memoR
@@ -770,7 +771,7 @@ func (h AnythingMemoHandle) Stats() memo.Stats {
 }
 
 // memoLoad is the cache of Load.
-var memoLoad = memo.NewFunc(memo.FuncInfo{
+var memoLoad = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "bounded",
 	Equal:       memoEqualRecord,
 	Fingerprint: "171db7a22394ad07c82240436415219d",
@@ -791,13 +792,13 @@ func memoLoadKey(w *memo.KeyWriter, id int64) {
 func LoadCached(id int64) Record {
 	memoCall := memoLoad.Begin(context.Background())
 	memoLoadKey(memoCall.Key(), id)
-	if memoR, memoOK := memo.Lookup[Record](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Record](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("id", id)
+		return memoimpl.Describe("id", id)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Record, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Record, error) {
 		return Load(id), nil
 	})
 	return memoR
@@ -839,7 +840,7 @@ func (h LoadMemoHandle) Stats() memo.Stats {
 
 // memoEqualString compares a result of type string with what its encoding
 // decodes to.
-func memoEqualString(d *memo.Diff, a, b *string) bool {
+func memoEqualString(d *memoimpl.Diff, a, b *string) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")
 	}
@@ -848,11 +849,11 @@ func memoEqualString(d *memo.Diff, a, b *string) bool {
 
 // memoEqualRecord compares a value of type Record with what its encoding
 // decodes to.
-func memoEqualRecord(d *memo.Diff, a, b *Record) bool {
+func memoEqualRecord(d *memoimpl.Diff, a, b *Record) bool {
 	if a.ID != b.ID {
 		return d.Differ(a.ID, b.ID, ".ID")
 	}
-	if !memo.SameLen(d, a.Data, b.Data) {
+	if !memoimpl.SameLen(d, a.Data, b.Data) {
 		return d.At(".Data")
 	}
 	for i := range a.Data {
@@ -870,16 +871,16 @@ func memoEqualRecord(d *memo.Diff, a, b *Record) bool {
 
 // memoOneLeafEqual compares a result of OneLeaf with what its encoding decodes
 // to.
-func memoOneLeafEqual(d *memo.Diff, a, b **Leaf) bool {
-	if !memo.SameNil(d, *a, *b) {
+func memoOneLeafEqual(d *memoimpl.Diff, a, b **Leaf) bool {
+	if !memoimpl.SameNil(d, *a, *b) {
 		return false
 	}
 	return *a == nil || memoEqualLeaf(d, *a, *b)
 }
 
 // memoIndexEqual compares a result of Index with what its encoding decodes to.
-func memoIndexEqual(d *memo.Diff, a, b *map[string][]int) bool {
-	if !memo.SameMapLen(d, *a, *b) {
+func memoIndexEqual(d *memoimpl.Diff, a, b *map[string][]int) bool {
+	if !memoimpl.SameMapLen(d, *a, *b) {
 		return false
 	}
 	for k, va := range *a {
@@ -887,7 +888,7 @@ func memoIndexEqual(d *memo.Diff, a, b *map[string][]int) bool {
 		if !ok {
 			return d.Missing(k, "")
 		}
-		if !memo.SameLen(d, va, vb) {
+		if !memoimpl.SameLen(d, va, vb) {
 			return d.At("[%q]", k)
 		}
 		for i1 := range va {
@@ -900,8 +901,8 @@ func memoIndexEqual(d *memo.Diff, a, b *map[string][]int) bool {
 }
 
 // memoRingEqual compares a result of Ring with what its encoding decodes to.
-func memoRingEqual(d *memo.Diff, a, b **Chain) bool {
-	if !memo.SameNil(d, *a, *b) {
+func memoRingEqual(d *memoimpl.Diff, a, b **Chain) bool {
+	if !memoimpl.SameNil(d, *a, *b) {
 		return false
 	}
 	return *a == nil || memoEqualChain(d, *a, *b)
@@ -909,11 +910,11 @@ func memoRingEqual(d *memo.Diff, a, b **Chain) bool {
 
 // memoPairEqual compares the results of a call of Pair with what their
 // encoding decodes to.
-func memoPairEqual(d *memo.Diff, a, b *memoPairResults) bool {
+func memoPairEqual(d *memoimpl.Diff, a, b *memoPairResults) bool {
 	if a.R0 != b.R0 {
 		return d.Differ(a.R0, b.R0, " 1")
 	}
-	if !memo.SameLen(d, a.R1, b.R1) {
+	if !memoimpl.SameLen(d, a.R1, b.R1) {
 		return d.At(" 2")
 	}
 	for i := range a.R1 {
@@ -926,7 +927,7 @@ func memoPairEqual(d *memo.Diff, a, b *memoPairResults) bool {
 
 // memoEqualFlat compares a value of type Flat with what its encoding decodes
 // to.
-func memoEqualFlat(d *memo.Diff, a, b *Flat) bool {
+func memoEqualFlat(d *memoimpl.Diff, a, b *Flat) bool {
 	if a.A != b.A {
 		return d.Differ(a.A, b.A, ".A")
 	}
@@ -937,7 +938,7 @@ func memoEqualFlat(d *memo.Diff, a, b *Flat) bool {
 }
 
 // memoOneIDEqual compares a result of OneID with what its encoding decodes to.
-func memoOneIDEqual(d *memo.Diff, a, b *ID) bool {
+func memoOneIDEqual(d *memoimpl.Diff, a, b *ID) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")
 	}
@@ -946,8 +947,8 @@ func memoOneIDEqual(d *memo.Diff, a, b *ID) bool {
 
 // memoEqualRefs compares a value of type Refs with what its encoding decodes
 // to.
-func memoEqualRefs(d *memo.Diff, a, b *Refs) bool {
-	if !memo.SameMapLen(d, a.ByKey, b.ByKey) {
+func memoEqualRefs(d *memoimpl.Diff, a, b *Refs) bool {
+	if !memoimpl.SameMapLen(d, a.ByKey, b.ByKey) {
 		return d.At(".ByKey")
 	}
 	for k, va := range a.ByKey {
@@ -972,7 +973,7 @@ func memoEqualRefs(d *memo.Diff, a, b *Refs) bool {
 
 // memoEqualLeaf compares a value of type Leaf with what its encoding decodes
 // to.
-func memoEqualLeaf(d *memo.Diff, a, b *Leaf) bool {
+func memoEqualLeaf(d *memoimpl.Diff, a, b *Leaf) bool {
 	if a.Name != b.Name {
 		return d.Differ(a.Name, b.Name, ".Name")
 	}
@@ -986,14 +987,14 @@ func memoEqualLeaf(d *memo.Diff, a, b *Leaf) bool {
 
 // memoEqualChain compares a value of type Chain with what its encoding decodes
 // to.
-func memoEqualChain(d *memo.Diff, a, b *Chain) bool {
+func memoEqualChain(d *memoimpl.Diff, a, b *Chain) bool {
 	if d.Visited(a, b) {
 		return true
 	}
 	if a.Label != b.Label {
 		return d.Differ(a.Label, b.Label, ".Label")
 	}
-	if !memo.SameNil(d, a.Next, b.Next) {
+	if !memoimpl.SameNil(d, a.Next, b.Next) {
 		return d.At(".Next")
 	}
 	if a.Next != nil && !memoEqualChain(d, a.Next, b.Next) {
@@ -1004,8 +1005,8 @@ func memoEqualChain(d *memo.Diff, a, b *Chain) bool {
 
 // memoEqualLeafRef compares a value of type LeafRef with what its encoding
 // decodes to.
-func memoEqualLeafRef(d *memo.Diff, a, b *LeafRef) bool {
-	if !memo.SameNil(d, *a, *b) {
+func memoEqualLeafRef(d *memoimpl.Diff, a, b *LeafRef) bool {
+	if !memoimpl.SameNil(d, *a, *b) {
 		return false
 	}
 	return *a == nil || memoEqualLeaf(d, *a, *b)
@@ -1013,8 +1014,8 @@ func memoEqualLeafRef(d *memo.Diff, a, b *LeafRef) bool {
 
 // memoEqualTagline compares a value of type Tagline with what its encoding
 // decodes to.
-func memoEqualTagline(d *memo.Diff, a, b *Tagline) bool {
-	if !memo.SameNil(d, *a, *b) {
+func memoEqualTagline(d *memoimpl.Diff, a, b *Tagline) bool {
+	if !memoimpl.SameNil(d, *a, *b) {
 		return false
 	}
 	if *a != nil && (*a).Text != (*b).Text {
@@ -1040,7 +1041,7 @@ func memoSizeOfRecord(r Record) int64 {
 func memoSizeOfPtrLeaf(r *Leaf) int64 {
 	var n int64
 	if r != nil {
-		n += memo.PointeeSize(r)
+		n += memoimpl.PointeeSize(r)
 		n += memoSizeLeaf(r)
 	}
 	return n
@@ -1050,10 +1051,10 @@ func memoSizeOfPtrLeaf(r *Leaf) int64 {
 // map[string][]int references outside itself.
 func memoSizeOfMapStringSliceInt(r map[string][]int) int64 {
 	var n int64
-	n += memo.MapSize(r)
+	n += memoimpl.MapSize(r)
 	for k, e := range r {
 		n += int64(len(k))
-		n += memo.SliceSize(e)
+		n += memoimpl.SliceSize(e)
 	}
 	return n
 }
@@ -1067,7 +1068,7 @@ func memoSizeOfDoc(r Doc) int64 {
 // memoSizeOfPtrChain estimates the bytes a result of type *Chain references
 // outside itself.
 func memoSizeOfPtrChain(r *Chain) int64 {
-	return memo.DynamicSize(r)
+	return memoimpl.DynamicSize(r)
 }
 
 // memoPairSize estimates the bytes the results of a call of Pair reference
@@ -1075,7 +1076,7 @@ func memoSizeOfPtrChain(r *Chain) int64 {
 func memoPairSize(r memoPairResults) int64 {
 	var n int64
 	n += int64(len(r.R0))
-	n += memo.SliceSize(r.R1)
+	n += memoimpl.SliceSize(r.R1)
 	return n
 }
 
@@ -1094,13 +1095,13 @@ func memoSizeOfRefs(r Refs) int64 {
 // memoSizeOfAny estimates the bytes a result of type any references outside
 // itself.
 func memoSizeOfAny(r any) int64 {
-	return memo.DynamicSize(r)
+	return memoimpl.DynamicSize(r)
 }
 
 // memoSizeRecord estimates the bytes a value of type Record references outside
 // itself.
 func memoSizeRecord(v *Record) int64 {
-	return memo.SliceSize(v.Data)
+	return memoimpl.SliceSize(v.Data)
 }
 
 // memoSizeLeaf estimates the bytes a value of type Leaf references outside
@@ -1114,21 +1115,21 @@ func memoSizeLeaf(v *Leaf) int64 {
 func memoSizeDoc(v *Doc) int64 {
 	var n int64
 	n += int64(len(v.Title))
-	n += memo.SliceSize(v.Tags)
+	n += memoimpl.SliceSize(v.Tags)
 	for i := range v.Tags {
 		n += int64(len(v.Tags[i]))
 	}
-	n += memo.MapSize(v.Meta)
+	n += memoimpl.MapSize(v.Meta)
 	for k, e := range v.Meta {
 		n += int64(len(k))
 		n += int64(len(e))
 	}
 	if v.Owner != nil {
-		n += memo.PointeeSize(v.Owner)
+		n += memoimpl.PointeeSize(v.Owner)
 		n += memoSizeUser(v.Owner)
 	}
-	n += memo.DynamicSize(v.Extra)
-	n += memo.DynamicSize(v.Big)
+	n += memoimpl.DynamicSize(v.Extra)
+	n += memoimpl.DynamicSize(v.Big)
 	return n
 }
 
@@ -1136,7 +1137,7 @@ func memoSizeDoc(v *Doc) int64 {
 // itself.
 func memoSizeRefs(v *Refs) int64 {
 	var n int64
-	n += memo.MapSize(v.ByKey)
+	n += memoimpl.MapSize(v.ByKey)
 	for k, e := range v.ByKey {
 		n += memoSizeKey(&k)
 		n += memoSizeLeafRef(&e)
@@ -1165,7 +1166,7 @@ func memoSizeKey(v *Key) int64 {
 func memoSizeLeafRef(v *LeafRef) int64 {
 	var n int64
 	if *v != nil {
-		n += memo.PointeeSize(*v)
+		n += memoimpl.PointeeSize(*v)
 		n += memoSizeLeaf(*v)
 	}
 	return n
@@ -1176,7 +1177,7 @@ func memoSizeLeafRef(v *LeafRef) int64 {
 func memoSizeTagline(v *Tagline) int64 {
 	var n int64
 	if *v != nil {
-		n += memo.PointeeSize(*v)
+		n += memoimpl.PointeeSize(*v)
 		n += int64(len((*v).Text))
 	}
 	return n

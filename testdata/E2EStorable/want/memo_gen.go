@@ -12,10 +12,11 @@ import (
 	_ "github.com/memogen/memogen/codecs/json"
 	_ "github.com/memogen/memogen/codecs/msgpack"
 	memo "github.com/memogen/memogen/runtime"
+	memoimpl "github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // memoPrice is the cache of Price.
-var memoPrice = memo.NewFunc(memo.FuncInfo{
+var memoPrice = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Fingerprint: "643c8038b93aee4d3b8f1b6a89e15e06",
 	Name:        "Price",
@@ -37,13 +38,13 @@ func memoPriceKey(w *memo.KeyWriter, id int) {
 func PriceCached(id int) Money {
 	memoCall := memoPrice.Begin(context.Background())
 	memoPriceKey(memoCall.Key(), id)
-	if memoR, memoOK := memo.Lookup[Money](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Money](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("id", id)
+		return memoimpl.Describe("id", id)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Money, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Money, error) {
 		return Price(id), nil
 	})
 	return memoR
@@ -84,7 +85,7 @@ func (h PriceMemoHandle) Stats() memo.Stats {
 }
 
 // memoPriceJSON is the cache of PriceJSON.
-var memoPriceJSON = memo.NewFunc(memo.FuncInfo{
+var memoPriceJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Equal:       memoPriceJSONEqual,
@@ -104,13 +105,13 @@ func memoPriceJSONKey(w *memo.KeyWriter, id int) {
 func PriceJSONCached(id int) Money {
 	memoCall := memoPriceJSON.Begin(context.Background())
 	memoPriceJSONKey(memoCall.Key(), id)
-	if memoR, memoOK := memo.Lookup[Money](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Money](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("id", id)
+		return memoimpl.Describe("id", id)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Money, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Money, error) {
 		return PriceJSON(id), nil
 	})
 	return memoR
@@ -151,7 +152,7 @@ func (h PriceJSONMemoHandle) Stats() memo.Stats {
 }
 
 // memoRelease is the cache of Release.
-var memoRelease = memo.NewFunc(memo.FuncInfo{
+var memoRelease = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Fingerprint: "04e52fc2cbc61218b7ac5bd41a6565b2",
@@ -174,13 +175,13 @@ func memoReleaseKey(w *memo.KeyWriter, n int) {
 func ReleaseCached(n int) Version {
 	memoCall := memoRelease.Begin(context.Background())
 	memoReleaseKey(memoCall.Key(), n)
-	if memoR, memoOK := memo.Lookup[Version](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Version](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("n", n)
+		return memoimpl.Describe("n", n)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Version, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Version, error) {
 		return Release(n), nil
 	})
 	return memoR
@@ -221,7 +222,7 @@ func (h ReleaseMemoHandle) Stats() memo.Stats {
 }
 
 // memoLoadUser is the cache of LoadUser.
-var memoLoadUser = memo.NewFunc(memo.FuncInfo{
+var memoLoadUser = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Fingerprint: "2fd2fa5096e6d6cda79aa74b94f64083",
@@ -244,13 +245,13 @@ func memoLoadUserKey(w *memo.KeyWriter, name string) {
 func LoadUserCached(name string) User {
 	memoCall := memoLoadUser.Begin(context.Background())
 	memoLoadUserKey(memoCall.Key(), name)
-	if memoR, memoOK := memo.Lookup[User](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[User](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("name", name)
+		return memoimpl.Describe("name", name)
 	})
-	memoR, _ := memo.Run(memoCall, func() (User, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (User, error) {
 		return LoadUser(name), nil
 	})
 	return memoR
@@ -291,7 +292,7 @@ func (h LoadUserMemoHandle) Stats() memo.Stats {
 }
 
 // memoOpen is the cache of Open.
-var memoOpen = memo.NewFunc(memo.FuncInfo{
+var memoOpen = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Fingerprint: "11d455b9703ce410f78e368dfeb1358b",
 	Name:        "Open",
@@ -313,13 +314,13 @@ func memoOpenKey(w *memo.KeyWriter, id int) {
 func OpenCached(id int) Session {
 	memoCall := memoOpen.Begin(context.Background())
 	memoOpenKey(memoCall.Key(), id)
-	if memoR, memoOK := memo.Lookup[Session](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Session](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("id", id)
+		return memoimpl.Describe("id", id)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Session, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Session, error) {
 		return Open(id), nil
 	})
 	return memoR
@@ -360,7 +361,7 @@ func (h OpenMemoHandle) Stats() memo.Stats {
 }
 
 // memoItemJSON is the cache of ItemJSON.
-var memoItemJSON = memo.NewFunc(memo.FuncInfo{
+var memoItemJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Fingerprint: "d9c94d6342e369ee71e998cdb813a1fa",
@@ -384,13 +385,13 @@ func memoItemJSONKey(w *memo.KeyWriter, n int) {
 func ItemJSONCached(n int) Item {
 	memoCall := memoItemJSON.Begin(context.Background())
 	memoItemJSONKey(memoCall.Key(), n)
-	if memoR, memoOK := memo.Lookup[Item](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Item](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("n", n)
+		return memoimpl.Describe("n", n)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Item, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Item, error) {
 		return ItemJSON(n), nil
 	})
 	return memoR
@@ -431,7 +432,7 @@ func (h ItemJSONMemoHandle) Stats() memo.Stats {
 }
 
 // memoItemMsgpack is the cache of ItemMsgpack.
-var memoItemMsgpack = memo.NewFunc(memo.FuncInfo{
+var memoItemMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Fingerprint: "8134a92dbdb4ee8bb2054ab838681688",
 	Name:        "ItemMsgpack",
@@ -454,13 +455,13 @@ func memoItemMsgpackKey(w *memo.KeyWriter, n int) {
 func ItemMsgpackCached(n int) Item {
 	memoCall := memoItemMsgpack.Begin(context.Background())
 	memoItemMsgpackKey(memoCall.Key(), n)
-	if memoR, memoOK := memo.Lookup[Item](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Item](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("n", n)
+		return memoimpl.Describe("n", n)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Item, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Item, error) {
 		return ItemMsgpack(n), nil
 	})
 	return memoR
@@ -501,7 +502,7 @@ func (h ItemMsgpackMemoHandle) Stats() memo.Stats {
 }
 
 // memoItemGob is the cache of ItemGob.
-var memoItemGob = memo.NewFunc(memo.FuncInfo{
+var memoItemGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob",
 	Equal:       memoEqualItem,
@@ -522,13 +523,13 @@ func memoItemGobKey(w *memo.KeyWriter, n int) {
 func ItemGobCached(n int) Item {
 	memoCall := memoItemGob.Begin(context.Background())
 	memoItemGobKey(memoCall.Key(), n)
-	if memoR, memoOK := memo.Lookup[Item](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Item](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("n", n)
+		return memoimpl.Describe("n", n)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Item, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Item, error) {
 		return ItemGob(n), nil
 	})
 	return memoR
@@ -569,7 +570,7 @@ func (h ItemGobMemoHandle) Stats() memo.Stats {
 }
 
 // memoChain is the cache of Chain.
-var memoChain = memo.NewFunc(memo.FuncInfo{
+var memoChain = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Equal:       memoChainEqual,
 	Fingerprint: "cb699b73f9a29cd4fc230040ce35cf2e",
@@ -593,13 +594,13 @@ func memoChainKey(w *memo.KeyWriter, n int, doubly bool) {
 func ChainCached(n int, doubly bool) *Node {
 	memoCall := memoChain.Begin(context.Background())
 	memoChainKey(memoCall.Key(), n, doubly)
-	if memoR, memoOK := memo.Lookup[*Node](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("n", n, "doubly", doubly)
+		return memoimpl.Describe("n", n, "doubly", doubly)
 	})
-	memoR, _ := memo.Run(memoCall, func() (*Node, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (*Node, error) {
 		return Chain(n, doubly), nil
 	})
 	return memoR
@@ -640,7 +641,7 @@ func (h ChainMemoHandle) Stats() memo.Stats {
 }
 
 // memoChainGob is the cache of ChainGob.
-var memoChainGob = memo.NewFunc(memo.FuncInfo{
+var memoChainGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob",
 	Equal:       memoChainGobEqual,
@@ -665,13 +666,13 @@ func memoChainGobKey(w *memo.KeyWriter, n int, doubly bool) {
 func ChainGobCached(n int, doubly bool) *Node {
 	memoCall := memoChainGob.Begin(context.Background())
 	memoChainGobKey(memoCall.Key(), n, doubly)
-	if memoR, memoOK := memo.Lookup[*Node](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("n", n, "doubly", doubly)
+		return memoimpl.Describe("n", n, "doubly", doubly)
 	})
-	memoR, _ := memo.Run(memoCall, func() (*Node, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (*Node, error) {
 		return ChainGob(n, doubly), nil
 	})
 	return memoR
@@ -712,7 +713,7 @@ func (h ChainGobMemoHandle) Stats() memo.Stats {
 }
 
 // memoMeeting is the cache of Meeting.
-var memoMeeting = memo.NewFunc(memo.FuncInfo{
+var memoMeeting = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Equal:       memoEqualSchedule,
 	Fingerprint: "9a9e588737192a2cc82d9bba94c0f721",
@@ -733,13 +734,13 @@ func memoMeetingKey(w *memo.KeyWriter, id int) {
 func MeetingCached(id int) Schedule {
 	memoCall := memoMeeting.Begin(context.Background())
 	memoMeetingKey(memoCall.Key(), id)
-	if memoR, memoOK := memo.Lookup[Schedule](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Schedule](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("id", id)
+		return memoimpl.Describe("id", id)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Schedule, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Schedule, error) {
 		return Meeting(id), nil
 	})
 	return memoR
@@ -781,13 +782,13 @@ func (h MeetingMemoHandle) Stats() memo.Stats {
 
 // memoPriceJSONEqual compares a result of PriceJSON with what its encoding
 // decodes to.
-func memoPriceJSONEqual(d *memo.Diff, a, b *Money) bool {
+func memoPriceJSONEqual(d *memoimpl.Diff, a, b *Money) bool {
 	return d.Reflect(a, b)
 }
 
 // memoEqualItem compares a value of type Item with what its encoding decodes
 // to.
-func memoEqualItem(d *memo.Diff, a, b *Item) bool {
+func memoEqualItem(d *memoimpl.Diff, a, b *Item) bool {
 	if !memoEqualBase(d, &a.Base, &b.Base) {
 		return d.At(".Base")
 	}
@@ -798,8 +799,8 @@ func memoEqualItem(d *memo.Diff, a, b *Item) bool {
 }
 
 // memoChainEqual compares a result of Chain with what its encoding decodes to.
-func memoChainEqual(d *memo.Diff, a, b **Node) bool {
-	if !memo.SameNil(d, *a, *b) {
+func memoChainEqual(d *memoimpl.Diff, a, b **Node) bool {
+	if !memoimpl.SameNil(d, *a, *b) {
 		return false
 	}
 	return *a == nil || memoEqualNode(d, *a, *b)
@@ -807,8 +808,8 @@ func memoChainEqual(d *memo.Diff, a, b **Node) bool {
 
 // memoChainGobEqual compares a result of ChainGob with what its encoding
 // decodes to.
-func memoChainGobEqual(d *memo.Diff, a, b **Node) bool {
-	if !memo.SameNil(d, *a, *b) {
+func memoChainGobEqual(d *memoimpl.Diff, a, b **Node) bool {
+	if !memoimpl.SameNil(d, *a, *b) {
 		return false
 	}
 	return *a == nil || memoEqualNode(d, *a, *b)
@@ -816,7 +817,7 @@ func memoChainGobEqual(d *memo.Diff, a, b **Node) bool {
 
 // memoEqualSchedule compares a value of type Schedule with what its encoding
 // decodes to.
-func memoEqualSchedule(d *memo.Diff, a, b *Schedule) bool {
+func memoEqualSchedule(d *memoimpl.Diff, a, b *Schedule) bool {
 	if !d.Time(a.Local, b.Local) {
 		return d.At(".Local")
 	}
@@ -829,7 +830,7 @@ func memoEqualSchedule(d *memo.Diff, a, b *Schedule) bool {
 	if !d.Time(a.Fixed, b.Fixed) {
 		return d.At(".Fixed")
 	}
-	if !memo.SameMapLen(d, a.Nested, b.Nested) {
+	if !memoimpl.SameMapLen(d, a.Nested, b.Nested) {
 		return d.At(".Nested")
 	}
 	for k, va := range a.Nested {
@@ -837,11 +838,11 @@ func memoEqualSchedule(d *memo.Diff, a, b *Schedule) bool {
 		if !ok {
 			return d.Missing(k, ".Nested")
 		}
-		if !memo.SameLen(d, va, vb) {
+		if !memoimpl.SameLen(d, va, vb) {
 			return d.At(".Nested[%q]", k)
 		}
 		for i1 := range va {
-			if !memo.SameNil(d, va[i1], vb[i1]) {
+			if !memoimpl.SameNil(d, va[i1], vb[i1]) {
 				return d.At(".Nested[%q][%d]", k, i1)
 			}
 			if va[i1] != nil && !d.Time(*va[i1], *vb[i1]) {
@@ -854,7 +855,7 @@ func memoEqualSchedule(d *memo.Diff, a, b *Schedule) bool {
 
 // memoEqualBase compares a value of type Base with what its encoding decodes
 // to.
-func memoEqualBase(d *memo.Diff, a, b *Base) bool {
+func memoEqualBase(d *memoimpl.Diff, a, b *Base) bool {
 	if a.ID != b.ID {
 		return d.Differ(a.ID, b.ID, ".ID")
 	}
@@ -863,20 +864,20 @@ func memoEqualBase(d *memo.Diff, a, b *Base) bool {
 
 // memoEqualNode compares a value of type Node with what its encoding decodes
 // to.
-func memoEqualNode(d *memo.Diff, a, b *Node) bool {
+func memoEqualNode(d *memoimpl.Diff, a, b *Node) bool {
 	if d.Visited(a, b) {
 		return true
 	}
 	if a.Val != b.Val {
 		return d.Differ(a.Val, b.Val, ".Val")
 	}
-	if !memo.SameNil(d, a.Prev, b.Prev) {
+	if !memoimpl.SameNil(d, a.Prev, b.Prev) {
 		return d.At(".Prev")
 	}
 	if a.Prev != nil && !memoEqualNode(d, a.Prev, b.Prev) {
 		return d.At(".Prev")
 	}
-	if !memo.SameNil(d, a.Next, b.Next) {
+	if !memoimpl.SameNil(d, a.Next, b.Next) {
 		return d.At(".Next")
 	}
 	if a.Next != nil && !memoEqualNode(d, a.Next, b.Next) {
@@ -906,7 +907,7 @@ func memoSizeOfItem(r Item) int64 {
 // memoSizeOfPtrNode estimates the bytes a result of type *Node references
 // outside itself.
 func memoSizeOfPtrNode(r *Node) int64 {
-	return memo.DynamicSize(r)
+	return memoimpl.DynamicSize(r)
 }
 
 // memoSizeOfSchedule estimates the bytes a result of type Schedule references
@@ -940,12 +941,12 @@ func memoSizeItem(v *Item) int64 {
 // outside itself.
 func memoSizeSchedule(v *Schedule) int64 {
 	var n int64
-	n += memo.MapSize(v.Nested)
+	n += memoimpl.MapSize(v.Nested)
 	for k, e := range v.Nested {
 		n += int64(len(k))
-		n += memo.SliceSize(e)
+		n += memoimpl.SliceSize(e)
 		for i1 := range e {
-			n += memo.DynamicSize(e[i1])
+			n += memoimpl.DynamicSize(e[i1])
 		}
 	}
 	return n

@@ -10,10 +10,11 @@ import (
 	_ "github.com/memogen/memogen/backends/memory"
 	_ "github.com/memogen/memogen/codecs/msgpack"
 	memo "github.com/memogen/memogen/runtime"
+	memoimpl "github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // memoSum is the cache of Sum.
-var memoSum = memo.NewFunc(memo.FuncInfo{
+var memoSum = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
 	Fingerprint: "e7aa8d6019821ba0a4886804868a8a05",
 	KeepsLocal:  true,
@@ -38,13 +39,13 @@ func SumCached(p struct {
 }) int {
 	memoCall := memoSum.Begin(context.Background())
 	memoSumKey(memoCall.Key(), p)
-	if memoR, memoOK := memo.Lookup[int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("p", p)
+		return memoimpl.Describe("p", p)
 	})
-	memoR, _ := memo.Run(memoCall, func() (int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
 		return Sum(p), nil
 	})
 	return memoR
@@ -92,7 +93,7 @@ func (h SumMemoHandle) Stats() memo.Stats {
 
 // memoEqualInt compares a result of type int with what its encoding decodes
 // to.
-func memoEqualInt(d *memo.Diff, a, b *int) bool {
+func memoEqualInt(d *memoimpl.Diff, a, b *int) bool {
 	if *a != *b {
 		return d.Differ(*a, *b, "")
 	}

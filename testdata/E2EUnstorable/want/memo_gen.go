@@ -14,10 +14,11 @@ import (
 	_ "github.com/memogen/memogen/codecs/json"
 	_ "github.com/memogen/memogen/codecs/msgpack"
 	memo "github.com/memogen/memogen/runtime"
+	memoimpl "github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // memoSecret is the cache of Secret.
-var memoSecret = memo.NewFunc(memo.FuncInfo{
+var memoSecret = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Fingerprint: "7642737c15b2d78836c63a94d054c6c7",
 	Name:        "Secret",
@@ -38,13 +39,13 @@ func memoSecretKey(w *memo.KeyWriter, n int) {
 func SecretCached(n int) Res {
 	memoCall := memoSecret.Begin(context.Background())
 	memoSecretKey(memoCall.Key(), n)
-	if memoR, memoOK := memo.Lookup[Res](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Res](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("n", n)
+		return memoimpl.Describe("n", n)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Res, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Res, error) {
 		return Secret(n), nil
 	})
 	return memoR
@@ -85,7 +86,7 @@ func (h SecretMemoHandle) Stats() memo.Stats {
 }
 
 // memoKept is the cache of Kept.
-var memoKept = memo.NewFunc(memo.FuncInfo{
+var memoKept = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Fingerprint: "562fc1af7320864ffa1f2646e6a400d9",
 	Name:        "Kept",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
@@ -105,13 +106,13 @@ func memoKeptKey(w *memo.KeyWriter, n int) {
 func KeptCached(n int) Res {
 	memoCall := memoKept.Begin(context.Background())
 	memoKeptKey(memoCall.Key(), n)
-	if memoR, memoOK := memo.Lookup[Res](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Res](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("n", n)
+		return memoimpl.Describe("n", n)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Res, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Res, error) {
 		return Kept(n), nil
 	})
 	return memoR
@@ -152,7 +153,7 @@ func (h KeptMemoHandle) Stats() memo.Stats {
 }
 
 // memoShape is the cache of Shape.
-var memoShape = memo.NewFunc(memo.FuncInfo{
+var memoShape = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Fingerprint: "8630cea0568ff5a818ad82af314032d8",
@@ -175,13 +176,13 @@ func memoShapeKey(w *memo.KeyWriter, n int) {
 func ShapeCached(n int) fmt.Stringer {
 	memoCall := memoShape.Begin(context.Background())
 	memoShapeKey(memoCall.Key(), n)
-	if memoR, memoOK := memo.Lookup[fmt.Stringer](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[fmt.Stringer](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("n", n)
+		return memoimpl.Describe("n", n)
 	})
-	memoR, _ := memo.Run(memoCall, func() (fmt.Stringer, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (fmt.Stringer, error) {
 		return Shape(n), nil
 	})
 	return memoR
@@ -222,7 +223,7 @@ func (h ShapeMemoHandle) Stats() memo.Stats {
 }
 
 // memoCounter is the cache of Counter.
-var memoCounter = memo.NewFunc(memo.FuncInfo{
+var memoCounter = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Errors:      true,
 	Fingerprint: "bc697955aa4b60dae8891410de0d39d7",
@@ -244,13 +245,13 @@ func memoCounterKey(w *memo.KeyWriter, n int) {
 func CounterCached(n int) (func() int, error) {
 	memoCall := memoCounter.Begin(context.Background())
 	memoCounterKey(memoCall.Key(), n)
-	if memoR, memoOK := memo.Lookup[func() int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[func() int](memoCall, false); memoOK {
 		return memoR, nil
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("n", n)
+		return memoimpl.Describe("n", n)
 	})
-	memoR, memoErr := memo.Run(memoCall, func() (func() int, error) {
+	memoR, memoErr := memoimpl.Run(memoCall, func() (func() int, error) {
 		return Counter(n)
 	})
 	return memoR, memoErr
@@ -291,7 +292,7 @@ func (h CounterMemoHandle) Stats() memo.Stats {
 }
 
 // memoGrow is the cache of Grow.
-var memoGrow = memo.NewFunc(memo.FuncInfo{
+var memoGrow = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Fingerprint: "77e19f66fbd28c7f378665b573dbd339",
 	Name:        "Grow",
@@ -313,13 +314,13 @@ func memoGrowKey(w *memo.KeyWriter, n int) {
 func GrowCached(n int) Tree {
 	memoCall := memoGrow.Begin(context.Background())
 	memoGrowKey(memoCall.Key(), n)
-	if memoR, memoOK := memo.Lookup[Tree](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Tree](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("n", n)
+		return memoimpl.Describe("n", n)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Tree, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Tree, error) {
 		return Grow(n), nil
 	})
 	return memoR
@@ -360,7 +361,7 @@ func (h GrowMemoHandle) Stats() memo.Stats {
 }
 
 // memoChain is the cache of Chain.
-var memoChain = memo.NewFunc(memo.FuncInfo{
+var memoChain = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Equal:       memoChainEqual,
 	Fingerprint: "5648aa16bf7e21b6e269d30792fdef2b",
@@ -383,13 +384,13 @@ func memoChainKey(w *memo.KeyWriter, n int) {
 func ChainCached(n int) *Node {
 	memoCall := memoChain.Begin(context.Background())
 	memoChainKey(memoCall.Key(), n)
-	if memoR, memoOK := memo.Lookup[*Node](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("n", n)
+		return memoimpl.Describe("n", n)
 	})
-	memoR, _ := memo.Run(memoCall, func() (*Node, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (*Node, error) {
 		return Chain(n), nil
 	})
 	return memoR
@@ -430,7 +431,7 @@ func (h ChainMemoHandle) Stats() memo.Stats {
 }
 
 // memoStamped is the cache of Stamped.
-var memoStamped = memo.NewFunc(memo.FuncInfo{
+var memoStamped = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Equal:       memoStampedEqual,
@@ -451,13 +452,13 @@ func memoStampedKey(w *memo.KeyWriter, n int) {
 func StampedCached(n int) Stamp {
 	memoCall := memoStamped.Begin(context.Background())
 	memoStampedKey(memoCall.Key(), n)
-	if memoR, memoOK := memo.Lookup[Stamp](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Stamp](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("n", n)
+		return memoimpl.Describe("n", n)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Stamp, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Stamp, error) {
 		return Stamped(n), nil
 	})
 	return memoR
@@ -504,7 +505,7 @@ type memoPackResults struct {
 }
 
 // memoPack is the cache of Pack.
-var memoPack = memo.NewFunc(memo.FuncInfo{
+var memoPack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Equal:       memoPackEqual,
 	Fingerprint: "fd389986e676fc220a50269d2d1acb02",
@@ -525,13 +526,13 @@ func memoPackKey(w *memo.KeyWriter, n int) {
 func PackCached(n int) (Packed, map[string]time.Time) {
 	memoCall := memoPack.Begin(context.Background())
 	memoPackKey(memoCall.Key(), n)
-	if memoR, memoOK := memo.Lookup[memoPackResults](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[memoPackResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("n", n)
+		return memoimpl.Describe("n", n)
 	})
-	memoR, _ := memo.Run(memoCall, func() (memoPackResults, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (memoPackResults, error) {
 		memoR0, memoR1 := Pack(n)
 		return memoPackResults{memoR0, memoR1}, nil
 	})
@@ -573,7 +574,7 @@ func (h PackMemoHandle) Stats() memo.Stats {
 }
 
 // memoPipes is the cache of Pipes.
-var memoPipes = memo.NewFunc(memo.FuncInfo{
+var memoPipes = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Fingerprint: "9ba5b7604976d1f7535cf3f76236d0c9",
 	Name:        "Pipes",
@@ -595,13 +596,13 @@ func memoPipesKey(w *memo.KeyWriter, n int) {
 func PipesCached(n int) map[string]chan int {
 	memoCall := memoPipes.Begin(context.Background())
 	memoPipesKey(memoCall.Key(), n)
-	if memoR, memoOK := memo.Lookup[map[string]chan int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[map[string]chan int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("n", n)
+		return memoimpl.Describe("n", n)
 	})
-	memoR, _ := memo.Run(memoCall, func() (map[string]chan int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (map[string]chan int, error) {
 		return Pipes(n), nil
 	})
 	return memoR
@@ -642,7 +643,7 @@ func (h PipesMemoHandle) Stats() memo.Stats {
 }
 
 // memoGobbed is the cache of Gobbed.
-var memoGobbed = memo.NewFunc(memo.FuncInfo{
+var memoGobbed = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob",
 	Equal:       memoGobbedEqual,
@@ -664,13 +665,13 @@ func memoGobbedKey(w *memo.KeyWriter, n int) {
 func GobbedCached(n int) fmt.Stringer {
 	memoCall := memoGobbed.Begin(context.Background())
 	memoGobbedKey(memoCall.Key(), n)
-	if memoR, memoOK := memo.Lookup[fmt.Stringer](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[fmt.Stringer](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("n", n)
+		return memoimpl.Describe("n", n)
 	})
-	memoR, _ := memo.Run(memoCall, func() (fmt.Stringer, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (fmt.Stringer, error) {
 		return Gobbed(n), nil
 	})
 	return memoR
@@ -711,7 +712,7 @@ func (h GobbedMemoHandle) Stats() memo.Stats {
 }
 
 // memoSame is the cache of Same, one per instantiation.
-var memoSame = memo.NewGeneric(memo.FuncInfo{
+var memoSame = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Fingerprint: "fd8f8606b51c0860d2b2f67724affe74",
 	KeepsLocal:  true,
@@ -729,15 +730,15 @@ func memoSameKey[T any](w *memo.KeyWriter, v T) {
 // one result, computed once. The key is made of v. Results live in the backend
 // named "disk".
 func SameCached[T any](v T) T {
-	memoCall := memo.Instance[T](memoSame).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoSame).Begin(context.Background())
 	memoSameKey[T](memoCall.Key(), v)
-	if memoR, memoOK := memo.Lookup[T](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[T](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("v", v)
+		return memoimpl.Describe("v", v)
 	})
-	memoR, _ := memo.Run(memoCall, func() (T, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (T, error) {
 		return Same[T](v), nil
 	})
 	return memoR
@@ -754,7 +755,7 @@ type SameMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h SameMemoHandle[T]) Forget(v T) error {
-	memoCall := memo.Instance[T](memoSame).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoSame).Begin(context.Background())
 	memoSameKey[T](memoCall.Key(), v)
 	return memoCall.Forget()
 }
@@ -762,24 +763,24 @@ func (h SameMemoHandle[T]) Forget(v T) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Same.
 func (h SameMemoHandle[T]) Contains(v T) bool {
-	memoCall := memo.Instance[T](memoSame).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoSame).Begin(context.Background())
 	memoSameKey[T](memoCall.Key(), v)
 	return memoCall.Contains()
 }
 
 // Clear removes every cached result of Same with these type arguments.
 func (h SameMemoHandle[T]) Clear(ctx context.Context) error {
-	return memo.Instance[T](memoSame).Clear(ctx)
+	return memoimpl.Instance[T](memoSame).Clear(ctx)
 }
 
 // Stats returns the counters of [SameCached] with these type arguments.
 func (h SameMemoHandle[T]) Stats() memo.Stats {
-	return memo.Instance[T](memoSame).Stats()
+	return memoimpl.Instance[T](memoSame).Stats()
 }
 
 // memoChainEqual compares a result of Chain with what its encoding decodes to.
-func memoChainEqual(d *memo.Diff, a, b **Node) bool {
-	if !memo.SameNil(d, *a, *b) {
+func memoChainEqual(d *memoimpl.Diff, a, b **Node) bool {
+	if !memoimpl.SameNil(d, *a, *b) {
 		return false
 	}
 	return *a == nil || memoEqualNode(d, *a, *b)
@@ -787,17 +788,17 @@ func memoChainEqual(d *memo.Diff, a, b **Node) bool {
 
 // memoStampedEqual compares a result of Stamped with what its encoding decodes
 // to.
-func memoStampedEqual(d *memo.Diff, a, b *Stamp) bool {
+func memoStampedEqual(d *memoimpl.Diff, a, b *Stamp) bool {
 	return d.Reflect(a, b)
 }
 
 // memoPackEqual compares the results of a call of Pack with what their
 // encoding decodes to.
-func memoPackEqual(d *memo.Diff, a, b *memoPackResults) bool {
+func memoPackEqual(d *memoimpl.Diff, a, b *memoPackResults) bool {
 	if !d.Reflect(&a.R0, &b.R0) {
 		return d.At(" 1")
 	}
-	if !memo.SameMapLen(d, a.R1, b.R1) {
+	if !memoimpl.SameMapLen(d, a.R1, b.R1) {
 		return d.At(" 2")
 	}
 	for k, va := range a.R1 {
@@ -814,20 +815,20 @@ func memoPackEqual(d *memo.Diff, a, b *memoPackResults) bool {
 
 // memoGobbedEqual compares a result of Gobbed with what its encoding decodes
 // to.
-func memoGobbedEqual(d *memo.Diff, a, b *fmt.Stringer) bool {
+func memoGobbedEqual(d *memoimpl.Diff, a, b *fmt.Stringer) bool {
 	return d.Reflect(a, b)
 }
 
 // memoEqualNode compares a value of type Node with what its encoding decodes
 // to.
-func memoEqualNode(d *memo.Diff, a, b *Node) bool {
+func memoEqualNode(d *memoimpl.Diff, a, b *Node) bool {
 	if d.Visited(a, b) {
 		return true
 	}
 	if a.Val != b.Val {
 		return d.Differ(a.Val, b.Val, ".Val")
 	}
-	if !memo.SameNil(d, a.Next, b.Next) {
+	if !memoimpl.SameNil(d, a.Next, b.Next) {
 		return d.At(".Next")
 	}
 	if a.Next != nil && !memoEqualNode(d, a.Next, b.Next) {
@@ -839,19 +840,19 @@ func memoEqualNode(d *memo.Diff, a, b *Node) bool {
 // memoSizeOfStringer estimates the bytes a result of type fmt.Stringer
 // references outside itself.
 func memoSizeOfStringer(r fmt.Stringer) int64 {
-	return memo.DynamicSize(r)
+	return memoimpl.DynamicSize(r)
 }
 
 // memoSizeOfTree estimates the bytes a result of type Tree references outside
 // itself.
 func memoSizeOfTree(r Tree) int64 {
-	return memo.ReferencedSize(&r)
+	return memoimpl.ReferencedSize(&r)
 }
 
 // memoSizeOfPtrNode estimates the bytes a result of type *Node references
 // outside itself.
 func memoSizeOfPtrNode(r *Node) int64 {
-	return memo.DynamicSize(r)
+	return memoimpl.DynamicSize(r)
 }
 
 // memoSizeOfStamp estimates the bytes a result of type Stamp references
@@ -864,7 +865,7 @@ func memoSizeOfStamp(r Stamp) int64 {
 // outside themselves.
 func memoPackSize(r memoPackResults) int64 {
 	var n int64
-	n += memo.MapSize(r.R1)
+	n += memoimpl.MapSize(r.R1)
 	for k := range r.R1 {
 		n += int64(len(k))
 	}
@@ -875,7 +876,7 @@ func memoPackSize(r memoPackResults) int64 {
 // itself.
 func memoPipesSize(r map[string]chan int) int64 {
 	var n int64
-	n += memo.MapSize(r)
+	n += memoimpl.MapSize(r)
 	for k := range r {
 		n += int64(len(k))
 	}

@@ -12,10 +12,11 @@ import (
 	_ "github.com/memogen/memogen/codecs/gob"
 	_ "github.com/memogen/memogen/codecs/json"
 	memo "github.com/memogen/memogen/runtime"
+	memoimpl "github.com/memogen/memogen/runtime/memoimpl"
 )
 
 // memoCounts is the cache of Counts.
-var memoCounts = memo.NewFunc(memo.FuncInfo{
+var memoCounts = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob",
 	Equal:       memoCountsEqual,
@@ -36,13 +37,13 @@ func memoCountsKey(w *memo.KeyWriter, n int) {
 func CountsCached(n int) []int {
 	memoCall := memoCounts.Begin(context.Background())
 	memoCountsKey(memoCall.Key(), n)
-	if memoR, memoOK := memo.Lookup[[]int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[[]int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("n", n)
+		return memoimpl.Describe("n", n)
 	})
-	memoR, _ := memo.Run(memoCall, func() ([]int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() ([]int, error) {
 		return Counts(n), nil
 	})
 	return memoR
@@ -83,7 +84,7 @@ func (h CountsMemoHandle) Stats() memo.Stats {
 }
 
 // memoLevel is the cache of Level.
-var memoLevel = memo.NewFunc(memo.FuncInfo{
+var memoLevel = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob",
 	Equal:       memoEqualSetting,
@@ -104,13 +105,13 @@ func memoLevelKey(w *memo.KeyWriter, n int) {
 func LevelCached(n int) Setting {
 	memoCall := memoLevel.Begin(context.Background())
 	memoLevelKey(memoCall.Key(), n)
-	if memoR, memoOK := memo.Lookup[Setting](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Setting](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("n", n)
+		return memoimpl.Describe("n", n)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Setting, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Setting, error) {
 		return Level(n), nil
 	})
 	return memoR
@@ -151,7 +152,7 @@ func (h LevelMemoHandle) Stats() memo.Stats {
 }
 
 // memoFetch is the cache of Fetch.
-var memoFetch = memo.NewFunc(memo.FuncInfo{
+var memoFetch = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Equal:       memoEqualDoc,
@@ -172,13 +173,13 @@ func memoFetchKey(w *memo.KeyWriter, name string) {
 func FetchCached(name string) Doc {
 	memoCall := memoFetch.Begin(context.Background())
 	memoFetchKey(memoCall.Key(), name)
-	if memoR, memoOK := memo.Lookup[Doc](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[Doc](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("name", name)
+		return memoimpl.Describe("name", name)
 	})
-	memoR, _ := memo.Run(memoCall, func() (Doc, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (Doc, error) {
 		return Fetch(name), nil
 	})
 	return memoR
@@ -219,7 +220,7 @@ func (h FetchMemoHandle) Stats() memo.Stats {
 }
 
 // memoSchedule is the cache of Schedule.
-var memoSchedule = memo.NewFunc(memo.FuncInfo{
+var memoSchedule = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Equal:       memoScheduleEqual,
@@ -240,13 +241,13 @@ func memoScheduleKey(w *memo.KeyWriter, zone string) {
 func ScheduleCached(zone string) []Event {
 	memoCall := memoSchedule.Begin(context.Background())
 	memoScheduleKey(memoCall.Key(), zone)
-	if memoR, memoOK := memo.Lookup[[]Event](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[[]Event](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("zone", zone)
+		return memoimpl.Describe("zone", zone)
 	})
-	memoR, _ := memo.Run(memoCall, func() ([]Event, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() ([]Event, error) {
 		return Schedule(zone), nil
 	})
 	return memoR
@@ -287,7 +288,7 @@ func (h ScheduleMemoHandle) Stats() memo.Stats {
 }
 
 // memoMeeting is the cache of Meeting.
-var memoMeeting = memo.NewFunc(memo.FuncInfo{
+var memoMeeting = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Equal:       memoMeetingEqual,
@@ -307,13 +308,13 @@ func memoMeetingKey(w *memo.KeyWriter, day int) {
 func MeetingCached(day int) time.Time {
 	memoCall := memoMeeting.Begin(context.Background())
 	memoMeetingKey(memoCall.Key(), day)
-	if memoR, memoOK := memo.Lookup[time.Time](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[time.Time](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("day", day)
+		return memoimpl.Describe("day", day)
 	})
-	memoR, _ := memo.Run(memoCall, func() (time.Time, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (time.Time, error) {
 		return Meeting(day), nil
 	})
 	return memoR
@@ -360,7 +361,7 @@ type memoSplitResults struct {
 }
 
 // memoSplit is the cache of Split.
-var memoSplit = memo.NewFunc(memo.FuncInfo{
+var memoSplit = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob",
 	Equal:       memoSplitEqual,
@@ -381,13 +382,13 @@ func memoSplitKey(w *memo.KeyWriter, s string) {
 func SplitCached(s string) (string, []string) {
 	memoCall := memoSplit.Begin(context.Background())
 	memoSplitKey(memoCall.Key(), s)
-	if memoR, memoOK := memo.Lookup[memoSplitResults](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[memoSplitResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("s", s)
+		return memoimpl.Describe("s", s)
 	})
-	memoR, _ := memo.Run(memoCall, func() (memoSplitResults, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() (memoSplitResults, error) {
 		memoR0, memoR1 := Split(s)
 		return memoSplitResults{memoR0, memoR1}, nil
 	})
@@ -429,7 +430,7 @@ func (h SplitMemoHandle) Stats() memo.Stats {
 }
 
 // memoWrap is the cache of Wrap, one per instantiation.
-var memoWrap = memo.NewGeneric(memo.FuncInfo{
+var memoWrap = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob",
 	Fingerprint: "9ace7d4affb91b3b3a4b1cc813267c91",
@@ -447,15 +448,15 @@ func memoWrapKey[T any](w *memo.KeyWriter, v T) {
 // one result, computed once. The key is made of v. Results live in the backend
 // named "disk".
 func WrapCached[T any](v T) []T {
-	memoCall := memo.Instance[T](memoWrap).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoWrap).Begin(context.Background())
 	memoWrapKey[T](memoCall.Key(), v)
-	if memoR, memoOK := memo.Lookup[[]T](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[[]T](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("v", v)
+		return memoimpl.Describe("v", v)
 	})
-	memoR, _ := memo.Run(memoCall, func() ([]T, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() ([]T, error) {
 		return Wrap[T](v), nil
 	})
 	return memoR
@@ -472,7 +473,7 @@ type WrapMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h WrapMemoHandle[T]) Forget(v T) error {
-	memoCall := memo.Instance[T](memoWrap).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoWrap).Begin(context.Background())
 	memoWrapKey[T](memoCall.Key(), v)
 	return memoCall.Forget()
 }
@@ -480,23 +481,23 @@ func (h WrapMemoHandle[T]) Forget(v T) error {
 // Contains reports whether a live result is cached for these arguments,
 // without calling Wrap.
 func (h WrapMemoHandle[T]) Contains(v T) bool {
-	memoCall := memo.Instance[T](memoWrap).Begin(context.Background())
+	memoCall := memoimpl.Instance[T](memoWrap).Begin(context.Background())
 	memoWrapKey[T](memoCall.Key(), v)
 	return memoCall.Contains()
 }
 
 // Clear removes every cached result of Wrap with these type arguments.
 func (h WrapMemoHandle[T]) Clear(ctx context.Context) error {
-	return memo.Instance[T](memoWrap).Clear(ctx)
+	return memoimpl.Instance[T](memoWrap).Clear(ctx)
 }
 
 // Stats returns the counters of [WrapCached] with these type arguments.
 func (h WrapMemoHandle[T]) Stats() memo.Stats {
-	return memo.Instance[T](memoWrap).Stats()
+	return memoimpl.Instance[T](memoWrap).Stats()
 }
 
 // memoUnchecked is the cache of Unchecked.
-var memoUnchecked = memo.NewFunc(memo.FuncInfo{
+var memoUnchecked = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob",
 	Fingerprint: "78b52c8e97994eca6983cb4c67b0d3e7",
@@ -520,13 +521,13 @@ func memoUncheckedKey(w *memo.KeyWriter, n int) {
 func UncheckedCached(n int) []int {
 	memoCall := memoUnchecked.Begin(context.Background())
 	memoUncheckedKey(memoCall.Key(), n)
-	if memoR, memoOK := memo.Lookup[[]int](memoCall, false); memoOK {
+	if memoR, memoOK := memoimpl.Lookup[[]int](memoCall, false); memoOK {
 		return memoR
 	}
 	memoCall.Summarize(func() string {
-		return memo.Describe("n", n)
+		return memoimpl.Describe("n", n)
 	})
-	memoR, _ := memo.Run(memoCall, func() ([]int, error) {
+	memoR, _ := memoimpl.Run(memoCall, func() ([]int, error) {
 		return Unchecked(n), nil
 	})
 	return memoR
@@ -568,8 +569,8 @@ func (h UncheckedMemoHandle) Stats() memo.Stats {
 
 // memoCountsEqual compares a result of Counts with what its encoding decodes
 // to.
-func memoCountsEqual(d *memo.Diff, a, b *[]int) bool {
-	if !memo.SameLen(d, *a, *b) {
+func memoCountsEqual(d *memoimpl.Diff, a, b *[]int) bool {
+	if !memoimpl.SameLen(d, *a, *b) {
 		return false
 	}
 	for i := range *a {
@@ -582,11 +583,11 @@ func memoCountsEqual(d *memo.Diff, a, b *[]int) bool {
 
 // memoEqualSetting compares a value of type Setting with what its encoding
 // decodes to.
-func memoEqualSetting(d *memo.Diff, a, b *Setting) bool {
+func memoEqualSetting(d *memoimpl.Diff, a, b *Setting) bool {
 	if a.Name != b.Name {
 		return d.Differ(a.Name, b.Name, ".Name")
 	}
-	if !memo.SameNil(d, a.Level, b.Level) {
+	if !memoimpl.SameNil(d, a.Level, b.Level) {
 		return d.At(".Level")
 	}
 	if a.Level != nil && *a.Level != *b.Level {
@@ -596,7 +597,7 @@ func memoEqualSetting(d *memo.Diff, a, b *Setting) bool {
 }
 
 // memoEqualDoc compares a value of type Doc with what its encoding decodes to.
-func memoEqualDoc(d *memo.Diff, a, b *Doc) bool {
+func memoEqualDoc(d *memoimpl.Diff, a, b *Doc) bool {
 	if a.Title != b.Title {
 		return d.Differ(a.Title, b.Title, ".Title")
 	}
@@ -608,8 +609,8 @@ func memoEqualDoc(d *memo.Diff, a, b *Doc) bool {
 
 // memoScheduleEqual compares a result of Schedule with what its encoding
 // decodes to.
-func memoScheduleEqual(d *memo.Diff, a, b *[]Event) bool {
-	if !memo.SameLen(d, *a, *b) {
+func memoScheduleEqual(d *memoimpl.Diff, a, b *[]Event) bool {
+	if !memoimpl.SameLen(d, *a, *b) {
 		return false
 	}
 	for i := range *a {
@@ -622,17 +623,17 @@ func memoScheduleEqual(d *memo.Diff, a, b *[]Event) bool {
 
 // memoMeetingEqual compares a result of Meeting with what its encoding decodes
 // to.
-func memoMeetingEqual(d *memo.Diff, a, b *time.Time) bool {
+func memoMeetingEqual(d *memoimpl.Diff, a, b *time.Time) bool {
 	return d.Time(*a, *b)
 }
 
 // memoSplitEqual compares the results of a call of Split with what their
 // encoding decodes to.
-func memoSplitEqual(d *memo.Diff, a, b *memoSplitResults) bool {
+func memoSplitEqual(d *memoimpl.Diff, a, b *memoSplitResults) bool {
 	if a.R0 != b.R0 {
 		return d.Differ(a.R0, b.R0, " 1")
 	}
-	if !memo.SameLen(d, a.R1, b.R1) {
+	if !memoimpl.SameLen(d, a.R1, b.R1) {
 		return d.At(" 2")
 	}
 	for i := range a.R1 {
@@ -645,7 +646,7 @@ func memoSplitEqual(d *memo.Diff, a, b *memoSplitResults) bool {
 
 // memoEqualEvent compares a value of type Event with what its encoding decodes
 // to.
-func memoEqualEvent(d *memo.Diff, a, b *Event) bool {
+func memoEqualEvent(d *memoimpl.Diff, a, b *Event) bool {
 	if a.Name != b.Name {
 		return d.Differ(a.Name, b.Name, ".Name")
 	}
@@ -658,7 +659,7 @@ func memoEqualEvent(d *memo.Diff, a, b *Event) bool {
 // memoSizeOfSliceInt estimates the bytes a result of type []int references
 // outside itself.
 func memoSizeOfSliceInt(r []int) int64 {
-	return memo.SliceSize(r)
+	return memoimpl.SliceSize(r)
 }
 
 // memoSizeOfSetting estimates the bytes a result of type Setting references
@@ -677,7 +678,7 @@ func memoSizeOfDoc(r Doc) int64 {
 // outside itself.
 func memoSizeOfSliceEvent(r []Event) int64 {
 	var n int64
-	n += memo.SliceSize(r)
+	n += memoimpl.SliceSize(r)
 	for i := range r {
 		n += memoSizeEvent(&r[i])
 	}
@@ -689,7 +690,7 @@ func memoSizeOfSliceEvent(r []Event) int64 {
 func memoSplitSize(r memoSplitResults) int64 {
 	var n int64
 	n += int64(len(r.R0))
-	n += memo.SliceSize(r.R1)
+	n += memoimpl.SliceSize(r.R1)
 	for i := range r.R1 {
 		n += int64(len(r.R1[i]))
 	}
@@ -702,7 +703,7 @@ func memoSizeSetting(v *Setting) int64 {
 	var n int64
 	n += int64(len(v.Name))
 	if v.Level != nil {
-		n += memo.PointeeSize(v.Level)
+		n += memoimpl.PointeeSize(v.Level)
 	}
 	return n
 }
