@@ -194,7 +194,7 @@ func (p *planted[R]) detonate(t *testing.T, readers int) {
 		tooLarge = tooLarge || errors.Is(ci.Err, store.ErrTooLarge) && errors.Is(ci.Err, store.ErrCorrupt)
 	}
 	if !tooLarge {
-		t.Errorf("no CallInfo.Err wraps memo.ErrTooLarge and memo.ErrCorrupt; got %v", p.hooks.Calls())
+		t.Errorf("no CallInfo.Err wraps store.ErrTooLarge and store.ErrCorrupt; got %v", p.hooks.Calls())
 	}
 	runs := p.runs.Load()
 	if err := p.call(); err != nil {

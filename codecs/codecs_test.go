@@ -241,8 +241,8 @@ func TestLookupUnknown(t *testing.T) {
 		spec string
 		want []string
 	}{
-		{"protobuf", []string{`codec "protobuf" is not registered`, `"github.com/memogen/memogen/codecs/protobuf"`, "memo.RegisterCodec"}},
-		{"json+brotli", []string{`compressor "brotli" is not registered`, `"github.com/memogen/memogen/codecs/brotli"`, "memo.RegisterCompressor"}},
+		{"protobuf", []string{`codec "protobuf" is not registered`, `"github.com/memogen/memogen/codecs/protobuf"`, "store.RegisterCodec"}},
+		{"json+brotli", []string{`compressor "brotli" is not registered`, `"github.com/memogen/memogen/codecs/brotli"`, "store.RegisterCompressor"}},
 		{"gzip", []string{`codec "gzip" is not registered`}},
 		{"json+msgpack", []string{`compressor "msgpack" is not registered`}},
 	}
@@ -471,7 +471,7 @@ func init() {
 }
 
 // The runtime hands Marshal a pointer to a result of interface type (see
-// memo.Codec). json and msgpack, which do not keep interfaces, encode it
+// store.Codec). json and msgpack, which do not keep interfaces, encode it
 // byte for byte as the dynamic value it holds; gob writes the dynamic
 // type's name, and decoding into the interface brings it back.
 func TestInterfaceResults(t *testing.T) {

@@ -11,7 +11,7 @@
 //
 // Generated code imports the packages its directives name, and msgpack for
 // directives that name none. Register a codec of your own with
-// memo.RegisterCodec and name it in codec=.
+// store.RegisterCodec and name it in codec=.
 //
 // Each codec's package says what it keeps of a value. memogen reads a
 // function's result types at generation time and refuses what the
@@ -21,9 +21,9 @@
 // on its pointer type apply to it as to the values it holds.
 //
 // Entries come from stores others may write to, so reading one is bounded
-// by memo.Limits, derived from memo.Config.MaxEntryBytes: gzip and zstd
+// by store.Limits, derived from memo.Config.MaxEntryBytes: gzip and zstd
 // stop decompressing at the limit, and msgpack walks the data along the
 // result type to refuse, before decoding, an entry that would allocate more
-// than memo.DecodeAllocFactor times it (codecs/msgpack/guard.go). json and
+// than store.DecodeAllocFactor times it (codecs/msgpack/guard.go). json and
 // gob decode what fits the limit without such a walk.
 package codecs

@@ -93,7 +93,7 @@ func TestDecompressLimitedStopsBombs(t *testing.T) {
 		_, _ = b.comp.DecompressLimited(b.data, testLimits) // pools and decoders warm
 		got := allocated(func() { _, err = b.comp.DecompressLimited(b.data, testLimits) })
 		if !errors.Is(err, store.ErrTooLarge) {
-			t.Errorf("%s bomb of %d bytes: DecompressLimited = %v; want memo.ErrTooLarge", b.name, len(b.data), err)
+			t.Errorf("%s bomb of %d bytes: DecompressLimited = %v; want store.ErrTooLarge", b.name, len(b.data), err)
 		}
 		// Twice the limit for a doubling buffer, and a streaming decoder's
 		// own buffers.
@@ -119,7 +119,7 @@ func TestDecompressLimitedUpToTheLimit(t *testing.T) {
 			t.Errorf("%s: DecompressLimited of exactly MaxBytes = %d bytes, %v; want them back", c.name, len(out), err)
 		}
 		if _, err := c.comp.DecompressLimited(c.compress(over), testLimits); !errors.Is(err, store.ErrTooLarge) {
-			t.Errorf("%s: DecompressLimited of MaxBytes+1 = %v; want memo.ErrTooLarge", c.name, err)
+			t.Errorf("%s: DecompressLimited of MaxBytes+1 = %v; want store.ErrTooLarge", c.name, err)
 		}
 	}
 }
@@ -151,7 +151,7 @@ func TestChainUnmarshalLimited(t *testing.T) {
 	}
 	lc, ok := c.(store.LimitedCodec)
 	if !ok {
-		t.Fatalf("LookupCodec(msgpack+gzip) is a %T, not a memo.LimitedCodec", c)
+		t.Fatalf("LookupCodec(msgpack+gzip) is a %T, not a store.LimitedCodec", c)
 	}
 	data, err := c.Marshal(make([]byte, 1<<20))
 	if err != nil {
@@ -159,7 +159,7 @@ func TestChainUnmarshalLimited(t *testing.T) {
 	}
 	var out []byte
 	if err := lc.UnmarshalLimited(data, &out, testLimits); !errors.Is(err, store.ErrTooLarge) {
-		t.Errorf("UnmarshalLimited of 1 MiB with MaxBytes 256 KiB = %v; want memo.ErrTooLarge", err)
+		t.Errorf("UnmarshalLimited of 1 MiB with MaxBytes 256 KiB = %v; want store.ErrTooLarge", err)
 	}
 	if err := lc.UnmarshalLimited(data, &out, store.DefaultLimits()); err != nil || len(out) != 1<<20 {
 		t.Errorf("UnmarshalLimited of 1 MiB with the default limits = %d bytes, %v; want 1 MiB", len(out), err)

@@ -1,9 +1,9 @@
 // Package backendtest is the conformance suite every byte-level backend
-// passes: the behaviour of memo.Backend that the runtime relies on, and of
-// memo.Lister and memo.Pruner when a backend implements them.
+// passes: the behaviour of store.Backend that the runtime relies on, and of
+// store.Lister and store.Pruner when a backend implements them.
 //
 // A backend that wraps another, such as a tiered or write-behind store,
-// implements memo.Lister and memo.Pruner but can list or prune only if what
+// implements store.Lister and store.Pruner but can list or prune only if what
 // it wraps can; otherwise List and Prune fail with an error wrapping
 // errors.ErrUnsupported, and the suite takes the backend for one that does
 // not list or prune.
@@ -12,7 +12,7 @@
 // to no server, with a function that opens a fresh, empty backend:
 //
 //	func TestConformance(t *testing.T) {
-//		backendtest.Run(t, func(t *testing.T) memo.Backend { return newStore(t) })
+//		backendtest.Run(t, func(t *testing.T) store.Backend { return newStore(t) })
 //	}
 //
 // The package also holds what the tests of several backends share: a
@@ -34,7 +34,7 @@ import (
 )
 
 // Run checks the backend that open returns against the contract of
-// memo.Backend. Each subtest opens its own backend. Run waits on the real
+// store.Backend. Each subtest opens its own backend. Run waits on the real
 // clock for an entry to expire, about a second, as a backend whose server
 // keeps the time needs; a backend that runs wholly in this process should
 // use [RunInBubble].
@@ -124,12 +124,12 @@ func WantValue(t *testing.T, b store.Backend, k store.Key, want []byte) {
 	}
 }
 
-// WantMissing fails t unless Get of k reports memo.ErrNotFound.
+// WantMissing fails t unless Get of k reports store.ErrNotFound.
 func WantMissing(t *testing.T, b store.Backend, k store.Key) {
 	t.Helper()
 	got, err := b.Get(context.Background(), k)
 	if !errors.Is(err, store.ErrNotFound) {
-		t.Fatalf("Get(%v) = %q, %v; want memo.ErrNotFound", k, got, err)
+		t.Fatalf("Get(%v) = %q, %v; want store.ErrNotFound", k, got, err)
 	}
 }
 

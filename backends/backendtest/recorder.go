@@ -9,8 +9,8 @@ import (
 	"github.com/memogen/memogen/runtime/store"
 )
 
-// A Recorder is an instrumented map, a memo.Backend, memo.Lister and
-// memo.Pruner, for the tests of a backend that wraps another: it counts its
+// A Recorder is an instrumented map, a store.Backend, store.Lister and
+// store.Pruner, for the tests of a backend that wraps another: it counts its
 // calls, and fails or pauses them at a chosen moment, which a real server
 // cannot be made to do. It stands for no real backend; [RealBackends] are
 // those. The zero value is an empty Recorder.

@@ -20,7 +20,7 @@
 // <digest> is the key's 32 hex digits; <ext> is the codec spec with "+"
 // replaced by ".", such as "json" or "msgpack.zstd", or "bin" for an empty
 // spec. A file holds exactly the bytes the runtime stored: a line of
-// metadata (see [memo.Entry]), then the encoded result. cat shows when an
+// metadata (see [store.Entry]), then the encoded result. cat shows when an
 // entry was computed, when it expires, the digest of the key it answers
 // (the file's own name: a file renamed, copied or swapped to another path
 // is a miss, which the runtime deletes) and for which arguments, and a
@@ -55,7 +55,7 @@
 // around the few bytes of the shared count.
 //
 // Expiry is read from an entry's metadata line with the system clock: Get
-// reports an expired entry as [memo.ErrNotFound], and the file stays until
+// reports an expired entry as [store.ErrNotFound], and the file stays until
 // [Store.Prune], eviction or a new result replaces it. A file whose metadata
 // line cannot be parsed is returned as it is, for the runtime to detect the
 // corruption and delete the entry.
@@ -151,13 +151,13 @@ type Options struct {
 	TrustDir bool
 }
 
-// A Store is a [memo.Backend] keeping each entry in a file under a
+// A Store is a [store.Backend] keeping each entry in a file under a
 // directory. It is safe for concurrent use, and several processes may use
 // one directory at the same time.
 type Store struct {
 	dir       string // absolute and clean
 	opts      Options
-	funcDirs  sync.Map    // memo.FuncID → *funcDir
+	funcDirs  sync.Map    // store.FuncID → *funcDir
 	rootReady atomic.Bool // the root exists and passed its checks
 	ownReady  atomic.Bool // the store's own directories exist and passed their checks
 	usage     usage
@@ -254,12 +254,12 @@ func open(u *url.URL) (store.Backend, error) {
 
 func init() { store.RegisterScheme("file", open) }
 
-// Get returns the entry stored under key, or memo.ErrNotFound if there is
+// Get returns the entry stored under key, or store.ErrNotFound if there is
 // none or it has expired. A hit makes the entry the most recently used.
-// A file larger than the entry limit (memo.DefaultLimits().MaxBytes) is
-// not read: Get returns an error wrapping memo.ErrTooLarge, for the runtime
+// A file larger than the entry limit (store.DefaultLimits().MaxBytes) is
+// not read: Get returns an error wrapping store.ErrTooLarge, for the runtime
 // to delete it. A symbolic link, FIFO or device at the entry's path is
-// neither followed, read nor waited on: Get reports memo.ErrNotFound.
+// neither followed, read nor waited on: Get reports store.ErrNotFound.
 func (s *Store) Get(ctx context.Context, key store.Key) ([]byte, error) {
 	path, dir, err := s.entryPath(key)
 	if err != nil {

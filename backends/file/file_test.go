@@ -271,7 +271,7 @@ func TestUnreadableMetadata(t *testing.T) {
 		got, err := s.Get(context.Background(), k)
 		if tt.expired {
 			if !errors.Is(err, store.ErrNotFound) {
-				t.Errorf("%s: Get = %q, %v; want memo.ErrNotFound", tt.name, got, err)
+				t.Errorf("%s: Get = %q, %v; want store.ErrNotFound", tt.name, got, err)
 			}
 			continue
 		}
@@ -280,7 +280,7 @@ func TestUnreadableMetadata(t *testing.T) {
 			continue
 		}
 		if _, err := store.DecodeEntry(got); !errors.Is(err, store.ErrCorrupt) {
-			t.Errorf("%s: DecodeEntry(Get) = %v; want memo.ErrCorrupt", tt.name, err)
+			t.Errorf("%s: DecodeEntry(Get) = %v; want store.ErrCorrupt", tt.name, err)
 		}
 	}
 }

@@ -99,7 +99,7 @@ func wantNotFound(t *testing.T, s store.Backend, k store.Key) {
 	t.Helper()
 	got, err := s.Get(context.Background(), k)
 	if !errors.Is(err, store.ErrNotFound) {
-		t.Fatalf("Get(%v) = %q, %v; want memo.ErrNotFound", k, got, err)
+		t.Fatalf("Get(%v) = %q, %v; want store.ErrNotFound", k, got, err)
 	}
 }
 

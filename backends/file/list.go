@@ -63,7 +63,7 @@ func (s *Store) List(ctx context.Context, fn store.FuncID, yield func(store.Stor
 }
 
 // Prune removes expired entries, entries of the previous format (which no
-// reader serves, see [memo.ErrOldEntry]), temporary files that crashed
+// reader serves, see [store.ErrOldEntry]), temporary files that crashed
 // processes left more than an hour ago, and the directories it empties. It
 // reports the entries removed and the bytes freed, temporary files
 // included. It removes nothing else: no file that is not an entry, and no

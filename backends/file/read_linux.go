@@ -12,7 +12,7 @@ import (
 // readFile returns the contents and modification time of the file at path,
 // refusing to follow a symbolic link, to wait on a FIFO or device (it opens
 // without blocking and reads regular files alone: errNotRegular) and to read
-// more than limit bytes (an error wrapping memo.ErrTooLarge). It makes the
+// more than limit bytes (an error wrapping store.ErrTooLarge). It makes the
 // system calls os.ReadFile makes (open, fstat, read, close) without an
 // os.File, whose set-up (a non-blocking mode switch, a poller check, a
 // cleanup) costs as much again on a small file.

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"time"
 
-	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // readFile returns the contents and modification time of the file at path,
@@ -16,7 +16,7 @@ import (
 // open can refuse a symbolic link, it does; where it can open without
 // waiting for a FIFO's writer, it does. It reads regular files alone
 // (errNotRegular) and no more than limit bytes (an error wrapping
-// memo.ErrTooLarge).
+// store.ErrTooLarge).
 func readFile(path string, limit int) ([]byte, time.Time, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY|noFollow|nonBlock, 0)
 	if err != nil {
@@ -31,7 +31,7 @@ func readFile(path string, limit int) ([]byte, time.Time, error) {
 		return nil, time.Time{}, errNotRegular
 	}
 	if fi.Size() > int64(limit) {
-		return nil, time.Time{}, memo.EntryTooLarge(fi.Size(), limit)
+		return nil, time.Time{}, store.EntryTooLarge(fi.Size(), limit)
 	}
 	// One byte more than the size, so that a file that grew since the
 	// fstat shows as such rather than as a short read.
@@ -40,7 +40,7 @@ func readFile(path string, limit int) ([]byte, time.Time, error) {
 		n, err := f.Read(data[len(data):cap(data)])
 		data = data[:len(data)+n]
 		if len(data) > limit {
-			return nil, time.Time{}, memo.EntryTooLarge(-1, limit)
+			return nil, time.Time{}, store.EntryTooLarge(-1, limit)
 		}
 		if err == io.EOF {
 			return data, fi.ModTime(), nil

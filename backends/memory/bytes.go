@@ -7,11 +7,11 @@ import (
 	"github.com/memogen/memogen/runtime/store"
 )
 
-// The byte-level methods make a Store usable wherever a [memo.Backend] is,
+// The byte-level methods make a Store usable wherever a [store.Backend] is,
 // for instance as the fast tier in front of a shared store. Entries are
 // keyed by digest in the function's table, and values are copied in and out.
 
-// Get returns a copy of the bytes stored under key, or memo.ErrNotFound.
+// Get returns a copy of the bytes stored under key, or store.ErrNotFound.
 func (s *Store) Get(ctx context.Context, key store.Key) ([]byte, error) {
 	t := s.table(key.Func)
 	v, expires, ok := t.Get([]byte(key.Digest))

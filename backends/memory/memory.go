@@ -27,7 +27,7 @@
 // its own size plus everything it references: the backing arrays of its
 // strings, slices and maps, what its pointers point to and its interfaces
 // hold. Generated code estimates it without reflection from the result
-// types (memo.FuncInfo.Size); the runtime estimates by reflection the
+// types (memoimpl.FuncInfo.Size); the runtime estimates by reflection the
 // results of generic functions, interfaces' dynamic values, types that
 // hold themselves and other packages' unexported fields, walking at most
 // 16384 values and sampling long slices and maps. An encoded value counts
@@ -63,7 +63,7 @@ type Options struct {
 	MaxBytes int64
 }
 
-// A Store is an in-memory [memo.ValueStore]. It is safe for concurrent use.
+// A Store is an in-memory [store.ValueStore]. It is safe for concurrent use.
 type Store struct {
 	mu      sync.Mutex
 	opts    Options

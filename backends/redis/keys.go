@@ -46,7 +46,7 @@ func escapeGlob(s string) string {
 	return b.String()
 }
 
-// parseKey recovers the memo.Key of a Redis key under the Store's prefix,
+// parseKey recovers the store.Key of a Redis key under the Store's prefix,
 // leaving Codec empty; ok is false for a key of another shape. The function
 // is split from its package at the first dot after the last slash, which
 // is right unless the package path's last element has a dot in it
@@ -77,7 +77,7 @@ func (s *Store) parseKey(k string) (key store.Key, ok bool) {
 	return store.Key{Func: store.FuncID{Package: id[:dot], Name: id[dot+1:]}, Digest: digest}, true
 }
 
-// isDigest reports whether s has the form of memo.Key.Digest: 32 lowercase
+// isDigest reports whether s has the form of store.Key.Digest: 32 lowercase
 // hex digits.
 func isDigest(s string) bool {
 	if len(s) != 32 {

@@ -44,7 +44,7 @@
 //	<prefix>:<import path>.<Func>:<d>
 //
 // for example memo:example.com/shop.Cart.Total:0123456789abcdef0123456789abcdef,
-// holding the stored form of [memo.Entry] as one string value. Its Redis TTL
+// holding the stored form of [store.Entry] as one string value. Its Redis TTL
 // is the entry's expiry, so Redis evicts expired entries and the Store needs
 // no pruning. Clearing a function and listing entries walk the keys with
 // SCAN, never KEYS, on every primary of a cluster.
@@ -113,7 +113,7 @@ type Store struct {
 	// keys are spread over a cluster's primaries or a ring's shards.
 	eachNode    func(ctx context.Context, fn func(context.Context, commands) error) error
 	prefix      string
-	keyPrefixes sync.Map // memo.FuncID → its keys' common prefix
+	keyPrefixes sync.Map // store.FuncID → its keys' common prefix
 	scanCount   int64
 	closeClient func() error // closes a client the Store created; nil for the caller's
 }
@@ -218,10 +218,10 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// Get returns the entry stored under key, or memo.ErrNotFound. It reads no
-// more than one byte over the entry limit (memo.DefaultLimits().MaxBytes):
+// Get returns the entry stored under key, or store.ErrNotFound. It reads no
+// more than one byte over the entry limit (store.DefaultLimits().MaxBytes):
 // a longer value, which another client may have put under the key, is
-// refused with an error wrapping memo.ErrTooLarge, for the runtime to
+// refused with an error wrapping store.ErrTooLarge, for the runtime to
 // delete.
 func (s *Store) Get(ctx context.Context, key store.Key) ([]byte, error) {
 	k := s.key(key.Func, key.Digest)

@@ -40,7 +40,7 @@ func TestGetSetDelete(t *testing.T) {
 	ctx := context.Background()
 	k := key(funcF, 1)
 	if got, err := s.Get(ctx, k); !errors.Is(err, store.ErrNotFound) {
-		t.Fatalf("Get(%v) before Set = %q, %v; want memo.ErrNotFound", k, got, err)
+		t.Fatalf("Get(%v) before Set = %q, %v; want store.ErrNotFound", k, got, err)
 	}
 	v := entryBytes(`"v"`, time.Now(), time.Time{}, "n=1")
 	if err := s.Set(ctx, k, v, time.Time{}); err != nil {
@@ -50,7 +50,7 @@ func TestGetSetDelete(t *testing.T) {
 		t.Fatalf("Get(%v) = %q, %v; want %q, nil", k, got, err, v)
 	}
 	if got, err := s.Get(ctx, key(funcF, 2)); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("Get of another digest = %q, %v; want memo.ErrNotFound", got, err)
+		t.Errorf("Get of another digest = %q, %v; want store.ErrNotFound", got, err)
 	}
 	for range 2 {
 		if err := s.Delete(ctx, k); err != nil {
@@ -58,7 +58,7 @@ func TestGetSetDelete(t *testing.T) {
 		}
 	}
 	if got, err := s.Get(ctx, k); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("Get(%v) after Delete = %q, %v; want memo.ErrNotFound", k, got, err)
+		t.Errorf("Get(%v) after Delete = %q, %v; want store.ErrNotFound", k, got, err)
 	}
 }
 
@@ -117,7 +117,7 @@ func TestSetExpired(t *testing.T) {
 		t.Fatalf("Set with a past expiry = %v; want nil", err)
 	}
 	if got, err := s.Get(ctx, k); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("Get after Set with a past expiry = %q, %v; want memo.ErrNotFound (the older value is gone too)", got, err)
+		t.Errorf("Get after Set with a past expiry = %q, %v; want store.ErrNotFound (the older value is gone too)", got, err)
 	}
 }
 
@@ -150,7 +150,7 @@ func TestRedisExpires(t *testing.T) {
 		t.Errorf("Redis removed %s before it expired", name)
 	}
 	if got, err := s.Get(ctx, k); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("Get after expiry = %q, %v; want memo.ErrNotFound", got, err)
+		t.Errorf("Get after expiry = %q, %v; want store.ErrNotFound", got, err)
 	}
 }
 
@@ -189,7 +189,7 @@ func TestClear(t *testing.T) {
 					_, err := s.Get(ctx, key(fn, i))
 					switch {
 					case fn == target && !errors.Is(err, store.ErrNotFound):
-						t.Errorf("Get(%v) after Clear(%v) = %v; want memo.ErrNotFound", key(fn, i), target, err)
+						t.Errorf("Get(%v) after Clear(%v) = %v; want store.ErrNotFound", key(fn, i), target, err)
 					case fn != target && err != nil:
 						t.Errorf("Get(%v) after Clear(%v) = %v; want the value, untouched", key(fn, i), target, err)
 					}

@@ -7,7 +7,7 @@ import (
 	"github.com/memogen/memogen/runtime/store"
 )
 
-// digestLen is the length of a memo.Key's digest: 32 lowercase hex digits.
+// digestLen is the length of a store.Key's digest: 32 lowercase hex digits.
 const digestLen = 32
 
 // objectKey returns the object that holds key's entry:

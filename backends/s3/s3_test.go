@@ -81,7 +81,7 @@ func wantMissing(t *testing.T, s *Store, k store.Key) {
 	t.Helper()
 	got, err := s.Get(context.Background(), k)
 	if !errors.Is(err, store.ErrNotFound) {
-		t.Fatalf("Get(%v) = %q, %v; want memo.ErrNotFound", k, got, err)
+		t.Fatalf("Get(%v) = %q, %v; want store.ErrNotFound", k, got, err)
 	}
 }
 
@@ -244,7 +244,7 @@ func TestExpiryEnforcedOnRead(t *testing.T) {
 	putRaw(t, s, name, "odd", map[string]string{"memo-expires": "tomorrow"})
 	wantValue(t, s, key(funcF, 4), "odd")
 	if _, err := s.Get(ctx, store.Key{Func: funcF, Digest: "not-hex"}); err == nil || errors.Is(err, store.ErrNotFound) {
-		t.Errorf("Get with a malformed digest = %v; want an error other than memo.ErrNotFound", err)
+		t.Errorf("Get with a malformed digest = %v; want an error other than store.ErrNotFound", err)
 	}
 }
 

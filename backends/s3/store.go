@@ -25,7 +25,7 @@ const (
 	codecMeta   = "memo-codec"   // the key's codec spec, for listings
 )
 
-// Get returns the entry stored under key, or memo.ErrNotFound if there is
+// Get returns the entry stored under key, or store.ErrNotFound if there is
 // none or its recorded expiry has passed. An expired object is left for a
 // fresh result or a prune to replace: deleting it here would lengthen the
 // miss and could race with a concurrent Set.

@@ -213,7 +213,7 @@ func open(u *url.URL) (store.Backend, error) {
 
 func init() { store.RegisterScheme("writebehind", open) }
 
-// Get returns the value of key's queued Set, memo.ErrNotFound for a queued
+// Get returns the value of key's queued Set, store.ErrNotFound for a queued
 // Delete, and otherwise asks the back.
 func (s *Store) Get(ctx context.Context, key store.Key) ([]byte, error) {
 	s.mu.Lock()

@@ -33,7 +33,7 @@ func (Compressor) Compress(src []byte) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Decompress returns src decompressed, within memo.DefaultLimits.
+// Decompress returns src decompressed, within store.DefaultLimits.
 func (c Compressor) Decompress(src []byte) ([]byte, error) {
 	return c.DecompressLimited(src, store.DefaultLimits())
 }

@@ -179,7 +179,7 @@ func TestUnmarshalLimitedRefusesBombs(t *testing.T) {
 		var err error
 		got := allocated(func() { err = (Codec{}).UnmarshalLimited(b.data, b.target(), lim) })
 		if !errors.Is(err, store.ErrTooLarge) && !errors.Is(err, errTooDeep) {
-			t.Errorf("%s: UnmarshalLimited = %v; want memo.ErrTooLarge", b.name, err)
+			t.Errorf("%s: UnmarshalLimited = %v; want store.ErrTooLarge", b.name, err)
 		}
 		if got > 16<<10 {
 			t.Errorf("%s: refusing the bomb allocated %d bytes; want it refused before decoding", b.name, got)

@@ -91,7 +91,7 @@ func addressable(v any) reflect.Value {
 }
 
 // Unmarshal decodes MessagePack data into v, a pointer, within
-// memo.DefaultLimits.
+// store.DefaultLimits.
 func (c Codec) Unmarshal(data []byte, v any) error {
 	return c.UnmarshalLimited(data, v, store.DefaultLimits())
 }
@@ -99,7 +99,7 @@ func (c Codec) Unmarshal(data []byte, v any) error {
 // UnmarshalLimited decodes MessagePack data into v, a pointer, after a
 // guard has walked the data along v's type and found that decoding it
 // allocates at most lim.MaxAlloc: a corrupt or hostile entry is an error
-// wrapping memo.ErrTooLarge, not a huge allocation. See guard.go for what
+// wrapping store.ErrTooLarge, not a huge allocation. See guard.go for what
 // the guard charges.
 func (Codec) UnmarshalLimited(data []byte, v any, lim store.Limits) error {
 	t := reflect.TypeOf(v)

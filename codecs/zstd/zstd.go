@@ -45,7 +45,7 @@ func (c *Compressor) Compress(src []byte) ([]byte, error) {
 	return c.enc.EncodeAll(src, nil), nil
 }
 
-// Decompress returns src decompressed, within memo.DefaultLimits.
+// Decompress returns src decompressed, within store.DefaultLimits.
 func (c *Compressor) Decompress(src []byte) ([]byte, error) {
 	return c.DecompressLimited(src, store.DefaultLimits())
 }
@@ -81,7 +81,7 @@ func (c *Compressor) DecompressLimited(src []byte, lim store.Limits) ([]byte, er
 }
 
 // limitErr marks the decoder's refusals to grow past its bounds as
-// memo.ErrTooLarge.
+// store.ErrTooLarge.
 func limitErr(err error, lim store.Limits) error {
 	for _, tooLarge := range []error{zstd.ErrDecoderSizeExceeded, zstd.ErrWindowSizeExceeded, zstd.ErrFrameSizeExceeded} {
 		if errors.Is(err, tooLarge) {

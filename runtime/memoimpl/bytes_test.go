@@ -147,7 +147,7 @@ func TestBytesCorruptEntriesAreMisses(t *testing.T) {
 				t.Errorf("Stats().Corrupt = %d; want 1", st.Corrupt)
 			}
 			if len(bf.hooks) != 1 || bf.hooks[0].Outcome != memo.Miss || !errors.Is(bf.hooks[0].Err, store.ErrCorrupt) {
-				t.Errorf("hook saw %+v; want one miss whose Err is memo.ErrCorrupt", bf.hooks)
+				t.Errorf("hook saw %+v; want one miss whose Err is store.ErrCorrupt", bf.hooks)
 			}
 			data, err := st.Backend.Get(context.Background(), key)
 			if err != nil {

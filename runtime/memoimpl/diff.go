@@ -15,7 +15,7 @@ import (
 // [FuncInfo.Equal]). It is for generated code: memogen emits, for each
 // result type, a function
 //
-//	func(d *memo.Diff, a, b *R) bool
+//	func(d *memoimpl.Diff, a, b *R) bool
 //
 // that compares a, the result, with b, what its encoding decodes to, and
 // returns true when they are equal. On the first difference it records

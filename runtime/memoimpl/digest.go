@@ -22,7 +22,7 @@ func digestOf(prefix, key []byte) [16]byte {
 	return d
 }
 
-// digestHex is digestOf in the 32 hex digits a [Key] carries.
+// digestHex is digestOf in the 32 hex digits a [store.Key] carries.
 func digestHex(prefix, key []byte) string {
 	d := digestOf(prefix, key)
 	return hex.EncodeToString(d[:])

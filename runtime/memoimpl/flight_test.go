@@ -42,7 +42,7 @@ func TestRunConcurrentCallsShareOneRun(t *testing.T) {
 			})
 		}
 		close(start)
-		synctest.Wait() // the leader blocks in compute, the others wait for it in memo.Run
+		synctest.Wait() // the leader blocks in compute, the others wait for it in memoimpl.Run
 		close(release)
 		done := make(chan struct{})
 		go func() { wg.Wait(); close(done) }()

@@ -44,7 +44,7 @@ type FuncInfo struct {
 	// backend, each result is checked before it is encoded, and one that
 	// holds a cycle, or nests deeper than the codec can take, is returned
 	// but not stored: encoding it would overflow the stack. Such a call is
-	// counted as a failure and reported with [ErrUnstorable].
+	// counted as a failure and reported with [memo.ErrUnstorable].
 	Recursive bool
 	// Equal, when not nil, is a func(d *Diff, a, b *R) bool, where R is
 	// the type Lookup and Run are called with: it reports whether b, what

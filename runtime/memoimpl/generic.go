@@ -33,7 +33,7 @@ type Generic struct {
 
 // NewGeneric returns the cache of the generic function info describes. It
 // creates no Func yet: each instantiation gets one on first use. The
-// Generic is registered at once, so that [CheckBackends] checks its backend
+// Generic is registered at once, so that [memo.CheckBackends] checks its backend
 // before any instantiation is called.
 func NewGeneric(info FuncInfo) *Generic {
 	g := &Generic{info: info, id: info.id()}

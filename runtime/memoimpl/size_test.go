@@ -171,7 +171,7 @@ type sizeRecord struct {
 }
 
 // sizeOfRecord is what memogen generates for sizeRecord
-// (memo.FuncInfo.Size).
+// (memoimpl.FuncInfo.Size).
 func sizeOfRecord(r sizeRecord) int64 { return memoimpl.SliceSize(r.Data) }
 
 // TestMaxBytesBoundsTheHeap fills memory stores bounded to 10 MB with

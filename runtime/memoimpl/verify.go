@@ -41,7 +41,7 @@ func readsBack[R any](c *Call, r *R, payload []byte) bool {
 }
 
 // notStored accounts for a result that is returned but not stored because
-// err, an [ErrUnstorable]: it holds a cycle, the codec cannot encode it, or
+// err, an [memo.ErrUnstorable]: it holds a cycle, the codec cannot encode it, or
 // it would read back different. The first such result of the function is
 // reported.
 func (c *Call) notStored(err error) {

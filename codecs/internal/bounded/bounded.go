@@ -1,4 +1,4 @@
-// Package bounded reads a decompressor's output within memo.Limits: the
+// Package bounded reads a decompressor's output within store.Limits: the
 // shared half of the gzip and zstd compressors' DecompressLimited.
 package bounded
 
@@ -15,7 +15,7 @@ import (
 const firstChunk = 4 << 10
 
 // ReadAll reads r to its end into a buffer of at most lim.MaxBytes bytes.
-// It fails with an error wrapping memo.ErrTooLarge as soon as r yields a
+// It fails with an error wrapping store.ErrTooLarge as soon as r yields a
 // byte more, and with one wrapping context.DeadlineExceeded when
 // lim.Deadline passes between two reads. hint, when positive, is the size r
 // is expected to yield; it is clamped to lim.MaxBytes. Growing by doubling,
