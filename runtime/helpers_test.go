@@ -2,13 +2,11 @@ package runtime_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	_ "github.com/memogen/memogen/backends/memory" // the "mem" scheme and the default backend
 	memo "github.com/memogen/memogen/runtime"
@@ -45,18 +43,8 @@ func newFunc(t *testing.T, info memoimpl.FuncInfo) *memoimpl.Func {
 	return memoimpl.NewFunc(info)
 }
 
-// cached is what memogen generates for func(ctx, arg string, refresh bool)
-// (R, error) with nocache=refresh: it keys arg and calls compute on a miss.
-func cached[R any](ctx context.Context, f *memoimpl.Func, arg string, refresh bool, compute func() (R, error)) (R, error) {
-	c := f.Begin(ctx)
-	c.Key().Text(arg)
-	if r, ok := memoimpl.Lookup[R](c, refresh); ok {
-		return r, nil
-	}
-	return memoimpl.Run(c, compute)
-}
-
-// get is cached for a function without a context or refresh argument.
+// get is what memogen generates for func(arg string) (R, error): it keys
+// arg and calls compute on a miss.
 func get[R any](f *memoimpl.Func, arg string, compute func() (R, error)) (R, error) {
 	c := f.Begin(nil)
 	c.Key().Text(arg)
@@ -92,47 +80,11 @@ func (c *counter) fn(value string) func() (string, error) {
 
 func (c *counter) runs() int64 { return c.n.Load() }
 
-// deadline bounds every wait in these tests, so that a bug shows as a
-// failure instead of a hung test binary.
-const deadline = 30 * time.Second
-
-// within fails t unless done is closed before the deadline.
-func within(t *testing.T, done <-chan struct{}, what string) {
-	t.Helper()
-	select {
-	case <-done:
-	case <-time.After(deadline):
-		t.Fatalf("%s: still waiting after %v", what, deadline)
-	}
-}
-
 // configure installs c for the rest of the test and restores the default
 // configuration after it. Tests that call it must not be parallel.
 func configure(t *testing.T, c memo.Config) {
 	t.Cleanup(func() { memo.Configure(memo.Config{}) })
 	memo.Configure(c)
-}
-
-// fakeClock is a settable Config.Now.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
 }
 
 // recorder collects what Config.Hook receives.

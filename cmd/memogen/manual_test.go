@@ -189,7 +189,7 @@ func registeredSchemes(t *testing.T) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	register := regexp.MustCompile(`memo\.RegisterScheme\("([a-z0-9+.-]+)"`)
+	register := regexp.MustCompile(`store\.RegisterScheme\("([a-z0-9+.-]+)"`)
 	var schemes []string
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
