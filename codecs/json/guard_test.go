@@ -42,11 +42,11 @@ type (
 	record   struct {
 		embedded
 		*Promoted
-		ID       int64             `json:"id"`
-		Name     string            `json:"name,omitempty"`
-		Count    int               `json:"count,string"`
-		Ratio    float64           `json:",string"`
-		Tags     []string          `json:"tags"`
+		ID       int64    `json:"id"`
+		Name     string   `json:"name,omitempty"`
+		Count    int      `json:"count,string"`
+		Ratio    float64  `json:",string"`
+		Tags     []string `json:"tags"`
 		Scores   map[string]float64
 		ByID     map[int]string
 		Blob     []byte
