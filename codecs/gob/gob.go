@@ -19,8 +19,8 @@ package gob
 
 import (
 	"bytes"
-	"fmt"
 	"encoding/gob"
+	"fmt"
 	"reflect"
 	"sync"
 
