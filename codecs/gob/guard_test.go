@@ -377,7 +377,8 @@ func FuzzGobGuard(f *testing.F) {
 				}()
 				got = allocated(func() { _ = (Codec{}).UnmarshalLimited(data, v, unlimited) })
 			}()
-			if got > uint64(charged)+uint64(len(data))+4<<10 {
+			// The slack covers what the fuzzing engine allocates meanwhile.
+			if got > uint64(charged)+16<<10 {
 				t.Fatalf("decoding %q into %T allocated %d bytes; the guard charged %d", data, v, got, charged)
 			}
 		}

@@ -369,7 +369,8 @@ func FuzzJSONGuard(f *testing.F) {
 				continue
 			}
 			got := allocated(func() { _ = json.Unmarshal(data, v) })
-			if got > uint64(charged) {
+			// The slack covers what the fuzzing engine allocates meanwhile.
+			if got > uint64(charged)+16<<10 {
 				t.Fatalf("decoding %q into %T allocated %d bytes; the guard charged %d", data, v, got, charged)
 			}
 		}
