@@ -9,8 +9,8 @@ package codecs_test
 import (
 	"bytes"
 	"context"
-	stdgob "encoding/gob"
 	"encoding/binary"
+	stdgob "encoding/gob"
 	"errors"
 	"fmt"
 	"reflect"
@@ -21,8 +21,8 @@ import (
 	"testing"
 
 	_ "github.com/memogen/memogen/backends/file"
-	"github.com/memogen/memogen/codecs/gob"
 	_ "github.com/memogen/memogen/backends/redis"
+	"github.com/memogen/memogen/codecs/gob"
 	"github.com/memogen/memogen/internal/testservers"
 	memo "github.com/memogen/memogen/runtime"
 )
