@@ -108,10 +108,15 @@ const (
 	ignore               // skipped, for a field the Go type lacks
 )
 
+// allowance is what a decode may allocate besides its budget: the
+// decoder's own state and the stack of the first levels, so that a small
+// MaxEntryBytes does not refuse every entry.
+const allowance = decodeOverhead + 16*stackPerLevel
+
 // guard checks the gob stream data against the shape of its target within
-// budget bytes, and returns what the decode was charged.
+// budget bytes and the allowance, and returns what the decode was charged.
 func guard(data []byte, s *shape, budget int64) (charged int64, err error) {
-	w := walker{stream: data, b: alloc.New("gob", budget), types: make(map[int32]*wireType)}
+	w := walker{stream: data, b: alloc.New("gob", min(budget, math.MaxInt64/4)+allowance), types: make(map[int32]*wireType)}
 	if err := w.b.Charge(decodeOverhead); err != nil {
 		return 0, err
 	}

@@ -211,8 +211,6 @@ func withValue(t testing.TB, v any, value ...byte) []byte {
 	return append(gobUint(out, uint64(len(last))), last...)
 }
 
-func repeatBytes(b []byte, n int) []byte { return bytes.Repeat(b, n) }
-
 // bomb is an entry of a few kilobytes that, unguarded, makes encoding/gob
 // allocate hundreds of times its size.
 type bomb struct {

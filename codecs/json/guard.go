@@ -3,6 +3,7 @@ package json
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -53,10 +54,15 @@ var (
 	errTooDeep = fmt.Errorf("json: values nest more than %d deep", maxDepth)
 )
 
-// guard checks data against the shape of its target within budget bytes,
-// and returns what the decode was charged.
+// allowance is what a decode may allocate besides its budget: the
+// decoder's own state and the stack of the first levels, so that a small
+// MaxEntryBytes does not refuse every entry.
+const allowance = decodeOverhead + 16*stackPerLevel
+
+// guard checks data against the shape of its target within budget bytes
+// and the allowance, and returns what the decode was charged.
 func guard(data []byte, s *shape, budget int64) (charged int64, err error) {
-	w := walker{data: data, b: alloc.New("json", budget)}
+	w := walker{data: data, b: alloc.New("json", min(budget, math.MaxInt64/4)+allowance)}
 	if err := w.b.Charge(decodeOverhead); err != nil {
 		return 0, err
 	}
