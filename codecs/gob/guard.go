@@ -420,24 +420,33 @@ func (w *walker) structFields(n int, field func(int) error) error {
 		return err
 	}
 	defer func() { w.depth-- }()
-	num := -1
-	for len(w.buf) > 0 {
-		delta, err := w.uint()
-		if err != nil {
+	for num := -1; ; {
+		next, ok, err := w.nextField(num, n)
+		if err != nil || !ok {
 			return err
 		}
-		if delta == 0 {
-			return nil
-		}
-		if delta > uint64(n) || num >= n-int(delta) {
-			return errRange
-		}
-		num += int(delta)
-		if err := field(num); err != nil {
+		if err := field(next); err != nil {
 			return err
 		}
+		num = next
 	}
-	return nil
+}
+
+// nextField reads the delta after field num of a struct with n fields on
+// the wire, and returns the next field's number, or false at the struct's
+// end.
+func (w *walker) nextField(num, n int) (next int, ok bool, err error) {
+	if len(w.buf) == 0 {
+		return 0, false, nil
+	}
+	delta, err := w.uint()
+	if err != nil || delta == 0 {
+		return 0, false, err
+	}
+	if delta > uint64(n) || num >= n-int(delta) {
+		return 0, false, errRange
+	}
+	return num + int(delta), true, nil
 }
 
 // topValue walks the value of wire type id that follows: a struct's
@@ -635,29 +644,45 @@ func (w *walker) mapValue(wt *wireType, s *shape, m mode) error {
 	return nil
 }
 
-// structValue walks a struct of wire type id.
+// structValue walks a struct of wire type id. It reads the fields itself,
+// not through structFields, so as not to allocate a closure a struct.
 func (w *walker) structValue(id int32, s *shape, m mode) error {
 	wt := w.types[id]
 	if wt == nil || !wt.strct {
 		return fmt.Errorf("gob: type %d is not a struct", id)
 	}
-	return w.structFields(len(wt.fields), func(f int) error {
-		wf := wt.fields[f]
-		if wf.name == "" {
-			return errors.New("gob: empty name for a struct field")
+	if err := w.enter(); err != nil {
+		return err
+	}
+	defer func() { w.depth-- }()
+	for num := -1; ; {
+		f, ok, err := w.nextField(num, len(wt.fields))
+		if err != nil || !ok {
+			return err
 		}
-		if m != decode {
-			return w.element(wf.id, nil, m)
+		num = f
+		if err := w.field(wt.fields[f], s, m); err != nil {
+			return err
 		}
-		fd, ok := s.fields[wf.name]
-		if !ok {
-			return w.value(wf.id, nil, ignore)
-		}
-		if fd.nilEmbedded {
-			return fmt.Errorf("gob: field %s of %s is promoted through a nil pointer", wf.name, s.typ)
-		}
-		return w.value(wf.id, fd.shape, decode)
-	})
+	}
+}
+
+// field walks the value of a struct's field wf.
+func (w *walker) field(wf wireField, s *shape, m mode) error {
+	if wf.name == "" {
+		return errors.New("gob: empty name for a struct field")
+	}
+	if m != decode {
+		return w.element(wf.id, nil, m)
+	}
+	fd, ok := s.fields[wf.name]
+	if !ok {
+		return w.value(wf.id, nil, ignore)
+	}
+	if fd.nilEmbedded {
+		return fmt.Errorf("gob: field %s of %s is promoted through a nil pointer", wf.name, s.typ)
+	}
+	return w.value(wf.id, fd.shape, decode)
 }
 
 // iface walks an interface value: the name of its concrete type, its type
