@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	stdgob "encoding/gob"
 	"errors"
 	"fmt"
 	"reflect"
@@ -21,6 +22,7 @@ import (
 
 	_ "github.com/memogen/memogen/backends/file"
 	_ "github.com/memogen/memogen/backends/redis"
+	"github.com/memogen/memogen/codecs/gob"
 	"github.com/memogen/memogen/internal/testservers"
 	memo "github.com/memogen/memogen/runtime"
 	"github.com/memogen/memogen/runtime/memoimpl"
@@ -38,6 +40,18 @@ const readBound = 4*bombMaxEntry + 1<<20
 
 // big is an element type that makes a one-byte nil costly to decode.
 type big struct{ A [64]int64 }
+
+// zeroWide is an element type whose zero value takes a byte of gob and 512
+// bytes of memory.
+type zeroWide struct {
+	F0, F1, F2, F3, F4, F5, F6, F7, F8, F9, F10, F11, F12, F13, F14, F15, F16, F17, F18, F19, F20, F21, F22, F23, F24, F25, F26, F27, F28, F29, F30, F31, F32, F33, F34, F35, F36, F37, F38, F39, F40, F41, F42, F43, F44, F45, F46, F47, F48, F49, F50, F51, F52, F53, F54, F55, F56, F57, F58, F59, F60, F61, F62, F63 int64
+}
+
+// wideHolder is a result gob finds in an interface; it is registered with
+// gob.Register only.
+type wideHolder struct{ Items []zeroWide }
+
+func init() { stdgob.Register(wideHolder{}) }
 
 // array32 returns a MessagePack array32 header for n elements, followed by
 // n copies of elem.
@@ -248,5 +262,65 @@ func TestBombConcurrentReaders(t *testing.T) {
 
 func TestBombRedis(t *testing.T) {
 	p := plant(t, testservers.RedisURL(t), "msgpack", []big{{A: [64]int64{1}}}, array32(200_000, 0xc0))
+	p.detonate(t, 1)
+}
+
+// jsonArray returns a JSON array of n copies of elem.
+func jsonArray(n int, elem string) []byte {
+	return []byte("[" + strings.TrimSuffix(strings.Repeat(elem+",", n), ",") + "]")
+}
+
+func TestBombJSONNulls(t *testing.T) {
+	// 250 KB of nulls; unguarded, encoding/json grows a []big to 50 000
+	// elements one at a time: 115 MB.
+	p := plant(t, testservers.FileURL(t), "json", []big{{A: [64]int64{1}}}, jsonArray(50_000, "null"))
+	p.detonate(t, 1)
+}
+
+func TestBombJSONEmptyObjects(t *testing.T) {
+	// 240 KB of empty objects into []any: a map and a slot each, 9 MB
+	// unguarded.
+	p := plant(t, testservers.FileURL(t), "json", []any{map[string]any{"k": "v"}}, jsonArray(80_000, "{}"))
+	p.detonate(t, 1)
+}
+
+func TestBombJSONNested(t *testing.T) {
+	// 9000 nested objects, each a map[string]any.
+	bomb := strings.Repeat(`{"a":`, 9000) + "null" + strings.Repeat("}", 9000)
+	p := plant(t, testservers.FileURL(t), "json", map[string]any{"k": "v"}, []byte(bomb))
+	p.detonate(t, 1)
+}
+
+// gobStream returns what the gob codec writes for v.
+func gobStream(t *testing.T, v any) []byte {
+	t.Helper()
+	data, err := gob.Codec{}.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func TestBombGobZeroStructs(t *testing.T) {
+	// 200 KB for 200 000 zero structs of 512 bytes: 102 MB unguarded.
+	p := plant(t, testservers.FileURL(t), "gob", []zeroWide{{F0: 1}}, gobStream(t, make([]zeroWide, 200_000)))
+	p.detonate(t, 1)
+}
+
+func TestBombGobInterface(t *testing.T) {
+	// The same, in a type found in an interface.
+	var bomb any = wideHolder{Items: make([]zeroWide, 200_000)}
+	p := plant(t, testservers.FileURL(t), "gob", any(square{2}), gobStream(t, &bomb))
+	p.detonate(t, 1)
+}
+
+func TestBombGobMap(t *testing.T) {
+	// 40 000 entries of a byte or three and an empty struct: 21 MB
+	// unguarded.
+	m := make(map[int32]zeroWide, 40_000)
+	for i := range int32(40_000) {
+		m[i] = zeroWide{}
+	}
+	p := plant(t, testservers.RedisURL(t), "gob", map[int32]zeroWide{1: {F1: 1}}, gobStream(t, m))
 	p.detonate(t, 1)
 }

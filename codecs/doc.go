@@ -22,8 +22,13 @@
 //
 // Entries come from stores others may write to, so reading one is bounded
 // by store.Limits, derived from memo.Config.MaxEntryBytes: gzip and zstd
-// stop decompressing at the limit, and msgpack walks the data along the
-// result type to refuse, before decoding, an entry that would allocate more
-// than store.DecodeAllocFactor times it (codecs/msgpack/guard.go). json and
-// gob decode what fits the limit without such a walk.
+// stop decompressing at the limit, and msgpack, json and gob read the data
+// along the result type to refuse, before decoding, an entry that would
+// allocate more than store.DecodeAllocFactor times it (guard.go in each
+// package). The json guard charges what encoding/json allocates as slices
+// grow one element at a time and maps entry by entry; the gob guard reads
+// the type definitions a stream carries, refuses a message, map or slice
+// whose declared size exceeds the bytes left (encoding/gob allocates those
+// before reading them), and charges an interface's concrete value, whose
+// Go type gob.Register alone knows, an estimate from its wire type.
 package codecs

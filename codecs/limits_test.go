@@ -11,6 +11,7 @@ import (
 	"time"
 
 	kzstd "github.com/klauspost/compress/zstd"
+
 	"github.com/memogen/memogen/codecs/gzip"
 	"github.com/memogen/memogen/codecs/zstd"
 	"github.com/memogen/memogen/runtime/store"

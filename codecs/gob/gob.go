@@ -20,6 +20,7 @@ package gob
 import (
 	"bytes"
 	"encoding/gob"
+	"fmt"
 	"reflect"
 	"sync"
 
@@ -33,7 +34,7 @@ const Name = "gob"
 // their concrete types registered with gob.Register.
 type Codec struct{}
 
-var _ store.Codec = Codec{}
+var _ store.LimitedCodec = Codec{}
 
 // Marshal encodes v with a fresh gob encoder, so that each entry is
 // self-describing.
@@ -60,9 +61,25 @@ func (Codec) Marshal(v any) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Unmarshal decodes gob data into v, a pointer.
-func (Codec) Unmarshal(data []byte, v any) error {
+// Unmarshal decodes gob data into v, a pointer, within
+// store.DefaultLimits.
+func (c Codec) Unmarshal(data []byte, v any) error {
+	return c.UnmarshalLimited(data, v, store.DefaultLimits())
+}
+
+// UnmarshalLimited decodes gob data into v, a pointer, after a guard has
+// read the stream along v's type and found that decoding it allocates at
+// most lim.MaxAlloc: a corrupt or hostile entry is an error wrapping
+// store.ErrTooLarge, not a huge allocation. See guard.go for what the guard
+// charges.
+func (Codec) UnmarshalLimited(data []byte, v any, lim store.Limits) error {
 	t := reflect.TypeOf(v)
+	if t == nil || t.Kind() != reflect.Pointer {
+		return fmt.Errorf("gob: cannot decode into %T: want a pointer", v)
+	}
+	if _, err := guard(data, shapeOf(t.Elem()), lim.MaxAlloc); err != nil {
+		return err
+	}
 	if _, ok := decoded.Load(t); ok {
 		registry.RLock()
 		defer registry.RUnlock()

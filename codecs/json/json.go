@@ -31,7 +31,7 @@ const Name = "json"
 // that must come back as their original dynamic type.
 type Codec struct{}
 
-var _ store.Codec = Codec{}
+var _ store.LimitedCodec = Codec{}
 
 // Marshal encodes v as JSON.
 func (Codec) Marshal(v any) ([]byte, error) {
@@ -45,7 +45,44 @@ func (Codec) Marshal(v any) ([]byte, error) {
 	return json.Marshal(p.Interface())
 }
 
-// Unmarshal decodes JSON data into v, a pointer.
-func (Codec) Unmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
+// Unmarshal decodes JSON data into v, a pointer, within
+// store.DefaultLimits.
+func (c Codec) Unmarshal(data []byte, v any) error {
+	return c.UnmarshalLimited(data, v, store.DefaultLimits())
+}
+
+// UnmarshalLimited decodes JSON data into v, a pointer, after a guard has
+// read the data along v's type and found that decoding it allocates at
+// most lim.MaxAlloc: a corrupt or hostile entry is an error wrapping
+// store.ErrTooLarge, not a huge allocation. See guard.go for what the guard
+// charges.
+func (Codec) UnmarshalLimited(data []byte, v any, lim store.Limits) error {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return json.Unmarshal(data, v) // which says why it cannot
+	}
+	if _, err := guard(data, topShape(rv.Type()), lim.MaxAlloc); err != nil {
+		return err
+	}
+	return json.Unmarshal(data, v)
+}
+
+// topShape returns the shape of what the decoder decodes through pointer
+// type t: the decoder looks for methods on t itself, which has those of
+// the struct types its element embeds even when it has no name.
+func topShape(t reflect.Type) *shape {
+	switch k, _ := decodesItself(t); k {
+	case kindOpaque:
+		return &opaqueShape
+	case kindText:
+		return &textShape
+	}
+	return shapeOf(t.Elem())
+}
+
+var (
+	opaqueShape = shape{kind: kindOpaque}
+	textShape   = shape{kind: kindText}
+)
 
 func init() { store.RegisterCodec(Name, Codec{}) }

@@ -4,8 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math"
 
+	"github.com/memogen/memogen/codecs/internal/alloc"
 	"github.com/memogen/memogen/runtime/store"
 )
 
@@ -205,17 +205,7 @@ func (w *walker) charge(n int64) error {
 
 // chargeEach charges n times size.
 func (w *walker) chargeEach(n int, size int64) error {
-	return w.charge(product(n, size))
-}
-
-// product returns n times size, or a quarter of the int64 range when that
-// is more, which no budget allows.
-func product(n int, size int64) int64 {
-	const huge = math.MaxInt64 / 4 // room to add and double without overflow
-	if size > 0 && int64(n) > huge/size {
-		return huge
-	}
-	return int64(n) * size
+	return w.charge(alloc.Product(n, size))
 }
 
 // enter counts one more level of nesting; the caller goes back down a
@@ -252,7 +242,7 @@ func (w *walker) walk(s *shape) error {
 			w.pos++
 			return nil
 		}
-		if err := w.charge(allocSize(s.size)); err != nil {
+		if err := w.charge(alloc.Size(s.size)); err != nil {
 			return err
 		}
 		return w.value(s.elem)
@@ -265,7 +255,7 @@ func (w *walker) walk(s *shape) error {
 		if err := w.skip(); err != nil {
 			return err
 		}
-		return w.charge(allocSize(s.size) + 2*allocSize(int64(w.pos-start)))
+		return w.charge(alloc.Size(s.size) + 2*alloc.Size(int64(w.pos-start)))
 	}
 	h, err := w.head()
 	if err != nil {
@@ -276,7 +266,7 @@ func (w *walker) walk(s *shape) error {
 		if h.fam == famStr || h.fam == famBin {
 			w.pos += h.n
 			// A string is read into the decoder's buffer, then copied.
-			return w.charge(2 * allocSize(int64(h.n)))
+			return w.charge(2 * alloc.Size(int64(h.n)))
 		}
 	case kindSlice:
 		switch h.fam {
@@ -285,7 +275,7 @@ func (w *walker) walk(s *shape) error {
 		case famArray:
 			// The decoder makes a slice of n, then appends it to an empty
 			// one: two arrays of n elements.
-			if err := w.charge(2 * allocSize(product(h.n, s.size))); err != nil {
+			if err := w.charge(2 * alloc.Size(alloc.Product(h.n, s.size))); err != nil {
 				return err
 			}
 			return w.elements(h.n, s.elem)
@@ -431,12 +421,12 @@ func (w *walker) anyValue() error {
 		return w.charge(boxSize)
 	case famStr, famBin, famExt:
 		w.pos += h.n
-		return w.charge(boxSize + 2*allocSize(int64(h.n)))
+		return w.charge(boxSize + 2*alloc.Size(int64(h.n)))
 	case famArray:
 		if err := w.chargeEach(h.n, anySize); err != nil {
 			return err
 		}
-		if err := w.charge(boxSize + allocSize(0)); err != nil {
+		if err := w.charge(boxSize + alloc.Size(0)); err != nil {
 			return err
 		}
 		return w.elements(h.n, &anyShape)
@@ -462,9 +452,9 @@ func (w *walker) anyValue() error {
 // The costs of values decoded into interfaces: boxing a scalar, a string or
 // a slice header; one element of a []any; one entry of a map[string]any.
 var (
-	boxSize     = allocSize(24)
+	boxSize     = alloc.Size(24)
 	anySize     = int64(16) + 16/8
-	anyMapEntry = mapEntryCost(16, 16)
+	anyMapEntry = alloc.MapEntry(16, 16)
 
 	anyShape    = shape{kind: kindAny}
 	stringShape = shape{kind: kindString}

@@ -10,8 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/memogen/memogen/runtime/store"
 	"github.com/vmihailenco/msgpack/v5"
+
+	"github.com/memogen/memogen/runtime/store"
 )
 
 type sample struct {

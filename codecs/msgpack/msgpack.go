@@ -46,8 +46,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/memogen/memogen/runtime/store"
 	"github.com/vmihailenco/msgpack/v5"
+
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // Name is the codec's name in a directive's codec=.

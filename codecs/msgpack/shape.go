@@ -8,6 +8,8 @@ import (
 
 	"github.com/vmihailenco/msgpack/v5"
 	"github.com/vmihailenco/tagparser/v2"
+
+	"github.com/memogen/memogen/codecs/internal/alloc"
 )
 
 // A shape is what the guard needs to know of a Go type: how decoding
@@ -134,7 +136,7 @@ func (b *shapeBuilder) build(t reflect.Type) *shape {
 		s.kind, s.elem, s.n = kindArray, b.build(t.Elem()), t.Len()
 	case reflect.Map:
 		s.kind, s.key, s.elem = kindMap, b.build(t.Key()), b.build(t.Elem())
-		s.size = mapEntryCost(int64(t.Key().Size()), int64(t.Elem().Size()))
+		s.size = alloc.MapEntry(int64(t.Key().Size()), int64(t.Elem().Size()))
 	case reflect.Struct:
 		if !plainStruct(t) {
 			s.kind = kindOpaque // registered with msgpack.RegisterExt or msgpack.Register
@@ -176,33 +178,12 @@ func pathAlloc(t reflect.Type, index []int) int64 {
 	for i, idx := range index {
 		if i > 0 && t.Kind() == reflect.Pointer {
 			t = t.Elem()
-			n += allocSize(int64(t.Size()))
+			n += alloc.Size(int64(t.Size()))
 		}
 		t = t.Field(idx).Type
 	}
 	return n
 }
-
-// mapEntryCost is what one entry of a map with keys and values of these
-// sizes may cost: its slot, with the slack of a table at most half full
-// after growing, and the key and value the decoder allocates before storing
-// them. Keys and values over 128 bytes live outside the slot.
-func mapEntryCost(key, value int64) int64 {
-	slot := int64(8) // the control byte and padding
-	for _, size := range []int64{key, value} {
-		if size > 128 {
-			slot += 8 + allocSize(size)
-		} else {
-			slot += size
-		}
-	}
-	return 2*slot + allocSize(key) + allocSize(value)
-}
-
-// allocSize bounds what allocating size bytes takes from the heap: Go
-// rounds a request up to its size class, at most an eighth more, and
-// larger objects carry a header.
-func allocSize(size int64) int64 { return size + size/8 + 16 }
 
 func implementsAny(t reflect.Type, ifaces []reflect.Type) bool {
 	for _, iface := range ifaces {

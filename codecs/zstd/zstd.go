@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	"github.com/klauspost/compress/zstd"
+
 	"github.com/memogen/memogen/codecs/internal/bounded"
 	"github.com/memogen/memogen/runtime/store"
 )
