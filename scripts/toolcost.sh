@@ -13,7 +13,11 @@
 #   aws/redis  AWS, smithy or Redis modules among them (want none)
 #   packages   packages linked into the tool, and how many are AWS or Redis
 #   cold build seconds to build the tool with an empty GOCACHE (GOMODCACHE
-#              stays shared: downloading is not measured)
+#              stays shared: downloading is not measured), wall clock and
+#              CPU (user + system), which varies less on a busy machine
+#   over std   the same over a GOCACHE that holds the standard library
+#              already, as most users' do: what memogen's own
+#              dependencies cost
 #   binary     size of the tool's binary
 #
 # Usage: scripts/toolcost.sh [checkout]   (default: this repository)
@@ -43,20 +47,26 @@ cp "$repo/go.sum" go.sum
 go get -tool "$tool" 2>"$work/get.log" || { cat "$work/get.log" >&2; exit 1; }
 requires=$(go mod edit -json | awk '/"Require"/,/\]/' | grep -c '"Path"')
 requires=$((requires - 1)) # memogen itself
-heavy=$(awk '/^require/,/^\)/' go.mod | grep -E 'aws|smithy|redis' | awk '{print $1}' | tr '\n' ' ' || true)
+heavy=$(awk '/^require/,/^\)/' go.mod | grep -cE 'aws|smithy|redis' || true)
 
-start=$(date +%s.%N)
-go build -o "$work/memogen" "$tool"
-end=$(date +%s.%N)
-seconds=$(echo "$end - $start" | bc)
+# timed CMD... runs CMD and prints its wall clock and CPU seconds.
+timed() {
+	local TIMEFORMAT='%R %U %S'
+	{ time "$@" >/dev/null; } 2>&1 | awk '{printf "%.1f s wall, %.1f s CPU", $1, $2 + $3}'
+}
+cold=$(timed go build -o "$work/memogen" "$tool")
 size=$(stat -c %s "$work/memogen")
+rm -rf "$GOCACHE"
+go build std
+overstd=$(timed go build -o "$work/memogen" "$tool")
 deps=$(go list -deps "$tool" | grep -c .)
 heavydeps=$(go list -deps "$tool" | grep -cE 'aws|smithy|redis' || true)
 
 echo "checkout:   $repo ($(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo exported))"
 echo "go:         $(go env GOVERSION), $(nproc) CPUs"
 echo "requires:   $requires added to go.mod (go line: $(go mod edit -json | sed -n 's/.*"Go": "\(.*\)".*/\1/p'))"
-echo "aws/redis:  ${heavy:-none}"
+echo "aws/redis:  $heavy of them AWS, smithy or Redis modules"
 echo "packages:   $deps linked, $heavydeps of them AWS, smithy or Redis"
-printf 'cold build: %.1f s\n' "$seconds"
+echo "cold build: $cold"
+echo "over std:   $overstd"
 printf 'binary:     %.1f MB\n' "$(echo "$size / 1000000" | bc -l)"

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"golang.org/x/mod/modfile"
+
+	"github.com/memogen/memogen/internal/buildinfo"
 )
 
 // toolPath is the generator's package, as a go.mod tool directive names
@@ -26,12 +28,15 @@ go.mod; run:
 
 // regenerateCommand returns the command that regenerates what a run of
 // memogen with the flag set fs checked: the same flags and packages
-// without -check, run as this module runs memogen, by go tool when its
-// go.mod declares memogen a tool, else by go run.
+// without -check, run as this module runs memogen: by go tool when its
+// go.mod declares memogen a tool, else by go run, of the version running
+// when it is a release.
 func regenerateCommand(fs *flag.FlagSet) string {
 	cmd := []string{"go", "run", toolPath}
 	if declaresTool() {
 		cmd = []string{"go", "tool", "memogen"}
+	} else if v := buildinfo.Released(); v != "" {
+		cmd[2] += "@" + v
 	}
 	fs.Visit(func(f *flag.Flag) {
 		if f.Name != "check" {

@@ -24,6 +24,25 @@ func Version() string {
 	return moduleVersion(bi)
 }
 
+// Released returns the version of memogen when the running binary was
+// built from a released version of it as the main module, by go install
+// …@v1.2.3 or go run …@v1.2.3, and "" otherwise: in particular when a
+// module that requires memogen runs it by go tool or go run.
+func Released() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	return released(bi)
+}
+
+func released(bi *debug.BuildInfo) string {
+	if bi.Main.Path != modulePath || bi.Main.Version == devel {
+		return ""
+	}
+	return bi.Main.Version
+}
+
 // moduleVersion finds memogen's module in bi, as the main module or a
 // dependency, and returns its version, or its replacement's.
 func moduleVersion(bi *debug.BuildInfo) string {
