@@ -45,15 +45,17 @@
 // of them in one run, with a "did you mean" for a typo, and memogen exits
 // with status 1; a usage mistake exits with status 2.
 //
-// Install memogen as a module tool (Go 1.26+), and tidy the module, so that
-// go.sum also holds what the generated code imports:
+// Install memogen as a module tool (Go 1.26+), and after the first go
+// generate tidy the module, so that go.mod and go.sum hold what the
+// generated code imports:
 //
 //	go get -tool github.com/memogen/memogen/cmd/memogen
+//	go generate ./...
 //	go mod tidy
 //
 // or run it without installing:
 //
-//	//go:generate go run github.com/memogen/memogen/cmd/memogen ./...
+//	//go:generate go run github.com/memogen/memogen/cmd/memogen@latest ./...
 //
 // The generator links no backend: inspecting and clearing caches is the
 // work of memocache (see The cache command).
