@@ -70,9 +70,13 @@ func ExampleParseURL() {
 	opts, err := file.ParseURL("file:///var/cache/myapp?max_bytes=1GiB&max_entries=100000")
 	fmt.Printf("%+v %v\n", opts, err)
 
+	opts, err = file.ParseURL("file:cache?max_bytes=64MiB")
+	fmt.Printf("%+v %v\n", opts, err)
+
 	_, err = file.ParseURL("file://cache")
 	fmt.Println(err)
 	// Output:
 	// {Dir:/var/cache/myapp MaxBytes:1073741824 MaxEntries:100000 TrustDir:false} <nil>
-	// file: URL host "cache": want file:///absolute/path (three slashes)
+	// {Dir:cache MaxBytes:67108864 MaxEntries:0 TrustDir:false} <nil>
+	// file: URL host "cache": want file:///absolute/path (three slashes) or file:relative/path
 }

@@ -208,31 +208,45 @@ func Must(s *Store, err error) *Store {
 	return s
 }
 
-// ParseURL returns the options that a URL of the form
+// ParseURL returns the options that a URL of one of the forms
 //
 //	file:///absolute/path?max_bytes=N&max_entries=N&trust_dir=1
+//	file:relative/path?params
+//	file:./relative/path?params
 //
-// describes. The path, with three slashes, sets Options.Dir. Every
-// parameter is optional: max_bytes sets Options.MaxBytes, a size such as
-// 1073741824 or 1GiB, and max_entries sets Options.MaxEntries, absent or 0
-// meaning no bound; trust_dir sets Options.TrustDir. An unknown, repeated
-// or malformed parameter is an error.
+// describes. The path sets Options.Dir: after file:// it is absolute (three
+// slashes); after file: alone it is relative to the working directory of
+// the process when the store is created, as a relative Options.Dir is.
+// Every parameter is optional: max_bytes sets Options.MaxBytes, a size
+// such as 1073741824 or 1GiB, and max_entries sets Options.MaxEntries,
+// absent or 0 meaning no bound; trust_dir sets Options.TrustDir. An
+// unknown, repeated or malformed parameter is an error.
 func ParseURL(rawURL string) (Options, error) {
 	u, q, err := urlopt.Parse("file", rawURL, "file")
 	if err != nil {
 		return Options{}, err
 	}
-	const form = "want file:///absolute/path"
+	const form = "want file:///absolute/path or file:relative/path"
+	var dir string
 	switch {
-	case u.Opaque != "":
-		return Options{}, fmt.Errorf("file: URL path %q is relative; %s", u.Opaque, form)
 	case u.User != nil || u.Host != "":
-		return Options{}, fmt.Errorf("file: URL host %q: %s (three slashes)", u.Host, form)
+		return Options{}, fmt.Errorf("file: URL host %q: want file:///absolute/path (three slashes) or file:relative/path", u.Host)
+	case u.Opaque != "":
+		p, err := url.PathUnescape(u.Opaque)
+		if err != nil {
+			return Options{}, fmt.Errorf("file: URL path %q: %w", u.Opaque, err)
+		}
+		dir = filepath.FromSlash(p)
+		if filepath.IsAbs(dir) {
+			return Options{}, fmt.Errorf("file: URL path %q is absolute; %s", u.Opaque, form)
+		}
 	case u.Path == "" || !filepath.IsAbs(filepath.FromSlash(u.Path)):
 		return Options{}, fmt.Errorf("file: URL path %q is not absolute; %s", u.Path, form)
+	default:
+		dir = filepath.FromSlash(u.Path)
 	}
 	opts := Options{
-		Dir:        filepath.Clean(filepath.FromSlash(u.Path)),
+		Dir:        filepath.Clean(dir),
 		MaxBytes:   q.Bytes("max_bytes"),
 		MaxEntries: q.Int("max_entries", 0, math.MaxInt),
 		TrustDir:   q.Bool("trust_dir"),

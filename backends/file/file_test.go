@@ -812,6 +812,22 @@ func TestNewRelativeDir(t *testing.T) {
 	wantFiles(t, filepath.Join(first, "cache"), k)
 }
 
+// TestOpenRelativeURL checks that file:cache names a directory relative to
+// the working directory when the store is opened.
+func TestOpenRelativeURL(t *testing.T) {
+	first := t.TempDir()
+	t.Chdir(first)
+	b, err := memo.Open("file:cache")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.(*file.Store).Close() })
+	t.Chdir(t.TempDir())
+	k := key(fnF, 1, "json")
+	mustSet(t, b, k, entry("v", time.Time{}))
+	wantFiles(t, filepath.Join(first, "cache"), k)
+}
+
 func TestParseURL(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -823,6 +839,10 @@ func TestParseURL(t *testing.T) {
 		{"file:///var/cache/with%20space?max_bytes=0", file.Options{Dir: "/var/cache/with space"}},
 		{"file:///var/cache/app?max_bytes=1048576&max_entries=100", file.Options{Dir: "/var/cache/app", MaxBytes: 1 << 20, MaxEntries: 100}},
 		{"file:///var/cache/app?max_bytes=1GiB&max_entries=0", file.Options{Dir: "/var/cache/app", MaxBytes: 1 << 30}},
+		{"file:/var/cache/app", file.Options{Dir: "/var/cache/app"}},
+		{"file:cache", file.Options{Dir: "cache"}},
+		{"file:./cache/", file.Options{Dir: "cache"}},
+		{"file:../up/with%20space?max_entries=5", file.Options{Dir: "../up/with space", MaxEntries: 5}},
 	}
 	for _, tt := range tests {
 		if got, err := file.ParseURL(tt.url); err != nil || got != tt.want {
@@ -834,11 +854,12 @@ func TestParseURL(t *testing.T) {
 func TestParseURLErrors(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ url, want string }{
-		{"file://./relative", `file: URL host ".": want file:///absolute/path (three slashes)`},
-		{"file://cache/dir", `file: URL host "cache": want file:///absolute/path (three slashes)`},
-		{"file:relative/dir", `file: URL path "relative/dir" is relative; want file:///absolute/path`},
-		{"file://", `file: URL path "" is not absolute; want file:///absolute/path`},
-		{"file://user@/tmp/x", `file: URL host "": want file:///absolute/path (three slashes)`},
+		{"file://./relative", `file: URL host ".": want file:///absolute/path (three slashes) or file:relative/path`},
+		{"file://cache/dir", `file: URL host "cache": want file:///absolute/path (three slashes) or file:relative/path`},
+		{"file:%2Ftmp", `file: URL path "%2Ftmp" is absolute; want file:///absolute/path or file:relative/path`},
+		{"file:a%zz", `file: URL path "a%zz": invalid URL escape "%zz"`},
+		{"file://", `file: URL path "" is not absolute; want file:///absolute/path or file:relative/path`},
+		{"file://user@/tmp/x", `file: URL host "": want file:///absolute/path (three slashes) or file:relative/path`},
 		{"mem://", `file: URL scheme "mem", want file`},
 		{"file:///tmp/x?max_entires=10", `file: unknown URL parameter "max_entires"; did you mean "max_entries"?`},
 		{"file:///tmp/x?size=10", `file: unknown URL parameter "size" (want max_bytes, max_entries or trust_dir)`},

@@ -63,7 +63,7 @@
 // shows as is (x-amz-meta-memo-codec records the codec, for listings), and
 // Get treats an object past it as absent. Expired objects
 // stay in the bucket until a fresh result overwrites them, [Store.Prune]
-// deletes them (memogen cache prune), or a lifecycle rule on the prefix
+// deletes them (memocache prune), or a lifecycle rule on the prefix
 // does: S3 cannot expire single objects at a chosen instant, but a rule
 // that deletes objects some days after creation bounds the bucket's size
 // for functions whose TTL is shorter than that.

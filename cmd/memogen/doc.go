@@ -1,23 +1,27 @@
 // Memogen generates memoized wrappers for Go functions and methods annotated
 // with //memo:cache directives. This is its manual; memogen -h prints it.
 //
-// Annotate a function in its doc comment and add a go:generate line:
-//
-//	//go:generate go tool memogen
+// Annotate a function in its doc comment:
 //
 //	// FetchUser loads a user.
 //	//
 //	//memo:cache ttl=10m ignore=logger nocache=refresh
 //	func FetchUser(ctx context.Context, logger *slog.Logger, id int64, refresh bool) (*User, error)
 //
-// Then go generate writes memo_gen.go next to it, with FetchUserCached (the
-// same signature, served from a cache) and FetchUserMemo (a handle to forget,
-// look up and clear entries and read counters).
+// and add one go:generate line for the whole module, in one file of the
+// package at its root:
+//
+//	//go:generate go tool memogen ./...
+//
+// Then go generate ./... writes memo_gen.go next to FetchUser, with
+// FetchUserCached (the same signature, served from a cache) and
+// FetchUserMemo (a handle to forget, look up and clear entries and read
+// counters), and does the same for every package of the module that has
+// directives, including those added later.
 //
 // Usage:
 //
-//	memogen [-check] [-output file] [-tags list] [packages]
-//	memogen cache [-json] ls|stats|prune|clear <backend url> [function]
+//	memogen [-check] [-version] [-output file] [-tags list] [packages]
 //
 // Packages default to ".". For every package with directives, memogen
 // writes one file of wrappers, and removes the file it generated earlier
@@ -27,7 +31,10 @@
 //	               is missing, out of date or left over (for CI), and for
 //	               a file out of date the functions whose fingerprint
 //	               changed: an edit of their code, or of code or types
-//	               they reach, that regenerating turns into new cache keys
+//	               they reach, that regenerating turns into new cache keys;
+//	               and the command that regenerates them, such as
+//	               go tool memogen ./...
+//	-version       print the version of memogen and exit
 //	-output file   the generated file's name in each package (default
 //	               memo_gen.go)
 //	-tags list     comma-separated build tags to load packages with; the
@@ -38,13 +45,20 @@
 // of them in one run, with a "did you mean" for a typo, and memogen exits
 // with status 1; a usage mistake exits with status 2.
 //
-// Install memogen as a module tool (Go 1.24+):
+// Install memogen as a module tool (Go 1.26+), and after the first go
+// generate tidy the module, so that go.mod and go.sum hold what the
+// generated code imports:
 //
 //	go get -tool github.com/memogen/memogen/cmd/memogen
+//	go generate ./...
+//	go mod tidy
 //
 // or run it without installing:
 //
-//	//go:generate go run github.com/memogen/memogen/cmd/memogen
+//	//go:generate go run github.com/memogen/memogen/cmd/memogen@latest ./...
+//
+// The generator links no backend: inspecting and clearing caches is the
+// work of memocache (see The cache command).
 //
 // # Directives
 //
@@ -143,6 +157,8 @@
 //	               strings, slices, maps, pointees); default and 0: no bound
 //
 //	file:///absolute/path?max_entries=N&max_bytes=N&trust_dir=1
+//	file:relative/path?params     relative to the working directory when
+//	                              the backend is opened (file:./cache too)
 //	  max_entries  entries (default and 0: no bound)
 //	  max_bytes    total size of the entry files (default and 0: no bound)
 //	  trust_dir    1 accepts a directory that another user owns or that
@@ -237,32 +253,12 @@
 //
 // # The cache command
 //
-// The cache command inspects and maintains a cache in any backend, by the
-// URLs above:
+// memocache, a command of its own, lists, prunes and clears the entries of
+// a cache in any backend, by the URLs above:
 //
-//	memogen cache [-json] ls|stats|prune|clear <backend url> [function]
+//	go run github.com/memogen/memogen/cmd/memocache@latest ls file:///var/cache/myapp
 //
-//	ls     list entries: function, digest, size, created, expires, arguments
-//	stats  per-function totals: entries, bytes, expired entries
-//	prune  remove expired entries, of every function (backends whose
-//	       server expires entries itself, such as Redis, have nothing to
-//	       prune)
-//	clear  remove every entry of one function, or of all functions
-//
-// In a directory, prune and clear remove only what memogen wrote: files
-// that start with an entry's metadata line, its own stale temporary files,
-// and the directories they leave empty; other files stay, whatever their
-// names.
-//
-// A function is named by its import path and name, as listings show it:
-// example.com/users.FetchUser, example.com/users.Store.Load for a method,
-// example.com/users.Map[int] for one instantiation of a generic function.
-// Output is a table, or JSON with -json. The exit status is 0 on success,
-// 1 when the backend fails and 2 on a usage mistake (an unknown command, a
-// malformed URL or function name). Examples:
-//
-//	memogen cache ls file:///var/cache/myapp
-//	memogen cache -json stats redis://127.0.0.1:6379/0
-//	memogen cache prune file:///var/cache/myapp
-//	memogen cache clear 's3://bucket/prefix?region=eu-west-1' example.com/users.FetchUser
+// It links every backend, so the AWS SDK and go-redis, which the generator
+// leaves out of your module; go doc github.com/memogen/memogen/cmd/memocache
+// is its manual.
 package main

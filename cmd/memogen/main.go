@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/memogen/memogen/generator"
+	"github.com/memogen/memogen/internal/buildinfo"
+	"github.com/memogen/memogen/internal/manual"
 )
 
 func main() {
@@ -19,15 +21,14 @@ func main() {
 
 // usage is what a mistake in the command line prints; -h prints the
 // manual.
-const usage = `usage: memogen [-check] [-output file] [-tags list] [packages]
-       memogen cache [-json] ls|stats|prune|clear <backend url> [function]
+const usage = `usage: memogen [-check] [-version] [-output file] [-tags list] [packages]
 Run memogen -h for the manual.
 `
 
 // genFlags are the flags of the generating command.
 type genFlags struct {
-	check        *bool
-	output, tags *string
+	check, version *bool
+	output, tags   *string
 }
 
 // newFlagSet returns the flag set of the generating command, which reports
@@ -37,25 +38,31 @@ func newFlagSet(stderr io.Writer) (*flag.FlagSet, genFlags) {
 	fs.SetOutput(stderr)
 	fs.Usage = func() {} // run prints the manual or the usage
 	return fs, genFlags{
-		check:  fs.Bool("check", false, "change nothing; exit 1 naming each generated file that is missing or stale"),
-		output: fs.String("output", generator.DefaultOutput, "name of the generated file in each package"),
-		tags:   fs.String("tags", "", "comma-separated build tags to load packages with"),
+		check:   fs.Bool("check", false, "change nothing; exit 1 naming each generated file that is missing or stale"),
+		output:  fs.String("output", generator.DefaultOutput, "name of the generated file in each package"),
+		tags:    fs.String("tags", "", "comma-separated build tags to load packages with"),
+		version: fs.Bool("version", false, "print memogen's version and exit"),
 	}
 }
 
 // run is main without the process: it returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "cache" {
-		return runCache(ctx, args[1:], stdout, stderr)
+		fmt.Fprintf(stderr, cacheMoved, shellJoin(append([]string{"go", "run", memocache + "@latest"}, args[1:]...)))
+		return 2
 	}
 	fs, flags := newFlagSet(stderr)
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
-			fmt.Fprint(stdout, manual())
+			fmt.Fprint(stdout, manual.Text(docGo))
 			return 0
 		}
 		fmt.Fprint(stderr, usage)
 		return 2
+	}
+	if *flags.version {
+		fmt.Fprintf(stdout, "memogen %s\n", buildinfo.Version())
+		return 0
 	}
 	opts := generator.Options{Output: *flags.output}
 	if *flags.tags != "" {
@@ -67,6 +74,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	status := 0
+	fix := regenerateCommand(fs)
 	for _, r := range results {
 		for _, e := range r.Errs {
 			fmt.Fprintln(stderr, e)
@@ -83,7 +91,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintf(stderr, "memogen: %v\n", err)
 				status = 1
 			} else if stale {
-				fmt.Fprintf(stderr, "memogen: %s %s; run go generate\n", r.OutputPath, staleness(r))
+				fmt.Fprintf(stderr, "memogen: %s %s; run %s\n", r.OutputPath, staleness(r), fix)
 				status = 1
 			}
 			continue

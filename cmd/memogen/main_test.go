@@ -337,3 +337,69 @@ func TestUsageMistake(t *testing.T) {
 		t.Errorf("memogen -no-such-flag: status %d, stdout %q, stderr %q; want 2, nothing, %q", status, stdout, stderr, want)
 	}
 }
+
+// TestCheckNamesTheCommand checks that -check names the command that
+// regenerates what it found stale, run as the module runs memogen, and
+// that the command does: here, a second package that no go:generate line
+// covered.
+func TestCheckNamesTheCommand(t *testing.T) {
+	second := strings.Replace(doubleSrc, "package m", "package b", 1)
+	dir := newModule(t, map[string]string{"m.go": doubleSrc, "b/b.go": second})
+	mustRun(t)
+	gen := filepath.Join(dir, "b", "memo_gen.go")
+
+	status, _, stderr := memogen(t, "-check", "./...")
+	want := "memogen: " + gen + " is missing; run go run github.com/memogen/memogen/cmd/memogen ./...\n"
+	if status != 1 || stderr != want {
+		t.Errorf("-check ./... without b's file: status %d, stderr %q; want 1, %q", status, stderr, want)
+	}
+
+	// A tool directive needs the tool's requirements in go.mod, which
+	// -mod=mod adds as go get -tool would.
+	writeFile(t, filepath.Join(dir, "go.mod"), string(readFile(t, filepath.Join(dir, "go.mod")))+"\ntool github.com/memogen/memogen/cmd/memogen\n")
+	t.Setenv("GOFLAGS", "-mod=mod")
+	mustRun(t)
+	t.Chdir(filepath.Join(dir, "b"))
+	status, _, stderr = memogen(t, "-tags", "a,b", "-check", "-output", "memo_gen.go")
+	want = "memogen: " + gen + " is missing; run go tool memogen -output memo_gen.go -tags a,b\n"
+	if status != 1 || !strings.HasSuffix(stderr, want) {
+		t.Errorf("-check with flags, in a module that declares the tool: status %d, stderr %q; want 1, ending %q", status, stderr, want)
+	}
+	t.Chdir(dir)
+	status, _, stderr = memogen(t, "-check", "./...")
+	want = "memogen: " + gen + " is missing; run go tool memogen ./...\n"
+	if status != 1 || stderr != want {
+		t.Errorf("-check ./... in a module that declares the tool: status %d, stderr %q; want 1, %q", status, stderr, want)
+	}
+	mustRun(t, "./...")
+	if status, _, stderr := memogen(t, "-check", "./..."); status != 0 {
+		t.Errorf("-check after running the command it named: status %d; want 0\n%s", status, stderr)
+	}
+}
+
+// TestCacheMoved checks that memogen cache points to memocache, with the
+// arguments it was given.
+func TestCacheMoved(t *testing.T) {
+	t.Parallel()
+	status, stdout, stderr := memogen(t, "cache", "clear", "s3://bucket/app?region=eu-west-1", "example.com/users.FetchUser")
+	want := "\tgo run github.com/memogen/memogen/cmd/memocache@latest clear 's3://bucket/app?region=eu-west-1' example.com/users.FetchUser\n"
+	if status != 2 || stdout != "" || !strings.HasPrefix(stderr, "memogen: the cache command is now a command of its own, memocache") || !strings.HasSuffix(stderr, want) {
+		t.Errorf("memogen cache clear …: status %d, stdout %q, stderr %q; want 2, nothing, a message ending %q", status, stdout, stderr, want)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	t.Parallel()
+	status, stdout, stderr := memogen(t, "-version")
+	if status != 0 || !regexp.MustCompile(`^memogen (\(devel\)|v\S+)\n$`).MatchString(stdout) || stderr != "" {
+		t.Errorf("memogen -version: status %d, stdout %q, stderr %q; want 0, memogen and a version", status, stdout, stderr)
+	}
+}
+
+func TestShellJoin(t *testing.T) {
+	t.Parallel()
+	got := shellJoin([]string{"go", "tool", "memogen", "-tags", "a,b", "./...", "it's", "", "s3://b/p?x=1"})
+	if want := `go tool memogen -tags a,b ./... 'it'\''s' '' 's3://b/p?x=1'`; got != want {
+		t.Errorf("shellJoin = %s; want %s", got, want)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/memogen/memogen/generator"
+	"github.com/memogen/memogen/internal/manual"
 	memo "github.com/memogen/memogen/runtime"
 )
 
@@ -22,67 +23,47 @@ import (
 func TestHelpPrintsManual(t *testing.T) {
 	t.Parallel()
 	status, stdout, stderr := memogen(t, "-h")
-	if status != 0 || stdout != manual() || stderr != "" {
+	if status != 0 || stdout != manualText() || stderr != "" {
 		t.Errorf("memogen -h: status %d, stderr %q, stdout\n%s\nwant 0, nothing, and the manual", status, stderr, stdout)
 	}
 	out, err := exec.Command("go", "doc", "github.com/memogen/memogen/cmd/memogen").Output()
 	if err != nil {
 		t.Fatalf("go doc: %v", err)
 	}
-	if string(out) != manual() {
-		t.Errorf("go doc prints\n%s\nmemogen -h prints\n%s\nwant the same", out, manual())
+	if string(out) != manualText() {
+		t.Errorf("go doc prints\n%s\nmemogen -h prints\n%s\nwant the same", out, manualText())
 	}
 }
 
-// TestCacheHelpPrintsManual checks that memogen cache -h prints the
-// manual's section on the cache command.
-func TestCacheHelpPrintsManual(t *testing.T) {
-	t.Parallel()
-	status, stdout, stderr := memogen(t, "cache", "-h")
-	if status != 0 || stdout != cacheManual() || stderr != "" {
-		t.Errorf("memogen cache -h: status %d, stderr %q, stdout\n%s\nwant 0, nothing, and the cache section", status, stderr, stdout)
-	}
-	if !strings.Contains(manual(), "\n# "+cacheHeading+"\n\n"+cacheManual()) {
-		t.Errorf("the manual has no section %q holding\n%s", cacheHeading, cacheManual())
-	}
-	for _, verb := range []string{"ls", "stats", "prune", "clear"} {
-		if !regexp.MustCompile(`(?m)^\s+` + verb + `\s`).MatchString(cacheManual()) {
-			t.Errorf("the cache section does not describe %s", verb)
-		}
-	}
-}
+// manualText returns memogen's manual as -h prints it.
+func manualText() string { return manual.Text(docGo) }
 
 // TestUsageIsInManual checks that the usage a mistake prints is the
 // manual's.
 func TestUsageIsInManual(t *testing.T) {
 	t.Parallel()
-	for _, u := range []string{usage, cacheUsage} {
-		for line := range strings.Lines(u) {
-			line = strings.TrimSpace(strings.TrimPrefix(line, "usage:"))
-			if strings.HasPrefix(line, "memogen ") && !strings.Contains(manual(), "    "+line+"\n") {
-				t.Errorf("the manual lacks the usage line %q", line)
-			}
+	for line := range strings.Lines(usage) {
+		line = strings.TrimSpace(strings.TrimPrefix(line, "usage:"))
+		if strings.HasPrefix(line, "memogen ") && !strings.Contains(manualText(), "    "+line+"\n") {
+			t.Errorf("the manual lacks the usage line %q", line)
 		}
 	}
 }
 
 func TestManualDocumentsFlags(t *testing.T) {
 	t.Parallel()
-	gen, _ := newFlagSet(io.Discard)
-	cache, _ := newCacheFlagSet(io.Discard)
-	for _, fs := range []*flag.FlagSet{gen, cache} {
-		fs.VisitAll(func(f *flag.Flag) {
-			if !strings.Contains(manual(), "-"+f.Name) {
-				t.Errorf("the manual does not document %s's flag -%s", fs.Name(), f.Name)
-			}
-		})
-	}
+	fs, _ := newFlagSet(io.Discard)
+	fs.VisitAll(func(f *flag.Flag) {
+		if !regexp.MustCompile(`(?m)^\s+-` + f.Name + `\s`).MatchString(manualText()) {
+			t.Errorf("the manual does not document the flag -%s", f.Name)
+		}
+	})
 }
 
 func TestManualDocumentsDirectiveOptions(t *testing.T) {
 	t.Parallel()
 	for _, name := range generator.OptionNames() {
-		if !regexp.MustCompile(`(?m)^\s+` + name + `=`).MatchString(manual()) {
+		if !regexp.MustCompile(`(?m)^\s+` + name + `=`).MatchString(manualText()) {
 			t.Errorf("the manual's option list lacks %s=", name)
 		}
 	}
@@ -210,7 +191,7 @@ func registeredSchemes(t *testing.T) []string {
 // section returns the manual's section under heading, up to the next.
 func section(t *testing.T, heading string) string {
 	t.Helper()
-	_, s, ok := strings.Cut(manual(), "\n# "+heading+"\n")
+	_, s, ok := strings.Cut(manualText(), "\n# "+heading+"\n")
 	if !ok {
 		t.Fatalf("the manual has no section %q", heading)
 	}

@@ -1,7 +1,7 @@
 package main
 
-// The cache subcommand opens any backend URL, so it links every backend
-// that ships with memogen; each registers its URL scheme in init.
+// The manual documents every backend's URL, and its tests open each: they
+// link every backend, which the command itself does not.
 import (
 	_ "github.com/memogen/memogen/backends/file"
 	_ "github.com/memogen/memogen/backends/memory"

@@ -1,27 +1,30 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/memogen/memogen/runtime/memoimpl"
-	"github.com/memogen/memogen/runtime/store"
 	"io"
 	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/memogen/memogen/runtime/memoimpl"
+	"github.com/memogen/memogen/runtime/store"
 
 	_ "github.com/memogen/memogen/codecs/json"
 	"github.com/memogen/memogen/internal/testservers"
 	memo "github.com/memogen/memogen/runtime"
 )
 
-// These tests run "memogen cache" against entries written the way the
+// These tests run "memocache" against entries written the way the
 // runtime writes them, with fixed times, so that listings are exact.
 
 func TestCacheList(t *testing.T) {
@@ -34,11 +37,11 @@ func TestCacheList(t *testing.T) {
 	if status != 0 {
 		t.Fatalf("ls: status %d, stderr %q; want 0", status, stderr)
 	}
-	want := `FUNCTION                      DIGEST        SIZE  CREATED               EXPIRES               ARGS
-example.com/users.FetchUser   111111111111  104   2024-01-02T03:04:05Z  never                 id=1
-example.com/users.FetchUser   222222222222  122   2024-01-02T03:04:05Z  2100-01-01T00:00:00Z  id=2
-example.com/users.Store.Load  333333333333  115   2024-01-02T03:04:05Z  2001-01-01T00:00:00Z  key="a"
-example.com/users.Store.Load  444444444444  99    2024-01-02T03:04:05Z  never                 key="b"
+	want := `FUNCTION                      DIGEST        SIZE   CREATED  EXPIRES          ARGS
+example.com/users.FetchUser   111111111111  104 B  3h ago   never            id=1
+example.com/users.FetchUser   222222222222  122 B  3h ago   in 76y           id=2
+example.com/users.Store.Load  333333333333  115 B  3h ago   expired 23y ago  key="a"
+example.com/users.Store.Load  444444444444  99 B   3h ago   never            key="b"
 `
 	if stdout != want {
 		t.Errorf("ls printed\n%s\nwant\n%s", stdout, want)
@@ -48,17 +51,12 @@ example.com/users.Store.Load  444444444444  99    2024-01-02T03:04:05Z  never   
 	if status != 0 {
 		t.Fatalf("ls Store.Load: status %d, stderr %q; want 0", status, stderr)
 	}
-	want = `FUNCTION                      DIGEST        SIZE  CREATED               EXPIRES               ARGS
-example.com/users.Store.Load  333333333333  115   2024-01-02T03:04:05Z  2001-01-01T00:00:00Z  key="a"
-example.com/users.Store.Load  444444444444  99    2024-01-02T03:04:05Z  never                 key="b"
+	want = `FUNCTION                      DIGEST        SIZE   CREATED  EXPIRES          ARGS
+example.com/users.Store.Load  333333333333  115 B  3h ago   expired 23y ago  key="a"
+example.com/users.Store.Load  444444444444  99 B   3h ago   never            key="b"
 `
 	if stdout != want {
 		t.Errorf("ls example.com/users.Store.Load printed\n%s\nwant\n%s", stdout, want)
-	}
-
-	status, stdout, stderr = cache(t, "ls", u, "example.com/users.Nothing")
-	if want := "FUNCTION  DIGEST  SIZE  CREATED  EXPIRES  ARGS\n"; status != 0 || stdout != want {
-		t.Errorf("ls of a function without entries: status %d, stdout %q, stderr %q; want 0, %q", status, stdout, stderr, want)
 	}
 }
 
@@ -79,9 +77,9 @@ func TestCacheListJSON(t *testing.T) {
 		t.Errorf("-json ls example.com/users.FetchUser = %v; want %v", rows, want)
 	}
 
-	rows = decodeJSON[[]map[string]any](t, "-json", "ls", u, "example.com/users.Nothing")
+	rows = decodeJSON[[]map[string]any](t, "-json", "ls", "file://"+t.TempDir())
 	if rows == nil || len(rows) != 0 {
-		t.Errorf("-json ls of a function without entries = %#v; want []", rows)
+		t.Errorf("-json ls of an empty cache = %#v; want []", rows)
 	}
 }
 
@@ -95,9 +93,9 @@ func TestCacheStats(t *testing.T) {
 	if status != 0 {
 		t.Fatalf("stats: status %d, stderr %q; want 0", status, stderr)
 	}
-	want := `FUNCTION                      ENTRIES  BYTES  EXPIRED
-example.com/users.FetchUser   2        226    0
-example.com/users.Store.Load  2        214    1
+	want := `FUNCTION                      ENTRIES  SIZE   EXPIRED
+example.com/users.FetchUser   2        226 B  0
+example.com/users.Store.Load  2        214 B  1
 `
 	if stdout != want {
 		t.Errorf("stats printed\n%s\nwant\n%s", stdout, want)
@@ -120,7 +118,7 @@ func TestCachePrune(t *testing.T) {
 	storeExpired(t, b, stale)
 
 	status, stdout, stderr := cache(t, "prune", u)
-	if want := fmt.Sprintf("pruned 1 expired entries, %d bytes\n", stale.size()); status != 0 || stdout != want {
+	if want := fmt.Sprintf("pruned 1 expired entry, %d B\n", stale.size()); status != 0 || stdout != want {
 		t.Errorf("prune: status %d, stdout %q, stderr %q; want 0, %q", status, stdout, stderr, want)
 	}
 	assertStored(t, b, ada, bob, pending)
@@ -139,21 +137,119 @@ func TestCacheClear(t *testing.T) {
 	storeExpired(t, b, stale)
 
 	status, stdout, stderr := cache(t, "clear", u, "example.com/users.FetchUser")
-	if want := "cleared example.com/users.FetchUser\n"; status != 0 || stdout != want {
+	if want := "cleared 2 entries, 226 B\n"; status != 0 || stdout != want {
 		t.Errorf("clear FetchUser: status %d, stdout %q, stderr %q; want 0, %q", status, stdout, stderr, want)
 	}
 	assertStored(t, b, stale, pending)
 
 	populate(t, b, ada)
 	status, stdout, stderr = cache(t, "clear", u)
-	if want := "cleared example.com/users.FetchUser\ncleared example.com/users.Store.Load\n"; status != 0 || stdout != want {
+	if want := "cleared 3 entries, 318 B\n"; status != 0 || stdout != want {
 		t.Errorf("clear: status %d, stdout %q, stderr %q; want 0, %q", status, stdout, stderr, want)
 	}
 	assertStored(t, b)
 
-	got := decodeJSON[map[string]any](t, "-json", "clear", u)
-	if want := map[string]any{"cleared": []any{}}; !reflect.DeepEqual(got, want) {
+	populate(t, b, ada, pending)
+	got := decodeJSON[map[string]any](t, "clear", u, "-json")
+	want := map[string]any{"entries": 2.0, "bytes": float64(ada.size() + pending.size()), "functions": []any{"example.com/users.FetchUser", "example.com/users.Store.Load"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("clear -json = %v; want %v", got, want)
+	}
+	got = decodeJSON[map[string]any](t, "-json", "clear", u)
+	if want := map[string]any{"entries": 0.0, "bytes": 0.0, "functions": []any{}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("-json clear of an empty cache = %v; want %v", got, want)
+	}
+}
+
+// TestCacheNoSuchFunction names functions that have no entries: a typo
+// gets a did-you-mean, and every command exits 1, saying which functions
+// the cache holds, and removes nothing.
+func TestCacheNoSuchFunction(t *testing.T) {
+	t.Parallel()
+	u, b := fileCache(t)
+	populate(t, b, ada, bob, pending)
+	for _, verb := range []string{"clear", "ls", "stats"} {
+		status, stdout, stderr := cache(t, verb, u, "example.com/users.FetchUsr")
+		want := "memocache " + verb + `: no entries of example.com/users.FetchUsr; did you mean "example.com/users.FetchUser"?
+the cache holds entries of example.com/users.FetchUser, example.com/users.Store.Load
+`
+		if status != 1 || stdout != "" || stderr != want {
+			t.Errorf("%s of a misspelt function: status %d, stdout %q, stderr\n%s\nwant 1, nothing and\n%s", verb, status, stdout, stderr, want)
+		}
+	}
+	status, _, stderr := cache(t, "clear", u, "example.com/other.Nothing")
+	if want := "memocache clear: no entries of example.com/other.Nothing\nthe cache holds entries of example.com/users.FetchUser, example.com/users.Store.Load\n"; status != 1 || stderr != want {
+		t.Errorf("clear of an unknown function: status %d, stderr %q; want 1, %q", status, stderr, want)
+	}
+	assertStored(t, b, ada, bob, pending)
+
+	empty := "file://" + t.TempDir()
+	status, _, stderr = cache(t, "clear", empty, "example.com/users.FetchUser")
+	if want := "memocache clear: no entries of example.com/users.FetchUser: the cache is empty\n"; status != 1 || stderr != want {
+		t.Errorf("clear of a function in an empty cache: status %d, stderr %q; want 1, %q", status, stderr, want)
+	}
+}
+
+// TestCacheMissingDirectory checks that a file URL whose directory does not
+// exist is an error for every command, not an empty cache.
+func TestCacheMissingDirectory(t *testing.T) {
+	t.Parallel()
+	missing := filepath.Join(t.TempDir(), "nosuch")
+	for _, u := range []string{"file://" + missing, "tiered://?back=" + url.QueryEscape("file://"+missing)} {
+		for _, args := range [][]string{{"ls", u}, {"stats", u}, {"prune", u}, {"clear", u}, {"clear", u, "example.com/users.FetchUser"}} {
+			status, stdout, stderr := cache(t, args...)
+			want := fmt.Sprintf("memocache %s: file: directory %s does not exist\n", args[0], missing)
+			if status != 1 || stdout != "" || stderr != want {
+				t.Errorf("memocache %q: status %d, stdout %q, stderr %q; want 1, nothing, %q", args, status, stdout, stderr, want)
+			}
+		}
+	}
+	if _, err := os.Stat(missing); !os.IsNotExist(err) {
+		t.Errorf("the commands created %s (Stat = %v)", missing, err)
+	}
+}
+
+// TestCacheRelativeDirectory opens a file cache by a URL relative to the
+// working directory.
+func TestCacheRelativeDirectory(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	b := openBackend(t, "file://"+filepath.ToSlash(filepath.Join(dir, "cache")))
+	populate(t, b, ada)
+	for _, u := range []string{"file:cache", "file:./cache"} {
+		rows := decodeJSON[[]map[string]any](t, "ls", u, "-json")
+		if want := []map[string]any{ada.row()}; !reflect.DeepEqual(rows, want) {
+			t.Errorf("ls %s -json = %v; want %v", u, rows, want)
+		}
+	}
+	status, _, stderr := cache(t, "ls", "file:nosuch")
+	if want := fmt.Sprintf("memocache ls: file: directory %s does not exist\n", filepath.Join(dir, "nosuch")); status != 1 || stderr != want {
+		t.Errorf("ls file:nosuch: status %d, stderr %q; want 1, %q", status, stderr, want)
+	}
+}
+
+// TestCacheFlagsAnywhere gives -json before, between and after the other
+// arguments.
+func TestCacheFlagsAnywhere(t *testing.T) {
+	t.Parallel()
+	u, b := fileCache(t)
+	populate(t, b, ada, pending)
+	want := []map[string]any{ada.row()}
+	for _, args := range [][]string{
+		{"-json", "ls", u, "example.com/users.FetchUser"},
+		{"ls", "-json", u, "example.com/users.FetchUser"},
+		{"ls", u, "-json", "example.com/users.FetchUser"},
+		{"ls", u, "example.com/users.FetchUser", "-json"},
+		{"ls", u, "example.com/users.FetchUser", "--json"},
+		{"-json", "--", "ls", u, "example.com/users.FetchUser"},
+	} {
+		if rows := decodeJSON[[]map[string]any](t, args...); !reflect.DeepEqual(rows, want) {
+			t.Errorf("memocache %q = %v; want %v", args, rows, want)
+		}
+	}
+	status, stdout, stderr := cache(t, "ls", "--", u, "-json")
+	if want := `memocache: function "-json": want import/path.Name, e.g. example.com/users.FetchUser` + "\n"; status != 2 || stdout != "" || stderr != want {
+		t.Errorf(`memocache ls -- URL -json: status %d, stdout %q, stderr %q; want 2, nothing, %q`, status, stdout, stderr, want)
 	}
 }
 
@@ -187,20 +283,27 @@ func TestCacheLeavesOtherFiles(t *testing.T) {
 	}
 	populate(t, b, ada, bob, pending)
 	storeExpired(t, b, stale)
+	rows := decodeJSON[[]map[string]any](t, "-json", "ls", u)
+	if want := []map[string]any{ada.row(), bob.row(), stale.row(), pending.row()}; !reflect.DeepEqual(rows, want) {
+		t.Errorf("-json ls among other files = %v; want the entries alone, %v", rows, want)
+	}
 	for _, args := range [][]string{{"prune", u}, {"clear", u}} {
 		if status, stdout, stderr := cache(t, args...); status != 0 {
-			t.Fatalf("memogen cache %q: status %d, stdout %q, stderr %q; want 0", args, status, stdout, stderr)
+			t.Fatalf("memocache %q: status %d, stdout %q, stderr %q; want 0", args, status, stdout, stderr)
 		}
 		for name, content := range theirs {
 			got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
 			if err != nil || string(got) != content {
-				t.Errorf("after memogen cache %s, %s holds %q, %v; want %q", args[0], name, got, err, content)
+				t.Errorf("after memocache %s, %s holds %q, %v; want %q", args[0], name, got, err, content)
 			}
 		}
 	}
 	assertStored(t, b)
-	if _, err := os.Stat(filepath.Join(dir, "example.com/users/Store.Load")); !os.IsNotExist(err) {
-		t.Errorf("clear left the directory it emptied (Stat = %v)", err)
+	for _, emptied := range []string{"example.com/users/Store.Load", "example.com/users/FetchUser"} {
+		_, err := os.Stat(filepath.Join(dir, emptied))
+		if kept := emptied == "example.com/users/FetchUser"; kept != (err == nil) {
+			t.Errorf("after clear, Stat(%s) = %v; want the directory gone unless it holds another file", emptied, err)
+		}
 	}
 }
 
@@ -218,32 +321,87 @@ func TestCacheDottedPackage(t *testing.T) {
 		t.Errorf("-json ls gopkg.in/yaml.v3.Marshal = %v; want %v", rows, want)
 	}
 	status, stdout, stderr := cache(t, "clear", u, "gopkg.in/yaml.v3.Marshal")
-	if want := "cleared gopkg.in/yaml.v3.Marshal\n"; status != 0 || stdout != want {
+	if want := fmt.Sprintf("cleared 1 entry, %d B\n", marshal.size()); status != 0 || stdout != want {
 		t.Errorf("clear gopkg.in/yaml.v3.Marshal: status %d, stdout %q, stderr %q; want 0, %q", status, stdout, stderr, want)
 	}
 	assertStored(t, b, ada)
 }
 
-func TestParseFuncIDs(t *testing.T) {
+func TestCheckFuncName(t *testing.T) {
 	t.Parallel()
-	tests := map[string][]store.FuncID{
-		"example.com/users.FetchUser":       {fetchUser},
-		"example.com/users.Store.Load":      {{Package: "example.com/users.Store", Name: "Load"}, storeLoad},
-		"gopkg.in/yaml.v3.Marshal":          {{Package: "gopkg.in/yaml.v3", Name: "Marshal"}, {Package: "gopkg.in/yaml", Name: "v3.Marshal"}},
-		"strings.ToUpper":                   {{Package: "strings", Name: "ToUpper"}},
-		"example.com.F":                     {{Package: "example.com", Name: "F"}, {Package: "example", Name: "com.F"}},
-		"example.com/p.Map[int,[]uint8]":    {{Package: "example.com/p", Name: "Map[int,[]uint8]"}},
-		"example.com/p.List[int].Join":      {{Package: "example.com/p.List[int]", Name: "Join"}, {Package: "example.com/p", Name: "List[int].Join"}},
-		"example.com/p.F[0123456789abcdef]": {{Package: "example.com/p", Name: "F[0123456789abcdef]"}},
-	}
-	for _, bad := range []string{"example.com/p.F[", "example.com/p.F[]", "example.com/p.[int]"} {
-		if got, err := parseFuncIDs(bad); err == nil {
-			t.Errorf("parseFuncIDs(%q) = %v, nil; want an error", bad, got)
+	for _, good := range []string{
+		"example.com/users.FetchUser", "example.com/users.Store.Load", "gopkg.in/yaml.v3.Marshal", "strings.ToUpper",
+		"example.com.F", "example.com/p.Map[int,[]uint8]", "example.com/p.List[int].Join", "example.com/p.F[0123456789abcdef]",
+	} {
+		if err := checkFuncName(good); err != nil {
+			t.Errorf("checkFuncName(%q) = %v; want nil", good, err)
 		}
 	}
+	for _, bad := range []string{
+		"FetchUser", "example.com/users", "example.com/users.", "example.com/users.Fetch-User",
+		"example.com/p.F[", "example.com/p.F[]", "example.com/p.[int]", "example.com/p.F]int[",
+	} {
+		if err := checkFuncName(bad); err == nil {
+			t.Errorf("checkFuncName(%q) = nil; want an error", bad)
+		}
+	}
+}
+
+func TestReadings(t *testing.T) {
+	t.Parallel()
+	tests := map[string][]store.FuncID{
+		"example.com/users.FetchUser":  {fetchUser},
+		"example.com/users.Store.Load": {{Package: "example.com/users.Store", Name: "Load"}, storeLoad},
+		"gopkg.in/yaml.v3.Marshal":     {{Package: "gopkg.in/yaml.v3", Name: "Marshal"}, {Package: "gopkg.in/yaml", Name: "v3.Marshal"}},
+		"example.com/p.List[int].Join": {{Package: "example.com/p.List[int]", Name: "Join"}, {Package: "example.com/p", Name: "List[int].Join"}},
+	}
 	for s, want := range tests {
-		if got, err := parseFuncIDs(s); err != nil || !slices.Equal(got, want) {
-			t.Errorf("parseFuncIDs(%q) = %v, %v; want %v, nil", s, got, err, want)
+		if got := readings(s); !slices.Equal(got, want) {
+			t.Errorf("readings(%q) = %v; want %v", s, got, want)
+		}
+	}
+}
+
+func TestMatches(t *testing.T) {
+	t.Parallel()
+	show := func(name string) store.FuncID { return store.FuncID{Package: "example.com/p", Name: name} }
+	tests := []struct {
+		name string
+		fn   store.FuncID
+		want bool
+	}{
+		{"example.com/p.Show", show("Show"), true},
+		{"example.com/p.Show", show("Show[int]"), true},
+		{"example.com/p.Show", show("Show[map[string][]int]"), true},
+		{"example.com/p.Show", show("Shows[int]"), false},
+		{"example.com/p.Show[int]", show("Show[int]"), true},
+		{"example.com/p.Show[int]", show("Show[string]"), false},
+		{"example.com/p.List.Join", show("List[int].Join"), true},
+		{"example.com/p.List[int].Join", show("List[string].Join"), false},
+		{"example.com/p.Show", store.FuncID{Package: "example.com/p/q", Name: "Show[int]"}, false},
+	}
+	for _, tt := range tests {
+		if got := matches(tt.name, tt.fn); got != tt.want {
+			t.Errorf("matches(%q, %s) = %v; want %v", tt.name, tt.fn, got, tt.want)
+		}
+	}
+}
+
+func TestHumanForms(t *testing.T) {
+	t.Parallel()
+	sizes := map[int64]string{0: "0 B", 999: "999 B", 1000: "1.0 kB", 3400: "3.4 kB", 12345: "12 kB", 999_499: "999 kB", 999_500: "1.0 MB", 17_900_000: "18 MB", 5e15: "5.0 PB", 5e18: "5000 PB"}
+	for n, want := range sizes {
+		if got := formatSize(n); got != want {
+			t.Errorf("formatSize(%d) = %q; want %q", n, got, want)
+		}
+	}
+	times := map[time.Duration]string{
+		0: "now", -5 * time.Second: "5s ago", 90 * time.Second: "in 1m", -59 * time.Minute: "59m ago",
+		47 * time.Hour: "in 47h", -48 * time.Hour: "2d ago", 729 * 24 * time.Hour: "in 729d", -3 * 365 * 24 * time.Hour: "3y ago",
+	}
+	for d, want := range times {
+		if got := relative(fixedNow.Add(d), fixedNow); got != want {
+			t.Errorf("relative(now%+v) = %q; want %q", d, got, want)
 		}
 	}
 }
@@ -321,23 +479,24 @@ func TestCacheUsage(t *testing.T) {
 		args       []string
 		wantStderr string
 	}{
-		{nil, "usage: memogen cache [-json] ls|stats|prune|clear <backend url> [function]"},
-		{[]string{"ls"}, "usage: memogen cache"},
-		{[]string{"ls", u, "example.com/p.F", "extra"}, "usage: memogen cache"},
+		{nil, "usage: memocache [-json] ls|stats|prune|clear <backend url> [function]"},
+		{[]string{"ls"}, "usage: memocache"},
+		{[]string{"ls", u, "example.com/p.F", "extra"}, "usage: memocache"},
+		{[]string{"ls", u, "-verbose"}, "flag provided but not defined: -verbose"},
 		{[]string{"-verbose", "ls", u}, "flag provided but not defined: -verbose"},
-		{[]string{"list", u}, `memogen cache: unknown command "list" (want ls, stats, prune or clear)`},
+		{[]string{"list", u}, `memocache: unknown command "list" (want ls, stats, prune or clear)`},
 		{[]string{"ls", "nosuch://x"}, `no backend for scheme "nosuch"`},
-		{[]string{"ls", "file:relative/dir"}, `file: URL path "relative/dir" is relative`},
-		{[]string{"ls", u, "FetchUser"}, `memogen cache: function "FetchUser": want import/path.Name`},
+		{[]string{"ls", "file://relative/dir"}, `file: URL host "relative": want file:///absolute/path (three slashes) or file:relative/path`},
+		{[]string{"ls", u, "FetchUser"}, `memocache: function "FetchUser": want import/path.Name`},
 		{[]string{"ls", u, "example.com/users"}, `function "example.com/users": want import/path.Name`},
 		{[]string{"clear", u, "example.com/users."}, `function "example.com/users.": want import/path.Name`},
 		{[]string{"stats", u, "example.com/users.Fetch-User"}, `function "example.com/users.Fetch-User": want import/path.Name`},
-		{[]string{"prune", u, "example.com/users.FetchUser"}, "memogen cache: prune takes no function"},
+		{[]string{"prune", u, "example.com/users.FetchUser"}, "memocache: prune takes no function"},
 	}
 	for _, tt := range tests {
 		status, stdout, stderr := cache(t, tt.args...)
 		if status != 2 || stdout != "" || !strings.Contains(stderr, tt.wantStderr) {
-			t.Errorf("memogen cache %q: status %d, stdout %q, stderr %q; want 2, nothing, a message with %q",
+			t.Errorf("memocache %q: status %d, stdout %q, stderr %q; want 2, nothing, a message with %q",
 				tt.args, status, stdout, stderr, tt.wantStderr)
 		}
 	}
@@ -346,6 +505,7 @@ func TestCacheUsage(t *testing.T) {
 func TestCacheBackendFailure(t *testing.T) {
 	t.Parallel()
 	down := fmt.Sprintf("redis://127.0.0.1:%d/0?dial_timeout=100ms&max_retries=-1", testservers.ClosedPort(t))
+	retried := fmt.Sprintf("redis://127.0.0.1:%d/0?dial_timeout=100ms", testservers.ClosedPort(t))
 	loop := filepath.Join(t.TempDir(), "loop")
 	if err := os.Symlink("loop", loop); err != nil {
 		t.Fatal(err)
@@ -354,17 +514,19 @@ func TestCacheBackendFailure(t *testing.T) {
 		args       []string
 		wantStderr string
 	}{
-		{[]string{"ls", down}, "memogen cache ls: redis: list:"},
-		{[]string{"stats", down, "example.com/users.FetchUser"}, "memogen cache stats: redis: list:"},
-		{[]string{"clear", down, "example.com/users.FetchUser"}, "memogen cache clear: example.com/users.FetchUser: redis: clear"},
-		{[]string{"clear", down}, "memogen cache clear: clearing every function needs a listing"},
-		{[]string{"ls", "file://" + loop}, "memogen cache ls: file: list:"},
-		{[]string{"prune", "file://" + loop}, "memogen cache prune: file: prune:"},
+		{[]string{"ls", down}, "memocache ls: redis: list:"},
+		{[]string{"ls", retried}, "memocache ls: redis: list:"},
+		{[]string{"stats", down, "example.com/users.FetchUser"}, "memocache stats: redis: list:"},
+		{[]string{"clear", down, "example.com/users.FetchUser"}, "memocache clear: redis: list:"},
+		{[]string{"clear", down}, "memocache clear: redis: list:"},
+		{[]string{"ls", "file://" + loop}, "memocache ls: file: list:"},
+		{[]string{"prune", "file://" + loop}, "memocache prune: file: prune:"},
 	}
 	for _, tt := range tests {
+		// One line: the error, and no log line of go-redis's.
 		status, stdout, stderr := cache(t, tt.args...)
-		if status != 1 || stdout != "" || !strings.HasPrefix(stderr, tt.wantStderr) {
-			t.Errorf("memogen cache %q: status %d, stdout %q, stderr %q; want 1, nothing, a message starting %q",
+		if status != 1 || stdout != "" || !strings.HasPrefix(stderr, tt.wantStderr) || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("memocache %q: status %d, stdout %q, stderr %q; want 1, nothing, one line starting %q",
 				tt.args, status, stdout, stderr, tt.wantStderr)
 		}
 	}
@@ -379,10 +541,10 @@ func TestCacheRedis(t *testing.T) {
 	populate(t, b, ada, bob, pending)
 
 	status, stdout, stderr := cache(t, "ls", u)
-	want := `FUNCTION                      DIGEST        SIZE  CREATED               EXPIRES               ARGS
-example.com/users.FetchUser   111111111111  104   2024-01-02T03:04:05Z  never                 id=1
-example.com/users.FetchUser   222222222222  122   2024-01-02T03:04:05Z  2100-01-01T00:00:00Z  id=2
-example.com/users.Store.Load  444444444444  99    2024-01-02T03:04:05Z  never                 key="b"
+	want := `FUNCTION                      DIGEST        SIZE   CREATED  EXPIRES  ARGS
+example.com/users.FetchUser   111111111111  104 B  3h ago   never    id=1
+example.com/users.FetchUser   222222222222  122 B  3h ago   in 76y   id=2
+example.com/users.Store.Load  444444444444  99 B   3h ago   never    key="b"
 `
 	if status != 0 || stdout != want {
 		t.Errorf("ls: status %d, stderr %q, stdout\n%s\nwant 0 and\n%s", status, stderr, stdout, want)
@@ -401,24 +563,24 @@ example.com/users.Store.Load  444444444444  99    2024-01-02T03:04:05Z  never   
 	}
 
 	status, stdout, stderr = cache(t, "prune", u)
-	if want := "pruned 0 expired entries, 0 bytes\n"; status != 0 || stdout != want {
+	if want := "pruned 0 expired entries, 0 B\n"; status != 0 || stdout != want {
 		t.Errorf("prune: status %d, stdout %q, stderr %q; want 0, %q", status, stdout, stderr, want)
 	}
 	// Redis behind an in-memory front: neither tier has anything to prune.
 	tieredURL := "tiered://?front=" + url.QueryEscape("mem://") + "&back=" + url.QueryEscape(u)
 	status, stdout, stderr = cache(t, "prune", tieredURL)
-	if want := "pruned 0 expired entries, 0 bytes\n"; status != 0 || stdout != want {
+	if want := "pruned 0 expired entries, 0 B\n"; status != 0 || stdout != want {
 		t.Errorf("prune %s: status %d, stdout %q, stderr %q; want 0, %q", tieredURL, status, stdout, stderr, want)
 	}
 
 	status, stdout, stderr = cache(t, "clear", u, "example.com/users.Store.Load")
-	if want := "cleared example.com/users.Store.Load\n"; status != 0 || stdout != want {
+	if want := "cleared 1 entry, 99 B\n"; status != 0 || stdout != want {
 		t.Errorf("clear Store.Load: status %d, stdout %q, stderr %q; want 0, %q", status, stdout, stderr, want)
 	}
 	assertStored(t, b, ada, bob)
 
 	status, stdout, stderr = cache(t, "clear", u)
-	if want := "cleared example.com/users.FetchUser\n"; status != 0 || stdout != want {
+	if want := "cleared 2 entries, 226 B\n"; status != 0 || stdout != want {
 		t.Errorf("clear: status %d, stdout %q, stderr %q; want 0, %q", status, stdout, stderr, want)
 	}
 	assertStored(t, b)
@@ -454,28 +616,28 @@ func TestCacheS3(t *testing.T) {
 	}
 
 	status, stdout, stderr := cache(t, "stats", u)
-	wantStats := `FUNCTION                      ENTRIES  BYTES  EXPIRED
-example.com/users.FetchUser   2        226    0
-example.com/users.Store.Load  2        214    1
+	wantStats := `FUNCTION                      ENTRIES  SIZE   EXPIRED
+example.com/users.FetchUser   2        226 B  0
+example.com/users.Store.Load  2        214 B  1
 `
 	if status != 0 || stdout != wantStats {
 		t.Errorf("stats: status %d, stderr %q, stdout\n%s\nwant 0 and\n%s", status, stderr, stdout, wantStats)
 	}
 
 	status, stdout, stderr = cache(t, "prune", u)
-	if want := fmt.Sprintf("pruned 1 expired entries, %d bytes\n", stale.size()); status != 0 || stdout != want {
+	if want := fmt.Sprintf("pruned 1 expired entry, %d B\n", stale.size()); status != 0 || stdout != want {
 		t.Errorf("prune: status %d, stdout %q, stderr %q; want 0, %q", status, stdout, stderr, want)
 	}
 	assertStored(t, b, ada, bob, pending)
 
 	status, stdout, stderr = cache(t, "clear", u, "example.com/users.FetchUser")
-	if want := "cleared example.com/users.FetchUser\n"; status != 0 || stdout != want {
+	if want := "cleared 2 entries, 226 B\n"; status != 0 || stdout != want {
 		t.Errorf("clear FetchUser: status %d, stdout %q, stderr %q; want 0, %q", status, stdout, stderr, want)
 	}
 	assertStored(t, b, pending)
 
 	status, stdout, stderr = cache(t, "clear", u)
-	if want := "cleared example.com/users.Store.Load\n"; status != 0 || stdout != want {
+	if want := "cleared 1 entry, 99 B\n"; status != 0 || stdout != want {
 		t.Errorf("clear: status %d, stdout %q, stderr %q; want 0, %q", status, stdout, stderr, want)
 	}
 	assertStored(t, b)
@@ -513,7 +675,7 @@ func (f fixture) data() []byte {
 
 func (f fixture) size() int64 { return int64(len(f.data())) }
 
-// row is f as "memogen cache -json ls" prints it, decoded.
+// row is f as "memocache -json ls" prints it, decoded.
 func (f fixture) row() map[string]any {
 	r := map[string]any{"function": f.fn.String(), "digest": f.digest(), "size": float64(f.size()), "created": "2024-01-02T03:04:05Z", "args": f.summary}
 	if !f.expires.IsZero() {
@@ -522,24 +684,34 @@ func (f fixture) row() map[string]any {
 	return r
 }
 
-// cache runs "memogen cache" with args and returns its exit status and
-// output.
+// cache runs memocache with args and returns its exit status and output.
 func cache(t *testing.T, args ...string) (status int, stdout, stderr string) {
 	t.Helper()
-	return memogen(t, append([]string{"cache"}, args...)...)
+	var out, errOut bytes.Buffer
+	status = run(context.Background(), args, &out, &errOut)
+	return status, out.String(), errOut.String()
 }
 
-// decodeJSON runs "memogen cache" with args, which must succeed, and
+// fixedNow is the time that tables show times against in these tests:
+// three hours after the fixtures were computed.
+var fixedNow = created.Add(3 * time.Hour)
+
+func TestMain(m *testing.M) {
+	now = func() time.Time { return fixedNow }
+	os.Exit(m.Run())
+}
+
+// decodeJSON runs "memocache" with args, which must succeed, and
 // returns its output decoded.
 func decodeJSON[T any](t *testing.T, args ...string) T {
 	t.Helper()
 	status, stdout, stderr := cache(t, args...)
 	if status != 0 {
-		t.Fatalf("memogen cache %q: status %d, stderr %q; want 0", args, status, stderr)
+		t.Fatalf("memocache %q: status %d, stderr %q; want 0", args, status, stderr)
 	}
 	var v T
 	if err := json.Unmarshal([]byte(stdout), &v); err != nil {
-		t.Fatalf("memogen cache %q printed %q: %v", args, stdout, err)
+		t.Fatalf("memocache %q printed %q: %v", args, stdout, err)
 	}
 	return v
 }
@@ -641,5 +813,58 @@ func TestCacheActsOnOneInstantiation(t *testing.T) {
 	rows := decodeJSON[[]entryRow](t, "-json", "ls", u)
 	if len(rows) != 1 || rows[0].Function != "example.com/lists.List[string].Len" {
 		t.Errorf("-json ls after clear %s = %+v; want the one entry of example.com/lists.List[string].Len", ints.ID(), rows)
+	}
+}
+
+// TestCacheActsOnEveryInstantiation stores results of three instantiations
+// of a generic function, and of a function whose name starts alike, and
+// checks that the generic name without type arguments names all three.
+func TestCacheActsOnEveryInstantiation(t *testing.T) {
+	t.Parallel()
+	u, b := fileCache(t)
+	name := "cachetest-" + t.Name()
+	memo.Register(name, b)
+	t.Cleanup(func() { memo.Unregister(name) })
+	store := func(f *memoimpl.Func) {
+		c := f.Begin(context.Background())
+		c.Key().Text("k")
+		if _, ok := memoimpl.Lookup[int](c, false); ok {
+			t.Fatalf("%s: a hit in an empty cache", f.ID())
+		}
+		memoimpl.Run(c, func() (int, error) { return 1, nil })
+	}
+	show := memoimpl.NewGeneric(memoimpl.FuncInfo{Package: "example.com/fmt", Name: "Show", Backend: name, Codec: "json"})
+	store(memoimpl.Instance[int](show))
+	store(memoimpl.Instance[string](show))
+	store(memoimpl.Instance[[]byte](show))
+	store(memoimpl.NewFunc(memoimpl.FuncInfo{Package: "example.com/fmt", Name: "Shows", Backend: name, Codec: "json"}))
+
+	rows := decodeJSON[[]entryRow](t, "ls", u, "example.com/fmt.Show", "-json")
+	var fns []string
+	for _, r := range rows {
+		fns = append(fns, r.Function)
+	}
+	if want := []string{"example.com/fmt.Show[[]uint8]", "example.com/fmt.Show[int]", "example.com/fmt.Show[string]"}; !slices.Equal(fns, want) {
+		t.Errorf("ls example.com/fmt.Show listed %q; want %q", fns, want)
+	}
+	status, stdout, stderr := cache(t, "clear", u, "example.com/fmt.Show")
+	if !regexp.MustCompile(`^cleared 3 entries, \d+ B\n$`).MatchString(stdout) || status != 0 {
+		t.Errorf("clear example.com/fmt.Show: status %d, stdout %q, stderr %q; want 0, cleared 3 entries", status, stdout, stderr)
+	}
+	rows = decodeJSON[[]entryRow](t, "-json", "ls", u)
+	if len(rows) != 1 || rows[0].Function != "example.com/fmt.Shows" {
+		t.Errorf("-json ls after clear example.com/fmt.Show = %+v; want the one entry of example.com/fmt.Shows", rows)
+	}
+	status, _, stderr = cache(t, "clear", u, "example.com/fmt.Show")
+	if want := "memocache clear: no entries of example.com/fmt.Show; did you mean \"example.com/fmt.Shows\"?\nthe cache holds entries of example.com/fmt.Shows\n"; status != 1 || stderr != want {
+		t.Errorf("clear example.com/fmt.Show again: status %d, stderr %q; want 1, %q", status, stderr, want)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	t.Parallel()
+	status, stdout, stderr := cache(t, "-version")
+	if status != 0 || !regexp.MustCompile(`^memocache (\(devel\)|v\S+)\n$`).MatchString(stdout) || stderr != "" {
+		t.Errorf("memocache -version: status %d, stdout %q, stderr %q; want 0, memocache and a version", status, stdout, stderr)
 	}
 }
