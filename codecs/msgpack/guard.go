@@ -28,6 +28,10 @@ import (
 // really costs, so that honest data is not refused for the size of a type
 // it does not use.
 //
+// The guard also loads the locations that the entry's times name and that
+// the process has not cached, once per name, charging locationCost for
+// each, and leaves them in a zoneMemo for the decoder (see zone.go).
+//
 // What the guard does not see is the allocation of types that decode
 // themselves (msgpack.CustomDecoder, msgpack.Unmarshaler,
 // encoding.BinaryUnmarshaler, encoding.TextUnmarshaler): each is charged
@@ -51,9 +55,10 @@ var (
 )
 
 // guard checks data against the shape of its target within budget bytes,
-// and returns what the decode was charged.
-func guard(data []byte, s *shape, budget int64) (charged int64, err error) {
-	w := walker{data: data, left: budget, budget: budget}
+// loading into zones the locations its times name, and returns what the
+// decode was charged.
+func guard(data []byte, s *shape, budget int64, zones *zoneMemo) (charged int64, err error) {
+	w := walker{data: data, left: budget, budget: budget, zones: zones}
 	if err := w.charge(decodeOverhead); err != nil {
 		return 0, err
 	}
@@ -68,10 +73,11 @@ func guard(data []byte, s *shape, budget int64) (charged int64, err error) {
 type walker struct {
 	data    []byte
 	pos     int
-	left    int64 // budget not yet charged
-	budget  int64 // the whole budget, for messages
-	depth   int   // values being walked, the current one included
-	deepest int   // the greatest depth reached, charged for its stack
+	left    int64     // budget not yet charged
+	budget  int64     // the whole budget, for messages
+	depth   int       // values being walked, the current one included
+	deepest int       // the greatest depth reached, charged for its stack
+	zones   *zoneMemo // the locations loaded for the decoder
 }
 
 // family groups the MessagePack codes the guard tells apart.
@@ -165,11 +171,13 @@ func (w *walker) head() (header, error) {
 		}
 		w.pos += width
 	}
+	var ext int8
 	if h.fam == famExt {
 		if w.pos >= len(w.data) {
 			return h, errTruncated
 		}
-		w.pos++ // the extension's type
+		ext = int8(w.data[w.pos])
+		w.pos++
 	}
 	left := len(w.data) - w.pos
 	switch h.fam {
@@ -191,7 +199,25 @@ func (w *walker) head() (header, error) {
 			return h, fmt.Errorf("msgpack: length %d at offset %d exceeds the %d bytes left", h.n, at, left)
 		}
 	}
+	if h.fam == famExt && ext == timeExt {
+		// Wherever a time is, the decoder may look up its location.
+		return h, w.location(w.data[w.pos : w.pos+h.n])
+	}
 	return h, nil
+}
+
+// location loads the location that a time's payload names, unless the
+// process or this decode already has it, and charges it.
+func (w *walker) location(payload []byte) error {
+	name, ok := payloadLocation(payload)
+	if !ok || w.zones.known(name) {
+		return nil
+	}
+	if err := w.charge(locationCost); err != nil {
+		return err
+	}
+	w.zones.location(name)
+	return nil
 }
 
 // charge takes n bytes from the budget.

@@ -154,7 +154,7 @@ func nested(n int) []byte {
 func TestGuardChargesWhatDecodingAllocates(t *testing.T) {
 	for _, b := range bombs {
 		target := b.target()
-		charged, err := guard(b.data, shapeOf(reflect.TypeOf(target).Elem()), unlimited.MaxAlloc)
+		charged, err := guard(b.data, shapeOf(reflect.TypeOf(target).Elem()), unlimited.MaxAlloc, new(zoneMemo))
 		if err != nil {
 			t.Errorf("%s: guard = %v; want the bomb accepted without a budget", b.name, err)
 			continue
@@ -309,7 +309,7 @@ func FuzzGuard(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, target := range targets {
 			v := target()
-			charged, err := guard(data, shapeOf(reflect.TypeOf(v).Elem()), 1<<30)
+			charged, err := guard(data, shapeOf(reflect.TypeOf(v).Elem()), 1<<30, new(zoneMemo))
 			if err != nil {
 				continue
 			}

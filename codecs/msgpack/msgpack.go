@@ -107,11 +107,13 @@ func (Codec) UnmarshalLimited(data []byte, v any, lim store.Limits) error {
 	if t == nil || t.Kind() != reflect.Pointer {
 		return fmt.Errorf("msgpack: cannot decode into %T: want a pointer", v)
 	}
-	if _, err := guard(data, shapeOf(t.Elem()), lim.MaxAlloc); err != nil {
-		return err
-	}
 	d := decoders.Get().(*decoder)
 	d.r.reset(data)
+	if _, err := guard(data, shapeOf(t.Elem()), lim.MaxAlloc, &d.r.zones); err != nil {
+		d.r.reset(nil)
+		decoders.Put(d)
+		return err
+	}
 	d.dec.Reset(&d.r)
 	var err error
 	if t, ok := v.(*time.Time); ok {

@@ -25,11 +25,15 @@ func (w *entryWriter) WriteByte(c byte) error {
 // entryReader is what this codec's decoders read from: an entry's bytes,
 // which the time extension reads in place.
 type entryReader struct {
-	data []byte
-	pos  int
+	data  []byte
+	pos   int
+	zones zoneMemo // the locations the guard loaded for this decode
 }
 
-func (r *entryReader) reset(data []byte) { r.data, r.pos = data, 0 }
+func (r *entryReader) reset(data []byte) {
+	r.data, r.pos = data, 0
+	r.zones.reset()
+}
 
 func (r *entryReader) Read(p []byte) (int, error) {
 	if r.pos >= len(r.data) {

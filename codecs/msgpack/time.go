@@ -88,7 +88,7 @@ func decodeTime(d *msgpack.Decoder, v reflect.Value, n int) error {
 		if len(payload) < instantLen {
 			return errZoneless
 		}
-		t, err = parseTime(payload)
+		t, err = parseTime(payload, &r.zones)
 	} else {
 		t, err = readForeignTime(d, n)
 	}
@@ -113,7 +113,7 @@ func readForeignTime(d *msgpack.Decoder, n int) (time.Time, error) {
 		if err := d.ReadFull(payload); err != nil {
 			return time.Time{}, err
 		}
-		return parseTime(payload)
+		return parseTime(payload, nil)
 	}
 	buf := smallBufs.Get().(*[12]byte)
 	defer smallBufs.Put(buf)
@@ -227,8 +227,9 @@ func sameRules(t time.Time, loc, other *time.Location) bool {
 // itself when this process's time.LoadLocation knows it with the same zone
 // at that instant, and a Local time as Local when this process's local
 // zone agrees; otherwise either comes back in a fixed zone of the
-// abbreviation and offset it had.
-func parseTime(b []byte) (time.Time, error) {
+// abbreviation and offset it had. Locations are looked up in memo, the
+// decode's own, when not nil (see zone.go).
+func parseTime(b []byte, memo *zoneMemo) (time.Time, error) {
 	if len(b) < instantLen {
 		return time.Time{}, errTimePayload
 	}
@@ -262,7 +263,7 @@ func parseTime(b []byte) (time.Time, error) {
 		if len(rest) == 0 || int(rest[0]) != len(rest)-1 {
 			return time.Time{}, errTimePayload
 		}
-		if loc := loadLocationBytes(rest[1:]); loc != nil {
+		if loc := memo.location(rest[1:]); loc != nil {
 			in := t.In(loc)
 			if a, o := in.Zone(); o == offset && a == string(abbrev) {
 				return in, nil
@@ -291,70 +292,4 @@ func cutZone(b []byte) (zone, rest []byte, ok bool) {
 		return nil, nil, false
 	}
 	return b[:end], b[end:], true
-}
-
-// Locations are cached, so that decoding a time allocates nothing and loads
-// no zone file once its zone has been met. A cache holds at most
-// maxZones locations; beyond, locations are made afresh each time.
-const maxZones = 256
-
-var zones struct {
-	mu    sync.RWMutex
-	named map[string]*time.Location // time.LoadLocation by name; nil when it fails
-	fixed map[string]*time.Location // time.FixedZone by payload zone: offset and abbreviation
-}
-
-// loadLocation returns the location time.LoadLocation finds for name, or
-// nil.
-func loadLocation(name string) *time.Location { return loadLocationBytes([]byte(name)) }
-
-func loadLocationBytes(name []byte) *time.Location {
-	zones.mu.RLock()
-	loc, ok := zones.named[string(name)]
-	zones.mu.RUnlock()
-	if ok {
-		return loc
-	}
-	loc, err := time.LoadLocation(string(name))
-	if err != nil {
-		loc = nil
-	}
-	zones.mu.Lock()
-	if zones.named == nil {
-		zones.named = make(map[string]*time.Location)
-	}
-	if len(zones.named) < maxZones {
-		zones.named[string(name)] = loc
-	}
-	zones.mu.Unlock()
-	return loc
-}
-
-// fixedLocation returns time.FixedZone(abbrev, offset), cached.
-func fixedLocation(abbrev string, offset int) *time.Location {
-	zone := binary.BigEndian.AppendUint32(nil, uint32(int32(offset)))
-	zone = append(zone, byte(len(abbrev)))
-	zone = append(zone, abbrev...)
-	return fixedZone(zone, zone[5:], offset)
-}
-
-// fixedZone returns time.FixedZone(abbrev, offset), cached under zone, the
-// payload bytes of both.
-func fixedZone(zone, abbrev []byte, offset int) *time.Location {
-	zones.mu.RLock()
-	loc, ok := zones.fixed[string(zone)]
-	zones.mu.RUnlock()
-	if ok {
-		return loc
-	}
-	loc = time.FixedZone(string(abbrev), offset)
-	zones.mu.Lock()
-	if zones.fixed == nil {
-		zones.fixed = make(map[string]*time.Location)
-	}
-	if len(zones.fixed) < maxZones {
-		zones.fixed[string(zone)] = loc
-	}
-	zones.mu.Unlock()
-	return loc
 }

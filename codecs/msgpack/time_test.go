@@ -384,7 +384,7 @@ func TestMalformedTimePayloads(t *testing.T) {
 		"trailing byte":        append(append([]byte{}, good...), 0),
 	}
 	for name, payload := range cases {
-		if tm, err := parseTime(payload); err == nil {
+		if tm, err := parseTime(payload, nil); err == nil {
 			t.Errorf("parseTime(%s % x) = %v; want an error", name, payload, tm)
 		}
 	}
@@ -412,7 +412,7 @@ func FuzzTimeExt(f *testing.F) {
 		entry := append([]byte{0xc7, byte(len(payload)), 0xff}, payload...)
 		var top time.Time
 		topErr := (Codec{}).Unmarshal(entry, &top)
-		tm, err := parseTime(payload)
+		tm, err := parseTime(payload, nil)
 		if (err == nil) != (topErr == nil) || err == nil && zoned(tm) != zoned(top) {
 			t.Fatalf("Unmarshal = %s, %v; parseTime = %s, %v", zoned(top), topErr, zoned(tm), err)
 		}
@@ -423,7 +423,7 @@ func FuzzTimeExt(f *testing.F) {
 		if err != nil {
 			t.Fatalf("appendTime(%s) = %v", zoned(tm), err)
 		}
-		back, err := parseTime(again)
+		back, err := parseTime(again, nil)
 		if err != nil || !back.Equal(tm) || zoned(back) != zoned(tm) {
 			t.Fatalf("read %s, wrote it and read %s, %v", zoned(tm), zoned(back), err)
 		}
