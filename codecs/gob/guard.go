@@ -222,15 +222,21 @@ func (w *walker) length() (int, error) {
 	return int(x), nil
 }
 
-// count reads the count of elements that follow in the message, each at
-// least per bytes long.
+// count reads the count of elements that follow, each at least per bytes
+// long. They may not all be in this message: when the encoder meets a type
+// inside an interface at the top level, it writes the type's definition as
+// a message of its own, and with it, as the head of that message, the part
+// of the value encoded so far; the value goes on in the next message, past
+// the definitions (see typeSequence). So elements are checked against the
+// bytes left in the stream, not in the message.
 func (w *walker) count(per int) (int, error) {
 	x, err := w.uint()
 	if err != nil {
 		return 0, err
 	}
-	if x > uint64(len(w.buf)/per) {
-		return 0, fmt.Errorf("gob: %d elements with %d bytes left", x, len(w.buf))
+	left := len(w.buf) + len(w.stream)
+	if x > uint64(left/per) {
+		return 0, fmt.Errorf("gob: %d elements with %d bytes left", x, left)
 	}
 	return int(x), nil
 }

@@ -99,8 +99,17 @@ func honest() []any {
 		r, &r, []record{r, {}}, map[string]record{"a": r}, "text", 1.5, true, []int{}, make([]int, 1000),
 		map[string][]int{"a": {1}}, []byte("bytes"), [3]string{"a", "b", "c"}, time.Now(),
 		map[int64]bool{1: true}, [][]string{{"a"}, nil, {}}, &iface, big.NewInt(-99),
-		[]*Inner{{Name: "p"}}, make([]bigElem, 3),
+		[]*Inner{{Name: "p"}}, make([]bigElem, 3), rects(60), []Shape{Rect{1, 2}, Circle{3}},
 	}
+}
+
+// rects returns n Rects in a []any: a value that spans messages.
+func rects(n int) []any {
+	out := make([]any, n)
+	for i := range out {
+		out[i] = Rect{W: float64(i), H: 1}
+	}
+	return out
 }
 
 // encode returns the gob stream the codec writes for v.
