@@ -166,3 +166,29 @@ func TestChainUnmarshalLimited(t *testing.T) {
 		t.Errorf("UnmarshalLimited of 1 MiB with the default limits = %d bytes, %v; want 1 MiB", len(out), err)
 	}
 }
+
+// A chain refuses to encode what reading would refuse: a result whose
+// codec output, or a compressed form of it, exceeds MaxBytes, however small
+// it compresses to.
+func TestChainMarshalLimited(t *testing.T) {
+	for _, spec := range []string{"json+gzip", "msgpack+zstd", "msgpack+gzip+zstd", "msgpack"} {
+		c, err := store.LookupCodec(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		big := make([]byte, 300<<10) // compresses to a few hundred bytes
+		if data, err := store.MarshalLimited(c, big, testLimits); !errors.Is(err, store.ErrTooLarge) {
+			t.Errorf("MarshalLimited(%s, 300 KiB) = %d bytes, %v; want store.ErrTooLarge", spec, len(data), err)
+		}
+		small := make([]byte, 150<<10) // 200 KiB in JSON's base64
+		data, err := store.MarshalLimited(c, small, testLimits)
+		if err != nil {
+			t.Errorf("MarshalLimited(%s, 150 KiB) = %v; want nil", spec, err)
+			continue
+		}
+		var out []byte
+		if err := store.UnmarshalLimited(c, data, &out, testLimits); err != nil || !bytes.Equal(out, small) {
+			t.Errorf("UnmarshalLimited(%s, MarshalLimited(150 KiB)) = %d bytes, %v; want them back", spec, len(out), err)
+		}
+	}
+}

@@ -42,11 +42,12 @@ type Config struct {
 	// uncached, after one of its operations failed; 0 means DefaultCooldown,
 	// negative never skips.
 	Cooldown time.Duration
-	// MaxEntryBytes bounds an encoded entry; larger results are returned
-	// but not stored, and counted in Stats.Oversize. It bounds reading
-	// too, through store.Limits: an entry read back that is, or decompresses
-	// to, more, or whose decoding would allocate more than
-	// DecodeAllocFactor times it, is corrupt. 0 means
+	// MaxEntryBytes bounds an encoded entry, and the codec's output before
+	// compression too: a result that encodes to more, even if it would
+	// compress to less, is returned but not stored, and counted in
+	// Stats.Oversize. It bounds reading through store.Limits: an entry
+	// read back that is, or decompresses to, more, or whose decoding would
+	// allocate more than DecodeAllocFactor times it, is corrupt. 0 means
 	// DefaultMaxEntryBytes.
 	MaxEntryBytes int
 	// NoVerify stores results in byte-level backends without first

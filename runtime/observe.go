@@ -64,7 +64,7 @@ type Stats struct {
 	Errors    uint64 // runs whose function returned an error (not cached)
 	Failures  uint64 // cache failures: unbound or failing backend, unkeyable arguments
 	Corrupt   uint64 // stored entries that failed to decode, deleted and recomputed
-	Oversize  uint64 // results larger than Config.MaxEntryBytes, not stored
+	Oversize  uint64 // results larger than Config.MaxEntryBytes, compressed or not, not stored
 	Evictions uint64 // entries evicted to make room
 	// Unstorable counts results returned but not stored because they
 	// would not read back equal (decoding what was encoded gave a

@@ -150,14 +150,15 @@ func storeBytes[R any](c *Call, r R, expires int64) error {
 			return nil
 		}
 	}
-	payload, err := marshal(c.b.codec, encodable(&r))
-	if err != nil {
-		c.notStored(fmt.Errorf("%w: %s: codec %s cannot encode the result: %w", memo.ErrUnstorable, c.f.backendName(), c.b.codecSpec, err))
-		return nil
-	}
-	if len(payload) > c.cfg.maxEntryBytes() {
-		// Too large to store, and to verify within the decoding limits.
+	payload, err := marshal(c.b.codec, encodable(&r), c.cfg.limits(time.Time{}))
+	switch {
+	case errors.Is(err, store.ErrTooLarge):
+		// Too large to store, and to read back within the decoding limits,
+		// before or after compression.
 		c.f.stats.oversize.Add(1)
+		return nil
+	case err != nil:
+		c.notStored(fmt.Errorf("%w: %s: codec %s cannot encode the result: %w", memo.ErrUnstorable, c.f.backendName(), c.b.codecSpec, err))
 		return nil
 	}
 	if !readsBack(c, &r, payload) {
@@ -205,13 +206,13 @@ func encodable[R any](r *R) any {
 }
 
 // marshal and unmarshal turn a codec's panic on odd data into an error.
-func marshal(codec store.Codec, v any) (b []byte, err error) {
+func marshal(codec store.Codec, v any, lim store.Limits) (b []byte, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("codec panicked: %v", p)
 		}
 	}()
-	return codec.Marshal(v)
+	return store.MarshalLimited(codec, v, lim)
 }
 
 func unmarshal(codec store.Codec, data []byte, v any, lim store.Limits) (err error) {

@@ -85,12 +85,27 @@ type chain struct {
 }
 
 func (c *chain) Marshal(v any) ([]byte, error) {
+	return c.marshalWithin(v, -1)
+}
+
+// marshalWithin encodes v, then compresses it, checking that the codec's
+// output and every compressed form of it are at most max bytes (when max
+// is not negative): the bound that reading applies to each.
+func (c *chain) marshalWithin(v any, max int) ([]byte, error) {
 	b, err := c.base.Marshal(v)
+	what := "encoded result"
 	for _, comp := range c.compressors {
 		if err != nil {
 			break
 		}
+		if max >= 0 && len(b) > max {
+			return nil, oversize(what, len(b), max)
+		}
 		b, err = comp.Compress(b)
+		what = "compressed result"
+	}
+	if err == nil && max >= 0 && len(b) > max {
+		return nil, oversize(what, len(b), max)
 	}
 	return b, err
 }

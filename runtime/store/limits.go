@@ -124,6 +124,23 @@ func UnmarshalLimited(codec Codec, data []byte, v any, lim Limits) error {
 	return codec.Unmarshal(data, v)
 }
 
+// MarshalLimited encodes v with codec as the runtime encodes every result
+// it stores: it fails with an error wrapping [ErrTooLarge] when the
+// codec's output, or any compressed form of it, is larger than
+// lim.MaxBytes, since reading refuses each of those forms past that size.
+// A result that compresses well is thus refused for its uncompressed size,
+// before it is compressed, rather than stored and then read as corrupt.
+func MarshalLimited(codec Codec, v any, lim Limits) ([]byte, error) {
+	if ch, ok := codec.(*chain); ok {
+		return ch.marshalWithin(v, lim.MaxBytes)
+	}
+	b, err := codec.Marshal(v)
+	if err == nil && len(b) > lim.MaxBytes {
+		return nil, oversize("encoded result", len(b), lim.MaxBytes)
+	}
+	return b, err
+}
+
 // decompressWithin decompresses src within lim.
 func decompressWithin(comp Compressor, src []byte, lim Limits) ([]byte, error) {
 	if lc, ok := comp.(LimitedCompressor); ok {

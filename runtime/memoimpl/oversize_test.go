@@ -1,0 +1,55 @@
+package memoimpl_test
+
+import (
+	"testing"
+
+	"github.com/memogen/memogen/backends/memory"
+	_ "github.com/memogen/memogen/codecs/gzip"
+	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/memoimpl"
+)
+
+// padded encodes to some 700 bytes of JSON, which gzip makes a few.
+type padded struct {
+	ID  int
+	Pad [512]byte
+}
+
+// A result that fits MaxEntryBytes compressed but not uncompressed is
+// oversize and not stored, whether or not results are verified: reading
+// refuses every decompressed form over the limit, so storing it would make
+// each later read find a corrupt entry, delete it and run the function
+// again. (It was once stored, then read as corrupt; verified, it was
+// counted as unstorable and logged as an error.)
+func TestBytesOversizeBeforeCompression(t *testing.T) {
+	for _, noVerify := range []bool{false, true} {
+		name := map[bool]string{false: "verified", true: "not verified"}[noVerify]
+		t.Run(name, func(t *testing.T) {
+			st := &recording{Backend: byteOnly{memory.New(memory.Options{})}}
+			bf := newByteFunc(t, st, memoimpl.FuncInfo{Codec: "json+gzip", NoVerify: noVerify})
+			memo.Configure(memo.Config{MaxEntryBytes: 256 << 10, Hook: func(c memo.CallInfo) { bf.hooks = append(bf.hooks, c) }})
+			for range 3 {
+				c := bf.f.Begin(nil)
+				c.Key().Int(300)
+				if _, ok := memoimpl.Lookup[[]padded](c, false); ok {
+					t.Fatal("a hit for a result that cannot be stored")
+				}
+				got, err := memoimpl.Run(c, func() ([]padded, error) { return make([]padded, 300), nil })
+				if err != nil || len(got) != 300 {
+					t.Fatalf("Run = %d results, %v; want 300, nil", len(got), err)
+				}
+			}
+			if got, want := bf.f.Stats(), (memo.Stats{Misses: 3, Oversize: 3}); got != want {
+				t.Errorf("Stats = %+v; want %+v", got, want)
+			}
+			if st.sets != 0 {
+				t.Errorf("the store got %d entries; want none", st.sets)
+			}
+			for _, h := range bf.hooks {
+				if h.Err != nil {
+					t.Errorf("hook saw %v; want no error for an oversize result", h.Err)
+				}
+			}
+		})
+	}
+}
