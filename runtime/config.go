@@ -46,9 +46,9 @@ type Config struct {
 	// compression too: a result that encodes to more, even if it would
 	// compress to less, is returned but not stored, and counted in
 	// Stats.Oversize. It bounds reading through store.Limits: an entry
-	// read back that is, or decompresses to, more, or whose decoding would
-	// allocate more than DecodeAllocFactor times it, is corrupt. 0 means
-	// DefaultMaxEntryBytes.
+	// read back that is, or decompresses to, more, or whose decoding
+	// would allocate more than store.DecodeAllocFactor times it, is
+	// corrupt (ErrTooLarge, ErrCorrupt). 0 means DefaultMaxEntryBytes.
 	MaxEntryBytes int
 	// NoVerify stores results in byte-level backends without first
 	// decoding each one to check that it reads back equal, for every

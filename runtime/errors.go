@@ -4,7 +4,22 @@ import (
 	"errors"
 
 	"github.com/memogen/memogen/runtime/internal/typeid"
+	"github.com/memogen/memogen/runtime/store"
 )
+
+// ErrCorrupt reports a stored entry that could not be used: torn,
+// truncated, garbled, foreign, or failing to decode into the result. The
+// runtime deletes such an entry, counts it in Stats.Corrupt, reports it to
+// the hook with an error wrapping ErrCorrupt, and runs the function as on a
+// miss. It is store.ErrCorrupt, so that a hook needs only this package.
+var ErrCorrupt = store.ErrCorrupt
+
+// ErrTooLarge reports a stored entry that would decompress or decode to
+// more than Config.MaxEntryBytes allows (store.DecodeAllocFactor times
+// it, for decoding): corrupt or hostile, and treated as a corrupt one, so
+// the errors the hook sees that wrap it wrap ErrCorrupt too. It is
+// store.ErrTooLarge.
+var ErrTooLarge = store.ErrTooLarge
 
 // ErrUnstorable reports results that cannot be stored in bytes and read
 // back as the same values: all the results of a function, as its types

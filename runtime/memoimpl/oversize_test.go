@@ -1,6 +1,7 @@
 package memoimpl_test
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/memogen/memogen/backends/memory"
@@ -51,5 +52,26 @@ func TestBytesOversizeBeforeCompression(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// An entry over the limit, met on reading, reaches the hook as an error
+// that package memo names: a hook needs no other package to tell it.
+func TestHookSeesErrTooLargeFromMemo(t *testing.T) {
+	st := &recording{Backend: byteOnly{memory.New(memory.Options{})}}
+	bf := newByteFunc(t, st, memoimpl.FuncInfo{})
+	bf.mustCall(t, "hello", 1)
+	// The entry, its metadata line included, is longer than 60 bytes.
+	memo.Configure(memo.Config{MaxEntryBytes: 60, Hook: func(c memo.CallInfo) { bf.hooks = append(bf.hooks, c) }})
+	bf.mustCall(t, "hello", 2)
+	if len(bf.hooks) == 0 {
+		t.Fatal("the hook saw no call")
+	}
+	err := bf.hooks[len(bf.hooks)-1].Err
+	if !errors.Is(err, memo.ErrTooLarge) || !errors.Is(err, memo.ErrCorrupt) {
+		t.Errorf("hook saw %v; want an error wrapping memo.ErrTooLarge and memo.ErrCorrupt", err)
+	}
+	if got := bf.f.Stats(); got.Corrupt != 1 {
+		t.Errorf("Stats = %+v; want 1 corrupt", got)
 	}
 }
