@@ -19,7 +19,7 @@ var ErrUnstorable = errors.New("memo: results cannot be stored in a byte-level b
 // before it ever holds size= of them. It is reported once per function,
 // to the hook with the first call that uses the cache, and to the logger
 // as a warning; calls are cached as usual.
-var ErrUnreachableBound = errors.New("memo: size= can never be reached under the store's bound")
+var ErrUnreachableBound = errors.New("memo: size= can never be reached")
 
 // ErrCoolingDown reports a call that skipped its backend because an
 // operation on it failed less than Config.Cooldown ago.
