@@ -104,3 +104,30 @@ func TestDefaultStoreBoundCapsSize(t *testing.T) {
 		t.Errorf("error = %q; want both bounds", msg)
 	}
 }
+
+// TestUnreachableBoundOnceForAllInstances checks that a generic function,
+// whose instantiations each have a cache, is reported once, not once per
+// instantiation.
+func TestUnreachableBoundOnceForAllInstances(t *testing.T) {
+	var rec recorder
+	var logs safeBuffer
+	configure(t, memo.Config{Hook: rec.Hook, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	name := uniqueName(t)
+	register(t, name, memory.New(memory.Options{MaxEntries: 10}))
+	g := memoimpl.NewGeneric(memoimpl.FuncInfo{Package: testPackage, Name: uniqueName(t), Backend: name, MaxEntries: 11})
+	for _, f := range []*memoimpl.Func{memoimpl.Instance[int](g), memoimpl.Instance[string](g)} {
+		get(f, "a", (&counter{}).fn("v"))
+	}
+	n := 0
+	for _, call := range rec.Calls() {
+		if errors.Is(call.Err, memo.ErrUnreachableBound) {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("hook saw ErrUnreachableBound %d times over two instantiations; want once", n)
+	}
+	if n := strings.Count(logs.String(), "size= bound never reached"); n != 1 {
+		t.Errorf("logger got %d warnings; want 1", n)
+	}
+}

@@ -17,7 +17,7 @@ import (
 // memoFormat is the cache of Format.
 var memoFormat = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "a935da1544a05f6a213b85122e2a558b",
+	Fingerprint: "bf41330f22b3f8925f992464aaa76ca0",
 	KeepsLocal:  true,
 	Name:        "Format",
 	Package:     "github.com/memogen/memogen/testdata/E2EDynamic",
@@ -83,7 +83,7 @@ func (h FormatMemoHandle) Stats() memo.Stats {
 // memoTypeOf is the cache of TypeOf.
 var memoTypeOf = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "6ad593a271db60e5ee8b91712cfa28b8",
+	Fingerprint: "b87163ae393ef1fad89a35d84a255427",
 	KeepsLocal:  true,
 	Name:        "TypeOf",
 	Package:     "github.com/memogen/memogen/testdata/E2EDynamic",
@@ -149,7 +149,7 @@ func (h TypeOfMemoHandle) Stats() memo.Stats {
 // memoJoin is the cache of Join.
 var memoJoin = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "36e5557b8ecd719991a5912cf8988fa3",
+	Fingerprint: "eae574d6bd8795a600ec0baa9b2742ec",
 	KeepsLocal:  true,
 	Name:        "Join",
 	Package:     "github.com/memogen/memogen/testdata/E2EDynamic",
@@ -216,7 +216,7 @@ func (h JoinMemoHandle) Stats() memo.Stats {
 // memoName is the cache of Name.
 var memoName = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "2eb7a59a6bd714d0c4cbc457a30502ff",
+	Fingerprint: "7b4d1e99e2105ffbeac144f088f0b524",
 	KeepsLocal:  true,
 	Name:        "Name",
 	Package:     "github.com/memogen/memogen/testdata/E2EDynamic",
@@ -282,7 +282,7 @@ func (h NameMemoHandle) Stats() memo.Stats {
 // memoCode is the cache of Code.
 var memoCode = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "0406c96c632707fbc57ebdc828073078",
+	Fingerprint: "31c264b8f8799d3050607e4f7eae1eb1",
 	KeepsLocal:  true,
 	Name:        "Code",
 	Package:     "github.com/memogen/memogen/testdata/E2EDynamic",
@@ -347,7 +347,7 @@ func (h CodeMemoHandle) Stats() memo.Stats {
 // memoBig is the cache of Big.
 var memoBig = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "63be22a457e06aeb479650174ed63448",
+	Fingerprint: "30c544caa224200eaf4ed86f9fe8e6b8",
 	KeepsLocal:  true,
 	MaxEntries:  2000000,
 	Name:        "Big",
