@@ -367,8 +367,8 @@ func FuzzParseOptions(f *testing.F) {
 		if errs != nil {
 			t.Fatalf("parseOptions(%q) errors = %v; want none, as %q is the Canonical of %q", d.Canonical, errs, d.Canonical, text)
 		}
-		d.Offsets, d.IgnoreOffsets = nil, nil
-		again.Offsets, again.IgnoreOffsets = nil, nil
+		d.Offsets, d.IgnoreOffsets, d.DynamicOffsets = nil, nil, nil
+		again.Offsets, again.IgnoreOffsets, again.DynamicOffsets = nil, nil, nil
 		if !reflect.DeepEqual(again, d) {
 			t.Errorf("parseOptions(%q) = %+v; want %+v, as for %q", again.Canonical, again, d, text)
 		}
@@ -396,6 +396,11 @@ func checkPositions(t *testing.T, text string, d directive, errs []optionError) 
 	for _, off := range d.IgnoreOffsets {
 		if !inText(off) {
 			t.Errorf("parseOptions(%q).IgnoreOffsets = %v; want them in [0, %d]", text, d.IgnoreOffsets, len(text))
+		}
+	}
+	for _, off := range d.DynamicOffsets {
+		if !inText(off) {
+			t.Errorf("parseOptions(%q).DynamicOffsets = %v; want them in [0, %d]", text, d.DynamicOffsets, len(text))
 		}
 	}
 }
