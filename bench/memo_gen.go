@@ -17,7 +17,7 @@ import (
 var memoMissBytes = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "benchmissbytes",
 	Equal:       memoEqualProfile,
-	Fingerprint: "a23d5b58e99866c95dbdfe4d163a78b4",
+	Fingerprint: "efe630da880dcd7f4e6b1c4fe6fe2836",
 	KeepsLocal:  true,
 	Name:        "MissBytes",
 	Package:     "github.com/memogen/memogen/bench",
@@ -84,7 +84,7 @@ func (h MissBytesMemoHandle) Stats() memo.Stats {
 // memoMissBytesUnverified is the cache of MissBytesUnverified.
 var memoMissBytesUnverified = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "benchmissbytes",
-	Fingerprint: "9fed169625066a50230c4c0d98849ec2",
+	Fingerprint: "97edc36502487d241cd6388e18e2b3af",
 	Name:        "MissBytesUnverified",
 	NoVerify:    true,
 	Package:     "github.com/memogen/memogen/bench",
@@ -156,7 +156,7 @@ func (h MissBytesUnverifiedMemoHandle) Stats() memo.Stats {
 var memoMissFile = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "benchmissfile",
 	Equal:       memoEqualProfile,
-	Fingerprint: "de551f55d6bf9b0c14ad70e52db8898c",
+	Fingerprint: "67c6553b4864b25469d0b54407da6f48",
 	KeepsLocal:  true,
 	Name:        "MissFile",
 	Package:     "github.com/memogen/memogen/bench",
@@ -223,7 +223,7 @@ func (h MissFileMemoHandle) Stats() memo.Stats {
 // memoMissFileUnverified is the cache of MissFileUnverified.
 var memoMissFileUnverified = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "benchmissfile",
-	Fingerprint: "0a363da758127e2c57135530239ba5bc",
+	Fingerprint: "f200f10bfabbd6c216f175ce4bd3fbf6",
 	Name:        "MissFileUnverified",
 	NoVerify:    true,
 	Package:     "github.com/memogen/memogen/bench",
@@ -295,7 +295,7 @@ func (h MissFileUnverifiedMemoHandle) Stats() memo.Stats {
 var memoMissMemory = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "benchmissmem",
 	Equal:       memoEqualProfile,
-	Fingerprint: "ff2f53bf17e2c16cfb3e0d0aac0cacee",
+	Fingerprint: "e0d90f61f8063f1767798ae01df4bc09",
 	KeepsLocal:  true,
 	Name:        "MissMemory",
 	Package:     "github.com/memogen/memogen/bench",
@@ -363,7 +363,7 @@ func (h MissMemoryMemoHandle) Stats() memo.Stats {
 var memoProfileFromFile = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "benchfile",
 	Equal:       memoEqualProfile,
-	Fingerprint: "eed534f7773c29a7ebf8a2b1858e0aee",
+	Fingerprint: "6aef67503458df56e490c5cd354a1e8d",
 	KeepsLocal:  true,
 	Name:        "ProfileFromFile",
 	Package:     "github.com/memogen/memogen/bench",
@@ -432,7 +432,7 @@ func (h ProfileFromFileMemoHandle) Stats() memo.Stats {
 var memoProfileFromRedis = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "benchredis",
 	Equal:       memoEqualProfile,
-	Fingerprint: "482c10c1c035ec2020fb08135e45b50d",
+	Fingerprint: "da4894297267a0ed18e2bcb4f85d68f2",
 	KeepsLocal:  true,
 	Name:        "ProfileFromRedis",
 	Package:     "github.com/memogen/memogen/bench",
@@ -501,7 +501,7 @@ func (h ProfileFromRedisMemoHandle) Stats() memo.Stats {
 var memoProfileFromS3 = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "benchs3",
 	Equal:       memoEqualProfile,
-	Fingerprint: "db82208fc04713c707052c8bd4558623",
+	Fingerprint: "56bb083ffb74fbaec2f5b3e642ce71cf",
 	KeepsLocal:  true,
 	Name:        "ProfileFromS3",
 	Package:     "github.com/memogen/memogen/bench",
@@ -569,7 +569,7 @@ func (h ProfileFromS3MemoHandle) Stats() memo.Stats {
 var memoProfileFromTiered = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "benchtiered",
 	Equal:       memoEqualProfile,
-	Fingerprint: "039585e3458a5aec6a8a6b68a0ccaf4c",
+	Fingerprint: "f36a8d2735cf8bb6e161c4966d833d93",
 	KeepsLocal:  true,
 	Name:        "ProfileFromTiered",
 	Package:     "github.com/memogen/memogen/bench",
@@ -637,7 +637,7 @@ func (h ProfileFromTieredMemoHandle) Stats() memo.Stats {
 // memoSearch is the cache of Search.
 var memoSearch = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualResult,
-	Fingerprint: "1d4b25f26dde4a32933e0fb49952dd7b",
+	Fingerprint: "db482910d3d98301f7196197f20a84aa",
 	KeepsLocal:  true,
 	Name:        "Search",
 	Package:     "github.com/memogen/memogen/bench",

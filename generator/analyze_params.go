@@ -11,6 +11,7 @@ import (
 func (a *analyzer) params(f *found, fm *funcModel) {
 	ps := fm.sig.Params()
 	leftOut := a.leftOut(f, fm, paramNames(ps))
+	dynamic := a.dynamicParams(f, fm, leftOut)
 	reserved := reservedNames(fm, a.pkg.Types)
 	renameReceiver(fm.recv, reserved)
 	for i := range ps.Len() {
@@ -19,6 +20,7 @@ func (a *analyzer) params(f *found, fm *funcModel) {
 			name:     paramName(p, i, reserved),
 			typ:      p.Type(),
 			variadic: fm.sig.Variadic() && i == ps.Len()-1,
+			dynamic:  dynamic[p.Name()],
 		}
 		a.classifyParam(f, fm, p, i, &pm, leftOut)
 		if fm.nocacheParam == "" && f.dir.NoCache != "" && p.Name() == f.dir.NoCache {
@@ -120,10 +122,12 @@ func (a *analyzer) classifyParam(f *found, fm *funcModel, p *types.Var, i int, p
 			fm.ctxParam = pm.name
 		}
 	case leftOut[p.Name()] || p.Name() == "_":
+	case pm.dynamic:
+		pm.keyed = true // at run time, by its dynamic type and value
 	default:
 		pm.keyed = true
 		if prob := keyProblem(p.Type(), varDesc("parameter", p, i), a.pkg.Types, map[types.Type]bool{}); prob != "" {
-			a.errs.add(f.pos, "%s; %s", prob, unkeyableHint(p))
+			a.errs.add(f.pos, "%s; %s", prob, keyHint(p, a.pkg.Types))
 		}
 	}
 }

@@ -42,6 +42,7 @@ func (m receiverMode) String() string {
 type directive struct {
 	TTL      time.Duration // ttl=; 0 means no expiry
 	Ignore   []string      // ignore=; parameter names in the order written
+	Dynamic  []string      // dynamic=; parameter names in the order written
 	NoCache  string        // nocache=; "" if absent
 	Backend  string        // backend=; "default" if absent
 	Size     int           // size=; 0 if absent
@@ -56,13 +57,13 @@ type directive struct {
 	// options in alphabetical order of name, separated by single spaces, each
 	// as name=value:
 	//
-	//	backend=redis codec=json ignore=logger,tracer name=getUser nocache=refresh receiver=fields size=10 ttl=10m0s verify=false version="release 2"
+	//	backend=redis codec=json dynamic=v ignore=logger,tracer name=getUser nocache=refresh receiver=fields size=10 ttl=10m0s verify=false version="release 2"
 	//
 	// backend is always present ("backend=default" when absent, so writing
 	// the default changes nothing); every other option is left out when it
 	// is at its absent value (ttl=0 is left out too, as it means no
 	// expiry, and so is verify=true, the default). ttl is written as
-	// time.Duration.String writes it, size in decimal, ignore in the order written so that parsing Canonical gives
+	// time.Duration.String writes it, size in decimal, ignore and dynamic in the order written so that parsing Canonical gives
 	// back the same Ignore (reordering ignore= thus changes the fingerprint,
 	// which costs at most some cache misses). A value is quoted
 	// with strconv.Quote only when it would not re-parse bare or is better
@@ -83,6 +84,8 @@ type directive struct {
 	// ignored name that matches no parameter. Inside a quoted value that
 	// uses escapes it falls back to the start of the value.
 	IgnoreOffsets []int
+	// DynamicOffsets is IgnoreOffsets for Dynamic.
+	DynamicOffsets []int
 }
 
 // optionError is a mistake in a directive's option text.
@@ -124,6 +127,7 @@ type optionSpec struct {
 var options = []optionSpec{
 	{"backend", (*parser).setBackend, func(d *directive) string { return d.Backend }},
 	{"codec", (*parser).setCodec, func(d *directive) string { return d.Codec }},
+	{"dynamic", (*parser).setDynamic, func(d *directive) string { return strings.Join(d.Dynamic, ",") }},
 	{"ignore", (*parser).setIgnore, func(d *directive) string { return strings.Join(d.Ignore, ",") }},
 	{"name", (*parser).setName, func(d *directive) string { return d.Name }},
 	{"nocache", (*parser).setNoCache, func(d *directive) string { return d.NoCache }},

@@ -29,6 +29,9 @@ var validOptions = []struct {
 	{"ignore=logger,tracer", directive{Ignore: []string{"logger", "tracer"}}},
 	{"ignore=tracer,logger", directive{Ignore: []string{"tracer", "logger"}}},
 	{"ignore=ctx,_x,ä", directive{Ignore: []string{"ctx", "_x", "ä"}}},
+	// dynamic= too.
+	{"dynamic=v", directive{Dynamic: []string{"v"}}},
+	{"dynamic=b,a", directive{Dynamic: []string{"b", "a"}}},
 
 	// nocache= and name= take identifiers.
 	{"nocache=refresh", directive{NoCache: "refresh"}},
@@ -98,7 +101,7 @@ func TestParseOptions(t *testing.T) {
 // withoutPositions clears what depends on the text as written rather than
 // on what it means, and Canonical, which TestCanonical checks.
 func withoutPositions(d directive) directive {
-	d.Offsets, d.IgnoreOffsets, d.Canonical = nil, nil, ""
+	d.Offsets, d.IgnoreOffsets, d.DynamicOffsets, d.Canonical = nil, nil, nil, ""
 	return d
 }
 
@@ -167,6 +170,9 @@ var invalidOptions = []struct {
 	{"ignore=a,type", []optionError{{9, `invalid parameter "type" in ignore list: want a Go identifier, not a keyword`}}},
 	{"ignore=_", []optionError{{7, `invalid parameter "_" in ignore list: want a Go identifier other than "_"`}}},
 	{"ignore=a,b,a", []optionError{{11, `duplicate parameter "a" in ignore list`}}},
+	{"dynamic=a,,b", []optionError{{10, `empty parameter name in dynamic list`}}},
+	{"dynamic=a,1b", []optionError{{10, `invalid parameter "1b" in dynamic list: want a Go identifier`}}},
+	{"dynamic=a,b,a", []optionError{{12, `duplicate parameter "a" in dynamic list`}}},
 	{`ignore="a, b"`, []optionError{{10, `invalid parameter " b" in ignore list: want a Go identifier`}}},
 	// Where escapes hide the element's position, the error points at the value.
 	{`ignore="a,\x31"`, []optionError{{7, `invalid parameter "1" in ignore list: want a Go identifier`}}},
@@ -295,6 +301,7 @@ func TestCanonical(t *testing.T) {
 		{"version=é", "backend=default version=é"},
 		// The order of ignore= elements is kept.
 		{"ignore=b,a", "backend=default ignore=b,a"},
+		{"ignore=x dynamic=b,a", "backend=default dynamic=b,a ignore=x"},
 	}
 	for _, tt := range tests {
 		if d, _ := parseOptions(tt.text); d.Canonical != tt.want {
@@ -360,8 +367,8 @@ func FuzzParseOptions(f *testing.F) {
 		if errs != nil {
 			t.Fatalf("parseOptions(%q) errors = %v; want none, as %q is the Canonical of %q", d.Canonical, errs, d.Canonical, text)
 		}
-		d.Offsets, d.IgnoreOffsets = nil, nil
-		again.Offsets, again.IgnoreOffsets = nil, nil
+		d.Offsets, d.IgnoreOffsets, d.DynamicOffsets = nil, nil, nil
+		again.Offsets, again.IgnoreOffsets, again.DynamicOffsets = nil, nil, nil
 		if !reflect.DeepEqual(again, d) {
 			t.Errorf("parseOptions(%q) = %+v; want %+v, as for %q", again.Canonical, again, d, text)
 		}
@@ -389,6 +396,11 @@ func checkPositions(t *testing.T, text string, d directive, errs []optionError) 
 	for _, off := range d.IgnoreOffsets {
 		if !inText(off) {
 			t.Errorf("parseOptions(%q).IgnoreOffsets = %v; want them in [0, %d]", text, d.IgnoreOffsets, len(text))
+		}
+	}
+	for _, off := range d.DynamicOffsets {
+		if !inText(off) {
+			t.Errorf("parseOptions(%q).DynamicOffsets = %v; want them in [0, %d]", text, d.DynamicOffsets, len(text))
 		}
 	}
 }

@@ -19,7 +19,7 @@ import (
 // function can reach statically, as a graph of nodes:
 //
 //   - the code of every function and method of the local modules (see
-//     localModule) that the function reaches, with the Go version of its
+//     localModule) that the function reaches, with the language version of its
 //     file: calls, method values, functions referenced as values, calls
 //     through an interface, and generated wrappers called by name
 //     (through the function they wrap);

@@ -6,6 +6,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"go/version"
 	"hash"
 	"io"
 	"reflect"
@@ -16,7 +17,7 @@ import (
 // it resolves to, in order; and returns the nodes it reaches.
 func (fp *fingerprinter) walkCode(src funcSource) ([]byte, edgeSet) {
 	w := &codeWalker{fp: fp, info: src.pkg.TypesInfo, pkg: src.pkg.Types, h: sha256.New()}
-	fmt.Fprintf(w.h, "go %s\x00", w.info.FileVersions[src.file])
+	fmt.Fprintf(w.h, "go %s\x00", languageVersion(w.info.FileVersions[src.file]))
 	writeNode(w.h, reflect.ValueOf(src.decl))
 	ast.Inspect(src.decl, w.visit)
 	if w.unknownConverted {
@@ -24,6 +25,13 @@ func (fp *fingerprinter) walkCode(src funcSource) ([]byte, edgeSet) {
 	}
 	return w.h.Sum(nil), w.edges
 }
+
+// languageVersion returns the language version of a file's Go version:
+// what changes the meaning of its code (loop variables per iteration since
+// go1.22). A release's patch number does not, and go get rewrites a go.mod
+// line of "go 1.26" as "go 1.26.0": hashing the version as written would
+// orphan every persistent entry for no change of meaning.
+func languageVersion(v string) string { return version.Lang(v) }
 
 // codeWalker walks one function declaration.
 type codeWalker struct {

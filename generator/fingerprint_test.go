@@ -796,6 +796,15 @@ func TestFingerprintOptions(t *testing.T) {
 	if after := generatedFingerprints(t, dir)["example.com/fp.F"]; after == before {
 		t.Errorf("ttl= changed but the fingerprint did not")
 	}
+	// dynamic= changes how an argument is keyed, so it must change the
+	// fingerprint too.
+	dyn := "package p\n\n//memo:cache ttl=2m OPTIONS\nfunc F(x any, y any) any { return x }\n"
+	writeFiles(t, dir, map[string]string{"p.go": strings.Replace(dyn, "OPTIONS", "dynamic=x ignore=y", 1)})
+	x := generatedFingerprints(t, dir)["example.com/fp.F"]
+	writeFiles(t, dir, map[string]string{"p.go": strings.Replace(dyn, "OPTIONS", "dynamic=x,y", 1)})
+	if xy := generatedFingerprints(t, dir)["example.com/fp.F"]; x == "" || xy == x {
+		t.Errorf("dynamic= changed but the fingerprint did not (%q, %q)", x, xy)
+	}
 }
 
 // TestFingerprintModuleVersion serves a module from a local proxy at two

@@ -61,6 +61,7 @@ type paramModel struct {
 	typ      types.Type
 	keyed    bool
 	variadic bool // the last parameter of a variadic function, typ is a slice
+	dynamic  bool // dynamic=: keyed at run time by its dynamic type and value
 }
 
 // typeParams returns the function's type parameters: the receiver's for a

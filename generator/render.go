@@ -250,7 +250,7 @@ func (r *funcRenderer) renderKeyFunc(f *jen.File) {
 			r.keys.write(g, jen.Id(keyParamName(fm.recv.name)), fm.recv.typ, 0)
 		}
 		for _, p := range fm.keyedParams() {
-			r.keys.write(g, jen.Id(keyParamName(p.name)), p.typ, 0)
+			r.keys.writeParam(g, p)
 		}
 	})
 	f.Line()

@@ -13,7 +13,9 @@
 //
 // [Configure] sets what every function shares: a hook that sees each call
 // ([CallInfo]), a logger, timeouts, the cooldown of a failing backend, the
-// bound on a stored entry. Each wrapper's handle reports its [Stats].
+// bound on a stored entry. Each wrapper's handle reports its [Stats]. A
+// function whose size= exceeds its memory store's bound on all functions
+// together (max_entries) is reported once as [ErrUnreachableBound].
 //
 // A result goes into a byte-level backend only if it reads back equal: the
 // runtime decodes what it encoded and compares the two before storing. A

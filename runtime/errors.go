@@ -28,6 +28,14 @@ var ErrTooLarge = store.ErrTooLarge
 // take, or to read back different (it is returned, not stored).
 var ErrUnstorable = errors.New("memo: results cannot be stored in a byte-level backend")
 
+// ErrUnreachableBound reports a function whose own bound, the directive's
+// size=, exceeds the bound its in-memory store puts on the entries of all
+// functions together, so that the store evicts the function's entries
+// before it ever holds size= of them. It is reported once per function,
+// to the hook with the first call that uses the cache, and to the logger
+// as a warning; calls are cached as usual.
+var ErrUnreachableBound = errors.New("memo: size= can never be reached")
+
 // ErrCoolingDown reports a call that skipped its backend because an
 // operation on it failed less than Config.Cooldown ago.
 var ErrCoolingDown = errors.New("memo: backend cooling down after a failure")

@@ -51,8 +51,10 @@ type CallInfo struct {
 	Duration time.Duration
 	// Err is the function's error, the cache's own (a failed backend, a
 	// key that could not be built, a corrupt entry, the first result of a
-	// function that would not read back equal), which reaches the caller
-	// only under Config.Strict, or both joined.
+	// function that would not read back equal, the first call of a
+	// function whose size= the store's bound makes unreachable, as
+	// [ErrUnreachableBound]), which reaches the caller only under
+	// Config.Strict, or both joined.
 	Err error
 }
 

@@ -74,8 +74,9 @@ type Store struct {
 }
 
 var (
-	_ store.ValueStore = (*Store)(nil)
-	_ store.Table      = (*table)(nil)
+	_ store.ValueStore   = (*Store)(nil)
+	_ store.EntryBounder = (*Store)(nil)
+	_ store.Table        = (*table)(nil)
 )
 
 // New returns an empty store.
@@ -147,6 +148,14 @@ func (s *Store) tableLocked(fn store.FuncID, cfg store.TableConfig) *table {
 		t.max, t.onEvict = cfg.MaxEntries, cfg.OnEvict
 	}
 	return t
+}
+
+// EntryBound returns the store's bound on the entries of all functions
+// together, 0 for none, and "max_entries", the URL parameter that sets it.
+// A function's own bound (TableConfig.MaxEntries, the directive's size=)
+// above it can never be reached: the store evicts first.
+func (s *Store) EntryBound() (n int, param string) {
+	return max(s.opts.MaxEntries, 0), "max_entries"
 }
 
 // Len returns the number of entries of all functions.

@@ -70,9 +70,12 @@
 //
 //	ttl=<duration>   entry lifetime (time.ParseDuration); absent or 0: no expiry
 //	ignore=a,b       parameters left out of the key (context.Context always is)
+//	dynamic=a,b      interface parameters (any, fmt.Stringer, ...any) keyed at
+//	                 run time by their dynamic type and value
 //	nocache=<param>  a bool parameter; when true, skip the read, recompute, store
 //	backend=<name>   a backend bound at run time; default "default" (in memory)
-//	size=<n>         at most n entries for this function in the memory backend
+//	size=<n>         at most n entries for this function in a memory store;
+//	                 default: no bound of its own (see Bounds)
 //	version=<s>      a manual cache version; changing it orphans old entries
 //	receiver=ignore|fields   for methods without a MemoKey method
 //	name=<Ident>     the wrapper's name; default <Func>Cached
@@ -91,15 +94,54 @@
 // Keyed arguments are encoded with typed, length-prefixed encodings: every
 // basic type, strings, byte slices, arrays, slices, maps, pointers,
 // structs, named types, time.Time, and any type with a
-// MemoKey(*memo.KeyWriter) or MarshalBinary method. An interface, a func, a
-// channel or another package's struct with unexported fields cannot be
-// keyed: memogen says so and suggests ignore= or a key method. Each key also
+// MemoKey(*memo.KeyWriter) or MarshalBinary method. A func, a channel or
+// another package's struct with unexported fields cannot be keyed, nor an
+// interface without a MemoKey method unless dynamic= names it: memogen
+// says so and suggests dynamic=, ignore= or a key method.
+//
+// dynamic= names parameters whose type is an interface, or holds one
+// ([]any, map[string]any, a variadic ...any): their values are keyed when
+// the function is called, by their dynamic type and value, as values of
+// type parameters are (a type switch, then reflection), so that int(5) and
+// int64(5) never share an entry. A value that cannot be keyed (a func, a
+// channel, another package's struct with unexported fields, a cycle) makes
+// that call run uncached, counted as a failure and reported to the hook.
+// It is an opt-in because it keys by reflection and trusts every dynamic
+// type to be keyed by its value. An error parameter is refused unless
+// named in dynamic=, and rarely belongs there: the values errors.New and
+// fmt.Errorf return are pointers to structs with unexported fields, which
+// cannot be keyed, so such calls always run uncached; and an error's
+// identity (errors.Is compares with ==), not its value, is usually what a
+// function tests. Name an error in dynamic= only when its dynamic types
+// are your own types with exported fields (a StatusError{Code int}).
+// dynamic= may not name a parameter in ignore= or nocache=, a
+// context.Context, or one memogen keys without it. Each key also
 // covers a fingerprint of the function's directive and code, and of the
 // code, constants and types of your module it can reach (the README's
 // "Invalidation by code" says exactly what), so that editing any of them
 // orphans its old entries. A function that reaches a package with files
 // for other platforms or tag sets gets a fingerprint that depends on the
 // platform generating it: run go generate and memogen -check on one.
+//
+// # Bounds
+//
+// How many entries a function keeps in a memory store is bounded twice:
+// by size=, the function's own bound (none by default), and by the
+// store's, on the entries of all functions together: max_entries, 100000
+// for the default backend and any mem:// URL without it, and max_bytes,
+// none by default. The least recently used entry is evicted first when
+// either is reached, so a function keeps at most the smaller of size= and
+// max_entries (less when other functions or max_bytes take room). A size=
+// above max_entries can never be reached: the first call that uses the
+// function's cache reports it, once, to the hook (memo.ErrUnreachableBound,
+// with both numbers) and to the logger as a warning; raise the store's
+// bound, as in MEMO_BACKEND_DEFAULT=mem://?max_entries=2000000, or set
+// max_entries=0 for none. size= does not apply to byte-level backends
+// (file, redis, s3, tiered, writebehind), whose own bounds are their URL
+// parameters: file's max_entries and max_bytes (no bound by default),
+// tiered's front (mem://, so 100000 entries of copies by default), and
+// none for redis and s3, which keep entries until they expire or the
+// server evicts them.
 //
 // # The generated API
 //

@@ -20,7 +20,7 @@ var memoBuildReport = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Codec:       "json",
 	Equal:       memoEqualReport,
 	Errors:      true,
-	Fingerprint: "674c1782c83f03ffd310f517c90d751b",
+	Fingerprint: "819403d7e6507c817cb9aa6cb1c9b5a2",
 	Name:        "BuildReport",
 	Package:     "github.com/memogen/memogen/examples/filecache",
 	Size:        memoSizeOfReport,

@@ -18,7 +18,7 @@ import (
 var memoWeather = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
 	Errors:      true,
-	Fingerprint: "16e8c1ba4105363d0dfaac008e33b8fe",
+	Fingerprint: "c25e68fb7a466cedbc5271af5f4677d9",
 	KeepsLocal:  true,
 	Name:        "Weather",
 	Package:     "github.com/memogen/memogen/examples/quickstart",
@@ -88,7 +88,7 @@ func (h WeatherMemoHandle) Stats() memo.Stats {
 // memoWordCount is the cache of WordCount.
 var memoWordCount = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "fffb29b3f65094bd760814e503ebc4e6",
+	Fingerprint: "79132a9e99b7ad65ff4f255a207be327",
 	KeepsLocal:  true,
 	MaxEntries:  1000,
 	Name:        "WordCount",

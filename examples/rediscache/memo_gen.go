@@ -19,7 +19,7 @@ var memoExchangeRate = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "shared",
 	Equal:       memoEqualFloat64,
 	Errors:      true,
-	Fingerprint: "aede0c83356983d36e2c21cb1819d54b",
+	Fingerprint: "5825754367e9617a1a3c219b914051d7",
 	KeepsLocal:  true,
 	Name:        "ExchangeRate",
 	Package:     "github.com/memogen/memogen/examples/rediscache",

@@ -20,7 +20,7 @@ var memoThumbnail = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Codec:       "raw+zstd",
 	Equal:       memoThumbnailEqual,
 	Errors:      true,
-	Fingerprint: "fc5d29ad9d307c704d0646a74342a9d9",
+	Fingerprint: "a61842e2052c002872ee92c576b8e79f",
 	Name:        "Thumbnail",
 	Package:     "github.com/memogen/memogen/examples/s3cache",
 	Size:        memoSizeOfSliceByte,

@@ -144,6 +144,9 @@ func Lookup[R any](c *Call, refresh bool) (result R, ok bool) {
 	if !c.usable() {
 		return result, false
 	}
+	if c.b.boundErr != nil {
+		c.f.reportBound(c)
+	}
 	var expires int64
 	if c.b.table != nil {
 		result, expires, ok = loadTable[R](c)
@@ -178,7 +181,7 @@ func loadTable[R any](c *Call) (result R, expires int64, ok bool) {
 func (c *Call) hit(expires int64) {
 	c.f.stats.hits.Add(1)
 	if c.cfg.observing() {
-		c.f.report(c.ctx, c.cfg, c.keyBytes(), memo.Hit, c.start, expires, nil)
+		c.f.report(c.ctx, c.cfg, c.keyBytes(), memo.Hit, c.start, expires, c.cacheErr)
 	}
 }
 
@@ -196,6 +199,9 @@ func Run[R any](c *Call, compute func() (R, error)) (R, error) {
 	}
 	if !usable {
 		return compute()
+	}
+	if c.b.boundErr != nil {
+		c.f.reportBound(c)
 	}
 	f := c.f
 	for {

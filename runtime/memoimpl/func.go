@@ -93,8 +93,11 @@ type Func struct {
 	bound      atomic.Pointer[binding] // the backend this Func last resolved
 	reported   atomic.Bool             // whether an unbound backend was reported
 	mismatched atomic.Bool             // whether a result that read back different was reported
-	flight     flightGroup
-	stats      counters
+	// boundReported says whether a size= bound the store's own bound
+	// makes unreachable was reported; see bound.go.
+	boundReported atomic.Bool
+	flight        flightGroup
+	stats         counters
 }
 
 // binding is what a Func resolved its backend name to, valid while the
@@ -106,6 +109,7 @@ type binding struct {
 	codec     store.Codec   // the codec for backend
 	codecSpec string        // the spec codec was looked up by
 	err       error         // why the backend cannot be used, or nil
+	boundErr  error         // why the function's size= can never be reached in table's store, or nil
 	// health is the cooldown state of the backend bound to the name,
 	// which every Func bound to it shares; see cooldown.go.
 	health *registry.Health
@@ -192,6 +196,7 @@ func (f *Func) rebind(gen uint64) *binding {
 	default:
 		if vs, ok := backend.(store.ValueStore); ok {
 			b.table = vs.Table(store.TableConfig{Func: f.id, MaxEntries: f.info.MaxEntries, OnEvict: f.onEvict})
+			b.boundErr = f.unreachableBound(vs)
 			break
 		}
 		b.backend = backend

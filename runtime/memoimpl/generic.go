@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/zeebo/xxh3"
 )
@@ -29,6 +30,10 @@ type Generic struct {
 
 	mu      sync.Mutex       // serializes creating instances
 	byTypes map[string]*Func // instances by rankedTypeArgs of their type arguments; guarded by mu
+
+	// boundReported says whether an instance reported that size= can
+	// never be reached, which is said once for all instances.
+	boundReported atomic.Bool
 }
 
 // NewGeneric returns the cache of the generic function info describes. It

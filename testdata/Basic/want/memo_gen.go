@@ -19,7 +19,7 @@ import (
 var memoFetchUser = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoFetchUserEqual,
 	Errors:      true,
-	Fingerprint: "8bd1551851b4e45691a9837d7aeed82f",
+	Fingerprint: "acc092b71aaa117586486314b6265b4c",
 	KeepsLocal:  true,
 	Name:        "FetchUser",
 	Package:     "github.com/memogen/memogen/testdata/Basic",
@@ -95,7 +95,7 @@ type memoSplitResults struct {
 // memoSplit is the cache of Split.
 var memoSplit = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoSplitEqual,
-	Fingerprint: "05dae044944baac7f364639a2e9a90d7",
+	Fingerprint: "41b5fc2f4b2b91241465b8f651e37b8b",
 	KeepsLocal:  true,
 	MaxEntries:  100,
 	Name:        "Split",
@@ -164,7 +164,7 @@ func (h SplitMemoHandle) Stats() memo.Stats {
 // memoSum is the cache of Sum.
 var memoSum = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "da8fee7014383ba01efbd14d07c7e871",
+	Fingerprint: "f2692546bb29374bdc8f89060a442f9e",
 	KeepsLocal:  true,
 	Name:        "Sum",
 	Package:     "github.com/memogen/memogen/testdata/Basic",
@@ -245,7 +245,7 @@ func (h SumMemoHandle) Stats() memo.Stats {
 
 // memoMap is the cache of Map, one per instantiation.
 var memoMap = memoimpl.NewGeneric(memoimpl.FuncInfo{
-	Fingerprint: "681f4547060973c704d9ee387256b6e2",
+	Fingerprint: "c5672fc8cf7f3b0d58da388ed6d8f712",
 	KeepsLocal:  true,
 	Name:        "Map",
 	Package:     "github.com/memogen/memogen/testdata/Basic",
@@ -322,7 +322,7 @@ type memoSvc_LoadResults struct {
 var memoSvc_Load = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoSvc_LoadEqual,
 	Errors:      true,
-	Fingerprint: "801ea5ef9a7f959e132d918f9abf85dd",
+	Fingerprint: "d79f5a1367740c44907aa3030290fa43",
 	KeepsLocal:  true,
 	Name:        "Load",
 	Package:     "github.com/memogen/memogen/testdata/Basic",

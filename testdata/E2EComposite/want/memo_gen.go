@@ -16,7 +16,7 @@ import (
 // memoTotal is the cache of Total.
 var memoTotal = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "338ad1b18ffa16369dc880fdf3b0a4ca",
+	Fingerprint: "4923543e502752bca3812afa07caf9b8",
 	KeepsLocal:  true,
 	Name:        "Total",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
@@ -84,7 +84,7 @@ func (h TotalMemoHandle) Stats() memo.Stats {
 // memoSizes is the cache of Sizes.
 var memoSizes = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "f0f3b3942e94f72e799815065d9c72a6",
+	Fingerprint: "c459c52c49654e998cd9f6a3632c3b60",
 	KeepsLocal:  true,
 	Name:        "Sizes",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
@@ -158,7 +158,7 @@ func (h SizesMemoHandle) Stats() memo.Stats {
 // memoDeep is the cache of Deep.
 var memoDeep = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "ff443407e5388d0b3086f8e816600efb",
+	Fingerprint: "6c8ecfd472b7e2560f8663a2a9318446",
 	KeepsLocal:  true,
 	Name:        "Deep",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
@@ -235,7 +235,7 @@ func (h DeepMemoHandle) Stats() memo.Stats {
 // memoDeref is the cache of Deref.
 var memoDeref = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "562654c6dafb879cfdb0fdd231470fa4",
+	Fingerprint: "6f5be907ec91b4548ae84878bb3a9aaf",
 	KeepsLocal:  true,
 	Name:        "Deref",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
@@ -312,7 +312,7 @@ func (h DerefMemoHandle) Stats() memo.Stats {
 // memoDescribe is the cache of Describe.
 var memoDescribe = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "79d034a696cfece289607b09a5d7ebae",
+	Fingerprint: "e0f4de2d07ce4dcf6d4b580035b1e1eb",
 	KeepsLocal:  true,
 	Name:        "Describe",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
@@ -378,7 +378,7 @@ func (h DescribeMemoHandle) Stats() memo.Stats {
 // memoRender is the cache of Render.
 var memoRender = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "b17d98375346f5ed55e599ae090d7f10",
+	Fingerprint: "3877e15f62135d2e9df578837e7eae76",
 	KeepsLocal:  true,
 	Name:        "Render",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
@@ -444,7 +444,7 @@ func (h RenderMemoHandle) Stats() memo.Stats {
 // memoSum is the cache of Sum.
 var memoSum = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "e0650b9ffc88a7edf2b14e3e89e89d8a",
+	Fingerprint: "5cb140bc093e80c2b845409cdbaae396",
 	KeepsLocal:  true,
 	Name:        "Sum",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
@@ -514,7 +514,7 @@ func (h SumMemoHandle) Stats() memo.Stats {
 // memoNames is the cache of Names.
 var memoNames = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "e27b64079667c2fef3f6a43fbbff73d1",
+	Fingerprint: "5c66d1de65d3501e5405339b406d8a75",
 	KeepsLocal:  true,
 	Name:        "Names",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
@@ -585,7 +585,7 @@ func (h NamesMemoHandle) Stats() memo.Stats {
 // memoCount is the cache of Count.
 var memoCount = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "a644163052331a3d0b9310be5c095a3c",
+	Fingerprint: "2e7e7a7fa3c3e4f748600d2c575092e2",
 	KeepsLocal:  true,
 	Name:        "Count",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
@@ -650,7 +650,7 @@ func (h CountMemoHandle) Stats() memo.Stats {
 // memoEntries is the cache of Entries.
 var memoEntries = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "2853c6fb62fdaf52a578522b57b526f6",
+	Fingerprint: "460fe6a16c3060aebe4e17ed66368219",
 	KeepsLocal:  true,
 	Name:        "Entries",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
@@ -715,7 +715,7 @@ func (h EntriesMemoHandle) Stats() memo.Stats {
 // memoBill is the cache of Bill.
 var memoBill = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "3e93d2264a15beb47b0e70bd2d3ccf58",
+	Fingerprint: "3256c5e42ca286161f850d3b8a0f530a",
 	KeepsLocal:  true,
 	Name:        "Bill",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
@@ -784,7 +784,7 @@ func (h BillMemoHandle) Stats() memo.Stats {
 // memoMembers is the cache of Members.
 var memoMembers = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "066747b48365503bafab9fb3d336256d",
+	Fingerprint: "f0073d35c51da7efca487362e1826459",
 	KeepsLocal:  true,
 	Name:        "Members",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
@@ -863,7 +863,7 @@ func (h MembersMemoHandle) Stats() memo.Stats {
 // memoZeros is the cache of Zeros.
 var memoZeros = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "76742779d121555154cb0cc58f11d917",
+	Fingerprint: "776ee16140f5a6b42b5f3ea440f046be",
 	KeepsLocal:  true,
 	Name:        "Zeros",
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",

@@ -20,7 +20,7 @@ import (
 var memoFetch = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
 	Errors:      true,
-	Fingerprint: "53a1170e706c2d11d33758f69ba9a98d",
+	Fingerprint: "80110d178faca636044299d54952f9ec",
 	KeepsLocal:  true,
 	Name:        "Fetch",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
@@ -90,7 +90,7 @@ func (h FetchMemoHandle) Stats() memo.Stats {
 // memoJoin is the cache of Join.
 var memoJoin = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "8f3eea0ee93970875da7e530961ae83e",
+	Fingerprint: "bd81cadf03211a3fb168da79d67494cc",
 	KeepsLocal:  true,
 	Name:        "Join",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
@@ -167,7 +167,7 @@ type memoCachedDivideResults struct {
 var memoCachedDivide = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoCachedDivideEqual,
 	Errors:      true,
-	Fingerprint: "fd03c026f1f17a6258ccc21bcbf22239",
+	Fingerprint: "cfe582f40a25943380f37a25817a5353",
 	KeepsLocal:  true,
 	Name:        "Divide",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
@@ -234,7 +234,7 @@ func (h CachedDivideMemoHandle) Stats() memo.Stats {
 
 // memoLargest is the cache of Largest, one per instantiation.
 var memoLargest = memoimpl.NewGeneric(memoimpl.FuncInfo{
-	Fingerprint: "57ddf93788b9ef97ab76b2f93acdfb2c",
+	Fingerprint: "71a8a8455c13c2584fa73c5a1d820e4c",
 	KeepsLocal:  true,
 	Name:        "Largest",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
@@ -303,7 +303,7 @@ func (h LargestMemoHandle[T]) Stats() memo.Stats {
 // memoCounter_Shared is the cache of Counter.Shared.
 var memoCounter_Shared = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "28e1a166475ab2c63a9e29dd477f72c1",
+	Fingerprint: "5f3431593001ea3981f0eaaec05d8243",
 	KeepsLocal:  true,
 	Name:        "Shared",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
@@ -372,7 +372,7 @@ func (h CounterSharedMemoHandle) Stats() memo.Stats {
 // memoCounter_Named is the cache of Counter.Named.
 var memoCounter_Named = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "135e81631f882aece9324e494a2fec74",
+	Fingerprint: "2e6e7020df4473829df690b00aab9b8d",
 	KeepsLocal:  true,
 	Name:        "Named",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
@@ -443,7 +443,7 @@ func (h CounterNamedMemoHandle) Stats() memo.Stats {
 // memoIDs_Sum is the cache of IDs.Sum.
 var memoIDs_Sum = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "6583886797d22444c74e3d1c30b94569",
+	Fingerprint: "9185066129325cecc84520e38a0ed090",
 	KeepsLocal:  true,
 	Name:        "Sum",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
@@ -517,7 +517,7 @@ func (h IDsSumMemoHandle) Stats() memo.Stats {
 // memoAccount_Balance is the cache of Account.Balance.
 var memoAccount_Balance = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "140f8794987f4f16253884d500577c36",
+	Fingerprint: "660159fee2c642e05b31a0ba1d1a469f",
 	KeepsLocal:  true,
 	Name:        "Balance",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",

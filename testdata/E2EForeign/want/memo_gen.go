@@ -17,7 +17,7 @@ import (
 // memoArea is the cache of Area.
 var memoArea = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "6aada3dc0cd8abef0a8ac3b7f5f00706",
+	Fingerprint: "b7053cb7b5e144249f376ce8fb9a38b4",
 	KeepsLocal:  true,
 	Name:        "Area",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeign",

@@ -17,7 +17,7 @@ import (
 
 // memoKeys is the cache of Keys, one per instantiation.
 var memoKeys = memoimpl.NewGeneric(memoimpl.FuncInfo{
-	Fingerprint: "6a35f8d7270c6c0e29478373ef4145a7",
+	Fingerprint: "e2255239ebdfca4e134849ffdd6d0b67",
 	KeepsLocal:  true,
 	Name:        "Keys",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
@@ -88,7 +88,7 @@ func (h KeysMemoHandle[K, V]) Stats() memo.Stats {
 
 // memoGroup is the cache of Group, one per instantiation.
 var memoGroup = memoimpl.NewGeneric(memoimpl.FuncInfo{
-	Fingerprint: "4322a62438cf815f4c8542a4a28df462",
+	Fingerprint: "3c17c843bdb2a1160df2c8884f321e43",
 	KeepsLocal:  true,
 	Name:        "Group",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
@@ -169,7 +169,7 @@ type memoMinMaxResults[T cmp.Ordered] struct {
 
 // memoMinMax is the cache of MinMax, one per instantiation.
 var memoMinMax = memoimpl.NewGeneric(memoimpl.FuncInfo{
-	Fingerprint: "87970d49ae66f848fc8a1b461fcb7848",
+	Fingerprint: "199aaf078bb4ab685aad74b6e0e42d2a",
 	KeepsLocal:  true,
 	Name:        "MinMax",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
@@ -245,7 +245,7 @@ type memoSwapResults struct {
 // memoSwap is the cache of Swap.
 var memoSwap = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoSwapEqual,
-	Fingerprint: "13063e0aaa255cfdb4d4ad2c4f91bdb8",
+	Fingerprint: "f63ac72a3fe7ea305c438ac783236af1",
 	KeepsLocal:  true,
 	Name:        "Swap",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
@@ -312,7 +312,7 @@ func (h SwapMemoHandle) Stats() memo.Stats {
 
 // memoDepth is the cache of Depth, one per instantiation.
 var memoDepth = memoimpl.NewGeneric(memoimpl.FuncInfo{
-	Fingerprint: "1b7592b1c6f4eb85799ad33fcad3320b",
+	Fingerprint: "48dfea10aaf4cd7721052ba06da506c5",
 	KeepsLocal:  true,
 	Name:        "Depth",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
@@ -381,7 +381,7 @@ func (h DepthMemoHandle[T]) Stats() memo.Stats {
 
 // memoZero is the cache of Zero, one per instantiation.
 var memoZero = memoimpl.NewGeneric(memoimpl.FuncInfo{
-	Fingerprint: "f9c3c6b398557d4f3f796165e6b4a469",
+	Fingerprint: "a46898e48354e30081f63070cd10792a",
 	KeepsLocal:  true,
 	Name:        "Zero",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
@@ -446,7 +446,7 @@ func (h ZeroMemoHandle[T]) Stats() memo.Stats {
 
 // memoQuad is the cache of Quad, one per instantiation.
 var memoQuad = memoimpl.NewGeneric(memoimpl.FuncInfo{
-	Fingerprint: "28b968d554cf52054ca97c47914ec4c2",
+	Fingerprint: "1d54b3b76bb24a548fb2c7de473473cf",
 	KeepsLocal:  true,
 	Name:        "Quad",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
@@ -513,7 +513,7 @@ func (h QuadMemoHandle[A, B, C, D]) Stats() memo.Stats {
 
 // memoList_Join is the cache of List.Join, one per instantiation.
 var memoList_Join = memoimpl.NewGeneric(memoimpl.FuncInfo{
-	Fingerprint: "5a1708aabd434703989ab62a863cac06",
+	Fingerprint: "5129924cf6bec34a58151b7409451847",
 	KeepsLocal:  true,
 	Name:        "Join",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
@@ -585,7 +585,7 @@ func (h ListJoinMemoHandle[T]) Stats() memo.Stats {
 
 // memoList_Repeat is the cache of List.Repeat, one per instantiation.
 var memoList_Repeat = memoimpl.NewGeneric(memoimpl.FuncInfo{
-	Fingerprint: "86c33183bfb878cf8b07503fa868cc95",
+	Fingerprint: "a6f50ce5be1fb1108b023cfe659f7f01",
 	KeepsLocal:  true,
 	Name:        "Repeat",
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",

@@ -17,7 +17,7 @@ import (
 // memoGreet is the cache of Greet.
 var memoGreet = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "9b00da28857a00974689450eb25ba8f1",
+	Fingerprint: "558834371b232ff2381629abf910290a",
 	KeepsLocal:  true,
 	Name:        "Greet",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -84,7 +84,7 @@ func (h GreetMemoHandle) Stats() memo.Stats {
 // memoAudit is the cache of Audit.
 var memoAudit = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "a6e45994d4a4be5e46626e9a4df794da",
+	Fingerprint: "c7bb725625e8e6e46b5bb3d50042a918",
 	KeepsLocal:  true,
 	Name:        "Audit",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -171,7 +171,7 @@ func (h AuditMemoHandle) Stats() memo.Stats {
 // memoClimate is the cache of Climate.
 var memoClimate = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "1fcefb93811c3ca054fb542ecd3cf0a8",
+	Fingerprint: "b92953691117d8449c016472708860dc",
 	KeepsLocal:  true,
 	Name:        "Climate",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -239,7 +239,7 @@ func (h ClimateMemoHandle) Stats() memo.Stats {
 // memoArea2 is the cache of Area2.
 var memoArea2 = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "e83874497f3e8028496eb3ee2293bf73",
+	Fingerprint: "bb36f564a430427b26deb50728f4ccf9",
 	KeepsLocal:  true,
 	Name:        "Area2",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -305,7 +305,7 @@ func (h Area2MemoHandle) Stats() memo.Stats {
 // memoKeyed is the cache of Keyed.
 var memoKeyed = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "a5864c5728fd77dab172c94ef7d0a678",
+	Fingerprint: "b6ede5457955e49f4c848a9ecb1bdac2",
 	KeepsLocal:  true,
 	Name:        "Keyed",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -371,7 +371,7 @@ func (h KeyedMemoHandle) Stats() memo.Stats {
 // memoPromoted is the cache of Promoted.
 var memoPromoted = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "aed0eaeaf0e78321372df6ef0528ca32",
+	Fingerprint: "e8781bda258539a2cb65b88bbcde9e0e",
 	KeepsLocal:  true,
 	Name:        "Promoted",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",

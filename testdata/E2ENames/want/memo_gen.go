@@ -17,7 +17,7 @@ import (
 // memoShadow is the cache of Shadow.
 var memoShadow = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "bf75affca2b2f3fcbcbd1007a5cb7d99",
+	Fingerprint: "4e5754e7de231d1f1191eb0552795e57",
 	KeepsLocal:  true,
 	Name:        "Shadow",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
@@ -93,7 +93,7 @@ func (memoH ShadowMemoHandle) Stats() memo.Stats {
 // memoAnonymous is the cache of Anonymous.
 var memoAnonymous = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "e251504108d21010be218863d8f099f7",
+	Fingerprint: "42e28a8f2f30f8e02006cc8d5a757a5c",
 	KeepsLocal:  true,
 	Name:        "Anonymous",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
@@ -161,7 +161,7 @@ func (h AnonymousMemoHandle) Stats() memo.Stats {
 // memoBlank is the cache of Blank.
 var memoBlank = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "aeb86049cd4157030896b4de5e71df52",
+	Fingerprint: "017ef6af5b115718ed1a84d95e0de922",
 	KeepsLocal:  true,
 	Name:        "Blank",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
@@ -228,7 +228,7 @@ func (h BlankMemoHandle) Stats() memo.Stats {
 var memoNamed = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
 	Errors:      true,
-	Fingerprint: "3e6f9ee7bc6e06dd70a6939bda2b6647",
+	Fingerprint: "be65bf05c8adeb15c2f23c7b1eed0b71",
 	KeepsLocal:  true,
 	Name:        "Named",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
@@ -302,7 +302,7 @@ type memoThreeResults struct {
 var memoThree = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoThreeEqual,
 	Errors:      true,
-	Fingerprint: "95afc8060b7435fa11ff91eaa3a26d09",
+	Fingerprint: "79b89c5522bc79f17c0bc89f336059a3",
 	KeepsLocal:  true,
 	Name:        "Three",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
@@ -370,7 +370,7 @@ func (h ThreeMemoHandle) Stats() memo.Stats {
 // memolower is the cache of lower.
 var memolower = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "7c57ea3ff0450a686c9d94d97a4c2bcd",
+	Fingerprint: "83aa3e6bfa313d8c8ded4d89ba111e46",
 	KeepsLocal:  true,
 	Name:        "lower",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
@@ -435,7 +435,7 @@ func (h lowerMemoHandle) Stats() memo.Stats {
 // memofetchPrice is the cache of price.
 var memofetchPrice = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "a96f148c049370360a9d25d256ad8727",
+	Fingerprint: "ac06d259efa1abe16586ae3bad10c640",
 	KeepsLocal:  true,
 	Name:        "price",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
@@ -500,7 +500,7 @@ func (h fetchPriceMemoHandle) Stats() memo.Stats {
 // memoLookup is the cache of find.
 var memoLookup = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "c5e6c8619688d36edd5ed7780535f2bb",
+	Fingerprint: "76d459616e4de4303994daa7ac810ea5",
 	KeepsLocal:  true,
 	Name:        "find",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
@@ -566,7 +566,7 @@ func (h LookupMemoHandle) Stats() memo.Stats {
 // memoKeyItem is the cache of KeyItem.
 var memoKeyItem = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "b68821e08425f1d56bdd4ec234f12456",
+	Fingerprint: "c18723b87918b08d0954bea449df7f2b",
 	KeepsLocal:  true,
 	Name:        "KeyItem",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
@@ -632,7 +632,7 @@ func (h KeyItemMemoHandle) Stats() memo.Stats {
 // memocart_total is the cache of cart.total.
 var memocart_total = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "189ad9419858838004b7c68ff26c07a8",
+	Fingerprint: "c9abd22e4cd35515e23caf272371991c",
 	KeepsLocal:  true,
 	Name:        "total",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
@@ -704,7 +704,7 @@ func (h cartTotalMemoHandle) Stats() memo.Stats {
 // memoSvc_Get is the cache of Svc.Get.
 var memoSvc_Get = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "813533013cab66b1ba7fd14d235fab57",
+	Fingerprint: "60de6fec61e2eeda9ee66529534f1cf2",
 	KeepsLocal:  true,
 	Name:        "Get",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
@@ -780,7 +780,7 @@ func (h SvcGetMemoHandle) Stats() memo.Stats {
 // memoSvc_Since is the cache of Svc.Since.
 var memoSvc_Since = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoSvc_SinceEqual,
-	Fingerprint: "42276651c50918ed50a31cb4e43164c2",
+	Fingerprint: "b62d17542a35577aeded12ab1f17f5ec",
 	KeepsLocal:  true,
 	Name:        "Since",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
@@ -849,7 +849,7 @@ func (h SvcSinceMemoHandle) Stats() memo.Stats {
 // memoSvc_Plus is the cache of Svc.Plus.
 var memoSvc_Plus = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "268076b21765f79c6f559919326834ff",
+	Fingerprint: "3cfbd252c145427956bc31621a496477",
 	KeepsLocal:  true,
 	Name:        "Plus",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
@@ -918,7 +918,7 @@ func (memoH SvcPlusMemoHandle) Stats() memo.Stats {
 // memoBox_Get is the cache of Box_Get.
 var memoBox_Get = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "c139df0316662323a1102f8f7ea3627b",
+	Fingerprint: "f05ffa9bd525717f21543c019096795e",
 	KeepsLocal:  true,
 	Name:        "Box_Get",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
@@ -983,7 +983,7 @@ func (h Box_GetMemoHandle) Stats() memo.Stats {
 // memoBox_Get2 is the cache of Box.Get.
 var memoBox_Get2 = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "3b62debb6034d9a366bf6a674d004fc9",
+	Fingerprint: "bf48fe67aeb5da30725698635503c5af",
 	KeepsLocal:  true,
 	Name:        "Get",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
@@ -1052,7 +1052,7 @@ func (h BoxGetMemoHandle) Stats() memo.Stats {
 // memoTaken2 is the cache of Taken.
 var memoTaken2 = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "bdac0ef1bb6c0df765eb8d75ed1b718a",
+	Fingerprint: "db8c47b2fe0b09fceff09a09c6427486",
 	KeepsLocal:  true,
 	Name:        "Taken",
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",

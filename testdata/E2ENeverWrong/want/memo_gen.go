@@ -20,7 +20,7 @@ var memoBalance = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Equal:       memoEqualInt,
-	Fingerprint: "8ff280988c1e11f1df50a410321aa501",
+	Fingerprint: "b1defdb4d637d48aa71749aafd878c7e",
 	Name:        "Balance",
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
 })
@@ -87,7 +87,7 @@ var memoLimit = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Equal:       memoEqualInt,
-	Fingerprint: "2b70235e5c445bdded84122bdf821f60",
+	Fingerprint: "60ba44d28092e773de09411f21c43f16",
 	Name:        "Limit",
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
 })
@@ -151,7 +151,7 @@ func (h LimitMemoHandle) Stats() memo.Stats {
 
 // memoLabel is the cache of Label, one per instantiation.
 var memoLabel = memoimpl.NewGeneric(memoimpl.FuncInfo{
-	Fingerprint: "455345c295bdd29da2a1116825fa6ebf",
+	Fingerprint: "3ec739f25fa9ef1d007f3fdade2c6aaf",
 	KeepsLocal:  true,
 	Name:        "Label",
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
@@ -217,7 +217,7 @@ func (h LabelMemoHandle[T]) Stats() memo.Stats {
 var memoDiskLabel = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
-	Fingerprint: "a4d709958ba08661bef401300f5f73cb",
+	Fingerprint: "ca4330c086a486c16b7aa93c93361e17",
 	Name:        "DiskLabel",
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
 })
@@ -282,7 +282,7 @@ func (h DiskLabelMemoHandle[T]) Stats() memo.Stats {
 // memoDescribe is the cache of Describe.
 var memoDescribe = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "1b6204ca2cc49f81fd0500df69c61f27",
+	Fingerprint: "a33d17e546b7544eedc42906d40bd3d7",
 	KeepsLocal:  true,
 	Name:        "Describe",
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
@@ -347,7 +347,7 @@ func (h DescribeMemoHandle) Stats() memo.Stats {
 
 // memoOpen is the cache of Open.
 var memoOpen = memoimpl.NewFunc(memoimpl.FuncInfo{
-	Fingerprint: "e22afb25602a53b3993d0988e4f588ce",
+	Fingerprint: "24b81feb1eaf2e319186fd6bbd80993e",
 	Name:        "Open",
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
 	Size:        memoSizeOfReader,

@@ -17,7 +17,7 @@ import (
 // memoInts is the cache of Ints.
 var memoInts = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "a8ce1dffd4fce7c619637f1d5fcd00f6",
+	Fingerprint: "6d079e5f2b9bc9e7cb9167d6ca74b7ff",
 	KeepsLocal:  true,
 	Name:        "Ints",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
@@ -88,7 +88,7 @@ func (h IntsMemoHandle) Stats() memo.Stats {
 // memoUints is the cache of Uints.
 var memoUints = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "a70ba2d99e8bcce4ba0aee0e08586acc",
+	Fingerprint: "88819df1dc5cec73011f61b8b0695e4f",
 	KeepsLocal:  true,
 	Name:        "Uints",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
@@ -160,7 +160,7 @@ func (h UintsMemoHandle) Stats() memo.Stats {
 // memoFloats is the cache of Floats.
 var memoFloats = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "00e7caa0e7bfc0238c5342b08cc93647",
+	Fingerprint: "12d18ba65233b2317999eeb71b753897",
 	KeepsLocal:  true,
 	Name:        "Floats",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
@@ -229,7 +229,7 @@ func (h FloatsMemoHandle) Stats() memo.Stats {
 // memoText is the cache of Text.
 var memoText = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "2247ab9da71cfd5f948aced4b854b296",
+	Fingerprint: "d55c464fe7f3471150374e724a261fd7",
 	KeepsLocal:  true,
 	Name:        "Text",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
@@ -297,7 +297,7 @@ func (h TextMemoHandle) Stats() memo.Stats {
 // memoArrays is the cache of Arrays.
 var memoArrays = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "0db962e1ee82c5788e57ba3c1b31d668",
+	Fingerprint: "035b0b677b2fb571072599c4afba084a",
 	KeepsLocal:  true,
 	Name:        "Arrays",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
@@ -372,7 +372,7 @@ func (h ArraysMemoHandle) Stats() memo.Stats {
 // memoNamed is the cache of Named.
 var memoNamed = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "32176c63376ccbad93682bbbb3b66331",
+	Fingerprint: "216d9bff63285f17bc85052f38ceda0c",
 	KeepsLocal:  true,
 	Name:        "Named",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
@@ -444,7 +444,7 @@ func (h NamedMemoHandle) Stats() memo.Stats {
 // memoWhen is the cache of When.
 var memoWhen = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "b603f83d47e1c8f46d606bc4175a61b7",
+	Fingerprint: "552445414564a741532488a7b21f4118",
 	KeepsLocal:  true,
 	Name:        "When",
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",

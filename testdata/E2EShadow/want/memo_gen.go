@@ -20,7 +20,7 @@ import (
 var memocontext = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
 	Errors:      true,
-	Fingerprint: "1b89b751059fca84b8e0ff28f454acf3",
+	Fingerprint: "fafb7f937ccd1f7b779fbf78439da96a",
 	KeepsLocal:  true,
 	Name:        "Lookup",
 	Package:     "github.com/memogen/memogen/testdata/E2EShadow",
@@ -90,7 +90,7 @@ func (h contextMemoHandle) Stats() memort2.Stats {
 
 // memoSlot is the cache of Slot.
 var memoSlot = memoimpl.NewFunc(memoimpl.FuncInfo{
-	Fingerprint: "267b53a1651f38b6a225d07ae8453692",
+	Fingerprint: "f5382731e395aa0a4c6525e66783a4ad",
 	Name:        "Slot",
 	Package:     "github.com/memogen/memogen/testdata/E2EShadow",
 	Unstorable:  "result 1 is an unsafe.Pointer, which no codec can store",

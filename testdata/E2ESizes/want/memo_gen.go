@@ -17,7 +17,7 @@ import (
 var memoText = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "sizes",
 	Equal:       memoEqualString,
-	Fingerprint: "d8bb126b231595b5b4bcad95e3718b2f",
+	Fingerprint: "2fb239d7d7d22bb6dfdca6ec3752bce8",
 	KeepsLocal:  true,
 	Name:        "Text",
 	Package:     "github.com/memogen/memogen/testdata/E2ESizes",
@@ -79,7 +79,7 @@ func (h TextMemoHandle) Stats() memo.Stats {
 var memoOneRecord = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "sizes",
 	Equal:       memoEqualRecord,
-	Fingerprint: "b7c1a2d1295e913873b27765d9ca1957",
+	Fingerprint: "e0214d2acd8b89715dbbb90ebb8f7b3a",
 	KeepsLocal:  true,
 	Name:        "OneRecord",
 	Package:     "github.com/memogen/memogen/testdata/E2ESizes",
@@ -142,7 +142,7 @@ func (h OneRecordMemoHandle) Stats() memo.Stats {
 var memoOneLeaf = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "sizes",
 	Equal:       memoOneLeafEqual,
-	Fingerprint: "37cc3ff040704f80b5b87f637d5306ef",
+	Fingerprint: "eb099a652952e67af1ee3e96c6215aae",
 	KeepsLocal:  true,
 	Name:        "OneLeaf",
 	Package:     "github.com/memogen/memogen/testdata/E2ESizes",
@@ -204,7 +204,7 @@ func (h OneLeafMemoHandle) Stats() memo.Stats {
 var memoIndex = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "sizes",
 	Equal:       memoIndexEqual,
-	Fingerprint: "bbe5425baa0bec093c1eb9dea7543cde",
+	Fingerprint: "308a2502c4c551c1b8eb3b2fac8fb133",
 	KeepsLocal:  true,
 	Name:        "Index",
 	Package:     "github.com/memogen/memogen/testdata/E2ESizes",
@@ -265,7 +265,7 @@ func (h IndexMemoHandle) Stats() memo.Stats {
 // memoOneDoc is the cache of OneDoc.
 var memoOneDoc = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "sizes",
-	Fingerprint: "fc52e2e80e099a996ac8ac4d32a92fff",
+	Fingerprint: "204ffd848e6414aa437c3bc50e661f87",
 	Name:        "OneDoc",
 	Package:     "github.com/memogen/memogen/testdata/E2ESizes",
 	Size:        memoSizeOfDoc,
@@ -330,7 +330,7 @@ func (h OneDocMemoHandle) Stats() memo.Stats {
 var memoRing = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "sizes",
 	Equal:       memoRingEqual,
-	Fingerprint: "f11dd7a4893c72b49efc7217378ea52b",
+	Fingerprint: "b39e3223852698c627e80ad2de846605",
 	KeepsLocal:  true,
 	Name:        "Ring",
 	Package:     "github.com/memogen/memogen/testdata/E2ESizes",
@@ -401,7 +401,7 @@ type memoPairResults struct {
 var memoPair = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "sizes",
 	Equal:       memoPairEqual,
-	Fingerprint: "214137a978ae7a54d456e9cfff0e741f",
+	Fingerprint: "82af7b686ac6384b7bcc8d87492a0b6e",
 	KeepsLocal:  true,
 	Name:        "Pair",
 	Package:     "github.com/memogen/memogen/testdata/E2ESizes",
@@ -464,7 +464,7 @@ func (h PairMemoHandle) Stats() memo.Stats {
 var memoOneFlat = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "sizes",
 	Equal:       memoEqualFlat,
-	Fingerprint: "905ee4e56fca7e4309c0b9cdc8c9ac24",
+	Fingerprint: "b83d8ac400c9cdce57ae677ad5039fc4",
 	KeepsLocal:  true,
 	Name:        "OneFlat",
 	Package:     "github.com/memogen/memogen/testdata/E2ESizes",
@@ -524,7 +524,7 @@ func (h OneFlatMemoHandle) Stats() memo.Stats {
 // memoThree is the cache of Three, one per instantiation.
 var memoThree = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Backend:     "sizes",
-	Fingerprint: "29b1dc00da6ba9b40099aca0fd5f71a0",
+	Fingerprint: "252fe0e0ad14b924179da0446b874c8a",
 	KeepsLocal:  true,
 	Name:        "Three",
 	Package:     "github.com/memogen/memogen/testdata/E2ESizes",
@@ -586,7 +586,7 @@ func (h ThreeMemoHandle[T]) Stats() memo.Stats {
 var memoOneID = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "sizes",
 	Equal:       memoOneIDEqual,
-	Fingerprint: "5f974fee5ace5cc5e997dec77e2fbb26",
+	Fingerprint: "c6bb9927a58a8c3f76abce4cb95a7217",
 	KeepsLocal:  true,
 	Name:        "OneID",
 	Package:     "github.com/memogen/memogen/testdata/E2ESizes",
@@ -648,7 +648,7 @@ func (h OneIDMemoHandle) Stats() memo.Stats {
 var memoOneRefs = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "sizes",
 	Equal:       memoEqualRefs,
-	Fingerprint: "6ba2aa0c9a7605951a88489a52dfb7e4",
+	Fingerprint: "1af6d6c65347dc33152a1f42de1b181b",
 	KeepsLocal:  true,
 	Name:        "OneRefs",
 	Package:     "github.com/memogen/memogen/testdata/E2ESizes",
@@ -709,7 +709,7 @@ func (h OneRefsMemoHandle) Stats() memo.Stats {
 // memoAnything is the cache of Anything.
 var memoAnything = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "sizes",
-	Fingerprint: "bbdd39a6fe6fe4a9014d3ff91afd2c22",
+	Fingerprint: "20f7d68abcf0093afde2095921aff3b4",
 	Name:        "Anything",
 	Package:     "github.com/memogen/memogen/testdata/E2ESizes",
 	Size:        memoSizeOfAny,
@@ -774,7 +774,7 @@ func (h AnythingMemoHandle) Stats() memo.Stats {
 var memoLoad = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "bounded",
 	Equal:       memoEqualRecord,
-	Fingerprint: "171db7a22394ad07c82240436415219d",
+	Fingerprint: "b9d0a945a67cb0ad4072e017afb24b02",
 	KeepsLocal:  true,
 	Name:        "Load",
 	Package:     "github.com/memogen/memogen/testdata/E2ESizes",

@@ -18,7 +18,7 @@ import (
 // memoPrice is the cache of Price.
 var memoPrice = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
-	Fingerprint: "643c8038b93aee4d3b8f1b6a89e15e06",
+	Fingerprint: "76d61a86486c5fc0e109ea8e48938062",
 	Name:        "Price",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 	Unstorable:  "field Money.cents (main.go:28) is unexported: msgpack would drop it (msgpack does not call Money's MarshalJSON and UnmarshalJSON)",
@@ -89,7 +89,7 @@ var memoPriceJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Equal:       memoPriceJSONEqual,
-	Fingerprint: "faf1f1e8a75e4ae1c8d3cb1785e21370",
+	Fingerprint: "6255d7ac6c9bb7b9686299090f6f1ae9",
 	Name:        "PriceJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 })
@@ -155,7 +155,7 @@ func (h PriceJSONMemoHandle) Stats() memo.Stats {
 var memoRelease = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
-	Fingerprint: "04e52fc2cbc61218b7ac5bd41a6565b2",
+	Fingerprint: "abcc21acbac4447c720caf8da7461293",
 	Name:        "Release",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 	Unstorable:  "field Version.n (main.go:53) is unexported: json would drop it (json does not call Version's MarshalBinary and UnmarshalBinary)",
@@ -225,7 +225,7 @@ func (h ReleaseMemoHandle) Stats() memo.Stats {
 var memoLoadUser = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
-	Fingerprint: "2fd2fa5096e6d6cda79aa74b94f64083",
+	Fingerprint: "4e66f8620e00e56097478e43c71804be",
 	Name:        "LoadUser",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 	Size:        memoSizeOfUser,
@@ -294,7 +294,7 @@ func (h LoadUserMemoHandle) Stats() memo.Stats {
 // memoOpen is the cache of Open.
 var memoOpen = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
-	Fingerprint: "11d455b9703ce410f78e368dfeb1358b",
+	Fingerprint: "438172bd65c082fd465b89b96a1b8401",
 	Name:        "Open",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 	Size:        memoSizeOfSession,
@@ -364,7 +364,7 @@ func (h OpenMemoHandle) Stats() memo.Stats {
 var memoItemJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
-	Fingerprint: "d9c94d6342e369ee71e998cdb813a1fa",
+	Fingerprint: "b14e537df82f524eb0858b09f2908441",
 	Name:        "ItemJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 	Size:        memoSizeOfItem,
@@ -434,7 +434,7 @@ func (h ItemJSONMemoHandle) Stats() memo.Stats {
 // memoItemMsgpack is the cache of ItemMsgpack.
 var memoItemMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
-	Fingerprint: "8134a92dbdb4ee8bb2054ab838681688",
+	Fingerprint: "d82c79bcb9542499ff0446368f2da1ce",
 	Name:        "ItemMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 	Size:        memoSizeOfItem,
@@ -506,7 +506,7 @@ var memoItemGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob",
 	Equal:       memoEqualItem,
-	Fingerprint: "ee5cd27f374965f4b6752cce0c1b0677",
+	Fingerprint: "1bfbe5f7b6128cc405e9ed0405522d5b",
 	Name:        "ItemGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 	Size:        memoSizeOfItem,
@@ -573,7 +573,7 @@ func (h ItemGobMemoHandle) Stats() memo.Stats {
 var memoChain = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Equal:       memoChainEqual,
-	Fingerprint: "cb699b73f9a29cd4fc230040ce35cf2e",
+	Fingerprint: "ba3295a9e64da0fc19159625a2878db5",
 	KeepsLocal:  true,
 	Name:        "Chain",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
@@ -645,7 +645,7 @@ var memoChainGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob",
 	Equal:       memoChainGobEqual,
-	Fingerprint: "a87d3d67f3a7c0afb643fcb3c47cd04e",
+	Fingerprint: "9c59ab13971a7079967b60580915ed53",
 	Name:        "ChainGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 	Recursive:   true,
@@ -716,7 +716,7 @@ func (h ChainGobMemoHandle) Stats() memo.Stats {
 var memoMeeting = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Equal:       memoEqualSchedule,
-	Fingerprint: "9a9e588737192a2cc82d9bba94c0f721",
+	Fingerprint: "6fb148924a66b679a768ddf86f34491e",
 	KeepsLocal:  true,
 	Name:        "Meeting",
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",

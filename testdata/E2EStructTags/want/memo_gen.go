@@ -16,7 +16,7 @@ import (
 // memoSum is the cache of Sum.
 var memoSum = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "e7aa8d6019821ba0a4886804868a8a05",
+	Fingerprint: "f940acac20e8c93fd0869c277012ce8f",
 	KeepsLocal:  true,
 	Name:        "Sum",
 	Package:     "github.com/memogen/memogen/testdata/E2EStructTags",

@@ -20,7 +20,7 @@ import (
 // memoSecret is the cache of Secret.
 var memoSecret = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
-	Fingerprint: "7642737c15b2d78836c63a94d054c6c7",
+	Fingerprint: "225534c1dc9340c56d6f0506f92a24d5",
 	Name:        "Secret",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 	Unstorable:  "field Res.c (main.go:27) is unexported: msgpack would drop it",
@@ -87,7 +87,7 @@ func (h SecretMemoHandle) Stats() memo.Stats {
 
 // memoKept is the cache of Kept.
 var memoKept = memoimpl.NewFunc(memoimpl.FuncInfo{
-	Fingerprint: "562fc1af7320864ffa1f2646e6a400d9",
+	Fingerprint: "7b1d47ab2216b36d7816c31d55506722",
 	Name:        "Kept",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 	Unstorable:  "field Res.c (main.go:27) is unexported: msgpack would drop it",
@@ -156,7 +156,7 @@ func (h KeptMemoHandle) Stats() memo.Stats {
 var memoShape = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
-	Fingerprint: "8630cea0568ff5a818ad82af314032d8",
+	Fingerprint: "a0237cbb7c12ae3ab7df022447a49ec1",
 	Name:        "Shape",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 	Size:        memoSizeOfStringer,
@@ -226,7 +226,7 @@ func (h ShapeMemoHandle) Stats() memo.Stats {
 var memoCounter = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Errors:      true,
-	Fingerprint: "bc697955aa4b60dae8891410de0d39d7",
+	Fingerprint: "965f7d742ec62a9ce88e8e086aed4a41",
 	Name:        "Counter",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 	Unstorable:  "result 1 is a func, which no codec can store",
@@ -294,7 +294,7 @@ func (h CounterMemoHandle) Stats() memo.Stats {
 // memoGrow is the cache of Grow.
 var memoGrow = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
-	Fingerprint: "77e19f66fbd28c7f378665b573dbd339",
+	Fingerprint: "65e0cbd22dd3209a2a4484903f3da9f4",
 	Name:        "Grow",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 	Size:        memoSizeOfTree,
@@ -364,7 +364,7 @@ func (h GrowMemoHandle) Stats() memo.Stats {
 var memoChain = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Equal:       memoChainEqual,
-	Fingerprint: "5648aa16bf7e21b6e269d30792fdef2b",
+	Fingerprint: "f7139f49f39d1b7ab55b3398cefd1391",
 	KeepsLocal:  true,
 	Name:        "Chain",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
@@ -435,7 +435,7 @@ var memoStamped = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "json",
 	Equal:       memoStampedEqual,
-	Fingerprint: "6270b3851ee93ee8c4d30992dd136ce1",
+	Fingerprint: "dfaa56b2ff3f44e277363aa3d2e9f0fe",
 	Name:        "Stamped",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 	Size:        memoSizeOfStamp,
@@ -508,7 +508,7 @@ type memoPackResults struct {
 var memoPack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Equal:       memoPackEqual,
-	Fingerprint: "fd389986e676fc220a50269d2d1acb02",
+	Fingerprint: "c120a10b1864d31d720a7dd8c2b4fb34",
 	KeepsLocal:  true,
 	Name:        "Pack",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
@@ -576,7 +576,7 @@ func (h PackMemoHandle) Stats() memo.Stats {
 // memoPipes is the cache of Pipes.
 var memoPipes = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
-	Fingerprint: "9ba5b7604976d1f7535cf3f76236d0c9",
+	Fingerprint: "9df46b273e3c48634a90a043e71f4214",
 	Name:        "Pipes",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 	Size:        memoPipesSize,
@@ -647,7 +647,7 @@ var memoGobbed = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "gob",
 	Equal:       memoGobbedEqual,
-	Fingerprint: "5d49a0d7131354fbdbfd56161bc502c9",
+	Fingerprint: "7bd6a490c4be60dac3f05678609c1d29",
 	Name:        "Gobbed",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
 	Recursive:   true,
@@ -714,7 +714,7 @@ func (h GobbedMemoHandle) Stats() memo.Stats {
 // memoSame is the cache of Same, one per instantiation.
 var memoSame = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Backend:     "disk",
-	Fingerprint: "fd8f8606b51c0860d2b2f67724affe74",
+	Fingerprint: "0b803ef442d22a6f676095809448f62b",
 	KeepsLocal:  true,
 	Name:        "Same",
 	Package:     "github.com/memogen/memogen/testdata/E2EUnstorable",
