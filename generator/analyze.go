@@ -72,7 +72,7 @@ func fileImports(pkg *packages.Package) map[string]token.Position {
 // function analyzes one directive, reporting every problem it finds; it
 // returns nil when there was one.
 func (a *analyzer) function(f *found) *funcModel {
-	before := len(*a.errs)
+	before := a.errs.count()
 	obj, ok := a.pkg.TypesInfo.Defs[f.decl.Name].(*types.Func)
 	if !ok {
 		a.errs.add(f.pos, "cannot resolve the type of %s", f.decl.Name.Name)
@@ -83,8 +83,9 @@ func (a *analyzer) function(f *found) *funcModel {
 	a.results(f, fm)
 	a.receiver(f, fm)
 	a.params(f, fm)
+	a.warnUnkeyed(f, fm)
 	a.chooseNames(f, fm)
-	if len(*a.errs) > before {
+	if a.errs.count() > before {
 		return nil
 	}
 	fm.fingerprint = a.fp.fingerprint(fm)
@@ -111,7 +112,7 @@ func (a *analyzer) results(f *found, fm *funcModel) {
 	}
 	for i, r := range fm.results {
 		if invalidType(r.Type()) {
-			a.errs.add(f.pos, "%s of %s has an invalid type; fix the package's type errors first", varDesc("result", r, i), fm.name)
+			a.errs.add(a.varPos(r, f.pos), "%s of %s has an invalid type; fix the package's type errors first", varDesc("result", r, i), fm.name)
 		}
 	}
 }
@@ -151,7 +152,7 @@ func (a *analyzer) receiver(f *found, fm *funcModel) {
 		// int64, type IDs []int) by its value, as an argument would be.
 		rm.keyed = true
 		if p := keyProblem(recv.Type(), recvDesc, a.pkg.Types, map[types.Type]bool{}); p != "" {
-			a.errs.add(f.pos, "%s; use receiver=ignore or give %s a MemoKey(*memo.KeyWriter) method", p, rm.named.Obj().Name())
+			a.errs.add(a.varPos(recv, f.pos), "%s; give %s a MemoKey(*memo.KeyWriter) method, or use receiver=ignore if the receiver does not affect the result (all receivers then share entries)", p, rm.named.Obj().Name())
 		}
 	default:
 		if !hasKeyMethod(rm.named, a.pkg.Types) {

@@ -68,6 +68,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	status := 0
 	for _, r := range results {
+		for _, w := range r.Warnings {
+			fmt.Fprintln(stderr, w)
+		}
 		for _, e := range r.Errs {
 			fmt.Fprintln(stderr, e)
 			status = 1

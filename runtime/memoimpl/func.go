@@ -126,7 +126,7 @@ func newFunc(info FuncInfo, typeArgs string, generic *Generic) *Func {
 		f.prefix = append(f.prefix, typeArgs...)
 	}
 	if generic == nil { // an instance shares its Generic's backend
-		registry.Use(info.backendName(), f.id.String(), false)
+		registry.Use(info.backendName(), info.codecSpec(), f.id.String(), false)
 	}
 	return f
 }
@@ -138,6 +138,15 @@ func (info FuncInfo) id() store.FuncID {
 		name = info.Receiver + "." + info.Name
 	}
 	return store.FuncID{Package: info.Package, Name: name}
+}
+
+// codecSpec returns the codec spec the function encodes with in a
+// byte-level backend.
+func (info FuncInfo) codecSpec() string {
+	if info.Codec == "" {
+		return memo.DefaultCodec
+	}
+	return info.Codec
 }
 
 // backendName returns the name of the backend the function uses.
@@ -195,10 +204,7 @@ func (f *Func) rebind(gen uint64) *binding {
 			break
 		}
 		b.backend = backend
-		b.codecSpec = f.info.Codec
-		if b.codecSpec == "" {
-			b.codecSpec = memo.DefaultCodec
-		}
+		b.codecSpec = f.info.codecSpec()
 		if f.info.Unstorable != "" {
 			b.err = fmt.Errorf("%w: %s: %s", memo.ErrUnstorable, f.backendName(), f.info.Unstorable)
 			break
