@@ -30,7 +30,7 @@ func (Codec) Marshal(v any) ([]byte, error) {
 	switch {
 	case rv.Kind() == reflect.String:
 		return []byte(rv.String()), nil
-	case isBytes(rv.Type()):
+	case rv.IsValid() && isBytes(rv.Type()):
 		return rv.Bytes(), nil
 	}
 	return nil, fmt.Errorf("raw: cannot encode %T: the raw codec takes results of string or []byte kind", v)
