@@ -20,10 +20,13 @@ type analyzer struct {
 	errs    *errorList
 	names   map[string]token.Position // generated package-level names, to catch clashes between directives
 	imports map[string]token.Position // names the package's files import, which no package-level name may reuse
+	decls   *declarations              // what the package-level directives declare
 }
 
 func analyzePackage(pkg *packages.Package, fp *fingerprinter, founds []*found, errs *errorList) *pkgModel {
 	a := &analyzer{pkg: pkg, fp: fp, errs: errs, names: make(map[string]token.Position), imports: fileImports(pkg)}
+	a.decls = scanDeclarations(pkg, errs)
+	setKeyFuncs(pkg.Types, a.decls)
 	m := &pkgModel{path: pkg.PkgPath, name: pkg.Name, types: pkg.Types}
 	for _, f := range founds {
 		if fm := a.function(f); fm != nil {
@@ -84,10 +87,12 @@ func (a *analyzer) function(f *found) *funcModel {
 	a.receiver(f, fm)
 	a.params(f, fm)
 	a.warnUnkeyed(f, fm)
+	a.codec(f, fm)
 	a.chooseNames(f, fm)
 	if a.errs.count() > before {
 		return nil
 	}
+	fm.keyFuncs = a.decls.keyFuncList
 	fm.fingerprint = a.fp.fingerprint(fm)
 	fm.unstorable = unstorable(fm.valueResults(), f.dir.Codec, a.pkg.Types, a.pkg.Fset)
 	if fm.unstorable == "" && rulesFor(f.dir.Codec) != rawRules {

@@ -65,6 +65,8 @@ func scanFile(fset *token.FileSet, file *ast.File, errs *errorList) []*found {
 			case name == "" && strings.HasPrefix(strings.TrimLeft(rest, " \t"), directiveName):
 				errs.add(pos, `"//memo: cache" is not a directive, so it would be ignored: no space may follow "//memo:"; did you mean //memo:cache?`)
 				continue
+			case packageDirective(name):
+				continue // scanDeclarations reads these
 			case name != directiveName:
 				errs.add(pos, "unknown directive %q%s", "memo:"+name, didYouMean("memo:"+name, []string{"memo:" + directiveName}))
 				continue
