@@ -20,7 +20,7 @@ type analyzer struct {
 	errs    *errorList
 	names   map[string]token.Position // generated package-level names, to catch clashes between directives
 	imports map[string]token.Position // names the package's files import, which no package-level name may reuse
-	decls   *declarations              // what the package-level directives declare
+	decls   *declarations             // what the package-level directives declare
 }
 
 func analyzePackage(pkg *packages.Package, fp *fingerprinter, founds []*found, errs *errorList) *pkgModel {

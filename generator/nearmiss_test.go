@@ -28,10 +28,10 @@ func TestNearMiss(t *testing.T) {
 		}
 	}
 	prose := []string{
-		"//memo:cache",          // the directive itself
-		"//memo:cache ttl=5m",   // idem
-		"//memo:cached",         // the unknown-directive check's
-		"// memo cache",         // a prose line ending in those words
+		"//memo:cache",        // the directive itself
+		"//memo:cache ttl=5m", // idem
+		"//memo:cached",       // the unknown-directive check's
+		"// memo cache",       // a prose line ending in those words
 		"// Memo cache entries are kept for a day.",
 		"// memoCache holds the results.",
 		"// memo: cache misses are counted too",
