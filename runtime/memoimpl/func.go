@@ -225,9 +225,7 @@ func (f *Func) reportUnbound(ctx context.Context, cfg *config, err error) {
 	if !f.reported.CompareAndSwap(false, true) {
 		return
 	}
-	if cfg.Hook != nil {
-		cfg.Hook(memo.CallInfo{Func: f.id, Outcome: memo.Uncached, Err: err})
-	}
+	cfg.hook(memo.CallInfo{Func: f.id, Outcome: memo.Uncached, Err: err})
 	logger := cfg.Logger
 	if logger == nil {
 		logger = slog.Default()
