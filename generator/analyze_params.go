@@ -185,9 +185,14 @@ func unkeyableHint(p *types.Var, local *types.Package) string {
 	return fmt.Sprintf("%s, or, if %s does not affect the result, add %s to ignore= (calls that differ only in %s then share one result)", method, p.Name(), p.Name(), p.Name())
 }
 
-// isReader reports whether a value of type t reads: its method set, or
-// its pointer's, has io.Reader's Read or io.ReaderAt's ReadAt.
+// isReader reports whether a value of type t is a source of data: its
+// method set, or its pointer's, has io.Reader's Read or io.ReaderAt's
+// ReadAt, and no Write, which would make it a channel of communication (a
+// net.Conn) rather than the input of a computation.
 func isReader(t types.Type) bool {
+	if obj, _, _ := types.LookupFieldOrMethod(t, true, nil, "Write"); obj != nil {
+		return false
+	}
 	for _, name := range []string{"Read", "ReadAt"} {
 		obj, _, _ := types.LookupFieldOrMethod(t, true, nil, name)
 		fn, ok := obj.(*types.Func)
