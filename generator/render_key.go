@@ -54,16 +54,14 @@ func (k *keyRenderer) write(g *jen.Group, expr jen.Code, t types.Type, depth int
 	case kindMarshaled:
 		// The type's identity goes first, so that values of two types
 		// whose methods write the same bytes make two keys.
+		// expr is addressable, so a method value of a pointer method
+		// takes its address by itself.
 		m, _ := keyMarshaler(t, k.local)
-		recv := jen.Add(expr)
-		if types.NewMethodSet(t).Lookup(k.local, m.name) == nil {
-			recv = jen.Parens(jen.Op("&").Add(expr))
-		}
 		fn := "KeyAppended"
 		if m.marshal {
 			fn = "KeyMarshaled"
 		}
-		g.Qual(implPath, fn).Call(w, jen.Lit(types.TypeString(t, nil)), jen.Add(recv).Dot(m.name))
+		g.Qual(implPath, fn).Call(w, jen.Lit(types.TypeString(t, nil)), jen.Add(expr).Dot(m.name))
 	case kindTime:
 		g.Add(w).Dot("Time").Call(expr)
 	case kindBool:

@@ -32,7 +32,7 @@ func memoSquareKey(w *memo.KeyWriter, x *big.Int) {
 		w.Present(false)
 	} else {
 		w.Present(true)
-		memoimpl.KeyMarshaled(w, "math/big.Int", (&(*x)).GobEncode)
+		memoimpl.KeyMarshaled(w, "math/big.Int", (*x).GobEncode)
 	}
 }
 
@@ -103,7 +103,7 @@ func memoHalfKey(w *memo.KeyWriter, x *big.Float) {
 		w.Present(false)
 	} else {
 		w.Present(true)
-		memoimpl.KeyMarshaled(w, "math/big.Float", (&(*x)).GobEncode)
+		memoimpl.KeyMarshaled(w, "math/big.Float", (*x).GobEncode)
 	}
 }
 
@@ -174,7 +174,7 @@ func memoInverseKey(w *memo.KeyWriter, x *big.Rat) {
 		w.Present(false)
 	} else {
 		w.Present(true)
-		memoimpl.KeyMarshaled(w, "math/big.Rat", (&(*x)).GobEncode)
+		memoimpl.KeyMarshaled(w, "math/big.Rat", (*x).GobEncode)
 	}
 }
 
