@@ -20,10 +20,13 @@ type analyzer struct {
 	errs    *errorList
 	names   map[string]token.Position // generated package-level names, to catch clashes between directives
 	imports map[string]token.Position // names the package's files import, which no package-level name may reuse
+	decls   *declarations             // what the package-level directives declare
 }
 
 func analyzePackage(pkg *packages.Package, fp *fingerprinter, founds []*found, errs *errorList) *pkgModel {
 	a := &analyzer{pkg: pkg, fp: fp, errs: errs, names: make(map[string]token.Position), imports: fileImports(pkg)}
+	a.decls = scanDeclarations(pkg, errs)
+	setKeyFuncs(pkg.Types, a.decls)
 	m := &pkgModel{path: pkg.PkgPath, name: pkg.Name, types: pkg.Types}
 	for _, f := range founds {
 		if fm := a.function(f); fm != nil {
@@ -72,7 +75,7 @@ func fileImports(pkg *packages.Package) map[string]token.Position {
 // function analyzes one directive, reporting every problem it finds; it
 // returns nil when there was one.
 func (a *analyzer) function(f *found) *funcModel {
-	before := len(*a.errs)
+	before := a.errs.count()
 	obj, ok := a.pkg.TypesInfo.Defs[f.decl.Name].(*types.Func)
 	if !ok {
 		a.errs.add(f.pos, "cannot resolve the type of %s", f.decl.Name.Name)
@@ -83,10 +86,13 @@ func (a *analyzer) function(f *found) *funcModel {
 	a.results(f, fm)
 	a.receiver(f, fm)
 	a.params(f, fm)
+	a.warnUnkeyed(f, fm)
+	a.codec(f, fm)
 	a.chooseNames(f, fm)
-	if len(*a.errs) > before {
+	if a.errs.count() > before {
 		return nil
 	}
+	fm.keyFuncs = a.decls.keyFuncList
 	fm.fingerprint = a.fp.fingerprint(fm)
 	fm.unstorable = unstorable(fm.valueResults(), f.dir.Codec, a.pkg.Types, a.pkg.Fset)
 	if fm.unstorable == "" && rulesFor(f.dir.Codec) != rawRules {
@@ -111,7 +117,7 @@ func (a *analyzer) results(f *found, fm *funcModel) {
 	}
 	for i, r := range fm.results {
 		if invalidType(r.Type()) {
-			a.errs.add(f.pos, "%s of %s has an invalid type; fix the package's type errors first", varDesc("result", r, i), fm.name)
+			a.errs.add(a.varPos(r, f.pos), "%s of %s has an invalid type; fix the package's type errors first", varDesc("result", r, i), fm.name)
 		}
 	}
 }
@@ -151,7 +157,7 @@ func (a *analyzer) receiver(f *found, fm *funcModel) {
 		// int64, type IDs []int) by its value, as an argument would be.
 		rm.keyed = true
 		if p := keyProblem(recv.Type(), recvDesc, a.pkg.Types, map[types.Type]bool{}); p != "" {
-			a.errs.add(f.pos, "%s; use receiver=ignore or give %s a MemoKey(*memo.KeyWriter) method", p, rm.named.Obj().Name())
+			a.errs.add(a.varPos(recv, f.pos), "%s; give %s a MemoKey(*memo.KeyWriter) method, or use receiver=ignore if the receiver does not affect the result (all receivers then share entries)", p, rm.named.Obj().Name())
 		}
 	default:
 		if !hasKeyMethod(rm.named, a.pkg.Types) {

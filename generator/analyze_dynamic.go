@@ -101,13 +101,13 @@ func holdsInterface(t types.Type, local *types.Package) bool {
 // keyHint says how to resolve a parameter p whose type cannot be keyed:
 // for one that is or holds an interface, dynamic= first.
 func keyHint(p *types.Var, local *types.Package) string {
-	if p.Name() == "" || !holdsInterface(p.Type(), local) {
-		return unkeyableHint(p)
+	if p.Name() == "" || isReader(p.Type()) || !holdsInterface(p.Type(), local) {
+		return unkeyableHint(p, local)
 	}
 	if isError(p.Type()) {
 		// An error is rarely what a result depends on by its dynamic
 		// value: see the manual's dynamic=.
-		return fmt.Sprintf("add %s to ignore=, or to dynamic= to key it at run time by its dynamic type and value (rarely what an error means: see dynamic= in the manual)", p.Name())
+		return fmt.Sprintf("add %[1]s to dynamic= to key it at run time by its dynamic type and value (rarely what an error means: see dynamic= in the manual), or, if %[1]s does not affect the result, add it to ignore= (calls that differ only in %[1]s then share one result)", p.Name())
 	}
-	return fmt.Sprintf("add %s to dynamic= to key it at run time by its dynamic type and value, add it to ignore=, or give the type a MemoKey(*memo.KeyWriter) method", p.Name())
+	return fmt.Sprintf("add %[1]s to dynamic= to key it at run time by its dynamic type and value, or, if %[1]s does not affect the result, add it to ignore= (calls that differ only in %[1]s then share one result)", p.Name())
 }

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"fmt"
+	"go/token"
 	"go/types"
 	"strconv"
 )
@@ -28,6 +29,21 @@ func (a *analyzer) params(f *found, fm *funcModel) {
 		}
 		fm.params = append(fm.params, pm)
 	}
+}
+
+// warnUnkeyed warns, at ignore=, when it leaves out every parameter that
+// would otherwise have been keyed: every call then shares one result,
+// which is rarely what a function with parameters means.
+func (a *analyzer) warnUnkeyed(f *found, fm *funcModel) {
+	if len(f.dir.Ignore) == 0 || fm.recv != nil && fm.recv.keyed {
+		return
+	}
+	for _, p := range fm.params {
+		if p.keyed {
+			return
+		}
+	}
+	a.errs.warn(f.optionPos(f.dir.Offsets["ignore"]), "ignore= leaves no argument of %s in the key: every call shares one result, whatever its arguments", fm.name)
 }
 
 // paramNames returns the names of the parameters, as declared.
@@ -116,7 +132,7 @@ func shadows(name string, reserved map[string]bool) bool {
 func (a *analyzer) classifyParam(f *found, fm *funcModel, p *types.Var, i int, pm *paramModel, leftOut map[string]bool) {
 	switch {
 	case invalidType(p.Type()):
-		a.errs.add(f.pos, "%s of %s has an invalid type; fix the package's type errors first", varDesc("parameter", p, i), fm.name)
+		a.errs.add(a.varPos(p, f.pos), "%s of %s has an invalid type; fix the package's type errors first", varDesc("parameter", p, i), fm.name)
 	case isNamed(p.Type(), "context", "Context"):
 		if fm.ctxParam == "" {
 			fm.ctxParam = pm.name
@@ -127,9 +143,19 @@ func (a *analyzer) classifyParam(f *found, fm *funcModel, p *types.Var, i int, p
 	default:
 		pm.keyed = true
 		if prob := keyProblem(p.Type(), varDesc("parameter", p, i), a.pkg.Types, map[types.Type]bool{}); prob != "" {
-			a.errs.add(f.pos, "%s; %s", prob, keyHint(p, a.pkg.Types))
+			a.errs.add(a.varPos(p, f.pos), "%s; %s", prob, keyHint(p, a.pkg.Types))
 		}
 	}
+}
+
+// varPos returns where the parameter, result or receiver v is declared
+// (its name, or its type when it has none), or fallback when that is
+// unknown.
+func (a *analyzer) varPos(v *types.Var, fallback token.Position) token.Position {
+	if !v.Pos().IsValid() {
+		return fallback
+	}
+	return a.pkg.Fset.Position(v.Pos())
 }
 
 // varDesc names the i'th parameter or result v in messages, as kind
@@ -143,10 +169,56 @@ func varDesc(kind string, v *types.Var, i int) string {
 
 // unkeyableHint says how to resolve a parameter p whose type cannot be
 // keyed. ignore= cannot name an unnamed parameter: naming it _ is the way
-// to leave it out.
-func unkeyableHint(p *types.Var) string {
-	if p.Name() == "" {
-		return "name it _ to leave it out of the key, or give the type a MemoKey(*memo.KeyWriter) method"
+// to leave it out. Leaving a parameter out is suggested only with what it
+// costs, and never for a reader, whose content decides the result.
+func unkeyableHint(p *types.Var, local *types.Package) string {
+	name := p.Name()
+	if name == "" {
+		name = "it"
 	}
-	return fmt.Sprintf("add %s to ignore= or give the type a MemoKey(*memo.KeyWriter) method", p.Name())
+	if isReader(p.Type()) {
+		return fmt.Sprintf("a reader's content decides the result, and keying it would consume it: read it into a []byte first (data, err := io.ReadAll(%s)) and memoize a function of the bytes; leaving %s out of the key would make every call share one result whatever it reads", name, name)
+	}
+	method := "give the type a MemoKey(*memo.KeyWriter) method"
+	if foreign(p.Type(), local) {
+		method = "declare a key function for the type with //memo:key"
+	}
+	if p.Name() == "" {
+		return fmt.Sprintf("%s, or, if it does not affect the result, name it _ to leave it out of the key (calls that differ only in it then share one result)", method)
+	}
+	return fmt.Sprintf("%s, or, if %s does not affect the result, add %s to ignore= (calls that differ only in %s then share one result)", method, p.Name(), p.Name(), p.Name())
+}
+
+// isReader reports whether a value of type t is a source of data: its
+// method set, or its pointer's, has io.Reader's Read or io.ReaderAt's
+// ReadAt, and no Write, which would make it a channel of communication (a
+// net.Conn) rather than the input of a computation.
+func isReader(t types.Type) bool {
+	if obj, _, _ := types.LookupFieldOrMethod(t, true, nil, "Write"); obj != nil {
+		return false
+	}
+	for _, name := range []string{"Read", "ReadAt"} {
+		obj, _, _ := types.LookupFieldOrMethod(t, true, nil, name)
+		fn, ok := obj.(*types.Func)
+		if !ok {
+			continue
+		}
+		sig := fn.Type().(*types.Signature)
+		if sig.Params().Len() >= 1 && types.Identical(sig.Params().At(0).Type(), types.NewSlice(types.Typ[types.Byte])) &&
+			sig.Results().Len() == 2 && isError(sig.Results().At(1).Type()) {
+			return true
+		}
+	}
+	return false
+}
+
+// foreign reports whether t, or what it points to, is a named type of
+// another package, to which the user cannot add methods.
+func foreign(t types.Type, local *types.Package) bool {
+	t = types.Unalias(t)
+	if p, ok := t.(*types.Pointer); ok {
+		t = types.Unalias(p.Elem())
+	}
+	n, ok := t.(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg() != local
 }

@@ -164,6 +164,28 @@ type parser struct {
 	text string
 	d    directive
 	errs []optionError
+	bare *bareOption // the option just read, when its value was not quoted
+}
+
+// bareOption is an option whose value was written without quotes, which a
+// space ends: what follows may be meant as more of the value.
+type bareOption struct {
+	name       string
+	valueStart int // offset of the value in the option text
+}
+
+// quoteHint suggests quoting when the text from start to end, which has no
+// "=", directly follows an unquoted value: version=v 2 meant the value
+// "v 2". It returns "" otherwise.
+func (p *parser) quoteHint(start, end int) string {
+	if p.bare == nil {
+		return ""
+	}
+	value := p.text[p.bare.valueStart:end]
+	if strings.ContainsAny(value, "=\"") {
+		return ""
+	}
+	return fmt.Sprintf("; to put spaces in a value, quote it: %s=%s", p.bare.name, strconv.Quote(value))
 }
 
 // errorf records a mistake at offset and lets parsing go on.
@@ -195,12 +217,16 @@ func (v value) at(i int) int {
 func (p *parser) option(start int) int {
 	nameEnd := scanTo(p.text, start, "= \t")
 	if nameEnd == len(p.text) || p.text[nameEnd] != '=' {
-		p.errorf(start, "missing \"=\" in %q", p.text[start:nameEnd])
+		p.errorf(start, "missing \"=\" in %q%s", p.text[start:nameEnd], p.quoteHint(start, nameEnd))
 		return nameEnd
 	}
 	name := p.text[start:nameEnd]
 	spec, nameOK := p.checkName(start, name)
 	v, end, valueOK := p.scanValue(nameEnd + 1)
+	p.bare = nil
+	if valueOK && (nameEnd+1 == len(p.text) || p.text[nameEnd+1] != '"') {
+		p.bare = &bareOption{name: name, valueStart: nameEnd + 1}
+	}
 	if nameOK {
 		p.d.Offsets[name] = v.offset
 		if valueOK {

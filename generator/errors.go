@@ -4,30 +4,78 @@ import (
 	"cmp"
 	"fmt"
 	"go/token"
+	"os"
+	"path/filepath"
 	"slices"
 )
 
-// posError is a mistake in the user's code or directives, at a position.
+// posError is a mistake in the user's code or directives, at a position,
+// or, with Warning set, something that generation goes on despite but
+// that the user should know.
 type posError struct {
-	Pos token.Position
-	Msg string
+	Pos     token.Position
+	Msg     string
+	Warning bool
 }
 
 // Error returns "file:line:col: memo: message", or "memo: message" without
-// a position.
+// a position; a warning's message begins "warning: ".
 func (e *posError) Error() string {
-	if !e.Pos.IsValid() {
-		return "memo: " + e.Msg
+	msg := e.Msg
+	if e.Warning {
+		msg = "warning: " + msg
 	}
-	return fmt.Sprintf("%s: memo: %s", e.Pos, e.Msg)
+	if !e.Pos.IsValid() {
+		return "memo: " + msg
+	}
+	return fmt.Sprintf("%s: memo: %s", e.Pos, msg)
 }
 
-// errorList collects every error of a run, so that all are reported at
-// once.
+// errorList collects every error and warning of a run, so that all are
+// reported at once.
 type errorList []error
 
 func (l *errorList) add(pos token.Position, format string, args ...any) {
 	*l = append(*l, &posError{Pos: pos, Msg: fmt.Sprintf(format, args...)})
+}
+
+// warn records a warning, which does not stop generation.
+func (l *errorList) warn(pos token.Position, format string, args ...any) {
+	*l = append(*l, &posError{Pos: pos, Msg: fmt.Sprintf(format, args...), Warning: true})
+}
+
+// failed reports whether the list holds an error, as opposed to warnings
+// alone.
+func (l errorList) failed() bool {
+	return slices.ContainsFunc(l, func(err error) bool { return !isWarning(err) })
+}
+
+// count returns how many errors, warnings aside, the list holds.
+func (l errorList) count() int {
+	n := 0
+	for _, err := range l {
+		if !isWarning(err) {
+			n++
+		}
+	}
+	return n
+}
+
+// split returns the errors and the warnings, each sorted.
+func (l errorList) split() (errs, warnings []error) {
+	for _, err := range l.sorted() {
+		if isWarning(err) {
+			warnings = append(warnings, err)
+		} else {
+			errs = append(errs, err)
+		}
+	}
+	return errs, warnings
+}
+
+func isWarning(err error) bool {
+	e, ok := err.(*posError)
+	return ok && e.Warning
 }
 
 // sorted returns the errors ordered by file, line and column, without
@@ -50,4 +98,20 @@ func position(err error) token.Position {
 		return e.Pos
 	}
 	return token.Position{}
+}
+
+// shortenPaths rewrites the file names of errs relative to the working
+// directory, as go vet prints them, when that is shorter.
+func shortenPaths(errs []error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return
+	}
+	for _, e := range errs {
+		if pe, ok := e.(*posError); ok && filepath.IsAbs(pe.Pos.Filename) {
+			if rel, err := filepath.Rel(wd, pe.Pos.Filename); err == nil && len(rel) < len(pe.Pos.Filename) {
+				pe.Pos.Filename = rel
+			}
+		}
+	}
 }

@@ -170,6 +170,9 @@ func (fp *fingerprinter) fingerprint(fm *funcModel) string {
 	for _, t := range sigTypes {
 		roots = append(roots, fp.typeNodes(t)...)
 	}
+	for _, fn := range fm.keyFuncs {
+		roots = append(roots, fp.funcNode(fn))
+	}
 	h := sha256.New()
 	fmt.Fprintf(h, "memogen fingerprint 3\x00%s\x00%s\x00", fm.dir.Canonical, root.key)
 	for _, n := range fp.closure(roots, fm.obj.Pkg().Path()) {

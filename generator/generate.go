@@ -50,8 +50,14 @@ type Result struct {
 	Content []byte
 	// Errs lists every mistake found in the package, sorted by position;
 	// one in the user's code prints as "file:line:col: memo: message".
-	// Content is nil when there are any.
+	// Content is nil when there are any. File names are relative to the
+	// working directory when that is shorter, as go vet prints them.
 	Errs []error
+	// Warnings lists what generation went on despite, sorted by position,
+	// each printed as "file:line:col: memo: warning: message": a directive
+	// that is valid but probably not what was meant, such as an ignore=
+	// that leaves no argument in the key. They never make Content nil.
+	Warnings []error
 }
 
 // Generate loads the packages patterns match and generates code for each.
@@ -96,6 +102,7 @@ func generatePackage(pkg *packages.Package, fp *fingerprinter, output string, ta
 	}
 	if len(errs) > 0 {
 		res.Errs = errs.sorted()
+		shortenPaths(res.Errs)
 		return res
 	}
 	var founds []*found
@@ -109,8 +116,10 @@ func generatePackage(pkg *packages.Package, fp *fingerprinter, output string, ta
 		return res
 	}
 	model := analyzePackage(pkg, fp, founds, &errs)
-	if len(errs) > 0 {
-		res.Errs = errs.sorted()
+	res.Errs, res.Warnings = errs.split()
+	shortenPaths(res.Errs)
+	shortenPaths(res.Warnings)
+	if len(res.Errs) > 0 {
 		return res
 	}
 	model.tags = tags

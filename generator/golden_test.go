@@ -53,13 +53,11 @@ func runCase(t *testing.T, root, name string) {
 		t.Fatalf("Generate returned %d results; want 1", len(results))
 	}
 	r := results[0]
+	if len(r.Warnings) > 0 || exists(filepath.Join(want, "warnings.txt")) {
+		compareGolden(t, filepath.Join(want, "warnings.txt"), scrubbed(t, dir, r.Warnings))
+	}
 	if len(r.Errs) > 0 {
-		var b strings.Builder
-		for _, e := range r.Errs {
-			b.WriteString(strings.ReplaceAll(e.Error(), dir+string(filepath.Separator), ""))
-			b.WriteByte('\n')
-		}
-		compareGolden(t, filepath.Join(want, "errors.txt"), []byte(b.String()))
+		compareGolden(t, filepath.Join(want, "errors.txt"), scrubbed(t, dir, r.Errs))
 		return
 	}
 	compareGolden(t, filepath.Join(want, "memo_gen.go"), r.Content)
@@ -67,6 +65,33 @@ func runCase(t *testing.T, root, name string) {
 		out := runProgram(t, root, name, r)
 		compareGolden(t, filepath.Join(want, "program_out.txt"), out)
 	}
+}
+
+// scrubbed returns errs one a line, their file names relative to the
+// case's directory: Generate writes them relative to the working
+// directory, which is the test's package directory.
+func scrubbed(t *testing.T, dir string, errs []error) []byte {
+	t.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, err := filepath.Rel(wd, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, e := range errs {
+		msg := strings.ReplaceAll(e.Error(), dir+string(filepath.Separator), "")
+		b.WriteString(strings.ReplaceAll(msg, rel+string(filepath.Separator), ""))
+		b.WriteByte('\n')
+	}
+	return []byte(b.String())
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // compareGolden compares got with the file at path, or rewrites the file

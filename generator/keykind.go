@@ -22,6 +22,8 @@ const (
 	kindKeyMethod          // the type's own MemoKey(*memo.KeyWriter)
 	kindKeyerIface         // an interface whose method set has MemoKey
 	kindBinary             // encoding.BinaryMarshaler
+	kindKeyFunc            // a //memo:key function of the package
+	kindMarshaled          // another marshaling method: keyMarshalers
 	kindTime               // time.Time
 	kindBool
 	kindInt
@@ -45,6 +47,9 @@ func classify(t types.Type, local *types.Package) (keyKind, string) {
 	if _, ok := t.(*types.TypeParam); ok {
 		return kindTypeParam, ""
 	}
+	if keyFuncFor(t, local) != nil {
+		return kindKeyFunc, ""
+	}
 	if isNamed(t, "time", "Time") {
 		return kindTime, ""
 	}
@@ -60,6 +65,9 @@ func classify(t types.Type, local *types.Package) (keyKind, string) {
 		}
 		if hasBinaryMarshaler(t, local) {
 			return kindBinary, ""
+		}
+		if _, ok := keyMarshaler(t, local); ok {
+			return kindMarshaled, ""
 		}
 	}
 	switch u := t.Underlying().(type) {
@@ -189,7 +197,7 @@ func unexportedField(t types.Type, local *types.Package) string {
 			return ""
 		}
 		seen[t] = true
-		if kind, _ := classify(t, local); kind == kindKeyMethod || kind == kindBinary || kind == kindTime {
+		if kind, _ := classify(t, local); keyedWhole(kind) {
 			return ""
 		}
 		if st, ok := t.Underlying().(*types.Struct); ok {
@@ -208,6 +216,48 @@ func unexportedField(t types.Type, local *types.Package) string {
 		return ""
 	}
 	return find(t)
+}
+
+// keyedWhole reports whether values of kind are keyed as a whole, by a
+// method or function, without walking into what they hold.
+func keyedWhole(kind keyKind) bool {
+	switch kind {
+	case kindKeyMethod, kindBinary, kindTime, kindKeyFunc, kindMarshaled:
+		return true
+	}
+	return false
+}
+
+// keyMarshalers are the methods besides MarshalBinary by which a type
+// that has no MemoKey method, often one of another package that the user
+// cannot add one to (math/big's Int, Float and Rat, *regexp.Regexp), is
+// keyed, most preferred first: those that keep the most of the value
+// (big.Float's GobEncode keeps its precision, its MarshalText does not),
+// and appenders before marshalers, since they write without allocating.
+var keyMarshalers = []methodSig{
+	{name: "AppendBinary"},
+	{name: "GobEncode", marshal: true},
+	{name: "AppendText"},
+	{name: "MarshalText", marshal: true},
+}
+
+// keyMarshaler returns the first of keyMarshalers that t or *t has as its
+// own method with the right signature.
+func keyMarshaler(t types.Type, local *types.Package) (methodSig, bool) {
+	for _, m := range keyMarshalers {
+		fn := ownMethod(t, local, m.name)
+		if fn == nil {
+			continue
+		}
+		sig := fn.Type().(*types.Signature)
+		bytes := types.NewSlice(types.Typ[types.Byte])
+		appender := !m.marshal && sig.Params().Len() == 1 && types.Identical(sig.Params().At(0).Type(), bytes) &&
+			sig.Results().Len() == 2 && types.Identical(sig.Results().At(0).Type(), bytes) && isError(sig.Results().At(1).Type())
+		if appender || m.marshal && m.matches(sig) {
+			return m, true
+		}
+	}
+	return methodSig{}, false
 }
 
 // hasKeyMethod reports whether t or *t has MemoKey(*memo.KeyWriter).

@@ -45,6 +45,9 @@ type funcModel struct {
 	mayRecurse  bool   // the results may hold themselves: checked before encoding
 	recursive   bool   // a result type reaches itself (a list, a tree)
 	fingerprint string
+	// keyFuncs are the package's //memo:key functions, whose code the
+	// fingerprint covers, since they may write this function's keys.
+	keyFuncs []*types.Func
 }
 
 // recvModel is a method's receiver.

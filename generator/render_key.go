@@ -49,6 +49,19 @@ func (k *keyRenderer) write(g *jen.Group, expr jen.Code, t types.Type, depth int
 			arg = jen.Op("&").Add(expr)
 		}
 		g.Add(w).Dot("BinaryMarshaler").Call(arg)
+	case kindKeyFunc:
+		g.Id(keyFuncFor(t, k.local).Name()).Call(w, expr)
+	case kindMarshaled:
+		// The type's identity goes first, so that values of two types
+		// whose methods write the same bytes make two keys.
+		// expr is addressable, so a method value of a pointer method
+		// takes its address by itself.
+		m, _ := keyMarshaler(t, k.local)
+		fn := "KeyAppended"
+		if m.marshal {
+			fn = "KeyMarshaled"
+		}
+		g.Qual(implPath, fn).Call(w, jen.Lit(types.TypeString(t, nil)), jen.Add(expr).Dot(m.name))
 	case kindTime:
 		g.Add(w).Dot("Time").Call(expr)
 	case kindBool:
@@ -263,7 +276,7 @@ func isRecursive(t types.Type, local *types.Package) bool {
 				continue
 			}
 			seen[e] = true
-			if kind, _ := classify(e, local); kind == kindKeyMethod || kind == kindBinary || kind == kindTime {
+			if kind, _ := classify(e, local); keyedWhole(kind) {
 				continue
 			}
 			if reaches(e) {

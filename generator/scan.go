@@ -50,6 +50,10 @@ func scanFile(fset *token.FileSet, file *ast.File, errs *errorList) []*found {
 	for _, group := range file.Comments {
 		var seen *found
 		for _, c := range group.List {
+			if why := nearMiss(c.Text); why != "" {
+				errs.add(fset.Position(c.Slash), "%s", why)
+				continue
+			}
 			if !strings.HasPrefix(c.Text, directivePrefix) {
 				continue
 			}
@@ -57,7 +61,13 @@ func scanFile(fset *token.FileSet, file *ast.File, errs *errorList) []*found {
 			rest := c.Text[len(directivePrefix):]
 			name, _, _ := strings.Cut(rest, " ")
 			name, _, _ = strings.Cut(name, "\t")
-			if name != directiveName {
+			switch {
+			case name == "" && strings.HasPrefix(strings.TrimLeft(rest, " \t"), directiveName):
+				errs.add(pos, `"//memo: cache" is not a directive, so it would be ignored: no space may follow "//memo:"; did you mean //memo:cache?`)
+				continue
+			case packageDirective(name):
+				continue // scanDeclarations reads these
+			case name != directiveName:
 				errs.add(pos, "unknown directive %q%s", "memo:"+name, didYouMean("memo:"+name, []string{"memo:" + directiveName}))
 				continue
 			}

@@ -36,15 +36,28 @@ func Unregister(name string) { registry.Unregister(name) }
 func Open(rawURL string) (store.Backend, error) { return registry.Open(rawURL) }
 
 // CheckBackends binds every backend that a memoized function of this
-// program names, and returns an error listing each one that cannot be bound.
-// Call it at startup to fail fast; without it, a wrapper whose backend is
-// unbound runs its function uncached and reports the error once.
+// program names, and looks up the codec of every function whose backend
+// is byte-level, and returns an error listing each backend that cannot be
+// bound and each codec or compressor that is not registered. Call it at
+// startup to fail fast; without it, a wrapper whose backend or codec is
+// missing runs its function uncached and reports the error once.
 func CheckBackends() error {
 	users := registry.Users()
 	var errs []error
 	for _, name := range slices.Sorted(maps.Keys(users)) {
-		if _, err := registry.Resolve(name); err != nil {
+		b, err := registry.Resolve(name)
+		if err != nil {
 			errs = append(errs, fmt.Errorf("%w (used by %s)", err, strings.Join(users[name], ", ")))
+			continue
+		}
+		if _, ok := b.(store.ValueStore); ok {
+			continue // values are kept as they are: no codec
+		}
+		codecs := registry.Codecs(name)
+		for _, spec := range slices.Sorted(maps.Keys(codecs)) {
+			if _, err := store.LookupCodec(spec); err != nil {
+				errs = append(errs, fmt.Errorf("%w (used by %s, bound to backend %q)", err, strings.Join(codecs[spec], ", "), name))
+			}
 		}
 	}
 	return errors.Join(errs...)

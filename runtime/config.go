@@ -13,7 +13,8 @@ type Config struct {
 	// Hook, if not nil, receives the outcome of every call that goes
 	// through the cache (calls made while caching is disabled do not). It
 	// runs on the caller's goroutine, so it must be quick and safe for
-	// concurrent use.
+	// concurrent use. It is the application's; a library adds its own
+	// with [AddHook], which Configure leaves in place.
 	Hook func(CallInfo)
 	// Logger, if not nil, receives a debug record for every call. The
 	// error record written the first time a function's backend cannot be
@@ -66,6 +67,15 @@ const (
 	DefaultCooldown      = time.Second
 	DefaultMaxEntryBytes = 32 << 20
 )
+
+// AddHook adds h to the hooks that receive the outcome of every call, as
+// [Config.Hook] does, and returns the function that removes it. Hooks
+// added this way compose: a library and the application can each add
+// one, and Configure, which replaces Config.Hook, leaves them in place.
+// Hooks run in the order added, after Config.Hook, on the caller's
+// goroutine, so each must be quick and safe for concurrent use. A
+// library that wants log records adds a hook that logs them.
+func AddHook(h func(CallInfo)) (remove func()) { return state.AddHook(h) }
 
 // Configure replaces the shared settings. MEMO_DISABLE=1 in the environment
 // disables caching whatever c says, and MEMO_NOVERIFY=1 verification.

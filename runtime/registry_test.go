@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/memogen/memogen/backends/file"
 	"github.com/memogen/memogen/backends/memory"
 	memo "github.com/memogen/memogen/runtime"
 	"github.com/memogen/memogen/runtime/internal/registry"
@@ -373,3 +374,50 @@ func TestOpenerMayResolveAnotherName(t *testing.T) {
 		t.Errorf("Resolve(%q) = %p, Resolve(%q) = %p; want the same store", outer, a, inner, b)
 	}
 }
+
+func TestCheckBackendsListsMissingCodecsOfByteLevelBackends(t *testing.T) {
+	quiet(t)
+	files, values := uniqueName(t), uniqueName(t)
+	fs, err := file.New(file.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	register(t, files, fs)
+	register(t, values, memory.New(memory.Options{}))
+	store.RegisterCodec("checkbackends-codec", stubCodec{})
+	store.RegisterCompressor("checkbackends-compressor", stubCompressor{})
+	good := newFunc(t, memoimpl.FuncInfo{Backend: files, Codec: "checkbackends-codec+checkbackends-compressor"})
+	noCodec := newFunc(t, memoimpl.FuncInfo{Backend: files, Codec: "protobuf"})
+	noCompressor := newFunc(t, memoimpl.FuncInfo{Backend: files, Codec: "checkbackends-codec+brotli"})
+	inMemory := newFunc(t, memoimpl.FuncInfo{Backend: values, Codec: "protobuf"})
+
+	err = memo.CheckBackends()
+	if err == nil {
+		t.Fatal("CheckBackends() = nil; want the codecs that are not registered")
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		fmt.Sprintf(`codec "protobuf" is not registered; import _ "github.com/memogen/memogen/codecs/protobuf" or call store.RegisterCodec (used by %s, bound to backend %q)`, noCodec.ID(), files),
+		fmt.Sprintf(`compressor "brotli" is not registered; import _ "github.com/memogen/memogen/codecs/brotli" or call store.RegisterCompressor (used by %s, bound to backend %q)`, noCompressor.ID(), files),
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("CheckBackends() = %q; want it to contain %s", msg, want)
+		}
+	}
+	for _, f := range []*memoimpl.Func{good, inMemory} {
+		if strings.Contains(msg, f.ID().String()) {
+			t.Errorf("CheckBackends() = %q; want no mention of %s, whose codec is registered or unused", msg, f.ID())
+		}
+	}
+}
+
+// stubCodec and stubCompressor only need registering.
+type (
+	stubCodec      struct{}
+	stubCompressor struct{}
+)
+
+func (stubCodec) Marshal(any) ([]byte, error)              { return nil, nil }
+func (stubCodec) Unmarshal([]byte, any) error              { return nil }
+func (stubCompressor) Compress(b []byte) ([]byte, error)   { return b, nil }
+func (stubCompressor) Decompress(b []byte) ([]byte, error) { return b, nil }

@@ -43,7 +43,15 @@
 //
 // Mistakes in directives are reported as file:line:col: memo: message, all
 // of them in one run, with a "did you mean" for a typo, and memogen exits
-// with status 1; a usage mistake exits with status 2.
+// with status 1; a usage mistake exits with status 2. A mistake in a
+// parameter points at the parameter; file names are relative to the
+// working directory, as go vet prints them. A comment that looks like a
+// mistyped directive (// memo:cache, //memo: cache, //memocache,
+// //Memo:cache) is a mistake too, not silently ignored. Warnings print as
+// file:line:col: memo: warning: message; they point out a directive that
+// is valid but probably not meant, such as an ignore= that leaves no
+// argument in the key, and do not stop generation or change the exit
+// status.
 //
 // Install memogen as a module tool (Go 1.26+), and after the first go
 // generate tidy the module, so that go.mod and go.sum hold what the
@@ -79,7 +87,7 @@
 //	version=<s>      a manual cache version; changing it orphans old entries
 //	receiver=ignore|fields   for methods without a MemoKey method
 //	name=<Ident>     the wrapper's name; default <Func>Cached
-//	codec=<name>     the codec for byte-level backends, e.g. json, msgpack+zstd
+//	codec=<spec>     the codec for byte-level backends, e.g. json, msgpack+zstd
 //	verify=false     store results in byte-level backends without first
 //	                 checking that they read back equal (default true)
 //
@@ -88,16 +96,42 @@
 // struct's fields); without either, the receiver type needs a
 // MemoKey(*memo.KeyWriter) method. name= may not be init, a predeclared
 // identifier, a name a file of the package imports, or main in package
-// main. The codecs are msgpack (the default), json, gob and raw ([]byte and
-// string results), optionally followed by a compressor, +gzip or +zstd.
+// main. The codecs are msgpack (the default), json, gob and raw (one
+// result of string or []byte kind, such as type ID string), optionally
+// followed by compressors, +gzip or +zstd. codec= is checked when
+// generating: an unknown codec, a compressor alone (codec=gzip) or raw for
+// other results is a mistake. A codec or compressor the program registers
+// itself (store.RegisterCodec, store.RegisterCompressor) is declared to
+// memogen by a line in any comment of a non-test file of the package:
+//
+//	//memo:codec protobuf
+//	//memo:compressor brotli
+//
+// after which codec=protobuf+brotli is accepted; memo.CheckBackends reports
+// at startup every codec and compressor that a function bound to a
+// byte-level backend uses and that is not registered.
 //
 // Keyed arguments are encoded with typed, length-prefixed encodings: every
 // basic type, strings, byte slices, arrays, slices, maps, pointers,
 // structs, named types, time.Time, and any type with a
-// MemoKey(*memo.KeyWriter) or MarshalBinary method. A func, a channel or
-// another package's struct with unexported fields cannot be keyed, nor an
-// interface without a MemoKey method unless dynamic= names it: memogen
-// says so and suggests dynamic=, ignore= or a key method.
+// MemoKey(*memo.KeyWriter) or MarshalBinary method, or else, with its type
+// identity written first, an AppendBinary, GobEncode, AppendText or
+// MarshalText method, in that order of preference (math/big's Int, Float
+// and Rat key by GobEncode, which keeps a Float's precision). Such a
+// method must capture everything that affects the result. For another
+// package's type that has none of these, declare a key function in the
+// package; it keys every value of exactly that type in the package's
+// directives, and its code is part of their fingerprints:
+//
+//	//memo:key
+//	func keyRegexp(w *memo.KeyWriter, re *regexp.Regexp) { w.Text(re.String()) }
+//
+// A func, a channel or another package's struct with unexported fields
+// cannot be keyed, nor an interface unless dynamic= names it: memogen says
+// so and says how to key it. It suggests leaving an argument out of the
+// key only with what that costs (calls then share one result), and for a
+// reader (io.Reader, io.ReaderAt) never: read it into a []byte and memoize
+// a function of the bytes instead.
 //
 // dynamic= names parameters whose type is an interface, or holds one
 // ([]any, map[string]any, a variadic ...any): their values are keyed when
@@ -171,8 +205,9 @@
 // once and share its result, error or panic. A wrapper fails open: a dead
 // or slow backend, a corrupt entry or an argument that cannot be keyed at
 // run time makes it run the function uncached, and the problem is counted
-// and reported to the hook that memo.Configure installs (see go doc
-// github.com/memogen/memogen/runtime).
+// and reported to the hook that memo.Configure installs and to those that
+// memo.AddHook adds, which compose: a library and the application can each
+// have one (see go doc github.com/memogen/memogen/runtime).
 //
 // # Backends
 //

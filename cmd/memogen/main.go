@@ -76,6 +76,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	status := 0
 	fix := regenerateCommand(fs)
 	for _, r := range results {
+		for _, w := range r.Warnings {
+			fmt.Fprintln(stderr, w)
+		}
 		for _, e := range r.Errs {
 			fmt.Fprintln(stderr, e)
 			status = 1

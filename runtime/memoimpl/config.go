@@ -62,7 +62,19 @@ func (c *config) maxEntryBytes() int {
 }
 
 // observing reports whether calls must be timed and reported.
-func (c *config) observing() bool { return c.Hook != nil || c.Logger != nil }
+func (c *config) observing() bool {
+	return c.Hook != nil || c.Logger != nil || len(state.Hooks()) > 0
+}
+
+// hook sends info to Config.Hook and to every hook memo.AddHook added.
+func (c *config) hook(info memo.CallInfo) {
+	if c.Hook != nil {
+		c.Hook(info)
+	}
+	for _, h := range state.Hooks() {
+		h.(func(memo.CallInfo))(info)
+	}
+}
 
 // limits returns the limits of a decode; deadline is zero for none.
 func (c *config) limits(deadline time.Time) store.Limits {

@@ -130,7 +130,7 @@ func newFunc(info FuncInfo, typeArgs string, generic *Generic) *Func {
 		f.prefix = append(f.prefix, typeArgs...)
 	}
 	if generic == nil { // an instance shares its Generic's backend
-		registry.Use(info.backendName(), f.id.String(), false)
+		registry.Use(info.backendName(), info.codecSpec(), f.id.String(), false)
 	}
 	return f
 }
@@ -142,6 +142,15 @@ func (info FuncInfo) id() store.FuncID {
 		name = info.Receiver + "." + info.Name
 	}
 	return store.FuncID{Package: info.Package, Name: name}
+}
+
+// codecSpec returns the codec spec the function encodes with in a
+// byte-level backend.
+func (info FuncInfo) codecSpec() string {
+	if info.Codec == "" {
+		return memo.DefaultCodec
+	}
+	return info.Codec
 }
 
 // backendName returns the name of the backend the function uses.
@@ -200,10 +209,7 @@ func (f *Func) rebind(gen uint64) *binding {
 			break
 		}
 		b.backend = backend
-		b.codecSpec = f.info.Codec
-		if b.codecSpec == "" {
-			b.codecSpec = memo.DefaultCodec
-		}
+		b.codecSpec = f.info.codecSpec()
 		if f.info.Unstorable != "" {
 			b.err = fmt.Errorf("%w: %s: %s", memo.ErrUnstorable, f.backendName(), f.info.Unstorable)
 			break
@@ -224,9 +230,7 @@ func (f *Func) reportUnbound(ctx context.Context, cfg *config, err error) {
 	if !f.reported.CompareAndSwap(false, true) {
 		return
 	}
-	if cfg.Hook != nil {
-		cfg.Hook(memo.CallInfo{Func: f.id, Outcome: memo.Uncached, Err: err})
-	}
+	cfg.hook(memo.CallInfo{Func: f.id, Outcome: memo.Uncached, Err: err})
 	logger := cfg.Logger
 	if logger == nil {
 		logger = slog.Default()

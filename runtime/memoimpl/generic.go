@@ -42,7 +42,7 @@ type Generic struct {
 // before any instantiation is called.
 func NewGeneric(info FuncInfo) *Generic {
 	g := &Generic{info: info, id: info.id()}
-	registry.Use(info.backendName(), g.id.String(), true)
+	registry.Use(info.backendName(), info.codecSpec(), g.id.String(), true)
 	return g
 }
 

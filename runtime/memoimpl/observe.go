@@ -45,9 +45,7 @@ func (f *Func) report(ctx context.Context, cfg *config, key []byte, o memo.Outco
 	if expires != 0 {
 		info.Expires = time.Unix(0, expires)
 	}
-	if cfg.Hook != nil {
-		cfg.Hook(info)
-	}
+	cfg.hook(info)
 	if cfg.Logger != nil && cfg.Logger.Enabled(ctx, slog.LevelDebug) {
 		attrs := []slog.Attr{
 			slog.String("func", f.id.String()),

@@ -216,28 +216,47 @@ func bind(name string) (store.Backend, error) {
 
 // user is a function that uses a backend name.
 type user struct {
-	name, fn string
-	generic  bool
+	name, codec, fn string
+	generic         bool
 }
 
-// Use records that fn, a function's identity, uses the backend name, for
-// [Users]; generic is set for a generic function.
-func Use(name, fn string, generic bool) {
+// Use records that fn, a function's identity, uses the backend name and,
+// should that backend be byte-level, the codec spec codec, for [Users] and
+// [Codecs]; generic is set for a generic function.
+func Use(name, codec, fn string, generic bool) {
 	registry.mu.Lock()
 	defer registry.mu.Unlock()
-	registry.users = append(registry.users, user{name, fn, generic})
+	registry.users = append(registry.users, user{name, codec, fn, generic})
 }
 
 // Users returns, by backend name, the functions that use it: generic
 // functions first, each kind in the order they were recorded.
 func Users() map[string][]string {
+	return usersBy(func(u user) string { return u.name })
+}
+
+// Codecs returns, by codec spec, the functions bound to backend that
+// would encode with it: generic functions first, each kind in the order
+// they were recorded.
+func Codecs(backend string) map[string][]string {
+	return usersBy(func(u user) string {
+		if u.name != backend {
+			return ""
+		}
+		return u.codec
+	})
+}
+
+// usersBy groups the users by what key returns for each, leaving out
+// those for which it returns "".
+func usersBy(key func(user) string) map[string][]string {
 	registry.mu.Lock()
 	defer registry.mu.Unlock()
 	users := make(map[string][]string)
 	for _, generic := range []bool{true, false} {
 		for _, u := range registry.users {
-			if u.generic == generic {
-				users[u.name] = append(users[u.name], u.fn)
+			if k := key(u); k != "" && u.generic == generic {
+				users[k] = append(users[k], u.fn)
 			}
 		}
 	}

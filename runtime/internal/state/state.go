@@ -62,3 +62,61 @@ func Opener(scheme string) any {
 	defer schemes.mu.RUnlock()
 	return schemes.openers[scheme]
 }
+
+// hookList is the hooks added with AddHook, replaced whole on every
+// change, so that readers take no lock.
+type hookList struct {
+	ids []uint64 // ids[i] removes fns[i]
+	fns []any    // each a func(memo.CallInfo)
+}
+
+var hooks struct {
+	mu     sync.Mutex // serializes changes to list
+	nextID uint64     // guarded by mu
+	list   atomic.Pointer[hookList]
+}
+
+// AddHook adds fn, a func(memo.CallInfo), to the hooks every call reports
+// to, and returns the function that removes it again; calling that more
+// than once does nothing.
+func AddHook(fn any) (remove func()) {
+	hooks.mu.Lock()
+	defer hooks.mu.Unlock()
+	hooks.nextID++
+	id := hooks.nextID
+	next := &hookList{}
+	if old := hooks.list.Load(); old != nil {
+		next.ids = append(next.ids, old.ids...)
+		next.fns = append(next.fns, old.fns...)
+	}
+	next.ids = append(next.ids, id)
+	next.fns = append(next.fns, fn)
+	hooks.list.Store(next)
+	return func() { removeHook(id) }
+}
+
+func removeHook(id uint64) {
+	hooks.mu.Lock()
+	defer hooks.mu.Unlock()
+	old := hooks.list.Load()
+	if old == nil {
+		return
+	}
+	next := &hookList{}
+	for i, h := range old.ids {
+		if h != id {
+			next.ids = append(next.ids, h)
+			next.fns = append(next.fns, old.fns[i])
+		}
+	}
+	hooks.list.Store(next)
+}
+
+// Hooks returns the hooks added with AddHook, in the order added: one
+// atomic load, no allocation. The caller must not modify the slice.
+func Hooks() []any {
+	if list := hooks.list.Load(); list != nil {
+		return list.fns
+	}
+	return nil
+}

@@ -1,0 +1,66 @@
+// Package errcodecs names codecs that do not exist or cannot store the
+// results, and one it declares.
+package errcodecs
+
+import "io"
+
+//memo:codec upper
+//memo:compressor brotli
+
+// CompressorAlone names a compressor without a codec.
+//
+//memo:cache codec=gzip
+func CompressorAlone(x int) int { return x }
+
+// Unknown names a codec nobody declared.
+//
+//memo:cache codec=protobuf
+func Unknown(x int) int { return x }
+
+// Typo misspells a built-in codec.
+//
+//memo:cache codec=msgpak+zstd
+func Typo(x int) int { return x }
+
+// CodecAfterCodec chains two codecs.
+//
+//memo:cache codec=json+gob
+func CodecAfterCodec(x int) int { return x }
+
+// UnknownCompressor chains a compressor nobody declared.
+//
+//memo:cache codec=json+lz4
+func UnknownCompressor(x int) int { return x }
+
+// Declared uses the declared codec and compressor.
+//
+//memo:cache codec=upper+brotli
+func Declared(x int) string { return "" }
+
+// RawInt stores an int with the raw codec.
+//
+//memo:cache codec=raw
+func RawInt(x int) int { return x }
+
+// RawPair stores two results with the raw codec.
+//
+//memo:cache codec=raw
+func RawPair(x int) (string, []byte, error) { return "", nil, nil }
+
+// ID is a named string, which the raw codec stores.
+type ID string
+
+// RawNamed stores a named string with the raw codec: accepted.
+//
+//memo:cache codec=raw
+func RawNamed(x int) ID { return "" }
+
+// Checksum reads r, which cannot be keyed, and must not be ignored.
+//
+//memo:cache
+func Checksum(r io.Reader) int { return 0 }
+
+// AllIgnored leaves every argument out of the key: a warning.
+//
+//memo:cache ignore=x,y
+func AllIgnored(x, y int) int { return x + y }
