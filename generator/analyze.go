@@ -83,6 +83,7 @@ func (a *analyzer) function(f *found) *funcModel {
 	a.results(f, fm)
 	a.receiver(f, fm)
 	a.params(f, fm)
+	nameResults(fm, a.pkg.Types)
 	a.chooseNames(f, fm)
 	if len(*a.errs) > before {
 		return nil
@@ -113,6 +114,25 @@ func (a *analyzer) results(f *found, fm *funcModel) {
 		if invalidType(r.Type()) {
 			a.errs.add(f.pos, "%s of %s has an invalid type; fix the package's type errors first", varDesc("result", r, i), fm.name)
 		}
+	}
+}
+
+// nameResults chooses what each result is called in the wrapper's
+// signature: its own name, or memoRes<i> when that would shadow what the
+// body refers to, as parameters are renamed (see paramName): a generated
+// local (memoCall, memoR, memoErr), the function, a type the wrapper
+// names, a predeclared identifier (error, string, nil, false).
+func nameResults(fm *funcModel, local *types.Package) {
+	reserved := reservedNames(fm, local)
+	if fm.recv != nil {
+		reserved[fm.recv.name] = true
+	}
+	for i, v := range fm.results {
+		name := v.Name()
+		if name != "" && name != "_" && shadows(name, reserved) {
+			name = "memoRes" + strconv.Itoa(i)
+		}
+		fm.resultNames = append(fm.resultNames, name)
 	}
 }
 
@@ -216,8 +236,8 @@ func (a *analyzer) usableFuncName(pos token.Position, name string) bool {
 	return false
 }
 
-// internalNames chooses the names of the cache variable, the key function
-// and the results type: memo<Name>, memo<Name>Key and memo<Name>Results,
+// internalNames chooses the names of the cache variable, the Begin function
+// and the results type: memo<Name>, memo<Name>Begin and memo<Name>Results,
 // where Name is the wrapper's name= or else the function's, prefixed with
 // the receiver type for a method (memoStore_Load). They are the
 // generator's own, so rather than report a clash (with a function
@@ -231,7 +251,7 @@ func (a *analyzer) internalNames(fm *funcModel) {
 		base = fm.recv.named.Obj().Name() + "_" + base
 	}
 	internal := func(ident string) []string {
-		return []string{"memo" + ident, "memo" + ident + "Key", "memo" + ident + "Results"}
+		return []string{"memo" + ident, "memo" + ident + "Begin", "memo" + ident + "Results"}
 	}
 	free := func(ident string) bool {
 		for _, n := range internal(ident) {
@@ -272,8 +292,8 @@ func (a *analyzer) takenNames(funcs []*funcModel) map[string]bool {
 		if fm.recv != nil {
 			taken[fm.recv.name] = true
 		}
-		for _, r := range fm.results {
-			taken[r.Name()] = true
+		for _, name := range fm.resultNames {
+			taken[name] = true
 		}
 		tps := fm.typeParams()
 		for i := range tps.Len() {

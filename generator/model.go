@@ -32,6 +32,10 @@ type funcModel struct {
 	recv    *recvModel // nil for a plain function
 	params  []paramModel
 	results []*types.Var
+	// resultNames are the results' names in the wrapper's signature: as
+	// declared, or memoRes<i> where a name would shadow what the body
+	// refers to; "" for unnamed results.
+	resultNames []string
 	errors  bool // the last result is an error
 
 	ctxParam     string // the first context.Context parameter, or ""

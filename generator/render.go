@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"go/types"
+	"slices"
 	"strings"
 	"time"
 
@@ -79,7 +80,7 @@ func renderFile(m *pkgModel, aliases map[string]string) ([]byte, map[string]bool
 	var generated []string
 	for _, fm := range m.funcs {
 		r := &funcRenderer{fm: fm}
-		generated = append(generated, r.funcVar(), r.keyFunc(), r.resultsType())
+		generated = append(generated, r.funcVar(), r.beginFunc(), r.resultsType())
 	}
 	keys := newKeyRenderer(m.types, generated)
 	equal := newEqualRenderer(m.types, keys.taken)
@@ -107,13 +108,13 @@ type funcRenderer struct {
 }
 
 func (r *funcRenderer) funcVar() string     { return "memo" + r.fm.ident }
-func (r *funcRenderer) keyFunc() string     { return "memo" + r.fm.ident + "Key" }
+func (r *funcRenderer) beginFunc() string   { return "memo" + r.fm.ident + "Begin" }
 func (r *funcRenderer) resultsType() string { return "memo" + r.fm.ident + "Results" }
 
 func (r *funcRenderer) render(f *jen.File) {
 	r.renderResultsType(f)
 	r.renderFuncVar(f)
-	r.renderKeyFunc(f)
+	r.renderBegin(f)
 	r.renderWrapper(f)
 	r.renderHandle(f)
 }
@@ -232,32 +233,70 @@ func (r *funcRenderer) cache() *jen.Statement {
 	}
 }
 
-// renderKeyFunc emits the function that writes a call's key: the receiver
-// when keyed, then each keyed parameter. The type arguments of a generic
-// function need no place in it: each instantiation has a cache of its own.
-func (r *funcRenderer) renderKeyFunc(f *jen.File) {
+// renderBegin emits the function that starts a call and writes its key,
+// which the wrapper, Forget and Contains share: the receiver when keyed,
+// then each keyed parameter. The type arguments of a generic function need
+// no place in the key: each instantiation has a cache of its own.
+func (r *funcRenderer) renderBegin(f *jen.File) {
 	fm := r.fm
-	params := []jen.Code{jen.Id("w").Op("*").Qual(runtimePath, "KeyWriter")}
-	if fm.recv != nil && fm.recv.keyed {
-		params = append(params, jen.Id(keyParamName(fm.recv.name)).Add(typeExpr(fm.recv.typ)))
+	var params []jen.Code
+	ctx := jen.Qual("context", "Background").Call() // never nil: staticcheck SA1012
+	if fm.ctxParam != "" {
+		ctx = jen.Id(r.beginCtx())
+		params = append(params, jen.Id(r.beginCtx()).Qual("context", "Context"))
 	}
-	for _, p := range fm.keyedParams() {
-		params = append(params, jen.Id(keyParamName(p.name)).Add(typeExpr(p.typ)))
+	keyed := r.keyedArgs()
+	for _, a := range keyed {
+		params = append(params, jen.Id(keyParamName(a.name)).Add(typeExpr(a.typ)))
 	}
-	f.Commentf("%s writes the key of one call of %s.", r.keyFunc(), r.displayName())
-	f.Func().Id(r.keyFunc()).Types(typeParamsExpr(fm.typeParams())...).Params(params...).BlockFunc(func(g *jen.Group) {
-		if fm.recv != nil && fm.recv.keyed {
-			r.keys.write(g, jen.Id(keyParamName(fm.recv.name)), fm.recv.typ, 0)
+	f.Commentf("%s starts a call of %s and writes its key.", r.beginFunc(), r.displayName())
+	f.Func().Id(r.beginFunc()).Types(typeParamsExpr(fm.typeParams())...).Params(params...).Op("*").Qual(implPath, "Call").BlockFunc(func(g *jen.Group) {
+		begin := r.cache().Dot("Begin").Call(ctx)
+		if !slices.ContainsFunc(keyed, func(a keyedArg) bool { return !r.keys.writesNothing(a.typ) }) {
+			g.Return(begin)
+			return
 		}
-		for _, p := range fm.keyedParams() {
-			r.keys.write(g, jen.Id(keyParamName(p.name)), p.typ, 0)
+		g.Id("memoCall").Op(":=").Add(begin)
+		g.Id("w").Op(":=").Id("memoCall").Dot("Key").Call()
+		for _, a := range keyed {
+			r.keys.write(g, jen.Id(keyParamName(a.name)), a.typ, 0)
 		}
+		g.Return(jen.Id("memoCall"))
 	})
 	f.Line()
 }
 
-// keyParamName keeps a parameter's name in the key function unless it is the
-// writer's.
+// keyedArg is a value the key is made of: the receiver or a parameter.
+type keyedArg struct {
+	name string
+	typ  types.Type
+}
+
+// keyedArgs returns the receiver when keyed, then the keyed parameters.
+func (r *funcRenderer) keyedArgs() []keyedArg {
+	var out []keyedArg
+	if rm := r.fm.recv; rm != nil && rm.keyed {
+		out = append(out, keyedArg{rm.name, rm.typ})
+	}
+	for _, p := range r.fm.keyedParams() {
+		out = append(out, keyedArg{p.name, p.typ})
+	}
+	return out
+}
+
+// beginCtx names the context parameter of the Begin function, unless a
+// keyed argument has the name.
+func (r *funcRenderer) beginCtx() string {
+	for _, a := range r.keyedArgs() {
+		if a.name == "ctx" {
+			return "memoCtx"
+		}
+	}
+	return "ctx"
+}
+
+// keyParamName keeps a parameter's name in the Begin function unless it is
+// the key writer's.
 func keyParamName(name string) string {
 	if name == "w" {
 		return "memoW"
@@ -265,25 +304,21 @@ func keyParamName(name string) string {
 	return name
 }
 
-// beginKey returns the statements that start a call and write its key;
-// recv is the receiver expression for methods.
-func (r *funcRenderer) beginKey(recv jen.Code) []jen.Code {
+// begin returns the call of the Begin function; recv is the receiver
+// expression for methods.
+func (r *funcRenderer) begin(recv jen.Code) *jen.Statement {
 	fm := r.fm
-	ctx := jen.Qual("context", "Background").Call() // never nil: staticcheck SA1012
+	var args []jen.Code
 	if fm.ctxParam != "" {
-		ctx = jen.Id(fm.ctxParam)
+		args = append(args, jen.Id(fm.ctxParam))
 	}
-	args := []jen.Code{jen.Id("memoCall").Dot("Key").Call()}
 	if fm.recv != nil && fm.recv.keyed {
 		args = append(args, recv)
 	}
 	for _, p := range fm.keyedParams() {
 		args = append(args, jen.Id(p.name))
 	}
-	return []jen.Code{
-		jen.Id("memoCall").Op(":=").Add(r.cache()).Dot("Begin").Call(ctx),
-		jen.Id(r.keyFunc()).Types(typeParamNames(fm.typeParams())...).Call(args...),
-	}
+	return jen.Id(r.beginFunc()).Types(typeParamNames(fm.typeParams())...).Call(args...)
 }
 
 func (r *funcRenderer) renderWrapper(f *jen.File) {
@@ -300,9 +335,7 @@ func (r *funcRenderer) renderWrapper(f *jen.File) {
 		decl.Types(typeParamsExpr(fm.typeParams())...)
 	}
 	decl.Params(r.paramList()...).Add(r.resultList()).BlockFunc(func(g *jen.Group) {
-		for _, s := range r.beginKey(jen.Id(fm.recv.nameOrEmpty())) {
-			g.Add(s)
-		}
+		g.Id("memoCall").Op(":=").Add(r.begin(jen.Id(fm.recv.nameOrEmpty())))
 		refresh := jen.False()
 		if fm.nocacheParam != "" {
 			refresh = jen.Bool().Call(jen.Id(fm.nocacheParam))
@@ -317,15 +350,20 @@ func (r *funcRenderer) renderWrapper(f *jen.File) {
 		if s := r.summarize(); s != nil {
 			g.Add(s)
 		}
-		errName := "_"
-		if fm.errors {
-			errName = "memoErr"
-		}
-		g.List(jen.Id("memoR"), jen.Id(errName)).Op(":=").Qual(implPath, "Run").Call(
+		run := jen.Qual(implPath, "Run").Call(
 			jen.Id("memoCall"),
 			jen.Func().Params().Params(r.valueType(), jen.Error()).BlockFunc(r.computeBody),
 		)
-		g.Return(r.unpack(jen.Id("memoErr"))...)
+		switch {
+		case fm.errors && !r.multi():
+			g.Return(run)
+		case fm.errors:
+			g.List(jen.Id("memoR"), jen.Id("memoErr")).Op(":=").Add(run)
+			g.Return(r.unpack(jen.Id("memoErr"))...)
+		default:
+			g.List(jen.Id("memoR"), jen.Id("_")).Op(":=").Add(run)
+			g.Return(r.unpack(nil)...)
+		}
 	})
 	f.Line()
 }
@@ -421,16 +459,17 @@ func (r *funcRenderer) paramList() []jen.Code {
 	return out
 }
 
-// resultList declares the results as the original does, names included.
+// resultList declares the results as the original does, names included
+// (renamed where they would shadow what the body refers to).
 func (r *funcRenderer) resultList() jen.Code {
 	res := r.fm.results
 	if len(res) == 1 && res[0].Name() == "" {
 		return typeExpr(res[0].Type())
 	}
 	return jen.ParamsFunc(func(g *jen.Group) {
-		for _, v := range res {
-			if v.Name() != "" {
-				g.Id(v.Name()).Add(typeExpr(v.Type()))
+		for i, v := range res {
+			if name := r.fm.resultNames[i]; name != "" {
+				g.Id(name).Add(typeExpr(v.Type()))
 			} else {
 				g.Add(typeExpr(v.Type()))
 			}
@@ -449,9 +488,7 @@ func (r *funcRenderer) renderHandle(f *jen.File) {
 		}
 	}
 
-	for _, line := range wrap([]string{fmt.Sprintf("%s returns the handle of %s's cache, to forget or look up one argument set, clear every entry, or read the counters.", fm.handle, r.wrapperRef())}, 76) {
-		f.Comment(line)
-	}
+	f.Commentf("%s returns the handle of %s's cache.", fm.handle, r.wrapperRef())
 	decl := f.Func()
 	if fm.recv != nil {
 		decl.Params(jen.Id(fm.recv.name).Add(typeExpr(fm.recv.typ)))
@@ -481,35 +518,24 @@ func (r *funcRenderer) renderHandle(f *jen.File) {
 	recvExpr := jen.Id(recv).Dot("recv")
 
 	f.Comment("Forget removes the cached result for these arguments, if any.")
-	method("Forget").Params(r.paramList()...).Error().BlockFunc(func(g *jen.Group) {
-		for _, s := range r.beginKey(recvExpr) {
-			g.Add(s)
-		}
-		g.Return(jen.Id("memoCall").Dot("Forget").Call())
-	})
+	method("Forget").Params(r.paramList()...).Error().Block(jen.Return(r.begin(recvExpr).Dot("Forget").Call()))
 	f.Line()
 
-	f.Comment("Contains reports whether a live result is cached for these arguments,")
-	f.Commentf("without calling %s.", r.displayName())
-	method("Contains").Params(r.paramList()...).Bool().BlockFunc(func(g *jen.Group) {
-		for _, s := range r.beginKey(recvExpr) {
-			g.Add(s)
-		}
-		g.Return(jen.Id("memoCall").Dot("Contains").Call())
-	})
+	f.Comment("Contains reports whether a live result is cached for these arguments.")
+	method("Contains").Params(r.paramList()...).Bool().Block(jen.Return(r.begin(recvExpr).Dot("Contains").Call()))
 	f.Line()
 
 	these := ""
 	if r.generic() {
 		these = " with these type arguments"
 	}
-	f.Commentf("Clear removes every cached result of %s%s.", r.displayName(), these)
+	f.Commentf("Clear removes every cached result%s.", these)
 	method("Clear").Params(jen.Id("ctx").Qual("context", "Context")).Error().Block(
 		jen.Return(r.cache().Dot("Clear").Call(jen.Id("ctx"))),
 	)
 	f.Line()
 
-	f.Commentf("Stats returns the counters of %s%s.", r.wrapperRef(), these)
+	f.Commentf("Stats returns the cache's counters%s.", these)
 	method("Stats").Params().Qual(runtimePath, "Stats").Block(
 		jen.Return(r.cache().Dot("Stats").Call()),
 	)
