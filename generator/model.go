@@ -36,7 +36,7 @@ type funcModel struct {
 	// declared, or memoRes<i> where a name would shadow what the body
 	// refers to; "" for unnamed results.
 	resultNames []string
-	errors  bool // the last result is an error
+	errors      bool // the last result is an error
 
 	ctxParam     string // the first context.Context parameter, or ""
 	nocacheParam string // the nocache= parameter, or ""
