@@ -2,6 +2,7 @@ package generator
 
 import (
 	"go/ast"
+	"maps"
 	"go/token"
 	"go/types"
 	"strconv"
@@ -20,11 +21,21 @@ type analyzer struct {
 	errs    *errorList
 	names   map[string]token.Position // generated package-level names, to catch clashes between directives
 	imports map[string]token.Position // names the package's files import, which no package-level name may reuse
+	avoid   map[string]bool           // names other generated files of the package declare
 }
 
-func analyzePackage(pkg *packages.Package, fp *fingerprinter, founds []*found, errs *errorList) *pkgModel {
-	a := &analyzer{pkg: pkg, fp: fp, errs: errs, names: make(map[string]token.Position), imports: fileImports(pkg)}
-	m := &pkgModel{path: pkg.PkgPath, name: pkg.Name, types: pkg.Types}
+// analyzePackage models the directives founds of one generated file.
+// claimed are the names the package's unconstrained generated file
+// declares, with the directives they are for, which a file for a build
+// constraint must not redeclare; avoid are the names every other generated
+// file declares, which internal names steer clear of. Both are nil for the
+// unconstrained file.
+func analyzePackage(pkg *packages.Package, fp *fingerprinter, founds []*found, errs *errorList, claimed map[string]token.Position, avoid map[string]bool) *pkgModel {
+	a := &analyzer{pkg: pkg, fp: fp, errs: errs, names: maps.Clone(claimed), imports: fileImports(pkg), avoid: avoid}
+	if a.names == nil {
+		a.names = make(map[string]token.Position)
+	}
+	m := &pkgModel{path: pkg.PkgPath, name: pkg.Name, types: pkg.Types, avoid: avoid, claims: a.names}
 	for _, f := range founds {
 		if fm := a.function(f); fm != nil {
 			m.funcs = append(m.funcs, fm)
@@ -255,7 +266,7 @@ func (a *analyzer) internalNames(fm *funcModel) {
 	}
 	free := func(ident string) bool {
 		for _, n := range internal(ident) {
-			if _, taken := a.names[n]; taken || a.pkg.Types.Scope().Lookup(n) != nil {
+			if _, taken := a.names[n]; taken || a.avoid[n] || a.pkg.Types.Scope().Lookup(n) != nil {
 				return false
 			}
 			if _, imported := a.imports[n]; imported {
