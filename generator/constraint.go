@@ -361,8 +361,8 @@ wasip1/wasm`
 // knownOS, unixOS and knownArch are the go command's lists (go/build's
 // syslist.go), which decide what a file name's suffix means.
 var (
-	knownOS = setOf("aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd openbsd plan9 solaris wasip1 windows zos")
-	unixOS  = setOf("aix android darwin dragonfly freebsd hurd illumos ios linux netbsd openbsd solaris")
+	knownOS   = setOf("aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd openbsd plan9 solaris wasip1 windows zos")
+	unixOS    = setOf("aix android darwin dragonfly freebsd hurd illumos ios linux netbsd openbsd solaris")
 	knownArch = setOf("386 amd64 amd64p32 arm armbe arm64 arm64be loong64 mips mipsle mips64 mips64le mips64p32 mips64p32le " +
 		"ppc ppc64 ppc64le riscv riscv64 s390 s390x sparc sparc64 wasm")
 )
