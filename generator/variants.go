@@ -271,11 +271,9 @@ func hostConfig(ctx context.Context, opts Options) (buildConfig, int, error) {
 // it, since any two may build together.
 func (p *pkgPlan) generate() Result {
 	res := Result{PkgPath: p.host.PkgPath, OutputPath: outputPath(p.host, p.output)}
+	// Scanning's errors are reported with analysis's, all at once; a
+	// package that failed to load has no variants.
 	errs := p.errs
-	if len(errs) > 0 {
-		res.Errs = errs.sorted()
-		return res
-	}
 	var claimed map[string]token.Position
 	var shared *sharedHelpers
 	avoid := make(map[string]bool)
@@ -310,9 +308,12 @@ func (p *pkgPlan) generate() Result {
 		res.Errs = errs.sorted()
 		return res
 	}
-	res.Content = contents[p.variants[0]]
 	kept := map[string]bool{res.OutputPath: true}
-	for _, v := range p.variants[1:] {
+	for _, v := range p.variants {
+		if v.key == "" {
+			res.Content = contents[v]
+			continue
+		}
 		if contents[v] != nil && v.path != "" {
 			res.Constrained = append(res.Constrained, Result{PkgPath: res.PkgPath, OutputPath: v.path, Content: contents[v]})
 			kept[v.path] = true
