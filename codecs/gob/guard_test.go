@@ -58,6 +58,7 @@ type (
 		Cplx    complex128
 		Flag    bool
 		Small   int8
+		//lint:ignore U1000 unexported on purpose: the code under test must see it
 		private int
 	}
 	Promoted struct{ Up map[string]int }

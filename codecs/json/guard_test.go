@@ -60,6 +60,7 @@ type (
 		IP       net.IP
 		Grid     [2][2]int
 		Skipped  []bigElem `json:"-"`
+		//lint:ignore U1000 unexported on purpose: the code under test must see it
 		internal int
 	}
 )

@@ -12,6 +12,7 @@ import (
 // that this package is the main one.
 type mainItem struct {
 	ID   int
+	//lint:ignore U1000 unexported on purpose: the code under test must see it
 	note string
 }
 
