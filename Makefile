@@ -13,9 +13,13 @@ test: vet check-generated
 	MEMO_REQUIRE_SERVERS=1 scripts/testservers.sh run -- sh -c '$(GO) test -race -count=1 ./... && cd bench && $(GO) test -race -count=1 ./...'
 	$(GO) test -count=1 -run 'Alloc' ./runtime
 
+# vet fails on unformatted code, go vet's findings, and any finding of
+# staticcheck (pinned in scripts/staticcheck.sh) in the module, the examples,
+# the bench module or the generated code of any golden program.
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' | grep -v '^testdata/'))" || { gofmt -l $$(git ls-files '*.go' | grep -v '^testdata/'); echo 'gofmt needed'; exit 1; }
 	$(GO) vet ./...
+	scripts/staticcheck.sh
 
 # check-generated fails when generated code checked in for examples is
 # missing or stale; testdata goldens are compared by the generator's tests.

@@ -21,7 +21,7 @@ func (h *handMemo) Search(index string, q Query, page int) Result {
 	w := writers.Get().(*memo.KeyWriter)
 	defer writers.Put(w)
 	w.Reset()
-	memoSearchKey(w, index, q, page)
+	searchKey(w, index, q, page)
 	h.mu.RLock()
 	r, ok := h.m[string(w.Bytes())]
 	h.mu.RUnlock()

@@ -24,17 +24,19 @@ var memoMissBytes = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfProfile,
 })
 
-// memoMissBytesKey writes the key of one call of MissBytes.
-func memoMissBytesKey(w *memo.KeyWriter, id int64) {
+// memoMissBytesBegin starts a call of MissBytes and writes its key.
+func memoMissBytesBegin(id int64) *memoimpl.Call {
+	memoCall := memoMissBytes.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(id)
+	return memoCall
 }
 
 // MissBytesCached is the memoized form of [MissBytes]: calls with equal
 // arguments share one result, computed once. The key is made of id. Results
 // live in the backend named "benchmissbytes".
 func MissBytesCached(id int64) Profile {
-	memoCall := memoMissBytes.Begin(context.Background())
-	memoMissBytesKey(memoCall.Key(), id)
+	memoCall := memoMissBytesBegin(id)
 	if memoR, memoOK := memoimpl.Lookup[Profile](memoCall, false); memoOK {
 		return memoR
 	}
@@ -47,8 +49,7 @@ func MissBytesCached(id int64) Profile {
 	return memoR
 }
 
-// MissBytesMemo returns the handle of [MissBytesCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// MissBytesMemo returns the handle of [MissBytesCached]'s cache.
 func MissBytesMemo() MissBytesMemoHandle {
 	return MissBytesMemoHandle{}
 }
@@ -58,25 +59,20 @@ type MissBytesMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MissBytesMemoHandle) Forget(id int64) error {
-	memoCall := memoMissBytes.Begin(context.Background())
-	memoMissBytesKey(memoCall.Key(), id)
-	return memoCall.Forget()
+	return memoMissBytesBegin(id).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling MissBytes.
+// Contains reports whether a live result is cached for these arguments.
 func (h MissBytesMemoHandle) Contains(id int64) bool {
-	memoCall := memoMissBytes.Begin(context.Background())
-	memoMissBytesKey(memoCall.Key(), id)
-	return memoCall.Contains()
+	return memoMissBytesBegin(id).Contains()
 }
 
-// Clear removes every cached result of MissBytes.
+// Clear removes every cached result.
 func (h MissBytesMemoHandle) Clear(ctx context.Context) error {
 	return memoMissBytes.Clear(ctx)
 }
 
-// Stats returns the counters of [MissBytesCached].
+// Stats returns the cache's counters.
 func (h MissBytesMemoHandle) Stats() memo.Stats {
 	return memoMissBytes.Stats()
 }
@@ -91,9 +87,12 @@ var memoMissBytesUnverified = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfProfile,
 })
 
-// memoMissBytesUnverifiedKey writes the key of one call of MissBytesUnverified.
-func memoMissBytesUnverifiedKey(w *memo.KeyWriter, id int64) {
+// memoMissBytesUnverifiedBegin starts a call of MissBytesUnverified and writes its key.
+func memoMissBytesUnverifiedBegin(id int64) *memoimpl.Call {
+	memoCall := memoMissBytesUnverified.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(id)
+	return memoCall
 }
 
 // MissBytesUnverifiedCached is the memoized form of [MissBytesUnverified]:
@@ -103,8 +102,7 @@ func memoMissBytesUnverifiedKey(w *memo.KeyWriter, id int64) {
 // (verify=false): a result the codec changes, such as an empty slice gob reads
 // back as nil, would be served changed.
 func MissBytesUnverifiedCached(id int64) Profile {
-	memoCall := memoMissBytesUnverified.Begin(context.Background())
-	memoMissBytesUnverifiedKey(memoCall.Key(), id)
+	memoCall := memoMissBytesUnverifiedBegin(id)
 	if memoR, memoOK := memoimpl.Lookup[Profile](memoCall, false); memoOK {
 		return memoR
 	}
@@ -117,9 +115,7 @@ func MissBytesUnverifiedCached(id int64) Profile {
 	return memoR
 }
 
-// MissBytesUnverifiedMemo returns the handle of [MissBytesUnverifiedCached]'s
-// cache, to forget or look up one argument set, clear every entry, or read the
-// counters.
+// MissBytesUnverifiedMemo returns the handle of [MissBytesUnverifiedCached]'s cache.
 func MissBytesUnverifiedMemo() MissBytesUnverifiedMemoHandle {
 	return MissBytesUnverifiedMemoHandle{}
 }
@@ -129,25 +125,20 @@ type MissBytesUnverifiedMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MissBytesUnverifiedMemoHandle) Forget(id int64) error {
-	memoCall := memoMissBytesUnverified.Begin(context.Background())
-	memoMissBytesUnverifiedKey(memoCall.Key(), id)
-	return memoCall.Forget()
+	return memoMissBytesUnverifiedBegin(id).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling MissBytesUnverified.
+// Contains reports whether a live result is cached for these arguments.
 func (h MissBytesUnverifiedMemoHandle) Contains(id int64) bool {
-	memoCall := memoMissBytesUnverified.Begin(context.Background())
-	memoMissBytesUnverifiedKey(memoCall.Key(), id)
-	return memoCall.Contains()
+	return memoMissBytesUnverifiedBegin(id).Contains()
 }
 
-// Clear removes every cached result of MissBytesUnverified.
+// Clear removes every cached result.
 func (h MissBytesUnverifiedMemoHandle) Clear(ctx context.Context) error {
 	return memoMissBytesUnverified.Clear(ctx)
 }
 
-// Stats returns the counters of [MissBytesUnverifiedCached].
+// Stats returns the cache's counters.
 func (h MissBytesUnverifiedMemoHandle) Stats() memo.Stats {
 	return memoMissBytesUnverified.Stats()
 }
@@ -163,17 +154,19 @@ var memoMissFile = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfProfile,
 })
 
-// memoMissFileKey writes the key of one call of MissFile.
-func memoMissFileKey(w *memo.KeyWriter, id int64) {
+// memoMissFileBegin starts a call of MissFile and writes its key.
+func memoMissFileBegin(id int64) *memoimpl.Call {
+	memoCall := memoMissFile.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(id)
+	return memoCall
 }
 
 // MissFileCached is the memoized form of [MissFile]: calls with equal
 // arguments share one result, computed once. The key is made of id. Results
 // live in the backend named "benchmissfile".
 func MissFileCached(id int64) Profile {
-	memoCall := memoMissFile.Begin(context.Background())
-	memoMissFileKey(memoCall.Key(), id)
+	memoCall := memoMissFileBegin(id)
 	if memoR, memoOK := memoimpl.Lookup[Profile](memoCall, false); memoOK {
 		return memoR
 	}
@@ -186,8 +179,7 @@ func MissFileCached(id int64) Profile {
 	return memoR
 }
 
-// MissFileMemo returns the handle of [MissFileCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// MissFileMemo returns the handle of [MissFileCached]'s cache.
 func MissFileMemo() MissFileMemoHandle {
 	return MissFileMemoHandle{}
 }
@@ -197,25 +189,20 @@ type MissFileMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MissFileMemoHandle) Forget(id int64) error {
-	memoCall := memoMissFile.Begin(context.Background())
-	memoMissFileKey(memoCall.Key(), id)
-	return memoCall.Forget()
+	return memoMissFileBegin(id).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling MissFile.
+// Contains reports whether a live result is cached for these arguments.
 func (h MissFileMemoHandle) Contains(id int64) bool {
-	memoCall := memoMissFile.Begin(context.Background())
-	memoMissFileKey(memoCall.Key(), id)
-	return memoCall.Contains()
+	return memoMissFileBegin(id).Contains()
 }
 
-// Clear removes every cached result of MissFile.
+// Clear removes every cached result.
 func (h MissFileMemoHandle) Clear(ctx context.Context) error {
 	return memoMissFile.Clear(ctx)
 }
 
-// Stats returns the counters of [MissFileCached].
+// Stats returns the cache's counters.
 func (h MissFileMemoHandle) Stats() memo.Stats {
 	return memoMissFile.Stats()
 }
@@ -230,9 +217,12 @@ var memoMissFileUnverified = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfProfile,
 })
 
-// memoMissFileUnverifiedKey writes the key of one call of MissFileUnverified.
-func memoMissFileUnverifiedKey(w *memo.KeyWriter, id int64) {
+// memoMissFileUnverifiedBegin starts a call of MissFileUnverified and writes its key.
+func memoMissFileUnverifiedBegin(id int64) *memoimpl.Call {
+	memoCall := memoMissFileUnverified.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(id)
+	return memoCall
 }
 
 // MissFileUnverifiedCached is the memoized form of [MissFileUnverified]: calls
@@ -242,8 +232,7 @@ func memoMissFileUnverifiedKey(w *memo.KeyWriter, id int64) {
 // (verify=false): a result the codec changes, such as an empty slice gob reads
 // back as nil, would be served changed.
 func MissFileUnverifiedCached(id int64) Profile {
-	memoCall := memoMissFileUnverified.Begin(context.Background())
-	memoMissFileUnverifiedKey(memoCall.Key(), id)
+	memoCall := memoMissFileUnverifiedBegin(id)
 	if memoR, memoOK := memoimpl.Lookup[Profile](memoCall, false); memoOK {
 		return memoR
 	}
@@ -256,9 +245,7 @@ func MissFileUnverifiedCached(id int64) Profile {
 	return memoR
 }
 
-// MissFileUnverifiedMemo returns the handle of [MissFileUnverifiedCached]'s
-// cache, to forget or look up one argument set, clear every entry, or read the
-// counters.
+// MissFileUnverifiedMemo returns the handle of [MissFileUnverifiedCached]'s cache.
 func MissFileUnverifiedMemo() MissFileUnverifiedMemoHandle {
 	return MissFileUnverifiedMemoHandle{}
 }
@@ -268,25 +255,20 @@ type MissFileUnverifiedMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MissFileUnverifiedMemoHandle) Forget(id int64) error {
-	memoCall := memoMissFileUnverified.Begin(context.Background())
-	memoMissFileUnverifiedKey(memoCall.Key(), id)
-	return memoCall.Forget()
+	return memoMissFileUnverifiedBegin(id).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling MissFileUnverified.
+// Contains reports whether a live result is cached for these arguments.
 func (h MissFileUnverifiedMemoHandle) Contains(id int64) bool {
-	memoCall := memoMissFileUnverified.Begin(context.Background())
-	memoMissFileUnverifiedKey(memoCall.Key(), id)
-	return memoCall.Contains()
+	return memoMissFileUnverifiedBegin(id).Contains()
 }
 
-// Clear removes every cached result of MissFileUnverified.
+// Clear removes every cached result.
 func (h MissFileUnverifiedMemoHandle) Clear(ctx context.Context) error {
 	return memoMissFileUnverified.Clear(ctx)
 }
 
-// Stats returns the counters of [MissFileUnverifiedCached].
+// Stats returns the cache's counters.
 func (h MissFileUnverifiedMemoHandle) Stats() memo.Stats {
 	return memoMissFileUnverified.Stats()
 }
@@ -302,17 +284,19 @@ var memoMissMemory = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfProfile,
 })
 
-// memoMissMemoryKey writes the key of one call of MissMemory.
-func memoMissMemoryKey(w *memo.KeyWriter, id int64) {
+// memoMissMemoryBegin starts a call of MissMemory and writes its key.
+func memoMissMemoryBegin(id int64) *memoimpl.Call {
+	memoCall := memoMissMemory.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(id)
+	return memoCall
 }
 
 // MissMemoryCached is the memoized form of [MissMemory]: calls with equal
 // arguments share one result, computed once. The key is made of id. Results
 // live in the backend named "benchmissmem".
 func MissMemoryCached(id int64) Profile {
-	memoCall := memoMissMemory.Begin(context.Background())
-	memoMissMemoryKey(memoCall.Key(), id)
+	memoCall := memoMissMemoryBegin(id)
 	if memoR, memoOK := memoimpl.Lookup[Profile](memoCall, false); memoOK {
 		return memoR
 	}
@@ -325,8 +309,7 @@ func MissMemoryCached(id int64) Profile {
 	return memoR
 }
 
-// MissMemoryMemo returns the handle of [MissMemoryCached]'s cache, to forget
-// or look up one argument set, clear every entry, or read the counters.
+// MissMemoryMemo returns the handle of [MissMemoryCached]'s cache.
 func MissMemoryMemo() MissMemoryMemoHandle {
 	return MissMemoryMemoHandle{}
 }
@@ -336,25 +319,20 @@ type MissMemoryMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MissMemoryMemoHandle) Forget(id int64) error {
-	memoCall := memoMissMemory.Begin(context.Background())
-	memoMissMemoryKey(memoCall.Key(), id)
-	return memoCall.Forget()
+	return memoMissMemoryBegin(id).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling MissMemory.
+// Contains reports whether a live result is cached for these arguments.
 func (h MissMemoryMemoHandle) Contains(id int64) bool {
-	memoCall := memoMissMemory.Begin(context.Background())
-	memoMissMemoryKey(memoCall.Key(), id)
-	return memoCall.Contains()
+	return memoMissMemoryBegin(id).Contains()
 }
 
-// Clear removes every cached result of MissMemory.
+// Clear removes every cached result.
 func (h MissMemoryMemoHandle) Clear(ctx context.Context) error {
 	return memoMissMemory.Clear(ctx)
 }
 
-// Stats returns the counters of [MissMemoryCached].
+// Stats returns the cache's counters.
 func (h MissMemoryMemoHandle) Stats() memo.Stats {
 	return memoMissMemory.Stats()
 }
@@ -370,17 +348,19 @@ var memoProfileFromFile = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfProfile,
 })
 
-// memoProfileFromFileKey writes the key of one call of ProfileFromFile.
-func memoProfileFromFileKey(w *memo.KeyWriter, id int64) {
+// memoProfileFromFileBegin starts a call of ProfileFromFile and writes its key.
+func memoProfileFromFileBegin(id int64) *memoimpl.Call {
+	memoCall := memoProfileFromFile.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(id)
+	return memoCall
 }
 
 // ProfileFromFileCached is the memoized form of [ProfileFromFile]: calls with
 // equal arguments share one result, computed once. The key is made of id.
 // Results live in the backend named "benchfile".
 func ProfileFromFileCached(id int64) Profile {
-	memoCall := memoProfileFromFile.Begin(context.Background())
-	memoProfileFromFileKey(memoCall.Key(), id)
+	memoCall := memoProfileFromFileBegin(id)
 	if memoR, memoOK := memoimpl.Lookup[Profile](memoCall, false); memoOK {
 		return memoR
 	}
@@ -393,9 +373,7 @@ func ProfileFromFileCached(id int64) Profile {
 	return memoR
 }
 
-// ProfileFromFileMemo returns the handle of [ProfileFromFileCached]'s cache,
-// to forget or look up one argument set, clear every entry, or read the
-// counters.
+// ProfileFromFileMemo returns the handle of [ProfileFromFileCached]'s cache.
 func ProfileFromFileMemo() ProfileFromFileMemoHandle {
 	return ProfileFromFileMemoHandle{}
 }
@@ -405,25 +383,20 @@ type ProfileFromFileMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ProfileFromFileMemoHandle) Forget(id int64) error {
-	memoCall := memoProfileFromFile.Begin(context.Background())
-	memoProfileFromFileKey(memoCall.Key(), id)
-	return memoCall.Forget()
+	return memoProfileFromFileBegin(id).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling ProfileFromFile.
+// Contains reports whether a live result is cached for these arguments.
 func (h ProfileFromFileMemoHandle) Contains(id int64) bool {
-	memoCall := memoProfileFromFile.Begin(context.Background())
-	memoProfileFromFileKey(memoCall.Key(), id)
-	return memoCall.Contains()
+	return memoProfileFromFileBegin(id).Contains()
 }
 
-// Clear removes every cached result of ProfileFromFile.
+// Clear removes every cached result.
 func (h ProfileFromFileMemoHandle) Clear(ctx context.Context) error {
 	return memoProfileFromFile.Clear(ctx)
 }
 
-// Stats returns the counters of [ProfileFromFileCached].
+// Stats returns the cache's counters.
 func (h ProfileFromFileMemoHandle) Stats() memo.Stats {
 	return memoProfileFromFile.Stats()
 }
@@ -439,17 +412,19 @@ var memoProfileFromRedis = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfProfile,
 })
 
-// memoProfileFromRedisKey writes the key of one call of ProfileFromRedis.
-func memoProfileFromRedisKey(w *memo.KeyWriter, id int64) {
+// memoProfileFromRedisBegin starts a call of ProfileFromRedis and writes its key.
+func memoProfileFromRedisBegin(id int64) *memoimpl.Call {
+	memoCall := memoProfileFromRedis.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(id)
+	return memoCall
 }
 
 // ProfileFromRedisCached is the memoized form of [ProfileFromRedis]: calls
 // with equal arguments share one result, computed once. The key is made of id.
 // Results live in the backend named "benchredis".
 func ProfileFromRedisCached(id int64) Profile {
-	memoCall := memoProfileFromRedis.Begin(context.Background())
-	memoProfileFromRedisKey(memoCall.Key(), id)
+	memoCall := memoProfileFromRedisBegin(id)
 	if memoR, memoOK := memoimpl.Lookup[Profile](memoCall, false); memoOK {
 		return memoR
 	}
@@ -462,9 +437,7 @@ func ProfileFromRedisCached(id int64) Profile {
 	return memoR
 }
 
-// ProfileFromRedisMemo returns the handle of [ProfileFromRedisCached]'s cache,
-// to forget or look up one argument set, clear every entry, or read the
-// counters.
+// ProfileFromRedisMemo returns the handle of [ProfileFromRedisCached]'s cache.
 func ProfileFromRedisMemo() ProfileFromRedisMemoHandle {
 	return ProfileFromRedisMemoHandle{}
 }
@@ -474,25 +447,20 @@ type ProfileFromRedisMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ProfileFromRedisMemoHandle) Forget(id int64) error {
-	memoCall := memoProfileFromRedis.Begin(context.Background())
-	memoProfileFromRedisKey(memoCall.Key(), id)
-	return memoCall.Forget()
+	return memoProfileFromRedisBegin(id).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling ProfileFromRedis.
+// Contains reports whether a live result is cached for these arguments.
 func (h ProfileFromRedisMemoHandle) Contains(id int64) bool {
-	memoCall := memoProfileFromRedis.Begin(context.Background())
-	memoProfileFromRedisKey(memoCall.Key(), id)
-	return memoCall.Contains()
+	return memoProfileFromRedisBegin(id).Contains()
 }
 
-// Clear removes every cached result of ProfileFromRedis.
+// Clear removes every cached result.
 func (h ProfileFromRedisMemoHandle) Clear(ctx context.Context) error {
 	return memoProfileFromRedis.Clear(ctx)
 }
 
-// Stats returns the counters of [ProfileFromRedisCached].
+// Stats returns the cache's counters.
 func (h ProfileFromRedisMemoHandle) Stats() memo.Stats {
 	return memoProfileFromRedis.Stats()
 }
@@ -508,17 +476,19 @@ var memoProfileFromS3 = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfProfile,
 })
 
-// memoProfileFromS3Key writes the key of one call of ProfileFromS3.
-func memoProfileFromS3Key(w *memo.KeyWriter, id int64) {
+// memoProfileFromS3Begin starts a call of ProfileFromS3 and writes its key.
+func memoProfileFromS3Begin(id int64) *memoimpl.Call {
+	memoCall := memoProfileFromS3.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(id)
+	return memoCall
 }
 
 // ProfileFromS3Cached is the memoized form of [ProfileFromS3]: calls with
 // equal arguments share one result, computed once. The key is made of id.
 // Results live in the backend named "benchs3".
 func ProfileFromS3Cached(id int64) Profile {
-	memoCall := memoProfileFromS3.Begin(context.Background())
-	memoProfileFromS3Key(memoCall.Key(), id)
+	memoCall := memoProfileFromS3Begin(id)
 	if memoR, memoOK := memoimpl.Lookup[Profile](memoCall, false); memoOK {
 		return memoR
 	}
@@ -531,8 +501,7 @@ func ProfileFromS3Cached(id int64) Profile {
 	return memoR
 }
 
-// ProfileFromS3Memo returns the handle of [ProfileFromS3Cached]'s cache, to
-// forget or look up one argument set, clear every entry, or read the counters.
+// ProfileFromS3Memo returns the handle of [ProfileFromS3Cached]'s cache.
 func ProfileFromS3Memo() ProfileFromS3MemoHandle {
 	return ProfileFromS3MemoHandle{}
 }
@@ -542,25 +511,20 @@ type ProfileFromS3MemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ProfileFromS3MemoHandle) Forget(id int64) error {
-	memoCall := memoProfileFromS3.Begin(context.Background())
-	memoProfileFromS3Key(memoCall.Key(), id)
-	return memoCall.Forget()
+	return memoProfileFromS3Begin(id).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling ProfileFromS3.
+// Contains reports whether a live result is cached for these arguments.
 func (h ProfileFromS3MemoHandle) Contains(id int64) bool {
-	memoCall := memoProfileFromS3.Begin(context.Background())
-	memoProfileFromS3Key(memoCall.Key(), id)
-	return memoCall.Contains()
+	return memoProfileFromS3Begin(id).Contains()
 }
 
-// Clear removes every cached result of ProfileFromS3.
+// Clear removes every cached result.
 func (h ProfileFromS3MemoHandle) Clear(ctx context.Context) error {
 	return memoProfileFromS3.Clear(ctx)
 }
 
-// Stats returns the counters of [ProfileFromS3Cached].
+// Stats returns the cache's counters.
 func (h ProfileFromS3MemoHandle) Stats() memo.Stats {
 	return memoProfileFromS3.Stats()
 }
@@ -576,17 +540,19 @@ var memoProfileFromTiered = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfProfile,
 })
 
-// memoProfileFromTieredKey writes the key of one call of ProfileFromTiered.
-func memoProfileFromTieredKey(w *memo.KeyWriter, id int64) {
+// memoProfileFromTieredBegin starts a call of ProfileFromTiered and writes its key.
+func memoProfileFromTieredBegin(id int64) *memoimpl.Call {
+	memoCall := memoProfileFromTiered.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(id)
+	return memoCall
 }
 
 // ProfileFromTieredCached is the memoized form of [ProfileFromTiered]: calls
 // with equal arguments share one result, computed once. The key is made of id.
 // Results live in the backend named "benchtiered".
 func ProfileFromTieredCached(id int64) Profile {
-	memoCall := memoProfileFromTiered.Begin(context.Background())
-	memoProfileFromTieredKey(memoCall.Key(), id)
+	memoCall := memoProfileFromTieredBegin(id)
 	if memoR, memoOK := memoimpl.Lookup[Profile](memoCall, false); memoOK {
 		return memoR
 	}
@@ -599,9 +565,7 @@ func ProfileFromTieredCached(id int64) Profile {
 	return memoR
 }
 
-// ProfileFromTieredMemo returns the handle of [ProfileFromTieredCached]'s
-// cache, to forget or look up one argument set, clear every entry, or read the
-// counters.
+// ProfileFromTieredMemo returns the handle of [ProfileFromTieredCached]'s cache.
 func ProfileFromTieredMemo() ProfileFromTieredMemoHandle {
 	return ProfileFromTieredMemoHandle{}
 }
@@ -611,25 +575,20 @@ type ProfileFromTieredMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ProfileFromTieredMemoHandle) Forget(id int64) error {
-	memoCall := memoProfileFromTiered.Begin(context.Background())
-	memoProfileFromTieredKey(memoCall.Key(), id)
-	return memoCall.Forget()
+	return memoProfileFromTieredBegin(id).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling ProfileFromTiered.
+// Contains reports whether a live result is cached for these arguments.
 func (h ProfileFromTieredMemoHandle) Contains(id int64) bool {
-	memoCall := memoProfileFromTiered.Begin(context.Background())
-	memoProfileFromTieredKey(memoCall.Key(), id)
-	return memoCall.Contains()
+	return memoProfileFromTieredBegin(id).Contains()
 }
 
-// Clear removes every cached result of ProfileFromTiered.
+// Clear removes every cached result.
 func (h ProfileFromTieredMemoHandle) Clear(ctx context.Context) error {
 	return memoProfileFromTiered.Clear(ctx)
 }
 
-// Stats returns the counters of [ProfileFromTieredCached].
+// Stats returns the cache's counters.
 func (h ProfileFromTieredMemoHandle) Stats() memo.Stats {
 	return memoProfileFromTiered.Stats()
 }
@@ -644,18 +603,20 @@ var memoSearch = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfResult,
 })
 
-// memoSearchKey writes the key of one call of Search.
-func memoSearchKey(w *memo.KeyWriter, index string, q Query, page int) {
+// memoSearchBegin starts a call of Search and writes its key.
+func memoSearchBegin(index string, q Query, page int) *memoimpl.Call {
+	memoCall := memoSearch.Begin(context.Background())
+	w := memoCall.Key()
 	w.Text(index)
 	memoKeyQuery(w, &q)
 	w.Int(int64(page))
+	return memoCall
 }
 
 // SearchCached is the memoized form of [Search]: calls with equal arguments
 // share one result, computed once. The key is made of index, q and page.
 func SearchCached(index string, q Query, page int) Result {
-	memoCall := memoSearch.Begin(context.Background())
-	memoSearchKey(memoCall.Key(), index, q, page)
+	memoCall := memoSearchBegin(index, q, page)
 	if memoR, memoOK := memoimpl.Lookup[Result](memoCall, false); memoOK {
 		return memoR
 	}
@@ -668,8 +629,7 @@ func SearchCached(index string, q Query, page int) Result {
 	return memoR
 }
 
-// SearchMemo returns the handle of [SearchCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// SearchMemo returns the handle of [SearchCached]'s cache.
 func SearchMemo() SearchMemoHandle {
 	return SearchMemoHandle{}
 }
@@ -679,25 +639,20 @@ type SearchMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h SearchMemoHandle) Forget(index string, q Query, page int) error {
-	memoCall := memoSearch.Begin(context.Background())
-	memoSearchKey(memoCall.Key(), index, q, page)
-	return memoCall.Forget()
+	return memoSearchBegin(index, q, page).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Search.
+// Contains reports whether a live result is cached for these arguments.
 func (h SearchMemoHandle) Contains(index string, q Query, page int) bool {
-	memoCall := memoSearch.Begin(context.Background())
-	memoSearchKey(memoCall.Key(), index, q, page)
-	return memoCall.Contains()
+	return memoSearchBegin(index, q, page).Contains()
 }
 
-// Clear removes every cached result of Search.
+// Clear removes every cached result.
 func (h SearchMemoHandle) Clear(ctx context.Context) error {
 	return memoSearch.Clear(ctx)
 }
 
-// Stats returns the counters of [SearchCached].
+// Stats returns the cache's counters.
 func (h SearchMemoHandle) Stats() memo.Stats {
 	return memoSearch.Stats()
 }

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"maps"
 	"strconv"
 	"strings"
 	"unicode"
@@ -20,14 +21,24 @@ type analyzer struct {
 	errs    *errorList
 	names   map[string]token.Position // generated package-level names, to catch clashes between directives
 	imports map[string]token.Position // names the package's files import, which no package-level name may reuse
+	avoid   map[string]bool           // names other generated files of the package declare
 	decls   *declarations             // what the package-level directives declare
 }
 
-func analyzePackage(pkg *packages.Package, fp *fingerprinter, founds []*found, errs *errorList) *pkgModel {
-	a := &analyzer{pkg: pkg, fp: fp, errs: errs, names: make(map[string]token.Position), imports: fileImports(pkg)}
+// analyzePackage models the directives founds of one generated file.
+// claimed are the names the package's unconstrained generated file
+// declares, with the directives they are for, which a file for a build
+// constraint must not redeclare; avoid are the names every other generated
+// file declares, which internal names steer clear of. Both are nil for the
+// unconstrained file.
+func analyzePackage(pkg *packages.Package, fp *fingerprinter, founds []*found, errs *errorList, claimed map[string]token.Position, avoid map[string]bool) *pkgModel {
+	a := &analyzer{pkg: pkg, fp: fp, errs: errs, names: maps.Clone(claimed), imports: fileImports(pkg), avoid: avoid}
+	if a.names == nil {
+		a.names = make(map[string]token.Position)
+	}
 	a.decls = scanDeclarations(pkg, errs)
 	setKeyFuncs(pkg.Types, a.decls)
-	m := &pkgModel{path: pkg.PkgPath, name: pkg.Name, types: pkg.Types}
+	m := &pkgModel{path: pkg.PkgPath, name: pkg.Name, types: pkg.Types, avoid: avoid, claims: a.names}
 	for _, f := range founds {
 		if fm := a.function(f); fm != nil {
 			m.funcs = append(m.funcs, fm)
@@ -86,6 +97,7 @@ func (a *analyzer) function(f *found) *funcModel {
 	a.results(f, fm)
 	a.receiver(f, fm)
 	a.params(f, fm)
+	nameResults(fm, a.pkg.Types)
 	a.warnUnkeyed(f, fm)
 	a.codec(f, fm)
 	a.chooseNames(f, fm)
@@ -119,6 +131,25 @@ func (a *analyzer) results(f *found, fm *funcModel) {
 		if invalidType(r.Type()) {
 			a.errs.add(a.varPos(r, f.pos), "%s of %s has an invalid type; fix the package's type errors first", varDesc("result", r, i), fm.name)
 		}
+	}
+}
+
+// nameResults chooses what each result is called in the wrapper's
+// signature: its own name, or memoRes<i> when that would shadow what the
+// body refers to, as parameters are renamed (see paramName): a generated
+// local (memoCall, memoR, memoErr), the function, a type the wrapper
+// names, a predeclared identifier (error, string, nil, false).
+func nameResults(fm *funcModel, local *types.Package) {
+	reserved := reservedNames(fm, local)
+	if fm.recv != nil {
+		reserved[fm.recv.name] = true
+	}
+	for i, v := range fm.results {
+		name := v.Name()
+		if name != "" && name != "_" && shadows(name, reserved) {
+			name = "memoRes" + strconv.Itoa(i)
+		}
+		fm.resultNames = append(fm.resultNames, name)
 	}
 }
 
@@ -222,8 +253,8 @@ func (a *analyzer) usableFuncName(pos token.Position, name string) bool {
 	return false
 }
 
-// internalNames chooses the names of the cache variable, the key function
-// and the results type: memo<Name>, memo<Name>Key and memo<Name>Results,
+// internalNames chooses the names of the cache variable, the Begin function
+// and the results type: memo<Name>, memo<Name>Begin and memo<Name>Results,
 // where Name is the wrapper's name= or else the function's, prefixed with
 // the receiver type for a method (memoStore_Load). They are the
 // generator's own, so rather than report a clash (with a function
@@ -237,11 +268,11 @@ func (a *analyzer) internalNames(fm *funcModel) {
 		base = fm.recv.named.Obj().Name() + "_" + base
 	}
 	internal := func(ident string) []string {
-		return []string{"memo" + ident, "memo" + ident + "Key", "memo" + ident + "Results"}
+		return []string{"memo" + ident, "memo" + ident + "Begin", "memo" + ident + "Results"}
 	}
 	free := func(ident string) bool {
 		for _, n := range internal(ident) {
-			if _, taken := a.names[n]; taken || a.pkg.Types.Scope().Lookup(n) != nil {
+			if _, taken := a.names[n]; taken || a.avoid[n] || a.pkg.Types.Scope().Lookup(n) != nil {
 				return false
 			}
 			if _, imported := a.imports[n]; imported {
@@ -278,8 +309,8 @@ func (a *analyzer) takenNames(funcs []*funcModel) map[string]bool {
 		if fm.recv != nil {
 			taken[fm.recv.name] = true
 		}
-		for _, r := range fm.results {
-			taken[r.Name()] = true
+		for _, name := range fm.resultNames {
+			taken[name] = true
 		}
 		tps := fm.typeParams()
 		for i := range tps.Len() {

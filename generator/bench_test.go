@@ -140,7 +140,11 @@ func BenchmarkGenerate500(b *testing.B) {
 	pkg := l.targets[0]
 	b.Run("generate", func(b *testing.B) {
 		for b.Loop() {
-			r := generatePackage(pkg, newFingerprinter(l), DefaultOutput, nil)
+			p := &pkgPlan{host: pkg, output: DefaultOutput, variants: []*variant{{pkg: pkg, fp: newFingerprinter(l)}}}
+			for _, f := range pkg.Syntax {
+				p.variants[0].founds = append(p.variants[0].founds, scanFile(pkg.Fset, f, &p.errs)...)
+			}
+			r := p.generate()
 			if len(r.Errs) > 0 || r.Content == nil {
 				b.Fatalf("errors: %v", r.Errs)
 			}
@@ -152,7 +156,7 @@ func BenchmarkGenerate500(b *testing.B) {
 		for _, f := range pkg.Syntax {
 			founds = append(founds, scanFile(pkg.Fset, f, &errs)...)
 		}
-		m := analyzePackage(pkg, newFingerprinter(l), founds, &errs)
+		m := analyzePackage(pkg, newFingerprinter(l), founds, &errs, nil, nil)
 		if len(errs) > 0 || len(m.funcs) != 500 {
 			b.Fatalf("%d functions, errors %v", len(m.funcs), errs)
 		}

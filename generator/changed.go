@@ -15,25 +15,27 @@ import (
 // regenerating it orphans their cache entries. Functions only one of the
 // two files has are left out; a missing file has none.
 func (r Result) ChangedFunctions() ([]string, error) {
-	if r.OutputPath == "" || r.Content == nil {
-		return nil, nil
-	}
-	old, err := os.ReadFile(r.OutputPath)
-	if os.IsNotExist(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	before, now := fingerprints(old), fingerprints(r.Content)
 	var changed []string
-	for name, fp := range now {
-		if prev, ok := before[name]; ok && prev != fp {
-			changed = append(changed, name)
+	for _, f := range r.Files() {
+		if f.OutputPath == "" || f.Content == nil {
+			continue
+		}
+		old, err := os.ReadFile(f.OutputPath)
+		if os.IsNotExist(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		before, now := fingerprints(old), fingerprints(f.Content)
+		for name, fp := range now {
+			if prev, ok := before[name]; ok && prev != fp {
+				changed = append(changed, name)
+			}
 		}
 	}
 	slices.Sort(changed)
-	return changed, nil
+	return slices.Compact(changed), nil
 }
 
 // fingerprints returns the fingerprints a generated file holds, by

@@ -28,7 +28,7 @@ func TestDifferentialRedis(t *testing.T) {
 		t.Fatalf("Generate = %v, %v", results, err)
 	}
 	t.Setenv("MEMO_DIFF_REDIS", redisURL)
-	out := runProgram(t, root, "E2EDifferential", results[0])
+	out := runProgram(t, root, "E2EDifferential", overlayFiles(t, results[0]))
 	fileOut, redisOut, ok := bytes.Cut(bytes.TrimPrefix(out, []byte("== file\n")), []byte("== redis\n"))
 	if !ok {
 		t.Fatalf("the program printed no redis section:\n%s", out)

@@ -512,8 +512,10 @@ func coreType(t types.Type) types.Type {
 var (
 	posType          = reflect.TypeFor[token.Pos]()
 	commentGroupType = reflect.TypeFor[*ast.CommentGroup]()
-	objectType       = reflect.TypeFor[*ast.Object]()
-	scopeType        = reflect.TypeFor[*ast.Scope]()
+	//lint:ignore SA1019 the walk recognises the deprecated fields to skip them
+	objectType = reflect.TypeFor[*ast.Object]()
+	//lint:ignore SA1019 the walk recognises the deprecated fields to skip them
+	scopeType = reflect.TypeFor[*ast.Scope]()
 )
 
 // writeNode writes a syntax tree's shape and contents to h: node types,

@@ -27,11 +27,12 @@ func (fp *fingerprinter) filesNode(path string) *node {
 }
 
 // sourcesNode returns the node of the full contents of a local package
-// whose files build constraints partly leave out of the load (for another
-// platform, another tag set, another Go version), or nil: a fingerprint
+// with files under build constraints (for a platform, a tag set, cgo, a Go
+// version), whether or not this load compiles them, or nil: a fingerprint
 // computed on one platform cannot see the code another platform compiles,
-// so every edit of any variant changes it. Test files and memogen's own
-// output do not count.
+// so every edit of any variant changes it, and the same digest results
+// whichever variant is loaded. Test files and memogen's own output do not
+// count.
 func (fp *fingerprinter) sourcesNode(path string) *node {
 	if !fp.local(path) {
 		return nil
@@ -47,11 +48,22 @@ func (fp *fingerprinter) sourcesNode(path string) *node {
 		}
 	}
 	var n *node
-	if len(ignored) > 0 {
+	if len(ignored) > 0 || slices.ContainsFunc(fp.files[path], constrained) {
 		n = &node{key: key, digest: digestFiles(append(slices.Clone(fp.files[path]), ignored...))}
 	}
 	fp.nodes[key] = n
 	return n
+}
+
+// constrained reports whether the Go file at path is under a build
+// constraint.
+func constrained(path string) bool {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	fc, _ := readConstraint(path, src)
+	return fc.expr != nil
 }
 
 // generatedByMemogen reports whether the file at path begins with the

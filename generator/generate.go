@@ -28,11 +28,14 @@ type Options struct {
 	// Dir is the directory package patterns are relative to; "" means the
 	// current directory.
 	Dir string
-	// Tags are extra build tags to load packages with. The generated file
-	// then requires them too, since it may call functions that only they
-	// build: generate once per tag set, each with its own Output.
+	// Tags are extra build tags to load packages with. They change what
+	// the first load sees, not what is generated: directives in files that
+	// build constraints leave out are found by loading again under a
+	// configuration that has them, whatever the tags.
 	Tags []string
-	// Output is the generated file's name; "" means DefaultOutput.
+	// Output is the generated file's name; "" means DefaultOutput. The
+	// files for directives under build constraints take its name with a
+	// suffix (memo_gen_linux.go).
 	Output string
 	// Env is the environment of the go command; nil means os.Environ().
 	Env []string
@@ -48,6 +51,13 @@ type Result struct {
 	// Content is the generated file, or nil when the package has no
 	// directives, in which case no file should exist.
 	Content []byte
+	// Constrained are the files generated for directives in files that
+	// build constraints select (a //go:build line, a _linux.go name,
+	// import "C"): one per distinct constraint, which it carries, sorted
+	// by path, then the files memogen generated earlier that no directive
+	// needs any more, with nil Content. Each is a Result of its own with
+	// no Constrained.
+	Constrained []Result
 	// Errs lists every mistake found in the package, sorted by position;
 	// one in the user's code prints as "file:line:col: memo: message".
 	// Content is nil when there are any. File names are relative to the
@@ -58,6 +68,14 @@ type Result struct {
 	// that is valid but probably not what was meant, such as an ignore=
 	// that leaves no argument in the key. They never make Content nil.
 	Warnings []error
+}
+
+// Files returns one Result per file: the package's unconstrained file,
+// then its Constrained ones.
+func (r Result) Files() []Result {
+	main := r
+	main.Constrained = nil
+	return append([]Result{main}, r.Constrained...)
 }
 
 // Generate loads the packages patterns match and generates code for each.
@@ -75,61 +93,20 @@ func Generate(ctx context.Context, patterns []string, opts Options) ([]Result, e
 	if err != nil {
 		return nil, err
 	}
-	fp := newFingerprinter(l)
-	var results []Result
 	for _, pkg := range l.targets {
-		if len(pkg.GoFiles) == 0 && len(pkg.Errors) > 0 {
+		if len(pkg.GoFiles) == 0 && len(pkg.IgnoredFiles) == 0 && len(pkg.Errors) > 0 {
 			return nil, fmt.Errorf("loading %s: %v", pkg.PkgPath, pkg.Errors[0])
 		}
-		results = append(results, generatePackage(pkg, fp, output, opts.Tags))
+	}
+	plans, err := planVariants(ctx, l, opts, output)
+	if err != nil {
+		return nil, err
+	}
+	var results []Result
+	for _, p := range plans {
+		results = append(results, p.generate())
 	}
 	return results, nil
-}
-
-// generatePackage runs the phases after loading for one package.
-func generatePackage(pkg *packages.Package, fp *fingerprinter, output string, tags []string) Result {
-	res := Result{PkgPath: pkg.PkgPath, OutputPath: outputPath(pkg, output)}
-	var errs errorList
-	for _, e := range pkg.Errors {
-		// Type errors are expected while the generated file is left out
-		// (callers of the wrappers do not compile), whether the type checker
-		// or the compiler behind go list reports them; analysis reports
-		// those that touch an annotated signature.
-		if e.Kind == packages.TypeError || e.Kind == packages.ListError && strings.HasPrefix(e.Msg, "# ") {
-			continue
-		}
-		errs = append(errs, packageError(e))
-	}
-	if len(errs) > 0 {
-		res.Errs = errs.sorted()
-		shortenPaths(res.Errs)
-		return res
-	}
-	var founds []*found
-	for _, file := range pkg.Syntax {
-		founds = append(founds, scanFile(pkg.Fset, file, &errs)...)
-	}
-	if dir := packageDir(pkg); dir != "" {
-		scanTestFiles(dir, &errs)
-	}
-	if len(founds) == 0 && len(errs) == 0 {
-		return res
-	}
-	model := analyzePackage(pkg, fp, founds, &errs)
-	res.Errs, res.Warnings = errs.split()
-	shortenPaths(res.Errs)
-	shortenPaths(res.Warnings)
-	if len(res.Errs) > 0 {
-		return res
-	}
-	model.tags = tags
-	content, err := render(model)
-	if err != nil {
-		res.Errs = []error{err}
-		return res
-	}
-	res.Content = content
-	return res
 }
 
 func packageError(e packages.Error) error {
@@ -179,13 +156,22 @@ func packageDir(pkg *packages.Package) string {
 	return filepath.Dir(files[0])
 }
 
-// Commit writes the result's file, or removes a file memogen generated
-// earlier when the package no longer has directives. It refuses to
-// overwrite or remove a file that memogen did not generate.
+// Commit writes the result's files, or removes those memogen generated
+// earlier that the package no longer needs. It refuses to overwrite or
+// remove a file that memogen did not generate.
 func (r Result) Commit() error {
 	if len(r.Errs) > 0 {
 		return fmt.Errorf("%s: not writing: the package has errors", r.PkgPath)
 	}
+	for _, f := range r.Files() {
+		if err := f.commitFile(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r Result) commitFile() error {
 	if r.OutputPath == "" {
 		return nil
 	}
@@ -210,9 +196,18 @@ func (r Result) Commit() error {
 	return os.WriteFile(r.OutputPath, r.Content, 0o644)
 }
 
-// Stale reports whether the file on disk differs from the result: missing,
+// Stale reports whether a file on disk differs from the result: missing,
 // out of date, or left over from directives that are gone.
 func (r Result) Stale() (bool, error) {
+	for _, f := range r.Files() {
+		if stale, err := f.staleFile(); stale || err != nil {
+			return stale, err
+		}
+	}
+	return false, nil
+}
+
+func (r Result) staleFile() (bool, error) {
 	if r.OutputPath == "" {
 		return false, nil
 	}

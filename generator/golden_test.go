@@ -18,9 +18,12 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/*/want")
 
 // TestGolden runs the generator on every testdata/<Case> package and compares
-// the result byte for byte with want/memo_gen.go or want/errors.txt. A case
-// whose package is a main package is also compiled with its generated file
-// and run; its output must equal want/program_out.txt.
+// the result byte for byte with want/memo_gen.go (and want/memo_gen_*.go for
+// directives under build constraints) or want/errors.txt. A case whose
+// package is a main package is also compiled with its generated files and
+// run; its output must equal want/program_out.txt. A case with a builds.txt
+// is also vetted under each of its lines' environment and flags
+// (GOOS=windows, CGO_ENABLED=0, -tags=special).
 func TestGolden(t *testing.T) {
 	root, err := filepath.Abs("..")
 	if err != nil {
@@ -31,10 +34,10 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
-		if !e.IsDir() {
-			continue
-		}
 		name := e.Name()
+		if !e.IsDir() || strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".") {
+			continue // the go command ignores these too
+		}
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			runCase(t, root, name)
@@ -60,10 +63,57 @@ func runCase(t *testing.T, root, name string) {
 		compareGolden(t, filepath.Join(want, "errors.txt"), scrubbed(t, dir, r.Errs))
 		return
 	}
-	compareGolden(t, filepath.Join(want, "memo_gen.go"), r.Content)
+	produced := make(map[string]bool)
+	for _, f := range r.Files() {
+		if f.Content != nil {
+			base := filepath.Base(f.OutputPath)
+			produced[base] = true
+			compareGolden(t, filepath.Join(want, base), f.Content)
+		}
+	}
+	old, _ := filepath.Glob(filepath.Join(want, "memo_gen*.go"))
+	for _, path := range old {
+		if produced[filepath.Base(path)] {
+			continue
+		}
+		if *update {
+			if err := os.Remove(path); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			t.Errorf("%s is no longer generated (rerun with -update to remove it)", path)
+		}
+	}
+	overlay := overlayFiles(t, r)
 	if _, err := os.Stat(filepath.Join(want, "program_out.txt")); err == nil || *update && isMain(t, dir) {
-		out := runProgram(t, root, name, r)
+		out := runProgram(t, root, name, overlay)
 		compareGolden(t, filepath.Join(want, "program_out.txt"), out)
+	}
+	if builds, err := os.ReadFile(filepath.Join(dir, "builds.txt")); err == nil {
+		for _, line := range strings.Split(strings.TrimSpace(string(builds)), "\n") {
+			vetUnder(t, root, name, overlay, strings.Fields(line))
+		}
+	}
+}
+
+// vetUnder runs go vet on the case with its generated files under the
+// environment assignments and flags of words.
+func vetUnder(t *testing.T, root, name, overlay string, words []string) {
+	t.Helper()
+	var env, flags []string
+	for _, w := range words {
+		if strings.HasPrefix(w, "-") {
+			flags = append(flags, w)
+		} else {
+			env = append(env, w)
+		}
+	}
+	args := append(append([]string{"vet", "-overlay=" + overlay}, flags...), "./testdata/"+name)
+	cmd := exec.Command("go", args...)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), env...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("%s go %s: %v\n%s", strings.Join(env, " "), strings.Join(args, " "), err, out)
 	}
 }
 
@@ -119,16 +169,24 @@ func compareGolden(t *testing.T, path string, got []byte) {
 	}
 }
 
-// runProgram compiles the case with its generated file laid over the
-// package directory, runs it, and returns its output.
-func runProgram(t *testing.T, root, name string, r generator.Result) []byte {
+// overlayFiles writes the result's generated files to a temporary
+// directory and returns the path of an overlay that lays them over the
+// package directory.
+func overlayFiles(t *testing.T, r generator.Result) string {
 	t.Helper()
 	tmp := t.TempDir()
-	gen := filepath.Join(tmp, "memo_gen.go")
-	if err := os.WriteFile(gen, r.Content, 0o644); err != nil {
-		t.Fatal(err)
+	replace := make(map[string]string)
+	for _, f := range r.Files() {
+		if f.Content == nil {
+			continue
+		}
+		gen := filepath.Join(tmp, filepath.Base(f.OutputPath))
+		if err := os.WriteFile(gen, f.Content, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		replace[f.OutputPath] = gen
 	}
-	overlay, err := json.Marshal(map[string]map[string]string{"Replace": {r.OutputPath: gen}})
+	overlay, err := json.Marshal(map[string]map[string]string{"Replace": replace})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +194,14 @@ func runProgram(t *testing.T, root, name string, r generator.Result) []byte {
 	if err := os.WriteFile(overlayPath, overlay, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("go", "run", "-race", "-overlay="+overlayPath, "./testdata/"+name)
+	return overlayPath
+}
+
+// runProgram compiles the case with its generated files laid over the
+// package directory, runs it, and returns its output.
+func runProgram(t *testing.T, root, name, overlay string) []byte {
+	t.Helper()
+	cmd := exec.Command("go", "run", "-race", "-overlay="+overlay, "./testdata/"+name)
 	cmd.Dir = root
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"go/build/constraint"
 	"go/token"
 	"go/types"
 )
@@ -15,7 +16,17 @@ type pkgModel struct {
 	name  string // package name
 	types *types.Package
 	funcs []*funcModel
-	tags  []string // build tags the package was loaded with
+	// constraint is the build constraint of the directives' files, which
+	// the generated file carries; nil for the unconstrained file.
+	constraint constraint.Expr
+	// claims are the package-level names the file declares for its
+	// directives, with the directive each is for.
+	claims map[string]token.Position
+	// avoid are names other generated files of the package declare.
+	avoid map[string]bool
+	// shared are the helpers of the package's unconstrained file, which a
+	// file for a build constraint calls; nil for that file.
+	shared *sharedHelpers
 	// taken are the names the generated file's imports must avoid: the
 	// package's, and those the generated code declares.
 	taken map[string]bool
@@ -32,7 +43,11 @@ type funcModel struct {
 	recv    *recvModel // nil for a plain function
 	params  []paramModel
 	results []*types.Var
-	errors  bool // the last result is an error
+	// resultNames are the results' names in the wrapper's signature: as
+	// declared, or memoRes<i> where a name would shadow what the body
+	// refers to; "" for unnamed results.
+	resultNames []string
+	errors      bool // the last result is an error
 
 	ctxParam     string // the first context.Context parameter, or ""
 	nocacheParam string // the nocache= parameter, or ""

@@ -42,7 +42,7 @@ func ExampleKeyWriter() {
 var memoDouble = memoimpl.NewFunc(memoimpl.FuncInfo{Package: "example.com/calc", Name: "Double"})
 
 func DoubleCached(n int) int {
-	c := memoDouble.Begin(nil)
+	c := memoDouble.Begin(context.Background())
 	c.Key().Int(int64(n))
 	if r, ok := memoimpl.Lookup[int](c, false); ok {
 		return r
@@ -76,7 +76,7 @@ func ExampleFunc() {
 var memoUpper = memoimpl.NewFunc(memoimpl.FuncInfo{Package: "example.com/text", Name: "Upper", Backend: "example-small"})
 
 func UpperCached(s string) string {
-	c := memoUpper.Begin(nil)
+	c := memoUpper.Begin(context.Background())
 	c.Key().Text(s)
 	if r, ok := memoimpl.Lookup[string](c, false); ok {
 		return r

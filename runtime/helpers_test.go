@@ -2,6 +2,7 @@ package runtime_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"strings"
 	"sync"
@@ -46,7 +47,7 @@ func newFunc(t *testing.T, info memoimpl.FuncInfo) *memoimpl.Func {
 // get is what memogen generates for func(arg string) (R, error): it keys
 // arg and calls compute on a miss.
 func get[R any](f *memoimpl.Func, arg string, compute func() (R, error)) (R, error) {
-	c := f.Begin(nil)
+	c := f.Begin(context.Background())
 	c.Key().Text(arg)
 	if r, ok := memoimpl.Lookup[R](c, false); ok {
 		return r, nil
@@ -56,13 +57,13 @@ func get[R any](f *memoimpl.Func, arg string, compute func() (R, error)) (R, err
 
 // contains and forget are the generated handle's methods.
 func contains(f *memoimpl.Func, arg string) bool {
-	c := f.Begin(nil)
+	c := f.Begin(context.Background())
 	c.Key().Text(arg)
 	return c.Contains()
 }
 
 func forget(f *memoimpl.Func, arg string) error {
-	c := f.Begin(nil)
+	c := f.Begin(context.Background())
 	c.Key().Text(arg)
 	return c.Forget()
 }

@@ -170,7 +170,7 @@ func New(ctx context.Context, opts Options) (*Store, error) {
 	}
 	prefix := strings.Trim(opts.Prefix, "/")
 	if prefix != "" && !validPath(prefix) {
-		return nil, fmt.Errorf("s3: prefix %q: want slash-separated names, none empty, . or ..", opts.Prefix)
+		return nil, fmt.Errorf("s3: prefix %q: want slash-separated names, none of them \".\", \"..\" or empty", opts.Prefix)
 	}
 	if opts.PageSize < 0 || opts.PageSize > MaxPageSize {
 		return nil, fmt.Errorf("s3: page size %d: want 1 to %d, or 0 for %[2]d", opts.PageSize, MaxPageSize)

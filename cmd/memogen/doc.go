@@ -25,7 +25,14 @@
 //
 // Packages default to ".". For every package with directives, memogen
 // writes one file of wrappers, and removes the file it generated earlier
-// when a package no longer has directives. The flags are:
+// when a package no longer has directives. Directives in files under build
+// constraints (a //go:build line, a _linux.go or _amd64.go name, import
+// "C") get their wrappers in a file per distinct constraint, which carries
+// it: memo_gen_linux.go, memo_gen_special.go, memo_gen_not-windows.go,
+// memo_gen_cgo.go. memogen finds them whatever platform and tags it runs
+// with, by loading the package again for the constraints its first load
+// leaves out, and removes those it generated that no directive needs any
+// more. The flags are:
 //
 //	-check         change nothing; exit 1 naming each generated file that
 //	               is missing, out of date or left over (for CI), and for
@@ -37,9 +44,8 @@
 //	-version       print the version of memogen and exit
 //	-output file   the generated file's name in each package (default
 //	               memo_gen.go)
-//	-tags list     comma-separated build tags to load packages with; the
-//	               generated file requires them too (//go:build !memogen &&
-//	               a && b), so give each tag set its own -output
+//	-tags list     comma-separated build tags to load packages with first;
+//	               not needed for directives under build constraints
 //
 // Mistakes in directives are reported as file:line:col: memo: message, all
 // of them in one run, with a "did you mean" for a typo, and memogen exits

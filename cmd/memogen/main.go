@@ -89,13 +89,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	for _, r := range results {
 		if *flags.check {
-			stale, err := r.Stale()
-			if err != nil {
-				fmt.Fprintf(stderr, "memogen: %v\n", err)
-				status = 1
-			} else if stale {
-				fmt.Fprintf(stderr, "memogen: %s %s; run %s\n", r.OutputPath, staleness(r), fix)
-				status = 1
+			for _, f := range r.Files() {
+				stale, err := f.Stale()
+				if err != nil {
+					fmt.Fprintf(stderr, "memogen: %v\n", err)
+					status = 1
+				} else if stale {
+					fmt.Fprintf(stderr, "memogen: %s %s; run %s\n", f.OutputPath, staleness(f), fix)
+					status = 1
+				}
 			}
 			continue
 		}
@@ -115,7 +117,7 @@ const maxNamed = 10
 func staleness(r generator.Result) string {
 	switch _, err := os.Stat(r.OutputPath); {
 	case r.Content == nil:
-		return "is left over: its package has no directives"
+		return "is left over: no directive needs it any more"
 	case errors.Is(err, fs.ErrNotExist):
 		return "is missing"
 	}

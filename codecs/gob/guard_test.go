@@ -41,23 +41,24 @@ type (
 	record struct {
 		Inner
 		*Promoted
-		ID      int64
-		Name    string
-		Email   *string
-		Tags    []string
-		Scores  map[string]float64
-		ByID    map[int][]*Inner
-		Blob    []byte
-		When    time.Time
-		Stamp   *time.Time
-		Next    *record
-		Any     any
-		Big     *big.Int
-		Grid    [2][2]int
-		Ratio   float32
-		Cplx    complex128
-		Flag    bool
-		Small   int8
+		ID     int64
+		Name   string
+		Email  *string
+		Tags   []string
+		Scores map[string]float64
+		ByID   map[int][]*Inner
+		Blob   []byte
+		When   time.Time
+		Stamp  *time.Time
+		Next   *record
+		Any    any
+		Big    *big.Int
+		Grid   [2][2]int
+		Ratio  float32
+		Cplx   complex128
+		Flag   bool
+		Small  int8
+		//lint:ignore U1000 unexported on purpose: the code under test must see it
 		private int
 	}
 	Promoted struct{ Up map[string]int }

@@ -42,24 +42,25 @@ type (
 	record   struct {
 		embedded
 		*Promoted
-		ID       int64    `json:"id"`
-		Name     string   `json:"name,omitempty"`
-		Count    int      `json:"count,string"`
-		Ratio    float64  `json:",string"`
-		Tags     []string `json:"tags"`
-		Scores   map[string]float64
-		ByID     map[int]string
-		Blob     []byte
-		When     time.Time
-		Stamp    *time.Time
-		Next     *record
-		Any      any
-		Raw      json.RawMessage
-		Num      json.Number
-		Big      *big.Int
-		IP       net.IP
-		Grid     [2][2]int
-		Skipped  []bigElem `json:"-"`
+		ID      int64    `json:"id"`
+		Name    string   `json:"name,omitempty"`
+		Count   int      `json:"count,string"`
+		Ratio   float64  `json:",string"`
+		Tags    []string `json:"tags"`
+		Scores  map[string]float64
+		ByID    map[int]string
+		Blob    []byte
+		When    time.Time
+		Stamp   *time.Time
+		Next    *record
+		Any     any
+		Raw     json.RawMessage
+		Num     json.Number
+		Big     *big.Int
+		IP      net.IP
+		Grid    [2][2]int
+		Skipped []bigElem `json:"-"`
+		//lint:ignore U1000 unexported on purpose: the code under test must see it
 		internal int
 	}
 )

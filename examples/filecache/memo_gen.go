@@ -27,10 +27,13 @@ var memoBuildReport = memoimpl.NewFunc(memoimpl.FuncInfo{
 	TTL:         24 * time.Hour,
 })
 
-// memoBuildReportKey writes the key of one call of BuildReport.
-func memoBuildReportKey(w *memo.KeyWriter, region string, year int) {
+// memoBuildReportBegin starts a call of BuildReport and writes its key.
+func memoBuildReportBegin(region string, year int) *memoimpl.Call {
+	memoCall := memoBuildReport.Begin(context.Background())
+	w := memoCall.Key()
 	w.Text(region)
 	w.Int(int64(year))
+	return memoCall
 }
 
 // BuildReportCached is the memoized form of [BuildReport]: calls with equal
@@ -38,22 +41,19 @@ func memoBuildReportKey(w *memo.KeyWriter, region string, year int) {
 // year. Results expire after 24h0m0s. Errors are returned, not cached. Results
 // live in the backend named "disk".
 func BuildReportCached(region string, year int) (Report, error) {
-	memoCall := memoBuildReport.Begin(context.Background())
-	memoBuildReportKey(memoCall.Key(), region, year)
+	memoCall := memoBuildReportBegin(region, year)
 	if memoR, memoOK := memoimpl.Lookup[Report](memoCall, false); memoOK {
 		return memoR, nil
 	}
 	memoCall.Summarize(func() string {
 		return memoimpl.Describe("region", region, "year", year)
 	})
-	memoR, memoErr := memoimpl.Run(memoCall, func() (Report, error) {
+	return memoimpl.Run(memoCall, func() (Report, error) {
 		return BuildReport(region, year)
 	})
-	return memoR, memoErr
 }
 
-// BuildReportMemo returns the handle of [BuildReportCached]'s cache, to forget
-// or look up one argument set, clear every entry, or read the counters.
+// BuildReportMemo returns the handle of [BuildReportCached]'s cache.
 func BuildReportMemo() BuildReportMemoHandle {
 	return BuildReportMemoHandle{}
 }
@@ -63,25 +63,20 @@ type BuildReportMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h BuildReportMemoHandle) Forget(region string, year int) error {
-	memoCall := memoBuildReport.Begin(context.Background())
-	memoBuildReportKey(memoCall.Key(), region, year)
-	return memoCall.Forget()
+	return memoBuildReportBegin(region, year).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling BuildReport.
+// Contains reports whether a live result is cached for these arguments.
 func (h BuildReportMemoHandle) Contains(region string, year int) bool {
-	memoCall := memoBuildReport.Begin(context.Background())
-	memoBuildReportKey(memoCall.Key(), region, year)
-	return memoCall.Contains()
+	return memoBuildReportBegin(region, year).Contains()
 }
 
-// Clear removes every cached result of BuildReport.
+// Clear removes every cached result.
 func (h BuildReportMemoHandle) Clear(ctx context.Context) error {
 	return memoBuildReport.Clear(ctx)
 }
 
-// Stats returns the counters of [BuildReportCached].
+// Stats returns the cache's counters.
 func (h BuildReportMemoHandle) Stats() memo.Stats {
 	return memoBuildReport.Stats()
 }

@@ -26,9 +26,12 @@ var memoWeather = memoimpl.NewFunc(memoimpl.FuncInfo{
 	TTL:         5 * time.Minute,
 })
 
-// memoWeatherKey writes the key of one call of Weather.
-func memoWeatherKey(w *memo.KeyWriter, city string) {
+// memoWeatherBegin starts a call of Weather and writes its key.
+func memoWeatherBegin(ctx context.Context, city string) *memoimpl.Call {
+	memoCall := memoWeather.Begin(ctx)
+	w := memoCall.Key()
 	w.Text(city)
+	return memoCall
 }
 
 // WeatherCached is the memoized form of [Weather]: calls with equal arguments
@@ -37,22 +40,19 @@ func memoWeatherKey(w *memo.KeyWriter, city string) {
 // cache is not read: Weather runs and its result replaces the cached one.
 // Errors are returned, not cached.
 func WeatherCached(ctx context.Context, city string, refresh bool) (string, error) {
-	memoCall := memoWeather.Begin(ctx)
-	memoWeatherKey(memoCall.Key(), city)
+	memoCall := memoWeatherBegin(ctx, city)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, refresh); memoOK {
 		return memoR, nil
 	}
 	memoCall.Summarize(func() string {
 		return memoimpl.Describe("city", city)
 	})
-	memoR, memoErr := memoimpl.Run(memoCall, func() (string, error) {
+	return memoimpl.Run(memoCall, func() (string, error) {
 		return Weather(ctx, city, refresh)
 	})
-	return memoR, memoErr
 }
 
-// WeatherMemo returns the handle of [WeatherCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// WeatherMemo returns the handle of [WeatherCached]'s cache.
 func WeatherMemo() WeatherMemoHandle {
 	return WeatherMemoHandle{}
 }
@@ -62,25 +62,20 @@ type WeatherMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h WeatherMemoHandle) Forget(ctx context.Context, city string, refresh bool) error {
-	memoCall := memoWeather.Begin(ctx)
-	memoWeatherKey(memoCall.Key(), city)
-	return memoCall.Forget()
+	return memoWeatherBegin(ctx, city).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Weather.
+// Contains reports whether a live result is cached for these arguments.
 func (h WeatherMemoHandle) Contains(ctx context.Context, city string, refresh bool) bool {
-	memoCall := memoWeather.Begin(ctx)
-	memoWeatherKey(memoCall.Key(), city)
-	return memoCall.Contains()
+	return memoWeatherBegin(ctx, city).Contains()
 }
 
-// Clear removes every cached result of Weather.
+// Clear removes every cached result.
 func (h WeatherMemoHandle) Clear(ctx context.Context) error {
 	return memoWeather.Clear(ctx)
 }
 
-// Stats returns the counters of [WeatherCached].
+// Stats returns the cache's counters.
 func (h WeatherMemoHandle) Stats() memo.Stats {
 	return memoWeather.Stats()
 }
@@ -95,16 +90,18 @@ var memoWordCount = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/examples/quickstart",
 })
 
-// memoWordCountKey writes the key of one call of WordCount.
-func memoWordCountKey(w *memo.KeyWriter, text string) {
+// memoWordCountBegin starts a call of WordCount and writes its key.
+func memoWordCountBegin(text string) *memoimpl.Call {
+	memoCall := memoWordCount.Begin(context.Background())
+	w := memoCall.Key()
 	w.Text(text)
+	return memoCall
 }
 
 // WordCountCached is the memoized form of [WordCount]: calls with equal
 // arguments share one result, computed once. The key is made of text.
 func WordCountCached(text string) int {
-	memoCall := memoWordCount.Begin(context.Background())
-	memoWordCountKey(memoCall.Key(), text)
+	memoCall := memoWordCountBegin(text)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -117,8 +114,7 @@ func WordCountCached(text string) int {
 	return memoR
 }
 
-// WordCountMemo returns the handle of [WordCountCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// WordCountMemo returns the handle of [WordCountCached]'s cache.
 func WordCountMemo() WordCountMemoHandle {
 	return WordCountMemoHandle{}
 }
@@ -128,25 +124,20 @@ type WordCountMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h WordCountMemoHandle) Forget(text string) error {
-	memoCall := memoWordCount.Begin(context.Background())
-	memoWordCountKey(memoCall.Key(), text)
-	return memoCall.Forget()
+	return memoWordCountBegin(text).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling WordCount.
+// Contains reports whether a live result is cached for these arguments.
 func (h WordCountMemoHandle) Contains(text string) bool {
-	memoCall := memoWordCount.Begin(context.Background())
-	memoWordCountKey(memoCall.Key(), text)
-	return memoCall.Contains()
+	return memoWordCountBegin(text).Contains()
 }
 
-// Clear removes every cached result of WordCount.
+// Clear removes every cached result.
 func (h WordCountMemoHandle) Clear(ctx context.Context) error {
 	return memoWordCount.Clear(ctx)
 }
 
-// Stats returns the counters of [WordCountCached].
+// Stats returns the cache's counters.
 func (h WordCountMemoHandle) Stats() memo.Stats {
 	return memoWordCount.Stats()
 }

@@ -26,10 +26,13 @@ var memoExchangeRate = memoimpl.NewFunc(memoimpl.FuncInfo{
 	TTL:         time.Minute,
 })
 
-// memoExchangeRateKey writes the key of one call of ExchangeRate.
-func memoExchangeRateKey(w *memo.KeyWriter, from string, to string) {
+// memoExchangeRateBegin starts a call of ExchangeRate and writes its key.
+func memoExchangeRateBegin(ctx context.Context, from string, to string) *memoimpl.Call {
+	memoCall := memoExchangeRate.Begin(ctx)
+	w := memoCall.Key()
 	w.Text(from)
 	w.Text(to)
+	return memoCall
 }
 
 // ExchangeRateCached is the memoized form of [ExchangeRate]: calls with equal
@@ -37,22 +40,19 @@ func memoExchangeRateKey(w *memo.KeyWriter, from string, to string) {
 // Argument ctx is not part of the key. Results expire after 1m0s. Errors are
 // returned, not cached. Results live in the backend named "shared".
 func ExchangeRateCached(ctx context.Context, from string, to string) (float64, error) {
-	memoCall := memoExchangeRate.Begin(ctx)
-	memoExchangeRateKey(memoCall.Key(), from, to)
+	memoCall := memoExchangeRateBegin(ctx, from, to)
 	if memoR, memoOK := memoimpl.Lookup[float64](memoCall, false); memoOK {
 		return memoR, nil
 	}
 	memoCall.Summarize(func() string {
 		return memoimpl.Describe("from", from, "to", to)
 	})
-	memoR, memoErr := memoimpl.Run(memoCall, func() (float64, error) {
+	return memoimpl.Run(memoCall, func() (float64, error) {
 		return ExchangeRate(ctx, from, to)
 	})
-	return memoR, memoErr
 }
 
-// ExchangeRateMemo returns the handle of [ExchangeRateCached]'s cache, to
-// forget or look up one argument set, clear every entry, or read the counters.
+// ExchangeRateMemo returns the handle of [ExchangeRateCached]'s cache.
 func ExchangeRateMemo() ExchangeRateMemoHandle {
 	return ExchangeRateMemoHandle{}
 }
@@ -62,25 +62,20 @@ type ExchangeRateMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ExchangeRateMemoHandle) Forget(ctx context.Context, from string, to string) error {
-	memoCall := memoExchangeRate.Begin(ctx)
-	memoExchangeRateKey(memoCall.Key(), from, to)
-	return memoCall.Forget()
+	return memoExchangeRateBegin(ctx, from, to).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling ExchangeRate.
+// Contains reports whether a live result is cached for these arguments.
 func (h ExchangeRateMemoHandle) Contains(ctx context.Context, from string, to string) bool {
-	memoCall := memoExchangeRate.Begin(ctx)
-	memoExchangeRateKey(memoCall.Key(), from, to)
-	return memoCall.Contains()
+	return memoExchangeRateBegin(ctx, from, to).Contains()
 }
 
-// Clear removes every cached result of ExchangeRate.
+// Clear removes every cached result.
 func (h ExchangeRateMemoHandle) Clear(ctx context.Context) error {
 	return memoExchangeRate.Clear(ctx)
 }
 
-// Stats returns the counters of [ExchangeRateCached].
+// Stats returns the cache's counters.
 func (h ExchangeRateMemoHandle) Stats() memo.Stats {
 	return memoExchangeRate.Stats()
 }

@@ -26,10 +26,13 @@ var memoThumbnail = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfSliceByte,
 })
 
-// memoThumbnailKey writes the key of one call of Thumbnail.
-func memoThumbnailKey(w *memo.KeyWriter, image string, width int) {
+// memoThumbnailBegin starts a call of Thumbnail and writes its key.
+func memoThumbnailBegin(ctx context.Context, image string, width int) *memoimpl.Call {
+	memoCall := memoThumbnail.Begin(ctx)
+	w := memoCall.Key()
 	w.Text(image)
 	w.Int(int64(width))
+	return memoCall
 }
 
 // ThumbnailCached is the memoized form of [Thumbnail]: calls with equal
@@ -37,22 +40,19 @@ func memoThumbnailKey(w *memo.KeyWriter, image string, width int) {
 // width. Argument ctx is not part of the key. Errors are returned, not cached.
 // Results live in the backend named "bucket".
 func ThumbnailCached(ctx context.Context, image string, width int) ([]byte, error) {
-	memoCall := memoThumbnail.Begin(ctx)
-	memoThumbnailKey(memoCall.Key(), image, width)
+	memoCall := memoThumbnailBegin(ctx, image, width)
 	if memoR, memoOK := memoimpl.Lookup[[]byte](memoCall, false); memoOK {
 		return memoR, nil
 	}
 	memoCall.Summarize(func() string {
 		return memoimpl.Describe("image", image, "width", width)
 	})
-	memoR, memoErr := memoimpl.Run(memoCall, func() ([]byte, error) {
+	return memoimpl.Run(memoCall, func() ([]byte, error) {
 		return Thumbnail(ctx, image, width)
 	})
-	return memoR, memoErr
 }
 
-// ThumbnailMemo returns the handle of [ThumbnailCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// ThumbnailMemo returns the handle of [ThumbnailCached]'s cache.
 func ThumbnailMemo() ThumbnailMemoHandle {
 	return ThumbnailMemoHandle{}
 }
@@ -62,25 +62,20 @@ type ThumbnailMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ThumbnailMemoHandle) Forget(ctx context.Context, image string, width int) error {
-	memoCall := memoThumbnail.Begin(ctx)
-	memoThumbnailKey(memoCall.Key(), image, width)
-	return memoCall.Forget()
+	return memoThumbnailBegin(ctx, image, width).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Thumbnail.
+// Contains reports whether a live result is cached for these arguments.
 func (h ThumbnailMemoHandle) Contains(ctx context.Context, image string, width int) bool {
-	memoCall := memoThumbnail.Begin(ctx)
-	memoThumbnailKey(memoCall.Key(), image, width)
-	return memoCall.Contains()
+	return memoThumbnailBegin(ctx, image, width).Contains()
 }
 
-// Clear removes every cached result of Thumbnail.
+// Clear removes every cached result.
 func (h ThumbnailMemoHandle) Clear(ctx context.Context) error {
 	return memoThumbnail.Clear(ctx)
 }
 
-// Stats returns the counters of [ThumbnailCached].
+// Stats returns the cache's counters.
 func (h ThumbnailMemoHandle) Stats() memo.Stats {
 	return memoThumbnail.Stats()
 }

@@ -6,6 +6,7 @@
 package memoimpl_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/memogen/memogen/runtime/memoimpl"
@@ -20,7 +21,7 @@ type request struct {
 // lookupRequest is the key function memogen would generate for
 // func(name string, r request, n int, verbose bool).
 func lookupRequest(f *memoimpl.Func, name string, r *request, n int, verbose bool) (string, bool) {
-	c := f.Begin(nil)
+	c := f.Begin(context.Background())
 	w := c.Key()
 	w.Text(name)
 	w.Text(r.Path)

@@ -3,12 +3,13 @@ package memoimpl_test
 import (
 	"context"
 	"errors"
-	"github.com/memogen/memogen/runtime/memoimpl"
-	"github.com/memogen/memogen/runtime/store"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/memogen/memogen/runtime/memoimpl"
+	"github.com/memogen/memogen/runtime/store"
 
 	"github.com/memogen/memogen/backends/memory"
 	_ "github.com/memogen/memogen/codecs/json"
@@ -225,7 +226,7 @@ func TestBytesFingerprintAndVersionOrphanEntries(t *testing.T) {
 	runs := 0
 	call := func(info memoimpl.FuncInfo) {
 		f := memoimpl.NewFunc(info)
-		c := f.Begin(nil)
+		c := f.Begin(context.Background())
 		c.Key().Int(1)
 		if _, ok := memoimpl.Lookup[int](c, false); ok {
 			return
@@ -384,7 +385,7 @@ func TestBytesOversizePayloadIsNotUnstorable(t *testing.T) {
 	bf := newByteFunc(t, st, memoimpl.FuncInfo{Codec: "msgpack"})
 	memo.Configure(memo.Config{MaxEntryBytes: 100})
 	for i := range 2 {
-		c := bf.f.Begin(nil)
+		c := bf.f.Begin(context.Background())
 		c.Key().Int(int64(i))
 		if _, ok := memoimpl.Lookup[[]byte](c, false); ok {
 			t.Fatal("a hit in an empty store")

@@ -248,7 +248,7 @@ func TestCacheWithoutTTLNeverExpires(t *testing.T) {
 // unkeyable writes a key that cannot be built, as generated code does for
 // a type parameter instantiated with a func.
 func unkeyable(f *memoimpl.Func, compute func() (string, error)) (string, error) {
-	c := f.Begin(nil)
+	c := f.Begin(context.Background())
 	memo.Dynamic(c.Key(), func() {})
 	if r, ok := memoimpl.Lookup[string](c, false); ok {
 		return r, nil

@@ -36,9 +36,9 @@ type Call struct {
 
 var callPool = sync.Pool{New: func() any { return new(Call) }}
 
-// Begin starts a call. ctx is the wrapper's context argument, or nil when the
-// function takes none; a waiter on a concurrent identical call stops waiting
-// when ctx ends.
+// Begin starts a call. ctx is the wrapper's context argument, or
+// context.Background() when the function takes none (nil counts as that);
+// a waiter on a concurrent identical call stops waiting when ctx ends.
 func (f *Func) Begin(ctx context.Context) *Call {
 	c := callPool.Get().(*Call)
 	if ctx == nil {

@@ -242,7 +242,7 @@ func TestKeyLabelOnlyWithAKey(t *testing.T) {
 	})
 	f := newFunc(t, memoimpl.FuncInfo{})
 	unkeyable(f, func() (string, error) { return "", nil })
-	c := f.Begin(nil) // no keyed arguments
+	c := f.Begin(context.Background()) // no keyed arguments
 	if _, ok := memoimpl.Lookup[string](c, false); !ok {
 		_, _ = memoimpl.Run(c, func() (string, error) { return "v", nil })
 	}

@@ -1,6 +1,7 @@
 package memoimpl_test
 
 import (
+	"context"
 	"errors"
 	"testing"
 
@@ -44,7 +45,7 @@ func TestCyclicResultsAreReturnedNotStored(t *testing.T) {
 			bf := newByteFunc(t, store, memoimpl.FuncInfo{Codec: codec, Recursive: true})
 			runs := 0
 			call := func(closed bool) *ring {
-				c := bf.f.Begin(nil)
+				c := bf.f.Begin(context.Background())
 				c.Key().Bool(closed)
 				if r, ok := memoimpl.Lookup[*ring](c, false); ok {
 					return r

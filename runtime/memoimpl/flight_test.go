@@ -472,7 +472,7 @@ func TestRunSharesErrorsWithWaiters(t *testing.T) {
 func TestRunAfterAnotherCallStoredSharesItsResult(t *testing.T) {
 	f := newFunc(t, memoimpl.FuncInfo{})
 	var c counter
-	first := f.Begin(nil)
+	first := f.Begin(context.Background())
 	first.Key().Text("k")
 	if _, ok := memoimpl.Lookup[string](first, false); ok {
 		t.Fatal("Lookup on an empty cache reported a hit")

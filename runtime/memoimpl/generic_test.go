@@ -328,7 +328,7 @@ func TestLocalTypesOfOneNameInKeys(t *testing.T) {
 	configure(t, memo.Config{Hook: rec.Hook})
 	runs := 0
 	for range 2 {
-		c := f.Begin(nil)
+		c := f.Begin(context.Background())
 		memo.Dynamic[any](c.Key(), va)
 		if _, ok := memoimpl.Lookup[int](c, false); ok {
 			t.Fatal("Lookup hit; want the call uncached")

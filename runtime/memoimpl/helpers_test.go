@@ -60,7 +60,7 @@ func cached[R any](ctx context.Context, f *memoimpl.Func, arg string, refresh bo
 
 // get is cached for a function without a context or refresh argument.
 func get[R any](f *memoimpl.Func, arg string, compute func() (R, error)) (R, error) {
-	c := f.Begin(nil)
+	c := f.Begin(context.Background())
 	c.Key().Text(arg)
 	if r, ok := memoimpl.Lookup[R](c, false); ok {
 		return r, nil
@@ -70,13 +70,13 @@ func get[R any](f *memoimpl.Func, arg string, compute func() (R, error)) (R, err
 
 // contains and forget are the generated handle's methods.
 func contains(f *memoimpl.Func, arg string) bool {
-	c := f.Begin(nil)
+	c := f.Begin(context.Background())
 	c.Key().Text(arg)
 	return c.Contains()
 }
 
 func forget(f *memoimpl.Func, arg string) error {
-	c := f.Begin(nil)
+	c := f.Begin(context.Background())
 	c.Key().Text(arg)
 	return c.Forget()
 }

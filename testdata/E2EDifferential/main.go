@@ -330,22 +330,22 @@ func NilSliceZstd(k int) []int {
 
 //memo:cache backend=store codec=msgpack
 func NaNMsgpack(k int) Reading {
-	return Reading{Temp: Celsius(math.NaN()), Raw: -0.0, N: k}
+	return Reading{Temp: Celsius(math.NaN()), Raw: math.Copysign(0, -1), N: k}
 }
 
 //memo:cache backend=store codec=json
 func NaNJSON(k int) Reading {
-	return Reading{Temp: Celsius(math.NaN()), Raw: -0.0, N: k}
+	return Reading{Temp: Celsius(math.NaN()), Raw: math.Copysign(0, -1), N: k}
 }
 
 //memo:cache backend=store codec=gob
 func NaNGob(k int) Reading {
-	return Reading{Temp: Celsius(math.NaN()), Raw: -0.0, N: k}
+	return Reading{Temp: Celsius(math.NaN()), Raw: math.Copysign(0, -1), N: k}
 }
 
 //memo:cache backend=store codec=msgpack+zstd
 func NaNZstd(k int) Reading {
-	return Reading{Temp: Celsius(math.NaN()), Raw: -0.0, N: k}
+	return Reading{Temp: Celsius(math.NaN()), Raw: math.Copysign(0, -1), N: k}
 }
 
 //memo:cache backend=store codec=msgpack

@@ -11,7 +11,8 @@ import (
 // mainItem stands for a type of package main: these tests tell the speller
 // that this package is the main one.
 type mainItem struct {
-	ID   int
+	ID int
+	//lint:ignore U1000 unexported on purpose: the code under test must see it
 	note string
 }
 

@@ -27,9 +27,12 @@ var memoFetchUser = memoimpl.NewFunc(memoimpl.FuncInfo{
 	TTL:         10 * time.Minute,
 })
 
-// memoFetchUserKey writes the key of one call of FetchUser.
-func memoFetchUserKey(w *memo.KeyWriter, id int64) {
+// memoFetchUserBegin starts a call of FetchUser and writes its key.
+func memoFetchUserBegin(ctx context.Context, id int64) *memoimpl.Call {
+	memoCall := memoFetchUser.Begin(ctx)
+	w := memoCall.Key()
 	w.Int(id)
+	return memoCall
 }
 
 // FetchUserCached is the memoized form of [FetchUser]: calls with equal
@@ -38,22 +41,19 @@ func memoFetchUserKey(w *memo.KeyWriter, id int64) {
 // refresh is true the cache is not read: FetchUser runs and its result
 // replaces the cached one. Errors are returned, not cached.
 func FetchUserCached(ctx context.Context, logger *slog.Logger, id int64, refresh bool) (*User, error) {
-	memoCall := memoFetchUser.Begin(ctx)
-	memoFetchUserKey(memoCall.Key(), id)
+	memoCall := memoFetchUserBegin(ctx, id)
 	if memoR, memoOK := memoimpl.Lookup[*User](memoCall, refresh); memoOK {
 		return memoR, nil
 	}
 	memoCall.Summarize(func() string {
 		return memoimpl.Describe("id", id)
 	})
-	memoR, memoErr := memoimpl.Run(memoCall, func() (*User, error) {
+	return memoimpl.Run(memoCall, func() (*User, error) {
 		return FetchUser(ctx, logger, id, refresh)
 	})
-	return memoR, memoErr
 }
 
-// FetchUserMemo returns the handle of [FetchUserCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// FetchUserMemo returns the handle of [FetchUserCached]'s cache.
 func FetchUserMemo() FetchUserMemoHandle {
 	return FetchUserMemoHandle{}
 }
@@ -63,25 +63,20 @@ type FetchUserMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h FetchUserMemoHandle) Forget(ctx context.Context, logger *slog.Logger, id int64, refresh bool) error {
-	memoCall := memoFetchUser.Begin(ctx)
-	memoFetchUserKey(memoCall.Key(), id)
-	return memoCall.Forget()
+	return memoFetchUserBegin(ctx, id).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling FetchUser.
+// Contains reports whether a live result is cached for these arguments.
 func (h FetchUserMemoHandle) Contains(ctx context.Context, logger *slog.Logger, id int64, refresh bool) bool {
-	memoCall := memoFetchUser.Begin(ctx)
-	memoFetchUserKey(memoCall.Key(), id)
-	return memoCall.Contains()
+	return memoFetchUserBegin(ctx, id).Contains()
 }
 
-// Clear removes every cached result of FetchUser.
+// Clear removes every cached result.
 func (h FetchUserMemoHandle) Clear(ctx context.Context) error {
 	return memoFetchUser.Clear(ctx)
 }
 
-// Stats returns the counters of [FetchUserCached].
+// Stats returns the cache's counters.
 func (h FetchUserMemoHandle) Stats() memo.Stats {
 	return memoFetchUser.Stats()
 }
@@ -103,17 +98,19 @@ var memoSplit = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSplitSize,
 })
 
-// memoSplitKey writes the key of one call of Split.
-func memoSplitKey(w *memo.KeyWriter, s string, at int) {
+// memoSplitBegin starts a call of Split and writes its key.
+func memoSplitBegin(s string, at int) *memoimpl.Call {
+	memoCall := memoSplit.Begin(context.Background())
+	w := memoCall.Key()
 	w.Text(s)
 	w.Int(int64(at))
+	return memoCall
 }
 
 // SplitCached is the memoized form of [Split]: calls with equal arguments
 // share one result, computed once. The key is made of s and at.
 func SplitCached(s string, at int) (left string, right string) {
-	memoCall := memoSplit.Begin(context.Background())
-	memoSplitKey(memoCall.Key(), s, at)
+	memoCall := memoSplitBegin(s, at)
 	if memoR, memoOK := memoimpl.Lookup[memoSplitResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1
 	}
@@ -127,8 +124,7 @@ func SplitCached(s string, at int) (left string, right string) {
 	return memoR.R0, memoR.R1
 }
 
-// SplitMemo returns the handle of [SplitCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// SplitMemo returns the handle of [SplitCached]'s cache.
 func SplitMemo() SplitMemoHandle {
 	return SplitMemoHandle{}
 }
@@ -138,25 +134,20 @@ type SplitMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h SplitMemoHandle) Forget(s string, at int) error {
-	memoCall := memoSplit.Begin(context.Background())
-	memoSplitKey(memoCall.Key(), s, at)
-	return memoCall.Forget()
+	return memoSplitBegin(s, at).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Split.
+// Contains reports whether a live result is cached for these arguments.
 func (h SplitMemoHandle) Contains(s string, at int) bool {
-	memoCall := memoSplit.Begin(context.Background())
-	memoSplitKey(memoCall.Key(), s, at)
-	return memoCall.Contains()
+	return memoSplitBegin(s, at).Contains()
 }
 
-// Clear removes every cached result of Split.
+// Clear removes every cached result.
 func (h SplitMemoHandle) Clear(ctx context.Context) error {
 	return memoSplit.Clear(ctx)
 }
 
-// Stats returns the counters of [SplitCached].
+// Stats returns the cache's counters.
 func (h SplitMemoHandle) Stats() memo.Stats {
 	return memoSplit.Stats()
 }
@@ -170,8 +161,10 @@ var memoSum = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/Basic",
 })
 
-// memoSumKey writes the key of one call of Sum.
-func memoSumKey(w *memo.KeyWriter, p Point, m map[string]int, ps *Point, xs []int) {
+// memoSumBegin starts a call of Sum and writes its key.
+func memoSumBegin(p Point, m map[string]int, ps *Point, xs []int) *memoimpl.Call {
+	memoCall := memoSum.Begin(context.Background())
+	w := memoCall.Key()
 	memoKeyPoint(w, &p)
 	w.BeginMap(len(m))
 	for memoK0, memoV0 := range m {
@@ -190,13 +183,13 @@ func memoSumKey(w *memo.KeyWriter, p Point, m map[string]int, ps *Point, xs []in
 	for memoI0 := range xs {
 		w.Int(int64(xs[memoI0]))
 	}
+	return memoCall
 }
 
 // SumCached is the memoized form of [Sum]: calls with equal arguments share
 // one result, computed once. The key is made of p, m, ps and xs.
 func SumCached(p Point, m map[string]int, ps *Point, xs ...int) int {
-	memoCall := memoSum.Begin(context.Background())
-	memoSumKey(memoCall.Key(), p, m, ps, xs)
+	memoCall := memoSumBegin(p, m, ps, xs)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -209,8 +202,7 @@ func SumCached(p Point, m map[string]int, ps *Point, xs ...int) int {
 	return memoR
 }
 
-// SumMemo returns the handle of [SumCached]'s cache, to forget or look up one
-// argument set, clear every entry, or read the counters.
+// SumMemo returns the handle of [SumCached]'s cache.
 func SumMemo() SumMemoHandle {
 	return SumMemoHandle{}
 }
@@ -220,25 +212,20 @@ type SumMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h SumMemoHandle) Forget(p Point, m map[string]int, ps *Point, xs ...int) error {
-	memoCall := memoSum.Begin(context.Background())
-	memoSumKey(memoCall.Key(), p, m, ps, xs)
-	return memoCall.Forget()
+	return memoSumBegin(p, m, ps, xs).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Sum.
+// Contains reports whether a live result is cached for these arguments.
 func (h SumMemoHandle) Contains(p Point, m map[string]int, ps *Point, xs ...int) bool {
-	memoCall := memoSum.Begin(context.Background())
-	memoSumKey(memoCall.Key(), p, m, ps, xs)
-	return memoCall.Contains()
+	return memoSumBegin(p, m, ps, xs).Contains()
 }
 
-// Clear removes every cached result of Sum.
+// Clear removes every cached result.
 func (h SumMemoHandle) Clear(ctx context.Context) error {
 	return memoSum.Clear(ctx)
 }
 
-// Stats returns the counters of [SumCached].
+// Stats returns the cache's counters.
 func (h SumMemoHandle) Stats() memo.Stats {
 	return memoSum.Stats()
 }
@@ -252,20 +239,22 @@ var memoMap = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Recursive:   true,
 })
 
-// memoMapKey writes the key of one call of Map.
-func memoMapKey[T any, U comparable](w *memo.KeyWriter, xs []T, f U) {
+// memoMapBegin starts a call of Map and writes its key.
+func memoMapBegin[T any, U comparable](xs []T, f U) *memoimpl.Call {
+	memoCall := memoimpl.Instance2[T, U](memoMap).Begin(context.Background())
+	w := memoCall.Key()
 	w.Length(len(xs))
 	for memoI0 := range xs {
 		memo.Dynamic(w, xs[memoI0])
 	}
 	memo.Dynamic(w, f)
+	return memoCall
 }
 
 // MapCached is the memoized form of [Map]: calls with equal arguments share
 // one result, computed once. The key is made of xs and f.
 func MapCached[T any, U comparable](xs []T, f U) []T {
-	memoCall := memoimpl.Instance2[T, U](memoMap).Begin(context.Background())
-	memoMapKey[T, U](memoCall.Key(), xs, f)
+	memoCall := memoMapBegin[T, U](xs, f)
 	if memoR, memoOK := memoimpl.Lookup[[]T](memoCall, false); memoOK {
 		return memoR
 	}
@@ -278,8 +267,7 @@ func MapCached[T any, U comparable](xs []T, f U) []T {
 	return memoR
 }
 
-// MapMemo returns the handle of [MapCached]'s cache, to forget or look up one
-// argument set, clear every entry, or read the counters.
+// MapMemo returns the handle of [MapCached]'s cache.
 func MapMemo[T any, U comparable]() MapMemoHandle[T, U] {
 	return MapMemoHandle[T, U]{}
 }
@@ -289,25 +277,20 @@ type MapMemoHandle[T any, U comparable] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MapMemoHandle[T, U]) Forget(xs []T, f U) error {
-	memoCall := memoimpl.Instance2[T, U](memoMap).Begin(context.Background())
-	memoMapKey[T, U](memoCall.Key(), xs, f)
-	return memoCall.Forget()
+	return memoMapBegin[T, U](xs, f).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Map.
+// Contains reports whether a live result is cached for these arguments.
 func (h MapMemoHandle[T, U]) Contains(xs []T, f U) bool {
-	memoCall := memoimpl.Instance2[T, U](memoMap).Begin(context.Background())
-	memoMapKey[T, U](memoCall.Key(), xs, f)
-	return memoCall.Contains()
+	return memoMapBegin[T, U](xs, f).Contains()
 }
 
-// Clear removes every cached result of Map with these type arguments.
+// Clear removes every cached result with these type arguments.
 func (h MapMemoHandle[T, U]) Clear(ctx context.Context) error {
 	return memoimpl.Instance2[T, U](memoMap).Clear(ctx)
 }
 
-// Stats returns the counters of [MapCached] with these type arguments.
+// Stats returns the cache's counters with these type arguments.
 func (h MapMemoHandle[T, U]) Stats() memo.Stats {
 	return memoimpl.Instance2[T, U](memoMap).Stats()
 }
@@ -330,8 +313,10 @@ var memoSvc_Load = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSvc_LoadSize,
 })
 
-// memoSvc_LoadKey writes the key of one call of Svc.Load.
-func memoSvc_LoadKey(w *memo.KeyWriter, s *Svc, t *Tree, b []byte) {
+// memoSvc_LoadBegin starts a call of Svc.Load and writes its key.
+func memoSvc_LoadBegin(s *Svc, t *Tree, b []byte) *memoimpl.Call {
+	memoCall := memoSvc_Load.Begin(context.Background())
+	w := memoCall.Key()
 	if s == nil {
 		w.Present(false)
 	} else {
@@ -345,14 +330,14 @@ func memoSvc_LoadKey(w *memo.KeyWriter, s *Svc, t *Tree, b []byte) {
 		memoKeyTree(w, t)
 	}
 	w.Blob(b)
+	return memoCall
 }
 
 // LoadCached is the memoized form of [Svc.Load]: calls with equal receivers
 // and arguments share one result, computed once. The key is made of t and b.
 // Errors are returned, not cached.
 func (s *Svc) LoadCached(t *Tree, memoArg1 int, b []byte) (string, int, error) {
-	memoCall := memoSvc_Load.Begin(context.Background())
-	memoSvc_LoadKey(memoCall.Key(), s, t, b)
+	memoCall := memoSvc_LoadBegin(s, t, b)
 	if memoR, memoOK := memoimpl.Lookup[memoSvc_LoadResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1, nil
 	}
@@ -366,8 +351,7 @@ func (s *Svc) LoadCached(t *Tree, memoArg1 int, b []byte) (string, int, error) {
 	return memoR.R0, memoR.R1, memoErr
 }
 
-// LoadMemo returns the handle of [Svc.LoadCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// LoadMemo returns the handle of [Svc.LoadCached]'s cache.
 func (s *Svc) LoadMemo() SvcLoadMemoHandle {
 	return SvcLoadMemoHandle{recv: s}
 }
@@ -379,25 +363,20 @@ type SvcLoadMemoHandle struct {
 
 // Forget removes the cached result for these arguments, if any.
 func (h SvcLoadMemoHandle) Forget(t *Tree, memoArg1 int, b []byte) error {
-	memoCall := memoSvc_Load.Begin(context.Background())
-	memoSvc_LoadKey(memoCall.Key(), h.recv, t, b)
-	return memoCall.Forget()
+	return memoSvc_LoadBegin(h.recv, t, b).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Svc.Load.
+// Contains reports whether a live result is cached for these arguments.
 func (h SvcLoadMemoHandle) Contains(t *Tree, memoArg1 int, b []byte) bool {
-	memoCall := memoSvc_Load.Begin(context.Background())
-	memoSvc_LoadKey(memoCall.Key(), h.recv, t, b)
-	return memoCall.Contains()
+	return memoSvc_LoadBegin(h.recv, t, b).Contains()
 }
 
-// Clear removes every cached result of Svc.Load.
+// Clear removes every cached result.
 func (h SvcLoadMemoHandle) Clear(ctx context.Context) error {
 	return memoSvc_Load.Clear(ctx)
 }
 
-// Stats returns the counters of [Svc.LoadCached].
+// Stats returns the cache's counters.
 func (h SvcLoadMemoHandle) Stats() memo.Stats {
 	return memoSvc_Load.Stats()
 }

@@ -30,17 +30,19 @@ var memoJSONReport = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfReport,
 })
 
-// memoJSONReportKey writes the key of one call of JSONReport.
-func memoJSONReportKey(w *memo.KeyWriter, region string) {
+// memoJSONReportBegin starts a call of JSONReport and writes its key.
+func memoJSONReportBegin(region string) *memoimpl.Call {
+	memoCall := memoJSONReport.Begin(context.Background())
+	w := memoCall.Key()
 	w.Text(region)
+	return memoCall
 }
 
 // JSONReportCached is the memoized form of [JSONReport]: calls with equal
 // arguments share one result, computed once. The key is made of region.
 // Results live in the backend named "disk".
 func JSONReportCached(region string) Report {
-	memoCall := memoJSONReport.Begin(context.Background())
-	memoJSONReportKey(memoCall.Key(), region)
+	memoCall := memoJSONReportBegin(region)
 	if memoR, memoOK := memoimpl.Lookup[Report](memoCall, false); memoOK {
 		return memoR
 	}
@@ -53,8 +55,7 @@ func JSONReportCached(region string) Report {
 	return memoR
 }
 
-// JSONReportMemo returns the handle of [JSONReportCached]'s cache, to forget
-// or look up one argument set, clear every entry, or read the counters.
+// JSONReportMemo returns the handle of [JSONReportCached]'s cache.
 func JSONReportMemo() JSONReportMemoHandle {
 	return JSONReportMemoHandle{}
 }
@@ -64,25 +65,20 @@ type JSONReportMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h JSONReportMemoHandle) Forget(region string) error {
-	memoCall := memoJSONReport.Begin(context.Background())
-	memoJSONReportKey(memoCall.Key(), region)
-	return memoCall.Forget()
+	return memoJSONReportBegin(region).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling JSONReport.
+// Contains reports whether a live result is cached for these arguments.
 func (h JSONReportMemoHandle) Contains(region string) bool {
-	memoCall := memoJSONReport.Begin(context.Background())
-	memoJSONReportKey(memoCall.Key(), region)
-	return memoCall.Contains()
+	return memoJSONReportBegin(region).Contains()
 }
 
-// Clear removes every cached result of JSONReport.
+// Clear removes every cached result.
 func (h JSONReportMemoHandle) Clear(ctx context.Context) error {
 	return memoJSONReport.Clear(ctx)
 }
 
-// Stats returns the counters of [JSONReportCached].
+// Stats returns the cache's counters.
 func (h JSONReportMemoHandle) Stats() memo.Stats {
 	return memoJSONReport.Stats()
 }
@@ -99,17 +95,19 @@ var memoPacked = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfReport,
 })
 
-// memoPackedKey writes the key of one call of Packed.
-func memoPackedKey(w *memo.KeyWriter, region string) {
+// memoPackedBegin starts a call of Packed and writes its key.
+func memoPackedBegin(region string) *memoimpl.Call {
+	memoCall := memoPacked.Begin(context.Background())
+	w := memoCall.Key()
 	w.Text(region)
+	return memoCall
 }
 
 // PackedCached is the memoized form of [Packed]: calls with equal arguments
 // share one result, computed once. The key is made of region. Results live in
 // the backend named "disk".
 func PackedCached(region string) Report {
-	memoCall := memoPacked.Begin(context.Background())
-	memoPackedKey(memoCall.Key(), region)
+	memoCall := memoPackedBegin(region)
 	if memoR, memoOK := memoimpl.Lookup[Report](memoCall, false); memoOK {
 		return memoR
 	}
@@ -122,8 +120,7 @@ func PackedCached(region string) Report {
 	return memoR
 }
 
-// PackedMemo returns the handle of [PackedCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// PackedMemo returns the handle of [PackedCached]'s cache.
 func PackedMemo() PackedMemoHandle {
 	return PackedMemoHandle{}
 }
@@ -133,25 +130,20 @@ type PackedMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h PackedMemoHandle) Forget(region string) error {
-	memoCall := memoPacked.Begin(context.Background())
-	memoPackedKey(memoCall.Key(), region)
-	return memoCall.Forget()
+	return memoPackedBegin(region).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Packed.
+// Contains reports whether a live result is cached for these arguments.
 func (h PackedMemoHandle) Contains(region string) bool {
-	memoCall := memoPacked.Begin(context.Background())
-	memoPackedKey(memoCall.Key(), region)
-	return memoCall.Contains()
+	return memoPackedBegin(region).Contains()
 }
 
-// Clear removes every cached result of Packed.
+// Clear removes every cached result.
 func (h PackedMemoHandle) Clear(ctx context.Context) error {
 	return memoPacked.Clear(ctx)
 }
 
-// Stats returns the counters of [PackedCached].
+// Stats returns the cache's counters.
 func (h PackedMemoHandle) Stats() memo.Stats {
 	return memoPacked.Stats()
 }
@@ -168,31 +160,31 @@ var memoGobbed = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfReport,
 })
 
-// memoGobbedKey writes the key of one call of Gobbed.
-func memoGobbedKey(w *memo.KeyWriter, region string) {
+// memoGobbedBegin starts a call of Gobbed and writes its key.
+func memoGobbedBegin(region string) *memoimpl.Call {
+	memoCall := memoGobbed.Begin(context.Background())
+	w := memoCall.Key()
 	w.Text(region)
+	return memoCall
 }
 
 // GobbedCached is the memoized form of [Gobbed]: calls with equal arguments
 // share one result, computed once. The key is made of region. Errors are
 // returned, not cached. Results live in the backend named "disk".
 func GobbedCached(region string) (Report, error) {
-	memoCall := memoGobbed.Begin(context.Background())
-	memoGobbedKey(memoCall.Key(), region)
+	memoCall := memoGobbedBegin(region)
 	if memoR, memoOK := memoimpl.Lookup[Report](memoCall, false); memoOK {
 		return memoR, nil
 	}
 	memoCall.Summarize(func() string {
 		return memoimpl.Describe("region", region)
 	})
-	memoR, memoErr := memoimpl.Run(memoCall, func() (Report, error) {
+	return memoimpl.Run(memoCall, func() (Report, error) {
 		return Gobbed(region)
 	})
-	return memoR, memoErr
 }
 
-// GobbedMemo returns the handle of [GobbedCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// GobbedMemo returns the handle of [GobbedCached]'s cache.
 func GobbedMemo() GobbedMemoHandle {
 	return GobbedMemoHandle{}
 }
@@ -202,25 +194,20 @@ type GobbedMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h GobbedMemoHandle) Forget(region string) error {
-	memoCall := memoGobbed.Begin(context.Background())
-	memoGobbedKey(memoCall.Key(), region)
-	return memoCall.Forget()
+	return memoGobbedBegin(region).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Gobbed.
+// Contains reports whether a live result is cached for these arguments.
 func (h GobbedMemoHandle) Contains(region string) bool {
-	memoCall := memoGobbed.Begin(context.Background())
-	memoGobbedKey(memoCall.Key(), region)
-	return memoCall.Contains()
+	return memoGobbedBegin(region).Contains()
 }
 
-// Clear removes every cached result of Gobbed.
+// Clear removes every cached result.
 func (h GobbedMemoHandle) Clear(ctx context.Context) error {
 	return memoGobbed.Clear(ctx)
 }
 
-// Stats returns the counters of [GobbedCached].
+// Stats returns the cache's counters.
 func (h GobbedMemoHandle) Stats() memo.Stats {
 	return memoGobbed.Stats()
 }
@@ -236,17 +223,19 @@ var memoRaw = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfSliceByte,
 })
 
-// memoRawKey writes the key of one call of Raw.
-func memoRawKey(w *memo.KeyWriter, n int) {
+// memoRawBegin starts a call of Raw and writes its key.
+func memoRawBegin(n int) *memoimpl.Call {
+	memoCall := memoRaw.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(n))
+	return memoCall
 }
 
 // RawCached is the memoized form of [Raw]: calls with equal arguments share
 // one result, computed once. The key is made of n. Results live in the backend
 // named "disk".
 func RawCached(n int) []byte {
-	memoCall := memoRaw.Begin(context.Background())
-	memoRawKey(memoCall.Key(), n)
+	memoCall := memoRawBegin(n)
 	if memoR, memoOK := memoimpl.Lookup[[]byte](memoCall, false); memoOK {
 		return memoR
 	}
@@ -259,8 +248,7 @@ func RawCached(n int) []byte {
 	return memoR
 }
 
-// RawMemo returns the handle of [RawCached]'s cache, to forget or look up one
-// argument set, clear every entry, or read the counters.
+// RawMemo returns the handle of [RawCached]'s cache.
 func RawMemo() RawMemoHandle {
 	return RawMemoHandle{}
 }
@@ -270,25 +258,20 @@ type RawMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h RawMemoHandle) Forget(n int) error {
-	memoCall := memoRaw.Begin(context.Background())
-	memoRawKey(memoCall.Key(), n)
-	return memoCall.Forget()
+	return memoRawBegin(n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Raw.
+// Contains reports whether a live result is cached for these arguments.
 func (h RawMemoHandle) Contains(n int) bool {
-	memoCall := memoRaw.Begin(context.Background())
-	memoRawKey(memoCall.Key(), n)
-	return memoCall.Contains()
+	return memoRawBegin(n).Contains()
 }
 
-// Clear removes every cached result of Raw.
+// Clear removes every cached result.
 func (h RawMemoHandle) Clear(ctx context.Context) error {
 	return memoRaw.Clear(ctx)
 }
 
-// Stats returns the counters of [RawCached].
+// Stats returns the cache's counters.
 func (h RawMemoHandle) Stats() memo.Stats {
 	return memoRaw.Stats()
 }
@@ -304,17 +287,19 @@ var memoText = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoTextKey writes the key of one call of Text.
-func memoTextKey(w *memo.KeyWriter, s string) {
+// memoTextBegin starts a call of Text and writes its key.
+func memoTextBegin(s string) *memoimpl.Call {
+	memoCall := memoText.Begin(context.Background())
+	w := memoCall.Key()
 	w.Text(s)
+	return memoCall
 }
 
 // TextCached is the memoized form of [Text]: calls with equal arguments share
 // one result, computed once. The key is made of s. Results live in the backend
 // named "disk".
 func TextCached(s string) string {
-	memoCall := memoText.Begin(context.Background())
-	memoTextKey(memoCall.Key(), s)
+	memoCall := memoTextBegin(s)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -327,8 +312,7 @@ func TextCached(s string) string {
 	return memoR
 }
 
-// TextMemo returns the handle of [TextCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// TextMemo returns the handle of [TextCached]'s cache.
 func TextMemo() TextMemoHandle {
 	return TextMemoHandle{}
 }
@@ -338,25 +322,20 @@ type TextMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h TextMemoHandle) Forget(s string) error {
-	memoCall := memoText.Begin(context.Background())
-	memoTextKey(memoCall.Key(), s)
-	return memoCall.Forget()
+	return memoTextBegin(s).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Text.
+// Contains reports whether a live result is cached for these arguments.
 func (h TextMemoHandle) Contains(s string) bool {
-	memoCall := memoText.Begin(context.Background())
-	memoTextKey(memoCall.Key(), s)
-	return memoCall.Contains()
+	return memoTextBegin(s).Contains()
 }
 
-// Clear removes every cached result of Text.
+// Clear removes every cached result.
 func (h TextMemoHandle) Clear(ctx context.Context) error {
 	return memoText.Clear(ctx)
 }
 
-// Stats returns the counters of [TextCached].
+// Stats returns the cache's counters.
 func (h TextMemoHandle) Stats() memo.Stats {
 	return memoText.Stats()
 }
@@ -373,17 +352,19 @@ var memoCounts = memoimpl.NewFunc(memoimpl.FuncInfo{
 	TTL:         time.Hour,
 })
 
-// memoCountsKey writes the key of one call of Counts.
-func memoCountsKey(w *memo.KeyWriter, n int) {
+// memoCountsBegin starts a call of Counts and writes its key.
+func memoCountsBegin(n int) *memoimpl.Call {
+	memoCall := memoCounts.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(n))
+	return memoCall
 }
 
 // CountsCached is the memoized form of [Counts]: calls with equal arguments
 // share one result, computed once. The key is made of n. Results expire after
 // 1h0m0s. Results live in the backend named "disk".
 func CountsCached(n int) map[string]int {
-	memoCall := memoCounts.Begin(context.Background())
-	memoCountsKey(memoCall.Key(), n)
+	memoCall := memoCountsBegin(n)
 	if memoR, memoOK := memoimpl.Lookup[map[string]int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -396,8 +377,7 @@ func CountsCached(n int) map[string]int {
 	return memoR
 }
 
-// CountsMemo returns the handle of [CountsCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// CountsMemo returns the handle of [CountsCached]'s cache.
 func CountsMemo() CountsMemoHandle {
 	return CountsMemoHandle{}
 }
@@ -407,25 +387,20 @@ type CountsMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h CountsMemoHandle) Forget(n int) error {
-	memoCall := memoCounts.Begin(context.Background())
-	memoCountsKey(memoCall.Key(), n)
-	return memoCall.Forget()
+	return memoCountsBegin(n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Counts.
+// Contains reports whether a live result is cached for these arguments.
 func (h CountsMemoHandle) Contains(n int) bool {
-	memoCall := memoCounts.Begin(context.Background())
-	memoCountsKey(memoCall.Key(), n)
-	return memoCall.Contains()
+	return memoCountsBegin(n).Contains()
 }
 
-// Clear removes every cached result of Counts.
+// Clear removes every cached result.
 func (h CountsMemoHandle) Clear(ctx context.Context) error {
 	return memoCounts.Clear(ctx)
 }
 
-// Stats returns the counters of [CountsCached].
+// Stats returns the cache's counters.
 func (h CountsMemoHandle) Stats() memo.Stats {
 	return memoCounts.Stats()
 }

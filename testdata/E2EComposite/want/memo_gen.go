@@ -22,19 +22,21 @@ var memoTotal = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
 
-// memoTotalKey writes the key of one call of Total.
-func memoTotalKey(w *memo.KeyWriter, items []Item) {
+// memoTotalBegin starts a call of Total and writes its key.
+func memoTotalBegin(items []Item) *memoimpl.Call {
+	memoCall := memoTotal.Begin(context.Background())
+	w := memoCall.Key()
 	w.Length(len(items))
 	for memoI0 := range items {
 		memoKeyItem(w, &items[memoI0])
 	}
+	return memoCall
 }
 
 // TotalCached is the memoized form of [Total]: calls with equal arguments
 // share one result, computed once. The key is made of items.
 func TotalCached(items []Item) int {
-	memoCall := memoTotal.Begin(context.Background())
-	memoTotalKey(memoCall.Key(), items)
+	memoCall := memoTotalBegin(items)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -47,8 +49,7 @@ func TotalCached(items []Item) int {
 	return memoR
 }
 
-// TotalMemo returns the handle of [TotalCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// TotalMemo returns the handle of [TotalCached]'s cache.
 func TotalMemo() TotalMemoHandle {
 	return TotalMemoHandle{}
 }
@@ -58,25 +59,20 @@ type TotalMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h TotalMemoHandle) Forget(items []Item) error {
-	memoCall := memoTotal.Begin(context.Background())
-	memoTotalKey(memoCall.Key(), items)
-	return memoCall.Forget()
+	return memoTotalBegin(items).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Total.
+// Contains reports whether a live result is cached for these arguments.
 func (h TotalMemoHandle) Contains(items []Item) bool {
-	memoCall := memoTotal.Begin(context.Background())
-	memoTotalKey(memoCall.Key(), items)
-	return memoCall.Contains()
+	return memoTotalBegin(items).Contains()
 }
 
-// Clear removes every cached result of Total.
+// Clear removes every cached result.
 func (h TotalMemoHandle) Clear(ctx context.Context) error {
 	return memoTotal.Clear(ctx)
 }
 
-// Stats returns the counters of [TotalCached].
+// Stats returns the cache's counters.
 func (h TotalMemoHandle) Stats() memo.Stats {
 	return memoTotal.Stats()
 }
@@ -90,8 +86,10 @@ var memoSizes = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
 
-// memoSizesKey writes the key of one call of Sizes.
-func memoSizesKey(w *memo.KeyWriter, m map[string][]int) {
+// memoSizesBegin starts a call of Sizes and writes its key.
+func memoSizesBegin(m map[string][]int) *memoimpl.Call {
+	memoCall := memoSizes.Begin(context.Background())
+	w := memoCall.Key()
 	w.BeginMap(len(m))
 	for memoK0, memoV0 := range m {
 		w.MapEntry()
@@ -102,13 +100,13 @@ func memoSizesKey(w *memo.KeyWriter, m map[string][]int) {
 		}
 	}
 	w.EndMap()
+	return memoCall
 }
 
 // SizesCached is the memoized form of [Sizes]: calls with equal arguments
 // share one result, computed once. The key is made of m.
 func SizesCached(m map[string][]int) int {
-	memoCall := memoSizes.Begin(context.Background())
-	memoSizesKey(memoCall.Key(), m)
+	memoCall := memoSizesBegin(m)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -121,8 +119,7 @@ func SizesCached(m map[string][]int) int {
 	return memoR
 }
 
-// SizesMemo returns the handle of [SizesCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// SizesMemo returns the handle of [SizesCached]'s cache.
 func SizesMemo() SizesMemoHandle {
 	return SizesMemoHandle{}
 }
@@ -132,25 +129,20 @@ type SizesMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h SizesMemoHandle) Forget(m map[string][]int) error {
-	memoCall := memoSizes.Begin(context.Background())
-	memoSizesKey(memoCall.Key(), m)
-	return memoCall.Forget()
+	return memoSizesBegin(m).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Sizes.
+// Contains reports whether a live result is cached for these arguments.
 func (h SizesMemoHandle) Contains(m map[string][]int) bool {
-	memoCall := memoSizes.Begin(context.Background())
-	memoSizesKey(memoCall.Key(), m)
-	return memoCall.Contains()
+	return memoSizesBegin(m).Contains()
 }
 
-// Clear removes every cached result of Sizes.
+// Clear removes every cached result.
 func (h SizesMemoHandle) Clear(ctx context.Context) error {
 	return memoSizes.Clear(ctx)
 }
 
-// Stats returns the counters of [SizesCached].
+// Stats returns the cache's counters.
 func (h SizesMemoHandle) Stats() memo.Stats {
 	return memoSizes.Stats()
 }
@@ -164,8 +156,10 @@ var memoDeep = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
 
-// memoDeepKey writes the key of one call of Deep.
-func memoDeepKey(w *memo.KeyWriter, m map[string]map[int]string) {
+// memoDeepBegin starts a call of Deep and writes its key.
+func memoDeepBegin(m map[string]map[int]string) *memoimpl.Call {
+	memoCall := memoDeep.Begin(context.Background())
+	w := memoCall.Key()
 	w.BeginMap(len(m))
 	for memoK0, memoV0 := range m {
 		w.MapEntry()
@@ -179,13 +173,13 @@ func memoDeepKey(w *memo.KeyWriter, m map[string]map[int]string) {
 		w.EndMap()
 	}
 	w.EndMap()
+	return memoCall
 }
 
 // DeepCached is the memoized form of [Deep]: calls with equal arguments share
 // one result, computed once. The key is made of m.
 func DeepCached(m map[string]map[int]string) int {
-	memoCall := memoDeep.Begin(context.Background())
-	memoDeepKey(memoCall.Key(), m)
+	memoCall := memoDeepBegin(m)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -198,8 +192,7 @@ func DeepCached(m map[string]map[int]string) int {
 	return memoR
 }
 
-// DeepMemo returns the handle of [DeepCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// DeepMemo returns the handle of [DeepCached]'s cache.
 func DeepMemo() DeepMemoHandle {
 	return DeepMemoHandle{}
 }
@@ -209,25 +202,20 @@ type DeepMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h DeepMemoHandle) Forget(m map[string]map[int]string) error {
-	memoCall := memoDeep.Begin(context.Background())
-	memoDeepKey(memoCall.Key(), m)
-	return memoCall.Forget()
+	return memoDeepBegin(m).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Deep.
+// Contains reports whether a live result is cached for these arguments.
 func (h DeepMemoHandle) Contains(m map[string]map[int]string) bool {
-	memoCall := memoDeep.Begin(context.Background())
-	memoDeepKey(memoCall.Key(), m)
-	return memoCall.Contains()
+	return memoDeepBegin(m).Contains()
 }
 
-// Clear removes every cached result of Deep.
+// Clear removes every cached result.
 func (h DeepMemoHandle) Clear(ctx context.Context) error {
 	return memoDeep.Clear(ctx)
 }
 
-// Stats returns the counters of [DeepCached].
+// Stats returns the cache's counters.
 func (h DeepMemoHandle) Stats() memo.Stats {
 	return memoDeep.Stats()
 }
@@ -242,8 +230,10 @@ var memoDeref = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoDerefKey writes the key of one call of Deref.
-func memoDerefKey(w *memo.KeyWriter, p *int, it *Item) {
+// memoDerefBegin starts a call of Deref and writes its key.
+func memoDerefBegin(p *int, it *Item) *memoimpl.Call {
+	memoCall := memoDeref.Begin(context.Background())
+	w := memoCall.Key()
 	if p == nil {
 		w.Present(false)
 	} else {
@@ -256,13 +246,13 @@ func memoDerefKey(w *memo.KeyWriter, p *int, it *Item) {
 		w.Present(true)
 		memoKeyItem(w, it)
 	}
+	return memoCall
 }
 
 // DerefCached is the memoized form of [Deref]: calls with equal arguments
 // share one result, computed once. The key is made of p and it.
 func DerefCached(p *int, it *Item) string {
-	memoCall := memoDeref.Begin(context.Background())
-	memoDerefKey(memoCall.Key(), p, it)
+	memoCall := memoDerefBegin(p, it)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -275,8 +265,7 @@ func DerefCached(p *int, it *Item) string {
 	return memoR
 }
 
-// DerefMemo returns the handle of [DerefCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// DerefMemo returns the handle of [DerefCached]'s cache.
 func DerefMemo() DerefMemoHandle {
 	return DerefMemoHandle{}
 }
@@ -286,25 +275,20 @@ type DerefMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h DerefMemoHandle) Forget(p *int, it *Item) error {
-	memoCall := memoDeref.Begin(context.Background())
-	memoDerefKey(memoCall.Key(), p, it)
-	return memoCall.Forget()
+	return memoDerefBegin(p, it).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Deref.
+// Contains reports whether a live result is cached for these arguments.
 func (h DerefMemoHandle) Contains(p *int, it *Item) bool {
-	memoCall := memoDeref.Begin(context.Background())
-	memoDerefKey(memoCall.Key(), p, it)
-	return memoCall.Contains()
+	return memoDerefBegin(p, it).Contains()
 }
 
-// Clear removes every cached result of Deref.
+// Clear removes every cached result.
 func (h DerefMemoHandle) Clear(ctx context.Context) error {
 	return memoDeref.Clear(ctx)
 }
 
-// Stats returns the counters of [DerefCached].
+// Stats returns the cache's counters.
 func (h DerefMemoHandle) Stats() memo.Stats {
 	return memoDeref.Stats()
 }
@@ -319,16 +303,18 @@ var memoDescribe = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoDescribeKey writes the key of one call of Describe.
-func memoDescribeKey(w *memo.KeyWriter, a Account) {
+// memoDescribeBegin starts a call of Describe and writes its key.
+func memoDescribeBegin(a Account) *memoimpl.Call {
+	memoCall := memoDescribe.Begin(context.Background())
+	w := memoCall.Key()
 	memoKeyAccount(w, &a)
+	return memoCall
 }
 
 // DescribeCached is the memoized form of [Describe]: calls with equal
 // arguments share one result, computed once. The key is made of a.
 func DescribeCached(a Account) string {
-	memoCall := memoDescribe.Begin(context.Background())
-	memoDescribeKey(memoCall.Key(), a)
+	memoCall := memoDescribeBegin(a)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -341,8 +327,7 @@ func DescribeCached(a Account) string {
 	return memoR
 }
 
-// DescribeMemo returns the handle of [DescribeCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// DescribeMemo returns the handle of [DescribeCached]'s cache.
 func DescribeMemo() DescribeMemoHandle {
 	return DescribeMemoHandle{}
 }
@@ -352,25 +337,20 @@ type DescribeMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h DescribeMemoHandle) Forget(a Account) error {
-	memoCall := memoDescribe.Begin(context.Background())
-	memoDescribeKey(memoCall.Key(), a)
-	return memoCall.Forget()
+	return memoDescribeBegin(a).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Describe.
+// Contains reports whether a live result is cached for these arguments.
 func (h DescribeMemoHandle) Contains(a Account) bool {
-	memoCall := memoDescribe.Begin(context.Background())
-	memoDescribeKey(memoCall.Key(), a)
-	return memoCall.Contains()
+	return memoDescribeBegin(a).Contains()
 }
 
-// Clear removes every cached result of Describe.
+// Clear removes every cached result.
 func (h DescribeMemoHandle) Clear(ctx context.Context) error {
 	return memoDescribe.Clear(ctx)
 }
 
-// Stats returns the counters of [DescribeCached].
+// Stats returns the cache's counters.
 func (h DescribeMemoHandle) Stats() memo.Stats {
 	return memoDescribe.Stats()
 }
@@ -385,16 +365,18 @@ var memoRender = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoRenderKey writes the key of one call of Render.
-func memoRenderKey(w *memo.KeyWriter, d Doc) {
+// memoRenderBegin starts a call of Render and writes its key.
+func memoRenderBegin(d Doc) *memoimpl.Call {
+	memoCall := memoRender.Begin(context.Background())
+	w := memoCall.Key()
 	memoKeyDoc(w, &d)
+	return memoCall
 }
 
 // RenderCached is the memoized form of [Render]: calls with equal arguments
 // share one result, computed once. The key is made of d.
 func RenderCached(d Doc) string {
-	memoCall := memoRender.Begin(context.Background())
-	memoRenderKey(memoCall.Key(), d)
+	memoCall := memoRenderBegin(d)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -407,8 +389,7 @@ func RenderCached(d Doc) string {
 	return memoR
 }
 
-// RenderMemo returns the handle of [RenderCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// RenderMemo returns the handle of [RenderCached]'s cache.
 func RenderMemo() RenderMemoHandle {
 	return RenderMemoHandle{}
 }
@@ -418,25 +399,20 @@ type RenderMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h RenderMemoHandle) Forget(d Doc) error {
-	memoCall := memoRender.Begin(context.Background())
-	memoRenderKey(memoCall.Key(), d)
-	return memoCall.Forget()
+	return memoRenderBegin(d).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Render.
+// Contains reports whether a live result is cached for these arguments.
 func (h RenderMemoHandle) Contains(d Doc) bool {
-	memoCall := memoRender.Begin(context.Background())
-	memoRenderKey(memoCall.Key(), d)
-	return memoCall.Contains()
+	return memoRenderBegin(d).Contains()
 }
 
-// Clear removes every cached result of Render.
+// Clear removes every cached result.
 func (h RenderMemoHandle) Clear(ctx context.Context) error {
 	return memoRender.Clear(ctx)
 }
 
-// Stats returns the counters of [RenderCached].
+// Stats returns the cache's counters.
 func (h RenderMemoHandle) Stats() memo.Stats {
 	return memoRender.Stats()
 }
@@ -450,21 +426,23 @@ var memoSum = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
 
-// memoSumKey writes the key of one call of Sum.
-func memoSumKey(w *memo.KeyWriter, l *List) {
+// memoSumBegin starts a call of Sum and writes its key.
+func memoSumBegin(l *List) *memoimpl.Call {
+	memoCall := memoSum.Begin(context.Background())
+	w := memoCall.Key()
 	if l == nil {
 		w.Present(false)
 	} else {
 		w.Present(true)
 		memoKeyList(w, l)
 	}
+	return memoCall
 }
 
 // SumCached is the memoized form of [Sum]: calls with equal arguments share
 // one result, computed once. The key is made of l.
 func SumCached(l *List) int {
-	memoCall := memoSum.Begin(context.Background())
-	memoSumKey(memoCall.Key(), l)
+	memoCall := memoSumBegin(l)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -477,8 +455,7 @@ func SumCached(l *List) int {
 	return memoR
 }
 
-// SumMemo returns the handle of [SumCached]'s cache, to forget or look up one
-// argument set, clear every entry, or read the counters.
+// SumMemo returns the handle of [SumCached]'s cache.
 func SumMemo() SumMemoHandle {
 	return SumMemoHandle{}
 }
@@ -488,25 +465,20 @@ type SumMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h SumMemoHandle) Forget(l *List) error {
-	memoCall := memoSum.Begin(context.Background())
-	memoSumKey(memoCall.Key(), l)
-	return memoCall.Forget()
+	return memoSumBegin(l).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Sum.
+// Contains reports whether a live result is cached for these arguments.
 func (h SumMemoHandle) Contains(l *List) bool {
-	memoCall := memoSum.Begin(context.Background())
-	memoSumKey(memoCall.Key(), l)
-	return memoCall.Contains()
+	return memoSumBegin(l).Contains()
 }
 
-// Clear removes every cached result of Sum.
+// Clear removes every cached result.
 func (h SumMemoHandle) Clear(ctx context.Context) error {
 	return memoSum.Clear(ctx)
 }
 
-// Stats returns the counters of [SumCached].
+// Stats returns the cache's counters.
 func (h SumMemoHandle) Stats() memo.Stats {
 	return memoSum.Stats()
 }
@@ -521,21 +493,23 @@ var memoNames = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoNamesKey writes the key of one call of Names.
-func memoNamesKey(w *memo.KeyWriter, t *Tree) {
+// memoNamesBegin starts a call of Names and writes its key.
+func memoNamesBegin(t *Tree) *memoimpl.Call {
+	memoCall := memoNames.Begin(context.Background())
+	w := memoCall.Key()
 	if t == nil {
 		w.Present(false)
 	} else {
 		w.Present(true)
 		memoKeyTree(w, t)
 	}
+	return memoCall
 }
 
 // NamesCached is the memoized form of [Names]: calls with equal arguments
 // share one result, computed once. The key is made of t.
 func NamesCached(t *Tree) string {
-	memoCall := memoNames.Begin(context.Background())
-	memoNamesKey(memoCall.Key(), t)
+	memoCall := memoNamesBegin(t)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -548,8 +522,7 @@ func NamesCached(t *Tree) string {
 	return memoR
 }
 
-// NamesMemo returns the handle of [NamesCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// NamesMemo returns the handle of [NamesCached]'s cache.
 func NamesMemo() NamesMemoHandle {
 	return NamesMemoHandle{}
 }
@@ -559,25 +532,20 @@ type NamesMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NamesMemoHandle) Forget(t *Tree) error {
-	memoCall := memoNames.Begin(context.Background())
-	memoNamesKey(memoCall.Key(), t)
-	return memoCall.Forget()
+	return memoNamesBegin(t).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Names.
+// Contains reports whether a live result is cached for these arguments.
 func (h NamesMemoHandle) Contains(t *Tree) bool {
-	memoCall := memoNames.Begin(context.Background())
-	memoNamesKey(memoCall.Key(), t)
-	return memoCall.Contains()
+	return memoNamesBegin(t).Contains()
 }
 
-// Clear removes every cached result of Names.
+// Clear removes every cached result.
 func (h NamesMemoHandle) Clear(ctx context.Context) error {
 	return memoNames.Clear(ctx)
 }
 
-// Stats returns the counters of [NamesCached].
+// Stats returns the cache's counters.
 func (h NamesMemoHandle) Stats() memo.Stats {
 	return memoNames.Stats()
 }
@@ -591,16 +559,18 @@ var memoCount = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
 
-// memoCountKey writes the key of one call of Count.
-func memoCountKey(w *memo.KeyWriter, n Node) {
+// memoCountBegin starts a call of Count and writes its key.
+func memoCountBegin(n Node) *memoimpl.Call {
+	memoCall := memoCount.Begin(context.Background())
+	w := memoCall.Key()
 	memoKeyNode(w, &n)
+	return memoCall
 }
 
 // CountCached is the memoized form of [Count]: calls with equal arguments
 // share one result, computed once. The key is made of n.
 func CountCached(n Node) int {
-	memoCall := memoCount.Begin(context.Background())
-	memoCountKey(memoCall.Key(), n)
+	memoCall := memoCountBegin(n)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -613,8 +583,7 @@ func CountCached(n Node) int {
 	return memoR
 }
 
-// CountMemo returns the handle of [CountCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// CountMemo returns the handle of [CountCached]'s cache.
 func CountMemo() CountMemoHandle {
 	return CountMemoHandle{}
 }
@@ -624,25 +593,20 @@ type CountMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h CountMemoHandle) Forget(n Node) error {
-	memoCall := memoCount.Begin(context.Background())
-	memoCountKey(memoCall.Key(), n)
-	return memoCall.Forget()
+	return memoCountBegin(n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Count.
+// Contains reports whether a live result is cached for these arguments.
 func (h CountMemoHandle) Contains(n Node) bool {
-	memoCall := memoCount.Begin(context.Background())
-	memoCountKey(memoCall.Key(), n)
-	return memoCall.Contains()
+	return memoCountBegin(n).Contains()
 }
 
-// Clear removes every cached result of Count.
+// Clear removes every cached result.
 func (h CountMemoHandle) Clear(ctx context.Context) error {
 	return memoCount.Clear(ctx)
 }
 
-// Stats returns the counters of [CountCached].
+// Stats returns the cache's counters.
 func (h CountMemoHandle) Stats() memo.Stats {
 	return memoCount.Stats()
 }
@@ -656,16 +620,18 @@ var memoEntries = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
 
-// memoEntriesKey writes the key of one call of Entries.
-func memoEntriesKey(w *memo.KeyWriter, d Dir) {
+// memoEntriesBegin starts a call of Entries and writes its key.
+func memoEntriesBegin(d Dir) *memoimpl.Call {
+	memoCall := memoEntries.Begin(context.Background())
+	w := memoCall.Key()
 	memoKeyDir(w, &d)
+	return memoCall
 }
 
 // EntriesCached is the memoized form of [Entries]: calls with equal arguments
 // share one result, computed once. The key is made of d.
 func EntriesCached(d Dir) int {
-	memoCall := memoEntries.Begin(context.Background())
-	memoEntriesKey(memoCall.Key(), d)
+	memoCall := memoEntriesBegin(d)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -678,8 +644,7 @@ func EntriesCached(d Dir) int {
 	return memoR
 }
 
-// EntriesMemo returns the handle of [EntriesCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// EntriesMemo returns the handle of [EntriesCached]'s cache.
 func EntriesMemo() EntriesMemoHandle {
 	return EntriesMemoHandle{}
 }
@@ -689,25 +654,20 @@ type EntriesMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h EntriesMemoHandle) Forget(d Dir) error {
-	memoCall := memoEntries.Begin(context.Background())
-	memoEntriesKey(memoCall.Key(), d)
-	return memoCall.Forget()
+	return memoEntriesBegin(d).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Entries.
+// Contains reports whether a live result is cached for these arguments.
 func (h EntriesMemoHandle) Contains(d Dir) bool {
-	memoCall := memoEntries.Begin(context.Background())
-	memoEntriesKey(memoCall.Key(), d)
-	return memoCall.Contains()
+	return memoEntriesBegin(d).Contains()
 }
 
-// Clear removes every cached result of Entries.
+// Clear removes every cached result.
 func (h EntriesMemoHandle) Clear(ctx context.Context) error {
 	return memoEntries.Clear(ctx)
 }
 
-// Stats returns the counters of [EntriesCached].
+// Stats returns the cache's counters.
 func (h EntriesMemoHandle) Stats() memo.Stats {
 	return memoEntries.Stats()
 }
@@ -721,20 +681,22 @@ var memoBill = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
 
-// memoBillKey writes the key of one call of Bill.
-func memoBillKey(w *memo.KeyWriter, customer string, items []Item) {
+// memoBillBegin starts a call of Bill and writes its key.
+func memoBillBegin(customer string, items []Item) *memoimpl.Call {
+	memoCall := memoBill.Begin(context.Background())
+	w := memoCall.Key()
 	w.Text(customer)
 	w.Length(len(items))
 	for memoI0 := range items {
 		memoKeyItem(w, &items[memoI0])
 	}
+	return memoCall
 }
 
 // BillCached is the memoized form of [Bill]: calls with equal arguments share
 // one result, computed once. The key is made of customer and items.
 func BillCached(customer string, items ...Item) int {
-	memoCall := memoBill.Begin(context.Background())
-	memoBillKey(memoCall.Key(), customer, items)
+	memoCall := memoBillBegin(customer, items)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -747,8 +709,7 @@ func BillCached(customer string, items ...Item) int {
 	return memoR
 }
 
-// BillMemo returns the handle of [BillCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// BillMemo returns the handle of [BillCached]'s cache.
 func BillMemo() BillMemoHandle {
 	return BillMemoHandle{}
 }
@@ -758,25 +719,20 @@ type BillMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h BillMemoHandle) Forget(customer string, items ...Item) error {
-	memoCall := memoBill.Begin(context.Background())
-	memoBillKey(memoCall.Key(), customer, items)
-	return memoCall.Forget()
+	return memoBillBegin(customer, items).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Bill.
+// Contains reports whether a live result is cached for these arguments.
 func (h BillMemoHandle) Contains(customer string, items ...Item) bool {
-	memoCall := memoBill.Begin(context.Background())
-	memoBillKey(memoCall.Key(), customer, items)
-	return memoCall.Contains()
+	return memoBillBegin(customer, items).Contains()
 }
 
-// Clear removes every cached result of Bill.
+// Clear removes every cached result.
 func (h BillMemoHandle) Clear(ctx context.Context) error {
 	return memoBill.Clear(ctx)
 }
 
-// Stats returns the counters of [BillCached].
+// Stats returns the cache's counters.
 func (h BillMemoHandle) Stats() memo.Stats {
 	return memoBill.Stats()
 }
@@ -790,8 +746,10 @@ var memoMembers = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
 
-// memoMembersKey writes the key of one call of Members.
-func memoMembersKey(w *memo.KeyWriter, s Set, marks []struct{}, pair [2]struct{}, byUnit map[struct{}]int, flags map[string]struct{}) {
+// memoMembersBegin starts a call of Members and writes its key.
+func memoMembersBegin(s Set, marks []struct{}, pair [2]struct{}, byUnit map[struct{}]int, flags map[string]struct{}) *memoimpl.Call {
+	memoCall := memoMembers.Begin(context.Background())
+	w := memoCall.Key()
 	memoKeySet(w, &s)
 	w.Length(len(marks))
 	w.BeginMap(len(byUnit))
@@ -806,14 +764,14 @@ func memoMembersKey(w *memo.KeyWriter, s Set, marks []struct{}, pair [2]struct{}
 		w.Text(memoK0)
 	}
 	w.EndMap()
+	return memoCall
 }
 
 // MembersCached is the memoized form of [Members]: calls with equal arguments
 // share one result, computed once. The key is made of s, marks, pair, byUnit
 // and flags.
 func MembersCached(s Set, marks []struct{}, pair [2]struct{}, byUnit map[struct{}]int, flags map[string]struct{}) int {
-	memoCall := memoMembers.Begin(context.Background())
-	memoMembersKey(memoCall.Key(), s, marks, pair, byUnit, flags)
+	memoCall := memoMembersBegin(s, marks, pair, byUnit, flags)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -826,8 +784,7 @@ func MembersCached(s Set, marks []struct{}, pair [2]struct{}, byUnit map[struct{
 	return memoR
 }
 
-// MembersMemo returns the handle of [MembersCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// MembersMemo returns the handle of [MembersCached]'s cache.
 func MembersMemo() MembersMemoHandle {
 	return MembersMemoHandle{}
 }
@@ -837,25 +794,20 @@ type MembersMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MembersMemoHandle) Forget(s Set, marks []struct{}, pair [2]struct{}, byUnit map[struct{}]int, flags map[string]struct{}) error {
-	memoCall := memoMembers.Begin(context.Background())
-	memoMembersKey(memoCall.Key(), s, marks, pair, byUnit, flags)
-	return memoCall.Forget()
+	return memoMembersBegin(s, marks, pair, byUnit, flags).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Members.
+// Contains reports whether a live result is cached for these arguments.
 func (h MembersMemoHandle) Contains(s Set, marks []struct{}, pair [2]struct{}, byUnit map[struct{}]int, flags map[string]struct{}) bool {
-	memoCall := memoMembers.Begin(context.Background())
-	memoMembersKey(memoCall.Key(), s, marks, pair, byUnit, flags)
-	return memoCall.Contains()
+	return memoMembersBegin(s, marks, pair, byUnit, flags).Contains()
 }
 
-// Clear removes every cached result of Members.
+// Clear removes every cached result.
 func (h MembersMemoHandle) Clear(ctx context.Context) error {
 	return memoMembers.Clear(ctx)
 }
 
-// Stats returns the counters of [MembersCached].
+// Stats returns the cache's counters.
 func (h MembersMemoHandle) Stats() memo.Stats {
 	return memoMembers.Stats()
 }
@@ -869,10 +821,12 @@ var memoZeros = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2EComposite",
 })
 
-// memoZerosKey writes the key of one call of Zeros.
-func memoZerosKey(w *memo.KeyWriter, m map[string][0]int, k map[struct {
+// memoZerosBegin starts a call of Zeros and writes its key.
+func memoZerosBegin(m map[string][0]int, k map[struct {
 	A [0]int
-}]bool, both map[[0]int][0]string) {
+}]bool, both map[[0]int][0]string) *memoimpl.Call {
+	memoCall := memoZeros.Begin(context.Background())
+	w := memoCall.Key()
 	w.BeginMap(len(m))
 	for memoK0 := range m {
 		w.MapEntry()
@@ -890,6 +844,7 @@ func memoZerosKey(w *memo.KeyWriter, m map[string][0]int, k map[struct {
 		w.MapEntry()
 	}
 	w.EndMap()
+	return memoCall
 }
 
 // ZerosCached is the memoized form of [Zeros]: calls with equal arguments
@@ -897,8 +852,7 @@ func memoZerosKey(w *memo.KeyWriter, m map[string][0]int, k map[struct {
 func ZerosCached(m map[string][0]int, k map[struct {
 	A [0]int
 }]bool, both map[[0]int][0]string) int {
-	memoCall := memoZeros.Begin(context.Background())
-	memoZerosKey(memoCall.Key(), m, k, both)
+	memoCall := memoZerosBegin(m, k, both)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -911,8 +865,7 @@ func ZerosCached(m map[string][0]int, k map[struct {
 	return memoR
 }
 
-// ZerosMemo returns the handle of [ZerosCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// ZerosMemo returns the handle of [ZerosCached]'s cache.
 func ZerosMemo() ZerosMemoHandle {
 	return ZerosMemoHandle{}
 }
@@ -924,27 +877,22 @@ type ZerosMemoHandle struct{}
 func (h ZerosMemoHandle) Forget(m map[string][0]int, k map[struct {
 	A [0]int
 }]bool, both map[[0]int][0]string) error {
-	memoCall := memoZeros.Begin(context.Background())
-	memoZerosKey(memoCall.Key(), m, k, both)
-	return memoCall.Forget()
+	return memoZerosBegin(m, k, both).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Zeros.
+// Contains reports whether a live result is cached for these arguments.
 func (h ZerosMemoHandle) Contains(m map[string][0]int, k map[struct {
 	A [0]int
 }]bool, both map[[0]int][0]string) bool {
-	memoCall := memoZeros.Begin(context.Background())
-	memoZerosKey(memoCall.Key(), m, k, both)
-	return memoCall.Contains()
+	return memoZerosBegin(m, k, both).Contains()
 }
 
-// Clear removes every cached result of Zeros.
+// Clear removes every cached result.
 func (h ZerosMemoHandle) Clear(ctx context.Context) error {
 	return memoZeros.Clear(ctx)
 }
 
-// Stats returns the counters of [ZerosCached].
+// Stats returns the cache's counters.
 func (h ZerosMemoHandle) Stats() memo.Stats {
 	return memoZeros.Stats()
 }

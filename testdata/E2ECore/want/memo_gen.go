@@ -28,9 +28,12 @@ var memoFetch = memoimpl.NewFunc(memoimpl.FuncInfo{
 	TTL:         time.Minute,
 })
 
-// memoFetchKey writes the key of one call of Fetch.
-func memoFetchKey(w *memo.KeyWriter, id int) {
+// memoFetchBegin starts a call of Fetch and writes its key.
+func memoFetchBegin(ctx context.Context, id int) *memoimpl.Call {
+	memoCall := memoFetch.Begin(ctx)
+	w := memoCall.Key()
 	w.Int(int64(id))
+	return memoCall
 }
 
 // FetchCached is the memoized form of [Fetch]: calls with equal arguments
@@ -39,22 +42,19 @@ func memoFetchKey(w *memo.KeyWriter, id int) {
 // true the cache is not read: Fetch runs and its result replaces the cached
 // one. Errors are returned, not cached.
 func FetchCached(ctx context.Context, logger *log.Logger, id int, refresh bool) (string, error) {
-	memoCall := memoFetch.Begin(ctx)
-	memoFetchKey(memoCall.Key(), id)
+	memoCall := memoFetchBegin(ctx, id)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, refresh); memoOK {
 		return memoR, nil
 	}
 	memoCall.Summarize(func() string {
 		return memoimpl.Describe("id", id)
 	})
-	memoR, memoErr := memoimpl.Run(memoCall, func() (string, error) {
+	return memoimpl.Run(memoCall, func() (string, error) {
 		return Fetch(ctx, logger, id, refresh)
 	})
-	return memoR, memoErr
 }
 
-// FetchMemo returns the handle of [FetchCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// FetchMemo returns the handle of [FetchCached]'s cache.
 func FetchMemo() FetchMemoHandle {
 	return FetchMemoHandle{}
 }
@@ -64,25 +64,20 @@ type FetchMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h FetchMemoHandle) Forget(ctx context.Context, logger *log.Logger, id int, refresh bool) error {
-	memoCall := memoFetch.Begin(ctx)
-	memoFetchKey(memoCall.Key(), id)
-	return memoCall.Forget()
+	return memoFetchBegin(ctx, id).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Fetch.
+// Contains reports whether a live result is cached for these arguments.
 func (h FetchMemoHandle) Contains(ctx context.Context, logger *log.Logger, id int, refresh bool) bool {
-	memoCall := memoFetch.Begin(ctx)
-	memoFetchKey(memoCall.Key(), id)
-	return memoCall.Contains()
+	return memoFetchBegin(ctx, id).Contains()
 }
 
-// Clear removes every cached result of Fetch.
+// Clear removes every cached result.
 func (h FetchMemoHandle) Clear(ctx context.Context) error {
 	return memoFetch.Clear(ctx)
 }
 
-// Stats returns the counters of [FetchCached].
+// Stats returns the cache's counters.
 func (h FetchMemoHandle) Stats() memo.Stats {
 	return memoFetch.Stats()
 }
@@ -97,20 +92,22 @@ var memoJoin = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoJoinKey writes the key of one call of Join.
-func memoJoinKey(w *memo.KeyWriter, sep string, parts []string) {
+// memoJoinBegin starts a call of Join and writes its key.
+func memoJoinBegin(sep string, parts []string) *memoimpl.Call {
+	memoCall := memoJoin.Begin(context.Background())
+	w := memoCall.Key()
 	w.Text(sep)
 	w.Length(len(parts))
 	for memoI0 := range parts {
 		w.Text(parts[memoI0])
 	}
+	return memoCall
 }
 
 // JoinCached is the memoized form of [Join]: calls with equal arguments share
 // one result, computed once. The key is made of sep and parts.
 func JoinCached(sep string, parts ...string) string {
-	memoCall := memoJoin.Begin(context.Background())
-	memoJoinKey(memoCall.Key(), sep, parts)
+	memoCall := memoJoinBegin(sep, parts)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -123,8 +120,7 @@ func JoinCached(sep string, parts ...string) string {
 	return memoR
 }
 
-// JoinMemo returns the handle of [JoinCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// JoinMemo returns the handle of [JoinCached]'s cache.
 func JoinMemo() JoinMemoHandle {
 	return JoinMemoHandle{}
 }
@@ -134,25 +130,20 @@ type JoinMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h JoinMemoHandle) Forget(sep string, parts ...string) error {
-	memoCall := memoJoin.Begin(context.Background())
-	memoJoinKey(memoCall.Key(), sep, parts)
-	return memoCall.Forget()
+	return memoJoinBegin(sep, parts).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Join.
+// Contains reports whether a live result is cached for these arguments.
 func (h JoinMemoHandle) Contains(sep string, parts ...string) bool {
-	memoCall := memoJoin.Begin(context.Background())
-	memoJoinKey(memoCall.Key(), sep, parts)
-	return memoCall.Contains()
+	return memoJoinBegin(sep, parts).Contains()
 }
 
-// Clear removes every cached result of Join.
+// Clear removes every cached result.
 func (h JoinMemoHandle) Clear(ctx context.Context) error {
 	return memoJoin.Clear(ctx)
 }
 
-// Stats returns the counters of [JoinCached].
+// Stats returns the cache's counters.
 func (h JoinMemoHandle) Stats() memo.Stats {
 	return memoJoin.Stats()
 }
@@ -173,18 +164,20 @@ var memoCachedDivide = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
 })
 
-// memoCachedDivideKey writes the key of one call of Divide.
-func memoCachedDivideKey(w *memo.KeyWriter, a int, b int) {
+// memoCachedDivideBegin starts a call of Divide and writes its key.
+func memoCachedDivideBegin(a int, b int) *memoimpl.Call {
+	memoCall := memoCachedDivide.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(a))
 	w.Int(int64(b))
+	return memoCall
 }
 
 // CachedDivide is the memoized form of [Divide]: calls with equal arguments
 // share one result, computed once. The key is made of a and b. Errors are
 // returned, not cached.
 func CachedDivide(a int, b int) (q int, r int, err error) {
-	memoCall := memoCachedDivide.Begin(context.Background())
-	memoCachedDivideKey(memoCall.Key(), a, b)
+	memoCall := memoCachedDivideBegin(a, b)
 	if memoR, memoOK := memoimpl.Lookup[memoCachedDivideResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1, nil
 	}
@@ -198,8 +191,7 @@ func CachedDivide(a int, b int) (q int, r int, err error) {
 	return memoR.R0, memoR.R1, memoErr
 }
 
-// CachedDivideMemo returns the handle of [CachedDivide]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// CachedDivideMemo returns the handle of [CachedDivide]'s cache.
 func CachedDivideMemo() CachedDivideMemoHandle {
 	return CachedDivideMemoHandle{}
 }
@@ -209,25 +201,20 @@ type CachedDivideMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h CachedDivideMemoHandle) Forget(a int, b int) error {
-	memoCall := memoCachedDivide.Begin(context.Background())
-	memoCachedDivideKey(memoCall.Key(), a, b)
-	return memoCall.Forget()
+	return memoCachedDivideBegin(a, b).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Divide.
+// Contains reports whether a live result is cached for these arguments.
 func (h CachedDivideMemoHandle) Contains(a int, b int) bool {
-	memoCall := memoCachedDivide.Begin(context.Background())
-	memoCachedDivideKey(memoCall.Key(), a, b)
-	return memoCall.Contains()
+	return memoCachedDivideBegin(a, b).Contains()
 }
 
-// Clear removes every cached result of Divide.
+// Clear removes every cached result.
 func (h CachedDivideMemoHandle) Clear(ctx context.Context) error {
 	return memoCachedDivide.Clear(ctx)
 }
 
-// Stats returns the counters of [CachedDivide].
+// Stats returns the cache's counters.
 func (h CachedDivideMemoHandle) Stats() memo.Stats {
 	return memoCachedDivide.Stats()
 }
@@ -241,19 +228,21 @@ var memoLargest = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Recursive:   true,
 })
 
-// memoLargestKey writes the key of one call of Largest.
-func memoLargestKey[T cmp.Ordered](w *memo.KeyWriter, xs []T) {
+// memoLargestBegin starts a call of Largest and writes its key.
+func memoLargestBegin[T cmp.Ordered](xs []T) *memoimpl.Call {
+	memoCall := memoimpl.Instance[T](memoLargest).Begin(context.Background())
+	w := memoCall.Key()
 	w.Length(len(xs))
 	for memoI0 := range xs {
 		memo.Dynamic(w, xs[memoI0])
 	}
+	return memoCall
 }
 
 // LargestCached is the memoized form of [Largest]: calls with equal arguments
 // share one result, computed once. The key is made of xs.
 func LargestCached[T cmp.Ordered](xs []T) T {
-	memoCall := memoimpl.Instance[T](memoLargest).Begin(context.Background())
-	memoLargestKey[T](memoCall.Key(), xs)
+	memoCall := memoLargestBegin[T](xs)
 	if memoR, memoOK := memoimpl.Lookup[T](memoCall, false); memoOK {
 		return memoR
 	}
@@ -266,8 +255,7 @@ func LargestCached[T cmp.Ordered](xs []T) T {
 	return memoR
 }
 
-// LargestMemo returns the handle of [LargestCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// LargestMemo returns the handle of [LargestCached]'s cache.
 func LargestMemo[T cmp.Ordered]() LargestMemoHandle[T] {
 	return LargestMemoHandle[T]{}
 }
@@ -277,25 +265,20 @@ type LargestMemoHandle[T cmp.Ordered] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h LargestMemoHandle[T]) Forget(xs []T) error {
-	memoCall := memoimpl.Instance[T](memoLargest).Begin(context.Background())
-	memoLargestKey[T](memoCall.Key(), xs)
-	return memoCall.Forget()
+	return memoLargestBegin[T](xs).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Largest.
+// Contains reports whether a live result is cached for these arguments.
 func (h LargestMemoHandle[T]) Contains(xs []T) bool {
-	memoCall := memoimpl.Instance[T](memoLargest).Begin(context.Background())
-	memoLargestKey[T](memoCall.Key(), xs)
-	return memoCall.Contains()
+	return memoLargestBegin[T](xs).Contains()
 }
 
-// Clear removes every cached result of Largest with these type arguments.
+// Clear removes every cached result with these type arguments.
 func (h LargestMemoHandle[T]) Clear(ctx context.Context) error {
 	return memoimpl.Instance[T](memoLargest).Clear(ctx)
 }
 
-// Stats returns the counters of [LargestCached] with these type arguments.
+// Stats returns the cache's counters with these type arguments.
 func (h LargestMemoHandle[T]) Stats() memo.Stats {
 	return memoimpl.Instance[T](memoLargest).Stats()
 }
@@ -310,17 +293,19 @@ var memoCounter_Shared = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Receiver:    "Counter",
 })
 
-// memoCounter_SharedKey writes the key of one call of Counter.Shared.
-func memoCounter_SharedKey(w *memo.KeyWriter, n int) {
+// memoCounter_SharedBegin starts a call of Counter.Shared and writes its key.
+func memoCounter_SharedBegin(n int) *memoimpl.Call {
+	memoCall := memoCounter_Shared.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(n))
+	return memoCall
 }
 
 // SharedCached is the memoized form of [Counter.Shared]: calls with equal
 // arguments share one result, computed once. The key is made of n. All
 // receivers share entries.
 func (c *Counter) SharedCached(n int) int {
-	memoCall := memoCounter_Shared.Begin(context.Background())
-	memoCounter_SharedKey(memoCall.Key(), n)
+	memoCall := memoCounter_SharedBegin(n)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -333,8 +318,7 @@ func (c *Counter) SharedCached(n int) int {
 	return memoR
 }
 
-// SharedMemo returns the handle of [Counter.SharedCached]'s cache, to forget
-// or look up one argument set, clear every entry, or read the counters.
+// SharedMemo returns the handle of [Counter.SharedCached]'s cache.
 func (c *Counter) SharedMemo() CounterSharedMemoHandle {
 	return CounterSharedMemoHandle{recv: c}
 }
@@ -346,25 +330,20 @@ type CounterSharedMemoHandle struct {
 
 // Forget removes the cached result for these arguments, if any.
 func (h CounterSharedMemoHandle) Forget(n int) error {
-	memoCall := memoCounter_Shared.Begin(context.Background())
-	memoCounter_SharedKey(memoCall.Key(), n)
-	return memoCall.Forget()
+	return memoCounter_SharedBegin(n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Counter.Shared.
+// Contains reports whether a live result is cached for these arguments.
 func (h CounterSharedMemoHandle) Contains(n int) bool {
-	memoCall := memoCounter_Shared.Begin(context.Background())
-	memoCounter_SharedKey(memoCall.Key(), n)
-	return memoCall.Contains()
+	return memoCounter_SharedBegin(n).Contains()
 }
 
-// Clear removes every cached result of Counter.Shared.
+// Clear removes every cached result.
 func (h CounterSharedMemoHandle) Clear(ctx context.Context) error {
 	return memoCounter_Shared.Clear(ctx)
 }
 
-// Stats returns the counters of [Counter.SharedCached].
+// Stats returns the cache's counters.
 func (h CounterSharedMemoHandle) Stats() memo.Stats {
 	return memoCounter_Shared.Stats()
 }
@@ -380,18 +359,20 @@ var memoCounter_Named = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoCounter_NamedKey writes the key of one call of Counter.Named.
-func memoCounter_NamedKey(w *memo.KeyWriter, c Counter, n int) {
+// memoCounter_NamedBegin starts a call of Counter.Named and writes its key.
+func memoCounter_NamedBegin(c Counter, n int) *memoimpl.Call {
+	memoCall := memoCounter_Named.Begin(context.Background())
+	w := memoCall.Key()
 	memoKeyCounter(w, &c)
 	w.Int(int64(n))
+	return memoCall
 }
 
 // NamedCached is the memoized form of [Counter.Named]: calls with equal
 // receivers and arguments share one result, computed once. The key is made of
 // n.
 func (c Counter) NamedCached(n int) string {
-	memoCall := memoCounter_Named.Begin(context.Background())
-	memoCounter_NamedKey(memoCall.Key(), c, n)
+	memoCall := memoCounter_NamedBegin(c, n)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -404,8 +385,7 @@ func (c Counter) NamedCached(n int) string {
 	return memoR
 }
 
-// NamedMemo returns the handle of [Counter.NamedCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// NamedMemo returns the handle of [Counter.NamedCached]'s cache.
 func (c Counter) NamedMemo() CounterNamedMemoHandle {
 	return CounterNamedMemoHandle{recv: c}
 }
@@ -417,25 +397,20 @@ type CounterNamedMemoHandle struct {
 
 // Forget removes the cached result for these arguments, if any.
 func (h CounterNamedMemoHandle) Forget(n int) error {
-	memoCall := memoCounter_Named.Begin(context.Background())
-	memoCounter_NamedKey(memoCall.Key(), h.recv, n)
-	return memoCall.Forget()
+	return memoCounter_NamedBegin(h.recv, n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Counter.Named.
+// Contains reports whether a live result is cached for these arguments.
 func (h CounterNamedMemoHandle) Contains(n int) bool {
-	memoCall := memoCounter_Named.Begin(context.Background())
-	memoCounter_NamedKey(memoCall.Key(), h.recv, n)
-	return memoCall.Contains()
+	return memoCounter_NamedBegin(h.recv, n).Contains()
 }
 
-// Clear removes every cached result of Counter.Named.
+// Clear removes every cached result.
 func (h CounterNamedMemoHandle) Clear(ctx context.Context) error {
 	return memoCounter_Named.Clear(ctx)
 }
 
-// Stats returns the counters of [Counter.NamedCached].
+// Stats returns the cache's counters.
 func (h CounterNamedMemoHandle) Stats() memo.Stats {
 	return memoCounter_Named.Stats()
 }
@@ -450,8 +425,10 @@ var memoIDs_Sum = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Receiver:    "IDs",
 })
 
-// memoIDs_SumKey writes the key of one call of IDs.Sum.
-func memoIDs_SumKey(w *memo.KeyWriter, ids *IDs, n int) {
+// memoIDs_SumBegin starts a call of IDs.Sum and writes its key.
+func memoIDs_SumBegin(ids *IDs, n int) *memoimpl.Call {
+	memoCall := memoIDs_Sum.Begin(context.Background())
+	w := memoCall.Key()
 	if ids == nil {
 		w.Present(false)
 	} else {
@@ -459,13 +436,13 @@ func memoIDs_SumKey(w *memo.KeyWriter, ids *IDs, n int) {
 		memoKeyIDs(w, ids)
 	}
 	w.Int(int64(n))
+	return memoCall
 }
 
 // SumCached is the memoized form of [IDs.Sum]: calls with equal receivers and
 // arguments share one result, computed once. The key is made of n.
 func (ids *IDs) SumCached(n int) int {
-	memoCall := memoIDs_Sum.Begin(context.Background())
-	memoIDs_SumKey(memoCall.Key(), ids, n)
+	memoCall := memoIDs_SumBegin(ids, n)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -478,8 +455,7 @@ func (ids *IDs) SumCached(n int) int {
 	return memoR
 }
 
-// SumMemo returns the handle of [IDs.SumCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// SumMemo returns the handle of [IDs.SumCached]'s cache.
 func (ids *IDs) SumMemo() IDsSumMemoHandle {
 	return IDsSumMemoHandle{recv: ids}
 }
@@ -491,25 +467,20 @@ type IDsSumMemoHandle struct {
 
 // Forget removes the cached result for these arguments, if any.
 func (h IDsSumMemoHandle) Forget(n int) error {
-	memoCall := memoIDs_Sum.Begin(context.Background())
-	memoIDs_SumKey(memoCall.Key(), h.recv, n)
-	return memoCall.Forget()
+	return memoIDs_SumBegin(h.recv, n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling IDs.Sum.
+// Contains reports whether a live result is cached for these arguments.
 func (h IDsSumMemoHandle) Contains(n int) bool {
-	memoCall := memoIDs_Sum.Begin(context.Background())
-	memoIDs_SumKey(memoCall.Key(), h.recv, n)
-	return memoCall.Contains()
+	return memoIDs_SumBegin(h.recv, n).Contains()
 }
 
-// Clear removes every cached result of IDs.Sum.
+// Clear removes every cached result.
 func (h IDsSumMemoHandle) Clear(ctx context.Context) error {
 	return memoIDs_Sum.Clear(ctx)
 }
 
-// Stats returns the counters of [IDs.SumCached].
+// Stats returns the cache's counters.
 func (h IDsSumMemoHandle) Stats() memo.Stats {
 	return memoIDs_Sum.Stats()
 }
@@ -524,8 +495,10 @@ var memoAccount_Balance = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Receiver:    "Account",
 })
 
-// memoAccount_BalanceKey writes the key of one call of Account.Balance.
-func memoAccount_BalanceKey(w *memo.KeyWriter, a *Account, currency string) {
+// memoAccount_BalanceBegin starts a call of Account.Balance and writes its key.
+func memoAccount_BalanceBegin(a *Account, currency string) *memoimpl.Call {
+	memoCall := memoAccount_Balance.Begin(context.Background())
+	w := memoCall.Key()
 	if a == nil {
 		w.Present(false)
 	} else {
@@ -533,14 +506,14 @@ func memoAccount_BalanceKey(w *memo.KeyWriter, a *Account, currency string) {
 		(*a).MemoKey(w)
 	}
 	w.Text(currency)
+	return memoCall
 }
 
 // BalanceCached is the memoized form of [Account.Balance]: calls with equal
 // receivers and arguments share one result, computed once. The key is made of
 // currency.
 func (a *Account) BalanceCached(currency string) int {
-	memoCall := memoAccount_Balance.Begin(context.Background())
-	memoAccount_BalanceKey(memoCall.Key(), a, currency)
+	memoCall := memoAccount_BalanceBegin(a, currency)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -553,8 +526,7 @@ func (a *Account) BalanceCached(currency string) int {
 	return memoR
 }
 
-// BalanceMemo returns the handle of [Account.BalanceCached]'s cache, to forget
-// or look up one argument set, clear every entry, or read the counters.
+// BalanceMemo returns the handle of [Account.BalanceCached]'s cache.
 func (a *Account) BalanceMemo() AccountBalanceMemoHandle {
 	return AccountBalanceMemoHandle{recv: a}
 }
@@ -566,25 +538,20 @@ type AccountBalanceMemoHandle struct {
 
 // Forget removes the cached result for these arguments, if any.
 func (h AccountBalanceMemoHandle) Forget(currency string) error {
-	memoCall := memoAccount_Balance.Begin(context.Background())
-	memoAccount_BalanceKey(memoCall.Key(), h.recv, currency)
-	return memoCall.Forget()
+	return memoAccount_BalanceBegin(h.recv, currency).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Account.Balance.
+// Contains reports whether a live result is cached for these arguments.
 func (h AccountBalanceMemoHandle) Contains(currency string) bool {
-	memoCall := memoAccount_Balance.Begin(context.Background())
-	memoAccount_BalanceKey(memoCall.Key(), h.recv, currency)
-	return memoCall.Contains()
+	return memoAccount_BalanceBegin(h.recv, currency).Contains()
 }
 
-// Clear removes every cached result of Account.Balance.
+// Clear removes every cached result.
 func (h AccountBalanceMemoHandle) Clear(ctx context.Context) error {
 	return memoAccount_Balance.Clear(ctx)
 }
 
-// Stats returns the counters of [Account.BalanceCached].
+// Stats returns the cache's counters.
 func (h AccountBalanceMemoHandle) Stats() memo.Stats {
 	return memoAccount_Balance.Stats()
 }

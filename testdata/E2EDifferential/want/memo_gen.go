@@ -27,17 +27,19 @@ var memoStampsMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
 })
 
-// memoStampsMsgpackKey writes the key of one call of StampsMsgpack.
-func memoStampsMsgpackKey(w *memo.KeyWriter, k int) {
+// memoStampsMsgpackBegin starts a call of StampsMsgpack and writes its key.
+func memoStampsMsgpackBegin(k int) *memoimpl.Call {
+	memoCall := memoStampsMsgpack.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // StampsMsgpackCached is the memoized form of [StampsMsgpack]: calls with
 // equal arguments share one result, computed once. The key is made of k.
 // Results live in the backend named "store".
 func StampsMsgpackCached(k int) Stamps {
-	memoCall := memoStampsMsgpack.Begin(context.Background())
-	memoStampsMsgpackKey(memoCall.Key(), k)
+	memoCall := memoStampsMsgpackBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Stamps](memoCall, false); memoOK {
 		return memoR
 	}
@@ -50,8 +52,7 @@ func StampsMsgpackCached(k int) Stamps {
 	return memoR
 }
 
-// StampsMsgpackMemo returns the handle of [StampsMsgpackCached]'s cache, to
-// forget or look up one argument set, clear every entry, or read the counters.
+// StampsMsgpackMemo returns the handle of [StampsMsgpackCached]'s cache.
 func StampsMsgpackMemo() StampsMsgpackMemoHandle {
 	return StampsMsgpackMemoHandle{}
 }
@@ -61,25 +62,20 @@ type StampsMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h StampsMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoStampsMsgpack.Begin(context.Background())
-	memoStampsMsgpackKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoStampsMsgpackBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling StampsMsgpack.
+// Contains reports whether a live result is cached for these arguments.
 func (h StampsMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoStampsMsgpack.Begin(context.Background())
-	memoStampsMsgpackKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoStampsMsgpackBegin(k).Contains()
 }
 
-// Clear removes every cached result of StampsMsgpack.
+// Clear removes every cached result.
 func (h StampsMsgpackMemoHandle) Clear(ctx context.Context) error {
 	return memoStampsMsgpack.Clear(ctx)
 }
 
-// Stats returns the counters of [StampsMsgpackCached].
+// Stats returns the cache's counters.
 func (h StampsMsgpackMemoHandle) Stats() memo.Stats {
 	return memoStampsMsgpack.Stats()
 }
@@ -94,17 +90,19 @@ var memoStampsJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
 })
 
-// memoStampsJSONKey writes the key of one call of StampsJSON.
-func memoStampsJSONKey(w *memo.KeyWriter, k int) {
+// memoStampsJSONBegin starts a call of StampsJSON and writes its key.
+func memoStampsJSONBegin(k int) *memoimpl.Call {
+	memoCall := memoStampsJSON.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // StampsJSONCached is the memoized form of [StampsJSON]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func StampsJSONCached(k int) Stamps {
-	memoCall := memoStampsJSON.Begin(context.Background())
-	memoStampsJSONKey(memoCall.Key(), k)
+	memoCall := memoStampsJSONBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Stamps](memoCall, false); memoOK {
 		return memoR
 	}
@@ -117,8 +115,7 @@ func StampsJSONCached(k int) Stamps {
 	return memoR
 }
 
-// StampsJSONMemo returns the handle of [StampsJSONCached]'s cache, to forget
-// or look up one argument set, clear every entry, or read the counters.
+// StampsJSONMemo returns the handle of [StampsJSONCached]'s cache.
 func StampsJSONMemo() StampsJSONMemoHandle {
 	return StampsJSONMemoHandle{}
 }
@@ -128,25 +125,20 @@ type StampsJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h StampsJSONMemoHandle) Forget(k int) error {
-	memoCall := memoStampsJSON.Begin(context.Background())
-	memoStampsJSONKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoStampsJSONBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling StampsJSON.
+// Contains reports whether a live result is cached for these arguments.
 func (h StampsJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoStampsJSON.Begin(context.Background())
-	memoStampsJSONKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoStampsJSONBegin(k).Contains()
 }
 
-// Clear removes every cached result of StampsJSON.
+// Clear removes every cached result.
 func (h StampsJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoStampsJSON.Clear(ctx)
 }
 
-// Stats returns the counters of [StampsJSONCached].
+// Stats returns the cache's counters.
 func (h StampsJSONMemoHandle) Stats() memo.Stats {
 	return memoStampsJSON.Stats()
 }
@@ -161,17 +153,19 @@ var memoStampsGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
 })
 
-// memoStampsGobKey writes the key of one call of StampsGob.
-func memoStampsGobKey(w *memo.KeyWriter, k int) {
+// memoStampsGobBegin starts a call of StampsGob and writes its key.
+func memoStampsGobBegin(k int) *memoimpl.Call {
+	memoCall := memoStampsGob.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // StampsGobCached is the memoized form of [StampsGob]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func StampsGobCached(k int) Stamps {
-	memoCall := memoStampsGob.Begin(context.Background())
-	memoStampsGobKey(memoCall.Key(), k)
+	memoCall := memoStampsGobBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Stamps](memoCall, false); memoOK {
 		return memoR
 	}
@@ -184,8 +178,7 @@ func StampsGobCached(k int) Stamps {
 	return memoR
 }
 
-// StampsGobMemo returns the handle of [StampsGobCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// StampsGobMemo returns the handle of [StampsGobCached]'s cache.
 func StampsGobMemo() StampsGobMemoHandle {
 	return StampsGobMemoHandle{}
 }
@@ -195,25 +188,20 @@ type StampsGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h StampsGobMemoHandle) Forget(k int) error {
-	memoCall := memoStampsGob.Begin(context.Background())
-	memoStampsGobKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoStampsGobBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling StampsGob.
+// Contains reports whether a live result is cached for these arguments.
 func (h StampsGobMemoHandle) Contains(k int) bool {
-	memoCall := memoStampsGob.Begin(context.Background())
-	memoStampsGobKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoStampsGobBegin(k).Contains()
 }
 
-// Clear removes every cached result of StampsGob.
+// Clear removes every cached result.
 func (h StampsGobMemoHandle) Clear(ctx context.Context) error {
 	return memoStampsGob.Clear(ctx)
 }
 
-// Stats returns the counters of [StampsGobCached].
+// Stats returns the cache's counters.
 func (h StampsGobMemoHandle) Stats() memo.Stats {
 	return memoStampsGob.Stats()
 }
@@ -229,17 +217,19 @@ var memoStampsZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
 })
 
-// memoStampsZstdKey writes the key of one call of StampsZstd.
-func memoStampsZstdKey(w *memo.KeyWriter, k int) {
+// memoStampsZstdBegin starts a call of StampsZstd and writes its key.
+func memoStampsZstdBegin(k int) *memoimpl.Call {
+	memoCall := memoStampsZstd.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // StampsZstdCached is the memoized form of [StampsZstd]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func StampsZstdCached(k int) Stamps {
-	memoCall := memoStampsZstd.Begin(context.Background())
-	memoStampsZstdKey(memoCall.Key(), k)
+	memoCall := memoStampsZstdBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Stamps](memoCall, false); memoOK {
 		return memoR
 	}
@@ -252,8 +242,7 @@ func StampsZstdCached(k int) Stamps {
 	return memoR
 }
 
-// StampsZstdMemo returns the handle of [StampsZstdCached]'s cache, to forget
-// or look up one argument set, clear every entry, or read the counters.
+// StampsZstdMemo returns the handle of [StampsZstdCached]'s cache.
 func StampsZstdMemo() StampsZstdMemoHandle {
 	return StampsZstdMemoHandle{}
 }
@@ -263,25 +252,20 @@ type StampsZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h StampsZstdMemoHandle) Forget(k int) error {
-	memoCall := memoStampsZstd.Begin(context.Background())
-	memoStampsZstdKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoStampsZstdBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling StampsZstd.
+// Contains reports whether a live result is cached for these arguments.
 func (h StampsZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoStampsZstd.Begin(context.Background())
-	memoStampsZstdKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoStampsZstdBegin(k).Contains()
 }
 
-// Clear removes every cached result of StampsZstd.
+// Clear removes every cached result.
 func (h StampsZstdMemoHandle) Clear(ctx context.Context) error {
 	return memoStampsZstd.Clear(ctx)
 }
 
-// Stats returns the counters of [StampsZstdCached].
+// Stats returns the cache's counters.
 func (h StampsZstdMemoHandle) Stats() memo.Stats {
 	return memoStampsZstd.Stats()
 }
@@ -296,9 +280,12 @@ var memoMoneyMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Unstorable:  "field Money.cents (main.go:52) is unexported: msgpack would drop it (msgpack does not call Money's MarshalJSON and UnmarshalJSON)",
 })
 
-// memoMoneyMsgpackKey writes the key of one call of MoneyMsgpack.
-func memoMoneyMsgpackKey(w *memo.KeyWriter, k int) {
+// memoMoneyMsgpackBegin starts a call of MoneyMsgpack and writes its key.
+func memoMoneyMsgpackBegin(k int) *memoimpl.Call {
+	memoCall := memoMoneyMsgpack.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // MoneyMsgpackCached is the memoized form of [MoneyMsgpack]: calls with equal
@@ -308,8 +295,7 @@ func memoMoneyMsgpackKey(w *memo.KeyWriter, k int) {
 // Money.cents (main.go:52) is unexported: msgpack would drop it (msgpack does
 // not call Money's MarshalJSON and UnmarshalJSON).
 func MoneyMsgpackCached(k int) Money {
-	memoCall := memoMoneyMsgpack.Begin(context.Background())
-	memoMoneyMsgpackKey(memoCall.Key(), k)
+	memoCall := memoMoneyMsgpackBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Money](memoCall, false); memoOK {
 		return memoR
 	}
@@ -322,8 +308,7 @@ func MoneyMsgpackCached(k int) Money {
 	return memoR
 }
 
-// MoneyMsgpackMemo returns the handle of [MoneyMsgpackCached]'s cache, to
-// forget or look up one argument set, clear every entry, or read the counters.
+// MoneyMsgpackMemo returns the handle of [MoneyMsgpackCached]'s cache.
 func MoneyMsgpackMemo() MoneyMsgpackMemoHandle {
 	return MoneyMsgpackMemoHandle{}
 }
@@ -333,25 +318,20 @@ type MoneyMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MoneyMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoMoneyMsgpack.Begin(context.Background())
-	memoMoneyMsgpackKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoMoneyMsgpackBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling MoneyMsgpack.
+// Contains reports whether a live result is cached for these arguments.
 func (h MoneyMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoMoneyMsgpack.Begin(context.Background())
-	memoMoneyMsgpackKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoMoneyMsgpackBegin(k).Contains()
 }
 
-// Clear removes every cached result of MoneyMsgpack.
+// Clear removes every cached result.
 func (h MoneyMsgpackMemoHandle) Clear(ctx context.Context) error {
 	return memoMoneyMsgpack.Clear(ctx)
 }
 
-// Stats returns the counters of [MoneyMsgpackCached].
+// Stats returns the cache's counters.
 func (h MoneyMsgpackMemoHandle) Stats() memo.Stats {
 	return memoMoneyMsgpack.Stats()
 }
@@ -366,17 +346,19 @@ var memoMoneyJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
 })
 
-// memoMoneyJSONKey writes the key of one call of MoneyJSON.
-func memoMoneyJSONKey(w *memo.KeyWriter, k int) {
+// memoMoneyJSONBegin starts a call of MoneyJSON and writes its key.
+func memoMoneyJSONBegin(k int) *memoimpl.Call {
+	memoCall := memoMoneyJSON.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // MoneyJSONCached is the memoized form of [MoneyJSON]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func MoneyJSONCached(k int) Money {
-	memoCall := memoMoneyJSON.Begin(context.Background())
-	memoMoneyJSONKey(memoCall.Key(), k)
+	memoCall := memoMoneyJSONBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Money](memoCall, false); memoOK {
 		return memoR
 	}
@@ -389,8 +371,7 @@ func MoneyJSONCached(k int) Money {
 	return memoR
 }
 
-// MoneyJSONMemo returns the handle of [MoneyJSONCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// MoneyJSONMemo returns the handle of [MoneyJSONCached]'s cache.
 func MoneyJSONMemo() MoneyJSONMemoHandle {
 	return MoneyJSONMemoHandle{}
 }
@@ -400,25 +381,20 @@ type MoneyJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MoneyJSONMemoHandle) Forget(k int) error {
-	memoCall := memoMoneyJSON.Begin(context.Background())
-	memoMoneyJSONKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoMoneyJSONBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling MoneyJSON.
+// Contains reports whether a live result is cached for these arguments.
 func (h MoneyJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoMoneyJSON.Begin(context.Background())
-	memoMoneyJSONKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoMoneyJSONBegin(k).Contains()
 }
 
-// Clear removes every cached result of MoneyJSON.
+// Clear removes every cached result.
 func (h MoneyJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoMoneyJSON.Clear(ctx)
 }
 
-// Stats returns the counters of [MoneyJSONCached].
+// Stats returns the cache's counters.
 func (h MoneyJSONMemoHandle) Stats() memo.Stats {
 	return memoMoneyJSON.Stats()
 }
@@ -433,9 +409,12 @@ var memoMoneyGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Unstorable:  "field Money.cents (main.go:52) is unexported: gob would drop it (gob does not call Money's MarshalJSON and UnmarshalJSON)",
 })
 
-// memoMoneyGobKey writes the key of one call of MoneyGob.
-func memoMoneyGobKey(w *memo.KeyWriter, k int) {
+// memoMoneyGobBegin starts a call of MoneyGob and writes its key.
+func memoMoneyGobBegin(k int) *memoimpl.Call {
+	memoCall := memoMoneyGob.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // MoneyGobCached is the memoized form of [MoneyGob]: calls with equal
@@ -445,8 +424,7 @@ func memoMoneyGobKey(w *memo.KeyWriter, k int) {
 // Money.cents (main.go:52) is unexported: gob would drop it (gob does not call
 // Money's MarshalJSON and UnmarshalJSON).
 func MoneyGobCached(k int) Money {
-	memoCall := memoMoneyGob.Begin(context.Background())
-	memoMoneyGobKey(memoCall.Key(), k)
+	memoCall := memoMoneyGobBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Money](memoCall, false); memoOK {
 		return memoR
 	}
@@ -459,8 +437,7 @@ func MoneyGobCached(k int) Money {
 	return memoR
 }
 
-// MoneyGobMemo returns the handle of [MoneyGobCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// MoneyGobMemo returns the handle of [MoneyGobCached]'s cache.
 func MoneyGobMemo() MoneyGobMemoHandle {
 	return MoneyGobMemoHandle{}
 }
@@ -470,25 +447,20 @@ type MoneyGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MoneyGobMemoHandle) Forget(k int) error {
-	memoCall := memoMoneyGob.Begin(context.Background())
-	memoMoneyGobKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoMoneyGobBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling MoneyGob.
+// Contains reports whether a live result is cached for these arguments.
 func (h MoneyGobMemoHandle) Contains(k int) bool {
-	memoCall := memoMoneyGob.Begin(context.Background())
-	memoMoneyGobKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoMoneyGobBegin(k).Contains()
 }
 
-// Clear removes every cached result of MoneyGob.
+// Clear removes every cached result.
 func (h MoneyGobMemoHandle) Clear(ctx context.Context) error {
 	return memoMoneyGob.Clear(ctx)
 }
 
-// Stats returns the counters of [MoneyGobCached].
+// Stats returns the cache's counters.
 func (h MoneyGobMemoHandle) Stats() memo.Stats {
 	return memoMoneyGob.Stats()
 }
@@ -503,9 +475,12 @@ var memoMoneyZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Unstorable:  "field Money.cents (main.go:52) is unexported: msgpack would drop it (msgpack does not call Money's MarshalJSON and UnmarshalJSON)",
 })
 
-// memoMoneyZstdKey writes the key of one call of MoneyZstd.
-func memoMoneyZstdKey(w *memo.KeyWriter, k int) {
+// memoMoneyZstdBegin starts a call of MoneyZstd and writes its key.
+func memoMoneyZstdBegin(k int) *memoimpl.Call {
+	memoCall := memoMoneyZstd.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // MoneyZstdCached is the memoized form of [MoneyZstd]: calls with equal
@@ -515,8 +490,7 @@ func memoMoneyZstdKey(w *memo.KeyWriter, k int) {
 // Money.cents (main.go:52) is unexported: msgpack would drop it (msgpack does
 // not call Money's MarshalJSON and UnmarshalJSON).
 func MoneyZstdCached(k int) Money {
-	memoCall := memoMoneyZstd.Begin(context.Background())
-	memoMoneyZstdKey(memoCall.Key(), k)
+	memoCall := memoMoneyZstdBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Money](memoCall, false); memoOK {
 		return memoR
 	}
@@ -529,8 +503,7 @@ func MoneyZstdCached(k int) Money {
 	return memoR
 }
 
-// MoneyZstdMemo returns the handle of [MoneyZstdCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// MoneyZstdMemo returns the handle of [MoneyZstdCached]'s cache.
 func MoneyZstdMemo() MoneyZstdMemoHandle {
 	return MoneyZstdMemoHandle{}
 }
@@ -540,25 +513,20 @@ type MoneyZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MoneyZstdMemoHandle) Forget(k int) error {
-	memoCall := memoMoneyZstd.Begin(context.Background())
-	memoMoneyZstdKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoMoneyZstdBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling MoneyZstd.
+// Contains reports whether a live result is cached for these arguments.
 func (h MoneyZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoMoneyZstd.Begin(context.Background())
-	memoMoneyZstdKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoMoneyZstdBegin(k).Contains()
 }
 
-// Clear removes every cached result of MoneyZstd.
+// Clear removes every cached result.
 func (h MoneyZstdMemoHandle) Clear(ctx context.Context) error {
 	return memoMoneyZstd.Clear(ctx)
 }
 
-// Stats returns the counters of [MoneyZstdCached].
+// Stats returns the cache's counters.
 func (h MoneyZstdMemoHandle) Stats() memo.Stats {
 	return memoMoneyZstd.Stats()
 }
@@ -575,17 +543,19 @@ var memoSecretMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfSecret,
 })
 
-// memoSecretMsgpackKey writes the key of one call of SecretMsgpack.
-func memoSecretMsgpackKey(w *memo.KeyWriter, k int) {
+// memoSecretMsgpackBegin starts a call of SecretMsgpack and writes its key.
+func memoSecretMsgpackBegin(k int) *memoimpl.Call {
+	memoCall := memoSecretMsgpack.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // SecretMsgpackCached is the memoized form of [SecretMsgpack]: calls with
 // equal arguments share one result, computed once. The key is made of k.
 // Results live in the backend named "store".
 func SecretMsgpackCached(k int) Secret {
-	memoCall := memoSecretMsgpack.Begin(context.Background())
-	memoSecretMsgpackKey(memoCall.Key(), k)
+	memoCall := memoSecretMsgpackBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Secret](memoCall, false); memoOK {
 		return memoR
 	}
@@ -598,8 +568,7 @@ func SecretMsgpackCached(k int) Secret {
 	return memoR
 }
 
-// SecretMsgpackMemo returns the handle of [SecretMsgpackCached]'s cache, to
-// forget or look up one argument set, clear every entry, or read the counters.
+// SecretMsgpackMemo returns the handle of [SecretMsgpackCached]'s cache.
 func SecretMsgpackMemo() SecretMsgpackMemoHandle {
 	return SecretMsgpackMemoHandle{}
 }
@@ -609,25 +578,20 @@ type SecretMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h SecretMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoSecretMsgpack.Begin(context.Background())
-	memoSecretMsgpackKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoSecretMsgpackBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling SecretMsgpack.
+// Contains reports whether a live result is cached for these arguments.
 func (h SecretMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoSecretMsgpack.Begin(context.Background())
-	memoSecretMsgpackKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoSecretMsgpackBegin(k).Contains()
 }
 
-// Clear removes every cached result of SecretMsgpack.
+// Clear removes every cached result.
 func (h SecretMsgpackMemoHandle) Clear(ctx context.Context) error {
 	return memoSecretMsgpack.Clear(ctx)
 }
 
-// Stats returns the counters of [SecretMsgpackCached].
+// Stats returns the cache's counters.
 func (h SecretMsgpackMemoHandle) Stats() memo.Stats {
 	return memoSecretMsgpack.Stats()
 }
@@ -643,9 +607,12 @@ var memoSecretJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Unstorable:  "field Secret.PasswordHash (main.go:63) is tagged json:\"-\": json would drop it",
 })
 
-// memoSecretJSONKey writes the key of one call of SecretJSON.
-func memoSecretJSONKey(w *memo.KeyWriter, k int) {
+// memoSecretJSONBegin starts a call of SecretJSON and writes its key.
+func memoSecretJSONBegin(k int) *memoimpl.Call {
+	memoCall := memoSecretJSON.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // SecretJSONCached is the memoized form of [SecretJSON]: calls with equal
@@ -654,8 +621,7 @@ func memoSecretJSONKey(w *memo.KeyWriter, k int) {
 // a byte-level backend (a file, Redis, S3), calls run uncached, because field
 // Secret.PasswordHash (main.go:63) is tagged json:"-": json would drop it.
 func SecretJSONCached(k int) Secret {
-	memoCall := memoSecretJSON.Begin(context.Background())
-	memoSecretJSONKey(memoCall.Key(), k)
+	memoCall := memoSecretJSONBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Secret](memoCall, false); memoOK {
 		return memoR
 	}
@@ -668,8 +634,7 @@ func SecretJSONCached(k int) Secret {
 	return memoR
 }
 
-// SecretJSONMemo returns the handle of [SecretJSONCached]'s cache, to forget
-// or look up one argument set, clear every entry, or read the counters.
+// SecretJSONMemo returns the handle of [SecretJSONCached]'s cache.
 func SecretJSONMemo() SecretJSONMemoHandle {
 	return SecretJSONMemoHandle{}
 }
@@ -679,25 +644,20 @@ type SecretJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h SecretJSONMemoHandle) Forget(k int) error {
-	memoCall := memoSecretJSON.Begin(context.Background())
-	memoSecretJSONKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoSecretJSONBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling SecretJSON.
+// Contains reports whether a live result is cached for these arguments.
 func (h SecretJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoSecretJSON.Begin(context.Background())
-	memoSecretJSONKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoSecretJSONBegin(k).Contains()
 }
 
-// Clear removes every cached result of SecretJSON.
+// Clear removes every cached result.
 func (h SecretJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoSecretJSON.Clear(ctx)
 }
 
-// Stats returns the counters of [SecretJSONCached].
+// Stats returns the cache's counters.
 func (h SecretJSONMemoHandle) Stats() memo.Stats {
 	return memoSecretJSON.Stats()
 }
@@ -713,17 +673,19 @@ var memoSecretGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfSecret,
 })
 
-// memoSecretGobKey writes the key of one call of SecretGob.
-func memoSecretGobKey(w *memo.KeyWriter, k int) {
+// memoSecretGobBegin starts a call of SecretGob and writes its key.
+func memoSecretGobBegin(k int) *memoimpl.Call {
+	memoCall := memoSecretGob.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // SecretGobCached is the memoized form of [SecretGob]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func SecretGobCached(k int) Secret {
-	memoCall := memoSecretGob.Begin(context.Background())
-	memoSecretGobKey(memoCall.Key(), k)
+	memoCall := memoSecretGobBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Secret](memoCall, false); memoOK {
 		return memoR
 	}
@@ -736,8 +698,7 @@ func SecretGobCached(k int) Secret {
 	return memoR
 }
 
-// SecretGobMemo returns the handle of [SecretGobCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// SecretGobMemo returns the handle of [SecretGobCached]'s cache.
 func SecretGobMemo() SecretGobMemoHandle {
 	return SecretGobMemoHandle{}
 }
@@ -747,25 +708,20 @@ type SecretGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h SecretGobMemoHandle) Forget(k int) error {
-	memoCall := memoSecretGob.Begin(context.Background())
-	memoSecretGobKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoSecretGobBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling SecretGob.
+// Contains reports whether a live result is cached for these arguments.
 func (h SecretGobMemoHandle) Contains(k int) bool {
-	memoCall := memoSecretGob.Begin(context.Background())
-	memoSecretGobKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoSecretGobBegin(k).Contains()
 }
 
-// Clear removes every cached result of SecretGob.
+// Clear removes every cached result.
 func (h SecretGobMemoHandle) Clear(ctx context.Context) error {
 	return memoSecretGob.Clear(ctx)
 }
 
-// Stats returns the counters of [SecretGobCached].
+// Stats returns the cache's counters.
 func (h SecretGobMemoHandle) Stats() memo.Stats {
 	return memoSecretGob.Stats()
 }
@@ -782,17 +738,19 @@ var memoSecretZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfSecret,
 })
 
-// memoSecretZstdKey writes the key of one call of SecretZstd.
-func memoSecretZstdKey(w *memo.KeyWriter, k int) {
+// memoSecretZstdBegin starts a call of SecretZstd and writes its key.
+func memoSecretZstdBegin(k int) *memoimpl.Call {
+	memoCall := memoSecretZstd.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // SecretZstdCached is the memoized form of [SecretZstd]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func SecretZstdCached(k int) Secret {
-	memoCall := memoSecretZstd.Begin(context.Background())
-	memoSecretZstdKey(memoCall.Key(), k)
+	memoCall := memoSecretZstdBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Secret](memoCall, false); memoOK {
 		return memoR
 	}
@@ -805,8 +763,7 @@ func SecretZstdCached(k int) Secret {
 	return memoR
 }
 
-// SecretZstdMemo returns the handle of [SecretZstdCached]'s cache, to forget
-// or look up one argument set, clear every entry, or read the counters.
+// SecretZstdMemo returns the handle of [SecretZstdCached]'s cache.
 func SecretZstdMemo() SecretZstdMemoHandle {
 	return SecretZstdMemoHandle{}
 }
@@ -816,25 +773,20 @@ type SecretZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h SecretZstdMemoHandle) Forget(k int) error {
-	memoCall := memoSecretZstd.Begin(context.Background())
-	memoSecretZstdKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoSecretZstdBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling SecretZstd.
+// Contains reports whether a live result is cached for these arguments.
 func (h SecretZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoSecretZstd.Begin(context.Background())
-	memoSecretZstdKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoSecretZstdBegin(k).Contains()
 }
 
-// Clear removes every cached result of SecretZstd.
+// Clear removes every cached result.
 func (h SecretZstdMemoHandle) Clear(ctx context.Context) error {
 	return memoSecretZstd.Clear(ctx)
 }
 
-// Stats returns the counters of [SecretZstdCached].
+// Stats returns the cache's counters.
 func (h SecretZstdMemoHandle) Stats() memo.Stats {
 	return memoSecretZstd.Stats()
 }
@@ -850,9 +802,12 @@ var memoMsgSecretMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Unstorable:  "field MsgSecret.Token (main.go:69) is tagged msgpack:\"-\": msgpack would drop it",
 })
 
-// memoMsgSecretMsgpackKey writes the key of one call of MsgSecretMsgpack.
-func memoMsgSecretMsgpackKey(w *memo.KeyWriter, k int) {
+// memoMsgSecretMsgpackBegin starts a call of MsgSecretMsgpack and writes its key.
+func memoMsgSecretMsgpackBegin(k int) *memoimpl.Call {
+	memoCall := memoMsgSecretMsgpack.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // MsgSecretMsgpackCached is the memoized form of [MsgSecretMsgpack]: calls
@@ -862,8 +817,7 @@ func memoMsgSecretMsgpackKey(w *memo.KeyWriter, k int) {
 // because field MsgSecret.Token (main.go:69) is tagged msgpack:"-": msgpack
 // would drop it.
 func MsgSecretMsgpackCached(k int) MsgSecret {
-	memoCall := memoMsgSecretMsgpack.Begin(context.Background())
-	memoMsgSecretMsgpackKey(memoCall.Key(), k)
+	memoCall := memoMsgSecretMsgpackBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[MsgSecret](memoCall, false); memoOK {
 		return memoR
 	}
@@ -876,9 +830,7 @@ func MsgSecretMsgpackCached(k int) MsgSecret {
 	return memoR
 }
 
-// MsgSecretMsgpackMemo returns the handle of [MsgSecretMsgpackCached]'s cache,
-// to forget or look up one argument set, clear every entry, or read the
-// counters.
+// MsgSecretMsgpackMemo returns the handle of [MsgSecretMsgpackCached]'s cache.
 func MsgSecretMsgpackMemo() MsgSecretMsgpackMemoHandle {
 	return MsgSecretMsgpackMemoHandle{}
 }
@@ -888,25 +840,20 @@ type MsgSecretMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MsgSecretMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoMsgSecretMsgpack.Begin(context.Background())
-	memoMsgSecretMsgpackKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoMsgSecretMsgpackBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling MsgSecretMsgpack.
+// Contains reports whether a live result is cached for these arguments.
 func (h MsgSecretMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoMsgSecretMsgpack.Begin(context.Background())
-	memoMsgSecretMsgpackKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoMsgSecretMsgpackBegin(k).Contains()
 }
 
-// Clear removes every cached result of MsgSecretMsgpack.
+// Clear removes every cached result.
 func (h MsgSecretMsgpackMemoHandle) Clear(ctx context.Context) error {
 	return memoMsgSecretMsgpack.Clear(ctx)
 }
 
-// Stats returns the counters of [MsgSecretMsgpackCached].
+// Stats returns the cache's counters.
 func (h MsgSecretMsgpackMemoHandle) Stats() memo.Stats {
 	return memoMsgSecretMsgpack.Stats()
 }
@@ -922,17 +869,19 @@ var memoMsgSecretJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfMsgSecret,
 })
 
-// memoMsgSecretJSONKey writes the key of one call of MsgSecretJSON.
-func memoMsgSecretJSONKey(w *memo.KeyWriter, k int) {
+// memoMsgSecretJSONBegin starts a call of MsgSecretJSON and writes its key.
+func memoMsgSecretJSONBegin(k int) *memoimpl.Call {
+	memoCall := memoMsgSecretJSON.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // MsgSecretJSONCached is the memoized form of [MsgSecretJSON]: calls with
 // equal arguments share one result, computed once. The key is made of k.
 // Results live in the backend named "store".
 func MsgSecretJSONCached(k int) MsgSecret {
-	memoCall := memoMsgSecretJSON.Begin(context.Background())
-	memoMsgSecretJSONKey(memoCall.Key(), k)
+	memoCall := memoMsgSecretJSONBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[MsgSecret](memoCall, false); memoOK {
 		return memoR
 	}
@@ -945,8 +894,7 @@ func MsgSecretJSONCached(k int) MsgSecret {
 	return memoR
 }
 
-// MsgSecretJSONMemo returns the handle of [MsgSecretJSONCached]'s cache, to
-// forget or look up one argument set, clear every entry, or read the counters.
+// MsgSecretJSONMemo returns the handle of [MsgSecretJSONCached]'s cache.
 func MsgSecretJSONMemo() MsgSecretJSONMemoHandle {
 	return MsgSecretJSONMemoHandle{}
 }
@@ -956,25 +904,20 @@ type MsgSecretJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MsgSecretJSONMemoHandle) Forget(k int) error {
-	memoCall := memoMsgSecretJSON.Begin(context.Background())
-	memoMsgSecretJSONKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoMsgSecretJSONBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling MsgSecretJSON.
+// Contains reports whether a live result is cached for these arguments.
 func (h MsgSecretJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoMsgSecretJSON.Begin(context.Background())
-	memoMsgSecretJSONKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoMsgSecretJSONBegin(k).Contains()
 }
 
-// Clear removes every cached result of MsgSecretJSON.
+// Clear removes every cached result.
 func (h MsgSecretJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoMsgSecretJSON.Clear(ctx)
 }
 
-// Stats returns the counters of [MsgSecretJSONCached].
+// Stats returns the cache's counters.
 func (h MsgSecretJSONMemoHandle) Stats() memo.Stats {
 	return memoMsgSecretJSON.Stats()
 }
@@ -990,17 +933,19 @@ var memoMsgSecretGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfMsgSecret,
 })
 
-// memoMsgSecretGobKey writes the key of one call of MsgSecretGob.
-func memoMsgSecretGobKey(w *memo.KeyWriter, k int) {
+// memoMsgSecretGobBegin starts a call of MsgSecretGob and writes its key.
+func memoMsgSecretGobBegin(k int) *memoimpl.Call {
+	memoCall := memoMsgSecretGob.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // MsgSecretGobCached is the memoized form of [MsgSecretGob]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func MsgSecretGobCached(k int) MsgSecret {
-	memoCall := memoMsgSecretGob.Begin(context.Background())
-	memoMsgSecretGobKey(memoCall.Key(), k)
+	memoCall := memoMsgSecretGobBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[MsgSecret](memoCall, false); memoOK {
 		return memoR
 	}
@@ -1013,8 +958,7 @@ func MsgSecretGobCached(k int) MsgSecret {
 	return memoR
 }
 
-// MsgSecretGobMemo returns the handle of [MsgSecretGobCached]'s cache, to
-// forget or look up one argument set, clear every entry, or read the counters.
+// MsgSecretGobMemo returns the handle of [MsgSecretGobCached]'s cache.
 func MsgSecretGobMemo() MsgSecretGobMemoHandle {
 	return MsgSecretGobMemoHandle{}
 }
@@ -1024,25 +968,20 @@ type MsgSecretGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MsgSecretGobMemoHandle) Forget(k int) error {
-	memoCall := memoMsgSecretGob.Begin(context.Background())
-	memoMsgSecretGobKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoMsgSecretGobBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling MsgSecretGob.
+// Contains reports whether a live result is cached for these arguments.
 func (h MsgSecretGobMemoHandle) Contains(k int) bool {
-	memoCall := memoMsgSecretGob.Begin(context.Background())
-	memoMsgSecretGobKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoMsgSecretGobBegin(k).Contains()
 }
 
-// Clear removes every cached result of MsgSecretGob.
+// Clear removes every cached result.
 func (h MsgSecretGobMemoHandle) Clear(ctx context.Context) error {
 	return memoMsgSecretGob.Clear(ctx)
 }
 
-// Stats returns the counters of [MsgSecretGobCached].
+// Stats returns the cache's counters.
 func (h MsgSecretGobMemoHandle) Stats() memo.Stats {
 	return memoMsgSecretGob.Stats()
 }
@@ -1058,9 +997,12 @@ var memoMsgSecretZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Unstorable:  "field MsgSecret.Token (main.go:69) is tagged msgpack:\"-\": msgpack would drop it",
 })
 
-// memoMsgSecretZstdKey writes the key of one call of MsgSecretZstd.
-func memoMsgSecretZstdKey(w *memo.KeyWriter, k int) {
+// memoMsgSecretZstdBegin starts a call of MsgSecretZstd and writes its key.
+func memoMsgSecretZstdBegin(k int) *memoimpl.Call {
+	memoCall := memoMsgSecretZstd.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // MsgSecretZstdCached is the memoized form of [MsgSecretZstd]: calls with
@@ -1070,8 +1012,7 @@ func memoMsgSecretZstdKey(w *memo.KeyWriter, k int) {
 // because field MsgSecret.Token (main.go:69) is tagged msgpack:"-": msgpack
 // would drop it.
 func MsgSecretZstdCached(k int) MsgSecret {
-	memoCall := memoMsgSecretZstd.Begin(context.Background())
-	memoMsgSecretZstdKey(memoCall.Key(), k)
+	memoCall := memoMsgSecretZstdBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[MsgSecret](memoCall, false); memoOK {
 		return memoR
 	}
@@ -1084,8 +1025,7 @@ func MsgSecretZstdCached(k int) MsgSecret {
 	return memoR
 }
 
-// MsgSecretZstdMemo returns the handle of [MsgSecretZstdCached]'s cache, to
-// forget or look up one argument set, clear every entry, or read the counters.
+// MsgSecretZstdMemo returns the handle of [MsgSecretZstdCached]'s cache.
 func MsgSecretZstdMemo() MsgSecretZstdMemoHandle {
 	return MsgSecretZstdMemoHandle{}
 }
@@ -1095,25 +1035,20 @@ type MsgSecretZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MsgSecretZstdMemoHandle) Forget(k int) error {
-	memoCall := memoMsgSecretZstd.Begin(context.Background())
-	memoMsgSecretZstdKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoMsgSecretZstdBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling MsgSecretZstd.
+// Contains reports whether a live result is cached for these arguments.
 func (h MsgSecretZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoMsgSecretZstd.Begin(context.Background())
-	memoMsgSecretZstdKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoMsgSecretZstdBegin(k).Contains()
 }
 
-// Clear removes every cached result of MsgSecretZstd.
+// Clear removes every cached result.
 func (h MsgSecretZstdMemoHandle) Clear(ctx context.Context) error {
 	return memoMsgSecretZstd.Clear(ctx)
 }
 
-// Stats returns the counters of [MsgSecretZstdCached].
+// Stats returns the cache's counters.
 func (h MsgSecretZstdMemoHandle) Stats() memo.Stats {
 	return memoMsgSecretZstd.Stats()
 }
@@ -1129,9 +1064,12 @@ var memoShadowMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Unstorable:  "field Item.Base.ID (main.go:73) is hidden by Item.ID (main.go:78), of the same name \"ID\": msgpack would drop it",
 })
 
-// memoShadowMsgpackKey writes the key of one call of ShadowMsgpack.
-func memoShadowMsgpackKey(w *memo.KeyWriter, k int) {
+// memoShadowMsgpackBegin starts a call of ShadowMsgpack and writes its key.
+func memoShadowMsgpackBegin(k int) *memoimpl.Call {
+	memoCall := memoShadowMsgpack.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // ShadowMsgpackCached is the memoized form of [ShadowMsgpack]: calls with
@@ -1141,8 +1079,7 @@ func memoShadowMsgpackKey(w *memo.KeyWriter, k int) {
 // because field Item.Base.ID (main.go:73) is hidden by Item.ID (main.go:78),
 // of the same name "ID": msgpack would drop it.
 func ShadowMsgpackCached(k int) Item {
-	memoCall := memoShadowMsgpack.Begin(context.Background())
-	memoShadowMsgpackKey(memoCall.Key(), k)
+	memoCall := memoShadowMsgpackBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Item](memoCall, false); memoOK {
 		return memoR
 	}
@@ -1155,8 +1092,7 @@ func ShadowMsgpackCached(k int) Item {
 	return memoR
 }
 
-// ShadowMsgpackMemo returns the handle of [ShadowMsgpackCached]'s cache, to
-// forget or look up one argument set, clear every entry, or read the counters.
+// ShadowMsgpackMemo returns the handle of [ShadowMsgpackCached]'s cache.
 func ShadowMsgpackMemo() ShadowMsgpackMemoHandle {
 	return ShadowMsgpackMemoHandle{}
 }
@@ -1166,25 +1102,20 @@ type ShadowMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ShadowMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoShadowMsgpack.Begin(context.Background())
-	memoShadowMsgpackKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoShadowMsgpackBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling ShadowMsgpack.
+// Contains reports whether a live result is cached for these arguments.
 func (h ShadowMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoShadowMsgpack.Begin(context.Background())
-	memoShadowMsgpackKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoShadowMsgpackBegin(k).Contains()
 }
 
-// Clear removes every cached result of ShadowMsgpack.
+// Clear removes every cached result.
 func (h ShadowMsgpackMemoHandle) Clear(ctx context.Context) error {
 	return memoShadowMsgpack.Clear(ctx)
 }
 
-// Stats returns the counters of [ShadowMsgpackCached].
+// Stats returns the cache's counters.
 func (h ShadowMsgpackMemoHandle) Stats() memo.Stats {
 	return memoShadowMsgpack.Stats()
 }
@@ -1200,9 +1131,12 @@ var memoShadowJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Unstorable:  "field Item.Base.ID (main.go:73) is hidden by Item.ID (main.go:78), of the same name \"ID\": json would drop it",
 })
 
-// memoShadowJSONKey writes the key of one call of ShadowJSON.
-func memoShadowJSONKey(w *memo.KeyWriter, k int) {
+// memoShadowJSONBegin starts a call of ShadowJSON and writes its key.
+func memoShadowJSONBegin(k int) *memoimpl.Call {
+	memoCall := memoShadowJSON.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // ShadowJSONCached is the memoized form of [ShadowJSON]: calls with equal
@@ -1212,8 +1146,7 @@ func memoShadowJSONKey(w *memo.KeyWriter, k int) {
 // Item.Base.ID (main.go:73) is hidden by Item.ID (main.go:78), of the same
 // name "ID": json would drop it.
 func ShadowJSONCached(k int) Item {
-	memoCall := memoShadowJSON.Begin(context.Background())
-	memoShadowJSONKey(memoCall.Key(), k)
+	memoCall := memoShadowJSONBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Item](memoCall, false); memoOK {
 		return memoR
 	}
@@ -1226,8 +1159,7 @@ func ShadowJSONCached(k int) Item {
 	return memoR
 }
 
-// ShadowJSONMemo returns the handle of [ShadowJSONCached]'s cache, to forget
-// or look up one argument set, clear every entry, or read the counters.
+// ShadowJSONMemo returns the handle of [ShadowJSONCached]'s cache.
 func ShadowJSONMemo() ShadowJSONMemoHandle {
 	return ShadowJSONMemoHandle{}
 }
@@ -1237,25 +1169,20 @@ type ShadowJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ShadowJSONMemoHandle) Forget(k int) error {
-	memoCall := memoShadowJSON.Begin(context.Background())
-	memoShadowJSONKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoShadowJSONBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling ShadowJSON.
+// Contains reports whether a live result is cached for these arguments.
 func (h ShadowJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoShadowJSON.Begin(context.Background())
-	memoShadowJSONKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoShadowJSONBegin(k).Contains()
 }
 
-// Clear removes every cached result of ShadowJSON.
+// Clear removes every cached result.
 func (h ShadowJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoShadowJSON.Clear(ctx)
 }
 
-// Stats returns the counters of [ShadowJSONCached].
+// Stats returns the cache's counters.
 func (h ShadowJSONMemoHandle) Stats() memo.Stats {
 	return memoShadowJSON.Stats()
 }
@@ -1271,17 +1198,19 @@ var memoShadowGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfItem,
 })
 
-// memoShadowGobKey writes the key of one call of ShadowGob.
-func memoShadowGobKey(w *memo.KeyWriter, k int) {
+// memoShadowGobBegin starts a call of ShadowGob and writes its key.
+func memoShadowGobBegin(k int) *memoimpl.Call {
+	memoCall := memoShadowGob.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // ShadowGobCached is the memoized form of [ShadowGob]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func ShadowGobCached(k int) Item {
-	memoCall := memoShadowGob.Begin(context.Background())
-	memoShadowGobKey(memoCall.Key(), k)
+	memoCall := memoShadowGobBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Item](memoCall, false); memoOK {
 		return memoR
 	}
@@ -1294,8 +1223,7 @@ func ShadowGobCached(k int) Item {
 	return memoR
 }
 
-// ShadowGobMemo returns the handle of [ShadowGobCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// ShadowGobMemo returns the handle of [ShadowGobCached]'s cache.
 func ShadowGobMemo() ShadowGobMemoHandle {
 	return ShadowGobMemoHandle{}
 }
@@ -1305,25 +1233,20 @@ type ShadowGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ShadowGobMemoHandle) Forget(k int) error {
-	memoCall := memoShadowGob.Begin(context.Background())
-	memoShadowGobKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoShadowGobBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling ShadowGob.
+// Contains reports whether a live result is cached for these arguments.
 func (h ShadowGobMemoHandle) Contains(k int) bool {
-	memoCall := memoShadowGob.Begin(context.Background())
-	memoShadowGobKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoShadowGobBegin(k).Contains()
 }
 
-// Clear removes every cached result of ShadowGob.
+// Clear removes every cached result.
 func (h ShadowGobMemoHandle) Clear(ctx context.Context) error {
 	return memoShadowGob.Clear(ctx)
 }
 
-// Stats returns the counters of [ShadowGobCached].
+// Stats returns the cache's counters.
 func (h ShadowGobMemoHandle) Stats() memo.Stats {
 	return memoShadowGob.Stats()
 }
@@ -1339,9 +1262,12 @@ var memoShadowZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Unstorable:  "field Item.Base.ID (main.go:73) is hidden by Item.ID (main.go:78), of the same name \"ID\": msgpack would drop it",
 })
 
-// memoShadowZstdKey writes the key of one call of ShadowZstd.
-func memoShadowZstdKey(w *memo.KeyWriter, k int) {
+// memoShadowZstdBegin starts a call of ShadowZstd and writes its key.
+func memoShadowZstdBegin(k int) *memoimpl.Call {
+	memoCall := memoShadowZstd.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // ShadowZstdCached is the memoized form of [ShadowZstd]: calls with equal
@@ -1351,8 +1277,7 @@ func memoShadowZstdKey(w *memo.KeyWriter, k int) {
 // Item.Base.ID (main.go:73) is hidden by Item.ID (main.go:78), of the same
 // name "ID": msgpack would drop it.
 func ShadowZstdCached(k int) Item {
-	memoCall := memoShadowZstd.Begin(context.Background())
-	memoShadowZstdKey(memoCall.Key(), k)
+	memoCall := memoShadowZstdBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Item](memoCall, false); memoOK {
 		return memoR
 	}
@@ -1365,8 +1290,7 @@ func ShadowZstdCached(k int) Item {
 	return memoR
 }
 
-// ShadowZstdMemo returns the handle of [ShadowZstdCached]'s cache, to forget
-// or look up one argument set, clear every entry, or read the counters.
+// ShadowZstdMemo returns the handle of [ShadowZstdCached]'s cache.
 func ShadowZstdMemo() ShadowZstdMemoHandle {
 	return ShadowZstdMemoHandle{}
 }
@@ -1376,25 +1300,20 @@ type ShadowZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ShadowZstdMemoHandle) Forget(k int) error {
-	memoCall := memoShadowZstd.Begin(context.Background())
-	memoShadowZstdKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoShadowZstdBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling ShadowZstd.
+// Contains reports whether a live result is cached for these arguments.
 func (h ShadowZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoShadowZstd.Begin(context.Background())
-	memoShadowZstdKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoShadowZstdBegin(k).Contains()
 }
 
-// Clear removes every cached result of ShadowZstd.
+// Clear removes every cached result.
 func (h ShadowZstdMemoHandle) Clear(ctx context.Context) error {
 	return memoShadowZstd.Clear(ctx)
 }
 
-// Stats returns the counters of [ShadowZstdCached].
+// Stats returns the cache's counters.
 func (h ShadowZstdMemoHandle) Stats() memo.Stats {
 	return memoShadowZstd.Stats()
 }
@@ -1411,17 +1330,19 @@ var memoBagMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfBag,
 })
 
-// memoBagMsgpackKey writes the key of one call of BagMsgpack.
-func memoBagMsgpackKey(w *memo.KeyWriter, k int) {
+// memoBagMsgpackBegin starts a call of BagMsgpack and writes its key.
+func memoBagMsgpackBegin(k int) *memoimpl.Call {
+	memoCall := memoBagMsgpack.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // BagMsgpackCached is the memoized form of [BagMsgpack]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func BagMsgpackCached(k int) Bag {
-	memoCall := memoBagMsgpack.Begin(context.Background())
-	memoBagMsgpackKey(memoCall.Key(), k)
+	memoCall := memoBagMsgpackBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Bag](memoCall, false); memoOK {
 		return memoR
 	}
@@ -1434,8 +1355,7 @@ func BagMsgpackCached(k int) Bag {
 	return memoR
 }
 
-// BagMsgpackMemo returns the handle of [BagMsgpackCached]'s cache, to forget
-// or look up one argument set, clear every entry, or read the counters.
+// BagMsgpackMemo returns the handle of [BagMsgpackCached]'s cache.
 func BagMsgpackMemo() BagMsgpackMemoHandle {
 	return BagMsgpackMemoHandle{}
 }
@@ -1445,25 +1365,20 @@ type BagMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h BagMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoBagMsgpack.Begin(context.Background())
-	memoBagMsgpackKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoBagMsgpackBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling BagMsgpack.
+// Contains reports whether a live result is cached for these arguments.
 func (h BagMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoBagMsgpack.Begin(context.Background())
-	memoBagMsgpackKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoBagMsgpackBegin(k).Contains()
 }
 
-// Clear removes every cached result of BagMsgpack.
+// Clear removes every cached result.
 func (h BagMsgpackMemoHandle) Clear(ctx context.Context) error {
 	return memoBagMsgpack.Clear(ctx)
 }
 
-// Stats returns the counters of [BagMsgpackCached].
+// Stats returns the cache's counters.
 func (h BagMsgpackMemoHandle) Stats() memo.Stats {
 	return memoBagMsgpack.Stats()
 }
@@ -1479,17 +1394,19 @@ var memoBagJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfBag,
 })
 
-// memoBagJSONKey writes the key of one call of BagJSON.
-func memoBagJSONKey(w *memo.KeyWriter, k int) {
+// memoBagJSONBegin starts a call of BagJSON and writes its key.
+func memoBagJSONBegin(k int) *memoimpl.Call {
+	memoCall := memoBagJSON.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // BagJSONCached is the memoized form of [BagJSON]: calls with equal arguments
 // share one result, computed once. The key is made of k. Results live in the
 // backend named "store".
 func BagJSONCached(k int) Bag {
-	memoCall := memoBagJSON.Begin(context.Background())
-	memoBagJSONKey(memoCall.Key(), k)
+	memoCall := memoBagJSONBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Bag](memoCall, false); memoOK {
 		return memoR
 	}
@@ -1502,8 +1419,7 @@ func BagJSONCached(k int) Bag {
 	return memoR
 }
 
-// BagJSONMemo returns the handle of [BagJSONCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// BagJSONMemo returns the handle of [BagJSONCached]'s cache.
 func BagJSONMemo() BagJSONMemoHandle {
 	return BagJSONMemoHandle{}
 }
@@ -1513,25 +1429,20 @@ type BagJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h BagJSONMemoHandle) Forget(k int) error {
-	memoCall := memoBagJSON.Begin(context.Background())
-	memoBagJSONKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoBagJSONBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling BagJSON.
+// Contains reports whether a live result is cached for these arguments.
 func (h BagJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoBagJSON.Begin(context.Background())
-	memoBagJSONKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoBagJSONBegin(k).Contains()
 }
 
-// Clear removes every cached result of BagJSON.
+// Clear removes every cached result.
 func (h BagJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoBagJSON.Clear(ctx)
 }
 
-// Stats returns the counters of [BagJSONCached].
+// Stats returns the cache's counters.
 func (h BagJSONMemoHandle) Stats() memo.Stats {
 	return memoBagJSON.Stats()
 }
@@ -1547,17 +1458,19 @@ var memoBagGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfBag,
 })
 
-// memoBagGobKey writes the key of one call of BagGob.
-func memoBagGobKey(w *memo.KeyWriter, k int) {
+// memoBagGobBegin starts a call of BagGob and writes its key.
+func memoBagGobBegin(k int) *memoimpl.Call {
+	memoCall := memoBagGob.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // BagGobCached is the memoized form of [BagGob]: calls with equal arguments
 // share one result, computed once. The key is made of k. Results live in the
 // backend named "store".
 func BagGobCached(k int) Bag {
-	memoCall := memoBagGob.Begin(context.Background())
-	memoBagGobKey(memoCall.Key(), k)
+	memoCall := memoBagGobBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Bag](memoCall, false); memoOK {
 		return memoR
 	}
@@ -1570,8 +1483,7 @@ func BagGobCached(k int) Bag {
 	return memoR
 }
 
-// BagGobMemo returns the handle of [BagGobCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// BagGobMemo returns the handle of [BagGobCached]'s cache.
 func BagGobMemo() BagGobMemoHandle {
 	return BagGobMemoHandle{}
 }
@@ -1581,25 +1493,20 @@ type BagGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h BagGobMemoHandle) Forget(k int) error {
-	memoCall := memoBagGob.Begin(context.Background())
-	memoBagGobKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoBagGobBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling BagGob.
+// Contains reports whether a live result is cached for these arguments.
 func (h BagGobMemoHandle) Contains(k int) bool {
-	memoCall := memoBagGob.Begin(context.Background())
-	memoBagGobKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoBagGobBegin(k).Contains()
 }
 
-// Clear removes every cached result of BagGob.
+// Clear removes every cached result.
 func (h BagGobMemoHandle) Clear(ctx context.Context) error {
 	return memoBagGob.Clear(ctx)
 }
 
-// Stats returns the counters of [BagGobCached].
+// Stats returns the cache's counters.
 func (h BagGobMemoHandle) Stats() memo.Stats {
 	return memoBagGob.Stats()
 }
@@ -1616,17 +1523,19 @@ var memoBagZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfBag,
 })
 
-// memoBagZstdKey writes the key of one call of BagZstd.
-func memoBagZstdKey(w *memo.KeyWriter, k int) {
+// memoBagZstdBegin starts a call of BagZstd and writes its key.
+func memoBagZstdBegin(k int) *memoimpl.Call {
+	memoCall := memoBagZstd.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // BagZstdCached is the memoized form of [BagZstd]: calls with equal arguments
 // share one result, computed once. The key is made of k. Results live in the
 // backend named "store".
 func BagZstdCached(k int) Bag {
-	memoCall := memoBagZstd.Begin(context.Background())
-	memoBagZstdKey(memoCall.Key(), k)
+	memoCall := memoBagZstdBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Bag](memoCall, false); memoOK {
 		return memoR
 	}
@@ -1639,8 +1548,7 @@ func BagZstdCached(k int) Bag {
 	return memoR
 }
 
-// BagZstdMemo returns the handle of [BagZstdCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// BagZstdMemo returns the handle of [BagZstdCached]'s cache.
 func BagZstdMemo() BagZstdMemoHandle {
 	return BagZstdMemoHandle{}
 }
@@ -1650,25 +1558,20 @@ type BagZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h BagZstdMemoHandle) Forget(k int) error {
-	memoCall := memoBagZstd.Begin(context.Background())
-	memoBagZstdKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoBagZstdBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling BagZstd.
+// Contains reports whether a live result is cached for these arguments.
 func (h BagZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoBagZstd.Begin(context.Background())
-	memoBagZstdKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoBagZstdBegin(k).Contains()
 }
 
-// Clear removes every cached result of BagZstd.
+// Clear removes every cached result.
 func (h BagZstdMemoHandle) Clear(ctx context.Context) error {
 	return memoBagZstd.Clear(ctx)
 }
 
-// Stats returns the counters of [BagZstdCached].
+// Stats returns the cache's counters.
 func (h BagZstdMemoHandle) Stats() memo.Stats {
 	return memoBagZstd.Stats()
 }
@@ -1685,17 +1588,19 @@ var memoPtrsMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfPtrs,
 })
 
-// memoPtrsMsgpackKey writes the key of one call of PtrsMsgpack.
-func memoPtrsMsgpackKey(w *memo.KeyWriter, k int) {
+// memoPtrsMsgpackBegin starts a call of PtrsMsgpack and writes its key.
+func memoPtrsMsgpackBegin(k int) *memoimpl.Call {
+	memoCall := memoPtrsMsgpack.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // PtrsMsgpackCached is the memoized form of [PtrsMsgpack]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func PtrsMsgpackCached(k int) Ptrs {
-	memoCall := memoPtrsMsgpack.Begin(context.Background())
-	memoPtrsMsgpackKey(memoCall.Key(), k)
+	memoCall := memoPtrsMsgpackBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Ptrs](memoCall, false); memoOK {
 		return memoR
 	}
@@ -1708,8 +1613,7 @@ func PtrsMsgpackCached(k int) Ptrs {
 	return memoR
 }
 
-// PtrsMsgpackMemo returns the handle of [PtrsMsgpackCached]'s cache, to forget
-// or look up one argument set, clear every entry, or read the counters.
+// PtrsMsgpackMemo returns the handle of [PtrsMsgpackCached]'s cache.
 func PtrsMsgpackMemo() PtrsMsgpackMemoHandle {
 	return PtrsMsgpackMemoHandle{}
 }
@@ -1719,25 +1623,20 @@ type PtrsMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h PtrsMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoPtrsMsgpack.Begin(context.Background())
-	memoPtrsMsgpackKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoPtrsMsgpackBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling PtrsMsgpack.
+// Contains reports whether a live result is cached for these arguments.
 func (h PtrsMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoPtrsMsgpack.Begin(context.Background())
-	memoPtrsMsgpackKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoPtrsMsgpackBegin(k).Contains()
 }
 
-// Clear removes every cached result of PtrsMsgpack.
+// Clear removes every cached result.
 func (h PtrsMsgpackMemoHandle) Clear(ctx context.Context) error {
 	return memoPtrsMsgpack.Clear(ctx)
 }
 
-// Stats returns the counters of [PtrsMsgpackCached].
+// Stats returns the cache's counters.
 func (h PtrsMsgpackMemoHandle) Stats() memo.Stats {
 	return memoPtrsMsgpack.Stats()
 }
@@ -1753,17 +1652,19 @@ var memoPtrsJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfPtrs,
 })
 
-// memoPtrsJSONKey writes the key of one call of PtrsJSON.
-func memoPtrsJSONKey(w *memo.KeyWriter, k int) {
+// memoPtrsJSONBegin starts a call of PtrsJSON and writes its key.
+func memoPtrsJSONBegin(k int) *memoimpl.Call {
+	memoCall := memoPtrsJSON.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // PtrsJSONCached is the memoized form of [PtrsJSON]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func PtrsJSONCached(k int) Ptrs {
-	memoCall := memoPtrsJSON.Begin(context.Background())
-	memoPtrsJSONKey(memoCall.Key(), k)
+	memoCall := memoPtrsJSONBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Ptrs](memoCall, false); memoOK {
 		return memoR
 	}
@@ -1776,8 +1677,7 @@ func PtrsJSONCached(k int) Ptrs {
 	return memoR
 }
 
-// PtrsJSONMemo returns the handle of [PtrsJSONCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// PtrsJSONMemo returns the handle of [PtrsJSONCached]'s cache.
 func PtrsJSONMemo() PtrsJSONMemoHandle {
 	return PtrsJSONMemoHandle{}
 }
@@ -1787,25 +1687,20 @@ type PtrsJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h PtrsJSONMemoHandle) Forget(k int) error {
-	memoCall := memoPtrsJSON.Begin(context.Background())
-	memoPtrsJSONKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoPtrsJSONBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling PtrsJSON.
+// Contains reports whether a live result is cached for these arguments.
 func (h PtrsJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoPtrsJSON.Begin(context.Background())
-	memoPtrsJSONKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoPtrsJSONBegin(k).Contains()
 }
 
-// Clear removes every cached result of PtrsJSON.
+// Clear removes every cached result.
 func (h PtrsJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoPtrsJSON.Clear(ctx)
 }
 
-// Stats returns the counters of [PtrsJSONCached].
+// Stats returns the cache's counters.
 func (h PtrsJSONMemoHandle) Stats() memo.Stats {
 	return memoPtrsJSON.Stats()
 }
@@ -1821,17 +1716,19 @@ var memoPtrsGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfPtrs,
 })
 
-// memoPtrsGobKey writes the key of one call of PtrsGob.
-func memoPtrsGobKey(w *memo.KeyWriter, k int) {
+// memoPtrsGobBegin starts a call of PtrsGob and writes its key.
+func memoPtrsGobBegin(k int) *memoimpl.Call {
+	memoCall := memoPtrsGob.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // PtrsGobCached is the memoized form of [PtrsGob]: calls with equal arguments
 // share one result, computed once. The key is made of k. Results live in the
 // backend named "store".
 func PtrsGobCached(k int) Ptrs {
-	memoCall := memoPtrsGob.Begin(context.Background())
-	memoPtrsGobKey(memoCall.Key(), k)
+	memoCall := memoPtrsGobBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Ptrs](memoCall, false); memoOK {
 		return memoR
 	}
@@ -1844,8 +1741,7 @@ func PtrsGobCached(k int) Ptrs {
 	return memoR
 }
 
-// PtrsGobMemo returns the handle of [PtrsGobCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// PtrsGobMemo returns the handle of [PtrsGobCached]'s cache.
 func PtrsGobMemo() PtrsGobMemoHandle {
 	return PtrsGobMemoHandle{}
 }
@@ -1855,25 +1751,20 @@ type PtrsGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h PtrsGobMemoHandle) Forget(k int) error {
-	memoCall := memoPtrsGob.Begin(context.Background())
-	memoPtrsGobKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoPtrsGobBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling PtrsGob.
+// Contains reports whether a live result is cached for these arguments.
 func (h PtrsGobMemoHandle) Contains(k int) bool {
-	memoCall := memoPtrsGob.Begin(context.Background())
-	memoPtrsGobKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoPtrsGobBegin(k).Contains()
 }
 
-// Clear removes every cached result of PtrsGob.
+// Clear removes every cached result.
 func (h PtrsGobMemoHandle) Clear(ctx context.Context) error {
 	return memoPtrsGob.Clear(ctx)
 }
 
-// Stats returns the counters of [PtrsGobCached].
+// Stats returns the cache's counters.
 func (h PtrsGobMemoHandle) Stats() memo.Stats {
 	return memoPtrsGob.Stats()
 }
@@ -1890,17 +1781,19 @@ var memoPtrsZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfPtrs,
 })
 
-// memoPtrsZstdKey writes the key of one call of PtrsZstd.
-func memoPtrsZstdKey(w *memo.KeyWriter, k int) {
+// memoPtrsZstdBegin starts a call of PtrsZstd and writes its key.
+func memoPtrsZstdBegin(k int) *memoimpl.Call {
+	memoCall := memoPtrsZstd.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // PtrsZstdCached is the memoized form of [PtrsZstd]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func PtrsZstdCached(k int) Ptrs {
-	memoCall := memoPtrsZstd.Begin(context.Background())
-	memoPtrsZstdKey(memoCall.Key(), k)
+	memoCall := memoPtrsZstdBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Ptrs](memoCall, false); memoOK {
 		return memoR
 	}
@@ -1913,8 +1806,7 @@ func PtrsZstdCached(k int) Ptrs {
 	return memoR
 }
 
-// PtrsZstdMemo returns the handle of [PtrsZstdCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// PtrsZstdMemo returns the handle of [PtrsZstdCached]'s cache.
 func PtrsZstdMemo() PtrsZstdMemoHandle {
 	return PtrsZstdMemoHandle{}
 }
@@ -1924,25 +1816,20 @@ type PtrsZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h PtrsZstdMemoHandle) Forget(k int) error {
-	memoCall := memoPtrsZstd.Begin(context.Background())
-	memoPtrsZstdKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoPtrsZstdBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling PtrsZstd.
+// Contains reports whether a live result is cached for these arguments.
 func (h PtrsZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoPtrsZstd.Begin(context.Background())
-	memoPtrsZstdKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoPtrsZstdBegin(k).Contains()
 }
 
-// Clear removes every cached result of PtrsZstd.
+// Clear removes every cached result.
 func (h PtrsZstdMemoHandle) Clear(ctx context.Context) error {
 	return memoPtrsZstd.Clear(ctx)
 }
 
-// Stats returns the counters of [PtrsZstdCached].
+// Stats returns the cache's counters.
 func (h PtrsZstdMemoHandle) Stats() memo.Stats {
 	return memoPtrsZstd.Stats()
 }
@@ -1959,17 +1846,19 @@ var memoEmptyMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfSliceInt,
 })
 
-// memoEmptyMsgpackKey writes the key of one call of EmptyMsgpack.
-func memoEmptyMsgpackKey(w *memo.KeyWriter, k int) {
+// memoEmptyMsgpackBegin starts a call of EmptyMsgpack and writes its key.
+func memoEmptyMsgpackBegin(k int) *memoimpl.Call {
+	memoCall := memoEmptyMsgpack.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // EmptyMsgpackCached is the memoized form of [EmptyMsgpack]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func EmptyMsgpackCached(k int) []int {
-	memoCall := memoEmptyMsgpack.Begin(context.Background())
-	memoEmptyMsgpackKey(memoCall.Key(), k)
+	memoCall := memoEmptyMsgpackBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[[]int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -1982,8 +1871,7 @@ func EmptyMsgpackCached(k int) []int {
 	return memoR
 }
 
-// EmptyMsgpackMemo returns the handle of [EmptyMsgpackCached]'s cache, to
-// forget or look up one argument set, clear every entry, or read the counters.
+// EmptyMsgpackMemo returns the handle of [EmptyMsgpackCached]'s cache.
 func EmptyMsgpackMemo() EmptyMsgpackMemoHandle {
 	return EmptyMsgpackMemoHandle{}
 }
@@ -1993,25 +1881,20 @@ type EmptyMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h EmptyMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoEmptyMsgpack.Begin(context.Background())
-	memoEmptyMsgpackKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoEmptyMsgpackBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling EmptyMsgpack.
+// Contains reports whether a live result is cached for these arguments.
 func (h EmptyMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoEmptyMsgpack.Begin(context.Background())
-	memoEmptyMsgpackKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoEmptyMsgpackBegin(k).Contains()
 }
 
-// Clear removes every cached result of EmptyMsgpack.
+// Clear removes every cached result.
 func (h EmptyMsgpackMemoHandle) Clear(ctx context.Context) error {
 	return memoEmptyMsgpack.Clear(ctx)
 }
 
-// Stats returns the counters of [EmptyMsgpackCached].
+// Stats returns the cache's counters.
 func (h EmptyMsgpackMemoHandle) Stats() memo.Stats {
 	return memoEmptyMsgpack.Stats()
 }
@@ -2027,17 +1910,19 @@ var memoEmptyJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfSliceInt,
 })
 
-// memoEmptyJSONKey writes the key of one call of EmptyJSON.
-func memoEmptyJSONKey(w *memo.KeyWriter, k int) {
+// memoEmptyJSONBegin starts a call of EmptyJSON and writes its key.
+func memoEmptyJSONBegin(k int) *memoimpl.Call {
+	memoCall := memoEmptyJSON.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // EmptyJSONCached is the memoized form of [EmptyJSON]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func EmptyJSONCached(k int) []int {
-	memoCall := memoEmptyJSON.Begin(context.Background())
-	memoEmptyJSONKey(memoCall.Key(), k)
+	memoCall := memoEmptyJSONBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[[]int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -2050,8 +1935,7 @@ func EmptyJSONCached(k int) []int {
 	return memoR
 }
 
-// EmptyJSONMemo returns the handle of [EmptyJSONCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// EmptyJSONMemo returns the handle of [EmptyJSONCached]'s cache.
 func EmptyJSONMemo() EmptyJSONMemoHandle {
 	return EmptyJSONMemoHandle{}
 }
@@ -2061,25 +1945,20 @@ type EmptyJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h EmptyJSONMemoHandle) Forget(k int) error {
-	memoCall := memoEmptyJSON.Begin(context.Background())
-	memoEmptyJSONKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoEmptyJSONBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling EmptyJSON.
+// Contains reports whether a live result is cached for these arguments.
 func (h EmptyJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoEmptyJSON.Begin(context.Background())
-	memoEmptyJSONKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoEmptyJSONBegin(k).Contains()
 }
 
-// Clear removes every cached result of EmptyJSON.
+// Clear removes every cached result.
 func (h EmptyJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoEmptyJSON.Clear(ctx)
 }
 
-// Stats returns the counters of [EmptyJSONCached].
+// Stats returns the cache's counters.
 func (h EmptyJSONMemoHandle) Stats() memo.Stats {
 	return memoEmptyJSON.Stats()
 }
@@ -2095,17 +1974,19 @@ var memoEmptyGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfSliceInt,
 })
 
-// memoEmptyGobKey writes the key of one call of EmptyGob.
-func memoEmptyGobKey(w *memo.KeyWriter, k int) {
+// memoEmptyGobBegin starts a call of EmptyGob and writes its key.
+func memoEmptyGobBegin(k int) *memoimpl.Call {
+	memoCall := memoEmptyGob.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // EmptyGobCached is the memoized form of [EmptyGob]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func EmptyGobCached(k int) []int {
-	memoCall := memoEmptyGob.Begin(context.Background())
-	memoEmptyGobKey(memoCall.Key(), k)
+	memoCall := memoEmptyGobBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[[]int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -2118,8 +1999,7 @@ func EmptyGobCached(k int) []int {
 	return memoR
 }
 
-// EmptyGobMemo returns the handle of [EmptyGobCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// EmptyGobMemo returns the handle of [EmptyGobCached]'s cache.
 func EmptyGobMemo() EmptyGobMemoHandle {
 	return EmptyGobMemoHandle{}
 }
@@ -2129,25 +2009,20 @@ type EmptyGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h EmptyGobMemoHandle) Forget(k int) error {
-	memoCall := memoEmptyGob.Begin(context.Background())
-	memoEmptyGobKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoEmptyGobBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling EmptyGob.
+// Contains reports whether a live result is cached for these arguments.
 func (h EmptyGobMemoHandle) Contains(k int) bool {
-	memoCall := memoEmptyGob.Begin(context.Background())
-	memoEmptyGobKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoEmptyGobBegin(k).Contains()
 }
 
-// Clear removes every cached result of EmptyGob.
+// Clear removes every cached result.
 func (h EmptyGobMemoHandle) Clear(ctx context.Context) error {
 	return memoEmptyGob.Clear(ctx)
 }
 
-// Stats returns the counters of [EmptyGobCached].
+// Stats returns the cache's counters.
 func (h EmptyGobMemoHandle) Stats() memo.Stats {
 	return memoEmptyGob.Stats()
 }
@@ -2164,17 +2039,19 @@ var memoEmptyZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfSliceInt,
 })
 
-// memoEmptyZstdKey writes the key of one call of EmptyZstd.
-func memoEmptyZstdKey(w *memo.KeyWriter, k int) {
+// memoEmptyZstdBegin starts a call of EmptyZstd and writes its key.
+func memoEmptyZstdBegin(k int) *memoimpl.Call {
+	memoCall := memoEmptyZstd.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // EmptyZstdCached is the memoized form of [EmptyZstd]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func EmptyZstdCached(k int) []int {
-	memoCall := memoEmptyZstd.Begin(context.Background())
-	memoEmptyZstdKey(memoCall.Key(), k)
+	memoCall := memoEmptyZstdBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[[]int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -2187,8 +2064,7 @@ func EmptyZstdCached(k int) []int {
 	return memoR
 }
 
-// EmptyZstdMemo returns the handle of [EmptyZstdCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// EmptyZstdMemo returns the handle of [EmptyZstdCached]'s cache.
 func EmptyZstdMemo() EmptyZstdMemoHandle {
 	return EmptyZstdMemoHandle{}
 }
@@ -2198,25 +2074,20 @@ type EmptyZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h EmptyZstdMemoHandle) Forget(k int) error {
-	memoCall := memoEmptyZstd.Begin(context.Background())
-	memoEmptyZstdKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoEmptyZstdBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling EmptyZstd.
+// Contains reports whether a live result is cached for these arguments.
 func (h EmptyZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoEmptyZstd.Begin(context.Background())
-	memoEmptyZstdKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoEmptyZstdBegin(k).Contains()
 }
 
-// Clear removes every cached result of EmptyZstd.
+// Clear removes every cached result.
 func (h EmptyZstdMemoHandle) Clear(ctx context.Context) error {
 	return memoEmptyZstd.Clear(ctx)
 }
 
-// Stats returns the counters of [EmptyZstdCached].
+// Stats returns the cache's counters.
 func (h EmptyZstdMemoHandle) Stats() memo.Stats {
 	return memoEmptyZstd.Stats()
 }
@@ -2233,17 +2104,19 @@ var memoNilSliceMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfSliceInt,
 })
 
-// memoNilSliceMsgpackKey writes the key of one call of NilSliceMsgpack.
-func memoNilSliceMsgpackKey(w *memo.KeyWriter, k int) {
+// memoNilSliceMsgpackBegin starts a call of NilSliceMsgpack and writes its key.
+func memoNilSliceMsgpackBegin(k int) *memoimpl.Call {
+	memoCall := memoNilSliceMsgpack.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // NilSliceMsgpackCached is the memoized form of [NilSliceMsgpack]: calls with
 // equal arguments share one result, computed once. The key is made of k.
 // Results live in the backend named "store".
 func NilSliceMsgpackCached(k int) []int {
-	memoCall := memoNilSliceMsgpack.Begin(context.Background())
-	memoNilSliceMsgpackKey(memoCall.Key(), k)
+	memoCall := memoNilSliceMsgpackBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[[]int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -2256,9 +2129,7 @@ func NilSliceMsgpackCached(k int) []int {
 	return memoR
 }
 
-// NilSliceMsgpackMemo returns the handle of [NilSliceMsgpackCached]'s cache,
-// to forget or look up one argument set, clear every entry, or read the
-// counters.
+// NilSliceMsgpackMemo returns the handle of [NilSliceMsgpackCached]'s cache.
 func NilSliceMsgpackMemo() NilSliceMsgpackMemoHandle {
 	return NilSliceMsgpackMemoHandle{}
 }
@@ -2268,25 +2139,20 @@ type NilSliceMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NilSliceMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoNilSliceMsgpack.Begin(context.Background())
-	memoNilSliceMsgpackKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoNilSliceMsgpackBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling NilSliceMsgpack.
+// Contains reports whether a live result is cached for these arguments.
 func (h NilSliceMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoNilSliceMsgpack.Begin(context.Background())
-	memoNilSliceMsgpackKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoNilSliceMsgpackBegin(k).Contains()
 }
 
-// Clear removes every cached result of NilSliceMsgpack.
+// Clear removes every cached result.
 func (h NilSliceMsgpackMemoHandle) Clear(ctx context.Context) error {
 	return memoNilSliceMsgpack.Clear(ctx)
 }
 
-// Stats returns the counters of [NilSliceMsgpackCached].
+// Stats returns the cache's counters.
 func (h NilSliceMsgpackMemoHandle) Stats() memo.Stats {
 	return memoNilSliceMsgpack.Stats()
 }
@@ -2302,17 +2168,19 @@ var memoNilSliceJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfSliceInt,
 })
 
-// memoNilSliceJSONKey writes the key of one call of NilSliceJSON.
-func memoNilSliceJSONKey(w *memo.KeyWriter, k int) {
+// memoNilSliceJSONBegin starts a call of NilSliceJSON and writes its key.
+func memoNilSliceJSONBegin(k int) *memoimpl.Call {
+	memoCall := memoNilSliceJSON.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // NilSliceJSONCached is the memoized form of [NilSliceJSON]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func NilSliceJSONCached(k int) []int {
-	memoCall := memoNilSliceJSON.Begin(context.Background())
-	memoNilSliceJSONKey(memoCall.Key(), k)
+	memoCall := memoNilSliceJSONBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[[]int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -2325,8 +2193,7 @@ func NilSliceJSONCached(k int) []int {
 	return memoR
 }
 
-// NilSliceJSONMemo returns the handle of [NilSliceJSONCached]'s cache, to
-// forget or look up one argument set, clear every entry, or read the counters.
+// NilSliceJSONMemo returns the handle of [NilSliceJSONCached]'s cache.
 func NilSliceJSONMemo() NilSliceJSONMemoHandle {
 	return NilSliceJSONMemoHandle{}
 }
@@ -2336,25 +2203,20 @@ type NilSliceJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NilSliceJSONMemoHandle) Forget(k int) error {
-	memoCall := memoNilSliceJSON.Begin(context.Background())
-	memoNilSliceJSONKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoNilSliceJSONBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling NilSliceJSON.
+// Contains reports whether a live result is cached for these arguments.
 func (h NilSliceJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoNilSliceJSON.Begin(context.Background())
-	memoNilSliceJSONKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoNilSliceJSONBegin(k).Contains()
 }
 
-// Clear removes every cached result of NilSliceJSON.
+// Clear removes every cached result.
 func (h NilSliceJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoNilSliceJSON.Clear(ctx)
 }
 
-// Stats returns the counters of [NilSliceJSONCached].
+// Stats returns the cache's counters.
 func (h NilSliceJSONMemoHandle) Stats() memo.Stats {
 	return memoNilSliceJSON.Stats()
 }
@@ -2370,17 +2232,19 @@ var memoNilSliceGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfSliceInt,
 })
 
-// memoNilSliceGobKey writes the key of one call of NilSliceGob.
-func memoNilSliceGobKey(w *memo.KeyWriter, k int) {
+// memoNilSliceGobBegin starts a call of NilSliceGob and writes its key.
+func memoNilSliceGobBegin(k int) *memoimpl.Call {
+	memoCall := memoNilSliceGob.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // NilSliceGobCached is the memoized form of [NilSliceGob]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func NilSliceGobCached(k int) []int {
-	memoCall := memoNilSliceGob.Begin(context.Background())
-	memoNilSliceGobKey(memoCall.Key(), k)
+	memoCall := memoNilSliceGobBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[[]int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -2393,8 +2257,7 @@ func NilSliceGobCached(k int) []int {
 	return memoR
 }
 
-// NilSliceGobMemo returns the handle of [NilSliceGobCached]'s cache, to forget
-// or look up one argument set, clear every entry, or read the counters.
+// NilSliceGobMemo returns the handle of [NilSliceGobCached]'s cache.
 func NilSliceGobMemo() NilSliceGobMemoHandle {
 	return NilSliceGobMemoHandle{}
 }
@@ -2404,25 +2267,20 @@ type NilSliceGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NilSliceGobMemoHandle) Forget(k int) error {
-	memoCall := memoNilSliceGob.Begin(context.Background())
-	memoNilSliceGobKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoNilSliceGobBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling NilSliceGob.
+// Contains reports whether a live result is cached for these arguments.
 func (h NilSliceGobMemoHandle) Contains(k int) bool {
-	memoCall := memoNilSliceGob.Begin(context.Background())
-	memoNilSliceGobKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoNilSliceGobBegin(k).Contains()
 }
 
-// Clear removes every cached result of NilSliceGob.
+// Clear removes every cached result.
 func (h NilSliceGobMemoHandle) Clear(ctx context.Context) error {
 	return memoNilSliceGob.Clear(ctx)
 }
 
-// Stats returns the counters of [NilSliceGobCached].
+// Stats returns the cache's counters.
 func (h NilSliceGobMemoHandle) Stats() memo.Stats {
 	return memoNilSliceGob.Stats()
 }
@@ -2439,17 +2297,19 @@ var memoNilSliceZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfSliceInt,
 })
 
-// memoNilSliceZstdKey writes the key of one call of NilSliceZstd.
-func memoNilSliceZstdKey(w *memo.KeyWriter, k int) {
+// memoNilSliceZstdBegin starts a call of NilSliceZstd and writes its key.
+func memoNilSliceZstdBegin(k int) *memoimpl.Call {
+	memoCall := memoNilSliceZstd.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // NilSliceZstdCached is the memoized form of [NilSliceZstd]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func NilSliceZstdCached(k int) []int {
-	memoCall := memoNilSliceZstd.Begin(context.Background())
-	memoNilSliceZstdKey(memoCall.Key(), k)
+	memoCall := memoNilSliceZstdBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[[]int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -2462,8 +2322,7 @@ func NilSliceZstdCached(k int) []int {
 	return memoR
 }
 
-// NilSliceZstdMemo returns the handle of [NilSliceZstdCached]'s cache, to
-// forget or look up one argument set, clear every entry, or read the counters.
+// NilSliceZstdMemo returns the handle of [NilSliceZstdCached]'s cache.
 func NilSliceZstdMemo() NilSliceZstdMemoHandle {
 	return NilSliceZstdMemoHandle{}
 }
@@ -2473,25 +2332,20 @@ type NilSliceZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NilSliceZstdMemoHandle) Forget(k int) error {
-	memoCall := memoNilSliceZstd.Begin(context.Background())
-	memoNilSliceZstdKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoNilSliceZstdBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling NilSliceZstd.
+// Contains reports whether a live result is cached for these arguments.
 func (h NilSliceZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoNilSliceZstd.Begin(context.Background())
-	memoNilSliceZstdKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoNilSliceZstdBegin(k).Contains()
 }
 
-// Clear removes every cached result of NilSliceZstd.
+// Clear removes every cached result.
 func (h NilSliceZstdMemoHandle) Clear(ctx context.Context) error {
 	return memoNilSliceZstd.Clear(ctx)
 }
 
-// Stats returns the counters of [NilSliceZstdCached].
+// Stats returns the cache's counters.
 func (h NilSliceZstdMemoHandle) Stats() memo.Stats {
 	return memoNilSliceZstd.Stats()
 }
@@ -2501,23 +2355,25 @@ var memoNaNMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack",
 	Equal:       memoEqualReading,
-	Fingerprint: "8bb1e36e62c8494d9b1aa7448bb9911c",
+	Fingerprint: "b90b353fb959c426f83b63ccae2eaa76",
 	KeepsLocal:  true,
 	Name:        "NaNMsgpack",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
 })
 
-// memoNaNMsgpackKey writes the key of one call of NaNMsgpack.
-func memoNaNMsgpackKey(w *memo.KeyWriter, k int) {
+// memoNaNMsgpackBegin starts a call of NaNMsgpack and writes its key.
+func memoNaNMsgpackBegin(k int) *memoimpl.Call {
+	memoCall := memoNaNMsgpack.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // NaNMsgpackCached is the memoized form of [NaNMsgpack]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func NaNMsgpackCached(k int) Reading {
-	memoCall := memoNaNMsgpack.Begin(context.Background())
-	memoNaNMsgpackKey(memoCall.Key(), k)
+	memoCall := memoNaNMsgpackBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Reading](memoCall, false); memoOK {
 		return memoR
 	}
@@ -2530,8 +2386,7 @@ func NaNMsgpackCached(k int) Reading {
 	return memoR
 }
 
-// NaNMsgpackMemo returns the handle of [NaNMsgpackCached]'s cache, to forget
-// or look up one argument set, clear every entry, or read the counters.
+// NaNMsgpackMemo returns the handle of [NaNMsgpackCached]'s cache.
 func NaNMsgpackMemo() NaNMsgpackMemoHandle {
 	return NaNMsgpackMemoHandle{}
 }
@@ -2541,25 +2396,20 @@ type NaNMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NaNMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoNaNMsgpack.Begin(context.Background())
-	memoNaNMsgpackKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoNaNMsgpackBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling NaNMsgpack.
+// Contains reports whether a live result is cached for these arguments.
 func (h NaNMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoNaNMsgpack.Begin(context.Background())
-	memoNaNMsgpackKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoNaNMsgpackBegin(k).Contains()
 }
 
-// Clear removes every cached result of NaNMsgpack.
+// Clear removes every cached result.
 func (h NaNMsgpackMemoHandle) Clear(ctx context.Context) error {
 	return memoNaNMsgpack.Clear(ctx)
 }
 
-// Stats returns the counters of [NaNMsgpackCached].
+// Stats returns the cache's counters.
 func (h NaNMsgpackMemoHandle) Stats() memo.Stats {
 	return memoNaNMsgpack.Stats()
 }
@@ -2569,22 +2419,24 @@ var memoNaNJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "json",
 	Equal:       memoEqualReading,
-	Fingerprint: "64dc5f51522673665c1fbfb232d46206",
+	Fingerprint: "d340b33a7fcd0ef36a4375a7338799b3",
 	Name:        "NaNJSON",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
 })
 
-// memoNaNJSONKey writes the key of one call of NaNJSON.
-func memoNaNJSONKey(w *memo.KeyWriter, k int) {
+// memoNaNJSONBegin starts a call of NaNJSON and writes its key.
+func memoNaNJSONBegin(k int) *memoimpl.Call {
+	memoCall := memoNaNJSON.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // NaNJSONCached is the memoized form of [NaNJSON]: calls with equal arguments
 // share one result, computed once. The key is made of k. Results live in the
 // backend named "store".
 func NaNJSONCached(k int) Reading {
-	memoCall := memoNaNJSON.Begin(context.Background())
-	memoNaNJSONKey(memoCall.Key(), k)
+	memoCall := memoNaNJSONBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Reading](memoCall, false); memoOK {
 		return memoR
 	}
@@ -2597,8 +2449,7 @@ func NaNJSONCached(k int) Reading {
 	return memoR
 }
 
-// NaNJSONMemo returns the handle of [NaNJSONCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// NaNJSONMemo returns the handle of [NaNJSONCached]'s cache.
 func NaNJSONMemo() NaNJSONMemoHandle {
 	return NaNJSONMemoHandle{}
 }
@@ -2608,25 +2459,20 @@ type NaNJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NaNJSONMemoHandle) Forget(k int) error {
-	memoCall := memoNaNJSON.Begin(context.Background())
-	memoNaNJSONKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoNaNJSONBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling NaNJSON.
+// Contains reports whether a live result is cached for these arguments.
 func (h NaNJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoNaNJSON.Begin(context.Background())
-	memoNaNJSONKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoNaNJSONBegin(k).Contains()
 }
 
-// Clear removes every cached result of NaNJSON.
+// Clear removes every cached result.
 func (h NaNJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoNaNJSON.Clear(ctx)
 }
 
-// Stats returns the counters of [NaNJSONCached].
+// Stats returns the cache's counters.
 func (h NaNJSONMemoHandle) Stats() memo.Stats {
 	return memoNaNJSON.Stats()
 }
@@ -2636,22 +2482,24 @@ var memoNaNGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "gob",
 	Equal:       memoEqualReading,
-	Fingerprint: "630cc2e2d0a163f8df8ab415f05fad70",
+	Fingerprint: "0f66f23e9f77dccc438bd5906cbb3cfa",
 	Name:        "NaNGob",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
 })
 
-// memoNaNGobKey writes the key of one call of NaNGob.
-func memoNaNGobKey(w *memo.KeyWriter, k int) {
+// memoNaNGobBegin starts a call of NaNGob and writes its key.
+func memoNaNGobBegin(k int) *memoimpl.Call {
+	memoCall := memoNaNGob.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // NaNGobCached is the memoized form of [NaNGob]: calls with equal arguments
 // share one result, computed once. The key is made of k. Results live in the
 // backend named "store".
 func NaNGobCached(k int) Reading {
-	memoCall := memoNaNGob.Begin(context.Background())
-	memoNaNGobKey(memoCall.Key(), k)
+	memoCall := memoNaNGobBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Reading](memoCall, false); memoOK {
 		return memoR
 	}
@@ -2664,8 +2512,7 @@ func NaNGobCached(k int) Reading {
 	return memoR
 }
 
-// NaNGobMemo returns the handle of [NaNGobCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// NaNGobMemo returns the handle of [NaNGobCached]'s cache.
 func NaNGobMemo() NaNGobMemoHandle {
 	return NaNGobMemoHandle{}
 }
@@ -2675,25 +2522,20 @@ type NaNGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NaNGobMemoHandle) Forget(k int) error {
-	memoCall := memoNaNGob.Begin(context.Background())
-	memoNaNGobKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoNaNGobBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling NaNGob.
+// Contains reports whether a live result is cached for these arguments.
 func (h NaNGobMemoHandle) Contains(k int) bool {
-	memoCall := memoNaNGob.Begin(context.Background())
-	memoNaNGobKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoNaNGobBegin(k).Contains()
 }
 
-// Clear removes every cached result of NaNGob.
+// Clear removes every cached result.
 func (h NaNGobMemoHandle) Clear(ctx context.Context) error {
 	return memoNaNGob.Clear(ctx)
 }
 
-// Stats returns the counters of [NaNGobCached].
+// Stats returns the cache's counters.
 func (h NaNGobMemoHandle) Stats() memo.Stats {
 	return memoNaNGob.Stats()
 }
@@ -2703,23 +2545,25 @@ var memoNaNZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "store",
 	Codec:       "msgpack+zstd",
 	Equal:       memoEqualReading,
-	Fingerprint: "fff49e664cfcf0a36223893eb269bf04",
+	Fingerprint: "d713d5e3aeb61a91b4d9e207b874987a",
 	KeepsLocal:  true,
 	Name:        "NaNZstd",
 	Package:     "github.com/memogen/memogen/testdata/E2EDifferential",
 })
 
-// memoNaNZstdKey writes the key of one call of NaNZstd.
-func memoNaNZstdKey(w *memo.KeyWriter, k int) {
+// memoNaNZstdBegin starts a call of NaNZstd and writes its key.
+func memoNaNZstdBegin(k int) *memoimpl.Call {
+	memoCall := memoNaNZstd.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // NaNZstdCached is the memoized form of [NaNZstd]: calls with equal arguments
 // share one result, computed once. The key is made of k. Results live in the
 // backend named "store".
 func NaNZstdCached(k int) Reading {
-	memoCall := memoNaNZstd.Begin(context.Background())
-	memoNaNZstdKey(memoCall.Key(), k)
+	memoCall := memoNaNZstdBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Reading](memoCall, false); memoOK {
 		return memoR
 	}
@@ -2732,8 +2576,7 @@ func NaNZstdCached(k int) Reading {
 	return memoR
 }
 
-// NaNZstdMemo returns the handle of [NaNZstdCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// NaNZstdMemo returns the handle of [NaNZstdCached]'s cache.
 func NaNZstdMemo() NaNZstdMemoHandle {
 	return NaNZstdMemoHandle{}
 }
@@ -2743,25 +2586,20 @@ type NaNZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NaNZstdMemoHandle) Forget(k int) error {
-	memoCall := memoNaNZstd.Begin(context.Background())
-	memoNaNZstdKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoNaNZstdBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling NaNZstd.
+// Contains reports whether a live result is cached for these arguments.
 func (h NaNZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoNaNZstd.Begin(context.Background())
-	memoNaNZstdKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoNaNZstdBegin(k).Contains()
 }
 
-// Clear removes every cached result of NaNZstd.
+// Clear removes every cached result.
 func (h NaNZstdMemoHandle) Clear(ctx context.Context) error {
 	return memoNaNZstd.Clear(ctx)
 }
 
-// Stats returns the counters of [NaNZstdCached].
+// Stats returns the cache's counters.
 func (h NaNZstdMemoHandle) Stats() memo.Stats {
 	return memoNaNZstd.Stats()
 }
@@ -2778,17 +2616,19 @@ var memoTextMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoTextMsgpackKey writes the key of one call of TextMsgpack.
-func memoTextMsgpackKey(w *memo.KeyWriter, k int) {
+// memoTextMsgpackBegin starts a call of TextMsgpack and writes its key.
+func memoTextMsgpackBegin(k int) *memoimpl.Call {
+	memoCall := memoTextMsgpack.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // TextMsgpackCached is the memoized form of [TextMsgpack]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func TextMsgpackCached(k int) string {
-	memoCall := memoTextMsgpack.Begin(context.Background())
-	memoTextMsgpackKey(memoCall.Key(), k)
+	memoCall := memoTextMsgpackBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -2801,8 +2641,7 @@ func TextMsgpackCached(k int) string {
 	return memoR
 }
 
-// TextMsgpackMemo returns the handle of [TextMsgpackCached]'s cache, to forget
-// or look up one argument set, clear every entry, or read the counters.
+// TextMsgpackMemo returns the handle of [TextMsgpackCached]'s cache.
 func TextMsgpackMemo() TextMsgpackMemoHandle {
 	return TextMsgpackMemoHandle{}
 }
@@ -2812,25 +2651,20 @@ type TextMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h TextMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoTextMsgpack.Begin(context.Background())
-	memoTextMsgpackKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoTextMsgpackBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling TextMsgpack.
+// Contains reports whether a live result is cached for these arguments.
 func (h TextMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoTextMsgpack.Begin(context.Background())
-	memoTextMsgpackKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoTextMsgpackBegin(k).Contains()
 }
 
-// Clear removes every cached result of TextMsgpack.
+// Clear removes every cached result.
 func (h TextMsgpackMemoHandle) Clear(ctx context.Context) error {
 	return memoTextMsgpack.Clear(ctx)
 }
 
-// Stats returns the counters of [TextMsgpackCached].
+// Stats returns the cache's counters.
 func (h TextMsgpackMemoHandle) Stats() memo.Stats {
 	return memoTextMsgpack.Stats()
 }
@@ -2846,17 +2680,19 @@ var memoTextJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoTextJSONKey writes the key of one call of TextJSON.
-func memoTextJSONKey(w *memo.KeyWriter, k int) {
+// memoTextJSONBegin starts a call of TextJSON and writes its key.
+func memoTextJSONBegin(k int) *memoimpl.Call {
+	memoCall := memoTextJSON.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // TextJSONCached is the memoized form of [TextJSON]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func TextJSONCached(k int) string {
-	memoCall := memoTextJSON.Begin(context.Background())
-	memoTextJSONKey(memoCall.Key(), k)
+	memoCall := memoTextJSONBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -2869,8 +2705,7 @@ func TextJSONCached(k int) string {
 	return memoR
 }
 
-// TextJSONMemo returns the handle of [TextJSONCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// TextJSONMemo returns the handle of [TextJSONCached]'s cache.
 func TextJSONMemo() TextJSONMemoHandle {
 	return TextJSONMemoHandle{}
 }
@@ -2880,25 +2715,20 @@ type TextJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h TextJSONMemoHandle) Forget(k int) error {
-	memoCall := memoTextJSON.Begin(context.Background())
-	memoTextJSONKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoTextJSONBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling TextJSON.
+// Contains reports whether a live result is cached for these arguments.
 func (h TextJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoTextJSON.Begin(context.Background())
-	memoTextJSONKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoTextJSONBegin(k).Contains()
 }
 
-// Clear removes every cached result of TextJSON.
+// Clear removes every cached result.
 func (h TextJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoTextJSON.Clear(ctx)
 }
 
-// Stats returns the counters of [TextJSONCached].
+// Stats returns the cache's counters.
 func (h TextJSONMemoHandle) Stats() memo.Stats {
 	return memoTextJSON.Stats()
 }
@@ -2914,17 +2744,19 @@ var memoTextGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoTextGobKey writes the key of one call of TextGob.
-func memoTextGobKey(w *memo.KeyWriter, k int) {
+// memoTextGobBegin starts a call of TextGob and writes its key.
+func memoTextGobBegin(k int) *memoimpl.Call {
+	memoCall := memoTextGob.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // TextGobCached is the memoized form of [TextGob]: calls with equal arguments
 // share one result, computed once. The key is made of k. Results live in the
 // backend named "store".
 func TextGobCached(k int) string {
-	memoCall := memoTextGob.Begin(context.Background())
-	memoTextGobKey(memoCall.Key(), k)
+	memoCall := memoTextGobBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -2937,8 +2769,7 @@ func TextGobCached(k int) string {
 	return memoR
 }
 
-// TextGobMemo returns the handle of [TextGobCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// TextGobMemo returns the handle of [TextGobCached]'s cache.
 func TextGobMemo() TextGobMemoHandle {
 	return TextGobMemoHandle{}
 }
@@ -2948,25 +2779,20 @@ type TextGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h TextGobMemoHandle) Forget(k int) error {
-	memoCall := memoTextGob.Begin(context.Background())
-	memoTextGobKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoTextGobBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling TextGob.
+// Contains reports whether a live result is cached for these arguments.
 func (h TextGobMemoHandle) Contains(k int) bool {
-	memoCall := memoTextGob.Begin(context.Background())
-	memoTextGobKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoTextGobBegin(k).Contains()
 }
 
-// Clear removes every cached result of TextGob.
+// Clear removes every cached result.
 func (h TextGobMemoHandle) Clear(ctx context.Context) error {
 	return memoTextGob.Clear(ctx)
 }
 
-// Stats returns the counters of [TextGobCached].
+// Stats returns the cache's counters.
 func (h TextGobMemoHandle) Stats() memo.Stats {
 	return memoTextGob.Stats()
 }
@@ -2983,17 +2809,19 @@ var memoTextZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoTextZstdKey writes the key of one call of TextZstd.
-func memoTextZstdKey(w *memo.KeyWriter, k int) {
+// memoTextZstdBegin starts a call of TextZstd and writes its key.
+func memoTextZstdBegin(k int) *memoimpl.Call {
+	memoCall := memoTextZstd.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // TextZstdCached is the memoized form of [TextZstd]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func TextZstdCached(k int) string {
-	memoCall := memoTextZstd.Begin(context.Background())
-	memoTextZstdKey(memoCall.Key(), k)
+	memoCall := memoTextZstdBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -3006,8 +2834,7 @@ func TextZstdCached(k int) string {
 	return memoR
 }
 
-// TextZstdMemo returns the handle of [TextZstdCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// TextZstdMemo returns the handle of [TextZstdCached]'s cache.
 func TextZstdMemo() TextZstdMemoHandle {
 	return TextZstdMemoHandle{}
 }
@@ -3017,25 +2844,20 @@ type TextZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h TextZstdMemoHandle) Forget(k int) error {
-	memoCall := memoTextZstd.Begin(context.Background())
-	memoTextZstdKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoTextZstdBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling TextZstd.
+// Contains reports whether a live result is cached for these arguments.
 func (h TextZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoTextZstd.Begin(context.Background())
-	memoTextZstdKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoTextZstdBegin(k).Contains()
 }
 
-// Clear removes every cached result of TextZstd.
+// Clear removes every cached result.
 func (h TextZstdMemoHandle) Clear(ctx context.Context) error {
 	return memoTextZstd.Clear(ctx)
 }
 
-// Stats returns the counters of [TextZstdCached].
+// Stats returns the cache's counters.
 func (h TextZstdMemoHandle) Stats() memo.Stats {
 	return memoTextZstd.Stats()
 }
@@ -3052,17 +2874,19 @@ var memoPlainMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfPlain,
 })
 
-// memoPlainMsgpackKey writes the key of one call of PlainMsgpack.
-func memoPlainMsgpackKey(w *memo.KeyWriter, k int) {
+// memoPlainMsgpackBegin starts a call of PlainMsgpack and writes its key.
+func memoPlainMsgpackBegin(k int) *memoimpl.Call {
+	memoCall := memoPlainMsgpack.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // PlainMsgpackCached is the memoized form of [PlainMsgpack]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func PlainMsgpackCached(k int) Plain {
-	memoCall := memoPlainMsgpack.Begin(context.Background())
-	memoPlainMsgpackKey(memoCall.Key(), k)
+	memoCall := memoPlainMsgpackBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Plain](memoCall, false); memoOK {
 		return memoR
 	}
@@ -3075,8 +2899,7 @@ func PlainMsgpackCached(k int) Plain {
 	return memoR
 }
 
-// PlainMsgpackMemo returns the handle of [PlainMsgpackCached]'s cache, to
-// forget or look up one argument set, clear every entry, or read the counters.
+// PlainMsgpackMemo returns the handle of [PlainMsgpackCached]'s cache.
 func PlainMsgpackMemo() PlainMsgpackMemoHandle {
 	return PlainMsgpackMemoHandle{}
 }
@@ -3086,25 +2909,20 @@ type PlainMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h PlainMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoPlainMsgpack.Begin(context.Background())
-	memoPlainMsgpackKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoPlainMsgpackBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling PlainMsgpack.
+// Contains reports whether a live result is cached for these arguments.
 func (h PlainMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoPlainMsgpack.Begin(context.Background())
-	memoPlainMsgpackKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoPlainMsgpackBegin(k).Contains()
 }
 
-// Clear removes every cached result of PlainMsgpack.
+// Clear removes every cached result.
 func (h PlainMsgpackMemoHandle) Clear(ctx context.Context) error {
 	return memoPlainMsgpack.Clear(ctx)
 }
 
-// Stats returns the counters of [PlainMsgpackCached].
+// Stats returns the cache's counters.
 func (h PlainMsgpackMemoHandle) Stats() memo.Stats {
 	return memoPlainMsgpack.Stats()
 }
@@ -3120,17 +2938,19 @@ var memoPlainJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfPlain,
 })
 
-// memoPlainJSONKey writes the key of one call of PlainJSON.
-func memoPlainJSONKey(w *memo.KeyWriter, k int) {
+// memoPlainJSONBegin starts a call of PlainJSON and writes its key.
+func memoPlainJSONBegin(k int) *memoimpl.Call {
+	memoCall := memoPlainJSON.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // PlainJSONCached is the memoized form of [PlainJSON]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func PlainJSONCached(k int) Plain {
-	memoCall := memoPlainJSON.Begin(context.Background())
-	memoPlainJSONKey(memoCall.Key(), k)
+	memoCall := memoPlainJSONBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Plain](memoCall, false); memoOK {
 		return memoR
 	}
@@ -3143,8 +2963,7 @@ func PlainJSONCached(k int) Plain {
 	return memoR
 }
 
-// PlainJSONMemo returns the handle of [PlainJSONCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// PlainJSONMemo returns the handle of [PlainJSONCached]'s cache.
 func PlainJSONMemo() PlainJSONMemoHandle {
 	return PlainJSONMemoHandle{}
 }
@@ -3154,25 +2973,20 @@ type PlainJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h PlainJSONMemoHandle) Forget(k int) error {
-	memoCall := memoPlainJSON.Begin(context.Background())
-	memoPlainJSONKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoPlainJSONBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling PlainJSON.
+// Contains reports whether a live result is cached for these arguments.
 func (h PlainJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoPlainJSON.Begin(context.Background())
-	memoPlainJSONKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoPlainJSONBegin(k).Contains()
 }
 
-// Clear removes every cached result of PlainJSON.
+// Clear removes every cached result.
 func (h PlainJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoPlainJSON.Clear(ctx)
 }
 
-// Stats returns the counters of [PlainJSONCached].
+// Stats returns the cache's counters.
 func (h PlainJSONMemoHandle) Stats() memo.Stats {
 	return memoPlainJSON.Stats()
 }
@@ -3188,17 +3002,19 @@ var memoPlainGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfPlain,
 })
 
-// memoPlainGobKey writes the key of one call of PlainGob.
-func memoPlainGobKey(w *memo.KeyWriter, k int) {
+// memoPlainGobBegin starts a call of PlainGob and writes its key.
+func memoPlainGobBegin(k int) *memoimpl.Call {
+	memoCall := memoPlainGob.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // PlainGobCached is the memoized form of [PlainGob]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func PlainGobCached(k int) Plain {
-	memoCall := memoPlainGob.Begin(context.Background())
-	memoPlainGobKey(memoCall.Key(), k)
+	memoCall := memoPlainGobBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Plain](memoCall, false); memoOK {
 		return memoR
 	}
@@ -3211,8 +3027,7 @@ func PlainGobCached(k int) Plain {
 	return memoR
 }
 
-// PlainGobMemo returns the handle of [PlainGobCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// PlainGobMemo returns the handle of [PlainGobCached]'s cache.
 func PlainGobMemo() PlainGobMemoHandle {
 	return PlainGobMemoHandle{}
 }
@@ -3222,25 +3037,20 @@ type PlainGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h PlainGobMemoHandle) Forget(k int) error {
-	memoCall := memoPlainGob.Begin(context.Background())
-	memoPlainGobKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoPlainGobBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling PlainGob.
+// Contains reports whether a live result is cached for these arguments.
 func (h PlainGobMemoHandle) Contains(k int) bool {
-	memoCall := memoPlainGob.Begin(context.Background())
-	memoPlainGobKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoPlainGobBegin(k).Contains()
 }
 
-// Clear removes every cached result of PlainGob.
+// Clear removes every cached result.
 func (h PlainGobMemoHandle) Clear(ctx context.Context) error {
 	return memoPlainGob.Clear(ctx)
 }
 
-// Stats returns the counters of [PlainGobCached].
+// Stats returns the cache's counters.
 func (h PlainGobMemoHandle) Stats() memo.Stats {
 	return memoPlainGob.Stats()
 }
@@ -3257,17 +3067,19 @@ var memoPlainZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfPlain,
 })
 
-// memoPlainZstdKey writes the key of one call of PlainZstd.
-func memoPlainZstdKey(w *memo.KeyWriter, k int) {
+// memoPlainZstdBegin starts a call of PlainZstd and writes its key.
+func memoPlainZstdBegin(k int) *memoimpl.Call {
+	memoCall := memoPlainZstd.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // PlainZstdCached is the memoized form of [PlainZstd]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func PlainZstdCached(k int) Plain {
-	memoCall := memoPlainZstd.Begin(context.Background())
-	memoPlainZstdKey(memoCall.Key(), k)
+	memoCall := memoPlainZstdBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Plain](memoCall, false); memoOK {
 		return memoR
 	}
@@ -3280,8 +3092,7 @@ func PlainZstdCached(k int) Plain {
 	return memoR
 }
 
-// PlainZstdMemo returns the handle of [PlainZstdCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// PlainZstdMemo returns the handle of [PlainZstdCached]'s cache.
 func PlainZstdMemo() PlainZstdMemoHandle {
 	return PlainZstdMemoHandle{}
 }
@@ -3291,25 +3102,20 @@ type PlainZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h PlainZstdMemoHandle) Forget(k int) error {
-	memoCall := memoPlainZstd.Begin(context.Background())
-	memoPlainZstdKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoPlainZstdBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling PlainZstd.
+// Contains reports whether a live result is cached for these arguments.
 func (h PlainZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoPlainZstd.Begin(context.Background())
-	memoPlainZstdKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoPlainZstdBegin(k).Contains()
 }
 
-// Clear removes every cached result of PlainZstd.
+// Clear removes every cached result.
 func (h PlainZstdMemoHandle) Clear(ctx context.Context) error {
 	return memoPlainZstd.Clear(ctx)
 }
 
-// Stats returns the counters of [PlainZstdCached].
+// Stats returns the cache's counters.
 func (h PlainZstdMemoHandle) Stats() memo.Stats {
 	return memoPlainZstd.Stats()
 }
@@ -3326,17 +3132,19 @@ var memoNamedMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfNames,
 })
 
-// memoNamedMsgpackKey writes the key of one call of NamedMsgpack.
-func memoNamedMsgpackKey(w *memo.KeyWriter, k int) {
+// memoNamedMsgpackBegin starts a call of NamedMsgpack and writes its key.
+func memoNamedMsgpackBegin(k int) *memoimpl.Call {
+	memoCall := memoNamedMsgpack.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // NamedMsgpackCached is the memoized form of [NamedMsgpack]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func NamedMsgpackCached(k int) Names {
-	memoCall := memoNamedMsgpack.Begin(context.Background())
-	memoNamedMsgpackKey(memoCall.Key(), k)
+	memoCall := memoNamedMsgpackBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Names](memoCall, false); memoOK {
 		return memoR
 	}
@@ -3349,8 +3157,7 @@ func NamedMsgpackCached(k int) Names {
 	return memoR
 }
 
-// NamedMsgpackMemo returns the handle of [NamedMsgpackCached]'s cache, to
-// forget or look up one argument set, clear every entry, or read the counters.
+// NamedMsgpackMemo returns the handle of [NamedMsgpackCached]'s cache.
 func NamedMsgpackMemo() NamedMsgpackMemoHandle {
 	return NamedMsgpackMemoHandle{}
 }
@@ -3360,25 +3167,20 @@ type NamedMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NamedMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoNamedMsgpack.Begin(context.Background())
-	memoNamedMsgpackKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoNamedMsgpackBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling NamedMsgpack.
+// Contains reports whether a live result is cached for these arguments.
 func (h NamedMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoNamedMsgpack.Begin(context.Background())
-	memoNamedMsgpackKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoNamedMsgpackBegin(k).Contains()
 }
 
-// Clear removes every cached result of NamedMsgpack.
+// Clear removes every cached result.
 func (h NamedMsgpackMemoHandle) Clear(ctx context.Context) error {
 	return memoNamedMsgpack.Clear(ctx)
 }
 
-// Stats returns the counters of [NamedMsgpackCached].
+// Stats returns the cache's counters.
 func (h NamedMsgpackMemoHandle) Stats() memo.Stats {
 	return memoNamedMsgpack.Stats()
 }
@@ -3394,17 +3196,19 @@ var memoNamedJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfNames,
 })
 
-// memoNamedJSONKey writes the key of one call of NamedJSON.
-func memoNamedJSONKey(w *memo.KeyWriter, k int) {
+// memoNamedJSONBegin starts a call of NamedJSON and writes its key.
+func memoNamedJSONBegin(k int) *memoimpl.Call {
+	memoCall := memoNamedJSON.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // NamedJSONCached is the memoized form of [NamedJSON]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func NamedJSONCached(k int) Names {
-	memoCall := memoNamedJSON.Begin(context.Background())
-	memoNamedJSONKey(memoCall.Key(), k)
+	memoCall := memoNamedJSONBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Names](memoCall, false); memoOK {
 		return memoR
 	}
@@ -3417,8 +3221,7 @@ func NamedJSONCached(k int) Names {
 	return memoR
 }
 
-// NamedJSONMemo returns the handle of [NamedJSONCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// NamedJSONMemo returns the handle of [NamedJSONCached]'s cache.
 func NamedJSONMemo() NamedJSONMemoHandle {
 	return NamedJSONMemoHandle{}
 }
@@ -3428,25 +3231,20 @@ type NamedJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NamedJSONMemoHandle) Forget(k int) error {
-	memoCall := memoNamedJSON.Begin(context.Background())
-	memoNamedJSONKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoNamedJSONBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling NamedJSON.
+// Contains reports whether a live result is cached for these arguments.
 func (h NamedJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoNamedJSON.Begin(context.Background())
-	memoNamedJSONKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoNamedJSONBegin(k).Contains()
 }
 
-// Clear removes every cached result of NamedJSON.
+// Clear removes every cached result.
 func (h NamedJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoNamedJSON.Clear(ctx)
 }
 
-// Stats returns the counters of [NamedJSONCached].
+// Stats returns the cache's counters.
 func (h NamedJSONMemoHandle) Stats() memo.Stats {
 	return memoNamedJSON.Stats()
 }
@@ -3462,17 +3260,19 @@ var memoNamedGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfNames,
 })
 
-// memoNamedGobKey writes the key of one call of NamedGob.
-func memoNamedGobKey(w *memo.KeyWriter, k int) {
+// memoNamedGobBegin starts a call of NamedGob and writes its key.
+func memoNamedGobBegin(k int) *memoimpl.Call {
+	memoCall := memoNamedGob.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // NamedGobCached is the memoized form of [NamedGob]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func NamedGobCached(k int) Names {
-	memoCall := memoNamedGob.Begin(context.Background())
-	memoNamedGobKey(memoCall.Key(), k)
+	memoCall := memoNamedGobBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Names](memoCall, false); memoOK {
 		return memoR
 	}
@@ -3485,8 +3285,7 @@ func NamedGobCached(k int) Names {
 	return memoR
 }
 
-// NamedGobMemo returns the handle of [NamedGobCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// NamedGobMemo returns the handle of [NamedGobCached]'s cache.
 func NamedGobMemo() NamedGobMemoHandle {
 	return NamedGobMemoHandle{}
 }
@@ -3496,25 +3295,20 @@ type NamedGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NamedGobMemoHandle) Forget(k int) error {
-	memoCall := memoNamedGob.Begin(context.Background())
-	memoNamedGobKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoNamedGobBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling NamedGob.
+// Contains reports whether a live result is cached for these arguments.
 func (h NamedGobMemoHandle) Contains(k int) bool {
-	memoCall := memoNamedGob.Begin(context.Background())
-	memoNamedGobKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoNamedGobBegin(k).Contains()
 }
 
-// Clear removes every cached result of NamedGob.
+// Clear removes every cached result.
 func (h NamedGobMemoHandle) Clear(ctx context.Context) error {
 	return memoNamedGob.Clear(ctx)
 }
 
-// Stats returns the counters of [NamedGobCached].
+// Stats returns the cache's counters.
 func (h NamedGobMemoHandle) Stats() memo.Stats {
 	return memoNamedGob.Stats()
 }
@@ -3531,17 +3325,19 @@ var memoNamedZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfNames,
 })
 
-// memoNamedZstdKey writes the key of one call of NamedZstd.
-func memoNamedZstdKey(w *memo.KeyWriter, k int) {
+// memoNamedZstdBegin starts a call of NamedZstd and writes its key.
+func memoNamedZstdBegin(k int) *memoimpl.Call {
+	memoCall := memoNamedZstd.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // NamedZstdCached is the memoized form of [NamedZstd]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func NamedZstdCached(k int) Names {
-	memoCall := memoNamedZstd.Begin(context.Background())
-	memoNamedZstdKey(memoCall.Key(), k)
+	memoCall := memoNamedZstdBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[Names](memoCall, false); memoOK {
 		return memoR
 	}
@@ -3554,8 +3350,7 @@ func NamedZstdCached(k int) Names {
 	return memoR
 }
 
-// NamedZstdMemo returns the handle of [NamedZstdCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// NamedZstdMemo returns the handle of [NamedZstdCached]'s cache.
 func NamedZstdMemo() NamedZstdMemoHandle {
 	return NamedZstdMemoHandle{}
 }
@@ -3565,25 +3360,20 @@ type NamedZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NamedZstdMemoHandle) Forget(k int) error {
-	memoCall := memoNamedZstd.Begin(context.Background())
-	memoNamedZstdKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoNamedZstdBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling NamedZstd.
+// Contains reports whether a live result is cached for these arguments.
 func (h NamedZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoNamedZstd.Begin(context.Background())
-	memoNamedZstdKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoNamedZstdBegin(k).Contains()
 }
 
-// Clear removes every cached result of NamedZstd.
+// Clear removes every cached result.
 func (h NamedZstdMemoHandle) Clear(ctx context.Context) error {
 	return memoNamedZstd.Clear(ctx)
 }
 
-// Stats returns the counters of [NamedZstdCached].
+// Stats returns the cache's counters.
 func (h NamedZstdMemoHandle) Stats() memo.Stats {
 	return memoNamedZstd.Stats()
 }
@@ -3600,17 +3390,19 @@ var memoNestedMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfPtrOuter,
 })
 
-// memoNestedMsgpackKey writes the key of one call of NestedMsgpack.
-func memoNestedMsgpackKey(w *memo.KeyWriter, k int) {
+// memoNestedMsgpackBegin starts a call of NestedMsgpack and writes its key.
+func memoNestedMsgpackBegin(k int) *memoimpl.Call {
+	memoCall := memoNestedMsgpack.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // NestedMsgpackCached is the memoized form of [NestedMsgpack]: calls with
 // equal arguments share one result, computed once. The key is made of k.
 // Results live in the backend named "store".
 func NestedMsgpackCached(k int) *Outer {
-	memoCall := memoNestedMsgpack.Begin(context.Background())
-	memoNestedMsgpackKey(memoCall.Key(), k)
+	memoCall := memoNestedMsgpackBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[*Outer](memoCall, false); memoOK {
 		return memoR
 	}
@@ -3623,8 +3415,7 @@ func NestedMsgpackCached(k int) *Outer {
 	return memoR
 }
 
-// NestedMsgpackMemo returns the handle of [NestedMsgpackCached]'s cache, to
-// forget or look up one argument set, clear every entry, or read the counters.
+// NestedMsgpackMemo returns the handle of [NestedMsgpackCached]'s cache.
 func NestedMsgpackMemo() NestedMsgpackMemoHandle {
 	return NestedMsgpackMemoHandle{}
 }
@@ -3634,25 +3425,20 @@ type NestedMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NestedMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoNestedMsgpack.Begin(context.Background())
-	memoNestedMsgpackKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoNestedMsgpackBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling NestedMsgpack.
+// Contains reports whether a live result is cached for these arguments.
 func (h NestedMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoNestedMsgpack.Begin(context.Background())
-	memoNestedMsgpackKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoNestedMsgpackBegin(k).Contains()
 }
 
-// Clear removes every cached result of NestedMsgpack.
+// Clear removes every cached result.
 func (h NestedMsgpackMemoHandle) Clear(ctx context.Context) error {
 	return memoNestedMsgpack.Clear(ctx)
 }
 
-// Stats returns the counters of [NestedMsgpackCached].
+// Stats returns the cache's counters.
 func (h NestedMsgpackMemoHandle) Stats() memo.Stats {
 	return memoNestedMsgpack.Stats()
 }
@@ -3668,17 +3454,19 @@ var memoNestedJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfPtrOuter,
 })
 
-// memoNestedJSONKey writes the key of one call of NestedJSON.
-func memoNestedJSONKey(w *memo.KeyWriter, k int) {
+// memoNestedJSONBegin starts a call of NestedJSON and writes its key.
+func memoNestedJSONBegin(k int) *memoimpl.Call {
+	memoCall := memoNestedJSON.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // NestedJSONCached is the memoized form of [NestedJSON]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func NestedJSONCached(k int) *Outer {
-	memoCall := memoNestedJSON.Begin(context.Background())
-	memoNestedJSONKey(memoCall.Key(), k)
+	memoCall := memoNestedJSONBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[*Outer](memoCall, false); memoOK {
 		return memoR
 	}
@@ -3691,8 +3479,7 @@ func NestedJSONCached(k int) *Outer {
 	return memoR
 }
 
-// NestedJSONMemo returns the handle of [NestedJSONCached]'s cache, to forget
-// or look up one argument set, clear every entry, or read the counters.
+// NestedJSONMemo returns the handle of [NestedJSONCached]'s cache.
 func NestedJSONMemo() NestedJSONMemoHandle {
 	return NestedJSONMemoHandle{}
 }
@@ -3702,25 +3489,20 @@ type NestedJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NestedJSONMemoHandle) Forget(k int) error {
-	memoCall := memoNestedJSON.Begin(context.Background())
-	memoNestedJSONKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoNestedJSONBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling NestedJSON.
+// Contains reports whether a live result is cached for these arguments.
 func (h NestedJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoNestedJSON.Begin(context.Background())
-	memoNestedJSONKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoNestedJSONBegin(k).Contains()
 }
 
-// Clear removes every cached result of NestedJSON.
+// Clear removes every cached result.
 func (h NestedJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoNestedJSON.Clear(ctx)
 }
 
-// Stats returns the counters of [NestedJSONCached].
+// Stats returns the cache's counters.
 func (h NestedJSONMemoHandle) Stats() memo.Stats {
 	return memoNestedJSON.Stats()
 }
@@ -3736,17 +3518,19 @@ var memoNestedGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfPtrOuter,
 })
 
-// memoNestedGobKey writes the key of one call of NestedGob.
-func memoNestedGobKey(w *memo.KeyWriter, k int) {
+// memoNestedGobBegin starts a call of NestedGob and writes its key.
+func memoNestedGobBegin(k int) *memoimpl.Call {
+	memoCall := memoNestedGob.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // NestedGobCached is the memoized form of [NestedGob]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func NestedGobCached(k int) *Outer {
-	memoCall := memoNestedGob.Begin(context.Background())
-	memoNestedGobKey(memoCall.Key(), k)
+	memoCall := memoNestedGobBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[*Outer](memoCall, false); memoOK {
 		return memoR
 	}
@@ -3759,8 +3543,7 @@ func NestedGobCached(k int) *Outer {
 	return memoR
 }
 
-// NestedGobMemo returns the handle of [NestedGobCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// NestedGobMemo returns the handle of [NestedGobCached]'s cache.
 func NestedGobMemo() NestedGobMemoHandle {
 	return NestedGobMemoHandle{}
 }
@@ -3770,25 +3553,20 @@ type NestedGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NestedGobMemoHandle) Forget(k int) error {
-	memoCall := memoNestedGob.Begin(context.Background())
-	memoNestedGobKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoNestedGobBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling NestedGob.
+// Contains reports whether a live result is cached for these arguments.
 func (h NestedGobMemoHandle) Contains(k int) bool {
-	memoCall := memoNestedGob.Begin(context.Background())
-	memoNestedGobKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoNestedGobBegin(k).Contains()
 }
 
-// Clear removes every cached result of NestedGob.
+// Clear removes every cached result.
 func (h NestedGobMemoHandle) Clear(ctx context.Context) error {
 	return memoNestedGob.Clear(ctx)
 }
 
-// Stats returns the counters of [NestedGobCached].
+// Stats returns the cache's counters.
 func (h NestedGobMemoHandle) Stats() memo.Stats {
 	return memoNestedGob.Stats()
 }
@@ -3805,17 +3583,19 @@ var memoNestedZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfPtrOuter,
 })
 
-// memoNestedZstdKey writes the key of one call of NestedZstd.
-func memoNestedZstdKey(w *memo.KeyWriter, k int) {
+// memoNestedZstdBegin starts a call of NestedZstd and writes its key.
+func memoNestedZstdBegin(k int) *memoimpl.Call {
+	memoCall := memoNestedZstd.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // NestedZstdCached is the memoized form of [NestedZstd]: calls with equal
 // arguments share one result, computed once. The key is made of k. Results
 // live in the backend named "store".
 func NestedZstdCached(k int) *Outer {
-	memoCall := memoNestedZstd.Begin(context.Background())
-	memoNestedZstdKey(memoCall.Key(), k)
+	memoCall := memoNestedZstdBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[*Outer](memoCall, false); memoOK {
 		return memoR
 	}
@@ -3828,8 +3608,7 @@ func NestedZstdCached(k int) *Outer {
 	return memoR
 }
 
-// NestedZstdMemo returns the handle of [NestedZstdCached]'s cache, to forget
-// or look up one argument set, clear every entry, or read the counters.
+// NestedZstdMemo returns the handle of [NestedZstdCached]'s cache.
 func NestedZstdMemo() NestedZstdMemoHandle {
 	return NestedZstdMemoHandle{}
 }
@@ -3839,25 +3618,20 @@ type NestedZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NestedZstdMemoHandle) Forget(k int) error {
-	memoCall := memoNestedZstd.Begin(context.Background())
-	memoNestedZstdKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoNestedZstdBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling NestedZstd.
+// Contains reports whether a live result is cached for these arguments.
 func (h NestedZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoNestedZstd.Begin(context.Background())
-	memoNestedZstdKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoNestedZstdBegin(k).Contains()
 }
 
-// Clear removes every cached result of NestedZstd.
+// Clear removes every cached result.
 func (h NestedZstdMemoHandle) Clear(ctx context.Context) error {
 	return memoNestedZstd.Clear(ctx)
 }
 
-// Stats returns the counters of [NestedZstdCached].
+// Stats returns the cache's counters.
 func (h NestedZstdMemoHandle) Stats() memo.Stats {
 	return memoNestedZstd.Stats()
 }
@@ -3875,9 +3649,12 @@ var memoCycleMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfPtrNode,
 })
 
-// memoCycleMsgpackKey writes the key of one call of CycleMsgpack.
-func memoCycleMsgpackKey(w *memo.KeyWriter, k int) {
+// memoCycleMsgpackBegin starts a call of CycleMsgpack and writes its key.
+func memoCycleMsgpackBegin(k int) *memoimpl.Call {
+	memoCall := memoCycleMsgpack.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // CycleMsgpackCached is the memoized form of [CycleMsgpack]: calls with equal
@@ -3885,8 +3662,7 @@ func memoCycleMsgpackKey(w *memo.KeyWriter, k int) {
 // live in the backend named "store". A result that holds a cycle is returned
 // but not stored in a byte-level backend: encoding it would never end.
 func CycleMsgpackCached(k int) *Node {
-	memoCall := memoCycleMsgpack.Begin(context.Background())
-	memoCycleMsgpackKey(memoCall.Key(), k)
+	memoCall := memoCycleMsgpackBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
 	}
@@ -3899,8 +3675,7 @@ func CycleMsgpackCached(k int) *Node {
 	return memoR
 }
 
-// CycleMsgpackMemo returns the handle of [CycleMsgpackCached]'s cache, to
-// forget or look up one argument set, clear every entry, or read the counters.
+// CycleMsgpackMemo returns the handle of [CycleMsgpackCached]'s cache.
 func CycleMsgpackMemo() CycleMsgpackMemoHandle {
 	return CycleMsgpackMemoHandle{}
 }
@@ -3910,25 +3685,20 @@ type CycleMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h CycleMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoCycleMsgpack.Begin(context.Background())
-	memoCycleMsgpackKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoCycleMsgpackBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling CycleMsgpack.
+// Contains reports whether a live result is cached for these arguments.
 func (h CycleMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoCycleMsgpack.Begin(context.Background())
-	memoCycleMsgpackKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoCycleMsgpackBegin(k).Contains()
 }
 
-// Clear removes every cached result of CycleMsgpack.
+// Clear removes every cached result.
 func (h CycleMsgpackMemoHandle) Clear(ctx context.Context) error {
 	return memoCycleMsgpack.Clear(ctx)
 }
 
-// Stats returns the counters of [CycleMsgpackCached].
+// Stats returns the cache's counters.
 func (h CycleMsgpackMemoHandle) Stats() memo.Stats {
 	return memoCycleMsgpack.Stats()
 }
@@ -3945,9 +3715,12 @@ var memoCycleJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfPtrNode,
 })
 
-// memoCycleJSONKey writes the key of one call of CycleJSON.
-func memoCycleJSONKey(w *memo.KeyWriter, k int) {
+// memoCycleJSONBegin starts a call of CycleJSON and writes its key.
+func memoCycleJSONBegin(k int) *memoimpl.Call {
+	memoCall := memoCycleJSON.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // CycleJSONCached is the memoized form of [CycleJSON]: calls with equal
@@ -3955,8 +3728,7 @@ func memoCycleJSONKey(w *memo.KeyWriter, k int) {
 // live in the backend named "store". A result that holds a cycle is returned
 // but not stored in a byte-level backend: encoding it would never end.
 func CycleJSONCached(k int) *Node {
-	memoCall := memoCycleJSON.Begin(context.Background())
-	memoCycleJSONKey(memoCall.Key(), k)
+	memoCall := memoCycleJSONBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
 	}
@@ -3969,8 +3741,7 @@ func CycleJSONCached(k int) *Node {
 	return memoR
 }
 
-// CycleJSONMemo returns the handle of [CycleJSONCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// CycleJSONMemo returns the handle of [CycleJSONCached]'s cache.
 func CycleJSONMemo() CycleJSONMemoHandle {
 	return CycleJSONMemoHandle{}
 }
@@ -3980,25 +3751,20 @@ type CycleJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h CycleJSONMemoHandle) Forget(k int) error {
-	memoCall := memoCycleJSON.Begin(context.Background())
-	memoCycleJSONKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoCycleJSONBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling CycleJSON.
+// Contains reports whether a live result is cached for these arguments.
 func (h CycleJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoCycleJSON.Begin(context.Background())
-	memoCycleJSONKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoCycleJSONBegin(k).Contains()
 }
 
-// Clear removes every cached result of CycleJSON.
+// Clear removes every cached result.
 func (h CycleJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoCycleJSON.Clear(ctx)
 }
 
-// Stats returns the counters of [CycleJSONCached].
+// Stats returns the cache's counters.
 func (h CycleJSONMemoHandle) Stats() memo.Stats {
 	return memoCycleJSON.Stats()
 }
@@ -4015,9 +3781,12 @@ var memoCycleGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfPtrNode,
 })
 
-// memoCycleGobKey writes the key of one call of CycleGob.
-func memoCycleGobKey(w *memo.KeyWriter, k int) {
+// memoCycleGobBegin starts a call of CycleGob and writes its key.
+func memoCycleGobBegin(k int) *memoimpl.Call {
+	memoCall := memoCycleGob.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // CycleGobCached is the memoized form of [CycleGob]: calls with equal
@@ -4025,8 +3794,7 @@ func memoCycleGobKey(w *memo.KeyWriter, k int) {
 // live in the backend named "store". A result that holds a cycle is returned
 // but not stored in a byte-level backend: encoding it would never end.
 func CycleGobCached(k int) *Node {
-	memoCall := memoCycleGob.Begin(context.Background())
-	memoCycleGobKey(memoCall.Key(), k)
+	memoCall := memoCycleGobBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
 	}
@@ -4039,8 +3807,7 @@ func CycleGobCached(k int) *Node {
 	return memoR
 }
 
-// CycleGobMemo returns the handle of [CycleGobCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// CycleGobMemo returns the handle of [CycleGobCached]'s cache.
 func CycleGobMemo() CycleGobMemoHandle {
 	return CycleGobMemoHandle{}
 }
@@ -4050,25 +3817,20 @@ type CycleGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h CycleGobMemoHandle) Forget(k int) error {
-	memoCall := memoCycleGob.Begin(context.Background())
-	memoCycleGobKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoCycleGobBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling CycleGob.
+// Contains reports whether a live result is cached for these arguments.
 func (h CycleGobMemoHandle) Contains(k int) bool {
-	memoCall := memoCycleGob.Begin(context.Background())
-	memoCycleGobKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoCycleGobBegin(k).Contains()
 }
 
-// Clear removes every cached result of CycleGob.
+// Clear removes every cached result.
 func (h CycleGobMemoHandle) Clear(ctx context.Context) error {
 	return memoCycleGob.Clear(ctx)
 }
 
-// Stats returns the counters of [CycleGobCached].
+// Stats returns the cache's counters.
 func (h CycleGobMemoHandle) Stats() memo.Stats {
 	return memoCycleGob.Stats()
 }
@@ -4086,9 +3848,12 @@ var memoCycleZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfPtrNode,
 })
 
-// memoCycleZstdKey writes the key of one call of CycleZstd.
-func memoCycleZstdKey(w *memo.KeyWriter, k int) {
+// memoCycleZstdBegin starts a call of CycleZstd and writes its key.
+func memoCycleZstdBegin(k int) *memoimpl.Call {
+	memoCall := memoCycleZstd.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // CycleZstdCached is the memoized form of [CycleZstd]: calls with equal
@@ -4096,8 +3861,7 @@ func memoCycleZstdKey(w *memo.KeyWriter, k int) {
 // live in the backend named "store". A result that holds a cycle is returned
 // but not stored in a byte-level backend: encoding it would never end.
 func CycleZstdCached(k int) *Node {
-	memoCall := memoCycleZstd.Begin(context.Background())
-	memoCycleZstdKey(memoCall.Key(), k)
+	memoCall := memoCycleZstdBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
 	}
@@ -4110,8 +3874,7 @@ func CycleZstdCached(k int) *Node {
 	return memoR
 }
 
-// CycleZstdMemo returns the handle of [CycleZstdCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// CycleZstdMemo returns the handle of [CycleZstdCached]'s cache.
 func CycleZstdMemo() CycleZstdMemoHandle {
 	return CycleZstdMemoHandle{}
 }
@@ -4121,25 +3884,20 @@ type CycleZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h CycleZstdMemoHandle) Forget(k int) error {
-	memoCall := memoCycleZstd.Begin(context.Background())
-	memoCycleZstdKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoCycleZstdBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling CycleZstd.
+// Contains reports whether a live result is cached for these arguments.
 func (h CycleZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoCycleZstd.Begin(context.Background())
-	memoCycleZstdKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoCycleZstdBegin(k).Contains()
 }
 
-// Clear removes every cached result of CycleZstd.
+// Clear removes every cached result.
 func (h CycleZstdMemoHandle) Clear(ctx context.Context) error {
 	return memoCycleZstd.Clear(ctx)
 }
 
-// Stats returns the counters of [CycleZstdCached].
+// Stats returns the cache's counters.
 func (h CycleZstdMemoHandle) Stats() memo.Stats {
 	return memoCycleZstd.Stats()
 }
@@ -4157,9 +3915,12 @@ var memoTreeMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfPtrNode,
 })
 
-// memoTreeMsgpackKey writes the key of one call of TreeMsgpack.
-func memoTreeMsgpackKey(w *memo.KeyWriter, k int) {
+// memoTreeMsgpackBegin starts a call of TreeMsgpack and writes its key.
+func memoTreeMsgpackBegin(k int) *memoimpl.Call {
+	memoCall := memoTreeMsgpack.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // TreeMsgpackCached is the memoized form of [TreeMsgpack]: calls with equal
@@ -4167,8 +3928,7 @@ func memoTreeMsgpackKey(w *memo.KeyWriter, k int) {
 // live in the backend named "store". A result that holds a cycle is returned
 // but not stored in a byte-level backend: encoding it would never end.
 func TreeMsgpackCached(k int) *Node {
-	memoCall := memoTreeMsgpack.Begin(context.Background())
-	memoTreeMsgpackKey(memoCall.Key(), k)
+	memoCall := memoTreeMsgpackBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
 	}
@@ -4181,8 +3941,7 @@ func TreeMsgpackCached(k int) *Node {
 	return memoR
 }
 
-// TreeMsgpackMemo returns the handle of [TreeMsgpackCached]'s cache, to forget
-// or look up one argument set, clear every entry, or read the counters.
+// TreeMsgpackMemo returns the handle of [TreeMsgpackCached]'s cache.
 func TreeMsgpackMemo() TreeMsgpackMemoHandle {
 	return TreeMsgpackMemoHandle{}
 }
@@ -4192,25 +3951,20 @@ type TreeMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h TreeMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoTreeMsgpack.Begin(context.Background())
-	memoTreeMsgpackKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoTreeMsgpackBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling TreeMsgpack.
+// Contains reports whether a live result is cached for these arguments.
 func (h TreeMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoTreeMsgpack.Begin(context.Background())
-	memoTreeMsgpackKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoTreeMsgpackBegin(k).Contains()
 }
 
-// Clear removes every cached result of TreeMsgpack.
+// Clear removes every cached result.
 func (h TreeMsgpackMemoHandle) Clear(ctx context.Context) error {
 	return memoTreeMsgpack.Clear(ctx)
 }
 
-// Stats returns the counters of [TreeMsgpackCached].
+// Stats returns the cache's counters.
 func (h TreeMsgpackMemoHandle) Stats() memo.Stats {
 	return memoTreeMsgpack.Stats()
 }
@@ -4227,9 +3981,12 @@ var memoTreeJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfPtrNode,
 })
 
-// memoTreeJSONKey writes the key of one call of TreeJSON.
-func memoTreeJSONKey(w *memo.KeyWriter, k int) {
+// memoTreeJSONBegin starts a call of TreeJSON and writes its key.
+func memoTreeJSONBegin(k int) *memoimpl.Call {
+	memoCall := memoTreeJSON.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // TreeJSONCached is the memoized form of [TreeJSON]: calls with equal
@@ -4237,8 +3994,7 @@ func memoTreeJSONKey(w *memo.KeyWriter, k int) {
 // live in the backend named "store". A result that holds a cycle is returned
 // but not stored in a byte-level backend: encoding it would never end.
 func TreeJSONCached(k int) *Node {
-	memoCall := memoTreeJSON.Begin(context.Background())
-	memoTreeJSONKey(memoCall.Key(), k)
+	memoCall := memoTreeJSONBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
 	}
@@ -4251,8 +4007,7 @@ func TreeJSONCached(k int) *Node {
 	return memoR
 }
 
-// TreeJSONMemo returns the handle of [TreeJSONCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// TreeJSONMemo returns the handle of [TreeJSONCached]'s cache.
 func TreeJSONMemo() TreeJSONMemoHandle {
 	return TreeJSONMemoHandle{}
 }
@@ -4262,25 +4017,20 @@ type TreeJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h TreeJSONMemoHandle) Forget(k int) error {
-	memoCall := memoTreeJSON.Begin(context.Background())
-	memoTreeJSONKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoTreeJSONBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling TreeJSON.
+// Contains reports whether a live result is cached for these arguments.
 func (h TreeJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoTreeJSON.Begin(context.Background())
-	memoTreeJSONKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoTreeJSONBegin(k).Contains()
 }
 
-// Clear removes every cached result of TreeJSON.
+// Clear removes every cached result.
 func (h TreeJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoTreeJSON.Clear(ctx)
 }
 
-// Stats returns the counters of [TreeJSONCached].
+// Stats returns the cache's counters.
 func (h TreeJSONMemoHandle) Stats() memo.Stats {
 	return memoTreeJSON.Stats()
 }
@@ -4297,9 +4047,12 @@ var memoTreeGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfPtrNode,
 })
 
-// memoTreeGobKey writes the key of one call of TreeGob.
-func memoTreeGobKey(w *memo.KeyWriter, k int) {
+// memoTreeGobBegin starts a call of TreeGob and writes its key.
+func memoTreeGobBegin(k int) *memoimpl.Call {
+	memoCall := memoTreeGob.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // TreeGobCached is the memoized form of [TreeGob]: calls with equal arguments
@@ -4307,8 +4060,7 @@ func memoTreeGobKey(w *memo.KeyWriter, k int) {
 // backend named "store". A result that holds a cycle is returned but not
 // stored in a byte-level backend: encoding it would never end.
 func TreeGobCached(k int) *Node {
-	memoCall := memoTreeGob.Begin(context.Background())
-	memoTreeGobKey(memoCall.Key(), k)
+	memoCall := memoTreeGobBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
 	}
@@ -4321,8 +4073,7 @@ func TreeGobCached(k int) *Node {
 	return memoR
 }
 
-// TreeGobMemo returns the handle of [TreeGobCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// TreeGobMemo returns the handle of [TreeGobCached]'s cache.
 func TreeGobMemo() TreeGobMemoHandle {
 	return TreeGobMemoHandle{}
 }
@@ -4332,25 +4083,20 @@ type TreeGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h TreeGobMemoHandle) Forget(k int) error {
-	memoCall := memoTreeGob.Begin(context.Background())
-	memoTreeGobKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoTreeGobBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling TreeGob.
+// Contains reports whether a live result is cached for these arguments.
 func (h TreeGobMemoHandle) Contains(k int) bool {
-	memoCall := memoTreeGob.Begin(context.Background())
-	memoTreeGobKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoTreeGobBegin(k).Contains()
 }
 
-// Clear removes every cached result of TreeGob.
+// Clear removes every cached result.
 func (h TreeGobMemoHandle) Clear(ctx context.Context) error {
 	return memoTreeGob.Clear(ctx)
 }
 
-// Stats returns the counters of [TreeGobCached].
+// Stats returns the cache's counters.
 func (h TreeGobMemoHandle) Stats() memo.Stats {
 	return memoTreeGob.Stats()
 }
@@ -4368,9 +4114,12 @@ var memoTreeZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfPtrNode,
 })
 
-// memoTreeZstdKey writes the key of one call of TreeZstd.
-func memoTreeZstdKey(w *memo.KeyWriter, k int) {
+// memoTreeZstdBegin starts a call of TreeZstd and writes its key.
+func memoTreeZstdBegin(k int) *memoimpl.Call {
+	memoCall := memoTreeZstd.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // TreeZstdCached is the memoized form of [TreeZstd]: calls with equal
@@ -4378,8 +4127,7 @@ func memoTreeZstdKey(w *memo.KeyWriter, k int) {
 // live in the backend named "store". A result that holds a cycle is returned
 // but not stored in a byte-level backend: encoding it would never end.
 func TreeZstdCached(k int) *Node {
-	memoCall := memoTreeZstd.Begin(context.Background())
-	memoTreeZstdKey(memoCall.Key(), k)
+	memoCall := memoTreeZstdBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
 	}
@@ -4392,8 +4140,7 @@ func TreeZstdCached(k int) *Node {
 	return memoR
 }
 
-// TreeZstdMemo returns the handle of [TreeZstdCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// TreeZstdMemo returns the handle of [TreeZstdCached]'s cache.
 func TreeZstdMemo() TreeZstdMemoHandle {
 	return TreeZstdMemoHandle{}
 }
@@ -4403,25 +4150,20 @@ type TreeZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h TreeZstdMemoHandle) Forget(k int) error {
-	memoCall := memoTreeZstd.Begin(context.Background())
-	memoTreeZstdKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoTreeZstdBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling TreeZstd.
+// Contains reports whether a live result is cached for these arguments.
 func (h TreeZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoTreeZstd.Begin(context.Background())
-	memoTreeZstdKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoTreeZstdBegin(k).Contains()
 }
 
-// Clear removes every cached result of TreeZstd.
+// Clear removes every cached result.
 func (h TreeZstdMemoHandle) Clear(ctx context.Context) error {
 	return memoTreeZstd.Clear(ctx)
 }
 
-// Stats returns the counters of [TreeZstdCached].
+// Stats returns the cache's counters.
 func (h TreeZstdMemoHandle) Stats() memo.Stats {
 	return memoTreeZstd.Stats()
 }
@@ -4437,9 +4179,12 @@ var memoAnyMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Unstorable:  "result 1 is an interface (any): msgpack would lose its dynamic type",
 })
 
-// memoAnyMsgpackKey writes the key of one call of AnyMsgpack.
-func memoAnyMsgpackKey(w *memo.KeyWriter, k int) {
+// memoAnyMsgpackBegin starts a call of AnyMsgpack and writes its key.
+func memoAnyMsgpackBegin(k int) *memoimpl.Call {
+	memoCall := memoAnyMsgpack.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // AnyMsgpackCached is the memoized form of [AnyMsgpack]: calls with equal
@@ -4448,8 +4193,7 @@ func memoAnyMsgpackKey(w *memo.KeyWriter, k int) {
 // a byte-level backend (a file, Redis, S3), calls run uncached, because result
 // 1 is an interface (any): msgpack would lose its dynamic type.
 func AnyMsgpackCached(k int) any {
-	memoCall := memoAnyMsgpack.Begin(context.Background())
-	memoAnyMsgpackKey(memoCall.Key(), k)
+	memoCall := memoAnyMsgpackBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[any](memoCall, false); memoOK {
 		return memoR
 	}
@@ -4462,8 +4206,7 @@ func AnyMsgpackCached(k int) any {
 	return memoR
 }
 
-// AnyMsgpackMemo returns the handle of [AnyMsgpackCached]'s cache, to forget
-// or look up one argument set, clear every entry, or read the counters.
+// AnyMsgpackMemo returns the handle of [AnyMsgpackCached]'s cache.
 func AnyMsgpackMemo() AnyMsgpackMemoHandle {
 	return AnyMsgpackMemoHandle{}
 }
@@ -4473,25 +4216,20 @@ type AnyMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h AnyMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoAnyMsgpack.Begin(context.Background())
-	memoAnyMsgpackKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoAnyMsgpackBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling AnyMsgpack.
+// Contains reports whether a live result is cached for these arguments.
 func (h AnyMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoAnyMsgpack.Begin(context.Background())
-	memoAnyMsgpackKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoAnyMsgpackBegin(k).Contains()
 }
 
-// Clear removes every cached result of AnyMsgpack.
+// Clear removes every cached result.
 func (h AnyMsgpackMemoHandle) Clear(ctx context.Context) error {
 	return memoAnyMsgpack.Clear(ctx)
 }
 
-// Stats returns the counters of [AnyMsgpackCached].
+// Stats returns the cache's counters.
 func (h AnyMsgpackMemoHandle) Stats() memo.Stats {
 	return memoAnyMsgpack.Stats()
 }
@@ -4507,9 +4245,12 @@ var memoAnyJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Unstorable:  "result 1 is an interface (any): json would lose its dynamic type",
 })
 
-// memoAnyJSONKey writes the key of one call of AnyJSON.
-func memoAnyJSONKey(w *memo.KeyWriter, k int) {
+// memoAnyJSONBegin starts a call of AnyJSON and writes its key.
+func memoAnyJSONBegin(k int) *memoimpl.Call {
+	memoCall := memoAnyJSON.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // AnyJSONCached is the memoized form of [AnyJSON]: calls with equal arguments
@@ -4518,8 +4259,7 @@ func memoAnyJSONKey(w *memo.KeyWriter, k int) {
 // byte-level backend (a file, Redis, S3), calls run uncached, because result 1
 // is an interface (any): json would lose its dynamic type.
 func AnyJSONCached(k int) any {
-	memoCall := memoAnyJSON.Begin(context.Background())
-	memoAnyJSONKey(memoCall.Key(), k)
+	memoCall := memoAnyJSONBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[any](memoCall, false); memoOK {
 		return memoR
 	}
@@ -4532,8 +4272,7 @@ func AnyJSONCached(k int) any {
 	return memoR
 }
 
-// AnyJSONMemo returns the handle of [AnyJSONCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// AnyJSONMemo returns the handle of [AnyJSONCached]'s cache.
 func AnyJSONMemo() AnyJSONMemoHandle {
 	return AnyJSONMemoHandle{}
 }
@@ -4543,25 +4282,20 @@ type AnyJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h AnyJSONMemoHandle) Forget(k int) error {
-	memoCall := memoAnyJSON.Begin(context.Background())
-	memoAnyJSONKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoAnyJSONBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling AnyJSON.
+// Contains reports whether a live result is cached for these arguments.
 func (h AnyJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoAnyJSON.Begin(context.Background())
-	memoAnyJSONKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoAnyJSONBegin(k).Contains()
 }
 
-// Clear removes every cached result of AnyJSON.
+// Clear removes every cached result.
 func (h AnyJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoAnyJSON.Clear(ctx)
 }
 
-// Stats returns the counters of [AnyJSONCached].
+// Stats returns the cache's counters.
 func (h AnyJSONMemoHandle) Stats() memo.Stats {
 	return memoAnyJSON.Stats()
 }
@@ -4578,17 +4312,19 @@ var memoAnyGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfAny,
 })
 
-// memoAnyGobKey writes the key of one call of AnyGob.
-func memoAnyGobKey(w *memo.KeyWriter, k int) {
+// memoAnyGobBegin starts a call of AnyGob and writes its key.
+func memoAnyGobBegin(k int) *memoimpl.Call {
+	memoCall := memoAnyGob.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // AnyGobCached is the memoized form of [AnyGob]: calls with equal arguments
 // share one result, computed once. The key is made of k. Results live in the
 // backend named "store".
 func AnyGobCached(k int) any {
-	memoCall := memoAnyGob.Begin(context.Background())
-	memoAnyGobKey(memoCall.Key(), k)
+	memoCall := memoAnyGobBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[any](memoCall, false); memoOK {
 		return memoR
 	}
@@ -4601,8 +4337,7 @@ func AnyGobCached(k int) any {
 	return memoR
 }
 
-// AnyGobMemo returns the handle of [AnyGobCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// AnyGobMemo returns the handle of [AnyGobCached]'s cache.
 func AnyGobMemo() AnyGobMemoHandle {
 	return AnyGobMemoHandle{}
 }
@@ -4612,25 +4347,20 @@ type AnyGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h AnyGobMemoHandle) Forget(k int) error {
-	memoCall := memoAnyGob.Begin(context.Background())
-	memoAnyGobKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoAnyGobBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling AnyGob.
+// Contains reports whether a live result is cached for these arguments.
 func (h AnyGobMemoHandle) Contains(k int) bool {
-	memoCall := memoAnyGob.Begin(context.Background())
-	memoAnyGobKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoAnyGobBegin(k).Contains()
 }
 
-// Clear removes every cached result of AnyGob.
+// Clear removes every cached result.
 func (h AnyGobMemoHandle) Clear(ctx context.Context) error {
 	return memoAnyGob.Clear(ctx)
 }
 
-// Stats returns the counters of [AnyGobCached].
+// Stats returns the cache's counters.
 func (h AnyGobMemoHandle) Stats() memo.Stats {
 	return memoAnyGob.Stats()
 }
@@ -4646,9 +4376,12 @@ var memoAnyZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Unstorable:  "result 1 is an interface (any): msgpack would lose its dynamic type",
 })
 
-// memoAnyZstdKey writes the key of one call of AnyZstd.
-func memoAnyZstdKey(w *memo.KeyWriter, k int) {
+// memoAnyZstdBegin starts a call of AnyZstd and writes its key.
+func memoAnyZstdBegin(k int) *memoimpl.Call {
+	memoCall := memoAnyZstd.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // AnyZstdCached is the memoized form of [AnyZstd]: calls with equal arguments
@@ -4657,8 +4390,7 @@ func memoAnyZstdKey(w *memo.KeyWriter, k int) {
 // byte-level backend (a file, Redis, S3), calls run uncached, because result 1
 // is an interface (any): msgpack would lose its dynamic type.
 func AnyZstdCached(k int) any {
-	memoCall := memoAnyZstd.Begin(context.Background())
-	memoAnyZstdKey(memoCall.Key(), k)
+	memoCall := memoAnyZstdBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[any](memoCall, false); memoOK {
 		return memoR
 	}
@@ -4671,8 +4403,7 @@ func AnyZstdCached(k int) any {
 	return memoR
 }
 
-// AnyZstdMemo returns the handle of [AnyZstdCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// AnyZstdMemo returns the handle of [AnyZstdCached]'s cache.
 func AnyZstdMemo() AnyZstdMemoHandle {
 	return AnyZstdMemoHandle{}
 }
@@ -4682,25 +4413,20 @@ type AnyZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h AnyZstdMemoHandle) Forget(k int) error {
-	memoCall := memoAnyZstd.Begin(context.Background())
-	memoAnyZstdKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoAnyZstdBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling AnyZstd.
+// Contains reports whether a live result is cached for these arguments.
 func (h AnyZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoAnyZstd.Begin(context.Background())
-	memoAnyZstdKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoAnyZstdBegin(k).Contains()
 }
 
-// Clear removes every cached result of AnyZstd.
+// Clear removes every cached result.
 func (h AnyZstdMemoHandle) Clear(ctx context.Context) error {
 	return memoAnyZstd.Clear(ctx)
 }
 
-// Stats returns the counters of [AnyZstdCached].
+// Stats returns the cache's counters.
 func (h AnyZstdMemoHandle) Stats() memo.Stats {
 	return memoAnyZstd.Stats()
 }
@@ -4724,17 +4450,19 @@ var memoMultiMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoMultiMsgpackSize,
 })
 
-// memoMultiMsgpackKey writes the key of one call of MultiMsgpack.
-func memoMultiMsgpackKey(w *memo.KeyWriter, k int) {
+// memoMultiMsgpackBegin starts a call of MultiMsgpack and writes its key.
+func memoMultiMsgpackBegin(k int) *memoimpl.Call {
+	memoCall := memoMultiMsgpack.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // MultiMsgpackCached is the memoized form of [MultiMsgpack]: calls with equal
 // arguments share one result, computed once. The key is made of k. Errors are
 // returned, not cached. Results live in the backend named "store".
 func MultiMsgpackCached(k int) (int, Plain, error) {
-	memoCall := memoMultiMsgpack.Begin(context.Background())
-	memoMultiMsgpackKey(memoCall.Key(), k)
+	memoCall := memoMultiMsgpackBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[memoMultiMsgpackResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1, nil
 	}
@@ -4748,8 +4476,7 @@ func MultiMsgpackCached(k int) (int, Plain, error) {
 	return memoR.R0, memoR.R1, memoErr
 }
 
-// MultiMsgpackMemo returns the handle of [MultiMsgpackCached]'s cache, to
-// forget or look up one argument set, clear every entry, or read the counters.
+// MultiMsgpackMemo returns the handle of [MultiMsgpackCached]'s cache.
 func MultiMsgpackMemo() MultiMsgpackMemoHandle {
 	return MultiMsgpackMemoHandle{}
 }
@@ -4759,25 +4486,20 @@ type MultiMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MultiMsgpackMemoHandle) Forget(k int) error {
-	memoCall := memoMultiMsgpack.Begin(context.Background())
-	memoMultiMsgpackKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoMultiMsgpackBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling MultiMsgpack.
+// Contains reports whether a live result is cached for these arguments.
 func (h MultiMsgpackMemoHandle) Contains(k int) bool {
-	memoCall := memoMultiMsgpack.Begin(context.Background())
-	memoMultiMsgpackKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoMultiMsgpackBegin(k).Contains()
 }
 
-// Clear removes every cached result of MultiMsgpack.
+// Clear removes every cached result.
 func (h MultiMsgpackMemoHandle) Clear(ctx context.Context) error {
 	return memoMultiMsgpack.Clear(ctx)
 }
 
-// Stats returns the counters of [MultiMsgpackCached].
+// Stats returns the cache's counters.
 func (h MultiMsgpackMemoHandle) Stats() memo.Stats {
 	return memoMultiMsgpack.Stats()
 }
@@ -4800,17 +4522,19 @@ var memoMultiJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoMultiJSONSize,
 })
 
-// memoMultiJSONKey writes the key of one call of MultiJSON.
-func memoMultiJSONKey(w *memo.KeyWriter, k int) {
+// memoMultiJSONBegin starts a call of MultiJSON and writes its key.
+func memoMultiJSONBegin(k int) *memoimpl.Call {
+	memoCall := memoMultiJSON.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // MultiJSONCached is the memoized form of [MultiJSON]: calls with equal
 // arguments share one result, computed once. The key is made of k. Errors are
 // returned, not cached. Results live in the backend named "store".
 func MultiJSONCached(k int) (int, Plain, error) {
-	memoCall := memoMultiJSON.Begin(context.Background())
-	memoMultiJSONKey(memoCall.Key(), k)
+	memoCall := memoMultiJSONBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[memoMultiJSONResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1, nil
 	}
@@ -4824,8 +4548,7 @@ func MultiJSONCached(k int) (int, Plain, error) {
 	return memoR.R0, memoR.R1, memoErr
 }
 
-// MultiJSONMemo returns the handle of [MultiJSONCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// MultiJSONMemo returns the handle of [MultiJSONCached]'s cache.
 func MultiJSONMemo() MultiJSONMemoHandle {
 	return MultiJSONMemoHandle{}
 }
@@ -4835,25 +4558,20 @@ type MultiJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MultiJSONMemoHandle) Forget(k int) error {
-	memoCall := memoMultiJSON.Begin(context.Background())
-	memoMultiJSONKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoMultiJSONBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling MultiJSON.
+// Contains reports whether a live result is cached for these arguments.
 func (h MultiJSONMemoHandle) Contains(k int) bool {
-	memoCall := memoMultiJSON.Begin(context.Background())
-	memoMultiJSONKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoMultiJSONBegin(k).Contains()
 }
 
-// Clear removes every cached result of MultiJSON.
+// Clear removes every cached result.
 func (h MultiJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoMultiJSON.Clear(ctx)
 }
 
-// Stats returns the counters of [MultiJSONCached].
+// Stats returns the cache's counters.
 func (h MultiJSONMemoHandle) Stats() memo.Stats {
 	return memoMultiJSON.Stats()
 }
@@ -4876,17 +4594,19 @@ var memoMultiGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoMultiGobSize,
 })
 
-// memoMultiGobKey writes the key of one call of MultiGob.
-func memoMultiGobKey(w *memo.KeyWriter, k int) {
+// memoMultiGobBegin starts a call of MultiGob and writes its key.
+func memoMultiGobBegin(k int) *memoimpl.Call {
+	memoCall := memoMultiGob.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // MultiGobCached is the memoized form of [MultiGob]: calls with equal
 // arguments share one result, computed once. The key is made of k. Errors are
 // returned, not cached. Results live in the backend named "store".
 func MultiGobCached(k int) (int, Plain, error) {
-	memoCall := memoMultiGob.Begin(context.Background())
-	memoMultiGobKey(memoCall.Key(), k)
+	memoCall := memoMultiGobBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[memoMultiGobResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1, nil
 	}
@@ -4900,8 +4620,7 @@ func MultiGobCached(k int) (int, Plain, error) {
 	return memoR.R0, memoR.R1, memoErr
 }
 
-// MultiGobMemo returns the handle of [MultiGobCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// MultiGobMemo returns the handle of [MultiGobCached]'s cache.
 func MultiGobMemo() MultiGobMemoHandle {
 	return MultiGobMemoHandle{}
 }
@@ -4911,25 +4630,20 @@ type MultiGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MultiGobMemoHandle) Forget(k int) error {
-	memoCall := memoMultiGob.Begin(context.Background())
-	memoMultiGobKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoMultiGobBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling MultiGob.
+// Contains reports whether a live result is cached for these arguments.
 func (h MultiGobMemoHandle) Contains(k int) bool {
-	memoCall := memoMultiGob.Begin(context.Background())
-	memoMultiGobKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoMultiGobBegin(k).Contains()
 }
 
-// Clear removes every cached result of MultiGob.
+// Clear removes every cached result.
 func (h MultiGobMemoHandle) Clear(ctx context.Context) error {
 	return memoMultiGob.Clear(ctx)
 }
 
-// Stats returns the counters of [MultiGobCached].
+// Stats returns the cache's counters.
 func (h MultiGobMemoHandle) Stats() memo.Stats {
 	return memoMultiGob.Stats()
 }
@@ -4953,17 +4667,19 @@ var memoMultiZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoMultiZstdSize,
 })
 
-// memoMultiZstdKey writes the key of one call of MultiZstd.
-func memoMultiZstdKey(w *memo.KeyWriter, k int) {
+// memoMultiZstdBegin starts a call of MultiZstd and writes its key.
+func memoMultiZstdBegin(k int) *memoimpl.Call {
+	memoCall := memoMultiZstd.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(k))
+	return memoCall
 }
 
 // MultiZstdCached is the memoized form of [MultiZstd]: calls with equal
 // arguments share one result, computed once. The key is made of k. Errors are
 // returned, not cached. Results live in the backend named "store".
 func MultiZstdCached(k int) (int, Plain, error) {
-	memoCall := memoMultiZstd.Begin(context.Background())
-	memoMultiZstdKey(memoCall.Key(), k)
+	memoCall := memoMultiZstdBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[memoMultiZstdResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1, nil
 	}
@@ -4977,8 +4693,7 @@ func MultiZstdCached(k int) (int, Plain, error) {
 	return memoR.R0, memoR.R1, memoErr
 }
 
-// MultiZstdMemo returns the handle of [MultiZstdCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// MultiZstdMemo returns the handle of [MultiZstdCached]'s cache.
 func MultiZstdMemo() MultiZstdMemoHandle {
 	return MultiZstdMemoHandle{}
 }
@@ -4988,25 +4703,20 @@ type MultiZstdMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MultiZstdMemoHandle) Forget(k int) error {
-	memoCall := memoMultiZstd.Begin(context.Background())
-	memoMultiZstdKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoMultiZstdBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling MultiZstd.
+// Contains reports whether a live result is cached for these arguments.
 func (h MultiZstdMemoHandle) Contains(k int) bool {
-	memoCall := memoMultiZstd.Begin(context.Background())
-	memoMultiZstdKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoMultiZstdBegin(k).Contains()
 }
 
-// Clear removes every cached result of MultiZstd.
+// Clear removes every cached result.
 func (h MultiZstdMemoHandle) Clear(ctx context.Context) error {
 	return memoMultiZstd.Clear(ctx)
 }
 
-// Stats returns the counters of [MultiZstdCached].
+// Stats returns the cache's counters.
 func (h MultiZstdMemoHandle) Stats() memo.Stats {
 	return memoMultiZstd.Stats()
 }
@@ -5022,17 +4732,19 @@ var memoBoxedMsgpack = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Recursive:   true,
 })
 
-// memoBoxedMsgpackKey writes the key of one call of BoxedMsgpack.
-func memoBoxedMsgpackKey[T any](w *memo.KeyWriter, v T) {
+// memoBoxedMsgpackBegin starts a call of BoxedMsgpack and writes its key.
+func memoBoxedMsgpackBegin[T any](v T) *memoimpl.Call {
+	memoCall := memoimpl.Instance[T](memoBoxedMsgpack).Begin(context.Background())
+	w := memoCall.Key()
 	memo.Dynamic(w, v)
+	return memoCall
 }
 
 // BoxedMsgpackCached is the memoized form of [BoxedMsgpack]: calls with equal
 // arguments share one result, computed once. The key is made of v. Results
 // live in the backend named "store".
 func BoxedMsgpackCached[T any](v T) Box[T] {
-	memoCall := memoimpl.Instance[T](memoBoxedMsgpack).Begin(context.Background())
-	memoBoxedMsgpackKey[T](memoCall.Key(), v)
+	memoCall := memoBoxedMsgpackBegin[T](v)
 	if memoR, memoOK := memoimpl.Lookup[Box[T]](memoCall, false); memoOK {
 		return memoR
 	}
@@ -5045,8 +4757,7 @@ func BoxedMsgpackCached[T any](v T) Box[T] {
 	return memoR
 }
 
-// BoxedMsgpackMemo returns the handle of [BoxedMsgpackCached]'s cache, to
-// forget or look up one argument set, clear every entry, or read the counters.
+// BoxedMsgpackMemo returns the handle of [BoxedMsgpackCached]'s cache.
 func BoxedMsgpackMemo[T any]() BoxedMsgpackMemoHandle[T] {
 	return BoxedMsgpackMemoHandle[T]{}
 }
@@ -5056,25 +4767,20 @@ type BoxedMsgpackMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h BoxedMsgpackMemoHandle[T]) Forget(v T) error {
-	memoCall := memoimpl.Instance[T](memoBoxedMsgpack).Begin(context.Background())
-	memoBoxedMsgpackKey[T](memoCall.Key(), v)
-	return memoCall.Forget()
+	return memoBoxedMsgpackBegin[T](v).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling BoxedMsgpack.
+// Contains reports whether a live result is cached for these arguments.
 func (h BoxedMsgpackMemoHandle[T]) Contains(v T) bool {
-	memoCall := memoimpl.Instance[T](memoBoxedMsgpack).Begin(context.Background())
-	memoBoxedMsgpackKey[T](memoCall.Key(), v)
-	return memoCall.Contains()
+	return memoBoxedMsgpackBegin[T](v).Contains()
 }
 
-// Clear removes every cached result of BoxedMsgpack with these type arguments.
+// Clear removes every cached result with these type arguments.
 func (h BoxedMsgpackMemoHandle[T]) Clear(ctx context.Context) error {
 	return memoimpl.Instance[T](memoBoxedMsgpack).Clear(ctx)
 }
 
-// Stats returns the counters of [BoxedMsgpackCached] with these type arguments.
+// Stats returns the cache's counters with these type arguments.
 func (h BoxedMsgpackMemoHandle[T]) Stats() memo.Stats {
 	return memoimpl.Instance[T](memoBoxedMsgpack).Stats()
 }
@@ -5089,17 +4795,19 @@ var memoBoxedJSON = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Recursive:   true,
 })
 
-// memoBoxedJSONKey writes the key of one call of BoxedJSON.
-func memoBoxedJSONKey[T any](w *memo.KeyWriter, v T) {
+// memoBoxedJSONBegin starts a call of BoxedJSON and writes its key.
+func memoBoxedJSONBegin[T any](v T) *memoimpl.Call {
+	memoCall := memoimpl.Instance[T](memoBoxedJSON).Begin(context.Background())
+	w := memoCall.Key()
 	memo.Dynamic(w, v)
+	return memoCall
 }
 
 // BoxedJSONCached is the memoized form of [BoxedJSON]: calls with equal
 // arguments share one result, computed once. The key is made of v. Results
 // live in the backend named "store".
 func BoxedJSONCached[T any](v T) Box[T] {
-	memoCall := memoimpl.Instance[T](memoBoxedJSON).Begin(context.Background())
-	memoBoxedJSONKey[T](memoCall.Key(), v)
+	memoCall := memoBoxedJSONBegin[T](v)
 	if memoR, memoOK := memoimpl.Lookup[Box[T]](memoCall, false); memoOK {
 		return memoR
 	}
@@ -5112,8 +4820,7 @@ func BoxedJSONCached[T any](v T) Box[T] {
 	return memoR
 }
 
-// BoxedJSONMemo returns the handle of [BoxedJSONCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// BoxedJSONMemo returns the handle of [BoxedJSONCached]'s cache.
 func BoxedJSONMemo[T any]() BoxedJSONMemoHandle[T] {
 	return BoxedJSONMemoHandle[T]{}
 }
@@ -5123,25 +4830,20 @@ type BoxedJSONMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h BoxedJSONMemoHandle[T]) Forget(v T) error {
-	memoCall := memoimpl.Instance[T](memoBoxedJSON).Begin(context.Background())
-	memoBoxedJSONKey[T](memoCall.Key(), v)
-	return memoCall.Forget()
+	return memoBoxedJSONBegin[T](v).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling BoxedJSON.
+// Contains reports whether a live result is cached for these arguments.
 func (h BoxedJSONMemoHandle[T]) Contains(v T) bool {
-	memoCall := memoimpl.Instance[T](memoBoxedJSON).Begin(context.Background())
-	memoBoxedJSONKey[T](memoCall.Key(), v)
-	return memoCall.Contains()
+	return memoBoxedJSONBegin[T](v).Contains()
 }
 
-// Clear removes every cached result of BoxedJSON with these type arguments.
+// Clear removes every cached result with these type arguments.
 func (h BoxedJSONMemoHandle[T]) Clear(ctx context.Context) error {
 	return memoimpl.Instance[T](memoBoxedJSON).Clear(ctx)
 }
 
-// Stats returns the counters of [BoxedJSONCached] with these type arguments.
+// Stats returns the cache's counters with these type arguments.
 func (h BoxedJSONMemoHandle[T]) Stats() memo.Stats {
 	return memoimpl.Instance[T](memoBoxedJSON).Stats()
 }
@@ -5156,17 +4858,19 @@ var memoBoxedGob = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Recursive:   true,
 })
 
-// memoBoxedGobKey writes the key of one call of BoxedGob.
-func memoBoxedGobKey[T any](w *memo.KeyWriter, v T) {
+// memoBoxedGobBegin starts a call of BoxedGob and writes its key.
+func memoBoxedGobBegin[T any](v T) *memoimpl.Call {
+	memoCall := memoimpl.Instance[T](memoBoxedGob).Begin(context.Background())
+	w := memoCall.Key()
 	memo.Dynamic(w, v)
+	return memoCall
 }
 
 // BoxedGobCached is the memoized form of [BoxedGob]: calls with equal
 // arguments share one result, computed once. The key is made of v. Results
 // live in the backend named "store".
 func BoxedGobCached[T any](v T) Box[T] {
-	memoCall := memoimpl.Instance[T](memoBoxedGob).Begin(context.Background())
-	memoBoxedGobKey[T](memoCall.Key(), v)
+	memoCall := memoBoxedGobBegin[T](v)
 	if memoR, memoOK := memoimpl.Lookup[Box[T]](memoCall, false); memoOK {
 		return memoR
 	}
@@ -5179,8 +4883,7 @@ func BoxedGobCached[T any](v T) Box[T] {
 	return memoR
 }
 
-// BoxedGobMemo returns the handle of [BoxedGobCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// BoxedGobMemo returns the handle of [BoxedGobCached]'s cache.
 func BoxedGobMemo[T any]() BoxedGobMemoHandle[T] {
 	return BoxedGobMemoHandle[T]{}
 }
@@ -5190,25 +4893,20 @@ type BoxedGobMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h BoxedGobMemoHandle[T]) Forget(v T) error {
-	memoCall := memoimpl.Instance[T](memoBoxedGob).Begin(context.Background())
-	memoBoxedGobKey[T](memoCall.Key(), v)
-	return memoCall.Forget()
+	return memoBoxedGobBegin[T](v).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling BoxedGob.
+// Contains reports whether a live result is cached for these arguments.
 func (h BoxedGobMemoHandle[T]) Contains(v T) bool {
-	memoCall := memoimpl.Instance[T](memoBoxedGob).Begin(context.Background())
-	memoBoxedGobKey[T](memoCall.Key(), v)
-	return memoCall.Contains()
+	return memoBoxedGobBegin[T](v).Contains()
 }
 
-// Clear removes every cached result of BoxedGob with these type arguments.
+// Clear removes every cached result with these type arguments.
 func (h BoxedGobMemoHandle[T]) Clear(ctx context.Context) error {
 	return memoimpl.Instance[T](memoBoxedGob).Clear(ctx)
 }
 
-// Stats returns the counters of [BoxedGobCached] with these type arguments.
+// Stats returns the cache's counters with these type arguments.
 func (h BoxedGobMemoHandle[T]) Stats() memo.Stats {
 	return memoimpl.Instance[T](memoBoxedGob).Stats()
 }
@@ -5224,17 +4922,19 @@ var memoBoxedZstd = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Recursive:   true,
 })
 
-// memoBoxedZstdKey writes the key of one call of BoxedZstd.
-func memoBoxedZstdKey[T any](w *memo.KeyWriter, v T) {
+// memoBoxedZstdBegin starts a call of BoxedZstd and writes its key.
+func memoBoxedZstdBegin[T any](v T) *memoimpl.Call {
+	memoCall := memoimpl.Instance[T](memoBoxedZstd).Begin(context.Background())
+	w := memoCall.Key()
 	memo.Dynamic(w, v)
+	return memoCall
 }
 
 // BoxedZstdCached is the memoized form of [BoxedZstd]: calls with equal
 // arguments share one result, computed once. The key is made of v. Results
 // live in the backend named "store".
 func BoxedZstdCached[T any](v T) Box[T] {
-	memoCall := memoimpl.Instance[T](memoBoxedZstd).Begin(context.Background())
-	memoBoxedZstdKey[T](memoCall.Key(), v)
+	memoCall := memoBoxedZstdBegin[T](v)
 	if memoR, memoOK := memoimpl.Lookup[Box[T]](memoCall, false); memoOK {
 		return memoR
 	}
@@ -5247,8 +4947,7 @@ func BoxedZstdCached[T any](v T) Box[T] {
 	return memoR
 }
 
-// BoxedZstdMemo returns the handle of [BoxedZstdCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// BoxedZstdMemo returns the handle of [BoxedZstdCached]'s cache.
 func BoxedZstdMemo[T any]() BoxedZstdMemoHandle[T] {
 	return BoxedZstdMemoHandle[T]{}
 }
@@ -5258,25 +4957,20 @@ type BoxedZstdMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h BoxedZstdMemoHandle[T]) Forget(v T) error {
-	memoCall := memoimpl.Instance[T](memoBoxedZstd).Begin(context.Background())
-	memoBoxedZstdKey[T](memoCall.Key(), v)
-	return memoCall.Forget()
+	return memoBoxedZstdBegin[T](v).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling BoxedZstd.
+// Contains reports whether a live result is cached for these arguments.
 func (h BoxedZstdMemoHandle[T]) Contains(v T) bool {
-	memoCall := memoimpl.Instance[T](memoBoxedZstd).Begin(context.Background())
-	memoBoxedZstdKey[T](memoCall.Key(), v)
-	return memoCall.Contains()
+	return memoBoxedZstdBegin[T](v).Contains()
 }
 
-// Clear removes every cached result of BoxedZstd with these type arguments.
+// Clear removes every cached result with these type arguments.
 func (h BoxedZstdMemoHandle[T]) Clear(ctx context.Context) error {
 	return memoimpl.Instance[T](memoBoxedZstd).Clear(ctx)
 }
 
-// Stats returns the counters of [BoxedZstdCached] with these type arguments.
+// Stats returns the cache's counters with these type arguments.
 func (h BoxedZstdMemoHandle[T]) Stats() memo.Stats {
 	return memoimpl.Instance[T](memoBoxedZstd).Stats()
 }

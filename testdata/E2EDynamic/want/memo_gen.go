@@ -24,16 +24,18 @@ var memoFormat = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoFormatKey writes the key of one call of Format.
-func memoFormatKey(w *memo.KeyWriter, v any) {
+// memoFormatBegin starts a call of Format and writes its key.
+func memoFormatBegin(v any) *memoimpl.Call {
+	memoCall := memoFormat.Begin(context.Background())
+	w := memoCall.Key()
 	memo.Dynamic(w, v)
+	return memoCall
 }
 
 // FormatCached is the memoized form of [Format]: calls with equal arguments
 // share one result, computed once. The key is made of v.
 func FormatCached(v any) string {
-	memoCall := memoFormat.Begin(context.Background())
-	memoFormatKey(memoCall.Key(), v)
+	memoCall := memoFormatBegin(v)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -46,8 +48,7 @@ func FormatCached(v any) string {
 	return memoR
 }
 
-// FormatMemo returns the handle of [FormatCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// FormatMemo returns the handle of [FormatCached]'s cache.
 func FormatMemo() FormatMemoHandle {
 	return FormatMemoHandle{}
 }
@@ -57,25 +58,20 @@ type FormatMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h FormatMemoHandle) Forget(v any) error {
-	memoCall := memoFormat.Begin(context.Background())
-	memoFormatKey(memoCall.Key(), v)
-	return memoCall.Forget()
+	return memoFormatBegin(v).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Format.
+// Contains reports whether a live result is cached for these arguments.
 func (h FormatMemoHandle) Contains(v any) bool {
-	memoCall := memoFormat.Begin(context.Background())
-	memoFormatKey(memoCall.Key(), v)
-	return memoCall.Contains()
+	return memoFormatBegin(v).Contains()
 }
 
-// Clear removes every cached result of Format.
+// Clear removes every cached result.
 func (h FormatMemoHandle) Clear(ctx context.Context) error {
 	return memoFormat.Clear(ctx)
 }
 
-// Stats returns the counters of [FormatCached].
+// Stats returns the cache's counters.
 func (h FormatMemoHandle) Stats() memo.Stats {
 	return memoFormat.Stats()
 }
@@ -90,16 +86,18 @@ var memoTypeOf = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoTypeOfKey writes the key of one call of TypeOf.
-func memoTypeOfKey(w *memo.KeyWriter, v any) {
+// memoTypeOfBegin starts a call of TypeOf and writes its key.
+func memoTypeOfBegin(v any) *memoimpl.Call {
+	memoCall := memoTypeOf.Begin(context.Background())
+	w := memoCall.Key()
 	memo.Dynamic(w, v)
+	return memoCall
 }
 
 // TypeOfCached is the memoized form of [TypeOf]: calls with equal arguments
 // share one result, computed once. The key is made of v.
 func TypeOfCached(v any) string {
-	memoCall := memoTypeOf.Begin(context.Background())
-	memoTypeOfKey(memoCall.Key(), v)
+	memoCall := memoTypeOfBegin(v)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -112,8 +110,7 @@ func TypeOfCached(v any) string {
 	return memoR
 }
 
-// TypeOfMemo returns the handle of [TypeOfCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// TypeOfMemo returns the handle of [TypeOfCached]'s cache.
 func TypeOfMemo() TypeOfMemoHandle {
 	return TypeOfMemoHandle{}
 }
@@ -123,25 +120,20 @@ type TypeOfMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h TypeOfMemoHandle) Forget(v any) error {
-	memoCall := memoTypeOf.Begin(context.Background())
-	memoTypeOfKey(memoCall.Key(), v)
-	return memoCall.Forget()
+	return memoTypeOfBegin(v).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling TypeOf.
+// Contains reports whether a live result is cached for these arguments.
 func (h TypeOfMemoHandle) Contains(v any) bool {
-	memoCall := memoTypeOf.Begin(context.Background())
-	memoTypeOfKey(memoCall.Key(), v)
-	return memoCall.Contains()
+	return memoTypeOfBegin(v).Contains()
 }
 
-// Clear removes every cached result of TypeOf.
+// Clear removes every cached result.
 func (h TypeOfMemoHandle) Clear(ctx context.Context) error {
 	return memoTypeOf.Clear(ctx)
 }
 
-// Stats returns the counters of [TypeOfCached].
+// Stats returns the cache's counters.
 func (h TypeOfMemoHandle) Stats() memo.Stats {
 	return memoTypeOf.Stats()
 }
@@ -156,17 +148,19 @@ var memoJoin = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoJoinKey writes the key of one call of Join.
-func memoJoinKey(w *memo.KeyWriter, sep string, args []any) {
+// memoJoinBegin starts a call of Join and writes its key.
+func memoJoinBegin(sep string, args []any) *memoimpl.Call {
+	memoCall := memoJoin.Begin(context.Background())
+	w := memoCall.Key()
 	w.Text(sep)
 	memo.Dynamic(w, args)
+	return memoCall
 }
 
 // JoinCached is the memoized form of [Join]: calls with equal arguments share
 // one result, computed once. The key is made of sep and args.
 func JoinCached(sep string, args ...any) string {
-	memoCall := memoJoin.Begin(context.Background())
-	memoJoinKey(memoCall.Key(), sep, args)
+	memoCall := memoJoinBegin(sep, args)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -179,8 +173,7 @@ func JoinCached(sep string, args ...any) string {
 	return memoR
 }
 
-// JoinMemo returns the handle of [JoinCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// JoinMemo returns the handle of [JoinCached]'s cache.
 func JoinMemo() JoinMemoHandle {
 	return JoinMemoHandle{}
 }
@@ -190,25 +183,20 @@ type JoinMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h JoinMemoHandle) Forget(sep string, args ...any) error {
-	memoCall := memoJoin.Begin(context.Background())
-	memoJoinKey(memoCall.Key(), sep, args)
-	return memoCall.Forget()
+	return memoJoinBegin(sep, args).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Join.
+// Contains reports whether a live result is cached for these arguments.
 func (h JoinMemoHandle) Contains(sep string, args ...any) bool {
-	memoCall := memoJoin.Begin(context.Background())
-	memoJoinKey(memoCall.Key(), sep, args)
-	return memoCall.Contains()
+	return memoJoinBegin(sep, args).Contains()
 }
 
-// Clear removes every cached result of Join.
+// Clear removes every cached result.
 func (h JoinMemoHandle) Clear(ctx context.Context) error {
 	return memoJoin.Clear(ctx)
 }
 
-// Stats returns the counters of [JoinCached].
+// Stats returns the cache's counters.
 func (h JoinMemoHandle) Stats() memo.Stats {
 	return memoJoin.Stats()
 }
@@ -223,16 +211,18 @@ var memoName = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoNameKey writes the key of one call of Name.
-func memoNameKey(w *memo.KeyWriter, s fmt.Stringer) {
+// memoNameBegin starts a call of Name and writes its key.
+func memoNameBegin(s fmt.Stringer) *memoimpl.Call {
+	memoCall := memoName.Begin(context.Background())
+	w := memoCall.Key()
 	memo.Dynamic(w, s)
+	return memoCall
 }
 
 // NameCached is the memoized form of [Name]: calls with equal arguments share
 // one result, computed once. The key is made of s.
 func NameCached(s fmt.Stringer) string {
-	memoCall := memoName.Begin(context.Background())
-	memoNameKey(memoCall.Key(), s)
+	memoCall := memoNameBegin(s)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -245,8 +235,7 @@ func NameCached(s fmt.Stringer) string {
 	return memoR
 }
 
-// NameMemo returns the handle of [NameCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// NameMemo returns the handle of [NameCached]'s cache.
 func NameMemo() NameMemoHandle {
 	return NameMemoHandle{}
 }
@@ -256,25 +245,20 @@ type NameMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NameMemoHandle) Forget(s fmt.Stringer) error {
-	memoCall := memoName.Begin(context.Background())
-	memoNameKey(memoCall.Key(), s)
-	return memoCall.Forget()
+	return memoNameBegin(s).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Name.
+// Contains reports whether a live result is cached for these arguments.
 func (h NameMemoHandle) Contains(s fmt.Stringer) bool {
-	memoCall := memoName.Begin(context.Background())
-	memoNameKey(memoCall.Key(), s)
-	return memoCall.Contains()
+	return memoNameBegin(s).Contains()
 }
 
-// Clear removes every cached result of Name.
+// Clear removes every cached result.
 func (h NameMemoHandle) Clear(ctx context.Context) error {
 	return memoName.Clear(ctx)
 }
 
-// Stats returns the counters of [NameCached].
+// Stats returns the cache's counters.
 func (h NameMemoHandle) Stats() memo.Stats {
 	return memoName.Stats()
 }
@@ -288,16 +272,18 @@ var memoCode = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2EDynamic",
 })
 
-// memoCodeKey writes the key of one call of Code.
-func memoCodeKey(w *memo.KeyWriter, err error) {
+// memoCodeBegin starts a call of Code and writes its key.
+func memoCodeBegin(err error) *memoimpl.Call {
+	memoCall := memoCode.Begin(context.Background())
+	w := memoCall.Key()
 	memo.Dynamic(w, err)
+	return memoCall
 }
 
 // CodeCached is the memoized form of [Code]: calls with equal arguments share
 // one result, computed once. The key is made of err.
 func CodeCached(err error) int {
-	memoCall := memoCode.Begin(context.Background())
-	memoCodeKey(memoCall.Key(), err)
+	memoCall := memoCodeBegin(err)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -310,8 +296,7 @@ func CodeCached(err error) int {
 	return memoR
 }
 
-// CodeMemo returns the handle of [CodeCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// CodeMemo returns the handle of [CodeCached]'s cache.
 func CodeMemo() CodeMemoHandle {
 	return CodeMemoHandle{}
 }
@@ -321,25 +306,20 @@ type CodeMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h CodeMemoHandle) Forget(err error) error {
-	memoCall := memoCode.Begin(context.Background())
-	memoCodeKey(memoCall.Key(), err)
-	return memoCall.Forget()
+	return memoCodeBegin(err).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Code.
+// Contains reports whether a live result is cached for these arguments.
 func (h CodeMemoHandle) Contains(err error) bool {
-	memoCall := memoCode.Begin(context.Background())
-	memoCodeKey(memoCall.Key(), err)
-	return memoCall.Contains()
+	return memoCodeBegin(err).Contains()
 }
 
-// Clear removes every cached result of Code.
+// Clear removes every cached result.
 func (h CodeMemoHandle) Clear(ctx context.Context) error {
 	return memoCode.Clear(ctx)
 }
 
-// Stats returns the counters of [CodeCached].
+// Stats returns the cache's counters.
 func (h CodeMemoHandle) Stats() memo.Stats {
 	return memoCode.Stats()
 }
@@ -354,16 +334,18 @@ var memoBig = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2EDynamic",
 })
 
-// memoBigKey writes the key of one call of Big.
-func memoBigKey(w *memo.KeyWriter, n int) {
+// memoBigBegin starts a call of Big and writes its key.
+func memoBigBegin(n int) *memoimpl.Call {
+	memoCall := memoBig.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(n))
+	return memoCall
 }
 
 // BigCached is the memoized form of [Big]: calls with equal arguments share
 // one result, computed once. The key is made of n.
 func BigCached(n int) int {
-	memoCall := memoBig.Begin(context.Background())
-	memoBigKey(memoCall.Key(), n)
+	memoCall := memoBigBegin(n)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -376,8 +358,7 @@ func BigCached(n int) int {
 	return memoR
 }
 
-// BigMemo returns the handle of [BigCached]'s cache, to forget or look up one
-// argument set, clear every entry, or read the counters.
+// BigMemo returns the handle of [BigCached]'s cache.
 func BigMemo() BigMemoHandle {
 	return BigMemoHandle{}
 }
@@ -387,25 +368,20 @@ type BigMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h BigMemoHandle) Forget(n int) error {
-	memoCall := memoBig.Begin(context.Background())
-	memoBigKey(memoCall.Key(), n)
-	return memoCall.Forget()
+	return memoBigBegin(n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Big.
+// Contains reports whether a live result is cached for these arguments.
 func (h BigMemoHandle) Contains(n int) bool {
-	memoCall := memoBig.Begin(context.Background())
-	memoBigKey(memoCall.Key(), n)
-	return memoCall.Contains()
+	return memoBigBegin(n).Contains()
 }
 
-// Clear removes every cached result of Big.
+// Clear removes every cached result.
 func (h BigMemoHandle) Clear(ctx context.Context) error {
 	return memoBig.Clear(ctx)
 }
 
-// Stats returns the counters of [BigCached].
+// Stats returns the cache's counters.
 func (h BigMemoHandle) Stats() memo.Stats {
 	return memoBig.Stats()
 }

@@ -28,9 +28,12 @@ var memoList = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfPtrNode,
 })
 
-// memoListKey writes the key of one call of List.
-func memoListKey(w *memo.KeyWriter, n int) {
+// memoListBegin starts a call of List and writes its key.
+func memoListBegin(n int) *memoimpl.Call {
+	memoCall := memoList.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(n))
+	return memoCall
 }
 
 // ListCached is the memoized form of [List]: calls with equal arguments share
@@ -38,8 +41,7 @@ func memoListKey(w *memo.KeyWriter, n int) {
 // named "disk". A result that holds a cycle is returned but not stored in a
 // byte-level backend: encoding it would never end.
 func ListCached(n int) *Node {
-	memoCall := memoList.Begin(context.Background())
-	memoListKey(memoCall.Key(), n)
+	memoCall := memoListBegin(n)
 	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
 	}
@@ -52,8 +54,7 @@ func ListCached(n int) *Node {
 	return memoR
 }
 
-// ListMemo returns the handle of [ListCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// ListMemo returns the handle of [ListCached]'s cache.
 func ListMemo() ListMemoHandle {
 	return ListMemoHandle{}
 }
@@ -63,25 +64,20 @@ type ListMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ListMemoHandle) Forget(n int) error {
-	memoCall := memoList.Begin(context.Background())
-	memoListKey(memoCall.Key(), n)
-	return memoCall.Forget()
+	return memoListBegin(n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling List.
+// Contains reports whether a live result is cached for these arguments.
 func (h ListMemoHandle) Contains(n int) bool {
-	memoCall := memoList.Begin(context.Background())
-	memoListKey(memoCall.Key(), n)
-	return memoCall.Contains()
+	return memoListBegin(n).Contains()
 }
 
-// Clear removes every cached result of List.
+// Clear removes every cached result.
 func (h ListMemoHandle) Clear(ctx context.Context) error {
 	return memoList.Clear(ctx)
 }
 
-// Stats returns the counters of [ListCached].
+// Stats returns the cache's counters.
 func (h ListMemoHandle) Stats() memo.Stats {
 	return memoList.Stats()
 }
@@ -98,9 +94,12 @@ var memoGrow = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfTree,
 })
 
-// memoGrowKey writes the key of one call of Grow.
-func memoGrowKey(w *memo.KeyWriter, name string) {
+// memoGrowBegin starts a call of Grow and writes its key.
+func memoGrowBegin(name string) *memoimpl.Call {
+	memoCall := memoGrow.Begin(context.Background())
+	w := memoCall.Key()
 	w.Text(name)
+	return memoCall
 }
 
 // GrowCached is the memoized form of [Grow]: calls with equal arguments share
@@ -108,8 +107,7 @@ func memoGrowKey(w *memo.KeyWriter, name string) {
 // backend named "disk". A result that holds a cycle is returned but not stored
 // in a byte-level backend: encoding it would never end.
 func GrowCached(name string) Tree {
-	memoCall := memoGrow.Begin(context.Background())
-	memoGrowKey(memoCall.Key(), name)
+	memoCall := memoGrowBegin(name)
 	if memoR, memoOK := memoimpl.Lookup[Tree](memoCall, false); memoOK {
 		return memoR
 	}
@@ -122,8 +120,7 @@ func GrowCached(name string) Tree {
 	return memoR
 }
 
-// GrowMemo returns the handle of [GrowCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// GrowMemo returns the handle of [GrowCached]'s cache.
 func GrowMemo() GrowMemoHandle {
 	return GrowMemoHandle{}
 }
@@ -133,25 +130,20 @@ type GrowMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h GrowMemoHandle) Forget(name string) error {
-	memoCall := memoGrow.Begin(context.Background())
-	memoGrowKey(memoCall.Key(), name)
-	return memoCall.Forget()
+	return memoGrowBegin(name).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Grow.
+// Contains reports whether a live result is cached for these arguments.
 func (h GrowMemoHandle) Contains(name string) bool {
-	memoCall := memoGrow.Begin(context.Background())
-	memoGrowKey(memoCall.Key(), name)
-	return memoCall.Contains()
+	return memoGrowBegin(name).Contains()
 }
 
-// Clear removes every cached result of Grow.
+// Clear removes every cached result.
 func (h GrowMemoHandle) Clear(ctx context.Context) error {
 	return memoGrow.Clear(ctx)
 }
 
-// Stats returns the counters of [GrowCached].
+// Stats returns the cache's counters.
 func (h GrowMemoHandle) Stats() memo.Stats {
 	return memoGrow.Stats()
 }
@@ -167,17 +159,19 @@ var memoAccountJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfAccount,
 })
 
-// memoAccountJSONKey writes the key of one call of AccountJSON.
-func memoAccountJSONKey(w *memo.KeyWriter, owner string) {
+// memoAccountJSONBegin starts a call of AccountJSON and writes its key.
+func memoAccountJSONBegin(owner string) *memoimpl.Call {
+	memoCall := memoAccountJSON.Begin(context.Background())
+	w := memoCall.Key()
 	w.Text(owner)
+	return memoCall
 }
 
 // AccountJSONCached is the memoized form of [AccountJSON]: calls with equal
 // arguments share one result, computed once. The key is made of owner. Results
 // live in the backend named "disk".
 func AccountJSONCached(owner string) Account {
-	memoCall := memoAccountJSON.Begin(context.Background())
-	memoAccountJSONKey(memoCall.Key(), owner)
+	memoCall := memoAccountJSONBegin(owner)
 	if memoR, memoOK := memoimpl.Lookup[Account](memoCall, false); memoOK {
 		return memoR
 	}
@@ -190,8 +184,7 @@ func AccountJSONCached(owner string) Account {
 	return memoR
 }
 
-// AccountJSONMemo returns the handle of [AccountJSONCached]'s cache, to forget
-// or look up one argument set, clear every entry, or read the counters.
+// AccountJSONMemo returns the handle of [AccountJSONCached]'s cache.
 func AccountJSONMemo() AccountJSONMemoHandle {
 	return AccountJSONMemoHandle{}
 }
@@ -201,25 +194,20 @@ type AccountJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h AccountJSONMemoHandle) Forget(owner string) error {
-	memoCall := memoAccountJSON.Begin(context.Background())
-	memoAccountJSONKey(memoCall.Key(), owner)
-	return memoCall.Forget()
+	return memoAccountJSONBegin(owner).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling AccountJSON.
+// Contains reports whether a live result is cached for these arguments.
 func (h AccountJSONMemoHandle) Contains(owner string) bool {
-	memoCall := memoAccountJSON.Begin(context.Background())
-	memoAccountJSONKey(memoCall.Key(), owner)
-	return memoCall.Contains()
+	return memoAccountJSONBegin(owner).Contains()
 }
 
-// Clear removes every cached result of AccountJSON.
+// Clear removes every cached result.
 func (h AccountJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoAccountJSON.Clear(ctx)
 }
 
-// Stats returns the counters of [AccountJSONCached].
+// Stats returns the cache's counters.
 func (h AccountJSONMemoHandle) Stats() memo.Stats {
 	return memoAccountJSON.Stats()
 }
@@ -235,17 +223,19 @@ var memoAccountMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfAccount,
 })
 
-// memoAccountMsgpackKey writes the key of one call of AccountMsgpack.
-func memoAccountMsgpackKey(w *memo.KeyWriter, owner string) {
+// memoAccountMsgpackBegin starts a call of AccountMsgpack and writes its key.
+func memoAccountMsgpackBegin(owner string) *memoimpl.Call {
+	memoCall := memoAccountMsgpack.Begin(context.Background())
+	w := memoCall.Key()
 	w.Text(owner)
+	return memoCall
 }
 
 // AccountMsgpackCached is the memoized form of [AccountMsgpack]: calls with
 // equal arguments share one result, computed once. The key is made of owner.
 // Results live in the backend named "disk".
 func AccountMsgpackCached(owner string) Account {
-	memoCall := memoAccountMsgpack.Begin(context.Background())
-	memoAccountMsgpackKey(memoCall.Key(), owner)
+	memoCall := memoAccountMsgpackBegin(owner)
 	if memoR, memoOK := memoimpl.Lookup[Account](memoCall, false); memoOK {
 		return memoR
 	}
@@ -258,8 +248,7 @@ func AccountMsgpackCached(owner string) Account {
 	return memoR
 }
 
-// AccountMsgpackMemo returns the handle of [AccountMsgpackCached]'s cache, to
-// forget or look up one argument set, clear every entry, or read the counters.
+// AccountMsgpackMemo returns the handle of [AccountMsgpackCached]'s cache.
 func AccountMsgpackMemo() AccountMsgpackMemoHandle {
 	return AccountMsgpackMemoHandle{}
 }
@@ -269,25 +258,20 @@ type AccountMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h AccountMsgpackMemoHandle) Forget(owner string) error {
-	memoCall := memoAccountMsgpack.Begin(context.Background())
-	memoAccountMsgpackKey(memoCall.Key(), owner)
-	return memoCall.Forget()
+	return memoAccountMsgpackBegin(owner).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling AccountMsgpack.
+// Contains reports whether a live result is cached for these arguments.
 func (h AccountMsgpackMemoHandle) Contains(owner string) bool {
-	memoCall := memoAccountMsgpack.Begin(context.Background())
-	memoAccountMsgpackKey(memoCall.Key(), owner)
-	return memoCall.Contains()
+	return memoAccountMsgpackBegin(owner).Contains()
 }
 
-// Clear removes every cached result of AccountMsgpack.
+// Clear removes every cached result.
 func (h AccountMsgpackMemoHandle) Clear(ctx context.Context) error {
 	return memoAccountMsgpack.Clear(ctx)
 }
 
-// Stats returns the counters of [AccountMsgpackCached].
+// Stats returns the cache's counters.
 func (h AccountMsgpackMemoHandle) Stats() memo.Stats {
 	return memoAccountMsgpack.Stats()
 }
@@ -303,17 +287,19 @@ var memoAccountGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfAccount,
 })
 
-// memoAccountGobKey writes the key of one call of AccountGob.
-func memoAccountGobKey(w *memo.KeyWriter, owner string) {
+// memoAccountGobBegin starts a call of AccountGob and writes its key.
+func memoAccountGobBegin(owner string) *memoimpl.Call {
+	memoCall := memoAccountGob.Begin(context.Background())
+	w := memoCall.Key()
 	w.Text(owner)
+	return memoCall
 }
 
 // AccountGobCached is the memoized form of [AccountGob]: calls with equal
 // arguments share one result, computed once. The key is made of owner. Results
 // live in the backend named "disk".
 func AccountGobCached(owner string) Account {
-	memoCall := memoAccountGob.Begin(context.Background())
-	memoAccountGobKey(memoCall.Key(), owner)
+	memoCall := memoAccountGobBegin(owner)
 	if memoR, memoOK := memoimpl.Lookup[Account](memoCall, false); memoOK {
 		return memoR
 	}
@@ -326,8 +312,7 @@ func AccountGobCached(owner string) Account {
 	return memoR
 }
 
-// AccountGobMemo returns the handle of [AccountGobCached]'s cache, to forget
-// or look up one argument set, clear every entry, or read the counters.
+// AccountGobMemo returns the handle of [AccountGobCached]'s cache.
 func AccountGobMemo() AccountGobMemoHandle {
 	return AccountGobMemoHandle{}
 }
@@ -337,25 +322,20 @@ type AccountGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h AccountGobMemoHandle) Forget(owner string) error {
-	memoCall := memoAccountGob.Begin(context.Background())
-	memoAccountGobKey(memoCall.Key(), owner)
-	return memoCall.Forget()
+	return memoAccountGobBegin(owner).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling AccountGob.
+// Contains reports whether a live result is cached for these arguments.
 func (h AccountGobMemoHandle) Contains(owner string) bool {
-	memoCall := memoAccountGob.Begin(context.Background())
-	memoAccountGobKey(memoCall.Key(), owner)
-	return memoCall.Contains()
+	return memoAccountGobBegin(owner).Contains()
 }
 
-// Clear removes every cached result of AccountGob.
+// Clear removes every cached result.
 func (h AccountGobMemoHandle) Clear(ctx context.Context) error {
 	return memoAccountGob.Clear(ctx)
 }
 
-// Stats returns the counters of [AccountGobCached].
+// Stats returns the cache's counters.
 func (h AccountGobMemoHandle) Stats() memo.Stats {
 	return memoAccountGob.Stats()
 }
@@ -371,17 +351,19 @@ var memoLabelJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfTagged,
 })
 
-// memoLabelJSONKey writes the key of one call of LabelJSON.
-func memoLabelJSONKey(w *memo.KeyWriter, text string) {
+// memoLabelJSONBegin starts a call of LabelJSON and writes its key.
+func memoLabelJSONBegin(text string) *memoimpl.Call {
+	memoCall := memoLabelJSON.Begin(context.Background())
+	w := memoCall.Key()
 	w.Text(text)
+	return memoCall
 }
 
 // LabelJSONCached is the memoized form of [LabelJSON]: calls with equal
 // arguments share one result, computed once. The key is made of text. Results
 // live in the backend named "disk".
 func LabelJSONCached(text string) Tagged {
-	memoCall := memoLabelJSON.Begin(context.Background())
-	memoLabelJSONKey(memoCall.Key(), text)
+	memoCall := memoLabelJSONBegin(text)
 	if memoR, memoOK := memoimpl.Lookup[Tagged](memoCall, false); memoOK {
 		return memoR
 	}
@@ -394,8 +376,7 @@ func LabelJSONCached(text string) Tagged {
 	return memoR
 }
 
-// LabelJSONMemo returns the handle of [LabelJSONCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// LabelJSONMemo returns the handle of [LabelJSONCached]'s cache.
 func LabelJSONMemo() LabelJSONMemoHandle {
 	return LabelJSONMemoHandle{}
 }
@@ -405,25 +386,20 @@ type LabelJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h LabelJSONMemoHandle) Forget(text string) error {
-	memoCall := memoLabelJSON.Begin(context.Background())
-	memoLabelJSONKey(memoCall.Key(), text)
-	return memoCall.Forget()
+	return memoLabelJSONBegin(text).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling LabelJSON.
+// Contains reports whether a live result is cached for these arguments.
 func (h LabelJSONMemoHandle) Contains(text string) bool {
-	memoCall := memoLabelJSON.Begin(context.Background())
-	memoLabelJSONKey(memoCall.Key(), text)
-	return memoCall.Contains()
+	return memoLabelJSONBegin(text).Contains()
 }
 
-// Clear removes every cached result of LabelJSON.
+// Clear removes every cached result.
 func (h LabelJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoLabelJSON.Clear(ctx)
 }
 
-// Stats returns the counters of [LabelJSONCached].
+// Stats returns the cache's counters.
 func (h LabelJSONMemoHandle) Stats() memo.Stats {
 	return memoLabelJSON.Stats()
 }
@@ -440,17 +416,19 @@ var memoLabelMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfTagged,
 })
 
-// memoLabelMsgpackKey writes the key of one call of LabelMsgpack.
-func memoLabelMsgpackKey(w *memo.KeyWriter, text string) {
+// memoLabelMsgpackBegin starts a call of LabelMsgpack and writes its key.
+func memoLabelMsgpackBegin(text string) *memoimpl.Call {
+	memoCall := memoLabelMsgpack.Begin(context.Background())
+	w := memoCall.Key()
 	w.Text(text)
+	return memoCall
 }
 
 // LabelMsgpackCached is the memoized form of [LabelMsgpack]: calls with equal
 // arguments share one result, computed once. The key is made of text. Results
 // live in the backend named "disk".
 func LabelMsgpackCached(text string) Tagged {
-	memoCall := memoLabelMsgpack.Begin(context.Background())
-	memoLabelMsgpackKey(memoCall.Key(), text)
+	memoCall := memoLabelMsgpackBegin(text)
 	if memoR, memoOK := memoimpl.Lookup[Tagged](memoCall, false); memoOK {
 		return memoR
 	}
@@ -463,8 +441,7 @@ func LabelMsgpackCached(text string) Tagged {
 	return memoR
 }
 
-// LabelMsgpackMemo returns the handle of [LabelMsgpackCached]'s cache, to
-// forget or look up one argument set, clear every entry, or read the counters.
+// LabelMsgpackMemo returns the handle of [LabelMsgpackCached]'s cache.
 func LabelMsgpackMemo() LabelMsgpackMemoHandle {
 	return LabelMsgpackMemoHandle{}
 }
@@ -474,25 +451,20 @@ type LabelMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h LabelMsgpackMemoHandle) Forget(text string) error {
-	memoCall := memoLabelMsgpack.Begin(context.Background())
-	memoLabelMsgpackKey(memoCall.Key(), text)
-	return memoCall.Forget()
+	return memoLabelMsgpackBegin(text).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling LabelMsgpack.
+// Contains reports whether a live result is cached for these arguments.
 func (h LabelMsgpackMemoHandle) Contains(text string) bool {
-	memoCall := memoLabelMsgpack.Begin(context.Background())
-	memoLabelMsgpackKey(memoCall.Key(), text)
-	return memoCall.Contains()
+	return memoLabelMsgpackBegin(text).Contains()
 }
 
-// Clear removes every cached result of LabelMsgpack.
+// Clear removes every cached result.
 func (h LabelMsgpackMemoHandle) Clear(ctx context.Context) error {
 	return memoLabelMsgpack.Clear(ctx)
 }
 
-// Stats returns the counters of [LabelMsgpackCached].
+// Stats returns the cache's counters.
 func (h LabelMsgpackMemoHandle) Stats() memo.Stats {
 	return memoLabelMsgpack.Stats()
 }
@@ -508,9 +480,12 @@ var memoStamp = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Unstorable:  "type Stamped (main.go:179) gets MarshalJSON from its embedded Time: json would write only that and drop field Note (main.go:181)",
 })
 
-// memoStampKey writes the key of one call of Stamp.
-func memoStampKey(w *memo.KeyWriter, note string) {
+// memoStampBegin starts a call of Stamp and writes its key.
+func memoStampBegin(note string) *memoimpl.Call {
+	memoCall := memoStamp.Begin(context.Background())
+	w := memoCall.Key()
 	w.Text(note)
+	return memoCall
 }
 
 // StampCached is the memoized form of [Stamp]: calls with equal arguments
@@ -520,8 +495,7 @@ func memoStampKey(w *memo.KeyWriter, note string) {
 // Stamped (main.go:179) gets MarshalJSON from its embedded Time: json would
 // write only that and drop field Note (main.go:181).
 func StampCached(note string) Stamped {
-	memoCall := memoStamp.Begin(context.Background())
-	memoStampKey(memoCall.Key(), note)
+	memoCall := memoStampBegin(note)
 	if memoR, memoOK := memoimpl.Lookup[Stamped](memoCall, false); memoOK {
 		return memoR
 	}
@@ -534,8 +508,7 @@ func StampCached(note string) Stamped {
 	return memoR
 }
 
-// StampMemo returns the handle of [StampCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// StampMemo returns the handle of [StampCached]'s cache.
 func StampMemo() StampMemoHandle {
 	return StampMemoHandle{}
 }
@@ -545,25 +518,20 @@ type StampMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h StampMemoHandle) Forget(note string) error {
-	memoCall := memoStamp.Begin(context.Background())
-	memoStampKey(memoCall.Key(), note)
-	return memoCall.Forget()
+	return memoStampBegin(note).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Stamp.
+// Contains reports whether a live result is cached for these arguments.
 func (h StampMemoHandle) Contains(note string) bool {
-	memoCall := memoStamp.Begin(context.Background())
-	memoStampKey(memoCall.Key(), note)
-	return memoCall.Contains()
+	return memoStampBegin(note).Contains()
 }
 
-// Clear removes every cached result of Stamp.
+// Clear removes every cached result.
 func (h StampMemoHandle) Clear(ctx context.Context) error {
 	return memoStamp.Clear(ctx)
 }
 
-// Stats returns the counters of [StampCached].
+// Stats returns the cache's counters.
 func (h StampMemoHandle) Stats() memo.Stats {
 	return memoStamp.Stats()
 }
@@ -578,18 +546,20 @@ var memoRatio = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2EEquality",
 })
 
-// memoRatioKey writes the key of one call of Ratio.
-func memoRatioKey(w *memo.KeyWriter, x float64, y float64) {
+// memoRatioBegin starts a call of Ratio and writes its key.
+func memoRatioBegin(x float64, y float64) *memoimpl.Call {
+	memoCall := memoRatio.Begin(context.Background())
+	w := memoCall.Key()
 	w.Float(x)
 	w.Float(y)
+	return memoCall
 }
 
 // RatioCached is the memoized form of [Ratio]: calls with equal arguments
 // share one result, computed once. The key is made of x and y. Results live in
 // the backend named "disk".
 func RatioCached(x float64, y float64) float64 {
-	memoCall := memoRatio.Begin(context.Background())
-	memoRatioKey(memoCall.Key(), x, y)
+	memoCall := memoRatioBegin(x, y)
 	if memoR, memoOK := memoimpl.Lookup[float64](memoCall, false); memoOK {
 		return memoR
 	}
@@ -602,8 +572,7 @@ func RatioCached(x float64, y float64) float64 {
 	return memoR
 }
 
-// RatioMemo returns the handle of [RatioCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// RatioMemo returns the handle of [RatioCached]'s cache.
 func RatioMemo() RatioMemoHandle {
 	return RatioMemoHandle{}
 }
@@ -613,25 +582,20 @@ type RatioMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h RatioMemoHandle) Forget(x float64, y float64) error {
-	memoCall := memoRatio.Begin(context.Background())
-	memoRatioKey(memoCall.Key(), x, y)
-	return memoCall.Forget()
+	return memoRatioBegin(x, y).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Ratio.
+// Contains reports whether a live result is cached for these arguments.
 func (h RatioMemoHandle) Contains(x float64, y float64) bool {
-	memoCall := memoRatio.Begin(context.Background())
-	memoRatioKey(memoCall.Key(), x, y)
-	return memoCall.Contains()
+	return memoRatioBegin(x, y).Contains()
 }
 
-// Clear removes every cached result of Ratio.
+// Clear removes every cached result.
 func (h RatioMemoHandle) Clear(ctx context.Context) error {
 	return memoRatio.Clear(ctx)
 }
 
-// Stats returns the counters of [RatioCached].
+// Stats returns the cache's counters.
 func (h RatioMemoHandle) Stats() memo.Stats {
 	return memoRatio.Stats()
 }

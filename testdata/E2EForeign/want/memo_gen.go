@@ -23,16 +23,18 @@ var memoArea = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2EForeign",
 })
 
-// memoAreaKey writes the key of one call of Area.
-func memoAreaKey(w *memo.KeyWriter, b shapes.Box) {
+// memoAreaBegin starts a call of Area and writes its key.
+func memoAreaBegin(b shapes.Box) *memoimpl.Call {
+	memoCall := memoArea.Begin(context.Background())
+	w := memoCall.Key()
 	memoKeyBox(w, &b)
+	return memoCall
 }
 
 // AreaCached is the memoized form of [Area]: calls with equal arguments share
 // one result, computed once. The key is made of b.
 func AreaCached(b shapes.Box) int {
-	memoCall := memoArea.Begin(context.Background())
-	memoAreaKey(memoCall.Key(), b)
+	memoCall := memoAreaBegin(b)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -45,8 +47,7 @@ func AreaCached(b shapes.Box) int {
 	return memoR
 }
 
-// AreaMemo returns the handle of [AreaCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// AreaMemo returns the handle of [AreaCached]'s cache.
 func AreaMemo() AreaMemoHandle {
 	return AreaMemoHandle{}
 }
@@ -56,25 +57,20 @@ type AreaMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h AreaMemoHandle) Forget(b shapes.Box) error {
-	memoCall := memoArea.Begin(context.Background())
-	memoAreaKey(memoCall.Key(), b)
-	return memoCall.Forget()
+	return memoAreaBegin(b).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Area.
+// Contains reports whether a live result is cached for these arguments.
 func (h AreaMemoHandle) Contains(b shapes.Box) bool {
-	memoCall := memoArea.Begin(context.Background())
-	memoAreaKey(memoCall.Key(), b)
-	return memoCall.Contains()
+	return memoAreaBegin(b).Contains()
 }
 
-// Clear removes every cached result of Area.
+// Clear removes every cached result.
 func (h AreaMemoHandle) Clear(ctx context.Context) error {
 	return memoArea.Clear(ctx)
 }
 
-// Stats returns the counters of [AreaCached].
+// Stats returns the cache's counters.
 func (h AreaMemoHandle) Stats() memo.Stats {
 	return memoArea.Stats()
 }

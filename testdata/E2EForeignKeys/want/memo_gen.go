@@ -26,21 +26,23 @@ var memoSquare = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfPtrInt,
 })
 
-// memoSquareKey writes the key of one call of Square.
-func memoSquareKey(w *memo.KeyWriter, x *big.Int) {
+// memoSquareBegin starts a call of Square and writes its key.
+func memoSquareBegin(x *big.Int) *memoimpl.Call {
+	memoCall := memoSquare.Begin(context.Background())
+	w := memoCall.Key()
 	if x == nil {
 		w.Present(false)
 	} else {
 		w.Present(true)
 		memoimpl.KeyMarshaled(w, "math/big.Int", (*x).GobEncode)
 	}
+	return memoCall
 }
 
 // SquareCached is the memoized form of [Square]: calls with equal arguments
 // share one result, computed once. The key is made of x.
 func SquareCached(x *big.Int) *big.Int {
-	memoCall := memoSquare.Begin(context.Background())
-	memoSquareKey(memoCall.Key(), x)
+	memoCall := memoSquareBegin(x)
 	if memoR, memoOK := memoimpl.Lookup[*big.Int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -53,8 +55,7 @@ func SquareCached(x *big.Int) *big.Int {
 	return memoR
 }
 
-// SquareMemo returns the handle of [SquareCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// SquareMemo returns the handle of [SquareCached]'s cache.
 func SquareMemo() SquareMemoHandle {
 	return SquareMemoHandle{}
 }
@@ -64,25 +65,20 @@ type SquareMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h SquareMemoHandle) Forget(x *big.Int) error {
-	memoCall := memoSquare.Begin(context.Background())
-	memoSquareKey(memoCall.Key(), x)
-	return memoCall.Forget()
+	return memoSquareBegin(x).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Square.
+// Contains reports whether a live result is cached for these arguments.
 func (h SquareMemoHandle) Contains(x *big.Int) bool {
-	memoCall := memoSquare.Begin(context.Background())
-	memoSquareKey(memoCall.Key(), x)
-	return memoCall.Contains()
+	return memoSquareBegin(x).Contains()
 }
 
-// Clear removes every cached result of Square.
+// Clear removes every cached result.
 func (h SquareMemoHandle) Clear(ctx context.Context) error {
 	return memoSquare.Clear(ctx)
 }
 
-// Stats returns the counters of [SquareCached].
+// Stats returns the cache's counters.
 func (h SquareMemoHandle) Stats() memo.Stats {
 	return memoSquare.Stats()
 }
@@ -97,21 +93,23 @@ var memoHalf = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoHalfKey writes the key of one call of Half.
-func memoHalfKey(w *memo.KeyWriter, x *big.Float) {
+// memoHalfBegin starts a call of Half and writes its key.
+func memoHalfBegin(x *big.Float) *memoimpl.Call {
+	memoCall := memoHalf.Begin(context.Background())
+	w := memoCall.Key()
 	if x == nil {
 		w.Present(false)
 	} else {
 		w.Present(true)
 		memoimpl.KeyMarshaled(w, "math/big.Float", (*x).GobEncode)
 	}
+	return memoCall
 }
 
 // HalfCached is the memoized form of [Half]: calls with equal arguments share
 // one result, computed once. The key is made of x.
 func HalfCached(x *big.Float) string {
-	memoCall := memoHalf.Begin(context.Background())
-	memoHalfKey(memoCall.Key(), x)
+	memoCall := memoHalfBegin(x)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -124,8 +122,7 @@ func HalfCached(x *big.Float) string {
 	return memoR
 }
 
-// HalfMemo returns the handle of [HalfCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// HalfMemo returns the handle of [HalfCached]'s cache.
 func HalfMemo() HalfMemoHandle {
 	return HalfMemoHandle{}
 }
@@ -135,25 +132,20 @@ type HalfMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h HalfMemoHandle) Forget(x *big.Float) error {
-	memoCall := memoHalf.Begin(context.Background())
-	memoHalfKey(memoCall.Key(), x)
-	return memoCall.Forget()
+	return memoHalfBegin(x).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Half.
+// Contains reports whether a live result is cached for these arguments.
 func (h HalfMemoHandle) Contains(x *big.Float) bool {
-	memoCall := memoHalf.Begin(context.Background())
-	memoHalfKey(memoCall.Key(), x)
-	return memoCall.Contains()
+	return memoHalfBegin(x).Contains()
 }
 
-// Clear removes every cached result of Half.
+// Clear removes every cached result.
 func (h HalfMemoHandle) Clear(ctx context.Context) error {
 	return memoHalf.Clear(ctx)
 }
 
-// Stats returns the counters of [HalfCached].
+// Stats returns the cache's counters.
 func (h HalfMemoHandle) Stats() memo.Stats {
 	return memoHalf.Stats()
 }
@@ -168,21 +160,23 @@ var memoInverse = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoInverseKey writes the key of one call of Inverse.
-func memoInverseKey(w *memo.KeyWriter, x *big.Rat) {
+// memoInverseBegin starts a call of Inverse and writes its key.
+func memoInverseBegin(x *big.Rat) *memoimpl.Call {
+	memoCall := memoInverse.Begin(context.Background())
+	w := memoCall.Key()
 	if x == nil {
 		w.Present(false)
 	} else {
 		w.Present(true)
 		memoimpl.KeyMarshaled(w, "math/big.Rat", (*x).GobEncode)
 	}
+	return memoCall
 }
 
 // InverseCached is the memoized form of [Inverse]: calls with equal arguments
 // share one result, computed once. The key is made of x.
 func InverseCached(x *big.Rat) string {
-	memoCall := memoInverse.Begin(context.Background())
-	memoInverseKey(memoCall.Key(), x)
+	memoCall := memoInverseBegin(x)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -195,8 +189,7 @@ func InverseCached(x *big.Rat) string {
 	return memoR
 }
 
-// InverseMemo returns the handle of [InverseCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// InverseMemo returns the handle of [InverseCached]'s cache.
 func InverseMemo() InverseMemoHandle {
 	return InverseMemoHandle{}
 }
@@ -206,25 +199,20 @@ type InverseMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h InverseMemoHandle) Forget(x *big.Rat) error {
-	memoCall := memoInverse.Begin(context.Background())
-	memoInverseKey(memoCall.Key(), x)
-	return memoCall.Forget()
+	return memoInverseBegin(x).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Inverse.
+// Contains reports whether a live result is cached for these arguments.
 func (h InverseMemoHandle) Contains(x *big.Rat) bool {
-	memoCall := memoInverse.Begin(context.Background())
-	memoInverseKey(memoCall.Key(), x)
-	return memoCall.Contains()
+	return memoInverseBegin(x).Contains()
 }
 
-// Clear removes every cached result of Inverse.
+// Clear removes every cached result.
 func (h InverseMemoHandle) Clear(ctx context.Context) error {
 	return memoInverse.Clear(ctx)
 }
 
-// Stats returns the counters of [InverseCached].
+// Stats returns the cache's counters.
 func (h InverseMemoHandle) Stats() memo.Stats {
 	return memoInverse.Stats()
 }
@@ -238,17 +226,19 @@ var memoMatches = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
 })
 
-// memoMatchesKey writes the key of one call of Matches.
-func memoMatchesKey(w *memo.KeyWriter, re *regexp.Regexp, text string) {
+// memoMatchesBegin starts a call of Matches and writes its key.
+func memoMatchesBegin(re *regexp.Regexp, text string) *memoimpl.Call {
+	memoCall := memoMatches.Begin(context.Background())
+	w := memoCall.Key()
 	keyRegexp(w, re)
 	w.Text(text)
+	return memoCall
 }
 
 // MatchesCached is the memoized form of [Matches]: calls with equal arguments
 // share one result, computed once. The key is made of re and text.
 func MatchesCached(re *regexp.Regexp, text string) int {
-	memoCall := memoMatches.Begin(context.Background())
-	memoMatchesKey(memoCall.Key(), re, text)
+	memoCall := memoMatchesBegin(re, text)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -261,8 +251,7 @@ func MatchesCached(re *regexp.Regexp, text string) int {
 	return memoR
 }
 
-// MatchesMemo returns the handle of [MatchesCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// MatchesMemo returns the handle of [MatchesCached]'s cache.
 func MatchesMemo() MatchesMemoHandle {
 	return MatchesMemoHandle{}
 }
@@ -272,25 +261,20 @@ type MatchesMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MatchesMemoHandle) Forget(re *regexp.Regexp, text string) error {
-	memoCall := memoMatches.Begin(context.Background())
-	memoMatchesKey(memoCall.Key(), re, text)
-	return memoCall.Forget()
+	return memoMatchesBegin(re, text).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Matches.
+// Contains reports whether a live result is cached for these arguments.
 func (h MatchesMemoHandle) Contains(re *regexp.Regexp, text string) bool {
-	memoCall := memoMatches.Begin(context.Background())
-	memoMatchesKey(memoCall.Key(), re, text)
-	return memoCall.Contains()
+	return memoMatchesBegin(re, text).Contains()
 }
 
-// Clear removes every cached result of Matches.
+// Clear removes every cached result.
 func (h MatchesMemoHandle) Clear(ctx context.Context) error {
 	return memoMatches.Clear(ctx)
 }
 
-// Stats returns the counters of [MatchesCached].
+// Stats returns the cache's counters.
 func (h MatchesMemoHandle) Stats() memo.Stats {
 	return memoMatches.Stats()
 }
@@ -306,17 +290,19 @@ var memoUserID = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfID,
 })
 
-// memoUserIDKey writes the key of one call of UserID.
-func memoUserIDKey(w *memo.KeyWriter, n int) {
+// memoUserIDBegin starts a call of UserID and writes its key.
+func memoUserIDBegin(n int) *memoimpl.Call {
+	memoCall := memoUserID.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(n))
+	return memoCall
 }
 
 // UserIDCached is the memoized form of [UserID]: calls with equal arguments
 // share one result, computed once. The key is made of n. Results live in the
 // backend named "disk".
 func UserIDCached(n int) ID {
-	memoCall := memoUserID.Begin(context.Background())
-	memoUserIDKey(memoCall.Key(), n)
+	memoCall := memoUserIDBegin(n)
 	if memoR, memoOK := memoimpl.Lookup[ID](memoCall, false); memoOK {
 		return memoR
 	}
@@ -329,8 +315,7 @@ func UserIDCached(n int) ID {
 	return memoR
 }
 
-// UserIDMemo returns the handle of [UserIDCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// UserIDMemo returns the handle of [UserIDCached]'s cache.
 func UserIDMemo() UserIDMemoHandle {
 	return UserIDMemoHandle{}
 }
@@ -340,25 +325,20 @@ type UserIDMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h UserIDMemoHandle) Forget(n int) error {
-	memoCall := memoUserID.Begin(context.Background())
-	memoUserIDKey(memoCall.Key(), n)
-	return memoCall.Forget()
+	return memoUserIDBegin(n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling UserID.
+// Contains reports whether a live result is cached for these arguments.
 func (h UserIDMemoHandle) Contains(n int) bool {
-	memoCall := memoUserID.Begin(context.Background())
-	memoUserIDKey(memoCall.Key(), n)
-	return memoCall.Contains()
+	return memoUserIDBegin(n).Contains()
 }
 
-// Clear removes every cached result of UserID.
+// Clear removes every cached result.
 func (h UserIDMemoHandle) Clear(ctx context.Context) error {
 	return memoUserID.Clear(ctx)
 }
 
-// Stats returns the counters of [UserIDCached].
+// Stats returns the cache's counters.
 func (h UserIDMemoHandle) Stats() memo.Stats {
 	return memoUserID.Stats()
 }
@@ -374,17 +354,19 @@ var memoGreeting = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoGreetingKey writes the key of one call of Greeting.
-func memoGreetingKey(w *memo.KeyWriter, name string) {
+// memoGreetingBegin starts a call of Greeting and writes its key.
+func memoGreetingBegin(name string) *memoimpl.Call {
+	memoCall := memoGreeting.Begin(context.Background())
+	w := memoCall.Key()
 	w.Text(name)
+	return memoCall
 }
 
 // GreetingCached is the memoized form of [Greeting]: calls with equal
 // arguments share one result, computed once. The key is made of name. Results
 // live in the backend named "disk".
 func GreetingCached(name string) string {
-	memoCall := memoGreeting.Begin(context.Background())
-	memoGreetingKey(memoCall.Key(), name)
+	memoCall := memoGreetingBegin(name)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -397,8 +379,7 @@ func GreetingCached(name string) string {
 	return memoR
 }
 
-// GreetingMemo returns the handle of [GreetingCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// GreetingMemo returns the handle of [GreetingCached]'s cache.
 func GreetingMemo() GreetingMemoHandle {
 	return GreetingMemoHandle{}
 }
@@ -408,25 +389,20 @@ type GreetingMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h GreetingMemoHandle) Forget(name string) error {
-	memoCall := memoGreeting.Begin(context.Background())
-	memoGreetingKey(memoCall.Key(), name)
-	return memoCall.Forget()
+	return memoGreetingBegin(name).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Greeting.
+// Contains reports whether a live result is cached for these arguments.
 func (h GreetingMemoHandle) Contains(name string) bool {
-	memoCall := memoGreeting.Begin(context.Background())
-	memoGreetingKey(memoCall.Key(), name)
-	return memoCall.Contains()
+	return memoGreetingBegin(name).Contains()
 }
 
-// Clear removes every cached result of Greeting.
+// Clear removes every cached result.
 func (h GreetingMemoHandle) Clear(ctx context.Context) error {
 	return memoGreeting.Clear(ctx)
 }
 
-// Stats returns the counters of [GreetingCached].
+// Stats returns the cache's counters.
 func (h GreetingMemoHandle) Stats() memo.Stats {
 	return memoGreeting.Stats()
 }

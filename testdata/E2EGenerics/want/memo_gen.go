@@ -24,8 +24,10 @@ var memoKeys = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Recursive:   true,
 })
 
-// memoKeysKey writes the key of one call of Keys.
-func memoKeysKey[K cmp.Ordered, V any](w *memo.KeyWriter, m map[K]V) {
+// memoKeysBegin starts a call of Keys and writes its key.
+func memoKeysBegin[K cmp.Ordered, V any](m map[K]V) *memoimpl.Call {
+	memoCall := memoimpl.Instance2[K, V](memoKeys).Begin(context.Background())
+	w := memoCall.Key()
 	w.BeginMap(len(m))
 	for memoK0, memoV0 := range m {
 		w.MapEntry()
@@ -33,13 +35,13 @@ func memoKeysKey[K cmp.Ordered, V any](w *memo.KeyWriter, m map[K]V) {
 		memo.Dynamic(w, memoV0)
 	}
 	w.EndMap()
+	return memoCall
 }
 
 // KeysCached is the memoized form of [Keys]: calls with equal arguments share
 // one result, computed once. The key is made of m.
 func KeysCached[K cmp.Ordered, V any](m map[K]V) []K {
-	memoCall := memoimpl.Instance2[K, V](memoKeys).Begin(context.Background())
-	memoKeysKey[K, V](memoCall.Key(), m)
+	memoCall := memoKeysBegin[K, V](m)
 	if memoR, memoOK := memoimpl.Lookup[[]K](memoCall, false); memoOK {
 		return memoR
 	}
@@ -52,8 +54,7 @@ func KeysCached[K cmp.Ordered, V any](m map[K]V) []K {
 	return memoR
 }
 
-// KeysMemo returns the handle of [KeysCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// KeysMemo returns the handle of [KeysCached]'s cache.
 func KeysMemo[K cmp.Ordered, V any]() KeysMemoHandle[K, V] {
 	return KeysMemoHandle[K, V]{}
 }
@@ -63,25 +64,20 @@ type KeysMemoHandle[K cmp.Ordered, V any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h KeysMemoHandle[K, V]) Forget(m map[K]V) error {
-	memoCall := memoimpl.Instance2[K, V](memoKeys).Begin(context.Background())
-	memoKeysKey[K, V](memoCall.Key(), m)
-	return memoCall.Forget()
+	return memoKeysBegin[K, V](m).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Keys.
+// Contains reports whether a live result is cached for these arguments.
 func (h KeysMemoHandle[K, V]) Contains(m map[K]V) bool {
-	memoCall := memoimpl.Instance2[K, V](memoKeys).Begin(context.Background())
-	memoKeysKey[K, V](memoCall.Key(), m)
-	return memoCall.Contains()
+	return memoKeysBegin[K, V](m).Contains()
 }
 
-// Clear removes every cached result of Keys with these type arguments.
+// Clear removes every cached result with these type arguments.
 func (h KeysMemoHandle[K, V]) Clear(ctx context.Context) error {
 	return memoimpl.Instance2[K, V](memoKeys).Clear(ctx)
 }
 
-// Stats returns the counters of [KeysCached] with these type arguments.
+// Stats returns the cache's counters with these type arguments.
 func (h KeysMemoHandle[K, V]) Stats() memo.Stats {
 	return memoimpl.Instance2[K, V](memoKeys).Stats()
 }
@@ -95,8 +91,10 @@ var memoGroup = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Recursive:   true,
 })
 
-// memoGroupKey writes the key of one call of Group.
-func memoGroupKey[T any, K comparable](w *memo.KeyWriter, xs []T, key map[int]K) {
+// memoGroupBegin starts a call of Group and writes its key.
+func memoGroupBegin[T any, K comparable](xs []T, key map[int]K) *memoimpl.Call {
+	memoCall := memoimpl.Instance2[T, K](memoGroup).Begin(context.Background())
+	w := memoCall.Key()
 	w.Length(len(xs))
 	for memoI0 := range xs {
 		memo.Dynamic(w, xs[memoI0])
@@ -108,13 +106,13 @@ func memoGroupKey[T any, K comparable](w *memo.KeyWriter, xs []T, key map[int]K)
 		memo.Dynamic(w, memoV0)
 	}
 	w.EndMap()
+	return memoCall
 }
 
 // GroupCached is the memoized form of [Group]: calls with equal arguments
 // share one result, computed once. The key is made of xs and key.
 func GroupCached[T any, K comparable](xs []T, key map[int]K) map[K][]T {
-	memoCall := memoimpl.Instance2[T, K](memoGroup).Begin(context.Background())
-	memoGroupKey[T, K](memoCall.Key(), xs, key)
+	memoCall := memoGroupBegin[T, K](xs, key)
 	if memoR, memoOK := memoimpl.Lookup[map[K][]T](memoCall, false); memoOK {
 		return memoR
 	}
@@ -127,8 +125,7 @@ func GroupCached[T any, K comparable](xs []T, key map[int]K) map[K][]T {
 	return memoR
 }
 
-// GroupMemo returns the handle of [GroupCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// GroupMemo returns the handle of [GroupCached]'s cache.
 func GroupMemo[T any, K comparable]() GroupMemoHandle[T, K] {
 	return GroupMemoHandle[T, K]{}
 }
@@ -138,25 +135,20 @@ type GroupMemoHandle[T any, K comparable] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h GroupMemoHandle[T, K]) Forget(xs []T, key map[int]K) error {
-	memoCall := memoimpl.Instance2[T, K](memoGroup).Begin(context.Background())
-	memoGroupKey[T, K](memoCall.Key(), xs, key)
-	return memoCall.Forget()
+	return memoGroupBegin[T, K](xs, key).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Group.
+// Contains reports whether a live result is cached for these arguments.
 func (h GroupMemoHandle[T, K]) Contains(xs []T, key map[int]K) bool {
-	memoCall := memoimpl.Instance2[T, K](memoGroup).Begin(context.Background())
-	memoGroupKey[T, K](memoCall.Key(), xs, key)
-	return memoCall.Contains()
+	return memoGroupBegin[T, K](xs, key).Contains()
 }
 
-// Clear removes every cached result of Group with these type arguments.
+// Clear removes every cached result with these type arguments.
 func (h GroupMemoHandle[T, K]) Clear(ctx context.Context) error {
 	return memoimpl.Instance2[T, K](memoGroup).Clear(ctx)
 }
 
-// Stats returns the counters of [GroupCached] with these type arguments.
+// Stats returns the cache's counters with these type arguments.
 func (h GroupMemoHandle[T, K]) Stats() memo.Stats {
 	return memoimpl.Instance2[T, K](memoGroup).Stats()
 }
@@ -176,19 +168,21 @@ var memoMinMax = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Recursive:   true,
 })
 
-// memoMinMaxKey writes the key of one call of MinMax.
-func memoMinMaxKey[T cmp.Ordered](w *memo.KeyWriter, xs []T) {
+// memoMinMaxBegin starts a call of MinMax and writes its key.
+func memoMinMaxBegin[T cmp.Ordered](xs []T) *memoimpl.Call {
+	memoCall := memoimpl.Instance[T](memoMinMax).Begin(context.Background())
+	w := memoCall.Key()
 	w.Length(len(xs))
 	for memoI0 := range xs {
 		memo.Dynamic(w, xs[memoI0])
 	}
+	return memoCall
 }
 
 // MinMaxCached is the memoized form of [MinMax]: calls with equal arguments
 // share one result, computed once. The key is made of xs.
 func MinMaxCached[T cmp.Ordered](xs ...T) (lo T, hi T) {
-	memoCall := memoimpl.Instance[T](memoMinMax).Begin(context.Background())
-	memoMinMaxKey[T](memoCall.Key(), xs)
+	memoCall := memoMinMaxBegin[T](xs)
 	if memoR, memoOK := memoimpl.Lookup[memoMinMaxResults[T]](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1
 	}
@@ -202,8 +196,7 @@ func MinMaxCached[T cmp.Ordered](xs ...T) (lo T, hi T) {
 	return memoR.R0, memoR.R1
 }
 
-// MinMaxMemo returns the handle of [MinMaxCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// MinMaxMemo returns the handle of [MinMaxCached]'s cache.
 func MinMaxMemo[T cmp.Ordered]() MinMaxMemoHandle[T] {
 	return MinMaxMemoHandle[T]{}
 }
@@ -213,25 +206,20 @@ type MinMaxMemoHandle[T cmp.Ordered] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MinMaxMemoHandle[T]) Forget(xs ...T) error {
-	memoCall := memoimpl.Instance[T](memoMinMax).Begin(context.Background())
-	memoMinMaxKey[T](memoCall.Key(), xs)
-	return memoCall.Forget()
+	return memoMinMaxBegin[T](xs).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling MinMax.
+// Contains reports whether a live result is cached for these arguments.
 func (h MinMaxMemoHandle[T]) Contains(xs ...T) bool {
-	memoCall := memoimpl.Instance[T](memoMinMax).Begin(context.Background())
-	memoMinMaxKey[T](memoCall.Key(), xs)
-	return memoCall.Contains()
+	return memoMinMaxBegin[T](xs).Contains()
 }
 
-// Clear removes every cached result of MinMax with these type arguments.
+// Clear removes every cached result with these type arguments.
 func (h MinMaxMemoHandle[T]) Clear(ctx context.Context) error {
 	return memoimpl.Instance[T](memoMinMax).Clear(ctx)
 }
 
-// Stats returns the counters of [MinMaxCached] with these type arguments.
+// Stats returns the cache's counters with these type arguments.
 func (h MinMaxMemoHandle[T]) Stats() memo.Stats {
 	return memoimpl.Instance[T](memoMinMax).Stats()
 }
@@ -252,17 +240,19 @@ var memoSwap = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSwapSize,
 })
 
-// memoSwapKey writes the key of one call of Swap.
-func memoSwapKey(w *memo.KeyWriter, p Pair[int, string], q Pair[string, int]) {
+// memoSwapBegin starts a call of Swap and writes its key.
+func memoSwapBegin(p Pair[int, string], q Pair[string, int]) *memoimpl.Call {
+	memoCall := memoSwap.Begin(context.Background())
+	w := memoCall.Key()
 	memoKeyPair(w, &p)
 	memoKeyPair2(w, &q)
+	return memoCall
 }
 
 // SwapCached is the memoized form of [Swap]: calls with equal arguments share
 // one result, computed once. The key is made of p and q.
 func SwapCached(p Pair[int, string], q Pair[string, int]) (Pair[string, int], Pair[int, string]) {
-	memoCall := memoSwap.Begin(context.Background())
-	memoSwapKey(memoCall.Key(), p, q)
+	memoCall := memoSwapBegin(p, q)
 	if memoR, memoOK := memoimpl.Lookup[memoSwapResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1
 	}
@@ -276,8 +266,7 @@ func SwapCached(p Pair[int, string], q Pair[string, int]) (Pair[string, int], Pa
 	return memoR.R0, memoR.R1
 }
 
-// SwapMemo returns the handle of [SwapCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// SwapMemo returns the handle of [SwapCached]'s cache.
 func SwapMemo() SwapMemoHandle {
 	return SwapMemoHandle{}
 }
@@ -287,25 +276,20 @@ type SwapMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h SwapMemoHandle) Forget(p Pair[int, string], q Pair[string, int]) error {
-	memoCall := memoSwap.Begin(context.Background())
-	memoSwapKey(memoCall.Key(), p, q)
-	return memoCall.Forget()
+	return memoSwapBegin(p, q).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Swap.
+// Contains reports whether a live result is cached for these arguments.
 func (h SwapMemoHandle) Contains(p Pair[int, string], q Pair[string, int]) bool {
-	memoCall := memoSwap.Begin(context.Background())
-	memoSwapKey(memoCall.Key(), p, q)
-	return memoCall.Contains()
+	return memoSwapBegin(p, q).Contains()
 }
 
-// Clear removes every cached result of Swap.
+// Clear removes every cached result.
 func (h SwapMemoHandle) Clear(ctx context.Context) error {
 	return memoSwap.Clear(ctx)
 }
 
-// Stats returns the counters of [SwapCached].
+// Stats returns the cache's counters.
 func (h SwapMemoHandle) Stats() memo.Stats {
 	return memoSwap.Stats()
 }
@@ -318,21 +302,23 @@ var memoDepth = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
 })
 
-// memoDepthKey writes the key of one call of Depth.
-func memoDepthKey[T any](w *memo.KeyWriter, t *Tree[T]) {
+// memoDepthBegin starts a call of Depth and writes its key.
+func memoDepthBegin[T any](t *Tree[T]) *memoimpl.Call {
+	memoCall := memoimpl.Instance[T](memoDepth).Begin(context.Background())
+	w := memoCall.Key()
 	if t == nil {
 		w.Present(false)
 	} else {
 		w.Present(true)
 		memo.Dynamic(w, (*t))
 	}
+	return memoCall
 }
 
 // DepthCached is the memoized form of [Depth]: calls with equal arguments
 // share one result, computed once. The key is made of t.
 func DepthCached[T any](t *Tree[T]) int {
-	memoCall := memoimpl.Instance[T](memoDepth).Begin(context.Background())
-	memoDepthKey[T](memoCall.Key(), t)
+	memoCall := memoDepthBegin[T](t)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -345,8 +331,7 @@ func DepthCached[T any](t *Tree[T]) int {
 	return memoR
 }
 
-// DepthMemo returns the handle of [DepthCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// DepthMemo returns the handle of [DepthCached]'s cache.
 func DepthMemo[T any]() DepthMemoHandle[T] {
 	return DepthMemoHandle[T]{}
 }
@@ -356,25 +341,20 @@ type DepthMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h DepthMemoHandle[T]) Forget(t *Tree[T]) error {
-	memoCall := memoimpl.Instance[T](memoDepth).Begin(context.Background())
-	memoDepthKey[T](memoCall.Key(), t)
-	return memoCall.Forget()
+	return memoDepthBegin[T](t).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Depth.
+// Contains reports whether a live result is cached for these arguments.
 func (h DepthMemoHandle[T]) Contains(t *Tree[T]) bool {
-	memoCall := memoimpl.Instance[T](memoDepth).Begin(context.Background())
-	memoDepthKey[T](memoCall.Key(), t)
-	return memoCall.Contains()
+	return memoDepthBegin[T](t).Contains()
 }
 
-// Clear removes every cached result of Depth with these type arguments.
+// Clear removes every cached result with these type arguments.
 func (h DepthMemoHandle[T]) Clear(ctx context.Context) error {
 	return memoimpl.Instance[T](memoDepth).Clear(ctx)
 }
 
-// Stats returns the counters of [DepthCached] with these type arguments.
+// Stats returns the cache's counters with these type arguments.
 func (h DepthMemoHandle[T]) Stats() memo.Stats {
 	return memoimpl.Instance[T](memoDepth).Stats()
 }
@@ -388,16 +368,18 @@ var memoZero = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Recursive:   true,
 })
 
-// memoZeroKey writes the key of one call of Zero.
-func memoZeroKey[T any](w *memo.KeyWriter, x T) {
+// memoZeroBegin starts a call of Zero and writes its key.
+func memoZeroBegin[T any](x T) *memoimpl.Call {
+	memoCall := memoimpl.Instance[T](memoZero).Begin(context.Background())
+	w := memoCall.Key()
 	memo.Dynamic(w, x)
+	return memoCall
 }
 
 // ZeroCached is the memoized form of [Zero]: calls with equal arguments share
 // one result, computed once. The key is made of x.
 func ZeroCached[T any](x T) T {
-	memoCall := memoimpl.Instance[T](memoZero).Begin(context.Background())
-	memoZeroKey[T](memoCall.Key(), x)
+	memoCall := memoZeroBegin[T](x)
 	if memoR, memoOK := memoimpl.Lookup[T](memoCall, false); memoOK {
 		return memoR
 	}
@@ -410,8 +392,7 @@ func ZeroCached[T any](x T) T {
 	return memoR
 }
 
-// ZeroMemo returns the handle of [ZeroCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// ZeroMemo returns the handle of [ZeroCached]'s cache.
 func ZeroMemo[T any]() ZeroMemoHandle[T] {
 	return ZeroMemoHandle[T]{}
 }
@@ -421,25 +402,20 @@ type ZeroMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ZeroMemoHandle[T]) Forget(x T) error {
-	memoCall := memoimpl.Instance[T](memoZero).Begin(context.Background())
-	memoZeroKey[T](memoCall.Key(), x)
-	return memoCall.Forget()
+	return memoZeroBegin[T](x).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Zero.
+// Contains reports whether a live result is cached for these arguments.
 func (h ZeroMemoHandle[T]) Contains(x T) bool {
-	memoCall := memoimpl.Instance[T](memoZero).Begin(context.Background())
-	memoZeroKey[T](memoCall.Key(), x)
-	return memoCall.Contains()
+	return memoZeroBegin[T](x).Contains()
 }
 
-// Clear removes every cached result of Zero with these type arguments.
+// Clear removes every cached result with these type arguments.
 func (h ZeroMemoHandle[T]) Clear(ctx context.Context) error {
 	return memoimpl.Instance[T](memoZero).Clear(ctx)
 }
 
-// Stats returns the counters of [ZeroCached] with these type arguments.
+// Stats returns the cache's counters with these type arguments.
 func (h ZeroMemoHandle[T]) Stats() memo.Stats {
 	return memoimpl.Instance[T](memoZero).Stats()
 }
@@ -452,19 +428,21 @@ var memoQuad = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
 })
 
-// memoQuadKey writes the key of one call of Quad.
-func memoQuadKey[A any, B any, C any, D any](w *memo.KeyWriter, a A, b B, c C, d D) {
+// memoQuadBegin starts a call of Quad and writes its key.
+func memoQuadBegin[A any, B any, C any, D any](a A, b B, c C, d D) *memoimpl.Call {
+	memoCall := memoQuad.InstanceOf(reflect.TypeFor[A](), reflect.TypeFor[B](), reflect.TypeFor[C](), reflect.TypeFor[D]()).Begin(context.Background())
+	w := memoCall.Key()
 	memo.Dynamic(w, a)
 	memo.Dynamic(w, b)
 	memo.Dynamic(w, c)
 	memo.Dynamic(w, d)
+	return memoCall
 }
 
 // QuadCached is the memoized form of [Quad]: calls with equal arguments share
 // one result, computed once. The key is made of a, b, c and d.
 func QuadCached[A any, B any, C any, D any](a A, b B, c C, d D) string {
-	memoCall := memoQuad.InstanceOf(reflect.TypeFor[A](), reflect.TypeFor[B](), reflect.TypeFor[C](), reflect.TypeFor[D]()).Begin(context.Background())
-	memoQuadKey[A, B, C, D](memoCall.Key(), a, b, c, d)
+	memoCall := memoQuadBegin[A, B, C, D](a, b, c, d)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -477,8 +455,7 @@ func QuadCached[A any, B any, C any, D any](a A, b B, c C, d D) string {
 	return memoR
 }
 
-// QuadMemo returns the handle of [QuadCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// QuadMemo returns the handle of [QuadCached]'s cache.
 func QuadMemo[A any, B any, C any, D any]() QuadMemoHandle[A, B, C, D] {
 	return QuadMemoHandle[A, B, C, D]{}
 }
@@ -488,25 +465,20 @@ type QuadMemoHandle[A any, B any, C any, D any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h QuadMemoHandle[A, B, C, D]) Forget(a A, b B, c C, d D) error {
-	memoCall := memoQuad.InstanceOf(reflect.TypeFor[A](), reflect.TypeFor[B](), reflect.TypeFor[C](), reflect.TypeFor[D]()).Begin(context.Background())
-	memoQuadKey[A, B, C, D](memoCall.Key(), a, b, c, d)
-	return memoCall.Forget()
+	return memoQuadBegin[A, B, C, D](a, b, c, d).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Quad.
+// Contains reports whether a live result is cached for these arguments.
 func (h QuadMemoHandle[A, B, C, D]) Contains(a A, b B, c C, d D) bool {
-	memoCall := memoQuad.InstanceOf(reflect.TypeFor[A](), reflect.TypeFor[B](), reflect.TypeFor[C](), reflect.TypeFor[D]()).Begin(context.Background())
-	memoQuadKey[A, B, C, D](memoCall.Key(), a, b, c, d)
-	return memoCall.Contains()
+	return memoQuadBegin[A, B, C, D](a, b, c, d).Contains()
 }
 
-// Clear removes every cached result of Quad with these type arguments.
+// Clear removes every cached result with these type arguments.
 func (h QuadMemoHandle[A, B, C, D]) Clear(ctx context.Context) error {
 	return memoQuad.InstanceOf(reflect.TypeFor[A](), reflect.TypeFor[B](), reflect.TypeFor[C](), reflect.TypeFor[D]()).Clear(ctx)
 }
 
-// Stats returns the counters of [QuadCached] with these type arguments.
+// Stats returns the cache's counters with these type arguments.
 func (h QuadMemoHandle[A, B, C, D]) Stats() memo.Stats {
 	return memoQuad.InstanceOf(reflect.TypeFor[A](), reflect.TypeFor[B](), reflect.TypeFor[C](), reflect.TypeFor[D]()).Stats()
 }
@@ -520,21 +492,23 @@ var memoList_Join = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Receiver:    "List",
 })
 
-// memoList_JoinKey writes the key of one call of List.Join.
-func memoList_JoinKey[T any](w *memo.KeyWriter, l List[T], sep string) {
+// memoList_JoinBegin starts a call of List.Join and writes its key.
+func memoList_JoinBegin[T any](l List[T], sep string) *memoimpl.Call {
+	memoCall := memoimpl.Instance[T](memoList_Join).Begin(context.Background())
+	w := memoCall.Key()
 	w.Text(l.Name)
 	w.Length(len(l.Items))
 	for memoI0 := range l.Items {
 		memo.Dynamic(w, l.Items[memoI0])
 	}
 	w.Text(sep)
+	return memoCall
 }
 
 // JoinCached is the memoized form of [List.Join]: calls with equal receivers
 // and arguments share one result, computed once. The key is made of sep.
 func (l List[T]) JoinCached(sep string) string {
-	memoCall := memoimpl.Instance[T](memoList_Join).Begin(context.Background())
-	memoList_JoinKey[T](memoCall.Key(), l, sep)
+	memoCall := memoList_JoinBegin[T](l, sep)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -547,8 +521,7 @@ func (l List[T]) JoinCached(sep string) string {
 	return memoR
 }
 
-// JoinMemo returns the handle of [List.JoinCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// JoinMemo returns the handle of [List.JoinCached]'s cache.
 func (l List[T]) JoinMemo() ListJoinMemoHandle[T] {
 	return ListJoinMemoHandle[T]{recv: l}
 }
@@ -560,25 +533,20 @@ type ListJoinMemoHandle[T any] struct {
 
 // Forget removes the cached result for these arguments, if any.
 func (h ListJoinMemoHandle[T]) Forget(sep string) error {
-	memoCall := memoimpl.Instance[T](memoList_Join).Begin(context.Background())
-	memoList_JoinKey[T](memoCall.Key(), h.recv, sep)
-	return memoCall.Forget()
+	return memoList_JoinBegin[T](h.recv, sep).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling List.Join.
+// Contains reports whether a live result is cached for these arguments.
 func (h ListJoinMemoHandle[T]) Contains(sep string) bool {
-	memoCall := memoimpl.Instance[T](memoList_Join).Begin(context.Background())
-	memoList_JoinKey[T](memoCall.Key(), h.recv, sep)
-	return memoCall.Contains()
+	return memoList_JoinBegin[T](h.recv, sep).Contains()
 }
 
-// Clear removes every cached result of List.Join with these type arguments.
+// Clear removes every cached result with these type arguments.
 func (h ListJoinMemoHandle[T]) Clear(ctx context.Context) error {
 	return memoimpl.Instance[T](memoList_Join).Clear(ctx)
 }
 
-// Stats returns the counters of [List.JoinCached] with these type arguments.
+// Stats returns the cache's counters with these type arguments.
 func (h ListJoinMemoHandle[T]) Stats() memo.Stats {
 	return memoimpl.Instance[T](memoList_Join).Stats()
 }
@@ -593,18 +561,20 @@ var memoList_Repeat = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Recursive:   true,
 })
 
-// memoList_RepeatKey writes the key of one call of List.Repeat.
-func memoList_RepeatKey[T any](w *memo.KeyWriter, x T, n int) {
+// memoList_RepeatBegin starts a call of List.Repeat and writes its key.
+func memoList_RepeatBegin[T any](x T, n int) *memoimpl.Call {
+	memoCall := memoimpl.Instance[T](memoList_Repeat).Begin(context.Background())
+	w := memoCall.Key()
 	memo.Dynamic(w, x)
 	w.Int(int64(n))
+	return memoCall
 }
 
 // RepeatCached is the memoized form of [List.Repeat]: calls with equal
 // arguments share one result, computed once. The key is made of x and n. All
 // receivers share entries.
 func (l *List[T]) RepeatCached(x T, n int) []T {
-	memoCall := memoimpl.Instance[T](memoList_Repeat).Begin(context.Background())
-	memoList_RepeatKey[T](memoCall.Key(), x, n)
+	memoCall := memoList_RepeatBegin[T](x, n)
 	if memoR, memoOK := memoimpl.Lookup[[]T](memoCall, false); memoOK {
 		return memoR
 	}
@@ -617,8 +587,7 @@ func (l *List[T]) RepeatCached(x T, n int) []T {
 	return memoR
 }
 
-// RepeatMemo returns the handle of [List.RepeatCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// RepeatMemo returns the handle of [List.RepeatCached]'s cache.
 func (l *List[T]) RepeatMemo() ListRepeatMemoHandle[T] {
 	return ListRepeatMemoHandle[T]{recv: l}
 }
@@ -630,25 +599,20 @@ type ListRepeatMemoHandle[T any] struct {
 
 // Forget removes the cached result for these arguments, if any.
 func (h ListRepeatMemoHandle[T]) Forget(x T, n int) error {
-	memoCall := memoimpl.Instance[T](memoList_Repeat).Begin(context.Background())
-	memoList_RepeatKey[T](memoCall.Key(), x, n)
-	return memoCall.Forget()
+	return memoList_RepeatBegin[T](x, n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling List.Repeat.
+// Contains reports whether a live result is cached for these arguments.
 func (h ListRepeatMemoHandle[T]) Contains(x T, n int) bool {
-	memoCall := memoimpl.Instance[T](memoList_Repeat).Begin(context.Background())
-	memoList_RepeatKey[T](memoCall.Key(), x, n)
-	return memoCall.Contains()
+	return memoList_RepeatBegin[T](x, n).Contains()
 }
 
-// Clear removes every cached result of List.Repeat with these type arguments.
+// Clear removes every cached result with these type arguments.
 func (h ListRepeatMemoHandle[T]) Clear(ctx context.Context) error {
 	return memoimpl.Instance[T](memoList_Repeat).Clear(ctx)
 }
 
-// Stats returns the counters of [List.RepeatCached] with these type arguments.
+// Stats returns the cache's counters with these type arguments.
 func (h ListRepeatMemoHandle[T]) Stats() memo.Stats {
 	return memoimpl.Instance[T](memoList_Repeat).Stats()
 }

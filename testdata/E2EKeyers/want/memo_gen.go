@@ -24,17 +24,19 @@ var memoGreet = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoGreetKey writes the key of one call of Greet.
-func memoGreetKey(w *memo.KeyWriter, u User, s Session) {
+// memoGreetBegin starts a call of Greet and writes its key.
+func memoGreetBegin(u User, s Session) *memoimpl.Call {
+	memoCall := memoGreet.Begin(context.Background())
+	w := memoCall.Key()
 	u.MemoKey(w)
 	s.MemoKey(w)
+	return memoCall
 }
 
 // GreetCached is the memoized form of [Greet]: calls with equal arguments
 // share one result, computed once. The key is made of u and s.
 func GreetCached(u User, s Session) string {
-	memoCall := memoGreet.Begin(context.Background())
-	memoGreetKey(memoCall.Key(), u, s)
+	memoCall := memoGreetBegin(u, s)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -47,8 +49,7 @@ func GreetCached(u User, s Session) string {
 	return memoR
 }
 
-// GreetMemo returns the handle of [GreetCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// GreetMemo returns the handle of [GreetCached]'s cache.
 func GreetMemo() GreetMemoHandle {
 	return GreetMemoHandle{}
 }
@@ -58,25 +59,20 @@ type GreetMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h GreetMemoHandle) Forget(u User, s Session) error {
-	memoCall := memoGreet.Begin(context.Background())
-	memoGreetKey(memoCall.Key(), u, s)
-	return memoCall.Forget()
+	return memoGreetBegin(u, s).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Greet.
+// Contains reports whether a live result is cached for these arguments.
 func (h GreetMemoHandle) Contains(u User, s Session) bool {
-	memoCall := memoGreet.Begin(context.Background())
-	memoGreetKey(memoCall.Key(), u, s)
-	return memoCall.Contains()
+	return memoGreetBegin(u, s).Contains()
 }
 
-// Clear removes every cached result of Greet.
+// Clear removes every cached result.
 func (h GreetMemoHandle) Clear(ctx context.Context) error {
 	return memoGreet.Clear(ctx)
 }
 
-// Stats returns the counters of [GreetCached].
+// Stats returns the cache's counters.
 func (h GreetMemoHandle) Stats() memo.Stats {
 	return memoGreet.Stats()
 }
@@ -90,8 +86,10 @@ var memoAudit = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
 })
 
-// memoAuditKey writes the key of one call of Audit.
-func memoAuditKey(w *memo.KeyWriter, u *User, s *Session, all []Session, by map[string]User) {
+// memoAuditBegin starts a call of Audit and writes its key.
+func memoAuditBegin(u *User, s *Session, all []Session, by map[string]User) *memoimpl.Call {
+	memoCall := memoAudit.Begin(context.Background())
+	w := memoCall.Key()
 	if u == nil {
 		w.Present(false)
 	} else {
@@ -115,13 +113,13 @@ func memoAuditKey(w *memo.KeyWriter, u *User, s *Session, all []Session, by map[
 		memoV0.MemoKey(w)
 	}
 	w.EndMap()
+	return memoCall
 }
 
 // AuditCached is the memoized form of [Audit]: calls with equal arguments
 // share one result, computed once. The key is made of u, s, all and by.
 func AuditCached(u *User, s *Session, all []Session, by map[string]User) int {
-	memoCall := memoAudit.Begin(context.Background())
-	memoAuditKey(memoCall.Key(), u, s, all, by)
+	memoCall := memoAuditBegin(u, s, all, by)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -134,8 +132,7 @@ func AuditCached(u *User, s *Session, all []Session, by map[string]User) int {
 	return memoR
 }
 
-// AuditMemo returns the handle of [AuditCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// AuditMemo returns the handle of [AuditCached]'s cache.
 func AuditMemo() AuditMemoHandle {
 	return AuditMemoHandle{}
 }
@@ -145,25 +142,20 @@ type AuditMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h AuditMemoHandle) Forget(u *User, s *Session, all []Session, by map[string]User) error {
-	memoCall := memoAudit.Begin(context.Background())
-	memoAuditKey(memoCall.Key(), u, s, all, by)
-	return memoCall.Forget()
+	return memoAuditBegin(u, s, all, by).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Audit.
+// Contains reports whether a live result is cached for these arguments.
 func (h AuditMemoHandle) Contains(u *User, s *Session, all []Session, by map[string]User) bool {
-	memoCall := memoAudit.Begin(context.Background())
-	memoAuditKey(memoCall.Key(), u, s, all, by)
-	return memoCall.Contains()
+	return memoAuditBegin(u, s, all, by).Contains()
 }
 
-// Clear removes every cached result of Audit.
+// Clear removes every cached result.
 func (h AuditMemoHandle) Clear(ctx context.Context) error {
 	return memoAudit.Clear(ctx)
 }
 
-// Stats returns the counters of [AuditCached].
+// Stats returns the cache's counters.
 func (h AuditMemoHandle) Stats() memo.Stats {
 	return memoAudit.Stats()
 }
@@ -178,18 +170,20 @@ var memoClimate = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoClimateKey writes the key of one call of Climate.
-func memoClimateKey(w *memo.KeyWriter, t Celsius, s Span, addr netip.Addr) {
+// memoClimateBegin starts a call of Climate and writes its key.
+func memoClimateBegin(t Celsius, s Span, addr netip.Addr) *memoimpl.Call {
+	memoCall := memoClimate.Begin(context.Background())
+	w := memoCall.Key()
 	w.BinaryMarshaler(t)
 	w.BinaryMarshaler(&s)
 	w.BinaryMarshaler(addr)
+	return memoCall
 }
 
 // ClimateCached is the memoized form of [Climate]: calls with equal arguments
 // share one result, computed once. The key is made of t, s and addr.
 func ClimateCached(t Celsius, s Span, addr netip.Addr) string {
-	memoCall := memoClimate.Begin(context.Background())
-	memoClimateKey(memoCall.Key(), t, s, addr)
+	memoCall := memoClimateBegin(t, s, addr)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -202,8 +196,7 @@ func ClimateCached(t Celsius, s Span, addr netip.Addr) string {
 	return memoR
 }
 
-// ClimateMemo returns the handle of [ClimateCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// ClimateMemo returns the handle of [ClimateCached]'s cache.
 func ClimateMemo() ClimateMemoHandle {
 	return ClimateMemoHandle{}
 }
@@ -213,25 +206,20 @@ type ClimateMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ClimateMemoHandle) Forget(t Celsius, s Span, addr netip.Addr) error {
-	memoCall := memoClimate.Begin(context.Background())
-	memoClimateKey(memoCall.Key(), t, s, addr)
-	return memoCall.Forget()
+	return memoClimateBegin(t, s, addr).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Climate.
+// Contains reports whether a live result is cached for these arguments.
 func (h ClimateMemoHandle) Contains(t Celsius, s Span, addr netip.Addr) bool {
-	memoCall := memoClimate.Begin(context.Background())
-	memoClimateKey(memoCall.Key(), t, s, addr)
-	return memoCall.Contains()
+	return memoClimateBegin(t, s, addr).Contains()
 }
 
-// Clear removes every cached result of Climate.
+// Clear removes every cached result.
 func (h ClimateMemoHandle) Clear(ctx context.Context) error {
 	return memoClimate.Clear(ctx)
 }
 
-// Stats returns the counters of [ClimateCached].
+// Stats returns the cache's counters.
 func (h ClimateMemoHandle) Stats() memo.Stats {
 	return memoClimate.Stats()
 }
@@ -246,16 +234,18 @@ var memoArea2 = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoArea2Key writes the key of one call of Area2.
-func memoArea2Key(w *memo.KeyWriter, s Shape) {
+// memoArea2Begin starts a call of Area2 and writes its key.
+func memoArea2Begin(s Shape) *memoimpl.Call {
+	memoCall := memoArea2.Begin(context.Background())
+	w := memoCall.Key()
 	w.Keyer(s)
+	return memoCall
 }
 
 // Area2Cached is the memoized form of [Area2]: calls with equal arguments
 // share one result, computed once. The key is made of s.
 func Area2Cached(s Shape) string {
-	memoCall := memoArea2.Begin(context.Background())
-	memoArea2Key(memoCall.Key(), s)
+	memoCall := memoArea2Begin(s)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -268,8 +258,7 @@ func Area2Cached(s Shape) string {
 	return memoR
 }
 
-// Area2Memo returns the handle of [Area2Cached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// Area2Memo returns the handle of [Area2Cached]'s cache.
 func Area2Memo() Area2MemoHandle {
 	return Area2MemoHandle{}
 }
@@ -279,25 +268,20 @@ type Area2MemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h Area2MemoHandle) Forget(s Shape) error {
-	memoCall := memoArea2.Begin(context.Background())
-	memoArea2Key(memoCall.Key(), s)
-	return memoCall.Forget()
+	return memoArea2Begin(s).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Area2.
+// Contains reports whether a live result is cached for these arguments.
 func (h Area2MemoHandle) Contains(s Shape) bool {
-	memoCall := memoArea2.Begin(context.Background())
-	memoArea2Key(memoCall.Key(), s)
-	return memoCall.Contains()
+	return memoArea2Begin(s).Contains()
 }
 
-// Clear removes every cached result of Area2.
+// Clear removes every cached result.
 func (h Area2MemoHandle) Clear(ctx context.Context) error {
 	return memoArea2.Clear(ctx)
 }
 
-// Stats returns the counters of [Area2Cached].
+// Stats returns the cache's counters.
 func (h Area2MemoHandle) Stats() memo.Stats {
 	return memoArea2.Stats()
 }
@@ -312,16 +296,18 @@ var memoKeyed = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoKeyedKey writes the key of one call of Keyed.
-func memoKeyedKey(w *memo.KeyWriter, k memo.Keyer) {
+// memoKeyedBegin starts a call of Keyed and writes its key.
+func memoKeyedBegin(k memo.Keyer) *memoimpl.Call {
+	memoCall := memoKeyed.Begin(context.Background())
+	w := memoCall.Key()
 	w.Keyer(k)
+	return memoCall
 }
 
 // KeyedCached is the memoized form of [Keyed]: calls with equal arguments
 // share one result, computed once. The key is made of k.
 func KeyedCached(k memo.Keyer) string {
-	memoCall := memoKeyed.Begin(context.Background())
-	memoKeyedKey(memoCall.Key(), k)
+	memoCall := memoKeyedBegin(k)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -334,8 +320,7 @@ func KeyedCached(k memo.Keyer) string {
 	return memoR
 }
 
-// KeyedMemo returns the handle of [KeyedCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// KeyedMemo returns the handle of [KeyedCached]'s cache.
 func KeyedMemo() KeyedMemoHandle {
 	return KeyedMemoHandle{}
 }
@@ -345,25 +330,20 @@ type KeyedMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h KeyedMemoHandle) Forget(k memo.Keyer) error {
-	memoCall := memoKeyed.Begin(context.Background())
-	memoKeyedKey(memoCall.Key(), k)
-	return memoCall.Forget()
+	return memoKeyedBegin(k).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Keyed.
+// Contains reports whether a live result is cached for these arguments.
 func (h KeyedMemoHandle) Contains(k memo.Keyer) bool {
-	memoCall := memoKeyed.Begin(context.Background())
-	memoKeyedKey(memoCall.Key(), k)
-	return memoCall.Contains()
+	return memoKeyedBegin(k).Contains()
 }
 
-// Clear removes every cached result of Keyed.
+// Clear removes every cached result.
 func (h KeyedMemoHandle) Clear(ctx context.Context) error {
 	return memoKeyed.Clear(ctx)
 }
 
-// Stats returns the counters of [KeyedCached].
+// Stats returns the cache's counters.
 func (h KeyedMemoHandle) Stats() memo.Stats {
 	return memoKeyed.Stats()
 }
@@ -378,17 +358,19 @@ var memoPromoted = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoPromotedKey writes the key of one call of Promoted.
-func memoPromotedKey(w *memo.KeyWriter, s Stamp, a Admin) {
+// memoPromotedBegin starts a call of Promoted and writes its key.
+func memoPromotedBegin(s Stamp, a Admin) *memoimpl.Call {
+	memoCall := memoPromoted.Begin(context.Background())
+	w := memoCall.Key()
 	memoKeyStamp(w, &s)
 	memoKeyAdmin(w, &a)
+	return memoCall
 }
 
 // PromotedCached is the memoized form of [Promoted]: calls with equal
 // arguments share one result, computed once. The key is made of s and a.
 func PromotedCached(s Stamp, a Admin) string {
-	memoCall := memoPromoted.Begin(context.Background())
-	memoPromotedKey(memoCall.Key(), s, a)
+	memoCall := memoPromotedBegin(s, a)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -401,8 +383,7 @@ func PromotedCached(s Stamp, a Admin) string {
 	return memoR
 }
 
-// PromotedMemo returns the handle of [PromotedCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// PromotedMemo returns the handle of [PromotedCached]'s cache.
 func PromotedMemo() PromotedMemoHandle {
 	return PromotedMemoHandle{}
 }
@@ -412,25 +393,20 @@ type PromotedMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h PromotedMemoHandle) Forget(s Stamp, a Admin) error {
-	memoCall := memoPromoted.Begin(context.Background())
-	memoPromotedKey(memoCall.Key(), s, a)
-	return memoCall.Forget()
+	return memoPromotedBegin(s, a).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Promoted.
+// Contains reports whether a live result is cached for these arguments.
 func (h PromotedMemoHandle) Contains(s Stamp, a Admin) bool {
-	memoCall := memoPromoted.Begin(context.Background())
-	memoPromotedKey(memoCall.Key(), s, a)
-	return memoCall.Contains()
+	return memoPromotedBegin(s, a).Contains()
 }
 
-// Clear removes every cached result of Promoted.
+// Clear removes every cached result.
 func (h PromotedMemoHandle) Clear(ctx context.Context) error {
 	return memoPromoted.Clear(ctx)
 }
 
-// Stats returns the counters of [PromotedCached].
+// Stats returns the cache's counters.
 func (h PromotedMemoHandle) Stats() memo.Stats {
 	return memoPromoted.Stats()
 }

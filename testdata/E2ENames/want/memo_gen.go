@@ -24,8 +24,10 @@ var memoShadow = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoShadowKey writes the key of one call of Shadow.
-func memoShadowKey(w *memo.KeyWriter, memoW string, h int, memoArg5 int, memoArg6 Label, parts []int, memoArg8 bool) {
+// memoShadowBegin starts a call of Shadow and writes its key.
+func memoShadowBegin(ctx context.Context, memoW string, h int, memoArg5 int, memoArg6 Label, parts []int, memoArg8 bool) *memoimpl.Call {
+	memoCall := memoShadow.Begin(ctx)
+	w := memoCall.Key()
 	w.Text(memoW)
 	w.Int(int64(h))
 	w.Int(int64(memoArg5))
@@ -35,6 +37,7 @@ func memoShadowKey(w *memo.KeyWriter, memoW string, h int, memoArg5 int, memoArg
 		w.Int(int64(parts[memoI0]))
 	}
 	w.Bool(memoArg8)
+	return memoCall
 }
 
 // ShadowCached is the memoized form of [Shadow]: calls with equal arguments
@@ -42,8 +45,7 @@ func memoShadowKey(w *memo.KeyWriter, memoW string, h int, memoArg5 int, memoArg
 // memoArg6, parts and memoArg8. When memoArg2 is true the cache is not read:
 // Shadow runs and its result replaces the cached one.
 func ShadowCached(memoArg0 context.Context, memoArg1 time.Duration, memoArg2 bool, w string, h int, memoArg5 int, memoArg6 Label, parts []int, memoArg8 bool) string {
-	memoCall := memoShadow.Begin(memoArg0)
-	memoShadowKey(memoCall.Key(), w, h, memoArg5, memoArg6, parts, memoArg8)
+	memoCall := memoShadowBegin(memoArg0, w, h, memoArg5, memoArg6, parts, memoArg8)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, memoArg2); memoOK {
 		return memoR
 	}
@@ -56,8 +58,7 @@ func ShadowCached(memoArg0 context.Context, memoArg1 time.Duration, memoArg2 boo
 	return memoR
 }
 
-// ShadowMemo returns the handle of [ShadowCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// ShadowMemo returns the handle of [ShadowCached]'s cache.
 func ShadowMemo() ShadowMemoHandle {
 	return ShadowMemoHandle{}
 }
@@ -67,25 +68,20 @@ type ShadowMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (memoH ShadowMemoHandle) Forget(memoArg0 context.Context, memoArg1 time.Duration, memoArg2 bool, w string, h int, memoArg5 int, memoArg6 Label, parts []int, memoArg8 bool) error {
-	memoCall := memoShadow.Begin(memoArg0)
-	memoShadowKey(memoCall.Key(), w, h, memoArg5, memoArg6, parts, memoArg8)
-	return memoCall.Forget()
+	return memoShadowBegin(memoArg0, w, h, memoArg5, memoArg6, parts, memoArg8).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Shadow.
+// Contains reports whether a live result is cached for these arguments.
 func (memoH ShadowMemoHandle) Contains(memoArg0 context.Context, memoArg1 time.Duration, memoArg2 bool, w string, h int, memoArg5 int, memoArg6 Label, parts []int, memoArg8 bool) bool {
-	memoCall := memoShadow.Begin(memoArg0)
-	memoShadowKey(memoCall.Key(), w, h, memoArg5, memoArg6, parts, memoArg8)
-	return memoCall.Contains()
+	return memoShadowBegin(memoArg0, w, h, memoArg5, memoArg6, parts, memoArg8).Contains()
 }
 
-// Clear removes every cached result of Shadow.
+// Clear removes every cached result.
 func (memoH ShadowMemoHandle) Clear(ctx context.Context) error {
 	return memoShadow.Clear(ctx)
 }
 
-// Stats returns the counters of [ShadowCached].
+// Stats returns the cache's counters.
 func (memoH ShadowMemoHandle) Stats() memo.Stats {
 	return memoShadow.Stats()
 }
@@ -100,18 +96,20 @@ var memoAnonymous = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoAnonymousKey writes the key of one call of Anonymous.
-func memoAnonymousKey(w *memo.KeyWriter, memoArg0 int, memoArg1 string) {
+// memoAnonymousBegin starts a call of Anonymous and writes its key.
+func memoAnonymousBegin(memoArg0 int, memoArg1 string) *memoimpl.Call {
+	memoCall := memoAnonymous.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(memoArg0))
 	w.Text(memoArg1)
+	return memoCall
 }
 
 // AnonymousCached is the memoized form of [Anonymous]: calls with equal
 // arguments share one result, computed once. The key is made of memoArg0 and
 // memoArg1.
 func AnonymousCached(memoArg0 int, memoArg1 string) string {
-	memoCall := memoAnonymous.Begin(context.Background())
-	memoAnonymousKey(memoCall.Key(), memoArg0, memoArg1)
+	memoCall := memoAnonymousBegin(memoArg0, memoArg1)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -124,8 +122,7 @@ func AnonymousCached(memoArg0 int, memoArg1 string) string {
 	return memoR
 }
 
-// AnonymousMemo returns the handle of [AnonymousCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// AnonymousMemo returns the handle of [AnonymousCached]'s cache.
 func AnonymousMemo() AnonymousMemoHandle {
 	return AnonymousMemoHandle{}
 }
@@ -135,25 +132,20 @@ type AnonymousMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h AnonymousMemoHandle) Forget(memoArg0 int, memoArg1 string) error {
-	memoCall := memoAnonymous.Begin(context.Background())
-	memoAnonymousKey(memoCall.Key(), memoArg0, memoArg1)
-	return memoCall.Forget()
+	return memoAnonymousBegin(memoArg0, memoArg1).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Anonymous.
+// Contains reports whether a live result is cached for these arguments.
 func (h AnonymousMemoHandle) Contains(memoArg0 int, memoArg1 string) bool {
-	memoCall := memoAnonymous.Begin(context.Background())
-	memoAnonymousKey(memoCall.Key(), memoArg0, memoArg1)
-	return memoCall.Contains()
+	return memoAnonymousBegin(memoArg0, memoArg1).Contains()
 }
 
-// Clear removes every cached result of Anonymous.
+// Clear removes every cached result.
 func (h AnonymousMemoHandle) Clear(ctx context.Context) error {
 	return memoAnonymous.Clear(ctx)
 }
 
-// Stats returns the counters of [AnonymousCached].
+// Stats returns the cache's counters.
 func (h AnonymousMemoHandle) Stats() memo.Stats {
 	return memoAnonymous.Stats()
 }
@@ -168,16 +160,18 @@ var memoBlank = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoBlankKey writes the key of one call of Blank.
-func memoBlankKey(w *memo.KeyWriter, s string) {
+// memoBlankBegin starts a call of Blank and writes its key.
+func memoBlankBegin(s string) *memoimpl.Call {
+	memoCall := memoBlank.Begin(context.Background())
+	w := memoCall.Key()
 	w.Text(s)
+	return memoCall
 }
 
 // BlankCached is the memoized form of [Blank]: calls with equal arguments
 // share one result, computed once. The key is made of s.
 func BlankCached(memoArg0 int, s string, memoArg2 bool) string {
-	memoCall := memoBlank.Begin(context.Background())
-	memoBlankKey(memoCall.Key(), s)
+	memoCall := memoBlankBegin(s)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -190,8 +184,7 @@ func BlankCached(memoArg0 int, s string, memoArg2 bool) string {
 	return memoR
 }
 
-// BlankMemo returns the handle of [BlankCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// BlankMemo returns the handle of [BlankCached]'s cache.
 func BlankMemo() BlankMemoHandle {
 	return BlankMemoHandle{}
 }
@@ -201,25 +194,20 @@ type BlankMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h BlankMemoHandle) Forget(memoArg0 int, s string, memoArg2 bool) error {
-	memoCall := memoBlank.Begin(context.Background())
-	memoBlankKey(memoCall.Key(), s)
-	return memoCall.Forget()
+	return memoBlankBegin(s).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Blank.
+// Contains reports whether a live result is cached for these arguments.
 func (h BlankMemoHandle) Contains(memoArg0 int, s string, memoArg2 bool) bool {
-	memoCall := memoBlank.Begin(context.Background())
-	memoBlankKey(memoCall.Key(), s)
-	return memoCall.Contains()
+	return memoBlankBegin(s).Contains()
 }
 
-// Clear removes every cached result of Blank.
+// Clear removes every cached result.
 func (h BlankMemoHandle) Clear(ctx context.Context) error {
 	return memoBlank.Clear(ctx)
 }
 
-// Stats returns the counters of [BlankCached].
+// Stats returns the cache's counters.
 func (h BlankMemoHandle) Stats() memo.Stats {
 	return memoBlank.Stats()
 }
@@ -234,31 +222,31 @@ var memoNamed = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
 
-// memoNamedKey writes the key of one call of Named.
-func memoNamedKey(w *memo.KeyWriter, n int) {
+// memoNamedBegin starts a call of Named and writes its key.
+func memoNamedBegin(n int) *memoimpl.Call {
+	memoCall := memoNamed.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(n))
+	return memoCall
 }
 
 // NamedCached is the memoized form of [Named]: calls with equal arguments
 // share one result, computed once. The key is made of n. Errors are returned,
 // not cached.
 func NamedCached(n int) (half int, err error) {
-	memoCall := memoNamed.Begin(context.Background())
-	memoNamedKey(memoCall.Key(), n)
+	memoCall := memoNamedBegin(n)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR, nil
 	}
 	memoCall.Summarize(func() string {
 		return memoimpl.Describe("n", n)
 	})
-	memoR, memoErr := memoimpl.Run(memoCall, func() (int, error) {
+	return memoimpl.Run(memoCall, func() (int, error) {
 		return Named(n)
 	})
-	return memoR, memoErr
 }
 
-// NamedMemo returns the handle of [NamedCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// NamedMemo returns the handle of [NamedCached]'s cache.
 func NamedMemo() NamedMemoHandle {
 	return NamedMemoHandle{}
 }
@@ -268,25 +256,20 @@ type NamedMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NamedMemoHandle) Forget(n int) error {
-	memoCall := memoNamed.Begin(context.Background())
-	memoNamedKey(memoCall.Key(), n)
-	return memoCall.Forget()
+	return memoNamedBegin(n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Named.
+// Contains reports whether a live result is cached for these arguments.
 func (h NamedMemoHandle) Contains(n int) bool {
-	memoCall := memoNamed.Begin(context.Background())
-	memoNamedKey(memoCall.Key(), n)
-	return memoCall.Contains()
+	return memoNamedBegin(n).Contains()
 }
 
-// Clear removes every cached result of Named.
+// Clear removes every cached result.
 func (h NamedMemoHandle) Clear(ctx context.Context) error {
 	return memoNamed.Clear(ctx)
 }
 
-// Stats returns the counters of [NamedCached].
+// Stats returns the cache's counters.
 func (h NamedMemoHandle) Stats() memo.Stats {
 	return memoNamed.Stats()
 }
@@ -309,17 +292,19 @@ var memoThree = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoThreeSize,
 })
 
-// memoThreeKey writes the key of one call of Three.
-func memoThreeKey(w *memo.KeyWriter, s string) {
+// memoThreeBegin starts a call of Three and writes its key.
+func memoThreeBegin(s string) *memoimpl.Call {
+	memoCall := memoThree.Begin(context.Background())
+	w := memoCall.Key()
 	w.Text(s)
+	return memoCall
 }
 
 // ThreeCached is the memoized form of [Three]: calls with equal arguments
 // share one result, computed once. The key is made of s. Errors are returned,
 // not cached.
 func ThreeCached(s string) (int, string, []byte, error) {
-	memoCall := memoThree.Begin(context.Background())
-	memoThreeKey(memoCall.Key(), s)
+	memoCall := memoThreeBegin(s)
 	if memoR, memoOK := memoimpl.Lookup[memoThreeResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1, memoR.R2, nil
 	}
@@ -333,8 +318,7 @@ func ThreeCached(s string) (int, string, []byte, error) {
 	return memoR.R0, memoR.R1, memoR.R2, memoErr
 }
 
-// ThreeMemo returns the handle of [ThreeCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// ThreeMemo returns the handle of [ThreeCached]'s cache.
 func ThreeMemo() ThreeMemoHandle {
 	return ThreeMemoHandle{}
 }
@@ -344,25 +328,20 @@ type ThreeMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ThreeMemoHandle) Forget(s string) error {
-	memoCall := memoThree.Begin(context.Background())
-	memoThreeKey(memoCall.Key(), s)
-	return memoCall.Forget()
+	return memoThreeBegin(s).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Three.
+// Contains reports whether a live result is cached for these arguments.
 func (h ThreeMemoHandle) Contains(s string) bool {
-	memoCall := memoThree.Begin(context.Background())
-	memoThreeKey(memoCall.Key(), s)
-	return memoCall.Contains()
+	return memoThreeBegin(s).Contains()
 }
 
-// Clear removes every cached result of Three.
+// Clear removes every cached result.
 func (h ThreeMemoHandle) Clear(ctx context.Context) error {
 	return memoThree.Clear(ctx)
 }
 
-// Stats returns the counters of [ThreeCached].
+// Stats returns the cache's counters.
 func (h ThreeMemoHandle) Stats() memo.Stats {
 	return memoThree.Stats()
 }
@@ -376,16 +355,18 @@ var memolower = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
 
-// memolowerKey writes the key of one call of lower.
-func memolowerKey(w *memo.KeyWriter, n int) {
+// memolowerBegin starts a call of lower and writes its key.
+func memolowerBegin(n int) *memoimpl.Call {
+	memoCall := memolower.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(n))
+	return memoCall
 }
 
 // lowerCached is the memoized form of [lower]: calls with equal arguments
 // share one result, computed once. The key is made of n.
 func lowerCached(n int) int {
-	memoCall := memolower.Begin(context.Background())
-	memolowerKey(memoCall.Key(), n)
+	memoCall := memolowerBegin(n)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -398,8 +379,7 @@ func lowerCached(n int) int {
 	return memoR
 }
 
-// lowerMemo returns the handle of [lowerCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// lowerMemo returns the handle of [lowerCached]'s cache.
 func lowerMemo() lowerMemoHandle {
 	return lowerMemoHandle{}
 }
@@ -409,25 +389,20 @@ type lowerMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h lowerMemoHandle) Forget(n int) error {
-	memoCall := memolower.Begin(context.Background())
-	memolowerKey(memoCall.Key(), n)
-	return memoCall.Forget()
+	return memolowerBegin(n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling lower.
+// Contains reports whether a live result is cached for these arguments.
 func (h lowerMemoHandle) Contains(n int) bool {
-	memoCall := memolower.Begin(context.Background())
-	memolowerKey(memoCall.Key(), n)
-	return memoCall.Contains()
+	return memolowerBegin(n).Contains()
 }
 
-// Clear removes every cached result of lower.
+// Clear removes every cached result.
 func (h lowerMemoHandle) Clear(ctx context.Context) error {
 	return memolower.Clear(ctx)
 }
 
-// Stats returns the counters of [lowerCached].
+// Stats returns the cache's counters.
 func (h lowerMemoHandle) Stats() memo.Stats {
 	return memolower.Stats()
 }
@@ -441,16 +416,18 @@ var memofetchPrice = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
 
-// memofetchPriceKey writes the key of one call of price.
-func memofetchPriceKey(w *memo.KeyWriter, item string) {
+// memofetchPriceBegin starts a call of price and writes its key.
+func memofetchPriceBegin(item string) *memoimpl.Call {
+	memoCall := memofetchPrice.Begin(context.Background())
+	w := memoCall.Key()
 	w.Text(item)
+	return memoCall
 }
 
 // fetchPrice is the memoized form of [price]: calls with equal arguments share
 // one result, computed once. The key is made of item.
 func fetchPrice(item string) int {
-	memoCall := memofetchPrice.Begin(context.Background())
-	memofetchPriceKey(memoCall.Key(), item)
+	memoCall := memofetchPriceBegin(item)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -463,8 +440,7 @@ func fetchPrice(item string) int {
 	return memoR
 }
 
-// fetchPriceMemo returns the handle of [fetchPrice]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// fetchPriceMemo returns the handle of [fetchPrice]'s cache.
 func fetchPriceMemo() fetchPriceMemoHandle {
 	return fetchPriceMemoHandle{}
 }
@@ -474,25 +450,20 @@ type fetchPriceMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h fetchPriceMemoHandle) Forget(item string) error {
-	memoCall := memofetchPrice.Begin(context.Background())
-	memofetchPriceKey(memoCall.Key(), item)
-	return memoCall.Forget()
+	return memofetchPriceBegin(item).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling price.
+// Contains reports whether a live result is cached for these arguments.
 func (h fetchPriceMemoHandle) Contains(item string) bool {
-	memoCall := memofetchPrice.Begin(context.Background())
-	memofetchPriceKey(memoCall.Key(), item)
-	return memoCall.Contains()
+	return memofetchPriceBegin(item).Contains()
 }
 
-// Clear removes every cached result of price.
+// Clear removes every cached result.
 func (h fetchPriceMemoHandle) Clear(ctx context.Context) error {
 	return memofetchPrice.Clear(ctx)
 }
 
-// Stats returns the counters of [fetchPrice].
+// Stats returns the cache's counters.
 func (h fetchPriceMemoHandle) Stats() memo.Stats {
 	return memofetchPrice.Stats()
 }
@@ -507,16 +478,18 @@ var memoLookup = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoLookupKey writes the key of one call of find.
-func memoLookupKey(w *memo.KeyWriter, key string) {
+// memoLookupBegin starts a call of find and writes its key.
+func memoLookupBegin(key string) *memoimpl.Call {
+	memoCall := memoLookup.Begin(context.Background())
+	w := memoCall.Key()
 	w.Text(key)
+	return memoCall
 }
 
 // Lookup is the memoized form of [find]: calls with equal arguments share one
 // result, computed once. The key is made of key.
 func Lookup(key string) string {
-	memoCall := memoLookup.Begin(context.Background())
-	memoLookupKey(memoCall.Key(), key)
+	memoCall := memoLookupBegin(key)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -529,8 +502,7 @@ func Lookup(key string) string {
 	return memoR
 }
 
-// LookupMemo returns the handle of [Lookup]'s cache, to forget or look up one
-// argument set, clear every entry, or read the counters.
+// LookupMemo returns the handle of [Lookup]'s cache.
 func LookupMemo() LookupMemoHandle {
 	return LookupMemoHandle{}
 }
@@ -540,25 +512,20 @@ type LookupMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h LookupMemoHandle) Forget(key string) error {
-	memoCall := memoLookup.Begin(context.Background())
-	memoLookupKey(memoCall.Key(), key)
-	return memoCall.Forget()
+	return memoLookupBegin(key).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling find.
+// Contains reports whether a live result is cached for these arguments.
 func (h LookupMemoHandle) Contains(key string) bool {
-	memoCall := memoLookup.Begin(context.Background())
-	memoLookupKey(memoCall.Key(), key)
-	return memoCall.Contains()
+	return memoLookupBegin(key).Contains()
 }
 
-// Clear removes every cached result of find.
+// Clear removes every cached result.
 func (h LookupMemoHandle) Clear(ctx context.Context) error {
 	return memoLookup.Clear(ctx)
 }
 
-// Stats returns the counters of [Lookup].
+// Stats returns the cache's counters.
 func (h LookupMemoHandle) Stats() memo.Stats {
 	return memoLookup.Stats()
 }
@@ -573,16 +540,18 @@ var memoKeyItem = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoKeyItemKey writes the key of one call of KeyItem.
-func memoKeyItemKey(w *memo.KeyWriter, it Item) {
+// memoKeyItemBegin starts a call of KeyItem and writes its key.
+func memoKeyItemBegin(it Item) *memoimpl.Call {
+	memoCall := memoKeyItem.Begin(context.Background())
+	w := memoCall.Key()
 	memoKeyItem2(w, &it)
+	return memoCall
 }
 
 // KeyItemCached is the memoized form of [KeyItem]: calls with equal arguments
 // share one result, computed once. The key is made of it.
 func KeyItemCached(it Item) string {
-	memoCall := memoKeyItem.Begin(context.Background())
-	memoKeyItemKey(memoCall.Key(), it)
+	memoCall := memoKeyItemBegin(it)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -595,8 +564,7 @@ func KeyItemCached(it Item) string {
 	return memoR
 }
 
-// KeyItemMemo returns the handle of [KeyItemCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// KeyItemMemo returns the handle of [KeyItemCached]'s cache.
 func KeyItemMemo() KeyItemMemoHandle {
 	return KeyItemMemoHandle{}
 }
@@ -606,25 +574,20 @@ type KeyItemMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h KeyItemMemoHandle) Forget(it Item) error {
-	memoCall := memoKeyItem.Begin(context.Background())
-	memoKeyItemKey(memoCall.Key(), it)
-	return memoCall.Forget()
+	return memoKeyItemBegin(it).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling KeyItem.
+// Contains reports whether a live result is cached for these arguments.
 func (h KeyItemMemoHandle) Contains(it Item) bool {
-	memoCall := memoKeyItem.Begin(context.Background())
-	memoKeyItemKey(memoCall.Key(), it)
-	return memoCall.Contains()
+	return memoKeyItemBegin(it).Contains()
 }
 
-// Clear removes every cached result of KeyItem.
+// Clear removes every cached result.
 func (h KeyItemMemoHandle) Clear(ctx context.Context) error {
 	return memoKeyItem.Clear(ctx)
 }
 
-// Stats returns the counters of [KeyItemCached].
+// Stats returns the cache's counters.
 func (h KeyItemMemoHandle) Stats() memo.Stats {
 	return memoKeyItem.Stats()
 }
@@ -639,20 +602,22 @@ var memocart_total = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Receiver:    "cart",
 })
 
-// memocart_totalKey writes the key of one call of cart.total.
-func memocart_totalKey(w *memo.KeyWriter, items []Item) {
+// memocart_totalBegin starts a call of cart.total and writes its key.
+func memocart_totalBegin(items []Item) *memoimpl.Call {
+	memoCall := memocart_total.Begin(context.Background())
+	w := memoCall.Key()
 	w.Length(len(items))
 	for memoI0 := range items {
 		memoKeyItem2(w, &items[memoI0])
 	}
+	return memoCall
 }
 
 // totalCached is the memoized form of [cart.total]: calls with equal arguments
 // share one result, computed once. The key is made of items. All receivers
 // share entries.
 func (c *cart) totalCached(items []Item) int {
-	memoCall := memocart_total.Begin(context.Background())
-	memocart_totalKey(memoCall.Key(), items)
+	memoCall := memocart_totalBegin(items)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -665,8 +630,7 @@ func (c *cart) totalCached(items []Item) int {
 	return memoR
 }
 
-// totalMemo returns the handle of [cart.totalCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// totalMemo returns the handle of [cart.totalCached]'s cache.
 func (c *cart) totalMemo() cartTotalMemoHandle {
 	return cartTotalMemoHandle{recv: c}
 }
@@ -678,25 +642,20 @@ type cartTotalMemoHandle struct {
 
 // Forget removes the cached result for these arguments, if any.
 func (h cartTotalMemoHandle) Forget(items []Item) error {
-	memoCall := memocart_total.Begin(context.Background())
-	memocart_totalKey(memoCall.Key(), items)
-	return memoCall.Forget()
+	return memocart_totalBegin(items).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling cart.total.
+// Contains reports whether a live result is cached for these arguments.
 func (h cartTotalMemoHandle) Contains(items []Item) bool {
-	memoCall := memocart_total.Begin(context.Background())
-	memocart_totalKey(memoCall.Key(), items)
-	return memoCall.Contains()
+	return memocart_totalBegin(items).Contains()
 }
 
-// Clear removes every cached result of cart.total.
+// Clear removes every cached result.
 func (h cartTotalMemoHandle) Clear(ctx context.Context) error {
 	return memocart_total.Clear(ctx)
 }
 
-// Stats returns the counters of [cart.totalCached].
+// Stats returns the cache's counters.
 func (h cartTotalMemoHandle) Stats() memo.Stats {
 	return memocart_total.Stats()
 }
@@ -711,8 +670,10 @@ var memoSvc_Get = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Receiver:    "Svc",
 })
 
-// memoSvc_GetKey writes the key of one call of Svc.Get.
-func memoSvc_GetKey(w *memo.KeyWriter, memoRecv *Svc, id int) {
+// memoSvc_GetBegin starts a call of Svc.Get and writes its key.
+func memoSvc_GetBegin(memoRecv *Svc, id int) *memoimpl.Call {
+	memoCall := memoSvc_Get.Begin(context.Background())
+	w := memoCall.Key()
 	if memoRecv == nil {
 		w.Present(false)
 	} else {
@@ -720,6 +681,7 @@ func memoSvc_GetKey(w *memo.KeyWriter, memoRecv *Svc, id int) {
 		memoKeySvc(w, memoRecv)
 	}
 	w.Int(int64(id))
+	return memoCall
 }
 
 // GetCached is the memoized form of [Svc.Get]: calls with equal receivers and
@@ -727,8 +689,7 @@ func memoSvc_GetKey(w *memo.KeyWriter, memoRecv *Svc, id int) {
 // is true the cache is not read: Svc.Get runs and its result replaces the
 // cached one.
 func (memoRecv *Svc) GetCached(id int, force Force) int {
-	memoCall := memoSvc_Get.Begin(context.Background())
-	memoSvc_GetKey(memoCall.Key(), memoRecv, id)
+	memoCall := memoSvc_GetBegin(memoRecv, id)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, bool(force)); memoOK {
 		return memoR
 	}
@@ -741,8 +702,7 @@ func (memoRecv *Svc) GetCached(id int, force Force) int {
 	return memoR
 }
 
-// GetMemo returns the handle of [Svc.GetCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// GetMemo returns the handle of [Svc.GetCached]'s cache.
 func (memoRecv *Svc) GetMemo() SvcGetMemoHandle {
 	return SvcGetMemoHandle{recv: memoRecv}
 }
@@ -754,25 +714,20 @@ type SvcGetMemoHandle struct {
 
 // Forget removes the cached result for these arguments, if any.
 func (h SvcGetMemoHandle) Forget(id int, force Force) error {
-	memoCall := memoSvc_Get.Begin(context.Background())
-	memoSvc_GetKey(memoCall.Key(), h.recv, id)
-	return memoCall.Forget()
+	return memoSvc_GetBegin(h.recv, id).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Svc.Get.
+// Contains reports whether a live result is cached for these arguments.
 func (h SvcGetMemoHandle) Contains(id int, force Force) bool {
-	memoCall := memoSvc_Get.Begin(context.Background())
-	memoSvc_GetKey(memoCall.Key(), h.recv, id)
-	return memoCall.Contains()
+	return memoSvc_GetBegin(h.recv, id).Contains()
 }
 
-// Clear removes every cached result of Svc.Get.
+// Clear removes every cached result.
 func (h SvcGetMemoHandle) Clear(ctx context.Context) error {
 	return memoSvc_Get.Clear(ctx)
 }
 
-// Stats returns the counters of [Svc.GetCached].
+// Stats returns the cache's counters.
 func (h SvcGetMemoHandle) Stats() memo.Stats {
 	return memoSvc_Get.Stats()
 }
@@ -787,17 +742,19 @@ var memoSvc_Since = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Receiver:    "Svc",
 })
 
-// memoSvc_SinceKey writes the key of one call of Svc.Since.
-func memoSvc_SinceKey(w *memo.KeyWriter, d int) {
+// memoSvc_SinceBegin starts a call of Svc.Since and writes its key.
+func memoSvc_SinceBegin(d int) *memoimpl.Call {
+	memoCall := memoSvc_Since.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(d))
+	return memoCall
 }
 
 // SinceCached is the memoized form of [Svc.Since]: calls with equal arguments
 // share one result, computed once. The key is made of d. All receivers share
 // entries.
 func (memoRecv *Svc) SinceCached(d int) time.Duration {
-	memoCall := memoSvc_Since.Begin(context.Background())
-	memoSvc_SinceKey(memoCall.Key(), d)
+	memoCall := memoSvc_SinceBegin(d)
 	if memoR, memoOK := memoimpl.Lookup[time.Duration](memoCall, false); memoOK {
 		return memoR
 	}
@@ -810,8 +767,7 @@ func (memoRecv *Svc) SinceCached(d int) time.Duration {
 	return memoR
 }
 
-// SinceMemo returns the handle of [Svc.SinceCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// SinceMemo returns the handle of [Svc.SinceCached]'s cache.
 func (memoRecv *Svc) SinceMemo() SvcSinceMemoHandle {
 	return SvcSinceMemoHandle{recv: memoRecv}
 }
@@ -823,25 +779,20 @@ type SvcSinceMemoHandle struct {
 
 // Forget removes the cached result for these arguments, if any.
 func (h SvcSinceMemoHandle) Forget(d int) error {
-	memoCall := memoSvc_Since.Begin(context.Background())
-	memoSvc_SinceKey(memoCall.Key(), d)
-	return memoCall.Forget()
+	return memoSvc_SinceBegin(d).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Svc.Since.
+// Contains reports whether a live result is cached for these arguments.
 func (h SvcSinceMemoHandle) Contains(d int) bool {
-	memoCall := memoSvc_Since.Begin(context.Background())
-	memoSvc_SinceKey(memoCall.Key(), d)
-	return memoCall.Contains()
+	return memoSvc_SinceBegin(d).Contains()
 }
 
-// Clear removes every cached result of Svc.Since.
+// Clear removes every cached result.
 func (h SvcSinceMemoHandle) Clear(ctx context.Context) error {
 	return memoSvc_Since.Clear(ctx)
 }
 
-// Stats returns the counters of [Svc.SinceCached].
+// Stats returns the cache's counters.
 func (h SvcSinceMemoHandle) Stats() memo.Stats {
 	return memoSvc_Since.Stats()
 }
@@ -856,17 +807,19 @@ var memoSvc_Plus = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Receiver:    "Svc",
 })
 
-// memoSvc_PlusKey writes the key of one call of Svc.Plus.
-func memoSvc_PlusKey(w *memo.KeyWriter, memoW Svc, h int) {
+// memoSvc_PlusBegin starts a call of Svc.Plus and writes its key.
+func memoSvc_PlusBegin(memoW Svc, h int) *memoimpl.Call {
+	memoCall := memoSvc_Plus.Begin(context.Background())
+	w := memoCall.Key()
 	memoKeySvc(w, &memoW)
 	w.Int(int64(h))
+	return memoCall
 }
 
 // PlusCached is the memoized form of [Svc.Plus]: calls with equal receivers
 // and arguments share one result, computed once. The key is made of h.
 func (w Svc) PlusCached(h int) int {
-	memoCall := memoSvc_Plus.Begin(context.Background())
-	memoSvc_PlusKey(memoCall.Key(), w, h)
+	memoCall := memoSvc_PlusBegin(w, h)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -879,8 +832,7 @@ func (w Svc) PlusCached(h int) int {
 	return memoR
 }
 
-// PlusMemo returns the handle of [Svc.PlusCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// PlusMemo returns the handle of [Svc.PlusCached]'s cache.
 func (w Svc) PlusMemo() SvcPlusMemoHandle {
 	return SvcPlusMemoHandle{recv: w}
 }
@@ -892,25 +844,20 @@ type SvcPlusMemoHandle struct {
 
 // Forget removes the cached result for these arguments, if any.
 func (memoH SvcPlusMemoHandle) Forget(h int) error {
-	memoCall := memoSvc_Plus.Begin(context.Background())
-	memoSvc_PlusKey(memoCall.Key(), memoH.recv, h)
-	return memoCall.Forget()
+	return memoSvc_PlusBegin(memoH.recv, h).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Svc.Plus.
+// Contains reports whether a live result is cached for these arguments.
 func (memoH SvcPlusMemoHandle) Contains(h int) bool {
-	memoCall := memoSvc_Plus.Begin(context.Background())
-	memoSvc_PlusKey(memoCall.Key(), memoH.recv, h)
-	return memoCall.Contains()
+	return memoSvc_PlusBegin(memoH.recv, h).Contains()
 }
 
-// Clear removes every cached result of Svc.Plus.
+// Clear removes every cached result.
 func (memoH SvcPlusMemoHandle) Clear(ctx context.Context) error {
 	return memoSvc_Plus.Clear(ctx)
 }
 
-// Stats returns the counters of [Svc.PlusCached].
+// Stats returns the cache's counters.
 func (memoH SvcPlusMemoHandle) Stats() memo.Stats {
 	return memoSvc_Plus.Stats()
 }
@@ -924,16 +871,18 @@ var memoBox_Get = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
 
-// memoBox_GetKey writes the key of one call of Box_Get.
-func memoBox_GetKey(w *memo.KeyWriter, n int) {
+// memoBox_GetBegin starts a call of Box_Get and writes its key.
+func memoBox_GetBegin(n int) *memoimpl.Call {
+	memoCall := memoBox_Get.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(n))
+	return memoCall
 }
 
 // Box_GetCached is the memoized form of [Box_Get]: calls with equal arguments
 // share one result, computed once. The key is made of n.
 func Box_GetCached(n int) int {
-	memoCall := memoBox_Get.Begin(context.Background())
-	memoBox_GetKey(memoCall.Key(), n)
+	memoCall := memoBox_GetBegin(n)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -946,8 +895,7 @@ func Box_GetCached(n int) int {
 	return memoR
 }
 
-// Box_GetMemo returns the handle of [Box_GetCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// Box_GetMemo returns the handle of [Box_GetCached]'s cache.
 func Box_GetMemo() Box_GetMemoHandle {
 	return Box_GetMemoHandle{}
 }
@@ -957,25 +905,20 @@ type Box_GetMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h Box_GetMemoHandle) Forget(n int) error {
-	memoCall := memoBox_Get.Begin(context.Background())
-	memoBox_GetKey(memoCall.Key(), n)
-	return memoCall.Forget()
+	return memoBox_GetBegin(n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Box_Get.
+// Contains reports whether a live result is cached for these arguments.
 func (h Box_GetMemoHandle) Contains(n int) bool {
-	memoCall := memoBox_Get.Begin(context.Background())
-	memoBox_GetKey(memoCall.Key(), n)
-	return memoCall.Contains()
+	return memoBox_GetBegin(n).Contains()
 }
 
-// Clear removes every cached result of Box_Get.
+// Clear removes every cached result.
 func (h Box_GetMemoHandle) Clear(ctx context.Context) error {
 	return memoBox_Get.Clear(ctx)
 }
 
-// Stats returns the counters of [Box_GetCached].
+// Stats returns the cache's counters.
 func (h Box_GetMemoHandle) Stats() memo.Stats {
 	return memoBox_Get.Stats()
 }
@@ -990,17 +933,19 @@ var memoBox_Get2 = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Receiver:    "Box",
 })
 
-// memoBox_Get2Key writes the key of one call of Box.Get.
-func memoBox_Get2Key(w *memo.KeyWriter, b Box, n int) {
+// memoBox_Get2Begin starts a call of Box.Get and writes its key.
+func memoBox_Get2Begin(b Box, n int) *memoimpl.Call {
+	memoCall := memoBox_Get2.Begin(context.Background())
+	w := memoCall.Key()
 	memoKeyBox(w, &b)
 	w.Int(int64(n))
+	return memoCall
 }
 
 // GetCached is the memoized form of [Box.Get]: calls with equal receivers and
 // arguments share one result, computed once. The key is made of n.
 func (b Box) GetCached(n int) int {
-	memoCall := memoBox_Get2.Begin(context.Background())
-	memoBox_Get2Key(memoCall.Key(), b, n)
+	memoCall := memoBox_Get2Begin(b, n)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -1013,8 +958,7 @@ func (b Box) GetCached(n int) int {
 	return memoR
 }
 
-// GetMemo returns the handle of [Box.GetCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// GetMemo returns the handle of [Box.GetCached]'s cache.
 func (b Box) GetMemo() BoxGetMemoHandle {
 	return BoxGetMemoHandle{recv: b}
 }
@@ -1026,25 +970,20 @@ type BoxGetMemoHandle struct {
 
 // Forget removes the cached result for these arguments, if any.
 func (h BoxGetMemoHandle) Forget(n int) error {
-	memoCall := memoBox_Get2.Begin(context.Background())
-	memoBox_Get2Key(memoCall.Key(), h.recv, n)
-	return memoCall.Forget()
+	return memoBox_Get2Begin(h.recv, n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Box.Get.
+// Contains reports whether a live result is cached for these arguments.
 func (h BoxGetMemoHandle) Contains(n int) bool {
-	memoCall := memoBox_Get2.Begin(context.Background())
-	memoBox_Get2Key(memoCall.Key(), h.recv, n)
-	return memoCall.Contains()
+	return memoBox_Get2Begin(h.recv, n).Contains()
 }
 
-// Clear removes every cached result of Box.Get.
+// Clear removes every cached result.
 func (h BoxGetMemoHandle) Clear(ctx context.Context) error {
 	return memoBox_Get2.Clear(ctx)
 }
 
-// Stats returns the counters of [Box.GetCached].
+// Stats returns the cache's counters.
 func (h BoxGetMemoHandle) Stats() memo.Stats {
 	return memoBox_Get2.Stats()
 }
@@ -1058,16 +997,18 @@ var memoTaken2 = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2ENames",
 })
 
-// memoTaken2Key writes the key of one call of Taken.
-func memoTaken2Key(w *memo.KeyWriter, n int) {
+// memoTaken2Begin starts a call of Taken and writes its key.
+func memoTaken2Begin(n int) *memoimpl.Call {
+	memoCall := memoTaken2.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(n))
+	return memoCall
 }
 
 // TakenCached is the memoized form of [Taken]: calls with equal arguments
 // share one result, computed once. The key is made of n.
 func TakenCached(n int) int {
-	memoCall := memoTaken2.Begin(context.Background())
-	memoTaken2Key(memoCall.Key(), n)
+	memoCall := memoTaken2Begin(n)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -1080,8 +1021,7 @@ func TakenCached(n int) int {
 	return memoR
 }
 
-// TakenMemo returns the handle of [TakenCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// TakenMemo returns the handle of [TakenCached]'s cache.
 func TakenMemo() TakenMemoHandle {
 	return TakenMemoHandle{}
 }
@@ -1091,25 +1031,20 @@ type TakenMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h TakenMemoHandle) Forget(n int) error {
-	memoCall := memoTaken2.Begin(context.Background())
-	memoTaken2Key(memoCall.Key(), n)
-	return memoCall.Forget()
+	return memoTaken2Begin(n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Taken.
+// Contains reports whether a live result is cached for these arguments.
 func (h TakenMemoHandle) Contains(n int) bool {
-	memoCall := memoTaken2.Begin(context.Background())
-	memoTaken2Key(memoCall.Key(), n)
-	return memoCall.Contains()
+	return memoTaken2Begin(n).Contains()
 }
 
-// Clear removes every cached result of Taken.
+// Clear removes every cached result.
 func (h TakenMemoHandle) Clear(ctx context.Context) error {
 	return memoTaken2.Clear(ctx)
 }
 
-// Stats returns the counters of [TakenCached].
+// Stats returns the cache's counters.
 func (h TakenMemoHandle) Stats() memo.Stats {
 	return memoTaken2.Stats()
 }

@@ -25,17 +25,19 @@ var memoBalance = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
 })
 
-// memoBalanceKey writes the key of one call of Balance.
-func memoBalanceKey(w *memo.KeyWriter, name string) {
+// memoBalanceBegin starts a call of Balance and writes its key.
+func memoBalanceBegin(name string) *memoimpl.Call {
+	memoCall := memoBalance.Begin(context.Background())
+	w := memoCall.Key()
 	w.Text(name)
+	return memoCall
 }
 
 // BalanceCached is the memoized form of [Balance]: calls with equal arguments
 // share one result, computed once. The key is made of name. Results live in
 // the backend named "disk".
 func BalanceCached(name string) int {
-	memoCall := memoBalance.Begin(context.Background())
-	memoBalanceKey(memoCall.Key(), name)
+	memoCall := memoBalanceBegin(name)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -48,8 +50,7 @@ func BalanceCached(name string) int {
 	return memoR
 }
 
-// BalanceMemo returns the handle of [BalanceCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// BalanceMemo returns the handle of [BalanceCached]'s cache.
 func BalanceMemo() BalanceMemoHandle {
 	return BalanceMemoHandle{}
 }
@@ -59,25 +60,20 @@ type BalanceMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h BalanceMemoHandle) Forget(name string) error {
-	memoCall := memoBalance.Begin(context.Background())
-	memoBalanceKey(memoCall.Key(), name)
-	return memoCall.Forget()
+	return memoBalanceBegin(name).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Balance.
+// Contains reports whether a live result is cached for these arguments.
 func (h BalanceMemoHandle) Contains(name string) bool {
-	memoCall := memoBalance.Begin(context.Background())
-	memoBalanceKey(memoCall.Key(), name)
-	return memoCall.Contains()
+	return memoBalanceBegin(name).Contains()
 }
 
-// Clear removes every cached result of Balance.
+// Clear removes every cached result.
 func (h BalanceMemoHandle) Clear(ctx context.Context) error {
 	return memoBalance.Clear(ctx)
 }
 
-// Stats returns the counters of [BalanceCached].
+// Stats returns the cache's counters.
 func (h BalanceMemoHandle) Stats() memo.Stats {
 	return memoBalance.Stats()
 }
@@ -92,17 +88,19 @@ var memoLimit = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
 })
 
-// memoLimitKey writes the key of one call of Limit.
-func memoLimitKey(w *memo.KeyWriter, name string) {
+// memoLimitBegin starts a call of Limit and writes its key.
+func memoLimitBegin(name string) *memoimpl.Call {
+	memoCall := memoLimit.Begin(context.Background())
+	w := memoCall.Key()
 	w.Text(name)
+	return memoCall
 }
 
 // LimitCached is the memoized form of [Limit]: calls with equal arguments
 // share one result, computed once. The key is made of name. Results live in
 // the backend named "disk".
 func LimitCached(name string) int {
-	memoCall := memoLimit.Begin(context.Background())
-	memoLimitKey(memoCall.Key(), name)
+	memoCall := memoLimitBegin(name)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -115,8 +113,7 @@ func LimitCached(name string) int {
 	return memoR
 }
 
-// LimitMemo returns the handle of [LimitCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// LimitMemo returns the handle of [LimitCached]'s cache.
 func LimitMemo() LimitMemoHandle {
 	return LimitMemoHandle{}
 }
@@ -126,25 +123,20 @@ type LimitMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h LimitMemoHandle) Forget(name string) error {
-	memoCall := memoLimit.Begin(context.Background())
-	memoLimitKey(memoCall.Key(), name)
-	return memoCall.Forget()
+	return memoLimitBegin(name).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Limit.
+// Contains reports whether a live result is cached for these arguments.
 func (h LimitMemoHandle) Contains(name string) bool {
-	memoCall := memoLimit.Begin(context.Background())
-	memoLimitKey(memoCall.Key(), name)
-	return memoCall.Contains()
+	return memoLimitBegin(name).Contains()
 }
 
-// Clear removes every cached result of Limit.
+// Clear removes every cached result.
 func (h LimitMemoHandle) Clear(ctx context.Context) error {
 	return memoLimit.Clear(ctx)
 }
 
-// Stats returns the counters of [LimitCached].
+// Stats returns the cache's counters.
 func (h LimitMemoHandle) Stats() memo.Stats {
 	return memoLimit.Stats()
 }
@@ -157,16 +149,18 @@ var memoLabel = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
 })
 
-// memoLabelKey writes the key of one call of Label.
-func memoLabelKey[T any](w *memo.KeyWriter, v T) {
+// memoLabelBegin starts a call of Label and writes its key.
+func memoLabelBegin[T any](v T) *memoimpl.Call {
+	memoCall := memoimpl.Instance[T](memoLabel).Begin(context.Background())
+	w := memoCall.Key()
 	memo.Dynamic(w, v)
+	return memoCall
 }
 
 // LabelCached is the memoized form of [Label]: calls with equal arguments
 // share one result, computed once. The key is made of v.
 func LabelCached[T any](v T) string {
-	memoCall := memoimpl.Instance[T](memoLabel).Begin(context.Background())
-	memoLabelKey[T](memoCall.Key(), v)
+	memoCall := memoLabelBegin[T](v)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -179,8 +173,7 @@ func LabelCached[T any](v T) string {
 	return memoR
 }
 
-// LabelMemo returns the handle of [LabelCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// LabelMemo returns the handle of [LabelCached]'s cache.
 func LabelMemo[T any]() LabelMemoHandle[T] {
 	return LabelMemoHandle[T]{}
 }
@@ -190,25 +183,20 @@ type LabelMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h LabelMemoHandle[T]) Forget(v T) error {
-	memoCall := memoimpl.Instance[T](memoLabel).Begin(context.Background())
-	memoLabelKey[T](memoCall.Key(), v)
-	return memoCall.Forget()
+	return memoLabelBegin[T](v).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Label.
+// Contains reports whether a live result is cached for these arguments.
 func (h LabelMemoHandle[T]) Contains(v T) bool {
-	memoCall := memoimpl.Instance[T](memoLabel).Begin(context.Background())
-	memoLabelKey[T](memoCall.Key(), v)
-	return memoCall.Contains()
+	return memoLabelBegin[T](v).Contains()
 }
 
-// Clear removes every cached result of Label with these type arguments.
+// Clear removes every cached result with these type arguments.
 func (h LabelMemoHandle[T]) Clear(ctx context.Context) error {
 	return memoimpl.Instance[T](memoLabel).Clear(ctx)
 }
 
-// Stats returns the counters of [LabelCached] with these type arguments.
+// Stats returns the cache's counters with these type arguments.
 func (h LabelMemoHandle[T]) Stats() memo.Stats {
 	return memoimpl.Instance[T](memoLabel).Stats()
 }
@@ -222,17 +210,19 @@ var memoDiskLabel = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
 })
 
-// memoDiskLabelKey writes the key of one call of DiskLabel.
-func memoDiskLabelKey[T any](w *memo.KeyWriter, v T) {
+// memoDiskLabelBegin starts a call of DiskLabel and writes its key.
+func memoDiskLabelBegin[T any](v T) *memoimpl.Call {
+	memoCall := memoimpl.Instance[T](memoDiskLabel).Begin(context.Background())
+	w := memoCall.Key()
 	memo.Dynamic(w, v)
+	return memoCall
 }
 
 // DiskLabelCached is the memoized form of [DiskLabel]: calls with equal
 // arguments share one result, computed once. The key is made of v. Results
 // live in the backend named "disk".
 func DiskLabelCached[T any](v T) string {
-	memoCall := memoimpl.Instance[T](memoDiskLabel).Begin(context.Background())
-	memoDiskLabelKey[T](memoCall.Key(), v)
+	memoCall := memoDiskLabelBegin[T](v)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -245,8 +235,7 @@ func DiskLabelCached[T any](v T) string {
 	return memoR
 }
 
-// DiskLabelMemo returns the handle of [DiskLabelCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// DiskLabelMemo returns the handle of [DiskLabelCached]'s cache.
 func DiskLabelMemo[T any]() DiskLabelMemoHandle[T] {
 	return DiskLabelMemoHandle[T]{}
 }
@@ -256,25 +245,20 @@ type DiskLabelMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h DiskLabelMemoHandle[T]) Forget(v T) error {
-	memoCall := memoimpl.Instance[T](memoDiskLabel).Begin(context.Background())
-	memoDiskLabelKey[T](memoCall.Key(), v)
-	return memoCall.Forget()
+	return memoDiskLabelBegin[T](v).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling DiskLabel.
+// Contains reports whether a live result is cached for these arguments.
 func (h DiskLabelMemoHandle[T]) Contains(v T) bool {
-	memoCall := memoimpl.Instance[T](memoDiskLabel).Begin(context.Background())
-	memoDiskLabelKey[T](memoCall.Key(), v)
-	return memoCall.Contains()
+	return memoDiskLabelBegin[T](v).Contains()
 }
 
-// Clear removes every cached result of DiskLabel with these type arguments.
+// Clear removes every cached result with these type arguments.
 func (h DiskLabelMemoHandle[T]) Clear(ctx context.Context) error {
 	return memoimpl.Instance[T](memoDiskLabel).Clear(ctx)
 }
 
-// Stats returns the counters of [DiskLabelCached] with these type arguments.
+// Stats returns the cache's counters with these type arguments.
 func (h DiskLabelMemoHandle[T]) Stats() memo.Stats {
 	return memoimpl.Instance[T](memoDiskLabel).Stats()
 }
@@ -289,16 +273,18 @@ var memoDescribe = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoDescribeKey writes the key of one call of Describe.
-func memoDescribeKey(w *memo.KeyWriter, s Shape) {
+// memoDescribeBegin starts a call of Describe and writes its key.
+func memoDescribeBegin(s Shape) *memoimpl.Call {
+	memoCall := memoDescribe.Begin(context.Background())
+	w := memoCall.Key()
 	w.Keyer(s)
+	return memoCall
 }
 
 // DescribeCached is the memoized form of [Describe]: calls with equal
 // arguments share one result, computed once. The key is made of s.
 func DescribeCached(s Shape) string {
-	memoCall := memoDescribe.Begin(context.Background())
-	memoDescribeKey(memoCall.Key(), s)
+	memoCall := memoDescribeBegin(s)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -311,8 +297,7 @@ func DescribeCached(s Shape) string {
 	return memoR
 }
 
-// DescribeMemo returns the handle of [DescribeCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// DescribeMemo returns the handle of [DescribeCached]'s cache.
 func DescribeMemo() DescribeMemoHandle {
 	return DescribeMemoHandle{}
 }
@@ -322,25 +307,20 @@ type DescribeMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h DescribeMemoHandle) Forget(s Shape) error {
-	memoCall := memoDescribe.Begin(context.Background())
-	memoDescribeKey(memoCall.Key(), s)
-	return memoCall.Forget()
+	return memoDescribeBegin(s).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Describe.
+// Contains reports whether a live result is cached for these arguments.
 func (h DescribeMemoHandle) Contains(s Shape) bool {
-	memoCall := memoDescribe.Begin(context.Background())
-	memoDescribeKey(memoCall.Key(), s)
-	return memoCall.Contains()
+	return memoDescribeBegin(s).Contains()
 }
 
-// Clear removes every cached result of Describe.
+// Clear removes every cached result.
 func (h DescribeMemoHandle) Clear(ctx context.Context) error {
 	return memoDescribe.Clear(ctx)
 }
 
-// Stats returns the counters of [DescribeCached].
+// Stats returns the cache's counters.
 func (h DescribeMemoHandle) Stats() memo.Stats {
 	return memoDescribe.Stats()
 }
@@ -354,9 +334,12 @@ var memoOpen = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Unstorable:  "result 1 is an interface (io.Reader): msgpack would lose its dynamic type",
 })
 
-// memoOpenKey writes the key of one call of Open.
-func memoOpenKey(w *memo.KeyWriter, name string) {
+// memoOpenBegin starts a call of Open and writes its key.
+func memoOpenBegin(name string) *memoimpl.Call {
+	memoCall := memoOpen.Begin(context.Background())
+	w := memoCall.Key()
 	w.Text(name)
+	return memoCall
 }
 
 // OpenCached is the memoized form of [Open]: calls with equal arguments share
@@ -365,8 +348,7 @@ func memoOpenKey(w *memo.KeyWriter, name string) {
 // uncached, because result 1 is an interface (io.Reader): msgpack would lose
 // its dynamic type.
 func OpenCached(name string) io.Reader {
-	memoCall := memoOpen.Begin(context.Background())
-	memoOpenKey(memoCall.Key(), name)
+	memoCall := memoOpenBegin(name)
 	if memoR, memoOK := memoimpl.Lookup[io.Reader](memoCall, false); memoOK {
 		return memoR
 	}
@@ -379,8 +361,7 @@ func OpenCached(name string) io.Reader {
 	return memoR
 }
 
-// OpenMemo returns the handle of [OpenCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// OpenMemo returns the handle of [OpenCached]'s cache.
 func OpenMemo() OpenMemoHandle {
 	return OpenMemoHandle{}
 }
@@ -390,25 +371,20 @@ type OpenMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h OpenMemoHandle) Forget(name string) error {
-	memoCall := memoOpen.Begin(context.Background())
-	memoOpenKey(memoCall.Key(), name)
-	return memoCall.Forget()
+	return memoOpenBegin(name).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Open.
+// Contains reports whether a live result is cached for these arguments.
 func (h OpenMemoHandle) Contains(name string) bool {
-	memoCall := memoOpen.Begin(context.Background())
-	memoOpenKey(memoCall.Key(), name)
-	return memoCall.Contains()
+	return memoOpenBegin(name).Contains()
 }
 
-// Clear removes every cached result of Open.
+// Clear removes every cached result.
 func (h OpenMemoHandle) Clear(ctx context.Context) error {
 	return memoOpen.Clear(ctx)
 }
 
-// Stats returns the counters of [OpenCached].
+// Stats returns the cache's counters.
 func (h OpenMemoHandle) Stats() memo.Stats {
 	return memoOpen.Stats()
 }

@@ -24,21 +24,23 @@ var memoInts = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoIntsKey writes the key of one call of Ints.
-func memoIntsKey(w *memo.KeyWriter, a int, b int8, c int16, d int32, e int64, r rune) {
+// memoIntsBegin starts a call of Ints and writes its key.
+func memoIntsBegin(a int, b int8, c int16, d int32, e int64, r rune) *memoimpl.Call {
+	memoCall := memoInts.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(a))
 	w.Int(int64(b))
 	w.Int(int64(c))
 	w.Int(int64(d))
 	w.Int(e)
 	w.Int(int64(r))
+	return memoCall
 }
 
 // IntsCached is the memoized form of [Ints]: calls with equal arguments share
 // one result, computed once. The key is made of a, b, c, d, e and r.
 func IntsCached(a int, b int8, c int16, d int32, e int64, r rune) string {
-	memoCall := memoInts.Begin(context.Background())
-	memoIntsKey(memoCall.Key(), a, b, c, d, e, r)
+	memoCall := memoIntsBegin(a, b, c, d, e, r)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -51,8 +53,7 @@ func IntsCached(a int, b int8, c int16, d int32, e int64, r rune) string {
 	return memoR
 }
 
-// IntsMemo returns the handle of [IntsCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// IntsMemo returns the handle of [IntsCached]'s cache.
 func IntsMemo() IntsMemoHandle {
 	return IntsMemoHandle{}
 }
@@ -62,25 +63,20 @@ type IntsMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h IntsMemoHandle) Forget(a int, b int8, c int16, d int32, e int64, r rune) error {
-	memoCall := memoInts.Begin(context.Background())
-	memoIntsKey(memoCall.Key(), a, b, c, d, e, r)
-	return memoCall.Forget()
+	return memoIntsBegin(a, b, c, d, e, r).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Ints.
+// Contains reports whether a live result is cached for these arguments.
 func (h IntsMemoHandle) Contains(a int, b int8, c int16, d int32, e int64, r rune) bool {
-	memoCall := memoInts.Begin(context.Background())
-	memoIntsKey(memoCall.Key(), a, b, c, d, e, r)
-	return memoCall.Contains()
+	return memoIntsBegin(a, b, c, d, e, r).Contains()
 }
 
-// Clear removes every cached result of Ints.
+// Clear removes every cached result.
 func (h IntsMemoHandle) Clear(ctx context.Context) error {
 	return memoInts.Clear(ctx)
 }
 
-// Stats returns the counters of [IntsCached].
+// Stats returns the cache's counters.
 func (h IntsMemoHandle) Stats() memo.Stats {
 	return memoInts.Stats()
 }
@@ -95,8 +91,10 @@ var memoUints = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoUintsKey writes the key of one call of Uints.
-func memoUintsKey(w *memo.KeyWriter, a uint, b uint8, c uint16, d uint32, e uint64, p uintptr, y byte) {
+// memoUintsBegin starts a call of Uints and writes its key.
+func memoUintsBegin(a uint, b uint8, c uint16, d uint32, e uint64, p uintptr, y byte) *memoimpl.Call {
+	memoCall := memoUints.Begin(context.Background())
+	w := memoCall.Key()
 	w.Uint(uint64(a))
 	w.Uint(uint64(b))
 	w.Uint(uint64(c))
@@ -104,13 +102,13 @@ func memoUintsKey(w *memo.KeyWriter, a uint, b uint8, c uint16, d uint32, e uint
 	w.Uint(e)
 	w.Uint(uint64(p))
 	w.Uint(uint64(y))
+	return memoCall
 }
 
 // UintsCached is the memoized form of [Uints]: calls with equal arguments
 // share one result, computed once. The key is made of a, b, c, d, e, p and y.
 func UintsCached(a uint, b uint8, c uint16, d uint32, e uint64, p uintptr, y byte) string {
-	memoCall := memoUints.Begin(context.Background())
-	memoUintsKey(memoCall.Key(), a, b, c, d, e, p, y)
+	memoCall := memoUintsBegin(a, b, c, d, e, p, y)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -123,8 +121,7 @@ func UintsCached(a uint, b uint8, c uint16, d uint32, e uint64, p uintptr, y byt
 	return memoR
 }
 
-// UintsMemo returns the handle of [UintsCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// UintsMemo returns the handle of [UintsCached]'s cache.
 func UintsMemo() UintsMemoHandle {
 	return UintsMemoHandle{}
 }
@@ -134,25 +131,20 @@ type UintsMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h UintsMemoHandle) Forget(a uint, b uint8, c uint16, d uint32, e uint64, p uintptr, y byte) error {
-	memoCall := memoUints.Begin(context.Background())
-	memoUintsKey(memoCall.Key(), a, b, c, d, e, p, y)
-	return memoCall.Forget()
+	return memoUintsBegin(a, b, c, d, e, p, y).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Uints.
+// Contains reports whether a live result is cached for these arguments.
 func (h UintsMemoHandle) Contains(a uint, b uint8, c uint16, d uint32, e uint64, p uintptr, y byte) bool {
-	memoCall := memoUints.Begin(context.Background())
-	memoUintsKey(memoCall.Key(), a, b, c, d, e, p, y)
-	return memoCall.Contains()
+	return memoUintsBegin(a, b, c, d, e, p, y).Contains()
 }
 
-// Clear removes every cached result of Uints.
+// Clear removes every cached result.
 func (h UintsMemoHandle) Clear(ctx context.Context) error {
 	return memoUints.Clear(ctx)
 }
 
-// Stats returns the counters of [UintsCached].
+// Stats returns the cache's counters.
 func (h UintsMemoHandle) Stats() memo.Stats {
 	return memoUints.Stats()
 }
@@ -167,19 +159,21 @@ var memoFloats = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoFloatsKey writes the key of one call of Floats.
-func memoFloatsKey(w *memo.KeyWriter, f32 float32, f64 float64, c64 complex64, c128 complex128) {
+// memoFloatsBegin starts a call of Floats and writes its key.
+func memoFloatsBegin(f32 float32, f64 float64, c64 complex64, c128 complex128) *memoimpl.Call {
+	memoCall := memoFloats.Begin(context.Background())
+	w := memoCall.Key()
 	w.Float(float64(f32))
 	w.Float(f64)
 	w.Complex(complex128(c64))
 	w.Complex(c128)
+	return memoCall
 }
 
 // FloatsCached is the memoized form of [Floats]: calls with equal arguments
 // share one result, computed once. The key is made of f32, f64, c64 and c128.
 func FloatsCached(f32 float32, f64 float64, c64 complex64, c128 complex128) string {
-	memoCall := memoFloats.Begin(context.Background())
-	memoFloatsKey(memoCall.Key(), f32, f64, c64, c128)
+	memoCall := memoFloatsBegin(f32, f64, c64, c128)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -192,8 +186,7 @@ func FloatsCached(f32 float32, f64 float64, c64 complex64, c128 complex128) stri
 	return memoR
 }
 
-// FloatsMemo returns the handle of [FloatsCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// FloatsMemo returns the handle of [FloatsCached]'s cache.
 func FloatsMemo() FloatsMemoHandle {
 	return FloatsMemoHandle{}
 }
@@ -203,25 +196,20 @@ type FloatsMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h FloatsMemoHandle) Forget(f32 float32, f64 float64, c64 complex64, c128 complex128) error {
-	memoCall := memoFloats.Begin(context.Background())
-	memoFloatsKey(memoCall.Key(), f32, f64, c64, c128)
-	return memoCall.Forget()
+	return memoFloatsBegin(f32, f64, c64, c128).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Floats.
+// Contains reports whether a live result is cached for these arguments.
 func (h FloatsMemoHandle) Contains(f32 float32, f64 float64, c64 complex64, c128 complex128) bool {
-	memoCall := memoFloats.Begin(context.Background())
-	memoFloatsKey(memoCall.Key(), f32, f64, c64, c128)
-	return memoCall.Contains()
+	return memoFloatsBegin(f32, f64, c64, c128).Contains()
 }
 
-// Clear removes every cached result of Floats.
+// Clear removes every cached result.
 func (h FloatsMemoHandle) Clear(ctx context.Context) error {
 	return memoFloats.Clear(ctx)
 }
 
-// Stats returns the counters of [FloatsCached].
+// Stats returns the cache's counters.
 func (h FloatsMemoHandle) Stats() memo.Stats {
 	return memoFloats.Stats()
 }
@@ -236,18 +224,20 @@ var memoText = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoTextKey writes the key of one call of Text.
-func memoTextKey(w *memo.KeyWriter, b bool, s string, raw []byte) {
+// memoTextBegin starts a call of Text and writes its key.
+func memoTextBegin(b bool, s string, raw []byte) *memoimpl.Call {
+	memoCall := memoText.Begin(context.Background())
+	w := memoCall.Key()
 	w.Bool(b)
 	w.Text(s)
 	w.Blob(raw)
+	return memoCall
 }
 
 // TextCached is the memoized form of [Text]: calls with equal arguments share
 // one result, computed once. The key is made of b, s and raw.
 func TextCached(b bool, s string, raw []byte) string {
-	memoCall := memoText.Begin(context.Background())
-	memoTextKey(memoCall.Key(), b, s, raw)
+	memoCall := memoTextBegin(b, s, raw)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -260,8 +250,7 @@ func TextCached(b bool, s string, raw []byte) string {
 	return memoR
 }
 
-// TextMemo returns the handle of [TextCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// TextMemo returns the handle of [TextCached]'s cache.
 func TextMemo() TextMemoHandle {
 	return TextMemoHandle{}
 }
@@ -271,25 +260,20 @@ type TextMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h TextMemoHandle) Forget(b bool, s string, raw []byte) error {
-	memoCall := memoText.Begin(context.Background())
-	memoTextKey(memoCall.Key(), b, s, raw)
-	return memoCall.Forget()
+	return memoTextBegin(b, s, raw).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Text.
+// Contains reports whether a live result is cached for these arguments.
 func (h TextMemoHandle) Contains(b bool, s string, raw []byte) bool {
-	memoCall := memoText.Begin(context.Background())
-	memoTextKey(memoCall.Key(), b, s, raw)
-	return memoCall.Contains()
+	return memoTextBegin(b, s, raw).Contains()
 }
 
-// Clear removes every cached result of Text.
+// Clear removes every cached result.
 func (h TextMemoHandle) Clear(ctx context.Context) error {
 	return memoText.Clear(ctx)
 }
 
-// Stats returns the counters of [TextCached].
+// Stats returns the cache's counters.
 func (h TextMemoHandle) Stats() memo.Stats {
 	return memoText.Stats()
 }
@@ -303,8 +287,10 @@ var memoArrays = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2EScalars",
 })
 
-// memoArraysKey writes the key of one call of Arrays.
-func memoArraysKey(w *memo.KeyWriter, xs [3]int, digest [4]byte, grid [2][2]bool) {
+// memoArraysBegin starts a call of Arrays and writes its key.
+func memoArraysBegin(xs [3]int, digest [4]byte, grid [2][2]bool) *memoimpl.Call {
+	memoCall := memoArrays.Begin(context.Background())
+	w := memoCall.Key()
 	for memoI0 := range xs {
 		w.Int(int64(xs[memoI0]))
 	}
@@ -316,13 +302,13 @@ func memoArraysKey(w *memo.KeyWriter, xs [3]int, digest [4]byte, grid [2][2]bool
 			w.Bool(grid[memoI0][memoI1])
 		}
 	}
+	return memoCall
 }
 
 // ArraysCached is the memoized form of [Arrays]: calls with equal arguments
 // share one result, computed once. The key is made of xs, digest and grid.
 func ArraysCached(xs [3]int, digest [4]byte, grid [2][2]bool) int {
-	memoCall := memoArrays.Begin(context.Background())
-	memoArraysKey(memoCall.Key(), xs, digest, grid)
+	memoCall := memoArraysBegin(xs, digest, grid)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -335,8 +321,7 @@ func ArraysCached(xs [3]int, digest [4]byte, grid [2][2]bool) int {
 	return memoR
 }
 
-// ArraysMemo returns the handle of [ArraysCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// ArraysMemo returns the handle of [ArraysCached]'s cache.
 func ArraysMemo() ArraysMemoHandle {
 	return ArraysMemoHandle{}
 }
@@ -346,25 +331,20 @@ type ArraysMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ArraysMemoHandle) Forget(xs [3]int, digest [4]byte, grid [2][2]bool) error {
-	memoCall := memoArrays.Begin(context.Background())
-	memoArraysKey(memoCall.Key(), xs, digest, grid)
-	return memoCall.Forget()
+	return memoArraysBegin(xs, digest, grid).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Arrays.
+// Contains reports whether a live result is cached for these arguments.
 func (h ArraysMemoHandle) Contains(xs [3]int, digest [4]byte, grid [2][2]bool) bool {
-	memoCall := memoArrays.Begin(context.Background())
-	memoArraysKey(memoCall.Key(), xs, digest, grid)
-	return memoCall.Contains()
+	return memoArraysBegin(xs, digest, grid).Contains()
 }
 
-// Clear removes every cached result of Arrays.
+// Clear removes every cached result.
 func (h ArraysMemoHandle) Clear(ctx context.Context) error {
 	return memoArrays.Clear(ctx)
 }
 
-// Stats returns the counters of [ArraysCached].
+// Stats returns the cache's counters.
 func (h ArraysMemoHandle) Stats() memo.Stats {
 	return memoArrays.Stats()
 }
@@ -379,8 +359,10 @@ var memoNamed = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoNamedKey writes the key of one call of Named.
-func memoNamedKey(w *memo.KeyWriter, id ID, l Label, f Flag, r Ratio, b Blob, c Count, n Name) {
+// memoNamedBegin starts a call of Named and writes its key.
+func memoNamedBegin(id ID, l Label, f Flag, r Ratio, b Blob, c Count, n Name) *memoimpl.Call {
+	memoCall := memoNamed.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(id))
 	w.Text(string(l))
 	w.Bool(bool(f))
@@ -388,13 +370,13 @@ func memoNamedKey(w *memo.KeyWriter, id ID, l Label, f Flag, r Ratio, b Blob, c 
 	w.Blob(b)
 	w.Int(int64(c))
 	w.Text(n)
+	return memoCall
 }
 
 // NamedCached is the memoized form of [Named]: calls with equal arguments
 // share one result, computed once. The key is made of id, l, f, r, b, c and n.
 func NamedCached(id ID, l Label, f Flag, r Ratio, b Blob, c Count, n Name) string {
-	memoCall := memoNamed.Begin(context.Background())
-	memoNamedKey(memoCall.Key(), id, l, f, r, b, c, n)
+	memoCall := memoNamedBegin(id, l, f, r, b, c, n)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -407,8 +389,7 @@ func NamedCached(id ID, l Label, f Flag, r Ratio, b Blob, c Count, n Name) strin
 	return memoR
 }
 
-// NamedMemo returns the handle of [NamedCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// NamedMemo returns the handle of [NamedCached]'s cache.
 func NamedMemo() NamedMemoHandle {
 	return NamedMemoHandle{}
 }
@@ -418,25 +399,20 @@ type NamedMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h NamedMemoHandle) Forget(id ID, l Label, f Flag, r Ratio, b Blob, c Count, n Name) error {
-	memoCall := memoNamed.Begin(context.Background())
-	memoNamedKey(memoCall.Key(), id, l, f, r, b, c, n)
-	return memoCall.Forget()
+	return memoNamedBegin(id, l, f, r, b, c, n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Named.
+// Contains reports whether a live result is cached for these arguments.
 func (h NamedMemoHandle) Contains(id ID, l Label, f Flag, r Ratio, b Blob, c Count, n Name) bool {
-	memoCall := memoNamed.Begin(context.Background())
-	memoNamedKey(memoCall.Key(), id, l, f, r, b, c, n)
-	return memoCall.Contains()
+	return memoNamedBegin(id, l, f, r, b, c, n).Contains()
 }
 
-// Clear removes every cached result of Named.
+// Clear removes every cached result.
 func (h NamedMemoHandle) Clear(ctx context.Context) error {
 	return memoNamed.Clear(ctx)
 }
 
-// Stats returns the counters of [NamedCached].
+// Stats returns the cache's counters.
 func (h NamedMemoHandle) Stats() memo.Stats {
 	return memoNamed.Stats()
 }
@@ -451,16 +427,18 @@ var memoWhen = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoWhenKey writes the key of one call of When.
-func memoWhenKey(w *memo.KeyWriter, t time.Time) {
+// memoWhenBegin starts a call of When and writes its key.
+func memoWhenBegin(t time.Time) *memoimpl.Call {
+	memoCall := memoWhen.Begin(context.Background())
+	w := memoCall.Key()
 	w.Time(t)
+	return memoCall
 }
 
 // WhenCached is the memoized form of [When]: calls with equal arguments share
 // one result, computed once. The key is made of t.
 func WhenCached(t time.Time) string {
-	memoCall := memoWhen.Begin(context.Background())
-	memoWhenKey(memoCall.Key(), t)
+	memoCall := memoWhenBegin(t)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -473,8 +451,7 @@ func WhenCached(t time.Time) string {
 	return memoR
 }
 
-// WhenMemo returns the handle of [WhenCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// WhenMemo returns the handle of [WhenCached]'s cache.
 func WhenMemo() WhenMemoHandle {
 	return WhenMemoHandle{}
 }
@@ -484,25 +461,20 @@ type WhenMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h WhenMemoHandle) Forget(t time.Time) error {
-	memoCall := memoWhen.Begin(context.Background())
-	memoWhenKey(memoCall.Key(), t)
-	return memoCall.Forget()
+	return memoWhenBegin(t).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling When.
+// Contains reports whether a live result is cached for these arguments.
 func (h WhenMemoHandle) Contains(t time.Time) bool {
-	memoCall := memoWhen.Begin(context.Background())
-	memoWhenKey(memoCall.Key(), t)
-	return memoCall.Contains()
+	return memoWhenBegin(t).Contains()
 }
 
-// Clear removes every cached result of When.
+// Clear removes every cached result.
 func (h WhenMemoHandle) Clear(ctx context.Context) error {
 	return memoWhen.Clear(ctx)
 }
 
-// Stats returns the counters of [WhenCached].
+// Stats returns the cache's counters.
 func (h WhenMemoHandle) Stats() memo.Stats {
 	return memoWhen.Stats()
 }

@@ -28,11 +28,14 @@ var memocontext = memoimpl.NewFunc(memoimpl.FuncInfo{
 	TTL:         memotime.Minute,
 })
 
-// memocontextKey writes the key of one call of Lookup.
-func memocontextKey(w *memort2.KeyWriter, m memo, mode memofs.FileMode, d memotime.Duration) {
+// memocontextBegin starts a call of Lookup and writes its key.
+func memocontextBegin(ctx memoctx.Context, m memo, mode memofs.FileMode, d memotime.Duration) *memoimpl.Call {
+	memoCall := memocontext.Begin(ctx)
+	w := memoCall.Key()
 	memoKeyMemo(w, &m)
 	w.Uint(uint64(mode))
 	w.Int(int64(d))
+	return memoCall
 }
 
 // context is the memoized form of [Lookup]: calls with equal arguments share
@@ -40,22 +43,19 @@ func memocontextKey(w *memort2.KeyWriter, m memo, mode memofs.FileMode, d memoti
 // not part of the key. Results expire after 1m0s. Errors are returned, not
 // cached.
 func context(ctx memoctx.Context, m memo, mode memofs.FileMode, d memotime.Duration) (string, error) {
-	memoCall := memocontext.Begin(ctx)
-	memocontextKey(memoCall.Key(), m, mode, d)
+	memoCall := memocontextBegin(ctx, m, mode, d)
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR, nil
 	}
 	memoCall.Summarize(func() string {
 		return memoimpl.Describe("m", m, "mode", mode, "d", d)
 	})
-	memoR, memoErr := memoimpl.Run(memoCall, func() (string, error) {
+	return memoimpl.Run(memoCall, func() (string, error) {
 		return Lookup(ctx, m, mode, d)
 	})
-	return memoR, memoErr
 }
 
-// contextMemo returns the handle of [context]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// contextMemo returns the handle of [context]'s cache.
 func contextMemo() contextMemoHandle {
 	return contextMemoHandle{}
 }
@@ -65,25 +65,20 @@ type contextMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h contextMemoHandle) Forget(ctx memoctx.Context, m memo, mode memofs.FileMode, d memotime.Duration) error {
-	memoCall := memocontext.Begin(ctx)
-	memocontextKey(memoCall.Key(), m, mode, d)
-	return memoCall.Forget()
+	return memocontextBegin(ctx, m, mode, d).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Lookup.
+// Contains reports whether a live result is cached for these arguments.
 func (h contextMemoHandle) Contains(ctx memoctx.Context, m memo, mode memofs.FileMode, d memotime.Duration) bool {
-	memoCall := memocontext.Begin(ctx)
-	memocontextKey(memoCall.Key(), m, mode, d)
-	return memoCall.Contains()
+	return memocontextBegin(ctx, m, mode, d).Contains()
 }
 
-// Clear removes every cached result of Lookup.
+// Clear removes every cached result.
 func (h contextMemoHandle) Clear(ctx memoctx.Context) error {
 	return memocontext.Clear(ctx)
 }
 
-// Stats returns the counters of [context].
+// Stats returns the cache's counters.
 func (h contextMemoHandle) Stats() memort2.Stats {
 	return memocontext.Stats()
 }
@@ -96,9 +91,12 @@ var memoSlot = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Unstorable:  "result 1 is an unsafe.Pointer, which no codec can store",
 })
 
-// memoSlotKey writes the key of one call of Slot.
-func memoSlotKey(w *memort2.KeyWriter, i int) {
+// memoSlotBegin starts a call of Slot and writes its key.
+func memoSlotBegin(i int) *memoimpl.Call {
+	memoCall := memoSlot.Begin(memoctx.Background())
+	w := memoCall.Key()
 	w.Int(int64(i))
+	return memoCall
 }
 
 // SlotCached is the memoized form of [Slot]: calls with equal arguments share
@@ -106,8 +104,7 @@ func memoSlotKey(w *memort2.KeyWriter, i int) {
 // memory: bound to a byte-level backend (a file, Redis, S3), calls run
 // uncached, because result 1 is an unsafe.Pointer, which no codec can store.
 func SlotCached(i int) memounsafe.Pointer {
-	memoCall := memoSlot.Begin(memoctx.Background())
-	memoSlotKey(memoCall.Key(), i)
+	memoCall := memoSlotBegin(i)
 	if memoR, memoOK := memoimpl.Lookup[memounsafe.Pointer](memoCall, false); memoOK {
 		return memoR
 	}
@@ -120,8 +117,7 @@ func SlotCached(i int) memounsafe.Pointer {
 	return memoR
 }
 
-// SlotMemo returns the handle of [SlotCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// SlotMemo returns the handle of [SlotCached]'s cache.
 func SlotMemo() SlotMemoHandle {
 	return SlotMemoHandle{}
 }
@@ -131,25 +127,20 @@ type SlotMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h SlotMemoHandle) Forget(i int) error {
-	memoCall := memoSlot.Begin(memoctx.Background())
-	memoSlotKey(memoCall.Key(), i)
-	return memoCall.Forget()
+	return memoSlotBegin(i).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Slot.
+// Contains reports whether a live result is cached for these arguments.
 func (h SlotMemoHandle) Contains(i int) bool {
-	memoCall := memoSlot.Begin(memoctx.Background())
-	memoSlotKey(memoCall.Key(), i)
-	return memoCall.Contains()
+	return memoSlotBegin(i).Contains()
 }
 
-// Clear removes every cached result of Slot.
+// Clear removes every cached result.
 func (h SlotMemoHandle) Clear(ctx memoctx.Context) error {
 	return memoSlot.Clear(ctx)
 }
 
-// Stats returns the counters of [SlotCached].
+// Stats returns the cache's counters.
 func (h SlotMemoHandle) Stats() memort2.Stats {
 	return memoSlot.Stats()
 }

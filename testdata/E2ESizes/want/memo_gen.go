@@ -24,14 +24,15 @@ var memoText = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfString,
 })
 
-// memoTextKey writes the key of one call of Text.
-func memoTextKey(w *memo.KeyWriter) {}
+// memoTextBegin starts a call of Text and writes its key.
+func memoTextBegin() *memoimpl.Call {
+	return memoText.Begin(context.Background())
+}
 
 // TextCached is the memoized form of [Text]: calls with equal arguments share
 // one result, computed once. Results live in the backend named "sizes".
 func TextCached() string {
-	memoCall := memoText.Begin(context.Background())
-	memoTextKey(memoCall.Key())
+	memoCall := memoTextBegin()
 	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
 		return memoR
 	}
@@ -41,8 +42,7 @@ func TextCached() string {
 	return memoR
 }
 
-// TextMemo returns the handle of [TextCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// TextMemo returns the handle of [TextCached]'s cache.
 func TextMemo() TextMemoHandle {
 	return TextMemoHandle{}
 }
@@ -52,25 +52,20 @@ type TextMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h TextMemoHandle) Forget() error {
-	memoCall := memoText.Begin(context.Background())
-	memoTextKey(memoCall.Key())
-	return memoCall.Forget()
+	return memoTextBegin().Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Text.
+// Contains reports whether a live result is cached for these arguments.
 func (h TextMemoHandle) Contains() bool {
-	memoCall := memoText.Begin(context.Background())
-	memoTextKey(memoCall.Key())
-	return memoCall.Contains()
+	return memoTextBegin().Contains()
 }
 
-// Clear removes every cached result of Text.
+// Clear removes every cached result.
 func (h TextMemoHandle) Clear(ctx context.Context) error {
 	return memoText.Clear(ctx)
 }
 
-// Stats returns the counters of [TextCached].
+// Stats returns the cache's counters.
 func (h TextMemoHandle) Stats() memo.Stats {
 	return memoText.Stats()
 }
@@ -86,15 +81,16 @@ var memoOneRecord = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfRecord,
 })
 
-// memoOneRecordKey writes the key of one call of OneRecord.
-func memoOneRecordKey(w *memo.KeyWriter) {}
+// memoOneRecordBegin starts a call of OneRecord and writes its key.
+func memoOneRecordBegin() *memoimpl.Call {
+	return memoOneRecord.Begin(context.Background())
+}
 
 // OneRecordCached is the memoized form of [OneRecord]: calls with equal
 // arguments share one result, computed once. Results live in the backend named
 // "sizes".
 func OneRecordCached() Record {
-	memoCall := memoOneRecord.Begin(context.Background())
-	memoOneRecordKey(memoCall.Key())
+	memoCall := memoOneRecordBegin()
 	if memoR, memoOK := memoimpl.Lookup[Record](memoCall, false); memoOK {
 		return memoR
 	}
@@ -104,8 +100,7 @@ func OneRecordCached() Record {
 	return memoR
 }
 
-// OneRecordMemo returns the handle of [OneRecordCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// OneRecordMemo returns the handle of [OneRecordCached]'s cache.
 func OneRecordMemo() OneRecordMemoHandle {
 	return OneRecordMemoHandle{}
 }
@@ -115,25 +110,20 @@ type OneRecordMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h OneRecordMemoHandle) Forget() error {
-	memoCall := memoOneRecord.Begin(context.Background())
-	memoOneRecordKey(memoCall.Key())
-	return memoCall.Forget()
+	return memoOneRecordBegin().Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling OneRecord.
+// Contains reports whether a live result is cached for these arguments.
 func (h OneRecordMemoHandle) Contains() bool {
-	memoCall := memoOneRecord.Begin(context.Background())
-	memoOneRecordKey(memoCall.Key())
-	return memoCall.Contains()
+	return memoOneRecordBegin().Contains()
 }
 
-// Clear removes every cached result of OneRecord.
+// Clear removes every cached result.
 func (h OneRecordMemoHandle) Clear(ctx context.Context) error {
 	return memoOneRecord.Clear(ctx)
 }
 
-// Stats returns the counters of [OneRecordCached].
+// Stats returns the cache's counters.
 func (h OneRecordMemoHandle) Stats() memo.Stats {
 	return memoOneRecord.Stats()
 }
@@ -149,14 +139,15 @@ var memoOneLeaf = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfPtrLeaf,
 })
 
-// memoOneLeafKey writes the key of one call of OneLeaf.
-func memoOneLeafKey(w *memo.KeyWriter) {}
+// memoOneLeafBegin starts a call of OneLeaf and writes its key.
+func memoOneLeafBegin() *memoimpl.Call {
+	return memoOneLeaf.Begin(context.Background())
+}
 
 // OneLeafCached is the memoized form of [OneLeaf]: calls with equal arguments
 // share one result, computed once. Results live in the backend named "sizes".
 func OneLeafCached() *Leaf {
-	memoCall := memoOneLeaf.Begin(context.Background())
-	memoOneLeafKey(memoCall.Key())
+	memoCall := memoOneLeafBegin()
 	if memoR, memoOK := memoimpl.Lookup[*Leaf](memoCall, false); memoOK {
 		return memoR
 	}
@@ -166,8 +157,7 @@ func OneLeafCached() *Leaf {
 	return memoR
 }
 
-// OneLeafMemo returns the handle of [OneLeafCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// OneLeafMemo returns the handle of [OneLeafCached]'s cache.
 func OneLeafMemo() OneLeafMemoHandle {
 	return OneLeafMemoHandle{}
 }
@@ -177,25 +167,20 @@ type OneLeafMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h OneLeafMemoHandle) Forget() error {
-	memoCall := memoOneLeaf.Begin(context.Background())
-	memoOneLeafKey(memoCall.Key())
-	return memoCall.Forget()
+	return memoOneLeafBegin().Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling OneLeaf.
+// Contains reports whether a live result is cached for these arguments.
 func (h OneLeafMemoHandle) Contains() bool {
-	memoCall := memoOneLeaf.Begin(context.Background())
-	memoOneLeafKey(memoCall.Key())
-	return memoCall.Contains()
+	return memoOneLeafBegin().Contains()
 }
 
-// Clear removes every cached result of OneLeaf.
+// Clear removes every cached result.
 func (h OneLeafMemoHandle) Clear(ctx context.Context) error {
 	return memoOneLeaf.Clear(ctx)
 }
 
-// Stats returns the counters of [OneLeafCached].
+// Stats returns the cache's counters.
 func (h OneLeafMemoHandle) Stats() memo.Stats {
 	return memoOneLeaf.Stats()
 }
@@ -211,14 +196,15 @@ var memoIndex = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfMapStringSliceInt,
 })
 
-// memoIndexKey writes the key of one call of Index.
-func memoIndexKey(w *memo.KeyWriter) {}
+// memoIndexBegin starts a call of Index and writes its key.
+func memoIndexBegin() *memoimpl.Call {
+	return memoIndex.Begin(context.Background())
+}
 
 // IndexCached is the memoized form of [Index]: calls with equal arguments
 // share one result, computed once. Results live in the backend named "sizes".
 func IndexCached() map[string][]int {
-	memoCall := memoIndex.Begin(context.Background())
-	memoIndexKey(memoCall.Key())
+	memoCall := memoIndexBegin()
 	if memoR, memoOK := memoimpl.Lookup[map[string][]int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -228,8 +214,7 @@ func IndexCached() map[string][]int {
 	return memoR
 }
 
-// IndexMemo returns the handle of [IndexCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// IndexMemo returns the handle of [IndexCached]'s cache.
 func IndexMemo() IndexMemoHandle {
 	return IndexMemoHandle{}
 }
@@ -239,25 +224,20 @@ type IndexMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h IndexMemoHandle) Forget() error {
-	memoCall := memoIndex.Begin(context.Background())
-	memoIndexKey(memoCall.Key())
-	return memoCall.Forget()
+	return memoIndexBegin().Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Index.
+// Contains reports whether a live result is cached for these arguments.
 func (h IndexMemoHandle) Contains() bool {
-	memoCall := memoIndex.Begin(context.Background())
-	memoIndexKey(memoCall.Key())
-	return memoCall.Contains()
+	return memoIndexBegin().Contains()
 }
 
-// Clear removes every cached result of Index.
+// Clear removes every cached result.
 func (h IndexMemoHandle) Clear(ctx context.Context) error {
 	return memoIndex.Clear(ctx)
 }
 
-// Stats returns the counters of [IndexCached].
+// Stats returns the cache's counters.
 func (h IndexMemoHandle) Stats() memo.Stats {
 	return memoIndex.Stats()
 }
@@ -272,8 +252,10 @@ var memoOneDoc = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Unstorable:  "field Doc.Extra is an interface (any): msgpack would lose its dynamic type",
 })
 
-// memoOneDocKey writes the key of one call of OneDoc.
-func memoOneDocKey(w *memo.KeyWriter) {}
+// memoOneDocBegin starts a call of OneDoc and writes its key.
+func memoOneDocBegin() *memoimpl.Call {
+	return memoOneDoc.Begin(context.Background())
+}
 
 // OneDocCached is the memoized form of [OneDoc]: calls with equal arguments
 // share one result, computed once. Results live in the backend named "sizes".
@@ -281,8 +263,7 @@ func memoOneDocKey(w *memo.KeyWriter) {}
 // Redis, S3), calls run uncached, because field Doc.Extra is an interface
 // (any): msgpack would lose its dynamic type.
 func OneDocCached() Doc {
-	memoCall := memoOneDoc.Begin(context.Background())
-	memoOneDocKey(memoCall.Key())
+	memoCall := memoOneDocBegin()
 	if memoR, memoOK := memoimpl.Lookup[Doc](memoCall, false); memoOK {
 		return memoR
 	}
@@ -292,8 +273,7 @@ func OneDocCached() Doc {
 	return memoR
 }
 
-// OneDocMemo returns the handle of [OneDocCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// OneDocMemo returns the handle of [OneDocCached]'s cache.
 func OneDocMemo() OneDocMemoHandle {
 	return OneDocMemoHandle{}
 }
@@ -303,25 +283,20 @@ type OneDocMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h OneDocMemoHandle) Forget() error {
-	memoCall := memoOneDoc.Begin(context.Background())
-	memoOneDocKey(memoCall.Key())
-	return memoCall.Forget()
+	return memoOneDocBegin().Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling OneDoc.
+// Contains reports whether a live result is cached for these arguments.
 func (h OneDocMemoHandle) Contains() bool {
-	memoCall := memoOneDoc.Begin(context.Background())
-	memoOneDocKey(memoCall.Key())
-	return memoCall.Contains()
+	return memoOneDocBegin().Contains()
 }
 
-// Clear removes every cached result of OneDoc.
+// Clear removes every cached result.
 func (h OneDocMemoHandle) Clear(ctx context.Context) error {
 	return memoOneDoc.Clear(ctx)
 }
 
-// Stats returns the counters of [OneDocCached].
+// Stats returns the cache's counters.
 func (h OneDocMemoHandle) Stats() memo.Stats {
 	return memoOneDoc.Stats()
 }
@@ -338,16 +313,17 @@ var memoRing = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfPtrChain,
 })
 
-// memoRingKey writes the key of one call of Ring.
-func memoRingKey(w *memo.KeyWriter) {}
+// memoRingBegin starts a call of Ring and writes its key.
+func memoRingBegin() *memoimpl.Call {
+	return memoRing.Begin(context.Background())
+}
 
 // RingCached is the memoized form of [Ring]: calls with equal arguments share
 // one result, computed once. Results live in the backend named "sizes". A
 // result that holds a cycle is returned but not stored in a byte-level
 // backend: encoding it would never end.
 func RingCached() *Chain {
-	memoCall := memoRing.Begin(context.Background())
-	memoRingKey(memoCall.Key())
+	memoCall := memoRingBegin()
 	if memoR, memoOK := memoimpl.Lookup[*Chain](memoCall, false); memoOK {
 		return memoR
 	}
@@ -357,8 +333,7 @@ func RingCached() *Chain {
 	return memoR
 }
 
-// RingMemo returns the handle of [RingCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// RingMemo returns the handle of [RingCached]'s cache.
 func RingMemo() RingMemoHandle {
 	return RingMemoHandle{}
 }
@@ -368,25 +343,20 @@ type RingMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h RingMemoHandle) Forget() error {
-	memoCall := memoRing.Begin(context.Background())
-	memoRingKey(memoCall.Key())
-	return memoCall.Forget()
+	return memoRingBegin().Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Ring.
+// Contains reports whether a live result is cached for these arguments.
 func (h RingMemoHandle) Contains() bool {
-	memoCall := memoRing.Begin(context.Background())
-	memoRingKey(memoCall.Key())
-	return memoCall.Contains()
+	return memoRingBegin().Contains()
 }
 
-// Clear removes every cached result of Ring.
+// Clear removes every cached result.
 func (h RingMemoHandle) Clear(ctx context.Context) error {
 	return memoRing.Clear(ctx)
 }
 
-// Stats returns the counters of [RingCached].
+// Stats returns the cache's counters.
 func (h RingMemoHandle) Stats() memo.Stats {
 	return memoRing.Stats()
 }
@@ -408,14 +378,15 @@ var memoPair = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoPairSize,
 })
 
-// memoPairKey writes the key of one call of Pair.
-func memoPairKey(w *memo.KeyWriter) {}
+// memoPairBegin starts a call of Pair and writes its key.
+func memoPairBegin() *memoimpl.Call {
+	return memoPair.Begin(context.Background())
+}
 
 // PairCached is the memoized form of [Pair]: calls with equal arguments share
 // one result, computed once. Results live in the backend named "sizes".
 func PairCached() (string, []byte) {
-	memoCall := memoPair.Begin(context.Background())
-	memoPairKey(memoCall.Key())
+	memoCall := memoPairBegin()
 	if memoR, memoOK := memoimpl.Lookup[memoPairResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1
 	}
@@ -426,8 +397,7 @@ func PairCached() (string, []byte) {
 	return memoR.R0, memoR.R1
 }
 
-// PairMemo returns the handle of [PairCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// PairMemo returns the handle of [PairCached]'s cache.
 func PairMemo() PairMemoHandle {
 	return PairMemoHandle{}
 }
@@ -437,25 +407,20 @@ type PairMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h PairMemoHandle) Forget() error {
-	memoCall := memoPair.Begin(context.Background())
-	memoPairKey(memoCall.Key())
-	return memoCall.Forget()
+	return memoPairBegin().Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Pair.
+// Contains reports whether a live result is cached for these arguments.
 func (h PairMemoHandle) Contains() bool {
-	memoCall := memoPair.Begin(context.Background())
-	memoPairKey(memoCall.Key())
-	return memoCall.Contains()
+	return memoPairBegin().Contains()
 }
 
-// Clear removes every cached result of Pair.
+// Clear removes every cached result.
 func (h PairMemoHandle) Clear(ctx context.Context) error {
 	return memoPair.Clear(ctx)
 }
 
-// Stats returns the counters of [PairCached].
+// Stats returns the cache's counters.
 func (h PairMemoHandle) Stats() memo.Stats {
 	return memoPair.Stats()
 }
@@ -470,14 +435,15 @@ var memoOneFlat = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2ESizes",
 })
 
-// memoOneFlatKey writes the key of one call of OneFlat.
-func memoOneFlatKey(w *memo.KeyWriter) {}
+// memoOneFlatBegin starts a call of OneFlat and writes its key.
+func memoOneFlatBegin() *memoimpl.Call {
+	return memoOneFlat.Begin(context.Background())
+}
 
 // OneFlatCached is the memoized form of [OneFlat]: calls with equal arguments
 // share one result, computed once. Results live in the backend named "sizes".
 func OneFlatCached() Flat {
-	memoCall := memoOneFlat.Begin(context.Background())
-	memoOneFlatKey(memoCall.Key())
+	memoCall := memoOneFlatBegin()
 	if memoR, memoOK := memoimpl.Lookup[Flat](memoCall, false); memoOK {
 		return memoR
 	}
@@ -487,8 +453,7 @@ func OneFlatCached() Flat {
 	return memoR
 }
 
-// OneFlatMemo returns the handle of [OneFlatCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// OneFlatMemo returns the handle of [OneFlatCached]'s cache.
 func OneFlatMemo() OneFlatMemoHandle {
 	return OneFlatMemoHandle{}
 }
@@ -498,25 +463,20 @@ type OneFlatMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h OneFlatMemoHandle) Forget() error {
-	memoCall := memoOneFlat.Begin(context.Background())
-	memoOneFlatKey(memoCall.Key())
-	return memoCall.Forget()
+	return memoOneFlatBegin().Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling OneFlat.
+// Contains reports whether a live result is cached for these arguments.
 func (h OneFlatMemoHandle) Contains() bool {
-	memoCall := memoOneFlat.Begin(context.Background())
-	memoOneFlatKey(memoCall.Key())
-	return memoCall.Contains()
+	return memoOneFlatBegin().Contains()
 }
 
-// Clear removes every cached result of OneFlat.
+// Clear removes every cached result.
 func (h OneFlatMemoHandle) Clear(ctx context.Context) error {
 	return memoOneFlat.Clear(ctx)
 }
 
-// Stats returns the counters of [OneFlatCached].
+// Stats returns the cache's counters.
 func (h OneFlatMemoHandle) Stats() memo.Stats {
 	return memoOneFlat.Stats()
 }
@@ -531,14 +491,15 @@ var memoThree = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Recursive:   true,
 })
 
-// memoThreeKey writes the key of one call of Three.
-func memoThreeKey[T any](w *memo.KeyWriter) {}
+// memoThreeBegin starts a call of Three and writes its key.
+func memoThreeBegin[T any]() *memoimpl.Call {
+	return memoimpl.Instance[T](memoThree).Begin(context.Background())
+}
 
 // ThreeCached is the memoized form of [Three]: calls with equal arguments
 // share one result, computed once. Results live in the backend named "sizes".
 func ThreeCached[T any]() []T {
-	memoCall := memoimpl.Instance[T](memoThree).Begin(context.Background())
-	memoThreeKey[T](memoCall.Key())
+	memoCall := memoThreeBegin[T]()
 	if memoR, memoOK := memoimpl.Lookup[[]T](memoCall, false); memoOK {
 		return memoR
 	}
@@ -548,8 +509,7 @@ func ThreeCached[T any]() []T {
 	return memoR
 }
 
-// ThreeMemo returns the handle of [ThreeCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// ThreeMemo returns the handle of [ThreeCached]'s cache.
 func ThreeMemo[T any]() ThreeMemoHandle[T] {
 	return ThreeMemoHandle[T]{}
 }
@@ -559,25 +519,20 @@ type ThreeMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ThreeMemoHandle[T]) Forget() error {
-	memoCall := memoimpl.Instance[T](memoThree).Begin(context.Background())
-	memoThreeKey[T](memoCall.Key())
-	return memoCall.Forget()
+	return memoThreeBegin[T]().Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Three.
+// Contains reports whether a live result is cached for these arguments.
 func (h ThreeMemoHandle[T]) Contains() bool {
-	memoCall := memoimpl.Instance[T](memoThree).Begin(context.Background())
-	memoThreeKey[T](memoCall.Key())
-	return memoCall.Contains()
+	return memoThreeBegin[T]().Contains()
 }
 
-// Clear removes every cached result of Three with these type arguments.
+// Clear removes every cached result with these type arguments.
 func (h ThreeMemoHandle[T]) Clear(ctx context.Context) error {
 	return memoimpl.Instance[T](memoThree).Clear(ctx)
 }
 
-// Stats returns the counters of [ThreeCached] with these type arguments.
+// Stats returns the cache's counters with these type arguments.
 func (h ThreeMemoHandle[T]) Stats() memo.Stats {
 	return memoimpl.Instance[T](memoThree).Stats()
 }
@@ -593,14 +548,15 @@ var memoOneID = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfID,
 })
 
-// memoOneIDKey writes the key of one call of OneID.
-func memoOneIDKey(w *memo.KeyWriter) {}
+// memoOneIDBegin starts a call of OneID and writes its key.
+func memoOneIDBegin() *memoimpl.Call {
+	return memoOneID.Begin(context.Background())
+}
 
 // OneIDCached is the memoized form of [OneID]: calls with equal arguments
 // share one result, computed once. Results live in the backend named "sizes".
 func OneIDCached() ID {
-	memoCall := memoOneID.Begin(context.Background())
-	memoOneIDKey(memoCall.Key())
+	memoCall := memoOneIDBegin()
 	if memoR, memoOK := memoimpl.Lookup[ID](memoCall, false); memoOK {
 		return memoR
 	}
@@ -610,8 +566,7 @@ func OneIDCached() ID {
 	return memoR
 }
 
-// OneIDMemo returns the handle of [OneIDCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// OneIDMemo returns the handle of [OneIDCached]'s cache.
 func OneIDMemo() OneIDMemoHandle {
 	return OneIDMemoHandle{}
 }
@@ -621,25 +576,20 @@ type OneIDMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h OneIDMemoHandle) Forget() error {
-	memoCall := memoOneID.Begin(context.Background())
-	memoOneIDKey(memoCall.Key())
-	return memoCall.Forget()
+	return memoOneIDBegin().Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling OneID.
+// Contains reports whether a live result is cached for these arguments.
 func (h OneIDMemoHandle) Contains() bool {
-	memoCall := memoOneID.Begin(context.Background())
-	memoOneIDKey(memoCall.Key())
-	return memoCall.Contains()
+	return memoOneIDBegin().Contains()
 }
 
-// Clear removes every cached result of OneID.
+// Clear removes every cached result.
 func (h OneIDMemoHandle) Clear(ctx context.Context) error {
 	return memoOneID.Clear(ctx)
 }
 
-// Stats returns the counters of [OneIDCached].
+// Stats returns the cache's counters.
 func (h OneIDMemoHandle) Stats() memo.Stats {
 	return memoOneID.Stats()
 }
@@ -655,14 +605,15 @@ var memoOneRefs = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfRefs,
 })
 
-// memoOneRefsKey writes the key of one call of OneRefs.
-func memoOneRefsKey(w *memo.KeyWriter) {}
+// memoOneRefsBegin starts a call of OneRefs and writes its key.
+func memoOneRefsBegin() *memoimpl.Call {
+	return memoOneRefs.Begin(context.Background())
+}
 
 // OneRefsCached is the memoized form of [OneRefs]: calls with equal arguments
 // share one result, computed once. Results live in the backend named "sizes".
 func OneRefsCached() Refs {
-	memoCall := memoOneRefs.Begin(context.Background())
-	memoOneRefsKey(memoCall.Key())
+	memoCall := memoOneRefsBegin()
 	if memoR, memoOK := memoimpl.Lookup[Refs](memoCall, false); memoOK {
 		return memoR
 	}
@@ -672,8 +623,7 @@ func OneRefsCached() Refs {
 	return memoR
 }
 
-// OneRefsMemo returns the handle of [OneRefsCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// OneRefsMemo returns the handle of [OneRefsCached]'s cache.
 func OneRefsMemo() OneRefsMemoHandle {
 	return OneRefsMemoHandle{}
 }
@@ -683,25 +633,20 @@ type OneRefsMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h OneRefsMemoHandle) Forget() error {
-	memoCall := memoOneRefs.Begin(context.Background())
-	memoOneRefsKey(memoCall.Key())
-	return memoCall.Forget()
+	return memoOneRefsBegin().Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling OneRefs.
+// Contains reports whether a live result is cached for these arguments.
 func (h OneRefsMemoHandle) Contains() bool {
-	memoCall := memoOneRefs.Begin(context.Background())
-	memoOneRefsKey(memoCall.Key())
-	return memoCall.Contains()
+	return memoOneRefsBegin().Contains()
 }
 
-// Clear removes every cached result of OneRefs.
+// Clear removes every cached result.
 func (h OneRefsMemoHandle) Clear(ctx context.Context) error {
 	return memoOneRefs.Clear(ctx)
 }
 
-// Stats returns the counters of [OneRefsCached].
+// Stats returns the cache's counters.
 func (h OneRefsMemoHandle) Stats() memo.Stats {
 	return memoOneRefs.Stats()
 }
@@ -716,8 +661,10 @@ var memoAnything = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Unstorable:  "result 1 is an interface (any): msgpack would lose its dynamic type",
 })
 
-// memoAnythingKey writes the key of one call of Anything.
-func memoAnythingKey(w *memo.KeyWriter) {}
+// memoAnythingBegin starts a call of Anything and writes its key.
+func memoAnythingBegin() *memoimpl.Call {
+	return memoAnything.Begin(context.Background())
+}
 
 // AnythingCached is the memoized form of [Anything]: calls with equal
 // arguments share one result, computed once. Results live in the backend named
@@ -725,8 +672,7 @@ func memoAnythingKey(w *memo.KeyWriter) {}
 // file, Redis, S3), calls run uncached, because result 1 is an interface
 // (any): msgpack would lose its dynamic type.
 func AnythingCached() any {
-	memoCall := memoAnything.Begin(context.Background())
-	memoAnythingKey(memoCall.Key())
+	memoCall := memoAnythingBegin()
 	if memoR, memoOK := memoimpl.Lookup[any](memoCall, false); memoOK {
 		return memoR
 	}
@@ -736,8 +682,7 @@ func AnythingCached() any {
 	return memoR
 }
 
-// AnythingMemo returns the handle of [AnythingCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// AnythingMemo returns the handle of [AnythingCached]'s cache.
 func AnythingMemo() AnythingMemoHandle {
 	return AnythingMemoHandle{}
 }
@@ -747,25 +692,20 @@ type AnythingMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h AnythingMemoHandle) Forget() error {
-	memoCall := memoAnything.Begin(context.Background())
-	memoAnythingKey(memoCall.Key())
-	return memoCall.Forget()
+	return memoAnythingBegin().Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Anything.
+// Contains reports whether a live result is cached for these arguments.
 func (h AnythingMemoHandle) Contains() bool {
-	memoCall := memoAnything.Begin(context.Background())
-	memoAnythingKey(memoCall.Key())
-	return memoCall.Contains()
+	return memoAnythingBegin().Contains()
 }
 
-// Clear removes every cached result of Anything.
+// Clear removes every cached result.
 func (h AnythingMemoHandle) Clear(ctx context.Context) error {
 	return memoAnything.Clear(ctx)
 }
 
-// Stats returns the counters of [AnythingCached].
+// Stats returns the cache's counters.
 func (h AnythingMemoHandle) Stats() memo.Stats {
 	return memoAnything.Stats()
 }
@@ -781,17 +721,19 @@ var memoLoad = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfRecord,
 })
 
-// memoLoadKey writes the key of one call of Load.
-func memoLoadKey(w *memo.KeyWriter, id int64) {
+// memoLoadBegin starts a call of Load and writes its key.
+func memoLoadBegin(id int64) *memoimpl.Call {
+	memoCall := memoLoad.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(id)
+	return memoCall
 }
 
 // LoadCached is the memoized form of [Load]: calls with equal arguments share
 // one result, computed once. The key is made of id. Results live in the
 // backend named "bounded".
 func LoadCached(id int64) Record {
-	memoCall := memoLoad.Begin(context.Background())
-	memoLoadKey(memoCall.Key(), id)
+	memoCall := memoLoadBegin(id)
 	if memoR, memoOK := memoimpl.Lookup[Record](memoCall, false); memoOK {
 		return memoR
 	}
@@ -804,8 +746,7 @@ func LoadCached(id int64) Record {
 	return memoR
 }
 
-// LoadMemo returns the handle of [LoadCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// LoadMemo returns the handle of [LoadCached]'s cache.
 func LoadMemo() LoadMemoHandle {
 	return LoadMemoHandle{}
 }
@@ -815,25 +756,20 @@ type LoadMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h LoadMemoHandle) Forget(id int64) error {
-	memoCall := memoLoad.Begin(context.Background())
-	memoLoadKey(memoCall.Key(), id)
-	return memoCall.Forget()
+	return memoLoadBegin(id).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Load.
+// Contains reports whether a live result is cached for these arguments.
 func (h LoadMemoHandle) Contains(id int64) bool {
-	memoCall := memoLoad.Begin(context.Background())
-	memoLoadKey(memoCall.Key(), id)
-	return memoCall.Contains()
+	return memoLoadBegin(id).Contains()
 }
 
-// Clear removes every cached result of Load.
+// Clear removes every cached result.
 func (h LoadMemoHandle) Clear(ctx context.Context) error {
 	return memoLoad.Clear(ctx)
 }
 
-// Stats returns the counters of [LoadCached].
+// Stats returns the cache's counters.
 func (h LoadMemoHandle) Stats() memo.Stats {
 	return memoLoad.Stats()
 }

@@ -24,9 +24,12 @@ var memoPrice = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Unstorable:  "field Money.cents (main.go:28) is unexported: msgpack would drop it (msgpack does not call Money's MarshalJSON and UnmarshalJSON)",
 })
 
-// memoPriceKey writes the key of one call of Price.
-func memoPriceKey(w *memo.KeyWriter, id int) {
+// memoPriceBegin starts a call of Price and writes its key.
+func memoPriceBegin(id int) *memoimpl.Call {
+	memoCall := memoPrice.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(id))
+	return memoCall
 }
 
 // PriceCached is the memoized form of [Price]: calls with equal arguments
@@ -36,8 +39,7 @@ func memoPriceKey(w *memo.KeyWriter, id int) {
 // (main.go:28) is unexported: msgpack would drop it (msgpack does not call
 // Money's MarshalJSON and UnmarshalJSON).
 func PriceCached(id int) Money {
-	memoCall := memoPrice.Begin(context.Background())
-	memoPriceKey(memoCall.Key(), id)
+	memoCall := memoPriceBegin(id)
 	if memoR, memoOK := memoimpl.Lookup[Money](memoCall, false); memoOK {
 		return memoR
 	}
@@ -50,8 +52,7 @@ func PriceCached(id int) Money {
 	return memoR
 }
 
-// PriceMemo returns the handle of [PriceCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// PriceMemo returns the handle of [PriceCached]'s cache.
 func PriceMemo() PriceMemoHandle {
 	return PriceMemoHandle{}
 }
@@ -61,25 +62,20 @@ type PriceMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h PriceMemoHandle) Forget(id int) error {
-	memoCall := memoPrice.Begin(context.Background())
-	memoPriceKey(memoCall.Key(), id)
-	return memoCall.Forget()
+	return memoPriceBegin(id).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Price.
+// Contains reports whether a live result is cached for these arguments.
 func (h PriceMemoHandle) Contains(id int) bool {
-	memoCall := memoPrice.Begin(context.Background())
-	memoPriceKey(memoCall.Key(), id)
-	return memoCall.Contains()
+	return memoPriceBegin(id).Contains()
 }
 
-// Clear removes every cached result of Price.
+// Clear removes every cached result.
 func (h PriceMemoHandle) Clear(ctx context.Context) error {
 	return memoPrice.Clear(ctx)
 }
 
-// Stats returns the counters of [PriceCached].
+// Stats returns the cache's counters.
 func (h PriceMemoHandle) Stats() memo.Stats {
 	return memoPrice.Stats()
 }
@@ -94,17 +90,19 @@ var memoPriceJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2EStorable",
 })
 
-// memoPriceJSONKey writes the key of one call of PriceJSON.
-func memoPriceJSONKey(w *memo.KeyWriter, id int) {
+// memoPriceJSONBegin starts a call of PriceJSON and writes its key.
+func memoPriceJSONBegin(id int) *memoimpl.Call {
+	memoCall := memoPriceJSON.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(id))
+	return memoCall
 }
 
 // PriceJSONCached is the memoized form of [PriceJSON]: calls with equal
 // arguments share one result, computed once. The key is made of id. Results
 // live in the backend named "disk".
 func PriceJSONCached(id int) Money {
-	memoCall := memoPriceJSON.Begin(context.Background())
-	memoPriceJSONKey(memoCall.Key(), id)
+	memoCall := memoPriceJSONBegin(id)
 	if memoR, memoOK := memoimpl.Lookup[Money](memoCall, false); memoOK {
 		return memoR
 	}
@@ -117,8 +115,7 @@ func PriceJSONCached(id int) Money {
 	return memoR
 }
 
-// PriceJSONMemo returns the handle of [PriceJSONCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// PriceJSONMemo returns the handle of [PriceJSONCached]'s cache.
 func PriceJSONMemo() PriceJSONMemoHandle {
 	return PriceJSONMemoHandle{}
 }
@@ -128,25 +125,20 @@ type PriceJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h PriceJSONMemoHandle) Forget(id int) error {
-	memoCall := memoPriceJSON.Begin(context.Background())
-	memoPriceJSONKey(memoCall.Key(), id)
-	return memoCall.Forget()
+	return memoPriceJSONBegin(id).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling PriceJSON.
+// Contains reports whether a live result is cached for these arguments.
 func (h PriceJSONMemoHandle) Contains(id int) bool {
-	memoCall := memoPriceJSON.Begin(context.Background())
-	memoPriceJSONKey(memoCall.Key(), id)
-	return memoCall.Contains()
+	return memoPriceJSONBegin(id).Contains()
 }
 
-// Clear removes every cached result of PriceJSON.
+// Clear removes every cached result.
 func (h PriceJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoPriceJSON.Clear(ctx)
 }
 
-// Stats returns the counters of [PriceJSONCached].
+// Stats returns the cache's counters.
 func (h PriceJSONMemoHandle) Stats() memo.Stats {
 	return memoPriceJSON.Stats()
 }
@@ -161,9 +153,12 @@ var memoRelease = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Unstorable:  "field Version.n (main.go:53) is unexported: json would drop it (json does not call Version's MarshalBinary and UnmarshalBinary)",
 })
 
-// memoReleaseKey writes the key of one call of Release.
-func memoReleaseKey(w *memo.KeyWriter, n int) {
+// memoReleaseBegin starts a call of Release and writes its key.
+func memoReleaseBegin(n int) *memoimpl.Call {
+	memoCall := memoRelease.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(n))
+	return memoCall
 }
 
 // ReleaseCached is the memoized form of [Release]: calls with equal arguments
@@ -173,8 +168,7 @@ func memoReleaseKey(w *memo.KeyWriter, n int) {
 // (main.go:53) is unexported: json would drop it (json does not call Version's
 // MarshalBinary and UnmarshalBinary).
 func ReleaseCached(n int) Version {
-	memoCall := memoRelease.Begin(context.Background())
-	memoReleaseKey(memoCall.Key(), n)
+	memoCall := memoReleaseBegin(n)
 	if memoR, memoOK := memoimpl.Lookup[Version](memoCall, false); memoOK {
 		return memoR
 	}
@@ -187,8 +181,7 @@ func ReleaseCached(n int) Version {
 	return memoR
 }
 
-// ReleaseMemo returns the handle of [ReleaseCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// ReleaseMemo returns the handle of [ReleaseCached]'s cache.
 func ReleaseMemo() ReleaseMemoHandle {
 	return ReleaseMemoHandle{}
 }
@@ -198,25 +191,20 @@ type ReleaseMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ReleaseMemoHandle) Forget(n int) error {
-	memoCall := memoRelease.Begin(context.Background())
-	memoReleaseKey(memoCall.Key(), n)
-	return memoCall.Forget()
+	return memoReleaseBegin(n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Release.
+// Contains reports whether a live result is cached for these arguments.
 func (h ReleaseMemoHandle) Contains(n int) bool {
-	memoCall := memoRelease.Begin(context.Background())
-	memoReleaseKey(memoCall.Key(), n)
-	return memoCall.Contains()
+	return memoReleaseBegin(n).Contains()
 }
 
-// Clear removes every cached result of Release.
+// Clear removes every cached result.
 func (h ReleaseMemoHandle) Clear(ctx context.Context) error {
 	return memoRelease.Clear(ctx)
 }
 
-// Stats returns the counters of [ReleaseCached].
+// Stats returns the cache's counters.
 func (h ReleaseMemoHandle) Stats() memo.Stats {
 	return memoRelease.Stats()
 }
@@ -232,9 +220,12 @@ var memoLoadUser = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Unstorable:  "field User.PasswordHash (main.go:75) is tagged json:\"-\": json would drop it",
 })
 
-// memoLoadUserKey writes the key of one call of LoadUser.
-func memoLoadUserKey(w *memo.KeyWriter, name string) {
+// memoLoadUserBegin starts a call of LoadUser and writes its key.
+func memoLoadUserBegin(name string) *memoimpl.Call {
+	memoCall := memoLoadUser.Begin(context.Background())
+	w := memoCall.Key()
 	w.Text(name)
+	return memoCall
 }
 
 // LoadUserCached is the memoized form of [LoadUser]: calls with equal
@@ -243,8 +234,7 @@ func memoLoadUserKey(w *memo.KeyWriter, name string) {
 // a byte-level backend (a file, Redis, S3), calls run uncached, because field
 // User.PasswordHash (main.go:75) is tagged json:"-": json would drop it.
 func LoadUserCached(name string) User {
-	memoCall := memoLoadUser.Begin(context.Background())
-	memoLoadUserKey(memoCall.Key(), name)
+	memoCall := memoLoadUserBegin(name)
 	if memoR, memoOK := memoimpl.Lookup[User](memoCall, false); memoOK {
 		return memoR
 	}
@@ -257,8 +247,7 @@ func LoadUserCached(name string) User {
 	return memoR
 }
 
-// LoadUserMemo returns the handle of [LoadUserCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// LoadUserMemo returns the handle of [LoadUserCached]'s cache.
 func LoadUserMemo() LoadUserMemoHandle {
 	return LoadUserMemoHandle{}
 }
@@ -268,25 +257,20 @@ type LoadUserMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h LoadUserMemoHandle) Forget(name string) error {
-	memoCall := memoLoadUser.Begin(context.Background())
-	memoLoadUserKey(memoCall.Key(), name)
-	return memoCall.Forget()
+	return memoLoadUserBegin(name).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling LoadUser.
+// Contains reports whether a live result is cached for these arguments.
 func (h LoadUserMemoHandle) Contains(name string) bool {
-	memoCall := memoLoadUser.Begin(context.Background())
-	memoLoadUserKey(memoCall.Key(), name)
-	return memoCall.Contains()
+	return memoLoadUserBegin(name).Contains()
 }
 
-// Clear removes every cached result of LoadUser.
+// Clear removes every cached result.
 func (h LoadUserMemoHandle) Clear(ctx context.Context) error {
 	return memoLoadUser.Clear(ctx)
 }
 
-// Stats returns the counters of [LoadUserCached].
+// Stats returns the cache's counters.
 func (h LoadUserMemoHandle) Stats() memo.Stats {
 	return memoLoadUser.Stats()
 }
@@ -301,9 +285,12 @@ var memoOpen = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Unstorable:  "field Session.Token (main.go:89) is tagged msgpack:\"-\": msgpack would drop it",
 })
 
-// memoOpenKey writes the key of one call of Open.
-func memoOpenKey(w *memo.KeyWriter, id int) {
+// memoOpenBegin starts a call of Open and writes its key.
+func memoOpenBegin(id int) *memoimpl.Call {
+	memoCall := memoOpen.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(id))
+	return memoCall
 }
 
 // OpenCached is the memoized form of [Open]: calls with equal arguments share
@@ -312,8 +299,7 @@ func memoOpenKey(w *memo.KeyWriter, id int) {
 // backend (a file, Redis, S3), calls run uncached, because field Session.Token
 // (main.go:89) is tagged msgpack:"-": msgpack would drop it.
 func OpenCached(id int) Session {
-	memoCall := memoOpen.Begin(context.Background())
-	memoOpenKey(memoCall.Key(), id)
+	memoCall := memoOpenBegin(id)
 	if memoR, memoOK := memoimpl.Lookup[Session](memoCall, false); memoOK {
 		return memoR
 	}
@@ -326,8 +312,7 @@ func OpenCached(id int) Session {
 	return memoR
 }
 
-// OpenMemo returns the handle of [OpenCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// OpenMemo returns the handle of [OpenCached]'s cache.
 func OpenMemo() OpenMemoHandle {
 	return OpenMemoHandle{}
 }
@@ -337,25 +322,20 @@ type OpenMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h OpenMemoHandle) Forget(id int) error {
-	memoCall := memoOpen.Begin(context.Background())
-	memoOpenKey(memoCall.Key(), id)
-	return memoCall.Forget()
+	return memoOpenBegin(id).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Open.
+// Contains reports whether a live result is cached for these arguments.
 func (h OpenMemoHandle) Contains(id int) bool {
-	memoCall := memoOpen.Begin(context.Background())
-	memoOpenKey(memoCall.Key(), id)
-	return memoCall.Contains()
+	return memoOpenBegin(id).Contains()
 }
 
-// Clear removes every cached result of Open.
+// Clear removes every cached result.
 func (h OpenMemoHandle) Clear(ctx context.Context) error {
 	return memoOpen.Clear(ctx)
 }
 
-// Stats returns the counters of [OpenCached].
+// Stats returns the cache's counters.
 func (h OpenMemoHandle) Stats() memo.Stats {
 	return memoOpen.Stats()
 }
@@ -371,9 +351,12 @@ var memoItemJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Unstorable:  "field Item.Base.ID (main.go:101) is hidden by Item.ID (main.go:106), of the same name \"ID\": json would drop it",
 })
 
-// memoItemJSONKey writes the key of one call of ItemJSON.
-func memoItemJSONKey(w *memo.KeyWriter, n int) {
+// memoItemJSONBegin starts a call of ItemJSON and writes its key.
+func memoItemJSONBegin(n int) *memoimpl.Call {
+	memoCall := memoItemJSON.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(n))
+	return memoCall
 }
 
 // ItemJSONCached is the memoized form of [ItemJSON]: calls with equal
@@ -383,8 +366,7 @@ func memoItemJSONKey(w *memo.KeyWriter, n int) {
 // Item.Base.ID (main.go:101) is hidden by Item.ID (main.go:106), of the same
 // name "ID": json would drop it.
 func ItemJSONCached(n int) Item {
-	memoCall := memoItemJSON.Begin(context.Background())
-	memoItemJSONKey(memoCall.Key(), n)
+	memoCall := memoItemJSONBegin(n)
 	if memoR, memoOK := memoimpl.Lookup[Item](memoCall, false); memoOK {
 		return memoR
 	}
@@ -397,8 +379,7 @@ func ItemJSONCached(n int) Item {
 	return memoR
 }
 
-// ItemJSONMemo returns the handle of [ItemJSONCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// ItemJSONMemo returns the handle of [ItemJSONCached]'s cache.
 func ItemJSONMemo() ItemJSONMemoHandle {
 	return ItemJSONMemoHandle{}
 }
@@ -408,25 +389,20 @@ type ItemJSONMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ItemJSONMemoHandle) Forget(n int) error {
-	memoCall := memoItemJSON.Begin(context.Background())
-	memoItemJSONKey(memoCall.Key(), n)
-	return memoCall.Forget()
+	return memoItemJSONBegin(n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling ItemJSON.
+// Contains reports whether a live result is cached for these arguments.
 func (h ItemJSONMemoHandle) Contains(n int) bool {
-	memoCall := memoItemJSON.Begin(context.Background())
-	memoItemJSONKey(memoCall.Key(), n)
-	return memoCall.Contains()
+	return memoItemJSONBegin(n).Contains()
 }
 
-// Clear removes every cached result of ItemJSON.
+// Clear removes every cached result.
 func (h ItemJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoItemJSON.Clear(ctx)
 }
 
-// Stats returns the counters of [ItemJSONCached].
+// Stats returns the cache's counters.
 func (h ItemJSONMemoHandle) Stats() memo.Stats {
 	return memoItemJSON.Stats()
 }
@@ -441,9 +417,12 @@ var memoItemMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Unstorable:  "field Item.Base.ID (main.go:101) is hidden by Item.ID (main.go:106), of the same name \"ID\": msgpack would drop it",
 })
 
-// memoItemMsgpackKey writes the key of one call of ItemMsgpack.
-func memoItemMsgpackKey(w *memo.KeyWriter, n int) {
+// memoItemMsgpackBegin starts a call of ItemMsgpack and writes its key.
+func memoItemMsgpackBegin(n int) *memoimpl.Call {
+	memoCall := memoItemMsgpack.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(n))
+	return memoCall
 }
 
 // ItemMsgpackCached is the memoized form of [ItemMsgpack]: calls with equal
@@ -453,8 +432,7 @@ func memoItemMsgpackKey(w *memo.KeyWriter, n int) {
 // Item.Base.ID (main.go:101) is hidden by Item.ID (main.go:106), of the same
 // name "ID": msgpack would drop it.
 func ItemMsgpackCached(n int) Item {
-	memoCall := memoItemMsgpack.Begin(context.Background())
-	memoItemMsgpackKey(memoCall.Key(), n)
+	memoCall := memoItemMsgpackBegin(n)
 	if memoR, memoOK := memoimpl.Lookup[Item](memoCall, false); memoOK {
 		return memoR
 	}
@@ -467,8 +445,7 @@ func ItemMsgpackCached(n int) Item {
 	return memoR
 }
 
-// ItemMsgpackMemo returns the handle of [ItemMsgpackCached]'s cache, to forget
-// or look up one argument set, clear every entry, or read the counters.
+// ItemMsgpackMemo returns the handle of [ItemMsgpackCached]'s cache.
 func ItemMsgpackMemo() ItemMsgpackMemoHandle {
 	return ItemMsgpackMemoHandle{}
 }
@@ -478,25 +455,20 @@ type ItemMsgpackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ItemMsgpackMemoHandle) Forget(n int) error {
-	memoCall := memoItemMsgpack.Begin(context.Background())
-	memoItemMsgpackKey(memoCall.Key(), n)
-	return memoCall.Forget()
+	return memoItemMsgpackBegin(n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling ItemMsgpack.
+// Contains reports whether a live result is cached for these arguments.
 func (h ItemMsgpackMemoHandle) Contains(n int) bool {
-	memoCall := memoItemMsgpack.Begin(context.Background())
-	memoItemMsgpackKey(memoCall.Key(), n)
-	return memoCall.Contains()
+	return memoItemMsgpackBegin(n).Contains()
 }
 
-// Clear removes every cached result of ItemMsgpack.
+// Clear removes every cached result.
 func (h ItemMsgpackMemoHandle) Clear(ctx context.Context) error {
 	return memoItemMsgpack.Clear(ctx)
 }
 
-// Stats returns the counters of [ItemMsgpackCached].
+// Stats returns the cache's counters.
 func (h ItemMsgpackMemoHandle) Stats() memo.Stats {
 	return memoItemMsgpack.Stats()
 }
@@ -512,17 +484,19 @@ var memoItemGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfItem,
 })
 
-// memoItemGobKey writes the key of one call of ItemGob.
-func memoItemGobKey(w *memo.KeyWriter, n int) {
+// memoItemGobBegin starts a call of ItemGob and writes its key.
+func memoItemGobBegin(n int) *memoimpl.Call {
+	memoCall := memoItemGob.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(n))
+	return memoCall
 }
 
 // ItemGobCached is the memoized form of [ItemGob]: calls with equal arguments
 // share one result, computed once. The key is made of n. Results live in the
 // backend named "disk".
 func ItemGobCached(n int) Item {
-	memoCall := memoItemGob.Begin(context.Background())
-	memoItemGobKey(memoCall.Key(), n)
+	memoCall := memoItemGobBegin(n)
 	if memoR, memoOK := memoimpl.Lookup[Item](memoCall, false); memoOK {
 		return memoR
 	}
@@ -535,8 +509,7 @@ func ItemGobCached(n int) Item {
 	return memoR
 }
 
-// ItemGobMemo returns the handle of [ItemGobCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// ItemGobMemo returns the handle of [ItemGobCached]'s cache.
 func ItemGobMemo() ItemGobMemoHandle {
 	return ItemGobMemoHandle{}
 }
@@ -546,25 +519,20 @@ type ItemGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ItemGobMemoHandle) Forget(n int) error {
-	memoCall := memoItemGob.Begin(context.Background())
-	memoItemGobKey(memoCall.Key(), n)
-	return memoCall.Forget()
+	return memoItemGobBegin(n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling ItemGob.
+// Contains reports whether a live result is cached for these arguments.
 func (h ItemGobMemoHandle) Contains(n int) bool {
-	memoCall := memoItemGob.Begin(context.Background())
-	memoItemGobKey(memoCall.Key(), n)
-	return memoCall.Contains()
+	return memoItemGobBegin(n).Contains()
 }
 
-// Clear removes every cached result of ItemGob.
+// Clear removes every cached result.
 func (h ItemGobMemoHandle) Clear(ctx context.Context) error {
 	return memoItemGob.Clear(ctx)
 }
 
-// Stats returns the counters of [ItemGobCached].
+// Stats returns the cache's counters.
 func (h ItemGobMemoHandle) Stats() memo.Stats {
 	return memoItemGob.Stats()
 }
@@ -581,10 +549,13 @@ var memoChain = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfPtrNode,
 })
 
-// memoChainKey writes the key of one call of Chain.
-func memoChainKey(w *memo.KeyWriter, n int, doubly bool) {
+// memoChainBegin starts a call of Chain and writes its key.
+func memoChainBegin(n int, doubly bool) *memoimpl.Call {
+	memoCall := memoChain.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(n))
 	w.Bool(doubly)
+	return memoCall
 }
 
 // ChainCached is the memoized form of [Chain]: calls with equal arguments
@@ -592,8 +563,7 @@ func memoChainKey(w *memo.KeyWriter, n int, doubly bool) {
 // live in the backend named "disk". A result that holds a cycle is returned
 // but not stored in a byte-level backend: encoding it would never end.
 func ChainCached(n int, doubly bool) *Node {
-	memoCall := memoChain.Begin(context.Background())
-	memoChainKey(memoCall.Key(), n, doubly)
+	memoCall := memoChainBegin(n, doubly)
 	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
 	}
@@ -606,8 +576,7 @@ func ChainCached(n int, doubly bool) *Node {
 	return memoR
 }
 
-// ChainMemo returns the handle of [ChainCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// ChainMemo returns the handle of [ChainCached]'s cache.
 func ChainMemo() ChainMemoHandle {
 	return ChainMemoHandle{}
 }
@@ -617,25 +586,20 @@ type ChainMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ChainMemoHandle) Forget(n int, doubly bool) error {
-	memoCall := memoChain.Begin(context.Background())
-	memoChainKey(memoCall.Key(), n, doubly)
-	return memoCall.Forget()
+	return memoChainBegin(n, doubly).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Chain.
+// Contains reports whether a live result is cached for these arguments.
 func (h ChainMemoHandle) Contains(n int, doubly bool) bool {
-	memoCall := memoChain.Begin(context.Background())
-	memoChainKey(memoCall.Key(), n, doubly)
-	return memoCall.Contains()
+	return memoChainBegin(n, doubly).Contains()
 }
 
-// Clear removes every cached result of Chain.
+// Clear removes every cached result.
 func (h ChainMemoHandle) Clear(ctx context.Context) error {
 	return memoChain.Clear(ctx)
 }
 
-// Stats returns the counters of [ChainCached].
+// Stats returns the cache's counters.
 func (h ChainMemoHandle) Stats() memo.Stats {
 	return memoChain.Stats()
 }
@@ -652,10 +616,13 @@ var memoChainGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfPtrNode,
 })
 
-// memoChainGobKey writes the key of one call of ChainGob.
-func memoChainGobKey(w *memo.KeyWriter, n int, doubly bool) {
+// memoChainGobBegin starts a call of ChainGob and writes its key.
+func memoChainGobBegin(n int, doubly bool) *memoimpl.Call {
+	memoCall := memoChainGob.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(n))
 	w.Bool(doubly)
+	return memoCall
 }
 
 // ChainGobCached is the memoized form of [ChainGob]: calls with equal
@@ -664,8 +631,7 @@ func memoChainGobKey(w *memo.KeyWriter, n int, doubly bool) {
 // returned but not stored in a byte-level backend: encoding it would never
 // end.
 func ChainGobCached(n int, doubly bool) *Node {
-	memoCall := memoChainGob.Begin(context.Background())
-	memoChainGobKey(memoCall.Key(), n, doubly)
+	memoCall := memoChainGobBegin(n, doubly)
 	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
 	}
@@ -678,8 +644,7 @@ func ChainGobCached(n int, doubly bool) *Node {
 	return memoR
 }
 
-// ChainGobMemo returns the handle of [ChainGobCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// ChainGobMemo returns the handle of [ChainGobCached]'s cache.
 func ChainGobMemo() ChainGobMemoHandle {
 	return ChainGobMemoHandle{}
 }
@@ -689,25 +654,20 @@ type ChainGobMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ChainGobMemoHandle) Forget(n int, doubly bool) error {
-	memoCall := memoChainGob.Begin(context.Background())
-	memoChainGobKey(memoCall.Key(), n, doubly)
-	return memoCall.Forget()
+	return memoChainGobBegin(n, doubly).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling ChainGob.
+// Contains reports whether a live result is cached for these arguments.
 func (h ChainGobMemoHandle) Contains(n int, doubly bool) bool {
-	memoCall := memoChainGob.Begin(context.Background())
-	memoChainGobKey(memoCall.Key(), n, doubly)
-	return memoCall.Contains()
+	return memoChainGobBegin(n, doubly).Contains()
 }
 
-// Clear removes every cached result of ChainGob.
+// Clear removes every cached result.
 func (h ChainGobMemoHandle) Clear(ctx context.Context) error {
 	return memoChainGob.Clear(ctx)
 }
 
-// Stats returns the counters of [ChainGobCached].
+// Stats returns the cache's counters.
 func (h ChainGobMemoHandle) Stats() memo.Stats {
 	return memoChainGob.Stats()
 }
@@ -723,17 +683,19 @@ var memoMeeting = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfSchedule,
 })
 
-// memoMeetingKey writes the key of one call of Meeting.
-func memoMeetingKey(w *memo.KeyWriter, id int) {
+// memoMeetingBegin starts a call of Meeting and writes its key.
+func memoMeetingBegin(id int) *memoimpl.Call {
+	memoCall := memoMeeting.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(id))
+	return memoCall
 }
 
 // MeetingCached is the memoized form of [Meeting]: calls with equal arguments
 // share one result, computed once. The key is made of id. Results live in the
 // backend named "disk".
 func MeetingCached(id int) Schedule {
-	memoCall := memoMeeting.Begin(context.Background())
-	memoMeetingKey(memoCall.Key(), id)
+	memoCall := memoMeetingBegin(id)
 	if memoR, memoOK := memoimpl.Lookup[Schedule](memoCall, false); memoOK {
 		return memoR
 	}
@@ -746,8 +708,7 @@ func MeetingCached(id int) Schedule {
 	return memoR
 }
 
-// MeetingMemo returns the handle of [MeetingCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// MeetingMemo returns the handle of [MeetingCached]'s cache.
 func MeetingMemo() MeetingMemoHandle {
 	return MeetingMemoHandle{}
 }
@@ -757,25 +718,20 @@ type MeetingMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MeetingMemoHandle) Forget(id int) error {
-	memoCall := memoMeeting.Begin(context.Background())
-	memoMeetingKey(memoCall.Key(), id)
-	return memoCall.Forget()
+	return memoMeetingBegin(id).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Meeting.
+// Contains reports whether a live result is cached for these arguments.
 func (h MeetingMemoHandle) Contains(id int) bool {
-	memoCall := memoMeeting.Begin(context.Background())
-	memoMeetingKey(memoCall.Key(), id)
-	return memoCall.Contains()
+	return memoMeetingBegin(id).Contains()
 }
 
-// Clear removes every cached result of Meeting.
+// Clear removes every cached result.
 func (h MeetingMemoHandle) Clear(ctx context.Context) error {
 	return memoMeeting.Clear(ctx)
 }
 
-// Stats returns the counters of [MeetingCached].
+// Stats returns the cache's counters.
 func (h MeetingMemoHandle) Stats() memo.Stats {
 	return memoMeeting.Stats()
 }

@@ -22,13 +22,16 @@ var memoSum = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2EStructTags",
 })
 
-// memoSumKey writes the key of one call of Sum.
-func memoSumKey(w *memo.KeyWriter, p struct {
+// memoSumBegin starts a call of Sum and writes its key.
+func memoSumBegin(p struct {
 	X int "json:\"invalid type\""
 	Y int "json:\"y\""
-}) {
+}) *memoimpl.Call {
+	memoCall := memoSum.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(p.X))
 	w.Int(int64(p.Y))
+	return memoCall
 }
 
 // SumCached is the memoized form of [Sum]: calls with equal arguments share
@@ -37,8 +40,7 @@ func SumCached(p struct {
 	X int "json:\"invalid type\""
 	Y int "json:\"y\""
 }) int {
-	memoCall := memoSum.Begin(context.Background())
-	memoSumKey(memoCall.Key(), p)
+	memoCall := memoSumBegin(p)
 	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -51,8 +53,7 @@ func SumCached(p struct {
 	return memoR
 }
 
-// SumMemo returns the handle of [SumCached]'s cache, to forget or look up one
-// argument set, clear every entry, or read the counters.
+// SumMemo returns the handle of [SumCached]'s cache.
 func SumMemo() SumMemoHandle {
 	return SumMemoHandle{}
 }
@@ -65,28 +66,23 @@ func (h SumMemoHandle) Forget(p struct {
 	X int "json:\"invalid type\""
 	Y int "json:\"y\""
 }) error {
-	memoCall := memoSum.Begin(context.Background())
-	memoSumKey(memoCall.Key(), p)
-	return memoCall.Forget()
+	return memoSumBegin(p).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Sum.
+// Contains reports whether a live result is cached for these arguments.
 func (h SumMemoHandle) Contains(p struct {
 	X int "json:\"invalid type\""
 	Y int "json:\"y\""
 }) bool {
-	memoCall := memoSum.Begin(context.Background())
-	memoSumKey(memoCall.Key(), p)
-	return memoCall.Contains()
+	return memoSumBegin(p).Contains()
 }
 
-// Clear removes every cached result of Sum.
+// Clear removes every cached result.
 func (h SumMemoHandle) Clear(ctx context.Context) error {
 	return memoSum.Clear(ctx)
 }
 
-// Stats returns the counters of [SumCached].
+// Stats returns the cache's counters.
 func (h SumMemoHandle) Stats() memo.Stats {
 	return memoSum.Stats()
 }

@@ -26,9 +26,12 @@ var memoSecret = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Unstorable:  "field Res.c (main.go:27) is unexported: msgpack would drop it",
 })
 
-// memoSecretKey writes the key of one call of Secret.
-func memoSecretKey(w *memo.KeyWriter, n int) {
+// memoSecretBegin starts a call of Secret and writes its key.
+func memoSecretBegin(n int) *memoimpl.Call {
+	memoCall := memoSecret.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(n))
+	return memoCall
 }
 
 // SecretCached is the memoized form of [Secret]: calls with equal arguments
@@ -37,8 +40,7 @@ func memoSecretKey(w *memo.KeyWriter, n int) {
 // backend (a file, Redis, S3), calls run uncached, because field Res.c
 // (main.go:27) is unexported: msgpack would drop it.
 func SecretCached(n int) Res {
-	memoCall := memoSecret.Begin(context.Background())
-	memoSecretKey(memoCall.Key(), n)
+	memoCall := memoSecretBegin(n)
 	if memoR, memoOK := memoimpl.Lookup[Res](memoCall, false); memoOK {
 		return memoR
 	}
@@ -51,8 +53,7 @@ func SecretCached(n int) Res {
 	return memoR
 }
 
-// SecretMemo returns the handle of [SecretCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// SecretMemo returns the handle of [SecretCached]'s cache.
 func SecretMemo() SecretMemoHandle {
 	return SecretMemoHandle{}
 }
@@ -62,25 +63,20 @@ type SecretMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h SecretMemoHandle) Forget(n int) error {
-	memoCall := memoSecret.Begin(context.Background())
-	memoSecretKey(memoCall.Key(), n)
-	return memoCall.Forget()
+	return memoSecretBegin(n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Secret.
+// Contains reports whether a live result is cached for these arguments.
 func (h SecretMemoHandle) Contains(n int) bool {
-	memoCall := memoSecret.Begin(context.Background())
-	memoSecretKey(memoCall.Key(), n)
-	return memoCall.Contains()
+	return memoSecretBegin(n).Contains()
 }
 
-// Clear removes every cached result of Secret.
+// Clear removes every cached result.
 func (h SecretMemoHandle) Clear(ctx context.Context) error {
 	return memoSecret.Clear(ctx)
 }
 
-// Stats returns the counters of [SecretCached].
+// Stats returns the cache's counters.
 func (h SecretMemoHandle) Stats() memo.Stats {
 	return memoSecret.Stats()
 }
@@ -93,9 +89,12 @@ var memoKept = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Unstorable:  "field Res.c (main.go:27) is unexported: msgpack would drop it",
 })
 
-// memoKeptKey writes the key of one call of Kept.
-func memoKeptKey(w *memo.KeyWriter, n int) {
+// memoKeptBegin starts a call of Kept and writes its key.
+func memoKeptBegin(n int) *memoimpl.Call {
+	memoCall := memoKept.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(n))
+	return memoCall
 }
 
 // KeptCached is the memoized form of [Kept]: calls with equal arguments share
@@ -104,8 +103,7 @@ func memoKeptKey(w *memo.KeyWriter, n int) {
 // uncached, because field Res.c (main.go:27) is unexported: msgpack would drop
 // it.
 func KeptCached(n int) Res {
-	memoCall := memoKept.Begin(context.Background())
-	memoKeptKey(memoCall.Key(), n)
+	memoCall := memoKeptBegin(n)
 	if memoR, memoOK := memoimpl.Lookup[Res](memoCall, false); memoOK {
 		return memoR
 	}
@@ -118,8 +116,7 @@ func KeptCached(n int) Res {
 	return memoR
 }
 
-// KeptMemo returns the handle of [KeptCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// KeptMemo returns the handle of [KeptCached]'s cache.
 func KeptMemo() KeptMemoHandle {
 	return KeptMemoHandle{}
 }
@@ -129,25 +126,20 @@ type KeptMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h KeptMemoHandle) Forget(n int) error {
-	memoCall := memoKept.Begin(context.Background())
-	memoKeptKey(memoCall.Key(), n)
-	return memoCall.Forget()
+	return memoKeptBegin(n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Kept.
+// Contains reports whether a live result is cached for these arguments.
 func (h KeptMemoHandle) Contains(n int) bool {
-	memoCall := memoKept.Begin(context.Background())
-	memoKeptKey(memoCall.Key(), n)
-	return memoCall.Contains()
+	return memoKeptBegin(n).Contains()
 }
 
-// Clear removes every cached result of Kept.
+// Clear removes every cached result.
 func (h KeptMemoHandle) Clear(ctx context.Context) error {
 	return memoKept.Clear(ctx)
 }
 
-// Stats returns the counters of [KeptCached].
+// Stats returns the cache's counters.
 func (h KeptMemoHandle) Stats() memo.Stats {
 	return memoKept.Stats()
 }
@@ -163,9 +155,12 @@ var memoShape = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Unstorable:  "result 1 is an interface (fmt.Stringer): json would lose its dynamic type",
 })
 
-// memoShapeKey writes the key of one call of Shape.
-func memoShapeKey(w *memo.KeyWriter, n int) {
+// memoShapeBegin starts a call of Shape and writes its key.
+func memoShapeBegin(n int) *memoimpl.Call {
+	memoCall := memoShape.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(n))
+	return memoCall
 }
 
 // ShapeCached is the memoized form of [Shape]: calls with equal arguments
@@ -174,8 +169,7 @@ func memoShapeKey(w *memo.KeyWriter, n int) {
 // backend (a file, Redis, S3), calls run uncached, because result 1 is an
 // interface (fmt.Stringer): json would lose its dynamic type.
 func ShapeCached(n int) fmt.Stringer {
-	memoCall := memoShape.Begin(context.Background())
-	memoShapeKey(memoCall.Key(), n)
+	memoCall := memoShapeBegin(n)
 	if memoR, memoOK := memoimpl.Lookup[fmt.Stringer](memoCall, false); memoOK {
 		return memoR
 	}
@@ -188,8 +182,7 @@ func ShapeCached(n int) fmt.Stringer {
 	return memoR
 }
 
-// ShapeMemo returns the handle of [ShapeCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// ShapeMemo returns the handle of [ShapeCached]'s cache.
 func ShapeMemo() ShapeMemoHandle {
 	return ShapeMemoHandle{}
 }
@@ -199,25 +192,20 @@ type ShapeMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ShapeMemoHandle) Forget(n int) error {
-	memoCall := memoShape.Begin(context.Background())
-	memoShapeKey(memoCall.Key(), n)
-	return memoCall.Forget()
+	return memoShapeBegin(n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Shape.
+// Contains reports whether a live result is cached for these arguments.
 func (h ShapeMemoHandle) Contains(n int) bool {
-	memoCall := memoShape.Begin(context.Background())
-	memoShapeKey(memoCall.Key(), n)
-	return memoCall.Contains()
+	return memoShapeBegin(n).Contains()
 }
 
-// Clear removes every cached result of Shape.
+// Clear removes every cached result.
 func (h ShapeMemoHandle) Clear(ctx context.Context) error {
 	return memoShape.Clear(ctx)
 }
 
-// Stats returns the counters of [ShapeCached].
+// Stats returns the cache's counters.
 func (h ShapeMemoHandle) Stats() memo.Stats {
 	return memoShape.Stats()
 }
@@ -232,9 +220,12 @@ var memoCounter = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Unstorable:  "result 1 is a func, which no codec can store",
 })
 
-// memoCounterKey writes the key of one call of Counter.
-func memoCounterKey(w *memo.KeyWriter, n int) {
+// memoCounterBegin starts a call of Counter and writes its key.
+func memoCounterBegin(n int) *memoimpl.Call {
+	memoCall := memoCounter.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(n))
+	return memoCall
 }
 
 // CounterCached is the memoized form of [Counter]: calls with equal arguments
@@ -243,22 +234,19 @@ func memoCounterKey(w *memo.KeyWriter, n int) {
 // in memory: bound to a byte-level backend (a file, Redis, S3), calls run
 // uncached, because result 1 is a func, which no codec can store.
 func CounterCached(n int) (func() int, error) {
-	memoCall := memoCounter.Begin(context.Background())
-	memoCounterKey(memoCall.Key(), n)
+	memoCall := memoCounterBegin(n)
 	if memoR, memoOK := memoimpl.Lookup[func() int](memoCall, false); memoOK {
 		return memoR, nil
 	}
 	memoCall.Summarize(func() string {
 		return memoimpl.Describe("n", n)
 	})
-	memoR, memoErr := memoimpl.Run(memoCall, func() (func() int, error) {
+	return memoimpl.Run(memoCall, func() (func() int, error) {
 		return Counter(n)
 	})
-	return memoR, memoErr
 }
 
-// CounterMemo returns the handle of [CounterCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// CounterMemo returns the handle of [CounterCached]'s cache.
 func CounterMemo() CounterMemoHandle {
 	return CounterMemoHandle{}
 }
@@ -268,25 +256,20 @@ type CounterMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h CounterMemoHandle) Forget(n int) error {
-	memoCall := memoCounter.Begin(context.Background())
-	memoCounterKey(memoCall.Key(), n)
-	return memoCall.Forget()
+	return memoCounterBegin(n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Counter.
+// Contains reports whether a live result is cached for these arguments.
 func (h CounterMemoHandle) Contains(n int) bool {
-	memoCall := memoCounter.Begin(context.Background())
-	memoCounterKey(memoCall.Key(), n)
-	return memoCall.Contains()
+	return memoCounterBegin(n).Contains()
 }
 
-// Clear removes every cached result of Counter.
+// Clear removes every cached result.
 func (h CounterMemoHandle) Clear(ctx context.Context) error {
 	return memoCounter.Clear(ctx)
 }
 
-// Stats returns the counters of [CounterCached].
+// Stats returns the cache's counters.
 func (h CounterMemoHandle) Stats() memo.Stats {
 	return memoCounter.Stats()
 }
@@ -301,9 +284,12 @@ var memoGrow = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Unstorable:  "field Meta.label (main.go:73) is unexported: msgpack would drop it",
 })
 
-// memoGrowKey writes the key of one call of Grow.
-func memoGrowKey(w *memo.KeyWriter, n int) {
+// memoGrowBegin starts a call of Grow and writes its key.
+func memoGrowBegin(n int) *memoimpl.Call {
+	memoCall := memoGrow.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(n))
+	return memoCall
 }
 
 // GrowCached is the memoized form of [Grow]: calls with equal arguments share
@@ -312,8 +298,7 @@ func memoGrowKey(w *memo.KeyWriter, n int) {
 // (a file, Redis, S3), calls run uncached, because field Meta.label
 // (main.go:73) is unexported: msgpack would drop it.
 func GrowCached(n int) Tree {
-	memoCall := memoGrow.Begin(context.Background())
-	memoGrowKey(memoCall.Key(), n)
+	memoCall := memoGrowBegin(n)
 	if memoR, memoOK := memoimpl.Lookup[Tree](memoCall, false); memoOK {
 		return memoR
 	}
@@ -326,8 +311,7 @@ func GrowCached(n int) Tree {
 	return memoR
 }
 
-// GrowMemo returns the handle of [GrowCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// GrowMemo returns the handle of [GrowCached]'s cache.
 func GrowMemo() GrowMemoHandle {
 	return GrowMemoHandle{}
 }
@@ -337,25 +321,20 @@ type GrowMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h GrowMemoHandle) Forget(n int) error {
-	memoCall := memoGrow.Begin(context.Background())
-	memoGrowKey(memoCall.Key(), n)
-	return memoCall.Forget()
+	return memoGrowBegin(n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Grow.
+// Contains reports whether a live result is cached for these arguments.
 func (h GrowMemoHandle) Contains(n int) bool {
-	memoCall := memoGrow.Begin(context.Background())
-	memoGrowKey(memoCall.Key(), n)
-	return memoCall.Contains()
+	return memoGrowBegin(n).Contains()
 }
 
-// Clear removes every cached result of Grow.
+// Clear removes every cached result.
 func (h GrowMemoHandle) Clear(ctx context.Context) error {
 	return memoGrow.Clear(ctx)
 }
 
-// Stats returns the counters of [GrowCached].
+// Stats returns the cache's counters.
 func (h GrowMemoHandle) Stats() memo.Stats {
 	return memoGrow.Stats()
 }
@@ -372,9 +351,12 @@ var memoChain = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfPtrNode,
 })
 
-// memoChainKey writes the key of one call of Chain.
-func memoChainKey(w *memo.KeyWriter, n int) {
+// memoChainBegin starts a call of Chain and writes its key.
+func memoChainBegin(n int) *memoimpl.Call {
+	memoCall := memoChain.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(n))
+	return memoCall
 }
 
 // ChainCached is the memoized form of [Chain]: calls with equal arguments
@@ -382,8 +364,7 @@ func memoChainKey(w *memo.KeyWriter, n int) {
 // backend named "disk". A result that holds a cycle is returned but not stored
 // in a byte-level backend: encoding it would never end.
 func ChainCached(n int) *Node {
-	memoCall := memoChain.Begin(context.Background())
-	memoChainKey(memoCall.Key(), n)
+	memoCall := memoChainBegin(n)
 	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
 		return memoR
 	}
@@ -396,8 +377,7 @@ func ChainCached(n int) *Node {
 	return memoR
 }
 
-// ChainMemo returns the handle of [ChainCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// ChainMemo returns the handle of [ChainCached]'s cache.
 func ChainMemo() ChainMemoHandle {
 	return ChainMemoHandle{}
 }
@@ -407,25 +387,20 @@ type ChainMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ChainMemoHandle) Forget(n int) error {
-	memoCall := memoChain.Begin(context.Background())
-	memoChainKey(memoCall.Key(), n)
-	return memoCall.Forget()
+	return memoChainBegin(n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Chain.
+// Contains reports whether a live result is cached for these arguments.
 func (h ChainMemoHandle) Contains(n int) bool {
-	memoCall := memoChain.Begin(context.Background())
-	memoChainKey(memoCall.Key(), n)
-	return memoCall.Contains()
+	return memoChainBegin(n).Contains()
 }
 
-// Clear removes every cached result of Chain.
+// Clear removes every cached result.
 func (h ChainMemoHandle) Clear(ctx context.Context) error {
 	return memoChain.Clear(ctx)
 }
 
-// Stats returns the counters of [ChainCached].
+// Stats returns the cache's counters.
 func (h ChainMemoHandle) Stats() memo.Stats {
 	return memoChain.Stats()
 }
@@ -441,17 +416,19 @@ var memoStamped = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfStamp,
 })
 
-// memoStampedKey writes the key of one call of Stamped.
-func memoStampedKey(w *memo.KeyWriter, n int) {
+// memoStampedBegin starts a call of Stamped and writes its key.
+func memoStampedBegin(n int) *memoimpl.Call {
+	memoCall := memoStamped.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(n))
+	return memoCall
 }
 
 // StampedCached is the memoized form of [Stamped]: calls with equal arguments
 // share one result, computed once. The key is made of n. Results live in the
 // backend named "disk".
 func StampedCached(n int) Stamp {
-	memoCall := memoStamped.Begin(context.Background())
-	memoStampedKey(memoCall.Key(), n)
+	memoCall := memoStampedBegin(n)
 	if memoR, memoOK := memoimpl.Lookup[Stamp](memoCall, false); memoOK {
 		return memoR
 	}
@@ -464,8 +441,7 @@ func StampedCached(n int) Stamp {
 	return memoR
 }
 
-// StampedMemo returns the handle of [StampedCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// StampedMemo returns the handle of [StampedCached]'s cache.
 func StampedMemo() StampedMemoHandle {
 	return StampedMemoHandle{}
 }
@@ -475,25 +451,20 @@ type StampedMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h StampedMemoHandle) Forget(n int) error {
-	memoCall := memoStamped.Begin(context.Background())
-	memoStampedKey(memoCall.Key(), n)
-	return memoCall.Forget()
+	return memoStampedBegin(n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Stamped.
+// Contains reports whether a live result is cached for these arguments.
 func (h StampedMemoHandle) Contains(n int) bool {
-	memoCall := memoStamped.Begin(context.Background())
-	memoStampedKey(memoCall.Key(), n)
-	return memoCall.Contains()
+	return memoStampedBegin(n).Contains()
 }
 
-// Clear removes every cached result of Stamped.
+// Clear removes every cached result.
 func (h StampedMemoHandle) Clear(ctx context.Context) error {
 	return memoStamped.Clear(ctx)
 }
 
-// Stats returns the counters of [StampedCached].
+// Stats returns the cache's counters.
 func (h StampedMemoHandle) Stats() memo.Stats {
 	return memoStamped.Stats()
 }
@@ -515,17 +486,19 @@ var memoPack = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoPackSize,
 })
 
-// memoPackKey writes the key of one call of Pack.
-func memoPackKey(w *memo.KeyWriter, n int) {
+// memoPackBegin starts a call of Pack and writes its key.
+func memoPackBegin(n int) *memoimpl.Call {
+	memoCall := memoPack.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(n))
+	return memoCall
 }
 
 // PackCached is the memoized form of [Pack]: calls with equal arguments share
 // one result, computed once. The key is made of n. Results live in the backend
 // named "disk".
 func PackCached(n int) (Packed, map[string]time.Time) {
-	memoCall := memoPack.Begin(context.Background())
-	memoPackKey(memoCall.Key(), n)
+	memoCall := memoPackBegin(n)
 	if memoR, memoOK := memoimpl.Lookup[memoPackResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1
 	}
@@ -539,8 +512,7 @@ func PackCached(n int) (Packed, map[string]time.Time) {
 	return memoR.R0, memoR.R1
 }
 
-// PackMemo returns the handle of [PackCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// PackMemo returns the handle of [PackCached]'s cache.
 func PackMemo() PackMemoHandle {
 	return PackMemoHandle{}
 }
@@ -550,25 +522,20 @@ type PackMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h PackMemoHandle) Forget(n int) error {
-	memoCall := memoPack.Begin(context.Background())
-	memoPackKey(memoCall.Key(), n)
-	return memoCall.Forget()
+	return memoPackBegin(n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Pack.
+// Contains reports whether a live result is cached for these arguments.
 func (h PackMemoHandle) Contains(n int) bool {
-	memoCall := memoPack.Begin(context.Background())
-	memoPackKey(memoCall.Key(), n)
-	return memoCall.Contains()
+	return memoPackBegin(n).Contains()
 }
 
-// Clear removes every cached result of Pack.
+// Clear removes every cached result.
 func (h PackMemoHandle) Clear(ctx context.Context) error {
 	return memoPack.Clear(ctx)
 }
 
-// Stats returns the counters of [PackCached].
+// Stats returns the cache's counters.
 func (h PackMemoHandle) Stats() memo.Stats {
 	return memoPack.Stats()
 }
@@ -583,9 +550,12 @@ var memoPipes = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Unstorable:  "result 1 contains a channel, which no codec can store",
 })
 
-// memoPipesKey writes the key of one call of Pipes.
-func memoPipesKey(w *memo.KeyWriter, n int) {
+// memoPipesBegin starts a call of Pipes and writes its key.
+func memoPipesBegin(n int) *memoimpl.Call {
+	memoCall := memoPipes.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(n))
+	return memoCall
 }
 
 // PipesCached is the memoized form of [Pipes]: calls with equal arguments
@@ -594,8 +564,7 @@ func memoPipesKey(w *memo.KeyWriter, n int) {
 // backend (a file, Redis, S3), calls run uncached, because result 1 contains a
 // channel, which no codec can store.
 func PipesCached(n int) map[string]chan int {
-	memoCall := memoPipes.Begin(context.Background())
-	memoPipesKey(memoCall.Key(), n)
+	memoCall := memoPipesBegin(n)
 	if memoR, memoOK := memoimpl.Lookup[map[string]chan int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -608,8 +577,7 @@ func PipesCached(n int) map[string]chan int {
 	return memoR
 }
 
-// PipesMemo returns the handle of [PipesCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// PipesMemo returns the handle of [PipesCached]'s cache.
 func PipesMemo() PipesMemoHandle {
 	return PipesMemoHandle{}
 }
@@ -619,25 +587,20 @@ type PipesMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h PipesMemoHandle) Forget(n int) error {
-	memoCall := memoPipes.Begin(context.Background())
-	memoPipesKey(memoCall.Key(), n)
-	return memoCall.Forget()
+	return memoPipesBegin(n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Pipes.
+// Contains reports whether a live result is cached for these arguments.
 func (h PipesMemoHandle) Contains(n int) bool {
-	memoCall := memoPipes.Begin(context.Background())
-	memoPipesKey(memoCall.Key(), n)
-	return memoCall.Contains()
+	return memoPipesBegin(n).Contains()
 }
 
-// Clear removes every cached result of Pipes.
+// Clear removes every cached result.
 func (h PipesMemoHandle) Clear(ctx context.Context) error {
 	return memoPipes.Clear(ctx)
 }
 
-// Stats returns the counters of [PipesCached].
+// Stats returns the cache's counters.
 func (h PipesMemoHandle) Stats() memo.Stats {
 	return memoPipes.Stats()
 }
@@ -654,17 +617,19 @@ var memoGobbed = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfStringer,
 })
 
-// memoGobbedKey writes the key of one call of Gobbed.
-func memoGobbedKey(w *memo.KeyWriter, n int) {
+// memoGobbedBegin starts a call of Gobbed and writes its key.
+func memoGobbedBegin(n int) *memoimpl.Call {
+	memoCall := memoGobbed.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(n))
+	return memoCall
 }
 
 // GobbedCached is the memoized form of [Gobbed]: calls with equal arguments
 // share one result, computed once. The key is made of n. Results live in the
 // backend named "disk".
 func GobbedCached(n int) fmt.Stringer {
-	memoCall := memoGobbed.Begin(context.Background())
-	memoGobbedKey(memoCall.Key(), n)
+	memoCall := memoGobbedBegin(n)
 	if memoR, memoOK := memoimpl.Lookup[fmt.Stringer](memoCall, false); memoOK {
 		return memoR
 	}
@@ -677,8 +642,7 @@ func GobbedCached(n int) fmt.Stringer {
 	return memoR
 }
 
-// GobbedMemo returns the handle of [GobbedCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// GobbedMemo returns the handle of [GobbedCached]'s cache.
 func GobbedMemo() GobbedMemoHandle {
 	return GobbedMemoHandle{}
 }
@@ -688,25 +652,20 @@ type GobbedMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h GobbedMemoHandle) Forget(n int) error {
-	memoCall := memoGobbed.Begin(context.Background())
-	memoGobbedKey(memoCall.Key(), n)
-	return memoCall.Forget()
+	return memoGobbedBegin(n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Gobbed.
+// Contains reports whether a live result is cached for these arguments.
 func (h GobbedMemoHandle) Contains(n int) bool {
-	memoCall := memoGobbed.Begin(context.Background())
-	memoGobbedKey(memoCall.Key(), n)
-	return memoCall.Contains()
+	return memoGobbedBegin(n).Contains()
 }
 
-// Clear removes every cached result of Gobbed.
+// Clear removes every cached result.
 func (h GobbedMemoHandle) Clear(ctx context.Context) error {
 	return memoGobbed.Clear(ctx)
 }
 
-// Stats returns the counters of [GobbedCached].
+// Stats returns the cache's counters.
 func (h GobbedMemoHandle) Stats() memo.Stats {
 	return memoGobbed.Stats()
 }
@@ -721,17 +680,19 @@ var memoSame = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Recursive:   true,
 })
 
-// memoSameKey writes the key of one call of Same.
-func memoSameKey[T any](w *memo.KeyWriter, v T) {
+// memoSameBegin starts a call of Same and writes its key.
+func memoSameBegin[T any](v T) *memoimpl.Call {
+	memoCall := memoimpl.Instance[T](memoSame).Begin(context.Background())
+	w := memoCall.Key()
 	memo.Dynamic(w, v)
+	return memoCall
 }
 
 // SameCached is the memoized form of [Same]: calls with equal arguments share
 // one result, computed once. The key is made of v. Results live in the backend
 // named "disk".
 func SameCached[T any](v T) T {
-	memoCall := memoimpl.Instance[T](memoSame).Begin(context.Background())
-	memoSameKey[T](memoCall.Key(), v)
+	memoCall := memoSameBegin[T](v)
 	if memoR, memoOK := memoimpl.Lookup[T](memoCall, false); memoOK {
 		return memoR
 	}
@@ -744,8 +705,7 @@ func SameCached[T any](v T) T {
 	return memoR
 }
 
-// SameMemo returns the handle of [SameCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// SameMemo returns the handle of [SameCached]'s cache.
 func SameMemo[T any]() SameMemoHandle[T] {
 	return SameMemoHandle[T]{}
 }
@@ -755,25 +715,20 @@ type SameMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h SameMemoHandle[T]) Forget(v T) error {
-	memoCall := memoimpl.Instance[T](memoSame).Begin(context.Background())
-	memoSameKey[T](memoCall.Key(), v)
-	return memoCall.Forget()
+	return memoSameBegin[T](v).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Same.
+// Contains reports whether a live result is cached for these arguments.
 func (h SameMemoHandle[T]) Contains(v T) bool {
-	memoCall := memoimpl.Instance[T](memoSame).Begin(context.Background())
-	memoSameKey[T](memoCall.Key(), v)
-	return memoCall.Contains()
+	return memoSameBegin[T](v).Contains()
 }
 
-// Clear removes every cached result of Same with these type arguments.
+// Clear removes every cached result with these type arguments.
 func (h SameMemoHandle[T]) Clear(ctx context.Context) error {
 	return memoimpl.Instance[T](memoSame).Clear(ctx)
 }
 
-// Stats returns the counters of [SameCached] with these type arguments.
+// Stats returns the cache's counters with these type arguments.
 func (h SameMemoHandle[T]) Stats() memo.Stats {
 	return memoimpl.Instance[T](memoSame).Stats()
 }

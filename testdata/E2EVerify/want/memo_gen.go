@@ -26,17 +26,19 @@ var memoCounts = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfSliceInt,
 })
 
-// memoCountsKey writes the key of one call of Counts.
-func memoCountsKey(w *memo.KeyWriter, n int) {
+// memoCountsBegin starts a call of Counts and writes its key.
+func memoCountsBegin(n int) *memoimpl.Call {
+	memoCall := memoCounts.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(n))
+	return memoCall
 }
 
 // CountsCached is the memoized form of [Counts]: calls with equal arguments
 // share one result, computed once. The key is made of n. Results live in the
 // backend named "disk".
 func CountsCached(n int) []int {
-	memoCall := memoCounts.Begin(context.Background())
-	memoCountsKey(memoCall.Key(), n)
+	memoCall := memoCountsBegin(n)
 	if memoR, memoOK := memoimpl.Lookup[[]int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -49,8 +51,7 @@ func CountsCached(n int) []int {
 	return memoR
 }
 
-// CountsMemo returns the handle of [CountsCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// CountsMemo returns the handle of [CountsCached]'s cache.
 func CountsMemo() CountsMemoHandle {
 	return CountsMemoHandle{}
 }
@@ -60,25 +61,20 @@ type CountsMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h CountsMemoHandle) Forget(n int) error {
-	memoCall := memoCounts.Begin(context.Background())
-	memoCountsKey(memoCall.Key(), n)
-	return memoCall.Forget()
+	return memoCountsBegin(n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Counts.
+// Contains reports whether a live result is cached for these arguments.
 func (h CountsMemoHandle) Contains(n int) bool {
-	memoCall := memoCounts.Begin(context.Background())
-	memoCountsKey(memoCall.Key(), n)
-	return memoCall.Contains()
+	return memoCountsBegin(n).Contains()
 }
 
-// Clear removes every cached result of Counts.
+// Clear removes every cached result.
 func (h CountsMemoHandle) Clear(ctx context.Context) error {
 	return memoCounts.Clear(ctx)
 }
 
-// Stats returns the counters of [CountsCached].
+// Stats returns the cache's counters.
 func (h CountsMemoHandle) Stats() memo.Stats {
 	return memoCounts.Stats()
 }
@@ -94,17 +90,19 @@ var memoLevel = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfSetting,
 })
 
-// memoLevelKey writes the key of one call of Level.
-func memoLevelKey(w *memo.KeyWriter, n int) {
+// memoLevelBegin starts a call of Level and writes its key.
+func memoLevelBegin(n int) *memoimpl.Call {
+	memoCall := memoLevel.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(n))
+	return memoCall
 }
 
 // LevelCached is the memoized form of [Level]: calls with equal arguments
 // share one result, computed once. The key is made of n. Results live in the
 // backend named "disk".
 func LevelCached(n int) Setting {
-	memoCall := memoLevel.Begin(context.Background())
-	memoLevelKey(memoCall.Key(), n)
+	memoCall := memoLevelBegin(n)
 	if memoR, memoOK := memoimpl.Lookup[Setting](memoCall, false); memoOK {
 		return memoR
 	}
@@ -117,8 +115,7 @@ func LevelCached(n int) Setting {
 	return memoR
 }
 
-// LevelMemo returns the handle of [LevelCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// LevelMemo returns the handle of [LevelCached]'s cache.
 func LevelMemo() LevelMemoHandle {
 	return LevelMemoHandle{}
 }
@@ -128,25 +125,20 @@ type LevelMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h LevelMemoHandle) Forget(n int) error {
-	memoCall := memoLevel.Begin(context.Background())
-	memoLevelKey(memoCall.Key(), n)
-	return memoCall.Forget()
+	return memoLevelBegin(n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Level.
+// Contains reports whether a live result is cached for these arguments.
 func (h LevelMemoHandle) Contains(n int) bool {
-	memoCall := memoLevel.Begin(context.Background())
-	memoLevelKey(memoCall.Key(), n)
-	return memoCall.Contains()
+	return memoLevelBegin(n).Contains()
 }
 
-// Clear removes every cached result of Level.
+// Clear removes every cached result.
 func (h LevelMemoHandle) Clear(ctx context.Context) error {
 	return memoLevel.Clear(ctx)
 }
 
-// Stats returns the counters of [LevelCached].
+// Stats returns the cache's counters.
 func (h LevelMemoHandle) Stats() memo.Stats {
 	return memoLevel.Stats()
 }
@@ -162,17 +154,19 @@ var memoFetch = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfDoc,
 })
 
-// memoFetchKey writes the key of one call of Fetch.
-func memoFetchKey(w *memo.KeyWriter, name string) {
+// memoFetchBegin starts a call of Fetch and writes its key.
+func memoFetchBegin(name string) *memoimpl.Call {
+	memoCall := memoFetch.Begin(context.Background())
+	w := memoCall.Key()
 	w.Text(name)
+	return memoCall
 }
 
 // FetchCached is the memoized form of [Fetch]: calls with equal arguments
 // share one result, computed once. The key is made of name. Results live in
 // the backend named "disk".
 func FetchCached(name string) Doc {
-	memoCall := memoFetch.Begin(context.Background())
-	memoFetchKey(memoCall.Key(), name)
+	memoCall := memoFetchBegin(name)
 	if memoR, memoOK := memoimpl.Lookup[Doc](memoCall, false); memoOK {
 		return memoR
 	}
@@ -185,8 +179,7 @@ func FetchCached(name string) Doc {
 	return memoR
 }
 
-// FetchMemo returns the handle of [FetchCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// FetchMemo returns the handle of [FetchCached]'s cache.
 func FetchMemo() FetchMemoHandle {
 	return FetchMemoHandle{}
 }
@@ -196,25 +189,20 @@ type FetchMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h FetchMemoHandle) Forget(name string) error {
-	memoCall := memoFetch.Begin(context.Background())
-	memoFetchKey(memoCall.Key(), name)
-	return memoCall.Forget()
+	return memoFetchBegin(name).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Fetch.
+// Contains reports whether a live result is cached for these arguments.
 func (h FetchMemoHandle) Contains(name string) bool {
-	memoCall := memoFetch.Begin(context.Background())
-	memoFetchKey(memoCall.Key(), name)
-	return memoCall.Contains()
+	return memoFetchBegin(name).Contains()
 }
 
-// Clear removes every cached result of Fetch.
+// Clear removes every cached result.
 func (h FetchMemoHandle) Clear(ctx context.Context) error {
 	return memoFetch.Clear(ctx)
 }
 
-// Stats returns the counters of [FetchCached].
+// Stats returns the cache's counters.
 func (h FetchMemoHandle) Stats() memo.Stats {
 	return memoFetch.Stats()
 }
@@ -230,17 +218,19 @@ var memoSchedule = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfSliceEvent,
 })
 
-// memoScheduleKey writes the key of one call of Schedule.
-func memoScheduleKey(w *memo.KeyWriter, zone string) {
+// memoScheduleBegin starts a call of Schedule and writes its key.
+func memoScheduleBegin(zone string) *memoimpl.Call {
+	memoCall := memoSchedule.Begin(context.Background())
+	w := memoCall.Key()
 	w.Text(zone)
+	return memoCall
 }
 
 // ScheduleCached is the memoized form of [Schedule]: calls with equal
 // arguments share one result, computed once. The key is made of zone. Results
 // live in the backend named "disk".
 func ScheduleCached(zone string) []Event {
-	memoCall := memoSchedule.Begin(context.Background())
-	memoScheduleKey(memoCall.Key(), zone)
+	memoCall := memoScheduleBegin(zone)
 	if memoR, memoOK := memoimpl.Lookup[[]Event](memoCall, false); memoOK {
 		return memoR
 	}
@@ -253,8 +243,7 @@ func ScheduleCached(zone string) []Event {
 	return memoR
 }
 
-// ScheduleMemo returns the handle of [ScheduleCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// ScheduleMemo returns the handle of [ScheduleCached]'s cache.
 func ScheduleMemo() ScheduleMemoHandle {
 	return ScheduleMemoHandle{}
 }
@@ -264,25 +253,20 @@ type ScheduleMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h ScheduleMemoHandle) Forget(zone string) error {
-	memoCall := memoSchedule.Begin(context.Background())
-	memoScheduleKey(memoCall.Key(), zone)
-	return memoCall.Forget()
+	return memoScheduleBegin(zone).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Schedule.
+// Contains reports whether a live result is cached for these arguments.
 func (h ScheduleMemoHandle) Contains(zone string) bool {
-	memoCall := memoSchedule.Begin(context.Background())
-	memoScheduleKey(memoCall.Key(), zone)
-	return memoCall.Contains()
+	return memoScheduleBegin(zone).Contains()
 }
 
-// Clear removes every cached result of Schedule.
+// Clear removes every cached result.
 func (h ScheduleMemoHandle) Clear(ctx context.Context) error {
 	return memoSchedule.Clear(ctx)
 }
 
-// Stats returns the counters of [ScheduleCached].
+// Stats returns the cache's counters.
 func (h ScheduleMemoHandle) Stats() memo.Stats {
 	return memoSchedule.Stats()
 }
@@ -297,17 +281,19 @@ var memoMeeting = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Package:     "github.com/memogen/memogen/testdata/E2EVerify",
 })
 
-// memoMeetingKey writes the key of one call of Meeting.
-func memoMeetingKey(w *memo.KeyWriter, day int) {
+// memoMeetingBegin starts a call of Meeting and writes its key.
+func memoMeetingBegin(day int) *memoimpl.Call {
+	memoCall := memoMeeting.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(day))
+	return memoCall
 }
 
 // MeetingCached is the memoized form of [Meeting]: calls with equal arguments
 // share one result, computed once. The key is made of day. Results live in the
 // backend named "disk".
 func MeetingCached(day int) time.Time {
-	memoCall := memoMeeting.Begin(context.Background())
-	memoMeetingKey(memoCall.Key(), day)
+	memoCall := memoMeetingBegin(day)
 	if memoR, memoOK := memoimpl.Lookup[time.Time](memoCall, false); memoOK {
 		return memoR
 	}
@@ -320,8 +306,7 @@ func MeetingCached(day int) time.Time {
 	return memoR
 }
 
-// MeetingMemo returns the handle of [MeetingCached]'s cache, to forget or look
-// up one argument set, clear every entry, or read the counters.
+// MeetingMemo returns the handle of [MeetingCached]'s cache.
 func MeetingMemo() MeetingMemoHandle {
 	return MeetingMemoHandle{}
 }
@@ -331,25 +316,20 @@ type MeetingMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h MeetingMemoHandle) Forget(day int) error {
-	memoCall := memoMeeting.Begin(context.Background())
-	memoMeetingKey(memoCall.Key(), day)
-	return memoCall.Forget()
+	return memoMeetingBegin(day).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Meeting.
+// Contains reports whether a live result is cached for these arguments.
 func (h MeetingMemoHandle) Contains(day int) bool {
-	memoCall := memoMeeting.Begin(context.Background())
-	memoMeetingKey(memoCall.Key(), day)
-	return memoCall.Contains()
+	return memoMeetingBegin(day).Contains()
 }
 
-// Clear removes every cached result of Meeting.
+// Clear removes every cached result.
 func (h MeetingMemoHandle) Clear(ctx context.Context) error {
 	return memoMeeting.Clear(ctx)
 }
 
-// Stats returns the counters of [MeetingCached].
+// Stats returns the cache's counters.
 func (h MeetingMemoHandle) Stats() memo.Stats {
 	return memoMeeting.Stats()
 }
@@ -371,17 +351,19 @@ var memoSplit = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSplitSize,
 })
 
-// memoSplitKey writes the key of one call of Split.
-func memoSplitKey(w *memo.KeyWriter, s string) {
+// memoSplitBegin starts a call of Split and writes its key.
+func memoSplitBegin(s string) *memoimpl.Call {
+	memoCall := memoSplit.Begin(context.Background())
+	w := memoCall.Key()
 	w.Text(s)
+	return memoCall
 }
 
 // SplitCached is the memoized form of [Split]: calls with equal arguments
 // share one result, computed once. The key is made of s. Results live in the
 // backend named "disk".
 func SplitCached(s string) (string, []string) {
-	memoCall := memoSplit.Begin(context.Background())
-	memoSplitKey(memoCall.Key(), s)
+	memoCall := memoSplitBegin(s)
 	if memoR, memoOK := memoimpl.Lookup[memoSplitResults](memoCall, false); memoOK {
 		return memoR.R0, memoR.R1
 	}
@@ -395,8 +377,7 @@ func SplitCached(s string) (string, []string) {
 	return memoR.R0, memoR.R1
 }
 
-// SplitMemo returns the handle of [SplitCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// SplitMemo returns the handle of [SplitCached]'s cache.
 func SplitMemo() SplitMemoHandle {
 	return SplitMemoHandle{}
 }
@@ -406,25 +387,20 @@ type SplitMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h SplitMemoHandle) Forget(s string) error {
-	memoCall := memoSplit.Begin(context.Background())
-	memoSplitKey(memoCall.Key(), s)
-	return memoCall.Forget()
+	return memoSplitBegin(s).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Split.
+// Contains reports whether a live result is cached for these arguments.
 func (h SplitMemoHandle) Contains(s string) bool {
-	memoCall := memoSplit.Begin(context.Background())
-	memoSplitKey(memoCall.Key(), s)
-	return memoCall.Contains()
+	return memoSplitBegin(s).Contains()
 }
 
-// Clear removes every cached result of Split.
+// Clear removes every cached result.
 func (h SplitMemoHandle) Clear(ctx context.Context) error {
 	return memoSplit.Clear(ctx)
 }
 
-// Stats returns the counters of [SplitCached].
+// Stats returns the cache's counters.
 func (h SplitMemoHandle) Stats() memo.Stats {
 	return memoSplit.Stats()
 }
@@ -439,17 +415,19 @@ var memoWrap = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Recursive:   true,
 })
 
-// memoWrapKey writes the key of one call of Wrap.
-func memoWrapKey[T any](w *memo.KeyWriter, v T) {
+// memoWrapBegin starts a call of Wrap and writes its key.
+func memoWrapBegin[T any](v T) *memoimpl.Call {
+	memoCall := memoimpl.Instance[T](memoWrap).Begin(context.Background())
+	w := memoCall.Key()
 	memo.Dynamic(w, v)
+	return memoCall
 }
 
 // WrapCached is the memoized form of [Wrap]: calls with equal arguments share
 // one result, computed once. The key is made of v. Results live in the backend
 // named "disk".
 func WrapCached[T any](v T) []T {
-	memoCall := memoimpl.Instance[T](memoWrap).Begin(context.Background())
-	memoWrapKey[T](memoCall.Key(), v)
+	memoCall := memoWrapBegin[T](v)
 	if memoR, memoOK := memoimpl.Lookup[[]T](memoCall, false); memoOK {
 		return memoR
 	}
@@ -462,8 +440,7 @@ func WrapCached[T any](v T) []T {
 	return memoR
 }
 
-// WrapMemo returns the handle of [WrapCached]'s cache, to forget or look up
-// one argument set, clear every entry, or read the counters.
+// WrapMemo returns the handle of [WrapCached]'s cache.
 func WrapMemo[T any]() WrapMemoHandle[T] {
 	return WrapMemoHandle[T]{}
 }
@@ -473,25 +450,20 @@ type WrapMemoHandle[T any] struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h WrapMemoHandle[T]) Forget(v T) error {
-	memoCall := memoimpl.Instance[T](memoWrap).Begin(context.Background())
-	memoWrapKey[T](memoCall.Key(), v)
-	return memoCall.Forget()
+	return memoWrapBegin[T](v).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Wrap.
+// Contains reports whether a live result is cached for these arguments.
 func (h WrapMemoHandle[T]) Contains(v T) bool {
-	memoCall := memoimpl.Instance[T](memoWrap).Begin(context.Background())
-	memoWrapKey[T](memoCall.Key(), v)
-	return memoCall.Contains()
+	return memoWrapBegin[T](v).Contains()
 }
 
-// Clear removes every cached result of Wrap with these type arguments.
+// Clear removes every cached result with these type arguments.
 func (h WrapMemoHandle[T]) Clear(ctx context.Context) error {
 	return memoimpl.Instance[T](memoWrap).Clear(ctx)
 }
 
-// Stats returns the counters of [WrapCached] with these type arguments.
+// Stats returns the cache's counters with these type arguments.
 func (h WrapMemoHandle[T]) Stats() memo.Stats {
 	return memoimpl.Instance[T](memoWrap).Stats()
 }
@@ -507,9 +479,12 @@ var memoUnchecked = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Size:        memoSizeOfSliceInt,
 })
 
-// memoUncheckedKey writes the key of one call of Unchecked.
-func memoUncheckedKey(w *memo.KeyWriter, n int) {
+// memoUncheckedBegin starts a call of Unchecked and writes its key.
+func memoUncheckedBegin(n int) *memoimpl.Call {
+	memoCall := memoUnchecked.Begin(context.Background())
+	w := memoCall.Key()
 	w.Int(int64(n))
+	return memoCall
 }
 
 // UncheckedCached is the memoized form of [Unchecked]: calls with equal
@@ -519,8 +494,7 @@ func memoUncheckedKey(w *memo.KeyWriter, n int) {
 // codec changes, such as an empty slice gob reads back as nil, would be served
 // changed.
 func UncheckedCached(n int) []int {
-	memoCall := memoUnchecked.Begin(context.Background())
-	memoUncheckedKey(memoCall.Key(), n)
+	memoCall := memoUncheckedBegin(n)
 	if memoR, memoOK := memoimpl.Lookup[[]int](memoCall, false); memoOK {
 		return memoR
 	}
@@ -533,8 +507,7 @@ func UncheckedCached(n int) []int {
 	return memoR
 }
 
-// UncheckedMemo returns the handle of [UncheckedCached]'s cache, to forget or
-// look up one argument set, clear every entry, or read the counters.
+// UncheckedMemo returns the handle of [UncheckedCached]'s cache.
 func UncheckedMemo() UncheckedMemoHandle {
 	return UncheckedMemoHandle{}
 }
@@ -544,25 +517,20 @@ type UncheckedMemoHandle struct{}
 
 // Forget removes the cached result for these arguments, if any.
 func (h UncheckedMemoHandle) Forget(n int) error {
-	memoCall := memoUnchecked.Begin(context.Background())
-	memoUncheckedKey(memoCall.Key(), n)
-	return memoCall.Forget()
+	return memoUncheckedBegin(n).Forget()
 }
 
-// Contains reports whether a live result is cached for these arguments,
-// without calling Unchecked.
+// Contains reports whether a live result is cached for these arguments.
 func (h UncheckedMemoHandle) Contains(n int) bool {
-	memoCall := memoUnchecked.Begin(context.Background())
-	memoUncheckedKey(memoCall.Key(), n)
-	return memoCall.Contains()
+	return memoUncheckedBegin(n).Contains()
 }
 
-// Clear removes every cached result of Unchecked.
+// Clear removes every cached result.
 func (h UncheckedMemoHandle) Clear(ctx context.Context) error {
 	return memoUnchecked.Clear(ctx)
 }
 
-// Stats returns the counters of [UncheckedCached].
+// Stats returns the cache's counters.
 func (h UncheckedMemoHandle) Stats() memo.Stats {
 	return memoUnchecked.Stats()
 }
