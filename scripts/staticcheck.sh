@@ -8,15 +8,25 @@
 # into a temporary directory under testdata (named with a leading _, which
 # the go command's ./... and the golden test skip) and checks them there.
 #
-# STATICCHECK overrides the command, e.g. STATICCHECK=staticcheck for an
-# installed binary of the same version.
+# staticcheck is installed once for this machine into the gitignored
+# .cache/bin/staticcheck-<version>/ (never with `go run`, which would build
+# it for the GOOS of a cross-platform check). STATICCHECK overrides the
+# command, e.g. STATICCHECK=staticcheck for an installed binary of the same
+# version.
 set -eu
 
 version=v0.8.2
-STATICCHECK=${STATICCHECK:-go run honnef.co/go/tools/cmd/staticcheck@$version}
-
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+
+if [ -z "${STATICCHECK:-}" ]; then
+	bin="$root/.cache/bin/staticcheck-$version"
+	if [ ! -x "$bin/staticcheck" ]; then
+		env -u GOOS -u GOARCH -u CGO_ENABLED GOBIN="$bin" \
+			go install "honnef.co/go/tools/cmd/staticcheck@$version"
+	fi
+	STATICCHECK="$bin/staticcheck"
+fi
 
 tmp=$(mktemp -d "$root/testdata/_staticcheck.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM

@@ -44,15 +44,15 @@ func bogusThenNewYork(prefix string, bogus, n int) []byte {
 func TestHostileZoneNames(t *testing.T) {
 	lim := store.Limits{MaxBytes: 256 << 10, MaxAlloc: 16 * 256 << 10}
 	slack := uint64(1 << 20) // the test's own, and what the runtime allocates meanwhile
-	decode := func(data []byte) ([]time.Time, error, uint64) {
+	decode := func(data []byte) ([]time.Time, uint64, error) {
 		var out []time.Time
 		var err error
 		n := allocated(func() { err = store.UnmarshalLimited(Codec{}, data, &out, lim) })
-		return out, err, n
+		return out, n, err
 	}
 
 	// 256 names that fail to load: more than the budget allows.
-	_, err, n := decode(bogusThenNewYork("a", 256, 0))
+	_, n, err := decode(bogusThenNewYork("a", 256, 0))
 	if !errors.Is(err, store.ErrTooLarge) {
 		t.Errorf("Unmarshal(256 unknown zones) = %v; want ErrTooLarge", err)
 	}
@@ -63,7 +63,7 @@ func TestHostileZoneNames(t *testing.T) {
 	// As many unknown names as the budget allows, decoded again and again
 	// with new names: none is cached, so none crowds out a real zone.
 	for i := range 8 {
-		if _, err, _ := decode(bogusThenNewYork(fmt.Sprint(i), 40, 1)); err != nil {
+		if _, _, err := decode(bogusThenNewYork(fmt.Sprint(i), 40, 1)); err != nil {
 			t.Fatalf("Unmarshal(40 unknown zones) = %v", err)
 		}
 	}
@@ -78,7 +78,7 @@ func TestHostileZoneNames(t *testing.T) {
 	// 6000 times in one real zone load it once at most: the reader keeps
 	// one location, not one per time.
 	data := bogusThenNewYork("", 0, 6000)
-	out, err, n := decode(data)
+	out, n, err := decode(data)
 	if err != nil {
 		t.Fatalf("Unmarshal(6000 New York times) = %v", err)
 	}

@@ -1,6 +1,7 @@
 package memoimpl_test
 
 import (
+	"context"
 	"errors"
 	"testing"
 
@@ -30,7 +31,7 @@ func TestBytesOversizeBeforeCompression(t *testing.T) {
 			bf := newByteFunc(t, st, memoimpl.FuncInfo{Codec: "json+gzip", NoVerify: noVerify})
 			memo.Configure(memo.Config{MaxEntryBytes: 256 << 10, Hook: func(c memo.CallInfo) { bf.hooks = append(bf.hooks, c) }})
 			for range 3 {
-				c := bf.f.Begin(nil)
+				c := bf.f.Begin(context.Background())
 				c.Key().Int(300)
 				if _, ok := memoimpl.Lookup[[]padded](c, false); ok {
 					t.Fatal("a hit for a result that cannot be stored")
