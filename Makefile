@@ -5,11 +5,13 @@ GO ?= go
 
 # test runs the whole suite with the race detector against real Redis and S3
 # servers that scripts/testservers.sh installs or builds, starts on loopback
-# and stops; it first fails if any checked-in generated file is stale.
+# and stops; it first fails if any checked-in generated file is stale, and
+# follows the README's Quick start in a fresh module (scripts/quickstart.sh).
 # MEMO_REQUIRE_SERVERS=1 makes a test that finds no server fail: a plain
 # `go test ./...` skips it instead.
 test: vet check-generated
 	cd bench && $(GO) vet ./...
+	scripts/quickstart.sh
 	MEMO_REQUIRE_SERVERS=1 scripts/testservers.sh run -- sh -c '$(GO) test -race -count=1 ./... && cd bench && $(GO) test -race -count=1 ./...'
 	$(GO) test -count=1 -run 'Alloc' ./runtime
 
