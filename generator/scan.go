@@ -116,24 +116,29 @@ func scanTestFiles(dir string, errs *errorList) {
 		if file == nil {
 			continue
 		}
-		owners := make(map[*ast.CommentGroup]string)
-		for _, d := range file.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && fd.Doc != nil {
-				owners[fd.Doc] = funcDeclName(fd)
-			}
+		scanTestFile(fset, file, errs)
+	}
+}
+
+// scanTestFile reports every //memo:cache in a _test.go file.
+func scanTestFile(fset *token.FileSet, file *ast.File, errs *errorList) {
+	owners := make(map[*ast.CommentGroup]string)
+	for _, d := range file.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Doc != nil {
+			owners[fd.Doc] = funcDeclName(fd)
 		}
-		for _, group := range file.Comments {
-			for _, c := range group.List {
-				rest, ok := strings.CutPrefix(c.Text, directiveLine)
-				if !ok || rest != "" && rest[0] != ' ' && rest[0] != '\t' {
-					continue
-				}
-				what := "the function"
-				if name, ok := owners[group]; ok {
-					what = name
-				}
-				errs.add(fset.Position(c.Slash), "//memo:cache in a _test.go file is not supported (memogen generates code for the package without its tests); move %s to a non-test file", what)
+	}
+	for _, group := range file.Comments {
+		for _, c := range group.List {
+			rest, ok := strings.CutPrefix(c.Text, directiveLine)
+			if !ok || rest != "" && rest[0] != ' ' && rest[0] != '\t' {
+				continue
 			}
+			what := "the function"
+			if name, ok := owners[group]; ok {
+				what = name
+			}
+			errs.add(fset.Position(c.Slash), "//memo:cache in a _test.go file is not supported (memogen generates code for the package without its tests); move %s to a non-test file", what)
 		}
 	}
 }
