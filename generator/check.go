@@ -20,6 +20,24 @@ type Diagnostic struct {
 	Msg string
 	// Warning is set for a warning, which does not stop generation.
 	Warning bool
+	// Fix, when set, corrects the mistake without changing what the
+	// program means: the spelling of an option's name or of
+	// //memo:cache, quotes around a value with spaces.
+	Fix *Fix
+}
+
+// Fix is a suggested correction.
+type Fix struct {
+	// Message describes the fix, as in `Change "tll" to "ttl"`.
+	Message string
+	// Edits replace spans of one file.
+	Edits []Edit
+}
+
+// Edit replaces the bytes of a file from Pos to End with New.
+type Edit struct {
+	Pos, End token.Position
+	New      string
 }
 
 // String returns the diagnostic as Generate prints it:
@@ -138,7 +156,7 @@ func diagnostics(errs errorList, fset *token.FileSet, files []*ast.File) []Diagn
 		if !ok {
 			e = &posError{Msg: err.Error()}
 		}
-		d := Diagnostic{Pos: e.Pos, Msg: e.Msg, Warning: e.Warning}
+		d := Diagnostic{Pos: e.Pos, Msg: e.Msg, Warning: e.Warning, Fix: e.Fix}
 		if !d.Pos.IsValid() && len(files) > 0 {
 			d.Pos = fset.Position(files[0].Package)
 		}

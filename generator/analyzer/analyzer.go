@@ -81,7 +81,15 @@ func testVariant(pass *analysis.Pass) bool {
 }
 
 func report(pass *analysis.Pass, d generator.Diagnostic) {
-	pass.Report(analysis.Diagnostic{Pos: tokenPos(pass.Fset, d.Pos), Message: message(d)})
+	diag := analysis.Diagnostic{Pos: tokenPos(pass.Fset, d.Pos), Message: message(d)}
+	if d.Fix != nil {
+		fix := analysis.SuggestedFix{Message: d.Fix.Message}
+		for _, e := range d.Fix.Edits {
+			fix.TextEdits = append(fix.TextEdits, analysis.TextEdit{Pos: tokenPos(pass.Fset, e.Pos), End: tokenPos(pass.Fset, e.End), NewText: []byte(e.New)})
+		}
+		diag.SuggestedFixes = []analysis.SuggestedFix{fix}
+	}
+	pass.Report(diag)
 }
 
 // message returns the diagnostic as the generator prints it, without the
