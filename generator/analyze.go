@@ -105,7 +105,9 @@ func (a *analyzer) function(f *found) *funcModel {
 		return nil
 	}
 	fm.keyFuncs = a.decls.keyFuncList
-	fm.fingerprint = a.fp.fingerprint(fm)
+	if a.fp != nil { // nil for Check, which renders nothing it keeps
+		fm.fingerprint = a.fp.fingerprint(fm)
+	}
 	fm.unstorable = unstorable(fm.valueResults(), f.dir.Codec, a.pkg.Types, a.pkg.Fset)
 	if fm.unstorable == "" && rulesFor(f.dir.Codec) != rawRules {
 		fm.mayRecurse, fm.recursive = mayRecurse(fm.valueResults())

@@ -92,6 +92,16 @@ type directive struct {
 type optionError struct {
 	Offset int    // byte offset within the option text where the problem starts
 	Msg    string // lower case, no trailing period, e.g. `unknown option "tll"; did you mean "ttl"?`
+	// Fix, when set, corrects the mistake without changing what a
+	// correct directive would mean: a name's spelling, quotes.
+	Fix *optionFix
+}
+
+// optionFix replaces the option text from Start to End with New.
+type optionFix struct {
+	Start, End int
+	New        string
+	Message    string
 }
 
 // parseOptions parses the text following "//memo:cache" (it may start with
@@ -177,15 +187,17 @@ type bareOption struct {
 // quoteHint suggests quoting when the text from start to end, which has no
 // "=", directly follows an unquoted value: version=v 2 meant the value
 // "v 2". It returns "" otherwise.
-func (p *parser) quoteHint(start, end int) string {
+func (p *parser) quoteHint(start, end int) (string, *optionFix) {
 	if p.bare == nil {
-		return ""
+		return "", nil
 	}
 	value := p.text[p.bare.valueStart:end]
 	if strings.ContainsAny(value, "=\"") {
-		return ""
+		return "", nil
 	}
-	return fmt.Sprintf("; to put spaces in a value, quote it: %s=%s", p.bare.name, strconv.Quote(value))
+	quoted := strconv.Quote(value)
+	fix := &optionFix{Start: p.bare.valueStart, End: end, New: quoted, Message: fmt.Sprintf("Quote the value: %s=%s", p.bare.name, quoted)}
+	return fmt.Sprintf("; to put spaces in a value, quote it: %s=%s", p.bare.name, quoted), fix
 }
 
 // errorf records a mistake at offset and lets parsing go on.
@@ -217,7 +229,9 @@ func (v value) at(i int) int {
 func (p *parser) option(start int) int {
 	nameEnd := scanTo(p.text, start, "= \t")
 	if nameEnd == len(p.text) || p.text[nameEnd] != '=' {
-		p.errorf(start, "missing \"=\" in %q%s", p.text[start:nameEnd], p.quoteHint(start, nameEnd))
+		hint, fix := p.quoteHint(start, nameEnd)
+		p.errorf(start, "missing \"=\" in %q%s", p.text[start:nameEnd], hint)
+		p.errs[len(p.errs)-1].Fix = fix
 		return nameEnd
 	}
 	name := p.text[start:nameEnd]
@@ -246,6 +260,9 @@ func (p *parser) checkName(start int, name string) (optionSpec, bool) {
 		p.errorf(start, `missing option name before "="`)
 	case !known:
 		p.errorf(start, "unknown option %q%s", name, didYouMean(name, OptionNames()))
+		if c := closest(name, OptionNames()); c != "" {
+			p.errs[len(p.errs)-1].Fix = &optionFix{Start: start, End: start + len(name), New: c, Message: fmt.Sprintf("Change %q to %q", name, c)}
+		}
 	case repeated:
 		p.errorf(start, "duplicate option %q", name)
 	default:

@@ -113,120 +113,120 @@ var invalidOptions = []struct {
 	want []optionError
 }{
 	// Each option is name=value.
-	{"ttl", []optionError{{0, `missing "=" in "ttl"`}}},
-	{"  nocache", []optionError{{2, `missing "=" in "nocache"`}}},
-	{"ttl 10m", []optionError{{0, `missing "=" in "ttl"`}, {4, `missing "=" in "10m"`}}},
-	{"=10m", []optionError{{0, `missing option name before "="`}}},
-	{"ttl=", []optionError{{4, `empty value for option "ttl"`}}},
-	{"ttl= size=1", []optionError{{4, `empty value for option "ttl"`}}},
-	{`version=""`, []optionError{{8, `empty value for option "version"`}}},
+	{"ttl", []optionError{{Offset: 0, Msg: `missing "=" in "ttl"`}}},
+	{"  nocache", []optionError{{Offset: 2, Msg: `missing "=" in "nocache"`}}},
+	{"ttl 10m", []optionError{{Offset: 0, Msg: `missing "=" in "ttl"`}, {Offset: 4, Msg: `missing "=" in "10m"`}}},
+	{"=10m", []optionError{{Offset: 0, Msg: `missing option name before "="`}}},
+	{"ttl=", []optionError{{Offset: 4, Msg: `empty value for option "ttl"`}}},
+	{"ttl= size=1", []optionError{{Offset: 4, Msg: `empty value for option "ttl"`}}},
+	{`version=""`, []optionError{{Offset: 8, Msg: `empty value for option "version"`}}},
 
 	// Unknown names get a suggestion when one is close.
-	{"tll=10m", []optionError{{0, `unknown option "tll"; did you mean "ttl"?`}}},
-	{"TTL=10m", []optionError{{0, `unknown option "TTL"; did you mean "ttl"?`}}},
-	{"recevier=fields", []optionError{{0, `unknown option "recevier"; did you mean "receiver"?`}}},
-	{"igonre=a", []optionError{{0, `unknown option "igonre"; did you mean "ignore"?`}}},
-	{"expiry=10m", []optionError{{0, `unknown option "expiry"`}}},
-	{`"ttl"=10m`, []optionError{{0, `unknown option "\"ttl\""`}}},
+	{"tll=10m", []optionError{{Offset: 0, Msg: `unknown option "tll"; did you mean "ttl"?`}}},
+	{"TTL=10m", []optionError{{Offset: 0, Msg: `unknown option "TTL"; did you mean "ttl"?`}}},
+	{"recevier=fields", []optionError{{Offset: 0, Msg: `unknown option "recevier"; did you mean "receiver"?`}}},
+	{"igonre=a", []optionError{{Offset: 0, Msg: `unknown option "igonre"; did you mean "ignore"?`}}},
+	{"expiry=10m", []optionError{{Offset: 0, Msg: `unknown option "expiry"`}}},
+	{`"ttl"=10m`, []optionError{{Offset: 0, Msg: `unknown option "\"ttl\""`}}},
 
 	// Each option may be given once; the first is kept.
-	{"ttl=1m ttl=2m", []optionError{{7, `duplicate option "ttl"`}}},
-	{"ttl=1m ttl=oops", []optionError{{7, `duplicate option "ttl"`}}},
+	{"ttl=1m ttl=2m", []optionError{{Offset: 7, Msg: `duplicate option "ttl"`}}},
+	{"ttl=1m ttl=oops", []optionError{{Offset: 7, Msg: `duplicate option "ttl"`}}},
 
 	// ttl= must be a non-negative duration.
-	{"ttl=10x", []optionError{{4, `invalid ttl "10x": want a duration such as "90s" or "1h30m"`}}},
-	{"ttl=10", []optionError{{4, `invalid ttl "10": want a duration such as "90s" or "1h30m"`}}},
-	{"ttl=-5m", []optionError{{4, `invalid ttl "-5m": must not be negative`}}},
+	{"ttl=10x", []optionError{{Offset: 4, Msg: `invalid ttl "10x": want a duration such as "90s" or "1h30m"`}}},
+	{"ttl=10", []optionError{{Offset: 4, Msg: `invalid ttl "10": want a duration such as "90s" or "1h30m"`}}},
+	{"ttl=-5m", []optionError{{Offset: 4, Msg: `invalid ttl "-5m": must not be negative`}}},
 
 	// size= must be a positive decimal integer.
-	{"size=0", []optionError{{5, `invalid size "0": want a positive integer`}}},
-	{"size=-1", []optionError{{5, `invalid size "-1": want a positive integer`}}},
-	{"size=+5", []optionError{{5, `invalid size "+5": want a positive integer`}}},
-	{"size=1.5", []optionError{{5, `invalid size "1.5": want a positive integer`}}},
-	{"size=ten", []optionError{{5, `invalid size "ten": want a positive integer`}}},
-	{"size=99999999999999999999", []optionError{{5, `invalid size "99999999999999999999": too large`}}},
+	{"size=0", []optionError{{Offset: 5, Msg: `invalid size "0": want a positive integer`}}},
+	{"size=-1", []optionError{{Offset: 5, Msg: `invalid size "-1": want a positive integer`}}},
+	{"size=+5", []optionError{{Offset: 5, Msg: `invalid size "+5": want a positive integer`}}},
+	{"size=1.5", []optionError{{Offset: 5, Msg: `invalid size "1.5": want a positive integer`}}},
+	{"size=ten", []optionError{{Offset: 5, Msg: `invalid size "ten": want a positive integer`}}},
+	{"size=99999999999999999999", []optionError{{Offset: 5, Msg: `invalid size "99999999999999999999": too large`}}},
 
 	// receiver= must be ignore or fields.
-	{"receiver=feilds", []optionError{{9, `invalid receiver "feilds": want "ignore" or "fields"; did you mean "fields"?`}}},
-	{"receiver=Ignore", []optionError{{9, `invalid receiver "Ignore": want "ignore" or "fields"; did you mean "ignore"?`}}},
-	{"receiver=auto", []optionError{{9, `invalid receiver "auto": want "ignore" or "fields"`}}},
+	{"receiver=feilds", []optionError{{Offset: 9, Msg: `invalid receiver "feilds": want "ignore" or "fields"; did you mean "fields"?`}}},
+	{"receiver=Ignore", []optionError{{Offset: 9, Msg: `invalid receiver "Ignore": want "ignore" or "fields"; did you mean "ignore"?`}}},
+	{"receiver=auto", []optionError{{Offset: 9, Msg: `invalid receiver "auto": want "ignore" or "fields"`}}},
 
 	// name= must be a Go identifier other than a keyword or "_".
-	{"name=1abc", []optionError{{5, `invalid name "1abc": want a Go identifier`}}},
-	{"name=get-user", []optionError{{5, `invalid name "get-user": want a Go identifier`}}},
-	{"name=func", []optionError{{5, `invalid name "func": want a Go identifier, not a keyword`}}},
-	{"name=_", []optionError{{5, `invalid name "_": want a Go identifier other than "_"`}}},
+	{"name=1abc", []optionError{{Offset: 5, Msg: `invalid name "1abc": want a Go identifier`}}},
+	{"name=get-user", []optionError{{Offset: 5, Msg: `invalid name "get-user": want a Go identifier`}}},
+	{"name=func", []optionError{{Offset: 5, Msg: `invalid name "func": want a Go identifier, not a keyword`}}},
+	{"name=_", []optionError{{Offset: 5, Msg: `invalid name "_": want a Go identifier other than "_"`}}},
 
 	// backend= must fit in an environment variable name.
-	{"backend=redis-1", []optionError{{8, `invalid backend "redis-1": want only letters, digits and underscores`}}},
-	{"backend=rédis", []optionError{{8, `invalid backend "rédis": want only letters, digits and underscores`}}},
+	{"backend=redis-1", []optionError{{Offset: 8, Msg: `invalid backend "redis-1": want only letters, digits and underscores`}}},
+	{"backend=rédis", []optionError{{Offset: 8, Msg: `invalid backend "rédis": want only letters, digits and underscores`}}},
 
 	// ignore= must be a comma-separated list of distinct identifiers;
 	// errors point at the element.
-	{"ignore=a,,b", []optionError{{9, `empty parameter name in ignore list`}}},
-	{"ignore=a,", []optionError{{9, `empty parameter name in ignore list`}}},
-	{"ignore=,a", []optionError{{7, `empty parameter name in ignore list`}}},
-	{"ignore=a,1b", []optionError{{9, `invalid parameter "1b" in ignore list: want a Go identifier`}}},
-	{"ignore=a,type", []optionError{{9, `invalid parameter "type" in ignore list: want a Go identifier, not a keyword`}}},
-	{"ignore=_", []optionError{{7, `invalid parameter "_" in ignore list: want a Go identifier other than "_"`}}},
-	{"ignore=a,b,a", []optionError{{11, `duplicate parameter "a" in ignore list`}}},
-	{"dynamic=a,,b", []optionError{{10, `empty parameter name in dynamic list`}}},
-	{"dynamic=a,1b", []optionError{{10, `invalid parameter "1b" in dynamic list: want a Go identifier`}}},
-	{"dynamic=a,b,a", []optionError{{12, `duplicate parameter "a" in dynamic list`}}},
-	{`ignore="a, b"`, []optionError{{10, `invalid parameter " b" in ignore list: want a Go identifier`}}},
+	{"ignore=a,,b", []optionError{{Offset: 9, Msg: `empty parameter name in ignore list`}}},
+	{"ignore=a,", []optionError{{Offset: 9, Msg: `empty parameter name in ignore list`}}},
+	{"ignore=,a", []optionError{{Offset: 7, Msg: `empty parameter name in ignore list`}}},
+	{"ignore=a,1b", []optionError{{Offset: 9, Msg: `invalid parameter "1b" in ignore list: want a Go identifier`}}},
+	{"ignore=a,type", []optionError{{Offset: 9, Msg: `invalid parameter "type" in ignore list: want a Go identifier, not a keyword`}}},
+	{"ignore=_", []optionError{{Offset: 7, Msg: `invalid parameter "_" in ignore list: want a Go identifier other than "_"`}}},
+	{"ignore=a,b,a", []optionError{{Offset: 11, Msg: `duplicate parameter "a" in ignore list`}}},
+	{"dynamic=a,,b", []optionError{{Offset: 10, Msg: `empty parameter name in dynamic list`}}},
+	{"dynamic=a,1b", []optionError{{Offset: 10, Msg: `invalid parameter "1b" in dynamic list: want a Go identifier`}}},
+	{"dynamic=a,b,a", []optionError{{Offset: 12, Msg: `duplicate parameter "a" in dynamic list`}}},
+	{`ignore="a, b"`, []optionError{{Offset: 10, Msg: `invalid parameter " b" in ignore list: want a Go identifier`}}},
 	// Where escapes hide the element's position, the error points at the value.
-	{`ignore="a,\x31"`, []optionError{{7, `invalid parameter "1" in ignore list: want a Go identifier`}}},
+	{`ignore="a,\x31"`, []optionError{{Offset: 7, Msg: `invalid parameter "1" in ignore list: want a Go identifier`}}},
 
 	// nocache= must be an identifier.
-	{"nocache=1x", []optionError{{8, `invalid nocache "1x": want a Go identifier`}}},
-	{"nocache=refresh,force", []optionError{{8, `invalid nocache "refresh,force": want a Go identifier`}}},
-	{"nocache=range", []optionError{{8, `invalid nocache "range": want a Go identifier, not a keyword`}}},
+	{"nocache=1x", []optionError{{Offset: 8, Msg: `invalid nocache "1x": want a Go identifier`}}},
+	{"nocache=refresh,force", []optionError{{Offset: 8, Msg: `invalid nocache "refresh,force": want a Go identifier`}}},
+	{"nocache=range", []optionError{{Offset: 8, Msg: `invalid nocache "range": want a Go identifier, not a keyword`}}},
 
 	// codec= must be lower-case stages joined by "+".
-	{"codec=JSON", []optionError{{6, `invalid codec "JSON": ` + codecWant}}},
-	{"codec=json+", []optionError{{6, `invalid codec "json+": ` + codecWant}}},
-	{"codec=+zstd", []optionError{{6, `invalid codec "+zstd": ` + codecWant}}},
-	{"codec=msgpack++zstd", []optionError{{6, `invalid codec "msgpack++zstd": ` + codecWant}}},
-	{"codec=msgpack,zstd", []optionError{{6, `invalid codec "msgpack,zstd": ` + codecWant}}},
-	{"codec=json-v2", []optionError{{6, `invalid codec "json-v2": ` + codecWant}}},
+	{"codec=JSON", []optionError{{Offset: 6, Msg: `invalid codec "JSON": ` + codecWant}}},
+	{"codec=json+", []optionError{{Offset: 6, Msg: `invalid codec "json+": ` + codecWant}}},
+	{"codec=+zstd", []optionError{{Offset: 6, Msg: `invalid codec "+zstd": ` + codecWant}}},
+	{"codec=msgpack++zstd", []optionError{{Offset: 6, Msg: `invalid codec "msgpack++zstd": ` + codecWant}}},
+	{"codec=msgpack,zstd", []optionError{{Offset: 6, Msg: `invalid codec "msgpack,zstd": ` + codecWant}}},
+	{"codec=json-v2", []optionError{{Offset: 6, Msg: `invalid codec "json-v2": ` + codecWant}}},
 
 	// verify= is true or false, spelled so.
-	{"verify=flase", []optionError{{7, `invalid verify "flase": want "true" or "false"; did you mean "false"?`}}},
-	{"verify=False", []optionError{{7, `invalid verify "False": want "true" or "false"; did you mean "false"?`}}},
-	{"verify=off", []optionError{{7, `invalid verify "off": want "true" or "false"`}}},
-	{"verify=0", []optionError{{7, `invalid verify "0": want "true" or "false"`}}},
-	{"verfiy=false", []optionError{{0, `unknown option "verfiy"; did you mean "verify"?`}}},
+	{"verify=flase", []optionError{{Offset: 7, Msg: `invalid verify "flase": want "true" or "false"; did you mean "false"?`}}},
+	{"verify=False", []optionError{{Offset: 7, Msg: `invalid verify "False": want "true" or "false"; did you mean "false"?`}}},
+	{"verify=off", []optionError{{Offset: 7, Msg: `invalid verify "off": want "true" or "false"`}}},
+	{"verify=0", []optionError{{Offset: 7, Msg: `invalid verify "0": want "true" or "false"`}}},
+	{"verfiy=false", []optionError{{Offset: 0, Msg: `unknown option "verfiy"; did you mean "verify"?`}}},
 
 	// Quoted values must be well-formed Go strings, followed by a space or the end.
-	{`version="release 2`, []optionError{{8, `unterminated quoted value`}}},
-	{`version="abc\"`, []optionError{{8, `unterminated quoted value`}}},
-	{`version="a"b`, []optionError{{11, `unexpected "b" after quoted value`}}},
-	{`version="\q"`, []optionError{{8, `invalid quoted value: not a valid Go string literal`}}},
+	{`version="release 2`, []optionError{{Offset: 8, Msg: `unterminated quoted value`}}},
+	{`version="abc\"`, []optionError{{Offset: 8, Msg: `unterminated quoted value`}}},
+	{`version="a"b`, []optionError{{Offset: 11, Msg: `unexpected "b" after quoted value`}}},
+	{`version="\q"`, []optionError{{Offset: 8, Msg: `invalid quoted value: not a valid Go string literal`}}},
 	{`version="\q"x`, []optionError{
-		{8, `invalid quoted value: not a valid Go string literal`},
-		{12, `unexpected "x" after quoted value`},
+		{Offset: 8, Msg: `invalid quoted value: not a valid Go string literal`},
+		{Offset: 12, Msg: `unexpected "x" after quoted value`},
 	}},
 
 	// A quoted value is skipped as one piece even after an unknown name.
 	{`foo="a b" ttl=x`, []optionError{
-		{0, `unknown option "foo"`},
-		{14, `invalid ttl "x": want a duration such as "90s" or "1h30m"`},
+		{Offset: 0, Msg: `unknown option "foo"`},
+		{Offset: 14, Msg: `invalid ttl "x": want a duration such as "90s" or "1h30m"`},
 	}},
-	{`foo="a b`, []optionError{{0, `unknown option "foo"`}, {4, `unterminated quoted value`}}},
+	{`foo="a b`, []optionError{{Offset: 0, Msg: `unknown option "foo"`}, {Offset: 4, Msg: `unterminated quoted value`}}},
 
 	// Every mistake is reported, in text order.
 	{"tll=10m size=0 receiver=feilds ignore=a,,a name=ok", []optionError{
-		{0, `unknown option "tll"; did you mean "ttl"?`},
-		{13, `invalid size "0": want a positive integer`},
-		{24, `invalid receiver "feilds": want "ignore" or "fields"; did you mean "fields"?`},
-		{40, `empty parameter name in ignore list`},
-		{41, `duplicate parameter "a" in ignore list`},
+		{Offset: 0, Msg: `unknown option "tll"; did you mean "ttl"?`},
+		{Offset: 13, Msg: `invalid size "0": want a positive integer`},
+		{Offset: 24, Msg: `invalid receiver "feilds": want "ignore" or "fields"; did you mean "fields"?`},
+		{Offset: 40, Msg: `empty parameter name in ignore list`},
+		{Offset: 41, Msg: `duplicate parameter "a" in ignore list`},
 	}},
 }
 
 func TestParseOptionsErrors(t *testing.T) {
 	for _, tt := range invalidOptions {
-		if _, errs := parseOptions(tt.text); !reflect.DeepEqual(errs, tt.want) {
+		if _, errs := parseOptions(tt.text); !reflect.DeepEqual(withoutFixes(errs), tt.want) {
 			t.Errorf("parseOptions(%q) errors = %v; want %v", tt.text, errs, tt.want)
 		}
 	}
@@ -401,6 +401,44 @@ func checkPositions(t *testing.T, text string, d directive, errs []optionError) 
 	for _, off := range d.DynamicOffsets {
 		if !inText(off) {
 			t.Errorf("parseOptions(%q).DynamicOffsets = %v; want them in [0, %d]", text, d.DynamicOffsets, len(text))
+		}
+	}
+}
+
+// withoutFixes returns errs without their suggested fixes, which
+// TestOptionFixes checks.
+func withoutFixes(errs []optionError) []optionError {
+	var out []optionError
+	for _, e := range errs {
+		e.Fix = nil
+		out = append(out, e)
+	}
+	return out
+}
+
+// TestOptionFixes checks the fixes parseOptions suggests: the spelling of
+// an option's name and quotes around a value with spaces, nothing else.
+func TestOptionFixes(t *testing.T) {
+	for _, tt := range []struct {
+		text, fixed string
+	}{
+		{"tll=10m", "ttl=10m"},
+		{"ttl=1m recevier=fields", "ttl=1m receiver=fields"},
+		{"version=v 2", `version="v 2"`},
+		{"version=a b c", `version="a b" c`},
+		{"expiry=10m", ""},
+		{"ttl=10x", ""},
+	} {
+		_, errs := parseOptions(tt.text)
+		fixed := ""
+		for _, e := range errs {
+			if e.Fix != nil {
+				fixed = tt.text[:e.Fix.Start] + e.Fix.New + tt.text[e.Fix.End:]
+				break
+			}
+		}
+		if fixed != tt.fixed {
+			t.Errorf("parseOptions(%q) fix gives %q; want %q", tt.text, fixed, tt.fixed)
 		}
 	}
 }

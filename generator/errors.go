@@ -16,6 +16,9 @@ type posError struct {
 	Pos     token.Position
 	Msg     string
 	Warning bool
+	// Fix, when set, corrects the mistake without changing what the
+	// program means; only the analyzer offers it.
+	Fix *Fix
 }
 
 // Error returns "file:line:col: memo: message", or "memo: message" without
@@ -37,6 +40,11 @@ type errorList []error
 
 func (l *errorList) add(pos token.Position, format string, args ...any) {
 	*l = append(*l, &posError{Pos: pos, Msg: fmt.Sprintf(format, args...)})
+}
+
+// addFix records an error with a suggested fix.
+func (l *errorList) addFix(pos token.Position, fix *Fix, format string, args ...any) {
+	*l = append(*l, &posError{Pos: pos, Msg: fmt.Sprintf(format, args...), Fix: fix})
 }
 
 // warn records a warning, which does not stop generation.

@@ -24,23 +24,29 @@ var optionLike = regexp.MustCompile(`^[ \t]*(?:[A-Za-z]+=|$)`)
 // when what follows looks like options ("ttl=5m"), and a comment that
 // begins "//memo:" is the unknown-directive check's to report.
 func nearMiss(text string) string {
+	why, _ := nearMissSpelling(text)
+	return why
+}
+
+// nearMissSpelling returns nearMiss's answer and the text that was meant
+// as //memo:cache, which a fix replaces.
+func nearMissSpelling(text string) (why, written string) {
 	if strings.HasPrefix(text, directivePrefix) {
-		return ""
+		return "", ""
 	}
 	m := nearMissPattern.FindStringSubmatch(text)
 	if m == nil {
-		return ""
+		return "", ""
 	}
 	spaced, sep, rest := m[1] != "", m[2], m[3]
 	colon := strings.Contains(sep, ":")
 	if !colon && rest == "" && (spaced || sep != "" && strings.TrimSpace(sep) == "") {
-		return "" // "// Memo cache" at the end of a prose line
+		return "", "" // "// Memo cache" at the end of a prose line
 	}
 	if !optionLike.MatchString(rest) {
-		return ""
+		return "", ""
 	}
-	written := strings.TrimRight(text[:len(text)-len(rest)], " \t")
-	var why string
+	written = strings.TrimRight(text[:len(text)-len(rest)], " \t")
 	switch {
 	case spaced:
 		why = `a directive has no space after "//"`
@@ -51,5 +57,5 @@ func nearMiss(text string) string {
 	default:
 		why = "it is spelt differently"
 	}
-	return fmt.Sprintf("%q is not a directive, so it would be ignored: %s; did you mean //memo:cache?", written, why)
+	return fmt.Sprintf("%q is not a directive, so it would be ignored: %s; did you mean //memo:cache?", written, why), written
 }

@@ -50,8 +50,9 @@ func scanFile(fset *token.FileSet, file *ast.File, errs *errorList) []*found {
 	for _, group := range file.Comments {
 		var seen *found
 		for _, c := range group.List {
-			if why := nearMiss(c.Text); why != "" {
-				errs.add(fset.Position(c.Slash), "%s", why)
+			if why, written := nearMissSpelling(c.Text); why != "" {
+				pos := fset.Position(c.Slash)
+				errs.addFix(pos, respell(pos, len(written), directiveLine), "%s", why)
 				continue
 			}
 			if !strings.HasPrefix(c.Text, directivePrefix) {
@@ -63,12 +64,17 @@ func scanFile(fset *token.FileSet, file *ast.File, errs *errorList) []*found {
 			name, _, _ = strings.Cut(name, "\t")
 			switch {
 			case name == "" && strings.HasPrefix(strings.TrimLeft(rest, " \t"), directiveName):
-				errs.add(pos, `"//memo: cache" is not a directive, so it would be ignored: no space may follow "//memo:"; did you mean //memo:cache?`)
+				written := len(c.Text) - len(strings.TrimLeft(rest, " \t")) + len(directiveName)
+				errs.addFix(pos, respell(pos, written, directiveLine), `"//memo: cache" is not a directive, so it would be ignored: no space may follow "//memo:"; did you mean //memo:cache?`)
 				continue
 			case packageDirective(name):
 				continue // scanDeclarations reads these
 			case name != directiveName:
-				errs.add(pos, "unknown directive %q%s", "memo:"+name, didYouMean("memo:"+name, []string{"memo:" + directiveName}))
+				var fix *Fix
+				if closest("memo:"+name, []string{"memo:" + directiveName}) != "" {
+					fix = respell(pos, len(directivePrefix)+len(name), directiveLine)
+				}
+				errs.addFix(pos, fix, "unknown directive %q%s", "memo:"+name, didYouMean("memo:"+name, []string{"memo:" + directiveName}))
 				continue
 			}
 			owner := owners[group]
@@ -87,7 +93,11 @@ func scanFile(fset *token.FileSet, file *ast.File, errs *errorList) []*found {
 			f := &found{decl: decl, pos: pos, options: rest[len(directiveName):]}
 			d, optErrs := parseOptions(f.options)
 			for _, e := range optErrs {
-				errs.add(f.optionPos(e.Offset), "%s", e.Msg)
+				var fix *Fix
+				if e.Fix != nil {
+					fix = &Fix{Message: e.Fix.Message, Edits: []Edit{{Pos: f.optionPos(e.Fix.Start), End: f.optionPos(e.Fix.End), New: e.Fix.New}}}
+				}
+				errs.addFix(f.optionPos(e.Offset), fix, "%s", e.Msg)
 			}
 			f.dir = d
 			seen = f
@@ -97,6 +107,15 @@ func scanFile(fset *token.FileSet, file *ast.File, errs *errorList) []*found {
 		}
 	}
 	return out
+}
+
+// respell returns the fix that replaces the n bytes at pos, on one line,
+// with the directive line.
+func respell(pos token.Position, n int, directive string) *Fix {
+	end := pos
+	end.Column += n
+	end.Offset += n
+	return &Fix{Message: "Change to " + directive, Edits: []Edit{{Pos: pos, End: end, New: directive}}}
 }
 
 // scanTestFiles reports every //memo:cache in the _test.go files of dir.
@@ -116,24 +135,29 @@ func scanTestFiles(dir string, errs *errorList) {
 		if file == nil {
 			continue
 		}
-		owners := make(map[*ast.CommentGroup]string)
-		for _, d := range file.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && fd.Doc != nil {
-				owners[fd.Doc] = funcDeclName(fd)
-			}
+		scanTestFile(fset, file, errs)
+	}
+}
+
+// scanTestFile reports every //memo:cache in a _test.go file.
+func scanTestFile(fset *token.FileSet, file *ast.File, errs *errorList) {
+	owners := make(map[*ast.CommentGroup]string)
+	for _, d := range file.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Doc != nil {
+			owners[fd.Doc] = funcDeclName(fd)
 		}
-		for _, group := range file.Comments {
-			for _, c := range group.List {
-				rest, ok := strings.CutPrefix(c.Text, directiveLine)
-				if !ok || rest != "" && rest[0] != ' ' && rest[0] != '\t' {
-					continue
-				}
-				what := "the function"
-				if name, ok := owners[group]; ok {
-					what = name
-				}
-				errs.add(fset.Position(c.Slash), "//memo:cache in a _test.go file is not supported (memogen generates code for the package without its tests); move %s to a non-test file", what)
+	}
+	for _, group := range file.Comments {
+		for _, c := range group.List {
+			rest, ok := strings.CutPrefix(c.Text, directiveLine)
+			if !ok || rest != "" && rest[0] != ' ' && rest[0] != '\t' {
+				continue
 			}
+			what := "the function"
+			if name, ok := owners[group]; ok {
+				what = name
+			}
+			errs.add(fset.Position(c.Slash), "//memo:cache in a _test.go file is not supported (memogen generates code for the package without its tests); move %s to a non-test file", what)
 		}
 	}
 }

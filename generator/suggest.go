@@ -6,3 +6,8 @@ import "github.com/memogen/memogen/internal/suggest"
 func didYouMean(name string, candidates []string) string {
 	return suggest.DidYouMean(name, candidates)
 }
+
+// closest returns the candidate name is likely a misspelling of, or "".
+func closest(name string, candidates []string) string {
+	return suggest.Closest(name, candidates)
+}

@@ -36,6 +36,7 @@ type variant struct {
 	pkg    *packages.Package
 	fp     *fingerprinter
 	founds []*found
+	funcs  []*funcModel // what analysis made of founds
 	config *buildConfig // the load it needs, nil for the first load
 }
 
@@ -60,24 +61,7 @@ func planVariants(ctx context.Context, l *loaded, opts Options, output string) (
 		if p.packageErrors(pkg) {
 			continue
 		}
-		byKey := make(map[string]*variant)
-		get := func(key string, expr constraint.Expr) *variant {
-			v := byKey[key]
-			if v == nil {
-				v = &variant{key: key, expr: expr, pkg: pkg, fp: fp}
-				byKey[key] = v
-				p.variants = append(p.variants, v)
-			}
-			return v
-		}
-		get("", nil)
-		for _, file := range pkg.Syntax {
-			for _, f := range scanFile(pkg.Fset, file, &p.errs) {
-				fc := constraintOf(constraints, f.pos.Filename)
-				v := get(constraintKey(fc.expr), fc.expr)
-				v.founds = append(v.founds, f)
-			}
-		}
+		byKey, get := p.scan(pkg, fp, constraints)
 		if dir := packageDir(pkg); dir != "" {
 			scanTestFiles(dir, &p.errs)
 		}
@@ -142,6 +126,31 @@ func planVariants(ctx context.Context, l *loaded, opts Options, output string) (
 		slices.SortStableFunc(p.variants[1:], func(a, b *variant) int { return strings.Compare(a.path, b.path) })
 	}
 	return plans, nil
+}
+
+// scan finds the directives of pkg's files and groups them by the
+// constraint of their files into p's variants, the unconstrained one
+// first. It returns the variants by key and the function that adds one.
+func (p *pkgPlan) scan(pkg *packages.Package, fp *fingerprinter, constraints map[string]fileConstraint) (map[string]*variant, func(string, constraint.Expr) *variant) {
+	byKey := make(map[string]*variant)
+	get := func(key string, expr constraint.Expr) *variant {
+		v := byKey[key]
+		if v == nil {
+			v = &variant{key: key, expr: expr, pkg: pkg, fp: fp}
+			byKey[key] = v
+			p.variants = append(p.variants, v)
+		}
+		return v
+	}
+	get("", nil)
+	for _, file := range pkg.Syntax {
+		for _, f := range scanFile(pkg.Fset, file, &p.errs) {
+			fc := constraintOf(constraints, f.pos.Filename)
+			v := get(constraintKey(fc.expr), fc.expr)
+			v.founds = append(v.founds, f)
+		}
+	}
+	return byKey, get
 }
 
 // loadVariants loads the packages at paths under configuration c and
@@ -265,45 +274,10 @@ func hostConfig(ctx context.Context, opts Options) (buildConfig, int, error) {
 	return buildConfig{goos: env.GOOS, goarch: env.GOARCH, cgo: env.CGO_ENABLED == "1", tags: opts.Tags}, minor, nil
 }
 
-// generate analyzes and renders every variant: the unconstrained file
-// first, whose names the others must not redeclare, then each constrained
-// one, whose internal names and helpers avoid those of every file before
-// it, since any two may build together.
+// generate returns the package's files, or its errors.
 func (p *pkgPlan) generate() Result {
 	res := Result{PkgPath: p.host.PkgPath, OutputPath: outputPath(p.host, p.output)}
-	// Scanning's errors are reported with analysis's, all at once; a
-	// package that failed to load has no variants.
-	errs := p.errs
-	var claimed map[string]token.Position
-	var shared *sharedHelpers
-	avoid := make(map[string]bool)
-	contents := make(map[*variant][]byte)
-	for _, v := range p.variants {
-		if len(v.founds) == 0 {
-			continue
-		}
-		before := errs.count()
-		m := analyzePackage(v.pkg, v.fp, v.founds, &errs, claimed, avoid)
-		if v.key == "" {
-			claimed = m.claims
-		}
-		if errs.count() > before {
-			continue
-		}
-		m.constraint, m.shared = v.expr, shared
-		r, err := render(m)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		for name := range r.declared {
-			avoid[name] = true
-		}
-		if v.key == "" {
-			shared = r.helpers
-		}
-		contents[v] = r.content
-	}
+	errs, contents := p.analyze()
 	res.Errs, res.Warnings = errs.split()
 	shortenPaths(res.Errs)
 	shortenPaths(res.Warnings)
@@ -332,4 +306,46 @@ func (p *pkgPlan) generate() Result {
 		}
 	}
 	return res
+}
+
+// analyze analyzes and renders every variant: the unconstrained file
+// first, whose names the others must not redeclare, then each constrained
+// one, whose internal names and helpers avoid those of every file before
+// it, since any two may build together. It returns the errors and
+// warnings of scanning and analysis, all at once, and the content of each
+// variant's file. A package that failed to load has no variants.
+func (p *pkgPlan) analyze() (errorList, map[*variant][]byte) {
+	errs := slices.Clone(p.errs)
+	var claimed map[string]token.Position
+	var shared *sharedHelpers
+	avoid := make(map[string]bool)
+	contents := make(map[*variant][]byte)
+	for _, v := range p.variants {
+		if len(v.founds) == 0 {
+			continue
+		}
+		before := errs.count()
+		m := analyzePackage(v.pkg, v.fp, v.founds, &errs, claimed, avoid)
+		v.funcs = m.funcs
+		if v.key == "" {
+			claimed = m.claims
+		}
+		if errs.count() > before {
+			continue
+		}
+		m.constraint, m.shared = v.expr, shared
+		r, err := render(m)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for name := range r.declared {
+			avoid[name] = true
+		}
+		if v.key == "" {
+			shared = r.helpers
+		}
+		contents[v] = r.content
+	}
+	return errs, contents
 }
