@@ -52,6 +52,11 @@ func (l *errorList) warn(pos token.Position, format string, args ...any) {
 	*l = append(*l, &posError{Pos: pos, Msg: fmt.Sprintf(format, args...), Warning: true})
 }
 
+// failed reports whether the list holds an error, warnings aside.
+func (l errorList) failed() bool {
+	return slices.ContainsFunc(l, func(err error) bool { return !isWarning(err) })
+}
+
 // count returns how many errors, warnings aside, the list holds.
 func (l errorList) count() int {
 	n := 0
