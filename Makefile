@@ -14,6 +14,7 @@ test: vet check-generated
 	scripts/quickstart.sh
 	MEMO_REQUIRE_SERVERS=1 scripts/testservers.sh run -- sh -c '$(GO) test -race -count=1 ./... && cd bench && $(GO) test -race -count=1 ./...'
 	$(GO) test -count=1 -run 'Alloc' ./runtime
+	cd generator/analyzer/golangci && $(GO) vet ./... && $(GO) test -race -count=1 ./...
 
 # vet fails on unformatted code, go vet's findings, and any finding of
 # staticcheck (pinned in scripts/staticcheck.sh) in the module, the examples,
