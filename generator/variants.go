@@ -139,6 +139,9 @@ func planVariants(ctx context.Context, l *loaded, opts Options, output string) (
 				v.path = filepath.Join(dir, names[v.key])
 			}
 		}
+		if len(p.variants) == 0 {
+			continue // the package has errors, which p.errs reports
+		}
 		slices.SortStableFunc(p.variants[1:], func(a, b *variant) int { return strings.Compare(a.path, b.path) })
 	}
 	return plans, nil
