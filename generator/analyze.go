@@ -23,6 +23,8 @@ type analyzer struct {
 	imports map[string]token.Position // names the package's files import, which no package-level name may reuse
 	avoid   map[string]bool           // names other generated files of the package declare
 	decls   *declarations             // what the package-level directives declare
+
+	constraints map[string]fileConstraint // the package's files' build constraints, read on demand
 }
 
 // analyzePackage models the directives founds of one generated file.
@@ -101,6 +103,7 @@ func (a *analyzer) function(f *found) *funcModel {
 	a.warnUnkeyed(f, fm)
 	a.codec(f, fm)
 	a.chooseNames(f, fm)
+	a.checkKeyFuncPlacement(f, fm)
 	if a.errs.count() > before {
 		return nil
 	}
