@@ -23,6 +23,8 @@ type analyzer struct {
 	imports map[string]token.Position // names the package's files import, which no package-level name may reuse
 	avoid   map[string]bool           // names other generated files of the package declare
 	decls   *declarations             // what the package-level directives declare
+
+	constraints map[string]fileConstraint // the package's files' build constraints, read on demand
 }
 
 // analyzePackage models the directives founds of one generated file.
@@ -101,6 +103,7 @@ func (a *analyzer) function(f *found) *funcModel {
 	a.warnUnkeyed(f, fm)
 	a.codec(f, fm)
 	a.chooseNames(f, fm)
+	a.checkKeyFuncPlacement(f, fm)
 	if a.errs.count() > before {
 		return nil
 	}
@@ -269,12 +272,16 @@ func (a *analyzer) internalNames(fm *funcModel) {
 	if fm.recv != nil {
 		base = fm.recv.named.Obj().Name() + "_" + base
 	}
+	if generatedLocal("memo" + base) {
+		// Numbering would not help: memoR2 is a local too.
+		base += "Func"
+	}
 	internal := func(ident string) []string {
 		return []string{"memo" + ident, "memo" + ident + "Begin", "memo" + ident + "Results"}
 	}
 	free := func(ident string) bool {
 		for _, n := range internal(ident) {
-			if _, taken := a.names[n]; taken || a.avoid[n] || a.pkg.Types.Scope().Lookup(n) != nil {
+			if _, taken := a.names[n]; taken || a.avoid[n] || a.pkg.Types.Scope().Lookup(n) != nil || generatedLocal(n) {
 				return false
 			}
 			if _, imported := a.imports[n]; imported {
@@ -413,6 +420,31 @@ func reservedNames(fm *funcModel, local *types.Package) map[string]bool {
 		visit(fm.recv.typ)
 	}
 	return r
+}
+
+// generatedLocals are the names of the locals, receivers and parameters
+// that generated code may declare besides those generatedLocal numbers.
+// A package-level generated name must be none of them, or a local would
+// shadow it where the code refers to it (a handle's receiver memoH in the
+// methods of function H's handle, which call the cache variable memoH).
+var generatedLocals = map[string]bool{
+	"memoH": true, "memoW": true, "memoCtx": true, "memoRecv": true,
+	"memoCall": true, "memoR": true, "memoOK": true, "memoErr": true,
+}
+
+// generatedLocal reports whether name is one that generated code may
+// declare as a local: one of generatedLocals, or a numbered one
+// (memoArg1, memoRes0, memoR0, memoK1, memoV1, memoI0).
+func generatedLocal(name string) bool {
+	if generatedLocals[name] {
+		return true
+	}
+	for _, prefix := range []string{"memoArg", "memoRes", "memoR", "memoK", "memoV", "memoI"} {
+		if digits, ok := strings.CutPrefix(name, prefix); ok && digits != "" && strings.Trim(digits, "0123456789") == "" {
+			return true
+		}
+	}
+	return false
 }
 
 // generatedName reports whether name has the form of memogen's own locals

@@ -180,7 +180,10 @@ func unkeyableHint(p *types.Var, local *types.Package) string {
 		return fmt.Sprintf("a reader's content decides the result, and keying it would consume it: read it into a []byte first (data, err := io.ReadAll(%s)) and memoize a function of the bytes; leaving %s out of the key would make every call share one result whatever it reads", name, name)
 	}
 	method := "give the type a MemoKey(*memo.KeyWriter) method"
-	if foreign(p.Type(), local) {
+	if _, isFunc := types.Unalias(p.Type()).(*types.Signature); isFunc {
+		// An unnamed func type can have no methods.
+		method = "pass a value that identifies the function (a name, an ID) instead and choose the function from it"
+	} else if foreign(p.Type(), local) {
 		method = "declare a key function for the type with //memo:key"
 	}
 	if p.Name() == "" {

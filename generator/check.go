@@ -2,8 +2,12 @@ package generator
 
 import (
 	"go/ast"
+	"go/build"
 	"go/token"
 	"go/types"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/packages"
@@ -81,9 +85,24 @@ func Check(fset *token.FileSet, files []*ast.File, pkg *types.Package) []Diagnos
 		}
 		return diagnostics(errs, fset, files)
 	}
+	// A file that the build in hand compiles but that memogen's build tag
+	// excludes (//go:build !memogen) never gets wrappers: Generate reports
+	// its directives, and so does Check.
+	var kept []*ast.File
+	for _, file := range rest {
+		if excludedByBuildTag(fset.Position(file.Package).Filename) {
+			for _, f := range scanFile(fset, file, &errorList{}) {
+				reportNeverGenerated(&errs, f)
+			}
+			continue
+		}
+		kept = append(kept, file)
+	}
+	rest = kept
 	p := &pkgPlan{host: retypecheck(fset, rest, pkg)}
 	p.scan(p.host, nil, make(map[string]fileConstraint))
-	errs, _ = p.analyze()
+	more, _ := p.analyze()
+	errs = append(errs, more...)
 	return diagnostics(errs, fset, files)
 }
 
@@ -163,4 +182,22 @@ func diagnostics(errs errorList, fset *token.FileSet, files []*ast.File) []Diagn
 		out = append(out, d)
 	}
 	return out
+}
+
+// excludedByBuildTag reports whether the file at path has a constraint that
+// mentions memogen's build tag and excludes the file once the tag is set,
+// for the platform go/build describes by default.
+func excludedByBuildTag(path string) bool {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	fc, err := readConstraint(path, src)
+	if err != nil || fc.expr == nil || !mentionsTag(fc.expr, buildTag) {
+		return false
+	}
+	ctx := build.Default
+	ctx.BuildTags = append(slices.Clone(ctx.BuildTags), buildTag)
+	ok, err := ctx.MatchFile(filepath.Dir(path), filepath.Base(path))
+	return err == nil && !ok
 }

@@ -37,20 +37,32 @@ func readConstraint(path string, src []byte) (fileConstraint, error) {
 	for _, tag := range nameTags(filepath.Base(path)) {
 		terms = append(terms, &constraint.TagExpr{Tag: tag})
 	}
+	// The go command reads // +build lines, all required together, only
+	// when the file has no //go:build line.
+	var goBuild, plusBuild []constraint.Expr
 	for _, group := range file.Comments {
 		if group.Pos() >= file.Package {
 			break
 		}
 		for _, c := range group.List {
+			if !constraint.IsGoBuild(c.Text) && !constraint.IsPlusBuild(c.Text) {
+				continue
+			}
+			x, err := constraint.Parse(c.Text)
+			if err != nil {
+				return fileConstraint{}, err
+			}
 			if constraint.IsGoBuild(c.Text) {
-				x, err := constraint.Parse(c.Text)
-				if err != nil {
-					return fileConstraint{}, err
-				}
-				terms = append(terms, x)
+				goBuild = append(goBuild, x)
+			} else {
+				plusBuild = append(plusBuild, x)
 			}
 		}
 	}
+	if goBuild == nil {
+		goBuild = plusBuild
+	}
+	terms = append(terms, goBuild...)
 	for _, spec := range file.Imports {
 		if spec.Path.Value == `"C"` {
 			terms = append(terms, &constraint.TagExpr{Tag: "cgo"})

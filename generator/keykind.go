@@ -228,6 +228,53 @@ func keyedWhole(kind keyKind) bool {
 	return false
 }
 
+// marshaledFields returns the fields of struct type t, keyed through a
+// marshaling method, that its key also writes: the exported fields that
+// can be keyed statically (no type parameter, nothing that cannot be
+// keyed) and that cannot lead back to a t, so that keying them ends. What
+// the others hold rests on the marshaler.
+func marshaledFields(t types.Type, local *types.Package) []*types.Var {
+	st, ok := t.Underlying().(*types.Struct)
+	if !ok {
+		return nil
+	}
+	var fields []*types.Var
+	for i := range st.NumFields() {
+		f := st.Field(i)
+		if !f.Exported() || hasTypeParams(f.Type()) || reaches(f.Type(), t, local) ||
+			keyProblem(f.Type(), f.Name(), local, make(map[types.Type]bool)) != "" {
+			continue
+		}
+		fields = append(fields, f)
+	}
+	return fields
+}
+
+// reaches reports whether a value of type from can hold a value of type
+// to, through any element or field.
+func reaches(from, to types.Type, local *types.Package) bool {
+	seen := make(map[types.Type]bool)
+	var walk func(types.Type) bool
+	walk = func(t types.Type) bool {
+		t = types.Unalias(t)
+		if types.Identical(t, to) {
+			return true
+		}
+		if seen[t] {
+			return false
+		}
+		seen[t] = true
+		elems, _ := elemTypes(t, local)
+		for _, e := range elems {
+			if walk(e) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(from)
+}
+
 // keyMarshalers are the methods besides MarshalBinary by which a type
 // that has no MemoKey method, often one of another package that the user
 // cannot add one to (math/big's Int, Float and Rat, *regexp.Regexp), is

@@ -43,25 +43,10 @@ func (k *keyRenderer) write(g *jen.Group, expr jen.Code, t types.Type, depth int
 		// types may write the same key (Circle{1} and Square{1}), and keys a
 		// nil pointer inside the interface without calling its MemoKey.
 		g.Add(w).Dot("Keyer").Call(expr)
-	case kindBinary:
-		arg := jen.Add(expr)
-		if types.NewMethodSet(t).Lookup(k.local, "MarshalBinary") == nil {
-			arg = jen.Op("&").Add(expr)
-		}
-		g.Add(w).Dot("BinaryMarshaler").Call(arg)
+	case kindBinary, kindMarshaled:
+		k.writeMarshaled(g, expr, nil, t, depth)
 	case kindKeyFunc:
 		g.Id(keyFuncFor(t, k.local).Name()).Call(w, expr)
-	case kindMarshaled:
-		// The type's identity goes first, so that values of two types
-		// whose methods write the same bytes make two keys.
-		// expr is addressable, so a method value of a pointer method
-		// takes its address by itself.
-		m, _ := keyMarshaler(t, k.local)
-		fn := "KeyAppended"
-		if m.marshal {
-			fn = "KeyMarshaled"
-		}
-		g.Qual(implPath, fn).Call(w, jen.Lit(types.TypeString(t, nil)), jen.Add(expr).Dot(m.name))
 	case kindTime:
 		g.Add(w).Dot("Time").Call(expr)
 	case kindBool:
@@ -95,6 +80,42 @@ func (k *keyRenderer) write(g *jen.Group, expr jen.Code, t types.Type, depth int
 		k.writeComposite(g, expr, t, depth)
 	default:
 		panic(fmt.Sprintf("memogen: unkeyable %s passed analysis", t))
+	}
+}
+
+// writeMarshaled keys expr, of type t, through its marshaling method and
+// then, when t is a struct, through every exported field that can be keyed
+// statically: a marshaler may print two values alike (url.URL's String
+// drops a path's leading slash when the URL has a host), and the fields
+// tell them apart. ptr, when not nil, is a pointer to expr, which methods
+// with pointer receivers are called through.
+func (k *keyRenderer) writeMarshaled(g *jen.Group, expr, ptr jen.Code, t types.Type, depth int) {
+	w := jen.Id("w")
+	base := expr
+	if ptr != nil {
+		base = ptr
+	}
+	kind, _ := classify(t, k.local)
+	if kind == kindBinary {
+		arg := base
+		if ptr == nil && types.NewMethodSet(t).Lookup(k.local, "MarshalBinary") == nil {
+			arg = jen.Op("&").Add(expr)
+		}
+		g.Add(w).Dot("BinaryMarshaler").Call(arg)
+	} else {
+		// The type's identity goes first, so that values of two types
+		// whose methods write the same bytes make two keys.
+		// expr is addressable, so a method value of a pointer method
+		// takes its address by itself.
+		m, _ := keyMarshaler(t, k.local)
+		fn := "KeyAppended"
+		if m.marshal {
+			fn = "KeyMarshaled"
+		}
+		g.Qual(implPath, fn).Call(w, jen.Lit(types.TypeString(t, nil)), jen.Add(base).Dot(m.name))
+	}
+	for _, f := range marshaledFields(t, k.local) {
+		k.write(g, jen.Add(base).Dot(f.Name()), f.Type(), depth)
 	}
 }
 
@@ -141,6 +162,10 @@ func (k *keyRenderer) writeComposite(g *jen.Group, expr jen.Code, t types.Type, 
 			g.Add(w).Dot("Present").Call(jen.True())
 			if name, ok := k.helper(u.Elem()); ok {
 				g.Id(name).Call(w, expr)
+				return
+			}
+			if kind, _ := classify(u.Elem(), k.local); kind == kindBinary || kind == kindMarshaled {
+				k.writeMarshaled(g, jen.Parens(jen.Op("*").Add(expr)), expr, u.Elem(), depth+1)
 				return
 			}
 			k.write(g, jen.Parens(jen.Op("*").Add(expr)), u.Elem(), depth+1)

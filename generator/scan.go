@@ -69,6 +69,9 @@ func scanFile(fset *token.FileSet, file *ast.File, errs *errorList) []*found {
 				continue
 			case packageDirective(name):
 				continue // scanDeclarations reads these
+			case strings.HasPrefix(name, directiveName) && strings.Contains(name, "="):
+				errs.add(pos, "unknown directive %q; did you mean //memo:%s %s?", "memo:"+name, directiveName, name[len(directiveName):])
+				continue
 			case name != directiveName:
 				var fix *Fix
 				if closest("memo:"+name, []string{"memo:" + directiveName}) != "" {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"go/build/constraint"
+	goparser "go/parser"
 	"go/token"
 	"os"
 	"os/exec"
@@ -89,6 +90,9 @@ func planVariants(ctx context.Context, l *loaded, opts Options, output string) (
 			c, ok := findConfig(n.v.expr, host, goMinor, chosen)
 			if !ok {
 				n.v.config = nil // never built by gc: nothing to generate
+				if mentionsTag(n.v.expr, buildTag) {
+					reportExcluded(n.plan, n.v.key, constraints)
+				}
 				continue
 			}
 			if !slices.ContainsFunc(chosen, func(d buildConfig) bool { return d.String() == c.String() }) {
@@ -123,6 +127,9 @@ func planVariants(ctx context.Context, l *loaded, opts Options, output string) (
 				v.path = filepath.Join(dir, names[v.key])
 			}
 		}
+		if len(p.variants) == 0 {
+			continue // the package has errors, which p.errs reports
+		}
 		slices.SortStableFunc(p.variants[1:], func(a, b *variant) int { return strings.Compare(a.path, b.path) })
 	}
 	return plans, nil
@@ -151,6 +158,48 @@ func (p *pkgPlan) scan(pkg *packages.Package, fp *fingerprinter, constraints map
 		}
 	}
 	return byKey, get
+}
+
+// reportExcluded reports every directive in the left-out files of plan
+// whose constraint has key: files that the memogen tag excludes (a
+// //go:build !memogen line), which go builds but memogen never loads, so
+// they would silently get no wrapper.
+func reportExcluded(plan *pkgPlan, key string, constraints map[string]fileConstraint) {
+	for _, path := range leftOutFiles(plan.host) {
+		if constraintKey(constraintOf(constraints, path).expr) != key {
+			continue
+		}
+		fset := token.NewFileSet()
+		file, err := goparser.ParseFile(fset, path, nil, goparser.ParseComments)
+		if err != nil {
+			continue // the go command reports it where it builds the file
+		}
+		var ignored errorList
+		for _, f := range scanFile(fset, file, &ignored) {
+			reportNeverGenerated(&plan.errs, f)
+		}
+	}
+}
+
+// reportNeverGenerated reports the directive f, in a file that memogen's
+// build tag excludes.
+func reportNeverGenerated(errs *errorList, f *found) {
+	errs.add(f.pos, "the file is never generated for: memogen loads packages with the %s build tag, which this file's constraint excludes; move %s to a file that %s builds", buildTag, f.decl.Name.Name, buildTag)
+}
+
+// mentionsTag reports whether x mentions the build tag.
+func mentionsTag(x constraint.Expr, tag string) bool {
+	switch x := x.(type) {
+	case *constraint.AndExpr:
+		return mentionsTag(x.X, tag) || mentionsTag(x.Y, tag)
+	case *constraint.OrExpr:
+		return mentionsTag(x.X, tag) || mentionsTag(x.Y, tag)
+	case *constraint.NotExpr:
+		return mentionsTag(x.X, tag)
+	case *constraint.TagExpr:
+		return x.Tag == tag
+	}
+	return false
 }
 
 // loadVariants loads the packages at paths under configuration c and

@@ -124,7 +124,12 @@
 // identity written first, an AppendBinary, GobEncode, AppendText or
 // MarshalText method, in that order of preference (math/big's Int, Float
 // and Rat key by GobEncode, which keeps a Float's precision). Such a
-// method must capture everything that affects the result. For another
+// method must capture everything that affects the result. A struct keyed
+// through one of these methods also writes every exported field that can
+// be keyed, since a marshaler may print two values alike (url.URL's
+// MarshalBinary prints Path "p" and "/p" alike when Host is set): its key
+// is the method's output plus those fields, and only what its exported
+// fields cannot key (url.URL's User) rests on the method. For another
 // package's type that has none of these, declare a key function in the
 // package; it keys every value of exactly that type in the package's
 // directives, and its code is part of their fingerprints:

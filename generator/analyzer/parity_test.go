@@ -39,6 +39,9 @@ func TestSameAsGenerator(t *testing.T) {
 			t.Parallel()
 			want := generatorLines(t, root, name)
 			if len(want) == 0 {
+				if name == "ErrBuildLine" { // only a load error, see generatorLines
+					return
+				}
 				t.Fatal("the generator reports nothing")
 			}
 			got := analyzerLines(t, root, name)
@@ -60,6 +63,12 @@ func generatorLines(t *testing.T, root, name string) []string {
 	var lines []string
 	for _, r := range results {
 		for _, e := range append(r.Errs, r.Warnings...) {
+			// A file the go command cannot load (a malformed //go:build
+			// line) is reported by the go command itself, before go vet
+			// runs any analyzer: the parity is over memogen's messages.
+			if !strings.Contains(e.Error(), ": memo: ") {
+				continue
+			}
 			lines = append(lines, baseName(e.Error()))
 		}
 	}

@@ -8,6 +8,7 @@ package main
 import (
 	"fmt"
 	"math/big"
+	"net/url"
 	"os"
 	"regexp"
 	"strings"
@@ -60,6 +61,24 @@ func Matches(re *regexp.Regexp, text string) int {
 		}
 	}
 	return n
+}
+
+// URLPath returns a URL's path. url.URL is keyed by MarshalBinary, which
+// prints {Host: "h", Path: "p"} and {Host: "h", Path: "/p"} alike, and by
+// its exported fields, which tell them apart.
+//
+//memo:cache
+func URLPath(u url.URL) string {
+	calls["URLPath"]++
+	return u.Path
+}
+
+// URLPathPtr is URLPath through a pointer.
+//
+//memo:cache
+func URLPathPtr(u *url.URL) string {
+	calls["URLPathPtr"]++
+	return u.Path
 }
 
 // ID is a named string, which the raw codec stores as it is.
@@ -118,8 +137,11 @@ func main() {
 		fmt.Println(InverseCached(big.NewRat(2, 3)), InverseCached(big.NewRat(4, 6)))
 		fmt.Println(MatchesCached(regexp.MustCompile(`^a`), "ab ac b"), MatchesCached(regexp.MustCompile(`b$`), "ab ac b"))
 		fmt.Println(UserIDCached(7), GreetingCached("ada"))
+		relative := url.URL{Scheme: "http", Host: "h", Path: "p"}
+		absolute := url.URL{Scheme: "http", Host: "h", Path: "/p"}
+		fmt.Printf("%q %q %q %q\n", URLPathCached(relative), URLPathCached(absolute), URLPathPtrCached(&relative), URLPathPtrCached(&absolute))
 	}
-	for _, name := range []string{"Square", "Half", "Inverse", "Matches", "UserID", "Greeting"} {
+	for _, name := range []string{"Square", "Half", "Inverse", "Matches", "UserID", "Greeting", "URLPath", "URLPathPtr"} {
 		fmt.Printf("%s ran %d times\n", name, calls[name])
 	}
 }

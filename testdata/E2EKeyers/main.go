@@ -60,7 +60,8 @@ func (c Celsius) MarshalBinary() ([]byte, error) {
 // Span is keyed by MarshalBinary with a pointer receiver.
 type Span struct{ From, To int }
 
-// MarshalBinary writes the span's length only.
+// MarshalBinary writes the span's length only; the key also writes the
+// exported fields, so {0 10} and {5 15} make two keys.
 func (s *Span) MarshalBinary() ([]byte, error) {
 	return binary.AppendVarint(nil, int64(s.To-s.From)), nil
 }
@@ -153,7 +154,8 @@ func main() {
 	fmt.Println("# encoding.BinaryMarshaler")
 	ip := netip.MustParseAddr("192.0.2.1")
 	show("Climate(21.5, {0 10}, 192.0.2.1)", ClimateCached(21.5, Span{0, 10}, ip), "Climate")
-	show("Climate(21.54, {5 15}, ..): same encoding", ClimateCached(21.54, Span{5, 15}, ip), "Climate")
+	show("Climate(21.54, {0 10}, ..): same encoding", ClimateCached(21.54, Span{0, 10}, ip), "Climate")
+	show("Climate(21.5, {5 15}, ..): fields differ", ClimateCached(21.5, Span{5, 15}, ip), "Climate")
 	show("Climate(21.6, {0 10}, ..)", ClimateCached(21.6, Span{0, 10}, ip), "Climate")
 	show("Climate(21.5, {0 11}, ..)", ClimateCached(21.5, Span{0, 11}, ip), "Climate")
 	show("Climate(21.5, {0 10}, 192.0.2.2)", ClimateCached(21.5, Span{0, 10}, netip.MustParseAddr("192.0.2.2")), "Climate")

@@ -13,6 +13,11 @@ func Spaced(x int) int { return x }
 //memo:cached
 func Cached(x int) int { return x }
 
+// Joined has no space before its options.
+//
+//memo:cachettl=1m
+func Joined(x int) int { return x }
+
 // ColonSpace has a space after the colon.
 //
 //memo: cache

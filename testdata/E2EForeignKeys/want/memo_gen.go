@@ -7,6 +7,7 @@ package main
 import (
 	"context"
 	"math/big"
+	"net/url"
 	"regexp"
 
 	_ "github.com/memogen/memogen/backends/memory"
@@ -34,7 +35,7 @@ func memoSquareBegin(x *big.Int) *memoimpl.Call {
 		w.Present(false)
 	} else {
 		w.Present(true)
-		memoimpl.KeyMarshaled(w, "math/big.Int", (*x).GobEncode)
+		memoimpl.KeyMarshaled(w, "math/big.Int", x.GobEncode)
 	}
 	return memoCall
 }
@@ -101,7 +102,7 @@ func memoHalfBegin(x *big.Float) *memoimpl.Call {
 		w.Present(false)
 	} else {
 		w.Present(true)
-		memoimpl.KeyMarshaled(w, "math/big.Float", (*x).GobEncode)
+		memoimpl.KeyMarshaled(w, "math/big.Float", x.GobEncode)
 	}
 	return memoCall
 }
@@ -168,7 +169,7 @@ func memoInverseBegin(x *big.Rat) *memoimpl.Call {
 		w.Present(false)
 	} else {
 		w.Present(true)
-		memoimpl.KeyMarshaled(w, "math/big.Rat", (*x).GobEncode)
+		memoimpl.KeyMarshaled(w, "math/big.Rat", x.GobEncode)
 	}
 	return memoCall
 }
@@ -277,6 +278,155 @@ func (h MatchesMemoHandle) Clear(ctx context.Context) error {
 // Stats returns the cache's counters.
 func (h MatchesMemoHandle) Stats() memo.Stats {
 	return memoMatches.Stats()
+}
+
+// memoURLPath is the cache of URLPath.
+var memoURLPath = memoimpl.NewFunc(memoimpl.FuncInfo{
+	Equal:       memoEqualString,
+	Fingerprint: "541c0eaca3afaafd3b1c45c5e00d1b8a",
+	KeepsLocal:  true,
+	Name:        "URLPath",
+	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
+	Size:        memoSizeOfString,
+})
+
+// memoURLPathBegin starts a call of URLPath and writes its key.
+func memoURLPathBegin(u url.URL) *memoimpl.Call {
+	memoCall := memoURLPath.Begin(context.Background())
+	w := memoCall.Key()
+	w.BinaryMarshaler(&u)
+	w.Text(u.Scheme)
+	w.Text(u.Opaque)
+	w.Text(u.Host)
+	w.Text(u.Path)
+	w.Text(u.Fragment)
+	w.Text(u.RawQuery)
+	w.Text(u.RawPath)
+	w.Text(u.RawFragment)
+	w.Bool(u.ForceQuery)
+	w.Bool(u.OmitHost)
+	return memoCall
+}
+
+// URLPathCached is the memoized form of [URLPath]: calls with equal arguments
+// share one result, computed once. The key is made of u.
+func URLPathCached(u url.URL) string {
+	memoCall := memoURLPathBegin(u)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("u", u)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return URLPath(u), nil
+	})
+	return memoR
+}
+
+// URLPathMemo returns the handle of [URLPathCached]'s cache.
+func URLPathMemo() URLPathMemoHandle {
+	return URLPathMemoHandle{}
+}
+
+// URLPathMemoHandle controls the cache of [URLPathCached].
+type URLPathMemoHandle struct{}
+
+// Forget removes the cached result for these arguments, if any.
+func (h URLPathMemoHandle) Forget(u url.URL) error {
+	return memoURLPathBegin(u).Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments.
+func (h URLPathMemoHandle) Contains(u url.URL) bool {
+	return memoURLPathBegin(u).Contains()
+}
+
+// Clear removes every cached result.
+func (h URLPathMemoHandle) Clear(ctx context.Context) error {
+	return memoURLPath.Clear(ctx)
+}
+
+// Stats returns the cache's counters.
+func (h URLPathMemoHandle) Stats() memo.Stats {
+	return memoURLPath.Stats()
+}
+
+// memoURLPathPtr is the cache of URLPathPtr.
+var memoURLPathPtr = memoimpl.NewFunc(memoimpl.FuncInfo{
+	Equal:       memoEqualString,
+	Fingerprint: "4dc8f4b1e8d9407aaa2cc2567d6058fd",
+	KeepsLocal:  true,
+	Name:        "URLPathPtr",
+	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
+	Size:        memoSizeOfString,
+})
+
+// memoURLPathPtrBegin starts a call of URLPathPtr and writes its key.
+func memoURLPathPtrBegin(u *url.URL) *memoimpl.Call {
+	memoCall := memoURLPathPtr.Begin(context.Background())
+	w := memoCall.Key()
+	if u == nil {
+		w.Present(false)
+	} else {
+		w.Present(true)
+		w.BinaryMarshaler(u)
+		w.Text(u.Scheme)
+		w.Text(u.Opaque)
+		w.Text(u.Host)
+		w.Text(u.Path)
+		w.Text(u.Fragment)
+		w.Text(u.RawQuery)
+		w.Text(u.RawPath)
+		w.Text(u.RawFragment)
+		w.Bool(u.ForceQuery)
+		w.Bool(u.OmitHost)
+	}
+	return memoCall
+}
+
+// URLPathPtrCached is the memoized form of [URLPathPtr]: calls with equal
+// arguments share one result, computed once. The key is made of u.
+func URLPathPtrCached(u *url.URL) string {
+	memoCall := memoURLPathPtrBegin(u)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("u", u)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return URLPathPtr(u), nil
+	})
+	return memoR
+}
+
+// URLPathPtrMemo returns the handle of [URLPathPtrCached]'s cache.
+func URLPathPtrMemo() URLPathPtrMemoHandle {
+	return URLPathPtrMemoHandle{}
+}
+
+// URLPathPtrMemoHandle controls the cache of [URLPathPtrCached].
+type URLPathPtrMemoHandle struct{}
+
+// Forget removes the cached result for these arguments, if any.
+func (h URLPathPtrMemoHandle) Forget(u *url.URL) error {
+	return memoURLPathPtrBegin(u).Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments.
+func (h URLPathPtrMemoHandle) Contains(u *url.URL) bool {
+	return memoURLPathPtrBegin(u).Contains()
+}
+
+// Clear removes every cached result.
+func (h URLPathPtrMemoHandle) Clear(ctx context.Context) error {
+	return memoURLPathPtr.Clear(ctx)
+}
+
+// Stats returns the cache's counters.
+func (h URLPathPtrMemoHandle) Stats() memo.Stats {
+	return memoURLPathPtr.Stats()
 }
 
 // memoUserID is the cache of UserID.

@@ -176,6 +176,8 @@ func memoClimateBegin(t Celsius, s Span, addr netip.Addr) *memoimpl.Call {
 	w := memoCall.Key()
 	w.BinaryMarshaler(t)
 	w.BinaryMarshaler(&s)
+	w.Int(int64(s.From))
+	w.Int(int64(s.To))
 	w.BinaryMarshaler(addr)
 	return memoCall
 }
