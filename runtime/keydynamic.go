@@ -192,10 +192,71 @@ func (w *KeyWriter) keyedByMethod(v reflect.Value) bool {
 				return false
 			}
 			w.BinaryMarshaler(m)
+			w.exportedFields(v)
 			return true
 		}
 	}
 	return false
+}
+
+// exportedFields writes, after a struct's MarshalBinary output, each
+// exported field whose type can be keyed, as generated code does: a
+// marshaler may lose what the fields distinguish (url.URL prints paths
+// "p" and "/p" alike), and a key must never merge what the value tells
+// apart. Fields whose type cannot be keyed rest on the marshaler.
+func (w *KeyWriter) exportedFields(v reflect.Value) {
+	if v.Kind() != reflect.Struct {
+		return
+	}
+	t := v.Type()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Name == "_" || !f.IsExported() || !keyableType(f.Type, map[reflect.Type]bool{t: true}) {
+			continue
+		}
+		w.reflectValue(v.Field(i))
+	}
+}
+
+// keyableType reports whether every value of type t can be keyed without
+// failing: by a method, as a time.Time, or by kind and exported fields.
+// Types already in seen (a path back to the struct being keyed) are not.
+func keyableType(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if seen[t] {
+		return false
+	}
+	if t == reflect.TypeFor[time.Time]() || t.Implements(keyerType) || t.Implements(binaryMarshalerType) ||
+		reflect.PointerTo(t).Implements(keyerType) || reflect.PointerTo(t).Implements(binaryMarshalerType) {
+		return true
+	}
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128, reflect.String:
+		return true
+	case reflect.Slice, reflect.Array, reflect.Pointer:
+		seen[t] = true
+		defer delete(seen, t)
+		return keyableType(t.Elem(), seen)
+	case reflect.Map:
+		seen[t] = true
+		defer delete(seen, t)
+		return keyableType(t.Key(), seen) && keyableType(t.Elem(), seen)
+	case reflect.Struct:
+		seen[t] = true
+		defer delete(seen, t)
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if f.Name == "_" {
+				continue
+			}
+			if !f.IsExported() || !keyableType(f.Type, seen) {
+				return false
+			}
+		}
+		return true
+	}
+	return false // interfaces, funcs, channels, unsafe pointers
 }
 
 var (

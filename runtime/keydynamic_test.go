@@ -5,6 +5,7 @@ import (
 	"errors"
 	"html/template"
 	"math"
+	"net/url"
 	"strings"
 	"testing"
 	texttemplate "text/template"
@@ -455,5 +456,34 @@ func TestKeyerKeysNilPointersWithoutCallingMemoKey(t *testing.T) {
 	want.Int(3)
 	if got := keyerKey(valueKeyer{N: 3}); !bytes.Equal(got, want.Bytes()) {
 		t.Errorf("Keyer(valueKeyer{3}) = %x; want %x", got, want.Bytes())
+	}
+}
+
+// TestDynamicMarshalerKeepsFields checks that a struct keyed at run time
+// through MarshalBinary also keys its exported fields: url.URL writes
+// paths "p" and "/p" alike, and the two must never share an entry.
+func TestDynamicMarshalerKeepsFields(t *testing.T) {
+	key := func(v any) string {
+		var w memo.KeyWriter
+		memo.Dynamic(&w, v)
+		if err := w.Err(); err != nil {
+			t.Fatalf("Dynamic(%v): %v", v, err)
+		}
+		return string(w.Bytes())
+	}
+	p := url.URL{Scheme: "http", Host: "h", Path: "p"}
+	slash := url.URL{Scheme: "http", Host: "h", Path: "/p"}
+	if p.String() != slash.String() {
+		t.Fatalf("the two URLs print %q and %q; the test needs them alike", p.String(), slash.String())
+	}
+	if key(p) == key(slash) {
+		t.Errorf("url.URL paths p and /p have one key; want two")
+	}
+	if key(&p) == key(&slash) {
+		t.Errorf("*url.URL paths p and /p have one key; want two")
+	}
+	again := p
+	if key(p) != key(again) {
+		t.Errorf("equal URLs have different keys")
 	}
 }
