@@ -134,7 +134,8 @@ func isKeyWriterPtr(t types.Type) bool {
 // keyFuncsByPackage holds the key functions of every package being
 // generated, by *types.Package, for classify, which knows only the
 // package it classifies for. Packages are distinct objects in every load,
-// so concurrent runs never share an entry.
+// so concurrent runs never share an entry, and each is dropped once its
+// package is generated (pkgPlan.forgetKeyFuncs).
 var keyFuncsByPackage sync.Map
 
 // setKeyFuncs makes the key functions d declares apply to types keyed in
@@ -142,6 +143,17 @@ var keyFuncsByPackage sync.Map
 func setKeyFuncs(local *types.Package, d *declarations) {
 	if d.keyFuncs.Len() > 0 {
 		keyFuncsByPackage.Store(local, &d.keyFuncs)
+	}
+}
+
+// forgetKeyFuncs drops the key functions of p's packages once they are
+// analyzed and rendered, so that a long-lived process (an analyzer in an
+// editor) does not keep every package it ever checked.
+func (p *pkgPlan) forgetKeyFuncs() {
+	for _, v := range p.variants {
+		if v.pkg != nil {
+			keyFuncsByPackage.Delete(v.pkg.Types)
+		}
 	}
 }
 

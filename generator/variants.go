@@ -364,6 +364,7 @@ func (p *pkgPlan) generate() Result {
 // warnings of scanning and analysis, all at once, and the content of each
 // variant's file. A package that failed to load has no variants.
 func (p *pkgPlan) analyze() (errorList, map[*variant][]byte) {
+	defer p.forgetKeyFuncs()
 	errs := slices.Clone(p.errs)
 	var claimed map[string]token.Position
 	var shared *sharedHelpers
