@@ -558,8 +558,10 @@ func TestList(t *testing.T) {
 	expires := time.Unix(4102444800, 0)
 	withExpiry := entry(`"soon"`, expires)
 	plain := entry(`"plain"`, time.Time{})
+	// An entry's metadata line names the codec its file name does.
+	zstd := store.EncodeEntry(store.Entry{Codec: "msgpack+zstd", Created: created, Digest: entryDigest, Summary: `n="plain"`, Payload: []byte(`"plain"`)})
 	mustSet(t, s, key(fnF, 1, "json"), withExpiry)
-	mustSet(t, s, key(fnF, 2, "msgpack+zstd"), plain)
+	mustSet(t, s, key(fnF, 2, "msgpack+zstd"), zstd)
 	mustSet(t, s, key(fnMethod, 1, ""), plain)
 	mustSet(t, s, key(fnNested, 1, "json"), plain)
 	// A file with an entry's name that does not start with an entry's
@@ -582,7 +584,7 @@ func TestList(t *testing.T) {
 		return store.StoredEntry{Key: k, Size: int64(len(data)), Created: when, Expires: expires, Summary: summary}
 	}
 	entF1 := stored(key(fnF, 1, "json"), withExpiry, expires)
-	entF2 := stored(key(fnF, 2, "msgpack+zstd"), plain, time.Time{})
+	entF2 := stored(key(fnF, 2, "msgpack+zstd"), zstd, time.Time{})
 	entNested := stored(key(fnNested, 1, "json"), plain, time.Time{})
 	entMethod := stored(key(fnMethod, 1, ""), plain, time.Time{})
 

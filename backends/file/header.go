@@ -63,6 +63,9 @@ func readEntry(path string, key store.Key) (entryFile, error) {
 	}
 	h, err := store.DecodeEntryHeader(buf[:n])
 	switch {
+	case err == nil && key.Codec != "" && h.Codec != key.Codec:
+		// An entry copied under another name (a person's x.msgpack.bak,
+		// which reads as codec "msgpack+bak") is the person's file.
 	case err == nil:
 		e.Created, e.Expires, e.Summary = h.Created, h.Expires, h.Summary
 		e.isEntry = true

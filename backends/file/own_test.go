@@ -165,3 +165,37 @@ func TestFailedWriteLeavesNoTemporaryFile(t *testing.T) {
 	}
 	wantFiles(t, dir, k)
 }
+
+// TestCopiedEntryIsNotTheStores checks that a person's copy of an entry
+// named like an entry of another codec (x.json.bak reads as codec
+// "json+bak") is neither listed nor cleared: its metadata line names
+// another codec than its name.
+func TestCopiedEntryIsNotTheStores(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, dir := newStore(t, file.Options{MaxEntries: 100})
+	k := key(fnF, 1, "json")
+	mustSet(t, s, k, entry("v", time.Time{}))
+	data, err := os.ReadFile(pathOf(dir, k))
+	if err != nil {
+		t.Fatal(err)
+	}
+	backup := pathOf(dir, k) + ".bak"
+	if err := os.WriteFile(backup, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var listed []store.Key
+	if err := s.List(ctx, fnF, func(e store.StoredEntry) bool { listed = append(listed, e.Key); return true }); err != nil {
+		t.Fatal(err)
+	}
+	if len(listed) != 1 || listed[0] != k {
+		t.Errorf("List = %v; want only %v, not its backup", listed, k)
+	}
+	if err := s.Clear(ctx, fnF); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(backup); err != nil || string(got) != string(data) {
+		t.Errorf("after Clear, the backup holds %q, %v; want it kept as it was", got, err)
+	}
+	wantNotFound(t, s, k)
+}
