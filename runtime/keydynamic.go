@@ -4,6 +4,7 @@ import (
 	"encoding"
 	"fmt"
 	"reflect"
+	"sync"
 	"time"
 
 	"github.com/memogen/memogen/runtime/internal/typeid"
@@ -208,14 +209,30 @@ func (w *KeyWriter) exportedFields(v reflect.Value) {
 	if v.Kind() != reflect.Struct {
 		return
 	}
-	t := v.Type()
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if f.Name == "_" || !f.IsExported() || !keyableType(f.Type, map[reflect.Type]bool{t: true}) {
-			continue
-		}
+	for _, i := range keyableFields(v.Type()) {
 		w.reflectValue(v.Field(i))
 	}
+}
+
+// keyableFieldsByType caches keyableFields: a type's fields never change,
+// and keying a value should not walk its type's structure on every call.
+var keyableFieldsByType sync.Map // reflect.Type → []int
+
+// keyableFields returns the indexes of struct type t's exported fields
+// whose type can be keyed.
+func keyableFields(t reflect.Type) []int {
+	if cached, ok := keyableFieldsByType.Load(t); ok {
+		return cached.([]int)
+	}
+	var out []int
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Name != "_" && f.IsExported() && keyableType(f.Type, map[reflect.Type]bool{t: true}) {
+			out = append(out, i)
+		}
+	}
+	keyableFieldsByType.Store(t, out)
+	return out
 }
 
 // keyableType reports whether every value of type t can be keyed without
