@@ -5,6 +5,7 @@ import (
 	"fmt"
 	memo "github.com/memogen/memogen/runtime"
 	"github.com/memogen/memogen/runtime/internal/registry"
+	"github.com/memogen/memogen/runtime/internal/state"
 	"github.com/memogen/memogen/runtime/internal/typeid"
 	"github.com/memogen/memogen/runtime/store"
 	"log/slog"
@@ -132,7 +133,22 @@ func newFunc(info FuncInfo, typeArgs string, generic *Generic) *Func {
 	if generic == nil { // an instance shares its Generic's backend
 		registry.Use(info.backendName(), info.codecSpec(), f.id.String(), false)
 	}
+	state.List(&state.Listed{
+		Package: f.id.Package, Name: f.id.Name, Backend: f.backendName(),
+		Stats: func() any { return f.Stats() }, Entries: f.entries,
+	})
 	return f
+}
+
+// entries returns the number of entries the function holds in a value
+// store, and false for a byte-level backend, which does not count them, or
+// before the function's first call bound its backend: asking binds
+// nothing.
+func (f *Func) entries() (int, bool) {
+	if b := f.bound.Load(); b != nil && b.err == nil && b.table != nil {
+		return b.table.Len(), true
+	}
+	return 0, false
 }
 
 // id returns the identity of the function info describes.
