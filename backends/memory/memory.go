@@ -39,6 +39,7 @@
 package memory
 
 import (
+	"hash/maphash"
 	"math"
 	"net/url"
 	"sync"
@@ -65,12 +66,17 @@ type Options struct {
 
 // A Store is an in-memory [store.ValueStore]. It is safe for concurrent use.
 type Store struct {
-	mu      sync.Mutex
-	opts    Options
-	tables  map[store.FuncID]*table // guarded by mu
-	lru     ring                    // every entry, most recently used first; guarded by mu
-	entries int                     // guarded by mu
-	bytes   int64                   // guarded by mu
+	mu         sync.Mutex
+	opts       Options
+	seed       maphash.Seed
+	tables     map[store.FuncID]*table // guarded by mu
+	list       []*table                // the tables, in creation order; guarded by mu
+	entries    int                     // guarded by mu
+	bytes      int64                   // guarded by mu
+	smallN     int                     // entries in small queues; guarded by mu
+	smallBytes int64                   // their bytes; guarded by mu
+	clock      uint64                  // the last queue stamp given; guarded by mu
+	ghost      ghost                   // guarded by mu
 }
 
 var (
@@ -84,9 +90,7 @@ func New(opts Options) *Store {
 	if opts.MaxEntries == 0 {
 		opts.MaxEntries = DefaultMaxEntries
 	}
-	s := &Store{opts: opts, tables: make(map[store.FuncID]*table)}
-	s.lru.init(global)
-	return s
+	return &Store{opts: opts, seed: maphash.MakeSeed(), tables: make(map[store.FuncID]*table)}
 }
 
 // ParseURL returns the options that a URL of the form
@@ -140,9 +144,10 @@ func (s *Store) Table(cfg store.TableConfig) store.Table {
 func (s *Store) tableLocked(fn store.FuncID, cfg store.TableConfig) *table {
 	t := s.tables[fn]
 	if t == nil {
-		t = &table{s: s, m: make(map[string]*entry)}
-		t.lru.init(local)
+		t = &table{s: s, salt: maphash.String(s.seed, fn.String())}
+		t.idx.init()
 		s.tables[fn] = t
+		s.list = append(s.list, t)
 	}
 	if cfg.Func == fn {
 		t.max, t.onEvict = cfg.MaxEntries, cfg.OnEvict
