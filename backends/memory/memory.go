@@ -1,5 +1,5 @@
-// Package memory is memogen's in-process backend: a least-recently-used
-// store bounded by entry count and by bytes.
+// Package memory is memogen's in-process backend: a store bounded by entry
+// count and by bytes, whose hits take no lock.
 //
 // Importing it registers the "mem" URL scheme, so that
 //
@@ -17,6 +17,20 @@
 // that hold pointers, slices or maps therefore share memory with the cache,
 // and every caller must treat them as read-only. A function whose callers
 // mutate its results should return copies, or use a byte-level backend.
+//
+// # Eviction
+//
+// A hit reads the entry through a lock-free index and counts the access
+// on the entry, so hits on many cores do not wait for each other; storing,
+// deleting and evicting take the store's mutex. When a bound is reached
+// the store evicts by S3-FIFO: a new entry waits in a small queue, which
+// keeps a tenth of the room, and moves to the main queue only if it is
+// used again before it reaches the small queue's end; the main queue keeps
+// an entry as long as it is used between two passes of the queue. An
+// entry used since it was stored survives the next eviction, as under
+// LRU, but keys seen once, such as a scan over every key, pass through
+// the small queue without pushing out the entries that are used again.
+// See docs/benchmarks.md for hit ratios against LRU.
 //
 // # What max_bytes counts
 //
@@ -53,14 +67,13 @@ const DefaultMaxEntries = 100_000
 
 // Options configure a Store.
 type Options struct {
-	// MaxEntries bounds the entries of all functions together; the least
-	// recently used is evicted first. 0 means DefaultMaxEntries; negative
+	// MaxEntries bounds the entries of all functions together (see
+	// "Eviction" for which go first). 0 means DefaultMaxEntries; negative
 	// means no bound.
 	MaxEntries int
 	// MaxBytes bounds the estimated bytes of all entries together, keys
-	// and overhead included (see "What max_bytes counts"); the least
-	// recently used is evicted first, but the latest entry always stays,
-	// however large. 0 means no bound.
+	// and overhead included (see "What max_bytes counts"); the latest
+	// entry always stays, however large. 0 means no bound.
 	MaxBytes int64
 }
 
