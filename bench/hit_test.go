@@ -3,6 +3,7 @@ package bench
 import (
 	"sync"
 	"testing"
+	"unsafe"
 
 	memo "github.com/memogen/memogen/runtime"
 )
@@ -45,7 +46,9 @@ func (h *syncMapMemo) Search(index string, q Query, page int) Result {
 	defer writers.Put(w)
 	w.Reset()
 	searchKey(w, index, q, page)
-	if r, ok := h.m.Load(string(w.Bytes())); ok {
+	b := w.Bytes()
+	// Load keeps no reference to its key, so the key need not be copied.
+	if r, ok := h.m.Load(unsafe.String(unsafe.SliceData(b), len(b))); ok {
 		return r.(Result)
 	}
 	r := Search(index, q, page)
