@@ -59,10 +59,16 @@ demo-s3:
 	scripts/testservers.sh run -- sh -c 'export MEMO_BACKEND_BUCKET="$$MEMO_S3_URL"; $(GO) run ./examples/s3cache && $(GO) run ./examples/s3cache'
 
 # bench compares key derivation and warm hits with the alternatives, on
-# every backend against real Redis and S3 servers, then times the
-# generator on a package of 500 memoized functions (after loading it).
+# every backend against real Redis and S3 servers, with hit ratios and
+# heap per entry against golang-lru and otter; then measures how memory
+# hits scale over 1, 2 and 4 cores, redraws docs/hitratio.svg from
+# measured hit ratios, and times the generator on a package of 500
+# memoized functions (after loading it).
 bench:
 	scripts/testservers.sh run -- sh -c 'cd bench && $(GO) test -run "^$$" -bench . -benchmem'
+	cd bench && $(GO) test -run '^$$' -bench 'BenchmarkHit$$' -cpu 1,2,4 -count 5
+	$(GO) test -run '^$$' -bench TableGetParallel -cpu 1,2,4 -count 5 ./backends/memory
+	cd bench && $(GO) run ./cmd/hitratio -svg ../docs/hitratio.svg
 	$(GO) test ./generator -run '^$$' -bench Generate500 -benchmem
 
 # fuzz runs each fuzz target for a short while.

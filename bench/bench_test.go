@@ -13,12 +13,16 @@ import (
 func TestContenders(t *testing.T) {
 	want := Search(benchIndex, benchQuery, benchPage)
 	hand := &handMemo{m: make(map[string]Result)}
+	syncMap := &syncMapMemo{}
 	for i := range 2 {
 		if got := SearchCached(benchIndex, benchQuery, benchPage); got != want {
 			t.Errorf("call %d: SearchCached = %+v; want %+v", i, got, want)
 		}
 		if got := hand.Search(benchIndex, benchQuery, benchPage); got != want {
 			t.Errorf("call %d: handMemo.Search = %+v; want %+v", i, got, want)
+		}
+		if got := syncMap.Search(benchIndex, benchQuery, benchPage); got != want {
+			t.Errorf("call %d: syncMapMemo.Search = %+v; want %+v", i, got, want)
 		}
 	}
 	if st := SearchMemo().Stats(); st.Hits != 1 || st.Misses != 1 {

@@ -1,5 +1,5 @@
-// Package memory is memogen's in-process backend: a least-recently-used
-// store bounded by entry count and by bytes.
+// Package memory is memogen's in-process backend: a store bounded by entry
+// count and by bytes, whose hits take no lock.
 //
 // Importing it registers the "mem" URL scheme, so that
 //
@@ -17,6 +17,20 @@
 // that hold pointers, slices or maps therefore share memory with the cache,
 // and every caller must treat them as read-only. A function whose callers
 // mutate its results should return copies, or use a byte-level backend.
+//
+// # Eviction
+//
+// A hit reads the entry through a lock-free index and counts the access
+// on the entry, so hits on many cores do not wait for each other; storing,
+// deleting and evicting take the store's mutex. When a bound is reached
+// the store evicts by S3-FIFO: a new entry waits in a small queue, which
+// keeps a tenth of the room, and moves to the main queue only if it is
+// used again before it reaches the small queue's end; the main queue keeps
+// an entry as long as it is used between two passes of the queue. An
+// entry used since it was stored survives the next eviction, as under
+// LRU, but keys seen once, such as a scan over every key, pass through
+// the small queue without pushing out the entries that are used again.
+// See docs/benchmarks.md for hit ratios against LRU.
 //
 // # What max_bytes counts
 //
@@ -39,6 +53,7 @@
 package memory
 
 import (
+	"hash/maphash"
 	"math"
 	"net/url"
 	"sync"
@@ -52,25 +67,29 @@ const DefaultMaxEntries = 100_000
 
 // Options configure a Store.
 type Options struct {
-	// MaxEntries bounds the entries of all functions together; the least
-	// recently used is evicted first. 0 means DefaultMaxEntries; negative
+	// MaxEntries bounds the entries of all functions together (see
+	// "Eviction" for which go first). 0 means DefaultMaxEntries; negative
 	// means no bound.
 	MaxEntries int
 	// MaxBytes bounds the estimated bytes of all entries together, keys
-	// and overhead included (see "What max_bytes counts"); the least
-	// recently used is evicted first, but the latest entry always stays,
-	// however large. 0 means no bound.
+	// and overhead included (see "What max_bytes counts"); the latest
+	// entry always stays, however large. 0 means no bound.
 	MaxBytes int64
 }
 
 // A Store is an in-memory [store.ValueStore]. It is safe for concurrent use.
 type Store struct {
-	mu      sync.Mutex
-	opts    Options
-	tables  map[store.FuncID]*table // guarded by mu
-	lru     ring                    // every entry, most recently used first; guarded by mu
-	entries int                     // guarded by mu
-	bytes   int64                   // guarded by mu
+	mu         sync.Mutex
+	opts       Options
+	seed       maphash.Seed
+	tables     map[store.FuncID]*table // guarded by mu
+	list       []*table                // the tables, in creation order; guarded by mu
+	entries    int                     // guarded by mu
+	bytes      int64                   // guarded by mu
+	smallN     int                     // entries in small queues; guarded by mu
+	smallBytes int64                   // their bytes; guarded by mu
+	clock      uint64                  // the last queue stamp given; guarded by mu
+	ghost      ghost                   // guarded by mu
 }
 
 var (
@@ -84,9 +103,7 @@ func New(opts Options) *Store {
 	if opts.MaxEntries == 0 {
 		opts.MaxEntries = DefaultMaxEntries
 	}
-	s := &Store{opts: opts, tables: make(map[store.FuncID]*table)}
-	s.lru.init(global)
-	return s
+	return &Store{opts: opts, seed: maphash.MakeSeed(), tables: make(map[store.FuncID]*table)}
 }
 
 // ParseURL returns the options that a URL of the form
@@ -140,9 +157,10 @@ func (s *Store) Table(cfg store.TableConfig) store.Table {
 func (s *Store) tableLocked(fn store.FuncID, cfg store.TableConfig) *table {
 	t := s.tables[fn]
 	if t == nil {
-		t = &table{s: s, m: make(map[string]*entry)}
-		t.lru.init(local)
+		t = &table{s: s, salt: maphash.String(s.seed, fn.String())}
+		t.idx.init()
 		s.tables[fn] = t
+		s.list = append(s.list, t)
 	}
 	if cfg.Func == fn {
 		t.max, t.onEvict = cfg.MaxEntries, cfg.OnEvict

@@ -1,129 +1,150 @@
 package memory
 
-// table holds one function's entries. Its state is guarded by the store's
-// mutex: one lock orders both lists, and eviction callbacks run after it is
-// released.
+import "hash/maphash"
+
+// table holds one function's entries: an index that hits read without a
+// lock, and the small and main queues of the eviction policy (policy.go),
+// which like every change are guarded by the store's mutex. Eviction
+// callbacks run after the mutex is released.
 type table struct {
 	s       *Store
-	m       map[string]*entry // guarded by s.mu
-	lru     ring              // guarded by s.mu
-	max     int               // per-function bound; 0 for none; guarded by s.mu
-	onEvict func(n int)       // guarded by s.mu
+	idx     index
+	small   queue       // guarded by s.mu
+	main    queue       // guarded by s.mu
+	salt    uint64      // tells this table's keys apart from others' in the ghost
+	max     int         // per-function bound; 0 for none; guarded by s.mu
+	onEvict func(n int) // guarded by s.mu
 }
 
-// Get returns the value under key and marks it recently used.
+// lookup returns the entry under key, or nil.
+func (t *table) lookup(key []byte) *entry {
+	h := maphash.Bytes(t.s.seed, key)
+	e, sure := t.idx.find(h, key)
+	if e != nil || sure {
+		return e
+	}
+	t.s.mu.Lock()
+	e = t.idx.findLocked(h, string(key))
+	t.s.mu.Unlock()
+	return e
+}
+
+// Get returns the value under key and counts the access for the eviction
+// policy; it takes no lock.
 func (t *table) Get(key []byte) (value any, expires int64, ok bool) {
-	s := t.s
-	s.mu.Lock()
-	e := t.m[string(key)]
+	e := t.lookup(key)
 	if e == nil {
-		s.mu.Unlock()
 		return nil, 0, false
 	}
-	s.lru.moveToFront(e)
-	t.lru.moveToFront(e)
-	value, expires = e.value, e.expires
-	s.mu.Unlock()
-	return value, expires, true
+	e.touch()
+	return e.value, e.expires, true
 }
 
-// Peek returns the value under key without marking it used.
+// Peek returns the value under key without counting the access.
 func (t *table) Peek(key []byte) (value any, expires int64, ok bool) {
-	t.s.mu.Lock()
-	defer t.s.mu.Unlock()
-	if e := t.m[string(key)]; e != nil {
+	if e := t.lookup(key); e != nil {
 		return e.value, e.expires, true
 	}
 	return nil, 0, false
 }
 
-// Set stores value under key, evicting least recently used entries to stay
-// within the table's and the store's bounds. size is the value's estimated
-// size; the entry counts its key and the store's overhead too.
+// Set stores value under key, evicting entries to stay within the table's
+// and the store's bounds; the entry just stored always stays. size is the
+// value's estimated size; the entry counts its key and the store's
+// overhead too. Storing over an existing entry counts as an access.
 func (t *table) Set(key string, value any, expires int64, size int64) {
-	size = entrySize(key, size)
+	e := &entry{key: key, value: value, expires: expires, size: entrySize(key, size)}
 	s := t.s
+	h := maphash.String(s.seed, key)
 	s.mu.Lock()
-	if e := t.m[key]; e != nil {
-		s.bytes += size - e.size
-		e.value, e.expires, e.size = value, expires, size
-		s.lru.moveToFront(e)
-		t.lru.moveToFront(e)
+	if old := t.idx.findLocked(h, key); old != nil {
+		st := old.state.Load()
+		e.state.Store(st&^freqMask | min(st&freqMask+1, maxFreq))
+		if old.main() {
+			t.main.replace(old, e)
+		} else {
+			t.small.replace(old, e)
+			s.smallBytes += e.size - old.size
+		}
+		t.idx.replaceLocked(h, old, e)
+		s.bytes += e.size - old.size
 	} else {
-		e = &entry{key: key, value: value, expires: expires, size: size, t: t}
-		t.m[key] = e
-		s.lru.pushFront(e)
-		t.lru.pushFront(e)
+		t.idx.insertLocked(s.seed, h, e)
+		s.enqueueLocked(t, e, s.ghost.has(t.ghostHash(key)), 0)
 		s.entries++
-		s.bytes += size
+		s.bytes += e.size
 	}
-	evicted := s.evictLocked(t)
+	evicted := s.evictLocked(t, e)
 	s.mu.Unlock()
 	notify(evicted)
 }
 
 // Delete removes key.
 func (t *table) Delete(key []byte) {
+	h := maphash.Bytes(t.s.seed, key)
 	t.s.mu.Lock()
 	defer t.s.mu.Unlock()
-	if e := t.m[string(key)]; e != nil {
-		t.s.removeLocked(e)
+	if e := t.idx.findLocked(h, string(key)); e != nil {
+		t.s.removeLocked(t, e)
 	}
 }
 
 // Clear removes every entry of the table.
 func (t *table) Clear() {
-	t.s.mu.Lock()
-	defer t.s.mu.Unlock()
-	for e := t.lru.back(); e != nil; e = t.lru.back() {
-		t.s.removeLocked(e)
+	s := t.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, q := range []*queue{&t.small, &t.main} {
+		for e := q.head; e != nil; e = q.head {
+			s.unqueueLocked(t, e)
+			s.entries--
+			s.bytes -= e.size
+		}
 	}
+	t.idx.resetLocked()
 }
 
 // Len returns the number of entries.
 func (t *table) Len() int {
 	t.s.mu.Lock()
 	defer t.s.mu.Unlock()
-	return len(t.m)
+	return t.idx.n
 }
 
-func (s *Store) removeLocked(e *entry) {
-	delete(e.t.m, e.key)
-	s.lru.remove(e)
-	e.t.lru.remove(e)
+// ghostHash is the hash under which the ghost remembers key of this table.
+func (t *table) ghostHash(key string) uint64 {
+	return maphash.String(t.s.seed, key) ^ t.salt
+}
+
+// enqueueLocked puts e at the tail of t's main or small queue with a new
+// stamp.
+func (s *Store) enqueueLocked(t *table, e *entry, main bool, freq uint64) {
+	s.clock++
+	e.setState(main, s.clock, freq)
+	if main {
+		t.main.push(e)
+		return
+	}
+	t.small.push(e)
+	s.smallN++
+	s.smallBytes += e.size
+}
+
+// unqueueLocked takes e out of its queue.
+func (s *Store) unqueueLocked(t *table, e *entry) {
+	if e.main() {
+		t.main.remove(e)
+		return
+	}
+	t.small.remove(e)
+	s.smallN--
+	s.smallBytes -= e.size
+}
+
+// removeLocked takes e out of the store.
+func (s *Store) removeLocked(t *table, e *entry) {
+	s.unqueueLocked(t, e)
+	t.idx.removeLocked(maphash.String(s.seed, e.key), e)
 	s.entries--
 	s.bytes -= e.size
-}
-
-// eviction is the news for one table's eviction callback.
-type eviction struct {
-	onEvict func(n int)
-	n       int
-}
-
-// evictLocked enforces t's bound, then the store's, and returns the
-// callbacks to run once the lock is released.
-func (s *Store) evictLocked(t *table) []eviction {
-	var evicted []eviction
-	drop := func(e *entry) {
-		if e.t.onEvict != nil {
-			evicted = append(evicted, eviction{e.t.onEvict, 1})
-		}
-		s.removeLocked(e)
-	}
-	for t.max > 0 && len(t.m) > t.max {
-		drop(t.lru.back())
-	}
-	for (s.opts.MaxEntries > 0 && s.entries > s.opts.MaxEntries) ||
-		(s.opts.MaxBytes > 0 && s.bytes > s.opts.MaxBytes && s.entries > 1) {
-		drop(s.lru.back())
-	}
-	return evicted
-}
-
-// notify runs eviction callbacks; the caller has released the lock.
-func notify(evicted []eviction) {
-	for _, e := range evicted {
-		e.onEvict(e.n)
-	}
 }
