@@ -73,6 +73,8 @@ type KeyWriter struct {
 	mapStack []int     // entry start offsets of the maps being written
 	segs     []segment // scratch for sorting map entries
 	scratch  []byte    // scratch for sorting map entries
+
+	dig *keyDigest // digests an encoding of MaxKeyBytes or more; see keydigest.go
 }
 
 type segment struct{ start, end int }
@@ -85,12 +87,22 @@ func (w *KeyWriter) Reset() {
 	w.depth = 0
 	w.localType = nil
 	w.mapStack = w.mapStack[:0]
+	if w.dig != nil || cap(w.buf) > maxKeptBuffer || cap(w.scratch) > maxKeptBuffer {
+		w.resetDigest()
+	}
 }
 
-// Bytes returns the encoding written so far: the key that addresses the
-// call's entry in an in-memory table, and that a byte-level backend's key
-// digests. It is valid until the next write or Reset.
-func (w *KeyWriter) Bytes() []byte { return w.buf }
+// Bytes returns the key of the encoding written so far: the key that
+// addresses the call's entry in an in-memory table, and that a byte-level
+// backend's key digests. It is the encoding itself when that is shorter
+// than [MaxKeyBytes], else a digest of it, MaxKeyBytes long. It is valid
+// until the next write or Reset.
+func (w *KeyWriter) Bytes() []byte {
+	if len(w.buf) >= MaxKeyBytes || w.digesting() {
+		return w.digestKey()
+	}
+	return w.buf
+}
 
 // Err returns the first error recorded by [KeyWriter.Fail], or nil.
 func (w *KeyWriter) Err() error { return w.err }
@@ -147,12 +159,20 @@ func (w *KeyWriter) Length(n int) {
 // Text writes the string s, length-prefixed.
 func (w *KeyWriter) Text(s string) {
 	w.Length(len(s))
+	if w.streams(len(s)) {
+		w.startDigest().feedString(s)
+		return
+	}
 	w.buf = append(w.buf, s...)
 }
 
 // Blob writes b, length-prefixed. A nil and an empty slice write the same.
 func (w *KeyWriter) Blob(b []byte) {
 	w.Length(len(b))
+	if w.streams(len(b)) {
+		w.startDigest().feed(b)
+		return
+	}
 	w.buf = append(w.buf, b...)
 }
 
