@@ -36,7 +36,6 @@ const maxKeptBuffer = 64 << 10
 
 // keyDigest is the state of a KeyWriter whose encoding is digested.
 type keyDigest struct {
-	on   bool
 	h    xxh3.Hasher
 	head []byte // the encoding's first keyHead bytes
 	key  []byte // head and digest, once computed; empty when stale
@@ -60,9 +59,6 @@ func (d *keyDigest) feedString(s string) {
 	d.key = d.key[:0]
 }
 
-// digesting reports whether w's encoding goes to its digest.
-func (w *KeyWriter) digesting() bool { return w.dig != nil && w.dig.on }
-
 // startDigest moves what w buffered into its digest, which receives every
 // later write.
 func (w *KeyWriter) startDigest() *keyDigest {
@@ -70,8 +66,8 @@ func (w *KeyWriter) startDigest() *keyDigest {
 		w.dig = new(keyDigest)
 	}
 	d := w.dig
-	if !d.on {
-		d.on = true
+	if !w.digesting {
+		w.digesting = true
 		d.h.Reset()
 		d.head, d.key = d.head[:0], d.key[:0]
 	}
@@ -82,11 +78,26 @@ func (w *KeyWriter) startDigest() *keyDigest {
 	return d
 }
 
-// streams reports whether a write of n bytes goes straight to the digest:
-// n alone makes the key a digest, and no map is open, whose entries must
-// stay in the buffer until they are sorted.
-func (w *KeyWriter) streams(n int) bool {
-	return n >= MaxKeyBytes && len(w.mapStack) == 0
+// longText writes a string of 0x80 bytes or more. One of MaxKeyBytes or
+// more makes the key a digest, so it goes straight to the digest, unless a
+// map is open, whose entries stay in the buffer until they are sorted.
+func (w *KeyWriter) longText(s string) {
+	w.Length(len(s))
+	if len(s) < MaxKeyBytes || len(w.mapStack) > 0 {
+		w.buf = append(w.buf, s...)
+		return
+	}
+	w.startDigest().feedString(s)
+}
+
+// longBlob is longText for a byte slice.
+func (w *KeyWriter) longBlob(b []byte) {
+	w.Length(len(b))
+	if len(b) < MaxKeyBytes || len(w.mapStack) > 0 {
+		w.buf = append(w.buf, b...)
+		return
+	}
+	w.startDigest().feed(b)
 }
 
 // digestKey returns the key of an encoding of MaxKeyBytes or more.
@@ -104,9 +115,7 @@ func (w *KeyWriter) digestKey() []byte {
 // resetDigest returns w to keying exact encodings, and drops buffers grown
 // too large to keep.
 func (w *KeyWriter) resetDigest() {
-	if w.dig != nil {
-		w.dig.on = false
-	}
+	w.digesting = false
 	if cap(w.buf) > maxKeptBuffer {
 		w.buf = nil
 	}

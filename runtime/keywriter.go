@@ -74,7 +74,8 @@ type KeyWriter struct {
 	segs     []segment // scratch for sorting map entries
 	scratch  []byte    // scratch for sorting map entries
 
-	dig *keyDigest // digests an encoding of MaxKeyBytes or more; see keydigest.go
+	dig       *keyDigest // digests an encoding of MaxKeyBytes or more; see keydigest.go
+	digesting bool       // whether the encoding goes to dig
 }
 
 type segment struct{ start, end int }
@@ -87,7 +88,7 @@ func (w *KeyWriter) Reset() {
 	w.depth = 0
 	w.localType = nil
 	w.mapStack = w.mapStack[:0]
-	if w.dig != nil || cap(w.buf) > maxKeptBuffer || cap(w.scratch) > maxKeptBuffer {
+	if w.digesting || cap(w.buf) > maxKeptBuffer || cap(w.scratch) > maxKeptBuffer {
 		w.resetDigest()
 	}
 }
@@ -98,10 +99,10 @@ func (w *KeyWriter) Reset() {
 // than [MaxKeyBytes], else a digest of it, MaxKeyBytes long. It is valid
 // until the next write or Reset.
 func (w *KeyWriter) Bytes() []byte {
-	if len(w.buf) >= MaxKeyBytes || w.digesting() {
-		return w.digestKey()
+	if len(w.buf) < MaxKeyBytes && !w.digesting {
+		return w.buf
 	}
-	return w.buf
+	return w.digestKey()
 }
 
 // Err returns the first error recorded by [KeyWriter.Fail], or nil.
@@ -158,22 +159,20 @@ func (w *KeyWriter) Length(n int) {
 
 // Text writes the string s, length-prefixed.
 func (w *KeyWriter) Text(s string) {
-	w.Length(len(s))
-	if w.streams(len(s)) {
-		w.startDigest().feedString(s)
+	if len(s) < 0x80 { // the common case, kept small enough to inline
+		w.buf = append(append(w.buf, byte(len(s))), s...)
 		return
 	}
-	w.buf = append(w.buf, s...)
+	w.longText(s)
 }
 
 // Blob writes b, length-prefixed. A nil and an empty slice write the same.
 func (w *KeyWriter) Blob(b []byte) {
-	w.Length(len(b))
-	if w.streams(len(b)) {
-		w.startDigest().feed(b)
+	if len(b) < 0x80 {
+		w.buf = append(append(w.buf, byte(len(b))), b...)
 		return
 	}
-	w.buf = append(w.buf, b...)
+	w.longBlob(b)
 }
 
 // Present writes whether a pointer, or an interface holding a key method, is
