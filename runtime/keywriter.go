@@ -60,6 +60,8 @@ const canonicalNaN = 0x7ff8000000000001
 //     makes two keys, because formatting it gives two results; so does an
 //     instant in UTC and in a time.Local that is UTC, since t.Location()
 //     tells them apart.
+//   - an encoding of [MaxKeyBytes] or more is keyed by its head and a
+//     128-bit digest of the whole, computed as the arguments are written.
 //
 // A KeyWriter is not safe for concurrent use.
 type KeyWriter struct {
