@@ -13,6 +13,130 @@ import (
 	memoimpl "github.com/memogen/memogen/runtime/memoimpl"
 )
 
+// memoHugeMemory is the cache of HugeMemory.
+var memoHugeMemory = memoimpl.NewFunc(memoimpl.FuncInfo{
+	Equal:       memoHugeMemoryEqual,
+	Fingerprint: "dd8ee0af3692eb6a0dbae6fdd50a72b2",
+	KeepsLocal:  true,
+	Name:        "HugeMemory",
+	Package:     "github.com/memogen/memogen/bench",
+})
+
+// memoHugeMemoryBegin starts a call of HugeMemory and writes its key.
+func memoHugeMemoryBegin(data []byte) *memoimpl.Call {
+	memoCall := memoHugeMemory.Begin(context.Background())
+	w := memoCall.Key()
+	w.Blob(data)
+	return memoCall
+}
+
+// HugeMemoryCached is the memoized form of [HugeMemory]: calls with equal
+// arguments share one result, computed once. The key is made of data.
+func HugeMemoryCached(data []byte) [32]byte {
+	memoCall := memoHugeMemoryBegin(data)
+	if memoR, memoOK := memoimpl.Lookup[[32]byte](memoCall, false); memoOK {
+		return memoR
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("data", data)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() ([32]byte, error) {
+		return HugeMemory(data), nil
+	})
+	return memoR
+}
+
+// HugeMemoryMemo returns the handle of [HugeMemoryCached]'s cache.
+func HugeMemoryMemo() HugeMemoryMemoHandle {
+	return HugeMemoryMemoHandle{}
+}
+
+// HugeMemoryMemoHandle controls the cache of [HugeMemoryCached].
+type HugeMemoryMemoHandle struct{}
+
+// Forget removes the cached result for these arguments, if any.
+func (h HugeMemoryMemoHandle) Forget(data []byte) error {
+	return memoHugeMemoryBegin(data).Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments.
+func (h HugeMemoryMemoHandle) Contains(data []byte) bool {
+	return memoHugeMemoryBegin(data).Contains()
+}
+
+// Clear removes every cached result.
+func (h HugeMemoryMemoHandle) Clear(ctx context.Context) error {
+	return memoHugeMemory.Clear(ctx)
+}
+
+// Stats returns the cache's counters.
+func (h HugeMemoryMemoHandle) Stats() memo.Stats {
+	return memoHugeMemory.Stats()
+}
+
+// memoHugeBytes is the cache of HugeBytes.
+var memoHugeBytes = memoimpl.NewFunc(memoimpl.FuncInfo{
+	Backend:     "benchmissbytes",
+	Equal:       memoHugeBytesEqual,
+	Fingerprint: "37010e270127da3b18c84bf79adc2a3f",
+	KeepsLocal:  true,
+	Name:        "HugeBytes",
+	Package:     "github.com/memogen/memogen/bench",
+})
+
+// memoHugeBytesBegin starts a call of HugeBytes and writes its key.
+func memoHugeBytesBegin(data []byte) *memoimpl.Call {
+	memoCall := memoHugeBytes.Begin(context.Background())
+	w := memoCall.Key()
+	w.Blob(data)
+	return memoCall
+}
+
+// HugeBytesCached is the memoized form of [HugeBytes]: calls with equal
+// arguments share one result, computed once. The key is made of data. Results
+// live in the backend named "benchmissbytes".
+func HugeBytesCached(data []byte) [32]byte {
+	memoCall := memoHugeBytesBegin(data)
+	if memoR, memoOK := memoimpl.Lookup[[32]byte](memoCall, false); memoOK {
+		return memoR
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("data", data)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() ([32]byte, error) {
+		return HugeBytes(data), nil
+	})
+	return memoR
+}
+
+// HugeBytesMemo returns the handle of [HugeBytesCached]'s cache.
+func HugeBytesMemo() HugeBytesMemoHandle {
+	return HugeBytesMemoHandle{}
+}
+
+// HugeBytesMemoHandle controls the cache of [HugeBytesCached].
+type HugeBytesMemoHandle struct{}
+
+// Forget removes the cached result for these arguments, if any.
+func (h HugeBytesMemoHandle) Forget(data []byte) error {
+	return memoHugeBytesBegin(data).Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments.
+func (h HugeBytesMemoHandle) Contains(data []byte) bool {
+	return memoHugeBytesBegin(data).Contains()
+}
+
+// Clear removes every cached result.
+func (h HugeBytesMemoHandle) Clear(ctx context.Context) error {
+	return memoHugeBytes.Clear(ctx)
+}
+
+// Stats returns the cache's counters.
+func (h HugeBytesMemoHandle) Stats() memo.Stats {
+	return memoHugeBytes.Stats()
+}
+
 // memoMissBytes is the cache of MissBytes.
 var memoMissBytes = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "benchmissbytes",
@@ -666,6 +790,28 @@ func memoKeyQuery(w *memo.KeyWriter, v *Query) {
 	w.Int(int64(v.Limit))
 	w.Time(v.Since)
 	w.Bool(v.Desc)
+}
+
+// memoHugeMemoryEqual compares a result of HugeMemory with what its encoding
+// decodes to.
+func memoHugeMemoryEqual(d *memoimpl.Diff, a, b *[32]byte) bool {
+	for i := range *a {
+		if (*a)[i] != (*b)[i] {
+			return d.Differ((*a)[i], (*b)[i], "[%d]", i)
+		}
+	}
+	return true
+}
+
+// memoHugeBytesEqual compares a result of HugeBytes with what its encoding
+// decodes to.
+func memoHugeBytesEqual(d *memoimpl.Diff, a, b *[32]byte) bool {
+	for i := range *a {
+		if (*a)[i] != (*b)[i] {
+			return d.Differ((*a)[i], (*b)[i], "[%d]", i)
+		}
+	}
+	return true
 }
 
 // memoEqualProfile compares a value of type Profile with what its encoding

@@ -23,7 +23,9 @@ type Config struct {
 	// Records carry keys abbreviated to 12 hex digits of their digest
 	// unless FullKeys is set, because arguments may be sensitive.
 	Logger *slog.Logger
-	// FullKeys makes hooks and logs carry the whole encoded key, in hex.
+	// FullKeys makes hooks and logs carry the whole encoded key, in hex:
+	// for arguments that encode to MaxKeyBytes or more, the key that
+	// stands for them (see [MaxKeyBytes]).
 	FullKeys bool
 	// Now replaces time.Now for expiry and cooldown decisions; tests set a
 	// fake clock. Backends judge expiry by the system clock.

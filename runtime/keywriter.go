@@ -60,6 +60,8 @@ const canonicalNaN = 0x7ff8000000000001
 //     makes two keys, because formatting it gives two results; so does an
 //     instant in UTC and in a time.Local that is UTC, since t.Location()
 //     tells them apart.
+//   - an encoding of [MaxKeyBytes] or more is keyed by its head and a
+//     128-bit digest of the whole, computed as the arguments are written.
 //
 // A KeyWriter is not safe for concurrent use.
 type KeyWriter struct {
@@ -73,6 +75,9 @@ type KeyWriter struct {
 	mapStack []int     // entry start offsets of the maps being written
 	segs     []segment // scratch for sorting map entries
 	scratch  []byte    // scratch for sorting map entries
+
+	dig       *keyDigest // digests an encoding of MaxKeyBytes or more; see keydigest.go
+	digesting bool       // whether the encoding goes to dig
 }
 
 type segment struct{ start, end int }
@@ -85,12 +90,22 @@ func (w *KeyWriter) Reset() {
 	w.depth = 0
 	w.localType = nil
 	w.mapStack = w.mapStack[:0]
+	if w.digesting || cap(w.buf) > maxKeptBuffer || cap(w.scratch) > maxKeptBuffer {
+		w.resetDigest()
+	}
 }
 
-// Bytes returns the encoding written so far: the key that addresses the
-// call's entry in an in-memory table, and that a byte-level backend's key
-// digests. It is valid until the next write or Reset.
-func (w *KeyWriter) Bytes() []byte { return w.buf }
+// Bytes returns the key of the encoding written so far: the key that
+// addresses the call's entry in an in-memory table, and that a byte-level
+// backend's key digests. It is the encoding itself when that is shorter
+// than [MaxKeyBytes], else a digest of it, MaxKeyBytes long. It is valid
+// until the next write or Reset.
+func (w *KeyWriter) Bytes() []byte {
+	if len(w.buf) < MaxKeyBytes && !w.digesting {
+		return w.buf
+	}
+	return w.digestKey()
+}
 
 // Err returns the first error recorded by [KeyWriter.Fail], or nil.
 func (w *KeyWriter) Err() error { return w.err }
@@ -146,14 +161,20 @@ func (w *KeyWriter) Length(n int) {
 
 // Text writes the string s, length-prefixed.
 func (w *KeyWriter) Text(s string) {
-	w.Length(len(s))
-	w.buf = append(w.buf, s...)
+	if len(s) < 0x80 { // the common case, kept small enough to inline
+		w.buf = append(append(w.buf, byte(len(s))), s...)
+		return
+	}
+	w.longText(s)
 }
 
 // Blob writes b, length-prefixed. A nil and an empty slice write the same.
 func (w *KeyWriter) Blob(b []byte) {
-	w.Length(len(b))
-	w.buf = append(w.buf, b...)
+	if len(b) < 0x80 {
+		w.buf = append(append(w.buf, byte(len(b))), b...)
+		return
+	}
+	w.longBlob(b)
 }
 
 // Present writes whether a pointer, or an interface holding a key method, is

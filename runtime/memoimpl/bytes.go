@@ -7,7 +7,6 @@ import (
 	memo "github.com/memogen/memogen/runtime"
 	"github.com/memogen/memogen/runtime/store"
 	"reflect"
-	"strings"
 	"time"
 )
 
@@ -222,29 +221,4 @@ func unmarshal(codec store.Codec, data []byte, v any, lim store.Limits) (err err
 		}
 	}()
 	return store.UnmarshalLimited(codec, data, v, lim)
-}
-
-// maxSummary is how much of a summary [store.EncodeEntry] keeps; Describe
-// stops past it.
-const maxSummary = 256
-
-// Describe renders keyed arguments as name=value pairs for an entry's
-// metadata: Describe("id", 42, "name", "x") is `id=42 name="x"`.
-func Describe(namesAndValues ...any) string {
-	var b strings.Builder
-	for i := 0; i+1 < len(namesAndValues); i += 2 {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		switch v := namesAndValues[i+1].(type) {
-		case string:
-			fmt.Fprintf(&b, "%v=%q", namesAndValues[i], v)
-		default:
-			fmt.Fprintf(&b, "%v=%+v", namesAndValues[i], v)
-		}
-		if b.Len() > maxSummary {
-			break
-		}
-	}
-	return b.String()
 }

@@ -101,9 +101,11 @@ type TableConfig struct {
 	OnEvict func(n int)
 }
 
-// A Table holds the values of one function in a [ValueStore]. Keys are the
-// exact encodings a memo.KeyWriter produced, so distinct arguments never
-// collide. Expiry is a Unix time in nanoseconds, 0 for never; the table
+// A Table holds the values of one function in a [ValueStore]. Keys are
+// what memo.KeyWriter.Bytes returns: the exact encoding of the arguments,
+// so distinct arguments never collide, or, for an encoding of
+// memo.MaxKeyBytes or more, its head and 128-bit digest, so that a key
+// takes at most MaxKeyBytes. Expiry is a Unix time in nanoseconds, 0 for never; the table
 // stores it and the caller decides what has expired, so that a test clock
 // governs expiry.
 type Table interface {
