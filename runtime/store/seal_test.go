@@ -186,7 +186,7 @@ func TestNewSealerErrors(t *testing.T) {
 
 func TestParseSealKey(t *testing.T) {
 	for _, s := range []string{
-		strings.Repeat("61", 32),                     // hex
+		strings.Repeat("61", 32),                       // hex
 		"YWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWE=", // base64
 		"YWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWE",  // unpadded
 	} {
