@@ -122,7 +122,8 @@ func TestSealedRefusesPlantedEntries(t *testing.T) {
 				sealed := testservers.ClosedAtEnd(t, testservers.Open(t, withParams(t, raw, seal.params)))
 				foreign := testservers.ClosedAtEnd(t, testservers.Open(t, withParams(t, raw, strings.ReplaceAll(seal.params, keyAVar, keyBVar))))
 
-				lf := backendtest.NewLenFunc(t, sealed)
+				// A name of its own: the hook sees every test's calls.
+				lf := backendtest.NewNamedLenFunc(t, sealed, "Planted"+back.Name+seal.name, 1)
 				hook := watch(t, lf.ID())
 				lf.MustCall(t, "abc", 1)
 				k := lf.Key(t, "abc")
@@ -219,7 +220,8 @@ func TestSealedURLErrors(t *testing.T) {
 		{"encrypt=MEMOTEST_SEAL_SHORT", "encrypt=MEMOTEST_SEAL_SHORT: MEMOTEST_SEAL_SHORT holds a key of 4 characters"},
 		{"sign=", "sign= is empty"},
 		{"sign=" + keyAVar + "&sign=" + keyBVar, "sign given twice"},
-		{"sign_prev=" + keyAVar, "previous signing key without a current one"},
+		{"sign_prev=" + keyAVar, "previous sealing key without a current one"},
+		{"encrypt=" + keyAVar + "&sign_prev=" + keyBVar, "previous signing key without a current one"},
 	} {
 		raw := withParams(t, dir.String(), tt.params)
 		if _, err := memo.Open(raw); err == nil || !strings.Contains(err.Error(), tt.want) {
