@@ -87,7 +87,7 @@ func TestClusterListsAndClearsEveryMaster(t *testing.T) {
 	s, prefix := openClusterURL(t, raw)
 	ctx := context.Background()
 	fn := store.FuncID{Package: "example.com/cluster", Name: "F"}
-	const n = 30
+	const n = 60 // so that each master gets some, whatever the prefix
 	for i := range n {
 		k := store.Key{Func: fn, Digest: digestOf(i), Codec: "json"}
 		backendtest.Set(t, s, k, entryBytes(strconv.Itoa(i), time.Now(), time.Time{}, ""), time.Time{})
