@@ -16,6 +16,7 @@ import (
 	_ "github.com/memogen/memogen/backends/memory"
 	_ "github.com/memogen/memogen/backends/redis"
 	_ "github.com/memogen/memogen/backends/s3"
+	_ "github.com/memogen/memogen/backends/tiered"
 	"github.com/memogen/memogen/internal/testservers"
 	memo "github.com/memogen/memogen/runtime"
 	"github.com/memogen/memogen/runtime/store"
@@ -71,6 +72,33 @@ func TestSealedConformance(t *testing.T) {
 			})
 		}
 	}
+}
+
+// A tiered store over a sealed back keeps sealed entries in the back, which
+// another process with the key serves, and refuses a forged one there.
+func TestSealedTieredBack(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	raw := testservers.FileURL(t)
+	tiered := func() store.Backend {
+		back := withParams(t, raw, "sign="+keyAVar)
+		return testservers.ClosedAtEnd(t, testservers.Open(t, "tiered://?front="+url.QueryEscape("mem://")+"&back="+url.QueryEscape(back)))
+	}
+	writer := backendtest.NewNamedLenFunc(t, tiered(), "TieredBack", 1)
+	writer.MustCall(t, "abc", 1)
+	k := writer.Key(t, "abc")
+	plain := testservers.ClosedAtEnd(t, testservers.Open(t, raw))
+	stored, err := plain.Get(ctx, k)
+	if err != nil || !strings.Contains(string(stored), " hmac-sha256:") {
+		t.Fatalf("the back holds %q, %v; want a signed entry", stored, err)
+	}
+	reader := backendtest.NewNamedLenFunc(t, tiered(), "TieredBack", 1)
+	reader.MustCall(t, "abc", 0) // served from the back
+	forged := store.EncodeEntry(store.Entry{Codec: k.Codec, Digest: k.Digest, Created: time.Now(), Payload: []byte("99")})
+	backendtest.Set(t, plain, k, forged, time.Time{})
+	reader = backendtest.NewNamedLenFunc(t, tiered(), "TieredBack", 1)
+	reader.MustCall(t, "abc", 1) // 3, not 99
+	reader.WantStats(t, memo.Stats{Misses: 1, Corrupt: 1})
 }
 
 // corruptHook collects the errors that calls of fn report.
