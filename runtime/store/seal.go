@@ -35,7 +35,9 @@ import (
 // associated data: the summary, which names arguments, is encrypted too,
 // and an entry moved to another key, or given another expiry, fails to
 // open. The payload is what the codec produced, compressed if the codec
-// spec says so: sealing comes last.
+// spec says so: sealing comes last. Each configured key K is used through
+// a key derived for one purpose, HMAC-SHA-256(K, "memogen entry sign") or
+// HMAC-SHA-256(K, "memogen entry encrypt"), so one K may serve for both.
 
 // Seal field prefixes.
 const (
@@ -95,10 +97,10 @@ func NewSealer(keys SealKeys) (*Sealer, error) {
 				return nil, fmt.Errorf("memo: %s key of %d bytes, want %d", k.name, len(key), SealKeySize)
 			}
 			if !k.encrypt {
-				s.sign = append(s.sign, bytes.Clone(key))
+				s.sign = append(s.sign, subkey(key, "sign"))
 				continue
 			}
-			block, err := aes.NewCipher(key)
+			block, err := aes.NewCipher(subkey(key, "encrypt"))
 			if err != nil {
 				return nil, fmt.Errorf("memo: %s key: %w", k.name, err)
 			}
@@ -110,6 +112,15 @@ func NewSealer(keys SealKeys) (*Sealer, error) {
 		}
 	}
 	return s, nil
+}
+
+// subkey derives the key of one use from a configured key, so that one
+// key may serve to sign and to encrypt without HMAC and AES ever sharing a
+// key.
+func subkey(key []byte, use string) []byte {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("memogen entry " + use))
+	return m.Sum(nil)
 }
 
 // ParseSealKey decodes a sealing key as it is kept in an environment
