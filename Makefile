@@ -78,6 +78,7 @@ fuzz:
 	$(GO) test ./generator -run '^$$' -fuzz FuzzParseOptions -fuzztime 30s
 	$(GO) test ./runtime -run '^$$' -fuzz FuzzKeyWriter -fuzztime 30s
 	$(GO) test ./runtime -run '^$$' -fuzz FuzzDecodeEntry -fuzztime 30s
+	$(GO) test ./runtime/store -run '^$$' -fuzz FuzzOpenEntry -fuzztime 30s
 	$(GO) test ./runtime -run '^$$' -fuzz FuzzEntryKey -fuzztime 30s
 	$(GO) test ./codecs/msgpack -run '^$$' -fuzz FuzzGuard -fuzztime 30s
 	$(GO) test ./codecs/msgpack -run '^$$' -fuzz FuzzTimeExt -fuzztime 30s

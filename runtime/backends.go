@@ -32,7 +32,14 @@ func Unregister(name string) { registry.Unregister(name) }
 
 // Open opens a backend from a URL whose scheme a backend package
 // registered, such as "file:///var/cache/app" once
-// github.com/memogen/memogen/backends/file is imported.
+// github.com/memogen/memogen/backends/file is imported. A byte-level
+// backend's URL may also carry sign=, sign_prev=, encrypt= and
+// encrypt_prev=, each naming an environment variable that holds a 32-byte
+// key; Open then returns a [store.SealedBackend] that signs or encrypts
+// every entry and refuses every entry that no key of its own sealed. A
+// name bound from MEMO_BACKEND_<NAME> whose URL has none uses
+// MEMO_SIGN_KEY, MEMO_SIGN_KEY_PREV, MEMO_ENCRYPT_KEY and
+// MEMO_ENCRYPT_KEY_PREV, when set, as if it named them.
 func Open(rawURL string) (store.Backend, error) { return registry.Open(rawURL) }
 
 // CheckBackends binds every backend that a memoized function of this

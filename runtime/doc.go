@@ -9,7 +9,10 @@
 // github.com/memogen/memogen/backends/memory unless rebound.
 // [CheckBackends] reports at startup the names nothing is bound to, and
 // [Close] drains and closes the bound backends on the way out.
-// MEMO_DISABLE=1 turns every wrapper into a plain call.
+// MEMO_DISABLE=1 turns every wrapper into a plain call. MEMO_SIGN_KEY or
+// MEMO_ENCRYPT_KEY (and their _PREV for a rotation) sign or encrypt the
+// entries of every byte-level backend bound from the environment, and a
+// URL's sign= or encrypt= those of one backend (see [Open]).
 //
 // [Configure] sets what every function shares: a hook that sees each call
 // ([CallInfo]), a logger, timeouts, the cooldown of a failing backend, the

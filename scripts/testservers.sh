@@ -14,7 +14,14 @@
 #     default, most tested mode); when the filesystem has no xattrs it falls
 #     back to versitygw's --sidecar metadata directory (still full metadata;
 #     never --nometa, which would drop x-amz-meta-* headers).
-# Both listen on 127.0.0.1 only, on free ports, with fresh data dirs.
+# Besides the single Redis server, `start` runs two Redis deployments, so that
+# the redis backend is tested on the topologies production uses:
+#   * a Redis Cluster of three masters (no replicas), MEMO_REDIS_CLUSTER_URL;
+#   * a master, one replica and one Sentinel monitoring them as "memo-master"
+#     (down-after-milliseconds 500), MEMO_REDIS_SENTINEL_URL.
+# They are shared by tests running in parallel and must stay up: a test that
+# kills a master starts a Sentinel set of its own.
+# All listen on 127.0.0.1 only, on free ports, with fresh data dirs.
 #
 # Usage:
 #   scripts/testservers.sh ensure             install/build the binaries
@@ -174,6 +181,20 @@ wait_ready() {
 	return 2
 }
 
+# free_cluster_port: a free port whose cluster bus port (port + 10000) is free
+# too, both below Linux's ephemeral range.
+free_cluster_port() {
+	local p i
+	for i in $(seq 1 200); do
+		p=$((20000 + RANDOM % 2700))
+		port_in_use "$p" || port_in_use "$((p + 10000))" || {
+			echo "$p"
+			return
+		}
+	done
+	die "could not find a free port for a cluster node"
+}
+
 fail_with_log() { # NAME LOGFILE MESSAGE
 	log "$1 $3; last lines of $2:"
 	tail -n 30 "$2" >&2 || true
@@ -204,6 +225,96 @@ start_redis() {
 		fail_with_log redis-server "$logf" "$([ "$rc" = 2 ] && echo "not answering PING after ${START_TIMEOUT}s" || echo "exited")"
 	done
 	fail_with_log redis-server "$logf" "kept losing port races"
+}
+
+# start_redis_node NAME PORT ARGS...: run redis-server ARGS (a Sentinel with
+# --sentinel among them) as NAME in $RUN_DIR and wait until it answers PING on
+# PORT; returns 1 if it lost a port race, and dies on any other failure.
+start_redis_node() {
+	local name=$1 port=$2 pid rc
+	shift 2
+	mkdir -p "$RUN_DIR/$name"
+	redis-server "$@" </dev/null >"$RUN_DIR/$name.log" 2>&1 &
+	pid=$!
+	echo "$pid" >"$RUN_DIR/$name.pid"
+	rc=0
+	wait_ready "$pid" redis_ready "$port" || rc=$?
+	case $rc in
+	0)
+		log "$name pid $pid on 127.0.0.1:$port"
+		return 0
+		;;
+	1) grep -qi "address already in use" "$RUN_DIR/$name.log" && return 1 ;;
+	2) kill -9 "$pid" 2>/dev/null || true ;;
+	esac
+	fail_with_log "$name" "$RUN_DIR/$name.log" "$([ "$rc" = 2 ] && echo "not answering PING after ${START_TIMEOUT}s" || echo "exited")"
+}
+
+# start_redis_cluster: three masters, each with a third of the slots.
+start_redis_cluster() {
+	local i port attempt addr ok deadline
+	CLUSTER_ADDRS=()
+	for i in 1 2 3; do
+		for attempt in 1 2 3; do
+			port="$(free_cluster_port)"
+			start_redis_node "cluster$i" "$port" --bind 127.0.0.1 --port "$port" \
+				--dir "$RUN_DIR/cluster$i" --save "" --appendonly no --daemonize no --protected-mode yes \
+				--cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 2000 && break
+		done
+		CLUSTER_ADDRS+=("127.0.0.1:$port")
+	done
+	redis-cli --cluster create "${CLUSTER_ADDRS[@]}" --cluster-replicas 0 --cluster-yes \
+		</dev/null >"$RUN_DIR/cluster-create.log" 2>&1 ||
+		fail_with_log "redis-cli --cluster create" "$RUN_DIR/cluster-create.log" "failed"
+	deadline=$((SECONDS + START_TIMEOUT))
+	while [ "$SECONDS" -lt "$deadline" ]; do
+		ok=1
+		for addr in "${CLUSTER_ADDRS[@]}"; do
+			redis-cli -p "${addr##*:}" cluster info 2>/dev/null | grep -q '^cluster_state:ok' || ok=0
+		done
+		if [ "$ok" = 1 ]; then
+			log "Redis Cluster of ${CLUSTER_ADDRS[*]}"
+			return
+		fi
+		sleep 0.2
+	done
+	die "Redis Cluster of ${CLUSTER_ADDRS[*]} not ok after ${START_TIMEOUT}s"
+}
+
+# start_redis_sentinel: a master, its replica, and a Sentinel that monitors
+# them as memo-master and fails over after 500ms of silence.
+start_redis_sentinel() {
+	local port attempt deadline
+	for attempt in 1 2 3; do
+		SENTINEL_MASTER_PORT="$(free_port)"
+		start_redis_node sentinel-master "$SENTINEL_MASTER_PORT" --bind 127.0.0.1 --port "$SENTINEL_MASTER_PORT" \
+			--dir "$RUN_DIR/sentinel-master" --save "" --appendonly no --daemonize no --protected-mode yes && break
+	done
+	for attempt in 1 2 3; do
+		port="$(free_port)"
+		start_redis_node sentinel-replica "$port" --bind 127.0.0.1 --port "$port" \
+			--dir "$RUN_DIR/sentinel-replica" --save "" --appendonly no --daemonize no --protected-mode yes \
+			--replicaof 127.0.0.1 "$SENTINEL_MASTER_PORT" && break
+	done
+	for attempt in 1 2 3; do
+		SENTINEL_PORT="$(free_port)"
+		mkdir -p "$RUN_DIR/sentinel"
+		printf '%s\n' "bind 127.0.0.1" "port $SENTINEL_PORT" "dir $RUN_DIR/sentinel" \
+			"sentinel monitor memo-master 127.0.0.1 $SENTINEL_MASTER_PORT 1" \
+			"sentinel down-after-milliseconds memo-master 500" \
+			"sentinel failover-timeout memo-master 2000" >"$RUN_DIR/sentinel/sentinel.conf"
+		start_redis_node sentinel "$SENTINEL_PORT" "$RUN_DIR/sentinel/sentinel.conf" --sentinel && break
+	done
+	deadline=$((SECONDS + START_TIMEOUT))
+	while [ "$SECONDS" -lt "$deadline" ]; do
+		if redis-cli -p "$port" info replication 2>/dev/null | grep -q '^master_link_status:up' &&
+			redis-cli -p "$SENTINEL_PORT" sentinel replicas memo-master 2>/dev/null | grep -qx "$port"; then
+			log "Sentinel on 127.0.0.1:$SENTINEL_PORT: master 127.0.0.1:$SENTINEL_MASTER_PORT, replica 127.0.0.1:$port"
+			return
+		fi
+		sleep 0.2
+	done
+	die "the Sentinel set is not ready after ${START_TIMEOUT}s; see $RUN_DIR/sentinel.log"
 }
 
 start_versitygw() {
@@ -266,6 +377,8 @@ write_env() {
 	local s3="http://127.0.0.1:$S3_PORT"
 	cat >"$RUN_DIR/env.sh.tmp" <<EOF
 export MEMO_REDIS_URL='redis://127.0.0.1:$REDIS_PORT/0'
+export MEMO_REDIS_CLUSTER_URL='redis://$(IFS=,; echo "${CLUSTER_ADDRS[*]}")'
+export MEMO_REDIS_SENTINEL_URL='redis://127.0.0.1:$SENTINEL_PORT/0?master_name=memo-master'
 export MEMO_S3_URL='s3://$S3_BUCKET/?endpoint=$s3&region=$S3_REGION&path_style=true'
 export MEMO_S3_ENDPOINT='$s3'
 export AWS_ACCESS_KEY_ID='$S3_ACCESS_KEY' AWS_SECRET_ACCESS_KEY='$S3_SECRET_KEY' AWS_REGION='$S3_REGION'
@@ -278,12 +391,15 @@ EOF
 # start_servers: start both in $RUN_DIR; on any failure stop what was started.
 start_servers() {
 	mkdir -p "$RUN_DIR"
-	if pid_is redis-server "$RUN_DIR/redis.pid" || pid_is versitygw "$RUN_DIR/versitygw.pid"; then
+	if pid_is redis-server "$RUN_DIR/redis.pid" || pid_is redis-server "$RUN_DIR/cluster1.pid" ||
+		pid_is versitygw "$RUN_DIR/versitygw.pid"; then
 		die "test servers from an earlier start are still running in $RUN_DIR; run '$0 stop' first"
 	fi
 	stop_dir "$RUN_DIR" # clear stale pid files and data from an unclean exit
 	trap 'stop_dir "$RUN_DIR"' EXIT
 	start_redis
+	start_redis_cluster
+	start_redis_sentinel
 	start_versitygw
 	create_bucket
 	write_env
@@ -321,9 +437,14 @@ stop_pid() {
 stop_dir() {
 	local dir=$1
 	[ -d "$dir" ] || return 0
+	local node
 	stop_pid redis-server "$dir/redis.pid"
+	for node in sentinel sentinel-replica sentinel-master cluster1 cluster2 cluster3; do
+		stop_pid redis-server "$dir/$node.pid"
+		rm -rf "${dir:?}/$node" "$dir/$node.log"
+	done
 	stop_pid versitygw "$dir/versitygw.pid"
-	rm -rf "$dir/redis-data" "$dir/s3-data" "$dir/s3-meta" "$dir/env.sh" "$dir/create-bucket.out"
+	rm -rf "$dir/redis-data" "$dir/s3-data" "$dir/s3-meta" "$dir/env.sh" "$dir/create-bucket.out" "$dir/cluster-create.log"
 }
 
 cmd_stop() {

@@ -212,7 +212,7 @@ func testList(t *testing.T, b store.Backend) {
 		for _, fn := range []store.FuncID{funcA, funcB} {
 			v := entry(`"x"`, expires)
 			Set(t, b, Key(fn, i), v, expires)
-			want[Key(fn, i)] = len(v)
+			want[Key(fn, i)] = storedSize(t, b, Key(fn, i), v)
 		}
 	}
 	got := listAll(t, l, store.FuncID{})
@@ -240,6 +240,23 @@ func testList(t *testing.T, b store.Backend) {
 }
 
 // list returns the entries l lists for fn.
+// storedSize returns the bytes that b stores for v, set under k, which a
+// listing reports: len(v), or for a backend that transforms what it stores,
+// such as a store.SealedBackend, the size of what the backend it wraps
+// holds, which its Unwrap returns.
+func storedSize(t *testing.T, b store.Backend, k store.Key, v []byte) int {
+	t.Helper()
+	w, ok := b.(interface{ Unwrap() store.Backend })
+	if !ok {
+		return len(v)
+	}
+	stored, err := w.Unwrap().Get(context.Background(), k)
+	if err != nil {
+		t.Fatalf("Get(%v) from the backend that %T wraps = %v; want what it stored", k, b, err)
+	}
+	return len(stored)
+}
+
 func list(l store.Lister, fn store.FuncID) ([]store.StoredEntry, error) {
 	var out []store.StoredEntry
 	err := l.List(context.Background(), fn, func(e store.StoredEntry) bool {

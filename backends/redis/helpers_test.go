@@ -113,6 +113,8 @@ type redisServer struct {
 	t      *testing.T
 	port   int
 	dir    string
+	conf   []string   // a configuration file to start from, if any
+	args   []string   // arguments after the defaults: --replicaof, --sentinel
 	cmd    *exec.Cmd  // nil when stopped
 	exited chan error // receives the running server's exit
 }
@@ -121,13 +123,24 @@ type redisServer struct {
 // without persistence, and stops it when t ends.
 func startRedis(t *testing.T) *redisServer {
 	t.Helper()
+	return startRedisWith(t, nil, nil)
+}
+
+// startRedisWith is startRedis with a configuration file (conf, a file name
+// or nothing) before the default arguments, and args after them; conf
+// returns the file's name for the server's port.
+func startRedisWith(t *testing.T, conf func(port int) string, args []string) *redisServer {
+	t.Helper()
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		testservers.Missing(t, "redis-server not installed")
 	}
-	srv := &redisServer{t: t, dir: t.TempDir()}
+	srv := &redisServer{t: t, dir: t.TempDir(), args: args}
 	var err error
 	for range 3 { // another process may take the free port first
 		srv.port = testservers.ClosedPort(t)
+		if conf != nil {
+			srv.conf = []string{conf(srv.port)}
+		}
 		if err = srv.start(); err == nil {
 			t.Cleanup(srv.stop)
 			return srv
@@ -139,9 +152,10 @@ func startRedis(t *testing.T) *redisServer {
 
 // start runs the server on its port and waits until it answers.
 func (s *redisServer) start() error {
-	s.cmd = exec.Command("redis-server",
+	args := append(s.conf[:len(s.conf):len(s.conf)],
 		"--bind", "127.0.0.1", "--port", strconv.Itoa(s.port), "--dir", s.dir,
 		"--save", "", "--appendonly", "no", "--daemonize", "no")
+	s.cmd = exec.Command("redis-server", append(args, s.args...)...)
 	if err := s.cmd.Start(); err != nil {
 		s.cmd = nil
 		return err

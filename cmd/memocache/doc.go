@@ -28,7 +28,14 @@
 // file:rel/dir, redis://host:6379/0, s3://bucket/prefix, tiered://… and
 // writebehind://…, with the parameters that the manual of memogen
 // describes under Backends (go doc github.com/memogen/memogen/cmd/memogen).
-// A file URL must name a directory that exists.
+// A file URL must name a directory that exists. On a Redis Cluster
+// (redis://h1:p1,h2:p2,…), every command walks every master. A store whose
+// entries are signed or encrypted takes the URL's sign= or encrypt=
+// parameter, naming the environment variable that holds the key, as the
+// program's does; MEMO_SIGN_KEY and MEMO_ENCRYPT_KEY apply to programs'
+// MEMO_BACKEND_<NAME> bindings only, so name them in the URL here:
+// memocache ls 'redis://…?sign=MEMO_SIGN_KEY'. An encrypted entry is listed
+// without its arguments.
 //
 // A function is named by its import path and name, as listings show it:
 // example.com/users.FetchUser, example.com/users.Store.Load for a method.

@@ -67,11 +67,7 @@ func FileURL(t *testing.T) string {
 // ends, it clears every function whose entries the backend lists.
 func RedisURL(t *testing.T) string {
 	t.Helper()
-	u := RedisServer(t)
-	q := u.Query()
-	q.Set("prefix", "memotest-"+uniqueName(t))
-	u.RawQuery = q.Encode()
-	return clearedAtEnd(t, u.String())
+	return prefixed(t, RedisServer(t))
 }
 
 // S3URL returns the URL of an S3 backend on [S3Server] under a prefix of

@@ -246,6 +246,9 @@ func isDigest(b []byte) bool {
 // verify checks the line's checksum against its payload.
 func (l *entryLine) verify() error {
 	sum, ok := parseHex64(l.sum)
+	if !ok && isSeal(l.sum) {
+		return fmt.Errorf("%w: a sealed entry: open the store with the sign= or encrypt= key that sealed it", ErrCorrupt)
+	}
 	if !ok {
 		return fmt.Errorf("%w: checksum %.24q", ErrCorrupt, l.sum)
 	}

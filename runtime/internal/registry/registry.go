@@ -87,8 +87,13 @@ func Unregister(name string) {
 }
 
 // Open opens a backend from a URL whose scheme a backend package
-// registered.
-func Open(rawURL string) (store.Backend, error) {
+// registered, sealing its entries if the URL has sealing parameters (see
+// seal.go).
+func Open(rawURL string) (store.Backend, error) { return open(rawURL, nil) }
+
+// open is Open, with the sealing parameters of defaultSeal for a URL that
+// has none of its own.
+func open(rawURL string, defaultSeal map[string]string) (store.Backend, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("memo: backend URL: %w", err)
@@ -97,7 +102,29 @@ func Open(rawURL string) (store.Backend, error) {
 	if open == nil {
 		return nil, fmt.Errorf("memo: no backend for scheme %q; import its package, e.g. _ \"github.com/memogen/memogen/backends/%s\"", u.Scheme, schemePackage(u.Scheme))
 	}
-	return open(u)
+	seal, err := takeSealParams(u)
+	if err != nil {
+		return nil, err
+	}
+	byDefault := seal == nil
+	if byDefault {
+		seal = defaultSeal
+	}
+	if seal == nil {
+		return open(u)
+	}
+	s, err := sealer(seal)
+	if err != nil {
+		return nil, err
+	}
+	b, err := open(u)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := b.(store.ValueStore); ok && byDefault {
+		return b, nil // process-wide keys seal what is encoded only
+	}
+	return sealed(u, b, s)
 }
 
 func schemePackage(scheme string) string {
@@ -207,7 +234,7 @@ func bind(name string) (store.Backend, error) {
 	default:
 		return nil, fmt.Errorf("%w: %q (call memo.Register(%q, …) or set %s=<url>)", ErrUnbound, name, name, EnvVar(name))
 	}
-	b, err := Open(raw)
+	b, err := open(raw, processSealVars())
 	if err != nil {
 		return nil, fmt.Errorf("memo: backend %q from %s: %w", name, EnvVar(name), err)
 	}
