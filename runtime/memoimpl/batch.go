@@ -43,6 +43,9 @@ func NewBatch(info FuncInfo, missingTTL time.Duration) *Batch {
 			Package: info.Package, Receiver: info.Receiver, Name: info.Name + missingSuffix,
 			Fingerprint: info.Fingerprint, Version: info.Version,
 			TTL: missingTTL, Backend: info.Backend, MaxEntries: info.MaxEntries, Codec: info.Codec,
+			// Markers are stored where results are, and not where
+			// results cannot be: an ID is then asked for every time.
+			Unstorable: info.Unstorable,
 		}
 		b.missing = NewFunc(mi)
 	}
