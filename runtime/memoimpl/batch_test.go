@@ -408,3 +408,60 @@ func TestBatchByteBackend(t *testing.T) {
 	batchMap(t, again, l, false, "zz")
 	wantBatches(t, l, []string{"a", "zz", "bb"}, []string{"dddd"}, []string{"zz"})
 }
+
+// A batch that waits for another's IDs stops waiting when its context
+// ends; a batch whose leader gave up because its own context ended fetches
+// the IDs itself.
+func TestBatchWaitersAndContexts(t *testing.T) {
+	b := newBatch(t, memoimpl.FuncInfo{}, 0)
+	leaderCtx, cancelLeader := context.WithCancel(context.Background())
+	started, release := make(chan struct{}), make(chan struct{})
+	leaderDone := make(chan error)
+	go func() {
+		_, err := memoimpl.BatchMap(leaderCtx, b, []string{"a"}, false, batchBegin(leaderCtx), func(ids []string) (map[string]int, error) {
+			close(started)
+			<-release
+			return nil, leaderCtx.Err()
+		})
+		leaderDone <- err
+	}()
+	within(t, started, "the first batch's fetch")
+
+	// A waiter whose context ends returns its context's error.
+	waitCtx, cancelWait := context.WithCancel(context.Background())
+	cancelWait()
+	l := &lengths{}
+	if m, err := memoimpl.BatchMap(waitCtx, b, []string{"a", "bb"}, false, batchBegin(waitCtx), l.fetch); !errors.Is(err, context.Canceled) || m != nil {
+		t.Fatalf("BatchMap with an ended context = %v, %v; want nil, context.Canceled", m, err)
+	}
+	wantBatches(t, l, []string{"bb"}) // it fetched what it led before waiting
+
+	// A waiter with a live context takes over when the leader gives up.
+	waiterDone := make(chan map[string]int)
+	waiting := make(chan struct{})
+	var once sync.Once
+	go func() {
+		ctx := context.Background()
+		m, _ := memoimpl.BatchMap(ctx, b, []string{"a", "ccc"}, false, batchBegin(ctx), func(ids []string) (map[string]int, error) {
+			once.Do(func() { close(waiting) })
+			return l.fetch(ids)
+		})
+		waiterDone <- m
+	}()
+	within(t, waiting, "the second batch's fetch of ccc")
+	cancelLeader()
+	close(release)
+	if err := <-leaderDone; !errors.Is(err, context.Canceled) {
+		t.Fatalf("leader's BatchMap error = %v; want context.Canceled", err)
+	}
+	var m map[string]int
+	select {
+	case m = <-waiterDone:
+	case <-time.After(deadline):
+		t.Fatal("the waiter is still waiting")
+	}
+	if want := map[string]int{"a": 1, "ccc": 3}; !maps.Equal(m, want) {
+		t.Fatalf("waiter's batch = %v; want %v", m, want)
+	}
+	wantBatches(t, l, []string{"bb"}, []string{"ccc"}, []string{"a"})
+}
