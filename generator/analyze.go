@@ -99,6 +99,7 @@ func (a *analyzer) function(f *found) *funcModel {
 	a.results(f, fm)
 	a.receiver(f, fm)
 	a.params(f, fm)
+	a.batch(f, fm)
 	nameResults(fm, a.pkg.Types)
 	a.warnUnkeyed(f, fm)
 	a.codec(f, fm)

@@ -35,7 +35,7 @@ func (a *analyzer) params(f *found, fm *funcModel) {
 // would otherwise have been keyed: every call then shares one result,
 // which is rarely what a function with parameters means.
 func (a *analyzer) warnUnkeyed(f *found, fm *funcModel) {
-	if len(f.dir.Ignore) == 0 || fm.recv != nil && fm.recv.keyed {
+	if len(f.dir.Ignore) == 0 || fm.recv != nil && fm.recv.keyed || fm.batch != nil {
 		return
 	}
 	for _, p := range fm.params {

@@ -51,6 +51,9 @@ type directive struct {
 	Name     string        // name=; "" if absent
 	Codec    string        // codec=; "" if absent (e.g. "json", "msgpack+zstd")
 	NoVerify bool          // verify=false; results are then stored unchecked
+	// ErrTTL (errttl=) is, for //memo:batch, how long an ID the function
+	// did not return stays cached as missing; 0 if absent.
+	ErrTTL time.Duration
 
 	// Canonical re-serializes the options so that it fingerprints the
 	// directive whatever order and spacing the user wrote. It lists the
@@ -138,6 +141,7 @@ var options = []optionSpec{
 	{"backend", (*parser).setBackend, func(d *directive) string { return d.Backend }},
 	{"codec", (*parser).setCodec, func(d *directive) string { return d.Codec }},
 	{"dynamic", (*parser).setDynamic, func(d *directive) string { return strings.Join(d.Dynamic, ",") }},
+	{"errttl", (*parser).setErrTTL, formatErrTTL},
 	{"ignore", (*parser).setIgnore, func(d *directive) string { return strings.Join(d.Ignore, ",") }},
 	{"name", (*parser).setName, func(d *directive) string { return d.Name }},
 	{"nocache", (*parser).setNoCache, func(d *directive) string { return d.NoCache }},
@@ -322,6 +326,27 @@ func (p *parser) setValue(spec optionSpec, v value) {
 		return
 	}
 	spec.set(p, v)
+}
+
+// setErrTTL accepts a positive duration, as setTTL does; analysis checks
+// that the directive is one errttl= applies to.
+func (p *parser) setErrTTL(v value) {
+	ttl, err := time.ParseDuration(v.text)
+	switch {
+	case err != nil:
+		p.errorf(v.offset, `invalid errttl %q: want a duration such as "30s" or "5m"`, v.text)
+	case ttl <= 0:
+		p.errorf(v.offset, "invalid errttl %q: must be positive", v.text)
+	default:
+		p.d.ErrTTL = ttl
+	}
+}
+
+func formatErrTTL(d *directive) string {
+	if d.ErrTTL == 0 {
+		return ""
+	}
+	return d.ErrTTL.String()
 }
 
 func (p *parser) setTTL(v value) {

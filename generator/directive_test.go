@@ -24,6 +24,9 @@ var validOptions = []struct {
 	{"ttl=1.5s", directive{TTL: 1500 * time.Millisecond}},
 	{"ttl=0", directive{}},
 
+	// errttl= takes a positive Go duration (analysis checks it is on //memo:batch).
+	{"errttl=1m", directive{ErrTTL: time.Minute}},
+
 	// ignore= takes parameter names, kept in the order written.
 	{"ignore=logger", directive{Ignore: []string{"logger"}}},
 	{"ignore=logger,tracer", directive{Ignore: []string{"logger", "tracer"}}},
@@ -190,6 +193,12 @@ var invalidOptions = []struct {
 	{"codec=msgpack,zstd", []optionError{{Offset: 6, Msg: `invalid codec "msgpack,zstd": ` + codecWant}}},
 	{"codec=json-v2", []optionError{{Offset: 6, Msg: `invalid codec "json-v2": ` + codecWant}}},
 
+	// errttl= is a positive duration.
+	{"errttl=0", []optionError{{Offset: 7, Msg: `invalid errttl "0": must be positive`}}},
+	{"errttl=-1m", []optionError{{Offset: 7, Msg: `invalid errttl "-1m": must be positive`}}},
+	{"errttl=soon", []optionError{{Offset: 7, Msg: `invalid errttl "soon": want a duration such as "30s" or "5m"`}}},
+	{"errtl=1m", []optionError{{Offset: 0, Msg: `unknown option "errtl"; did you mean "errttl"?`}}},
+
 	// verify= is true or false, spelled so.
 	{"verify=flase", []optionError{{Offset: 7, Msg: `invalid verify "flase": want "true" or "false"; did you mean "false"?`}}},
 	{"verify=False", []optionError{{Offset: 7, Msg: `invalid verify "False": want "true" or "false"; did you mean "false"?`}}},
@@ -286,6 +295,7 @@ func TestCanonical(t *testing.T) {
 		{"backend=default", "backend=default"},
 		{"ttl=10m", "backend=default ttl=10m0s"},
 		{"ttl=0s", "backend=default"},
+		{"errttl=90s ttl=1h", "backend=default errttl=1m30s ttl=1h0m0s"},
 		// Options are sorted by name and values normalized.
 		{`version="release 2" verify=false ttl=90m size=010 receiver=fields nocache=refresh name=getUser ignore=logger,tracer codec=msgpack+zstd backend=redis`,
 			`backend=redis codec=msgpack+zstd ignore=logger,tracer name=getUser nocache=refresh receiver=fields size=10 ttl=1h30m0s verify=false version="release 2"`},

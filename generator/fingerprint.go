@@ -174,7 +174,7 @@ func (fp *fingerprinter) fingerprint(fm *funcModel) string {
 		roots = append(roots, fp.funcNode(fn))
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "memogen fingerprint 3\x00%s\x00%s\x00", fm.dir.Canonical, root.key)
+	fmt.Fprintf(h, "memogen fingerprint 3\x00%s\x00%s\x00", fm.directiveText(), root.key)
 	for _, n := range fp.closure(roots, fm.obj.Pkg().Path()) {
 		fmt.Fprintf(h, "%s\x00%x\x00", n.key, n.digest)
 	}

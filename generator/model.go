@@ -63,6 +63,7 @@ type funcModel struct {
 	// keyFuncs are the package's //memo:key functions, whose code the
 	// fingerprint covers, since they may write this function's keys.
 	keyFuncs []*types.Func
+	batch    *batchModel // for //memo:batch, else nil
 }
 
 // recvModel is a method's receiver.
@@ -93,6 +94,9 @@ func (f *funcModel) typeParams() *types.TypeParamList {
 
 // valueResults are the results a cache entry holds: all but a final error.
 func (f *funcModel) valueResults() []*types.Var {
+	if f.batch != nil {
+		return []*types.Var{f.batch.value} // an entry per ID
+	}
 	if f.errors {
 		return f.results[:len(f.results)-1]
 	}

@@ -173,6 +173,10 @@ func (r *funcRenderer) beginFunc() string   { return "memo" + r.fm.ident + "Begi
 func (r *funcRenderer) resultsType() string { return "memo" + r.fm.ident + "Results" }
 
 func (r *funcRenderer) render(f *jen.File) {
+	if r.fm.batch != nil {
+		r.renderBatch(f)
+		return
+	}
 	r.renderResultsType(f)
 	r.renderFuncVar(f)
 	r.renderBegin(f)
@@ -205,6 +209,22 @@ func (r *funcRenderer) renderResultsType(f *jen.File) {
 }
 
 func (r *funcRenderer) renderFuncVar(f *jen.File) {
+	info := r.funcInfo()
+	constructor := "NewFunc"
+	if r.generic() {
+		constructor = "NewGeneric"
+		f.Commentf("%s is the cache of %s, one per instantiation.", r.funcVar(), r.displayName())
+	} else {
+		f.Commentf("%s is the cache of %s.", r.funcVar(), r.displayName())
+	}
+	f.Var().Id(r.funcVar()).Op("=").Qual(implPath, constructor).Call(
+		jen.Qual(implPath, "FuncInfo").Values(info),
+	)
+	f.Line()
+}
+
+// funcInfo returns the fields of the function's memoimpl.FuncInfo.
+func (r *funcRenderer) funcInfo() jen.Dict {
 	fm := r.fm
 	info := jen.Dict{
 		jen.Id("Package"):     jen.Lit(fm.obj.Pkg().Path()),
@@ -252,17 +272,7 @@ func (r *funcRenderer) renderFuncVar(f *jen.File) {
 	if size := r.sizes.estimator(r); size != nil {
 		info[jen.Id("Size")] = size
 	}
-	constructor := "NewFunc"
-	if r.generic() {
-		constructor = "NewGeneric"
-		f.Commentf("%s is the cache of %s, one per instantiation.", r.funcVar(), r.displayName())
-	} else {
-		f.Commentf("%s is the cache of %s.", r.funcVar(), r.displayName())
-	}
-	f.Var().Id(r.funcVar()).Op("=").Qual(implPath, constructor).Call(
-		jen.Qual(implPath, "FuncInfo").Values(info),
-	)
-	f.Line()
+	return info
 }
 
 // generic reports whether the function has type parameters, its own or its

@@ -12,7 +12,15 @@ const (
 	directivePrefix = "//memo:"
 	directiveName   = "cache"
 	directiveLine   = directivePrefix + directiveName
+	// batchName is the directive of batch functions (see analyze_batch.go),
+	// which takes //memo:cache's options and more. It is as long as
+	// directiveName, so that options sit at the same columns.
+	batchName = "batch"
+	batchLine = directivePrefix + batchName
 )
+
+// directiveNames are the directives that annotate a function.
+var directiveNames = []string{"memo:" + directiveName, "memo:" + batchName}
 
 // found is one //memo:cache line and the function it documents.
 type found struct {
@@ -20,6 +28,15 @@ type found struct {
 	pos     token.Position // of the directive's "//"
 	options string         // the text after "//memo:cache"
 	dir     directive
+	batch   bool // the directive is //memo:batch
+}
+
+// line returns the directive as written: //memo:cache or //memo:batch.
+func (f *found) line() string {
+	if f.batch {
+		return batchLine
+	}
+	return directiveLine
 }
 
 // optionPos returns the position of byte offset off within f.options.
@@ -72,28 +89,35 @@ func scanFile(fset *token.FileSet, file *ast.File, errs *errorList) []*found {
 			case strings.HasPrefix(name, directiveName) && strings.Contains(name, "="):
 				errs.add(pos, "unknown directive %q; did you mean //memo:%s %s?", "memo:"+name, directiveName, name[len(directiveName):])
 				continue
-			case name != directiveName:
+			case strings.HasPrefix(name, batchName) && strings.Contains(name, "="):
+				errs.add(pos, "unknown directive %q; did you mean //memo:%s %s?", "memo:"+name, batchName, name[len(batchName):])
+				continue
+			case name != directiveName && name != batchName:
 				var fix *Fix
-				if closest("memo:"+name, []string{"memo:" + directiveName}) != "" {
-					fix = respell(pos, len(directivePrefix)+len(name), directiveLine)
+				if c := closest("memo:"+name, directiveNames); c != "" {
+					fix = respell(pos, len(directivePrefix)+len(name), "//"+c)
 				}
-				errs.addFix(pos, fix, "unknown directive %q%s", "memo:"+name, didYouMean("memo:"+name, []string{"memo:" + directiveName}))
+				errs.addFix(pos, fix, "unknown directive %q%s", "memo:"+name, didYouMean("memo:"+name, directiveNames))
 				continue
 			}
+			line := directivePrefix + name
 			owner := owners[group]
 			decl, ok := owner.(*ast.FuncDecl)
 			switch {
 			case owner == nil:
-				errs.add(pos, "//memo:cache must be in the doc comment of a function or method")
+				errs.add(pos, "%s must be in the doc comment of a function or method", line)
 				continue
 			case !ok:
-				errs.add(pos, "//memo:cache annotates functions and methods, not %s declarations", owner.(*ast.GenDecl).Tok)
+				errs.add(pos, "%s annotates functions and methods, not %s declarations", line, owner.(*ast.GenDecl).Tok)
+				continue
+			case seen != nil && seen.line() != line:
+				errs.add(pos, "%s and %s on %s: a function takes one directive (the first at line %d)", seen.line(), line, decl.Name.Name, seen.pos.Line)
 				continue
 			case seen != nil:
-				errs.add(pos, "duplicate //memo:cache on %s (first at line %d)", decl.Name.Name, seen.pos.Line)
+				errs.add(pos, "duplicate %s on %s (first at line %d)", line, decl.Name.Name, seen.pos.Line)
 				continue
 			}
-			f := &found{decl: decl, pos: pos, options: rest[len(directiveName):]}
+			f := &found{decl: decl, pos: pos, options: rest[len(name):], batch: name == batchName}
 			d, optErrs := parseOptions(f.options)
 			for _, e := range optErrs {
 				var fix *Fix
@@ -153,6 +177,9 @@ func scanTestFile(fset *token.FileSet, file *ast.File, errs *errorList) {
 	for _, group := range file.Comments {
 		for _, c := range group.List {
 			rest, ok := strings.CutPrefix(c.Text, directiveLine)
+			if !ok {
+				rest, ok = strings.CutPrefix(c.Text, batchLine)
+			}
 			if !ok || rest != "" && rest[0] != ' ' && rest[0] != '\t' {
 				continue
 			}
@@ -160,7 +187,7 @@ func scanTestFile(fset *token.FileSet, file *ast.File, errs *errorList) {
 			if name, ok := owners[group]; ok {
 				what = name
 			}
-			errs.add(fset.Position(c.Slash), "//memo:cache in a _test.go file is not supported (memogen generates code for the package without its tests); move %s to a non-test file", what)
+			errs.add(fset.Position(c.Slash), "%s in a _test.go file is not supported (memogen generates code for the package without its tests); move %s to a non-test file", c.Text[:len(directiveLine)], what)
 		}
 	}
 }

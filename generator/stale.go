@@ -103,7 +103,8 @@ func leftOver(path string) Diagnostic {
 	}
 }
 
-// MayNeedGeneration reports whether files hold a //memo:cache line or a
+// MayNeedGeneration reports whether files hold a //memo:cache or
+// //memo:batch line or a
 // file memogen generated: only then can [CheckStale] find anything.
 func MayNeedGeneration(files []*ast.File) bool {
 	for _, file := range files {
@@ -112,7 +113,7 @@ func MayNeedGeneration(files []*ast.File) bool {
 		}
 		for _, group := range file.Comments {
 			for _, c := range group.List {
-				if strings.HasPrefix(c.Text, directiveLine) {
+				if strings.HasPrefix(c.Text, directiveLine) || strings.HasPrefix(c.Text, batchLine) {
 					return true
 				}
 			}

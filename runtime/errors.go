@@ -54,3 +54,9 @@ var ErrAmbiguousType = typeid.ErrAmbiguousType
 // the same name, so the call runs uncached there. Build the program from its
 // package (go build ./cmd/a, go run .) to cache such calls.
 var ErrUnnamedMain = typeid.ErrUnnamedMain
+
+// ErrBatchLength reports a batch function of the slice form (see
+// //memo:batch) that returned a number of results other than the number
+// of IDs it was given: which result answers which ID is then unknown, so
+// the batch fails and nothing is stored.
+var ErrBatchLength = errors.New("memo: batch function did not return one result per ID")

@@ -96,6 +96,8 @@
 //	codec=<spec>     the codec for byte-level backends, e.g. json, msgpack+zstd
 //	verify=false     store results in byte-level backends without first
 //	                 checking that they read back equal (default true)
+//	errttl=<duration>  //memo:batch only: how long IDs the function does not
+//	                 return stay cached as missing; absent: asked every time
 //
 // The nocache parameter is left out of the key. receiver=ignore leaves a
 // method's receiver out of the key; receiver=fields keys it by its value (a
@@ -167,6 +169,40 @@
 // orphans its old entries. A function that reaches a package with files
 // for other platforms or tag sets gets a fingerprint that depends on the
 // platform generating it: run go generate and memogen -check on one.
+//
+// # Batch functions
+//
+// A //memo:batch line memoizes a batch function, one that takes a slice of
+// IDs, its last parameter (ids []K or ids ...K), and returns a result for
+// each, in one of two forms:
+//
+//	//memo:batch ttl=10m errttl=1m
+//	func Users(ctx context.Context, ids []int64) (map[int64]User, error)
+//
+//	//memo:batch
+//	func Labels(ctx context.Context, locale string, keys []string) ([]string, error)
+//
+// UsersCached has the same signature. It caches each ID under its own key,
+// the key of a memoized func(ctx, id int64) (User, error), so entries are
+// listed, forgotten and expire one ID at a time; a call looks up each
+// distinct ID, calls Users once with those it did not find, stores each
+// result and merges. Concurrent calls share the IDs in flight: a call
+// waits for the IDs another call is fetching and fetches only the rest.
+// In the map form, an ID the function does not return is absent from the
+// result; with errttl= it is cached as missing for that long (a marker
+// under the function's name with #missing appended) and not asked for
+// again while that lasts. In the slice form, result i answers ids[i], in
+// the function's result and in the wrapper's (duplicates included): the
+// function must return one result per ID it is given, or the call fails
+// with memo.ErrBatchLength; errttl= does not apply. Parameters other than
+// the context and the IDs are keyed into every ID's key (ignore=,
+// dynamic= and nocache= apply as for //memo:cache), and so is a method's
+// receiver; ttl=, backend=, codec=, size=, version=, name= and verify=
+// mean what they mean for //memo:cache. The function must return an
+// error, which is returned for the whole call, nothing of that call being
+// cached; it may not be generic, and the IDs must be comparable. The
+// handle's Forget and Contains take one ID in the place of the IDs:
+// UsersMemo().Forget(ctx, 42).
 //
 // # Bounds
 //
