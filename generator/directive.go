@@ -51,13 +51,15 @@ type directive struct {
 	Name     string        // name=; "" if absent
 	Codec    string        // codec=; "" if absent (e.g. "json", "msgpack+zstd")
 	NoVerify bool          // verify=false; results are then stored unchecked
+	Lock     lockMode      // lock=
+	Tags     []string      // tags=; tag names in the order written
 
 	// Canonical re-serializes the options so that it fingerprints the
 	// directive whatever order and spacing the user wrote. It lists the
 	// options in alphabetical order of name, separated by single spaces, each
 	// as name=value:
 	//
-	//	backend=redis codec=json dynamic=v ignore=logger,tracer name=getUser nocache=refresh receiver=fields size=10 ttl=10m0s verify=false version="release 2"
+	//	backend=redis codec=json dynamic=v ignore=logger,tracer lock=false name=getUser nocache=refresh receiver=fields size=10 tags=users,billing ttl=10m0s verify=false version="release 2"
 	//
 	// backend is always present ("backend=default" when absent, so writing
 	// the default changes nothing); every other option is left out when it
@@ -139,10 +141,12 @@ var options = []optionSpec{
 	{"codec", (*parser).setCodec, func(d *directive) string { return d.Codec }},
 	{"dynamic", (*parser).setDynamic, func(d *directive) string { return strings.Join(d.Dynamic, ",") }},
 	{"ignore", (*parser).setIgnore, func(d *directive) string { return strings.Join(d.Ignore, ",") }},
+	{"lock", (*parser).setLock, formatLock},
 	{"name", (*parser).setName, func(d *directive) string { return d.Name }},
 	{"nocache", (*parser).setNoCache, func(d *directive) string { return d.NoCache }},
 	{"receiver", (*parser).setReceiver, formatReceiver},
 	{"size", (*parser).setSize, formatSize},
+	{"tags", (*parser).setTags, func(d *directive) string { return strings.Join(d.Tags, ",") }},
 	{"ttl", (*parser).setTTL, formatTTL},
 	{"verify", (*parser).setVerify, formatVerify},
 	{"version", (*parser).setVersion, func(d *directive) string { return d.Version }},
