@@ -30,7 +30,7 @@ func (s *Store) TryLock(ctx context.Context, key store.Key, ttl time.Duration) (
 	var raw [16]byte
 	_, _ = rand.Read(raw[:]) // crypto/rand.Read never fails
 	token := hex.EncodeToString(raw[:])
-	ttl = max((ttl+time.Millisecond-1).Truncate(time.Millisecond), time.Millisecond)
+	ttl = max((ttl + time.Millisecond - 1).Truncate(time.Millisecond), time.Millisecond)
 	ok, err = s.rdb.SetNX(ctx, k, token, ttl).Result()
 	if err != nil {
 		return nil, false, fmt.Errorf("redis: lock %s: %w", k, err)

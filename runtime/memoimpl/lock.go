@@ -2,6 +2,7 @@ package memoimpl
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -81,6 +82,9 @@ func awaitLease[R any](c *Call, l store.Locker) (unlock func(context.Context) er
 		ctx, cancel := c.opContext()
 		unlock, ok, err := l.TryLock(ctx, key, wait)
 		cancel()
+		if errors.Is(err, errors.ErrUnsupported) {
+			return nil, result, 0, false // a wrapper whose inner backend offers no lease
+		}
 		if err != nil {
 			c.f.stats.failures.Add(1)
 			c.cacheErr = joinErrs(c.cacheErr, fmt.Errorf("memo: %s: lock: %w", c.f.backendName(), err))

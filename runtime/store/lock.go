@@ -23,7 +23,9 @@ type Locker interface {
 	// holder that dies, or forgets to release, stops holding it after ttl
 	// (a backend whose leases end with their holder, such as a flock, may
 	// ignore ttl). It reports false, with no error, when another holder
-	// has the lease. unlock releases the lease if this holder still has
-	// it, and never another holder's.
+	// has the lease, and an error wrapping errors.ErrUnsupported when it
+	// cannot lease at all (a wrapper whose inner backend offers none),
+	// which the runtime does not count as a failure. unlock releases the
+	// lease if this holder still has it, and never another holder's.
 	TryLock(ctx context.Context, key Key, ttl time.Duration) (unlock func(context.Context) error, ok bool, err error)
 }
