@@ -96,6 +96,9 @@
 //	codec=<spec>     the codec for byte-level backends, e.g. json, msgpack+zstd
 //	verify=false     store results in byte-level backends without first
 //	                 checking that they read back equal (default true)
+//	lock=true|false  one process computes a missing key of a shared file or
+//	                 Redis backend while the others wait (default: on there)
+//	tags=a,b         tags by which memo.InvalidateTags drops the results
 //
 // The nocache parameter is left out of the key. receiver=ignore leaves a
 // method's receiver out of the key; receiver=fields keys it by its value (a
