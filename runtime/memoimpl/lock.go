@@ -42,12 +42,14 @@ const (
 // key in a backend that offers one, and sharing instead the result another
 // process stores meanwhile.
 func leadShared[R any](c *Call, fc *flightCall, compute func() (R, error)) (R, error) {
-	if c.b.backend == nil || c.refresh {
+	if c.b.backend == nil {
 		return leadCall(c, fc, compute)
 	}
 	c.recordTags()
+	// A refresh recomputes on purpose: another process's result is not
+	// the one it asked for.
 	l, ok := c.b.backend.(store.Locker)
-	if !ok || c.f.info.NoLock {
+	if !ok || c.f.info.NoLock || c.refresh {
 		return leadCall(c, fc, compute)
 	}
 	unlock, r, expires, found := awaitLease[R](c, l)
