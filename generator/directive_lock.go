@@ -34,12 +34,12 @@ func (p *parser) setLock(v value) {
 
 func formatLock(d *directive) string {
 	switch d.Lock {
+	case lockAuto:
+		return ""
 	case lockOn:
 		return "true"
-	case lockOff:
-		return "false"
 	}
-	return ""
+	return "false"
 }
 
 // maxTagLen bounds a tag name: tags name Redis keys, files and S3 objects.
