@@ -113,6 +113,10 @@ func (a *analyzer) function(f *found) *funcModel {
 		fm.fingerprint = a.fp.fingerprint(fm)
 	}
 	fm.unstorable = unstorable(fm.valueResults(), f.dir.Codec, a.pkg.Types, a.pkg.Fset)
+	if f.dir.Lock == lockOn && fm.unstorable != "" {
+		a.errs.add(f.optionPos(f.dir.Offsets["lock"]), "lock=true: the results of %s are kept only in memory, where concurrent calls share one run already, and no shared backend can hold them (%s)", fm.name, fm.unstorable)
+		return nil
+	}
 	if fm.unstorable == "" && rulesFor(f.dir.Codec) != rawRules {
 		fm.mayRecurse, fm.recursive = mayRecurse(fm.valueResults())
 	}

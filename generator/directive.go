@@ -54,13 +54,15 @@ type directive struct {
 	// ErrTTL (errttl=) is, for //memo:batch, how long an ID the function
 	// did not return stays cached as missing; 0 if absent.
 	ErrTTL time.Duration
+	Lock   lockMode // lock=
+	Tags   []string // tags=; tag names in the order written
 
 	// Canonical re-serializes the options so that it fingerprints the
 	// directive whatever order and spacing the user wrote. It lists the
 	// options in alphabetical order of name, separated by single spaces, each
 	// as name=value:
 	//
-	//	backend=redis codec=json dynamic=v ignore=logger,tracer name=getUser nocache=refresh receiver=fields size=10 ttl=10m0s verify=false version="release 2"
+	//	backend=redis codec=json dynamic=v ignore=logger,tracer lock=false name=getUser nocache=refresh receiver=fields size=10 tags=users,billing ttl=10m0s verify=false version="release 2"
 	//
 	// backend is always present ("backend=default" when absent, so writing
 	// the default changes nothing); every other option is left out when it
@@ -143,10 +145,12 @@ var options = []optionSpec{
 	{"dynamic", (*parser).setDynamic, func(d *directive) string { return strings.Join(d.Dynamic, ",") }},
 	{"errttl", (*parser).setErrTTL, formatErrTTL},
 	{"ignore", (*parser).setIgnore, func(d *directive) string { return strings.Join(d.Ignore, ",") }},
+	{"lock", (*parser).setLock, formatLock},
 	{"name", (*parser).setName, func(d *directive) string { return d.Name }},
 	{"nocache", (*parser).setNoCache, func(d *directive) string { return d.NoCache }},
 	{"receiver", (*parser).setReceiver, formatReceiver},
 	{"size", (*parser).setSize, formatSize},
+	{"tags", (*parser).setTags, func(d *directive) string { return strings.Join(d.Tags, ",") }},
 	{"ttl", (*parser).setTTL, formatTTL},
 	{"verify", (*parser).setVerify, formatVerify},
 	{"version", (*parser).setVersion, func(d *directive) string { return d.Version }},

@@ -71,6 +71,10 @@ var validOptions = []struct {
 	{"verify=false", directive{NoVerify: true}},
 	{"verify=true", directive{}},
 	{`verify="false"`, directive{NoVerify: true}},
+	// lock= asks for the lease or refuses it; tags= keeps the order written.
+	{"lock=true", directive{Lock: lockOn}},
+	{"lock=false", directive{Lock: lockOff}},
+	{"tags=users,billing.v2,_x,a-b", directive{Tags: []string{"users", "billing.v2", "_x", "a-b"}}},
 
 	// Any value may be quoted.
 	{`name="quoted" ttl="5s"`, directive{Name: "quoted", TTL: 5 * time.Second}},
@@ -205,6 +209,16 @@ var invalidOptions = []struct {
 	{"verify=off", []optionError{{Offset: 7, Msg: `invalid verify "off": want "true" or "false"`}}},
 	{"verify=0", []optionError{{Offset: 7, Msg: `invalid verify "0": want "true" or "false"`}}},
 	{"verfiy=false", []optionError{{Offset: 0, Msg: `unknown option "verfiy"; did you mean "verify"?`}}},
+	// lock= is true or false; each tag is a plain name, given once.
+	{"lock=on", []optionError{{Offset: 5, Msg: `invalid lock "on": want "true" or "false"`}}},
+	{"lokc=true", []optionError{{Offset: 0, Msg: `unknown option "lokc"; did you mean "lock"?`}}},
+	{"tags=a,,b", []optionError{{Offset: 7, Msg: `empty tag name in tags list`}}},
+	{"tags=a,a", []optionError{{Offset: 7, Msg: `duplicate tag "a"`}}},
+	{"tags=a/b,-c,.d", []optionError{
+		{Offset: 5, Msg: `invalid tag "a/b": want letters, digits, '_', '-' and '.'`},
+		{Offset: 9, Msg: `invalid tag "-c": must start with a letter, a digit or '_'`},
+		{Offset: 12, Msg: `invalid tag ".d": must start with a letter, a digit or '_'`},
+	}},
 
 	// Quoted values must be well-formed Go strings, followed by a space or the end.
 	{`version="release 2`, []optionError{{Offset: 8, Msg: `unterminated quoted value`}}},
@@ -312,6 +326,8 @@ func TestCanonical(t *testing.T) {
 		// The order of ignore= elements is kept.
 		{"ignore=b,a", "backend=default ignore=b,a"},
 		{"ignore=x dynamic=b,a", "backend=default dynamic=b,a ignore=x"},
+		// lock= and tags= sit in name order too; tags keep their order.
+		{"tags=b,a lock=false ttl=1m", "backend=default lock=false tags=b,a ttl=1m0s"},
 	}
 	for _, tt := range tests {
 		if d, _ := parseOptions(tt.text); d.Canonical != tt.want {

@@ -266,6 +266,16 @@ func (r *funcRenderer) funcInfo() jen.Dict {
 			info[jen.Id("KeepsLocal")] = jen.True()
 		}
 	}
+	if fm.dir.Lock == lockOff {
+		info[jen.Id("NoLock")] = jen.True()
+	}
+	if len(fm.dir.Tags) > 0 {
+		info[jen.Id("Tags")] = jen.Index().String().ValuesFunc(func(g *jen.Group) {
+			for _, t := range fm.dir.Tags {
+				g.Lit(t)
+			}
+		})
+	}
 	if eq := r.equal.equality(r); eq != nil {
 		info[jen.Id("Equal")] = eq
 	}
@@ -657,6 +667,7 @@ func (r *funcRenderer) wrapperDoc() []string {
 	if fm.recursive {
 		lines = append(lines, "A result that holds a cycle is returned but not stored in a byte-level backend: encoding it would never end.")
 	}
+	lines = append(lines, lockTagsDoc(fm)...)
 	if fm.unstorable == "" && fm.dir.NoVerify {
 		lines = append(lines, "Results are stored in byte-level backends without checking that they read back equal (verify=false): a result the codec changes, such as an empty slice gob reads back as nil, would be served changed.")
 	}

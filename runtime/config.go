@@ -61,6 +61,13 @@ type Config struct {
 	// gob reads back as nil, invalid UTF-8 json replaces, a time zone json
 	// reduces to an offset) is served changed on every later hit.
 	NoVerify bool
+	// LockWait bounds how long a call waits for another process, which
+	// holds the lease of a missing key in a shared backend (see the
+	// directive's lock=), to store its result; then it computes the
+	// result itself. A lease lasts as long, so that a process that dies
+	// holding one delays the others by LockWait at most. 0 means
+	// DefaultLockWait.
+	LockWait time.Duration
 }
 
 // Defaults of Config's fields.
@@ -68,6 +75,7 @@ const (
 	DefaultTimeout       = 2 * time.Second
 	DefaultCooldown      = time.Second
 	DefaultMaxEntryBytes = 32 << 20
+	DefaultLockWait      = 10 * time.Second
 )
 
 // AddHook adds h to the hooks that receive the outcome of every call, as

@@ -27,6 +27,12 @@
 // MEMO_NOVERIFY=1, [Config].NoVerify and a directive's verify=false skip
 // the check.
 //
+// [InvalidateTags] drops the results of every function whose directive
+// carries a tag (tags=), in this process and, through the backends' record
+// of tags, in every process sharing a file, Redis or S3 backend. Among
+// processes sharing a file or Redis backend, one computes a missing key
+// while the others wait for it, up to [Config].LockWait (lock=).
+//
 // A type can supply its own key with a MemoKey(w *memo.KeyWriter) method
 // ([Keyer]), writing its state with the methods of [KeyWriter].
 //

@@ -13,3 +13,7 @@ func WaitEvictions(s *Store) {
 		<-exited
 	}
 }
+
+// ExclLease is exclLease, the lease of systems without flock, which tests
+// exercise on every system.
+var ExclLease = exclLease

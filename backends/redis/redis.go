@@ -127,11 +127,17 @@ type commands interface {
 	Del(ctx context.Context, keys ...string) *goredis.IntCmd
 	Scan(ctx context.Context, cursor uint64, match string, count int64) *goredis.ScanCmd
 	Pipelined(ctx context.Context, fn func(goredis.Pipeliner) error) ([]goredis.Cmder, error)
+	SetNX(ctx context.Context, key string, value any, expiration time.Duration) *goredis.BoolCmd
+	Eval(ctx context.Context, script string, keys []string, args ...any) *goredis.Cmd
+	SAdd(ctx context.Context, key string, members ...any) *goredis.IntCmd
+	SMembers(ctx context.Context, key string) *goredis.StringSliceCmd
 }
 
 var (
 	_ store.Backend = (*Store)(nil)
 	_ store.Lister  = (*Store)(nil)
+	_ store.Locker  = (*Store)(nil)
+	_ store.Tagger  = (*Store)(nil)
 )
 
 // New returns a Store that talks to Redis through opts.Client, or through a

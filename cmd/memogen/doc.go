@@ -98,6 +98,9 @@
 //	                 checking that they read back equal (default true)
 //	errttl=<duration>  //memo:batch only: how long IDs the function does not
 //	                 return stay cached as missing; absent: asked every time
+//	lock=true|false  one process computes a missing key of a shared file or
+//	                 Redis backend while the others wait (default: on there)
+//	tags=a,b         tags by which memo.InvalidateTags drops the results
 //
 // The nocache parameter is left out of the key. receiver=ignore leaves a
 // method's receiver out of the key; receiver=fields keys it by its value (a

@@ -210,7 +210,7 @@ func Run[R any](c *Call, compute func() (R, error)) (R, error) {
 			if r, ok := recheck[R](c, fc); ok {
 				return r, nil
 			}
-			return leadCall(c, fc, compute)
+			return leadShared(c, fc, compute)
 		}
 		select {
 		case <-fc.done:

@@ -54,6 +54,13 @@ func (c *config) cooldown() time.Duration {
 	return memo.DefaultCooldown
 }
 
+func (c *config) lockWait() time.Duration {
+	if c.LockWait > 0 {
+		return c.LockWait
+	}
+	return memo.DefaultLockWait
+}
+
 func (c *config) maxEntryBytes() int {
 	if c.MaxEntryBytes > 0 {
 		return c.MaxEntryBytes

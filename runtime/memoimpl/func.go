@@ -74,6 +74,12 @@ type FuncInfo struct {
 	// the zone it was stored in, whatever the reading process's time.Local
 	// (memogen's msgpack does; json and gob store an offset alone).
 	KeepsLocal bool
+	// NoLock (lock=false) keeps misses from taking a lease in a
+	// byte-level backend that offers one ([store.Locker]); see lock.go.
+	NoLock bool
+	// Tags (tags=) are the tags [memo.InvalidateTags] drops the results of
+	// the function by.
+	Tags []string
 }
 
 // A Func is the cache of one memoized function: its binding to a backend,
@@ -99,6 +105,9 @@ type Func struct {
 	boundReported atomic.Bool
 	flight        flightGroup
 	stats         counters
+	// tagsRecorded is the binding whose Tagger backend has recorded the
+	// function's tags; see lock.go.
+	tagsRecorded atomic.Pointer[binding]
 }
 
 // binding is what a Func resolved its backend name to, valid while the
@@ -137,6 +146,9 @@ func newFunc(info FuncInfo, typeArgs string, generic *Generic) *Func {
 		Package: f.id.Package, Name: f.id.Name, Backend: f.backendName(),
 		Stats: func() any { return f.Stats() }, Entries: f.entries,
 	})
+	if len(info.Tags) > 0 {
+		registry.Tag(info.Tags, f)
+	}
 	return f
 }
 
