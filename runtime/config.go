@@ -24,7 +24,12 @@ type Config struct {
 	// unless FullKeys is set, because arguments may be sensitive.
 	Logger *slog.Logger
 	// FullKeys makes hooks and logs carry the whole encoded key, in hex.
+	// Without it, no argument value reaches a hook or a log record.
 	FullKeys bool
+	// Summaries says which byte-level backends keep a readable summary of
+	// the keyed arguments in each entry; the zero value keeps it only in
+	// backends private to this machine (see SummaryPolicy).
+	Summaries SummaryPolicy
 	// Now replaces time.Now for expiry and cooldown decisions; tests set a
 	// fake clock. Backends judge expiry by the system clock.
 	Now func() time.Time
