@@ -68,6 +68,9 @@ var validOptions = []struct {
 	{"verify=false", directive{NoVerify: true}},
 	{"verify=true", directive{}},
 	{`verify="false"`, directive{NoVerify: true}},
+	// summary= keeps or drops the readable summary of the arguments.
+	{"summary=true", directive{Summary: "true"}},
+	{"summary=false", directive{Summary: "false"}},
 
 	// Any value may be quoted.
 	{`name="quoted" ttl="5s"`, directive{Name: "quoted", TTL: 5 * time.Second}},
@@ -196,6 +199,10 @@ var invalidOptions = []struct {
 	{"verify=off", []optionError{{Offset: 7, Msg: `invalid verify "off": want "true" or "false"`}}},
 	{"verify=0", []optionError{{Offset: 7, Msg: `invalid verify "0": want "true" or "false"`}}},
 	{"verfiy=false", []optionError{{Offset: 0, Msg: `unknown option "verfiy"; did you mean "verify"?`}}},
+	// summary= is true or false, spelled so.
+	{"summary=ture", []optionError{{Offset: 8, Msg: `invalid summary "ture": want "true" or "false"; did you mean "true"?`}}},
+	{"summary=off", []optionError{{Offset: 8, Msg: `invalid summary "off": want "true" or "false"`}}},
+	{"sumary=false", []optionError{{Offset: 0, Msg: `unknown option "sumary"; did you mean "summary"?`}}},
 
 	// Quoted values must be well-formed Go strings, followed by a space or the end.
 	{`version="release 2`, []optionError{{Offset: 8, Msg: `unterminated quoted value`}}},

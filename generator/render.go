@@ -235,6 +235,9 @@ func (r *funcRenderer) renderFuncVar(f *jen.File) {
 	if fm.unstorable != "" {
 		info[jen.Id("Unstorable")] = jen.Lit(fm.unstorable)
 	}
+	if fm.dir.Summary != "" {
+		info[jen.Id("Summary")] = jen.Lit(fm.dir.Summary)
+	}
 	if fm.mayRecurse {
 		info[jen.Id("Recursive")] = jen.True()
 	}
@@ -646,6 +649,12 @@ func (r *funcRenderer) wrapperDoc() []string {
 	}
 	if fm.recursive {
 		lines = append(lines, "A result that holds a cycle is returned but not stored in a byte-level backend: encoding it would never end.")
+	}
+	switch fm.dir.Summary {
+	case "true":
+		lines = append(lines, "Entries in byte-level backends, shared ones included, keep a readable summary of the keyed arguments (summary=true), unless memo.Config.Summaries is memo.SummariesNever.")
+	case "false":
+		lines = append(lines, "Entries keep no summary of the keyed arguments (summary=false): memocache ls shows their key digests.")
 	}
 	if fm.unstorable == "" && fm.dir.NoVerify {
 		lines = append(lines, "Results are stored in byte-level backends without checking that they read back equal (verify=false): a result the codec changes, such as an empty slice gob reads back as nil, would be served changed.")
