@@ -2,7 +2,13 @@ package memoimpl_test
 
 import (
 	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/memogen/memogen/backends/memory"
 	memo "github.com/memogen/memogen/runtime"
@@ -56,4 +62,43 @@ func TestSummaryPolicy(t *testing.T) {
 			bf.mustCall(t, "hello", 1) // a hit either way
 		})
 	}
+}
+
+// TestNoArgumentInLogs checks that an argument's value reaches neither the
+// logger nor the hook unless FullKeys is set, even when a backend fails.
+func TestNoArgumentInLogs(t *testing.T) {
+	const secret = "ada@example.com"
+	for _, full := range []bool{false, true} {
+		var logs strings.Builder
+		var keys []string
+		bf := newByteFunc(t, failing{memory.New(memory.Options{})}, memoimpl.FuncInfo{})
+		memo.Configure(memo.Config{
+			Logger:   slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+			Hook:     func(c memo.CallInfo) { keys = append(keys, c.Key, fmt.Sprint(c.Err)) },
+			FullKeys: full,
+		})
+		bf.call(secret)
+		bf.call(secret)
+		seen := logs.String() + strings.Join(keys, " ")
+		hexSecret := hex.EncodeToString([]byte(secret))
+		switch {
+		case strings.Contains(seen, secret):
+			t.Errorf("FullKeys %v: the argument reached a log or hook:\n%s", full, seen)
+		case !full && strings.Contains(seen, hexSecret):
+			t.Errorf("FullKeys false: the argument's encoding reached a log or hook:\n%s", seen)
+		case full && !strings.Contains(seen, hexSecret):
+			t.Errorf("FullKeys true: no log or hook carried the whole key:\n%s", seen)
+		}
+	}
+}
+
+// failing is a backend whose every read and write fails.
+type failing struct{ store.Backend }
+
+func (failing) Get(context.Context, store.Key) ([]byte, error) {
+	return nil, errors.New("connection refused")
+}
+
+func (failing) Set(context.Context, store.Key, []byte, time.Time) error {
+	return errors.New("connection refused")
 }
