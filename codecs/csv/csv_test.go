@@ -59,10 +59,14 @@ func TestRoundTrip(t *testing.T) {
 
 func TestNotTable(t *testing.T) {
 	type nested struct{ P Price }
-	type hidden struct{ a int }
+	type hidden struct {
+		A int
+		b int
+	}
 	type dash struct {
 		A int `csv:"-"`
 	}
+	_ = hidden{b: 0} // b is there to be refused, never read
 	for _, v := range []any{1, []int{1}, []nested{}, []hidden{}, []dash{}, map[string]int{}} {
 		if _, err := (csv.Codec{}).Marshal(v); !errors.Is(err, csv.ErrNotTable) {
 			t.Errorf("Marshal(%T) = %v; want ErrNotTable", v, err)
