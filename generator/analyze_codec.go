@@ -10,7 +10,7 @@ import (
 // generated code imports; others must be declared with //memo:codec or
 // //memo:compressor.
 var (
-	builtinCodecList      = []string{"msgpack", "json", "gob", "raw"}
+	builtinCodecList      = []string{"msgpack", "json", "gob", "raw", "yaml", "csv"}
 	builtinCompressorList = []string{"gzip", "zstd"}
 )
 
@@ -49,6 +49,8 @@ func (a *analyzer) codec(f *found, fm *funcModel) {
 				spec, stage, strings.Join(builtinCompressorList, ", "), stage)
 		case i == 0 && stage == "raw":
 			a.rawResults(f, fm)
+		case i == 0 && stage == "csv":
+			a.tableResults(f, fm, stage)
 		}
 	}
 }

@@ -53,16 +53,17 @@ type directive struct {
 	NoVerify bool          // verify=false; results are then stored unchecked
 	// ErrTTL (errttl=) is, for //memo:batch, how long an ID the function
 	// did not return stays cached as missing; 0 if absent.
-	ErrTTL time.Duration
-	Lock   lockMode // lock=
-	Tags   []string // tags=; tag names in the order written
+	ErrTTL  time.Duration
+	Lock    lockMode // lock=
+	Tags    []string // tags=; tag names in the order written
+	Summary string   // summary=; "true", "false", or "" if absent
 
 	// Canonical re-serializes the options so that it fingerprints the
 	// directive whatever order and spacing the user wrote. It lists the
 	// options in alphabetical order of name, separated by single spaces, each
 	// as name=value:
 	//
-	//	backend=redis codec=json dynamic=v ignore=logger,tracer lock=false name=getUser nocache=refresh receiver=fields size=10 tags=users,billing ttl=10m0s verify=false version="release 2"
+	//	backend=redis codec=json dynamic=v ignore=logger,tracer lock=false name=getUser nocache=refresh receiver=fields size=10 summary=false tags=users,billing ttl=10m0s verify=false version="release 2"
 	//
 	// backend is always present ("backend=default" when absent, so writing
 	// the default changes nothing); every other option is left out when it
@@ -150,6 +151,7 @@ var options = []optionSpec{
 	{"nocache", (*parser).setNoCache, func(d *directive) string { return d.NoCache }},
 	{"receiver", (*parser).setReceiver, formatReceiver},
 	{"size", (*parser).setSize, formatSize},
+	{"summary", (*parser).setSummary, func(d *directive) string { return d.Summary }},
 	{"tags", (*parser).setTags, func(d *directive) string { return strings.Join(d.Tags, ",") }},
 	{"ttl", (*parser).setTTL, formatTTL},
 	{"verify", (*parser).setVerify, formatVerify},
@@ -467,6 +469,18 @@ func (p *parser) setVerify(v value) {
 		p.d.NoVerify = true
 	default:
 		p.errorf(v.offset, `invalid verify %q: want "true" or "false"%s`, v.text, didYouMean(v.text, []string{"true", "false"}))
+	}
+}
+
+// setSummary accepts true, which keeps a readable summary of the keyed
+// arguments in every entry of a byte-level backend, shared ones included,
+// and false, which never keeps one (see memo.SummaryPolicy).
+func (p *parser) setSummary(v value) {
+	switch v.text {
+	case "true", "false":
+		p.d.Summary = v.text
+	default:
+		p.errorf(v.offset, `invalid summary %q: want "true" or "false"%s`, v.text, didYouMean(v.text, []string{"true", "false"}))
 	}
 }
 

@@ -75,6 +75,9 @@ var validOptions = []struct {
 	{"lock=true", directive{Lock: lockOn}},
 	{"lock=false", directive{Lock: lockOff}},
 	{"tags=users,billing.v2,_x,a-b", directive{Tags: []string{"users", "billing.v2", "_x", "a-b"}}},
+	// summary= keeps or drops the readable summary of the arguments.
+	{"summary=true", directive{Summary: "true"}},
+	{"summary=false", directive{Summary: "false"}},
 
 	// Any value may be quoted.
 	{`name="quoted" ttl="5s"`, directive{Name: "quoted", TTL: 5 * time.Second}},
@@ -219,6 +222,10 @@ var invalidOptions = []struct {
 		{Offset: 9, Msg: `invalid tag "-c": must start with a letter, a digit or '_'`},
 		{Offset: 12, Msg: `invalid tag ".d": must start with a letter, a digit or '_'`},
 	}},
+	// summary= is true or false, spelled so.
+	{"summary=ture", []optionError{{Offset: 8, Msg: `invalid summary "ture": want "true" or "false"; did you mean "true"?`}}},
+	{"summary=off", []optionError{{Offset: 8, Msg: `invalid summary "off": want "true" or "false"`}}},
+	{"sumary=false", []optionError{{Offset: 0, Msg: `unknown option "sumary"; did you mean "summary"?`}}},
 
 	// Quoted values must be well-formed Go strings, followed by a space or the end.
 	{`version="release 2`, []optionError{{Offset: 8, Msg: `unterminated quoted value`}}},

@@ -255,6 +255,9 @@ func (r *funcRenderer) funcInfo() jen.Dict {
 	if fm.unstorable != "" {
 		info[jen.Id("Unstorable")] = jen.Lit(fm.unstorable)
 	}
+	if fm.dir.Summary != "" {
+		info[jen.Id("Summary")] = jen.Lit(fm.dir.Summary)
+	}
 	if fm.mayRecurse {
 		info[jen.Id("Recursive")] = jen.True()
 	}
@@ -668,6 +671,12 @@ func (r *funcRenderer) wrapperDoc() []string {
 		lines = append(lines, "A result that holds a cycle is returned but not stored in a byte-level backend: encoding it would never end.")
 	}
 	lines = append(lines, lockTagsDoc(fm)...)
+	switch fm.dir.Summary {
+	case "true":
+		lines = append(lines, "Entries in byte-level backends, shared ones included, keep a readable summary of the keyed arguments (summary=true), unless memo.Config.Summaries is memo.SummariesNever.")
+	case "false":
+		lines = append(lines, "Entries keep no summary of the keyed arguments (summary=false): memocache ls shows their key digests.")
+	}
 	if fm.unstorable == "" && fm.dir.NoVerify {
 		lines = append(lines, "Results are stored in byte-level backends without checking that they read back equal (verify=false): a result the codec changes, such as an empty slice gob reads back as nil, would be served changed.")
 	}
@@ -713,7 +722,7 @@ func isBool(t types.Type) bool {
 
 // builtinCodecs are the codecs and compressors of memogen's codecs/
 // packages; other names are codecs the user registers.
-var builtinCodecs = map[string]bool{"json": true, "msgpack": true, "gob": true, "raw": true, "gzip": true, "zstd": true}
+var builtinCodecs = map[string]bool{"json": true, "msgpack": true, "gob": true, "raw": true, "yaml": true, "csv": true, "gzip": true, "zstd": true}
 
 // codecPackages returns the import paths of the built-in codecs the
 // functions use, msgpack standing in for directives that name none.

@@ -100,6 +100,18 @@ var (
 		uintptr:    true,
 		layout:     exportedLayout,
 	}
+	// yamlRules: go.yaml.in/yaml/v3 keeps exported fields not tagged
+	// yaml:"-", decodes interfaces as plain maps, slices and scalars, and
+	// cannot encode complex numbers. MarshalYAML returns a value, not
+	// bytes, which these rules do not model: a type with it is checked at
+	// run time, when its result is verified before it is stored.
+	yamlRules = &codecRules{
+		name:    "yaml",
+		enc:     []methodSig{marshalText},
+		dec:     []methodSig{unmarshalText},
+		uintptr: true,
+		layout:  yamlLayout,
+	}
 	// The raw codec takes []byte and string results alone; other results
 	// fail to encode at run time.
 	rawRules = &codecRules{name: "raw", complex: true, uintptr: true, layout: exportedLayout}
@@ -118,6 +130,8 @@ func rulesFor(spec string) *codecRules {
 		return gobRules
 	case "raw":
 		return rawRules
+	case "yaml":
+		return yamlRules
 	}
 	return nil
 }

@@ -474,3 +474,24 @@ func parseMsgpackTag(tag string) msgpackTag {
 	}
 	return t
 }
+
+// yamlLayout is the layout go.yaml.in/yaml/v3 writes: the exported fields,
+// except those tagged yaml:"-".
+func yamlLayout(st *types.Struct) ([]layoutField, *fieldProblem) {
+	var kept []layoutField
+	for i := range st.NumFields() {
+		f := st.Field(i)
+		field := layoutField{name: f.Name(), index: []int{i}, vars: []*types.Var{f}}
+		tag, _, _ := strings.Cut(reflect.StructTag(st.Tag(i)).Get("yaml"), ",")
+		switch {
+		case f.Name() == "_":
+		case !f.Exported():
+			return nil, &fieldProblem{kind: lostUnexported, field: field}
+		case tag == "-":
+			return nil, &fieldProblem{kind: lostTagged, field: field}
+		default:
+			kept = append(kept, field)
+		}
+	}
+	return kept, nil
+}

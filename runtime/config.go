@@ -26,7 +26,12 @@ type Config struct {
 	// FullKeys makes hooks and logs carry the whole encoded key, in hex:
 	// for arguments that encode to MaxKeyBytes or more, the key that
 	// stands for them (see [MaxKeyBytes]).
+	// Without it, no argument value reaches a hook or a log record.
 	FullKeys bool
+	// Summaries says which byte-level backends keep a readable summary of
+	// the keyed arguments in each entry; the zero value keeps it only in
+	// backends private to this machine (see SummaryPolicy).
+	Summaries SummaryPolicy
 	// Now replaces time.Now for expiry and cooldown decisions; tests set a
 	// fake clock. Backends judge expiry by the system clock.
 	Now func() time.Time

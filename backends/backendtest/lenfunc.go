@@ -45,7 +45,9 @@ func NewNamedLenFunc(t *testing.T, b store.Backend, name string, scale int) *Len
 	keys := &keyLog{Backend: b, keys: make(map[string]store.Key)}
 	memo.Register(backendName, keys)
 	t.Cleanup(func() { memo.Unregister(backendName) })
-	info := memoimpl.FuncInfo{Package: "example.com/backendtest", Name: name, Backend: backendName, Codec: "json"}
+	// Summary: the tests find an entry by the argument its summary names,
+	// in shared backends too.
+	info := memoimpl.FuncInfo{Package: "example.com/backendtest", Name: name, Backend: backendName, Codec: "json", Summary: "true"}
 	return &LenFunc{f: memoimpl.NewFunc(info), scale: scale, keys: keys}
 }
 

@@ -34,8 +34,19 @@ func list(ctx context.Context, b store.Backend, name string, out *printer) error
 	}
 	return out.print(rows, len(rows), []string{"FUNCTION", "DIGEST", "SIZE", "CREATED", "EXPIRES", "ARGS"}, func(i int) []string {
 		r := rows[i]
-		return []string{r.Function, r.Digest[:min(12, len(r.Digest))], formatSize(r.Size), out.created(r.Created), out.expires(r.Expires), r.Args}
+		return []string{r.Function, r.Digest[:min(12, len(r.Digest))], formatSize(r.Size), out.created(r.Created), out.expires(r.Expires), argsCell(r)}
 	})
+}
+
+// argsCell is what the ARGS column shows of an entry: its summary, or,
+// for an entry stored without one (by default in shared backends, whose
+// entries keep no argument values), its whole key digest, which the
+// DIGEST column abbreviates.
+func argsCell(r entryRow) string {
+	if r.Args != "" {
+		return r.Args
+	}
+	return "digest:" + r.Digest
 }
 
 // statsRow is one function's totals.

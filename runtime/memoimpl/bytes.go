@@ -167,7 +167,7 @@ func storeBytes[R any](c *Call, r R, expires int64) error {
 	if expires != 0 {
 		e.Expires = time.Unix(0, expires)
 	}
-	if c.summary != nil {
+	if c.summary != nil && c.cfg.Summaries.KeepsSummary(c.f.info.Summary, c.b.private) {
 		e.Summary = c.summary()
 	}
 	data := store.EncodeEntry(e)

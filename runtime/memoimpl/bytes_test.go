@@ -200,7 +200,7 @@ func TestBytesEntryCarriesSummaryAndExpiry(t *testing.T) {
 	// runs ahead of it.
 	now := time.Now().Add(time.Hour).Truncate(time.Second)
 	st := &recording{Backend: memory.New(memory.Options{})}
-	bf := newByteFunc(t, st, memoimpl.FuncInfo{TTL: time.Minute})
+	bf := newByteFunc(t, st, memoimpl.FuncInfo{TTL: time.Minute, Summary: "true"})
 	memo.Configure(memo.Config{Now: func() time.Time { return now }})
 	bf.mustCall(t, "hello", 1)
 	data, err := st.Backend.Get(context.Background(), st.lastSet)

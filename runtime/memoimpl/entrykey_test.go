@@ -46,7 +46,7 @@ func (s *keyedStore) key(name, summary string) (store.Key, bool) {
 var entryKeyFuncs = sync.OnceValue(func() [2]*memoimpl.Func {
 	var fs [2]*memoimpl.Func
 	for i := range fs {
-		fs[i] = memoimpl.NewFunc(memoimpl.FuncInfo{Package: "example.com/entrykey", Name: fmt.Sprintf("F%d", i), Backend: "entrykey", Codec: "json"})
+		fs[i] = memoimpl.NewFunc(memoimpl.FuncInfo{Package: "example.com/entrykey", Name: fmt.Sprintf("F%d", i), Backend: "entrykey", Codec: "json", Summary: "true"})
 	}
 	return fs
 })

@@ -70,6 +70,10 @@ type FuncInfo struct {
 	// NoVerify (verify=false) stores results in byte-level backends
 	// without decoding them first to check that they read back equal.
 	NoVerify bool
+	// Summary is summary=: "true" keeps a readable summary of the keyed
+	// arguments in each entry of a byte-level backend, "false" never does,
+	// and "" follows memo.Config.Summaries (see memo.SummaryPolicy).
+	Summary string
 	// KeepsLocal says that the codec reads a time in time.Local back in
 	// the zone it was stored in, whatever the reading process's time.Local
 	// (memogen's msgpack does; json and gob store an offset alone).
@@ -118,6 +122,7 @@ type binding struct {
 	backend   store.Backend // a byte-level backend, when table is nil
 	codec     store.Codec   // the codec for backend
 	codecSpec string        // the spec codec was looked up by
+	private   bool          // backend says its entries stay on this machine (store.PrivateBackend)
 	err       error         // why the backend cannot be used, or nil
 	boundErr  error         // why the function's size= can never be reached in table's store, or nil
 	// health is the cooldown state of the backend bound to the name,
@@ -238,6 +243,7 @@ func (f *Func) rebind(gen uint64) *binding {
 		}
 		b.backend = backend
 		b.codecSpec = f.info.codecSpec()
+		b.private = store.IsPrivate(backend)
 		if f.info.Unstorable != "" {
 			b.err = fmt.Errorf("%w: %s: %s", memo.ErrUnstorable, f.backendName(), f.info.Unstorable)
 			break

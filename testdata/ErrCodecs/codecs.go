@@ -64,3 +64,51 @@ func Checksum(r io.Reader) int { return 0 }
 //
 //memo:cache ignore=x,y
 func AllIgnored(x, y int) int { return x + y }
+
+// Row is a flat struct: a table codec stores a slice of them.
+type Row struct {
+	Region string `csv:"region"`
+	ID     int64
+	Rate   float64
+}
+
+// Rows is a table.
+//
+//memo:cache codec=csv
+func Rows(n int) []Row { return nil }
+
+// NotRows returns rows that are not flat.
+//
+//memo:cache codec=csv
+func NotRows(n int) []struct {
+	Region string
+	Tags   []string
+} {
+	return nil
+}
+
+// NotSlice returns a single row.
+//
+//memo:cache codec=csv+gzip
+func NotSlice(n int) Row { return Row{} }
+
+// Dropped tags a column away.
+//
+//memo:cache codec=csv
+func Dropped(n int) []struct {
+	ID   int
+	Note string `csv:"-"`
+} {
+	return nil
+}
+
+// Settings keeps a secret yaml drops.
+type Settings struct {
+	Name   string
+	Secret string `yaml:"-"`
+}
+
+// LoadSettings is stored as YAML.
+//
+//memo:cache codec=yaml
+func LoadSettings(n int) Settings { return Settings{} }

@@ -48,3 +48,8 @@ func BadVerify(n int) int { return n }
 //
 //memo:cache verfiy=false verify=flase
 func VerifyTypo(n int) int { return n }
+
+// BadSummary spells true another way.
+//
+//memo:cache summary=yes
+func BadSummary(n int) int { return n }

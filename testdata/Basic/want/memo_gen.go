@@ -381,6 +381,70 @@ func (h SvcLoadMemoHandle) Stats() memo.Stats {
 	return memoSvc_Load.Stats()
 }
 
+// memoLookup is the cache of Lookup.
+var memoLookup = memoimpl.NewFunc(memoimpl.FuncInfo{
+	Equal:       memoEqualInt,
+	Fingerprint: "6d964e1c0875680002c861aaaafa6074",
+	KeepsLocal:  true,
+	Name:        "Lookup",
+	Package:     "github.com/memogen/memogen/testdata/Basic",
+	Summary:     "false",
+})
+
+// memoLookupBegin starts a call of Lookup and writes its key.
+func memoLookupBegin(email string) *memoimpl.Call {
+	memoCall := memoLookup.Begin(context.Background())
+	w := memoCall.Key()
+	w.Text(email)
+	return memoCall
+}
+
+// LookupCached is the memoized form of [Lookup]: calls with equal arguments
+// share one result, computed once. The key is made of email. Entries keep no
+// summary of the keyed arguments (summary=false): memocache ls shows their key
+// digests.
+func LookupCached(email string) int {
+	memoCall := memoLookupBegin(email)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("email", email)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return Lookup(email), nil
+	})
+	return memoR
+}
+
+// LookupMemo returns the handle of [LookupCached]'s cache.
+func LookupMemo() LookupMemoHandle {
+	return LookupMemoHandle{}
+}
+
+// LookupMemoHandle controls the cache of [LookupCached].
+type LookupMemoHandle struct{}
+
+// Forget removes the cached result for these arguments, if any.
+func (h LookupMemoHandle) Forget(email string) error {
+	return memoLookupBegin(email).Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments.
+func (h LookupMemoHandle) Contains(email string) bool {
+	return memoLookupBegin(email).Contains()
+}
+
+// Clear removes every cached result.
+func (h LookupMemoHandle) Clear(ctx context.Context) error {
+	return memoLookup.Clear(ctx)
+}
+
+// Stats returns the cache's counters.
+func (h LookupMemoHandle) Stats() memo.Stats {
+	return memoLookup.Stats()
+}
+
 // memoKeyPoint writes the key of a value of type Point.
 func memoKeyPoint(w *memo.KeyWriter, v *Point) {
 	w.Float(v.X)

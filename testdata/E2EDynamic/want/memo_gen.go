@@ -204,7 +204,7 @@ func (h JoinMemoHandle) Stats() memo.Stats {
 // memoName is the cache of Name.
 var memoName = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "7b4d1e99e2105ffbeac144f088f0b524",
+	Fingerprint: "a56306da86cadce451937fb972c1f025",
 	KeepsLocal:  true,
 	Name:        "Name",
 	Package:     "github.com/memogen/memogen/testdata/E2EDynamic",
