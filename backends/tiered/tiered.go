@@ -59,6 +59,7 @@ type Store struct {
 	front, back store.Backend
 	frontTTL    time.Duration
 	seed        maphash.Seed
+	decoded     decodedTables // the runtime's decoded results, by function
 	// stripes order fills of the front with writes to the same keys; a key
 	// uses the stripe its digest hashes to.
 	stripes [64]stripe
@@ -198,6 +199,7 @@ func (s *Store) Set(ctx context.Context, key store.Key, value []byte, expires ti
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.gen++
+	s.dropDecoded(key)
 	// Another write to the stripe while this one reached the back may have
 	// landed in either order there, so the front cannot tell which value
 	// won; it forgets the key instead.
@@ -233,6 +235,7 @@ func (s *Store) Delete(ctx context.Context, key store.Key) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.gen++
+	s.dropDecoded(key)
 	return errors.Join(err, s.front.Delete(ctx, key))
 }
 
@@ -247,6 +250,7 @@ func (s *Store) Clear(ctx context.Context, fn store.FuncID) error {
 	}
 	// A Get that read the back before it was cleared has seen its stripe
 	// change and will not fill; one that filled earlier is removed here.
+	s.clearDecoded(fn)
 	return errors.Join(err, s.front.Clear(ctx, fn))
 }
 

@@ -88,6 +88,11 @@ func (c *Call) loadEntry() (payload []byte, expires int64, ok bool) {
 	ctx, cancel := c.opContext()
 	data, err := c.b.backend.Get(ctx, c.byteKey())
 	cancel()
+	return c.checkEntry(data, err)
+}
+
+// checkEntry is loadEntry once the backend answered with data and err.
+func (c *Call) checkEntry(data []byte, err error) (payload []byte, expires int64, ok bool) {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return nil, 0, false
@@ -125,6 +130,13 @@ func loadBytes[R any](c *Call) (result R, expires int64, ok bool) {
 	if !ok || !c.live(expires) {
 		return result, 0, false
 	}
+	result, ok = decodeEntry[R](c, payload)
+	return result, expires, ok
+}
+
+// decodeEntry decodes the payload of the call's entry; an entry that does
+// not decode is discarded.
+func decodeEntry[R any](c *Call, payload []byte) (result R, ok bool) {
 	lim := c.cfg.limits(time.Now().Add(c.cfg.timeout()))
 	if err := unmarshal(c.b.codec, payload, &result, lim); err != nil {
 		var zero R
@@ -132,12 +144,12 @@ func loadBytes[R any](c *Call) (result R, expires int64, ok bool) {
 			// A slow decode of an entry within the limits says the process
 			// is loaded, not that the entry is bad: keep it.
 			c.fail(fmt.Errorf("memo: %s: decoding a result of %s: %w", c.f.backendName(), c.f.id, err))
-			return zero, 0, false
+			return zero, false
 		}
 		c.discard(fmt.Errorf("%w: decoding: %w", store.ErrCorrupt, err))
-		return zero, 0, false
+		return zero, false
 	}
-	return result, expires, true
+	return result, true
 }
 
 // storeBytes encodes and stores a fresh result, unless it would not read

@@ -150,6 +150,9 @@ func Lookup[R any](c *Call, refresh bool) (result R, ok bool) {
 	var expires int64
 	if c.b.table != nil {
 		result, expires, ok = loadTable[R](c)
+	} else if c.b.front != nil {
+		result, expires, ok = loadFront[R](c)
+		c.probed()
 	} else {
 		result, expires, ok = loadBytes[R](c)
 		c.probed()
@@ -324,6 +327,9 @@ func (c *Call) Contains() bool {
 	if c.b.table != nil {
 		_, expires, ok := c.b.table.Peek(c.w.Bytes())
 		return ok && c.live(expires)
+	}
+	if c.b.front != nil && frontHolds(c) {
+		return true
 	}
 	_, expires, ok := c.loadEntry()
 	c.probed()
