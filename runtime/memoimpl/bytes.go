@@ -27,8 +27,8 @@ func (c *Call) byteKey() store.Key {
 // opContext bounds one backend operation by Config.Timeout. It keeps the
 // caller's values but not its cancellation, so that a result computed just
 // before the caller gave up is still stored.
-func (c *Call) opContext() (context.Context, context.CancelFunc) {
-	return newOpContext(c.ctx, c.cfg.timeout())
+func (c *Call) opContext() *opContext {
+	return startOp(c.ctx, c.cfg.timeout())
 }
 
 // joinErrs joins errors, returning one of them unwrapped when the other is
@@ -75,8 +75,8 @@ func (c *Call) backendFailed(err error) {
 func (c *Call) discard(err error) {
 	c.f.stats.corrupt.Add(1)
 	c.cacheErr = err
-	ctx, cancel := c.opContext()
-	defer cancel()
+	ctx := c.opContext()
+	defer ctx.cancel()
 	_ = c.b.backend.Delete(ctx, c.byteKey())
 }
 
@@ -85,9 +85,9 @@ func (c *Call) discard(err error) {
 // backend and a corrupt or foreign entry all report false. It parses only
 // what a hit needs, allocating nothing beyond what the backend returned.
 func (c *Call) loadEntry() (payload []byte, expires int64, ok bool) {
-	ctx, cancel := c.opContext()
+	ctx := c.opContext()
 	data, err := c.b.backend.Get(ctx, c.byteKey())
-	cancel()
+	ctx.cancel()
 	return c.checkEntry(data, err)
 }
 
@@ -188,8 +188,8 @@ func storeBytes[R any](c *Call, r R, expires int64) error {
 		c.f.stats.oversize.Add(1)
 		return nil
 	}
-	ctx, cancel := c.opContext()
-	defer cancel()
+	ctx := c.opContext()
+	defer ctx.cancel()
 	if err := c.b.backend.Set(ctx, c.byteKey(), data, e.Expires); err != nil {
 		err = fmt.Errorf("memo: %s: set: %w", c.f.backendName(), err)
 		if errors.Is(err, store.ErrCorrupt) {

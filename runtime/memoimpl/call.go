@@ -26,6 +26,7 @@ type Call struct {
 	start   time.Time     // set when the call is observed
 	key     store.Key     // the byte-level key, once computed
 	summary func() string // describes the keyed arguments, for byte-level entries
+	hexKey  [32]byte      // the digest's hex digits, for a decoded front's lookups
 
 	cacheErr  error // the cache's own failure during this call, for the hook
 	strictErr error // a backend failure to return instead of failing open
@@ -308,8 +309,8 @@ func (c *Call) Forget() error {
 		c.b.table.Delete(c.w.Bytes())
 		return nil
 	}
-	ctx, cancel := c.opContext()
-	defer cancel()
+	ctx := c.opContext()
+	defer ctx.cancel()
 	err := c.b.backend.Delete(ctx, c.byteKey())
 	if err == nil {
 		c.probed()

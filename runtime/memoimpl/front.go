@@ -20,21 +20,21 @@ type kept[R any] struct {
 	expires int64
 }
 
-// frontDigest writes the hex digest of the call's key to buf, without
-// allocating, for looking the front up.
-func (c *Call) frontDigest(buf *[32]byte) []byte {
+// frontDigest returns the hex digest of the call's key, for looking the
+// front up: in the Call, since a buffer of its own would escape to the
+// heap through the front's interface.
+func (c *Call) frontDigest() []byte {
 	if c.key.Digest != "" {
-		return append(buf[:0], c.key.Digest...)
+		return append(c.hexKey[:0], c.key.Digest...)
 	}
 	d := digestOf(c.f.prefix, c.w.Bytes())
-	hex.Encode(buf[:], d[:])
-	return buf[:]
+	hex.Encode(c.hexKey[:], d[:])
+	return c.hexKey[:]
 }
 
 // frontHolds reports whether the front keeps a live result of the call.
 func frontHolds(c *Call) bool {
-	var buf [32]byte
-	_, until, ok := c.b.front.Get(c.frontDigest(&buf))
+	_, until, ok := c.b.front.Get(c.frontDigest())
 	return ok && c.live(until)
 }
 
@@ -44,16 +44,15 @@ func frontHolds(c *Call) bool {
 // before the read: a result the back no longer holds is served at most
 // that long.
 func loadFront[R any](c *Call) (result R, expires int64, ok bool) {
-	var buf [32]byte
-	if v, until, found := c.b.front.Get(c.frontDigest(&buf)); found && c.live(until) {
+	if v, until, found := c.b.front.Get(c.frontDigest()); found && c.live(until) {
 		if k, isKept := v.(*kept[R]); isKept {
 			return k.result, k.expires, true
 		}
 	}
 	now := c.cfg.now()
-	ctx, cancel := c.opContext()
+	ctx := c.opContext()
 	data, ticket, err := c.b.front.Load(ctx, c.byteKey())
-	cancel()
+	ctx.cancel()
 	payload, expires, ok := c.checkEntry(data, err)
 	if !ok || !c.live(expires) {
 		return result, 0, false
