@@ -20,6 +20,19 @@
 // entry's own expiry. Choose FrontTTL as the staleness the application
 // tolerates after a result is recomputed or forgotten elsewhere. A Store
 // that is the only writer of its back can afford a long FrontTTL.
+//
+// # Decoded results
+//
+// When the front is a memory store (any store.ValueStore), memogen's
+// runtime keeps there, for each function, the results it decoded from the
+// back's entries (see [Store.DecodedFront]), so that a front hit costs a
+// table lookup: no copy, checksum or decode. A kept result is the back's
+// entry decoded, never the result as the function returned it, so a front
+// hit returns what reading the back would; it is kept for at most
+// Options.FrontTTL after the back was read, by the runtime's clock
+// (memo.Config.Now), and never past the entry's expiry. Like the memory
+// backend's, a kept result is shared by every hit: treat results as
+// read-only. Other callers of Get are served copies of the bytes.
 package tiered
 
 import (
