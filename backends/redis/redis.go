@@ -65,6 +65,14 @@
 // context deadlines; a client passed in [Options.Client] should set
 // ContextTimeoutEnabled too, or go-redis bounds commands only by its own
 // read and write timeouts.
+//
+// Get, the hit path, hides its context's Done channel from go-redis, which
+// would otherwise start a timer for every read: the command is bounded by
+// the context's deadline through the connection's read and write deadlines
+// and the dial, but waiting for a free connection of a full pool is bounded
+// by the client's PoolTimeout, and go-redis's retry back-offs run to their
+// end, so a Get may outlast memo.Config.Timeout by those on a failing
+// server. Set, Delete, Clear and List honour their context in full.
 package redis
 
 import (
