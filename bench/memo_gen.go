@@ -13,6 +13,138 @@ import (
 	memoimpl "github.com/memogen/memogen/runtime/memoimpl"
 )
 
+// memoSearchRedis is the cache of SearchRedis.
+var memoSearchRedis = memoimpl.NewFunc(memoimpl.FuncInfo{
+	Backend:     "benchredis",
+	Equal:       memoEqualResult,
+	Fingerprint: "9bb5ce1fb37e5c89caea51d8a50df7f4",
+	KeepsLocal:  true,
+	Name:        "SearchRedis",
+	Package:     "github.com/memogen/memogen/bench",
+	Size:        memoSizeOfResult,
+})
+
+// memoSearchRedisBegin starts a call of SearchRedis and writes its key.
+func memoSearchRedisBegin(index string, q Query, page int) *memoimpl.Call {
+	memoCall := memoSearchRedis.Begin(context.Background())
+	w := memoCall.Key()
+	w.Text(index)
+	memoKeyQuery(w, &q)
+	w.Int(int64(page))
+	return memoCall
+}
+
+// SearchRedisCached is the memoized form of [SearchRedis]: calls with equal
+// arguments share one result, computed once. The key is made of index, q and
+// page. Results live in the backend named "benchredis".
+func SearchRedisCached(index string, q Query, page int) Result {
+	memoCall := memoSearchRedisBegin(index, q, page)
+	if memoR, memoOK := memoimpl.Lookup[Result](memoCall, false); memoOK {
+		return memoR
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("index", index, "q", q, "page", page)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Result, error) {
+		return SearchRedis(index, q, page), nil
+	})
+	return memoR
+}
+
+// SearchRedisMemo returns the handle of [SearchRedisCached]'s cache.
+func SearchRedisMemo() SearchRedisMemoHandle {
+	return SearchRedisMemoHandle{}
+}
+
+// SearchRedisMemoHandle controls the cache of [SearchRedisCached].
+type SearchRedisMemoHandle struct{}
+
+// Forget removes the cached result for these arguments, if any.
+func (h SearchRedisMemoHandle) Forget(index string, q Query, page int) error {
+	return memoSearchRedisBegin(index, q, page).Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments.
+func (h SearchRedisMemoHandle) Contains(index string, q Query, page int) bool {
+	return memoSearchRedisBegin(index, q, page).Contains()
+}
+
+// Clear removes every cached result.
+func (h SearchRedisMemoHandle) Clear(ctx context.Context) error {
+	return memoSearchRedis.Clear(ctx)
+}
+
+// Stats returns the cache's counters.
+func (h SearchRedisMemoHandle) Stats() memo.Stats {
+	return memoSearchRedis.Stats()
+}
+
+// memoSearchTiered is the cache of SearchTiered.
+var memoSearchTiered = memoimpl.NewFunc(memoimpl.FuncInfo{
+	Backend:     "benchtiered",
+	Equal:       memoEqualResult,
+	Fingerprint: "0da37dac95c83f060d3196a3bb311e9e",
+	KeepsLocal:  true,
+	Name:        "SearchTiered",
+	Package:     "github.com/memogen/memogen/bench",
+	Size:        memoSizeOfResult,
+})
+
+// memoSearchTieredBegin starts a call of SearchTiered and writes its key.
+func memoSearchTieredBegin(index string, q Query, page int) *memoimpl.Call {
+	memoCall := memoSearchTiered.Begin(context.Background())
+	w := memoCall.Key()
+	w.Text(index)
+	memoKeyQuery(w, &q)
+	w.Int(int64(page))
+	return memoCall
+}
+
+// SearchTieredCached is the memoized form of [SearchTiered]: calls with equal
+// arguments share one result, computed once. The key is made of index, q and
+// page. Results live in the backend named "benchtiered".
+func SearchTieredCached(index string, q Query, page int) Result {
+	memoCall := memoSearchTieredBegin(index, q, page)
+	if memoR, memoOK := memoimpl.Lookup[Result](memoCall, false); memoOK {
+		return memoR
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("index", index, "q", q, "page", page)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Result, error) {
+		return SearchTiered(index, q, page), nil
+	})
+	return memoR
+}
+
+// SearchTieredMemo returns the handle of [SearchTieredCached]'s cache.
+func SearchTieredMemo() SearchTieredMemoHandle {
+	return SearchTieredMemoHandle{}
+}
+
+// SearchTieredMemoHandle controls the cache of [SearchTieredCached].
+type SearchTieredMemoHandle struct{}
+
+// Forget removes the cached result for these arguments, if any.
+func (h SearchTieredMemoHandle) Forget(index string, q Query, page int) error {
+	return memoSearchTieredBegin(index, q, page).Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments.
+func (h SearchTieredMemoHandle) Contains(index string, q Query, page int) bool {
+	return memoSearchTieredBegin(index, q, page).Contains()
+}
+
+// Clear removes every cached result.
+func (h SearchTieredMemoHandle) Clear(ctx context.Context) error {
+	return memoSearchTiered.Clear(ctx)
+}
+
+// Stats returns the cache's counters.
+func (h SearchTieredMemoHandle) Stats() memo.Stats {
+	return memoSearchTiered.Stats()
+}
+
 // memoHugeMemory is the cache of HugeMemory.
 var memoHugeMemory = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoHugeMemoryEqual,
@@ -792,6 +924,18 @@ func memoKeyQuery(w *memo.KeyWriter, v *Query) {
 	w.Bool(v.Desc)
 }
 
+// memoEqualResult compares a value of type Result with what its encoding
+// decodes to.
+func memoEqualResult(d *memoimpl.Diff, a, b *Result) bool {
+	if a.Hits != b.Hits {
+		return d.Differ(a.Hits, b.Hits, ".Hits")
+	}
+	if a.First != b.First {
+		return d.Differ(a.First, b.First, ".First")
+	}
+	return true
+}
+
 // memoHugeMemoryEqual compares a result of HugeMemory with what its encoding
 // decodes to.
 func memoHugeMemoryEqual(d *memoimpl.Diff, a, b *[32]byte) bool {
@@ -843,16 +987,10 @@ func memoEqualProfile(d *memoimpl.Diff, a, b *Profile) bool {
 	return true
 }
 
-// memoEqualResult compares a value of type Result with what its encoding
-// decodes to.
-func memoEqualResult(d *memoimpl.Diff, a, b *Result) bool {
-	if a.Hits != b.Hits {
-		return d.Differ(a.Hits, b.Hits, ".Hits")
-	}
-	if a.First != b.First {
-		return d.Differ(a.First, b.First, ".First")
-	}
-	return true
+// memoSizeOfResult estimates the bytes a result of type Result references
+// outside itself.
+func memoSizeOfResult(r Result) int64 {
+	return memoSizeResult(&r)
 }
 
 // memoSizeOfProfile estimates the bytes a result of type Profile references
@@ -861,10 +999,10 @@ func memoSizeOfProfile(r Profile) int64 {
 	return memoSizeProfile(&r)
 }
 
-// memoSizeOfResult estimates the bytes a result of type Result references
-// outside itself.
-func memoSizeOfResult(r Result) int64 {
-	return memoSizeResult(&r)
+// memoSizeResult estimates the bytes a value of type Result references outside
+// itself.
+func memoSizeResult(v *Result) int64 {
+	return int64(len(v.First))
 }
 
 // memoSizeProfile estimates the bytes a value of type Profile references
@@ -878,10 +1016,4 @@ func memoSizeProfile(v *Profile) int64 {
 		n += int64(len(v.Tags[i]))
 	}
 	return n
-}
-
-// memoSizeResult estimates the bytes a value of type Result references outside
-// itself.
-func memoSizeResult(v *Result) int64 {
-	return int64(len(v.First))
 }

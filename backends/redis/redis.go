@@ -65,6 +65,14 @@
 // context deadlines; a client passed in [Options.Client] should set
 // ContextTimeoutEnabled too, or go-redis bounds commands only by its own
 // read and write timeouts.
+//
+// Get, the hit path, hides its context's Done channel from go-redis, which
+// would otherwise start a timer for every read: the command is bounded by
+// the context's deadline through the connection's read and write deadlines
+// and the dial, but waiting for a free connection of a full pool is bounded
+// by the client's PoolTimeout, and go-redis's retry back-offs run to their
+// end, so a Get may outlast memo.Config.Timeout by those on a failing
+// server. Set, Delete, Clear and List honour their context in full.
 package redis
 
 import (
@@ -123,6 +131,7 @@ type Store struct {
 // routing each key to its slot) and one node of a cluster both provide them.
 type commands interface {
 	GetRange(ctx context.Context, key string, start, end int64) *goredis.StringCmd
+	Process(ctx context.Context, cmd goredis.Cmder) error
 	Set(ctx context.Context, key string, value any, expiration time.Duration) *goredis.StatusCmd
 	Del(ctx context.Context, keys ...string) *goredis.IntCmd
 	Scan(ctx context.Context, cursor uint64, match string, count int64) *goredis.ScanCmd
@@ -230,12 +239,15 @@ func (s *Store) Close() error {
 // refused with an error wrapping store.ErrTooLarge, for the runtime to
 // delete.
 func (s *Store) Get(ctx context.Context, key store.Key) ([]byte, error) {
-	k := s.key(key.Func, key.Digest)
+	keyPrefix := s.funcKeyPrefix(key.Func)
 	limit := store.DefaultLimits().MaxBytes
-	// GETRANGE reads like GET, an expired key being absent, but within a
-	// bound; it answers an absent key with an empty value, and no entry
-	// is empty.
-	data, err := s.rdb.GetRange(ctx, k, 0, int64(limit)).Bytes()
+	// GETRANGE answers an absent key with an empty value, and no entry is
+	// empty.
+	data, err := s.getRange(ctx, keyPrefix, key.Digest, int64(limit))
+	if err == nil && len(data) > 0 && len(data) <= limit {
+		return data, nil
+	}
+	k := keyPrefix + key.Digest
 	switch {
 	case errors.Is(err, goredis.Nil), err == nil && len(data) == 0:
 		return nil, store.ErrNotFound

@@ -20,6 +20,19 @@
 // entry's own expiry. Choose FrontTTL as the staleness the application
 // tolerates after a result is recomputed or forgotten elsewhere. A Store
 // that is the only writer of its back can afford a long FrontTTL.
+//
+// # Decoded results
+//
+// When the front is a memory store (any store.ValueStore), memogen's
+// runtime keeps there, for each function, the results it decoded from the
+// back's entries (see [Store.DecodedFront]), so that a front hit costs a
+// table lookup: no copy, checksum or decode. A kept result is the back's
+// entry decoded, never the result as the function returned it, so a front
+// hit returns what reading the back would; it is kept for at most
+// Options.FrontTTL after the back was read, by the runtime's clock
+// (memo.Config.Now), and never past the entry's expiry. Like the memory
+// backend's, a kept result is shared by every hit: treat results as
+// read-only. Other callers of Get are served copies of the bytes.
 package tiered
 
 import (
@@ -59,6 +72,7 @@ type Store struct {
 	front, back store.Backend
 	frontTTL    time.Duration
 	seed        maphash.Seed
+	decoded     decodedTables // the runtime's decoded results, by function
 	// stripes order fills of the front with writes to the same keys; a key
 	// uses the stripe its digest hashes to.
 	stripes [64]stripe
@@ -198,6 +212,7 @@ func (s *Store) Set(ctx context.Context, key store.Key, value []byte, expires ti
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.gen++
+	s.dropDecoded(key)
 	// Another write to the stripe while this one reached the back may have
 	// landed in either order there, so the front cannot tell which value
 	// won; it forgets the key instead.
@@ -233,6 +248,7 @@ func (s *Store) Delete(ctx context.Context, key store.Key) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.gen++
+	s.dropDecoded(key)
 	return errors.Join(err, s.front.Delete(ctx, key))
 }
 
@@ -247,6 +263,7 @@ func (s *Store) Clear(ctx context.Context, fn store.FuncID) error {
 	}
 	// A Get that read the back before it was cleared has seen its stripe
 	// change and will not fill; one that filled earlier is removed here.
+	s.clearDecoded(fn)
 	return errors.Join(err, s.front.Clear(ctx, fn))
 }
 

@@ -26,8 +26,8 @@ func (c *Call) byteKey() store.Key {
 // opContext bounds one backend operation by Config.Timeout. It keeps the
 // caller's values but not its cancellation, so that a result computed just
 // before the caller gave up is still stored.
-func (c *Call) opContext() (context.Context, context.CancelFunc) {
-	return newOpContext(c.ctx, c.cfg.timeout())
+func (c *Call) opContext() *opContext {
+	return startOp(c.ctx, c.cfg.timeout())
 }
 
 // joinErrs joins errors, returning one of them unwrapped when the other is
@@ -74,8 +74,8 @@ func (c *Call) backendFailed(err error) {
 func (c *Call) discard(err error) {
 	c.f.stats.corrupt.Add(1)
 	c.cacheErr = err
-	ctx, cancel := c.opContext()
-	defer cancel()
+	ctx := c.opContext()
+	defer ctx.cancel()
 	_ = c.b.backend.Delete(ctx, c.byteKey())
 }
 
@@ -84,9 +84,14 @@ func (c *Call) discard(err error) {
 // backend and a corrupt or foreign entry all report false. It parses only
 // what a hit needs, allocating nothing beyond what the backend returned.
 func (c *Call) loadEntry() (payload []byte, expires int64, ok bool) {
-	ctx, cancel := c.opContext()
+	ctx := c.opContext()
 	data, err := c.b.backend.Get(ctx, c.byteKey())
-	cancel()
+	ctx.cancel()
+	return c.checkEntry(data, err)
+}
+
+// checkEntry is loadEntry once the backend answered with data and err.
+func (c *Call) checkEntry(data []byte, err error) (payload []byte, expires int64, ok bool) {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return nil, 0, false
@@ -124,6 +129,13 @@ func loadBytes[R any](c *Call) (result R, expires int64, ok bool) {
 	if !ok || !c.live(expires) {
 		return result, 0, false
 	}
+	result, ok = decodeEntry[R](c, payload)
+	return result, expires, ok
+}
+
+// decodeEntry decodes the payload of the call's entry; an entry that does
+// not decode is discarded.
+func decodeEntry[R any](c *Call, payload []byte) (result R, ok bool) {
 	lim := c.cfg.limits(time.Now().Add(c.cfg.timeout()))
 	if err := unmarshal(c.b.codec, payload, &result, lim); err != nil {
 		var zero R
@@ -131,12 +143,12 @@ func loadBytes[R any](c *Call) (result R, expires int64, ok bool) {
 			// A slow decode of an entry within the limits says the process
 			// is loaded, not that the entry is bad: keep it.
 			c.fail(fmt.Errorf("memo: %s: decoding a result of %s: %w", c.f.backendName(), c.f.id, err))
-			return zero, 0, false
+			return zero, false
 		}
 		c.discard(fmt.Errorf("%w: decoding: %w", store.ErrCorrupt, err))
-		return zero, 0, false
+		return zero, false
 	}
-	return result, expires, true
+	return result, true
 }
 
 // storeBytes encodes and stores a fresh result, unless it would not read
@@ -175,8 +187,8 @@ func storeBytes[R any](c *Call, r R, expires int64) error {
 		c.f.stats.oversize.Add(1)
 		return nil
 	}
-	ctx, cancel := c.opContext()
-	defer cancel()
+	ctx := c.opContext()
+	defer ctx.cancel()
 	if err := c.b.backend.Set(ctx, c.byteKey(), data, e.Expires); err != nil {
 		err = fmt.Errorf("memo: %s: set: %w", c.f.backendName(), err)
 		if errors.Is(err, store.ErrCorrupt) {

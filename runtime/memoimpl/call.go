@@ -26,6 +26,7 @@ type Call struct {
 	start   time.Time     // set when the call is observed
 	key     store.Key     // the byte-level key, once computed
 	summary func() string // describes the keyed arguments, for byte-level entries
+	hexKey  [32]byte      // the digest's hex digits, for a decoded front's lookups
 
 	cacheErr  error // the cache's own failure during this call, for the hook
 	strictErr error // a backend failure to return instead of failing open
@@ -150,6 +151,9 @@ func Lookup[R any](c *Call, refresh bool) (result R, ok bool) {
 	var expires int64
 	if c.b.table != nil {
 		result, expires, ok = loadTable[R](c)
+	} else if c.b.front != nil {
+		result, expires, ok = loadFront[R](c)
+		c.probed()
 	} else {
 		result, expires, ok = loadBytes[R](c)
 		c.probed()
@@ -305,8 +309,8 @@ func (c *Call) Forget() error {
 		c.b.table.Delete(c.w.Bytes())
 		return nil
 	}
-	ctx, cancel := c.opContext()
-	defer cancel()
+	ctx := c.opContext()
+	defer ctx.cancel()
 	err := c.b.backend.Delete(ctx, c.byteKey())
 	if err == nil {
 		c.probed()
@@ -324,6 +328,9 @@ func (c *Call) Contains() bool {
 	if c.b.table != nil {
 		_, expires, ok := c.b.table.Peek(c.w.Bytes())
 		return ok && c.live(expires)
+	}
+	if c.b.front != nil && frontHolds(c) {
+		return true
 	}
 	_, expires, ok := c.loadEntry()
 	c.probed()

@@ -118,13 +118,14 @@ type Func struct {
 // registry's generation is gen.
 type binding struct {
 	gen       uint64
-	table     store.Table   // the function's table in a ValueStore, or nil
-	backend   store.Backend // a byte-level backend, when table is nil
-	codec     store.Codec   // the codec for backend
-	codecSpec string        // the spec codec was looked up by
-	private   bool          // backend says its entries stay on this machine (store.PrivateBackend)
-	err       error         // why the backend cannot be used, or nil
-	boundErr  error         // why the function's size= can never be reached in table's store, or nil
+	table     store.Table      // the function's table in a ValueStore, or nil
+	backend   store.Backend    // a byte-level backend, when table is nil
+	codec     store.Codec      // the codec for backend
+	codecSpec string           // the spec codec was looked up by
+	front     store.FrontTable // decoded results kept in front of backend, or nil
+	private   bool             // backend says its entries stay on this machine (store.PrivateBackend)
+	err       error            // why the backend cannot be used, or nil
+	boundErr  error            // why the function's size= can never be reached in table's store, or nil
 	// health is the cooldown state of the backend bound to the name,
 	// which every Func bound to it shares; see cooldown.go.
 	health *registry.Health
@@ -253,6 +254,9 @@ func (f *Func) rebind(gen uint64) *binding {
 			break
 		}
 		b.codec, b.err = store.LookupCodec(b.codecSpec)
+		if df, ok := backend.(store.DecodedFront); ok && b.err == nil {
+			b.front = df.DecodedFront(f.id)
+		}
 	}
 	f.bound.Store(b)
 	return b

@@ -81,9 +81,9 @@ func awaitLease[R any](c *Call, l store.Locker) (unlock func(context.Context) er
 		if c.backendDown || !c.writable() {
 			return nil, result, 0, false // the backend is failing: no lease worth waiting for
 		}
-		ctx, cancel := c.opContext()
+		ctx := c.opContext()
 		unlock, ok, err := l.TryLock(ctx, key, wait)
-		cancel()
+		ctx.cancel()
 		if errors.Is(err, errors.ErrUnsupported) {
 			return nil, result, 0, false // a wrapper whose inner backend offers no lease
 		}
@@ -120,8 +120,8 @@ func awaitLease[R any](c *Call, l store.Locker) (unlock func(context.Context) er
 // releaseLease releases a lease within Config.Timeout; a lease that cannot be
 // released expires on its own.
 func (c *Call) releaseLease(unlock func(context.Context) error) {
-	ctx, cancel := c.opContext()
-	defer cancel()
+	ctx := c.opContext()
+	defer ctx.cancel()
 	_ = unlock(ctx)
 }
 
@@ -134,8 +134,8 @@ func (c *Call) recordTags() {
 	if !ok || len(c.f.info.Tags) == 0 || c.f.tagsRecorded.Load() == c.b || c.backendDown {
 		return
 	}
-	ctx, cancel := c.opContext()
-	defer cancel()
+	ctx := c.opContext()
+	defer ctx.cancel()
 	for _, t := range c.f.info.Tags {
 		if err := tg.AddTag(ctx, t, c.f.id); err != nil {
 			c.f.stats.failures.Add(1)

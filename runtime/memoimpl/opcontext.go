@@ -25,14 +25,21 @@ type opContext struct {
 // newOpContext returns the context of one operation and its cancel, which
 // the operation must call when it ends.
 func newOpContext(parent context.Context, timeout time.Duration) (*opContext, context.CancelFunc) {
+	c := startOp(parent, timeout)
+	return c, c.cancel
+}
+
+// startOp returns the context of one operation, whose cancel method the
+// operation must call when it ends: the runtime calls the method, rather
+// than a CancelFunc, which would cost an allocation per operation.
+func startOp(parent context.Context, timeout time.Duration) *opContext {
 	if parent.Done() != nil {
 		// Hide the caller's cancellation from Value too, so that
 		// context.Cause reports this operation's own end, not the caller's.
 		// A parent that can never be cancelled has nothing to hide.
 		parent = context.WithoutCancel(parent)
 	}
-	c := &opContext{parent: parent, deadline: time.Now().Add(timeout)}
-	return c, c.cancel
+	return &opContext{parent: parent, deadline: time.Now().Add(timeout)}
 }
 
 // Deadline returns the operation's deadline.
