@@ -51,6 +51,7 @@ type directive struct {
 	Name     string        // name=; "" if absent
 	Codec    string        // codec=; "" if absent (e.g. "json", "msgpack+zstd")
 	NoVerify bool          // verify=false; results are then stored unchecked
+	Fresh    freshOptions  // stale=, stale_if_error=, early=, errttl=, ttl_refresh=; see directive_fresh.go
 
 	// Canonical re-serializes the options so that it fingerprints the
 	// directive whatever order and spacing the user wrote. It lists the
@@ -138,12 +139,17 @@ var options = []optionSpec{
 	{"backend", (*parser).setBackend, func(d *directive) string { return d.Backend }},
 	{"codec", (*parser).setCodec, func(d *directive) string { return d.Codec }},
 	{"dynamic", (*parser).setDynamic, func(d *directive) string { return strings.Join(d.Dynamic, ",") }},
+	{"early", (*parser).setEarly, formatEarly},
+	{"errttl", (*parser).setErrTTL, formatDuration(func(d *directive) time.Duration { return d.Fresh.ErrTTL })},
 	{"ignore", (*parser).setIgnore, func(d *directive) string { return strings.Join(d.Ignore, ",") }},
 	{"name", (*parser).setName, func(d *directive) string { return d.Name }},
 	{"nocache", (*parser).setNoCache, func(d *directive) string { return d.NoCache }},
 	{"receiver", (*parser).setReceiver, formatReceiver},
 	{"size", (*parser).setSize, formatSize},
+	{"stale", (*parser).setStale, formatDuration(func(d *directive) time.Duration { return d.Fresh.Stale })},
+	{"stale_if_error", (*parser).setStaleIfError, formatDuration(func(d *directive) time.Duration { return d.Fresh.StaleIfError })},
 	{"ttl", (*parser).setTTL, formatTTL},
+	{"ttl_refresh", (*parser).setTTLRefresh, formatTTLRefresh},
 	{"verify", (*parser).setVerify, formatVerify},
 	{"version", (*parser).setVersion, func(d *directive) string { return d.Version }},
 }

@@ -63,6 +63,9 @@ type funcModel struct {
 	// keyFuncs are the package's //memo:key functions, whose code the
 	// fingerprint covers, since they may write this function's keys.
 	keyFuncs []*types.Func
+	// errorVars are the package's error variables a cached error
+	// (errttl=) may be, by name; see errorVars.
+	errorVars []string
 }
 
 // recvModel is a method's receiver.

@@ -96,6 +96,14 @@
 //	codec=<spec>     the codec for byte-level backends, e.g. json, msgpack+zstd
 //	verify=false     store results in byte-level backends without first
 //	                 checking that they read back equal (default true)
+//	stale=<duration> after ttl, serve the expired result at once for that
+//	                 long while one background refresh per key runs
+//	stale_if_error=<duration>  after ttl, serve the expired result for that
+//	                 long instead of the function's error
+//	early=<beta>     recompute before expiry with a probability that grows
+//	                 as expiry nears (XFetch; 1 is the usual beta)
+//	errttl=<duration>  cache the function's errors for that long
+//	ttl_refresh=true a hit extends the result's life by ttl
 //
 // The nocache parameter is left out of the key. receiver=ignore leaves a
 // method's receiver out of the key; receiver=fields keys it by its value (a

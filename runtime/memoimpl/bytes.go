@@ -125,6 +125,13 @@ func loadBytes[R any](c *Call) (result R, expires int64, ok bool) {
 	if !ok || !c.live(expires) {
 		return result, 0, false
 	}
+	result, ok = decodeResult[R](c, payload)
+	return result, expires, ok
+}
+
+// decodeResult decodes a stored result; a payload that does not decode is
+// discarded, and reported false.
+func decodeResult[R any](c *Call, payload []byte) (result R, ok bool) {
 	lim := c.cfg.limits(time.Now().Add(c.cfg.timeout()))
 	if err := unmarshal(c.b.codec, payload, &result, lim); err != nil {
 		var zero R
@@ -132,22 +139,33 @@ func loadBytes[R any](c *Call) (result R, expires int64, ok bool) {
 			// A slow decode of an entry within the limits says the process
 			// is loaded, not that the entry is bad: keep it.
 			c.fail(fmt.Errorf("memo: %s: decoding a result of %s: %w", c.f.backendName(), c.f.id, err))
-			return zero, 0, false
+			return zero, false
 		}
 		c.discard(fmt.Errorf("%w: decoding: %w", store.ErrCorrupt, err))
-		return zero, 0, false
+		return zero, false
 	}
-	return result, expires, true
+	return result, true
 }
 
 // storeBytes encodes and stores a fresh result, unless it would not read
-// back equal. A result that holds a cycle, or nests too deep for the codec,
-// is not encoded: that would overflow the stack.
+// back equal.
 func storeBytes[R any](c *Call, r R, expires int64) error {
+	payload, ok := encodeResult(c, r)
+	if !ok {
+		return nil
+	}
+	return storeEntry(c, payload, expires)
+}
+
+// encodeResult encodes a result, reporting false for one that is not to
+// be stored: too large, unencodable, or not reading back equal. A result
+// that holds a cycle, or nests too deep for the codec, is not encoded:
+// that would overflow the stack.
+func encodeResult[R any](c *Call, r R) (payload []byte, ok bool) {
 	if c.f.info.Recursive {
 		if err := checkNesting(r, nestingLimit(c.b.codecSpec)); err != nil {
 			c.notStored(fmt.Errorf("%w: %s: %w", memo.ErrUnstorable, c.f.backendName(), err))
-			return nil
+			return nil, false
 		}
 	}
 	payload, err := marshal(c.b.codec, encodable(&r), c.cfg.limits(time.Time{}))
@@ -156,14 +174,17 @@ func storeBytes[R any](c *Call, r R, expires int64) error {
 		// Too large to store, and to read back within the decoding limits,
 		// before or after compression.
 		c.f.stats.oversize.Add(1)
-		return nil
+		return nil, false
 	case err != nil:
 		c.notStored(fmt.Errorf("%w: %s: codec %s cannot encode the result: %w", memo.ErrUnstorable, c.f.backendName(), c.b.codecSpec, err))
-		return nil
+		return nil, false
 	}
-	if !readsBack(c, &r, payload) {
-		return nil
-	}
+	return payload, readsBack(c, &r, payload)
+}
+
+// storeEntry stores an encoded payload as the call's entry until expires
+// (Unix nanoseconds, 0 for never).
+func storeEntry(c *Call, payload []byte, expires int64) error {
 	e := store.Entry{Codec: c.b.codecSpec, Created: c.cfg.now(), Digest: c.byteKey().Digest, Payload: payload}
 	if expires != 0 {
 		e.Expires = time.Unix(0, expires)

@@ -73,6 +73,18 @@ type FuncInfo struct {
 	// the zone it was stored in, whatever the reading process's time.Local
 	// (memogen's msgpack does; json and gob store an offset alone).
 	KeepsLocal bool
+	// Freshness options (see fresh.go and the README's "Freshness"):
+	// stale=, stale_if_error=, early= (XFetch's beta), errttl= and
+	// ttl_refresh=true. A function with any of them is called through
+	// [LookupFresh] and [RunFresh].
+	Stale, StaleIfError, ErrTTL time.Duration
+	Early                       float64
+	TTLRefresh                  bool
+	// Sentinels are the error variables the function's package declares, by name:
+	// an error cached under errttl= in a byte-level backend that is, or
+	// wraps, one of them reads back as it, or as a [memo.CachedError]
+	// that errors.Is matches with it.
+	Sentinels map[string]error
 }
 
 // A Func is the cache of one memoized function: its binding to a backend,
@@ -98,6 +110,7 @@ type Func struct {
 	boundReported atomic.Bool
 	flight        flightGroup
 	stats         counters
+	fresh         bool // the function has freshness options
 }
 
 // binding is what a Func resolved its backend name to, valid while the
@@ -124,7 +137,7 @@ func NewFunc(info FuncInfo) *Func {
 // newFunc returns a Func; for an instance of generic, typeArgs are the
 // spellings of its type arguments, which its key prefix carries.
 func newFunc(info FuncInfo, typeArgs string, generic *Generic) *Func {
-	f := &Func{info: info, id: info.id(), generic: generic}
+	f := &Func{info: info, id: info.id(), generic: generic, fresh: info.hasFreshness()}
 	f.prefix = fmt.Appendf(nil, "%s\x00%s\x00%s\x00", f.id, info.Fingerprint, info.Version)
 	if typeArgs != "" {
 		f.prefix = append(f.prefix, typeArgs...)

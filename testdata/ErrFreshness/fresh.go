@@ -1,0 +1,27 @@
+// Package errfreshness misuses the freshness options.
+package errfreshness
+
+// NoTTL has nothing to be stale after.
+//
+//memo:cache stale=30s
+func NoTTL(n int) int { return n }
+
+// NoTTLs misuses every option that needs ttl=.
+//
+//memo:cache stale_if_error=1m early=1 ttl_refresh=true
+func NoTTLs(n int) int { return n }
+
+// NoError has no error to cache.
+//
+//memo:cache errttl=1m
+func NoError(n int) int { return n }
+
+// BadValues gets every value wrong.
+//
+//memo:cache ttl=1m stale=0s stale_if_error=soon early=-1 errttl=-5s ttl_refresh=yes
+func BadValues(n int) (int, error) { return n, nil }
+
+// Typos misspells two options.
+//
+//memo:cache ttl=1m stail=30s ttlrefresh=true
+func Typos(n int) int { return n }
