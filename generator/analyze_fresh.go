@@ -31,9 +31,26 @@ func (a *analyzer) freshness(f *found, fm *funcModel) {
 	if o.ErrTTL > 0 && !fm.errors {
 		a.errs.add(f.optionPos(f.dir.Offsets["errttl"]), "errttl= needs a function whose last result is an error; %s returns none", fm.name)
 	}
+	if o.ErrTTLIf != "" {
+		pos := f.optionPos(f.dir.Offsets["errttl_if"])
+		fn, _ := a.pkg.Types.Scope().Lookup(o.ErrTTLIf).(*types.Func)
+		switch {
+		case o.ErrTTL == 0:
+			a.errs.add(pos, "errttl_if= needs errttl=: it picks which errors errttl= caches")
+		case fn == nil || !isErrorPredicate(fn.Type().(*types.Signature)):
+			a.errs.add(pos, "errttl_if=%s: want a function of package %s declared func(error) bool", o.ErrTTLIf, a.pkg.Types.Name())
+		}
+	}
 	if o.ErrTTL > 0 {
 		fm.errorVars = errorVars(a.pkg.Types, a.pkg.Fset, a.pkg.Syntax, a.pkg.Fset.Position(f.decl.Pos()).Filename)
 	}
+}
+
+// isErrorPredicate reports whether sig is func(error) bool.
+func isErrorPredicate(sig *types.Signature) bool {
+	return sig.TypeParams().Len() == 0 && !sig.Variadic() &&
+		sig.Params().Len() == 1 && isError(sig.Params().At(0).Type()) &&
+		sig.Results().Len() == 1 && types.Identical(sig.Results().At(0).Type(), types.Typ[types.Bool])
 }
 
 // errorVars returns the names of the package-level variables, exported or

@@ -141,6 +141,7 @@ var options = []optionSpec{
 	{"dynamic", (*parser).setDynamic, func(d *directive) string { return strings.Join(d.Dynamic, ",") }},
 	{"early", (*parser).setEarly, formatEarly},
 	{"errttl", (*parser).setErrTTL, formatDuration(func(d *directive) time.Duration { return d.Fresh.ErrTTL })},
+	{"errttl_if", (*parser).setErrTTLIf, func(d *directive) string { return d.Fresh.ErrTTLIf }},
 	{"ignore", (*parser).setIgnore, func(d *directive) string { return strings.Join(d.Ignore, ",") }},
 	{"name", (*parser).setName, func(d *directive) string { return d.Name }},
 	{"nocache", (*parser).setNoCache, func(d *directive) string { return d.NoCache }},

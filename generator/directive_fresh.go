@@ -13,6 +13,7 @@ type freshOptions struct {
 	StaleIfError time.Duration // stale_if_error=: serve an expired result when the function fails
 	Early        float64       // early=: XFetch's beta, recompute before expiry with a growing probability
 	ErrTTL       time.Duration // errttl=: cache errors for that long
+	ErrTTLIf     string        // errttl_if=: a func(error) bool of the package that picks the errors to cache
 	TTLRefresh   bool          // ttl_refresh=true: a hit extends the result's life
 }
 
@@ -52,6 +53,16 @@ func (p *parser) setErrTTL(v value) {
 	if d, ok := p.positiveDuration("errttl", v); ok {
 		p.d.Fresh.ErrTTL = d
 	}
+}
+
+// setErrTTLIf checks that the value can name a function; analysis later
+// checks that it names a func(error) bool of the package.
+func (p *parser) setErrTTLIf(v value) {
+	if problem := identifierProblem(v.text); problem != "" {
+		p.errorf(v.offset, "invalid errttl_if %q: %s", v.text, problem)
+		return
+	}
+	p.d.Fresh.ErrTTLIf = v.text
 }
 
 // setEarly accepts XFetch's beta: a positive decimal number, 1 by the

@@ -23,6 +23,9 @@ func (r *funcRenderer) freshInfo(info jen.Dict) {
 	}
 	if o.ErrTTL > 0 {
 		info[jen.Id("ErrTTL")] = durationExpr(o.ErrTTL)
+		if o.ErrTTLIf != "" {
+			info[jen.Id("CacheError")] = jen.Id(o.ErrTTLIf)
+		}
 		if len(r.fm.errorVars) > 0 {
 			vars := jen.Dict{}
 			for _, name := range r.fm.errorVars {
@@ -55,7 +58,11 @@ func (r *funcRenderer) freshDoc() []string {
 	}
 	if r.fm.errors {
 		if o.ErrTTL > 0 {
-			lines = append(lines, fmt.Sprintf("Errors are cached for %s; in a byte-level backend an error comes back as the package's error variable it was, or as a memo.CachedError with its message that errors.Is matches with the variable it wrapped.", o.ErrTTL))
+			which := "Errors are"
+			if o.ErrTTLIf != "" {
+				which = fmt.Sprintf("Errors that %s accepts are", o.ErrTTLIf)
+			}
+			lines = append(lines, fmt.Sprintf("%s cached for %s; in a byte-level backend an error comes back as the package's error variable it was, or as a memo.CachedError with its message that errors.Is matches with the variable it wrapped.", which, o.ErrTTL))
 		} else {
 			lines = append(lines, "Errors are returned, not cached.")
 		}

@@ -103,6 +103,8 @@
 //	early=<beta>     recompute before expiry with a probability that grows
 //	                 as expiry nears (XFetch; 1 is the usual beta)
 //	errttl=<duration>  cache the function's errors for that long
+//	errttl_if=<func> only the errors this func(error) bool of the package
+//	                 accepts (with errttl=)
 //	ttl_refresh=true a hit extends the result's life by ttl
 //
 // The nocache parameter is left out of the key. receiver=ignore leaves a

@@ -205,7 +205,7 @@ func leadFresh[R any](c *Call, key string, fc *flightCall, compute func() (R, er
 		start := c.cfg.now()
 		r, err := compute()
 		delta = max(c.cfg.now().Sub(start).Nanoseconds(), 0)
-		if err != nil && c.f.info.ErrTTL > 0 && !isContextErr(err) {
+		if err != nil && c.f.info.ErrTTL > 0 && !isContextErr(err) && (c.f.info.CacheError == nil || c.f.info.CacheError(err)) {
 			var zero R
 			fc.expires, _ = keepFresh(c, key, zero, err, delta)
 		}

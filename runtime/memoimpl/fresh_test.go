@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
-	_ "github.com/memogen/memogen/backends/file"  // testservers.FileURL
+	_ "github.com/memogen/memogen/backends/file" // testservers.FileURL
+	"github.com/memogen/memogen/backends/memory"
 	_ "github.com/memogen/memogen/backends/redis" // testservers.RedisURL
 	_ "github.com/memogen/memogen/codecs/msgpack"
-	"github.com/memogen/memogen/backends/memory"
 	"github.com/memogen/memogen/internal/testservers"
 	memo "github.com/memogen/memogen/runtime"
 	"github.com/memogen/memogen/runtime/memoimpl"
@@ -145,11 +145,11 @@ func TestStaleIfErrorServesExpiredOnFailure(t *testing.T) {
 	})
 }
 
-// notFound is a sentinel of the package under test.
-var notFound = errors.New("not found")
+// errNotFound is a sentinel of the package under test.
+var errNotFound = errors.New("not found")
 
 func TestErrTTLCachesErrors(t *testing.T) {
-	info := memoimpl.FuncInfo{ErrTTL: time.Minute, Errors: true, Sentinels: map[string]error{"notFound": notFound}}
+	info := memoimpl.FuncInfo{ErrTTL: time.Minute, Errors: true, Sentinels: map[string]error{"errNotFound": errNotFound}}
 	forEachBackend(t, info, func(t *testing.T, f *memoimpl.Func, clock *fakeClock, rec *recorder) {
 		var runs atomic.Int64
 		compute := func(err error) func(context.Context) (string, error) {
@@ -164,8 +164,8 @@ func TestErrTTLCachesErrors(t *testing.T) {
 			wantMsg string
 			same    bool // the cached error is the sentinel itself
 		}{
-			{"sentinel", notFound, "not found", true},
-			{"wrapped", fmt.Errorf("user 3: %w", notFound), "user 3: not found", false},
+			{"sentinel", errNotFound, "not found", true},
+			{"wrapped", fmt.Errorf("user 3: %w", errNotFound), "user 3: not found", false},
 			{"other", errors.New("boom"), "boom", false},
 		}
 		for _, tc := range cases {
@@ -174,10 +174,10 @@ func TestErrTTLCachesErrors(t *testing.T) {
 			if o != memo.Hit || err == nil || err.Error() != tc.wantMsg {
 				t.Fatalf("%s: second call = %v, %v; want hit, %q", tc.arg, o, err, tc.wantMsg)
 			}
-			if is := errors.Is(err, notFound); is != errors.Is(tc.err, notFound) {
-				t.Errorf("%s: errors.Is(%v, notFound) = %v; want %v", tc.arg, err, is, !is)
+			if is := errors.Is(err, errNotFound); is != errors.Is(tc.err, errNotFound) {
+				t.Errorf("%s: errors.Is(%v, errNotFound) = %v; want %v", tc.arg, err, is, !is)
 			}
-			if tc.same && err != notFound {
+			if tc.same && err != errNotFound {
 				t.Errorf("%s: cached error %#v; want the sentinel itself", tc.arg, err)
 			}
 		}
@@ -185,7 +185,7 @@ func TestErrTTLCachesErrors(t *testing.T) {
 			t.Errorf("%d runs; want 3, each error cached", n)
 		}
 		clock.Advance(time.Minute)
-		if _, o, _ := freshGet(context.Background(), f, "sentinel", compute(notFound)); o != memo.Miss {
+		if _, o, _ := freshGet(context.Background(), f, "sentinel", compute(errNotFound)); o != memo.Miss {
 			t.Errorf("after errttl = %v; want miss", o)
 		}
 	})

@@ -80,6 +80,9 @@ type FuncInfo struct {
 	Stale, StaleIfError, ErrTTL time.Duration
 	Early                       float64
 	TTLRefresh                  bool
+	// CacheError, when not nil (errttl_if=), picks the errors errttl=
+	// caches; the others are returned, not cached.
+	CacheError func(error) bool
 	// Sentinels are the error variables the function's package declares, by name:
 	// an error cached under errttl= in a byte-level backend that is, or
 	// wraps, one of them reads back as it, or as a [memo.CachedError]

@@ -100,6 +100,19 @@ func Find(id int) (string, error) {
 	return fmt.Sprint("user ", id), nil
 }
 
+// Search caches only its not-found errors.
+//
+//memo:cache errttl=1m errttl_if=isNotFound backend=fresh
+func Search(q string) (string, error) {
+	run("Search")
+	if q == "none" {
+		return "", ErrNotFound
+	}
+	return "", errors.New("timeout")
+}
+
+func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
 // Session lives a minute after its last use.
 //
 //memo:cache ttl=1m ttl_refresh=true backend=fresh
@@ -152,7 +165,7 @@ func section(url string) {
 		}
 	}})
 	ctx := context.Background()
-	for _, clear := range []func(context.Context) error{PriceMemo().Clear, QuoteMemo().Clear, RateMemo().Clear, FindMemo().Clear, SessionMemo().Clear} {
+	for _, clear := range []func(context.Context) error{PriceMemo().Clear, QuoteMemo().Clear, RateMemo().Clear, FindMemo().Clear, SearchMemo().Clear, SessionMemo().Clear} {
 		if err := clear(ctx); err != nil {
 			panic(err)
 		}
@@ -216,6 +229,15 @@ func section(url string) {
 	find(0)
 	mu.Lock()
 	fmt.Println("Find runs:", runs["Find"])
+	mu.Unlock()
+
+	fmt.Println("-- errttl_if=isNotFound")
+	for _, q := range []string{"none", "none", "slow", "slow"} {
+		_, o, err := SearchMemo().WithOutcome(q)
+		fmt.Printf("Search(%q): %v %v\n", q, o, err)
+	}
+	mu.Lock()
+	fmt.Println("Search runs:", runs["Search"])
 	mu.Unlock()
 
 	fmt.Println("-- ttl_refresh=true")

@@ -25,3 +25,20 @@ func BadValues(n int) (int, error) { return n, nil }
 //
 //memo:cache ttl=1m stail=30s ttlrefresh=true
 func Typos(n int) int { return n }
+
+// NoErrTTL picks errors to cache without caching any.
+//
+//memo:cache errttl_if=keep
+func NoErrTTL(n int) (int, error) { return n, nil }
+
+// WrongPredicate names a function of the wrong type.
+//
+//memo:cache errttl=1m errttl_if=keep
+func WrongPredicate(n int) (int, error) { return n, nil }
+
+// Missing names no function.
+//
+//memo:cache errttl=1m errttl_if=missing
+func Missing(n int) (int, error) { return n, nil }
+
+func keep(err error) string { return err.Error() }

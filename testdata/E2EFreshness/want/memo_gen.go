@@ -360,6 +360,95 @@ func (h FindMemoHandle) Stats() memo.Stats {
 	return memoFind.Stats()
 }
 
+// memoSearch is the cache of Search.
+var memoSearch = memoimpl.NewFunc(memoimpl.FuncInfo{
+	Backend:     "fresh",
+	CacheError:  isNotFound,
+	Equal:       memoEqualString,
+	ErrTTL:      time.Minute,
+	Errors:      true,
+	Fingerprint: "a25baf9750daeaef09980380d809bd55",
+	KeepsLocal:  true,
+	Name:        "Search",
+	Package:     "github.com/memogen/memogen/testdata/E2EFreshness",
+	Sentinels:   map[string]error{"ErrNotFound": ErrNotFound},
+	Size:        memoSizeOfString,
+})
+
+// memoSearchBegin starts a call of Search and writes its key.
+func memoSearchBegin(q string) *memoimpl.Call {
+	memoCall := memoSearch.Begin(context.Background())
+	w := memoCall.Key()
+	w.Text(q)
+	return memoCall
+}
+
+// SearchCached is the memoized form of [Search]: calls with equal arguments
+// share one result, computed once. The key is made of q. Errors that
+// isNotFound accepts are cached for 1m0s; in a byte-level backend an error
+// comes back as the package's error variable it was, or as a memo.CachedError
+// with its message that errors.Is matches with the variable it wrapped.
+// Results live in the backend named "fresh".
+func SearchCached(q string) (string, error) {
+	memoCall := memoSearchBegin(q)
+	if memoR, memoOK, memoErr := memoimpl.LookupFresh[string](memoCall, false); memoOK {
+		return memoR, memoErr
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("q", q)
+	})
+	return memoimpl.RunFresh(memoCall, func(_ context.Context) (string, error) {
+		return Search(q)
+	})
+}
+
+// SearchMemo returns the handle of [SearchCached]'s cache.
+func SearchMemo() SearchMemoHandle {
+	return SearchMemoHandle{}
+}
+
+// SearchMemoHandle controls the cache of [SearchCached].
+type SearchMemoHandle struct{}
+
+// Forget removes the cached result for these arguments, if any.
+func (h SearchMemoHandle) Forget(q string) error {
+	return memoSearchBegin(q).Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments.
+func (h SearchMemoHandle) Contains(q string) bool {
+	return memoSearchBegin(q).Contains()
+}
+
+// WithOutcome calls [SearchCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h SearchMemoHandle) WithOutcome(q string) (string, memo.Outcome, error) {
+	memoCall := memoSearchBegin(q)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK, memoErr := memoimpl.LookupFresh[string](memoCall, false); memoOK {
+		return memoR, memoOutcome, memoErr
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("q", q)
+	})
+	memoR, memoErr := memoimpl.RunFresh(memoCall, func(_ context.Context) (string, error) {
+		return Search(q)
+	})
+	return memoR, memoOutcome, memoErr
+}
+
+// Clear removes every cached result.
+func (h SearchMemoHandle) Clear(ctx context.Context) error {
+	return memoSearch.Clear(ctx)
+}
+
+// Stats returns the cache's counters.
+func (h SearchMemoHandle) Stats() memo.Stats {
+	return memoSearch.Stats()
+}
+
 // memoSession is the cache of Session.
 var memoSession = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "fresh",
