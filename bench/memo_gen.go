@@ -323,6 +323,25 @@ func (h MissBytesMemoHandle) Contains(id int64) bool {
 	return memoMissBytesBegin(id).Contains()
 }
 
+// WithOutcome calls [MissBytesCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h MissBytesMemoHandle) WithOutcome(id int64) (Profile, memo.Outcome) {
+	memoCall := memoMissBytesBegin(id)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Profile](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("id", id)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Profile, error) {
+		return MissBytes(id), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h MissBytesMemoHandle) Clear(ctx context.Context) error {
 	return memoMissBytes.Clear(ctx)
@@ -389,6 +408,25 @@ func (h MissBytesUnverifiedMemoHandle) Contains(id int64) bool {
 	return memoMissBytesUnverifiedBegin(id).Contains()
 }
 
+// WithOutcome calls [MissBytesUnverifiedCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h MissBytesUnverifiedMemoHandle) WithOutcome(id int64) (Profile, memo.Outcome) {
+	memoCall := memoMissBytesUnverifiedBegin(id)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Profile](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("id", id)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Profile, error) {
+		return MissBytesUnverified(id), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h MissBytesUnverifiedMemoHandle) Clear(ctx context.Context) error {
 	return memoMissBytesUnverified.Clear(ctx)
@@ -451,6 +489,25 @@ func (h MissFileMemoHandle) Forget(id int64) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h MissFileMemoHandle) Contains(id int64) bool {
 	return memoMissFileBegin(id).Contains()
+}
+
+// WithOutcome calls [MissFileCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h MissFileMemoHandle) WithOutcome(id int64) (Profile, memo.Outcome) {
+	memoCall := memoMissFileBegin(id)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Profile](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("id", id)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Profile, error) {
+		return MissFile(id), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -519,6 +576,25 @@ func (h MissFileUnverifiedMemoHandle) Contains(id int64) bool {
 	return memoMissFileUnverifiedBegin(id).Contains()
 }
 
+// WithOutcome calls [MissFileUnverifiedCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h MissFileUnverifiedMemoHandle) WithOutcome(id int64) (Profile, memo.Outcome) {
+	memoCall := memoMissFileUnverifiedBegin(id)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Profile](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("id", id)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Profile, error) {
+		return MissFileUnverified(id), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h MissFileUnverifiedMemoHandle) Clear(ctx context.Context) error {
 	return memoMissFileUnverified.Clear(ctx)
@@ -581,6 +657,25 @@ func (h MissMemoryMemoHandle) Forget(id int64) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h MissMemoryMemoHandle) Contains(id int64) bool {
 	return memoMissMemoryBegin(id).Contains()
+}
+
+// WithOutcome calls [MissMemoryCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h MissMemoryMemoHandle) WithOutcome(id int64) (Profile, memo.Outcome) {
+	memoCall := memoMissMemoryBegin(id)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Profile](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("id", id)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Profile, error) {
+		return MissMemory(id), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -647,6 +742,25 @@ func (h ProfileFromFileMemoHandle) Contains(id int64) bool {
 	return memoProfileFromFileBegin(id).Contains()
 }
 
+// WithOutcome calls [ProfileFromFileCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h ProfileFromFileMemoHandle) WithOutcome(id int64) (Profile, memo.Outcome) {
+	memoCall := memoProfileFromFileBegin(id)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Profile](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("id", id)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Profile, error) {
+		return ProfileFromFile(id), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h ProfileFromFileMemoHandle) Clear(ctx context.Context) error {
 	return memoProfileFromFile.Clear(ctx)
@@ -709,6 +823,25 @@ func (h ProfileFromRedisMemoHandle) Forget(id int64) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h ProfileFromRedisMemoHandle) Contains(id int64) bool {
 	return memoProfileFromRedisBegin(id).Contains()
+}
+
+// WithOutcome calls [ProfileFromRedisCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h ProfileFromRedisMemoHandle) WithOutcome(id int64) (Profile, memo.Outcome) {
+	memoCall := memoProfileFromRedisBegin(id)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Profile](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("id", id)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Profile, error) {
+		return ProfileFromRedis(id), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -775,6 +908,25 @@ func (h ProfileFromS3MemoHandle) Contains(id int64) bool {
 	return memoProfileFromS3Begin(id).Contains()
 }
 
+// WithOutcome calls [ProfileFromS3Cached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h ProfileFromS3MemoHandle) WithOutcome(id int64) (Profile, memo.Outcome) {
+	memoCall := memoProfileFromS3Begin(id)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Profile](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("id", id)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Profile, error) {
+		return ProfileFromS3(id), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h ProfileFromS3MemoHandle) Clear(ctx context.Context) error {
 	return memoProfileFromS3.Clear(ctx)
@@ -839,6 +991,25 @@ func (h ProfileFromTieredMemoHandle) Contains(id int64) bool {
 	return memoProfileFromTieredBegin(id).Contains()
 }
 
+// WithOutcome calls [ProfileFromTieredCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h ProfileFromTieredMemoHandle) WithOutcome(id int64) (Profile, memo.Outcome) {
+	memoCall := memoProfileFromTieredBegin(id)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Profile](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("id", id)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Profile, error) {
+		return ProfileFromTiered(id), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h ProfileFromTieredMemoHandle) Clear(ctx context.Context) error {
 	return memoProfileFromTiered.Clear(ctx)
@@ -901,6 +1072,25 @@ func (h SearchMemoHandle) Forget(index string, q Query, page int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h SearchMemoHandle) Contains(index string, q Query, page int) bool {
 	return memoSearchBegin(index, q, page).Contains()
+}
+
+// WithOutcome calls [SearchCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h SearchMemoHandle) WithOutcome(index string, q Query, page int) (Result, memo.Outcome) {
+	memoCall := memoSearchBegin(index, q, page)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Result](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("index", index, "q", q, "page", page)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Result, error) {
+		return Search(index, q, page), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.

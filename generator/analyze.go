@@ -103,6 +103,7 @@ func (a *analyzer) function(f *found) *funcModel {
 	nameResults(fm, a.pkg.Types)
 	a.warnUnkeyed(f, fm)
 	a.codec(f, fm)
+	a.freshness(f, fm)
 	a.chooseNames(f, fm)
 	a.checkKeyFuncPlacement(f, fm)
 	if a.errs.count() > before {
@@ -434,7 +435,7 @@ func reservedNames(fm *funcModel, local *types.Package) map[string]bool {
 // methods of function H's handle, which call the cache variable memoH).
 var generatedLocals = map[string]bool{
 	"memoH": true, "memoW": true, "memoCtx": true, "memoRecv": true,
-	"memoCall": true, "memoR": true, "memoOK": true, "memoErr": true,
+	"memoCall": true, "memoR": true, "memoOK": true, "memoErr": true, "memoOutcome": true,
 }
 
 // generatedLocal reports whether name is one that generated code may

@@ -39,9 +39,6 @@ const batchIDLocal = "memoID"
 // included: the IDs leave the key, and each ID enters it in their place.
 func (a *analyzer) batch(f *found, fm *funcModel) {
 	if !f.batch {
-		if f.dir.ErrTTL > 0 {
-			a.errs.add(f.optionPos(f.dir.Offsets["errttl"]), "errttl= applies to //memo:batch, where it caches the IDs the function does not return as missing")
-		}
 		return
 	}
 	if fm.typeParams().Len() > 0 {
@@ -85,7 +82,7 @@ func (a *analyzer) batch(f *found, fm *funcModel) {
 	case !types.Comparable(elem):
 		a.errs.add(pos, "the IDs of //memo:batch must be comparable, to find each ID's result; %s is not", typeString(elem, a.pkg.Types))
 	}
-	if slice && f.dir.ErrTTL > 0 {
+	if slice && f.dir.Fresh.ErrTTL > 0 {
 		a.errs.add(f.optionPos(f.dir.Offsets["errttl"]), "errttl= caches the IDs a batch function does not return, which the slice form, one result per ID, cannot leave out: return map[%s]%s to leave IDs out", typeString(elem, a.pkg.Types), typeString(value, a.pkg.Types))
 	}
 	idsParam.keyed = false

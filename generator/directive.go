@@ -51,12 +51,10 @@ type directive struct {
 	Name     string        // name=; "" if absent
 	Codec    string        // codec=; "" if absent (e.g. "json", "msgpack+zstd")
 	NoVerify bool          // verify=false; results are then stored unchecked
-	// ErrTTL (errttl=) is, for //memo:batch, how long an ID the function
-	// did not return stays cached as missing; 0 if absent.
-	ErrTTL  time.Duration
-	Lock    lockMode // lock=
-	Tags    []string // tags=; tag names in the order written
-	Summary string   // summary=; "true", "false", or "" if absent
+	Lock     lockMode      // lock=
+	Tags     []string      // tags=; tag names in the order written
+	Summary  string        // summary=; "true", "false", or "" if absent
+	Fresh    freshOptions  // stale=, stale_if_error=, early=, errttl=, ttl_refresh=; see directive_fresh.go
 
 	// Canonical re-serializes the options so that it fingerprints the
 	// directive whatever order and spacing the user wrote. It lists the
@@ -144,16 +142,21 @@ var options = []optionSpec{
 	{"backend", (*parser).setBackend, func(d *directive) string { return d.Backend }},
 	{"codec", (*parser).setCodec, func(d *directive) string { return d.Codec }},
 	{"dynamic", (*parser).setDynamic, func(d *directive) string { return strings.Join(d.Dynamic, ",") }},
-	{"errttl", (*parser).setErrTTL, formatErrTTL},
+	{"early", (*parser).setEarly, formatEarly},
+	{"errttl", (*parser).setErrTTL, formatDuration(func(d *directive) time.Duration { return d.Fresh.ErrTTL })},
+	{"errttl_if", (*parser).setErrTTLIf, func(d *directive) string { return d.Fresh.ErrTTLIf }},
 	{"ignore", (*parser).setIgnore, func(d *directive) string { return strings.Join(d.Ignore, ",") }},
 	{"lock", (*parser).setLock, formatLock},
 	{"name", (*parser).setName, func(d *directive) string { return d.Name }},
 	{"nocache", (*parser).setNoCache, func(d *directive) string { return d.NoCache }},
 	{"receiver", (*parser).setReceiver, formatReceiver},
 	{"size", (*parser).setSize, formatSize},
+	{"stale", (*parser).setStale, formatDuration(func(d *directive) time.Duration { return d.Fresh.Stale })},
+	{"stale_if_error", (*parser).setStaleIfError, formatDuration(func(d *directive) time.Duration { return d.Fresh.StaleIfError })},
 	{"summary", (*parser).setSummary, func(d *directive) string { return d.Summary }},
 	{"tags", (*parser).setTags, func(d *directive) string { return strings.Join(d.Tags, ",") }},
 	{"ttl", (*parser).setTTL, formatTTL},
+	{"ttl_refresh", (*parser).setTTLRefresh, formatTTLRefresh},
 	{"verify", (*parser).setVerify, formatVerify},
 	{"version", (*parser).setVersion, func(d *directive) string { return d.Version }},
 }
@@ -332,27 +335,6 @@ func (p *parser) setValue(spec optionSpec, v value) {
 		return
 	}
 	spec.set(p, v)
-}
-
-// setErrTTL accepts a positive duration, as setTTL does; analysis checks
-// that the directive is one errttl= applies to.
-func (p *parser) setErrTTL(v value) {
-	ttl, err := time.ParseDuration(v.text)
-	switch {
-	case err != nil:
-		p.errorf(v.offset, `invalid errttl %q: want a duration such as "30s" or "5m"`, v.text)
-	case ttl <= 0:
-		p.errorf(v.offset, "invalid errttl %q: must be positive", v.text)
-	default:
-		p.d.ErrTTL = ttl
-	}
-}
-
-func formatErrTTL(d *directive) string {
-	if d.ErrTTL == 0 {
-		return ""
-	}
-	return d.ErrTTL.String()
 }
 
 func (p *parser) setTTL(v value) {

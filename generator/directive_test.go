@@ -24,8 +24,8 @@ var validOptions = []struct {
 	{"ttl=1.5s", directive{TTL: 1500 * time.Millisecond}},
 	{"ttl=0", directive{}},
 
-	// errttl= takes a positive Go duration (analysis checks it is on //memo:batch).
-	{"errttl=1m", directive{ErrTTL: time.Minute}},
+	// errttl= takes a positive Go duration.
+	{"errttl=1m", directive{Fresh: freshOptions{ErrTTL: time.Minute}}},
 
 	// ignore= takes parameter names, kept in the order written.
 	{"ignore=logger", directive{Ignore: []string{"logger"}}},

@@ -64,6 +64,9 @@ type funcModel struct {
 	// fingerprint covers, since they may write this function's keys.
 	keyFuncs []*types.Func
 	batch    *batchModel // for //memo:batch, else nil
+	// errorVars are the package's error variables a cached error
+	// (errttl=) may be, by name; see errorVars.
+	errorVars []string
 }
 
 // recvModel is a method's receiver.

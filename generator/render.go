@@ -279,6 +279,7 @@ func (r *funcRenderer) funcInfo() jen.Dict {
 			}
 		})
 	}
+	r.freshInfo(info)
 	if eq := r.equal.equality(r); eq != nil {
 		info[jen.Id("Equal")] = eq
 	}
@@ -420,37 +421,76 @@ func (r *funcRenderer) renderWrapper(f *jen.File) {
 		decl.Types(typeParamsExpr(fm.typeParams())...)
 	}
 	decl.Params(r.paramList()...).Add(r.resultList()).BlockFunc(func(g *jen.Group) {
-		g.Id("memoCall").Op(":=").Add(r.begin(jen.Id(fm.recv.nameOrEmpty())))
-		refresh := jen.False()
-		if fm.nocacheParam != "" {
-			refresh = jen.Bool().Call(jen.Id(fm.nocacheParam))
-			if isBool(fm.paramType(fm.nocacheParam)) {
-				refresh = jen.Id(fm.nocacheParam)
-			}
+		r.callBody(g, jen.Id(fm.recv.nameOrEmpty()), false)
+	})
+	f.Line()
+}
+
+// callBody is the body of the wrapper, and with outcome set of the handle's
+// WithOutcome method, which also returns memoOutcome.
+func (r *funcRenderer) callBody(g *jen.Group, recv jen.Code, outcome bool) {
+	fm := r.fm
+	g.Id("memoCall").Op(":=").Add(r.begin(recv))
+	if outcome {
+		g.Var().Id("memoOutcome").Qual(runtimePath, "Outcome")
+		g.Id("memoCall").Dot("TrackOutcome").Call(jen.Op("&").Id("memoOutcome"))
+	}
+	ret := func(vals ...jen.Code) *jen.Statement {
+		if outcome {
+			vals = withOutcome(vals, fm.errors)
 		}
+		return jen.Return(vals...)
+	}
+	refresh := jen.False()
+	if fm.nocacheParam != "" {
+		refresh = jen.Bool().Call(jen.Id(fm.nocacheParam))
+		if isBool(fm.paramType(fm.nocacheParam)) {
+			refresh = jen.Id(fm.nocacheParam)
+		}
+	}
+	fresh := fm.dir.Fresh.any()
+	if fresh {
+		errVar := jen.Id("_")
+		if fm.errors {
+			errVar = jen.Id("memoErr")
+		}
+		g.If(
+			jen.List(jen.Id("memoR"), jen.Id("memoOK"), errVar).Op(":=").Qual(implPath, "LookupFresh").Types(r.valueType()).Call(jen.Id("memoCall"), refresh),
+			jen.Id("memoOK"),
+		).Block(ret(r.unpack(jen.Id("memoErr"))...))
+	} else {
 		g.If(
 			jen.List(jen.Id("memoR"), jen.Id("memoOK")).Op(":=").Qual(implPath, "Lookup").Types(r.valueType()).Call(jen.Id("memoCall"), refresh),
 			jen.Id("memoOK"),
-		).Block(jen.Return(r.unpack(jen.Nil())...))
-		if s := r.summarize(); s != nil {
-			g.Add(s)
+		).Block(ret(r.unpack(jen.Nil())...))
+	}
+	if s := r.summarize(); s != nil {
+		g.Add(s)
+	}
+	run := jen.Qual(implPath, "Run").Call(
+		jen.Id("memoCall"),
+		jen.Func().Params().Params(r.valueType(), jen.Error()).BlockFunc(r.computeBody),
+	)
+	if fresh {
+		ctx := "_"
+		if fm.ctxParam != "" {
+			ctx = fm.ctxParam
 		}
-		run := jen.Qual(implPath, "Run").Call(
+		run = jen.Qual(implPath, "RunFresh").Call(
 			jen.Id("memoCall"),
-			jen.Func().Params().Params(r.valueType(), jen.Error()).BlockFunc(r.computeBody),
+			jen.Func().Params(jen.Id(ctx).Qual("context", "Context")).Params(r.valueType(), jen.Error()).BlockFunc(r.computeBody),
 		)
-		switch {
-		case fm.errors && !r.multi():
-			g.Return(run)
-		case fm.errors:
-			g.List(jen.Id("memoR"), jen.Id("memoErr")).Op(":=").Add(run)
-			g.Return(r.unpack(jen.Id("memoErr"))...)
-		default:
-			g.List(jen.Id("memoR"), jen.Id("_")).Op(":=").Add(run)
-			g.Return(r.unpack(nil)...)
-		}
-	})
-	f.Line()
+	}
+	switch {
+	case fm.errors && !r.multi() && !outcome:
+		g.Return(run)
+	case fm.errors:
+		g.List(jen.Id("memoR"), jen.Id("memoErr")).Op(":=").Add(run)
+		g.Add(ret(r.unpack(jen.Id("memoErr"))...))
+	default:
+		g.List(jen.Id("memoR"), jen.Id("_")).Op(":=").Add(run)
+		g.Add(ret(r.unpack(nil)...))
+	}
 }
 
 // summarize tells the call how to describe its keyed arguments in a stored
@@ -610,6 +650,8 @@ func (r *funcRenderer) renderHandle(f *jen.File) {
 	method("Contains").Params(r.paramList()...).Bool().Block(jen.Return(r.begin(recvExpr).Dot("Contains").Call()))
 	f.Line()
 
+	r.renderWithOutcome(f, method, recv)
+
 	these := ""
 	if r.generic() {
 		these = " with these type arguments"
@@ -658,9 +700,7 @@ func (r *funcRenderer) wrapperDoc() []string {
 	if fm.nocacheParam != "" {
 		lines = append(lines, fmt.Sprintf("When %s is true the cache is not read: %s runs and its result replaces the cached one.", fm.nocacheParam, r.displayName()))
 	}
-	if fm.errors {
-		lines = append(lines, "Errors are returned, not cached.")
-	}
+	lines = append(lines, r.freshDoc()...)
 	if b := fm.dir.Backend; b != "" && b != "default" {
 		lines = append(lines, fmt.Sprintf("Results live in the backend named %q.", b))
 	}

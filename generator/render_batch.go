@@ -15,8 +15,8 @@ func (r *funcRenderer) renderBatch(f *jen.File) {
 	fm := r.fm
 	f.Commentf("%s is the cache of %s, one entry per ID.", r.funcVar(), r.displayName())
 	var errTTL jen.Code = jen.Lit(0)
-	if fm.dir.ErrTTL > 0 {
-		errTTL = durationExpr(fm.dir.ErrTTL)
+	if fm.dir.Fresh.ErrTTL > 0 {
+		errTTL = durationExpr(fm.dir.Fresh.ErrTTL)
 	}
 	f.Var().Id(r.funcVar()).Op("=").Qual(implPath, "NewBatch").Call(
 		jen.Qual(implPath, "FuncInfo").Values(r.funcInfo()),
@@ -287,8 +287,8 @@ func (r *funcRenderer) batchDoc() []string {
 		lines = append(lines, fmt.Sprintf("Result i answers %s[i], duplicates included, as %s's must: a call of %s that returns a number of results other than the number of IDs it was given fails with memo.ErrBatchLength.", b.ids, fm.name, fm.name))
 	} else {
 		lines = append(lines, fmt.Sprintf("Duplicate IDs are asked for once; IDs %s does not return are absent from the result", fm.name))
-		if fm.dir.ErrTTL > 0 {
-			lines[len(lines)-1] += fmt.Sprintf(", and cached as missing for %s (errttl=): calls do not ask for them again while that lasts.", fm.dir.ErrTTL)
+		if fm.dir.Fresh.ErrTTL > 0 {
+			lines[len(lines)-1] += fmt.Sprintf(", and cached as missing for %s (errttl=): calls do not ask for them again while that lasts.", fm.dir.Fresh.ErrTTL)
 		} else {
 			lines[len(lines)-1] += " and asked for again by every call."
 		}

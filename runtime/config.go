@@ -73,14 +73,24 @@ type Config struct {
 	// holding one delays the others by LockWait at most. 0 means
 	// DefaultLockWait.
 	LockWait time.Duration
+	// RefreshTimeout bounds each background refresh of a function with
+	// stale= (see the README's "Freshness"), which runs detached from the
+	// caller's cancellation; 0 means DefaultRefreshTimeout.
+	RefreshTimeout time.Duration
+	// MaxRefreshes bounds the background refreshes running at once in the
+	// process; a stale hit that finds them all busy is served without
+	// starting one. 0 means DefaultMaxRefreshes.
+	MaxRefreshes int
 }
 
 // Defaults of Config's fields.
 const (
-	DefaultTimeout       = 2 * time.Second
-	DefaultCooldown      = time.Second
-	DefaultMaxEntryBytes = 32 << 20
-	DefaultLockWait      = 10 * time.Second
+	DefaultTimeout        = 2 * time.Second
+	DefaultCooldown       = time.Second
+	DefaultMaxEntryBytes  = 32 << 20
+	DefaultLockWait       = 10 * time.Second
+	DefaultRefreshTimeout = time.Minute
+	DefaultMaxRefreshes   = 16
 )
 
 // AddHook adds h to the hooks that receive the outcome of every call, as

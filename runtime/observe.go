@@ -24,9 +24,13 @@ const (
 	// Uncached: the function ran without the cache: caching is disabled,
 	// the backend is unbound or failed, or the key could not be built.
 	Uncached
+	// Stale: served an expired result, within stale= of its expiry while a
+	// background refresh runs, or within stale_if_error= because the
+	// function failed (CallInfo.Err holds the failure).
+	Stale
 )
 
-var outcomeNames = [...]string{Hit: "hit", Miss: "miss", Shared: "shared", Refresh: "refresh", Uncached: "uncached"}
+var outcomeNames = [...]string{Hit: "hit", Miss: "miss", Shared: "shared", Refresh: "refresh", Uncached: "uncached", Stale: "stale"}
 
 // String returns the outcome's name in lower case.
 func (o Outcome) String() string {
@@ -73,4 +77,5 @@ type Stats struct {
 	// different value), the codec could not encode them, or they hold a
 	// cycle.
 	Unstorable uint64
+	Stale      uint64 // calls served an expired result (stale=, stale_if_error=)
 }

@@ -96,11 +96,21 @@
 //	codec=<spec>     the codec for byte-level backends, e.g. json, msgpack+zstd
 //	verify=false     store results in byte-level backends without first
 //	                 checking that they read back equal (default true)
-//	errttl=<duration>  //memo:batch only: how long IDs the function does not
-//	                 return stay cached as missing; absent: asked every time
 //	lock=true|false  one process computes a missing key of a shared file or
 //	                 Redis backend while the others wait (default: on there)
 //	tags=a,b         tags by which memo.InvalidateTags drops the results
+//	stale=<duration> after ttl, serve the expired result at once for that
+//	                 long while one background refresh per key runs
+//	stale_if_error=<duration>  after ttl, serve the expired result for that
+//	                 long instead of the function's error
+//	early=<beta>     recompute before expiry with a probability that grows
+//	                 as expiry nears (XFetch; 1 is the usual beta)
+//	errttl=<duration>  cache the function's errors for that long; for
+//	                 //memo:batch, how long IDs the function does not
+//	                 return stay cached as missing
+//	errttl_if=<func> only the errors this func(error) bool of the package
+//	                 accepts (with errttl=)
+//	ttl_refresh=true a hit extends the result's life by ttl
 //
 // The nocache parameter is left out of the key. receiver=ignore leaves a
 // method's receiver out of the key; receiver=fields keys it by its value (a

@@ -71,6 +71,25 @@ func (h BuildReportMemoHandle) Contains(region string, year int) bool {
 	return memoBuildReportBegin(region, year).Contains()
 }
 
+// WithOutcome calls [BuildReportCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h BuildReportMemoHandle) WithOutcome(region string, year int) (Report, memo.Outcome, error) {
+	memoCall := memoBuildReportBegin(region, year)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Report](memoCall, false); memoOK {
+		return memoR, memoOutcome, nil
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("region", region, "year", year)
+	})
+	memoR, memoErr := memoimpl.Run(memoCall, func() (Report, error) {
+		return BuildReport(region, year)
+	})
+	return memoR, memoOutcome, memoErr
+}
+
 // Clear removes every cached result.
 func (h BuildReportMemoHandle) Clear(ctx context.Context) error {
 	return memoBuildReport.Clear(ctx)

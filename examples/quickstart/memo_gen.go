@@ -70,6 +70,25 @@ func (h WeatherMemoHandle) Contains(ctx context.Context, city string, refresh bo
 	return memoWeatherBegin(ctx, city).Contains()
 }
 
+// WithOutcome calls [WeatherCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h WeatherMemoHandle) WithOutcome(ctx context.Context, city string, refresh bool) (string, memo.Outcome, error) {
+	memoCall := memoWeatherBegin(ctx, city)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, refresh); memoOK {
+		return memoR, memoOutcome, nil
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("city", city)
+	})
+	memoR, memoErr := memoimpl.Run(memoCall, func() (string, error) {
+		return Weather(ctx, city, refresh)
+	})
+	return memoR, memoOutcome, memoErr
+}
+
 // Clear removes every cached result.
 func (h WeatherMemoHandle) Clear(ctx context.Context) error {
 	return memoWeather.Clear(ctx)
@@ -130,6 +149,25 @@ func (h WordCountMemoHandle) Forget(text string) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h WordCountMemoHandle) Contains(text string) bool {
 	return memoWordCountBegin(text).Contains()
+}
+
+// WithOutcome calls [WordCountCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h WordCountMemoHandle) WithOutcome(text string) (int, memo.Outcome) {
+	memoCall := memoWordCountBegin(text)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("text", text)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return WordCount(text), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.

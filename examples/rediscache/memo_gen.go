@@ -70,6 +70,25 @@ func (h ExchangeRateMemoHandle) Contains(ctx context.Context, from string, to st
 	return memoExchangeRateBegin(ctx, from, to).Contains()
 }
 
+// WithOutcome calls [ExchangeRateCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h ExchangeRateMemoHandle) WithOutcome(ctx context.Context, from string, to string) (float64, memo.Outcome, error) {
+	memoCall := memoExchangeRateBegin(ctx, from, to)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[float64](memoCall, false); memoOK {
+		return memoR, memoOutcome, nil
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("from", from, "to", to)
+	})
+	memoR, memoErr := memoimpl.Run(memoCall, func() (float64, error) {
+		return ExchangeRate(ctx, from, to)
+	})
+	return memoR, memoOutcome, memoErr
+}
+
 // Clear removes every cached result.
 func (h ExchangeRateMemoHandle) Clear(ctx context.Context) error {
 	return memoExchangeRate.Clear(ctx)

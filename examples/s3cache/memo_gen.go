@@ -70,6 +70,25 @@ func (h ThumbnailMemoHandle) Contains(ctx context.Context, image string, width i
 	return memoThumbnailBegin(ctx, image, width).Contains()
 }
 
+// WithOutcome calls [ThumbnailCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h ThumbnailMemoHandle) WithOutcome(ctx context.Context, image string, width int) ([]byte, memo.Outcome, error) {
+	memoCall := memoThumbnailBegin(ctx, image, width)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[[]byte](memoCall, false); memoOK {
+		return memoR, memoOutcome, nil
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("image", image, "width", width)
+	})
+	memoR, memoErr := memoimpl.Run(memoCall, func() ([]byte, error) {
+		return Thumbnail(ctx, image, width)
+	})
+	return memoR, memoOutcome, memoErr
+}
+
 // Clear removes every cached result.
 func (h ThumbnailMemoHandle) Clear(ctx context.Context) error {
 	return memoThumbnail.Clear(ctx)

@@ -152,13 +152,24 @@ func decodeEntry[R any](c *Call, payload []byte) (result R, ok bool) {
 }
 
 // storeBytes encodes and stores a fresh result, unless it would not read
-// back equal. A result that holds a cycle, or nests too deep for the codec,
-// is not encoded: that would overflow the stack.
+// back equal.
 func storeBytes[R any](c *Call, r R, expires int64) error {
+	payload, ok := encodeResult(c, r)
+	if !ok {
+		return nil
+	}
+	return storeEntry(c, payload, expires)
+}
+
+// encodeResult encodes a result, reporting false for one that is not to
+// be stored: too large, unencodable, or not reading back equal. A result
+// that holds a cycle, or nests too deep for the codec, is not encoded:
+// that would overflow the stack.
+func encodeResult[R any](c *Call, r R) (payload []byte, ok bool) {
 	if c.f.info.Recursive {
 		if err := checkNesting(r, nestingLimit(c.b.codecSpec)); err != nil {
 			c.notStored(fmt.Errorf("%w: %s: %w", memo.ErrUnstorable, c.f.backendName(), err))
-			return nil
+			return nil, false
 		}
 	}
 	payload, err := marshal(c.b.codec, encodable(&r), c.cfg.limits(time.Time{}))
@@ -167,14 +178,18 @@ func storeBytes[R any](c *Call, r R, expires int64) error {
 		// Too large to store, and to read back within the decoding limits,
 		// before or after compression.
 		c.f.stats.oversize.Add(1)
-		return nil
+		return nil, false
 	case err != nil:
 		c.notStored(fmt.Errorf("%w: %s: codec %s cannot encode the result: %w", memo.ErrUnstorable, c.f.backendName(), c.b.codecSpec, err))
-		return nil
+		return nil, false
 	}
-	if !readsBack(c, &r, payload) {
-		return nil
-	}
+	return payload, readsBack(c, &r, payload)
+}
+
+// storeEntry stores an encoded payload as the call's entry until expires
+// (Unix nanoseconds, 0 for never).
+func storeEntry(c *Call, payload []byte, expires int64) error {
+	c.recordTags() // every byte-level store comes here: plain, fresh and batch
 	e := store.Entry{Codec: c.b.codecSpec, Created: c.cfg.now(), Digest: c.byteKey().Digest, Payload: payload}
 	if expires != 0 {
 		e.Expires = time.Unix(0, expires)

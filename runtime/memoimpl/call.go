@@ -33,6 +33,9 @@ type Call struct {
 
 	backendDown bool  // an operation of this call on its backend failed
 	probeUntil  int64 // when probing a backend cooling down, the cooldown it extended; see cooldown.go
+
+	outcome *memo.Outcome // where [Call.TrackOutcome] wants the outcome, or nil
+	stale   *staleEntry   // an expired entry a function with freshness options may serve; see fresh.go
 }
 
 var callPool = sync.Pool{New: func() any { return new(Call) }}
@@ -61,9 +64,10 @@ func (c *Call) release() {
 	if c.key.Digest != "" {
 		c.key = store.Key{}
 	}
-	if c.summary != nil || c.cacheErr != nil || c.strictErr != nil || c.probeUntil != 0 {
+	if c.summary != nil || c.cacheErr != nil || c.strictErr != nil || c.probeUntil != 0 || c.outcome != nil || c.stale != nil {
 		c.summary, c.cacheErr, c.strictErr = nil, nil, nil
 		c.backendDown, c.probeUntil = false, 0
+		c.outcome, c.stale = nil, nil
 	}
 	callPool.Put(c)
 }
@@ -184,6 +188,7 @@ func loadTable[R any](c *Call) (result R, expires int64, ok bool) {
 // hit accounts for a call served from the cache.
 func (c *Call) hit(expires int64) {
 	c.f.stats.hits.Add(1)
+	c.setOutcome(memo.Hit)
 	if c.cfg.observing() {
 		c.f.report(c.ctx, c.cfg, c.keyBytes(), memo.Hit, c.start, expires, c.cacheErr)
 	}
@@ -231,12 +236,16 @@ func Run[R any](c *Call, compute func() (R, error)) (R, error) {
 		if fc.goexit || (fc.abandoned && isContextErr(fc.err) && c.ctx.Err() == nil) {
 			continue // the leader gave up for its own reasons; take over
 		}
+		result, _ := fc.val.(R)
+		if fc.err != nil && c.stale != nil {
+			return serveStale[R](c, fc.err)
+		}
 		f.stats.shared.Add(1)
+		c.setOutcome(memo.Shared)
 		if c.cfg.observing() {
 			// The waiter's own read may have failed, or found a corrupt entry.
 			f.report(c.ctx, c.cfg, c.keyBytes(), memo.Shared, c.start, fc.expires, joinErrs(fc.err, c.cacheErr))
 		}
-		result, _ := fc.val.(R)
 		return result, fc.err
 	}
 }
@@ -247,7 +256,7 @@ func Run[R any](c *Call, compute func() (R, error)) (R, error) {
 // running the function again. Byte stores are not read twice: a second
 // round trip on every miss would cost more than the rare duplicate run.
 func recheck[R any](c *Call, fc *flightCall) (result R, ok bool) {
-	if c.refresh || c.b.table == nil {
+	if c.refresh || c.b.table == nil || c.f.fresh {
 		return result, false
 	}
 	result, expires, ok := loadTable[R](c)
@@ -265,7 +274,18 @@ func recheck[R any](c *Call, fc *flightCall) (result R, ok bool) {
 func leadCall[R any](c *Call, fc *flightCall, compute func() (R, error)) (R, error) {
 	f := c.f
 	key := string(c.w.Bytes())
-	r, err := lead(c.ctx, &f.flight, key, fc, compute, func(r R) (int64, error) { return keep(c, key, r) })
+	var r R
+	var err error
+	if f.fresh {
+		r, err = leadFresh(c, key, fc, compute)
+		if err != nil && c.stale != nil {
+			f.stats.misses.Add(1)
+			f.stats.errors.Add(1)
+			return serveStale[R](c, err)
+		}
+	} else {
+		r, err = lead(c.ctx, &f.flight, key, fc, compute, func(r R) (int64, error) { return keep(c, key, r) })
+	}
 	outcome := memo.Miss
 	if c.refresh {
 		outcome = memo.Refresh
@@ -274,6 +294,7 @@ func leadCall[R any](c *Call, fc *flightCall, compute func() (R, error)) (R, err
 	if err != nil {
 		f.stats.errors.Add(1)
 	}
+	c.setOutcome(outcome)
 	if c.cfg.observing() {
 		f.report(c.ctx, c.cfg, c.keyBytes(), outcome, c.start, fc.expires, joinErrs(err, c.cacheErr))
 	}
@@ -324,6 +345,9 @@ func (c *Call) Contains() bool {
 	defer c.release()
 	if !c.usable() {
 		return false
+	}
+	if c.f.fresh {
+		return c.containsFresh()
 	}
 	if c.b.table != nil {
 		_, expires, ok := c.b.table.Peek(c.w.Bytes())

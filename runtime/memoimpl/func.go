@@ -84,6 +84,21 @@ type FuncInfo struct {
 	// Tags (tags=) are the tags [memo.InvalidateTags] drops the results of
 	// the function by.
 	Tags []string
+	// Freshness options (see fresh.go and the README's "Freshness"):
+	// stale=, stale_if_error=, early= (XFetch's beta), errttl= and
+	// ttl_refresh=true. A function with any of them is called through
+	// [LookupFresh] and [RunFresh].
+	Stale, StaleIfError, ErrTTL time.Duration
+	Early                       float64
+	TTLRefresh                  bool
+	// CacheError, when not nil (errttl_if=), picks the errors errttl=
+	// caches; the others are returned, not cached.
+	CacheError func(error) bool
+	// Sentinels are the error variables the function's package declares, by name:
+	// an error cached under errttl= in a byte-level backend that is, or
+	// wraps, one of them reads back as it, or as a [memo.CachedError]
+	// that errors.Is matches with it.
+	Sentinels map[string]error
 }
 
 // A Func is the cache of one memoized function: its binding to a backend,
@@ -112,6 +127,7 @@ type Func struct {
 	// tagsRecorded is the binding whose Tagger backend has recorded the
 	// function's tags; see lock.go.
 	tagsRecorded atomic.Pointer[binding]
+	fresh        bool // the function has freshness options
 }
 
 // binding is what a Func resolved its backend name to, valid while the
@@ -140,7 +156,7 @@ func NewFunc(info FuncInfo) *Func {
 // newFunc returns a Func; for an instance of generic, typeArgs are the
 // spellings of its type arguments, which its key prefix carries.
 func newFunc(info FuncInfo, typeArgs string, generic *Generic) *Func {
-	f := &Func{info: info, id: info.id(), generic: generic}
+	f := &Func{info: info, id: info.id(), generic: generic, fresh: info.hasFreshness()}
 	f.prefix = fmt.Appendf(nil, "%s\x00%s\x00%s\x00", f.id, info.Fingerprint, info.Version)
 	if typeArgs != "" {
 		f.prefix = append(f.prefix, typeArgs...)

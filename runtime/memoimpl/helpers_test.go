@@ -141,12 +141,17 @@ func (c *fakeClock) Advance(d time.Duration) {
 type recorder struct {
 	mu    sync.Mutex
 	calls []memo.CallInfo
+	// refreshed, when not nil, receives every background refresh.
+	refreshed chan memo.CallInfo
 }
 
 func (r *recorder) Hook(c memo.CallInfo) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.calls = append(r.calls, c)
+	if r.refreshed != nil && c.Outcome == memo.Refresh {
+		r.refreshed <- c
+	}
 }
 
 func (r *recorder) Calls() []memo.CallInfo {

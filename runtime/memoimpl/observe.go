@@ -11,7 +11,7 @@ import (
 
 // counters are the atomic form of Stats.
 type counters struct {
-	hits, misses, shared, errors, failures, corrupt, oversize, evictions, unstorable atomic.Uint64
+	hits, misses, shared, errors, failures, corrupt, oversize, evictions, unstorable, stale atomic.Uint64
 }
 
 func (c *counters) snapshot() memo.Stats {
@@ -25,6 +25,7 @@ func (c *counters) snapshot() memo.Stats {
 		Oversize:   c.oversize.Load(),
 		Evictions:  c.evictions.Load(),
 		Unstorable: c.unstorable.Load(),
+		Stale:      c.stale.Load(),
 	}
 }
 

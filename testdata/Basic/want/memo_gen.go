@@ -71,6 +71,25 @@ func (h FetchUserMemoHandle) Contains(ctx context.Context, logger *slog.Logger, 
 	return memoFetchUserBegin(ctx, id).Contains()
 }
 
+// WithOutcome calls [FetchUserCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h FetchUserMemoHandle) WithOutcome(ctx context.Context, logger *slog.Logger, id int64, refresh bool) (*User, memo.Outcome, error) {
+	memoCall := memoFetchUserBegin(ctx, id)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[*User](memoCall, refresh); memoOK {
+		return memoR, memoOutcome, nil
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("id", id)
+	})
+	memoR, memoErr := memoimpl.Run(memoCall, func() (*User, error) {
+		return FetchUser(ctx, logger, id, refresh)
+	})
+	return memoR, memoOutcome, memoErr
+}
+
 // Clear removes every cached result.
 func (h FetchUserMemoHandle) Clear(ctx context.Context) error {
 	return memoFetchUser.Clear(ctx)
@@ -140,6 +159,26 @@ func (h SplitMemoHandle) Forget(s string, at int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h SplitMemoHandle) Contains(s string, at int) bool {
 	return memoSplitBegin(s, at).Contains()
+}
+
+// WithOutcome calls [SplitCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h SplitMemoHandle) WithOutcome(s string, at int) (string, string, memo.Outcome) {
+	memoCall := memoSplitBegin(s, at)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[memoSplitResults](memoCall, false); memoOK {
+		return memoR.R0, memoR.R1, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("s", s, "at", at)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (memoSplitResults, error) {
+		memoR0, memoR1 := Split(s, at)
+		return memoSplitResults{memoR0, memoR1}, nil
+	})
+	return memoR.R0, memoR.R1, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -220,6 +259,25 @@ func (h SumMemoHandle) Contains(p Point, m map[string]int, ps *Point, xs ...int)
 	return memoSumBegin(p, m, ps, xs).Contains()
 }
 
+// WithOutcome calls [SumCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h SumMemoHandle) WithOutcome(p Point, m map[string]int, ps *Point, xs ...int) (int, memo.Outcome) {
+	memoCall := memoSumBegin(p, m, ps, xs)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("p", p, "m", m, "ps", ps, "xs", xs)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return Sum(p, m, ps, xs...), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h SumMemoHandle) Clear(ctx context.Context) error {
 	return memoSum.Clear(ctx)
@@ -283,6 +341,25 @@ func (h MapMemoHandle[T, U]) Forget(xs []T, f U) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h MapMemoHandle[T, U]) Contains(xs []T, f U) bool {
 	return memoMapBegin[T, U](xs, f).Contains()
+}
+
+// WithOutcome calls [MapCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h MapMemoHandle[T, U]) WithOutcome(xs []T, f U) ([]T, memo.Outcome) {
+	memoCall := memoMapBegin[T, U](xs, f)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[[]T](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("xs", xs, "f", f)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() ([]T, error) {
+		return Map[T, U](xs, f), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result with these type arguments.
@@ -369,6 +446,27 @@ func (h SvcLoadMemoHandle) Forget(t *Tree, memoArg1 int, b []byte) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h SvcLoadMemoHandle) Contains(t *Tree, memoArg1 int, b []byte) bool {
 	return memoSvc_LoadBegin(h.recv, t, b).Contains()
+}
+
+// WithOutcome calls [Svc.LoadCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h SvcLoadMemoHandle) WithOutcome(t *Tree, memoArg1 int, b []byte) (string, int, memo.Outcome, error) {
+	s := h.recv
+	memoCall := memoSvc_LoadBegin(s, t, b)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[memoSvc_LoadResults](memoCall, false); memoOK {
+		return memoR.R0, memoR.R1, memoOutcome, nil
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("t", t, "b", b)
+	})
+	memoR, memoErr := memoimpl.Run(memoCall, func() (memoSvc_LoadResults, error) {
+		memoR0, memoR1, memoErr := s.Load(t, memoArg1, b)
+		return memoSvc_LoadResults{memoR0, memoR1}, memoErr
+	})
+	return memoR.R0, memoR.R1, memoOutcome, memoErr
 }
 
 // Clear removes every cached result.

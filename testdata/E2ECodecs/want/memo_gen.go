@@ -73,6 +73,25 @@ func (h JSONReportMemoHandle) Contains(region string) bool {
 	return memoJSONReportBegin(region).Contains()
 }
 
+// WithOutcome calls [JSONReportCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h JSONReportMemoHandle) WithOutcome(region string) (Report, memo.Outcome) {
+	memoCall := memoJSONReportBegin(region)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Report](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("region", region)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Report, error) {
+		return JSONReport(region), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h JSONReportMemoHandle) Clear(ctx context.Context) error {
 	return memoJSONReport.Clear(ctx)
@@ -136,6 +155,25 @@ func (h PackedMemoHandle) Forget(region string) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h PackedMemoHandle) Contains(region string) bool {
 	return memoPackedBegin(region).Contains()
+}
+
+// WithOutcome calls [PackedCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h PackedMemoHandle) WithOutcome(region string) (Report, memo.Outcome) {
+	memoCall := memoPackedBegin(region)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Report](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("region", region)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Report, error) {
+		return Packed(region), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -202,6 +240,25 @@ func (h GobbedMemoHandle) Contains(region string) bool {
 	return memoGobbedBegin(region).Contains()
 }
 
+// WithOutcome calls [GobbedCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h GobbedMemoHandle) WithOutcome(region string) (Report, memo.Outcome, error) {
+	memoCall := memoGobbedBegin(region)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Report](memoCall, false); memoOK {
+		return memoR, memoOutcome, nil
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("region", region)
+	})
+	memoR, memoErr := memoimpl.Run(memoCall, func() (Report, error) {
+		return Gobbed(region)
+	})
+	return memoR, memoOutcome, memoErr
+}
+
 // Clear removes every cached result.
 func (h GobbedMemoHandle) Clear(ctx context.Context) error {
 	return memoGobbed.Clear(ctx)
@@ -264,6 +321,25 @@ func (h RawMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h RawMemoHandle) Contains(n int) bool {
 	return memoRawBegin(n).Contains()
+}
+
+// WithOutcome calls [RawCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h RawMemoHandle) WithOutcome(n int) ([]byte, memo.Outcome) {
+	memoCall := memoRawBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[[]byte](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() ([]byte, error) {
+		return Raw(n), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -330,6 +406,25 @@ func (h TextMemoHandle) Contains(s string) bool {
 	return memoTextBegin(s).Contains()
 }
 
+// WithOutcome calls [TextCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h TextMemoHandle) WithOutcome(s string) (string, memo.Outcome) {
+	memoCall := memoTextBegin(s)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("s", s)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Text(s), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h TextMemoHandle) Clear(ctx context.Context) error {
 	return memoText.Clear(ctx)
@@ -393,6 +488,25 @@ func (h CountsMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h CountsMemoHandle) Contains(n int) bool {
 	return memoCountsBegin(n).Contains()
+}
+
+// WithOutcome calls [CountsCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h CountsMemoHandle) WithOutcome(n int) (map[string]int, memo.Outcome) {
+	memoCall := memoCountsBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[map[string]int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (map[string]int, error) {
+		return Counts(n), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.

@@ -67,6 +67,25 @@ func (h TotalMemoHandle) Contains(items []Item) bool {
 	return memoTotalBegin(items).Contains()
 }
 
+// WithOutcome calls [TotalCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h TotalMemoHandle) WithOutcome(items []Item) (int, memo.Outcome) {
+	memoCall := memoTotalBegin(items)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("items", items)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return Total(items), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h TotalMemoHandle) Clear(ctx context.Context) error {
 	return memoTotal.Clear(ctx)
@@ -135,6 +154,25 @@ func (h SizesMemoHandle) Forget(m map[string][]int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h SizesMemoHandle) Contains(m map[string][]int) bool {
 	return memoSizesBegin(m).Contains()
+}
+
+// WithOutcome calls [SizesCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h SizesMemoHandle) WithOutcome(m map[string][]int) (int, memo.Outcome) {
+	memoCall := memoSizesBegin(m)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("m", m)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return Sizes(m), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -210,6 +248,25 @@ func (h DeepMemoHandle) Contains(m map[string]map[int]string) bool {
 	return memoDeepBegin(m).Contains()
 }
 
+// WithOutcome calls [DeepCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h DeepMemoHandle) WithOutcome(m map[string]map[int]string) (int, memo.Outcome) {
+	memoCall := memoDeepBegin(m)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("m", m)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return Deep(m), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h DeepMemoHandle) Clear(ctx context.Context) error {
 	return memoDeep.Clear(ctx)
@@ -283,6 +340,25 @@ func (h DerefMemoHandle) Contains(p *int, it *Item) bool {
 	return memoDerefBegin(p, it).Contains()
 }
 
+// WithOutcome calls [DerefCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h DerefMemoHandle) WithOutcome(p *int, it *Item) (string, memo.Outcome) {
+	memoCall := memoDerefBegin(p, it)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("p", p, "it", it)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Deref(p, it), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h DerefMemoHandle) Clear(ctx context.Context) error {
 	return memoDeref.Clear(ctx)
@@ -345,6 +421,25 @@ func (h DescribeMemoHandle) Contains(a Account) bool {
 	return memoDescribeBegin(a).Contains()
 }
 
+// WithOutcome calls [DescribeCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h DescribeMemoHandle) WithOutcome(a Account) (string, memo.Outcome) {
+	memoCall := memoDescribeBegin(a)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("a", a)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Describe(a), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h DescribeMemoHandle) Clear(ctx context.Context) error {
 	return memoDescribe.Clear(ctx)
@@ -405,6 +500,25 @@ func (h RenderMemoHandle) Forget(d Doc) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h RenderMemoHandle) Contains(d Doc) bool {
 	return memoRenderBegin(d).Contains()
+}
+
+// WithOutcome calls [RenderCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h RenderMemoHandle) WithOutcome(d Doc) (string, memo.Outcome) {
+	memoCall := memoRenderBegin(d)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("d", d)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Render(d), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -471,6 +585,25 @@ func (h SumMemoHandle) Forget(l *List) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h SumMemoHandle) Contains(l *List) bool {
 	return memoSumBegin(l).Contains()
+}
+
+// WithOutcome calls [SumCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h SumMemoHandle) WithOutcome(l *List) (int, memo.Outcome) {
+	memoCall := memoSumBegin(l)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("l", l)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return Sum(l), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -540,6 +673,25 @@ func (h NamesMemoHandle) Contains(t *Tree) bool {
 	return memoNamesBegin(t).Contains()
 }
 
+// WithOutcome calls [NamesCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h NamesMemoHandle) WithOutcome(t *Tree) (string, memo.Outcome) {
+	memoCall := memoNamesBegin(t)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("t", t)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Names(t), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h NamesMemoHandle) Clear(ctx context.Context) error {
 	return memoNames.Clear(ctx)
@@ -601,6 +753,25 @@ func (h CountMemoHandle) Contains(n Node) bool {
 	return memoCountBegin(n).Contains()
 }
 
+// WithOutcome calls [CountCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h CountMemoHandle) WithOutcome(n Node) (int, memo.Outcome) {
+	memoCall := memoCountBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return Count(n), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h CountMemoHandle) Clear(ctx context.Context) error {
 	return memoCount.Clear(ctx)
@@ -660,6 +831,25 @@ func (h EntriesMemoHandle) Forget(d Dir) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h EntriesMemoHandle) Contains(d Dir) bool {
 	return memoEntriesBegin(d).Contains()
+}
+
+// WithOutcome calls [EntriesCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h EntriesMemoHandle) WithOutcome(d Dir) (int, memo.Outcome) {
+	memoCall := memoEntriesBegin(d)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("d", d)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return Entries(d), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -725,6 +915,25 @@ func (h BillMemoHandle) Forget(customer string, items ...Item) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h BillMemoHandle) Contains(customer string, items ...Item) bool {
 	return memoBillBegin(customer, items).Contains()
+}
+
+// WithOutcome calls [BillCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h BillMemoHandle) WithOutcome(customer string, items ...Item) (int, memo.Outcome) {
+	memoCall := memoBillBegin(customer, items)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("customer", customer, "items", items)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return Bill(customer, items...), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -800,6 +1009,25 @@ func (h MembersMemoHandle) Forget(s Set, marks []struct{}, pair [2]struct{}, byU
 // Contains reports whether a live result is cached for these arguments.
 func (h MembersMemoHandle) Contains(s Set, marks []struct{}, pair [2]struct{}, byUnit map[struct{}]int, flags map[string]struct{}) bool {
 	return memoMembersBegin(s, marks, pair, byUnit, flags).Contains()
+}
+
+// WithOutcome calls [MembersCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h MembersMemoHandle) WithOutcome(s Set, marks []struct{}, pair [2]struct{}, byUnit map[struct{}]int, flags map[string]struct{}) (int, memo.Outcome) {
+	memoCall := memoMembersBegin(s, marks, pair, byUnit, flags)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("s", s, "marks", marks, "pair", pair, "byUnit", byUnit, "flags", flags)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return Members(s, marks, pair, byUnit, flags), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -885,6 +1113,27 @@ func (h ZerosMemoHandle) Contains(m map[string][0]int, k map[struct {
 	A [0]int
 }]bool, both map[[0]int][0]string) bool {
 	return memoZerosBegin(m, k, both).Contains()
+}
+
+// WithOutcome calls [ZerosCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h ZerosMemoHandle) WithOutcome(m map[string][0]int, k map[struct {
+	A [0]int
+}]bool, both map[[0]int][0]string) (int, memo.Outcome) {
+	memoCall := memoZerosBegin(m, k, both)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("m", m, "k", k, "both", both)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return Zeros(m, k, both), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.

@@ -64,6 +64,25 @@ func (h PlainMemoHandle) Contains(n int) bool {
 	return memoPlainBegin(n).Contains()
 }
 
+// WithOutcome calls [PlainCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h PlainMemoHandle) WithOutcome(n int) (int, memo.Outcome) {
+	memoCall := memoPlainBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return Plain(n), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h PlainMemoHandle) Clear(ctx context.Context) error {
 	return memoPlain.Clear(ctx)

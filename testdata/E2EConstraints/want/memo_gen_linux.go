@@ -64,6 +64,25 @@ func (h LinuxDoubleMemoHandle) Contains(n int) bool {
 	return memoLinuxDoubleBegin(n).Contains()
 }
 
+// WithOutcome calls [LinuxDoubleCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h LinuxDoubleMemoHandle) WithOutcome(n int) (int, memo.Outcome) {
+	memoCall := memoLinuxDoubleBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return LinuxDouble(n), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h LinuxDoubleMemoHandle) Clear(ctx context.Context) error {
 	return memoLinuxDouble.Clear(ctx)

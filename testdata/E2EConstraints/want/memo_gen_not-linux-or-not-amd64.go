@@ -64,6 +64,25 @@ func (h TripleMemoHandle) Contains(n int) bool {
 	return memoTriple2Begin(n).Contains()
 }
 
+// WithOutcome calls [TripleCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h TripleMemoHandle) WithOutcome(n int) (int, memo.Outcome) {
+	memoCall := memoTriple2Begin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return Triple(n), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h TripleMemoHandle) Clear(ctx context.Context) error {
 	return memoTriple2.Clear(ctx)

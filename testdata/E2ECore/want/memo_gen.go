@@ -72,6 +72,25 @@ func (h FetchMemoHandle) Contains(ctx context.Context, logger *log.Logger, id in
 	return memoFetchBegin(ctx, id).Contains()
 }
 
+// WithOutcome calls [FetchCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h FetchMemoHandle) WithOutcome(ctx context.Context, logger *log.Logger, id int, refresh bool) (string, memo.Outcome, error) {
+	memoCall := memoFetchBegin(ctx, id)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, refresh); memoOK {
+		return memoR, memoOutcome, nil
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("id", id)
+	})
+	memoR, memoErr := memoimpl.Run(memoCall, func() (string, error) {
+		return Fetch(ctx, logger, id, refresh)
+	})
+	return memoR, memoOutcome, memoErr
+}
+
 // Clear removes every cached result.
 func (h FetchMemoHandle) Clear(ctx context.Context) error {
 	return memoFetch.Clear(ctx)
@@ -136,6 +155,25 @@ func (h JoinMemoHandle) Forget(sep string, parts ...string) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h JoinMemoHandle) Contains(sep string, parts ...string) bool {
 	return memoJoinBegin(sep, parts).Contains()
+}
+
+// WithOutcome calls [JoinCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h JoinMemoHandle) WithOutcome(sep string, parts ...string) (string, memo.Outcome) {
+	memoCall := memoJoinBegin(sep, parts)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("sep", sep, "parts", parts)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Join(sep, parts...), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -209,6 +247,26 @@ func (h CachedDivideMemoHandle) Contains(a int, b int) bool {
 	return memoCachedDivideBegin(a, b).Contains()
 }
 
+// WithOutcome calls [CachedDivide] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h CachedDivideMemoHandle) WithOutcome(a int, b int) (int, int, memo.Outcome, error) {
+	memoCall := memoCachedDivideBegin(a, b)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[memoCachedDivideResults](memoCall, false); memoOK {
+		return memoR.R0, memoR.R1, memoOutcome, nil
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("a", a, "b", b)
+	})
+	memoR, memoErr := memoimpl.Run(memoCall, func() (memoCachedDivideResults, error) {
+		memoR0, memoR1, memoErr := Divide(a, b)
+		return memoCachedDivideResults{memoR0, memoR1}, memoErr
+	})
+	return memoR.R0, memoR.R1, memoOutcome, memoErr
+}
+
 // Clear removes every cached result.
 func (h CachedDivideMemoHandle) Clear(ctx context.Context) error {
 	return memoCachedDivide.Clear(ctx)
@@ -271,6 +329,25 @@ func (h LargestMemoHandle[T]) Forget(xs []T) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h LargestMemoHandle[T]) Contains(xs []T) bool {
 	return memoLargestBegin[T](xs).Contains()
+}
+
+// WithOutcome calls [LargestCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h LargestMemoHandle[T]) WithOutcome(xs []T) (T, memo.Outcome) {
+	memoCall := memoLargestBegin[T](xs)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[T](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("xs", xs)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (T, error) {
+		return Largest[T](xs), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result with these type arguments.
@@ -338,6 +415,26 @@ func (h CounterSharedMemoHandle) Contains(n int) bool {
 	return memoCounter_SharedBegin(n).Contains()
 }
 
+// WithOutcome calls [Counter.SharedCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h CounterSharedMemoHandle) WithOutcome(n int) (int, memo.Outcome) {
+	c := h.recv
+	memoCall := memoCounter_SharedBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return c.Shared(n), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h CounterSharedMemoHandle) Clear(ctx context.Context) error {
 	return memoCounter_Shared.Clear(ctx)
@@ -403,6 +500,26 @@ func (h CounterNamedMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h CounterNamedMemoHandle) Contains(n int) bool {
 	return memoCounter_NamedBegin(h.recv, n).Contains()
+}
+
+// WithOutcome calls [Counter.NamedCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h CounterNamedMemoHandle) WithOutcome(n int) (string, memo.Outcome) {
+	c := h.recv
+	memoCall := memoCounter_NamedBegin(c, n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return c.Named(n), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -475,6 +592,26 @@ func (h IDsSumMemoHandle) Contains(n int) bool {
 	return memoIDs_SumBegin(h.recv, n).Contains()
 }
 
+// WithOutcome calls [IDs.SumCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h IDsSumMemoHandle) WithOutcome(n int) (int, memo.Outcome) {
+	ids := h.recv
+	memoCall := memoIDs_SumBegin(ids, n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return ids.Sum(n), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h IDsSumMemoHandle) Clear(ctx context.Context) error {
 	return memoIDs_Sum.Clear(ctx)
@@ -544,6 +681,26 @@ func (h AccountBalanceMemoHandle) Forget(currency string) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h AccountBalanceMemoHandle) Contains(currency string) bool {
 	return memoAccount_BalanceBegin(h.recv, currency).Contains()
+}
+
+// WithOutcome calls [Account.BalanceCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h AccountBalanceMemoHandle) WithOutcome(currency string) (int, memo.Outcome) {
+	a := h.recv
+	memoCall := memoAccount_BalanceBegin(a, currency)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("currency", currency)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return a.Balance(currency), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.

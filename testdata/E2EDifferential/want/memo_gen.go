@@ -70,6 +70,25 @@ func (h StampsMsgpackMemoHandle) Contains(k int) bool {
 	return memoStampsMsgpackBegin(k).Contains()
 }
 
+// WithOutcome calls [StampsMsgpackCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h StampsMsgpackMemoHandle) WithOutcome(k int) (Stamps, memo.Outcome) {
+	memoCall := memoStampsMsgpackBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Stamps](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Stamps, error) {
+		return StampsMsgpack(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h StampsMsgpackMemoHandle) Clear(ctx context.Context) error {
 	return memoStampsMsgpack.Clear(ctx)
@@ -131,6 +150,25 @@ func (h StampsJSONMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h StampsJSONMemoHandle) Contains(k int) bool {
 	return memoStampsJSONBegin(k).Contains()
+}
+
+// WithOutcome calls [StampsJSONCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h StampsJSONMemoHandle) WithOutcome(k int) (Stamps, memo.Outcome) {
+	memoCall := memoStampsJSONBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Stamps](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Stamps, error) {
+		return StampsJSON(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -196,6 +234,25 @@ func (h StampsGobMemoHandle) Contains(k int) bool {
 	return memoStampsGobBegin(k).Contains()
 }
 
+// WithOutcome calls [StampsGobCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h StampsGobMemoHandle) WithOutcome(k int) (Stamps, memo.Outcome) {
+	memoCall := memoStampsGobBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Stamps](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Stamps, error) {
+		return StampsGob(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h StampsGobMemoHandle) Clear(ctx context.Context) error {
 	return memoStampsGob.Clear(ctx)
@@ -258,6 +315,25 @@ func (h StampsZstdMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h StampsZstdMemoHandle) Contains(k int) bool {
 	return memoStampsZstdBegin(k).Contains()
+}
+
+// WithOutcome calls [StampsZstdCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h StampsZstdMemoHandle) WithOutcome(k int) (Stamps, memo.Outcome) {
+	memoCall := memoStampsZstdBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Stamps](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Stamps, error) {
+		return StampsZstd(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -326,6 +402,25 @@ func (h MoneyMsgpackMemoHandle) Contains(k int) bool {
 	return memoMoneyMsgpackBegin(k).Contains()
 }
 
+// WithOutcome calls [MoneyMsgpackCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h MoneyMsgpackMemoHandle) WithOutcome(k int) (Money, memo.Outcome) {
+	memoCall := memoMoneyMsgpackBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Money](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Money, error) {
+		return MoneyMsgpack(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h MoneyMsgpackMemoHandle) Clear(ctx context.Context) error {
 	return memoMoneyMsgpack.Clear(ctx)
@@ -387,6 +482,25 @@ func (h MoneyJSONMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h MoneyJSONMemoHandle) Contains(k int) bool {
 	return memoMoneyJSONBegin(k).Contains()
+}
+
+// WithOutcome calls [MoneyJSONCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h MoneyJSONMemoHandle) WithOutcome(k int) (Money, memo.Outcome) {
+	memoCall := memoMoneyJSONBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Money](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Money, error) {
+		return MoneyJSON(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -455,6 +569,25 @@ func (h MoneyGobMemoHandle) Contains(k int) bool {
 	return memoMoneyGobBegin(k).Contains()
 }
 
+// WithOutcome calls [MoneyGobCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h MoneyGobMemoHandle) WithOutcome(k int) (Money, memo.Outcome) {
+	memoCall := memoMoneyGobBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Money](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Money, error) {
+		return MoneyGob(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h MoneyGobMemoHandle) Clear(ctx context.Context) error {
 	return memoMoneyGob.Clear(ctx)
@@ -521,6 +654,25 @@ func (h MoneyZstdMemoHandle) Contains(k int) bool {
 	return memoMoneyZstdBegin(k).Contains()
 }
 
+// WithOutcome calls [MoneyZstdCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h MoneyZstdMemoHandle) WithOutcome(k int) (Money, memo.Outcome) {
+	memoCall := memoMoneyZstdBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Money](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Money, error) {
+		return MoneyZstd(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h MoneyZstdMemoHandle) Clear(ctx context.Context) error {
 	return memoMoneyZstd.Clear(ctx)
@@ -584,6 +736,25 @@ func (h SecretMsgpackMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h SecretMsgpackMemoHandle) Contains(k int) bool {
 	return memoSecretMsgpackBegin(k).Contains()
+}
+
+// WithOutcome calls [SecretMsgpackCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h SecretMsgpackMemoHandle) WithOutcome(k int) (Secret, memo.Outcome) {
+	memoCall := memoSecretMsgpackBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Secret](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Secret, error) {
+		return SecretMsgpack(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -652,6 +823,25 @@ func (h SecretJSONMemoHandle) Contains(k int) bool {
 	return memoSecretJSONBegin(k).Contains()
 }
 
+// WithOutcome calls [SecretJSONCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h SecretJSONMemoHandle) WithOutcome(k int) (Secret, memo.Outcome) {
+	memoCall := memoSecretJSONBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Secret](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Secret, error) {
+		return SecretJSON(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h SecretJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoSecretJSON.Clear(ctx)
@@ -714,6 +904,25 @@ func (h SecretGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h SecretGobMemoHandle) Contains(k int) bool {
 	return memoSecretGobBegin(k).Contains()
+}
+
+// WithOutcome calls [SecretGobCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h SecretGobMemoHandle) WithOutcome(k int) (Secret, memo.Outcome) {
+	memoCall := memoSecretGobBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Secret](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Secret, error) {
+		return SecretGob(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -779,6 +988,25 @@ func (h SecretZstdMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h SecretZstdMemoHandle) Contains(k int) bool {
 	return memoSecretZstdBegin(k).Contains()
+}
+
+// WithOutcome calls [SecretZstdCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h SecretZstdMemoHandle) WithOutcome(k int) (Secret, memo.Outcome) {
+	memoCall := memoSecretZstdBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Secret](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Secret, error) {
+		return SecretZstd(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -848,6 +1076,25 @@ func (h MsgSecretMsgpackMemoHandle) Contains(k int) bool {
 	return memoMsgSecretMsgpackBegin(k).Contains()
 }
 
+// WithOutcome calls [MsgSecretMsgpackCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h MsgSecretMsgpackMemoHandle) WithOutcome(k int) (MsgSecret, memo.Outcome) {
+	memoCall := memoMsgSecretMsgpackBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[MsgSecret](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (MsgSecret, error) {
+		return MsgSecretMsgpack(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h MsgSecretMsgpackMemoHandle) Clear(ctx context.Context) error {
 	return memoMsgSecretMsgpack.Clear(ctx)
@@ -912,6 +1159,25 @@ func (h MsgSecretJSONMemoHandle) Contains(k int) bool {
 	return memoMsgSecretJSONBegin(k).Contains()
 }
 
+// WithOutcome calls [MsgSecretJSONCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h MsgSecretJSONMemoHandle) WithOutcome(k int) (MsgSecret, memo.Outcome) {
+	memoCall := memoMsgSecretJSONBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[MsgSecret](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (MsgSecret, error) {
+		return MsgSecretJSON(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h MsgSecretJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoMsgSecretJSON.Clear(ctx)
@@ -974,6 +1240,25 @@ func (h MsgSecretGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h MsgSecretGobMemoHandle) Contains(k int) bool {
 	return memoMsgSecretGobBegin(k).Contains()
+}
+
+// WithOutcome calls [MsgSecretGobCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h MsgSecretGobMemoHandle) WithOutcome(k int) (MsgSecret, memo.Outcome) {
+	memoCall := memoMsgSecretGobBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[MsgSecret](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (MsgSecret, error) {
+		return MsgSecretGob(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -1043,6 +1328,25 @@ func (h MsgSecretZstdMemoHandle) Contains(k int) bool {
 	return memoMsgSecretZstdBegin(k).Contains()
 }
 
+// WithOutcome calls [MsgSecretZstdCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h MsgSecretZstdMemoHandle) WithOutcome(k int) (MsgSecret, memo.Outcome) {
+	memoCall := memoMsgSecretZstdBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[MsgSecret](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (MsgSecret, error) {
+		return MsgSecretZstd(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h MsgSecretZstdMemoHandle) Clear(ctx context.Context) error {
 	return memoMsgSecretZstd.Clear(ctx)
@@ -1108,6 +1412,25 @@ func (h ShadowMsgpackMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h ShadowMsgpackMemoHandle) Contains(k int) bool {
 	return memoShadowMsgpackBegin(k).Contains()
+}
+
+// WithOutcome calls [ShadowMsgpackCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h ShadowMsgpackMemoHandle) WithOutcome(k int) (Item, memo.Outcome) {
+	memoCall := memoShadowMsgpackBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Item](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Item, error) {
+		return ShadowMsgpack(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -1177,6 +1500,25 @@ func (h ShadowJSONMemoHandle) Contains(k int) bool {
 	return memoShadowJSONBegin(k).Contains()
 }
 
+// WithOutcome calls [ShadowJSONCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h ShadowJSONMemoHandle) WithOutcome(k int) (Item, memo.Outcome) {
+	memoCall := memoShadowJSONBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Item](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Item, error) {
+		return ShadowJSON(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h ShadowJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoShadowJSON.Clear(ctx)
@@ -1239,6 +1581,25 @@ func (h ShadowGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h ShadowGobMemoHandle) Contains(k int) bool {
 	return memoShadowGobBegin(k).Contains()
+}
+
+// WithOutcome calls [ShadowGobCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h ShadowGobMemoHandle) WithOutcome(k int) (Item, memo.Outcome) {
+	memoCall := memoShadowGobBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Item](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Item, error) {
+		return ShadowGob(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -1308,6 +1669,25 @@ func (h ShadowZstdMemoHandle) Contains(k int) bool {
 	return memoShadowZstdBegin(k).Contains()
 }
 
+// WithOutcome calls [ShadowZstdCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h ShadowZstdMemoHandle) WithOutcome(k int) (Item, memo.Outcome) {
+	memoCall := memoShadowZstdBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Item](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Item, error) {
+		return ShadowZstd(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h ShadowZstdMemoHandle) Clear(ctx context.Context) error {
 	return memoShadowZstd.Clear(ctx)
@@ -1371,6 +1751,25 @@ func (h BagMsgpackMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h BagMsgpackMemoHandle) Contains(k int) bool {
 	return memoBagMsgpackBegin(k).Contains()
+}
+
+// WithOutcome calls [BagMsgpackCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h BagMsgpackMemoHandle) WithOutcome(k int) (Bag, memo.Outcome) {
+	memoCall := memoBagMsgpackBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Bag](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Bag, error) {
+		return BagMsgpack(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -1437,6 +1836,25 @@ func (h BagJSONMemoHandle) Contains(k int) bool {
 	return memoBagJSONBegin(k).Contains()
 }
 
+// WithOutcome calls [BagJSONCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h BagJSONMemoHandle) WithOutcome(k int) (Bag, memo.Outcome) {
+	memoCall := memoBagJSONBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Bag](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Bag, error) {
+		return BagJSON(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h BagJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoBagJSON.Clear(ctx)
@@ -1499,6 +1917,25 @@ func (h BagGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h BagGobMemoHandle) Contains(k int) bool {
 	return memoBagGobBegin(k).Contains()
+}
+
+// WithOutcome calls [BagGobCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h BagGobMemoHandle) WithOutcome(k int) (Bag, memo.Outcome) {
+	memoCall := memoBagGobBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Bag](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Bag, error) {
+		return BagGob(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -1566,6 +2003,25 @@ func (h BagZstdMemoHandle) Contains(k int) bool {
 	return memoBagZstdBegin(k).Contains()
 }
 
+// WithOutcome calls [BagZstdCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h BagZstdMemoHandle) WithOutcome(k int) (Bag, memo.Outcome) {
+	memoCall := memoBagZstdBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Bag](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Bag, error) {
+		return BagZstd(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h BagZstdMemoHandle) Clear(ctx context.Context) error {
 	return memoBagZstd.Clear(ctx)
@@ -1629,6 +2085,25 @@ func (h PtrsMsgpackMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h PtrsMsgpackMemoHandle) Contains(k int) bool {
 	return memoPtrsMsgpackBegin(k).Contains()
+}
+
+// WithOutcome calls [PtrsMsgpackCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h PtrsMsgpackMemoHandle) WithOutcome(k int) (Ptrs, memo.Outcome) {
+	memoCall := memoPtrsMsgpackBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Ptrs](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Ptrs, error) {
+		return PtrsMsgpack(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -1695,6 +2170,25 @@ func (h PtrsJSONMemoHandle) Contains(k int) bool {
 	return memoPtrsJSONBegin(k).Contains()
 }
 
+// WithOutcome calls [PtrsJSONCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h PtrsJSONMemoHandle) WithOutcome(k int) (Ptrs, memo.Outcome) {
+	memoCall := memoPtrsJSONBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Ptrs](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Ptrs, error) {
+		return PtrsJSON(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h PtrsJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoPtrsJSON.Clear(ctx)
@@ -1757,6 +2251,25 @@ func (h PtrsGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h PtrsGobMemoHandle) Contains(k int) bool {
 	return memoPtrsGobBegin(k).Contains()
+}
+
+// WithOutcome calls [PtrsGobCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h PtrsGobMemoHandle) WithOutcome(k int) (Ptrs, memo.Outcome) {
+	memoCall := memoPtrsGobBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Ptrs](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Ptrs, error) {
+		return PtrsGob(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -1824,6 +2337,25 @@ func (h PtrsZstdMemoHandle) Contains(k int) bool {
 	return memoPtrsZstdBegin(k).Contains()
 }
 
+// WithOutcome calls [PtrsZstdCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h PtrsZstdMemoHandle) WithOutcome(k int) (Ptrs, memo.Outcome) {
+	memoCall := memoPtrsZstdBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Ptrs](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Ptrs, error) {
+		return PtrsZstd(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h PtrsZstdMemoHandle) Clear(ctx context.Context) error {
 	return memoPtrsZstd.Clear(ctx)
@@ -1887,6 +2419,25 @@ func (h EmptyMsgpackMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h EmptyMsgpackMemoHandle) Contains(k int) bool {
 	return memoEmptyMsgpackBegin(k).Contains()
+}
+
+// WithOutcome calls [EmptyMsgpackCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h EmptyMsgpackMemoHandle) WithOutcome(k int) ([]int, memo.Outcome) {
+	memoCall := memoEmptyMsgpackBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[[]int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() ([]int, error) {
+		return EmptyMsgpack(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -1953,6 +2504,25 @@ func (h EmptyJSONMemoHandle) Contains(k int) bool {
 	return memoEmptyJSONBegin(k).Contains()
 }
 
+// WithOutcome calls [EmptyJSONCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h EmptyJSONMemoHandle) WithOutcome(k int) ([]int, memo.Outcome) {
+	memoCall := memoEmptyJSONBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[[]int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() ([]int, error) {
+		return EmptyJSON(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h EmptyJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoEmptyJSON.Clear(ctx)
@@ -2015,6 +2585,25 @@ func (h EmptyGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h EmptyGobMemoHandle) Contains(k int) bool {
 	return memoEmptyGobBegin(k).Contains()
+}
+
+// WithOutcome calls [EmptyGobCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h EmptyGobMemoHandle) WithOutcome(k int) ([]int, memo.Outcome) {
+	memoCall := memoEmptyGobBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[[]int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() ([]int, error) {
+		return EmptyGob(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -2082,6 +2671,25 @@ func (h EmptyZstdMemoHandle) Contains(k int) bool {
 	return memoEmptyZstdBegin(k).Contains()
 }
 
+// WithOutcome calls [EmptyZstdCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h EmptyZstdMemoHandle) WithOutcome(k int) ([]int, memo.Outcome) {
+	memoCall := memoEmptyZstdBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[[]int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() ([]int, error) {
+		return EmptyZstd(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h EmptyZstdMemoHandle) Clear(ctx context.Context) error {
 	return memoEmptyZstd.Clear(ctx)
@@ -2145,6 +2753,25 @@ func (h NilSliceMsgpackMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h NilSliceMsgpackMemoHandle) Contains(k int) bool {
 	return memoNilSliceMsgpackBegin(k).Contains()
+}
+
+// WithOutcome calls [NilSliceMsgpackCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h NilSliceMsgpackMemoHandle) WithOutcome(k int) ([]int, memo.Outcome) {
+	memoCall := memoNilSliceMsgpackBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[[]int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() ([]int, error) {
+		return NilSliceMsgpack(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -2211,6 +2838,25 @@ func (h NilSliceJSONMemoHandle) Contains(k int) bool {
 	return memoNilSliceJSONBegin(k).Contains()
 }
 
+// WithOutcome calls [NilSliceJSONCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h NilSliceJSONMemoHandle) WithOutcome(k int) ([]int, memo.Outcome) {
+	memoCall := memoNilSliceJSONBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[[]int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() ([]int, error) {
+		return NilSliceJSON(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h NilSliceJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoNilSliceJSON.Clear(ctx)
@@ -2273,6 +2919,25 @@ func (h NilSliceGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h NilSliceGobMemoHandle) Contains(k int) bool {
 	return memoNilSliceGobBegin(k).Contains()
+}
+
+// WithOutcome calls [NilSliceGobCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h NilSliceGobMemoHandle) WithOutcome(k int) ([]int, memo.Outcome) {
+	memoCall := memoNilSliceGobBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[[]int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() ([]int, error) {
+		return NilSliceGob(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -2340,6 +3005,25 @@ func (h NilSliceZstdMemoHandle) Contains(k int) bool {
 	return memoNilSliceZstdBegin(k).Contains()
 }
 
+// WithOutcome calls [NilSliceZstdCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h NilSliceZstdMemoHandle) WithOutcome(k int) ([]int, memo.Outcome) {
+	memoCall := memoNilSliceZstdBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[[]int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() ([]int, error) {
+		return NilSliceZstd(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h NilSliceZstdMemoHandle) Clear(ctx context.Context) error {
 	return memoNilSliceZstd.Clear(ctx)
@@ -2402,6 +3086,25 @@ func (h NaNMsgpackMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h NaNMsgpackMemoHandle) Contains(k int) bool {
 	return memoNaNMsgpackBegin(k).Contains()
+}
+
+// WithOutcome calls [NaNMsgpackCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h NaNMsgpackMemoHandle) WithOutcome(k int) (Reading, memo.Outcome) {
+	memoCall := memoNaNMsgpackBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Reading](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Reading, error) {
+		return NaNMsgpack(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -2467,6 +3170,25 @@ func (h NaNJSONMemoHandle) Contains(k int) bool {
 	return memoNaNJSONBegin(k).Contains()
 }
 
+// WithOutcome calls [NaNJSONCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h NaNJSONMemoHandle) WithOutcome(k int) (Reading, memo.Outcome) {
+	memoCall := memoNaNJSONBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Reading](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Reading, error) {
+		return NaNJSON(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h NaNJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoNaNJSON.Clear(ctx)
@@ -2528,6 +3250,25 @@ func (h NaNGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h NaNGobMemoHandle) Contains(k int) bool {
 	return memoNaNGobBegin(k).Contains()
+}
+
+// WithOutcome calls [NaNGobCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h NaNGobMemoHandle) WithOutcome(k int) (Reading, memo.Outcome) {
+	memoCall := memoNaNGobBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Reading](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Reading, error) {
+		return NaNGob(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -2592,6 +3333,25 @@ func (h NaNZstdMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h NaNZstdMemoHandle) Contains(k int) bool {
 	return memoNaNZstdBegin(k).Contains()
+}
+
+// WithOutcome calls [NaNZstdCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h NaNZstdMemoHandle) WithOutcome(k int) (Reading, memo.Outcome) {
+	memoCall := memoNaNZstdBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Reading](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Reading, error) {
+		return NaNZstd(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -2659,6 +3419,25 @@ func (h TextMsgpackMemoHandle) Contains(k int) bool {
 	return memoTextMsgpackBegin(k).Contains()
 }
 
+// WithOutcome calls [TextMsgpackCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h TextMsgpackMemoHandle) WithOutcome(k int) (string, memo.Outcome) {
+	memoCall := memoTextMsgpackBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return TextMsgpack(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h TextMsgpackMemoHandle) Clear(ctx context.Context) error {
 	return memoTextMsgpack.Clear(ctx)
@@ -2723,6 +3502,25 @@ func (h TextJSONMemoHandle) Contains(k int) bool {
 	return memoTextJSONBegin(k).Contains()
 }
 
+// WithOutcome calls [TextJSONCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h TextJSONMemoHandle) WithOutcome(k int) (string, memo.Outcome) {
+	memoCall := memoTextJSONBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return TextJSON(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h TextJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoTextJSON.Clear(ctx)
@@ -2785,6 +3583,25 @@ func (h TextGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h TextGobMemoHandle) Contains(k int) bool {
 	return memoTextGobBegin(k).Contains()
+}
+
+// WithOutcome calls [TextGobCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h TextGobMemoHandle) WithOutcome(k int) (string, memo.Outcome) {
+	memoCall := memoTextGobBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return TextGob(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -2852,6 +3669,25 @@ func (h TextZstdMemoHandle) Contains(k int) bool {
 	return memoTextZstdBegin(k).Contains()
 }
 
+// WithOutcome calls [TextZstdCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h TextZstdMemoHandle) WithOutcome(k int) (string, memo.Outcome) {
+	memoCall := memoTextZstdBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return TextZstd(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h TextZstdMemoHandle) Clear(ctx context.Context) error {
 	return memoTextZstd.Clear(ctx)
@@ -2915,6 +3751,25 @@ func (h PlainMsgpackMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h PlainMsgpackMemoHandle) Contains(k int) bool {
 	return memoPlainMsgpackBegin(k).Contains()
+}
+
+// WithOutcome calls [PlainMsgpackCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h PlainMsgpackMemoHandle) WithOutcome(k int) (Plain, memo.Outcome) {
+	memoCall := memoPlainMsgpackBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Plain](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Plain, error) {
+		return PlainMsgpack(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -2981,6 +3836,25 @@ func (h PlainJSONMemoHandle) Contains(k int) bool {
 	return memoPlainJSONBegin(k).Contains()
 }
 
+// WithOutcome calls [PlainJSONCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h PlainJSONMemoHandle) WithOutcome(k int) (Plain, memo.Outcome) {
+	memoCall := memoPlainJSONBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Plain](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Plain, error) {
+		return PlainJSON(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h PlainJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoPlainJSON.Clear(ctx)
@@ -3043,6 +3917,25 @@ func (h PlainGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h PlainGobMemoHandle) Contains(k int) bool {
 	return memoPlainGobBegin(k).Contains()
+}
+
+// WithOutcome calls [PlainGobCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h PlainGobMemoHandle) WithOutcome(k int) (Plain, memo.Outcome) {
+	memoCall := memoPlainGobBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Plain](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Plain, error) {
+		return PlainGob(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -3110,6 +4003,25 @@ func (h PlainZstdMemoHandle) Contains(k int) bool {
 	return memoPlainZstdBegin(k).Contains()
 }
 
+// WithOutcome calls [PlainZstdCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h PlainZstdMemoHandle) WithOutcome(k int) (Plain, memo.Outcome) {
+	memoCall := memoPlainZstdBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Plain](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Plain, error) {
+		return PlainZstd(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h PlainZstdMemoHandle) Clear(ctx context.Context) error {
 	return memoPlainZstd.Clear(ctx)
@@ -3173,6 +4085,25 @@ func (h NamedMsgpackMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h NamedMsgpackMemoHandle) Contains(k int) bool {
 	return memoNamedMsgpackBegin(k).Contains()
+}
+
+// WithOutcome calls [NamedMsgpackCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h NamedMsgpackMemoHandle) WithOutcome(k int) (Names, memo.Outcome) {
+	memoCall := memoNamedMsgpackBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Names](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Names, error) {
+		return NamedMsgpack(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -3239,6 +4170,25 @@ func (h NamedJSONMemoHandle) Contains(k int) bool {
 	return memoNamedJSONBegin(k).Contains()
 }
 
+// WithOutcome calls [NamedJSONCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h NamedJSONMemoHandle) WithOutcome(k int) (Names, memo.Outcome) {
+	memoCall := memoNamedJSONBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Names](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Names, error) {
+		return NamedJSON(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h NamedJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoNamedJSON.Clear(ctx)
@@ -3301,6 +4251,25 @@ func (h NamedGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h NamedGobMemoHandle) Contains(k int) bool {
 	return memoNamedGobBegin(k).Contains()
+}
+
+// WithOutcome calls [NamedGobCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h NamedGobMemoHandle) WithOutcome(k int) (Names, memo.Outcome) {
+	memoCall := memoNamedGobBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Names](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Names, error) {
+		return NamedGob(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -3368,6 +4337,25 @@ func (h NamedZstdMemoHandle) Contains(k int) bool {
 	return memoNamedZstdBegin(k).Contains()
 }
 
+// WithOutcome calls [NamedZstdCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h NamedZstdMemoHandle) WithOutcome(k int) (Names, memo.Outcome) {
+	memoCall := memoNamedZstdBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Names](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Names, error) {
+		return NamedZstd(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h NamedZstdMemoHandle) Clear(ctx context.Context) error {
 	return memoNamedZstd.Clear(ctx)
@@ -3431,6 +4419,25 @@ func (h NestedMsgpackMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h NestedMsgpackMemoHandle) Contains(k int) bool {
 	return memoNestedMsgpackBegin(k).Contains()
+}
+
+// WithOutcome calls [NestedMsgpackCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h NestedMsgpackMemoHandle) WithOutcome(k int) (*Outer, memo.Outcome) {
+	memoCall := memoNestedMsgpackBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[*Outer](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (*Outer, error) {
+		return NestedMsgpack(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -3497,6 +4504,25 @@ func (h NestedJSONMemoHandle) Contains(k int) bool {
 	return memoNestedJSONBegin(k).Contains()
 }
 
+// WithOutcome calls [NestedJSONCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h NestedJSONMemoHandle) WithOutcome(k int) (*Outer, memo.Outcome) {
+	memoCall := memoNestedJSONBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[*Outer](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (*Outer, error) {
+		return NestedJSON(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h NestedJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoNestedJSON.Clear(ctx)
@@ -3559,6 +4585,25 @@ func (h NestedGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h NestedGobMemoHandle) Contains(k int) bool {
 	return memoNestedGobBegin(k).Contains()
+}
+
+// WithOutcome calls [NestedGobCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h NestedGobMemoHandle) WithOutcome(k int) (*Outer, memo.Outcome) {
+	memoCall := memoNestedGobBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[*Outer](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (*Outer, error) {
+		return NestedGob(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -3624,6 +4669,25 @@ func (h NestedZstdMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h NestedZstdMemoHandle) Contains(k int) bool {
 	return memoNestedZstdBegin(k).Contains()
+}
+
+// WithOutcome calls [NestedZstdCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h NestedZstdMemoHandle) WithOutcome(k int) (*Outer, memo.Outcome) {
+	memoCall := memoNestedZstdBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[*Outer](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (*Outer, error) {
+		return NestedZstd(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -3693,6 +4757,25 @@ func (h CycleMsgpackMemoHandle) Contains(k int) bool {
 	return memoCycleMsgpackBegin(k).Contains()
 }
 
+// WithOutcome calls [CycleMsgpackCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h CycleMsgpackMemoHandle) WithOutcome(k int) (*Node, memo.Outcome) {
+	memoCall := memoCycleMsgpackBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (*Node, error) {
+		return CycleMsgpack(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h CycleMsgpackMemoHandle) Clear(ctx context.Context) error {
 	return memoCycleMsgpack.Clear(ctx)
@@ -3759,6 +4842,25 @@ func (h CycleJSONMemoHandle) Contains(k int) bool {
 	return memoCycleJSONBegin(k).Contains()
 }
 
+// WithOutcome calls [CycleJSONCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h CycleJSONMemoHandle) WithOutcome(k int) (*Node, memo.Outcome) {
+	memoCall := memoCycleJSONBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (*Node, error) {
+		return CycleJSON(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h CycleJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoCycleJSON.Clear(ctx)
@@ -3823,6 +4925,25 @@ func (h CycleGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h CycleGobMemoHandle) Contains(k int) bool {
 	return memoCycleGobBegin(k).Contains()
+}
+
+// WithOutcome calls [CycleGobCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h CycleGobMemoHandle) WithOutcome(k int) (*Node, memo.Outcome) {
+	memoCall := memoCycleGobBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (*Node, error) {
+		return CycleGob(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -3892,6 +5013,25 @@ func (h CycleZstdMemoHandle) Contains(k int) bool {
 	return memoCycleZstdBegin(k).Contains()
 }
 
+// WithOutcome calls [CycleZstdCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h CycleZstdMemoHandle) WithOutcome(k int) (*Node, memo.Outcome) {
+	memoCall := memoCycleZstdBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (*Node, error) {
+		return CycleZstd(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h CycleZstdMemoHandle) Clear(ctx context.Context) error {
 	return memoCycleZstd.Clear(ctx)
@@ -3957,6 +5097,25 @@ func (h TreeMsgpackMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h TreeMsgpackMemoHandle) Contains(k int) bool {
 	return memoTreeMsgpackBegin(k).Contains()
+}
+
+// WithOutcome calls [TreeMsgpackCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h TreeMsgpackMemoHandle) WithOutcome(k int) (*Node, memo.Outcome) {
+	memoCall := memoTreeMsgpackBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (*Node, error) {
+		return TreeMsgpack(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -4025,6 +5184,25 @@ func (h TreeJSONMemoHandle) Contains(k int) bool {
 	return memoTreeJSONBegin(k).Contains()
 }
 
+// WithOutcome calls [TreeJSONCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h TreeJSONMemoHandle) WithOutcome(k int) (*Node, memo.Outcome) {
+	memoCall := memoTreeJSONBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (*Node, error) {
+		return TreeJSON(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h TreeJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoTreeJSON.Clear(ctx)
@@ -4089,6 +5267,25 @@ func (h TreeGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h TreeGobMemoHandle) Contains(k int) bool {
 	return memoTreeGobBegin(k).Contains()
+}
+
+// WithOutcome calls [TreeGobCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h TreeGobMemoHandle) WithOutcome(k int) (*Node, memo.Outcome) {
+	memoCall := memoTreeGobBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (*Node, error) {
+		return TreeGob(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -4158,6 +5355,25 @@ func (h TreeZstdMemoHandle) Contains(k int) bool {
 	return memoTreeZstdBegin(k).Contains()
 }
 
+// WithOutcome calls [TreeZstdCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h TreeZstdMemoHandle) WithOutcome(k int) (*Node, memo.Outcome) {
+	memoCall := memoTreeZstdBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (*Node, error) {
+		return TreeZstd(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h TreeZstdMemoHandle) Clear(ctx context.Context) error {
 	return memoTreeZstd.Clear(ctx)
@@ -4222,6 +5438,25 @@ func (h AnyMsgpackMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h AnyMsgpackMemoHandle) Contains(k int) bool {
 	return memoAnyMsgpackBegin(k).Contains()
+}
+
+// WithOutcome calls [AnyMsgpackCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h AnyMsgpackMemoHandle) WithOutcome(k int) (any, memo.Outcome) {
+	memoCall := memoAnyMsgpackBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[any](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (any, error) {
+		return AnyMsgpack(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -4290,6 +5525,25 @@ func (h AnyJSONMemoHandle) Contains(k int) bool {
 	return memoAnyJSONBegin(k).Contains()
 }
 
+// WithOutcome calls [AnyJSONCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h AnyJSONMemoHandle) WithOutcome(k int) (any, memo.Outcome) {
+	memoCall := memoAnyJSONBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[any](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (any, error) {
+		return AnyJSON(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h AnyJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoAnyJSON.Clear(ctx)
@@ -4353,6 +5607,25 @@ func (h AnyGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h AnyGobMemoHandle) Contains(k int) bool {
 	return memoAnyGobBegin(k).Contains()
+}
+
+// WithOutcome calls [AnyGobCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h AnyGobMemoHandle) WithOutcome(k int) (any, memo.Outcome) {
+	memoCall := memoAnyGobBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[any](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (any, error) {
+		return AnyGob(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -4419,6 +5692,25 @@ func (h AnyZstdMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h AnyZstdMemoHandle) Contains(k int) bool {
 	return memoAnyZstdBegin(k).Contains()
+}
+
+// WithOutcome calls [AnyZstdCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h AnyZstdMemoHandle) WithOutcome(k int) (any, memo.Outcome) {
+	memoCall := memoAnyZstdBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[any](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (any, error) {
+		return AnyZstd(k), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -4494,6 +5786,26 @@ func (h MultiMsgpackMemoHandle) Contains(k int) bool {
 	return memoMultiMsgpackBegin(k).Contains()
 }
 
+// WithOutcome calls [MultiMsgpackCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h MultiMsgpackMemoHandle) WithOutcome(k int) (int, Plain, memo.Outcome, error) {
+	memoCall := memoMultiMsgpackBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[memoMultiMsgpackResults](memoCall, false); memoOK {
+		return memoR.R0, memoR.R1, memoOutcome, nil
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, memoErr := memoimpl.Run(memoCall, func() (memoMultiMsgpackResults, error) {
+		memoR0, memoR1, memoErr := MultiMsgpack(k)
+		return memoMultiMsgpackResults{memoR0, memoR1}, memoErr
+	})
+	return memoR.R0, memoR.R1, memoOutcome, memoErr
+}
+
 // Clear removes every cached result.
 func (h MultiMsgpackMemoHandle) Clear(ctx context.Context) error {
 	return memoMultiMsgpack.Clear(ctx)
@@ -4566,6 +5878,26 @@ func (h MultiJSONMemoHandle) Contains(k int) bool {
 	return memoMultiJSONBegin(k).Contains()
 }
 
+// WithOutcome calls [MultiJSONCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h MultiJSONMemoHandle) WithOutcome(k int) (int, Plain, memo.Outcome, error) {
+	memoCall := memoMultiJSONBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[memoMultiJSONResults](memoCall, false); memoOK {
+		return memoR.R0, memoR.R1, memoOutcome, nil
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, memoErr := memoimpl.Run(memoCall, func() (memoMultiJSONResults, error) {
+		memoR0, memoR1, memoErr := MultiJSON(k)
+		return memoMultiJSONResults{memoR0, memoR1}, memoErr
+	})
+	return memoR.R0, memoR.R1, memoOutcome, memoErr
+}
+
 // Clear removes every cached result.
 func (h MultiJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoMultiJSON.Clear(ctx)
@@ -4636,6 +5968,26 @@ func (h MultiGobMemoHandle) Forget(k int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h MultiGobMemoHandle) Contains(k int) bool {
 	return memoMultiGobBegin(k).Contains()
+}
+
+// WithOutcome calls [MultiGobCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h MultiGobMemoHandle) WithOutcome(k int) (int, Plain, memo.Outcome, error) {
+	memoCall := memoMultiGobBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[memoMultiGobResults](memoCall, false); memoOK {
+		return memoR.R0, memoR.R1, memoOutcome, nil
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, memoErr := memoimpl.Run(memoCall, func() (memoMultiGobResults, error) {
+		memoR0, memoR1, memoErr := MultiGob(k)
+		return memoMultiGobResults{memoR0, memoR1}, memoErr
+	})
+	return memoR.R0, memoR.R1, memoOutcome, memoErr
 }
 
 // Clear removes every cached result.
@@ -4711,6 +6063,26 @@ func (h MultiZstdMemoHandle) Contains(k int) bool {
 	return memoMultiZstdBegin(k).Contains()
 }
 
+// WithOutcome calls [MultiZstdCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h MultiZstdMemoHandle) WithOutcome(k int) (int, Plain, memo.Outcome, error) {
+	memoCall := memoMultiZstdBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[memoMultiZstdResults](memoCall, false); memoOK {
+		return memoR.R0, memoR.R1, memoOutcome, nil
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, memoErr := memoimpl.Run(memoCall, func() (memoMultiZstdResults, error) {
+		memoR0, memoR1, memoErr := MultiZstd(k)
+		return memoMultiZstdResults{memoR0, memoR1}, memoErr
+	})
+	return memoR.R0, memoR.R1, memoOutcome, memoErr
+}
+
 // Clear removes every cached result.
 func (h MultiZstdMemoHandle) Clear(ctx context.Context) error {
 	return memoMultiZstd.Clear(ctx)
@@ -4773,6 +6145,25 @@ func (h BoxedMsgpackMemoHandle[T]) Forget(v T) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h BoxedMsgpackMemoHandle[T]) Contains(v T) bool {
 	return memoBoxedMsgpackBegin[T](v).Contains()
+}
+
+// WithOutcome calls [BoxedMsgpackCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h BoxedMsgpackMemoHandle[T]) WithOutcome(v T) (Box[T], memo.Outcome) {
+	memoCall := memoBoxedMsgpackBegin[T](v)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Box[T]](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("v", v)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Box[T], error) {
+		return BoxedMsgpack[T](v), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result with these type arguments.
@@ -4838,6 +6229,25 @@ func (h BoxedJSONMemoHandle[T]) Contains(v T) bool {
 	return memoBoxedJSONBegin[T](v).Contains()
 }
 
+// WithOutcome calls [BoxedJSONCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h BoxedJSONMemoHandle[T]) WithOutcome(v T) (Box[T], memo.Outcome) {
+	memoCall := memoBoxedJSONBegin[T](v)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Box[T]](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("v", v)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Box[T], error) {
+		return BoxedJSON[T](v), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result with these type arguments.
 func (h BoxedJSONMemoHandle[T]) Clear(ctx context.Context) error {
 	return memoimpl.Instance[T](memoBoxedJSON).Clear(ctx)
@@ -4899,6 +6309,25 @@ func (h BoxedGobMemoHandle[T]) Forget(v T) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h BoxedGobMemoHandle[T]) Contains(v T) bool {
 	return memoBoxedGobBegin[T](v).Contains()
+}
+
+// WithOutcome calls [BoxedGobCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h BoxedGobMemoHandle[T]) WithOutcome(v T) (Box[T], memo.Outcome) {
+	memoCall := memoBoxedGobBegin[T](v)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Box[T]](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("v", v)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Box[T], error) {
+		return BoxedGob[T](v), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result with these type arguments.
@@ -4963,6 +6392,25 @@ func (h BoxedZstdMemoHandle[T]) Forget(v T) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h BoxedZstdMemoHandle[T]) Contains(v T) bool {
 	return memoBoxedZstdBegin[T](v).Contains()
+}
+
+// WithOutcome calls [BoxedZstdCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h BoxedZstdMemoHandle[T]) WithOutcome(v T) (Box[T], memo.Outcome) {
+	memoCall := memoBoxedZstdBegin[T](v)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Box[T]](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("v", v)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Box[T], error) {
+		return BoxedZstd[T](v), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result with these type arguments.

@@ -66,6 +66,25 @@ func (h FormatMemoHandle) Contains(v any) bool {
 	return memoFormatBegin(v).Contains()
 }
 
+// WithOutcome calls [FormatCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h FormatMemoHandle) WithOutcome(v any) (string, memo.Outcome) {
+	memoCall := memoFormatBegin(v)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("v", v)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Format(v), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h FormatMemoHandle) Clear(ctx context.Context) error {
 	return memoFormat.Clear(ctx)
@@ -126,6 +145,25 @@ func (h TypeOfMemoHandle) Forget(v any) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h TypeOfMemoHandle) Contains(v any) bool {
 	return memoTypeOfBegin(v).Contains()
+}
+
+// WithOutcome calls [TypeOfCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h TypeOfMemoHandle) WithOutcome(v any) (string, memo.Outcome) {
+	memoCall := memoTypeOfBegin(v)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("v", v)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return TypeOf(v), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -191,6 +229,25 @@ func (h JoinMemoHandle) Contains(sep string, args ...any) bool {
 	return memoJoinBegin(sep, args).Contains()
 }
 
+// WithOutcome calls [JoinCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h JoinMemoHandle) WithOutcome(sep string, args ...any) (string, memo.Outcome) {
+	memoCall := memoJoinBegin(sep, args)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("sep", sep, "args", args)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Join(sep, args...), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h JoinMemoHandle) Clear(ctx context.Context) error {
 	return memoJoin.Clear(ctx)
@@ -251,6 +308,25 @@ func (h NameMemoHandle) Forget(s fmt.Stringer) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h NameMemoHandle) Contains(s fmt.Stringer) bool {
 	return memoNameBegin(s).Contains()
+}
+
+// WithOutcome calls [NameCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h NameMemoHandle) WithOutcome(s fmt.Stringer) (string, memo.Outcome) {
+	memoCall := memoNameBegin(s)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("s", s)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Name(s), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -314,6 +390,25 @@ func (h CodeMemoHandle) Contains(err error) bool {
 	return memoCodeBegin(err).Contains()
 }
 
+// WithOutcome calls [CodeCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h CodeMemoHandle) WithOutcome(err error) (int, memo.Outcome) {
+	memoCall := memoCodeBegin(err)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("err", err)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return Code(err), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h CodeMemoHandle) Clear(ctx context.Context) error {
 	return memoCode.Clear(ctx)
@@ -374,6 +469,25 @@ func (h BigMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h BigMemoHandle) Contains(n int) bool {
 	return memoBigBegin(n).Contains()
+}
+
+// WithOutcome calls [BigCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h BigMemoHandle) WithOutcome(n int) (int, memo.Outcome) {
+	memoCall := memoBigBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return Big(n), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.

@@ -72,6 +72,25 @@ func (h ListMemoHandle) Contains(n int) bool {
 	return memoListBegin(n).Contains()
 }
 
+// WithOutcome calls [ListCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h ListMemoHandle) WithOutcome(n int) (*Node, memo.Outcome) {
+	memoCall := memoListBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (*Node, error) {
+		return List(n), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h ListMemoHandle) Clear(ctx context.Context) error {
 	return memoList.Clear(ctx)
@@ -138,6 +157,25 @@ func (h GrowMemoHandle) Contains(name string) bool {
 	return memoGrowBegin(name).Contains()
 }
 
+// WithOutcome calls [GrowCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h GrowMemoHandle) WithOutcome(name string) (Tree, memo.Outcome) {
+	memoCall := memoGrowBegin(name)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Tree](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("name", name)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Tree, error) {
+		return Grow(name), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h GrowMemoHandle) Clear(ctx context.Context) error {
 	return memoGrow.Clear(ctx)
@@ -200,6 +238,25 @@ func (h AccountJSONMemoHandle) Forget(owner string) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h AccountJSONMemoHandle) Contains(owner string) bool {
 	return memoAccountJSONBegin(owner).Contains()
+}
+
+// WithOutcome calls [AccountJSONCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h AccountJSONMemoHandle) WithOutcome(owner string) (Account, memo.Outcome) {
+	memoCall := memoAccountJSONBegin(owner)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Account](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("owner", owner)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Account, error) {
+		return AccountJSON(owner), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -266,6 +323,25 @@ func (h AccountMsgpackMemoHandle) Contains(owner string) bool {
 	return memoAccountMsgpackBegin(owner).Contains()
 }
 
+// WithOutcome calls [AccountMsgpackCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h AccountMsgpackMemoHandle) WithOutcome(owner string) (Account, memo.Outcome) {
+	memoCall := memoAccountMsgpackBegin(owner)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Account](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("owner", owner)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Account, error) {
+		return AccountMsgpack(owner), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h AccountMsgpackMemoHandle) Clear(ctx context.Context) error {
 	return memoAccountMsgpack.Clear(ctx)
@@ -328,6 +404,25 @@ func (h AccountGobMemoHandle) Forget(owner string) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h AccountGobMemoHandle) Contains(owner string) bool {
 	return memoAccountGobBegin(owner).Contains()
+}
+
+// WithOutcome calls [AccountGobCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h AccountGobMemoHandle) WithOutcome(owner string) (Account, memo.Outcome) {
+	memoCall := memoAccountGobBegin(owner)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Account](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("owner", owner)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Account, error) {
+		return AccountGob(owner), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -394,6 +489,25 @@ func (h LabelJSONMemoHandle) Contains(text string) bool {
 	return memoLabelJSONBegin(text).Contains()
 }
 
+// WithOutcome calls [LabelJSONCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h LabelJSONMemoHandle) WithOutcome(text string) (Tagged, memo.Outcome) {
+	memoCall := memoLabelJSONBegin(text)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Tagged](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("text", text)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Tagged, error) {
+		return LabelJSON(text), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h LabelJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoLabelJSON.Clear(ctx)
@@ -457,6 +571,25 @@ func (h LabelMsgpackMemoHandle) Forget(text string) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h LabelMsgpackMemoHandle) Contains(text string) bool {
 	return memoLabelMsgpackBegin(text).Contains()
+}
+
+// WithOutcome calls [LabelMsgpackCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h LabelMsgpackMemoHandle) WithOutcome(text string) (Tagged, memo.Outcome) {
+	memoCall := memoLabelMsgpackBegin(text)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Tagged](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("text", text)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Tagged, error) {
+		return LabelMsgpack(text), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -526,6 +659,25 @@ func (h StampMemoHandle) Contains(note string) bool {
 	return memoStampBegin(note).Contains()
 }
 
+// WithOutcome calls [StampCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h StampMemoHandle) WithOutcome(note string) (Stamped, memo.Outcome) {
+	memoCall := memoStampBegin(note)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Stamped](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("note", note)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Stamped, error) {
+		return Stamp(note), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h StampMemoHandle) Clear(ctx context.Context) error {
 	return memoStamp.Clear(ctx)
@@ -588,6 +740,25 @@ func (h RatioMemoHandle) Forget(x float64, y float64) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h RatioMemoHandle) Contains(x float64, y float64) bool {
 	return memoRatioBegin(x, y).Contains()
+}
+
+// WithOutcome calls [RatioCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h RatioMemoHandle) WithOutcome(x float64, y float64) (float64, memo.Outcome) {
+	memoCall := memoRatioBegin(x, y)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[float64](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("x", x, "y", y)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (float64, error) {
+		return Ratio(x, y), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.

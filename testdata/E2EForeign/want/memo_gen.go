@@ -65,6 +65,25 @@ func (h AreaMemoHandle) Contains(b shapes.Box) bool {
 	return memoAreaBegin(b).Contains()
 }
 
+// WithOutcome calls [AreaCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h AreaMemoHandle) WithOutcome(b shapes.Box) (int, memo.Outcome) {
+	memoCall := memoAreaBegin(b)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("b", b)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return Area(b), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h AreaMemoHandle) Clear(ctx context.Context) error {
 	return memoArea.Clear(ctx)

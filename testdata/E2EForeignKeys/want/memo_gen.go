@@ -74,6 +74,25 @@ func (h SquareMemoHandle) Contains(x *big.Int) bool {
 	return memoSquareBegin(x).Contains()
 }
 
+// WithOutcome calls [SquareCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h SquareMemoHandle) WithOutcome(x *big.Int) (*big.Int, memo.Outcome) {
+	memoCall := memoSquareBegin(x)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[*big.Int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("x", x)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (*big.Int, error) {
+		return Square(x), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h SquareMemoHandle) Clear(ctx context.Context) error {
 	return memoSquare.Clear(ctx)
@@ -139,6 +158,25 @@ func (h HalfMemoHandle) Forget(x *big.Float) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h HalfMemoHandle) Contains(x *big.Float) bool {
 	return memoHalfBegin(x).Contains()
+}
+
+// WithOutcome calls [HalfCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h HalfMemoHandle) WithOutcome(x *big.Float) (string, memo.Outcome) {
+	memoCall := memoHalfBegin(x)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("x", x)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Half(x), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -208,6 +246,25 @@ func (h InverseMemoHandle) Contains(x *big.Rat) bool {
 	return memoInverseBegin(x).Contains()
 }
 
+// WithOutcome calls [InverseCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h InverseMemoHandle) WithOutcome(x *big.Rat) (string, memo.Outcome) {
+	memoCall := memoInverseBegin(x)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("x", x)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Inverse(x), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h InverseMemoHandle) Clear(ctx context.Context) error {
 	return memoInverse.Clear(ctx)
@@ -268,6 +325,25 @@ func (h MatchesMemoHandle) Forget(re *regexp.Regexp, text string) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h MatchesMemoHandle) Contains(re *regexp.Regexp, text string) bool {
 	return memoMatchesBegin(re, text).Contains()
+}
+
+// WithOutcome calls [MatchesCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h MatchesMemoHandle) WithOutcome(re *regexp.Regexp, text string) (int, memo.Outcome) {
+	memoCall := memoMatchesBegin(re, text)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("re", re, "text", text)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return Matches(re, text), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -340,6 +416,25 @@ func (h URLPathMemoHandle) Forget(u url.URL) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h URLPathMemoHandle) Contains(u url.URL) bool {
 	return memoURLPathBegin(u).Contains()
+}
+
+// WithOutcome calls [URLPathCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h URLPathMemoHandle) WithOutcome(u url.URL) (string, memo.Outcome) {
+	memoCall := memoURLPathBegin(u)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("u", u)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return URLPath(u), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -419,6 +514,25 @@ func (h URLPathPtrMemoHandle) Contains(u *url.URL) bool {
 	return memoURLPathPtrBegin(u).Contains()
 }
 
+// WithOutcome calls [URLPathPtrCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h URLPathPtrMemoHandle) WithOutcome(u *url.URL) (string, memo.Outcome) {
+	memoCall := memoURLPathPtrBegin(u)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("u", u)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return URLPathPtr(u), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h URLPathPtrMemoHandle) Clear(ctx context.Context) error {
 	return memoURLPathPtr.Clear(ctx)
@@ -483,6 +597,25 @@ func (h UserIDMemoHandle) Contains(n int) bool {
 	return memoUserIDBegin(n).Contains()
 }
 
+// WithOutcome calls [UserIDCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h UserIDMemoHandle) WithOutcome(n int) (ID, memo.Outcome) {
+	memoCall := memoUserIDBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[ID](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (ID, error) {
+		return UserID(n), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h UserIDMemoHandle) Clear(ctx context.Context) error {
 	return memoUserID.Clear(ctx)
@@ -545,6 +678,25 @@ func (h GreetingMemoHandle) Forget(name string) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h GreetingMemoHandle) Contains(name string) bool {
 	return memoGreetingBegin(name).Contains()
+}
+
+// WithOutcome calls [GreetingCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h GreetingMemoHandle) WithOutcome(name string) (string, memo.Outcome) {
+	memoCall := memoGreetingBegin(name)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("name", name)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Greeting(name), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.

@@ -72,6 +72,25 @@ func (h KeysMemoHandle[K, V]) Contains(m map[K]V) bool {
 	return memoKeysBegin[K, V](m).Contains()
 }
 
+// WithOutcome calls [KeysCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h KeysMemoHandle[K, V]) WithOutcome(m map[K]V) ([]K, memo.Outcome) {
+	memoCall := memoKeysBegin[K, V](m)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[[]K](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("m", m)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() ([]K, error) {
+		return Keys[K, V](m), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result with these type arguments.
 func (h KeysMemoHandle[K, V]) Clear(ctx context.Context) error {
 	return memoimpl.Instance2[K, V](memoKeys).Clear(ctx)
@@ -141,6 +160,25 @@ func (h GroupMemoHandle[T, K]) Forget(xs []T, key map[int]K) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h GroupMemoHandle[T, K]) Contains(xs []T, key map[int]K) bool {
 	return memoGroupBegin[T, K](xs, key).Contains()
+}
+
+// WithOutcome calls [GroupCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h GroupMemoHandle[T, K]) WithOutcome(xs []T, key map[int]K) (map[K][]T, memo.Outcome) {
+	memoCall := memoGroupBegin[T, K](xs, key)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[map[K][]T](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("xs", xs, "key", key)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (map[K][]T, error) {
+		return Group[T, K](xs, key), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result with these type arguments.
@@ -214,6 +252,26 @@ func (h MinMaxMemoHandle[T]) Contains(xs ...T) bool {
 	return memoMinMaxBegin[T](xs).Contains()
 }
 
+// WithOutcome calls [MinMaxCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h MinMaxMemoHandle[T]) WithOutcome(xs ...T) (T, T, memo.Outcome) {
+	memoCall := memoMinMaxBegin[T](xs)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[memoMinMaxResults[T]](memoCall, false); memoOK {
+		return memoR.R0, memoR.R1, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("xs", xs)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (memoMinMaxResults[T], error) {
+		memoR0, memoR1 := MinMax[T](xs...)
+		return memoMinMaxResults[T]{memoR0, memoR1}, nil
+	})
+	return memoR.R0, memoR.R1, memoOutcome
+}
+
 // Clear removes every cached result with these type arguments.
 func (h MinMaxMemoHandle[T]) Clear(ctx context.Context) error {
 	return memoimpl.Instance[T](memoMinMax).Clear(ctx)
@@ -284,6 +342,26 @@ func (h SwapMemoHandle) Contains(p Pair[int, string], q Pair[string, int]) bool 
 	return memoSwapBegin(p, q).Contains()
 }
 
+// WithOutcome calls [SwapCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h SwapMemoHandle) WithOutcome(p Pair[int, string], q Pair[string, int]) (Pair[string, int], Pair[int, string], memo.Outcome) {
+	memoCall := memoSwapBegin(p, q)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[memoSwapResults](memoCall, false); memoOK {
+		return memoR.R0, memoR.R1, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("p", p, "q", q)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (memoSwapResults, error) {
+		memoR0, memoR1 := Swap(p, q)
+		return memoSwapResults{memoR0, memoR1}, nil
+	})
+	return memoR.R0, memoR.R1, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h SwapMemoHandle) Clear(ctx context.Context) error {
 	return memoSwap.Clear(ctx)
@@ -349,6 +427,25 @@ func (h DepthMemoHandle[T]) Contains(t *Tree[T]) bool {
 	return memoDepthBegin[T](t).Contains()
 }
 
+// WithOutcome calls [DepthCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h DepthMemoHandle[T]) WithOutcome(t *Tree[T]) (int, memo.Outcome) {
+	memoCall := memoDepthBegin[T](t)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("t", t)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return Depth[T](t), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result with these type arguments.
 func (h DepthMemoHandle[T]) Clear(ctx context.Context) error {
 	return memoimpl.Instance[T](memoDepth).Clear(ctx)
@@ -408,6 +505,25 @@ func (h ZeroMemoHandle[T]) Forget(x T) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h ZeroMemoHandle[T]) Contains(x T) bool {
 	return memoZeroBegin[T](x).Contains()
+}
+
+// WithOutcome calls [ZeroCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h ZeroMemoHandle[T]) WithOutcome(x T) (T, memo.Outcome) {
+	memoCall := memoZeroBegin[T](x)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[T](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("x", x)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (T, error) {
+		return Zero[T](x), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result with these type arguments.
@@ -471,6 +587,25 @@ func (h QuadMemoHandle[A, B, C, D]) Forget(a A, b B, c C, d D) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h QuadMemoHandle[A, B, C, D]) Contains(a A, b B, c C, d D) bool {
 	return memoQuadBegin[A, B, C, D](a, b, c, d).Contains()
+}
+
+// WithOutcome calls [QuadCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h QuadMemoHandle[A, B, C, D]) WithOutcome(a A, b B, c C, d D) (string, memo.Outcome) {
+	memoCall := memoQuadBegin[A, B, C, D](a, b, c, d)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("a", a, "b", b, "c", c, "d", d)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Quad[A, B, C, D](a, b, c, d), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result with these type arguments.
@@ -541,6 +676,26 @@ func (h ListJoinMemoHandle[T]) Contains(sep string) bool {
 	return memoList_JoinBegin[T](h.recv, sep).Contains()
 }
 
+// WithOutcome calls [List.JoinCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h ListJoinMemoHandle[T]) WithOutcome(sep string) (string, memo.Outcome) {
+	l := h.recv
+	memoCall := memoList_JoinBegin[T](l, sep)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("sep", sep)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return l.Join(sep), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result with these type arguments.
 func (h ListJoinMemoHandle[T]) Clear(ctx context.Context) error {
 	return memoimpl.Instance[T](memoList_Join).Clear(ctx)
@@ -605,6 +760,26 @@ func (h ListRepeatMemoHandle[T]) Forget(x T, n int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h ListRepeatMemoHandle[T]) Contains(x T, n int) bool {
 	return memoList_RepeatBegin[T](x, n).Contains()
+}
+
+// WithOutcome calls [List.RepeatCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h ListRepeatMemoHandle[T]) WithOutcome(x T, n int) ([]T, memo.Outcome) {
+	l := h.recv
+	memoCall := memoList_RepeatBegin[T](x, n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[[]T](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("x", x, "n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() ([]T, error) {
+		return l.Repeat(x, n), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result with these type arguments.

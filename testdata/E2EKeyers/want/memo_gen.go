@@ -67,6 +67,25 @@ func (h GreetMemoHandle) Contains(u User, s Session) bool {
 	return memoGreetBegin(u, s).Contains()
 }
 
+// WithOutcome calls [GreetCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h GreetMemoHandle) WithOutcome(u User, s Session) (string, memo.Outcome) {
+	memoCall := memoGreetBegin(u, s)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("u", u, "s", s)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Greet(u, s), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h GreetMemoHandle) Clear(ctx context.Context) error {
 	return memoGreet.Clear(ctx)
@@ -150,6 +169,25 @@ func (h AuditMemoHandle) Contains(u *User, s *Session, all []Session, by map[str
 	return memoAuditBegin(u, s, all, by).Contains()
 }
 
+// WithOutcome calls [AuditCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h AuditMemoHandle) WithOutcome(u *User, s *Session, all []Session, by map[string]User) (int, memo.Outcome) {
+	memoCall := memoAuditBegin(u, s, all, by)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("u", u, "s", s, "all", all, "by", by)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return Audit(u, s, all, by), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h AuditMemoHandle) Clear(ctx context.Context) error {
 	return memoAudit.Clear(ctx)
@@ -216,6 +254,25 @@ func (h ClimateMemoHandle) Contains(t Celsius, s Span, addr netip.Addr) bool {
 	return memoClimateBegin(t, s, addr).Contains()
 }
 
+// WithOutcome calls [ClimateCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h ClimateMemoHandle) WithOutcome(t Celsius, s Span, addr netip.Addr) (string, memo.Outcome) {
+	memoCall := memoClimateBegin(t, s, addr)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("t", t, "s", s, "addr", addr)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Climate(t, s, addr), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h ClimateMemoHandle) Clear(ctx context.Context) error {
 	return memoClimate.Clear(ctx)
@@ -276,6 +333,25 @@ func (h Area2MemoHandle) Forget(s Shape) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h Area2MemoHandle) Contains(s Shape) bool {
 	return memoArea2Begin(s).Contains()
+}
+
+// WithOutcome calls [Area2Cached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h Area2MemoHandle) WithOutcome(s Shape) (string, memo.Outcome) {
+	memoCall := memoArea2Begin(s)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("s", s)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Area2(s), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -340,6 +416,25 @@ func (h KeyedMemoHandle) Contains(k memo.Keyer) bool {
 	return memoKeyedBegin(k).Contains()
 }
 
+// WithOutcome calls [KeyedCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h KeyedMemoHandle) WithOutcome(k memo.Keyer) (string, memo.Outcome) {
+	memoCall := memoKeyedBegin(k)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("k", k)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Keyed(k), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h KeyedMemoHandle) Clear(ctx context.Context) error {
 	return memoKeyed.Clear(ctx)
@@ -401,6 +496,25 @@ func (h PromotedMemoHandle) Forget(s Stamp, a Admin) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h PromotedMemoHandle) Contains(s Stamp, a Admin) bool {
 	return memoPromotedBegin(s, a).Contains()
+}
+
+// WithOutcome calls [PromotedCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h PromotedMemoHandle) WithOutcome(s Stamp, a Admin) (string, memo.Outcome) {
+	memoCall := memoPromotedBegin(s, a)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("s", s, "a", a)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Promoted(s, a), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.

@@ -64,6 +64,25 @@ func (memoH HMemoHandle) Contains(h int) bool {
 	return memoHFuncBegin(h).Contains()
 }
 
+// WithOutcome calls [HCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (memoH HMemoHandle) WithOutcome(h int) (int, memo.Outcome) {
+	memoCall := memoHFuncBegin(h)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("h", h)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return H(h), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (memoH HMemoHandle) Clear(ctx context.Context) error {
 	return memoHFunc.Clear(ctx)
@@ -123,6 +142,25 @@ func (h WMemoHandle) Forget(w int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h WMemoHandle) Contains(w int) bool {
 	return memoWFuncBegin(w).Contains()
+}
+
+// WithOutcome calls [WCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h WMemoHandle) WithOutcome(w int) (int, memo.Outcome) {
+	memoCall := memoWFuncBegin(w)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("w", w)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return W(w), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -185,6 +223,25 @@ func (h CtxMemoHandle) Forget(memoArg0 context.Context, ctx string) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h CtxMemoHandle) Contains(memoArg0 context.Context, ctx string) bool {
 	return memoCtxFuncBegin(memoArg0, ctx).Contains()
+}
+
+// WithOutcome calls [CtxCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h CtxMemoHandle) WithOutcome(memoArg0 context.Context, ctx string) (string, memo.Outcome) {
+	memoCall := memoCtxFuncBegin(memoArg0, ctx)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("ctx", ctx)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Ctx(memoArg0, ctx), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -253,6 +310,25 @@ func (h CallMemoHandle) Contains(memoArg0 int, memoArg1 int, memoArg2 int, memoA
 	return memoCallFuncBegin(memoArg0, memoArg1, memoArg2, memoArg3).Contains()
 }
 
+// WithOutcome calls [CallCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h CallMemoHandle) WithOutcome(memoArg0 int, memoArg1 int, memoArg2 int, memoArg3 string) (string, memo.Outcome) {
+	memoCall := memoCallFuncBegin(memoArg0, memoArg1, memoArg2, memoArg3)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("memoArg0", memoArg0, "memoArg1", memoArg1, "memoArg2", memoArg2, "memoArg3", memoArg3)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Call(memoArg0, memoArg1, memoArg2, memoArg3), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h CallMemoHandle) Clear(ctx context.Context) error {
 	return memoCallFunc.Clear(ctx)
@@ -314,6 +390,25 @@ func (memoH RMemoHandle) Forget(h int, w int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (memoH RMemoHandle) Contains(h int, w int) bool {
 	return memoRFuncBegin(h, w).Contains()
+}
+
+// WithOutcome calls [RCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (memoH RMemoHandle) WithOutcome(h int, w int) (int, memo.Outcome, error) {
+	memoCall := memoRFuncBegin(h, w)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome, nil
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("h", h, "w", w)
+	})
+	memoR, memoErr := memoimpl.Run(memoCall, func() (int, error) {
+		return R(h, w)
+	})
+	return memoR, memoOutcome, memoErr
 }
 
 // Clear removes every cached result.

@@ -76,6 +76,25 @@ func (memoH ShadowMemoHandle) Contains(memoArg0 context.Context, memoArg1 time.D
 	return memoShadowBegin(memoArg0, w, h, memoArg5, memoArg6, parts, memoArg8).Contains()
 }
 
+// WithOutcome calls [ShadowCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (memoH ShadowMemoHandle) WithOutcome(memoArg0 context.Context, memoArg1 time.Duration, memoArg2 bool, w string, h int, memoArg5 int, memoArg6 Label, parts []int, memoArg8 bool) (string, memo.Outcome) {
+	memoCall := memoShadowBegin(memoArg0, w, h, memoArg5, memoArg6, parts, memoArg8)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, memoArg2); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("w", w, "h", h, "memoArg5", memoArg5, "memoArg6", memoArg6, "parts", parts, "memoArg8", memoArg8)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Shadow(memoArg0, memoArg1, memoArg2, w, h, memoArg5, memoArg6, parts, memoArg8), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (memoH ShadowMemoHandle) Clear(ctx context.Context) error {
 	return memoShadow.Clear(ctx)
@@ -140,6 +159,25 @@ func (h AnonymousMemoHandle) Contains(memoArg0 int, memoArg1 string) bool {
 	return memoAnonymousBegin(memoArg0, memoArg1).Contains()
 }
 
+// WithOutcome calls [AnonymousCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h AnonymousMemoHandle) WithOutcome(memoArg0 int, memoArg1 string) (string, memo.Outcome) {
+	memoCall := memoAnonymousBegin(memoArg0, memoArg1)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("memoArg0", memoArg0, "memoArg1", memoArg1)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Anonymous(memoArg0, memoArg1), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h AnonymousMemoHandle) Clear(ctx context.Context) error {
 	return memoAnonymous.Clear(ctx)
@@ -202,6 +240,25 @@ func (h BlankMemoHandle) Contains(memoArg0 int, s string, memoArg2 bool) bool {
 	return memoBlankBegin(s).Contains()
 }
 
+// WithOutcome calls [BlankCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h BlankMemoHandle) WithOutcome(memoArg0 int, s string, memoArg2 bool) (string, memo.Outcome) {
+	memoCall := memoBlankBegin(s)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("s", s)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Blank(memoArg0, s, memoArg2), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h BlankMemoHandle) Clear(ctx context.Context) error {
 	return memoBlank.Clear(ctx)
@@ -262,6 +319,25 @@ func (h NamedMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h NamedMemoHandle) Contains(n int) bool {
 	return memoNamedBegin(n).Contains()
+}
+
+// WithOutcome calls [NamedCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h NamedMemoHandle) WithOutcome(n int) (int, memo.Outcome, error) {
+	memoCall := memoNamedBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome, nil
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, memoErr := memoimpl.Run(memoCall, func() (int, error) {
+		return Named(n)
+	})
+	return memoR, memoOutcome, memoErr
 }
 
 // Clear removes every cached result.
@@ -336,6 +412,26 @@ func (h ThreeMemoHandle) Contains(s string) bool {
 	return memoThreeBegin(s).Contains()
 }
 
+// WithOutcome calls [ThreeCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h ThreeMemoHandle) WithOutcome(s string) (int, string, []byte, memo.Outcome, error) {
+	memoCall := memoThreeBegin(s)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[memoThreeResults](memoCall, false); memoOK {
+		return memoR.R0, memoR.R1, memoR.R2, memoOutcome, nil
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("s", s)
+	})
+	memoR, memoErr := memoimpl.Run(memoCall, func() (memoThreeResults, error) {
+		memoR0, memoR1, memoR2, memoErr := Three(s)
+		return memoThreeResults{memoR0, memoR1, memoR2}, memoErr
+	})
+	return memoR.R0, memoR.R1, memoR.R2, memoOutcome, memoErr
+}
+
 // Clear removes every cached result.
 func (h ThreeMemoHandle) Clear(ctx context.Context) error {
 	return memoThree.Clear(ctx)
@@ -397,6 +493,25 @@ func (h lowerMemoHandle) Contains(n int) bool {
 	return memolowerBegin(n).Contains()
 }
 
+// WithOutcome calls [lowerCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h lowerMemoHandle) WithOutcome(n int) (int, memo.Outcome) {
+	memoCall := memolowerBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return lower(n), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h lowerMemoHandle) Clear(ctx context.Context) error {
 	return memolower.Clear(ctx)
@@ -456,6 +571,25 @@ func (h fetchPriceMemoHandle) Forget(item string) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h fetchPriceMemoHandle) Contains(item string) bool {
 	return memofetchPriceBegin(item).Contains()
+}
+
+// WithOutcome calls [fetchPrice] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h fetchPriceMemoHandle) WithOutcome(item string) (int, memo.Outcome) {
+	memoCall := memofetchPriceBegin(item)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("item", item)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return price(item), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -520,6 +654,25 @@ func (h LookupMemoHandle) Contains(key string) bool {
 	return memoLookupBegin(key).Contains()
 }
 
+// WithOutcome calls [Lookup] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h LookupMemoHandle) WithOutcome(key string) (string, memo.Outcome) {
+	memoCall := memoLookupBegin(key)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("key", key)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return find(key), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h LookupMemoHandle) Clear(ctx context.Context) error {
 	return memoLookup.Clear(ctx)
@@ -580,6 +733,25 @@ func (h KeyItemMemoHandle) Forget(it Item) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h KeyItemMemoHandle) Contains(it Item) bool {
 	return memoKeyItemBegin(it).Contains()
+}
+
+// WithOutcome calls [KeyItemCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h KeyItemMemoHandle) WithOutcome(it Item) (string, memo.Outcome) {
+	memoCall := memoKeyItemBegin(it)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("it", it)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return KeyItem(it), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -648,6 +820,26 @@ func (h cartTotalMemoHandle) Forget(items []Item) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h cartTotalMemoHandle) Contains(items []Item) bool {
 	return memocart_totalBegin(items).Contains()
+}
+
+// WithOutcome calls [cart.totalCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h cartTotalMemoHandle) WithOutcome(items []Item) (int, memo.Outcome) {
+	c := h.recv
+	memoCall := memocart_totalBegin(items)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("items", items)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return c.total(items), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -722,6 +914,26 @@ func (h SvcGetMemoHandle) Contains(id int, force Force) bool {
 	return memoSvc_GetBegin(h.recv, id).Contains()
 }
 
+// WithOutcome calls [Svc.GetCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h SvcGetMemoHandle) WithOutcome(id int, force Force) (int, memo.Outcome) {
+	memoRecv := h.recv
+	memoCall := memoSvc_GetBegin(memoRecv, id)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, bool(force)); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("id", id)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return memoRecv.Get(id, force), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h SvcGetMemoHandle) Clear(ctx context.Context) error {
 	return memoSvc_Get.Clear(ctx)
@@ -785,6 +997,26 @@ func (h SvcSinceMemoHandle) Forget(d int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h SvcSinceMemoHandle) Contains(d int) bool {
 	return memoSvc_SinceBegin(d).Contains()
+}
+
+// WithOutcome calls [Svc.SinceCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h SvcSinceMemoHandle) WithOutcome(d int) (time.Duration, memo.Outcome) {
+	memoRecv := h.recv
+	memoCall := memoSvc_SinceBegin(d)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[time.Duration](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("d", d)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (time.Duration, error) {
+		return memoRecv.Since(d), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -852,6 +1084,26 @@ func (memoH SvcPlusMemoHandle) Contains(h int) bool {
 	return memoSvc_PlusBegin(memoH.recv, h).Contains()
 }
 
+// WithOutcome calls [Svc.PlusCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (memoH SvcPlusMemoHandle) WithOutcome(h int) (int, memo.Outcome) {
+	w := memoH.recv
+	memoCall := memoSvc_PlusBegin(w, h)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("h", h)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return w.Plus(h), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (memoH SvcPlusMemoHandle) Clear(ctx context.Context) error {
 	return memoSvc_Plus.Clear(ctx)
@@ -911,6 +1163,25 @@ func (h Box_GetMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h Box_GetMemoHandle) Contains(n int) bool {
 	return memoBox_GetBegin(n).Contains()
+}
+
+// WithOutcome calls [Box_GetCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h Box_GetMemoHandle) WithOutcome(n int) (int, memo.Outcome) {
+	memoCall := memoBox_GetBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return Box_Get(n), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -978,6 +1249,26 @@ func (h BoxGetMemoHandle) Contains(n int) bool {
 	return memoBox_Get2Begin(h.recv, n).Contains()
 }
 
+// WithOutcome calls [Box.GetCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h BoxGetMemoHandle) WithOutcome(n int) (int, memo.Outcome) {
+	b := h.recv
+	memoCall := memoBox_Get2Begin(b, n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return b.Get(n), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h BoxGetMemoHandle) Clear(ctx context.Context) error {
 	return memoBox_Get2.Clear(ctx)
@@ -1037,6 +1328,25 @@ func (h TakenMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h TakenMemoHandle) Contains(n int) bool {
 	return memoTaken2Begin(n).Contains()
+}
+
+// WithOutcome calls [TakenCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h TakenMemoHandle) WithOutcome(n int) (int, memo.Outcome) {
+	memoCall := memoTaken2Begin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return Taken(n), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.

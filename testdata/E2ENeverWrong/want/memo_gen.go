@@ -68,6 +68,25 @@ func (h BalanceMemoHandle) Contains(name string) bool {
 	return memoBalanceBegin(name).Contains()
 }
 
+// WithOutcome calls [BalanceCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h BalanceMemoHandle) WithOutcome(name string) (int, memo.Outcome) {
+	memoCall := memoBalanceBegin(name)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("name", name)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return Balance(name), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h BalanceMemoHandle) Clear(ctx context.Context) error {
 	return memoBalance.Clear(ctx)
@@ -131,6 +150,25 @@ func (h LimitMemoHandle) Contains(name string) bool {
 	return memoLimitBegin(name).Contains()
 }
 
+// WithOutcome calls [LimitCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h LimitMemoHandle) WithOutcome(name string) (int, memo.Outcome) {
+	memoCall := memoLimitBegin(name)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("name", name)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return Limit(name), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h LimitMemoHandle) Clear(ctx context.Context) error {
 	return memoLimit.Clear(ctx)
@@ -189,6 +227,25 @@ func (h LabelMemoHandle[T]) Forget(v T) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h LabelMemoHandle[T]) Contains(v T) bool {
 	return memoLabelBegin[T](v).Contains()
+}
+
+// WithOutcome calls [LabelCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h LabelMemoHandle[T]) WithOutcome(v T) (string, memo.Outcome) {
+	memoCall := memoLabelBegin[T](v)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("v", v)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Label[T](v), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result with these type arguments.
@@ -253,6 +310,25 @@ func (h DiskLabelMemoHandle[T]) Contains(v T) bool {
 	return memoDiskLabelBegin[T](v).Contains()
 }
 
+// WithOutcome calls [DiskLabelCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h DiskLabelMemoHandle[T]) WithOutcome(v T) (string, memo.Outcome) {
+	memoCall := memoDiskLabelBegin[T](v)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("v", v)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return DiskLabel[T](v), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result with these type arguments.
 func (h DiskLabelMemoHandle[T]) Clear(ctx context.Context) error {
 	return memoimpl.Instance[T](memoDiskLabel).Clear(ctx)
@@ -313,6 +389,25 @@ func (h DescribeMemoHandle) Forget(s Shape) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h DescribeMemoHandle) Contains(s Shape) bool {
 	return memoDescribeBegin(s).Contains()
+}
+
+// WithOutcome calls [DescribeCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h DescribeMemoHandle) WithOutcome(s Shape) (string, memo.Outcome) {
+	memoCall := memoDescribeBegin(s)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("s", s)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Describe(s), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -377,6 +472,25 @@ func (h OpenMemoHandle) Forget(name string) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h OpenMemoHandle) Contains(name string) bool {
 	return memoOpenBegin(name).Contains()
+}
+
+// WithOutcome calls [OpenCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h OpenMemoHandle) WithOutcome(name string) (io.Reader, memo.Outcome) {
+	memoCall := memoOpenBegin(name)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[io.Reader](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("name", name)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (io.Reader, error) {
+		return Open(name), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.

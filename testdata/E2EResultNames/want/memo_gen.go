@@ -74,6 +74,26 @@ func (h LocalsMemoHandle) Contains(n int) bool {
 	return memoLocalsBegin(n).Contains()
 }
 
+// WithOutcome calls [LocalsCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h LocalsMemoHandle) WithOutcome(n int) (int, string, memo.Outcome, error) {
+	memoCall := memoLocalsBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[memoLocalsResults](memoCall, false); memoOK {
+		return memoR.R0, memoR.R1, memoOutcome, nil
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, memoErr := memoimpl.Run(memoCall, func() (memoLocalsResults, error) {
+		memoR0, memoR1, memoErr := Locals(n)
+		return memoLocalsResults{memoR0, memoR1}, memoErr
+	})
+	return memoR.R0, memoR.R1, memoOutcome, memoErr
+}
+
 // Clear removes every cached result.
 func (h LocalsMemoHandle) Clear(ctx context.Context) error {
 	return memoLocals.Clear(ctx)
@@ -135,6 +155,25 @@ func (h OneMemoHandle) Contains(n int) bool {
 	return memoOneBegin(n).Contains()
 }
 
+// WithOutcome calls [OneCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h OneMemoHandle) WithOutcome(n int) (int, memo.Outcome) {
+	memoCall := memoOneBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return One(n), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h OneMemoHandle) Clear(ctx context.Context) error {
 	return memoOne.Clear(ctx)
@@ -194,6 +233,25 @@ func (h SelfMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h SelfMemoHandle) Contains(n int) bool {
 	return memoSelfBegin(n).Contains()
+}
+
+// WithOutcome calls [SelfCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h SelfMemoHandle) WithOutcome(n int) (int, memo.Outcome) {
+	memoCall := memoSelfBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return Self(n), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -258,6 +316,25 @@ func (h FindMemoHandle) Contains(id int) bool {
 	return memoFindBegin(id).Contains()
 }
 
+// WithOutcome calls [FindCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h FindMemoHandle) WithOutcome(id int) (User, memo.Outcome, error) {
+	memoCall := memoFindBegin(id)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[User](memoCall, false); memoOK {
+		return memoR, memoOutcome, nil
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("id", id)
+	})
+	memoR, memoErr := memoimpl.Run(memoCall, func() (User, error) {
+		return Find(id)
+	})
+	return memoR, memoOutcome, memoErr
+}
+
 // Clear removes every cached result.
 func (h FindMemoHandle) Clear(ctx context.Context) error {
 	return memoFind.Clear(ctx)
@@ -319,6 +396,25 @@ func (h PredeclaredMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h PredeclaredMemoHandle) Contains(n int) bool {
 	return memoPredeclaredBegin(n).Contains()
+}
+
+// WithOutcome calls [PredeclaredCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h PredeclaredMemoHandle) WithOutcome(n int) (string, memo.Outcome, error) {
+	memoCall := memoPredeclaredBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome, nil
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, memoErr := memoimpl.Run(memoCall, func() (string, error) {
+		return Predeclared(n)
+	})
+	return memoR, memoOutcome, memoErr
 }
 
 // Clear removes every cached result.
@@ -387,6 +483,26 @@ func (h LiteralsMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h LiteralsMemoHandle) Contains(n int) bool {
 	return memoLiteralsBegin(n).Contains()
+}
+
+// WithOutcome calls [LiteralsCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h LiteralsMemoHandle) WithOutcome(n int) (int, bool, memo.Outcome) {
+	memoCall := memoLiteralsBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[memoLiteralsResults](memoCall, false); memoOK {
+		return memoR.R0, memoR.R1, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (memoLiteralsResults, error) {
+		memoR0, memoR1 := Literals(n)
+		return memoLiteralsResults{memoR0, memoR1}, nil
+	})
+	return memoR.R0, memoR.R1, memoOutcome
 }
 
 // Clear removes every cached result.

@@ -71,6 +71,25 @@ func (h IntsMemoHandle) Contains(a int, b int8, c int16, d int32, e int64, r run
 	return memoIntsBegin(a, b, c, d, e, r).Contains()
 }
 
+// WithOutcome calls [IntsCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h IntsMemoHandle) WithOutcome(a int, b int8, c int16, d int32, e int64, r rune) (string, memo.Outcome) {
+	memoCall := memoIntsBegin(a, b, c, d, e, r)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("a", a, "b", b, "c", c, "d", d, "e", e, "r", r)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Ints(a, b, c, d, e, r), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h IntsMemoHandle) Clear(ctx context.Context) error {
 	return memoInts.Clear(ctx)
@@ -139,6 +158,25 @@ func (h UintsMemoHandle) Contains(a uint, b uint8, c uint16, d uint32, e uint64,
 	return memoUintsBegin(a, b, c, d, e, p, y).Contains()
 }
 
+// WithOutcome calls [UintsCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h UintsMemoHandle) WithOutcome(a uint, b uint8, c uint16, d uint32, e uint64, p uintptr, y byte) (string, memo.Outcome) {
+	memoCall := memoUintsBegin(a, b, c, d, e, p, y)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("a", a, "b", b, "c", c, "d", d, "e", e, "p", p, "y", y)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Uints(a, b, c, d, e, p, y), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h UintsMemoHandle) Clear(ctx context.Context) error {
 	return memoUints.Clear(ctx)
@@ -204,6 +242,25 @@ func (h FloatsMemoHandle) Contains(f32 float32, f64 float64, c64 complex64, c128
 	return memoFloatsBegin(f32, f64, c64, c128).Contains()
 }
 
+// WithOutcome calls [FloatsCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h FloatsMemoHandle) WithOutcome(f32 float32, f64 float64, c64 complex64, c128 complex128) (string, memo.Outcome) {
+	memoCall := memoFloatsBegin(f32, f64, c64, c128)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("f32", f32, "f64", f64, "c64", c64, "c128", c128)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Floats(f32, f64, c64, c128), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h FloatsMemoHandle) Clear(ctx context.Context) error {
 	return memoFloats.Clear(ctx)
@@ -266,6 +323,25 @@ func (h TextMemoHandle) Forget(b bool, s string, raw []byte) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h TextMemoHandle) Contains(b bool, s string, raw []byte) bool {
 	return memoTextBegin(b, s, raw).Contains()
+}
+
+// WithOutcome calls [TextCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h TextMemoHandle) WithOutcome(b bool, s string, raw []byte) (string, memo.Outcome) {
+	memoCall := memoTextBegin(b, s, raw)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("b", b, "s", s, "raw", raw)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Text(b, s, raw), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -339,6 +415,25 @@ func (h ArraysMemoHandle) Contains(xs [3]int, digest [4]byte, grid [2][2]bool) b
 	return memoArraysBegin(xs, digest, grid).Contains()
 }
 
+// WithOutcome calls [ArraysCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h ArraysMemoHandle) WithOutcome(xs [3]int, digest [4]byte, grid [2][2]bool) (int, memo.Outcome) {
+	memoCall := memoArraysBegin(xs, digest, grid)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("xs", xs, "digest", digest, "grid", grid)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return Arrays(xs, digest, grid), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h ArraysMemoHandle) Clear(ctx context.Context) error {
 	return memoArrays.Clear(ctx)
@@ -407,6 +502,25 @@ func (h NamedMemoHandle) Contains(id ID, l Label, f Flag, r Ratio, b Blob, c Cou
 	return memoNamedBegin(id, l, f, r, b, c, n).Contains()
 }
 
+// WithOutcome calls [NamedCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h NamedMemoHandle) WithOutcome(id ID, l Label, f Flag, r Ratio, b Blob, c Count, n Name) (string, memo.Outcome) {
+	memoCall := memoNamedBegin(id, l, f, r, b, c, n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("id", id, "l", l, "f", f, "r", r, "b", b, "c", c, "n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Named(id, l, f, r, b, c, n), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h NamedMemoHandle) Clear(ctx context.Context) error {
 	return memoNamed.Clear(ctx)
@@ -467,6 +581,25 @@ func (h WhenMemoHandle) Forget(t time.Time) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h WhenMemoHandle) Contains(t time.Time) bool {
 	return memoWhenBegin(t).Contains()
+}
+
+// WithOutcome calls [WhenCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h WhenMemoHandle) WithOutcome(t time.Time) (string, memo.Outcome) {
+	memoCall := memoWhenBegin(t)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("t", t)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return When(t), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.

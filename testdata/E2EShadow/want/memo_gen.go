@@ -73,6 +73,25 @@ func (h contextMemoHandle) Contains(ctx memoctx.Context, m memo, mode memofs.Fil
 	return memocontextBegin(ctx, m, mode, d).Contains()
 }
 
+// WithOutcome calls [context] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h contextMemoHandle) WithOutcome(ctx memoctx.Context, m memo, mode memofs.FileMode, d memotime.Duration) (string, memort2.Outcome, error) {
+	memoCall := memocontextBegin(ctx, m, mode, d)
+	var memoOutcome memort2.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome, nil
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("m", m, "mode", mode, "d", d)
+	})
+	memoR, memoErr := memoimpl.Run(memoCall, func() (string, error) {
+		return Lookup(ctx, m, mode, d)
+	})
+	return memoR, memoOutcome, memoErr
+}
+
 // Clear removes every cached result.
 func (h contextMemoHandle) Clear(ctx memoctx.Context) error {
 	return memocontext.Clear(ctx)
@@ -133,6 +152,25 @@ func (h SlotMemoHandle) Forget(i int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h SlotMemoHandle) Contains(i int) bool {
 	return memoSlotBegin(i).Contains()
+}
+
+// WithOutcome calls [SlotCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h SlotMemoHandle) WithOutcome(i int) (memounsafe.Pointer, memort2.Outcome) {
+	memoCall := memoSlotBegin(i)
+	var memoOutcome memort2.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[memounsafe.Pointer](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("i", i)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (memounsafe.Pointer, error) {
+		return Slot(i), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.

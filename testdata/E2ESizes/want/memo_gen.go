@@ -60,6 +60,22 @@ func (h TextMemoHandle) Contains() bool {
 	return memoTextBegin().Contains()
 }
 
+// WithOutcome calls [TextCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h TextMemoHandle) WithOutcome() (string, memo.Outcome) {
+	memoCall := memoTextBegin()
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Text(), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h TextMemoHandle) Clear(ctx context.Context) error {
 	return memoText.Clear(ctx)
@@ -116,6 +132,22 @@ func (h OneRecordMemoHandle) Forget() error {
 // Contains reports whether a live result is cached for these arguments.
 func (h OneRecordMemoHandle) Contains() bool {
 	return memoOneRecordBegin().Contains()
+}
+
+// WithOutcome calls [OneRecordCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h OneRecordMemoHandle) WithOutcome() (Record, memo.Outcome) {
+	memoCall := memoOneRecordBegin()
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Record](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoR, _ := memoimpl.Run(memoCall, func() (Record, error) {
+		return OneRecord(), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -175,6 +207,22 @@ func (h OneLeafMemoHandle) Contains() bool {
 	return memoOneLeafBegin().Contains()
 }
 
+// WithOutcome calls [OneLeafCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h OneLeafMemoHandle) WithOutcome() (*Leaf, memo.Outcome) {
+	memoCall := memoOneLeafBegin()
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[*Leaf](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoR, _ := memoimpl.Run(memoCall, func() (*Leaf, error) {
+		return OneLeaf(), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h OneLeafMemoHandle) Clear(ctx context.Context) error {
 	return memoOneLeaf.Clear(ctx)
@@ -230,6 +278,22 @@ func (h IndexMemoHandle) Forget() error {
 // Contains reports whether a live result is cached for these arguments.
 func (h IndexMemoHandle) Contains() bool {
 	return memoIndexBegin().Contains()
+}
+
+// WithOutcome calls [IndexCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h IndexMemoHandle) WithOutcome() (map[string][]int, memo.Outcome) {
+	memoCall := memoIndexBegin()
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[map[string][]int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoR, _ := memoimpl.Run(memoCall, func() (map[string][]int, error) {
+		return Index(), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -291,6 +355,22 @@ func (h OneDocMemoHandle) Contains() bool {
 	return memoOneDocBegin().Contains()
 }
 
+// WithOutcome calls [OneDocCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h OneDocMemoHandle) WithOutcome() (Doc, memo.Outcome) {
+	memoCall := memoOneDocBegin()
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Doc](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoR, _ := memoimpl.Run(memoCall, func() (Doc, error) {
+		return OneDoc(), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h OneDocMemoHandle) Clear(ctx context.Context) error {
 	return memoOneDoc.Clear(ctx)
@@ -349,6 +429,22 @@ func (h RingMemoHandle) Forget() error {
 // Contains reports whether a live result is cached for these arguments.
 func (h RingMemoHandle) Contains() bool {
 	return memoRingBegin().Contains()
+}
+
+// WithOutcome calls [RingCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h RingMemoHandle) WithOutcome() (*Chain, memo.Outcome) {
+	memoCall := memoRingBegin()
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[*Chain](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoR, _ := memoimpl.Run(memoCall, func() (*Chain, error) {
+		return Ring(), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -415,6 +511,23 @@ func (h PairMemoHandle) Contains() bool {
 	return memoPairBegin().Contains()
 }
 
+// WithOutcome calls [PairCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h PairMemoHandle) WithOutcome() (string, []byte, memo.Outcome) {
+	memoCall := memoPairBegin()
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[memoPairResults](memoCall, false); memoOK {
+		return memoR.R0, memoR.R1, memoOutcome
+	}
+	memoR, _ := memoimpl.Run(memoCall, func() (memoPairResults, error) {
+		memoR0, memoR1 := Pair()
+		return memoPairResults{memoR0, memoR1}, nil
+	})
+	return memoR.R0, memoR.R1, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h PairMemoHandle) Clear(ctx context.Context) error {
 	return memoPair.Clear(ctx)
@@ -471,6 +584,22 @@ func (h OneFlatMemoHandle) Contains() bool {
 	return memoOneFlatBegin().Contains()
 }
 
+// WithOutcome calls [OneFlatCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h OneFlatMemoHandle) WithOutcome() (Flat, memo.Outcome) {
+	memoCall := memoOneFlatBegin()
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Flat](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoR, _ := memoimpl.Run(memoCall, func() (Flat, error) {
+		return OneFlat(), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h OneFlatMemoHandle) Clear(ctx context.Context) error {
 	return memoOneFlat.Clear(ctx)
@@ -525,6 +654,22 @@ func (h ThreeMemoHandle[T]) Forget() error {
 // Contains reports whether a live result is cached for these arguments.
 func (h ThreeMemoHandle[T]) Contains() bool {
 	return memoThreeBegin[T]().Contains()
+}
+
+// WithOutcome calls [ThreeCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h ThreeMemoHandle[T]) WithOutcome() ([]T, memo.Outcome) {
+	memoCall := memoThreeBegin[T]()
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[[]T](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoR, _ := memoimpl.Run(memoCall, func() ([]T, error) {
+		return Three[T](), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result with these type arguments.
@@ -584,6 +729,22 @@ func (h OneIDMemoHandle) Contains() bool {
 	return memoOneIDBegin().Contains()
 }
 
+// WithOutcome calls [OneIDCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h OneIDMemoHandle) WithOutcome() (ID, memo.Outcome) {
+	memoCall := memoOneIDBegin()
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[ID](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoR, _ := memoimpl.Run(memoCall, func() (ID, error) {
+		return OneID(), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h OneIDMemoHandle) Clear(ctx context.Context) error {
 	return memoOneID.Clear(ctx)
@@ -639,6 +800,22 @@ func (h OneRefsMemoHandle) Forget() error {
 // Contains reports whether a live result is cached for these arguments.
 func (h OneRefsMemoHandle) Contains() bool {
 	return memoOneRefsBegin().Contains()
+}
+
+// WithOutcome calls [OneRefsCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h OneRefsMemoHandle) WithOutcome() (Refs, memo.Outcome) {
+	memoCall := memoOneRefsBegin()
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Refs](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoR, _ := memoimpl.Run(memoCall, func() (Refs, error) {
+		return OneRefs(), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -698,6 +875,22 @@ func (h AnythingMemoHandle) Forget() error {
 // Contains reports whether a live result is cached for these arguments.
 func (h AnythingMemoHandle) Contains() bool {
 	return memoAnythingBegin().Contains()
+}
+
+// WithOutcome calls [AnythingCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h AnythingMemoHandle) WithOutcome() (any, memo.Outcome) {
+	memoCall := memoAnythingBegin()
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[any](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoR, _ := memoimpl.Run(memoCall, func() (any, error) {
+		return Anything(), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -762,6 +955,25 @@ func (h LoadMemoHandle) Forget(id int64) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h LoadMemoHandle) Contains(id int64) bool {
 	return memoLoadBegin(id).Contains()
+}
+
+// WithOutcome calls [LoadCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h LoadMemoHandle) WithOutcome(id int64) (Record, memo.Outcome) {
+	memoCall := memoLoadBegin(id)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Record](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("id", id)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Record, error) {
+		return Load(id), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.

@@ -70,6 +70,25 @@ func (h PriceMemoHandle) Contains(id int) bool {
 	return memoPriceBegin(id).Contains()
 }
 
+// WithOutcome calls [PriceCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h PriceMemoHandle) WithOutcome(id int) (Money, memo.Outcome) {
+	memoCall := memoPriceBegin(id)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Money](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("id", id)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Money, error) {
+		return Price(id), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h PriceMemoHandle) Clear(ctx context.Context) error {
 	return memoPrice.Clear(ctx)
@@ -131,6 +150,25 @@ func (h PriceJSONMemoHandle) Forget(id int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h PriceJSONMemoHandle) Contains(id int) bool {
 	return memoPriceJSONBegin(id).Contains()
+}
+
+// WithOutcome calls [PriceJSONCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h PriceJSONMemoHandle) WithOutcome(id int) (Money, memo.Outcome) {
+	memoCall := memoPriceJSONBegin(id)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Money](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("id", id)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Money, error) {
+		return PriceJSON(id), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -199,6 +237,25 @@ func (h ReleaseMemoHandle) Contains(n int) bool {
 	return memoReleaseBegin(n).Contains()
 }
 
+// WithOutcome calls [ReleaseCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h ReleaseMemoHandle) WithOutcome(n int) (Version, memo.Outcome) {
+	memoCall := memoReleaseBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Version](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Version, error) {
+		return Release(n), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h ReleaseMemoHandle) Clear(ctx context.Context) error {
 	return memoRelease.Clear(ctx)
@@ -265,6 +322,25 @@ func (h LoadUserMemoHandle) Contains(name string) bool {
 	return memoLoadUserBegin(name).Contains()
 }
 
+// WithOutcome calls [LoadUserCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h LoadUserMemoHandle) WithOutcome(name string) (User, memo.Outcome) {
+	memoCall := memoLoadUserBegin(name)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[User](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("name", name)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (User, error) {
+		return LoadUser(name), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h LoadUserMemoHandle) Clear(ctx context.Context) error {
 	return memoLoadUser.Clear(ctx)
@@ -328,6 +404,25 @@ func (h OpenMemoHandle) Forget(id int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h OpenMemoHandle) Contains(id int) bool {
 	return memoOpenBegin(id).Contains()
+}
+
+// WithOutcome calls [OpenCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h OpenMemoHandle) WithOutcome(id int) (Session, memo.Outcome) {
+	memoCall := memoOpenBegin(id)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Session](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("id", id)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Session, error) {
+		return Open(id), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -397,6 +492,25 @@ func (h ItemJSONMemoHandle) Contains(n int) bool {
 	return memoItemJSONBegin(n).Contains()
 }
 
+// WithOutcome calls [ItemJSONCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h ItemJSONMemoHandle) WithOutcome(n int) (Item, memo.Outcome) {
+	memoCall := memoItemJSONBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Item](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Item, error) {
+		return ItemJSON(n), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h ItemJSONMemoHandle) Clear(ctx context.Context) error {
 	return memoItemJSON.Clear(ctx)
@@ -463,6 +577,25 @@ func (h ItemMsgpackMemoHandle) Contains(n int) bool {
 	return memoItemMsgpackBegin(n).Contains()
 }
 
+// WithOutcome calls [ItemMsgpackCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h ItemMsgpackMemoHandle) WithOutcome(n int) (Item, memo.Outcome) {
+	memoCall := memoItemMsgpackBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Item](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Item, error) {
+		return ItemMsgpack(n), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h ItemMsgpackMemoHandle) Clear(ctx context.Context) error {
 	return memoItemMsgpack.Clear(ctx)
@@ -525,6 +658,25 @@ func (h ItemGobMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h ItemGobMemoHandle) Contains(n int) bool {
 	return memoItemGobBegin(n).Contains()
+}
+
+// WithOutcome calls [ItemGobCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h ItemGobMemoHandle) WithOutcome(n int) (Item, memo.Outcome) {
+	memoCall := memoItemGobBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Item](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Item, error) {
+		return ItemGob(n), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -592,6 +744,25 @@ func (h ChainMemoHandle) Forget(n int, doubly bool) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h ChainMemoHandle) Contains(n int, doubly bool) bool {
 	return memoChainBegin(n, doubly).Contains()
+}
+
+// WithOutcome calls [ChainCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h ChainMemoHandle) WithOutcome(n int, doubly bool) (*Node, memo.Outcome) {
+	memoCall := memoChainBegin(n, doubly)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n, "doubly", doubly)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (*Node, error) {
+		return Chain(n, doubly), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -662,6 +833,25 @@ func (h ChainGobMemoHandle) Contains(n int, doubly bool) bool {
 	return memoChainGobBegin(n, doubly).Contains()
 }
 
+// WithOutcome calls [ChainGobCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h ChainGobMemoHandle) WithOutcome(n int, doubly bool) (*Node, memo.Outcome) {
+	memoCall := memoChainGobBegin(n, doubly)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n, "doubly", doubly)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (*Node, error) {
+		return ChainGob(n, doubly), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h ChainGobMemoHandle) Clear(ctx context.Context) error {
 	return memoChainGob.Clear(ctx)
@@ -724,6 +914,25 @@ func (h MeetingMemoHandle) Forget(id int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h MeetingMemoHandle) Contains(id int) bool {
 	return memoMeetingBegin(id).Contains()
+}
+
+// WithOutcome calls [MeetingCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h MeetingMemoHandle) WithOutcome(id int) (Schedule, memo.Outcome) {
+	memoCall := memoMeetingBegin(id)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Schedule](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("id", id)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Schedule, error) {
+		return Meeting(id), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.

@@ -77,6 +77,28 @@ func (h SumMemoHandle) Contains(p struct {
 	return memoSumBegin(p).Contains()
 }
 
+// WithOutcome calls [SumCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h SumMemoHandle) WithOutcome(p struct {
+	X int "json:\"invalid type\""
+	Y int "json:\"y\""
+}) (int, memo.Outcome) {
+	memoCall := memoSumBegin(p)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("p", p)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return Sum(p), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h SumMemoHandle) Clear(ctx context.Context) error {
 	return memoSum.Clear(ctx)

@@ -71,6 +71,25 @@ func (h SecretMemoHandle) Contains(n int) bool {
 	return memoSecretBegin(n).Contains()
 }
 
+// WithOutcome calls [SecretCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h SecretMemoHandle) WithOutcome(n int) (Res, memo.Outcome) {
+	memoCall := memoSecretBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Res](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Res, error) {
+		return Secret(n), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h SecretMemoHandle) Clear(ctx context.Context) error {
 	return memoSecret.Clear(ctx)
@@ -132,6 +151,25 @@ func (h KeptMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h KeptMemoHandle) Contains(n int) bool {
 	return memoKeptBegin(n).Contains()
+}
+
+// WithOutcome calls [KeptCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h KeptMemoHandle) WithOutcome(n int) (Res, memo.Outcome) {
+	memoCall := memoKeptBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Res](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Res, error) {
+		return Kept(n), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -200,6 +238,25 @@ func (h ShapeMemoHandle) Contains(n int) bool {
 	return memoShapeBegin(n).Contains()
 }
 
+// WithOutcome calls [ShapeCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h ShapeMemoHandle) WithOutcome(n int) (fmt.Stringer, memo.Outcome) {
+	memoCall := memoShapeBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[fmt.Stringer](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (fmt.Stringer, error) {
+		return Shape(n), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h ShapeMemoHandle) Clear(ctx context.Context) error {
 	return memoShape.Clear(ctx)
@@ -262,6 +319,25 @@ func (h CounterMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h CounterMemoHandle) Contains(n int) bool {
 	return memoCounterBegin(n).Contains()
+}
+
+// WithOutcome calls [CounterCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h CounterMemoHandle) WithOutcome(n int) (func() int, memo.Outcome, error) {
+	memoCall := memoCounterBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[func() int](memoCall, false); memoOK {
+		return memoR, memoOutcome, nil
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, memoErr := memoimpl.Run(memoCall, func() (func() int, error) {
+		return Counter(n)
+	})
+	return memoR, memoOutcome, memoErr
 }
 
 // Clear removes every cached result.
@@ -327,6 +403,25 @@ func (h GrowMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h GrowMemoHandle) Contains(n int) bool {
 	return memoGrowBegin(n).Contains()
+}
+
+// WithOutcome calls [GrowCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h GrowMemoHandle) WithOutcome(n int) (Tree, memo.Outcome) {
+	memoCall := memoGrowBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Tree](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Tree, error) {
+		return Grow(n), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -395,6 +490,25 @@ func (h ChainMemoHandle) Contains(n int) bool {
 	return memoChainBegin(n).Contains()
 }
 
+// WithOutcome calls [ChainCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h ChainMemoHandle) WithOutcome(n int) (*Node, memo.Outcome) {
+	memoCall := memoChainBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[*Node](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (*Node, error) {
+		return Chain(n), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h ChainMemoHandle) Clear(ctx context.Context) error {
 	return memoChain.Clear(ctx)
@@ -457,6 +571,25 @@ func (h StampedMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h StampedMemoHandle) Contains(n int) bool {
 	return memoStampedBegin(n).Contains()
+}
+
+// WithOutcome calls [StampedCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h StampedMemoHandle) WithOutcome(n int) (Stamp, memo.Outcome) {
+	memoCall := memoStampedBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Stamp](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Stamp, error) {
+		return Stamped(n), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -530,6 +663,26 @@ func (h PackMemoHandle) Contains(n int) bool {
 	return memoPackBegin(n).Contains()
 }
 
+// WithOutcome calls [PackCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h PackMemoHandle) WithOutcome(n int) (Packed, map[string]time.Time, memo.Outcome) {
+	memoCall := memoPackBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[memoPackResults](memoCall, false); memoOK {
+		return memoR.R0, memoR.R1, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (memoPackResults, error) {
+		memoR0, memoR1 := Pack(n)
+		return memoPackResults{memoR0, memoR1}, nil
+	})
+	return memoR.R0, memoR.R1, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h PackMemoHandle) Clear(ctx context.Context) error {
 	return memoPack.Clear(ctx)
@@ -593,6 +746,25 @@ func (h PipesMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h PipesMemoHandle) Contains(n int) bool {
 	return memoPipesBegin(n).Contains()
+}
+
+// WithOutcome calls [PipesCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h PipesMemoHandle) WithOutcome(n int) (map[string]chan int, memo.Outcome) {
+	memoCall := memoPipesBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[map[string]chan int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (map[string]chan int, error) {
+		return Pipes(n), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -660,6 +832,25 @@ func (h GobbedMemoHandle) Contains(n int) bool {
 	return memoGobbedBegin(n).Contains()
 }
 
+// WithOutcome calls [GobbedCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h GobbedMemoHandle) WithOutcome(n int) (fmt.Stringer, memo.Outcome) {
+	memoCall := memoGobbedBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[fmt.Stringer](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (fmt.Stringer, error) {
+		return Gobbed(n), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h GobbedMemoHandle) Clear(ctx context.Context) error {
 	return memoGobbed.Clear(ctx)
@@ -721,6 +912,25 @@ func (h SameMemoHandle[T]) Forget(v T) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h SameMemoHandle[T]) Contains(v T) bool {
 	return memoSameBegin[T](v).Contains()
+}
+
+// WithOutcome calls [SameCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h SameMemoHandle[T]) WithOutcome(v T) (T, memo.Outcome) {
+	memoCall := memoSameBegin[T](v)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[T](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("v", v)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (T, error) {
+		return Same[T](v), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result with these type arguments.

@@ -69,6 +69,25 @@ func (h CountsMemoHandle) Contains(n int) bool {
 	return memoCountsBegin(n).Contains()
 }
 
+// WithOutcome calls [CountsCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h CountsMemoHandle) WithOutcome(n int) ([]int, memo.Outcome) {
+	memoCall := memoCountsBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[[]int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() ([]int, error) {
+		return Counts(n), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h CountsMemoHandle) Clear(ctx context.Context) error {
 	return memoCounts.Clear(ctx)
@@ -131,6 +150,25 @@ func (h LevelMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h LevelMemoHandle) Contains(n int) bool {
 	return memoLevelBegin(n).Contains()
+}
+
+// WithOutcome calls [LevelCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h LevelMemoHandle) WithOutcome(n int) (Setting, memo.Outcome) {
+	memoCall := memoLevelBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Setting](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Setting, error) {
+		return Level(n), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -197,6 +235,25 @@ func (h FetchMemoHandle) Contains(name string) bool {
 	return memoFetchBegin(name).Contains()
 }
 
+// WithOutcome calls [FetchCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h FetchMemoHandle) WithOutcome(name string) (Doc, memo.Outcome) {
+	memoCall := memoFetchBegin(name)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Doc](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("name", name)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Doc, error) {
+		return Fetch(name), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h FetchMemoHandle) Clear(ctx context.Context) error {
 	return memoFetch.Clear(ctx)
@@ -261,6 +318,25 @@ func (h ScheduleMemoHandle) Contains(zone string) bool {
 	return memoScheduleBegin(zone).Contains()
 }
 
+// WithOutcome calls [ScheduleCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h ScheduleMemoHandle) WithOutcome(zone string) ([]Event, memo.Outcome) {
+	memoCall := memoScheduleBegin(zone)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[[]Event](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("zone", zone)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() ([]Event, error) {
+		return Schedule(zone), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h ScheduleMemoHandle) Clear(ctx context.Context) error {
 	return memoSchedule.Clear(ctx)
@@ -322,6 +398,25 @@ func (h MeetingMemoHandle) Forget(day int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h MeetingMemoHandle) Contains(day int) bool {
 	return memoMeetingBegin(day).Contains()
+}
+
+// WithOutcome calls [MeetingCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h MeetingMemoHandle) WithOutcome(day int) (time.Time, memo.Outcome) {
+	memoCall := memoMeetingBegin(day)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[time.Time](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("day", day)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (time.Time, error) {
+		return Meeting(day), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -395,6 +490,26 @@ func (h SplitMemoHandle) Contains(s string) bool {
 	return memoSplitBegin(s).Contains()
 }
 
+// WithOutcome calls [SplitCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h SplitMemoHandle) WithOutcome(s string) (string, []string, memo.Outcome) {
+	memoCall := memoSplitBegin(s)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[memoSplitResults](memoCall, false); memoOK {
+		return memoR.R0, memoR.R1, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("s", s)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (memoSplitResults, error) {
+		memoR0, memoR1 := Split(s)
+		return memoSplitResults{memoR0, memoR1}, nil
+	})
+	return memoR.R0, memoR.R1, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h SplitMemoHandle) Clear(ctx context.Context) error {
 	return memoSplit.Clear(ctx)
@@ -456,6 +571,25 @@ func (h WrapMemoHandle[T]) Forget(v T) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h WrapMemoHandle[T]) Contains(v T) bool {
 	return memoWrapBegin[T](v).Contains()
+}
+
+// WithOutcome calls [WrapCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h WrapMemoHandle[T]) WithOutcome(v T) ([]T, memo.Outcome) {
+	memoCall := memoWrapBegin[T](v)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[[]T](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("v", v)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() ([]T, error) {
+		return Wrap[T](v), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result with these type arguments.
@@ -523,6 +657,25 @@ func (h UncheckedMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h UncheckedMemoHandle) Contains(n int) bool {
 	return memoUncheckedBegin(n).Contains()
+}
+
+// WithOutcome calls [UncheckedCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h UncheckedMemoHandle) WithOutcome(n int) ([]int, memo.Outcome) {
+	memoCall := memoUncheckedBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[[]int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() ([]int, error) {
+		return Unchecked(n), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
