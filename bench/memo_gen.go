@@ -69,6 +69,25 @@ func (h SearchRedisMemoHandle) Contains(index string, q Query, page int) bool {
 	return memoSearchRedisBegin(index, q, page).Contains()
 }
 
+// WithOutcome calls [SearchRedisCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h SearchRedisMemoHandle) WithOutcome(index string, q Query, page int) (Result, memo.Outcome) {
+	memoCall := memoSearchRedisBegin(index, q, page)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Result](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("index", index, "q", q, "page", page)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Result, error) {
+		return SearchRedis(index, q, page), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h SearchRedisMemoHandle) Clear(ctx context.Context) error {
 	return memoSearchRedis.Clear(ctx)
@@ -135,6 +154,25 @@ func (h SearchTieredMemoHandle) Contains(index string, q Query, page int) bool {
 	return memoSearchTieredBegin(index, q, page).Contains()
 }
 
+// WithOutcome calls [SearchTieredCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h SearchTieredMemoHandle) WithOutcome(index string, q Query, page int) (Result, memo.Outcome) {
+	memoCall := memoSearchTieredBegin(index, q, page)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[Result](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("index", index, "q", q, "page", page)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (Result, error) {
+		return SearchTiered(index, q, page), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h SearchTieredMemoHandle) Clear(ctx context.Context) error {
 	return memoSearchTiered.Clear(ctx)
@@ -194,6 +232,25 @@ func (h HugeMemoryMemoHandle) Forget(data []byte) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h HugeMemoryMemoHandle) Contains(data []byte) bool {
 	return memoHugeMemoryBegin(data).Contains()
+}
+
+// WithOutcome calls [HugeMemoryCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h HugeMemoryMemoHandle) WithOutcome(data []byte) ([32]byte, memo.Outcome) {
+	memoCall := memoHugeMemoryBegin(data)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[[32]byte](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("data", data)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() ([32]byte, error) {
+		return HugeMemory(data), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -257,6 +314,25 @@ func (h HugeBytesMemoHandle) Forget(data []byte) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h HugeBytesMemoHandle) Contains(data []byte) bool {
 	return memoHugeBytesBegin(data).Contains()
+}
+
+// WithOutcome calls [HugeBytesCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h HugeBytesMemoHandle) WithOutcome(data []byte) ([32]byte, memo.Outcome) {
+	memoCall := memoHugeBytesBegin(data)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[[32]byte](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("data", data)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() ([32]byte, error) {
+		return HugeBytes(data), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.

@@ -65,6 +65,25 @@ func (h SquareMemoHandle) Contains(n int) bool {
 	return memoSquareBegin(n).Contains()
 }
 
+// WithOutcome calls [SquareCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h SquareMemoHandle) WithOutcome(n int) (int, memo.Outcome) {
+	memoCall := memoSquareBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return Square(n), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h SquareMemoHandle) Clear(ctx context.Context) error {
 	return memoSquare.Clear(ctx)

@@ -57,6 +57,7 @@ func leadShared[R any](c *Call, fc *flightCall, compute func() (R, error)) (R, e
 		fc.val, fc.expires = r, expires
 		c.f.flight.finish(string(c.w.Bytes()), fc)
 		c.f.stats.shared.Add(1)
+		c.setOutcome(memo.Shared)
 		if c.cfg.observing() {
 			c.f.report(c.ctx, c.cfg, c.keyBytes(), memo.Shared, c.start, expires, c.cacheErr)
 		}
@@ -94,7 +95,7 @@ func awaitLease[R any](c *Call, l store.Locker) (unlock func(context.Context) er
 		}
 		// With the lease or without it, a result stored since the missed
 		// Lookup is the one to share.
-		result, expires, found = loadBytes[R](c)
+		result, expires, found = loadStored[R](c)
 		switch {
 		case ok && found:
 			c.releaseLease(unlock)
@@ -157,4 +158,19 @@ func (f *Func) DropTagged(_ context.Context, clear func(store.Backend, store.Fun
 	default:
 		clear(b.backend, f.id)
 	}
+}
+
+// loadStored reads the result another process stored under c's key, as a
+// lookup would read it: a function with freshness options stores an
+// envelope (see envelope.go), whose result is shared only while it is
+// fresh and not a cached error.
+func loadStored[R any](c *Call) (result R, expires int64, found bool) {
+	if !c.f.fresh {
+		return loadBytes[R](c)
+	}
+	e, ok := loadFresh[R](c)
+	if !ok || e.err != nil || e.fresh != 0 && c.cfg.now().UnixNano() >= e.fresh {
+		return result, 0, false
+	}
+	return e.val, e.fresh, true
 }

@@ -533,6 +533,25 @@ func (h LookupMemoHandle) Contains(email string) bool {
 	return memoLookupBegin(email).Contains()
 }
 
+// WithOutcome calls [LookupCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h LookupMemoHandle) WithOutcome(email string) (int, memo.Outcome) {
+	memoCall := memoLookupBegin(email)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("email", email)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return Lookup(email), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h LookupMemoHandle) Clear(ctx context.Context) error {
 	return memoLookup.Clear(ctx)

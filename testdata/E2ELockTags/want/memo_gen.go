@@ -71,6 +71,25 @@ func (h SlowMemoHandle) Contains(n int) bool {
 	return memoSlowBegin(n).Contains()
 }
 
+// WithOutcome calls [SlowCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h SlowMemoHandle) WithOutcome(n int) (int, memo.Outcome) {
+	memoCall := memoSlowBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return Slow(n), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h SlowMemoHandle) Clear(ctx context.Context) error {
 	return memoSlow.Clear(ctx)
@@ -134,6 +153,25 @@ func (h UnlockedMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h UnlockedMemoHandle) Contains(n int) bool {
 	return memoUnlockedBegin(n).Contains()
+}
+
+// WithOutcome calls [UnlockedCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h UnlockedMemoHandle) WithOutcome(n int) (int, memo.Outcome) {
+	memoCall := memoUnlockedBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[int](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (int, error) {
+		return Unlocked(n), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -202,6 +240,25 @@ func (h ProfileMemoHandle) Contains(id int) bool {
 	return memoProfileBegin(id).Contains()
 }
 
+// WithOutcome calls [ProfileCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h ProfileMemoHandle) WithOutcome(id int) (string, memo.Outcome) {
+	memoCall := memoProfileBegin(id)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("id", id)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Profile(id), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h ProfileMemoHandle) Clear(ctx context.Context) error {
 	return memoProfile.Clear(ctx)
@@ -268,6 +325,25 @@ func (h OrderMemoHandle) Contains(id int) bool {
 	return memoOrderBegin(id).Contains()
 }
 
+// WithOutcome calls [OrderCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h OrderMemoHandle) WithOutcome(id int) (string, memo.Outcome) {
+	memoCall := memoOrderBegin(id)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("id", id)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Order(id), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h OrderMemoHandle) Clear(ctx context.Context) error {
 	return memoOrder.Clear(ctx)
@@ -330,6 +406,25 @@ func (h PlainMemoHandle) Forget(id int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h PlainMemoHandle) Contains(id int) bool {
 	return memoPlainBegin(id).Contains()
+}
+
+// WithOutcome calls [PlainCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h PlainMemoHandle) WithOutcome(id int) (string, memo.Outcome) {
+	memoCall := memoPlainBegin(id)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("id", id)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Plain(id), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
@@ -395,6 +490,25 @@ func (h LocalMemoHandle) Forget(id int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h LocalMemoHandle) Contains(id int) bool {
 	return memoLocalBegin(id).Contains()
+}
+
+// WithOutcome calls [LocalCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h LocalMemoHandle) WithOutcome(id int) (string, memo.Outcome) {
+	memoCall := memoLocalBegin(id)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("id", id)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Local(id), nil
+	})
+	return memoR, memoOutcome
 }
 
 // Clear removes every cached result.
