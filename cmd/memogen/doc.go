@@ -96,6 +96,9 @@
 //	codec=<spec>     the codec for byte-level backends, e.g. json, msgpack+zstd
 //	verify=false     store results in byte-level backends without first
 //	                 checking that they read back equal (default true)
+//	summary=true|false  keep, or never keep, a readable summary of the
+//	                 keyed arguments in byte-level entries (default: only
+//	                 in backends private to this machine)
 //	lock=true|false  one process computes a missing key of a shared file or
 //	                 Redis backend while the others wait (default: on there)
 //	tags=a,b         tags by which memo.InvalidateTags drops the results
@@ -384,6 +387,14 @@
 //	    stores results in byte-level backends without decoding them first
 //	    to check that they read back equal, for every function, as
 //	    memo.Config.NoVerify does; it is read once, when the program starts.
+//	MEMO_SIGN_KEY, MEMO_SIGN_KEY_PREV
+//	    process-wide keys (32 bytes, in hex or base64) with which entries
+//	    of byte-level backends bound from MEMO_BACKEND_<NAME> are signed
+//	    (HMAC-SHA-256) and, for the previous key, still read, when the
+//	    URL names no key of its own (sign=VAR, sign_prev=VAR).
+//	MEMO_ENCRYPT_KEY, MEMO_ENCRYPT_KEY_PREV
+//	    the same for encryption at rest (AES-256-GCM; encrypt=VAR,
+//	    encrypt_prev=VAR in a URL).
 //
 // The s3 backend also reads the AWS SDK's variables, such as AWS_REGION,
 // AWS_ENDPOINT_URL_S3, AWS_MAX_ATTEMPTS and AWS_PROFILE.
