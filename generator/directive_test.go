@@ -203,7 +203,7 @@ var invalidOptions = []struct {
 	// errttl= is a positive duration.
 	{"errttl=0", []optionError{{Offset: 7, Msg: `invalid errttl "0": must be positive`}}},
 	{"errttl=-1m", []optionError{{Offset: 7, Msg: `invalid errttl "-1m": must be positive`}}},
-	{"errttl=soon", []optionError{{Offset: 7, Msg: `invalid errttl "soon": want a duration such as "30s" or "5m"`}}},
+	{"errttl=soon", []optionError{{Offset: 7, Msg: `invalid errttl "soon": want a duration such as "90s" or "1h30m"`}}},
 	{"errtl=1m", []optionError{{Offset: 0, Msg: `unknown option "errtl"; did you mean "errttl"?`}}},
 
 	// verify= is true or false, spelled so.

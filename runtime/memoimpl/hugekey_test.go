@@ -80,7 +80,7 @@ func TestHugeArgumentsHoldBoundedMemory(t *testing.T) {
 // with a huge argument is found again, and carries a bounded summary.
 func TestHugeArgumentOnByteBackend(t *testing.T) {
 	st := &recording{Backend: memory.New(memory.Options{})}
-	bf := newByteFunc(t, st, memoimpl.FuncInfo{})
+	bf := newByteFunc(t, st, memoimpl.FuncInfo{Summary: "true"})
 	data := make([]byte, 8<<20)
 	runs := 0
 	for range 2 {
