@@ -1,6 +1,8 @@
 package parquet
 
 import (
+	"encoding/binary"
+	"errors"
 	"fmt"
 
 	pq "github.com/parquet-go/parquet-go"
@@ -19,7 +21,7 @@ import (
 // into more bytes than they take, so a hostile header or encoding could
 // otherwise make a small entry allocate without bound. A plain page holds
 // at least one bit per value, so the rows are bounded by data's size too.
-func check(data []byte, file *pq.File) error {
+func check(data []byte, file *pq.File, maxAlloc int64) error {
 	md := file.Metadata()
 	if md.NumRows < 0 || md.NumRows > 8*int64(len(data)) {
 		return corrupt("the footer counts %d rows in %d bytes", md.NumRows, len(data))
@@ -31,7 +33,7 @@ func check(data []byte, file *pq.File) error {
 		}
 		rows += rg.NumRows
 		for c, cc := range rg.Columns {
-			if err := checkChunk(data, &cc, rg.NumRows); err != nil {
+			if err := checkChunk(data, &cc, rg.NumRows, maxAlloc); err != nil {
 				return fmt.Errorf("%w (row group %d, column %d)", err, g, c)
 			}
 		}
@@ -43,7 +45,7 @@ func check(data []byte, file *pq.File) error {
 }
 
 // checkChunk checks a column chunk of a row group of rows rows.
-func checkChunk(data []byte, cc *format.ColumnChunk, rows int64) error {
+func checkChunk(data []byte, cc *format.ColumnChunk, rows, maxAlloc int64) error {
 	m := &cc.MetaData
 	switch {
 	case cc.FilePath != "":
@@ -61,34 +63,59 @@ func checkChunk(data []byte, cc *format.ColumnChunk, rows int64) error {
 	var values int64
 	for len(chunk) > 0 {
 		var h format.PageHeader
-		r := new(thrift.CompactProtocol).NewReaderFromBytes(chunk)
-		if err := thrift.NewDecoder(r).Decode(&h); err != nil {
+		n, err := walkThrift(chunk, maxAlloc)
+		if errors.Is(err, store.ErrTooLarge) {
+			return fmt.Errorf("parquet page header: %w", err)
+		} else if err != nil {
 			return corrupt("page header: %v", err)
 		}
-		chunk = chunk[r.BytesRead():]
+		if err := thrift.Unmarshal(new(thrift.CompactProtocol), chunk[:n], &h); err != nil {
+			return corrupt("page header: %v", err)
+		}
+		chunk = chunk[n:]
 		size := int64(h.CompressedPageSize)
 		if size < 0 || size > int64(len(chunk)) || h.UncompressedPageSize != h.CompressedPageSize {
 			return corrupt("a page of %d bytes (%d uncompressed) in %d", h.CompressedPageSize, h.UncompressedPageSize, len(chunk))
 		}
-		var n int32
+		var values32 int32
 		switch {
 		case h.Type == format.DataPage && h.DataPageHeader.Valid && h.DataPageHeader.V.Encoding == format.Plain:
-			n = h.DataPageHeader.V.NumValues
+			values32 = h.DataPageHeader.V.NumValues
 		case h.Type == format.DataPageV2 && h.DataPageHeaderV2.Valid && h.DataPageHeaderV2.V.Encoding == format.Plain &&
 			h.DataPageHeaderV2.V.NumNulls == 0 && h.DataPageHeaderV2.V.NumRows == h.DataPageHeaderV2.V.NumValues &&
 			h.DataPageHeaderV2.V.DefinitionLevelsByteLength == 0 && h.DataPageHeaderV2.V.RepetitionLevelsByteLength == 0:
-			n = h.DataPageHeaderV2.V.NumValues
+			values32 = h.DataPageHeaderV2.V.NumValues
 		default:
 			return corrupt("a page is not a plain data page (type %s)", h.Type)
 		}
-		if n < 0 || int64(n) > 8*size || int64(n) > rows-values {
-			return corrupt("a page of %d bytes holds %d values", size, n)
+		if values32 < 0 || int64(values32) > 8*size || int64(values32) > rows-values {
+			return corrupt("a page of %d bytes holds %d values", size, values32)
 		}
-		values += int64(n)
+		values += int64(values32)
 		chunk = chunk[size:]
 	}
 	if values != rows {
 		return corrupt("a column chunk's pages hold %d values for %d rows", values, rows)
+	}
+	return nil
+}
+
+// checkFooter checks the magic numbers around data and the Thrift encoding
+// of its footer, before parquet-go decodes it (see walkThrift).
+func checkFooter(data []byte, maxAlloc int64) error {
+	n := len(data)
+	if n < 12 || string(data[:4]) != "PAR1" || string(data[n-4:]) != "PAR1" {
+		return corrupt("not a Parquet file of plain footer")
+	}
+	size := int64(binary.LittleEndian.Uint32(data[n-8:]))
+	if size > int64(n-12) {
+		return corrupt("a footer of %d bytes in a file of %d", size, n)
+	}
+	footer := data[int64(n-8)-size : n-8]
+	if _, err := walkThrift(footer, maxAlloc); errors.Is(err, store.ErrTooLarge) {
+		return fmt.Errorf("parquet footer: %w", err)
+	} else if err != nil {
+		return corrupt("footer: %v", err)
 	}
 	return nil
 }

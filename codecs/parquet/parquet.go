@@ -152,10 +152,11 @@ func (c Codec) Unmarshal(data []byte, v any) error {
 }
 
 // UnmarshalLimited decodes a Parquet file into v, a pointer to a slice of
-// flat structs. Before it decodes a page, it checks the file's layout
-// (see check): every column chunk uncompressed, every page plainly encoded
-// and within the file, and the rows the footer counts, at the row's size,
-// within lim.MaxAlloc; as it decodes, it counts the bytes of the strings
+// flat structs. Before it decodes the footer, it checks that its Thrift
+// lists claim no more than their bytes hold and lim.MaxAlloc allows; before
+// it decodes a page, it checks the file's layout (see check): every column
+// chunk uncompressed, every page plainly encoded and within the file, and
+// the rows the footer counts, at the row's size, within lim.MaxAlloc; as it decodes, it counts the bytes of the strings
 // too. Past lim.MaxAlloc it fails with an error wrapping store.ErrTooLarge.
 // A file whose schema is not the row type's, or which is malformed, fails
 // with an error wrapping store.ErrCorrupt.
@@ -178,6 +179,9 @@ func (Codec) UnmarshalLimited(data []byte, v any, lim store.Limits) (err error) 
 			err = fmt.Errorf("%w: parquet: decoding panicked: %v", store.ErrCorrupt, p)
 		}
 	}()
+	if err := checkFooter(data, lim.MaxAlloc); err != nil {
+		return err
+	}
 	file, err := pq.OpenFile(bytes.NewReader(data), int64(len(data)), pq.SkipPageIndex(true), pq.SkipBloomFilters(true))
 	if err != nil {
 		return fmt.Errorf("%w: parquet: %w", store.ErrCorrupt, err)
@@ -186,7 +190,7 @@ func (Codec) UnmarshalLimited(data []byte, v any, lim store.Limits) (err error) 
 		return fmt.Errorf("%w: parquet: the file's schema is not that of %s", store.ErrCorrupt, st.Elem())
 	}
 	rows := file.NumRows()
-	if err := check(data, file); err != nil {
+	if err := check(data, file, lim.MaxAlloc); err != nil {
 		return err
 	}
 	rowSize := int64(st.Elem().Size())

@@ -175,14 +175,14 @@ func TestLimits(t *testing.T) {
 		t.Errorf("UnmarshalLimited of 1000 rows within 1000 bytes = %v; want ErrTooLarge", err)
 	}
 	type text struct{ S string }
-	long, err := parquet.Codec{}.Marshal([]text{{strings.Repeat("x", 10000)}})
+	long, err := parquet.Codec{}.Marshal([]text{{strings.Repeat("x", 100000)}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var gotText []text
-	lim = store.Limits{MaxBytes: len(long), MaxAlloc: 5000}
-	if err := (parquet.Codec{}).UnmarshalLimited(long, &gotText, lim); !errors.Is(err, store.ErrTooLarge) {
-		t.Errorf("UnmarshalLimited of a 10000-byte string within 5000 bytes = %v; want ErrTooLarge", err)
+	lim = store.Limits{MaxBytes: len(long), MaxAlloc: 50000}
+	if err := (parquet.Codec{}).UnmarshalLimited(long, &gotText, lim); !errors.Is(err, store.ErrTooLarge) || !strings.Contains(err.Error(), "rows of") {
+		t.Errorf("UnmarshalLimited of a 100000-byte string within 50000 bytes = %v; want ErrTooLarge for the rows", err)
 	}
 	lim = store.Limits{MaxBytes: len(data), MaxAlloc: 16 * int64(len(data))}
 	if err := (parquet.Codec{}).UnmarshalLimited(data, &got, lim); err != nil || len(got) != 1000 {
