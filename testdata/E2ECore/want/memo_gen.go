@@ -488,7 +488,7 @@ func (h IDsSumMemoHandle) Stats() memo.Stats {
 // memoAccount_Balance is the cache of Account.Balance.
 var memoAccount_Balance = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "660159fee2c642e05b31a0ba1d1a469f",
+	Fingerprint: "bf16174211a7e4c232dd8cfe7642b0a0",
 	KeepsLocal:  true,
 	Name:        "Balance",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",

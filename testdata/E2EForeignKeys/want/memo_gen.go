@@ -20,7 +20,7 @@ import (
 // memoSquare is the cache of Square.
 var memoSquare = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoSquareEqual,
-	Fingerprint: "d56ccaca1d0589e13df95dec56c0b137",
+	Fingerprint: "0a251b63d847ab8b8f4e1cc3ec0cbdf5",
 	KeepsLocal:  true,
 	Name:        "Square",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
@@ -87,7 +87,7 @@ func (h SquareMemoHandle) Stats() memo.Stats {
 // memoHalf is the cache of Half.
 var memoHalf = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "ebce0961df8ab743dc85e4909fb842ea",
+	Fingerprint: "cc92565da0e558d9dd894cbbae44563f",
 	KeepsLocal:  true,
 	Name:        "Half",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
@@ -154,7 +154,7 @@ func (h HalfMemoHandle) Stats() memo.Stats {
 // memoInverse is the cache of Inverse.
 var memoInverse = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "c4b8e769c5006b585ec1df54717c0a44",
+	Fingerprint: "85bbfefac7477b6b9d788b3d98d41918",
 	KeepsLocal:  true,
 	Name:        "Inverse",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
@@ -221,7 +221,7 @@ func (h InverseMemoHandle) Stats() memo.Stats {
 // memoMatches is the cache of Matches.
 var memoMatches = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "f7c45ea90bb5a0e9964f6ce9e2bb68ca",
+	Fingerprint: "06426fc10e568c69e343ce93a98744be",
 	KeepsLocal:  true,
 	Name:        "Matches",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
@@ -283,7 +283,7 @@ func (h MatchesMemoHandle) Stats() memo.Stats {
 // memoURLPath is the cache of URLPath.
 var memoURLPath = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "541c0eaca3afaafd3b1c45c5e00d1b8a",
+	Fingerprint: "d383955b3ea6569976af788af6e2a3e4",
 	KeepsLocal:  true,
 	Name:        "URLPath",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
@@ -355,7 +355,7 @@ func (h URLPathMemoHandle) Stats() memo.Stats {
 // memoURLPathPtr is the cache of URLPathPtr.
 var memoURLPathPtr = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "4dc8f4b1e8d9407aaa2cc2567d6058fd",
+	Fingerprint: "09628b721fb0f8bb144d1ae9ed02e75f",
 	KeepsLocal:  true,
 	Name:        "URLPathPtr",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
@@ -434,7 +434,7 @@ var memoUserID = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "raw",
 	Equal:       memoUserIDEqual,
-	Fingerprint: "e177e3925140b8b66f46c1cbf76d4df2",
+	Fingerprint: "73b38ac591f560dba6d1819be7b686da",
 	Name:        "UserID",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
 	Size:        memoSizeOfID,
@@ -498,7 +498,7 @@ var memoGreeting = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "upper",
 	Equal:       memoEqualString,
-	Fingerprint: "8afcdc998e0cf432b8fffecf51688e58",
+	Fingerprint: "a540c23edbd8b183408b1e0b904b3907",
 	Name:        "Greeting",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
 	Size:        memoSizeOfString,

@@ -17,7 +17,7 @@ import (
 // memoGreet is the cache of Greet.
 var memoGreet = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "558834371b232ff2381629abf910290a",
+	Fingerprint: "804d01dd2c485a1b7bc111de1d2e83ca",
 	KeepsLocal:  true,
 	Name:        "Greet",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -80,7 +80,7 @@ func (h GreetMemoHandle) Stats() memo.Stats {
 // memoAudit is the cache of Audit.
 var memoAudit = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "c7bb725625e8e6e46b5bb3d50042a918",
+	Fingerprint: "d3101c56599e04749dae4f1e98025f9a",
 	KeepsLocal:  true,
 	Name:        "Audit",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -229,7 +229,7 @@ func (h ClimateMemoHandle) Stats() memo.Stats {
 // memoArea2 is the cache of Area2.
 var memoArea2 = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "bb36f564a430427b26deb50728f4ccf9",
+	Fingerprint: "bcb5d1e417e5b9ceaebe987720dcacdd",
 	KeepsLocal:  true,
 	Name:        "Area2",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -291,7 +291,7 @@ func (h Area2MemoHandle) Stats() memo.Stats {
 // memoKeyed is the cache of Keyed.
 var memoKeyed = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "b6ede5457955e49f4c848a9ecb1bdac2",
+	Fingerprint: "b68e83591e2c2bfc7eee2a7f7305d10f",
 	KeepsLocal:  true,
 	Name:        "Keyed",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -353,7 +353,7 @@ func (h KeyedMemoHandle) Stats() memo.Stats {
 // memoPromoted is the cache of Promoted.
 var memoPromoted = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "e8781bda258539a2cb65b88bbcde9e0e",
+	Fingerprint: "d05e76d020d8ab703281d1355c51a933",
 	KeepsLocal:  true,
 	Name:        "Promoted",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",

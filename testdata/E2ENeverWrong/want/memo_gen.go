@@ -266,7 +266,7 @@ func (h DiskLabelMemoHandle[T]) Stats() memo.Stats {
 // memoDescribe is the cache of Describe.
 var memoDescribe = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "a33d17e546b7544eedc42906d40bd3d7",
+	Fingerprint: "5fbc4b3e2fd45fe1c2919f3cc6e0deeb",
 	KeepsLocal:  true,
 	Name:        "Describe",
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
