@@ -10,7 +10,7 @@ import (
 // generated code imports; others must be declared with //memo:codec or
 // //memo:compressor.
 var (
-	builtinCodecList      = []string{"msgpack", "json", "gob", "raw", "yaml", "csv"}
+	builtinCodecList      = []string{"msgpack", "json", "gob", "raw", "yaml", "csv", "parquet"}
 	builtinCompressorList = []string{"gzip", "zstd"}
 )
 
@@ -49,7 +49,7 @@ func (a *analyzer) codec(f *found, fm *funcModel) {
 				spec, stage, strings.Join(builtinCompressorList, ", "), stage)
 		case i == 0 && stage == "raw":
 			a.rawResults(f, fm)
-		case i == 0 && stage == "csv":
+		case i == 0 && (stage == "csv" || stage == "parquet"):
 			a.tableResults(f, fm, stage)
 		}
 	}

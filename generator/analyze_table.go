@@ -7,11 +7,12 @@ import (
 	"strings"
 )
 
-// tableResults checks that a table codec (csv), which stores a slice of
-// flat structs as rows and columns, can store the function's results:
-// exactly one value, a slice of a struct whose fields are all exported, of
-// string, bool, integer or float kinds, each a column of its own name.
-// Anything else it would refuse at run time, or lose.
+// tableResults checks that a table codec (csv, parquet), which stores a
+// slice of flat structs as rows and columns, can store the function's
+// results: exactly one value, a slice of a struct whose fields are all
+// exported, of string, bool, integer or float kinds, each a column of its
+// own name, which a parquet tag may give but not qualify. Anything else it
+// would refuse at run time, or lose.
 func (a *analyzer) tableResults(f *found, fm *funcModel, codec string) {
 	pos := f.optionPos(f.dir.Offsets["codec"])
 	results := fm.valueResults()
@@ -53,6 +54,9 @@ func (a *analyzer) notTable(t types.Type, codec string) string {
 		if tag, ok := reflect.StructTag(st.Tag(i)).Lookup(codec); ok {
 			if tag == "" || tag == "-" {
 				return fmt.Sprintf("whose field %s has the tag %s:%q, which would drop it", field.Name(), codec, tag)
+			}
+			if codec == "parquet" && strings.Contains(tag, ",") {
+				return fmt.Sprintf("whose field %s has the tag %s:%q, which would change what is stored (a parquet tag may name the column, and nothing else)", field.Name(), codec, tag)
 			}
 			name = tag
 		}

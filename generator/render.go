@@ -762,7 +762,7 @@ func isBool(t types.Type) bool {
 
 // builtinCodecs are the codecs and compressors of memogen's codecs/
 // packages; other names are codecs the user registers.
-var builtinCodecs = map[string]bool{"json": true, "msgpack": true, "gob": true, "raw": true, "yaml": true, "csv": true, "gzip": true, "zstd": true}
+var builtinCodecs = map[string]bool{"json": true, "msgpack": true, "gob": true, "raw": true, "yaml": true, "csv": true, "parquet": true, "gzip": true, "zstd": true}
 
 // codecPackages returns the import paths of the built-in codecs the
 // functions use, msgpack standing in for directives that name none.

@@ -2,7 +2,10 @@
 // results, and one it declares.
 package errcodecs
 
-import "io"
+import (
+	"io"
+	"time"
+)
 
 //memo:codec upper
 //memo:compressor brotli
@@ -112,3 +115,50 @@ type Settings struct {
 //
 //memo:cache codec=yaml
 func LoadSettings(n int) Settings { return Settings{} }
+
+// Table is a flat struct that parquet names columns of.
+type Table struct {
+	Region string `parquet:"region"`
+	ID     int64
+	Rate   float64
+	Ok     bool
+}
+
+// ParquetRows is a table stored as Parquet: accepted.
+//
+//memo:cache codec=parquet
+func ParquetRows(n int) ([]Table, error) { return nil, nil }
+
+// ParquetCompressed is a Parquet table, compressed whole: accepted.
+//
+//memo:cache codec=parquet+zstd
+func ParquetCompressed(n int) []Row { return nil }
+
+// ParquetMap is not a table.
+//
+//memo:cache codec=parquet
+func ParquetMap(n int) map[string]int { return nil }
+
+// ParquetPair returns two tables.
+//
+//memo:cache codec=parquet
+func ParquetPair(n int) ([]Row, []Row) { return nil, nil }
+
+// ParquetTimes has a column of times.
+//
+//memo:cache codec=parquet
+func ParquetTimes(n int) []struct {
+	ID int
+	At time.Time
+} {
+	return nil
+}
+
+// ParquetOptional tags a column with an option.
+//
+//memo:cache codec=parquet
+func ParquetOptional(n int) []struct {
+	ID int `parquet:"id,optional"`
+} {
+	return nil
+}
