@@ -69,6 +69,25 @@ func (h SalesMemoHandle) Contains(region string, n int) bool {
 	return memoSalesBegin(region, n).Contains()
 }
 
+// WithOutcome calls [SalesCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h SalesMemoHandle) WithOutcome(region string, n int) ([]Sale, memo.Outcome) {
+	memoCall := memoSalesBegin(region, n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[[]Sale](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("region", region, "n", n)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() ([]Sale, error) {
+		return Sales(region, n), nil
+	})
+	return memoR, memoOutcome
+}
+
 // Clear removes every cached result.
 func (h SalesMemoHandle) Clear(ctx context.Context) error {
 	return memoSales.Clear(ctx)
@@ -131,6 +150,25 @@ func (h MaybeMemoHandle) Forget(n int) error {
 // Contains reports whether a live result is cached for these arguments.
 func (h MaybeMemoHandle) Contains(n int) bool {
 	return memoMaybeBegin(n).Contains()
+}
+
+// WithOutcome calls [MaybeCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h MaybeMemoHandle) WithOutcome(n int) ([]Sale, memo.Outcome, error) {
+	memoCall := memoMaybeBegin(n)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[[]Sale](memoCall, false); memoOK {
+		return memoR, memoOutcome, nil
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("n", n)
+	})
+	memoR, memoErr := memoimpl.Run(memoCall, func() ([]Sale, error) {
+		return Maybe(n)
+	})
+	return memoR, memoOutcome, memoErr
 }
 
 // Clear removes every cached result.
