@@ -18,6 +18,9 @@ type FuncStats struct {
 	// that count them without listing (memory); -1 for the others, and
 	// before the function's first call.
 	Entries int
+	// Bytes is what those results cost, estimated as the memory
+	// backend's max_bytes counts them; -1 where Entries is.
+	Bytes int64
 }
 
 // Functions returns every memoized function of the program with its
@@ -34,9 +37,13 @@ func Functions() []FuncStats {
 			Backend: l.Backend,
 			Stats:   l.Stats().(Stats),
 			Entries: -1,
+			Bytes:   -1,
 		}
 		if n, ok := l.Entries(); ok {
 			fs.Entries = n
+		}
+		if n, ok := l.Bytes(); ok {
+			fs.Bytes = n
 		}
 		out = append(out, fs)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/memogen/memogen/backends/memory"
 	memo "github.com/memogen/memogen/runtime"
 	"github.com/memogen/memogen/runtime/memoimpl"
 )
@@ -44,7 +45,7 @@ func TestFunctions(t *testing.T) {
 		return m
 	}
 	before := listed()
-	if len(before) != 2 || before["A"].Entries != -1 || before["B"].Entries != -1 || before["A"].Backend != "listed-unbound" {
+	if len(before) != 2 || before["A"].Entries != -1 || before["B"].Entries != -1 || before["B"].Bytes != -1 || before["A"].Backend != "listed-unbound" {
 		t.Fatalf("before any call: %+v", before)
 	}
 
@@ -56,7 +57,7 @@ func TestFunctions(t *testing.T) {
 
 	after := listed()
 	b := after["B"]
-	if b.Hits != 1 || b.Misses != 2 || b.Entries != 2 || b.Backend != memo.DefaultBackend {
+	if b.Hits != 1 || b.Misses != 2 || b.Entries != 2 || b.Bytes != 2*(memory.EntryOverhead+8+8) || b.Backend != memo.DefaultBackend {
 		t.Errorf("B = %+v", b)
 	}
 	if a := after["A"]; a.Failures != 1 || a.Entries != -1 {

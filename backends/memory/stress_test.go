@@ -98,7 +98,7 @@ func TestStressHitsMissesEvictions(t *testing.T) {
 		for w := range workers {
 			keys = append(keys, stored[ti*workers+w]...)
 		}
-		held := 0
+		held, tableBytes := 0, int64(0)
 		for _, k := range keys {
 			v, _, ok := tb.Peek([]byte(k))
 			if !ok {
@@ -108,7 +108,11 @@ func TestStressHitsMissesEvictions(t *testing.T) {
 				t.Errorf("table %d: Peek(%q) = %v; want %q", ti, k, v, value(k))
 			}
 			held++
-			bytes += memory.EntryOverhead + int64(len(k)) + size(k)
+			tableBytes += memory.EntryOverhead + int64(len(k)) + size(k)
+		}
+		bytes += tableBytes
+		if got := tb.(interface{ Bytes() int64 }).Bytes(); got != tableBytes {
+			t.Errorf("table %d: Bytes() = %d; the entries Peek finds cost %d", ti, got, tableBytes)
 		}
 		if tb.Len() != held {
 			t.Errorf("table %d: Len() = %d; Peek finds %d entries", ti, tb.Len(), held)

@@ -1,6 +1,12 @@
 package memory
 
-import "hash/maphash"
+import (
+	"hash/maphash"
+
+	"github.com/memogen/memogen/runtime/store"
+)
+
+var _ store.SizedTable = (*table)(nil)
 
 // table holds one function's entries: an index that hits read without a
 // lock, and the small and main queues of the eviction policy (policy.go),
@@ -14,6 +20,7 @@ type table struct {
 	salt    uint64      // tells this table's keys apart from others' in the ghost
 	max     int         // per-function bound; 0 for none; guarded by s.mu
 	onEvict func(n int) // guarded by s.mu
+	bytes   int64       // the estimated bytes of t's entries; guarded by s.mu
 }
 
 // lookup returns the entry under key, or nil.
@@ -68,11 +75,13 @@ func (t *table) Set(key string, value any, expires int64, size int64) {
 		}
 		t.idx.replaceLocked(h, old, e)
 		s.bytes += e.size - old.size
+		t.bytes += e.size - old.size
 	} else {
 		t.idx.insertLocked(s.seed, h, e)
 		s.enqueueLocked(t, e, s.ghost.has(t.ghostHash(key)), 0)
 		s.entries++
 		s.bytes += e.size
+		t.bytes += e.size
 	}
 	evicted := s.evictLocked(t, e)
 	s.mu.Unlock()
@@ -99,6 +108,7 @@ func (t *table) Clear() {
 			s.unqueueLocked(t, e)
 			s.entries--
 			s.bytes -= e.size
+			t.bytes -= e.size
 		}
 	}
 	t.idx.resetLocked()
@@ -109,6 +119,14 @@ func (t *table) Len() int {
 	t.s.mu.Lock()
 	defer t.s.mu.Unlock()
 	return t.idx.n
+}
+
+// Bytes returns the estimated bytes of the table's entries, as
+// Options.MaxBytes counts them.
+func (t *table) Bytes() int64 {
+	t.s.mu.Lock()
+	defer t.s.mu.Unlock()
+	return t.bytes
 }
 
 // ghostHash is the hash under which the ghost remembers key of this table.
@@ -147,4 +165,5 @@ func (s *Store) removeLocked(t *table, e *entry) {
 	t.idx.removeLocked(maphash.String(s.seed, e.key), e)
 	s.entries--
 	s.bytes -= e.size
+	t.bytes -= e.size
 }

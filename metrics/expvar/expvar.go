@@ -6,7 +6,7 @@
 //
 // The variable maps each function ("pkg/path.Name") to its backend name,
 // its counters ([memo.Stats], in snake case) and, for backends that count
-// them, its entries. It is read at each request, so it covers every call
+// them, its entries and their estimated bytes. It is read at each request, so it covers every call
 // since the program started.
 //
 // This lives in its own package because the standard expvar package
@@ -40,6 +40,9 @@ func Snapshot() any {
 		}
 		if f.Entries >= 0 {
 			m["entries"] = f.Entries
+		}
+		if f.Bytes >= 0 {
+			m["bytes"] = f.Bytes
 		}
 		out[f.Func.String()] = m
 	}

@@ -15,6 +15,7 @@
 //	memogen.evictions                       Int64ObservableCounter
 //	memogen.unstorable_results              Int64ObservableCounter
 //	memogen.entries                         Int64ObservableGauge (memory backends)
+//	memogen.bytes                           Int64ObservableGauge, bytes (memory backends)
 //	memogen.call.duration{outcome=…}        Float64Histogram, seconds
 //
 // Counters are read from [memo.Functions] at each collection; the
@@ -53,7 +54,12 @@ func Register(meter metric.Meter) (unregister func() error, err error) {
 	if err != nil {
 		return nil, err
 	}
-	observables = append(observables, entries)
+	bytes, err := meter.Int64ObservableGauge("memogen.bytes", metric.WithUnit("By"),
+		metric.WithDescription("Estimated bytes of a memoized function's results, as the memory backend's max_bytes counts them."))
+	if err != nil {
+		return nil, err
+	}
+	observables = append(observables, entries, bytes)
 	duration, err := meter.Float64Histogram("memogen.call.duration", metric.WithUnit("s"),
 		metric.WithDescription("Duration of calls of memoized functions, the function's run included, by outcome."))
 	if err != nil {
@@ -72,6 +78,9 @@ func Register(meter metric.Meter) (unregister func() error, err error) {
 			}
 			if f.Entries >= 0 {
 				o.ObserveInt64(entries, int64(f.Entries), metric.WithAttributes(fn, backend))
+			}
+			if f.Bytes >= 0 {
+				o.ObserveInt64(bytes, f.Bytes, metric.WithAttributes(fn, backend))
 			}
 		}
 		return nil

@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	_ "github.com/memogen/memogen/backends/memory"
+	"github.com/memogen/memogen/backends/memory"
 	memootel "github.com/memogen/memogen/metrics/otel"
 	"github.com/memogen/memogen/runtime/memoimpl"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
@@ -72,6 +72,7 @@ func TestRegister(t *testing.T) {
 	want := map[string]int64{
 		"memogen.calls/hit": 2, "memogen.calls/miss": 2, "memogen.calls/shared": 0,
 		"memogen.entries":             2,
+		"memogen.bytes":               2 * (memory.EntryOverhead + 8 + 8), // an 8-byte key and an int each
 		"memogen.call.duration/hit":   2,
 		"memogen.call.duration/miss":  2,
 		"memogen.corrupt_entries/":    0,

@@ -18,6 +18,7 @@
 //	memogen_evictions_total                              counter
 //	memogen_unstorable_results_total                     counter
 //	memogen_entries                                      gauge (memory backends)
+//	memogen_bytes                                        gauge (memory backends)
 //	memogen_call_duration_seconds{outcome=…}             histogram
 //
 // Counters are read from [memo.Functions] at each scrape, so they cover
@@ -44,6 +45,7 @@ type Collector struct {
 	calls    *prometheus.Desc
 	counters []*prometheus.Desc // by index in metrics.Counters
 	entries  *prometheus.Desc
+	bytes    *prometheus.Desc
 	latency  *prometheus.HistogramVec
 	observed sync.Map // "function\x00outcome" → prometheus.Observer, so a hook call does no label hashing
 	remove   func()
@@ -76,6 +78,9 @@ func NewCollector(opts ...Option) *Collector {
 			append(funcLabels, "outcome"), nil),
 		entries: prometheus.NewDesc(namespace+"_entries",
 			"Results a memoized function holds, for backends that count them (memory).",
+			funcLabels, nil),
+		bytes: prometheus.NewDesc(namespace+"_bytes",
+			"Estimated bytes of a memoized function's results, as the memory backend's max_bytes counts them.",
 			funcLabels, nil),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Namespace: namespace,
@@ -115,6 +120,7 @@ func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 		ch <- d
 	}
 	ch <- c.entries
+	ch <- c.bytes
 	c.latency.Describe(ch)
 }
 
@@ -130,6 +136,9 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		}
 		if f.Entries >= 0 {
 			ch <- prometheus.MustNewConstMetric(c.entries, prometheus.GaugeValue, float64(f.Entries), fn, f.Backend)
+		}
+		if f.Bytes >= 0 {
+			ch <- prometheus.MustNewConstMetric(c.bytes, prometheus.GaugeValue, float64(f.Bytes), fn, f.Backend)
 		}
 	}
 	c.latency.Collect(ch)

@@ -2,10 +2,11 @@ package prometheus_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
-	_ "github.com/memogen/memogen/backends/memory"
+	"github.com/memogen/memogen/backends/memory"
 	memoprom "github.com/memogen/memogen/metrics/prometheus"
 	"github.com/memogen/memogen/runtime/memoimpl"
 	"github.com/prometheus/client_golang/prometheus"
@@ -38,7 +39,7 @@ func TestCollector(t *testing.T) {
 	doubleCached(21)
 	doubleCached(1)
 
-	want := `
+	want := fmt.Sprintf(`
 # HELP memogen_calls_total Calls of memoized functions, by how they were served.
 # TYPE memogen_calls_total counter
 memogen_calls_total{backend="default",function="example.com/calc.Double",outcome="hit"} 1
@@ -50,9 +51,12 @@ memogen_entries{backend="default",function="example.com/calc.Double"} 2
 # HELP memogen_corrupt_entries_total Stored entries that failed to decode or verify, deleted and recomputed.
 # TYPE memogen_corrupt_entries_total counter
 memogen_corrupt_entries_total{backend="default",function="example.com/calc.Double"} 0
-`
+# HELP memogen_bytes Estimated bytes of a memoized function's results, as the memory backend's max_bytes counts them.
+# TYPE memogen_bytes gauge
+memogen_bytes{backend="default",function="example.com/calc.Double"} %d
+`, 2*(memory.EntryOverhead+8+8)) // an 8-byte key and an int each
 	if err := testutil.GatherAndCompare(reg, strings.NewReader(want),
-		"memogen_calls_total", "memogen_entries", "memogen_corrupt_entries_total"); err != nil {
+		"memogen_calls_total", "memogen_entries", "memogen_corrupt_entries_total", "memogen_bytes"); err != nil {
 		t.Fatal(err)
 	}
 

@@ -166,12 +166,24 @@ func newFunc(info FuncInfo, typeArgs string, generic *Generic) *Func {
 	}
 	state.List(&state.Listed{
 		Package: f.id.Package, Name: f.id.Name, Backend: f.backendName(),
-		Stats: func() any { return f.Stats() }, Entries: f.entries,
+		Stats: func() any { return f.Stats() }, Entries: f.entries, Bytes: f.bytes,
 	})
 	if len(info.Tags) > 0 {
 		registry.Tag(info.Tags, f)
 	}
 	return f
+}
+
+// bytes returns the estimated bytes of the function's entries in a value
+// store that counts them ([store.SizedTable]), and false otherwise or
+// before its first call.
+func (f *Func) bytes() (int64, bool) {
+	if b := f.bound.Load(); b != nil && b.err == nil {
+		if t, ok := b.table.(store.SizedTable); ok {
+			return t.Bytes(), true
+		}
+	}
+	return 0, false
 }
 
 // entries returns the number of entries the function holds in a value

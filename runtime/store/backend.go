@@ -124,3 +124,11 @@ type Table interface {
 	// Len returns the number of entries.
 	Len() int
 }
+
+// A SizedTable is a [Table] that knows what its entries cost, as its store
+// counts them against a byte bound: [memo.Functions] reports it.
+type SizedTable interface {
+	Table
+	// Bytes returns the estimated bytes of the table's entries.
+	Bytes() int64
+}

@@ -15,6 +15,9 @@ type Listed struct {
 	// whether its backend counts them (a value store does; byte-level
 	// backends would have to list them).
 	Entries func() (int, bool)
+	// Bytes returns the estimated bytes of the function's entries, and
+	// whether its backend counts them.
+	Bytes func() (int64, bool)
 }
 
 var listed struct {
