@@ -189,7 +189,19 @@ func encodeResult[R any](c *Call, r R) (payload []byte, ok bool) {
 // storeEntry stores an encoded payload as the call's entry until expires
 // (Unix nanoseconds, 0 for never).
 func storeEntry(c *Call, payload []byte, expires int64) error {
+	if c.f.info.TTLRefresh {
+		// A ttl_refresh= hit stores its entry again only if no write came
+		// since it read it; see extend.
+		c.f.writeMu.Lock()
+		defer c.f.writeMu.Unlock()
+	}
+	return storeEntryLocked(c, payload, expires)
+}
+
+// storeEntryLocked is storeEntry with Func.writeMu held, if need be.
+func storeEntryLocked(c *Call, payload []byte, expires int64) error {
 	c.recordTags() // every byte-level store comes here: plain, fresh and batch
+	c.f.writes.Add(1)
 	e := store.Entry{Codec: c.b.codecSpec, Created: c.cfg.now(), Digest: c.byteKey().Digest, Payload: payload}
 	if expires != 0 {
 		e.Expires = time.Unix(0, expires)

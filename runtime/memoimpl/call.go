@@ -332,6 +332,11 @@ func (c *Call) Forget() error {
 	}
 	ctx := c.opContext()
 	defer ctx.cancel()
+	if c.f.info.TTLRefresh {
+		c.f.writeMu.Lock()
+		defer c.f.writeMu.Unlock()
+	}
+	c.f.writes.Add(1)
 	err := c.b.backend.Delete(ctx, c.byteKey())
 	if err == nil {
 		c.probed()

@@ -1,9 +1,12 @@
 package memoimpl
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"sync/atomic"
 	"time"
 
@@ -30,6 +33,19 @@ type freshValue struct {
 	err   error // the cached error (errttl=), or nil
 	fresh int64 // the logical expiry, Unix nanoseconds; 0 for never
 	delta int64 // how long the function took, in nanoseconds (early=)
+	// slid is the logical expiry that hits extended it to under
+	// ttl_refresh=true, or 0. Hits extend the value they found in place,
+	// never by storing it again: a store would bring back a value that a
+	// Forget, Clear or newer result replaced meanwhile.
+	slid atomic.Int64
+}
+
+// expiry returns the value's logical expiry, as hits extended it.
+func (v *freshValue) expiry() int64 {
+	if s := v.slid.Load(); s > v.fresh {
+		return s
+	}
+	return v.fresh
 }
 
 // freshEntry is a found entry of a function with freshness options.
@@ -38,7 +54,9 @@ type freshEntry[R any] struct {
 	err     error
 	fresh   int64
 	delta   int64
-	payload []byte // in a byte-level backend, the encoded result (ttl_refresh=true)
+	payload []byte      // in a byte-level backend, the encoded result (ttl_refresh=true)
+	fv      *freshValue // in a memory table, the value found (ttl_refresh=true)
+	writes  uint64      // the function's write count when the entry was read
 }
 
 // staleEntry is an expired result a call may serve.
@@ -94,7 +112,10 @@ func LookupFresh[R any](c *Call, refresh bool) (result R, ok bool, err error) {
 	switch {
 	case e.fresh == 0 || now < e.fresh:
 		if e.err == nil && info.Early > 0 && e.fresh != 0 && earlyRefresh(now, e.fresh, e.delta, info.Early) {
+			// The entry is still fresh: if recomputing it fails, the
+			// caller gets it, not the failure (see leadCall).
 			c.refresh = true
+			c.stale = &staleEntry{val: e.val, expires: e.fresh}
 			return result, false, nil
 		}
 		if info.TTLRefresh && e.err == nil && info.TTL > 0 {
@@ -170,7 +191,9 @@ func startRefresh[R any](c *Call, compute func(ctx context.Context) (R, error)) 
 		timeout = memo.DefaultRefreshTimeout
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.ctx), timeout)
-	c.ctx, c.refresh, c.stale, c.cacheErr = ctx, true, nil, nil
+	// c.stale stays: a refresh that fails must not cache its error over
+	// the value it was to replace (see leadFresh).
+	c.ctx, c.refresh, c.cacheErr = ctx, true, nil
 	if c.cfg.observing() {
 		c.start = time.Now()
 	}
@@ -205,7 +228,7 @@ func leadFresh[R any](c *Call, key string, fc *flightCall, compute func() (R, er
 		start := c.cfg.now()
 		r, err := compute()
 		delta = max(c.cfg.now().Sub(start).Nanoseconds(), 0)
-		if err != nil && c.f.info.ErrTTL > 0 && !isContextErr(err) && (c.f.info.CacheError == nil || c.f.info.CacheError(err)) {
+		if err != nil && c.cachesError(err) && isZero(&r) {
 			var zero R
 			fc.expires, _ = keepFresh(c, key, zero, err, delta)
 		}
@@ -213,6 +236,38 @@ func leadFresh[R any](c *Call, key string, fc *flightCall, compute func() (R, er
 	}
 	return lead(c.ctx, &c.f.flight, key, fc, timed, func(r R) (int64, error) { return keepFresh(c, key, r, nil, delta) })
 }
+
+// cachesError reports whether err, the function's failure, is cached under
+// errttl=. It is not when there is an expired or early-refreshed value to
+// serve instead (stale=, stale_if_error=, early=): caching the error would
+// replace that value. Nor is a context error, nor one errttl_if= refuses,
+// nor, in a byte-level backend, one that wraps more than one of the
+// package's error variables, since it would read back matching only one.
+func (c *Call) cachesError(err error) bool {
+	info := &c.f.info
+	if info.ErrTTL <= 0 || c.stale != nil || isContextErr(err) || info.CacheError != nil && !info.CacheError(err) {
+		return false
+	}
+	if c.b.table == nil {
+		n := 0
+		for _, s := range info.Sentinels {
+			if err == s {
+				return true
+			}
+			if errors.Is(err, s) {
+				n++
+			}
+		}
+		return n <= 1
+	}
+	return true
+}
+
+// isZero reports whether *r, the function's other results beside its
+// error, are all zero values. An error is cached only then, as a cached
+// error comes back with zero results: a function that returns a partial
+// result with its error has that error returned, not cached.
+func isZero[R any](r *R) bool { return reflect.ValueOf(r).Elem().IsZero() }
 
 // keepFresh stores a result, or an error under errttl=, with its logical
 // expiry, and returns that expiry. The store keeps a result for the
@@ -237,6 +292,12 @@ func keepFresh[R any](c *Call, key string, r R, err error, delta int64) (int64, 
 		size := int64(len("error"))
 		if err == nil {
 			v.val, size = r, resultSize(c.f, r)
+		}
+		if info.TTLRefresh {
+			// Hits extend the value in place (see extend), past the
+			// expiry the table would enforce: the table keeps it, and a
+			// lookup past its stale windows is a miss.
+			until = 0
 		}
 		c.b.table.Set(key, v, until, size)
 		return fresh, nil
@@ -272,9 +333,10 @@ func loadFresh[R any](c *Call) (e freshEntry[R], ok bool) {
 			return e, false
 		}
 		e.val, _ = fv.val.(R)
-		e.err, e.fresh, e.delta = fv.err, fv.fresh, fv.delta
+		e.err, e.fresh, e.delta, e.fv = fv.err, fv.expiry(), fv.delta, fv
 		return e, true
 	}
+	e.writes = c.f.writes.Load()
 	data, until, found := c.loadEntry()
 	if !found || !c.live(until) {
 		return e, false
@@ -295,20 +357,37 @@ func loadFresh[R any](c *Call) (e freshEntry[R], ok bool) {
 }
 
 // extend makes a hit entry live for the function's ttl= from now
-// (ttl_refresh=true).
+// (ttl_refresh=true). In a memory table it extends the value found in
+// place. A byte-level entry is stored again, which could bring back a
+// result that a Forget, Clear or newer result replaced since it was read;
+// so it is rewritten only once half its ttl has passed, and only if, with
+// the function's writes held off, this process wrote nothing to the
+// function since the read and the entry read again is still the one found
+// (another process's write in the instant between that check and the
+// rewrite is the window left).
 func extend[R any](c *Call, e *freshEntry[R], now int64) {
 	info := &c.f.info
-	e.fresh = now + int64(info.TTL)
-	until := e.fresh + int64(max(info.Stale, info.StaleIfError))
-	if c.b.table != nil {
-		c.b.table.Set(string(c.w.Bytes()), &freshValue{val: e.val, fresh: e.fresh, delta: e.delta}, until, resultSize(c.f, e.val))
+	fresh := now + int64(info.TTL)
+	if e.fv != nil {
+		for {
+			old := e.fv.slid.Load()
+			if old >= fresh || e.fv.slid.CompareAndSwap(old, fresh) {
+				return
+			}
+		}
+	}
+	if c.b.table != nil || e.fresh-now > int64(info.TTL)/2 || !c.writable() || c.f.writes.Load() != e.writes {
 		return
 	}
-	if !c.writable() {
+	c.f.writeMu.Lock()
+	defer c.f.writeMu.Unlock()
+	if again, ok := loadFresh[R](c); !ok || again.fresh != e.fresh || !bytes.Equal(again.payload, e.payload) || c.f.writes.Load() != e.writes {
 		return
 	}
-	payload := append(appendEnvelope(make([]byte, 0, len(e.payload)+24), envValue, e.fresh, e.delta), e.payload...)
-	_ = storeEntry(c, payload, until) // a failure is counted and reported; the hit stands
+	e.fresh = fresh
+	until := fresh + int64(max(info.Stale, info.StaleIfError))
+	payload := append(appendEnvelope(make([]byte, 0, len(e.payload)+24), envValue, fresh, e.delta), e.payload...)
+	_ = storeEntryLocked(c, payload, until) // a failure is counted and reported; the hit stands
 	c.probed()
 }
 
@@ -322,7 +401,7 @@ func (c *Call) containsFresh() bool {
 		if !ok || !isFresh || !c.live(until) {
 			return false
 		}
-		fresh = fv.fresh
+		fresh = fv.expiry()
 	} else {
 		data, until, ok := c.loadEntry()
 		c.probed()

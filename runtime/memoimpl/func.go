@@ -9,6 +9,7 @@ import (
 	"github.com/memogen/memogen/runtime/internal/typeid"
 	"github.com/memogen/memogen/runtime/store"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -124,6 +125,13 @@ type Func struct {
 	boundReported atomic.Bool
 	flight        flightGroup
 	stats         counters
+	// writes counts this process's stores, deletions and clears of the
+	// function's byte-level entries, so that a ttl_refresh= hit does not
+	// store again an entry replaced since it read it; see extend.
+	writes atomic.Uint64
+	// writeMu orders, for a function with ttl_refresh=, its byte-level
+	// writes with the check a hit makes before storing its entry again.
+	writeMu sync.Mutex
 	// tagsRecorded is the binding whose Tagger backend has recorded the
 	// function's tags; see lock.go.
 	tagsRecorded atomic.Pointer[binding]
@@ -241,6 +249,11 @@ func (f *Func) Clear(ctx context.Context) error {
 		b.table.Clear()
 		return nil
 	}
+	if f.info.TTLRefresh {
+		f.writeMu.Lock()
+		defer f.writeMu.Unlock()
+	}
+	f.writes.Add(1)
 	return b.backend.Clear(ctx, f.id)
 }
 

@@ -52,16 +52,16 @@ func leadShared[R any](c *Call, fc *flightCall, compute func() (R, error)) (R, e
 	if !ok || c.f.info.NoLock || c.refresh {
 		return leadCall(c, fc, compute)
 	}
-	unlock, r, expires, found := awaitLease[R](c, l)
+	unlock, r, expires, err, found := awaitLease[R](c, l)
 	if found {
-		fc.val, fc.expires = r, expires
+		fc.val, fc.err, fc.expires = r, err, expires
 		c.f.flight.finish(string(c.w.Bytes()), fc)
 		c.f.stats.shared.Add(1)
 		c.setOutcome(memo.Shared)
 		if c.cfg.observing() {
-			c.f.report(c.ctx, c.cfg, c.keyBytes(), memo.Shared, c.start, expires, c.cacheErr)
+			c.f.report(c.ctx, c.cfg, c.keyBytes(), memo.Shared, c.start, expires, joinErrs(err, c.cacheErr))
 		}
-		return r, nil
+		return r, err
 	}
 	if unlock != nil {
 		defer c.releaseLease(unlock)
@@ -73,46 +73,46 @@ func leadShared[R any](c *Call, fc *flightCall, compute func() (R, error)) (R, e
 // process holding it. It returns the release of the lease it took, or the
 // result another process stored (found), or neither when c is to compute
 // without the lease.
-func awaitLease[R any](c *Call, l store.Locker) (unlock func(context.Context) error, result R, expires int64, found bool) {
+func awaitLease[R any](c *Call, l store.Locker) (unlock func(context.Context) error, result R, expires int64, shared error, found bool) {
 	wait := c.cfg.lockWait()
 	deadline := c.cfg.now().Add(wait)
 	key := c.byteKey()
 	poll := lockPollMin
 	for {
 		if c.backendDown || !c.writable() {
-			return nil, result, 0, false // the backend is failing: no lease worth waiting for
+			return nil, result, 0, nil, false // the backend is failing: no lease worth waiting for
 		}
 		ctx := c.opContext()
 		unlock, ok, err := l.TryLock(ctx, key, wait)
 		ctx.cancel()
 		if errors.Is(err, errors.ErrUnsupported) {
-			return nil, result, 0, false // a wrapper whose inner backend offers no lease
+			return nil, result, 0, nil, false // a wrapper whose inner backend offers no lease
 		}
 		if err != nil {
 			c.f.stats.failures.Add(1)
 			c.cacheErr = joinErrs(c.cacheErr, fmt.Errorf("memo: %s: lock: %w", c.f.backendName(), err))
-			return nil, result, 0, false
+			return nil, result, 0, nil, false
 		}
 		// With the lease or without it, a result stored since the missed
 		// Lookup is the one to share.
-		result, expires, found = loadStored[R](c)
+		result, expires, shared, found = loadStored[R](c)
 		switch {
 		case ok && found:
 			c.releaseLease(unlock)
-			return nil, result, expires, true
+			return nil, result, expires, shared, true
 		case ok:
-			return unlock, result, 0, false
+			return unlock, result, 0, nil, false
 		case found:
-			return nil, result, expires, true
+			return nil, result, expires, shared, true
 		case !c.cfg.now().Before(deadline):
-			return nil, result, 0, false
+			return nil, result, 0, nil, false
 		}
 		t := time.NewTimer(poll)
 		select {
 		case <-t.C:
 		case <-c.ctx.Done():
 			t.Stop()
-			return nil, result, 0, false
+			return nil, result, 0, nil, false
 		}
 		poll = min(2*poll, lockPollMax)
 	}
@@ -163,14 +163,15 @@ func (f *Func) DropTagged(_ context.Context, clear func(store.Backend, store.Fun
 // loadStored reads the result another process stored under c's key, as a
 // lookup would read it: a function with freshness options stores an
 // envelope (see envelope.go), whose result is shared only while it is
-// fresh and not a cached error.
-func loadStored[R any](c *Call) (result R, expires int64, found bool) {
+// fresh, and whose error (errttl=) is shared as the result is.
+func loadStored[R any](c *Call) (result R, expires int64, err error, found bool) {
 	if !c.f.fresh {
-		return loadBytes[R](c)
+		result, expires, found = loadBytes[R](c)
+		return result, expires, nil, found
 	}
 	e, ok := loadFresh[R](c)
-	if !ok || e.err != nil || e.fresh != 0 && c.cfg.now().UnixNano() >= e.fresh {
-		return result, 0, false
+	if !ok || e.fresh != 0 && c.cfg.now().UnixNano() >= e.fresh {
+		return result, 0, nil, false
 	}
-	return e.val, e.fresh, true
+	return e.val, e.fresh, e.err, true
 }
