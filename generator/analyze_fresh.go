@@ -44,6 +44,9 @@ func (a *analyzer) freshness(f *found, fm *funcModel) {
 	if o.ErrTTL > 0 && !fm.errors {
 		a.errs.add(f.optionPos(f.dir.Offsets["errttl"]), "errttl= needs a function whose last result is an error; %s returns none", fm.name)
 	}
+	if o.StaleIfError > 0 && !fm.errors {
+		a.errs.add(f.optionPos(f.dir.Offsets["stale_if_error"]), "stale_if_error= needs a function whose last result is an error; %s returns none, so it never fails", fm.name)
+	}
 	if o.ErrTTLIf != "" {
 		pos := f.optionPos(f.dir.Offsets["errttl_if"])
 		fn, _ := a.pkg.Types.Scope().Lookup(o.ErrTTLIf).(*types.Func)

@@ -22,11 +22,13 @@ type Counter struct {
 }
 
 // Outcomes are the counters of calls by how they were served, which
-// exporters label by outcome ("hit", "miss", "shared") under one name.
+// exporters label by outcome ("hit", "miss", "shared", "stale") under one
+// name.
 var Outcomes = []Counter{
 	{"hit", "Calls served from the cache.", func(s memo.Stats) uint64 { return s.Hits }},
 	{"miss", "Calls that ran the function to fill the cache.", func(s memo.Stats) uint64 { return s.Misses }},
 	{"shared", "Calls that waited for a concurrent identical call and shared its result.", func(s memo.Stats) uint64 { return s.Shared }},
+	{"stale", "Calls served an expired result under stale= or stale_if_error=.", func(s memo.Stats) uint64 { return s.Stale }},
 }
 
 // Counters are a function's other counters.

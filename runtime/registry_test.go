@@ -253,6 +253,7 @@ func TestBackendFromEnvironmentErrors(t *testing.T) {
 		want []string // in the error
 	}{
 		{"mem://%zz", []string{"MEMO_BACKEND_", "invalid URL escape"}},
+		{"?prefix=x", []string{"MEMO_BACKEND_", `backend URL has no scheme; want one such as "mem://"`}},
 		{"nosuch://host", []string{`no backend for scheme "nosuch"`, `_ "github.com/memogen/memogen/backends/nosuch"`}},
 		{"mem://?max_entries=x", []string{`memory: invalid URL parameter max_entries="x"`}},
 		{"mem://?max_entries=-1", []string{`memory: invalid URL parameter max_entries="-1"`}},
@@ -290,7 +291,7 @@ func TestOpen(t *testing.T) {
 		{"mem://?max_bytes=-1", `memory: invalid URL parameter max_bytes="-1": want a size in bytes such as 1048576 or 64MiB`},
 		{"nosuch://", `memo: no backend for scheme "nosuch"; import its package, e.g. _ "github.com/memogen/memogen/backends/nosuch"`},
 		{"rediss://host", `backends/redis"`},
-		{"", `no backend for scheme ""`},
+		{"", `memo: backend URL has no scheme`},
 		{"%zz://", "memo: backend URL:"},
 	}
 	for _, tc := range cases {
@@ -300,6 +301,18 @@ func TestOpen(t *testing.T) {
 			t.Errorf("Open(%q) = %v, %v; want a backend", tc.url, b, err)
 		case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
 			t.Errorf("Open(%q) error = %v; want one containing %q", tc.url, err, tc.wantErr)
+		}
+	}
+}
+
+// TestOpenNoScheme checks the whole error for a URL without a scheme, as
+// an unset variable expanded in "$MEMO_REDIS_URL?prefix=x" gives.
+func TestOpenNoScheme(t *testing.T) {
+	t.Parallel()
+	const want = `memo: backend URL has no scheme; want one such as "mem://", "file:///var/cache/app" or "redis://localhost:6379/0?prefix=app"`
+	for _, u := range []string{"", "?prefix=x", "/var/cache/app", "//host:6379"} {
+		if _, err := memo.Open(u); err == nil || err.Error() != want {
+			t.Errorf("Open(%q) error = %v; want %s", u, err, want)
 		}
 	}
 }

@@ -105,7 +105,8 @@
 //	stale=<duration> after ttl, serve the expired result at once for that
 //	                 long while one background refresh per key runs
 //	stale_if_error=<duration>  after ttl, serve the expired result for that
-//	                 long instead of the function's error
+//	                 long instead of the function's error (the function
+//	                 must return one)
 //	early=<beta>     recompute before expiry with a probability that grows
 //	                 as expiry nears (XFetch; 1 is the usual beta)
 //	errttl=<duration>  cache the function's errors for that long; for

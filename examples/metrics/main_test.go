@@ -36,6 +36,7 @@ func TestServesMetrics(t *testing.T) {
 	for _, want := range []string{
 		`memogen_calls_total{backend="default",function="github.com/memogen/memogen/examples/metrics.Square",outcome="hit"} 2`,
 		`memogen_calls_total{backend="default",function="github.com/memogen/memogen/examples/metrics.Square",outcome="miss"} 1`,
+		`memogen_calls_total{backend="default",function="github.com/memogen/memogen/examples/metrics.Square",outcome="stale"} 0`,
 		`memogen_entries{backend="default",function="github.com/memogen/memogen/examples/metrics.Square"} 1`,
 		`memogen_call_duration_seconds_count{function="github.com/memogen/memogen/examples/metrics.Square",outcome="hit"} 2`,
 	} {

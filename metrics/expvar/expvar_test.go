@@ -40,7 +40,7 @@ func TestPublished(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := got["example.com/calc.Triple"]
-	want := map[string]any{"backend": "default", "hit": 2.0, "miss": 1.0, "shared": 0.0, "entries": 1.0, "bytes": float64(memory.EntryOverhead + 8 + 8), "corrupt_entries": 0.0, "evictions": 0.0}
+	want := map[string]any{"backend": "default", "hit": 2.0, "miss": 1.0, "shared": 0.0, "stale": 0.0, "entries": 1.0, "bytes": float64(memory.EntryOverhead + 8 + 8), "corrupt_entries": 0.0, "evictions": 0.0}
 	for k, w := range want {
 		if f[k] != w {
 			t.Errorf("%s = %v, want %v (all: %v)", k, f[k], w, f)

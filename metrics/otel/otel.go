@@ -7,16 +7,16 @@
 // The instruments, with attributes function ("pkg/path.Name") and backend
 // (its backend name):
 //
-//	memogen.calls{outcome=hit|miss|shared}  Int64ObservableCounter
-//	memogen.function_errors                 Int64ObservableCounter
-//	memogen.cache_failures                  Int64ObservableCounter
-//	memogen.corrupt_entries                 Int64ObservableCounter
-//	memogen.oversize_results                Int64ObservableCounter
-//	memogen.evictions                       Int64ObservableCounter
-//	memogen.unstorable_results              Int64ObservableCounter
-//	memogen.entries                         Int64ObservableGauge (memory backends)
-//	memogen.bytes                           Int64ObservableGauge, bytes (memory backends)
-//	memogen.call.duration{outcome=…}        Float64Histogram, seconds
+//	memogen.calls{outcome=hit|miss|shared|stale}  Int64ObservableCounter
+//	memogen.function_errors                       Int64ObservableCounter
+//	memogen.cache_failures                        Int64ObservableCounter
+//	memogen.corrupt_entries                       Int64ObservableCounter
+//	memogen.oversize_results                      Int64ObservableCounter
+//	memogen.evictions                             Int64ObservableCounter
+//	memogen.unstorable_results                    Int64ObservableCounter
+//	memogen.entries                               Int64ObservableGauge (memory backends)
+//	memogen.bytes                                 Int64ObservableGauge, bytes (memory backends)
+//	memogen.call.duration{outcome=…}              Float64Histogram, seconds
 //
 // Counters are read from [memo.Functions] at each collection; the
 // histogram records calls through a hook ([memo.AddHook]) from Register

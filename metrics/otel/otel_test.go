@@ -70,7 +70,7 @@ func TestRegister(t *testing.T) {
 		}
 	}
 	want := map[string]int64{
-		"memogen.calls/hit": 2, "memogen.calls/miss": 2, "memogen.calls/shared": 0,
+		"memogen.calls/hit": 2, "memogen.calls/miss": 2, "memogen.calls/shared": 0, "memogen.calls/stale": 0,
 		"memogen.entries":             2,
 		"memogen.bytes":               2 * (memory.EntryOverhead + 8 + 8), // an 8-byte key and an int each
 		"memogen.call.duration/hit":   2,

@@ -10,16 +10,16 @@
 //
 // It exports, labelled by function ("pkg/path.Name") and backend name:
 //
-//	memogen_calls_total{outcome="hit"|"miss"|"shared"}  counter
-//	memogen_function_errors_total                        counter
-//	memogen_cache_failures_total                         counter
-//	memogen_corrupt_entries_total                        counter
-//	memogen_oversize_results_total                       counter
-//	memogen_evictions_total                              counter
-//	memogen_unstorable_results_total                     counter
-//	memogen_entries                                      gauge (memory backends)
-//	memogen_bytes                                        gauge (memory backends)
-//	memogen_call_duration_seconds{outcome=…}             histogram
+//	memogen_calls_total{outcome="hit"|"miss"|"shared"|"stale"}  counter
+//	memogen_function_errors_total                                counter
+//	memogen_cache_failures_total                                 counter
+//	memogen_corrupt_entries_total                                counter
+//	memogen_oversize_results_total                               counter
+//	memogen_evictions_total                                      counter
+//	memogen_unstorable_results_total                             counter
+//	memogen_entries                                              gauge (memory backends)
+//	memogen_bytes                                                gauge (memory backends)
+//	memogen_call_duration_seconds{outcome=…}                     histogram
 //
 // Counters are read from [memo.Functions] at each scrape, so they cover
 // calls made before the Collector existed; the histogram observes calls

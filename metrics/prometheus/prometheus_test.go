@@ -45,6 +45,7 @@ func TestCollector(t *testing.T) {
 memogen_calls_total{backend="default",function="example.com/calc.Double",outcome="hit"} 1
 memogen_calls_total{backend="default",function="example.com/calc.Double",outcome="miss"} 2
 memogen_calls_total{backend="default",function="example.com/calc.Double",outcome="shared"} 0
+memogen_calls_total{backend="default",function="example.com/calc.Double",outcome="stale"} 0
 # HELP memogen_entries Results a memoized function holds, for backends that count them (memory).
 # TYPE memogen_entries gauge
 memogen_entries{backend="default",function="example.com/calc.Double"} 2

@@ -260,15 +260,27 @@ func (s *Store[K, V]) discard(ctx context.Context, c config, k store.Key) {
 // fails, storing nothing, for a negative ttl, for a value the codec cannot
 // encode or that would not read back equal (memo.ErrUnstorable), for one
 // over memo.Config.MaxEntryBytes (store.ErrTooLarge), and when the backend
-// fails.
+// fails. A Set that fails also deletes the key's previous value (best
+// effort), so that Get does not serve a value the caller meant to replace.
 func (s *Store[K, V]) Set(ctx context.Context, key K, value V, ttl time.Duration) error {
+	c := currentConfig()
+	k, enc := s.key(&key)
+	err := s.set(ctx, c, &key, k, enc, &value, ttl)
+	if err != nil {
+		opCtx, cancel := opContext(context.WithoutCancel(ctx), c)
+		defer cancel()
+		_ = s.backend.Delete(opCtx, k)
+	}
+	return err
+}
+
+// set is Set, given the configuration and key's store key and encoding.
+func (s *Store[K, V]) set(ctx context.Context, c config, key *K, k store.Key, enc []byte, value *V, ttl time.Duration) error {
 	if ttl < 0 {
 		return fmt.Errorf("kv: %s: negative lifetime %v", s.id.Name, ttl)
 	}
-	c := currentConfig()
-	k, enc := s.key(&key)
 	lim := c.limits(time.Time{})
-	data, err := memoimpl.Marshal(s.codec, &value, lim)
+	data, err := memoimpl.Marshal(s.codec, value, lim)
 	switch {
 	case errors.Is(err, store.ErrTooLarge):
 		return fmt.Errorf("kv: %s: %w", s.id.Name, err)
@@ -277,7 +289,7 @@ func (s *Store[K, V]) Set(ctx context.Context, key K, value V, ttl time.Duration
 		return fmt.Errorf("%w: kv: %s: codec %s cannot encode the value: %w", memo.ErrUnstorable, s.id.Name, s.codecSpec, err)
 	}
 	if !s.opts.NoVerify {
-		if err := memoimpl.RoundTrip(s.codec, s.codecSpec, s.keepsLocal, &value, data, lim); err != nil {
+		if err := memoimpl.RoundTrip(s.codec, s.codecSpec, s.keepsLocal, value, data, lim); err != nil {
 			s.unstorable.Add(1)
 			return fmt.Errorf("%w: kv: %s: codec %s: %v", memo.ErrUnstorable, s.id.Name, s.codecSpec, strings.Replace(err.Error(), "result", "value", 1))
 		}
@@ -287,7 +299,7 @@ func (s *Store[K, V]) Set(ctx context.Context, key K, value V, ttl time.Duration
 		e.Expires = c.now().Add(ttl)
 	}
 	if c.policy.KeepsSummary(s.opts.Summary, s.private) {
-		e.Summary = fmt.Sprintf("%+v", key)
+		e.Summary = fmt.Sprintf("%+v", *key)
 	}
 	entry := store.EncodeEntry(e)
 	if len(entry) > c.maxBytes {

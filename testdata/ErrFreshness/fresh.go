@@ -42,3 +42,8 @@ func WrongPredicate(n int) (int, error) { return n, nil }
 func Missing(n int) (int, error) { return n, nil }
 
 func keep(err error) string { return err.Error() }
+
+// NoErrorStale has no error to serve a stale result on.
+//
+//memo:cache ttl=1m stale_if_error=1m
+func NoErrorStale(n int) int { return n }

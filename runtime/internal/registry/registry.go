@@ -98,6 +98,9 @@ func open(rawURL string, defaultSeal map[string]string) (store.Backend, error) {
 	if err != nil {
 		return nil, fmt.Errorf("memo: backend URL: %w", err)
 	}
+	if u.Scheme == "" {
+		return nil, errNoScheme
+	}
 	open, _ := state.Opener(u.Scheme).(store.Opener)
 	if open == nil {
 		return nil, fmt.Errorf("memo: no backend for scheme %q; import its package, e.g. _ \"github.com/memogen/memogen/backends/%s\"", u.Scheme, schemePackage(u.Scheme))
@@ -126,6 +129,10 @@ func open(rawURL string, defaultSeal map[string]string) (store.Backend, error) {
 	}
 	return sealed(u, b, s)
 }
+
+// errNoScheme is Open's error for a URL without a scheme, such as an unset
+// environment variable expanded in front of its parameters ("?prefix=x").
+var errNoScheme = errors.New(`memo: backend URL has no scheme; want one such as "mem://", "file:///var/cache/app" or "redis://localhost:6379/0?prefix=app"`)
 
 func schemePackage(scheme string) string {
 	switch scheme {
