@@ -8,6 +8,7 @@ import (
 	"github.com/memogen/memogen/runtime/store"
 	"reflect"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -17,6 +18,7 @@ import (
 // [Run]; the handle methods end a Call with [Call.Forget] or
 // [Call.Contains]. Each of these ends the Call: it must not be used after.
 type Call struct {
+	stripe  uint32 // which stripe of a hitCounter the call counts on; kept across uses
 	w       memo.KeyWriter
 	f       *Func
 	ctx     context.Context
@@ -38,7 +40,12 @@ type Call struct {
 	stale   *staleEntry   // an expired entry a function with freshness options may serve; see fresh.go
 }
 
-var callPool = sync.Pool{New: func() any { return new(Call) }}
+var callPool = sync.Pool{New: func() any { return &Call{stripe: callStripes.Add(1)} }}
+
+// callStripes numbers the Calls the pool makes: a Call counts its hits on
+// the stripe of its number (see hitCounter). The pool keeps Calls per P,
+// so that cores tend to count on different stripes.
+var callStripes atomic.Uint32
 
 // Begin starts a call. ctx is the wrapper's context argument, or
 // context.Background() when the function takes none (nil counts as that);
@@ -187,7 +194,7 @@ func loadTable[R any](c *Call) (result R, expires int64, ok bool) {
 
 // hit accounts for a call served from the cache.
 func (c *Call) hit(expires int64) {
-	c.f.stats.hits.Add(1)
+	c.f.stats.hits.Add(c.stripe)
 	c.setOutcome(memo.Hit)
 	if c.cfg.observing() {
 		c.f.report(c.ctx, c.cfg, c.keyBytes(), memo.Hit, c.start, expires, c.cacheErr)
