@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"slices"
 	"sync"
 	"testing"
 	"unsafe"
@@ -58,50 +59,46 @@ func (h *syncMapMemo) Search(index string, q Query, page int) Result {
 
 var sinkResult Result
 
+// searcher is a memo of Search: the generated wrapper or a hand-written one.
+type searcher struct {
+	name   string
+	search func(index string, q Query, page int) Result
+}
+
+// benchHits warms every memo with the benchmark's arguments, then runs a
+// warm hit of each on one goroutine and on all (run it with -cpu 1,2,4 to
+// see how hits scale). parallelOnly memos run only in parallel.
+func benchHits(b *testing.B, serial, parallelOnly []searcher) {
+	for _, s := range slices.Concat(serial, parallelOnly) {
+		s.search(benchIndex, benchQuery, benchPage)
+	}
+	for _, s := range serial {
+		b.Run(s.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sinkResult = s.search(benchIndex, benchQuery, benchPage)
+			}
+		})
+	}
+	for _, s := range slices.Concat(serial, parallelOnly) {
+		b.Run(s.name+"-parallel", func(b *testing.B) {
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					_ = s.search(benchIndex, benchQuery, benchPage)
+				}
+			})
+		})
+	}
+}
+
 // BenchmarkHit compares a warm hit through the generated wrapper on the
 // in-memory backend with the hand-written memos, on one goroutine and on
 // all (run it with -cpu 1,2,4 to see how hits scale).
 func BenchmarkHit(b *testing.B) {
 	hand := &handMemo{m: make(map[string]Result)}
-	hand.Search(benchIndex, benchQuery, benchPage)
 	syncMap := &syncMapMemo{}
-	syncMap.Search(benchIndex, benchQuery, benchPage)
-	SearchCached(benchIndex, benchQuery, benchPage)
-
-	b.Run("memogen", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			sinkResult = SearchCached(benchIndex, benchQuery, benchPage)
-		}
-	})
-	b.Run("hand-written", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			sinkResult = hand.Search(benchIndex, benchQuery, benchPage)
-		}
-	})
-	b.Run("memogen-parallel", func(b *testing.B) {
-		b.ReportAllocs()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				_ = SearchCached(benchIndex, benchQuery, benchPage)
-			}
-		})
-	})
-	b.Run("hand-written-parallel", func(b *testing.B) {
-		b.ReportAllocs()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				_ = hand.Search(benchIndex, benchQuery, benchPage)
-			}
-		})
-	})
-	b.Run("sync.Map-parallel", func(b *testing.B) {
-		b.ReportAllocs()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				_ = syncMap.Search(benchIndex, benchQuery, benchPage)
-			}
-		})
-	})
+	benchHits(b,
+		[]searcher{{"memogen", SearchCached}, {"hand-written", hand.Search}},
+		[]searcher{{"sync.Map", syncMap.Search}})
 }

@@ -60,38 +60,15 @@ func (h *xxh3Memo) Search(index string, q Query, page int) Result {
 // BenchmarkHitXXH3 compares a warm hit of SearchCached, whose key is
 // composite (a string, a struct of a slice of strings, an int, a time and a
 // bool, and an int), through the generated wrapper on the in-memory backend
-// with xxh3Memo, on one goroutine and on all.
+// with xxh3Memo, on one goroutine and on all; "interleaved" runs the two
+// in alternate slices and reports the median ratio of their times, which
+// a machine whose speed drifts does not skew.
 func BenchmarkHitXXH3(b *testing.B) {
 	hand := &xxh3Memo{m: make(map[xxh3.Uint128]Result)}
-	hand.Search(benchIndex, benchQuery, benchPage)
-	SearchCached(benchIndex, benchQuery, benchPage)
-
-	b.Run("memogen", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			sinkResult = SearchCached(benchIndex, benchQuery, benchPage)
-		}
-	})
-	b.Run("hand-written-xxh3", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			sinkResult = hand.Search(benchIndex, benchQuery, benchPage)
-		}
-	})
-	b.Run("memogen-parallel", func(b *testing.B) {
-		b.ReportAllocs()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				_ = SearchCached(benchIndex, benchQuery, benchPage)
-			}
-		})
-	})
-	b.Run("hand-written-xxh3-parallel", func(b *testing.B) {
-		b.ReportAllocs()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				_ = hand.Search(benchIndex, benchQuery, benchPage)
-			}
-		})
+	benchHits(b, []searcher{{"memogen", SearchCached}, {"hand-written-xxh3", hand.Search}}, nil)
+	b.Run("interleaved", func(b *testing.B) {
+		benchInterleaved(b,
+			func() { sinkResult = SearchCached(benchIndex, benchQuery, benchPage) },
+			func() { sinkResult = hand.Search(benchIndex, benchQuery, benchPage) })
 	})
 }

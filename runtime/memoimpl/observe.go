@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	memo "github.com/memogen/memogen/runtime"
 	"log/slog"
+	"math/rand/v2"
 	"sync/atomic"
 	"time"
 )
@@ -33,8 +34,18 @@ type hitCounter struct {
 	}
 }
 
-// Add counts one hit on stripe i (taken modulo hitStripes).
-func (h *hitCounter) Add(i uint32) { h.stripes[i%hitStripes].n.Add(1) }
+// Add counts one hit on the stripe of *stripe (taken modulo hitStripes).
+// When another core is adding to that stripe at the same moment, it moves
+// *stripe, the pooled Call's own, to a random other stripe: as in Java's
+// LongAdder, cores that collide on a stripe soon spread over different
+// ones, whatever stripes their Calls were first given.
+func (h *hitCounter) Add(stripe *uint32) {
+	n := &h.stripes[*stripe%hitStripes].n
+	if v := n.Load(); !n.CompareAndSwap(v, v+1) {
+		n.Add(1)
+		*stripe = rand.Uint32()
+	}
+}
 
 // Load returns the hits counted.
 func (h *hitCounter) Load() (n uint64) {
