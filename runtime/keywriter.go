@@ -65,19 +65,19 @@ const canonicalNaN = 0x7ff8000000000001
 //
 // A KeyWriter is not safe for concurrent use.
 type KeyWriter struct {
-	buf   []byte
-	err   error
-	depth int
+	// What every key reads or writes, and Reset checks, comes first.
+	buf       []byte
+	digesting bool // whether the encoding goes to dig
+	err       error
+	depth     int
 	// localType is the first type the key names whose identity is valid
 	// in this process only (see errLocal), or nil.
 	localType *typeid.Info
+	mapStack  []int  // entry start offsets of the maps being written
+	scratch   []byte // scratch for sorting map entries
 
-	mapStack []int     // entry start offsets of the maps being written
-	segs     []segment // scratch for sorting map entries
-	scratch  []byte    // scratch for sorting map entries
-
-	dig       *keyDigest // digests an encoding of MaxKeyBytes or more; see keydigest.go
-	digesting bool       // whether the encoding goes to dig
+	segs []segment  // scratch for sorting map entries
+	dig  *keyDigest // digests an encoding of MaxKeyBytes or more; see keydigest.go
 }
 
 type segment struct{ start, end int }

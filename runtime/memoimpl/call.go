@@ -18,26 +18,30 @@ import (
 // [Run]; the handle methods end a Call with [Call.Forget] or
 // [Call.Contains]. Each of these ends the Call: it must not be used after.
 type Call struct {
-	stripe  uint32 // which stripe of a hitCounter the call counts on; kept across uses
-	w       memo.KeyWriter
+	// The fields every call reads or writes, hit or miss, come first, so
+	// that a hit touches as few cache lines as it can; release reads the
+	// miss path's fields below them to see whether they need clearing.
 	f       *Func
-	ctx     context.Context
 	cfg     *config
 	b       *binding
+	ctx     context.Context
+	stripe  uint32 // which stripe of a hitCounter the call counts on; kept across uses
 	refresh bool
-	start   time.Time     // set when the call is observed
-	key     store.Key     // the byte-level key, once computed
-	summary func() string // describes the keyed arguments, for byte-level entries
-	hexKey  [32]byte      // the digest's hex digits, for a decoded front's lookups
 
-	cacheErr  error // the cache's own failure during this call, for the hook
-	strictErr error // a backend failure to return instead of failing open
+	backendDown bool          // an operation of this call on its backend failed
+	outcome     *memo.Outcome // where [Call.TrackOutcome] wants the outcome, or nil
+	summary     func() string // describes the keyed arguments, for byte-level entries
+	cacheErr    error         // the cache's own failure during this call, for the hook
+	strictErr   error         // a backend failure to return instead of failing open
+	probeUntil  int64         // when probing a backend cooling down, the cooldown it extended; see cooldown.go
+	stale       *staleEntry   // an expired entry a function with freshness options may serve; see fresh.go
 
-	backendDown bool  // an operation of this call on its backend failed
-	probeUntil  int64 // when probing a backend cooling down, the cooldown it extended; see cooldown.go
+	w memo.KeyWriter
 
-	outcome *memo.Outcome // where [Call.TrackOutcome] wants the outcome, or nil
-	stale   *staleEntry   // an expired entry a function with freshness options may serve; see fresh.go
+	// The fields only observed calls and byte-level backends use.
+	start  time.Time // set when the call is observed
+	key    store.Key // the byte-level key, once computed
+	hexKey [32]byte  // the digest's hex digits, for a decoded front's lookups
 
 	// Calls are written on every use by the core using them. Sized to a
 	// multiple of a cache line (TestCallFillsCacheLines), the allocator
@@ -48,7 +52,7 @@ type Call struct {
 
 // callPad pads a Call to 448 bytes, a size class of Go's allocator that is
 // a multiple of 64 bytes.
-const callPad = 56
+const callPad = 72
 
 // keyBufferSize is the capacity a pooled Call's key buffer starts with: a
 // multiple of 64 bytes, so that the buffer too has cache lines of its own.
