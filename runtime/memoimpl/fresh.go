@@ -11,6 +11,7 @@ import (
 	"time"
 
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/internal/state"
 )
 
 // This file serves functions with freshness options: stale=,
@@ -197,7 +198,9 @@ func startRefresh[R any](c *Call, compute func(ctx context.Context) (R, error)) 
 	if c.cfg.observing() {
 		c.start = time.Now()
 	}
+	state.StartBackground()
 	go func() {
+		defer state.EndBackground() // last, once the result is stored
 		defer refreshes.Add(-1)
 		defer cancel()
 		defer c.release()
