@@ -68,7 +68,7 @@ demo-s3:
 # memoized functions (after loading it).
 bench:
 	scripts/testservers.sh run -- sh -c 'cd bench && $(GO) test -run "^$$" -bench . -benchmem'
-	cd bench && $(GO) test -run '^$$' -bench 'BenchmarkHit$$' -cpu 1,2,4 -count 5
+	cd bench && $(GO) test -run '^$$' -bench 'BenchmarkHit(XXH3)?$$' -cpu 1,2,4 -count 5
 	$(GO) test -run '^$$' -bench TableGetParallel -cpu 1,2,4 -count 5 ./backends/memory
 	cd bench && $(GO) run ./cmd/hitratio -svg ../docs/hitratio.svg
 	$(GO) test ./generator -run '^$$' -bench Generate500 -benchmem
