@@ -25,8 +25,8 @@ import (
 	"io"
 	"reflect"
 	"strconv"
-	"sync"
 
+	"github.com/memogen/memogen/codecs/internal/rows"
 	"github.com/memogen/memogen/runtime/store"
 )
 
@@ -43,99 +43,30 @@ var _ store.LimitedCodec = Codec{}
 // ErrNotTable reports a value that is not a slice of flat structs.
 var ErrNotTable = errors.New("csv: not a slice of flat structs (exported fields of string, bool, integer or float kinds)")
 
-// column is one field of a row struct.
-type column struct {
-	name  string
-	index int
-	kind  reflect.Kind
-	bits  int
-}
-
-// table is the layout of a row struct.
+// table is what the codec keeps of a row type: its columns, and the header
+// row that names them.
 type table struct {
-	columns []column
+	columns []rows.Column
 	header  []string
 }
 
-var tables sync.Map // reflect.Type of the row struct → *table or error
+// tables holds the table of every row type the codec has met. A `csv` tag
+// names a column; a comma in it is part of the name.
+var tables = rows.NewTables(rows.Rules{Tag: "csv", NotTable: ErrNotTable}, newTable)
 
-// tableOf returns the layout of rows of struct type t.
-func tableOf(t reflect.Type) (*table, error) {
-	if v, ok := tables.Load(t); ok {
-		if err, ok := v.(error); ok {
-			return nil, err
-		}
-		return v.(*table), nil
+// newTable returns the table of rows whose columns are cols.
+func newTable(_ reflect.Type, cols []rows.Column) *table {
+	tab := &table{columns: cols}
+	for _, c := range cols {
+		tab.header = append(tab.header, c.Name)
 	}
-	tab, err := layout(t)
-	if err != nil {
-		tables.Store(t, err)
-		return nil, err
-	}
-	tables.Store(t, tab)
-	return tab, nil
-}
-
-func layout(t reflect.Type) (*table, error) {
-	if t.Kind() != reflect.Struct {
-		return nil, fmt.Errorf("%w: rows of %s", ErrNotTable, t)
-	}
-	tab := &table{}
-	seen := make(map[string]bool)
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if !f.IsExported() {
-			return nil, fmt.Errorf("%w: %s.%s is unexported", ErrNotTable, t, f.Name)
-		}
-		name := f.Name
-		if tag, ok := f.Tag.Lookup("csv"); ok {
-			if tag == "" || tag == "-" {
-				return nil, fmt.Errorf("%w: %s.%s has the tag csv:%q; name the column or drop the tag", ErrNotTable, t, f.Name, tag)
-			}
-			name = tag
-		}
-		if seen[name] {
-			return nil, fmt.Errorf("%w: two columns of %s are named %q", ErrNotTable, t, name)
-		}
-		seen[name] = true
-		switch k := f.Type.Kind(); k {
-		case reflect.String, reflect.Bool:
-			tab.columns = append(tab.columns, column{name: name, index: i, kind: k})
-		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
-			reflect.Float32, reflect.Float64:
-			tab.columns = append(tab.columns, column{name: name, index: i, kind: k, bits: f.Type.Bits()})
-		default:
-			return nil, fmt.Errorf("%w: %s.%s is a %s", ErrNotTable, t, f.Name, f.Type)
-		}
-		tab.header = append(tab.header, name)
-	}
-	if len(tab.columns) == 0 {
-		return nil, fmt.Errorf("%w: %s has no fields", ErrNotTable, t)
-	}
-	return tab, nil
-}
-
-// sliceOf returns the slice value v holds, or v points to.
-func sliceOf(v any) (reflect.Value, error) {
-	rv := reflect.ValueOf(v)
-	if rv.Kind() == reflect.Pointer && !rv.IsNil() {
-		rv = rv.Elem()
-	}
-	if rv.Kind() != reflect.Slice {
-		return reflect.Value{}, fmt.Errorf("%w: %T", ErrNotTable, v)
-	}
-	return rv, nil
+	return tab
 }
 
 // Marshal writes v, a slice of flat structs, as CSV with a header row: a
 // nil slice as no bytes, an empty one as the header alone.
 func (Codec) Marshal(v any) ([]byte, error) {
-	rv, err := sliceOf(v)
-	if err != nil {
-		return nil, err
-	}
-	tab, err := tableOf(rv.Type().Elem())
+	rv, tab, err := tables.Slice(v)
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +82,7 @@ func (Codec) Marshal(v any) ([]byte, error) {
 	for i := range rv.Len() {
 		row := rv.Index(i)
 		for j, c := range tab.columns {
-			record[j] = format(row.Field(c.index), c)
+			record[j] = format(row.Field(c.Index), c)
 		}
 		if len(record) == 1 && record[0] == "" {
 			// encoding/csv writes a lone empty field as an empty line,
@@ -168,14 +99,14 @@ func (Codec) Marshal(v any) ([]byte, error) {
 	return buf.Bytes(), w.Error()
 }
 
-func format(f reflect.Value, c column) string {
-	switch c.kind {
+func format(f reflect.Value, c rows.Column) string {
+	switch c.Kind {
 	case reflect.String:
 		return f.String()
 	case reflect.Bool:
 		return strconv.FormatBool(f.Bool())
 	case reflect.Float32, reflect.Float64:
-		return strconv.FormatFloat(f.Float(), 'g', -1, c.bits)
+		return strconv.FormatFloat(f.Float(), 'g', -1, c.Bits)
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		return strconv.FormatUint(f.Uint(), 10)
 	}
@@ -197,19 +128,15 @@ func (c Codec) Unmarshal(data []byte, v any) error {
 // have another number of fields, or whose fields do not parse as their
 // columns' kinds fails with an error wrapping store.ErrCorrupt.
 func (Codec) UnmarshalLimited(data []byte, v any, lim store.Limits) (err error) {
-	rv := reflect.ValueOf(v)
-	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Slice {
-		return fmt.Errorf("%w: decoding into %T", ErrNotTable, v)
-	}
-	st := rv.Elem().Type()
-	tab, err := tableOf(st.Elem())
+	sv, tab, err := tables.Target(v)
 	if err != nil {
 		return err
 	}
 	if len(data) == 0 {
-		rv.Elem().SetZero()
+		sv.SetZero()
 		return nil
 	}
+	st := sv.Type()
 	lines := int64(bytes.Count(data, []byte{'\n'})) + 1
 	if need := 2*lines*int64(st.Elem().Size()) + 2*int64(len(data)); need > lim.MaxAlloc {
 		return fmt.Errorf("%w: %d lines of %s may take %d bytes, over the limit of %d", store.ErrTooLarge, lines, st.Elem(), need, lim.MaxAlloc)
@@ -248,18 +175,18 @@ func (Codec) UnmarshalLimited(data []byte, v any, lim store.Limits) (err error) 
 		}
 		row.SetZero()
 		for j, c := range tab.columns {
-			if err := parse(row.Field(c.index), c, record[j]); err != nil {
-				return fmt.Errorf("%w: csv row %d, column %q: %w", store.ErrCorrupt, n+1, c.name, err)
+			if err := parse(row.Field(c.Index), c, record[j]); err != nil {
+				return fmt.Errorf("%w: csv row %d, column %q: %w", store.ErrCorrupt, n+1, c.Name, err)
 			}
 		}
 		out = reflect.Append(out, row)
 	}
-	rv.Elem().Set(out)
+	sv.Set(out)
 	return nil
 }
 
-func parse(f reflect.Value, c column, s string) error {
-	switch c.kind {
+func parse(f reflect.Value, c rows.Column, s string) error {
+	switch c.Kind {
 	case reflect.String:
 		f.SetString(s)
 	case reflect.Bool:
@@ -269,19 +196,19 @@ func parse(f reflect.Value, c column, s string) error {
 		}
 		f.SetBool(b)
 	case reflect.Float32, reflect.Float64:
-		x, err := strconv.ParseFloat(s, c.bits)
+		x, err := strconv.ParseFloat(s, c.Bits)
 		if err != nil {
 			return err
 		}
 		f.SetFloat(x)
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		x, err := strconv.ParseUint(s, 10, c.bits)
+		x, err := strconv.ParseUint(s, 10, c.Bits)
 		if err != nil {
 			return err
 		}
 		f.SetUint(x)
 	default:
-		x, err := strconv.ParseInt(s, 10, c.bits)
+		x, err := strconv.ParseInt(s, 10, c.Bits)
 		if err != nil {
 			return err
 		}

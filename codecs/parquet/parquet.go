@@ -21,11 +21,10 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"strings"
-	"sync"
 
 	pq "github.com/parquet-go/parquet-go"
 
+	"github.com/memogen/memogen/codecs/internal/rows"
 	"github.com/memogen/memogen/runtime/store"
 )
 
@@ -42,90 +41,33 @@ var _ store.LimitedCodec = Codec{}
 // ErrNotTable reports a value that is not a slice of flat structs.
 var ErrNotTable = errors.New("parquet: not a slice of flat structs (exported fields of string, bool, integer or float kinds)")
 
-// table is the layout of a row struct.
+// table is what the codec keeps of a row type: its Parquet schema, and
+// where its strings are.
 type table struct {
 	schema  *pq.Schema
 	strings []int // indexes of the string fields, whose bytes decoding allocates
 }
 
-var tables sync.Map // reflect.Type of the row struct → *table or error
+// tables holds the table of every row type the codec has met. A `parquet`
+// tag names a column and nothing else: parquet-go would act on options
+// after a comma, such as optional or dict, and change what is stored.
+var tables = rows.NewTables(rows.Rules{Tag: "parquet", NameOnly: true, NotTable: ErrNotTable}, newTable)
 
-// tableOf returns the layout of rows of struct type t.
-func tableOf(t reflect.Type) (*table, error) {
-	if v, ok := tables.Load(t); ok {
-		if err, ok := v.(error); ok {
-			return nil, err
-		}
-		return v.(*table), nil
-	}
-	tab, err := layout(t)
-	if err != nil {
-		tables.Store(t, err)
-		return nil, err
-	}
-	tables.Store(t, tab)
-	return tab, nil
-}
-
-func layout(t reflect.Type) (*table, error) {
-	if t.Kind() != reflect.Struct {
-		return nil, fmt.Errorf("%w: rows of %s", ErrNotTable, t)
-	}
-	tab := &table{}
-	seen := make(map[string]bool)
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if !f.IsExported() {
-			return nil, fmt.Errorf("%w: %s.%s is unexported", ErrNotTable, t, f.Name)
-		}
-		name := f.Name
-		if tag, ok := f.Tag.Lookup("parquet"); ok {
-			if tag == "" || tag == "-" || strings.Contains(tag, ",") {
-				return nil, fmt.Errorf("%w: %s.%s has the tag parquet:%q; name the column and nothing else, or drop the tag", ErrNotTable, t, f.Name, tag)
-			}
-			name = tag
-		}
-		if seen[name] {
-			return nil, fmt.Errorf("%w: two columns of %s are named %q", ErrNotTable, t, name)
-		}
-		seen[name] = true
-		switch f.Type.Kind() {
-		case reflect.String:
-			tab.strings = append(tab.strings, i)
-		case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
-			reflect.Float32, reflect.Float64:
-		default:
-			return nil, fmt.Errorf("%w: %s.%s is a %s", ErrNotTable, t, f.Name, f.Type)
+// newTable returns the table of rows of type t, whose columns are cols.
+func newTable(t reflect.Type, cols []rows.Column) *table {
+	tab := &table{schema: pq.SchemaOf(reflect.New(t).Interface())}
+	for _, c := range cols {
+		if c.Kind == reflect.String {
+			tab.strings = append(tab.strings, c.Index)
 		}
 	}
-	if len(seen) == 0 {
-		return nil, fmt.Errorf("%w: %s has no fields", ErrNotTable, t)
-	}
-	tab.schema = pq.SchemaOf(reflect.New(t).Interface())
-	return tab, nil
-}
-
-// sliceOf returns the slice value v holds, or v points to.
-func sliceOf(v any) (reflect.Value, error) {
-	rv := reflect.ValueOf(v)
-	if rv.Kind() == reflect.Pointer && !rv.IsNil() {
-		rv = rv.Elem()
-	}
-	if rv.Kind() != reflect.Slice {
-		return reflect.Value{}, fmt.Errorf("%w: %T", ErrNotTable, v)
-	}
-	return rv, nil
+	return tab
 }
 
 // Marshal writes v, a slice of flat structs, as a Parquet file: a nil
 // slice as no bytes, an empty one as a file of no rows.
 func (Codec) Marshal(v any) ([]byte, error) {
-	rv, err := sliceOf(v)
-	if err != nil {
-		return nil, err
-	}
-	tab, err := tableOf(rv.Type().Elem())
+	rv, tab, err := tables.Slice(v)
 	if err != nil {
 		return nil, err
 	}
@@ -161,19 +103,15 @@ func (c Codec) Unmarshal(data []byte, v any) error {
 // A file whose schema is not the row type's, or which is malformed, fails
 // with an error wrapping store.ErrCorrupt.
 func (Codec) UnmarshalLimited(data []byte, v any, lim store.Limits) (err error) {
-	rv := reflect.ValueOf(v)
-	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Slice {
-		return fmt.Errorf("%w: decoding into %T", ErrNotTable, v)
-	}
-	st := rv.Elem().Type()
-	tab, err := tableOf(st.Elem())
+	sv, tab, err := tables.Target(v)
 	if err != nil {
 		return err
 	}
 	if len(data) == 0 {
-		rv.Elem().SetZero()
+		sv.SetZero()
 		return nil
 	}
+	st := sv.Type()
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("%w: parquet: decoding panicked: %v", store.ErrCorrupt, p)
@@ -218,6 +156,6 @@ func (Codec) UnmarshalLimited(data []byte, v any, lim store.Limits) (err error) 
 			return fmt.Errorf("%w: %d rows of %s take more than %d bytes, the limit", store.ErrTooLarge, rows, st.Elem(), lim.MaxAlloc)
 		}
 	}
-	rv.Elem().Set(out)
+	sv.Set(out)
 	return nil
 }
