@@ -101,7 +101,7 @@ func holdsInterface(t types.Type, local *types.Package) bool {
 // keyHint says how to resolve a parameter p whose type cannot be keyed:
 // for one that is or holds an interface, dynamic= first.
 func keyHint(p *types.Var, local *types.Package) string {
-	if p.Name() == "" || isReader(p.Type()) || !holdsInterface(p.Type(), local) {
+	if p.Name() == "" || isReader(p.Type()) || isWriter(p.Type()) || !holdsInterface(p.Type(), local) {
 		return unkeyableHint(p, local)
 	}
 	if isError(p.Type()) {

@@ -179,6 +179,9 @@ func unkeyableHint(p *types.Var, local *types.Package) string {
 	if isReader(p.Type()) {
 		return fmt.Sprintf("a reader's content decides the result, and keying it would consume it: read it into a []byte first (data, err := io.ReadAll(%s)) and memoize a function of the bytes; leaving %s out of the key would make every call share one result whatever it reads", name, name)
 	}
+	if isWriter(p.Type()) {
+		return fmt.Sprintf("a function that writes to %s has an effect a cached call skips: a hit returns the result without writing anything; memoize a function that returns what it would write (a []byte or a string) and write that to %s after the call", name, name)
+	}
 	method := "give the type a MemoKey(*memo.KeyWriter) method"
 	if _, isFunc := types.Unalias(p.Type()).(*types.Signature); isFunc {
 		// An unnamed func type can have no methods.
@@ -213,6 +216,24 @@ func isReader(t types.Type) bool {
 		}
 	}
 	return false
+}
+
+// isWriter reports whether a value of type t is a sink of data: its method
+// set, or its pointer's, has io.Writer's Write, and no Read, which would
+// make it a channel of communication (a net.Conn, an *os.File) rather than
+// the output of a computation.
+func isWriter(t types.Type) bool {
+	if obj, _, _ := types.LookupFieldOrMethod(t, true, nil, "Read"); obj != nil {
+		return false
+	}
+	obj, _, _ := types.LookupFieldOrMethod(t, true, nil, "Write")
+	fn, ok := obj.(*types.Func)
+	if !ok {
+		return false
+	}
+	sig := fn.Type().(*types.Signature)
+	return sig.Params().Len() == 1 && types.Identical(sig.Params().At(0).Type(), types.NewSlice(types.Typ[types.Byte])) &&
+		sig.Results().Len() == 2 && isError(sig.Results().At(1).Type())
 }
 
 // foreign reports whether t, or what it points to, is a named type of

@@ -3,7 +3,6 @@ package file
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -17,8 +16,9 @@ import (
 
 // ErrFull reports a Set refused because the store stayed at its ceiling,
 // a bound plus its slack, while it waited for eviction, or because the
-// entry alone is larger than Options.MaxBytes.
-var ErrFull = errors.New("file: store full")
+// entry alone is larger than Options.MaxBytes. It wraps store.ErrFull, which
+// tells the runtime that the backend is not failing.
+var ErrFull = fmt.Errorf("file: %w", store.ErrFull)
 
 // rescanEvery is the fewest Sets, by every process sharing the directory,
 // between two scans that correct the count.

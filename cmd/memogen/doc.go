@@ -227,8 +227,10 @@
 // by size=, the function's own bound (none by default), and by the
 // store's, on the entries of all functions together: max_entries, 100000
 // for the default backend and any mem:// URL without it, and max_bytes,
-// none by default. The least recently used entry is evicted first when
-// either is reached, so a function keeps at most the smaller of size= and
+// none by default. When either is reached the store evicts by S3-FIFO: an
+// entry used only once since it was stored goes first, an entry used
+// again is kept longer, and a key evicted and soon stored again comes back
+// as a used one; so a function keeps at most the smaller of size= and
 // max_entries (less when other functions or max_bytes take room). A size=
 // above max_entries can never be reached: the first call that uses the
 // function's cache reports it, once, to the hook (memo.ErrUnreachableBound,

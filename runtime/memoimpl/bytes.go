@@ -218,9 +218,10 @@ func storeEntryLocked(c *Call, payload []byte, expires int64) error {
 	defer ctx.cancel()
 	if err := c.b.backend.Set(ctx, c.byteKey(), data, e.Expires); err != nil {
 		err = fmt.Errorf("memo: %s: set: %w", c.f.backendName(), err)
-		if errors.Is(err, store.ErrCorrupt) {
-			// Something that is not an entry holds this key's place: a
-			// failure of this call, not an outage of the backend.
+		if errors.Is(err, store.ErrCorrupt) || errors.Is(err, store.ErrFull) {
+			// Something that is not an entry holds this key's place, or a
+			// bounded store refused the entry: a failure of this call, not
+			// an outage of the backend, whose other calls go on.
 			c.fail(err)
 		} else {
 			c.backendFailed(err)

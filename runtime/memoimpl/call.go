@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 )
 
 // A Call carries one invocation of a memoized function through the cache.
@@ -18,6 +19,22 @@ import (
 // [Run]; the handle methods end a Call with [Call.Forget] or
 // [Call.Contains]. Each of these ends the Call: it must not be used after.
 type Call struct {
+	callState
+	// Calls are written on every use by the core using them. Padded to a
+	// whole number of cache lines (TestCallFillsCacheLines), which makes
+	// them a size class of Go's allocator that is one too (448 bytes on
+	// 64-bit platforms, 320 on 32-bit ones), Calls lie on lines of their
+	// own, so that two cores using two Calls never write one line (which
+	// made two cores serve fewer hits than one).
+	_ [(cacheLine - unsafe.Sizeof(callState{})%cacheLine) % cacheLine]byte
+}
+
+// cacheLine is the size of a CPU cache line on the platforms Go runs on
+// most.
+const cacheLine = 64
+
+// callState is a Call's state: see Call.
+type callState struct {
 	// The fields every call reads or writes, hit or miss, come first, so
 	// that a hit touches as few cache lines as it can; release reads the
 	// miss path's fields below them to see whether they need clearing.
@@ -42,24 +59,14 @@ type Call struct {
 	start  time.Time // set when the call is observed
 	key    store.Key // the byte-level key, once computed
 	hexKey [32]byte  // the digest's hex digits, for a decoded front's lookups
-
-	// Calls are written on every use by the core using them. Sized to a
-	// multiple of a cache line (TestCallFillsCacheLines), the allocator
-	// places them on lines of their own, so that two cores using two Calls
-	// never write one line (which made two cores serve fewer hits than one).
-	_ [callPad]byte
 }
-
-// callPad pads a Call to 448 bytes, a size class of Go's allocator that is
-// a multiple of 64 bytes.
-const callPad = 72
 
 // keyBufferSize is the capacity a pooled Call's key buffer starts with: a
 // multiple of 64 bytes, so that the buffer too has cache lines of its own.
 const keyBufferSize = 128
 
 var callPool = sync.Pool{New: func() any {
-	c := &Call{stripe: callStripes.Add(1)}
+	c := &Call{callState: callState{stripe: callStripes.Add(1)}}
 	c.w.Grow(keyBufferSize)
 	return c
 }}

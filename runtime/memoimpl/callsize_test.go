@@ -12,7 +12,7 @@ import (
 func TestCallFillsCacheLines(t *testing.T) {
 	size := unsafe.Sizeof(Call{})
 	if size%64 != 0 || size > 512 {
-		t.Fatalf("a Call is %d bytes; set callPad so that it is a multiple of 64 up to 512", size)
+		t.Fatalf("a Call is %d bytes; its padding must make it a multiple of 64 up to 512", size)
 	}
 }
 

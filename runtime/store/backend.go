@@ -93,8 +93,9 @@ type ValueStore interface {
 // TableConfig describes the table of one function in a [ValueStore].
 type TableConfig struct {
 	Func FuncID
-	// MaxEntries bounds this function's entries, least recently used
-	// evicted first; 0 means only the store's own bounds apply.
+	// MaxEntries bounds this function's entries, evicted by the store's
+	// policy (least recently used, or, for package memory, S3-FIFO); 0
+	// means only the store's own bounds apply.
 	MaxEntries int
 	// OnEvict, if not nil, is called with the number of entries the store
 	// evicted to make room, outside any lock.

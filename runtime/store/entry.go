@@ -15,6 +15,13 @@ import (
 // another key than the one they were read under.
 var ErrCorrupt = errors.New("memo: corrupt entry")
 
+// ErrFull is what a bounded backend's Set wraps when it refuses an entry
+// because the store is at its bounds (or the entry alone exceeds them):
+// a refusal of that entry, not an outage, so the runtime counts the call's
+// failure and goes on using the backend, where another failure starts its
+// cooldown.
+var ErrFull = errors.New("store full")
+
 // ErrOldEntry reports an entry written in a previous format version, which
 // did not name its key. It wraps [ErrCorrupt]; the runtime treats such an
 // entry as a plain miss, and the fresh result replaces it.

@@ -2,6 +2,7 @@
 package errunkeyable
 
 import (
+	"bufio"
 	"io"
 	"net/url"
 	"sync"
@@ -86,3 +87,13 @@ func SumList[T int | float64](n *node[T]) T { return n.val }
 //
 //memo:cache
 func Unnamed(io.Reader, int) int { return 0 }
+
+// Report writes its report to w: a hit would write nothing.
+//
+//memo:cache
+func Report(w io.Writer, n int) int { return n }
+
+// Buffered writes to a *bufio.Writer, a concrete writer.
+//
+//memo:cache
+func Buffered(w *bufio.Writer, n int) int { return n }
