@@ -239,7 +239,12 @@ func batchRound[K comparable, V any](ctx context.Context, b *Batch, todo []*batc
 		if it.c.b.boundErr != nil {
 			b.values.reportBound(it.c)
 		}
-		it.fc, it.leader = b.values.flight.join(it.c.w.Bytes())
+		if it.c.refresh {
+			// As for one call (see Run): a refresh leads a run of its own.
+			it.fc, it.leader = b.values.flight.replace(it.c.w.Bytes()), true
+		} else {
+			it.fc, it.leader = b.values.flight.join(it.c.w.Bytes())
+		}
 		if !it.leader {
 			wait = append(wait, it)
 			continue
@@ -362,12 +367,12 @@ func settle[K comparable, V any](b *Batch, it *batchItem[K], m map[K]V, fetchErr
 		fc.err = fetchErr
 	case found:
 		fc.val = v
-		fc.expires, err = keep(c, key, v)
+		fc.expires, err = storeLive(c, fc, func() (int64, error) { return keep(c, key, v) })
 		out[it.id] = v
 	default:
 		fc.val = absentID
 		if it.mc != nil && it.mc.usable() {
-			_, err = keep(it.mc, string(it.mc.w.Bytes()), "")
+			_, err = storeLive(it.mc, fc, func() (int64, error) { return keep(it.mc, string(it.mc.w.Bytes()), "") })
 		}
 	}
 	if err != nil && fc.err == nil {

@@ -249,6 +249,12 @@ func Run[R any](c *Call, compute func() (R, error)) (R, error) {
 		c.f.reportBound(c)
 	}
 	f := c.f
+	if c.refresh {
+		// A refresh wants a result computed after it began: it leads a run
+		// of its own, whose result replaces the entry, and an older run in
+		// progress no longer stores or shares its result.
+		return leadShared(c, f.flight.replace(c.w.Bytes()), compute)
+	}
 	for {
 		fc, leader := f.flight.join(c.w.Bytes())
 		if leader {
@@ -320,7 +326,9 @@ func leadCall[R any](c *Call, fc *flightCall, compute func() (R, error)) (R, err
 			return serveStale[R](c, err)
 		}
 	} else {
-		r, err = lead(c.ctx, &f.flight, key, fc, compute, func(r R) (int64, error) { return keep(c, key, r) })
+		r, err = lead(c.ctx, &f.flight, key, fc, compute, func(r R) (int64, error) {
+			return storeLive(c, fc, func() (int64, error) { return keep(c, key, r) })
+		})
 	}
 	outcome := memo.Miss
 	if c.refresh {
@@ -362,6 +370,7 @@ func (c *Call) Forget() error {
 	if !c.usable() {
 		return c.bindErr()
 	}
+	c.f.flight.invalidate(c.w.Bytes()) // before the delete: see invalidate.go
 	if c.b.table != nil {
 		c.b.table.Delete(c.w.Bytes())
 		return nil

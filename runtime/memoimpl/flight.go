@@ -6,6 +6,7 @@ import (
 	memo "github.com/memogen/memogen/runtime"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 )
 
 // flightCall is one run of a function that concurrent identical calls share.
@@ -24,6 +25,10 @@ type flightCall struct {
 	// live (a downstream timeout of its own) is its result, shared like any
 	// other error.
 	abandoned bool
+	// invalidated is set when Forget or Clear, or a refresh call of the
+	// same key, began while the run was in progress: its result then goes
+	// to the callers that joined it, and is not stored (see storeLive).
+	invalidated atomic.Bool
 }
 
 // flightGroup tracks the runs in progress, by key.
@@ -46,6 +51,46 @@ func (g *flightGroup) join(key []byte) (fc *flightCall, leader bool) {
 	fc = &flightCall{done: make(chan struct{})}
 	g.m[string(key)] = fc
 	return fc, true
+}
+
+// invalidate marks the run in progress for key, if any, invalidated, and
+// takes it out of the group, so that calls from now on start a run of
+// their own rather than share its result.
+func (g *flightGroup) invalidate(key []byte) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if fc, ok := g.m[string(key)]; ok {
+		fc.invalidated.Store(true)
+		delete(g.m, string(key))
+	}
+}
+
+// invalidateAll is invalidate for every run in progress.
+func (g *flightGroup) invalidateAll() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for key, fc := range g.m {
+		fc.invalidated.Store(true)
+		delete(g.m, key)
+	}
+}
+
+// replace starts a run for key that the caller leads, in place of the run
+// in progress, if any, which it invalidates: a refresh call (nocache=)
+// wants a result computed after it began, and must not be overwritten by an
+// older run's.
+func (g *flightGroup) replace(key []byte) *flightCall {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if old, ok := g.m[string(key)]; ok {
+		old.invalidated.Store(true)
+	}
+	if g.m == nil {
+		g.m = make(map[string]*flightCall)
+	}
+	fc := &flightCall{done: make(chan struct{})}
+	g.m[string(key)] = fc
+	return fc
 }
 
 // finish publishes fc's outcome to its waiters.

@@ -233,11 +233,13 @@ func leadFresh[R any](c *Call, key string, fc *flightCall, compute func() (R, er
 		delta = max(c.cfg.now().Sub(start).Nanoseconds(), 0)
 		if err != nil && c.cachesError(err) && isZero(&r) {
 			var zero R
-			fc.expires, _ = keepFresh(c, key, zero, err, delta)
+			fc.expires, _ = storeLive(c, fc, func() (int64, error) { return keepFresh(c, key, zero, err, delta) })
 		}
 		return r, err
 	}
-	return lead(c.ctx, &c.f.flight, key, fc, timed, func(r R) (int64, error) { return keepFresh(c, key, r, nil, delta) })
+	return lead(c.ctx, &c.f.flight, key, fc, timed, func(r R) (int64, error) {
+		return storeLive(c, fc, func() (int64, error) { return keepFresh(c, key, r, nil, delta) })
+	})
 }
 
 // cachesError reports whether err, the function's failure, is cached under

@@ -241,6 +241,7 @@ func (f *Func) Stats() memo.Stats { return f.stats.snapshot() }
 // the backend needs (listing and deleting many objects), so ctx, not
 // Config.Timeout, bounds it.
 func (f *Func) Clear(ctx context.Context) error {
+	f.flight.invalidateAll() // before the clear: see invalidate.go
 	b := f.bind()
 	switch {
 	case b.err != nil:

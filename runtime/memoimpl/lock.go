@@ -150,6 +150,7 @@ func (c *Call) recordTags() {
 // DropTagged implements registry.TaggedFunc: memo.InvalidateTags clears a
 // table at once, and a byte-level backend through clear.
 func (f *Func) DropTagged(_ context.Context, clear func(store.Backend, store.FuncID)) {
+	f.flight.invalidateAll() // before the clear: see invalidate.go
 	b := f.bind()
 	switch {
 	case b.err != nil:
