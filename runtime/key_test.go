@@ -347,3 +347,21 @@ func FuzzKeyMatchesKeyWriter(f *testing.F) {
 		}
 	})
 }
+
+// Generated code writes a call's key through a Key, which it ends with
+// Flush; the writer then holds what a KeyWriter would have written.
+func ExampleKey() {
+	var w memo.KeyWriter
+	k := w.Key()
+	k = k.Text("go").Int(1)
+	k.Flush()
+	fmt.Printf("%x\n", w.Bytes())
+
+	var direct memo.KeyWriter
+	direct.Text("go")
+	direct.Int(1)
+	fmt.Println(bytes.Equal(w.Bytes(), direct.Bytes()))
+	// Output:
+	// 02676f0100000000000000
+	// true
+}
