@@ -26,9 +26,11 @@ var sinkUint uint64
 // searchKey writes the key of a call of Search as the generated
 // memoSearchBegin does, with its helper memoKeyQuery.
 func searchKey(w *memo.KeyWriter, index string, q Query, page int) {
-	w.Text(index)
-	memoKeyQuery(w, &q)
-	w.Int(int64(page))
+	k := w.Key()
+	k = k.Text(index)
+	k = memoKeyQuery(k, &q)
+	k = k.Int(int64(page))
+	k.Flush()
 }
 
 // BenchmarkKey compares ways of deriving a cache key from the same

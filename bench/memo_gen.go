@@ -27,10 +27,11 @@ var memoSearchRedis = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoSearchRedisBegin starts a call of SearchRedis and writes its key.
 func memoSearchRedisBegin(index string, q Query, page int) *memoimpl.Call {
 	memoCall := memoSearchRedis.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(index)
-	memoKeyQuery(w, &q)
-	w.Int(int64(page))
+	k := memoCall.BeginKey()
+	k = k.Text(index)
+	k = memoKeyQuery(k, &q)
+	k = k.Int(int64(page))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -112,10 +113,11 @@ var memoSearchTiered = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoSearchTieredBegin starts a call of SearchTiered and writes its key.
 func memoSearchTieredBegin(index string, q Query, page int) *memoimpl.Call {
 	memoCall := memoSearchTiered.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(index)
-	memoKeyQuery(w, &q)
-	w.Int(int64(page))
+	k := memoCall.BeginKey()
+	k = k.Text(index)
+	k = memoKeyQuery(k, &q)
+	k = k.Int(int64(page))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -195,8 +197,9 @@ var memoHugeMemory = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoHugeMemoryBegin starts a call of HugeMemory and writes its key.
 func memoHugeMemoryBegin(data []byte) *memoimpl.Call {
 	memoCall := memoHugeMemory.Begin(context.Background())
-	w := memoCall.Key()
-	w.Blob(data)
+	k := memoCall.BeginKey()
+	k = k.Blob(data)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -276,8 +279,9 @@ var memoHugeBytes = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoHugeBytesBegin starts a call of HugeBytes and writes its key.
 func memoHugeBytesBegin(data []byte) *memoimpl.Call {
 	memoCall := memoHugeBytes.Begin(context.Background())
-	w := memoCall.Key()
-	w.Blob(data)
+	k := memoCall.BeginKey()
+	k = k.Blob(data)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -359,8 +363,9 @@ var memoMissBytes = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoMissBytesBegin starts a call of MissBytes and writes its key.
 func memoMissBytesBegin(id int64) *memoimpl.Call {
 	memoCall := memoMissBytes.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(id)
+	k := memoCall.BeginKey()
+	k = k.Int(id)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -441,8 +446,9 @@ var memoMissBytesUnverified = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoMissBytesUnverifiedBegin starts a call of MissBytesUnverified and writes its key.
 func memoMissBytesUnverifiedBegin(id int64) *memoimpl.Call {
 	memoCall := memoMissBytesUnverified.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(id)
+	k := memoCall.BeginKey()
+	k = k.Int(id)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -527,8 +533,9 @@ var memoMissFile = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoMissFileBegin starts a call of MissFile and writes its key.
 func memoMissFileBegin(id int64) *memoimpl.Call {
 	memoCall := memoMissFile.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(id)
+	k := memoCall.BeginKey()
+	k = k.Int(id)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -609,8 +616,9 @@ var memoMissFileUnverified = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoMissFileUnverifiedBegin starts a call of MissFileUnverified and writes its key.
 func memoMissFileUnverifiedBegin(id int64) *memoimpl.Call {
 	memoCall := memoMissFileUnverified.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(id)
+	k := memoCall.BeginKey()
+	k = k.Int(id)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -695,8 +703,9 @@ var memoMissMemory = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoMissMemoryBegin starts a call of MissMemory and writes its key.
 func memoMissMemoryBegin(id int64) *memoimpl.Call {
 	memoCall := memoMissMemory.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(id)
+	k := memoCall.BeginKey()
+	k = k.Int(id)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -778,8 +787,9 @@ var memoProfileFromFile = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoProfileFromFileBegin starts a call of ProfileFromFile and writes its key.
 func memoProfileFromFileBegin(id int64) *memoimpl.Call {
 	memoCall := memoProfileFromFile.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(id)
+	k := memoCall.BeginKey()
+	k = k.Int(id)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -861,8 +871,9 @@ var memoProfileFromRedis = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoProfileFromRedisBegin starts a call of ProfileFromRedis and writes its key.
 func memoProfileFromRedisBegin(id int64) *memoimpl.Call {
 	memoCall := memoProfileFromRedis.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(id)
+	k := memoCall.BeginKey()
+	k = k.Int(id)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -944,8 +955,9 @@ var memoProfileFromS3 = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoProfileFromS3Begin starts a call of ProfileFromS3 and writes its key.
 func memoProfileFromS3Begin(id int64) *memoimpl.Call {
 	memoCall := memoProfileFromS3.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(id)
+	k := memoCall.BeginKey()
+	k = k.Int(id)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -1027,8 +1039,9 @@ var memoProfileFromTiered = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoProfileFromTieredBegin starts a call of ProfileFromTiered and writes its key.
 func memoProfileFromTieredBegin(id int64) *memoimpl.Call {
 	memoCall := memoProfileFromTiered.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(id)
+	k := memoCall.BeginKey()
+	k = k.Int(id)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -1109,10 +1122,11 @@ var memoSearch = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoSearchBegin starts a call of Search and writes its key.
 func memoSearchBegin(index string, q Query, page int) *memoimpl.Call {
 	memoCall := memoSearch.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(index)
-	memoKeyQuery(w, &q)
-	w.Int(int64(page))
+	k := memoCall.BeginKey()
+	k = k.Text(index)
+	k = memoKeyQuery(k, &q)
+	k = k.Int(int64(page))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -1180,14 +1194,15 @@ func (h SearchMemoHandle) Stats() memo.Stats {
 }
 
 // memoKeyQuery writes the key of a value of type Query.
-func memoKeyQuery(w *memo.KeyWriter, v *Query) {
-	w.Length(len(v.Tags))
+func memoKeyQuery(k memo.Key, v *Query) memo.Key {
+	k = k.Length(len(v.Tags))
 	for memoI0 := range v.Tags {
-		w.Text(v.Tags[memoI0])
+		k = k.Text(v.Tags[memoI0])
 	}
-	w.Int(int64(v.Limit))
-	w.Time(v.Since)
-	w.Bool(v.Desc)
+	k = k.Int(int64(v.Limit))
+	k = k.Time(v.Since)
+	k = k.Bool(v.Desc)
+	return k
 }
 
 // memoEqualResult compares a value of type Result with what its encoding

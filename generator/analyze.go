@@ -310,7 +310,7 @@ func (a *analyzer) internalNames(fm *funcModel) {
 // the wrappers declare (parameters, receivers, named results, type
 // parameters) or the generated code uses for its locals.
 func (a *analyzer) takenNames(funcs []*funcModel) map[string]bool {
-	taken := map[string]bool{"w": true, "v": true, "h": true, "ctx": true}
+	taken := map[string]bool{keyVar: true, "v": true, "h": true, "ctx": true}
 	for _, name := range a.pkg.Types.Scope().Names() {
 		taken[name] = true
 	}

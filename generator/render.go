@@ -342,10 +342,11 @@ func (r *funcRenderer) renderBegin(f *jen.File) {
 			return
 		}
 		g.Id("memoCall").Op(":=").Add(begin)
-		g.Id("w").Op(":=").Id("memoCall").Dot("Key").Call()
+		g.Id(keyVar).Op(":=").Id("memoCall").Dot("BeginKey").Call()
 		for _, a := range keyed {
 			r.keys.writeArg(g, a)
 		}
+		g.Id("memoCall").Dot("EndKey").Call(jen.Id(keyVar))
 		g.Return(jen.Id("memoCall"))
 	})
 	f.Line()
@@ -382,10 +383,10 @@ func (r *funcRenderer) beginCtx() string {
 }
 
 // keyParamName keeps a parameter's name in the Begin function unless it is
-// the key writer's.
+// the key's (keyVar).
 func keyParamName(name string) string {
-	if name == "w" {
-		return "memoW"
+	if name == keyVar {
+		return "memoK"
 	}
 	return name
 }

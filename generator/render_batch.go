@@ -78,10 +78,11 @@ func (r *funcRenderer) renderBatchBegin(f *jen.File) {
 	f.Commentf("%s starts a call of one ID of %s on memoF and writes its key.", r.beginFunc(), r.displayName())
 	f.Func().Id(r.beginFunc()).Params(params...).Op("*").Qual(implPath, "Call").BlockFunc(func(g *jen.Group) {
 		g.Id("memoCall").Op(":=").Id("memoF").Dot("Begin").Call(ctx)
-		g.Id("w").Op(":=").Id("memoCall").Dot("Key").Call()
+		g.Id(keyVar).Op(":=").Id("memoCall").Dot("BeginKey").Call()
 		for _, a := range keyed {
 			r.keys.writeArg(g, a)
 		}
+		g.Id("memoCall").Dot("EndKey").Call(jen.Id(keyVar))
 		g.Id("memoCall").Dot("Summarize").Call(jen.Func().Params().String().Block(
 			jen.Return(jen.Qual(implPath, "Describe").Call(describe...)),
 		))

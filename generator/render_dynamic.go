@@ -9,7 +9,7 @@ import "github.com/dave/jennifer/jen"
 func (k *keyRenderer) writeArg(g *jen.Group, a keyedArg) {
 	expr := jen.Id(keyParamName(a.name))
 	if a.dynamic {
-		g.Qual(runtimePath, "Dynamic").Call(jen.Id("w"), expr)
+		throughWriter(g, jen.Qual(runtimePath, "Dynamic").Call(flushedKey(), expr))
 		return
 	}
 	k.write(g, expr, a.typ, 0)

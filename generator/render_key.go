@@ -9,9 +9,12 @@ import (
 	"golang.org/x/tools/go/types/typeutil"
 )
 
-// keyRenderer emits the code that writes arguments into a KeyWriter named
-// w. Named composite types get one helper function each, which makes
-// recursive types terminate and keeps wrappers short.
+// keyRenderer emits the code that writes arguments through a memo.Key
+// named k, which each write returns updated (k = k.Text(s)), so that its
+// buffer stays in registers; code that needs the *KeyWriter (a MemoKey
+// method, memo.Dynamic) gets it from k.Flush() and reloads k after. Named
+// composite types get one helper function each, which takes and returns
+// k: that makes recursive types terminate and keeps wrappers short.
 type keyRenderer struct {
 	local   *types.Package
 	helpers typeutil.Map    // types.Type → helper name
@@ -33,48 +36,47 @@ func newKeyRenderer(local *types.Package, reserved []string) *keyRenderer {
 // addressable (a variable, a field or element of one, or a dereference),
 // because key methods may have pointer receivers.
 func (k *keyRenderer) write(g *jen.Group, expr jen.Code, t types.Type, depth int) {
-	w := jen.Id("w")
 	kind, _ := classify(t, k.local)
 	switch kind {
 	case kindKeyMethod:
-		g.Add(jen.Add(expr).Dot("MemoKey").Call(w))
+		throughWriter(g, jen.Add(expr).Dot("MemoKey").Call(flushedKey()))
 	case kindKeyerIface:
 		// The runtime writes the dynamic type first, since values of two
 		// types may write the same key (Circle{1} and Square{1}), and keys a
 		// nil pointer inside the interface without calling its MemoKey.
-		g.Add(w).Dot("Keyer").Call(expr)
+		writeKey(g, "Keyer", expr)
 	case kindBinary, kindMarshaled:
 		k.writeMarshaled(g, expr, nil, t, depth)
 	case kindKeyFunc:
-		g.Id(keyFuncFor(t, k.local).Name()).Call(w, expr)
+		throughWriter(g, jen.Id(keyFuncFor(t, k.local).Name()).Call(flushedKey(), expr))
 	case kindTime:
-		g.Add(w).Dot("Time").Call(expr)
+		writeKey(g, "Time", expr)
 	case kindBool:
-		g.Add(w).Dot("Bool").Call(convert("bool", expr, t))
+		writeKey(g, "Bool", convert("bool", expr, t))
 	case kindInt:
-		g.Add(w).Dot("Int").Call(convert("int64", expr, t))
+		writeKey(g, "Int", convert("int64", expr, t))
 	case kindUint:
-		g.Add(w).Dot("Uint").Call(convert("uint64", expr, t))
+		writeKey(g, "Uint", convert("uint64", expr, t))
 	case kindFloat:
-		g.Add(w).Dot("Float").Call(convert("float64", expr, t))
+		writeKey(g, "Float", convert("float64", expr, t))
 	case kindComplex:
-		g.Add(w).Dot("Complex").Call(convert("complex128", expr, t))
+		writeKey(g, "Complex", convert("complex128", expr, t))
 	case kindString:
-		g.Add(w).Dot("Text").Call(convert("string", expr, t))
+		writeKey(g, "Text", convert("string", expr, t))
 	case kindBytes:
-		g.Add(w).Dot("Blob").Call(expr)
+		writeKey(g, "Blob", expr)
 	case kindTypeParam:
-		g.Qual(runtimePath, "Dynamic").Call(w, expr)
+		throughWriter(g, jen.Qual(runtimePath, "Dynamic").Call(flushedKey(), expr))
 	case kindSlice, kindArray, kindMap, kindPointer, kindStruct:
 		if name, ok := k.helper(t); ok {
-			g.Id(name).Call(w, jen.Op("&").Add(expr))
+			g.Id(keyVar).Op("=").Id(name).Call(jen.Id(keyVar), jen.Op("&").Add(expr))
 			return
 		}
 		if k.recursive(t) {
 			// A recursive type without a helper (a generic one, whose helper
 			// would need the type parameters in scope, or one this package
 			// cannot name) cannot be expanded inline: key it dynamically.
-			g.Qual(runtimePath, "Dynamic").Call(w, expr)
+			throughWriter(g, jen.Qual(runtimePath, "Dynamic").Call(flushedKey(), expr))
 			return
 		}
 		k.writeComposite(g, expr, t, depth)
@@ -90,7 +92,6 @@ func (k *keyRenderer) write(g *jen.Group, expr jen.Code, t types.Type, depth int
 // tell them apart. ptr, when not nil, is a pointer to expr, which methods
 // with pointer receivers are called through.
 func (k *keyRenderer) writeMarshaled(g *jen.Group, expr, ptr jen.Code, t types.Type, depth int) {
-	w := jen.Id("w")
 	base := expr
 	if ptr != nil {
 		base = ptr
@@ -101,7 +102,7 @@ func (k *keyRenderer) writeMarshaled(g *jen.Group, expr, ptr jen.Code, t types.T
 		if ptr == nil && types.NewMethodSet(t).Lookup(k.local, "MarshalBinary") == nil {
 			arg = jen.Op("&").Add(expr)
 		}
-		g.Add(w).Dot("BinaryMarshaler").Call(arg)
+		writeKey(g, "BinaryMarshaler", arg)
 	} else {
 		// The type's identity goes first, so that values of two types
 		// whose methods write the same bytes make two keys.
@@ -112,7 +113,7 @@ func (k *keyRenderer) writeMarshaled(g *jen.Group, expr, ptr jen.Code, t types.T
 		if m.marshal {
 			fn = "KeyMarshaled"
 		}
-		g.Qual(implPath, fn).Call(w, jen.Lit(types.TypeString(t, nil)), jen.Add(base).Dot(m.name))
+		throughWriter(g, jen.Qual(implPath, fn).Call(flushedKey(), jen.Lit(types.TypeString(t, nil)), jen.Add(base).Dot(m.name)))
 	}
 	for _, f := range marshaledFields(t, k.local) {
 		k.write(g, jen.Add(base).Dot(f.Name()), f.Type(), depth)
@@ -121,11 +122,10 @@ func (k *keyRenderer) writeMarshaled(g *jen.Group, expr, ptr jen.Code, t types.T
 
 // writeComposite expands a slice, array, map, pointer or struct in place.
 func (k *keyRenderer) writeComposite(g *jen.Group, expr jen.Code, t types.Type, depth int) {
-	w := jen.Id("w")
 	d := strconv.Itoa(depth)
 	switch u := t.Underlying().(type) {
 	case *types.Slice:
-		g.Add(w).Dot("Length").Call(jen.Len(expr))
+		writeKey(g, "Length", jen.Len(expr))
 		k.writeElems(g, expr, u.Elem(), depth)
 	case *types.Array:
 		if u.Len() > 0 {
@@ -148,20 +148,20 @@ func (k *keyRenderer) writeComposite(g *jen.Group, expr jen.Code, t types.Type, 
 		if vars != nil {
 			clause = jen.List(vars...).Op(":=").Range().Add(expr)
 		}
-		g.Add(w).Dot("BeginMap").Call(jen.Len(expr))
+		writeKey(g, "BeginMap", jen.Len(expr))
 		g.For(clause).BlockFunc(func(g *jen.Group) {
-			g.Add(w).Dot("MapEntry").Call()
+			writeKey(g, "MapEntry")
 			k.write(g, key, u.Key(), depth+1)
 			k.write(g, val, u.Elem(), depth+1)
 		})
-		g.Add(w).Dot("EndMap").Call()
+		writeKey(g, "EndMap")
 	case *types.Pointer:
-		g.If(jen.Add(expr).Op("==").Nil()).Block(
-			jen.Add(w).Dot("Present").Call(jen.False()),
-		).Else().BlockFunc(func(g *jen.Group) {
-			g.Add(w).Dot("Present").Call(jen.True())
+		g.If(jen.Add(expr).Op("==").Nil()).BlockFunc(func(g *jen.Group) {
+			writeKey(g, "Present", jen.False())
+		}).Else().BlockFunc(func(g *jen.Group) {
+			writeKey(g, "Present", jen.True())
 			if name, ok := k.helper(u.Elem()); ok {
-				g.Id(name).Call(w, expr)
+				g.Id(keyVar).Op("=").Id(name).Call(jen.Id(keyVar), expr)
 				return
 			}
 			if kind, _ := classify(u.Elem(), k.local); kind == kindBinary || kind == kindMarshaled {
@@ -256,15 +256,15 @@ func (k *keyRenderer) emitHelpers(f *jen.File) {
 		recursive := k.recursive(t)
 		f.Commentf("%s writes the key of a value of type %s.", name, typeString(t, k.local))
 		f.Func().Id(name).Params(
-			jen.Id("w").Op("*").Qual(runtimePath, "KeyWriter"),
+			jen.Id(keyVar).Qual(runtimePath, "Key"),
 			jen.Id("v").Op("*").Add(typeExpr(t)),
-		).BlockFunc(func(g *jen.Group) {
+		).Qual(runtimePath, "Key").BlockFunc(func(g *jen.Group) {
 			if recursive {
 				// Enter is false once the key has failed, so a cyclic value
 				// with two links back into the cycle (a tree with parent
 				// links) stops at once instead of being walked once per path
 				// down to MaxKeyDepth, which never ends.
-				g.If(jen.Op("!").Id("w").Dot("Enter").Call()).Block(jen.Return())
+				g.If(jen.Op("!").Id(keyVar).Dot("Enter").Call()).Block(jen.Return(jen.Id(keyVar)))
 			}
 			var expr jen.Code = jen.Parens(jen.Op("*").Id("v"))
 			if _, isStruct := t.Underlying().(*types.Struct); isStruct {
@@ -272,11 +272,33 @@ func (k *keyRenderer) emitHelpers(f *jen.File) {
 			}
 			k.writeComposite(g, expr, t, 0)
 			if recursive {
-				g.Id("w").Dot("Leave").Call()
+				g.Id(keyVar).Dot("Leave").Call()
 			}
+			g.Return(jen.Id(keyVar))
 		})
 		f.Line()
 	}
+}
+
+// keyVar names the memo.Key that generated key code writes through: a
+// local of the Begin functions, a parameter of the key helpers.
+const keyVar = "k"
+
+// writeKey appends to g a write through the key: k = k.method(args...).
+func writeKey(g *jen.Group, method string, args ...jen.Code) {
+	g.Id(keyVar).Op("=").Id(keyVar).Dot(method).Call(args...)
+}
+
+// flushedKey is the *KeyWriter behind the key, with what the key wrote
+// stored into it, for a call that needs the writer; throughWriter reloads
+// the key after that call.
+func flushedKey() jen.Code { return jen.Id(keyVar).Dot("Flush").Call() }
+
+// throughWriter appends to g call, which writes to the writer flushedKey
+// returned, then reloads the key from the writer.
+func throughWriter(g *jen.Group, call jen.Code) {
+	g.Add(call)
+	g.Id(keyVar).Op("=").Id(keyVar).Dot("Reload").Call()
 }
 
 // recursive reports whether a value of named type t can contain another t.

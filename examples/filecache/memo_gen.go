@@ -30,9 +30,10 @@ var memoBuildReport = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoBuildReportBegin starts a call of BuildReport and writes its key.
 func memoBuildReportBegin(region string, year int) *memoimpl.Call {
 	memoCall := memoBuildReport.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(region)
-	w.Int(int64(year))
+	k := memoCall.BeginKey()
+	k = k.Text(region)
+	k = k.Int(int64(year))
+	memoCall.EndKey(k)
 	return memoCall
 }
 

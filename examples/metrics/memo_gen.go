@@ -26,8 +26,9 @@ var memoSquare = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoSquareBegin starts a call of Square and writes its key.
 func memoSquareBegin(n int) *memoimpl.Call {
 	memoCall := memoSquare.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 

@@ -29,8 +29,9 @@ var memoWeather = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoWeatherBegin starts a call of Weather and writes its key.
 func memoWeatherBegin(ctx context.Context, city string) *memoimpl.Call {
 	memoCall := memoWeather.Begin(ctx)
-	w := memoCall.Key()
-	w.Text(city)
+	k := memoCall.BeginKey()
+	k = k.Text(city)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -112,8 +113,9 @@ var memoWordCount = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoWordCountBegin starts a call of WordCount and writes its key.
 func memoWordCountBegin(text string) *memoimpl.Call {
 	memoCall := memoWordCount.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(text)
+	k := memoCall.BeginKey()
+	k = k.Text(text)
+	memoCall.EndKey(k)
 	return memoCall
 }
 

@@ -29,9 +29,10 @@ var memoExchangeRate = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoExchangeRateBegin starts a call of ExchangeRate and writes its key.
 func memoExchangeRateBegin(ctx context.Context, from string, to string) *memoimpl.Call {
 	memoCall := memoExchangeRate.Begin(ctx)
-	w := memoCall.Key()
-	w.Text(from)
-	w.Text(to)
+	k := memoCall.BeginKey()
+	k = k.Text(from)
+	k = k.Text(to)
+	memoCall.EndKey(k)
 	return memoCall
 }
 

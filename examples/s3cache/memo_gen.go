@@ -29,9 +29,10 @@ var memoThumbnail = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoThumbnailBegin starts a call of Thumbnail and writes its key.
 func memoThumbnailBegin(ctx context.Context, image string, width int) *memoimpl.Call {
 	memoCall := memoThumbnail.Begin(ctx)
-	w := memoCall.Key()
-	w.Text(image)
-	w.Int(int64(width))
+	k := memoCall.BeginKey()
+	k = k.Text(image)
+	k = k.Int(int64(width))
+	memoCall.EndKey(k)
 	return memoCall
 }
 

@@ -77,3 +77,20 @@ func TestInstanceLookupAllocatesNothing(t *testing.T) {
 		}
 	}
 }
+
+func TestWarmHitThroughKeyAllocatesNothing(t *testing.T) {
+	// Not parallel: AllocsPerRun counts the allocations of every goroutine.
+	f := newFunc(t, memoimpl.FuncInfo{})
+	tags := []string{"a", "bb"}
+	if _, hit := lookupTags(f, false, "lookup", tags, 42); hit {
+		t.Fatal("first call hit; want a miss")
+	}
+	allocs := testing.AllocsPerRun(1000, func() {
+		if _, hit := lookupTags(f, false, "lookup", tags, 42); !hit {
+			t.Fatal("warm call missed; want a hit")
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("a warm hit keyed through a memo.Key: %v allocations; want 0", allocs)
+	}
+}

@@ -111,6 +111,14 @@ func (c *Call) release() {
 // Key returns the writer for the call's keyed arguments.
 func (c *Call) Key() *memo.KeyWriter { return &c.w }
 
+// BeginKey returns a [memo.Key] that writes the call's keyed arguments,
+// for generated code, which ends it with [Call.EndKey].
+func (c *Call) BeginKey() memo.Key { return c.w.Key() }
+
+// EndKey stores what k, from [Call.BeginKey], wrote into the call's key,
+// for generated code: [Lookup] and [Run] see the bytes from then on.
+func (c *Call) EndKey(k memo.Key) { k.Flush() }
+
 // keyBytes returns the call's encoded key for reports: never nil, so that
 // the empty key of a function without keyed arguments has a label.
 func (c *Call) keyBytes() []byte {

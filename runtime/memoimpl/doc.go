@@ -4,7 +4,8 @@
 //
 // A generated wrapper writes its keyed arguments into the memo.KeyWriter
 // of a [Call] with typed, length-prefixed encodings (no reflection on that
-// path), then asks the function's [Func] for a cached result with [Lookup]
+// path), through a memo.Key that keeps the buffer in registers
+// ([Call.BeginKey], [Call.EndKey]), then asks the function's [Func] for a cached result with [Lookup]
 // and, on a miss, computes it with [Run], which runs the original function
 // once per key no matter how many goroutines ask at the same time. A
 // generic function has a [Generic], which holds one Func per

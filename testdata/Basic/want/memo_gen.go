@@ -30,8 +30,9 @@ var memoFetchUser = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoFetchUserBegin starts a call of FetchUser and writes its key.
 func memoFetchUserBegin(ctx context.Context, id int64) *memoimpl.Call {
 	memoCall := memoFetchUser.Begin(ctx)
-	w := memoCall.Key()
-	w.Int(id)
+	k := memoCall.BeginKey()
+	k = k.Int(id)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -120,9 +121,10 @@ var memoSplit = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoSplitBegin starts a call of Split and writes its key.
 func memoSplitBegin(s string, at int) *memoimpl.Call {
 	memoCall := memoSplit.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(s)
-	w.Int(int64(at))
+	k := memoCall.BeginKey()
+	k = k.Text(s)
+	k = k.Int(int64(at))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -203,25 +205,26 @@ var memoSum = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoSumBegin starts a call of Sum and writes its key.
 func memoSumBegin(p Point, m map[string]int, ps *Point, xs []int) *memoimpl.Call {
 	memoCall := memoSum.Begin(context.Background())
-	w := memoCall.Key()
-	memoKeyPoint(w, &p)
-	w.BeginMap(len(m))
+	k := memoCall.BeginKey()
+	k = memoKeyPoint(k, &p)
+	k = k.BeginMap(len(m))
 	for memoK0, memoV0 := range m {
-		w.MapEntry()
-		w.Text(memoK0)
-		w.Int(int64(memoV0))
+		k = k.MapEntry()
+		k = k.Text(memoK0)
+		k = k.Int(int64(memoV0))
 	}
-	w.EndMap()
+	k = k.EndMap()
 	if ps == nil {
-		w.Present(false)
+		k = k.Present(false)
 	} else {
-		w.Present(true)
-		memoKeyPoint(w, ps)
+		k = k.Present(true)
+		k = memoKeyPoint(k, ps)
 	}
-	w.Length(len(xs))
+	k = k.Length(len(xs))
 	for memoI0 := range xs {
-		w.Int(int64(xs[memoI0]))
+		k = k.Int(int64(xs[memoI0]))
 	}
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -300,12 +303,15 @@ var memoMap = memoimpl.NewGeneric(memoimpl.FuncInfo{
 // memoMapBegin starts a call of Map and writes its key.
 func memoMapBegin[T any, U comparable](xs []T, f U) *memoimpl.Call {
 	memoCall := memoimpl.Instance2[T, U](memoMap).Begin(context.Background())
-	w := memoCall.Key()
-	w.Length(len(xs))
+	k := memoCall.BeginKey()
+	k = k.Length(len(xs))
 	for memoI0 := range xs {
-		memo.Dynamic(w, xs[memoI0])
+		memo.Dynamic(k.Flush(), xs[memoI0])
+		k = k.Reload()
 	}
-	memo.Dynamic(w, f)
+	memo.Dynamic(k.Flush(), f)
+	k = k.Reload()
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -393,20 +399,21 @@ var memoSvc_Load = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoSvc_LoadBegin starts a call of Svc.Load and writes its key.
 func memoSvc_LoadBegin(s *Svc, t *Tree, b []byte) *memoimpl.Call {
 	memoCall := memoSvc_Load.Begin(context.Background())
-	w := memoCall.Key()
+	k := memoCall.BeginKey()
 	if s == nil {
-		w.Present(false)
+		k = k.Present(false)
 	} else {
-		w.Present(true)
-		memoKeySvc(w, s)
+		k = k.Present(true)
+		k = memoKeySvc(k, s)
 	}
 	if t == nil {
-		w.Present(false)
+		k = k.Present(false)
 	} else {
-		w.Present(true)
-		memoKeyTree(w, t)
+		k = k.Present(true)
+		k = memoKeyTree(k, t)
 	}
-	w.Blob(b)
+	k = k.Blob(b)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -492,8 +499,9 @@ var memoLookup = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoLookupBegin starts a call of Lookup and writes its key.
 func memoLookupBegin(email string) *memoimpl.Call {
 	memoCall := memoLookup.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(email)
+	k := memoCall.BeginKey()
+	k = k.Text(email)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -563,32 +571,35 @@ func (h LookupMemoHandle) Stats() memo.Stats {
 }
 
 // memoKeyPoint writes the key of a value of type Point.
-func memoKeyPoint(w *memo.KeyWriter, v *Point) {
-	w.Float(v.X)
-	w.Float(v.Y)
+func memoKeyPoint(k memo.Key, v *Point) memo.Key {
+	k = k.Float(v.X)
+	k = k.Float(v.Y)
+	return k
 }
 
 // memoKeySvc writes the key of a value of type Svc.
-func memoKeySvc(w *memo.KeyWriter, v *Svc) {
-	w.Text(v.Base)
+func memoKeySvc(k memo.Key, v *Svc) memo.Key {
+	k = k.Text(v.Base)
+	return k
 }
 
 // memoKeyTree writes the key of a value of type Tree.
-func memoKeyTree(w *memo.KeyWriter, v *Tree) {
-	if !w.Enter() {
-		return
+func memoKeyTree(k memo.Key, v *Tree) memo.Key {
+	if !k.Enter() {
+		return k
 	}
-	w.Length(len(v.Kids))
+	k = k.Length(len(v.Kids))
 	for memoI0 := range v.Kids {
 		if v.Kids[memoI0] == nil {
-			w.Present(false)
+			k = k.Present(false)
 		} else {
-			w.Present(true)
-			memoKeyTree(w, v.Kids[memoI0])
+			k = k.Present(true)
+			k = memoKeyTree(k, v.Kids[memoI0])
 		}
 	}
-	w.Int(int64(v.V))
-	w.Leave()
+	k = k.Int(int64(v.V))
+	k.Leave()
+	return k
 }
 
 // memoFetchUserEqual compares a result of FetchUser with what its encoding

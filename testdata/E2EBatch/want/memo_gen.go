@@ -30,8 +30,9 @@ var memoUsers = memoimpl.NewBatch(memoimpl.FuncInfo{
 // memoUsersBegin starts a call of one ID of Users on memoF and writes its key.
 func memoUsersBegin(memoF *memoimpl.Func, ctx context.Context, memoID int64) *memoimpl.Call {
 	memoCall := memoF.Begin(ctx)
-	w := memoCall.Key()
-	w.Int(memoID)
+	k := memoCall.BeginKey()
+	k = k.Int(memoID)
+	memoCall.EndKey(k)
 	memoCall.Summarize(func() string {
 		return memoimpl.Describe("ids[]", memoID)
 	})
@@ -102,9 +103,10 @@ var memoLabels = memoimpl.NewBatch(memoimpl.FuncInfo{
 // memoLabelsBegin starts a call of one ID of Labels on memoF and writes its key.
 func memoLabelsBegin(memoF *memoimpl.Func, locale string, memoID string) *memoimpl.Call {
 	memoCall := memoF.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(locale)
-	w.Text(memoID)
+	k := memoCall.BeginKey()
+	k = k.Text(locale)
+	k = k.Text(memoID)
+	memoCall.EndKey(k)
 	memoCall.Summarize(func() string {
 		return memoimpl.Describe("locale", locale, "keys[]", memoID)
 	})
@@ -176,8 +178,9 @@ var memoShort = memoimpl.NewBatch(memoimpl.FuncInfo{
 // memoShortBegin starts a call of one ID of Short on memoF and writes its key.
 func memoShortBegin(memoF *memoimpl.Func, memoID int) *memoimpl.Call {
 	memoCall := memoF.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(memoID))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoID))
+	memoCall.EndKey(k)
 	memoCall.Summarize(func() string {
 		return memoimpl.Describe("ids[]", memoID)
 	})
@@ -247,9 +250,10 @@ var memoCatalog_Prices = memoimpl.NewBatch(memoimpl.FuncInfo{
 // memoCatalog_PricesBegin starts a call of one ID of Catalog.Prices on memoF and writes its key.
 func memoCatalog_PricesBegin(memoF *memoimpl.Func, ctx context.Context, c Catalog, memoID string) *memoimpl.Call {
 	memoCall := memoF.Begin(ctx)
-	w := memoCall.Key()
-	memoKeyCatalog(w, &c)
-	w.Text(memoID)
+	k := memoCall.BeginKey()
+	k = memoKeyCatalog(k, &c)
+	k = k.Text(memoID)
+	memoCall.EndKey(k)
 	memoCall.Summarize(func() string {
 		return memoimpl.Describe("skus[]", memoID)
 	})
@@ -308,8 +312,9 @@ func (h CatalogPricesMemoHandle) Stats() memo.Stats {
 }
 
 // memoKeyCatalog writes the key of a value of type Catalog.
-func memoKeyCatalog(w *memo.KeyWriter, v *Catalog) {
-	w.Text(v.Region)
+func memoKeyCatalog(k memo.Key, v *Catalog) memo.Key {
+	k = k.Text(v.Region)
+	return k
 }
 
 // memoEqualUser compares a value of type User with what its encoding decodes

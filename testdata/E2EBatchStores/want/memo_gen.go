@@ -31,9 +31,10 @@ var memoProducts = memoimpl.NewBatch(memoimpl.FuncInfo{
 // memoProductsBegin starts a call of one ID of Products on memoF and writes its key.
 func memoProductsBegin(memoF *memoimpl.Func, ctx context.Context, tenant string, memoID int) *memoimpl.Call {
 	memoCall := memoF.Begin(ctx)
-	w := memoCall.Key()
-	w.Text(tenant)
-	w.Int(int64(memoID))
+	k := memoCall.BeginKey()
+	k = k.Text(tenant)
+	k = k.Int(int64(memoID))
+	memoCall.EndKey(k)
 	memoCall.Summarize(func() string {
 		return memoimpl.Describe("tenant", tenant, "skus[]", memoID)
 	})
@@ -105,8 +106,9 @@ var memoSquares = memoimpl.NewBatch(memoimpl.FuncInfo{
 // memoSquaresBegin starts a call of one ID of Squares on memoF and writes its key.
 func memoSquaresBegin(memoF *memoimpl.Func, ctx context.Context, memoID int) *memoimpl.Call {
 	memoCall := memoF.Begin(ctx)
-	w := memoCall.Key()
-	w.Int(int64(memoID))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoID))
+	memoCall.EndKey(k)
 	memoCall.Summarize(func() string {
 		return memoimpl.Describe("ns[]", memoID)
 	})

@@ -33,8 +33,9 @@ var memoJSONReport = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoJSONReportBegin starts a call of JSONReport and writes its key.
 func memoJSONReportBegin(region string) *memoimpl.Call {
 	memoCall := memoJSONReport.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(region)
+	k := memoCall.BeginKey()
+	k = k.Text(region)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -117,8 +118,9 @@ var memoPacked = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoPackedBegin starts a call of Packed and writes its key.
 func memoPackedBegin(region string) *memoimpl.Call {
 	memoCall := memoPacked.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(region)
+	k := memoCall.BeginKey()
+	k = k.Text(region)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -201,8 +203,9 @@ var memoGobbed = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoGobbedBegin starts a call of Gobbed and writes its key.
 func memoGobbedBegin(region string) *memoimpl.Call {
 	memoCall := memoGobbed.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(region)
+	k := memoCall.BeginKey()
+	k = k.Text(region)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -283,8 +286,9 @@ var memoRaw = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoRawBegin starts a call of Raw and writes its key.
 func memoRawBegin(n int) *memoimpl.Call {
 	memoCall := memoRaw.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -366,8 +370,9 @@ var memoText = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoTextBegin starts a call of Text and writes its key.
 func memoTextBegin(s string) *memoimpl.Call {
 	memoCall := memoText.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(s)
+	k := memoCall.BeginKey()
+	k = k.Text(s)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -450,8 +455,9 @@ var memoCounts = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoCountsBegin starts a call of Counts and writes its key.
 func memoCountsBegin(n int) *memoimpl.Call {
 	memoCall := memoCounts.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 

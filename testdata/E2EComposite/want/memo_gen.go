@@ -25,11 +25,12 @@ var memoTotal = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoTotalBegin starts a call of Total and writes its key.
 func memoTotalBegin(items []Item) *memoimpl.Call {
 	memoCall := memoTotal.Begin(context.Background())
-	w := memoCall.Key()
-	w.Length(len(items))
+	k := memoCall.BeginKey()
+	k = k.Length(len(items))
 	for memoI0 := range items {
-		memoKeyItem(w, &items[memoI0])
+		k = memoKeyItem(k, &items[memoI0])
 	}
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -108,17 +109,18 @@ var memoSizes = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoSizesBegin starts a call of Sizes and writes its key.
 func memoSizesBegin(m map[string][]int) *memoimpl.Call {
 	memoCall := memoSizes.Begin(context.Background())
-	w := memoCall.Key()
-	w.BeginMap(len(m))
+	k := memoCall.BeginKey()
+	k = k.BeginMap(len(m))
 	for memoK0, memoV0 := range m {
-		w.MapEntry()
-		w.Text(memoK0)
-		w.Length(len(memoV0))
+		k = k.MapEntry()
+		k = k.Text(memoK0)
+		k = k.Length(len(memoV0))
 		for memoI1 := range memoV0 {
-			w.Int(int64(memoV0[memoI1]))
+			k = k.Int(int64(memoV0[memoI1]))
 		}
 	}
-	w.EndMap()
+	k = k.EndMap()
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -197,20 +199,21 @@ var memoDeep = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoDeepBegin starts a call of Deep and writes its key.
 func memoDeepBegin(m map[string]map[int]string) *memoimpl.Call {
 	memoCall := memoDeep.Begin(context.Background())
-	w := memoCall.Key()
-	w.BeginMap(len(m))
+	k := memoCall.BeginKey()
+	k = k.BeginMap(len(m))
 	for memoK0, memoV0 := range m {
-		w.MapEntry()
-		w.Text(memoK0)
-		w.BeginMap(len(memoV0))
+		k = k.MapEntry()
+		k = k.Text(memoK0)
+		k = k.BeginMap(len(memoV0))
 		for memoK1, memoV1 := range memoV0 {
-			w.MapEntry()
-			w.Int(int64(memoK1))
-			w.Text(memoV1)
+			k = k.MapEntry()
+			k = k.Int(int64(memoK1))
+			k = k.Text(memoV1)
 		}
-		w.EndMap()
+		k = k.EndMap()
 	}
-	w.EndMap()
+	k = k.EndMap()
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -290,19 +293,20 @@ var memoDeref = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoDerefBegin starts a call of Deref and writes its key.
 func memoDerefBegin(p *int, it *Item) *memoimpl.Call {
 	memoCall := memoDeref.Begin(context.Background())
-	w := memoCall.Key()
+	k := memoCall.BeginKey()
 	if p == nil {
-		w.Present(false)
+		k = k.Present(false)
 	} else {
-		w.Present(true)
-		w.Int(int64((*p)))
+		k = k.Present(true)
+		k = k.Int(int64((*p)))
 	}
 	if it == nil {
-		w.Present(false)
+		k = k.Present(false)
 	} else {
-		w.Present(true)
-		memoKeyItem(w, it)
+		k = k.Present(true)
+		k = memoKeyItem(k, it)
 	}
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -382,8 +386,9 @@ var memoDescribe = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoDescribeBegin starts a call of Describe and writes its key.
 func memoDescribeBegin(a Account) *memoimpl.Call {
 	memoCall := memoDescribe.Begin(context.Background())
-	w := memoCall.Key()
-	memoKeyAccount(w, &a)
+	k := memoCall.BeginKey()
+	k = memoKeyAccount(k, &a)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -463,8 +468,9 @@ var memoRender = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoRenderBegin starts a call of Render and writes its key.
 func memoRenderBegin(d Doc) *memoimpl.Call {
 	memoCall := memoRender.Begin(context.Background())
-	w := memoCall.Key()
-	memoKeyDoc(w, &d)
+	k := memoCall.BeginKey()
+	k = memoKeyDoc(k, &d)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -543,13 +549,14 @@ var memoSum = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoSumBegin starts a call of Sum and writes its key.
 func memoSumBegin(l *List) *memoimpl.Call {
 	memoCall := memoSum.Begin(context.Background())
-	w := memoCall.Key()
+	k := memoCall.BeginKey()
 	if l == nil {
-		w.Present(false)
+		k = k.Present(false)
 	} else {
-		w.Present(true)
-		memoKeyList(w, l)
+		k = k.Present(true)
+		k = memoKeyList(k, l)
 	}
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -629,13 +636,14 @@ var memoNames = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoNamesBegin starts a call of Names and writes its key.
 func memoNamesBegin(t *Tree) *memoimpl.Call {
 	memoCall := memoNames.Begin(context.Background())
-	w := memoCall.Key()
+	k := memoCall.BeginKey()
 	if t == nil {
-		w.Present(false)
+		k = k.Present(false)
 	} else {
-		w.Present(true)
-		memoKeyTree(w, t)
+		k = k.Present(true)
+		k = memoKeyTree(k, t)
 	}
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -714,8 +722,9 @@ var memoCount = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoCountBegin starts a call of Count and writes its key.
 func memoCountBegin(n Node) *memoimpl.Call {
 	memoCall := memoCount.Begin(context.Background())
-	w := memoCall.Key()
-	memoKeyNode(w, &n)
+	k := memoCall.BeginKey()
+	k = memoKeyNode(k, &n)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -794,8 +803,9 @@ var memoEntries = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoEntriesBegin starts a call of Entries and writes its key.
 func memoEntriesBegin(d Dir) *memoimpl.Call {
 	memoCall := memoEntries.Begin(context.Background())
-	w := memoCall.Key()
-	memoKeyDir(w, &d)
+	k := memoCall.BeginKey()
+	k = memoKeyDir(k, &d)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -874,12 +884,13 @@ var memoBill = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoBillBegin starts a call of Bill and writes its key.
 func memoBillBegin(customer string, items []Item) *memoimpl.Call {
 	memoCall := memoBill.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(customer)
-	w.Length(len(items))
+	k := memoCall.BeginKey()
+	k = k.Text(customer)
+	k = k.Length(len(items))
 	for memoI0 := range items {
-		memoKeyItem(w, &items[memoI0])
+		k = memoKeyItem(k, &items[memoI0])
 	}
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -958,21 +969,22 @@ var memoMembers = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoMembersBegin starts a call of Members and writes its key.
 func memoMembersBegin(s Set, marks []struct{}, pair [2]struct{}, byUnit map[struct{}]int, flags map[string]struct{}) *memoimpl.Call {
 	memoCall := memoMembers.Begin(context.Background())
-	w := memoCall.Key()
-	memoKeySet(w, &s)
-	w.Length(len(marks))
-	w.BeginMap(len(byUnit))
+	k := memoCall.BeginKey()
+	k = memoKeySet(k, &s)
+	k = k.Length(len(marks))
+	k = k.BeginMap(len(byUnit))
 	for _, memoV0 := range byUnit {
-		w.MapEntry()
-		w.Int(int64(memoV0))
+		k = k.MapEntry()
+		k = k.Int(int64(memoV0))
 	}
-	w.EndMap()
-	w.BeginMap(len(flags))
+	k = k.EndMap()
+	k = k.BeginMap(len(flags))
 	for memoK0 := range flags {
-		w.MapEntry()
-		w.Text(memoK0)
+		k = k.MapEntry()
+		k = k.Text(memoK0)
 	}
-	w.EndMap()
+	k = k.EndMap()
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -1050,28 +1062,29 @@ var memoZeros = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoZerosBegin starts a call of Zeros and writes its key.
-func memoZerosBegin(m map[string][0]int, k map[struct {
+func memoZerosBegin(m map[string][0]int, memoK map[struct {
 	A [0]int
 }]bool, both map[[0]int][0]string) *memoimpl.Call {
 	memoCall := memoZeros.Begin(context.Background())
-	w := memoCall.Key()
-	w.BeginMap(len(m))
+	k := memoCall.BeginKey()
+	k = k.BeginMap(len(m))
 	for memoK0 := range m {
-		w.MapEntry()
-		w.Text(memoK0)
+		k = k.MapEntry()
+		k = k.Text(memoK0)
 	}
-	w.EndMap()
-	w.BeginMap(len(k))
-	for _, memoV0 := range k {
-		w.MapEntry()
-		w.Bool(memoV0)
+	k = k.EndMap()
+	k = k.BeginMap(len(memoK))
+	for _, memoV0 := range memoK {
+		k = k.MapEntry()
+		k = k.Bool(memoV0)
 	}
-	w.EndMap()
-	w.BeginMap(len(both))
+	k = k.EndMap()
+	k = k.BeginMap(len(both))
 	for range both {
-		w.MapEntry()
+		k = k.MapEntry()
 	}
-	w.EndMap()
+	k = k.EndMap()
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -1147,123 +1160,134 @@ func (h ZerosMemoHandle) Stats() memo.Stats {
 }
 
 // memoKeyItem writes the key of a value of type Item.
-func memoKeyItem(w *memo.KeyWriter, v *Item) {
-	w.Text(v.SKU)
-	w.Int(int64(v.Qty))
+func memoKeyItem(k memo.Key, v *Item) memo.Key {
+	k = k.Text(v.SKU)
+	k = k.Int(int64(v.Qty))
+	return k
 }
 
 // memoKeyAccount writes the key of a value of type Account.
-func memoKeyAccount(w *memo.KeyWriter, v *Account) {
-	w.Text(v.Owner)
-	memoKeySecret(w, &v.key)
-	w.Length(len(v.tags))
+func memoKeyAccount(k memo.Key, v *Account) memo.Key {
+	k = k.Text(v.Owner)
+	k = memoKeySecret(k, &v.key)
+	k = k.Length(len(v.tags))
 	for memoI0 := range v.tags {
-		w.Text(v.tags[memoI0])
+		k = k.Text(v.tags[memoI0])
 	}
+	return k
 }
 
 // memoKeyDoc writes the key of a value of type Doc.
-func memoKeyDoc(w *memo.KeyWriter, v *Doc) {
-	memoKeyBase(w, &v.Base)
+func memoKeyDoc(k memo.Key, v *Doc) memo.Key {
+	k = memoKeyBase(k, &v.Base)
 	if v.Meta == nil {
-		w.Present(false)
+		k = k.Present(false)
 	} else {
-		w.Present(true)
-		memoKeyMeta(w, v.Meta)
+		k = k.Present(true)
+		k = memoKeyMeta(k, v.Meta)
 	}
-	w.Text(v.Title)
+	k = k.Text(v.Title)
+	return k
 }
 
 // memoKeyList writes the key of a value of type List.
-func memoKeyList(w *memo.KeyWriter, v *List) {
-	if !w.Enter() {
-		return
+func memoKeyList(k memo.Key, v *List) memo.Key {
+	if !k.Enter() {
+		return k
 	}
-	w.Int(int64(v.V))
+	k = k.Int(int64(v.V))
 	if v.Next == nil {
-		w.Present(false)
+		k = k.Present(false)
 	} else {
-		w.Present(true)
-		memoKeyList(w, v.Next)
+		k = k.Present(true)
+		k = memoKeyList(k, v.Next)
 	}
-	w.Leave()
+	k.Leave()
+	return k
 }
 
 // memoKeyTree writes the key of a value of type Tree.
-func memoKeyTree(w *memo.KeyWriter, v *Tree) {
-	if !w.Enter() {
-		return
+func memoKeyTree(k memo.Key, v *Tree) memo.Key {
+	if !k.Enter() {
+		return k
 	}
-	w.Text(v.Name)
+	k = k.Text(v.Name)
 	if v.Parent == nil {
-		w.Present(false)
+		k = k.Present(false)
 	} else {
-		w.Present(true)
-		memoKeyTree(w, v.Parent)
+		k = k.Present(true)
+		k = memoKeyTree(k, v.Parent)
 	}
-	w.Length(len(v.Kids))
+	k = k.Length(len(v.Kids))
 	for memoI0 := range v.Kids {
 		if v.Kids[memoI0] == nil {
-			w.Present(false)
+			k = k.Present(false)
 		} else {
-			w.Present(true)
-			memoKeyTree(w, v.Kids[memoI0])
+			k = k.Present(true)
+			k = memoKeyTree(k, v.Kids[memoI0])
 		}
 	}
-	w.Leave()
+	k.Leave()
+	return k
 }
 
 // memoKeyNode writes the key of a value of type Node.
-func memoKeyNode(w *memo.KeyWriter, v *Node) {
-	if !w.Enter() {
-		return
+func memoKeyNode(k memo.Key, v *Node) memo.Key {
+	if !k.Enter() {
+		return k
 	}
-	w.Int(int64(v.V))
-	w.Length(len(v.Kids))
+	k = k.Int(int64(v.V))
+	k = k.Length(len(v.Kids))
 	for memoI0 := range v.Kids {
-		memoKeyNode(w, &v.Kids[memoI0])
+		k = memoKeyNode(k, &v.Kids[memoI0])
 	}
-	w.Leave()
+	k.Leave()
+	return k
 }
 
 // memoKeyDir writes the key of a value of type Dir.
-func memoKeyDir(w *memo.KeyWriter, v *Dir) {
-	if !w.Enter() {
-		return
+func memoKeyDir(k memo.Key, v *Dir) memo.Key {
+	if !k.Enter() {
+		return k
 	}
-	w.BeginMap(len((*v)))
+	k = k.BeginMap(len((*v)))
 	for memoK0, memoV0 := range *v {
-		w.MapEntry()
-		w.Text(memoK0)
-		memoKeyDir(w, &memoV0)
+		k = k.MapEntry()
+		k = k.Text(memoK0)
+		k = memoKeyDir(k, &memoV0)
 	}
-	w.EndMap()
-	w.Leave()
+	k = k.EndMap()
+	k.Leave()
+	return k
 }
 
 // memoKeySet writes the key of a value of type Set.
-func memoKeySet(w *memo.KeyWriter, v *Set) {
-	w.BeginMap(len((*v)))
+func memoKeySet(k memo.Key, v *Set) memo.Key {
+	k = k.BeginMap(len((*v)))
 	for memoK0 := range *v {
-		w.MapEntry()
-		w.Text(memoK0)
+		k = k.MapEntry()
+		k = k.Text(memoK0)
 	}
-	w.EndMap()
+	k = k.EndMap()
+	return k
 }
 
 // memoKeySecret writes the key of a value of type secret.
-func memoKeySecret(w *memo.KeyWriter, v *secret) {
-	w.Int(int64(v.pin))
+func memoKeySecret(k memo.Key, v *secret) memo.Key {
+	k = k.Int(int64(v.pin))
+	return k
 }
 
 // memoKeyBase writes the key of a value of type Base.
-func memoKeyBase(w *memo.KeyWriter, v *Base) {
-	w.Int(int64(v.ID))
+func memoKeyBase(k memo.Key, v *Base) memo.Key {
+	k = k.Int(int64(v.ID))
+	return k
 }
 
 // memoKeyMeta writes the key of a value of type Meta.
-func memoKeyMeta(w *memo.KeyWriter, v *Meta) {
-	w.Int(int64(v.Rev))
+func memoKeyMeta(k memo.Key, v *Meta) memo.Key {
+	k = k.Int(int64(v.Rev))
+	return k
 }
 
 // memoEqualInt compares a result of type int with what its encoding decodes

@@ -25,8 +25,9 @@ var memoPlain = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoPlainBegin starts a call of Plain and writes its key.
 func memoPlainBegin(n int) *memoimpl.Call {
 	memoCall := memoPlain.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 

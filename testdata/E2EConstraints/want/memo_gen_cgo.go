@@ -25,8 +25,9 @@ var memoAbs = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoAbsBegin starts a call of Abs and writes its key.
 func memoAbsBegin(n int) *memoimpl.Call {
 	memoCall := memoAbs.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 

@@ -25,8 +25,9 @@ var memoLinuxDouble = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoLinuxDoubleBegin starts a call of LinuxDouble and writes its key.
 func memoLinuxDoubleBegin(n int) *memoimpl.Call {
 	memoCall := memoLinuxDouble.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 

@@ -25,8 +25,9 @@ var memoTriple = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoTripleBegin starts a call of Triple and writes its key.
 func memoTripleBegin(n int) *memoimpl.Call {
 	memoCall := memoTriple.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 

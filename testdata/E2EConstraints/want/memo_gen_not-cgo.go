@@ -25,8 +25,9 @@ var memoAbs2 = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoAbs2Begin starts a call of Abs and writes its key.
 func memoAbs2Begin(n int) *memoimpl.Call {
 	memoCall := memoAbs2.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 

@@ -25,8 +25,9 @@ var memoTriple2 = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoTriple2Begin starts a call of Triple and writes its key.
 func memoTriple2Begin(n int) *memoimpl.Call {
 	memoCall := memoTriple2.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 

@@ -25,8 +25,9 @@ var memoOtherDouble = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoOtherDoubleBegin starts a call of OtherDouble and writes its key.
 func memoOtherDoubleBegin(n int) *memoimpl.Call {
 	memoCall := memoOtherDouble.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 

@@ -25,8 +25,9 @@ var memoSpecial = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoSpecialBegin starts a call of Special and writes its key.
 func memoSpecialBegin(n int) *memoimpl.Call {
 	memoCall := memoSpecial.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 

@@ -31,8 +31,9 @@ var memoFetch = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoFetchBegin starts a call of Fetch and writes its key.
 func memoFetchBegin(ctx context.Context, id int) *memoimpl.Call {
 	memoCall := memoFetch.Begin(ctx)
-	w := memoCall.Key()
-	w.Int(int64(id))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(id))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -114,12 +115,13 @@ var memoJoin = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoJoinBegin starts a call of Join and writes its key.
 func memoJoinBegin(sep string, parts []string) *memoimpl.Call {
 	memoCall := memoJoin.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(sep)
-	w.Length(len(parts))
+	k := memoCall.BeginKey()
+	k = k.Text(sep)
+	k = k.Length(len(parts))
 	for memoI0 := range parts {
-		w.Text(parts[memoI0])
+		k = k.Text(parts[memoI0])
 	}
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -205,9 +207,10 @@ var memoCachedDivide = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoCachedDivideBegin starts a call of Divide and writes its key.
 func memoCachedDivideBegin(a int, b int) *memoimpl.Call {
 	memoCall := memoCachedDivide.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(a))
-	w.Int(int64(b))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(a))
+	k = k.Int(int64(b))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -289,11 +292,13 @@ var memoLargest = memoimpl.NewGeneric(memoimpl.FuncInfo{
 // memoLargestBegin starts a call of Largest and writes its key.
 func memoLargestBegin[T cmp.Ordered](xs []T) *memoimpl.Call {
 	memoCall := memoimpl.Instance[T](memoLargest).Begin(context.Background())
-	w := memoCall.Key()
-	w.Length(len(xs))
+	k := memoCall.BeginKey()
+	k = k.Length(len(xs))
 	for memoI0 := range xs {
-		memo.Dynamic(w, xs[memoI0])
+		memo.Dynamic(k.Flush(), xs[memoI0])
+		k = k.Reload()
 	}
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -373,8 +378,9 @@ var memoCounter_Shared = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoCounter_SharedBegin starts a call of Counter.Shared and writes its key.
 func memoCounter_SharedBegin(n int) *memoimpl.Call {
 	memoCall := memoCounter_Shared.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -459,9 +465,10 @@ var memoCounter_Named = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoCounter_NamedBegin starts a call of Counter.Named and writes its key.
 func memoCounter_NamedBegin(c Counter, n int) *memoimpl.Call {
 	memoCall := memoCounter_Named.Begin(context.Background())
-	w := memoCall.Key()
-	memoKeyCounter(w, &c)
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = memoKeyCounter(k, &c)
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -545,14 +552,15 @@ var memoIDs_Sum = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoIDs_SumBegin starts a call of IDs.Sum and writes its key.
 func memoIDs_SumBegin(ids *IDs, n int) *memoimpl.Call {
 	memoCall := memoIDs_Sum.Begin(context.Background())
-	w := memoCall.Key()
+	k := memoCall.BeginKey()
 	if ids == nil {
-		w.Present(false)
+		k = k.Present(false)
 	} else {
-		w.Present(true)
-		memoKeyIDs(w, ids)
+		k = k.Present(true)
+		k = memoKeyIDs(k, ids)
 	}
-	w.Int(int64(n))
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -625,7 +633,7 @@ func (h IDsSumMemoHandle) Stats() memo.Stats {
 // memoAccount_Balance is the cache of Account.Balance.
 var memoAccount_Balance = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "bf16174211a7e4c232dd8cfe7642b0a0",
+	Fingerprint: "9b51545ff5ceceeb07a46c076b8b2737",
 	KeepsLocal:  true,
 	Name:        "Balance",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",
@@ -635,14 +643,16 @@ var memoAccount_Balance = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoAccount_BalanceBegin starts a call of Account.Balance and writes its key.
 func memoAccount_BalanceBegin(a *Account, currency string) *memoimpl.Call {
 	memoCall := memoAccount_Balance.Begin(context.Background())
-	w := memoCall.Key()
+	k := memoCall.BeginKey()
 	if a == nil {
-		w.Present(false)
+		k = k.Present(false)
 	} else {
-		w.Present(true)
-		(*a).MemoKey(w)
+		k = k.Present(true)
+		(*a).MemoKey(k.Flush())
+		k = k.Reload()
 	}
-	w.Text(currency)
+	k = k.Text(currency)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -714,16 +724,18 @@ func (h AccountBalanceMemoHandle) Stats() memo.Stats {
 }
 
 // memoKeyCounter writes the key of a value of type Counter.
-func memoKeyCounter(w *memo.KeyWriter, v *Counter) {
-	w.Text(v.Name)
+func memoKeyCounter(k memo.Key, v *Counter) memo.Key {
+	k = k.Text(v.Name)
+	return k
 }
 
 // memoKeyIDs writes the key of a value of type IDs.
-func memoKeyIDs(w *memo.KeyWriter, v *IDs) {
-	w.Length(len((*v)))
+func memoKeyIDs(k memo.Key, v *IDs) memo.Key {
+	k = k.Length(len((*v)))
 	for memoI0 := range *v {
-		w.Int(int64((*v)[memoI0]))
+		k = k.Int(int64((*v)[memoI0]))
 	}
+	return k
 }
 
 // memoEqualString compares a result of type string with what its encoding

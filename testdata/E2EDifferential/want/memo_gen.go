@@ -28,10 +28,11 @@ var memoStampsMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoStampsMsgpackBegin starts a call of StampsMsgpack and writes its key.
-func memoStampsMsgpackBegin(k int) *memoimpl.Call {
+func memoStampsMsgpackBegin(memoK int) *memoimpl.Call {
 	memoCall := memoStampsMsgpack.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -110,10 +111,11 @@ var memoStampsJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoStampsJSONBegin starts a call of StampsJSON and writes its key.
-func memoStampsJSONBegin(k int) *memoimpl.Call {
+func memoStampsJSONBegin(memoK int) *memoimpl.Call {
 	memoCall := memoStampsJSON.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -192,10 +194,11 @@ var memoStampsGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoStampsGobBegin starts a call of StampsGob and writes its key.
-func memoStampsGobBegin(k int) *memoimpl.Call {
+func memoStampsGobBegin(memoK int) *memoimpl.Call {
 	memoCall := memoStampsGob.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -275,10 +278,11 @@ var memoStampsZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoStampsZstdBegin starts a call of StampsZstd and writes its key.
-func memoStampsZstdBegin(k int) *memoimpl.Call {
+func memoStampsZstdBegin(memoK int) *memoimpl.Call {
 	memoCall := memoStampsZstd.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -357,10 +361,11 @@ var memoMoneyMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoMoneyMsgpackBegin starts a call of MoneyMsgpack and writes its key.
-func memoMoneyMsgpackBegin(k int) *memoimpl.Call {
+func memoMoneyMsgpackBegin(memoK int) *memoimpl.Call {
 	memoCall := memoMoneyMsgpack.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -442,10 +447,11 @@ var memoMoneyJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoMoneyJSONBegin starts a call of MoneyJSON and writes its key.
-func memoMoneyJSONBegin(k int) *memoimpl.Call {
+func memoMoneyJSONBegin(memoK int) *memoimpl.Call {
 	memoCall := memoMoneyJSON.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -524,10 +530,11 @@ var memoMoneyGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoMoneyGobBegin starts a call of MoneyGob and writes its key.
-func memoMoneyGobBegin(k int) *memoimpl.Call {
+func memoMoneyGobBegin(memoK int) *memoimpl.Call {
 	memoCall := memoMoneyGob.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -609,10 +616,11 @@ var memoMoneyZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoMoneyZstdBegin starts a call of MoneyZstd and writes its key.
-func memoMoneyZstdBegin(k int) *memoimpl.Call {
+func memoMoneyZstdBegin(memoK int) *memoimpl.Call {
 	memoCall := memoMoneyZstd.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -696,10 +704,11 @@ var memoSecretMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoSecretMsgpackBegin starts a call of SecretMsgpack and writes its key.
-func memoSecretMsgpackBegin(k int) *memoimpl.Call {
+func memoSecretMsgpackBegin(memoK int) *memoimpl.Call {
 	memoCall := memoSecretMsgpack.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -779,10 +788,11 @@ var memoSecretJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoSecretJSONBegin starts a call of SecretJSON and writes its key.
-func memoSecretJSONBegin(k int) *memoimpl.Call {
+func memoSecretJSONBegin(memoK int) *memoimpl.Call {
 	memoCall := memoSecretJSON.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -864,10 +874,11 @@ var memoSecretGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoSecretGobBegin starts a call of SecretGob and writes its key.
-func memoSecretGobBegin(k int) *memoimpl.Call {
+func memoSecretGobBegin(memoK int) *memoimpl.Call {
 	memoCall := memoSecretGob.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -948,10 +959,11 @@ var memoSecretZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoSecretZstdBegin starts a call of SecretZstd and writes its key.
-func memoSecretZstdBegin(k int) *memoimpl.Call {
+func memoSecretZstdBegin(memoK int) *memoimpl.Call {
 	memoCall := memoSecretZstd.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -1031,10 +1043,11 @@ var memoMsgSecretMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoMsgSecretMsgpackBegin starts a call of MsgSecretMsgpack and writes its key.
-func memoMsgSecretMsgpackBegin(k int) *memoimpl.Call {
+func memoMsgSecretMsgpackBegin(memoK int) *memoimpl.Call {
 	memoCall := memoMsgSecretMsgpack.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -1117,10 +1130,11 @@ var memoMsgSecretJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoMsgSecretJSONBegin starts a call of MsgSecretJSON and writes its key.
-func memoMsgSecretJSONBegin(k int) *memoimpl.Call {
+func memoMsgSecretJSONBegin(memoK int) *memoimpl.Call {
 	memoCall := memoMsgSecretJSON.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -1200,10 +1214,11 @@ var memoMsgSecretGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoMsgSecretGobBegin starts a call of MsgSecretGob and writes its key.
-func memoMsgSecretGobBegin(k int) *memoimpl.Call {
+func memoMsgSecretGobBegin(memoK int) *memoimpl.Call {
 	memoCall := memoMsgSecretGob.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -1283,10 +1298,11 @@ var memoMsgSecretZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoMsgSecretZstdBegin starts a call of MsgSecretZstd and writes its key.
-func memoMsgSecretZstdBegin(k int) *memoimpl.Call {
+func memoMsgSecretZstdBegin(memoK int) *memoimpl.Call {
 	memoCall := memoMsgSecretZstd.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -1369,10 +1385,11 @@ var memoShadowMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoShadowMsgpackBegin starts a call of ShadowMsgpack and writes its key.
-func memoShadowMsgpackBegin(k int) *memoimpl.Call {
+func memoShadowMsgpackBegin(memoK int) *memoimpl.Call {
 	memoCall := memoShadowMsgpack.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -1455,10 +1472,11 @@ var memoShadowJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoShadowJSONBegin starts a call of ShadowJSON and writes its key.
-func memoShadowJSONBegin(k int) *memoimpl.Call {
+func memoShadowJSONBegin(memoK int) *memoimpl.Call {
 	memoCall := memoShadowJSON.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -1541,10 +1559,11 @@ var memoShadowGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoShadowGobBegin starts a call of ShadowGob and writes its key.
-func memoShadowGobBegin(k int) *memoimpl.Call {
+func memoShadowGobBegin(memoK int) *memoimpl.Call {
 	memoCall := memoShadowGob.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -1624,10 +1643,11 @@ var memoShadowZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoShadowZstdBegin starts a call of ShadowZstd and writes its key.
-func memoShadowZstdBegin(k int) *memoimpl.Call {
+func memoShadowZstdBegin(memoK int) *memoimpl.Call {
 	memoCall := memoShadowZstd.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -1711,10 +1731,11 @@ var memoBagMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoBagMsgpackBegin starts a call of BagMsgpack and writes its key.
-func memoBagMsgpackBegin(k int) *memoimpl.Call {
+func memoBagMsgpackBegin(memoK int) *memoimpl.Call {
 	memoCall := memoBagMsgpack.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -1794,10 +1815,11 @@ var memoBagJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoBagJSONBegin starts a call of BagJSON and writes its key.
-func memoBagJSONBegin(k int) *memoimpl.Call {
+func memoBagJSONBegin(memoK int) *memoimpl.Call {
 	memoCall := memoBagJSON.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -1877,10 +1899,11 @@ var memoBagGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoBagGobBegin starts a call of BagGob and writes its key.
-func memoBagGobBegin(k int) *memoimpl.Call {
+func memoBagGobBegin(memoK int) *memoimpl.Call {
 	memoCall := memoBagGob.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -1961,10 +1984,11 @@ var memoBagZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoBagZstdBegin starts a call of BagZstd and writes its key.
-func memoBagZstdBegin(k int) *memoimpl.Call {
+func memoBagZstdBegin(memoK int) *memoimpl.Call {
 	memoCall := memoBagZstd.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -2045,10 +2069,11 @@ var memoPtrsMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoPtrsMsgpackBegin starts a call of PtrsMsgpack and writes its key.
-func memoPtrsMsgpackBegin(k int) *memoimpl.Call {
+func memoPtrsMsgpackBegin(memoK int) *memoimpl.Call {
 	memoCall := memoPtrsMsgpack.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -2128,10 +2153,11 @@ var memoPtrsJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoPtrsJSONBegin starts a call of PtrsJSON and writes its key.
-func memoPtrsJSONBegin(k int) *memoimpl.Call {
+func memoPtrsJSONBegin(memoK int) *memoimpl.Call {
 	memoCall := memoPtrsJSON.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -2211,10 +2237,11 @@ var memoPtrsGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoPtrsGobBegin starts a call of PtrsGob and writes its key.
-func memoPtrsGobBegin(k int) *memoimpl.Call {
+func memoPtrsGobBegin(memoK int) *memoimpl.Call {
 	memoCall := memoPtrsGob.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -2295,10 +2322,11 @@ var memoPtrsZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoPtrsZstdBegin starts a call of PtrsZstd and writes its key.
-func memoPtrsZstdBegin(k int) *memoimpl.Call {
+func memoPtrsZstdBegin(memoK int) *memoimpl.Call {
 	memoCall := memoPtrsZstd.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -2379,10 +2407,11 @@ var memoEmptyMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoEmptyMsgpackBegin starts a call of EmptyMsgpack and writes its key.
-func memoEmptyMsgpackBegin(k int) *memoimpl.Call {
+func memoEmptyMsgpackBegin(memoK int) *memoimpl.Call {
 	memoCall := memoEmptyMsgpack.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -2462,10 +2491,11 @@ var memoEmptyJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoEmptyJSONBegin starts a call of EmptyJSON and writes its key.
-func memoEmptyJSONBegin(k int) *memoimpl.Call {
+func memoEmptyJSONBegin(memoK int) *memoimpl.Call {
 	memoCall := memoEmptyJSON.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -2545,10 +2575,11 @@ var memoEmptyGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoEmptyGobBegin starts a call of EmptyGob and writes its key.
-func memoEmptyGobBegin(k int) *memoimpl.Call {
+func memoEmptyGobBegin(memoK int) *memoimpl.Call {
 	memoCall := memoEmptyGob.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -2629,10 +2660,11 @@ var memoEmptyZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoEmptyZstdBegin starts a call of EmptyZstd and writes its key.
-func memoEmptyZstdBegin(k int) *memoimpl.Call {
+func memoEmptyZstdBegin(memoK int) *memoimpl.Call {
 	memoCall := memoEmptyZstd.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -2713,10 +2745,11 @@ var memoNilSliceMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoNilSliceMsgpackBegin starts a call of NilSliceMsgpack and writes its key.
-func memoNilSliceMsgpackBegin(k int) *memoimpl.Call {
+func memoNilSliceMsgpackBegin(memoK int) *memoimpl.Call {
 	memoCall := memoNilSliceMsgpack.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -2796,10 +2829,11 @@ var memoNilSliceJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoNilSliceJSONBegin starts a call of NilSliceJSON and writes its key.
-func memoNilSliceJSONBegin(k int) *memoimpl.Call {
+func memoNilSliceJSONBegin(memoK int) *memoimpl.Call {
 	memoCall := memoNilSliceJSON.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -2879,10 +2913,11 @@ var memoNilSliceGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoNilSliceGobBegin starts a call of NilSliceGob and writes its key.
-func memoNilSliceGobBegin(k int) *memoimpl.Call {
+func memoNilSliceGobBegin(memoK int) *memoimpl.Call {
 	memoCall := memoNilSliceGob.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -2963,10 +2998,11 @@ var memoNilSliceZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoNilSliceZstdBegin starts a call of NilSliceZstd and writes its key.
-func memoNilSliceZstdBegin(k int) *memoimpl.Call {
+func memoNilSliceZstdBegin(memoK int) *memoimpl.Call {
 	memoCall := memoNilSliceZstd.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -3046,10 +3082,11 @@ var memoNaNMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoNaNMsgpackBegin starts a call of NaNMsgpack and writes its key.
-func memoNaNMsgpackBegin(k int) *memoimpl.Call {
+func memoNaNMsgpackBegin(memoK int) *memoimpl.Call {
 	memoCall := memoNaNMsgpack.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -3128,10 +3165,11 @@ var memoNaNJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoNaNJSONBegin starts a call of NaNJSON and writes its key.
-func memoNaNJSONBegin(k int) *memoimpl.Call {
+func memoNaNJSONBegin(memoK int) *memoimpl.Call {
 	memoCall := memoNaNJSON.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -3210,10 +3248,11 @@ var memoNaNGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoNaNGobBegin starts a call of NaNGob and writes its key.
-func memoNaNGobBegin(k int) *memoimpl.Call {
+func memoNaNGobBegin(memoK int) *memoimpl.Call {
 	memoCall := memoNaNGob.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -3293,10 +3332,11 @@ var memoNaNZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoNaNZstdBegin starts a call of NaNZstd and writes its key.
-func memoNaNZstdBegin(k int) *memoimpl.Call {
+func memoNaNZstdBegin(memoK int) *memoimpl.Call {
 	memoCall := memoNaNZstd.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -3377,10 +3417,11 @@ var memoTextMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoTextMsgpackBegin starts a call of TextMsgpack and writes its key.
-func memoTextMsgpackBegin(k int) *memoimpl.Call {
+func memoTextMsgpackBegin(memoK int) *memoimpl.Call {
 	memoCall := memoTextMsgpack.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -3460,10 +3501,11 @@ var memoTextJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoTextJSONBegin starts a call of TextJSON and writes its key.
-func memoTextJSONBegin(k int) *memoimpl.Call {
+func memoTextJSONBegin(memoK int) *memoimpl.Call {
 	memoCall := memoTextJSON.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -3543,10 +3585,11 @@ var memoTextGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoTextGobBegin starts a call of TextGob and writes its key.
-func memoTextGobBegin(k int) *memoimpl.Call {
+func memoTextGobBegin(memoK int) *memoimpl.Call {
 	memoCall := memoTextGob.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -3627,10 +3670,11 @@ var memoTextZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoTextZstdBegin starts a call of TextZstd and writes its key.
-func memoTextZstdBegin(k int) *memoimpl.Call {
+func memoTextZstdBegin(memoK int) *memoimpl.Call {
 	memoCall := memoTextZstd.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -3711,10 +3755,11 @@ var memoPlainMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoPlainMsgpackBegin starts a call of PlainMsgpack and writes its key.
-func memoPlainMsgpackBegin(k int) *memoimpl.Call {
+func memoPlainMsgpackBegin(memoK int) *memoimpl.Call {
 	memoCall := memoPlainMsgpack.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -3794,10 +3839,11 @@ var memoPlainJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoPlainJSONBegin starts a call of PlainJSON and writes its key.
-func memoPlainJSONBegin(k int) *memoimpl.Call {
+func memoPlainJSONBegin(memoK int) *memoimpl.Call {
 	memoCall := memoPlainJSON.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -3877,10 +3923,11 @@ var memoPlainGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoPlainGobBegin starts a call of PlainGob and writes its key.
-func memoPlainGobBegin(k int) *memoimpl.Call {
+func memoPlainGobBegin(memoK int) *memoimpl.Call {
 	memoCall := memoPlainGob.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -3961,10 +4008,11 @@ var memoPlainZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoPlainZstdBegin starts a call of PlainZstd and writes its key.
-func memoPlainZstdBegin(k int) *memoimpl.Call {
+func memoPlainZstdBegin(memoK int) *memoimpl.Call {
 	memoCall := memoPlainZstd.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -4045,10 +4093,11 @@ var memoNamedMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoNamedMsgpackBegin starts a call of NamedMsgpack and writes its key.
-func memoNamedMsgpackBegin(k int) *memoimpl.Call {
+func memoNamedMsgpackBegin(memoK int) *memoimpl.Call {
 	memoCall := memoNamedMsgpack.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -4128,10 +4177,11 @@ var memoNamedJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoNamedJSONBegin starts a call of NamedJSON and writes its key.
-func memoNamedJSONBegin(k int) *memoimpl.Call {
+func memoNamedJSONBegin(memoK int) *memoimpl.Call {
 	memoCall := memoNamedJSON.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -4211,10 +4261,11 @@ var memoNamedGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoNamedGobBegin starts a call of NamedGob and writes its key.
-func memoNamedGobBegin(k int) *memoimpl.Call {
+func memoNamedGobBegin(memoK int) *memoimpl.Call {
 	memoCall := memoNamedGob.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -4295,10 +4346,11 @@ var memoNamedZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoNamedZstdBegin starts a call of NamedZstd and writes its key.
-func memoNamedZstdBegin(k int) *memoimpl.Call {
+func memoNamedZstdBegin(memoK int) *memoimpl.Call {
 	memoCall := memoNamedZstd.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -4379,10 +4431,11 @@ var memoNestedMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoNestedMsgpackBegin starts a call of NestedMsgpack and writes its key.
-func memoNestedMsgpackBegin(k int) *memoimpl.Call {
+func memoNestedMsgpackBegin(memoK int) *memoimpl.Call {
 	memoCall := memoNestedMsgpack.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -4462,10 +4515,11 @@ var memoNestedJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoNestedJSONBegin starts a call of NestedJSON and writes its key.
-func memoNestedJSONBegin(k int) *memoimpl.Call {
+func memoNestedJSONBegin(memoK int) *memoimpl.Call {
 	memoCall := memoNestedJSON.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -4545,10 +4599,11 @@ var memoNestedGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoNestedGobBegin starts a call of NestedGob and writes its key.
-func memoNestedGobBegin(k int) *memoimpl.Call {
+func memoNestedGobBegin(memoK int) *memoimpl.Call {
 	memoCall := memoNestedGob.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -4629,10 +4684,11 @@ var memoNestedZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoNestedZstdBegin starts a call of NestedZstd and writes its key.
-func memoNestedZstdBegin(k int) *memoimpl.Call {
+func memoNestedZstdBegin(memoK int) *memoimpl.Call {
 	memoCall := memoNestedZstd.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -4714,10 +4770,11 @@ var memoCycleMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoCycleMsgpackBegin starts a call of CycleMsgpack and writes its key.
-func memoCycleMsgpackBegin(k int) *memoimpl.Call {
+func memoCycleMsgpackBegin(memoK int) *memoimpl.Call {
 	memoCall := memoCycleMsgpack.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -4799,10 +4856,11 @@ var memoCycleJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoCycleJSONBegin starts a call of CycleJSON and writes its key.
-func memoCycleJSONBegin(k int) *memoimpl.Call {
+func memoCycleJSONBegin(memoK int) *memoimpl.Call {
 	memoCall := memoCycleJSON.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -4884,10 +4942,11 @@ var memoCycleGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoCycleGobBegin starts a call of CycleGob and writes its key.
-func memoCycleGobBegin(k int) *memoimpl.Call {
+func memoCycleGobBegin(memoK int) *memoimpl.Call {
 	memoCall := memoCycleGob.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -4970,10 +5029,11 @@ var memoCycleZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoCycleZstdBegin starts a call of CycleZstd and writes its key.
-func memoCycleZstdBegin(k int) *memoimpl.Call {
+func memoCycleZstdBegin(memoK int) *memoimpl.Call {
 	memoCall := memoCycleZstd.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -5056,10 +5116,11 @@ var memoTreeMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoTreeMsgpackBegin starts a call of TreeMsgpack and writes its key.
-func memoTreeMsgpackBegin(k int) *memoimpl.Call {
+func memoTreeMsgpackBegin(memoK int) *memoimpl.Call {
 	memoCall := memoTreeMsgpack.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -5141,10 +5202,11 @@ var memoTreeJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoTreeJSONBegin starts a call of TreeJSON and writes its key.
-func memoTreeJSONBegin(k int) *memoimpl.Call {
+func memoTreeJSONBegin(memoK int) *memoimpl.Call {
 	memoCall := memoTreeJSON.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -5226,10 +5288,11 @@ var memoTreeGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoTreeGobBegin starts a call of TreeGob and writes its key.
-func memoTreeGobBegin(k int) *memoimpl.Call {
+func memoTreeGobBegin(memoK int) *memoimpl.Call {
 	memoCall := memoTreeGob.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -5312,10 +5375,11 @@ var memoTreeZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoTreeZstdBegin starts a call of TreeZstd and writes its key.
-func memoTreeZstdBegin(k int) *memoimpl.Call {
+func memoTreeZstdBegin(memoK int) *memoimpl.Call {
 	memoCall := memoTreeZstd.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -5396,10 +5460,11 @@ var memoAnyMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoAnyMsgpackBegin starts a call of AnyMsgpack and writes its key.
-func memoAnyMsgpackBegin(k int) *memoimpl.Call {
+func memoAnyMsgpackBegin(memoK int) *memoimpl.Call {
 	memoCall := memoAnyMsgpack.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -5481,10 +5546,11 @@ var memoAnyJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoAnyJSONBegin starts a call of AnyJSON and writes its key.
-func memoAnyJSONBegin(k int) *memoimpl.Call {
+func memoAnyJSONBegin(memoK int) *memoimpl.Call {
 	memoCall := memoAnyJSON.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -5567,10 +5633,11 @@ var memoAnyGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoAnyGobBegin starts a call of AnyGob and writes its key.
-func memoAnyGobBegin(k int) *memoimpl.Call {
+func memoAnyGobBegin(memoK int) *memoimpl.Call {
 	memoCall := memoAnyGob.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -5650,10 +5717,11 @@ var memoAnyZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoAnyZstdBegin starts a call of AnyZstd and writes its key.
-func memoAnyZstdBegin(k int) *memoimpl.Call {
+func memoAnyZstdBegin(memoK int) *memoimpl.Call {
 	memoCall := memoAnyZstd.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -5743,10 +5811,11 @@ var memoMultiMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoMultiMsgpackBegin starts a call of MultiMsgpack and writes its key.
-func memoMultiMsgpackBegin(k int) *memoimpl.Call {
+func memoMultiMsgpackBegin(memoK int) *memoimpl.Call {
 	memoCall := memoMultiMsgpack.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -5835,10 +5904,11 @@ var memoMultiJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoMultiJSONBegin starts a call of MultiJSON and writes its key.
-func memoMultiJSONBegin(k int) *memoimpl.Call {
+func memoMultiJSONBegin(memoK int) *memoimpl.Call {
 	memoCall := memoMultiJSON.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -5927,10 +5997,11 @@ var memoMultiGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoMultiGobBegin starts a call of MultiGob and writes its key.
-func memoMultiGobBegin(k int) *memoimpl.Call {
+func memoMultiGobBegin(memoK int) *memoimpl.Call {
 	memoCall := memoMultiGob.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -6020,10 +6091,11 @@ var memoMultiZstd = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoMultiZstdBegin starts a call of MultiZstd and writes its key.
-func memoMultiZstdBegin(k int) *memoimpl.Call {
+func memoMultiZstdBegin(memoK int) *memoimpl.Call {
 	memoCall := memoMultiZstd.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(k))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoK))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -6107,8 +6179,10 @@ var memoBoxedMsgpack = memoimpl.NewGeneric(memoimpl.FuncInfo{
 // memoBoxedMsgpackBegin starts a call of BoxedMsgpack and writes its key.
 func memoBoxedMsgpackBegin[T any](v T) *memoimpl.Call {
 	memoCall := memoimpl.Instance[T](memoBoxedMsgpack).Begin(context.Background())
-	w := memoCall.Key()
-	memo.Dynamic(w, v)
+	k := memoCall.BeginKey()
+	memo.Dynamic(k.Flush(), v)
+	k = k.Reload()
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -6189,8 +6263,10 @@ var memoBoxedJSON = memoimpl.NewGeneric(memoimpl.FuncInfo{
 // memoBoxedJSONBegin starts a call of BoxedJSON and writes its key.
 func memoBoxedJSONBegin[T any](v T) *memoimpl.Call {
 	memoCall := memoimpl.Instance[T](memoBoxedJSON).Begin(context.Background())
-	w := memoCall.Key()
-	memo.Dynamic(w, v)
+	k := memoCall.BeginKey()
+	memo.Dynamic(k.Flush(), v)
+	k = k.Reload()
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -6271,8 +6347,10 @@ var memoBoxedGob = memoimpl.NewGeneric(memoimpl.FuncInfo{
 // memoBoxedGobBegin starts a call of BoxedGob and writes its key.
 func memoBoxedGobBegin[T any](v T) *memoimpl.Call {
 	memoCall := memoimpl.Instance[T](memoBoxedGob).Begin(context.Background())
-	w := memoCall.Key()
-	memo.Dynamic(w, v)
+	k := memoCall.BeginKey()
+	memo.Dynamic(k.Flush(), v)
+	k = k.Reload()
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -6354,8 +6432,10 @@ var memoBoxedZstd = memoimpl.NewGeneric(memoimpl.FuncInfo{
 // memoBoxedZstdBegin starts a call of BoxedZstd and writes its key.
 func memoBoxedZstdBegin[T any](v T) *memoimpl.Call {
 	memoCall := memoimpl.Instance[T](memoBoxedZstd).Begin(context.Background())
-	w := memoCall.Key()
-	memo.Dynamic(w, v)
+	k := memoCall.BeginKey()
+	memo.Dynamic(k.Flush(), v)
+	k = k.Reload()
+	memoCall.EndKey(k)
 	return memoCall
 }
 

@@ -27,8 +27,10 @@ var memoFormat = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoFormatBegin starts a call of Format and writes its key.
 func memoFormatBegin(v any) *memoimpl.Call {
 	memoCall := memoFormat.Begin(context.Background())
-	w := memoCall.Key()
-	memo.Dynamic(w, v)
+	k := memoCall.BeginKey()
+	memo.Dynamic(k.Flush(), v)
+	k = k.Reload()
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -108,8 +110,10 @@ var memoTypeOf = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoTypeOfBegin starts a call of TypeOf and writes its key.
 func memoTypeOfBegin(v any) *memoimpl.Call {
 	memoCall := memoTypeOf.Begin(context.Background())
-	w := memoCall.Key()
-	memo.Dynamic(w, v)
+	k := memoCall.BeginKey()
+	memo.Dynamic(k.Flush(), v)
+	k = k.Reload()
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -189,9 +193,11 @@ var memoJoin = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoJoinBegin starts a call of Join and writes its key.
 func memoJoinBegin(sep string, args []any) *memoimpl.Call {
 	memoCall := memoJoin.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(sep)
-	memo.Dynamic(w, args)
+	k := memoCall.BeginKey()
+	k = k.Text(sep)
+	memo.Dynamic(k.Flush(), args)
+	k = k.Reload()
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -271,8 +277,10 @@ var memoName = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoNameBegin starts a call of Name and writes its key.
 func memoNameBegin(s fmt.Stringer) *memoimpl.Call {
 	memoCall := memoName.Begin(context.Background())
-	w := memoCall.Key()
-	memo.Dynamic(w, s)
+	k := memoCall.BeginKey()
+	memo.Dynamic(k.Flush(), s)
+	k = k.Reload()
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -351,8 +359,10 @@ var memoCode = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoCodeBegin starts a call of Code and writes its key.
 func memoCodeBegin(err error) *memoimpl.Call {
 	memoCall := memoCode.Begin(context.Background())
-	w := memoCall.Key()
-	memo.Dynamic(w, err)
+	k := memoCall.BeginKey()
+	memo.Dynamic(k.Flush(), err)
+	k = k.Reload()
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -432,8 +442,9 @@ var memoBig = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoBigBegin starts a call of Big and writes its key.
 func memoBigBegin(n int) *memoimpl.Call {
 	memoCall := memoBig.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 

@@ -31,8 +31,9 @@ var memoList = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoListBegin starts a call of List and writes its key.
 func memoListBegin(n int) *memoimpl.Call {
 	memoCall := memoList.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -116,8 +117,9 @@ var memoGrow = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoGrowBegin starts a call of Grow and writes its key.
 func memoGrowBegin(name string) *memoimpl.Call {
 	memoCall := memoGrow.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(name)
+	k := memoCall.BeginKey()
+	k = k.Text(name)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -200,8 +202,9 @@ var memoAccountJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoAccountJSONBegin starts a call of AccountJSON and writes its key.
 func memoAccountJSONBegin(owner string) *memoimpl.Call {
 	memoCall := memoAccountJSON.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(owner)
+	k := memoCall.BeginKey()
+	k = k.Text(owner)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -283,8 +286,9 @@ var memoAccountMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoAccountMsgpackBegin starts a call of AccountMsgpack and writes its key.
 func memoAccountMsgpackBegin(owner string) *memoimpl.Call {
 	memoCall := memoAccountMsgpack.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(owner)
+	k := memoCall.BeginKey()
+	k = k.Text(owner)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -366,8 +370,9 @@ var memoAccountGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoAccountGobBegin starts a call of AccountGob and writes its key.
 func memoAccountGobBegin(owner string) *memoimpl.Call {
 	memoCall := memoAccountGob.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(owner)
+	k := memoCall.BeginKey()
+	k = k.Text(owner)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -449,8 +454,9 @@ var memoLabelJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoLabelJSONBegin starts a call of LabelJSON and writes its key.
 func memoLabelJSONBegin(text string) *memoimpl.Call {
 	memoCall := memoLabelJSON.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(text)
+	k := memoCall.BeginKey()
+	k = k.Text(text)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -533,8 +539,9 @@ var memoLabelMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoLabelMsgpackBegin starts a call of LabelMsgpack and writes its key.
 func memoLabelMsgpackBegin(text string) *memoimpl.Call {
 	memoCall := memoLabelMsgpack.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(text)
+	k := memoCall.BeginKey()
+	k = k.Text(text)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -616,8 +623,9 @@ var memoStamp = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoStampBegin starts a call of Stamp and writes its key.
 func memoStampBegin(note string) *memoimpl.Call {
 	memoCall := memoStamp.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(note)
+	k := memoCall.BeginKey()
+	k = k.Text(note)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -701,9 +709,10 @@ var memoRatio = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoRatioBegin starts a call of Ratio and writes its key.
 func memoRatioBegin(x float64, y float64) *memoimpl.Call {
 	memoCall := memoRatio.Begin(context.Background())
-	w := memoCall.Key()
-	w.Float(x)
-	w.Float(y)
+	k := memoCall.BeginKey()
+	k = k.Float(x)
+	k = k.Float(y)
+	memoCall.EndKey(k)
 	return memoCall
 }
 

@@ -26,8 +26,9 @@ var memoArea = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoAreaBegin starts a call of Area and writes its key.
 func memoAreaBegin(b shapes.Box) *memoimpl.Call {
 	memoCall := memoArea.Begin(context.Background())
-	w := memoCall.Key()
-	memoKeyBox(w, &b)
+	k := memoCall.BeginKey()
+	k = memoKeyBox(k, &b)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -95,17 +96,19 @@ func (h AreaMemoHandle) Stats() memo.Stats {
 }
 
 // memoKeyBox writes the key of a value of type shapes.Box.
-func memoKeyBox(w *memo.KeyWriter, v *shapes.Box) {
-	w.Int(int64(v.Min.X))
-	w.Int(int64(v.Min.Y))
-	w.Int(int64(v.Max.X))
-	w.Int(int64(v.Max.Y))
+func memoKeyBox(k memo.Key, v *shapes.Box) memo.Key {
+	k = k.Int(int64(v.Min.X))
+	k = k.Int(int64(v.Min.Y))
+	k = k.Int(int64(v.Max.X))
+	k = k.Int(int64(v.Max.Y))
 	if v.Path == nil {
-		w.Present(false)
+		k = k.Present(false)
 	} else {
-		w.Present(true)
-		memo.Dynamic(w, (*v.Path))
+		k = k.Present(true)
+		memo.Dynamic(k.Flush(), (*v.Path))
+		k = k.Reload()
 	}
+	return k
 }
 
 // memoEqualInt compares a result of type int with what its encoding decodes

@@ -20,7 +20,7 @@ import (
 // memoSquare is the cache of Square.
 var memoSquare = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoSquareEqual,
-	Fingerprint: "0a251b63d847ab8b8f4e1cc3ec0cbdf5",
+	Fingerprint: "bd9083a89a640d12a5c0190fb28ec37d",
 	KeepsLocal:  true,
 	Name:        "Square",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
@@ -30,13 +30,15 @@ var memoSquare = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoSquareBegin starts a call of Square and writes its key.
 func memoSquareBegin(x *big.Int) *memoimpl.Call {
 	memoCall := memoSquare.Begin(context.Background())
-	w := memoCall.Key()
+	k := memoCall.BeginKey()
 	if x == nil {
-		w.Present(false)
+		k = k.Present(false)
 	} else {
-		w.Present(true)
-		memoimpl.KeyMarshaled(w, "math/big.Int", x.GobEncode)
+		k = k.Present(true)
+		memoimpl.KeyMarshaled(k.Flush(), "math/big.Int", x.GobEncode)
+		k = k.Reload()
 	}
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -106,7 +108,7 @@ func (h SquareMemoHandle) Stats() memo.Stats {
 // memoHalf is the cache of Half.
 var memoHalf = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "cc92565da0e558d9dd894cbbae44563f",
+	Fingerprint: "4635ed1ac6834efa7a8e4b147e8ee28e",
 	KeepsLocal:  true,
 	Name:        "Half",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
@@ -116,13 +118,15 @@ var memoHalf = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoHalfBegin starts a call of Half and writes its key.
 func memoHalfBegin(x *big.Float) *memoimpl.Call {
 	memoCall := memoHalf.Begin(context.Background())
-	w := memoCall.Key()
+	k := memoCall.BeginKey()
 	if x == nil {
-		w.Present(false)
+		k = k.Present(false)
 	} else {
-		w.Present(true)
-		memoimpl.KeyMarshaled(w, "math/big.Float", x.GobEncode)
+		k = k.Present(true)
+		memoimpl.KeyMarshaled(k.Flush(), "math/big.Float", x.GobEncode)
+		k = k.Reload()
 	}
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -192,7 +196,7 @@ func (h HalfMemoHandle) Stats() memo.Stats {
 // memoInverse is the cache of Inverse.
 var memoInverse = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "85bbfefac7477b6b9d788b3d98d41918",
+	Fingerprint: "23f5729cf9f99960813f0b3017d13469",
 	KeepsLocal:  true,
 	Name:        "Inverse",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
@@ -202,13 +206,15 @@ var memoInverse = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoInverseBegin starts a call of Inverse and writes its key.
 func memoInverseBegin(x *big.Rat) *memoimpl.Call {
 	memoCall := memoInverse.Begin(context.Background())
-	w := memoCall.Key()
+	k := memoCall.BeginKey()
 	if x == nil {
-		w.Present(false)
+		k = k.Present(false)
 	} else {
-		w.Present(true)
-		memoimpl.KeyMarshaled(w, "math/big.Rat", x.GobEncode)
+		k = k.Present(true)
+		memoimpl.KeyMarshaled(k.Flush(), "math/big.Rat", x.GobEncode)
+		k = k.Reload()
 	}
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -278,7 +284,7 @@ func (h InverseMemoHandle) Stats() memo.Stats {
 // memoMatches is the cache of Matches.
 var memoMatches = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "06426fc10e568c69e343ce93a98744be",
+	Fingerprint: "75b052fc57c75e3435064f6eb2b58388",
 	KeepsLocal:  true,
 	Name:        "Matches",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
@@ -287,9 +293,11 @@ var memoMatches = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoMatchesBegin starts a call of Matches and writes its key.
 func memoMatchesBegin(re *regexp.Regexp, text string) *memoimpl.Call {
 	memoCall := memoMatches.Begin(context.Background())
-	w := memoCall.Key()
-	keyRegexp(w, re)
-	w.Text(text)
+	k := memoCall.BeginKey()
+	keyRegexp(k.Flush(), re)
+	k = k.Reload()
+	k = k.Text(text)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -359,7 +367,7 @@ func (h MatchesMemoHandle) Stats() memo.Stats {
 // memoURLPath is the cache of URLPath.
 var memoURLPath = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "d383955b3ea6569976af788af6e2a3e4",
+	Fingerprint: "63763ac44ac5dd47e49a138182a1d6dd",
 	KeepsLocal:  true,
 	Name:        "URLPath",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
@@ -369,18 +377,19 @@ var memoURLPath = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoURLPathBegin starts a call of URLPath and writes its key.
 func memoURLPathBegin(u url.URL) *memoimpl.Call {
 	memoCall := memoURLPath.Begin(context.Background())
-	w := memoCall.Key()
-	w.BinaryMarshaler(&u)
-	w.Text(u.Scheme)
-	w.Text(u.Opaque)
-	w.Text(u.Host)
-	w.Text(u.Path)
-	w.Text(u.Fragment)
-	w.Text(u.RawQuery)
-	w.Text(u.RawPath)
-	w.Text(u.RawFragment)
-	w.Bool(u.ForceQuery)
-	w.Bool(u.OmitHost)
+	k := memoCall.BeginKey()
+	k = k.BinaryMarshaler(&u)
+	k = k.Text(u.Scheme)
+	k = k.Text(u.Opaque)
+	k = k.Text(u.Host)
+	k = k.Text(u.Path)
+	k = k.Text(u.Fragment)
+	k = k.Text(u.RawQuery)
+	k = k.Text(u.RawPath)
+	k = k.Text(u.RawFragment)
+	k = k.Bool(u.ForceQuery)
+	k = k.Bool(u.OmitHost)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -450,7 +459,7 @@ func (h URLPathMemoHandle) Stats() memo.Stats {
 // memoURLPathPtr is the cache of URLPathPtr.
 var memoURLPathPtr = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "09628b721fb0f8bb144d1ae9ed02e75f",
+	Fingerprint: "1be32fa28372c81d9f6d0054b297aaa3",
 	KeepsLocal:  true,
 	Name:        "URLPathPtr",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
@@ -460,23 +469,24 @@ var memoURLPathPtr = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoURLPathPtrBegin starts a call of URLPathPtr and writes its key.
 func memoURLPathPtrBegin(u *url.URL) *memoimpl.Call {
 	memoCall := memoURLPathPtr.Begin(context.Background())
-	w := memoCall.Key()
+	k := memoCall.BeginKey()
 	if u == nil {
-		w.Present(false)
+		k = k.Present(false)
 	} else {
-		w.Present(true)
-		w.BinaryMarshaler(u)
-		w.Text(u.Scheme)
-		w.Text(u.Opaque)
-		w.Text(u.Host)
-		w.Text(u.Path)
-		w.Text(u.Fragment)
-		w.Text(u.RawQuery)
-		w.Text(u.RawPath)
-		w.Text(u.RawFragment)
-		w.Bool(u.ForceQuery)
-		w.Bool(u.OmitHost)
+		k = k.Present(true)
+		k = k.BinaryMarshaler(u)
+		k = k.Text(u.Scheme)
+		k = k.Text(u.Opaque)
+		k = k.Text(u.Host)
+		k = k.Text(u.Path)
+		k = k.Text(u.Fragment)
+		k = k.Text(u.RawQuery)
+		k = k.Text(u.RawPath)
+		k = k.Text(u.RawFragment)
+		k = k.Bool(u.ForceQuery)
+		k = k.Bool(u.OmitHost)
 	}
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -548,7 +558,7 @@ var memoUserID = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "raw",
 	Equal:       memoUserIDEqual,
-	Fingerprint: "73b38ac591f560dba6d1819be7b686da",
+	Fingerprint: "017b8b3430cc205b041ba39955aa7e76",
 	Name:        "UserID",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
 	Size:        memoSizeOfID,
@@ -557,8 +567,9 @@ var memoUserID = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoUserIDBegin starts a call of UserID and writes its key.
 func memoUserIDBegin(n int) *memoimpl.Call {
 	memoCall := memoUserID.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -631,7 +642,7 @@ var memoGreeting = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "upper",
 	Equal:       memoEqualString,
-	Fingerprint: "a540c23edbd8b183408b1e0b904b3907",
+	Fingerprint: "137e42a8e7cebe84033bbf5b21e52302",
 	Name:        "Greeting",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
 	Size:        memoSizeOfString,
@@ -640,8 +651,9 @@ var memoGreeting = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoGreetingBegin starts a call of Greeting and writes its key.
 func memoGreetingBegin(name string) *memoimpl.Call {
 	memoCall := memoGreeting.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(name)
+	k := memoCall.BeginKey()
+	k = k.Text(name)
+	memoCall.EndKey(k)
 	return memoCall
 }
 

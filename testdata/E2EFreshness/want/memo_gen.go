@@ -30,8 +30,9 @@ var memoPrice = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoPriceBegin starts a call of Price and writes its key.
 func memoPriceBegin(ctx context.Context, item string) *memoimpl.Call {
 	memoCall := memoPrice.Begin(ctx)
-	w := memoCall.Key()
-	w.Text(item)
+	k := memoCall.BeginKey()
+	k = k.Text(item)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -116,8 +117,9 @@ var memoQuote = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoQuoteBegin starts a call of Quote and writes its key.
 func memoQuoteBegin(sym string) *memoimpl.Call {
 	memoCall := memoQuote.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(sym)
+	k := memoCall.BeginKey()
+	k = k.Text(sym)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -201,8 +203,9 @@ var memoRate = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoRateBegin starts a call of Rate and writes its key.
 func memoRateBegin(pair string) *memoimpl.Call {
 	memoCall := memoRate.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(pair)
+	k := memoCall.BeginKey()
+	k = k.Text(pair)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -289,8 +292,9 @@ var memoFind = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoFindBegin starts a call of Find and writes its key.
 func memoFindBegin(id int) *memoimpl.Call {
 	memoCall := memoFind.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(id))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(id))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -378,8 +382,9 @@ var memoSearch = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoSearchBegin starts a call of Search and writes its key.
 func memoSearchBegin(q string) *memoimpl.Call {
 	memoCall := memoSearch.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(q)
+	k := memoCall.BeginKey()
+	k = k.Text(q)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -464,8 +469,9 @@ var memoSession = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoSessionBegin starts a call of Session and writes its key.
 func memoSessionBegin(id string) *memoimpl.Call {
 	memoCall := memoSession.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(id)
+	k := memoCall.BeginKey()
+	k = k.Text(id)
+	memoCall.EndKey(k)
 	return memoCall
 }
 

@@ -27,14 +27,17 @@ var memoKeys = memoimpl.NewGeneric(memoimpl.FuncInfo{
 // memoKeysBegin starts a call of Keys and writes its key.
 func memoKeysBegin[K cmp.Ordered, V any](m map[K]V) *memoimpl.Call {
 	memoCall := memoimpl.Instance2[K, V](memoKeys).Begin(context.Background())
-	w := memoCall.Key()
-	w.BeginMap(len(m))
+	k := memoCall.BeginKey()
+	k = k.BeginMap(len(m))
 	for memoK0, memoV0 := range m {
-		w.MapEntry()
-		memo.Dynamic(w, memoK0)
-		memo.Dynamic(w, memoV0)
+		k = k.MapEntry()
+		memo.Dynamic(k.Flush(), memoK0)
+		k = k.Reload()
+		memo.Dynamic(k.Flush(), memoV0)
+		k = k.Reload()
 	}
-	w.EndMap()
+	k = k.EndMap()
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -113,18 +116,21 @@ var memoGroup = memoimpl.NewGeneric(memoimpl.FuncInfo{
 // memoGroupBegin starts a call of Group and writes its key.
 func memoGroupBegin[T any, K comparable](xs []T, key map[int]K) *memoimpl.Call {
 	memoCall := memoimpl.Instance2[T, K](memoGroup).Begin(context.Background())
-	w := memoCall.Key()
-	w.Length(len(xs))
+	k := memoCall.BeginKey()
+	k = k.Length(len(xs))
 	for memoI0 := range xs {
-		memo.Dynamic(w, xs[memoI0])
+		memo.Dynamic(k.Flush(), xs[memoI0])
+		k = k.Reload()
 	}
-	w.BeginMap(len(key))
+	k = k.BeginMap(len(key))
 	for memoK0, memoV0 := range key {
-		w.MapEntry()
-		w.Int(int64(memoK0))
-		memo.Dynamic(w, memoV0)
+		k = k.MapEntry()
+		k = k.Int(int64(memoK0))
+		memo.Dynamic(k.Flush(), memoV0)
+		k = k.Reload()
 	}
-	w.EndMap()
+	k = k.EndMap()
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -209,11 +215,13 @@ var memoMinMax = memoimpl.NewGeneric(memoimpl.FuncInfo{
 // memoMinMaxBegin starts a call of MinMax and writes its key.
 func memoMinMaxBegin[T cmp.Ordered](xs []T) *memoimpl.Call {
 	memoCall := memoimpl.Instance[T](memoMinMax).Begin(context.Background())
-	w := memoCall.Key()
-	w.Length(len(xs))
+	k := memoCall.BeginKey()
+	k = k.Length(len(xs))
 	for memoI0 := range xs {
-		memo.Dynamic(w, xs[memoI0])
+		memo.Dynamic(k.Flush(), xs[memoI0])
+		k = k.Reload()
 	}
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -301,9 +309,10 @@ var memoSwap = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoSwapBegin starts a call of Swap and writes its key.
 func memoSwapBegin(p Pair[int, string], q Pair[string, int]) *memoimpl.Call {
 	memoCall := memoSwap.Begin(context.Background())
-	w := memoCall.Key()
-	memoKeyPair(w, &p)
-	memoKeyPair2(w, &q)
+	k := memoCall.BeginKey()
+	k = memoKeyPair(k, &p)
+	k = memoKeyPair2(k, &q)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -383,13 +392,15 @@ var memoDepth = memoimpl.NewGeneric(memoimpl.FuncInfo{
 // memoDepthBegin starts a call of Depth and writes its key.
 func memoDepthBegin[T any](t *Tree[T]) *memoimpl.Call {
 	memoCall := memoimpl.Instance[T](memoDepth).Begin(context.Background())
-	w := memoCall.Key()
+	k := memoCall.BeginKey()
 	if t == nil {
-		w.Present(false)
+		k = k.Present(false)
 	} else {
-		w.Present(true)
-		memo.Dynamic(w, (*t))
+		k = k.Present(true)
+		memo.Dynamic(k.Flush(), (*t))
+		k = k.Reload()
 	}
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -468,8 +479,10 @@ var memoZero = memoimpl.NewGeneric(memoimpl.FuncInfo{
 // memoZeroBegin starts a call of Zero and writes its key.
 func memoZeroBegin[T any](x T) *memoimpl.Call {
 	memoCall := memoimpl.Instance[T](memoZero).Begin(context.Background())
-	w := memoCall.Key()
-	memo.Dynamic(w, x)
+	k := memoCall.BeginKey()
+	memo.Dynamic(k.Flush(), x)
+	k = k.Reload()
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -547,11 +560,16 @@ var memoQuad = memoimpl.NewGeneric(memoimpl.FuncInfo{
 // memoQuadBegin starts a call of Quad and writes its key.
 func memoQuadBegin[A any, B any, C any, D any](a A, b B, c C, d D) *memoimpl.Call {
 	memoCall := memoQuad.InstanceOf(reflect.TypeFor[A](), reflect.TypeFor[B](), reflect.TypeFor[C](), reflect.TypeFor[D]()).Begin(context.Background())
-	w := memoCall.Key()
-	memo.Dynamic(w, a)
-	memo.Dynamic(w, b)
-	memo.Dynamic(w, c)
-	memo.Dynamic(w, d)
+	k := memoCall.BeginKey()
+	memo.Dynamic(k.Flush(), a)
+	k = k.Reload()
+	memo.Dynamic(k.Flush(), b)
+	k = k.Reload()
+	memo.Dynamic(k.Flush(), c)
+	k = k.Reload()
+	memo.Dynamic(k.Flush(), d)
+	k = k.Reload()
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -630,13 +648,15 @@ var memoList_Join = memoimpl.NewGeneric(memoimpl.FuncInfo{
 // memoList_JoinBegin starts a call of List.Join and writes its key.
 func memoList_JoinBegin[T any](l List[T], sep string) *memoimpl.Call {
 	memoCall := memoimpl.Instance[T](memoList_Join).Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(l.Name)
-	w.Length(len(l.Items))
+	k := memoCall.BeginKey()
+	k = k.Text(l.Name)
+	k = k.Length(len(l.Items))
 	for memoI0 := range l.Items {
-		memo.Dynamic(w, l.Items[memoI0])
+		memo.Dynamic(k.Flush(), l.Items[memoI0])
+		k = k.Reload()
 	}
-	w.Text(sep)
+	k = k.Text(sep)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -719,9 +739,11 @@ var memoList_Repeat = memoimpl.NewGeneric(memoimpl.FuncInfo{
 // memoList_RepeatBegin starts a call of List.Repeat and writes its key.
 func memoList_RepeatBegin[T any](x T, n int) *memoimpl.Call {
 	memoCall := memoimpl.Instance[T](memoList_Repeat).Begin(context.Background())
-	w := memoCall.Key()
-	memo.Dynamic(w, x)
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	memo.Dynamic(k.Flush(), x)
+	k = k.Reload()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -793,15 +815,17 @@ func (h ListRepeatMemoHandle[T]) Stats() memo.Stats {
 }
 
 // memoKeyPair writes the key of a value of type Pair[int, string].
-func memoKeyPair(w *memo.KeyWriter, v *Pair[int, string]) {
-	w.Int(int64(v.First))
-	w.Text(v.Second)
+func memoKeyPair(k memo.Key, v *Pair[int, string]) memo.Key {
+	k = k.Int(int64(v.First))
+	k = k.Text(v.Second)
+	return k
 }
 
 // memoKeyPair2 writes the key of a value of type Pair[string, int].
-func memoKeyPair2(w *memo.KeyWriter, v *Pair[string, int]) {
-	w.Text(v.First)
-	w.Int(int64(v.Second))
+func memoKeyPair2(k memo.Key, v *Pair[string, int]) memo.Key {
+	k = k.Text(v.First)
+	k = k.Int(int64(v.Second))
+	return k
 }
 
 // memoSwapEqual compares the results of a call of Swap with what their

@@ -17,7 +17,7 @@ import (
 // memoGreet is the cache of Greet.
 var memoGreet = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "804d01dd2c485a1b7bc111de1d2e83ca",
+	Fingerprint: "0e8ff7027cabf0e3da0ee20b413fe157",
 	KeepsLocal:  true,
 	Name:        "Greet",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -27,9 +27,12 @@ var memoGreet = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoGreetBegin starts a call of Greet and writes its key.
 func memoGreetBegin(u User, s Session) *memoimpl.Call {
 	memoCall := memoGreet.Begin(context.Background())
-	w := memoCall.Key()
-	u.MemoKey(w)
-	s.MemoKey(w)
+	k := memoCall.BeginKey()
+	u.MemoKey(k.Flush())
+	k = k.Reload()
+	s.MemoKey(k.Flush())
+	k = k.Reload()
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -99,7 +102,7 @@ func (h GreetMemoHandle) Stats() memo.Stats {
 // memoAudit is the cache of Audit.
 var memoAudit = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "d3101c56599e04749dae4f1e98025f9a",
+	Fingerprint: "00d717fb33849c5c329c67891d711d17",
 	KeepsLocal:  true,
 	Name:        "Audit",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -108,30 +111,35 @@ var memoAudit = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoAuditBegin starts a call of Audit and writes its key.
 func memoAuditBegin(u *User, s *Session, all []Session, by map[string]User) *memoimpl.Call {
 	memoCall := memoAudit.Begin(context.Background())
-	w := memoCall.Key()
+	k := memoCall.BeginKey()
 	if u == nil {
-		w.Present(false)
+		k = k.Present(false)
 	} else {
-		w.Present(true)
-		(*u).MemoKey(w)
+		k = k.Present(true)
+		(*u).MemoKey(k.Flush())
+		k = k.Reload()
 	}
 	if s == nil {
-		w.Present(false)
+		k = k.Present(false)
 	} else {
-		w.Present(true)
-		(*s).MemoKey(w)
+		k = k.Present(true)
+		(*s).MemoKey(k.Flush())
+		k = k.Reload()
 	}
-	w.Length(len(all))
+	k = k.Length(len(all))
 	for memoI0 := range all {
-		all[memoI0].MemoKey(w)
+		all[memoI0].MemoKey(k.Flush())
+		k = k.Reload()
 	}
-	w.BeginMap(len(by))
+	k = k.BeginMap(len(by))
 	for memoK0, memoV0 := range by {
-		w.MapEntry()
-		w.Text(memoK0)
-		memoV0.MemoKey(w)
+		k = k.MapEntry()
+		k = k.Text(memoK0)
+		memoV0.MemoKey(k.Flush())
+		k = k.Reload()
 	}
-	w.EndMap()
+	k = k.EndMap()
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -211,12 +219,13 @@ var memoClimate = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoClimateBegin starts a call of Climate and writes its key.
 func memoClimateBegin(t Celsius, s Span, addr netip.Addr) *memoimpl.Call {
 	memoCall := memoClimate.Begin(context.Background())
-	w := memoCall.Key()
-	w.BinaryMarshaler(t)
-	w.BinaryMarshaler(&s)
-	w.Int(int64(s.From))
-	w.Int(int64(s.To))
-	w.BinaryMarshaler(addr)
+	k := memoCall.BeginKey()
+	k = k.BinaryMarshaler(t)
+	k = k.BinaryMarshaler(&s)
+	k = k.Int(int64(s.From))
+	k = k.Int(int64(s.To))
+	k = k.BinaryMarshaler(addr)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -286,7 +295,7 @@ func (h ClimateMemoHandle) Stats() memo.Stats {
 // memoArea2 is the cache of Area2.
 var memoArea2 = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "bcb5d1e417e5b9ceaebe987720dcacdd",
+	Fingerprint: "811ad994bd8438b7c1e5079cc245926d",
 	KeepsLocal:  true,
 	Name:        "Area2",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -296,8 +305,9 @@ var memoArea2 = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoArea2Begin starts a call of Area2 and writes its key.
 func memoArea2Begin(s Shape) *memoimpl.Call {
 	memoCall := memoArea2.Begin(context.Background())
-	w := memoCall.Key()
-	w.Keyer(s)
+	k := memoCall.BeginKey()
+	k = k.Keyer(s)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -367,7 +377,7 @@ func (h Area2MemoHandle) Stats() memo.Stats {
 // memoKeyed is the cache of Keyed.
 var memoKeyed = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "b68e83591e2c2bfc7eee2a7f7305d10f",
+	Fingerprint: "d9082da9dbe7b65cc2a58db375b6f895",
 	KeepsLocal:  true,
 	Name:        "Keyed",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -375,10 +385,11 @@ var memoKeyed = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoKeyedBegin starts a call of Keyed and writes its key.
-func memoKeyedBegin(k memo.Keyer) *memoimpl.Call {
+func memoKeyedBegin(memoK memo.Keyer) *memoimpl.Call {
 	memoCall := memoKeyed.Begin(context.Background())
-	w := memoCall.Key()
-	w.Keyer(k)
+	k := memoCall.BeginKey()
+	k = k.Keyer(memoK)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -448,7 +459,7 @@ func (h KeyedMemoHandle) Stats() memo.Stats {
 // memoPromoted is the cache of Promoted.
 var memoPromoted = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "d05e76d020d8ab703281d1355c51a933",
+	Fingerprint: "d77b710f11a748498604d995e27c2363",
 	KeepsLocal:  true,
 	Name:        "Promoted",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -458,9 +469,10 @@ var memoPromoted = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoPromotedBegin starts a call of Promoted and writes its key.
 func memoPromotedBegin(s Stamp, a Admin) *memoimpl.Call {
 	memoCall := memoPromoted.Begin(context.Background())
-	w := memoCall.Key()
-	memoKeyStamp(w, &s)
-	memoKeyAdmin(w, &a)
+	k := memoCall.BeginKey()
+	k = memoKeyStamp(k, &s)
+	k = memoKeyAdmin(k, &a)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -528,15 +540,18 @@ func (h PromotedMemoHandle) Stats() memo.Stats {
 }
 
 // memoKeyStamp writes the key of a value of type Stamp.
-func memoKeyStamp(w *memo.KeyWriter, v *Stamp) {
-	w.Time(v.Time)
-	w.Text(v.Label)
+func memoKeyStamp(k memo.Key, v *Stamp) memo.Key {
+	k = k.Time(v.Time)
+	k = k.Text(v.Label)
+	return k
 }
 
 // memoKeyAdmin writes the key of a value of type Admin.
-func memoKeyAdmin(w *memo.KeyWriter, v *Admin) {
-	v.User.MemoKey(w)
-	w.Int(int64(v.Level))
+func memoKeyAdmin(k memo.Key, v *Admin) memo.Key {
+	v.User.MemoKey(k.Flush())
+	k = k.Reload()
+	k = k.Int(int64(v.Level))
+	return k
 }
 
 // memoEqualString compares a result of type string with what its encoding

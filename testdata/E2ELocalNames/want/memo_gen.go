@@ -25,8 +25,9 @@ var memoHFunc = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoHFuncBegin starts a call of H and writes its key.
 func memoHFuncBegin(h int) *memoimpl.Call {
 	memoCall := memoHFunc.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(h))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(h))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -103,10 +104,11 @@ var memoWFunc = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoWFuncBegin starts a call of W and writes its key.
-func memoWFuncBegin(memoW int) *memoimpl.Call {
+func memoWFuncBegin(w int) *memoimpl.Call {
 	memoCall := memoWFunc.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(memoW))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(w))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -186,8 +188,9 @@ var memoCtxFunc = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoCtxFuncBegin starts a call of Ctx and writes its key.
 func memoCtxFuncBegin(memoCtx context.Context, ctx string) *memoimpl.Call {
 	memoCall := memoCtxFunc.Begin(memoCtx)
-	w := memoCall.Key()
-	w.Text(ctx)
+	k := memoCall.BeginKey()
+	k = k.Text(ctx)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -267,11 +270,12 @@ var memoCallFunc = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoCallFuncBegin starts a call of Call and writes its key.
 func memoCallFuncBegin(memoArg0 int, memoArg1 int, memoArg2 int, memoArg3 string) *memoimpl.Call {
 	memoCall := memoCallFunc.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(memoArg0))
-	w.Int(int64(memoArg1))
-	w.Int(int64(memoArg2))
-	w.Text(memoArg3)
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoArg0))
+	k = k.Int(int64(memoArg1))
+	k = k.Int(int64(memoArg2))
+	k = k.Text(memoArg3)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -350,11 +354,12 @@ var memoRFunc = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoRFuncBegin starts a call of R and writes its key.
-func memoRFuncBegin(h int, memoW int) *memoimpl.Call {
+func memoRFuncBegin(h int, w int) *memoimpl.Call {
 	memoCall := memoRFunc.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(h))
-	w.Int(int64(memoW))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(h))
+	k = k.Int(int64(w))
+	memoCall.EndKey(k)
 	return memoCall
 }
 

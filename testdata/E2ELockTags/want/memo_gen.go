@@ -27,8 +27,9 @@ var memoSlow = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoSlowBegin starts a call of Slow and writes its key.
 func memoSlowBegin(n int) *memoimpl.Call {
 	memoCall := memoSlow.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -114,8 +115,9 @@ var memoUnlocked = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoUnlockedBegin starts a call of Unlocked and writes its key.
 func memoUnlockedBegin(n int) *memoimpl.Call {
 	memoCall := memoUnlocked.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -199,8 +201,9 @@ var memoProfile = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoProfileBegin starts a call of Profile and writes its key.
 func memoProfileBegin(id int) *memoimpl.Call {
 	memoCall := memoProfile.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(id))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(id))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -284,8 +287,9 @@ var memoOrder = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoOrderBegin starts a call of Order and writes its key.
 func memoOrderBegin(id int) *memoimpl.Call {
 	memoCall := memoOrder.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(id))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(id))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -368,8 +372,9 @@ var memoPlain = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoPlainBegin starts a call of Plain and writes its key.
 func memoPlainBegin(id int) *memoimpl.Call {
 	memoCall := memoPlain.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(id))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(id))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -451,8 +456,9 @@ var memoLocal = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoLocalBegin starts a call of Local and writes its key.
 func memoLocalBegin(id int) *memoimpl.Call {
 	memoCall := memoLocal.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(id))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(id))
+	memoCall.EndKey(k)
 	return memoCall
 }
 

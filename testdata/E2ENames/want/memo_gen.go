@@ -25,18 +25,19 @@ var memoShadow = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoShadowBegin starts a call of Shadow and writes its key.
-func memoShadowBegin(ctx context.Context, memoW string, h int, memoArg5 int, memoArg6 Label, parts []int, memoArg8 bool) *memoimpl.Call {
+func memoShadowBegin(ctx context.Context, w string, h int, memoArg5 int, memoArg6 Label, parts []int, memoArg8 bool) *memoimpl.Call {
 	memoCall := memoShadow.Begin(ctx)
-	w := memoCall.Key()
-	w.Text(memoW)
-	w.Int(int64(h))
-	w.Int(int64(memoArg5))
-	w.Text(string(memoArg6))
-	w.Length(len(parts))
+	k := memoCall.BeginKey()
+	k = k.Text(w)
+	k = k.Int(int64(h))
+	k = k.Int(int64(memoArg5))
+	k = k.Text(string(memoArg6))
+	k = k.Length(len(parts))
 	for memoI0 := range parts {
-		w.Int(int64(parts[memoI0]))
+		k = k.Int(int64(parts[memoI0]))
 	}
-	w.Bool(memoArg8)
+	k = k.Bool(memoArg8)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -118,9 +119,10 @@ var memoAnonymous = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoAnonymousBegin starts a call of Anonymous and writes its key.
 func memoAnonymousBegin(memoArg0 int, memoArg1 string) *memoimpl.Call {
 	memoCall := memoAnonymous.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(memoArg0))
-	w.Text(memoArg1)
+	k := memoCall.BeginKey()
+	k = k.Int(int64(memoArg0))
+	k = k.Text(memoArg1)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -201,8 +203,9 @@ var memoBlank = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoBlankBegin starts a call of Blank and writes its key.
 func memoBlankBegin(s string) *memoimpl.Call {
 	memoCall := memoBlank.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(s)
+	k := memoCall.BeginKey()
+	k = k.Text(s)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -282,8 +285,9 @@ var memoNamed = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoNamedBegin starts a call of Named and writes its key.
 func memoNamedBegin(n int) *memoimpl.Call {
 	memoCall := memoNamed.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -371,8 +375,9 @@ var memoThree = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoThreeBegin starts a call of Three and writes its key.
 func memoThreeBegin(s string) *memoimpl.Call {
 	memoCall := memoThree.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(s)
+	k := memoCall.BeginKey()
+	k = k.Text(s)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -454,8 +459,9 @@ var memolower = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memolowerBegin starts a call of lower and writes its key.
 func memolowerBegin(n int) *memoimpl.Call {
 	memoCall := memolower.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -534,8 +540,9 @@ var memofetchPrice = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memofetchPriceBegin starts a call of price and writes its key.
 func memofetchPriceBegin(item string) *memoimpl.Call {
 	memoCall := memofetchPrice.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(item)
+	k := memoCall.BeginKey()
+	k = k.Text(item)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -615,8 +622,9 @@ var memoLookup = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoLookupBegin starts a call of find and writes its key.
 func memoLookupBegin(key string) *memoimpl.Call {
 	memoCall := memoLookup.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(key)
+	k := memoCall.BeginKey()
+	k = k.Text(key)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -696,8 +704,9 @@ var memoKeyItem = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoKeyItemBegin starts a call of KeyItem and writes its key.
 func memoKeyItemBegin(it Item) *memoimpl.Call {
 	memoCall := memoKeyItem.Begin(context.Background())
-	w := memoCall.Key()
-	memoKeyItem2(w, &it)
+	k := memoCall.BeginKey()
+	k = memoKeyItem2(k, &it)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -777,11 +786,12 @@ var memocart_total = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memocart_totalBegin starts a call of cart.total and writes its key.
 func memocart_totalBegin(items []Item) *memoimpl.Call {
 	memoCall := memocart_total.Begin(context.Background())
-	w := memoCall.Key()
-	w.Length(len(items))
+	k := memoCall.BeginKey()
+	k = k.Length(len(items))
 	for memoI0 := range items {
-		memoKeyItem2(w, &items[memoI0])
+		k = memoKeyItem2(k, &items[memoI0])
 	}
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -865,14 +875,15 @@ var memoSvc_Get = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoSvc_GetBegin starts a call of Svc.Get and writes its key.
 func memoSvc_GetBegin(memoRecv *Svc, id int) *memoimpl.Call {
 	memoCall := memoSvc_Get.Begin(context.Background())
-	w := memoCall.Key()
+	k := memoCall.BeginKey()
 	if memoRecv == nil {
-		w.Present(false)
+		k = k.Present(false)
 	} else {
-		w.Present(true)
-		memoKeySvc(w, memoRecv)
+		k = k.Present(true)
+		k = memoKeySvc(k, memoRecv)
 	}
-	w.Int(int64(id))
+	k = k.Int(int64(id))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -957,8 +968,9 @@ var memoSvc_Since = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoSvc_SinceBegin starts a call of Svc.Since and writes its key.
 func memoSvc_SinceBegin(d int) *memoimpl.Call {
 	memoCall := memoSvc_Since.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(d))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(d))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -1040,11 +1052,12 @@ var memoSvc_Plus = memoimpl.NewFunc(memoimpl.FuncInfo{
 })
 
 // memoSvc_PlusBegin starts a call of Svc.Plus and writes its key.
-func memoSvc_PlusBegin(memoW Svc, h int) *memoimpl.Call {
+func memoSvc_PlusBegin(w Svc, h int) *memoimpl.Call {
 	memoCall := memoSvc_Plus.Begin(context.Background())
-	w := memoCall.Key()
-	memoKeySvc(w, &memoW)
-	w.Int(int64(h))
+	k := memoCall.BeginKey()
+	k = memoKeySvc(k, &w)
+	k = k.Int(int64(h))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -1126,8 +1139,9 @@ var memoBox_Get = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoBox_GetBegin starts a call of Box_Get and writes its key.
 func memoBox_GetBegin(n int) *memoimpl.Call {
 	memoCall := memoBox_Get.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -1207,9 +1221,10 @@ var memoBox_Get2 = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoBox_Get2Begin starts a call of Box.Get and writes its key.
 func memoBox_Get2Begin(b Box, n int) *memoimpl.Call {
 	memoCall := memoBox_Get2.Begin(context.Background())
-	w := memoCall.Key()
-	memoKeyBox(w, &b)
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = memoKeyBox(k, &b)
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -1291,8 +1306,9 @@ var memoTaken2 = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoTaken2Begin starts a call of Taken and writes its key.
 func memoTaken2Begin(n int) *memoimpl.Call {
 	memoCall := memoTaken2.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -1360,19 +1376,22 @@ func (h TakenMemoHandle) Stats() memo.Stats {
 }
 
 // memoKeyItem2 writes the key of a value of type Item.
-func memoKeyItem2(w *memo.KeyWriter, v *Item) {
-	w.Text(v.Name)
-	w.Int(int64(v.N))
+func memoKeyItem2(k memo.Key, v *Item) memo.Key {
+	k = k.Text(v.Name)
+	k = k.Int(int64(v.N))
+	return k
 }
 
 // memoKeySvc writes the key of a value of type Svc.
-func memoKeySvc(w *memo.KeyWriter, v *Svc) {
-	w.Int(int64(v.N))
+func memoKeySvc(k memo.Key, v *Svc) memo.Key {
+	k = k.Int(int64(v.N))
+	return k
 }
 
 // memoKeyBox writes the key of a value of type Box.
-func memoKeyBox(w *memo.KeyWriter, v *Box) {
-	w.Int(int64(v.N))
+func memoKeyBox(k memo.Key, v *Box) memo.Key {
+	k = k.Int(int64(v.N))
+	return k
 }
 
 // memoEqualString compares a result of type string with what its encoding

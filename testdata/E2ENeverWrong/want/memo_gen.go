@@ -28,8 +28,9 @@ var memoBalance = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoBalanceBegin starts a call of Balance and writes its key.
 func memoBalanceBegin(name string) *memoimpl.Call {
 	memoCall := memoBalance.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(name)
+	k := memoCall.BeginKey()
+	k = k.Text(name)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -110,8 +111,9 @@ var memoLimit = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoLimitBegin starts a call of Limit and writes its key.
 func memoLimitBegin(name string) *memoimpl.Call {
 	memoCall := memoLimit.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(name)
+	k := memoCall.BeginKey()
+	k = k.Text(name)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -190,8 +192,10 @@ var memoLabel = memoimpl.NewGeneric(memoimpl.FuncInfo{
 // memoLabelBegin starts a call of Label and writes its key.
 func memoLabelBegin[T any](v T) *memoimpl.Call {
 	memoCall := memoimpl.Instance[T](memoLabel).Begin(context.Background())
-	w := memoCall.Key()
-	memo.Dynamic(w, v)
+	k := memoCall.BeginKey()
+	memo.Dynamic(k.Flush(), v)
+	k = k.Reload()
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -270,8 +274,10 @@ var memoDiskLabel = memoimpl.NewGeneric(memoimpl.FuncInfo{
 // memoDiskLabelBegin starts a call of DiskLabel and writes its key.
 func memoDiskLabelBegin[T any](v T) *memoimpl.Call {
 	memoCall := memoimpl.Instance[T](memoDiskLabel).Begin(context.Background())
-	w := memoCall.Key()
-	memo.Dynamic(w, v)
+	k := memoCall.BeginKey()
+	memo.Dynamic(k.Flush(), v)
+	k = k.Reload()
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -342,7 +348,7 @@ func (h DiskLabelMemoHandle[T]) Stats() memo.Stats {
 // memoDescribe is the cache of Describe.
 var memoDescribe = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "5fbc4b3e2fd45fe1c2919f3cc6e0deeb",
+	Fingerprint: "1925ca19b61ba33ce98d9883ad23b57f",
 	KeepsLocal:  true,
 	Name:        "Describe",
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
@@ -352,8 +358,9 @@ var memoDescribe = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoDescribeBegin starts a call of Describe and writes its key.
 func memoDescribeBegin(s Shape) *memoimpl.Call {
 	memoCall := memoDescribe.Begin(context.Background())
-	w := memoCall.Key()
-	w.Keyer(s)
+	k := memoCall.BeginKey()
+	k = k.Keyer(s)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -432,8 +439,9 @@ var memoOpen = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoOpenBegin starts a call of Open and writes its key.
 func memoOpenBegin(name string) *memoimpl.Call {
 	memoCall := memoOpen.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(name)
+	k := memoCall.BeginKey()
+	k = k.Text(name)
+	memoCall.EndKey(k)
 	return memoCall
 }
 

@@ -28,9 +28,10 @@ var memoSales = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoSalesBegin starts a call of Sales and writes its key.
 func memoSalesBegin(region string, n int) *memoimpl.Call {
 	memoCall := memoSales.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(region)
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Text(region)
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -113,8 +114,9 @@ var memoMaybe = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoMaybeBegin starts a call of Maybe and writes its key.
 func memoMaybeBegin(n int) *memoimpl.Call {
 	memoCall := memoMaybe.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 

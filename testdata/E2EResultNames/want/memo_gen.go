@@ -33,8 +33,9 @@ var memoLocals = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoLocalsBegin starts a call of Locals and writes its key.
 func memoLocalsBegin(n int) *memoimpl.Call {
 	memoCall := memoLocals.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -116,8 +117,9 @@ var memoOne = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoOneBegin starts a call of One and writes its key.
 func memoOneBegin(n int) *memoimpl.Call {
 	memoCall := memoOne.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -196,8 +198,9 @@ var memoSelf = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoSelfBegin starts a call of Self and writes its key.
 func memoSelfBegin(n int) *memoimpl.Call {
 	memoCall := memoSelf.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -277,8 +280,9 @@ var memoFind = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoFindBegin starts a call of Find and writes its key.
 func memoFindBegin(id int) *memoimpl.Call {
 	memoCall := memoFind.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(id))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(id))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -359,8 +363,9 @@ var memoPredeclared = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoPredeclaredBegin starts a call of Predeclared and writes its key.
 func memoPredeclaredBegin(n int) *memoimpl.Call {
 	memoCall := memoPredeclared.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -445,8 +450,9 @@ var memoLiterals = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoLiteralsBegin starts a call of Literals and writes its key.
 func memoLiteralsBegin(n int) *memoimpl.Call {
 	memoCall := memoLiterals.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 

@@ -27,13 +27,14 @@ var memoInts = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoIntsBegin starts a call of Ints and writes its key.
 func memoIntsBegin(a int, b int8, c int16, d int32, e int64, r rune) *memoimpl.Call {
 	memoCall := memoInts.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(a))
-	w.Int(int64(b))
-	w.Int(int64(c))
-	w.Int(int64(d))
-	w.Int(e)
-	w.Int(int64(r))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(a))
+	k = k.Int(int64(b))
+	k = k.Int(int64(c))
+	k = k.Int(int64(d))
+	k = k.Int(e)
+	k = k.Int(int64(r))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -113,14 +114,15 @@ var memoUints = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoUintsBegin starts a call of Uints and writes its key.
 func memoUintsBegin(a uint, b uint8, c uint16, d uint32, e uint64, p uintptr, y byte) *memoimpl.Call {
 	memoCall := memoUints.Begin(context.Background())
-	w := memoCall.Key()
-	w.Uint(uint64(a))
-	w.Uint(uint64(b))
-	w.Uint(uint64(c))
-	w.Uint(uint64(d))
-	w.Uint(e)
-	w.Uint(uint64(p))
-	w.Uint(uint64(y))
+	k := memoCall.BeginKey()
+	k = k.Uint(uint64(a))
+	k = k.Uint(uint64(b))
+	k = k.Uint(uint64(c))
+	k = k.Uint(uint64(d))
+	k = k.Uint(e)
+	k = k.Uint(uint64(p))
+	k = k.Uint(uint64(y))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -200,11 +202,12 @@ var memoFloats = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoFloatsBegin starts a call of Floats and writes its key.
 func memoFloatsBegin(f32 float32, f64 float64, c64 complex64, c128 complex128) *memoimpl.Call {
 	memoCall := memoFloats.Begin(context.Background())
-	w := memoCall.Key()
-	w.Float(float64(f32))
-	w.Float(f64)
-	w.Complex(complex128(c64))
-	w.Complex(c128)
+	k := memoCall.BeginKey()
+	k = k.Float(float64(f32))
+	k = k.Float(f64)
+	k = k.Complex(complex128(c64))
+	k = k.Complex(c128)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -284,10 +287,11 @@ var memoText = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoTextBegin starts a call of Text and writes its key.
 func memoTextBegin(b bool, s string, raw []byte) *memoimpl.Call {
 	memoCall := memoText.Begin(context.Background())
-	w := memoCall.Key()
-	w.Bool(b)
-	w.Text(s)
-	w.Blob(raw)
+	k := memoCall.BeginKey()
+	k = k.Bool(b)
+	k = k.Text(s)
+	k = k.Blob(raw)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -366,18 +370,19 @@ var memoArrays = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoArraysBegin starts a call of Arrays and writes its key.
 func memoArraysBegin(xs [3]int, digest [4]byte, grid [2][2]bool) *memoimpl.Call {
 	memoCall := memoArrays.Begin(context.Background())
-	w := memoCall.Key()
+	k := memoCall.BeginKey()
 	for memoI0 := range xs {
-		w.Int(int64(xs[memoI0]))
+		k = k.Int(int64(xs[memoI0]))
 	}
 	for memoI0 := range digest {
-		w.Uint(uint64(digest[memoI0]))
+		k = k.Uint(uint64(digest[memoI0]))
 	}
 	for memoI0 := range grid {
 		for memoI1 := range grid[memoI0] {
-			w.Bool(grid[memoI0][memoI1])
+			k = k.Bool(grid[memoI0][memoI1])
 		}
 	}
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -457,14 +462,15 @@ var memoNamed = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoNamedBegin starts a call of Named and writes its key.
 func memoNamedBegin(id ID, l Label, f Flag, r Ratio, b Blob, c Count, n Name) *memoimpl.Call {
 	memoCall := memoNamed.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(id))
-	w.Text(string(l))
-	w.Bool(bool(f))
-	w.Float(float64(r))
-	w.Blob(b)
-	w.Int(int64(c))
-	w.Text(n)
+	k := memoCall.BeginKey()
+	k = k.Int(int64(id))
+	k = k.Text(string(l))
+	k = k.Bool(bool(f))
+	k = k.Float(float64(r))
+	k = k.Blob(b)
+	k = k.Int(int64(c))
+	k = k.Text(n)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -544,8 +550,9 @@ var memoWhen = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoWhenBegin starts a call of When and writes its key.
 func memoWhenBegin(t time.Time) *memoimpl.Call {
 	memoCall := memoWhen.Begin(context.Background())
-	w := memoCall.Key()
-	w.Time(t)
+	k := memoCall.BeginKey()
+	k = k.Time(t)
+	memoCall.EndKey(k)
 	return memoCall
 }
 

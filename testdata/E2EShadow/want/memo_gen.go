@@ -31,10 +31,11 @@ var memocontext = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memocontextBegin starts a call of Lookup and writes its key.
 func memocontextBegin(ctx memoctx.Context, m memo, mode memofs.FileMode, d memotime.Duration) *memoimpl.Call {
 	memoCall := memocontext.Begin(ctx)
-	w := memoCall.Key()
-	memoKeyMemo(w, &m)
-	w.Uint(uint64(mode))
-	w.Int(int64(d))
+	k := memoCall.BeginKey()
+	k = memoKeyMemo(k, &m)
+	k = k.Uint(uint64(mode))
+	k = k.Int(int64(d))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -113,8 +114,9 @@ var memoSlot = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoSlotBegin starts a call of Slot and writes its key.
 func memoSlotBegin(i int) *memoimpl.Call {
 	memoCall := memoSlot.Begin(memoctx.Background())
-	w := memoCall.Key()
-	w.Int(int64(i))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(i))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -184,8 +186,9 @@ func (h SlotMemoHandle) Stats() memort2.Stats {
 }
 
 // memoKeyMemo writes the key of a value of type memo.
-func memoKeyMemo(w *memort2.KeyWriter, v *memo) {
-	w.Int(int64(v.x))
+func memoKeyMemo(k memort2.Key, v *memo) memort2.Key {
+	k = k.Int(int64(v.x))
+	return k
 }
 
 // memoEqualString compares a result of type string with what its encoding

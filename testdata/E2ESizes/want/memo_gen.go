@@ -917,8 +917,9 @@ var memoLoad = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoLoadBegin starts a call of Load and writes its key.
 func memoLoadBegin(id int64) *memoimpl.Call {
 	memoCall := memoLoad.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(id)
+	k := memoCall.BeginKey()
+	k = k.Int(id)
+	memoCall.EndKey(k)
 	return memoCall
 }
 

@@ -27,8 +27,9 @@ var memoPrice = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoPriceBegin starts a call of Price and writes its key.
 func memoPriceBegin(id int) *memoimpl.Call {
 	memoCall := memoPrice.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(id))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(id))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -112,8 +113,9 @@ var memoPriceJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoPriceJSONBegin starts a call of PriceJSON and writes its key.
 func memoPriceJSONBegin(id int) *memoimpl.Call {
 	memoCall := memoPriceJSON.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(id))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(id))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -194,8 +196,9 @@ var memoRelease = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoReleaseBegin starts a call of Release and writes its key.
 func memoReleaseBegin(n int) *memoimpl.Call {
 	memoCall := memoRelease.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -280,8 +283,9 @@ var memoLoadUser = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoLoadUserBegin starts a call of LoadUser and writes its key.
 func memoLoadUserBegin(name string) *memoimpl.Call {
 	memoCall := memoLoadUser.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(name)
+	k := memoCall.BeginKey()
+	k = k.Text(name)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -364,8 +368,9 @@ var memoOpen = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoOpenBegin starts a call of Open and writes its key.
 func memoOpenBegin(id int) *memoimpl.Call {
 	memoCall := memoOpen.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(id))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(id))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -449,8 +454,9 @@ var memoItemJSON = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoItemJSONBegin starts a call of ItemJSON and writes its key.
 func memoItemJSONBegin(n int) *memoimpl.Call {
 	memoCall := memoItemJSON.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -534,8 +540,9 @@ var memoItemMsgpack = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoItemMsgpackBegin starts a call of ItemMsgpack and writes its key.
 func memoItemMsgpackBegin(n int) *memoimpl.Call {
 	memoCall := memoItemMsgpack.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -620,8 +627,9 @@ var memoItemGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoItemGobBegin starts a call of ItemGob and writes its key.
 func memoItemGobBegin(n int) *memoimpl.Call {
 	memoCall := memoItemGob.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -704,9 +712,10 @@ var memoChain = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoChainBegin starts a call of Chain and writes its key.
 func memoChainBegin(n int, doubly bool) *memoimpl.Call {
 	memoCall := memoChain.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
-	w.Bool(doubly)
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	k = k.Bool(doubly)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -790,9 +799,10 @@ var memoChainGob = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoChainGobBegin starts a call of ChainGob and writes its key.
 func memoChainGobBegin(n int, doubly bool) *memoimpl.Call {
 	memoCall := memoChainGob.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
-	w.Bool(doubly)
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	k = k.Bool(doubly)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -876,8 +886,9 @@ var memoMeeting = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoMeetingBegin starts a call of Meeting and writes its key.
 func memoMeetingBegin(id int) *memoimpl.Call {
 	memoCall := memoMeeting.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(id))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(id))
+	memoCall.EndKey(k)
 	return memoCall
 }
 

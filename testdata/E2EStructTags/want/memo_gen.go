@@ -28,9 +28,10 @@ func memoSumBegin(p struct {
 	Y int "json:\"y\""
 }) *memoimpl.Call {
 	memoCall := memoSum.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(p.X))
-	w.Int(int64(p.Y))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(p.X))
+	k = k.Int(int64(p.Y))
+	memoCall.EndKey(k)
 	return memoCall
 }
 

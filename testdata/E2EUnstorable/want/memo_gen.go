@@ -29,8 +29,9 @@ var memoSecret = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoSecretBegin starts a call of Secret and writes its key.
 func memoSecretBegin(n int) *memoimpl.Call {
 	memoCall := memoSecret.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -111,8 +112,9 @@ var memoKept = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoKeptBegin starts a call of Kept and writes its key.
 func memoKeptBegin(n int) *memoimpl.Call {
 	memoCall := memoKept.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -196,8 +198,9 @@ var memoShape = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoShapeBegin starts a call of Shape and writes its key.
 func memoShapeBegin(n int) *memoimpl.Call {
 	memoCall := memoShape.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -280,8 +283,9 @@ var memoCounter = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoCounterBegin starts a call of Counter and writes its key.
 func memoCounterBegin(n int) *memoimpl.Call {
 	memoCall := memoCounter.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -363,8 +367,9 @@ var memoGrow = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoGrowBegin starts a call of Grow and writes its key.
 func memoGrowBegin(n int) *memoimpl.Call {
 	memoCall := memoGrow.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -449,8 +454,9 @@ var memoChain = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoChainBegin starts a call of Chain and writes its key.
 func memoChainBegin(n int) *memoimpl.Call {
 	memoCall := memoChain.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -533,8 +539,9 @@ var memoStamped = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoStampedBegin starts a call of Stamped and writes its key.
 func memoStampedBegin(n int) *memoimpl.Call {
 	memoCall := memoStamped.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -622,8 +629,9 @@ var memoPack = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoPackBegin starts a call of Pack and writes its key.
 func memoPackBegin(n int) *memoimpl.Call {
 	memoCall := memoPack.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -706,8 +714,9 @@ var memoPipes = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoPipesBegin starts a call of Pipes and writes its key.
 func memoPipesBegin(n int) *memoimpl.Call {
 	memoCall := memoPipes.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -792,8 +801,9 @@ var memoGobbed = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoGobbedBegin starts a call of Gobbed and writes its key.
 func memoGobbedBegin(n int) *memoimpl.Call {
 	memoCall := memoGobbed.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -874,8 +884,10 @@ var memoSame = memoimpl.NewGeneric(memoimpl.FuncInfo{
 // memoSameBegin starts a call of Same and writes its key.
 func memoSameBegin[T any](v T) *memoimpl.Call {
 	memoCall := memoimpl.Instance[T](memoSame).Begin(context.Background())
-	w := memoCall.Key()
-	memo.Dynamic(w, v)
+	k := memoCall.BeginKey()
+	memo.Dynamic(k.Flush(), v)
+	k = k.Reload()
+	memoCall.EndKey(k)
 	return memoCall
 }
 

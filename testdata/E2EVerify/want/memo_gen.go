@@ -29,8 +29,9 @@ var memoCounts = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoCountsBegin starts a call of Counts and writes its key.
 func memoCountsBegin(n int) *memoimpl.Call {
 	memoCall := memoCounts.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -112,8 +113,9 @@ var memoLevel = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoLevelBegin starts a call of Level and writes its key.
 func memoLevelBegin(n int) *memoimpl.Call {
 	memoCall := memoLevel.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -195,8 +197,9 @@ var memoFetch = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoFetchBegin starts a call of Fetch and writes its key.
 func memoFetchBegin(name string) *memoimpl.Call {
 	memoCall := memoFetch.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(name)
+	k := memoCall.BeginKey()
+	k = k.Text(name)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -278,8 +281,9 @@ var memoSchedule = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoScheduleBegin starts a call of Schedule and writes its key.
 func memoScheduleBegin(zone string) *memoimpl.Call {
 	memoCall := memoSchedule.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(zone)
+	k := memoCall.BeginKey()
+	k = k.Text(zone)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -360,8 +364,9 @@ var memoMeeting = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoMeetingBegin starts a call of Meeting and writes its key.
 func memoMeetingBegin(day int) *memoimpl.Call {
 	memoCall := memoMeeting.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(day))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(day))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -449,8 +454,9 @@ var memoSplit = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoSplitBegin starts a call of Split and writes its key.
 func memoSplitBegin(s string) *memoimpl.Call {
 	memoCall := memoSplit.Begin(context.Background())
-	w := memoCall.Key()
-	w.Text(s)
+	k := memoCall.BeginKey()
+	k = k.Text(s)
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -533,8 +539,10 @@ var memoWrap = memoimpl.NewGeneric(memoimpl.FuncInfo{
 // memoWrapBegin starts a call of Wrap and writes its key.
 func memoWrapBegin[T any](v T) *memoimpl.Call {
 	memoCall := memoimpl.Instance[T](memoWrap).Begin(context.Background())
-	w := memoCall.Key()
-	memo.Dynamic(w, v)
+	k := memoCall.BeginKey()
+	memo.Dynamic(k.Flush(), v)
+	k = k.Reload()
+	memoCall.EndKey(k)
 	return memoCall
 }
 
@@ -616,8 +624,9 @@ var memoUnchecked = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoUncheckedBegin starts a call of Unchecked and writes its key.
 func memoUncheckedBegin(n int) *memoimpl.Call {
 	memoCall := memoUnchecked.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
