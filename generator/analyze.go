@@ -94,6 +94,10 @@ func (a *analyzer) function(f *found) *funcModel {
 		a.errs.add(f.pos, "cannot resolve the type of %s", f.decl.Name.Name)
 		return nil
 	}
+	if obj.Name() == "_" {
+		a.errs.add(f.pos, "a function named _ cannot be called, so it cannot be memoized: give it a name")
+		return nil
+	}
 	sig := obj.Type().(*types.Signature)
 	fm := &funcModel{pos: f.pos, obj: obj, sig: sig, dir: f.dir, name: obj.Name()}
 	a.results(f, fm)

@@ -63,6 +63,13 @@ func classify(t types.Type, local *types.Package) (keyKind, string) {
 		if hasKeyMethod(t, local) {
 			return kindKeyMethod, ""
 		}
+		// A string, number, bool or byte slice is keyed by its value even
+		// when its type has a marshaling method: the method may print two
+		// values alike that the function tells apart (net.IP's 4- and
+		// 16-byte forms, an address type whose MarshalText lower-cases).
+		if kind, ok := valueKind(t); ok {
+			return kind, ""
+		}
 		if hasBinaryMarshaler(t, local) {
 			return kindBinary, ""
 		}
@@ -98,6 +105,21 @@ func classify(t types.Type, local *types.Package) (keyKind, string) {
 		return kindInvalid, "a channel has no value to key"
 	}
 	return kindInvalid, "it has no stable encoding"
+}
+
+// valueKind returns the kind of t when its underlying type is a basic type
+// that can be keyed or a byte slice: values keyed exactly as they are.
+func valueKind(t types.Type) (keyKind, bool) {
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		kind, _ := classifyBasic(u)
+		return kind, kind != kindInvalid
+	case *types.Slice:
+		if b, ok := types.Unalias(u.Elem()).(*types.Basic); ok && b.Kind() == types.Byte {
+			return kindBytes, true
+		}
+	}
+	return kindInvalid, false
 }
 
 func classifyBasic(b *types.Basic) (keyKind, string) {

@@ -607,11 +607,22 @@ func (r *funcRenderer) renderHandle(f *jen.File) {
 	fm := r.fm
 	tps := fm.typeParams()
 	handleType := jen.Id(fm.handleType).Types(typeParamNames(tps)...)
+	// The handle's receiver is h, unless a parameter, the method's own
+	// receiver or a type parameter has that name.
 	recv := "h"
-	for _, p := range fm.params {
-		if p.name == "h" {
-			recv = "memoH"
+	taken := func(name string) bool {
+		if fm.recv != nil && fm.recv.name == name {
+			return true
 		}
+		for i := range tps.Len() {
+			if tps.At(i).Obj().Name() == name {
+				return true
+			}
+		}
+		return slices.ContainsFunc(fm.params, func(p paramModel) bool { return p.name == name })
+	}
+	if taken(recv) {
+		recv = "memoH"
 	}
 
 	f.Commentf("%s returns the handle of %s's cache.", fm.handle, r.wrapperRef())

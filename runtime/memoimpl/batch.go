@@ -209,6 +209,25 @@ func batchLookup[K comparable, V any](b *Batch, id K, refresh bool, begin func(*
 	return it, v, false
 }
 
+// recheckMissing is recheck for the ID's missing marker in an in-memory
+// table: a batch that finished between this one's missed lookups and its
+// joining the ID's flight may have marked the ID missing, which this batch
+// and the flight's waiters then share instead of fetching the ID again.
+func recheckMissing[K comparable](it *batchItem[K]) bool {
+	mc := it.mc
+	if mc == nil || mc.refresh || mc.b == nil || mc.b.table == nil || mc.f.fresh {
+		return false
+	}
+	_, expires, ok := loadTable[string](mc)
+	if !ok {
+		return false
+	}
+	it.fc.val, it.fc.expires = absentID, expires
+	it.c.f.flight.finish(string(it.c.w.Bytes()), it.fc)
+	mc.hit(expires)
+	return true
+}
+
 // release ends the item's calls that are still open.
 func (it *batchItem[K]) release() {
 	if it.c != nil {
@@ -251,6 +270,9 @@ func batchRound[K comparable, V any](ctx context.Context, b *Batch, todo []*batc
 		}
 		if v, ok := recheck[V](it.c, it.fc); ok {
 			out[it.id] = v
+			continue
+		}
+		if recheckMissing(it) {
 			continue
 		}
 		lead = append(lead, it)

@@ -7,7 +7,9 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"net"
 	"net/netip"
+	"strings"
 	"time"
 
 	memo "github.com/memogen/memogen/runtime"
@@ -49,7 +51,9 @@ func Audit(u *User, s *Session, all []Session, by map[string]User) int {
 	return len(all) + len(by)
 }
 
-// Celsius is keyed by MarshalBinary with a value receiver.
+// Celsius has a MarshalBinary method with a value receiver, but is keyed by
+// its value, as every number is: the method rounds, and the function tells
+// 21.5 from 21.54.
 type Celsius float64
 
 // MarshalBinary writes the temperature rounded to a tenth of a degree.
@@ -64,6 +68,22 @@ type Span struct{ From, To int }
 // exported fields, so {0 10} and {5 15} make two keys.
 func (s *Span) MarshalBinary() ([]byte, error) {
 	return binary.AppendVarint(nil, int64(s.To-s.From)), nil
+}
+
+// Address is a string type whose MarshalText lower-cases: keyed by its
+// value, not by the method, which prints two addresses alike.
+type Address string
+
+// MarshalText writes the address in lower case.
+func (a Address) MarshalText() ([]byte, error) { return []byte(strings.ToLower(string(a))), nil }
+
+// Greeting tells addresses that differ in case apart, and net.IP's 4- and
+// 16-byte forms of one address, which its AppendText prints alike.
+//
+//memo:cache
+func Greeting(a Address, ip net.IP) string {
+	calls["Greeting"]++
+	return fmt.Sprintf("Hello %s (%d bytes)", a, len(ip))
 }
 
 // Climate takes BinaryMarshalers, including a standard library one.
@@ -154,11 +174,18 @@ func main() {
 	fmt.Println("# encoding.BinaryMarshaler")
 	ip := netip.MustParseAddr("192.0.2.1")
 	show("Climate(21.5, {0 10}, 192.0.2.1)", ClimateCached(21.5, Span{0, 10}, ip), "Climate")
-	show("Climate(21.54, {0 10}, ..): same encoding", ClimateCached(21.54, Span{0, 10}, ip), "Climate")
+	show("Climate(21.54, {0 10}, ..): keyed by value", ClimateCached(21.54, Span{0, 10}, ip), "Climate")
 	show("Climate(21.5, {5 15}, ..): fields differ", ClimateCached(21.5, Span{5, 15}, ip), "Climate")
 	show("Climate(21.6, {0 10}, ..)", ClimateCached(21.6, Span{0, 10}, ip), "Climate")
 	show("Climate(21.5, {0 11}, ..)", ClimateCached(21.5, Span{0, 11}, ip), "Climate")
 	show("Climate(21.5, {0 10}, 192.0.2.2)", ClimateCached(21.5, Span{0, 10}, netip.MustParseAddr("192.0.2.2")), "Climate")
+
+	fmt.Println("# strings, numbers and byte slices are keyed by value, whatever their methods print")
+	ip4 := net.ParseIP("192.0.2.1").To4()
+	show("Greeting(Ann@Example.com, 4-byte ip)", GreetingCached("Ann@Example.com", ip4), "Greeting")
+	show("Greeting(ann@example.com, 4-byte ip)", GreetingCached("ann@example.com", ip4), "Greeting")
+	show("Greeting(ann@example.com, 16-byte ip)", GreetingCached("ann@example.com", ip4.To16()), "Greeting")
+	show("Greeting(ann@example.com, 16-byte ip) again", GreetingCached("ann@example.com", ip4.To16()), "Greeting")
 
 	fmt.Println("# key methods promoted from embedded fields do not hide the other fields")
 	noon := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)

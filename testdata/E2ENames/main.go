@@ -126,6 +126,10 @@ func main() {
 	show("(w Svc{1}).Plus(2)", Svc{N: 1}.PlusCached(2), "Plus")
 	show("(w Svc{1}).Plus(2) again", Svc{N: 1}.PlusCached(2), "Plus")
 	show("(w Svc{2}).Plus(2)", Svc{N: 2}.PlusCached(2), "Plus")
+	show("(h Handler{hi }).Greet(ann)", Handler{Prefix: "hi "}.GreetCached("ann"), "Greet")
+	show("(h Handler{hi }).Greet(ann) again", Handler{Prefix: "hi "}.GreetCached("ann"), "Greet")
+	greeted, outcome := Handler{Prefix: "hi "}.GreetMemo().WithOutcome("ann")
+	show("(h Handler{hi }).GreetMemo().WithOutcome(ann)", fmt.Sprint(greeted, " ", outcome), "Greet")
 	c := &cart{}
 	show("cart.total([{a 1} {b 2}])", c.totalCached([]Item{{"a", 1}, {"b", 2}}), "total")
 	show("cart.total([{a 1} {b 2}]) again", c.totalCached([]Item{{"a", 1}, {"b", 2}}), "total")

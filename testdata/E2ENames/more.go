@@ -115,3 +115,14 @@ func Taken(n int) int {
 	calls["Taken"]++
 	return n + 1
 }
+
+// Handler's methods have receivers named h, like the handle's methods.
+type Handler struct{ Prefix string }
+
+// Greet's receiver is named h.
+//
+//memo:cache receiver=fields
+func (h Handler) Greet(name string) string {
+	calls["Greet"]++
+	return h.Prefix + name
+}

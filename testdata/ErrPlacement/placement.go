@@ -30,3 +30,8 @@ func Misspelled(n int) int { return n }
 //
 //memo:flush
 func Other(n int) int { return n }
+
+// A function named _ cannot be called.
+//
+//memo:cache
+func _(n int) int { return n }

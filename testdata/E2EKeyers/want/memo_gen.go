@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"net"
 	"net/netip"
 
 	_ "github.com/memogen/memogen/backends/memory"
@@ -206,6 +207,89 @@ func (h AuditMemoHandle) Stats() memo.Stats {
 	return memoAudit.Stats()
 }
 
+// memoGreeting is the cache of Greeting.
+var memoGreeting = memoimpl.NewFunc(memoimpl.FuncInfo{
+	Equal:       memoEqualString,
+	Fingerprint: "c78c306bd9e799fdb4aa67ae112de5e3",
+	KeepsLocal:  true,
+	Name:        "Greeting",
+	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
+	Size:        memoSizeOfString,
+})
+
+// memoGreetingBegin starts a call of Greeting and writes its key.
+func memoGreetingBegin(a Address, ip net.IP) *memoimpl.Call {
+	memoCall := memoGreeting.Begin(context.Background())
+	k := memoCall.BeginKey()
+	k = k.Text(string(a))
+	k = k.Blob(ip)
+	memoCall.EndKey(k)
+	return memoCall
+}
+
+// GreetingCached is the memoized form of [Greeting]: calls with equal
+// arguments share one result, computed once. The key is made of a and ip.
+func GreetingCached(a Address, ip net.IP) string {
+	memoCall := memoGreetingBegin(a, ip)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("a", a, "ip", ip)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Greeting(a, ip), nil
+	})
+	return memoR
+}
+
+// GreetingMemo returns the handle of [GreetingCached]'s cache.
+func GreetingMemo() GreetingMemoHandle {
+	return GreetingMemoHandle{}
+}
+
+// GreetingMemoHandle controls the cache of [GreetingCached].
+type GreetingMemoHandle struct{}
+
+// Forget removes the cached result for these arguments, if any.
+func (h GreetingMemoHandle) Forget(a Address, ip net.IP) error {
+	return memoGreetingBegin(a, ip).Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments.
+func (h GreetingMemoHandle) Contains(a Address, ip net.IP) bool {
+	return memoGreetingBegin(a, ip).Contains()
+}
+
+// WithOutcome calls [GreetingCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h GreetingMemoHandle) WithOutcome(a Address, ip net.IP) (string, memo.Outcome) {
+	memoCall := memoGreetingBegin(a, ip)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("a", a, "ip", ip)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Greeting(a, ip), nil
+	})
+	return memoR, memoOutcome
+}
+
+// Clear removes every cached result.
+func (h GreetingMemoHandle) Clear(ctx context.Context) error {
+	return memoGreeting.Clear(ctx)
+}
+
+// Stats returns the cache's counters.
+func (h GreetingMemoHandle) Stats() memo.Stats {
+	return memoGreeting.Stats()
+}
+
 // memoClimate is the cache of Climate.
 var memoClimate = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
@@ -220,7 +304,7 @@ var memoClimate = memoimpl.NewFunc(memoimpl.FuncInfo{
 func memoClimateBegin(t Celsius, s Span, addr netip.Addr) *memoimpl.Call {
 	memoCall := memoClimate.Begin(context.Background())
 	k := memoCall.BeginKey()
-	k = k.BinaryMarshaler(t)
+	k = k.Float(float64(t))
 	k = k.BinaryMarshaler(&s)
 	k = k.Int(int64(s.From))
 	k = k.Int(int64(s.To))

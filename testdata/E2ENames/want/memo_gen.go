@@ -1375,6 +1375,94 @@ func (h TakenMemoHandle) Stats() memo.Stats {
 	return memoTaken2.Stats()
 }
 
+// memoHandler_Greet is the cache of Handler.Greet.
+var memoHandler_Greet = memoimpl.NewFunc(memoimpl.FuncInfo{
+	Equal:       memoEqualString,
+	Fingerprint: "9a9dbc082de898755caa3137e1bd0986",
+	KeepsLocal:  true,
+	Name:        "Greet",
+	Package:     "github.com/memogen/memogen/testdata/E2ENames",
+	Receiver:    "Handler",
+	Size:        memoSizeOfString,
+})
+
+// memoHandler_GreetBegin starts a call of Handler.Greet and writes its key.
+func memoHandler_GreetBegin(h Handler, name string) *memoimpl.Call {
+	memoCall := memoHandler_Greet.Begin(context.Background())
+	k := memoCall.BeginKey()
+	k = memoKeyHandler(k, &h)
+	k = k.Text(name)
+	memoCall.EndKey(k)
+	return memoCall
+}
+
+// GreetCached is the memoized form of [Handler.Greet]: calls with equal
+// receivers and arguments share one result, computed once. The key is made of
+// name.
+func (h Handler) GreetCached(name string) string {
+	memoCall := memoHandler_GreetBegin(h, name)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("name", name)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return h.Greet(name), nil
+	})
+	return memoR
+}
+
+// GreetMemo returns the handle of [Handler.GreetCached]'s cache.
+func (h Handler) GreetMemo() HandlerGreetMemoHandle {
+	return HandlerGreetMemoHandle{recv: h}
+}
+
+// HandlerGreetMemoHandle controls the cache of [Handler.GreetCached].
+type HandlerGreetMemoHandle struct {
+	recv Handler
+}
+
+// Forget removes the cached result for these arguments, if any.
+func (memoH HandlerGreetMemoHandle) Forget(name string) error {
+	return memoHandler_GreetBegin(memoH.recv, name).Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments.
+func (memoH HandlerGreetMemoHandle) Contains(name string) bool {
+	return memoHandler_GreetBegin(memoH.recv, name).Contains()
+}
+
+// WithOutcome calls [Handler.GreetCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (memoH HandlerGreetMemoHandle) WithOutcome(name string) (string, memo.Outcome) {
+	h := memoH.recv
+	memoCall := memoHandler_GreetBegin(h, name)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("name", name)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return h.Greet(name), nil
+	})
+	return memoR, memoOutcome
+}
+
+// Clear removes every cached result.
+func (memoH HandlerGreetMemoHandle) Clear(ctx context.Context) error {
+	return memoHandler_Greet.Clear(ctx)
+}
+
+// Stats returns the cache's counters.
+func (memoH HandlerGreetMemoHandle) Stats() memo.Stats {
+	return memoHandler_Greet.Stats()
+}
+
 // memoKeyItem2 writes the key of a value of type Item.
 func memoKeyItem2(k memo.Key, v *Item) memo.Key {
 	k = k.Text(v.Name)
@@ -1391,6 +1479,12 @@ func memoKeySvc(k memo.Key, v *Svc) memo.Key {
 // memoKeyBox writes the key of a value of type Box.
 func memoKeyBox(k memo.Key, v *Box) memo.Key {
 	k = k.Int(int64(v.N))
+	return k
+}
+
+// memoKeyHandler writes the key of a value of type Handler.
+func memoKeyHandler(k memo.Key, v *Handler) memo.Key {
+	k = k.Text(v.Prefix)
 	return k
 }
 
