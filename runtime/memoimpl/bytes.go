@@ -19,6 +19,7 @@ import (
 func (c *Call) byteKey() store.Key {
 	if c.key.Digest == "" {
 		c.key = store.Key{Func: c.f.id, Digest: digestHex(c.f.prefix, c.w.Bytes()), Codec: c.b.codecSpec}
+		c.cold = true
 	}
 	return c.key
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	memo "github.com/memogen/memogen/runtime"
+	"github.com/memogen/memogen/runtime/internal/registry"
 	"github.com/memogen/memogen/runtime/store"
 	"reflect"
 	"sync"
@@ -44,6 +45,12 @@ type callState struct {
 	ctx     context.Context
 	stripe  uint32 // which stripe of a hitCounter the call counts on; kept across uses
 	refresh bool
+	// observed is whether the hook or the logger sees the call, as the
+	// settings said when it began.
+	observed bool
+	// cold is whether start or key, below, were set, for release to clear:
+	// a hit on an in-memory table touches neither's cache lines.
+	cold bool
 
 	backendDown bool          // an operation of this call on its backend failed
 	outcome     *memo.Outcome // where [Call.TrackOutcome] wants the outcome, or nil
@@ -85,8 +92,8 @@ func (f *Func) Begin(ctx context.Context) *Call {
 		ctx = context.Background()
 	}
 	c.f, c.ctx, c.cfg = f, ctx, currentConfig()
-	if c.cfg.observing() {
-		c.start = time.Now()
+	if c.observed = c.cfg.observing(); c.observed {
+		c.start, c.cold = time.Now(), true
 	}
 	return c
 }
@@ -96,9 +103,9 @@ func (f *Func) Begin(ctx context.Context) *Call {
 func (c *Call) release() {
 	c.w.Reset()
 	c.f, c.ctx, c.cfg, c.b = nil, nil, nil, nil
-	c.refresh, c.start = false, time.Time{}
-	if c.key.Digest != "" {
-		c.key = store.Key{}
+	c.refresh, c.observed = false, false
+	if c.cold {
+		c.start, c.key, c.cold = time.Time{}, store.Key{}, false
 	}
 	if c.summary != nil || c.cacheErr != nil || c.strictErr != nil || c.probeUntil != 0 || c.outcome != nil || c.stale != nil {
 		c.summary, c.cacheErr, c.strictErr = nil, nil, nil
@@ -190,7 +197,10 @@ func Lookup[R any](c *Call, refresh bool) (result R, ok bool) {
 		c.refresh = true
 		return result, false
 	}
-	if !c.usable() {
+	if b := c.f.bound.Load(); c.b == nil && b != nil && b.plainTable && b.gen == registry.Gen() && c.w.Err() == nil && !c.cfg.disabled() {
+		// The common case, checked inline: what usable would find.
+		c.b = b
+	} else if !c.usable() {
 		return result, false
 	}
 	if c.b.boundErr != nil {
@@ -233,7 +243,7 @@ func loadTable[R any](c *Call) (result R, expires int64, ok bool) {
 func (c *Call) hit(expires int64) {
 	c.f.stats.hits.Add(&c.stripe)
 	c.setOutcome(memo.Hit)
-	if c.cfg.observing() {
+	if c.observed {
 		c.f.report(c.ctx, c.cfg, c.keyBytes(), memo.Hit, c.start, expires, c.cacheErr)
 	}
 }

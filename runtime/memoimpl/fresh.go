@@ -196,7 +196,7 @@ func startRefresh[R any](c *Call, compute func(ctx context.Context) (R, error)) 
 	// the value it was to replace (see leadFresh).
 	c.ctx, c.refresh, c.cacheErr = ctx, true, nil
 	if c.cfg.observing() {
-		c.start = time.Now()
+		c.start, c.cold = time.Now(), true
 	}
 	state.StartBackground()
 	go func() {

@@ -153,6 +153,9 @@ type binding struct {
 	// health is the cooldown state of the backend bound to the name,
 	// which every Func bound to it shares; see cooldown.go.
 	health *registry.Health
+	// plainTable is whether the binding is an in-memory table without an
+	// error to report: a lookup then needs no further check (see Lookup).
+	plainTable bool
 }
 
 // NewFunc returns the cache of the function info describes. It binds no
@@ -300,6 +303,7 @@ func (f *Func) rebind(gen uint64) *binding {
 			b.front = df.DecodedFront(f.id)
 		}
 	}
+	b.plainTable = b.table != nil && b.err == nil && b.boundErr == nil
 	f.bound.Store(b)
 	return b
 }
