@@ -333,7 +333,7 @@ func (a *analyzer) takenNames(funcs []*funcModel) map[string]bool {
 		}
 		tps := fm.typeParams()
 		for i := range tps.Len() {
-			taken[tps.At(i).Obj().Name()] = true
+			taken[typeParamName(tps.At(i))] = true
 		}
 	}
 	return taken

@@ -312,7 +312,7 @@ func (r *funcRenderer) cache() *jen.Statement {
 	default:
 		var types []jen.Code
 		for i := range n {
-			types = append(types, jen.Qual("reflect", "TypeFor").Types(jen.Id(tps.At(i).Obj().Name())).Call())
+			types = append(types, jen.Qual("reflect", "TypeFor").Types(jen.Id(typeParamName(tps.At(i)))).Call())
 		}
 		return g.Dot("InstanceOf").Call(types...)
 	}
@@ -615,7 +615,7 @@ func (r *funcRenderer) renderHandle(f *jen.File) {
 			return true
 		}
 		for i := range tps.Len() {
-			if tps.At(i).Obj().Name() == name {
+			if typeParamName(tps.At(i)) == name {
 				return true
 			}
 		}

@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"fmt"
 	"go/types"
 	"strconv"
 
@@ -24,7 +25,7 @@ func typeExpr(t types.Type) jen.Code {
 		}
 		return withTypeArgs(jen.Qual(obj.Pkg().Path(), obj.Name()), t.TypeArgs())
 	case *types.TypeParam:
-		return jen.Id(t.Obj().Name())
+		return jen.Id(typeParamName(t))
 	case *types.Basic:
 		if t.Kind() == types.UnsafePointer {
 			return jen.Qual("unsafe", "Pointer")
@@ -141,13 +142,23 @@ func tupleExpr(t *types.Tuple, variadic bool) jen.Code {
 	})
 }
 
+// typeParamName names type parameter tp in generated code: by its own name,
+// or memoT and its index for a blank one (func (s Set[_]) Len() int),
+// which generated code must name to instantiate things with it.
+func typeParamName(tp *types.TypeParam) string {
+	if name := tp.Obj().Name(); name != "_" {
+		return name
+	}
+	return fmt.Sprintf("memoT%d", tp.Index())
+}
+
 // typeParamsExpr declares type parameters with their constraints, for a
 // function or type declaration.
 func typeParamsExpr(tps *types.TypeParamList) []jen.Code {
 	var out []jen.Code
 	for i := range tps.Len() {
 		tp := tps.At(i)
-		out = append(out, jen.Id(tp.Obj().Name()).Add(typeExpr(tp.Constraint())))
+		out = append(out, jen.Id(typeParamName(tp)).Add(typeExpr(tp.Constraint())))
 	}
 	return out
 }
@@ -157,7 +168,7 @@ func typeParamsExpr(tps *types.TypeParamList) []jen.Code {
 func typeParamNames(tps *types.TypeParamList) []jen.Code {
 	var out []jen.Code
 	for i := range tps.Len() {
-		out = append(out, jen.Id(tps.At(i).Obj().Name()))
+		out = append(out, jen.Id(typeParamName(tps.At(i))))
 	}
 	return out
 }

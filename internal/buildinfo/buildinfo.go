@@ -2,7 +2,10 @@
 // from, for the commands' -version flag.
 package buildinfo
 
-import "runtime/debug"
+import (
+	"runtime/debug"
+	"strings"
+)
 
 // modulePath is memogen's module.
 const modulePath = "github.com/memogen/memogen"
@@ -37,11 +40,16 @@ func Released() string {
 }
 
 func released(bi *debug.BuildInfo) string {
-	if bi.Main.Path != modulePath || bi.Main.Version == devel {
+	if bi.Main.Path != modulePath || bi.Main.Version == devel || bi.Main.Replace != nil || strings.HasPrefix(bi.Main.Version, placeholder) {
 		return ""
 	}
 	return bi.Main.Version
 }
+
+// placeholder begins the version a module's go.mod requires a module by
+// when a replace directive provides it (v0.0.0-00010101000000-000000000000):
+// no proxy serves it, so no command should name it.
+const placeholder = "v0.0.0-00010101000000-"
 
 // moduleVersion finds memogen's module in bi, as the main module or a
 // dependency, and returns its version, or its replacement's.

@@ -23,6 +23,8 @@ func TestModuleVersion(t *testing.T) {
 		{"replaced by a version", debug.BuildInfo{Main: *other, Deps: []*debug.Module{memogen("v1.4.0", &debug.Module{Path: "example.com/fork", Version: "v1.4.1"})}}, "v1.4.1", ""},
 		{"replaced by a directory", debug.BuildInfo{Main: *other, Deps: []*debug.Module{memogen("v0.0.0", &debug.Module{Path: "../memogen"})}}, "(devel)", ""},
 		{"not linked", debug.BuildInfo{Main: *other}, "(devel)", ""},
+		{"go run of a required memogen replaced by a directory", debug.BuildInfo{Main: *memogen("v0.0.0-00010101000000-000000000000", &debug.Module{Path: "../memogen"})}, "(devel)", ""},
+		{"go run of a placeholder version", debug.BuildInfo{Main: *memogen("v0.0.0-00010101000000-000000000000", nil)}, "v0.0.0-00010101000000-000000000000", ""},
 	}
 	for _, tt := range tests {
 		if got := moduleVersion(&tt.bi); got != tt.want {

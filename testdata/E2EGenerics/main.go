@@ -130,6 +130,15 @@ func (l List[T]) Join(sep string) string {
 	return l.Name + ":" + strings.Join(parts, sep)
 }
 
+// Label's receiver names its type parameter _, which generated code names
+// for itself.
+//
+//memo:cache receiver=fields
+func (l List[_]) Label(prefix string) string {
+	calls["Label"]++
+	return prefix + l.Name
+}
+
 // Repeat shares entries between all lists of one element type.
 //
 //memo:cache receiver=ignore
@@ -235,6 +244,9 @@ func main() {
 	show("List[int64] JoinMemo().Contains(,)", l64.JoinMemo().Contains(","), "Join")
 	show("List[int64]{l [1 2]}.Join(,) again: kept", l64.JoinCached(","), "Join")
 	show("List[int]{l [1 2]}.Join(,) after Clear", l1.JoinCached(","), "Join")
+	show("List[int]{a}.Label(x)", List[int]{Name: "a"}.LabelCached("x"), "Label")
+	show("List[int]{a}.Label(x) again", List[int]{Name: "a"}.LabelCached("x"), "Label")
+	show("List[string]{a}.Label(x): another instance", List[string]{Name: "a"}.LabelCached("x"), "Label")
 	show("List[string] RepeatMemo().Stats()", hitsMisses((&List[string]{}).RepeatMemo().Stats()), "Repeat")
 }
 

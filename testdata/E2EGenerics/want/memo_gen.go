@@ -726,6 +726,96 @@ func (h ListJoinMemoHandle[T]) Stats() memo.Stats {
 	return memoimpl.Instance[T](memoList_Join).Stats()
 }
 
+// memoList_Label is the cache of List.Label, one per instantiation.
+var memoList_Label = memoimpl.NewGeneric(memoimpl.FuncInfo{
+	Fingerprint: "23c88c859a6741a649dc7a0f4960b3c7",
+	KeepsLocal:  true,
+	Name:        "Label",
+	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
+	Receiver:    "List",
+})
+
+// memoList_LabelBegin starts a call of List.Label and writes its key.
+func memoList_LabelBegin[memoT0 any](l List[memoT0], prefix string) *memoimpl.Call {
+	memoCall := memoimpl.Instance[memoT0](memoList_Label).Begin(context.Background())
+	k := memoCall.BeginKey()
+	k = k.Text(l.Name)
+	k = k.Length(len(l.Items))
+	for memoI0 := range l.Items {
+		memo.Dynamic(k.Flush(), l.Items[memoI0])
+		k = k.Reload()
+	}
+	k = k.Text(prefix)
+	memoCall.EndKey(k)
+	return memoCall
+}
+
+// LabelCached is the memoized form of [List.Label]: calls with equal receivers
+// and arguments share one result, computed once. The key is made of prefix.
+func (l List[memoT0]) LabelCached(prefix string) string {
+	memoCall := memoList_LabelBegin[memoT0](l, prefix)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("prefix", prefix)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return l.Label(prefix), nil
+	})
+	return memoR
+}
+
+// LabelMemo returns the handle of [List.LabelCached]'s cache.
+func (l List[memoT0]) LabelMemo() ListLabelMemoHandle[memoT0] {
+	return ListLabelMemoHandle[memoT0]{recv: l}
+}
+
+// ListLabelMemoHandle controls the cache of [List.LabelCached].
+type ListLabelMemoHandle[memoT0 any] struct {
+	recv List[memoT0]
+}
+
+// Forget removes the cached result for these arguments, if any.
+func (h ListLabelMemoHandle[memoT0]) Forget(prefix string) error {
+	return memoList_LabelBegin[memoT0](h.recv, prefix).Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments.
+func (h ListLabelMemoHandle[memoT0]) Contains(prefix string) bool {
+	return memoList_LabelBegin[memoT0](h.recv, prefix).Contains()
+}
+
+// WithOutcome calls [List.LabelCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h ListLabelMemoHandle[memoT0]) WithOutcome(prefix string) (string, memo.Outcome) {
+	l := h.recv
+	memoCall := memoList_LabelBegin[memoT0](l, prefix)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("prefix", prefix)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return l.Label(prefix), nil
+	})
+	return memoR, memoOutcome
+}
+
+// Clear removes every cached result with these type arguments.
+func (h ListLabelMemoHandle[memoT0]) Clear(ctx context.Context) error {
+	return memoimpl.Instance[memoT0](memoList_Label).Clear(ctx)
+}
+
+// Stats returns the cache's counters with these type arguments.
+func (h ListLabelMemoHandle[memoT0]) Stats() memo.Stats {
+	return memoimpl.Instance[memoT0](memoList_Label).Stats()
+}
+
 // memoList_Repeat is the cache of List.Repeat, one per instantiation.
 var memoList_Repeat = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Fingerprint: "a6f50ce5be1fb1108b023cfe659f7f01",
