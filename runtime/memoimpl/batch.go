@@ -330,7 +330,6 @@ func leadBatch[K comparable, V any](ctx context.Context, b *Batch, lead, uncache
 	}
 	var m map[K]V
 	normal, recovered := false, false
-	var panicValue any
 	var panicked *memo.PanicError
 	defer func() {
 		abandoned := ctx.Err() != nil
@@ -353,16 +352,13 @@ func leadBatch[K comparable, V any](ctx context.Context, b *Batch, lead, uncache
 			}
 			if p := recover(); p != nil {
 				recovered = true
-				panicValue = p
 				panicked = &memo.PanicError{Value: p, Stack: trimStack(debug.Stack())}
+				panic(p) // again, from where fetch panicked: see lead
 			}
 		}()
 		m, err = fetch(ids)
 		normal = true
 	}()
-	if recovered {
-		panic(panicValue)
-	}
 	fetchErr := err
 	for _, it := range lead {
 		err = joinErrs(err, settle(b, it, m, fetchErr, out))

@@ -107,11 +107,10 @@ func (g *flightGroup) finish(key string, fc *flightCall) {
 // is ctx. It stores a successful result through store before the waiters
 // wake, so that later calls find it cached; a store error becomes the
 // call's error. A panic is recorded for the waiters and raised again here
-// with its original value; a runtime.Goexit is recorded so that waiters run
+// with its original value, from where it was raised; a runtime.Goexit is recorded so that waiters run
 // the function themselves, and so is whether ctx had ended.
 func lead[R any](ctx context.Context, g *flightGroup, key string, fc *flightCall, compute func() (R, error), store func(R) (int64, error)) (r R, err error) {
 	normal, recovered := false, false
-	var panicValue any
 	defer func() {
 		if !normal && !recovered {
 			fc.goexit = true
@@ -126,16 +125,16 @@ func lead[R any](ctx context.Context, g *flightGroup, key string, fc *flightCall
 			}
 			if p := recover(); p != nil {
 				recovered = true
-				panicValue = p
 				fc.panicked = &memo.PanicError{Value: p, Stack: trimStack(debug.Stack())}
+				// Raised again from here, while the frames that panicked
+				// are still on the stack, the panic's trace shows where
+				// the function panicked, not this line.
+				panic(p)
 			}
 		}()
 		r, err = compute()
 		normal = true
 	}()
-	if recovered {
-		panic(panicValue)
-	}
 	if err == nil {
 		if fc.expires, err = store(r); err != nil {
 			var zero R
