@@ -39,4 +39,5 @@ var Counters = []Counter{
 	{"oversize_results", "Results larger than MaxEntryBytes, not stored.", func(s memo.Stats) uint64 { return s.Oversize }},
 	{"evictions", "Entries evicted to make room.", func(s memo.Stats) uint64 { return s.Evictions }},
 	{"unstorable_results", "Results returned but not stored because they would not read back equal.", func(s memo.Stats) uint64 { return s.Unstorable }},
+	{"canceled_waits", "Calls whose context ended while they waited for a concurrent identical call.", func(s memo.Stats) uint64 { return s.Canceled }},
 }

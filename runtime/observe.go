@@ -22,7 +22,9 @@ const (
 	// result was stored.
 	Refresh
 	// Uncached: the function ran without the cache: caching is disabled,
-	// the backend is unbound or failed, or the key could not be built.
+	// the backend is unbound or failed, or the key could not be built; or
+	// the call's context ended while it waited for a concurrent identical
+	// call (Stats.Canceled), and it returned the context's error.
 	Uncached
 	// Stale: served an expired result, within stale= of its expiry while a
 	// background refresh runs, or within stale_if_error= because the
@@ -78,4 +80,8 @@ type Stats struct {
 	// cycle.
 	Unstorable uint64
 	Stale      uint64 // calls served an expired result (stale=, stale_if_error=)
+	// Canceled counts calls whose context ended while they waited for a
+	// concurrent identical call: they returned the context's error, or,
+	// for a function without an error result, ran the function uncached.
+	Canceled uint64
 }

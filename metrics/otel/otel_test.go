@@ -81,6 +81,7 @@ func TestRegister(t *testing.T) {
 		"memogen.cache_failures/":     0,
 		"memogen.oversize_results/":   0,
 		"memogen.unstorable_results/": 0,
+		"memogen.canceled_waits/":     0,
 	}
 	for k, v := range want {
 		if got[k] != v {

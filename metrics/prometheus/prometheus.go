@@ -17,6 +17,7 @@
 //	memogen_oversize_results_total                               counter
 //	memogen_evictions_total                                      counter
 //	memogen_unstorable_results_total                             counter
+//	memogen_canceled_waits_total                                 counter
 //	memogen_entries                                              gauge (memory backends)
 //	memogen_bytes                                                gauge (memory backends)
 //	memogen_call_duration_seconds{outcome=…}                     histogram

@@ -282,10 +282,17 @@ func batchRound[K comparable, V any](ctx context.Context, b *Batch, todo []*batc
 			return nil, err
 		}
 	}
-	for _, it := range wait {
+	for i, it := range wait {
 		select {
 		case <-it.fc.done:
 		case <-ctx.Done():
+			// The IDs still waited for are canceled calls, as in Run.
+			for _, it := range wait[i:] {
+				b.values.stats.canceled.Add(1)
+				if it.c.observed {
+					b.values.report(it.c.ctx, it.c.cfg, it.c.keyBytes(), memo.Uncached, it.c.start, 0, ctx.Err())
+				}
+			}
 			return nil, ctx.Err()
 		}
 		fc := it.fc

@@ -284,11 +284,7 @@ func Run[R any](c *Call, compute func() (R, error)) (R, error) {
 		select {
 		case <-fc.done:
 		case <-c.ctx.Done():
-			if f.info.Errors {
-				var zero R
-				return zero, c.ctx.Err()
-			}
-			return compute()
+			return waitCanceled(c, compute)
 		}
 		if fc.panicked != nil {
 			panic(fc.panicked)
@@ -308,6 +304,26 @@ func Run[R any](c *Call, compute func() (R, error)) (R, error) {
 		}
 		return result, fc.err
 	}
+}
+
+// waitCanceled ends a call whose context ended while it waited for a
+// concurrent identical call: it returns the context's error, or, for a
+// function without an error result, runs the function uncached. The call
+// is counted (Stats.Canceled) and reported as uncached, with the context's
+// error.
+func waitCanceled[R any](c *Call, compute func() (R, error)) (r R, err error) {
+	c.f.stats.canceled.Add(1)
+	c.setOutcome(memo.Uncached)
+	cause := c.ctx.Err()
+	if c.f.info.Errors {
+		err = cause
+	} else {
+		r, err = compute()
+	}
+	if c.observed {
+		c.f.report(c.ctx, c.cfg, c.keyBytes(), memo.Uncached, c.start, 0, joinErrs(cause, c.cacheErr))
+	}
+	return r, err
 }
 
 // recheck looks in an in-memory table once more after c became fc's leader:

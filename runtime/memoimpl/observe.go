@@ -16,7 +16,7 @@ import (
 type counters struct {
 	hits                                                                       hitCounter
 	misses, shared, errors, failures, corrupt, oversize, evictions, unstorable atomic.Uint64
-	stale                                                                      atomic.Uint64
+	stale, canceled                                                            atomic.Uint64
 }
 
 // hitStripes is how many stripes a hitCounter spreads over.
@@ -67,6 +67,7 @@ func (c *counters) snapshot() memo.Stats {
 		Evictions:  c.evictions.Load(),
 		Unstorable: c.unstorable.Load(),
 		Stale:      c.stale.Load(),
+		Canceled:   c.canceled.Load(),
 	}
 }
 
