@@ -22,6 +22,17 @@ const MaxKeyDepth = 10_000
 // cycle of pointers, slices or maps.
 var ErrKeyTooDeep = errors.New("memo: key nests too deeply (cyclic value?)")
 
+// MaxKeyValues bounds how many values of recursive types one key may
+// write ([KeyWriter.Enter] calls). A graph whose nodes share children (a
+// DAG) is keyed as the tree of its paths, which grows exponentially with
+// its depth: past the bound the key fails, and the call runs uncached,
+// instead of keying for minutes.
+const MaxKeyValues = 1 << 20
+
+// ErrKeyTooLarge reports a key that writes more than [MaxKeyValues] values
+// of recursive types, usually a graph whose nodes share children.
+var ErrKeyTooLarge = errors.New("memo: key writes too many values (a graph whose nodes share children?)")
+
 // canonicalNaN is the one bit pattern every NaN is keyed as.
 const canonicalNaN = 0x7ff8000000000001
 
@@ -70,6 +81,7 @@ type KeyWriter struct {
 	digesting bool // whether the encoding goes to dig
 	err       error
 	depth     int
+	entered   int // successful Enter calls since Reset; see MaxKeyValues
 	// localType is the first type the key names whose identity is valid
 	// in this process only (see errLocal), or nil.
 	localType *typeid.Info
@@ -87,7 +99,7 @@ type segment struct{ start, end int }
 func (w *KeyWriter) Reset() {
 	w.buf = w.buf[:0]
 	w.err = nil
-	w.depth = 0
+	w.depth, w.entered = 0, 0
 	w.localType = nil
 	w.mapStack = w.mapStack[:0]
 	if w.digesting || cap(w.buf) > maxKeptBuffer || cap(w.scratch) > maxKeptBuffer {
@@ -252,8 +264,9 @@ func (w *KeyWriter) BinaryMarshaler(m encoding.BinaryMarshaler) {
 
 // Enter marks the start of a value of a recursive type. It reports false
 // when the key has already failed, and fails the key once nesting passes
-// [MaxKeyDepth]; the caller then writes nothing more for that value. Every
-// true Enter is paired with Leave.
+// [MaxKeyDepth] or the values entered pass [MaxKeyValues]; the caller then
+// writes nothing more for that value. Every true Enter is paired with
+// Leave.
 func (w *KeyWriter) Enter() bool {
 	if w.err != nil {
 		return false
@@ -262,7 +275,12 @@ func (w *KeyWriter) Enter() bool {
 		w.Fail(ErrKeyTooDeep)
 		return false
 	}
+	if w.entered >= MaxKeyValues {
+		w.Fail(ErrKeyTooLarge)
+		return false
+	}
 	w.depth++
+	w.entered++
 	return true
 }
 

@@ -27,7 +27,9 @@ type Call struct {
 	// 64-bit platforms, 320 on 32-bit ones), Calls lie on lines of their
 	// own, so that two cores using two Calls never write one line (which
 	// made two cores serve fewer hits than one).
-	_ [(cacheLine - unsafe.Sizeof(callState{})%cacheLine) % cacheLine]byte
+	// The padding is never empty: a zero-size last field would make the
+	// compiler add a word after it.
+	_ [cacheLine - unsafe.Sizeof(callState{})%cacheLine]byte
 }
 
 // cacheLine is the size of a CPU cache line on the platforms Go runs on
