@@ -145,8 +145,56 @@ func (a *analyzer) results(f *found, fm *funcModel) {
 	for i, r := range fm.results {
 		if invalidType(r.Type()) {
 			a.errs.add(a.varPos(r, f.pos), "%s of %s has an invalid type; fix the package's type errors first", varDesc("result", r, i), fm.name)
+		} else if lock := lockIn(r.Type()); lock != "" {
+			a.errs.add(a.varPos(r, f.pos), "%s of %s is of type %s, which holds a lock (%s): every call would return a copy of the cached value's lock; return a pointer to it instead", varDesc("result", r, i), fm.name, typeString(r.Type(), a.pkg.Types), lock)
 		}
 	}
+}
+
+// lockIn returns the path to a lock that a value of type t holds, not
+// through a pointer (a sync.Mutex, or any type whose pointer has Lock and
+// Unlock methods and which has none itself, as go vet's copylocks check
+// counts them), or "" when it holds none.
+func lockIn(t types.Type) string {
+	seen := make(map[types.Type]bool)
+	var find func(types.Type) string
+	find = func(t types.Type) string {
+		t = types.Unalias(t)
+		if seen[t] {
+			return ""
+		}
+		seen[t] = true
+		if isLock(t) {
+			return types.TypeString(t, nil)
+		}
+		switch u := t.Underlying().(type) {
+		case *types.Struct:
+			for i := range u.NumFields() {
+				if p := find(u.Field(i).Type()); p != "" {
+					return p
+				}
+			}
+		case *types.Array:
+			return find(u.Elem())
+		}
+		return ""
+	}
+	return find(t)
+}
+
+// isLock reports whether *t has Lock and Unlock methods that t lacks.
+func isLock(t types.Type) bool {
+	if _, ok := t.Underlying().(*types.Interface); ok {
+		return false
+	}
+	ptr := types.NewMethodSet(types.NewPointer(t))
+	val := types.NewMethodSet(t)
+	for _, name := range []string{"Lock", "Unlock"} {
+		if ptr.Lookup(nil, name) == nil || val.Lookup(nil, name) != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // nameResults chooses what each result is called in the wrapper's

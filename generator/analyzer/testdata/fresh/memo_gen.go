@@ -25,8 +25,9 @@ var memoDouble = memoimpl.NewFunc(memoimpl.FuncInfo{
 // memoDoubleBegin starts a call of Double and writes its key.
 func memoDoubleBegin(n int) *memoimpl.Call {
 	memoCall := memoDouble.Begin(context.Background())
-	w := memoCall.Key()
-	w.Int(int64(n))
+	k := memoCall.BeginKey()
+	k = k.Int(int64(n))
+	memoCall.EndKey(k)
 	return memoCall
 }
 
