@@ -68,6 +68,37 @@ func isTypeParam(t types.Type) bool {
 	return ok
 }
 
+// holdsFuncOrChan reports whether a value of type t contains, where its
+// encoding recurses, a func or a channel, which keying at run time refuses
+// even when nil: dynamic= would leave every call uncached (an
+// *http.Client's CheckRedirect).
+func holdsFuncOrChan(t types.Type, local *types.Package) bool {
+	seen := make(map[types.Type]bool)
+	var find func(types.Type) bool
+	find = func(t types.Type) bool {
+		t = types.Unalias(t)
+		if seen[t] {
+			return false
+		}
+		seen[t] = true
+		switch t.Underlying().(type) {
+		case *types.Signature, *types.Chan:
+			return true
+		}
+		switch kind, _ := classify(t, local); kind {
+		case kindSlice, kindArray, kindMap, kindPointer, kindStruct:
+			elems, _ := elemTypes(t, local)
+			for _, e := range elems {
+				if find(e) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return find(t)
+}
+
 // holdsInterface reports whether a value of type t is, or contains where
 // its encoding recurses, an interface without a MemoKey method: what
 // dynamic= lets memogen key at run time.
@@ -101,7 +132,7 @@ func holdsInterface(t types.Type, local *types.Package) bool {
 // keyHint says how to resolve a parameter p whose type cannot be keyed:
 // for one that is or holds an interface, dynamic= first.
 func keyHint(p *types.Var, local *types.Package) string {
-	if p.Name() == "" || isReader(p.Type()) || isWriter(p.Type()) || !holdsInterface(p.Type(), local) {
+	if p.Name() == "" || isReader(p.Type()) || isWriter(p.Type()) || !holdsInterface(p.Type(), local) || holdsFuncOrChan(p.Type(), local) {
 		return unkeyableHint(p, local)
 	}
 	if isError(p.Type()) {

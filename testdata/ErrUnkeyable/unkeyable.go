@@ -4,6 +4,7 @@ package errunkeyable
 import (
 	"bufio"
 	"io"
+	"net/http"
 	"net/url"
 	"sync"
 	"unsafe"
@@ -97,3 +98,9 @@ func Report(w io.Writer, n int) int { return n }
 //
 //memo:cache
 func Buffered(w *bufio.Writer, n int) int { return n }
+
+// Fetch takes an *http.Client, whose CheckRedirect func keying at run time
+// refuses: dynamic= is not suggested.
+//
+//memo:cache
+func Fetch(c *http.Client, url string) int { return 0 }
