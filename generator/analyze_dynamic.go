@@ -73,36 +73,28 @@ func isTypeParam(t types.Type) bool {
 // even when nil: dynamic= would leave every call uncached (an
 // *http.Client's CheckRedirect).
 func holdsFuncOrChan(t types.Type, local *types.Package) bool {
-	seen := make(map[types.Type]bool)
-	var find func(types.Type) bool
-	find = func(t types.Type) bool {
-		t = types.Unalias(t)
-		if seen[t] {
-			return false
-		}
-		seen[t] = true
+	return holds(t, local, func(t types.Type, _ keyKind) bool {
 		switch t.Underlying().(type) {
 		case *types.Signature, *types.Chan:
 			return true
 		}
-		switch kind, _ := classify(t, local); kind {
-		case kindSlice, kindArray, kindMap, kindPointer, kindStruct:
-			elems, _ := elemTypes(t, local)
-			for _, e := range elems {
-				if find(e) {
-					return true
-				}
-			}
-		}
 		return false
-	}
-	return find(t)
+	})
 }
 
 // holdsInterface reports whether a value of type t is, or contains where
 // its encoding recurses, an interface without a MemoKey method: what
 // dynamic= lets memogen key at run time.
 func holdsInterface(t types.Type, local *types.Package) bool {
+	return holds(t, local, func(t types.Type, kind keyKind) bool {
+		_, ok := t.Underlying().(*types.Interface)
+		return ok && kind == kindInvalid
+	})
+}
+
+// holds reports whether t, or a type its encoding recurses into (elements,
+// keys, fields, pointees), matches.
+func holds(t types.Type, local *types.Package, match func(t types.Type, kind keyKind) bool) bool {
 	seen := make(map[types.Type]bool)
 	var find func(types.Type) bool
 	find = func(t types.Type) bool {
@@ -112,7 +104,7 @@ func holdsInterface(t types.Type, local *types.Package) bool {
 		}
 		seen[t] = true
 		kind, _ := classify(t, local)
-		if _, ok := t.Underlying().(*types.Interface); ok && kind == kindInvalid {
+		if match(t, kind) {
 			return true
 		}
 		switch kind {
