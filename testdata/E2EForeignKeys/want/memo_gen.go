@@ -20,7 +20,7 @@ import (
 // memoSquare is the cache of Square.
 var memoSquare = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoSquareEqual,
-	Fingerprint: "bd9083a89a640d12a5c0190fb28ec37d",
+	Fingerprint: "567594d77023f014a2fcbb01e47026b2",
 	KeepsLocal:  true,
 	Name:        "Square",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
@@ -108,7 +108,7 @@ func (h SquareMemoHandle) Stats() memo.Stats {
 // memoHalf is the cache of Half.
 var memoHalf = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "4635ed1ac6834efa7a8e4b147e8ee28e",
+	Fingerprint: "d7d751a5cd1a7a0e4097487de41ff6a0",
 	KeepsLocal:  true,
 	Name:        "Half",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
@@ -196,7 +196,7 @@ func (h HalfMemoHandle) Stats() memo.Stats {
 // memoInverse is the cache of Inverse.
 var memoInverse = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "23f5729cf9f99960813f0b3017d13469",
+	Fingerprint: "ed004ece8f4d7099e6b75cf1fb47637f",
 	KeepsLocal:  true,
 	Name:        "Inverse",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
@@ -284,7 +284,7 @@ func (h InverseMemoHandle) Stats() memo.Stats {
 // memoMatches is the cache of Matches.
 var memoMatches = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "75b052fc57c75e3435064f6eb2b58388",
+	Fingerprint: "4b7bdb10719cb8e2392ca5d461dbc029",
 	KeepsLocal:  true,
 	Name:        "Matches",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
@@ -367,7 +367,7 @@ func (h MatchesMemoHandle) Stats() memo.Stats {
 // memoURLPath is the cache of URLPath.
 var memoURLPath = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "63763ac44ac5dd47e49a138182a1d6dd",
+	Fingerprint: "d7ca2c160ab09973b7187b8557e9b517",
 	KeepsLocal:  true,
 	Name:        "URLPath",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
@@ -459,7 +459,7 @@ func (h URLPathMemoHandle) Stats() memo.Stats {
 // memoURLPathPtr is the cache of URLPathPtr.
 var memoURLPathPtr = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "1be32fa28372c81d9f6d0054b297aaa3",
+	Fingerprint: "35cae797cf964e7ca796c2148bcc01b5",
 	KeepsLocal:  true,
 	Name:        "URLPathPtr",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
@@ -558,7 +558,7 @@ var memoUserID = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "raw",
 	Equal:       memoUserIDEqual,
-	Fingerprint: "017b8b3430cc205b041ba39955aa7e76",
+	Fingerprint: "4d8d9ba23c233d09f74c022bb84fba19",
 	Name:        "UserID",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
 	Size:        memoSizeOfID,
@@ -642,7 +642,7 @@ var memoGreeting = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "upper",
 	Equal:       memoEqualString,
-	Fingerprint: "137e42a8e7cebe84033bbf5b21e52302",
+	Fingerprint: "40cf463840d6792ac2a08802fb73e910",
 	Name:        "Greeting",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
 	Size:        memoSizeOfString,

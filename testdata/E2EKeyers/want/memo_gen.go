@@ -18,7 +18,7 @@ import (
 // memoGreet is the cache of Greet.
 var memoGreet = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "0e8ff7027cabf0e3da0ee20b413fe157",
+	Fingerprint: "deeb3e87e0dc94bea766f7869324f1ff",
 	KeepsLocal:  true,
 	Name:        "Greet",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -103,7 +103,7 @@ func (h GreetMemoHandle) Stats() memo.Stats {
 // memoAudit is the cache of Audit.
 var memoAudit = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "00d717fb33849c5c329c67891d711d17",
+	Fingerprint: "98b00f362e795448c153aee4fc1c11ae",
 	KeepsLocal:  true,
 	Name:        "Audit",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -379,7 +379,7 @@ func (h ClimateMemoHandle) Stats() memo.Stats {
 // memoArea2 is the cache of Area2.
 var memoArea2 = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "811ad994bd8438b7c1e5079cc245926d",
+	Fingerprint: "f39b52ba882816e289e2e3579eea6909",
 	KeepsLocal:  true,
 	Name:        "Area2",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -461,7 +461,7 @@ func (h Area2MemoHandle) Stats() memo.Stats {
 // memoKeyed is the cache of Keyed.
 var memoKeyed = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "d9082da9dbe7b65cc2a58db375b6f895",
+	Fingerprint: "6eac1d387a08c9c4ad8173e055e75d87",
 	KeepsLocal:  true,
 	Name:        "Keyed",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -543,7 +543,7 @@ func (h KeyedMemoHandle) Stats() memo.Stats {
 // memoPromoted is the cache of Promoted.
 var memoPromoted = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "d77b710f11a748498604d995e27c2363",
+	Fingerprint: "78dcde5cbb890625b03fbb540242bb89",
 	KeepsLocal:  true,
 	Name:        "Promoted",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
