@@ -130,6 +130,18 @@ func BenchmarkCompositeRedisHit(b *testing.B) {
 	}
 	// The Redis hit against the raw read in alternate slices (see
 	// benchInterleaved): a drifting machine or server skews them alike.
+	b.Run("redis/interleaved-memogen-vs-go-redis-cache", func(b *testing.B) {
+		ctx := context.Background()
+		benchInterleaved(b,
+			func() { sinkResult = SearchRedisCached(benchIndex, benchQuery, benchPage) },
+			func() {
+				r, err := s.searchCacheGet(ctx, s.rcache)
+				if err != nil {
+					b.Fatal(err)
+				}
+				sinkResult = r
+			})
+	})
 	b.Run("redis/interleaved-memogen-vs-GET+msgpack", func(b *testing.B) {
 		ctx := context.Background()
 		benchInterleaved(b,
