@@ -12,27 +12,10 @@ import (
 	"time"
 
 	"github.com/memogen/memogen/backends/memory"
+	"github.com/memogen/memogen/internal/fakeclock"
 	memo "github.com/memogen/memogen/runtime"
 	"github.com/memogen/memogen/runtime/memoimpl"
 )
-
-// settableClock is a Config.Now that the test moves.
-type settableClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *settableClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *settableClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // staleGet is what memogen generates for func(ctx, arg string) (string,
 // error) with stale=.
@@ -58,7 +41,7 @@ func TestCloseWaitsForBackgroundRefreshes(t *testing.T) {
 	backend := &closer{Store: memory.New(memory.Options{}), name: "refreshed", log: &log}
 	name := uniqueName(t)
 	register(t, name, backend)
-	clock := &settableClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	clock := fakeclock.New(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	memo.Configure(memo.Config{Now: clock.Now})
 	t.Cleanup(func() { memo.Configure(memo.Config{}) })
 	f := memoimpl.NewFunc(memoimpl.FuncInfo{Package: "example.com/closetest", Name: name, Backend: name, TTL: time.Minute, Stale: time.Hour, Errors: true})

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	_ "github.com/memogen/memogen/codecs/msgpack"
+	"github.com/memogen/memogen/internal/fakeclock"
 	"github.com/memogen/memogen/internal/testservers"
 	memo "github.com/memogen/memogen/runtime"
 )
@@ -332,24 +333,6 @@ func (b *countingBackend) want(t *testing.T, when string, gets, sets, failed int
 	}
 }
 
-// fakeClock is a settable memo.Config.Now.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time // guarded by mu
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // callAll makes n concurrent calls, with keys from first on.
 func (w *wrapper) callAll(t *testing.T, first int64, n int) {
 	t.Helper()
@@ -370,7 +353,7 @@ func (w *wrapper) callAll(t *testing.T, first int64, n int) {
 // cooldown, and when it is over one call probes the server while the others
 // keep skipping it.
 func TestHungServerCostsOneTimeout(t *testing.T) {
-	clock := &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	clock := fakeclock.New(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	configure(t, memo.Config{Now: clock.Now, Cooldown: time.Minute})
 	hung := &countingBackend{Backend: openURL(t, withParams(t, "redis://"+silentServer(t)+"/0", slowParams...))}
 	w := newWrapper(t, hung)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/memogen/memogen/backends/memory"
+	"github.com/memogen/memogen/internal/fakeclock"
 	memo "github.com/memogen/memogen/runtime"
 	"github.com/memogen/memogen/runtime/memoimpl"
 )
@@ -393,7 +394,7 @@ func TestBatchPanicReachesWaiters(t *testing.T) {
 func TestBatchByteBackend(t *testing.T) {
 	// The store expires entries by the real clock, the runtime by the fake
 	// one: start the fake one at the real time.
-	clock := &fakeClock{now: time.Now()}
+	clock := fakeclock.New(time.Now())
 	configure(t, memo.Config{Now: clock.Now})
 	name := uniqueName(t)
 	register(t, name, byteOnly{memory.New(memory.Options{})})

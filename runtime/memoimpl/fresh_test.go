@@ -12,6 +12,7 @@ import (
 	"github.com/memogen/memogen/backends/memory"
 	_ "github.com/memogen/memogen/backends/redis" // testservers.RedisURL
 	_ "github.com/memogen/memogen/codecs/msgpack"
+	"github.com/memogen/memogen/internal/fakeclock"
 	"github.com/memogen/memogen/internal/testservers"
 	memo "github.com/memogen/memogen/runtime"
 	"github.com/memogen/memogen/runtime/memoimpl"
@@ -51,7 +52,7 @@ func forEachBackend(t *testing.T, info memoimpl.FuncInfo, test func(t *testing.T
 		t.Run(b.name, func(t *testing.T) {
 			name := uniqueName(t)
 			register(t, name, b.open(t))
-			clock := &fakeClock{now: time.Now()}
+			clock := fakeclock.New(time.Now())
 			rec := &recorder{refreshed: make(chan memo.CallInfo, 16)}
 			configure(t, memo.Config{Now: clock.Now, Hook: rec.Hook})
 			info := info
@@ -229,7 +230,7 @@ func TestEarlyRecomputesNearExpiry(t *testing.T) {
 }
 
 func TestMaxRefreshesBoundsBackgroundRefreshes(t *testing.T) {
-	clock := &fakeClock{now: time.Now()}
+	clock := fakeclock.New(time.Now())
 	rec := &recorder{refreshed: make(chan memo.CallInfo, 16)}
 	configure(t, memo.Config{Now: clock.Now, Hook: rec.Hook, MaxRefreshes: 1})
 	f := newFunc(t, memoimpl.FuncInfo{TTL: time.Minute, Stale: time.Minute})

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	_ "github.com/memogen/memogen/backends/memory" // the "mem" scheme and the default backend
+	"github.com/memogen/memogen/internal/fakeclock"
 	memo "github.com/memogen/memogen/runtime"
 	"github.com/memogen/memogen/runtime/memoimpl"
 	"github.com/memogen/memogen/runtime/store"
@@ -116,25 +117,10 @@ func configure(t *testing.T, c memo.Config) {
 }
 
 // fakeClock is a settable Config.Now.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+type fakeClock = fakeclock.Clock
 
 func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+	return fakeclock.New(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 }
 
 // recorder collects what Config.Hook receives.
