@@ -407,6 +407,11 @@ func (c *Call) Forget() error {
 		return c.bindErr()
 	}
 	c.f.flight.invalidate(c.w.Bytes()) // before the delete: see invalidate.go
+	return c.deleteStored()
+}
+
+// deleteStored deletes c's entry from its table or backend.
+func (c *Call) deleteStored() error {
 	if c.b.table != nil {
 		c.b.table.Delete(c.w.Bytes())
 		return nil

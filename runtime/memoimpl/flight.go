@@ -45,12 +45,18 @@ func (g *flightGroup) join(key []byte) (fc *flightCall, leader bool) {
 	if fc, ok := g.m[string(key)]; ok {
 		return fc, false
 	}
+	return g.startLocked(key), true
+}
+
+// startLocked starts a run for key, in place of any in the group; the
+// caller holds g.mu.
+func (g *flightGroup) startLocked(key []byte) *flightCall {
 	if g.m == nil {
 		g.m = make(map[string]*flightCall)
 	}
-	fc = &flightCall{done: make(chan struct{})}
+	fc := &flightCall{done: make(chan struct{})}
 	g.m[string(key)] = fc
-	return fc, true
+	return fc
 }
 
 // invalidate marks the run in progress for key, if any, invalidated, and
@@ -85,12 +91,7 @@ func (g *flightGroup) replace(key []byte) *flightCall {
 	if old, ok := g.m[string(key)]; ok {
 		old.invalidated.Store(true)
 	}
-	if g.m == nil {
-		g.m = make(map[string]*flightCall)
-	}
-	fc := &flightCall{done: make(chan struct{})}
-	g.m[string(key)] = fc
-	return fc
+	return g.startLocked(key)
 }
 
 // finish publishes fc's outcome to its waiters.

@@ -12,32 +12,17 @@ package memoimpl
 // this process; another process's run is not marked.
 
 // storeLive stores fc's result through store unless fc was invalidated,
-// and returns the entry's expiry (0 when nothing was stored).
+// and returns the entry's expiry (0 when nothing was stored). A run marked
+// while it stored deletes its entry; a failed delete leaves the entry to
+// its expiry.
 func storeLive(c *Call, fc *flightCall, store func() (int64, error)) (int64, error) {
 	if fc.invalidated.Load() {
 		return 0, nil
 	}
 	expires, err := store()
 	if err == nil && fc.invalidated.Load() {
-		c.dropStored()
+		_ = c.deleteStored()
 		return 0, nil
 	}
 	return expires, err
-}
-
-// dropStored deletes c's entry, which a run that was invalidated while it
-// stored has just written. A failure leaves the entry to its expiry.
-func (c *Call) dropStored() {
-	if c.b.table != nil {
-		c.b.table.Delete(c.w.Bytes())
-		return
-	}
-	ctx := c.opContext()
-	defer ctx.cancel()
-	if c.f.info.TTLRefresh {
-		c.f.writeMu.Lock()
-		defer c.f.writeMu.Unlock()
-	}
-	c.f.writes.Add(1)
-	_ = c.b.backend.Delete(ctx, c.byteKey())
 }

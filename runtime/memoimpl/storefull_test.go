@@ -59,3 +59,24 @@ func TestFullStoreIsNotAnOutage(t *testing.T) {
 		t.Errorf("the hook saw %d refusals; want 3", full)
 	}
 }
+
+// TestReusedCallKeysItsOwnArguments calls a function on a byte store with
+// one argument after another, from one goroutine, so that each call reuses
+// the pooled Call the last one released: each must read and store under
+// its own key (a Call clears the byte-level key it computed only when it
+// was set), never return the previous argument's result.
+func TestReusedCallKeysItsOwnArguments(t *testing.T) {
+	name := uniqueName(t)
+	register(t, name, testservers.Open(t, testservers.FileURL(t)))
+	f := newFunc(t, memoimpl.FuncInfo{Backend: name, Codec: "json", Errors: true})
+	for round := range 2 {
+		for _, arg := range []string{"a", "b", "c"} {
+			if v, err := get(f, arg, func() (string, error) { return "v" + arg, nil }); v != "v"+arg || err != nil {
+				t.Fatalf("round %d: call of %s = %q, %v; want %q", round, arg, v, err, "v"+arg)
+			}
+		}
+	}
+	if s := f.Stats(); s.Misses != 3 || s.Hits != 3 {
+		t.Errorf("stats = %+v; want 3 misses then 3 hits", s)
+	}
+}
