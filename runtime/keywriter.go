@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"time"
 
@@ -140,64 +139,36 @@ func (w *KeyWriter) Fail(err error) {
 	}
 }
 
+// The encodings of the fixed-size and short values are Key's (key.go);
+// a KeyWriter writes them through a Key of its own buffer, so that
+// generated code, which writes through a Key, and key methods and
+// reflection, which write through a KeyWriter, make the same bytes.
+
 // Bool writes b.
-func (w *KeyWriter) Bool(b bool) {
-	var v byte
-	if b {
-		v = 1
-	}
-	w.buf = append(w.buf, v)
-}
+func (w *KeyWriter) Bool(b bool) { w.buf = w.Key().Bool(b).b }
 
 // Int writes an integer of any signed kind.
-func (w *KeyWriter) Int(v int64) { w.buf = binary.LittleEndian.AppendUint64(w.buf, uint64(v)) }
+func (w *KeyWriter) Int(v int64) { w.buf = w.Key().Int(v).b }
 
 // Uint writes an integer of any unsigned kind.
-func (w *KeyWriter) Uint(v uint64) { w.buf = binary.LittleEndian.AppendUint64(w.buf, v) }
+func (w *KeyWriter) Uint(v uint64) { w.buf = w.Key().Uint(v).b }
 
 // Float writes a float64 or float32 by its bits; see [KeyWriter] for NaN and -0.
-func (w *KeyWriter) Float(v float64) {
-	bits := math.Float64bits(v)
-	if v != v {
-		bits = canonicalNaN
-	}
-	w.buf = binary.LittleEndian.AppendUint64(w.buf, bits)
-}
+func (w *KeyWriter) Float(v float64) { w.buf = w.Key().Float(v).b }
 
 // Complex writes a complex128 or complex64 as its two parts.
-func (w *KeyWriter) Complex(v complex128) {
-	w.Float(real(v))
-	w.Float(imag(v))
-}
+func (w *KeyWriter) Complex(v complex128) { w.buf = w.Key().Complex(v).b }
 
 // Length writes a length or count, as a prefix to what follows: a key
 // method writes a slice's length before its elements, so that two slice
 // fields holding [a b] and [c], or [a] and [b c], make two keys.
-func (w *KeyWriter) Length(n int) {
-	if uint(n) < 0x80 {
-		w.buf = append(w.buf, byte(n))
-		return
-	}
-	w.buf = binary.AppendUvarint(w.buf, uint64(n))
-}
+func (w *KeyWriter) Length(n int) { w.buf = w.Key().Length(n).b }
 
 // Text writes the string s, length-prefixed.
-func (w *KeyWriter) Text(s string) {
-	if len(s) < 0x80 { // the common case, kept small enough to inline
-		w.buf = append(append(w.buf, byte(len(s))), s...)
-		return
-	}
-	w.longText(s)
-}
+func (w *KeyWriter) Text(s string) { w.buf = w.Key().Text(s).b }
 
 // Blob writes b, length-prefixed. A nil and an empty slice write the same.
-func (w *KeyWriter) Blob(b []byte) {
-	if len(b) < 0x80 {
-		w.buf = append(append(w.buf, byte(len(b))), b...)
-		return
-	}
-	w.longBlob(b)
-}
+func (w *KeyWriter) Blob(b []byte) { w.buf = w.Key().Blob(b).b }
 
 // Present writes whether a pointer, or an interface holding a key method, is
 // non-nil; the pointee follows when it is.
@@ -207,17 +178,7 @@ func (w *KeyWriter) Present(ok bool) { w.Bool(ok) }
 // tag; for time.Local, a tag, then the abbreviation of the zone in effect
 // at t, its offset and the digest of the location's schedule; for any
 // other location, a tag, then its name and its offset at t.
-func (w *KeyWriter) Time(t time.Time) {
-	if n := len(w.buf); t.Location() == time.UTC && cap(w.buf)-n >= utcTimeBytes {
-		b := w.buf[:n+utcTimeBytes]
-		binary.LittleEndian.PutUint64(b[n:], uint64(t.Unix()))
-		binary.LittleEndian.PutUint32(b[n+8:], uint32(t.Nanosecond()))
-		b[n+12] = 0
-		w.buf = b
-		return
-	}
-	w.zonedTime(t)
-}
+func (w *KeyWriter) Time(t time.Time) { w.buf = w.Key().Time(t).b }
 
 // utcTimeBytes is the length of a UTC time's encoding: seconds,
 // nanoseconds and the zone tag.
@@ -291,13 +252,10 @@ func (w *KeyWriter) Leave() { w.depth-- }
 // MapEntry before writing each entry's key and value, and EndMap after the
 // last. Entries are sorted by their encoding, which makes the key independent
 // of iteration order. Maps may nest.
-func (w *KeyWriter) BeginMap(n int) {
-	w.Length(n)
-	w.mapStack = append(w.mapStack, -1) // frame marker
-}
+func (w *KeyWriter) BeginMap(n int) { w.buf = w.Key().BeginMap(n).b }
 
 // MapEntry marks the start of one entry of the innermost map.
-func (w *KeyWriter) MapEntry() { w.mapStack = append(w.mapStack, len(w.buf)) }
+func (w *KeyWriter) MapEntry() { w.buf = w.Key().MapEntry().b }
 
 // EndMap sorts the innermost map's entries into canonical order.
 func (w *KeyWriter) EndMap() {

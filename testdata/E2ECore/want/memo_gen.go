@@ -633,7 +633,7 @@ func (h IDsSumMemoHandle) Stats() memo.Stats {
 // memoAccount_Balance is the cache of Account.Balance.
 var memoAccount_Balance = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "14367c7057afa18dc340fd5b8c76ee92",
+	Fingerprint: "9f708ce16d76c268bb1071c54aad6250",
 	KeepsLocal:  true,
 	Name:        "Balance",
 	Package:     "github.com/memogen/memogen/testdata/E2ECore",

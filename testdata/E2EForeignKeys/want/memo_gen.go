@@ -20,7 +20,7 @@ import (
 // memoSquare is the cache of Square.
 var memoSquare = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoSquareEqual,
-	Fingerprint: "567594d77023f014a2fcbb01e47026b2",
+	Fingerprint: "7784b786f3f25aca5ed2746cd0817178",
 	KeepsLocal:  true,
 	Name:        "Square",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
@@ -108,7 +108,7 @@ func (h SquareMemoHandle) Stats() memo.Stats {
 // memoHalf is the cache of Half.
 var memoHalf = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "d7d751a5cd1a7a0e4097487de41ff6a0",
+	Fingerprint: "0161b60c3f00c47e5f966b78012f7db0",
 	KeepsLocal:  true,
 	Name:        "Half",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
@@ -196,7 +196,7 @@ func (h HalfMemoHandle) Stats() memo.Stats {
 // memoInverse is the cache of Inverse.
 var memoInverse = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "ed004ece8f4d7099e6b75cf1fb47637f",
+	Fingerprint: "69e4becdad4c663406fade750aa689f6",
 	KeepsLocal:  true,
 	Name:        "Inverse",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
@@ -284,7 +284,7 @@ func (h InverseMemoHandle) Stats() memo.Stats {
 // memoMatches is the cache of Matches.
 var memoMatches = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "4b7bdb10719cb8e2392ca5d461dbc029",
+	Fingerprint: "af222a57dc8f60e9c867d32f66321939",
 	KeepsLocal:  true,
 	Name:        "Matches",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
@@ -367,7 +367,7 @@ func (h MatchesMemoHandle) Stats() memo.Stats {
 // memoURLPath is the cache of URLPath.
 var memoURLPath = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "d7ca2c160ab09973b7187b8557e9b517",
+	Fingerprint: "07c97ba7114ec743090e09aa22a78e44",
 	KeepsLocal:  true,
 	Name:        "URLPath",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
@@ -459,7 +459,7 @@ func (h URLPathMemoHandle) Stats() memo.Stats {
 // memoURLPathPtr is the cache of URLPathPtr.
 var memoURLPathPtr = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "35cae797cf964e7ca796c2148bcc01b5",
+	Fingerprint: "5ac6eed3ac1565dfab8873cef1111c83",
 	KeepsLocal:  true,
 	Name:        "URLPathPtr",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
@@ -558,7 +558,7 @@ var memoUserID = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "raw",
 	Equal:       memoUserIDEqual,
-	Fingerprint: "4d8d9ba23c233d09f74c022bb84fba19",
+	Fingerprint: "f8bd2cc8e8279347fccca198ae2ee183",
 	Name:        "UserID",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
 	Size:        memoSizeOfID,
@@ -642,7 +642,7 @@ var memoGreeting = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Backend:     "disk",
 	Codec:       "upper",
 	Equal:       memoEqualString,
-	Fingerprint: "40cf463840d6792ac2a08802fb73e910",
+	Fingerprint: "596ad9fd23f91c6c01cdd660dbee5d94",
 	Name:        "Greeting",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
 	Size:        memoSizeOfString,

@@ -18,7 +18,7 @@ import (
 // memoGreet is the cache of Greet.
 var memoGreet = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "deeb3e87e0dc94bea766f7869324f1ff",
+	Fingerprint: "176df9836644e9541ef1218defe08ae7",
 	KeepsLocal:  true,
 	Name:        "Greet",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -103,7 +103,7 @@ func (h GreetMemoHandle) Stats() memo.Stats {
 // memoAudit is the cache of Audit.
 var memoAudit = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "98b00f362e795448c153aee4fc1c11ae",
+	Fingerprint: "2fe24c112d056545a25796473bc3566d",
 	KeepsLocal:  true,
 	Name:        "Audit",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -379,7 +379,7 @@ func (h ClimateMemoHandle) Stats() memo.Stats {
 // memoArea2 is the cache of Area2.
 var memoArea2 = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "f39b52ba882816e289e2e3579eea6909",
+	Fingerprint: "34c54e53c86a87da23bdc46488cc9c4a",
 	KeepsLocal:  true,
 	Name:        "Area2",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",
@@ -543,7 +543,7 @@ func (h KeyedMemoHandle) Stats() memo.Stats {
 // memoPromoted is the cache of Promoted.
 var memoPromoted = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "78dcde5cbb890625b03fbb540242bb89",
+	Fingerprint: "07ba7b8124b38ef8d530d81f6bbf3ecc",
 	KeepsLocal:  true,
 	Name:        "Promoted",
 	Package:     "github.com/memogen/memogen/testdata/E2EKeyers",

@@ -348,7 +348,7 @@ func (h DiskLabelMemoHandle[T]) Stats() memo.Stats {
 // memoDescribe is the cache of Describe.
 var memoDescribe = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualString,
-	Fingerprint: "ae9d2ee0686bf659da359d7b1eafcdac",
+	Fingerprint: "41512562bf3d21b5c5102a34024837fb",
 	KeepsLocal:  true,
 	Name:        "Describe",
 	Package:     "github.com/memogen/memogen/testdata/E2ENeverWrong",
