@@ -1,6 +1,7 @@
 package redis
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -86,6 +87,16 @@ func TestParseKeyRoundTrip(t *testing.T) {
 		got, ok := s.parseKey(s.key(fn, digest))
 		if want := (store.Key{Func: fn, Digest: digest}); !ok || got != want {
 			t.Errorf("parseKey(key(%v)) = %v, %v; want %v, true", fn, got, ok, want)
+		}
+	}
+}
+
+// GETRANGE's last offset follows the entry limit, which memo.SetLimits may
+// change between reads: the formatted argument is never a stale limit's.
+func TestRangeEndArgFollowsTheLimit(t *testing.T) {
+	for _, end := range []int64{64 << 20, 100, 64 << 20, 0, 7} {
+		if got := string(rangeEndArg(end).([]byte)); got != strconv.FormatInt(end, 10) {
+			t.Errorf("rangeEndArg(%d) = %q", end, got)
 		}
 	}
 }

@@ -146,6 +146,15 @@ func EntryAnswers(data []byte, key Key) bool {
 // a good entry, whose payload aliases data: the runtime checks every entry
 // it reads this way.
 func CheckEntry(data []byte, key Key) (payload []byte, expires time.Time, err error) {
+	if payload, expires, ok := checkGoodEntry(data, key); ok {
+		return payload, expires, nil
+	}
+	return checkEntryFields(data, key)
+}
+
+// checkEntryFields is CheckEntry splitting the metadata line field by
+// field, to say what is wrong with an entry.
+func checkEntryFields(data []byte, key Key) (payload []byte, expires time.Time, err error) {
 	l, err := splitEntry(data, true)
 	if err != nil {
 		return nil, time.Time{}, err
@@ -239,16 +248,29 @@ func isOldLine(rest []byte) bool {
 
 // isDigest reports whether b is 32 lowercase hex digits, as Key.Digest is.
 func isDigest(b []byte) bool {
-	if len(b) != 32 {
+	if len(b) != digestLen {
 		return false
 	}
+	var bad byte
 	for _, c := range b {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
+		bad |= hexValue[c]
 	}
-	return true
+	return bad&notHex == 0
 }
+
+// hexValue maps a lowercase hex digit to its value and any other byte to
+// notHex, so that a loop can check and convert digits without branches.
+var hexValue = func() (t [256]byte) {
+	for i := range t {
+		t[i] = notHex
+	}
+	for i, c := range "0123456789abcdef" {
+		t[c] = byte(i)
+	}
+	return t
+}()
+
+const notHex = 0x80
 
 // verify checks the line's checksum against its payload.
 func (l *entryLine) verify() error {
@@ -322,26 +344,33 @@ func parseDecimal(b []byte) (int64, bool) {
 
 // parseHex64 parses the 16 lowercase hex digits of a checksum.
 func parseHex64(b []byte) (uint64, bool) {
-	if len(b) != 16 {
+	if len(b) != sumLen {
 		return 0, false
 	}
 	var n uint64
+	var bad byte
 	for _, c := range b {
-		switch {
-		case '0' <= c && c <= '9':
-			n = n<<4 | uint64(c-'0')
-		case 'a' <= c && c <= 'f':
-			n = n<<4 | uint64(c-'a'+10)
-		default:
-			return 0, false
-		}
+		v := hexValue[c]
+		bad |= v
+		n = n<<4 | uint64(v&0xf)
 	}
-	return n, true
+	return n, bad&notHex == 0
 }
 
+// checksum is the XXH3-64 of head followed by payload. XXH3 streamed is
+// XXH3 of the whole, so a small entry hashes one contiguous copy on the
+// stack, which costs less than a Hasher's buffering.
 func checksum(head, payload []byte) uint64 {
+	if n := len(head) + len(payload); n <= smallChecksum {
+		var buf [smallChecksum]byte
+		copy(buf[copy(buf[:], head):], payload)
+		return xxh3.Hash(buf[:n])
+	}
 	var h xxh3.Hasher // as xxh3.New makes it, but on the stack
 	h.Write(head)
 	h.Write(payload)
 	return h.Sum64()
 }
+
+// smallChecksum is the size up to which checksum hashes a copy.
+const smallChecksum = 512
