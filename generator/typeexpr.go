@@ -144,12 +144,26 @@ func tupleExpr(t *types.Tuple, variadic bool) jen.Code {
 
 // typeParamName names type parameter tp in generated code: by its own name,
 // or memoT and its index for a blank one (func (s Set[_]) Len() int),
-// which generated code must name to instantiate things with it.
+// which generated code must name to instantiate things with it, and for
+// one whose name generated code declares or refers to where the type
+// parameter is in scope (F[memoR any], F[k comparable], F[context any]).
 func typeParamName(tp *types.TypeParam) string {
-	if name := tp.Obj().Name(); name != "_" {
+	if name := tp.Obj().Name(); name != "_" && !generatedName(name) && !scopeNames[name] {
 		return name
 	}
 	return fmt.Sprintf("memoT%d", tp.Index())
+}
+
+// scopeNames are the names besides memogen's own (generatedName) that
+// generated functions declare as locals or parameters where the wrapped
+// function's type parameters are in scope, and the packages generated code
+// refers to in most files: a type parameter named as one of those would
+// otherwise make the whole file import it under another name (see
+// importClash), which still compiles but reads worse.
+var scopeNames = map[string]bool{
+	"k": true, "v": true, "a": true, "b": true, "d": true, "n": true, "r": true,
+	"ctx": true, "recv": true,
+	"context": true, "reflect": true, "time": true, "unsafe": true, "memoimpl": true,
 }
 
 // typeParamsExpr declares type parameters with their constraints, for a

@@ -112,6 +112,16 @@ func Quad[A, B, C, D any](a A, b B, c C, d D) string {
 	return fmt.Sprint(a, b, c, d)
 }
 
+// Named has type parameters named as the locals that generated code
+// declares (memoCall, memoR, k, ctx) and as a package it refers to
+// (context): the generated code names them otherwise, and compiles.
+//
+//memo:cache
+func Named[memoCall comparable, memoR any, k ~string, ctx any, context any](a memoCall, b memoR, c k, d ctx, e context) string {
+	calls["Named"]++
+	return fmt.Sprint(a, b, c, d, e)
+}
+
 // List is a generic type with memoized methods.
 type List[T any] struct {
 	Name  string
@@ -234,6 +244,10 @@ func main() {
 	show("Quad(1, a, true, 2.5) again", QuadCached(1, "a", true, 2.5), "Quad")
 	show("Quad(1, a, true, int 2)", QuadCached(1, "a", true, 2), "Quad")
 	show("QuadMemo[int, string, bool, int]().Stats()", hitsMisses(QuadMemo[int, string, bool, int]().Stats()), "Quad")
+
+	show("Named(1, a, k, 2.5, true)", NamedCached(1, "a", "k", 2.5, true), "Named")
+	show("Named(1, a, k, 2.5, true) again", NamedCached(1, "a", "k", 2.5, true), "Named")
+	show("NamedMemo[int, string, string, float64, bool]().Contains(1, a, k, 2.5, true)", NamedMemo[int, string, string, float64, bool]().Contains(1, "a", "k", 2.5, true), "Named")
 
 	fmt.Println("# a method's handle per receiver instantiation")
 	l64 := List[int64]{"l", []int64{1, 2}}

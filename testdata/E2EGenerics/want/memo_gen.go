@@ -636,6 +636,95 @@ func (h QuadMemoHandle[A, B, C, D]) Stats() memo.Stats {
 	return memoQuad.InstanceOf(reflect.TypeFor[A](), reflect.TypeFor[B](), reflect.TypeFor[C](), reflect.TypeFor[D]()).Stats()
 }
 
+// memoNamed is the cache of Named, one per instantiation.
+var memoNamed = memoimpl.NewGeneric(memoimpl.FuncInfo{
+	Fingerprint: "90096882ecf15e00d350de2052f4714e",
+	KeepsLocal:  true,
+	Name:        "Named",
+	Package:     "github.com/memogen/memogen/testdata/E2EGenerics",
+})
+
+// memoNamedBegin starts a call of Named and writes its key.
+func memoNamedBegin[memoT0 comparable, memoT1 any, memoT2 ~string, memoT3 any, memoT4 any](a memoT0, b memoT1, c memoT2, d memoT3, e memoT4) *memoimpl.Call {
+	memoCall := memoNamed.InstanceOf(reflect.TypeFor[memoT0](), reflect.TypeFor[memoT1](), reflect.TypeFor[memoT2](), reflect.TypeFor[memoT3](), reflect.TypeFor[memoT4]()).Begin(context.Background())
+	k := memoCall.BeginKey()
+	memo.Dynamic(k.Flush(), a)
+	k = k.Reload()
+	memo.Dynamic(k.Flush(), b)
+	k = k.Reload()
+	memo.Dynamic(k.Flush(), c)
+	k = k.Reload()
+	memo.Dynamic(k.Flush(), d)
+	k = k.Reload()
+	memo.Dynamic(k.Flush(), e)
+	k = k.Reload()
+	memoCall.EndKey(k)
+	return memoCall
+}
+
+// NamedCached is the memoized form of [Named]: calls with equal arguments
+// share one result, computed once. The key is made of a, b, c, d and e.
+func NamedCached[memoT0 comparable, memoT1 any, memoT2 ~string, memoT3 any, memoT4 any](a memoT0, b memoT1, c memoT2, d memoT3, e memoT4) string {
+	memoCall := memoNamedBegin[memoT0, memoT1, memoT2, memoT3, memoT4](a, b, c, d, e)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("a", a, "b", b, "c", c, "d", d, "e", e)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Named[memoT0, memoT1, memoT2, memoT3, memoT4](a, b, c, d, e), nil
+	})
+	return memoR
+}
+
+// NamedMemo returns the handle of [NamedCached]'s cache.
+func NamedMemo[memoT0 comparable, memoT1 any, memoT2 ~string, memoT3 any, memoT4 any]() NamedMemoHandle[memoT0, memoT1, memoT2, memoT3, memoT4] {
+	return NamedMemoHandle[memoT0, memoT1, memoT2, memoT3, memoT4]{}
+}
+
+// NamedMemoHandle controls the cache of [NamedCached].
+type NamedMemoHandle[memoT0 comparable, memoT1 any, memoT2 ~string, memoT3 any, memoT4 any] struct{}
+
+// Forget removes the cached result for these arguments, if any.
+func (h NamedMemoHandle[memoT0, memoT1, memoT2, memoT3, memoT4]) Forget(a memoT0, b memoT1, c memoT2, d memoT3, e memoT4) error {
+	return memoNamedBegin[memoT0, memoT1, memoT2, memoT3, memoT4](a, b, c, d, e).Forget()
+}
+
+// Contains reports whether a live result is cached for these arguments.
+func (h NamedMemoHandle[memoT0, memoT1, memoT2, memoT3, memoT4]) Contains(a memoT0, b memoT1, c memoT2, d memoT3, e memoT4) bool {
+	return memoNamedBegin[memoT0, memoT1, memoT2, memoT3, memoT4](a, b, c, d, e).Contains()
+}
+
+// WithOutcome calls [NamedCached] and also returns how the call was served:
+// memo.Hit, memo.Miss, memo.Shared, memo.Refresh, memo.Stale, or
+// memo.Uncached when it ran without the cache.
+func (h NamedMemoHandle[memoT0, memoT1, memoT2, memoT3, memoT4]) WithOutcome(a memoT0, b memoT1, c memoT2, d memoT3, e memoT4) (string, memo.Outcome) {
+	memoCall := memoNamedBegin[memoT0, memoT1, memoT2, memoT3, memoT4](a, b, c, d, e)
+	var memoOutcome memo.Outcome
+	memoCall.TrackOutcome(&memoOutcome)
+	if memoR, memoOK := memoimpl.Lookup[string](memoCall, false); memoOK {
+		return memoR, memoOutcome
+	}
+	memoCall.Summarize(func() string {
+		return memoimpl.Describe("a", a, "b", b, "c", c, "d", d, "e", e)
+	})
+	memoR, _ := memoimpl.Run(memoCall, func() (string, error) {
+		return Named[memoT0, memoT1, memoT2, memoT3, memoT4](a, b, c, d, e), nil
+	})
+	return memoR, memoOutcome
+}
+
+// Clear removes every cached result with these type arguments.
+func (h NamedMemoHandle[memoT0, memoT1, memoT2, memoT3, memoT4]) Clear(ctx context.Context) error {
+	return memoNamed.InstanceOf(reflect.TypeFor[memoT0](), reflect.TypeFor[memoT1](), reflect.TypeFor[memoT2](), reflect.TypeFor[memoT3](), reflect.TypeFor[memoT4]()).Clear(ctx)
+}
+
+// Stats returns the cache's counters with these type arguments.
+func (h NamedMemoHandle[memoT0, memoT1, memoT2, memoT3, memoT4]) Stats() memo.Stats {
+	return memoNamed.InstanceOf(reflect.TypeFor[memoT0](), reflect.TypeFor[memoT1](), reflect.TypeFor[memoT2](), reflect.TypeFor[memoT3](), reflect.TypeFor[memoT4]()).Stats()
+}
+
 // memoList_Join is the cache of List.Join, one per instantiation.
 var memoList_Join = memoimpl.NewGeneric(memoimpl.FuncInfo{
 	Fingerprint: "5129924cf6bec34a58151b7409451847",
