@@ -45,8 +45,8 @@ type rangeEnd struct {
 var lastRangeEnd atomic.Pointer[rangeEnd]
 
 // rangeEndArg returns end formatted as a GETRANGE argument: the limit it
-// comes from changes only when memo.SetLimits does, so it is formatted once
-// per limit, not per read.
+// comes from changes only when memo.Configure sets MaxEntryBytes, so it is
+// formatted once per limit, not per read.
 func rangeEndArg(end int64) any {
 	if r := lastRangeEnd.Load(); r != nil && r.end == end {
 		return r.arg

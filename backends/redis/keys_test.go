@@ -91,7 +91,7 @@ func TestParseKeyRoundTrip(t *testing.T) {
 	}
 }
 
-// GETRANGE's last offset follows the entry limit, which memo.SetLimits may
+// GETRANGE's last offset follows the entry limit, which memo.Configure may
 // change between reads: the formatted argument is never a stale limit's.
 func TestRangeEndArgFollowsTheLimit(t *testing.T) {
 	for _, end := range []int64{64 << 20, 100, 64 << 20, 0, 7} {
