@@ -299,6 +299,51 @@ func TestCorruptEntry(t *testing.T) {
 	w.wantExecs(t, 3) // served from the fresh entry
 }
 
+// A key of another type where an entry belongs (a list) is a corrupt entry:
+// a miss that replaces it, said once, not a backend outage.
+func TestWrongTypeUnderEntryKey(t *testing.T) {
+	var (
+		mu   sync.Mutex
+		errs []error
+	)
+	configure(t, memo.Config{Hook: func(ci memo.CallInfo) {
+		if ci.Err != nil {
+			mu.Lock()
+			errs = append(errs, ci.Err)
+			mu.Unlock()
+		}
+	}})
+	s, prefix := openStore(t)
+	raw := rawClient(t)
+	ctx := context.Background()
+	w := newWrapper(t, s)
+
+	w.mustCall(t, 5)
+	keys, err := raw.Keys(ctx, prefix+":*").Result()
+	if err != nil || len(keys) != 1 {
+		t.Fatalf("keys under %s = %q, %v; want the one entry stored", prefix, keys, err)
+	}
+	if err := raw.Del(ctx, keys[0]).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.LPush(ctx, keys[0], "x").Err(); err != nil {
+		t.Fatal(err)
+	}
+	w.mustCall(t, 5)
+	w.wantExecs(t, 2)
+	if st := w.f.Stats(); st.Corrupt != 1 || st.Failures != 0 {
+		t.Errorf("Stats() = %+v; want one corrupt entry, no failure", st)
+	}
+	if typ := raw.Type(ctx, keys[0]).Val(); typ != "string" {
+		t.Errorf("TYPE %s after the recomputation = %s; want the fresh entry, a string", keys[0], typ)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(errs) != 1 || !errors.Is(errs[0], store.ErrCorrupt) || strings.Count(errs[0].Error(), "corrupt entry") != 1 || !strings.Contains(errs[0].Error(), "WRONGTYPE") {
+		t.Errorf("hook errors = %v; want one store.ErrCorrupt saying WRONGTYPE and \"corrupt entry\" once", errs)
+	}
+}
+
 // countingBackend counts the operations of the backend it wraps, and those
 // that failed other than for an absent key: the timeouts, on a hung server.
 type countingBackend struct {

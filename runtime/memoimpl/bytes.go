@@ -96,11 +96,16 @@ func (c *Call) checkEntry(data []byte, err error) (payload []byte, expires int64
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return nil, 0, false
-	case errors.Is(err, store.ErrTooLarge), errors.Is(err, store.ErrCorrupt):
-		// The backend refused to read an entry over the limit whole, or
-		// found something that is not an entry at its place (a Redis list):
-		// the entry is corrupt or hostile, not a sign that the backend is
-		// down, which would cool it down for every function.
+	case errors.Is(err, store.ErrCorrupt):
+		// The backend found something that is not an entry at its place (a
+		// Redis list), and says so: the entry is corrupt or hostile, not a
+		// sign that the backend is down, which would cool it down for every
+		// function.
+		c.discard(fmt.Errorf("memo: %s: get: %w", c.f.backendName(), err))
+		return nil, 0, false
+	case errors.Is(err, store.ErrTooLarge):
+		// The backend refused to read an entry over the limit whole: as
+		// above.
 		c.discard(fmt.Errorf("%w: %s: get: %w", store.ErrCorrupt, c.f.backendName(), err))
 		return nil, 0, false
 	case err != nil:
