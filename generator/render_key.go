@@ -48,7 +48,20 @@ func (k *keyRenderer) write(g *jen.Group, expr jen.Code, t types.Type, depth int
 	case kindBinary, kindMarshaled:
 		k.writeMarshaled(g, expr, nil, t, depth)
 	case kindKeyFunc:
-		throughWriter(g, jen.Id(keyFuncFor(t, k.local).Name()).Call(flushedKey(), expr))
+		call := jen.Id(keyFuncFor(t, k.local).Name()).Call(flushedKey(), expr)
+		if _, ok := t.Underlying().(*types.Pointer); !ok {
+			throughWriter(g, call)
+			return
+		}
+		// A nil pointer is keyed as nil, not handed to the key function,
+		// which would dereference it where the wrapped function may not
+		// (func keyRegexp(w *memo.KeyWriter, re *regexp.Regexp)).
+		g.If(jen.Add(expr).Op("==").Nil()).BlockFunc(func(g *jen.Group) {
+			writeKey(g, "Present", jen.False())
+		}).Else().BlockFunc(func(g *jen.Group) {
+			writeKey(g, "Present", jen.True())
+			throughWriter(g, call)
+		})
 	case kindTime:
 		writeKey(g, "Time", expr)
 	case kindBool:

@@ -284,7 +284,7 @@ func (h InverseMemoHandle) Stats() memo.Stats {
 // memoMatches is the cache of Matches.
 var memoMatches = memoimpl.NewFunc(memoimpl.FuncInfo{
 	Equal:       memoEqualInt,
-	Fingerprint: "af222a57dc8f60e9c867d32f66321939",
+	Fingerprint: "4cd4f36158eaf9677a6356d9f36c80d1",
 	KeepsLocal:  true,
 	Name:        "Matches",
 	Package:     "github.com/memogen/memogen/testdata/E2EForeignKeys",
@@ -294,8 +294,13 @@ var memoMatches = memoimpl.NewFunc(memoimpl.FuncInfo{
 func memoMatchesBegin(re *regexp.Regexp, text string) *memoimpl.Call {
 	memoCall := memoMatches.Begin(context.Background())
 	k := memoCall.BeginKey()
-	keyRegexp(k.Flush(), re)
-	k = k.Reload()
+	if re == nil {
+		k = k.Present(false)
+	} else {
+		k = k.Present(true)
+		keyRegexp(k.Flush(), re)
+		k = k.Reload()
+	}
 	k = k.Text(text)
 	memoCall.EndKey(k)
 	return memoCall
