@@ -136,6 +136,9 @@ func (a *analyzer) results(f *found, fm *funcModel) {
 		fm.results = append(fm.results, res.At(i))
 	}
 	fm.errors = res.Len() > 0 && isError(res.At(res.Len()-1).Type())
+	if last := lastErrorLike(res); last != nil {
+		a.errs.warn(a.varPos(last, f.pos), "the last result of %s is of type %s, an error type, but not declared error: memogen caches it as a value, non-nil ones included; declare it error for errors to go uncached (or cached for errttl=)", fm.name, typeString(last.Type(), a.pkg.Types))
+	}
 	switch {
 	case res.Len() == 0:
 		a.errs.add(f.pos, "%s has no results: there is nothing to cache", fm.name)

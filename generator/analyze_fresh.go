@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -41,11 +42,15 @@ func (a *analyzer) freshness(f *found, fm *funcModel) {
 			a.errs.add(f.optionPos(f.dir.Offsets[n.name]), "%s= needs ttl=: a result that never expires is never stale nor refreshed", n.name)
 		}
 	}
+	none := fm.name + " returns none"
+	if last := lastErrorLike(fm.sig.Results()); last != nil {
+		none = fmt.Sprintf("%s's last result is of type %s, not error", fm.name, typeString(last.Type(), a.pkg.Types))
+	}
 	if o.ErrTTL > 0 && !fm.errors {
-		a.errs.add(f.optionPos(f.dir.Offsets["errttl"]), "errttl= needs a function whose last result is an error; %s returns none", fm.name)
+		a.errs.add(f.optionPos(f.dir.Offsets["errttl"]), "errttl= needs a function whose last result is an error; %s", none)
 	}
 	if o.StaleIfError > 0 && !fm.errors {
-		a.errs.add(f.optionPos(f.dir.Offsets["stale_if_error"]), "stale_if_error= needs a function whose last result is an error; %s returns none, so it never fails", fm.name)
+		a.errs.add(f.optionPos(f.dir.Offsets["stale_if_error"]), "stale_if_error= needs a function whose last result is an error; %s, so it never fails", none)
 	}
 	if o.ErrTTLIf != "" {
 		pos := f.optionPos(f.dir.Offsets["errttl_if"])
@@ -111,4 +116,20 @@ func unconstrained(f *ast.File, path string) bool {
 		}
 	}
 	return true
+}
+
+// lastErrorLike returns the last of results when its type implements
+// error without being error itself (*NotFound, interface{ error; Code()
+// int }), which memogen treats as a value, not as the function's error;
+// nil otherwise.
+func lastErrorLike(results *types.Tuple) *types.Var {
+	if results.Len() == 0 {
+		return nil
+	}
+	last := results.At(results.Len() - 1)
+	errType := types.Universe.Lookup("error").Type().Underlying().(*types.Interface)
+	if isError(last.Type()) || !types.Implements(last.Type(), errType) {
+		return nil
+	}
+	return last
 }

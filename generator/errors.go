@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 )
 
 // posError is a mistake in the user's code or directives, at a position,
@@ -107,18 +108,27 @@ func position(err error) token.Position {
 	return token.Position{}
 }
 
-// shortenPaths rewrites the file names of errs relative to the working
-// directory, as go vet prints them, when that is shorter.
+// shortenPaths rewrites the file names of errs, and the paths their
+// messages name, relative to the working directory, as go vet prints them,
+// when that is shorter.
 func shortenPaths(errs []error) {
 	wd, err := os.Getwd()
 	if err != nil {
 		return
 	}
+	prefix := wd + string(filepath.Separator)
 	for _, e := range errs {
-		if pe, ok := e.(*posError); ok && filepath.IsAbs(pe.Pos.Filename) {
+		pe, ok := e.(*posError)
+		if !ok {
+			continue
+		}
+		if filepath.IsAbs(pe.Pos.Filename) {
 			if rel, err := filepath.Rel(wd, pe.Pos.Filename); err == nil && len(rel) < len(pe.Pos.Filename) {
 				pe.Pos.Filename = rel
 			}
 		}
+		// Other places a message names ("also generated for the directive
+		// at …") read as the first does.
+		pe.Msg = strings.ReplaceAll(pe.Msg, prefix, "")
 	}
 }

@@ -89,6 +89,10 @@ func Generate(ctx context.Context, patterns []string, opts Options) ([]Result, e
 	if output == "" {
 		output = DefaultOutput
 	}
+	if err := checkOutputName(output); err != nil {
+		return nil, err
+	}
+	patterns = packagePatterns(patterns)
 	l, err := load(ctx, patterns, opts)
 	if err != nil {
 		return nil, err

@@ -70,13 +70,7 @@ func load(ctx context.Context, patterns []string, opts Options) (*loaded, error)
 		slices.Sort(l.imports[p.PkgPath])
 	})
 
-	// The go command cannot list named files with packages: then the
-	// local packages stay without syntax, and their code is digested file
-	// by file.
 	extra := localImports(graph, targets)
-	if slices.ContainsFunc(patterns, func(p string) bool { return strings.HasSuffix(p, ".go") }) {
-		extra = nil
-	}
 	cfg.Mode = packages.NeedName | packages.NeedFiles | packages.NeedSyntax |
 		packages.NeedTypes | packages.NeedTypesInfo | packages.NeedImports | packages.NeedModule
 	pkgs, err := packages.Load(cfg, append(slices.Clone(patterns), extra...)...)

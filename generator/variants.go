@@ -345,16 +345,27 @@ func (p *pkgPlan) generate() Result {
 		}
 	}
 	// Files memogen generated earlier for constraints that no directive has
-	// any more.
+	// any more, or under another -output: any two generated files of a
+	// package that build together declare the same wrappers.
 	if dir := packageDir(p.host); dir != "" {
-		old, _ := filepath.Glob(filepath.Join(dir, strings.TrimSuffix(p.output, ".go")+"_*.go"))
+		old, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 		for _, path := range old {
-			if !kept[path] && generatedByMemogen(path) {
+			if !kept[path] && !strings.HasSuffix(path, "_test.go") && generatedByMemogen(path) && packageClause(path) == p.host.Name {
 				res.Constrained = append(res.Constrained, Result{PkgPath: res.PkgPath, OutputPath: path})
 			}
 		}
 	}
 	return res
+}
+
+// packageClause returns the package name a Go file declares, "" when it
+// cannot be read.
+func packageClause(path string) string {
+	f, err := goparser.ParseFile(token.NewFileSet(), path, nil, goparser.PackageClauseOnly)
+	if err != nil {
+		return ""
+	}
+	return f.Name.Name
 }
 
 // analyze analyzes and renders every variant: the unconstrained file

@@ -23,7 +23,9 @@
 //
 //	memogen [-check] [-version] [-output file] [-tags list] [packages]
 //
-// Packages default to ".". For every package with directives, memogen
+// Packages default to "."; a Go file stands for its package, so
+// //go:generate memogen $GOFILE works as //go:generate memogen does. For
+// every package with directives, memogen
 // writes one file of wrappers, and removes the file it generated earlier
 // when a package no longer has directives. Directives in files under build
 // constraints (a //go:build line, a _linux.go or _amd64.go name, import
@@ -42,8 +44,9 @@
 //	               and the command that regenerates them, such as
 //	               go tool memogen ./...
 //	-version       print the version of memogen and exit
-//	-output file   the generated file's name in each package (default
-//	               memo_gen.go)
+//	-output file   the generated file's name in each package, ending in
+//	               .go (default memo_gen.go); the file generated under
+//	               another name before is removed
 //	-tags list     comma-separated build tags to load packages with first;
 //	               not needed for directives under build constraints
 //

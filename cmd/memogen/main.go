@@ -117,7 +117,7 @@ const maxNamed = 10
 func staleness(r generator.Result) string {
 	switch _, err := os.Stat(r.OutputPath); {
 	case r.Content == nil:
-		return "is left over: no directive needs it any more"
+		return "is left over: memogen generated it, for directives that are gone or under another -output, and no directive needs it now"
 	case errors.Is(err, fs.ErrNotExist):
 		return "is missing"
 	}

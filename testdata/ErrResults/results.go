@@ -33,3 +33,19 @@ func Locked(n int) Guarded { return Guarded{N: n} }
 //
 //memo:cache
 func LockedPtr(n int) *Guarded { return &Guarded{N: n} }
+
+// NotFound is an error type.
+type NotFound struct{ ID int }
+
+func (e *NotFound) Error() string { return "not found" }
+
+// Find returns an error of a concrete type, which memogen caches as a
+// value: a warning.
+//
+//memo:cache
+func Find(id int) (string, *NotFound) { return "", &NotFound{id} }
+
+// FindErrTTL names errttl= on it: an error that says what the result is.
+//
+//memo:cache errttl=1m
+func FindErrTTL(id int) (string, *NotFound) { return "", nil }
