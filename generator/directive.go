@@ -122,6 +122,12 @@ func parseOptions(text string) (directive, []optionError) {
 		Offsets: map[string]int{},
 	}}
 	for i := skipBlanks(text, 0); i < len(text); i = skipBlanks(text, i) {
+		if strings.HasPrefix(text[i:], "//") {
+			// No option starts with "//": it is a comment after the options,
+			// which the directive line cannot carry.
+			p.errorf(i, "a directive line cannot end in a comment: %q would be read as options; put the comment on a line of its own", text[i:])
+			break
+		}
 		i = p.option(i)
 	}
 	p.d.Canonical = p.d.canonical()

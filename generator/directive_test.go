@@ -131,6 +131,10 @@ var invalidOptions = []struct {
 	{"ttl= size=1", []optionError{{Offset: 4, Msg: `empty value for option "ttl"`}}},
 	{`version=""`, []optionError{{Offset: 8, Msg: `empty value for option "version"`}}},
 
+	// A comment cannot follow the options; one inside quotes is a value.
+	{"ttl=1m // kept a minute", []optionError{{Offset: 7, Msg: `a directive line cannot end in a comment: "// kept a minute" would be read as options; put the comment on a line of its own`}}},
+	{"//x", []optionError{{Offset: 0, Msg: `a directive line cannot end in a comment: "//x" would be read as options; put the comment on a line of its own`}}},
+
 	// Unknown names get a suggestion when one is close.
 	{"tll=10m", []optionError{{Offset: 0, Msg: `unknown option "tll"; did you mean "ttl"?`}}},
 	{"TTL=10m", []optionError{{Offset: 0, Msg: `unknown option "TTL"; did you mean "ttl"?`}}},
