@@ -42,7 +42,11 @@ func (a *analyzer) batch(f *found, fm *funcModel) {
 		return
 	}
 	if fm.typeParams().Len() > 0 {
-		a.errs.add(f.pos, "//memo:batch does not take generic functions; %s has type parameters", fm.name)
+		if fm.recv != nil {
+			a.errs.add(f.pos, "//memo:batch does not take methods of generic types; the receiver of %s has type parameters", fm.name)
+		} else {
+			a.errs.add(f.pos, "//memo:batch does not take generic functions; %s has type parameters", fm.name)
+		}
 		return
 	}
 	ps := fm.sig.Params()

@@ -28,6 +28,15 @@ func IDsFirst(ids []int, ctx context.Context) (map[int]string, error) { return n
 //memo:batch
 func Generic[K comparable](ctx context.Context, ids []K) (map[K]string, error) { return nil, nil }
 
+// Store is a generic type.
+type Store[K comparable] struct{}
+
+// Many is a method of a generic type: its receiver has the type
+// parameters.
+//
+//memo:batch receiver=ignore
+func (s *Store[K]) Many(ctx context.Context, ids []K) (map[K]string, error) { return nil, nil }
+
 // SliceErrTTL cannot leave IDs out of its results.
 //
 //memo:batch errttl=1m
