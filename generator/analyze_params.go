@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/token"
 	"go/types"
+	"slices"
 	"strconv"
 )
 
@@ -65,6 +66,9 @@ func (a *analyzer) leftOut(f *found, fm *funcModel, names []string) map[string]b
 	}
 	if nc := f.dir.NoCache; nc != "" {
 		a.checkNoCache(f, fm, names)
+		if i := slices.Index(f.dir.Ignore, nc); i >= 0 {
+			a.errs.warn(f.optionPos(f.dir.IgnoreOffsets[i]), "ignore=%s: %s is the nocache= flag, which never enters the key; ignore= need not name it", nc, nc)
+		}
 		out[nc] = true
 	}
 	return out

@@ -28,3 +28,8 @@ func IgnoreTypo(logger *log.Logger, id int) string { return "" }
 //
 //memo:cache ignore=x
 func IgnoreBlank(_ int, id int) string { return "" }
+
+// IgnoreNoCache names its nocache= flag in ignore= too: a warning.
+//
+//memo:cache nocache=refresh ignore=refresh
+func IgnoreNoCache(id int, refresh bool) string { return "" }
