@@ -57,12 +57,21 @@ const Name = "msgpack"
 // Codec encodes results with github.com/vmihailenco/msgpack/v5.
 type Codec struct{}
 
-var _ store.LimitedCodec = Codec{}
+var (
+	_ store.LimitedCodec = Codec{}
+	_ store.BoundedCodec = Codec{}
+)
 
 // Marshal encodes v as MessagePack.
-func (Codec) Marshal(v any) ([]byte, error) {
+func (c Codec) Marshal(v any) ([]byte, error) { return c.MarshalWithin(v, -1) }
+
+// MarshalWithin encodes v as MessagePack, stopping with an error wrapping
+// store.ErrTooLarge as soon as the encoding passes max bytes (when max is
+// not negative).
+func (Codec) MarshalWithin(v any, max int) ([]byte, error) {
 	e := encoders.Get().(*encoder)
 	e.w.bytes = e.w.bytes[:0]
+	e.w.max = max
 	e.enc.Reset(&e.w)
 	var err error
 	if v == nil {

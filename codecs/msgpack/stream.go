@@ -2,24 +2,39 @@ package msgpack
 
 import (
 	"errors"
+	"fmt"
 	"io"
+
+	"github.com/memogen/memogen/runtime/store"
 )
 
 // entryWriter is what this codec's encoders write to; finding one behind
 // an encoder tells the time extension that the encoder is this codec's.
 type entryWriter struct {
 	bytes   []byte
+	max     int    // the most bytes to write, or -1 for no bound
 	scratch []byte // the payload of the time being written
 }
 
 func (w *entryWriter) Write(p []byte) (int, error) {
+	if w.max >= 0 && len(w.bytes)+len(p) > w.max {
+		return 0, w.overflow(len(p))
+	}
 	w.bytes = append(w.bytes, p...)
 	return len(p), nil
 }
 
 func (w *entryWriter) WriteByte(c byte) error {
+	if w.max >= 0 && len(w.bytes)+1 > w.max {
+		return w.overflow(1)
+	}
 	w.bytes = append(w.bytes, c)
 	return nil
+}
+
+// overflow is the error of a write of n bytes past the bound.
+func (w *entryWriter) overflow(n int) error {
+	return fmt.Errorf("%w: encoded result of more than %d bytes, over the limit of %d", store.ErrTooLarge, len(w.bytes)+n-1, w.max)
 }
 
 // entryReader is what this codec's decoders read from: an entry's bytes,

@@ -76,3 +76,47 @@ func TestHookSeesErrTooLargeFromMemo(t *testing.T) {
 		t.Errorf("Stats = %+v; want 1 corrupt", got)
 	}
 }
+
+// dagNode's values share their children: a DAG of n levels has 2^n paths,
+// and codecs encode a pointer's value once per path.
+type dagNode struct {
+	L, R *dagNode
+	V    int
+}
+
+// dag returns a DAG of depth levels, each node pointing twice to the next.
+func dag(depth int) *dagNode {
+	n := &dagNode{V: depth}
+	for i := range depth {
+		n = &dagNode{L: n, R: n, V: i}
+	}
+	return n
+}
+
+// A result whose values share pointers is refused once its encoding passes
+// MaxEntryBytes, not encoded whole first: a DAG of 64 levels would take
+// 2^64 node encodings (the test would not end), and one of 20 encodes to
+// tens of megabytes before the size check.
+func TestBytesDAGResultStopsAtTheLimit(t *testing.T) {
+	st := &recording{Backend: byteOnly{memory.New(memory.Options{})}}
+	bf := newByteFunc(t, st, memoimpl.FuncInfo{Codec: "msgpack", Recursive: true})
+	memo.Configure(memo.Config{MaxEntryBytes: 64 << 10})
+	result := dag(64)
+	for range 2 {
+		c := bf.f.Begin(context.Background())
+		c.Key().Int(1)
+		if _, ok := memoimpl.Lookup[*dagNode](c, false); ok {
+			t.Fatal("a hit for a result that cannot be stored")
+		}
+		got, err := memoimpl.Run(c, func() (*dagNode, error) { return result, nil })
+		if err != nil || got != result {
+			t.Fatalf("Run = %p, %v; want the function's result %p, nil", got, err, result)
+		}
+	}
+	if got, want := bf.f.Stats(), (memo.Stats{Misses: 2, Oversize: 2}); got != want {
+		t.Errorf("Stats = %+v; want %+v", got, want)
+	}
+	if st.sets != 0 {
+		t.Errorf("the store got %d entries; want none", st.sets)
+	}
+}

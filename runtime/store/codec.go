@@ -92,7 +92,7 @@ func (c *chain) Marshal(v any) ([]byte, error) {
 // output and every compressed form of it are at most max bytes (when max
 // is not negative): the bound that reading applies to each.
 func (c *chain) marshalWithin(v any, max int) ([]byte, error) {
-	b, err := c.base.Marshal(v)
+	b, err := marshalWithin(c.base, v, max)
 	what := "encoded result"
 	for _, comp := range c.compressors {
 		if err != nil {

@@ -28,6 +28,17 @@ type LimitedCodec interface {
 	UnmarshalLimited(data []byte, v any, lim Limits) error
 }
 
+// A BoundedCodec is a Codec that can stop encoding as soon as its output
+// passes a size: MarshalWithin fails with an error wrapping [ErrTooLarge]
+// once v's encoding exceeds max bytes, without encoding the rest. A result
+// whose values share pointers (a DAG) is encoded once per path and may
+// take exponential time and memory to encode whole, only to be refused
+// for its size.
+type BoundedCodec interface {
+	Codec
+	MarshalWithin(v any, max int) ([]byte, error)
+}
+
 // A LimitedCompressor is a Compressor that can bound its output while
 // decompressing. DecompressLimited must stop, with an error wrapping
 // [ErrTooLarge], as soon as the output would exceed lim.MaxBytes, and with an
@@ -134,11 +145,20 @@ func MarshalLimited(codec Codec, v any, lim Limits) ([]byte, error) {
 	if ch, ok := codec.(*chain); ok {
 		return ch.marshalWithin(v, lim.MaxBytes)
 	}
-	b, err := codec.Marshal(v)
+	b, err := marshalWithin(codec, v, lim.MaxBytes)
 	if err == nil && len(b) > lim.MaxBytes {
 		return nil, oversize("encoded result", len(b), lim.MaxBytes)
 	}
 	return b, err
+}
+
+// marshalWithin encodes v with codec, stopping past max bytes (when max is
+// not negative) if the codec can.
+func marshalWithin(codec Codec, v any, max int) ([]byte, error) {
+	if bc, ok := codec.(BoundedCodec); ok && max >= 0 {
+		return bc.MarshalWithin(v, max)
+	}
+	return codec.Marshal(v)
 }
 
 // decompressWithin decompresses src within lim.
