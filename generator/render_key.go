@@ -56,12 +56,7 @@ func (k *keyRenderer) write(g *jen.Group, expr jen.Code, t types.Type, depth int
 		// A nil pointer is keyed as nil, not handed to the key function,
 		// which would dereference it where the wrapped function may not
 		// (func keyRegexp(w *memo.KeyWriter, re *regexp.Regexp)).
-		g.If(jen.Add(expr).Op("==").Nil()).BlockFunc(func(g *jen.Group) {
-			writeKey(g, "Present", jen.False())
-		}).Else().BlockFunc(func(g *jen.Group) {
-			writeKey(g, "Present", jen.True())
-			throughWriter(g, call)
-		})
+		unlessNil(g, expr, func(g *jen.Group) { throughWriter(g, call) })
 	case kindTime:
 		writeKey(g, "Time", expr)
 	case kindBool:
@@ -169,10 +164,7 @@ func (k *keyRenderer) writeComposite(g *jen.Group, expr jen.Code, t types.Type, 
 		})
 		writeKey(g, "EndMap")
 	case *types.Pointer:
-		g.If(jen.Add(expr).Op("==").Nil()).BlockFunc(func(g *jen.Group) {
-			writeKey(g, "Present", jen.False())
-		}).Else().BlockFunc(func(g *jen.Group) {
-			writeKey(g, "Present", jen.True())
+		unlessNil(g, expr, func(g *jen.Group) {
 			if name, ok := k.helper(u.Elem()); ok {
 				g.Id(keyVar).Op("=").Id(name).Call(jen.Id(keyVar), expr)
 				return
@@ -306,6 +298,17 @@ func writeKey(g *jen.Group, method string, args ...jen.Code) {
 // stored into it, for a call that needs the writer; throughWriter reloads
 // the key after that call.
 func flushedKey() jen.Code { return jen.Id(keyVar).Dot("Flush").Call() }
+
+// unlessNil keys the pointer expr as absent when it is nil, and otherwise
+// as present followed by what key writes.
+func unlessNil(g *jen.Group, expr jen.Code, key func(g *jen.Group)) {
+	g.If(jen.Add(expr).Op("==").Nil()).BlockFunc(func(g *jen.Group) {
+		writeKey(g, "Present", jen.False())
+	}).Else().BlockFunc(func(g *jen.Group) {
+		writeKey(g, "Present", jen.True())
+		key(g)
+	})
+}
 
 // throughWriter appends to g call, which writes to the writer flushedKey
 // returned, then reloads the key from the writer.

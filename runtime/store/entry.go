@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/zeebo/xxh3"
+	"github.com/memogen/memogen/runtime/internal/xxh3pair"
 )
 
 // ErrCorrupt reports stored bytes that are not a valid entry: torn,
@@ -357,20 +357,5 @@ func parseHex64(b []byte) (uint64, bool) {
 	return n, bad&notHex == 0
 }
 
-// checksum is the XXH3-64 of head followed by payload. XXH3 streamed is
-// XXH3 of the whole, so a small entry hashes one contiguous copy on the
-// stack, which costs less than a Hasher's buffering.
-func checksum(head, payload []byte) uint64 {
-	if n := len(head) + len(payload); n <= smallChecksum {
-		var buf [smallChecksum]byte
-		copy(buf[copy(buf[:], head):], payload)
-		return xxh3.Hash(buf[:n])
-	}
-	var h xxh3.Hasher // as xxh3.New makes it, but on the stack
-	h.Write(head)
-	h.Write(payload)
-	return h.Sum64()
-}
-
-// smallChecksum is the size up to which checksum hashes a copy.
-const smallChecksum = 512
+// checksum is the XXH3-64 of head followed by payload.
+func checksum(head, payload []byte) uint64 { return xxh3pair.Hash64(head, payload) }

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"testing"
 	"time"
-
-	"github.com/zeebo/xxh3"
 )
 
 // checkGoodEntry accepts exactly what the field-by-field check accepts,
@@ -29,24 +27,4 @@ func FuzzCheckEntry(f *testing.F) {
 			t.Fatalf("checkGoodEntry = %q, %v; field by field %q, %v", fast, fastExpires, slow, slowExpires)
 		}
 	})
-}
-
-// The checksum of a small entry, hashed as one copy, is the streamed XXH3
-// of its two parts that entries carry, on both sides of the size where it
-// switches and of XXH3's own thresholds.
-func TestChecksumIsStreamedXXH3(t *testing.T) {
-	data := make([]byte, 2*smallChecksum)
-	for i := range data {
-		data[i] = byte(i*7 + 3)
-	}
-	for n := 0; n <= len(data); n++ {
-		for _, split := range []int{0, n / 3, n} {
-			var h xxh3.Hasher
-			h.Write(data[:split])
-			h.Write(data[split:n])
-			if got, want := checksum(data[:split], data[split:n]), h.Sum64(); got != want {
-				t.Fatalf("checksum of %d+%d bytes = %x; want %x", split, n-split, got, want)
-			}
-		}
-	}
 }
